@@ -1,0 +1,173 @@
+/*
+** conf.c — wenming.conf: "key = value" lines.  One table drives defaults, parsing and
+** the commented template that `wenming init` writes, so the three cannot disagree.
+*/
+#include "wm_util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum conf_type { CT_STR, CT_UINT, CT_BOOL, CT_SIZE };
+
+static const struct conf_key {
+    const char *name;
+    enum conf_type type;
+    size_t off;
+    const char *def;
+    const char *help;
+} conf_keys[] = {
+    {"listen", CT_STR, offsetof(struct wm_conf, listen), "127.0.0.1:8080",
+     "address:port to listen on"},
+    {"threads", CT_UINT, offsetof(struct wm_conf, threads), "0",
+     "worker threads (0 = twice the number of cores)"},
+    {"session_idle", CT_UINT, offsetof(struct wm_conf, session_idle), "1800",
+     "seconds of inactivity after which a session ends"},
+    {"session_lifetime", CT_UINT, offsetof(struct wm_conf, session_lifetime), "43200",
+     "absolute lifetime of a session in seconds"},
+    {"cookie_secure", CT_BOOL, offsetof(struct wm_conf, cookie_secure), "false",
+     "mark cookies Secure (set to true when served over HTTPS)"},
+    {"lockout_attempts", CT_UINT, offsetof(struct wm_conf, lockout_attempts), "5",
+     "failed logins for one account that lock it"},
+    {"lockout_window", CT_UINT, offsetof(struct wm_conf, lockout_window), "900",
+     "seconds over which failed logins are counted"},
+    {"lockout_duration", CT_UINT, offsetof(struct wm_conf, lockout_duration), "900",
+     "seconds an account stays locked"},
+    {"ip_attempts", CT_UINT, offsetof(struct wm_conf, ip_attempts), "30",
+     "failed logins from one client address per window before it is throttled"},
+    {"max_body", CT_UINT, offsetof(struct wm_conf, max_body), "16777216",
+     "largest JSON or form body in bytes"},
+    {"max_connections", CT_UINT, offsetof(struct wm_conf, max_connections), "1000",
+     "simultaneous connections"},
+    {"connection_timeout", CT_UINT, offsetof(struct wm_conf, connection_timeout), "60",
+     "seconds an idle connection is kept"},
+    {"pwhash_ops", CT_UINT, offsetof(struct wm_conf, pwhash_ops), "2",
+     "argon2id passes (opslimit)"},
+    {"pwhash_mem", CT_SIZE, offsetof(struct wm_conf, pwhash_mem), "67108864",
+     "argon2id memory in bytes (memlimit)"},
+    {"lang", CT_STR, offsetof(struct wm_conf, lang), "zh_CN",
+     "user interface language: zh_CN, zh_TW or en"},
+};
+
+static int
+conf_set(struct wm_conf *c, const struct conf_key *k, const char *v)
+{
+    char *field = (char *)c + k->off;
+    int64_t n;
+    switch (k->type) {
+    case CT_STR:
+        free(*(char **)field);
+        *(char **)field = wm_strdup(v);
+        return 0;
+    case CT_UINT:
+        if (!wm_parse_i64(v, 0, UINT32_MAX, &n)) {
+            return -1;
+        }
+        *(unsigned *)field = (unsigned)n;
+        return 0;
+    case CT_SIZE:
+        if (!wm_parse_i64(v, 0, INT64_MAX, &n)) {
+            return -1;
+        }
+        *(size_t *)field = (size_t)n;
+        return 0;
+    case CT_BOOL:
+        if (wm_streq(v, "true") || wm_streq(v, "yes") || wm_streq(v, "1")) {
+            *(bool *)field = true;
+        } else if (wm_streq(v, "false") || wm_streq(v, "no") || wm_streq(v, "0")) {
+            *(bool *)field = false;
+        } else {
+            return -1;
+        }
+        return 0;
+    }
+    return -1;
+}
+
+void
+wm_conf_defaults(struct wm_conf *c)
+{
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < WM_ARRAY_LEN(conf_keys); i++) {
+        if (conf_set(c, &conf_keys[i], conf_keys[i].def)) {
+            wm_panic("bad default for %s", conf_keys[i].name);
+        }
+    }
+}
+
+int
+wm_conf_load(struct wm_conf *c, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (NULL == f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[4096];
+    unsigned lineno = 0;
+    int rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash) {
+            *hash = '\0';
+        }
+        wm_trim(line);
+        if ('\0' == line[0]) {
+            continue;
+        }
+        char *eq = strchr(line, '=');
+        if (NULL == eq) {
+            snprintf(err, errlen, "%s:%u: expected 'key = value'", path, lineno);
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        char *key = wm_trim(line), *val = wm_trim(eq + 1);
+        const struct conf_key *k = NULL;
+        for (size_t i = 0; i < WM_ARRAY_LEN(conf_keys); i++) {
+            if (wm_streq(conf_keys[i].name, key)) {
+                k = &conf_keys[i];
+            }
+        }
+        if (NULL == k) {
+            snprintf(err, errlen, "%s:%u: unknown key '%s'", path, lineno, key);
+            rc = -1;
+            break;
+        }
+        if (conf_set(c, k, val)) {
+            snprintf(err, errlen, "%s:%u: bad value for '%s'", path, lineno, key);
+            rc = -1;
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+char *
+wm_conf_template(void)
+{
+    struct wm_buf b = {0};
+    wm_buf_adds(&b, "# wenming.conf: one 'key = value' per line. Shown with their defaults.\n");
+    for (size_t i = 0; i < WM_ARRAY_LEN(conf_keys); i++) {
+        wm_buf_printf(&b, "\n# %s\n%s = %s\n", conf_keys[i].help, conf_keys[i].name,
+                      conf_keys[i].def);
+    }
+    return wm_buf_steal(&b);
+}
+
+void
+wm_conf_free(struct wm_conf *c)
+{
+    for (size_t i = 0; i < WM_ARRAY_LEN(conf_keys); i++) {
+        if (CT_STR == conf_keys[i].type) {
+            char **p = (char **)((char *)c + conf_keys[i].off);
+            free(*p);
+            *p = NULL;
+        }
+    }
+}
+
+/* end of conf.c */
