@@ -1,0 +1,197 @@
+/*
+** init.c — creating a data directory, and the demo jurisdiction.
+*/
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "tx.h"
+#include "wm_core.h"
+
+int
+wm_init_data_dir(const char *dir, const char *admin, const char *password, char **generated,
+                 char *err, size_t errlen)
+{
+    *generated = NULL;
+    char *dbpath = wm_asprintf("%s/wenming.db", dir);
+    char *blobs = wm_asprintf("%s/blobs", dir);
+    char *confp = wm_asprintf("%s/wenming.conf", dir);
+    struct wm_db *db = NULL;
+    int rc = -1, r;
+    if (0 == access(dbpath, F_OK)) {
+        snprintf(err, errlen, "%s already exists: this data directory is initialised", dbpath);
+        goto cleanup;
+    }
+    if (password && !wm_password_ok(password)) {
+        snprintf(err, errlen, "the admin password must have at least 8 characters of 3 kinds "
+                              "(lower case, upper case, digits, symbols)");
+        goto cleanup;
+    }
+    if (!wm_valid_username(admin)) {
+        snprintf(err, errlen, "bad admin name '%s': use 2-64 letters, digits or . _ - @", admin);
+        goto cleanup;
+    }
+    if (0 != (r = wm_mkdirs(dir, 0750)) || 0 != (r = wm_mkdirs(blobs, 0750))) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(-r));
+        goto cleanup;
+    }
+    if (0 != access(confp, F_OK)) {
+        char *tmpl = wm_conf_template();
+        r = wm_write_atomic(confp, tmpl, strlen(tmpl), 0640);
+        free(tmpl);
+        if (r) {
+            snprintf(err, errlen, "cannot write %s: %s", confp, strerror(-r));
+            goto cleanup;
+        }
+    }
+    db = wm_sqlite_open(dir, true, err, errlen);
+    if (NULL == db) {
+        goto cleanup;
+    }
+    int from, to;
+    if (WM_QS_ONE != db->ops->migrate(db, &from, &to)) {
+        snprintf(err, errlen, "cannot create the schema in %s", dbpath);
+        goto cleanup;
+    }
+    struct wm_actor cli = {.p = NULL, .request_id = "init", .addr = "cli"};
+    struct wm_fail f = {0};
+    int64_t root, uid;
+    if (WM_OK != wm_org_create(db, &cli, 0, "平台", &root, &f)) {
+        snprintf(err, errlen, "cannot create the root org: %s", f.msg);
+        goto cleanup;
+    }
+    struct wm_user_in in = {.username = admin, .display_name = "系统管理员",
+                            .password = password, .role = "admin", .org_id = root};
+    if (WM_OK != wm_user_create(db, &cli, &in, &uid, generated, &f)) {
+        snprintf(err, errlen, "cannot create the admin account: %s", f.msg);
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    if (db) {
+        db->ops->close(db);
+    }
+    free(dbpath);
+    free(blobs);
+    free(confp);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- demo data */
+
+static const char *const demo_districts[] = {"东城区文明办", "西湖区文明办", "高新区文明办"};
+
+static const struct {
+    const char *name;
+    const char *type;
+} demo_units[] = {
+    {"市司法局", "机关"},        {"市教育局", "机关"},          {"市税务局", "机关"},
+    {"市供电公司", "企业"},      {"市自来水公司", "企业"},      {"城投集团", "企业"},
+    {"市人民医院", "事业单位"},  {"市图书馆", "事业单位"},      {"市疾控中心", "事业单位"},
+    {"第一中学", "学校"},        {"实验小学", "学校"},          {"职业技术学院", "学校"},
+    {"青山镇", "乡镇"},          {"柳河镇", "乡镇"},            {"石桥乡", "乡镇"},
+    {"朝阳街道", "街道"},        {"西湖街道", "街道"},          {"科技园街道", "街道"},
+    {"青山村", "村"},            {"柳河村", "村"},              {"石桥村", "村"},
+    {"和平社区", "社区"},        {"幸福里社区", "社区"},        {"创新社区", "社区"},
+    {"政务服务中心", "窗口单位"}, {"火车站", "窗口单位"},        {"公交总公司", "窗口单位"},
+    {"市博物馆", "事业单位"},    {"区卫健局", "机关"},          {"湖滨公园管理处", "事业单位"},
+};
+
+static const char *const demo_depts[] = {"办公室", "人教科", "监察室", "工会", "团委", "妇委会"};
+
+/* The one password of every demo account: printed by `serve --demo`, never for real use. */
+#define DEMO_PASSWORD "Demo-2026"
+
+static int
+demo_user(struct wm_db *db, const struct wm_actor *cli, const char *username, const char *name,
+          const char *role, int64_t org, int64_t dept, json_t *accounts, char *err, size_t errlen)
+{
+    struct wm_user_in in = {.username = username, .display_name = name,
+                            .password = DEMO_PASSWORD, .role = role, .org_id = org,
+                            .dept_id = dept};
+    struct wm_fail f = {0};
+    int64_t id;
+    char *gen = NULL;
+    if (WM_OK != wm_user_create(db, cli, &in, &id, &gen, &f)) {
+        snprintf(err, errlen, "demo account %s: %s", username, f.msg);
+        return -1;
+    }
+    free(gen);
+    json_array_append_new(accounts, json_pack("{s:s, s:s, s:s}", "username", username, "role",
+                                              role, "password", DEMO_PASSWORD));
+    return 0;
+}
+
+int
+wm_demo_seed(struct wm_db *db, json_t **accounts, char *err, size_t errlen)
+{
+    struct wm_actor cli = {.p = NULL, .request_id = "demo", .addr = "cli"};
+    struct wm_fail f = {0};
+    int64_t city, district[3], first_unit = 0, second_unit = 0;
+    json_t *root = db->ops->org_find_name(db, 0, "平台");
+    *accounts = json_array();
+    if (NULL == root) {
+        snprintf(err, errlen, "the data directory has no root org");
+        return -1;
+    }
+    int64_t root_id = jsi(root, "id");
+    json_decref(root);
+    if (WM_OK != wm_org_create(db, &cli, root_id, "某市文明办", &city, &f)) {
+        snprintf(err, errlen, "demo city office: %s", f.msg);
+        return -1;
+    }
+    for (int i = 0; i < 3; i++) {
+        if (WM_OK != wm_org_create(db, &cli, city, demo_districts[i], &district[i], &f)) {
+            snprintf(err, errlen, "demo district office: %s", f.msg);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < WM_ARRAY_LEN(demo_units); i++) {
+        char code[32];
+        snprintf(code, sizeof code, "DEMO%03zu", i + 1);
+        json_t *depts = json_array();
+        for (size_t d = 0; d < 3 + i % 4; d++) {
+            json_array_append_new(depts, json_string(demo_depts[d]));
+        }
+        struct wm_unit_in in = {.parent_id = i < 12 ? city : district[i % 3],
+                                .name = demo_units[i].name, .code = code,
+                                .type = demo_units[i].type, .depts = depts};
+        int64_t id;
+        enum wm_err e = wm_unit_create(db, &cli, &in, &id, &f);
+        json_decref(depts);
+        if (WM_OK != e) {
+            snprintf(err, errlen, "demo unit %s: %s", demo_units[i].name, f.msg);
+            return -1;
+        }
+        if (0 == i) {
+            first_unit = id;
+        } else if (1 == i) {
+            second_unit = id;
+        }
+    }
+    json_t *depts = db->ops->dept_list(db, first_unit);
+    int64_t office_dept = jsi(json_array_get(depts, 0), "id");
+    json_decref(depts);
+    (void)second_unit;
+    if (demo_user(db, &cli, "office", "市文明办 王主任", "office", city, 0, *accounts, err, errlen) ||
+        demo_user(db, &cli, "district", "东城区文明办 李科长", "office", district[0], 0, *accounts,
+                  err, errlen) ||
+        demo_user(db, &cli, "evaluator", "测评组 赵老师", "evaluator", city, 0, *accounts, err,
+                  errlen) ||
+        demo_user(db, &cli, "unitadmin", "市司法局 创建办 陈", "unit_admin", first_unit, 0,
+                  *accounts, err, errlen) ||
+        demo_user(db, &cli, "member", "市司法局 办公室 刘", "unit_member", first_unit, office_dept,
+                  *accounts, err, errlen) ||
+        demo_user(db, &cli, "leader", "市司法局 局长 周", "unit_viewer", first_unit, 0, *accounts,
+                  err, errlen)) {
+        return -1;
+    }
+    return 0;
+}
+
+/* end of init.c */

@@ -1,0 +1,291 @@
+/*
+** roles.c — roles, unit types, the principal, scopes, failures, input validation and
+** password hashing (argon2id through libsodium).
+*/
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "wm_core.h"
+
+static const struct {
+    const char *name;
+    const char *label;
+    bool office_side;
+} roles[WM_ROLE__COUNT] = {
+    [WM_ROLE_ADMIN] = {"admin", N_("系统管理员"), true},
+    [WM_ROLE_OFFICE] = {"office", N_("文明办"), true},
+    [WM_ROLE_EVALUATOR] = {"evaluator", N_("测评员"), true},
+    [WM_ROLE_UNIT_ADMIN] = {"unit_admin", N_("单位创建办"), false},
+    [WM_ROLE_UNIT_MEMBER] = {"unit_member", N_("科室人员"), false},
+    [WM_ROLE_UNIT_VIEWER] = {"unit_viewer", N_("单位领导"), false},
+};
+
+const char *
+wm_role_name(enum wm_role r)
+{
+    return (unsigned)r < WM_ROLE__COUNT ? roles[r].name : "?";
+}
+
+const char *
+wm_role_label(enum wm_role r)
+{
+    return (unsigned)r < WM_ROLE__COUNT ? _(roles[r].label) : "?";
+}
+
+bool
+wm_role_parse(const char *s, enum wm_role *out)
+{
+    for (int i = 0; s && i < WM_ROLE__COUNT; i++) {
+        if (wm_streq(s, roles[i].name)) {
+            *out = (enum wm_role)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+wm_role_is_office_side(enum wm_role r)
+{
+    return (unsigned)r < WM_ROLE__COUNT && roles[r].office_side;
+}
+
+const char *const wm_unit_types[] = {"机关", "企业", "事业单位", "学校", "乡镇",
+                                     "街道", "村",   "社区",     "窗口单位", NULL};
+
+bool
+wm_unit_type_valid(const char *t)
+{
+    for (int i = 0; t && wm_unit_types[i]; i++) {
+        if (wm_streq(t, wm_unit_types[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------- principal */
+
+static char *
+jstr_dup(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return wm_strdup(s ? s : "");
+}
+
+struct wm_principal *
+wm_principal_load(struct wm_db *db, int64_t user_id)
+{
+    json_t *u = db->ops->user_get(db, user_id);
+    enum wm_role role;
+    if (NULL == u || json_integer_value(json_object_get(u, "disabled")) ||
+        !wm_role_parse(json_string_value(json_object_get(u, "role")), &role)) {
+        json_decref(u);
+        return NULL;
+    }
+    struct wm_principal *p = wm_calloc(1, sizeof *p);
+    p->user_id = user_id;
+    p->username = jstr_dup(u, "username");
+    p->display_name = jstr_dup(u, "display_name");
+    p->role = role;
+    p->org_id = json_integer_value(json_object_get(u, "org_id"));
+    p->org_path = jstr_dup(u, "org_path");
+    p->org_name = jstr_dup(u, "org_name");
+    p->dept_id = json_integer_value(json_object_get(u, "dept_id"));
+    p->must_change_pw = 0 != json_integer_value(json_object_get(u, "must_change_pw"));
+    json_decref(u);
+    return p;
+}
+
+void
+wm_principal_free(struct wm_principal *p)
+{
+    if (NULL == p) {
+        return;
+    }
+    free(p->username);
+    free(p->display_name);
+    free(p->org_path);
+    free(p->org_name);
+    free(p);
+}
+
+json_t *
+wm_principal_json(const struct wm_principal *p)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:b}", "id", (json_int_t)p->user_id,
+                     "username", p->username, "display_name", p->display_name, "role",
+                     wm_role_name(p->role), "role_label", wm_role_label(p->role), "org_id",
+                     (json_int_t)p->org_id, "org_name", p->org_name, "dept_id",
+                     p->dept_id ? json_integer(p->dept_id) : json_null(), "must_change_password",
+                     p->must_change_pw);
+}
+
+/* A path no org has: evaluators' list scope until round assignments exist. */
+static const char scope_nothing[] = "/-/";
+
+const char *
+wm_scope_path(const struct wm_actor *a)
+{
+    if (NULL == a->p || WM_ROLE_ADMIN == a->p->role) {
+        return "/";
+    }
+    if (WM_ROLE_EVALUATOR == a->p->role) {
+        return scope_nothing;
+    }
+    return a->p->org_path;
+}
+
+bool
+wm_scope_sees(const struct wm_actor *a, const json_t *org)
+{
+    const char *path = json_string_value(json_object_get(org, "path"));
+    const char *scope = wm_scope_path(a);
+    return NULL != path && wm_startswith(path, scope);
+}
+
+bool
+wm_actor_is(const struct wm_actor *a, unsigned role_bits)
+{
+    if (NULL == a->p) {
+        return 0 != (role_bits & WM_ROLE_BIT(WM_ROLE_ADMIN));
+    }
+    return 0 != (role_bits & WM_ROLE_BIT(a->p->role));
+}
+
+enum wm_err
+wm_fail_set(struct wm_fail *f, enum wm_err e, const char *field, const char *fmt, ...)
+{
+    if (f) {
+        f->err = e;
+        snprintf(f->field, sizeof f->field, "%s", field ? field : "");
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(f->msg, sizeof f->msg, fmt, ap);
+        va_end(ap);
+    }
+    return e;
+}
+
+/* ---------------------------------------------------------------- validation */
+
+bool
+wm_valid_text(const char *s, size_t max)
+{
+    if (NULL == s) {
+        return false;
+    }
+    size_t n = strlen(s);
+    if (0 == n || !wm_utf8_valid(s, n) || wm_has_control(s)) {
+        return false;
+    }
+    if (isspace((unsigned char)s[0]) || isspace((unsigned char)s[n - 1])) {
+        return false;
+    }
+    return wm_utf8_len(s) <= max;
+}
+
+bool
+wm_valid_username(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n < 2 || n > 64) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!isalnum((unsigned char)s[i]) && !strchr("._-@", s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool
+wm_valid_unit_code(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n < 1 || n > 64) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool
+wm_password_ok(const char *pw)
+{
+    if (NULL == pw || wm_utf8_len(pw) < 8 || strlen(pw) > 256 || !wm_utf8_valid(pw, strlen(pw))) {
+        return false;
+    }
+    bool lower = false, upper = false, digit = false, other = false;
+    for (const unsigned char *p = (const unsigned char *)pw; *p; p++) {
+        if (islower(*p)) {
+            lower = true;
+        } else if (isupper(*p)) {
+            upper = true;
+        } else if (isdigit(*p)) {
+            digit = true;
+        } else {
+            other = true;
+        }
+    }
+    return lower + upper + digit + other >= 3;
+}
+
+char *
+wm_password_generate(void)
+{
+    static const char alpha[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    char pw[17];
+    do {
+        for (size_t i = 0; i < 16; i++) {
+            pw[i] = alpha[randombytes_uniform(sizeof alpha - 1)];
+        }
+        pw[16] = '\0';
+    } while (!wm_password_ok(pw));
+    return wm_strdup(pw);
+}
+
+static unsigned long long pw_ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+static size_t pw_mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+
+void
+wm_password_set_cost(unsigned long long ops, size_t mem)
+{
+    if (ops >= crypto_pwhash_OPSLIMIT_MIN) {
+        pw_ops = ops;
+    }
+    if (mem >= crypto_pwhash_MEMLIMIT_MIN) {
+        pw_mem = mem;
+    }
+}
+
+char *
+wm_password_hash(const char *pw)
+{
+    char out[crypto_pwhash_STRBYTES];
+    if (0 != crypto_pwhash_str_alg(out, pw, strlen(pw), pw_ops, pw_mem,
+                                   crypto_pwhash_ALG_ARGON2ID13)) {
+        wm_log(WM_LOG_ERROR, "argon2id hashing failed (out of memory?)");
+        return NULL;
+    }
+    return wm_strdup(out);
+}
+
+bool
+wm_password_verify(const char *hash, const char *pw)
+{
+    return 0 == crypto_pwhash_str_verify(hash, pw, strlen(pw));
+}
+
+/* end of roles.c */

@@ -1,0 +1,425 @@
+/*
+** user.c — accounts, logins, sessions and API tokens.
+**
+** Who manages whom: the platform operator any account; office staff the accounts of their
+** jurisdiction except operators; a unit's archivist (unit_admin) the member and viewer
+** accounts of its own unit.  Session cookies and API tokens are random secrets stored as
+** their SHA-256 only; passwords are argon2id.
+*/
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tx.h"
+#include "wm_core.h"
+
+json_t *
+wm_user_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id)
+{
+    json_t *u = db->ops->user_get(db, id);
+    if (NULL == u) {
+        return NULL;
+    }
+    if (a->p && a->p->user_id == id) {
+        return u;
+    }
+    bool ok = wm_actor_is(a, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN)) &&
+              wm_startswith(jss(u, "org_path"), wm_scope_path(a));
+    if (!ok) {
+        json_decref(u);
+        return NULL;
+    }
+    return u;
+}
+
+/* May actor a manage (create/modify) an account of role r at org o? */
+static enum wm_err
+may_manage(const struct wm_actor *a, enum wm_role r, const json_t *o, struct wm_fail *f)
+{
+    bool office_side = wm_role_is_office_side(r);
+    bool org_is_office = wm_streq(jss(o, "kind"), "office");
+    if (office_side != org_is_office) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "org_id", "%s",
+                           office_side ? _("此角色的账号必须属于文明办机构")
+                                       : _("此角色的账号必须属于某个单位"));
+    }
+    if (wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_ADMIN))) {
+        return WM_OK;
+    }
+    if (wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_OFFICE)) && WM_ROLE_ADMIN != r) {
+        return WM_OK;
+    }
+    if (wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN)) &&
+        (WM_ROLE_UNIT_MEMBER == r || WM_ROLE_UNIT_VIEWER == r)) {
+        return WM_OK;
+    }
+    return wm_fail_set(f, WM_E_FORBIDDEN, "role", "%s", _("没有权限管理此角色的账号"));
+}
+
+enum wm_err
+wm_user_create(struct wm_db *db, const struct wm_actor *a, const struct wm_user_in *in,
+               int64_t *id, char **generated, struct wm_fail *f)
+{
+    enum wm_err e;
+    enum wm_role role;
+    *generated = NULL;
+    if (!wm_actor_is(a, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN))) {
+        return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("没有权限创建账号"));
+    }
+    if (!wm_valid_username(in->username)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "username", "%s",
+                           _("用户名须为2至64个字母、数字或 . _ - @"));
+    }
+    if (!wm_valid_text(in->display_name, 50)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "display_name", "%s", _("姓名须为1至50个字符"));
+    }
+    if (!wm_role_parse(in->role, &role)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "role", "%s", _("未知角色"));
+    }
+    if (in->password && !wm_password_ok(in->password)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s",
+                           _("密码至少8位,且须包含小写字母、大写字母、数字、符号中的三类"));
+    }
+    char *pw = in->password ? wm_strdup(in->password) : wm_password_generate();
+    char *hash = wm_password_hash(pw);
+    if (NULL == hash) {
+        free(pw);
+        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("服务器繁忙,请稍后再试"));
+    }
+    if (WM_OK != (e = tx_begin(db, f))) {
+        free(pw);
+        free(hash);
+        return e;
+    }
+    json_t *org = wm_org_get_scoped(db, a, in->org_id), *dept = NULL, *after = NULL;
+    if (NULL == org) {
+        e = wm_fail_set(f, WM_E_NOT_FOUND, "org_id", "%s", _("所属机构不存在"));
+    } else if (WM_OK != (e = may_manage(a, role, org, f))) {
+        /* f is set */
+    } else if (in->dept_id &&
+               (NULL == (dept = db->ops->dept_get(db, in->dept_id)) ||
+                jsi(dept, "unit_id") != in->org_id)) {
+        e = wm_fail_set(f, WM_E_BAD_REQUEST, "dept_id", "%s", _("科室不属于该单位"));
+    } else {
+        enum wm_qs qs = db->ops->user_insert(db, in->username, in->display_name, hash, in->role,
+                                             in->org_id, in->dept_id, NULL == in->password,
+                                             wm_now(), id);
+        if (WM_QS_CONFLICT == qs) {
+            e = wm_fail_set(f, WM_E_CONFLICT, "username", "%s", _("用户名已被使用"));
+        } else if (WM_QS_ONE != qs) {
+            e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存账号"));
+        } else {
+            after = db->ops->user_get(db, *id);
+            e = wm_audit(db, a, "user.create", "user", *id, jss(org, "path"), NULL, after);
+        }
+    }
+    json_decref(org);
+    json_decref(dept);
+    json_decref(after);
+    free(hash);
+    e = tx_end(db, e, f);
+    if (WM_OK == e && NULL == in->password) {
+        *generated = pw;
+    } else {
+        free(pw);
+    }
+    return e;
+}
+
+enum wm_err
+wm_user_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *display,
+               int disabled, int64_t dept_id, struct wm_fail *f)
+{
+    enum wm_err e;
+    enum wm_role role;
+    if (display && !wm_valid_text(display, 50)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "display_name", "%s", _("姓名须为1至50个字符"));
+    }
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    json_t *u = wm_user_get_scoped(db, a, id), *org = NULL, *dept = NULL, *after = NULL;
+    bool self = a->p && a->p->user_id == id;
+    if (NULL == u) {
+        e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("账号不存在"));
+        goto done;
+    }
+    org = db->ops->org_get(db, jsi(u, "org_id"));
+    if (!wm_role_parse(jss(u, "role"), &role) || NULL == org) {
+        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("账号数据不完整"));
+        goto done;
+    }
+    if (self && (disabled >= 0 || dept_id >= 0)) {
+        e = wm_fail_set(f, WM_E_FORBIDDEN, "disabled", "%s", _("不能停用或调整自己的账号"));
+        goto done;
+    }
+    if (!self && WM_OK != (e = may_manage(a, role, org, f))) {
+        goto done;
+    }
+    if (dept_id > 0 && (NULL == (dept = db->ops->dept_get(db, dept_id)) ||
+                        jsi(dept, "unit_id") != jsi(u, "org_id"))) {
+        e = wm_fail_set(f, WM_E_BAD_REQUEST, "dept_id", "%s", _("科室不属于该单位"));
+        goto done;
+    }
+    if (WM_QS_ONE != db->ops->user_update(db, id, display, disabled, dept_id)) {
+        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存账号"));
+        goto done;
+    }
+    if (1 == disabled && WM_QS_HARD == db->ops->session_delete_user(db, id)) {
+        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法结束会话"));
+        goto done;
+    }
+    after = db->ops->user_get(db, id);
+    e = wm_audit(db, a, 1 == disabled ? "user.disable" : "user.update", "user", id,
+                 jss(org, "path"), u, after);
+done:
+    json_decref(u);
+    json_decref(org);
+    json_decref(dept);
+    json_decref(after);
+    return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_user_set_password(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *old_pw,
+                     const char *new_pw, struct wm_fail *f)
+{
+    enum wm_err e;
+    bool self = a->p && a->p->user_id == id;
+    if (!wm_password_ok(new_pw)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s",
+                           _("密码至少8位,且须包含小写字母、大写字母、数字、符号中的三类"));
+    }
+    if (self && NULL == old_pw) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "old_password", "%s", _("请输入原密码"));
+    }
+    char *hash = wm_password_hash(new_pw);
+    if (NULL == hash) {
+        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("服务器繁忙,请稍后再试"));
+    }
+    if (WM_OK != (e = tx_begin(db, f))) {
+        free(hash);
+        return e;
+    }
+    json_t *u = wm_user_get_scoped(db, a, id), *org = NULL, *auth = NULL;
+    enum wm_role role;
+    if (NULL == u || !wm_role_parse(jss(u, "role"), &role)) {
+        e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("账号不存在"));
+    } else if (self) {
+        auth = db->ops->user_get_auth(db, jss(u, "username"));
+        if (NULL == auth || !wm_password_verify(jss(auth, "pwhash"), old_pw)) {
+            e = wm_fail_set(f, WM_E_BAD_REQUEST, "old_password", "%s", _("原密码不正确"));
+        }
+    } else {
+        org = db->ops->org_get(db, jsi(u, "org_id"));
+        e = org ? may_manage(a, role, org, f) : WM_E_INTERNAL;
+    }
+    if (WM_OK == e) {
+        if (WM_QS_ONE != db->ops->user_set_password(db, id, hash, !self) ||
+            (!self && WM_QS_HARD == db->ops->session_delete_user(db, id))) {
+            e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存密码"));
+        } else {
+            json_t *sum = json_pack("{s:b}", "reset", !self);
+            e = wm_audit(db, a, "user.password", "user", id, jss(u, "org_path"), NULL, sum);
+            json_decref(sum);
+        }
+    }
+    json_decref(u);
+    json_decref(org);
+    json_decref(auth);
+    free(hash);
+    return tx_end(db, e, f);
+}
+
+/* ---------------------------------------------------------------- login and sessions */
+
+static char *dummy_hash;
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void
+dummy_init(void)
+{
+    dummy_hash = wm_password_hash("wenming-timing-equaliser-Aa1!");
+}
+
+enum wm_err
+wm_login(struct wm_db *db, const struct wm_auth_policy *pol, const char *username,
+         const char *password, const char *addr, const char *request_id, char **token,
+         char **csrf, int64_t *user_id)
+{
+    int64_t now = wm_now();
+    *token = *csrf = NULL;
+    if (NULL == username || NULL == password || strlen(username) > 256 || strlen(password) > 1024) {
+        return WM_E_UNAUTHORIZED;
+    }
+    if (db->ops->login_fail_count(db, username, now - pol->lockout_window) >=
+        pol->lockout_attempts) {
+        /* Same answer for names that exist and names that do not. */
+        return WM_E_RATE_LIMITED;
+    }
+    json_t *u = db->ops->user_get_auth(db, username);
+    bool ok;
+    if (u) {
+        ok = wm_password_verify(jss(u, "pwhash"), password) && !jsi(u, "disabled");
+    } else {
+        pthread_once(&dummy_once, dummy_init);
+        ok = false;
+        if (dummy_hash) {
+            (void)wm_password_verify(dummy_hash, password);
+        }
+    }
+    if (!ok) {
+        json_decref(u);
+        (void)db->ops->login_fail_add(db, username, now);
+        (void)db->ops->login_fail_clear(db, NULL, now - pol->lockout_window -
+                                                      pol->lockout_duration);
+        wm_log(WM_LOG_INFO, "login failed for a user name from %s", addr ? addr : "-");
+        return WM_E_UNAUTHORIZED;
+    }
+    *user_id = jsi(u, "id");
+    char *tok = wm_random_token(32), hash[65];
+    char *cs = wm_random_token(24);
+    wm_sha256_hex(tok, strlen(tok), hash);
+    struct wm_principal *p = wm_principal_load(db, *user_id);
+    struct wm_actor act = {.p = p, .request_id = request_id, .addr = addr};
+    struct wm_fail f;
+    enum wm_err e = p ? tx_begin(db, &f) : WM_E_INTERNAL;
+    if (WM_OK == e) {
+        (void)db->ops->login_fail_clear(db, username, now - pol->lockout_window -
+                                                          pol->lockout_duration);
+        if (WM_QS_ONE != db->ops->session_insert(db, hash, *user_id, cs, now, addr)) {
+            e = WM_E_INTERNAL;
+        } else {
+            e = wm_audit(db, &act, "session.create", "user", *user_id, p->org_path, NULL, NULL);
+        }
+        e = tx_end(db, e, &f);
+    }
+    wm_principal_free(p);
+    json_decref(u);
+    if (WM_OK != e) {
+        free(tok);
+        free(cs);
+        return e;
+    }
+    *token = tok;
+    *csrf = cs;
+    return WM_OK;
+}
+
+enum wm_err
+wm_session_check(struct wm_db *db, const struct wm_auth_policy *pol, const char *token,
+                 int64_t *user_id, char **csrf)
+{
+    char hash[65];
+    if (NULL == token || strlen(token) > 128) {
+        return WM_E_UNAUTHORIZED;
+    }
+    wm_sha256_hex(token, strlen(token), hash);
+    json_t *s = db->ops->session_get(db, hash);
+    if (NULL == s) {
+        return WM_E_UNAUTHORIZED;
+    }
+    int64_t now = wm_now(), last = jsi(s, "last_seen"), created = jsi(s, "created_at");
+    if (now - last > (int64_t)pol->session_idle || now - created > (int64_t)pol->session_lifetime) {
+        (void)db->ops->session_delete(db, hash);
+        json_decref(s);
+        return WM_E_UNAUTHORIZED;
+    }
+    if (now - last >= 30) {
+        (void)db->ops->session_touch(db, hash, now);
+    }
+    *user_id = jsi(s, "user_id");
+    *csrf = wm_strdup(jss(s, "csrf"));
+    json_decref(s);
+    return WM_OK;
+}
+
+void
+wm_logout(struct wm_db *db, const struct wm_actor *a, const char *token)
+{
+    char hash[65];
+    struct wm_fail f;
+    if (NULL == token || WM_OK != tx_begin(db, &f)) {
+        return;
+    }
+    wm_sha256_hex(token, strlen(token), hash);
+    enum wm_err e = WM_OK;
+    if (WM_QS_ONE == db->ops->session_delete(db, hash) && a->p) {
+        e = wm_audit(db, a, "session.delete", "user", a->p->user_id, a->p->org_path, NULL, NULL);
+    }
+    (void)tx_end(db, e, &f);
+}
+
+/* ---------------------------------------------------------------- API tokens */
+
+int64_t
+wm_token_check(struct wm_db *db, const char *token)
+{
+    char hash[65];
+    if (NULL == token || strlen(token) > 128) {
+        return 0;
+    }
+    wm_sha256_hex(token, strlen(token), hash);
+    return db->ops->token_lookup(db, hash);
+}
+
+enum wm_err
+wm_token_create(struct wm_db *db, const struct wm_actor *a, const char *name, int64_t *id,
+                char **secret, struct wm_fail *f)
+{
+    enum wm_err e;
+    *secret = NULL;
+    if (NULL == a->p) {
+        return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("命令行不能创建令牌"));
+    }
+    if (!wm_valid_text(name, 50)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s", _("令牌名称须为1至50个字符"));
+    }
+    char *rnd = wm_random_token(32);
+    char *tok = wm_asprintf("wm_%s", rnd), hash[65];
+    free(rnd);
+    wm_sha256_hex(tok, strlen(tok), hash);
+    if (WM_OK != (e = tx_begin(db, f))) {
+        free(tok);
+        return e;
+    }
+    if (WM_QS_ONE != db->ops->token_insert(db, a->p->user_id, name, hash, wm_now(), id)) {
+        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存令牌"));
+    } else {
+        json_t *sum = json_pack("{s:s}", "name", name);
+        e = wm_audit(db, a, "token.create", "token", *id, a->p->org_path, NULL, sum);
+        json_decref(sum);
+    }
+    e = tx_end(db, e, f);
+    if (WM_OK == e) {
+        *secret = tok;
+    } else {
+        free(tok);
+    }
+    return e;
+}
+
+enum wm_err
+wm_token_revoke(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+{
+    enum wm_err e;
+    if (NULL == a->p) {
+        return wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("令牌不存在"));
+    }
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    enum wm_qs qs = db->ops->token_revoke(db, a->p->user_id, id);
+    if (WM_QS_NONE == qs) {
+        e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("令牌不存在"));
+    } else if (WM_QS_ONE != qs) {
+        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法吊销令牌"));
+    } else {
+        e = wm_audit(db, a, "token.revoke", "token", id, a->p->org_path, NULL, NULL);
+    }
+    return tx_end(db, e, f);
+}
+
+/* end of user.c */

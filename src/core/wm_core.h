@@ -1,0 +1,244 @@
+/*
+** wm_core.h — the service layer: roles, scopes, validation, the audit log and the domain
+** operations on orgs, units, departments, users, sessions and tokens.
+**
+** The HTTP handlers, the pages and the command line all call these functions, so a rule
+** (who may create which account, what a valid unit code is, what gets audited) lives in
+** exactly one place.  Every operation takes the acting principal and checks its scope:
+** an object outside the caller's jurisdiction answers WM_E_NOT_FOUND, never FORBIDDEN.
+*/
+#ifndef WM_CORE_H
+#define WM_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "wm_db.h"
+#include "wm_util.h"
+
+/* ---------------------------------------------------------------- roles */
+
+enum wm_role {
+    WM_ROLE_ADMIN,
+    WM_ROLE_OFFICE,
+    WM_ROLE_EVALUATOR,
+    WM_ROLE_UNIT_ADMIN,
+    WM_ROLE_UNIT_MEMBER,
+    WM_ROLE_UNIT_VIEWER,
+    WM_ROLE__COUNT
+};
+#define WM_ROLE_BIT(r) (1u << (r))
+#define WM_ROLES_ALL   ((1u << WM_ROLE__COUNT) - 1)
+#define WM_ROLES_STAFF (WM_ROLE_BIT(WM_ROLE_ADMIN) | WM_ROLE_BIT(WM_ROLE_OFFICE))
+#define WM_ROLES_UNIT                                                                       \
+    (WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN) | WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER) |                  \
+     WM_ROLE_BIT(WM_ROLE_UNIT_VIEWER))
+
+const char *wm_role_name(enum wm_role r);
+/** The role's label in the UI language (管理员, 文明办, ...). */
+const char *wm_role_label(enum wm_role r);
+bool wm_role_parse(const char *s, enum wm_role *out) WM_MUST_CHECK;
+/** Whether role r is held by accounts of an office (true) or of a unit (false). */
+bool wm_role_is_office_side(enum wm_role r);
+
+/* The unit types of DESIGN.md, in display order. */
+extern const char *const wm_unit_types[];
+bool wm_unit_type_valid(const char *t);
+
+/* ---------------------------------------------------------------- principal */
+
+/* The authenticated caller. */
+struct wm_principal {
+    int64_t user_id;
+    char *username;
+    char *display_name;
+    enum wm_role role;
+    int64_t org_id;
+    char *org_path;
+    char *org_name;
+    int64_t dept_id;
+    bool must_change_pw;
+};
+
+/* Who acts, for permission checks and the audit log.  p == NULL means the command line
+** (acting as the platform operator). */
+struct wm_actor {
+    const struct wm_principal *p;
+    const char *request_id;
+    const char *addr;
+};
+
+/** Load the principal for user_id (NULL when missing or disabled). Free with _free. */
+struct wm_principal *wm_principal_load(struct wm_db *db, int64_t user_id);
+void wm_principal_free(struct wm_principal *p);
+/** The principal as the JSON of GET /api/v1/me. */
+json_t *wm_principal_json(const struct wm_principal *p);
+
+/* The subtree an actor sees, as a materialized path ("/" for everything; a path that
+** matches nothing for evaluators, who see units only through round assignments). */
+const char *wm_scope_path(const struct wm_actor *a);
+/** True when the org (an object from the store, with "path" and "id") is visible. */
+bool wm_scope_sees(const struct wm_actor *a, const json_t *org);
+bool wm_actor_is(const struct wm_actor *a, unsigned role_bits);
+
+/* ---------------------------------------------------------------- failures */
+
+/* Why an operation failed: the error, the field at fault (may be empty), a message. */
+struct wm_fail {
+    enum wm_err err;
+    char field[64];
+    char msg[256];
+};
+
+enum wm_err wm_fail_set(struct wm_fail *f, enum wm_err e, const char *field, const char *fmt, ...)
+    WM_PRINTF(4, 5);
+
+/* ---------------------------------------------------------------- validation */
+
+/** A display text: valid UTF-8, no control characters, 1..max code points after trimming. */
+bool wm_valid_text(const char *s, size_t max);
+bool wm_valid_username(const char *s);
+bool wm_valid_unit_code(const char *s);
+/** Password policy: at least 8 characters of at least 3 classes (lower, upper, digit, other). */
+bool wm_password_ok(const char *pw);
+/** A random password that meets the policy (caller frees). */
+char *wm_password_generate(void);
+/** argon2id hash (libsodium crypto_pwhash_str); NULL on failure (out of memory). */
+char *wm_password_hash(const char *pw);
+bool wm_password_verify(const char *hash, const char *pw);
+/** Set the argon2id cost (from the configuration). */
+void wm_password_set_cost(unsigned long long ops, size_t mem);
+
+/* ---------------------------------------------------------------- audit */
+
+/*
+** Append an entry to the audit log inside the caller's transaction.  before/after may be
+** NULL; they are stored as the summary {"before":..,"after":..}.  The entry's hash is the
+** SHA-256 of the previous entry's hash and this entry's canonical JSON.
+*/
+enum wm_err wm_audit(struct wm_db *db, const struct wm_actor *a, const char *action,
+                     const char *object_type, int64_t object_id, const char *org_path,
+                     json_t *before, json_t *after) WM_MUST_CHECK;
+/** The canonical hash of an audit row (as returned by audit_scan) given its prev_hash. */
+void wm_audit_row_hash(const json_t *row, char out[65]);
+/**
+** Walk the whole log and check the chain.  Returns 0 when intact, else the id of the first
+** broken entry (and a reason in why).  -1 on a store error.
+*/
+int64_t wm_audit_verify(struct wm_db *db, int64_t *count, char *why, size_t whylen);
+
+/* ---------------------------------------------------------------- orgs and units */
+
+enum wm_err wm_org_create(struct wm_db *db, const struct wm_actor *a, int64_t parent_id,
+                          const char *name, int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
+/** Rename and/or move (new_parent 0 = stay). Moving under its own subtree is bad_request. */
+enum wm_err wm_org_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                          const char *name, int64_t new_parent, struct wm_fail *f) WM_MUST_CHECK;
+/** The org if visible to a (caller decrefs), else NULL. */
+json_t *wm_org_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id);
+
+struct wm_unit_in {
+    int64_t parent_id; /* the office the unit belongs to */
+    const char *name;
+    const char *code;
+    const char *type;
+    json_t *depts; /* optional array of department names */
+};
+
+enum wm_err wm_unit_create(struct wm_db *db, const struct wm_actor *a, const struct wm_unit_in *in,
+                           int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_unit_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                           const struct wm_unit_in *in, struct wm_fail *f) WM_MUST_CHECK;
+/** The unit (with "depts") if visible to a, else NULL. */
+json_t *wm_unit_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id);
+enum wm_err wm_dept_add(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                        const char *name, int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_dept_remove(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                           int64_t dept_id, struct wm_fail *f) WM_MUST_CHECK;
+
+/*
+** Bulk import of units from rows (header: name, code, type, office, depts; Chinese
+** aliases accepted).  Every row is checked first; with bad rows nothing is imported unless
+** skip_bad.  The report is {"imported": n, "skipped": n, "errors": [{row, field, reason}]}.
+*/
+struct wm_table;
+enum wm_err wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t,
+                           int64_t default_office, bool skip_bad, bool dry_run, json_t **report,
+                           struct wm_fail *f) WM_MUST_CHECK;
+
+/* ---------------------------------------------------------------- users */
+
+struct wm_user_in {
+    const char *username;
+    const char *display_name;
+    const char *password; /* NULL: generate one that must be changed at first login */
+    const char *role;
+    int64_t org_id;
+    int64_t dept_id; /* 0 for none */
+};
+
+/** *generated receives the generated password when in->password was NULL (caller frees). */
+enum wm_err wm_user_create(struct wm_db *db, const struct wm_actor *a, const struct wm_user_in *in,
+                           int64_t *id, char **generated, struct wm_fail *f) WM_MUST_CHECK;
+json_t *wm_user_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id);
+/** disabled: -1 keep, 0 enable, 1 disable; dept_id -1 keep. */
+enum wm_err wm_user_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                           const char *display, int disabled, int64_t dept_id,
+                           struct wm_fail *f) WM_MUST_CHECK;
+/**
+** Change a password.  For oneself old_pw must match; a manager resetting another
+** account's password passes old_pw NULL and the account must change it at next login.
+*/
+enum wm_err wm_user_set_password(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                                 const char *old_pw, const char *new_pw,
+                                 struct wm_fail *f) WM_MUST_CHECK;
+
+/* ---------------------------------------------------------------- sessions and tokens */
+
+struct wm_auth_policy {
+    unsigned lockout_attempts;
+    unsigned lockout_window;
+    unsigned lockout_duration;
+    unsigned session_idle;
+    unsigned session_lifetime;
+};
+
+/*
+** Check a username and password and open a session.  On success *token receives the
+** cookie value and *csrf the session's CSRF token (caller frees both) and *user_id the
+** account.  Failures are UNAUTHORIZED (wrong name or password, alike) or RATE_LIMITED
+** (locked), never revealing whether the name exists.
+*/
+enum wm_err wm_login(struct wm_db *db, const struct wm_auth_policy *pol, const char *username,
+                     const char *password, const char *addr, const char *request_id,
+                     char **token, char **csrf, int64_t *user_id) WM_MUST_CHECK;
+/**
+** Resolve a session cookie: *user_id and *csrf (caller frees) when it is valid and within
+** its idle and absolute limits (it is touched), else WM_E_UNAUTHORIZED.
+*/
+enum wm_err wm_session_check(struct wm_db *db, const struct wm_auth_policy *pol, const char *token,
+                             int64_t *user_id, char **csrf) WM_MUST_CHECK;
+void wm_logout(struct wm_db *db, const struct wm_actor *a, const char *token);
+/** Resolve a bearer token to a user id (0 when unknown or revoked). */
+int64_t wm_token_check(struct wm_db *db, const char *token);
+/** New API token for the actor; *secret receives it once (caller frees). */
+enum wm_err wm_token_create(struct wm_db *db, const struct wm_actor *a, const char *name,
+                            int64_t *id, char **secret, struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_token_revoke(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                            struct wm_fail *f) WM_MUST_CHECK;
+
+/* ---------------------------------------------------------------- data directory */
+
+/**
+** Create a data directory: wenming.conf, blobs/, wenming.db with the schema, the root
+** office and an admin account.  password NULL → generated and returned in *generated.
+*/
+int wm_init_data_dir(const char *dir, const char *admin, const char *password, char **generated,
+                     char *err, size_t errlen) WM_MUST_CHECK;
+/** Fill a data directory with the demo jurisdiction, units and one account per role.
+** Writes the demo accounts (username, role, password) into *accounts. */
+int wm_demo_seed(struct wm_db *db, json_t **accounts, char *err, size_t errlen) WM_MUST_CHECK;
+
+#endif /* WM_CORE_H */

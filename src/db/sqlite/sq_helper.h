@@ -1,0 +1,42 @@
+/*
+** sq_helper.h — internals shared by the SQLite backend's files.
+*/
+#ifndef WM_SQ_HELPER_H
+#define WM_SQ_HELPER_H
+
+#include <sqlite3.h>
+
+#include "wm_db.h"
+
+struct sq_cached {
+    const char *sql; /* the static SQL text: cached by pointer identity */
+    sqlite3_stmt *st;
+};
+
+struct sq_db {
+    struct wm_db base;
+    sqlite3 *h;
+    struct sq_cached cache[128];
+    unsigned ncache;
+};
+
+/*
+** The prepared statement for sql (a string literal), reset and with bindings cleared,
+** then bound from fmt: 'i' int64_t, 't' const char * (NULL binds NULL).
+** NULL on a preparation error (logged).
+*/
+sqlite3_stmt *sq_prep(struct sq_db *db, const char *sql, const char *fmt, ...);
+/** Map an SQLite result code to a query status (logging hard errors). */
+enum wm_qs sq_qs(struct sq_db *db, int rc);
+/** Step a statement that returns no rows: WM_QS_ONE if it changed a row, else NONE. */
+enum wm_qs sq_exec(struct sq_db *db, sqlite3_stmt *st);
+/** All rows as an array of objects keyed by column name (never NULL unless st is NULL). */
+json_t *sq_rows(struct sq_db *db, sqlite3_stmt *st);
+/** The first row as an object, or NULL. */
+json_t *sq_row(struct sq_db *db, sqlite3_stmt *st);
+/** The first column of the first row as an integer, or dflt. */
+int64_t sq_int(struct sq_db *db, sqlite3_stmt *st, int64_t dflt);
+
+void sq_fill_ops(struct wm_db_ops *ops);
+
+#endif

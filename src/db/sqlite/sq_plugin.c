@@ -1,0 +1,359 @@
+/*
+** sq_plugin.c — the SQLite backend: connections (WAL, busy timeout, foreign keys), the
+** per-connection prepared-statement cache, transactions, and the embedded migrations.
+*/
+#include "config.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sq_helper.h"
+
+struct wm_embedded {
+    const char *name;
+    const unsigned char *data;
+    size_t len;
+};
+extern const struct wm_embedded wm_migrations[];
+
+sqlite3_stmt *
+sq_prep(struct sq_db *db, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *st = NULL;
+    for (unsigned i = 0; i < db->ncache; i++) {
+        if (db->cache[i].sql == sql) {
+            st = db->cache[i].st;
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            break;
+        }
+    }
+    if (NULL == st) {
+        int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+        if (SQLITE_OK != rc) {
+            wm_log(WM_LOG_ERROR, "sqlite prepare failed: %s: %s", sqlite3_errmsg(db->h), sql);
+            return NULL;
+        }
+        if (db->ncache < WM_ARRAY_LEN(db->cache)) {
+            db->cache[db->ncache].sql = sql;
+            db->cache[db->ncache].st = st;
+            db->ncache++;
+        } else {
+            wm_panic("sqlite statement cache full");
+        }
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    for (int i = 0; fmt && fmt[i]; i++) {
+        int idx = i + 1;
+        switch (fmt[i]) {
+        case 'i':
+            sqlite3_bind_int64(st, idx, va_arg(ap, int64_t));
+            break;
+        case 't': {
+            const char *s = va_arg(ap, const char *);
+            if (s) {
+                sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+            } else {
+                sqlite3_bind_null(st, idx);
+            }
+            break;
+        }
+        default:
+            sqlite3_bind_null(st, idx);
+            break;
+        }
+    }
+    va_end(ap);
+    return st;
+}
+
+enum wm_qs
+sq_qs(struct sq_db *db, int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return WM_QS_ONE;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        wm_log(WM_LOG_WARN, "sqlite busy: %s", sqlite3_errmsg(db->h));
+        return WM_QS_SOFT;
+    case SQLITE_CONSTRAINT:
+        wm_log(WM_LOG_DEBUG, "sqlite constraint: %s", sqlite3_errmsg(db->h));
+        return WM_QS_CONFLICT;
+    default:
+        wm_log(WM_LOG_ERROR, "sqlite error %d: %s", rc, sqlite3_errmsg(db->h));
+        return WM_QS_HARD;
+    }
+}
+
+enum wm_qs
+sq_exec(struct sq_db *db, sqlite3_stmt *st)
+{
+    if (NULL == st) {
+        return WM_QS_HARD;
+    }
+    int rc = sqlite3_step(st);
+    enum wm_qs qs = sq_qs(db, rc);
+    sqlite3_reset(st);
+    if (WM_QS_ONE == qs && 0 == sqlite3_changes(db->h)) {
+        return WM_QS_NONE;
+    }
+    return qs;
+}
+
+static json_t *
+sq_row_object(sqlite3_stmt *st)
+{
+    json_t *o = json_object();
+    int n = sqlite3_column_count(st);
+    for (int c = 0; c < n; c++) {
+        json_t *v;
+        switch (sqlite3_column_type(st, c)) {
+        case SQLITE_INTEGER:
+            v = json_integer(sqlite3_column_int64(st, c));
+            break;
+        case SQLITE_FLOAT:
+            v = json_real(sqlite3_column_double(st, c));
+            break;
+        case SQLITE_NULL:
+            v = json_null();
+            break;
+        default:
+            v = json_stringn((const char *)sqlite3_column_text(st, c),
+                             (size_t)sqlite3_column_bytes(st, c));
+            if (NULL == v) {
+                v = json_null(); /* not UTF-8: never stored by us */
+            }
+            break;
+        }
+        json_object_set_new(o, sqlite3_column_name(st, c), v);
+    }
+    return o;
+}
+
+json_t *
+sq_rows(struct sq_db *db, sqlite3_stmt *st)
+{
+    if (NULL == st) {
+        return NULL;
+    }
+    json_t *a = json_array();
+    int rc;
+    while (SQLITE_ROW == (rc = sqlite3_step(st))) {
+        json_array_append_new(a, sq_row_object(st));
+    }
+    if (SQLITE_DONE != rc) {
+        (void)sq_qs(db, rc);
+        json_decref(a);
+        a = NULL;
+    }
+    sqlite3_reset(st);
+    return a;
+}
+
+json_t *
+sq_row(struct sq_db *db, sqlite3_stmt *st)
+{
+    if (NULL == st) {
+        return NULL;
+    }
+    json_t *o = NULL;
+    int rc = sqlite3_step(st);
+    if (SQLITE_ROW == rc) {
+        o = sq_row_object(st);
+    } else if (SQLITE_DONE != rc) {
+        (void)sq_qs(db, rc);
+    }
+    sqlite3_reset(st);
+    return o;
+}
+
+int64_t
+sq_int(struct sq_db *db, sqlite3_stmt *st, int64_t dflt)
+{
+    if (NULL == st) {
+        return dflt;
+    }
+    int64_t v = dflt;
+    int rc = sqlite3_step(st);
+    if (SQLITE_ROW == rc && SQLITE_NULL != sqlite3_column_type(st, 0)) {
+        v = sqlite3_column_int64(st, 0);
+    } else if (SQLITE_ROW != rc && SQLITE_DONE != rc) {
+        (void)sq_qs(db, rc);
+    }
+    sqlite3_reset(st);
+    return v;
+}
+
+/* ---------------------------------------------------------------- connection */
+
+static void
+sq_close(struct wm_db *base)
+{
+    struct sq_db *db = (struct sq_db *)base;
+    if (NULL == db) {
+        return;
+    }
+    for (unsigned i = 0; i < db->ncache; i++) {
+        sqlite3_finalize(db->cache[i].st);
+    }
+    sqlite3_close_v2(db->h);
+    free(db);
+}
+
+static enum wm_qs
+sq_exec_sql(struct sq_db *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+    if (SQLITE_OK != rc) {
+        wm_log((rc & 0xff) == SQLITE_BUSY ? WM_LOG_WARN : WM_LOG_ERROR, "sqlite: %s",
+               msg ? msg : sqlite3_errstr(rc));
+    }
+    sqlite3_free(msg);
+    return SQLITE_OK == rc ? WM_QS_ONE : sq_qs(db, rc);
+}
+
+static enum wm_qs
+sq_begin(struct wm_db *base, bool write)
+{
+    return sq_exec_sql((struct sq_db *)base, write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+static enum wm_qs
+sq_commit(struct wm_db *base)
+{
+    return sq_exec_sql((struct sq_db *)base, "COMMIT");
+}
+
+static void
+sq_rollback(struct wm_db *base)
+{
+    struct sq_db *db = (struct sq_db *)base;
+    if (!sqlite3_get_autocommit(db->h)) {
+        (void)sq_exec_sql(db, "ROLLBACK");
+    }
+}
+
+static bool
+sq_in_tx(struct wm_db *base)
+{
+    return !sqlite3_get_autocommit(((struct sq_db *)base)->h);
+}
+
+static int
+sq_schema_version(struct wm_db *base)
+{
+    struct sq_db *db = (struct sq_db *)base;
+    return (int)sq_int(db, sq_prep(db, "PRAGMA user_version", NULL), -1);
+}
+
+static enum wm_qs
+sq_migrate(struct wm_db *base, int *from, int *to)
+{
+    struct sq_db *db = (struct sq_db *)base;
+    int cur = sq_schema_version(base);
+    *from = *to = cur;
+    if (cur < 0) {
+        return WM_QS_HARD;
+    }
+    for (const struct wm_embedded *m = wm_migrations; m->name; m++) {
+        int64_t n;
+        char num[5] = {0};
+        memcpy(num, m->name, 4);
+        if (!wm_parse_i64(num, 1, 9999, &n)) {
+            wm_panic("migration %s is not numbered", m->name);
+        }
+        if (n <= cur) {
+            continue;
+        }
+        if (WM_QS_ONE != sq_exec_sql(db, "BEGIN IMMEDIATE")) {
+            return WM_QS_HARD;
+        }
+        char *sql = wm_strndup((const char *)m->data, m->len);
+        char *pragma = wm_asprintf("PRAGMA user_version = %d", (int)n);
+        enum wm_qs qs = sq_exec_sql(db, sql);
+        if (WM_QS_ONE == qs) {
+            qs = sq_exec_sql(db, pragma);
+        }
+        free(sql);
+        free(pragma);
+        if (WM_QS_ONE != qs || WM_QS_ONE != sq_exec_sql(db, "COMMIT")) {
+            sq_rollback(base);
+            wm_log(WM_LOG_ERROR, "migration %s failed", m->name);
+            return WM_QS_HARD;
+        }
+        wm_log(WM_LOG_INFO, "applied migration %s", m->name);
+        *to = (int)n;
+    }
+    return WM_QS_ONE;
+}
+
+static struct wm_db_ops sq_ops;
+static pthread_once_t sq_ops_once = PTHREAD_ONCE_INIT;
+
+static void
+sq_ops_init(void)
+{
+    sq_fill_ops(&sq_ops);
+}
+
+struct wm_db *
+wm_sqlite_open(const char *data_dir, bool create, char *err, size_t errlen)
+{
+    char *path = wm_asprintf("%s/wenming.db", data_dir);
+    struct sq_db *db = wm_calloc(1, sizeof *db);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &db->h, flags, NULL);
+    if (SQLITE_OK != rc) {
+        snprintf(err, errlen, "cannot open %s: %s", path,
+                 db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+        free(path);
+        sqlite3_close_v2(db->h);
+        free(db);
+        return NULL;
+    }
+    free(path);
+    pthread_once(&sq_ops_once, sq_ops_init);
+    db->base.ops = &sq_ops;
+    sqlite3_busy_timeout(db->h, 5000);
+    sqlite3_extended_result_codes(db->h, 1);
+    if (WM_QS_ONE != sq_exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                     "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;")) {
+        snprintf(err, errlen, "cannot configure the database: %s", sqlite3_errmsg(db->h));
+        sq_close(&db->base);
+        return NULL;
+    }
+    return &db->base;
+}
+
+static void
+sq_fill_base(struct wm_db_ops *ops)
+{
+    ops->name = "sqlite";
+    ops->close = sq_close;
+    ops->begin = sq_begin;
+    ops->commit = sq_commit;
+    ops->rollback = sq_rollback;
+    ops->in_tx = sq_in_tx;
+    ops->schema_version = sq_schema_version;
+    ops->migrate = sq_migrate;
+}
+
+/* Called once: the base operations here, the resource operations from sq_ops.c. */
+void sq_fill_resource_ops(struct wm_db_ops *ops);
+
+void
+sq_fill_ops(struct wm_db_ops *ops)
+{
+    sq_fill_resource_ops(ops);
+    sq_fill_base(ops);
+}
+
+/* end of sq_plugin.c */

@@ -1,0 +1,153 @@
+/*
+** wm_db.h — the store interface.
+**
+** A backend is a table of operations (struct wm_db_ops) over an opaque connection; the
+** SQLite backend (db/sqlite/) is the embedded default and a PostgreSQL backend is a second
+** table of the same operations.  Nothing outside db/ includes sqlite3.h or sees SQL.
+**
+** Reads return jansson objects (caller owns the reference) whose keys are the column
+** names, so handlers and pages use them directly.  Writes return enum wm_qs.  Every
+** connection belongs to one thread: wm_db_thread() opens the calling thread's connection
+** lazily and closes it when the thread exits.
+*/
+#ifndef WM_DB_H
+#define WM_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "wm_util.h"
+
+/* Query status (Taler's GNUNET_DB_QueryStatus). */
+enum wm_qs {
+    WM_QS_HARD = -2,     /* a bug or a broken database: give up */
+    WM_QS_SOFT = -1,     /* busy or serialization failure: retry the transaction */
+    WM_QS_NONE = 0,      /* no row matched */
+    WM_QS_ONE = 1,       /* one row */
+    WM_QS_CONFLICT = -3, /* a unique or foreign-key constraint failed */
+};
+
+/* The current schema version: the number of the last embedded migration. */
+#define WM_DB_SCHEMA_VERSION 1
+
+struct wm_db;
+
+/* A list page: rows with id > after, at most limit, restricted to the subtree at scope
+** (a materialized path such as "/1/4/"; NULL or "/" for everything). */
+struct wm_page {
+    const char *scope;
+    int64_t after;
+    unsigned limit;
+    const char *q;    /* optional text filter (substring of name/code), NULL for none */
+    const char *kind; /* optional filter, meaning depends on the list */
+};
+
+struct wm_audit_entry {
+    int64_t at;
+    int64_t user_id; /* 0 for the command line */
+    const char *username;
+    const char *action; /* "unit.create" */
+    const char *object_type;
+    int64_t object_id;
+    const char *org_path; /* scope the entry belongs to */
+    const char *summary;  /* JSON text: {"before":...,"after":...} */
+    const char *request_id;
+    const char *addr;
+};
+
+struct wm_db_ops {
+    const char *name;
+    void (*close)(struct wm_db *db);
+    /* Transactions: write=true takes the write lock at once (BEGIN IMMEDIATE). */
+    enum wm_qs (*begin)(struct wm_db *db, bool write);
+    enum wm_qs (*commit)(struct wm_db *db);
+    void (*rollback)(struct wm_db *db);
+    bool (*in_tx)(struct wm_db *db);
+    /* Schema. */
+    int (*schema_version)(struct wm_db *db);
+    enum wm_qs (*migrate)(struct wm_db *db, int *from, int *to);
+
+    /* Orgs and units (a unit is an org of kind 'unit'). */
+    enum wm_qs (*org_insert)(struct wm_db *db, int64_t parent_id, const char *kind,
+                             const char *name, const char *code, const char *type,
+                             int64_t now, int64_t *id);
+    json_t *(*org_get)(struct wm_db *db, int64_t id);
+    json_t *(*org_get_by_code)(struct wm_db *db, const char *code);
+    json_t *(*org_list)(struct wm_db *db, const struct wm_page *pg);
+    json_t *(*org_find_name)(struct wm_db *db, int64_t parent_id, const char *name);
+    enum wm_qs (*org_update)(struct wm_db *db, int64_t id, const char *name, const char *code,
+                             const char *type);
+    /* Moves id and its subtree under new_parent (paths rewritten in one statement). */
+    enum wm_qs (*org_move)(struct wm_db *db, int64_t id, int64_t new_parent);
+    int64_t (*org_count)(struct wm_db *db, const char *scope, const char *kind);
+
+    /* Departments of a unit. */
+    enum wm_qs (*dept_insert)(struct wm_db *db, int64_t unit_id, const char *name, int64_t *id);
+    json_t *(*dept_list)(struct wm_db *db, int64_t unit_id);
+    json_t *(*dept_get)(struct wm_db *db, int64_t id);
+    enum wm_qs (*dept_delete)(struct wm_db *db, int64_t id);
+
+    /* Users.  user_get never returns pwhash; user_get_auth does. */
+    enum wm_qs (*user_insert)(struct wm_db *db, const char *username, const char *display,
+                              const char *pwhash, const char *role, int64_t org_id,
+                              int64_t dept_id, bool must_change, int64_t now, int64_t *id);
+    json_t *(*user_get)(struct wm_db *db, int64_t id);
+    json_t *(*user_get_auth)(struct wm_db *db, const char *username);
+    json_t *(*user_list)(struct wm_db *db, const struct wm_page *pg);
+    enum wm_qs (*user_set_password)(struct wm_db *db, int64_t id, const char *pwhash,
+                                    bool must_change);
+    enum wm_qs (*user_update)(struct wm_db *db, int64_t id, const char *display, int disabled,
+                              int64_t dept_id);
+
+    /* Failed logins by typed name. */
+    enum wm_qs (*login_fail_add)(struct wm_db *db, const char *username, int64_t now);
+    int64_t (*login_fail_count)(struct wm_db *db, const char *username, int64_t since);
+    enum wm_qs (*login_fail_clear)(struct wm_db *db, const char *username, int64_t before);
+
+    /* Sessions, by the SHA-256 hex of the cookie value. */
+    enum wm_qs (*session_insert)(struct wm_db *db, const char *hash, int64_t user_id,
+                                 const char *csrf, int64_t now, const char *addr);
+    json_t *(*session_get)(struct wm_db *db, const char *hash);
+    enum wm_qs (*session_touch)(struct wm_db *db, const char *hash, int64_t now);
+    enum wm_qs (*session_delete)(struct wm_db *db, const char *hash);
+    enum wm_qs (*session_delete_user)(struct wm_db *db, int64_t user_id);
+
+    /* API tokens, by the SHA-256 hex of the token. */
+    enum wm_qs (*token_insert)(struct wm_db *db, int64_t user_id, const char *name,
+                               const char *hash, int64_t now, int64_t *id);
+    int64_t (*token_lookup)(struct wm_db *db, const char *hash);
+    json_t *(*token_list)(struct wm_db *db, int64_t user_id);
+    enum wm_qs (*token_revoke)(struct wm_db *db, int64_t user_id, int64_t id);
+
+    /* Audit log: last hash ("" for an empty log), append, page, and a full scan. */
+    enum wm_qs (*audit_last_hash)(struct wm_db *db, char out[65]);
+    enum wm_qs (*audit_insert)(struct wm_db *db, const struct wm_audit_entry *e,
+                               const char *prev_hash, const char *hash, int64_t *id);
+    json_t *(*audit_list)(struct wm_db *db, const struct wm_page *pg, const char *action,
+                          const char *username, int64_t before);
+    json_t *(*audit_scan)(struct wm_db *db, int64_t after, unsigned limit);
+};
+
+struct wm_db {
+    const struct wm_db_ops *ops;
+};
+
+/** Open the SQLite store in data_dir (wenming.db). NULL with err filled on failure. */
+struct wm_db *wm_sqlite_open(const char *data_dir, bool create, char *err, size_t errlen);
+
+/** Set the data directory used by wm_db_thread(). */
+void wm_db_set_data_dir(const char *data_dir);
+/** The calling thread's connection, opened on first use; NULL when the store is unusable. */
+struct wm_db *wm_db_thread(void);
+
+/*
+** Run fn inside a write transaction, retrying on WM_QS_SOFT up to a few times.  fn
+** returns WM_OK to commit or an error to roll back.  A commit failure becomes
+** WM_E_INTERNAL (or WM_E_UNAVAILABLE when the store stayed busy).
+*/
+typedef enum wm_err (*wm_tx_fn)(struct wm_db *db, void *cls);
+enum wm_err wm_db_run_tx(struct wm_db *db, wm_tx_fn fn, void *cls) WM_MUST_CHECK;
+
+#endif /* WM_DB_H */

@@ -1,0 +1,799 @@
+/*
+** server.c — the daemon and the life of a request (see wm_http.h for the overview).
+**
+** Threading: MHD's internal thread pool with epoll; a connection stays on one worker, so
+** each worker lazily opens its own store connection (wm_db_thread).  Shutdown quiesces
+** the listening socket, waits for in-flight requests, then stops the daemon.
+*/
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include "wm_http.h"
+
+struct wm_server {
+    struct MHD_Daemon *d;
+    struct wm_server_opts opts;
+    unsigned port;
+};
+
+static struct wm_server_opts g_opts;
+static atomic_int g_inflight;
+
+const struct wm_server_opts *
+wm_server_options(void)
+{
+    return &g_opts;
+}
+
+static int64_t
+now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---------------------------------------------------------------- IP throttle */
+
+struct ip_slot {
+    char addr[64];
+    int64_t since;
+    unsigned fails;
+};
+static struct ip_slot ip_slots[512];
+static pthread_mutex_t ip_lock = PTHREAD_MUTEX_INITIALIZER;
+
+bool
+wm_ip_throttled(const char *addr, bool record_failure)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = addr; *p; p++) {
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    }
+    struct ip_slot *s = &ip_slots[h % WM_ARRAY_LEN(ip_slots)];
+    int64_t now = wm_now();
+    bool throttled;
+    pthread_mutex_lock(&ip_lock);
+    if (!wm_streq(s->addr, addr) || now - s->since > (int64_t)g_opts.ip_window) {
+        snprintf(s->addr, sizeof s->addr, "%s", addr);
+        s->since = now;
+        s->fails = 0;
+    }
+    if (record_failure) {
+        s->fails++;
+    }
+    throttled = g_opts.ip_attempts && s->fails >= g_opts.ip_attempts;
+    pthread_mutex_unlock(&ip_lock);
+    return throttled;
+}
+
+/* ---------------------------------------------------------------- routing */
+
+static enum wm_method
+method_of(const char *m)
+{
+    static const struct {
+        const char *name;
+        enum wm_method m;
+    } tab[] = {{"GET", WM_GET},     {"HEAD", WM_HEAD},   {"POST", WM_POST},
+               {"PUT", WM_PUT},     {"PATCH", WM_PATCH}, {"DELETE", WM_DELETE}};
+    for (size_t i = 0; i < WM_ARRAY_LEN(tab); i++) {
+        if (wm_streq(m, tab[i].name)) {
+            return tab[i].m;
+        }
+    }
+    return 0;
+}
+
+static const char *
+method_name(enum wm_method m)
+{
+    switch (m) {
+    case WM_GET:
+        return "GET";
+    case WM_HEAD:
+        return "HEAD";
+    case WM_POST:
+        return "POST";
+    case WM_PUT:
+        return "PUT";
+    case WM_PATCH:
+        return "PATCH";
+    case WM_DELETE:
+        return "DELETE";
+    }
+    return "OTHER";
+}
+
+/* Match path against pattern, filling r's parameters on success. */
+static bool
+route_match(const char *pattern, const char *path, struct wm_req *r)
+{
+    const char *p = pattern, *s = path;
+    unsigned nids = 0, nsegs = 0;
+    int64_t ids[4];
+    const char *segs[4];
+    size_t seglens[4];
+    while (*p && *s) {
+        if ('*' == *p) {
+            s += strlen(s);
+            p++;
+            break;
+        }
+        if ('{' == *p) {
+            const char *close = strchr(p, '}');
+            size_t n = strcspn(s, "/");
+            if (NULL == close || 0 == n) {
+                return false;
+            }
+            if (0 == strncmp(p, "{id}", 4)) {
+                char tmp[24];
+                int64_t v;
+                if (n >= sizeof tmp || nids >= 4) {
+                    return false;
+                }
+                memcpy(tmp, s, n);
+                tmp[n] = '\0';
+                if (!wm_parse_i64(tmp, 1, INT64_MAX, &v) || '+' == tmp[0]) {
+                    return false;
+                }
+                ids[nids++] = v;
+            } else {
+                if (nsegs >= 4) {
+                    return false;
+                }
+                segs[nsegs] = s;
+                seglens[nsegs++] = n;
+            }
+            p = close + 1;
+            s += n;
+            continue;
+        }
+        if (*p != *s) {
+            return false;
+        }
+        p++;
+        s++;
+    }
+    if ('*' == *p) {
+        p++;
+    }
+    if (*p || *s) {
+        return false;
+    }
+    if (r) {
+        memcpy(r->ids, ids, sizeof ids);
+        r->nids = nids;
+        for (unsigned i = 0; i < nsegs; i++) {
+            r->segs[i] = wm_strndup(segs[i], seglens[i]);
+        }
+        r->nsegs = nsegs;
+    }
+    return true;
+}
+
+static bool
+path_ok(const char *path)
+{
+    size_t n = strlen(path);
+    if (n == 0 || n > 2048 || '/' != path[0] || !wm_utf8_valid(path, n) || wm_has_control(path) ||
+        strchr(path, '\\')) {
+        return false;
+    }
+    /* No "." or ".." segment, however it was encoded (MHD has decoded the path). */
+    for (const char *s = path; s; s = strchr(s + 1, '/')) {
+        const char *seg = s + 1;
+        size_t len = strcspn(seg, "/");
+        if ((1 == len && '.' == seg[0]) || (2 == len && 0 == strncmp(seg, "..", 2))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+allow_header(struct wm_req *r, unsigned methods)
+{
+    static const char *names[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
+    struct wm_buf b = {0};
+    if (methods & WM_GET) {
+        methods |= WM_HEAD;
+    }
+    for (unsigned i = 0; i < 6; i++) {
+        if (methods & (1u << i)) {
+            wm_buf_printf(&b, "%s%s", b.len ? ", " : "", names[i]);
+        }
+    }
+    wm_req_add_header(r, "Allow", wm_buf_str(&b));
+    wm_buf_free(&b);
+}
+
+/* ---------------------------------------------------------------- request life */
+
+static const char *
+cookie_value(struct wm_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+static void
+req_authenticate(struct wm_req *r)
+{
+    const char *authz = wm_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+    int64_t uid = 0;
+    if (authz) {
+        if (0 == strncasecmp(authz, "Bearer ", 7)) {
+            uid = wm_token_check(r->db, authz + 7);
+        }
+        if (0 == uid) {
+            wm_reply_err(r, WM_E_UNAUTHORIZED, NULL, _("令牌无效或已吊销"));
+            return;
+        }
+    } else {
+        const char *cookie = cookie_value(r, "wm_session");
+        char *csrf = NULL;
+        if (cookie && WM_OK == wm_session_check(r->db, &g_opts.auth, cookie, &uid, &csrf)) {
+            r->session_token = wm_strdup(cookie);
+            r->csrf = csrf;
+            r->via_cookie = true;
+        } else if (cookie) {
+            /* A forged or expired cookie: drop it, carry on as anonymous. */
+            wm_req_set_cookie(r, "wm_session", "", 0);
+            uid = 0;
+        }
+    }
+    if (uid) {
+        r->who = wm_principal_load(r->db, uid);
+        if (NULL == r->who && authz) {
+            wm_reply_err(r, WM_E_UNAUTHORIZED, NULL, _("账号已停用"));
+        }
+    }
+    r->actor.p = r->who;
+}
+
+static void
+redirect_login(struct wm_req *r)
+{
+    struct wm_buf b = {0};
+    wm_buf_adds(&b, "/login?next=");
+    wm_url_encode(&b, r->path);
+    wm_reply_redirect(r, wm_buf_str(&b));
+    wm_buf_free(&b);
+}
+
+static bool
+has_body(struct wm_req *r)
+{
+    const char *cl = wm_req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    return (cl && !wm_streq(cl, "0")) || wm_req_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+}
+
+static size_t
+req_max_body(const struct wm_req *r)
+{
+    return r->route && r->route->max_body ? r->route->max_body : g_opts.max_body;
+}
+
+/* The first call: everything that can be decided before the body is read. */
+static void
+req_first(struct wm_req *r, const char *url, const char *method)
+{
+    r->method = method_of(method);
+    r->path = wm_strdup(url);
+    if (!path_ok(r->path)) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "path", _("路径无效"));
+        return;
+    }
+    unsigned allowed = 0;
+    for (const struct wm_route *rt = wm_routes; rt->pattern; rt++) {
+        if (!route_match(rt->pattern, r->path, NULL)) {
+            continue;
+        }
+        unsigned m = rt->methods | ((rt->methods & WM_GET) ? WM_HEAD : 0);
+        allowed |= m;
+        if (r->method & m) {
+            r->route = rt;
+            route_match(rt->pattern, r->path, r);
+            break;
+        }
+    }
+    if (NULL == r->route) {
+        if (allowed) {
+            allow_header(r, allowed);
+            wm_reply_err(r, WM_E_METHOD, NULL, NULL);
+        } else {
+            wm_reply_err(r, WM_E_NOT_FOUND, NULL, _("没有这个页面或接口"));
+        }
+        return;
+    }
+    r->db = wm_db_thread();
+    if (NULL == r->db) {
+        wm_reply_err(r, WM_E_UNAVAILABLE, NULL, _("数据库暂不可用"));
+        return;
+    }
+    req_authenticate(r);
+    if (r->resp) {
+        return;
+    }
+    const struct wm_route *rt = r->route;
+    if ((rt->flags & WM_R_AUTH) && NULL == r->who) {
+        if (rt->flags & WM_R_HTML) {
+            redirect_login(r);
+        } else {
+            wm_reply_err(r, WM_E_UNAUTHORIZED, NULL, NULL);
+        }
+        return;
+    }
+    if (r->who && r->who->must_change_pw && !(rt->flags & WM_R_PWCHANGE)) {
+        if (rt->flags & WM_R_HTML) {
+            wm_reply_redirect(r, "/password");
+        } else {
+            wm_reply_err(r, WM_E_FORBIDDEN, "password", _("请先修改初始密码"));
+        }
+        return;
+    }
+    if (rt->roles && (NULL == r->who || !(rt->roles & WM_ROLE_BIT(r->who->role)))) {
+        wm_reply_err(r, WM_E_FORBIDDEN, NULL, NULL);
+        return;
+    }
+    const char *cl = wm_req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    int64_t len = 0;
+    if (cl && (!wm_parse_i64(cl, 0, INT64_MAX, &len))) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "Content-Length", NULL);
+        return;
+    }
+    if ((uint64_t)len > req_max_body(r)) {
+        wm_reply_err(r, WM_E_TOO_LARGE, NULL, NULL);
+        return;
+    }
+    if (has_body(r) && !(rt->flags & (WM_R_JSON | WM_R_FORM))) {
+        /* A body where none is expected is ignored, as long as it is small. */
+        return;
+    }
+}
+
+/* ---------------------------------------------------------------- bodies */
+
+static const char *
+content_type(struct wm_req *r)
+{
+    const char *ct = wm_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+    return ct ? ct : "";
+}
+
+static bool
+form_urlencoded_parse(struct wm_req *r)
+{
+    const char *s = wm_buf_str(&r->body);
+    while (*s) {
+        size_t n = strcspn(s, "&");
+        const char *eq = memchr(s, '=', n);
+        if (eq) {
+            char *k = wm_url_decode(s, (size_t)(eq - s), true);
+            char *v = wm_url_decode(eq + 1, n - (size_t)(eq + 1 - s), true);
+            bool ok = k && v && wm_utf8_valid(k, strlen(k)) && wm_utf8_valid(v, strlen(v));
+            if (ok) {
+                json_object_set_new(r->form, k, json_string(v));
+            }
+            free(k);
+            free(v);
+            if (!ok) {
+                return false;
+            }
+        }
+        s += n;
+        if ('&' == *s) {
+            s++;
+        }
+    }
+    return true;
+}
+
+static enum MHD_Result
+multipart_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+               const char *ctype, const char *enc, const char *data, uint64_t off, size_t size)
+{
+    struct wm_req *r = cls;
+    (void)kind;
+    (void)ctype;
+    (void)enc;
+    if (NULL == key) {
+        return MHD_NO;
+    }
+    if (filename) {
+        if (NULL == r->file_field) {
+            r->file_field = wm_strdup(key);
+            r->file_name = wm_strdup(filename);
+        }
+        if (wm_streq(r->file_field, key)) {
+            wm_buf_add(&r->file, data, size);
+        }
+        return MHD_YES;
+    }
+    const char *old = json_string_value(json_object_get(r->form, key));
+    struct wm_buf b = {0};
+    if (old && off > 0) {
+        wm_buf_adds(&b, old);
+    }
+    wm_buf_add(&b, data, size);
+    json_t *v = json_stringn(b.data ? b.data : "", b.len);
+    wm_buf_free(&b);
+    if (NULL == v) {
+        json_object_set_new(r->form, key, json_null()); /* not UTF-8: refused below */
+        return MHD_YES;
+    }
+    json_object_set_new(r->form, key, v);
+    return MHD_YES;
+}
+
+/* Parse the buffered body by its content type.  false: a reply has been queued. */
+static bool
+req_parse_body(struct wm_req *r)
+{
+    const struct wm_route *rt = r->route;
+    const char *ct = content_type(r);
+    if (r->body_too_large) {
+        wm_reply_err(r, WM_E_TOO_LARGE, NULL, NULL);
+        return false;
+    }
+    if (!(rt->flags & (WM_R_JSON | WM_R_FORM)) || (WM_GET | WM_HEAD | WM_DELETE) & r->method) {
+        return true;
+    }
+    if ((rt->flags & WM_R_JSON) &&
+        (0 == strncasecmp(ct, "application/json", 16) || (0 == r->body.len && !(rt->flags & WM_R_FORM)))) {
+        if (0 == r->body.len) {
+            r->json = json_object();
+            return true;
+        }
+        json_error_t je;
+        r->json = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &je);
+        if (NULL == r->json) {
+            char *d = wm_asprintf(_("JSON 格式错误(第%d行第%d列):%s"), je.line, je.column,
+                                  je.text);
+            wm_reply_err(r, WM_E_BAD_REQUEST, "body", d);
+            free(d);
+            return false;
+        }
+        if (!json_is_object(r->json)) {
+            wm_reply_err(r, WM_E_BAD_REQUEST, "body", _("请求体须为 JSON 对象"));
+            return false;
+        }
+        return true;
+    }
+    if (rt->flags & WM_R_FORM) {
+        r->form = json_object();
+        if (0 == strncasecmp(ct, "application/x-www-form-urlencoded", 33)) {
+            if (!form_urlencoded_parse(r)) {
+                wm_reply_err(r, WM_E_BAD_REQUEST, "body", _("表单编码无效"));
+                return false;
+            }
+            return true;
+        }
+        if (0 == strncasecmp(ct, "multipart/form-data", 19)) {
+            struct MHD_PostProcessor *pp =
+                MHD_create_post_processor(r->conn, 65536, multipart_iter, r);
+            bool ok = NULL != pp;
+            if (ok && r->body.len) {
+                ok = MHD_YES == MHD_post_process(pp, r->body.data, r->body.len);
+            }
+            if (pp && MHD_YES != MHD_destroy_post_processor(pp)) {
+                ok = false;
+            }
+            const char *k;
+            json_t *v;
+            json_object_foreach(r->form, k, v)
+            {
+                if (!json_is_string(v)) {
+                    ok = false;
+                }
+            }
+            if (!ok || strstr(ct, "boundary=") == NULL) {
+                wm_reply_err(r, WM_E_BAD_REQUEST, "body", _("multipart 表单格式错误"));
+                return false;
+            }
+            return true;
+        }
+    }
+    wm_reply_err(r, WM_E_UNSUPPORTED_MEDIA, "Content-Type",
+                 (rt->flags & WM_R_JSON) ? _("请求体须为 application/json")
+                                         : _("请求体须为表单"));
+    return false;
+}
+
+static bool
+csrf_ok(struct wm_req *r)
+{
+    const struct wm_route *rt = r->route;
+    if (rt->flags & WM_R_PRECSRF) {
+        const char *c = cookie_value(r, "wm_pre");
+        const char *f = wm_form(r, "csrf");
+        return c && f && strlen(c) >= 16 && wm_secure_streq(c, f);
+    }
+    if (!(rt->flags & WM_R_CSRF) || !r->via_cookie) {
+        return true;
+    }
+    const char *t = wm_req_header(r, "X-CSRF-Token");
+    if (NULL == t) {
+        t = wm_form(r, "csrf");
+    }
+    return t && r->csrf && wm_secure_streq(t, r->csrf);
+}
+
+static void
+req_dispatch(struct wm_req *r)
+{
+    if (!req_parse_body(r)) {
+        return;
+    }
+    if (!csrf_ok(r)) {
+        wm_reply_err(r, WM_E_FORBIDDEN, "csrf", _("安全令牌缺失或无效,请刷新页面后重试"));
+        return;
+    }
+    r->route->fn(r);
+    if (r->db && r->db->ops->in_tx(r->db)) {
+        WM_BREAK(!"transaction left open by handler");
+        r->db->ops->rollback(r->db);
+    }
+    if (NULL == r->resp) {
+        WM_BREAK(!"handler queued no reply");
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+    }
+}
+
+static enum MHD_Result
+req_queue(struct wm_req *r)
+{
+    const char *k;
+    json_t *v;
+    MHD_add_response_header(r->resp, "X-Request-Id", r->rid);
+    json_object_foreach(r->headers, k, v)
+    {
+        MHD_add_response_header(r->resp, k, json_string_value(v));
+    }
+    for (const char *s = wm_buf_str(&r->setcookies); *s;) {
+        size_t n = strcspn(s, "\n");
+        char *c = wm_strndup(s, n);
+        MHD_add_response_header(r->resp, MHD_HTTP_HEADER_SET_COOKIE, c);
+        free(c);
+        s += n + ('\n' == s[n]);
+    }
+    enum MHD_Result ret = MHD_queue_response(r->conn, r->status, r->resp);
+    MHD_destroy_response(r->resp);
+    r->resp = NULL;
+    return ret;
+}
+
+static void
+req_set_id(struct wm_req *r)
+{
+    const char *in = wm_req_header(r, "X-Request-Id");
+    size_t n = in ? strlen(in) : 0;
+    bool ok = n > 0 && n < sizeof r->rid;
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = (in[i] >= '0' && in[i] <= '9') || (in[i] >= 'a' && in[i] <= 'z') ||
+             (in[i] >= 'A' && in[i] <= 'Z') || strchr("-_.", in[i]);
+    }
+    if (ok) {
+        snprintf(r->rid, sizeof r->rid, "%s", in);
+    } else {
+        char *t = wm_random_token(12);
+        snprintf(r->rid, sizeof r->rid, "%s", t);
+        free(t);
+    }
+}
+
+static void
+req_client_addr(struct wm_req *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(r->addr, sizeof r->addr, "-");
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (AF_INET == sa->sa_family) {
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->addr,
+                      sizeof r->addr);
+        } else if (AF_INET6 == sa->sa_family) {
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                      r->addr, sizeof r->addr);
+        }
+    }
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+           const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    struct wm_req *r = *con_cls;
+    (void)cls;
+    (void)version;
+    if (NULL == r) {
+        r = wm_calloc(1, sizeof *r);
+        *con_cls = r;
+        atomic_fetch_add(&g_inflight, 1);
+        r->conn = conn;
+        r->start_us = now_us();
+        r->headers = json_object();
+        req_set_id(r);
+        req_client_addr(r);
+        wm_log_set_request_id(r->rid);
+        r->actor.request_id = r->rid;
+        r->actor.addr = r->addr;
+        req_first(r, url, method);
+        /* An early error with a body pending: answer now so the body is never read. */
+        if (r->resp && has_body(r)) {
+            return req_queue(r);
+        }
+        return MHD_YES;
+    }
+    wm_log_set_request_id(r->rid);
+    if (*upload_size) {
+        if (NULL == r->resp && !r->body_too_large) {
+            if (r->body.len + *upload_size > req_max_body(r)) {
+                r->body_too_large = true;
+                wm_buf_free(&r->body);
+            } else {
+                wm_buf_add(&r->body, upload_data, *upload_size);
+            }
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (NULL == r->resp) {
+        req_dispatch(r);
+    }
+    return req_queue(r);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+    struct wm_req *r = *con_cls;
+    (void)cls;
+    (void)conn;
+    if (NULL == r) {
+        return;
+    }
+    wm_log_set_request_id(r->rid);
+    int64_t us = now_us() - r->start_us;
+    wm_log(us > 1000000 ? WM_LOG_WARN : WM_LOG_INFO, "%s %s %u %llu %.1fms%s%s",
+           method_name(r->method), r->path ? r->path : "-", r->status, (unsigned long long)r->bytes, (double)us / 1000.0,
+           MHD_REQUEST_TERMINATED_COMPLETED_OK == toe ? "" : " aborted",
+           us > 1000000 ? " slow" : "");
+    if (r->hctx_free) {
+        r->hctx_free(r->hctx);
+    }
+    if (r->resp) {
+        MHD_destroy_response(r->resp);
+    }
+    for (unsigned i = 0; i < r->nsegs; i++) {
+        free(r->segs[i]);
+    }
+    free(r->path);
+    wm_buf_free(&r->body);
+    wm_buf_free(&r->file);
+    wm_buf_free(&r->setcookies);
+    free(r->file_name);
+    free(r->file_field);
+    json_decref(r->json);
+    json_decref(r->form);
+    json_decref(r->headers);
+    wm_principal_free(r->who);
+    free(r->session_token);
+    free(r->csrf);
+    free(r);
+    *con_cls = NULL;
+    wm_log_set_request_id(NULL);
+    atomic_fetch_sub(&g_inflight, 1);
+}
+
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    (void)cls;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    wm_log(WM_LOG_WARN, "microhttpd: %s", msg);
+}
+
+/* ---------------------------------------------------------------- lifecycle */
+
+static int
+parse_listen(const char *listen, struct sockaddr_in *sa, char *err, size_t errlen)
+{
+    const char *colon = strrchr(listen, ':');
+    int64_t port;
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    char host[64];
+    if (NULL == colon || (size_t)(colon - listen) >= sizeof host ||
+        !wm_parse_i64(colon + 1, 0, 65535, &port)) {
+        snprintf(err, errlen, "bad listen address '%s': use HOST:PORT, e.g. 127.0.0.1:8080",
+                 listen);
+        return -1;
+    }
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    if (wm_streq(host, "localhost")) {
+        snprintf(host, sizeof host, "127.0.0.1");
+    }
+    if (1 != inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa->sin_addr)) {
+        snprintf(err, errlen, "bad listen address '%s': HOST must be an IPv4 address", listen);
+        return -1;
+    }
+    sa->sin_port = htons((uint16_t)port);
+    return 0;
+}
+
+struct wm_server *
+wm_server_start(const struct wm_server_opts *o, char *err, size_t errlen)
+{
+    struct sockaddr_in sa;
+    if (parse_listen(o->listen, &sa, err, errlen)) {
+        return NULL;
+    }
+    g_opts = *o;
+    struct wm_server *s = wm_calloc(1, sizeof *s);
+    s->opts = *o;
+    unsigned threads = o->threads;
+    if (0 == threads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (unsigned)(2 * n) : 2;
+    }
+    s->d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+            MHD_ALLOW_SUSPEND_RESUME,
+        0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
+        o->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, o->connection_timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, NULL, MHD_OPTION_END);
+    if (NULL == s->d) {
+        snprintf(err, errlen, "cannot listen on %s: %s (is the port in use?)", o->listen,
+                 strerror(errno ? errno : EADDRINUSE));
+        free(s);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : ntohs(sa.sin_port);
+    return s;
+}
+
+unsigned
+wm_server_port(const struct wm_server *s)
+{
+    return s->port;
+}
+
+void
+wm_server_stop(struct wm_server *s, unsigned timeout_s)
+{
+    if (NULL == s) {
+        return;
+    }
+    MHD_socket fd = MHD_quiesce_daemon(s->d);
+    int64_t deadline = now_us() + (int64_t)timeout_s * 1000000;
+    while (atomic_load(&g_inflight) > 0 && now_us() < deadline) {
+        usleep(20000);
+    }
+    MHD_stop_daemon(s->d);
+    if (fd != MHD_INVALID_SOCKET) {
+        close(fd);
+    }
+    free(s);
+}
+
+/* end of server.c */
