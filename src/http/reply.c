@@ -54,9 +54,48 @@ wm_reply_data(struct wm_req *r, unsigned status, const char *ctype, const void *
     r->bytes = len;
 }
 
+/* Times are stored as epoch seconds; the API shows them as RFC 3339 (DESIGN.md). */
+static void
+api_times(json_t *v)
+{
+    static const char *const keys[] = {"created_at", "updated_at", "last_seen", "last_used",
+                                       "at", NULL};
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e)
+        {
+            api_times(e);
+        }
+        return;
+    }
+    const char *k;
+    json_t *e;
+    json_object_foreach(v, k, e)
+    {
+        bool is_time = false;
+        for (int i = 0; keys[i]; i++) {
+            is_time = is_time || wm_streq(k, keys[i]);
+        }
+        if (is_time && json_is_integer(e)) {
+            char t[32];
+            wm_time_rfc3339(json_integer_value(e), t);
+            json_object_set_new(v, k, json_string(t));
+        } else if (json_is_object(e) || json_is_array(e)) {
+            api_times(e);
+        }
+    }
+}
+
 void
 wm_reply_json(struct wm_req *r, unsigned status, json_t *body)
 {
+    if (NULL == body) {
+        body = json_pack("{s:{s:s, s:s}}", "error", "code", "internal", "message",
+                         wm_err_message(WM_E_INTERNAL));
+        status = 500;
+    }
+    api_times(body);
     char *s = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     if (NULL == s) {

@@ -1,0 +1,947 @@
+/*
+** main.c — the `wenming` command: one binary, subcommands from a table.
+**
+** Exit codes: 0 success, 1 failure (the cause on stderr in one line), 2 usage.  Commands
+** that change data act as the platform operator and are written to the audit log as
+** "(cli)".
+*/
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "wm_core.h"
+#include "wm_db.h"
+#include "wm_http.h"
+#include "wm_table.h"
+
+#define DEMO_DIR "./var/demo"
+
+struct cmd {
+    const char *name;
+    const char *sub;
+    int (*fn)(int argc, char **argv);
+    const char *usage;
+    const char *help;
+};
+
+static const struct cmd *cur_cmd;
+
+static int
+usage_error(const char *fmt, ...) WM_PRINTF(1, 2);
+
+static int
+usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("wenming: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (cur_cmd) {
+        fprintf(stderr, "\nusage: wenming %s%s%s %s\n", cur_cmd->name, cur_cmd->sub ? " " : "",
+                cur_cmd->sub ? cur_cmd->sub : "", cur_cmd->usage);
+    } else {
+        fputc('\n', stderr);
+    }
+    return 2;
+}
+
+static int
+fail(const char *fmt, ...) WM_PRINTF(1, 2);
+
+static int
+fail(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("wenming: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 1;
+}
+
+static void
+print_help(void)
+{
+    printf("usage: wenming %s%s%s %s\n\n%s\n", cur_cmd->name, cur_cmd->sub ? " " : "",
+           cur_cmd->sub ? cur_cmd->sub : "", cur_cmd->usage, cur_cmd->help);
+}
+
+/* Common option parsing: --data and --help everywhere, plus the command's own. */
+struct opts {
+    const char *data;
+    const char *v[16];
+    bool flag[16];
+    int nargs;
+    char **args;
+};
+
+/* spec: "name=" takes a value, "name" is a flag; index i of spec -> o->v[i] / o->flag[i] */
+static int
+parse(int argc, char **argv, const char *const *spec, struct opts *o)
+{
+    struct option lo[20];
+    int n = 0;
+    memset(o, 0, sizeof *o);
+    o->data = getenv("WENMING_DATA");
+    for (int i = 0; spec && spec[i]; i++) {
+        size_t len = strlen(spec[i]);
+        bool val = '=' == spec[i][len - 1];
+        lo[n].name = wm_strndup(spec[i], val ? len - 1 : len);
+        lo[n].has_arg = val ? required_argument : no_argument;
+        lo[n].flag = NULL;
+        lo[n].val = 1000 + i;
+        n++;
+    }
+    lo[n++] = (struct option){"data", required_argument, NULL, 'd'};
+    lo[n++] = (struct option){"help", no_argument, NULL, 'h'};
+    lo[n] = (struct option){NULL, 0, NULL, 0};
+    optind = 1;
+    opterr = 0;
+    int c, rc = 0;
+    while (-1 != (c = getopt_long(argc, argv, "d:h", lo, NULL))) {
+        if ('d' == c) {
+            o->data = optarg;
+        } else if ('h' == c) {
+            print_help();
+            rc = -1;
+            break;
+        } else if (c >= 1000) {
+            o->v[c - 1000] = optarg;
+            o->flag[c - 1000] = true;
+        } else {
+            rc = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+            break;
+        }
+    }
+    for (int i = 0; i < n - 2; i++) {
+        free((char *)lo[i].name);
+    }
+    o->nargs = argc - optind;
+    o->args = argv + optind;
+    return rc;
+}
+
+static struct wm_db *
+open_store(const char *data, bool check_schema)
+{
+    char err[512];
+    if (NULL == data) {
+        usage_error("no data directory: give --data DIR or set WENMING_DATA");
+        return NULL;
+    }
+    struct stat st;
+    if (0 != stat(data, &st) || !S_ISDIR(st.st_mode)) {
+        fail("%s: not a data directory (create one with 'wenming init --data %s')", data, data);
+        return NULL;
+    }
+    struct wm_db *db = wm_sqlite_open(data, false, err, sizeof err);
+    if (NULL == db) {
+        fail("%s", err);
+        return NULL;
+    }
+    if (check_schema) {
+        int v = db->ops->schema_version(db);
+        if (v != WM_DB_SCHEMA_VERSION) {
+            fail("%s has schema version %d but this wenming needs %d: run 'wenming migrate --data "
+                 "%s'%s",
+                 data, v, WM_DB_SCHEMA_VERSION, data,
+                 v > WM_DB_SCHEMA_VERSION ? " with a newer wenming" : "");
+            db->ops->close(db);
+            return NULL;
+        }
+    }
+    return db;
+}
+
+/* A password from the environment, else from the terminal (twice), else NULL. */
+static char *
+read_password(const char *envname, const char *prompt)
+{
+    const char *env = getenv(envname);
+    if (env && *env) {
+        return wm_strdup(env);
+    }
+    if (!isatty(STDIN_FILENO)) {
+        return NULL;
+    }
+    char a[512], b[512];
+    struct termios old, noecho;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        tcgetattr(STDIN_FILENO, &old);
+        noecho = old;
+        noecho.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSANOW, &noecho);
+        fprintf(stderr, "%s: ", prompt);
+        bool ok = fgets(a, sizeof a, stdin) != NULL;
+        fprintf(stderr, "\n%s (again): ", prompt);
+        ok = ok && fgets(b, sizeof b, stdin) != NULL;
+        fputc('\n', stderr);
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+        a[strcspn(a, "\n")] = '\0';
+        b[strcspn(b, "\n")] = '\0';
+        if (!ok) {
+            return NULL;
+        }
+        if (!wm_streq(a, b)) {
+            fprintf(stderr, "the two passwords differ; try again\n");
+            continue;
+        }
+        if (!wm_password_ok(a)) {
+            fprintf(stderr, "too weak: at least 8 characters of 3 kinds (lower case, upper case, "
+                            "digits, symbols)\n");
+            continue;
+        }
+        return wm_strdup(a);
+    }
+    return NULL;
+}
+
+static const struct wm_actor cli_actor = {.p = NULL, .request_id = "cli", .addr = "cli"};
+
+/* ---------------------------------------------------------------- init / migrate */
+
+static int
+cmd_init(int argc, char **argv)
+{
+    static const char *const spec[] = {"admin=", NULL};
+    struct opts o;
+    int rc = parse(argc, argv, spec, &o);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    if (NULL == o.data) {
+        return usage_error("--data DIR is required");
+    }
+    const char *admin = o.v[0] ? o.v[0] : "admin";
+    char *pw = read_password("WENMING_ADMIN_PASSWORD", "password for the admin account");
+    char *generated = NULL, err[512];
+    if (pw && !wm_password_ok(pw)) {
+        free(pw);
+        return fail("the admin password must have at least 8 characters of 3 kinds (lower case, "
+                    "upper case, digits, symbols)");
+    }
+    if (wm_init_data_dir(o.data, admin, pw, &generated, err, sizeof err)) {
+        free(pw);
+        return fail("%s", err);
+    }
+    printf("initialised %s\nadmin account: %s\n", o.data, admin);
+    if (generated) {
+        printf("generated password (shown once; it must be changed at first login): %s\n",
+               generated);
+    }
+    free(generated);
+    free(pw);
+    return 0;
+}
+
+static int
+cmd_migrate(int argc, char **argv)
+{
+    struct opts o;
+    int rc = parse(argc, argv, NULL, &o), from, to;
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    struct wm_db *db = open_store(o.data, false);
+    if (NULL == db) {
+        return 1;
+    }
+    if (db->ops->schema_version(db) > WM_DB_SCHEMA_VERSION) {
+        db->ops->close(db);
+        return fail("%s is newer (schema %d) than this wenming (schema %d): use a newer wenming",
+                    o.data, db->ops->schema_version(db), WM_DB_SCHEMA_VERSION);
+    }
+    enum wm_qs qs = db->ops->migrate(db, &from, &to);
+    db->ops->close(db);
+    if (WM_QS_ONE != qs) {
+        return fail("migration failed; the database is unchanged from schema %d", to);
+    }
+    printf(from == to ? "schema is up to date (version %d)\n" : "migrated from %d to %d\n",
+           from == to ? to : from, to);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- serve */
+
+static int
+serve_run(const char *data, const char *listen, const char *threads, json_t *accounts)
+{
+    char err[512];
+    struct wm_conf conf;
+    wm_conf_defaults(&conf);
+    char *confp = wm_asprintf("%s/wenming.conf", data);
+    if (0 == access(confp, F_OK) && wm_conf_load(&conf, confp, err, sizeof err)) {
+        free(confp);
+        wm_conf_free(&conf);
+        return fail("%s", err);
+    }
+    free(confp);
+    int64_t nthreads = conf.threads;
+    if (threads && !wm_parse_i64(threads, 1, 256, &nthreads)) {
+        wm_conf_free(&conf);
+        return usage_error("--threads takes a number from 1 to 256");
+    }
+    struct wm_db *db = open_store(data, true);
+    if (NULL == db) {
+        wm_conf_free(&conf);
+        return 1;
+    }
+    db->ops->close(db);
+    wm_db_set_data_dir(data);
+    wm_password_set_cost(conf.pwhash_ops, conf.pwhash_mem);
+    struct wm_server_opts so = {
+        .listen = listen ? listen : conf.listen,
+        .threads = (unsigned)nthreads,
+        .max_connections = conf.max_connections,
+        .connection_timeout = conf.connection_timeout,
+        .max_body = conf.max_body,
+        .cookie_secure = conf.cookie_secure,
+        .ip_attempts = conf.ip_attempts,
+        .ip_window = conf.lockout_window,
+        .auth = {.lockout_attempts = conf.lockout_attempts,
+                 .lockout_window = conf.lockout_window,
+                 .lockout_duration = conf.lockout_duration,
+                 .session_idle = conf.session_idle,
+                 .session_lifetime = conf.session_lifetime},
+    };
+    /* Signals are taken by sigwait() below; block them before any thread starts. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    struct wm_server *s = wm_server_start(&so, err, sizeof err);
+    if (NULL == s) {
+        wm_conf_free(&conf);
+        return fail("%s", err);
+    }
+    char host[64];
+    snprintf(host, sizeof host, "%s", so.listen);
+    char *colon = strrchr(host, ':');
+    if (colon) {
+        *colon = '\0';
+    }
+    printf("wenming %s serving %s on http://%s:%u/\n", WM_VERSION, data,
+           host[0] && !wm_streq(host, "0.0.0.0") ? host : "127.0.0.1", wm_server_port(s));
+    if (accounts) {
+        printf("demo accounts (password for all: %s):\n",
+               json_string_value(json_object_get(json_array_get(accounts, 0), "password")));
+        size_t i;
+        json_t *a;
+        json_array_foreach(accounts, i, a)
+        {
+            printf("  %-10s %s\n", json_string_value(json_object_get(a, "username")),
+                   json_string_value(json_object_get(a, "role")));
+        }
+    }
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    wm_log(WM_LOG_INFO, "signal %d: finishing in-flight requests", sig);
+    wm_server_stop(s, 10);
+    wm_conf_free(&conf);
+    wm_log(WM_LOG_INFO, "stopped");
+    return 0;
+}
+
+static int
+cmd_serve(int argc, char **argv)
+{
+    static const char *const spec[] = {"listen=", "threads=", "demo", NULL};
+    struct opts o;
+    int rc = parse(argc, argv, spec, &o);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    if (o.nargs) {
+        return usage_error("unexpected argument '%s'", o.args[0]);
+    }
+    if (!o.flag[2]) {
+        if (NULL == o.data) {
+            return usage_error("--data DIR is required (or --demo)");
+        }
+        return serve_run(o.data, o.v[0], o.v[1], NULL);
+    }
+    const char *dir = o.data && getenv("WENMING_DATA") != o.data ? o.data : DEMO_DIR;
+    char err[512];
+    json_t *accounts = json_array();
+    char *dbp = wm_asprintf("%s/wenming.db", dir);
+    bool fresh = 0 != access(dbp, F_OK);
+    free(dbp);
+    if (fresh) {
+        char *gen = NULL;
+        if (wm_init_data_dir(dir, "admin", "Demo-2026", &gen, err, sizeof err)) {
+            json_decref(accounts);
+            return fail("%s", err);
+        }
+        free(gen);
+        struct wm_db *db = open_store(dir, true);
+        if (NULL == db) {
+            json_decref(accounts);
+            return 1;
+        }
+        json_decref(accounts);
+        accounts = NULL;
+        int seeded = wm_demo_seed(db, &accounts, err, sizeof err);
+        db->ops->close(db);
+        if (seeded) {
+            json_decref(accounts);
+            return fail("demo data: %s", err);
+        }
+        printf("created demo data in %s\n", dir);
+    } else {
+        static const char *const names[][2] = {{"office", "office"}, {"district", "office"},
+                                               {"evaluator", "evaluator"}, {"unitadmin", "unit_admin"},
+                                               {"member", "unit_member"}, {"leader", "unit_viewer"}};
+        for (size_t i = 0; i < WM_ARRAY_LEN(names); i++) {
+            json_array_append_new(accounts, json_pack("{s:s, s:s, s:s}", "username", names[i][0],
+                                                      "role", names[i][1], "password",
+                                                      "Demo-2026"));
+        }
+    }
+    json_array_insert_new(accounts, 0, json_pack("{s:s, s:s, s:s}", "username", "admin", "role",
+                                                 "admin", "password", "Demo-2026"));
+    rc = serve_run(dir, o.v[0], o.v[1], accounts);
+    json_decref(accounts);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- users */
+
+static int
+cmd_user_add(int argc, char **argv)
+{
+    static const char *const spec[] = {"username=", "name=", "role=", "org=", "unit=",
+                                       "dept=", NULL};
+    struct opts o;
+    int rc = parse(argc, argv, spec, &o);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    if (!o.v[0] || !o.v[2] || (!o.v[3] && !o.v[4])) {
+        return usage_error("--username, --role and --org ID or --unit CODE are required");
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    int64_t org = 0, dept = 0, id;
+    if (o.v[4]) {
+        json_t *u = db->ops->org_get_by_code(db, o.v[4]);
+        org = u ? json_integer_value(json_object_get(u, "id")) : 0;
+        json_decref(u);
+        if (0 == org) {
+            db->ops->close(db);
+            return fail("no unit with code '%s'", o.v[4]);
+        }
+    } else if (!wm_parse_i64(o.v[3], 1, INT64_MAX, &org)) {
+        db->ops->close(db);
+        return usage_error("--org takes an org id (see 'wenming org list')");
+    }
+    if (o.v[5]) {
+        json_t *depts = db->ops->dept_list(db, org);
+        size_t i;
+        json_t *d;
+        json_array_foreach(depts, i, d)
+        {
+            if (wm_streq(json_string_value(json_object_get(d, "name")), o.v[5])) {
+                dept = json_integer_value(json_object_get(d, "id"));
+            }
+        }
+        json_decref(depts);
+        if (0 == dept) {
+            db->ops->close(db);
+            return fail("the unit has no department '%s'", o.v[5]);
+        }
+    }
+    char *pw = read_password("WENMING_PASSWORD", "password for the new account");
+    struct wm_user_in in = {.username = o.v[0], .display_name = o.v[1] ? o.v[1] : o.v[0],
+                            .password = pw, .role = o.v[2], .org_id = org, .dept_id = dept};
+    struct wm_fail f = {0};
+    char *gen = NULL;
+    enum wm_err e = wm_user_create(db, &cli_actor, &in, &id, &gen, &f);
+    db->ops->close(db);
+    free(pw);
+    if (WM_OK != e) {
+        return fail("cannot add user: %s%s%s", f.field[0] ? f.field : "", f.field[0] ? ": " : "",
+                    f.msg);
+    }
+    printf("added user %s (id %lld)\n", o.v[0], (long long)id);
+    if (gen) {
+        printf("generated password (shown once; must be changed at first login): %s\n", gen);
+        free(gen);
+    }
+    return 0;
+}
+
+static json_t *
+user_by_name(struct wm_db *db, const char *name)
+{
+    json_t *u = db->ops->user_get_auth(db, name);
+    if (u) {
+        json_object_del(u, "pwhash");
+    }
+    return u;
+}
+
+static int
+cmd_user_passwd(int argc, char **argv)
+{
+    struct opts o;
+    int rc = parse(argc, argv, NULL, &o);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    if (1 != o.nargs) {
+        return usage_error("give exactly one USERNAME");
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    json_t *u = user_by_name(db, o.args[0]);
+    if (NULL == u) {
+        db->ops->close(db);
+        return fail("no user '%s'", o.args[0]);
+    }
+    char *pw = read_password("WENMING_PASSWORD", "new password");
+    bool generated = NULL == pw;
+    if (generated) {
+        pw = wm_password_generate();
+    }
+    struct wm_fail f = {0};
+    enum wm_err e = wm_user_set_password(db, &cli_actor, json_integer_value(json_object_get(u, "id")),
+                                         NULL, pw, &f);
+    db->ops->close(db);
+    json_decref(u);
+    if (WM_OK != e) {
+        free(pw);
+        return fail("cannot set the password: %s", f.msg);
+    }
+    printf("password of %s set; it must be changed at next login\n", o.args[0]);
+    if (generated) {
+        printf("generated password (shown once): %s\n", pw);
+    }
+    free(pw);
+    return 0;
+}
+
+static int
+cmd_user_list(int argc, char **argv)
+{
+    struct opts o;
+    int rc = parse(argc, argv, NULL, &o);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    struct wm_page pg = {.scope = "/", .limit = 200};
+    printf("%-6s %-20s %-12s %-8s %s\n", "id", "username", "role", "status", "org");
+    for (;;) {
+        json_t *a = db->ops->user_list(db, &pg);
+        size_t i;
+        json_t *u;
+        json_array_foreach(a, i, u)
+        {
+            printf("%-6lld %-20s %-12s %-8s %s\n",
+                   (long long)json_integer_value(json_object_get(u, "id")),
+                   json_string_value(json_object_get(u, "username")),
+                   json_string_value(json_object_get(u, "role")),
+                   json_integer_value(json_object_get(u, "disabled")) ? "disabled" : "active",
+                   json_string_value(json_object_get(u, "org_name")));
+            pg.after = json_integer_value(json_object_get(u, "id"));
+        }
+        size_t n = json_array_size(a);
+        json_decref(a);
+        if (n < pg.limit) {
+            break;
+        }
+    }
+    db->ops->close(db);
+    return 0;
+}
+
+static int
+cmd_user_disable(int argc, char **argv)
+{
+    struct opts o;
+    int rc = parse(argc, argv, NULL, &o);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    if (1 != o.nargs) {
+        return usage_error("give exactly one USERNAME");
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    json_t *u = user_by_name(db, o.args[0]);
+    struct wm_fail f = {0};
+    enum wm_err e = u ? wm_user_update(db, &cli_actor, json_integer_value(json_object_get(u, "id")),
+                                       NULL, 1, -1, &f)
+                      : wm_fail_set(&f, WM_E_NOT_FOUND, NULL, "no user '%s'", o.args[0]);
+    db->ops->close(db);
+    json_decref(u);
+    if (WM_OK != e) {
+        return fail("%s", f.msg);
+    }
+    printf("disabled %s and ended its sessions\n", o.args[0]);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- orgs and units */
+
+static int
+cmd_org_add(int argc, char **argv)
+{
+    static const char *const spec[] = {"name=", "parent=", NULL};
+    struct opts o;
+    int rc = parse(argc, argv, spec, &o);
+    int64_t parent, id;
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    if (!o.v[0] || !o.v[1] || !wm_parse_i64(o.v[1], 1, INT64_MAX, &parent)) {
+        return usage_error("--name NAME and --parent ID are required");
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    struct wm_fail f = {0};
+    enum wm_err e = wm_org_create(db, &cli_actor, parent, o.v[0], &id, &f);
+    db->ops->close(db);
+    if (WM_OK != e) {
+        return fail("cannot add the office: %s", f.msg);
+    }
+    printf("added office %s (id %lld)\n", o.v[0], (long long)id);
+    return 0;
+}
+
+static int
+list_orgs(int argc, char **argv, const char *kind)
+{
+    struct opts o;
+    int rc = parse(argc, argv, NULL, &o);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    struct wm_page pg = {.scope = "/", .limit = 200, .kind = kind};
+    if (wm_streq(kind, "unit")) {
+        printf("%-6s %-16s %-10s %-24s %s\n", "id", "code", "type", "name", "office");
+    } else {
+        printf("%-6s %-8s %-20s %s\n", "id", "parent", "path", "name");
+    }
+    for (;;) {
+        json_t *a = db->ops->org_list(db, &pg);
+        size_t i;
+        json_t *x;
+        json_array_foreach(a, i, x)
+        {
+            if (wm_streq(kind, "unit")) {
+                printf("%-6lld %-16s %-10s %-24s %s\n",
+                       (long long)json_integer_value(json_object_get(x, "id")),
+                       json_string_value(json_object_get(x, "code")),
+                       json_string_value(json_object_get(x, "type")),
+                       json_string_value(json_object_get(x, "name")),
+                       json_string_value(json_object_get(x, "parent_name")));
+            } else {
+                printf("%-6lld %-8lld %-20s %s\n",
+                       (long long)json_integer_value(json_object_get(x, "id")),
+                       (long long)json_integer_value(json_object_get(x, "parent_id")),
+                       json_string_value(json_object_get(x, "path")),
+                       json_string_value(json_object_get(x, "name")));
+            }
+            pg.after = json_integer_value(json_object_get(x, "id"));
+        }
+        size_t n = json_array_size(a);
+        json_decref(a);
+        if (n < pg.limit) {
+            break;
+        }
+    }
+    db->ops->close(db);
+    return 0;
+}
+
+static int
+cmd_org_list(int argc, char **argv)
+{
+    return list_orgs(argc, argv, "office");
+}
+
+static int
+cmd_unit_list(int argc, char **argv)
+{
+    return list_orgs(argc, argv, "unit");
+}
+
+static int
+cmd_unit_add(int argc, char **argv)
+{
+    static const char *const spec[] = {"name=", "code=", "type=", "office=", "depts=", NULL};
+    struct opts o;
+    int rc = parse(argc, argv, spec, &o);
+    int64_t office, id;
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    if (!o.v[0] || !o.v[1] || !o.v[2] || !o.v[3] || !wm_parse_i64(o.v[3], 1, INT64_MAX, &office)) {
+        return usage_error("--name, --code, --type and --office ID are required");
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    json_t *depts = json_array();
+    if (o.v[4]) {
+        char *copy = wm_strdup(o.v[4]), *save = NULL;
+        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            json_array_append_new(depts, json_string(wm_trim(t)));
+        }
+        free(copy);
+    }
+    struct wm_unit_in in = {.parent_id = office, .name = o.v[0], .code = o.v[1], .type = o.v[2],
+                            .depts = depts};
+    struct wm_fail f = {0};
+    enum wm_err e = wm_unit_create(db, &cli_actor, &in, &id, &f);
+    json_decref(depts);
+    db->ops->close(db);
+    if (WM_OK != e) {
+        return fail("cannot add the unit: %s%s%s", f.field[0] ? f.field : "",
+                    f.field[0] ? ": " : "", f.msg);
+    }
+    printf("added unit %s (id %lld)\n", o.v[0], (long long)id);
+    return 0;
+}
+
+static int
+cmd_unit_import(int argc, char **argv)
+{
+    static const char *const spec[] = {"office=", "skip-bad", "dry-run", NULL};
+    struct opts o;
+    int rc = parse(argc, argv, spec, &o);
+    int64_t office = 0;
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    if (1 != o.nargs) {
+        return usage_error("give exactly one FILE (.csv or .xlsx)");
+    }
+    if (o.v[0] && !wm_parse_i64(o.v[0], 1, INT64_MAX, &office)) {
+        return usage_error("--office takes an org id");
+    }
+    size_t len;
+    char *data = wm_read_file(o.args[0], &len), err[256];
+    if (NULL == data) {
+        return fail("%s: %s", o.args[0], strerror(errno));
+    }
+    struct wm_table *t = NULL;
+    if (wm_table_read(data, len, WM_TABLE_AUTO, &t, err, sizeof err)) {
+        free(data);
+        return fail("%s: %s", o.args[0], err);
+    }
+    free(data);
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        wm_table_free(t);
+        return 1;
+    }
+    json_t *report = NULL;
+    struct wm_fail f = {0};
+    enum wm_err e = wm_unit_import(db, &cli_actor, t, office, o.flag[1], o.flag[2], &report, &f);
+    db->ops->close(db);
+    if (t->converted_from) {
+        fprintf(stderr, "note: %s was converted from %s to UTF-8\n", o.args[0], t->converted_from);
+    }
+    wm_table_free(t);
+    if (WM_OK != e) {
+        return fail("%s", f.msg);
+    }
+    json_t *errors = json_object_get(report, "errors");
+    size_t i;
+    json_t *x;
+    json_array_foreach(errors, i, x)
+    {
+        fprintf(stderr, "%s:%lld: %s: %s\n", o.args[0],
+                (long long)json_integer_value(json_object_get(x, "row")),
+                json_string_value(json_object_get(x, "field")),
+                json_string_value(json_object_get(x, "reason")));
+    }
+    bool committed = json_is_true(json_object_get(report, "committed"));
+    printf("%s: %lld imported, %lld bad rows%s\n", o.args[0],
+           (long long)json_integer_value(json_object_get(report, "imported")),
+           (long long)json_array_size(errors),
+           o.flag[2] ? " (dry run: nothing imported)"
+           : committed ? ""
+                       : " (nothing imported: fix the rows or use --skip-bad)");
+    rc = (json_array_size(errors) && !o.flag[1]) ? 1 : 0;
+    json_decref(report);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- verify / version */
+
+static int
+cmd_verify_audit(int argc, char **argv)
+{
+    struct opts o;
+    int rc = parse(argc, argv, NULL, &o);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    char why[256];
+    int64_t n = 0, bad = wm_audit_verify(db, &n, why, sizeof why);
+    db->ops->close(db);
+    if (bad < 0) {
+        return fail("%s", why);
+    }
+    if (bad > 0) {
+        return fail("audit log broken at entry %lld: %s", (long long)bad, why);
+    }
+    printf("audit log intact: %lld entries\n", (long long)n);
+    return 0;
+}
+
+static int
+cmd_version(int argc, char **argv)
+{
+    struct opts o;
+    int rc = parse(argc, argv, NULL, &o);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    printf("wenming %s (schema %d)\n", WM_VERSION, WM_DB_SCHEMA_VERSION);
+    return 0;
+}
+
+static const struct cmd cmds[] = {
+    {"init", NULL, cmd_init, "--data DIR [--admin NAME]",
+     "Create a data directory (wenming.db, blobs/, wenming.conf) and the admin account.\n"
+     "The password comes from WENMING_ADMIN_PASSWORD, else the terminal; with neither it is\n"
+     "generated, printed once, and must be changed at first login."},
+    {"serve", NULL, cmd_serve, "--data DIR [--listen HOST:PORT] [--threads N] | --demo",
+     "Serve the web UI and the /api/v1 JSON API until SIGINT or SIGTERM, then finish the\n"
+     "requests in flight and exit 0.  --demo serves ./var/demo, creating it with demo data\n"
+     "(a city office, three districts, 30 units, one account per role) when missing."},
+    {"migrate", NULL, cmd_migrate, "--data DIR",
+     "Bring the data directory's schema up to this wenming's version."},
+    {"user", "add", cmd_user_add,
+     "--data DIR --username NAME --role ROLE (--org ID | --unit CODE) [--name DISPLAY] "
+     "[--dept DEPT]",
+     "Add an account.  ROLE: admin, office, evaluator, unit_admin, unit_member, unit_viewer.\n"
+     "The password comes from WENMING_PASSWORD or the terminal, else it is generated and\n"
+     "must be changed at first login."},
+    {"user", "passwd", cmd_user_passwd, "--data DIR USERNAME",
+     "Set an account's password (WENMING_PASSWORD, the terminal, or generated); the account\n"
+     "must change it at next login."},
+    {"user", "list", cmd_user_list, "--data DIR", "List all accounts."},
+    {"user", "disable", cmd_user_disable, "--data DIR USERNAME",
+     "Disable an account and end its sessions."},
+    {"org", "add", cmd_org_add, "--data DIR --name NAME --parent ID",
+     "Add a civilization office (文明办) under the office with id ID."},
+    {"org", "list", cmd_org_list, "--data DIR", "List the offices of the jurisdiction tree."},
+    {"unit", "add", cmd_unit_add,
+     "--data DIR --name NAME --code CODE --type TYPE --office ID [--depts A,B,C]",
+     "Add a unit.  TYPE: 机关 企业 事业单位 学校 乡镇 街道 村 社区 窗口单位."},
+    {"unit", "list", cmd_unit_list, "--data DIR", "List all units."},
+    {"unit", "import", cmd_unit_import,
+     "--data DIR FILE.csv|FILE.xlsx [--office ID] [--skip-bad] [--dry-run]",
+     "Import units from a table with the header 单位名称(name), 单位代码(code),\n"
+     "单位类型(type) and optionally 所属文明办(office) and 科室(depts).  Every bad row is\n"
+     "reported as FILE:ROW: FIELD: REASON; nothing is imported while any row is bad unless\n"
+     "--skip-bad is given.  CSV may be UTF-8 or GBK."},
+    {"verify", "audit", cmd_verify_audit, "--data DIR",
+     "Check the audit log's hash chain; exit 1 naming the first broken entry."},
+    {"version", NULL, cmd_version, "", "Print the version."},
+};
+
+static void
+main_usage(FILE *f)
+{
+    fprintf(f, "wenming %s — 文明创建动态管理系统\n\nusage: wenming COMMAND [ARGS] (each "
+               "command takes --help)\n\n",
+            WM_VERSION);
+    for (size_t i = 0; i < WM_ARRAY_LEN(cmds); i++) {
+        fprintf(f, "  %s%s%-*s %s\n", cmds[i].name, cmds[i].sub ? " " : "",
+                (int)(16 - strlen(cmds[i].name) - (cmds[i].sub ? 1 : 0)),
+                cmds[i].sub ? cmds[i].sub : "", cmds[i].usage);
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    bindtextdomain("wenming", WM_LOCALEDIR);
+    bind_textdomain_codeset("wenming", "UTF-8");
+    if (sodium_init() < 0) {
+        return fail("libsodium failed to initialise");
+    }
+    if (getenv("WENMING_LOG_DEBUG")) {
+        wm_log_set_level(WM_LOG_DEBUG);
+    }
+    if (argc < 2 || wm_streq(argv[1], "--help") || wm_streq(argv[1], "-h") ||
+        wm_streq(argv[1], "help")) {
+        main_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (wm_streq(argv[1], "--version")) {
+        return cmd_version(1, argv);
+    }
+    bool known = false;
+    for (size_t i = 0; i < WM_ARRAY_LEN(cmds); i++) {
+        if (!wm_streq(cmds[i].name, argv[1])) {
+            continue;
+        }
+        known = true;
+        if (NULL == cmds[i].sub) {
+            cur_cmd = &cmds[i];
+            return cmds[i].fn(argc - 1, argv + 1);
+        }
+        if (argc > 2 && wm_streq(cmds[i].sub, argv[2])) {
+            cur_cmd = &cmds[i];
+            return cmds[i].fn(argc - 2, argv + 2);
+        }
+    }
+    if (known) {
+        fprintf(stderr, "wenming: '%s' needs a subcommand:\n", argv[1]);
+        for (size_t i = 0; i < WM_ARRAY_LEN(cmds); i++) {
+            if (wm_streq(cmds[i].name, argv[1])) {
+                fprintf(stderr, "  wenming %s %s %s\n", cmds[i].name, cmds[i].sub, cmds[i].usage);
+            }
+        }
+        return 2;
+    }
+    fprintf(stderr, "wenming: unknown command '%s'\n\n", argv[1]);
+    main_usage(stderr);
+    return 2;
+}
+
+/* end of main.c */

@@ -1,0 +1,146 @@
+/*
+** api_session.c — logging in and out, the caller, its password and API tokens.
+*/
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+
+const struct wm_auth_policy *
+wm_policy(void)
+{
+    return &wm_server_options()->auth;
+}
+
+json_t *
+wm_api_page(json_t *items, unsigned limit)
+{
+    if (NULL == items) {
+        return NULL;
+    }
+    json_t *next = json_null();
+    if (limit && json_array_size(items) == limit) {
+        json_t *last = json_array_get(items, limit - 1);
+        char *s = wm_asprintf("%lld", (long long)json_integer_value(json_object_get(last, "id")));
+        next = json_string(s);
+        free(s);
+    }
+    return json_pack("{s:o, s:o}", "items", items, "next", next);
+}
+
+void
+api_session_post(struct wm_req *r)
+{
+    static const struct wm_jfield spec[] = {
+        {"username", WM_J_STR, true, 256}, {"password", WM_J_STR, true, 1024}, {NULL}};
+    if (!wm_json_check(r, spec)) {
+        return;
+    }
+    if (wm_ip_throttled(r->addr, false)) {
+        wm_reply_err(r, WM_E_RATE_LIMITED, NULL, NULL);
+        return;
+    }
+    char *token = NULL, *csrf = NULL;
+    int64_t uid = 0;
+    enum wm_err e = wm_login(r->db, wm_policy(), wm_jstr(r, "username"), wm_jstr(r, "password"),
+                             r->addr, r->rid, &token, &csrf, &uid);
+    if (WM_E_UNAUTHORIZED == e) {
+        (void)wm_ip_throttled(r->addr, true);
+        wm_reply_err(r, e, NULL, _("用户名或密码错误"));
+        return;
+    }
+    if (WM_OK != e) {
+        wm_reply_err(r, e, NULL, WM_E_RATE_LIMITED == e ? _("登录失败次数过多,请稍后再试") : NULL);
+        return;
+    }
+    struct wm_principal *p = wm_principal_load(r->db, uid);
+    wm_req_set_cookie(r, "wm_session", token, (int)wm_policy()->session_lifetime);
+    json_t *me = p ? wm_principal_json(p) : json_object();
+    wm_reply_json(r, 201, json_pack("{s:o, s:s}", "user", me, "csrf", csrf));
+    wm_principal_free(p);
+    free(token);
+    free(csrf);
+}
+
+void
+api_session_delete(struct wm_req *r)
+{
+    if (r->via_cookie) {
+        wm_logout(r->db, &r->actor, r->session_token);
+        wm_req_set_cookie(r, "wm_session", "", 0);
+    }
+    wm_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+void
+api_me_get(struct wm_req *r)
+{
+    json_t *me = wm_principal_json(r->who);
+    if (r->csrf) {
+        json_object_set_new(me, "csrf", json_string(r->csrf));
+    }
+    wm_reply_json(r, 200, me);
+}
+
+void
+api_me_password_post(struct wm_req *r)
+{
+    static const struct wm_jfield spec[] = {{"old_password", WM_J_STR, true, 1024},
+                                            {"password", WM_J_STR, true, 256},
+                                            {NULL}};
+    struct wm_fail f = {0};
+    if (!wm_json_check(r, spec)) {
+        return;
+    }
+    if (WM_OK != wm_user_set_password(r->db, &r->actor, r->who->user_id,
+                                      wm_jstr(r, "old_password"), wm_jstr(r, "password"), &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    wm_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+void
+api_tokens_get(struct wm_req *r)
+{
+    json_t *items = r->db->ops->token_list(r->db, r->who->user_id);
+    if (NULL == items) {
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return;
+    }
+    wm_reply_json(r, 200, wm_api_page(items, 0));
+}
+
+void
+api_tokens_post(struct wm_req *r)
+{
+    static const struct wm_jfield spec[] = {{"name", WM_J_STR, true, 50}, {NULL}};
+    struct wm_fail f = {0};
+    int64_t id;
+    char *secret = NULL;
+    if (!wm_json_check(r, spec)) {
+        return;
+    }
+    if (WM_OK != wm_token_create(r->db, &r->actor, wm_jstr(r, "name"), &id, &secret, &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    wm_reply_json(r, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name",
+                                    wm_jstr(r, "name"), "token", secret));
+    free(secret);
+}
+
+void
+api_token_delete(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    if (WM_OK != wm_token_revoke(r->db, &r->actor, r->ids[0], &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    wm_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+/* end of api_session.c */

@@ -1,0 +1,98 @@
+/*
+** handlers.h — every handler of the route table, and helpers shared by handlers.
+*/
+#ifndef WM_HANDLERS_H
+#define WM_HANDLERS_H
+
+#include "wm_html.h"
+#include "wm_http.h"
+
+/* API (api_*.c) */
+void api_session_post(struct wm_req *r);
+void api_session_delete(struct wm_req *r);
+void api_me_get(struct wm_req *r);
+void api_me_password_post(struct wm_req *r);
+void api_orgs_get(struct wm_req *r);
+void api_orgs_post(struct wm_req *r);
+void api_org_get(struct wm_req *r);
+void api_org_patch(struct wm_req *r);
+void api_units_get(struct wm_req *r);
+void api_units_post(struct wm_req *r);
+void api_unit_get(struct wm_req *r);
+void api_unit_patch(struct wm_req *r);
+void api_units_import_post(struct wm_req *r);
+void api_unit_depts_get(struct wm_req *r);
+void api_unit_depts_post(struct wm_req *r);
+void api_unit_dept_delete(struct wm_req *r);
+void api_users_get(struct wm_req *r);
+void api_users_post(struct wm_req *r);
+void api_user_get(struct wm_req *r);
+void api_user_patch(struct wm_req *r);
+void api_tokens_get(struct wm_req *r);
+void api_tokens_post(struct wm_req *r);
+void api_token_delete(struct wm_req *r);
+void api_audit_get(struct wm_req *r);
+
+/* Pages (page_*.c) */
+void page_root(struct wm_req *r);
+void page_static(struct wm_req *r);
+void page_login_get(struct wm_req *r);
+void page_login_post(struct wm_req *r);
+void page_logout_post(struct wm_req *r);
+void page_password_get(struct wm_req *r);
+void page_password_post(struct wm_req *r);
+void page_home(struct wm_req *r);
+void page_orgs_get(struct wm_req *r);
+void page_orgs_post(struct wm_req *r);
+void page_org_post(struct wm_req *r);
+void page_units_get(struct wm_req *r);
+void page_units_post(struct wm_req *r);
+void page_unit_get(struct wm_req *r);
+void page_unit_post(struct wm_req *r);
+void page_unit_depts_post(struct wm_req *r);
+void page_unit_dept_delete_post(struct wm_req *r);
+void page_units_import_get(struct wm_req *r);
+void page_units_import_post(struct wm_req *r);
+void page_users_get(struct wm_req *r);
+void page_users_post(struct wm_req *r);
+void page_user_get(struct wm_req *r);
+void page_user_post(struct wm_req *r);
+void page_account_get(struct wm_req *r);
+void page_tokens_post(struct wm_req *r);
+void page_token_revoke_post(struct wm_req *r);
+void page_audit_get(struct wm_req *r);
+
+/* ---------------------------------------------------------------- shared helpers */
+
+/** An items page as the API answers it: {"items": [...], "next": "id" | null}. */
+json_t *wm_api_page(json_t *items_steal, unsigned limit);
+/** Audit rows as the API shows them (summary parsed, times as RFC 3339). */
+json_t *wm_api_audit_rows(json_t *rows_steal);
+/** The auth policy of the running server. */
+const struct wm_auth_policy *wm_policy(void);
+/** Read the uploaded table (CSV/XLSX) of a form; false when a reply was queued. */
+struct wm_table;
+bool wm_req_table(struct wm_req *r, struct wm_table **t);
+
+/* ---------------------------------------------------------------- page chrome (ui.c) */
+
+/** Start a page: doctype, head, the header with navigation for the caller. */
+void ui_begin(struct wm_req *r, struct wm_buf *b, const char *title);
+/** End a page and queue it with status. */
+void ui_end(struct wm_req *r, struct wm_buf *b, unsigned status);
+/** A hidden CSRF field for forms of the logged-in caller. */
+void ui_csrf(struct wm_req *r, struct wm_buf *b);
+/** A flash message from ?ok= / ?err= (escaped). */
+void ui_flash(struct wm_req *r, struct wm_buf *b);
+/** Redirect to path with a message shown on the next page. */
+void ui_redirect_msg(struct wm_req *r, const char *path, const char *kind, const char *msg);
+/** The page for a failure (re-renders nothing: shows the message and a way back). */
+void ui_fail(struct wm_req *r, const struct wm_fail *f);
+/** A time as "2026-11-27 19:00" in China Standard Time. */
+void ui_time(struct wm_buf *b, int64_t t);
+/** Pager links for a list page. */
+void ui_pager(struct wm_req *r, struct wm_buf *b, json_t *items, unsigned limit);
+void wm_ui_error_page(struct wm_req *r, unsigned status, const char *code, const char *message,
+                      const char *detail);
+
+#endif

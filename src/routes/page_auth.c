@@ -1,0 +1,339 @@
+/*
+** page_auth.c — the pages of logging in and out, the first page after login, the
+** caller's own account (password, API tokens), and the static files.
+*/
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+
+/* ---------------------------------------------------------------- static files */
+
+struct wm_embedded {
+    const char *name;
+    const unsigned char *data;
+    size_t len;
+};
+extern const struct wm_embedded wm_static_files[];
+
+static const char *
+static_type(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    static const struct {
+        const char *ext, *type;
+    } t[] = {{".css", "text/css; charset=utf-8"},
+             {".js", "text/javascript; charset=utf-8"},
+             {".svg", "image/svg+xml"},
+             {".png", "image/png"},
+             {".txt", "text/plain; charset=utf-8"}};
+    for (size_t i = 0; dot && i < WM_ARRAY_LEN(t); i++) {
+        if (wm_streq(dot, t[i].ext)) {
+            return t[i].type;
+        }
+    }
+    return "application/octet-stream";
+}
+
+void
+page_static(struct wm_req *r)
+{
+    const char *name = r->path + strlen("/static/");
+    for (const struct wm_embedded *f = wm_static_files; f->name; f++) {
+        if (!wm_streq(f->name, name)) {
+            continue;
+        }
+        char hash[65], etag[24];
+        wm_sha256_hex(f->data, f->len, hash);
+        snprintf(etag, sizeof etag, "\"%.16s\"", hash);
+        const char *inm = wm_req_header(r, "If-None-Match");
+        if (inm && wm_streq(inm, etag)) {
+            wm_reply_data(r, 304, static_type(f->name), "", 0, false);
+        } else {
+            wm_reply_data(r, 200, static_type(f->name), f->data, f->len, false);
+        }
+        wm_req_add_header(r, "ETag", etag);
+        wm_req_add_header(r, "Cache-Control", "public, max-age=3600");
+        return;
+    }
+    wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+}
+
+/* ---------------------------------------------------------------- login */
+
+void
+page_root(struct wm_req *r)
+{
+    wm_reply_redirect(r, r->who ? "/home" : "/login");
+}
+
+/* Only local absolute paths are followed after login (no open redirect). */
+static const char *
+safe_next(const char *next)
+{
+    if (next && '/' == next[0] && '/' != next[1] && '\\' != next[1] && strlen(next) < 1024 &&
+        !wm_has_control(next)) {
+        return next;
+    }
+    return "/home";
+}
+
+static void
+login_form(struct wm_req *r, unsigned status, const char *error, const char *username)
+{
+    struct wm_buf b = {0};
+    char *pre = wm_random_token(18);
+    wm_req_set_cookie(r, "wm_pre", pre, 3600);
+    ui_begin(r, &b, _("登录"));
+    if (error) {
+        wm_h(&b, "<p class=\"flash err\" role=\"alert\">%s</p>\n", error);
+    }
+    wm_h(&b,
+         "<form method=\"post\" action=\"/login\" class=\"card narrow\">\n"
+         "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+         "<input type=\"hidden\" name=\"next\" value=\"%s\">\n"
+         "<label>%s<input name=\"username\" autocomplete=\"username\" required value=\"%s\" "
+         "autofocus></label>\n"
+         "<label>%s<input name=\"password\" type=\"password\" autocomplete=\"current-password\" "
+         "required></label>\n"
+         "<button type=\"submit\">%s</button>\n</form>\n",
+         pre, safe_next(r->form ? wm_form(r, "next") : wm_req_arg(r, "next")), _("用户名"),
+         username ? username : "", _("密码"), _("登录"));
+    free(pre);
+    ui_end(r, &b, status);
+}
+
+void
+page_login_get(struct wm_req *r)
+{
+    if (r->who) {
+        wm_reply_redirect(r, "/home");
+        return;
+    }
+    login_form(r, 200, NULL, NULL);
+}
+
+void
+page_login_post(struct wm_req *r)
+{
+    const char *user = wm_form(r, "username"), *pw = wm_form(r, "password");
+    char *token = NULL, *csrf = NULL;
+    int64_t uid;
+    if (wm_ip_throttled(r->addr, false)) {
+        login_form(r, 429, _("登录失败次数过多,请稍后再试"), user);
+        return;
+    }
+    enum wm_err e = wm_login(r->db, wm_policy(), user, pw ? pw : "", r->addr, r->rid, &token,
+                             &csrf, &uid);
+    if (WM_OK != e) {
+        if (WM_E_UNAUTHORIZED == e) {
+            (void)wm_ip_throttled(r->addr, true);
+        }
+        login_form(r, wm_err_status(e),
+                   WM_E_RATE_LIMITED == e ? _("登录失败次数过多,请15分钟后再试")
+                   : WM_E_UNAUTHORIZED == e ? _("用户名或密码错误")
+                                            : wm_err_message(e),
+                   user);
+        return;
+    }
+    wm_req_set_cookie(r, "wm_session", token, (int)wm_policy()->session_lifetime);
+    wm_req_set_cookie(r, "wm_pre", "", 0);
+    wm_reply_redirect(r, safe_next(wm_form(r, "next")));
+    free(token);
+    free(csrf);
+}
+
+void
+page_logout_post(struct wm_req *r)
+{
+    if (r->via_cookie) {
+        wm_logout(r->db, &r->actor, r->session_token);
+    }
+    wm_req_set_cookie(r, "wm_session", "", 0);
+    ui_redirect_msg(r, "/login", "ok", _("已退出登录"));
+}
+
+/* ---------------------------------------------------------------- password */
+
+void
+page_password_get(struct wm_req *r)
+{
+    struct wm_buf b = {0};
+    ui_begin(r, &b, _("修改密码"));
+    if (r->who->must_change_pw) {
+        wm_h(&b, "<p class=\"flash warn\">%s</p>\n",
+             _("这是系统生成的初始密码,请先设置您自己的密码。"));
+    }
+    wm_h(&b,
+         "<form method=\"post\" action=\"/password\" class=\"card narrow\">\n");
+    ui_csrf(r, &b);
+    wm_h(&b,
+         "<label>%s<input name=\"old_password\" type=\"password\" "
+         "autocomplete=\"current-password\" required></label>\n"
+         "<label>%s<input name=\"password\" type=\"password\" autocomplete=\"new-password\" "
+         "required minlength=\"8\"></label>\n"
+         "<label>%s<input name=\"password2\" type=\"password\" autocomplete=\"new-password\" "
+         "required minlength=\"8\"></label>\n"
+         "<p class=\"hint\">%s</p>\n<button type=\"submit\">%s</button>\n</form>\n",
+         _("原密码"), _("新密码"), _("再次输入新密码"),
+         _("至少8位,包含小写字母、大写字母、数字、符号中的至少三类。"), _("保存"));
+    ui_end(r, &b, 200);
+}
+
+void
+page_password_post(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    const char *pw = wm_form(r, "password"), *pw2 = wm_form(r, "password2");
+    if (!wm_streq(pw, pw2)) {
+        ui_redirect_msg(r, "/password", "err", _("两次输入的新密码不一致"));
+        return;
+    }
+    if (WM_OK != wm_user_set_password(r->db, &r->actor, r->who->user_id,
+                                      wm_form(r, "old_password"), pw, &f)) {
+        ui_redirect_msg(r, "/password", "err", f.msg);
+        return;
+    }
+    ui_redirect_msg(r, "/home", "ok", _("密码已修改"));
+}
+
+/* ---------------------------------------------------------------- home */
+
+static void
+stat_card(struct wm_buf *b, const char *label, int64_t n, const char *href)
+{
+    wm_h(b, "<a class=\"stat\" href=\"%s\"><span class=\"n\">%I</span><span>%s</span></a>", href,
+         n, label);
+}
+
+void
+page_home(struct wm_req *r)
+{
+    struct wm_buf b = {0};
+    const char *scope = wm_scope_path(&r->actor);
+    ui_begin(r, &b, _("首页"));
+    wm_h(&b, "<p class=\"lead\">%s,%s(%s · %s)</p>\n", _("您好"), r->who->display_name,
+         wm_role_label(r->who->role), r->who->org_name);
+    if (wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
+        wm_h(&b, "<section class=\"stats\">");
+        stat_card(&b, _("文明办机构"), r->db->ops->org_count(r->db, scope, "office", NULL), "/orgs");
+        stat_card(&b, _("单位"), r->db->ops->org_count(r->db, scope, "unit", NULL), "/units");
+        wm_h(&b, "</section>\n<section class=\"card\"><h2>%s</h2><ul class=\"types\">",
+             _("按类型统计单位"));
+        for (int i = 0; wm_unit_types[i]; i++) {
+            wm_h(&b, "<li><a href=\"/units?type=%U\">%s</a> <b>%I</b></li>", wm_unit_types[i],
+                 wm_unit_types[i], r->db->ops->org_count(r->db, scope, "unit", wm_unit_types[i]));
+        }
+        wm_h(&b, "</ul></section>\n");
+    } else if (WM_ROLE_EVALUATOR == r->who->role) {
+        wm_h(&b, "<section class=\"card\"><p>%s</p></section>\n",
+             _("测评任务开放后,分配给您的单位会显示在这里。"));
+    } else {
+        json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->who->org_id);
+        if (u) {
+            wm_h(&b,
+                 "<section class=\"card\"><h2><a href=\"/units/%I\">%s</a></h2>"
+                 "<dl class=\"kv\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
+                 "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%u</dd></dl></section>\n",
+                 json_integer_value(json_object_get(u, "id")),
+                 json_string_value(json_object_get(u, "name")), _("单位代码"),
+                 json_string_value(json_object_get(u, "code")), _("单位类型"),
+                 json_string_value(json_object_get(u, "type")), _("所属文明办"),
+                 json_string_value(json_object_get(u, "parent_name")), _("科室数"),
+                 (unsigned)json_array_size(json_object_get(u, "depts")));
+            json_decref(u);
+        }
+    }
+    ui_end(r, &b, 200);
+}
+
+/* ---------------------------------------------------------------- my account */
+
+static void
+account_render(struct wm_req *r, const char *fresh)
+{
+    struct wm_buf b = {0};
+    json_t *tokens = r->db->ops->token_list(r->db, r->who->user_id);
+    ui_begin(r, &b, _("我的账号"));
+    wm_h(&b,
+         "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
+         "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>"
+         "<p><a class=\"button\" href=\"/password\">%s</a></p></section>\n",
+         _("用户名"), r->who->username, _("姓名"), r->who->display_name, _("角色"),
+         wm_role_label(r->who->role), _("所属"), r->who->org_name, _("修改密码"));
+    wm_h(&b, "<section class=\"card\"><h2>%s</h2><p class=\"hint\">%s</p>\n", _("API 令牌"),
+         _("脚本可用 Authorization: Bearer 令牌 调用 /api/v1 接口。令牌只显示一次,请妥善保存。"));
+    if (fresh) {
+        wm_h(&b, "<p class=\"flash ok\">%s<br><code class=\"secret\">%s</code></p>\n",
+             _("新令牌(只显示这一次):"), fresh);
+    }
+    wm_h(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
+         _("名称"), _("创建时间"), _("最近使用"));
+    size_t i;
+    json_t *t;
+    json_array_foreach(tokens, i, t)
+    {
+        wm_h(&b, "<tr><td>%s</td><td>", json_string_value(json_object_get(t, "name")));
+        ui_time(&b, json_integer_value(json_object_get(t, "created_at")));
+        wm_h(&b, "</td><td>");
+        if (json_is_integer(json_object_get(t, "last_used"))) {
+            ui_time(&b, json_integer_value(json_object_get(t, "last_used")));
+        } else {
+            wm_h(&b, "—");
+        }
+        wm_h(&b,
+             "</td><td><form method=\"post\" action=\"/account/tokens/%I/revoke\" "
+             "class=\"inline\" data-confirm=\"%s\">",
+             json_integer_value(json_object_get(t, "id")), _("确定吊销这个令牌?"));
+        ui_csrf(r, &b);
+        wm_h(&b, "<button type=\"submit\" class=\"danger small\">%s</button></form></td></tr>\n",
+             _("吊销"));
+    }
+    if (0 == json_array_size(tokens)) {
+        wm_h(&b, "<tr><td colspan=\"4\" class=\"empty\">%s</td></tr>", _("还没有令牌"));
+    }
+    wm_h(&b, "</tbody></table>\n<form method=\"post\" action=\"/account/tokens\" class=\"row\">");
+    ui_csrf(r, &b);
+    wm_h(&b,
+         "<label>%s<input name=\"name\" required maxlength=\"50\" placeholder=\"%s\"></label>"
+         "<button type=\"submit\">%s</button></form></section>\n",
+         _("令牌名称"), _("例如:数据同步脚本"), _("新建令牌"));
+    json_decref(tokens);
+    ui_end(r, &b, 200);
+}
+
+void
+page_account_get(struct wm_req *r)
+{
+    account_render(r, NULL);
+}
+
+void
+page_tokens_post(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    int64_t id;
+    char *secret = NULL;
+    if (WM_OK != wm_token_create(r->db, &r->actor, wm_form(r, "name"), &id, &secret, &f)) {
+        ui_redirect_msg(r, "/account", "err", f.msg);
+        return;
+    }
+    /* Shown once, in this answer only: never in a URL, a log or a later page. */
+    account_render(r, secret);
+    free(secret);
+}
+
+void
+page_token_revoke_post(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    if (WM_OK != wm_token_revoke(r->db, &r->actor, r->ids[0], &f)) {
+        ui_fail(r, &f);
+        return;
+    }
+    ui_redirect_msg(r, "/account", "ok", _("令牌已吊销"));
+}
+
+/* end of page_auth.c */

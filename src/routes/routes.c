@@ -1,0 +1,85 @@
+/*
+** routes.c — THE route table.  One line per endpoint: methods, pattern, handler, flags,
+** the roles allowed (0 = any caller the flags admit) and the body limit (0 = default).
+** The router checks flags and roles before a handler runs; scope (404 for objects outside
+** the caller's jurisdiction) is the service layer's.  tests/http/test_authz.c walks this
+** table, so a new line here without an expectation there fails the build's tests.
+*/
+#include "config.h"
+
+#include "handlers.h"
+
+#define AUTH   WM_R_AUTH
+#define CSRF   WM_R_CSRF
+#define HTML   WM_R_HTML
+#define JSON   WM_R_JSON
+#define FORM   WM_R_FORM
+#define PWC    WM_R_PWCHANGE
+#define ALL    0
+#define STAFF  WM_ROLES_STAFF
+#define ADMIN  WM_ROLE_BIT(WM_ROLE_ADMIN)
+#define MANAGE (WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN))
+#define MiB    (1024 * 1024)
+
+const struct wm_route wm_routes[] = {
+    /* JSON API */
+    {WM_POST, "/api/v1/session", api_session_post, JSON | PWC, ALL, 0},
+    {WM_DELETE, "/api/v1/session", api_session_delete, CSRF | PWC, ALL, 0},
+    {WM_GET, "/api/v1/me", api_me_get, AUTH | PWC, ALL, 0},
+    {WM_POST, "/api/v1/me/password", api_me_password_post, AUTH | CSRF | JSON | PWC, ALL, 0},
+    {WM_GET, "/api/v1/orgs", api_orgs_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/orgs", api_orgs_post, AUTH | CSRF | JSON, ADMIN, 0},
+    {WM_GET, "/api/v1/orgs/{id}", api_org_get, AUTH, ALL, 0},
+    {WM_PATCH, "/api/v1/orgs/{id}", api_org_patch, AUTH | CSRF | JSON, STAFF, 0},
+    {WM_GET, "/api/v1/units", api_units_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/units", api_units_post, AUTH | CSRF | JSON, STAFF, 0},
+    {WM_POST, "/api/v1/units/import", api_units_import_post, AUTH | CSRF | FORM, STAFF, 32 * MiB},
+    {WM_GET, "/api/v1/units/{id}", api_unit_get, AUTH, ALL, 0},
+    {WM_PATCH, "/api/v1/units/{id}", api_unit_patch, AUTH | CSRF | JSON, STAFF, 0},
+    {WM_GET, "/api/v1/units/{id}/depts", api_unit_depts_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/units/{id}/depts", api_unit_depts_post, AUTH | CSRF | JSON, MANAGE, 0},
+    {WM_DELETE, "/api/v1/units/{id}/depts/{id}", api_unit_dept_delete, AUTH | CSRF, MANAGE, 0},
+    {WM_GET, "/api/v1/users", api_users_get, AUTH, MANAGE, 0},
+    {WM_POST, "/api/v1/users", api_users_post, AUTH | CSRF | JSON, MANAGE, 0},
+    {WM_GET, "/api/v1/users/{id}", api_user_get, AUTH, ALL, 0},
+    {WM_PATCH, "/api/v1/users/{id}", api_user_patch, AUTH | CSRF | JSON, MANAGE, 0},
+    {WM_GET, "/api/v1/tokens", api_tokens_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/tokens", api_tokens_post, AUTH | CSRF | JSON, ALL, 0},
+    {WM_DELETE, "/api/v1/tokens/{id}", api_token_delete, AUTH | CSRF, ALL, 0},
+    {WM_GET, "/api/v1/audit", api_audit_get, AUTH, STAFF, 0},
+
+    /* Pages */
+    {WM_GET, "/", page_root, HTML | PWC, ALL, 0},
+    {WM_GET, "/static/*", page_static, HTML | PWC, ALL, 0},
+    {WM_GET, "/login", page_login_get, HTML | PWC, ALL, 0},
+    {WM_POST, "/login", page_login_post, HTML | FORM | PWC | WM_R_PRECSRF, ALL, 0},
+    {WM_POST, "/logout", page_logout_post, HTML | FORM | CSRF | PWC, ALL, 0},
+    {WM_GET, "/password", page_password_get, AUTH | HTML | PWC, ALL, 0},
+    {WM_POST, "/password", page_password_post, AUTH | HTML | FORM | CSRF | PWC, ALL, 0},
+    {WM_GET, "/home", page_home, AUTH | HTML, ALL, 0},
+    {WM_GET, "/orgs", page_orgs_get, AUTH | HTML, STAFF, 0},
+    {WM_POST, "/orgs", page_orgs_post, AUTH | HTML | FORM | CSRF, ADMIN, 0},
+    {WM_POST, "/orgs/{id}", page_org_post, AUTH | HTML | FORM | CSRF, ADMIN, 0},
+    {WM_GET, "/units", page_units_get, AUTH | HTML, STAFF, 0},
+    {WM_POST, "/units", page_units_post, AUTH | HTML | FORM | CSRF, STAFF, 0},
+    {WM_GET, "/units/import", page_units_import_get, AUTH | HTML, STAFF, 0},
+    {WM_POST, "/units/import", page_units_import_post, AUTH | HTML | FORM | CSRF, STAFF, 32 * MiB},
+    {WM_GET, "/units/{id}", page_unit_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/units/{id}", page_unit_post, AUTH | HTML | FORM | CSRF, STAFF, 0},
+    {WM_POST, "/units/{id}/depts", page_unit_depts_post, AUTH | HTML | FORM | CSRF, MANAGE, 0},
+    {WM_POST, "/units/{id}/depts/{id}/delete", page_unit_dept_delete_post,
+     AUTH | HTML | FORM | CSRF, MANAGE, 0},
+    {WM_GET, "/users", page_users_get, AUTH | HTML, MANAGE, 0},
+    {WM_POST, "/users", page_users_post, AUTH | HTML | FORM | CSRF, MANAGE, 0},
+    {WM_GET, "/users/{id}", page_user_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/users/{id}", page_user_post, AUTH | HTML | FORM | CSRF, MANAGE, 0},
+    {WM_GET, "/account", page_account_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/account/tokens", page_tokens_post, AUTH | HTML | FORM | CSRF, ALL, 0},
+    {WM_POST, "/account/tokens/{id}/revoke", page_token_revoke_post, AUTH | HTML | FORM | CSRF,
+     ALL, 0},
+    {WM_GET, "/audit", page_audit_get, AUTH | HTML, STAFF, 0},
+
+    {0, NULL, NULL, 0, 0, 0},
+};
+
+/* end of routes.c */
