@@ -1,0 +1,32 @@
+#!/bin/sh
+# deps.sh [build|check|demo|bench] — make sure the Debian packages wenming needs are
+# installed.  As root, installs what is missing (apt-get); otherwise prints the exact
+# command to run and fails.
+set -eu
+what=${1:-build}
+pkgs="gcc meson ninja-build pkg-config python3 gettext
+libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libssl-dev
+libarchive-dev libxml2-dev libxlsxwriter-dev libcmocka-dev libcurl4-openssl-dev"
+case "$what" in
+check) pkgs="$pkgs chromium fonts-wqy-microhei sqlite3 curl"
+       # Node.js: any install will do (Debian's nodejs+npm, or another that provides both).
+       command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;
+bench) pkgs="$pkgs wrk nginx-light curl" ;;
+esac
+missing=""
+for p in $pkgs; do
+    if ! dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null | grep -qx installed; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+    echo "wenming needs these Debian packages:$missing" >&2
+    echo "install them with: sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2
