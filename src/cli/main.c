@@ -276,19 +276,33 @@ cmd_migrate(int argc, char **argv)
 
 /* ---------------------------------------------------------------- serve */
 
+/* The data directory's wenming.conf over the defaults (a missing file is fine). */
+static int
+load_conf(const char *data, struct wm_conf *conf)
+{
+    char err[512];
+    wm_conf_defaults(conf);
+    char *confp = wm_asprintf("%s/wenming.conf", data);
+    int rc = 0;
+    if (0 == access(confp, F_OK) && wm_conf_load(conf, confp, err, sizeof err)) {
+        rc = fail("%s", err);
+    }
+    free(confp);
+    if (0 == rc) {
+        wm_password_set_cost(conf->pwhash_ops, conf->pwhash_mem);
+    }
+    return rc;
+}
+
 static int
 serve_run(const char *data, const char *listen, const char *threads, json_t *accounts)
 {
     char err[512];
     struct wm_conf conf;
-    wm_conf_defaults(&conf);
-    char *confp = wm_asprintf("%s/wenming.conf", data);
-    if (0 == access(confp, F_OK) && wm_conf_load(&conf, confp, err, sizeof err)) {
-        free(confp);
+    if (load_conf(data, &conf)) {
         wm_conf_free(&conf);
-        return fail("%s", err);
+        return 1;
     }
-    free(confp);
     int64_t nthreads = conf.threads;
     if (threads && !wm_parse_i64(threads, 1, 256, &nthreads)) {
         wm_conf_free(&conf);
@@ -301,7 +315,6 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     }
     db->ops->close(db);
     wm_db_set_data_dir(data);
-    wm_password_set_cost(conf.pwhash_ops, conf.pwhash_mem);
     struct wm_server_opts so = {
         .listen = listen ? listen : conf.listen,
         .threads = (unsigned)nthreads,
@@ -384,6 +397,13 @@ cmd_serve(int argc, char **argv)
     free(dbp);
     if (fresh) {
         char *gen = NULL;
+        struct wm_conf conf;
+        int bad = load_conf(dir, &conf); /* a wenming.conf put there before sets the cost */
+        wm_conf_free(&conf);
+        if (bad) {
+            json_decref(accounts);
+            return 1;
+        }
         if (wm_init_data_dir(dir, "admin", "Demo-2026", &gen, err, sizeof err)) {
             json_decref(accounts);
             return fail("%s", err);

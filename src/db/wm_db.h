@@ -42,6 +42,7 @@ struct wm_page {
     unsigned limit;
     const char *q;    /* optional text filter (substring of name/code), NULL for none */
     const char *kind; /* optional filter, meaning depends on the list */
+    const char *type; /* optional unit type filter (org lists) */
 };
 
 struct wm_audit_entry {
@@ -81,7 +82,7 @@ struct wm_db_ops {
                              const char *type);
     /* Moves id and its subtree under new_parent (paths rewritten in one statement). */
     enum wm_qs (*org_move)(struct wm_db *db, int64_t id, int64_t new_parent);
-    int64_t (*org_count)(struct wm_db *db, const char *scope, const char *kind);
+    int64_t (*org_count)(struct wm_db *db, const char *scope, const char *kind, const char *type);
 
     /* Departments of a unit. */
     enum wm_qs (*dept_insert)(struct wm_db *db, int64_t unit_id, const char *name, int64_t *id);

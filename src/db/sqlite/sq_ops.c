@@ -111,25 +111,26 @@ org_list(struct wm_db *base, const struct wm_page *pg)
         "SELECT " ORG_COLS ", (SELECT name FROM org p WHERE p.id = org.parent_id) AS parent_name"
         " FROM org WHERE path >= ?1 AND path < ?2 AND id > ?3"
         " AND (?4 IS NULL OR kind = ?4)"
-        " AND (?5 IS NULL OR name LIKE ?5 ESCAPE '\\' OR code LIKE ?5 ESCAPE '\\'"
-        "      OR type = ?6)"
+        " AND (?5 IS NULL OR name LIKE ?5 ESCAPE '\\' OR code LIKE ?5 ESCAPE '\\')"
+        " AND (?6 IS NULL OR type = ?6)"
         " ORDER BY id LIMIT ?7";
     struct scope_range r = scope_of(pg->scope);
     char *like = like_of(pg->q);
     json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttittti", r.lo, r.hi, pg->after, pg->kind, like,
-                                    pg->q, (int64_t)pg->limit));
+                                    pg->type, (int64_t)pg->limit));
     free(like);
     scope_free(&r);
     return a;
 }
 
 static int64_t
-org_count(struct wm_db *base, const char *scope, const char *kind)
+org_count(struct wm_db *base, const char *scope, const char *kind, const char *type)
 {
     static const char sql[] =
-        "SELECT count(*) FROM org WHERE path >= ?1 AND path < ?2 AND (?3 IS NULL OR kind = ?3)";
+        "SELECT count(*) FROM org WHERE path >= ?1 AND path < ?2 AND (?3 IS NULL OR kind = ?3)"
+        " AND (?4 IS NULL OR type = ?4)";
     struct scope_range r = scope_of(scope);
-    int64_t n = sq_int(DB, sq_prep(DB, sql, "ttt", r.lo, r.hi, kind), -1);
+    int64_t n = sq_int(DB, sq_prep(DB, sql, "tttt", r.lo, r.hi, kind, type), -1);
     scope_free(&r);
     return n;
 }
