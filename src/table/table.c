@@ -1,0 +1,350 @@
+/*
+** table.c — format detection, text decoding (UTF-8, GB18030, UTF-16), row storage and
+** the small helpers of wm_table.h.  The parsers live in csv.c and xlsx.c.
+*/
+#include "wm_table.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "table_int.h"
+#include "wm_util.h"
+
+#include "banned.h"
+
+static const char WM_ZIP_MAGIC[4] = { 'P', 'K', 3, 4 };
+static const unsigned char WM_OLE2_MAGIC[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
+
+void
+wm_table_global_init(void)
+{
+    xmlInitParser();
+}
+
+void
+wm_table_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err == NULL || errlen == 0) {
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    if (r < 0) {
+        err[0] = '\0';
+        return;
+    }
+    /* Truncation may have cut a multi-byte character: never hand out broken UTF-8. */
+    size_t n = strlen(err);
+    while (n > 0 && !wm_utf8_valid(err, n)) {
+        err[--n] = '\0';
+    }
+}
+
+int
+wm_table_add_row(struct wm_table_acc *acc,
+                 char **cells,
+                 size_t ncells,
+                 unsigned line,
+                 char *err,
+                 size_t errlen)
+{
+    struct wm_table *t = acc->t;
+    if (t->nrows >= WM_TABLE_MAX_ROWS) {
+        wm_table_seterr(err, errlen, "表格超过 %u 行,请拆分后再导入", WM_TABLE_MAX_ROWS);
+        goto fail;
+    }
+    if (ncells > WM_TABLE_MAX_COLS) {
+        wm_table_seterr(err, errlen, "第%u行: 超过 %u 列", line, WM_TABLE_MAX_COLS);
+        goto fail;
+    }
+    if (acc->ncells + ncells > WM_TABLE_MAX_CELLS) {
+        wm_table_seterr(err, errlen, "表格超过 %u 个单元格,请拆分后再导入", WM_TABLE_MAX_CELLS);
+        goto fail;
+    }
+    if (t->nrows == acc->cap) {
+        acc->cap = acc->cap ? acc->cap * 2 : 16;
+        t->rows = wm_realloc(t->rows, acc->cap * sizeof(*t->rows));
+    }
+    t->rows[t->nrows].ncells = ncells;
+    t->rows[t->nrows].cells = cells;
+    t->rows[t->nrows].line = line;
+    t->nrows++;
+    acc->ncells += ncells;
+    return 0;
+
+fail:
+    for (size_t i = 0; i < ncells; i++) {
+        free(cells[i]);
+    }
+    free(cells);
+    return -1;
+}
+
+/*
+** Convert [p, p+n) from encoding @a from to UTF-8 with iconv(3).  Returns the converted
+** text (NUL-terminated, caller frees) or NULL when the bytes are not in that encoding.
+*/
+static char *
+wm_table_iconv(const char *from, const char *p, size_t n, size_t *outn)
+{
+    iconv_t cd = iconv_open("UTF-8", from);
+    if (cd == (iconv_t)-1) {
+        wm_log(WM_LOG_ERROR, "iconv_open(UTF-8, %s): %s", from, strerror(errno));
+        return NULL;
+    }
+    size_t cap;
+    if (__builtin_mul_overflow(n, (size_t)2, &cap) || __builtin_add_overflow(cap, 16, &cap)) {
+        iconv_close(cd);
+        return NULL;
+    }
+    char *out = wm_malloc(cap);
+    char *in = (char *)p;
+    size_t inleft = n;
+    char *o = out;
+    size_t oleft = cap - 1;
+    bool ok = true;
+    while (inleft > 0) {
+        if (iconv(cd, &in, &inleft, &o, &oleft) != (size_t)-1) {
+            continue;
+        }
+        if (errno != E2BIG) {
+            ok = false; /* EILSEQ (invalid) or EINVAL (truncated sequence at the end) */
+            break;
+        }
+        size_t used = (size_t)(o - out);
+        if (__builtin_mul_overflow(cap, (size_t)2, &cap)) {
+            ok = false;
+            break;
+        }
+        out = wm_realloc(out, cap);
+        o = out + used;
+        oleft = cap - used - 1;
+    }
+    iconv_close(cd);
+    if (!ok) {
+        free(out);
+        return NULL;
+    }
+    *o = '\0';
+    *outn = (size_t)(o - out);
+    return out;
+}
+
+static bool
+wm_table_has_bom(const char *p, size_t n)
+{
+    return n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0;
+}
+
+/*
+** Bring CSV bytes to UTF-8 without BOM.  On success *text points either into @a p or to
+** a new buffer stored in *owned (caller frees).
+*/
+static int
+wm_table_decode(const char *p,
+                size_t n,
+                const char **text,
+                size_t *textn,
+                char **owned,
+                const char **from,
+                char *err,
+                size_t errlen)
+{
+    char *conv = NULL;
+    size_t convn = 0;
+    *owned = NULL;
+    *from = NULL;
+    if (n >= 2 && ((unsigned char)p[0] == 0xFF && (unsigned char)p[1] == 0xFE)) {
+        *from = "UTF-16LE";
+    } else if (n >= 2 && ((unsigned char)p[0] == 0xFE && (unsigned char)p[1] == 0xFF)) {
+        *from = "UTF-16BE";
+    }
+    if (*from != NULL) {
+        conv = wm_table_iconv(*from, p + 2, n - 2, &convn);
+        if (conv == NULL || !wm_utf8_valid(conv, convn)) {
+            wm_table_seterr(err, errlen, "文件以 UTF-16 标记开头,但内容不是有效的 UTF-16 文本");
+            free(conv);
+            return -1;
+        }
+    } else {
+        if (wm_table_has_bom(p, n)) {
+            p += 3;
+            n -= 3;
+        }
+        if (wm_utf8_valid(p, n)) {
+            *text = p;
+            *textn = n;
+            return 0;
+        }
+        if (memchr(p, '\0', n) != NULL) {
+            wm_table_seterr(err, errlen, "文件含有 NUL 字节,不是文本表格(CSV)文件");
+            return -1;
+        }
+        conv = wm_table_iconv("GB18030", p, n, &convn);
+        if (conv == NULL || !wm_utf8_valid(conv, convn)) {
+            wm_table_seterr(err, errlen,
+                            "文件不是 UTF-8 编码,也不是 GBK/GB18030 编码,请另存为 UTF-8 CSV");
+            free(conv);
+            return -1;
+        }
+        *from = "GB18030";
+    }
+    *owned = conv;
+    *text = conv;
+    *textn = convn;
+    if (wm_table_has_bom(*text, *textn)) {
+        *text += 3;
+        *textn -= 3;
+    }
+    return 0;
+}
+
+int
+wm_table_read(const void *data,
+              size_t len,
+              enum wm_table_fmt fmt,
+              struct wm_table **out,
+              char *err,
+              size_t errlen)
+{
+    const char *p = data;
+    struct wm_table_acc acc = { 0 };
+    char *owned = NULL;
+    int rc = -1;
+
+    *out = NULL;
+    wm_table_seterr(err, errlen, "%s", "");
+    if (p == NULL && len > 0) {
+        wm_table_seterr(err, errlen, "没有数据");
+        return -1;
+    }
+    if (fmt == WM_TABLE_AUTO) {
+        fmt = (len >= 4 && memcmp(p, WM_ZIP_MAGIC, 4) == 0) ? WM_TABLE_XLSX : WM_TABLE_CSV;
+    }
+    if (len >= sizeof(WM_OLE2_MAGIC) && memcmp(p, WM_OLE2_MAGIC, sizeof(WM_OLE2_MAGIC)) == 0) {
+        wm_table_seterr(err, errlen,
+                        "不支持旧版 Excel(.xls)或加密的文件,请另存为 .xlsx 或 CSV 后再导入");
+        return -1;
+    }
+    acc.t = wm_calloc(1, sizeof(*acc.t));
+    if (fmt == WM_TABLE_XLSX) {
+        if (wm_table_parse_xlsx(p, len, &acc, err, errlen) != 0) {
+            goto cleanup;
+        }
+    } else {
+        const char *text = "";
+        size_t textn = 0;
+        if (len > 0 && wm_table_decode(p, len, &text, &textn, &owned, &acc.t->converted_from, err,
+                                       errlen) != 0) {
+            goto cleanup;
+        }
+        if (wm_table_parse_csv(text, textn, &acc, err, errlen) != 0) {
+            goto cleanup;
+        }
+    }
+    /* The promise of the header, checked once more whatever the parser did. */
+    for (size_t r = 0; r < acc.t->nrows; r++) {
+        const struct wm_row *row = &acc.t->rows[r];
+        for (size_t c = 0; c < row->ncells; c++) {
+            if (!wm_utf8_valid(row->cells[c], strlen(row->cells[c]))) {
+                wm_table_seterr(err, errlen, "第%u行: 含有无效的 UTF-8 文本", row->line);
+                goto cleanup;
+            }
+        }
+    }
+    *out = acc.t;
+    acc.t = NULL;
+    rc = 0;
+
+cleanup:
+    free(owned);
+    wm_table_free(acc.t);
+    return rc;
+}
+
+void
+wm_table_free(struct wm_table *t)
+{
+    if (t == NULL) {
+        return;
+    }
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->rows[r].ncells; c++) {
+            free(t->rows[r].cells[c]);
+        }
+        free(t->rows[r].cells);
+    }
+    free(t->rows);
+    free(t);
+}
+
+static bool
+wm_table_isspace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static char
+wm_table_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Trim ASCII white space of [*s, *s + *n) by moving the bounds. */
+static void
+wm_table_trim(const char **s, size_t *n)
+{
+    while (*n > 0 && wm_table_isspace(**s)) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n > 0 && wm_table_isspace((*s)[*n - 1])) {
+        (*n)--;
+    }
+}
+
+int
+wm_table_col(const struct wm_row *header, const char *name)
+{
+    if (header == NULL || name == NULL) {
+        return -1;
+    }
+    const char *want = name;
+    size_t wantn = strlen(name);
+    wm_table_trim(&want, &wantn);
+    for (size_t i = 0; i < header->ncells && i <= (size_t)WM_TABLE_MAX_COLS; i++) {
+        const char *have = header->cells[i];
+        size_t haven = strlen(have);
+        wm_table_trim(&have, &haven);
+        if (haven != wantn) {
+            continue;
+        }
+        size_t k = 0;
+        while (k < haven && wm_table_lower(have[k]) == wm_table_lower(want[k])) {
+            k++;
+        }
+        if (k == haven) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+const char *
+wm_row_cell(const struct wm_row *row, int idx)
+{
+    if (row == NULL || idx < 0 || (size_t)idx >= row->ncells) {
+        return "";
+    }
+    return row->cells[idx];
+}
+
+/* end of table.c */

@@ -1,0 +1,89 @@
+/*
+** wm_table.h — read a CSV or XLSX file (bytes in memory) into rows of UTF-8 string cells.
+**
+** Used by the bulk imports (units, evaluation standards).  The reader never trusts its
+** input: every cell of a returned table is valid UTF-8 without NUL bytes, and hostile
+** input (zip bombs, XML entity tricks, absurd sizes) ends in an error, never a crash.
+**
+** CSV: RFC 4180 (quoted fields, "" escapes, newlines inside quotes, CRLF/LF/CR line ends,
+** last line without newline).  A UTF-8 BOM is dropped.  The separator is ',' unless the
+** first line has no comma but has ';' or TAB (the more frequent wins), or the first line
+** is an Excel hint "sep=X".  Cells are returned as-is (no trimming).  Lines that are
+** completely empty are skipped (so trailing empty lines are ignored); rows can have
+** different numbers of cells.  Bytes that are not UTF-8 are converted from GB18030 (a
+** superset of GBK); a file with a UTF-16 BOM is converted from UTF-16.
+**
+** XLSX: the first sheet of the workbook (by workbook order).  Cells are placed by column
+** letter (gaps become ""), trailing empty cells of a row are dropped and empty rows are
+** skipped.  Numbers come back as stored, with binary floating-point artefacts rounded to
+** 15 significant digits ("0.30000000000000004" -> "0.3").  Booleans are "TRUE"/"FALSE".
+** Dates are returned as Excel serial numbers (number formats are not interpreted).
+**
+** Thread safety: wm_table_read() may run in several threads at once provided that
+** wm_table_global_init() (or libxml2's xmlInitParser()) was called once before.
+*/
+#ifndef WM_TABLE_H
+#define WM_TABLE_H
+
+#include <stddef.h>
+
+/** Limits; input beyond them is refused with an error. */
+#define WM_TABLE_MAX_ROWS     100000u
+#define WM_TABLE_MAX_COLS     1000u
+#define WM_TABLE_MAX_CELLS    2000000u            /* total, gaps included */
+#define WM_TABLE_MAX_ENTRY    ((size_t)64 << 20)  /* one uncompressed XLSX part */
+#define WM_TABLE_MAX_UNZIPPED ((size_t)128 << 20) /* all XLSX parts together */
+
+struct wm_row {
+    size_t ncells;
+    char **cells;  /* ncells strings, never NULL; owned by the table */
+    unsigned line; /* CSV: 1-based source line where the row starts; XLSX: sheet row number */
+};
+
+struct wm_table {
+    size_t nrows;
+    struct wm_row *rows;
+    /* NULL, or the encoding the input was converted from: "GB18030" (also covers GBK and
+    ** GB2312), "UTF-16LE" or "UTF-16BE".  Static storage. */
+    const char *converted_from;
+};
+
+enum wm_table_fmt {
+    WM_TABLE_AUTO, /* XLSX when the data starts with "PK\3\4", else CSV */
+    WM_TABLE_CSV,
+    WM_TABLE_XLSX,
+};
+
+/** Initialise libxml2 once from the main thread before using the reader in threads. */
+void wm_table_global_init(void);
+
+/**
+** Parse a table.
+** @param[in] data   the file's bytes (borrowed for the call; need not be NUL-terminated)
+** @param[in] len    their number
+** @param[in] fmt    the format, or WM_TABLE_AUTO to detect it
+** @param[out] out   on success the table; caller frees with wm_table_free()
+** @param[out] err   on failure a one-line cause in Chinese, e.g. "第3行: 引号未闭合"
+**                   (may be NULL when errlen is 0)
+** @return 0 on success; -1 on failure (then *out is NULL)
+*/
+int wm_table_read(const void *data,
+                  size_t len,
+                  enum wm_table_fmt fmt,
+                  struct wm_table **out,
+                  char *err,
+                  size_t errlen);
+
+/** Free a table and all its cells; NULL is a no-op. */
+void wm_table_free(struct wm_table *t);
+
+/**
+** Index of the first header cell equal to @a name, both compared with ASCII white space
+** trimmed and ASCII letters case-folded (other bytes must match exactly); -1 when none.
+*/
+int wm_table_col(const struct wm_row *header, const char *name);
+
+/** Cell @a idx of @a row, or "" when idx is negative or past the row's end. Borrowed. */
+const char *wm_row_cell(const struct wm_row *row, int idx);
+
+#endif /* WM_TABLE_H */
