@@ -924,6 +924,7 @@ main(int argc, char **argv)
     if (sodium_init() < 0) {
         return fail("libsodium failed to initialise");
     }
+    wm_table_global_init();
     if (getenv("WENMING_LOG_DEBUG")) {
         wm_log_set_level(WM_LOG_DEBUG);
     }

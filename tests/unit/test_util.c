@@ -1,0 +1,219 @@
+/*
+** test_util.c — the util module: buffers, UTF-8, strict numbers, URL coding, hashing,
+** atomic writes, configuration.
+*/
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "wm_util.h"
+
+static void
+test_buf(void **state)
+{
+    (void)state;
+    struct wm_buf b = {0};
+    assert_string_equal(wm_buf_str(&b), "");
+    for (int i = 0; i < 1000; i++) {
+        wm_buf_printf(&b, "%d,", i);
+    }
+    assert_true(b.len > 2000);
+    assert_int_equal(b.data[b.len], '\0');
+    assert_true(wm_startswith(b.data, "0,1,2,"));
+    wm_buf_add(&b, "\0x", 2); /* binary-safe */
+    assert_int_equal(b.data[b.len - 2], '\0');
+    wm_buf_reset(&b);
+    assert_int_equal(b.len, 0);
+    wm_buf_adds(&b, "中文");
+    char *s = wm_buf_steal(&b);
+    assert_string_equal(s, "中文");
+    assert_null(b.data);
+    free(s);
+    wm_buf_free(&b);
+}
+
+static void
+test_utf8(void **state)
+{
+    (void)state;
+    const char *good[] = {"", "abc", "文明单位", "文明單位", "emoji 😀", "ä"};
+    for (size_t i = 0; i < WM_ARRAY_LEN(good); i++) {
+        assert_true(wm_utf8_valid(good[i], strlen(good[i])));
+    }
+    assert_false(wm_utf8_valid("\xC0\xAF", 2));         /* overlong '/' */
+    assert_false(wm_utf8_valid("\xE0\x80\xAF", 3));     /* overlong */
+    assert_false(wm_utf8_valid("\xED\xA0\x80", 3));     /* surrogate */
+    assert_false(wm_utf8_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
+    assert_false(wm_utf8_valid("\xE6\x96", 2));         /* truncated */
+    assert_false(wm_utf8_valid("a\0b", 3));             /* NUL */
+    assert_false(wm_utf8_valid("\xB5\xA5", 2));         /* GBK bytes */
+    assert_int_equal(wm_utf8_len("文明a"), 3);
+    assert_true(wm_has_control("a\tb"));
+    assert_true(wm_has_control("a\x7f"));
+    assert_false(wm_has_control("文明"));
+}
+
+static void
+test_numbers(void **state)
+{
+    (void)state;
+    int64_t v = 0;
+    assert_true(wm_parse_i64("42", 0, 100, &v));
+    assert_int_equal(v, 42);
+    assert_true(wm_parse_i64("-5", -10, 10, &v));
+    assert_int_equal(v, -5);
+    const char *bad[] = {"", " 1", "1 ", "1x", "0x10", "101", "99999999999999999999", "--1"};
+    for (size_t i = 0; i < WM_ARRAY_LEN(bad); i++) {
+        v = 7;
+        assert_false(wm_parse_i64(bad[i], 0, 100, &v));
+        assert_int_equal(v, 7);
+    }
+}
+
+static void
+test_url(void **state)
+{
+    (void)state;
+    char *s = wm_url_decode("a%20b+c%E6%96%87", 16, true);
+    assert_string_equal(s, "a b c文");
+    free(s);
+    s = wm_url_decode("a+b", 3, false);
+    assert_string_equal(s, "a+b");
+    free(s);
+    assert_null(wm_url_decode("%4", 2, true));
+    assert_null(wm_url_decode("%zz", 3, true));
+    assert_null(wm_url_decode("abc%", 4, true));
+    struct wm_buf b = {0};
+    wm_url_encode(&b, "/a b?文&");
+    assert_string_equal(b.data, "%2Fa%20b%3F%E6%96%87%26");
+    wm_buf_free(&b);
+}
+
+static void
+test_sha256(void **state)
+{
+    (void)state;
+    char h[65];
+    wm_sha256_hex("abc", 3, h);
+    assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    struct wm_sha256 *s = wm_sha256_new();
+    wm_sha256_update(s, "a", 1);
+    wm_sha256_update(s, "bc", 2);
+    wm_sha256_final_hex(s, h);
+    assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    char *t1 = wm_random_token(32), *t2 = wm_random_token(32);
+    assert_int_equal(strlen(t1), 43);
+    assert_string_not_equal(t1, t2);
+    assert_true(wm_secure_streq(t1, t1));
+    assert_false(wm_secure_streq(t1, t2));
+    assert_false(wm_secure_streq("abc", "abcd"));
+    free(t1);
+    free(t2);
+}
+
+static void
+test_atomic_write(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/wm_test_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *p = wm_asprintf("%s/sub/dir", dir);
+    assert_int_equal(wm_mkdirs(p, 0700), 0);
+    char *f = wm_asprintf("%s/file.txt", p);
+    assert_int_equal(wm_write_atomic(f, "hello", 5, 0600), 0);
+    assert_int_equal(wm_write_atomic(f, "world!", 6, 0600), 0);
+    size_t len;
+    char *c = wm_read_file(f, &len);
+    assert_int_equal(len, 6);
+    assert_string_equal(c, "world!");
+    struct stat st;
+    assert_int_equal(stat(f, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    /* no temp file left behind */
+    char *cmd = wm_asprintf("test $(ls -A %s | wc -l) -eq 1", p);
+    assert_int_equal(system(cmd), 0);
+    /* a write into a missing directory fails cleanly */
+    char *g = wm_asprintf("%s/missing/x", dir);
+    assert_true(wm_write_atomic(g, "x", 1, 0600) < 0);
+    char *rm = wm_asprintf("rm -rf %s", dir);
+    assert_int_equal(system(rm), 0);
+    free(c);
+    free(cmd);
+    free(g);
+    free(rm);
+    free(f);
+    free(p);
+}
+
+static void
+test_conf(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/wm_conf_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct wm_conf c;
+    char err[256];
+    /* the template parses and gives the defaults */
+    char *t = wm_conf_template();
+    assert_int_equal(wm_write_atomic(path, t, strlen(t), 0600), 0);
+    wm_conf_defaults(&c);
+    assert_int_equal(wm_conf_load(&c, path, err, sizeof err), 0);
+    assert_string_equal(c.listen, "127.0.0.1:8080");
+    assert_int_equal(c.lockout_attempts, 5);
+    assert_int_equal(c.session_idle, 1800);
+    wm_conf_free(&c);
+    free(t);
+    const char *txt = "# comment\nlisten = 0.0.0.0:9000 # trailing\ncookie_secure = yes\n";
+    assert_int_equal(wm_write_atomic(path, txt, strlen(txt), 0600), 0);
+    wm_conf_defaults(&c);
+    assert_int_equal(wm_conf_load(&c, path, err, sizeof err), 0);
+    assert_string_equal(c.listen, "0.0.0.0:9000");
+    assert_true(c.cookie_secure);
+    wm_conf_free(&c);
+    const char *bad[] = {"lisen = x\n", "threads = many\n", "cookie_secure = maybe\n", "novalue\n"};
+    for (size_t i = 0; i < WM_ARRAY_LEN(bad); i++) {
+        assert_int_equal(wm_write_atomic(path, bad[i], strlen(bad[i]), 0600), 0);
+        wm_conf_defaults(&c);
+        assert_int_equal(wm_conf_load(&c, path, err, sizeof err), -1);
+        assert_non_null(strstr(err, ":1:"));
+        wm_conf_free(&c);
+    }
+    unlink(path);
+}
+
+static void
+test_errors(void **state)
+{
+    (void)state;
+    assert_string_equal(wm_err_code(WM_E_NOT_FOUND), "not_found");
+    assert_int_equal(wm_err_status(WM_E_NOT_FOUND), 404);
+    assert_int_equal(wm_err_status(WM_E_TOO_LARGE), 413);
+    assert_string_equal(wm_err_code(WM_E_UNSUPPORTED_MEDIA), "unsupported_media");
+    assert_string_equal(wm_err_code((enum wm_err)999), "internal");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_buf),          cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_numbers),      cmocka_unit_test(test_url),
+        cmocka_unit_test(test_sha256),       cmocka_unit_test(test_atomic_write),
+        cmocka_unit_test(test_conf),         cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+/* end of test_util.c */
