@@ -1,0 +1,508 @@
+/*
+** test_core.c — the service layer over a real SQLite store: scopes, the org tree, units,
+** users and their permissions, logins and lockout, sessions, the audit chain, bulk import.
+*/
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "wm_core.h"
+#include "wm_table.h"
+
+struct fx {
+    char dir[64];
+    struct wm_db *db;
+    int64_t city, district, unit_city, unit_district;
+    struct wm_principal *admin, *office, *district_office, *unitadmin, *member, *evaluator;
+};
+
+static const struct wm_auth_policy pol = {
+    .lockout_attempts = 5, .lockout_window = 900, .lockout_duration = 900,
+    .session_idle = 1800, .session_lifetime = 43200};
+
+static struct wm_principal *
+load_user(struct wm_db *db, const char *name)
+{
+    json_t *u = db->ops->user_get_auth(db, name);
+    assert_non_null(u);
+    struct wm_principal *p = wm_principal_load(db, json_integer_value(json_object_get(u, "id")));
+    json_decref(u);
+    assert_non_null(p);
+    return p;
+}
+
+static int64_t
+unit_id(struct wm_db *db, const char *code)
+{
+    json_t *u = db->ops->org_get_by_code(db, code);
+    assert_non_null(u);
+    int64_t id = json_integer_value(json_object_get(u, "id"));
+    json_decref(u);
+    return id;
+}
+
+static int
+setup(void **state)
+{
+    struct fx *f = wm_calloc(1, sizeof *f);
+    char err[256], *gen = NULL;
+    snprintf(f->dir, sizeof f->dir, "/tmp/wm_core_XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    wm_password_set_cost(1, 8 * 1024 * 1024);
+    assert_int_equal(wm_init_data_dir(f->dir, "admin", "Admin-Pass1", &gen, err, sizeof err), 0);
+    assert_null(gen);
+    f->db = wm_sqlite_open(f->dir, false, err, sizeof err);
+    assert_non_null(f->db);
+    json_t *accounts = NULL;
+    assert_int_equal(wm_demo_seed(f->db, &accounts, err, sizeof err), 0);
+    assert_int_equal(json_array_size(accounts), 6);
+    json_decref(accounts);
+    f->admin = load_user(f->db, "admin");
+    f->office = load_user(f->db, "office");
+    f->district_office = load_user(f->db, "district");
+    f->unitadmin = load_user(f->db, "unitadmin");
+    f->member = load_user(f->db, "member");
+    f->evaluator = load_user(f->db, "evaluator");
+    f->city = f->office->org_id;
+    f->district = f->district_office->org_id;
+    f->unit_city = unit_id(f->db, "DEMO001");      /* under the city office */
+    f->unit_district = unit_id(f->db, "DEMO013");  /* under 东城区 (13th unit, i%3 == 0) */
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fx *f = *state;
+    wm_principal_free(f->admin);
+    wm_principal_free(f->office);
+    wm_principal_free(f->district_office);
+    wm_principal_free(f->unitadmin);
+    wm_principal_free(f->member);
+    wm_principal_free(f->evaluator);
+    f->db->ops->close(f->db);
+    char *cmd = wm_asprintf("rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    free(f);
+    return 0;
+}
+
+#define ACT(who) (&(struct wm_actor){.p = (who), .request_id = "test", .addr = "127.0.0.1"})
+
+static void
+test_scopes(void **state)
+{
+    struct fx *f = *state;
+    json_t *o;
+    /* the city office sees both units; the district only its own subtree */
+    o = wm_unit_get_scoped(f->db, ACT(f->office), f->unit_district);
+    assert_non_null(o);
+    json_decref(o);
+    assert_null(wm_unit_get_scoped(f->db, ACT(f->district_office), f->unit_city));
+    o = wm_unit_get_scoped(f->db, ACT(f->district_office), f->unit_district);
+    assert_non_null(o);
+    json_decref(o);
+    /* a unit account sees its own unit only */
+    o = wm_unit_get_scoped(f->db, ACT(f->member), f->unit_city);
+    assert_non_null(o);
+    assert_true(json_array_size(json_object_get(o, "depts")) >= 3);
+    json_decref(o);
+    assert_null(wm_unit_get_scoped(f->db, ACT(f->member), f->unit_district));
+    /* an evaluator sees no unit until a round assigns one */
+    assert_null(wm_unit_get_scoped(f->db, ACT(f->evaluator), f->unit_city));
+    /* lists are scoped too */
+    struct wm_page pg = {.scope = wm_scope_path(ACT(f->district_office)), .limit = 200,
+                         .kind = "unit"};
+    json_t *a = f->db->ops->org_list(f->db, &pg);
+    size_t i;
+    json_t *u;
+    assert_true(json_array_size(a) > 0);
+    json_array_foreach(a, i, u)
+    {
+        assert_true(wm_startswith(json_string_value(json_object_get(u, "path")),
+                                  f->district_office->org_path));
+    }
+    json_decref(a);
+    pg.scope = wm_scope_path(ACT(f->evaluator));
+    a = f->db->ops->org_list(f->db, &pg);
+    assert_int_equal(json_array_size(a), 0);
+    json_decref(a);
+    assert_int_equal(f->db->ops->org_count(f->db, "/", "unit", NULL), 30);
+}
+
+static void
+test_org_tree(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    int64_t a, b;
+    assert_int_equal(wm_org_create(f->db, ACT(f->admin), f->city, "甲区文明办", &a, &fl), WM_OK);
+    assert_int_equal(wm_org_create(f->db, ACT(f->admin), a, "甲区乙街道文明办", &b, &fl), WM_OK);
+    /* office staff cannot create offices */
+    assert_int_equal(wm_org_create(f->db, ACT(f->office), f->city, "x", &b, &fl), WM_E_FORBIDDEN);
+    /* the same name twice under one parent */
+    assert_int_equal(wm_org_create(f->db, ACT(f->admin), f->city, "甲区文明办", &b, &fl),
+                     WM_E_CONFLICT);
+    /* a unit under b, then move a under its own descendant: refused */
+    struct wm_unit_in in = {.parent_id = b, .name = "乙街道某社区", .code = "T-ORG-1",
+                            .type = "社区"};
+    int64_t u;
+    assert_int_equal(wm_unit_create(f->db, ACT(f->office), &in, &u, &fl), WM_OK);
+    assert_int_equal(wm_org_update(f->db, ACT(f->admin), a, NULL, b, &fl), WM_E_BAD_REQUEST);
+    assert_string_equal(fl.field, "parent_id");
+    assert_int_equal(wm_org_update(f->db, ACT(f->admin), a, NULL, a, &fl), WM_E_BAD_REQUEST);
+    /* a valid move rewrites every path below in one go */
+    assert_int_equal(wm_org_update(f->db, ACT(f->admin), a, NULL, f->district, &fl), WM_OK);
+    json_t *uo = f->db->ops->org_get(f->db, u);
+    char *want = wm_asprintf("%s%lld/%lld/%lld/", f->district_office->org_path, (long long)a,
+                             (long long)b, (long long)u);
+    assert_string_equal(json_string_value(json_object_get(uo, "path")), want);
+    free(want);
+    json_decref(uo);
+    /* and the district office now sees the unit */
+    uo = wm_unit_get_scoped(f->db, ACT(f->district_office), u);
+    assert_non_null(uo);
+    json_decref(uo);
+}
+
+static void
+test_units(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    int64_t id;
+    json_t *depts = json_pack("[s, s]", "办公室", "工会");
+    struct wm_unit_in in = {.parent_id = f->city, .name = "x'); DROP TABLE org;--",
+                            .code = "T-U-1", .type = "企业", .depts = depts};
+    assert_int_equal(wm_unit_create(f->db, ACT(f->office), &in, &id, &fl), WM_OK);
+    json_t *u = wm_unit_get_scoped(f->db, ACT(f->office), id);
+    assert_string_equal(json_string_value(json_object_get(u, "name")), "x'); DROP TABLE org;--");
+    assert_int_equal(json_array_size(json_object_get(u, "depts")), 2);
+    json_decref(u);
+    /* duplicate code */
+    in.name = "另一个单位";
+    assert_int_equal(wm_unit_create(f->db, ACT(f->office), &in, &id, &fl), WM_E_CONFLICT);
+    assert_string_equal(fl.field, "code");
+    /* bad fields */
+    in.code = "T-U-2";
+    in.type = "公司";
+    assert_int_equal(wm_unit_create(f->db, ACT(f->office), &in, &id, &fl), WM_E_BAD_REQUEST);
+    assert_string_equal(fl.field, "type");
+    in.type = "企业";
+    in.name = "tab\there";
+    assert_int_equal(wm_unit_create(f->db, ACT(f->office), &in, &id, &fl), WM_E_BAD_REQUEST);
+    char longname[400] = {0};
+    for (int i = 0; i < 101; i++) {
+        memcpy(longname + 3 * i, "文", 3);
+    }
+    in.name = longname;
+    assert_int_equal(wm_unit_create(f->db, ACT(f->office), &in, &id, &fl), WM_E_BAD_REQUEST);
+    in.name = "正常单位";
+    in.code = "a/b";
+    assert_int_equal(wm_unit_create(f->db, ACT(f->office), &in, &id, &fl), WM_E_BAD_REQUEST);
+    /* duplicate departments in one request */
+    json_decref(depts);
+    depts = json_pack("[s, s]", "工会", "工会");
+    in.code = "T-U-3";
+    in.depts = depts;
+    assert_int_equal(wm_unit_create(f->db, ACT(f->office), &in, &id, &fl), WM_E_BAD_REQUEST);
+    json_decref(depts);
+    in.depts = NULL;
+    /* the district office cannot create under the city office: not found, not forbidden */
+    assert_int_equal(wm_unit_create(f->db, ACT(f->district_office), &in, &id, &fl),
+                     WM_E_NOT_FOUND);
+    /* unit accounts create no units */
+    assert_int_equal(wm_unit_create(f->db, ACT(f->unitadmin), &in, &id, &fl), WM_E_FORBIDDEN);
+    /* unit_admin manages its own departments, not another unit's */
+    int64_t d;
+    assert_int_equal(wm_dept_add(f->db, ACT(f->unitadmin), f->unit_city, "新科室", &d, &fl), WM_OK);
+    assert_int_equal(wm_dept_add(f->db, ACT(f->unitadmin), f->unit_city, "新科室", &d, &fl),
+                     WM_E_CONFLICT);
+    assert_int_equal(wm_dept_add(f->db, ACT(f->unitadmin), f->unit_district, "x", &d, &fl),
+                     WM_E_NOT_FOUND);
+    assert_int_equal(wm_dept_add(f->db, ACT(f->member), f->unit_city, "y", &d, &fl),
+                     WM_E_FORBIDDEN);
+}
+
+static void
+test_users(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    int64_t id;
+    char *gen = NULL;
+    struct wm_user_in in = {.username = "newadmin", .display_name = "新管理员",
+                            .role = "unit_admin", .org_id = f->unit_city};
+    assert_int_equal(wm_user_create(f->db, ACT(f->office), &in, &id, &gen, &fl), WM_OK);
+    assert_non_null(gen);
+    assert_true(wm_password_ok(gen));
+    json_t *u = f->db->ops->user_get(f->db, id);
+    assert_int_equal(json_integer_value(json_object_get(u, "must_change_pw")), 1);
+    assert_null(json_object_get(u, "pwhash"));
+    json_decref(u);
+    free(gen);
+    /* duplicate username */
+    assert_int_equal(wm_user_create(f->db, ACT(f->office), &in, &id, &gen, &fl), WM_E_CONFLICT);
+    /* office staff cannot make operators; unit_admin cannot make unit_admins */
+    in.username = "x1";
+    in.role = "admin";
+    in.org_id = f->city;
+    assert_int_equal(wm_user_create(f->db, ACT(f->office), &in, &id, &gen, &fl), WM_E_FORBIDDEN);
+    in.role = "unit_admin";
+    in.org_id = f->unit_city;
+    assert_int_equal(wm_user_create(f->db, ACT(f->unitadmin), &in, &id, &gen, &fl),
+                     WM_E_FORBIDDEN);
+    /* an office role on a unit, or a unit role on an office */
+    in.role = "office";
+    assert_int_equal(wm_user_create(f->db, ACT(f->admin), &in, &id, &gen, &fl), WM_E_BAD_REQUEST);
+    /* out of scope org */
+    in.role = "unit_member";
+    in.org_id = f->unit_district;
+    assert_int_equal(wm_user_create(f->db, ACT(f->unitadmin), &in, &id, &gen, &fl),
+                     WM_E_NOT_FOUND);
+    /* weak passwords */
+    in.org_id = f->unit_city;
+    in.password = "short1A";
+    assert_int_equal(wm_user_create(f->db, ACT(f->unitadmin), &in, &id, &gen, &fl),
+                     WM_E_BAD_REQUEST);
+    in.password = "alllowercase";
+    assert_int_equal(wm_user_create(f->db, ACT(f->unitadmin), &in, &id, &gen, &fl),
+                     WM_E_BAD_REQUEST);
+    in.password = "Lower-and-1";
+    in.username = "bad name";
+    assert_int_equal(wm_user_create(f->db, ACT(f->unitadmin), &in, &id, &gen, &fl),
+                     WM_E_BAD_REQUEST);
+    in.username = "member2";
+    assert_int_equal(wm_user_create(f->db, ACT(f->unitadmin), &in, &id, &gen, &fl), WM_OK);
+    assert_null(gen);
+    /* self-disable refused; manager disables; the disabled account cannot log in */
+    assert_int_equal(wm_user_update(f->db, ACT(f->unitadmin), f->unitadmin->user_id, NULL, 1, -1,
+                                    &fl),
+                     WM_E_FORBIDDEN);
+    assert_int_equal(wm_user_update(f->db, ACT(f->unitadmin), id, NULL, 1, -1, &fl), WM_OK);
+    char *tok = NULL, *csrf = NULL;
+    int64_t uid;
+    assert_int_equal(wm_login(f->db, &pol, "member2", "Lower-and-1", "1.2.3.4", "t", &tok, &csrf,
+                              &uid),
+                     WM_E_UNAUTHORIZED);
+    assert_null(wm_principal_load(f->db, id));
+    /* password change: own needs the old one */
+    assert_int_equal(wm_user_set_password(f->db, ACT(f->member), f->member->user_id, "wrong",
+                                          "New-Pass-2026", &fl),
+                     WM_E_BAD_REQUEST);
+    assert_int_equal(wm_user_set_password(f->db, ACT(f->member), f->member->user_id, "Demo-2026",
+                                          "New-Pass-2026", &fl),
+                     WM_OK);
+}
+
+static void
+test_login_lockout(void **state)
+{
+    struct fx *f = *state;
+    char *tok = NULL, *csrf = NULL;
+    int64_t uid = 0;
+    assert_int_equal(wm_login(f->db, &pol, "leader", "Demo-2026", "1.1.1.1", "t", &tok, &csrf,
+                              &uid),
+                     WM_OK);
+    assert_non_null(tok);
+    int64_t who = 0;
+    char *c2 = NULL;
+    assert_int_equal(wm_session_check(f->db, &pol, tok, &who, &c2), WM_OK);
+    assert_int_equal(who, uid);
+    assert_string_equal(c2, csrf);
+    free(c2);
+    /* idle timeout */
+    char fake[32];
+    snprintf(fake, sizeof fake, "%lld", (long long)(wm_now() + 1801));
+    setenv("WM_FAKE_NOW", fake, 1);
+    assert_int_equal(wm_session_check(f->db, &pol, tok, &who, &c2), WM_E_UNAUTHORIZED);
+    unsetenv("WM_FAKE_NOW");
+    /* and the expired session is gone for good */
+    assert_int_equal(wm_session_check(f->db, &pol, tok, &who, &c2), WM_E_UNAUTHORIZED);
+    assert_int_equal(wm_session_check(f->db, &pol, "forged", &who, &c2), WM_E_UNAUTHORIZED);
+    free(tok);
+    free(csrf);
+    /* five failures lock the account; a made-up name behaves the same */
+    const char *names[] = {"leader", "nobody-here"};
+    for (int n = 0; n < 2; n++) {
+        for (int i = 0; i < 5; i++) {
+            assert_int_equal(wm_login(f->db, &pol, names[n], "wrong", "1.1.1.1", "t", &tok, &csrf,
+                                      &uid),
+                             WM_E_UNAUTHORIZED);
+        }
+        assert_int_equal(wm_login(f->db, &pol, names[n], n ? "x" : "Demo-2026", "1.1.1.1", "t",
+                                  &tok, &csrf, &uid),
+                         WM_E_RATE_LIMITED);
+    }
+    /* after the window the account opens again */
+    snprintf(fake, sizeof fake, "%lld", (long long)(wm_now() + 901));
+    setenv("WM_FAKE_NOW", fake, 1);
+    assert_int_equal(wm_login(f->db, &pol, "leader", "Demo-2026", "1.1.1.1", "t", &tok, &csrf,
+                              &uid),
+                     WM_OK);
+    unsetenv("WM_FAKE_NOW");
+    free(tok);
+    free(csrf);
+}
+
+static void
+test_tokens(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    int64_t id;
+    char *secret = NULL;
+    assert_int_equal(wm_token_create(f->db, ACT(f->office), "脚本", &id, &secret, &fl), WM_OK);
+    assert_true(wm_startswith(secret, "wm_"));
+    assert_int_equal(wm_token_check(f->db, secret), f->office->user_id);
+    /* someone else cannot revoke it */
+    assert_int_equal(wm_token_revoke(f->db, ACT(f->member), id, &fl), WM_E_NOT_FOUND);
+    assert_int_equal(wm_token_revoke(f->db, ACT(f->office), id, &fl), WM_OK);
+    assert_int_equal(wm_token_check(f->db, secret), 0);
+    assert_int_equal(wm_token_check(f->db, "wm_nonsense"), 0);
+    free(secret);
+}
+
+static void
+test_import(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    struct wm_table *t = NULL;
+    char err[256];
+    json_t *rep = NULL;
+    const char *csv = "单位名称,单位代码,单位类型,所属文明办,科室\n"
+                      "导入一号,IMP-1,机关,,办公室、工会\n"
+                      "导入二号,IMP-2,学校,东城区文明办,\n"
+                      "导入三号,IMP-3,公司,,\n"
+                      "导入四号,IMP-1,机关,,\n"
+                      "导入五号,IMP-5,村,不存在的文明办,\n";
+    assert_int_equal(wm_table_read(csv, strlen(csv), WM_TABLE_CSV, &t, err, sizeof err), 0);
+    /* bad rows: nothing imported */
+    assert_int_equal(wm_unit_import(f->db, ACT(f->office), t, f->city, false, false, &rep, &fl),
+                     WM_OK);
+    json_t *errors = json_object_get(rep, "errors");
+    assert_int_equal(json_array_size(errors), 3);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(errors, 0), "row")), 4);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(errors, 0), "field")),
+                        "type");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(errors, 1), "row")), 5);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(errors, 1), "field")),
+                        "code");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(errors, 2), "field")),
+                        "office");
+    assert_false(json_is_true(json_object_get(rep, "committed")));
+    json_t *none = f->db->ops->org_get_by_code(f->db, "IMP-1");
+    assert_null(none);
+    json_decref(rep);
+    /* skip_bad imports the good ones */
+    assert_int_equal(wm_unit_import(f->db, ACT(f->office), t, f->city, true, false, &rep, &fl),
+                     WM_OK);
+    assert_int_equal(json_integer_value(json_object_get(rep, "imported")), 2);
+    json_decref(rep);
+    json_t *u2 = f->db->ops->org_get_by_code(f->db, "IMP-2");
+    assert_non_null(u2);
+    assert_int_equal(json_integer_value(json_object_get(u2, "parent_id")), f->district);
+    json_decref(u2);
+    int64_t imp1 = unit_id(f->db, "IMP-1");
+    json_t *d = f->db->ops->dept_list(f->db, imp1);
+    assert_int_equal(json_array_size(d), 2);
+    json_decref(d);
+    /* the district office cannot import into the city office */
+    assert_int_equal(wm_unit_import(f->db, ACT(f->unitadmin), t, f->city, true, false, &rep, &fl),
+                     WM_E_FORBIDDEN);
+    wm_table_free(t);
+}
+
+static void
+test_audit_chain(void **state)
+{
+    struct fx *f = *state;
+    char why[256];
+    int64_t n = 0;
+    assert_int_equal(wm_audit_verify(f->db, &n, why, sizeof why), 0);
+    assert_true(n > 30);
+    /* edit one row behind the application's back: the chain names it */
+    char *path = wm_asprintf("%s/wenming.db", f->dir);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(h, "UPDATE audit SET summary = 'x' WHERE id = 5", NULL, NULL,
+                                      NULL),
+                         SQLITE_OK); /* the trigger refuses */
+    assert_int_equal(sqlite3_exec(h,
+                                  "DROP TRIGGER audit_no_update; "
+                                  "UPDATE audit SET summary = '{}' WHERE id = 5",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(wm_audit_verify(f->db, &n, why, sizeof why), 5);
+    assert_non_null(strstr(why, "5"));
+    /* removing a row breaks the link of the next one */
+    assert_int_equal(sqlite3_exec(h,
+                                  "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id <= 5",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(wm_audit_verify(f->db, &n, why, sizeof why), 6);
+    sqlite3_close(h);
+    free(path);
+}
+
+static void
+test_validation(void **state)
+{
+    (void)state;
+    assert_true(wm_password_ok("Abcdefg1"));
+    assert_true(wm_password_ok("abcdefg1!"));
+    assert_false(wm_password_ok("abcdefgh"));
+    assert_false(wm_password_ok("Abc1!"));
+    assert_true(wm_valid_text("文明单位", 4));
+    assert_false(wm_valid_text("文明单位", 3));
+    assert_false(wm_valid_text(" lead", 10));
+    assert_false(wm_valid_text("", 10));
+    assert_false(wm_valid_text("\xff", 10));
+    assert_true(wm_valid_username("user.name@x"));
+    assert_false(wm_valid_username("a"));
+    assert_false(wm_valid_username("用户"));
+    char *p = wm_password_generate();
+    assert_true(wm_password_ok(p));
+    char *h = wm_password_hash(p);
+    assert_true(wm_password_verify(h, p));
+    assert_false(wm_password_verify(h, "nope"));
+    assert_true(wm_startswith(h, "$argon2id$"));
+    free(h);
+    free(p);
+}
+
+int
+main(void)
+{
+    if (sodium_init() < 0) {
+        return 1;
+    }
+    wm_log_set_level(WM_LOG_ERROR);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_validation),
+        cmocka_unit_test_setup_teardown(test_scopes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_org_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_units, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_users, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_login_lockout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+/* end of test_core.c */
