@@ -60,6 +60,7 @@ api_times(json_t *v)
 {
     static const char *const keys[] = {"created_at", "updated_at", "last_seen", "last_used",
                                        "at", NULL};
+    /* Cheap pre-check: every time key ends in "at", "seen" or "used". */
     if (json_is_array(v)) {
         size_t i;
         json_t *e;
@@ -74,8 +75,12 @@ api_times(json_t *v)
     json_object_foreach(v, k, e)
     {
         bool is_time = false;
-        for (int i = 0; keys[i]; i++) {
-            is_time = is_time || wm_streq(k, keys[i]);
+        size_t kl = strlen(k);
+        if (json_is_integer(e) && kl >= 2 &&
+            ('t' == k[kl - 1] || ('n' == k[kl - 1] || 'd' == k[kl - 1]))) {
+            for (int i = 0; keys[i] && !is_time; i++) {
+                is_time = wm_streq(k, keys[i]);
+            }
         }
         if (is_time && json_is_integer(e)) {
             char t[32];

@@ -586,11 +586,17 @@ req_set_id(struct wm_req *r)
     }
     if (ok) {
         snprintf(r->rid, sizeof r->rid, "%s", in);
-    } else {
-        char *t = wm_random_token(12);
-        snprintf(r->rid, sizeof r->rid, "%s", t);
+        return;
+    }
+    /* A random per-thread prefix and a counter: unique, and no system call per request. */
+    static _Thread_local char prefix[12];
+    static _Thread_local uint64_t counter;
+    if ('\0' == prefix[0]) {
+        char *t = wm_random_token(8);
+        snprintf(prefix, sizeof prefix, "%.10s", t);
         free(t);
     }
+    snprintf(r->rid, sizeof r->rid, "%s-%llx", prefix, (unsigned long long)++counter);
 }
 
 static void
@@ -759,7 +765,7 @@ wm_server_start(const struct wm_server_opts *o, char *err, size_t errlen)
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
         o->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, o->connection_timeout,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
         1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
     if (NULL == s->d) {
         snprintf(err, errlen, "cannot listen on %s: %s (is the port in use?)", o->listen,

@@ -4,6 +4,7 @@
 */
 #include "wm_util.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,12 +15,27 @@ struct wm_sha256 {
     EVP_MD_CTX *ctx;
 };
 
+/* OpenSSL 3 looks the algorithm up on every EVP_sha256() init ("implicit fetch"), which
+** costs more than hashing a short string: fetch it once. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+sha256_fetch(void)
+{
+    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (NULL == sha256_md) {
+        wm_panic("OpenSSL has no SHA256");
+    }
+}
+
 struct wm_sha256 *
 wm_sha256_new(void)
 {
     struct wm_sha256 *h = wm_malloc(sizeof *h);
+    pthread_once(&sha256_once, sha256_fetch);
     h->ctx = EVP_MD_CTX_new();
-    if (NULL == h->ctx || 1 != EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL)) {
+    if (NULL == h->ctx || 1 != EVP_DigestInit_ex(h->ctx, sha256_md, NULL)) {
         wm_panic("EVP_DigestInit_ex(sha256) failed");
     }
     return h;

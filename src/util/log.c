@@ -13,6 +13,7 @@
 
 static enum wm_log_level log_level = WM_LOG_INFO;
 static _Thread_local char log_rid[40] = "-";
+static _Thread_local long log_tid;
 
 void
 wm_log_set_level(enum wm_log_level lvl)
@@ -41,12 +42,15 @@ wm_log(enum wm_log_level lvl, const char *fmt, ...)
     }
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
+    if (0 == log_tid) {
+        log_tid = (long)syscall(SYS_gettid);
+    }
     struct tm tm;
     gmtime_r(&ts.tv_sec, &tm);
     char line[2048];
     int n = snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s [%ld] %s ",
                      tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                     tm.tm_sec, ts.tv_nsec / 1000000, names[lvl], (long)syscall(SYS_gettid),
+                     tm.tm_sec, ts.tv_nsec / 1000000, names[lvl], log_tid,
                      log_rid);
     if (n < 0 || (size_t)n >= sizeof line) {
         n = 0;

@@ -125,14 +125,12 @@ sq_row_object(sqlite3_stmt *st)
             v = json_null();
             break;
         default:
-            v = json_stringn((const char *)sqlite3_column_text(st, c),
-                             (size_t)sqlite3_column_bytes(st, c));
-            if (NULL == v) {
-                v = json_null(); /* not UTF-8: never stored by us */
-            }
+            /* Every text column was checked as UTF-8 on its way in (and SQLite keeps it). */
+            v = json_stringn_nocheck((const char *)sqlite3_column_text(st, c),
+                                     (size_t)sqlite3_column_bytes(st, c));
             break;
         }
-        json_object_set_new(o, sqlite3_column_name(st, c), v);
+        json_object_set_new_nocheck(o, sqlite3_column_name(st, c), v);
     }
     return o;
 }
