@@ -1,0 +1,51 @@
+// harness.mjs — start a real `wenming serve --demo` on a free loopback port for a browser
+// test, and Debian's chromium through playwright-core.  Everything is stopped by stop().
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export async function startServer() {
+  const bin = process.env.WENMING_BIN;
+  if (!bin) throw new Error('WENMING_BIN is not set');
+  const dir = mkdtempSync(join(tmpdir(), 'wm-browser-'));
+  // a low argon2id cost keeps logins fast in tests
+  writeFileSync(join(dir, 'wenming.conf'), 'pwhash_mem = 8388608\npwhash_ops = 1\n');
+  const proc = spawn(bin, ['serve', '--demo', '--data', dir, '--listen', '127.0.0.1:0'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  proc.stderr.on('data', (d) => { err += d; });
+  const base = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + err)), 20000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+  });
+  const stop = async () => {
+    const exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
+    proc.kill('SIGTERM');
+    const code = await exited;
+    rmSync(dir, { recursive: true, force: true });
+    return code;
+  };
+  return { base, dir, stop, log: () => err };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function login(page, base, user, password = 'Demo-2026') {
+  await page.goto(base + '/login');
+  await page.fill('input[name=username]', user);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForNavigation(), page.click('form button[type=submit]')]);
+}
