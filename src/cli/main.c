@@ -22,6 +22,7 @@
 
 #include "wm_core.h"
 #include "wm_db.h"
+#include "wm_framework.h"
 #include "wm_http.h"
 #include "wm_table.h"
 
@@ -822,6 +823,213 @@ cmd_unit_import(int argc, char **argv)
     return rc;
 }
 
+/* ---------------------------------------------------------------- frameworks */
+
+static const char *
+colbuf(long long col)
+{
+    static char b[24];
+    snprintf(b, sizeof b, "%lld", col);
+    return b;
+}
+
+static void
+print_issues(const char *file, json_t *issues, const char *kind)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(issues, i, x)
+    {
+        json_int_t line = json_integer_value(json_object_get(x, "line"));
+        json_int_t col = json_integer_value(json_object_get(x, "column"));
+        const char *code = json_string_value(json_object_get(x, "code"));
+        const char *field = json_string_value(json_object_get(x, "field"));
+        fprintf(stderr, "%s:%lld:%s%s %s: %s%s%s%s%s\n", file, (long long)line,
+                col ? ":" : "", col ? colbuf(col) : "", kind, code ? code : "",
+                code ? " " : "", field ? field : "", field ? ": " : "",
+                json_string_value(json_object_get(x, "message")));
+    }
+}
+
+static int
+cmd_framework_import(int argc, char **argv)
+{
+    static const char *const spec[] = {"name=", "version=", "office=", "dry-run", "publish", NULL};
+    struct opts o;
+    int rc = parse(argc, argv, spec, &o);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    if (1 != o.nargs) {
+        return usage_error("give exactly one FILE (.json, .csv or .xlsx)");
+    }
+    struct wm_fw_in in = {.name = o.v[0], .version = o.v[1], .dry_run = o.flag[3]};
+    if (o.v[2] && !wm_parse_i64(o.v[2], 1, INT64_MAX, &in.office_id)) {
+        return usage_error("--office takes an org id (see 'wenming org list')");
+    }
+    size_t len;
+    char *data = wm_read_file(o.args[0], &len);
+    if (NULL == data) {
+        return fail("%s: %s", o.args[0], strerror(errno));
+    }
+    in.data = data;
+    in.len = len;
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        free(data);
+        return 1;
+    }
+    if (0 == in.office_id) {
+        /* the command line acts for the platform: default to the first office below it */
+        struct wm_page pg = {.scope = "/", .limit = 2, .kind = "office"};
+        json_t *a = db->ops->org_list(db, &pg);
+        json_t *first = json_array_get(a, json_array_size(a) > 1 ? 1 : 0);
+        in.office_id = json_integer_value(json_object_get(first, "id"));
+        json_decref(a);
+    }
+    json_t *report = NULL, *preview = NULL;
+    struct wm_fail f = {0};
+    int64_t id = 0;
+    enum wm_err e = wm_framework_import(db, &cli_actor, &in, &id, &report, &preview, &f);
+    print_issues(o.args[0], json_object_get(report, "errors"), "error");
+    print_issues(o.args[0], json_object_get(report, "warnings"), "warning");
+    if (WM_OK == e && o.flag[4] && !in.dry_run) {
+        e = wm_edition_publish(db, &cli_actor, id, &f);
+    }
+    db->ops->close(db);
+    free(data);
+    json_decref(report);
+    if (WM_OK != e) {
+        json_decref(preview);
+        return fail("%s: %s", o.args[0], f.msg);
+    }
+    if (in.dry_run) {
+        printf("%s: valid: %lld leaves, %s points (dry run: nothing stored)\n", o.args[0],
+               (long long)json_integer_value(json_object_get(preview, "leaves")),
+               json_string_value(json_object_get(preview, "total")));
+    } else {
+        printf("%s: imported as edition %lld (%s)\n", o.args[0], (long long)id,
+               o.flag[4] ? "published" : "draft");
+    }
+    json_decref(preview);
+    return 0;
+}
+
+static int
+cmd_framework_list(int argc, char **argv)
+{
+    struct opts o;
+    int rc = parse(argc, argv, NULL, &o);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    struct wm_fw_scope s = {.caller_path = "/", .scope = "/", .drafts = true};
+    struct wm_page pg = {.limit = 200};
+    printf("%-6s %-10s %-10s %-7s %-8s %s\n", "id", "version", "status", "leaves", "total", "name");
+    for (;;) {
+        json_t *a = db->ops->edition_list(db, &s, &pg);
+        size_t i;
+        json_t *x;
+        json_array_foreach(a, i, x)
+        {
+            char t[32];
+            printf("%-6lld %-10s %-10s %-7lld %-8s %s\n",
+                   (long long)json_integer_value(json_object_get(x, "id")),
+                   json_string_value(json_object_get(x, "version")),
+                   json_string_value(json_object_get(x, "status")),
+                   (long long)json_integer_value(json_object_get(x, "leaves")),
+                   wm_fw_score_format(json_integer_value(json_object_get(x, "total")), t),
+                   json_string_value(json_object_get(x, "name")));
+            pg.after = json_integer_value(json_object_get(x, "id"));
+        }
+        size_t n = json_array_size(a);
+        json_decref(a);
+        if (n < pg.limit) {
+            break;
+        }
+    }
+    db->ops->close(db);
+    return 0;
+}
+
+static int
+cmd_framework_publish(int argc, char **argv)
+{
+    struct opts o;
+    int rc = parse(argc, argv, NULL, &o);
+    int64_t id;
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    if (1 != o.nargs || !wm_parse_i64(o.args[0], 1, INT64_MAX, &id)) {
+        return usage_error("give exactly one edition ID (see 'wenming framework list')");
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    struct wm_fail f = {0};
+    enum wm_err e = wm_edition_publish(db, &cli_actor, id, &f);
+    db->ops->close(db);
+    if (WM_OK != e) {
+        return fail("edition %lld: %s", (long long)id, f.msg);
+    }
+    printf("edition %lld published\n", (long long)id);
+    return 0;
+}
+
+static int
+cmd_framework_export(int argc, char **argv)
+{
+    static const char *const spec[] = {"format=", "out=", NULL};
+    struct opts o;
+    int rc = parse(argc, argv, spec, &o);
+    int64_t id;
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    const char *fmt = o.v[0] ? o.v[0] : "json";
+    if (1 != o.nargs || !wm_parse_i64(o.args[0], 1, INT64_MAX, &id) || !o.v[1] ||
+        (!wm_streq(fmt, "json") && !wm_streq(fmt, "csv") && !wm_streq(fmt, "xlsx"))) {
+        return usage_error("give an edition ID, --out FILE and --format json|csv|xlsx");
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    json_t *ed = db->ops->edition_get(db, id, true);
+    db->ops->close(db);
+    struct wm_fw *fw = ed ? wm_edition_parse(ed) : NULL;
+    json_decref(ed);
+    if (NULL == fw) {
+        return fail("no edition %lld", (long long)id);
+    }
+    char err[256] = "";
+    int r = 0;
+    if (wm_streq(fmt, "xlsx")) {
+        if (WM_OK != wm_fw_export_xlsx(fw, o.v[1], err, sizeof err)) {
+            r = fail("%s: %s", o.v[1], err);
+        }
+    } else {
+        size_t len;
+        char *text = wm_streq(fmt, "json") ? wm_fw_export_json(fw, &len) : wm_fw_export_csv(fw, &len);
+        int w = wm_write_atomic(o.v[1], text, len, 0644);
+        free(text);
+        if (w) {
+            r = fail("%s: %s", o.v[1], strerror(-w));
+        }
+    }
+    wm_fw_free(fw);
+    if (0 == r) {
+        printf("wrote %s\n", o.v[1]);
+    }
+    return r;
+}
+
 /* ---------------------------------------------------------------- verify / version */
 
 static int
@@ -897,6 +1105,18 @@ static const struct cmd cmds[] = {
      "单位类型(type) and optionally 所属文明办(office) and 科室(depts).  Every bad row is\n"
      "reported as FILE:ROW: FIELD: REASON; nothing is imported while any row is bad unless\n"
      "--skip-bad is given.  CSV may be UTF-8 or GBK."},
+    {"framework", "import", cmd_framework_import,
+     "--data DIR FILE.json|FILE.csv|FILE.xlsx [--name NAME] [--version V] [--office ID] "
+     "[--dry-run] [--publish]",
+     "Import an evaluation standard (测评体系) into a draft edition, or check it with\n"
+     "--dry-run.  Errors and warnings are printed as FILE:LINE: error|warning: CODE FIELD:\n"
+     "MESSAGE; nothing is stored while there are errors.  CSV/XLSX need --name."},
+    {"framework", "list", cmd_framework_list, "--data DIR", "List every edition of every standard."},
+    {"framework", "publish", cmd_framework_publish, "--data DIR ID",
+     "Publish a draft edition; a published edition is immutable."},
+    {"framework", "export", cmd_framework_export, "--data DIR ID --out FILE [--format json|csv|xlsx]",
+     "Export an edition as wenming-framework/1 JSON (the document it was imported from),\n"
+     "CSV or XLSX."},
     {"verify", "audit", cmd_verify_audit, "--data DIR",
      "Check the audit log's hash chain; exit 1 naming the first broken entry."},
     {"version", NULL, cmd_version, "", "Print the version."},

@@ -84,6 +84,13 @@ cleanup:
 
 /* ---------------------------------------------------------------- demo data */
 
+struct wm_embedded {
+    const char *name;
+    const unsigned char *data;
+    size_t len;
+};
+extern const struct wm_embedded wm_demo_frameworks[];
+
 static const char *const demo_districts[] = {"东城区文明办", "西湖区文明办", "高新区文明办"};
 
 static const struct {
@@ -172,6 +179,19 @@ wm_demo_seed(struct wm_db *db, json_t **accounts, char *err, size_t errlen)
             first_unit = id;
         } else if (1 == i) {
             second_unit = id;
+        }
+    }
+    /* The standards: the seed's archive scope and a synthetic 100-point city standard,
+    ** both published by the city office. */
+    for (const struct wm_embedded *e = wm_demo_frameworks; e->name; e++) {
+        struct wm_fw_in fin = {.data = e->data, .len = e->len, .office_id = city};
+        json_t *rep = NULL;
+        int64_t ed;
+        enum wm_err fe = wm_framework_import(db, &cli, &fin, &ed, &rep, NULL, &f);
+        json_decref(rep);
+        if (WM_OK != fe || WM_OK != wm_edition_publish(db, &cli, ed, &f)) {
+            snprintf(err, errlen, "demo framework %s: %s", e->name, f.msg);
+            return -1;
         }
     }
     json_t *depts = db->ops->dept_list(db, first_unit);

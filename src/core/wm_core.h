@@ -229,6 +229,47 @@ enum wm_err wm_token_create(struct wm_db *db, const struct wm_actor *a, const ch
 enum wm_err wm_token_revoke(struct wm_db *db, const struct wm_actor *a, int64_t id,
                             struct wm_fail *f) WM_MUST_CHECK;
 
+/* ---------------------------------------------------------------- frameworks */
+
+struct wm_fw;
+
+/* An import of an evaluation standard: a wenming-framework/1 JSON document, or a CSV or
+** XLSX table (then name is required, version defaults to "1"). */
+struct wm_fw_in {
+    const void *data;
+    size_t len;
+    const char *name;    /* overrides the document's name when given */
+    const char *version; /* overrides the document's version when given */
+    const char *source;
+    int64_t office_id;   /* owner; 0 = the caller's own office */
+    bool dry_run;        /* check and preview only */
+};
+
+/*
+** Import into a draft edition: a new framework (by office and name), a new edition (a new
+** version), or the replacement of a draft of the same version (a published edition is
+** immutable: conflict).  *report receives {"errors": [...], "warnings": [...]} in every
+** case (each issue with line, field, code and message); *preview, when not NULL, receives
+** {"document": ..., "leaves": n, "total": "100"} of the parsed standard.  Nothing is
+** stored when there are errors or on a dry run.
+*/
+enum wm_err wm_framework_import(struct wm_db *db, const struct wm_actor *a,
+                                const struct wm_fw_in *in, int64_t *edition_id, json_t **report,
+                                json_t **preview, struct wm_fail *f) WM_MUST_CHECK;
+/** The edition if the actor may read it (published on its path, or any status within the
+** scope of office staff), else NULL.  with_document adds the "document" text. */
+json_t *wm_edition_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                              bool with_document);
+/** Parse a stored edition's document (caller frees with wm_fw_free). */
+struct wm_fw *wm_edition_parse(const json_t *edition);
+/** The list scope of frameworks for an actor. */
+struct wm_fw_scope;
+void wm_fw_scope_of(const struct wm_actor *a, struct wm_fw_scope *s);
+enum wm_err wm_edition_publish(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                               struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_edition_delete(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                              struct wm_fail *f) WM_MUST_CHECK;
+
 /* ---------------------------------------------------------------- data directory */
 
 /**

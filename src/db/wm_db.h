@@ -30,7 +30,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 1
+#define WM_DB_SCHEMA_VERSION 2
 
 struct wm_db;
 
@@ -56,6 +56,34 @@ struct wm_audit_entry {
     const char *summary;  /* JSON text: {"before":...,"after":...} */
     const char *request_id;
     const char *addr;
+};
+
+/* An indicator row of an edition (frameworks). */
+struct wm_ind_row {
+    const char *code;
+    const char *parent_code; /* NULL at the top level */
+    int64_t seq;
+    int depth;
+    bool leaf;
+    const char *title;
+    const char *requirement;
+    const char *materials;
+    bool has_score;
+    int64_t score;
+    bool veto;
+    const char *depts; /* JSON text or NULL */
+    const char *media; /* JSON text or NULL */
+    const char *frequency;
+    int64_t min_documents; /* -1 when absent */
+};
+
+/* Who lists frameworks: editions of frameworks whose office is an ancestor of (or equal
+** to) caller_path are readable when published; those of offices within scope are readable
+** in every status when drafts is true. */
+struct wm_fw_scope {
+    const char *caller_path; /* the caller's org path ("/" for the platform) */
+    const char *scope;       /* the caller's subtree */
+    bool drafts;             /* office staff and admins see drafts within scope */
 };
 
 struct wm_db_ops {
@@ -121,6 +149,28 @@ struct wm_db_ops {
     int64_t (*token_lookup)(struct wm_db *db, const char *hash);
     json_t *(*token_list)(struct wm_db *db, int64_t user_id);
     enum wm_qs (*token_revoke)(struct wm_db *db, int64_t user_id, int64_t id);
+
+    /* Frameworks and their editions. */
+    json_t *(*fw_find)(struct wm_db *db, int64_t org_id, const char *name);
+    enum wm_qs (*fw_insert)(struct wm_db *db, int64_t org_id, const char *name, int64_t now,
+                            int64_t *id);
+    enum wm_qs (*edition_insert)(struct wm_db *db, int64_t framework_id, const char *version,
+                                 const char *source, const char *document, int64_t leaves,
+                                 int64_t total, int64_t user_id, int64_t now, int64_t *id);
+    /** The edition with framework name, org id/path/name; with_document adds "document". */
+    json_t *(*edition_get)(struct wm_db *db, int64_t id, bool with_document);
+    /** The edition of a framework with that version, or NULL. */
+    json_t *(*edition_find)(struct wm_db *db, int64_t framework_id, const char *version);
+    json_t *(*edition_list)(struct wm_db *db, const struct wm_fw_scope *s,
+                            const struct wm_page *pg);
+    enum wm_qs (*edition_replace)(struct wm_db *db, int64_t id, const char *source,
+                                  const char *document, int64_t leaves, int64_t total);
+    enum wm_qs (*edition_publish)(struct wm_db *db, int64_t id, int64_t now);
+    enum wm_qs (*edition_delete)(struct wm_db *db, int64_t id);
+    enum wm_qs (*ind_insert)(struct wm_db *db, int64_t edition_id, const struct wm_ind_row *r);
+    enum wm_qs (*ind_clear)(struct wm_db *db, int64_t edition_id);
+    /** Indicators of an edition in document order; leaves_only restricts to leaves. */
+    json_t *(*ind_list)(struct wm_db *db, int64_t edition_id, bool leaves_only);
 
     /* Audit log: last hash ("" for an empty log), append, page, and a full scan. */
     enum wm_qs (*audit_last_hash)(struct wm_db *db, char out[65]);

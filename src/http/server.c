@@ -450,6 +450,10 @@ req_parse_body(struct wm_req *r)
     if (!(rt->flags & (WM_R_JSON | WM_R_FORM)) || (WM_GET | WM_HEAD | WM_DELETE) & r->method) {
         return true;
     }
+    if ((rt->flags & WM_R_RAW) && 0 != strncasecmp(ct, "multipart/form-data", 19) &&
+        0 != strncasecmp(ct, "application/x-www-form-urlencoded", 33)) {
+        return true; /* the handler reads r->body as it is */
+    }
     if ((rt->flags & WM_R_JSON) &&
         (0 == strncasecmp(ct, "application/json", 16) || (0 == r->body.len && !(rt->flags & WM_R_FORM)))) {
         if (0 == r->body.len) {

@@ -40,6 +40,7 @@ enum wm_route_flags {
     WM_R_FORM = 16,       /* the body is a form (urlencoded or multipart) */
     WM_R_PWCHANGE = 32,   /* allowed while the caller must still change the password */
     WM_R_PRECSRF = 64,    /* anonymous form: double-submit token against a pre-login cookie */
+    WM_R_RAW = 128,       /* with WM_R_FORM: a body that is not a form is kept raw in r->body */
 };
 
 struct wm_req;

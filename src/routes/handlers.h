@@ -32,6 +32,13 @@ void api_tokens_get(struct wm_req *r);
 void api_tokens_post(struct wm_req *r);
 void api_token_delete(struct wm_req *r);
 void api_audit_get(struct wm_req *r);
+void api_frameworks_get(struct wm_req *r);
+void api_frameworks_post(struct wm_req *r);
+void api_framework_get(struct wm_req *r);
+void api_framework_publish(struct wm_req *r);
+void api_framework_delete(struct wm_req *r);
+void api_framework_export(struct wm_req *r);
+void api_framework_diff(struct wm_req *r);
 
 /* Pages (page_*.c) */
 void page_root(struct wm_req *r);
@@ -61,6 +68,12 @@ void page_account_get(struct wm_req *r);
 void page_tokens_post(struct wm_req *r);
 void page_token_revoke_post(struct wm_req *r);
 void page_audit_get(struct wm_req *r);
+void page_frameworks_get(struct wm_req *r);
+void page_frameworks_post(struct wm_req *r);
+void page_framework_get(struct wm_req *r);
+void page_framework_publish_post(struct wm_req *r);
+void page_framework_delete_post(struct wm_req *r);
+void page_framework_diff_get(struct wm_req *r);
 
 /* ---------------------------------------------------------------- shared helpers */
 
@@ -73,6 +86,15 @@ const struct wm_auth_policy *wm_policy(void);
 /** Read the uploaded table (CSV/XLSX) of a form; false when a reply was queued. */
 struct wm_table;
 bool wm_req_table(struct wm_req *r, struct wm_table **t);
+
+/* Frameworks (api_frameworks.c): shared by the API and the pages. */
+struct wm_fw_in;
+json_t *wm_api_editions(json_t *items);
+bool wm_req_fw_in(struct wm_req *r, struct wm_fw_in *in);
+json_t *wm_editions_diff(struct wm_req *r, int64_t from, int64_t to);
+/** Reply with a download (data is freed by the reply), the name RFC 5987-encoded. */
+void wm_reply_attachment(struct wm_req *r, const char *name, const char *ctype, char *data,
+                         size_t len);
 
 /* ---------------------------------------------------------------- page chrome (ui.c) */
 

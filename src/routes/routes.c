@@ -47,6 +47,14 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/api/v1/tokens", api_tokens_post, AUTH | CSRF | JSON, ALL, 0},
     {WM_DELETE, "/api/v1/tokens/{id}", api_token_delete, AUTH | CSRF, ALL, 0},
     {WM_GET, "/api/v1/audit", api_audit_get, AUTH, STAFF, 0},
+    {WM_GET, "/api/v1/frameworks", api_frameworks_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/frameworks", api_frameworks_post, AUTH | CSRF | FORM | WM_R_RAW, STAFF,
+     40 * MiB},
+    {WM_GET, "/api/v1/frameworks/{id}", api_framework_get, AUTH, ALL, 0},
+    {WM_DELETE, "/api/v1/frameworks/{id}", api_framework_delete, AUTH | CSRF, STAFF, 0},
+    {WM_POST, "/api/v1/frameworks/{id}/publish", api_framework_publish, AUTH | CSRF, STAFF, 0},
+    {WM_GET, "/api/v1/frameworks/{id}/export.{s}", api_framework_export, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/frameworks/{id}/diff/{id}", api_framework_diff, AUTH, ALL, 0},
 
     /* Pages */
     {WM_GET, "/", page_root, HTML | PWC, ALL, 0},
@@ -78,6 +86,14 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/account/tokens/{id}/revoke", page_token_revoke_post, AUTH | HTML | FORM | CSRF,
      ALL, 0},
     {WM_GET, "/audit", page_audit_get, AUTH | HTML, STAFF, 0},
+    {WM_GET, "/frameworks", page_frameworks_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/frameworks", page_frameworks_post, AUTH | HTML | FORM | CSRF, STAFF, 40 * MiB},
+    {WM_GET, "/frameworks/{id}", page_framework_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/frameworks/{id}/publish", page_framework_publish_post, AUTH | HTML | FORM | CSRF,
+     STAFF, 0},
+    {WM_POST, "/frameworks/{id}/delete", page_framework_delete_post, AUTH | HTML | FORM | CSRF,
+     STAFF, 0},
+    {WM_GET, "/frameworks/{id}/diff", page_framework_diff_get, AUTH | HTML, ALL, 0},
 
     {0, NULL, NULL, 0, 0, 0},
 };
