@@ -1,0 +1,865 @@
+/*
+** test_authz.c — the authorization matrix, generated from the route table.
+**
+** The test links src/routes/routes.c (wm_routes) and walks it: for every route (each of its
+** methods, and HEAD for GET routes) × every role (anonymous, admin, office, evaluator,
+** unit_admin, unit_member, unit_viewer) × (an object in the caller's own scope, an object
+** outside it) it sends one request to a real `wenming serve` and compares the status with
+** the EXPECTATIONS table below, keyed by "METHOD pattern".  A route without an entry fails
+** the test, so a new line in routes.c needs a line here; an entry without a route fails too.
+**
+** API routes are called with the role's bearer token (no CSRF token needed); pages with the
+** role's session cookie, and page forms carry the csrf field.  Destructive cells (deleting
+** a department, revoking a token, logging out) act on throwaway objects made for the cell.
+** On failure the mismatching cells are printed (set AUTHZ_VERBOSE=1 for the whole matrix).
+*/
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* cmocka.h needs these before it (clang-format would sort them after it). */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include "harness.h"
+#include "wm_http.h"
+
+enum role {
+    R_ANON,
+    R_ADMIN,
+    R_OFFICE,
+    R_EVAL,
+    R_UADMIN,
+    R_UMEMBER,
+    R_UVIEWER,
+    R__N
+};
+
+static const char *const role_name[R__N] = { "anon",       "admin",       "office",     "evaluator",
+                                             "unit_admin", "unit_member", "unit_viewer" };
+static const char *const role_user[R__N] = { NULL,        "admin",  "office", "evaluator",
+                                             "unitadmin", "member", "leader" };
+
+/* How a cell's ids and body are made. */
+enum kind {
+    K_PLAIN,       /* no ids, no body */
+    K_STATIC,      /* the '*' is an embedded file */
+    K_SESSION,     /* POST /api/v1/session: the role's own credentials */
+    K_LOGIN,       /* POST /login: a pre-login cookie and the double-submit token */
+    K_LOGOUT,      /* POST /logout: a fresh session, thrown away */
+    K_PASSWORD,    /* change the password to the same password */
+    K_ORGS_POST,   /* a new office under own / foreign office */
+    K_ORG,         /* {id} = own / foreign org; no change */
+    K_UNITS_POST,  /* a new unit under own / foreign office */
+    K_IMPORT,      /* a one-row CSV for own / foreign office */
+    K_UNIT,        /* {id} = own / foreign unit; no change */
+    K_DEPTS_POST,  /* a new department in own / foreign unit */
+    K_DEPT_DELETE, /* {id}/{id} = own / foreign unit and a throwaway dept of it */
+    K_USERS_POST,  /* a new unit_member account in own / foreign unit */
+    K_USER,        /* {id} = self / a user of another unit; display name set */
+    K_TOKENS_POST, /* a new token for oneself */
+    K_TOKEN,       /* {id} = a throwaway token of one's own / of someone else */
+    K_FW_POST,     /* import a standard owned by own / foreign office */
+    K_FW_READ,     /* {id} = a published edition of own / foreign office */
+    K_FW_DIFF,     /* two editions: both own / own and foreign */
+    K_FW_DRAFT,    /* {id} = a throwaway draft of own / foreign office */
+};
+
+/*
+** The expectations: per route, per role, "S" (same status for own and foreign scope) or
+** "OWN/FOREIGN".  Roles in the order anon, admin, office, evaluator, unit_admin,
+** unit_member, unit_viewer.  401 anonymous API, 303 anonymous page (to /login) or a page's
+** success redirect, 403 role not allowed, 404 outside the caller's scope.  A page's redirect
+** that carries an error message (Location with "err=") counts as 388, never as 303.
+*/
+#define ERR_REDIRECT 388
+
+struct expect {
+    const char *key;
+    enum kind kind;
+    const char *want[R__N];
+};
+
+/* clang-format off */
+static const struct expect expectations[] = {
+    /* JSON API                                   anon   admin  office     eval       u_admin    u_member   u_viewer */
+    {"POST /api/v1/session", K_SESSION,          {"201", "201", "201",     "201",     "201",     "201",     "201"}},
+    {"DELETE /api/v1/session", K_PLAIN,          {"200", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"GET /api/v1/me", K_PLAIN,                  {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"POST /api/v1/me/password", K_PASSWORD,     {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"GET /api/v1/orgs", K_PLAIN,                {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"POST /api/v1/orgs", K_ORGS_POST,           {"401", "201", "403",     "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/orgs/{id}", K_ORG,             {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"PATCH /api/v1/orgs/{id}", K_ORG,           {"401", "200", "403/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/units", K_PLAIN,               {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"POST /api/v1/units", K_UNITS_POST,         {"401", "201", "201/404", "403",     "403",     "403",     "403"}},
+    /* A foreign default office is reported per row (400), like a bad office column. */
+    {"POST /api/v1/units/import", K_IMPORT,      {"401", "200", "200/400", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/units/{id}", K_UNIT,           {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"PATCH /api/v1/units/{id}", K_UNIT,         {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/units/{id}/depts", K_UNIT,     {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/units/{id}/depts", K_DEPTS_POST,
+                                                 {"401", "201", "201/404", "403",     "201/404", "403",     "403"}},
+    {"DELETE /api/v1/units/{id}/depts/{id}", K_DEPT_DELETE,
+                                                 {"401", "200", "200/404", "403",     "200/404", "403",     "403"}},
+    {"GET /api/v1/users", K_PLAIN,               {"401", "200", "200",     "403",     "200",     "403",     "403"}},
+    {"POST /api/v1/users", K_USERS_POST,         {"401", "201", "201/404", "403",     "201/404", "403",     "403"}},
+    {"GET /api/v1/users/{id}", K_USER,           {"401", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"PATCH /api/v1/users/{id}", K_USER,         {"401", "200", "200/404", "403",     "200/404", "403",     "403"}},
+    {"GET /api/v1/tokens", K_PLAIN,              {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"POST /api/v1/tokens", K_TOKENS_POST,       {"401", "201", "201",     "201",     "201",     "201",     "201"}},
+    {"DELETE /api/v1/tokens/{id}", K_TOKEN,      {"401", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"GET /api/v1/audit", K_PLAIN,               {"401", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/frameworks", K_PLAIN,          {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"POST /api/v1/frameworks", K_FW_POST,       {"401", "201", "201/404", "403",     "403",     "403",     "403"}},
+    /* Published standards are read along the caller's path to the root. */
+    {"GET /api/v1/frameworks/{id}", K_FW_READ,   {"401", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"DELETE /api/v1/frameworks/{id}", K_FW_DRAFT,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"POST /api/v1/frameworks/{id}/publish", K_FW_DRAFT,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/frameworks/{id}/export.{s}", K_FW_READ,
+                                                 {"401", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"GET /api/v1/frameworks/{id}/diff/{id}", K_FW_DIFF,
+                                                 {"401", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+
+    /* Pages                                      anon   admin  office     eval       u_admin    u_member   u_viewer */
+    {"GET /", K_PLAIN,                           {"303", "303", "303",     "303",     "303",     "303",     "303"}},
+    {"GET /static/*", K_STATIC,                  {"200", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"GET /login", K_PLAIN,                      {"200", "303", "303",     "303",     "303",     "303",     "303"}},
+    {"POST /login", K_LOGIN,                     {"303", "303", "303",     "303",     "303",     "303",     "303"}},
+    {"POST /logout", K_LOGOUT,                   {"303", "303", "303",     "303",     "303",     "303",     "303"}},
+    {"GET /password", K_PLAIN,                   {"303", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"POST /password", K_PASSWORD,               {"303", "303", "303",     "303",     "303",     "303",     "303"}},
+    {"GET /home", K_PLAIN,                       {"303", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"GET /orgs", K_PLAIN,                       {"303", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"POST /orgs", K_ORGS_POST,                  {"303", "303", "403",     "403",     "403",     "403",     "403"}},
+    {"POST /orgs/{id}", K_ORG,                   {"303", "303", "403",     "403",     "403",     "403",     "403"}},
+    {"GET /units", K_PLAIN,                      {"303", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"POST /units", K_UNITS_POST,                {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"GET /units/import", K_PLAIN,               {"303", "200", "200",     "403",     "403",     "403",     "403"}},
+    /* The page shows the per-row errors of a foreign default office with 200. */
+    {"POST /units/import", K_IMPORT,             {"303", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"GET /units/{id}", K_UNIT,                  {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /units/{id}", K_UNIT,                 {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"POST /units/{id}/depts", K_DEPTS_POST,     {"303", "303", "303/404", "403",     "303/404", "403",     "403"}},
+    {"POST /units/{id}/depts/{id}/delete", K_DEPT_DELETE,
+                                                 {"303", "303", "303/404", "403",     "303/404", "403",     "403"}},
+    {"GET /users", K_PLAIN,                      {"303", "200", "200",     "403",     "200",     "403",     "403"}},
+    {"POST /users", K_USERS_POST,                {"303", "201", "201/404", "403",     "201/404", "403",     "403"}},
+    {"GET /users/{id}", K_USER,                  {"303", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"POST /users/{id}", K_USER,                 {"303", "303", "303/404", "403",     "303/404", "403",     "403"}},
+    {"GET /account", K_PLAIN,                    {"303", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"POST /account/tokens", K_TOKENS_POST,      {"303", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"POST /account/tokens/{id}/revoke", K_TOKEN,
+                                                 {"303", "303/404", "303/404", "303/404", "303/404", "303/404", "303/404"}},
+    {"GET /audit", K_PLAIN,                      {"303", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"GET /frameworks", K_PLAIN,                 {"303", "200", "200",     "200",     "200",     "200",     "200"}},
+    /* A foreign office: the import page is shown again with the error and 404. */
+    {"POST /frameworks", K_FW_POST,              {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"GET /frameworks/{id}", K_FW_READ,          {"303", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"POST /frameworks/{id}/publish", K_FW_DRAFT,
+                                                 {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"POST /frameworks/{id}/delete", K_FW_DRAFT, {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"GET /frameworks/{id}/diff", K_FW_DIFF,     {"303", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+};
+/* clang-format on */
+
+#define N_EXPECT (sizeof expectations / sizeof expectations[0])
+
+/* ---------------------------------------------------------------- fixture */
+
+static struct th_server srv;
+
+struct actor {
+    struct th_cred c;  /* session and bearer token (empty for anon) */
+    int64_t unit[2];   /* own, foreign unit */
+    int64_t org[2];    /* own, foreign org (any kind) */
+    int64_t office[2]; /* own, foreign office (a parent for new offices and units) */
+    int64_t user[2];   /* self, a user of another unit */
+};
+
+static struct actor actors[R__N];
+static struct th_cred foreigner; /* the unit_admin of the foreign unit: victim tokens */
+static unsigned seq;
+static int64_t fw_pub[2][2]; /* published editions: [own=city, foreign office][version 1, 2] */
+
+/* A small wenming-framework/1 document (caller frees). */
+static char *
+fw_doc(const char *name, const char *version)
+{
+    json_t *d = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:[{s:s, s:s, s:f}]}]}", "format",
+                          "wenming-framework/1", "name", name, "version", version, "indicators",
+                          "code", "1", "title", "组织管理", "children", "code", "1.1", "title",
+                          "创建规划", "score", 1.5);
+    char *s = json_dumps(d, JSON_COMPACT);
+    json_decref(d);
+    return s;
+}
+
+/* Import a standard as admin for office; publish it when asked.  The edition id. */
+static int64_t
+fw_make(int64_t office, const char *name, const char *version, bool publish)
+{
+    const struct th_cred *admin = &actors[R_ADMIN].c;
+    char path[96], *doc = fw_doc(name, version);
+    snprintf(path, sizeof path, "/api/v1/frameworks?office_id=%lld", (long long)office);
+    struct th_resp *r = th_api(&srv, "POST", path, admin, TH_BEARER, doc);
+    free(doc);
+    int64_t id = 201 == r->status ? th_jint(r->json, "id") : 0;
+    if (0 == id) {
+        fprintf(stderr, "fixture: POST %s: HTTP %ld %s\n", path, r->status, r->body);
+    }
+    th_resp_free(r);
+    if (id && publish) {
+        snprintf(path, sizeof path, "/api/v1/frameworks/%lld/publish", (long long)id);
+        r = th_api(&srv, "POST", path, admin, TH_BEARER, NULL);
+        if (200 != r->status) {
+            fprintf(stderr, "fixture: POST %s: HTTP %ld %s\n", path, r->status, r->body);
+            id = 0;
+        }
+        th_resp_free(r);
+    }
+    return id;
+}
+
+static int64_t
+post_id(const struct th_cred *c, const char *path, json_t *body_steal)
+{
+    char *body = json_dumps(body_steal, JSON_COMPACT);
+    json_decref(body_steal);
+    struct th_resp *r = th_api(&srv, "POST", path, c, th_auth(c), body);
+    free(body);
+    int64_t id = 201 == r->status ? th_jint(r->json, "id") : 0;
+    if (0 == id) {
+        fprintf(stderr, "fixture: POST %s: HTTP %ld %s\n", path, r->status, r->body);
+    }
+    th_resp_free(r);
+    return id;
+}
+
+static int64_t
+find_office(const struct th_cred *a, const char *name)
+{
+    struct th_resp *r =
+        th_api(&srv, "GET", "/api/v1/orgs?kind=office&limit=200", a, TH_BEARER, NULL);
+    int64_t id = 0;
+    size_t i;
+    json_t *o;
+    json_array_foreach(json_object_get(r->json, "items"), i, o)
+    {
+        if (0 == strcmp(th_jstr(o, "name"), name)) {
+            id = th_jint(o, "id");
+        }
+    }
+    th_resp_free(r);
+    return id;
+}
+
+static int
+setup(void **state)
+{
+    (void)state;
+    if (th_server_create(&srv, NULL) || th_server_start(&srv, NULL)) {
+        return -1;
+    }
+    for (int i = R_ADMIN; i < R__N; i++) {
+        if (201 != th_login(&srv, role_user[i], TH_DEMO_PW, &actors[i].c) ||
+            th_make_token(&srv, &actors[i].c, "authz") <= 0) {
+            return -1;
+        }
+    }
+    const struct th_cred *admin = &actors[R_ADMIN].c;
+    int64_t unit1 = th_unit_id(&srv, admin, "DEMO001"), unit2 = th_unit_id(&srv, admin, "DEMO002");
+    int64_t city = find_office(admin, "某市文明办");
+    /* Outside the city: another office with a unit and its archivist. */
+    int64_t fo = post_id(
+        admin, "/api/v1/orgs",
+        json_pack("{s:s, s:I}", "name", "外市文明办", "parent_id", (json_int_t)admin->org_id));
+    int64_t fu = post_id(admin, "/api/v1/units",
+                         json_pack("{s:s, s:s, s:s, s:I}", "name", "外市某局", "code", "FOREIGN-1",
+                                   "type", "机关", "parent_id", (json_int_t)fo));
+    int64_t fuser = post_id(admin, "/api/v1/users",
+                            json_pack("{s:s, s:s, s:s, s:I, s:s}", "username", "foreignua",
+                                      "display_name", "外市 创建办", "role", "unit_admin", "org_id",
+                                      (json_int_t)fu, "password", TH_DEMO_PW));
+    int64_t u2user = post_id(admin, "/api/v1/users",
+                             json_pack("{s:s, s:s, s:s, s:I, s:s}", "username", "u2member",
+                                       "display_name", "市教育局 科员", "role", "unit_member",
+                                       "org_id", (json_int_t)unit2, "password", TH_DEMO_PW));
+    if (!unit1 || !unit2 || !city || !fo || !fu || !fuser || !u2user ||
+        201 != th_login(&srv, "foreignua", TH_DEMO_PW, &foreigner) ||
+        th_make_token(&srv, &foreigner, "victim") <= 0) {
+        return -1;
+    }
+    fw_pub[0][0] = fw_make(city, "授权测试标准", "1", true);
+    fw_pub[0][1] = fw_make(city, "授权测试标准", "2", true);
+    fw_pub[1][0] = fw_make(fo, "外市测评标准", "1", true);
+    fw_pub[1][1] = fw_make(fo, "外市测评标准", "2", true);
+    if (!fw_pub[0][0] || !fw_pub[0][1] || !fw_pub[1][0] || !fw_pub[1][1]) {
+        return -1;
+    }
+    for (int i = 0; i < R__N; i++) {
+        struct actor *a = &actors[i];
+        bool unit_side = i >= R_UADMIN;
+        a->unit[0] = R_OFFICE == i ? unit2 : unit1;
+        a->unit[1] = unit_side ? unit2 : fu;
+        a->org[0] = R_ANON == i ? admin->org_id : a->c.org_id;
+        a->org[1] = unit_side ? unit2 : fo;
+        a->office[0] = city;
+        a->office[1] = fo;
+        a->user[0] = R_ANON == i ? admin->user_id : a->c.user_id;
+        a->user[1] = unit_side ? u2user : fuser;
+    }
+    return 0;
+}
+
+static int teardown_failures; /* cmocka 1.1.5 does not count failed group teardowns */
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    int rc = th_server_stop(&srv);
+    th_server_destroy(&srv);
+    teardown_failures += 0 != rc;
+    return rc ? -1 : 0;
+}
+
+/* Last: SIGTERM ends the server with exit status 0. */
+static void
+test_graceful_stop(void **state)
+{
+    (void)state;
+    assert_int_equal(th_server_stop(&srv), 0);
+}
+
+/* ---------------------------------------------------------------- one cell */
+
+/* A request being built: path, JSON or form fields, cookies. */
+struct cell {
+    char path[256];
+    json_t *json;    /* API body */
+    char form[1024]; /* page form fields (csrf added when sent) */
+    char query[64];  /* appended to the path */
+    char *raw;       /* a raw JSON body (K_FW_POST), freed by cell_free */
+    char file[1024]; /* a multipart upload: the file ... */
+    const char *file_name;
+
+    struct {
+        const char *name;
+        char value[64];
+    } mf[3]; /* ... and its fields */
+
+    unsigned nmf;
+    char cookies[512];
+    const struct th_cred *cred;
+    struct th_cred fresh; /* K_LOGOUT */
+};
+
+static void
+form_add(struct cell *c, const char *name, const char *value)
+{
+    char enc[512];
+    size_t n = strlen(c->form);
+    th_urlenc(value, enc, sizeof enc);
+    snprintf(c->form + n, sizeof c->form - n, "%s%s=%s", n ? "&" : "", name, enc);
+}
+
+/* Fill pattern's {id}s with ids and '*' with star. */
+static void
+fill_path(char *out, size_t outlen, const char *pattern, const int64_t *ids, const char *star)
+{
+    size_t o = 0;
+    unsigned k = 0;
+    for (const char *p = pattern; *p && o + 24 < outlen;) {
+        if (0 == strncmp(p, "{id}", 4)) {
+            o += (size_t)snprintf(out + o, outlen - o, "%lld", (long long)ids[k++]);
+            p += 4;
+        } else if (0 == strncmp(p, "{s}", 3)) {
+            o += (size_t)snprintf(out + o, outlen - o, "json");
+            p += 3;
+        } else if ('*' == *p) {
+            o += (size_t)snprintf(out + o, outlen - o, "%s", star);
+            p++;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+}
+
+static int64_t
+throwaway_token(const struct th_cred *owner)
+{
+    char name[32];
+    snprintf(name, sizeof name, "throwaway-%u", ++seq);
+    return post_id(owner, "/api/v1/tokens", json_pack("{s:s}", "name", name));
+}
+
+/* Build the request of cell (kind, role, foreign) for a route; false: fixture failed. */
+static bool
+cell_build(struct cell *c,
+           const struct wm_route *rt,
+           enum kind kind,
+           int role,
+           int foreign,
+           bool page)
+{
+    const struct actor *a = &actors[role];
+    const struct th_cred *admin = &actors[R_ADMIN].c;
+    int64_t ids[2] = { 0, 0 };
+    char name[64], code[32];
+    memset(c, 0, sizeof *c);
+    c->cred = R_ANON == role ? NULL : &a->c;
+    snprintf(name, sizeof name, "授权测试%u", ++seq);
+    snprintf(code, sizeof code, "AUTHZ-%u", seq);
+    switch (kind) {
+    case K_PLAIN:
+    case K_STATIC:
+        break;
+    case K_SESSION: {
+        const char *user = R_ANON == role ? "leader" : role_user[role];
+        c->json = json_pack("{s:s, s:s}", "username", user, "password", TH_DEMO_PW);
+        break;
+    }
+    case K_LOGIN: {
+        struct th_req q = { .method = "GET", .path = "/login" };
+        struct th_resp *r = th_do(&srv, &q);
+        char pre[128] = "";
+        bool ok = th_set_cookie(r, "wm_pre", pre, sizeof pre, NULL, 0);
+        th_resp_free(r);
+        if (!ok) {
+            return false;
+        }
+        snprintf(c->cookies, sizeof c->cookies, "wm_pre=%s", pre);
+        form_add(c, "csrf", pre);
+        form_add(c, "username", R_ANON == role ? "leader" : role_user[role]);
+        form_add(c, "password", TH_DEMO_PW);
+        c->cred = NULL; /* the pre-login form: its csrf is the pre-login token */
+        if (R_ANON != role) {
+            size_t n = strlen(c->cookies);
+            snprintf(c->cookies + n, sizeof c->cookies - n, "; wm_session=%s", a->c.cookie);
+        }
+        break;
+    }
+    case K_LOGOUT:
+        if (R_ANON != role) {
+            if (201 != th_login(&srv, role_user[role], TH_DEMO_PW, &c->fresh)) {
+                return false;
+            }
+            c->cred = &c->fresh;
+        }
+        break;
+    case K_PASSWORD:
+        if (page) {
+            form_add(c, "old_password", TH_DEMO_PW);
+            form_add(c, "password", TH_DEMO_PW);
+            form_add(c, "password2", TH_DEMO_PW);
+        } else {
+            c->json = json_pack("{s:s, s:s}", "old_password", TH_DEMO_PW, "password", TH_DEMO_PW);
+        }
+        break;
+    case K_ORGS_POST:
+        if (page) {
+            char v[24];
+            snprintf(v, sizeof v, "%lld", (long long)a->office[foreign]);
+            form_add(c, "name", name);
+            form_add(c, "parent_id", v);
+        } else {
+            c->json =
+                json_pack("{s:s, s:I}", "name", name, "parent_id", (json_int_t)a->office[foreign]);
+        }
+        break;
+    case K_ORG:
+        ids[0] = a->org[foreign];
+        if (!page) {
+            c->json = json_object();
+        }
+        break;
+    case K_UNITS_POST:
+        if (page) {
+            char v[24];
+            snprintf(v, sizeof v, "%lld", (long long)a->office[foreign]);
+            form_add(c, "name", name);
+            form_add(c, "code", code);
+            form_add(c, "type", "机关");
+            form_add(c, "parent_id", v);
+        } else {
+            c->json = json_pack("{s:s, s:s, s:s, s:I}", "name", name, "code", code, "type", "机关",
+                                "parent_id", (json_int_t)a->office[foreign]);
+        }
+        break;
+    case K_IMPORT:
+        snprintf(c->file, sizeof c->file, "单位名称,单位代码,单位类型\n%s,%s,机关\n", name, code);
+        c->file_name = "units.csv";
+        c->mf[0].name = "parent_id";
+        snprintf(c->mf[0].value, sizeof c->mf[0].value, "%lld", (long long)a->office[foreign]);
+        c->nmf = 1;
+        break;
+    case K_FW_POST: {
+        char *doc = fw_doc(name, "1");
+        if (page) {
+            snprintf(c->file, sizeof c->file, "%s", doc);
+            c->file_name = "standard.json";
+            c->mf[0].name = "office_id";
+            snprintf(c->mf[0].value, sizeof c->mf[0].value, "%lld", (long long)a->office[foreign]);
+            c->nmf = 1;
+            free(doc);
+        } else {
+            c->raw = doc;
+            snprintf(c->query, sizeof c->query, "?office_id=%lld", (long long)a->office[foreign]);
+        }
+        break;
+    }
+    case K_FW_READ:
+        ids[0] = fw_pub[foreign][0];
+        break;
+    case K_FW_DIFF:
+        ids[0] = fw_pub[0][0];
+        ids[1] = fw_pub[foreign][1];
+        if (page) {
+            snprintf(c->query, sizeof c->query, "?to=%lld", (long long)ids[1]);
+        }
+        break;
+    case K_FW_DRAFT:
+        ids[0] = fw_make(a->office[foreign], name, "draft", false);
+        if (0 == ids[0]) {
+            return false;
+        }
+        break;
+    case K_UNIT:
+        ids[0] = a->unit[foreign];
+        if (page) {
+            form_add(c, "type", "机关");
+        } else if (WM_PATCH == rt->methods) {
+            c->json = json_pack("{s:s}", "type", "机关");
+        }
+        break;
+    case K_DEPTS_POST:
+        ids[0] = a->unit[foreign];
+        if (page) {
+            form_add(c, "name", name);
+        } else {
+            c->json = json_pack("{s:s}", "name", name);
+        }
+        break;
+    case K_DEPT_DELETE: {
+        char p[64];
+        ids[0] = a->unit[foreign];
+        snprintf(p, sizeof p, "/api/v1/units/%lld/depts", (long long)ids[0]);
+        ids[1] = post_id(admin, p, json_pack("{s:s}", "name", name));
+        if (0 == ids[1]) {
+            return false;
+        }
+        break;
+    }
+    case K_USERS_POST: {
+        char uname[32];
+        snprintf(uname, sizeof uname, "authz-user-%u", seq);
+        if (page) {
+            char v[24];
+            snprintf(v, sizeof v, "%lld", (long long)a->unit[foreign]);
+            form_add(c, "username", uname);
+            form_add(c, "display_name", name);
+            form_add(c, "role", "unit_member");
+            form_add(c, "org_id", v);
+        } else {
+            c->json = json_pack("{s:s, s:s, s:s, s:I}", "username", uname, "display_name", name,
+                                "role", "unit_member", "org_id", (json_int_t)a->unit[foreign]);
+        }
+        break;
+    }
+    case K_USER: {
+        char disp[64];
+        ids[0] = a->user[foreign];
+        snprintf(disp, sizeof disp, "改名 %s %u", role_name[role], seq);
+        if (page) {
+            form_add(c, "action", "save");
+            form_add(c, "display_name", disp);
+        } else if (WM_PATCH == rt->methods) {
+            c->json = json_pack("{s:s}", "display_name", disp);
+        }
+        break;
+    }
+    case K_TOKENS_POST:
+        if (page) {
+            form_add(c, "name", name);
+        } else {
+            c->json = json_pack("{s:s}", "name", name);
+        }
+        break;
+    case K_TOKEN:
+        ids[0] = throwaway_token(foreign ? &foreigner : (R_ANON == role ? admin : &a->c));
+        if (0 == ids[0]) {
+            return false;
+        }
+        break;
+    }
+    fill_path(c->path, sizeof c->path, rt->pattern, ids, "wenming.css");
+    size_t n = strlen(c->path);
+    snprintf(c->path + n, sizeof c->path - n, "%s", c->query);
+    return true;
+}
+
+/* Send the cell's request with method m; the status (0: could not be built). */
+static long
+cell_send(struct cell *c, enum kind kind, const char *method, bool head, bool page)
+{
+    struct th_req q = { .method = method, .path = c->path, .cred = c->cred };
+    char *json = NULL, form[1400];
+    curl_mime *mime = NULL;
+    CURL *tmp = NULL;
+    if (head) {
+        q.flags |= TH_HEAD;
+    }
+    if (c->cred) {
+        q.flags |= page ? TH_COOKIE : TH_BEARER;
+    }
+    if (c->cookies[0]) {
+        q.cookies = c->cookies;
+    }
+    if (c->file_name) {
+        tmp = curl_easy_init();
+        mime = curl_mime_init(tmp);
+        curl_mimepart *part = curl_mime_addpart(mime);
+        curl_mime_name(part, "file");
+        curl_mime_filename(part, c->file_name);
+        curl_mime_data(part, c->file, CURL_ZERO_TERMINATED);
+        for (unsigned i = 0; i < c->nmf; i++) {
+            part = curl_mime_addpart(mime);
+            curl_mime_name(part, c->mf[i].name);
+            curl_mime_data(part, c->mf[i].value, CURL_ZERO_TERMINATED);
+        }
+        if (page && c->cred) {
+            part = curl_mime_addpart(mime);
+            curl_mime_name(part, "csrf");
+            curl_mime_data(part, c->cred->csrf, CURL_ZERO_TERMINATED);
+        }
+        q.mime = mime;
+    } else if (c->raw) {
+        q.ctype = "application/json";
+        q.body = c->raw;
+        q.len = strlen(c->raw);
+    } else if (c->json) {
+        json = json_dumps(c->json, JSON_COMPACT);
+        q.ctype = "application/json";
+        q.body = json;
+        q.len = strlen(json);
+    } else if (page && 0 == strcmp(method, "POST")) {
+        snprintf(form, sizeof form, "%s", c->form);
+        if (c->cred && K_LOGIN != kind) {
+            size_t n = strlen(form);
+            snprintf(form + n, sizeof form - n, "%scsrf=%s", n ? "&" : "", c->cred->csrf);
+        }
+        q.ctype = "application/x-www-form-urlencoded";
+        q.body = form;
+        q.len = strlen(form);
+    }
+    struct th_resp *r = th_do(&srv, &q);
+    long st = r->status;
+    const char *loc = th_header(r, "Location");
+    if (303 == st && loc && strstr(loc, "err=")) {
+        st = ERR_REDIRECT; /* a page's "failed, see the message" redirect */
+    }
+    if (getenv("AUTHZ_TRACE")) {
+        fprintf(stderr, "%s %s -> %ld %.200s\n", method, c->path, st, r->body);
+    }
+    th_resp_free(r);
+    free(json);
+    if (mime) {
+        curl_mime_free(mime);
+        curl_easy_cleanup(tmp);
+    }
+    return st;
+}
+
+/* ---------------------------------------------------------------- the matrix */
+
+static const char *
+method_str(unsigned m)
+{
+    switch (m) {
+    case WM_GET:
+        return "GET";
+    case WM_HEAD:
+        return "HEAD";
+    case WM_POST:
+        return "POST";
+    case WM_PUT:
+        return "PUT";
+    case WM_PATCH:
+        return "PATCH";
+    case WM_DELETE:
+        return "DELETE";
+    }
+    return "?";
+}
+
+static const struct expect *
+expect_find(const char *key)
+{
+    for (size_t i = 0; i < N_EXPECT; i++) {
+        if (0 == strcmp(expectations[i].key, key)) {
+            return &expectations[i];
+        }
+    }
+    return NULL;
+}
+
+/* "200/404" -> {200, 404}; "200" -> {200, 200}. */
+static void
+want_parse(const char *s, long out[2])
+{
+    char *end;
+    out[0] = strtol(s, &end, 10);
+    out[1] = '/' == *end ? strtol(end + 1, NULL, 10) : out[0];
+}
+
+/* Every route of the table has an expectation, and every expectation a route. */
+static void
+test_table_complete(void **state)
+{
+    (void)state;
+    unsigned missing = 0, stale = 0;
+    bool used[N_EXPECT] = { false };
+    for (const struct wm_route *rt = wm_routes; rt->pattern; rt++) {
+        for (unsigned m = 1; m <= WM_DELETE; m <<= 1) {
+            if (!(rt->methods & m)) {
+                continue;
+            }
+            char key[256];
+            snprintf(key, sizeof key, "%s %s", method_str(m), rt->pattern);
+            const struct expect *e = expect_find(key);
+            if (NULL == e) {
+                print_error("route \"%s\" (src/routes/routes.c) has no line in the expectations "
+                            "table of tests/http/test_authz.c: add one\n",
+                            key);
+                missing++;
+            } else {
+                used[e - expectations] = true;
+            }
+        }
+    }
+    for (size_t i = 0; i < N_EXPECT; i++) {
+        if (!used[i]) {
+            print_error("expectation \"%s\" matches no route in src/routes/routes.c\n",
+                        expectations[i].key);
+            stale++;
+        }
+    }
+    assert_int_equal(missing, 0);
+    assert_int_equal(stale, 0);
+}
+
+struct result {
+    char key[200];
+    long want[R__N][2];
+    long got[R__N][2];
+    bool bad;
+};
+
+static void
+print_matrix(const struct result *res, size_t n, bool all)
+{
+    print_message("%-44s", "route  (own/foreign; !expected)");
+    for (int i = 0; i < R__N; i++) {
+        print_message(" %-15s", role_name[i]);
+    }
+    print_message("\n");
+    for (size_t k = 0; k < n; k++) {
+        if (!all && !res[k].bad) {
+            continue;
+        }
+        print_message("%-44s", res[k].key);
+        for (int i = 0; i < R__N; i++) {
+            char cellbuf[48];
+            const long *g = res[k].got[i], *w = res[k].want[i];
+            bool ok = g[0] == w[0] && g[1] == w[1];
+            if (ok) {
+                snprintf(cellbuf, sizeof cellbuf, "%ld/%ld", g[0], g[1]);
+            } else {
+                snprintf(cellbuf, sizeof cellbuf, "%ld/%ld!%ld/%ld", g[0], g[1], w[0], w[1]);
+            }
+            print_message(" %-15s", cellbuf);
+        }
+        print_message("\n");
+    }
+}
+
+static void
+test_matrix(void **state)
+{
+    (void)state;
+    struct result *res = calloc(2 * N_EXPECT + 16, sizeof *res);
+    size_t nres = 0, bad = 0;
+    assert_non_null(res);
+    for (const struct wm_route *rt = wm_routes; rt->pattern; rt++) {
+        bool page = 0 != (rt->flags & WM_R_HTML);
+        for (unsigned m = 1; m <= WM_DELETE; m <<= 1) {
+            if (!(rt->methods & m)) {
+                continue;
+            }
+            char key[160];
+            snprintf(key, sizeof key, "%s %s", method_str(m), rt->pattern);
+            const struct expect *e = expect_find(key);
+            if (NULL == e) {
+                continue; /* reported by test_table_complete */
+            }
+            /* GET routes are walked twice: GET and HEAD must agree. */
+            for (int head = 0; head <= ((WM_GET == m) ? 1 : 0); head++) {
+                struct result *x = &res[nres++];
+                snprintf(x->key, sizeof x->key, "%s%s", head ? "HEAD " : "", head ? key + 4 : key);
+                for (int role = 0; role < R__N; role++) {
+                    want_parse(e->want[role], x->want[role]);
+                    for (int foreign = 0; foreign < 2; foreign++) {
+                        struct cell c;
+                        long st = 0;
+                        if (cell_build(&c, rt, e->kind, role, foreign, page)) {
+                            st = cell_send(&c, e->kind, head ? "HEAD" : method_str(m), head, page);
+                        }
+                        json_decref(c.json);
+                        free(c.raw);
+                        x->got[role][foreign] = st;
+                        if (st != x->want[role][foreign]) {
+                            x->bad = true;
+                        }
+                    }
+                }
+                bad += x->bad;
+            }
+        }
+    }
+    if (bad || getenv("AUTHZ_VERBOSE")) {
+        print_message("authorization matrix: %zu of %zu rows differ from the expectations\n", bad,
+                      nres);
+        print_matrix(res, nres, NULL != getenv("AUTHZ_VERBOSE"));
+    }
+    free(res);
+    assert_int_equal(bad, 0);
+}
+
+int
+main(int argc, char **argv)
+{
+    if (!th_init(argc, argv)) {
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table_complete),
+        cmocka_unit_test(test_matrix),
+        cmocka_unit_test(test_graceful_stop),
+    };
+    int failed = cmocka_run_group_tests_name("authz", tests, setup, teardown);
+    th_done();
+    return failed + teardown_failures;
+}
