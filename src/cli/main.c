@@ -23,7 +23,9 @@
 #include "wm_core.h"
 #include "wm_db.h"
 #include "wm_framework.h"
+#include "wm_blob.h"
 #include "wm_http.h"
+#include "handlers.h"
 #include "wm_table.h"
 
 #define DEMO_DIR "./var/demo"
@@ -316,6 +318,18 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     }
     db->ops->close(db);
     wm_db_set_data_dir(data);
+    char *blobdir = wm_asprintf("%s/blobs", data);
+    wm_app.blobs = wm_blob_open(blobdir, err, sizeof err);
+    free(blobdir);
+    if (NULL == wm_app.blobs) {
+        wm_conf_free(&conf);
+        return fail("%s", err);
+    }
+    wm_app.max_file = conf.upload_max;
+    wm_app.allowed = conf.allowed_types[0] ? conf.allowed_types : NULL;
+    wm_app.data_dir = data;
+    wm_archive_set_code_pattern(conf.archival_code);
+    wm_uploads_init();
     struct wm_server_opts so = {
         .listen = listen ? listen : conf.listen,
         .threads = (unsigned)nthreads,
@@ -367,6 +381,8 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     sigwait(&set, &sig);
     wm_log(WM_LOG_INFO, "signal %d: finishing in-flight requests", sig);
     wm_server_stop(s, 10);
+    wm_blob_close(wm_app.blobs);
+    wm_app.blobs = NULL;
     wm_conf_free(&conf);
     wm_log(WM_LOG_INFO, "stopped");
     return 0;

@@ -34,6 +34,16 @@ wm_user_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id)
     return u;
 }
 
+/* May actor a hand out role r at all (wherever the account lives)? */
+static bool
+may_grant(const struct wm_actor *a, enum wm_role r)
+{
+    return wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_ADMIN)) ||
+           (wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_OFFICE)) && WM_ROLE_ADMIN != r) ||
+           (wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN)) &&
+            (WM_ROLE_UNIT_MEMBER == r || WM_ROLE_UNIT_VIEWER == r));
+}
+
 /* May actor a manage (create/modify) an account of role r at org o? */
 static enum wm_err
 may_manage(const struct wm_actor *a, enum wm_role r, const json_t *o, struct wm_fail *f)
@@ -45,14 +55,7 @@ may_manage(const struct wm_actor *a, enum wm_role r, const json_t *o, struct wm_
                            office_side ? _("此角色的账号必须属于文明办机构")
                                        : _("此角色的账号必须属于某个单位"));
     }
-    if (wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_ADMIN))) {
-        return WM_OK;
-    }
-    if (wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_OFFICE)) && WM_ROLE_ADMIN != r) {
-        return WM_OK;
-    }
-    if (wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN)) &&
-        (WM_ROLE_UNIT_MEMBER == r || WM_ROLE_UNIT_VIEWER == r)) {
+    if (may_grant(a, r)) {
         return WM_OK;
     }
     return wm_fail_set(f, WM_E_FORBIDDEN, "role", "%s", _("没有权限管理此角色的账号"));
@@ -77,6 +80,9 @@ wm_user_create(struct wm_db *db, const struct wm_actor *a, const struct wm_user_
     }
     if (!wm_role_parse(in->role, &role)) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "role", "%s", _("未知角色"));
+    }
+    if (!may_grant(a, role)) {
+        return wm_fail_set(f, WM_E_FORBIDDEN, "role", "%s", _("没有权限管理此角色的账号"));
     }
     if (in->password && !wm_password_ok(in->password)) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s",

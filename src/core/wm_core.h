@@ -270,6 +270,74 @@ enum wm_err wm_edition_publish(struct wm_db *db, const struct wm_actor *a, int64
 enum wm_err wm_edition_delete(struct wm_db *db, const struct wm_actor *a, int64_t id,
                               struct wm_fail *f) WM_MUST_CHECK;
 
+/* ---------------------------------------------------------------- archives and documents */
+
+/* A stored upload: the blob it became and what its bytes are. */
+struct wm_upload {
+    const char *sha;      /* 64 hex */
+    uint64_t size;
+    const char *mime;     /* detected from the bytes */
+    const char *kind;     /* text, photo, audiovisual (from the bytes) */
+    const char *ext;      /* extension for export names, "" when unknown */
+    const char *filename; /* the client's name: metadata only */
+};
+
+/** The archive pattern of archival codes; set from wenming.conf. */
+void wm_archive_set_code_pattern(const char *pattern);
+/** The archival code of a document (as returned by the store's doc_get/doc_list, with
+** the unit's code and the archive's year): "{unit}-{year}-{code}-{serial}" by default. */
+char *wm_doc_archival_code(const json_t *doc, const char *unit_code, int64_t year);
+/** A document's display name "01:主题" (two digits, three past 99). */
+char *wm_doc_display_name(const json_t *doc);
+
+/**
+** The archive of a unit and year, if the unit is visible.  When none exists yet it is
+** created (for accounts that may write into the unit) with the default edition of the
+** year set by the nearest office, else the newest published edition on the unit's path;
+** without either it is not found.  The object carries unit_id, unit_name, unit_code,
+** unit_path, year, edition_id, framework_name, framework_version.
+*/
+json_t *wm_archive_open(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
+                        bool create, struct wm_fail *f);
+/**
+** The folder tree of an archive with completeness: {"indicators": [{code, title, depth,
+** leaf, requirement, materials, depts, media, frequency, min_documents, documents,
+** media_present, complete}], "leaves": n, "complete": n, "documents": n, "percent": n}.
+*/
+json_t *wm_archive_tree(struct wm_db *db, const json_t *archive);
+enum wm_err wm_archive_set_default(struct wm_db *db, const struct wm_actor *a, int64_t office_id,
+                                   int64_t year, int64_t edition_id,
+                                   struct wm_fail *f) WM_MUST_CHECK;
+
+/** Whether the actor may add or change documents in this leaf of this unit. */
+enum wm_err wm_doc_may_write(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
+                             const char *code, struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
+                          const char *code, const struct wm_doc_meta *meta,
+                          const struct wm_upload *up, int64_t *id,
+                          struct wm_fail *f) WM_MUST_CHECK;
+/** The document (with unit and archive fields) if visible to the actor. */
+json_t *wm_doc_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id);
+enum wm_err wm_doc_new_version(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                               const struct wm_upload *up, struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_doc_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                          const struct wm_doc_meta *meta, struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_doc_move(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *code,
+                        struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_doc_delete(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                          struct wm_fail *f) WM_MUST_CHECK;
+/** From the trash: unit_admin within 30 days, office staff and admins any time. */
+enum wm_err wm_doc_restore(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                           struct wm_fail *f) WM_MUST_CHECK;
+/** Remove a trashed document for good: admins only, audited. */
+enum wm_err wm_doc_purge(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                         struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_doc_reorder(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
+                           const char *code, const int64_t *ids, size_t n,
+                           struct wm_fail *f) WM_MUST_CHECK;
+/** Check metadata fields (any may be NULL); the field at fault is named. */
+enum wm_err wm_doc_meta_check(const struct wm_doc_meta *m, struct wm_fail *f) WM_MUST_CHECK;
+
 /* ---------------------------------------------------------------- data directory */
 
 /**

@@ -30,7 +30,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 2
+#define WM_DB_SCHEMA_VERSION 3
 
 struct wm_db;
 
@@ -75,6 +75,18 @@ struct wm_ind_row {
     const char *media; /* JSON text or NULL */
     const char *frequency;
     int64_t min_documents; /* -1 when absent */
+};
+
+/* A document's descriptive metadata (NULL fields: keep / absent). */
+struct wm_doc_meta {
+    const char *title;
+    const char *date_formed; /* YYYY-MM-DD */
+    const char *media;       /* text, photo, audiovisual */
+    const char *dept;
+    const char *author;
+    const char *keywords;
+    const char *retention; /* 永久, 30年, 10年 */
+    const char *remarks;
 };
 
 /* Who lists frameworks: editions of frameworks whose office is an ancestor of (or equal
@@ -171,6 +183,51 @@ struct wm_db_ops {
     enum wm_qs (*ind_clear)(struct wm_db *db, int64_t edition_id);
     /** Indicators of an edition in document order; leaves_only restricts to leaves. */
     json_t *(*ind_list)(struct wm_db *db, int64_t edition_id, bool leaves_only);
+
+    /* Archives, documents, versions, blobs. */
+    enum wm_qs (*archive_default_set)(struct wm_db *db, int64_t org_id, int64_t year,
+                                      int64_t edition_id);
+    /** The default edition for a unit's year: the nearest office on its path that set one. */
+    int64_t (*archive_default_for)(struct wm_db *db, const char *unit_path, int64_t year);
+    json_t *(*archive_defaults)(struct wm_db *db, int64_t org_id);
+    json_t *(*archive_get)(struct wm_db *db, int64_t unit_id, int64_t year);
+    json_t *(*archive_list)(struct wm_db *db, int64_t unit_id);
+    enum wm_qs (*archive_insert)(struct wm_db *db, int64_t unit_id, int64_t year,
+                                 int64_t edition_id, int64_t now, int64_t *id);
+    enum wm_qs (*blob_upsert)(struct wm_db *db, const char *sha, int64_t size, const char *mime,
+                              int64_t now);
+    /** Insert into a leaf with the next serial of that leaf (returned in *serial). */
+    enum wm_qs (*doc_insert)(struct wm_db *db, int64_t archive_id, const char *code,
+                             const struct wm_doc_meta *m, int64_t user_id, int64_t now,
+                             int64_t *id, int64_t *serial);
+    enum wm_qs (*version_insert)(struct wm_db *db, int64_t doc_id, const char *sha,
+                                 const char *filename, int64_t user_id, int64_t now, int64_t *n);
+    /** A document with its archive (unit_id, unit_path, unit_code, year, edition_id) and its
+    ** current version (version, sha, size, mime, filename). */
+    json_t *(*doc_get)(struct wm_db *db, int64_t id);
+    /** Documents of an archive (code NULL: all leaves), in leaf and serial order;
+    ** trash=true lists the deleted ones instead. */
+    json_t *(*doc_list)(struct wm_db *db, int64_t archive_id, const char *code, bool trash);
+    /** Per leaf: {code, n, text, photo, audiovisual} counts of live documents. */
+    json_t *(*doc_counts)(struct wm_db *db, int64_t archive_id);
+    enum wm_qs (*doc_update)(struct wm_db *db, int64_t id, const struct wm_doc_meta *m,
+                             int64_t now);
+    enum wm_qs (*doc_trash)(struct wm_db *db, int64_t id, int64_t user_id, int64_t now);
+    enum wm_qs (*doc_restore)(struct wm_db *db, int64_t id, int64_t now);
+    enum wm_qs (*doc_purge)(struct wm_db *db, int64_t id);
+    enum wm_qs (*doc_move)(struct wm_db *db, int64_t id, const char *code, int64_t now);
+    /** Serials 1..n of a leaf in the order of ids (every live document of the leaf once). */
+    enum wm_qs (*doc_reorder)(struct wm_db *db, int64_t archive_id, const char *code,
+                              const int64_t *ids, size_t n);
+    /** Close the gaps in a leaf's serials, keeping the order. */
+    enum wm_qs (*leaf_renumber)(struct wm_db *db, int64_t archive_id, const char *code);
+    json_t *(*version_list)(struct wm_db *db, int64_t doc_id);
+    /** Every blob sha referenced by a version (for fixity checks). */
+    json_t *(*blob_list)(struct wm_db *db);
+    enum wm_qs (*fixity_insert)(struct wm_db *db, int64_t started, int64_t finished,
+                                int64_t checked, int64_t missing, int64_t corrupt,
+                                const char *detail);
+    json_t *(*fixity_last)(struct wm_db *db);
 
     /* Audit log: last hash ("" for an empty log), append, page, and a full scan. */
     enum wm_qs (*audit_last_hash)(struct wm_db *db, char out[65]);

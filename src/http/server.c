@@ -202,6 +202,20 @@ path_ok(const char *path)
     return true;
 }
 
+/* Every query argument must be valid UTF-8 without control characters. */
+static enum MHD_Result
+arg_check(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    const char **bad = cls;
+    (void)kind;
+    if ((key && (!wm_utf8_valid(key, strlen(key)) || wm_has_control(key))) ||
+        (value && (!wm_utf8_valid(value, strlen(value)) || wm_has_control(value)))) {
+        *bad = key && wm_utf8_valid(key, strlen(key)) && !wm_has_control(key) ? key : "query";
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
 static void
 allow_header(struct wm_req *r, unsigned methods)
 {
@@ -295,6 +309,14 @@ req_first(struct wm_req *r, const char *url, const char *method)
         wm_reply_err(r, WM_E_BAD_REQUEST, "path", _("路径无效"));
         return;
     }
+    const char *bad_arg = NULL;
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, arg_check, &bad_arg);
+    if (bad_arg) {
+        char *field = wm_strdup(bad_arg);
+        wm_reply_err(r, WM_E_BAD_REQUEST, field, _("查询参数须为有效的 UTF-8 文本"));
+        free(field);
+        return;
+    }
     unsigned allowed = 0;
     for (const struct wm_route *rt = wm_routes; rt->pattern; rt++) {
         if (!route_match(rt->pattern, r->path, NULL)) {
@@ -364,6 +386,113 @@ req_first(struct wm_req *r, const char *url, const char *method)
 }
 
 /* ---------------------------------------------------------------- bodies */
+
+static const struct wm_upload_ops *upload_ops;
+
+void
+wm_http_set_upload_ops(const struct wm_upload_ops *ops)
+{
+    upload_ops = ops;
+}
+
+static bool
+is_streamed(struct wm_req *r)
+{
+    const char *ct = wm_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+    return r->route && (r->route->flags & WM_R_UPLOAD) && upload_ops && ct &&
+           0 == strncasecmp(ct, "multipart/form-data", 19);
+}
+
+static void
+stream_end_file(struct wm_req *r)
+{
+    if (r->ufile) {
+        upload_ops->end(r, r->ufile);
+        r->ufile = NULL;
+    }
+}
+
+/* The post processor's iterator for streamed uploads: files go to the upload ops chunk by
+** chunk; other fields are small and collected in r->form. */
+static enum MHD_Result
+stream_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+            const char *ctype, const char *enc, const char *data, uint64_t off, size_t size)
+{
+    struct wm_req *r = cls;
+    (void)kind;
+    (void)ctype;
+    (void)enc;
+    if (NULL == key) {
+        return MHD_NO;
+    }
+    if (filename) {
+        if (0 == off || NULL == r->ufile) {
+            stream_end_file(r);
+            r->ufile = upload_ops->begin(r, key, filename);
+        }
+        if (r->ufile && size) {
+            upload_ops->data(r, r->ufile, data, size);
+        }
+        return MHD_YES;
+    }
+    stream_end_file(r);
+    if (off + size > 65536) {
+        r->stream_bad = true; /* a form field, not a file: keep it small */
+        return MHD_YES;
+    }
+    const char *old = json_string_value(json_object_get(r->form, key));
+    struct wm_buf b = {0};
+    if (old && off > 0) {
+        wm_buf_adds(&b, old);
+    }
+    wm_buf_add(&b, data, size);
+    json_t *v = json_stringn(b.data ? b.data : "", b.len);
+    wm_buf_free(&b);
+    json_object_set_new(r->form, key, v ? v : json_null());
+    return MHD_YES;
+}
+
+static void
+stream_chunk(struct wm_req *r, const char *data, size_t n)
+{
+    if (NULL == r->form) {
+        r->form = json_object();
+    }
+    if (NULL == r->pp) {
+        r->pp = MHD_create_post_processor(r->conn, 65536, stream_iter, r);
+        if (NULL == r->pp) {
+            r->stream_bad = true;
+            return;
+        }
+    }
+    if (!r->stream_bad && MHD_YES != MHD_post_process(r->pp, data, n)) {
+        r->stream_bad = true;
+    }
+}
+
+/* The last call of a streamed upload: a body that does not end its multipart properly is
+** truncated or malformed. */
+static void
+stream_finish(struct wm_req *r)
+{
+    if (r->pp) {
+        if (MHD_YES != MHD_destroy_post_processor(r->pp)) {
+            r->stream_bad = true;
+        }
+        r->pp = NULL;
+    } else if (NULL == r->form) {
+        r->form = json_object();
+    }
+    stream_end_file(r);
+    const char *k;
+    json_t *v;
+    json_object_foreach(r->form, k, v)
+    {
+        if (!json_is_string(v)) {
+            r->stream_bad = true;
+        }
+    }
+}
 
 static const char *
 content_type(struct wm_req *r)
@@ -446,6 +575,14 @@ req_parse_body(struct wm_req *r)
     if (r->body_too_large) {
         wm_reply_err(r, WM_E_TOO_LARGE, NULL, NULL);
         return false;
+    }
+    if (is_streamed(r)) {
+        stream_finish(r);
+        if (r->stream_bad) {
+            wm_reply_err(r, WM_E_BAD_REQUEST, "body", _("multipart 表单格式错误或不完整"));
+            return false;
+        }
+        return true;
     }
     if (!(rt->flags & (WM_R_JSON | WM_R_FORM)) || (WM_GET | WM_HEAD | WM_DELETE) & r->method) {
         return true;
@@ -649,7 +786,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
     }
     wm_log_set_request_id(r->rid);
     if (*upload_size) {
-        if (NULL == r->resp && !r->body_too_large) {
+        if (NULL == r->resp && !r->body_too_large && is_streamed(r)) {
+            r->streamed += *upload_size;
+            if (r->streamed > req_max_body(r)) {
+                r->body_too_large = true;
+            } else {
+                stream_chunk(r, upload_data, *upload_size);
+            }
+        } else if (NULL == r->resp && !r->body_too_large) {
             if (r->body.len + *upload_size > req_max_body(r)) {
                 r->body_too_large = true;
                 wm_buf_free(&r->body);
@@ -682,6 +826,9 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
            method_name(r->method), r->path ? r->path : "-", r->status, (unsigned long long)r->bytes, (double)us / 1000.0,
            MHD_REQUEST_TERMINATED_COMPLETED_OK == toe ? "" : " aborted",
            us > 1000000 ? " slow" : "");
+    if (r->pp) {
+        MHD_destroy_post_processor(r->pp);
+    }
     if (r->hctx_free) {
         r->hctx_free(r->hctx);
     }

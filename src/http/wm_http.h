@@ -41,6 +41,7 @@ enum wm_route_flags {
     WM_R_PWCHANGE = 32,   /* allowed while the caller must still change the password */
     WM_R_PRECSRF = 64,    /* anonymous form: double-submit token against a pre-login cookie */
     WM_R_RAW = 128,       /* with WM_R_FORM: a body that is not a form is kept raw in r->body */
+    WM_R_UPLOAD = 256,    /* multipart files stream through the upload ops, never into memory */
 };
 
 struct wm_req;
@@ -95,7 +96,25 @@ struct wm_req {
     struct wm_buf setcookies;
     void *hctx;
     void (*hctx_free)(void *);
+    /* streamed multipart (WM_R_UPLOAD) */
+    struct MHD_PostProcessor *pp;
+    void *ufile;          /* the file being received, from the upload ops */
+    bool stream_bad;      /* malformed or truncated multipart */
+    uint64_t streamed;    /* body bytes seen */
 };
+
+/*
+** How WM_R_UPLOAD routes receive files: begin() when a file field starts (returns the
+** route's handle), data() for each chunk, end() when it is complete.  The route keeps its
+** files in r->hctx and releases unfinished ones in r->hctx_free (which also runs when the
+** client disconnects mid-upload).
+*/
+struct wm_upload_ops {
+    void *(*begin)(struct wm_req *r, const char *field, const char *filename);
+    void (*data)(struct wm_req *r, void *file, const char *p, size_t n);
+    void (*end)(struct wm_req *r, void *file);
+};
+void wm_http_set_upload_ops(const struct wm_upload_ops *ops);
 
 /* ---------------------------------------------------------------- server */
 

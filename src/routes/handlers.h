@@ -39,6 +39,25 @@ void api_framework_publish(struct wm_req *r);
 void api_framework_delete(struct wm_req *r);
 void api_framework_export(struct wm_req *r);
 void api_framework_diff(struct wm_req *r);
+void api_archives_get(struct wm_req *r);
+void api_archive_get(struct wm_req *r);
+void api_leaf_documents_get(struct wm_req *r);
+void api_leaf_documents_post(struct wm_req *r);
+void api_leaf_order_post(struct wm_req *r);
+void api_archive_trash_get(struct wm_req *r);
+void api_archive_export(struct wm_req *r);
+void api_archive_import_post(struct wm_req *r);
+void api_document_get(struct wm_req *r);
+void api_document_patch(struct wm_req *r);
+void api_document_delete(struct wm_req *r);
+void api_document_restore(struct wm_req *r);
+void api_document_purge(struct wm_req *r);
+void api_document_move(struct wm_req *r);
+void api_document_versions_get(struct wm_req *r);
+void api_document_versions_post(struct wm_req *r);
+void api_document_content(struct wm_req *r);
+void api_archive_defaults_get(struct wm_req *r);
+void api_archive_defaults_post(struct wm_req *r);
 
 /* Pages (page_*.c) */
 void page_root(struct wm_req *r);
@@ -95,6 +114,29 @@ json_t *wm_editions_diff(struct wm_req *r, int64_t from, int64_t to);
 /** Reply with a download (data is freed by the reply), the name RFC 5987-encoded. */
 void wm_reply_attachment(struct wm_req *r, const char *name, const char *ctype, char *data,
                          size_t len);
+
+/* Archives (api_archives.c), shared with the pages. */
+json_t *wm_api_doc(json_t *d, const char *unit_code, int64_t year);
+/** The archive of /units/{id}/archives/{year}... (ids[0], ids[1]); NULL: replied. */
+json_t *wm_req_archive(struct wm_req *r, bool create);
+/** Store the received files as documents of a leaf; the documents, or NULL (replied). */
+json_t *wm_upload_documents(struct wm_req *r, const json_t *archive, const char *code);
+void wm_reply_document_content(struct wm_req *r, const json_t *doc, int64_t version);
+
+/* The running server's shared state (uploads.c). */
+struct wm_blobstore;
+struct wm_app {
+    struct wm_blobstore *blobs;
+    uint64_t max_file;   /* bytes per uploaded file */
+    const char *allowed; /* allowed types (NULL: the default list) */
+    const char *data_dir;
+};
+extern struct wm_app wm_app;
+void wm_uploads_init(void);
+/** Whether every received file is acceptable (else the reply is queued); *n files. */
+bool wm_uploads_check(struct wm_req *r, unsigned *n);
+/** Commit the i-th received file into the blob store. */
+bool wm_uploads_commit(struct wm_req *r, unsigned i, struct wm_upload *up);
 
 /* ---------------------------------------------------------------- page chrome (ui.c) */
 

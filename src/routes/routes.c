@@ -19,7 +19,10 @@
 #define STAFF  WM_ROLES_STAFF
 #define ADMIN  WM_ROLE_BIT(WM_ROLE_ADMIN)
 #define MANAGE (WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN))
+#define WRITE  (MANAGE | WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER))
 #define MiB    (1024 * 1024)
+/* The whole body of an upload request: several files, each within the per-file limit. */
+#define UPLOAD_MAX ((size_t)64 * 1024 * MiB)
 
 const struct wm_route wm_routes[] = {
     /* JSON API */
@@ -47,6 +50,28 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/api/v1/tokens", api_tokens_post, AUTH | CSRF | JSON, ALL, 0},
     {WM_DELETE, "/api/v1/tokens/{id}", api_token_delete, AUTH | CSRF, ALL, 0},
     {WM_GET, "/api/v1/audit", api_audit_get, AUTH, STAFF, 0},
+    {WM_GET, "/api/v1/units/{id}/archives", api_archives_get, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/units/{id}/archives/{id}", api_archive_get, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/units/{id}/archives/{id}/trash", api_archive_trash_get, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/units/{id}/archives/{id}/indicators/{s}/documents", api_leaf_documents_get,
+     AUTH, ALL, 0},
+    {WM_POST, "/api/v1/units/{id}/archives/{id}/indicators/{s}/documents",
+     api_leaf_documents_post, AUTH | CSRF | FORM | WM_R_UPLOAD, WRITE, UPLOAD_MAX},
+    {WM_POST, "/api/v1/units/{id}/archives/{id}/indicators/{s}/order", api_leaf_order_post,
+     AUTH | CSRF | JSON, WRITE, 0},
+    {WM_GET, "/api/v1/documents/{id}", api_document_get, AUTH, ALL, 0},
+    {WM_PATCH, "/api/v1/documents/{id}", api_document_patch, AUTH | CSRF | JSON, WRITE, 0},
+    {WM_DELETE, "/api/v1/documents/{id}", api_document_delete, AUTH | CSRF, WRITE, 0},
+    {WM_GET, "/api/v1/documents/{id}/content", api_document_content, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/documents/{id}/versions", api_document_versions_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/documents/{id}/versions", api_document_versions_post,
+     AUTH | CSRF | FORM | WM_R_UPLOAD, WRITE, UPLOAD_MAX},
+    {WM_POST, "/api/v1/documents/{id}/move", api_document_move, AUTH | CSRF | JSON, WRITE, 0},
+    {WM_POST, "/api/v1/documents/{id}/restore", api_document_restore, AUTH | CSRF, MANAGE, 0},
+    {WM_POST, "/api/v1/documents/{id}/purge", api_document_purge, AUTH | CSRF, ADMIN, 0},
+    {WM_GET, "/api/v1/orgs/{id}/archive-defaults", api_archive_defaults_get, AUTH, STAFF, 0},
+    {WM_POST, "/api/v1/orgs/{id}/archive-defaults", api_archive_defaults_post, AUTH | CSRF | JSON,
+     STAFF, 0},
     {WM_GET, "/api/v1/frameworks", api_frameworks_get, AUTH, ALL, 0},
     {WM_POST, "/api/v1/frameworks", api_frameworks_post, AUTH | CSRF | FORM | WM_R_RAW, STAFF,
      40 * MiB},

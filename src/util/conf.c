@@ -48,6 +48,14 @@ static const struct conf_key {
      "argon2id memory in bytes (memlimit)"},
     {"lang", CT_STR, offsetof(struct wm_conf, lang), "zh_CN",
      "user interface language: zh_CN, zh_TW or en"},
+    {"upload_max", CT_SIZE, offsetof(struct wm_conf, upload_max), "2147483648",
+     "largest uploaded file in bytes (larger answers 413 and nothing is stored)"},
+    {"allowed_types", CT_STR, offsetof(struct wm_conf, allowed_types), "",
+     "uploaded file types allowed, as extensions (pdf,docx,jpg,...); empty = the default list"},
+    {"archival_code", CT_STR, offsetof(struct wm_conf, archival_code),
+     "{unit}-{year}-{code}-{serial}", "archival code pattern (DA/T 22)"},
+    {"fixity_hours", CT_UINT, offsetof(struct wm_conf, fixity_hours), "24",
+     "hours between background re-hashes of every blob (0 = never)"},
 };
 
 static int

@@ -191,6 +191,10 @@ struct wm_conf {
     unsigned pwhash_ops;       /* argon2id opslimit */
     size_t pwhash_mem;         /* argon2id memlimit in bytes */
     char *lang;                /* UI language: zh_CN (default), zh_TW, en */
+    size_t upload_max;         /* bytes per uploaded file */
+    char *allowed_types;       /* uploaded file types allowed ("" = the default list) */
+    char *archival_code;       /* pattern of archival codes (DA/T 22) */
+    unsigned fixity_hours;     /* hours between background fixity checks (0 = never) */
 };
 
 void wm_conf_defaults(struct wm_conf *c);

@@ -347,12 +347,14 @@ sq_fill_base(struct wm_db_ops *ops)
 /* Called once: the base operations here, the resource operations from sq_ops.c. */
 void sq_fill_resource_ops(struct wm_db_ops *ops);
 void sq_fill_framework_ops(struct wm_db_ops *ops);
+void sq_fill_archive_ops(struct wm_db_ops *ops);
 
 void
 sq_fill_ops(struct wm_db_ops *ops)
 {
     sq_fill_resource_ops(ops);
     sq_fill_framework_ops(ops);
+    sq_fill_archive_ops(ops);
     sq_fill_base(ops);
 }
 

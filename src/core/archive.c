@@ -1,0 +1,599 @@
+/*
+** archive.c — the electronic creation archive: one per unit and year on a published
+** edition; its folders are the edition's indicators; documents live in leaves, numbered
+** per leaf ("01:主题"), with versions that point at blobs.
+**
+** Who writes: platform and office staff within their jurisdiction, a unit's archivist in
+** its unit, and a department's staff (unit_member) only in the leaves whose responsible
+** departments include its own.  Leaders (unit_viewer) and evaluators read.  Deleting moves
+** to the trash; unit_admin restores within 30 days, office staff any time; only the
+** platform operator purges, and every step is audited.
+*/
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tx.h"
+#include "wm_core.h"
+
+#define TRASH_RESTORE_DAYS 30
+
+static char *code_pattern;
+
+void
+wm_archive_set_code_pattern(const char *pattern)
+{
+    free(code_pattern);
+    code_pattern = pattern && *pattern ? wm_strdup(pattern) : NULL;
+}
+
+char *
+wm_doc_display_name(const json_t *doc)
+{
+    return wm_asprintf("%02lld:%s", (long long)jsi(doc, "serial"), jss(doc, "title"));
+}
+
+char *
+wm_doc_archival_code(const json_t *doc, const char *unit_code, int64_t year)
+{
+    const char *p = code_pattern ? code_pattern : "{unit}-{year}-{code}-{serial}";
+    struct wm_buf b = {0};
+    while (*p) {
+        if (wm_startswith(p, "{unit}")) {
+            wm_buf_adds(&b, unit_code);
+            p += 6;
+        } else if (wm_startswith(p, "{year}")) {
+            wm_buf_printf(&b, "%lld", (long long)year);
+            p += 6;
+        } else if (wm_startswith(p, "{code}")) {
+            wm_buf_adds(&b, jss(doc, "indicator_code"));
+            p += 6;
+        } else if (wm_startswith(p, "{serial}")) {
+            wm_buf_printf(&b, "%02lld", (long long)jsi(doc, "serial"));
+            p += 8;
+        } else {
+            wm_buf_addc(&b, *p++);
+        }
+    }
+    return wm_buf_steal(&b);
+}
+
+/* ---------------------------------------------------------------- archives */
+
+/* The newest published edition readable on the unit's path. */
+static int64_t
+newest_edition_for(struct wm_db *db, const char *unit_path)
+{
+    struct wm_fw_scope s = {.caller_path = unit_path, .scope = "/-/", .drafts = false};
+    struct wm_page pg = {.limit = 500, .kind = "published"};
+    json_t *a = db->ops->edition_list(db, &s, &pg);
+    int64_t best = 0, best_at = -1;
+    size_t i;
+    json_t *e;
+    json_array_foreach(a, i, e)
+    {
+        if (jsi(e, "published_at") >= best_at) {
+            best_at = jsi(e, "published_at");
+            best = jsi(e, "id");
+        }
+    }
+    json_decref(a);
+    return best;
+}
+
+static bool
+may_write_unit(const struct wm_actor *a)
+{
+    return wm_actor_is(a, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN) |
+                              WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER));
+}
+
+json_t *
+wm_archive_open(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
+                bool create, struct wm_fail *f)
+{
+    if (year < 1990 || year > 2100) {
+        wm_fail_set(f, WM_E_NOT_FOUND, "year", "%s", _("年度无效"));
+        return NULL;
+    }
+    json_t *unit = wm_unit_get_scoped(db, a, unit_id);
+    if (NULL == unit) {
+        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("单位不存在"));
+        return NULL;
+    }
+    json_t *ar = db->ops->archive_get(db, unit_id, year);
+    if (NULL == ar && create && may_write_unit(a)) {
+        int64_t ed = db->ops->archive_default_for(db, jss(unit, "path"), year);
+        if (0 == ed) {
+            ed = newest_edition_for(db, jss(unit, "path"));
+        }
+        int64_t id;
+        if (0 == ed) {
+            wm_fail_set(f, WM_E_NOT_FOUND, "edition", "%s",
+                        _("尚无已发布的测评体系,无法建立创建档案"));
+        } else if (WM_OK == tx_begin(db, f)) {
+            /* Another request may have created it meanwhile: look again inside the lock. */
+            ar = db->ops->archive_get(db, unit_id, year);
+            enum wm_err e = WM_OK;
+            if (NULL == ar) {
+                if (WM_QS_ONE != db->ops->archive_insert(db, unit_id, year, ed, wm_now(), &id)) {
+                    e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法建立创建档案"));
+                } else {
+                    ar = db->ops->archive_get(db, unit_id, year);
+                    e = wm_audit(db, a, "archive.create", "archive", id, jss(unit, "path"), NULL, ar);
+                }
+            }
+            if (WM_OK != tx_end(db, e, f)) {
+                json_decref(ar);
+                ar = NULL;
+            }
+        }
+    } else if (NULL == ar) {
+        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("该年度还没有创建档案"));
+    }
+    if (ar) {
+        json_object_set(ar, "unit_name", json_object_get(unit, "name"));
+        json_object_set(ar, "unit_code", json_object_get(unit, "code"));
+        json_object_set(ar, "unit_path", json_object_get(unit, "path"));
+        json_object_set(ar, "unit_depts", json_object_get(unit, "depts"));
+    }
+    json_decref(unit);
+    return ar;
+}
+
+json_t *
+wm_archive_tree(struct wm_db *db, const json_t *archive)
+{
+    json_t *inds = db->ops->ind_list(db, jsi(archive, "edition_id"), false);
+    json_t *counts = db->ops->doc_counts(db, jsi(archive, "id"));
+    json_t *by_code = json_object();
+    size_t i;
+    json_t *x;
+    json_array_foreach(counts, i, x)
+    {
+        json_object_set(by_code, jss(x, "code"), x);
+    }
+    int64_t leaves = 0, complete = 0, docs = 0;
+    json_array_foreach(inds, i, x)
+    {
+        /* Stored lists are JSON text: give them back as arrays. */
+        static const char *const lists[] = {"depts", "media"};
+        for (int k = 0; k < 2; k++) {
+            const char *t = jss(x, lists[k]);
+            json_t *v = *t ? json_loads(t, 0, NULL) : NULL;
+            json_object_set_new(x, lists[k], v ? v : json_array());
+        }
+        if (!jsi(x, "leaf")) {
+            continue;
+        }
+        json_t *c = json_object_get(by_code, jss(x, "code"));
+        int64_t n = c ? jsi(c, "n") : 0;
+        json_int_t need = json_is_integer(json_object_get(x, "min_documents"))
+                              ? jsi(x, "min_documents")
+                              : 1;
+        json_t *present = json_array();
+        bool media_ok = true;
+        size_t k;
+        json_t *m;
+        json_array_foreach(json_object_get(x, "media"), k, m)
+        {
+            bool has = c && jsi(c, json_string_value(m)) > 0;
+            if (has) {
+                json_array_append(present, m);
+            }
+            media_ok = media_ok && has;
+        }
+        bool ok = n >= need && (0 == need || media_ok);
+        json_object_set_new(x, "documents", json_integer(n));
+        json_object_set_new(x, "required", json_integer(need));
+        json_object_set_new(x, "media_present", present);
+        json_object_set_new(x, "complete", json_boolean(ok));
+        leaves++;
+        complete += ok;
+        docs += n;
+    }
+    json_decref(by_code);
+    json_decref(counts);
+    return json_pack("{s:o, s:I, s:I, s:I, s:I}", "indicators", inds ? inds : json_array(),
+                     "leaves", (json_int_t)leaves, "complete", (json_int_t)complete, "documents",
+                     (json_int_t)docs, "percent",
+                     (json_int_t)(leaves ? (complete * 100 + leaves / 2) / leaves : 0));
+}
+
+enum wm_err
+wm_archive_set_default(struct wm_db *db, const struct wm_actor *a, int64_t office_id, int64_t year,
+                       int64_t edition_id, struct wm_fail *f)
+{
+    enum wm_err e;
+    if (!wm_actor_is(a, WM_ROLES_STAFF)) {
+        return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("只有文明办可以设置默认测评体系"));
+    }
+    if (year < 1990 || year > 2100) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "year", "%s", _("年度无效"));
+    }
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    json_t *org = wm_org_get_scoped(db, a, office_id);
+    json_t *ed = wm_edition_get_scoped(db, a, edition_id, false);
+    if (NULL == org || !wm_streq(jss(org, "kind"), "office")) {
+        e = wm_fail_set(f, WM_E_NOT_FOUND, "office_id", "%s", _("文明办机构不存在"));
+    } else if (NULL == ed || !wm_streq(jss(ed, "status"), "published")) {
+        e = wm_fail_set(f, WM_E_BAD_REQUEST, "edition_id", "%s", _("须选择一个已发布的测评体系版本"));
+    } else if (WM_QS_ONE != db->ops->archive_default_set(db, office_id, year, edition_id)) {
+        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存"));
+    } else {
+        json_t *sum = json_pack("{s:I, s:I}", "year", (json_int_t)year, "edition_id",
+                                (json_int_t)edition_id);
+        e = wm_audit(db, a, "archive.default", "org", office_id, jss(org, "path"), NULL, sum);
+        json_decref(sum);
+    }
+    json_decref(org);
+    json_decref(ed);
+    return tx_end(db, e, f);
+}
+
+/* ---------------------------------------------------------------- documents */
+
+static bool
+valid_date(const char *s)
+{
+    int y, m, d;
+    char tail;
+    if (10 != strlen(s) || 3 != sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail)) {
+        return false;
+    }
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] &&
+           !(2 == m && 29 == d && !((0 == y % 4 && 0 != y % 100) || 0 == y % 400));
+}
+
+enum wm_err
+wm_doc_meta_check(const struct wm_doc_meta *m, struct wm_fail *f)
+{
+    if (m->title && !wm_valid_text(m->title, 200)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "title", "%s", _("主题须为1至200个字符,且不含控制字符"));
+    }
+    if (m->date_formed && *m->date_formed && !valid_date(m->date_formed)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "date_formed", "%s", _("形成日期须为 YYYY-MM-DD"));
+    }
+    if (m->media && !wm_streq(m->media, "text") && !wm_streq(m->media, "photo") &&
+        !wm_streq(m->media, "audiovisual")) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "media", "%s", _("载体须为 text、photo 或 audiovisual"));
+    }
+    if (m->retention && !wm_streq(m->retention, "永久") && !wm_streq(m->retention, "30年") &&
+        !wm_streq(m->retention, "10年")) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "retention", "%s", _("保管期限须为 永久、30年 或 10年"));
+    }
+    const struct {
+        const char *name, *v;
+        size_t max;
+    } texts[] = {{"dept", m->dept, 50}, {"author", m->author, 50}, {"keywords", m->keywords, 200},
+                 {"remarks", m->remarks, 1000}};
+    for (size_t i = 0; i < WM_ARRAY_LEN(texts); i++) {
+        if (texts[i].v && *texts[i].v &&
+            (!wm_utf8_valid(texts[i].v, strlen(texts[i].v)) || wm_utf8_len(texts[i].v) > texts[i].max ||
+             (wm_has_control(texts[i].v) && !wm_streq(texts[i].name, "remarks")))) {
+            return wm_fail_set(f, WM_E_BAD_REQUEST, texts[i].name, _("%s 过长或含有无效字符"),
+                               texts[i].name);
+        }
+    }
+    return WM_OK;
+}
+
+/* The leaf row of the archive's edition, or NULL (not a leaf: not found). */
+static json_t *
+leaf_of(struct wm_db *db, const json_t *archive, const char *code)
+{
+    json_t *inds = db->ops->ind_list(db, jsi(archive, "edition_id"), true);
+    json_t *found = NULL;
+    size_t i;
+    json_t *x;
+    json_array_foreach(inds, i, x)
+    {
+        if (wm_streq(jss(x, "code"), code)) {
+            found = json_incref(x);
+            break;
+        }
+    }
+    json_decref(inds);
+    return found;
+}
+
+enum wm_err
+wm_doc_may_write(struct wm_db *db, const struct wm_actor *a, const json_t *archive, const char *code,
+                 struct wm_fail *f)
+{
+    if (!may_write_unit(a)) {
+        return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("没有权限上传或修改档案"));
+    }
+    json_t *leaf = leaf_of(db, archive, code);
+    if (NULL == leaf) {
+        return wm_fail_set(f, WM_E_NOT_FOUND, "code", _("指标 %s 不是该档案的末级指标"), code);
+    }
+    enum wm_err e = WM_OK;
+    if (wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER))) {
+        /* A department's staff writes only where its department is responsible. */
+        json_t *dept = a->p->dept_id ? db->ops->dept_get(db, a->p->dept_id) : NULL;
+        const char *mine = dept ? jss(dept, "name") : NULL;
+        json_t *depts = json_loads(jss(leaf, "depts"), 0, NULL);
+        bool ok = false;
+        size_t i;
+        json_t *d;
+        json_array_foreach(depts, i, d)
+        {
+            ok = ok || (mine && wm_streq(json_string_value(d), mine));
+        }
+        if (!ok) {
+            e = wm_fail_set(f, WM_E_FORBIDDEN, "code", "%s", _("该指标不由您所在的科室负责"));
+        }
+        json_decref(depts);
+        json_decref(dept);
+    }
+    json_decref(leaf);
+    return e;
+}
+
+enum wm_err
+wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive, const char *code,
+              const struct wm_doc_meta *meta, const struct wm_upload *up, int64_t *id,
+              struct wm_fail *f)
+{
+    enum wm_err e;
+    struct wm_doc_meta m = *meta;
+    char *title = NULL;
+    if (NULL == m.title || '\0' == *m.title) {
+        /* The title defaults from the file name, without its extension. */
+        title = wm_strdup(up->filename && *up->filename ? up->filename : _("未命名"));
+        char *dot = strrchr(title, '.');
+        if (dot && dot != title) {
+            *dot = '\0';
+        }
+        wm_trim(title);
+        if (!wm_valid_text(title, 200)) {
+            free(title);
+            title = wm_strdup(_("未命名"));
+        }
+        m.title = title;
+    }
+    if (NULL == m.media || '\0' == *m.media) {
+        m.media = up->kind && *up->kind ? up->kind : "text";
+    }
+    if (WM_OK != (e = wm_doc_meta_check(&m, f)) || WM_OK != (e = tx_begin(db, f))) {
+        free(title);
+        return e;
+    }
+    int64_t serial = 0, n = 0;
+    json_t *after = NULL;
+    if (WM_OK != (e = wm_doc_may_write(db, a, archive, code, f))) {
+        goto done;
+    }
+    if (WM_QS_ONE != db->ops->blob_upsert(db, up->sha, (int64_t)up->size, up->mime, wm_now()) ||
+        WM_QS_ONE != db->ops->doc_insert(db, jsi(archive, "id"), code, &m, a->p ? a->p->user_id : 0,
+                                         wm_now(), id, &serial) ||
+        WM_QS_ONE != db->ops->version_insert(db, *id, up->sha,
+                                             up->filename ? up->filename : "", a->p ? a->p->user_id : 0,
+                                             wm_now(), &n)) {
+        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存文件"));
+        goto done;
+    }
+    after = db->ops->doc_get(db, *id);
+    e = wm_audit(db, a, "document.create", "document", *id, jss(archive, "unit_path"), NULL, after);
+done:
+    json_decref(after);
+    free(title);
+    return tx_end(db, e, f);
+}
+
+json_t *
+wm_doc_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id)
+{
+    json_t *d = db->ops->doc_get(db, id);
+    if (NULL == d) {
+        return NULL;
+    }
+    json_t *unit = wm_unit_get_scoped(db, a, jsi(d, "unit_id"));
+    if (NULL == unit) {
+        json_decref(d);
+        return NULL;
+    }
+    json_decref(unit);
+    return d;
+}
+
+/* Load a visible document and its archive, and check the actor may write its leaf. */
+static enum wm_err
+doc_for_change(struct wm_db *db, const struct wm_actor *a, int64_t id, json_t **doc, json_t **ar,
+               struct wm_fail *f)
+{
+    *ar = NULL;
+    *doc = wm_doc_get_scoped(db, a, id);
+    if (NULL == *doc) {
+        return wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("文件不存在"));
+    }
+    *ar = db->ops->archive_get(db, jsi(*doc, "unit_id"), jsi(*doc, "year"));
+    if (NULL == *ar) {
+        return wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("档案数据不完整"));
+    }
+    return wm_doc_may_write(db, a, *ar, jss(*doc, "indicator_code"), f);
+}
+
+enum wm_err
+wm_doc_new_version(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct wm_upload *up,
+                   struct wm_fail *f)
+{
+    enum wm_err e;
+    json_t *doc = NULL, *ar = NULL, *after = NULL;
+    int64_t n;
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    if (WM_OK != (e = doc_for_change(db, a, id, &doc, &ar, f))) {
+        goto done;
+    }
+    if (json_is_integer(json_object_get(doc, "deleted_at"))) {
+        e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("文件在回收站中"));
+        goto done;
+    }
+    if (WM_QS_ONE != db->ops->blob_upsert(db, up->sha, (int64_t)up->size, up->mime, wm_now()) ||
+        WM_QS_ONE != db->ops->version_insert(db, id, up->sha, up->filename ? up->filename : "",
+                                             a->p ? a->p->user_id : 0, wm_now(), &n)) {
+        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存文件"));
+        goto done;
+    }
+    after = db->ops->doc_get(db, id);
+    e = wm_audit(db, a, "document.version", "document", id, jss(doc, "unit_path"), doc, after);
+done:
+    json_decref(doc);
+    json_decref(ar);
+    json_decref(after);
+    return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_doc_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct wm_doc_meta *m,
+              struct wm_fail *f)
+{
+    enum wm_err e;
+    json_t *doc = NULL, *ar = NULL, *after = NULL;
+    if (WM_OK != (e = wm_doc_meta_check(m, f)) || WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    if (WM_OK == (e = doc_for_change(db, a, id, &doc, &ar, f))) {
+        if (WM_QS_ONE != db->ops->doc_update(db, id, m, wm_now())) {
+            e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存"));
+        } else {
+            after = db->ops->doc_get(db, id);
+            e = wm_audit(db, a, "document.update", "document", id, jss(doc, "unit_path"), doc, after);
+        }
+    }
+    json_decref(doc);
+    json_decref(ar);
+    json_decref(after);
+    return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_doc_move(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *code, struct wm_fail *f)
+{
+    enum wm_err e;
+    json_t *doc = NULL, *ar = NULL, *after = NULL;
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    if (WM_OK != (e = doc_for_change(db, a, id, &doc, &ar, f)) ||
+        WM_OK != (e = wm_doc_may_write(db, a, ar, code, f))) {
+        goto done;
+    }
+    if (wm_streq(code, jss(doc, "indicator_code"))) {
+        goto done;
+    }
+    if (WM_QS_ONE != db->ops->doc_move(db, id, code, wm_now()) ||
+        WM_QS_ONE != db->ops->leaf_renumber(db, jsi(ar, "id"), jss(doc, "indicator_code"))) {
+        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法移动"));
+        goto done;
+    }
+    after = db->ops->doc_get(db, id);
+    e = wm_audit(db, a, "document.move", "document", id, jss(doc, "unit_path"), doc, after);
+done:
+    json_decref(doc);
+    json_decref(ar);
+    json_decref(after);
+    return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_doc_delete(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+{
+    enum wm_err e;
+    json_t *doc = NULL, *ar = NULL;
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    if (WM_OK == (e = doc_for_change(db, a, id, &doc, &ar, f))) {
+        if (WM_QS_ONE != db->ops->doc_trash(db, id, a->p ? a->p->user_id : 0, wm_now())) {
+            e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("文件已在回收站中"));
+        } else if (WM_QS_ONE != db->ops->leaf_renumber(db, jsi(ar, "id"), jss(doc, "indicator_code"))) {
+            e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法重新编号"));
+        } else {
+            e = wm_audit(db, a, "document.delete", "document", id, jss(doc, "unit_path"), doc, NULL);
+        }
+    }
+    json_decref(doc);
+    json_decref(ar);
+    return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_doc_restore(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+{
+    enum wm_err e;
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    json_t *doc = wm_doc_get_scoped(db, a, id), *after = NULL;
+    if (NULL == doc || !json_is_integer(json_object_get(doc, "deleted_at"))) {
+        e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("回收站中没有这个文件"));
+    } else if (wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN)) &&
+               wm_now() - jsi(doc, "deleted_at") > TRASH_RESTORE_DAYS * 86400) {
+        e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("已超过30天,请联系文明办恢复"));
+    } else if (!wm_actor_is(a, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN))) {
+        e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("没有权限恢复文件"));
+    } else if (WM_QS_ONE != db->ops->doc_restore(db, id, wm_now())) {
+        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法恢复"));
+    } else {
+        after = db->ops->doc_get(db, id);
+        e = wm_audit(db, a, "document.restore", "document", id, jss(doc, "unit_path"), doc, after);
+    }
+    json_decref(doc);
+    json_decref(after);
+    return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_doc_purge(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+{
+    enum wm_err e;
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    json_t *doc = wm_doc_get_scoped(db, a, id);
+    if (NULL == doc || !json_is_integer(json_object_get(doc, "deleted_at"))) {
+        e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("回收站中没有这个文件"));
+    } else if (!wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_ADMIN))) {
+        e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("只有系统管理员可以彻底删除"));
+    } else if (WM_QS_ONE != db->ops->doc_purge(db, id)) {
+        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法删除"));
+    } else {
+        e = wm_audit(db, a, "document.purge", "document", id, jss(doc, "unit_path"), doc, NULL);
+    }
+    json_decref(doc);
+    return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_doc_reorder(struct wm_db *db, const struct wm_actor *a, const json_t *archive, const char *code,
+               const int64_t *ids, size_t n, struct wm_fail *f)
+{
+    enum wm_err e;
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    if (WM_OK == (e = wm_doc_may_write(db, a, archive, code, f))) {
+        if (WM_QS_ONE != db->ops->doc_reorder(db, jsi(archive, "id"), code, ids, n)) {
+            e = wm_fail_set(f, WM_E_BAD_REQUEST, "ids", "%s",
+                            _("须按新顺序列出该指标下的全部文件,每个一次"));
+        } else {
+            json_t *sum = json_pack("{s:s, s:I}", "code", code, "count", (json_int_t)n);
+            e = wm_audit(db, a, "document.reorder", "archive", jsi(archive, "id"),
+                         jss(archive, "unit_path"), NULL, sum);
+            json_decref(sum);
+        }
+    }
+    return tx_end(db, e, f);
+}
+
+/* end of archive.c */

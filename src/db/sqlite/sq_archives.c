@@ -1,0 +1,326 @@
+/*
+** sq_archives.c — the SQLite backend's operations on archives, documents, versions,
+** blobs and fixity runs.  Serials are assigned inside the caller's write transaction
+** (SQLite has one writer), so concurrent uploads into one leaf get unique serials with no
+** gaps.
+*/
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sq_helper.h"
+
+#define DB ((struct sq_db *)base)
+
+static enum wm_qs
+archive_default_set(struct wm_db *base, int64_t org_id, int64_t year, int64_t edition_id)
+{
+    static const char sql[] =
+        "INSERT INTO archive_default(org_id, year, edition_id) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (org_id, year) DO UPDATE SET edition_id = excluded.edition_id";
+    return sq_exec(DB, sq_prep(DB, sql, "iii", org_id, year, edition_id));
+}
+
+static int64_t
+archive_default_for(struct wm_db *base, const char *unit_path, int64_t year)
+{
+    static const char sql[] =
+        "SELECT d.edition_id FROM archive_default d JOIN org o ON o.id = d.org_id "
+        "WHERE d.year = ?2 AND substr(?1, 1, length(o.path)) = o.path "
+        "ORDER BY length(o.path) DESC LIMIT 1";
+    return sq_int(DB, sq_prep(DB, sql, "ti", unit_path, year), 0);
+}
+
+static json_t *
+archive_defaults(struct wm_db *base, int64_t org_id)
+{
+    static const char sql[] =
+        "SELECT d.year, d.edition_id, f.name, e.version FROM archive_default d "
+        "JOIN edition e ON e.id = d.edition_id JOIN framework f ON f.id = e.framework_id "
+        "WHERE d.org_id = ?1 ORDER BY d.year DESC";
+    return sq_rows(DB, sq_prep(DB, sql, "i", org_id));
+}
+
+#define ARCHIVE_COLS                                                                          \
+    "a.id, a.unit_id, a.year, a.edition_id, a.created_at, f.name AS framework_name, "     \
+    "e.version AS framework_version"
+#define ARCHIVE_FROM                                                                          \
+    " FROM archive a JOIN edition e ON e.id = a.edition_id JOIN framework f ON f.id = e.framework_id"
+
+static json_t *
+archive_get(struct wm_db *base, int64_t unit_id, int64_t year)
+{
+    static const char sql[] =
+        "SELECT " ARCHIVE_COLS ARCHIVE_FROM " WHERE a.unit_id = ?1 AND a.year = ?2";
+    return sq_row(DB, sq_prep(DB, sql, "ii", unit_id, year));
+}
+
+static json_t *
+archive_list(struct wm_db *base, int64_t unit_id)
+{
+    static const char sql[] =
+        "SELECT " ARCHIVE_COLS ", (SELECT count(*) FROM document d WHERE d.archive_id = a.id "
+        "AND d.deleted_at IS NULL) AS documents" ARCHIVE_FROM
+        " WHERE a.unit_id = ?1 ORDER BY a.year DESC";
+    return sq_rows(DB, sq_prep(DB, sql, "i", unit_id));
+}
+
+static enum wm_qs
+archive_insert(struct wm_db *base, int64_t unit_id, int64_t year, int64_t edition_id, int64_t now,
+               int64_t *id)
+{
+    static const char sql[] =
+        "INSERT INTO archive(unit_id, year, edition_id, created_at) VALUES (?1, ?2, ?3, ?4)";
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "iiii", unit_id, year, edition_id, now));
+    if (WM_QS_ONE == qs) {
+        *id = sqlite3_last_insert_rowid(DB->h);
+    }
+    return qs;
+}
+
+static enum wm_qs
+blob_upsert(struct wm_db *base, const char *sha, int64_t size, const char *mime, int64_t now)
+{
+    static const char sql[] = "INSERT INTO blob(sha, size, mime, created_at) VALUES (?1, ?2, ?3, ?4) "
+                              "ON CONFLICT (sha) DO NOTHING";
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "titi", sha, size, mime, now));
+    return WM_QS_NONE == qs ? WM_QS_ONE : qs;
+}
+
+static enum wm_qs
+doc_insert(struct wm_db *base, int64_t archive_id, const char *code, const struct wm_doc_meta *m,
+           int64_t user_id, int64_t now, int64_t *id, int64_t *serial)
+{
+    static const char sql[] =
+        "INSERT INTO document(archive_id, indicator_code, serial, title, date_formed, media, "
+        "dept, author, keywords, retention, remarks, created_by, created_at, updated_at) "
+        "VALUES (?1, ?2, (SELECT coalesce(max(serial), 0) + 1 FROM document "
+        "WHERE archive_id = ?1 AND indicator_code = ?2), ?3, ?4, ?5, ?6, ?7, ?8, "
+        "coalesce(?9, '永久'), ?10, nullif(?11, 0), ?12, ?12)";
+    static const char sql_serial[] = "SELECT serial FROM document WHERE id = ?1";
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "itttttttttii", archive_id, code, m->title,
+                                        m->date_formed, m->media, m->dept, m->author, m->keywords,
+                                        m->retention, m->remarks, user_id, now));
+    if (WM_QS_ONE == qs) {
+        *id = sqlite3_last_insert_rowid(DB->h);
+        *serial = sq_int(DB, sq_prep(DB, sql_serial, "i", *id), 0);
+    }
+    return qs;
+}
+
+static enum wm_qs
+version_insert(struct wm_db *base, int64_t doc_id, const char *sha, const char *filename,
+               int64_t user_id, int64_t now, int64_t *n)
+{
+    static const char sql[] =
+        "INSERT INTO version(document_id, n, blob_sha, filename, created_by, created_at) "
+        "VALUES (?1, (SELECT coalesce(max(n), 0) + 1 FROM version WHERE document_id = ?1), ?2, ?3, "
+        "nullif(?4, 0), ?5)";
+    static const char sql_n[] = "SELECT max(n) FROM version WHERE document_id = ?1";
+    static const char sql_touch[] = "UPDATE document SET updated_at = ?2 WHERE id = ?1";
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "ittii", doc_id, sha, filename, user_id, now));
+    if (WM_QS_ONE == qs) {
+        *n = sq_int(DB, sq_prep(DB, sql_n, "i", doc_id), 0);
+        qs = sq_exec(DB, sq_prep(DB, sql_touch, "ii", doc_id, now));
+    }
+    return qs;
+}
+
+#define DOC_COLS                                                                              \
+    "d.id, d.archive_id, d.indicator_code, d.serial, d.title, d.date_formed, d.media, d.dept, " \
+    "d.author, d.keywords, d.retention, d.remarks, d.status, d.created_at, d.updated_at, "     \
+    "d.deleted_at, v.n AS version, v.blob_sha AS sha, v.filename, b.size, b.mime"
+#define DOC_FROM                                                                              \
+    " FROM document d JOIN version v ON v.document_id = d.id AND v.n = "                      \
+    "(SELECT max(n) FROM version WHERE document_id = d.id) JOIN blob b ON b.sha = v.blob_sha"
+
+static json_t *
+doc_get(struct wm_db *base, int64_t id)
+{
+    static const char sql[] =
+        "SELECT " DOC_COLS ", a.unit_id, a.year, a.edition_id, o.path AS unit_path, "
+        "o.code AS unit_code, o.name AS unit_name, u.display_name AS created_by_name" DOC_FROM
+        " JOIN archive a ON a.id = d.archive_id JOIN org o ON o.id = a.unit_id"
+        " LEFT JOIN user u ON u.id = d.created_by WHERE d.id = ?1";
+    return sq_row(DB, sq_prep(DB, sql, "i", id));
+}
+
+static json_t *
+doc_list(struct wm_db *base, int64_t archive_id, const char *code, bool trash)
+{
+    static const char sql[] =
+        "SELECT " DOC_COLS DOC_FROM " WHERE d.archive_id = ?1 AND (?2 IS NULL OR d.indicator_code = ?2)"
+        " AND ((?3 = 0 AND d.deleted_at IS NULL) OR (?3 = 1 AND d.deleted_at IS NOT NULL))"
+        " ORDER BY d.indicator_code, d.serial, d.id";
+    return sq_rows(DB, sq_prep(DB, sql, "iti", archive_id, code, (int64_t)trash));
+}
+
+static json_t *
+doc_counts(struct wm_db *base, int64_t archive_id)
+{
+    static const char sql[] =
+        "SELECT indicator_code AS code, count(*) AS n, sum(media = 'text') AS text, "
+        "sum(media = 'photo') AS photo, sum(media = 'audiovisual') AS audiovisual "
+        "FROM document WHERE archive_id = ?1 AND deleted_at IS NULL GROUP BY indicator_code";
+    return sq_rows(DB, sq_prep(DB, sql, "i", archive_id));
+}
+
+static enum wm_qs
+doc_update(struct wm_db *base, int64_t id, const struct wm_doc_meta *m, int64_t now)
+{
+    static const char sql[] =
+        "UPDATE document SET title = coalesce(?2, title), date_formed = coalesce(?3, date_formed), "
+        "media = coalesce(?4, media), dept = coalesce(?5, dept), author = coalesce(?6, author), "
+        "keywords = coalesce(?7, keywords), retention = coalesce(?8, retention), "
+        "remarks = coalesce(?9, remarks), updated_at = ?10 WHERE id = ?1";
+    return sq_exec(DB, sq_prep(DB, sql, "itttttttti", id, m->title, m->date_formed, m->media,
+                               m->dept, m->author, m->keywords, m->retention, m->remarks, now));
+}
+
+static enum wm_qs
+leaf_renumber(struct wm_db *base, int64_t archive_id, const char *code)
+{
+    static const char neg[] = "UPDATE document SET serial = -serial WHERE archive_id = ?1 "
+                              "AND indicator_code = ?2 AND serial > 0";
+    static const char sql[] =
+        "UPDATE document SET serial = r.rn FROM (SELECT id, row_number() OVER (ORDER BY serial DESC)"
+        " AS rn FROM document WHERE archive_id = ?1 AND indicator_code = ?2 AND serial < 0) r "
+        "WHERE document.id = r.id";
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, neg, "it", archive_id, code));
+    if (qs < 0) {
+        return qs;
+    }
+    qs = sq_exec(DB, sq_prep(DB, sql, "it", archive_id, code));
+    return qs < 0 ? qs : WM_QS_ONE;
+}
+
+static enum wm_qs
+doc_trash(struct wm_db *base, int64_t id, int64_t user_id, int64_t now)
+{
+    static const char sql[] = "UPDATE document SET deleted_at = ?2, deleted_by = nullif(?3, 0), "
+                              "serial = NULL WHERE id = ?1 AND deleted_at IS NULL";
+    return sq_exec(DB, sq_prep(DB, sql, "iii", id, now, user_id));
+}
+
+static enum wm_qs
+doc_restore(struct wm_db *base, int64_t id, int64_t now)
+{
+    static const char sql[] =
+        "UPDATE document SET deleted_at = NULL, deleted_by = NULL, updated_at = ?2, serial = "
+        "(SELECT coalesce(max(serial), 0) + 1 FROM document x WHERE x.archive_id = "
+        "document.archive_id AND x.indicator_code = document.indicator_code) "
+        "WHERE id = ?1 AND deleted_at IS NOT NULL";
+    return sq_exec(DB, sq_prep(DB, sql, "ii", id, now));
+}
+
+static enum wm_qs
+doc_purge(struct wm_db *base, int64_t id)
+{
+    static const char sql_v[] = "DELETE FROM version WHERE document_id = ?1";
+    static const char sql[] = "DELETE FROM document WHERE id = ?1 AND deleted_at IS NOT NULL";
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql_v, "i", id));
+    if (qs < 0) {
+        return qs;
+    }
+    return sq_exec(DB, sq_prep(DB, sql, "i", id));
+}
+
+static enum wm_qs
+doc_move(struct wm_db *base, int64_t id, const char *code, int64_t now)
+{
+    static const char sql[] =
+        "UPDATE document SET indicator_code = ?2, updated_at = ?3, serial = "
+        "(SELECT coalesce(max(serial), 0) + 1 FROM document x WHERE x.archive_id = "
+        "document.archive_id AND x.indicator_code = ?2) WHERE id = ?1 AND deleted_at IS NULL";
+    return sq_exec(DB, sq_prep(DB, sql, "iti", id, code, now));
+}
+
+static enum wm_qs
+doc_reorder(struct wm_db *base, int64_t archive_id, const char *code, const int64_t *ids, size_t n)
+{
+    static const char sql[] = "UPDATE document SET serial = ?4 WHERE id = ?1 AND archive_id = ?2 "
+                              "AND indicator_code = ?3 AND deleted_at IS NULL";
+    static const char count[] = "SELECT count(*) FROM document WHERE archive_id = ?1 AND "
+                                "indicator_code = ?2 AND deleted_at IS NULL";
+    if ((int64_t)n != sq_int(DB, sq_prep(DB, count, "it", archive_id, code), -1)) {
+        return WM_QS_NONE;
+    }
+    /* Negative serials first, so that no step collides with the unique constraint. */
+    for (size_t i = 0; i < n; i++) {
+        if (WM_QS_ONE != sq_exec(DB, sq_prep(DB, sql, "itti", ids[i], archive_id, code,
+                                            -(int64_t)(i + 1)))) {
+            return WM_QS_NONE;
+        }
+    }
+    static const char flip[] = "UPDATE document SET serial = -serial WHERE archive_id = ?1 "
+                               "AND indicator_code = ?2 AND serial < 0";
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, flip, "it", archive_id, code));
+    return qs < 0 ? qs : WM_QS_ONE;
+}
+
+static json_t *
+version_list(struct wm_db *base, int64_t doc_id)
+{
+    static const char sql[] =
+        "SELECT v.n AS version, v.blob_sha AS sha, v.filename, v.created_at, b.size, b.mime, "
+        "u.display_name AS created_by_name FROM version v JOIN blob b ON b.sha = v.blob_sha "
+        "LEFT JOIN user u ON u.id = v.created_by WHERE v.document_id = ?1 ORDER BY v.n DESC";
+    return sq_rows(DB, sq_prep(DB, sql, "i", doc_id));
+}
+
+static json_t *
+blob_list(struct wm_db *base)
+{
+    static const char sql[] = "SELECT sha, size FROM blob ORDER BY sha";
+    return sq_rows(DB, sq_prep(DB, sql, NULL));
+}
+
+static enum wm_qs
+fixity_insert(struct wm_db *base, int64_t started, int64_t finished, int64_t checked,
+              int64_t missing, int64_t corrupt, const char *detail)
+{
+    static const char sql[] = "INSERT INTO fixity_run(started_at, finished_at, checked, missing, "
+                              "corrupt, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    return sq_exec(DB, sq_prep(DB, sql, "iiiiit", started, finished, checked, missing, corrupt,
+                               detail));
+}
+
+static json_t *
+fixity_last(struct wm_db *base)
+{
+    static const char sql[] = "SELECT * FROM fixity_run ORDER BY id DESC LIMIT 1";
+    return sq_row(DB, sq_prep(DB, sql, NULL));
+}
+
+void sq_fill_archive_ops(struct wm_db_ops *ops);
+
+void
+sq_fill_archive_ops(struct wm_db_ops *ops)
+{
+    ops->archive_default_set = archive_default_set;
+    ops->archive_default_for = archive_default_for;
+    ops->archive_defaults = archive_defaults;
+    ops->archive_get = archive_get;
+    ops->archive_list = archive_list;
+    ops->archive_insert = archive_insert;
+    ops->blob_upsert = blob_upsert;
+    ops->doc_insert = doc_insert;
+    ops->version_insert = version_insert;
+    ops->doc_get = doc_get;
+    ops->doc_list = doc_list;
+    ops->doc_counts = doc_counts;
+    ops->doc_update = doc_update;
+    ops->doc_trash = doc_trash;
+    ops->doc_restore = doc_restore;
+    ops->doc_purge = doc_purge;
+    ops->doc_move = doc_move;
+    ops->doc_reorder = doc_reorder;
+    ops->leaf_renumber = leaf_renumber;
+    ops->version_list = version_list;
+    ops->blob_list = blob_list;
+    ops->fixity_insert = fixity_insert;
+    ops->fixity_last = fixity_last;
+}
+
+/* end of sq_archives.c */

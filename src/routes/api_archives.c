@@ -1,0 +1,534 @@
+/*
+** api_archives.c — the creation archive over JSON: archives with their folder tree and
+** completeness, uploads into a leaf (streamed), documents (metadata, versions, content
+** with Range, move, trash, restore, purge, order) and the default edition per year.
+*/
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "handlers.h"
+#include "wm_blob.h"
+
+static const char *
+js(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static int64_t
+ji(const json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
+/* The document as the API shows it: display name, archival code, no internals. */
+json_t *
+wm_api_doc(json_t *d, const char *unit_code, int64_t year)
+{
+    char *name = wm_doc_display_name(d), *code = wm_doc_archival_code(d, unit_code, year);
+    json_object_set_new(d, "name", json_string(name));
+    json_object_set_new(d, "archival_code", json_string(code));
+    free(name);
+    free(code);
+    return d;
+}
+
+json_t *
+wm_req_archive(struct wm_req *r, bool create)
+{
+    struct wm_fail f = {0};
+    json_t *ar = wm_archive_open(r->db, &r->actor, r->ids[0], r->ids[1], create, &f);
+    if (NULL == ar) {
+        wm_reply_fail(r, &f);
+    }
+    return ar;
+}
+
+void
+api_archives_get(struct wm_req *r)
+{
+    json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0]);
+    if (NULL == u) {
+        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    json_decref(u);
+    wm_reply_json(r, 200, wm_api_page(r->db->ops->archive_list(r->db, r->ids[0]), 0));
+}
+
+void
+api_archive_get(struct wm_req *r)
+{
+    json_t *ar = wm_req_archive(r, true);
+    if (NULL == ar) {
+        return;
+    }
+    json_t *tree = wm_archive_tree(r->db, ar);
+    json_object_del(ar, "unit_path");
+    json_object_update(ar, tree);
+    json_decref(tree);
+    wm_reply_json(r, 200, ar);
+}
+
+void
+api_leaf_documents_get(struct wm_req *r)
+{
+    json_t *ar = wm_req_archive(r, false);
+    if (NULL == ar) {
+        return;
+    }
+    json_t *docs = r->db->ops->doc_list(r->db, ji(ar, "id"), r->segs[0], false);
+    size_t i;
+    json_t *d;
+    json_array_foreach(docs, i, d)
+    {
+        wm_api_doc(d, js(ar, "unit_code"), ji(ar, "year"));
+    }
+    json_decref(ar);
+    wm_reply_json(r, 200, wm_api_page(docs, 0));
+}
+
+/* Metadata fields of a form (uploads) or a JSON body (PATCH). */
+static void
+meta_from_form(struct wm_req *r, struct wm_doc_meta *m)
+{
+    static const char *const names[] = {"title", "date_formed", "media", "dept",
+                                        "author", "keywords", "retention", "remarks"};
+    const char **slots[] = {&m->title, &m->date_formed, &m->media, &m->dept,
+                            &m->author, &m->keywords, &m->retention, &m->remarks};
+    memset(m, 0, sizeof *m);
+    for (size_t i = 0; i < WM_ARRAY_LEN(names); i++) {
+        const char *v = r->form ? wm_form(r, names[i]) : wm_jstr(r, names[i]);
+        *slots[i] = v && *v ? v : NULL;
+    }
+}
+
+/* Store every received file as a document of the leaf; the created documents or NULL. */
+json_t *
+wm_upload_documents(struct wm_req *r, const json_t *ar, const char *code)
+{
+    unsigned n;
+    struct wm_fail f = {0};
+    struct wm_doc_meta m;
+    if (!wm_uploads_check(r, &n)) {
+        return NULL;
+    }
+    if (WM_OK != wm_doc_may_write(r->db, &r->actor, ar, code, &f)) {
+        wm_reply_fail(r, &f);
+        return NULL;
+    }
+    meta_from_form(r, &m);
+    if (n > 1) {
+        m.title = NULL; /* several files: each is titled by its own name */
+    }
+    if (WM_OK != wm_doc_meta_check(&m, &f)) {
+        wm_reply_fail(r, &f);
+        return NULL;
+    }
+    json_t *out = json_array();
+    for (unsigned i = 0; i < n; i++) {
+        struct wm_upload up;
+        int64_t id;
+        if (!wm_uploads_commit(r, i, &up)) {
+            json_decref(out);
+            return NULL;
+        }
+        if (WM_OK != wm_doc_create(r->db, &r->actor, ar, code, &m, &up, &id, &f)) {
+            json_decref(out);
+            wm_reply_fail(r, &f);
+            return NULL;
+        }
+        json_array_append_new(out, wm_api_doc(r->db->ops->doc_get(r->db, id), js(ar, "unit_code"),
+                                              ji(ar, "year")));
+    }
+    return out;
+}
+
+void
+api_leaf_documents_post(struct wm_req *r)
+{
+    json_t *ar = wm_req_archive(r, true);
+    if (NULL == ar) {
+        return;
+    }
+    json_t *docs = wm_upload_documents(r, ar, r->segs[0]);
+    json_decref(ar);
+    if (docs) {
+        wm_reply_json(r, 201, wm_api_page(docs, 0));
+    }
+}
+
+void
+api_leaf_order_post(struct wm_req *r)
+{
+    json_t *ids = json_object_get(r->json, "ids");
+    if (!json_is_array(ids) || 1 != json_object_size(r->json)) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "ids", _("请提交 {\"ids\": [文件编号, ...]}"));
+        return;
+    }
+    size_t n = json_array_size(ids), i;
+    json_t *v;
+    int64_t *arr = wm_calloc(n ? n : 1, sizeof *arr);
+    json_array_foreach(ids, i, v)
+    {
+        if (!json_is_integer(v)) {
+            free(arr);
+            wm_reply_err(r, WM_E_BAD_REQUEST, "ids", _("ids 须为整数"));
+            return;
+        }
+        arr[i] = json_integer_value(v);
+    }
+    json_t *ar = wm_req_archive(r, false);
+    struct wm_fail f = {0};
+    if (ar && WM_OK != wm_doc_reorder(r->db, &r->actor, ar, r->segs[0], arr, n, &f)) {
+        wm_reply_fail(r, &f);
+    } else if (ar) {
+        json_decref(ar);
+        ar = NULL;
+        api_leaf_documents_get(r);
+    }
+    json_decref(ar);
+    free(arr);
+}
+
+void
+api_archive_trash_get(struct wm_req *r)
+{
+    json_t *ar = wm_req_archive(r, false);
+    if (NULL == ar) {
+        return;
+    }
+    json_t *docs = r->db->ops->doc_list(r->db, ji(ar, "id"), NULL, true);
+    json_decref(ar);
+    wm_reply_json(r, 200, wm_api_page(docs, 0));
+}
+
+/* ---------------------------------------------------------------- one document */
+
+static json_t *
+doc_or_404(struct wm_req *r)
+{
+    json_t *d = wm_doc_get_scoped(r->db, &r->actor, r->ids[0]);
+    if (NULL == d) {
+        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+    }
+    return d;
+}
+
+static void
+reply_doc(struct wm_req *r, unsigned status)
+{
+    json_t *d = r->db->ops->doc_get(r->db, r->ids[0]);
+    if (NULL == d) {
+        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    json_object_del(d, "unit_path");
+    wm_reply_json(r, status, wm_api_doc(d, js(d, "unit_code"), ji(d, "year")));
+}
+
+void
+api_document_get(struct wm_req *r)
+{
+    json_t *d = doc_or_404(r);
+    if (d) {
+        json_decref(d);
+        reply_doc(r, 200);
+    }
+}
+
+void
+api_document_patch(struct wm_req *r)
+{
+    static const struct wm_jfield spec[] = {
+        {"title", WM_J_STR, false, 200},   {"date_formed", WM_J_STR, false, 10},
+        {"media", WM_J_STR, false, 20},    {"dept", WM_J_STR, false, 50},
+        {"author", WM_J_STR, false, 50},   {"keywords", WM_J_STR, false, 200},
+        {"retention", WM_J_STR, false, 4}, {"remarks", WM_J_STR, false, 1000},
+        {NULL}};
+    struct wm_doc_meta m;
+    struct wm_fail f = {0};
+    if (!wm_json_check(r, spec)) {
+        return;
+    }
+    meta_from_form(r, &m);
+    if (WM_OK != wm_doc_update(r->db, &r->actor, r->ids[0], &m, &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    reply_doc(r, 200);
+}
+
+void
+api_document_delete(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    if (WM_OK != wm_doc_delete(r->db, &r->actor, r->ids[0], &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    wm_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+void
+api_document_restore(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    if (WM_OK != wm_doc_restore(r->db, &r->actor, r->ids[0], &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    reply_doc(r, 200);
+}
+
+void
+api_document_purge(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    if (WM_OK != wm_doc_purge(r->db, &r->actor, r->ids[0], &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    wm_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+void
+api_document_move(struct wm_req *r)
+{
+    static const struct wm_jfield spec[] = {{"code", WM_J_STR, true, 64}, {NULL}};
+    struct wm_fail f = {0};
+    if (!wm_json_check(r, spec)) {
+        return;
+    }
+    if (WM_OK != wm_doc_move(r->db, &r->actor, r->ids[0], wm_jstr(r, "code"), &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    reply_doc(r, 200);
+}
+
+void
+api_document_versions_get(struct wm_req *r)
+{
+    json_t *d = doc_or_404(r);
+    if (d) {
+        json_decref(d);
+        wm_reply_json(r, 200, wm_api_page(r->db->ops->version_list(r->db, r->ids[0]), 0));
+    }
+}
+
+void
+api_document_versions_post(struct wm_req *r)
+{
+    unsigned n;
+    struct wm_upload up;
+    struct wm_fail f = {0};
+    json_t *d = doc_or_404(r);
+    if (NULL == d) {
+        return;
+    }
+    json_decref(d);
+    if (!wm_uploads_check(r, &n)) {
+        return;
+    }
+    if (1 != n) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("新版本只能上传一个文件"));
+        return;
+    }
+    if (!wm_uploads_commit(r, 0, &up)) {
+        return;
+    }
+    if (WM_OK != wm_doc_new_version(r->db, &r->actor, r->ids[0], &up, &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    reply_doc(r, 201);
+}
+
+/* Parse "bytes=a-b" (one range) against size. 0: no Range, 1: range set, -1: unsatisfiable. */
+static int
+parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *len)
+{
+    if (NULL == h) {
+        return 0;
+    }
+    if (0 != strncmp(h, "bytes=", 6) || strchr(h, ',')) {
+        return 0; /* other units or several ranges: send it whole */
+    }
+    const char *s = h + 6, *dash = strchr(s, '-');
+    if (NULL == dash) {
+        return 0;
+    }
+    char a[24] = "", b[24] = "";
+    int64_t va = -1, vb = -1;
+    if ((size_t)(dash - s) >= sizeof a || strlen(dash + 1) >= sizeof b) {
+        return -1;
+    }
+    memcpy(a, s, (size_t)(dash - s));
+    snprintf(b, sizeof b, "%s", dash + 1);
+    if ((*a && !wm_parse_i64(a, 0, INT64_MAX, &va)) || (*b && !wm_parse_i64(b, 0, INT64_MAX, &vb)) ||
+        (!*a && !*b)) {
+        return -1;
+    }
+    if (!*a) { /* the last vb bytes */
+        if (0 == vb || 0 == size) {
+            return -1;
+        }
+        *from = (uint64_t)vb >= size ? 0 : size - (uint64_t)vb;
+        *len = size - *from;
+        return 1;
+    }
+    if ((uint64_t)va >= size || (*b && vb < va)) {
+        return -1;
+    }
+    uint64_t end = (*b && (uint64_t)vb < size) ? (uint64_t)vb : size - 1;
+    *from = (uint64_t)va;
+    *len = end - *from + 1;
+    return 1;
+}
+
+void
+wm_reply_document_content(struct wm_req *r, const json_t *d, int64_t version)
+{
+    const char *sha = js(d, "sha"), *mime = js(d, "mime");
+    const char *fname = js(d, "filename");
+    if (version > 0 && version != ji(d, "version")) {
+        json_t *vs = r->db->ops->version_list(r->db, ji(d, "id"));
+        const json_t *found = NULL;
+        size_t i;
+        json_t *v;
+        json_array_foreach(vs, i, v)
+        {
+            if (ji(v, "version") == version) {
+                found = v;
+            }
+        }
+        if (NULL == found) {
+            json_decref(vs);
+            wm_reply_err(r, WM_E_NOT_FOUND, "version", _("没有这个版本"));
+            return;
+        }
+        char *s1 = wm_strdup(js(found, "sha")), *m1 = wm_strdup(js(found, "mime")),
+             *f1 = wm_strdup(js(found, "filename"));
+        json_decref(vs);
+        json_t *tmp = json_pack("{s:s, s:s, s:s, s:I}", "sha", s1, "mime", m1, "filename", f1,
+                                "version", (json_int_t)version);
+        free(s1);
+        free(m1);
+        free(f1);
+        wm_reply_document_content(r, tmp, 0);
+        json_decref(tmp);
+        return;
+    }
+    int fd = wm_blob_open_fd(wm_app.blobs, sha);
+    uint64_t size;
+    if (fd < 0 || WM_OK != wm_blob_size(wm_app.blobs, sha, &size)) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        wm_log(WM_LOG_ERROR, "blob %s of document %lld is missing", sha, (long long)ji(d, "id"));
+        wm_reply_err(r, WM_E_INTERNAL, NULL, _("文件内容缺失,请联系管理员"));
+        return;
+    }
+    uint64_t from = 0, len = size;
+    int rng = parse_range(wm_req_header(r, MHD_HTTP_HEADER_RANGE), size, &from, &len);
+    if (rng < 0) {
+        close(fd);
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        char cr[64];
+        snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)size);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+        r->resp = resp;
+        r->status = 416;
+        return;
+    }
+    struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64(len, fd, from);
+    if (NULL == resp) {
+        close(fd);
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return;
+    }
+    r->resp = resp;
+    r->status = rng ? 206 : 200;
+    r->bytes = len;
+    if (rng) {
+        char cr[96];
+        snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", (unsigned long long)from,
+                 (unsigned long long)(from + len - 1), (unsigned long long)size);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+    }
+    const char *inl = wm_req_arg(r, "inline");
+    bool inline_ok = inl && wm_streq(inl, "1");
+    struct wm_buf cd = {0};
+    wm_buf_adds(&cd, inline_ok ? "inline" : "attachment");
+    wm_buf_adds(&cd, "; filename=\"download\"; filename*=UTF-8''");
+    wm_url_encode(&cd, fname[0] ? fname : "download");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, mime[0] ? mime : "application/octet-stream");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, wm_buf_str(&cd));
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "private, max-age=300");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Content-Security-Policy", "sandbox; default-src 'none'");
+    char etag[72];
+    snprintf(etag, sizeof etag, "\"%s\"", sha);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    wm_buf_free(&cd);
+}
+
+void
+api_document_content(struct wm_req *r)
+{
+    json_t *d = doc_or_404(r);
+    if (NULL == d) {
+        return;
+    }
+    int64_t version = 0;
+    const char *v = wm_req_arg(r, "version");
+    if (v && !wm_parse_i64(v, 1, INT64_MAX, &version)) {
+        json_decref(d);
+        wm_reply_err(r, WM_E_BAD_REQUEST, "version", NULL);
+        return;
+    }
+    wm_reply_document_content(r, d, version);
+    json_decref(d);
+}
+
+/* ---------------------------------------------------------------- defaults per year */
+
+void
+api_archive_defaults_get(struct wm_req *r)
+{
+    json_t *o = wm_org_get_scoped(r->db, &r->actor, r->ids[0]);
+    if (NULL == o) {
+        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    json_decref(o);
+    wm_reply_json(r, 200, wm_api_page(r->db->ops->archive_defaults(r->db, r->ids[0]), 0));
+}
+
+void
+api_archive_defaults_post(struct wm_req *r)
+{
+    static const struct wm_jfield spec[] = {
+        {"year", WM_J_INT, true, 2100}, {"edition_id", WM_J_INT, true, 0}, {NULL}};
+    struct wm_fail f = {0};
+    if (!wm_json_check(r, spec)) {
+        return;
+    }
+    if (WM_OK != wm_archive_set_default(r->db, &r->actor, r->ids[0], wm_jint(r, "year", 0),
+                                        wm_jint(r, "edition_id", 0), &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    api_archive_defaults_get(r);
+}
+
+/* end of api_archives.c */

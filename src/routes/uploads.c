@@ -1,0 +1,215 @@
+/*
+** uploads.c — files received by WM_R_UPLOAD routes: each streams into a blob writer
+** (SHA-256 while streaming, a temp file in the store), is sniffed from its bytes when
+** complete (libmagic; never the name), and is committed only when the handler accepts
+** the whole request.  Unfinished files — a refused type, a size over the limit, a client
+** that went away — are removed in the request's cleanup, so nothing half-written stays.
+*/
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "wm_blob.h"
+#include "wm_media.h"
+
+struct wm_app wm_app;
+
+struct up_file {
+    struct up_file *next;
+    char *field;
+    char *filename;
+    struct wm_blob_writer *w;
+    enum wm_err err;
+    char msg[256];
+    bool ended;
+    struct wm_media_info mi;
+    char sha[65];
+    uint64_t size;
+    bool committed;
+};
+
+struct up_ctx {
+    struct up_file *files, **tail;
+    unsigned n;
+};
+
+static void
+up_ctx_free(void *p)
+{
+    struct up_ctx *c = p;
+    struct up_file *f = c ? c->files : NULL;
+    while (f) {
+        struct up_file *next = f->next;
+        if (f->w) {
+            wm_blob_abort(f->w);
+        }
+        free(f->field);
+        free(f->filename);
+        free(f);
+        f = next;
+    }
+    free(c);
+}
+
+/* A client's file name as metadata: the last path component, valid UTF-8, no controls. */
+static char *
+clean_filename(const char *name)
+{
+    const char *base = name;
+    for (const char *p = name; *p; p++) {
+        if ('/' == *p || '\\' == *p) {
+            base = p + 1;
+        }
+    }
+    struct wm_buf b = {0};
+    for (const unsigned char *p = (const unsigned char *)base; *p && b.len < 600; p++) {
+        wm_buf_addc(&b, *p < 0x20 || 0x7f == *p ? '_' : (char)*p);
+    }
+    char *s = wm_buf_steal(&b);
+    if (!wm_utf8_valid(s, strlen(s))) {
+        /* Not UTF-8 (an old client sending GBK): keep the ASCII, mark the rest. */
+        for (char *p = s; *p; p++) {
+            if ((unsigned char)*p >= 0x80) {
+                *p = '_';
+            }
+        }
+    }
+    return s;
+}
+
+static void *
+up_begin(struct wm_req *r, const char *field, const char *filename)
+{
+    struct up_ctx *c = r->hctx;
+    if (NULL == c) {
+        c = wm_calloc(1, sizeof *c);
+        c->tail = &c->files;
+        r->hctx = c;
+        r->hctx_free = up_ctx_free;
+    }
+    struct up_file *f = wm_calloc(1, sizeof *f);
+    *c->tail = f;
+    c->tail = &f->next;
+    c->n++;
+    f->field = wm_strdup(field);
+    f->filename = clean_filename(filename);
+    if (c->n > 100) {
+        f->err = WM_E_BAD_REQUEST;
+        snprintf(f->msg, sizeof f->msg, "%s", _("一次最多上传100个文件"));
+        return f;
+    }
+    char err[256];
+    if (WM_OK != (f->err = wm_blob_writer_new(wm_app.blobs, wm_app.max_file, &f->w, err, sizeof err))) {
+        snprintf(f->msg, sizeof f->msg, "%s", err);
+        f->w = NULL;
+    }
+    return f;
+}
+
+static void
+up_data(struct wm_req *r, void *file, const char *p, size_t n)
+{
+    struct up_file *f = file;
+    (void)r;
+    if (WM_OK == f->err && f->w) {
+        enum wm_err e = wm_blob_write(f->w, p, n);
+        if (WM_OK != e) {
+            f->err = e;
+            snprintf(f->msg, sizeof f->msg, "%s",
+                     WM_E_TOO_LARGE == e ? _("文件超过大小限制") : wm_blob_writer_error(f->w));
+        }
+    }
+}
+
+static void
+up_end(struct wm_req *r, void *file)
+{
+    struct up_file *f = file;
+    int fd = -1;
+    (void)r;
+    f->ended = true;
+    if (WM_OK != f->err || NULL == f->w) {
+        return;
+    }
+    if (0 == wm_blob_received(f->w)) {
+        f->err = WM_E_BAD_REQUEST;
+        snprintf(f->msg, sizeof f->msg, _("文件 %s 是空的"), f->filename);
+        return;
+    }
+    if (WM_OK != wm_blob_writer_fd(f->w, &fd) || WM_OK != wm_media_sniff_fd(fd, &f->mi)) {
+        size_t n;
+        const void *head = wm_blob_head(f->w, &n);
+        (void)wm_media_sniff(head, n, &f->mi);
+    }
+    if (!wm_media_allowed(&f->mi, wm_app.allowed)) {
+        f->err = WM_E_UNSUPPORTED_MEDIA;
+        snprintf(f->msg, sizeof f->msg, _("不接受此类文件:检测到的类型是 %s(%s)"), f->mi.mime,
+                 f->mi.desc);
+    }
+}
+
+static const struct wm_upload_ops up_ops = {up_begin, up_data, up_end};
+
+void
+wm_uploads_init(void)
+{
+    wm_http_set_upload_ops(&up_ops);
+}
+
+/* The first failure among the received files, replied; or false with *n files fine. */
+bool
+wm_uploads_check(struct wm_req *r, unsigned *n)
+{
+    struct up_ctx *c = r->hctx;
+    *n = 0;
+    for (struct up_file *f = c ? c->files : NULL; f; f = f->next) {
+        if (WM_OK != f->err) {
+            wm_reply_err(r, f->err, "file", f->msg);
+            return false;
+        }
+        (*n)++;
+    }
+    if (0 == *n) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("请选择要上传的文件"));
+        return false;
+    }
+    return true;
+}
+
+/* Commit the i-th file to the store and describe it. false: a reply was queued. */
+bool
+wm_uploads_commit(struct wm_req *r, unsigned i, struct wm_upload *up)
+{
+    struct up_ctx *c = r->hctx;
+    struct up_file *f = c->files;
+    while (f && i--) {
+        f = f->next;
+    }
+    if (NULL == f) {
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return false;
+    }
+    if (!f->committed) {
+        char err[256];
+        bool existed;
+        enum wm_err e = wm_blob_commit(f->w, f->sha, &f->size, &existed, err, sizeof err);
+        f->w = NULL;
+        if (WM_OK != e) {
+            wm_reply_err(r, e, "file", err);
+            return false;
+        }
+        f->committed = true;
+    }
+    up->sha = f->sha;
+    up->size = f->size;
+    up->mime = f->mi.mime;
+    up->kind = f->mi.kind;
+    up->ext = f->mi.ext;
+    up->filename = f->filename;
+    return true;
+}
+
+/* end of uploads.c */
