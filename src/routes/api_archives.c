@@ -33,6 +33,7 @@ json_t *
 wm_api_doc(json_t *d, const char *unit_code, int64_t year)
 {
     char *name = wm_doc_display_name(d), *code = wm_doc_archival_code(d, unit_code, year);
+    json_object_del(d, "unit_path");
     json_object_set_new(d, "name", json_string(name));
     json_object_set_new(d, "archival_code", json_string(code));
     free(name);

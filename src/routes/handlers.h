@@ -93,6 +93,18 @@ void page_framework_get(struct wm_req *r);
 void page_framework_publish_post(struct wm_req *r);
 void page_framework_delete_post(struct wm_req *r);
 void page_framework_diff_get(struct wm_req *r);
+void page_archive_get(struct wm_req *r);
+void page_archive_trash_get(struct wm_req *r);
+void page_leaf_get(struct wm_req *r);
+void page_leaf_post(struct wm_req *r);
+void page_leaf_order_post(struct wm_req *r);
+void page_document_get(struct wm_req *r);
+void page_document_post(struct wm_req *r);
+void page_document_versions_post(struct wm_req *r);
+void page_archive_import_get(struct wm_req *r);
+void page_archive_import_post(struct wm_req *r);
+/** The archive years of a unit (on the unit page). */
+void ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit);
 
 /* ---------------------------------------------------------------- shared helpers */
 

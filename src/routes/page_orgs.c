@@ -347,7 +347,9 @@ page_unit_get(struct wm_req *r)
              _("保存"));
         json_decref(offices);
     }
-    wm_h(&b, "</section>\n<section class=\"card\"><h2>%s</h2><table><thead><tr><th>%s</th>"
+    wm_h(&b, "</section>\n");
+    ui_unit_archives(r, &b, u);
+    wm_h(&b, "<section class=\"card\"><h2>%s</h2><table><thead><tr><th>%s</th>"
              "<th>%s</th>%r</tr></thead><tbody>",
          _("科室"), _("名称"), _("账号数"), manage_depts ? "<th></th>" : "");
     size_t i;
