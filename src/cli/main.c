@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -279,6 +281,37 @@ cmd_migrate(int argc, char **argv)
 
 /* ---------------------------------------------------------------- serve */
 
+/* The periodic fixity check: a thread that sleeps on a condition so that shutdown is
+** immediate, and runs the check with its own store connection. */
+static pthread_mutex_t fixity_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t fixity_cond = PTHREAD_COND_INITIALIZER;
+static bool fixity_stop;
+static unsigned fixity_hours;
+
+static void *
+fixity_thread(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += (time_t)fixity_hours * 3600;
+        pthread_mutex_lock(&fixity_lock);
+        while (!fixity_stop && 0 == pthread_cond_timedwait(&fixity_cond, &fixity_lock, &until)) {
+        }
+        bool stop = fixity_stop;
+        pthread_mutex_unlock(&fixity_lock);
+        if (stop) {
+            break;
+        }
+        struct wm_db *db = wm_db_thread();
+        if (db) {
+            json_decref(wm_fixity_run(db, wm_app.blobs, NULL));
+        }
+    }
+    return NULL;
+}
+
 /* The data directory's wenming.conf over the defaults (a missing file is fine). */
 static int
 load_conf(const char *data, struct wm_conf *conf)
@@ -377,9 +410,27 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         }
     }
     fflush(stdout);
+    pthread_t fixer;
+    bool fixing = false;
+    fixity_hours = conf.fixity_hours;
+    if (fixity_hours) {
+        fixing = 0 == pthread_create(&fixer, NULL, fixity_thread, NULL);
+    }
+    char gc_err[256];
+    long gone = wm_blob_gc_tmp(wm_app.blobs, 24 * 3600, gc_err, sizeof gc_err);
+    if (gone > 0) {
+        wm_log(WM_LOG_INFO, "removed %ld temp files left by an earlier crash", gone);
+    }
     int sig = 0;
     sigwait(&set, &sig);
     wm_log(WM_LOG_INFO, "signal %d: finishing in-flight requests", sig);
+    if (fixing) {
+        pthread_mutex_lock(&fixity_lock);
+        fixity_stop = true;
+        pthread_cond_signal(&fixity_cond);
+        pthread_mutex_unlock(&fixity_lock);
+        pthread_join(fixer, NULL);
+    }
     wm_server_stop(s, 10);
     wm_blob_close(wm_app.blobs);
     wm_app.blobs = NULL;
@@ -1073,6 +1124,48 @@ cmd_verify_audit(int argc, char **argv)
     return 0;
 }
 
+static void
+print_problem(const char *sha, const char *status, const char *detail)
+{
+    printf("%s %s%s%s\n", status, sha, detail && *detail ? ": " : "", detail ? detail : "");
+}
+
+static int
+cmd_verify_blobs(int argc, char **argv)
+{
+    struct opts o;
+    char err[512];
+    int rc = parse(argc, argv, NULL, &o);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    char *dir = wm_asprintf("%s/blobs", o.data);
+    struct wm_blobstore *bs = wm_blob_open(dir, err, sizeof err);
+    free(dir);
+    if (NULL == bs) {
+        db->ops->close(db);
+        return fail("%s", err);
+    }
+    json_t *res = wm_fixity_run(db, bs, print_problem);
+    wm_blob_close(bs);
+    db->ops->close(db);
+    if (NULL == res) {
+        return fail("cannot read the list of blobs");
+    }
+    json_int_t missing = json_integer_value(json_object_get(res, "missing"));
+    json_int_t corrupt = json_integer_value(json_object_get(res, "corrupt"));
+    printf("%lld blobs checked (%lld bytes): %lld missing, %lld corrupt\n",
+           (long long)json_integer_value(json_object_get(res, "checked")),
+           (long long)json_integer_value(json_object_get(res, "bytes")), (long long)missing,
+           (long long)corrupt);
+    json_decref(res);
+    return missing || corrupt ? 1 : 0;
+}
+
 static int
 cmd_version(int argc, char **argv)
 {
@@ -1135,6 +1228,9 @@ static const struct cmd cmds[] = {
      "CSV or XLSX."},
     {"verify", "audit", cmd_verify_audit, "--data DIR",
      "Check the audit log's hash chain; exit 1 naming the first broken entry."},
+    {"verify", "blobs", cmd_verify_blobs, "--data DIR",
+     "Re-hash every stored document version; list missing or corrupt blobs and exit 1 when\n"
+     "there are any.  The server also runs this every fixity_hours (wenming.conf)."},
     {"version", NULL, cmd_version, "", "Print the version."},
 };
 

@@ -338,6 +338,16 @@ enum wm_err wm_doc_reorder(struct wm_db *db, const struct wm_actor *a, const jso
 /** Check metadata fields (any may be NULL); the field at fault is named. */
 enum wm_err wm_doc_meta_check(const struct wm_doc_meta *m, struct wm_fail *f) WM_MUST_CHECK;
 
+/* ---------------------------------------------------------------- fixity */
+
+struct wm_blobstore;
+/**
+** Re-hash every blob the store refers to; record the run; print(sha, status, detail) for
+** each problem when given.  Returns {checked, missing, corrupt, bytes, problems} or NULL.
+*/
+json_t *wm_fixity_run(struct wm_db *db, struct wm_blobstore *blobs,
+                      void (*print)(const char *sha, const char *status, const char *detail));
+
 /* ---------------------------------------------------------------- data directory */
 
 /**

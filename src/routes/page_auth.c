@@ -227,6 +227,24 @@ page_home(struct wm_req *r)
                  wm_unit_types[i], r->db->ops->org_count(r->db, scope, "unit", wm_unit_types[i]));
         }
         wm_h(&b, "</ul></section>\n");
+        if (WM_ROLE_ADMIN == r->who->role) {
+            json_t *fx = r->db->ops->fixity_last(r->db);
+            wm_h(&b, "<section class=\"card\"><h2>%s</h2>", _("文件完整性检查"));
+            if (fx) {
+                json_int_t missing = json_integer_value(json_object_get(fx, "missing"));
+                json_int_t corrupt = json_integer_value(json_object_get(fx, "corrupt"));
+                wm_h(&b, "<p class=\"%s\">", missing || corrupt ? "flash err" : "flash ok");
+                ui_time(&b, json_integer_value(json_object_get(fx, "finished_at")));
+                wm_h(&b, " · %s %I,%s %I,%s %I</p>", _("已检查"),
+                     (int64_t)json_integer_value(json_object_get(fx, "checked")), _("缺失"),
+                     (int64_t)missing, _("损坏"), (int64_t)corrupt);
+                json_decref(fx);
+            } else {
+                wm_h(&b, "<p class=\"hint\">%s</p>",
+                     _("尚未运行。服务器按 fixity_hours 定期检查,也可运行 wenming verify blobs。"));
+            }
+            wm_h(&b, "</section>\n");
+        }
     } else if (WM_ROLE_EVALUATOR == r->who->role) {
         wm_h(&b, "<section class=\"card\"><p>%s</p></section>\n",
              _("测评任务开放后,分配给您的单位会显示在这里。"));
