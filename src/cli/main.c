@@ -26,6 +26,7 @@
 #include "wm_db.h"
 #include "wm_framework.h"
 #include "wm_blob.h"
+#include "wm_archive.h"
 #include "wm_http.h"
 #include "handlers.h"
 #include "wm_table.h"
@@ -1124,6 +1125,166 @@ cmd_verify_audit(int argc, char **argv)
     return 0;
 }
 
+/* ---------------------------------------------------------------- export / import */
+
+static int
+file_write(void *cls, const void *p, size_t n)
+{
+    return n == fwrite(p, 1, n, (FILE *)cls) ? 0 : -1;
+}
+
+static int
+unit_by_code(struct wm_db *db, const char *code, int64_t *id)
+{
+    json_t *u = db->ops->org_get_by_code(db, code);
+    *id = u && wm_streq(json_string_value(json_object_get(u, "kind")), "unit")
+              ? json_integer_value(json_object_get(u, "id"))
+              : 0;
+    json_decref(u);
+    return *id ? 0 : -1;
+}
+
+static int
+cmd_export(int argc, char **argv)
+{
+    static const char *const spec[] = {"unit=", "years=", "out=", "ascii-colon", NULL};
+    struct opts o;
+    int rc = parse(argc, argv, spec, &o);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    if (!o.v[0] || !o.v[1] || !o.v[2]) {
+        return usage_error("--unit CODE, --years Y or Y1-Y2, and --out FILE.zip are required");
+    }
+    int64_t y1, y2;
+    char a[16] = "", b[16] = "";
+    const char *dash = strchr(o.v[1], '-');
+    if (dash) {
+        snprintf(a, sizeof a, "%.*s", (int)(dash - o.v[1]), o.v[1]);
+        snprintf(b, sizeof b, "%s", dash + 1);
+    } else {
+        snprintf(a, sizeof a, "%s", o.v[1]);
+        snprintf(b, sizeof b, "%s", o.v[1]);
+    }
+    if (!wm_parse_i64(a, 1990, 2100, &y1) || !wm_parse_i64(b, y1, 2100, &y2)) {
+        return usage_error("--years takes a year (2020) or a range (2018-2020)");
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    int64_t unit, years[111];
+    size_t ny = 0;
+    for (int64_t y = y1; y <= y2; y++) {
+        years[ny++] = y;
+    }
+    char err[512] = "";
+    if (unit_by_code(db, o.v[0], &unit)) {
+        db->ops->close(db);
+        return fail("no unit with code '%s'", o.v[0]);
+    }
+    struct wm_fail f = {0};
+    json_t *plan = wm_export_plan(db, &cli_actor, unit, years, ny, o.flag[3], &f);
+    db->ops->close(db);
+    if (NULL == plan) {
+        return fail("%s", f.msg);
+    }
+    char *dir = wm_asprintf("%s/blobs", o.data);
+    struct wm_blobstore *bs = wm_blob_open(dir, err, sizeof err);
+    free(dir);
+    if (NULL == bs) {
+        json_decref(plan);
+        return fail("%s", err);
+    }
+    char *tmp = wm_asprintf("%s.tmp.XXXXXX", o.v[2]);
+    int fd = mkstemp(tmp);
+    FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (NULL == out) {
+        wm_blob_close(bs);
+        json_decref(plan);
+        rc = fail("%s: %s", o.v[2], strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    rc = wm_export_write(plan, bs, file_write, out, err, sizeof err);
+    size_t nfiles = json_array_size(json_object_get(plan, "files"));
+    json_decref(plan);
+    wm_blob_close(bs);
+    if (0 != fflush(out) || 0 != fsync(fileno(out))) {
+        rc = -1;
+        snprintf(err, sizeof err, "%s", strerror(errno));
+    }
+    fclose(out);
+    if (0 == rc && 0 != rename(tmp, o.v[2])) {
+        rc = -1;
+        snprintf(err, sizeof err, "rename: %s", strerror(errno));
+    }
+    if (rc) {
+        unlink(tmp);
+        free(tmp);
+        return fail("%s: %s", o.v[2], err);
+    }
+    free(tmp);
+    printf("wrote %s: %zu documents\n", o.v[2], nfiles);
+    return 0;
+}
+
+static int
+cmd_import(int argc, char **argv)
+{
+    static const char *const spec[] = {"unit=", "year=", NULL};
+    struct opts o;
+    int rc = parse(argc, argv, spec, &o);
+    int64_t year, unit;
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    if (!o.v[0] || !o.v[1] || !wm_parse_i64(o.v[1], 1990, 2100, &year) || 1 != o.nargs) {
+        return usage_error("--unit CODE, --year YEAR and one FILE.zip or DIR are required");
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    char err[512] = "";
+    if (unit_by_code(db, o.v[0], &unit)) {
+        db->ops->close(db);
+        return fail("no unit with code '%s'", o.v[0]);
+    }
+    char *dir = wm_asprintf("%s/blobs", o.data);
+    struct wm_blobstore *bs = wm_blob_open(dir, err, sizeof err);
+    free(dir);
+    if (NULL == bs) {
+        db->ops->close(db);
+        return fail("%s", err);
+    }
+    struct wm_fail f = {0};
+    json_t *ar = wm_archive_open(db, &cli_actor, unit, year, true, &f), *report = NULL;
+    enum wm_err e = ar ? wm_archive_import(db, &cli_actor, bs, ar, o.args[0], &report, &f) : f.err;
+    json_decref(ar);
+    wm_blob_close(bs);
+    db->ops->close(db);
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(report, "files"), i, x)
+    {
+        const char *st = json_string_value(json_object_get(x, "status"));
+        const char *why = json_string_value(json_object_get(x, "reason"));
+        const char *code = json_string_value(json_object_get(x, "code"));
+        printf("%-8s %s%s%s%s%s\n", st, json_string_value(json_object_get(x, "path")),
+               code ? " -> " : "", code ? code : "", why ? ": " : "", why ? why : "");
+    }
+    if (WM_OK != e) {
+        json_decref(report);
+        return fail("%s: %s", o.args[0], f.msg);
+    }
+    printf("%lld imported, %lld skipped\n",
+           (long long)json_integer_value(json_object_get(report, "imported")),
+           (long long)json_integer_value(json_object_get(report, "skipped")));
+    json_decref(report);
+    return 0;
+}
+
 static void
 print_problem(const char *sha, const char *status, const char *detail)
 {
@@ -1226,6 +1387,13 @@ static const struct cmd cmds[] = {
     {"framework", "export", cmd_framework_export, "--data DIR ID --out FILE [--format json|csv|xlsx]",
      "Export an edition as wenming-framework/1 JSON (the document it was imported from),\n"
      "CSV or XLSX."},
+    {"export", NULL, cmd_export, "--data DIR --unit CODE --years Y|Y1-Y2 --out FILE.zip [--ascii-colon]",
+     "Write a unit's creation archives as the standard package: one top folder per year\n"
+     "({单位名称}_{年度}_创建档案), folders by indicator, files NN：主题.ext (NN:主题 with\n"
+     "--ascii-colon), manifest.csv/json, BagIt files and an offline index.html."},
+    {"import", NULL, cmd_import, "--data DIR --unit CODE --year YEAR FILE.zip|DIR",
+     "Import a package, or any folder tree whose folder names carry indicator codes and/or\n"
+     "titles, into the unit's archive of that year; prints a line per file."},
     {"verify", "audit", cmd_verify_audit, "--data DIR",
      "Check the audit log's hash chain; exit 1 naming the first broken entry."},
     {"verify", "blobs", cmd_verify_blobs, "--data DIR",

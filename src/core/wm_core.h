@@ -338,9 +338,32 @@ enum wm_err wm_doc_reorder(struct wm_db *db, const struct wm_actor *a, const jso
 /** Check metadata fields (any may be NULL); the field at fault is named. */
 enum wm_err wm_doc_meta_check(const struct wm_doc_meta *m, struct wm_fail *f) WM_MUST_CHECK;
 
-/* ---------------------------------------------------------------- fixity */
+/* ---------------------------------------------------------------- packages */
 
 struct wm_blobstore;
+
+/**
+** What an export of a unit's years will write: {"unit", "dirs": [...], "files": [{path,
+** sha, size, mime, and the manifest's metadata}], "total": bytes}.  Built in the caller's
+** thread (it reads the store); NULL with f set when no year has an archive.
+*/
+json_t *wm_export_plan(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                       const int64_t *years, size_t nyears, bool ascii_colon, struct wm_fail *f);
+/** Write the planned package through write_cb (no store access: any thread). 0 or -1. */
+int wm_export_write(const json_t *plan, struct wm_blobstore *bs,
+                    int (*write_cb)(void *cls, const void *p, size_t n), void *cls, char *err,
+                    size_t errlen);
+/**
+** Import a package (ZIP path) or a folder tree into the archive's leaves: folders matched
+** to indicators by code and/or title; each file streamed into the blob store, sniffed and
+** stored as a document.  *report: {"imported": n, "skipped": n, "files": [{path, status,
+** code, reason, document_id}]}.
+*/
+enum wm_err wm_archive_import(struct wm_db *db, const struct wm_actor *a, struct wm_blobstore *bs,
+                              const json_t *archive, const char *path, json_t **report,
+                              struct wm_fail *f) WM_MUST_CHECK;
+
+/* ---------------------------------------------------------------- fixity */
 /**
 ** Re-hash every blob the store refers to; record the run; print(sha, status, detail) for
 ** each problem when given.  Returns {checked, missing, corrupt, bytes, problems} or NULL.

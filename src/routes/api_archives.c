@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -533,3 +534,146 @@ api_archive_defaults_post(struct wm_req *r)
 }
 
 /* end of api_archives.c */
+
+/* ---------------------------------------------------------------- export and import */
+
+/* The export runs in a thread of its own that writes the ZIP into a pipe; the response
+** reads the other end, so the package streams with constant memory and its first bytes
+** leave at once.  A client that goes away closes the pipe and ends the thread (EPIPE). */
+struct export_job {
+    json_t *plan;
+    int fd;
+};
+
+static int
+pipe_write(void *cls, const void *p, size_t n)
+{
+    struct export_job *j = cls;
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(j->fd, c, n);
+        if (w < 0) {
+            if (EINTR == errno) {
+                continue;
+            }
+            return -1;
+        }
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static void *
+export_thread(void *arg)
+{
+    struct export_job *j = arg;
+    char err[256] = "";
+    if (wm_export_write(j->plan, wm_app.blobs, pipe_write, j, err, sizeof err)) {
+        wm_log(WM_LOG_WARN, "export ended early: %s", err[0] ? err : strerror(errno));
+    }
+    close(j->fd);
+    json_decref(j->plan);
+    free(j);
+    return NULL;
+}
+
+void
+wm_reply_export(struct wm_req *r, json_t *plan, const char *filename)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC)) {
+        json_decref(plan);
+        wm_reply_err(r, WM_E_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct export_job *j = wm_calloc(1, sizeof *j);
+    j->plan = plan;
+    j->fd = fds[1];
+    char expected[32];
+    snprintf(expected, sizeof expected, "%lld", (long long)ji(plan, "total"));
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &attr, export_thread, j)) {
+        pthread_attr_destroy(&attr);
+        close(fds[0]);
+        close(fds[1]);
+        json_decref(plan);
+        free(j);
+        wm_reply_err(r, WM_E_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    pthread_attr_destroy(&attr);
+    struct MHD_Response *resp = MHD_create_response_from_pipe(fds[0]);
+    if (NULL == resp) {
+        close(fds[0]);
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return;
+    }
+    struct wm_buf cd = {0};
+    wm_buf_adds(&cd, "attachment; filename=\"archive.zip\"; filename*=UTF-8''");
+    wm_url_encode(&cd, filename);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/zip");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, wm_buf_str(&cd));
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, "X-Expected-Length", expected);
+    wm_buf_free(&cd);
+    r->resp = resp;
+    r->status = 200;
+}
+
+void
+api_archive_export(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    int64_t year = r->ids[1];
+    const char *ac = wm_req_arg(r, "ascii_colon");
+    json_t *plan = wm_export_plan(r->db, &r->actor, r->ids[0], &year, 1,
+                                  ac && wm_streq(ac, "1"), &f);
+    if (NULL == plan) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    char *name = wm_asprintf("%s_%lld_创建档案.zip", js(plan, "unit"), (long long)year);
+    json_t *audit_sum = json_pack("{s:I, s:I}", "year", (json_int_t)year, "files",
+                                  (json_int_t)json_array_size(json_object_get(plan, "files")));
+    json_t *u = r->db->ops->org_get(r->db, r->ids[0]);
+    if (WM_QS_ONE == r->db->ops->begin(r->db, true) &&
+        WM_OK == wm_audit(r->db, &r->actor, "archive.export", "org", r->ids[0], js(u, "path"),
+                          NULL, audit_sum)) {
+        (void)r->db->ops->commit(r->db);
+    } else {
+        r->db->ops->rollback(r->db);
+    }
+    json_decref(u);
+    json_decref(audit_sum);
+    wm_reply_export(r, plan, name);
+    free(name);
+}
+
+void
+api_archive_import_post(struct wm_req *r)
+{
+    unsigned n;
+    struct wm_fail f = {0};
+    json_t *report = NULL;
+    json_t *ar = wm_req_archive(r, true);
+    if (NULL == ar) {
+        return;
+    }
+    char path[64];
+    if (!wm_uploads_check(r, &n) || !wm_uploads_path(r, 0, path, sizeof path)) {
+        json_decref(ar);
+        return;
+    }
+    enum wm_err e = wm_archive_import(r->db, &r->actor, wm_app.blobs, ar, path, &report, &f);
+    json_decref(ar);
+    if (WM_OK != e) {
+        json_decref(report);
+        wm_reply_fail(r, &f);
+        return;
+    }
+    wm_reply_json(r, 200, report);
+}

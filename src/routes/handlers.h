@@ -147,6 +147,10 @@ extern struct wm_app wm_app;
 void wm_uploads_init(void);
 /** Whether every received file is acceptable (else the reply is queued); *n files. */
 bool wm_uploads_check(struct wm_req *r, unsigned *n);
+/** A readable path of the i-th received file, uncommitted (for packages). */
+bool wm_uploads_path(struct wm_req *r, unsigned i, char *buf, size_t len);
+/** Stream a planned package (plan stolen) as the reply. */
+void wm_reply_export(struct wm_req *r, json_t *plan, const char *filename);
 /** Commit the i-th received file into the blob store. */
 bool wm_uploads_commit(struct wm_req *r, unsigned i, struct wm_upload *up);
 

@@ -586,3 +586,75 @@ page_archive_trash_get(struct wm_req *r)
 }
 
 /* end of page_archives.c */
+
+/* ---------------------------------------------------------------- import a package */
+
+void
+page_archive_import_get(struct wm_req *r)
+{
+    json_t *ar = wm_req_archive(r, true);
+    if (NULL == ar) {
+        return;
+    }
+    struct wm_buf b = {0};
+    char *title = wm_asprintf("%s · %lld %s", js(ar, "unit_name"), (long long)ji(ar, "year"),
+                              _("导入档案包"));
+    ui_begin(r, &b, title);
+    free(title);
+    wm_h(&b, "<section class=\"card\"><p class=\"hint\">%s</p><form method=\"post\" "
+             "action=\"/units/%I/archives/%I/import\" enctype=\"multipart/form-data\" class=\"row\">",
+         _("上传一个 ZIP:本系统导出的标准档案包,或按指标分文件夹整理的档案(文件夹名含指标编号和/或名称,"
+           "如“1.2 创建规划”)。文件按文件夹对应到末级指标,逐个报告导入或跳过的原因。"),
+         ji(ar, "unit_id"), ji(ar, "year"));
+    ui_csrf(r, &b);
+    wm_h(&b, "<label>%s<input type=\"file\" name=\"file\" accept=\".zip\" required></label>"
+             "<button type=\"submit\">%s</button></form></section>\n",
+         _("档案包(ZIP)"), _("导入"));
+    json_decref(ar);
+    ui_end(r, &b, 200);
+}
+
+void
+page_archive_import_post(struct wm_req *r)
+{
+    unsigned n;
+    struct wm_fail f = {0};
+    json_t *report = NULL;
+    char path[64];
+    json_t *ar = wm_req_archive(r, true);
+    if (NULL == ar) {
+        return;
+    }
+    if (!wm_uploads_check(r, &n) || !wm_uploads_path(r, 0, path, sizeof path)) {
+        json_decref(ar);
+        return;
+    }
+    enum wm_err e = wm_archive_import(r->db, &r->actor, wm_app.blobs, ar, path, &report, &f);
+    if (WM_OK != e && NULL == report) {
+        json_decref(ar);
+        ui_fail(r, &f);
+        return;
+    }
+    struct wm_buf b = {0};
+    ui_begin(r, &b, _("导入结果"));
+    if (WM_OK != e) {
+        wm_h(&b, "<p class=\"flash err\">%s</p>", f.msg);
+    }
+    wm_h(&b, "<p class=\"flash ok\">%s %I,%s %I</p>", _("已导入"), ji(report, "imported"),
+         _("跳过"), ji(report, "skipped"));
+    wm_h(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+         _("文件"), _("结果"), _("指标"), _("原因"));
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(report, "files"), i, x)
+    {
+        bool ok = wm_streq(js(x, "status"), "imported");
+        wm_h(&b, "<tr><td>%s</td><td>%s</td><td><code>%s</code></td><td>%s</td></tr>\n",
+             js(x, "path"), ok ? _("已导入") : _("跳过"), js(x, "code"), js(x, "reason"));
+    }
+    wm_h(&b, "</tbody></table><p><a href=\"/units/%I/archives/%I\">← %s</a></p>", ji(ar, "unit_id"),
+         ji(ar, "year"), _("返回档案"));
+    json_decref(report);
+    json_decref(ar);
+    ui_end(r, &b, 200);
+}

@@ -144,7 +144,14 @@ up_end(struct wm_req *r, void *file)
         const void *head = wm_blob_head(f->w, &n);
         (void)wm_media_sniff(head, n, &f->mi);
     }
-    if (!wm_media_allowed(&f->mi, wm_app.allowed)) {
+    bool package = r->route && (r->route->fn == api_archive_import_post ||
+                                r->route->fn == page_archive_import_post);
+    if (package) {
+        if (!wm_streq(f->mi.mime, "application/zip")) {
+            f->err = WM_E_UNSUPPORTED_MEDIA;
+            snprintf(f->msg, sizeof f->msg, _("档案包须为 ZIP 文件:检测到的类型是 %s"), f->mi.mime);
+        }
+    } else if (!wm_media_allowed(&f->mi, wm_app.allowed)) {
         f->err = WM_E_UNSUPPORTED_MEDIA;
         snprintf(f->msg, sizeof f->msg, _("不接受此类文件:检测到的类型是 %s(%s)"), f->mi.mime,
                  f->mi.desc);
@@ -209,6 +216,25 @@ wm_uploads_commit(struct wm_req *r, unsigned i, struct wm_upload *up)
     up->kind = f->mi.kind;
     up->ext = f->mi.ext;
     up->filename = f->filename;
+    return true;
+}
+
+/* A path that reads the i-th received file before it is committed (an archive package is
+** read in place and never stored as a blob). */
+bool
+wm_uploads_path(struct wm_req *r, unsigned i, char *buf, size_t len)
+{
+    struct up_ctx *c = r->hctx;
+    struct up_file *f = c ? c->files : NULL;
+    int fd = -1;
+    while (f && i--) {
+        f = f->next;
+    }
+    if (NULL == f || NULL == f->w || WM_OK != wm_blob_writer_fd(f->w, &fd) || fd < 0) {
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return false;
+    }
+    snprintf(buf, len, "/proc/self/fd/%d", fd);
     return true;
 }
 
