@@ -93,6 +93,7 @@ void page_framework_get(struct wm_req *r);
 void page_framework_publish_post(struct wm_req *r);
 void page_framework_delete_post(struct wm_req *r);
 void page_framework_diff_get(struct wm_req *r);
+void page_framework_default_post(struct wm_req *r);
 void page_archive_get(struct wm_req *r);
 void page_archive_trash_get(struct wm_req *r);
 void page_leaf_get(struct wm_req *r);

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "handlers.h"
 #include "wm_framework.h"
@@ -381,6 +382,31 @@ page_framework_get(struct wm_req *r)
         wm_h(&b, "<button type=\"submit\" class=\"danger\">%s</button></form></div>",
              _("删除草稿"));
     }
+    if (!draft && wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
+        /* Make this edition the one new archives of a year use in a jurisdiction. */
+        struct wm_page opg = {.scope = wm_scope_path(&r->actor), .limit = 500, .kind = "office"};
+        json_t *offices = r->db->ops->org_list(r->db, &opg);
+        wm_h(&b, "<form method=\"post\" action=\"/frameworks/%I/default\" class=\"row\">",
+             r->ids[0]);
+        ui_csrf(r, &b);
+        wm_h(&b, "<label>%s<select name=\"office_id\">", _("设为辖区默认测评体系:文明办"));
+        size_t k;
+        json_t *o;
+        json_array_foreach(offices, k, o)
+        {
+            wm_h(&b, "<option value=\"%I\"%r>%s</option>", (int64_t)json_integer_value(json_object_get(o, "id")),
+                 json_integer_value(json_object_get(o, "id")) == r->who->org_id ? " selected" : "",
+                 js(o, "name"));
+        }
+        time_t now = (time_t)(wm_now() + 8 * 3600);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        wm_h(&b, "</select></label><label>%s<input name=\"year\" type=\"number\" min=\"1990\" "
+                 "max=\"2100\" value=\"%d\" required></label><button type=\"submit\" "
+                 "class=\"secondary\">%s</button></form>",
+             _("年度"), tm.tm_year + 1900, _("设为默认"));
+        json_decref(offices);
+    }
     /* Diff with another readable edition of the same framework. */
     struct wm_fw_scope s;
     struct wm_page pg = {.limit = 200};
@@ -419,6 +445,27 @@ page_framework_get(struct wm_req *r)
     wm_fw_free(fw);
     json_decref(ed);
     ui_end(r, &b, 200);
+}
+
+void
+page_framework_default_post(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    int64_t office = 0, year = 0;
+    char *to = wm_asprintf("/frameworks/%lld", (long long)r->ids[0]);
+    const char *o = wm_form(r, "office_id"), *y = wm_form(r, "year");
+    if (!o || !y || !wm_parse_i64(o, 1, INT64_MAX, &office) || !wm_parse_i64(y, 1990, 2100, &year)) {
+        ui_redirect_msg(r, to, "err", _("请选择文明办并填写年度"));
+    } else if (WM_OK != wm_archive_set_default(r->db, &r->actor, office, year, r->ids[0], &f)) {
+        if (WM_E_BAD_REQUEST == f.err) {
+            ui_redirect_msg(r, to, "err", f.msg);
+        } else {
+            ui_fail(r, &f);
+        }
+    } else {
+        ui_redirect_msg(r, to, "ok", _("已设为该辖区该年度新建档案的默认测评体系"));
+    }
+    free(to);
 }
 
 void

@@ -136,6 +136,8 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/frameworks/{id}/delete", page_framework_delete_post, AUTH | HTML | FORM | CSRF,
      STAFF, 0},
     {WM_GET, "/frameworks/{id}/diff", page_framework_diff_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/frameworks/{id}/default", page_framework_default_post, AUTH | HTML | FORM | CSRF,
+     STAFF, 0},
 
     {0, NULL, NULL, 0, 0, 0},
 };
