@@ -261,6 +261,7 @@ page_home(struct wm_req *r)
                  json_string_value(json_object_get(u, "type")), _("所属文明办"),
                  json_string_value(json_object_get(u, "parent_name")), _("科室数"),
                  (unsigned)json_array_size(json_object_get(u, "depts")));
+            ui_unit_archives(r, &b, u);
             json_decref(u);
         }
     }

@@ -458,6 +458,194 @@ test_audit_chain(void **state)
     free(path);
 }
 
+static const char fw_json[] =
+    "{\"format\": \"wenming-framework/1\", \"name\": \"测试标准\", \"version\": \"1\",\n"
+    " \"indicators\": [{\"code\": \"1\", \"title\": \"组织\", \"score\": 10, \"children\": [\n"
+    "   {\"code\": \"1.1\", \"title\": \"规划\", \"score\": 6, \"dept\": [\"办公室\"],\n"
+    "    \"media\": [\"text\", \"photo\"], \"min_documents\": 2},\n"
+    "   {\"code\": \"1.2\", \"title\": \"培训\", \"score\": 4, \"dept\": [\"人教科\"]}]}]}\n";
+
+static void
+test_frameworks(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    json_t *rep = NULL, *prev = NULL;
+    int64_t ed = 0, ed2 = 0;
+    struct wm_fw_in in = {.data = fw_json, .len = strlen(fw_json), .office_id = f->city};
+    /* dry run: a preview, nothing stored */
+    in.dry_run = true;
+    assert_int_equal(wm_framework_import(f->db, ACT(f->office), &in, &ed, &rep, &prev, &fl), WM_OK);
+    assert_int_equal(json_integer_value(json_object_get(prev, "leaves")), 2);
+    assert_string_equal(json_string_value(json_object_get(prev, "total")), "10");
+    json_decref(rep);
+    json_decref(prev);
+    assert_int_equal(ed, 0);
+    /* units and evaluators cannot import */
+    in.dry_run = false;
+    assert_int_equal(wm_framework_import(f->db, ACT(f->unitadmin), &in, &ed, &rep, NULL, &fl),
+                     WM_E_FORBIDDEN);
+    json_decref(rep);
+    /* a draft: the office reads it, the district and the unit do not */
+    assert_int_equal(wm_framework_import(f->db, ACT(f->office), &in, &ed, &rep, NULL, &fl), WM_OK);
+    json_decref(rep);
+    json_t *e = wm_edition_get_scoped(f->db, ACT(f->office), ed, false);
+    assert_non_null(e);
+    assert_string_equal(json_string_value(json_object_get(e, "status")), "draft");
+    json_decref(e);
+    assert_null(wm_edition_get_scoped(f->db, ACT(f->district_office), ed, false));
+    assert_null(wm_edition_get_scoped(f->db, ACT(f->member), ed, false));
+    /* the same version again replaces the draft */
+    assert_int_equal(wm_framework_import(f->db, ACT(f->office), &in, &ed2, &rep, NULL, &fl), WM_OK);
+    json_decref(rep);
+    assert_int_equal(ed2, ed);
+    /* publish: now every account on the path reads it, and it is immutable */
+    assert_int_equal(wm_edition_publish(f->db, ACT(f->district_office), ed, &fl), WM_E_NOT_FOUND);
+    assert_int_equal(wm_edition_publish(f->db, ACT(f->office), ed, &fl), WM_OK);
+    e = wm_edition_get_scoped(f->db, ACT(f->member), ed, true);
+    assert_non_null(e);
+    json_decref(e);
+    assert_int_equal(wm_framework_import(f->db, ACT(f->office), &in, &ed2, &rep, NULL, &fl),
+                     WM_E_CONFLICT);
+    json_decref(rep);
+    assert_int_equal(wm_edition_delete(f->db, ACT(f->office), ed, &fl), WM_E_CONFLICT);
+    assert_int_equal(wm_edition_publish(f->db, ACT(f->office), ed, &fl), WM_E_CONFLICT);
+    /* a bad document: errors with lines, nothing stored */
+    const char *bad = "{\"format\": \"wenming-framework/1\", \"name\": \"x\",\n"
+                      " \"indicators\": [{\"code\": \"1\", \"title\": \"\", \"bogus\": 1}]}";
+    struct wm_fw_in bin = {.data = bad, .len = strlen(bad), .office_id = f->city};
+    assert_int_equal(wm_framework_import(f->db, ACT(f->office), &bin, &ed2, &rep, NULL, &fl),
+                     WM_E_BAD_REQUEST);
+    assert_true(json_array_size(json_object_get(rep, "errors")) >= 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(rep, "errors"), 0),
+                                                        "line")),
+                     2);
+    json_decref(rep);
+    /* the stored indicator rows */
+    json_t *leaves = f->db->ops->ind_list(f->db, ed, true);
+    assert_int_equal(json_array_size(leaves), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(leaves, 0), "depts")),
+                        "[\"办公室\"]");
+    json_decref(leaves);
+}
+
+static int64_t
+add_doc(struct fx *f, const struct wm_principal *who, const json_t *ar, const char *code,
+        const char *title, const char *sha, enum wm_err want)
+{
+    struct wm_fail fl = {0};
+    struct wm_doc_meta m = {.title = title};
+    struct wm_upload up = {.sha = sha, .size = 10, .mime = "application/pdf", .kind = "text",
+                           .ext = "pdf", .filename = "x.pdf"};
+    int64_t id = 0;
+    assert_int_equal(wm_doc_create(f->db, ACT(who), ar, code, &m, &up, &id, &fl), want);
+    return id;
+}
+
+static void
+assert_serials(struct fx *f, const json_t *ar, const char *code, const char *want)
+{
+    json_t *docs = f->db->ops->doc_list(f->db, json_integer_value(json_object_get(ar, "id")), code,
+                                        false);
+    struct wm_buf b = {0};
+    size_t i;
+    json_t *d;
+    json_array_foreach(docs, i, d)
+    {
+        wm_buf_printf(&b, "%s%lld:%s", i ? "," : "",
+                      (long long)json_integer_value(json_object_get(d, "serial")),
+                      json_string_value(json_object_get(d, "title")));
+    }
+    assert_string_equal(wm_buf_str(&b), want);
+    wm_buf_free(&b);
+    json_decref(docs);
+}
+
+static void
+test_archive_documents(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    json_t *rep = NULL;
+    int64_t ed = 0;
+    struct wm_fw_in in = {.data = fw_json, .len = strlen(fw_json), .office_id = f->city};
+    assert_int_equal(wm_framework_import(f->db, ACT(f->office), &in, &ed, &rep, NULL, &fl), WM_OK);
+    json_decref(rep);
+    assert_int_equal(wm_edition_publish(f->db, ACT(f->office), ed, &fl), WM_OK);
+    /* the default edition of the year decides the archive's standard */
+    assert_int_equal(wm_archive_set_default(f->db, ACT(f->unitadmin), f->city, 2025, ed, &fl),
+                     WM_E_FORBIDDEN);
+    assert_int_equal(wm_archive_set_default(f->db, ACT(f->office), f->city, 2025, ed, &fl), WM_OK);
+    /* a viewer does not create archives; a writer does; another unit's is not found */
+    assert_null(wm_archive_open(f->db, ACT(f->evaluator), f->unit_city, 2025, true, &fl));
+    json_t *ar = wm_archive_open(f->db, ACT(f->unitadmin), f->unit_city, 2025, true, &fl);
+    assert_non_null(ar);
+    assert_int_equal(json_integer_value(json_object_get(ar, "edition_id")), ed);
+    assert_null(wm_archive_open(f->db, ACT(f->unitadmin), f->unit_district, 2025, true, &fl));
+    assert_int_equal(fl.err, WM_E_NOT_FOUND);
+    const char *sha1 = "1111111111111111111111111111111111111111111111111111111111111111";
+    const char *sha2 = "2222222222222222222222222222222222222222222222222222222222222222";
+    /* the member (办公室) writes into 1.1, not into 1.2 (人教科), nor into a folder */
+    int64_t a = add_doc(f, f->member, ar, "1.1", "甲", sha1, WM_OK);
+    add_doc(f, f->member, ar, "1.2", "乙", sha1, WM_E_FORBIDDEN);
+    add_doc(f, f->unitadmin, ar, "1", "丙", sha1, WM_E_NOT_FOUND);
+    int64_t b = add_doc(f, f->unitadmin, ar, "1.1", "乙", sha2, WM_OK);
+    int64_t c = add_doc(f, f->unitadmin, ar, "1.1", "丙", sha1, WM_OK);
+    assert_serials(f, ar, "1.1", "1:甲,2:乙,3:丙");
+    json_t *d = f->db->ops->doc_get(f->db, c);
+    char *code = wm_doc_archival_code(d, "DEMO001", 2025), *name = wm_doc_display_name(d);
+    assert_string_equal(code, "DEMO001-2025-1.1-03");
+    assert_string_equal(name, "03:丙");
+    free(code);
+    free(name);
+    json_decref(d);
+    /* completeness: 1.1 needs 2 documents with text and photo: count ok, photo missing */
+    json_t *tree = wm_archive_tree(f->db, ar);
+    assert_int_equal(json_integer_value(json_object_get(tree, "leaves")), 2);
+    assert_int_equal(json_integer_value(json_object_get(tree, "complete")), 0);
+    assert_int_equal(json_integer_value(json_object_get(tree, "documents")), 3);
+    json_decref(tree);
+    /* delete closes the gap; restore appends; reorder; move renumbers both leaves */
+    assert_int_equal(wm_doc_delete(f->db, ACT(f->unitadmin), b, &fl), WM_OK);
+    assert_serials(f, ar, "1.1", "1:甲,2:丙");
+    assert_int_equal(wm_doc_restore(f->db, ACT(f->member), b, &fl), WM_E_FORBIDDEN);
+    assert_int_equal(wm_doc_restore(f->db, ACT(f->unitadmin), b, &fl), WM_OK);
+    assert_serials(f, ar, "1.1", "1:甲,2:丙,3:乙");
+    int64_t order[] = {b, a, c};
+    assert_int_equal(wm_doc_reorder(f->db, ACT(f->unitadmin), ar, "1.1", order, 3, &fl), WM_OK);
+    assert_serials(f, ar, "1.1", "1:乙,2:甲,3:丙");
+    int64_t partial[] = {b, a};
+    assert_int_equal(wm_doc_reorder(f->db, ACT(f->unitadmin), ar, "1.1", partial, 2, &fl),
+                     WM_E_BAD_REQUEST);
+    assert_serials(f, ar, "1.1", "1:乙,2:甲,3:丙");
+    assert_int_equal(wm_doc_move(f->db, ACT(f->unitadmin), a, "1.2", &fl), WM_OK);
+    assert_serials(f, ar, "1.1", "1:乙,2:丙");
+    assert_serials(f, ar, "1.2", "1:甲");
+    /* the trash: unit_admin restores within 30 days only; purge is the admin's */
+    assert_int_equal(wm_doc_delete(f->db, ACT(f->unitadmin), c, &fl), WM_OK);
+    char fake[32];
+    snprintf(fake, sizeof fake, "%lld", (long long)(wm_now() + 31 * 86400));
+    setenv("WM_FAKE_NOW", fake, 1);
+    assert_int_equal(wm_doc_restore(f->db, ACT(f->unitadmin), c, &fl), WM_E_FORBIDDEN);
+    unsetenv("WM_FAKE_NOW");
+    assert_int_equal(wm_doc_purge(f->db, ACT(f->office), c, &fl), WM_E_FORBIDDEN);
+    assert_int_equal(wm_doc_purge(f->db, ACT(f->admin), c, &fl), WM_OK);
+    assert_null(f->db->ops->doc_get(f->db, c));
+    /* metadata checks name the field */
+    struct wm_doc_meta m = {.date_formed = "2025-02-30"};
+    assert_int_equal(wm_doc_update(f->db, ACT(f->unitadmin), a, &m, &fl), WM_E_BAD_REQUEST);
+    assert_string_equal(fl.field, "date_formed");
+    m.date_formed = "2024-02-29";
+    m.retention = "5年";
+    assert_int_equal(wm_doc_update(f->db, ACT(f->unitadmin), a, &m, &fl), WM_E_BAD_REQUEST);
+    assert_string_equal(fl.field, "retention");
+    m.retention = "30年";
+    assert_int_equal(wm_doc_update(f->db, ACT(f->unitadmin), a, &m, &fl), WM_OK);
+    /* another unit's documents are not found */
+    assert_null(wm_doc_get_scoped(f->db, ACT(f->district_office), a));
+    json_decref(ar);
+}
+
 static void
 test_validation(void **state)
 {
@@ -501,6 +689,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_frameworks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_archive_documents, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
