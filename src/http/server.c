@@ -387,6 +387,22 @@ req_first(struct wm_req *r, const char *url, const char *method)
 
 /* ---------------------------------------------------------------- bodies */
 
+/* Append a chunk of a multipart form field to r->form (fields arrive in pieces, with
+** off increasing); a value that is not UTF-8 becomes null and is refused later. */
+static void
+form_append(struct wm_req *r, const char *key, const char *data, uint64_t off, size_t size)
+{
+    const char *old = json_string_value(json_object_get(r->form, key));
+    struct wm_buf b = {0};
+    if (old && off > 0) {
+        wm_buf_adds(&b, old);
+    }
+    wm_buf_add(&b, data, size);
+    json_t *v = json_stringn(b.data ? b.data : "", b.len);
+    wm_buf_free(&b);
+    json_object_set_new(r->form, key, v ? v : json_null());
+}
+
 static const struct wm_upload_ops *upload_ops;
 
 void
@@ -440,15 +456,7 @@ stream_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *fil
         r->stream_bad = true; /* a form field, not a file: keep it small */
         return MHD_YES;
     }
-    const char *old = json_string_value(json_object_get(r->form, key));
-    struct wm_buf b = {0};
-    if (old && off > 0) {
-        wm_buf_adds(&b, old);
-    }
-    wm_buf_add(&b, data, size);
-    json_t *v = json_stringn(b.data ? b.data : "", b.len);
-    wm_buf_free(&b);
-    json_object_set_new(r->form, key, v ? v : json_null());
+    form_append(r, key, data, off, size);
     return MHD_YES;
 }
 
@@ -550,19 +558,7 @@ multipart_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *
         }
         return MHD_YES;
     }
-    const char *old = json_string_value(json_object_get(r->form, key));
-    struct wm_buf b = {0};
-    if (old && off > 0) {
-        wm_buf_adds(&b, old);
-    }
-    wm_buf_add(&b, data, size);
-    json_t *v = json_stringn(b.data ? b.data : "", b.len);
-    wm_buf_free(&b);
-    if (NULL == v) {
-        json_object_set_new(r->form, key, json_null()); /* not UTF-8: refused below */
-        return MHD_YES;
-    }
-    json_object_set_new(r->form, key, v);
+    form_append(r, key, data, off, size);
     return MHD_YES;
 }
 

@@ -169,6 +169,12 @@ void ui_flash(struct wm_req *r, struct wm_buf *b);
 void ui_redirect_msg(struct wm_req *r, const char *path, const char *kind, const char *msg);
 /** The page for a failure (re-renders nothing: shows the message and a way back). */
 void ui_fail(struct wm_req *r, const struct wm_fail *f);
+/**
+** After a form's action: back to @a to with @a ok; a bad or conflicting input goes back to
+** @a to with its message; anything else (not found, forbidden) is an error page.
+*/
+void ui_done(struct wm_req *r, enum wm_err e, const struct wm_fail *f, const char *to,
+             const char *ok);
 /** A time as "2026-11-27 19:00" in China Standard Time. */
 void ui_time(struct wm_buf *b, int64_t t);
 /** Pager links for a list page. */

@@ -521,13 +521,7 @@ page_document_post(struct wm_req *r)
                                 .keywords = wm_form(r, "keywords"), .remarks = wm_form(r, "remarks")};
         e = wm_doc_update(r->db, &r->actor, r->ids[0], &m, &f);
     }
-    if (WM_OK == e) {
-        ui_redirect_msg(r, to, "ok", ok);
-    } else if (WM_E_BAD_REQUEST == f.err || WM_E_CONFLICT == f.err) {
-        ui_redirect_msg(r, to, "err", f.msg);
-    } else {
-        ui_fail(r, &f);
-    }
+    ui_done(r, e, &f, to, ok);
     free(to);
 }
 

@@ -456,14 +456,9 @@ page_framework_default_post(struct wm_req *r)
     const char *o = wm_form(r, "office_id"), *y = wm_form(r, "year");
     if (!o || !y || !wm_parse_i64(o, 1, INT64_MAX, &office) || !wm_parse_i64(y, 1990, 2100, &year)) {
         ui_redirect_msg(r, to, "err", _("请选择文明办并填写年度"));
-    } else if (WM_OK != wm_archive_set_default(r->db, &r->actor, office, year, r->ids[0], &f)) {
-        if (WM_E_BAD_REQUEST == f.err) {
-            ui_redirect_msg(r, to, "err", f.msg);
-        } else {
-            ui_fail(r, &f);
-        }
     } else {
-        ui_redirect_msg(r, to, "ok", _("已设为该辖区该年度新建档案的默认测评体系"));
+        ui_done(r, wm_archive_set_default(r->db, &r->actor, office, year, r->ids[0], &f), &f, to,
+                _("已设为该辖区该年度新建档案的默认测评体系"));
     }
     free(to);
 }
@@ -473,15 +468,7 @@ page_framework_publish_post(struct wm_req *r)
 {
     struct wm_fail f = {0};
     char *to = wm_asprintf("/frameworks/%lld", (long long)r->ids[0]);
-    if (WM_OK != wm_edition_publish(r->db, &r->actor, r->ids[0], &f)) {
-        if (WM_E_CONFLICT == f.err) {
-            ui_redirect_msg(r, to, "err", f.msg);
-        } else {
-            ui_fail(r, &f);
-        }
-    } else {
-        ui_redirect_msg(r, to, "ok", _("已发布"));
-    }
+    ui_done(r, wm_edition_publish(r->db, &r->actor, r->ids[0], &f), &f, to, _("已发布"));
     free(to);
 }
 

@@ -132,15 +132,8 @@ page_orgs_post(struct wm_req *r)
         ui_redirect_msg(r, "/orgs", "err", _("请选择上级机构"));
         return;
     }
-    if (WM_OK != wm_org_create(r->db, &r->actor, parent, wm_form(r, "name"), &id, &f)) {
-        if (WM_E_BAD_REQUEST == f.err || WM_E_CONFLICT == f.err) {
-            ui_redirect_msg(r, "/orgs", "err", f.msg);
-        } else {
-            ui_fail(r, &f);
-        }
-        return;
-    }
-    ui_redirect_msg(r, "/orgs", "ok", _("机构已创建"));
+    ui_done(r, wm_org_create(r->db, &r->actor, parent, wm_form(r, "name"), &id, &f), &f, "/orgs",
+            _("机构已创建"));
 }
 
 void
@@ -152,15 +145,8 @@ page_org_post(struct wm_req *r)
         ui_redirect_msg(r, "/orgs", "err", _("上级机构无效"));
         return;
     }
-    if (WM_OK != wm_org_update(r->db, &r->actor, r->ids[0], wm_form(r, "name"), parent, &f)) {
-        if (WM_E_BAD_REQUEST == f.err || WM_E_CONFLICT == f.err) {
-            ui_redirect_msg(r, "/orgs", "err", f.msg);
-        } else {
-            ui_fail(r, &f);
-        }
-        return;
-    }
-    ui_redirect_msg(r, "/orgs", "ok", _("机构已保存"));
+    ui_done(r, wm_org_update(r->db, &r->actor, r->ids[0], wm_form(r, "name"), parent, &f), &f,
+            "/orgs", _("机构已保存"));
 }
 
 /* ---------------------------------------------------------------- units */
@@ -299,16 +285,8 @@ page_units_post(struct wm_req *r)
                                      : wm_fail_set(&f, WM_E_BAD_REQUEST, "parent_id", "%s",
                                                    _("请选择所属文明办"));
     json_decref(depts);
-    if (WM_OK != e) {
-        if (WM_E_BAD_REQUEST == e || WM_E_CONFLICT == e) {
-            ui_redirect_msg(r, "/units", "err", f.msg);
-        } else {
-            ui_fail(r, &f);
-        }
-        return;
-    }
-    char *to = wm_asprintf("/units/%lld", (long long)id);
-    ui_redirect_msg(r, to, "ok", _("单位已创建"));
+    char *to = WM_OK == e ? wm_asprintf("/units/%lld", (long long)id) : wm_strdup("/units");
+    ui_done(r, e, &f, to, _("单位已创建"));
     free(to);
 }
 
@@ -415,15 +393,7 @@ page_unit_post(struct wm_req *r)
     if (in.parent_id < 0) {
         in.parent_id = 0;
     }
-    if (WM_OK != wm_unit_update(r->db, &r->actor, r->ids[0], &in, &f)) {
-        if (WM_E_BAD_REQUEST == f.err || WM_E_CONFLICT == f.err) {
-            ui_redirect_msg(r, to, "err", f.msg);
-        } else {
-            ui_fail(r, &f);
-        }
-    } else {
-        ui_redirect_msg(r, to, "ok", _("单位信息已保存"));
-    }
+    ui_done(r, wm_unit_update(r->db, &r->actor, r->ids[0], &in, &f), &f, to, _("单位信息已保存"));
     free(to);
 }
 
@@ -433,15 +403,8 @@ page_unit_depts_post(struct wm_req *r)
     struct wm_fail f = {0};
     int64_t id;
     char *to = wm_asprintf("/units/%lld", (long long)r->ids[0]);
-    if (WM_OK != wm_dept_add(r->db, &r->actor, r->ids[0], wm_form(r, "name"), &id, &f)) {
-        if (WM_E_BAD_REQUEST == f.err || WM_E_CONFLICT == f.err) {
-            ui_redirect_msg(r, to, "err", f.msg);
-        } else {
-            ui_fail(r, &f);
-        }
-    } else {
-        ui_redirect_msg(r, to, "ok", _("科室已添加"));
-    }
+    ui_done(r, wm_dept_add(r->db, &r->actor, r->ids[0], wm_form(r, "name"), &id, &f), &f, to,
+            _("科室已添加"));
     free(to);
 }
 
@@ -450,15 +413,7 @@ page_unit_dept_delete_post(struct wm_req *r)
 {
     struct wm_fail f = {0};
     char *to = wm_asprintf("/units/%lld", (long long)r->ids[0]);
-    if (WM_OK != wm_dept_remove(r->db, &r->actor, r->ids[0], r->ids[1], &f)) {
-        if (WM_E_CONFLICT == f.err) {
-            ui_redirect_msg(r, to, "err", f.msg);
-        } else {
-            ui_fail(r, &f);
-        }
-    } else {
-        ui_redirect_msg(r, to, "ok", _("科室已删除"));
-    }
+    ui_done(r, wm_dept_remove(r->db, &r->actor, r->ids[0], r->ids[1], &f), &f, to, _("科室已删除"));
     free(to);
 }
 

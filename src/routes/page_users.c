@@ -200,12 +200,9 @@ page_users_post(struct wm_req *r)
                             .display_name = wm_form(r, "display_name"),
                             .role = wm_form(r, "role"),
                             .org_id = org};
-    if (WM_OK != wm_user_create(r->db, &r->actor, &in, &id, &gen, &f)) {
-        if (WM_E_BAD_REQUEST == f.err || WM_E_CONFLICT == f.err) {
-            ui_redirect_msg(r, "/users", "err", f.msg);
-        } else {
-            ui_fail(r, &f);
-        }
+    enum wm_err e = wm_user_create(r->db, &r->actor, &in, &id, &gen, &f);
+    if (WM_OK != e) {
+        ui_done(r, e, &f, "/users", NULL);
         return;
     }
     user_page(r, id, gen, 201);

@@ -110,6 +110,18 @@ ui_fail(struct wm_req *r, const struct wm_fail *f)
 }
 
 void
+ui_done(struct wm_req *r, enum wm_err e, const struct wm_fail *f, const char *to, const char *ok)
+{
+    if (WM_OK == e) {
+        ui_redirect_msg(r, to, "ok", ok);
+    } else if (WM_E_BAD_REQUEST == e || WM_E_CONFLICT == e) {
+        ui_redirect_msg(r, to, "err", f->msg); /* the user can correct it on that page */
+    } else {
+        ui_fail(r, f);
+    }
+}
+
+void
 ui_time(struct wm_buf *b, int64_t t)
 {
     time_t tt = (time_t)(t + 8 * 3600); /* China Standard Time, no DST */

@@ -82,20 +82,10 @@ edition_list(struct wm_db *base, const struct wm_fw_scope *s, const struct wm_pa
         "   OR (o.path >= ?2 AND o.path < ?3 AND (?5 OR e.status = 'published')))"
         " AND (?6 IS NULL OR e.status = ?6)"
         " ORDER BY e.id LIMIT ?7";
-    const char *scope = s->scope;
-    char *lo, *hi;
-    if (NULL == scope || wm_streq(scope, "/")) {
-        lo = wm_strdup("");
-        hi = wm_strdup("\x7f");
-    } else {
-        lo = wm_strdup(scope);
-        hi = wm_strdup(scope);
-        hi[strlen(hi) - 1]++;
-    }
-    json_t *a = sq_rows(DB, sq_prep(DB, sql, "tttiiti", s->caller_path, lo, hi, pg->after,
+    struct sq_scope r = sq_scope_of(s->scope);
+    json_t *a = sq_rows(DB, sq_prep(DB, sql, "tttiiti", s->caller_path, r.lo, r.hi, pg->after,
                                     (int64_t)s->drafts, pg->kind, (int64_t)pg->limit));
-    free(lo);
-    free(hi);
+    sq_scope_free(&r);
     return a;
 }
 

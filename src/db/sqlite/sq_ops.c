@@ -12,16 +12,10 @@
 
 #define DB ((struct sq_db *)base)
 
-/* Scope range [lo, hi) over materialized paths: "/1/4/" covers "/1/4/..." and nothing
-** else; hi is lo with its final '/' replaced by '0' (the next byte). */
-struct scope_range {
-    char *lo, *hi;
-};
-
-static struct scope_range
-scope_of(const char *scope)
+struct sq_scope
+sq_scope_of(const char *scope)
 {
-    struct scope_range r;
+    struct sq_scope r;
     if (NULL == scope || '\0' == scope[0] || wm_streq(scope, "/")) {
         r.lo = wm_strdup("");
         r.hi = wm_strdup("\x7f");
@@ -33,8 +27,8 @@ scope_of(const char *scope)
     return r;
 }
 
-static void
-scope_free(struct scope_range *r)
+void
+sq_scope_free(struct sq_scope *r)
 {
     free(r->lo);
     free(r->hi);
@@ -114,12 +108,12 @@ org_list(struct wm_db *base, const struct wm_page *pg)
         " AND (?5 IS NULL OR name LIKE ?5 ESCAPE '\\' OR code LIKE ?5 ESCAPE '\\')"
         " AND (?6 IS NULL OR type = ?6)"
         " ORDER BY id LIMIT ?7";
-    struct scope_range r = scope_of(pg->scope);
+    struct sq_scope r = sq_scope_of(pg->scope);
     char *like = like_of(pg->q);
     json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttittti", r.lo, r.hi, pg->after, pg->kind, like,
                                     pg->type, (int64_t)pg->limit));
     free(like);
-    scope_free(&r);
+    sq_scope_free(&r);
     return a;
 }
 
@@ -129,9 +123,9 @@ org_count(struct wm_db *base, const char *scope, const char *kind, const char *t
     static const char sql[] =
         "SELECT count(*) FROM org WHERE path >= ?1 AND path < ?2 AND (?3 IS NULL OR kind = ?3)"
         " AND (?4 IS NULL OR type = ?4)";
-    struct scope_range r = scope_of(scope);
+    struct sq_scope r = sq_scope_of(scope);
     int64_t n = sq_int(DB, sq_prep(DB, sql, "tttt", r.lo, r.hi, kind, type), -1);
-    scope_free(&r);
+    sq_scope_free(&r);
     return n;
 }
 
@@ -156,12 +150,12 @@ org_move(struct wm_db *base, int64_t id, int64_t new_parent)
         const char *old = json_string_value(json_object_get(o, "path"));
         char *nw = wm_asprintf("%s%lld/", json_string_value(json_object_get(p, "path")),
                                (long long)id);
-        struct scope_range r = scope_of(old);
+        struct sq_scope r = sq_scope_of(old);
         qs = sq_exec(DB, sq_prep(DB, sql_parent, "ii", id, new_parent));
         if (WM_QS_ONE == qs) {
             qs = sq_exec(DB, sq_prep(DB, sql_paths, "ttt", old, nw, r.hi));
         }
-        scope_free(&r);
+        sq_scope_free(&r);
         free(nw);
     }
     json_decref(o);
@@ -251,12 +245,12 @@ user_list(struct wm_db *base, const struct wm_page *pg)
         " AND (?4 IS NULL OR u.role = ?4)"
         " AND (?5 IS NULL OR u.username LIKE ?5 ESCAPE '\\' OR u.display_name LIKE ?5 ESCAPE '\\')"
         " ORDER BY u.id LIMIT ?6";
-    struct scope_range r = scope_of(pg->scope);
+    struct sq_scope r = sq_scope_of(pg->scope);
     char *like = like_of(pg->q);
     json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttitti", r.lo, r.hi, pg->after, pg->kind, like,
                                     (int64_t)pg->limit));
     free(like);
-    scope_free(&r);
+    sq_scope_free(&r);
     return a;
 }
 
@@ -428,10 +422,10 @@ audit_list(struct wm_db *base, const struct wm_page *pg, const char *action,
         "SELECT " AUDIT_COLS " FROM audit WHERE org_path >= ?1 AND org_path < ?2"
         " AND (?3 = 0 OR id < ?3) AND (?4 IS NULL OR action LIKE ?4 || '%')"
         " AND (?5 IS NULL OR username = ?5) ORDER BY id DESC LIMIT ?6";
-    struct scope_range r = scope_of(pg->scope);
+    struct sq_scope r = sq_scope_of(pg->scope);
     json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttitti", r.lo, r.hi, before, action, username,
                                     (int64_t)pg->limit));
-    scope_free(&r);
+    sq_scope_free(&r);
     return a;
 }
 
