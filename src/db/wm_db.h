@@ -118,6 +118,12 @@ struct wm_db_ops {
     json_t *(*org_get_by_code)(struct wm_db *db, const char *code);
     json_t *(*org_list)(struct wm_db *db, const struct wm_page *pg);
     json_t *(*org_find_name)(struct wm_db *db, int64_t parent_id, const char *name);
+    /**
+    ** The same page as org_list, already as the API's JSON text {"items": [...], "next":
+    ** "id"|null} with times in RFC 3339 (the database builds it: the hot path of list
+    ** reads).  Caller frees; NULL on a store error.
+    */
+    char *(*org_list_api)(struct wm_db *db, const struct wm_page *pg);
     enum wm_qs (*org_update)(struct wm_db *db, int64_t id, const char *name, const char *code,
                              const char *type);
     /* Moves id and its subtree under new_parent (paths rewritten in one statement). */

@@ -116,6 +116,18 @@ wm_reply_json(struct wm_req *r, unsigned status, json_t *body)
 }
 
 void
+wm_reply_json_text(struct wm_req *r, unsigned status, char *text)
+{
+    size_t n = strlen(text);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(n, text, MHD_RESPMEM_MUST_FREE);
+    set_resp(r, status, resp);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    r->bytes = n;
+}
+
+void
 wm_reply_html(struct wm_req *r, unsigned status, struct wm_buf *body)
 {
     size_t n = body->len;

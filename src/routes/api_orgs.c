@@ -20,6 +20,16 @@ reply_list(struct wm_req *r, json_t *items, unsigned limit)
     wm_reply_json(r, 200, page);
 }
 
+static void
+reply_text(struct wm_req *r, char *text)
+{
+    if (NULL == text) {
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return;
+    }
+    wm_reply_json_text(r, 200, text);
+}
+
 void
 api_orgs_get(struct wm_req *r)
 {
@@ -34,7 +44,7 @@ api_orgs_get(struct wm_req *r)
         return;
     }
     pg.kind = kind;
-    reply_list(r, r->db->ops->org_list(r->db, &pg), pg.limit);
+    reply_text(r, r->db->ops->org_list_api(r->db, &pg));
 }
 
 void
@@ -95,7 +105,7 @@ api_units_get(struct wm_req *r)
     pg.scope = wm_scope_path(&r->actor);
     pg.kind = "unit";
     pg.type = wm_req_arg(r, "type");
-    reply_list(r, r->db->ops->org_list(r->db, &pg), pg.limit);
+    reply_text(r, r->db->ops->org_list_api(r->db, &pg));
 }
 
 static const struct wm_jfield unit_spec[] = {

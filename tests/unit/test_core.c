@@ -646,6 +646,51 @@ test_archive_documents(void **state)
     json_decref(ar);
 }
 
+/* The cached JSON text of list reads follows every write: this connection's and another's. */
+static void
+test_list_cache(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    char err[256];
+    struct wm_db *other = wm_sqlite_open(f->dir, false, err, sizeof err);
+    assert_non_null(other);
+    struct wm_page pg = {.scope = "/", .limit = 200, .kind = "unit"};
+    char *a = f->db->ops->org_list_api(f->db, &pg), *b = f->db->ops->org_list_api(f->db, &pg);
+    assert_string_equal(a, b);
+    assert_null(strstr(a, "缓存一"));
+    json_t *doc = json_loads(a, 0, NULL);
+    assert_int_equal(json_array_size(json_object_get(doc, "items")), 30);
+    assert_true(json_is_null(json_object_get(doc, "next")));
+    json_decref(doc);
+    free(a);
+    free(b);
+    int64_t id;
+    struct wm_unit_in in = {.parent_id = f->city, .name = "缓存一", .code = "C-1", .type = "村"};
+    assert_int_equal(wm_unit_create(f->db, ACT(f->office), &in, &id, &fl), WM_OK);
+    a = f->db->ops->org_list_api(f->db, &pg);
+    assert_non_null(strstr(a, "缓存一"));
+    free(a);
+    in.name = "缓存二";
+    in.code = "C-2";
+    assert_int_equal(wm_unit_create(other, ACT(f->office), &in, &id, &fl), WM_OK);
+    a = f->db->ops->org_list_api(f->db, &pg);
+    assert_non_null(strstr(a, "缓存二"));
+    free(a);
+    /* pages: the cursor of a full page */
+    struct wm_page p2 = {.scope = "/", .limit = 2, .kind = "unit"};
+    a = f->db->ops->org_list_api(f->db, &p2);
+    doc = json_loads(a, 0, NULL);
+    assert_int_equal(json_array_size(json_object_get(doc, "items")), 2);
+    char want[32];
+    snprintf(want, sizeof want, "%lld",
+             (long long)json_integer_value(json_object_get(json_array_get(json_object_get(doc, "items"), 1), "id")));
+    assert_string_equal(json_string_value(json_object_get(doc, "next")), want);
+    json_decref(doc);
+    free(a);
+    other->ops->close(other);
+}
+
 static void
 test_validation(void **state)
 {
@@ -690,6 +735,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_frameworks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_archive_documents, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

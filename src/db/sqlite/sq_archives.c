@@ -248,7 +248,7 @@ doc_reorder(struct wm_db *base, int64_t archive_id, const char *code, const int6
     }
     /* Negative serials first, so that no step collides with the unique constraint. */
     for (size_t i = 0; i < n; i++) {
-        if (WM_QS_ONE != sq_exec(DB, sq_prep(DB, sql, "itti", ids[i], archive_id, code,
+        if (WM_QS_ONE != sq_exec(DB, sq_prep(DB, sql, "iiti", ids[i], archive_id, code,
                                             -(int64_t)(i + 1)))) {
             return WM_QS_NONE;
         }

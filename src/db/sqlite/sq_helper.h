@@ -13,11 +13,21 @@ struct sq_cached {
     sqlite3_stmt *st;
 };
 
+/* A list read's JSON text, valid while the database is unchanged (see sq_list_cache_*). */
+struct sq_listed {
+    char *key;
+    char *text;
+    int64_t data_version; /* PRAGMA data_version: commits by other connections */
+    int64_t changes;      /* sqlite3_total_changes64: writes by this connection */
+};
+
 struct sq_db {
     struct wm_db base;
     sqlite3 *h;
     struct sq_cached cache[128];
     unsigned ncache;
+    struct sq_listed listed[16];
+    unsigned nlisted;
 };
 
 /*

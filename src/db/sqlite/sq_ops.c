@@ -117,6 +117,99 @@ org_list(struct wm_db *base, const struct wm_page *pg)
     return a;
 }
 
+/*
+** Hot list reads answer from a small per-connection cache of their JSON text.  An entry
+** is valid while PRAGMA data_version (which moves when another connection commits) and
+** this connection's own change count are what they were when it was made, so a write by
+** anyone, in this process or another, invalidates it.
+*/
+static bool
+listed_versions(struct sq_db *db, int64_t *dv, int64_t *ch)
+{
+    static const char sql[] = "PRAGMA data_version";
+    *dv = sq_int(db, sq_prep(db, sql, NULL), -1);
+    *ch = (int64_t)sqlite3_total_changes64(db->h);
+    return *dv >= 0;
+}
+
+static const char *
+listed_get(struct sq_db *db, const char *key)
+{
+    int64_t dv, ch;
+    if (!listed_versions(db, &dv, &ch)) {
+        return NULL;
+    }
+    for (unsigned i = 0; i < WM_ARRAY_LEN(db->listed); i++) {
+        struct sq_listed *l = &db->listed[i];
+        if (l->key && wm_streq(l->key, key) && l->data_version == dv && l->changes == ch) {
+            return l->text;
+        }
+    }
+    return NULL;
+}
+
+static void
+listed_put(struct sq_db *db, const char *key, const char *text)
+{
+    int64_t dv, ch;
+    if (!listed_versions(db, &dv, &ch)) {
+        return;
+    }
+    struct sq_listed *l = &db->listed[db->nlisted++ % WM_ARRAY_LEN(db->listed)];
+    free(l->key);
+    free(l->text);
+    l->key = wm_strdup(key);
+    l->text = wm_strdup(text);
+    l->data_version = dv;
+    l->changes = ch;
+}
+
+static char *
+org_list_api(struct wm_db *base, const struct wm_page *pg)
+{
+    char *key = wm_asprintf("org|%s|%lld|%s|%s|%s|%u", pg->scope ? pg->scope : "/",
+                            (long long)pg->after, pg->kind ? pg->kind : "", pg->q ? pg->q : "",
+                            pg->type ? pg->type : "", pg->limit);
+    const char *hit = listed_get(DB, key);
+    if (hit) {
+        free(key);
+        return wm_strdup(hit);
+    }
+    static const char sql[] =
+        "SELECT json_object('items', json(coalesce(json_group_array(json_object('id', id, "
+        "'parent_id', parent_id, 'path', path, 'kind', kind, 'name', name, 'code', code, "
+        "'type', type, 'created_at', strftime('%Y-%m-%dT%H:%M:%SZ', created_at, 'unixepoch'), "
+        "'parent_name', parent_name)), '[]')), 'next', "
+        "CASE WHEN count(*) = ?7 THEN CAST(max(id) AS TEXT) END) FROM ("
+        "SELECT " ORG_COLS ", (SELECT name FROM org p WHERE p.id = org.parent_id) AS parent_name"
+        " FROM org WHERE path >= ?1 AND path < ?2 AND id > ?3"
+        " AND (?4 IS NULL OR kind = ?4)"
+        " AND (?5 IS NULL OR name LIKE ?5 ESCAPE '\\' OR code LIKE ?5 ESCAPE '\\')"
+        " AND (?6 IS NULL OR type = ?6)"
+        " ORDER BY id LIMIT ?7)";
+    struct sq_scope r = sq_scope_of(pg->scope);
+    char *like = like_of(pg->q);
+    sqlite3_stmt *st = sq_prep(DB, sql, "ttittti", r.lo, r.hi, pg->after, pg->kind, like,
+                               pg->type, (int64_t)pg->limit);
+    char *out = NULL;
+    if (st) {
+        int rc = sqlite3_step(st);
+        if (SQLITE_ROW == rc) {
+            out = wm_strdup((const char *)sqlite3_column_text(st, 0));
+        } else {
+            (void)sq_qs(DB, rc);
+        }
+        sqlite3_reset(st);
+    }
+    free(like);
+    sq_scope_free(&r);
+    if (out) {
+        listed_put(DB, key, out);
+    }
+    free(key);
+    return out;
+}
+
 static int64_t
 org_count(struct wm_db *base, const char *scope, const char *kind, const char *type)
 {
@@ -445,6 +538,7 @@ sq_fill_resource_ops(struct wm_db_ops *ops)
     ops->org_get = org_get;
     ops->org_get_by_code = org_get_by_code;
     ops->org_list = org_list;
+    ops->org_list_api = org_list_api;
     ops->org_find_name = org_find_name;
     ops->org_update = org_update;
     ops->org_move = org_move;
