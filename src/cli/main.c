@@ -629,8 +629,15 @@ cmd_user_passwd(int argc, char **argv)
     return 0;
 }
 
+/* ---------------------------------------------------------------- listings */
+
+/* One page of a listing; pg->after and pg->limit are set by list_all. */
+typedef json_t *(*list_fetch)(struct wm_db *db, struct wm_page *pg);
+typedef void (*list_print)(const json_t *row);
+
+/* The body of every "list" command: open the store, print a header, page through all rows. */
 static int
-cmd_user_list(int argc, char **argv)
+list_all(int argc, char **argv, const char *header, list_fetch fetch, list_print print)
 {
     struct opts o;
     int rc = parse(argc, argv, NULL, &o);
@@ -642,29 +649,58 @@ cmd_user_list(int argc, char **argv)
         return 1;
     }
     struct wm_page pg = {.scope = "/", .limit = 200};
-    printf("%-6s %-20s %-12s %-8s %s\n", "id", "username", "role", "status", "org");
+    fputs(header, stdout);
     for (;;) {
-        json_t *a = db->ops->user_list(db, &pg);
+        json_t *a = fetch(db, &pg);
         size_t i;
-        json_t *u;
-        json_array_foreach(a, i, u)
+        json_t *x;
+        json_array_foreach(a, i, x)
         {
-            printf("%-6lld %-20s %-12s %-8s %s\n",
-                   (long long)json_integer_value(json_object_get(u, "id")),
-                   json_string_value(json_object_get(u, "username")),
-                   json_string_value(json_object_get(u, "role")),
-                   json_integer_value(json_object_get(u, "disabled")) ? "disabled" : "active",
-                   json_string_value(json_object_get(u, "org_name")));
-            pg.after = json_integer_value(json_object_get(u, "id"));
+            print(x);
+            pg.after = json_integer_value(json_object_get(x, "id"));
         }
         size_t n = json_array_size(a);
         json_decref(a);
-        if (n < pg.limit) {
+        if (NULL == a || n < pg.limit) {
+            rc = NULL == a ? fail("cannot read the store") : 0;
             break;
         }
     }
     db->ops->close(db);
-    return 0;
+    return rc;
+}
+
+static const char *
+js(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static long long
+ji(const json_t *o, const char *k)
+{
+    return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static json_t *
+fetch_users(struct wm_db *db, struct wm_page *pg)
+{
+    return db->ops->user_list(db, pg);
+}
+
+static void
+print_user(const json_t *u)
+{
+    printf("%-6lld %-20s %-12s %-8s %s\n", ji(u, "id"), js(u, "username"), js(u, "role"),
+           ji(u, "disabled") ? "disabled" : "active", js(u, "org_name"));
+}
+
+static int
+cmd_user_list(int argc, char **argv)
+{
+    return list_all(argc, argv, "id     username             role         status   org\n",
+                    fetch_users, print_user);
 }
 
 static int
@@ -725,66 +761,46 @@ cmd_org_add(int argc, char **argv)
     return 0;
 }
 
-static int
-list_orgs(int argc, char **argv, const char *kind)
+static json_t *
+fetch_offices(struct wm_db *db, struct wm_page *pg)
 {
-    struct opts o;
-    int rc = parse(argc, argv, NULL, &o);
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
-    struct wm_db *db = open_store(o.data, true);
-    if (NULL == db) {
-        return 1;
-    }
-    struct wm_page pg = {.scope = "/", .limit = 200, .kind = kind};
-    if (wm_streq(kind, "unit")) {
-        printf("%-6s %-16s %-10s %-24s %s\n", "id", "code", "type", "name", "office");
-    } else {
-        printf("%-6s %-8s %-20s %s\n", "id", "parent", "path", "name");
-    }
-    for (;;) {
-        json_t *a = db->ops->org_list(db, &pg);
-        size_t i;
-        json_t *x;
-        json_array_foreach(a, i, x)
-        {
-            if (wm_streq(kind, "unit")) {
-                printf("%-6lld %-16s %-10s %-24s %s\n",
-                       (long long)json_integer_value(json_object_get(x, "id")),
-                       json_string_value(json_object_get(x, "code")),
-                       json_string_value(json_object_get(x, "type")),
-                       json_string_value(json_object_get(x, "name")),
-                       json_string_value(json_object_get(x, "parent_name")));
-            } else {
-                printf("%-6lld %-8lld %-20s %s\n",
-                       (long long)json_integer_value(json_object_get(x, "id")),
-                       (long long)json_integer_value(json_object_get(x, "parent_id")),
-                       json_string_value(json_object_get(x, "path")),
-                       json_string_value(json_object_get(x, "name")));
-            }
-            pg.after = json_integer_value(json_object_get(x, "id"));
-        }
-        size_t n = json_array_size(a);
-        json_decref(a);
-        if (n < pg.limit) {
-            break;
-        }
-    }
-    db->ops->close(db);
-    return 0;
+    pg->kind = "office";
+    return db->ops->org_list(db, pg);
+}
+
+static json_t *
+fetch_units(struct wm_db *db, struct wm_page *pg)
+{
+    pg->kind = "unit";
+    return db->ops->org_list(db, pg);
+}
+
+static void
+print_office(const json_t *x)
+{
+    printf("%-6lld %-8lld %-20s %s\n", ji(x, "id"), ji(x, "parent_id"), js(x, "path"),
+           js(x, "name"));
+}
+
+static void
+print_unit(const json_t *x)
+{
+    printf("%-6lld %-16s %-10s %-24s %s\n", ji(x, "id"), js(x, "code"), js(x, "type"),
+           js(x, "name"), js(x, "parent_name"));
 }
 
 static int
 cmd_org_list(int argc, char **argv)
 {
-    return list_orgs(argc, argv, "office");
+    return list_all(argc, argv, "id     parent   path                 name\n", fetch_offices,
+                    print_office);
 }
 
 static int
 cmd_unit_list(int argc, char **argv)
 {
-    return list_orgs(argc, argv, "unit");
+    return list_all(argc, argv, "id     code             type       name                     office\n",
+                    fetch_units, print_unit);
 }
 
 static int
@@ -983,45 +999,26 @@ cmd_framework_import(int argc, char **argv)
     return 0;
 }
 
+static json_t *
+fetch_editions(struct wm_db *db, struct wm_page *pg)
+{
+    static const struct wm_fw_scope all = {.caller_path = "/", .scope = "/", .drafts = true};
+    return db->ops->edition_list(db, &all, pg);
+}
+
+static void
+print_edition(const json_t *x)
+{
+    char t[32];
+    printf("%-6lld %-10s %-10s %-7lld %-8s %s\n", ji(x, "id"), js(x, "version"), js(x, "status"),
+           ji(x, "leaves"), wm_fw_score_format(ji(x, "total"), t), js(x, "name"));
+}
+
 static int
 cmd_framework_list(int argc, char **argv)
 {
-    struct opts o;
-    int rc = parse(argc, argv, NULL, &o);
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
-    struct wm_db *db = open_store(o.data, true);
-    if (NULL == db) {
-        return 1;
-    }
-    struct wm_fw_scope s = {.caller_path = "/", .scope = "/", .drafts = true};
-    struct wm_page pg = {.limit = 200};
-    printf("%-6s %-10s %-10s %-7s %-8s %s\n", "id", "version", "status", "leaves", "total", "name");
-    for (;;) {
-        json_t *a = db->ops->edition_list(db, &s, &pg);
-        size_t i;
-        json_t *x;
-        json_array_foreach(a, i, x)
-        {
-            char t[32];
-            printf("%-6lld %-10s %-10s %-7lld %-8s %s\n",
-                   (long long)json_integer_value(json_object_get(x, "id")),
-                   json_string_value(json_object_get(x, "version")),
-                   json_string_value(json_object_get(x, "status")),
-                   (long long)json_integer_value(json_object_get(x, "leaves")),
-                   wm_fw_score_format(json_integer_value(json_object_get(x, "total")), t),
-                   json_string_value(json_object_get(x, "name")));
-            pg.after = json_integer_value(json_object_get(x, "id"));
-        }
-        size_t n = json_array_size(a);
-        json_decref(a);
-        if (n < pg.limit) {
-            break;
-        }
-    }
-    db->ops->close(db);
-    return 0;
+    return list_all(argc, argv, "id     version    status     leaves  total    name\n",
+                    fetch_editions, print_edition);
 }
 
 static int
