@@ -87,8 +87,7 @@ page_archive_get(struct wm_req *r)
     free(title);
     wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd><a href=\"/frameworks/%I\">"
              "%s(%s)</a></dd><dt>%s</dt><dd><b>%I%%</b>(%I / %I %s)</dd><dt>%s</dt><dd>%I</dd>"
-             "</dl><div class=\"meter\" role=\"progressbar\" aria-valuenow=\"%I\" "
-             "aria-valuemin=\"0\" aria-valuemax=\"100\"><span style=\"width:%I%%\"></span></div>"
+             "</dl><progress class=\"meter\" max=\"100\" value=\"%I\">%I%%</progress>"
              "<p class=\"row\"><a class=\"button\" href=\"/api/v1/units/%I/archives/%I/export.zip\" "
              "data-export>%s</a> <a class=\"button secondary\" href=\"/units/%I/archives/%I/import\">"
              "%s</a> <a class=\"button secondary\" href=\"/units/%I/archives/%I/trash\">%s</a></p>"
@@ -232,8 +231,9 @@ page_leaf_get(struct wm_req *r)
     if (*js(leaf, "materials")) {
         wm_h(&b, "<dt>%s</dt><dd>%s</dd>", _("应有材料"), js(leaf, "materials"));
     }
-    wm_h(&b, "<dt>%s</dt><dd>%s</dd></dl></section>\n", _("最少件数"),
-         json_is_integer(json_object_get(leaf, "min_documents")) ? "" : "1");
+    wm_h(&b, "<dt>%s</dt><dd>%I</dd></dl></section>\n", _("最少件数"),
+         json_is_integer(json_object_get(leaf, "min_documents")) ? ji(leaf, "min_documents")
+                                                                 : (int64_t)1);
     wm_h(&b, "<table class=\"docs\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
              "<th>%s</th></tr></thead><tbody id=\"doclist\">",
          _("文件"), _("载体"), _("形成日期"), _("大小"), _("版本"));
