@@ -579,6 +579,15 @@ wm_doc_reorder(struct wm_db *db, const struct wm_actor *a, const json_t *archive
                const int64_t *ids, size_t n, struct wm_fail *f)
 {
     enum wm_err e;
+    /* Each document once: a repeated id would leave another one's serial as it was. */
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < i; k++) {
+            if (ids[k] == ids[i]) {
+                return wm_fail_set(f, WM_E_BAD_REQUEST, "ids", "%s",
+                                   _("须按新顺序列出该指标下的全部文件,每个一次"));
+            }
+        }
+    }
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }

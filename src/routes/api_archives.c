@@ -578,37 +578,58 @@ export_thread(void *arg)
     return NULL;
 }
 
-void
-wm_reply_export(struct wm_req *r, json_t *plan, const char *filename)
+/* Start the writer thread of plan (taken): the read end of its pipe, or -1. */
+static int
+export_start(json_t *plan)
 {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC)) {
         json_decref(plan);
-        wm_reply_err(r, WM_E_UNAVAILABLE, NULL, NULL);
-        return;
+        return -1;
     }
     struct export_job *j = wm_calloc(1, sizeof *j);
     j->plan = plan;
     j->fd = fds[1];
-    char expected[32];
-    snprintf(expected, sizeof expected, "%lld", (long long)ji(plan, "total"));
     pthread_t t;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&t, &attr, export_thread, j)) {
-        pthread_attr_destroy(&attr);
+    int rc = pthread_create(&t, &attr, export_thread, j);
+    pthread_attr_destroy(&attr);
+    if (rc) {
         close(fds[0]);
         close(fds[1]);
         json_decref(plan);
         free(j);
-        wm_reply_err(r, WM_E_UNAVAILABLE, NULL, NULL);
-        return;
+        return -1;
     }
-    pthread_attr_destroy(&attr);
-    struct MHD_Response *resp = MHD_create_response_from_pipe(fds[0]);
+    return fds[0];
+}
+
+void
+wm_reply_export(struct wm_req *r, json_t *plan, const char *filename)
+{
+    char expected[32];
+    struct MHD_Response *resp;
+    snprintf(expected, sizeof expected, "%lld", (long long)ji(plan, "total"));
+    if (WM_HEAD == r->method) {
+        /* HEAD: the headers alone, and no writer thread.  No chunked body may go out:
+        ** libmicrohttpd 0.9.75 still sends its last chunk ("0\r\n\r\n") after a HEAD
+        ** response, which a keep-alive client then reads as the start of its next answer. */
+        json_decref(plan);
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    } else {
+        int fd = export_start(plan);
+        if (fd < 0) {
+            wm_reply_err(r, WM_E_UNAVAILABLE, NULL, NULL);
+            return;
+        }
+        resp = MHD_create_response_from_pipe(fd);
+        if (NULL == resp) {
+            close(fd);
+        }
+    }
     if (NULL == resp) {
-        close(fds[0]);
         wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
         return;
     }

@@ -806,6 +806,63 @@ th_raw(const struct th_server *s, const void *data, size_t len)
     return r;
 }
 
+curl_mime *
+th_mime_new(CURL *h,
+            const struct th_cred *c,
+            unsigned flags,
+            const struct th_file *files,
+            size_t nfiles,
+            const char *const *fields)
+{
+    curl_mime *mime = curl_mime_init(h);
+    curl_mimepart *part;
+    if (c && (flags & TH_COOKIE) && c->csrf[0]) {
+        part = curl_mime_addpart(mime);
+        curl_mime_name(part, "csrf");
+        curl_mime_data(part, c->csrf, CURL_ZERO_TERMINATED);
+    }
+    for (size_t i = 0; fields && fields[i] && fields[i + 1]; i += 2) {
+        part = curl_mime_addpart(mime);
+        curl_mime_name(part, fields[i]);
+        curl_mime_data(part, fields[i + 1], CURL_ZERO_TERMINATED);
+    }
+    for (size_t i = 0; i < nfiles; i++) {
+        part = curl_mime_addpart(mime);
+        curl_mime_name(part, files[i].field ? files[i].field : "file");
+        curl_mime_data(part, files[i].len ? files[i].data : "", files[i].len);
+        if (files[i].name) {
+            curl_mime_filename(part, files[i].name);
+        }
+        curl_mime_type(part, "application/octet-stream");
+    }
+    return mime;
+}
+
+struct th_resp *
+th_upload(const struct th_server *s,
+          const char *path,
+          const struct th_cred *c,
+          unsigned flags,
+          const struct th_file *files,
+          size_t nfiles,
+          const char *const *fields)
+{
+    CURL *tmp = curl_easy_init();
+    if (NULL == tmp) {
+        fprintf(stderr, "harness: curl_easy_init failed\n");
+        abort();
+    }
+    if (0 == flags) {
+        flags = th_auth(c);
+    }
+    curl_mime *mime = th_mime_new(tmp, c, flags, files, nfiles, fields);
+    struct th_req q = { .method = "POST", .path = path, .cred = c, .flags = flags, .mime = mime };
+    struct th_resp *r = th_do(s, &q);
+    curl_mime_free(mime);
+    curl_easy_cleanup(tmp);
+    return r;
+}
+
 long
 th_login(const struct th_server *s, const char *username, const char *password, struct th_cred *c)
 {

@@ -137,6 +137,34 @@ bool th_set_cookie(const struct th_resp *r,
                    char *attrs,
                    size_t alen);
 
+/* One file of a multipart upload. */
+struct th_file {
+    const char *field; /* the form field (NULL: "file") */
+    const char *name;  /* the file name sent (NULL: none) */
+    const void *data;
+    size_t len;
+};
+
+/**
+** A multipart/form-data POST to path: files[0..nfiles) and the text fields of fields
+** ("name", "value", ..., NULL; may be NULL), authenticated as c with flags (th_auth(c) when
+** 0).  With TH_COOKIE a "csrf" field with c's token is added first, as a page's form has.
+*/
+struct th_resp *th_upload(const struct th_server *s,
+                          const char *path,
+                          const struct th_cred *c,
+                          unsigned flags,
+                          const struct th_file *files,
+                          size_t nfiles,
+                          const char *const *fields);
+/** Fill a curl_mime (made for handle h) as th_upload does; the caller frees it. */
+curl_mime *th_mime_new(CURL *h,
+                       const struct th_cred *c,
+                       unsigned flags,
+                       const struct th_file *files,
+                       size_t nfiles,
+                       const char *const *fields);
+
 /** Send raw bytes on a new connection and read the answer (until close or 5 s). */
 struct th_resp *th_raw(const struct th_server *s, const void *data, size_t len);
 

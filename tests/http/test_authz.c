@@ -72,7 +72,21 @@ enum kind {
     K_FW_READ,     /* {id} = a published edition of own / foreign office */
     K_FW_DIFF,     /* two editions: both own / own and foreign */
     K_FW_DRAFT,    /* {id} = a throwaway draft of own / foreign office */
+    K_ARCHIVE,     /* {id}/{id}[/{s}] = own / foreign unit, ARCHIVE_YEAR[, a leaf of it] */
+    K_UPLOAD,      /* K_ARCHIVE plus a small PDF uploaded into the leaf */
+    K_ORDER,       /* K_ARCHIVE plus the leaf's documents in their present order */
+    K_PKG,         /* K_ARCHIVE plus a package (an empty ZIP) to import */
+    K_DOC,         /* {id} = a document of own / foreign unit; metadata set */
+    K_DOC_THROW,   /* {id} = a throwaway document of own / foreign unit */
+    K_DOC_VERSION, /* a throwaway document and a new version of it (a small PDF) */
+    K_DOC_MOVE,    /* a throwaway document moved to another leaf */
+    K_DOC_TRASHED, /* a throwaway document already in the trash */
+    K_DEFAULTS,    /* {id} = own / foreign office; a default edition for ARCHIVE_YEAR + 1 */
+    K_FW_DEFAULT,  /* {id} = own published edition, made the default of own / foreign office */
 };
+
+/* The year of the archives the matrix works on (made in setup). */
+#define ARCHIVE_YEAR 2025
 
 /*
 ** The expectations: per route, per role, "S" (same status for own and foreign scope) or
@@ -131,6 +145,45 @@ static const struct expect expectations[] = {
                                                  {"401", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
     {"GET /api/v1/frameworks/{id}/diff/{id}", K_FW_DIFF,
                                                  {"401", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    /* The creation archive: reads follow the unit's scope (an evaluator sees no unit's
+    ** archive); writes are staff, unit_admin and the leaf's departments (the member's
+    ** department, 办公室, is responsible for the leaves used here); the trash is restored by
+    ** unit_admin and staff, purged by the platform operator only. */
+    {"GET /api/v1/units/{id}/archives", K_UNIT,  {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"GET /api/v1/units/{id}/archives/{id}", K_ARCHIVE,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"GET /api/v1/units/{id}/archives/{id}/trash", K_ARCHIVE,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"GET /api/v1/units/{id}/archives/{id}/indicators/{s}/documents", K_ARCHIVE,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/units/{id}/archives/{id}/indicators/{s}/documents", K_UPLOAD,
+                                                 {"401", "201", "201/404", "403",     "201/404", "201/404", "403"}},
+    {"POST /api/v1/units/{id}/archives/{id}/indicators/{s}/order", K_ORDER,
+                                                 {"401", "200", "200/404", "403",     "200/404", "200/404", "403"}},
+    {"GET /api/v1/units/{id}/archives/{id}/export.zip", K_ARCHIVE,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/units/{id}/archives/{id}/import", K_PKG,
+                                                 {"401", "200", "200/404", "403",     "200/404", "403",     "403"}},
+    {"GET /api/v1/documents/{id}", K_DOC,        {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"PATCH /api/v1/documents/{id}", K_DOC,      {"401", "200", "200/404", "403",     "200/404", "200/404", "403"}},
+    {"DELETE /api/v1/documents/{id}", K_DOC_THROW,
+                                                 {"401", "200", "200/404", "403",     "200/404", "200/404", "403"}},
+    {"GET /api/v1/documents/{id}/content", K_DOC,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"GET /api/v1/documents/{id}/versions", K_DOC,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/documents/{id}/versions", K_DOC_VERSION,
+                                                 {"401", "201", "201/404", "403",     "201/404", "201/404", "403"}},
+    {"POST /api/v1/documents/{id}/move", K_DOC_MOVE,
+                                                 {"401", "200", "200/404", "403",     "200/404", "200/404", "403"}},
+    {"POST /api/v1/documents/{id}/restore", K_DOC_TRASHED,
+                                                 {"401", "200", "200/404", "403",     "200/404", "403",     "403"}},
+    {"POST /api/v1/documents/{id}/purge", K_DOC_TRASHED,
+                                                 {"401", "200", "403",     "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/orgs/{id}/archive-defaults", K_DEFAULTS,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"POST /api/v1/orgs/{id}/archive-defaults", K_DEFAULTS,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
 
     /* Pages                                      anon   admin  office     eval       u_admin    u_member   u_viewer */
     {"GET /", K_PLAIN,                           {"303", "303", "303",     "303",     "303",     "303",     "303"}},
@@ -170,7 +223,27 @@ static const struct expect expectations[] = {
     {"POST /frameworks/{id}/publish", K_FW_DRAFT,
                                                  {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
     {"POST /frameworks/{id}/delete", K_FW_DRAFT, {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"POST /frameworks/{id}/default", K_FW_DEFAULT,
+                                                 {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
     {"GET /frameworks/{id}/diff", K_FW_DIFF,     {"303", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"GET /units/{id}/archives/{id}", K_ARCHIVE, {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"GET /units/{id}/archives/{id}/trash", K_ARCHIVE,
+                                                 {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"GET /units/{id}/archives/{id}/leaf/{s}", K_ARCHIVE,
+                                                 {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /units/{id}/archives/{id}/leaf/{s}", K_UPLOAD,
+                                                 {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
+    {"POST /units/{id}/archives/{id}/leaf/{s}/order", K_ORDER,
+                                                 {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
+    {"GET /units/{id}/archives/{id}/import", K_ARCHIVE,
+                                                 {"303", "200", "200/404", "403",     "200/404", "403",     "403"}},
+    /* The import page shows its report with 200. */
+    {"POST /units/{id}/archives/{id}/import", K_PKG,
+                                                 {"303", "200", "200/404", "403",     "200/404", "403",     "403"}},
+    {"GET /documents/{id}", K_DOC,               {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /documents/{id}", K_DOC,              {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
+    {"POST /documents/{id}/versions", K_DOC_VERSION,
+                                                 {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
 };
 /* clang-format on */
 
@@ -265,6 +338,87 @@ find_office(const struct th_cred *a, const char *name)
     return id;
 }
 
+/* ---------------------------------------------------------------- archive fixtures */
+
+/* The archives of the matrix: own unit (DEMO001), another city unit (DEMO002) and the
+** foreign office's unit, each with a document in a leaf the member's department writes.
+** The foreign office's own standard has a single leaf, "1.1". */
+static int64_t arch_unit[3];
+static int64_t arch_doc[3];
+
+/* A small valid PDF (no NUL bytes, so it travels as a C string). */
+static const char authz_pdf[] = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                                "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+                                "trailer<</Root 1 0 R>>\n%%EOF\n";
+/* An empty ZIP: just the end-of-central-directory record. */
+static const char empty_zip[22] = { 'P', 'K', 5, 6 };
+
+static const char *
+leaf_for(int64_t unit)
+{
+    return unit == arch_unit[2] ? "1.1" : "1.1.1";
+}
+
+static int64_t
+doc_for(int64_t unit)
+{
+    for (int i = 0; i < 3; i++) {
+        if (arch_unit[i] == unit) {
+            return arch_doc[i];
+        }
+    }
+    return 0;
+}
+
+/* Open (and so create) the unit's archive of ARCHIVE_YEAR as admin. */
+static bool
+archive_open(int64_t unit)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d", (long long)unit, ARCHIVE_YEAR);
+    struct th_resp *r = th_api(&srv, "GET", path, &actors[R_ADMIN].c, TH_BEARER, NULL);
+    bool ok = 200 == r->status;
+    if (!ok) {
+        fprintf(stderr, "fixture: GET %s: HTTP %ld %s\n", path, r->status, r->body);
+    }
+    th_resp_free(r);
+    return ok;
+}
+
+/* A new document (uploaded by admin) in the unit's leaf; its id, 0 on failure. */
+static int64_t
+doc_make(int64_t unit)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/indicators/%s/documents",
+             (long long)unit, ARCHIVE_YEAR, leaf_for(unit));
+    struct th_file f = { .name = "授权测试.pdf", .data = authz_pdf, .len = strlen(authz_pdf) };
+    struct th_resp *r = th_upload(&srv, path, &actors[R_ADMIN].c, TH_BEARER, &f, 1, NULL);
+    int64_t id =
+        201 == r->status ? th_jint(json_array_get(json_object_get(r->json, "items"), 0), "id") : 0;
+    if (0 == id) {
+        fprintf(stderr, "fixture: POST %s: HTTP %ld %s\n", path, r->status, r->body);
+    }
+    th_resp_free(r);
+    return id;
+}
+
+/* A new document of the unit, already in the trash; 0 on failure. */
+static int64_t
+doc_make_trashed(int64_t unit)
+{
+    int64_t id = doc_make(unit);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/documents/%lld", (long long)id);
+    struct th_resp *r = th_api(&srv, "DELETE", path, &actors[R_ADMIN].c, TH_BEARER, NULL);
+    if (200 != r->status) {
+        fprintf(stderr, "fixture: DELETE %s: HTTP %ld %s\n", path, r->status, r->body);
+        id = 0;
+    }
+    th_resp_free(r);
+    return id;
+}
+
 static int
 setup(void **state)
 {
@@ -301,12 +455,24 @@ setup(void **state)
         th_make_token(&srv, &foreigner, "victim") <= 0) {
         return -1;
     }
+    /* The city units' archives first: they take the newest published demo standard. */
+    arch_unit[0] = unit1;
+    arch_unit[1] = unit2;
+    arch_unit[2] = fu;
+    if (!archive_open(unit1) || !archive_open(unit2)) {
+        return -1;
+    }
     fw_pub[0][0] = fw_make(city, "授权测试标准", "1", true);
     fw_pub[0][1] = fw_make(city, "授权测试标准", "2", true);
     fw_pub[1][0] = fw_make(fo, "外市测评标准", "1", true);
     fw_pub[1][1] = fw_make(fo, "外市测评标准", "2", true);
-    if (!fw_pub[0][0] || !fw_pub[0][1] || !fw_pub[1][0] || !fw_pub[1][1]) {
+    if (!fw_pub[0][0] || !fw_pub[0][1] || !fw_pub[1][0] || !fw_pub[1][1] || !archive_open(fu)) {
         return -1;
+    }
+    for (int i = 0; i < 3; i++) {
+        if (0 == (arch_doc[i] = doc_make(arch_unit[i]))) {
+            return -1;
+        }
     }
     for (int i = 0; i < R__N; i++) {
         struct actor *a = &actors[i];
@@ -353,6 +519,7 @@ struct cell {
     char query[64];  /* appended to the path */
     char *raw;       /* a raw JSON body (K_FW_POST), freed by cell_free */
     char file[1024]; /* a multipart upload: the file ... */
+    size_t file_len; /* its length (0: up to its NUL) */
     const char *file_name;
 
     struct {
@@ -375,9 +542,14 @@ form_add(struct cell *c, const char *name, const char *value)
     snprintf(c->form + n, sizeof c->form - n, "%s%s=%s", n ? "&" : "", name, enc);
 }
 
-/* Fill pattern's {id}s with ids and '*' with star. */
+/* Fill pattern's {id}s with ids, {s} with seg and '*' with star. */
 static void
-fill_path(char *out, size_t outlen, const char *pattern, const int64_t *ids, const char *star)
+fill_path(char *out,
+          size_t outlen,
+          const char *pattern,
+          const int64_t *ids,
+          const char *seg,
+          const char *star)
 {
     size_t o = 0;
     unsigned k = 0;
@@ -386,7 +558,7 @@ fill_path(char *out, size_t outlen, const char *pattern, const int64_t *ids, con
             o += (size_t)snprintf(out + o, outlen - o, "%lld", (long long)ids[k++]);
             p += 4;
         } else if (0 == strncmp(p, "{s}", 3)) {
-            o += (size_t)snprintf(out + o, outlen - o, "json");
+            o += (size_t)snprintf(out + o, outlen - o, "%s", seg);
             p += 3;
         } else if ('*' == *p) {
             o += (size_t)snprintf(out + o, outlen - o, "%s", star);
@@ -406,6 +578,39 @@ throwaway_token(const struct th_cred *owner)
     return post_id(owner, "/api/v1/tokens", json_pack("{s:s}", "name", name));
 }
 
+/* The leaf's documents in their present order: {"ids": [...]} for the API, the serials
+** "1,2,..." in the form field "order" for the page. */
+static bool
+order_build(struct cell *c, int64_t unit, const char *leaf, bool page)
+{
+    char path[160], serials[512] = "";
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/indicators/%s/documents",
+             (long long)unit, ARCHIVE_YEAR, leaf);
+    struct th_resp *r = th_api(&srv, "GET", path, &actors[R_ADMIN].c, TH_BEARER, NULL);
+    if (200 != r->status) {
+        fprintf(stderr, "fixture: GET %s: HTTP %ld %s\n", path, r->status, r->body);
+        th_resp_free(r);
+        return false;
+    }
+    json_t *ids = json_array();
+    size_t i, n = 0;
+    json_t *d;
+    json_array_foreach(json_object_get(r->json, "items"), i, d)
+    {
+        json_array_append_new(ids, json_integer(th_jint(d, "id")));
+        n += (size_t)snprintf(serials + n, n < sizeof serials ? sizeof serials - n : 0, "%s%lld",
+                              i ? "," : "", (long long)th_jint(d, "serial"));
+    }
+    th_resp_free(r);
+    if (page) {
+        json_decref(ids);
+        form_add(c, "order", serials);
+    } else {
+        c->json = json_pack("{s:o}", "ids", ids);
+    }
+    return true;
+}
+
 /* Build the request of cell (kind, role, foreign) for a route; false: fixture failed. */
 static bool
 cell_build(struct cell *c,
@@ -418,6 +623,7 @@ cell_build(struct cell *c,
     const struct actor *a = &actors[role];
     const struct th_cred *admin = &actors[R_ADMIN].c;
     int64_t ids[2] = { 0, 0 };
+    const char *seg = "json";
     char name[64], code[32];
     memset(c, 0, sizeof *c);
     c->cred = R_ANON == role ? NULL : &a->c;
@@ -604,8 +810,73 @@ cell_build(struct cell *c,
             return false;
         }
         break;
+    case K_ARCHIVE:
+    case K_UPLOAD:
+    case K_ORDER:
+    case K_PKG:
+        ids[0] = a->unit[foreign];
+        ids[1] = ARCHIVE_YEAR;
+        seg = leaf_for(ids[0]);
+        if (K_UPLOAD == kind) {
+            snprintf(c->file, sizeof c->file, "%s", authz_pdf);
+            c->file_name = "上传.pdf";
+        } else if (K_PKG == kind) {
+            memcpy(c->file, empty_zip, sizeof empty_zip);
+            c->file_len = sizeof empty_zip;
+            c->file_name = "package.zip";
+        } else if (K_ORDER == kind && !order_build(c, ids[0], seg, page)) {
+            return false;
+        }
+        break;
+    case K_DOC:
+        ids[0] = doc_for(a->unit[foreign]);
+        if (page) {
+            form_add(c, "title", "授权测试文件");
+            form_add(c, "keywords", name);
+        } else if (WM_PATCH == rt->methods) {
+            c->json = json_pack("{s:s}", "keywords", name);
+        }
+        break;
+    case K_DOC_THROW:
+    case K_DOC_VERSION:
+    case K_DOC_MOVE:
+        ids[0] = R_ANON == role ? doc_for(a->unit[foreign]) : doc_make(a->unit[foreign]);
+        if (0 == ids[0]) {
+            return false;
+        }
+        if (K_DOC_VERSION == kind) {
+            snprintf(c->file, sizeof c->file, "%s%% v2 %u\n", authz_pdf, seq);
+            c->file_name = "新版本.pdf";
+        } else if (K_DOC_MOVE == kind) {
+            /* 1.1.2 is the member's department's too; the foreign standard has one leaf. */
+            c->json =
+                json_pack("{s:s}", "code", a->unit[foreign] == arch_unit[2] ? "1.1" : "1.1.2");
+        }
+        break;
+    case K_DOC_TRASHED:
+        ids[0] = R_ANON == role ? doc_for(a->unit[foreign]) : doc_make_trashed(a->unit[foreign]);
+        if (0 == ids[0]) {
+            return false;
+        }
+        break;
+    case K_FW_DEFAULT: {
+        char v[24];
+        ids[0] = fw_pub[0][0];
+        snprintf(v, sizeof v, "%lld", (long long)a->office[foreign]);
+        form_add(c, "office_id", v);
+        snprintf(v, sizeof v, "%d", ARCHIVE_YEAR + 1);
+        form_add(c, "year", v);
+        break;
     }
-    fill_path(c->path, sizeof c->path, rt->pattern, ids, "wenming.css");
+    case K_DEFAULTS:
+        ids[0] = a->office[foreign];
+        if (WM_POST == rt->methods) {
+            c->json = json_pack("{s:i, s:I}", "year", ARCHIVE_YEAR + 1, "edition_id",
+                                (json_int_t)fw_pub[foreign][0]);
+        }
+        break;
+    }
+    fill_path(c->path, sizeof c->path, rt->pattern, ids, seg, "wenming.css");
     size_t n = strlen(c->path);
     snprintf(c->path + n, sizeof c->path - n, "%s", c->query);
     return true;
@@ -634,7 +905,7 @@ cell_send(struct cell *c, enum kind kind, const char *method, bool head, bool pa
         curl_mimepart *part = curl_mime_addpart(mime);
         curl_mime_name(part, "file");
         curl_mime_filename(part, c->file_name);
-        curl_mime_data(part, c->file, CURL_ZERO_TERMINATED);
+        curl_mime_data(part, c->file, c->file_len ? c->file_len : CURL_ZERO_TERMINATED);
         for (unsigned i = 0; i < c->nmf; i++) {
             part = curl_mime_addpart(mime);
             curl_mime_name(part, c->mf[i].name);
