@@ -40,7 +40,7 @@ static const struct conf_key {
      "largest JSON or form body in bytes"},
     {"max_connections", CT_UINT, offsetof(struct wm_conf, max_connections), "1000",
      "simultaneous connections"},
-    {"connection_timeout", CT_UINT, offsetof(struct wm_conf, connection_timeout), "60",
+    {"connection_timeout", CT_UINT, offsetof(struct wm_conf, connection_timeout), "30",
      "seconds an idle connection is kept"},
     {"pwhash_ops", CT_UINT, offsetof(struct wm_conf, pwhash_ops), "2",
      "argon2id passes (opslimit)"},
