@@ -1,6 +1,7 @@
 /*
 ** fw_rows.c — frameworks as rows: import from a wm_table (CSV/XLSX, parent implied by the
-** code), export to CSV (UTF-8 with BOM) and XLSX (libxlsxwriter).
+** code, or by level columns 一级指标/二级指标/… as published standards lay them out),
+** export to CSV (UTF-8 with BOM) and XLSX (libxlsxwriter).
 */
 #include "fw_priv.h"
 
@@ -111,6 +112,26 @@ static const struct {
     { "mindocs", FW_C_MIN_DOCUMENTS },
     { "最少件数", FW_C_MIN_DOCUMENTS },
     { "最少件數", FW_C_MIN_DOCUMENTS },
+};
+
+/*
+** Level columns of standards laid out without a code column: 一级指标 | 二级指标 | … with
+** the higher levels' cells filled on the first row of their group only (merged cells).
+** The rank orders them; 测评项目 is below any numbered level, and a title column, when the
+** header also has level columns, is the deepest level of all (FW_RANK_TITLE).
+*/
+#define FW_RANK_TITLE 7
+#define FW_MAX_LEVELS 7 /* ranks 1..7; a requirement leaf below them makes depth 8 */
+
+static const struct {
+    const char *alias;
+    unsigned rank;
+} fw_level_aliases[] = {
+    { "一级指标", 1 }, { "一級指標", 1 }, { "一级", 1 },     { "一級", 1 },     { "二级指标", 2 },
+    { "二級指標", 2 }, { "二级", 2 },     { "二級", 2 },     { "三级指标", 3 }, { "三級指標", 3 },
+    { "三级", 3 },     { "三級", 3 },     { "四级指标", 4 }, { "四級指標", 4 }, { "四级", 4 },
+    { "四級", 4 },     { "五级指标", 5 }, { "五級指標", 5 }, { "五级", 5 },     { "五級", 5 },
+    { "测评项目", 6 }, { "測評項目", 6 }, { "考核项目", 6 }, { "考核項目", 6 },
 };
 
 /* ---------------------------------------------------------------- cell helpers */
@@ -237,6 +258,391 @@ fw_has_ctl(const char *s, bool multiline)
         }
     }
     return false;
+}
+
+/* ---------------------------------------------------------------- titles of level cells */
+
+/* The code point at s and its length in bytes (0 at the end; 1 for a stray byte). */
+static uint32_t
+fw_cp(const char *s, size_t *len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] < 0x80) {
+        *len = p[0] != 0;
+        return p[0];
+    }
+    if ((p[0] & 0xE0) == 0xC0 && (p[1] & 0xC0) == 0x80) {
+        *len = 2;
+        return ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+    }
+    if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+        *len = 3;
+        return ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+    }
+    if ((p[0] & 0xF8) == 0xF0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
+        (p[3] & 0xC0) == 0x80) {
+        *len = 4;
+        return ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
+               ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+    }
+    *len = 1;
+    return 0xFFFD;
+}
+
+static bool
+fw_is_cn_digit(uint32_t cp)
+{
+    static const uint32_t digits[] = {
+        0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B,
+        0x4E5D, 0x5341, 0x767E, 0x96F6, 0x3007, 0x4E24, 0x5169
+    }; /* 一…十 百 零 〇 两 兩 */
+    for (size_t i = 0; i < WM_ARRAY_LEN(digits); i++) {
+        if (cp == digits[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
+fw_is_cjk(uint32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+/* '.', '、', '．' */
+static bool
+fw_is_dot(uint32_t cp)
+{
+    return cp == '.' || cp == 0x3001 || cp == 0xFF0E;
+}
+
+static bool
+fw_is_space(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == 0x3000;
+}
+
+/* What may end a number: a dot, a space or a closing parenthesis. */
+static bool
+fw_is_numsep(uint32_t cp)
+{
+    return fw_is_dot(cp) || fw_is_space(cp) || cp == ')' || cp == 0xFF09;
+}
+
+/* Runs of white space (ASCII, line breaks of multi-line cells) as one space, trimmed at both
+** ends (U+3000 too); NULL when nothing is left. */
+static char *
+fw_squash(const char *s)
+{
+    struct wm_buf b = { 0 };
+    bool space = false;
+    for (const char *p = s; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+            space = true;
+            continue;
+        }
+        if (space && b.len > 0) {
+            wm_buf_addc(&b, ' ');
+        }
+        space = false;
+        wm_buf_addc(&b, *p);
+    }
+    char *raw = wm_buf_steal(&b);
+    char *t = fw_trim_dup(raw);
+    free(raw);
+    return t;
+}
+
+/* One run of 1..3 ASCII digits at p, optionally followed by ".digits" runs; returns the end
+** (p itself when there is no digit) and whether a dot was taken. */
+static const char *
+fw_digits(const char *p, bool *dotted)
+{
+    *dotted = false;
+    for (;;) {
+        size_t n = 0;
+        while (n < 4 && isdigit((unsigned char)p[n])) {
+            n++;
+        }
+        if (n == 0 || n > 3) {
+            return NULL;
+        }
+        p += n;
+        if (p[0] == '.' && isdigit((unsigned char)p[1])) {
+            *dotted = true;
+            p++;
+            continue;
+        }
+        return p;
+    }
+}
+
+/*
+** Skip a numbering prefix at the start of a title: 一、 （一） (1) 1. 1、 1) 1.1 ① ⑴ ⒈ Ⅰ A1
+** A、.  Returns the text after it and the separators that follow it, or s itself when there
+** is no prefix or nothing follows it.  *pcode receives a copy of a numeric prefix ("1",
+** "1.2.3") that could be an indicator code, else NULL.
+*/
+static const char *
+fw_strip_number(const char *s, char **pcode)
+{
+    size_t l;
+    const char *p = s, *num_end = NULL;
+    uint32_t cp = fw_cp(p, &l);
+    bool dotted;
+
+    *pcode = NULL;
+    if (cp == '(' || cp == 0xFF08) {
+        p += l;
+        unsigned n = 0;
+        for (cp = fw_cp(p, &l); n < 4 && (fw_is_cn_digit(cp) || (cp >= '0' && cp <= '9'));
+             cp = fw_cp(p, &l)) {
+            p += l;
+            n++;
+        }
+        if (n == 0 || (cp != ')' && cp != 0xFF09)) {
+            return s;
+        }
+    } else if ((cp >= 0x2460 && cp <= 0x249B) || (cp >= 0x24EB && cp <= 0x24FF) ||
+               (cp >= 0x2776 && cp <= 0x2793) || (cp >= 0x2160 && cp <= 0x217F)) {
+        /* ① ⑴ ⒈ ⓫ ❶ Ⅰ */
+    } else if (fw_is_cn_digit(cp)) {
+        unsigned n = 0;
+        while (n < 4 && fw_is_cn_digit(cp)) {
+            p += l;
+            n++;
+            cp = fw_cp(p, &l);
+        }
+        if (!fw_is_dot(cp)) {
+            return s; /* 一票否决, 五四 … are words, not numbers */
+        }
+    } else if (cp < 0x80 && isdigit((int)cp)) {
+        const char *q = fw_digits(p, &dotted);
+        if (q == NULL) {
+            return s;
+        }
+        p = q;
+        cp = fw_cp(p, &l);
+        if (!fw_is_numsep(cp) && !(dotted && fw_is_cjk(cp))) {
+            return s; /* 2024年, 100% … */
+        }
+        num_end = p;
+        l = 0;
+    } else if (cp < 0x80 && isalpha((int)cp)) {
+        unsigned n = 0;
+        while (n < 3 && isalpha((unsigned char)p[n])) {
+            n++;
+        }
+        if (n > 2) {
+            return s;
+        }
+        p += n;
+        if (isdigit((unsigned char)*p)) {
+            const char *q = fw_digits(p, &dotted);
+            if (q == NULL) {
+                return s;
+            }
+            p = q;
+            cp = fw_cp(p, &l);
+            if (!fw_is_numsep(cp) && !fw_is_cjk(cp)) {
+                return s;
+            }
+        } else {
+            cp = fw_cp(p, &l);
+            if (n != 1 || !fw_is_dot(cp)) {
+                return s;
+            }
+        }
+        l = 0;
+    } else {
+        return s;
+    }
+    p += l;
+    for (cp = fw_cp(p, &l); cp != 0 && fw_is_numsep(cp); cp = fw_cp(p, &l)) {
+        p += l;
+    }
+    if (*p == '\0') {
+        return s;
+    }
+    if (num_end != NULL) {
+        *pcode = wm_strndup(s, (size_t)(num_end - s));
+    }
+    return p;
+}
+
+/* p after optional spaces (ASCII or U+3000) */
+static const char *
+fw_skip_spaces(const char *p)
+{
+    size_t l;
+    while (fw_is_space(fw_cp(p, &l))) {
+        p += l;
+    }
+    return p;
+}
+
+/*
+** A score at the end of a title: "…（10分）", "…(共10分)", "…（满分：0.5分）", "… 10分".  On
+** success the title is cut before it (trailing spaces too) and true is returned; the title
+** is never left empty.
+*/
+static bool
+fw_strip_score(char *t, int64_t *score)
+{
+    static const char *const words[] = { "满分", "滿分", "总分", "總分", "合计", "合計",
+                                         "共计", "共計", "分值", "共",   "计",   "計" };
+    static const char fen[] = "\xE5\x88\x86"; /* 分 */
+    size_t n = strlen(t);
+    char *cut = NULL;
+    const char *num = NULL, *num_end = NULL;
+
+    if (n > 0 && (t[n - 1] == ')' || (n >= 3 && memcmp(t + n - 3, "\xEF\xBC\x89", 3) == 0))) {
+        char *close = t[n - 1] == ')' ? t + n - 1 : t + n - 3;
+        char *open = NULL;
+        size_t olen = 0;
+        for (char *p = t; p < close; p++) {
+            if (*p == '(') {
+                open = p;
+                olen = 1;
+            } else if (memcmp(p, "\xEF\xBC\x88", 3) == 0) {
+                open = p;
+                olen = 3;
+            }
+        }
+        if (open == NULL) {
+            return false;
+        }
+        const char *p = fw_skip_spaces(open + olen);
+        for (size_t i = 0; i < WM_ARRAY_LEN(words); i++) {
+            if (strncmp(p, words[i], strlen(words[i])) == 0) {
+                p += strlen(words[i]);
+                break;
+            }
+        }
+        if (*p == ':') {
+            p++;
+        } else if (strncmp(p, "\xEF\xBC\x9A", 3) == 0) {
+            p += 3;
+        }
+        num = fw_skip_spaces(p);
+        num_end = num;
+        while (isdigit((unsigned char)*num_end) || *num_end == '.') {
+            num_end++;
+        }
+        p = fw_skip_spaces(num_end);
+        if (strncmp(p, fen, 3) != 0 || fw_skip_spaces(p + 3) != close) {
+            return false;
+        }
+        cut = open;
+    } else if (n > 3 && memcmp(t + n - 3, fen, 3) == 0) {
+        num_end = t + n - 3;
+        num = num_end;
+        while (num > t && (isdigit((unsigned char)num[-1]) || num[-1] == '.')) {
+            num--;
+        }
+        cut = (char *)num;
+    } else {
+        return false;
+    }
+    if (num == num_end || !isdigit((unsigned char)*num)) {
+        return false;
+    }
+    char *digits = wm_strndup(num, (size_t)(num_end - num));
+    int64_t v;
+    bool ok = wm_fw_score_parse(digits, &v);
+    free(digits);
+    if (!ok) {
+        return false;
+    }
+    /* the title without it, trailing spaces dropped */
+    char *e = cut;
+    for (;;) {
+        if (e > t && (e[-1] == ' ' || e[-1] == '\t')) {
+            e--;
+        } else if (e - t >= 3 && fw_is_u3000(e - 3)) {
+            e -= 3;
+        } else {
+            break;
+        }
+    }
+    if (e == t) {
+        return false;
+    }
+    *e = '\0';
+    *score = v;
+    return true;
+}
+
+/*
+** The title of a level cell: line breaks folded, numbering prefix and a trailing score
+** removed.  *pcode as fw_strip_number(); *has_score and *score from a trailing score.
+*/
+static char *
+fw_level_title(const char *raw, char **pcode, bool *has_score, int64_t *score)
+{
+    char *sq = fw_squash(raw);
+    *pcode = NULL;
+    *has_score = false;
+    if (sq == NULL) {
+        return wm_strdup("");
+    }
+    char *t = wm_strdup(fw_strip_number(sq, pcode));
+    free(sq);
+    *has_score = fw_strip_score(t, score);
+    return t;
+}
+
+#define FW_REQ_TITLE_MAX 40 /* characters of a title taken from a requirement */
+
+/*
+** The title of a leaf that has only a requirement: its first sentence (up to '。', '；' or
+** ';') without a numbering prefix, at most FW_REQ_TITLE_MAX characters ("…" ends a cut).
+*/
+static char *
+fw_req_title(const char *req)
+{
+    char *sq = fw_squash(req);
+    char *pc = NULL;
+    if (sq == NULL) {
+        return NULL;
+    }
+    const char *s = fw_strip_number(sq, &pc);
+    free(pc);
+    const char *end = s + strlen(s);
+    static const char *const stops[] = { "\xE3\x80\x82", "\xEF\xBC\x9B", ";" };
+    for (size_t i = 0; i < WM_ARRAY_LEN(stops); i++) {
+        const char *q = strstr(s, stops[i]);
+        if (q != NULL && q > s && q < end) {
+            end = q;
+        }
+    }
+    size_t nchars = 0, l;
+    const char *p = s;
+    while (p < end && nchars < FW_REQ_TITLE_MAX) {
+        fw_cp(p, &l);
+        p += l;
+        nchars++;
+    }
+    struct wm_buf b = { 0 };
+    if (p < end) {
+        /* too long: FW_REQ_TITLE_MAX - 1 characters and an ellipsis */
+        p = s;
+        for (size_t i = 0; i + 1 < FW_REQ_TITLE_MAX; i++) {
+            fw_cp(p, &l);
+            p += l;
+        }
+        wm_buf_add(&b, s, (size_t)(p - s));
+        wm_buf_adds(&b, "\xE2\x80\xA6");
+    } else {
+        wm_buf_add(&b, s, (size_t)(end - s));
+    }
+    free(sq);
+    char *raw = wm_buf_steal(&b);
+    char *t = fw_trim_dup(raw);
+    free(raw);
+    return t;
 }
 
 /* ---------------------------------------------------------------- cell parsers */
@@ -411,15 +817,51 @@ fw_scoring_cell(const struct wm_fw_scoring *s)
 struct fw_rctx {
     struct wm_fw_report *rep;
     int col[FW_C__COUNT];
+    int lcol[FW_MAX_LEVELS]; /* level columns, highest level first */
+    unsigned nlevels;
 };
 
-/* One data row into a new node, or NULL when the row cannot take part in the tree. */
+static bool
+fw_row_blank(const struct wm_row *row)
+{
+    for (size_t i = 0; i < row->ncells; i++) {
+        if (!fw_blank(row->cells[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The row's deepest non-blank level cell, trimmed, or NULL; *level gets its 1-based rank
+** among the level columns (0 when none). */
+static char *
+fw_row_deepest(const struct fw_rctx *c, const struct wm_row *row, unsigned *level)
+{
+    *level = 0;
+    for (unsigned i = c->nlevels; i-- > 0;) {
+        char *s = fw_trim_dup(wm_row_cell(row, c->lcol[i]));
+        if (s != NULL) {
+            *level = i + 1;
+            return s;
+        }
+    }
+    return NULL;
+}
+
+static void
+fw_fill_fields(struct fw_rctx *c, struct wm_ind *ind, char *cell[FW_C__COUNT], unsigned line);
+
+/*
+** One data row into a new node, or NULL when the row cannot take part in the tree.  With
+** level columns (and codes that fit them) the title is the row's deepest level cell.
+*/
 static struct wm_ind *
 fw_row_ind(struct fw_rctx *c, const struct wm_row *row, unsigned line)
 {
     char *cell[FW_C__COUNT] = { NULL };
     struct wm_ind *ind = NULL;
-    char err[256];
+    bool has_tscore = false;
+    int64_t tscore = 0;
     for (int k = 0; k < FW_C__COUNT; k++) {
         if (c->col[k] >= 0) {
             cell[k] = fw_trim_dup(wm_row_cell(row, c->col[k]));
@@ -447,6 +889,18 @@ fw_row_ind(struct fw_rctx *c, const struct wm_row *row, unsigned line)
     cell[FW_C_CODE] = NULL;
     code = ind->code;
 
+    if (c->nlevels > 0) {
+        unsigned level;
+        char *raw = fw_row_deepest(c, row, &level);
+        free(cell[FW_C_TITLE]);
+        cell[FW_C_TITLE] = NULL;
+        if (raw != NULL) {
+            char *pcode = NULL;
+            cell[FW_C_TITLE] = fw_level_title(raw, &pcode, &has_tscore, &tscore);
+            free(pcode);
+            free(raw);
+        }
+    }
     if (cell[FW_C_TITLE] == NULL) {
         fw_issue(c->rep, WM_FW_ERROR, line, 0, code, "title", "标题不能为空");
         ind->title = wm_strdup("");
@@ -456,6 +910,29 @@ fw_row_ind(struct fw_rctx *c, const struct wm_row *row, unsigned line)
         ind->title = cell[FW_C_TITLE];
         cell[FW_C_TITLE] = NULL;
     }
+    fw_fill_fields(c, ind, cell, line);
+    if (has_tscore && !ind->has_score) {
+        ind->has_score = true;
+        ind->score = tscore;
+    }
+
+cleanup:
+    for (int k = 0; k < FW_C__COUNT; k++) {
+        free(cell[k]);
+    }
+    return ind;
+}
+
+/*
+** The fields of an indicator other than code and title from a row's cells (trimmed, NULL
+** when blank); cells taken over are set to NULL, the caller frees the rest.  Issues name
+** @a line and the indicator's code.
+*/
+static void
+fw_fill_fields(struct fw_rctx *c, struct wm_ind *ind, char *cell[FW_C__COUNT], unsigned line)
+{
+    const char *code = ind->code;
+    char err[256];
     ind->requirement = cell[FW_C_REQUIREMENT];
     cell[FW_C_REQUIREMENT] = NULL;
     ind->materials = cell[FW_C_MATERIALS];
@@ -545,12 +1022,6 @@ fw_row_ind(struct fw_rctx *c, const struct wm_row *row, unsigned line)
                      cell[FW_C_MIN_DOCUMENTS]);
         }
     }
-
-cleanup:
-    for (int k = 0; k < FW_C__COUNT; k++) {
-        free(cell[k]);
-    }
-    return ind;
 }
 
 static int
@@ -585,6 +1056,397 @@ fw_lookup(struct wm_ind *const *v, const size_t *idx, size_t n, const char *code
     return -1;
 }
 
+/* ---------------------------------------------------------------- level columns */
+
+/*
+** A node of the level layout while the rows are read: the group of a level cell, or a row
+** with content (a leaf candidate).  The tree is shaped once all rows are in, because a level
+** cell that spans one row of content is a leaf while one spanning several is a folder.
+*/
+struct fw_lv {
+    struct fw_lv **kids; /* level nodes and content rows, in row order */
+    size_t nkids;
+    char *raw;          /* level node: the cell as written (trimmed); NULL for a row */
+    size_t row;         /* table row: where the level node opens, or the content row */
+    unsigned line;      /* source line of that row */
+    unsigned depth;     /* 1 at the top level; 0 for the root */
+    bool consumed;      /* a row whose cells describe its level node itself */
+    struct wm_ind *ind; /* the indicator made of it (owned by the framework); else NULL */
+    char *pcode;        /* numeric prefix of the level cell that may serve as code */
+    bool has_tscore;    /* a score written in the level cell ("（10分）") */
+    int64_t tscore;
+    long field_row; /* table row whose cells give ind its fields, or -1 */
+};
+
+static struct fw_lv *
+fw_lv_new(struct fw_lv *parent, size_t row, unsigned line, char *raw)
+{
+    struct fw_lv *n = wm_calloc(1, sizeof(*n));
+    n->raw = raw;
+    n->row = row;
+    n->line = line;
+    n->depth = parent->depth + 1;
+    n->field_row = -1;
+    parent->kids = wm_realloc(parent->kids, (parent->nkids + 1) * sizeof(*parent->kids));
+    parent->kids[parent->nkids++] = n;
+    return n;
+}
+
+/* Free the kids of n (not n itself). */
+static void
+fw_lv_free_kids(struct fw_lv *n)
+{
+    for (size_t i = 0; i < n->nkids; i++) {
+        fw_lv_free_kids(n->kids[i]);
+        free(n->kids[i]->raw);
+        free(n->kids[i]->pcode);
+        free(n->kids[i]);
+    }
+    free(n->kids);
+    n->kids = NULL;
+    n->nkids = 0;
+}
+
+/* Has the row a cell that describes an indicator (requirement … min_documents)? */
+static bool
+fw_row_has_content(const struct fw_rctx *c, const struct wm_row *row)
+{
+    for (int k = FW_C_REQUIREMENT; k < FW_C__COUNT; k++) {
+        if (c->col[k] >= 0 && !fw_blank(wm_row_cell(row, c->col[k]))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+** Make the indicators of n's kids and attach them (to n->ind, or to the framework's top
+** level for the root).  A level node whose only content is the row that opened it is a
+** leaf with that row's fields; otherwise it is a folder, the opening row describes the
+** folder itself when it has no requirement, and every other content row is a leaf titled
+** from its requirement.
+*/
+static void
+fw_lv_shape(struct fw_rctx *c, const struct wm_table *t, struct fw_lv *n, struct wm_fw *fw)
+{
+    for (size_t i = 0; i < n->nkids; i++) {
+        struct fw_lv *k = n->kids[i];
+        if (k->consumed) {
+            continue;
+        }
+        k->ind = fw_ind_new();
+        k->ind->line = k->line;
+        if (n->ind != NULL) {
+            fw_ind_add_child(n->ind, k->ind);
+            n->ind->has_children = true;
+        } else {
+            fw_top_add(fw, k->ind);
+        }
+        if (k->raw == NULL) {
+            const char *req = wm_row_cell(&t->rows[k->row], c->col[FW_C_REQUIREMENT]);
+            k->ind->title = fw_req_title(req); /* NULL: reported when the code is known */
+            k->field_row = (long)k->row;
+            continue;
+        }
+        k->ind->title = fw_level_title(k->raw, &k->pcode, &k->has_tscore, &k->tscore);
+        bool leaf = true;
+        for (size_t j = 0; j < k->nkids; j++) {
+            if (k->kids[j]->raw != NULL || k->kids[j]->row != k->row) {
+                leaf = false;
+            }
+        }
+        for (size_t j = 0; j < k->nkids; j++) {
+            struct fw_lv *r = k->kids[j];
+            if (r->raw != NULL || r->row != k->row || k->field_row >= 0) {
+                continue;
+            }
+            if (leaf || fw_blank(wm_row_cell(&t->rows[r->row], c->col[FW_C_REQUIREMENT]))) {
+                r->consumed = true;
+                k->field_row = (long)r->row;
+            }
+        }
+        fw_lv_shape(c, t, k, fw);
+    }
+}
+
+/*
+** Codes of n's descendants: the numeric prefixes of the level cells when @a numbered (false
+** as soon as one is missing or does not extend its parent's code by one segment), else by
+** position ("2", "2.1", "2.1.3").  Rows titled from their requirement are numbered by
+** position either way.
+*/
+static bool
+fw_lv_codes(struct fw_lv *n, const char *parent, bool numbered)
+{
+    size_t pos = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
+        struct fw_lv *k = n->kids[i];
+        if (k->ind == NULL) {
+            continue;
+        }
+        pos++;
+        char *code;
+        if (numbered && k->raw != NULL) {
+            if (k->pcode == NULL || !fw_code_valid(k->pcode) ||
+                fw_code_depth(k->pcode) != k->depth) {
+                return false;
+            }
+            if (parent != NULL &&
+                (!wm_startswith(k->pcode, parent) || k->pcode[strlen(parent)] != '.')) {
+                return false;
+            }
+            code = wm_strdup(k->pcode);
+        } else if (parent != NULL) {
+            code = wm_asprintf("%s.%zu", parent, pos);
+        } else {
+            code = wm_asprintf("%zu", pos);
+        }
+        free(k->ind->code);
+        k->ind->code = code;
+        if (!fw_lv_codes(k, code, numbered)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+fw_lv_collect_codes(const struct fw_lv *n, const char ***v, size_t *len)
+{
+    for (size_t i = 0; i < n->nkids; i++) {
+        const struct fw_lv *k = n->kids[i];
+        if (k->ind != NULL) {
+            *v = wm_realloc(*v, (*len + 1) * sizeof(**v));
+            (*v)[(*len)++] = k->ind->code;
+            fw_lv_collect_codes(k, v, len);
+        }
+    }
+}
+
+static int
+fw_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Are the codes of the tree unique? */
+static bool
+fw_lv_codes_unique(const struct fw_lv *root)
+{
+    const char **v = NULL;
+    size_t n = 0;
+    bool ok = true;
+    fw_lv_collect_codes(root, &v, &n);
+    if (n > 1) {
+        qsort(v, n, sizeof(*v), fw_cmp_str);
+    }
+    for (size_t i = 1; i < n && ok; i++) {
+        ok = strcmp(v[i - 1], v[i]) != 0;
+    }
+    free(v);
+    return ok;
+}
+
+/* Titles checked and fields filled, now that the codes are known. */
+static void
+fw_lv_fill(struct fw_rctx *c, const struct wm_table *t, struct fw_lv *n)
+{
+    for (size_t i = 0; i < n->nkids; i++) {
+        struct fw_lv *k = n->kids[i];
+        if (k->ind == NULL) {
+            continue;
+        }
+        struct wm_ind *ind = k->ind;
+        if (ind->title == NULL) {
+            fw_issue(c->rep, WM_FW_ERROR, k->line, 0, ind->code, "title",
+                     "标题不能为空：该行各级指标都是空的，也没有测评内容");
+            ind->title = wm_strdup("");
+        } else if (fw_has_ctl(ind->title, false)) {
+            fw_issue(c->rep, WM_FW_ERROR, k->line, 0, ind->code, "title", "含有控制字符");
+        }
+        if (k->field_row >= 0) {
+            const struct wm_row *row = &t->rows[k->field_row];
+            char *cell[FW_C__COUNT] = { NULL };
+            for (int f = FW_C_REQUIREMENT; f < FW_C__COUNT; f++) {
+                if (c->col[f] >= 0) {
+                    cell[f] = fw_trim_dup(wm_row_cell(row, c->col[f]));
+                }
+            }
+            fw_fill_fields(c, ind, cell, row->line ? row->line : (unsigned)k->field_row + 1);
+            for (int f = 0; f < FW_C__COUNT; f++) {
+                free(cell[f]);
+            }
+        }
+        if (k->has_tscore && !ind->has_score) {
+            ind->has_score = true;
+            ind->score = k->tscore;
+        }
+        fw_lv_fill(c, t, k);
+    }
+}
+
+/*
+** The tree of a table with level columns and no usable code column: a non-blank level
+** cell opens a node at its level under the deepest open higher one (closing deeper ones);
+** a blank one, or one repeating the open node's text (filled down), continues it.  Each
+** row with content attaches to the deepest open node; fw_lv_shape() decides the rest.
+*/
+static void
+fw_levels_build(struct fw_rctx *c, const struct wm_table *t, size_t first, struct wm_fw *fw)
+{
+    struct fw_lv root = { .field_row = -1 };
+    struct fw_lv *open[FW_MAX_LEVELS] = { NULL };
+
+    for (size_t r = first; r < t->nrows; r++) {
+        const struct wm_row *row = &t->rows[r];
+        if (fw_row_blank(row)) {
+            continue;
+        }
+        unsigned line = row->line ? row->line : (unsigned)r + 1;
+        bool opened = false;
+        for (unsigned i = 0; i < c->nlevels; i++) {
+            char *cell = fw_trim_dup(wm_row_cell(row, c->lcol[i]));
+            if (cell == NULL) {
+                continue;
+            }
+            if (!opened && open[i] != NULL && strcmp(open[i]->raw, cell) == 0) {
+                free(cell);
+                continue;
+            }
+            struct fw_lv *parent = &root;
+            for (unsigned j = i; j-- > 0;) {
+                if (open[j] != NULL) {
+                    parent = open[j];
+                    break;
+                }
+            }
+            open[i] = fw_lv_new(parent, r, line, cell);
+            for (unsigned j = i + 1; j < c->nlevels; j++) {
+                open[j] = NULL;
+            }
+            opened = true;
+        }
+        if (fw_row_has_content(c, row)) {
+            struct fw_lv *anchor = &root;
+            for (unsigned j = c->nlevels; j-- > 0;) {
+                if (open[j] != NULL) {
+                    anchor = open[j];
+                    break;
+                }
+            }
+            fw_lv_new(anchor, r, line, NULL);
+        }
+    }
+    fw_lv_shape(c, t, &root, fw);
+    if (!fw_lv_codes(&root, NULL, true) || !fw_lv_codes_unique(&root)) {
+        bool ok = fw_lv_codes(&root, NULL, false);
+        (void)ok; /* positional codes always fit */
+    }
+    fw_lv_fill(c, t, &root);
+    fw_lv_free_kids(&root);
+}
+
+/*
+** With a code column and level columns both: the codes make the tree (each row a node,
+** titled by its deepest level cell) only when every row has a valid code whose depth is
+** the level of that cell (any depth with a single level column), the codes are unique and
+** every parent is present.  Otherwise they are mere numbering (1, 2, 3 … or 一, （一）) and
+** the tree comes from the level columns.
+*/
+static bool
+fw_codes_usable(const struct fw_rctx *c, const struct wm_table *t, size_t first)
+{
+    char **codes = wm_calloc(t->nrows + 1, sizeof(*codes));
+    size_t n = 0;
+    bool ok = true;
+    for (size_t r = first; r < t->nrows && ok; r++) {
+        const struct wm_row *row = &t->rows[r];
+        if (fw_row_blank(row)) {
+            continue;
+        }
+        char *code = fw_trim_dup(wm_row_cell(row, c->col[FW_C_CODE]));
+        unsigned level;
+        char *title = fw_row_deepest(c, row, &level);
+        free(title);
+        if (code == NULL || !fw_code_valid(code) || fw_code_depth(code) > WM_FW_MAX_DEPTH ||
+            level == 0 || (c->nlevels > 1 && fw_code_depth(code) != level)) {
+            free(code);
+            ok = false;
+            break;
+        }
+        codes[n++] = code;
+    }
+    if (ok && n > 1) {
+        qsort(codes, n, sizeof(*codes), fw_cmp_str);
+    }
+    for (size_t i = 0; ok && i < n; i++) {
+        if (i > 0 && strcmp(codes[i - 1], codes[i]) == 0) {
+            ok = false;
+            break;
+        }
+        char *dot = strrchr(codes[i], '.');
+        if (dot != NULL) {
+            char *pc = wm_strndup(codes[i], (size_t)(dot - codes[i]));
+            ok = bsearch(&pc, codes, n, sizeof(*codes), fw_cmp_str) != NULL;
+            free(pc);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(codes[i]);
+    }
+    free(codes);
+    return ok;
+}
+
+/* Header cell → column (or -1) and level rank (or 0); false when the cell is empty once
+** normalised. */
+static bool
+fw_header_kind(const char *cell, int *col, unsigned *rank)
+{
+    char *h = fw_norm_header(cell);
+    bool named = h[0] != '\0';
+    *col = -1;
+    *rank = 0;
+    for (size_t a = 0; a < WM_ARRAY_LEN(fw_col_aliases); a++) {
+        if (strcmp(h, fw_col_aliases[a].alias) == 0) {
+            *col = (int)fw_col_aliases[a].col;
+            break;
+        }
+    }
+    for (size_t a = 0; *col < 0 && a < WM_ARRAY_LEN(fw_level_aliases); a++) {
+        if (strcmp(h, fw_level_aliases[a].alias) == 0) {
+            *rank = fw_level_aliases[a].rank;
+            break;
+        }
+    }
+    free(h);
+    return named;
+}
+
+/*
+** The header row: the first of the first few rows with at least two known column names, so
+** that a title line above the header ("××市文明城市测评体系") is skipped; else row 0.
+*/
+static size_t
+fw_header_row(const struct wm_table *t)
+{
+    for (size_t r = 0; r < t->nrows && r < 5; r++) {
+        const struct wm_row *row = &t->rows[r];
+        unsigned known = 0;
+        for (size_t i = 0; i < row->ncells && i < (size_t)WM_TABLE_MAX_COLS; i++) {
+            int col;
+            unsigned rank;
+            if (fw_header_kind(row->cells[i], &col, &rank)) {
+                known += col >= 0 || rank > 0;
+            }
+        }
+        if (known >= 2) {
+            return r;
+        }
+    }
+    return 0;
+}
+
 enum wm_err
 wm_fw_parse_table(const struct wm_table *t,
                   const char *name,
@@ -611,54 +1473,82 @@ wm_fw_parse_table(const struct wm_table *t,
         fw_issue(c.rep, WM_FW_ERROR, 0, 0, NULL, NULL, "文件为空：缺少表头行");
         goto cleanup;
     }
-    const struct wm_row *hdr = &t->rows[0];
-    unsigned hline = hdr->line ? hdr->line : 1;
+    size_t hrow = fw_header_row(t);
+    const struct wm_row *hdr = &t->rows[hrow];
+    unsigned hline = hdr->line ? hdr->line : (unsigned)hrow + 1;
+    int rank_col[FW_MAX_LEVELS + 1];
+    for (unsigned i = 0; i <= FW_MAX_LEVELS; i++) {
+        rank_col[i] = -1;
+    }
     for (size_t i = 0; i < hdr->ncells && i < (size_t)WM_TABLE_MAX_COLS; i++) {
-        char *h = fw_norm_header(hdr->cells[i]);
-        if (h[0] == '\0') {
-            free(h);
+        int col;
+        unsigned rank;
+        if (!fw_header_kind(hdr->cells[i], &col, &rank)) {
             continue;
         }
-        int col = -1;
-        for (size_t a = 0; a < WM_ARRAY_LEN(fw_col_aliases); a++) {
-            if (strcmp(h, fw_col_aliases[a].alias) == 0) {
-                col = (int)fw_col_aliases[a].col;
-                break;
-            }
-        }
-        if (col < 0) {
+        if (col < 0 && rank == 0) {
             fw_issue(c.rep, WM_FW_ERROR, hline, 0, NULL, hdr->cells[i],
                      "未知的列“%s”（可用的列：code、title、requirement、materials、score、scoring、"
-                     "methods、veto、depts、media、frequency、min_documents）",
+                     "methods、veto、depts、media、frequency、min_documents，或一级指标、二级指标"
+                     "……五级指标、测评项目）",
                      hdr->cells[i]);
+        } else if (col < 0) {
+            if (rank_col[rank] >= 0) {
+                fw_issue(c.rep, WM_FW_ERROR, hline, 0, NULL, hdr->cells[i], "列“%s”重复",
+                         hdr->cells[i]);
+            } else {
+                rank_col[rank] = (int)i;
+            }
         } else if (c.col[col] >= 0) {
             fw_issue(c.rep, WM_FW_ERROR, hline, 0, NULL, fw_col_names[col], "列“%s”重复",
                      hdr->cells[i]);
         } else {
             c.col[col] = (int)i;
         }
-        free(h);
     }
-    if (c.col[FW_C_CODE] < 0) {
-        fw_issue(c.rep, WM_FW_ERROR, hline, 0, NULL, "code", "缺少编码列 code（编码）");
+    for (unsigned rank = 1; rank <= FW_MAX_LEVELS; rank++) {
+        if (rank_col[rank] >= 0) {
+            c.lcol[c.nlevels++] = rank_col[rank];
+        }
     }
-    if (c.col[FW_C_TITLE] < 0) {
+    if (c.nlevels > 0 && c.col[FW_C_TITLE] >= 0) {
+        c.lcol[c.nlevels++] = c.col[FW_C_TITLE]; /* FW_RANK_TITLE: the deepest level */
+    }
+    bool levels =
+        c.nlevels > 0 &&
+        (c.col[FW_C_CODE] < 0 || (c.rep->nerrors == errors0 && !fw_codes_usable(&c, t, hrow + 1)));
+    if (!levels && c.col[FW_C_CODE] < 0) {
+        fw_issue(c.rep, WM_FW_ERROR, hline, 0, NULL, "code",
+                 "缺少编码列 code（编码），也没有一级指标、二级指标……等各级指标列");
+    }
+    if (!levels && c.nlevels == 0 && c.col[FW_C_TITLE] < 0) {
         fw_issue(c.rep, WM_FW_ERROR, hline, 0, NULL, "title", "缺少标题列 title（指标）");
     }
     if (c.rep->nerrors > errors0) {
         goto cleanup;
     }
+    if (levels) {
+        fw = wm_calloc(1, sizeof(*fw));
+        fw->name = name ? wm_strdup(name) : NULL;
+        fw->version = version ? wm_strdup(version) : NULL;
+        fw->source = source ? wm_strdup(source) : NULL;
+        fw_levels_build(&c, t, hrow + 1, fw);
+        if (fw->ntop == 0 && c.rep->nerrors == errors0) {
+            fw_issue(c.rep, WM_FW_ERROR, hline, 0, NULL, NULL, "没有任何指标行");
+        }
+        fw_finish(fw, c.rep);
+        if (c.rep->nerrors == errors0) {
+            *out = fw;
+            fw = NULL;
+            rc = WM_OK;
+        }
+        goto cleanup;
+    }
 
     nodes = wm_calloc(t->nrows, sizeof(*nodes));
-    for (size_t r = 1; r < t->nrows; r++) {
+    for (size_t r = hrow + 1; r < t->nrows; r++) {
         const struct wm_row *row = &t->rows[r];
-        bool blank = true;
-        for (size_t i = 0; blank && i < row->ncells; i++) {
-            char *s = fw_trim_dup(row->cells[i]);
-            blank = s == NULL;
-            free(s);
-        }
-        if (blank) {
+        if (fw_row_blank(row)) {
             continue;
         }
         struct wm_ind *ind = fw_row_ind(&c, row, row->line ? row->line : (unsigned)r + 1);

@@ -196,9 +196,22 @@ enum wm_err wm_fw_parse_json(const void *data,
                              struct wm_fw_report *rep) WM_MUST_CHECK;
 
 /**
-** Build a framework from table rows (header row first; see wm_table.h).  Columns:
+** Build a framework from table rows (see wm_table.h).  The header is the first of the first
+** five rows with two known column names (a title line above it is skipped).  Columns:
 ** code, title, requirement, materials, score, scoring, methods, veto, depts, media,
 ** frequency, min_documents, or their Chinese aliases; the parent is implied by the code.
+**
+** Published standards often have level columns instead (一级指标 … 五级指标, 测评项目; a
+** title column is then the deepest level): a level cell opens a node under the open higher
+** one, a blank cell (merged in Excel) or a repeated one continues it, and each row with
+** content attaches to the deepest open node.  A node whose only content is its own row is a
+** leaf; otherwise its rows are leaves titled from their requirement (first sentence, at
+** most 40 characters), and an opening row without requirement describes the node itself.
+** Numbering prefixes (一、 （一） 1. (1) ① A1 …) are dropped from titles and are the codes
+** when they nest as dotted codes, else codes are positional (1, 1.1, 1.1.1); a trailing
+** "（10分）" is the node's score unless the score column gives one.  A code column beside
+** level columns is used only when its codes fit them (else it is mere numbering).  Issues
+** name the source row.
 ** @param[in] name, version, source  copied; each may be NULL
 ** Same results as wm_fw_parse_json().
 */

@@ -6,14 +6,16 @@
 ** Fixtures live in tests/data/frameworks; the directory comes from $WM_FW_TESTDATA (set by
 ** meson) or argv[1].
 */
-#include "wm_framework.h"
-
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "wm_framework.h"
 
 /* clang-format off: cmocka needs these first */
 #include <setjmp.h>
@@ -903,6 +905,599 @@ test_csv_gbk(void **state)
     wm_fw_report_free(&rep);
 }
 
+/* ---------------------------------------------------------------- level columns */
+
+/* Parse CSV or XLSX rows that must succeed. */
+static struct wm_fw *
+rows_ok(const char *data, size_t len, enum wm_table_fmt fmt, struct wm_fw_report *rep)
+{
+    struct wm_fw *fw = NULL;
+    enum wm_err rc = wm_fw_parse_rows(data, len, fmt, "n", "v", NULL, &fw, rep);
+    if (rc != WM_OK) {
+        char *t = wm_fw_report_text(rep);
+        print_error("%s", t);
+        free(t);
+    }
+    assert_int_equal(rc, WM_OK);
+    assert_non_null(fw);
+    return fw;
+}
+
+/* The indicator with that code has that title, score (-1: none) and parent (NULL: top). */
+static const struct wm_ind *
+expect_ind(const struct wm_fw *fw,
+           const char *code,
+           const char *title,
+           int64_t score,
+           const char *parent)
+{
+    const struct wm_ind *ind = wm_fw_find(fw, code);
+    if (ind == NULL) {
+        fail_msg("no indicator %s", code);
+    }
+    assert_string_equal(ind->title, title);
+    if (score < 0) {
+        assert_false(ind->has_score);
+    } else {
+        assert_true(ind->has_score);
+        assert_int_equal(ind->score, score);
+    }
+    if (parent == NULL) {
+        assert_null(ind->parent);
+    } else {
+        assert_non_null(ind->parent);
+        assert_string_equal(ind->parent->code, parent);
+    }
+    return ind;
+}
+
+/* The tree of level-columns.csv (and of the same sheet as XLSX). */
+static void
+expect_level_tree(const struct wm_fw *fw)
+{
+    assert_int_equal(fw->ntop, 3);
+    assert_int_equal(fw->nall, 18);
+    assert_int_equal(fw->nleaves, 10);
+    assert_int_equal(fw->total, 3000);
+    expect_ind(fw, "1", "组织领导", 1000, NULL);
+    expect_ind(fw, "1.1", "创建规划", -1, "1");
+    const struct wm_ind *a = expect_ind(fw, "1.1.1", "专题研究", 200, "1.1");
+    assert_true(a->leaf);
+    assert_string_equal(a->requirement, "党委（党组）每年专题研究文明创建工作不少于2次。");
+    assert_int_equal(a->nmethods, 2);
+    assert_string_equal(a->methods[0].code, "docs");
+    assert_string_equal(a->methods[1].code, "report");
+    assert_int_equal(a->ndept, 1);
+    assert_string_equal(a->dept[0], "办公室");
+    expect_ind(fw, "1.1.2", "年度計劃", 150, "1.1");
+    expect_ind(fw, "1.2", "工作機制", -1, "1");
+    const struct wm_ind *b = expect_ind(fw, "1.2.1", "领导小组", 300, "1.2");
+    assert_int_equal(b->ndept, 2);
+    assert_string_equal(b->methods[0].code, "site");
+    expect_ind(fw, "1.2.2", "督查考核", 350, "1.2");
+    expect_ind(fw, "2", "思想道德建设", 1500, NULL);
+    expect_ind(fw, "2.1", "理論學習", -1, "2");
+    const struct wm_ind *c = expect_ind(fw, "2.1.1", "中心组学习", 400, "2.1");
+    assert_null(c->requirement);
+    expect_ind(fw, "2.1.2", "學習強國", 200, "2.1");
+    expect_ind(fw, "2.2", "道德实践", 900, "2");
+    const struct wm_ind *d = expect_ind(fw, "2.2.1", "志愿服务", 500, "2.2");
+    assert_string_equal(d->methods[1].code, "survey");
+    expect_ind(fw, "2.2.2", "道德讲堂", 400, "2.2");
+    const struct wm_ind *e = expect_ind(fw, "3", "创建环境", -1, NULL);
+    assert_int_equal(e->total, 500);
+    expect_ind(fw, "3.1", "公共秩序", 500, "3");
+    expect_ind(fw, "3.1.1", "环境卫生", 250, "3.1");
+    const struct wm_ind *f = expect_ind(fw, "3.1.2", "公益广告", 250, "3.1");
+    assert_string_equal(f->requirement, "醒目位置设置公益广告。");
+    assert_int_equal(wm_fw_find(fw, "2.1")->total, 600);
+}
+
+/* Layout (a): 一级指标 | 二级指标 | 三级指标 | 测评内容 … with merged-style empty cells,
+** numbering prefixes, scores in level titles, a title line above the header. */
+static void
+test_levels_csv(void **state)
+{
+    size_t len;
+    char *csv = read_fixture("level-columns.csv", &len);
+    struct wm_fw_report rep = { 0 };
+    struct wm_fw *fw = rows_ok(csv, len, WM_TABLE_CSV, &rep);
+    assert_int_equal(rep.nissues, 0);
+    expect_level_tree(fw);
+    /* lines are the source lines: header on line 2, a blank line 7 */
+    assert_int_equal(wm_fw_find(fw, "1")->line, 3);
+    assert_int_equal(wm_fw_find(fw, "1.1.1")->line, 3);
+    assert_int_equal(wm_fw_find(fw, "1.1.2")->line, 4);
+    assert_int_equal(wm_fw_find(fw, "1.2")->line, 5);
+    assert_int_equal(wm_fw_find(fw, "2")->line, 8);
+    assert_int_equal(wm_fw_find(fw, "3.1.2")->line, 13);
+
+    /* the export of the import is a code-column CSV that imports to the same tree */
+    size_t l2;
+    char *csv2 = wm_fw_export_csv(fw, &l2);
+    assert_non_null(strstr(csv2, "\r\n1.1.2,年度計劃,制定年度创建工作计划并分解任务。,,1.5,"));
+    struct wm_fw *fw2 = rows_ok(csv2, l2, WM_TABLE_CSV, &rep);
+    assert_true(wm_fw_equal(fw, fw2));
+
+    /* the same sheet filled down (every level cell repeated) gives the same tree */
+    struct wm_buf b = { 0 };
+    char *copy = wm_strdup(csv);
+    char prev[3][256] = { "", "", "" };
+    for (char *ln = copy, *next; ln != NULL && *ln != '\0'; ln = next) {
+        next = strchr(ln, '\n');
+        if (next != NULL) {
+            *next++ = '\0';
+        }
+        if (*ln == '\0') {
+            continue;
+        }
+        char *f[3], *p = ln;
+        for (int i = 0; i < 3; i++) {
+            f[i] = p;
+            p = strchr(p, ',');
+            assert_non_null(p);
+            *p++ = '\0';
+        }
+        for (int i = 0; i < 3; i++) {
+            if (f[i][0] != '\0') {
+                snprintf(prev[i], sizeof(prev[i]), "%s", f[i]);
+                for (int j = i + 1; j < 3; j++) {
+                    prev[j][0] = '\0';
+                }
+            }
+            wm_buf_printf(&b, "%s,", prev[i]);
+        }
+        wm_buf_printf(&b, "%s\n", p);
+    }
+    free(copy);
+    struct wm_fw *fw3 = rows_ok(b.data, b.len, WM_TABLE_CSV, &rep);
+    assert_true(wm_fw_equal(fw, fw3));
+    assert_int_equal(rep.nerrors, 0);
+
+    wm_buf_free(&b);
+    wm_fw_free(fw3);
+    wm_fw_free(fw2);
+    free(csv2);
+    wm_fw_free(fw);
+    free(csv);
+    wm_fw_report_free(&rep);
+}
+
+/* The same standard as an XLSX sheet whose first two levels are real merged cells. */
+static void
+test_levels_xlsx(void **state)
+{
+    static const char *const rows[][7] = {
+        { "一、组织领导（10分）", "（一）创建规划", "1.专题研究",
+          "党委（党组）每年专题研究文明创建工作不少于2次。", "2", "材料审核;听取汇报", "办公室" },
+        { "", "", "2、年度計劃", "制定年度创建工作计划并分解任务。", "1.5", "审阅资料", "办公室" },
+        { "", "（二）工作機制", "(1) 领导小组",
+          "成立由主要负责同志任组长的创建工作领导小组；明确职责分工。", "3", "实地查看",
+          "办公室;人事科" },
+        { "", "", "② 督查考核", "建立督查考核机制，定期通报。", "3.5", "材料审核", "督查室" },
+        { "二、思想道德建设 (共15分)", "（一）理論學習", "1.中心组学习", "", "4", "查阅资料",
+          "宣传科" },
+        { "", "", "2.學習強國", "干部职工学习强国平均积分达标。", "2", "网上申报", "宣传科" },
+        { "", "（二）道德实践(9分)", "1.志愿服务", "开展志愿服务活动每月不少于1次。", "5",
+          "实地考察;问卷调查", "工会" },
+        { "", "", "2.道德讲堂", "每季度举办道德讲堂。", "4", "实地考察", "工会" },
+        { "三、创建环境", "（一）公共秩序 5分", "A1 环境卫生", "办公区域整洁有序。", "2.5",
+          "实地查看", "后勤科" },
+        { "", "", "A2 公益广告", "醒目位置设置公益广告。", "2.5", "实地查看", "后勤科" },
+    };
+    static const char *const head[7] = { "一级指标", "二级指标", "三级指标", "测评内容",
+                                         "分值",     "测评方法", "责任部门" };
+    /* merged ranges: {first data row, last data row} per level-1 and level-2 group */
+    static const int l1[][2] = { { 0, 3 }, { 4, 7 }, { 8, 9 } };
+    static const int l2[][2] = { { 0, 1 }, { 2, 3 }, { 4, 5 }, { 6, 7 }, { 8, 9 } };
+    char dir[] = "/tmp/wm_fw_levels_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *path = wm_asprintf("%s/levels.xlsx", dir);
+    lxw_workbook *wb = workbook_new(path);
+    assert_non_null(wb);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "测评体系");
+    lxw_format *wrap = workbook_add_format(wb);
+    format_set_text_wrap(wrap);
+    assert_int_equal(worksheet_merge_range(ws, 0, 0, 0, 6, "某市文明单位测评体系", NULL),
+                     LXW_NO_ERROR);
+    for (lxw_col_t k = 0; k < 7; k++) {
+        assert_int_equal(worksheet_write_string(ws, 1, k, head[k], NULL), LXW_NO_ERROR);
+    }
+    for (size_t g = 0; g < WM_ARRAY_LEN(l1); g++) {
+        assert_int_equal(worksheet_merge_range(ws, (lxw_row_t)(2 + l1[g][0]), 0,
+                                               (lxw_row_t)(2 + l1[g][1]), 0, rows[l1[g][0]][0],
+                                               wrap),
+                         LXW_NO_ERROR);
+    }
+    for (size_t g = 0; g < WM_ARRAY_LEN(l2); g++) {
+        assert_int_equal(worksheet_merge_range(ws, (lxw_row_t)(2 + l2[g][0]), 1,
+                                               (lxw_row_t)(2 + l2[g][1]), 1, rows[l2[g][0]][1],
+                                               wrap),
+                         LXW_NO_ERROR);
+    }
+    for (size_t r = 0; r < WM_ARRAY_LEN(rows); r++) {
+        for (lxw_col_t k = 2; k < 7; k++) {
+            lxw_row_t xr = (lxw_row_t)(r + 2);
+            if (rows[r][k][0] == '\0') {
+                continue;
+            }
+            if (k == 4) {
+                assert_int_equal(worksheet_write_number(ws, xr, k, strtod(rows[r][k], NULL), NULL),
+                                 LXW_NO_ERROR);
+            } else {
+                assert_int_equal(worksheet_write_string(ws, xr, k, rows[r][k], NULL), LXW_NO_ERROR);
+            }
+        }
+    }
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+
+    size_t len;
+    char *data = wm_read_file(path, &len);
+    assert_non_null(data);
+    struct wm_fw_report rep = { 0 };
+    struct wm_fw *fx = rows_ok(data, len, WM_TABLE_XLSX, &rep);
+    assert_int_equal(rep.nissues, 0);
+    expect_level_tree(fx);
+    /* sheet rows: title 1, header 2, data from 3 */
+    assert_int_equal(wm_fw_find(fx, "1")->line, 3);
+    assert_int_equal(wm_fw_find(fx, "1.2.2")->line, 6);
+    assert_int_equal(wm_fw_find(fx, "2")->line, 7);
+    assert_int_equal(wm_fw_find(fx, "3.1.2")->line, 12);
+
+    /* equal to the CSV of the same standard */
+    size_t clen;
+    char *csv = read_fixture("level-columns.csv", &clen);
+    struct wm_fw *fc = rows_ok(csv, clen, WM_TABLE_CSV, &rep);
+    assert_true(wm_fw_equal(fc, fx));
+
+    wm_fw_free(fc);
+    free(csv);
+    wm_fw_free(fx);
+    free(data);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+    wm_fw_report_free(&rep);
+}
+
+/* Only 一级指标 and 测评内容: a group of several rows is a folder whose leaves are titled
+** from their requirement; a group of one row is itself the leaf. */
+static void
+test_levels_two(void **state)
+{
+    const char *csv = "一级指标,测评内容,分值\n"                                       /* 1 */
+                      "一、组织建设（5分）,成立创建工作领导小组，主要领导任组长。,2\n" /* 2 */
+                      ",制定创建规划和年度计划；任务分解到科室。,1.5\n"                /* 3 */
+                      ",建立创建工作台账，资料齐全、归档规范，做到有据可查、有档可依、有人负责、"
+                      "有章可循，全面规范,1.5\n"                /* 4 */
+                      "二、道德建設,开展道德模范评选活动,0.3\n" /* 5 */
+                      ",（1）每月组织志願服務活动,0.2\n"        /* 6 */
+                      "三、网络文明,加强网络文明建设。,2\n";    /* 7 */
+    struct wm_fw_report rep = { 0 };
+    struct wm_fw *fw = rows_ok(csv, strlen(csv), WM_TABLE_CSV, &rep);
+    assert_int_equal(rep.nissues, 0);
+    assert_int_equal(fw->ntop, 3);
+    assert_int_equal(fw->nleaves, 6);
+    expect_ind(fw, "1", "组织建设", 500, NULL);
+    const struct wm_ind *a =
+        expect_ind(fw, "1.1", "成立创建工作领导小组，主要领导任组长", 200, "1");
+    assert_string_equal(a->requirement, "成立创建工作领导小组，主要领导任组长。");
+    assert_int_equal(a->line, 2);
+    const struct wm_ind *b = expect_ind(fw, "1.2", "制定创建规划和年度计划", 150, "1");
+    assert_string_equal(b->requirement, "制定创建规划和年度计划；任务分解到科室。");
+    const struct wm_ind *c = expect_ind(
+        fw, "1.3",
+        "建立创建工作台账，资料齐全、归档规范，做到有据可查、有档可依、有人负责、有章可…", 150,
+        "1");
+    assert_string_equal(c->requirement, "建立创建工作台账，资料齐全、归档规范，做到有据可查、有档"
+                                        "可依、有人负责、有章可循，全面规范");
+    assert_int_equal(c->line, 4);
+    const struct wm_ind *d = expect_ind(fw, "2", "道德建設", -1, NULL);
+    assert_int_equal(d->total, 50); /* 0.3 + 0.2, exactly */
+    expect_ind(fw, "2.1", "开展道德模范评选活动", 30, "2");
+    expect_ind(fw, "2.2", "每月组织志願服務活动", 20, "2");
+    const struct wm_ind *e = expect_ind(fw, "3", "网络文明", 200, NULL);
+    assert_true(e->leaf);
+    assert_string_equal(e->requirement, "加强网络文明建设。");
+    assert_int_equal(fw->total, 750);
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep);
+}
+
+/* Numbering prefixes and trailing scores of level titles, one 测评项目 column. */
+static void
+test_levels_titles(void **state)
+{
+    static const char *const cases[][3] = {
+        /* cell, title, score ("" for none) */
+        { "一、组织领导", "组织领导", "" },
+        { "十二．思想道德", "思想道德", "" },
+        { "（三）创建规划", "创建规划", "" },
+        { "(4)专题研究", "专题研究", "" },
+        { "（15）年度计划", "年度计划", "" },
+        { "5.領導小組", "領導小組", "" },
+        { "6、督查考核", "督查考核", "" },
+        { "7) 公益广告", "公益广告", "" },
+        { "8 环境卫生", "环境卫生", "" },
+        { "⑨道德讲堂", "道德讲堂", "" },
+        { "⑽志愿服务", "志愿服务", "" },
+        { "Ⅺ 网络文明", "网络文明", "" },
+        { "A1 文明单位", "文明单位", "" },
+        { "B12、文明家庭", "文明家庭", "" },
+        { "C．文明校园", "文明校园", "" },
+        { "1.2.3 学习强国", "学习强国", "" },
+        { "1.2.4学习平台", "学习平台", "" },
+        { "一票否决事项", "一票否决事项", "" },
+        { "2024年度计划", "2024年度计划", "" },
+        { "100%覆盖", "100%覆盖", "" },
+        { "五四青年节活动", "五四青年节活动", "" },
+        { "ABC 管理", "ABC 管理", "" },
+        { "组织领导（10分）", "组织领导", "10" },
+        { "组织领导 (共 12 分)", "组织领导", "12" },
+        { "组织领导（满分：0.5分）", "组织领导", "0.5" },
+        { "二、组织领导15分", "组织领导", "15" },
+        { "\"三、组织\n领导\n（20分）\"", "组织 领导", "20" },
+        { "得分情况", "得分情况", "" },
+        { "（10分）", "（10分）", "" },
+        { "组织领导（重点）", "组织领导（重点）", "" },
+        { "①", "①", "" },
+    };
+    struct wm_buf b = { 0 };
+    wm_buf_adds(&b, "测评项目,测评方法\n");
+    for (size_t i = 0; i < WM_ARRAY_LEN(cases); i++) {
+        wm_buf_printf(&b, "%s,实地考察\n", cases[i][0]);
+    }
+    struct wm_fw_report rep = { 0 };
+    struct wm_fw *fw = rows_ok(b.data, b.len, WM_TABLE_CSV, &rep);
+    assert_int_equal(fw->ntop, WM_ARRAY_LEN(cases));
+    for (size_t i = 0; i < WM_ARRAY_LEN(cases); i++) {
+        const struct wm_ind *ind = fw->top[i];
+        char code[16];
+        snprintf(code, sizeof(code), "%zu", i + 1);
+        assert_string_equal(ind->code, code);
+        assert_string_equal(ind->title, cases[i][1]);
+        if (cases[i][2][0] == '\0') {
+            assert_false(ind->has_score);
+        } else {
+            int64_t v;
+            assert_true(wm_fw_score_parse(cases[i][2], &v));
+            assert_true(ind->has_score);
+            assert_int_equal(ind->score, v);
+        }
+        assert_true(ind->leaf);
+        assert_int_equal(ind->nmethods, 1);
+    }
+    wm_fw_free(fw);
+    wm_buf_free(&b);
+    wm_fw_report_free(&rep);
+}
+
+/* Codes: numbering that forms dotted codes is kept; 序号 columns that are mere numbering are
+** ignored in favour of the level columns; 序号 codes that fit the levels make the tree. */
+static void
+test_levels_codes(void **state)
+{
+    struct wm_fw_report rep = { 0 };
+    /* level cells numbered 1 / 1.1 / 1.1.1 with gaps: the numbers are the codes */
+    const char *numbered = "一级指标,二级指标,三级指标,分值\n"
+                           "1 组织管理,1.1 创建规划,1.1.1 专题研究,2\n"
+                           ",,1.1.3 年度计划,1\n"
+                           ",1.3 工作机制,1.3.1 领导小组,1\n"
+                           "2 思想道德,2.1 理论学习,2.1.1 中心组学习,1\n";
+    struct wm_fw *fw = rows_ok(numbered, strlen(numbered), WM_TABLE_CSV, &rep);
+    expect_ind(fw, "1", "组织管理", -1, NULL);
+    expect_ind(fw, "1.1.3", "年度计划", 100, "1.1");
+    expect_ind(fw, "1.3.1", "领导小组", 100, "1.3");
+    expect_ind(fw, "2.1.1", "中心组学习", 100, "2.1");
+    assert_null(wm_fw_find(fw, "1.2"));
+    wm_fw_free(fw);
+
+    /* numbering that does not nest (1. under 1.) gives positional codes */
+    const char *flat = "一级指标,二级指标,分值\n"
+                       "1.组织管理,1.创建规划,2\n"
+                       ",2.年度计划,1\n"
+                       "2.思想道德,1.理论学习,1\n";
+    fw = rows_ok(flat, strlen(flat), WM_TABLE_CSV, &rep);
+    expect_ind(fw, "1.2", "年度计划", 100, "1");
+    expect_ind(fw, "2.1", "理论学习", 100, "2");
+    wm_fw_free(fw);
+
+    /* a 序号 column of running numbers beside level columns: the levels make the tree */
+    const char *running = "序号,一级指标,二级指标,测评内容,分值\n"
+                          "1,组织管理,创建规划,制定规划。,2\n"
+                          "2,,年度计划,制定计划。,1\n"
+                          "3,思想道德,理论学习,组织学习。,1\n";
+    fw = rows_ok(running, strlen(running), WM_TABLE_CSV, &rep);
+    expect_ind(fw, "1", "组织管理", -1, NULL);
+    expect_ind(fw, "1.2", "年度计划", 100, "1");
+    expect_ind(fw, "2.1", "理论学习", 100, "2");
+    wm_fw_free(fw);
+
+    /* 序号 with 一 / （一） numbering: the same */
+    const char *chinese = "序号,一级指标,二级指标,分值\n"
+                          "一,组织管理,,\n"
+                          "（一）,,创建规划,2\n"
+                          "（二）,,年度计划,1\n";
+    fw = rows_ok(chinese, strlen(chinese), WM_TABLE_CSV, &rep);
+    expect_ind(fw, "1", "组织管理", -1, NULL);
+    expect_ind(fw, "1.1", "创建规划", 200, "1");
+    expect_ind(fw, "1.2", "年度计划", 100, "1");
+    assert_int_equal(wm_fw_find(fw, "1.2")->line, 4);
+    wm_fw_free(fw);
+
+    /* a header row carrying the folder's score: it describes the folder itself */
+    const char *header_rows = "一级指标,二级指标,测评内容,分值\n"
+                              "组织管理（8分）,,,6\n"
+                              ",创建规划,制定规划。,2\n"
+                              ",年度计划,制定计划。,1\n";
+    fw = rows_ok(header_rows, strlen(header_rows), WM_TABLE_CSV, &rep);
+    expect_ind(fw, "1", "组织管理", 600, NULL); /* the 分值 cell wins over the title */
+    expect_ind(fw, "1.1", "创建规划", 200, "1");
+    assert_int_equal(fw->nleaves, 2);
+    wm_fw_free(fw);
+
+    /* 序号 codes that fit the level columns: one row per node, the code path */
+    const char *staggered = "序号,一级指标,二级指标,分值\n"
+                            "1,组织管理（3分）,,\n"
+                            "1.1,,创建规划,2\n"
+                            "1.5,,年度计划,1\n";
+    fw = rows_ok(staggered, strlen(staggered), WM_TABLE_CSV, &rep);
+    expect_ind(fw, "1", "组织管理", 300, NULL);
+    expect_ind(fw, "1.5", "年度计划", 100, "1");
+    wm_fw_free(fw);
+
+    /* and with a single 测评项目 column, codes of any depth title from it */
+    const char *single = "编码,测评项目,测评内容\n"
+                         "1,一、组织管理,\n"
+                         "1.1,创建规划,制定规划。\n"
+                         "1.1.1,专题研究,每年研究。\n";
+    fw = rows_ok(single, strlen(single), WM_TABLE_CSV, &rep);
+    expect_ind(fw, "1", "组织管理", -1, NULL);
+    const struct wm_ind *x = expect_ind(fw, "1.1.1", "专题研究", -1, "1.1");
+    assert_string_equal(x->requirement, "每年研究。");
+    wm_fw_free(fw);
+
+    /* a level column below 测评项目: the title column is the deepest level */
+    const char *titled = "测评项目,指标名称,分值\n"
+                         "文明单位,组织领导,1\n"
+                         ",思想道德,2\n";
+    fw = rows_ok(titled, strlen(titled), WM_TABLE_CSV, &rep);
+    expect_ind(fw, "1.2", "思想道德", 200, "1");
+    wm_fw_free(fw);
+
+    assert_int_equal(rep.nerrors, 0);
+    wm_fw_report_free(&rep);
+}
+
+/* Errors in the level layout still name the source line and the field. */
+static void
+test_levels_errors(void **state)
+{
+    const char *csv = "一级指标,二级指标,三级指标,测评内容,分值,载体\n"      /* 1 */
+                      "一、组织领导,（一）创建规划,1.专题研究,研究。,2,\n"   /* 2 */
+                      ",,2.年度计划,计划。,1,\n"                             /* 3 */
+                      ",（二）工作机制,1.领导小组,成立。,3,\n"               /* 4 */
+                      "二、思想道德,（一）理论学习,1.中心组学习,学习。,4,\n" /* 5 */
+                      ",,2.学习强国,积分。,2,\n"                             /* 6 */
+                      ",,3.道德讲堂,讲堂。,四分,\n"                          /* 7 */
+                      ",,4.志愿服务,服务。,-1,录像\n"                        /* 8 */
+                      ",,,,1,\n";                                            /* 9 */
+    struct wm_fw_report rep = rows_bad(csv);
+    expect_issue(&rep, WM_FW_ERROR, 7, "2.1.3", "score", "“四分”无效");
+    /* row 9 continues the (merged) 三级指标 of row 8, so 志愿服务 holds two leaves: row 8's
+    ** titled from its requirement, and row 9's, which has a score but no title at all */
+    expect_issue(&rep, WM_FW_ERROR, 8, "2.1.4.1", "score", "不能为负数");
+    expect_issue(&rep, WM_FW_ERROR, 8, "2.1.4.1", "media", "未知的载体“录像”");
+    expect_issue(&rep, WM_FW_ERROR, 9, "2.1.4.2", "title", "标题不能为空");
+    assert_int_equal(rep.nerrors, 4);
+    wm_fw_report_free(&rep);
+
+    rep = rows_bad("一级指标,二级指标,颜色\n甲,乙,红\n");
+    expect_issue(&rep, WM_FW_ERROR, 1, NULL, "颜色", "未知的列“颜色”");
+    assert_int_equal(rep.nerrors, 1);
+    wm_fw_report_free(&rep);
+    rep = rows_bad("一级指标,一級指標,测评内容\n甲,乙,丙\n");
+    expect_issue(&rep, WM_FW_ERROR, 1, NULL, "一級指標", "重复");
+    wm_fw_report_free(&rep);
+    rep = rows_bad("一级指标,测评内容\n");
+    expect_issue(&rep, WM_FW_ERROR, 1, NULL, NULL, "没有任何指标行");
+    wm_fw_report_free(&rep);
+    rep = rows_bad("测评内容,分值\n甲,1\n");
+    expect_issue(&rep, WM_FW_ERROR, 1, NULL, "code", "缺少编码列");
+    wm_fw_report_free(&rep);
+    /* more than 5,000 leaves is refused as for the code column */
+    struct wm_buf b = { 0 };
+    wm_buf_adds(&b, "一级指标,测评内容\n甲,要求0\n");
+    for (int i = 1; i <= WM_FW_MAX_LEAVES; i++) {
+        wm_buf_printf(&b, ",要求%d\n", i);
+    }
+    rep = rows_bad(b.data);
+    expect_issue(&rep, WM_FW_ERROR, WM_FW_MAX_LEAVES + 2, "1.5001", "code", "末级指标超过");
+    wm_fw_report_free(&rep);
+    wm_buf_free(&b);
+}
+
+/* Mutated level-layout tables never crash or leak; accepted ones are well-formed and their
+** CSV export imports again. */
+static void
+test_levels_mutations(void **state)
+{
+    static const char *const tokens[] = {
+        "（",       "）",   "(",        ")",    "分",       "10分",         "一",
+        "十",       "、",   ".",        "．",   "1",        "1.1",          "0.5",
+        ",",        ",,",   "\n",       "\"",   " ",        "\xE3\x80\x80", "①",
+        "Ⅻ",        "A1",   "。",       "；",   "满分：",   "一级指标",     "二级指标",
+        "测评项目", "序号", "测评内容", "分值", "\xE2\x80", "\t",
+    };
+    size_t len;
+    char *fixture = read_fixture("level-columns.csv", &len);
+    const char *seeds[] = {
+        fixture,
+        "一级指标,测评内容,分值\n一、甲（5分）,要求一。,2\n,要求二；其余,1\n二、乙,要求三,1\n",
+        "序号,一级指标,二级指标,分值\n1,甲（3分）,,\n1.1,,乙,2\n1.2,,丙,1\n",
+        "测评项目,测评方法\n①甲,实地考察\n(2)乙（1分）,座谈\n",
+    };
+    unsigned long seed = 12345;
+    struct wm_buf b = { 0 };
+    int accepted = 0;
+    for (int iter = 0; iter < 3000; iter++) {
+        seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+        const char *src = seeds[(seed >> 33) % WM_ARRAY_LEN(seeds)];
+        wm_buf_reset(&b);
+        wm_buf_adds(&b, src);
+        int edits = 1 + (int)((seed >> 40) % 6);
+        for (int e = 0; e < edits; e++) {
+            seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+            size_t at = b.len ? (size_t)(seed >> 20) % b.len : 0;
+            const char *tok = tokens[(seed >> 50) % WM_ARRAY_LEN(tokens)];
+            struct wm_buf nb = { 0 };
+            wm_buf_adds(&nb, "");
+            if (at > 0) {
+                wm_buf_add(&nb, b.data, at);
+            }
+            if ((seed >> 45) % 3 != 0) {
+                wm_buf_adds(&nb, tok);
+            }
+            size_t skip = (seed >> 47) % 3 == 0 ? (size_t)((seed >> 10) % 8) : 0;
+            if (at + skip > b.len) {
+                skip = b.len - at;
+            }
+            if (b.len > at + skip) {
+                wm_buf_add(&nb, b.data + at + skip, b.len - at - skip);
+            }
+            wm_buf_free(&b);
+            b = nb;
+        }
+        struct wm_fw_report rep = { 0 };
+        struct wm_fw *fw = NULL;
+        enum wm_err rc =
+            wm_fw_parse_rows(wm_buf_str(&b), b.len, WM_TABLE_CSV, "n", "v", NULL, &fw, &rep);
+        assert_true(rc == WM_OK ? fw != NULL && rep.nerrors == 0 : fw == NULL && rep.nerrors > 0);
+        if (fw != NULL) {
+            accepted++;
+            for (size_t i = 0; i < fw->nall; i++) {
+                assert_ptr_equal(wm_fw_find(fw, fw->all[i]->code), fw->all[i]);
+                assert_true(fw->all[i]->depth <= WM_FW_MAX_DEPTH);
+                assert_non_null(fw->all[i]->title);
+            }
+            size_t lc;
+            char *csv = wm_fw_export_csv(fw, &lc);
+            struct wm_fw *fw2 = NULL;
+            wm_fw_report_reset(&rep);
+            if (wm_fw_parse_rows(csv, lc, WM_TABLE_CSV, "n", "v", NULL, &fw2, &rep) == WM_OK) {
+                assert_int_equal(fw2->nall, fw->nall);
+                wm_fw_free(fw2);
+            }
+            free(csv);
+            wm_fw_free(fw);
+        }
+        wm_fw_report_free(&rep);
+    }
+    assert_true(accepted > 100); /* the success path is exercised, not only errors */
+    wm_buf_free(&b);
+    free(fixture);
+}
+
 /* ---------------------------------------------------------------- vocabularies, diff */
 
 static void
@@ -1050,6 +1645,13 @@ main(int argc, char **argv)
         cmocka_unit_test(test_csv_errors),
         cmocka_unit_test(test_csv_forms),
         cmocka_unit_test(test_csv_gbk),
+        cmocka_unit_test(test_levels_csv),
+        cmocka_unit_test(test_levels_xlsx),
+        cmocka_unit_test(test_levels_two),
+        cmocka_unit_test(test_levels_titles),
+        cmocka_unit_test(test_levels_codes),
+        cmocka_unit_test(test_levels_errors),
+        cmocka_unit_test(test_levels_mutations),
         cmocka_unit_test(test_vocabularies),
         cmocka_unit_test(test_diff),
         cmocka_unit_test(test_structure),
