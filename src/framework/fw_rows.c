@@ -69,6 +69,17 @@ static const struct {
     { "材料", FW_C_MATERIALS },
     { "佐证材料", FW_C_MATERIALS },
     { "佐證材料", FW_C_MATERIALS },
+    { "佐证资料", FW_C_MATERIALS },
+    { "佐證資料", FW_C_MATERIALS },
+    { "应提供材料", FW_C_MATERIALS },
+    { "應提供材料", FW_C_MATERIALS },
+    { "台账资料", FW_C_MATERIALS },
+    { "臺賬資料", FW_C_MATERIALS },
+    { "台賬資料", FW_C_MATERIALS },
+    { "备查资料", FW_C_MATERIALS },
+    { "備查資料", FW_C_MATERIALS },
+    { "档案材料", FW_C_MATERIALS },
+    { "檔案材料", FW_C_MATERIALS },
     { "score", FW_C_SCORE },
     { "分值", FW_C_SCORE },
     { "分数", FW_C_SCORE },
@@ -113,6 +124,30 @@ static const struct {
     { "最少件数", FW_C_MIN_DOCUMENTS },
     { "最少件數", FW_C_MIN_DOCUMENTS },
 };
+
+/*
+** Columns that published standards carry beside the indicators but that a framework does
+** not keep (remarks, the evaluators' own score sheet columns, free-text scoring notes):
+** ignored with a warning, so that a real sheet imports without editing.
+*/
+static const char *const fw_ignored_headers[] = {
+    "备注", "備註", "说明", "說明", "评分标准", "評分標準", "测评标准", "測評標準", "评分细则",
+    "評分細則", "考核标准", "考核標準", "得分", "自评分", "自評分", "自评得分", "自評得分",
+    "扣分说明", "扣分說明", "扣分原因", "测评得分", "測評得分", "实得分", "實得分", NULL,
+};
+
+static bool
+fw_header_ignored(const char *cell)
+{
+    char *h = wm_strdup(cell ? cell : "");
+    wm_trim(h);
+    bool hit = false;
+    for (int i = 0; fw_ignored_headers[i] && !hit; i++) {
+        hit = wm_streq(h, fw_ignored_headers[i]);
+    }
+    free(h);
+    return hit;
+}
 
 /*
 ** Level columns of standards laid out without a code column: 一级指标 | 二级指标 | … with
@@ -1486,7 +1521,10 @@ wm_fw_parse_table(const struct wm_table *t,
         if (!fw_header_kind(hdr->cells[i], &col, &rank)) {
             continue;
         }
-        if (col < 0 && rank == 0) {
+        if (col < 0 && rank == 0 && fw_header_ignored(hdr->cells[i])) {
+            fw_issue(c.rep, WM_FW_WARNING, hline, 0, NULL, hdr->cells[i],
+                     "列“%s”不属于测评体系的字段，已忽略", hdr->cells[i]);
+        } else if (col < 0 && rank == 0) {
             fw_issue(c.rep, WM_FW_ERROR, hline, 0, NULL, hdr->cells[i],
                      "未知的列“%s”（可用的列：code、title、requirement、materials、score、scoring、"
                      "methods、veto、depts、media、frequency、min_documents，或一级指标、二级指标"

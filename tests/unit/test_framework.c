@@ -1620,6 +1620,28 @@ test_structure(void **state)
     wm_fw_free(fw);
 }
 
+/* Columns of real score sheets that a framework does not keep: a warning, not an error. */
+static void
+test_ignored_columns(void **state)
+{
+    (void)state;
+    const char *csv = "序号,测评项目,测评内容,评分标准,分值,备注,自评得分\n"
+                      "1,组织领导,,,,,\n"
+                      "1.1,创建规划,制定创建规划,未制定扣1分,2,,\n";
+    struct wm_fw *fw = NULL;
+    struct wm_fw_report rep = {0};
+    assert_int_equal(wm_fw_parse_rows(csv, strlen(csv), WM_TABLE_CSV, "标准", "1", NULL, &fw, &rep),
+                     WM_OK);
+    assert_int_equal(rep.nerrors, 0);
+    assert_int_equal(rep.nwarnings, 3);
+    const struct wm_ind *leaf = wm_fw_find(fw, "1.1");
+    assert_non_null(leaf);
+    assert_string_equal(leaf->title, "创建规划");
+    assert_int_equal(leaf->score, 200);
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1655,6 +1677,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_vocabularies),
         cmocka_unit_test(test_diff),
         cmocka_unit_test(test_structure),
+        cmocka_unit_test(test_ignored_columns),
     };
     return cmocka_run_group_tests_name("framework", tests, NULL, NULL);
 }
