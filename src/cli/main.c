@@ -26,6 +26,7 @@
 #include "wm_db.h"
 #include "wm_framework.h"
 #include "wm_blob.h"
+#include "wm_thumb.h"
 #include "wm_archive.h"
 #include "wm_http.h"
 #include "handlers.h"
@@ -364,6 +365,10 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     wm_app.data_dir = data;
     wm_archive_set_code_pattern(conf.archival_code);
     wm_uploads_init();
+    wm_app.thumbs_dir = wm_asprintf("%s/thumbs", data);
+    if (0 == wm_mkdirs(wm_app.thumbs_dir, 0750)) {
+        wm_app.thumbs = wm_thumbq_start(wm_app.thumbs_dir, 320);
+    }
     struct wm_server_opts so = {
         .listen = listen ? listen : conf.listen,
         .threads = (unsigned)nthreads,
@@ -433,6 +438,12 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         pthread_join(fixer, NULL);
     }
     wm_server_stop(s, 10);
+    if (wm_app.thumbs) {
+        wm_thumbq_stop(wm_app.thumbs);
+        wm_app.thumbs = NULL;
+    }
+    free(wm_app.thumbs_dir);
+    wm_app.thumbs_dir = NULL;
     wm_blob_close(wm_app.blobs);
     wm_app.blobs = NULL;
     wm_conf_free(&conf);

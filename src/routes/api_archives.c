@@ -15,6 +15,7 @@
 
 #include "handlers.h"
 #include "wm_blob.h"
+#include "wm_thumb.h"
 
 static const char *
 js(const json_t *o, const char *k)
@@ -482,6 +483,41 @@ wm_reply_document_content(struct wm_req *r, const json_t *d, int64_t version)
     snprintf(etag, sizeof etag, "\"%s\"", sha);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
     wm_buf_free(&cd);
+}
+
+/* The thumbnail of a document's current version: made in the background after the upload;
+** until it exists (or for types without one) the answer is a document icon. */
+void
+api_document_thumbnail(struct wm_req *r)
+{
+    json_t *d = doc_or_404(r);
+    if (NULL == d) {
+        return;
+    }
+    char path[512];
+    bool have = wm_app.thumbs_dir && wm_thumb_path(wm_app.thumbs_dir, js(d, "sha"), path, sizeof path);
+    if (!have) {
+        /* Not made yet, or a type without one: a document icon meanwhile. */
+        wm_thumb_request(js(d, "sha"), js(d, "mime"));
+        json_decref(d);
+        wm_reply_static_file(r, "doc.svg");
+        return;
+    }
+    size_t len;
+    char *data = wm_read_file(path, &len);
+    if (NULL == data) {
+        json_decref(d);
+        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    r->resp = resp;
+    r->status = 200;
+    r->bytes = len;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "image/jpeg");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "private, max-age=86400");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    json_decref(d);
 }
 
 void

@@ -56,6 +56,7 @@ void api_document_move(struct wm_req *r);
 void api_document_versions_get(struct wm_req *r);
 void api_document_versions_post(struct wm_req *r);
 void api_document_content(struct wm_req *r);
+void api_document_thumbnail(struct wm_req *r);
 void api_archive_defaults_get(struct wm_req *r);
 void api_archive_defaults_post(struct wm_req *r);
 
@@ -135,17 +136,24 @@ json_t *wm_req_archive(struct wm_req *r, bool create);
 /** Store the received files as documents of a leaf; the documents, or NULL (replied). */
 json_t *wm_upload_documents(struct wm_req *r, const json_t *archive, const char *code);
 void wm_reply_document_content(struct wm_req *r, const json_t *doc, int64_t version);
+/** Answer with an embedded static file (ETag, caching); false when there is none. */
+bool wm_reply_static_file(struct wm_req *r, const char *name);
 
 /* The running server's shared state (uploads.c). */
 struct wm_blobstore;
+struct wm_thumbq;
 struct wm_app {
     struct wm_blobstore *blobs;
+    struct wm_thumbq *thumbs; /* background thumbnails (NULL: none) */
+    char *thumbs_dir;
     uint64_t max_file;   /* bytes per uploaded file */
     const char *allowed; /* allowed types (NULL: the default list) */
     const char *data_dir;
 };
 extern struct wm_app wm_app;
 void wm_uploads_init(void);
+/** Ask the background queue for a thumbnail of a stored blob (images, PDF). */
+void wm_thumb_request(const char *sha, const char *mime);
 /** Whether every received file is acceptable (else the reply is queued); *n files. */
 bool wm_uploads_check(struct wm_req *r, unsigned *n);
 /** A readable path of the i-th received file, uncommitted (for packages). */

@@ -242,9 +242,12 @@ page_leaf_get(struct wm_req *r)
     json_array_foreach(docs, i, d)
     {
         char *name = wm_doc_display_name(d);
-        wm_h(&b, "<tr data-id=\"%I\"><td><a href=\"/documents/%I\">%s</a></td><td>%s</td>"
-                 "<td>%s</td><td>%I KB</td><td>v%I</td></tr>\n",
-             ji(d, "id"), ji(d, "id"), name, media_label(js(d, "media")), js(d, "date_formed"),
+        wm_h(&b, "<tr data-id=\"%I\"><td><img class=\"thumb\" "
+                 "src=\"/api/v1/documents/%I/thumbnail\" alt=\"\" loading=\"lazy\">",
+             ji(d, "id"), ji(d, "id"));
+        wm_h(&b, "<a href=\"/documents/%I\">%s</a></td><td>%s</td><td>%s</td><td>%I KB</td>"
+                 "<td>v%I</td></tr>\n",
+             ji(d, "id"), name, media_label(js(d, "media")), js(d, "date_formed"),
              (ji(d, "size") + 1023) / 1024, ji(d, "version"));
         free(name);
     }

@@ -37,10 +37,10 @@ static_type(const char *name)
     return "application/octet-stream";
 }
 
-void
-page_static(struct wm_req *r)
+/* Answer with an embedded static file; false when there is none of that name. */
+bool
+wm_reply_static_file(struct wm_req *r, const char *name)
 {
-    const char *name = r->path + strlen("/static/");
     for (const struct wm_embedded *f = wm_static_files; f->name; f++) {
         if (!wm_streq(f->name, name)) {
             continue;
@@ -56,9 +56,17 @@ page_static(struct wm_req *r)
         }
         wm_req_add_header(r, "ETag", etag);
         wm_req_add_header(r, "Cache-Control", "public, max-age=3600");
-        return;
+        return true;
     }
-    wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+    return false;
+}
+
+void
+page_static(struct wm_req *r)
+{
+    if (!wm_reply_static_file(r, r->path + strlen("/static/"))) {
+        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+    }
 }
 
 /* ---------------------------------------------------------------- login */

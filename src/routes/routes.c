@@ -66,6 +66,7 @@ const struct wm_route wm_routes[] = {
     {WM_PATCH, "/api/v1/documents/{id}", api_document_patch, AUTH | CSRF | JSON, WRITE, 0},
     {WM_DELETE, "/api/v1/documents/{id}", api_document_delete, AUTH | CSRF, WRITE, 0},
     {WM_GET, "/api/v1/documents/{id}/content", api_document_content, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/documents/{id}/thumbnail", api_document_thumbnail, AUTH, ALL, 0},
     {WM_GET, "/api/v1/documents/{id}/versions", api_document_versions_get, AUTH, ALL, 0},
     {WM_POST, "/api/v1/documents/{id}/versions", api_document_versions_post,
      AUTH | CSRF | FORM | WM_R_UPLOAD, WRITE, UPLOAD_MAX},

@@ -14,6 +14,7 @@
 #include "handlers.h"
 #include "wm_blob.h"
 #include "wm_media.h"
+#include "wm_thumb.h"
 
 struct wm_app wm_app;
 
@@ -161,6 +162,16 @@ up_end(struct wm_req *r, void *file)
 static const struct wm_upload_ops up_ops = {up_begin, up_data, up_end};
 
 void
+wm_thumb_request(const char *sha, const char *mime)
+{
+    char src[512];
+    if (wm_app.thumbs && wm_thumb_supported(mime) &&
+        wm_blob_path(wm_app.blobs, sha, src, sizeof src)) {
+        wm_thumbq_push(wm_app.thumbs, sha, src, mime);
+    }
+}
+
+void
 wm_uploads_init(void)
 {
     wm_http_set_upload_ops(&up_ops);
@@ -210,6 +221,7 @@ wm_uploads_commit(struct wm_req *r, unsigned i, struct wm_upload *up)
         }
         f->committed = true;
     }
+    wm_thumb_request(f->sha, f->mi.mime);
     up->sha = f->sha;
     up->size = f->size;
     up->mime = f->mi.mime;

@@ -170,6 +170,9 @@ static const struct expect expectations[] = {
                                                  {"401", "200", "200/404", "403",     "200/404", "200/404", "403"}},
     {"GET /api/v1/documents/{id}/content", K_DOC,
                                                  {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    /* The thumbnail, or a document icon until it is made. */
+    {"GET /api/v1/documents/{id}/thumbnail", K_DOC,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
     {"GET /api/v1/documents/{id}/versions", K_DOC,
                                                  {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
     {"POST /api/v1/documents/{id}/versions", K_DOC_VERSION,
