@@ -314,6 +314,29 @@ fixity_thread(void *arg)
     return NULL;
 }
 
+/* The thumbnail helper program, installed next to this one. */
+static char *
+thumb_helper_path(void)
+{
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) {
+        return NULL;
+    }
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (NULL == slash) {
+        return NULL;
+    }
+    *slash = '\0';
+    char *p = wm_asprintf("%s/wenming-thumb", self);
+    if (0 != access(p, X_OK)) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
 /* The data directory's wenming.conf over the defaults (a missing file is fine). */
 static int
 load_conf(const char *data, struct wm_conf *conf)
@@ -366,9 +389,14 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     wm_archive_set_code_pattern(conf.archival_code);
     wm_uploads_init();
     wm_app.thumbs_dir = wm_asprintf("%s/thumbs", data);
-    if (0 == wm_mkdirs(wm_app.thumbs_dir, 0750)) {
-        wm_app.thumbs = wm_thumbq_start(wm_app.thumbs_dir, 320);
+    char *helper = thumb_helper_path();
+    if (helper && 0 == wm_mkdirs(wm_app.thumbs_dir, 0750)) {
+        wm_thumb_set_helper(helper);
+        wm_app.thumbs = wm_thumbq_start_with(wm_app.thumbs_dir, 320, wm_thumb_make_spawned, NULL);
+    } else {
+        wm_log(WM_LOG_WARN, "no wenming-thumb next to this program: thumbnails are off");
     }
+    free(helper);
     struct wm_server_opts so = {
         .listen = listen ? listen : conf.listen,
         .threads = (unsigned)nthreads,

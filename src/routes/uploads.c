@@ -165,7 +165,7 @@ void
 wm_thumb_request(const char *sha, const char *mime)
 {
     char src[512];
-    if (wm_app.thumbs && wm_thumb_supported(mime) &&
+    if (wm_app.thumbs && wm_thumb_mime_ok(mime) &&
         wm_blob_path(wm_app.blobs, sha, src, sizeof src)) {
         wm_thumbq_push(wm_app.thumbs, sha, src, mime);
     }

@@ -21,7 +21,9 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include <vips/vips.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 
 #include "banned.h"
 /* clang-format on */
@@ -39,6 +41,8 @@ struct wm_thumbq {
     pthread_t worker;
     char *dir;                     /* owned: thumbs_dir */
     unsigned max_px;
+    wm_thumb_maker maker;          /* makes one thumbnail */
+    void (*thread_end)(void);      /* called by the worker before it ends (may be NULL) */
     struct thumbq_item *head;      /* FIFO of waiting requests */
     struct thumbq_item *tail;
     char current[65];              /* the sha being made now; "" when idle */
@@ -46,6 +50,76 @@ struct wm_thumbq {
     bool full_logged;              /* "queue full" logged since the queue last drained */
     struct wm_thumbq_stats st;     /* under mu */
 };
+
+bool
+wm_thumb_mime_ok(const char *mime)
+{
+    static const char *const types[] = {"application/pdf", "image/jpeg", "image/png",
+                                        "image/gif",       "image/webp", "image/tiff",
+                                        "image/heic",      "image/heif", NULL};
+    for (int i = 0; mime && types[i]; i++) {
+        if (wm_streq(mime, types[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------- the helper program */
+
+static char *thumb_helper;
+
+void
+wm_thumb_set_helper(const char *helper_path)
+{
+    free(thumb_helper);
+    thumb_helper = helper_path ? wm_strdup(helper_path) : NULL;
+}
+
+enum wm_err
+wm_thumb_make_spawned(const char *src_path, const char *mime, const char *dst_path,
+                      unsigned max_px, char *err, size_t errlen)
+{
+    if (NULL == thumb_helper) {
+        snprintf(err, errlen, "no thumbnail helper program configured");
+        return WM_E_UNAVAILABLE;
+    }
+    char px[16];
+    snprintf(px, sizeof px, "%u", max_px);
+    char *const argv[] = {thumb_helper, (char *)src_path, (char *)mime, (char *)dst_path, px, NULL};
+    static char env_path[] = "PATH=/usr/bin:/bin", env_lc[] = "LC_ALL=C.UTF-8";
+    char *const envp[] = {env_path, env_lc, NULL};
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+    pid_t pid;
+    int rc = posix_spawn(&pid, thumb_helper, NULL, &attr, argv, envp);
+    posix_spawnattr_destroy(&attr);
+    if (rc) {
+        snprintf(err, errlen, "spawn %s: %s", thumb_helper, strerror(rc));
+        return WM_E_UNAVAILABLE;
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (EINTR != errno) {
+            snprintf(err, errlen, "waitpid: %s", strerror(errno));
+            return WM_E_INTERNAL;
+        }
+    }
+    if (WIFEXITED(status) && 0 == WEXITSTATUS(status)) {
+        return WM_OK;
+    }
+    if (WIFSIGNALED(status)) {
+        snprintf(err, errlen, "the thumbnail helper died of signal %d (limits hit?)",
+                 WTERMSIG(status));
+        return WM_E_UNAVAILABLE;
+    }
+    snprintf(err, errlen, "the thumbnail helper failed (exit %d)", WEXITSTATUS(status));
+    return 3 == WEXITSTATUS(status) ? WM_E_UNSUPPORTED_MEDIA : WM_E_BAD_REQUEST;
+}
 
 bool
 wm_thumb_sha_valid(const char *sha)
@@ -120,7 +194,7 @@ make_one(const struct wm_thumbq *q, const struct thumbq_item *it)
     }
     free(sub);
     char err[512];
-    enum wm_err e = wm_thumb_make(it->src, it->mime, path, q->max_px, err, sizeof err);
+    enum wm_err e = q->maker(it->src, it->mime, path, q->max_px, err, sizeof err);
     if (WM_OK != e) {
         wm_log(WM_LOG_WARN, "thumb %s (%s): %s: %s", it->sha, it->mime, wm_err_code(e), err);
         return THUMBQ_FAILED;
@@ -171,14 +245,20 @@ thumbq_worker(void *arg)
         }
     }
     pthread_mutex_unlock(&q->mu);
-    /* libvips keeps per-thread buffers; give them back before the thread ends. */
-    vips_thread_shutdown();
+    if (q->thread_end) {
+        q->thread_end();
+    }
     return NULL;
 }
 
 struct wm_thumbq *
-wm_thumbq_start(const char *thumbs_dir, unsigned max_px)
+wm_thumbq_start_with(const char *thumbs_dir, unsigned max_px, wm_thumb_maker maker,
+                     void (*thread_end)(void))
 {
+    if (NULL == maker) {
+        wm_log(WM_LOG_ERROR, "thumbnails: no maker given");
+        return NULL;
+    }
     if (NULL == thumbs_dir || '\0' == thumbs_dir[0]) {
         wm_log(WM_LOG_ERROR, "thumbnails: no directory given");
         return NULL;
@@ -192,12 +272,14 @@ wm_thumbq_start(const char *thumbs_dir, unsigned max_px)
         wm_log(WM_LOG_ERROR, "thumbnails: mkdir %s: %s", thumbs_dir, strerror(-rc));
         return NULL;
     }
-    /* Start libvips here, at startup, so that no request thread ever pays for it. */
-    (void)wm_thumb_supported("image/heic");
+    /* libvips starts with the first thumbnail, in the worker: a server that is never asked
+    ** for one keeps its memory (libvips and its loaders cost about 20 MiB resident). */
 
     struct wm_thumbq *q = wm_calloc(1, sizeof *q);
     q->dir = wm_strdup(thumbs_dir);
     q->max_px = max_px;
+    q->maker = maker;
+    q->thread_end = thread_end;
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->cv, NULL);
 
@@ -239,7 +321,7 @@ wm_thumbq_push(struct wm_thumbq *q, const char *sha, const char *src_path, const
         return;
     }
     bool ok = wm_thumb_sha_valid(sha) && src_path && src_path[0] && mime;
-    bool supported = ok && wm_thumb_supported(mime);
+    bool supported = ok && wm_thumb_mime_ok(mime);
     if (!supported) {
         WM_BREAK_OP(ok);
         pthread_mutex_lock(&q->mu);

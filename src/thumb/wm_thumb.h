@@ -35,6 +35,8 @@
 ** ...; HEIC/HEIF only when libvips was built with a HEIF loader).
 */
 bool wm_thumb_supported(const char *mime);
+/** Give libvips' per-thread buffers back (a thread that made thumbnails, before it ends). */
+void wm_thumb_thread_end(void);
 
 /**
 ** Make a thumbnail of @a src_path (whose content type, detected from its bytes, is
@@ -88,7 +90,29 @@ struct wm_thumbq_stats {
 ** Returns NULL (the cause logged) when the directory cannot be made, @a max_px is out of
 ** range, or the thread cannot start.  Stop with wm_thumbq_stop().
 */
+/*
+** How the queue makes one thumbnail: wm_thumb_make itself (in this process), or
+** wm_thumb_make_spawned, which runs the `wenming-thumb` helper program so that the image
+** and PDF decoders never run inside the server (and never map into it: they are not
+** linked into `wenming` at all).  Same contract as wm_thumb_make.
+*/
+typedef enum wm_err (*wm_thumb_maker)(const char *src_path, const char *mime,
+                                      const char *dst_path, unsigned max_px, char *err,
+                                      size_t errlen);
+/** A queue making thumbnails in this process with wm_thumb_make (links libvips). */
 struct wm_thumbq *wm_thumbq_start(const char *thumbs_dir, unsigned max_px);
+/** A queue with another maker; thread_end (may be NULL) runs in the worker as it ends. */
+struct wm_thumbq *wm_thumbq_start_with(const char *thumbs_dir, unsigned max_px,
+                                       wm_thumb_maker maker, void (*thread_end)(void));
+/** Whether a thumbnail can be asked for a type (images and PDF), without loading libvips. */
+bool wm_thumb_mime_ok(const char *mime);
+/**
+** Run @a helper (the path of the `wenming-thumb` program; set once with
+** wm_thumb_set_helper) as a child with CPU-time and memory limits, and wait for it.
+*/
+void wm_thumb_set_helper(const char *helper_path);
+enum wm_err wm_thumb_make_spawned(const char *src_path, const char *mime, const char *dst_path,
+                                  unsigned max_px, char *err, size_t errlen);
 
 /**
 ** Ask for the thumbnail of blob @a sha, whose file is @a src_path with content type
