@@ -535,6 +535,22 @@ api_document_content(struct wm_req *r)
         return;
     }
     wm_reply_document_content(r, d, version);
+    /* Every access to a document is audited (DESIGN.md); a media player's follow-up Range
+    ** requests for later parts of the same file are not new accesses. */
+    const char *range = wm_req_header(r, MHD_HTTP_HEADER_RANGE);
+    bool first_part = NULL == range || wm_startswith(range, "bytes=0-");
+    if ((200 == r->status || 206 == r->status) && first_part && !(WM_HEAD & r->method)) {
+        json_t *sum = json_pack("{s:I}", "version", (json_int_t)(version ? version : ji(d, "version")));
+        if (WM_QS_ONE == r->db->ops->begin(r->db, true)) {
+            if (WM_OK == wm_audit(r->db, &r->actor, "document.download", "document", ji(d, "id"),
+                                  js(d, "unit_path"), NULL, sum)) {
+                (void)r->db->ops->commit(r->db);
+            } else {
+                r->db->ops->rollback(r->db);
+            }
+        }
+        json_decref(sum);
+    }
     json_decref(d);
 }
 

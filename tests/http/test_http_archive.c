@@ -1069,6 +1069,33 @@ test_thumbnail(void **state)
     th_resp_free(r);
 }
 
+/* Every access to a document is audited; a later part of the same file is not a new one. */
+static void
+test_download_audited(void **state)
+{
+    (void)state;
+    struct bytes pdf = pdf_make("审计", 3000);
+    int64_t id = upload1(&unitadmin, unit1, 2003, "1.1.1", "审计.pdf", pdf.p, pdf.n);
+    free(pdf.p);
+    struct th_resp *r = content_get(id, NULL, NULL);
+    th_assert_status(r, 200);
+    th_resp_free(r);
+    const char *later[] = { "Range: bytes=100-200", NULL };
+    r = content_get(id, NULL, later);
+    th_assert_status(r, 206);
+    th_resp_free(r);
+    r = th_api(&srv, "GET", "/api/v1/audit?action=document.download&limit=200", &admin, TH_BEARER, NULL);
+    th_assert_status(r, 200);
+    size_t hits = 0, i;
+    json_t *e;
+    json_array_foreach(json_object_get(r->json, "items"), i, e)
+    {
+        hits += th_jint(e, "object_id") == id;
+    }
+    assert_int_equal(hits, 1);
+    th_resp_free(r);
+}
+
 static void
 test_range(void **state)
 {
@@ -2061,6 +2088,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_truncated_multipart),
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_thumbnail),
+        cmocka_unit_test(test_download_audited),
         cmocka_unit_test(test_range),
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_patch),
