@@ -58,9 +58,13 @@ ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit)
              ji(unit, "id"), ji(a, "year"), ji(a, "year"), _("年度"), js(a, "framework_name"),
              ji(a, "documents"), _("件"));
     }
-    if (!has_current) {
+    bool writer = wm_actor_is(&r->actor, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN) |
+                                             WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER));
+    if (!has_current && writer) {
         wm_h(b, "<li><a href=\"/units/%I/archives/%I\">%I %s</a></li>", ji(unit, "id"), year, year,
              _("年度(打开即建立)"));
+    } else if (0 == json_array_size(list)) {
+        wm_h(b, "<li class=\"hint\">%s</li>", _("还没有建立创建档案"));
     }
     wm_h(b, "</ul></section>\n");
     json_decref(list);
