@@ -709,15 +709,9 @@ list_all(int argc, char **argv, const char *header, list_fetch fetch, list_print
     return rc;
 }
 
-static const char *
-js(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
+/* A row's integer for printf's %lld. */
 static long long
-ji(const json_t *o, const char *k)
+lli(const json_t *o, const char *k)
 {
     return (long long)json_integer_value(json_object_get(o, k));
 }
@@ -731,8 +725,8 @@ fetch_users(struct wm_db *db, struct wm_page *pg)
 static void
 print_user(const json_t *u)
 {
-    printf("%-6lld %-20s %-12s %-8s %s\n", ji(u, "id"), js(u, "username"), js(u, "role"),
-           ji(u, "disabled") ? "disabled" : "active", js(u, "org_name"));
+    printf("%-6lld %-20s %-12s %-8s %s\n", lli(u, "id"), js(u, "username"), js(u, "role"),
+           lli(u, "disabled") ? "disabled" : "active", js(u, "org_name"));
 }
 
 static int
@@ -817,14 +811,14 @@ fetch_units(struct wm_db *db, struct wm_page *pg)
 static void
 print_office(const json_t *x)
 {
-    printf("%-6lld %-8lld %-20s %s\n", ji(x, "id"), ji(x, "parent_id"), js(x, "path"),
+    printf("%-6lld %-8lld %-20s %s\n", lli(x, "id"), lli(x, "parent_id"), js(x, "path"),
            js(x, "name"));
 }
 
 static void
 print_unit(const json_t *x)
 {
-    printf("%-6lld %-16s %-10s %-24s %s\n", ji(x, "id"), js(x, "code"), js(x, "type"),
+    printf("%-6lld %-16s %-10s %-24s %s\n", lli(x, "id"), js(x, "code"), js(x, "type"),
            js(x, "name"), js(x, "parent_name"));
 }
 
@@ -1049,8 +1043,8 @@ static void
 print_edition(const json_t *x)
 {
     char t[32];
-    printf("%-6lld %-10s %-10s %-7lld %-8s %s\n", ji(x, "id"), js(x, "version"), js(x, "status"),
-           ji(x, "leaves"), wm_fw_score_format(ji(x, "total"), t), js(x, "name"));
+    printf("%-6lld %-10s %-10s %-7lld %-8s %s\n", lli(x, "id"), js(x, "version"), js(x, "status"),
+           lli(x, "leaves"), wm_fw_score_format(lli(x, "total"), t), js(x, "name"));
 }
 
 static int

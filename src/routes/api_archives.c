@@ -17,19 +17,6 @@
 #include "wm_blob.h"
 #include "wm_thumb.h"
 
-static const char *
-js(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
-static int64_t
-ji(const json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
-
 /* The document as the API shows it: display name, archival code, no internals. */
 json_t *
 wm_api_doc(json_t *d, const char *unit_code, int64_t year)

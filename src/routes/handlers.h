@@ -110,6 +110,21 @@ void ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit);
 
 /* ---------------------------------------------------------------- shared helpers */
 
+/** A string member of a store row ("" when absent or not a string). Borrowed. */
+static inline const char *
+js(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+/** An integer member of a store row (0 when absent). */
+static inline int64_t
+ji(const json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
 /** An items page as the API answers it: {"items": [...], "next": "id" | null}. */
 json_t *wm_api_page(json_t *items_steal, unsigned limit);
 /** Audit rows as the API shows them (summary parsed, times as RFC 3339). */

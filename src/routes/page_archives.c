@@ -13,19 +13,6 @@
 #include "handlers.h"
 
 static const char *
-js(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
-static int64_t
-ji(const json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
-
-static const char *
 media_label(const char *m)
 {
     return wm_streq(m, "photo") ? _("图片") : wm_streq(m, "audiovisual") ? _("音像") : _("文字");

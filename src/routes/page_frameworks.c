@@ -13,19 +13,6 @@
 #include "wm_framework.h"
 
 static const char *
-js(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
-static int64_t
-ji(const json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
-
-static const char *
 status_label(const char *s)
 {
     return wm_streq(s, "published") ? _("已发布") : _("草稿");

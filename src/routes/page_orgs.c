@@ -10,19 +10,6 @@
 #include "handlers.h"
 #include "wm_table.h"
 
-static const char *
-js(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
-static int64_t
-ji(const json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
-
 /* The offices the caller sees, for <select>s. */
 static json_t *
 offices_in_scope(struct wm_req *r)

@@ -9,19 +9,6 @@
 #include "handlers.h"
 
 static const char *
-js(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
-static int64_t
-ji(const json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
-
-static const char *
 role_label_of(const char *name)
 {
     enum wm_role r;
