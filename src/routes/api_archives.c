@@ -314,32 +314,51 @@ api_document_versions_get(struct wm_req *r)
     }
 }
 
-void
-api_document_versions_post(struct wm_req *r)
+/* Store the one received file as a new version of document ids[0]: visibility and the
+** right to write are checked before the file is committed, so a refused upload stores
+** nothing.  false: the reply (JSON or page, by the route) is queued. */
+bool
+wm_upload_version(struct wm_req *r)
 {
     unsigned n;
     struct wm_upload up;
     struct wm_fail f = {0};
     json_t *d = doc_or_404(r);
     if (NULL == d) {
-        return;
+        return false;
     }
+    json_t *ar = r->db->ops->archive_get(r->db, ji(d, "unit_id"), ji(d, "year"));
+    enum wm_err e = ar ? wm_doc_may_write(r->db, &r->actor, ar, js(d, "indicator_code"), &f)
+                       : wm_fail_set(&f, WM_E_INTERNAL, NULL, "%s", _("档案数据不完整"));
+    json_decref(ar);
     json_decref(d);
+    if (WM_OK != e) {
+        wm_reply_fail(r, &f);
+        return false;
+    }
     if (!wm_uploads_check(r, &n)) {
-        return;
+        return false;
     }
     if (1 != n) {
         wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("新版本只能上传一个文件"));
-        return;
+        return false;
     }
     if (!wm_uploads_commit(r, 0, &up)) {
-        return;
+        return false;
     }
     if (WM_OK != wm_doc_new_version(r->db, &r->actor, r->ids[0], &up, &f)) {
         wm_reply_fail(r, &f);
-        return;
+        return false;
     }
-    reply_doc(r, 201);
+    return true;
+}
+
+void
+api_document_versions_post(struct wm_req *r)
+{
+    if (wm_upload_version(r)) {
+        reply_doc(r, 201);
+    }
 }
 
 /* Parse "bytes=a-b" (one range) against size. 0: no Range, 1: range set, -1: unsatisfiable. */

@@ -151,6 +151,8 @@ json_t *wm_req_archive(struct wm_req *r, bool create);
 /** Store the received files as documents of a leaf; the documents, or NULL (replied). */
 json_t *wm_upload_documents(struct wm_req *r, const json_t *archive, const char *code);
 void wm_reply_document_content(struct wm_req *r, const json_t *doc, int64_t version);
+/** The received file as a new version of document ids[0]; false: replied. */
+bool wm_upload_version(struct wm_req *r);
 /** Answer with an embedded static file (ETag, caching); false when there is none. */
 bool wm_reply_static_file(struct wm_req *r, const char *name);
 

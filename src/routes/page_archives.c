@@ -522,19 +522,11 @@ page_document_post(struct wm_req *r)
 void
 page_document_versions_post(struct wm_req *r)
 {
-    unsigned n;
-    struct wm_upload up;
-    struct wm_fail f = {0};
-    if (!wm_uploads_check(r, &n) || !wm_uploads_commit(r, 0, &up)) {
-        return;
-    }
-    char *to = wm_asprintf("/documents/%lld", (long long)r->ids[0]);
-    if (WM_OK != wm_doc_new_version(r->db, &r->actor, r->ids[0], &up, &f)) {
-        ui_fail(r, &f);
-    } else {
+    if (wm_upload_version(r)) {
+        char *to = wm_asprintf("/documents/%lld", (long long)r->ids[0]);
         ui_redirect_msg(r, to, "ok", _("已上传新版本"));
+        free(to);
     }
-    free(to);
 }
 
 void
