@@ -4,7 +4,7 @@
 # command to run and fails.
 set -eu
 what=${1:-build}
-pkgs="gcc meson ninja-build pkg-config python3 gettext
+pkgs="gcc meson ninja-build pkg-config python3 gettext opencc
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libssl-dev
 libarchive-dev libxml2-dev libxlsxwriter-dev libcmocka-dev libcurl4-openssl-dev
 libvips-dev libpoppler-glib-dev libcairo2-dev"

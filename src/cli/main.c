@@ -314,6 +314,52 @@ fixity_thread(void *arg)
     return NULL;
 }
 
+/* Where the catalogs are: the build tree's po/ when running from it, else the installed
+** locale directory. */
+static char *
+locale_dir(void)
+{
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            *slash = '\0';
+            char *po = wm_asprintf("%s/../../po", self);
+            char *mo = wm_asprintf("%s/zh_TW/LC_MESSAGES/wenming.mo", po);
+            bool here = 0 == access(mo, R_OK);
+            free(mo);
+            if (here) {
+                return po;
+            }
+            free(po);
+        }
+    }
+    return wm_strdup(WM_LOCALEDIR);
+}
+
+/*
+** The UI language of this server (wenming.conf's lang): the msgids are Simplified Chinese,
+** so zh_CN needs nothing; another language is chosen through LANGUAGE, which gettext
+** honours under any locale but plain "C" — hence C.UTF-8 for messages.
+*/
+static int
+set_language(const char *lang)
+{
+    if (NULL == lang || '\0' == *lang || wm_streq(lang, "zh_CN")) {
+        return 0;
+    }
+    if (!wm_streq(lang, "zh_TW")) {
+        return fail("wenming.conf: lang must be zh_CN or zh_TW (not '%s')", lang);
+    }
+    setenv("LANGUAGE", lang, 1);
+    if (NULL == setlocale(LC_MESSAGES, "C.UTF-8")) {
+        wm_log(WM_LOG_WARN, "no C.UTF-8 locale: the UI stays in Simplified Chinese");
+    }
+    return 0;
+}
+
 /* The thumbnail helper program, installed next to this one. */
 static char *
 thumb_helper_path(void)
@@ -361,6 +407,10 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     char err[512];
     struct wm_conf conf;
     if (load_conf(data, &conf)) {
+        wm_conf_free(&conf);
+        return 1;
+    }
+    if (set_language(conf.lang)) {
         wm_conf_free(&conf);
         return 1;
     }
@@ -1449,7 +1499,9 @@ int
 main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
-    bindtextdomain("wenming", WM_LOCALEDIR);
+    char *ldir = locale_dir();
+    bindtextdomain("wenming", ldir);
+    free(ldir);
     bind_textdomain_codeset("wenming", "UTF-8");
     if (sodium_init() < 0) {
         return fail("libsodium failed to initialise");

@@ -47,7 +47,7 @@ static const struct conf_key {
     {"pwhash_mem", CT_SIZE, offsetof(struct wm_conf, pwhash_mem), "67108864",
      "argon2id memory in bytes (memlimit)"},
     {"lang", CT_STR, offsetof(struct wm_conf, lang), "zh_CN",
-     "user interface language: zh_CN, zh_TW or en"},
+     "user interface language: zh_CN (Simplified) or zh_TW (Traditional)"},
     {"upload_max", CT_SIZE, offsetof(struct wm_conf, upload_max), "2147483648",
      "largest uploaded file in bytes (larger answers 413 and nothing is stored)"},
     {"allowed_types", CT_STR, offsetof(struct wm_conf, allowed_types), "",

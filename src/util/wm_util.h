@@ -190,7 +190,7 @@ struct wm_conf {
     unsigned connection_timeout;
     unsigned pwhash_ops;       /* argon2id opslimit */
     size_t pwhash_mem;         /* argon2id memlimit in bytes */
-    char *lang;                /* UI language: zh_CN (default), zh_TW, en */
+    char *lang;                /* UI language: zh_CN (default) or zh_TW */
     size_t upload_max;         /* bytes per uploaded file */
     char *allowed_types;       /* uploaded file types allowed ("" = the default list) */
     char *archival_code;       /* pattern of archival codes (DA/T 22) */
