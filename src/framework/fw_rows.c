@@ -959,6 +959,45 @@ cleanup:
 }
 
 /*
+** A score cell as people write it in published standards: "2", "2分", "2 分", "２．５",
+** "2.0分"; a dash, a slash or 无 means no score (NULL).  Returns the plain number text
+** (caller frees) for wm_fw_score_parse, which judges it.
+*/
+static char *
+fw_score_cell(const char *cell)
+{
+    static const char *const none[] = {"—", "——", "－", "–", "/", "／", "无", "無", "-", NULL};
+    struct wm_buf b = {0};
+    for (const char *p = cell; *p;) {
+        /* full-width digits and point */
+        if (0 == strncmp(p, "．", 3)) {
+            wm_buf_addc(&b, '.');
+            p += 3;
+        } else if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBC &&
+                   (unsigned char)p[2] >= 0x90 && (unsigned char)p[2] <= 0x99) {
+            wm_buf_addc(&b, (char)('0' + ((unsigned char)p[2] - 0x90)));
+            p += 3;
+        } else {
+            wm_buf_addc(&b, *p++);
+        }
+    }
+    char *t = wm_buf_steal(&b);
+    wm_trim(t);
+    for (int i = 0; none[i]; i++) {
+        if (wm_streq(t, none[i])) {
+            free(t);
+            return NULL;
+        }
+    }
+    size_t n = strlen(t);
+    if (n > 3 && 0 == strcmp(t + n - 3, "分")) {
+        t[n - 3] = '\0';
+        wm_trim(t);
+    }
+    return t;
+}
+
+/*
 ** The fields of an indicator other than code and title from a row's cells (trimmed, NULL
 ** when blank); cells taken over are set to NULL, the caller frees the rest.  Issues name
 ** @a line and the indicator's code.
@@ -975,7 +1014,10 @@ fw_fill_fields(struct fw_rctx *c, struct wm_ind *ind, char *cell[FW_C__COUNT], u
 
     if (cell[FW_C_SCORE] != NULL) {
         const char *s = cell[FW_C_SCORE];
-        if (wm_fw_score_parse(s, &ind->score)) {
+        char *norm = fw_score_cell(s);
+        if (NULL == norm) {
+            /* "—", "/", "无": the standard gives no score for this item */
+        } else if (wm_fw_score_parse(norm, &ind->score)) {
             ind->has_score = true;
         } else if (s[0] == '-') {
             fw_issue(c->rep, WM_FW_ERROR, line, 0, code, "score", "分值不能为负数：“%s”", s);
@@ -983,6 +1025,7 @@ fw_fill_fields(struct fw_rctx *c, struct wm_ind *ind, char *cell[FW_C__COUNT], u
             fw_issue(c->rep, WM_FW_ERROR, line, 0, code, "score",
                      "分值“%s”无效：应为非负数，最多两位小数", s);
         }
+        free(norm);
     }
     if (cell[FW_C_SCORING] != NULL) {
         if (!fw_scoring_parse(cell[FW_C_SCORING], &ind->scoring, err, sizeof(err))) {

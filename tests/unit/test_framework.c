@@ -1642,6 +1642,39 @@ test_ignored_columns(void **state)
     wm_fw_report_free(&rep);
 }
 
+/* Scores as published standards write them: units, full-width digits, dashes for none. */
+static void
+test_score_cells(void **state)
+{
+    (void)state;
+    const char *csv = "code,title,score\n"
+                      "1,甲,10分\n"
+                      "1.1,乙,2 分\n"
+                      "1.2,丙,２．５\n"
+                      "1.3,丁,—\n"
+                      "1.4,戊,／\n"
+                      "1.5,己,0.5分\n";
+    struct wm_fw *fw = NULL;
+    struct wm_fw_report rep = {0};
+    assert_int_equal(wm_fw_parse_rows(csv, strlen(csv), WM_TABLE_CSV, "标准", "1", NULL, &fw, &rep),
+                     WM_OK);
+    assert_int_equal(rep.nerrors, 0);
+    assert_int_equal(wm_fw_find(fw, "1")->score, 1000);
+    assert_int_equal(wm_fw_find(fw, "1.1")->score, 200);
+    assert_int_equal(wm_fw_find(fw, "1.2")->score, 250);
+    assert_false(wm_fw_find(fw, "1.3")->has_score);
+    assert_false(wm_fw_find(fw, "1.4")->has_score);
+    assert_int_equal(wm_fw_find(fw, "1.5")->score, 50);
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep);
+    /* still refused: words, negatives, three decimals */
+    const char *bad = "code,title,score\n1,甲,十分\n2,乙,-1分\n3,丙,0.125\n";
+    assert_int_equal(wm_fw_parse_rows(bad, strlen(bad), WM_TABLE_CSV, "标准", "1", NULL, &fw, &rep),
+                     WM_E_BAD_REQUEST);
+    assert_int_equal(rep.nerrors, 3);
+    wm_fw_report_free(&rep);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1678,6 +1711,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_diff),
         cmocka_unit_test(test_structure),
         cmocka_unit_test(test_ignored_columns),
+        cmocka_unit_test(test_score_cells),
     };
     return cmocka_run_group_tests_name("framework", tests, NULL, NULL);
 }
