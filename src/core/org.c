@@ -366,11 +366,44 @@ wm_dept_remove(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int6
 
 /* ---------------------------------------------------------------- bulk import */
 
-static const char *const col_name[] = {"name", "单位名称", "名称", NULL};
-static const char *const col_code[] = {"code", "单位代码", "代码", "编码", NULL};
-static const char *const col_type[] = {"type", "单位类型", "类型", "类别", NULL};
-static const char *const col_office[] = {"office", "所属文明办", "上级", "所属", NULL};
-static const char *const col_depts[] = {"depts", "科室", "部门", "departments", NULL};
+static const char *const col_name[] = {"name", "单位名称", "單位名稱", "名称", "名稱", NULL};
+static const char *const col_code[] = {"code", "单位代码", "單位代碼", "代码", "代碼", "编码",
+                                       "统一社会信用代码", "統一社會信用代碼", "信用代码",
+                                       "组织机构代码", NULL};
+static const char *const col_type[] = {"type", "单位类型", "單位類型", "类型", "類型", "类别",
+                                       "单位性质", "單位性質", NULL};
+static const char *const col_office[] = {"office", "所属文明办", "所屬文明辦", "上级", "所属",
+                                         "所属区", "所属区县", "所属地区", "辖区", NULL};
+static const char *const col_depts[] = {"depts", "科室", "部门", "部門", "departments", NULL};
+
+/* Unit types as registers write them, to the types of DESIGN.md (import only: the API
+** takes the exact names). */
+static const struct {
+    const char *from, *to;
+} type_synonyms[] = {
+    {"機關", "机关"},         {"机关单位", "机关"},     {"党政机关", "机关"},
+    {"行政机关", "机关"},     {"企業", "企业"},         {"企业单位", "企业"},
+    {"国有企业", "企业"},     {"国企", "企业"},         {"民营企业", "企业"},
+    {"事業單位", "事业单位"}, {"事业", "事业单位"},     {"學校", "学校"},
+    {"中学", "学校"},         {"小学", "学校"},         {"中小学", "学校"},
+    {"高校", "学校"},         {"大学", "学校"},         {"幼儿园", "学校"},
+    {"鄉鎮", "乡镇"},         {"镇", "乡镇"},           {"乡", "乡镇"},
+    {"街道办", "街道"},       {"街道办事处", "街道"},   {"村委会", "村"},
+    {"行政村", "村"},         {"社區", "社区"},         {"居委会", "社区"},
+    {"社区居委会", "社区"},   {"窗口", "窗口单位"},     {"窗口單位", "窗口单位"},
+    {"服务窗口", "窗口单位"},
+};
+
+static const char *
+type_of(const char *t)
+{
+    for (size_t i = 0; i < WM_ARRAY_LEN(type_synonyms); i++) {
+        if (wm_streq(t, type_synonyms[i].from)) {
+            return type_synonyms[i].to;
+        }
+    }
+    return t;
+}
 
 static int
 find_col(const struct wm_row *h, const char *const *names)
@@ -453,7 +486,7 @@ wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table
     for (size_t i = 1; i < t->nrows && WM_OK == e; i++) {
         const struct wm_row *r = &t->rows[i];
         struct wm_unit_in in = {.name = cell(r, c_name), .code = cell(r, c_code),
-                                .type = cell(r, c_type), .parent_id = default_office};
+                                .type = type_of(cell(r, c_type)), .parent_id = default_office};
         const char *office = cell(r, c_office);
         json_t *depts = split_list(cell(r, c_depts));
         in.depts = depts;

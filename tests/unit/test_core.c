@@ -426,6 +426,35 @@ test_import(void **state)
     wm_table_free(t);
 }
 
+/* Registers as people keep them: other header names, type synonyms, GBK text. */
+static void
+test_import_real_headers(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    struct wm_table *t = NULL;
+    char err[256];
+    json_t *rep = NULL;
+    const char *csv = "序号,单位名称,统一社会信用代码,单位性质,所属区\n"
+                      "1,某某中学,91330100MA2XXXX01,中学,东城区文明办\n"
+                      "2,某某镇政府,11330100MB0XXXX02,机关单位,\n"
+                      "3,某某社区,R3,社区居委会,\n";
+    assert_int_equal(wm_table_read(csv, strlen(csv), WM_TABLE_CSV, &t, err, sizeof err), 0);
+    assert_int_equal(wm_unit_import(f->db, ACT(f->office), t, f->city, false, false, &rep, &fl),
+                     WM_OK);
+    assert_int_equal(json_array_size(json_object_get(rep, "errors")), 0);
+    assert_int_equal(json_integer_value(json_object_get(rep, "imported")), 3);
+    json_decref(rep);
+    json_t *u = f->db->ops->org_get_by_code(f->db, "91330100MA2XXXX01");
+    assert_string_equal(json_string_value(json_object_get(u, "type")), "学校");
+    assert_int_equal(json_integer_value(json_object_get(u, "parent_id")), f->district);
+    json_decref(u);
+    u = f->db->ops->org_get_by_code(f->db, "R3");
+    assert_string_equal(json_string_value(json_object_get(u, "type")), "社区");
+    json_decref(u);
+    wm_table_free(t);
+}
+
 static void
 test_audit_chain(void **state)
 {
@@ -734,6 +763,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_real_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_frameworks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_archive_documents, setup, teardown),
