@@ -488,6 +488,10 @@ wm_doc_move(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *
         WM_OK != (e = wm_doc_may_write(db, a, ar, code, f))) {
         goto done;
     }
+    if (json_is_integer(json_object_get(doc, "deleted_at"))) {
+        e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("文件在回收站中"));
+        goto done;
+    }
     if (wm_streq(code, jss(doc, "indicator_code"))) {
         goto done;
     }

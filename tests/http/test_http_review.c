@@ -254,6 +254,26 @@ test_reorder_many_ids(void **state)
     th_resp_free(r);
 }
 
+/*
+** Moving a document that is in the trash is a conflict the caller can fix (restore it
+** first), not a server error.
+*/
+static void
+test_move_trashed(void **state)
+{
+    (void)state;
+    int64_t id = upload_pdf(&unitadmin, 2022, "1.1.1", "trashed");
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/documents/%lld", (long long)id);
+    struct th_resp *r = th_api(&srv, "DELETE", path, &unitadmin, TH_BEARER, NULL);
+    th_assert_status(r, 200);
+    th_resp_free(r);
+    snprintf(path, sizeof path, "/api/v1/documents/%lld/move", (long long)id);
+    r = th_api(&srv, "POST", path, &unitadmin, TH_BEARER, "{\"code\":\"1.1.2\"}");
+    th_assert_error(r, 409, "conflict", NULL);
+    th_resp_free(r);
+}
+
 /* ---------------------------------------------------------------- policy */
 
 /*
@@ -314,6 +334,7 @@ main(int argc, char **argv)
     }
     const struct CMUnitTest review[] = {
         cmocka_unit_test(test_reorder_many_ids),
+        cmocka_unit_test(test_move_trashed),
         cmocka_unit_test(test_graceful_stop),
     };
     const struct CMUnitTest policy[] = {
