@@ -299,6 +299,20 @@ req_max_body(const struct wm_req *r)
     return r->route && r->route->max_body ? r->route->max_body : g_opts.max_body;
 }
 
+static bool is_streamed(struct wm_req *r);
+
+/* The limit of a body held in memory: an upload route's own limit is for multipart files
+** streamed to disk; anything else sent to it is buffered, so max_body holds. */
+static size_t
+req_max_buffered(struct wm_req *r)
+{
+    size_t m = req_max_body(r);
+    if (r->route && (r->route->flags & WM_R_UPLOAD) && !is_streamed(r) && m > g_opts.max_body) {
+        m = g_opts.max_body;
+    }
+    return m;
+}
+
 /* The first call: everything that can be decided before the body is read. */
 static void
 req_first(struct wm_req *r, const char *url, const char *method)
@@ -375,7 +389,7 @@ req_first(struct wm_req *r, const char *url, const char *method)
         wm_reply_err(r, WM_E_BAD_REQUEST, "Content-Length", NULL);
         return;
     }
-    if ((uint64_t)len > req_max_body(r)) {
+    if ((uint64_t)len > req_max_buffered(r)) {
         wm_reply_err(r, WM_E_TOO_LARGE, NULL, NULL);
         return;
     }
@@ -790,7 +804,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
                 stream_chunk(r, upload_data, *upload_size);
             }
         } else if (NULL == r->resp && !r->body_too_large) {
-            if (r->body.len + *upload_size > req_max_body(r)) {
+            if (r->body.len + *upload_size > req_max_buffered(r)) {
                 r->body_too_large = true;
                 wm_buf_free(&r->body);
             } else {

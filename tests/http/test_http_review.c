@@ -211,6 +211,49 @@ test_graceful_stop(void **state)
 /* ---------------------------------------------------------------- review */
 
 /*
+** An upload route streams multipart files to disk, so its body limit is that of many
+** files (64 GiB).  Any other body on such a route is buffered in memory: it must be held
+** to the configured max_body (16 MiB by default), not to the upload limit.
+*/
+static void
+test_upload_route_buffered_body(void **state)
+{
+    (void)state;
+    char path[200];
+    leaf_path(path, sizeof path, 2020, "1.1.1", "documents");
+    size_t n = (size_t)17 << 20; /* just over the default max_body */
+    char *body = malloc(n);
+    assert_non_null(body);
+    memset(body, 'a', n);
+    memcpy(body, "title=", 6);
+    /* With a Content-Length: refused before the body is read. */
+    struct th_req q = {.method = "POST", .path = path, .cred = &member, .flags = TH_BEARER,
+                       .ctype = "application/x-www-form-urlencoded", .body = body, .len = n};
+    struct th_resp *r = th_do(&srv, &q);
+    th_assert_error(r, 413, "too_large", NULL);
+    th_resp_free(r);
+    /* Chunked: refused once the limit is passed, however long the client goes on. */
+    q.flags = TH_BEARER | TH_CHUNKED;
+    r = th_do(&srv, &q);
+    th_assert_error(r, 413, "too_large", NULL);
+    th_resp_free(r);
+    /* The same for a page's upload form and for a JSON body. */
+    q.flags = TH_BEARER;
+    q.ctype = "application/json";
+    r = th_do(&srv, &q);
+    th_assert_error(r, 413, "too_large", NULL);
+    th_resp_free(r);
+    free(body);
+    /* A small urlencoded body still gets the handler's answer (no file). */
+    r = th_do(&srv, &(struct th_req){.method = "POST", .path = path, .cred = &member,
+                                     .flags = TH_BEARER,
+                                     .ctype = "application/x-www-form-urlencoded",
+                                     .body = "title=x", .len = 7});
+    th_assert_error(r, 400, "bad_request", "file");
+    th_resp_free(r);
+}
+
+/*
 ** Reordering a leaf checks that no id is listed twice.  With a quadratic check, a body of
 ** a few MB (well inside max_body) kept a worker busy for minutes; the answer must come at
 ** once, whatever the length of the list.
@@ -333,6 +376,7 @@ main(int argc, char **argv)
         return 1;
     }
     const struct CMUnitTest review[] = {
+        cmocka_unit_test(test_upload_route_buffered_body),
         cmocka_unit_test(test_reorder_many_ids),
         cmocka_unit_test(test_move_trashed),
         cmocka_unit_test(test_graceful_stop),
