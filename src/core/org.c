@@ -16,6 +16,7 @@
 #include "wm_table.h"
 
 #define NAME_MAX_CHARS 100
+#define DEPTS_MAX 50
 
 json_t *
 wm_org_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id)
@@ -171,6 +172,10 @@ unit_check(const struct wm_unit_in *in, bool creating, struct wm_fail *f)
     }
     if (in->depts && !json_is_array(in->depts)) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "depts", "%s", _("科室须为名称列表"));
+    }
+    if (json_array_size(in->depts) > DEPTS_MAX) {
+        /* As the API's limit; also keeps the check for repeats below cheap. */
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "depts", _("科室最多 %d 个"), DEPTS_MAX);
     }
     size_t i;
     json_t *d;
@@ -438,14 +443,23 @@ split_list(const char *s)
     json_t *a = json_array();
     char *copy = wm_strdup(s);
     static const char *const seps[] = {"、", "，", "；", ",", ";", "|", NULL};
-    for (int i = 0; seps[i]; i++) {
-        char *p;
-        while (NULL != (p = strstr(copy, seps[i]))) {
-            size_t n = strlen(seps[i]);
-            *p = '\n';
-            memmove(p + 1, p + n, strlen(p + n) + 1);
+    /* One pass, each separator to a newline (in place: the text only gets shorter). */
+    char *out = copy;
+    for (const char *p = copy; *p;) {
+        size_t n = 0;
+        for (int i = 0; seps[i] && 0 == n; i++) {
+            if (wm_startswith(p, seps[i])) {
+                n = strlen(seps[i]);
+            }
+        }
+        if (n) {
+            *out++ = '\n';
+            p += n;
+        } else {
+            *out++ = *p++;
         }
     }
+    *out = '\0';
     char *save = NULL;
     for (char *t = strtok_r(copy, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
         wm_trim(t);

@@ -317,6 +317,60 @@ test_move_trashed(void **state)
     th_resp_free(r);
 }
 
+/*
+** The unit form and the unit import take departments as one text: their number must be
+** bounded like the API's (50), and the check for repeats must not be quadratic.
+*/
+static void
+test_unit_many_depts(void **state)
+{
+    (void)state;
+    struct bytes body = {0};
+    bytes_addf(&body, "name=%%E5%%A4%%9A%%E7%%A7%%91%%E5%%AE%%A4&code=REVDEPTS&type=%%E6%%9C%%BA"
+                      "%%E5%%85%%B3&parent_id=%lld&csrf=%s&depts=",
+               (long long)office.org_id, office.csrf);
+    for (int i = 0; i < 60000; i++) {
+        bytes_addf(&body, "%sd%d", i ? "%2C" : "", i);
+    }
+    double t0 = now_s();
+    struct th_resp *r = th_form(&srv, "/units", &office, body.p);
+    double dt = now_s() - t0;
+    free(body.p);
+    th_assert_status(r, 303);
+    const char *loc = th_header(r, "Location");
+    assert_non_null(loc);
+    assert_non_null(strstr(loc, "err="));
+    th_resp_free(r);
+    if (dt > 3.0) {
+        fail_msg("a unit with 60000 departments took %.1f s to refuse", dt);
+    }
+    r = th_api(&srv, "GET", "/api/v1/units?q=REVDEPTS", &office, TH_BEARER, NULL);
+    th_assert_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
+    th_resp_free(r);
+
+    /* The import: one cell with many separators. */
+    struct bytes csv = {0};
+    bytes_addf(&csv, "单位名称,单位代码,单位类型,科室\n多科室单位,REVDEPTS2,机关,\"");
+    for (int i = 0; i < 200000; i++) {
+        bytes_addf(&csv, "%sd%d", i ? "、" : "", i);
+    }
+    bytes_addf(&csv, "\"\n");
+    struct th_file f = {.name = "units.csv", .data = csv.p, .len = csv.n};
+    t0 = now_s();
+    r = th_upload(&srv, "/api/v1/units/import", &office, 0, &f, 1, NULL);
+    dt = now_s() - t0;
+    free(csv.p);
+    th_assert_status(r, 400);
+    json_t *errs = json_object_get(r->json, "errors");
+    assert_int_equal(json_array_size(errs), 1);
+    assert_string_equal(th_jstr(json_array_get(errs, 0), "field"), "depts");
+    th_resp_free(r);
+    if (dt > 3.0) {
+        fail_msg("importing a unit with a 200000-part department cell took %.1f s", dt);
+    }
+}
+
 /* ---------------------------------------------------------------- policy */
 
 /*
@@ -379,6 +433,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_upload_route_buffered_body),
         cmocka_unit_test(test_reorder_many_ids),
         cmocka_unit_test(test_move_trashed),
+        cmocka_unit_test(test_unit_many_depts),
         cmocka_unit_test(test_graceful_stop),
     };
     const struct CMUnitTest policy[] = {
