@@ -401,20 +401,31 @@ req_first(struct wm_req *r, const char *url, const char *method)
 
 /* ---------------------------------------------------------------- bodies */
 
-/* Append a chunk of a multipart form field to r->form (fields arrive in pieces, with
-** off increasing); a value that is not UTF-8 becomes null and is refused later. */
+/* Put the multipart text field received so far into r->form; a value that is not UTF-8
+** becomes null and is refused later. */
+static void
+form_flush(struct wm_req *r)
+{
+    if (NULL == r->field_key) {
+        return;
+    }
+    json_t *v = json_stringn(r->field.data ? r->field.data : "", r->field.len);
+    json_object_set_new(r->form, r->field_key, v ? v : json_null());
+    free(r->field_key);
+    r->field_key = NULL;
+    wm_buf_free(&r->field);
+}
+
+/* Append a chunk of a multipart form field (fields arrive in pieces, with off increasing):
+** collected in r->field, so that a long field costs its length, not its length squared. */
 static void
 form_append(struct wm_req *r, const char *key, const char *data, uint64_t off, size_t size)
 {
-    const char *old = json_string_value(json_object_get(r->form, key));
-    struct wm_buf b = {0};
-    if (old && off > 0) {
-        wm_buf_adds(&b, old);
+    if (0 == off || NULL == r->field_key || !wm_streq(r->field_key, key)) {
+        form_flush(r);
+        r->field_key = wm_strdup(key);
     }
-    wm_buf_add(&b, data, size);
-    json_t *v = json_stringn(b.data ? b.data : "", b.len);
-    wm_buf_free(&b);
-    json_object_set_new(r->form, key, v ? v : json_null());
+    wm_buf_add(&r->field, data, size);
 }
 
 static const struct wm_upload_ops *upload_ops;
@@ -506,6 +517,7 @@ stream_finish(struct wm_req *r)
         r->form = json_object();
     }
     stream_end_file(r);
+    form_flush(r);
     const char *k;
     json_t *v;
     json_object_foreach(r->form, k, v)
@@ -641,6 +653,7 @@ req_parse_body(struct wm_req *r)
             if (pp && MHD_YES != MHD_destroy_post_processor(pp)) {
                 ok = false;
             }
+            form_flush(r);
             const char *k;
             json_t *v;
             json_object_foreach(r->form, k, v)
@@ -856,6 +869,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(r->file_field);
     json_decref(r->json);
     json_decref(r->form);
+    free(r->field_key);
+    wm_buf_free(&r->field);
     json_decref(r->headers);
     wm_principal_free(r->who);
     free(r->session_token);

@@ -78,6 +78,8 @@ struct wm_req {
     bool body_too_large;
     json_t *json;       /* parsed JSON body (WM_R_JSON) */
     json_t *form;       /* form fields: name -> string (WM_R_FORM) */
+    char *field_key;    /* the multipart text field being received, and its bytes so far */
+    struct wm_buf field;
     struct wm_buf file; /* the uploaded file of a multipart form (first file field) */
     char *file_name;    /* its client-side name (metadata only, never a path) */
     char *file_field;

@@ -6,7 +6,8 @@
 **   review   bodies and request shapes that cost the server far more than the client:
 **            a non-multipart body on an upload route (buffered in memory), a huge list of
 **            ids to reorder (quadratic), a unit with a huge list of departments
-**            (quadratic); and a robustness slip (moving a document from the trash)
+**            (quadratic), a long multipart text field (quadratic); and a robustness slip
+**            (moving a document from the trash)
 **   policy   a server with allowed_types = pdf and upload_max = 100000: an archive
 **            package may not bring in what a direct upload would refuse
 */
@@ -379,6 +380,42 @@ test_unit_many_depts(void **state)
     }
 }
 
+/*
+** A multipart form's text field arrives in pieces; appending each piece by copying what
+** came before made one anonymous POST /login with a 15 MiB field cost the server seconds
+** of CPU (quadratic).  The answer (here: no login token, 403) must come at once.
+*/
+static void
+test_multipart_long_field(void **state)
+{
+    (void)state;
+    size_t n = (size_t)15 << 20;
+    char *big = malloc(n);
+    assert_non_null(big);
+    memset(big, 'a', n);
+    CURL *h = curl_easy_init();
+    assert_non_null(h);
+    curl_mime *mime = curl_mime_init(h);
+    curl_mimepart *part = curl_mime_addpart(mime);
+    curl_mime_name(part, "username");
+    curl_mime_data(part, big, n);
+    part = curl_mime_addpart(mime);
+    curl_mime_name(part, "password");
+    curl_mime_data(part, "x", CURL_ZERO_TERMINATED);
+    double t0 = now_s();
+    struct th_resp *r = th_do(&srv, &(struct th_req){.method = "POST", .path = "/login",
+                                                      .mime = mime});
+    double dt = now_s() - t0;
+    th_assert_status(r, 403);
+    th_resp_free(r);
+    curl_mime_free(mime);
+    curl_easy_cleanup(h);
+    free(big);
+    if (dt > 2.0) {
+        fail_msg("a 15 MiB form field took %.1f s", dt);
+    }
+}
+
 /* ---------------------------------------------------------------- policy */
 
 /*
@@ -442,6 +479,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_reorder_many_ids),
         cmocka_unit_test(test_move_trashed),
         cmocka_unit_test(test_unit_many_depts),
+        cmocka_unit_test(test_multipart_long_field),
         cmocka_unit_test(test_graceful_stop),
     };
     const struct CMUnitTest policy[] = {
