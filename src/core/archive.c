@@ -243,7 +243,13 @@ valid_date(const char *s)
 {
     int y, m, d;
     char tail;
-    if (10 != strlen(s) || 3 != sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail)) {
+    for (int i = 0; i < 10; i++) {
+        bool dash = 4 == i || 7 == i;
+        if (dash ? '-' != s[i] : !isdigit((unsigned char)s[i])) {
+            return false;
+        }
+    }
+    if ('\0' != s[10] || 3 != sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail)) {
         return false;
     }
     static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

@@ -515,7 +515,7 @@ wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table
         }
         if (!bad && office[0]) {
             /* The office column names an office in the caller's scope, by name. */
-            struct wm_page pg = {.scope = wm_scope_path(a), .limit = 2, .q = office,
+            struct wm_page pg = {.scope = wm_scope_path(a), .limit = 200, .q = office,
                                  .kind = "office"};
             json_t *found = db->ops->org_list(db, &pg), *match = NULL;
             size_t k;

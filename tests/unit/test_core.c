@@ -664,6 +664,8 @@ test_archive_documents(void **state)
     struct wm_doc_meta m = {.date_formed = "2025-02-30"};
     assert_int_equal(wm_doc_update(f->db, ACT(f->unitadmin), a, &m, &fl), WM_E_BAD_REQUEST);
     assert_string_equal(fl.field, "date_formed");
+    m.date_formed = "2020-01- 1";
+    assert_int_equal(wm_doc_update(f->db, ACT(f->unitadmin), a, &m, &fl), WM_E_BAD_REQUEST);
     m.date_formed = "2024-02-29";
     m.retention = "5年";
     assert_int_equal(wm_doc_update(f->db, ACT(f->unitadmin), a, &m, &fl), WM_E_BAD_REQUEST);
