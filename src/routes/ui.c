@@ -81,26 +81,47 @@ ui_csrf(struct wm_req *r, struct wm_buf *b)
     }
 }
 
+/*
+** Messages after a form: the text travels in a short-lived cookie set by our own redirect,
+** and the URL carries only "?ok=1" or "?err=1", so that nobody can put words on our pages
+** with a crafted link.
+*/
 void
 ui_flash(struct wm_req *r, struct wm_buf *b)
 {
-    const char *ok = wm_req_arg(r, "ok"), *err = wm_req_arg(r, "err");
-    if (ok && *ok && strlen(ok) < 500) {
-        wm_h(b, "<p class=\"flash ok\" role=\"status\">%s</p>\n", ok);
+    const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "wm_flash");
+    if (NULL == cookie) {
+        return;
     }
-    if (err && *err && strlen(err) < 500) {
-        wm_h(b, "<p class=\"flash err\" role=\"alert\">%s</p>\n", err);
+    static const char *const kinds[] = {"ok", "err"};
+    for (int i = 0; i < 2; i++) {
+        size_t kl = strlen(kinds[i]);
+        const char *arg = wm_req_arg(r, kinds[i]);
+        if (NULL == arg || 0 != strncmp(cookie, kinds[i], kl) || '.' != cookie[kl]) {
+            continue;
+        }
+        char *msg = wm_url_decode(cookie + kl + 1, strlen(cookie + kl + 1), false);
+        if (msg && wm_utf8_valid(msg, strlen(msg)) && strlen(msg) < 1000) {
+            wm_h(b, 0 == i ? "<p class=\"flash ok\" role=\"status\">%s</p>\n"
+                           : "<p class=\"flash err\" role=\"alert\">%s</p>\n",
+                 msg);
+        }
+        free(msg);
     }
+    wm_req_set_cookie(r, "wm_flash", "", 0);
 }
 
 void
 ui_redirect_msg(struct wm_req *r, const char *path, const char *kind, const char *msg)
 {
-    struct wm_buf b = {0};
-    wm_buf_printf(&b, "%s%s%s=", path, strchr(path, '?') ? "&" : "?", kind);
-    wm_url_encode(&b, msg);
+    struct wm_buf b = {0}, c = {0};
+    wm_buf_printf(&b, "%s%s%s=1", path, strchr(path, '?') ? "&" : "?", kind);
+    wm_buf_printf(&c, "%s.", kind);
+    wm_url_encode(&c, msg);
+    wm_req_set_cookie(r, "wm_flash", wm_buf_str(&c), 60);
     wm_reply_redirect(r, wm_buf_str(&b));
     wm_buf_free(&b);
+    wm_buf_free(&c);
 }
 
 void
