@@ -266,10 +266,11 @@ cmd_migrate(int argc, char **argv)
     if (NULL == db) {
         return 1;
     }
-    if (db->ops->schema_version(db) > WM_DB_SCHEMA_VERSION) {
+    int have = db->ops->schema_version(db);
+    if (have > WM_DB_SCHEMA_VERSION) {
         db->ops->close(db);
         return fail("%s is newer (schema %d) than this wenming (schema %d): use a newer wenming",
-                    o.data, db->ops->schema_version(db), WM_DB_SCHEMA_VERSION);
+                    o.data, have, WM_DB_SCHEMA_VERSION);
     }
     enum wm_qs qs = db->ops->migrate(db, &from, &to);
     db->ops->close(db);

@@ -1,0 +1,215 @@
+/*
+** test_cli.c — the `wenming` command as an operator uses it: --help everywhere, exit codes
+** (0 ok, 1 failure, 2 usage), init with the password from the environment, accounts,
+** offices, units, bulk import with per-row reports, standards, the audit check, and the
+** schema guard of serve and migrate.
+*/
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "harness.h"
+
+static char dir[256];
+
+/* Run wenming with args, check the exit status, return the output (caller frees). */
+static char *
+run(int want, const char *const *args)
+{
+    char *out = NULL;
+    int rc = th_run(args, &out);
+    if (rc != want) {
+        print_error("wenming %s %s: exit %d, wanted %d; output:\n%s\n", args[0],
+                    args[1] ? args[1] : "", rc, want, out ? out : "");
+    }
+    assert_int_equal(rc, want);
+    return out ? out : strdup("");
+}
+
+#define RUN(want, ...) run((want), (const char *const[]){__VA_ARGS__, NULL})
+
+static int
+setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/wm-cli-XXXXXX");
+    if (NULL == mkdtemp(dir)) {
+        return -1;
+    }
+    char conf[300];
+    snprintf(conf, sizeof conf, "%s/wenming.conf", dir);
+    FILE *f = fopen(conf, "w");
+    if (NULL == f) {
+        return -1;
+    }
+    fputs("pwhash_mem = 8388608\npwhash_ops = 1\n", f);
+    fclose(f);
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd);
+}
+
+static void
+test_help_and_usage(void **state)
+{
+    (void)state;
+    static const char *const cmds[][2] = {
+        {"init", NULL},       {"serve", NULL},      {"migrate", NULL},  {"user", "add"},
+        {"user", "passwd"},   {"user", "list"},     {"user", "disable"}, {"org", "add"},
+        {"org", "list"},      {"unit", "add"},      {"unit", "list"},   {"unit", "import"},
+        {"framework", "import"}, {"framework", "list"}, {"framework", "publish"},
+        {"framework", "export"}, {"export", NULL},  {"import", NULL},   {"verify", "audit"},
+        {"verify", "blobs"},  {"version", NULL},
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        char *out = cmds[i][1] ? RUN(0, cmds[i][0], cmds[i][1], "--help") : RUN(0, cmds[i][0], "--help");
+        assert_non_null(strstr(out, "usage: wenming"));
+        free(out);
+    }
+    free(RUN(0, "--help"));
+    free(RUN(2, "no-such-command"));
+    free(RUN(2, "user"));                        /* needs a subcommand */
+    free(RUN(2, "user", "list", "--bogus"));     /* unknown option */
+    free(RUN(2, "serve"));                       /* no --data */
+    char *out = RUN(0, "version");
+    assert_non_null(strstr(out, "wenming "));
+    free(out);
+}
+
+static void
+test_operator_workflow(void **state)
+{
+    (void)state;
+    setenv("WENMING_ADMIN_PASSWORD", "Admin-Pass-1", 1);
+    char *out = RUN(0, "init", "--data", dir, "--admin", "root");
+    assert_non_null(strstr(out, "admin account: root"));
+    free(out);
+    free(RUN(1, "init", "--data", dir)); /* already initialised */
+    unsetenv("WENMING_ADMIN_PASSWORD");
+
+    free(RUN(0, "org", "add", "--data", dir, "--name", "某市文明办", "--parent", "1"));
+    out = RUN(0, "org", "list", "--data", dir);
+    assert_non_null(strstr(out, "某市文明办"));
+    free(out);
+    free(RUN(0, "unit", "add", "--data", dir, "--name", "市图书馆", "--code", "LIB-1", "--type",
+             "事业单位", "--office", "2", "--depts", "办公室,馆藏部"));
+    out = RUN(1, "unit", "add", "--data", dir, "--name", "重复", "--code", "LIB-1", "--type",
+              "事业单位", "--office", "2");
+    assert_non_null(strstr(out, "LIB-1"));
+    free(out);
+    free(RUN(1, "unit", "add", "--data", dir, "--name", "x", "--code", "X-1", "--type", "公司",
+             "--office", "2"));
+
+    /* an account: the password from the environment, or generated and shown once */
+    setenv("WENMING_PASSWORD", "Member-Pass-1", 1);
+    free(RUN(0, "user", "add", "--data", dir, "--username", "lib", "--role", "unit_admin", "--unit",
+             "LIB-1"));
+    unsetenv("WENMING_PASSWORD");
+    out = RUN(0, "user", "add", "--data", dir, "--username", "lib2", "--role", "unit_member",
+              "--unit", "LIB-1", "--dept", "馆藏部");
+    assert_non_null(strstr(out, "generated password"));
+    free(out);
+    free(RUN(1, "user", "add", "--data", dir, "--username", "x", "--role", "office", "--unit",
+             "LIB-1")); /* an office role on a unit */
+    free(RUN(0, "user", "disable", "--data", dir, "lib2"));
+    out = RUN(0, "user", "list", "--data", dir);
+    assert_non_null(strstr(out, "lib2"));
+    assert_non_null(strstr(out, "disabled"));
+    free(out);
+
+    /* bulk import: bad rows are reported FILE:ROW: FIELD: REASON and nothing is imported */
+    char csv[300];
+    snprintf(csv, sizeof csv, "%s/units.csv", dir);
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    fputs("单位名称,单位代码,单位类型\n甲单位,A-1,机关\n乙单位,A-2,公司\n", f);
+    fclose(f);
+    out = RUN(1, "unit", "import", "--data", dir, "--office", "2", csv);
+    assert_non_null(strstr(out, "units.csv:3: type:"));
+    assert_non_null(strstr(out, "nothing imported"));
+    free(out);
+    out = RUN(0, "unit", "import", "--data", dir, "--office", "2", "--skip-bad", csv);
+    assert_non_null(strstr(out, "1 imported"));
+    free(out);
+    out = RUN(0, "unit", "list", "--data", dir);
+    assert_non_null(strstr(out, "A-1"));
+    assert_null(strstr(out, "A-2"));
+    free(out);
+
+    /* a standard: checked, imported, published, exported */
+    char fw[300], exp[300];
+    snprintf(fw, sizeof fw, "%s/fw.csv", dir);
+    snprintf(exp, sizeof exp, "%s/fw.json", dir);
+    f = fopen(fw, "w");
+    assert_non_null(f);
+    fputs("code,title,score\n1,组织,10\n1.1,规划,4\n1.2,落实,6\n", f);
+    fclose(f);
+    out = RUN(0, "framework", "import", "--data", dir, "--dry-run", "--name", "标准", fw);
+    assert_non_null(strstr(out, "2 leaves, 10 points"));
+    free(out);
+    free(RUN(0, "framework", "import", "--data", dir, "--name", "标准", "--publish", fw));
+    free(RUN(0, "framework", "export", "--data", dir, "1", "--out", exp));
+    assert_int_equal(access(exp, R_OK), 0);
+    free(RUN(1, "framework", "import", "--data", dir, "--name", "标准", fw)); /* published: immutable */
+
+    out = RUN(0, "verify", "audit", "--data", dir);
+    assert_non_null(strstr(out, "audit log intact"));
+    free(out);
+    out = RUN(0, "verify", "blobs", "--data", dir);
+    assert_non_null(strstr(out, "0 missing, 0 corrupt"));
+    free(out);
+}
+
+static void
+test_schema_guard(void **state)
+{
+    (void)state;
+    setenv("WENMING_ADMIN_PASSWORD", "Admin-Pass-1", 1);
+    free(RUN(0, "init", "--data", dir));
+    unsetenv("WENMING_ADMIN_PASSWORD");
+    char db[300];
+    snprintf(db, sizeof db, "%s/wenming.db", dir);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    char *out = RUN(1, "serve", "--data", dir, "--listen", "127.0.0.1:0");
+    assert_non_null(strstr(out, "wenming migrate"));
+    free(out);
+    out = RUN(1, "migrate", "--data", dir);
+    assert_non_null(strstr(out, "newer"));
+    free(out);
+}
+
+int
+main(int argc, char **argv)
+{
+    if (!th_init(argc, argv)) {
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help_and_usage),
+        cmocka_unit_test_setup_teardown(test_operator_workflow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schema_guard, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+/* end of test_cli.c */
