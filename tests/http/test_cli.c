@@ -169,10 +169,47 @@ test_operator_workflow(void **state)
     assert_int_equal(access(exp, R_OK), 0);
     free(RUN(1, "framework", "import", "--data", dir, "--name", "标准", fw)); /* published: immutable */
 
+    /* an existing folder tree into the archive, then the standard package */
+    char tree[300], leaf[340], doc[400], zip[300];
+    snprintf(tree, sizeof tree, "%s/tree", dir);
+    snprintf(leaf, sizeof leaf, "%s/1 组织/1.2 落实", tree);
+    snprintf(doc, sizeof doc, "%s/01 实施方案.pdf", leaf);
+    snprintf(zip, sizeof zip, "%s/pkg.zip", dir);
+    char mk[700];
+    snprintf(mk, sizeof mk, "mkdir -p '%s'", leaf);
+    assert_int_equal(system(mk), 0);
+    f = fopen(doc, "w");
+    assert_non_null(f);
+    fputs("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", f);
+    fclose(f);
+    out = RUN(0, "import", "--data", dir, "--unit", "LIB-1", "--year", "2025", tree);
+    assert_non_null(strstr(out, "-> 1.2"));
+    assert_non_null(strstr(out, "1 imported, 0 skipped"));
+    free(out);
+    out = RUN(0, "export", "--data", dir, "--unit", "LIB-1", "--years", "2024-2025", "--out", zip);
+    assert_non_null(strstr(out, "1 documents"));
+    free(out);
+    snprintf(mk, sizeof mk, "unzip -Z1 '%s' > '%s/names.txt'", zip, dir);
+    if (0 == system("command -v unzip >/dev/null")) {
+        assert_int_equal(system(mk), 0);
+        char names[300];
+        snprintf(names, sizeof names, "%s/names.txt", dir);
+        size_t len;
+        FILE *nf = fopen(names, "r");
+        assert_non_null(nf);
+        char all[8192] = "";
+        len = fread(all, 1, sizeof all - 1, nf);
+        all[len] = '\0';
+        fclose(nf);
+        assert_non_null(strstr(all, "data/市图书馆_2025_创建档案/1 组织/1.2 落实/01：实施方案.pdf"));
+    }
+    free(RUN(1, "export", "--data", dir, "--unit", "LIB-1", "--years", "2030", "--out", zip));
+
     out = RUN(0, "verify", "audit", "--data", dir);
     assert_non_null(strstr(out, "audit log intact"));
     free(out);
     out = RUN(0, "verify", "blobs", "--data", dir);
+    assert_non_null(strstr(out, "1 blobs checked"));
     assert_non_null(strstr(out, "0 missing, 0 corrupt"));
     free(out);
 }
