@@ -45,6 +45,9 @@ bench:
 	./scripts/deps.sh bench
 	$(MAKE) build
 	./bench/http_read.sh
+	./bench/framework_import.sh
+	./bench/upload.sh
+	./bench/export.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN)
