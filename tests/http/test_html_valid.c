@@ -1,0 +1,115 @@
+/*
+** test_html_valid.c — every page, as each kind of account sees it, is well-formed HTML:
+** tidy reports no errors (its warnings about HTML5 attributes it does not know, such as
+** aria-current and minlength, are not errors).  After cgit's t0010-validate-html.
+*/
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct th_server srv;
+
+static int
+group_setup(void **state)
+{
+    (void)state;
+    return th_server_create(&srv, NULL) || th_server_start(&srv, NULL) ? -1 : 0;
+}
+
+static int
+group_teardown(void **state)
+{
+    (void)state;
+    th_server_destroy(&srv);
+    return 0;
+}
+
+/* The number of errors tidy finds in html. */
+static int
+tidy_errors(const char *html, size_t len, const char *what)
+{
+    char path[] = "/tmp/wm-tidy-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, html, len), (ssize_t)len);
+    close(fd);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "tidy -q -e %s 2>&1", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char line[1024];
+    int errors = 0;
+    while (fgets(line, sizeof line, p)) {
+        if (strstr(line, "Error:")) {
+            errors++;
+            print_error("%s: %s", what, line);
+        }
+    }
+    pclose(p);
+    unlink(path);
+    return errors;
+}
+
+static void
+test_pages_valid(void **state)
+{
+    (void)state;
+    if (0 != system("command -v tidy >/dev/null 2>&1")) {
+        skip();
+    }
+    static const char *const users[] = {"admin", "office", "unitadmin", "member", "leader"};
+    static const char *const pages[] = {
+        "/login", "/home", "/orgs", "/units", "/units/6", "/units/import", "/users", "/users/2",
+        "/account", "/audit", "/frameworks", "/frameworks/1", "/frameworks/2",
+        "/units/6/archives/2026", "/units/6/archives/2026/leaf/1.1.1",
+        "/units/6/archives/2026/trash", "/units/6/archives/2026/import", "/password",
+        "/no-such-page", "/units/999999"};
+    int errors = 0, checked = 0;
+    for (size_t u = 0; u < sizeof users / sizeof users[0]; u++) {
+        struct th_cred c;
+        memset(&c, 0, sizeof c);
+        assert_int_equal(th_login(&srv, users[u], TH_DEMO_PW, &c), 201);
+        for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+            struct th_req q = {.method = "GET", .path = pages[i], .cred = &c, .flags = TH_COOKIE};
+            struct th_resp *r = th_do(&srv, &q);
+            if (r->len && strstr(r->body, "<!DOCTYPE html>")) {
+                char what[160];
+                snprintf(what, sizeof what, "%s as %s", pages[i], users[u]);
+                errors += tidy_errors(r->body, r->len, what);
+                checked++;
+            }
+            th_resp_free(r);
+        }
+    }
+    assert_int_equal(errors, 0);
+    assert_true(checked >= 60); /* pages, error pages and 403 pages of five accounts */
+    /* and tidy does find errors: a broken page is caught */
+    static const char broken[] = "<!DOCTYPE html><html><head><title>x</title></head><body>"
+                                 "<bogus>x</bogus></body></html>";
+    assert_true(tidy_errors(broken, sizeof broken - 1, "a broken page (expected)") > 0);
+}
+
+int
+main(int argc, char **argv)
+{
+    if (!th_init(argc, argv)) {
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pages_valid),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
+
+/* end of test_html_valid.c */
