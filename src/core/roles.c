@@ -103,6 +103,18 @@ wm_principal_load(struct wm_db *db, int64_t user_id)
     return p;
 }
 
+struct wm_principal *
+wm_principal_dup(const struct wm_principal *p)
+{
+    struct wm_principal *c = wm_malloc(sizeof *c);
+    *c = *p;
+    c->username = wm_strdup(p->username);
+    c->display_name = wm_strdup(p->display_name);
+    c->org_path = wm_strdup(p->org_path);
+    c->org_name = wm_strdup(p->org_name);
+    return c;
+}
+
 void
 wm_principal_free(struct wm_principal *p)
 {

@@ -371,6 +371,71 @@ wm_token_check(struct wm_db *db, const char *token)
     return db->ops->token_lookup(db, hash);
 }
 
+/*
+** Scripts call with the same token again and again: the principal it stands for is kept
+** per thread (each worker has its own store connection) while the store is unchanged —
+** any write anywhere, a revocation or a disabled account included, empties it.
+*/
+struct token_cached {
+    char hash[65];
+    int64_t other, own;
+    struct wm_principal *p;
+};
+static _Thread_local struct token_cached token_cache[8];
+static _Thread_local unsigned token_next;
+static pthread_key_t token_key;
+static pthread_once_t token_key_once = PTHREAD_ONCE_INIT;
+
+/* At thread exit: the cached principals go with the thread. */
+static void
+token_cache_free(void *unused)
+{
+    (void)unused;
+    for (unsigned i = 0; i < WM_ARRAY_LEN(token_cache); i++) {
+        wm_principal_free(token_cache[i].p);
+        token_cache[i].p = NULL;
+    }
+}
+
+static void
+token_key_init(void)
+{
+    if (pthread_key_create(&token_key, token_cache_free)) {
+        wm_panic("pthread_key_create failed");
+    }
+}
+
+struct wm_principal *
+wm_token_principal(struct wm_db *db, const char *token)
+{
+    char hash[65];
+    int64_t other, own;
+    if (NULL == token || strlen(token) > 128) {
+        return NULL;
+    }
+    wm_sha256_hex(token, strlen(token), hash);
+    bool versioned = db->ops->versions(db, &other, &own);
+    for (unsigned i = 0; versioned && i < WM_ARRAY_LEN(token_cache); i++) {
+        struct token_cached *c = &token_cache[i];
+        if (c->p && wm_streq(c->hash, hash) && c->other == other && c->own == own) {
+            return wm_principal_dup(c->p);
+        }
+    }
+    int64_t uid = db->ops->token_lookup(db, hash);
+    struct wm_principal *p = uid ? wm_principal_load(db, uid) : NULL;
+    if (p && versioned) {
+        pthread_once(&token_key_once, token_key_init);
+        pthread_setspecific(token_key, token_cache); /* any non-NULL value arms the cleanup */
+        struct token_cached *c = &token_cache[token_next++ % WM_ARRAY_LEN(token_cache)];
+        wm_principal_free(c->p);
+        memcpy(c->hash, hash, sizeof c->hash);
+        c->other = other;
+        c->own = own;
+        c->p = wm_principal_dup(p);
+    }
+    return p;
+}
+
 enum wm_err
 wm_token_create(struct wm_db *db, const struct wm_actor *a, const char *name, int64_t *id,
                 char **secret, struct wm_fail *f)

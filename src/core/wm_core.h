@@ -223,6 +223,12 @@ enum wm_err wm_session_check(struct wm_db *db, const struct wm_auth_policy *pol,
 void wm_logout(struct wm_db *db, const struct wm_actor *a, const char *token);
 /** Resolve a bearer token to a user id (0 when unknown or revoked). */
 int64_t wm_token_check(struct wm_db *db, const char *token);
+/**
+** The principal of a bearer token (NULL when unknown, revoked or disabled), from a small
+** per-thread cache that any change to the store invalidates.  Caller frees.
+*/
+struct wm_principal *wm_token_principal(struct wm_db *db, const char *token);
+struct wm_principal *wm_principal_dup(const struct wm_principal *p);
 /** New API token for the actor; *secret receives it once (caller frees). */
 enum wm_err wm_token_create(struct wm_db *db, const struct wm_actor *a, const char *name,
                             int64_t *id, char **secret, struct wm_fail *f) WM_MUST_CHECK;

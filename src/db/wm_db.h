@@ -106,6 +106,11 @@ struct wm_db_ops {
     enum wm_qs (*commit)(struct wm_db *db);
     void (*rollback)(struct wm_db *db);
     bool (*in_tx)(struct wm_db *db);
+    /**
+    ** What tells whether anything changed since a cached read: *other moves when another
+    ** connection commits, *own when this connection writes.  false on a store error.
+    */
+    bool (*versions)(struct wm_db *db, int64_t *other, int64_t *own);
     /* Schema. */
     int (*schema_version)(struct wm_db *db);
     enum wm_qs (*migrate)(struct wm_db *db, int *from, int *to);

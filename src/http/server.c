@@ -248,12 +248,14 @@ req_authenticate(struct wm_req *r)
     int64_t uid = 0;
     if (authz) {
         if (0 == strncasecmp(authz, "Bearer ", 7)) {
-            uid = wm_token_check(r->db, authz + 7);
+            r->who = wm_token_principal(r->db, authz + 7);
         }
-        if (0 == uid) {
-            wm_reply_err(r, WM_E_UNAUTHORIZED, NULL, _("令牌无效或已吊销"));
+        if (NULL == r->who) {
+            wm_reply_err(r, WM_E_UNAUTHORIZED, NULL, _("令牌无效、已吊销,或账号已停用"));
             return;
         }
+        r->actor.p = r->who;
+        return;
     } else {
         const char *cookie = cookie_value(r, "wm_session");
         char *csrf = NULL;
@@ -941,7 +943,7 @@ wm_server_start(const struct wm_server_opts *o, char *err, size_t errlen)
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
         o->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, o->connection_timeout,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
         1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
     if (NULL == s->d) {
         snprintf(err, errlen, "cannot listen on %s: %s (is the port in use?)", o->listen,

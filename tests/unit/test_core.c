@@ -367,10 +367,29 @@ test_tokens(void **state)
     assert_int_equal(wm_token_create(f->db, ACT(f->office), "脚本", &id, &secret, &fl), WM_OK);
     assert_true(wm_startswith(secret, "wm_"));
     assert_int_equal(wm_token_check(f->db, secret), f->office->user_id);
+    /* the cached principal: the same answer twice, then gone with the account's change
+    ** made through another connection */
+    for (int i = 0; i < 2; i++) {
+        struct wm_principal *p = wm_token_principal(f->db, secret);
+        assert_non_null(p);
+        assert_string_equal(p->username, "office");
+        wm_principal_free(p);
+    }
+    char err[256];
+    struct wm_db *other = wm_sqlite_open(f->dir, false, err, sizeof err);
+    assert_non_null(other);
+    assert_int_equal(wm_user_update(other, ACT(f->admin), f->office->user_id, NULL, 1, -1, &fl), WM_OK);
+    assert_null(wm_token_principal(f->db, secret));
+    assert_int_equal(wm_user_update(other, ACT(f->admin), f->office->user_id, NULL, 0, -1, &fl), WM_OK);
+    other->ops->close(other);
+    struct wm_principal *back = wm_token_principal(f->db, secret);
+    assert_non_null(back);
+    wm_principal_free(back);
     /* someone else cannot revoke it */
     assert_int_equal(wm_token_revoke(f->db, ACT(f->member), id, &fl), WM_E_NOT_FOUND);
     assert_int_equal(wm_token_revoke(f->db, ACT(f->office), id, &fl), WM_OK);
     assert_int_equal(wm_token_check(f->db, secret), 0);
+    assert_null(wm_token_principal(f->db, secret));
     assert_int_equal(wm_token_check(f->db, "wm_nonsense"), 0);
     free(secret);
 }

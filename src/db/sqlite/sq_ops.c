@@ -124,8 +124,9 @@ org_list(struct wm_db *base, const struct wm_page *pg)
 ** anyone, in this process or another, invalidates it.
 */
 static bool
-listed_versions(struct sq_db *db, int64_t *dv, int64_t *ch)
+sq_versions(struct wm_db *base, int64_t *dv, int64_t *ch)
 {
+    struct sq_db *db = DB;
     static const char sql[] = "PRAGMA data_version";
     *dv = sq_int(db, sq_prep(db, sql, NULL), -1);
     *ch = (int64_t)sqlite3_total_changes64(db->h);
@@ -136,7 +137,7 @@ static const char *
 listed_get(struct sq_db *db, const char *key)
 {
     int64_t dv, ch;
-    if (!listed_versions(db, &dv, &ch)) {
+    if (!sq_versions(&db->base, &dv, &ch)) {
         return NULL;
     }
     for (unsigned i = 0; i < WM_ARRAY_LEN(db->listed); i++) {
@@ -152,7 +153,7 @@ static void
 listed_put(struct sq_db *db, const char *key, const char *text)
 {
     int64_t dv, ch;
-    if (!listed_versions(db, &dv, &ch)) {
+    if (!sq_versions(&db->base, &dv, &ch)) {
         return;
     }
     struct sq_listed *l = &db->listed[db->nlisted++ % WM_ARRAY_LEN(db->listed)];
@@ -539,6 +540,7 @@ sq_fill_resource_ops(struct wm_db_ops *ops)
     ops->org_get_by_code = org_get_by_code;
     ops->org_list = org_list;
     ops->org_list_api = org_list_api;
+    ops->versions = sq_versions;
     ops->org_find_name = org_find_name;
     ops->org_update = org_update;
     ops->org_move = org_move;
