@@ -222,9 +222,15 @@ wm_user_set_password(struct wm_db *db, const struct wm_actor *a, int64_t id, con
         org = db->ops->org_get(db, jsi(u, "org_id"));
         e = org ? may_manage(a, role, org, f) : WM_E_INTERNAL;
     }
+    char keep[65];
+    if (self && a->session) {
+        wm_sha256_hex(a->session, strlen(a->session), keep);
+    }
     if (WM_OK == e) {
         if (WM_QS_ONE != db->ops->user_set_password(db, id, hash, !self) ||
-            (!self && WM_QS_HARD == db->ops->session_delete_user(db, id))) {
+            (!self && WM_QS_HARD == db->ops->session_delete_user(db, id)) ||
+            (self && WM_QS_ONE != db->ops->session_delete_others(db, id,
+                                                                a->session ? keep : NULL))) {
             e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存密码"));
         } else {
             json_t *sum = json_pack("{s:b}", "reset", !self);

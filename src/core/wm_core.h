@@ -68,6 +68,7 @@ struct wm_actor {
     const struct wm_principal *p;
     const char *request_id;
     const char *addr;
+    const char *session; /* the caller's session cookie, when it came with one (else NULL) */
 };
 
 /** Load the principal for user_id (NULL when missing or disabled). Free with _free. */
@@ -188,8 +189,10 @@ enum wm_err wm_user_update(struct wm_db *db, const struct wm_actor *a, int64_t i
                            const char *display, int disabled, int64_t dept_id,
                            struct wm_fail *f) WM_MUST_CHECK;
 /**
-** Change a password.  For oneself old_pw must match; a manager resetting another
-** account's password passes old_pw NULL and the account must change it at next login.
+** Change a password.  For oneself old_pw must match, and every other session of the
+** account ends (the caller's own, a->session, stays); a manager resetting another
+** account's password passes old_pw NULL, all its sessions end, and it must change the
+** password at next login.
 */
 enum wm_err wm_user_set_password(struct wm_db *db, const struct wm_actor *a, int64_t id,
                                  const char *old_pw, const char *new_pw,

@@ -165,6 +165,8 @@ struct wm_db_ops {
     enum wm_qs (*session_touch)(struct wm_db *db, const char *hash, int64_t now);
     enum wm_qs (*session_delete)(struct wm_db *db, const char *hash);
     enum wm_qs (*session_delete_user)(struct wm_db *db, int64_t user_id);
+    /** Every session of the user but the one whose hash is keep (NULL: all). */
+    enum wm_qs (*session_delete_others)(struct wm_db *db, int64_t user_id, const char *keep);
 
     /* API tokens, by the SHA-256 hex of the token. */
     enum wm_qs (*token_insert)(struct wm_db *db, int64_t user_id, const char *name,

@@ -261,6 +261,7 @@ req_authenticate(struct wm_req *r)
         char *csrf = NULL;
         if (cookie && WM_OK == wm_session_check(r->db, &g_opts.auth, cookie, &uid, &csrf)) {
             r->session_token = wm_strdup(cookie);
+            r->actor.session = r->session_token;
             r->csrf = csrf;
             r->via_cookie = true;
         } else if (cookie) {

@@ -302,9 +302,25 @@ test_users(void **state)
     assert_int_equal(wm_user_set_password(f->db, ACT(f->member), f->member->user_id, "wrong",
                                           "New-Pass-2026", &fl),
                      WM_E_BAD_REQUEST);
-    assert_int_equal(wm_user_set_password(f->db, ACT(f->member), f->member->user_id, "Demo-2026",
+    /* changing one's own password ends one's other sessions, not the current one */
+    char *t1 = NULL, *t2 = NULL, *c1 = NULL, *c2 = NULL;
+    int64_t u1, u2;
+    assert_int_equal(wm_login(f->db, &pol, "member", "Demo-2026", "1.1.1.1", "t", &t1, &c1, &u1), WM_OK);
+    assert_int_equal(wm_login(f->db, &pol, "member", "Demo-2026", "1.1.1.2", "t", &t2, &c2, &u2), WM_OK);
+    struct wm_actor me = {.p = f->member, .request_id = "t", .addr = "1.1.1.1", .session = t1};
+    assert_int_equal(wm_user_set_password(f->db, &me, f->member->user_id, "Demo-2026",
                                           "New-Pass-2026", &fl),
                      WM_OK);
+    int64_t who;
+    char *cs = NULL;
+    assert_int_equal(wm_session_check(f->db, &pol, t1, &who, &cs), WM_OK);
+    free(cs);
+    cs = NULL;
+    assert_int_equal(wm_session_check(f->db, &pol, t2, &who, &cs), WM_E_UNAUTHORIZED);
+    free(t1);
+    free(t2);
+    free(c1);
+    free(c2);
 }
 
 static void

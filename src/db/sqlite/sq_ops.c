@@ -429,6 +429,14 @@ session_delete_user(struct wm_db *base, int64_t user_id)
     return sq_exec(DB, sq_prep(DB, sql, "i", user_id));
 }
 
+static enum wm_qs
+session_delete_others(struct wm_db *base, int64_t user_id, const char *keep)
+{
+    static const char sql[] = "DELETE FROM session WHERE user_id = ?1 AND hash IS NOT ?2";
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "it", user_id, keep));
+    return qs < 0 ? qs : WM_QS_ONE;
+}
+
 /* ---------------------------------------------------------------- API tokens */
 
 static enum wm_qs
@@ -563,6 +571,7 @@ sq_fill_resource_ops(struct wm_db_ops *ops)
     ops->session_touch = session_touch;
     ops->session_delete = session_delete;
     ops->session_delete_user = session_delete_user;
+    ops->session_delete_others = session_delete_others;
     ops->token_insert = token_insert;
     ops->token_lookup = token_lookup;
     ops->token_list = token_list;
