@@ -32,8 +32,8 @@ main(int argc, char **argv)
         return 1;
     }
     limit(RLIMIT_CPU, 30);                      /* seconds: poppler has no timeout */
-#ifndef __SANITIZE_ADDRESS__
-    /* (AddressSanitizer reserves terabytes of address space: no such limit under it.) */
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    /* (the sanitizers reserve terabytes of address space: no such limit under them) */
     limit(RLIMIT_AS, (rlim_t)2048 << 20);       /* a decompression bomb stops here */
 #endif
     limit(RLIMIT_FSIZE, (rlim_t)64 << 20);      /* the thumbnail is small */
