@@ -266,9 +266,13 @@ wm_login(struct wm_db *db, const struct wm_auth_policy *pol, const char *usernam
     if (NULL == username || NULL == password || strlen(username) > 256 || strlen(password) > 1024) {
         return WM_E_UNAUTHORIZED;
     }
-    if (db->ops->login_fail_count(db, username, now - pol->lockout_window) >=
-        pol->lockout_attempts) {
-        /* Same answer for names that exist and names that do not. */
+    /* Locked: lockout_attempts failures within lockout_window, the last of them less than
+    ** lockout_duration ago (no failure is recorded while locked, so the lock runs from the
+    ** failure that set it).  The same answer for names that exist and names that do not. */
+    int64_t last = db->ops->login_fail_last(db, username);
+    if (last && now - last < (int64_t)pol->lockout_duration &&
+        db->ops->login_fail_count(db, username, last - pol->lockout_window) >=
+            pol->lockout_attempts) {
         return WM_E_RATE_LIMITED;
     }
     json_t *u = db->ops->user_get_auth(db, username);

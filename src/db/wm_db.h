@@ -156,6 +156,8 @@ struct wm_db_ops {
     /* Failed logins by typed name. */
     enum wm_qs (*login_fail_add)(struct wm_db *db, const char *username, int64_t now);
     int64_t (*login_fail_count)(struct wm_db *db, const char *username, int64_t since);
+    /** The time of the name's latest failure, 0 when none. */
+    int64_t (*login_fail_last)(struct wm_db *db, const char *username);
     enum wm_qs (*login_fail_clear)(struct wm_db *db, const char *username, int64_t before);
 
     /* Sessions, by the SHA-256 hex of the cookie value. */

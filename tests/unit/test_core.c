@@ -362,7 +362,25 @@ test_login_lockout(void **state)
                                   &tok, &csrf, &uid),
                          WM_E_RATE_LIMITED);
     }
-    /* after the window the account opens again */
+    /* failures spread over the window still lock for the whole duration after the last */
+    const char *spread = "spread-name";
+    int64_t t0 = wm_now();
+    for (int i = 0; i < 5; i++) {
+        snprintf(fake, sizeof fake, "%lld", (long long)(t0 + i * 200)); /* 0 .. 800 s */
+        setenv("WM_FAKE_NOW", fake, 1);
+        assert_int_equal(wm_login(f->db, &pol, spread, "x", "1.1.1.1", "t", &tok, &csrf, &uid),
+                         WM_E_UNAUTHORIZED);
+    }
+    snprintf(fake, sizeof fake, "%lld", (long long)(t0 + 800 + 600)); /* 10 min after the last */
+    setenv("WM_FAKE_NOW", fake, 1);
+    assert_int_equal(wm_login(f->db, &pol, spread, "x", "1.1.1.1", "t", &tok, &csrf, &uid),
+                     WM_E_RATE_LIMITED);
+    snprintf(fake, sizeof fake, "%lld", (long long)(t0 + 800 + 901));
+    setenv("WM_FAKE_NOW", fake, 1);
+    assert_int_equal(wm_login(f->db, &pol, spread, "x", "1.1.1.1", "t", &tok, &csrf, &uid),
+                     WM_E_UNAUTHORIZED);
+    unsetenv("WM_FAKE_NOW");
+    /* after the lock's duration the account opens again */
     snprintf(fake, sizeof fake, "%lld", (long long)(wm_now() + 901));
     setenv("WM_FAKE_NOW", fake, 1);
     assert_int_equal(wm_login(f->db, &pol, "leader", "Demo-2026", "1.1.1.1", "t", &tok, &csrf,

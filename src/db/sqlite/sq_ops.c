@@ -381,6 +381,13 @@ login_fail_count(struct wm_db *base, const char *username, int64_t since)
     return sq_int(DB, sq_prep(DB, sql, "ti", username, since), 0);
 }
 
+static int64_t
+login_fail_last(struct wm_db *base, const char *username)
+{
+    static const char sql[] = "SELECT max(at) FROM login_failure WHERE username = ?1";
+    return sq_int(DB, sq_prep(DB, sql, "t", username), 0);
+}
+
 static enum wm_qs
 login_fail_clear(struct wm_db *base, const char *username, int64_t before)
 {
@@ -565,6 +572,7 @@ sq_fill_resource_ops(struct wm_db_ops *ops)
     ops->user_update = user_update;
     ops->login_fail_add = login_fail_add;
     ops->login_fail_count = login_fail_count;
+    ops->login_fail_last = login_fail_last;
     ops->login_fail_clear = login_fail_clear;
     ops->session_insert = session_insert;
     ops->session_get = session_get;
