@@ -361,6 +361,18 @@ set_language(const char *lang)
     return 0;
 }
 
+/*
+** Tests only: WENMING_TEST_FAULT=disk-full makes every blob write fail with ENOSPC, so the
+** HTTP tests can see what a full disk looks like from outside (a clear 503, nothing
+** half-written).  Nothing else reads it.
+*/
+static int
+fault_disk_full(const char *op, size_t nbytes)
+{
+    (void)nbytes;
+    return wm_streq(op, "write") ? ENOSPC : 0;
+}
+
 /* The thumbnail helper program, installed next to this one. */
 static char *
 thumb_helper_path(void)
@@ -435,6 +447,10 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         return fail("%s", err);
     }
     wm_app.max_file = conf.upload_max;
+    if (wm_streq(getenv("WENMING_TEST_FAULT"), "disk-full")) {
+        wm_log(WM_LOG_WARN, "WENMING_TEST_FAULT=disk-full: every blob write fails (tests only)");
+        wm_blob_set_fault(fault_disk_full);
+    }
     wm_app.allowed = conf.allowed_types[0] ? conf.allowed_types : NULL;
     wm_app.data_dir = data;
     wm_archive_set_code_pattern(conf.archival_code);

@@ -1096,6 +1096,42 @@ test_download_audited(void **state)
     th_resp_free(r);
 }
 
+/* A full disk: the upload answers 503 with the cause, and nothing is left behind. */
+static void
+test_disk_full(void **state)
+{
+    (void)state;
+    struct th_server full;
+    const char *env[] = {"WENMING_TEST_FAULT=disk-full", NULL};
+    assert_int_equal(th_server_create(&full, NULL), 0);
+    assert_int_equal(th_server_start(&full, env), 0);
+    struct th_cred ua;
+    memset(&ua, 0, sizeof ua);
+    th_login_full(&full, "unitadmin", TH_DEMO_PW, &ua);
+    struct bytes pdf = pdf_make("满盘", 200000);
+    struct th_file f = { .name = "满盘.pdf", .data = pdf.p, .len = pdf.n };
+    char path[200];
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/2004/indicators/1.1.1/documents",
+             (long long)ua.org_id);
+    struct th_resp *r = th_upload(&full, path, &ua, 0, &f, 1, NULL);
+    th_assert_error(r, 503, "unavailable", "file");
+    assert_non_null(strstr(th_jstr(json_object_get(r->json, "error"), "message"), "磁盘空间不足"));
+    th_resp_free(r);
+    free(pdf.p);
+    /* nothing in the leaf, nothing in the store */
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/2004/indicators/1.1.1/documents",
+             (long long)ua.org_id);
+    r = th_api(&full, "GET", path, &ua, TH_BEARER, NULL);
+    th_assert_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
+    th_resp_free(r);
+    char cmd[PATH_MAX + 64];
+    snprintf(cmd, sizeof cmd, "test -z \"$(find '%s/blobs' -type f)\"", full.dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(th_server_stop(&full), 0);
+    th_server_destroy(&full);
+}
+
 static void
 test_range(void **state)
 {
@@ -2089,6 +2125,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_thumbnail),
         cmocka_unit_test(test_download_audited),
+        cmocka_unit_test(test_disk_full),
         cmocka_unit_test(test_range),
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_patch),
