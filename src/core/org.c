@@ -484,7 +484,15 @@ wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table
     if (NULL == t || t->nrows < 1) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "file", "%s", _("文件是空的"));
     }
-    const struct wm_row *h = &t->rows[0];
+    /* The header is the first of the first five rows that names the three needed columns
+    ** (registers often open with a title line such as "2026年文明单位名册"). */
+    size_t hrow = 0;
+    while (hrow + 1 < t->nrows && hrow < 4 &&
+           (find_col(&t->rows[hrow], col_name) < 0 || find_col(&t->rows[hrow], col_code) < 0 ||
+            find_col(&t->rows[hrow], col_type) < 0)) {
+        hrow++;
+    }
+    const struct wm_row *h = &t->rows[hrow];
     int c_name = find_col(h, col_name), c_code = find_col(h, col_code),
         c_type = find_col(h, col_type), c_office = find_col(h, col_office),
         c_depts = find_col(h, col_depts);
@@ -497,7 +505,7 @@ wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table
     }
     json_t *errors = json_array(), *seen = json_object();
     unsigned imported = 0, skipped = 0;
-    for (size_t i = 1; i < t->nrows && WM_OK == e; i++) {
+    for (size_t i = hrow + 1; i < t->nrows && WM_OK == e; i++) {
         const struct wm_row *r = &t->rows[i];
         struct wm_unit_in in = {.name = cell(r, c_name), .code = cell(r, c_code),
                                 .type = type_of(cell(r, c_type)), .parent_id = default_office};

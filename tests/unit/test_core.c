@@ -488,7 +488,8 @@ test_import_real_headers(void **state)
     struct wm_table *t = NULL;
     char err[256];
     json_t *rep = NULL;
-    const char *csv = "序号,单位名称,统一社会信用代码,单位性质,所属区\n"
+    const char *csv = "2026年文明单位名册,,,,\n"
+                      "序号,单位名称,统一社会信用代码,单位性质,所属区\n"
                       "1,某某中学,91330100MA2XXXX01,中学,东城区文明办\n"
                       "2,某某镇政府,11330100MB0XXXX02,机关单位,\n"
                       "3,某某社区,R3,社区居委会,\n";
