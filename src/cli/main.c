@@ -964,7 +964,8 @@ cmd_unit_import(int argc, char **argv)
         return fail("%s: %s", o.args[0], strerror(errno));
     }
     struct wm_table *t = NULL;
-    if (wm_table_read(data, len, WM_TABLE_AUTO, &t, err, sizeof err)) {
+    if (wm_table_read_fitting(data, len, WM_TABLE_AUTO, wm_unit_table_fits, NULL, &t, err,
+                              sizeof err)) {
         free(data);
         return fail("%s: %s", o.args[0], err);
     }

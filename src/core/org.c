@@ -471,6 +471,27 @@ split_list(const char *s)
     return a;
 }
 
+/* The header row of a unit register: the first of the first five rows naming the three
+** needed columns (registers often open with a title line); -1 when there is none. */
+static long
+import_header_row(const struct wm_table *t)
+{
+    for (size_t r = 0; r < t->nrows && r < 5; r++) {
+        if (find_col(&t->rows[r], col_name) >= 0 && find_col(&t->rows[r], col_code) >= 0 &&
+            find_col(&t->rows[r], col_type) >= 0) {
+            return (long)r;
+        }
+    }
+    return -1;
+}
+
+bool
+wm_unit_table_fits(const struct wm_table *t, void *cls)
+{
+    (void)cls;
+    return import_header_row(t) >= 0;
+}
+
 enum wm_err
 wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t,
                int64_t default_office, bool skip_bad, bool dry_run, json_t **report,
@@ -484,14 +505,9 @@ wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table
     if (NULL == t || t->nrows < 1) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "file", "%s", _("文件是空的"));
     }
-    /* The header is the first of the first five rows that names the three needed columns
-    ** (registers often open with a title line such as "2026年文明单位名册"). */
-    size_t hrow = 0;
-    while (hrow + 1 < t->nrows && hrow < 4 &&
-           (find_col(&t->rows[hrow], col_name) < 0 || find_col(&t->rows[hrow], col_code) < 0 ||
-            find_col(&t->rows[hrow], col_type) < 0)) {
-        hrow++;
-    }
+    /* (Registers often open with a title line such as "2026年文明单位名册".) */
+    long header = import_header_row(t);
+    size_t hrow = header >= 0 ? (size_t)header : 0;
     const struct wm_row *h = &t->rows[hrow];
     int c_name = find_col(h, col_name), c_code = find_col(h, col_code),
         c_type = find_col(h, col_type), c_office = find_col(h, col_office),

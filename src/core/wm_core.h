@@ -165,6 +165,8 @@ enum wm_err wm_dept_remove(struct wm_db *db, const struct wm_actor *a, int64_t u
 ** skip_bad.  The report is {"imported": n, "skipped": n, "errors": [{row, field, reason}]}.
 */
 struct wm_table;
+/** Whether a table (one sheet) looks like a unit register (for wm_table_read_fitting). */
+bool wm_unit_table_fits(const struct wm_table *t, void *cls);
 enum wm_err wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t,
                            int64_t default_office, bool skip_bad, bool dry_run, json_t **report,
                            struct wm_fail *f) WM_MUST_CHECK;

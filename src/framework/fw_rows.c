@@ -1506,8 +1506,9 @@ fw_header_kind(const char *cell, int *col, unsigned *rank)
 ** that a title line above the header ("××市文明城市测评体系") is skipped; else row 0.
 */
 static size_t
-fw_header_row(const struct wm_table *t)
+fw_header_row_or_none(const struct wm_table *t, bool *found)
 {
+    *found = false;
     for (size_t r = 0; r < t->nrows && r < 5; r++) {
         const struct wm_row *row = &t->rows[r];
         unsigned known = 0;
@@ -1519,10 +1520,28 @@ fw_header_row(const struct wm_table *t)
             }
         }
         if (known >= 2) {
+            *found = true;
             return r;
         }
     }
     return 0;
+}
+
+static size_t
+fw_header_row(const struct wm_table *t)
+{
+    bool found;
+    return fw_header_row_or_none(t, &found);
+}
+
+/* Whether a sheet looks like a standard (a header with known columns in its first rows). */
+static bool
+fw_sheet_fits(const struct wm_table *t, void *cls)
+{
+    bool found;
+    (void)cls;
+    (void)fw_header_row_or_none(t, &found);
+    return found;
 }
 
 enum wm_err
@@ -1745,7 +1764,7 @@ wm_fw_parse_rows(const void *data,
     enum wm_err rc;
 
     *out = NULL;
-    if (wm_table_read(data, len, fmt, &t, err, sizeof(err)) != 0) {
+    if (wm_table_read_fitting(data, len, fmt, fw_sheet_fits, NULL, &t, err, sizeof(err)) != 0) {
         fw_issue(r, WM_FW_ERROR, 0, 0, NULL, NULL, "无法读取表格：%s", err);
         rc = WM_E_BAD_REQUEST;
         goto cleanup;

@@ -177,7 +177,8 @@ wm_req_table(struct wm_req *r, struct wm_table **t)
         wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("请选择要上传的 CSV 或 XLSX 文件"));
         return false;
     }
-    if (0 != wm_table_read(r->file.data, r->file.len, WM_TABLE_AUTO, t, err, sizeof err)) {
+    if (0 != wm_table_read_fitting(r->file.data, r->file.len, WM_TABLE_AUTO, wm_unit_table_fits,
+                                   NULL, t, err, sizeof err)) {
         wm_reply_err(r, WM_E_BAD_REQUEST, "file", err);
         return false;
     }

@@ -215,6 +215,50 @@ wm_table_read(const void *data,
               char *err,
               size_t errlen)
 {
+    return wm_table_read_sheet(data, len, fmt, 0, out, err, errlen);
+}
+
+int
+wm_table_read_fitting(const void *data,
+                      size_t len,
+                      enum wm_table_fmt fmt,
+                      bool (*fits)(const struct wm_table *t, void *cls),
+                      void *cls,
+                      struct wm_table **out,
+                      char *err,
+                      size_t errlen)
+{
+    int rc = wm_table_read_sheet(data, len, fmt, 0, out, err, errlen);
+    if (0 != rc || fits(*out, cls)) {
+        return rc;
+    }
+    /* Workbooks often open with a cover or an explanation sheet: try the next ones. */
+    for (unsigned sheet = 1; sheet < 32; sheet++) {
+        struct wm_table *t = NULL;
+        char e2[256];
+        int r2 = wm_table_read_sheet(data, len, fmt, sheet, &t, e2, sizeof e2);
+        if (1 == r2) {
+            break; /* no more sheets */
+        }
+        if (0 == r2 && fits(t, cls)) {
+            wm_table_free(*out);
+            *out = t;
+            return 0;
+        }
+        wm_table_free(t);
+    }
+    return 0; /* none fits better: the first sheet, for its errors */
+}
+
+int
+wm_table_read_sheet(const void *data,
+                    size_t len,
+                    enum wm_table_fmt fmt,
+                    unsigned sheet,
+                    struct wm_table **out,
+                    char *err,
+                    size_t errlen)
+{
     const char *p = data;
     struct wm_table_acc acc = { 0 };
     char *owned = NULL;
@@ -234,9 +278,14 @@ wm_table_read(const void *data,
                         "不支持旧版 Excel(.xls)或加密的文件,请另存为 .xlsx 或 CSV 后再导入");
         return -1;
     }
+    if (sheet > 0 && fmt != WM_TABLE_XLSX) {
+        return 1; /* a CSV has one sheet */
+    }
     acc.t = wm_calloc(1, sizeof(*acc.t));
     if (fmt == WM_TABLE_XLSX) {
-        if (wm_table_parse_xlsx(p, len, &acc, err, errlen) != 0) {
+        int px = wm_table_parse_xlsx(p, len, sheet, &acc, err, errlen);
+        if (px != 0) {
+            rc = px;
             goto cleanup;
         }
     } else {

@@ -36,6 +36,7 @@ int wm_table_parse_csv(const char *s, size_t n, struct wm_table_acc *acc, char *
 
 /** Parse an XLSX workbook (ZIP bytes) into t. */
 int
-wm_table_parse_xlsx(const void *data, size_t n, struct wm_table_acc *acc, char *err, size_t errlen);
+wm_table_parse_xlsx(const void *data, size_t n, unsigned sheet, struct wm_table_acc *acc,
+                    char *err, size_t errlen);
 
 #endif /* WM_TABLE_INT_H */

@@ -25,6 +25,7 @@
 #ifndef WM_TABLE_H
 #define WM_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /** Limits; input beyond them is refused with an error. */
@@ -76,6 +77,19 @@ int wm_table_read(const void *data,
 
 /** Free a table and all its cells; NULL is a no-op. */
 void wm_table_free(struct wm_table *t);
+/**
+** The same for the sheet-th sheet of an XLSX (0 is the first).  Returns 1, and sets
+** nothing, when there is no such sheet (a CSV has only sheet 0).
+*/
+int wm_table_read_sheet(const void *data, size_t len, enum wm_table_fmt fmt, unsigned sheet,
+                        struct wm_table **out, char *err, size_t errlen);
+/**
+** The first sheet for which fits() says yes (workbooks often open with a cover or an
+** explanation sheet); when none does, the first sheet, so that its errors can be shown.
+*/
+int wm_table_read_fitting(const void *data, size_t len, enum wm_table_fmt fmt,
+                          bool (*fits)(const struct wm_table *t, void *cls), void *cls,
+                          struct wm_table **out, char *err, size_t errlen);
 
 /**
 ** Index of the first header cell equal to @a name, both compared with ASCII white space

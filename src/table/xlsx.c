@@ -452,11 +452,14 @@ wm_xlsx_number(const char *s)
 
 /* ---------------------------------------------------------------- workbook */
 
-/* The relationship id (r:id) of the first <sheet> of xl/workbook.xml (caller frees). */
+/* The relationship id (r:id) of the sheet-th <sheet> of xl/workbook.xml (caller frees);
+** 1 when the workbook has fewer sheets. */
 static int
-wm_xlsx_first_sheet_rid(const struct wm_xlsx_part *part, char **rid, char *err, size_t errlen)
+wm_xlsx_sheet_rid(const struct wm_xlsx_part *part, unsigned sheet, char **rid, char *err,
+                  size_t errlen)
 {
     int ret;
+    unsigned seen = 0;
     xmlTextReaderPtr r = wm_xlsx_reader(part, err, errlen);
     *rid = NULL;
     if (r == NULL) {
@@ -464,6 +467,9 @@ wm_xlsx_first_sheet_rid(const struct wm_xlsx_part *part, char **rid, char *err, 
     }
     while ((ret = wm_xlsx_next(r, part, err, errlen)) == 1) {
         if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT || !wm_xlsx_is(r, "sheet")) {
+            continue;
+        }
+        if (seen++ < sheet) {
             continue;
         }
         /* The attribute "id" in the relationships namespace (transitional or strict). */
@@ -481,6 +487,9 @@ wm_xlsx_first_sheet_rid(const struct wm_xlsx_part *part, char **rid, char *err, 
     xmlFreeTextReader(r);
     if (ret < 0) {
         return -1;
+    }
+    if (*rid == NULL && sheet > 0 && seen <= sheet) {
+        return 1; /* no such sheet */
     }
     if (*rid == NULL) {
         wm_table_seterr(err, errlen, "XLSX 工作簿中没有工作表");
@@ -838,7 +847,12 @@ cleanup:
 /* ---------------------------------------------------------------- entry */
 
 int
-wm_table_parse_xlsx(const void *data, size_t n, struct wm_table_acc *acc, char *err, size_t errlen)
+wm_table_parse_xlsx(const void *data,
+                    size_t n,
+                    unsigned sheet,
+                    struct wm_table_acc *acc,
+                    char *err,
+                    size_t errlen)
 {
     struct wm_xlsx_part p1[2] = { { .name = "xl/workbook.xml" },
                                   { .name = "xl/_rels/workbook.xml.rels" } };
@@ -856,8 +870,14 @@ wm_table_parse_xlsx(const void *data, size_t n, struct wm_table_acc *acc, char *
     if (wm_xlsx_unzip(data, n, p1, 2, &total, err, errlen) != 0) {
         goto cleanup;
     }
+    if (sheet > 0 && !p1[0].found) {
+        rc = 1; /* without a workbook part only the first sheet can be found */
+        goto cleanup;
+    }
     if (p1[0].found) {
-        if (wm_xlsx_first_sheet_rid(&p1[0], &rid, err, errlen) != 0) {
+        int found = wm_xlsx_sheet_rid(&p1[0], sheet, &rid, err, errlen);
+        if (found != 0) {
+            rc = found;
             goto cleanup;
         }
         if (p1[1].found &&

@@ -1675,6 +1675,44 @@ test_score_cells(void **state)
     wm_fw_report_free(&rep);
 }
 
+/* A workbook that opens with an explanation sheet: the standard is found on the next one. */
+static void
+test_xlsx_cover_sheet(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/wm_fw_cover_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *cover = workbook_add_worksheet(wb, "填表说明");
+    worksheet_write_string(cover, 0, 0, "本表为某市文明单位测评体系，请勿修改表头", NULL);
+    lxw_worksheet *data = workbook_add_worksheet(wb, "测评体系");
+    worksheet_write_string(data, 0, 0, "编码", NULL);
+    worksheet_write_string(data, 0, 1, "指标", NULL);
+    worksheet_write_string(data, 0, 2, "分值", NULL);
+    worksheet_write_string(data, 1, 0, "1", NULL);
+    worksheet_write_string(data, 1, 1, "组织领导", NULL);
+    worksheet_write_string(data, 1, 2, "10", NULL);
+    worksheet_write_string(data, 2, 0, "1.1", NULL);
+    worksheet_write_string(data, 2, 1, "创建规划", NULL);
+    worksheet_write_string(data, 2, 2, "10", NULL);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    size_t len;
+    char *bytes = wm_read_file(path, &len);
+    assert_non_null(bytes);
+    unlink(path);
+    struct wm_fw *fw = NULL;
+    struct wm_fw_report rep = {0};
+    assert_int_equal(wm_fw_parse_rows(bytes, len, WM_TABLE_AUTO, "标准", "1", NULL, &fw, &rep),
+                     WM_OK);
+    assert_int_equal(fw->nleaves, 1);
+    assert_string_equal(wm_fw_find(fw, "1.1")->title, "创建规划");
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep);
+    free(bytes);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1712,6 +1750,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_structure),
         cmocka_unit_test(test_ignored_columns),
         cmocka_unit_test(test_score_cells),
+        cmocka_unit_test(test_xlsx_cover_sheet),
     };
     return cmocka_run_group_tests_name("framework", tests, NULL, NULL);
 }

@@ -631,6 +631,53 @@ test_xlsx_truncated(void **state)
     free(x);
 }
 
+static bool
+has_code_header(const struct wm_table *t, void *cls)
+{
+    (void)cls;
+    return t->nrows > 0 && wm_table_col(&t->rows[0], "code") >= 0;
+}
+
+/* Sheets by number, and the first sheet that fits (a cover sheet first is common). */
+static void
+test_xlsx_sheets(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/wm_table_sheets_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *cover = workbook_add_worksheet(wb, "说明");
+    worksheet_write_string(cover, 0, 0, "填表说明：请在第二页填写", NULL);
+    lxw_worksheet *data = workbook_add_worksheet(wb, "测评体系");
+    worksheet_write_string(data, 0, 0, "code", NULL);
+    worksheet_write_string(data, 0, 1, "title", NULL);
+    worksheet_write_string(data, 1, 0, "1", NULL);
+    worksheet_write_string(data, 1, 1, "组织领导", NULL);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    size_t len;
+    char *bytes = wm_read_file(path, &len);
+    assert_non_null(bytes);
+    unlink(path);
+    char err[256];
+    struct wm_table *t = NULL;
+    assert_int_equal(wm_table_read_sheet(bytes, len, WM_TABLE_AUTO, 1, &t, err, sizeof err), 0);
+    assert_string_equal(t->rows[1].cells[1], "组织领导");
+    wm_table_free(t);
+    t = NULL;
+    assert_int_equal(wm_table_read_sheet(bytes, len, WM_TABLE_AUTO, 2, &t, err, sizeof err), 1);
+    assert_null(t);
+    assert_int_equal(wm_table_read_fitting(bytes, len, WM_TABLE_AUTO, has_code_header, NULL, &t,
+                                           err, sizeof err),
+                     0);
+    assert_string_equal(t->rows[0].cells[0], "code");
+    wm_table_free(t);
+    /* a CSV has one sheet */
+    assert_int_equal(wm_table_read_sheet("a,b\n", 4, WM_TABLE_CSV, 1, &t, err, sizeof err), 1);
+    free(bytes);
+}
+
 int
 main(void)
 {
@@ -643,6 +690,7 @@ main(void)
         cmocka_unit_test(test_csv_limits),       cmocka_unit_test(test_xlsx_writer),
         cmocka_unit_test(test_xlsx_handmade),    cmocka_unit_test(test_xlsx_fallback_sheet1),
         cmocka_unit_test(test_xlsx_hostile),     cmocka_unit_test(test_xlsx_truncated),
+        cmocka_unit_test(test_xlsx_sheets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
