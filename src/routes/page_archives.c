@@ -132,6 +132,9 @@ page_archive_get(struct wm_req *r)
         if (*js(x, "requirement")) {
             wm_h(&b, "<p class=\"hint\">%s</p>", js(x, "requirement"));
         }
+        if (*js(x, "materials")) {
+            wm_h(&b, "<p class=\"hint\">%s%s</p>", _("应有材料:"), js(x, "materials"));
+        }
         wm_h(&b, "</div>\n");
     }
     while (depth > 0) {
