@@ -181,6 +181,18 @@ void th_login_full(const struct th_server *s,
                    const char *password,
                    struct th_cred *c);
 
+/* ---------------------------------------------------------------- test bodies */
+
+/* A growing byte buffer for request bodies, NUL-terminated (free p). */
+struct bytes {
+    char *p;
+    size_t n, cap;
+};
+void bytes_add(struct bytes *b, const void *p, size_t n);
+void bytes_addf(struct bytes *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** A small valid PDF made unique by tag, padded to at least size bytes (free b.p). */
+struct bytes pdf_make(const char *tag, size_t size);
+
 /* ---------------------------------------------------------------- JSON helpers */
 
 const char *th_jstr(const json_t *o, const char *key);

@@ -61,50 +61,6 @@ static int teardown_failures;
 
 /* ---------------------------------------------------------------- bytes */
 
-struct bytes {
-    char *p;
-    size_t n;
-};
-
-static void
-bytes_add(struct bytes *b, const void *p, size_t n)
-{
-    char *q = realloc(b->p, b->n + n + 1);
-    assert_non_null(q);
-    b->p = q;
-    memcpy(b->p + b->n, p, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void
-bytes_addf(struct bytes *b, const char *fmt, ...)
-{
-    char tmp[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    assert_true(n >= 0 && (size_t)n < sizeof tmp);
-    bytes_add(b, tmp, (size_t)n);
-}
-
-/* A small valid PDF made unique by tag, padded with comment lines to at least size bytes
-** (caller frees b->p). */
-static struct bytes
-pdf_make(const char *tag, size_t size)
-{
-    struct bytes b = { 0 };
-    bytes_addf(&b,
-               "%%PDF-1.4\n%%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-               "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n%% %s\n",
-               tag);
-    while (b.n + 40 < size) {
-        bytes_addf(&b, "%% padding padding padding padding pad\n");
-    }
-    bytes_addf(&b, "trailer<</Root 1 0 R>>\n%%%%EOF\n");
-    return b;
-}
 
 /* A 1×1 PNG. */
 static const unsigned char png1[] = { 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00,
@@ -1715,7 +1671,7 @@ static struct bytes
 zip_make(const char *const *names, const struct bytes *datas, size_t n)
 {
     size_t cap = 1 << 20, used = 0;
-    struct bytes out = { malloc(cap), 0 };
+    struct bytes out = { malloc(cap), 0, cap };
     assert_non_null(out.p);
     struct archive *a = archive_write_new();
     assert_int_equal(archive_write_set_format_zip(a), ARCHIVE_OK);

@@ -38,57 +38,6 @@ static int teardown_failures;
 
 /* ---------------------------------------------------------------- helpers */
 
-struct bytes {
-    char *p;
-    size_t n, cap;
-};
-
-static void
-bytes_add(struct bytes *b, const void *p, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        /* Geometric growth: the long bodies below are built a few bytes at a time. */
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1) {
-            cap *= 2;
-        }
-        char *q = realloc(b->p, cap);
-        assert_non_null(q);
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, p, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void
-bytes_addf(struct bytes *b, const char *fmt, ...)
-{
-    char tmp[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    assert_true(n >= 0 && (size_t)n < sizeof tmp);
-    bytes_add(b, tmp, (size_t)n);
-}
-
-/* A small valid PDF made unique by tag, padded to at least size bytes. */
-static struct bytes
-pdf_make(const char *tag, size_t size)
-{
-    struct bytes b = {0};
-    bytes_addf(&b,
-               "%%PDF-1.4\n%%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-               "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n%% %s\n",
-               tag);
-    while (b.n + 40 < size) {
-        bytes_addf(&b, "%% padding padding padding padding pad\n");
-    }
-    bytes_addf(&b, "trailer<</Root 1 0 R>>\n%%%%EOF\n");
-    return b;
-}
 
 /* A 1×1 PNG. */
 static const unsigned char png1[] = {
