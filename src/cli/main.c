@@ -216,6 +216,34 @@ read_password(const char *envname, const char *prompt)
     return NULL;
 }
 
+/*
+** The common start of a command: options, the number of arguments (-1: any), the store.
+** Returns 0 with *db open, or the exit code to return at once (0 after --help).
+*/
+static int
+begin(int argc, char **argv, const char *const *spec, int nargs, const char *args_usage,
+      struct opts *o, struct wm_db **db)
+{
+    *db = NULL;
+    int rc = parse(argc, argv, spec, o);
+    if (rc) {
+        return rc < 0 ? -1 : rc;
+    }
+    if (nargs >= 0 && o->nargs != nargs) {
+        return usage_error("%s", args_usage);
+    }
+    *db = open_store(o->data, true);
+    return *db ? 0 : 1;
+}
+
+#define BEGIN(spec, nargs, usage)                                                            \
+    do {                                                                                     \
+        int begun_ = begin(argc, argv, (spec), (nargs), (usage), &o, &db);                   \
+        if (begun_) {                                                                        \
+            return begun_ < 0 ? 0 : begun_;                                                  \
+        }                                                                                    \
+    } while (0)
+
 static const struct wm_actor cli_actor = {.p = NULL, .request_id = "cli", .addr = "cli"};
 
 /* ---------------------------------------------------------------- init / migrate */
@@ -697,17 +725,8 @@ static int
 cmd_user_passwd(int argc, char **argv)
 {
     struct opts o;
-    int rc = parse(argc, argv, NULL, &o);
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
-    if (1 != o.nargs) {
-        return usage_error("give exactly one USERNAME");
-    }
-    struct wm_db *db = open_store(o.data, true);
-    if (NULL == db) {
-        return 1;
-    }
+    struct wm_db *db;
+    BEGIN(NULL, 1, "give exactly one USERNAME");
     json_t *u = user_by_name(db, o.args[0]);
     if (NULL == u) {
         db->ops->close(db);
@@ -746,14 +765,9 @@ static int
 list_all(int argc, char **argv, const char *header, list_fetch fetch, list_print print)
 {
     struct opts o;
-    int rc = parse(argc, argv, NULL, &o);
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
-    struct wm_db *db = open_store(o.data, true);
-    if (NULL == db) {
-        return 1;
-    }
+    struct wm_db *db;
+    BEGIN(NULL, -1, NULL);
+    int rc = 0;
     struct wm_page pg = {.scope = "/", .limit = 200};
     fputs(header, stdout);
     for (;;) {
@@ -807,17 +821,8 @@ static int
 cmd_user_disable(int argc, char **argv)
 {
     struct opts o;
-    int rc = parse(argc, argv, NULL, &o);
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
-    if (1 != o.nargs) {
-        return usage_error("give exactly one USERNAME");
-    }
-    struct wm_db *db = open_store(o.data, true);
-    if (NULL == db) {
-        return 1;
-    }
+    struct wm_db *db;
+    BEGIN(NULL, 1, "give exactly one USERNAME");
     json_t *u = user_by_name(db, o.args[0]);
     struct wm_fail f = {0};
     enum wm_err e = u ? wm_user_update(db, &cli_actor, json_integer_value(json_object_get(u, "id")),
@@ -1202,14 +1207,8 @@ static int
 cmd_verify_audit(int argc, char **argv)
 {
     struct opts o;
-    int rc = parse(argc, argv, NULL, &o);
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
-    struct wm_db *db = open_store(o.data, true);
-    if (NULL == db) {
-        return 1;
-    }
+    struct wm_db *db;
+    BEGIN(NULL, -1, NULL);
     char why[256];
     int64_t n = 0, bad = wm_audit_verify(db, &n, why, sizeof why);
     db->ops->close(db);
