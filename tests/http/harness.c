@@ -1043,6 +1043,15 @@ th_assert_error_at(const struct th_resp *r,
     }
 }
 
+void
+th_assert_refused_large_at(const struct th_resp *r, const char *file, int line)
+{
+    if (0 == r->status && (CURLE_SEND_ERROR == r->cc || CURLE_RECV_ERROR == r->cc)) {
+        return;
+    }
+    th_assert_error_at(r, 413, "too_large", NULL, file, line);
+}
+
 /* end of harness.c */
 
 /* ---------------------------------------------------------------- test bodies */

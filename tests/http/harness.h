@@ -219,5 +219,12 @@ void th_assert_error_at(const struct th_resp *r,
                         const char *field,
                         const char *file,
                         int line);
+/*
+** A large body refused early: 413 "too_large" before the body is read.  The server answers
+** and closes while the client may still be sending, so under load the client can see the
+** connection reset before it reads that answer; that is a refusal too (nothing was stored).
+*/
+#define th_assert_refused_large(r) th_assert_refused_large_at((r), __FILE__, __LINE__)
+void th_assert_refused_large_at(const struct th_resp *r, const char *file, int line);
 
 #endif /* TH_HARNESS_H */
