@@ -150,22 +150,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 #ifdef WM_FUZZ_REPLAY
 
-static uint64_t fz_state = 0x9E3779B97F4A7C15u;
-
-static uint64_t
-fz_rand(void)
-{
-    fz_state ^= fz_state << 13;
-    fz_state ^= fz_state >> 7;
-    fz_state ^= fz_state << 17;
-    return fz_state;
-}
-
-static size_t
-fz_below(size_t n)
-{
-    return n ? (size_t)(fz_rand() % n) : 0;
-}
+#include "fz_replay.h"
 
 static int
 fz_buf_write(void *cls, const void *p, size_t n)
@@ -267,34 +252,13 @@ fz_mutate(struct wm_buf *b)
     }
 }
 
-static unsigned long
-fz_env(const char *name, unsigned long dflt)
-{
-    const char *v = getenv(name);
-    int64_t n;
-    if (v == NULL || !wm_parse_i64(v, 0, INT64_MAX, &n)) {
-        return dflt;
-    }
-    return (unsigned long)n;
-}
-
 int
 main(int argc, char **argv)
 {
     if (argc > 1) {
-        for (int i = 1; i < argc; i++) {
-            size_t n = 0;
-            char *data = wm_read_file(argv[i], &n);
-            if (data == NULL) {
-                fprintf(stderr, "%s: cannot read\n", argv[i]);
-                return 1;
-            }
-            LLVMFuzzerTestOneInput((const uint8_t *)data, n);
-            free(data);
-        }
-        printf("replayed %d files\n", argc - 1);
+        int rc = fz_replay_files(argc, argv);
         unlink(fz_path);
-        return 0;
+        return rc;
     }
 
     wm_log_set_level(WM_LOG_WARN);
@@ -318,7 +282,7 @@ main(int argc, char **argv)
     wm_buf_adds(&seeds[3], "1.2 创建规划 CON.txt \xff\xfe ../..");
 
     unsigned long iters = fz_env("WM_FUZZ_ITERS", 3000);
-    fz_state ^= fz_env("WM_FUZZ_SEED", 1);
+    fz_seed_from_env();
     struct wm_buf b = { 0 };
     for (unsigned long it = 0; it < iters; it++) {
         bool mutate = it >= WM_ARRAY_LEN(seeds);

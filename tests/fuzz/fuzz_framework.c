@@ -5,8 +5,9 @@
 ** accepted input must round-trip: export → parse → export is byte-identical and equal.
 **
 ** With clang: a libFuzzer target (-fsanitize=fuzzer).  With -DWM_FUZZ_REPLAY: a plain
-** program that runs the files named on the command line, or else a few thousand seeded
-** mutations of embedded seeds (meson test 'fuzz_framework_replay').
+** program that runs the files named on the command line, or else WM_FUZZ_ITERS (default
+** 20000) mutations of embedded seeds, seeded by WM_FUZZ_SEED (meson test
+** 'fuzz_framework_replay').
 */
 #include "wm_framework.h"
 
@@ -137,29 +138,20 @@ static const char *const fuzz_tokens[] = {
     "\n",
 };
 
-static uint64_t fuzz_state = 0x9E3779B97F4A7C15ull;
-
-static uint64_t
-fuzz_rand(void)
-{
-    fuzz_state ^= fuzz_state << 13;
-    fuzz_state ^= fuzz_state >> 7;
-    fuzz_state ^= fuzz_state << 17;
-    return fuzz_state;
-}
+#include "fz_replay.h"
 
 static void
 fuzz_mutate(struct wm_buf *b)
 {
-    size_t pos = b->len ? (size_t)(fuzz_rand() % (b->len + 1)) : 0;
-    switch (fuzz_rand() % 6) {
+    size_t pos = b->len ? (size_t)(fz_rand() % (b->len + 1)) : 0;
+    switch (fz_rand() % 6) {
     case 0: /* flip a byte */
         if (b->len > 0) {
-            b->data[pos % b->len] ^= (char)(1u << (fuzz_rand() % 8));
+            b->data[pos % b->len] ^= (char)(1u << (fz_rand() % 8));
         }
         break;
     case 1: { /* delete a range */
-        size_t n = (size_t)(fuzz_rand() % 16);
+        size_t n = (size_t)(fz_rand() % 16);
         if (pos + n > b->len) {
             n = b->len - pos;
         }
@@ -170,7 +162,7 @@ fuzz_mutate(struct wm_buf *b)
     }
     case 2:
     case 3: { /* insert a token */
-        const char *t = fuzz_tokens[fuzz_rand() % WM_ARRAY_LEN(fuzz_tokens)];
+        const char *t = fuzz_tokens[fz_rand() % WM_ARRAY_LEN(fuzz_tokens)];
         size_t n = strlen(t);
         wm_buf_reserve(b, n);
         memmove(b->data + pos + n, b->data + pos, b->len - pos);
@@ -180,7 +172,7 @@ fuzz_mutate(struct wm_buf *b)
         break;
     }
     case 4: { /* duplicate a range */
-        size_t n = (size_t)(fuzz_rand() % 64);
+        size_t n = (size_t)(fz_rand() % 64);
         if (pos + n > b->len) {
             n = b->len - pos;
         }
@@ -204,28 +196,19 @@ int
 main(int argc, char **argv)
 {
     if (argc > 1) {
-        for (int i = 1; i < argc; i++) {
-            size_t len;
-            char *data = wm_read_file(argv[i], &len);
-            if (data == NULL) {
-                fprintf(stderr, "cannot read %s\n", argv[i]);
-                return 1;
-            }
-            LLVMFuzzerTestOneInput((const uint8_t *)data, len);
-            free(data);
-        }
-        printf("%d inputs ok\n", argc - 1);
-        return 0;
+        return fz_replay_files(argc, argv);
     }
     unsigned runs = 0;
     for (size_t s = 0; s < WM_ARRAY_LEN(fuzz_seeds); s++) {
         LLVMFuzzerTestOneInput((const uint8_t *)fuzz_seeds[s], strlen(fuzz_seeds[s]));
         runs++;
     }
-    for (unsigned i = 0; i < 20000; i++) {
+    unsigned long iters = fz_env("WM_FUZZ_ITERS", 20000);
+    fz_seed_from_env();
+    for (unsigned long i = 0; i < iters; i++) {
         struct wm_buf b = { 0 };
-        wm_buf_adds(&b, fuzz_seeds[fuzz_rand() % WM_ARRAY_LEN(fuzz_seeds)]);
-        unsigned n = 1 + (unsigned)(fuzz_rand() % 4);
+        wm_buf_adds(&b, fuzz_seeds[fz_rand() % WM_ARRAY_LEN(fuzz_seeds)]);
+        unsigned n = 1 + (unsigned)(fz_rand() % 4);
         for (unsigned k = 0; k < n; k++) {
             fuzz_mutate(&b);
         }

@@ -54,6 +54,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 #ifdef WM_FUZZ_REPLAY
 
+#include "fz_replay.h"
+
 /* A stored ZIP with one entry name and the central directory; into buf, returns length. */
 static size_t
 fz_zip(unsigned char *buf, const char *name, const char *content)
@@ -134,15 +136,7 @@ int
 main(int argc, char **argv)
 {
     if (argc > 1) {
-        for (int i = 1; i < argc; i++) {
-            size_t n = 0;
-            char *d = wm_read_file(argv[i], &n);
-            if (d) {
-                LLVMFuzzerTestOneInput((const uint8_t *)d, n);
-                free(d);
-            }
-        }
-        return 0;
+        return fz_replay_files(argc, argv);
     }
     static unsigned char seeds[6][2048];
     size_t lens[6];
@@ -154,40 +148,32 @@ main(int argc, char **argv)
     lens[4] = 15;
     memcpy(seeds[5], "\xff\xd8\xff\xe0\x00\x10JFIF\x00", 11);
     lens[5] = 11;
-    const char *it = getenv("WM_FUZZ_ITERS");
-    const char *sd = getenv("WM_FUZZ_SEED");
-    int64_t iters = 3000, seed = 1;
-    if (it && !wm_parse_i64(it, 0, INT64_MAX, &iters)) {
-        iters = 3000;
-    }
-    if (sd && !wm_parse_i64(sd, 0, UINT32_MAX, &seed)) {
-        seed = 1;
-    }
-    srandom((unsigned)seed);
+    unsigned long iters = fz_env("WM_FUZZ_ITERS", 3000);
+    fz_seed_from_env();
     unsigned char buf[4096];
-    for (int64_t i = 0; i < iters; i++) {
-        size_t s = (size_t)random() % 6;
+    for (unsigned long i = 0; i < iters; i++) {
+        size_t s = fz_below(6);
         size_t n = lens[s];
         memcpy(buf, seeds[s], n);
-        int muts = 1 + (int)(random() % 8);
+        int muts = 1 + (int)fz_below(8);
         for (int k = 0; k < muts; k++) {
-            switch (random() % 4) {
+            switch (fz_below(4)) {
             case 0: /* flip a byte */
-                buf[(size_t)random() % n] = (unsigned char)random();
+                buf[fz_below(n)] = (unsigned char)fz_rand();
                 break;
             case 1: /* truncate */
-                n = 1 + (size_t)random() % n;
+                n = 1 + fz_below(n);
                 break;
             case 2: /* a large little-endian value somewhere (offsets, counts) */
                 if (n >= 4) {
-                    size_t o = (size_t)random() % (n - 3);
-                    memset(buf + o, 0xFF - (int)(random() % 8), 4);
+                    size_t o = fz_below(n - 3);
+                    memset(buf + o, 0xFF - (int)fz_below(8), 4);
                 }
                 break;
             default: /* grow with junk */
                 if (n < sizeof buf - 64) {
                     for (int j = 0; j < 64; j++) {
-                        buf[n++] = (unsigned char)random();
+                        buf[n++] = (unsigned char)fz_rand();
                     }
                 }
                 break;
@@ -199,7 +185,7 @@ main(int argc, char **argv)
     if (fz_fd >= 0) {
         close(fz_fd);
     }
-    printf("fuzz_media: %lld inputs\n", (long long)iters);
+    printf("fuzz_media: %lu inputs\n", iters);
     return 0;
 }
 

@@ -133,22 +133,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 #ifdef WM_FUZZ_REPLAY
 
-static uint64_t fz_state = 0x9E3779B97F4A7C15u;
-
-static uint64_t
-fz_rand(void)
-{
-    fz_state ^= fz_state << 13;
-    fz_state ^= fz_state >> 7;
-    fz_state ^= fz_state << 17;
-    return fz_state;
-}
-
-static size_t
-fz_below(size_t n)
-{
-    return n ? (size_t)(fz_rand() % n) : 0;
-}
+#include "fz_replay.h"
 
 struct fz_seed {
     const char *prefix; /* "X"/"S": wrapped into a workbook by LLVMFuzzerTestOneInput */
@@ -267,38 +252,16 @@ fz_mutate(struct wm_buf *b)
     }
 }
 
-static unsigned long
-fz_env(const char *name, unsigned long dflt)
-{
-    const char *v = getenv(name);
-    int64_t n;
-    if (v == NULL || !wm_parse_i64(v, 0, INT64_MAX, &n)) {
-        return dflt;
-    }
-    return (unsigned long)n;
-}
-
 int
 main(int argc, char **argv)
 {
     wm_table_global_init();
     if (argc > 1) {
-        for (int i = 1; i < argc; i++) {
-            size_t n = 0;
-            char *data = wm_read_file(argv[i], &n);
-            if (data == NULL) {
-                fprintf(stderr, "%s: cannot read\n", argv[i]);
-                return 1;
-            }
-            LLVMFuzzerTestOneInput((const uint8_t *)data, n);
-            free(data);
-        }
-        printf("replayed %d files\n", argc - 1);
-        return 0;
+        return fz_replay_files(argc, argv);
     }
 
     unsigned long iters = fz_env("WM_FUZZ_ITERS", 20000);
-    fz_state ^= fz_env("WM_FUZZ_SEED", 1);
+    fz_seed_from_env();
     /* seed 0: a complete workbook, mutated as raw bytes */
     const char *parts[4] = { FZ_WORKBOOK, FZ_RELS, FZ_SST, FZ_SHEET };
     size_t lens[4] = { sizeof(FZ_WORKBOOK) - 1, sizeof(FZ_RELS) - 1, sizeof(FZ_SST) - 1,
