@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <ftw.h>
 #include <poll.h>
 #include <strings.h>
@@ -1052,7 +1054,6 @@ th_assert_refused_large_at(const struct th_resp *r, const char *file, int line)
     th_assert_error_at(r, 413, "too_large", NULL, file, line);
 }
 
-/* end of harness.c */
 
 /* ---------------------------------------------------------------- test bodies */
 
@@ -1102,3 +1103,53 @@ pdf_make(const char *tag, size_t size)
     bytes_addf(&b, "trailer<</Root 1 0 R>>\n%%%%EOF\n");
     return b;
 }
+
+/* A ZIP in memory from (name, data) pairs: libarchive writes through bytes_add. */
+static la_ssize_t
+zip_write_cb(struct archive *a, void *cls, const void *p, size_t n)
+{
+    (void)a;
+    bytes_add(cls, p, n);
+    return (la_ssize_t)n;
+}
+
+struct bytes
+th_zip_make(const char *const *names, const struct bytes *datas, size_t n)
+{
+    struct bytes out = {0};
+    struct archive *a = archive_write_new();
+    assert_int_equal(archive_write_set_format_zip(a), ARCHIVE_OK);
+    assert_int_equal(archive_write_set_bytes_in_last_block(a, 1), ARCHIVE_OK); /* no padding */
+    assert_int_equal(archive_write_open(a, &out, NULL, zip_write_cb, NULL), ARCHIVE_OK);
+    for (size_t i = 0; i < n; i++) {
+        struct archive_entry *e = archive_entry_new();
+        archive_entry_set_pathname_utf8(e, names[i]);
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        archive_entry_set_size(e, (la_int64_t)datas[i].n);
+        assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+        assert_int_equal(archive_write_data(a, datas[i].p, datas[i].n), (la_ssize_t)datas[i].n);
+        archive_entry_free(e);
+    }
+    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+    archive_write_free(a);
+    return out;
+}
+
+const unsigned char th_png1[67] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+    0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
+    0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78,
+    0x9c, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00,
+    0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+
+char *
+th_jdump(json_t *v)
+{
+    char *s = json_dumps(v, JSON_COMPACT);
+    json_decref(v);
+    assert_non_null(s);
+    return s;
+}
+
+/* end of harness.c */

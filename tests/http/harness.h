@@ -192,9 +192,15 @@ void bytes_add(struct bytes *b, const void *p, size_t n);
 void bytes_addf(struct bytes *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** A small valid PDF made unique by tag, padded to at least size bytes (free b.p). */
 struct bytes pdf_make(const char *tag, size_t size);
+/** A ZIP in memory holding datas[i] as names[i] (UTF-8), deflated (free .p). */
+struct bytes th_zip_make(const char *const *names, const struct bytes *datas, size_t n);
+/** A valid 1×1 PNG. */
+extern const unsigned char th_png1[67];
 
 /* ---------------------------------------------------------------- JSON helpers */
 
+/** The compact JSON text of v, which is released (caller frees the text). */
+char *th_jdump(json_t *v);
 const char *th_jstr(const json_t *o, const char *key);
 int64_t th_jint(const json_t *o, const char *key);
 /** The id of the unit with code (searched as admin with cred a), 0 when absent. */

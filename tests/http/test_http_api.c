@@ -35,20 +35,10 @@
 static struct th_server srv;
 static struct th_cred admin, office, district, evaluator, unitadmin, member, leader;
 
-/* A JSON text built from a jansson pack format (caller frees). */
-static char *
-jdump(json_t *v)
-{
-    char *s = json_dumps(v, JSON_COMPACT);
-    json_decref(v);
-    assert_non_null(s);
-    return s;
-}
-
 static struct th_resp *
 api_json(const char *method, const char *path, const struct th_cred *c, json_t *body_steal)
 {
-    char *body = body_steal ? jdump(body_steal) : NULL;
+    char *body = body_steal ? th_jdump(body_steal) : NULL;
     struct th_resp *r = th_api(&srv, method, path, c, th_auth(c), body);
     free(body);
     return r;
@@ -902,17 +892,17 @@ test_initial_password(void **state)
 
     /* Wrong old password, weak new password, then right. */
     json_t *pw = json_pack("{s:s, s:s}", "old_password", "wrong", "password", "New-Passw0rd");
-    char *body = jdump(pw);
+    char *body = th_jdump(pw);
     r = th_api(&srv, "POST", "/api/v1/me/password", &c, TH_SESSION, body);
     free(body);
     th_assert_error(r, 400, "bad_request", "old_password");
     th_resp_free(r);
-    body = jdump(json_pack("{s:s, s:s}", "old_password", initial, "password", "short"));
+    body = th_jdump(json_pack("{s:s, s:s}", "old_password", initial, "password", "short"));
     r = th_api(&srv, "POST", "/api/v1/me/password", &c, TH_SESSION, body);
     free(body);
     th_assert_error(r, 400, "bad_request", "password");
     th_resp_free(r);
-    body = jdump(json_pack("{s:s, s:s}", "old_password", initial, "password", "New-Passw0rd"));
+    body = th_jdump(json_pack("{s:s, s:s}", "old_password", initial, "password", "New-Passw0rd"));
     r = th_api(&srv, "POST", "/api/v1/me/password", &c, TH_COOKIE, body);
     th_assert_error(r, 403, "forbidden", "csrf");
     th_resp_free(r);

@@ -61,16 +61,6 @@ static int teardown_failures;
 
 /* ---------------------------------------------------------------- bytes */
 
-
-/* A 1×1 PNG. */
-static const unsigned char png1[] = { 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00,
-                                      0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01,
-                                      0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f,
-                                      0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41,
-                                      0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00,
-                                      0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49,
-                                      0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82 };
-
 static void
 sha256_hex(const void *p, size_t n, char out[65])
 {
@@ -96,21 +86,10 @@ file_read(const char *path)
     return b;
 }
 
-/* ---------------------------------------------------------------- requests */
-
-static char *
-jdump(json_t *v)
-{
-    char *s = json_dumps(v, JSON_COMPACT);
-    json_decref(v);
-    assert_non_null(s);
-    return s;
-}
-
 static struct th_resp *
 api(const char *method, const char *path, const struct th_cred *c, json_t *body_steal)
 {
-    char *body = body_steal ? jdump(body_steal) : NULL;
+    char *body = body_steal ? th_jdump(body_steal) : NULL;
     struct th_resp *r = th_api(&srv, method, path, c, th_auth(c), body);
     free(body);
     return r;
@@ -1555,7 +1534,7 @@ test_completeness(void **state)
     assert_false(json_is_true(json_object_get(l, "complete")));
     th_resp_free(r);
     /* A photo completes it; 1.1.2 (text, one document) too. */
-    int64_t photo = upload1(&member, unit1, year, "1.1.1", "动员会.png", png1, sizeof png1);
+    int64_t photo = upload1(&member, unit1, year, "1.1.1", "动员会.png", th_png1, sizeof th_png1);
     r = doc_get("", photo, &member);
     assert_string_equal(th_jstr(r->json, "media"), "photo");
     assert_string_equal(th_jstr(r->json, "mime"), "image/png");
@@ -1666,32 +1645,6 @@ zip_find(const struct zip *z, const char *path)
     return NULL;
 }
 
-/* Make a ZIP in memory from (name, data) pairs. */
-static struct bytes
-zip_make(const char *const *names, const struct bytes *datas, size_t n)
-{
-    size_t cap = 1 << 20, used = 0;
-    struct bytes out = { malloc(cap), 0, cap };
-    assert_non_null(out.p);
-    struct archive *a = archive_write_new();
-    assert_int_equal(archive_write_set_format_zip(a), ARCHIVE_OK);
-    assert_int_equal(archive_write_open_memory(a, out.p, cap, &used), ARCHIVE_OK);
-    for (size_t i = 0; i < n; i++) {
-        struct archive_entry *e = archive_entry_new();
-        archive_entry_set_pathname_utf8(e, names[i]);
-        archive_entry_set_filetype(e, AE_IFREG);
-        archive_entry_set_perm(e, 0644);
-        archive_entry_set_size(e, (la_int64_t)datas[i].n);
-        assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
-        assert_int_equal(archive_write_data(a, datas[i].p, datas[i].n), (la_ssize_t)datas[i].n);
-        archive_entry_free(e);
-    }
-    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
-    archive_write_free(a);
-    out.n = used;
-    return out;
-}
-
 static struct bytes export_zip; /* the package of test_export, for test_import */
 static struct bytes export_doc; /* the bytes of its document 01：主题.pdf */
 static const int export_year = 2014;
@@ -1712,7 +1665,7 @@ test_export(void **state)
     struct th_resp *r = upload(&unitadmin, unit1, year, "1.1.1", &f, 1, fields);
     th_assert_status(r, 201);
     th_resp_free(r);
-    (void)upload1(&unitadmin, unit1, year, "1.1.1", "动员会.png", png1, sizeof png1);
+    (void)upload1(&unitadmin, unit1, year, "1.1.1", "动员会.png", th_png1, sizeof th_png1);
     struct bytes plan = pdf_make("规划", 2500);
     (void)upload1(&member, unit1, year, "1.1.2", "年度计划.pdf", plan.p, plan.n);
     char path[128];
@@ -1929,7 +1882,7 @@ test_import_hostile(void **state)
     const char *names[] = { "../evil.pdf", "/tmp/evil-abs.pdf", "1.1.1/../../evil.pdf",
                             "1.1.1/正常.pdf", "没有这个指标/x.pdf" };
     struct bytes datas[] = { pdf, pdf, pdf, good, pdf };
-    struct bytes zip = zip_make(names, datas, 5);
+    struct bytes zip = th_zip_make(names, datas, 5);
     struct th_resp *r = import(&office, unit2, year, "slip.zip", zip.p, zip.n);
     th_assert_status(r, 200);
     assert_int_equal(th_jint(r->json, "imported"), 1);

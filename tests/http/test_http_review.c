@@ -38,41 +38,6 @@ static int teardown_failures;
 
 /* ---------------------------------------------------------------- helpers */
 
-
-/* A 1×1 PNG. */
-static const unsigned char png1[] = {
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
-    0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
-    0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78,
-    0x9c, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00,
-    0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
-
-/* Make a ZIP in memory from (name, data) pairs. */
-static struct bytes
-zip_make(const char *const *names, const struct bytes *datas, size_t n)
-{
-    size_t cap = 4 << 20, used = 0;
-    struct bytes out = {malloc(cap), 0, cap};
-    assert_non_null(out.p);
-    struct archive *a = archive_write_new();
-    assert_int_equal(archive_write_set_format_zip(a), ARCHIVE_OK);
-    assert_int_equal(archive_write_open_memory(a, out.p, cap, &used), ARCHIVE_OK);
-    for (size_t i = 0; i < n; i++) {
-        struct archive_entry *e = archive_entry_new();
-        archive_entry_set_pathname_utf8(e, names[i]);
-        archive_entry_set_filetype(e, AE_IFREG);
-        archive_entry_set_perm(e, 0644);
-        archive_entry_set_size(e, (la_int64_t)datas[i].n);
-        assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
-        assert_int_equal(archive_write_data(a, datas[i].p, datas[i].n), (la_ssize_t)datas[i].n);
-        archive_entry_free(e);
-    }
-    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
-    archive_write_free(a);
-    out.n = used;
-    return out;
-}
-
 static double
 now_s(void)
 {
@@ -378,19 +343,19 @@ test_import_respects_upload_policy(void **state)
     const int year = 2023;
     char path[200];
     /* A direct upload of a PNG is refused. */
-    struct th_file f = {.name = "p.png", .data = png1, .len = sizeof png1};
+    struct th_file f = {.name = "p.png", .data = th_png1, .len = sizeof th_png1};
     leaf_path(path, sizeof path, year, "1.1.1", "documents");
     struct th_resp *r = th_upload(&srv, path, &unitadmin, 0, &f, 1, NULL);
     th_assert_error(r, 415, "unsupported_media", "file");
     th_resp_free(r);
 
     struct bytes pdf = pdf_make("ok", 300), big = pdf_make("big", 150000);
-    struct bytes png = {malloc(sizeof png1), sizeof png1, sizeof png1};
+    struct bytes png = {malloc(sizeof th_png1), sizeof th_png1, sizeof th_png1};
     assert_non_null(png.p);
-    memcpy(png.p, png1, sizeof png1);
+    memcpy(png.p, th_png1, sizeof th_png1);
     const char *names[] = {"1.1.1/ok.pdf", "1.1.1/picture.png", "1.1.1/big.pdf"};
     struct bytes datas[] = {pdf, png, big};
-    struct bytes zip = zip_make(names, datas, 3);
+    struct bytes zip = th_zip_make(names, datas, 3);
     assert_true(zip.n < 100000); /* the package itself is within upload_max */
     snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/import", (long long)unit1, year);
     f = (struct th_file){.name = "p.zip", .data = zip.p, .len = zip.n};
