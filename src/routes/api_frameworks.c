@@ -37,17 +37,42 @@ api_frameworks_get(struct wm_req *r)
 }
 
 json_t *
+wm_api_edition(json_t *e)
+{
+    char t[32];
+    json_object_set_new(e, "total",
+                        json_string(wm_fw_score_format(json_integer_value(json_object_get(e, "total")), t)));
+    return e;
+}
+
+json_t *
 wm_api_editions(json_t *items)
 {
     size_t i;
     json_t *e;
     json_array_foreach(items, i, e)
     {
-        char t[32];
-        json_object_set_new(e, "total",
-                            json_string(wm_fw_score_format(json_integer_value(json_object_get(e, "total")), t)));
+        wm_api_edition(e);
     }
     return items;
+}
+
+bool
+wm_req_edition(struct wm_req *r, json_t **ed, struct wm_fw **fw)
+{
+    *ed = wm_edition_get_scoped(r->db, &r->actor, r->ids[0], true);
+    if (NULL == *ed) {
+        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+        return false;
+    }
+    *fw = wm_edition_parse(*ed);
+    if (NULL == *fw) {
+        json_decref(*ed);
+        *ed = NULL;
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return false;
+    }
+    return true;
 }
 
 /* Read an import from the request: a multipart form (file, name, version, office_id,
@@ -133,12 +158,7 @@ api_frameworks_post(struct wm_req *r)
         return;
     }
     json_decref(preview);
-    json_t *ed = r->db->ops->edition_get(r->db, id, false);
-    json_t *arr = json_array();
-    json_array_append_new(arr, ed);
-    wm_api_editions(arr);
-    json_t *out = json_incref(json_array_get(arr, 0));
-    json_decref(arr);
+    json_t *out = wm_api_edition(r->db->ops->edition_get(r->db, id, false));
     json_object_set_new(out, "report", report);
     wm_reply_json(r, 201, out);
 }
@@ -146,25 +166,14 @@ api_frameworks_post(struct wm_req *r)
 void
 api_framework_get(struct wm_req *r)
 {
-    json_t *ed = wm_edition_get_scoped(r->db, &r->actor, r->ids[0], true);
-    if (NULL == ed) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
-        return;
-    }
-    struct wm_fw *fw = wm_edition_parse(ed);
-    if (NULL == fw) {
-        json_decref(ed);
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+    json_t *ed;
+    struct wm_fw *fw;
+    if (!wm_req_edition(r, &ed, &fw)) {
         return;
     }
     json_object_set_new(ed, "document", wm_fw_to_json(fw));
-    json_t *arr = json_array();
-    json_array_append_new(arr, ed);
-    wm_api_editions(arr);
-    json_t *out = json_incref(json_array_get(arr, 0));
-    json_decref(arr);
     wm_fw_free(fw);
-    wm_reply_json(r, 200, out);
+    wm_reply_json(r, 200, wm_api_edition(ed));
 }
 
 void
@@ -175,12 +184,7 @@ api_framework_publish(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    json_t *arr = json_array();
-    json_array_append_new(arr, r->db->ops->edition_get(r->db, r->ids[0], false));
-    wm_api_editions(arr);
-    json_t *out = json_incref(json_array_get(arr, 0));
-    json_decref(arr);
-    wm_reply_json(r, 200, out);
+    wm_reply_json(r, 200, wm_api_edition(r->db->ops->edition_get(r->db, r->ids[0], false)));
 }
 
 void

@@ -137,7 +137,12 @@ bool wm_req_table(struct wm_req *r, struct wm_table **t);
 
 /* Frameworks (api_frameworks.c): shared by the API and the pages. */
 struct wm_fw_in;
+/** One edition as the API shows it (score total formatted); returns e. */
+json_t *wm_api_edition(json_t *e);
 json_t *wm_api_editions(json_t *items);
+/** The edition r->ids[0] in the caller's scope with its document, parsed; false when a
+** reply (404, 500) was queued. */
+bool wm_req_edition(struct wm_req *r, json_t **ed, struct wm_fw **fw);
 bool wm_req_fw_in(struct wm_req *r, struct wm_fw_in *in);
 json_t *wm_editions_diff(struct wm_req *r, int64_t from, int64_t to);
 /** Reply with a download (data is freed by the reply), the name RFC 5987-encoded. */

@@ -325,15 +325,9 @@ page_frameworks_post(struct wm_req *r)
 void
 page_framework_get(struct wm_req *r)
 {
-    json_t *ed = wm_edition_get_scoped(r->db, &r->actor, r->ids[0], true);
-    if (NULL == ed) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
-        return;
-    }
-    struct wm_fw *fw = wm_edition_parse(ed);
-    if (NULL == fw) {
-        json_decref(ed);
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+    json_t *ed;
+    struct wm_fw *fw;
+    if (!wm_req_edition(r, &ed, &fw)) {
         return;
     }
     const char *q = wm_req_arg(r, "q");
