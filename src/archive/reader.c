@@ -420,30 +420,50 @@ set_bag_root(struct rd *r, const struct path *p, size_t nroot)
 }
 
 /* First pass: count entries, find a bag's root. */
-static int
-zip_prepass(struct rd *r, const char *file)
+/* Open file as a ZIP; NULL (and a fatal problem) when it is not one. */
+static struct archive *
+zip_open(struct rd *r, const char *file)
 {
     struct archive *a = archive_read_new();
     archive_read_support_format_zip(a);
+    if (archive_read_open_filename(a, file, 65536) != ARCHIVE_OK) {
+        fatal(r, "不是可读的 ZIP 文件: %s", aerr(a));
+        archive_read_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* The next entry: 1, 0 at the end, -1 (and a fatal problem) when the ZIP is damaged. */
+static int
+zip_next(struct rd *r, struct archive *a, struct archive_entry **ent)
+{
+    int x = archive_read_next_header(a, ent);
+    if (x == ARCHIVE_EOF) {
+        return 0;
+    }
+    if (x < ARCHIVE_WARN) {
+        fatal(r, "ZIP 损坏: %s", aerr(a));
+        return -1;
+    }
+    return 1;
+}
+
+static int
+zip_prepass(struct rd *r, const char *file)
+{
+    struct archive *a = zip_open(r, file);
+    if (a == NULL) {
+        return -1;
+    }
     int rc = -1;
     uint64_t count = 0;
     bool top_bag = false;
     struct path inner = { 0 };
     size_t inner_roots = 0;
-    if (archive_read_open_filename(a, file, 65536) != ARCHIVE_OK) {
-        fatal(r, "不是可读的 ZIP 文件: %s", aerr(a));
-        goto cleanup;
-    }
-    for (;;) {
-        struct archive_entry *ent;
-        int x = archive_read_next_header(a, &ent);
-        if (x == ARCHIVE_EOF) {
-            break;
-        }
-        if (x < ARCHIVE_WARN) {
-            fatal(r, "ZIP 目录损坏: %s", aerr(a));
-            goto cleanup;
-        }
+    struct archive_entry *ent;
+    int x;
+    while ((x = zip_next(r, a, &ent)) > 0) {
         if (++count > r->lim.max_entries) {
             fatal(r, "压缩包条目超过上限 %llu 个", (unsigned long long)r->lim.max_entries);
             goto cleanup;
@@ -467,6 +487,9 @@ zip_prepass(struct rd *r, const char *file)
             path_free(&p);
             free(name);
         }
+    }
+    if (x < 0) {
+        goto cleanup;
     }
     if (top_bag) {
         set_bag_root(r, &inner, 0);
@@ -493,23 +516,14 @@ read_zip(struct rd *r, const char *file)
         return -1;
     }
     r->nentries = 0;
-    struct archive *a = archive_read_new();
-    archive_read_support_format_zip(a);
-    int rc = -1;
-    if (archive_read_open_filename(a, file, 65536) != ARCHIVE_OK) {
-        fatal(r, "不是可读的 ZIP 文件: %s", aerr(a));
-        goto cleanup;
+    struct archive *a = zip_open(r, file);
+    if (a == NULL) {
+        return -1;
     }
-    for (;;) {
-        struct archive_entry *ent;
-        int x = archive_read_next_header(a, &ent);
-        if (x == ARCHIVE_EOF) {
-            break;
-        }
-        if (x < ARCHIVE_WARN) {
-            fatal(r, "ZIP 损坏: %s", aerr(a));
-            goto cleanup;
-        }
+    int rc = -1;
+    struct archive_entry *ent;
+    int x;
+    while ((x = zip_next(r, a, &ent)) > 0) {
         const char *raw = archive_entry_pathname(ent);
         if (raw == NULL) {
             raw = archive_entry_pathname_utf8(ent);
@@ -544,11 +558,14 @@ read_zip(struct rd *r, const char *file)
         struct wm_pkg_stream s = { .r = r, .a = a, .fd = -1 };
         s.start_pos = archive_filter_bytes(a, -1);
         bool enc = archive_entry_is_encrypted(ent) != 0;
-        x = handle(r, raw, kind, enc, size, archive_entry_mtime(ent), &s);
-        if (x != 0) {
-            rc = x;
+        int h = handle(r, raw, kind, enc, size, archive_entry_mtime(ent), &s);
+        if (h != 0) {
+            rc = h;
             goto cleanup;
         }
+    }
+    if (x < 0) {
+        goto cleanup;
     }
     rc = 0;
 cleanup:

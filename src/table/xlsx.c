@@ -216,21 +216,6 @@ wm_xlsx_attr(xmlTextReaderPtr r, const char *name)
 
 /* ---------------------------------------------------------------- strings */
 
-static int
-wm_xlsx_hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /*
 ** A copy of [s, s+n) with OOXML's escapes "_xHHHH_" (used for control characters such as
 ** _x000D_, and _x005F_ for '_') decoded.  NUL and surrogates stay literal.
@@ -251,7 +236,7 @@ wm_xlsx_unescape(const char *s, size_t n)
         unsigned cp = 0;
         bool ok = n - k >= 7 && s[k + 1] == 'x' && s[k + 6] == '_';
         for (size_t j = 2; ok && j < 6; j++) {
-            int h = wm_xlsx_hexval(s[k + j]);
+            int h = wm_hexval(s[k + j]);
             ok = h >= 0;
             cp = cp * 16 + (unsigned)(h >= 0 ? h : 0);
         }

@@ -133,8 +133,8 @@ wm_trim(char *s)
     return s;
 }
 
-static int
-hexval(char c)
+int
+wm_hexval(char c)
 {
     if (c >= '0' && c <= '9') {
         return c - '0';
@@ -156,7 +156,7 @@ wm_url_decode(const char *s, size_t n, bool form)
     for (size_t i = 0; i < n; i++) {
         if ('%' == s[i]) {
             int h, l;
-            if (i + 2 >= n || (h = hexval(s[i + 1])) < 0 || (l = hexval(s[i + 2])) < 0) {
+            if (i + 2 >= n || (h = wm_hexval(s[i + 1])) < 0 || (l = wm_hexval(s[i + 2])) < 0) {
                 free(out);
                 return NULL;
             }

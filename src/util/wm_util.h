@@ -115,6 +115,8 @@ bool wm_startswith(const char *s, const char *prefix);
 void wm_hex(const unsigned char *in, size_t n, char *out);
 /** Trim ASCII white space in place and return s. */
 char *wm_trim(char *s);
+/** The value of hex digit c (0-9, a-f, A-F), -1 for any other character. */
+int wm_hexval(char c);
 /** Percent-decode [s, s+n) (and '+' as space when @a form). Returns NULL on bad escapes. */
 char *wm_url_decode(const char *s, size_t n, bool form);
 /** Append s percent-encoded for a URL path segment or query value. */

@@ -93,6 +93,13 @@ test_url(void **state)
     assert_null(wm_url_decode("%4", 2, true));
     assert_null(wm_url_decode("%zz", 3, true));
     assert_null(wm_url_decode("abc%", 4, true));
+    assert_int_equal(wm_hexval('0'), 0);
+    assert_int_equal(wm_hexval('9'), 9);
+    assert_int_equal(wm_hexval('a'), 10);
+    assert_int_equal(wm_hexval('F'), 15);
+    assert_int_equal(wm_hexval('g'), -1);
+    assert_int_equal(wm_hexval('\0'), -1);
+    assert_int_equal(wm_hexval((char)0xE6), -1);
     struct wm_buf b = {0};
     wm_url_encode(&b, "/a b?文&");
     assert_string_equal(b.data, "%2Fa%20b%3F%E6%96%87%26");
