@@ -236,6 +236,15 @@ begin(int argc, char **argv, const char *const *spec, int nargs, const char *arg
     return *db ? 0 : 1;
 }
 
+/* Parse the command's options into o; returns from the command on --help or a usage error. */
+#define PARSE(spec)                                                                          \
+    do {                                                                                     \
+        int parsed_ = parse(argc, argv, (spec), &o);                                         \
+        if (parsed_) {                                                                       \
+            return parsed_ < 0 ? 0 : parsed_;                                                \
+        }                                                                                    \
+    } while (0)
+
 #define BEGIN(spec, nargs, usage)                                                            \
     do {                                                                                     \
         int begun_ = begin(argc, argv, (spec), (nargs), (usage), &o, &db);                   \
@@ -253,10 +262,7 @@ cmd_init(int argc, char **argv)
 {
     static const char *const spec[] = {"admin=", NULL};
     struct opts o;
-    int rc = parse(argc, argv, spec, &o);
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
+    PARSE(spec);
     if (NULL == o.data) {
         return usage_error("--data DIR is required");
     }
@@ -286,10 +292,8 @@ static int
 cmd_migrate(int argc, char **argv)
 {
     struct opts o;
-    int rc = parse(argc, argv, NULL, &o), from, to;
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
+    PARSE(NULL);
+    int from, to;
     struct wm_db *db = open_store(o.data, false);
     if (NULL == db) {
         return 1;
@@ -579,10 +583,8 @@ cmd_serve(int argc, char **argv)
 {
     static const char *const spec[] = {"listen=", "threads=", "demo", NULL};
     struct opts o;
-    int rc = parse(argc, argv, spec, &o);
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
+    PARSE(spec);
+    int rc;
     if (o.nargs) {
         return usage_error("unexpected argument '%s'", o.args[0]);
     }
@@ -651,10 +653,7 @@ cmd_user_add(int argc, char **argv)
     static const char *const spec[] = {"username=", "name=", "role=", "org=", "unit=",
                                        "dept=", NULL};
     struct opts o;
-    int rc = parse(argc, argv, spec, &o);
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
+    PARSE(spec);
     if (!o.v[0] || !o.v[2] || (!o.v[3] && !o.v[4])) {
         return usage_error("--username, --role and --org ID or --unit CODE are required");
     }
@@ -844,11 +843,8 @@ cmd_org_add(int argc, char **argv)
 {
     static const char *const spec[] = {"name=", "parent=", NULL};
     struct opts o;
-    int rc = parse(argc, argv, spec, &o);
     int64_t parent, id;
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
+    PARSE(spec);
     if (!o.v[0] || !o.v[1] || !wm_parse_i64(o.v[1], 1, INT64_MAX, &parent)) {
         return usage_error("--name NAME and --parent ID are required");
     }
@@ -913,11 +909,8 @@ cmd_unit_add(int argc, char **argv)
 {
     static const char *const spec[] = {"name=", "code=", "type=", "office=", "depts=", NULL};
     struct opts o;
-    int rc = parse(argc, argv, spec, &o);
     int64_t office, id;
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
+    PARSE(spec);
     if (!o.v[0] || !o.v[1] || !o.v[2] || !o.v[3] || !wm_parse_i64(o.v[3], 1, INT64_MAX, &office)) {
         return usage_error("--name, --code, --type and --office ID are required");
     }
@@ -952,11 +945,9 @@ cmd_unit_import(int argc, char **argv)
 {
     static const char *const spec[] = {"office=", "skip-bad", "dry-run", NULL};
     struct opts o;
-    int rc = parse(argc, argv, spec, &o);
     int64_t office = 0;
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
+    PARSE(spec);
+    int rc;
     if (1 != o.nargs) {
         return usage_error("give exactly one FILE (.csv or .xlsx)");
     }
@@ -1046,10 +1037,7 @@ cmd_framework_import(int argc, char **argv)
 {
     static const char *const spec[] = {"name=", "version=", "office=", "dry-run", "publish", NULL};
     struct opts o;
-    int rc = parse(argc, argv, spec, &o);
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
+    PARSE(spec);
     if (1 != o.nargs) {
         return usage_error("give exactly one FILE (.json, .csv or .xlsx)");
     }
@@ -1131,11 +1119,8 @@ static int
 cmd_framework_publish(int argc, char **argv)
 {
     struct opts o;
-    int rc = parse(argc, argv, NULL, &o);
     int64_t id;
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
+    PARSE(NULL);
     if (1 != o.nargs || !wm_parse_i64(o.args[0], 1, INT64_MAX, &id)) {
         return usage_error("give exactly one edition ID (see 'wenming framework list')");
     }
@@ -1158,11 +1143,8 @@ cmd_framework_export(int argc, char **argv)
 {
     static const char *const spec[] = {"format=", "out=", NULL};
     struct opts o;
-    int rc = parse(argc, argv, spec, &o);
     int64_t id;
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
+    PARSE(spec);
     const char *fmt = o.v[0] ? o.v[0] : "json";
     if (1 != o.nargs || !wm_parse_i64(o.args[0], 1, INT64_MAX, &id) || !o.v[1] ||
         (!wm_streq(fmt, "json") && !wm_streq(fmt, "csv") && !wm_streq(fmt, "xlsx"))) {
@@ -1246,10 +1228,8 @@ cmd_export(int argc, char **argv)
 {
     static const char *const spec[] = {"unit=", "years=", "out=", "ascii-colon", NULL};
     struct opts o;
-    int rc = parse(argc, argv, spec, &o);
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
+    PARSE(spec);
+    int rc;
     if (!o.v[0] || !o.v[1] || !o.v[2]) {
         return usage_error("--unit CODE, --years Y or Y1-Y2, and --out FILE.zip are required");
     }
@@ -1331,11 +1311,8 @@ cmd_import(int argc, char **argv)
 {
     static const char *const spec[] = {"unit=", "year=", NULL};
     struct opts o;
-    int rc = parse(argc, argv, spec, &o);
     int64_t year, unit;
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
+    PARSE(spec);
     if (!o.v[0] || !o.v[1] || !wm_parse_i64(o.v[1], 1990, 2100, &year) || 1 != o.nargs) {
         return usage_error("--unit CODE, --year YEAR and one FILE.zip or DIR are required");
     }
@@ -1393,10 +1370,7 @@ cmd_verify_blobs(int argc, char **argv)
 {
     struct opts o;
     char err[512];
-    int rc = parse(argc, argv, NULL, &o);
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
+    PARSE(NULL);
     struct wm_db *db = open_store(o.data, true);
     if (NULL == db) {
         return 1;
@@ -1428,10 +1402,7 @@ static int
 cmd_version(int argc, char **argv)
 {
     struct opts o;
-    int rc = parse(argc, argv, NULL, &o);
-    if (rc) {
-        return rc < 0 ? 0 : rc;
-    }
+    PARSE(NULL);
     printf("wenming %s (schema %d)\n", WM_VERSION, WM_DB_SCHEMA_VERSION);
     return 0;
 }

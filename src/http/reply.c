@@ -106,13 +106,7 @@ wm_reply_json(struct wm_req *r, unsigned status, json_t *body)
     if (NULL == s) {
         wm_panic("json_dumps failed");
     }
-    size_t n = strlen(s);
-    struct MHD_Response *resp = MHD_create_response_from_buffer(n, s, MHD_RESPMEM_MUST_FREE);
-    set_resp(r, status, resp);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    r->bytes = n;
+    wm_reply_json_text(r, status, s);
 }
 
 void

@@ -96,8 +96,8 @@ method_of(const char *m)
     return 0;
 }
 
-static const char *
-method_name(enum wm_method m)
+const char *
+wm_method_name(enum wm_method m)
 {
     switch (m) {
     case WM_GET:
@@ -849,7 +849,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     wm_log_set_request_id(r->rid);
     int64_t us = now_us() - r->start_us;
     wm_log(us > 1000000 ? WM_LOG_WARN : WM_LOG_INFO, "%s %s %u %llu %.1fms%s%s",
-           method_name(r->method), r->path ? r->path : "-", r->status, (unsigned long long)r->bytes, (double)us / 1000.0,
+           wm_method_name(r->method), r->path ? r->path : "-", r->status, (unsigned long long)r->bytes, (double)us / 1000.0,
            MHD_REQUEST_TERMINATED_COMPLETED_OK == toe ? "" : " aborted",
            us > 1000000 ? " slow" : "");
     if (r->pp) {

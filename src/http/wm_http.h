@@ -32,6 +32,9 @@ enum wm_method {
     WM_DELETE = 32,
 };
 
+/** The HTTP name of a method ("GET" …), "OTHER" for anything else. */
+const char *wm_method_name(enum wm_method m);
+
 enum wm_route_flags {
     WM_R_AUTH = 1,        /* a logged-in caller is required (401, or a redirect for pages) */
     WM_R_CSRF = 2,        /* a state change: cookie callers must present the CSRF token */

@@ -959,26 +959,6 @@ cell_send(struct cell *c, enum kind kind, const char *method, bool head, bool pa
 
 /* ---------------------------------------------------------------- the matrix */
 
-static const char *
-method_str(unsigned m)
-{
-    switch (m) {
-    case WM_GET:
-        return "GET";
-    case WM_HEAD:
-        return "HEAD";
-    case WM_POST:
-        return "POST";
-    case WM_PUT:
-        return "PUT";
-    case WM_PATCH:
-        return "PATCH";
-    case WM_DELETE:
-        return "DELETE";
-    }
-    return "?";
-}
-
 static const struct expect *
 expect_find(const char *key)
 {
@@ -1012,7 +992,7 @@ test_table_complete(void **state)
                 continue;
             }
             char key[256];
-            snprintf(key, sizeof key, "%s %s", method_str(m), rt->pattern);
+            snprintf(key, sizeof key, "%s %s", wm_method_name(m), rt->pattern);
             const struct expect *e = expect_find(key);
             if (NULL == e) {
                 print_error("route \"%s\" (src/routes/routes.c) has no line in the expectations "
@@ -1084,7 +1064,7 @@ test_matrix(void **state)
                 continue;
             }
             char key[160];
-            snprintf(key, sizeof key, "%s %s", method_str(m), rt->pattern);
+            snprintf(key, sizeof key, "%s %s", wm_method_name(m), rt->pattern);
             const struct expect *e = expect_find(key);
             if (NULL == e) {
                 continue; /* reported by test_table_complete */
@@ -1099,7 +1079,7 @@ test_matrix(void **state)
                         struct cell c;
                         long st = 0;
                         if (cell_build(&c, rt, e->kind, role, foreign, page)) {
-                            st = cell_send(&c, e->kind, head ? "HEAD" : method_str(m), head, page);
+                            st = cell_send(&c, e->kind, head ? "HEAD" : wm_method_name(m), head, page);
                         }
                         /* A password change ends the account's other sessions: log the
                         ** role in again (its API token stays valid). */
