@@ -3,19 +3,12 @@
 // must change that password first, then lands on its unit; the audit page shows it all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, login } from './harness.mjs';
+import { openServerAndBrowser, closeServerAndBrowser, login } from './harness.mjs';
 
 let srv, browser;
 
-before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  if (srv) assert.equal(await srv.stop(), 0);
-});
+before(async () => ({ srv, browser } = await openServerAndBrowser()));
+after(() => closeServerAndBrowser(srv, browser));
 
 test('office creates a unit and its archivist, who must change the first password', async () => {
   const office = await browser.newPage();

@@ -4,19 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, login } from './harness.mjs';
+import { openServerAndBrowser, closeServerAndBrowser, login } from './harness.mjs';
 
 let srv, browser;
 
-before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  if (srv) assert.equal(await srv.stop(), 0);
-});
+before(async () => ({ srv, browser } = await openServerAndBrowser()));
+after(() => closeServerAndBrowser(srv, browser));
 
 // The names in a ZIP's central directory (UTF-8 flagged names as UTF-8).
 function zipNames(buf) {

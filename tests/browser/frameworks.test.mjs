@@ -3,22 +3,21 @@
 // published edition; a file with errors shows them by row and field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, login } from './harness.mjs';
+import { openServerAndBrowser, closeServerAndBrowser, login } from './harness.mjs';
 
 let srv, browser, dir;
 
 before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
+  ({ srv, browser } = await openServerAndBrowser());
   dir = mkdtempSync(join(tmpdir(), 'wm-fw-'));
 });
 
 after(async () => {
-  await browser?.close();
-  if (srv) assert.equal(await srv.stop(), 0);
+  await closeServerAndBrowser(srv, browser);
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const csv = [

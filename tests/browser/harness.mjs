@@ -1,5 +1,6 @@
 // harness.mjs — start a real `wenming serve --demo` on a free loopback port for a browser
 // test, and Debian's chromium through playwright-core.  Everything is stopped by stop().
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,17 @@ export async function launchBrowser() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+// A test file's server and browser: before() opens both, after() closes the browser and
+// stops the server, which must exit 0 (graceful) on SIGTERM.
+export async function openServerAndBrowser() {
+  return { srv: await startServer(), browser: await launchBrowser() };
+}
+
+export async function closeServerAndBrowser(srv, browser) {
+  await browser?.close();
+  if (srv) assert.equal(await srv.stop(), 0, 'wenming serve exits 0 on SIGTERM');
 }
 
 export async function login(page, base, user, password = 'Demo-2026') {

@@ -2,19 +2,12 @@
 // URL, and logs out; an office user sees the units of its jurisdiction.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, login } from './harness.mjs';
+import { openServerAndBrowser, closeServerAndBrowser, login } from './harness.mjs';
 
 let srv, browser;
 
-before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  if (srv) assert.equal(await srv.stop(), 0, 'wenming serve exits 0 on SIGTERM');
-});
+before(async () => ({ srv, browser } = await openServerAndBrowser()));
+after(() => closeServerAndBrowser(srv, browser));
 
 async function unitIdByCode(base, cookieUser, code) {
   // find a unit's id through the API as the city office (bearer-less: cookie login)

@@ -389,6 +389,20 @@ th_server_destroy(struct th_server *s)
     s->dir[0] = '\0';
 }
 
+int th_teardown_failures;
+
+int
+th_server_finish(struct th_server *s)
+{
+    int rc = th_server_stop(s);
+    th_server_destroy(s);
+    if (rc) {
+        fprintf(stderr, "server did not shut down gracefully: exit status %d\n", rc);
+        th_teardown_failures++;
+    }
+    return rc ? -1 : 0;
+}
+
 int
 th_run(const char *const *args, char **out)
 {

@@ -59,6 +59,13 @@ int th_server_start(struct th_server *s, const char *const *env);
 int th_server_stop(struct th_server *s);
 /** Stop (if running) and remove the data directory. */
 void th_server_destroy(struct th_server *s);
+/*
+** A test group's end: stop the server and remove its data.  -1 when it did not shut down
+** gracefully, counted in th_teardown_failures (cmocka 1.1.5 does not count a failed group
+** teardown: main adds that number to its result).
+*/
+int th_server_finish(struct th_server *s);
+extern int th_teardown_failures;
 /** Print the last lines of the server's log (stderr) to stderr, for failure reports. */
 void th_server_log_tail(const struct th_server *s, unsigned lines);
 

@@ -492,16 +492,11 @@ setup(void **state)
     return 0;
 }
 
-static int teardown_failures; /* cmocka 1.1.5 does not count failed group teardowns */
-
 static int
 teardown(void **state)
 {
     (void)state;
-    int rc = th_server_stop(&srv);
-    th_server_destroy(&srv);
-    teardown_failures += 0 != rc;
-    return rc ? -1 : 0;
+    return th_server_finish(&srv);
 }
 
 /* Last: SIGTERM ends the server with exit status 0. */
@@ -1124,5 +1119,5 @@ main(int argc, char **argv)
     };
     int failed = cmocka_run_group_tests_name("authz", tests, setup, teardown);
     th_done();
-    return failed + teardown_failures;
+    return failed + th_teardown_failures;
 }
