@@ -19,6 +19,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <cmocka.h>
+
+#include "tdir.h"
 #include <jansson.h>
 
 #include "wm_archive.h"
@@ -32,19 +34,9 @@
 static char *
 tmp_dir(void)
 {
-    char tmpl[] = "/tmp/wm_archive_test_XXXXXX";
-    char *d = mkdtemp(tmpl);
-    assert_non_null(d);
+    char d[64];
+    tdir_make(d, sizeof d, "archive");
     return wm_strdup(d);
-}
-
-static void
-rm_rf(const char *path)
-{
-    char *cmd = wm_asprintf("rm -rf '%s'", path);
-    int r = system(cmd);
-    assert_int_equal(r, 0);
-    free(cmd);
 }
 
 static void
@@ -924,7 +916,7 @@ test_roundtrip(void **state)
     }
     seen_free(&c);
     wm_buf_free(&zip);
-    rm_rf(dir);
+    tdir_remove(dir);
     free(root);
     free(zpath);
     free(dir);
@@ -1071,7 +1063,7 @@ test_hostile_paths(void **state)
     assert_string_equal(c.path[8], "good/sub/02 b.txt");
     assert_int_equal(c.data[0].len, 2);
     seen_free(&c);
-    rm_rf(dir);
+    tdir_remove(dir);
     free(zpath);
     free(dir);
 }
@@ -1212,7 +1204,7 @@ test_bombs(void **state)
     assert_non_null(strstr(err, "No such file"));
 
     free(zeros);
-    rm_rf(dir);
+    tdir_remove(dir);
     free(p1);
     free(p2);
     free(p3);
@@ -1230,7 +1222,7 @@ test_encrypted(void **state)
     archive_write_set_format_zip(a);
     if (archive_write_set_options(a, "zip:encryption=zipcrypt") != ARCHIVE_OK) {
         archive_write_free(a);
-        rm_rf(dir);
+        tdir_remove(dir);
         free(p);
         free(dir);
         skip();
@@ -1253,7 +1245,7 @@ test_encrypted(void **state)
     assert_int_equal(c.n, 1);
     assert_int_equal(c.why[0], WM_PKG_R_ENCRYPTED);
     seen_free(&c);
-    rm_rf(dir);
+    tdir_remove(dir);
     free(p);
     free(dir);
 }
@@ -1292,7 +1284,7 @@ test_gbk_names(void **state)
     assert_string_equal(c.path[1], "ascii/readme.txt");
     assert_null(c.enc[1]);
     seen_free(&c);
-    rm_rf(dir);
+    tdir_remove(dir);
     free(p);
     free(dir);
 }
@@ -1342,8 +1334,8 @@ test_dir_symlinks(void **state)
     assert_int_equal(c.n, 5);
     seen_free(&c);
 
-    rm_rf(dir);
-    rm_rf(outside);
+    tdir_remove(dir);
+    tdir_remove(outside);
     free(sub);
     free(f);
     free(secret);
@@ -1380,7 +1372,7 @@ test_callback_stops(void **state)
     assert_int_equal(wm_pkg_read_each(dir, NULL, stop_at_second, &n, err, sizeof(err)), 7);
     assert_int_equal(n, 2);
     assert_non_null(strstr(err, "中止"));
-    rm_rf(dir);
+    tdir_remove(dir);
     free(dir);
 }
 

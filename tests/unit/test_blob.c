@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "tdir.h"
+
 #include "wm_blob.h"
 #include "wm_util.h"
 
@@ -36,20 +38,10 @@ struct fx {
 };
 
 static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
-static int
 setup(void **state)
 {
     struct fx *f = wm_calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/wm-test-blob-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    tdir_make(f->dir, sizeof f->dir, "blob");
     char err[256] = "";
     char *blobs = wm_asprintf("%s/blobs", f->dir);
     f->s = wm_blob_open(blobs, err, sizeof err);
@@ -65,7 +57,7 @@ teardown(void **state)
     struct fx *f = *state;
     wm_blob_set_fault(NULL);
     wm_blob_close(f->s);
-    nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    tdir_remove(f->dir);
     free(f);
     return 0;
 }

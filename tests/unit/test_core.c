@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "tdir.h"
 #include <sodium.h>
 #include <sqlite3.h>
 
@@ -56,8 +58,7 @@ setup(void **state)
 {
     struct fx *f = wm_calloc(1, sizeof *f);
     char err[256], *gen = NULL;
-    snprintf(f->dir, sizeof f->dir, "/tmp/wm_core_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    tdir_make(f->dir, sizeof f->dir, "core");
     wm_password_set_cost(1, 8 * 1024 * 1024);
     assert_int_equal(wm_init_data_dir(f->dir, "admin", "Admin-Pass1", &gen, err, sizeof err), 0);
     assert_null(gen);
@@ -92,9 +93,7 @@ teardown(void **state)
     wm_principal_free(f->member);
     wm_principal_free(f->evaluator);
     f->db->ops->close(f->db);
-    char *cmd = wm_asprintf("rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
+    tdir_remove(f->dir);
     free(f);
     return 0;
 }

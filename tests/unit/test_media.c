@@ -22,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include "tdir.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -596,8 +598,8 @@ test_head_vs_fd(void **state)
     assert_false(wm_media_allowed(&m, NULL));
 
     /* the upload path: stream into the blob writer, sniff its temp file, then commit */
-    char dir[] = "/tmp/wm-test-media-store-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    tdir_make(dir, sizeof dir, "media-store");
     char err[256];
     struct wm_blobstore *s = wm_blob_open(dir, err, sizeof err);
     assert_non_null(s);
@@ -626,9 +628,7 @@ test_head_vs_fd(void **state)
     assert_true(wm_blob_path(s, sha, path, sizeof path));
     unlink(path);
     wm_blob_close(s);
-    char *cmd = wm_asprintf("rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
+    tdir_remove(dir);
     free(f.p);
 }
 

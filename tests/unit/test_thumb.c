@@ -28,6 +28,8 @@
 
 #include <cmocka.h>
 
+#include "tdir.h"
+
 #include <cairo.h>
 #include <cairo-pdf.h>
 #include <vips/vips.h>
@@ -43,20 +45,10 @@ struct fx {
 };
 
 static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
-static int
 setup(void **state)
 {
     struct fx *f = wm_calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/wm-test-thumb-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    tdir_make(f->dir, sizeof f->dir, "thumb");
     *state = f;
     return 0;
 }
@@ -65,7 +57,7 @@ static int
 teardown(void **state)
 {
     struct fx *f = *state;
-    nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    tdir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "tdir.h"
+
 #include "wm_util.h"
 
 static void
@@ -132,8 +134,8 @@ static void
 test_atomic_write(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/wm_test_XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    tdir_make(dir, sizeof dir, "util");
     char *p = wm_asprintf("%s/sub/dir", dir);
     assert_int_equal(wm_mkdirs(p, 0700), 0);
     char *f = wm_asprintf("%s/file.txt", p);
@@ -152,12 +154,10 @@ test_atomic_write(void **state)
     /* a write into a missing directory fails cleanly */
     char *g = wm_asprintf("%s/missing/x", dir);
     assert_true(wm_write_atomic(g, "x", 1, 0600) < 0);
-    char *rm = wm_asprintf("rm -rf %s", dir);
-    assert_int_equal(system(rm), 0);
+    tdir_remove(dir);
     free(c);
     free(cmd);
     free(g);
-    free(rm);
     free(f);
     free(p);
 }
