@@ -637,18 +637,16 @@ bag_value(struct wm_buf *b, const char *s)
 static void
 csv_cell(struct wm_buf *b, const char *s, bool text)
 {
-    /* a text cell that a spreadsheet would take for a formula gets a leading quote */
-    bool formula = text && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-                            s[0] == '\t' || s[0] == '\r');
-    bool quote = formula || strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ';
-    if (!quote) {
+    struct wm_buf tmp = {0};
+    if (text) {
+        s = wm_cell_text(s, &tmp);
+    }
+    if (strpbrk(s, ",\"\r\n") == NULL && s[0] != ' ' && s[0] != '\'') {
         wm_buf_adds(b, s);
+        wm_buf_free(&tmp);
         return;
     }
     wm_buf_addc(b, '"');
-    if (formula) {
-        wm_buf_addc(b, '\'');
-    }
     for (; *s; s++) {
         if (*s == '"') {
             wm_buf_addc(b, '"');
@@ -656,6 +654,7 @@ csv_cell(struct wm_buf *b, const char *s, bool text)
         wm_buf_addc(b, *s);
     }
     wm_buf_addc(b, '"');
+    wm_buf_free(&tmp);
 }
 
 static void

@@ -187,3 +187,15 @@ wm_url_encode(struct wm_buf *b, const char *s)
 }
 
 /* end of str.c */
+
+const char *
+wm_cell_text(const char *s, struct wm_buf *tmp)
+{
+    if (s == NULL || strchr("=+-@\t\r", s[0]) == NULL || s[0] == '\0') {
+        return s;
+    }
+    wm_buf_reset(tmp);
+    wm_buf_addc(tmp, '\'');
+    wm_buf_adds(tmp, s);
+    return wm_buf_str(tmp);
+}

@@ -121,6 +121,13 @@ int wm_hexval(char c);
 char *wm_url_decode(const char *s, size_t n, bool form);
 /** Append s percent-encoded for a URL path segment or query value. */
 void wm_url_encode(struct wm_buf *b, const char *s);
+/**
+** The text a spreadsheet cell (CSV or XLSX) written by wenming holds for s: s itself, or,
+** when Excel/WPS would take s for a formula (it starts with = + - @ TAB or CR), s behind
+** a leading apostrophe.  The one rule against formula injection; every CSV and XLSX
+** writer calls it for text cells.  Returns s or a string kept in *tmp.
+*/
+const char *wm_cell_text(const char *s, struct wm_buf *tmp);
 
 /* ---------------------------------------------------------------- hashing and random */
 

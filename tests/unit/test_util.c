@@ -211,6 +211,24 @@ test_errors(void **state)
     assert_string_equal(wm_err_code((enum wm_err)999), "internal");
 }
 
+static void
+test_cell_text(void **state)
+{
+    (void)state;
+    struct wm_buf tmp = {0};
+    static const char *const bad[] = {"=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx", "\r=x"};
+    for (size_t i = 0; i < WM_ARRAY_LEN(bad); i++) {
+        const char *t = wm_cell_text(bad[i], &tmp);
+        assert_int_equal(t[0], '\'');
+        assert_string_equal(t + 1, bad[i]);
+    }
+    const char *plain = "创建领导小组文件 = 1";
+    assert_ptr_equal(wm_cell_text(plain, &tmp), plain);
+    assert_string_equal(wm_cell_text("", &tmp), "");
+    assert_null(wm_cell_text(NULL, &tmp));
+    wm_buf_free(&tmp);
+}
+
 int
 main(void)
 {
@@ -219,6 +237,7 @@ main(void)
         cmocka_unit_test(test_numbers),      cmocka_unit_test(test_url),
         cmocka_unit_test(test_sha256),       cmocka_unit_test(test_atomic_write),
         cmocka_unit_test(test_conf),         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_cell_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
