@@ -623,22 +623,28 @@ page_archive_import_post(struct wm_req *r)
     ui_begin(r, &b, _("导入结果"));
     if (WM_OK != e) {
         wm_h(&b, "<p class=\"flash err\">%s</p>", f.msg);
+    } else {
+        wm_h(&b, "<p class=\"flash ok\">%s %I，%s %I</p>", _("已导入"), ji(report, "imported"),
+             _("跳过"), ji(report, "skipped"));
     }
-    wm_h(&b, "<p class=\"flash ok\">%s %I,%s %I</p>", _("已导入"), ji(report, "imported"),
-         _("跳过"), ji(report, "skipped"));
     wm_h(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
          _("文件"), _("结果"), _("指标"), _("原因"));
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(report, "files"), i, x)
     {
-        bool ok = wm_streq(js(x, "status"), "imported");
+        const char *st = js(x, "status");
         wm_h(&b, "<tr><td>%s</td><td>%s</td><td><code>%s</code></td><td>%s</td></tr>\n",
-             js(x, "path"), ok ? _("已导入") : _("跳过"), js(x, "code"), js(x, "reason"));
+             js(x, "path"),
+             wm_streq(st, "imported")       ? _("已导入")
+             : wm_streq(st, "refused")      ? _("被拒绝（整包未导入）")
+             : wm_streq(st, "not_imported") ? _("未导入")
+                                            : _("跳过"),
+             js(x, "code"), js(x, "reason"));
     }
     wm_h(&b, "</tbody></table><p><a href=\"/units/%I/archives/%I\">← %s</a></p>", ji(ar, "unit_id"),
          ji(ar, "year"), _("返回档案"));
     json_decref(report);
     json_decref(ar);
-    ui_end(r, &b, 200);
+    ui_end(r, &b, WM_OK == e ? 200 : wm_err_status(e));
 }
