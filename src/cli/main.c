@@ -737,8 +737,9 @@ cmd_user_passwd(int argc, char **argv)
         pw = wm_password_generate();
     }
     struct wm_fail f = {0};
+    int64_t revoked = 0;
     enum wm_err e = wm_user_set_password(db, &cli_actor, json_integer_value(json_object_get(u, "id")),
-                                         NULL, pw, &f);
+                                         NULL, pw, &revoked, &f);
     db->ops->close(db);
     json_decref(u);
     if (WM_OK != e) {
@@ -746,6 +747,9 @@ cmd_user_passwd(int argc, char **argv)
         return fail("cannot set the password: %s", f.msg);
     }
     printf("password of %s set; it must be changed at next login\n", o.args[0]);
+    if (revoked) {
+        printf("revoked %lld API token(s) of %s\n", (long long)revoked, o.args[0]);
+    }
     if (generated) {
         printf("generated password (shown once): %s\n", pw);
     }
@@ -824,15 +828,17 @@ cmd_user_disable(int argc, char **argv)
     BEGIN(NULL, 1, "give exactly one USERNAME");
     json_t *u = user_by_name(db, o.args[0]);
     struct wm_fail f = {0};
+    int64_t revoked = 0;
     enum wm_err e = u ? wm_user_update(db, &cli_actor, json_integer_value(json_object_get(u, "id")),
-                                       NULL, 1, -1, &f)
+                                       NULL, 1, -1, &revoked, &f)
                       : wm_fail_set(&f, WM_E_NOT_FOUND, NULL, "no user '%s'", o.args[0]);
     db->ops->close(db);
     json_decref(u);
     if (WM_OK != e) {
         return fail("%s", f.msg);
     }
-    printf("disabled %s and ended its sessions\n", o.args[0]);
+    printf("disabled %s, ended its sessions and revoked %lld API token(s)\n", o.args[0],
+           (long long)revoked);
     return 0;
 }
 

@@ -186,19 +186,25 @@ struct wm_user_in {
 enum wm_err wm_user_create(struct wm_db *db, const struct wm_actor *a, const struct wm_user_in *in,
                            int64_t *id, char **generated, struct wm_fail *f) WM_MUST_CHECK;
 json_t *wm_user_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id);
-/** disabled: -1 keep, 0 enable, 1 disable; dept_id -1 keep. */
+/**
+** disabled: -1 keep, 0 enable, 1 disable; dept_id -1 keep.  Disabling or re-enabling an
+** account revokes its API tokens in the same transaction; *tokens_revoked (may be NULL)
+** receives how many.
+*/
 enum wm_err wm_user_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
                            const char *display, int disabled, int64_t dept_id,
-                           struct wm_fail *f) WM_MUST_CHECK;
+                           int64_t *tokens_revoked, struct wm_fail *f) WM_MUST_CHECK;
 /**
 ** Change a password.  For oneself old_pw must match, and every other session of the
 ** account ends (the caller's own, a->session, stays); a manager resetting another
 ** account's password passes old_pw NULL, all its sessions end, and it must change the
-** password at next login.
+** password at next login.  Either way every API token of the account is revoked in the
+** same transaction (audited as token.revoke_all); *tokens_revoked (may be NULL) receives
+** how many.
 */
 enum wm_err wm_user_set_password(struct wm_db *db, const struct wm_actor *a, int64_t id,
                                  const char *old_pw, const char *new_pw,
-                                 struct wm_fail *f) WM_MUST_CHECK;
+                                 int64_t *tokens_revoked, struct wm_fail *f) WM_MUST_CHECK;
 
 /* ---------------------------------------------------------------- sessions and tokens */
 

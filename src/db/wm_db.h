@@ -176,6 +176,8 @@ struct wm_db_ops {
     int64_t (*token_lookup)(struct wm_db *db, const char *hash);
     json_t *(*token_list)(struct wm_db *db, int64_t user_id);
     enum wm_qs (*token_revoke)(struct wm_db *db, int64_t user_id, int64_t id);
+    /* Revoke every live token of an account; *n is how many were live. */
+    enum wm_qs (*token_revoke_user)(struct wm_db *db, int64_t user_id, int64_t *n);
 
     /* Frameworks and their editions. */
     json_t *(*fw_find)(struct wm_db *db, int64_t org_id, const char *name);

@@ -328,17 +328,22 @@ api_user_patch(struct wm_req *r)
     json_t *dis = json_object_get(r->json, "disabled");
     int disabled = dis ? (json_is_true(dis) ? 1 : 0) : -1;
     const char *pw = wm_jstr(r, "password");
-    if (pw && WM_OK != wm_user_set_password(r->db, &r->actor, r->ids[0], NULL, pw, &f)) {
+    int64_t by_pw = 0, by_state = 0;
+    if (pw && WM_OK != wm_user_set_password(r->db, &r->actor, r->ids[0], NULL, pw, &by_pw, &f)) {
         wm_reply_fail(r, &f);
         return;
     }
     if ((wm_jstr(r, "display_name") || dis || json_object_get(r->json, "dept_id") || !pw) &&
         WM_OK != wm_user_update(r->db, &r->actor, r->ids[0], wm_jstr(r, "display_name"), disabled,
-                                wm_jint(r, "dept_id", -1), &f)) {
+                                wm_jint(r, "dept_id", -1), &by_state, &f)) {
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 200, wm_user_get_scoped(r->db, &r->actor, r->ids[0]));
+    json_t *u = wm_user_get_scoped(r->db, &r->actor, r->ids[0]);
+    if (u) {
+        json_object_set_new(u, "tokens_revoked", json_integer(by_pw + by_state));
+    }
+    wm_reply_json(r, 200, u);
 }
 
 /* ---------------------------------------------------------------- audit */

@@ -8,6 +8,15 @@
 
 #include "handlers.h"
 
+char *
+ui_tokens_revoked_msg(const char *what, int64_t n)
+{
+    if (n <= 0) {
+        return wm_strdup(what);
+    }
+    return wm_asprintf(_("%s；该账号的 %lld 个 API 令牌已撤销，请重新创建。"), what, (long long)n);
+}
+
 static const char *
 role_label_of(const char *name)
 {
@@ -115,7 +124,8 @@ page_users_get(struct wm_req *r)
 }
 
 static void
-user_page(struct wm_req *r, int64_t id, const char *initial_password, unsigned status)
+user_page(struct wm_req *r, int64_t id, const char *initial_password, int64_t revoked,
+          unsigned status)
 {
     struct wm_buf b = {0};
     json_t *u = wm_user_get_scoped(r->db, &r->actor, id);
@@ -129,6 +139,11 @@ user_page(struct wm_req *r, int64_t id, const char *initial_password, unsigned s
         wm_h(&b, "<p class=\"flash ok\">%s <code class=\"secret\">%s</code><br>%s</p>\n",
              _("初始密码:"), initial_password,
              _("只显示这一次,请当面或通过安全渠道告知本人;首次登录时须修改。"));
+    }
+    if (revoked > 0) {
+        char *msg = ui_tokens_revoked_msg(_("密码已重置"), revoked);
+        wm_h(&b, "<p class=\"flash ok\" role=\"status\">%s</p>\n", msg);
+        free(msg);
     }
     wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd>%s</dd><dt>%s</dt>"
              "<dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
@@ -192,14 +207,14 @@ page_users_post(struct wm_req *r)
         ui_done(r, e, &f, "/users", NULL);
         return;
     }
-    user_page(r, id, gen, 201);
+    user_page(r, id, gen, 0, 201);
     free(gen);
 }
 
 void
 page_user_get(struct wm_req *r)
 {
-    user_page(r, r->ids[0], NULL, 200);
+    user_page(r, r->ids[0], NULL, 0, 200);
 }
 
 void
@@ -209,17 +224,21 @@ page_user_post(struct wm_req *r)
     const char *action = wm_form(r, "action");
     enum wm_err e;
     char *to = wm_asprintf("/users/%lld", (long long)r->ids[0]);
+    int64_t revoked = 0;
     if (wm_streq(action, "reset")) {
         char *pw = wm_password_generate();
-        e = wm_user_set_password(r->db, &r->actor, r->ids[0], NULL, pw, &f);
+        e = wm_user_set_password(r->db, &r->actor, r->ids[0], NULL, pw, &revoked, &f);
         if (WM_OK == e) {
-            user_page(r, r->ids[0], pw, 200);
+            user_page(r, r->ids[0], pw, revoked, 200);
         }
         free(pw);
     } else if (wm_streq(action, "disable") || wm_streq(action, "enable")) {
-        e = wm_user_update(r->db, &r->actor, r->ids[0], NULL, wm_streq(action, "disable"), -1, &f);
+        bool off = wm_streq(action, "disable");
+        e = wm_user_update(r->db, &r->actor, r->ids[0], NULL, off, -1, &revoked, &f);
         if (WM_OK == e) {
-            ui_redirect_msg(r, to, "ok", wm_streq(action, "disable") ? _("账号已停用") : _("账号已启用"));
+            char *msg = ui_tokens_revoked_msg(off ? _("账号已停用") : _("账号已启用"), revoked);
+            ui_redirect_msg(r, to, "ok", msg);
+            free(msg);
         }
     } else {
         int64_t dept = -1;
@@ -227,7 +246,8 @@ page_user_post(struct wm_req *r)
         if (ds && !wm_parse_i64(ds, 0, INT64_MAX, &dept)) {
             dept = -1;
         }
-        e = wm_user_update(r->db, &r->actor, r->ids[0], wm_form(r, "display_name"), -1, dept, &f);
+        e = wm_user_update(r->db, &r->actor, r->ids[0], wm_form(r, "display_name"), -1, dept,
+                           NULL, &f);
         if (WM_OK == e) {
             ui_redirect_msg(r, to, "ok", _("已保存"));
         }

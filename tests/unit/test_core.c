@@ -288,9 +288,9 @@ test_users(void **state)
     assert_null(gen);
     /* self-disable refused; manager disables; the disabled account cannot log in */
     assert_int_equal(wm_user_update(f->db, ACT(f->unitadmin), f->unitadmin->user_id, NULL, 1, -1,
-                                    &fl),
+                                    NULL, &fl),
                      WM_E_FORBIDDEN);
-    assert_int_equal(wm_user_update(f->db, ACT(f->unitadmin), id, NULL, 1, -1, &fl), WM_OK);
+    assert_int_equal(wm_user_update(f->db, ACT(f->unitadmin), id, NULL, 1, -1, NULL, &fl), WM_OK);
     char *tok = NULL, *csrf = NULL;
     int64_t uid;
     assert_int_equal(wm_login(f->db, &pol, "member2", "Lower-and-1", "1.2.3.4", "t", &tok, &csrf,
@@ -299,7 +299,7 @@ test_users(void **state)
     assert_null(wm_principal_load(f->db, id));
     /* password change: own needs the old one */
     assert_int_equal(wm_user_set_password(f->db, ACT(f->member), f->member->user_id, "wrong",
-                                          "New-Pass-2026", &fl),
+                                          "New-Pass-2026", NULL, &fl),
                      WM_E_BAD_REQUEST);
     /* changing one's own password ends one's other sessions, not the current one */
     char *t1 = NULL, *t2 = NULL, *c1 = NULL, *c2 = NULL;
@@ -308,7 +308,7 @@ test_users(void **state)
     assert_int_equal(wm_login(f->db, &pol, "member", "Demo-2026", "1.1.1.2", "t", &t2, &c2, &u2), WM_OK);
     struct wm_actor me = {.p = f->member, .request_id = "t", .addr = "1.1.1.1", .session = t1};
     assert_int_equal(wm_user_set_password(f->db, &me, f->member->user_id, "Demo-2026",
-                                          "New-Pass-2026", &fl),
+                                          "New-Pass-2026", NULL, &fl),
                      WM_OK);
     int64_t who;
     char *cs = NULL;
@@ -411,13 +411,19 @@ test_tokens(void **state)
     char err[256];
     struct wm_db *other = wm_sqlite_open(f->dir, false, err, sizeof err);
     assert_non_null(other);
-    assert_int_equal(wm_user_update(other, ACT(f->admin), f->office->user_id, NULL, 1, -1, &fl), WM_OK);
+    int64_t gone = -1;
+    assert_int_equal(wm_user_update(other, ACT(f->admin), f->office->user_id, NULL, 1, -1, &gone,
+                                    &fl),
+                     WM_OK);
+    assert_int_equal(gone, 1);
     assert_null(wm_token_principal(f->db, secret));
-    assert_int_equal(wm_user_update(other, ACT(f->admin), f->office->user_id, NULL, 0, -1, &fl), WM_OK);
+    assert_int_equal(wm_user_update(other, ACT(f->admin), f->office->user_id, NULL, 0, -1, &gone,
+                                    &fl),
+                     WM_OK);
+    assert_int_equal(gone, 0);
     other->ops->close(other);
-    struct wm_principal *back = wm_token_principal(f->db, secret);
-    assert_non_null(back);
-    wm_principal_free(back);
+    /* re-enabled, but the token was revoked with the disabling: it stays dead */
+    assert_null(wm_token_principal(f->db, secret));
     /* someone else cannot revoke it */
     assert_int_equal(wm_token_revoke(f->db, ACT(f->member), id, &fl), WM_E_NOT_FOUND);
     assert_int_equal(wm_token_revoke(f->db, ACT(f->office), id, &fl), WM_OK);

@@ -482,6 +482,15 @@ token_revoke(struct wm_db *base, int64_t user_id, int64_t id)
     return sq_exec(DB, sq_prep(DB, sql, "ii", user_id, id));
 }
 
+static enum wm_qs
+token_revoke_user(struct wm_db *base, int64_t user_id, int64_t *n)
+{
+    static const char sql[] = "UPDATE api_token SET revoked = 1 WHERE user_id = ?1 AND revoked = 0";
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "i", user_id));
+    *n = WM_QS_ONE == qs ? (int64_t)sqlite3_changes(DB->h) : 0;
+    return qs < 0 ? qs : WM_QS_ONE;
+}
+
 /* ---------------------------------------------------------------- audit */
 
 static enum wm_qs
@@ -584,6 +593,7 @@ sq_fill_resource_ops(struct wm_db_ops *ops)
     ops->token_lookup = token_lookup;
     ops->token_list = token_list;
     ops->token_revoke = token_revoke;
+    ops->token_revoke_user = token_revoke_user;
     ops->audit_last_hash = audit_last_hash;
     ops->audit_insert = audit_insert;
     ops->audit_list = audit_list;
