@@ -130,6 +130,28 @@ void wm_audit_row_hash(const json_t *row, char out[65]);
 */
 int64_t wm_audit_verify(struct wm_db *db, int64_t *count, char *why, size_t whylen);
 
+/*
+** The chain head anchored outside the table: the file audit-head in the data directory
+** holds "SEQ HASH" of the newest entry anchored.  wm_audit_anchor moves it forward to the
+** table's newest entry (temp file, fsync, rename, under an flock so that concurrent
+** writers never move it back) and logs it; it refuses to move when the entry it names is
+** gone or changed.  0 when anchored or nothing to do, -1 on an error (logged).
+*/
+int wm_audit_anchor(struct wm_db *db, const char *data_dir);
+/** Compare the anchor with the table: 0 when they agree (or no anchor yet), 1 when entries
+** were removed or altered (why says which), -1 on an error. */
+int wm_audit_anchor_check(struct wm_db *db, const char *data_dir, char *why, size_t whylen);
+/** A background thread that anchors once per second; stop anchors a last time. */
+void wm_audit_anchor_start(const char *data_dir);
+void wm_audit_anchor_stop(void);
+
+/** Every action code wenming writes to the audit log, NULL-terminated, in display order. */
+extern const char *const wm_audit_actions[];
+/** The Chinese name of an action code ("session.create" → 登录); NULL when unknown. */
+const char *wm_audit_action_label(const char *code);
+/** The Chinese name of an object type ("user" → 账号); the code itself when unknown. */
+const char *wm_audit_object_label(const char *type);
+
 /* ---------------------------------------------------------------- orgs and units */
 
 enum wm_err wm_org_create(struct wm_db *db, const struct wm_actor *a, int64_t parent_id,

@@ -358,6 +358,8 @@ wm_api_audit_rows(json_t *rows)
         char t[32];
         wm_time_rfc3339(json_integer_value(json_object_get(row, "at")), t);
         json_object_set_new(row, "time", json_string(t));
+        const char *label = wm_audit_action_label(json_string_value(json_object_get(row, "action")));
+        json_object_set_new(row, "action_label", label ? json_string(label) : json_null());
         json_t *sum = json_loads(json_string_value(json_object_get(row, "summary")), 0, NULL);
         json_object_set_new(row, "summary", sum ? sum : json_null());
     }
@@ -368,12 +370,12 @@ void
 api_audit_get(struct wm_req *r)
 {
     struct wm_page pg;
-    if (!wm_req_page(r, &pg, 50)) {
+    struct wm_audit_filter flt;
+    if (!wm_req_page(r, &pg, 50) || !wm_req_audit_filter(r, &flt)) {
         return;
     }
     pg.scope = wm_scope_path(&r->actor);
-    json_t *rows = r->db->ops->audit_list(r->db, &pg, wm_req_arg(r, "action"),
-                                          wm_req_arg(r, "user"), pg.after);
+    json_t *rows = r->db->ops->audit_list(r->db, &pg, &flt);
     if (NULL == rows) {
         wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
         return;

@@ -88,6 +88,10 @@ void page_account_get(struct wm_req *r);
 void page_tokens_post(struct wm_req *r);
 void page_token_revoke_post(struct wm_req *r);
 void page_audit_get(struct wm_req *r);
+void page_audit_xlsx_get(struct wm_req *r);
+/** The audit filter of ?action=&user=&from=&to= (dates YYYY-MM-DD, China time, to
+** inclusive); false when a 400 was queued. */
+bool wm_req_audit_filter(struct wm_req *r, struct wm_audit_filter *f);
 void page_frameworks_get(struct wm_req *r);
 void page_frameworks_post(struct wm_req *r);
 void page_framework_get(struct wm_req *r);

@@ -421,9 +421,24 @@ test_tokens(void **state)
                                     &fl),
                      WM_OK);
     assert_int_equal(gone, 0);
-    other->ops->close(other);
     /* re-enabled, but the token was revoked with the disabling: it stays dead */
     assert_null(wm_token_principal(f->db, secret));
+    /* a password reset revokes the account's tokens, cached principals included */
+    free(secret);
+    assert_int_equal(wm_token_create(f->db, ACT(f->office), "脚本2", &id, &secret, &fl), WM_OK);
+    for (int i = 0; i < 2; i++) {
+        struct wm_principal *p = wm_token_principal(f->db, secret);
+        assert_non_null(p);
+        wm_principal_free(p);
+    }
+    assert_int_equal(wm_user_set_password(other, ACT(f->admin), f->office->user_id, NULL,
+                                          "Reset-Pass-2026", &gone, &fl),
+                     WM_OK);
+    assert_int_equal(gone, 1);
+    assert_null(wm_token_principal(f->db, secret));
+    other->ops->close(other);
+    free(secret);
+    assert_int_equal(wm_token_create(f->db, ACT(f->office), "脚本3", &id, &secret, &fl), WM_OK);
     /* someone else cannot revoke it */
     assert_int_equal(wm_token_revoke(f->db, ACT(f->member), id, &fl), WM_E_NOT_FOUND);
     assert_int_equal(wm_token_revoke(f->db, ACT(f->office), id, &fl), WM_OK);

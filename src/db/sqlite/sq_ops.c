@@ -533,16 +533,20 @@ audit_insert(struct wm_db *base, const struct wm_audit_entry *e, const char *pre
     "request_id, addr, prev_hash, hash"
 
 static json_t *
-audit_list(struct wm_db *base, const struct wm_page *pg, const char *action,
-           const char *username, int64_t before)
+audit_list(struct wm_db *base, const struct wm_page *pg, const struct wm_audit_filter *f)
 {
     static const char sql[] =
         "SELECT " AUDIT_COLS " FROM audit WHERE org_path >= ?1 AND org_path < ?2"
-        " AND (?3 = 0 OR id < ?3) AND (?4 IS NULL OR action LIKE ?4 || '%')"
-        " AND (?5 IS NULL OR username = ?5) ORDER BY id DESC LIMIT ?6";
+        " AND (?3 = 0 OR id < ?3)"
+        " AND (?4 IS NULL OR action = ?4 OR (substr(?4, -1) = '.' AND"
+        "      substr(action, 1, length(?4)) = ?4))"
+        " AND (?5 IS NULL OR username = ?5) AND (?7 = 0 OR at >= ?7) AND (?8 = 0 OR at < ?8)"
+        " ORDER BY id DESC LIMIT ?6";
     struct sq_scope r = sq_scope_of(pg->scope);
-    json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttitti", r.lo, r.hi, before, action, username,
-                                    (int64_t)pg->limit));
+    const char *action = f->action && *f->action ? f->action : NULL;
+    const char *user = f->username && *f->username ? f->username : NULL;
+    json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttittiii", r.lo, r.hi, pg->after, action, user,
+                                    (int64_t)pg->limit, f->from, f->until));
     sq_scope_free(&r);
     return a;
 }
