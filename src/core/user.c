@@ -206,13 +206,9 @@ wm_user_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const cha
         goto done;
     }
     after = db->ops->user_get(db, id);
-    const char *act = "user.update";
-    if (1 == disabled && !jsi(u, "disabled")) {
-        act = "user.disable";
-    } else if (0 == disabled && jsi(u, "disabled")) {
-        act = "user.enable";
-    }
-    e = wm_audit(db, a, act, "user", id, jss(org, "path"), u, after);
+    bool off = 1 == disabled && !jsi(u, "disabled"), on = 0 == disabled && jsi(u, "disabled");
+    e = wm_audit(db, a, off ? "user.disable" : on ? "user.enable" : "user.update", "user", id,
+                 jss(org, "path"), u, after);
     if (WM_OK == e && disabled >= 0 && disabled != (int)jsi(u, "disabled")) {
         e = revoke_tokens(db, a, id, jss(org, "path"), 1 == disabled ? "disable" : "enable",
                           tokens_revoked, f);
