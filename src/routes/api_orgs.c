@@ -182,6 +182,16 @@ wm_req_table(struct wm_req *r, struct wm_table **t)
         wm_reply_err(r, WM_E_BAD_REQUEST, "file", err);
         return false;
     }
+    /* The import runs inside this request: cap it (the header row is not a unit). */
+    if ((*t)->nrows > WM_UNIT_IMPORT_MAX + 1) {
+        char *msg = wm_asprintf(_("一次最多导入 %d 个单位，此文件有 %zu 行；请拆分成多个文件分批导入。"),
+                                WM_UNIT_IMPORT_MAX, (*t)->nrows - 1);
+        wm_table_free(*t);
+        *t = NULL;
+        wm_reply_err(r, WM_E_BAD_REQUEST, "file", msg);
+        free(msg);
+        return false;
+    }
     return true;
 }
 
