@@ -117,6 +117,7 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/account/tokens/{id}/revoke", page_token_revoke_post, AUTH | HTML | FORM | CSRF,
      ALL, 0},
     {WM_GET, "/audit", page_audit_get, AUTH | HTML, STAFF, 0},
+    {WM_GET, "/audit.xlsx", page_audit_xlsx_get, AUTH | HTML, ADMIN, 0},
     {WM_POST, "/units/{id}/archives", page_archives_post, AUTH | HTML | FORM | CSRF, WRITE, 0},
     {WM_GET, "/units/{id}/archives/{id}", page_archive_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/units/{id}/archives/{id}/delete", page_archive_delete_post,
