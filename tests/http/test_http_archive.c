@@ -1529,6 +1529,18 @@ test_completeness(void **state)
     assert_int_equal(json_array_size(json_object_get(l, "media")), 2); /* text, photo */
     assert_string_equal(json_string_value(json_array_get(json_object_get(l, "depts"), 0)),
                         "办公室");
+    /* what it lacks, by kind: one document, text and photo */
+    json_t *miss = json_object_get(l, "missing");
+    assert_int_equal(json_array_size(miss), 3);
+    assert_string_equal(th_jstr(json_array_get(miss, 0), "kind"), "documents");
+    assert_int_equal(th_jint(json_array_get(miss, 0), "count"), 1);
+    /* a leaf that asks for nothing (a bonus item, minimum 0) is not counted as met */
+    json_t *opt = ind_of(r->json, "2.2.2");
+    assert_false(json_is_true(json_object_get(opt, "requires")));
+    assert_false(json_is_true(json_object_get(opt, "complete")));
+    assert_true(th_jint(r->json, "optional_leaves") >= 1);
+    assert_int_equal(complete0, 0); /* no files: nothing is complete, 0% */
+    assert_int_equal(pct0, 0);
     th_resp_free(r);
     /* A PDF: the count is met, the photo is still missing. */
     (void)upload_pdf(&member, unit1, year, "1.1.1", "纪要.pdf");
@@ -1570,11 +1582,19 @@ test_completeness(void **state)
     }
     assert_true(found);
     th_resp_free(r);
-    /* The page shows the tree. */
+    /* The page shows the tree, what leaves still lack in words, and which are optional. */
     snprintf(path, sizeof path, "/units/%lld/archives/%d", (long long)unit1, year);
     r = th_api(&srv, "GET", path, &leader, TH_COOKIE, NULL);
     th_assert_status(r, 200);
     assert_non_null(strstr(r->body, "专题研究与创建动员"));
+    assert_non_null(strstr(r->body, "还缺："));
+    assert_non_null(strstr(r->body, "不作要求"));
+    assert_null(strstr(r->body, "本科室")); /* the leader has no department */
+    th_resp_free(r);
+    /* A department's staff sees its department's leaves marked. */
+    r = th_api(&srv, "GET", path, &member, TH_COOKIE, NULL);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "本科室"));
     th_resp_free(r);
 }
 
