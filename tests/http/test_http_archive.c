@@ -1919,6 +1919,8 @@ test_name_follows_bytes(void **state)
     snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/export.zip", (long long)unit1, year);
     r = api("GET", path, &unitadmin, NULL);
     th_assert_status(r, 200);
+    /* the package's ASCII fallback name keeps what it can of its name, and its extension */
+    assert_non_null(strstr(th_header(r, "Content-Disposition"), "filename=\"2020.zip\""));
     struct zip z;
     zip_read(r->body, r->len, &z);
     bool found = false;
