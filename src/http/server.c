@@ -515,12 +515,12 @@ watchdog(void *arg)
                 continue;
             }
             c->cut = true;
+            if (*why) { /* an idle keep-alive connection closes without a word */
+                wm_log(WM_LOG_WARN, "closing a connection from %s: %s within %u s "
+                       "(request_timeout)", c->addr, why, g_opts.request_timeout);
+            }
             if (MHD_INVALID_SOCKET != c->fd) {
                 shutdown(c->fd, SHUT_RDWR);
-            }
-            if (*why) { /* an idle keep-alive connection closes without a word */
-                wm_log(WM_LOG_WARN, "closed a connection from %s: %s within %u s "
-                       "(request_timeout)", c->addr, why, g_opts.request_timeout);
             }
         }
     }
