@@ -669,7 +669,7 @@ wm_fw_parse_json(const void *data, size_t len, struct wm_fw **out, struct wm_fw_
                  why == WM_JSON_VALUES  ? "JSON 过于复杂：值超过 1000000 个"
                  : why == WM_JSON_DEPTH ? "JSON 嵌套超过 64 层"
                                         : "JSON 解析所需内存超过 256 MB");
-        rc = WM_E_TOO_LARGE;
+        rc = why == WM_JSON_DEPTH ? WM_E_BAD_REQUEST : WM_E_TOO_LARGE;
         goto cleanup;
     }
     if (root == NULL) {
