@@ -298,6 +298,7 @@ walk_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
     /* The server's own files at the top: configuration, log, database and its journals. */
     bool own = 1 == ftw->level &&
                (0 == strcmp(base, "wenming.conf") || 0 == strcmp(base, "server.log") ||
+                0 == strncmp(base, "audit-head", 10) ||
                 strstr(base, ".db") || strstr(base, ".sqlite") || strstr(base, "-wal") ||
                 strstr(base, "-shm") || strstr(base, "-journal"));
     if (!own) {
