@@ -433,6 +433,19 @@ enum wm_err wm_archive_import_policy(struct wm_db *db, const struct wm_actor *a,
 */
 json_t *wm_fixity_run(struct wm_db *db, struct wm_blobstore *blobs,
                       void (*print)(const char *sha, const char *status, const char *detail));
+/**
+** Files that nothing refers to: objects of the blob store no document version refers to
+** (orphans), thumbnails in @a thumbs_dir (may be NULL) of no version, and files in the
+** objects tree not named like an object (strays).  Files changed in the last @a grace
+** seconds are left alone (an upload or an import may be about to refer to them).  With
+** @a qdir each is moved aside, never deleted, into qdir/blobs/ or qdir/thumbs/ under its
+** path in the store; an object that a version came to refer to meanwhile is put back.
+** print(what, path, detail) for each: what is "orphan", "orphan-thumbnail", "stray" or
+** "not-moved".  Returns {orphans, thumbnails, strays, moved, failed} or NULL.
+*/
+json_t *wm_orphans_run(struct wm_db *db, struct wm_blobstore *bs, const char *thumbs_dir,
+                       const char *qdir, int64_t grace,
+                       void (*print)(const char *what, const char *name, const char *detail));
 
 /* ---------------------------------------------------------------- data directory */
 
