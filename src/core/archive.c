@@ -334,7 +334,16 @@ wm_doc_may_write(struct wm_db *db, const struct wm_actor *a, const json_t *archi
             ok = ok || (mine && wm_streq(json_string_value(d), mine));
         }
         if (!ok) {
-            e = wm_fail_set(f, WM_E_FORBIDDEN, "code", "%s", _("该指标不由您所在的科室负责"));
+            /* Say who is responsible: "本指标由 办公室、工会 负责，您所在的 人教科 不能上传" */
+            struct wm_buf names = {0};
+            json_array_foreach(depts, i, d)
+            {
+                wm_buf_printf(&names, "%s%s", i ? "、" : "", json_string_value(d));
+            }
+            e = wm_fail_set(f, WM_E_FORBIDDEN, "code", _("本指标由 %s 负责，您所在的 %s 不能上传"),
+                            names.len ? wm_buf_str(&names) : _("单位创建办"),
+                            mine ? mine : _("（未分配科室）"));
+            wm_buf_free(&names);
         }
         json_decref(depts);
         json_decref(dept);
@@ -368,7 +377,9 @@ wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
     if (NULL == m.media || '\0' == *m.media) {
         m.media = up->kind && *up->kind ? up->kind : "text";
     }
-    if (WM_OK != (e = wm_doc_meta_check(&m, f)) || WM_OK != (e = tx_begin(db, f))) {
+    /* Inside the caller's transaction (a package import: all documents or none), join it. */
+    bool own_tx = !db->ops->in_tx(db);
+    if (WM_OK != (e = wm_doc_meta_check(&m, f)) || (own_tx && WM_OK != (e = tx_begin(db, f)))) {
         free(title);
         return e;
     }
@@ -391,7 +402,7 @@ wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
 done:
     json_decref(after);
     free(title);
-    return tx_end(db, e, f);
+    return own_tx ? tx_end(db, e, f) : e;
 }
 
 json_t *

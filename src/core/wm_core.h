@@ -357,6 +357,8 @@ enum wm_err wm_archive_set_default(struct wm_db *db, const struct wm_actor *a, i
 /** Whether the actor may add or change documents in this leaf of this unit. */
 enum wm_err wm_doc_may_write(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
                              const char *code, struct wm_fail *f) WM_MUST_CHECK;
+/** Store a document.  Called inside a transaction it joins it (the caller commits or rolls
+** back; a package import stores all its documents or none), else it runs its own. */
 enum wm_err wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
                           const char *code, const struct wm_doc_meta *meta,
                           const struct wm_upload *up, int64_t *id,
@@ -400,9 +402,18 @@ int wm_export_write(const json_t *plan, struct wm_blobstore *bs,
                     size_t errlen);
 /**
 ** Import a package (ZIP path) or a folder tree into the archive's leaves: folders matched
-** to indicators by code and/or title; each file streamed into the blob store, sniffed and
-** stored as a document.  *report: {"imported": n, "skipped": n, "files": [{path, status,
-** code, reason, document_id}]}.
+** to indicators by code and/or title; each file streamed into the blob store and sniffed.
+** All or nothing: every entry is read and checked (its blob written) before any document
+** is stored, and the documents go in one transaction.  A file that cannot go in (no
+** matching leaf, a type not accepted, an unsafe entry) is skipped and said why; a file
+** whose content (SHA-256) already is a live document of its leaf is skipped as 已存在, so
+** a retry stores nothing twice.  A package refused as a whole (a zip bomb, a damaged ZIP,
+** too many entries) stores nothing: WM_E_BAD_REQUEST with the report still in *report,
+** the entry at fault "refused" with its reason, the others "not_imported"; blobs written
+** for it that nothing refers to are removed again.
+** *report: {"imported": n, "skipped": n, "refused": bool, "reason": text (when refused),
+** "files": [{path, status (imported, skipped, refused, not_imported), code, reason,
+** document_id}]}.
 */
 enum wm_err wm_archive_import(struct wm_db *db, const struct wm_actor *a, struct wm_blobstore *bs,
                               const json_t *archive, const char *path, json_t **report,

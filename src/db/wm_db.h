@@ -252,6 +252,8 @@ struct wm_db_ops {
                                 int64_t checked, int64_t missing, int64_t corrupt,
                                 const char *detail);
     json_t *(*fixity_last)(struct wm_db *db);
+    /** Every distinct blob sha that some document version refers to, sorted: [{sha}]. */
+    json_t *(*version_shas)(struct wm_db *db);
 
     /* Audit log: last hash ("" for an empty log), append, page, and a full scan. */
     enum wm_qs (*audit_last_hash)(struct wm_db *db, char out[65]);

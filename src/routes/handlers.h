@@ -193,6 +193,11 @@ bool wm_uploads_commit(struct wm_req *r, unsigned i, struct wm_upload *up);
 
 /** Start a page: doctype, head, the header with navigation for the caller. */
 void ui_begin(struct wm_req *r, struct wm_buf *b, const char *title);
+/** Start a page with a breadcrumb (links built with ui_crumb; the title is the last). */
+void ui_begin_at(struct wm_req *r, struct wm_buf *b, const char *title,
+                 const struct wm_buf *crumbs);
+/** Append one breadcrumb step (wm_h format, e.g. "<a href=\"/units/%I\">%s</a>"). */
+void ui_crumb(struct wm_buf *c, const char *fmt, ...);
 /** End a page and queue it with status. */
 void ui_end(struct wm_req *r, struct wm_buf *b, unsigned status);
 /** A hidden CSRF field for forms of the logged-in caller. */
@@ -211,6 +216,10 @@ void ui_fail(struct wm_req *r, const struct wm_fail *f);
 */
 void ui_done(struct wm_req *r, enum wm_err e, const struct wm_fail *f, const char *to,
              const char *ok);
+/** What an indicator asks for (requirement, score and rule in words, methods, departments,
+** media, frequency, minimum), as a definition list; page_frameworks.c. */
+struct wm_ind;
+void ui_ind_details(struct wm_buf *b, const struct wm_ind *ind, bool with_score);
 /** A time as "2026-11-27 19:00" in China Standard Time. */
 void ui_time(struct wm_buf *b, int64_t t);
 /** Pager links for a list page. */

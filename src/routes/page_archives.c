@@ -1,6 +1,6 @@
 /*
 ** page_archives.c — the creation archive in the browser: the folder tree of a unit's year
-** with counts and completeness, a leaf (documents "01:主题", upload with drag-and-drop and
+** with counts and completeness, a leaf (documents "01：题名", upload with drag-and-drop and
 ** progress, a plain form without JavaScript, order), one document (preview, metadata,
 ** versions, move, trash), and the trash.
 */
@@ -11,6 +11,14 @@
 #include <time.h>
 
 #include "handlers.h"
+#include "wm_framework.h"
+
+/* Who may import a package into an archive: the offices and the unit's 创建办. */
+static bool
+ui_may_import(struct wm_req *r)
+{
+    return wm_actor_is(&r->actor, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN));
+}
 
 static const char *
 media_label(const char *m)
@@ -76,19 +84,24 @@ page_archive_get(struct wm_req *r)
                               _("年度创建档案"));
     ui_begin(r, &b, title);
     free(title);
+    /* Only those who may import see the import button (h5: no button that leads to 403). */
+    struct wm_buf imp = {0};
+    if (ui_may_import(r)) {
+        wm_h(&imp, " <a class=\"button secondary\" href=\"/units/%I/archives/%I/import\">%s</a>",
+             ji(ar, "unit_id"), ji(ar, "year"), _("导入档案包"));
+    }
     wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd><a href=\"/frameworks/%I\">"
              "%s(%s)</a></dd><dt>%s</dt><dd><b>%I%%</b>(%I / %I %s)</dd><dt>%s</dt><dd>%I</dd>"
              "</dl><progress class=\"meter\" max=\"100\" value=\"%I\">%I%%</progress>"
              "<p class=\"row\"><a class=\"button\" href=\"/api/v1/units/%I/archives/%I/export.zip\" "
-             "data-export>%s</a> <a class=\"button secondary\" href=\"/units/%I/archives/%I/import\">"
-             "%s</a> <a class=\"button secondary\" href=\"/units/%I/archives/%I/trash\">%s</a></p>"
+             "data-export>%s</a>%r <a class=\"button secondary\" href=\"/units/%I/archives/%I/trash\">%s</a></p>"
              "<p class=\"hint\" id=\"export-progress\" hidden></p></section>\n",
          _("测评体系"), ji(ar, "edition_id"), js(ar, "framework_name"), js(ar, "framework_version"),
          _("完整度"), ji(tree, "percent"), ji(tree, "complete"), ji(tree, "leaves"),
          _("项测评内容达标"), _("文件数"), ji(tree, "documents"), ji(tree, "percent"),
-         ji(tree, "percent"), ji(ar, "unit_id"), ji(ar, "year"), _("导出标准档案包(ZIP)"),
-         ji(ar, "unit_id"), ji(ar, "year"), _("导入档案包"), ji(ar, "unit_id"), ji(ar, "year"),
-         _("回收站"));
+         ji(tree, "percent"), ji(ar, "unit_id"), ji(ar, "year"), _("导出标准档案包（ZIP）"),
+         wm_buf_str(&imp), ji(ar, "unit_id"), ji(ar, "year"), _("回收站"));
+    wm_buf_free(&imp);
     /* The folder tree: nested by level, leaves with counts and what they need. */
     wm_h(&b, "<div class=\"fwtree archive\" id=\"fwtree\">");
     json_t *inds = json_object_get(tree, "indicators");
@@ -147,6 +160,71 @@ page_archive_get(struct wm_req *r)
     ui_end(r, &b, 200);
 }
 
+/* ---------------------------------------------------------------- shared bits */
+
+/* A document as the UI names it: "01：题名" (the package writes the same). */
+static char *
+doc_name(const json_t *d)
+{
+    return wm_asprintf("%02lld：%s", (long long)ji(d, "serial"), js(d, "title"));
+}
+
+/* A type name a person knows; the detected MIME type only when we have no name for it. */
+static const char *
+type_label(const char *mime)
+{
+    static const struct {
+        const char *mime, *label;
+    } t[] = {{"application/pdf", N_("PDF 文档")},
+             {"application/ofd", N_("OFD 文档")},
+             {"image/jpeg", N_("JPEG 图片")},
+             {"image/png", N_("PNG 图片")},
+             {"image/gif", N_("GIF 图片")},
+             {"image/webp", N_("WebP 图片")},
+             {"image/tiff", N_("TIFF 图片")},
+             {"image/heic", N_("HEIC 图片")},
+             {"application/msword", N_("Word 文档")},
+             {"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              N_("Word 文档")},
+             {"application/vnd.ms-excel", N_("Excel 表格")},
+             {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+              N_("Excel 表格")},
+             {"application/vnd.ms-powerpoint", N_("PowerPoint 演示文稿")},
+             {"application/vnd.openxmlformats-officedocument.presentationml.presentation",
+              N_("PowerPoint 演示文稿")},
+             {"application/zip", N_("ZIP 压缩包")},
+             {"text/plain", N_("纯文本")}};
+    for (size_t i = 0; i < WM_ARRAY_LEN(t); i++) {
+        if (wm_streq(mime, t[i].mime)) {
+            return _(t[i].label);
+        }
+    }
+    if (wm_startswith(mime, "audio/")) {
+        return _("音频");
+    }
+    if (wm_startswith(mime, "video/")) {
+        return _("视频");
+    }
+    if (wm_startswith(mime, "image/")) {
+        return _("图片");
+    }
+    return mime;
+}
+
+/* 单位 › 市司法局 › 2026 年度档案 (the steps above every page of an archive). */
+static void
+archive_crumbs(struct wm_req *r, struct wm_buf *c, const json_t *ar)
+{
+    if (wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
+        ui_crumb(c, "<a href=\"/units\">%s</a>", _("单位"));
+    } else {
+        ui_crumb(c, "<span>%s</span>", _("单位"));
+    }
+    ui_crumb(c, "<a href=\"/units/%I\">%s</a>", ji(ar, "unit_id"), js(ar, "unit_name"));
+    ui_crumb(c, "<a href=\"/units/%I/archives/%I\">%I %s</a>", ji(ar, "unit_id"), ji(ar, "year"),
+             ji(ar, "year"), _("年度档案"));
+}
+
 /* ---------------------------------------------------------------- a leaf */
 
 static json_t *
@@ -184,15 +262,64 @@ upload_form(struct wm_req *r, struct wm_buf *b, const json_t *ar, const char *co
             "<label>%s<input name=\"dept\" maxlength=\"50\"></label>"
             "<label>%s<input name=\"author\" maxlength=\"50\"></label>"
             "<label>%s<input name=\"keywords\" maxlength=\"200\"></label>"
-            "<label>%s<select name=\"retention\"><option>永久</option><option>30年</option>"
-            "<option>10年</option></select></label>"
+            "<label>%s<select name=\"retention\"><option value=\"永久\">%s</option>"
+            "<option value=\"30年\">%s</option><option value=\"10年\">%s</option></select></label>"
             "<label class=\"wide\">%s<input name=\"remarks\" maxlength=\"1000\"></label>"
-            "<button type=\"submit\">%s</button><ul class=\"progress\" id=\"upload-progress\"></ul>"
-            "</form></section>\n",
-         _("文件(可多选,也可拖放到这里)"), _("PDF、OFD、Word、Excel、WPS、图片、音视频;类型按内容识别"),
-         _("主题"), _("默认取文件名"), _("形成日期"), _("载体"), _("按内容识别"), _("文字"),
-         _("图片"), _("音像"), _("责任部门"), _("责任者"), _("关键词"), _("保管期限"), _("备注"),
-         _("上传"));
+            "<button type=\"submit\">%s</button><ul class=\"progress\" id=\"upload-progress\" "
+            "aria-live=\"polite\"></ul></form></section>\n",
+         _("文件（可多选，也可拖放到这里）"),
+         _("PDF、OFD、Word、Excel、WPS、图片、音视频；类型按内容识别。多个文件按选择的顺序编号。"),
+         _("题名"), _("默认取文件名"), _("形成日期"), _("载体"), _("按内容识别"), _("文字"),
+         _("图片"), _("音像"), _("责任部门"), _("责任者"), _("主题词"), _("保管期限"), _("永久"),
+         _("定期30年"), _("定期10年"), _("备注"), _("上传"));
+}
+
+/* One move of the order form without JavaScript: the serials with positions i and j swapped. */
+static void
+order_button(struct wm_req *r, struct wm_buf *b, const json_t *ar, const char *code,
+             const json_t *docs, size_t i, size_t j, const char *label, const char *cls)
+{
+    wm_h(b, "<form method=\"post\" action=\"/units/%I/archives/%I/leaf/%U/order\" "
+            "class=\"inline\">",
+         ji(ar, "unit_id"), ji(ar, "year"), code);
+    ui_csrf(r, b);
+    wm_h(b, "<input type=\"hidden\" name=\"order\" value=\"");
+    for (size_t k = 0; k < json_array_size(docs); k++) {
+        size_t at = k == i ? j : k == j ? i : k;
+        wm_h(b, "%s%I", k ? "," : "", ji(json_array_get(docs, at), "serial"));
+    }
+    wm_h(b, "\"><button type=\"submit\" class=\"secondary small %s\" title=\"%s\">%s</button>"
+            "</form>",
+         cls, label, label);
+}
+
+/* Whether the caller may upload here, in words; for a member, which department is. */
+static void
+may_upload_note(struct wm_req *r, struct wm_buf *b, bool can_write, const struct wm_fail *f,
+                const json_t *leaf)
+{
+    bool member = wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER));
+    if (can_write && member) {
+        json_t *depts = json_loads(js(leaf, "depts"), 0, NULL);
+        struct wm_buf names = {0};
+        size_t i;
+        json_t *d;
+        json_array_foreach(depts, i, d)
+        {
+            wm_buf_printf(&names, "%s%s", i ? "、" : "", json_string_value(d));
+        }
+        wm_h(b, "<p class=\"flash ok\" id=\"may-upload\">%s%s%s</p>", _("本指标由 "),
+             wm_buf_str(&names), _(" 负责，您可以在这里上传材料。"));
+        wm_buf_free(&names);
+        json_decref(depts);
+    } else if (can_write) {
+        wm_h(b, "<p class=\"hint\" id=\"may-upload\">%s</p>", _("您可以在这里上传材料。"));
+    } else if (WM_E_FORBIDDEN == f->err && member) {
+        wm_h(b, "<p class=\"flash warn\" id=\"may-upload\">%s%s</p>", f->msg,
+             _("。如需补充材料，请联系负责科室或本单位创建办。"));
+    } else {
+        wm_h(b, "<p class=\"hint\" id=\"may-upload\">%s</p>", _("您的账号只能查看本项材料，不能上传。"));
+    }
 }
 
 void
@@ -209,67 +336,105 @@ page_leaf_get(struct wm_req *r)
         wm_reply_err(r, WM_E_NOT_FOUND, NULL, _("该档案没有这个末级指标"));
         return;
     }
+    /* The standard as loaded: score, rule, methods, departments, frequency. The archive is
+    ** in the caller's scope, so is the edition it was created with. */
+    json_t *ed = r->db->ops->edition_get(r->db, ji(ar, "edition_id"), true);
+    struct wm_fw *fw = ed ? wm_edition_parse(ed) : NULL;
+    const struct wm_ind *ind = fw ? wm_fw_find(fw, code) : NULL;
     struct wm_fail f = {0};
     bool can_write = WM_OK == wm_doc_may_write(r->db, &r->actor, ar, code, &f);
     json_t *docs = r->db->ops->doc_list(r->db, ji(ar, "id"), code, false);
-    struct wm_buf b = {0};
+    size_t n = json_array_size(docs);
+    bool reorder = can_write && n > 1;
+    struct wm_buf b = {0}, c = {0};
+    archive_crumbs(r, &c, ar);
     char *title = wm_asprintf("%s %s", code, js(leaf, "title"));
-    ui_begin(r, &b, title);
+    ui_begin_at(r, &b, title, &c);
     free(title);
-    wm_h(&b, "<p><a href=\"/units/%I/archives/%I\">← %s · %I %s</a></p>", ji(ar, "unit_id"),
-         ji(ar, "year"), js(ar, "unit_name"), ji(ar, "year"), _("年度创建档案"));
-    wm_h(&b, "<section class=\"card\"><dl class=\"kv\">");
-    if (*js(leaf, "requirement")) {
-        wm_h(&b, "<dt>%s</dt><dd>%s</dd>", _("测评内容"), js(leaf, "requirement"));
+    wm_buf_free(&c);
+    wm_h(&b, "<section class=\"card\" id=\"leaf-info\"><h2>%s</h2>", _("本项要求"));
+    if (ind) {
+        ui_ind_details(&b, ind, true);
+    } else {
+        wm_h(&b, "<dl class=\"kv small\">");
+        if (*js(leaf, "requirement")) {
+            wm_h(&b, "<dt>%s</dt><dd>%s</dd>", _("测评内容"), js(leaf, "requirement"));
+        }
+        if (*js(leaf, "materials")) {
+            wm_h(&b, "<dt>%s</dt><dd>%s</dd>", _("佐证材料"), js(leaf, "materials"));
+        }
+        wm_h(&b, "</dl>");
     }
-    if (*js(leaf, "materials")) {
-        wm_h(&b, "<dt>%s</dt><dd>%s</dd>", _("应有材料"), js(leaf, "materials"));
+    if (NULL == ind || !ind->has_min_documents) {
+        wm_h(&b, "<p class=\"hint\">%s%I%s</p>", _("至少需要 "),
+             json_is_integer(json_object_get(leaf, "min_documents")) ? ji(leaf, "min_documents")
+                                                                     : (int64_t)1,
+             _(" 件材料。"));
     }
-    wm_h(&b, "<dt>%s</dt><dd>%I</dd></dl></section>\n", _("最少件数"),
-         json_is_integer(json_object_get(leaf, "min_documents")) ? ji(leaf, "min_documents")
-                                                                 : (int64_t)1);
-    wm_h(&b, "<table class=\"docs\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-             "<th>%s</th></tr></thead><tbody id=\"doclist\">",
-         _("文件"), _("载体"), _("形成日期"), _("大小"), _("版本"));
+    may_upload_note(r, &b, can_write, &f, leaf);
+    wm_h(&b, "</section>\n");
+    wm_h(&b, "<table class=\"docs cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+             "<th class=\"num\">%s</th><th>%s</th>%r</tr></thead><tbody id=\"doclist\"%r>",
+         _("题名"), _("载体"), _("形成日期"), _("大小"), _("版本"),
+         reorder ? "<th>顺序</th>" : "", reorder ? " data-reorder" : "");
     size_t i;
     json_t *d;
     json_array_foreach(docs, i, d)
     {
-        char *name = wm_doc_display_name(d);
-        wm_h(&b, "<tr data-id=\"%I\"><td><img class=\"thumb\" "
+        char *name = doc_name(d);
+        wm_h(&b, "<tr data-id=\"%I\" data-serial=\"%I\"%r><td data-label=\"%s\"><img class=\"thumb\" "
                  "src=\"/api/v1/documents/%I/thumbnail\" alt=\"\" loading=\"lazy\">",
-             ji(d, "id"), ji(d, "id"));
-        wm_h(&b, "<a href=\"/documents/%I\">%s</a></td><td>%s</td><td>%s</td><td>%I KB</td>"
-                 "<td>v%I</td></tr>\n",
-             ji(d, "id"), name, media_label(js(d, "media")), js(d, "date_formed"),
-             (ji(d, "size") + 1023) / 1024, ji(d, "version"));
+             ji(d, "id"), ji(d, "serial"), reorder ? " draggable=\"true\"" : "", _("题名"),
+             ji(d, "id"));
+        wm_h(&b, "<a href=\"/documents/%I\">%s</a></td><td data-label=\"%s\">%s</td>"
+                 "<td data-label=\"%s\">%s</td><td class=\"num\" data-label=\"%s\">%I KB</td>"
+                 "<td data-label=\"%s\">v%I</td>",
+             ji(d, "id"), name, _("载体"), media_label(js(d, "media")), _("形成日期"),
+             js(d, "date_formed"), _("大小"), (ji(d, "size") + 1023) / 1024, _("版本"),
+             ji(d, "version"));
+        if (reorder) {
+            wm_h(&b, "<td class=\"order\" data-label=\"%s\">", _("顺序"));
+            if (i > 0) {
+                order_button(r, &b, ar, code, docs, i, i - 1, _("上移"), "up");
+            }
+            if (i + 1 < n) {
+                order_button(r, &b, ar, code, docs, i, i + 1, _("下移"), "down");
+            }
+            wm_h(&b, "</td>");
+        }
+        wm_h(&b, "</tr>\n");
         free(name);
     }
-    if (0 == json_array_size(docs)) {
-        wm_h(&b, "<tr><td colspan=\"5\" class=\"empty\">%s</td></tr>", _("还没有文件"));
+    if (0 == n) {
+        wm_h(&b, "<tr class=\"empty\"><td colspan=\"5\" class=\"empty\">%s</td></tr>",
+             can_write ? _("还没有文件。把文件拖到下面的上传框，或点击选择文件上传。")
+                       : _("还没有文件。"));
     }
     wm_h(&b, "</tbody></table>\n");
-    if (can_write && json_array_size(docs) > 1) {
-        /* Reorder without JavaScript: type the new order of the serials. */
-        wm_h(&b, "<form method=\"post\" action=\"/units/%I/archives/%I/leaf/%U/order\" class=\"row\">",
-             ji(ar, "unit_id"), ji(ar, "year"), code);
+    if (reorder) {
+        /* Without JavaScript: type the new order of the serials; dragging rows fills it in. */
+        wm_h(&b, "<details class=\"order-text\"><summary>%s</summary><form method=\"post\" "
+                 "action=\"/units/%I/archives/%I/leaf/%U/order\" class=\"row\" id=\"order-form\">",
+             _("按序号调整顺序"), ji(ar, "unit_id"), ji(ar, "year"), code);
         ui_csrf(r, &b);
-        wm_h(&b, "<label>%s<input name=\"order\" placeholder=\"", _("调整顺序(按新顺序填写原序号,用逗号分隔)"));
+        wm_h(&b, "<label>%s<input name=\"order\" value=\"",
+             _("新顺序（按新顺序填写原序号，用逗号分隔）"));
         json_array_foreach(docs, i, d)
         {
             wm_h(&b, "%s%I", i ? "," : "", ji(d, "serial"));
         }
-        wm_h(&b, "\" required></label><button type=\"submit\" class=\"secondary\">%s</button></form>",
+        wm_h(&b, "\" required></label><button type=\"submit\" class=\"secondary\">%s</button>"
+                 "</form></details>\n",
              _("重新编号"));
     }
     if (can_write) {
         upload_form(r, &b, ar, code);
-    } else if (WM_E_FORBIDDEN == f.err && wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER))) {
-        wm_h(&b, "<p class=\"hint\">%s</p>", f.msg);
     }
     json_decref(docs);
     json_decref(leaf);
     json_decref(ar);
+    json_decref(ed);
+    wm_fw_free(fw);
     ui_end(r, &b, 200);
 }
 
@@ -341,7 +506,7 @@ page_leaf_order_post(struct wm_req *r)
                   (long long)ji(ar, "year"));
     wm_url_encode(&to, r->segs[0]);
     if (!ok || k != n) {
-        ui_redirect_msg(r, wm_buf_str(&to), "err", _("请按新顺序列出全部原序号,每个一次"));
+        ui_redirect_msg(r, wm_buf_str(&to), "err", _("请按新顺序列出全部原序号，每个一次"));
     } else if (WM_OK != wm_doc_reorder(r->db, &r->actor, ar, r->segs[0], ids, n, &f)) {
         ui_redirect_msg(r, wm_buf_str(&to), "err", f.msg);
     } else {
@@ -353,14 +518,91 @@ page_leaf_order_post(struct wm_req *r)
     json_decref(ar);
 }
 
+/* ---------------------------------------------------------------- the trash */
+
+#define TRASH_RESTORE_DAYS 30 /* a unit's 创建办 restores within this; offices any time */
+
+/* How long a trashed document can still be restored by its unit, in words. */
+static void
+trash_days(struct wm_req *r, struct wm_buf *b, const json_t *d)
+{
+    int64_t left = ji(d, "deleted_at") + TRASH_RESTORE_DAYS * 86400 - wm_now();
+    if (wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
+        wm_h(b, "%s", _("文明办可随时恢复"));
+    } else if (left > 0) {
+        wm_h(b, "<span class=\"days\">%s%I%s</span>", _("还剩 "), (left + 86399) / 86400, _(" 天"));
+    } else {
+        wm_h(b, "%s", _("已超过 30 天，请联系文明办恢复"));
+    }
+}
+
+/* Restore (the offices; a unit's 创建办 within 30 days) and purge (the platform admin). */
+static void
+trash_actions(struct wm_req *r, struct wm_buf *b, const json_t *d)
+{
+    bool staff = wm_actor_is(&r->actor, WM_ROLES_STAFF);
+    bool unit_admin = wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN));
+    bool in_time = ji(d, "deleted_at") + TRASH_RESTORE_DAYS * 86400 >= wm_now();
+    bool admin = wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_ADMIN));
+    if (!(staff || (unit_admin && in_time))) {
+        return;
+    }
+    wm_h(b, "<form method=\"post\" action=\"/documents/%I\" class=\"inline\">", ji(d, "id"));
+    ui_csrf(r, b);
+    wm_h(b, "<input type=\"hidden\" name=\"back\" value=\"trash\">"
+            "<button type=\"submit\" name=\"action\" value=\"restore\" class=\"small\">%s</button>",
+         _("恢复"));
+    if (admin) {
+        wm_h(b, " <button type=\"submit\" name=\"action\" value=\"purge\" class=\"danger small\" "
+                "data-confirm-click=\"%s\">%s</button>",
+             _("彻底删除后无法恢复，确定吗？"), _("彻底删除"));
+    }
+    wm_h(b, "</form>");
+}
+
 /* ---------------------------------------------------------------- a document */
+
+/* The preview of a document in the page: a PDF through pdf.js (our own script renders the
+** first pages into canvases; the first page's thumbnail is what shows without JavaScript),
+** images, audio and video with the browser's own elements. */
+static void
+preview(struct wm_buf *b, const json_t *d, const char *name)
+{
+    const char *mime = js(d, "mime");
+    int64_t id = ji(d, "id");
+    if (wm_startswith(mime, "image/") && !wm_streq(mime, "image/heic") &&
+        !wm_streq(mime, "image/tiff")) {
+        wm_h(b, "<figure class=\"preview\"><img src=\"/api/v1/documents/%I/content?inline=1\" "
+                "alt=\"%s\"></figure>",
+             id, name);
+    } else if (wm_streq(mime, "application/pdf")) {
+        wm_h(b, "<figure class=\"preview pdf\" id=\"pdf-preview\" "
+                "data-pdf=\"/api/v1/documents/%I/content?inline=1\" data-pages=\"3\">"
+                "<img class=\"page\" src=\"/api/v1/documents/%I/thumbnail\" alt=\"%s\">"
+                "<figcaption><a href=\"/api/v1/documents/%I/content?inline=1\">%s</a>"
+                "</figcaption></figure>",
+             id, id, _("第 1 页"), id, _("在新页面打开 PDF"));
+    } else if (wm_startswith(mime, "audio/")) {
+        wm_h(b, "<figure class=\"preview\"><audio controls "
+                "src=\"/api/v1/documents/%I/content?inline=1\"></audio></figure>",
+             id);
+    } else if (wm_startswith(mime, "video/")) {
+        wm_h(b, "<figure class=\"preview\"><video controls "
+                "src=\"/api/v1/documents/%I/content?inline=1\"></video></figure>",
+             id);
+    } else {
+        wm_h(b, "<figure class=\"preview\"><img class=\"page\" src=\"/api/v1/documents/%I/thumbnail\" "
+                "alt=\"\"><figcaption>%s</figcaption></figure>",
+             id, _("此类文件不能在页面中预览，请下载后打开。"));
+    }
+}
 
 void
 page_document_get(struct wm_req *r)
 {
     json_t *d = wm_doc_get_scoped(r->db, &r->actor, r->ids[0]);
     if (NULL == d) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, _("文件不存在,或不在您的管辖范围内"));
+        wm_reply_err(r, WM_E_NOT_FOUND, NULL, _("文件不存在，或不在您的管辖范围内"));
         return;
     }
     json_t *ar = r->db->ops->archive_get(r->db, ji(d, "unit_id"), ji(d, "year"));
@@ -369,53 +611,57 @@ page_document_get(struct wm_req *r)
     bool trashed = json_is_integer(json_object_get(d, "deleted_at"));
     bool can_write = !trashed && ar &&
                      WM_OK == wm_doc_may_write(r->db, &r->actor, ar, js(d, "indicator_code"), &f);
-    char *name = trashed ? wm_strdup(js(d, "title")) : wm_doc_display_name(d);
+    char *name = trashed ? wm_strdup(js(d, "title")) : doc_name(d);
     char *code = wm_doc_archival_code(d, js(d, "unit_code"), ji(d, "year"));
-    struct wm_buf b = {0};
-    ui_begin(r, &b, name);
-    wm_h(&b, "<p><a href=\"/units/%I/archives/%I/leaf/%U\">← %s %s</a></p>", ji(d, "unit_id"),
-         ji(d, "year"), js(d, "indicator_code"), js(d, "unit_name"), js(d, "indicator_code"));
+    struct wm_buf b = {0}, c = {0};
+    json_t *crumb_ar = json_pack("{s:I, s:s, s:I}", "unit_id", (json_int_t)ji(d, "unit_id"),
+                                 "unit_name", js(d, "unit_name"), "year", (json_int_t)ji(d, "year"));
+    archive_crumbs(r, &c, crumb_ar);
+    json_decref(crumb_ar);
+    if (trashed) {
+        ui_crumb(&c, "<a href=\"/units/%I/archives/%I/trash\">%s</a>", ji(d, "unit_id"),
+                 ji(d, "year"), _("回收站"));
+    } else {
+        ui_crumb(&c, "<a href=\"/units/%I/archives/%I/leaf/%U\">%s</a>", ji(d, "unit_id"),
+                 ji(d, "year"), js(d, "indicator_code"), js(d, "indicator_code"));
+    }
+    ui_begin_at(r, &b, name, &c);
+    wm_buf_free(&c);
     if (trashed) {
         wm_h(&b, "<p class=\"flash warn\">%s</p>", _("此文件在回收站中。"));
     }
-    /* Preview in the page for what a browser shows by itself. */
-    const char *mime = js(d, "mime");
-    char *src = wm_asprintf("/api/v1/documents/%lld/content?inline=1", (long long)ji(d, "id"));
-    if (wm_startswith(mime, "image/") && !wm_streq(mime, "image/heic") && !wm_streq(mime, "image/tiff")) {
-        wm_h(&b, "<figure class=\"preview\"><img src=\"%s\" alt=\"%s\"></figure>", src, name);
-    } else if (wm_streq(mime, "application/pdf")) {
-        wm_h(&b, "<figure class=\"preview\"><object data=\"%s\" type=\"application/pdf\">"
-                 "<a href=\"%s\">%s</a></object></figure>",
-             src, src, _("打开 PDF"));
-    } else if (wm_startswith(mime, "audio/")) {
-        wm_h(&b, "<figure class=\"preview\"><audio controls src=\"%s\"></audio></figure>", src);
-    } else if (wm_startswith(mime, "video/")) {
-        wm_h(&b, "<figure class=\"preview\"><video controls src=\"%s\"></video></figure>", src);
-    }
-    free(src);
+    preview(&b, d, name);
     wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd><code>%s</code></dd>"
+             "<dt>%s</dt><dd>%s</dd>"
              "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
              "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
-             "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s · %I KB</dd></dl>"
+             "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s · <span class=\"type\">%s</span> · %I KB</dd></dl>"
              "<p><a class=\"button\" href=\"/api/v1/documents/%I/content\">%s</a></p></section>\n",
-         _("档号"), code, _("形成日期"), js(d, "date_formed"), _("载体"), media_label(js(d, "media")),
-         _("责任部门"), js(d, "dept"), _("责任者"), js(d, "author"), _("关键词"), js(d, "keywords"),
-         _("保管期限"), js(d, "retention"), _("备注"), js(d, "remarks"), _("文件"),
-         js(d, "filename"), (ji(d, "size") + 1023) / 1024, ji(d, "id"), _("下载"));
+         _("档号"), code, _("题名"), js(d, "title"), _("形成日期"), js(d, "date_formed"), _("载体"),
+         media_label(js(d, "media")), _("责任部门"), js(d, "dept"), _("责任者"), js(d, "author"),
+         _("主题词"), js(d, "keywords"), _("保管期限"),
+         wm_streq(js(d, "retention"), "永久") || !*js(d, "retention") ? js(d, "retention")
+         : wm_streq(js(d, "retention"), "30年")                       ? _("定期30年")
+         : wm_streq(js(d, "retention"), "10年")                       ? _("定期10年")
+                                                                       : js(d, "retention"),
+         _("备注"), js(d, "remarks"), _("文件"), js(d, "filename"), type_label(js(d, "mime")),
+         (ji(d, "size") + 1023) / 1024, ji(d, "id"), _("下载"));
     /* Versions. */
     json_t *vs = r->db->ops->version_list(r->db, ji(d, "id"));
-    wm_h(&b, "<section class=\"card\"><h2>%s</h2><table><thead><tr><th>%s</th><th>%s</th>"
-             "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+    wm_h(&b, "<section class=\"card\"><h2>%s</h2><table class=\"cards\"><thead><tr><th>%s</th>"
+             "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
          _("版本"), _("版本"), _("文件名"), _("类型"), _("上传时间"), _("上传人"));
     size_t i;
     json_t *v;
     json_array_foreach(vs, i, v)
     {
-        wm_h(&b, "<tr><td><a href=\"/api/v1/documents/%I/content?version=%I\">v%I</a></td>"
-                 "<td>%s</td><td>%s</td><td>",
-             ji(d, "id"), ji(v, "version"), ji(v, "version"), js(v, "filename"), js(v, "mime"));
+        wm_h(&b, "<tr><td data-label=\"%s\"><a href=\"/api/v1/documents/%I/content?version=%I\">"
+                 "v%I</a></td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+                 "<td data-label=\"%s\">",
+             _("版本"), ji(d, "id"), ji(v, "version"), ji(v, "version"), _("文件名"),
+             js(v, "filename"), _("类型"), type_label(js(v, "mime")), _("上传时间"));
         ui_time(&b, ji(v, "created_at"));
-        wm_h(&b, "</td><td>%s</td></tr>", js(v, "created_by_name"));
+        wm_h(&b, "</td><td data-label=\"%s\">%s</td></tr>", _("上传人"), js(v, "created_by_name"));
     }
     wm_h(&b, "</tbody></table>");
     if (can_write) {
@@ -441,8 +687,8 @@ page_document_get(struct wm_req *r)
                  "<label>%s<input name=\"keywords\" value=\"%s\" maxlength=\"200\"></label>"
                  "<label class=\"wide\">%s<input name=\"remarks\" value=\"%s\" maxlength=\"1000\">"
                  "</label><button type=\"submit\" name=\"action\" value=\"save\">%s</button></form>",
-             _("主题"), js(d, "title"), _("形成日期"), js(d, "date_formed"), _("责任部门"),
-             js(d, "dept"), _("责任者"), js(d, "author"), _("关键词"), js(d, "keywords"),
+             _("题名"), js(d, "title"), _("形成日期"), js(d, "date_formed"), _("责任部门"),
+             js(d, "dept"), _("责任者"), js(d, "author"), _("主题词"), js(d, "keywords"),
              _("备注"), js(d, "remarks"), _("保存"));
         /* Move to another leaf of the same archive. */
         json_t *leaves = r->db->ops->ind_list(r->db, ji(ar, "edition_id"), true);
@@ -461,22 +707,14 @@ page_document_get(struct wm_req *r)
              _("移动"));
         json_decref(leaves);
         wm_h(&b, "<form method=\"post\" action=\"/documents/%I\" class=\"row\" data-confirm=\"%s\">",
-             ji(d, "id"), _("确定把这个文件移入回收站?"));
+             ji(d, "id"), _("确定把这个文件移入回收站？"));
         ui_csrf(r, &b);
         wm_h(&b, "<button type=\"submit\" name=\"action\" value=\"delete\" class=\"danger\">%s"
                  "</button></form></section>\n",
-             _("删除(移入回收站)"));
+             _("删除（移入回收站）"));
     }
-    if (trashed && wm_actor_is(&r->actor, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN))) {
-        wm_h(&b, "<form method=\"post\" action=\"/documents/%I\" class=\"row\">", ji(d, "id"));
-        ui_csrf(r, &b);
-        wm_h(&b, "<button type=\"submit\" name=\"action\" value=\"restore\">%s</button>", _("恢复"));
-        if (wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_ADMIN))) {
-            wm_h(&b, " <button type=\"submit\" name=\"action\" value=\"purge\" class=\"danger\" "
-                     "data-confirm-click=\"%s\">%s</button>",
-                 _("彻底删除后无法恢复,确定?"), _("彻底删除"));
-        }
-        wm_h(&b, "</form>");
+    if (trashed) {
+        trash_actions(r, &b, d);
     }
     free(name);
     free(code);
@@ -499,19 +737,19 @@ page_document_post(struct wm_req *r)
     } else if (wm_streq(action, "delete")) {
         e = wm_doc_delete(r->db, &r->actor, r->ids[0], &f);
         ok = _("已移入回收站");
-    } else if (wm_streq(action, "restore")) {
-        e = wm_doc_restore(r->db, &r->actor, r->ids[0], &f);
-        ok = _("已恢复");
-    } else if (wm_streq(action, "purge")) {
+    } else if (wm_streq(action, "restore") || wm_streq(action, "purge")) {
         json_t *d = wm_doc_get_scoped(r->db, &r->actor, r->ids[0]);
-        e = wm_doc_purge(r->db, &r->actor, r->ids[0], &f);
-        if (WM_OK == e && d) {
+        bool purge = wm_streq(action, "purge");
+        e = purge ? wm_doc_purge(r->db, &r->actor, r->ids[0], &f)
+                  : wm_doc_restore(r->db, &r->actor, r->ids[0], &f);
+        if (d && (purge || wm_streq(wm_form(r, "back"), "trash"))) {
+            /* back to the trash the button was in */
             free(to);
             to = wm_asprintf("/units/%lld/archives/%lld/trash", (long long)ji(d, "unit_id"),
                              (long long)ji(d, "year"));
         }
         json_decref(d);
-        ok = _("已彻底删除");
+        ok = purge ? _("已彻底删除") : _("已恢复");
     } else {
         struct wm_doc_meta m = {.title = wm_form(r, "title"), .date_formed = wm_form(r, "date_formed"),
                                 .dept = wm_form(r, "dept"), .author = wm_form(r, "author"),
@@ -540,26 +778,32 @@ page_archive_trash_get(struct wm_req *r)
         return;
     }
     json_t *docs = r->db->ops->doc_list(r->db, ji(ar, "id"), NULL, true);
-    struct wm_buf b = {0};
-    char *title = wm_asprintf("%s · %lld %s", js(ar, "unit_name"), (long long)ji(ar, "year"),
-                              _("回收站"));
-    ui_begin(r, &b, title);
-    free(title);
-    wm_h(&b, "<p class=\"hint\">%s</p><table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr>"
-             "</thead><tbody>",
-         _("删除的文件在这里保留;单位创建办可在30天内恢复,文明办随时可恢复。"), _("文件"),
-         _("原测评内容"), _("删除时间"));
+    struct wm_buf b = {0}, c = {0};
+    archive_crumbs(r, &c, ar);
+    ui_begin_at(r, &b, _("回收站"), &c);
+    wm_buf_free(&c);
+    wm_h(&b, "<p class=\"hint\">%s</p><table class=\"cards\" id=\"trash\"><thead><tr><th>%s</th>"
+             "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+         _("删除的文件在这里保留：单位创建办可在 30 天内恢复，文明办随时可以恢复，"
+           "平台管理员可以彻底删除。"),
+         _("题名"), _("原测评内容"), _("删除时间"), _("恢复期限"), _("操作"));
     size_t i;
     json_t *d;
     json_array_foreach(docs, i, d)
     {
-        wm_h(&b, "<tr><td><a href=\"/documents/%I\">%s</a></td><td><code>%s</code></td><td>",
-             ji(d, "id"), js(d, "title"), js(d, "indicator_code"));
+        wm_h(&b, "<tr data-id=\"%I\"><td data-label=\"%s\"><a href=\"/documents/%I\">%s</a></td>"
+                 "<td data-label=\"%s\"><code>%s</code></td><td data-label=\"%s\">",
+             ji(d, "id"), _("题名"), ji(d, "id"), js(d, "title"), _("原测评内容"),
+             js(d, "indicator_code"), _("删除时间"));
         ui_time(&b, ji(d, "deleted_at"));
+        wm_h(&b, "</td><td data-label=\"%s\">", _("恢复期限"));
+        trash_days(r, &b, d);
+        wm_h(&b, "</td><td data-label=\"%s\">", _("操作"));
+        trash_actions(r, &b, d);
         wm_h(&b, "</td></tr>\n");
     }
     if (0 == json_array_size(docs)) {
-        wm_h(&b, "<tr><td colspan=\"3\" class=\"empty\">%s</td></tr>", _("回收站是空的"));
+        wm_h(&b, "<tr><td colspan=\"5\" class=\"empty\">%s</td></tr>", _("回收站是空的"));
     }
     wm_h(&b, "</tbody></table><p><a href=\"/units/%I/archives/%I\">← %s</a></p>", ji(ar, "unit_id"),
          ji(ar, "year"), _("返回档案"));
@@ -567,8 +811,6 @@ page_archive_trash_get(struct wm_req *r)
     json_decref(ar);
     ui_end(r, &b, 200);
 }
-
-/* end of page_archives.c */
 
 /* ---------------------------------------------------------------- import a package */
 
@@ -579,20 +821,19 @@ page_archive_import_get(struct wm_req *r)
     if (NULL == ar) {
         return;
     }
-    struct wm_buf b = {0};
-    char *title = wm_asprintf("%s · %lld %s", js(ar, "unit_name"), (long long)ji(ar, "year"),
-                              _("导入档案包"));
-    ui_begin(r, &b, title);
-    free(title);
+    struct wm_buf b = {0}, c = {0};
+    archive_crumbs(r, &c, ar);
+    ui_begin_at(r, &b, _("导入档案包"), &c);
+    wm_buf_free(&c);
     wm_h(&b, "<section class=\"card\"><p class=\"hint\">%s</p><form method=\"post\" "
              "action=\"/units/%I/archives/%I/import\" enctype=\"multipart/form-data\" class=\"row\">",
-         _("上传一个 ZIP:本系统导出的标准档案包,或按指标分文件夹整理的档案(文件夹名含指标编号和/或名称,"
-           "如“1.2 创建规划”)。文件按文件夹对应到末级指标,逐个报告导入或跳过的原因。"),
+         _("上传一个 ZIP：本系统导出的标准档案包，或按指标分文件夹整理的档案（文件夹名含指标编号和/或名称，"
+           "如“1.2 创建规划”）。文件按文件夹对应到末级指标，逐个报告导入或跳过的原因。"),
          ji(ar, "unit_id"), ji(ar, "year"));
     ui_csrf(r, &b);
     wm_h(&b, "<label>%s<input type=\"file\" name=\"file\" accept=\".zip\" required></label>"
              "<button type=\"submit\">%s</button></form></section>\n",
-         _("档案包(ZIP)"), _("导入"));
+         _("档案包（ZIP）"), _("导入"));
     json_decref(ar);
     ui_end(r, &b, 200);
 }
@@ -619,26 +860,38 @@ page_archive_import_post(struct wm_req *r)
         ui_fail(r, &f);
         return;
     }
-    struct wm_buf b = {0};
-    ui_begin(r, &b, _("导入结果"));
+    struct wm_buf b = {0}, c = {0};
+    archive_crumbs(r, &c, ar);
+    ui_begin_at(r, &b, _("导入结果"), &c);
+    wm_buf_free(&c);
     if (WM_OK != e) {
         wm_h(&b, "<p class=\"flash err\">%s</p>", f.msg);
+    } else {
+        wm_h(&b, "<p class=\"flash ok\">%s %I%s%s %I%s</p>", _("已导入"), ji(report, "imported"),
+             _(" 件，"), _("跳过"), ji(report, "skipped"), _(" 件。"));
     }
-    wm_h(&b, "<p class=\"flash ok\">%s %I,%s %I</p>", _("已导入"), ji(report, "imported"),
-         _("跳过"), ji(report, "skipped"));
-    wm_h(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+    wm_h(&b, "<table class=\"cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+             "</tr></thead><tbody>",
          _("文件"), _("结果"), _("指标"), _("原因"));
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(report, "files"), i, x)
     {
-        bool ok = wm_streq(js(x, "status"), "imported");
-        wm_h(&b, "<tr><td>%s</td><td>%s</td><td><code>%s</code></td><td>%s</td></tr>\n",
-             js(x, "path"), ok ? _("已导入") : _("跳过"), js(x, "code"), js(x, "reason"));
+        const char *st = js(x, "status");
+        wm_h(&b, "<tr><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+                 "<td data-label=\"%s\"><code>%s</code></td><td data-label=\"%s\">%s</td></tr>\n",
+             _("文件"), js(x, "path"), _("结果"),
+             wm_streq(st, "imported")       ? _("已导入")
+             : wm_streq(st, "refused")      ? _("被拒绝（整包未导入）")
+             : wm_streq(st, "not_imported") ? _("未导入")
+                                            : _("跳过"),
+             _("指标"), js(x, "code"), _("原因"), js(x, "reason"));
     }
     wm_h(&b, "</tbody></table><p><a href=\"/units/%I/archives/%I\">← %s</a></p>", ji(ar, "unit_id"),
          ji(ar, "year"), _("返回档案"));
     json_decref(report);
     json_decref(ar);
-    ui_end(r, &b, 200);
+    ui_end(r, &b, WM_OK == e ? 200 : wm_err_status(e));
 }
+
+/* end of page_archives.c */

@@ -4,8 +4,10 @@
 */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "handlers.h"
 
@@ -61,9 +63,81 @@ wm_reply_static_file(struct wm_req *r, const char *name)
     return false;
 }
 
+/*
+** Debian's pdf.js (package libjs-pdf), served from where Debian installs it, under our own
+** CSP: /static/pdfjs/pdf.js and pdf.worker.js, and the character maps pdf.js fetches for
+** Chinese fonts (/static/pdfjs/cmaps/NAME.bcmap).  Only these names: a name is letters,
+** digits, '-' and '_' (no '/', no '.'), so nothing outside those directories is reachable.
+*/
+#ifndef WM_PDFJS_DIR
+#define WM_PDFJS_DIR "/usr/share/javascript/pdf"
+#endif
+
+static bool
+plain_name(const char *s, size_t n)
+{
+    if (0 == n || n > 64) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              '-' == c || '_' == c)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool
+pdfjs_file(struct wm_req *r, const char *name)
+{
+    char path[256];
+    const char *ctype = "text/javascript; charset=utf-8";
+    if (wm_streq(name, "pdf.js") || wm_streq(name, "pdf.worker.js")) {
+        snprintf(path, sizeof path, "%s/build/%s", WM_PDFJS_DIR, name);
+    } else if (wm_startswith(name, "cmaps/") && strlen(name) > 12 &&
+               wm_streq(name + strlen(name) - 6, ".bcmap") &&
+               plain_name(name + 6, strlen(name) - 12)) {
+        snprintf(path, sizeof path, "%s/web/%s", WM_PDFJS_DIR, name);
+        ctype = "application/octet-stream";
+    } else {
+        return false;
+    }
+    struct stat st;
+    if (0 != stat(path, &st) || !S_ISREG(st.st_mode)) {
+        return false;
+    }
+    char etag[64];
+    snprintf(etag, sizeof etag, "\"%llx-%llx\"", (unsigned long long)st.st_size,
+             (unsigned long long)st.st_mtime);
+    const char *inm = wm_req_header(r, "If-None-Match");
+    if (inm && wm_streq(inm, etag)) {
+        wm_reply_data(r, 304, ctype, "", 0, false);
+    } else {
+        size_t len;
+        char *data = wm_read_file(path, &len);
+        if (NULL == data) {
+            return false;
+        }
+        wm_reply_data(r, 200, ctype, data, len, true);
+        free(data);
+    }
+    wm_req_add_header(r, "ETag", etag);
+    wm_req_add_header(r, "Cache-Control", "public, max-age=86400");
+    return true;
+}
+
 void
 page_static(struct wm_req *r)
 {
+    const char *name = r->path + strlen("/static/");
+    if (wm_startswith(name, "pdfjs/")) {
+        if (!pdfjs_file(r, name + strlen("pdfjs/"))) {
+            wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+        }
+        return;
+    }
     if (!wm_reply_static_file(r, r->path + strlen("/static/"))) {
         wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
     }

@@ -72,7 +72,8 @@ page_frameworks_get(struct wm_req *r)
                  "<td><span class=\"badge %s\">%s</span></td><td>%I</td><td>%s</td><td>%s</td>"
                  "</tr>\n",
              ji(e, "id"), js(e, "name"), js(e, "version"), js(e, "status"),
-             status_label(js(e, "status")), ji(e, "leaves"), js(e, "total"), js(e, "org_name"));
+             status_label(js(e, "status")), ji(e, "leaves"),
+             wm_streq(js(e, "total"), "0") ? _("未设分值") : js(e, "total"), js(e, "org_name"));
     }
     if (0 == json_array_size(items)) {
         wm_h(&b, "<tr><td colspan=\"6\" class=\"empty\">%s</td></tr>", _("还没有测评体系"));
@@ -120,8 +121,67 @@ score_text(struct wm_buf *b, const struct wm_ind *ind)
     }
 }
 
+/* The methods of wenming's own catalog, in the UI language; unknown labels as written. */
+static const char *
+method_label(const struct wm_fw_method *m)
+{
+    static const struct {
+        const char *code, *label;
+    } cat[] = {{"site", N_("实地查看")},    {"report", N_("听取汇报")},
+               {"docs", N_("审阅资料")},    {"survey", N_("问卷调查")},
+               {"interview", N_("个别座谈")}, {"online", N_("网上申报")}};
+    for (size_t i = 0; m->code && i < WM_ARRAY_LEN(cat); i++) {
+        if (wm_streq(m->code, cat[i].code)) {
+            return _(cat[i].label);
+        }
+    }
+    return m->label;
+}
+
+/* The scoring rule of an indicator in words ("分档评定：A 3 分，B 2.4 分…"). */
 static void
-leaf_details(struct wm_buf *b, const struct wm_ind *ind)
+rule_text(struct wm_buf *b, const struct wm_ind *ind)
+{
+    char s[32], t[32];
+    switch (ind->scoring.rule) {
+    case WM_FW_RULE_POINTS:
+        wm_h(b, "%s", _("按项扣分（从满分中扣减，扣完为止）"));
+        break;
+    case WM_FW_RULE_GRADE:
+        wm_h(b, "%s", _("分档评定："));
+        for (unsigned g = 0; g < ind->scoring.ngrades; g++) {
+            char letter[2] = {ind->scoring.grade_letter[g], 0};
+            if (ind->has_score) {
+                wm_h(b, "%s%s %s%s", g ? _("，") : "", letter,
+                     wm_fw_score_format(ind->score * ind->scoring.grade[g] / 100, s), _("分"));
+            } else {
+                wm_h(b, "%s%s %s%%", g ? _("，") : "", letter,
+                     wm_fw_score_format(ind->scoring.grade[g] * 100, t));
+            }
+        }
+        break;
+    case WM_FW_RULE_BONUS:
+        wm_h(b, "%s", _("加分项"));
+        if (ind->scoring.has_cap) {
+            wm_h(b, "%s%s%s%s", _("（上限 "), wm_fw_score_format(ind->scoring.cap, s), _(" 分"),
+                 _("）"));
+        }
+        break;
+    case WM_FW_RULE_NEGATIVE:
+        wm_h(b, "%s", _("负面清单"));
+        if (ind->scoring.has_cap) {
+            wm_h(b, "%s%s%s%s", _("（扣分上限 "), wm_fw_score_format(ind->scoring.cap, s),
+                 _(" 分"), _("）"));
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* What an indicator asks for, as a definition list (the tree and the leaf page). */
+void
+ui_ind_details(struct wm_buf *b, const struct wm_ind *ind, bool with_score)
 {
     char s[32];
     wm_h(b, "<dl class=\"kv small\">");
@@ -131,41 +191,27 @@ leaf_details(struct wm_buf *b, const struct wm_ind *ind)
     if (ind->materials) {
         wm_h(b, "<dt>%s</dt><dd>%s</dd>", _("佐证材料"), ind->materials);
     }
+    if (with_score) {
+        wm_h(b, "<dt>%s</dt><dd>", _("分值"));
+        if (ind->has_score) {
+            wm_h(b, "%s %s", wm_fw_score_format(ind->score, s), _("分"));
+        } else {
+            wm_h(b, "%s", _("未设分值"));
+        }
+        if (ind->has_veto && ind->veto) {
+            wm_h(b, " <span class=\"badge veto\">%s</span>", _("一票否决"));
+        }
+        wm_h(b, "</dd>");
+    }
     if (ind->scoring.rule) {
         wm_h(b, "<dt>%s</dt><dd>", _("计分方式"));
-        switch (ind->scoring.rule) {
-        case WM_FW_RULE_POINTS:
-            wm_h(b, "%s", _("扣分制(从满分中扣减)"));
-            break;
-        case WM_FW_RULE_GRADE:
-            wm_h(b, "%s", _("分档:"));
-            for (unsigned g = 0; g < ind->scoring.ngrades; g++) {
-                char letter[2] = {ind->scoring.grade_letter[g], 0};
-                wm_h(b, "%s%s=%s", g ? "," : "", letter, wm_fw_score_format(ind->scoring.grade[g], s));
-            }
-            break;
-        case WM_FW_RULE_BONUS:
-            wm_h(b, "%s", _("加分项"));
-            if (ind->scoring.has_cap) {
-                wm_h(b, "(%s %s)", _("上限"), wm_fw_score_format(ind->scoring.cap, s));
-            }
-            break;
-        case WM_FW_RULE_NEGATIVE:
-            wm_h(b, "%s", _("减分项"));
-            if (ind->scoring.has_cap) {
-                wm_h(b, "(%s %s)", _("上限"), wm_fw_score_format(ind->scoring.cap, s));
-            }
-            break;
-        default:
-            break;
-        }
+        rule_text(b, ind);
         wm_h(b, "</dd>");
     }
     if (ind->nmethods) {
         wm_h(b, "<dt>%s</dt><dd>", _("测评方法"));
         for (size_t i = 0; i < ind->nmethods; i++) {
-            wm_h(b, "<span class=\"tag\" title=\"%s\">%s</span>",
-                 ind->methods[i].code ? ind->methods[i].code : "", ind->methods[i].label);
+            wm_h(b, "<span class=\"tag method\">%s</span>", method_label(&ind->methods[i]));
         }
         wm_h(b, "</dd>");
     }
@@ -178,7 +224,7 @@ leaf_details(struct wm_buf *b, const struct wm_ind *ind)
     }
     if (ind->nmedia) {
         static const char *const labels[] = {"", N_("文字"), N_("图片"), N_("音像")};
-        wm_h(b, "<dt>%s</dt><dd>", _("载体"));
+        wm_h(b, "<dt>%s</dt><dd>", _("应有载体"));
         for (size_t i = 0; i < ind->nmedia; i++) {
             wm_h(b, "%s%s", i ? "、" : "", _(labels[ind->media[i]]));
         }
@@ -190,9 +236,21 @@ leaf_details(struct wm_buf *b, const struct wm_ind *ind)
         wm_h(b, "<dt>%s</dt><dd>%s</dd>", _("上传频次"), _(labels[ind->frequency]));
     }
     if (ind->has_min_documents) {
-        wm_h(b, "<dt>%s</dt><dd>%I</dd>", _("最少件数"), ind->min_documents);
+        wm_h(b, "<dt>%s</dt><dd>%I %s</dd>", _("最少件数"), ind->min_documents, _("件"));
     }
     wm_h(b, "</dl>");
+}
+
+/* Whether any indicator of a tree carries a score (else totals are "未设分值", not 0). */
+static bool
+fw_scored(const struct wm_fw *fw)
+{
+    for (size_t i = 0; i < fw->nall; i++) {
+        if (fw->all[i]->has_score) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static void
@@ -210,14 +268,16 @@ render_ind(struct wm_buf *b, const struct wm_ind *ind, const char *q)
             wm_h(b, " <span class=\"badge veto\">%s</span>", _("一票否决"));
         }
         wm_h(b, "</div>");
-        leaf_details(b, ind);
+        ui_ind_details(b, ind, false);
         wm_h(b, "</div>\n");
         return;
     }
     wm_h(b, "<details class=\"ind d%u\" open><summary><code>%s</code> <b>%s</b> ", ind->depth,
          ind->code, ind->title);
     score_text(b, ind);
-    if (ind->total != (ind->has_score ? ind->score : ind->total)) {
+    if (!ind->has_score && 0 == ind->total) {
+        /* an unscored folder: no "下级合计 0" */
+    } else if (ind->total != (ind->has_score ? ind->score : ind->total)) {
         wm_h(b, " <span class=\"warn\">%s %s</span>", _("下级合计"),
              wm_fw_score_format(ind->total, s));
     } else {
@@ -342,8 +402,8 @@ page_framework_get(struct wm_req *r)
     wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd><span class=\"badge %s\">"
              "%s</span></dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%I</dd><dt>%s</dt><dd>%s</dd>",
          _("状态"), js(ed, "status"), status_label(js(ed, "status")), _("所属"),
-         js(ed, "org_name"), _("测评内容(末级指标)"), ji(ed, "leaves"), _("总分"),
-         wm_fw_score_format(fw->total, total));
+         js(ed, "org_name"), _("测评内容（末级指标）"), ji(ed, "leaves"), _("总分"),
+         fw_scored(fw) ? wm_fw_score_format(fw->total, total) : _("未设分值"));
     if (fw->source) {
         wm_h(&b, "<dt>%s</dt><dd>%s</dd>", _("来源"), fw->source);
     }

@@ -5,6 +5,7 @@
 */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,24 @@ static const struct nav_item nav[] = {
 
 void
 ui_begin(struct wm_req *r, struct wm_buf *b, const char *title)
+{
+    ui_begin_at(r, b, title, NULL);
+}
+
+void
+ui_crumb(struct wm_buf *c, const char *fmt, ...)
+{
+    va_list ap;
+    if (c->len) {
+        wm_buf_adds(c, " <span class=\"sep\" aria-hidden=\"true\">›</span> ");
+    }
+    va_start(ap, fmt);
+    wm_vh(c, fmt, ap);
+    va_end(ap);
+}
+
+void
+ui_begin_at(struct wm_req *r, struct wm_buf *b, const char *title, const struct wm_buf *crumbs)
 {
     wm_h(b,
          "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -61,7 +80,13 @@ ui_begin(struct wm_req *r, struct wm_buf *b, const char *title)
         ui_csrf(r, b);
         wm_h(b, "<button type=\"submit\" class=\"link\">%s</button></form></div>\n", _("退出"));
     }
-    wm_h(b, "</header>\n<main>\n<h1>%s</h1>\n", title);
+    wm_h(b, "</header>\n<main>\n");
+    if (crumbs && crumbs->len) {
+        wm_h(b, "<nav class=\"crumbs\" aria-label=\"%s\">%r <span class=\"sep\" "
+                "aria-hidden=\"true\">›</span> <span aria-current=\"page\">%s</span></nav>\n",
+             _("当前位置"), wm_buf_str((struct wm_buf *)crumbs), title);
+    }
+    wm_h(b, "<h1>%s</h1>\n", title);
     ui_flash(r, b);
 }
 
@@ -176,19 +201,91 @@ ui_pager(struct wm_req *r, struct wm_buf *b, json_t *items, unsigned limit)
     wm_buf_free(&href);
 }
 
+/* What the user can do about an error, in one sentence. */
+static const char *
+error_advice(unsigned status)
+{
+    switch (status) {
+    case 400:
+        return _("请检查填写的内容后重试。");
+    case 401:
+        return _("请先登录，登录后会回到这里。");
+    case 403:
+        return _("您的账号没有这项权限；如确需办理，请联系本单位创建办或文明办。");
+    case 404:
+        return _("要找的内容不存在，或不在您的管辖范围内；请从上一页重新进入。");
+    case 405:
+        return _("请从页面上的按钮或链接进入。");
+    case 409:
+        return _("数据已被修改；请回到上一页刷新后重试。");
+    case 413:
+        return _("文件太大；请压缩或拆分后重新上传。");
+    case 415:
+        return _("请检查文件类型是否正确。");
+    case 429:
+        return _("操作过于频繁；请稍候几分钟再试。");
+    default:
+        return _("请稍后重试；如果一再出现，请把下方的请求编号告诉系统管理员。");
+    }
+}
+
+/*
+** Where "back" leads on an error page: the Referer when it is our own site (same host, a
+** local path), else the parent of the requested path, else the home page.  The result is
+** a local path (never another site).
+*/
+static char *
+error_back(struct wm_req *r)
+{
+    const char *ref = wm_req_header(r, "Referer"), *host = wm_req_header(r, "Host");
+    if (ref && host) {
+        const char *p = wm_startswith(ref, "http://") ? ref + 7
+                        : wm_startswith(ref, "https://") ? ref + 8 : NULL;
+        size_t hl = strlen(host);
+        if (p && 0 == strncmp(p, host, hl) && '/' == p[hl] && '/' != p[hl + 1] &&
+            '\\' != p[hl + 1] && !wm_has_control(p + hl) && strlen(p + hl) < 1024 &&
+            !wm_streq(p + hl, r->path ? r->path : "")) {
+            return wm_strdup(p + hl);
+        }
+    }
+    char *up = wm_strdup(r->path ? r->path : "/");
+    char *slash = strrchr(up, '/');
+    if (slash && slash != up && !wm_startswith(up, "/api/") && !wm_startswith(up, "/static/")) {
+        *slash = '\0';
+        /* /units/1/archives/2026/leaf/1.1.3 -> /units/1/archives/2026 (no page at /leaf) */
+        char *tail = strrchr(up, '/');
+        if (tail && (wm_streq(tail, "/leaf") || wm_streq(tail, "/depts") ||
+                     wm_streq(tail, "/tokens"))) {
+            *tail = '\0';
+        }
+        return up;
+    }
+    free(up);
+    return wm_strdup("/home");
+}
+
 void
 wm_ui_error_page(struct wm_req *r, unsigned status, const char *code, const char *message,
                  const char *detail)
 {
+    (void)code; /* the English code is for the API; a page speaks Chinese */
     struct wm_buf b = {0};
-    const char *title = message;
-    ui_begin(r, &b, title);
-    wm_h(&b, "<section class=\"card error\"><p class=\"status\">%u · <code>%s</code></p>",
-         status, code);
-    if (detail && *detail) {
-        wm_h(&b, "<p>%s</p>", detail);
+    char *back = error_back(r);
+    ui_begin(r, &b, message);
+    wm_h(&b, "<section class=\"card error\" data-status=\"%u\">", status);
+    if (detail && *detail && !wm_streq(detail, message)) {
+        wm_h(&b, "<p class=\"lead\">%s</p>", detail);
     }
-    wm_h(&b, "<p><a href=\"/\">%s</a></p></section>\n", _("回到首页"));
+    wm_h(&b, "<p>%s</p><p class=\"row\"><a class=\"button\" href=\"%s\" id=\"back\">← %s</a>",
+         error_advice(status), back, _("返回上一页"));
+    if (!wm_streq(back, "/home") && r->who) {
+        wm_h(&b, " <a class=\"button secondary\" href=\"/home\">%s</a>", _("回到首页"));
+    } else if (NULL == r->who && 401 == status) {
+        wm_h(&b, " <a class=\"button secondary\" href=\"/login\">%s</a>", _("登录"));
+    }
+    wm_h(&b, "</p><p class=\"rid\">%s<code>%s</code>%s</p></section>\n", _("请求编号："), r->rid,
+         _("（联系管理员时请提供）"));
+    free(back);
     ui_end(r, &b, status);
 }
 
