@@ -1,5 +1,5 @@
 // archive.test.mjs — a unit's archivist drags a file onto a leaf, watches the progress
-// bar, sees "01:…" appear; a second file becomes "02:…"; the export button streams the
+// bar, sees "01：…" appear; a second file becomes "02：…"; the export button streams the
 // standard package and the ZIP holds the right folder and file names.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,7 +43,7 @@ async function dropFile(page, name, bytes) {
   await page.dispatchEvent('label.drop', 'drop', { dataTransfer: dt });
 }
 
-test('drag a file in, watch the progress, see 01:…, export the package', async () => {
+test('drag a file in, watch the progress, see 01：…, export the package', async () => {
   const page = await browser.newPage();
   await login(page, srv.base, 'unitadmin');
   // the unit page lists this year's archive; open it
@@ -65,22 +65,24 @@ test('drag a file in, watch the progress, see 01:…, export the package', async
       sessionStorage.setItem('bars', String(list.querySelectorAll('progress').length));
     }).observe(list, { subtree: true, childList: true, attributes: true, characterData: true });
   });
-  await Promise.all([page.waitForNavigation(), dropFile(page, '创建领导小组文件.pdf', pdf('one'))]);
+  await dropFile(page, '创建领导小组文件.pdf', pdf('one'));
+  await page.waitForFunction(() => /01：创建领导小组文件/.test(document.getElementById('doclist').textContent));
   assert.equal(await page.evaluate(() => sessionStorage.getItem('bars')), '1', 'one progress bar');
   assert.equal(await page.evaluate(() => sessionStorage.getItem('maxProgress')), '100', 'it reached 100%');
-  assert.match(await page.textContent('#doclist'), /01:创建领导小组文件/);
+  assert.equal(await page.textContent('#upload-progress li .state'), '已上传');
 
   // a second one, through the file field: 02
   await page.setInputFiles('#upload input[type=file]', { name: '成员调整通知.pdf', mimeType: 'application/pdf', buffer: pdf('two') });
-  await Promise.all([page.waitForNavigation(), page.click('#upload button[type=submit]')]);
+  await page.click('#upload button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('#doclist a').length === 2);
   const names = await page.$$eval('#doclist a', (as) => as.map((a) => a.textContent));
-  assert.deepEqual(names, ['01:创建领导小组文件', '02:成员调整通知']);
+  assert.deepEqual(names, ['01：创建领导小组文件', '02：成员调整通知']);
 
   // a refused type says what it found
   await page.setInputFiles('#upload input[type=file]', { name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('#!/bin/sh\necho pwned\n') });
   await page.click('#upload button[type=submit]');
-  await page.waitForSelector('#upload-progress .err');
-  assert.match(await page.textContent('#upload-progress'), /不接受此类文件/);
+  await page.waitForSelector('#upload-progress li.failed');
+  assert.match(await page.textContent('#upload-progress li.failed .state'), /^未上传：/);
 
   // export from the archive page: the page shows progress and saves the ZIP
   await page.goto(page.url().replace(/\/leaf\/.*$/, ''));
