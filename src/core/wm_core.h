@@ -194,8 +194,7 @@ bool wm_unit_table_fits(const struct wm_table *t, void *cls);
 ** will take larger ones).  The command line `wenming unit import` has no limit.
 */
 #define WM_UNIT_IMPORT_MAX 5000
-/** The most indicators one standard (测评体系) may have, whichever way it is imported. */
-#define WM_FW_INDICATORS_MAX 5000
+/* (A standard is capped by its parser: at most 5,000 leaves, src/framework.) */
 enum wm_err wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t,
                            int64_t default_office, bool skip_bad, bool dry_run, json_t **report,
                            struct wm_fail *f) WM_MUST_CHECK;
