@@ -78,11 +78,13 @@ test('drag a file in, watch the progress, see 01：…, export the package', asy
   const names = await page.$$eval('#doclist a', (as) => as.map((a) => a.textContent));
   assert.deepEqual(names, ['01：创建领导小组文件', '02：成员调整通知']);
 
-  // a refused type says what it found
+  // a refused type says what it found, in words (no media type codes)
   await page.setInputFiles('#upload input[type=file]', { name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('#!/bin/sh\necho pwned\n') });
   await page.click('#upload button[type=submit]');
   await page.waitForSelector('#upload-progress li.failed');
   assert.match(await page.textContent('#upload-progress li.failed .state'), /^未上传：/);
+  assert.match(await page.textContent('#upload-progress li.failed'), /文件内容是 shell 脚本，不是 PDF 文档/);
+  assert.doesNotMatch(await page.textContent('#upload-progress'), /text\/x-shellscript/);
 
   // export from the archive page: the page shows progress and saves the ZIP
   await page.goto(page.url().replace(/\/leaf\/.*$/, ''));
