@@ -299,7 +299,7 @@ walk_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
     ** journals. */
     bool own = 1 == ftw->level &&
                (0 == strcmp(base, "wenming.conf") || 0 == strcmp(base, "server.log") ||
-                0 == strcmp(base, "audit-head") || 0 == strcmp(base, "audit-head.lock") ||
+                0 == strncmp(base, "audit-head", 10) ||
                 strstr(base, ".db") || strstr(base, ".sqlite") || strstr(base, "-wal") ||
                 strstr(base, "-shm") || strstr(base, "-journal"));
     if (!own) {
@@ -1605,6 +1605,7 @@ struct zentry {
     char *path;
     struct bytes data;
     bool dir;
+    time_t mtime; /* from the extended timestamp (UTC) */
 };
 
 struct zip {
@@ -1646,6 +1647,7 @@ zip_read(const void *p, size_t n, struct zip *z)
         assert_non_null(name);
         x->path = strdup(name);
         x->dir = AE_IFDIR == archive_entry_filetype(e);
+        x->mtime = archive_entry_mtime(e);
         char buf[65536];
         la_ssize_t got;
         while ((got = archive_read_data(a, buf, sizeof buf)) > 0) {
@@ -2070,6 +2072,26 @@ test_export(void **state)
     const struct zentry *ix = zip_find(&z, "index.html");
     assert_non_null(strstr(ix->data.p, "<html"));
     assert_non_null(strstr(ix->data.p, "专题研究与创建动员"));
+    /* Times: the DOS fields hold the server's local time (TZ; China Standard Time when
+    ** unset, as the pages show), index.html too; 目录.xlsx lists the files. */
+    const struct zentry *bag = zip_find(&z, "bagit.txt");
+    assert_non_null(bag);
+    struct tm tm;
+    if (getenv("TZ")) {
+        localtime_r(&bag->mtime, &tm);
+    } else {
+        time_t cst = bag->mtime + 8 * 3600;
+        gmtime_r(&cst, &tm);
+        assert_non_null(strstr(ix->data.p, "(UTC+0800)"));
+    }
+    const unsigned char *lfh = (const unsigned char *)export_zip.p; /* bagit.txt is first */
+    unsigned dos_time = lfh[10] | (unsigned)lfh[11] << 8, dos_date = lfh[12] | (unsigned)lfh[13] << 8;
+    assert_int_equal(dos_time >> 11, tm.tm_hour);
+    assert_int_equal((dos_time >> 5) & 63, tm.tm_min);
+    assert_int_equal(dos_date & 31, tm.tm_mday);
+    const struct zentry *cat = zip_find(&z, "目录.xlsx");
+    assert_non_null(cat);
+    assert_true(cat->data.n > 1000 && 0 == memcmp(cat->data.p, "PK\x03\x04", 4));
     zip_free(&z);
 
     /* --ascii-colon: "01:主题.pdf". */
