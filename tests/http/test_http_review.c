@@ -351,6 +351,7 @@ test_import_respects_upload_policy(void **state)
     leaf_path(path, sizeof path, year, "1.1.1", "documents");
     struct th_resp *r = th_upload(&srv, path, &unitadmin, 0, &f, 1, NULL);
     th_assert_error(r, 415, "unsupported_media", "file");
+    assert_non_null(strstr(r->body, "本系统目前不接受 PNG 图片")); /* in words */
     th_resp_free(r);
 
     struct bytes pdf = pdf_make("ok", 300), big = pdf_make("big", 150000);
