@@ -431,4 +431,138 @@ wm_blob_gc_tmp(const struct wm_blobstore *s, int64_t older_than, char *err, size
     return removed;
 }
 
+enum wm_err
+wm_blob_remove(const struct wm_blobstore *s, const char *sha)
+{
+    char path[4096];
+    if (!wm_blob_path(s, sha, path, sizeof path)) {
+        return WM_E_BAD_REQUEST;
+    }
+    if (unlink(path) && ENOENT != errno) {
+        wm_log(WM_LOG_WARN, "blob: remove %s: %s", path, strerror(errno));
+        return WM_E_INTERNAL;
+    }
+    return WM_OK;
+}
+
+const char *
+wm_blob_objects_dir(const struct wm_blobstore *s)
+{
+    return s->objects;
+}
+
+/* A file's modification time (0 when it cannot be read). */
+static int64_t
+mtime_of(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) ? 0 : (int64_t)st.st_mtime;
+}
+
+enum wm_err
+wm_blob_list_tree(const char *root, const char *suffix, wm_blob_list_fn cb, void *ctx, char *err,
+                  size_t errlen)
+{
+    struct dirent **l1 = NULL;
+    if (!is_dir(root)) {
+        return WM_OK;
+    }
+    int n1 = list_dir(root, &l1, err, errlen);
+    if (n1 < 0) {
+        return WM_E_INTERNAL;
+    }
+    size_t sl = strlen(suffix);
+    enum wm_err rc = WM_OK;
+    for (int i = 0; i < n1 && WM_OK == rc; i++) {
+        const char *a = l1[i]->d_name;
+        char *pa = wm_asprintf("%s/%s", root, a);
+        if (!is_hex2(a) || !is_dir(pa)) {
+            cb(ctx, a, true, mtime_of(pa));
+            free(pa);
+            continue;
+        }
+        struct dirent **l2 = NULL;
+        int n2 = list_dir(pa, &l2, err, errlen);
+        if (n2 < 0) {
+            rc = WM_E_INTERNAL;
+        }
+        for (int j = 0; j < n2 && WM_OK == rc; j++) {
+            const char *b = l2[j]->d_name;
+            char *pb = wm_asprintf("%s/%s", pa, b);
+            char *rel2 = wm_asprintf("%s/%s", a, b);
+            struct dirent **l3 = NULL;
+            int n3 = 0;
+            if (!is_hex2(b) || !is_dir(pb)) {
+                cb(ctx, rel2, true, mtime_of(pb));
+            } else if ((n3 = list_dir(pb, &l3, err, errlen)) < 0) {
+                rc = WM_E_INTERNAL;
+            }
+            for (int k = 0; k < n3; k++) {
+                const char *f = l3[k]->d_name;
+                size_t fl = strlen(f);
+                char *pf = wm_asprintf("%s/%s", pb, f);
+                char sha[65] = "";
+                if (64 + sl == fl && 0 == strcmp(f + 64, suffix)) {
+                    memcpy(sha, f, 64);
+                    sha[64] = '\0';
+                }
+                struct stat st;
+                bool reg = 0 == lstat(pf, &st) && S_ISREG(st.st_mode);
+                if (reg && wm_blob_sha_valid(sha) && 0 == memcmp(sha, a, 2) &&
+                    0 == memcmp(sha + 2, b, 2)) {
+                    cb(ctx, sha, false, (int64_t)st.st_mtime);
+                } else {
+                    char *rel3 = wm_asprintf("%s/%s", rel2, f);
+                    cb(ctx, rel3, true, reg ? (int64_t)st.st_mtime : 0);
+                    free(rel3);
+                }
+                free(pf);
+            }
+            if (n3 > 0) {
+                free_list(l3, n3);
+            }
+            free(rel2);
+            free(pb);
+        }
+        if (n2 >= 0) {
+            free_list(l2, n2);
+        }
+        free(pa);
+    }
+    free_list(l1, n1);
+    return rc;
+}
+
+enum wm_err
+wm_blob_move_aside(const char *root, const char *rel, const char *qdir, bool back, char *err,
+                   size_t errlen)
+{
+    if ('\0' == rel[0] || '/' == rel[0] || strstr(rel, "..")) {
+        snprintf(err, errlen, "%s: not a path inside the store", rel);
+        return WM_E_INTERNAL;
+    }
+    char *from = wm_asprintf("%s/%s", back ? qdir : root, rel);
+    char *to = wm_asprintf("%s/%s", back ? root : qdir, rel);
+    char *parent = wm_strdup(to);
+    *strrchr(parent, '/') = '\0';
+    enum wm_err rc = WM_OK;
+    int m = wm_mkdirs(parent, 0750);
+    if (m) {
+        snprintf(err, errlen, "%s: %s", parent, strerror(-m));
+        rc = WM_E_INTERNAL;
+    } else if (0 == access(to, F_OK)) {
+        snprintf(err, errlen, "%s: already exists", to);
+        rc = WM_E_INTERNAL;
+    } else if (rename(from, to)) {
+        snprintf(err, errlen, "%s -> %s: %s", from, to, strerror(errno));
+        rc = WM_E_INTERNAL;
+    } else {
+        wm_log(WM_LOG_INFO, "blob: moved %s to %s", from, to);
+    }
+    free(parent);
+    free(from);
+    free(to);
+    return rc;
+}
+
 /* end of blob_store.c */

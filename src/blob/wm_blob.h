@@ -183,8 +183,44 @@ void wm_blob_verify_list(const struct wm_blobstore *s,
 /**
 ** Remove temp files left by a crash: regular files in tmp/ not modified for
 ** @a older_than seconds (by wm_now(); a live upload touches its file with every write).
+** 0 removes every temp file: only when no upload can be running (at server start, before
+** the server listens).
 ** @return the number removed, or -1 with the cause in @a err.
 */
 long wm_blob_gc_tmp(const struct wm_blobstore *s, int64_t older_than, char *err, size_t errlen);
+
+/**
+** Remove an object (a blob written for something that was then refused, once nothing
+** refers to it).  WM_OK also when it was not there; WM_E_BAD_REQUEST for a malformed sha.
+*/
+enum wm_err wm_blob_remove(const struct wm_blobstore *s, const char *sha) WM_MUST_CHECK;
+
+/**
+** Called once per file found under a fan-out tree (ab/cd/<name>): @a name is the sha of an
+** object (or of a thumbnail, without its ".jpg"), or for a file that is not named like one
+** its path under the tree's root with @a stray set; @a mtime its modification time.
+*/
+typedef void (*wm_blob_list_fn)(void *ctx, const char *name, bool stray, int64_t mtime);
+
+/**
+** Walk a fan-out tree in sorted order without reading any file: @a root is objects/ of the
+** store (wm_blob_objects_dir()) or a thumbnail directory, @a suffix "" for objects or
+** ".jpg" for thumbnails.  A missing @a root is an empty tree.
+** @return WM_OK, or WM_E_INTERNAL with the cause in @a err.
+*/
+enum wm_err wm_blob_list_tree(const char *root, const char *suffix, wm_blob_list_fn cb, void *ctx,
+                              char *err, size_t errlen) WM_MUST_CHECK;
+/** The store's objects/ directory.  Borrowed while @a s lives. */
+const char *wm_blob_objects_dir(const struct wm_blobstore *s);
+
+/**
+** Move a file of a fan-out tree aside (never delete): @a root/@a rel (rel as given to a
+** wm_blob_list_fn, plus the suffix for a thumbnail: "ab/cd/<sha>.jpg", or a stray's path)
+** is renamed to @a qdir/@a rel, creating the directories (0750).  rel must not contain
+** "..".  @a back swaps the direction (put a file back where it was).
+** @return WM_OK, or WM_E_INTERNAL with the cause in @a err.
+*/
+enum wm_err wm_blob_move_aside(const char *root, const char *rel, const char *qdir, bool back,
+                               char *err, size_t errlen) WM_MUST_CHECK;
 
 #endif /* WM_BLOB_H */

@@ -377,7 +377,9 @@ wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
     if (NULL == m.media || '\0' == *m.media) {
         m.media = up->kind && *up->kind ? up->kind : "text";
     }
-    if (WM_OK != (e = wm_doc_meta_check(&m, f)) || WM_OK != (e = tx_begin(db, f))) {
+    /* Inside the caller's transaction (a package import: all documents or none), join it. */
+    bool own_tx = !db->ops->in_tx(db);
+    if (WM_OK != (e = wm_doc_meta_check(&m, f)) || (own_tx && WM_OK != (e = tx_begin(db, f)))) {
         free(title);
         return e;
     }
@@ -400,7 +402,7 @@ wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
 done:
     json_decref(after);
     free(title);
-    return tx_end(db, e, f);
+    return own_tx ? tx_end(db, e, f) : e;
 }
 
 json_t *

@@ -4,12 +4,20 @@
 ** Each entry's hash is SHA-256 over the previous entry's hash and the entry's canonical
 ** JSON (sorted keys, compact), so editing or removing any row breaks every later link;
 ** `wenming verify audit` walks the chain and names the first entry that does not match.
+** Removing the newest entries leaves a valid shorter chain, so the head is also anchored
+** outside the table (audit-head in the data directory, and the log) and verify compares.
 */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "wm_core.h"
 
@@ -156,3 +164,310 @@ wm_audit_verify(struct wm_db *db, int64_t *count, char *why, size_t whylen)
 }
 
 /* end of audit.c */
+
+/* ---------------------------------------------------------------- names */
+
+/* Every action code wenming writes, with its Chinese name (tests/unit/test_audit_names.c
+** finds every code in the sources and fails when one is missing here). */
+static const struct {
+    const char *code;
+    const char *label;
+} action_names[] = {
+    {"session.create", N_("登录")},
+    {"session.delete", N_("退出登录")},
+    {"user.create", N_("新建账号")},
+    {"user.update", N_("修改账号")},
+    {"user.disable", N_("停用账号")},
+    {"user.enable", N_("启用账号")},
+    {"user.password", N_("修改或重置密码")},
+    {"token.create", N_("创建 API 令牌")},
+    {"token.revoke", N_("吊销 API 令牌")},
+    {"token.revoke_all", N_("撤销账号的全部 API 令牌")},
+    {"org.create", N_("新建机构")},
+    {"org.update", N_("修改机构")},
+    {"unit.create", N_("新建单位")},
+    {"unit.update", N_("修改单位")},
+    {"unit.import", N_("批量导入单位")},
+    {"dept.create", N_("新增科室")},
+    {"dept.delete", N_("删除科室")},
+    {"framework.import", N_("导入测评体系")},
+    {"framework.replace", N_("重新导入测评体系草稿")},
+    {"framework.publish", N_("发布测评体系")},
+    {"framework.delete", N_("删除测评体系")},
+    {"archive.create", N_("创建年度档案")},
+    {"archive.delete", N_("删除年度档案")},
+    {"archive.default", N_("设定年度默认测评体系")},
+    {"archive.export", N_("导出档案包")},
+    {"archive.import", N_("导入档案包")},
+    {"document.create", N_("上传文件")},
+    {"document.version", N_("上传新版本")},
+    {"document.update", N_("修改文件信息")},
+    {"document.move", N_("移动文件")},
+    {"document.reorder", N_("调整文件顺序")},
+    {"document.delete", N_("删除文件（移入回收站）")},
+    {"document.restore", N_("从回收站恢复文件")},
+    {"document.purge", N_("彻底删除文件")},
+    {"document.download", N_("下载文件")},
+};
+
+const char *const wm_audit_actions[] = {
+    "session.create",   "session.delete",    "user.create",      "user.update",
+    "user.disable",     "user.enable",       "user.password",    "token.create",
+    "token.revoke",     "token.revoke_all",  "org.create",       "org.update",
+    "unit.create",      "unit.update",       "unit.import",      "dept.create",
+    "dept.delete",      "framework.import",  "framework.replace", "framework.publish",
+    "framework.delete", "archive.create",    "archive.delete",   "archive.default",
+    "archive.export",   "archive.import",    "document.create",  "document.version",
+    "document.update",  "document.move",     "document.reorder", "document.delete",
+    "document.restore", "document.purge",    "document.download", NULL,
+};
+
+const char *
+wm_audit_action_label(const char *code)
+{
+    for (size_t i = 0; code && i < WM_ARRAY_LEN(action_names); i++) {
+        if (wm_streq(action_names[i].code, code)) {
+            return _(action_names[i].label);
+        }
+    }
+    return NULL;
+}
+
+const char *
+wm_audit_object_label(const char *type)
+{
+    static const char *const names[][2] = {
+        {"user", N_("账号")},         {"token", N_("API 令牌")},  {"org", N_("机构或单位")},
+        {"dept", N_("科室")},         {"edition", N_("测评体系")}, {"archive", N_("年度档案")},
+        {"document", N_("文件")},
+    };
+    for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
+        if (wm_streq(names[i][0], type)) {
+            return _(names[i][1]);
+        }
+    }
+    return type ? type : "";
+}
+
+/* ---------------------------------------------------------------- the anchor */
+
+struct head {
+    int64_t seq;
+    char hash[65];
+};
+
+/* The anchor file's content; seq 0 when there is none.  -1 when it is unreadable. */
+static int
+head_read(const char *path, struct head *h)
+{
+    h->seq = 0;
+    h->hash[0] = '\0';
+    size_t len;
+    char *s = wm_read_file(path, &len);
+    if (NULL == s) {
+        return ENOENT == errno ? 0 : -1;
+    }
+    long long seq;
+    char hash[65];
+    int rc = -1;
+    if (2 == sscanf(s, "%lld %64[0-9a-f]", &seq, hash) && seq > 0 && 64 == strlen(hash)) {
+        h->seq = seq;
+        memcpy(h->hash, hash, sizeof hash);
+        rc = 0;
+    }
+    free(s);
+    return rc;
+}
+
+/* The table's newest entry (seq 0 when empty). */
+static int
+table_head(struct wm_db *db, struct head *h)
+{
+    struct wm_page pg = {.scope = "/", .limit = 1};
+    struct wm_audit_filter flt = {0};
+    json_t *rows = db->ops->audit_list(db, &pg, &flt);
+    if (NULL == rows) {
+        return -1;
+    }
+    json_t *row = json_array_get(rows, 0);
+    h->seq = row ? json_integer_value(json_object_get(row, "id")) : 0;
+    snprintf(h->hash, sizeof h->hash, "%s", row ? js(row, "hash") : "");
+    json_decref(rows);
+    return 0;
+}
+
+/* The stored hash of entry seq ("" when there is no such entry). */
+static int
+hash_at(struct wm_db *db, int64_t seq, char out[65])
+{
+    json_t *rows = db->ops->audit_scan(db, seq - 1, 1);
+    if (NULL == rows) {
+        return -1;
+    }
+    json_t *row = json_array_get(rows, 0);
+    bool there = row && json_integer_value(json_object_get(row, "id")) == seq;
+    snprintf(out, 65, "%s", there ? js(row, "hash") : "");
+    json_decref(rows);
+    return 0;
+}
+
+static char *
+head_path(const char *dir)
+{
+    return wm_asprintf("%s/audit-head", dir);
+}
+
+int
+wm_audit_anchor_check(struct wm_db *db, const char *data_dir, char *why, size_t whylen)
+{
+    char *path = head_path(data_dir);
+    struct head f, t;
+    int rc = head_read(path, &f);
+    if (rc) {
+        snprintf(why, whylen, "%s is unreadable or malformed", path);
+    } else if (0 == f.seq) {
+        rc = 0; /* nothing anchored yet */
+    } else if (table_head(db, &t)) {
+        snprintf(why, whylen, "cannot read the audit log");
+        rc = -1;
+    } else if (t.seq < f.seq) {
+        snprintf(why, whylen,
+                 "the log ends at entry #%lld but %s names entry #%lld: entries after #%lld "
+                 "were removed",
+                 (long long)t.seq, path, (long long)f.seq, (long long)t.seq);
+        rc = 1;
+    } else {
+        char h[65];
+        if (hash_at(db, f.seq, h)) {
+            snprintf(why, whylen, "cannot read the audit log");
+            rc = -1;
+        } else if (!wm_streq(h, f.hash)) {
+            snprintf(why, whylen,
+                     "entry #%lld does not match %s (hash %.12s…, anchored %.12s…): entries up "
+                     "to #%lld were removed or altered",
+                     (long long)f.seq, path, h[0] ? h : "none", f.hash, (long long)f.seq);
+            rc = 1;
+        }
+    }
+    free(path);
+    return rc;
+}
+
+int
+wm_audit_anchor(struct wm_db *db, const char *data_dir)
+{
+    char *path = head_path(data_dir), *lockp = wm_asprintf("%s/audit-head.lock", data_dir);
+    int rc = -1, fd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    struct head f, t;
+    if (fd < 0 || flock(fd, LOCK_EX)) {
+        wm_log(WM_LOG_ERROR, "audit anchor: %s: %s", lockp, strerror(errno));
+        goto out;
+    }
+    if (head_read(path, &f)) {
+        wm_log(WM_LOG_ERROR, "audit anchor: %s is unreadable or malformed; not moved", path);
+        goto out;
+    }
+    if (table_head(db, &t)) {
+        goto out;
+    }
+    rc = 0;
+    if (t.seq <= f.seq) {
+        if (t.seq < f.seq) {
+            wm_log(WM_LOG_ERROR,
+                   "audit anchor: the log ends at entry #%lld but the anchor names #%lld: "
+                   "entries were removed",
+                   (long long)t.seq, (long long)f.seq);
+        }
+        goto out;
+    }
+    if (f.seq > 0) {
+        char h[65];
+        if (hash_at(db, f.seq, h) || !wm_streq(h, f.hash)) {
+            wm_log(WM_LOG_ERROR,
+                   "audit anchor: entry #%lld no longer matches the anchor: not moved (run "
+                   "'wenming verify audit')",
+                   (long long)f.seq);
+            rc = -1;
+            goto out;
+        }
+    }
+    char line[128];
+    int n = snprintf(line, sizeof line, "%lld %s\n", (long long)t.seq, t.hash);
+    int w = wm_write_atomic(path, line, (size_t)n, 0640);
+    if (w) {
+        wm_log(WM_LOG_ERROR, "audit anchor: %s: %s", path, strerror(-w));
+        rc = -1;
+        goto out;
+    }
+    wm_log(WM_LOG_INFO, "audit head #%lld %s", (long long)t.seq, t.hash);
+out:
+    if (fd >= 0) {
+        close(fd); /* releases the lock */
+    }
+    free(lockp);
+    free(path);
+    return rc;
+}
+
+static pthread_mutex_t anchor_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t anchor_cond = PTHREAD_COND_INITIALIZER;
+static bool anchor_stop, anchor_running;
+static pthread_t anchor_thread;
+static char *anchor_dir;
+
+static void *
+anchor_main(void *arg)
+{
+    (void)arg;
+    int64_t other = -1, own = -1;
+    for (;;) {
+        struct wm_db *db = wm_db_thread();
+        int64_t o2, w2;
+        /* Only when something was committed since the last look. */
+        if (db && (!db->ops->versions(db, &o2, &w2) || o2 != other || w2 != own)) {
+            (void)wm_audit_anchor(db, anchor_dir); /* a refusal is logged; retried on change */
+            other = o2;
+            own = w2;
+        }
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_mutex_lock(&anchor_lock);
+        while (!anchor_stop && 0 == pthread_cond_timedwait(&anchor_cond, &anchor_lock, &until)) {
+        }
+        bool stop = anchor_stop;
+        pthread_mutex_unlock(&anchor_lock);
+        if (stop) {
+            if (db) {
+                (void)wm_audit_anchor(db, anchor_dir); /* the last word at shutdown */
+            }
+            return NULL;
+        }
+    }
+}
+
+void
+wm_audit_anchor_start(const char *data_dir)
+{
+    anchor_dir = wm_strdup(data_dir);
+    anchor_stop = false;
+    anchor_running = 0 == pthread_create(&anchor_thread, NULL, anchor_main, NULL);
+    if (!anchor_running) {
+        wm_log(WM_LOG_ERROR, "audit anchor: cannot start its thread");
+    }
+}
+
+void
+wm_audit_anchor_stop(void)
+{
+    if (anchor_running) {
+        pthread_mutex_lock(&anchor_lock);
+        anchor_stop = true;
+        pthread_cond_signal(&anchor_cond);
+        pthread_mutex_unlock(&anchor_lock);
+        pthread_join(anchor_thread, NULL);
+        anchor_running = false;
+    }
+    free(anchor_dir);
+    anchor_dir = NULL;
+}

@@ -218,6 +218,15 @@ wm_export_write(const json_t *plan, struct wm_blobstore *bs,
 
 /* ---------------------------------------------------------------- import */
 
+/* A file checked and written to the blob store, to be stored as a document once every
+** entry of the package has been read. */
+struct pending {
+    json_t *entry; /* its line of the report (borrowed from the report) */
+    char *code, *title, *filename, *mime, *kind, *ext;
+    char sha[65];
+    uint64_t size;
+};
+
 struct imp {
     struct wm_db *db;
     const struct wm_actor *a;
@@ -225,14 +234,17 @@ struct imp {
     const char *allowed; /* the upload policy: types (NULL = default) ... */
     uint64_t max_file;   /* ... and the largest file */
     json_t *archive;
-    json_t *inds; /* indicators of the edition */
+    json_t *inds;     /* indicators of the edition */
+    json_t *existing; /* "code\tsha" of the live documents before the import */
+    json_t *fresh;    /* shas of objects this import wrote (not there before) */
     json_t *report;
-    unsigned imported, skipped;
+    struct pending *pend;
+    size_t npend, cappend;
     int fatal;
     char fatal_msg[256];
 };
 
-static void
+static json_t *
 imp_report(struct imp *c, const char *path, const char *status, const char *code,
            const char *reason, int64_t doc)
 {
@@ -247,11 +259,18 @@ imp_report(struct imp *c, const char *path, const char *status, const char *code
         json_object_set_new(e, "document_id", json_integer(doc));
     }
     json_array_append_new(c->report, e);
-    if (wm_streq(status, "imported")) {
-        c->imported++;
-    } else {
-        c->skipped++;
-    }
+    return e;
+}
+
+static void
+pending_free(struct pending *p)
+{
+    free(p->code);
+    free(p->title);
+    free(p->filename);
+    free(p->mime);
+    free(p->kind);
+    free(p->ext);
 }
 
 /* The indicator a folder name stands for: by code when it carries one the edition has,
@@ -293,6 +312,16 @@ match_folder(struct imp *c, const char *name, const char *parent)
     return found;
 }
 
+/* Whether a live document of leaf @a code already has this content. */
+static bool
+imp_exists(const struct imp *c, const char *code, const char *sha)
+{
+    char *key = wm_asprintf("%s\t%s", code, sha);
+    bool yes = NULL != json_object_get(c->existing, key);
+    free(key);
+    return yes;
+}
+
 static int
 imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
 {
@@ -329,13 +358,14 @@ imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
     unsigned serial = 0;
     char *title = NULL, *ext = NULL;
     (void)wm_pkg_parse_doc_name(e->comp[e->ncomp - 1], &serial, &title, &ext);
+    free(ext);
     /* Stream the content into the blob store, sniff it, and keep it if it is allowed. */
     char err[256];
     struct wm_blob_writer *w = NULL;
     if (WM_OK != wm_blob_writer_new(c->bs, c->max_file, &w, err, sizeof err)) {
         snprintf(c->fatal_msg, sizeof c->fatal_msg, "%s", err);
+        imp_report(c, e->path, "refused", code, err, 0);
         free(title);
-        free(ext);
         return c->fatal = 1;
     }
     char buf[65536];
@@ -348,7 +378,11 @@ imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
     int fd = -1;
     const char *why = NULL;
     if (n < 0) {
-        why = wm_pkg_stream_error(s);
+        /* The reader refuses the whole package (a bomb, damaged data): it ends the walk. */
+        wm_blob_abort(w);
+        imp_report(c, e->path, "refused", code, wm_pkg_stream_error(s), 0);
+        free(title);
+        return 0;
     } else if (WM_OK != we) {
         why = _("文件过大或无法写入");
     } else if (0 == wm_blob_received(w)) {
@@ -362,7 +396,6 @@ imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
         wm_blob_abort(w);
         imp_report(c, e->path, "skipped", code, why, 0);
         free(title);
-        free(ext);
         return 0;
     }
     char sha[65];
@@ -370,24 +403,91 @@ imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
     bool existed;
     if (WM_OK != wm_blob_commit(w, sha, &size, &existed, err, sizeof err)) {
         snprintf(c->fatal_msg, sizeof c->fatal_msg, "%s", err);
+        imp_report(c, e->path, "refused", code, err, 0);
         free(title);
-        free(ext);
         return c->fatal = 1;
     }
-    const char *leafname = e->comp[e->ncomp - 1];
-    struct wm_upload up = {.sha = sha, .size = size, .mime = mi.mime, .kind = mi.kind,
-                           .ext = mi.ext, .filename = leafname};
+    if (!existed) {
+        json_array_append_new(c->fresh, json_string(sha));
+    }
+    /* What would refuse the document later is checked now, so the store step cannot fail
+    ** on it: the same content already in the leaf, the right to write there, the title. */
     struct wm_doc_meta meta = {.title = title && *title ? title : NULL};
     struct wm_fail f = {0};
-    int64_t id = 0;
-    if (WM_OK != wm_doc_create(c->db, c->a, c->archive, code, &meta, &up, &id, &f)) {
+    if (imp_exists(c, code, sha)) {
+        imp_report(c, e->path, "skipped", code, _("已存在，跳过"), 0);
+    } else if (WM_OK != wm_doc_may_write(c->db, c->a, c->archive, code, &f) ||
+               WM_OK != wm_doc_meta_check(&meta, &f)) {
         imp_report(c, e->path, "skipped", code, f.msg, 0);
     } else {
-        imp_report(c, e->path, "imported", code, NULL, id);
+        if (c->npend == c->cappend) {
+            c->cappend = c->cappend ? 2 * c->cappend : 64;
+            c->pend = wm_realloc(c->pend, c->cappend * sizeof *c->pend);
+        }
+        struct pending *p = &c->pend[c->npend++];
+        *p = (struct pending){.entry = imp_report(c, e->path, "pending", code, NULL, 0),
+                              .code = wm_strdup(code), .title = meta.title ? wm_strdup(title) : NULL,
+                              .filename = wm_strdup(e->comp[e->ncomp - 1]),
+                              .mime = wm_strdup(mi.mime), .kind = wm_strdup(mi.kind),
+                              .ext = wm_strdup(mi.ext), .size = size};
+        memcpy(p->sha, sha, sizeof p->sha);
     }
     free(title);
-    free(ext);
     return 0;
+}
+
+/* Store every pending document in one transaction: WM_OK, or nothing stored. */
+static enum wm_err
+imp_store(struct imp *c, struct wm_fail *f)
+{
+    enum wm_err e = tx_begin(c->db, f);
+    if (WM_OK != e) {
+        return e;
+    }
+    for (size_t i = 0; i < c->npend && WM_OK == e; i++) {
+        struct pending *p = &c->pend[i];
+        struct wm_upload up = {.sha = p->sha, .size = p->size, .mime = p->mime, .kind = p->kind,
+                               .ext = p->ext, .filename = p->filename};
+        struct wm_doc_meta meta = {.title = p->title};
+        int64_t id = 0;
+        e = wm_doc_create(c->db, c->a, c->archive, p->code, &meta, &up, &id, f);
+        if (WM_OK == e) {
+            json_object_set_new(p->entry, "document_id", json_integer(id));
+        } else {
+            json_object_set_new(p->entry, "reason", json_string(f->msg));
+        }
+    }
+    return tx_end(c->db, e, f);
+}
+
+/* Remove the objects this import wrote that no document version refers to (those of
+** skipped files, or all of them when nothing was stored). */
+static void
+imp_clean_blobs(struct imp *c)
+{
+    if (0 == json_array_size(c->fresh)) {
+        return;
+    }
+    json_t *refs = c->db->ops->version_shas(c->db);
+    if (NULL == refs) {
+        return; /* cannot tell: keep them (verify blobs will list them) */
+    }
+    json_t *set = json_object();
+    size_t i;
+    json_t *x;
+    json_array_foreach(refs, i, x)
+    {
+        json_object_set(set, jss(x, "sha"), json_true());
+    }
+    json_array_foreach(c->fresh, i, x)
+    {
+        const char *sha = json_string_value(x);
+        if (NULL == json_object_get(set, sha) && WM_OK != wm_blob_remove(c->bs, sha)) {
+            wm_log(WM_LOG_WARN, "import: could not remove unreferenced blob %s", sha);
+        }
+    }
+    json_decref(set);
+    json_decref(refs);
 }
 
 enum wm_err
@@ -402,32 +502,70 @@ wm_archive_import_policy(struct wm_db *db, const struct wm_actor *a, struct wm_b
                          const json_t *archive, const char *path, const char *allowed,
                          uint64_t max_file, json_t **report, struct wm_fail *f)
 {
-    struct imp c = {.db = db, .a = a, .bs = bs, .archive = (json_t *)archive,
-                    .allowed = allowed, .max_file = max_file ? max_file : (uint64_t)4 << 30,
-                    .report = json_array()};
     *report = NULL;
     if (!wm_actor_is(a, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN))) {
-        json_decref(c.report);
         return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("没有权限导入档案"));
     }
+    struct imp c = {.db = db, .a = a, .bs = bs, .archive = (json_t *)archive,
+                    .allowed = allowed, .max_file = max_file ? max_file : (uint64_t)4 << 30,
+                    .report = json_array(), .fresh = json_array(), .existing = json_object()};
     c.inds = db->ops->ind_list(db, jsi(archive, "edition_id"), false);
+    json_t *docs = db->ops->doc_list(db, jsi(archive, "id"), NULL, false);
+    size_t i;
+    json_t *x;
+    json_array_foreach(docs, i, x)
+    {
+        char *key = wm_asprintf("%s\t%s", jss(x, "indicator_code"), jss(x, "sha"));
+        json_object_set_new(c.existing, key, json_true());
+        free(key);
+    }
+    json_decref(docs);
     struct wm_pkg_limits lim;
     wm_pkg_limits_default(&lim);
     char err[256] = "";
     int rc = wm_pkg_read_each(path, &lim, imp_entry, &c, err, sizeof err);
-    json_decref(c.inds);
+    enum wm_err e = WM_OK;
+    const char *why = NULL;
     if (c.fatal) {
-        json_decref(c.report);
-        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", c.fatal_msg);
+        why = c.fatal_msg;
+        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, _("无法保存文件，未导入任何文件：%s"), why);
+    } else if (rc) {
+        why = err;
+        e = wm_fail_set(f, WM_E_BAD_REQUEST, "file", _("档案包被拒绝，未导入任何文件：%s"), why);
+    } else if (c.npend > 0 && WM_OK != (e = imp_store(&c, f))) {
+        why = f->msg;
     }
-    if (rc) {
-        *report = json_pack("{s:i, s:i, s:o}", "imported", (int)c.imported, "skipped",
-                            (int)c.skipped, "files", c.report);
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "file", _("无法读取档案包:%s"), err);
+    unsigned imported = 0, skipped = 0;
+    json_array_foreach(c.report, i, x)
+    {
+        if (!wm_streq(jss(x, "status"), "pending")) {
+            skipped += wm_streq(jss(x, "status"), "skipped");
+            continue;
+        }
+        if (WM_OK == e) {
+            json_object_set_new(x, "status", json_string("imported"));
+            imported++;
+        } else {
+            json_object_set_new(x, "status", json_string("not_imported"));
+            if (NULL == json_object_get(x, "reason")) {
+                json_object_set_new(x, "reason", json_string(_("档案包被拒绝，本文件未导入")));
+            }
+        }
     }
-    *report = json_pack("{s:i, s:i, s:o}", "imported", (int)c.imported, "skipped", (int)c.skipped,
-                        "files", c.report);
-    return WM_OK;
+    imp_clean_blobs(&c);
+    *report = json_pack("{s:i, s:i, s:b, s:o}", "imported", (int)imported, "skipped", (int)skipped,
+                        "refused", WM_OK != e, "files", c.report);
+    if (why) {
+        json_object_set_new(*report, "reason", json_string(why));
+    }
+    for (size_t k = 0; k < c.npend; k++) {
+        pending_free(&c.pend[k]);
+    }
+    free(c.pend);
+    json_decref(c.inds);
+    json_decref(c.existing);
+    json_decref(c.fresh);
+    return e;
 }
 
 /* end of pkg.c */

@@ -134,12 +134,40 @@ wm_user_create(struct wm_db *db, const struct wm_actor *a, const struct wm_user_
     return e;
 }
 
+/*
+** Inside the caller's transaction: revoke every API token of account id and audit it
+** (one entry, only when there was a token).  A token's principal cached by a worker goes
+** stale with this write (the cache is keyed on the store's version).
+*/
+static enum wm_err
+revoke_tokens(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *org_path,
+              const char *why, int64_t *n, struct wm_fail *f)
+{
+    int64_t got = 0;
+    if (WM_QS_ONE != db->ops->token_revoke_user(db, id, &got)) {
+        return wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法吊销令牌"));
+    }
+    if (n) {
+        *n = got;
+    }
+    if (0 == got) {
+        return WM_OK;
+    }
+    json_t *sum = json_pack("{s:I, s:s}", "count", (json_int_t)got, "reason", why);
+    enum wm_err e = wm_audit(db, a, "token.revoke_all", "user", id, org_path, NULL, sum);
+    json_decref(sum);
+    return e;
+}
+
 enum wm_err
 wm_user_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *display,
-               int disabled, int64_t dept_id, struct wm_fail *f)
+               int disabled, int64_t dept_id, int64_t *tokens_revoked, struct wm_fail *f)
 {
     enum wm_err e;
     enum wm_role role;
+    if (tokens_revoked) {
+        *tokens_revoked = 0;
+    }
     if (display && !wm_valid_text(display, 50)) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "display_name", "%s", _("姓名须为1至50个字符"));
     }
@@ -178,8 +206,13 @@ wm_user_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const cha
         goto done;
     }
     after = db->ops->user_get(db, id);
-    e = wm_audit(db, a, 1 == disabled ? "user.disable" : "user.update", "user", id,
+    bool off = 1 == disabled && !jsi(u, "disabled"), on = 0 == disabled && jsi(u, "disabled");
+    e = wm_audit(db, a, off ? "user.disable" : on ? "user.enable" : "user.update", "user", id,
                  jss(org, "path"), u, after);
+    if (WM_OK == e && disabled >= 0 && disabled != (int)jsi(u, "disabled")) {
+        e = revoke_tokens(db, a, id, jss(org, "path"), 1 == disabled ? "disable" : "enable",
+                          tokens_revoked, f);
+    }
 done:
     json_decref(u);
     json_decref(org);
@@ -190,9 +223,12 @@ done:
 
 enum wm_err
 wm_user_set_password(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *old_pw,
-                     const char *new_pw, struct wm_fail *f)
+                     const char *new_pw, int64_t *tokens_revoked, struct wm_fail *f)
 {
     enum wm_err e;
+    if (tokens_revoked) {
+        *tokens_revoked = 0;
+    }
     bool self = a->p && a->p->user_id == id;
     if (!wm_password_ok(new_pw)) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s",
@@ -236,6 +272,10 @@ wm_user_set_password(struct wm_db *db, const struct wm_actor *a, int64_t id, con
             json_t *sum = json_pack("{s:b}", "reset", !self);
             e = wm_audit(db, a, "user.password", "user", id, jss(u, "org_path"), NULL, sum);
             json_decref(sum);
+            if (WM_OK == e) {
+                e = revoke_tokens(db, a, id, jss(u, "org_path"), self ? "password" : "reset",
+                                  tokens_revoked, f);
+            }
         }
     }
     json_decref(u);

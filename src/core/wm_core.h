@@ -130,6 +130,28 @@ void wm_audit_row_hash(const json_t *row, char out[65]);
 */
 int64_t wm_audit_verify(struct wm_db *db, int64_t *count, char *why, size_t whylen);
 
+/*
+** The chain head anchored outside the table: the file audit-head in the data directory
+** holds "SEQ HASH" of the newest entry anchored.  wm_audit_anchor moves it forward to the
+** table's newest entry (temp file, fsync, rename, under an flock so that concurrent
+** writers never move it back) and logs it; it refuses to move when the entry it names is
+** gone or changed.  0 when anchored or nothing to do, -1 on an error (logged).
+*/
+int wm_audit_anchor(struct wm_db *db, const char *data_dir);
+/** Compare the anchor with the table: 0 when they agree (or no anchor yet), 1 when entries
+** were removed or altered (why says which), -1 on an error. */
+int wm_audit_anchor_check(struct wm_db *db, const char *data_dir, char *why, size_t whylen);
+/** A background thread that anchors once per second; stop anchors a last time. */
+void wm_audit_anchor_start(const char *data_dir);
+void wm_audit_anchor_stop(void);
+
+/** Every action code wenming writes to the audit log, NULL-terminated, in display order. */
+extern const char *const wm_audit_actions[];
+/** The Chinese name of an action code ("session.create" → 登录); NULL when unknown. */
+const char *wm_audit_action_label(const char *code);
+/** The Chinese name of an object type ("user" → 账号); the code itself when unknown. */
+const char *wm_audit_object_label(const char *type);
+
 /* ---------------------------------------------------------------- orgs and units */
 
 enum wm_err wm_org_create(struct wm_db *db, const struct wm_actor *a, int64_t parent_id,
@@ -167,6 +189,13 @@ enum wm_err wm_dept_remove(struct wm_db *db, const struct wm_actor *a, int64_t u
 struct wm_table;
 /** Whether a table (one sheet) looks like a unit register (for wm_table_read_fitting). */
 bool wm_unit_table_fits(const struct wm_table *t, void *cls);
+/*
+** The most rows one import may hold over HTTP (the request runs the import; a job queue
+** will take larger ones).  The command line `wenming unit import` has no limit.
+*/
+#define WM_UNIT_IMPORT_MAX 5000
+/** The most indicators one standard (测评体系) may have, whichever way it is imported. */
+#define WM_FW_INDICATORS_MAX 5000
 enum wm_err wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t,
                            int64_t default_office, bool skip_bad, bool dry_run, json_t **report,
                            struct wm_fail *f) WM_MUST_CHECK;
@@ -186,19 +215,25 @@ struct wm_user_in {
 enum wm_err wm_user_create(struct wm_db *db, const struct wm_actor *a, const struct wm_user_in *in,
                            int64_t *id, char **generated, struct wm_fail *f) WM_MUST_CHECK;
 json_t *wm_user_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id);
-/** disabled: -1 keep, 0 enable, 1 disable; dept_id -1 keep. */
+/**
+** disabled: -1 keep, 0 enable, 1 disable; dept_id -1 keep.  Disabling or re-enabling an
+** account revokes its API tokens in the same transaction; *tokens_revoked (may be NULL)
+** receives how many.
+*/
 enum wm_err wm_user_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
                            const char *display, int disabled, int64_t dept_id,
-                           struct wm_fail *f) WM_MUST_CHECK;
+                           int64_t *tokens_revoked, struct wm_fail *f) WM_MUST_CHECK;
 /**
 ** Change a password.  For oneself old_pw must match, and every other session of the
 ** account ends (the caller's own, a->session, stays); a manager resetting another
 ** account's password passes old_pw NULL, all its sessions end, and it must change the
-** password at next login.
+** password at next login.  Either way every API token of the account is revoked in the
+** same transaction (audited as token.revoke_all); *tokens_revoked (may be NULL) receives
+** how many.
 */
 enum wm_err wm_user_set_password(struct wm_db *db, const struct wm_actor *a, int64_t id,
                                  const char *old_pw, const char *new_pw,
-                                 struct wm_fail *f) WM_MUST_CHECK;
+                                 int64_t *tokens_revoked, struct wm_fail *f) WM_MUST_CHECK;
 
 /* ---------------------------------------------------------------- sessions and tokens */
 
@@ -323,6 +358,8 @@ enum wm_err wm_archive_set_default(struct wm_db *db, const struct wm_actor *a, i
 /** Whether the actor may add or change documents in this leaf of this unit. */
 enum wm_err wm_doc_may_write(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
                              const char *code, struct wm_fail *f) WM_MUST_CHECK;
+/** Store a document.  Called inside a transaction it joins it (the caller commits or rolls
+** back; a package import stores all its documents or none), else it runs its own. */
 enum wm_err wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
                           const char *code, const struct wm_doc_meta *meta,
                           const struct wm_upload *up, int64_t *id,
@@ -366,9 +403,18 @@ int wm_export_write(const json_t *plan, struct wm_blobstore *bs,
                     size_t errlen);
 /**
 ** Import a package (ZIP path) or a folder tree into the archive's leaves: folders matched
-** to indicators by code and/or title; each file streamed into the blob store, sniffed and
-** stored as a document.  *report: {"imported": n, "skipped": n, "files": [{path, status,
-** code, reason, document_id}]}.
+** to indicators by code and/or title; each file streamed into the blob store and sniffed.
+** All or nothing: every entry is read and checked (its blob written) before any document
+** is stored, and the documents go in one transaction.  A file that cannot go in (no
+** matching leaf, a type not accepted, an unsafe entry) is skipped and said why; a file
+** whose content (SHA-256) already is a live document of its leaf is skipped as 已存在, so
+** a retry stores nothing twice.  A package refused as a whole (a zip bomb, a damaged ZIP,
+** too many entries) stores nothing: WM_E_BAD_REQUEST with the report still in *report,
+** the entry at fault "refused" with its reason, the others "not_imported"; blobs written
+** for it that nothing refers to are removed again.
+** *report: {"imported": n, "skipped": n, "refused": bool, "reason": text (when refused),
+** "files": [{path, status (imported, skipped, refused, not_imported), code, reason,
+** document_id}]}.
 */
 enum wm_err wm_archive_import(struct wm_db *db, const struct wm_actor *a, struct wm_blobstore *bs,
                               const json_t *archive, const char *path, json_t **report,

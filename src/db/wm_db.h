@@ -58,6 +58,13 @@ struct wm_audit_entry {
     const char *addr;
 };
 
+/* What an audit listing is filtered by (NULL / 0: not filtered). */
+struct wm_audit_filter {
+    const char *action;   /* an action code; "user." (ending in a dot) means every user.* */
+    const char *username; /* exactly */
+    int64_t from, until;  /* at >= from, at < until (Unix seconds) */
+};
+
 /* An indicator row of an edition (frameworks). */
 struct wm_ind_row {
     const char *code;
@@ -176,6 +183,8 @@ struct wm_db_ops {
     int64_t (*token_lookup)(struct wm_db *db, const char *hash);
     json_t *(*token_list)(struct wm_db *db, int64_t user_id);
     enum wm_qs (*token_revoke)(struct wm_db *db, int64_t user_id, int64_t id);
+    /* Revoke every live token of an account; *n is how many were live. */
+    enum wm_qs (*token_revoke_user)(struct wm_db *db, int64_t user_id, int64_t *n);
 
     /* Frameworks and their editions. */
     json_t *(*fw_find)(struct wm_db *db, int64_t org_id, const char *name);
@@ -243,13 +252,16 @@ struct wm_db_ops {
                                 int64_t checked, int64_t missing, int64_t corrupt,
                                 const char *detail);
     json_t *(*fixity_last)(struct wm_db *db);
+    /** Every distinct blob sha that some document version refers to, sorted: [{sha}]. */
+    json_t *(*version_shas)(struct wm_db *db);
 
     /* Audit log: last hash ("" for an empty log), append, page, and a full scan. */
     enum wm_qs (*audit_last_hash)(struct wm_db *db, char out[65]);
     enum wm_qs (*audit_insert)(struct wm_db *db, const struct wm_audit_entry *e,
                                const char *prev_hash, const char *hash, int64_t *id);
-    json_t *(*audit_list)(struct wm_db *db, const struct wm_page *pg, const char *action,
-                          const char *username, int64_t before);
+    /* Newest first, within pg->scope, ids below pg->after when it is not 0. */
+    json_t *(*audit_list)(struct wm_db *db, const struct wm_page *pg,
+                          const struct wm_audit_filter *f);
     json_t *(*audit_scan)(struct wm_db *db, int64_t after, unsigned limit);
 };
 

@@ -1843,11 +1843,17 @@ fw_row_cells(const struct wm_ind *ind, char *cells[FW_C__COUNT])
     }
 }
 
+/* A CSV cell; a text cell goes through wm_cell_text (no formula injection). */
 static void
-fw_csv_cell(struct wm_buf *b, const char *s)
+fw_csv_cell(struct wm_buf *b, const char *s, bool text)
 {
+    struct wm_buf tmp = { 0 };
+    if (text) {
+        s = wm_cell_text(s, &tmp);
+    }
     if (strpbrk(s, ",\"\r\n") == NULL && s[0] != ' ' && (s[0] == '\0' || s[strlen(s) - 1] != ' ')) {
         wm_buf_adds(b, s);
+        wm_buf_free(&tmp);
         return;
     }
     wm_buf_addc(b, '"');
@@ -1858,6 +1864,14 @@ fw_csv_cell(struct wm_buf *b, const char *s)
         wm_buf_addc(b, *s);
     }
     wm_buf_addc(b, '"');
+    wm_buf_free(&tmp);
+}
+
+/* The number columns; every other one is text. */
+static bool
+fw_col_is_number(int k)
+{
+    return k == FW_C_SCORE || k == FW_C_MIN_DOCUMENTS;
 }
 
 char *
@@ -1876,7 +1890,7 @@ wm_fw_export_csv(const struct wm_fw *fw, size_t *len)
             if (k > 0) {
                 wm_buf_addc(&b, ',');
             }
-            fw_csv_cell(&b, cells[k]);
+            fw_csv_cell(&b, cells[k], !fw_col_is_number(k));
             free(cells[k]);
         }
         wm_buf_adds(&b, "\r\n");
@@ -1923,8 +1937,10 @@ wm_fw_export_xlsx(const struct wm_fw *fw, const char *path, char *err, size_t er
             } else if (k == FW_C_MIN_DOCUMENTS) {
                 le = worksheet_write_number(ws, r, (lxw_col_t)k, (double)ind->min_documents, NULL);
             } else {
-                le = worksheet_write_string(ws, r, (lxw_col_t)k, cells[k],
+                struct wm_buf tmp = { 0 };
+                le = worksheet_write_string(ws, r, (lxw_col_t)k, wm_cell_text(cells[k], &tmp),
                                             k == FW_C_CODE ? text : NULL);
+                wm_buf_free(&tmp);
             }
         }
         for (int k = 0; k < FW_C__COUNT; k++) {

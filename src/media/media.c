@@ -28,58 +28,103 @@
 struct wm_mtype {
     const char *mime;    /* canonical */
     const char *aliases; /* other names libmagic uses, comma-separated, or NULL */
-    const char *ext;
+    const char *ext;     /* with the dot: ".pdf"; "" when the type has none */
     const char *kind;
-    const char *desc; /* used when we, not libmagic, decided the type */
+    const char *desc;    /* used when we, not libmagic, decided the type */
+    const char *label;   /* what a person calls it (gettext msgid) */
+    const char *exts;    /* other extensions that name the same type, comma-separated */
 };
 
 static const struct wm_mtype wm_mtypes[] = {
-    { "application/pdf", NULL, "pdf", "text", "PDF document" },
-    { "application/ofd", NULL, "ofd", "text", "OFD document" },
-    { "application/msword", NULL, "doc", "text", "Microsoft Word document" },
-    { "application/vnd.openxmlformats-officedocument.wordprocessingml.document", NULL, "docx",
-      "text", "Microsoft Word 2007+ document" },
-    { "application/vnd.ms-excel", NULL, "xls", "text", "Microsoft Excel workbook" },
-    { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", NULL, "xlsx", "text",
-      "Microsoft Excel 2007+ workbook" },
-    { "application/vnd.ms-powerpoint", NULL, "ppt", "text", "Microsoft PowerPoint presentation" },
-    { "application/vnd.openxmlformats-officedocument.presentationml.presentation", NULL, "pptx",
-      "text", "Microsoft PowerPoint 2007+ presentation" },
-    { "application/wps-office.wps", NULL, "wps", "text", "Kingsoft WPS Writer document" },
-    { "application/wps-office.et", NULL, "et", "text", "Kingsoft WPS Spreadsheets workbook" },
-    { "application/wps-office.dps", NULL, "dps", "text", "Kingsoft WPS Presentation" },
-    { "application/vnd.oasis.opendocument.text", NULL, "odt", "text", "OpenDocument Text" },
-    { "application/vnd.oasis.opendocument.spreadsheet", NULL, "ods", "text",
-      "OpenDocument Spreadsheet" },
-    { "application/vnd.oasis.opendocument.presentation", NULL, "odp", "text",
-      "OpenDocument Presentation" },
-    { "application/rtf", "text/rtf", "rtf", "text", "Rich Text Format document" },
-    { "text/plain", NULL, "txt", "text", "text" },
-    { "text/csv", NULL, "csv", "text", "CSV text" },
-    { "image/jpeg", NULL, "jpg", "photo", "JPEG image" },
-    { "image/png", NULL, "png", "photo", "PNG image" },
-    { "image/gif", NULL, "gif", "photo", "GIF image" },
-    { "image/webp", NULL, "webp", "photo", "WebP image" },
-    { "image/heic", "image/heic-sequence", "heic", "photo", "HEIC image" },
-    { "image/heif", "image/heif-sequence", "heif", "photo", "HEIF image" },
-    { "image/tiff", NULL, "tif", "photo", "TIFF image" },
-    { "image/bmp", "image/x-ms-bmp", "bmp", "photo", "BMP image" },
-    { "audio/mpeg", NULL, "mp3", "audiovisual", "MP3 audio" },
-    { "audio/wav", "audio/x-wav,audio/wave,audio/vnd.wave", "wav", "audiovisual", "WAV audio" },
-    { "audio/aac", "audio/x-hx-aac-adts,audio/x-aac,audio/x-hx-aac-adif", "aac", "audiovisual",
-      "AAC audio" },
-    { "audio/mp4", "audio/x-m4a", "m4a", "audiovisual", "MPEG-4 audio" },
-    { "audio/flac", "audio/x-flac", "flac", "audiovisual", "FLAC audio" },
-    { "video/mp4", NULL, "mp4", "audiovisual", "MP4 video" },
-    { "video/quicktime", NULL, "mov", "audiovisual", "QuickTime video" },
-    { "video/x-msvideo", NULL, "avi", "audiovisual", "AVI video" },
-    { "video/x-matroska", NULL, "mkv", "audiovisual", "Matroska video" },
-    { "video/x-ms-asf", "video/x-ms-wmv,video/x-ms-asf-plugin", "wmv", "audiovisual",
-      "Windows Media video" },
-    { "video/mpeg", NULL, "mpg", "audiovisual", "MPEG video" },
-    { "video/3gpp", NULL, "3gp", "audiovisual", "3GPP video" },
-    { "application/zip", NULL, "zip", "", "ZIP archive" },
-    { "application/x-ole-storage", "application/CDFV2", "", "", "Office document (OLE)" },
+    { "application/pdf", NULL, ".pdf", "text", "PDF document", N_("PDF 文档"), NULL },
+    { "application/ofd", NULL, ".ofd", "text", "OFD document", N_("OFD 版式文档"), NULL },
+    { "application/msword", NULL, ".doc", "text", "Microsoft Word document", N_("Word 文档"),
+      "dot" },
+    { "application/vnd.openxmlformats-officedocument.wordprocessingml.document", NULL, ".docx",
+      "text", "Microsoft Word 2007+ document", N_("Word 文档"), "docm" },
+    { "application/vnd.ms-excel", NULL, ".xls", "text", "Microsoft Excel workbook",
+      N_("Excel 表格"), "xlt" },
+    { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", NULL, ".xlsx", "text",
+      "Microsoft Excel 2007+ workbook", N_("Excel 表格"), "xlsm" },
+    { "application/vnd.ms-powerpoint", NULL, ".ppt", "text", "Microsoft PowerPoint presentation",
+      N_("PowerPoint 演示文稿"), "pps" },
+    { "application/vnd.openxmlformats-officedocument.presentationml.presentation", NULL, ".pptx",
+      "text", "Microsoft PowerPoint 2007+ presentation", N_("PowerPoint 演示文稿"), "ppsx" },
+    { "application/wps-office.wps", NULL, ".wps", "text", "Kingsoft WPS Writer document",
+      N_("WPS 文字文档"), NULL },
+    { "application/wps-office.et", NULL, ".et", "text", "Kingsoft WPS Spreadsheets workbook",
+      N_("WPS 表格"), NULL },
+    { "application/wps-office.dps", NULL, ".dps", "text", "Kingsoft WPS Presentation",
+      N_("WPS 演示文稿"), NULL },
+    { "application/vnd.oasis.opendocument.text", NULL, ".odt", "text", "OpenDocument Text",
+      N_("ODF 文本文档"), NULL },
+    { "application/vnd.oasis.opendocument.spreadsheet", NULL, ".ods", "text",
+      "OpenDocument Spreadsheet", N_("ODF 电子表格"), NULL },
+    { "application/vnd.oasis.opendocument.presentation", NULL, ".odp", "text",
+      "OpenDocument Presentation", N_("ODF 演示文稿"), NULL },
+    { "application/rtf", "text/rtf", ".rtf", "text", "Rich Text Format document",
+      N_("RTF 文档"), NULL },
+    { "text/plain", NULL, ".txt", "text", "text", N_("纯文本文件"), "text,log" },
+    { "text/csv", NULL, ".csv", "text", "CSV text", N_("CSV 表格"), NULL },
+    { "image/jpeg", NULL, ".jpg", "photo", "JPEG image", N_("JPEG 图片"), "jpeg,jpe,jfif" },
+    { "image/png", NULL, ".png", "photo", "PNG image", N_("PNG 图片"), NULL },
+    { "image/gif", NULL, ".gif", "photo", "GIF image", N_("GIF 图片"), NULL },
+    { "image/webp", NULL, ".webp", "photo", "WebP image", N_("WebP 图片"), NULL },
+    { "image/heic", "image/heic-sequence", ".heic", "photo", "HEIC image", N_("HEIC 图片"),
+      NULL },
+    { "image/heif", "image/heif-sequence", ".heif", "photo", "HEIF image", N_("HEIF 图片"),
+      NULL },
+    { "image/tiff", NULL, ".tif", "photo", "TIFF image", N_("TIFF 图片"), "tiff" },
+    { "image/bmp", "image/x-ms-bmp", ".bmp", "photo", "BMP image", N_("BMP 图片"), NULL },
+    { "audio/mpeg", NULL, ".mp3", "audiovisual", "MP3 audio", N_("MP3 音频"), NULL },
+    { "audio/wav", "audio/x-wav,audio/wave,audio/vnd.wave", ".wav", "audiovisual", "WAV audio",
+      N_("WAV 音频"), "wave" },
+    { "audio/aac", "audio/x-hx-aac-adts,audio/x-aac,audio/x-hx-aac-adif", ".aac", "audiovisual",
+      "AAC audio", N_("AAC 音频"), NULL },
+    { "audio/mp4", "audio/x-m4a", ".m4a", "audiovisual", "MPEG-4 audio", N_("M4A 音频"), NULL },
+    { "audio/flac", "audio/x-flac", ".flac", "audiovisual", "FLAC audio", N_("FLAC 音频"), NULL },
+    { "video/mp4", NULL, ".mp4", "audiovisual", "MP4 video", N_("MP4 视频"), "m4v" },
+    { "video/quicktime", NULL, ".mov", "audiovisual", "QuickTime video", N_("MOV 视频"), "qt" },
+    { "video/x-msvideo", NULL, ".avi", "audiovisual", "AVI video", N_("AVI 视频"), NULL },
+    { "video/x-matroska", NULL, ".mkv", "audiovisual", "Matroska video", N_("MKV 视频"), NULL },
+    { "video/x-ms-asf", "video/x-ms-wmv,video/x-ms-asf-plugin", ".wmv", "audiovisual",
+      "Windows Media video", N_("WMV 视频"), "asf" },
+    { "video/mpeg", NULL, ".mpg", "audiovisual", "MPEG video", N_("MPEG 视频"), "mpeg" },
+    { "video/3gpp", NULL, ".3gp", "audiovisual", "3GPP video", N_("3GP 视频"), NULL },
+    { "application/zip", NULL, ".zip", "", "ZIP archive", N_("ZIP 压缩包"), NULL },
+    { "application/x-ole-storage", "application/CDFV2", "", "", "Office document (OLE)",
+      N_("无法识别的 Office 复合文档"), NULL },
+};
+
+/* Types the archive never accepts, named for the refusal message (what a person calls them). */
+static const struct wm_mtype wm_mtypes_other[] = {
+    { "text/x-shellscript", "text/x-sh,application/x-sh,application/x-shellscript", ".sh", "", "",
+      N_("shell 脚本"), "bash" },
+    { "text/html", "application/xhtml+xml", ".html", "", "", N_("HTML 网页"), "htm,xhtml,hta" },
+    { "text/xml", "application/xml", ".xml", "", "", N_("XML 文件"), NULL },
+    { "image/svg+xml", NULL, ".svg", "", "", N_("SVG 矢量图"), NULL },
+    { "text/javascript", "application/javascript,application/x-javascript,text/x-javascript",
+      ".js", "", "", N_("JavaScript 脚本"), "mjs" },
+    { "text/x-script.python", "text/x-python", ".py", "", "", N_("Python 脚本"), NULL },
+    { "text/x-perl", NULL, ".pl", "", "", N_("Perl 脚本"), NULL },
+    { "text/x-php", NULL, ".php", "", "", N_("PHP 脚本"), NULL },
+    { "text/x-msdos-batch", NULL, ".bat", "", "", N_("Windows 批处理脚本"), "cmd" },
+    { "text/x-c", "text/x-c++", ".c", "", "", N_("程序源代码"), NULL },
+    { "application/x-executable", "application/x-pie-executable,application/x-sharedlib",
+      "", "", "", N_("Linux 可执行程序"), NULL },
+    { "application/x-dosexec", "application/vnd.microsoft.portable-executable", ".exe", "", "",
+      N_("Windows 可执行程序"), "dll,scr,com" },
+    { "application/x-msi", NULL, ".msi", "", "", N_("Windows 安装包"), NULL },
+    { "application/vnd.rar", "application/x-rar", ".rar", "", "", N_("RAR 压缩包"), NULL },
+    { "application/x-7z-compressed", NULL, ".7z", "", "", N_("7z 压缩包"), NULL },
+    { "application/gzip", "application/x-gzip", ".gz", "", "", N_("gzip 压缩包"), NULL },
+    { "application/x-xz", NULL, ".xz", "", "", N_("xz 压缩包"), NULL },
+    { "application/x-bzip2", NULL, ".bz2", "", "", N_("bzip2 压缩包"), NULL },
+    { "application/x-tar", NULL, ".tar", "", "", N_("tar 归档"), NULL },
+    { "application/epub+zip", NULL, ".epub", "", "", N_("EPUB 电子书"), NULL },
+    { "application/java-archive", NULL, ".jar", "", "", N_("Java 程序包"), NULL },
+    { "application/x-empty", "inode/x-empty", "", "", "", N_("空文件"), NULL },
+    { "application/octet-stream", NULL, "", "", "", N_("无法识别的二进制数据"), NULL },
 };
 
 static bool
@@ -121,7 +166,7 @@ set_type(struct wm_media_info *out, const char *mime, bool ours)
     const struct wm_mtype *t = mtype_find(mime);
     if (t) {
         copy(out->mime, sizeof out->mime, t->mime);
-        copy(out->ext, sizeof out->ext, t->ext);
+        copy(out->ext, sizeof out->ext, t->ext[0] ? t->ext + 1 : "");
         copy(out->kind, sizeof out->kind, t->kind);
         if (ours) {
             copy(out->desc, sizeof out->desc, t->desc);
@@ -466,6 +511,151 @@ wm_media_allowed(const struct wm_media_info *m, const char *allowed_csv)
         }
     }
     return false;
+}
+
+/* ---------------------------------------------------------------- names a person reads */
+
+/* The entry for @a mime in either table ("; parameters" ignored), or NULL. */
+static const struct wm_mtype *
+mtype_any(const char *mime)
+{
+    char m[96];
+    if (NULL == mime) {
+        return NULL;
+    }
+    size_t l = strcspn(mime, "; \t");
+    if (l >= sizeof m) {
+        return NULL;
+    }
+    memcpy(m, mime, l);
+    m[l] = '\0';
+    const struct wm_mtype *t = mtype_find(m);
+    for (size_t i = 0; NULL == t && i < WM_ARRAY_LEN(wm_mtypes_other); i++) {
+        if (0 == strcasecmp(wm_mtypes_other[i].mime, m) || csv_has(wm_mtypes_other[i].aliases, m)) {
+            t = &wm_mtypes_other[i];
+        }
+    }
+    return t;
+}
+
+const char *
+wm_media_type_label(const char *mime)
+{
+    const struct wm_mtype *t = mtype_any(mime);
+    return t ? _(t->label) : _("未知类型的文件");
+}
+
+const char *
+wm_media_info_label(const struct wm_media_info *m)
+{
+    if (wm_streq(m->mime, "text/plain") && !wm_streq(m->ext, "txt")) {
+        return _("编码无法识别的文本（不是 UTF-8 或 GBK）");
+    }
+    return wm_media_type_label(m->mime);
+}
+
+const char *
+wm_media_type_ext(const char *mime)
+{
+    const struct wm_mtype *t = mtype_any(mime);
+    return t ? t->ext : "";
+}
+
+/* Whether @a ext (no dot) names type @a t. */
+static bool
+mtype_has_ext(const struct wm_mtype *t, const char *ext)
+{
+    return (t->ext[0] && 0 == strcasecmp(t->ext + 1, ext)) || csv_has(t->exts, ext);
+}
+
+const char *
+wm_media_ext_type(const char *ext)
+{
+    if (NULL == ext) {
+        return NULL;
+    }
+    if ('.' == ext[0]) {
+        ext++;
+    }
+    if (0 == ext[0]) {
+        return NULL;
+    }
+    for (size_t i = 0; i < WM_ARRAY_LEN(wm_mtypes); i++) {
+        if (mtype_has_ext(&wm_mtypes[i], ext)) {
+            return wm_mtypes[i].mime;
+        }
+    }
+    for (size_t i = 0; i < WM_ARRAY_LEN(wm_mtypes_other); i++) {
+        if (mtype_has_ext(&wm_mtypes_other[i], ext)) {
+            return wm_mtypes_other[i].mime;
+        }
+    }
+    return NULL;
+}
+
+size_t
+wm_media_name_ext(const char *name)
+{
+    size_t n = strlen(name);
+    const char *dot = strrchr(name, '.');
+    if (NULL == dot || dot == name) {
+        return n;
+    }
+    size_t e = n - (size_t)(dot + 1 - name);
+    if (e < 1 || e > 8) {
+        return n;
+    }
+    bool letter = false;
+    for (const char *q = dot + 1; *q; q++) {
+        unsigned char c = (unsigned char)*q;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            letter = true;
+        } else if (!(c >= '0' && c <= '9')) {
+            return n;
+        }
+    }
+    return letter ? (size_t)(dot - name) : n;
+}
+
+char *
+wm_media_name_fix(const char *name, const char *mime, bool *changed)
+{
+    const struct wm_mtype *t = mtype_any(mime);
+    size_t cut = wm_media_name_ext(name);
+    *changed = false;
+    if (NULL == t || 0 == t->ext[0] || (name[cut] && mtype_has_ext(t, name + cut + 1))) {
+        return wm_strdup(name);
+    }
+    *changed = true;
+    struct wm_buf b = { 0 };
+    wm_buf_add(&b, name, cut);
+    wm_buf_adds(&b, t->ext);
+    return wm_buf_steal(&b);
+}
+
+void
+wm_media_refusal(const struct wm_media_info *m, const char *filename, char *buf, size_t n)
+{
+    const char *want = NULL;
+    if (filename) {
+        size_t cut = wm_media_name_ext(filename);
+        const char *x = filename[cut] ? wm_media_ext_type(filename + cut + 1) : NULL;
+        const struct wm_mtype *t = x ? mtype_find(x) : NULL; /* an accepted kind of file */
+        if (t && t->kind[0] && !wm_streq(t->mime, m->mime)) {
+            want = _(t->label);
+        }
+    }
+    const char *got = wm_media_info_label(m);
+    /* a space between Chinese and a Latin word ("是 shell 脚本"), none before Chinese */
+    const char *sp1 = (unsigned char)got[0] < 0x80 ? " " : "";
+    if (want) {
+        const char *sp2 = (unsigned char)want[0] < 0x80 ? " " : "";
+        snprintf(buf, n, _("文件内容是%s%s，不是%s%s；请检查文件是否正确"), sp1, got, sp2, want);
+    } else {
+        snprintf(buf, n,
+                 _("文件内容是%s%s，不能归档（可以上传文档、图片、音频和视频）；请检查文件是否正确"),
+                 sp1, got);
+    }
 }
 
 /* end of media.c */

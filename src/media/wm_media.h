@@ -61,6 +61,40 @@ bool wm_media_allowed(const struct wm_media_info *m, const char *allowed_csv);
     "jpg,png,gif,webp,heic,heif,tif,"                            \
     "mp3,wav,aac,m4a,mp4,mov,avi,mkv,wmv"
 
+/**
+** What a person calls type @a mime, in the UI language: "PDF 文档", "JPEG 图片", "Word 文档",
+** "shell 脚本", "HTML 网页"; "未知类型的文件" for a type we do not know.  Static storage.
+*/
+const char *wm_media_type_label(const char *mime);
+/** The same for a sniffed file; text that is neither UTF-8 nor GBK says so. */
+const char *wm_media_info_label(const struct wm_media_info *m);
+/** The extension a file of type @a mime is given, with the dot (".pdf", ".jpg"); "" unknown. */
+const char *wm_media_type_ext(const char *mime);
+/**
+** The canonical type an extension names ("pdf", ".JPEG" → "image/jpeg", "hta" → "text/html"),
+** or NULL when we do not know it.
+*/
+const char *wm_media_ext_type(const char *ext);
+/**
+** Where the extension of @a name starts (the offset of its dot), or strlen(name) when it has
+** none.  An extension is 1..8 ASCII letters and digits with at least one letter ("v1.2" has
+** none), after a dot that is not the first character.
+*/
+size_t wm_media_name_ext(const char *name);
+/**
+** @a name with the extension of type @a mime: "evil.hta" of a PDF → "evil.pdf", "报告" →
+** "报告.pdf"; an extension that already names the type ("photo.JPEG" of a JPEG) is kept, and
+** a type without an extension leaves the name as it is.  *@a changed says whether it differs.
+** @return a new string (free()).
+*/
+char *wm_media_name_fix(const char *name, const char *mime, bool *changed);
+/**
+** Why the archive refuses @a m, in words: "文件内容是 shell 脚本，不是 PDF 文档；请检查文件是否
+** 正确" when @a filename (may be NULL) names an accepted type, else that such files cannot be
+** archived.
+*/
+void wm_media_refusal(const struct wm_media_info *m, const char *filename, char *buf, size_t n);
+
 /** Close the calling thread's libmagic handle now (it reopens if needed).  Optional. */
 void wm_media_thread_end(void);
 

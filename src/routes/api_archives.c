@@ -750,8 +750,17 @@ api_archive_import_post(struct wm_req *r)
     enum wm_err e = wm_archive_import_policy(r->db, &r->actor, wm_app.blobs, ar, path,
                                               wm_app.allowed, wm_app.max_file, &report, &f);
     json_decref(ar);
+    if (WM_OK != e && NULL != report) {
+        /* Refused as a whole: nothing stored; the report says which entry and why. */
+        json_t *err = json_pack("{s:s, s:s, s:s, s:o}", "code", wm_err_code(e), "message", f.msg,
+                                "request_id", r->rid, "report", report);
+        if (f.field[0]) {
+            json_object_set_new(err, "field", json_string(f.field));
+        }
+        wm_reply_json(r, wm_err_status(e), json_pack("{s:o}", "error", err));
+        return;
+    }
     if (WM_OK != e) {
-        json_decref(report);
         wm_reply_fail(r, &f);
         return;
     }

@@ -182,6 +182,16 @@ wm_req_table(struct wm_req *r, struct wm_table **t)
         wm_reply_err(r, WM_E_BAD_REQUEST, "file", err);
         return false;
     }
+    /* The import runs inside this request: cap it (the header row is not a unit). */
+    if ((*t)->nrows > WM_UNIT_IMPORT_MAX + 1) {
+        char *msg = wm_asprintf(_("一次最多导入 %d 个单位，此文件有 %zu 行；请拆分成多个文件分批导入。"),
+                                WM_UNIT_IMPORT_MAX, (*t)->nrows - 1);
+        wm_table_free(*t);
+        *t = NULL;
+        wm_reply_err(r, WM_E_BAD_REQUEST, "file", msg);
+        free(msg);
+        return false;
+    }
     return true;
 }
 
@@ -328,17 +338,22 @@ api_user_patch(struct wm_req *r)
     json_t *dis = json_object_get(r->json, "disabled");
     int disabled = dis ? (json_is_true(dis) ? 1 : 0) : -1;
     const char *pw = wm_jstr(r, "password");
-    if (pw && WM_OK != wm_user_set_password(r->db, &r->actor, r->ids[0], NULL, pw, &f)) {
+    int64_t by_pw = 0, by_state = 0;
+    if (pw && WM_OK != wm_user_set_password(r->db, &r->actor, r->ids[0], NULL, pw, &by_pw, &f)) {
         wm_reply_fail(r, &f);
         return;
     }
     if ((wm_jstr(r, "display_name") || dis || json_object_get(r->json, "dept_id") || !pw) &&
         WM_OK != wm_user_update(r->db, &r->actor, r->ids[0], wm_jstr(r, "display_name"), disabled,
-                                wm_jint(r, "dept_id", -1), &f)) {
+                                wm_jint(r, "dept_id", -1), &by_state, &f)) {
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 200, wm_user_get_scoped(r->db, &r->actor, r->ids[0]));
+    json_t *u = wm_user_get_scoped(r->db, &r->actor, r->ids[0]);
+    if (u) {
+        json_object_set_new(u, "tokens_revoked", json_integer(by_pw + by_state));
+    }
+    wm_reply_json(r, 200, u);
 }
 
 /* ---------------------------------------------------------------- audit */
@@ -353,6 +368,8 @@ wm_api_audit_rows(json_t *rows)
         char t[32];
         wm_time_rfc3339(json_integer_value(json_object_get(row, "at")), t);
         json_object_set_new(row, "time", json_string(t));
+        const char *label = wm_audit_action_label(json_string_value(json_object_get(row, "action")));
+        json_object_set_new(row, "action_label", label ? json_string(label) : json_null());
         json_t *sum = json_loads(json_string_value(json_object_get(row, "summary")), 0, NULL);
         json_object_set_new(row, "summary", sum ? sum : json_null());
     }
@@ -363,12 +380,12 @@ void
 api_audit_get(struct wm_req *r)
 {
     struct wm_page pg;
-    if (!wm_req_page(r, &pg, 50)) {
+    struct wm_audit_filter flt;
+    if (!wm_req_page(r, &pg, 50) || !wm_req_audit_filter(r, &flt)) {
         return;
     }
     pg.scope = wm_scope_path(&r->actor);
-    json_t *rows = r->db->ops->audit_list(r->db, &pg, wm_req_arg(r, "action"),
-                                          wm_req_arg(r, "user"), pg.after);
+    json_t *rows = r->db->ops->audit_list(r->db, &pg, &flt);
     if (NULL == rows) {
         wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
         return;

@@ -94,12 +94,14 @@ api_me_password_post(struct wm_req *r)
     if (!wm_json_check(r, spec)) {
         return;
     }
+    int64_t revoked = 0;
     if (WM_OK != wm_user_set_password(r->db, &r->actor, r->who->user_id,
-                                      wm_jstr(r, "old_password"), wm_jstr(r, "password"), &f)) {
+                                      wm_jstr(r, "old_password"), wm_jstr(r, "password"),
+                                      &revoked, &f)) {
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+    wm_reply_json(r, 200, json_pack("{s:b, s:I}", "ok", 1, "tokens_revoked", (json_int_t)revoked));
 }
 
 void

@@ -88,6 +88,10 @@ void page_account_get(struct wm_req *r);
 void page_tokens_post(struct wm_req *r);
 void page_token_revoke_post(struct wm_req *r);
 void page_audit_get(struct wm_req *r);
+void page_audit_xlsx_get(struct wm_req *r);
+/** The audit filter of ?action=&user=&from=&to= (dates YYYY-MM-DD, China time, to
+** inclusive); false when a 400 was queued. */
+bool wm_req_audit_filter(struct wm_req *r, struct wm_audit_filter *f);
 void page_frameworks_get(struct wm_req *r);
 void page_frameworks_post(struct wm_req *r);
 void page_framework_get(struct wm_req *r);
@@ -202,6 +206,8 @@ void ui_csrf(struct wm_req *r, struct wm_buf *b);
 void ui_flash(struct wm_req *r, struct wm_buf *b);
 /** Redirect to path with a message shown on the next page. */
 void ui_redirect_msg(struct wm_req *r, const char *path, const char *kind, const char *msg);
+/** "密码已修改；该账号的 3 个 API 令牌已撤销，请重新创建。" (just what when n is 0); caller frees. */
+char *ui_tokens_revoked_msg(const char *what, int64_t n);
 /** The page for a failure (re-renders nothing: shows the message and a way back). */
 void ui_fail(struct wm_req *r, const struct wm_fail *f);
 /**

@@ -866,9 +866,10 @@ page_archive_import_post(struct wm_req *r)
     wm_buf_free(&c);
     if (WM_OK != e) {
         wm_h(&b, "<p class=\"flash err\">%s</p>", f.msg);
+    } else {
+        wm_h(&b, "<p class=\"flash ok\">%s %I%s%s %I%s</p>", _("已导入"), ji(report, "imported"),
+             _(" 件，"), _("跳过"), ji(report, "skipped"), _(" 件。"));
     }
-    wm_h(&b, "<p class=\"flash ok\">%s %I%s%s %I%s</p>", _("已导入"), ji(report, "imported"),
-         _(" 件，"), _("跳过"), ji(report, "skipped"), _(" 件。"));
     wm_h(&b, "<table class=\"cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
              "</tr></thead><tbody>",
          _("文件"), _("结果"), _("指标"), _("原因"));
@@ -876,17 +877,21 @@ page_archive_import_post(struct wm_req *r)
     json_t *x;
     json_array_foreach(json_object_get(report, "files"), i, x)
     {
-        bool ok = wm_streq(js(x, "status"), "imported");
+        const char *st = js(x, "status");
         wm_h(&b, "<tr><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
                  "<td data-label=\"%s\"><code>%s</code></td><td data-label=\"%s\">%s</td></tr>\n",
-             _("文件"), js(x, "path"), _("结果"), ok ? _("已导入") : _("跳过"), _("指标"),
-             js(x, "code"), _("原因"), js(x, "reason"));
+             _("文件"), js(x, "path"), _("结果"),
+             wm_streq(st, "imported")       ? _("已导入")
+             : wm_streq(st, "refused")      ? _("被拒绝（整包未导入）")
+             : wm_streq(st, "not_imported") ? _("未导入")
+                                            : _("跳过"),
+             _("指标"), js(x, "code"), _("原因"), js(x, "reason"));
     }
     wm_h(&b, "</tbody></table><p><a href=\"/units/%I/archives/%I\">← %s</a></p>", ji(ar, "unit_id"),
          ji(ar, "year"), _("返回档案"));
     json_decref(report);
     json_decref(ar);
-    ui_end(r, &b, 200);
+    ui_end(r, &b, WM_OK == e ? 200 : wm_err_status(e));
 }
 
 /* end of page_archives.c */

@@ -273,12 +273,15 @@ page_password_post(struct wm_req *r)
         ui_redirect_msg(r, "/password", "err", _("两次输入的新密码不一致"));
         return;
     }
+    int64_t revoked = 0;
     if (WM_OK != wm_user_set_password(r->db, &r->actor, r->who->user_id,
-                                      wm_form(r, "old_password"), pw, &f)) {
+                                      wm_form(r, "old_password"), pw, &revoked, &f)) {
         ui_redirect_msg(r, "/password", "err", f.msg);
         return;
     }
-    ui_redirect_msg(r, "/home", "ok", _("密码已修改"));
+    char *msg = ui_tokens_revoked_msg(_("密码已修改"), revoked);
+    ui_redirect_msg(r, "/home", "ok", msg);
+    free(msg);
 }
 
 /* ---------------------------------------------------------------- home */

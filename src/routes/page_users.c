@@ -1,12 +1,28 @@
 /*
-** page_users.c — the account pages (list, create, one account) and the audit log page.
+** page_users.c — the account pages (list, create, one account) and the audit log page
+** (filters by action, person and dates; the admin's XLSX export of the filtered rows).
 */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
 
 #include "handlers.h"
+
+char *
+ui_tokens_revoked_msg(const char *what, int64_t n)
+{
+    if (n <= 0) {
+        return wm_strdup(what);
+    }
+    return wm_asprintf(_("%s；该账号的 %lld 个 API 令牌已撤销，请重新创建。"), what, (long long)n);
+}
 
 static const char *
 role_label_of(const char *name)
@@ -115,7 +131,8 @@ page_users_get(struct wm_req *r)
 }
 
 static void
-user_page(struct wm_req *r, int64_t id, const char *initial_password, unsigned status)
+user_page(struct wm_req *r, int64_t id, const char *initial_password, int64_t revoked,
+          unsigned status)
 {
     struct wm_buf b = {0};
     json_t *u = wm_user_get_scoped(r->db, &r->actor, id);
@@ -129,6 +146,11 @@ user_page(struct wm_req *r, int64_t id, const char *initial_password, unsigned s
         wm_h(&b, "<p class=\"flash ok\">%s <code class=\"secret\">%s</code><br>%s</p>\n",
              _("初始密码:"), initial_password,
              _("只显示这一次,请当面或通过安全渠道告知本人;首次登录时须修改。"));
+    }
+    if (revoked > 0) {
+        char *msg = ui_tokens_revoked_msg(_("密码已重置"), revoked);
+        wm_h(&b, "<p class=\"flash ok\" role=\"status\">%s</p>\n", msg);
+        free(msg);
     }
     wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd>%s</dd><dt>%s</dt>"
              "<dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
@@ -192,14 +214,14 @@ page_users_post(struct wm_req *r)
         ui_done(r, e, &f, "/users", NULL);
         return;
     }
-    user_page(r, id, gen, 201);
+    user_page(r, id, gen, 0, 201);
     free(gen);
 }
 
 void
 page_user_get(struct wm_req *r)
 {
-    user_page(r, r->ids[0], NULL, 200);
+    user_page(r, r->ids[0], NULL, 0, 200);
 }
 
 void
@@ -209,17 +231,21 @@ page_user_post(struct wm_req *r)
     const char *action = wm_form(r, "action");
     enum wm_err e;
     char *to = wm_asprintf("/users/%lld", (long long)r->ids[0]);
+    int64_t revoked = 0;
     if (wm_streq(action, "reset")) {
         char *pw = wm_password_generate();
-        e = wm_user_set_password(r->db, &r->actor, r->ids[0], NULL, pw, &f);
+        e = wm_user_set_password(r->db, &r->actor, r->ids[0], NULL, pw, &revoked, &f);
         if (WM_OK == e) {
-            user_page(r, r->ids[0], pw, 200);
+            user_page(r, r->ids[0], pw, revoked, 200);
         }
         free(pw);
     } else if (wm_streq(action, "disable") || wm_streq(action, "enable")) {
-        e = wm_user_update(r->db, &r->actor, r->ids[0], NULL, wm_streq(action, "disable"), -1, &f);
+        bool off = wm_streq(action, "disable");
+        e = wm_user_update(r->db, &r->actor, r->ids[0], NULL, off, -1, &revoked, &f);
         if (WM_OK == e) {
-            ui_redirect_msg(r, to, "ok", wm_streq(action, "disable") ? _("账号已停用") : _("账号已启用"));
+            char *msg = ui_tokens_revoked_msg(off ? _("账号已停用") : _("账号已启用"), revoked);
+            ui_redirect_msg(r, to, "ok", msg);
+            free(msg);
         }
     } else {
         int64_t dept = -1;
@@ -227,7 +253,8 @@ page_user_post(struct wm_req *r)
         if (ds && !wm_parse_i64(ds, 0, INT64_MAX, &dept)) {
             dept = -1;
         }
-        e = wm_user_update(r->db, &r->actor, r->ids[0], wm_form(r, "display_name"), -1, dept, &f);
+        e = wm_user_update(r->db, &r->actor, r->ids[0], wm_form(r, "display_name"), -1, dept,
+                           NULL, &f);
         if (WM_OK == e) {
             ui_redirect_msg(r, to, "ok", _("已保存"));
         }
@@ -244,50 +271,324 @@ page_user_post(struct wm_req *r)
 
 /* ---------------------------------------------------------------- audit */
 
+/* "2026-03-01" as the Unix time of that day's start in China Standard Time; false if bad. */
+static bool
+cst_day(const char *s, int64_t *t)
+{
+    int y, m, d;
+    char tail;
+    if (3 != sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) || y < 1970 || y > 9999 || m < 1 ||
+        m > 12 || d < 1 || d > 31) {
+        return false;
+    }
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+    time_t u = timegm(&tm);
+    struct tm back;
+    gmtime_r(&u, &back);
+    if (back.tm_mday != d) { /* 2026-02-30 */
+        return false;
+    }
+    *t = (int64_t)u - 8 * 3600;
+    return true;
+}
+
+bool
+wm_req_audit_filter(struct wm_req *r, struct wm_audit_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    f->action = wm_req_arg(r, "action");
+    f->username = wm_req_arg(r, "user");
+    const char *from = wm_req_arg(r, "from"), *to = wm_req_arg(r, "to");
+    if (f->action && strlen(f->action) > 64) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "action", _("未知操作"));
+        return false;
+    }
+    if (from && *from && !cst_day(from, &f->from)) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "from", _("起始日期须写成 2026-03-01 这样的格式"));
+        return false;
+    }
+    if (to && *to) {
+        if (!cst_day(to, &f->until)) {
+            wm_reply_err(r, WM_E_BAD_REQUEST, "to", _("截止日期须写成 2026-03-31 这样的格式"));
+            return false;
+        }
+        f->until += 86400; /* the whole day */
+    }
+    return true;
+}
+
+/* A name from an entry's summary: after, else before ("" when none). */
+static const char *
+summary_name(const json_t *sum)
+{
+    static const char *const keys[] = {"display_name", "name", "title", "username", NULL};
+    const char *sides[] = {"after", "before"};
+    for (int s = 0; s < 2; s++) {
+        const json_t *o = json_object_get(sum, sides[s]);
+        for (int k = 0; keys[k]; k++) {
+            const char *v = json_string_value(json_object_get(o, keys[k]));
+            if (v && *v) {
+                return v;
+            }
+        }
+    }
+    return "";
+}
+
+/*
+** The object an entry is about: its name now (or as the entry recorded it, when it is
+** gone) and the page that shows it (NULL when there is none).
+*/
+static void
+audit_object(struct wm_db *db, const json_t *x, const json_t *sum, char **name, char **href)
+{
+    const char *type = js(x, "object_type");
+    int64_t id = ji(x, "object_id");
+    json_t *o = NULL;
+    *href = NULL;
+    *name = NULL;
+    if (id <= 0) {
+        *name = wm_strdup("");
+        return;
+    }
+    if (wm_streq(type, "user") && (o = db->ops->user_get(db, id))) {
+        *name = wm_asprintf("%s（%s）", js(o, "display_name"), js(o, "username"));
+        *href = wm_asprintf("/users/%lld", (long long)id);
+    } else if (wm_streq(type, "org") && (o = db->ops->org_get(db, id))) {
+        *name = wm_strdup(js(o, "name"));
+        if (wm_streq(js(o, "kind"), "unit")) {
+            *href = wm_asprintf("/units/%lld", (long long)id);
+        }
+    } else if (wm_streq(type, "dept") && (o = db->ops->dept_get(db, id))) {
+        json_t *u = db->ops->org_get(db, ji(o, "unit_id"));
+        *name = wm_asprintf("%s · %s", u ? js(u, "name") : "", js(o, "name"));
+        *href = wm_asprintf("/units/%lld", (long long)ji(o, "unit_id"));
+        json_decref(u);
+    } else if (wm_streq(type, "document") && (o = db->ops->doc_get(db, id))) {
+        *name = wm_asprintf("%s · %s", js(o, "unit_name"), js(o, "title"));
+        *href = wm_asprintf("/documents/%lld", (long long)id);
+    } else if (wm_streq(type, "edition") && (o = db->ops->edition_get(db, id, false))) {
+        *name = wm_asprintf("%s %s", js(o, "name"), js(o, "version"));
+        *href = wm_asprintf("/frameworks/%lld", (long long)id);
+    } else if (wm_streq(type, "archive")) {
+        const json_t *a = json_object_get(sum, "after");
+        int64_t unit = ji(a, "unit_id"), year = ji(a, "year");
+        json_t *u = unit ? db->ops->org_get(db, unit) : NULL;
+        if (u && year) {
+            *name = wm_asprintf(_("%s %lld 年度档案"), js(u, "name"), (long long)year);
+            *href = wm_asprintf("/units/%lld/archives/%lld", (long long)unit, (long long)year);
+        }
+        json_decref(u);
+    }
+    json_decref(o);
+    if (NULL == *name) {
+        const char *n = summary_name(sum);
+        *name = *n ? wm_strdup(n) : wm_asprintf("#%lld", (long long)id);
+    }
+}
+
+/* An entry's action in words (the code itself for an entry older than this table). */
+static const char *
+action_words(const json_t *x)
+{
+    const char *l = wm_audit_action_label(js(x, "action"));
+    return l ? l : js(x, "action");
+}
+
 void
 page_audit_get(struct wm_req *r)
 {
     struct wm_page pg;
+    struct wm_audit_filter flt;
     struct wm_buf b = {0};
-    if (!wm_req_page(r, &pg, 50)) {
+    if (!wm_req_page(r, &pg, 50) || !wm_req_audit_filter(r, &flt)) {
         return;
     }
     pg.scope = wm_scope_path(&r->actor);
-    const char *action = wm_req_arg(r, "action"), *user = wm_req_arg(r, "user");
-    if (action && !*action) {
-        action = NULL;
+    json_t *rows = r->db->ops->audit_list(r->db, &pg, &flt);
+    if (NULL == rows) {
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return;
     }
-    if (user && !*user) {
-        user = NULL;
-    }
-    json_t *rows = r->db->ops->audit_list(r->db, &pg, action, user, pg.after);
+    const char *from = wm_req_arg(r, "from"), *to = wm_req_arg(r, "to");
     ui_begin(r, &b, _("审计日志"));
     wm_h(&b, "<form method=\"get\" action=\"/audit\" class=\"row filter\"><label>%s"
-             "<input name=\"action\" value=\"%s\" placeholder=\"unit.create\"></label>"
-             "<label>%s<input name=\"user\" value=\"%s\"></label>"
-             "<button type=\"submit\">%s</button></form>\n",
-         _("操作"), action ? action : "", _("用户名"), user ? user : "", _("筛选"));
-    wm_h(&b, "<table class=\"audit\"><thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th>"
-             "<th>%s</th><th>%s</th></tr></thead><tbody>",
-         _("时间"), _("用户"), _("操作"), _("对象"), _("来源"));
+             "<select name=\"action\"><option value=\"\">%s</option>",
+         _("操作"), _("全部操作"));
+    for (int i = 0; wm_audit_actions[i]; i++) {
+        wm_h(&b, "<option value=\"%s\"%r>%s</option>", wm_audit_actions[i],
+             wm_streq(flt.action, wm_audit_actions[i]) ? " selected" : "",
+             wm_audit_action_label(wm_audit_actions[i]));
+    }
+    wm_h(&b, "</select></label><label>%s<input name=\"user\" value=\"%s\" maxlength=\"64\" "
+             "placeholder=\"%s\"></label>"
+             "<label>%s<input type=\"date\" name=\"from\" value=\"%s\"></label>"
+             "<label>%s<input type=\"date\" name=\"to\" value=\"%s\"></label>"
+             "<button type=\"submit\">%s</button>",
+         _("操作人"), flt.username ? flt.username : "", _("用户名"), _("起始日期"),
+         from ? from : "", _("截止日期"), to ? to : "", _("筛选"));
+    if (WM_ROLE_ADMIN == r->who->role) {
+        struct wm_buf q = {0};
+        static const char *const keep[] = {"action", "user", "from", "to", NULL};
+        for (int i = 0; keep[i]; i++) {
+            const char *v = wm_req_arg(r, keep[i]);
+            if (v && *v) {
+                wm_buf_printf(&q, "%c%s=", q.len ? '&' : '?', keep[i]);
+                wm_url_encode(&q, v);
+            }
+        }
+        wm_h(&b, "<a class=\"button secondary\" href=\"/audit.xlsx%s\">%s</a>", wm_buf_str(&q),
+             _("导出 XLSX"));
+        wm_buf_free(&q);
+    }
+    wm_h(&b, "</form>\n<table class=\"audit\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+             "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+         _("序号"), _("时间"), _("操作人"), _("操作"), _("对象"), _("来源"));
     size_t i;
     json_t *x;
     json_array_foreach(rows, i, x)
     {
-        wm_h(&b, "<tr><td>%I</td><td>", ji(x, "id"));
+        json_t *sum = json_loads(js(x, "summary"), 0, NULL);
+        char *name, *href;
+        audit_object(r->db, x, sum, &name, &href);
+        wm_h(&b, "<tr><td class=\"num\">%I</td><td>", ji(x, "id"));
         ui_time(&b, ji(x, "at"));
-        wm_h(&b, "</td><td>%s</td><td><code>%s</code></td><td>%s #%I</td><td>%s <code>%s</code>"
-                 "</td></tr>\n",
-             js(x, "username"), js(x, "action"), js(x, "object_type"), ji(x, "object_id"),
-             js(x, "addr"), js(x, "request_id"));
+        if (ji(x, "user_id")) {
+            wm_h(&b, "</td><td><a href=\"/users/%I\">%s</a></td>", ji(x, "user_id"),
+                 js(x, "username"));
+        } else {
+            wm_h(&b, "</td><td>%s</td>", _("命令行"));
+        }
+        wm_h(&b, "<td title=\"%s\">%s</td><td>%s ", js(x, "action"), action_words(x),
+             wm_audit_object_label(js(x, "object_type")));
+        if (href) {
+            wm_h(&b, "<a href=\"%s\">%s</a>", href, name);
+        } else {
+            wm_h(&b, "%s", name);
+        }
+        wm_h(&b, "</td><td>%s <small class=\"hint\">%s</small></td></tr>\n",
+             wm_streq(js(x, "addr"), "cli") ? _("命令行") : js(x, "addr"), js(x, "request_id"));
+        free(name);
+        free(href);
+        json_decref(sum);
     }
     if (0 == json_array_size(rows)) {
-        wm_h(&b, "<tr><td colspan=\"6\" class=\"empty\">%s</td></tr>", _("没有记录"));
+        wm_h(&b, "<tr><td colspan=\"6\" class=\"empty\">%s</td></tr>", _("没有符合条件的记录"));
     }
     wm_h(&b, "</tbody></table>\n");
     ui_pager(r, &b, rows, pg.limit);
     json_decref(rows);
     ui_end(r, &b, 200);
+}
+
+/* The most rows one export writes (a larger selection is cut, and the sheet says so). */
+#define AUDIT_XLSX_MAX 50000
+
+/* GET /audit.xlsx?action=&user=&from=&to=: the filtered entries as a workbook (admin). */
+void
+page_audit_xlsx_get(struct wm_req *r)
+{
+    struct wm_audit_filter flt;
+    if (!wm_req_audit_filter(r, &flt)) {
+        return;
+    }
+    char tmp[] = "/tmp/wenming-audit-XXXXXX";
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        wm_log(WM_LOG_ERROR, "audit export: mkstemp: %s", strerror(errno));
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return;
+    }
+    close(fd);
+    lxw_workbook *wb = workbook_new(tmp);
+    lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, _("审计日志")) : NULL;
+    lxw_error le = ws ? LXW_NO_ERROR : LXW_ERROR_MEMORY_MALLOC_FAILED;
+    if (ws) {
+        lxw_format *bold = workbook_add_format(wb);
+        format_set_bold(bold);
+        const char *head[] = {_("序号"),   _("时间"),     _("操作人"),   _("操作"),
+                              _("操作代码"), _("对象类型"), _("对象"),     _("来源地址"),
+                              _("请求编号")};
+        static const double widths[] = {8, 18, 14, 22, 18, 12, 36, 16, 20};
+        for (lxw_col_t k = 0; k < WM_ARRAY_LEN(head); k++) {
+            worksheet_set_column(ws, k, k, widths[k], NULL);
+            le = worksheet_write_string(ws, 0, k, head[k], bold);
+        }
+        worksheet_freeze_panes(ws, 1, 0);
+    }
+    struct wm_page pg = {.scope = wm_scope_path(&r->actor), .limit = 1000};
+    lxw_row_t row = 1;
+    while (LXW_NO_ERROR == le && row <= AUDIT_XLSX_MAX) {
+        json_t *rows = r->db->ops->audit_list(r->db, &pg, &flt);
+        if (NULL == rows) {
+            le = LXW_ERROR_MEMORY_MALLOC_FAILED;
+            break;
+        }
+        size_t i;
+        json_t *x;
+        json_array_foreach(rows, i, x)
+        {
+            if (row > AUDIT_XLSX_MAX || LXW_NO_ERROR != le) {
+                break;
+            }
+            json_t *sum = json_loads(js(x, "summary"), 0, NULL);
+            char *name, *href;
+            audit_object(r->db, x, sum, &name, &href);
+            struct wm_buf t = {0};
+            ui_time(&t, ji(x, "at"));
+            const char *cells[] = {NULL,
+                                   wm_buf_str(&t),
+                                   ji(x, "user_id") ? js(x, "username") : _("命令行"),
+                                   action_words(x),
+                                   js(x, "action"),
+                                   wm_audit_object_label(js(x, "object_type")),
+                                   name,
+                                   js(x, "addr"),
+                                   js(x, "request_id")};
+            le = worksheet_write_number(ws, row, 0, (double)ji(x, "id"), NULL);
+            for (lxw_col_t k = 1; k < WM_ARRAY_LEN(cells) && LXW_NO_ERROR == le; k++) {
+                struct wm_buf c = {0};
+                le = worksheet_write_string(ws, row, k, wm_cell_text(cells[k], &c), NULL);
+                wm_buf_free(&c);
+            }
+            row++;
+            pg.after = ji(x, "id");
+            wm_buf_free(&t);
+            free(name);
+            free(href);
+            json_decref(sum);
+        }
+        size_t got = json_array_size(rows);
+        json_decref(rows);
+        if (got < pg.limit) {
+            break;
+        }
+    }
+    if (LXW_NO_ERROR == le && row > AUDIT_XLSX_MAX) {
+        char *note = wm_asprintf(_("仅导出了最新的 %d 条记录，请缩小筛选范围后再导出。"),
+                                 AUDIT_XLSX_MAX);
+        le = worksheet_write_string(ws, row, 0, note, NULL);
+        free(note);
+    }
+    lxw_error ce = wb ? workbook_close(wb) : LXW_ERROR_MEMORY_MALLOC_FAILED;
+    size_t len = 0;
+    char *data = LXW_NO_ERROR == le && LXW_NO_ERROR == ce ? wm_read_file(tmp, &len) : NULL;
+    unlink(tmp);
+    if (NULL == data) {
+        wm_log(WM_LOG_ERROR, "audit export failed: %s",
+               lxw_strerror(LXW_NO_ERROR != le ? le : ce));
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return;
+    }
+    char day[16];
+    time_t now = (time_t)(wm_now() + 8 * 3600);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(day, sizeof day, "%Y%m%d", &tm);
+    char *fname = wm_asprintf(_("审计日志_%s.xlsx"), day);
+    wm_reply_attachment(r, fname, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        data, len);
+    free(fname);
 }
 
 /* end of page_users.c */

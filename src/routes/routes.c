@@ -115,6 +115,7 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/account/tokens/{id}/revoke", page_token_revoke_post, AUTH | HTML | FORM | CSRF,
      ALL, 0},
     {WM_GET, "/audit", page_audit_get, AUTH | HTML, STAFF, 0},
+    {WM_GET, "/audit.xlsx", page_audit_xlsx_get, AUTH | HTML, ADMIN, 0},
     {WM_GET, "/units/{id}/archives/{id}", page_archive_get, AUTH | HTML, ALL, 0},
     {WM_GET, "/units/{id}/archives/{id}/trash", page_archive_trash_get, AUTH | HTML, ALL, 0},
     {WM_GET, "/units/{id}/archives/{id}/leaf/{s}", page_leaf_get, AUTH | HTML, ALL, 0},

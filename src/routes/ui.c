@@ -188,7 +188,8 @@ ui_pager(struct wm_req *r, struct wm_buf *b, json_t *items, unsigned limit)
     struct wm_buf href = {0};
     wm_buf_printf(&href, "%s?cursor=%lld", r->path,
                   (long long)json_integer_value(json_object_get(last, "id")));
-    static const char *const keep[] = {"q", "kind", "type", "role", "action", "user", NULL};
+    static const char *const keep[] = {"q", "kind", "type", "role", "action", "user", "from", "to",
+                                       NULL};
     for (int i = 0; keep[i]; i++) {
         const char *v = wm_req_arg(r, keep[i]);
         if (v && *v) {

@@ -73,6 +73,9 @@ wm_table_add_row(struct wm_table_acc *acc,
         acc->cap = acc->cap ? acc->cap * 2 : 16;
         t->rows = wm_realloc(t->rows, acc->cap * sizeof(*t->rows));
     }
+    for (size_t i = 0; i < ncells; i++) {
+        wm_cell_untext(cells[i]); /* what wm_cell_text added on export */
+    }
     t->rows[t->nrows].ncells = ncells;
     t->rows[t->nrows].cells = cells;
     t->rows[t->nrows].line = line;

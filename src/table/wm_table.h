@@ -8,7 +8,9 @@
 ** CSV: RFC 4180 (quoted fields, "" escapes, newlines inside quotes, CRLF/LF/CR line ends,
 ** last line without newline).  A UTF-8 BOM is dropped.  The separator is ',' unless the
 ** first line has no comma but has ';' or TAB (the more frequent wins), or the first line
-** is an Excel hint "sep=X".  Cells are returned as-is (no trimming).  Lines that are
+** is an Excel hint "sep=X".  Cells are returned as-is (no trimming), except that the
+** apostrophe wenming's exports put before a cell starting = + - @ (wm_cell_text) is taken
+** off again (wm_cell_untext), in CSV and XLSX alike.  Lines that are
 ** completely empty are skipped (so trailing empty lines are ignored); rows can have
 ** different numbers of cells.  Bytes that are not UTF-8 are converted from GB18030 (a
 ** superset of GBK); a file with a UTF-16 BOM is converted from UTF-16.

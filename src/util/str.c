@@ -199,3 +199,11 @@ wm_cell_text(const char *s, struct wm_buf *tmp)
     wm_buf_adds(tmp, s);
     return wm_buf_str(tmp);
 }
+
+void
+wm_cell_untext(char *s)
+{
+    if (s != NULL && s[0] == '\'' && s[1] != '\0' && strchr("=+-@\t\r", s[1]) != NULL) {
+        memmove(s, s + 1, strlen(s));
+    }
+}

@@ -128,6 +128,9 @@ void wm_url_encode(struct wm_buf *b, const char *s);
 ** writer calls it for text cells.  Returns s or a string kept in *tmp.
 */
 const char *wm_cell_text(const char *s, struct wm_buf *tmp);
+/** The reverse, for the tables wenming reads back: a cell "'=..." (an apostrophe before one
+** of = + - @ TAB CR) loses the apostrophe, in place, so an export imports as it was. */
+void wm_cell_untext(char *s);
 
 /* ---------------------------------------------------------------- hashing and random */
 

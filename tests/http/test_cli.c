@@ -6,6 +6,7 @@
 */
 #include "config.h"
 
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -235,6 +236,78 @@ test_schema_guard(void **state)
     free(out);
 }
 
+/* The newest rows of the audit log deleted (a shorter, still valid chain): the head anchored
+** in DATA/audit-head when the server stopped tells `verify audit`, which exits 1 naming it. */
+static void
+test_audit_head(void **state)
+{
+    (void)state;
+    struct th_server srv;
+    struct th_cred c;
+    assert_int_equal(th_server_create(&srv, NULL), 0);
+    assert_int_equal(th_server_start(&srv, NULL), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(th_login(&srv, "admin", TH_DEMO_PW, &c), 201); /* session.create */
+    }
+    assert_int_equal(th_server_stop(&srv), 0);
+    /* the anchor names the newest entry, and the log says so */
+    char path[PATH_MAX + 40], cmd[2 * PATH_MAX + 200], *out = NULL;
+    snprintf(path, sizeof path, "%s/wenming.db", srv.dir);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT max(id) FROM audit", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    long long last = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    assert_true(last > 10);
+    snprintf(path, sizeof path, "%s/audit-head", srv.dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    long long seq = 0;
+    char hash[65] = "";
+    assert_int_equal(fscanf(f, "%lld %64s", &seq, hash), 2);
+    fclose(f);
+    assert_int_equal(seq, last);
+    assert_int_equal(strlen(hash), 64);
+    snprintf(path, sizeof path, "%s/server.log", srv.dir);
+    snprintf(cmd, sizeof cmd, "grep -q 'audit head #%lld %s' '%s'", seq, hash, path);
+    assert_int_equal(system(cmd), 0);
+    /* unchanged data verifies */
+    out = RUN(0, "verify", "audit", "--data", srv.dir);
+    assert_non_null(strstr(out, "audit log intact"));
+    free(out);
+    /* an attacker drops the append-only trigger and deletes the two newest entries */
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 '%s/wenming.db' \"DROP TRIGGER audit_no_delete; "
+             "DELETE FROM audit WHERE id > %lld\"",
+             srv.dir, last - 2);
+    assert_int_equal(system(cmd), 0);
+    out = RUN(1, "verify", "audit", "--data", srv.dir);
+    char want[80];
+    snprintf(want, sizeof want, "entries after #%lld were removed", last - 2);
+    if (NULL == strstr(out, want)) {
+        print_error("verify said: %s\n", out);
+    }
+    assert_non_null(strstr(out, want));
+    free(out);
+    /* a restarted server does not move the anchor back over the gap */
+    assert_int_equal(th_server_start(&srv, NULL), 0);
+    assert_int_equal(th_login(&srv, "admin", TH_DEMO_PW, &c), 201);
+    assert_int_equal(th_login(&srv, "admin", TH_DEMO_PW, &c), 201);
+    assert_int_equal(th_login(&srv, "admin", TH_DEMO_PW, &c), 201);
+    assert_int_equal(th_server_stop(&srv), 0);
+    out = RUN(1, "verify", "audit", "--data", srv.dir);
+    snprintf(want, sizeof want, "entry #%lld does not match", last);
+    if (NULL == strstr(out, want)) {
+        print_error("verify said: %s\n", out);
+    }
+    assert_non_null(strstr(out, want));
+    free(out);
+    th_server_destroy(&srv);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -245,6 +318,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_help_and_usage),
         cmocka_unit_test_setup_teardown(test_operator_workflow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schema_guard, setup, teardown),
+        cmocka_unit_test(test_audit_head),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

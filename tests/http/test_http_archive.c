@@ -1936,6 +1936,120 @@ test_import_hostile(void **state)
     free(good.p);
 }
 
+/* Five good files then a zip bomb: refused as a whole with a report naming the bomb, and
+** nothing stored (no document, no object left behind); the same again changes nothing. */
+static void
+test_import_all_or_nothing(void **state)
+{
+    (void)state;
+    const char *leaf = "1.1.2";
+    json_t *docs = leaf_docs(unit2, export_year, leaf);
+    size_t before_docs = json_array_size(docs);
+    json_decref(docs);
+    unsigned before_objects = object_count();
+    const char *names[6] = { "1.1.2/好一.pdf", "1.1.2/好二.pdf", "1.1.2/好三.pdf",
+                             "1.1.2/好四.pdf", "1.1.2/好五.pdf", "1.1.2/炸弹.pdf" };
+    struct bytes datas[6];
+    for (int k = 0; k < 5; k++) {
+        char tag[32];
+        snprintf(tag, sizeof tag, "全有或全无 %d", k);
+        datas[k] = pdf_make(tag, 400 + 50 * (size_t)k);
+    }
+    datas[5] = pdf_make("炸弹", (size_t)6 << 20); /* deflates far beyond 200:1 */
+    struct bytes zip = th_zip_make(names, datas, 6);
+    assert_true(zip.n < ((size_t)1 << 20));
+    for (int round = 0; round < 2; round++) {
+        struct th_resp *r = import(&office, unit2, export_year, "bomb.zip", zip.p, zip.n);
+        assert_true(r->status >= 400 && r->status < 500);
+        const json_t *err = json_object_get(r->json, "error");
+        assert_non_null(err);
+        assert_non_null(strstr(th_jstr(err, "message"), "压缩炸弹"));
+        const json_t *rep = json_object_get(err, "report");
+        assert_non_null(rep);
+        assert_int_equal(th_jint(rep, "imported"), 0);
+        assert_true(json_is_true(json_object_get(rep, "refused")));
+        const json_t *bomb = report_entry(rep, "炸弹.pdf");
+        assert_non_null(bomb);
+        assert_string_equal(th_jstr(bomb, "status"), "refused");
+        assert_non_null(strstr(th_jstr(bomb, "reason"), "压缩炸弹"));
+        const json_t *good = report_entry(rep, "好三.pdf");
+        assert_non_null(good);
+        assert_string_equal(th_jstr(good, "status"), "not_imported");
+        assert_null(json_object_get(good, "document_id"));
+        th_resp_free(r);
+        docs = leaf_docs(unit2, export_year, leaf);
+        assert_int_equal(json_array_size(docs), before_docs);
+        json_decref(docs);
+        assert_int_equal(object_count(), before_objects);
+        assert_no_strays();
+    }
+    /* The import page shows the same report, with the entry at fault. */
+    char path[128];
+    snprintf(path, sizeof path, "/units/%lld/archives/%d/import", (long long)unit2, export_year);
+    struct th_file f = { .name = "bomb.zip", .data = zip.p, .len = zip.n };
+    struct th_resp *r = th_upload(&srv, path, &office, TH_COOKIE, &f, 1, NULL);
+    assert_true(r->status >= 400 && r->status < 500);
+    assert_non_null(strstr(r->body, "炸弹.pdf"));
+    assert_non_null(strstr(r->body, "压缩炸弹"));
+    assert_non_null(strstr(r->body, "未导入"));
+    th_resp_free(r);
+    docs = leaf_docs(unit2, export_year, leaf);
+    assert_int_equal(json_array_size(docs), before_docs);
+    json_decref(docs);
+    assert_int_equal(object_count(), before_objects);
+    /* Without the bomb the five go in, in one import; a retry stores nothing new. */
+    struct bytes five = th_zip_make(names, datas, 5);
+    for (int round = 0; round < 2; round++) {
+        r = import(&office, unit2, export_year, "five.zip", five.p, five.n);
+        th_assert_status(r, 200);
+        assert_int_equal(th_jint(r->json, "imported"), round ? 0 : 5);
+        assert_int_equal(th_jint(r->json, "skipped"), round ? 5 : 0);
+        const json_t *e = report_entry(r->json, "好一.pdf");
+        assert_non_null(e);
+        assert_string_equal(th_jstr(e, "status"), round ? "skipped" : "imported");
+        if (round) {
+            assert_string_equal(th_jstr(e, "reason"), "已存在，跳过");
+        }
+        th_resp_free(r);
+        docs = leaf_docs(unit2, export_year, leaf);
+        assert_int_equal(json_array_size(docs), before_docs + 5);
+        json_decref(docs);
+        assert_int_equal(object_count(), before_objects + 5);
+    }
+    assert_no_strays();
+    for (int k = 0; k < 6; k++) {
+        free(datas[k].p);
+    }
+    free(zip.p);
+    free(five.p);
+}
+
+/* The same package imported twice: the second time every file is already there. */
+static void
+test_import_retry_idempotent(void **state)
+{
+    (void)state;
+    assert_non_null(export_zip.p);
+    json_t *a = leaf_docs(unit2, export_year, "1.1.1");
+    unsigned objects = object_count();
+    struct th_resp *r =
+        import(&office, unit2, export_year, "package.zip", export_zip.p, export_zip.n);
+    th_assert_status(r, 200);
+    assert_int_equal(th_jint(r->json, "imported"), 0);
+    assert_int_equal(th_jint(r->json, "skipped"), 3);
+    const json_t *e = report_entry(r->json, "01：主题.pdf");
+    assert_non_null(e);
+    assert_string_equal(th_jstr(e, "status"), "skipped");
+    assert_string_equal(th_jstr(e, "reason"), "已存在，跳过");
+    th_resp_free(r);
+    json_t *b = leaf_docs(unit2, export_year, "1.1.1");
+    assert_int_equal(json_array_size(a), json_array_size(b));
+    assert_int_equal(object_count(), objects);
+    json_decref(a);
+    json_decref(b);
+    assert_no_strays();
+}
+
 /* ---------------------------------------------------------------- the size limit */
 
 static int
@@ -2036,6 +2150,8 @@ main(int argc, char **argv)
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_import_roundtrip),
         cmocka_unit_test(test_import_hostile),
+        cmocka_unit_test(test_import_retry_idempotent),
+        cmocka_unit_test(test_import_all_or_nothing),
         cmocka_unit_test(test_graceful_stop),
     };
     const struct CMUnitTest limit[] = {

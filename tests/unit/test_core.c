@@ -3,6 +3,9 @@
 ** users and their permissions, logins and lockout, sessions, the audit chain, bulk import.
 */
 #include "config.h"
+#include <ctype.h>
+#include <ftw.h>
+#include <sys/stat.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -288,9 +291,9 @@ test_users(void **state)
     assert_null(gen);
     /* self-disable refused; manager disables; the disabled account cannot log in */
     assert_int_equal(wm_user_update(f->db, ACT(f->unitadmin), f->unitadmin->user_id, NULL, 1, -1,
-                                    &fl),
+                                    NULL, &fl),
                      WM_E_FORBIDDEN);
-    assert_int_equal(wm_user_update(f->db, ACT(f->unitadmin), id, NULL, 1, -1, &fl), WM_OK);
+    assert_int_equal(wm_user_update(f->db, ACT(f->unitadmin), id, NULL, 1, -1, NULL, &fl), WM_OK);
     char *tok = NULL, *csrf = NULL;
     int64_t uid;
     assert_int_equal(wm_login(f->db, &pol, "member2", "Lower-and-1", "1.2.3.4", "t", &tok, &csrf,
@@ -299,7 +302,7 @@ test_users(void **state)
     assert_null(wm_principal_load(f->db, id));
     /* password change: own needs the old one */
     assert_int_equal(wm_user_set_password(f->db, ACT(f->member), f->member->user_id, "wrong",
-                                          "New-Pass-2026", &fl),
+                                          "New-Pass-2026", NULL, &fl),
                      WM_E_BAD_REQUEST);
     /* changing one's own password ends one's other sessions, not the current one */
     char *t1 = NULL, *t2 = NULL, *c1 = NULL, *c2 = NULL;
@@ -308,7 +311,7 @@ test_users(void **state)
     assert_int_equal(wm_login(f->db, &pol, "member", "Demo-2026", "1.1.1.2", "t", &t2, &c2, &u2), WM_OK);
     struct wm_actor me = {.p = f->member, .request_id = "t", .addr = "1.1.1.1", .session = t1};
     assert_int_equal(wm_user_set_password(f->db, &me, f->member->user_id, "Demo-2026",
-                                          "New-Pass-2026", &fl),
+                                          "New-Pass-2026", NULL, &fl),
                      WM_OK);
     int64_t who;
     char *cs = NULL;
@@ -411,13 +414,34 @@ test_tokens(void **state)
     char err[256];
     struct wm_db *other = wm_sqlite_open(f->dir, false, err, sizeof err);
     assert_non_null(other);
-    assert_int_equal(wm_user_update(other, ACT(f->admin), f->office->user_id, NULL, 1, -1, &fl), WM_OK);
+    int64_t gone = -1;
+    assert_int_equal(wm_user_update(other, ACT(f->admin), f->office->user_id, NULL, 1, -1, &gone,
+                                    &fl),
+                     WM_OK);
+    assert_int_equal(gone, 1);
     assert_null(wm_token_principal(f->db, secret));
-    assert_int_equal(wm_user_update(other, ACT(f->admin), f->office->user_id, NULL, 0, -1, &fl), WM_OK);
+    assert_int_equal(wm_user_update(other, ACT(f->admin), f->office->user_id, NULL, 0, -1, &gone,
+                                    &fl),
+                     WM_OK);
+    assert_int_equal(gone, 0);
+    /* re-enabled, but the token was revoked with the disabling: it stays dead */
+    assert_null(wm_token_principal(f->db, secret));
+    /* a password reset revokes the account's tokens, cached principals included */
+    free(secret);
+    assert_int_equal(wm_token_create(f->db, ACT(f->office), "脚本2", &id, &secret, &fl), WM_OK);
+    for (int i = 0; i < 2; i++) {
+        struct wm_principal *p = wm_token_principal(f->db, secret);
+        assert_non_null(p);
+        wm_principal_free(p);
+    }
+    assert_int_equal(wm_user_set_password(other, ACT(f->admin), f->office->user_id, NULL,
+                                          "Reset-Pass-2026", &gone, &fl),
+                     WM_OK);
+    assert_int_equal(gone, 1);
+    assert_null(wm_token_principal(f->db, secret));
     other->ops->close(other);
-    struct wm_principal *back = wm_token_principal(f->db, secret);
-    assert_non_null(back);
-    wm_principal_free(back);
+    free(secret);
+    assert_int_equal(wm_token_create(f->db, ACT(f->office), "脚本3", &id, &secret, &fl), WM_OK);
     /* someone else cannot revoke it */
     assert_int_equal(wm_token_revoke(f->db, ACT(f->member), id, &fl), WM_E_NOT_FOUND);
     assert_int_equal(wm_token_revoke(f->db, ACT(f->office), id, &fl), WM_OK);
@@ -801,6 +825,98 @@ test_validation(void **state)
     free(p);
 }
 
+/* ---------------------------------------------------------------- audit action names */
+
+static json_t *audit_codes; /* every action code found in a wm_audit() call of src/ */
+
+/* The string literals of the wm_audit( calls in text that look like action codes. */
+static void
+scan_audit_calls(const char *text)
+{
+    for (const char *p = strstr(text, "wm_audit("); p; p = strstr(p + 1, "wm_audit(")) {
+        if (p > text && (isalnum((unsigned char)p[-1]) || '_' == p[-1])) {
+            continue;
+        }
+        const char *q = p + strlen("wm_audit(");
+        int depth = 1;
+        while (*q && depth > 0) {
+            if ('"' == *q) {
+                const char *e = q + 1;
+                while (*e && '"' != *e) {
+                    e += '\\' == *e && e[1] ? 2 : 1;
+                }
+                size_t n = (size_t)(e - q - 1);
+                char lit[80];
+                if (n < sizeof lit) {
+                    memcpy(lit, q + 1, n);
+                    lit[n] = '\0';
+                    size_t k = strspn(lit, "abcdefghijklmnopqrstuvwxyz_");
+                    if (k > 0 && '.' == lit[k] && lit[k + 1] &&
+                        strspn(lit + k + 1, "abcdefghijklmnopqrstuvwxyz_") == strlen(lit + k + 1)) {
+                        json_array_append_new(audit_codes, json_string(lit));
+                    }
+                }
+                q = *e ? e + 1 : e;
+                continue;
+            }
+            depth += '(' == *q ? 1 : (')' == *q ? -1 : 0);
+            q++;
+        }
+    }
+}
+
+static int
+scan_file(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    size_t n = strlen(path);
+    if (FTW_F == type && n > 2 && 0 == strcmp(path + n - 2, ".c") &&
+        NULL == strstr(path, "/core/audit.c")) {
+        size_t len;
+        char *text = wm_read_file(path, &len);
+        if (text) {
+            scan_audit_calls(text);
+            free(text);
+        }
+    }
+    return 0;
+}
+
+/* Every action code the sources write has a Chinese name and a place in the page's select
+** list (a new wm_audit() call with a new code fails here until audit.c names it). */
+static void
+test_audit_action_names(void **state)
+{
+    (void)state;
+    audit_codes = json_array();
+    assert_int_equal(nftw(WM_SOURCE_DIR "/src", scan_file, 16, FTW_PHYS), 0);
+    assert_true(json_array_size(audit_codes) >= 30);
+    size_t i;
+    json_t *c;
+    json_array_foreach(audit_codes, i, c)
+    {
+        const char *code = json_string_value(c);
+        const char *label = wm_audit_action_label(code);
+        if (NULL == label) {
+            fail_msg("audit action '%s' has no Chinese name in src/core/audit.c", code);
+        }
+        bool listed = false;
+        for (int k = 0; wm_audit_actions[k]; k++) {
+            listed = listed || 0 == strcmp(wm_audit_actions[k], code);
+        }
+        if (!listed) {
+            fail_msg("audit action '%s' is missing from wm_audit_actions", code);
+        }
+    }
+    for (int k = 0; wm_audit_actions[k]; k++) {
+        assert_non_null(wm_audit_action_label(wm_audit_actions[k]));
+    }
+    assert_string_equal(wm_audit_action_label("session.create"), "登录");
+    assert_null(wm_audit_action_label("no.such"));
+    json_decref(audit_codes);
+}
+
 int
 main(void)
 {
@@ -810,6 +926,7 @@ main(void)
     wm_log_set_level(WM_LOG_ERROR);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_validation),
+        cmocka_unit_test(test_audit_action_names),
         cmocka_unit_test_setup_teardown(test_scopes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_tree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_units, setup, teardown),

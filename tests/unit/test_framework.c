@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <xlsxwriter.h>
 
 #include "wm_framework.h"
@@ -485,6 +487,87 @@ test_xlsx_roundtrip(void **state)
     free(data);
     wm_fw_free(fx);
     wm_fw_free(fj);
+    wm_fw_report_free(&rep);
+}
+
+/* One part of an XLSX file (a ZIP), NUL-terminated; NULL when absent. */
+static char *
+xlsx_part(const char *path, const char *part)
+{
+    struct archive *a = archive_read_new();
+    archive_read_support_format_zip(a);
+    assert_int_equal(archive_read_open_filename(a, path, 65536), ARCHIVE_OK);
+    struct archive_entry *e;
+    char *out = NULL;
+    while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+        if (strcmp(archive_entry_pathname(e), part) == 0) {
+            size_t n = (size_t)archive_entry_size(e);
+            out = wm_malloc(n + 1);
+            assert_int_equal(archive_read_data(a, out, n), (la_ssize_t)n);
+            out[n] = '\0';
+            break;
+        }
+    }
+    archive_read_free(a);
+    return out;
+}
+
+/* Titles and requirements starting = + - @ are exported neutralised (a leading ') in CSV
+** and XLSX, numbers are not, and both read back as they were. */
+static void
+test_formula_neutralised(void **state)
+{
+    (void)state;
+    struct wm_fw *fw = parse_ok(
+        HEAD "\"indicators\": [{\"code\": \"1\", \"title\": \"=HYPERLINK(\\\"http://x\\\")\", "
+             "\"children\": [{\"code\": \"1.1\", \"title\": \"+1 加分\", \"score\": 2, "
+             "\"requirement\": \"=cmd|' /C calc'!A0\"}, {\"code\": \"1.2\", "
+             "\"title\": \"-2 扣分\", \"score\": 3, \"requirement\": \"@SUM(A1:A9)\"}]}]}");
+    char *csv = wm_fw_export_csv(fw, NULL);
+    assert_non_null(strstr(csv, "\r\n1,\"'=HYPERLINK(\"\"http://x\"\")\","));
+    assert_non_null(strstr(csv, "\r\n1.1,'+1 加分,'=cmd|' /C calc'!A0,,2,"));
+    assert_non_null(strstr(csv, "\r\n1.2,'-2 扣分,'@SUM(A1:A9),,3,"));
+    assert_null(strstr(csv, ",=")); /* no cell starts with = */
+    assert_null(strstr(csv, ",+"));
+    assert_null(strstr(csv, ",-"));
+    assert_null(strstr(csv, ",@"));
+    struct wm_fw_report rep = { 0 };
+    struct wm_fw *back = NULL;
+    assert_int_equal(wm_fw_parse_any(csv, strlen(csv), fw->name, fw->version, fw->source, &back,
+                                     &rep),
+                     WM_OK);
+    assert_true(wm_fw_equal(fw, back));
+    assert_string_equal(wm_fw_find(back, "1.2")->title, "-2 扣分");
+    wm_fw_free(back);
+    back = NULL;
+
+    char dir[] = "/tmp/wm_fw_test_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *path = wm_asprintf("%s/fw.xlsx", dir);
+    char err[256] = "";
+    assert_int_equal(wm_fw_export_xlsx(fw, path, err, sizeof(err)), WM_OK);
+    char *strings = xlsx_part(path, "xl/sharedStrings.xml");
+    assert_non_null(strings);
+    assert_non_null(strstr(strings, "<t>'=HYPERLINK(\"http://x\")</t>"));
+    assert_non_null(strstr(strings, "<t>'+1 加分</t>"));
+    assert_non_null(strstr(strings, "<t>'-2 扣分</t>"));
+    assert_non_null(strstr(strings, "<t>'@SUM(A1:A9)</t>"));
+    assert_non_null(strstr(strings, "<t>'=cmd|' /C calc'!A0</t>"));
+    assert_null(strstr(strings, "<t>="));
+    assert_null(strstr(strings, "<t>-"));
+    size_t len;
+    char *data = wm_read_file(path, &len);
+    assert_int_equal(wm_fw_parse_any(data, len, fw->name, fw->version, fw->source, &back, &rep),
+                     WM_OK);
+    assert_true(wm_fw_equal(fw, back));
+    free(data);
+    free(strings);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+    free(csv);
+    wm_fw_free(back);
+    wm_fw_free(fw);
     wm_fw_report_free(&rep);
 }
 
@@ -1747,6 +1830,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_levels_mutations),
         cmocka_unit_test(test_vocabularies),
         cmocka_unit_test(test_diff),
+        cmocka_unit_test(test_formula_neutralised),
         cmocka_unit_test(test_structure),
         cmocka_unit_test(test_ignored_columns),
         cmocka_unit_test(test_score_cells),

@@ -689,6 +689,96 @@ test_threads(void **state)
     }
 }
 
+/* Type names a person knows, the extension from the type, names corrected, refusals in words. */
+static void
+test_labels_and_names(void **state)
+{
+    (void)state;
+    assert_string_equal(wm_media_type_label("application/pdf"), "PDF 文档");
+    assert_string_equal(wm_media_type_label("image/jpeg"), "JPEG 图片");
+    assert_string_equal(wm_media_type_label("application/msword"), "Word 文档");
+    assert_string_equal(
+        wm_media_type_label("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        "Word 文档");
+    assert_string_equal(wm_media_type_label("application/vnd.ms-excel"), "Excel 表格");
+    assert_string_equal(wm_media_type_label("application/ofd"), "OFD 版式文档");
+    assert_string_equal(wm_media_type_label("video/mp4"), "MP4 视频");
+    assert_string_equal(wm_media_type_label("audio/x-wav"), "WAV 音频"); /* an alias */
+    assert_string_equal(wm_media_type_label("text/x-shellscript"), "shell 脚本");
+    assert_string_equal(wm_media_type_label("text/html"), "HTML 网页");
+    assert_string_equal(wm_media_type_label("application/pdf; charset=binary"), "PDF 文档");
+    assert_string_equal(wm_media_type_label("application/x-nothing-we-know"), "未知类型的文件");
+    assert_string_equal(wm_media_type_label(NULL), "未知类型的文件");
+    assert_string_equal(wm_media_type_label(""), "未知类型的文件");
+    /* every sniffed fixture has a label that is not the fallback */
+    struct wm_media_info m = sniff(fx_png());
+    assert_string_equal(wm_media_info_label(&m), "PNG 图片");
+    m = sniff(fx_elf());
+    assert_string_equal(wm_media_info_label(&m), "Linux 可执行程序");
+    struct wm_media_info bin = { "text/plain", "ISO-8859 text", "", "" };
+    assert_non_null(strstr(wm_media_info_label(&bin), "UTF-8"));
+
+    assert_string_equal(wm_media_type_ext("application/pdf"), ".pdf");
+    assert_string_equal(wm_media_type_ext("image/jpeg"), ".jpg");
+    assert_string_equal(wm_media_type_ext("audio/x-m4a"), ".m4a");
+    assert_string_equal(wm_media_type_ext("application/x-ole-storage"), "");
+    assert_string_equal(wm_media_type_ext("application/x-nothing"), "");
+    assert_string_equal(wm_media_type_ext(NULL), "");
+
+    assert_string_equal(wm_media_ext_type("PDF"), "application/pdf");
+    assert_string_equal(wm_media_ext_type(".jpeg"), "image/jpeg");
+    assert_string_equal(wm_media_ext_type("hta"), "text/html");
+    assert_null(wm_media_ext_type("qqq"));
+    assert_null(wm_media_ext_type(""));
+
+    assert_int_equal(wm_media_name_ext("a.pdf"), 1);
+    assert_int_equal(wm_media_name_ext("v1.2"), 4);  /* digits only: no extension */
+    assert_int_equal(wm_media_name_ext(".pdf"), 4);  /* a dot file, no extension */
+    assert_int_equal(wm_media_name_ext("通知.稿"), strlen("通知.稿"));
+    assert_int_equal(wm_media_name_ext("x.verylongext"), strlen("x.verylongext"));
+
+    bool ch;
+    char *n = wm_media_name_fix("evil.hta", "application/pdf", &ch);
+    assert_string_equal(n, "evil.pdf");
+    assert_true(ch);
+    free(n);
+    n = wm_media_name_fix("照片.JPEG", "image/jpeg", &ch);
+    assert_string_equal(n, "照片.JPEG");
+    assert_false(ch);
+    free(n);
+    n = wm_media_name_fix("通知.pdf", "application/pdf", &ch);
+    assert_string_equal(n, "通知.pdf");
+    assert_false(ch);
+    free(n);
+    n = wm_media_name_fix("通知", "application/pdf", &ch);
+    assert_string_equal(n, "通知.pdf");
+    assert_true(ch);
+    free(n);
+    n = wm_media_name_fix("会议纪要 v1.2", "application/vnd.ms-excel", &ch);
+    assert_string_equal(n, "会议纪要 v1.2.xls");
+    assert_true(ch);
+    free(n);
+    n = wm_media_name_fix("报告.docx", "application/msword", &ch); /* .docx holding a DOC */
+    assert_string_equal(n, "报告.doc");
+    assert_true(ch);
+    free(n);
+    n = wm_media_name_fix("x.bin", "application/x-nothing", &ch);
+    assert_string_equal(n, "x.bin");
+    assert_false(ch);
+    free(n);
+
+    char msg[512];
+    m = sniff(FX_LIT("#!/bin/sh\necho hello\n"));
+    wm_media_refusal(&m, "通知.pdf", msg, sizeof msg);
+    assert_string_equal(msg, "文件内容是 shell 脚本，不是 PDF 文档；请检查文件是否正确");
+    wm_media_refusal(&m, "run.sh", msg, sizeof msg);
+    assert_non_null(strstr(msg, "文件内容是 shell 脚本，不能归档"));
+    assert_null(strstr(msg, "text/"));
+    m = sniff(fx_bytes("", 0));
+    wm_media_refusal(&m, NULL, msg, sizeof msg);
+    assert_non_null(strstr(msg, "文件内容是空文件，"));
+}
+
 static int
 group_teardown(void **state)
 {
@@ -711,6 +801,7 @@ main(void)
         cmocka_unit_test(test_head_vs_fd),
         cmocka_unit_test(test_damaged_containers),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_labels_and_names),
     };
     return cmocka_run_group_tests(tests, NULL, group_teardown);
 }

@@ -276,6 +276,13 @@ blob_list(struct wm_db *base)
     return sq_rows(DB, sq_prep(DB, sql, NULL));
 }
 
+static json_t *
+version_shas(struct wm_db *base)
+{
+    static const char sql[] = "SELECT DISTINCT blob_sha AS sha FROM version ORDER BY blob_sha";
+    return sq_rows(DB, sq_prep(DB, sql, NULL));
+}
+
 static enum wm_qs
 fixity_insert(struct wm_db *base, int64_t started, int64_t finished, int64_t checked,
               int64_t missing, int64_t corrupt, const char *detail)
@@ -321,6 +328,7 @@ sq_fill_archive_ops(struct wm_db_ops *ops)
     ops->blob_list = blob_list;
     ops->fixity_insert = fixity_insert;
     ops->fixity_last = fixity_last;
+    ops->version_shas = version_shas;
 }
 
 /* end of sq_archives.c */

@@ -482,6 +482,15 @@ token_revoke(struct wm_db *base, int64_t user_id, int64_t id)
     return sq_exec(DB, sq_prep(DB, sql, "ii", user_id, id));
 }
 
+static enum wm_qs
+token_revoke_user(struct wm_db *base, int64_t user_id, int64_t *n)
+{
+    static const char sql[] = "UPDATE api_token SET revoked = 1 WHERE user_id = ?1 AND revoked = 0";
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "i", user_id));
+    *n = WM_QS_ONE == qs ? (int64_t)sqlite3_changes(DB->h) : 0;
+    return qs < 0 ? qs : WM_QS_ONE;
+}
+
 /* ---------------------------------------------------------------- audit */
 
 static enum wm_qs
@@ -524,16 +533,20 @@ audit_insert(struct wm_db *base, const struct wm_audit_entry *e, const char *pre
     "request_id, addr, prev_hash, hash"
 
 static json_t *
-audit_list(struct wm_db *base, const struct wm_page *pg, const char *action,
-           const char *username, int64_t before)
+audit_list(struct wm_db *base, const struct wm_page *pg, const struct wm_audit_filter *f)
 {
     static const char sql[] =
         "SELECT " AUDIT_COLS " FROM audit WHERE org_path >= ?1 AND org_path < ?2"
-        " AND (?3 = 0 OR id < ?3) AND (?4 IS NULL OR action LIKE ?4 || '%')"
-        " AND (?5 IS NULL OR username = ?5) ORDER BY id DESC LIMIT ?6";
+        " AND (?3 = 0 OR id < ?3)"
+        " AND (?4 IS NULL OR action = ?4 OR (substr(?4, -1) = '.' AND"
+        "      substr(action, 1, length(?4)) = ?4))"
+        " AND (?5 IS NULL OR username = ?5) AND (?7 = 0 OR at >= ?7) AND (?8 = 0 OR at < ?8)"
+        " ORDER BY id DESC LIMIT ?6";
     struct sq_scope r = sq_scope_of(pg->scope);
-    json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttitti", r.lo, r.hi, before, action, username,
-                                    (int64_t)pg->limit));
+    const char *action = f->action && *f->action ? f->action : NULL;
+    const char *user = f->username && *f->username ? f->username : NULL;
+    json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttittiii", r.lo, r.hi, pg->after, action, user,
+                                    (int64_t)pg->limit, f->from, f->until));
     sq_scope_free(&r);
     return a;
 }
@@ -584,6 +597,7 @@ sq_fill_resource_ops(struct wm_db_ops *ops)
     ops->token_lookup = token_lookup;
     ops->token_list = token_list;
     ops->token_revoke = token_revoke;
+    ops->token_revoke_user = token_revoke_user;
     ops->audit_last_hash = audit_last_hash;
     ops->audit_insert = audit_insert;
     ops->audit_list = audit_list;
