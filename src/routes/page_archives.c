@@ -12,6 +12,7 @@
 
 #include "handlers.h"
 #include "wm_framework.h"
+#include "wm_media.h"
 
 /* Who may import a package into an archive: the offices and the unit's 创建办. */
 static bool
@@ -167,48 +168,6 @@ static char *
 doc_name(const json_t *d)
 {
     return wm_asprintf("%02lld：%s", (long long)ji(d, "serial"), js(d, "title"));
-}
-
-/* A type name a person knows; the detected MIME type only when we have no name for it. */
-static const char *
-type_label(const char *mime)
-{
-    static const struct {
-        const char *mime, *label;
-    } t[] = {{"application/pdf", N_("PDF 文档")},
-             {"application/ofd", N_("OFD 文档")},
-             {"image/jpeg", N_("JPEG 图片")},
-             {"image/png", N_("PNG 图片")},
-             {"image/gif", N_("GIF 图片")},
-             {"image/webp", N_("WebP 图片")},
-             {"image/tiff", N_("TIFF 图片")},
-             {"image/heic", N_("HEIC 图片")},
-             {"application/msword", N_("Word 文档")},
-             {"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-              N_("Word 文档")},
-             {"application/vnd.ms-excel", N_("Excel 表格")},
-             {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-              N_("Excel 表格")},
-             {"application/vnd.ms-powerpoint", N_("PowerPoint 演示文稿")},
-             {"application/vnd.openxmlformats-officedocument.presentationml.presentation",
-              N_("PowerPoint 演示文稿")},
-             {"application/zip", N_("ZIP 压缩包")},
-             {"text/plain", N_("纯文本")}};
-    for (size_t i = 0; i < WM_ARRAY_LEN(t); i++) {
-        if (wm_streq(mime, t[i].mime)) {
-            return _(t[i].label);
-        }
-    }
-    if (wm_startswith(mime, "audio/")) {
-        return _("音频");
-    }
-    if (wm_startswith(mime, "video/")) {
-        return _("视频");
-    }
-    if (wm_startswith(mime, "image/")) {
-        return _("图片");
-    }
-    return mime;
 }
 
 /* 单位 › 市司法局 › 2026 年度档案 (the steps above every page of an archive). */
@@ -644,7 +603,7 @@ page_document_get(struct wm_req *r)
          : wm_streq(js(d, "retention"), "30年")                       ? _("定期30年")
          : wm_streq(js(d, "retention"), "10年")                       ? _("定期10年")
                                                                        : js(d, "retention"),
-         _("备注"), js(d, "remarks"), _("文件"), js(d, "filename"), type_label(js(d, "mime")),
+         _("备注"), js(d, "remarks"), _("文件"), js(d, "filename"), wm_media_type_label(js(d, "mime")),
          (ji(d, "size") + 1023) / 1024, ji(d, "id"), _("下载"));
     /* Versions. */
     json_t *vs = r->db->ops->version_list(r->db, ji(d, "id"));
@@ -659,7 +618,7 @@ page_document_get(struct wm_req *r)
                  "v%I</a></td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
                  "<td data-label=\"%s\">",
              _("版本"), ji(d, "id"), ji(v, "version"), ji(v, "version"), _("文件名"),
-             js(v, "filename"), _("类型"), type_label(js(v, "mime")), _("上传时间"));
+             js(v, "filename"), _("类型"), wm_media_type_label(js(v, "mime")), _("上传时间"));
         ui_time(&b, ji(v, "created_at"));
         wm_h(&b, "</td><td data-label=\"%s\">%s</td></tr>", _("上传人"), js(v, "created_by_name"));
     }
