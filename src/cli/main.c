@@ -1348,7 +1348,13 @@ cmd_import(int argc, char **argv)
         return fail("%s", err);
     }
     struct wm_fail f = {0};
-    json_t *ar = wm_archive_open(db, &cli_actor, unit, year, true, &f), *report = NULL;
+    /* Importing into a year is an explicit act: its archive is created when missing. */
+    int64_t aid;
+    json_t *ar = wm_archive_open(db, &cli_actor, unit, year, &f), *report = NULL;
+    if (NULL == ar && WM_E_NOT_FOUND == f.err &&
+        WM_OK == wm_archive_create(db, &cli_actor, unit, year, 0, &aid, &f)) {
+        ar = wm_archive_open(db, &cli_actor, unit, year, &f);
+    }
     enum wm_err e = ar ? wm_archive_import(db, &cli_actor, bs, ar, o.args[0], &report, &f) : f.err;
     json_decref(ar);
     wm_blob_close(bs);

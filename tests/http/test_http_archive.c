@@ -407,6 +407,13 @@ archive_setup(void **state)
     }
     unit1 = th_unit_id(&srv, &admin, "DEMO001");
     unit2 = th_unit_id(&srv, &admin, "DEMO002");
+    /* The years the tests work in: archives are created explicitly, never by opening one. */
+    for (int year = 2001; year <= 2016; year++) {
+        if (!th_archive_create(&srv, &admin, unit1, year) ||
+            !th_archive_create(&srv, &admin, unit2, year)) {
+            return -1;
+        }
+    }
     return unit1 && unit2 ? 0 : -1;
 }
 
@@ -676,10 +683,12 @@ test_executable_named_pdf(void **state)
     struct th_file f = { .name = "报告.pdf", .data = exe.p, .len = exe.n };
     struct th_resp *r = upload(&unitadmin, unit1, year, "1.1.2", &f, 1, NULL);
     th_assert_error(r, 415, "unsupported_media", "file");
-    /* The message names the type found in the bytes, not the one of the name. */
+    /* The message names the type found in the bytes, in words a person knows, and the one
+    ** the name claims; no media type codes. */
     const char *msg = th_jstr(json_object_get(r->json, "error"), "message");
-    if (NULL == strstr(msg, "application/x-") || strstr(msg, "application/pdf")) {
-        print_error("415 message does not name the detected type: %s\n", msg);
+    if (NULL == strstr(msg, "文件内容是 Linux 可执行程序，不是 PDF 文档") ||
+        strstr(msg, "application/")) {
+        print_error("415 message does not say the detected type in words: %s\n", msg);
         fail();
     }
     th_resp_free(r);
@@ -1036,6 +1045,7 @@ test_disk_full(void **state)
     th_login_full(&full, "unitadmin", TH_DEMO_PW, &ua);
     struct bytes pdf = pdf_make("满盘", 200000);
     struct th_file f = { .name = "满盘.pdf", .data = pdf.p, .len = pdf.n };
+    assert_true(th_archive_create(&full, &ua, ua.org_id, 2004));
     char path[200];
     snprintf(path, sizeof path, "/api/v1/units/%lld/archives/2004/indicators/1.1.1/documents",
              (long long)ua.org_id);
@@ -1075,7 +1085,9 @@ test_range(void **state)
     const char *cd = th_header(r, "Content-Disposition");
     assert_non_null(cd);
     assert_non_null(strstr(cd, "attachment"));
-    assert_non_null(strstr(cd, "filename*=UTF-8''%E8%AF%B4%E6%98%8E%20%E6%96%87%E4%BB%B6.txt"));
+    /* the document's name with the extension of its type, never the client's .txt */
+    assert_non_null(strstr(cd, "filename*=UTF-8''%E8%AF%B4%E6%98%8E%20%E6%96%87%E4%BB%B6.pdf"));
+    assert_non_null(strstr(cd, "filename=\"DEMO001-2007-1.1.1-"));
     th_resp_free(r);
 
     char want[96];
@@ -1330,8 +1342,9 @@ test_reorder(void **state)
     assert_string_equal(th_jstr(json_array_get(items, 0), "name"), "01:丙");
     assert_string_equal(th_jstr(json_array_get(items, 1), "name"), "02:甲");
     assert_string_equal(th_jstr(json_array_get(items, 2), "name"), "03:乙");
+    /* a new order changes the display serials, never an archival code: 乙 keeps -02 */
     assert_string_equal(th_jstr(json_array_get(items, 2), "archival_code"),
-                        "DEMO001-2011-1.1.1-03");
+                        "DEMO001-2011-1.1.1-02");
     th_resp_free(r);
     /* Refused: a missing one, a repeated one, a foreign one, not integers, no list. */
     json_t *bad[] = {
@@ -1623,6 +1636,282 @@ zip_read(const void *p, size_t n, struct zip *z)
     }
     assert_int_equal(rc, ARCHIVE_EOF);
     archive_read_free(a);
+}
+
+/* ---------------------------------------------------------------- creating a year */
+
+/* The id of the newest audit entry: a read that wrote something moves it. */
+static int64_t
+audit_head(void)
+{
+    struct th_resp *r = th_api(&srv, "GET", "/api/v1/audit?limit=1", &admin, TH_BEARER, NULL);
+    th_assert_status(r, 200);
+    int64_t id = th_jint(json_array_get(json_object_get(r->json, "items"), 0), "id");
+    th_resp_free(r);
+    assert_true(id > 0);
+    return id;
+}
+
+/* How many archives the unit has (as admin). */
+static size_t
+archive_count(int64_t unit)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives", (long long)unit);
+    struct th_resp *r = api("GET", path, &admin, NULL);
+    th_assert_status(r, 200);
+    size_t n = json_array_size(json_object_get(r->json, "items"));
+    th_resp_free(r);
+    return n;
+}
+
+/* The current year as the server counts it (China Standard Time). */
+static int
+this_year(void)
+{
+    time_t t = time(NULL) + 8 * 3600;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return tm.tm_year + 1900;
+}
+
+/* A GET never writes: a missing year answers 404 (API and page) and creates nothing, also
+** when the office merely looks at the unit. */
+static void
+test_get_never_creates(void **state)
+{
+    (void)state;
+    char path[128];
+    size_t before = archive_count(unit1);
+    int64_t head = audit_head();
+    const int next = this_year() + 1;
+    const int years[] = { next, 2031, 1999 };
+    const struct th_cred *who[] = { &office, &unitadmin, &member, &admin };
+    for (size_t w = 0; w < sizeof who / sizeof who[0]; w++) {
+        for (size_t i = 0; i < sizeof years / sizeof years[0]; i++) {
+            snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d", (long long)unit1,
+                     years[i]);
+            struct th_resp *r = api("GET", path, who[w], NULL);
+            th_assert_error(r, 404, "not_found", NULL);
+            if (next == years[i]) {
+                assert_non_null(strstr(r->body, "该年度档案尚未建立"));
+            }
+            th_resp_free(r);
+            snprintf(path, sizeof path, "/units/%lld/archives/%d", (long long)unit1, years[i]);
+            r = th_api(&srv, "GET", path, who[w], TH_COOKIE, NULL);
+            th_assert_status(r, 404);
+            assert_non_null(strstr(r->body, "该年度档案尚未建立"));
+            /* writers may create it from here (a year in range), with the year chosen */
+            bool form = NULL != strstr(r->body, "id=\"archive-create\"");
+            assert_true(form == (next == years[i]));
+            th_resp_free(r);
+            snprintf(path, sizeof path, "/units/%lld/archives/%d/leaf/1.1.1", (long long)unit1,
+                     years[i]);
+            r = th_api(&srv, "GET", path, who[w], TH_COOKIE, NULL);
+            th_assert_status(r, 404);
+            th_resp_free(r);
+        }
+    }
+    /* the unit's page, as the office and the unit see it */
+    snprintf(path, sizeof path, "/units/%lld", (long long)unit1);
+    struct th_resp *r = th_api(&srv, "GET", path, &office, TH_COOKIE, NULL);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "id=\"archive-create\""));
+    th_resp_free(r);
+    r = th_api(&srv, "GET", path, &leader, TH_COOKIE, NULL);
+    th_assert_status(r, 200);
+    assert_null(strstr(r->body, "id=\"archive-create\"")); /* a leader does not create */
+    th_resp_free(r);
+    /* an upload into a missing year is refused; it does not create the year either */
+    struct bytes pdf = pdf_make("无档案", 300);
+    struct th_file f = { .name = "无档案.pdf", .data = pdf.p, .len = pdf.n };
+    r = upload(&unitadmin, unit1, next, "1.1.1", &f, 1, NULL);
+    th_assert_error(r, 404, "not_found", NULL);
+    th_resp_free(r);
+    free(pdf.p);
+    assert_int_equal(archive_count(unit1), before);
+    assert_int_equal(audit_head(), head);
+}
+
+/* Created by an explicit act of a writer, once, in a sane year; deleted by the office while
+** empty (the trash included); both audited. */
+static void
+test_create_delete(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives", (long long)unit1);
+    /* years out of range, in words */
+    struct th_resp *r = api("POST", path, &unitadmin, json_pack("{s:i}", "year", 1999));
+    th_assert_error(r, 400, "bad_request", "year");
+    assert_non_null(strstr(r->body, "2000"));
+    th_resp_free(r);
+    r = api("POST", path, &unitadmin, json_pack("{s:i}", "year", this_year() + 2));
+    th_assert_error(r, 400, "bad_request", "year");
+    th_resp_free(r);
+    /* not every role, not another unit, not an edition that does not apply */
+    r = api("POST", path, &leader, json_pack("{s:i}", "year", 2017));
+    th_assert_status(r, 403);
+    th_resp_free(r);
+    char other[128];
+    snprintf(other, sizeof other, "/api/v1/units/%lld/archives", (long long)unit2);
+    r = api("POST", other, &unitadmin, json_pack("{s:i}", "year", 2017));
+    th_assert_error(r, 404, "not_found", NULL);
+    th_resp_free(r);
+    r = api("POST", path, &unitadmin, json_pack("{s:i, s:i}", "year", 2017, "edition_id", 999999));
+    th_assert_error(r, 400, "bad_request", "edition_id");
+    th_resp_free(r);
+    /* a department's staff may start the year; the answer is the archive with its tree */
+    r = api("POST", path, &member, json_pack("{s:i}", "year", 2017));
+    th_assert_status(r, 201);
+    assert_int_equal(th_jint(r->json, "year"), 2017);
+    assert_true(th_jint(r->json, "edition_id") > 0);
+    assert_true(json_array_size(json_object_get(r->json, "indicators")) > 0);
+    th_resp_free(r);
+    r = api("POST", path, &unitadmin, json_pack("{s:i}", "year", 2017));
+    th_assert_error(r, 409, NULL, "year");
+    th_resp_free(r);
+    /* deleting: office staff only */
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/2017", (long long)unit1);
+    r = api("DELETE", path, &unitadmin, NULL);
+    th_assert_status(r, 403);
+    th_resp_free(r);
+    r = api("DELETE", path, &office, NULL);
+    th_assert_status(r, 200);
+    th_resp_free(r);
+    r = api("GET", path, &office, NULL);
+    th_assert_error(r, 404, "not_found", NULL);
+    th_resp_free(r);
+    r = api("DELETE", path, &office, NULL);
+    th_assert_error(r, 404, "not_found", NULL);
+    th_resp_free(r);
+    /* one document, even in the trash, keeps the archive */
+    assert_true(th_archive_create(&srv, &unitadmin, unit1, 2018));
+    int64_t id = upload_pdf(&unitadmin, unit1, 2018, "1.1.1", "误建.pdf");
+    snprintf(path, sizeof path, "/api/v1/documents/%lld", (long long)id);
+    r = api("DELETE", path, &unitadmin, NULL);
+    th_assert_status(r, 200);
+    th_resp_free(r);
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/2018", (long long)unit1);
+    r = api("DELETE", path, &office, NULL);
+    th_assert_error(r, 409, "conflict", "year");
+    assert_non_null(strstr(r->body, "回收站"));
+    th_resp_free(r);
+    /* both acts are in the audit log */
+    r = th_api(&srv, "GET", "/api/v1/audit?action=archive.&limit=50", &admin, TH_BEARER, NULL);
+    th_assert_status(r, 200);
+    bool created = false, deleted = false;
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(r->json, "items"), i, e)
+    {
+        created = created || 0 == strcmp(th_jstr(e, "action"), "archive.create");
+        deleted = deleted || 0 == strcmp(th_jstr(e, "action"), "archive.delete");
+    }
+    assert_true(created && deleted);
+    th_resp_free(r);
+
+    /* The pages: the unit's form creates the year, the office deletes it from its page. */
+    snprintf(path, sizeof path, "/units/%lld/archives", (long long)unit1);
+    r = th_form(&srv, path, &unitadmin, "year=2019");
+    th_assert_status(r, 303);
+    char want[96];
+    snprintf(want, sizeof want, "/units/%lld/archives/2019", (long long)unit1);
+    assert_non_null(strstr(th_header(r, "Location"), want));
+    th_resp_free(r);
+    r = th_form(&srv, path, &unitadmin, "year=2019");
+    assert_true(303 == r->status && strstr(th_header(r, "Location"), "err=")); /* exists */
+    th_resp_free(r);
+    r = th_form(&srv, path, &unitadmin, "year=1980");
+    assert_true(303 == r->status && strstr(th_header(r, "Location"), "err="));
+    th_resp_free(r);
+    snprintf(path, sizeof path, "/units/%lld/archives/2019", (long long)unit1);
+    r = th_api(&srv, "GET", path, &unitadmin, TH_COOKIE, NULL);
+    th_assert_status(r, 200);
+    assert_null(strstr(r->body, "/delete\"")); /* only the office deletes */
+    th_resp_free(r);
+    r = th_api(&srv, "GET", path, &office, TH_COOKIE, NULL);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "/delete\""));
+    th_resp_free(r);
+    snprintf(path, sizeof path, "/units/%lld/archives/2019/delete", (long long)unit1);
+    r = th_form(&srv, path, &office, NULL);
+    th_assert_status(r, 303);
+    assert_null(strstr(th_header(r, "Location"), "err="));
+    th_resp_free(r);
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/2019", (long long)unit1);
+    r = api("GET", path, &office, NULL);
+    th_assert_status(r, 404);
+    th_resp_free(r);
+}
+
+/* A %PDF- polyglot named evil.hta: stored, served and exported as .pdf, and the user is told;
+** a shell script named .pdf is refused in words. */
+static void
+test_name_follows_bytes(void **state)
+{
+    (void)state;
+    const int year = 2020;
+    assert_true(th_archive_create(&srv, &unitadmin, unit1, year));
+    struct bytes pdf = pdf_make("多语种", 400);
+    struct th_file f = { .name = "evil.hta", .data = pdf.p, .len = pdf.n };
+    struct th_resp *r = upload(&unitadmin, unit1, year, "1.2.1", &f, 1, NULL);
+    th_assert_status(r, 201);
+    json_t *d = json_array_get(json_object_get(r->json, "items"), 0);
+    int64_t id = th_jint(d, "id");
+    assert_string_equal(th_jstr(d, "filename"), "evil.pdf");
+    assert_string_equal(th_jstr(d, "title"), "evil");
+    assert_non_null(strstr(th_jstr(d, "notice"), "evil.pdf"));
+    assert_non_null(strstr(th_jstr(d, "notice"), "PDF 文档"));
+    char code[96];
+    snprintf(code, sizeof code, "%s", th_jstr(d, "archival_code"));
+    th_resp_free(r);
+    r = content_get(id, NULL, NULL);
+    th_assert_status(r, 200);
+    const char *cd = th_header(r, "Content-Disposition");
+    assert_null(strstr(cd, "hta"));
+    assert_null(strstr(cd, "download"));
+    assert_non_null(strstr(cd, "filename*=UTF-8''evil.pdf"));
+    char ascii[160];
+    snprintf(ascii, sizeof ascii, "filename=\"%s.pdf\"", code);
+    assert_non_null(strstr(cd, ascii));
+    th_resp_free(r);
+    /* a name that agrees is kept, and nobody is told anything */
+    f.name = "通知.PDF";
+    r = upload(&unitadmin, unit1, year, "1.2.1", &f, 1, NULL);
+    th_assert_status(r, 201);
+    d = json_array_get(json_object_get(r->json, "items"), 0);
+    assert_string_equal(th_jstr(d, "filename"), "通知.PDF");
+    assert_null(json_object_get(d, "notice"));
+    th_resp_free(r);
+    /* a shell script named like a PDF: refused, said in words */
+    static const char sh[] = "#!/bin/sh\necho hello\nrm -rf /tmp/x\n";
+    f = (struct th_file){ .name = "通知.pdf", .data = sh, .len = sizeof sh - 1 };
+    r = upload(&unitadmin, unit1, year, "1.2.1", &f, 1, NULL);
+    th_assert_error(r, 415, NULL, "file");
+    assert_non_null(strstr(r->body, "文件内容是 shell 脚本，不是 PDF 文档"));
+    assert_null(strstr(r->body, "text/x-shellscript"));
+    th_resp_free(r);
+    /* the package names it .pdf, never .hta (also in index.html) */
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/export.zip", (long long)unit1, year);
+    r = api("GET", path, &unitadmin, NULL);
+    th_assert_status(r, 200);
+    struct zip z;
+    zip_read(r->body, r->len, &z);
+    bool found = false;
+    for (size_t i = 0; i < z.n; i++) {
+        assert_null(strstr(z.e[i].path, ".hta"));
+        found = found || (strstr(z.e[i].path, "evil.pdf") && !z.e[i].dir);
+        if (strstr(z.e[i].path, "index.html") && z.e[i].data.p) {
+            bytes_add(&z.e[i].data, "", 1);
+            assert_null(strstr(z.e[i].data.p, ".hta"));
+        }
+    }
+    assert_true(found);
+    zip_free(&z);
+    th_resp_free(r);
+    free(pdf.p);
 }
 
 static const struct zentry *
@@ -2063,7 +2352,10 @@ small_setup(const char *conf)
         return -1;
     }
     unit1 = th_unit_id(&srv, &admin, "DEMO001");
-    return unit1 ? 0 : -1;
+    return unit1 && th_archive_create(&srv, &admin, unit1, 2005) &&
+                   th_archive_create(&srv, &admin, unit1, 2016)
+               ? 0
+               : -1;
 }
 
 static int
@@ -2147,6 +2439,9 @@ main(int argc, char **argv)
         cmocka_unit_test(test_reorder),
         cmocka_unit_test(test_trash),
         cmocka_unit_test(test_completeness),
+        cmocka_unit_test(test_get_never_creates),
+        cmocka_unit_test(test_create_delete),
+        cmocka_unit_test(test_name_follows_bytes),
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_import_roundtrip),
         cmocka_unit_test(test_import_hostile),
