@@ -295,9 +295,11 @@ walk_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
             return 0;
         }
     }
-    /* The server's own files at the top: configuration, log, database and its journals. */
+    /* The server's own files at the top: configuration, log, audit anchor, database and its
+    ** journals. */
     bool own = 1 == ftw->level &&
                (0 == strcmp(base, "wenming.conf") || 0 == strcmp(base, "server.log") ||
+                0 == strcmp(base, "audit-head") || 0 == strcmp(base, "audit-head.lock") ||
                 strstr(base, ".db") || strstr(base, ".sqlite") || strstr(base, "-wal") ||
                 strstr(base, "-shm") || strstr(base, "-journal"));
     if (!own) {
