@@ -22,6 +22,7 @@
 #include "wm_core.h"
 
 #define TRASH_RESTORE_DAYS 30
+#define WM_DOC_TITLE_MAX 200 /* characters of a title (题名) */
 
 static char *code_pattern;
 
@@ -365,31 +366,36 @@ valid_date(const char *s)
 enum wm_err
 wm_doc_meta_check(const struct wm_doc_meta *m, struct wm_fail *f)
 {
-    if (m->title && !wm_valid_text(m->title, 200)) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "title", "%s", _("主题须为1至200个字符,且不含控制字符"));
+    if (m->title && !wm_valid_text(m->title, WM_DOC_TITLE_MAX)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "title", "%s",
+                           _("题名须为1至200个字符，首尾不能是空格，且不含控制字符"));
     }
     if (m->date_formed && *m->date_formed && !valid_date(m->date_formed)) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "date_formed", "%s", _("形成日期须为 YYYY-MM-DD"));
     }
     if (m->media && !wm_streq(m->media, "text") && !wm_streq(m->media, "photo") &&
         !wm_streq(m->media, "audiovisual")) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "media", "%s", _("载体须为 text、photo 或 audiovisual"));
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "media", "%s",
+                           _("载体须为 text（文字）、photo（图片）或 audiovisual（音像）"));
     }
     if (m->retention && !wm_streq(m->retention, "永久") && !wm_streq(m->retention, "30年") &&
         !wm_streq(m->retention, "10年")) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "retention", "%s", _("保管期限须为 永久、30年 或 10年"));
     }
     const struct {
-        const char *name, *v;
+        const char *name, *label, *v;
         size_t max;
-    } texts[] = {{"dept", m->dept, 50}, {"author", m->author, 50}, {"keywords", m->keywords, 200},
-                 {"remarks", m->remarks, 1000}};
+    } texts[] = {{"dept", N_("责任部门"), m->dept, 50},
+                 {"author", N_("责任者"), m->author, 50},
+                 {"keywords", N_("主题词"), m->keywords, 200},
+                 {"remarks", N_("备注"), m->remarks, 1000}};
     for (size_t i = 0; i < WM_ARRAY_LEN(texts); i++) {
         if (texts[i].v && *texts[i].v &&
             (!wm_utf8_valid(texts[i].v, strlen(texts[i].v)) || wm_utf8_len(texts[i].v) > texts[i].max ||
              (wm_has_control(texts[i].v) && !wm_streq(texts[i].name, "remarks")))) {
-            return wm_fail_set(f, WM_E_BAD_REQUEST, texts[i].name, _("%s 过长或含有无效字符"),
-                               texts[i].name);
+            return wm_fail_set(f, WM_E_BAD_REQUEST, texts[i].name,
+                               _("%s超过 %zu 个字符或含有无效字符"), _(texts[i].label),
+                               texts[i].max);
         }
     }
     return WM_OK;
@@ -488,8 +494,16 @@ wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
         /* The title defaults from the file name, without its extension. */
         title = wm_strdup(up->filename && *up->filename ? up->filename : _("未命名"));
         title[wm_media_name_ext(title)] = '\0';
+        /* A long name gives its first 200 characters, not 未命名. */
+        size_t chars = 0;
+        for (char *p = title; *p; p++) {
+            if (0x80 != ((unsigned char)*p & 0xc0) && ++chars > WM_DOC_TITLE_MAX) {
+                *p = '\0';
+                break;
+            }
+        }
         wm_trim(title);
-        if (!wm_valid_text(title, 200)) {
+        if (!wm_valid_text(title, WM_DOC_TITLE_MAX)) {
             free(title);
             title = wm_strdup(_("未命名"));
         }
@@ -685,7 +699,7 @@ wm_doc_restore(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm
         e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("回收站中没有这个文件"));
     } else if (wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN)) &&
                wm_now() - jsi(doc, "deleted_at") > TRASH_RESTORE_DAYS * 86400) {
-        e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("已超过30天,请联系文明办恢复"));
+        e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("已超过 30 天，请联系文明办恢复"));
     } else if (!wm_actor_is(a, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN))) {
         e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("没有权限恢复文件"));
     } else if (WM_QS_ONE != db->ops->doc_restore(db, id, wm_now())) {
@@ -744,7 +758,7 @@ wm_doc_reorder(struct wm_db *db, const struct wm_actor *a, const json_t *archive
     free(sorted);
     if (repeated) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "ids", "%s",
-                           _("须按新顺序列出该指标下的全部文件,每个一次"));
+                           _("须按新顺序列出该指标下的全部文件，每个一次"));
     }
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
@@ -752,9 +766,12 @@ wm_doc_reorder(struct wm_db *db, const struct wm_actor *a, const json_t *archive
     if (WM_OK == (e = wm_doc_may_write(db, a, archive, code, f))) {
         if (WM_QS_ONE != db->ops->doc_reorder(db, jsi(archive, "id"), code, ids, n)) {
             e = wm_fail_set(f, WM_E_BAD_REQUEST, "ids", "%s",
-                            _("须按新顺序列出该指标下的全部文件,每个一次"));
+                            _("须按新顺序列出该指标下的全部文件，每个一次"));
         } else {
-            json_t *sum = json_pack("{s:s, s:I}", "code", code, "count", (json_int_t)n);
+            /* unit and year: the audit page names the archive ("市司法局 2026 年度档案") */
+            json_t *sum = json_pack("{s:I, s:I, s:s, s:I}", "unit_id", jsi(archive, "unit_id"),
+                                    "year", jsi(archive, "year"), "code", code, "count",
+                                    (json_int_t)n);
             e = wm_audit(db, a, "document.reorder", "archive", jsi(archive, "id"),
                          jss(archive, "unit_path"), NULL, sum);
             json_decref(sum);

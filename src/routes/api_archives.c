@@ -586,7 +586,7 @@ wm_reply_document_content(struct wm_req *r, const json_t *d, int64_t version)
             close(fd);
         }
         wm_log(WM_LOG_ERROR, "blob %s of document %lld is missing", sha, (long long)ji(d, "id"));
-        wm_reply_err(r, WM_E_INTERNAL, NULL, _("文件内容缺失,请联系管理员"));
+        wm_reply_err(r, WM_E_INTERNAL, NULL, _("文件内容缺失，请联系管理员"));
         return;
     }
     uint64_t from = 0, len = size;

@@ -44,7 +44,11 @@ archive_create_form(struct wm_req *r, struct wm_buf *b, const json_t *unit, cons
          ji(unit, "id"));
     ui_csrf(r, b);
     wm_h(b, "<label>%s<select name=\"year\">", _("年度"));
-    for (int64_t y = cur + 1; y >= cur - 5 && y >= WM_ARCHIVE_YEAR_MIN; y--) {
+    /* next year and the last five, and the year asked for (the page of 2015 offers 2015) */
+    for (int64_t y = cur + 1; y >= WM_ARCHIVE_YEAR_MIN; y--) {
+        if (y < cur - 5 && y != pick) {
+            continue;
+        }
         bool exists = false;
         size_t i;
         json_t *a;

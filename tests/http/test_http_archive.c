@@ -753,6 +753,14 @@ test_hostile_names(void **state)
         }
         if (cases[i].title) {
             assert_string_equal(title, cases[i].title);
+        } else {
+            /* a long name gives its first 200 characters as the title, not 未命名 */
+            size_t chars = 0;
+            for (const char *p = title; *p; p++) {
+                chars += 0x80 != ((unsigned char)*p & 0xc0);
+            }
+            assert_int_equal(chars, 200);
+            assert_memory_equal(title, longname, strlen(title));
         }
         /* Always text: no separators, no controls, a bounded length, a title. */
         assert_null(strchr(fn, '/'));
@@ -1255,6 +1263,30 @@ test_patch(void **state)
     r = api("PATCH", path, &unitadmin, json_pack("{s:s}", "title", "控制\x01字符"));
     th_assert_error(r, 400, "bad_request", "title");
     th_resp_free(r);
+    /* An upload's refused field is named in words (题名, 责任者, not title, author), the
+    ** message in full-width punctuation. */
+    {
+        struct bytes p1 = pdf_make("字段", 200);
+        struct th_file f1 = { .name = "字段.pdf", .data = p1.p, .len = p1.n };
+        char author[200] = "";
+        for (int i = 0; i < 51; i++) {
+            strcat(author, "李");
+        }
+        const char *bad_author[] = { "author", author, NULL };
+        const char *bad_title[] = { "title", "控制\x01字符", NULL };
+        const char *const *sets[] = { bad_author, bad_title };
+        const char *words[] = { "责任者", "题名" };
+        for (size_t k = 0; k < 2; k++) {
+            r = upload(&unitadmin, unit1, year, "1.1.1", &f1, 1, sets[k]);
+            th_assert_error(r, 400, "bad_request", sets[k][0]);
+            const char *msg = th_jstr(json_object_get(r->json, "error"), "message");
+            assert_non_null(strstr(msg, words[k]));
+            assert_null(strstr(msg, sets[k][0]));
+            assert_null(strchr(msg, ','));
+            th_resp_free(r);
+        }
+        free(p1.p);
+    }
     /* Nothing of the refused edits stuck. */
     r = doc_get("", id, &unitadmin);
     assert_string_equal(th_jstr(r->json, "date_formed"), "2024-02-29");
@@ -1368,6 +1400,14 @@ test_reorder(void **state)
     assert_int_equal(serial_of(docs, a), 2);
     assert_int_equal(serial_of(docs, b), 3);
     json_decref(docs);
+    /* the audit page names the archive re-ordered (not "年度档案 #7"), with a link */
+    r = th_api(&srv, "GET", "/audit?action=document.reorder", &admin, TH_COOKIE, NULL);
+    th_assert_status(r, 200);
+    char want[160];
+    snprintf(want, sizeof want, "<a href=\"/units/%lld/archives/%d\">市司法局 %d 年度档案</a>",
+             (long long)unit1, year, year);
+    assert_non_null(strstr(r->body, want));
+    th_resp_free(r);
     r = api("POST", path, &leader,
             json_pack("{s:[I,I,I]}", "ids", (json_int_t)a, (json_int_t)b, (json_int_t)c));
     th_assert_error(r, 403, "forbidden", NULL);
@@ -1745,6 +1785,14 @@ test_get_never_creates(void **state)
     r = th_api(&srv, "GET", path, &leader, TH_COOKIE, NULL);
     th_assert_status(r, 200);
     assert_null(strstr(r->body, "id=\"archive-create\"")); /* a leader does not create */
+    th_resp_free(r);
+    /* the page of an older year in range (2000) offers that very year, chosen: its button
+    ** must not create next year's archive */
+    snprintf(path, sizeof path, "/units/%lld/archives/2000", (long long)unit1);
+    r = th_api(&srv, "GET", path, &unitadmin, TH_COOKIE, NULL);
+    th_assert_status(r, 404);
+    assert_non_null(strstr(r->body, "id=\"archive-create\""));
+    assert_non_null(strstr(r->body, "<option value=\"2000\" selected>"));
     th_resp_free(r);
     /* an upload into a missing year is refused; it does not create the year either */
     struct bytes pdf = pdf_make("无档案", 300);
