@@ -11,10 +11,11 @@
 **   proxy    trusted_proxies = 127.0.0.1, 10.0.0.0/8: the login throttle, the audit log and
 **            the access log use the client named by X-Forwarded-For / X-Real-IP
 **   limits   no trusted proxy, ip_attempts = 3, max_connections_per_ip = 8,
-**            request_timeout = 3: a forged X-Forwarded-For changes nothing; the ninth
-**            connection from one address is refused while another address is served;
-**            trickled headers and a trickled small body are cut at the deadline, a large
-**            body that keeps a decent rate is not
+**            request_timeout = 3, connection_timeout = 2: a forged X-Forwarded-For changes
+**            nothing; the ninth connection from one address is refused while another
+**            address is served; trickled headers, a trickled request line and a trickled
+**            small body are cut at their deadlines, a large body that keeps a decent rate
+**            is not, one below upload_min_rate is
 */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -307,7 +308,8 @@ limits_setup(void **state)
 {
     (void)state;
     if (th_server_create(&srv, "ip_attempts = 3\nmax_connections_per_ip = 8\n"
-                               "request_timeout = 3\nupload_min_rate = 1024") ||
+                               "request_timeout = 3\nupload_min_rate = 1024\n"
+                               "connection_timeout = 2") ||
         th_server_start(&srv, NULL)) {
         return -1;
     }
@@ -565,6 +567,33 @@ test_slow_headers_cut(void **state)
     assert_true(log_has("request headers not complete", "127.0.0.1"));
 }
 
+/* A request line trickled a byte at a time: cut connection_timeout + request_timeout
+** (2 + 3 s here) after the connection opened. */
+static void
+test_slow_request_line_cut(void **state)
+{
+    (void)state;
+    int fd = connect_from("127.0.0.1");
+    double t0 = now_s(), at = 0;
+    bool closed = false;
+    assert_true(send_all(fd, "GET /", 5));
+    for (int i = 0; i < 60 && !closed; i++) {
+        if (!send_all(fd, "a", 1)) {
+            closed = true;
+            at = now_s();
+            break;
+        }
+        closed = closed_within(fd, 0.25, &at);
+    }
+    close(fd);
+    assert_true(closed);
+    double dt = at - t0;
+    if (dt < 4.5 || dt > 8.0) {
+        fail_msg("a trickled request line was cut after %.1f s (expected about 5)", dt);
+    }
+    assert_true(log_has("no request line", "127.0.0.1"));
+}
+
 /* A small body (a login) trickled is cut at the deadline too. */
 static void
 test_slow_small_body_cut(void **state)
@@ -672,6 +701,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_forged_forwarded_ignored),
         cmocka_unit_test(test_connection_cap),
         cmocka_unit_test(test_slow_headers_cut),
+        cmocka_unit_test(test_slow_request_line_cut),
         cmocka_unit_test(test_slow_small_body_cut),
         cmocka_unit_test(test_large_body_by_rate),
         cmocka_unit_test(test_graceful_stop),
