@@ -6,7 +6,7 @@
 ** the listening socket, waits for in-flight requests, then stops the daemon.
 **
 ** Hostile clients (issue 7): bodies are bounded per route before a byte is read, JSON is
-** parsed under wm_json_parse's limits (values, depth, allocation), a large request gives
+** parsed under wm_json_parse's limits (values, depth, estimated memory), a large request gives
 ** its memory back to the system when it ends (malloc_trim), one address may hold only
 ** max_connections_per_ip connections, and a watchdog thread shuts down connections whose
 ** headers or body trickle past request_timeout (libmicrohttpd's own timeout is an idle
@@ -759,7 +759,7 @@ has_body(struct wm_req *r)
 #define WM_BODY_BY_RATE ((size_t)1 << 20)
 /* What parsing a request's JSON body may cost (wm_json.h). */
 static const struct wm_json_limits req_json_limits = {
-    .max_values = 500000, .max_depth = 32, .max_alloc = (size_t)32 << 20};
+    .max_values = 500000, .max_depth = 32, .max_alloc = (size_t)64 << 20};
 
 static bool
 route_takes_body(const struct wm_route *rt)
@@ -1146,8 +1146,10 @@ req_parse_body(struct wm_req *r)
         }
         json_error_t je;
         enum wm_json_why why;
+        struct wm_json_cost cost;
         r->json = wm_json_parse(r->body.data, r->body.len, JSON_REJECT_DUPLICATES,
-                                &req_json_limits, &je, &why, &r->json_cost);
+                                &req_json_limits, &je, &why, &cost);
+        r->json_cost = cost.allocated;
         if (NULL == r->json) {
             char *d = NULL;
             switch (why) {

@@ -360,9 +360,9 @@ test_bomb_login(void **state)
 /*
 ** An authenticated route that takes large JSON (a framework document, up to 40 MiB): the
 ** 16 MB bomb is read, then refused by the pre-scan (too many values) before jansson
-** allocates; the body's buffer goes back to the system.  A small body (720 KB, within the
-** values limit of an order request) whose tree would need more than the parse budget is
-** refused when the budget runs out, and that memory goes back too.
+** allocates; the body's buffer goes back to the system.  A smaller body (1.2 MB, within
+** the values limit of an order request) whose tree would need more than 64 MiB is refused
+** by the scan's memory estimate, before jansson allocates.
 */
 static void
 test_bomb_authenticated(void **state)
@@ -384,7 +384,7 @@ test_bomb_authenticated(void **state)
     assert_rss_back(before, 4096, "16 MB JSON to the framework import");
     free(bomb.p);
 
-    struct bytes costly = json_bomb(720000, "{\"ids\":[", "]}");
+    struct bytes costly = json_bomb(1200000, "{\"ids\":[", "]}");
     for (int i = 0; i < 2; i++) {
         struct th_resp *r = th_do(
             &srv, &(struct th_req){.method = "POST",
@@ -397,7 +397,7 @@ test_bomb_authenticated(void **state)
         th_assert_error(r, 413, "too_large", "body");
         th_resp_free(r);
     }
-    assert_rss_back(before, 4096, "a 720 KB JSON body whose tree is too costly");
+    assert_rss_back(before, 4096, "a 1.2 MB JSON body whose tree is too costly");
     free(costly.p);
 }
 
