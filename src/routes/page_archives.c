@@ -11,8 +11,8 @@
 #include <time.h>
 
 #include "handlers.h"
-#include "wm_media.h"
 #include "wm_framework.h"
+#include "wm_media.h"
 
 /* Who may import a package into an archive: the offices and the unit's 创建办. */
 static bool
@@ -333,13 +333,6 @@ static char *
 doc_name(const json_t *d)
 {
     return wm_asprintf("%02lld：%s", (long long)ji(d, "serial"), js(d, "title"));
-}
-
-/* A type name a person knows (src/media's one table: PDF 文档, JPEG 图片, ...). */
-static const char *
-type_label(const char *mime)
-{
-    return wm_media_type_label(mime);
 }
 
 /* 单位 › 市司法局 › 2026 年度档案 (the steps above every page of an archive). */
@@ -783,7 +776,7 @@ page_document_get(struct wm_req *r)
          : wm_streq(js(d, "retention"), "30年")                       ? _("定期30年")
          : wm_streq(js(d, "retention"), "10年")                       ? _("定期10年")
                                                                        : js(d, "retention"),
-         _("备注"), js(d, "remarks"), _("文件"), js(d, "filename"), type_label(js(d, "mime")),
+         _("备注"), js(d, "remarks"), _("文件"), js(d, "filename"), wm_media_type_label(js(d, "mime")),
          (ji(d, "size") + 1023) / 1024, ji(d, "id"), _("下载"));
     /* Versions. */
     json_t *vs = r->db->ops->version_list(r->db, ji(d, "id"));
@@ -798,7 +791,7 @@ page_document_get(struct wm_req *r)
                  "v%I</a></td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
                  "<td data-label=\"%s\">",
              _("版本"), ji(d, "id"), ji(v, "version"), ji(v, "version"), _("文件名"),
-             js(v, "filename"), _("类型"), type_label(js(v, "mime")), _("上传时间"));
+             js(v, "filename"), _("类型"), wm_media_type_label(js(v, "mime")), _("上传时间"));
         ui_time(&b, ji(v, "created_at"));
         wm_h(&b, "</td><td data-label=\"%s\">%s</td></tr>", _("上传人"), js(v, "created_by_name"));
     }

@@ -218,7 +218,7 @@ page_units_get(struct wm_req *r)
     office_options(&b, offices, office_id ? office_id : r->who->org_id);
     wm_h(&b, "</select></label><label class=\"wide\">%s<input name=\"depts\" "
              "placeholder=\"%s\"></label><button type=\"submit\">%s</button></form></section>\n",
-         _("科室(用顿号或逗号分隔)"), _("办公室、人教科、工会"), _("新建"));
+         _("科室（用顿号或逗号分隔）"), _("办公室、人教科、工会"), _("新建"));
     json_decref(units);
     json_decref(offices);
     json_decref(scope_org);
@@ -283,7 +283,7 @@ page_unit_get(struct wm_req *r)
     struct wm_buf b = {0};
     json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0]);
     if (NULL == u) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, _("单位不存在,或不在您的管辖范围内"));
+        wm_reply_err(r, WM_E_NOT_FOUND, NULL, _("单位不存在，或不在您的管辖范围内"));
         return;
     }
     bool staff = wm_actor_is(&r->actor, WM_ROLES_STAFF);
@@ -325,7 +325,7 @@ page_unit_get(struct wm_req *r)
         if (manage_depts) {
             wm_h(&b, "<td><form method=\"post\" action=\"/units/%I/depts/%I/delete\" "
                      "class=\"inline\" data-confirm=\"%s\">",
-                 ji(u, "id"), ji(d, "id"), _("确定删除这个科室?"));
+                 ji(u, "id"), ji(d, "id"), _("确定删除这个科室？"));
             ui_csrf(r, &b);
             wm_h(&b, "<button type=\"submit\" class=\"danger small\">%s</button></form></td>",
                  _("删除"));
@@ -413,19 +413,19 @@ import_form(struct wm_req *r, struct wm_buf *b)
     wm_h(b, "<section class=\"card\"><p class=\"hint\">%s</p>"
             "<form method=\"post\" action=\"/units/import\" enctype=\"multipart/form-data\" "
             "class=\"stack\">",
-         _("上传 CSV 或 XLSX 文件,第一行为表头:单位名称、单位代码、单位类型,可选 所属文明办、"
-           "科室(用顿号分隔)。CSV 可为 UTF-8 或 GBK 编码。有错误的行会逐行列出;"
+         _("上传 CSV 或 XLSX 文件，第一行为表头：单位名称、单位代码、单位类型，可选 所属文明办、"
+           "科室（用顿号分隔）。CSV 可为 UTF-8 或 GBK 编码。有错误的行会逐行列出；"
            "默认只要有一行错误就不导入任何数据。"));
     ui_csrf(r, b);
     wm_h(b, "<label>%s<input type=\"file\" name=\"file\" accept=\".csv,.xlsx\" required></label>"
             "<label>%s<select name=\"parent_id\">",
-         _("文件"), _("默认所属文明办(文件未写明时)"));
+         _("文件"), _("默认所属文明办（文件未写明时）"));
     office_options(b, offices, r->who->org_id);
     wm_h(b, "</select></label><label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" "
             "value=\"1\"> %s</label><label class=\"check\"><input type=\"checkbox\" "
             "name=\"skip_bad\" value=\"1\"> %s</label><button type=\"submit\">%s</button>"
             "</form></section>\n",
-         _("只检查,不导入"), _("跳过有错误的行,导入其余各行"), _("上传并导入"));
+         _("只检查，不导入"), _("跳过有错误的行，导入其余各行"), _("上传并导入"));
     json_decref(offices);
 }
 
@@ -461,10 +461,10 @@ page_units_import_post(struct wm_req *r)
     json_t *errors = json_object_get(report, "errors");
     ui_begin(r, &b, _("导入结果"));
     if (conv) {
-        wm_h(&b, "<p class=\"flash warn\">%s %s</p>", _("文件已从该编码转换为 UTF-8:"), conv);
+        wm_h(&b, "<p class=\"flash warn\">%s %s</p>", _("文件已从该编码转换为 UTF-8："), conv);
     }
     if (dry) {
-        wm_h(&b, "<p class=\"flash ok\">%s %u,%s %u。</p>", _("检查完成(未导入)。可导入行数"),
+        wm_h(&b, "<p class=\"flash ok\">%s %u，%s %u。</p>", _("检查完成（未导入）。可导入行数"),
              (unsigned)(t->nrows - 1 - json_array_size(errors)), _("有错误的行数"),
              (unsigned)json_array_size(errors));
     } else if (json_is_true(json_object_get(report, "committed"))) {
@@ -472,7 +472,7 @@ page_units_import_post(struct wm_req *r)
              ji(report, "imported"), _("跳过"), ji(report, "skipped"));
     } else {
         wm_h(&b, "<p class=\"flash err\">%s</p>",
-             _("文件中有错误,没有导入任何单位。请修改后重新上传,或选择“跳过有错误的行”。"));
+             _("文件中有错误，没有导入任何单位。请修改后重新上传，或选择“跳过有错误的行”。"));
     }
     if (json_array_size(errors)) {
         wm_h(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",

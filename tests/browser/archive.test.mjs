@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { openServerAndBrowser, closeServerAndBrowser, login } from './harness.mjs';
+import { openServerAndBrowser, closeServerAndBrowser, login, openArchive } from './harness.mjs';
 
 let srv, browser;
 
@@ -46,11 +46,9 @@ async function dropFile(page, name, bytes) {
 test('drag a file in, watch the progress, see 01：…, export the package', async () => {
   const page = await browser.newPage();
   await login(page, srv.base, 'unitadmin');
-  // the unit page lists this year's archive; open it
-  await Promise.all([page.waitForNavigation(), page.click('nav.main >> text=本单位')]);
-  await Promise.all([page.waitForNavigation(), page.click('ul.years a')]);
+  // the unit page: create this year's archive (explicitly) and open it
+  const { year } = await openArchive(page);
   assert.match(await page.textContent('h1'), /年度创建档案/);
-  const year = page.url().match(/archives\/(\d+)/)[1];
   await Promise.all([page.waitForNavigation(), page.click('#fwtree a:has-text("1.1.3")')]);
   assert.match(await page.textContent('h1'), /1\.1\.3 创建领导小组/);
 

@@ -4,7 +4,7 @@
 // through pdf.js under our CSP, phone width, and the standards' method labels and totals.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openServerAndBrowser, closeServerAndBrowser, login } from './harness.mjs';
+import { openServerAndBrowser, closeServerAndBrowser, login, openArchive } from './harness.mjs';
 
 let srv, browser, unitId, year;
 
@@ -13,10 +13,7 @@ before(async () => {
   // the unit of the demo's unit accounts, and this year's archive (opened by its 创建办)
   const page = await browser.newPage();
   await login(page, srv.base, 'unitadmin');
-  await Promise.all([page.waitForNavigation(), page.click('nav.main >> text=本单位')]);
-  unitId = page.url().match(/units\/(\d+)/)[1];
-  await Promise.all([page.waitForNavigation(), page.click('ul.years a')]);
-  year = page.url().match(/archives\/(\d+)/)[1];
+  ({ unitId, year } = await openArchive(page));
   await page.close();
 });
 after(() => closeServerAndBrowser(srv, browser));
