@@ -65,8 +65,9 @@ test('office creates a unit and its archivist, who must change the first passwor
   const admin = await browser.newPage();
   await login(admin, srv.base, 'admin');
   await admin.goto(srv.base + '/audit?user=office');
-  const actions = await admin.$$eval('table.audit tbody td code', (cs) => cs.map((c) => c.textContent));
-  assert.ok(actions.includes('unit.create'));
-  assert.ok(actions.includes('user.create'));
+  // actions in Chinese words, the code only in the title for support
+  const actions = await admin.$$eval('table.audit tbody td[title]', (cs) => cs.map((c) => [c.getAttribute('title'), c.textContent]));
+  assert.ok(actions.some(([code, words]) => code === 'unit.create' && words === '新建单位'));
+  assert.ok(actions.some(([code, words]) => code === 'user.create' && words === '新建账号'));
   await admin.close();
 });
