@@ -255,10 +255,12 @@ error_back(struct wm_req *r)
         /* /units/1/archives/2026/leaf/1.1.3 -> /units/1/archives/2026 (no page at /leaf) */
         char *tail = strrchr(up, '/');
         if (tail && (wm_streq(tail, "/leaf") || wm_streq(tail, "/depts") ||
-                     wm_streq(tail, "/tokens"))) {
+                     wm_streq(tail, "/tokens") || wm_streq(tail, "/archives"))) {
             *tail = '\0';
         }
-        return up;
+        if (*up && !wm_streq(up, "/documents") && !wm_streq(up, "/account/tokens")) {
+            return up;
+        }
     }
     free(up);
     return wm_strdup("/home");
