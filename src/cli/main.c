@@ -478,6 +478,14 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         wm_conf_free(&conf);
         return fail("%s", err);
     }
+    /* Before the server listens no upload can be running: every temp file is a leftover of
+    ** one that was cut off (a crash, kill -9). */
+    long gone = wm_blob_gc_tmp(wm_app.blobs, 0, err, sizeof err);
+    if (gone > 0) {
+        wm_log(WM_LOG_INFO, "removed %ld temp files left by an earlier run", gone);
+    } else if (gone < 0) {
+        wm_log(WM_LOG_WARN, "blob temp files: %s", err);
+    }
     wm_app.max_file = conf.upload_max;
     if (wm_streq(getenv("WENMING_TEST_FAULT"), "disk-full")) {
         wm_log(WM_LOG_WARN, "WENMING_TEST_FAULT=disk-full: every blob write fails (tests only)");
@@ -502,6 +510,11 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         .max_connections = conf.max_connections,
         .connection_timeout = conf.connection_timeout,
         .max_body = conf.max_body,
+        .max_json_body = conf.max_json_body,
+        .max_connections_per_ip = conf.max_connections_per_ip,
+        .request_timeout = conf.request_timeout,
+        .upload_min_rate = conf.upload_min_rate,
+        .trusted_proxies = conf.trusted_proxies,
         .cookie_secure = conf.cookie_secure,
         .ip_attempts = conf.ip_attempts,
         .ip_window = conf.lockout_window,
@@ -550,11 +563,6 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         fixing = 0 == pthread_create(&fixer, NULL, fixity_thread, NULL);
     }
     wm_audit_anchor_start(data);
-    char gc_err[256];
-    long gone = wm_blob_gc_tmp(wm_app.blobs, 24 * 3600, gc_err, sizeof gc_err);
-    if (gone > 0) {
-        wm_log(WM_LOG_INFO, "removed %ld temp files left by an earlier crash", gone);
-    }
     int sig = 0;
     sigwait(&set, &sig);
     wm_log(WM_LOG_INFO, "signal %d: finishing in-flight requests", sig);
@@ -1386,12 +1394,24 @@ print_problem(const char *sha, const char *status, const char *detail)
     printf("%s %s%s%s\n", status, sha, detail && *detail ? ": " : "", detail ? detail : "");
 }
 
+static void
+print_orphan(const char *what, const char *name, const char *detail)
+{
+    printf("%s %s%s%s\n", what, name, detail && *detail ? ": " : "", detail ? detail : "");
+}
+
+/* Files of the blob store changed this recently are left alone by verify blobs: an upload
+** or import running in a server may be about to commit or refer to them. */
+#define VERIFY_GRACE 3600
+
 static int
 cmd_verify_blobs(int argc, char **argv)
 {
+    static const char *const spec[] = {"repair", NULL};
     struct opts o;
     char err[512];
-    PARSE(NULL);
+    PARSE(spec);
+    bool repair = o.flag[0];
     struct wm_db *db = open_store(o.data, true);
     if (NULL == db) {
         return 1;
@@ -1403,10 +1423,24 @@ cmd_verify_blobs(int argc, char **argv)
         db->ops->close(db);
         return fail("%s", err);
     }
+    long gone = wm_blob_gc_tmp(bs, VERIFY_GRACE, err, sizeof err);
+    if (gone < 0) {
+        fprintf(stderr, "wenming: temp files: %s\n", err);
+    } else if (gone > 0) {
+        printf("removed %ld temp files of uploads cut off more than an hour ago\n", gone);
+    }
     json_t *res = wm_fixity_run(db, bs, print_problem);
+    char *thumbs = wm_asprintf("%s/thumbs", o.data);
+    char *qdir = wm_asprintf("%s/quarantine", o.data);
+    json_t *orph = res ? wm_orphans_run(db, bs, thumbs, repair ? qdir : NULL, VERIFY_GRACE,
+                                        print_orphan)
+                       : NULL;
+    free(thumbs);
     wm_blob_close(bs);
     db->ops->close(db);
-    if (NULL == res) {
+    if (NULL == res || NULL == orph) {
+        json_decref(res);
+        free(qdir);
         return fail("cannot read the list of blobs");
     }
     json_int_t missing = json_integer_value(json_object_get(res, "missing"));
@@ -1415,8 +1449,25 @@ cmd_verify_blobs(int argc, char **argv)
            (long long)json_integer_value(json_object_get(res, "checked")),
            (long long)json_integer_value(json_object_get(res, "bytes")), (long long)missing,
            (long long)corrupt);
+    json_int_t unref = json_integer_value(json_object_get(orph, "orphans")) +
+                       json_integer_value(json_object_get(orph, "thumbnails")) +
+                       json_integer_value(json_object_get(orph, "strays"));
+    json_int_t moved = json_integer_value(json_object_get(orph, "moved"));
+    json_int_t failed = json_integer_value(json_object_get(orph, "failed"));
+    printf("%lld orphan blobs, %lld orphan thumbnails, %lld stray files\n",
+           (long long)json_integer_value(json_object_get(orph, "orphans")),
+           (long long)json_integer_value(json_object_get(orph, "thumbnails")),
+           (long long)json_integer_value(json_object_get(orph, "strays")));
+    if (repair) {
+        printf("moved %lld files aside to %s (nothing deleted)%s\n", (long long)moved, qdir,
+               failed ? "; some could not be moved" : "");
+    } else if (unref) {
+        printf("run 'wenming verify blobs --repair' to move them aside to %s\n", qdir);
+    }
     json_decref(res);
-    return missing || corrupt ? 1 : 0;
+    json_decref(orph);
+    free(qdir);
+    return missing || corrupt || failed || (unref && !repair) ? 1 : 0;
 }
 
 static int
@@ -1485,9 +1536,14 @@ static const struct cmd cmds[] = {
      "titles, into the unit's archive of that year; prints a line per file."},
     {"verify", "audit", cmd_verify_audit, "--data DIR",
      "Check the audit log's hash chain; exit 1 naming the first broken entry."},
-    {"verify", "blobs", cmd_verify_blobs, "--data DIR",
-     "Re-hash every stored document version; list missing or corrupt blobs and exit 1 when\n"
-     "there are any.  The server also runs this every fixity_hours (wenming.conf)."},
+    {"verify", "blobs", cmd_verify_blobs, "--data DIR [--repair]",
+     "Re-hash every stored document version and list missing or corrupt blobs (the server\n"
+     "also does this every fixity_hours); list orphans: blobs and thumbnails no document\n"
+     "version refers to, and stray files in the store; remove temp files of uploads cut off\n"
+     "more than an hour ago (serve removes them all at start).  Files changed in the last\n"
+     "hour are left alone.  --repair moves the orphans aside into DIR/quarantine (never\n"
+     "deletes) and says how many.  Exits 1 when a blob is missing or corrupt, or when there\n"
+     "are orphans and --repair was not given."},
     {"version", NULL, cmd_version, "", "Print the version."},
 };
 
@@ -1508,6 +1564,12 @@ int
 main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    /* Local time (the DOS times of a package's ZIP entries, its index.html) follows TZ;
+    ** unset, China Standard Time, which the pages show (no tzdata needed, no DST since 1991). */
+    if (NULL == getenv("TZ")) {
+        (void)setenv("TZ", "CST-8", 1);
+    }
+    tzset();
     char *ldir = locale_dir();
     bindtextdomain("wenming", ldir);
     free(ldir);

@@ -432,6 +432,7 @@ imp_store(struct imp *c, struct wm_fail *f)
         if (WM_OK == e) {
             json_object_set_new(p->entry, "document_id", json_integer(id));
         } else {
+            json_object_set_new(p->entry, "status", json_string("refused"));
             json_object_set_new(p->entry, "reason", json_string(f->msg));
         }
     }

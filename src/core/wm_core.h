@@ -194,8 +194,7 @@ bool wm_unit_table_fits(const struct wm_table *t, void *cls);
 ** will take larger ones).  The command line `wenming unit import` has no limit.
 */
 #define WM_UNIT_IMPORT_MAX 5000
-/** The most indicators one standard (测评体系) may have, whichever way it is imported. */
-#define WM_FW_INDICATORS_MAX 5000
+/* (A standard is capped by its parser: at most 5,000 leaves, src/framework.) */
 enum wm_err wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t,
                            int64_t default_office, bool skip_bad, bool dry_run, json_t **report,
                            struct wm_fail *f) WM_MUST_CHECK;
@@ -472,6 +471,19 @@ enum wm_err wm_archive_import_policy(struct wm_db *db, const struct wm_actor *a,
 */
 json_t *wm_fixity_run(struct wm_db *db, struct wm_blobstore *blobs,
                       void (*print)(const char *sha, const char *status, const char *detail));
+/**
+** Files that nothing refers to: objects of the blob store no document version refers to
+** (orphans), thumbnails in @a thumbs_dir (may be NULL) of no version, and files in the
+** objects tree not named like an object (strays).  Files changed in the last @a grace
+** seconds are left alone (an upload or an import may be about to refer to them).  With
+** @a qdir each is moved aside, never deleted, into qdir/blobs/ or qdir/thumbs/ under its
+** path in the store; an object that a version came to refer to meanwhile is put back.
+** print(what, path, detail) for each: what is "orphan", "orphan-thumbnail", "stray" or
+** "not-moved".  Returns {orphans, thumbnails, strays, moved, failed} or NULL.
+*/
+json_t *wm_orphans_run(struct wm_db *db, struct wm_blobstore *bs, const char *thumbs_dir,
+                       const char *qdir, int64_t grace,
+                       void (*print)(const char *what, const char *name, const char *detail));
 
 /* ---------------------------------------------------------------- data directory */
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "banned.h"
+#include "wm_json.h"
 
 /* ---------------------------------------------------------------- positions */
 
@@ -658,7 +659,19 @@ wm_fw_parse_json(const void *data, size_t len, struct wm_fw **out, struct wm_fw_
         goto cleanup;
     }
     json_error_t jerr;
-    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    /* Bounded before jansson allocates (wm_json.h): "[{},{},...]" must not cost gigabytes. */
+    static const struct wm_json_limits lim = {
+        .max_values = 1000000, .max_depth = 64, .max_alloc = (size_t)256 << 20};
+    enum wm_json_why why;
+    root = wm_json_parse(text, len, JSON_REJECT_DUPLICATES, &lim, &jerr, &why, NULL);
+    if (root == NULL && why != WM_JSON_SYNTAX) {
+        fw_issue(c.rep, WM_FW_ERROR, 0, 0, NULL, NULL, "%s",
+                 why == WM_JSON_VALUES  ? "JSON 过于复杂：值超过 1000000 个"
+                 : why == WM_JSON_DEPTH ? "JSON 嵌套超过 64 层"
+                                        : "JSON 解析所需内存超过 256 MB");
+        rc = why == WM_JSON_DEPTH ? WM_E_BAD_REQUEST : WM_E_TOO_LARGE;
+        goto cleanup;
+    }
     if (root == NULL) {
         fw_issue(c.rep, WM_FW_ERROR, jerr.line > 0 ? (unsigned)jerr.line : 0,
                  jerr.column > 0 ? (unsigned)jerr.column : 0, NULL, NULL,

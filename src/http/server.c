@@ -4,11 +4,20 @@
 ** Threading: MHD's internal thread pool with poll(); a connection stays on one worker, so
 ** each worker lazily opens its own store connection (wm_db_thread).  Shutdown quiesces
 ** the listening socket, waits for in-flight requests, then stops the daemon.
+**
+** Hostile clients (issue 7): bodies are bounded per route before a byte is read, JSON is
+** parsed under wm_json_parse's limits (values, depth, allocation), a large request gives
+** its memory back to the system when it ends (malloc_trim), one address may hold only
+** max_connections_per_ip connections, and a watchdog thread shuts down connections whose
+** headers or body trickle past request_timeout (libmicrohttpd's own timeout is an idle
+** timeout, which every trickled byte renews).  The client address is the TCP peer, or
+** what a trusted proxy says in X-Forwarded-For / X-Real-IP.
 */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,6 +29,7 @@
 #include <sys/socket.h>
 
 #include "wm_http.h"
+#include "wm_json.h"
 
 struct wm_server {
     struct MHD_Daemon *d;
@@ -76,6 +86,446 @@ wm_ip_throttled(const char *addr, bool record_failure)
     throttled = g_opts.ip_attempts && s->fails >= g_opts.ip_attempts;
     pthread_mutex_unlock(&ip_lock);
     return throttled;
+}
+
+/* ---------------------------------------------------------------- addresses, proxies */
+
+/* An address in binary: IPv4 as AF_INET (4 bytes of a), IPv6 as AF_INET6 (16 bytes); an
+** IPv4-mapped IPv6 address (::ffff:a.b.c.d) is taken as the IPv4 address it carries. */
+struct ipaddr {
+    int family;
+    unsigned char a[16];
+};
+
+/* A trusted proxy: an address with a prefix length (a CIDR range). */
+struct ipnet {
+    struct ipaddr ip;
+    unsigned bits;
+};
+
+static struct ipnet *g_trusted;
+static size_t g_ntrusted;
+
+static void
+ip_unmap(struct ipaddr *ip)
+{
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (AF_INET6 == ip->family && 0 == memcmp(ip->a, mapped, 12)) {
+        memmove(ip->a, ip->a + 12, 4);
+        memset(ip->a + 4, 0, 12);
+        ip->family = AF_INET;
+    }
+}
+
+static bool
+ip_parse(const char *s, struct ipaddr *ip)
+{
+    memset(ip, 0, sizeof *ip);
+    if (1 == inet_pton(AF_INET, s, ip->a)) {
+        ip->family = AF_INET;
+        return true;
+    }
+    if (1 == inet_pton(AF_INET6, s, ip->a)) {
+        ip->family = AF_INET6;
+        ip_unmap(ip);
+        return true;
+    }
+    return false;
+}
+
+static bool
+ip_of_sockaddr(const struct sockaddr *sa, struct ipaddr *ip)
+{
+    memset(ip, 0, sizeof *ip);
+    if (NULL == sa) {
+        return false;
+    }
+    if (AF_INET == sa->sa_family) {
+        ip->family = AF_INET;
+        memcpy(ip->a, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+        return true;
+    }
+    if (AF_INET6 == sa->sa_family) {
+        ip->family = AF_INET6;
+        memcpy(ip->a, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+        ip_unmap(ip);
+        return true;
+    }
+    return false;
+}
+
+static void
+ip_format(const struct ipaddr *ip, char *out, size_t len)
+{
+    if (NULL == inet_ntop(ip->family, ip->a, out, (socklen_t)len)) {
+        snprintf(out, len, "-");
+    }
+}
+
+static bool
+ip_in_net(const struct ipaddr *ip, const struct ipnet *n)
+{
+    if (ip->family != n->ip.family) {
+        return false;
+    }
+    unsigned full = n->bits / 8, rest = n->bits % 8;
+    if (memcmp(ip->a, n->ip.a, full)) {
+        return false;
+    }
+    if (rest) {
+        unsigned char mask = (unsigned char)(0xffu << (8 - rest));
+        return (ip->a[full] & mask) == (n->ip.a[full] & mask);
+    }
+    return true;
+}
+
+static bool
+ip_trusted(const struct ipaddr *ip)
+{
+    for (size_t i = 0; i < g_ntrusted; i++) {
+        if (ip_in_net(ip, &g_trusted[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "127.0.0.1, ::1, 10.0.0.0/8" into g_trusted.  -1 with err filled on a bad entry. */
+static int
+trusted_parse(const char *list, char *err, size_t errlen)
+{
+    free(g_trusted);
+    g_trusted = NULL;
+    g_ntrusted = 0;
+    for (const char *s = list ? list : ""; *s;) {
+        size_t n = strcspn(s, ", \t");
+        if (0 == n) {
+            s++;
+            continue;
+        }
+        char tok[80];
+        struct ipnet net = {0};
+        int64_t bits = -1;
+        bool ok = n < sizeof tok;
+        if (ok) {
+            memcpy(tok, s, n);
+            tok[n] = '\0';
+            char *slash = strchr(tok, '/');
+            if (slash) {
+                *slash = '\0';
+                ok = wm_parse_i64(slash + 1, 0, 128, &bits);
+            }
+            ok = ok && ip_parse(tok, &net.ip);
+        }
+        unsigned maxbits = AF_INET == net.ip.family ? 32 : 128;
+        if (!ok || bits > (int64_t)maxbits) {
+            snprintf(err, errlen,
+                     "trusted_proxies: bad entry '%.*s' (use addresses or CIDR ranges, e.g. "
+                     "127.0.0.1, ::1, 10.0.0.0/8)",
+                     (int)(n > 80 ? 80 : n), s);
+            free(g_trusted);
+            g_trusted = NULL;
+            g_ntrusted = 0;
+            return -1;
+        }
+        net.bits = bits < 0 ? maxbits : (unsigned)bits;
+        g_trusted = wm_realloc(g_trusted, (g_ntrusted + 1) * sizeof *g_trusted);
+        g_trusted[g_ntrusted++] = net;
+        s += n;
+    }
+    return 0;
+}
+
+/* Every X-Forwarded-For header of the request, joined with commas in order. */
+static enum MHD_Result
+collect_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    struct wm_buf *b = cls;
+    (void)kind;
+    if (key && value && 0 == strcasecmp(key, "X-Forwarded-For")) {
+        wm_buf_printf(b, "%s%s", b->len ? "," : "", value);
+    }
+    return MHD_YES;
+}
+
+/*
+** The client behind a trusted proxy: X-Forwarded-For walked from the right (each proxy
+** appends the address it received from), skipping trusted proxies; the first address that
+** is not one is the client.  Without that header, X-Real-IP.  An entry that is not an
+** address stops the walk at the last address that was verified.
+*/
+static void
+forwarded_client(struct MHD_Connection *conn, struct ipaddr *ip)
+{
+    struct wm_buf b = {0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_xff, &b);
+    if (b.len) {
+        char *s = b.data;
+        size_t end = b.len;
+        while (end > 0) {
+            size_t start = end;
+            while (start > 0 && ',' != s[start - 1]) {
+                start--;
+            }
+            s[end] = '\0';
+            char *tok = wm_trim(s + start);
+            struct ipaddr hop;
+            if (!ip_parse(tok, &hop)) {
+                break;
+            }
+            *ip = hop;
+            if (!ip_trusted(&hop)) {
+                break;
+            }
+            end = start ? start - 1 : 0;
+        }
+    } else {
+        const char *real = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Real-IP");
+        struct ipaddr hop;
+        char tmp[80];
+        if (real && strlen(real) < sizeof tmp) {
+            snprintf(tmp, sizeof tmp, "%s", real);
+            if (ip_parse(wm_trim(tmp), &hop)) {
+                *ip = hop;
+            }
+        }
+    }
+    wm_buf_free(&b);
+}
+
+/* ---------------------------------------------------------------- connections */
+
+/*
+** Every open connection has a slot (its socket context): the per-address count for
+** max_connections_per_ip, and the phase the watchdog judges.  Slots are linked in one list
+** under g_conn_lock; the phase fields are atomics the request's thread updates.
+*/
+enum conn_phase {
+    PH_WAIT,  /* waiting for a request's headers (since the connection opened or the last
+                 request ended) */
+    PH_BODY,  /* receiving a body */
+    PH_BUSY,  /* handling or sending: no deadline (the idle timeout still holds) */
+};
+
+struct conn_slot {
+    struct conn_slot *prev, *next;
+    MHD_socket fd;
+    struct ipaddr ip;
+    char addr[64];
+    bool counted;         /* in the per-address count (trusted proxies are not) */
+    bool cut;             /* shut down by the watchdog */
+    atomic_bool got_line; /* the request line of the current request has arrived */
+    atomic_int phase;
+    atomic_bool by_rate;  /* a large body: judged by upload_min_rate, not the deadline */
+    _Atomic int64_t since_us;
+    _Atomic uint64_t bytes;
+};
+
+struct ip_count {
+    struct ip_count *next;
+    struct ipaddr ip;
+    unsigned n;
+};
+
+static pthread_mutex_t g_conn_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_wd_cond = PTHREAD_COND_INITIALIZER;
+static struct conn_slot *g_conns;
+static struct ip_count *g_ipc[1024];
+static bool g_wd_stop;
+static pthread_t g_wd;
+static bool g_wd_running;
+static atomic_uint g_refused_per_ip;
+
+static struct ip_count **
+ipc_find(const struct ipaddr *ip)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < sizeof ip->a; i++) {
+        h = (h ^ ip->a[i]) * 16777619u;
+    }
+    struct ip_count **pp = &g_ipc[h % WM_ARRAY_LEN(g_ipc)];
+    while (*pp && !((*pp)->ip.family == ip->family && 0 == memcmp((*pp)->ip.a, ip->a, 16))) {
+        pp = &(*pp)->next;
+    }
+    return pp;
+}
+
+/* The accept policy: refuse a connection from an address that holds its share already. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+    struct ipaddr ip;
+    (void)cls;
+    (void)len;
+    if (0 == g_opts.max_connections_per_ip || !ip_of_sockaddr(sa, &ip) || ip_trusted(&ip)) {
+        return MHD_YES;
+    }
+    pthread_mutex_lock(&g_conn_lock);
+    struct ip_count *c = *ipc_find(&ip);
+    bool full = c && c->n >= g_opts.max_connections_per_ip;
+    pthread_mutex_unlock(&g_conn_lock);
+    if (full) {
+        /* One line per 100 refusals: a flood must not flood the log too. */
+        if (0 == atomic_fetch_add(&g_refused_per_ip, 1) % 100) {
+            char a[64];
+            ip_format(&ip, a, sizeof a);
+            wm_log(WM_LOG_WARN, "refused a connection from %s: it holds %u already "
+                   "(max_connections_per_ip)", a, g_opts.max_connections_per_ip);
+        }
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **ctx,
+              enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    if (MHD_CONNECTION_NOTIFY_STARTED == code) {
+        struct conn_slot *c = wm_calloc(1, sizeof *c);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        c->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
+        ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && ip_of_sockaddr(ci->client_addr, &c->ip)) {
+            ip_format(&c->ip, c->addr, sizeof c->addr);
+            c->counted = !ip_trusted(&c->ip);
+        } else {
+            snprintf(c->addr, sizeof c->addr, "-");
+        }
+        atomic_store(&c->phase, PH_WAIT);
+        atomic_store(&c->since_us, now_us());
+        pthread_mutex_lock(&g_conn_lock);
+        c->next = g_conns;
+        if (g_conns) {
+            g_conns->prev = c;
+        }
+        g_conns = c;
+        if (c->counted) {
+            struct ip_count **pp = ipc_find(&c->ip);
+            if (NULL == *pp) {
+                *pp = wm_calloc(1, sizeof **pp);
+                (*pp)->ip = c->ip;
+            }
+            (*pp)->n++;
+        }
+        pthread_mutex_unlock(&g_conn_lock);
+        *ctx = c;
+        return;
+    }
+    struct conn_slot *c = *ctx;
+    if (NULL == c) {
+        return;
+    }
+    pthread_mutex_lock(&g_conn_lock);
+    if (c->prev) {
+        c->prev->next = c->next;
+    } else {
+        g_conns = c->next;
+    }
+    if (c->next) {
+        c->next->prev = c->prev;
+    }
+    if (c->counted) {
+        struct ip_count **pp = ipc_find(&c->ip);
+        if (*pp && 0 == --(*pp)->n) {
+            struct ip_count *dead = *pp;
+            *pp = dead->next;
+            free(dead);
+        }
+    }
+    pthread_mutex_unlock(&g_conn_lock);
+    free(c);
+    *ctx = NULL;
+}
+
+static struct conn_slot *
+conn_slot(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void
+conn_phase(struct conn_slot *c, enum conn_phase ph)
+{
+    if (c) {
+        atomic_store(&c->since_us, now_us());
+        atomic_store(&c->bytes, 0);
+        atomic_store(&c->phase, (int)ph);
+        if (PH_WAIT == ph) {
+            atomic_store(&c->got_line, false);
+        }
+    }
+}
+
+/* The request line has arrived (MHD's URI logger; it must return the initial con_cls). */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct conn_slot *c = conn_slot(conn);
+    (void)cls;
+    (void)uri;
+    if (c) {
+        atomic_store(&c->got_line, true);
+    }
+    return NULL;
+}
+
+/*
+** The watchdog: twice a second, shut down the socket of every connection past its
+** deadline (libmicrohttpd then sees the end of the stream and closes the connection,
+** aborting its request).  A slot leaves the list, under the lock, before libmicrohttpd
+** closes its socket, so the descriptor shut down here is always still that connection's.
+*/
+static void *
+watchdog(void *arg)
+{
+    (void)arg;
+    int64_t limit = (int64_t)g_opts.request_timeout * 1000000;
+    pthread_mutex_lock(&g_conn_lock);
+    while (!g_wd_stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts); /* the condition's clock */
+        ts.tv_nsec += 500000000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&g_wd_cond, &g_conn_lock, &ts);
+        int64_t now = now_us();
+        for (struct conn_slot *c = g_conns; c && !g_wd_stop; c = c->next) {
+            int ph = atomic_load(&c->phase);
+            int64_t age = now - atomic_load(&c->since_us);
+            const char *why = NULL;
+            if (c->cut || PH_BUSY == ph || age <= limit) {
+                continue;
+            }
+            if (PH_WAIT == ph) {
+                why = atomic_load(&c->got_line) ? "request headers not complete" : "";
+            } else if (!atomic_load(&c->by_rate)) {
+                why = "request body not complete";
+            } else if ((double)atomic_load(&c->bytes) <
+                       (double)g_opts.upload_min_rate * (double)age / 1e6) {
+                why = "upload slower than upload_min_rate";
+            }
+            if (NULL == why) {
+                continue;
+            }
+            c->cut = true;
+            if (*why) { /* an idle keep-alive connection closes without a word */
+                wm_log(WM_LOG_WARN, "closing a connection from %s: %s within %u s "
+                       "(request_timeout)", c->addr, why, g_opts.request_timeout);
+            }
+            if (MHD_INVALID_SOCKET != c->fd) {
+                shutdown(c->fd, SHUT_RDWR);
+            }
+        }
+    }
+    pthread_mutex_unlock(&g_conn_lock);
+    return NULL;
 }
 
 /* ---------------------------------------------------------------- routing */
@@ -296,13 +746,41 @@ has_body(struct wm_req *r)
     return (cl && !wm_streq(cl, "0")) || wm_req_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 }
 
+/* A body on a route that takes none is read and dropped, up to this size. */
+#define WM_NO_BODY_MAX ((size_t)8192)
+/* Form fields in one request (urlencoded or multipart). */
+#define WM_FORM_MAX_FIELDS 10000
+/* Bodies up to this size have request_timeout to arrive; larger ones (imports, uploads)
+** are judged by their average rate (upload_min_rate). */
+#define WM_BODY_BY_RATE ((size_t)1 << 20)
+/* What parsing a request's JSON body may cost (wm_json.h). */
+static const struct wm_json_limits req_json_limits = {
+    .max_values = 500000, .max_depth = 32, .max_alloc = (size_t)32 << 20};
+
+static bool
+route_takes_body(const struct wm_route *rt)
+{
+    return rt && (rt->flags & (WM_R_JSON | WM_R_FORM));
+}
+
+/* The route's own limit, else the default for its kind of body. */
 static size_t
 req_max_body(const struct wm_req *r)
 {
-    return r->route && r->route->max_body ? r->route->max_body : g_opts.max_body;
+    const struct wm_route *rt = r->route;
+    if (rt && rt->max_body) {
+        return rt->max_body;
+    }
+    if (!route_takes_body(rt)) {
+        return WM_NO_BODY_MAX;
+    }
+    return (rt->flags & WM_R_FORM) ? g_opts.max_body : g_opts.max_json_body;
 }
 
 static bool is_streamed(struct wm_req *r);
+
+/* A request whose body or parse took this much memory trims the heap when it ends. */
+#define WM_TRIM_AFTER ((size_t)1 << 20)
 
 /* The limit of a body held in memory: an upload route's own limit is for multipart files
 ** streamed to disk; anything else sent to it is buffered, so max_body holds. */
@@ -316,12 +794,41 @@ req_max_buffered(struct wm_req *r)
     return m;
 }
 
+/* Header checks before anything else: a request whose body length is ambiguous (two
+** Content-Length headers, or one with Transfer-Encoding) is refused, and its connection
+** closed, since a proxy in front may have framed the body differently. */
+struct hdr_counts {
+    unsigned cl, te;
+};
+
+static enum MHD_Result
+count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    struct hdr_counts *c = cls;
+    (void)kind;
+    (void)value;
+    if (key && 0 == strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+        c->cl++;
+    } else if (key && 0 == strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+        c->te++;
+    }
+    return MHD_YES;
+}
+
 /* The first call: everything that can be decided before the body is read. */
 static void
 req_first(struct wm_req *r, const char *url, const char *method)
 {
     r->method = method_of(method);
     r->path = wm_strdup(url);
+    struct hdr_counts hc = {0};
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_framing, &hc);
+    if (hc.cl > 1 || (hc.cl && hc.te) || hc.te > 1) {
+        wm_req_add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+        wm_reply_err(r, WM_E_BAD_REQUEST, "Content-Length",
+                     _("请求头 Content-Length 重复，或与 Transfer-Encoding 同时出现"));
+        return;
+    }
     if (!path_ok(r->path)) {
         wm_reply_err(r, WM_E_BAD_REQUEST, "path", _("路径无效"));
         return;
@@ -396,10 +903,8 @@ req_first(struct wm_req *r, const char *url, const char *method)
         wm_reply_err(r, WM_E_TOO_LARGE, NULL, NULL);
         return;
     }
-    if (has_body(r) && !(rt->flags & (WM_R_JSON | WM_R_FORM))) {
-        /* A body where none is expected is ignored, as long as it is small. */
-        return;
-    }
+    r->content_length = cl ? len : -1;
+    /* A body where none is expected is dropped as it arrives, as long as it is small. */
 }
 
 /* ---------------------------------------------------------------- bodies */
@@ -426,9 +931,15 @@ form_append(struct wm_req *r, const char *key, const char *data, uint64_t off, s
 {
     if (0 == off || NULL == r->field_key || !wm_streq(r->field_key, key)) {
         form_flush(r);
+        if (++r->nfields > WM_FORM_MAX_FIELDS) {
+            r->form_overflow = true;
+            return;
+        }
         r->field_key = wm_strdup(key);
     }
-    wm_buf_add(&r->field, data, size);
+    if (r->field_key) {
+        wm_buf_add(&r->field, data, size);
+    }
 }
 
 static const struct wm_upload_ops *upload_ops;
@@ -545,6 +1056,10 @@ form_urlencoded_parse(struct wm_req *r)
     while (*s) {
         size_t n = strcspn(s, "&");
         const char *eq = memchr(s, '=', n);
+        if (eq && ++r->nfields > WM_FORM_MAX_FIELDS) {
+            r->form_overflow = true;
+            return true;
+        }
         if (eq) {
             char *k = wm_url_decode(s, (size_t)(eq - s), true);
             char *v = wm_url_decode(eq + 1, n - (size_t)(eq + 1 - s), true);
@@ -603,6 +1118,9 @@ req_parse_body(struct wm_req *r)
     }
     if (is_streamed(r)) {
         stream_finish(r);
+        if (r->form_overflow) {
+            goto too_many_fields;
+        }
         if (r->stream_bad) {
             wm_reply_err(r, WM_E_BAD_REQUEST, "body", _("multipart 表单格式错误或不完整"));
             return false;
@@ -623,11 +1141,31 @@ req_parse_body(struct wm_req *r)
             return true;
         }
         json_error_t je;
-        r->json = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &je);
+        enum wm_json_why why;
+        r->json = wm_json_parse(r->body.data, r->body.len, JSON_REJECT_DUPLICATES,
+                                &req_json_limits, &je, &why, &r->json_cost);
         if (NULL == r->json) {
-            char *d = wm_asprintf(_("JSON 格式错误(第%d行第%d列):%s"), je.line, je.column,
-                                  je.text);
-            wm_reply_err(r, WM_E_BAD_REQUEST, "body", d);
+            char *d = NULL;
+            switch (why) {
+            case WM_JSON_VALUES:
+                d = wm_asprintf(_("JSON 请求体过于复杂：值超过 %zu 个"),
+                                req_json_limits.max_values);
+                break;
+            case WM_JSON_DEPTH:
+                d = wm_asprintf(_("JSON 请求体嵌套超过 %u 层"), req_json_limits.max_depth);
+                break;
+            case WM_JSON_MEMORY:
+                d = wm_asprintf(_("JSON 请求体解析所需内存超过 %zu MB"),
+                                req_json_limits.max_alloc >> 20);
+                break;
+            default:
+                d = wm_asprintf(_("JSON 格式错误(第%d行第%d列):%s"), je.line, je.column,
+                                je.text);
+                wm_reply_err(r, WM_E_BAD_REQUEST, "body", d);
+                free(d);
+                return false;
+            }
+            wm_reply_err(r, WM_E_TOO_LARGE, "body", d);
             free(d);
             return false;
         }
@@ -643,6 +1181,9 @@ req_parse_body(struct wm_req *r)
             if (!form_urlencoded_parse(r)) {
                 wm_reply_err(r, WM_E_BAD_REQUEST, "body", _("表单编码无效"));
                 return false;
+            }
+            if (r->form_overflow) {
+                goto too_many_fields;
             }
             return true;
         }
@@ -665,6 +1206,9 @@ req_parse_body(struct wm_req *r)
                     ok = false;
                 }
             }
+            if (r->form_overflow) {
+                goto too_many_fields;
+            }
             if (!ok || strstr(ct, "boundary=") == NULL) {
                 wm_reply_err(r, WM_E_BAD_REQUEST, "body", _("multipart 表单格式错误"));
                 return false;
@@ -675,6 +1219,11 @@ req_parse_body(struct wm_req *r)
     wm_reply_err(r, WM_E_UNSUPPORTED_MEDIA, "Content-Type",
                  (rt->flags & WM_R_JSON) ? _("请求体须为 application/json")
                                          : _("请求体须为表单"));
+    return false;
+too_many_fields:;
+    char *d = wm_asprintf(_("表单字段超过 %d 个"), WM_FORM_MAX_FIELDS);
+    wm_reply_err(r, WM_E_TOO_LARGE, "body", d);
+    free(d);
     return false;
 }
 
@@ -766,21 +1315,21 @@ req_set_id(struct wm_req *r)
     snprintf(r->rid, sizeof r->rid, "%s-%llx", prefix, (unsigned long long)++counter);
 }
 
+/* The client's address: the TCP peer, or, when the peer is a trusted proxy, the client
+** it forwards for (forwarded_client).  Used by the login throttle, the audit log and the
+** access log. */
 static void
 req_client_addr(struct wm_req *r)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    struct ipaddr ip;
     snprintf(r->addr, sizeof r->addr, "-");
-    if (ci && ci->client_addr) {
-        const struct sockaddr *sa = ci->client_addr;
-        if (AF_INET == sa->sa_family) {
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->addr,
-                      sizeof r->addr);
-        } else if (AF_INET6 == sa->sa_family) {
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                      r->addr, sizeof r->addr);
+    if (ci && ip_of_sockaddr(ci->client_addr, &ip)) {
+        if (g_ntrusted && ip_trusted(&ip)) {
+            forwarded_client(r->conn, &ip);
         }
+        ip_format(&ip, r->addr, sizeof r->addr);
     }
 }
 
@@ -803,7 +1352,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         wm_log_set_request_id(r->rid);
         r->actor.request_id = r->rid;
         r->actor.addr = r->addr;
+        r->content_length = -1;
         req_first(r, url, method);
+        struct conn_slot *c = conn_slot(conn);
+        if (c) {
+            conn_phase(c, PH_BODY);
+            atomic_store(&c->by_rate, is_streamed(r) || req_max_buffered(r) > WM_BODY_BY_RATE);
+        }
         /* An early error with a body pending: answer now so the body is never read. */
         if (r->resp && has_body(r)) {
             return req_queue(r);
@@ -812,6 +1367,11 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
     }
     wm_log_set_request_id(r->rid);
     if (*upload_size) {
+        struct conn_slot *c = conn_slot(conn);
+        if (c) {
+            atomic_fetch_add(&c->bytes, *upload_size);
+        }
+        r->received += *upload_size;
         if (NULL == r->resp && !r->body_too_large && is_streamed(r)) {
             r->streamed += *upload_size;
             if (r->streamed > req_max_body(r)) {
@@ -820,16 +1380,21 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
                 stream_chunk(r, upload_data, *upload_size);
             }
         } else if (NULL == r->resp && !r->body_too_large) {
-            if (r->body.len + *upload_size > req_max_buffered(r)) {
+            if (r->received > req_max_buffered(r)) {
                 r->body_too_large = true;
                 wm_buf_free(&r->body);
-            } else {
+            } else if (route_takes_body(r->route)) {
+                if (NULL == r->body.data && r->content_length > 0) {
+                    /* One allocation of the announced size, not a doubling series. */
+                    wm_buf_reserve(&r->body, (size_t)r->content_length);
+                }
                 wm_buf_add(&r->body, upload_data, *upload_size);
             }
         }
         *upload_size = 0;
         return MHD_YES;
     }
+    conn_phase(conn_slot(conn), PH_BUSY);
     if (NULL == r->resp) {
         req_dispatch(r);
     }
@@ -847,11 +1412,17 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     }
     wm_log_set_request_id(r->rid);
+    conn_phase(conn_slot(conn), PH_WAIT);
     int64_t us = now_us() - r->start_us;
-    wm_log(us > 1000000 ? WM_LOG_WARN : WM_LOG_INFO, "%s %s %u %llu %.1fms%s%s",
-           wm_method_name(r->method), r->path ? r->path : "-", r->status, (unsigned long long)r->bytes, (double)us / 1000.0,
+    wm_log(us > 1000000 ? WM_LOG_WARN : WM_LOG_INFO, "%s %s %s %u %llu %.1fms%s%s", r->addr,
+           wm_method_name(r->method), r->path ? r->path : "-", r->status,
+           (unsigned long long)r->bytes, (double)us / 1000.0,
            MHD_REQUEST_TERMINATED_COMPLETED_OK == toe ? "" : " aborted",
            us > 1000000 ? " slow" : "");
+    /* A request that needed much memory gives it back to the system now: glibc keeps
+    ** freed memory in the thread's arena otherwise, and each worker keeps its own. */
+    bool big = r->body.cap >= WM_TRIM_AFTER || r->json_cost >= WM_TRIM_AFTER ||
+               r->file.cap >= WM_TRIM_AFTER;
     if (r->pp) {
         MHD_destroy_post_processor(r->pp);
     }
@@ -880,6 +1451,9 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(r->csrf);
     free(r);
     *con_cls = NULL;
+    if (big) {
+        malloc_trim(0);
+    }
     wm_log_set_request_id(NULL);
     atomic_fetch_sub(&g_inflight, 1);
 }
@@ -929,7 +1503,14 @@ wm_server_start(const struct wm_server_opts *o, char *err, size_t errlen)
     if (parse_listen(o->listen, &sa, err, errlen)) {
         return NULL;
     }
+    if (trusted_parse(o->trusted_proxies, err, errlen)) {
+        return NULL;
+    }
     g_opts = *o;
+    wm_json_init();
+    /* Large blocks (bodies, big trees) come from mmap and go back to the system when freed;
+    ** a fixed threshold also stops glibc from raising it after the first large free. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     struct wm_server *s = wm_calloc(1, sizeof *s);
     s->opts = *o;
     unsigned threads = o->threads;
@@ -943,7 +1524,9 @@ wm_server_start(const struct wm_server_opts *o, char *err, size_t errlen)
         ** poll saw every one, at the same request rate (bench/http_read.sh). */
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
             MHD_ALLOW_SUSPEND_RESUME,
-        0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        0, on_accept, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+        NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
         o->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, o->connection_timeout,
@@ -957,6 +1540,8 @@ wm_server_start(const struct wm_server_opts *o, char *err, size_t errlen)
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : ntohs(sa.sin_port);
+    g_wd_stop = false;
+    g_wd_running = o->request_timeout && 0 == pthread_create(&g_wd, NULL, watchdog, NULL);
     return s;
 }
 
@@ -976,6 +1561,14 @@ wm_server_stop(struct wm_server *s, unsigned timeout_s)
     int64_t deadline = now_us() + (int64_t)timeout_s * 1000000;
     while (atomic_load(&g_inflight) > 0 && now_us() < deadline) {
         usleep(20000);
+    }
+    if (g_wd_running) {
+        pthread_mutex_lock(&g_conn_lock);
+        g_wd_stop = true;
+        pthread_cond_signal(&g_wd_cond);
+        pthread_mutex_unlock(&g_conn_lock);
+        pthread_join(g_wd, NULL);
+        g_wd_running = false;
     }
     MHD_stop_daemon(s->d);
     if (fd != MHD_INVALID_SOCKET) {

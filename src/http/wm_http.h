@@ -106,6 +106,12 @@ struct wm_req {
     void *ufile;          /* the file being received, from the upload ops */
     bool stream_bad;      /* malformed or truncated multipart */
     uint64_t streamed;    /* body bytes seen */
+    /* bounds */
+    int64_t content_length; /* announced, -1 when none */
+    uint64_t received;      /* body bytes received (kept or dropped) */
+    unsigned nfields;       /* form fields seen */
+    bool form_overflow;     /* more than the form field limit */
+    size_t json_cost;       /* bytes the JSON body's parse allocated */
 };
 
 /*
@@ -127,8 +133,13 @@ struct wm_server_opts {
     const char *listen; /* "127.0.0.1:8080" */
     unsigned threads;
     unsigned max_connections;
-    unsigned connection_timeout;
-    size_t max_body;
+    unsigned max_connections_per_ip; /* 0 = no limit; trusted proxies are exempt */
+    unsigned connection_timeout;     /* idle seconds */
+    unsigned request_timeout;        /* seconds for headers, and a non-upload body (0 = none) */
+    unsigned upload_min_rate;        /* bytes/s an upload body averages after request_timeout */
+    size_t max_body;                 /* form bodies, routes without their own limit */
+    size_t max_json_body;            /* JSON bodies, routes without their own limit */
+    const char *trusted_proxies;     /* addresses/CIDRs whose X-Forwarded-For is believed */
     bool cookie_secure;
     unsigned ip_attempts;
     unsigned ip_window;

@@ -14,6 +14,13 @@
 #include "wm_framework.h"
 #include "wm_media.h"
 
+/* Who may import a package into an archive: the offices and the unit's 创建办. */
+static bool
+ui_may_import(struct wm_req *r)
+{
+    return wm_actor_is(&r->actor, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN));
+}
+
 static const char *
 media_label(const char *m)
 {
@@ -104,6 +111,18 @@ ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit)
     json_decref(list);
 }
 
+/* 单位 › 市司法局 (the steps above a year's page). */
+static void
+unit_crumbs(struct wm_req *r, struct wm_buf *c, int64_t unit_id, const char *unit_name)
+{
+    if (wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
+        ui_crumb(c, "<a href=\"/units\">%s</a>", _("单位"));
+    } else {
+        ui_crumb(c, "<span>%s</span>", _("单位"));
+    }
+    ui_crumb(c, "<a href=\"/units/%I\">%s</a>", unit_id, unit_name);
+}
+
 /* A year without an archive: 404, said in words, with the form for those who may create. */
 static void
 archive_missing_page(struct wm_req *r, const struct wm_fail *f)
@@ -116,7 +135,10 @@ archive_missing_page(struct wm_req *r, const struct wm_fail *f)
     int64_t year = r->ids[1];
     struct wm_buf b = {0};
     char *title = wm_asprintf("%s · %lld %s", js(unit, "name"), (long long)year, _("年度创建档案"));
-    ui_begin(r, &b, title);
+    struct wm_buf crumbs = {0};
+    unit_crumbs(r, &crumbs, ji(unit, "id"), js(unit, "name"));
+    ui_begin_at(r, &b, title, &crumbs);
+    wm_buf_free(&crumbs);
     free(title);
     wm_h(&b, "<section class=\"card\"><p class=\"flash warn\">%s</p>", _("该年度档案尚未建立。"));
     bool in_range = year >= WM_ARCHIVE_YEAR_MIN && year <= wm_archive_current_year() + 1;
@@ -184,10 +206,11 @@ page_archive_get(struct wm_req *r)
     struct wm_buf b = {0};
     char *title = wm_asprintf("%s · %lld %s", js(ar, "unit_name"), (long long)ji(ar, "year"),
                               _("年度创建档案"));
-    ui_begin(r, &b, title);
+    struct wm_buf crumbs = {0};
+    unit_crumbs(r, &crumbs, ji(ar, "unit_id"), js(ar, "unit_name"));
+    ui_begin_at(r, &b, title, &crumbs);
+    wm_buf_free(&crumbs);
     free(title);
-    ui_flash(r, &b);
-    wm_h(&b, "<p><a href=\"/units/%I\">← %s</a></p>", ji(ar, "unit_id"), js(ar, "unit_name"));
     wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd><a href=\"/frameworks/%I\">"
              "%s（%s）</a></dd><dt>%s</dt><dd><b>%I%%</b>（",
          _("测评体系"), ji(ar, "edition_id"), js(ar, "framework_name"), js(ar, "framework_version"),
@@ -201,7 +224,7 @@ page_archive_get(struct wm_req *r)
              "href=\"/api/v1/units/%I/archives/%I/export.zip\" data-export>%s</a>",
          _("文件数"), ji(tree, "documents"), ji(tree, "percent"), ji(tree, "percent"),
          ji(ar, "unit_id"), ji(ar, "year"), _("导出标准档案包（ZIP）"));
-    if (wm_actor_is(&r->actor, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN))) {
+    if (ui_may_import(r)) {
         wm_h(&b, " <a class=\"button secondary\" href=\"/units/%I/archives/%I/import\">%s</a>",
              ji(ar, "unit_id"), ji(ar, "year"), _("导入档案包"));
     }

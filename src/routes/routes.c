@@ -1,6 +1,7 @@
 /*
 ** routes.c — THE route table.  One line per endpoint: methods, pattern, handler, flags,
-** the roles allowed (0 = any caller the flags admit) and the body limit (0 = default).
+** the roles allowed (0 = any caller the flags admit) and the body limit (0 = default:
+** max_json_body for JSON, max_body for forms, 8 KiB dropped unread for routes without one).
 ** The router checks flags and roles before a handler runs; scope (404 for objects outside
 ** the caller's jurisdiction) is the service layer's.  tests/http/test_authz.c walks this
 ** table, so a new line here without an expectation there fails the build's tests.
@@ -26,10 +27,10 @@
 
 const struct wm_route wm_routes[] = {
     /* JSON API */
-    {WM_POST, "/api/v1/session", api_session_post, JSON | PWC, ALL, 0},
+    {WM_POST, "/api/v1/session", api_session_post, JSON | PWC, ALL, 8 * 1024},
     {WM_DELETE, "/api/v1/session", api_session_delete, CSRF | PWC, ALL, 0},
     {WM_GET, "/api/v1/me", api_me_get, AUTH | PWC, ALL, 0},
-    {WM_POST, "/api/v1/me/password", api_me_password_post, AUTH | CSRF | JSON | PWC, ALL, 0},
+    {WM_POST, "/api/v1/me/password", api_me_password_post, AUTH | CSRF | JSON | PWC, ALL, 8 * 1024},
     {WM_GET, "/api/v1/orgs", api_orgs_get, AUTH, ALL, 0},
     {WM_POST, "/api/v1/orgs", api_orgs_post, AUTH | CSRF | JSON, ADMIN, 0},
     {WM_GET, "/api/v1/orgs/{id}", api_org_get, AUTH, ALL, 0},
@@ -47,7 +48,7 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/api/v1/users/{id}", api_user_get, AUTH, ALL, 0},
     {WM_PATCH, "/api/v1/users/{id}", api_user_patch, AUTH | CSRF | JSON, MANAGE, 0},
     {WM_GET, "/api/v1/tokens", api_tokens_get, AUTH, ALL, 0},
-    {WM_POST, "/api/v1/tokens", api_tokens_post, AUTH | CSRF | JSON, ALL, 0},
+    {WM_POST, "/api/v1/tokens", api_tokens_post, AUTH | CSRF | JSON, ALL, 8 * 1024},
     {WM_DELETE, "/api/v1/tokens/{id}", api_token_delete, AUTH | CSRF, ALL, 0},
     {WM_GET, "/api/v1/audit", api_audit_get, AUTH, STAFF, 0},
     {WM_GET, "/api/v1/units/{id}/archives", api_archives_get, AUTH, ALL, 0},
@@ -60,7 +61,7 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/api/v1/units/{id}/archives/{id}/indicators/{s}/documents",
      api_leaf_documents_post, AUTH | CSRF | FORM | WM_R_UPLOAD, WRITE, UPLOAD_MAX},
     {WM_POST, "/api/v1/units/{id}/archives/{id}/indicators/{s}/order", api_leaf_order_post,
-     AUTH | CSRF | JSON, WRITE, 0},
+     AUTH | CSRF | JSON, WRITE, 4 * MiB},
     {WM_GET, "/api/v1/units/{id}/archives/{id}/export.zip", api_archive_export, AUTH, ALL, 0},
     {WM_POST, "/api/v1/units/{id}/archives/{id}/import", api_archive_import_post,
      AUTH | CSRF | FORM | WM_R_UPLOAD, MANAGE, UPLOAD_MAX},
@@ -91,10 +92,10 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/", page_root, HTML | PWC, ALL, 0},
     {WM_GET, "/static/*", page_static, HTML | PWC, ALL, 0},
     {WM_GET, "/login", page_login_get, HTML | PWC, ALL, 0},
-    {WM_POST, "/login", page_login_post, HTML | FORM | PWC | WM_R_PRECSRF, ALL, 0},
-    {WM_POST, "/logout", page_logout_post, HTML | FORM | CSRF | PWC, ALL, 0},
+    {WM_POST, "/login", page_login_post, HTML | FORM | PWC | WM_R_PRECSRF, ALL, 8 * 1024},
+    {WM_POST, "/logout", page_logout_post, HTML | FORM | CSRF | PWC, ALL, 8 * 1024},
     {WM_GET, "/password", page_password_get, AUTH | HTML | PWC, ALL, 0},
-    {WM_POST, "/password", page_password_post, AUTH | HTML | FORM | CSRF | PWC, ALL, 0},
+    {WM_POST, "/password", page_password_post, AUTH | HTML | FORM | CSRF | PWC, ALL, 8 * 1024},
     {WM_GET, "/home", page_home, AUTH | HTML, ALL, 0},
     {WM_GET, "/orgs", page_orgs_get, AUTH | HTML, STAFF, 0},
     {WM_POST, "/orgs", page_orgs_post, AUTH | HTML | FORM | CSRF, ADMIN, 0},
@@ -113,9 +114,9 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/users/{id}", page_user_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/users/{id}", page_user_post, AUTH | HTML | FORM | CSRF, MANAGE, 0},
     {WM_GET, "/account", page_account_get, AUTH | HTML, ALL, 0},
-    {WM_POST, "/account/tokens", page_tokens_post, AUTH | HTML | FORM | CSRF, ALL, 0},
+    {WM_POST, "/account/tokens", page_tokens_post, AUTH | HTML | FORM | CSRF, ALL, 8 * 1024},
     {WM_POST, "/account/tokens/{id}/revoke", page_token_revoke_post, AUTH | HTML | FORM | CSRF,
-     ALL, 0},
+     ALL, 8 * 1024},
     {WM_GET, "/audit", page_audit_get, AUTH | HTML, STAFF, 0},
     {WM_GET, "/audit.xlsx", page_audit_xlsx_get, AUTH | HTML, ADMIN, 0},
     {WM_POST, "/units/{id}/archives", page_archives_post, AUTH | HTML | FORM | CSRF, WRITE, 0},

@@ -197,9 +197,14 @@ struct wm_conf {
     unsigned lockout_window;   /* seconds over which failures are counted */
     unsigned lockout_duration; /* seconds an account stays locked */
     unsigned ip_attempts;      /* failed logins per client address per window */
-    unsigned max_body;         /* bytes for JSON/form bodies */
+    unsigned max_body;         /* bytes for form bodies (routes without their own limit) */
+    unsigned max_json_body;    /* bytes for JSON bodies (routes without their own limit) */
     unsigned max_connections;
+    unsigned max_connections_per_ip; /* 0 = no limit; trusted proxies are exempt */
     unsigned connection_timeout;
+    unsigned request_timeout;  /* seconds for headers and a non-upload body (0 = none) */
+    unsigned upload_min_rate;  /* bytes/s an upload body must average */
+    char *trusted_proxies;     /* "127.0.0.1, ::1, 10.0.0.0/8": X-Forwarded-For believed */
     unsigned pwhash_ops;       /* argon2id opslimit */
     size_t pwhash_mem;         /* argon2id memlimit in bytes */
     char *lang;                /* UI language: zh_CN (default) or zh_TW */

@@ -299,7 +299,7 @@ walk_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
     ** journals. */
     bool own = 1 == ftw->level &&
                (0 == strcmp(base, "wenming.conf") || 0 == strcmp(base, "server.log") ||
-                0 == strcmp(base, "audit-head") || 0 == strcmp(base, "audit-head.lock") ||
+                0 == strncmp(base, "audit-head", 10) ||
                 strstr(base, ".db") || strstr(base, ".sqlite") || strstr(base, "-wal") ||
                 strstr(base, "-shm") || strstr(base, "-journal"));
     if (!own) {
@@ -1529,6 +1529,18 @@ test_completeness(void **state)
     assert_int_equal(json_array_size(json_object_get(l, "media")), 2); /* text, photo */
     assert_string_equal(json_string_value(json_array_get(json_object_get(l, "depts"), 0)),
                         "办公室");
+    /* what it lacks, by kind: one document, text and photo */
+    json_t *miss = json_object_get(l, "missing");
+    assert_int_equal(json_array_size(miss), 3);
+    assert_string_equal(th_jstr(json_array_get(miss, 0), "kind"), "documents");
+    assert_int_equal(th_jint(json_array_get(miss, 0), "count"), 1);
+    /* a leaf that asks for nothing (a bonus item, minimum 0) is not counted as met */
+    json_t *opt = ind_of(r->json, "2.2.2");
+    assert_false(json_is_true(json_object_get(opt, "requires")));
+    assert_false(json_is_true(json_object_get(opt, "complete")));
+    assert_true(th_jint(r->json, "optional_leaves") >= 1);
+    assert_int_equal(complete0, 0); /* no files: nothing is complete, 0% */
+    assert_int_equal(pct0, 0);
     th_resp_free(r);
     /* A PDF: the count is met, the photo is still missing. */
     (void)upload_pdf(&member, unit1, year, "1.1.1", "纪要.pdf");
@@ -1570,11 +1582,19 @@ test_completeness(void **state)
     }
     assert_true(found);
     th_resp_free(r);
-    /* The page shows the tree. */
+    /* The page shows the tree, what leaves still lack in words, and which are optional. */
     snprintf(path, sizeof path, "/units/%lld/archives/%d", (long long)unit1, year);
     r = th_api(&srv, "GET", path, &leader, TH_COOKIE, NULL);
     th_assert_status(r, 200);
     assert_non_null(strstr(r->body, "专题研究与创建动员"));
+    assert_non_null(strstr(r->body, "还缺："));
+    assert_non_null(strstr(r->body, "不作要求"));
+    assert_null(strstr(r->body, "本科室")); /* the leader has no department */
+    th_resp_free(r);
+    /* A department's staff sees its department's leaves marked. */
+    r = th_api(&srv, "GET", path, &member, TH_COOKIE, NULL);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "本科室"));
     th_resp_free(r);
 }
 
@@ -1585,6 +1605,7 @@ struct zentry {
     char *path;
     struct bytes data;
     bool dir;
+    time_t mtime; /* from the extended timestamp (UTC) */
 };
 
 struct zip {
@@ -1626,6 +1647,7 @@ zip_read(const void *p, size_t n, struct zip *z)
         assert_non_null(name);
         x->path = strdup(name);
         x->dir = AE_IFDIR == archive_entry_filetype(e);
+        x->mtime = archive_entry_mtime(e);
         char buf[65536];
         la_ssize_t got;
         while ((got = archive_read_data(a, buf, sizeof buf)) > 0) {
@@ -2048,6 +2070,26 @@ test_export(void **state)
     const struct zentry *ix = zip_find(&z, "index.html");
     assert_non_null(strstr(ix->data.p, "<html"));
     assert_non_null(strstr(ix->data.p, "专题研究与创建动员"));
+    /* Times: the DOS fields hold the server's local time (TZ; China Standard Time when
+    ** unset, as the pages show), index.html too; 目录.xlsx lists the files. */
+    const struct zentry *bag = zip_find(&z, "bagit.txt");
+    assert_non_null(bag);
+    struct tm tm;
+    if (getenv("TZ")) {
+        localtime_r(&bag->mtime, &tm);
+    } else {
+        time_t cst = bag->mtime + 8 * 3600;
+        gmtime_r(&cst, &tm);
+        assert_non_null(strstr(ix->data.p, "(UTC+0800)"));
+    }
+    const unsigned char *lfh = (const unsigned char *)export_zip.p; /* bagit.txt is first */
+    unsigned dos_time = lfh[10] | (unsigned)lfh[11] << 8, dos_date = lfh[12] | (unsigned)lfh[13] << 8;
+    assert_int_equal(dos_time >> 11, tm.tm_hour);
+    assert_int_equal((dos_time >> 5) & 63, tm.tm_min);
+    assert_int_equal(dos_date & 31, tm.tm_mday);
+    const struct zentry *cat = zip_find(&z, "目录.xlsx");
+    assert_non_null(cat);
+    assert_true(cat->data.n > 1000 && 0 == memcmp(cat->data.p, "PK\x03\x04", 4));
     zip_free(&z);
 
     /* --ascii-colon: "01:主题.pdf". */
