@@ -339,12 +339,7 @@ doc_name(const json_t *d)
 static void
 archive_crumbs(struct wm_req *r, struct wm_buf *c, const json_t *ar)
 {
-    if (wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
-        ui_crumb(c, "<a href=\"/units\">%s</a>", _("单位"));
-    } else {
-        ui_crumb(c, "<span>%s</span>", _("单位"));
-    }
-    ui_crumb(c, "<a href=\"/units/%I\">%s</a>", ji(ar, "unit_id"), js(ar, "unit_name"));
+    unit_crumbs(r, c, ji(ar, "unit_id"), js(ar, "unit_name"));
     ui_crumb(c, "<a href=\"/units/%I/archives/%I\">%I %s</a>", ji(ar, "unit_id"), ji(ar, "year"),
              ji(ar, "year"), _("年度档案"));
 }

@@ -176,7 +176,13 @@ page_units_get(struct wm_req *r)
     }
     json_t *units = r->db->ops->org_list(r->db, &pg);
     json_t *offices = offices_in_scope(r);
-    ui_begin(r, &b, scope_org ? js(scope_org, "name") : _("单位"));
+    struct wm_buf c = {0};
+    if (scope_org) {
+        ui_crumb(&c, "<a href=\"/orgs\">%s</a>", _("机构"));
+        ui_crumb(&c, "<a href=\"/units\">%s</a>", _("单位"));
+    }
+    ui_begin_at(r, &b, scope_org ? js(scope_org, "name") : _("单位"), &c);
+    wm_buf_free(&c);
     wm_h(&b, "<form method=\"get\" action=\"/units\" class=\"row filter\">");
     if (office_id) {
         wm_h(&b, "<input type=\"hidden\" name=\"office\" value=\"%I\">", office_id);
@@ -288,7 +294,16 @@ page_unit_get(struct wm_req *r)
     }
     bool staff = wm_actor_is(&r->actor, WM_ROLES_STAFF);
     bool manage_depts = staff || wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN));
-    ui_begin(r, &b, js(u, "name"));
+    struct wm_buf c = {0};
+    if (staff) {
+        ui_crumb(&c, "<a href=\"/units\">%s</a>", _("单位"));
+        ui_crumb(&c, "<a href=\"/units?office=%I\">%s</a>", ji(u, "parent_id"),
+                 js(u, "parent_name"));
+    } else {
+        ui_crumb(&c, "<span>%s</span>", _("单位"));
+    }
+    ui_begin_at(r, &b, js(u, "name"), &c);
+    wm_buf_free(&c);
     wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd><code>%s</code></dd>"
              "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>",
          _("单位代码"), js(u, "code"), _("单位类型"), js(u, "type"), _("所属文明办"),
@@ -433,7 +448,10 @@ void
 page_units_import_get(struct wm_req *r)
 {
     struct wm_buf b = {0};
-    ui_begin(r, &b, _("批量导入单位"));
+    struct wm_buf c = {0};
+    ui_crumb(&c, "<a href=\"/units\">%s</a>", _("单位"));
+    ui_begin_at(r, &b, _("批量导入单位"), &c);
+    wm_buf_free(&c);
     import_form(r, &b);
     ui_end(r, &b, 200);
 }
@@ -459,7 +477,11 @@ page_units_import_post(struct wm_req *r)
         return;
     }
     json_t *errors = json_object_get(report, "errors");
-    ui_begin(r, &b, _("导入结果"));
+    struct wm_buf c = {0};
+    ui_crumb(&c, "<a href=\"/units\">%s</a>", _("单位"));
+    ui_crumb(&c, "<a href=\"/units/import\">%s</a>", _("批量导入单位"));
+    ui_begin_at(r, &b, _("导入结果"), &c);
+    wm_buf_free(&c);
     if (conv) {
         wm_h(&b, "<p class=\"flash warn\">%s %s</p>", _("文件已从该编码转换为 UTF-8："), conv);
     }
