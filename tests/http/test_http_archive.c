@@ -988,7 +988,7 @@ test_thumbnail(void **state)
     int64_t id = upload1(&unitadmin, unit1, 2002, "1.1.1", "照片.png", png, sizeof png);
     struct th_resp *r = NULL;
     bool jpeg = false;
-    for (int i = 0; i < 400 && !jpeg; i++) { /* up to 20 s: slow under sanitizers */
+    for (int i = 0; i < 1200 && !jpeg; i++) { /* up to 60 s: slow under sanitizers and load */
         th_resp_free(r);
         r = doc_get("/thumbnail", id, &unitadmin);
         th_assert_status(r, 200);
