@@ -150,6 +150,11 @@
             row.bar.value = 100;
             row.li.className = 'done';
             row.state.textContent = '已上传';
+            // the name was corrected from the bytes (evil.hta of a PDF → evil.pdf): say so
+            try {
+              var notice = JSON.parse(xhr.responseText).items[0].notice;
+              if (notice) { row.state.textContent = '已上传；' + notice; }
+            } catch (err) { /* keep */ }
           } else {
             failed++;
             var msg = xhr.status ? '服务器拒绝了这个文件' : '网络中断';

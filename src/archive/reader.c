@@ -266,7 +266,8 @@ is_tag_file(const char *s)
 {
     return strcmp(s, "bagit.txt") == 0 || strcmp(s, "bag-info.txt") == 0 ||
            strcmp(s, "fetch.txt") == 0 || wm_startswith(s, "manifest") ||
-           wm_startswith(s, "tagmanifest-") || strcmp(s, "index.html") == 0;
+           wm_startswith(s, "tagmanifest-") || strcmp(s, "index.html") == 0 ||
+           strcmp(s, "目录.xlsx") == 0;
 }
 
 /* Apply the bag rules: false when the entry is a tag file to skip; else *from is the index

@@ -20,8 +20,11 @@
 **     manifest.csv            UTF-8 with BOM, CRLF, one row per document with its metadata
 **                             (a text cell starting = + - @ gets a leading ' against
 **                             spreadsheet formula injection)
+**     目录.xlsx               the rows of manifest.csv as a workbook (header bold), for
+**                             Excel and WPS (text cells neutralised the same way)
 **     manifest.json           the same, plus the folder tree
-**     index.html              one self-contained page to browse the package offline
+**     index.html              one self-contained page to browse the package offline (its
+**                             times in the server's local zone)
 **     tagmanifest-sha256.txt  SHA-256 of the tag files above
 **
 ** The paths given to wm_pkg_add_*() are payload paths relative to data/ ("某单位_2020_创建
@@ -34,6 +37,9 @@
 ** carry the UTF-8 flag (general purpose bit 11; libarchive leaves pure ASCII names
 ** unflagged, they read the same either way).  Since the output is a stream, CRC-32 and
 ** sizes follow each entry in a data descriptor (bit 3) as well as in the central directory.
+** Entry times: the DOS date and time fields hold local time (the process's zone: TZ, which
+** `wenming` sets to China Standard Time when it is unset), as ZIP tools show them; the
+** extended-timestamp extra field (0x5455) holds the UTC time for tools that read it.
 **
 ** Import (wm_pkg_read_each) reads such a package, a ZIP of any folder tree (names in UTF-8
 ** or, when not valid UTF-8, in GBK/GB18030 as Windows writes them), or a directory.  When

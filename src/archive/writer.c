@@ -19,6 +19,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <jansson.h>
+#include <xlsxwriter.h>
 
 #include "pkg_int.h"
 #include "wm_archive.h"
@@ -657,15 +658,19 @@ csv_cell(struct wm_buf *b, const char *s, bool text)
     wm_buf_free(&tmp);
 }
 
+/* The columns of manifest.csv and 目录.xlsx. */
+static const char *const MANIFEST_HEAD[] = { "路径",       "单位",    "年度",     "指标代码",
+                                             "指标名称",   "序号",    "题名",     "形成日期",
+                                             "载体",       "责任部门", "责任者",   "主题词",
+                                             "保管期限",   "档号",    "SHA-256",  "大小(字节)",
+                                             "内容类型" };
+
 static void
 build_csv(struct wm_pkg_writer *w, struct wm_buf *b)
 {
-    static const char *const head[] = { "路径",       "单位",    "年度",     "指标代码", "指标名称",
-                                        "序号",       "题名",    "形成日期", "载体",     "责任部门",
-                                        "责任者",     "主题词",  "保管期限", "档号",     "SHA-256",
-                                        "大小(字节)", "内容类型" };
+    const char *const *head = MANIFEST_HEAD;
     wm_buf_adds(b, "\xEF\xBB\xBF");
-    for (size_t i = 0; i < WM_ARRAY_LEN(head); i++) {
+    for (size_t i = 0; i < WM_ARRAY_LEN(MANIFEST_HEAD); i++) {
         if (i > 0) {
             wm_buf_addc(b, ',');
         }
@@ -706,6 +711,102 @@ build_csv(struct wm_pkg_writer *w, struct wm_buf *b)
         csv_cell(b, d->fields[F_CTYPE], true);
         wm_buf_adds(b, "\r\n");
     }
+}
+
+/* A text cell of 目录.xlsx (through wm_cell_text, like every spreadsheet wenming writes). */
+static lxw_error
+xlsx_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s)
+{
+    if (s == NULL || s[0] == '\0') {
+        return LXW_NO_ERROR;
+    }
+    struct wm_buf tmp = { 0 };
+    lxw_error e = worksheet_write_string(ws, r, c, wm_cell_text(s, &tmp), NULL);
+    wm_buf_free(&tmp);
+    return e;
+}
+
+/*
+** 目录.xlsx: the rows of manifest.csv as a workbook (header bold and frozen, with a filter),
+** for the people who open the package in Excel or WPS.  libxlsxwriter writes only to a
+** file: a temp file, read back and removed.  NULL (and the error set) on failure.
+*/
+static char *
+build_xlsx(struct wm_pkg_writer *w, size_t *len)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char *path = wm_asprintf("%s/wm-catalog-XXXXXX", tmpdir && tmpdir[0] ? tmpdir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        set_err(w, true, "目录.xlsx: 无法创建临时文件 %s: %s", path, strerror(errno));
+        free(path);
+        return NULL;
+    }
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "目录") : NULL;
+    lxw_error le = ws ? LXW_NO_ERROR : LXW_ERROR_MEMORY_MALLOC_FAILED;
+    if (ws != NULL) {
+        lxw_format *bold = workbook_add_format(wb);
+        format_set_bold(bold);
+        static const double widths[] = { 60, 20, 6, 10, 24, 6, 30, 11, 6, 12,
+                                         10, 16, 9,  24, 20, 11, 18 };
+        for (size_t k = 0; k < WM_ARRAY_LEN(MANIFEST_HEAD) && le == LXW_NO_ERROR; k++) {
+            worksheet_set_column(ws, (lxw_col_t)k, (lxw_col_t)k, widths[k], NULL);
+            le = worksheet_write_string(ws, 0, (lxw_col_t)k, MANIFEST_HEAD[k], bold);
+        }
+        worksheet_freeze_panes(ws, 1, 0);
+        if (w->ndocs > 0) {
+            worksheet_autofilter(ws, 0, 0, (lxw_row_t)w->ndocs,
+                                 (lxw_col_t)(WM_ARRAY_LEN(MANIFEST_HEAD) - 1));
+        }
+    }
+    static const enum meta_field rest[] = { F_TITLE,  F_DATE,     F_MEDIA,     F_DEPT,
+                                            F_AUTHOR, F_KEYWORDS, F_RETENTION, F_ARCHCODE };
+    for (size_t i = 0; i < w->ndocs && le == LXW_NO_ERROR; i++) {
+        const struct doc *d = &w->docs[i];
+        lxw_row_t r = (lxw_row_t)(i + 1);
+        char *p = wm_asprintf(PAYLOAD "%s", d->path);
+        le = xlsx_text(ws, r, 0, p);
+        free(p);
+        if (le == LXW_NO_ERROR) {
+            le = xlsx_text(ws, r, 1, d->fields[F_UNIT]);
+        }
+        if (le == LXW_NO_ERROR && d->year > 0) {
+            le = worksheet_write_number(ws, r, 2, d->year, NULL);
+        }
+        if (le == LXW_NO_ERROR) {
+            le = xlsx_text(ws, r, 3, d->fields[F_ICODE]);
+        }
+        if (le == LXW_NO_ERROR) {
+            le = xlsx_text(ws, r, 4, d->fields[F_ITITLE]);
+        }
+        if (le == LXW_NO_ERROR && d->serial > 0) {
+            le = worksheet_write_number(ws, r, 5, d->serial, NULL);
+        }
+        for (size_t k = 0; k < WM_ARRAY_LEN(rest) && le == LXW_NO_ERROR; k++) {
+            le = xlsx_text(ws, r, (lxw_col_t)(6 + k), d->fields[rest[k]]);
+        }
+        if (le == LXW_NO_ERROR) {
+            le = xlsx_text(ws, r, 14, d->sha);
+        }
+        if (le == LXW_NO_ERROR) {
+            le = worksheet_write_number(ws, r, 15, (double)d->size, NULL);
+        }
+        if (le == LXW_NO_ERROR) {
+            le = xlsx_text(ws, r, 16, d->fields[F_CTYPE]);
+        }
+    }
+    lxw_error ce = wb ? workbook_close(wb) : LXW_ERROR_MEMORY_MALLOC_FAILED;
+    char *data = NULL;
+    if (le != LXW_NO_ERROR || ce != LXW_NO_ERROR) {
+        set_err(w, true, "目录.xlsx: %s", lxw_strerror(le != LXW_NO_ERROR ? le : ce));
+    } else if ((data = wm_read_file(path, len)) == NULL) {
+        set_err(w, true, "目录.xlsx: 无法读回 %s", path);
+    }
+    unlink(path);
+    free(path);
+    return data;
 }
 
 static json_t *
@@ -995,8 +1096,9 @@ build_html(struct wm_pkg_writer *w, const char *created)
                   w->ndocs, size);
     wm_buf_adds(&b,
                 "<p class=\"note\">本页无需服务器即可离线浏览：点击文件夹展开或收起，"
-                "点击文件名打开文件。文件清单及元数据见 <a href=\"manifest.csv\">manifest.csv</a>"
-                "（可用电子表格打开）和 <a href=\"manifest.json\">manifest.json</a>；"
+                "点击文件名打开文件。文件清单及元数据见 <a href=\"%E7%9B%AE%E5%BD%95.xlsx\">目录.xlsx</a>"
+                "（Excel、WPS）、<a href=\"manifest.csv\">manifest.csv</a>"
+                "和 <a href=\"manifest.json\">manifest.json</a>；"
                 "每个文件的 SHA-256 校验值见 <a href=\"manifest-sha256.txt\">"
                 "manifest-sha256.txt</a>（BagIt 1.0，RFC 8493）。</p>\n<ul class=\"tree\">\n");
     for (size_t i = 0; i < w->ndocs; i++) {
@@ -1028,6 +1130,14 @@ wm_pkg_finish(struct wm_pkg_writer *w, char *err, size_t errlen)
     locale_t old = pkg_locale_enter();
     char created[32];
     wm_time_rfc3339(wm_now(), created);
+    /* People read the server's local time (TZ), as the ZIP's entry times are. */
+    char local[64];
+    time_t now = (time_t)wm_now();
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(local, sizeof local, "%Y-%m-%d %H:%M:%S (UTC%z)", &tm);
+    char bagging_date[16];
+    strftime(bagging_date, sizeof bagging_date, "%Y-%m-%d", &tm);
 
     struct wm_buf info = { 0 };
     if (w->org && w->org[0]) {
@@ -1040,7 +1150,7 @@ wm_pkg_finish(struct wm_pkg_writer *w, char *err, size_t errlen)
         bag_value(&info, w->desc);
         wm_buf_addc(&info, '\n');
     }
-    wm_buf_printf(&info, "Bagging-Date: %.10s\nPayload-Oxum: %llu.%zu\n", created,
+    wm_buf_printf(&info, "Bagging-Date: %s\nPayload-Oxum: %llu.%zu\n", bagging_date,
                   (unsigned long long)w->payload_bytes, w->ndocs);
     wm_buf_adds(&info, "Bag-Software-Agent: wenming " WM_VERSION "\n");
 
@@ -1053,7 +1163,9 @@ wm_pkg_finish(struct wm_pkg_writer *w, char *err, size_t errlen)
     struct wm_buf csv = { 0 };
     build_csv(w, &csv);
     char *json = build_json(w, created);
-    char *html = build_html(w, created);
+    char *html = build_html(w, local);
+    size_t xlsx_len = 0;
+    char *xlsx = build_xlsx(w, &xlsx_len);
 
     struct {
         const char *name;
@@ -1064,11 +1176,15 @@ wm_pkg_finish(struct wm_pkg_writer *w, char *err, size_t errlen)
         { "bag-info.txt", wm_buf_str(&info), info.len },
         { "manifest-sha256.txt", wm_buf_str(&man), man.len },
         { "manifest.csv", wm_buf_str(&csv), csv.len },
+        { "目录.xlsx", xlsx, xlsx_len },
         { "manifest.json", json, strlen(json) },
         { "index.html", html, strlen(html) },
     };
     struct wm_buf tagman = { 0 };
     int rc = -1;
+    if (xlsx == NULL) {
+        goto cleanup;
+    }
     for (size_t i = 0; i < WM_ARRAY_LEN(tags); i++) {
         char sha[65];
         wm_sha256_hex(tags[i].data, tags[i].len, sha);
@@ -1100,6 +1216,7 @@ cleanup:
     wm_buf_free(&tagman);
     free(json);
     free(html);
+    free(xlsx);
     pkg_locale_leave(old);
     if (rc != 0) {
         pkg_copy_utf8(err, errlen, w->err);

@@ -141,10 +141,16 @@ parse(int argc, char **argv, const char *const *spec, struct opts *o)
     return rc;
 }
 
+/* The data directory a command opened (its audit head is anchored when it succeeds). */
+static char opened_data[4096];
+
 static struct wm_db *
 open_store(const char *data, bool check_schema)
 {
     char err[512];
+    if (data) {
+        snprintf(opened_data, sizeof opened_data, "%s", data);
+    }
     if (NULL == data) {
         usage_error("no data directory: give --data DIR or set WENMING_DATA");
         return NULL;
@@ -478,6 +484,14 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         wm_conf_free(&conf);
         return fail("%s", err);
     }
+    /* Before the server listens no upload can be running: every temp file is a leftover of
+    ** one that was cut off (a crash, kill -9). */
+    long gone = wm_blob_gc_tmp(wm_app.blobs, 0, err, sizeof err);
+    if (gone > 0) {
+        wm_log(WM_LOG_INFO, "removed %ld temp files left by an earlier run", gone);
+    } else if (gone < 0) {
+        wm_log(WM_LOG_WARN, "blob temp files: %s", err);
+    }
     wm_app.max_file = conf.upload_max;
     if (wm_streq(getenv("WENMING_TEST_FAULT"), "disk-full")) {
         wm_log(WM_LOG_WARN, "WENMING_TEST_FAULT=disk-full: every blob write fails (tests only)");
@@ -555,11 +569,6 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         fixing = 0 == pthread_create(&fixer, NULL, fixity_thread, NULL);
     }
     wm_audit_anchor_start(data);
-    char gc_err[256];
-    long gone = wm_blob_gc_tmp(wm_app.blobs, 24 * 3600, gc_err, sizeof gc_err);
-    if (gone > 0) {
-        wm_log(WM_LOG_INFO, "removed %ld temp files left by an earlier crash", gone);
-    }
     int sig = 0;
     sigwait(&set, &sig);
     wm_log(WM_LOG_INFO, "signal %d: finishing in-flight requests", sig);
@@ -1353,7 +1362,13 @@ cmd_import(int argc, char **argv)
         return fail("%s", err);
     }
     struct wm_fail f = {0};
-    json_t *ar = wm_archive_open(db, &cli_actor, unit, year, true, &f), *report = NULL;
+    /* Importing into a year is an explicit act: its archive is created when missing. */
+    int64_t aid;
+    json_t *ar = wm_archive_open(db, &cli_actor, unit, year, &f), *report = NULL;
+    if (NULL == ar && WM_E_NOT_FOUND == f.err &&
+        WM_OK == wm_archive_create(db, &cli_actor, unit, year, 0, &aid, &f)) {
+        ar = wm_archive_open(db, &cli_actor, unit, year, &f);
+    }
     enum wm_err e = ar ? wm_archive_import(db, &cli_actor, bs, ar, o.args[0], &report, &f) : f.err;
     json_decref(ar);
     wm_blob_close(bs);
@@ -1385,12 +1400,24 @@ print_problem(const char *sha, const char *status, const char *detail)
     printf("%s %s%s%s\n", status, sha, detail && *detail ? ": " : "", detail ? detail : "");
 }
 
+static void
+print_orphan(const char *what, const char *name, const char *detail)
+{
+    printf("%s %s%s%s\n", what, name, detail && *detail ? ": " : "", detail ? detail : "");
+}
+
+/* Files of the blob store changed this recently are left alone by verify blobs: an upload
+** or import running in a server may be about to commit or refer to them. */
+#define VERIFY_GRACE 3600
+
 static int
 cmd_verify_blobs(int argc, char **argv)
 {
+    static const char *const spec[] = {"repair", NULL};
     struct opts o;
     char err[512];
-    PARSE(NULL);
+    PARSE(spec);
+    bool repair = o.flag[0];
     struct wm_db *db = open_store(o.data, true);
     if (NULL == db) {
         return 1;
@@ -1402,10 +1429,24 @@ cmd_verify_blobs(int argc, char **argv)
         db->ops->close(db);
         return fail("%s", err);
     }
+    long gone = wm_blob_gc_tmp(bs, VERIFY_GRACE, err, sizeof err);
+    if (gone < 0) {
+        fprintf(stderr, "wenming: temp files: %s\n", err);
+    } else if (gone > 0) {
+        printf("removed %ld temp files of uploads cut off more than an hour ago\n", gone);
+    }
     json_t *res = wm_fixity_run(db, bs, print_problem);
+    char *thumbs = wm_asprintf("%s/thumbs", o.data);
+    char *qdir = wm_asprintf("%s/quarantine", o.data);
+    json_t *orph = res ? wm_orphans_run(db, bs, thumbs, repair ? qdir : NULL, VERIFY_GRACE,
+                                        print_orphan)
+                       : NULL;
+    free(thumbs);
     wm_blob_close(bs);
     db->ops->close(db);
-    if (NULL == res) {
+    if (NULL == res || NULL == orph) {
+        json_decref(res);
+        free(qdir);
         return fail("cannot read the list of blobs");
     }
     json_int_t missing = json_integer_value(json_object_get(res, "missing"));
@@ -1414,8 +1455,25 @@ cmd_verify_blobs(int argc, char **argv)
            (long long)json_integer_value(json_object_get(res, "checked")),
            (long long)json_integer_value(json_object_get(res, "bytes")), (long long)missing,
            (long long)corrupt);
+    json_int_t unref = json_integer_value(json_object_get(orph, "orphans")) +
+                       json_integer_value(json_object_get(orph, "thumbnails")) +
+                       json_integer_value(json_object_get(orph, "strays"));
+    json_int_t moved = json_integer_value(json_object_get(orph, "moved"));
+    json_int_t failed = json_integer_value(json_object_get(orph, "failed"));
+    printf("%lld orphan blobs, %lld orphan thumbnails, %lld stray files\n",
+           (long long)json_integer_value(json_object_get(orph, "orphans")),
+           (long long)json_integer_value(json_object_get(orph, "thumbnails")),
+           (long long)json_integer_value(json_object_get(orph, "strays")));
+    if (repair) {
+        printf("moved %lld files aside to %s (nothing deleted)%s\n", (long long)moved, qdir,
+               failed ? "; some could not be moved" : "");
+    } else if (unref) {
+        printf("run 'wenming verify blobs --repair' to move them aside to %s\n", qdir);
+    }
     json_decref(res);
-    return missing || corrupt ? 1 : 0;
+    json_decref(orph);
+    free(qdir);
+    return missing || corrupt || failed || (unref && !repair) ? 1 : 0;
 }
 
 static int
@@ -1484,9 +1542,14 @@ static const struct cmd cmds[] = {
      "titles, into the unit's archive of that year; prints a line per file."},
     {"verify", "audit", cmd_verify_audit, "--data DIR",
      "Check the audit log's hash chain; exit 1 naming the first broken entry."},
-    {"verify", "blobs", cmd_verify_blobs, "--data DIR",
-     "Re-hash every stored document version; list missing or corrupt blobs and exit 1 when\n"
-     "there are any.  The server also runs this every fixity_hours (wenming.conf)."},
+    {"verify", "blobs", cmd_verify_blobs, "--data DIR [--repair]",
+     "Re-hash every stored document version and list missing or corrupt blobs (the server\n"
+     "also does this every fixity_hours); list orphans: blobs and thumbnails no document\n"
+     "version refers to, and stray files in the store; remove temp files of uploads cut off\n"
+     "more than an hour ago (serve removes them all at start).  Files changed in the last\n"
+     "hour are left alone.  --repair moves the orphans aside into DIR/quarantine (never\n"
+     "deletes) and says how many.  Exits 1 when a blob is missing or corrupt, or when there\n"
+     "are orphans and --repair was not given."},
     {"version", NULL, cmd_version, "", "Print the version."},
 };
 
@@ -1503,10 +1566,38 @@ main_usage(FILE *f)
     }
 }
 
+/*
+** After a command that succeeded on a data directory: move the audit head anchor to what the
+** command wrote (serve anchors by itself; verify only reads and compares).
+*/
+static int
+anchor_after(int rc)
+{
+    if (0 != rc || '\0' == opened_data[0] || wm_streq(cur_cmd->name, "serve") ||
+        wm_streq(cur_cmd->name, "verify")) {
+        return rc;
+    }
+    char err[512];
+    struct wm_db *db = wm_sqlite_open(opened_data, false, err, sizeof err);
+    if (db) {
+        if (WM_DB_SCHEMA_VERSION == db->ops->schema_version(db)) {
+            (void)wm_audit_anchor(db, opened_data); /* a refusal is logged */
+        }
+        db->ops->close(db);
+    }
+    return rc;
+}
+
 int
 main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    /* Local time (the DOS times of a package's ZIP entries, its index.html) follows TZ;
+    ** unset, China Standard Time, which the pages show (no tzdata needed, no DST since 1991). */
+    if (NULL == getenv("TZ")) {
+        (void)setenv("TZ", "CST-8", 1);
+    }
+    tzset();
     char *ldir = locale_dir();
     bindtextdomain("wenming", ldir);
     free(ldir);
@@ -1534,11 +1625,11 @@ main(int argc, char **argv)
         known = true;
         if (NULL == cmds[i].sub) {
             cur_cmd = &cmds[i];
-            return cmds[i].fn(argc - 1, argv + 1);
+            return anchor_after(cmds[i].fn(argc - 1, argv + 1));
         }
         if (argc > 2 && wm_streq(cmds[i].sub, argv[2])) {
             cur_cmd = &cmds[i];
-            return cmds[i].fn(argc - 2, argv + 2);
+            return anchor_after(cmds[i].fn(argc - 2, argv + 2));
         }
     }
     if (known) {

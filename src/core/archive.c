@@ -15,8 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tx.h"
+#include "wm_media.h"
 #include "wm_core.h"
 
 #define TRASH_RESTORE_DAYS 30
@@ -52,7 +54,9 @@ wm_doc_archival_code(const json_t *doc, const char *unit_code, int64_t year)
             wm_buf_adds(&b, jss(doc, "indicator_code"));
             p += 6;
         } else if (wm_startswith(p, "{serial}")) {
-            wm_buf_printf(&b, "%02lld", (long long)jsi(doc, "serial"));
+            /* the number given with the code, kept in the trash and after re-ordering */
+            int64_t n = jsi(doc, "code_serial") > 0 ? jsi(doc, "code_serial") : jsi(doc, "serial");
+            wm_buf_printf(&b, "%02lld", (long long)n);
             p += 8;
         } else {
             wm_buf_addc(&b, *p++);
@@ -63,25 +67,37 @@ wm_doc_archival_code(const json_t *doc, const char *unit_code, int64_t year)
 
 /* ---------------------------------------------------------------- archives */
 
-/* The newest published edition readable on the unit's path. */
-static int64_t
-newest_edition_for(struct wm_db *db, const char *unit_path)
+int64_t
+wm_archive_current_year(void)
 {
-    struct wm_fw_scope s = {.caller_path = unit_path, .scope = "/-/", .drafts = false};
+    time_t t = (time_t)(wm_now() + 8 * 3600); /* China Standard Time, no DST */
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return tm.tm_year + 1900;
+}
+
+json_t *
+wm_archive_editions(struct wm_db *db, const json_t *unit, int64_t year, int64_t *default_id)
+{
+    struct wm_fw_scope s = {.caller_path = jss(unit, "path"), .scope = "/-/", .drafts = false};
     struct wm_page pg = {.limit = 500, .kind = "published"};
     json_t *a = db->ops->edition_list(db, &s, &pg);
-    int64_t best = 0, best_at = -1;
+    int64_t def = db->ops->archive_default_for(db, jss(unit, "path"), year);
+    int64_t newest = 0, newest_at = -1;
+    bool def_applies = false;
     size_t i;
     json_t *e;
     json_array_foreach(a, i, e)
     {
-        if (jsi(e, "published_at") >= best_at) {
-            best_at = jsi(e, "published_at");
-            best = jsi(e, "id");
+        if (jsi(e, "published_at") >= newest_at) {
+            newest_at = jsi(e, "published_at");
+            newest = jsi(e, "id");
         }
+        def_applies = def_applies || jsi(e, "id") == def;
     }
-    json_decref(a);
-    return best;
+    /* The year's default set by the nearest office, else the newest published edition. */
+    *default_id = def && def_applies ? def : newest;
+    return a ? a : json_array();
 }
 
 static bool
@@ -91,50 +107,25 @@ may_write_unit(const struct wm_actor *a)
                               WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER));
 }
 
+bool
+wm_archive_may_create(const struct wm_actor *a)
+{
+    return may_write_unit(a);
+}
+
 json_t *
 wm_archive_open(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
-                bool create, struct wm_fail *f)
+                struct wm_fail *f)
 {
-    if (year < 1990 || year > 2100) {
-        wm_fail_set(f, WM_E_NOT_FOUND, "year", "%s", _("年度无效"));
-        return NULL;
-    }
     json_t *unit = wm_unit_get_scoped(db, a, unit_id);
     if (NULL == unit) {
         wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("单位不存在"));
         return NULL;
     }
     json_t *ar = db->ops->archive_get(db, unit_id, year);
-    if (NULL == ar && create && may_write_unit(a)) {
-        int64_t ed = db->ops->archive_default_for(db, jss(unit, "path"), year);
-        if (0 == ed) {
-            ed = newest_edition_for(db, jss(unit, "path"));
-        }
-        int64_t id;
-        if (0 == ed) {
-            wm_fail_set(f, WM_E_NOT_FOUND, "edition", "%s",
-                        _("尚无已发布的测评体系,无法建立创建档案"));
-        } else if (WM_OK == tx_begin(db, f)) {
-            /* Another request may have created it meanwhile: look again inside the lock. */
-            ar = db->ops->archive_get(db, unit_id, year);
-            enum wm_err e = WM_OK;
-            if (NULL == ar) {
-                if (WM_QS_ONE != db->ops->archive_insert(db, unit_id, year, ed, wm_now(), &id)) {
-                    e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法建立创建档案"));
-                } else {
-                    ar = db->ops->archive_get(db, unit_id, year);
-                    e = wm_audit(db, a, "archive.create", "archive", id, jss(unit, "path"), NULL, ar);
-                }
-            }
-            if (WM_OK != tx_end(db, e, f)) {
-                json_decref(ar);
-                ar = NULL;
-            }
-        }
-    } else if (NULL == ar) {
-        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("该年度还没有创建档案"));
-    }
-    if (ar) {
+    if (NULL == ar) {
+        wm_fail_set(f, WM_E_NOT_FOUND, "year", "%s", _("该年度档案尚未建立"));
+    } else {
         json_object_set(ar, "unit_name", json_object_get(unit, "name"));
         json_object_set(ar, "unit_code", json_object_get(unit, "code"));
         json_object_set(ar, "unit_path", json_object_get(unit, "path"));
@@ -142,6 +133,99 @@ wm_archive_open(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int
     }
     json_decref(unit);
     return ar;
+}
+
+enum wm_err
+wm_archive_create(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
+                  int64_t edition_id, int64_t *id, struct wm_fail *f)
+{
+    enum wm_err e;
+    int64_t max = wm_archive_current_year() + 1;
+    if (!may_write_unit(a)) {
+        return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("没有权限建立创建档案"));
+    }
+    if (year < WM_ARCHIVE_YEAR_MIN || year > max) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "year", _("年度须在 %d 至 %lld 之间"),
+                           WM_ARCHIVE_YEAR_MIN, (long long)max);
+    }
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    json_t *unit = wm_unit_get_scoped(db, a, unit_id), *eds = NULL, *ar = NULL;
+    if (NULL == unit) {
+        e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("单位不存在"));
+        goto done;
+    }
+    if (NULL != (ar = db->ops->archive_get(db, unit_id, year))) {
+        e = wm_fail_set(f, WM_E_CONFLICT, "year", _("%lld 年度的创建档案已经建立"), (long long)year);
+        goto done;
+    }
+    int64_t def = 0;
+    eds = wm_archive_editions(db, unit, year, &def);
+    if (edition_id) {
+        bool found = false;
+        size_t i;
+        json_t *x;
+        json_array_foreach(eds, i, x)
+        {
+            found = found || jsi(x, "id") == edition_id;
+        }
+        if (!found) {
+            e = wm_fail_set(f, WM_E_BAD_REQUEST, "edition_id", "%s",
+                            _("须选择一个适用于本单位的已发布测评体系"));
+            goto done;
+        }
+    } else {
+        edition_id = def;
+    }
+    if (0 == edition_id) {
+        e = wm_fail_set(f, WM_E_BAD_REQUEST, "edition_id", "%s",
+                        _("尚无已发布的测评体系，无法建立创建档案"));
+    } else if (WM_QS_ONE != db->ops->archive_insert(db, unit_id, year, edition_id, wm_now(), id)) {
+        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法建立创建档案"));
+    } else {
+        ar = db->ops->archive_get(db, unit_id, year);
+        e = wm_audit(db, a, "archive.create", "archive", *id, jss(unit, "path"), NULL, ar);
+    }
+done:
+    json_decref(ar);
+    json_decref(eds);
+    json_decref(unit);
+    return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_archive_delete(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
+                  struct wm_fail *f)
+{
+    enum wm_err e;
+    if (!wm_actor_is(a, WM_ROLES_STAFF)) {
+        return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("只有文明办可以删除创建档案"));
+    }
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    json_t *unit = wm_unit_get_scoped(db, a, unit_id);
+    json_t *ar = unit ? db->ops->archive_get(db, unit_id, year) : NULL;
+    int64_t n = ar ? db->ops->archive_doc_total(db, jsi(ar, "id")) : 0;
+    if (NULL == unit) {
+        e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("单位不存在"));
+    } else if (NULL == ar) {
+        e = wm_fail_set(f, WM_E_NOT_FOUND, "year", "%s", _("该年度档案尚未建立"));
+    } else if (n < 0) {
+        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法删除"));
+    } else if (n > 0) {
+        e = wm_fail_set(f, WM_E_CONFLICT, "year",
+                        _("档案中还有 %lld 件文件（含回收站中的），不能删除；只能删除误建的空档案"),
+                        (long long)n);
+    } else if (WM_QS_ONE != db->ops->archive_delete(db, jsi(ar, "id"))) {
+        e = wm_fail_set(f, WM_E_CONFLICT, "year", "%s", _("档案中还有文件，不能删除"));
+    } else {
+        e = wm_audit(db, a, "archive.delete", "archive", jsi(ar, "id"), jss(unit, "path"), ar, NULL);
+    }
+    json_decref(ar);
+    json_decref(unit);
+    return tx_end(db, e, f);
 }
 
 json_t *
@@ -156,7 +240,7 @@ wm_archive_tree(struct wm_db *db, const json_t *archive)
     {
         json_object_set(by_code, jss(x, "code"), x);
     }
-    int64_t leaves = 0, complete = 0, docs = 0;
+    int64_t leaves = 0, complete = 0, docs = 0, optional = 0;
     json_array_foreach(inds, i, x)
     {
         /* Stored lists are JSON text: give them back as arrays. */
@@ -174,32 +258,53 @@ wm_archive_tree(struct wm_db *db, const json_t *archive)
         json_int_t need = json_is_integer(json_object_get(x, "min_documents"))
                               ? jsi(x, "min_documents")
                               : 1;
-        json_t *present = json_array();
-        bool media_ok = true;
+        if (need < 0) {
+            need = 0;
+        }
+        json_t *present = json_array(), *missing = json_array();
         size_t k;
         json_t *m;
         json_array_foreach(json_object_get(x, "media"), k, m)
         {
-            bool has = c && jsi(c, json_string_value(m)) > 0;
-            if (has) {
-                json_array_append(present, m);
+            const char *kind = json_string_value(m);
+            if (NULL == kind) {
+                continue;
             }
-            media_ok = media_ok && has;
+            bool has = c && jsi(c, kind) > 0;
+            if (has) {
+                json_array_append_new(present, json_string(kind));
+            } else {
+                json_array_append_new(missing, json_pack("{s:s}", "kind", kind));
+            }
         }
-        bool ok = n >= need && (0 == need || media_ok);
+        /* A leaf requires something when it asks for documents or for a kind of them;
+        ** one that asks for nothing is neither met nor unmet, and not counted. */
+        bool required = need > 0 || json_array_size(json_object_get(x, "media")) > 0;
+        if (n < need) {
+            json_array_insert_new(missing, 0, json_pack("{s:s, s:I}", "kind", "documents",
+                                                         "count", (json_int_t)(need - n)));
+        }
+        bool ok = required && 0 == json_array_size(missing);
         json_object_set_new(x, "documents", json_integer(n));
         json_object_set_new(x, "required", json_integer(need));
+        json_object_set_new(x, "requires", json_boolean(required));
         json_object_set_new(x, "media_present", present);
+        json_object_set_new(x, "missing", missing);
         json_object_set_new(x, "complete", json_boolean(ok));
-        leaves++;
-        complete += ok;
+        if (required) {
+            leaves++;
+            complete += ok;
+        } else {
+            optional++;
+        }
         docs += n;
     }
     json_decref(by_code);
     json_decref(counts);
-    return json_pack("{s:o, s:I, s:I, s:I, s:I}", "indicators", inds ? inds : json_array(),
-                     "leaves", (json_int_t)leaves, "complete", (json_int_t)complete, "documents",
-                     (json_int_t)docs, "percent",
+    return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I}", "indicators", inds ? inds : json_array(),
+                     "leaves", (json_int_t)leaves, "complete", (json_int_t)complete,
+                     "optional_leaves", (json_int_t)optional, "documents", (json_int_t)docs,
+                     "percent",
                      (json_int_t)(leaves ? (complete * 100 + leaves / 2) / leaves : 0));
 }
 
@@ -352,6 +457,25 @@ wm_doc_may_write(struct wm_db *db, const struct wm_actor *a, const json_t *archi
     return e;
 }
 
+char *
+wm_upload_filename(const struct wm_upload *up, char **notice)
+{
+    bool changed = false;
+    const char *given = up->filename ? up->filename : "";
+    char *name = wm_media_name_fix(given, up->mime ? up->mime : "", &changed);
+    if (notice) {
+        *notice = NULL;
+        if (changed && *given && given[wm_media_name_ext(given)]) {
+            *notice = wm_asprintf(_("文件名“%s”的扩展名与内容（%s）不符，已改为“%s”"), given,
+                                  wm_media_type_label(up->mime), name);
+        } else if (changed && *given) {
+            *notice = wm_asprintf(_("文件名“%s”没有扩展名，已按内容（%s）改为“%s”"), given,
+                                  wm_media_type_label(up->mime), name);
+        }
+    }
+    return name;
+}
+
 enum wm_err
 wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive, const char *code,
               const struct wm_doc_meta *meta, const struct wm_upload *up, int64_t *id,
@@ -363,10 +487,7 @@ wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
     if (NULL == m.title || '\0' == *m.title) {
         /* The title defaults from the file name, without its extension. */
         title = wm_strdup(up->filename && *up->filename ? up->filename : _("未命名"));
-        char *dot = strrchr(title, '.');
-        if (dot && dot != title) {
-            *dot = '\0';
-        }
+        title[wm_media_name_ext(title)] = '\0';
         wm_trim(title);
         if (!wm_valid_text(title, 200)) {
             free(title);
@@ -385,14 +506,14 @@ wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
     }
     int64_t serial = 0, n = 0;
     json_t *after = NULL;
+    char *fname = wm_upload_filename(up, NULL);
     if (WM_OK != (e = wm_doc_may_write(db, a, archive, code, f))) {
         goto done;
     }
     if (WM_QS_ONE != db->ops->blob_upsert(db, up->sha, (int64_t)up->size, up->mime, wm_now()) ||
         WM_QS_ONE != db->ops->doc_insert(db, jsi(archive, "id"), code, &m, a->p ? a->p->user_id : 0,
                                          wm_now(), id, &serial) ||
-        WM_QS_ONE != db->ops->version_insert(db, *id, up->sha,
-                                             up->filename ? up->filename : "", a->p ? a->p->user_id : 0,
+        WM_QS_ONE != db->ops->version_insert(db, *id, up->sha, fname, a->p ? a->p->user_id : 0,
                                              wm_now(), &n)) {
         e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存文件"));
         goto done;
@@ -401,6 +522,7 @@ wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
     e = wm_audit(db, a, "document.create", "document", *id, jss(archive, "unit_path"), NULL, after);
 done:
     json_decref(after);
+    free(fname);
     free(title);
     return own_tx ? tx_end(db, e, f) : e;
 }
@@ -455,12 +577,15 @@ wm_doc_new_version(struct wm_db *db, const struct wm_actor *a, int64_t id, const
         e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("文件在回收站中"));
         goto done;
     }
+    char *fname = wm_upload_filename(up, NULL);
     if (WM_QS_ONE != db->ops->blob_upsert(db, up->sha, (int64_t)up->size, up->mime, wm_now()) ||
-        WM_QS_ONE != db->ops->version_insert(db, id, up->sha, up->filename ? up->filename : "",
-                                             a->p ? a->p->user_id : 0, wm_now(), &n)) {
+        WM_QS_ONE != db->ops->version_insert(db, id, up->sha, fname, a->p ? a->p->user_id : 0,
+                                             wm_now(), &n)) {
+        free(fname);
         e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存文件"));
         goto done;
     }
+    free(fname);
     after = db->ops->doc_get(db, id);
     e = wm_audit(db, a, "document.version", "document", id, jss(doc, "unit_path"), doc, after);
 done:

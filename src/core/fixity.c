@@ -67,4 +67,144 @@ wm_fixity_run(struct wm_db *db, struct wm_blobstore *blobs,
                      (json_int_t)counts.bytes, "problems", c.problems);
 }
 
+/* ---------------------------------------------------------------- orphans */
+
+struct orph {
+    json_t *found; /* [{name, stray, thumb}] */
+    int64_t cutoff;
+    bool thumb;
+};
+
+static void
+orph_cb(void *cls, const char *name, bool stray, int64_t mtime)
+{
+    struct orph *o = cls;
+    if (mtime > o->cutoff || (o->thumb && stray)) {
+        return; /* young (an upload may be about to refer to it); a thumbnail being made */
+    }
+    json_array_append_new(o->found, json_pack("{s:s, s:b, s:b}", "name", name, "stray", stray,
+                                              "thumb", o->thumb));
+}
+
+/* The set of shas that some version refers to; NULL when it cannot be read. */
+static json_t *
+ref_set(struct wm_db *db)
+{
+    json_t *rows = db->ops->version_shas(db);
+    if (NULL == rows) {
+        return NULL;
+    }
+    json_t *set = json_object();
+    size_t i;
+    json_t *x;
+    json_array_foreach(rows, i, x)
+    {
+        json_object_set(set, jss(x, "sha"), json_true());
+    }
+    json_decref(rows);
+    return set;
+}
+
+json_t *
+wm_orphans_run(struct wm_db *db, struct wm_blobstore *bs, const char *thumbs_dir, const char *qdir,
+               int64_t grace, void (*print)(const char *what, const char *name, const char *detail))
+{
+    json_t *refs = ref_set(db);
+    if (NULL == refs) {
+        return NULL;
+    }
+    struct orph o = {.found = json_array(), .cutoff = wm_now() - grace};
+    char err[512] = "";
+    enum wm_err e = wm_blob_list_tree(wm_blob_objects_dir(bs), "", orph_cb, &o, err, sizeof err);
+    if (WM_OK == e && thumbs_dir) {
+        o.thumb = true;
+        e = wm_blob_list_tree(thumbs_dir, ".jpg", orph_cb, &o, err, sizeof err);
+    }
+    if (WM_OK != e) {
+        wm_log(WM_LOG_ERROR, "orphans: %s", err);
+        json_decref(refs);
+        json_decref(o.found);
+        return NULL;
+    }
+    char *qblobs = qdir ? wm_asprintf("%s/blobs", qdir) : NULL;
+    char *qthumbs = qdir ? wm_asprintf("%s/thumbs", qdir) : NULL;
+    json_int_t orphans = 0, thumbs = 0, strays = 0, moved = 0, failed = 0;
+    json_t *moved_list = json_array();
+    size_t i;
+    json_t *x;
+    json_array_foreach(o.found, i, x)
+    {
+        const char *name = jss(x, "name");
+        bool stray = json_is_true(json_object_get(x, "stray"));
+        bool thumb = json_is_true(json_object_get(x, "thumb"));
+        if (!stray && json_object_get(refs, name)) {
+            continue;
+        }
+        char *rel = stray ? wm_strdup(name)
+                          : wm_asprintf("%.2s/%.2s/%s%s", name, name + 2, name, thumb ? ".jpg" : "");
+        const char *what = stray ? "stray" : thumb ? "orphan-thumbnail" : "orphan";
+        const char *detail = stray  ? "not named like an object"
+                             : thumb ? "a thumbnail of no document version"
+                                     : "no document version refers to it";
+        if (stray) {
+            strays++;
+        } else if (thumb) {
+            thumbs++;
+        } else {
+            orphans++;
+        }
+        if (print) {
+            print(what, rel, detail);
+        }
+        if (qdir) {
+            const char *root = thumb ? thumbs_dir : wm_blob_objects_dir(bs);
+            if (WM_OK == wm_blob_move_aside(root, rel, thumb ? qthumbs : qblobs, false, err,
+                                            sizeof err)) {
+                moved++;
+                if (!stray && !thumb) {
+                    json_array_append_new(moved_list, json_string(name));
+                }
+            } else {
+                failed++;
+                if (print) {
+                    print("not-moved", rel, err);
+                }
+            }
+        }
+        free(rel);
+    }
+    /* An upload may have come to refer to one while it was being moved: put those back. */
+    if (json_array_size(moved_list)) {
+        json_t *now = ref_set(db);
+        json_array_foreach(moved_list, i, x)
+        {
+            const char *sha = json_string_value(x);
+            if (now && json_object_get(now, sha)) {
+                char *rel = wm_asprintf("%.2s/%.2s/%s", sha, sha + 2, sha);
+                if (WM_OK == wm_blob_move_aside(wm_blob_objects_dir(bs), rel, qblobs, true, err,
+                                                sizeof err)) {
+                    moved--;
+                    orphans--;
+                } else {
+                    wm_log(WM_LOG_ERROR, "orphans: %s is referenced again but stays in %s: %s",
+                           sha, qblobs, err);
+                    failed++;
+                }
+                free(rel);
+            }
+        }
+        json_decref(now);
+    }
+    json_decref(moved_list);
+    free(qblobs);
+    free(qthumbs);
+    json_decref(refs);
+    json_decref(o.found);
+    wm_log(orphans || thumbs || strays ? WM_LOG_WARN : WM_LOG_INFO,
+           "orphans: %lld blobs, %lld thumbnails, %lld stray files; %lld moved aside",
+           (long long)orphans, (long long)thumbs, (long long)strays, (long long)moved);
+    return json_pack("{s:I, s:I, s:I, s:I, s:I}", "orphans", orphans, "thumbnails", thumbs,
+                     "strays", strays, "moved", moved, "failed", failed);
+}
+
 /* end of fixity.c */

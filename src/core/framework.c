@@ -191,13 +191,6 @@ wm_framework_import(struct wm_db *db, const struct wm_actor *a, const struct wm_
                            WM_E_TOO_LARGE == e ? _("文件过大") : _("测评体系有错误,未保存"));
     }
     wm_fw_report_free(&rep);
-    if (fw->nall > WM_FW_INDICATORS_MAX) {
-        size_t n = fw->nall;
-        wm_fw_free(fw);
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "file",
-                           _("一个测评体系最多 %d 条指标，此文件有 %zu 条；请检查文件是否正确。"),
-                           WM_FW_INDICATORS_MAX, n);
-    }
     /* Arguments override what the document says. */
     if (in->name) {
         free(fw->name);

@@ -197,7 +197,6 @@ wm_demo_seed(struct wm_db *db, json_t **accounts, char *err, size_t errlen)
     json_t *depts = db->ops->dept_list(db, first_unit);
     int64_t office_dept = jsi(json_array_get(depts, 0), "id");
     json_decref(depts);
-    (void)second_unit;
     if (demo_user(db, &cli, "office", "市文明办 王主任", "office", city, 0, *accounts, err, errlen) ||
         demo_user(db, &cli, "district", "东城区文明办 李科长", "office", district[0], 0, *accounts,
                   err, errlen) ||
@@ -209,6 +208,14 @@ wm_demo_seed(struct wm_db *db, json_t **accounts, char *err, size_t errlen)
                   *accounts, err, errlen) ||
         demo_user(db, &cli, "leader", "市司法局 局长 周", "unit_viewer", first_unit, 0, *accounts,
                   err, errlen)) {
+        return -1;
+    }
+    /* This year's archives of the first two units, created as a unit does it (explicitly:
+    ** opening a year never creates one). */
+    int64_t year = wm_archive_current_year(), aid;
+    if (WM_OK != wm_archive_create(db, &cli, first_unit, year, 0, &aid, &f) ||
+        WM_OK != wm_archive_create(db, &cli, second_unit, year, 0, &aid, &f)) {
+        snprintf(err, errlen, "demo archive: %s", f.msg);
         return -1;
     }
     return 0;

@@ -26,37 +26,13 @@ media_zh(const char *m)
     return wm_streq(m, "photo") ? "图片" : wm_streq(m, "audiovisual") ? "音像" : "文字";
 }
 
-/* The extension of a document for export: its uploaded name's, when it is a plain short
-** alphanumeric one, else one from its type. */
+/* The extension of a document for export: the one of its detected type (a PDF named
+** "evil.hta" is exported as .pdf), never the client's name's; "bin" for a type without one. */
 static char *
 doc_ext(const json_t *d)
 {
-    const char *fn = jss(d, "filename"), *dot = strrchr(fn, '.');
-    if (dot && dot[1] && strlen(dot + 1) <= 8) {
-        bool ok = true;
-        for (const char *p = dot + 1; *p; p++) {
-            ok = ok && isalnum((unsigned char)*p);
-        }
-        if (ok) {
-            char *e = wm_strdup(dot + 1);
-            for (char *p = e; *p; p++) {
-                *p = (char)tolower((unsigned char)*p);
-            }
-            return e;
-        }
-    }
-    static const struct {
-        const char *mime, *ext;
-    } t[] = {{"application/pdf", "pdf"}, {"image/jpeg", "jpg"}, {"image/png", "png"},
-             {"image/gif", "gif"},       {"image/webp", "webp"}, {"image/tiff", "tif"},
-             {"audio/mpeg", "mp3"},      {"audio/wav", "wav"},   {"video/mp4", "mp4"},
-             {"text/plain", "txt"}};
-    for (size_t i = 0; i < WM_ARRAY_LEN(t); i++) {
-        if (wm_streq(jss(d, "mime"), t[i].mime)) {
-            return wm_strdup(t[i].ext);
-        }
-    }
-    return wm_strdup("bin");
+    const char *e = wm_media_type_ext(jss(d, "mime"));
+    return wm_strdup(*e ? e + 1 : "bin");
 }
 
 /* Folder path of every indicator: code -> "top/1 思想/1.1 规划". */
@@ -377,6 +353,7 @@ imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
     struct wm_media_info mi;
     int fd = -1;
     const char *why = NULL;
+    char refusal[400];
     if (n < 0) {
         /* The reader refuses the whole package (a bomb, damaged data): it ends the walk. */
         wm_blob_abort(w);
@@ -390,7 +367,8 @@ imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
     } else if (WM_OK != wm_blob_writer_fd(w, &fd) || WM_OK != wm_media_sniff_fd(fd, &mi)) {
         why = _("无法识别文件类型");
     } else if (!wm_media_allowed(&mi, c->allowed)) {
-        why = _("不接受此类文件");
+        wm_media_refusal(&mi, e->comp[e->ncomp - 1], refusal, sizeof refusal);
+        why = refusal;
     }
     if (why) {
         wm_blob_abort(w);
@@ -436,6 +414,23 @@ imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
     return 0;
 }
 
+/* The live documents of the archive, as "code\tsha" keys. */
+static void
+imp_load_existing(struct imp *c)
+{
+    json_object_clear(c->existing);
+    json_t *docs = c->db->ops->doc_list(c->db, jsi(c->archive, "id"), NULL, false);
+    size_t i;
+    json_t *x;
+    json_array_foreach(docs, i, x)
+    {
+        char *key = wm_asprintf("%s\t%s", jss(x, "indicator_code"), jss(x, "sha"));
+        json_object_set_new(c->existing, key, json_true());
+        free(key);
+    }
+    json_decref(docs);
+}
+
 /* Store every pending document in one transaction: WM_OK, or nothing stored. */
 static enum wm_err
 imp_store(struct imp *c, struct wm_fail *f)
@@ -444,8 +439,16 @@ imp_store(struct imp *c, struct wm_fail *f)
     if (WM_OK != e) {
         return e;
     }
+    /* Again inside the transaction: an import of the same package running at the same
+    ** time may have stored these files since they were read. */
+    imp_load_existing(c);
     for (size_t i = 0; i < c->npend && WM_OK == e; i++) {
         struct pending *p = &c->pend[i];
+        if (imp_exists(c, p->code, p->sha)) {
+            json_object_set_new(p->entry, "status", json_string("skipped"));
+            json_object_set_new(p->entry, "reason", json_string(_("已存在，跳过")));
+            continue;
+        }
         struct wm_upload up = {.sha = p->sha, .size = p->size, .mime = p->mime, .kind = p->kind,
                                .ext = p->ext, .filename = p->filename};
         struct wm_doc_meta meta = {.title = p->title};
@@ -454,6 +457,7 @@ imp_store(struct imp *c, struct wm_fail *f)
         if (WM_OK == e) {
             json_object_set_new(p->entry, "document_id", json_integer(id));
         } else {
+            json_object_set_new(p->entry, "status", json_string("refused"));
             json_object_set_new(p->entry, "reason", json_string(f->msg));
         }
     }
@@ -510,16 +514,9 @@ wm_archive_import_policy(struct wm_db *db, const struct wm_actor *a, struct wm_b
                     .allowed = allowed, .max_file = max_file ? max_file : (uint64_t)4 << 30,
                     .report = json_array(), .fresh = json_array(), .existing = json_object()};
     c.inds = db->ops->ind_list(db, jsi(archive, "edition_id"), false);
-    json_t *docs = db->ops->doc_list(db, jsi(archive, "id"), NULL, false);
+    imp_load_existing(&c);
     size_t i;
     json_t *x;
-    json_array_foreach(docs, i, x)
-    {
-        char *key = wm_asprintf("%s\t%s", jss(x, "indicator_code"), jss(x, "sha"));
-        json_object_set_new(c.existing, key, json_true());
-        free(key);
-    }
-    json_decref(docs);
     struct wm_pkg_limits lim;
     wm_pkg_limits_default(&lim);
     char err[256] = "";

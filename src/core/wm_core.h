@@ -194,8 +194,7 @@ bool wm_unit_table_fits(const struct wm_table *t, void *cls);
 ** will take larger ones).  The command line `wenming unit import` has no limit.
 */
 #define WM_UNIT_IMPORT_MAX 5000
-/** The most indicators one standard (测评体系) may have, whichever way it is imported. */
-#define WM_FW_INDICATORS_MAX 5000
+/* (A standard is capped by its parser: at most 5,000 leaves, src/framework.) */
 enum wm_err wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t,
                            int64_t default_office, bool skip_bad, bool dry_run, json_t **report,
                            struct wm_fail *f) WM_MUST_CHECK;
@@ -331,24 +330,63 @@ struct wm_upload {
 /** The archive pattern of archival codes; set from wenming.conf. */
 void wm_archive_set_code_pattern(const char *pattern);
 /** The archival code of a document (as returned by the store's doc_get/doc_list, with
-** the unit's code and the archive's year): "{unit}-{year}-{code}-{serial}" by default. */
+** the unit's code and the archive's year): "{unit}-{year}-{code}-{serial}" by default, where
+** {serial} is the number given with the code (code_serial): it never changes, in the trash,
+** after a restore or a re-ordering of the leaf. */
 char *wm_doc_archival_code(const json_t *doc, const char *unit_code, int64_t year);
 /** A document's display name "01:主题" (two digits, three past 99). */
 char *wm_doc_display_name(const json_t *doc);
 
+/** The first year an archive may be created for; the last is the current year + 1. */
+#define WM_ARCHIVE_YEAR_MIN 2000
+/** The current year in China Standard Time. */
+int64_t wm_archive_current_year(void);
 /**
-** The archive of a unit and year, if the unit is visible.  When none exists yet it is
-** created (for accounts that may write into the unit) with the default edition of the
-** year set by the nearest office, else the newest published edition on the unit's path;
-** without either it is not found.  The object carries unit_id, unit_name, unit_code,
-** unit_path, year, edition_id, framework_name, framework_version.
+** The archive of a unit and year, if the unit is visible and the archive exists (it is never
+** created here: a read never writes).  Not found: WM_E_NOT_FOUND ("该年度档案尚未建立").
+** The object carries unit_id, unit_name, unit_code, unit_path, year, edition_id,
+** framework_name, framework_version.
 */
 json_t *wm_archive_open(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
-                        bool create, struct wm_fail *f);
+                        struct wm_fail *f);
+/** Whether the actor's role may create archives (of the units it may see). */
+bool wm_archive_may_create(const struct wm_actor *a);
+/**
+** The published editions that apply to a unit (those of the offices on its path), and in
+** *default_id the one an archive of @a year takes when none is chosen: the year's default
+** set by the nearest office, else the newest.
+*/
+json_t *wm_archive_editions(struct wm_db *db, const json_t *unit, int64_t year,
+                            int64_t *default_id);
+/**
+** Create the archive of a unit's year, an explicit act of a unit writer (unit_admin,
+** unit_member) or office staff: a year within WM_ARCHIVE_YEAR_MIN .. current + 1, on
+** @a edition_id (one of wm_archive_editions(); 0: the default).  Audited (archive.create).
+** WM_E_CONFLICT when it exists.
+*/
+enum wm_err wm_archive_create(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                              int64_t year, int64_t edition_id, int64_t *id,
+                              struct wm_fail *f) WM_MUST_CHECK;
+/**
+** Delete an archive created by mistake: office staff only, and only while it holds no
+** document (the trash included; WM_E_CONFLICT otherwise).  Audited (archive.delete).
+*/
+enum wm_err wm_archive_delete(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                              int64_t year, struct wm_fail *f) WM_MUST_CHECK;
+/**
+** The name a received file is stored under: the client's name with the extension of its
+** detected type (evil.hta of a PDF → evil.pdf).  *notice (may be NULL), when the name was
+** changed, says so in words (free()).  Returns a new string.
+*/
+char *wm_upload_filename(const struct wm_upload *up, char **notice);
 /**
 ** The folder tree of an archive with completeness: {"indicators": [{code, title, depth,
 ** leaf, requirement, materials, depts, media, frequency, min_documents, documents,
-** media_present, complete}], "leaves": n, "complete": n, "documents": n, "percent": n}.
+** required, requires, media_present, missing, complete}], "leaves": n, "complete": n,
+** "optional_leaves": n, "documents": n, "percent": n}.  Only leaves that require something
+** (min_documents > 0, or media expected) count in leaves/complete/percent ("requires");
+** "missing" lists what a leaf still lacks: {"kind": "documents", "count": n} and
+** {"kind": "text" | "photo" | "audiovisual"}.
 */
 json_t *wm_archive_tree(struct wm_db *db, const json_t *archive);
 enum wm_err wm_archive_set_default(struct wm_db *db, const struct wm_actor *a, int64_t office_id,
@@ -433,6 +471,19 @@ enum wm_err wm_archive_import_policy(struct wm_db *db, const struct wm_actor *a,
 */
 json_t *wm_fixity_run(struct wm_db *db, struct wm_blobstore *blobs,
                       void (*print)(const char *sha, const char *status, const char *detail));
+/**
+** Files that nothing refers to: objects of the blob store no document version refers to
+** (orphans), thumbnails in @a thumbs_dir (may be NULL) of no version, and files in the
+** objects tree not named like an object (strays).  Files changed in the last @a grace
+** seconds are left alone (an upload or an import may be about to refer to them).  With
+** @a qdir each is moved aside, never deleted, into qdir/blobs/ or qdir/thumbs/ under its
+** path in the store; an object that a version came to refer to meanwhile is put back.
+** print(what, path, detail) for each: what is "orphan", "orphan-thumbnail", "stray" or
+** "not-moved".  Returns {orphans, thumbnails, strays, moved, failed} or NULL.
+*/
+json_t *wm_orphans_run(struct wm_db *db, struct wm_blobstore *bs, const char *thumbs_dir,
+                       const char *qdir, int64_t grace,
+                       void (*print)(const char *what, const char *name, const char *detail));
 
 /* ---------------------------------------------------------------- data directory */
 

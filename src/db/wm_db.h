@@ -30,7 +30,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 3
+#define WM_DB_SCHEMA_VERSION 4
 
 struct wm_db;
 
@@ -218,9 +218,14 @@ struct wm_db_ops {
     json_t *(*archive_list)(struct wm_db *db, int64_t unit_id);
     enum wm_qs (*archive_insert)(struct wm_db *db, int64_t unit_id, int64_t year,
                                  int64_t edition_id, int64_t now, int64_t *id);
+    /** How many documents an archive holds, the trash included (-1: store error). */
+    int64_t (*archive_doc_total)(struct wm_db *db, int64_t archive_id);
+    /** Delete an archive that holds no document (WM_QS_NONE when it holds some). */
+    enum wm_qs (*archive_delete)(struct wm_db *db, int64_t archive_id);
     enum wm_qs (*blob_upsert)(struct wm_db *db, const char *sha, int64_t size, const char *mime,
                               int64_t now);
-    /** Insert into a leaf with the next serial of that leaf (returned in *serial). */
+    /** Insert into a leaf with the next serial of that leaf (returned in *serial) and the
+    ** next number of an archival code there (code_serial, never given twice in a leaf). */
     enum wm_qs (*doc_insert)(struct wm_db *db, int64_t archive_id, const char *code,
                              const struct wm_doc_meta *m, int64_t user_id, int64_t now,
                              int64_t *id, int64_t *serial);

@@ -15,6 +15,7 @@
 
 #include "handlers.h"
 #include "wm_blob.h"
+#include "wm_media.h"
 #include "wm_thumb.h"
 
 /* The document as the API shows it: display name, archival code, no internals. */
@@ -31,13 +32,24 @@ wm_api_doc(json_t *d, const char *unit_code, int64_t year)
 }
 
 json_t *
-wm_req_archive(struct wm_req *r, bool create)
+wm_req_archive(struct wm_req *r)
 {
     struct wm_fail f = {0};
-    json_t *ar = wm_archive_open(r->db, &r->actor, r->ids[0], r->ids[1], create, &f);
+    json_t *ar = wm_archive_open(r->db, &r->actor, r->ids[0], r->ids[1], &f);
     if (NULL == ar) {
         wm_reply_fail(r, &f);
     }
+    return ar;
+}
+
+/* The archive with its folder tree and completeness, as the API shows it. */
+static json_t *
+api_archive_full(struct wm_req *r, json_t *ar)
+{
+    json_t *tree = wm_archive_tree(r->db, ar);
+    json_object_del(ar, "unit_path");
+    json_object_update(ar, tree);
+    json_decref(tree);
     return ar;
 }
 
@@ -56,21 +68,53 @@ api_archives_get(struct wm_req *r)
 void
 api_archive_get(struct wm_req *r)
 {
-    json_t *ar = wm_req_archive(r, true);
-    if (NULL == ar) {
+    json_t *ar = wm_req_archive(r);
+    if (ar) {
+        wm_reply_json(r, 200, api_archive_full(r, ar));
+    }
+}
+
+/* Create a year's archive: {"year": 2026, "edition_id": 3 (optional)}. */
+void
+api_archives_post(struct wm_req *r)
+{
+    static const struct wm_jfield spec[] = {
+        {"year", WM_J_INT, true, 0}, {"edition_id", WM_J_INT, false, 0}, {NULL}};
+    struct wm_fail f = {0};
+    int64_t id;
+    if (!wm_json_check(r, spec)) {
         return;
     }
-    json_t *tree = wm_archive_tree(r->db, ar);
-    json_object_del(ar, "unit_path");
-    json_object_update(ar, tree);
-    json_decref(tree);
-    wm_reply_json(r, 200, ar);
+    int64_t year = wm_jint(r, "year", 0);
+    if (WM_OK != wm_archive_create(r->db, &r->actor, r->ids[0], year, wm_jint(r, "edition_id", 0),
+                                   &id, &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    json_t *ar = wm_archive_open(r->db, &r->actor, r->ids[0], year, &f);
+    if (NULL == ar) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    wm_reply_json(r, 201, api_archive_full(r, ar));
+}
+
+/* Delete an empty archive created by mistake (office staff). */
+void
+api_archive_delete(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    if (WM_OK != wm_archive_delete(r->db, &r->actor, r->ids[0], r->ids[1], &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    wm_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
 void
 api_leaf_documents_get(struct wm_req *r)
 {
-    json_t *ar = wm_req_archive(r, false);
+    json_t *ar = wm_req_archive(r);
     if (NULL == ar) {
         return;
     }
@@ -98,6 +142,19 @@ meta_from_form(struct wm_req *r, struct wm_doc_meta *m)
         const char *v = r->form ? wm_form(r, names[i]) : wm_jstr(r, names[i]);
         *slots[i] = v && *v ? v : NULL;
     }
+}
+
+/* When the stored name is not the client's (its extension contradicted the bytes), say so:
+** "notice" in the answer, in words. */
+static void
+upload_notice(json_t *d, const struct wm_upload *up)
+{
+    char *notice = NULL;
+    free(wm_upload_filename(up, &notice));
+    if (d && notice) {
+        json_object_set_new(d, "notice", json_string(notice));
+    }
+    free(notice);
 }
 
 /* Store every received file as a document of the leaf; the created documents or NULL. */
@@ -135,8 +192,9 @@ wm_upload_documents(struct wm_req *r, const json_t *ar, const char *code)
             wm_reply_fail(r, &f);
             return NULL;
         }
-        json_array_append_new(out, wm_api_doc(r->db->ops->doc_get(r->db, id), js(ar, "unit_code"),
-                                              ji(ar, "year")));
+        json_t *d = wm_api_doc(r->db->ops->doc_get(r->db, id), js(ar, "unit_code"), ji(ar, "year"));
+        upload_notice(d, &up);
+        json_array_append_new(out, d);
     }
     return out;
 }
@@ -144,7 +202,7 @@ wm_upload_documents(struct wm_req *r, const json_t *ar, const char *code)
 void
 api_leaf_documents_post(struct wm_req *r)
 {
-    json_t *ar = wm_req_archive(r, true);
+    json_t *ar = wm_req_archive(r);
     if (NULL == ar) {
         return;
     }
@@ -175,7 +233,7 @@ api_leaf_order_post(struct wm_req *r)
         }
         arr[i] = json_integer_value(v);
     }
-    json_t *ar = wm_req_archive(r, false);
+    json_t *ar = wm_req_archive(r);
     struct wm_fail f = {0};
     if (ar && WM_OK != wm_doc_reorder(r->db, &r->actor, ar, r->segs[0], arr, n, &f)) {
         wm_reply_fail(r, &f);
@@ -191,7 +249,7 @@ api_leaf_order_post(struct wm_req *r)
 void
 api_archive_trash_get(struct wm_req *r)
 {
-    json_t *ar = wm_req_archive(r, false);
+    json_t *ar = wm_req_archive(r);
     if (NULL == ar) {
         return;
     }
@@ -318,8 +376,11 @@ api_document_versions_get(struct wm_req *r)
 ** right to write are checked before the file is committed, so a refused upload stores
 ** nothing.  false: the reply (JSON or page, by the route) is queued. */
 bool
-wm_upload_version(struct wm_req *r)
+wm_upload_version(struct wm_req *r, char **notice)
 {
+    if (notice) {
+        *notice = NULL;
+    }
     unsigned n;
     struct wm_upload up;
     struct wm_fail f = {0};
@@ -350,15 +411,30 @@ wm_upload_version(struct wm_req *r)
         wm_reply_fail(r, &f);
         return false;
     }
+    if (notice) {
+        free(wm_upload_filename(&up, notice));
+    }
     return true;
 }
 
 void
 api_document_versions_post(struct wm_req *r)
 {
-    if (wm_upload_version(r)) {
-        reply_doc(r, 201);
+    char *notice = NULL;
+    if (wm_upload_version(r, &notice)) {
+        json_t *d = r->db->ops->doc_get(r->db, r->ids[0]);
+        if (NULL == d) {
+            wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+        } else {
+            json_object_del(d, "unit_path");
+            wm_api_doc(d, js(d, "unit_code"), ji(d, "year"));
+            if (notice) {
+                json_object_set_new(d, "notice", json_string(notice));
+            }
+            wm_reply_json(r, 201, d);
+        }
     }
+    free(notice);
 }
 
 /* Parse "bytes=a-b" (one range) against size. 0: no Range, 1: range set, -1: unsatisfiable. */
@@ -403,11 +479,79 @@ parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *len)
     return 1;
 }
 
+char *
+wm_ascii_filename(const char *name, const char *stem_default)
+{
+    size_t cut = wm_media_name_ext(name), alnum = 0;
+    struct wm_buf b = {0};
+    for (size_t i = 0; i < cut; i++) {
+        unsigned char c = (unsigned char)name[i];
+        bool an = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (an || (('-' == c || '_' == c || '.' == c) && b.len && '_' != b.data[b.len - 1])) {
+            wm_buf_addc(&b, (char)c);
+            alnum += an;
+        } else if (c >= 0x80 || ' ' == c) {
+            if (b.len && '_' != b.data[b.len - 1]) {
+                wm_buf_addc(&b, '_'); /* a run of other characters: one underscore */
+            }
+            while (name[i + 1] && (unsigned char)name[i + 1] >= 0x80 && (unsigned char)name[i + 1] < 0xC0) {
+                i++;
+            }
+        }
+    }
+    while (b.len && strchr("_-.", b.data[b.len - 1])) {
+        b.data[--b.len] = '\0';
+    }
+    if (alnum < 2) {
+        wm_buf_free(&b);
+        wm_buf_adds(&b, stem_default);
+    }
+    wm_buf_adds(&b, name + cut); /* the extension: ASCII letters and digits */
+    return wm_buf_steal(&b);
+}
+
+/*
+** The Content-Disposition of a document's content: always the document's name — its 题名
+** with the extension of the detected type — as RFC 5987 filename*, and an ASCII filename
+** for old clients made of the archival code ("DEMO001-2026-1.1.1-01.pdf"), never "download".
+*/
+static void
+content_disposition(struct wm_buf *cd, const json_t *d, const char *mime, bool inline_ok)
+{
+    const char *ext = wm_media_type_ext(mime), *fn = js(d, "filename");
+    if (0 == *ext) {
+        ext = fn + wm_media_name_ext(fn); /* a type we cannot name: the extension as given */
+    }
+    struct wm_buf name = {0};
+    const char *title = js(d, "title");
+    if (*title) {
+        wm_buf_adds(&name, title);
+    } else {
+        wm_buf_add(&name, fn, wm_media_name_ext(fn));
+    }
+    if (0 == name.len) {
+        wm_buf_adds(&name, _("文件"));
+    }
+    wm_buf_adds(&name, ext);
+    char *code = *js(d, "unit_code") ? wm_doc_archival_code(d, js(d, "unit_code"), ji(d, "year"))
+                                     : wm_strdup(js(d, "archival_code"));
+    char *stem = wm_asprintf("document-%lld", (long long)ji(d, "id"));
+    char *coded = wm_asprintf("%s%s", code, ext);
+    char *ascii = wm_ascii_filename(coded, stem);
+    wm_buf_adds(cd, inline_ok ? "inline" : "attachment");
+    wm_buf_printf(cd, "; filename=\"%s\"; filename*=UTF-8''", ascii);
+    wm_url_encode(cd, wm_buf_str(&name));
+    free(ascii);
+    free(coded);
+    free(stem);
+    free(code);
+    wm_buf_free(&name);
+}
+
 void
 wm_reply_document_content(struct wm_req *r, const json_t *d, int64_t version)
 {
     const char *sha = js(d, "sha"), *mime = js(d, "mime");
-    const char *fname = js(d, "filename");
     if (version > 0 && version != ji(d, "version")) {
         json_t *vs = r->db->ops->version_list(r->db, ji(d, "id"));
         const json_t *found = NULL;
@@ -424,14 +568,13 @@ wm_reply_document_content(struct wm_req *r, const json_t *d, int64_t version)
             wm_reply_err(r, WM_E_NOT_FOUND, "version", _("没有这个版本"));
             return;
         }
-        char *s1 = wm_strdup(js(found, "sha")), *m1 = wm_strdup(js(found, "mime")),
-             *f1 = wm_strdup(js(found, "filename"));
+        /* the document as it is, with that version's content */
+        json_t *tmp = json_deep_copy(d);
+        json_object_set(tmp, "sha", json_object_get(found, "sha"));
+        json_object_set(tmp, "mime", json_object_get(found, "mime"));
+        json_object_set(tmp, "filename", json_object_get(found, "filename"));
+        json_object_set_new(tmp, "version", json_integer(version));
         json_decref(vs);
-        json_t *tmp = json_pack("{s:s, s:s, s:s, s:I}", "sha", s1, "mime", m1, "filename", f1,
-                                "version", (json_int_t)version);
-        free(s1);
-        free(m1);
-        free(f1);
         wm_reply_document_content(r, tmp, 0);
         json_decref(tmp);
         return;
@@ -476,9 +619,7 @@ wm_reply_document_content(struct wm_req *r, const json_t *d, int64_t version)
     const char *inl = wm_req_arg(r, "inline");
     bool inline_ok = inl && wm_streq(inl, "1");
     struct wm_buf cd = {0};
-    wm_buf_adds(&cd, inline_ok ? "inline" : "attachment");
-    wm_buf_adds(&cd, "; filename=\"download\"; filename*=UTF-8''");
-    wm_url_encode(&cd, fname[0] ? fname : "download");
+    content_disposition(&cd, d, mime, inline_ok);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, mime[0] ? mime : "application/octet-stream");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, wm_buf_str(&cd));
     MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
@@ -692,8 +833,10 @@ wm_reply_export(struct wm_req *r, json_t *plan, const char *filename)
         return;
     }
     struct wm_buf cd = {0};
-    wm_buf_adds(&cd, "attachment; filename=\"archive.zip\"; filename*=UTF-8''");
+    char *ascii = wm_ascii_filename(filename, "archive");
+    wm_buf_printf(&cd, "attachment; filename=\"%s\"; filename*=UTF-8''", ascii);
     wm_url_encode(&cd, filename);
+    free(ascii);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/zip");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, wm_buf_str(&cd));
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -738,7 +881,7 @@ api_archive_import_post(struct wm_req *r)
     unsigned n;
     struct wm_fail f = {0};
     json_t *report = NULL;
-    json_t *ar = wm_req_archive(r, true);
+    json_t *ar = wm_req_archive(r);
     if (NULL == ar) {
         return;
     }

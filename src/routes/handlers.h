@@ -41,6 +41,8 @@ void api_framework_export(struct wm_req *r);
 void api_framework_diff(struct wm_req *r);
 void api_archives_get(struct wm_req *r);
 void api_archive_get(struct wm_req *r);
+void api_archives_post(struct wm_req *r);
+void api_archive_delete(struct wm_req *r);
 void api_leaf_documents_get(struct wm_req *r);
 void api_leaf_documents_post(struct wm_req *r);
 void api_leaf_order_post(struct wm_req *r);
@@ -109,6 +111,8 @@ void page_document_post(struct wm_req *r);
 void page_document_versions_post(struct wm_req *r);
 void page_archive_import_get(struct wm_req *r);
 void page_archive_import_post(struct wm_req *r);
+void page_archives_post(struct wm_req *r);
+void page_archive_delete_post(struct wm_req *r);
 /** The archive years of a unit (on the unit page). */
 void ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit);
 
@@ -149,19 +153,27 @@ json_t *wm_api_editions(json_t *items);
 bool wm_req_edition(struct wm_req *r, json_t **ed, struct wm_fw **fw);
 bool wm_req_fw_in(struct wm_req *r, struct wm_fw_in *in);
 json_t *wm_editions_diff(struct wm_req *r, int64_t from, int64_t to);
+/**
+** The ASCII fallback of a download's name (the filename= beside RFC 5987's filename*): its
+** ASCII letters, digits and separators, the rest as single underscores, and its extension;
+** @a stem_default (ASCII) when fewer than two letters or digits remain.  Never "download".
+*/
+char *wm_ascii_filename(const char *name, const char *stem_default);
 /** Reply with a download (data is freed by the reply), the name RFC 5987-encoded. */
 void wm_reply_attachment(struct wm_req *r, const char *name, const char *ctype, char *data,
                          size_t len);
 
 /* Archives (api_archives.c), shared with the pages. */
 json_t *wm_api_doc(json_t *d, const char *unit_code, int64_t year);
-/** The archive of /units/{id}/archives/{year}... (ids[0], ids[1]); NULL: replied. */
-json_t *wm_req_archive(struct wm_req *r, bool create);
+/** The archive of /units/{id}/archives/{year}... (ids[0], ids[1]), which must exist (a
+** request never creates one implicitly); NULL: replied (404 "该年度档案尚未建立"). */
+json_t *wm_req_archive(struct wm_req *r);
 /** Store the received files as documents of a leaf; the documents, or NULL (replied). */
 json_t *wm_upload_documents(struct wm_req *r, const json_t *archive, const char *code);
 void wm_reply_document_content(struct wm_req *r, const json_t *doc, int64_t version);
-/** The received file as a new version of document ids[0]; false: replied. */
-bool wm_upload_version(struct wm_req *r);
+/** The received file as a new version of document ids[0]; false: replied.  *notice (may
+** be NULL): why the stored name differs from the client's, or NULL (free()). */
+bool wm_upload_version(struct wm_req *r, char **notice);
 /** Answer with an embedded static file (ETag, caching); false when there is none. */
 bool wm_reply_static_file(struct wm_req *r, const char *name);
 

@@ -12,6 +12,7 @@
 
 #include "handlers.h"
 #include "wm_framework.h"
+#include "wm_media.h"
 
 /* Who may import a package into an archive: the offices and the unit's 创建办. */
 static bool
@@ -26,22 +27,65 @@ media_label(const char *m)
     return wm_streq(m, "photo") ? _("图片") : wm_streq(m, "audiovisual") ? _("音像") : _("文字");
 }
 
-static int64_t
-current_year(void)
+/* The form that creates a year's archive: the year (this year first) and, where several
+** published editions apply, the edition (the default chosen).  pick: the year to select. */
+static void
+archive_create_form(struct wm_req *r, struct wm_buf *b, const json_t *unit, const json_t *list,
+                    int64_t pick)
 {
-    time_t t = (time_t)(wm_now() + 8 * 3600);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return tm.tm_year + 1900;
+    int64_t cur = wm_archive_current_year(), def = 0;
+    json_t *eds = wm_archive_editions(r->db, unit, pick, &def);
+    if (0 == json_array_size(eds)) {
+        wm_h(b, "<p class=\"hint\">%s</p>", _("尚无适用于本单位的已发布测评体系，暂不能建立创建档案。"));
+        json_decref(eds);
+        return;
+    }
+    wm_h(b, "<form method=\"post\" action=\"/units/%I/archives\" class=\"row\" id=\"archive-create\">",
+         ji(unit, "id"));
+    ui_csrf(r, b);
+    wm_h(b, "<label>%s<select name=\"year\">", _("年度"));
+    for (int64_t y = cur + 1; y >= cur - 5 && y >= WM_ARCHIVE_YEAR_MIN; y--) {
+        bool exists = false;
+        size_t i;
+        json_t *a;
+        json_array_foreach(list, i, a)
+        {
+            exists = exists || ji(a, "year") == y;
+        }
+        if (!exists) {
+            wm_h(b, "<option value=\"%I\"%r>%I %s</option>", y, y == pick ? " selected" : "", y,
+                 _("年度"));
+        }
+    }
+    wm_h(b, "</select></label>");
+    if (json_array_size(eds) > 1) {
+        wm_h(b, "<label>%s<select name=\"edition_id\">", _("测评体系"));
+        size_t i;
+        json_t *e;
+        json_array_foreach(eds, i, e)
+        {
+            wm_h(b, "<option value=\"%I\"%r>%s（%s）%s</option>", ji(e, "id"),
+                 ji(e, "id") == def ? " selected" : "", js(e, "name"), js(e, "version"),
+                 ji(e, "id") == def ? _("·默认") : "");
+        }
+        wm_h(b, "</select></label>");
+    } else {
+        const json_t *e = json_array_get(eds, 0);
+        wm_h(b, "<span class=\"hint\">%s：%s（%s）</span>", _("测评体系"), js(e, "name"),
+             js(e, "version"));
+    }
+    wm_h(b, "<button type=\"submit\">%s</button></form>", _("建立创建档案"));
+    json_decref(eds);
 }
 
-/* The archive years of a unit, as links (on the unit page). */
+/* The archive years of a unit, as links (on the unit page), and the form that creates one
+** for those who may: a year's archive is made by this explicit act, never by opening it. */
 void
 ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit)
 {
     json_t *list = r->db->ops->archive_list(r->db, ji(unit, "id"));
-    int64_t year = current_year();
-    wm_h(b, "<section class=\"card\"><h2>%s</h2><ul class=\"years\">", _("创建档案"));
+    int64_t year = wm_archive_current_year();
+    wm_h(b, "<section class=\"card\" id=\"archives\"><h2>%s</h2><ul class=\"years\">", _("创建档案"));
     bool has_current = false;
     size_t i;
     json_t *a;
@@ -53,56 +97,153 @@ ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit)
              ji(unit, "id"), ji(a, "year"), ji(a, "year"), _("年度"), js(a, "framework_name"),
              ji(a, "documents"), _("件"));
     }
-    bool writer = wm_actor_is(&r->actor, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN) |
-                                             WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER));
-    if (!has_current && writer) {
-        wm_h(b, "<li><a href=\"/units/%I/archives/%I\">%I %s</a></li>", ji(unit, "id"), year, year,
-             _("年度(打开即建立)"));
-    } else if (0 == json_array_size(list)) {
+    if (0 == json_array_size(list)) {
         wm_h(b, "<li class=\"hint\">%s</li>", _("还没有建立创建档案"));
     }
-    wm_h(b, "</ul></section>\n");
+    wm_h(b, "</ul>");
+    if (wm_archive_may_create(&r->actor)) {
+        if (!has_current) {
+            wm_h(b, "<p>%s</p>", _("本年度的创建档案还没有建立："));
+        }
+        archive_create_form(r, b, unit, list, year);
+    }
+    wm_h(b, "</section>\n");
     json_decref(list);
 }
 
-static json_t *
-archive_or_reply(struct wm_req *r)
+/* 单位 › 市司法局 (the steps above a year's page). */
+static void
+unit_crumbs(struct wm_req *r, struct wm_buf *c, int64_t unit_id, const char *unit_name)
 {
-    return wm_req_archive(r, true);
+    if (wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
+        ui_crumb(c, "<a href=\"/units\">%s</a>", _("单位"));
+    } else {
+        ui_crumb(c, "<span>%s</span>", _("单位"));
+    }
+    ui_crumb(c, "<a href=\"/units/%I\">%s</a>", unit_id, unit_name);
+}
+
+/* A year without an archive: 404, said in words, with the form for those who may create. */
+static void
+archive_missing_page(struct wm_req *r, const struct wm_fail *f)
+{
+    json_t *unit = wm_unit_get_scoped(r->db, &r->actor, r->ids[0]);
+    if (NULL == unit) {
+        wm_reply_fail(r, f);
+        return;
+    }
+    int64_t year = r->ids[1];
+    struct wm_buf b = {0};
+    char *title = wm_asprintf("%s · %lld %s", js(unit, "name"), (long long)year, _("年度创建档案"));
+    struct wm_buf crumbs = {0};
+    unit_crumbs(r, &crumbs, ji(unit, "id"), js(unit, "name"));
+    ui_begin_at(r, &b, title, &crumbs);
+    wm_buf_free(&crumbs);
+    free(title);
+    wm_h(&b, "<section class=\"card\"><p class=\"flash warn\">%s</p>", _("该年度档案尚未建立。"));
+    bool in_range = year >= WM_ARCHIVE_YEAR_MIN && year <= wm_archive_current_year() + 1;
+    if (wm_archive_may_create(&r->actor) && in_range) {
+        json_t *list = r->db->ops->archive_list(r->db, ji(unit, "id"));
+        archive_create_form(r, &b, unit, list, year);
+        json_decref(list);
+    } else if (!in_range) {
+        wm_h(&b, "<p class=\"hint\">%s</p>", _("这个年度不能建立创建档案。"));
+    } else {
+        wm_h(&b, "<p class=\"hint\">%s</p>", _("请联系本单位创建办或文明办建立。"));
+    }
+    wm_h(&b, "<p><a href=\"/units/%I\">← %s</a></p></section>\n", ji(unit, "id"), js(unit, "name"));
+    json_decref(unit);
+    ui_end(r, &b, 404);
+}
+
+/* What a leaf still lacks, in words: "还缺：2 件材料、图片". */
+static void
+leaf_missing(struct wm_buf *b, const json_t *x)
+{
+    const json_t *missing = json_object_get(x, "missing");
+    if (0 == json_array_size(missing)) {
+        return;
+    }
+    wm_h(b, "<p class=\"missing\">%s", _("还缺："));
+    size_t i;
+    json_t *m;
+    json_array_foreach(missing, i, m)
+    {
+        const char *k = js(m, "kind");
+        if (i) {
+            wm_h(b, "%s", _("、"));
+        }
+        if (wm_streq(k, "documents")) {
+            wm_h(b, _("%I 件材料"), ji(m, "count"));
+        } else {
+            wm_h(b, "%s", wm_streq(k, "text") ? _("文字材料") : media_label(k));
+        }
+    }
+    wm_h(b, "</p>");
 }
 
 void
 page_archive_get(struct wm_req *r)
 {
-    json_t *ar = archive_or_reply(r);
+    struct wm_fail f = {0};
+    json_t *ar = wm_archive_open(r->db, &r->actor, r->ids[0], r->ids[1], &f);
     if (NULL == ar) {
+        if (WM_E_NOT_FOUND == f.err && wm_streq(f.field, "year")) {
+            archive_missing_page(r, &f);
+        } else {
+            wm_reply_fail(r, &f);
+        }
         return;
     }
     json_t *tree = wm_archive_tree(r->db, ar);
+    /* A department's staff sees which leaves are its department's. */
+    char *mine = NULL;
+    if (wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER)) && r->actor.p->dept_id) {
+        json_t *dept = r->db->ops->dept_get(r->db, r->actor.p->dept_id);
+        mine = dept ? wm_strdup(js(dept, "name")) : NULL;
+        json_decref(dept);
+    }
     struct wm_buf b = {0};
     char *title = wm_asprintf("%s · %lld %s", js(ar, "unit_name"), (long long)ji(ar, "year"),
                               _("年度创建档案"));
-    ui_begin(r, &b, title);
+    struct wm_buf crumbs = {0};
+    unit_crumbs(r, &crumbs, ji(ar, "unit_id"), js(ar, "unit_name"));
+    ui_begin_at(r, &b, title, &crumbs);
+    wm_buf_free(&crumbs);
     free(title);
-    /* Only those who may import see the import button (h5: no button that leads to 403). */
-    struct wm_buf imp = {0};
+    wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd><a href=\"/frameworks/%I\">"
+             "%s（%s）</a></dd><dt>%s</dt><dd><b>%I%%</b>（",
+         _("测评体系"), ji(ar, "edition_id"), js(ar, "framework_name"), js(ar, "framework_version"),
+         _("完整度"), ji(tree, "percent"));
+    wm_h(&b, _("%I / %I 项有要求的测评内容已达标"), ji(tree, "complete"), ji(tree, "leaves"));
+    if (ji(tree, "optional_leaves")) {
+        wm_h(&b, _("；另有 %I 项不作要求，不计入"), ji(tree, "optional_leaves"));
+    }
+    wm_h(&b, "）</dd><dt>%s</dt><dd>%I</dd></dl><progress class=\"meter\" max=\"100\" "
+             "value=\"%I\">%I%%</progress><p class=\"row\"><a class=\"button\" "
+             "href=\"/api/v1/units/%I/archives/%I/export.zip\" data-export>%s</a>",
+         _("文件数"), ji(tree, "documents"), ji(tree, "percent"), ji(tree, "percent"),
+         ji(ar, "unit_id"), ji(ar, "year"), _("导出标准档案包（ZIP）"));
     if (ui_may_import(r)) {
-        wm_h(&imp, " <a class=\"button secondary\" href=\"/units/%I/archives/%I/import\">%s</a>",
+        wm_h(&b, " <a class=\"button secondary\" href=\"/units/%I/archives/%I/import\">%s</a>",
              ji(ar, "unit_id"), ji(ar, "year"), _("导入档案包"));
     }
-    wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd><a href=\"/frameworks/%I\">"
-             "%s(%s)</a></dd><dt>%s</dt><dd><b>%I%%</b>(%I / %I %s)</dd><dt>%s</dt><dd>%I</dd>"
-             "</dl><progress class=\"meter\" max=\"100\" value=\"%I\">%I%%</progress>"
-             "<p class=\"row\"><a class=\"button\" href=\"/api/v1/units/%I/archives/%I/export.zip\" "
-             "data-export>%s</a>%r <a class=\"button secondary\" href=\"/units/%I/archives/%I/trash\">%s</a></p>"
-             "<p class=\"hint\" id=\"export-progress\" hidden></p></section>\n",
-         _("测评体系"), ji(ar, "edition_id"), js(ar, "framework_name"), js(ar, "framework_version"),
-         _("完整度"), ji(tree, "percent"), ji(tree, "complete"), ji(tree, "leaves"),
-         _("项测评内容达标"), _("文件数"), ji(tree, "documents"), ji(tree, "percent"),
-         ji(tree, "percent"), ji(ar, "unit_id"), ji(ar, "year"), _("导出标准档案包（ZIP）"),
-         wm_buf_str(&imp), ji(ar, "unit_id"), ji(ar, "year"), _("回收站"));
-    wm_buf_free(&imp);
-    /* The folder tree: nested by level, leaves with counts and what they need. */
+    wm_h(&b, " <a class=\"button secondary\" href=\"/units/%I/archives/%I/trash\">%s</a></p>"
+             "<p class=\"hint\" id=\"export-progress\" hidden></p>",
+         ji(ar, "unit_id"), ji(ar, "year"), _("回收站"));
+    /* An archive created by mistake: the office may delete it while it holds nothing. */
+    if (wm_actor_is(&r->actor, WM_ROLES_STAFF) &&
+        0 == r->db->ops->archive_doc_total(r->db, ji(ar, "id"))) {
+        wm_h(&b, "<form method=\"post\" action=\"/units/%I/archives/%I/delete\" class=\"row\" "
+                 "data-confirm=\"%s\">",
+             ji(ar, "unit_id"), ji(ar, "year"), _("确定删除这个空的年度档案？"));
+        ui_csrf(r, &b);
+        wm_h(&b, "<button type=\"submit\" class=\"danger\">%s</button> <span class=\"hint\">%s"
+                 "</span></form>",
+             _("删除这个年度档案"), _("档案中没有任何文件（回收站也是空的），误建时可以删除。"));
+    }
+    wm_h(&b, "</section>\n");
+    /* The folder tree: nested by level, leaves with counts and what they still need. */
     wm_h(&b, "<div class=\"fwtree archive\" id=\"fwtree\">");
     json_t *inds = json_object_get(tree, "indicators");
     int depth = 0;
@@ -122,13 +263,28 @@ page_archive_get(struct wm_req *r)
             continue;
         }
         bool ok = json_is_true(json_object_get(x, "complete"));
-        wm_h(&b, "<div class=\"leaf %s\"><div class=\"head\"><a href=\"/units/%I/archives/%I/leaf/%U\">"
-                 "<code>%s</code> <b>%s</b></a> <span class=\"badge %s\">%I / %I %s</span>",
-             ok ? "ok" : "todo", ji(ar, "unit_id"), ji(ar, "year"), js(x, "code"), js(x, "code"),
-             js(x, "title"), ok ? "published" : "draft", ji(x, "documents"), ji(x, "required"),
-             _("件"));
+        bool req = json_is_true(json_object_get(x, "requires"));
+        bool is_mine = false;
         size_t k;
         json_t *m;
+        json_array_foreach(json_object_get(x, "depts"), k, m)
+        {
+            is_mine = is_mine || (mine && wm_streq(json_string_value(m), mine));
+        }
+        wm_h(&b, "<div class=\"leaf %s%s\"><div class=\"head\"><a href=\"/units/%I/archives/%I/leaf/%U\">"
+                 "<code>%s</code> <b>%s</b></a> ",
+             ok ? "ok" : req ? "todo" : "optional", is_mine ? " mine" : "", ji(ar, "unit_id"),
+             ji(ar, "year"), js(x, "code"), js(x, "code"), js(x, "title"));
+        if (req) {
+            wm_h(&b, "<span class=\"badge %s\">%I / %I %s</span>", ok ? "published" : "draft",
+                 ji(x, "documents"), ji(x, "required"), _("件"));
+        } else {
+            wm_h(&b, "<span class=\"badge\">%I %s · %s</span>", ji(x, "documents"), _("件"),
+                 _("不作要求"));
+        }
+        if (is_mine) {
+            wm_h(&b, " <span class=\"tag mine\">%s</span>", _("本科室"));
+        }
         json_array_foreach(json_object_get(x, "media"), k, m)
         {
             bool has = false;
@@ -142,11 +298,20 @@ page_archive_get(struct wm_req *r)
                  media_label(json_string_value(m)), has ? " ✓" : "");
         }
         wm_h(&b, "</div>");
+        leaf_missing(&b, x);
         if (*js(x, "requirement")) {
             wm_h(&b, "<p class=\"hint\">%s</p>", js(x, "requirement"));
         }
         if (*js(x, "materials")) {
-            wm_h(&b, "<p class=\"hint\">%s%s</p>", _("应有材料:"), js(x, "materials"));
+            wm_h(&b, "<p class=\"hint\">%s%s</p>", _("应有材料："), js(x, "materials"));
+        }
+        if (json_array_size(json_object_get(x, "depts"))) {
+            wm_h(&b, "<p class=\"hint\">%s", _("负责科室："));
+            json_array_foreach(json_object_get(x, "depts"), k, m)
+            {
+                wm_h(&b, "%s%s", k ? _("、") : "", json_string_value(m) ? json_string_value(m) : "");
+            }
+            wm_h(&b, "</p>");
         }
         wm_h(&b, "</div>\n");
     }
@@ -155,6 +320,7 @@ page_archive_get(struct wm_req *r)
         depth--;
     }
     wm_h(&b, "</div>\n");
+    free(mine);
     json_decref(tree);
     json_decref(ar);
     ui_end(r, &b, 200);
@@ -169,58 +335,11 @@ doc_name(const json_t *d)
     return wm_asprintf("%02lld：%s", (long long)ji(d, "serial"), js(d, "title"));
 }
 
-/* A type name a person knows; the detected MIME type only when we have no name for it. */
-static const char *
-type_label(const char *mime)
-{
-    static const struct {
-        const char *mime, *label;
-    } t[] = {{"application/pdf", N_("PDF 文档")},
-             {"application/ofd", N_("OFD 文档")},
-             {"image/jpeg", N_("JPEG 图片")},
-             {"image/png", N_("PNG 图片")},
-             {"image/gif", N_("GIF 图片")},
-             {"image/webp", N_("WebP 图片")},
-             {"image/tiff", N_("TIFF 图片")},
-             {"image/heic", N_("HEIC 图片")},
-             {"application/msword", N_("Word 文档")},
-             {"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-              N_("Word 文档")},
-             {"application/vnd.ms-excel", N_("Excel 表格")},
-             {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-              N_("Excel 表格")},
-             {"application/vnd.ms-powerpoint", N_("PowerPoint 演示文稿")},
-             {"application/vnd.openxmlformats-officedocument.presentationml.presentation",
-              N_("PowerPoint 演示文稿")},
-             {"application/zip", N_("ZIP 压缩包")},
-             {"text/plain", N_("纯文本")}};
-    for (size_t i = 0; i < WM_ARRAY_LEN(t); i++) {
-        if (wm_streq(mime, t[i].mime)) {
-            return _(t[i].label);
-        }
-    }
-    if (wm_startswith(mime, "audio/")) {
-        return _("音频");
-    }
-    if (wm_startswith(mime, "video/")) {
-        return _("视频");
-    }
-    if (wm_startswith(mime, "image/")) {
-        return _("图片");
-    }
-    return mime;
-}
-
 /* 单位 › 市司法局 › 2026 年度档案 (the steps above every page of an archive). */
 static void
 archive_crumbs(struct wm_req *r, struct wm_buf *c, const json_t *ar)
 {
-    if (wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
-        ui_crumb(c, "<a href=\"/units\">%s</a>", _("单位"));
-    } else {
-        ui_crumb(c, "<span>%s</span>", _("单位"));
-    }
-    ui_crumb(c, "<a href=\"/units/%I\">%s</a>", ji(ar, "unit_id"), js(ar, "unit_name"));
+    unit_crumbs(r, c, ji(ar, "unit_id"), js(ar, "unit_name"));
     ui_crumb(c, "<a href=\"/units/%I/archives/%I\">%I %s</a>", ji(ar, "unit_id"), ji(ar, "year"),
              ji(ar, "year"), _("年度档案"));
 }
@@ -325,7 +444,7 @@ may_upload_note(struct wm_req *r, struct wm_buf *b, bool can_write, const struct
 void
 page_leaf_get(struct wm_req *r)
 {
-    json_t *ar = wm_req_archive(r, true);
+    json_t *ar = wm_req_archive(r);
     if (NULL == ar) {
         return;
     }
@@ -441,7 +560,7 @@ page_leaf_get(struct wm_req *r)
 void
 page_leaf_post(struct wm_req *r)
 {
-    json_t *ar = wm_req_archive(r, true);
+    json_t *ar = wm_req_archive(r);
     if (NULL == ar) {
         return;
     }
@@ -452,6 +571,14 @@ page_leaf_post(struct wm_req *r)
                       (long long)ji(ar, "year"));
         wm_url_encode(&to, r->segs[0]);
         wm_buf_printf(&msg, _("已上传 %u 件"), (unsigned)json_array_size(docs));
+        size_t k;
+        json_t *d;
+        json_array_foreach(docs, k, d)
+        {
+            if (*js(d, "notice")) { /* a name corrected from the bytes: say so */
+                wm_buf_printf(&msg, "%s%s", _("；"), js(d, "notice"));
+            }
+        }
         ui_redirect_msg(r, wm_buf_str(&to), "ok", wm_buf_str(&msg));
         wm_buf_free(&to);
         wm_buf_free(&msg);
@@ -463,7 +590,7 @@ page_leaf_post(struct wm_req *r)
 void
 page_leaf_order_post(struct wm_req *r)
 {
-    json_t *ar = wm_req_archive(r, false);
+    json_t *ar = wm_req_archive(r);
     if (NULL == ar) {
         return;
     }
@@ -644,7 +771,7 @@ page_document_get(struct wm_req *r)
          : wm_streq(js(d, "retention"), "30年")                       ? _("定期30年")
          : wm_streq(js(d, "retention"), "10年")                       ? _("定期10年")
                                                                        : js(d, "retention"),
-         _("备注"), js(d, "remarks"), _("文件"), js(d, "filename"), type_label(js(d, "mime")),
+         _("备注"), js(d, "remarks"), _("文件"), js(d, "filename"), wm_media_type_label(js(d, "mime")),
          (ji(d, "size") + 1023) / 1024, ji(d, "id"), _("下载"));
     /* Versions. */
     json_t *vs = r->db->ops->version_list(r->db, ji(d, "id"));
@@ -659,7 +786,7 @@ page_document_get(struct wm_req *r)
                  "v%I</a></td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
                  "<td data-label=\"%s\">",
              _("版本"), ji(d, "id"), ji(v, "version"), ji(v, "version"), _("文件名"),
-             js(v, "filename"), _("类型"), type_label(js(v, "mime")), _("上传时间"));
+             js(v, "filename"), _("类型"), wm_media_type_label(js(v, "mime")), _("上传时间"));
         ui_time(&b, ji(v, "created_at"));
         wm_h(&b, "</td><td data-label=\"%s\">%s</td></tr>", _("上传人"), js(v, "created_by_name"));
     }
@@ -763,17 +890,22 @@ page_document_post(struct wm_req *r)
 void
 page_document_versions_post(struct wm_req *r)
 {
-    if (wm_upload_version(r)) {
+    char *notice = NULL;
+    if (wm_upload_version(r, &notice)) {
         char *to = wm_asprintf("/documents/%lld", (long long)r->ids[0]);
-        ui_redirect_msg(r, to, "ok", _("已上传新版本"));
+        char *msg = notice ? wm_asprintf("%s%s%s", _("已上传新版本。"), notice, _("。"))
+                           : wm_strdup(_("已上传新版本"));
+        ui_redirect_msg(r, to, "ok", msg);
+        free(msg);
         free(to);
     }
+    free(notice);
 }
 
 void
 page_archive_trash_get(struct wm_req *r)
 {
-    json_t *ar = wm_req_archive(r, false);
+    json_t *ar = wm_req_archive(r);
     if (NULL == ar) {
         return;
     }
@@ -817,7 +949,7 @@ page_archive_trash_get(struct wm_req *r)
 void
 page_archive_import_get(struct wm_req *r)
 {
-    json_t *ar = wm_req_archive(r, true);
+    json_t *ar = wm_req_archive(r);
     if (NULL == ar) {
         return;
     }
@@ -845,7 +977,7 @@ page_archive_import_post(struct wm_req *r)
     struct wm_fail f = {0};
     json_t *report = NULL;
     char path[64];
-    json_t *ar = wm_req_archive(r, true);
+    json_t *ar = wm_req_archive(r);
     if (NULL == ar) {
         return;
     }
@@ -892,6 +1024,51 @@ page_archive_import_post(struct wm_req *r)
     json_decref(report);
     json_decref(ar);
     ui_end(r, &b, WM_OK == e ? 200 : wm_err_status(e));
+}
+
+/* ---------------------------------------------------------------- create and delete a year */
+
+/* The form of the unit page (or of a year without archive): create the year's archive. */
+void
+page_archives_post(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    int64_t year = 0, edition = 0, id;
+    const char *y = wm_form(r, "year"), *e = wm_form(r, "edition_id");
+    char *back = wm_asprintf("/units/%lld", (long long)r->ids[0]);
+    enum wm_err err;
+    if (NULL == y || !wm_parse_i64(y, 0, 9999, &year)) {
+        err = wm_fail_set(&f, WM_E_BAD_REQUEST, "year", "%s", _("请选择年度"));
+    } else if (e && *e && !wm_parse_i64(e, 1, INT64_MAX, &edition)) {
+        err = wm_fail_set(&f, WM_E_BAD_REQUEST, "edition_id", "%s", _("请选择测评体系"));
+    } else {
+        err = wm_archive_create(r->db, &r->actor, r->ids[0], year, edition, &id, &f);
+    }
+    if (WM_OK == err) {
+        char *to = wm_asprintf("/units/%lld/archives/%lld", (long long)r->ids[0], (long long)year);
+        char *msg = wm_asprintf(_("已建立 %lld 年度创建档案"), (long long)year);
+        ui_redirect_msg(r, to, "ok", msg);
+        free(msg);
+        free(to);
+    } else {
+        ui_done(r, err, &f, back, NULL);
+    }
+    free(back);
+}
+
+/* Delete an empty year's archive created by mistake (office staff; audited). */
+void
+page_archive_delete_post(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    enum wm_err e = wm_archive_delete(r->db, &r->actor, r->ids[0], r->ids[1], &f);
+    char *to = WM_OK == e ? wm_asprintf("/units/%lld", (long long)r->ids[0])
+                          : wm_asprintf("/units/%lld/archives/%lld", (long long)r->ids[0],
+                                        (long long)r->ids[1]);
+    char *msg = wm_asprintf(_("已删除 %lld 年度创建档案"), (long long)r->ids[1]);
+    ui_done(r, e, &f, to, msg);
+    free(msg);
+    free(to);
 }
 
 /* end of page_archives.c */

@@ -204,7 +204,7 @@ page_login_post(struct wm_req *r)
     char *token = NULL, *csrf = NULL;
     int64_t uid;
     if (wm_ip_throttled(r->addr, false)) {
-        login_form(r, 429, _("登录失败次数过多,请稍后再试"), user);
+        login_form(r, 429, _("登录失败次数过多，请稍后再试"), user);
         return;
     }
     enum wm_err e = wm_login(r->db, wm_policy(), user, pw ? pw : "", r->addr, r->rid, &token,
@@ -214,7 +214,7 @@ page_login_post(struct wm_req *r)
             (void)wm_ip_throttled(r->addr, true);
         }
         login_form(r, wm_err_status(e),
-                   WM_E_RATE_LIMITED == e ? _("登录失败次数过多,请15分钟后再试")
+                   WM_E_RATE_LIMITED == e ? _("登录失败次数过多，请15分钟后再试")
                    : WM_E_UNAUTHORIZED == e ? _("用户名或密码错误")
                                             : wm_err_message(e),
                    user);
@@ -243,10 +243,13 @@ void
 page_password_get(struct wm_req *r)
 {
     struct wm_buf b = {0};
-    ui_begin(r, &b, _("修改密码"));
+    struct wm_buf c = {0};
+    ui_crumb(&c, "<a href=\"/account\">%s</a>", _("我的账号"));
+    ui_begin_at(r, &b, _("修改密码"), &c);
+    wm_buf_free(&c);
     if (r->who->must_change_pw) {
         wm_h(&b, "<p class=\"flash warn\">%s</p>\n",
-             _("这是系统生成的初始密码,请先设置您自己的密码。"));
+             _("这是系统生成的初始密码，请先设置您自己的密码。"));
     }
     wm_h(&b,
          "<form method=\"post\" action=\"/password\" class=\"card narrow\">\n");
@@ -260,7 +263,7 @@ page_password_get(struct wm_req *r)
          "required minlength=\"8\"></label>\n"
          "<p class=\"hint\">%s</p>\n<button type=\"submit\">%s</button>\n</form>\n",
          _("原密码"), _("新密码"), _("再次输入新密码"),
-         _("至少8位,包含小写字母、大写字母、数字、符号中的至少三类。"), _("保存"));
+         _("至少8位，包含小写字母、大写字母、数字、符号中的至少三类。"), _("保存"));
     ui_end(r, &b, 200);
 }
 
@@ -299,7 +302,7 @@ page_home(struct wm_req *r)
     struct wm_buf b = {0};
     const char *scope = wm_scope_path(&r->actor);
     ui_begin(r, &b, _("首页"));
-    wm_h(&b, "<p class=\"lead\">%s,%s(%s · %s)</p>\n", _("您好"), r->who->display_name,
+    wm_h(&b, "<p class=\"lead\">%s，%s（%s · %s）</p>\n", _("您好"), r->who->display_name,
          wm_role_label(r->who->role), r->who->org_name);
     if (wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
         wm_h(&b, "<section class=\"stats\">");
@@ -320,19 +323,19 @@ page_home(struct wm_req *r)
                 json_int_t corrupt = json_integer_value(json_object_get(fx, "corrupt"));
                 wm_h(&b, "<p class=\"%s\">", missing || corrupt ? "flash err" : "flash ok");
                 ui_time(&b, json_integer_value(json_object_get(fx, "finished_at")));
-                wm_h(&b, " · %s %I,%s %I,%s %I</p>", _("已检查"),
+                wm_h(&b, " · %s %I，%s %I，%s %I</p>", _("已检查"),
                      (int64_t)json_integer_value(json_object_get(fx, "checked")), _("缺失"),
                      (int64_t)missing, _("损坏"), (int64_t)corrupt);
                 json_decref(fx);
             } else {
                 wm_h(&b, "<p class=\"hint\">%s</p>",
-                     _("尚未运行。服务器按 fixity_hours 定期检查,也可运行 wenming verify blobs。"));
+                     _("尚未运行。服务器按 fixity_hours 定期检查，也可运行 wenming verify blobs。"));
             }
             wm_h(&b, "</section>\n");
         }
     } else if (WM_ROLE_EVALUATOR == r->who->role) {
         wm_h(&b, "<section class=\"card\"><p>%s</p></section>\n",
-             _("测评任务开放后,分配给您的单位会显示在这里。"));
+             _("测评任务开放后，分配给您的单位会显示在这里。"));
     } else {
         json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->who->org_id);
         if (u) {
@@ -368,10 +371,10 @@ account_render(struct wm_req *r, const char *fresh)
          _("用户名"), r->who->username, _("姓名"), r->who->display_name, _("角色"),
          wm_role_label(r->who->role), _("所属"), r->who->org_name, _("修改密码"));
     wm_h(&b, "<section class=\"card\"><h2>%s</h2><p class=\"hint\">%s</p>\n", _("API 令牌"),
-         _("脚本可用 Authorization: Bearer 令牌 调用 /api/v1 接口。令牌只显示一次,请妥善保存。"));
+         _("脚本可用 Authorization: Bearer 令牌 调用 /api/v1 接口。令牌只显示一次，请妥善保存。"));
     if (fresh) {
         wm_h(&b, "<p class=\"flash ok\">%s<br><code class=\"secret\">%s</code></p>\n",
-             _("新令牌(只显示这一次):"), fresh);
+             _("新令牌（只显示这一次）："), fresh);
     }
     wm_h(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
          _("名称"), _("创建时间"), _("最近使用"));
@@ -390,7 +393,7 @@ account_render(struct wm_req *r, const char *fresh)
         wm_h(&b,
              "</td><td><form method=\"post\" action=\"/account/tokens/%I/revoke\" "
              "class=\"inline\" data-confirm=\"%s\">",
-             json_integer_value(json_object_get(t, "id")), _("确定吊销这个令牌?"));
+             json_integer_value(json_object_get(t, "id")), _("确定吊销这个令牌？"));
         ui_csrf(r, &b);
         wm_h(&b, "<button type=\"submit\" class=\"danger small\">%s</button></form></td></tr>\n",
              _("吊销"));
@@ -403,7 +406,7 @@ account_render(struct wm_req *r, const char *fresh)
     wm_h(&b,
          "<label>%s<input name=\"name\" required maxlength=\"50\" placeholder=\"%s\"></label>"
          "<button type=\"submit\">%s</button></form></section>\n",
-         _("令牌名称"), _("例如:数据同步脚本"), _("新建令牌"));
+         _("令牌名称"), _("例如：数据同步脚本"), _("新建令牌"));
     json_decref(tokens);
     ui_end(r, &b, 200);
 }

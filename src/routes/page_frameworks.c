@@ -27,9 +27,9 @@ upload_form(struct wm_req *r, struct wm_buf *b)
             "<form method=\"post\" action=\"/frameworks\" enctype=\"multipart/form-data\" "
             "class=\"grid\" id=\"fw-upload\">",
          _("导入测评体系"),
-         _("支持 wenming-framework/1 JSON,以及每行一个指标的 CSV 或 XLSX(列:编码、指标、测评内容、"
-           "佐证材料、分值、计分方式、测评方法、一票否决、责任部门、载体、频次、最少件数;"
-           "上级由编码推出,如 1 → 1.1 → 1.1.2)。CSV 可为 UTF-8 或 GBK。先预览,确认无误后保存为草稿,"
+         _("支持 wenming-framework/1 JSON，以及每行一个指标的 CSV 或 XLSX（列：编码、指标、测评内容、"
+           "佐证材料、分值、计分方式、测评方法、一票否决、责任部门、载体、频次、最少件数；"
+           "上级由编码推出，如 1 → 1.1 → 1.1.2）。CSV 可为 UTF-8 或 GBK。先预览，确认无误后保存为草稿，"
            "再发布。"));
     ui_csrf(r, b);
     wm_h(b, "<label class=\"wide\">%s<input type=\"file\" name=\"file\" "
@@ -37,7 +37,7 @@ upload_form(struct wm_req *r, struct wm_buf *b)
             "<label>%s<input name=\"name\" maxlength=\"200\" placeholder=\"%s\"></label>"
             "<label>%s<input name=\"version\" maxlength=\"50\" placeholder=\"2026\"></label>"
             "<label>%s<select name=\"office_id\">",
-         _("文件"), _("名称(CSV/XLSX 必填)"), _("第十五届市文明单位测评标准"), _("版本"),
+         _("文件"), _("名称（CSV/XLSX 必填）"), _("第十五届市文明单位测评标准"), _("版本"),
          _("所属文明办"));
     size_t i;
     json_t *o;
@@ -63,7 +63,7 @@ page_frameworks_get(struct wm_req *r)
     ui_begin(r, &b, _("测评体系"));
     wm_h(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
              "<th>%s</th></tr></thead><tbody>",
-         _("名称"), _("版本"), _("状态"), _("测评内容(末级指标)"), _("总分"), _("所属"));
+         _("名称"), _("版本"), _("状态"), _("测评内容（末级指标）"), _("总分"), _("所属"));
     size_t i;
     json_t *e;
     json_array_foreach(items, i, e)
@@ -307,7 +307,7 @@ report_table(struct wm_buf *b, json_t *issues, const char *title, const char *cl
     if (0 == json_array_size(issues)) {
         return;
     }
-    wm_h(b, "<section class=\"card %s\"><h2>%s(%u)</h2><table><thead><tr><th>%s</th>"
+    wm_h(b, "<section class=\"card %s\"><h2>%s（%u）</h2><table><thead><tr><th>%s</th>"
             "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
          cls, title, (unsigned)json_array_size(issues), _("行"), _("指标"), _("字段"), _("说明"));
     size_t i;
@@ -335,7 +335,7 @@ page_frameworks_post(struct wm_req *r)
         json_decref(report);
         json_decref(preview);
         char *to = wm_asprintf("/frameworks/%lld", (long long)id);
-        ui_redirect_msg(r, to, "ok", _("已保存为草稿;核对无误后可发布"));
+        ui_redirect_msg(r, to, "ok", _("已保存为草稿；核对无误后可发布"));
         free(to);
         return;
     }
@@ -344,7 +344,10 @@ page_frameworks_post(struct wm_req *r)
         return;
     }
     struct wm_buf b = {0};
-    ui_begin(r, &b, WM_OK == e ? _("预览测评体系") : _("导入失败"));
+    struct wm_buf c = {0};
+    ui_crumb(&c, "<a href=\"/frameworks\">%s</a>", _("测评体系"));
+    ui_begin_at(r, &b, WM_OK == e ? _("预览测评体系") : _("导入失败"), &c);
+    wm_buf_free(&c);
     if (WM_OK != e) {
         wm_h(&b, "<p class=\"flash err\">%s</p>\n", f.msg);
     }
@@ -354,7 +357,7 @@ page_frameworks_post(struct wm_req *r)
         json_t *doc = json_object_get(preview, "document");
         wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd>%s</dd><dt>%s</dt>"
                  "<dd>%s</dd><dt>%s</dt><dd>%I</dd><dt>%s</dt><dd>%s</dd></dl>",
-             _("名称"), js(doc, "name"), _("版本"), js(doc, "version"), _("测评内容(末级指标)"),
+             _("名称"), js(doc, "name"), _("版本"), js(doc, "version"), _("测评内容（末级指标）"),
              ji(preview, "leaves"), _("总分"), js(preview, "total"));
         char *text = json_dumps(doc, WM_FW_JSON_FLAGS);
         wm_h(&b, "<form method=\"post\" action=\"/frameworks\" class=\"row\">");
@@ -363,7 +366,7 @@ page_frameworks_post(struct wm_req *r)
                  "<input type=\"hidden\" name=\"office_id\" value=\"%I\">"
                  "<button type=\"submit\">%s</button> <a class=\"button secondary\" "
                  "href=\"/frameworks\">%s</a></form></section>\n",
-             text, in.office_id, _("确认无误,保存为草稿"), _("取消"));
+             text, in.office_id, _("确认无误，保存为草稿"), _("取消"));
         free(text);
         struct wm_fw *fw = NULL;
         struct wm_fw_report rep = {0};
@@ -396,8 +399,11 @@ page_framework_get(struct wm_req *r)
     bool manage = wm_actor_is(&r->actor, WM_ROLES_STAFF) &&
                   wm_startswith(js(ed, "org_path"), wm_scope_path(&r->actor));
     struct wm_buf b = {0};
-    char *title = wm_asprintf("%s(%s)", js(ed, "name"), js(ed, "version"));
-    ui_begin(r, &b, title);
+    char *title = wm_asprintf("%s（%s）", js(ed, "name"), js(ed, "version"));
+    struct wm_buf c = {0};
+    ui_crumb(&c, "<a href=\"/frameworks\">%s</a>", _("测评体系"));
+    ui_begin_at(r, &b, title, &c);
+    wm_buf_free(&c);
     free(title);
     wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd><span class=\"badge %s\">"
              "%s</span></dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%I</dd><dt>%s</dt><dd>%s</dd>",
@@ -410,15 +416,15 @@ page_framework_get(struct wm_req *r)
     wm_h(&b, "</dl><p class=\"row\">%s <a href=\"/api/v1/frameworks/%I/export.json\">JSON</a> · "
              "<a href=\"/api/v1/frameworks/%I/export.csv\">CSV</a> · "
              "<a href=\"/api/v1/frameworks/%I/export.xlsx\">XLSX</a></p>",
-         _("导出:"), r->ids[0], r->ids[0], r->ids[0]);
+         _("导出："), r->ids[0], r->ids[0], r->ids[0]);
     if (manage && draft) {
         wm_h(&b, "<div class=\"row\"><form method=\"post\" action=\"/frameworks/%I/publish\" "
                  "class=\"inline\" data-confirm=\"%s\">",
-             r->ids[0], _("发布后此版本不可再修改,确定发布?"));
+             r->ids[0], _("发布后此版本不可再修改，确定发布？"));
         ui_csrf(r, &b);
         wm_h(&b, "<button type=\"submit\">%s</button></form> <form method=\"post\" "
                  "action=\"/frameworks/%I/delete\" class=\"inline\" data-confirm=\"%s\">",
-             _("发布"), r->ids[0], _("确定删除这个草稿?"));
+             _("发布"), r->ids[0], _("确定删除这个草稿？"));
         ui_csrf(r, &b);
         wm_h(&b, "<button type=\"submit\" class=\"danger\">%s</button></form></div>",
              _("删除草稿"));
@@ -430,7 +436,7 @@ page_framework_get(struct wm_req *r)
         wm_h(&b, "<form method=\"post\" action=\"/frameworks/%I/default\" class=\"row\">",
              r->ids[0]);
         ui_csrf(r, &b);
-        wm_h(&b, "<label>%s<select name=\"office_id\">", _("设为辖区默认测评体系:文明办"));
+        wm_h(&b, "<label>%s<select name=\"office_id\">", _("设为辖区默认测评体系：文明办"));
         size_t k;
         json_t *o;
         json_array_foreach(offices, k, o)
@@ -467,7 +473,7 @@ page_framework_get(struct wm_req *r)
                  r->ids[0], _("与其他版本比较"));
             any = true;
         }
-        wm_h(&b, "<option value=\"%I\">%s(%s)</option>", ji(o, "id"), js(o, "version"),
+        wm_h(&b, "<option value=\"%I\">%s（%s）</option>", ji(o, "id"), js(o, "version"),
              status_label(js(o, "status")));
     }
     if (any) {
@@ -527,7 +533,7 @@ page_framework_delete_post(struct wm_req *r)
 static void
 diff_list(struct wm_buf *b, json_t *items, const char *title, const char *cls)
 {
-    wm_h(b, "<section class=\"card %s\"><h2>%s(%u)</h2>", cls, title,
+    wm_h(b, "<section class=\"card %s\"><h2>%s（%u）</h2>", cls, title,
          (unsigned)json_array_size(items));
     if (0 == json_array_size(items)) {
         wm_h(b, "<p class=\"hint\">%s</p></section>\n", _("无"));
@@ -541,14 +547,14 @@ diff_list(struct wm_buf *b, json_t *items, const char *title, const char *cls)
         wm_h(b, "<li><code>%s</code> %s", js(x, "code"), js(x, "title"));
         json_t *fields = json_object_get(x, "fields");
         if (json_is_array(fields) && json_array_size(fields)) {
-            wm_h(b, " <span class=\"hint\">(");
+            wm_h(b, " <span class=\"hint\">（");
             size_t k;
             json_t *fl;
             json_array_foreach(fields, k, fl)
             {
                 wm_h(b, "%s%s", k ? "、" : "", json_is_string(fl) ? json_string_value(fl) : js(fl, "field"));
             }
-            wm_h(b, ")</span>");
+            wm_h(b, "）</span>");
         }
         wm_h(b, "</li>");
     }
@@ -572,8 +578,13 @@ page_framework_diff_get(struct wm_req *r)
     json_t *a = r->db->ops->edition_get(r->db, r->ids[0], false);
     json_t *bb = r->db->ops->edition_get(r->db, other, false);
     struct wm_buf b = {0};
-    char *title = wm_asprintf("%s:%s → %s", js(a, "name"), js(a, "version"), js(bb, "version"));
-    ui_begin(r, &b, title);
+    char *title = wm_asprintf("%s：%s → %s", js(a, "name"), js(a, "version"), js(bb, "version"));
+    struct wm_buf c = {0};
+    ui_crumb(&c, "<a href=\"/frameworks\">%s</a>", _("测评体系"));
+    ui_crumb(&c, "<a href=\"/frameworks/%I\">%s（%s）</a>", r->ids[0], js(a, "name"),
+             js(a, "version"));
+    ui_begin_at(r, &b, title, &c);
+    wm_buf_free(&c);
     free(title);
     diff_list(&b, json_object_get(d, "added"), _("新增的测评内容"), "added");
     diff_list(&b, json_object_get(d, "removed"), _("删除的测评内容"), "removed");

@@ -176,7 +176,13 @@ page_units_get(struct wm_req *r)
     }
     json_t *units = r->db->ops->org_list(r->db, &pg);
     json_t *offices = offices_in_scope(r);
-    ui_begin(r, &b, scope_org ? js(scope_org, "name") : _("单位"));
+    struct wm_buf c = {0};
+    if (scope_org) {
+        ui_crumb(&c, "<a href=\"/orgs\">%s</a>", _("机构"));
+        ui_crumb(&c, "<a href=\"/units\">%s</a>", _("单位"));
+    }
+    ui_begin_at(r, &b, scope_org ? js(scope_org, "name") : _("单位"), &c);
+    wm_buf_free(&c);
     wm_h(&b, "<form method=\"get\" action=\"/units\" class=\"row filter\">");
     if (office_id) {
         wm_h(&b, "<input type=\"hidden\" name=\"office\" value=\"%I\">", office_id);
@@ -218,7 +224,7 @@ page_units_get(struct wm_req *r)
     office_options(&b, offices, office_id ? office_id : r->who->org_id);
     wm_h(&b, "</select></label><label class=\"wide\">%s<input name=\"depts\" "
              "placeholder=\"%s\"></label><button type=\"submit\">%s</button></form></section>\n",
-         _("科室(用顿号或逗号分隔)"), _("办公室、人教科、工会"), _("新建"));
+         _("科室（用顿号或逗号分隔）"), _("办公室、人教科、工会"), _("新建"));
     json_decref(units);
     json_decref(offices);
     json_decref(scope_org);
@@ -283,12 +289,21 @@ page_unit_get(struct wm_req *r)
     struct wm_buf b = {0};
     json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0]);
     if (NULL == u) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, _("单位不存在,或不在您的管辖范围内"));
+        wm_reply_err(r, WM_E_NOT_FOUND, NULL, _("单位不存在，或不在您的管辖范围内"));
         return;
     }
     bool staff = wm_actor_is(&r->actor, WM_ROLES_STAFF);
     bool manage_depts = staff || wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN));
-    ui_begin(r, &b, js(u, "name"));
+    struct wm_buf c = {0};
+    if (staff) {
+        ui_crumb(&c, "<a href=\"/units\">%s</a>", _("单位"));
+        ui_crumb(&c, "<a href=\"/units?office=%I\">%s</a>", ji(u, "parent_id"),
+                 js(u, "parent_name"));
+    } else {
+        ui_crumb(&c, "<span>%s</span>", _("单位"));
+    }
+    ui_begin_at(r, &b, js(u, "name"), &c);
+    wm_buf_free(&c);
     wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd><code>%s</code></dd>"
              "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>",
          _("单位代码"), js(u, "code"), _("单位类型"), js(u, "type"), _("所属文明办"),
@@ -325,7 +340,7 @@ page_unit_get(struct wm_req *r)
         if (manage_depts) {
             wm_h(&b, "<td><form method=\"post\" action=\"/units/%I/depts/%I/delete\" "
                      "class=\"inline\" data-confirm=\"%s\">",
-                 ji(u, "id"), ji(d, "id"), _("确定删除这个科室?"));
+                 ji(u, "id"), ji(d, "id"), _("确定删除这个科室？"));
             ui_csrf(r, &b);
             wm_h(&b, "<button type=\"submit\" class=\"danger small\">%s</button></form></td>",
                  _("删除"));
@@ -413,19 +428,19 @@ import_form(struct wm_req *r, struct wm_buf *b)
     wm_h(b, "<section class=\"card\"><p class=\"hint\">%s</p>"
             "<form method=\"post\" action=\"/units/import\" enctype=\"multipart/form-data\" "
             "class=\"stack\">",
-         _("上传 CSV 或 XLSX 文件,第一行为表头:单位名称、单位代码、单位类型,可选 所属文明办、"
-           "科室(用顿号分隔)。CSV 可为 UTF-8 或 GBK 编码。有错误的行会逐行列出;"
+         _("上传 CSV 或 XLSX 文件，第一行为表头：单位名称、单位代码、单位类型，可选 所属文明办、"
+           "科室（用顿号分隔）。CSV 可为 UTF-8 或 GBK 编码。有错误的行会逐行列出；"
            "默认只要有一行错误就不导入任何数据。"));
     ui_csrf(r, b);
     wm_h(b, "<label>%s<input type=\"file\" name=\"file\" accept=\".csv,.xlsx\" required></label>"
             "<label>%s<select name=\"parent_id\">",
-         _("文件"), _("默认所属文明办(文件未写明时)"));
+         _("文件"), _("默认所属文明办（文件未写明时）"));
     office_options(b, offices, r->who->org_id);
     wm_h(b, "</select></label><label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" "
             "value=\"1\"> %s</label><label class=\"check\"><input type=\"checkbox\" "
             "name=\"skip_bad\" value=\"1\"> %s</label><button type=\"submit\">%s</button>"
             "</form></section>\n",
-         _("只检查,不导入"), _("跳过有错误的行,导入其余各行"), _("上传并导入"));
+         _("只检查，不导入"), _("跳过有错误的行，导入其余各行"), _("上传并导入"));
     json_decref(offices);
 }
 
@@ -433,7 +448,10 @@ void
 page_units_import_get(struct wm_req *r)
 {
     struct wm_buf b = {0};
-    ui_begin(r, &b, _("批量导入单位"));
+    struct wm_buf c = {0};
+    ui_crumb(&c, "<a href=\"/units\">%s</a>", _("单位"));
+    ui_begin_at(r, &b, _("批量导入单位"), &c);
+    wm_buf_free(&c);
     import_form(r, &b);
     ui_end(r, &b, 200);
 }
@@ -459,12 +477,16 @@ page_units_import_post(struct wm_req *r)
         return;
     }
     json_t *errors = json_object_get(report, "errors");
-    ui_begin(r, &b, _("导入结果"));
+    struct wm_buf c = {0};
+    ui_crumb(&c, "<a href=\"/units\">%s</a>", _("单位"));
+    ui_crumb(&c, "<a href=\"/units/import\">%s</a>", _("批量导入单位"));
+    ui_begin_at(r, &b, _("导入结果"), &c);
+    wm_buf_free(&c);
     if (conv) {
-        wm_h(&b, "<p class=\"flash warn\">%s %s</p>", _("文件已从该编码转换为 UTF-8:"), conv);
+        wm_h(&b, "<p class=\"flash warn\">%s %s</p>", _("文件已从该编码转换为 UTF-8："), conv);
     }
     if (dry) {
-        wm_h(&b, "<p class=\"flash ok\">%s %u,%s %u。</p>", _("检查完成(未导入)。可导入行数"),
+        wm_h(&b, "<p class=\"flash ok\">%s %u，%s %u。</p>", _("检查完成（未导入）。可导入行数"),
              (unsigned)(t->nrows - 1 - json_array_size(errors)), _("有错误的行数"),
              (unsigned)json_array_size(errors));
     } else if (json_is_true(json_object_get(report, "committed"))) {
@@ -472,7 +494,7 @@ page_units_import_post(struct wm_req *r)
              ji(report, "imported"), _("跳过"), ji(report, "skipped"));
     } else {
         wm_h(&b, "<p class=\"flash err\">%s</p>",
-             _("文件中有错误,没有导入任何单位。请修改后重新上传,或选择“跳过有错误的行”。"));
+             _("文件中有错误，没有导入任何单位。请修改后重新上传，或选择“跳过有错误的行”。"));
     }
     if (json_array_size(errors)) {
         wm_h(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",

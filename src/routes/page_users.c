@@ -411,29 +411,41 @@ page_audit_get(struct wm_req *r)
         return;
     }
     const char *from = wm_req_arg(r, "from"), *to = wm_req_arg(r, "to");
+    size_t i;
+    json_t *x;
     ui_begin(r, &b, _("审计日志"));
     wm_h(&b, "<form method=\"get\" action=\"/audit\" class=\"row filter\"><label>%s"
              "<select name=\"action\"><option value=\"\">%s</option>",
          _("操作"), _("全部操作"));
-    for (int i = 0; wm_audit_actions[i]; i++) {
-        wm_h(&b, "<option value=\"%s\"%r>%s</option>", wm_audit_actions[i],
-             wm_streq(flt.action, wm_audit_actions[i]) ? " selected" : "",
-             wm_audit_action_label(wm_audit_actions[i]));
+    for (int k = 0; wm_audit_actions[k]; k++) {
+        wm_h(&b, "<option value=\"%s\"%r>%s</option>", wm_audit_actions[k],
+             wm_streq(flt.action, wm_audit_actions[k]) ? " selected" : "",
+             wm_audit_action_label(wm_audit_actions[k]));
     }
     wm_h(&b, "</select></label><label>%s<input name=\"user\" value=\"%s\" maxlength=\"64\" "
-             "placeholder=\"%s\"></label>"
+             "placeholder=\"%s\" list=\"audit-users\" autocomplete=\"off\"></label>"
              "<label>%s<input type=\"date\" name=\"from\" value=\"%s\"></label>"
              "<label>%s<input type=\"date\" name=\"to\" value=\"%s\"></label>"
              "<button type=\"submit\">%s</button>",
          _("操作人"), flt.username ? flt.username : "", _("用户名"), _("起始日期"),
          from ? from : "", _("截止日期"), to ? to : "", _("筛选"));
+    /* The people in scope, offered as the person filter's choices. */
+    struct wm_page upg = {.scope = pg.scope, .limit = 200};
+    json_t *people = r->db->ops->user_list(r->db, &upg);
+    wm_h(&b, "<datalist id=\"audit-users\">");
+    json_array_foreach(people, i, x)
+    {
+        wm_h(&b, "<option value=\"%s\">%s</option>", js(x, "username"), js(x, "display_name"));
+    }
+    wm_h(&b, "</datalist>");
+    json_decref(people);
     if (WM_ROLE_ADMIN == r->who->role) {
         struct wm_buf q = {0};
         static const char *const keep[] = {"action", "user", "from", "to", NULL};
-        for (int i = 0; keep[i]; i++) {
-            const char *v = wm_req_arg(r, keep[i]);
+        for (int k = 0; keep[k]; k++) {
+            const char *v = wm_req_arg(r, keep[k]);
             if (v && *v) {
-                wm_buf_printf(&q, "%c%s=", q.len ? '&' : '?', keep[i]);
+                wm_buf_printf(&q, "%c%s=", q.len ? '&' : '?', keep[k]);
                 wm_url_encode(&q, v);
             }
         }
@@ -444,8 +456,6 @@ page_audit_get(struct wm_req *r)
     wm_h(&b, "</form>\n<table class=\"audit\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
              "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
          _("序号"), _("时间"), _("操作人"), _("操作"), _("对象"), _("来源"));
-    size_t i;
-    json_t *x;
     json_array_foreach(rows, i, x)
     {
         json_t *sum = json_loads(js(x, "summary"), 0, NULL);
@@ -453,9 +463,14 @@ page_audit_get(struct wm_req *r)
         audit_object(r->db, x, sum, &name, &href);
         wm_h(&b, "<tr><td class=\"num\">%I</td><td>", ji(x, "id"));
         ui_time(&b, ji(x, "at"));
-        if (ji(x, "user_id")) {
+        json_t *who = ji(x, "user_id") ? wm_user_get_scoped(r->db, &r->actor, ji(x, "user_id"))
+                                       : NULL;
+        if (who) { /* linked only where the caller may open the account */
             wm_h(&b, "</td><td><a href=\"/users/%I\">%s</a></td>", ji(x, "user_id"),
                  js(x, "username"));
+            json_decref(who);
+        } else if (ji(x, "user_id")) {
+            wm_h(&b, "</td><td>%s</td>", js(x, "username"));
         } else {
             wm_h(&b, "</td><td>%s</td>", _("命令行"));
         }
@@ -481,8 +496,9 @@ page_audit_get(struct wm_req *r)
     ui_end(r, &b, 200);
 }
 
-/* The most rows one export writes (a larger selection is cut, and the sheet says so). */
-#define AUDIT_XLSX_MAX 50000
+/* The most rows one export writes (a larger selection is cut, and the sheet says so): about
+** 3 s of work inside the request (5,000 rows took 1.5 s). */
+#define AUDIT_XLSX_MAX 10000
 
 /* GET /audit.xlsx?action=&user=&from=&to=: the filtered entries as a workbook (admin). */
 void

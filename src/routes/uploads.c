@@ -24,7 +24,7 @@ struct up_file {
     char *filename;
     struct wm_blob_writer *w;
     enum wm_err err;
-    char msg[256];
+    char msg[1024];
     bool ended;
     struct wm_media_info mi;
     char sha[65];
@@ -150,12 +150,15 @@ up_end(struct wm_req *r, void *file)
     if (package) {
         if (!wm_streq(f->mi.mime, "application/zip")) {
             f->err = WM_E_UNSUPPORTED_MEDIA;
-            snprintf(f->msg, sizeof f->msg, _("档案包须为 ZIP 文件:检测到的类型是 %s"), f->mi.mime);
+            snprintf(f->msg, sizeof f->msg, _("档案包须为 ZIP 压缩包，“%s”的内容是%s"), f->filename,
+                     wm_media_info_label(&f->mi));
         }
     } else if (!wm_media_allowed(&f->mi, wm_app.allowed)) {
+        /* in words: "文件内容是 shell 脚本，不是 PDF 文档；请检查文件是否正确" */
+        char why[400];
         f->err = WM_E_UNSUPPORTED_MEDIA;
-        snprintf(f->msg, sizeof f->msg, _("不接受此类文件:检测到的类型是 %s(%s)"), f->mi.mime,
-                 f->mi.desc);
+        wm_media_refusal(&f->mi, f->filename, why, sizeof why);
+        snprintf(f->msg, sizeof f->msg, "%s：%s", f->filename, why);
     }
 }
 

@@ -65,8 +65,10 @@ test('office creates a unit and its archivist, who must change the first passwor
   const admin = await browser.newPage();
   await login(admin, srv.base, 'admin');
   await admin.goto(srv.base + '/audit?user=office');
-  const actions = await admin.$$eval('table.audit tbody td code', (cs) => cs.map((c) => c.textContent));
-  assert.ok(actions.includes('unit.create'));
-  assert.ok(actions.includes('user.create'));
+  // actions in words (the code stays in the cell's title), the object named and linked
+  const actions = await admin.$$eval('table.audit tbody td[title]', (cs) => cs.map((c) => c.textContent));
+  assert.ok(actions.includes('新建单位'));
+  assert.ok(actions.includes('新建账号'));
+  assert.ok(await admin.$('table.audit tbody a[href^="/units/"]'));
   await admin.close();
 });

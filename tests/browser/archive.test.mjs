@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { openServerAndBrowser, closeServerAndBrowser, login } from './harness.mjs';
+import { openServerAndBrowser, closeServerAndBrowser, login, openArchive } from './harness.mjs';
 
 let srv, browser;
 
@@ -46,11 +46,9 @@ async function dropFile(page, name, bytes) {
 test('drag a file in, watch the progress, see 01：…, export the package', async () => {
   const page = await browser.newPage();
   await login(page, srv.base, 'unitadmin');
-  // the unit page lists this year's archive; open it
-  await Promise.all([page.waitForNavigation(), page.click('nav.main >> text=本单位')]);
-  await Promise.all([page.waitForNavigation(), page.click('ul.years a')]);
+  // the unit page: create this year's archive (explicitly) and open it
+  const { year } = await openArchive(page);
   assert.match(await page.textContent('h1'), /年度创建档案/);
-  const year = page.url().match(/archives\/(\d+)/)[1];
   await Promise.all([page.waitForNavigation(), page.click('#fwtree a:has-text("1.1.3")')]);
   assert.match(await page.textContent('h1'), /1\.1\.3 创建领导小组/);
 
@@ -78,11 +76,13 @@ test('drag a file in, watch the progress, see 01：…, export the package', asy
   const names = await page.$$eval('#doclist a', (as) => as.map((a) => a.textContent));
   assert.deepEqual(names, ['01：创建领导小组文件', '02：成员调整通知']);
 
-  // a refused type says what it found
+  // a refused type says what it found, in words (no media type codes)
   await page.setInputFiles('#upload input[type=file]', { name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('#!/bin/sh\necho pwned\n') });
   await page.click('#upload button[type=submit]');
   await page.waitForSelector('#upload-progress li.failed');
   assert.match(await page.textContent('#upload-progress li.failed .state'), /^未上传：/);
+  assert.match(await page.textContent('#upload-progress li.failed'), /文件内容是 shell 脚本，不是 PDF 文档/);
+  assert.doesNotMatch(await page.textContent('#upload-progress'), /text\/x-shellscript/);
 
   // export from the archive page: the page shows progress and saves the ZIP
   await page.goto(page.url().replace(/\/leaf\/.*$/, ''));

@@ -54,7 +54,7 @@ test('upload a CSV, preview, save, publish, browse the tree', async () => {
   assert.ok(!api.items.some((e) => e.name === '浏览器测试标准'), 'the preview stores nothing');
 
   // save as draft, then publish
-  await Promise.all([page.waitForNavigation(), page.click('text=确认无误,保存为草稿')]);
+  await Promise.all([page.waitForNavigation(), page.click('text=确认无误，保存为草稿')]);
   assert.match(page.url(), /\/frameworks\/\d+/);
   assert.match(await page.textContent('main'), /草稿/);
   page.once('dialog', (d) => d.accept());

@@ -61,3 +61,26 @@ export async function login(page, base, user, password = 'Demo-2026') {
   await page.fill('input[name=password]', password);
   await Promise.all([page.waitForNavigation(), page.click('form button[type=submit]')]);
 }
+
+// The unit's archive of this year, as its 创建办 (logged in on page) opens it: from the unit
+// page, creating it first with the sample standard when it does not exist yet (a GET never
+// creates an archive).  Returns { unitId, year } and leaves the page on the archive.
+export async function openArchive(page) {
+  await Promise.all([page.waitForNavigation(), page.click('nav.main >> text=本单位')]);
+  const unitId = page.url().match(/units\/(\d+)/)[1];
+  const year = String(new Date(Date.now() + 8 * 3600 * 1000).getUTCFullYear());
+  const link = await page.$(`ul.years a[href$="/archives/${year}"]`);
+  if (link) {
+    await Promise.all([page.waitForNavigation(), link.click()]);
+  } else {
+    const form = '#archive-create';
+    await page.selectOption(`${form} select[name=year]`, year);
+    if (await page.$(`${form} select[name=edition_id]`)) {
+      const value = await page.$eval(`${form} select[name=edition_id]`, (s) =>
+        [...s.options].find((o) => o.textContent.includes('合成样例')).value);
+      await page.selectOption(`${form} select[name=edition_id]`, value);
+    }
+    await Promise.all([page.waitForNavigation(), page.click(`${form} button[type=submit]`)]);
+  }
+  return { unitId, year: page.url().match(/archives\/(\d+)/)[1] };
+}

@@ -1015,6 +1015,22 @@ th_unit_id(const struct th_server *s, const struct th_cred *a, const char *code)
     return id;
 }
 
+bool
+th_archive_create(const struct th_server *s, const struct th_cred *c, int64_t unit, int year)
+{
+    char path[96], body[64];
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives", (long long)unit);
+    snprintf(body, sizeof body, "{\"year\": %d}", year);
+    struct th_resp *r = th_api(s, "POST", path, c, th_auth(c), body);
+    bool ok = 201 == r->status || 409 == r->status;
+    if (!ok) {
+        fprintf(stderr, "th_archive_create: POST %s %s: HTTP %ld %s\n", path, body, r->status,
+                r->body ? r->body : "");
+    }
+    th_resp_free(r);
+    return ok;
+}
+
 /* ---------------------------------------------------------------- assertions */
 
 void

@@ -212,6 +212,11 @@ const char *th_jstr(const json_t *o, const char *key);
 int64_t th_jint(const json_t *o, const char *key);
 /** The id of the unit with code (searched as admin with cred a), 0 when absent. */
 int64_t th_unit_id(const struct th_server *s, const struct th_cred *a, const char *code);
+/**
+** Create the archive of a unit's year as c (POST /api/v1/units/{id}/archives; archives are
+** never created by opening them).  true when it was created or already existed.
+*/
+bool th_archive_create(const struct th_server *s, const struct th_cred *c, int64_t unit, int year);
 /** The number of units a sees whose name or code contains q (follows pages). */
 size_t th_count_units(const struct th_server *s, const struct th_cred *a, const char *q);
 /** Percent-encode s into out. */

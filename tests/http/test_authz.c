@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* cmocka.h needs these before it (clang-format would sort them after it). */
 /* clang-format off */
@@ -73,6 +74,8 @@ enum kind {
     K_FW_DIFF,     /* two editions: both own / own and foreign */
     K_FW_DRAFT,    /* {id} = a throwaway draft of own / foreign office */
     K_ARCHIVE,     /* {id}/{id}[/{s}] = own / foreign unit, ARCHIVE_YEAR[, a leaf of it] */
+    K_ARCHIVE_NEW, /* {id} = own / foreign unit; {"year"}: a year it has no archive for */
+    K_ARCHIVE_EMPTY, /* {id}/{id} = own / foreign unit and a throwaway empty archive of it */
     K_UPLOAD,      /* K_ARCHIVE plus a small PDF uploaded into the leaf */
     K_ORDER,       /* K_ARCHIVE plus the leaf's documents in their present order */
     K_PKG,         /* K_ARCHIVE plus a package (an empty ZIP) to import */
@@ -150,8 +153,14 @@ static const struct expect expectations[] = {
     ** department, 办公室, is responsible for the leaves used here); the trash is restored by
     ** unit_admin and staff, purged by the platform operator only. */
     {"GET /api/v1/units/{id}/archives", K_UNIT,  {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    /* Archives are created by an explicit act of a unit writer or the office; an empty one
+    ** created by mistake is deleted by the office. */
+    {"POST /api/v1/units/{id}/archives", K_ARCHIVE_NEW,
+                                                 {"401", "201", "201/404", "403",     "201/404", "201/404", "403"}},
     {"GET /api/v1/units/{id}/archives/{id}", K_ARCHIVE,
                                                  {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"DELETE /api/v1/units/{id}/archives/{id}", K_ARCHIVE_EMPTY,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"GET /api/v1/units/{id}/archives/{id}/trash", K_ARCHIVE,
                                                  {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
     {"GET /api/v1/units/{id}/archives/{id}/indicators/{s}/documents", K_ARCHIVE,
@@ -230,7 +239,10 @@ static const struct expect expectations[] = {
     {"POST /frameworks/{id}/default", K_FW_DEFAULT,
                                                  {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
     {"GET /frameworks/{id}/diff", K_FW_DIFF,     {"303", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"POST /units/{id}/archives", K_ARCHIVE_NEW, {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
     {"GET /units/{id}/archives/{id}", K_ARCHIVE, {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /units/{id}/archives/{id}/delete", K_ARCHIVE_EMPTY,
+                                                 {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
     {"GET /units/{id}/archives/{id}/trash", K_ARCHIVE,
                                                  {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
     {"GET /units/{id}/archives/{id}/leaf/{s}", K_ARCHIVE,
@@ -374,19 +386,42 @@ doc_for(int64_t unit)
     return 0;
 }
 
-/* Open (and so create) the unit's archive of ARCHIVE_YEAR as admin. */
+/* Create the unit's archive of ARCHIVE_YEAR as admin (opening one never creates it). */
 static bool
 archive_open(int64_t unit)
 {
-    char path[96];
-    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d", (long long)unit, ARCHIVE_YEAR);
-    struct th_resp *r = th_api(&srv, "GET", path, &actors[R_ADMIN].c, TH_BEARER, NULL);
-    bool ok = 200 == r->status;
-    if (!ok) {
-        fprintf(stderr, "fixture: GET %s: HTTP %ld %s\n", path, r->status, r->body);
+    return th_archive_create(&srv, &actors[R_ADMIN].c, unit, ARCHIVE_YEAR);
+}
+
+/* A year the unit has no archive for yet, each time another one (0 when none is left):
+** within the years an archive may have, past the fixtures' ARCHIVE_YEAR and this year's
+** demo archives. */
+static int
+fresh_year(int64_t unit)
+{
+    static struct {
+        int64_t unit;
+        int next;
+    } used[8];
+    time_t t = time(NULL) + 8 * 3600;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    int now = tm.tm_year + 1900;
+    size_t i = 0;
+    while (i < sizeof used / sizeof used[0] && used[i].unit && used[i].unit != unit) {
+        i++;
     }
-    th_resp_free(r);
-    return ok;
+    if (i == sizeof used / sizeof used[0]) {
+        return 0;
+    }
+    if (0 == used[i].unit) {
+        used[i].unit = unit;
+        used[i].next = 2000;
+    }
+    while (ARCHIVE_YEAR == used[i].next || now == used[i].next) {
+        used[i].next++;
+    }
+    return used[i].next <= now + 1 ? used[i].next++ : 0;
 }
 
 /* A new document (uploaded by admin) in the unit's leaf; its id, 0 on failure. */
@@ -824,6 +859,30 @@ cell_build(struct cell *c,
             c->file_len = sizeof empty_zip;
             c->file_name = "package.zip";
         } else if (K_ORDER == kind && !order_build(c, ids[0], seg, page)) {
+            return false;
+        }
+        break;
+    case K_ARCHIVE_NEW: {
+        int year = fresh_year(a->unit[foreign]);
+        if (0 == year) {
+            return false;
+        }
+        ids[0] = a->unit[foreign];
+        if (page) {
+            char v[24];
+            snprintf(v, sizeof v, "%d", year);
+            form_add(c, "year", v);
+        } else {
+            c->json = json_pack("{s:i}", "year", year);
+        }
+        break;
+    }
+    case K_ARCHIVE_EMPTY:
+        ids[0] = a->unit[foreign];
+        if (R_ANON == role) {
+            ids[1] = ARCHIVE_YEAR; /* never reaches it */
+        } else if (0 == (ids[1] = fresh_year(ids[0])) ||
+                   !th_archive_create(&srv, admin, ids[0], (int)ids[1])) {
             return false;
         }
         break;

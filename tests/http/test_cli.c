@@ -14,7 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <limits.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -187,6 +191,11 @@ test_operator_workflow(void **state)
     assert_non_null(strstr(out, "-> 1.2"));
     assert_non_null(strstr(out, "1 imported, 0 skipped"));
     free(out);
+    /* again: the same content is already in the leaf, nothing is stored twice */
+    out = RUN(0, "import", "--data", dir, "--unit", "LIB-1", "--year", "2025", tree);
+    assert_non_null(strstr(out, "已存在，跳过"));
+    assert_non_null(strstr(out, "0 imported, 1 skipped"));
+    free(out);
     out = RUN(0, "export", "--data", dir, "--unit", "LIB-1", "--years", "2024-2025", "--out", zip);
     assert_non_null(strstr(out, "1 documents"));
     free(out);
@@ -209,10 +218,95 @@ test_operator_workflow(void **state)
     out = RUN(0, "verify", "audit", "--data", dir);
     assert_non_null(strstr(out, "audit log intact"));
     free(out);
+    /* commands that wrote anchored the audit head too (no server ran here) */
+    char head[320];
+    snprintf(head, sizeof head, "%s/audit-head", dir);
+    FILE *hf = fopen(head, "r");
+    assert_non_null(hf);
+    long long seq = 0;
+    assert_int_equal(fscanf(hf, "%lld", &seq), 1);
+    fclose(hf);
+    out = RUN(0, "verify", "audit", "--data", dir);
+    char entries[64];
+    snprintf(entries, sizeof entries, "intact: %lld entries", seq);
+    assert_non_null(strstr(out, entries));
+    free(out);
     out = RUN(0, "verify", "blobs", "--data", dir);
     assert_non_null(strstr(out, "1 blobs checked"));
     assert_non_null(strstr(out, "0 missing, 0 corrupt"));
     free(out);
+}
+
+static void
+write_at(const char *path, const char *text, time_t mtime)
+{
+    char parent[PATH_MAX], mk[PATH_MAX + 16];
+    snprintf(parent, sizeof parent, "%s", path);
+    *strrchr(parent, '/') = '\0';
+    snprintf(mk, sizeof mk, "mkdir -p '%s'", parent);
+    assert_int_equal(system(mk), 0);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    if (mtime) {
+        struct timespec ts[2] = { { .tv_sec = mtime }, { .tv_sec = mtime } };
+        assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+    }
+}
+
+/* Temp files of killed uploads go at start; orphans are named, moved aside, gone. */
+static void
+test_blob_orphans(void **state)
+{
+    (void)state;
+    struct th_server s;
+    assert_int_equal(th_server_create(&s, NULL), 0);
+    assert_int_equal(th_server_start(&s, NULL), 0); /* the demo data */
+    assert_int_equal(th_server_stop(&s), 0);
+    /* an upload killed mid-way, an object nothing refers to (the empty content), its
+    ** thumbnail, and an object written a moment ago (an upload about to refer to it) */
+    static const char empty[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    static const char young[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    char tmpf[PATH_MAX + 64], obj[PATH_MAX + 128], thumb[PATH_MAX + 128], yobj[PATH_MAX + 128];
+    time_t old = time(NULL) - 7200;
+    snprintf(tmpf, sizeof tmpf, "%s/blobs/tmp/up-killed", s.dir);
+    snprintf(obj, sizeof obj, "%s/blobs/objects/e3/b0/%s", s.dir, empty);
+    snprintf(thumb, sizeof thumb, "%s/thumbs/e3/b0/%s.jpg", s.dir, empty);
+    snprintf(yobj, sizeof yobj, "%s/blobs/objects/aa/aa/%s", s.dir, young);
+    write_at(tmpf, "half an upload", 0);
+    write_at(obj, "", old);
+    write_at(thumb, "not really a jpeg", old);
+    write_at(yobj, "just written", 0);
+    assert_int_equal(th_server_start(&s, NULL), 0);
+    assert_int_not_equal(access(tmpf, F_OK), 0); /* cleaned at start */
+    assert_int_equal(th_server_stop(&s), 0);
+
+    char *out = RUN(1, "verify", "blobs", "--data", s.dir);
+    assert_non_null(strstr(out, "orphan e3/b0/e3b0c442"));
+    assert_non_null(strstr(out, "orphan-thumbnail e3/b0/e3b0c442"));
+    assert_null(strstr(out, young));
+    assert_non_null(strstr(out, "1 orphan blobs, 1 orphan thumbnails, 0 stray files"));
+    assert_non_null(strstr(out, "--repair"));
+    free(out);
+    assert_int_equal(access(obj, F_OK), 0); /* listing changes nothing */
+
+    out = RUN(0, "verify", "blobs", "--data", s.dir, "--repair");
+    assert_non_null(strstr(out, "moved 2 files aside"));
+    free(out);
+    char moved[PATH_MAX + 128];
+    snprintf(moved, sizeof moved, "%s/quarantine/blobs/e3/b0/%s", s.dir, empty);
+    assert_int_equal(access(moved, F_OK), 0);
+    snprintf(moved, sizeof moved, "%s/quarantine/thumbs/e3/b0/%s.jpg", s.dir, empty);
+    assert_int_equal(access(moved, F_OK), 0);
+    assert_int_not_equal(access(obj, F_OK), 0);
+    assert_int_equal(access(yobj, F_OK), 0);
+
+    out = RUN(0, "verify", "blobs", "--data", s.dir);
+    assert_non_null(strstr(out, "0 orphan blobs, 0 orphan thumbnails, 0 stray files"));
+    assert_non_null(strstr(out, "0 missing, 0 corrupt"));
+    free(out);
+    th_server_destroy(&s);
 }
 
 static void
@@ -318,6 +412,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_help_and_usage),
         cmocka_unit_test_setup_teardown(test_operator_workflow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schema_guard, setup, teardown),
+        cmocka_unit_test(test_blob_orphans),
         cmocka_unit_test(test_audit_head),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -682,13 +682,45 @@ test_archive_documents(void **state)
     assert_int_equal(wm_archive_set_default(f->db, ACT(f->unitadmin), f->city, 2025, ed, &fl),
                      WM_E_FORBIDDEN);
     assert_int_equal(wm_archive_set_default(f->db, ACT(f->office), f->city, 2025, ed, &fl), WM_OK);
-    /* a viewer does not create archives; a writer does; another unit's is not found */
-    assert_null(wm_archive_open(f->db, ACT(f->evaluator), f->unit_city, 2025, true, &fl));
-    json_t *ar = wm_archive_open(f->db, ACT(f->unitadmin), f->unit_city, 2025, true, &fl);
+    /* opening a year never creates it: only the explicit act does, by a writer, once */
+    int64_t aid = 0;
+    assert_null(wm_archive_open(f->db, ACT(f->unitadmin), f->unit_city, 2025, &fl));
+    assert_int_equal(fl.err, WM_E_NOT_FOUND);
+    assert_null(f->db->ops->archive_get(f->db, f->unit_city, 2025));
+    assert_int_equal(wm_archive_create(f->db, ACT(f->evaluator), f->unit_city, 2025, 0, &aid, &fl),
+                     WM_E_FORBIDDEN);
+    /* years outside 2000 .. next year are refused in words */
+    assert_int_equal(wm_archive_create(f->db, ACT(f->unitadmin), f->unit_city, 1999, 0, &aid, &fl),
+                     WM_E_BAD_REQUEST);
+    assert_non_null(strstr(fl.msg, "2000"));
+    assert_int_equal(wm_archive_create(f->db, ACT(f->unitadmin), f->unit_city,
+                                       wm_archive_current_year() + 2, 0, &aid, &fl),
+                     WM_E_BAD_REQUEST);
+    assert_int_equal(wm_archive_create(f->db, ACT(f->unitadmin), f->unit_city, 2025, ed + 1000,
+                                       &aid, &fl),
+                     WM_E_BAD_REQUEST);
+    assert_string_equal(fl.field, "edition_id");
+    assert_int_equal(wm_archive_create(f->db, ACT(f->unitadmin), f->unit_district, 2025, 0, &aid,
+                                       &fl),
+                     WM_E_NOT_FOUND);
+    assert_int_equal(wm_archive_create(f->db, ACT(f->member), f->unit_city, 2025, 0, &aid, &fl),
+                     WM_OK);
+    assert_int_equal(wm_archive_create(f->db, ACT(f->unitadmin), f->unit_city, 2025, 0, &aid, &fl),
+                     WM_E_CONFLICT);
+    json_t *ar = wm_archive_open(f->db, ACT(f->unitadmin), f->unit_city, 2025, &fl);
     assert_non_null(ar);
     assert_int_equal(json_integer_value(json_object_get(ar, "edition_id")), ed);
-    assert_null(wm_archive_open(f->db, ACT(f->unitadmin), f->unit_district, 2025, true, &fl));
+    assert_null(wm_archive_open(f->db, ACT(f->unitadmin), f->unit_district, 2025, &fl));
     assert_int_equal(fl.err, WM_E_NOT_FOUND);
+    /* an empty one made by mistake: the office deletes it, a unit cannot */
+    assert_int_equal(wm_archive_create(f->db, ACT(f->unitadmin), f->unit_city, 2024, ed, &aid, &fl),
+                     WM_OK);
+    assert_int_equal(wm_archive_delete(f->db, ACT(f->unitadmin), f->unit_city, 2024, &fl),
+                     WM_E_FORBIDDEN);
+    assert_int_equal(wm_archive_delete(f->db, ACT(f->office), f->unit_city, 2024, &fl), WM_OK);
+    assert_null(f->db->ops->archive_get(f->db, f->unit_city, 2024));
+    assert_int_equal(wm_archive_delete(f->db, ACT(f->office), f->unit_city, 2024, &fl),
+                     WM_E_NOT_FOUND);
     const char *sha1 = "1111111111111111111111111111111111111111111111111111111111111111";
     const char *sha2 = "2222222222222222222222222222222222222222222222222222222222222222";
     /* the member (办公室) writes into 1.1, not into 1.2 (人教科), nor into a folder */
@@ -705,21 +737,87 @@ test_archive_documents(void **state)
     free(code);
     free(name);
     json_decref(d);
-    /* completeness: 1.1 needs 2 documents with text and photo: count ok, photo missing */
+    /* completeness: 1.1 needs 2 documents with text and photo: count ok, photo missing,
+    ** and says so; 1.2 (one document by default) lacks one */
     json_t *tree = wm_archive_tree(f->db, ar);
     assert_int_equal(json_integer_value(json_object_get(tree, "leaves")), 2);
     assert_int_equal(json_integer_value(json_object_get(tree, "complete")), 0);
     assert_int_equal(json_integer_value(json_object_get(tree, "documents")), 3);
+    assert_int_equal(json_integer_value(json_object_get(tree, "percent")), 0);
+    size_t ti;
+    json_t *tx;
+    int seen = 0;
+    json_array_foreach(json_object_get(tree, "indicators"), ti, tx)
+    {
+        const char *tc = json_string_value(json_object_get(tx, "code"));
+        json_t *miss = json_object_get(tx, "missing");
+        if (0 == strcmp(tc, "1.1")) {
+            assert_false(json_is_true(json_object_get(tx, "complete")));
+            assert_int_equal(json_array_size(miss), 1);
+            assert_string_equal(json_string_value(json_object_get(json_array_get(miss, 0), "kind")),
+                                "photo");
+            seen++;
+        } else if (0 == strcmp(tc, "1.2")) {
+            assert_int_equal(json_array_size(miss), 1);
+            assert_string_equal(json_string_value(json_object_get(json_array_get(miss, 0), "kind")),
+                                "documents");
+            assert_int_equal(json_integer_value(json_object_get(json_array_get(miss, 0), "count")), 1);
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 2);
     json_decref(tree);
+    /* an archive that holds documents is not deleted, not even by the office */
+    assert_int_equal(wm_archive_delete(f->db, ACT(f->office), f->unit_city, 2025, &fl),
+                     WM_E_CONFLICT);
+    /* archival codes: b is 1.1-02; trashed it keeps it, and restored it has it still, while
+    ** the display serials close the gap; a new document takes a new number, never b's */
+    json_t *db0 = f->db->ops->doc_get(f->db, b);
+    char *code_b = wm_doc_archival_code(db0, "DEMO001", 2025);
+    assert_string_equal(code_b, "DEMO001-2025-1.1-02");
+    json_decref(db0);
     /* delete closes the gap; restore appends; reorder; move renumbers both leaves */
     assert_int_equal(wm_doc_delete(f->db, ACT(f->unitadmin), b, &fl), WM_OK);
     assert_serials(f, ar, "1.1", "1:甲,2:丙");
+    db0 = f->db->ops->doc_get(f->db, b);
+    char *code_t = wm_doc_archival_code(db0, "DEMO001", 2025);
+    assert_string_equal(code_t, code_b); /* not "…-00" */
+    free(code_t);
+    json_decref(db0);
+    int64_t e4 = add_doc(f, f->unitadmin, ar, "1.1", "丁", sha2, WM_OK);
+    db0 = f->db->ops->doc_get(f->db, e4);
+    code_t = wm_doc_archival_code(db0, "DEMO001", 2025);
+    assert_string_equal(code_t, "DEMO001-2025-1.1-04");
+    free(code_t);
+    json_decref(db0);
+    assert_int_equal(wm_doc_delete(f->db, ACT(f->unitadmin), e4, &fl), WM_OK);
+    assert_int_equal(wm_doc_purge(f->db, ACT(f->admin), e4, &fl), WM_OK);
     assert_int_equal(wm_doc_restore(f->db, ACT(f->member), b, &fl), WM_E_FORBIDDEN);
     assert_int_equal(wm_doc_restore(f->db, ACT(f->unitadmin), b, &fl), WM_OK);
     assert_serials(f, ar, "1.1", "1:甲,2:丙,3:乙");
+    db0 = f->db->ops->doc_get(f->db, b);
+    code_t = wm_doc_archival_code(db0, "DEMO001", 2025);
+    assert_string_equal(code_t, code_b); /* restored: its code back */
+    free(code_t);
+    json_decref(db0);
+    /* a number once given is not given again, not even after a purge */
+    int64_t e5 = add_doc(f, f->unitadmin, ar, "1.1", "戊", sha2, WM_OK);
+    db0 = f->db->ops->doc_get(f->db, e5);
+    code_t = wm_doc_archival_code(db0, "DEMO001", 2025);
+    assert_string_equal(code_t, "DEMO001-2025-1.1-05");
+    free(code_t);
+    json_decref(db0);
+    assert_int_equal(wm_doc_delete(f->db, ACT(f->unitadmin), e5, &fl), WM_OK);
+    assert_int_equal(wm_doc_purge(f->db, ACT(f->admin), e5, &fl), WM_OK);
     int64_t order[] = {b, a, c};
     assert_int_equal(wm_doc_reorder(f->db, ACT(f->unitadmin), ar, "1.1", order, 3, &fl), WM_OK);
     assert_serials(f, ar, "1.1", "1:乙,2:甲,3:丙");
+    db0 = f->db->ops->doc_get(f->db, b);
+    code_t = wm_doc_archival_code(db0, "DEMO001", 2025);
+    assert_string_equal(code_t, code_b); /* re-ordering changes display serials, not codes */
+    free(code_t);
+    free(code_b);
+    json_decref(db0);
     int64_t partial[] = {b, a};
     assert_int_equal(wm_doc_reorder(f->db, ACT(f->unitadmin), ar, "1.1", partial, 2, &fl),
                      WM_E_BAD_REQUEST);

@@ -79,6 +79,45 @@ archive_insert(struct wm_db *base, int64_t unit_id, int64_t year, int64_t editio
     return qs;
 }
 
+static int64_t
+archive_doc_total(struct wm_db *base, int64_t archive_id)
+{
+    static const char sql[] = "SELECT count(*) FROM document WHERE archive_id = ?1";
+    return sq_int(DB, sq_prep(DB, sql, "i", archive_id), -1);
+}
+
+static enum wm_qs
+archive_delete(struct wm_db *base, int64_t archive_id)
+{
+    static const char seq[] = "DELETE FROM leaf_code_seq WHERE archive_id = ?1 AND NOT EXISTS "
+                              "(SELECT 1 FROM document WHERE archive_id = ?1)";
+    static const char sql[] = "DELETE FROM archive WHERE id = ?1 AND NOT EXISTS "
+                              "(SELECT 1 FROM document WHERE archive_id = ?1)";
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, seq, "i", archive_id));
+    if (qs < 0) {
+        return qs;
+    }
+    return sq_exec(DB, sq_prep(DB, sql, "i", archive_id));
+}
+
+/* The next number of an archival code in a leaf: one past the highest ever given there. */
+static int64_t
+next_code_serial(struct sq_db *db, int64_t archive_id, const char *code)
+{
+    static const char bump[] =
+        "INSERT INTO leaf_code_seq(archive_id, indicator_code, last) VALUES (?1, ?2, "
+        "(SELECT coalesce(max(code_serial), 0) + 1 FROM document WHERE archive_id = ?1 AND "
+        "indicator_code = ?2)) ON CONFLICT (archive_id, indicator_code) DO UPDATE SET "
+        "last = max(last, (SELECT coalesce(max(code_serial), 0) FROM document WHERE "
+        "archive_id = ?1 AND indicator_code = ?2)) + 1";
+    static const char get[] =
+        "SELECT last FROM leaf_code_seq WHERE archive_id = ?1 AND indicator_code = ?2";
+    if (WM_QS_ONE != sq_exec(db, sq_prep(db, bump, "it", archive_id, code))) {
+        return 0;
+    }
+    return sq_int(db, sq_prep(db, get, "it", archive_id, code), 0);
+}
+
 static enum wm_qs
 blob_upsert(struct wm_db *base, const char *sha, int64_t size, const char *mime, int64_t now)
 {
@@ -94,14 +133,19 @@ doc_insert(struct wm_db *base, int64_t archive_id, const char *code, const struc
 {
     static const char sql[] =
         "INSERT INTO document(archive_id, indicator_code, serial, title, date_formed, media, "
-        "dept, author, keywords, retention, remarks, created_by, created_at, updated_at) "
+        "dept, author, keywords, retention, remarks, created_by, created_at, updated_at, "
+        "code_serial) "
         "VALUES (?1, ?2, (SELECT coalesce(max(serial), 0) + 1 FROM document "
         "WHERE archive_id = ?1 AND indicator_code = ?2), ?3, ?4, ?5, ?6, ?7, ?8, "
-        "coalesce(?9, '永久'), ?10, nullif(?11, 0), ?12, ?12)";
+        "coalesce(?9, '永久'), ?10, nullif(?11, 0), ?12, ?12, ?13)";
     static const char sql_serial[] = "SELECT serial FROM document WHERE id = ?1";
-    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "itttttttttii", archive_id, code, m->title,
+    int64_t cs = next_code_serial(DB, archive_id, code);
+    if (cs <= 0) {
+        return WM_QS_HARD;
+    }
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "itttttttttiii", archive_id, code, m->title,
                                         m->date_formed, m->media, m->dept, m->author, m->keywords,
-                                        m->retention, m->remarks, user_id, now));
+                                        m->retention, m->remarks, user_id, now, cs));
     if (WM_QS_ONE == qs) {
         *id = sqlite3_last_insert_rowid(DB->h);
         *serial = sq_int(DB, sq_prep(DB, sql_serial, "i", *id), 0);
@@ -130,7 +174,7 @@ version_insert(struct wm_db *base, int64_t doc_id, const char *sha, const char *
 #define DOC_COLS                                                                              \
     "d.id, d.archive_id, d.indicator_code, d.serial, d.title, d.date_formed, d.media, d.dept, " \
     "d.author, d.keywords, d.retention, d.remarks, d.status, d.created_at, d.updated_at, "     \
-    "d.deleted_at, v.n AS version, v.blob_sha AS sha, v.filename, b.size, b.mime"
+    "d.deleted_at, d.code_serial, v.n AS version, v.blob_sha AS sha, v.filename, b.size, b.mime"
 #define DOC_FROM                                                                              \
     " FROM document d JOIN version v ON v.document_id = d.id AND v.n = "                      \
     "(SELECT max(n) FROM version WHERE document_id = d.id) JOIN blob b ON b.sha = v.blob_sha"
@@ -230,10 +274,16 @@ static enum wm_qs
 doc_move(struct wm_db *base, int64_t id, const char *code, int64_t now)
 {
     static const char sql[] =
-        "UPDATE document SET indicator_code = ?2, updated_at = ?3, serial = "
+        "UPDATE document SET indicator_code = ?2, updated_at = ?3, code_serial = ?4, serial = "
         "(SELECT coalesce(max(serial), 0) + 1 FROM document x WHERE x.archive_id = "
         "document.archive_id AND x.indicator_code = ?2) WHERE id = ?1 AND deleted_at IS NULL";
-    return sq_exec(DB, sq_prep(DB, sql, "iti", id, code, now));
+    static const char arch[] = "SELECT archive_id FROM document WHERE id = ?1";
+    /* Filed again in another leaf: the next code number there (the old one is not reused). */
+    int64_t cs = next_code_serial(DB, sq_int(DB, sq_prep(DB, arch, "i", id), 0), code);
+    if (cs <= 0) {
+        return WM_QS_HARD;
+    }
+    return sq_exec(DB, sq_prep(DB, sql, "itii", id, code, now, cs));
 }
 
 static enum wm_qs
@@ -311,6 +361,8 @@ sq_fill_archive_ops(struct wm_db_ops *ops)
     ops->archive_get = archive_get;
     ops->archive_list = archive_list;
     ops->archive_insert = archive_insert;
+    ops->archive_doc_total = archive_doc_total;
+    ops->archive_delete = archive_delete;
     ops->blob_upsert = blob_upsert;
     ops->doc_insert = doc_insert;
     ops->version_insert = version_insert;
