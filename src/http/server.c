@@ -1413,7 +1413,6 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     struct wm_req *r = *con_cls;
     (void)cls;
-    (void)conn;
     if (NULL == r) {
         return;
     }
