@@ -651,6 +651,9 @@ wm_media_refusal(const struct wm_media_info *m, const char *filename, char *buf,
     if (want) {
         const char *sp2 = (unsigned char)want[0] < 0x80 ? " " : "";
         snprintf(buf, n, _("文件内容是%s%s，不是%s%s；请检查文件是否正确"), sp1, got, sp2, want);
+    } else if (m->kind[0]) {
+        /* a kind of file the archive knows, which this server's settings leave out */
+        snprintf(buf, n, _("本系统目前不接受%s%s；请换成允许的文件类型"), sp1, got);
     } else {
         snprintf(buf, n,
                  _("文件内容是%s%s，不能归档（可以上传文档、图片、音频和视频）；请检查文件是否正确"),

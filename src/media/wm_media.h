@@ -90,8 +90,9 @@ size_t wm_media_name_ext(const char *name);
 char *wm_media_name_fix(const char *name, const char *mime, bool *changed);
 /**
 ** Why the archive refuses @a m, in words: "文件内容是 shell 脚本，不是 PDF 文档；请检查文件是否
-** 正确" when @a filename (may be NULL) names an accepted type, else that such files cannot be
-** archived.
+** 正确" when @a filename (may be NULL) names an accepted type; for a kind of file the archive
+** knows but the configured list leaves out, that it is not accepted here; else that such files
+** cannot be archived.
 */
 void wm_media_refusal(const struct wm_media_info *m, const char *filename, char *buf, size_t n);
 

@@ -479,6 +479,37 @@ parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *len)
     return 1;
 }
 
+char *
+wm_ascii_filename(const char *name, const char *stem_default)
+{
+    size_t cut = wm_media_name_ext(name), alnum = 0;
+    struct wm_buf b = {0};
+    for (size_t i = 0; i < cut; i++) {
+        unsigned char c = (unsigned char)name[i];
+        bool an = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (an || (('-' == c || '_' == c || '.' == c) && b.len && '_' != b.data[b.len - 1])) {
+            wm_buf_addc(&b, (char)c);
+            alnum += an;
+        } else if (c >= 0x80 || ' ' == c) {
+            if (b.len && '_' != b.data[b.len - 1]) {
+                wm_buf_addc(&b, '_'); /* a run of other characters: one underscore */
+            }
+            while (name[i + 1] && (unsigned char)name[i + 1] >= 0x80 && (unsigned char)name[i + 1] < 0xC0) {
+                i++;
+            }
+        }
+    }
+    while (b.len && strchr("_-.", b.data[b.len - 1])) {
+        b.data[--b.len] = '\0';
+    }
+    if (alnum < 2) {
+        wm_buf_free(&b);
+        wm_buf_adds(&b, stem_default);
+    }
+    wm_buf_adds(&b, name + cut); /* the extension: ASCII letters and digits */
+    return wm_buf_steal(&b);
+}
+
 /*
 ** The Content-Disposition of a document's content: always the document's name — its 题名
 ** with the extension of the detected type — as RFC 5987 filename*, and an ASCII filename
@@ -487,47 +518,33 @@ parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *len)
 static void
 content_disposition(struct wm_buf *cd, const json_t *d, const char *mime, bool inline_ok)
 {
-    const char *ext = wm_media_type_ext(mime);
+    const char *ext = wm_media_type_ext(mime), *fn = js(d, "filename");
+    if (0 == *ext) {
+        ext = fn + wm_media_name_ext(fn); /* a type we cannot name: the extension as given */
+    }
     struct wm_buf name = {0};
     const char *title = js(d, "title");
     if (*title) {
         wm_buf_adds(&name, title);
     } else {
-        const char *fn = js(d, "filename");
         wm_buf_add(&name, fn, wm_media_name_ext(fn));
     }
     if (0 == name.len) {
         wm_buf_adds(&name, _("文件"));
     }
-    if (*ext) {
-        wm_buf_adds(&name, ext);
-    } else {
-        const char *fn = js(d, "filename");
-        wm_buf_adds(&name, fn + wm_media_name_ext(fn)); /* a type we cannot name: as given */
-    }
+    wm_buf_adds(&name, ext);
     char *code = *js(d, "unit_code") ? wm_doc_archival_code(d, js(d, "unit_code"), ji(d, "year"))
                                      : wm_strdup(js(d, "archival_code"));
-    struct wm_buf ascii = {0};
-    bool any = false;
-    for (const char *p = code; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  '-' == c || '.' == c || '_' == c;
-        wm_buf_addc(&ascii, ok ? (char)c : '_');
-        any = any || ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
-    }
-    if (!any) {
-        wm_buf_free(&ascii);
-        wm_buf_printf(&ascii, "document-%lld", (long long)ji(d, "id"));
-    }
-    if (*ext) {
-        wm_buf_adds(&ascii, ext);
-    }
+    char *stem = wm_asprintf("document-%lld", (long long)ji(d, "id"));
+    char *coded = wm_asprintf("%s%s", code, ext);
+    char *ascii = wm_ascii_filename(coded, stem);
     wm_buf_adds(cd, inline_ok ? "inline" : "attachment");
-    wm_buf_printf(cd, "; filename=\"%s\"; filename*=UTF-8''", wm_buf_str(&ascii));
+    wm_buf_printf(cd, "; filename=\"%s\"; filename*=UTF-8''", ascii);
     wm_url_encode(cd, wm_buf_str(&name));
+    free(ascii);
+    free(coded);
+    free(stem);
     free(code);
-    wm_buf_free(&ascii);
     wm_buf_free(&name);
 }
 
@@ -816,8 +833,10 @@ wm_reply_export(struct wm_req *r, json_t *plan, const char *filename)
         return;
     }
     struct wm_buf cd = {0};
-    wm_buf_adds(&cd, "attachment; filename=\"archive.zip\"; filename*=UTF-8''");
+    char *ascii = wm_ascii_filename(filename, "archive");
+    wm_buf_printf(&cd, "attachment; filename=\"%s\"; filename*=UTF-8''", ascii);
     wm_url_encode(&cd, filename);
+    free(ascii);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/zip");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, wm_buf_str(&cd));
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");

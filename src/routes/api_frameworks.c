@@ -203,8 +203,10 @@ void
 wm_reply_attachment(struct wm_req *r, const char *name, const char *ctype, char *data, size_t len)
 {
     struct wm_buf cd = {0};
-    wm_buf_adds(&cd, "attachment; filename=\"export\"; filename*=UTF-8''");
+    char *ascii = wm_ascii_filename(name, "export");
+    wm_buf_printf(&cd, "attachment; filename=\"%s\"; filename*=UTF-8''", ascii);
     wm_url_encode(&cd, name);
+    free(ascii);
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
     if (NULL == resp) {
         wm_panic("MHD_create_response failed");

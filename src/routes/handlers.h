@@ -153,6 +153,12 @@ json_t *wm_api_editions(json_t *items);
 bool wm_req_edition(struct wm_req *r, json_t **ed, struct wm_fw **fw);
 bool wm_req_fw_in(struct wm_req *r, struct wm_fw_in *in);
 json_t *wm_editions_diff(struct wm_req *r, int64_t from, int64_t to);
+/**
+** The ASCII fallback of a download's name (the filename= beside RFC 5987's filename*): its
+** ASCII letters, digits and separators, the rest as single underscores, and its extension;
+** @a stem_default (ASCII) when fewer than two letters or digits remain.  Never "download".
+*/
+char *wm_ascii_filename(const char *name, const char *stem_default);
 /** Reply with a download (data is freed by the reply), the name RFC 5987-encoded. */
 void wm_reply_attachment(struct wm_req *r, const char *name, const char *ctype, char *data,
                          size_t len);

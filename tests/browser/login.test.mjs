@@ -45,7 +45,7 @@ test('a unit user sees its unit, not another, and logs out', async () => {
   const text = await page.textContent('main');
   assert.doesNotMatch(text, /市教育局|DEMO002/);
   // said in Chinese (no English code), with a way back and the request id in small print
-  assert.doesNotMatch(text, /not_found|404/);
+  assert.doesNotMatch(text, /not_found|forbidden|404/);
   assert.match(await page.textContent('h1'), /未找到/);
   assert.ok(await page.$('a#back'));
   assert.match(await page.textContent('.error .rid'), /请求编号/);

@@ -777,6 +777,10 @@ test_labels_and_names(void **state)
     m = sniff(fx_bytes("", 0));
     wm_media_refusal(&m, NULL, msg, sizeof msg);
     assert_non_null(strstr(msg, "文件内容是空文件，"));
+    /* a PNG where the settings allow only PDF: not accepted here, said so */
+    m = sniff(fx_png());
+    wm_media_refusal(&m, "照片.png", msg, sizeof msg);
+    assert_string_equal(msg, "本系统目前不接受 PNG 图片；请换成允许的文件类型");
 }
 
 static int
