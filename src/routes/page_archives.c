@@ -493,9 +493,12 @@ page_leaf_get(struct wm_req *r)
     may_upload_note(r, &b, can_write, &f, leaf);
     wm_h(&b, "</section>\n");
     wm_h(&b, "<table class=\"docs cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-             "<th class=\"num\">%s</th><th>%s</th>%r</tr></thead><tbody id=\"doclist\"%r>",
-         _("题名"), _("载体"), _("形成日期"), _("大小"), _("版本"),
-         reorder ? "<th>顺序</th>" : "", reorder ? " data-reorder" : "");
+             "<th class=\"num\">%s</th><th>%s</th>",
+         _("题名"), _("载体"), _("形成日期"), _("大小"), _("版本"));
+    if (reorder) {
+        wm_h(&b, "<th>%s</th>", _("顺序"));
+    }
+    wm_h(&b, "</tr></thead><tbody id=\"doclist\"%r>", reorder ? " data-reorder" : "");
     size_t i;
     json_t *d;
     json_array_foreach(docs, i, d)

@@ -194,7 +194,8 @@ page_units_get(struct wm_req *r)
     wm_h(&b, "</select></label><button type=\"submit\">%s</button>"
              "<a class=\"button secondary\" href=\"/units/import\">%s</a></form>\n",
          _("筛选"), _("批量导入"));
-    wm_h(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+    wm_h(&b, "<table class=\"cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>"
+             "</thead><tbody>",
          _("单位名称"), _("代码"), _("类型"), _("所属文明办"));
     size_t i;
     json_t *u;
@@ -202,9 +203,10 @@ page_units_get(struct wm_req *r)
     json_array_foreach(units, i, u)
     {
         shown++;
-        wm_h(&b, "<tr><td><a href=\"/units/%I\">%s</a></td><td><code>%s</code></td><td>%s</td>"
-                 "<td>%s</td></tr>\n",
-             ji(u, "id"), js(u, "name"), js(u, "code"), js(u, "type"), js(u, "parent_name"));
+        wm_h(&b, "<tr><td><a href=\"/units/%I\">%s</a></td><td data-label=\"%s\"><code>%s</code>"
+                 "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>\n",
+             ji(u, "id"), js(u, "name"), _("代码"), js(u, "code"), _("类型"), js(u, "type"),
+             _("所属文明办"), js(u, "parent_name"));
     }
     if (0 == shown) {
         wm_h(&b, "<tr><td colspan=\"4\" class=\"empty\">%s</td></tr>", _("没有符合条件的单位"));
@@ -362,18 +364,18 @@ page_unit_get(struct wm_req *r)
     if (manage_depts) {
         struct wm_page pg = {.scope = js(u, "path"), .limit = 200};
         json_t *users = r->db->ops->user_list(r->db, &pg);
-        wm_h(&b, "<section class=\"card\"><h2>%s</h2><table><thead><tr><th>%s</th><th>%s</th>"
-                 "<th>%s</th><th>%s</th></tr></thead><tbody>",
+        wm_h(&b, "<section class=\"card\"><h2>%s</h2><table class=\"cards\"><thead><tr><th>%s</th>"
+                 "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
              _("本单位账号"), _("用户名"), _("姓名"), _("角色"), _("科室"));
         json_t *x;
         json_array_foreach(users, i, x)
         {
             enum wm_role role;
-            wm_h(&b, "<tr><td><a href=\"/users/%I\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>"
-                     "</tr>\n",
-                 ji(x, "id"), js(x, "username"), js(x, "display_name"),
+            wm_h(&b, "<tr><td><a href=\"/users/%I\">%s</a></td><td data-label=\"%s\">%s</td>"
+                     "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>\n",
+                 ji(x, "id"), js(x, "username"), _("姓名"), js(x, "display_name"), _("角色"),
                  wm_role_parse(js(x, "role"), &role) ? wm_role_label(role) : js(x, "role"),
-                 js(x, "dept_name"));
+                 _("科室"), js(x, "dept_name"));
         }
         wm_h(&b, "</tbody></table><p><a href=\"/users?unit=%I\">%s</a></p></section>\n",
              ji(u, "id"), _("新建账号"));

@@ -233,6 +233,9 @@ test('phone width: no sideways scrolling on the pages used in the field', async 
   // table headers do not wrap one character per line
   await page.goto(`${srv.base}/units/${unitId}`);
   assert.match(await page.textContent('nav.crumbs'), /单位 › 市司法局/);
+  // the unit's accounts collapse into cards: no header row, each cell labelled
+  assert.equal(await page.$eval('table.cards thead', (t) => getComputedStyle(t).display), 'none');
+  assert.match(await page.$eval('table.cards tbody td[data-label]', (td) => getComputedStyle(td, '::before').content), /：/);
   const tall = await page.$$eval('th', (ths) => ths.filter((t) => t.offsetParent && t.getBoundingClientRect().height > 60).length);
   assert.equal(tall, 0);
   await ctx.close();
