@@ -264,12 +264,12 @@ log_has_now(const char *a, const char *b)
     return found;
 }
 
-/* The same, waiting up to 3 s: the access-log line is written when the request ends,
-** which may be a moment after the client has the answer. */
+/* The same, waiting up to 15 s: the access-log line is written when the request ends,
+** which may be a moment after the client has the answer (longer on a loaded machine). */
 static bool
 log_has(const char *a, const char *b)
 {
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 300; i++) {
         if (log_has_now(a, b)) {
             return true;
         }
