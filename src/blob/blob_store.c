@@ -295,6 +295,31 @@ is_dir(const char *path)
     return 0 == lstat(path, &st) && S_ISDIR(st.st_mode);
 }
 
+/* wm_blob_verify_all walks the objects tree with wm_blob_list_tree: one walker of the
+** fan-out for verification and for the orphan listing. */
+struct verify_walk {
+    const struct wm_blobstore *s;
+    wm_blob_verify_fn cb;
+    void *ctx;
+    struct wm_blob_counts *c;
+};
+
+static void
+verify_one(void *ctx, const char *name, bool stray, int64_t mtime)
+{
+    (void)mtime;
+    struct verify_walk *w = ctx;
+    char path[4096], detail[160];
+    if (stray || !wm_blob_path(w->s, name, path, sizeof path)) {
+        report(w->cb, w->ctx, w->c, name, WM_BLOB_STRAY, "not named like an object");
+        return;
+    }
+    uint64_t bytes = 0;
+    enum wm_blob_status st = verify_path(path, name, &bytes, detail, sizeof detail);
+    w->c->bytes += bytes;
+    report(w->cb, w->ctx, w->c, name, st, detail);
+}
+
 enum wm_err
 wm_blob_verify_all(const struct wm_blobstore *s,
                    wm_blob_verify_fn cb,
@@ -304,69 +329,13 @@ wm_blob_verify_all(const struct wm_blobstore *s,
                    size_t errlen)
 {
     struct wm_blob_counts local;
-    struct wm_blob_counts *c = counts ? counts : &local;
-    memset(c, 0, sizeof *c);
-    enum wm_err rc = WM_OK;
-    struct dirent **l1 = NULL;
-    int n1 = list_dir(s->objects, &l1, err, errlen);
-    if (n1 < 0) {
+    struct verify_walk w = {s, cb, ctx, counts ? counts : &local};
+    memset(w.c, 0, sizeof *w.c);
+    if (!is_dir(s->objects)) {
+        snprintf(err, errlen, "%s: %s", s->objects, strerror(ENOENT));
         return WM_E_INTERNAL;
     }
-    char detail[160];
-    for (int i = 0; i < n1 && WM_OK == rc; i++) {
-        const char *a = l1[i]->d_name;
-        char *pa = wm_asprintf("%s/%s", s->objects, a);
-        if (!is_hex2(a) || !is_dir(pa)) {
-            report(cb, ctx, c, a, WM_BLOB_STRAY, "not an object fan-out directory");
-            free(pa);
-            continue;
-        }
-        struct dirent **l2 = NULL;
-        int n2 = list_dir(pa, &l2, err, errlen);
-        if (n2 < 0) {
-            rc = WM_E_INTERNAL;
-            free(pa);
-            break;
-        }
-        for (int j = 0; j < n2 && WM_OK == rc; j++) {
-            const char *b = l2[j]->d_name;
-            char *pb = wm_asprintf("%s/%s", pa, b);
-            char *rel2 = wm_asprintf("%s/%s", a, b);
-            if (!is_hex2(b) || !is_dir(pb)) {
-                report(cb, ctx, c, rel2, WM_BLOB_STRAY, "not an object fan-out directory");
-            } else {
-                struct dirent **l3 = NULL;
-                int n3 = list_dir(pb, &l3, err, errlen);
-                if (n3 < 0) {
-                    rc = WM_E_INTERNAL;
-                }
-                for (int k = 0; k < n3; k++) {
-                    const char *f = l3[k]->d_name;
-                    char *pf = wm_asprintf("%s/%s", pb, f);
-                    if (!wm_blob_sha_valid(f) || 0 != memcmp(f, a, 2) || 0 != memcmp(f + 2, b, 2)) {
-                        char *rel3 = wm_asprintf("%s/%s", rel2, f);
-                        report(cb, ctx, c, rel3, WM_BLOB_STRAY, "not named like an object");
-                        free(rel3);
-                    } else {
-                        uint64_t bytes;
-                        enum wm_blob_status st = verify_path(pf, f, &bytes, detail, sizeof detail);
-                        c->bytes += bytes;
-                        report(cb, ctx, c, f, st, detail);
-                    }
-                    free(pf);
-                }
-                if (n3 >= 0) {
-                    free_list(l3, n3);
-                }
-            }
-            free(rel2);
-            free(pb);
-        }
-        free_list(l2, n2);
-        free(pa);
-    }
-    free_list(l1, n1);
-    return rc;
+    return wm_blob_list_tree(s->objects, "", verify_one, &w, err, errlen);
 }
 
 void

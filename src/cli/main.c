@@ -141,10 +141,16 @@ parse(int argc, char **argv, const char *const *spec, struct opts *o)
     return rc;
 }
 
+/* The data directory a command opened (its audit head is anchored when it succeeds). */
+static char opened_data[4096];
+
 static struct wm_db *
 open_store(const char *data, bool check_schema)
 {
     char err[512];
+    if (data) {
+        snprintf(opened_data, sizeof opened_data, "%s", data);
+    }
     if (NULL == data) {
         usage_error("no data directory: give --data DIR or set WENMING_DATA");
         return NULL;
@@ -1560,6 +1566,28 @@ main_usage(FILE *f)
     }
 }
 
+/*
+** After a command that succeeded on a data directory: move the audit head anchor to what the
+** command wrote (serve anchors by itself; verify only reads and compares).
+*/
+static int
+anchor_after(int rc)
+{
+    if (0 != rc || '\0' == opened_data[0] || wm_streq(cur_cmd->name, "serve") ||
+        wm_streq(cur_cmd->name, "verify")) {
+        return rc;
+    }
+    char err[512];
+    struct wm_db *db = wm_sqlite_open(opened_data, false, err, sizeof err);
+    if (db) {
+        if (WM_DB_SCHEMA_VERSION == db->ops->schema_version(db)) {
+            (void)wm_audit_anchor(db, opened_data); /* a refusal is logged */
+        }
+        db->ops->close(db);
+    }
+    return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1597,11 +1625,11 @@ main(int argc, char **argv)
         known = true;
         if (NULL == cmds[i].sub) {
             cur_cmd = &cmds[i];
-            return cmds[i].fn(argc - 1, argv + 1);
+            return anchor_after(cmds[i].fn(argc - 1, argv + 1));
         }
         if (argc > 2 && wm_streq(cmds[i].sub, argv[2])) {
             cur_cmd = &cmds[i];
-            return cmds[i].fn(argc - 2, argv + 2);
+            return anchor_after(cmds[i].fn(argc - 2, argv + 2));
         }
     }
     if (known) {

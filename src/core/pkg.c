@@ -414,6 +414,23 @@ imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
     return 0;
 }
 
+/* The live documents of the archive, as "code\tsha" keys. */
+static void
+imp_load_existing(struct imp *c)
+{
+    json_object_clear(c->existing);
+    json_t *docs = c->db->ops->doc_list(c->db, jsi(c->archive, "id"), NULL, false);
+    size_t i;
+    json_t *x;
+    json_array_foreach(docs, i, x)
+    {
+        char *key = wm_asprintf("%s\t%s", jss(x, "indicator_code"), jss(x, "sha"));
+        json_object_set_new(c->existing, key, json_true());
+        free(key);
+    }
+    json_decref(docs);
+}
+
 /* Store every pending document in one transaction: WM_OK, or nothing stored. */
 static enum wm_err
 imp_store(struct imp *c, struct wm_fail *f)
@@ -422,8 +439,16 @@ imp_store(struct imp *c, struct wm_fail *f)
     if (WM_OK != e) {
         return e;
     }
+    /* Again inside the transaction: an import of the same package running at the same
+    ** time may have stored these files since they were read. */
+    imp_load_existing(c);
     for (size_t i = 0; i < c->npend && WM_OK == e; i++) {
         struct pending *p = &c->pend[i];
+        if (imp_exists(c, p->code, p->sha)) {
+            json_object_set_new(p->entry, "status", json_string("skipped"));
+            json_object_set_new(p->entry, "reason", json_string(_("已存在，跳过")));
+            continue;
+        }
         struct wm_upload up = {.sha = p->sha, .size = p->size, .mime = p->mime, .kind = p->kind,
                                .ext = p->ext, .filename = p->filename};
         struct wm_doc_meta meta = {.title = p->title};
@@ -489,16 +514,9 @@ wm_archive_import_policy(struct wm_db *db, const struct wm_actor *a, struct wm_b
                     .allowed = allowed, .max_file = max_file ? max_file : (uint64_t)4 << 30,
                     .report = json_array(), .fresh = json_array(), .existing = json_object()};
     c.inds = db->ops->ind_list(db, jsi(archive, "edition_id"), false);
-    json_t *docs = db->ops->doc_list(db, jsi(archive, "id"), NULL, false);
+    imp_load_existing(&c);
     size_t i;
     json_t *x;
-    json_array_foreach(docs, i, x)
-    {
-        char *key = wm_asprintf("%s\t%s", jss(x, "indicator_code"), jss(x, "sha"));
-        json_object_set_new(c.existing, key, json_true());
-        free(key);
-    }
-    json_decref(docs);
     struct wm_pkg_limits lim;
     wm_pkg_limits_default(&lim);
     char err[256] = "";

@@ -6,7 +6,7 @@
 ** the listening socket, waits for in-flight requests, then stops the daemon.
 **
 ** Hostile clients (issue 7): bodies are bounded per route before a byte is read, JSON is
-** parsed under wm_json_parse's limits (values, depth, allocation), a large request gives
+** parsed under wm_json_parse's limits (values, depth, estimated memory), a large request gives
 ** its memory back to the system when it ends (malloc_trim), one address may hold only
 ** max_connections_per_ip connections, and a watchdog thread shuts down connections whose
 ** headers or body trickle past request_timeout (libmicrohttpd's own timeout is an idle
@@ -469,6 +469,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     (void)cls;
     (void)uri;
     if (c) {
+        atomic_store(&c->since_us, now_us()); /* the headers' deadline runs from here */
         atomic_store(&c->got_line, true);
     }
     return NULL;
@@ -485,6 +486,10 @@ watchdog(void *arg)
 {
     (void)arg;
     int64_t limit = (int64_t)g_opts.request_timeout * 1000000;
+    /* Before a request line, a connection may idle as long as connection_timeout allows
+    ** (libmicrohttpd closes a silent one then); one whose request line trickles is cut
+    ** request_timeout later. */
+    int64_t idle = (int64_t)g_opts.connection_timeout * 1000000 + limit;
     pthread_mutex_lock(&g_conn_lock);
     while (!g_wd_stop) {
         struct timespec ts;
@@ -500,11 +505,12 @@ watchdog(void *arg)
             int ph = atomic_load(&c->phase);
             int64_t age = now - atomic_load(&c->since_us);
             const char *why = NULL;
-            if (c->cut || PH_BUSY == ph || age <= limit) {
+            bool got_line = atomic_load(&c->got_line);
+            if (c->cut || PH_BUSY == ph || age <= (PH_WAIT == ph && !got_line ? idle : limit)) {
                 continue;
             }
             if (PH_WAIT == ph) {
-                why = atomic_load(&c->got_line) ? "request headers not complete" : "";
+                why = got_line ? "request headers not complete" : "no request line";
             } else if (!atomic_load(&c->by_rate)) {
                 why = "request body not complete";
             } else if ((double)atomic_load(&c->bytes) <
@@ -515,10 +521,8 @@ watchdog(void *arg)
                 continue;
             }
             c->cut = true;
-            if (*why) { /* an idle keep-alive connection closes without a word */
-                wm_log(WM_LOG_WARN, "closing a connection from %s: %s within %u s "
-                       "(request_timeout)", c->addr, why, g_opts.request_timeout);
-            }
+            wm_log(WM_LOG_WARN, "closing a connection from %s: %s within %u s", c->addr, why,
+                   (unsigned)((PH_WAIT == ph && !got_line ? idle : limit) / 1000000));
             if (MHD_INVALID_SOCKET != c->fd) {
                 shutdown(c->fd, SHUT_RDWR);
             }
@@ -755,7 +759,7 @@ has_body(struct wm_req *r)
 #define WM_BODY_BY_RATE ((size_t)1 << 20)
 /* What parsing a request's JSON body may cost (wm_json.h). */
 static const struct wm_json_limits req_json_limits = {
-    .max_values = 500000, .max_depth = 32, .max_alloc = (size_t)32 << 20};
+    .max_values = 500000, .max_depth = 32, .max_alloc = (size_t)64 << 20};
 
 static bool
 route_takes_body(const struct wm_route *rt)
@@ -1142,8 +1146,10 @@ req_parse_body(struct wm_req *r)
         }
         json_error_t je;
         enum wm_json_why why;
+        struct wm_json_cost cost;
         r->json = wm_json_parse(r->body.data, r->body.len, JSON_REJECT_DUPLICATES,
-                                &req_json_limits, &je, &why, &r->json_cost);
+                                &req_json_limits, &je, &why, &cost);
+        r->json_cost = cost.allocated;
         if (NULL == r->json) {
             char *d = NULL;
             switch (why) {
@@ -1407,7 +1413,6 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     struct wm_req *r = *con_cls;
     (void)cls;
-    (void)conn;
     if (NULL == r) {
         return;
     }

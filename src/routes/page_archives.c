@@ -343,12 +343,7 @@ doc_name(const json_t *d)
 static void
 archive_crumbs(struct wm_req *r, struct wm_buf *c, const json_t *ar)
 {
-    if (wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
-        ui_crumb(c, "<a href=\"/units\">%s</a>", _("单位"));
-    } else {
-        ui_crumb(c, "<span>%s</span>", _("单位"));
-    }
-    ui_crumb(c, "<a href=\"/units/%I\">%s</a>", ji(ar, "unit_id"), js(ar, "unit_name"));
+    unit_crumbs(r, c, ji(ar, "unit_id"), js(ar, "unit_name"));
     ui_crumb(c, "<a href=\"/units/%I/archives/%I\">%I %s</a>", ji(ar, "unit_id"), ji(ar, "year"),
              ji(ar, "year"), _("年度档案"));
 }
@@ -502,9 +497,12 @@ page_leaf_get(struct wm_req *r)
     may_upload_note(r, &b, can_write, &f, leaf);
     wm_h(&b, "</section>\n");
     wm_h(&b, "<table class=\"docs cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-             "<th class=\"num\">%s</th><th>%s</th>%r</tr></thead><tbody id=\"doclist\"%r>",
-         _("题名"), _("载体"), _("形成日期"), _("大小"), _("版本"),
-         reorder ? "<th>顺序</th>" : "", reorder ? " data-reorder" : "");
+             "<th class=\"num\">%s</th><th>%s</th>",
+         _("题名"), _("载体"), _("形成日期"), _("大小"), _("版本"));
+    if (reorder) {
+        wm_h(&b, "<th>%s</th>", _("顺序"));
+    }
+    wm_h(&b, "</tr></thead><tbody id=\"doclist\"%r>", reorder ? " data-reorder" : "");
     size_t i;
     json_t *d;
     json_array_foreach(docs, i, d)

@@ -243,7 +243,10 @@ void
 page_password_get(struct wm_req *r)
 {
     struct wm_buf b = {0};
-    ui_begin(r, &b, _("修改密码"));
+    struct wm_buf c = {0};
+    ui_crumb(&c, "<a href=\"/account\">%s</a>", _("我的账号"));
+    ui_begin_at(r, &b, _("修改密码"), &c);
+    wm_buf_free(&c);
     if (r->who->must_change_pw) {
         wm_h(&b, "<p class=\"flash warn\">%s</p>\n",
              _("这是系统生成的初始密码，请先设置您自己的密码。"));

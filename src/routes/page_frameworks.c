@@ -344,7 +344,10 @@ page_frameworks_post(struct wm_req *r)
         return;
     }
     struct wm_buf b = {0};
-    ui_begin(r, &b, WM_OK == e ? _("预览测评体系") : _("导入失败"));
+    struct wm_buf c = {0};
+    ui_crumb(&c, "<a href=\"/frameworks\">%s</a>", _("测评体系"));
+    ui_begin_at(r, &b, WM_OK == e ? _("预览测评体系") : _("导入失败"), &c);
+    wm_buf_free(&c);
     if (WM_OK != e) {
         wm_h(&b, "<p class=\"flash err\">%s</p>\n", f.msg);
     }
@@ -397,7 +400,10 @@ page_framework_get(struct wm_req *r)
                   wm_startswith(js(ed, "org_path"), wm_scope_path(&r->actor));
     struct wm_buf b = {0};
     char *title = wm_asprintf("%s（%s）", js(ed, "name"), js(ed, "version"));
-    ui_begin(r, &b, title);
+    struct wm_buf c = {0};
+    ui_crumb(&c, "<a href=\"/frameworks\">%s</a>", _("测评体系"));
+    ui_begin_at(r, &b, title, &c);
+    wm_buf_free(&c);
     free(title);
     wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd><span class=\"badge %s\">"
              "%s</span></dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%I</dd><dt>%s</dt><dd>%s</dd>",
@@ -573,7 +579,12 @@ page_framework_diff_get(struct wm_req *r)
     json_t *bb = r->db->ops->edition_get(r->db, other, false);
     struct wm_buf b = {0};
     char *title = wm_asprintf("%s：%s → %s", js(a, "name"), js(a, "version"), js(bb, "version"));
-    ui_begin(r, &b, title);
+    struct wm_buf c = {0};
+    ui_crumb(&c, "<a href=\"/frameworks\">%s</a>", _("测评体系"));
+    ui_crumb(&c, "<a href=\"/frameworks/%I\">%s（%s）</a>", r->ids[0], js(a, "name"),
+             js(a, "version"));
+    ui_begin_at(r, &b, title, &c);
+    wm_buf_free(&c);
     free(title);
     diff_list(&b, json_object_get(d, "added"), _("新增的测评内容"), "added");
     diff_list(&b, json_object_get(d, "removed"), _("删除的测评内容"), "removed");

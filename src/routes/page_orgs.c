@@ -176,7 +176,13 @@ page_units_get(struct wm_req *r)
     }
     json_t *units = r->db->ops->org_list(r->db, &pg);
     json_t *offices = offices_in_scope(r);
-    ui_begin(r, &b, scope_org ? js(scope_org, "name") : _("单位"));
+    struct wm_buf c = {0};
+    if (scope_org) {
+        ui_crumb(&c, "<a href=\"/orgs\">%s</a>", _("机构"));
+        ui_crumb(&c, "<a href=\"/units\">%s</a>", _("单位"));
+    }
+    ui_begin_at(r, &b, scope_org ? js(scope_org, "name") : _("单位"), &c);
+    wm_buf_free(&c);
     wm_h(&b, "<form method=\"get\" action=\"/units\" class=\"row filter\">");
     if (office_id) {
         wm_h(&b, "<input type=\"hidden\" name=\"office\" value=\"%I\">", office_id);
@@ -188,7 +194,8 @@ page_units_get(struct wm_req *r)
     wm_h(&b, "</select></label><button type=\"submit\">%s</button>"
              "<a class=\"button secondary\" href=\"/units/import\">%s</a></form>\n",
          _("筛选"), _("批量导入"));
-    wm_h(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+    wm_h(&b, "<table class=\"cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>"
+             "</thead><tbody>",
          _("单位名称"), _("代码"), _("类型"), _("所属文明办"));
     size_t i;
     json_t *u;
@@ -196,9 +203,10 @@ page_units_get(struct wm_req *r)
     json_array_foreach(units, i, u)
     {
         shown++;
-        wm_h(&b, "<tr><td><a href=\"/units/%I\">%s</a></td><td><code>%s</code></td><td>%s</td>"
-                 "<td>%s</td></tr>\n",
-             ji(u, "id"), js(u, "name"), js(u, "code"), js(u, "type"), js(u, "parent_name"));
+        wm_h(&b, "<tr><td><a href=\"/units/%I\">%s</a></td><td data-label=\"%s\"><code>%s</code>"
+                 "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>\n",
+             ji(u, "id"), js(u, "name"), _("代码"), js(u, "code"), _("类型"), js(u, "type"),
+             _("所属文明办"), js(u, "parent_name"));
     }
     if (0 == shown) {
         wm_h(&b, "<tr><td colspan=\"4\" class=\"empty\">%s</td></tr>", _("没有符合条件的单位"));
@@ -288,7 +296,16 @@ page_unit_get(struct wm_req *r)
     }
     bool staff = wm_actor_is(&r->actor, WM_ROLES_STAFF);
     bool manage_depts = staff || wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN));
-    ui_begin(r, &b, js(u, "name"));
+    struct wm_buf c = {0};
+    if (staff) {
+        ui_crumb(&c, "<a href=\"/units\">%s</a>", _("单位"));
+        ui_crumb(&c, "<a href=\"/units?office=%I\">%s</a>", ji(u, "parent_id"),
+                 js(u, "parent_name"));
+    } else {
+        ui_crumb(&c, "<span>%s</span>", _("单位"));
+    }
+    ui_begin_at(r, &b, js(u, "name"), &c);
+    wm_buf_free(&c);
     wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd><code>%s</code></dd>"
              "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>",
          _("单位代码"), js(u, "code"), _("单位类型"), js(u, "type"), _("所属文明办"),
@@ -347,18 +364,18 @@ page_unit_get(struct wm_req *r)
     if (manage_depts) {
         struct wm_page pg = {.scope = js(u, "path"), .limit = 200};
         json_t *users = r->db->ops->user_list(r->db, &pg);
-        wm_h(&b, "<section class=\"card\"><h2>%s</h2><table><thead><tr><th>%s</th><th>%s</th>"
-                 "<th>%s</th><th>%s</th></tr></thead><tbody>",
+        wm_h(&b, "<section class=\"card\"><h2>%s</h2><table class=\"cards\"><thead><tr><th>%s</th>"
+                 "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
              _("本单位账号"), _("用户名"), _("姓名"), _("角色"), _("科室"));
         json_t *x;
         json_array_foreach(users, i, x)
         {
             enum wm_role role;
-            wm_h(&b, "<tr><td><a href=\"/users/%I\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>"
-                     "</tr>\n",
-                 ji(x, "id"), js(x, "username"), js(x, "display_name"),
+            wm_h(&b, "<tr><td><a href=\"/users/%I\">%s</a></td><td data-label=\"%s\">%s</td>"
+                     "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>\n",
+                 ji(x, "id"), js(x, "username"), _("姓名"), js(x, "display_name"), _("角色"),
                  wm_role_parse(js(x, "role"), &role) ? wm_role_label(role) : js(x, "role"),
-                 js(x, "dept_name"));
+                 _("科室"), js(x, "dept_name"));
         }
         wm_h(&b, "</tbody></table><p><a href=\"/users?unit=%I\">%s</a></p></section>\n",
              ji(u, "id"), _("新建账号"));
@@ -433,7 +450,10 @@ void
 page_units_import_get(struct wm_req *r)
 {
     struct wm_buf b = {0};
-    ui_begin(r, &b, _("批量导入单位"));
+    struct wm_buf c = {0};
+    ui_crumb(&c, "<a href=\"/units\">%s</a>", _("单位"));
+    ui_begin_at(r, &b, _("批量导入单位"), &c);
+    wm_buf_free(&c);
     import_form(r, &b);
     ui_end(r, &b, 200);
 }
@@ -459,7 +479,11 @@ page_units_import_post(struct wm_req *r)
         return;
     }
     json_t *errors = json_object_get(report, "errors");
-    ui_begin(r, &b, _("导入结果"));
+    struct wm_buf c = {0};
+    ui_crumb(&c, "<a href=\"/units\">%s</a>", _("单位"));
+    ui_crumb(&c, "<a href=\"/units/import\">%s</a>", _("批量导入单位"));
+    ui_begin_at(r, &b, _("导入结果"), &c);
+    wm_buf_free(&c);
     if (conv) {
         wm_h(&b, "<p class=\"flash warn\">%s %s</p>", _("文件已从该编码转换为 UTF-8："), conv);
     }

@@ -213,7 +213,7 @@ error_advice(unsigned status)
     case 403:
         return _("您的账号没有这项权限；如确需办理，请联系本单位创建办或文明办。");
     case 404:
-        return _("要找的内容不存在，或不在您的管辖范围内；请从上一页重新进入。");
+        return _("请从上一页重新进入，或回到首页。");
     case 405:
         return _("请从页面上的按钮或链接进入。");
     case 409:
@@ -255,10 +255,12 @@ error_back(struct wm_req *r)
         /* /units/1/archives/2026/leaf/1.1.3 -> /units/1/archives/2026 (no page at /leaf) */
         char *tail = strrchr(up, '/');
         if (tail && (wm_streq(tail, "/leaf") || wm_streq(tail, "/depts") ||
-                     wm_streq(tail, "/tokens"))) {
+                     wm_streq(tail, "/tokens") || wm_streq(tail, "/archives"))) {
             *tail = '\0';
         }
-        return up;
+        if (*up && !wm_streq(up, "/documents") && !wm_streq(up, "/account/tokens")) {
+            return up;
+        }
     }
     free(up);
     return wm_strdup("/home");

@@ -47,10 +47,11 @@ static const struct conf_key {
     {"connection_timeout", CT_UINT, offsetof(struct wm_conf, connection_timeout), "30",
      "seconds an idle connection is kept"},
     {"request_timeout", CT_UINT, offsetof(struct wm_conf, request_timeout), "30",
-     "seconds in which a request's headers, and a body that is not a file upload, must "
-     "arrive, however the bytes trickle (0 = no deadline)"},
+     "seconds in which a request's headers, and a body of up to 1 MiB, must arrive, "
+     "however slowly the bytes trickle (0 = no deadlines)"},
     {"upload_min_rate", CT_UINT, offsetof(struct wm_conf, upload_min_rate), "1024",
-     "bytes per second a file upload must average after its first request_timeout seconds"},
+     "bytes per second a larger body (upload, import) must average after its first "
+     "request_timeout seconds"},
     {"trusted_proxies", CT_STR, offsetof(struct wm_conf, trusted_proxies), "",
      "addresses and CIDR ranges of reverse proxies whose X-Forwarded-For / X-Real-IP is "
      "believed, e.g. 127.0.0.1, ::1, 10.0.0.0/8 (empty = none)"},

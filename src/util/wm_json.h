@@ -1,13 +1,15 @@
 /*
 ** wm_json.h — parsing JSON that came from outside, with a bound on what the parse may
-** cost before it allocates.
+** cost, decided before it allocates.
 **
-** jansson builds the whole tree: an empty object "{}" is 2 bytes of input and about 200
+** jansson builds the whole tree: an empty object "{}" is 2 bytes of input and about 220
 ** bytes of memory, so 16 MB of "[{},{},...]" cost 1.2 GB.  wm_json_parse first scans the
-** text without allocating (values and nesting counted outside strings) and refuses a
-** document over the limits; then it parses with a per-thread allocation budget (jansson's
-** allocator is set to a counting wrapper of malloc/free, active only inside this call),
-** so no shape of input can make a parse cost more than lim->max_alloc bytes.
+** text without allocating — values, nesting and string bytes counted outside and inside
+** strings — and refuses a document over the limits, the memory limit applying to an
+** upper estimate of what jansson will allocate for that text.  (Failing jansson's
+** allocations instead is not safe: jansson 2.14 frees a stray pointer when a string's
+** allocation fails.)  The parse then runs with jansson's allocator set to a counting
+** wrapper of malloc/free, so the real cost is known afterwards.
 */
 #ifndef WM_JSON_H
 #define WM_JSON_H
@@ -17,9 +19,9 @@
 #include <jansson.h>
 
 struct wm_json_limits {
-    size_t max_values;  /* arrays, objects, members and scalars (counted generously) */
+    size_t max_values;  /* objects, arrays, strings, numbers and literals */
     unsigned max_depth; /* nesting of arrays and objects */
-    size_t max_alloc;   /* bytes jansson may allocate for the tree */
+    size_t max_alloc;   /* bytes jansson may need for the tree (estimated from above) */
 };
 
 enum wm_json_why {
@@ -30,15 +32,23 @@ enum wm_json_why {
     WM_JSON_MEMORY, /* the tree would need more than max_alloc bytes */
 };
 
+/* What a document costs: the scan's counts and estimate, and what the parse allocated. */
+struct wm_json_cost {
+    size_t values;
+    unsigned depth;
+    size_t estimate;  /* upper estimate of jansson's allocations, in bytes */
+    size_t allocated; /* bytes jansson allocated while parsing (0 when not parsed) */
+};
+
 /** Install the counting allocator in jansson (once; wm_json_parse calls it too). */
 void wm_json_init(void);
 
 /**
 ** Parse data[0..len) with jansson flags under lim.  NULL when refused: *why says why
-** (err is filled for WM_JSON_SYNTAX; err may be NULL).  *cost, when cost is not NULL,
-** receives the bytes jansson allocated for the parse.
+** (err is filled for WM_JSON_SYNTAX; err may be NULL).  cost, when not NULL, receives
+** the counts (as far as the scan went) and the allocation.
 */
 json_t *wm_json_parse(const char *data, size_t len, size_t flags, const struct wm_json_limits *lim,
-                      json_error_t *err, enum wm_json_why *why, size_t *cost);
+                      json_error_t *err, enum wm_json_why *why, struct wm_json_cost *cost);
 
 #endif /* WM_JSON_H */

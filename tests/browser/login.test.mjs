@@ -44,8 +44,11 @@ test('a unit user sees its unit, not another, and logs out', async () => {
   assert.equal(resp.status(), 404);
   const text = await page.textContent('main');
   assert.doesNotMatch(text, /市教育局|DEMO002/);
-  assert.match(text, /未找到/);
-  assert.doesNotMatch(text, /not_found|forbidden/);
+  // said in Chinese (no English code), with a way back and the request id in small print
+  assert.doesNotMatch(text, /not_found|forbidden|404/);
+  assert.match(await page.textContent('h1'), /未找到/);
+  assert.ok(await page.$('a#back'));
+  assert.match(await page.textContent('.error .rid'), /请求编号/);
 
   // the office pages are not for unit accounts
   const units = await page.goto(`${srv.base}/units`);

@@ -153,6 +153,7 @@ test('the PDF preview draws the first page with pdf.js, without a CSP violation'
   await page.waitForSelector('#doclist a');
   await Promise.all([page.waitForNavigation(), page.click('#doclist a')]);
   assert.match(await page.textContent('h1'), /01：红色方块/);
+  assert.match(await page.textContent('nav.crumbs'), /单位 › 市司法局 › \d+ 年度档案 › 1\.1\.1 › 01：红色方块/);
   assert.match(await page.textContent('main'), /PDF 文档/);
   assert.doesNotMatch(await page.textContent('main'), /application\/pdf/);
   await page.waitForSelector('#pdf-preview.rendered canvas', { timeout: 20000 });
@@ -231,6 +232,10 @@ test('phone width: no sideways scrolling on the pages used in the field', async 
   }
   // table headers do not wrap one character per line
   await page.goto(`${srv.base}/units/${unitId}`);
+  assert.match(await page.textContent('nav.crumbs'), /单位 › 市司法局/);
+  // the unit's accounts collapse into cards: no header row, each cell labelled
+  assert.equal(await page.$eval('table.cards thead', (t) => getComputedStyle(t).display), 'none');
+  assert.match(await page.$eval('table.cards tbody td[data-label]', (td) => getComputedStyle(td, '::before').content), /：/);
   const tall = await page.$$eval('th', (ths) => ths.filter((t) => t.offsetParent && t.getBoundingClientRect().height > 60).length);
   assert.equal(tall, 0);
   await ctx.close();
@@ -245,6 +250,7 @@ test('standards: method labels from our catalog, 未设分值 for an unscored tr
   assert.match(seed, /未设分值/);
   await Promise.all([page.waitForNavigation(), page.click('a:has-text("合成样例")')]);
   const main = await page.textContent('main');
+  assert.match(await page.textContent('nav.crumbs'), /^测评体系 › 某市文明单位测评标准/);
   assert.match(main, /来源合成样例/);
   assert.doesNotMatch(main, /synthetic|fixture/);
   const chips = await page.$$eval('.tag.method', (t) => t.map((x) => x.textContent));

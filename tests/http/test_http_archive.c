@@ -996,7 +996,7 @@ test_thumbnail(void **state)
     int64_t id = upload1(&unitadmin, unit1, 2002, "1.1.1", "照片.png", png, sizeof png);
     struct th_resp *r = NULL;
     bool jpeg = false;
-    for (int i = 0; i < 400 && !jpeg; i++) { /* up to 20 s: slow under sanitizers */
+    for (int i = 0; i < 1200 && !jpeg; i++) { /* up to 60 s: slow under sanitizers and load */
         th_resp_free(r);
         r = doc_get("/thumbnail", id, &unitadmin);
         th_assert_status(r, 200);
@@ -2407,6 +2407,99 @@ test_import_all_or_nothing(void **state)
     free(five.p);
 }
 
+/* The same package imported by several requests at once: each file is stored once. */
+static void
+test_import_concurrent(void **state)
+{
+    (void)state;
+
+    enum {
+        N = 4,
+        FILES = 5
+    };
+
+    const char *leaf = "2.1.1";
+    const char *names[FILES] = { "2.1.1/并发一.pdf", "2.1.1/并发二.pdf", "2.1.1/并发三.pdf",
+                                 "2.1.1/并发四.pdf", "2.1.1/并发五.pdf" };
+    struct bytes datas[FILES];
+    for (int k = 0; k < FILES; k++) {
+        char tag[32];
+        snprintf(tag, sizeof tag, "并发导入 %d", k);
+        datas[k] = pdf_make(tag, 1000);
+        /* large enough for the requests to overlap, and not compressible (no bomb) */
+        uint32_t v = 2166136261u + (uint32_t)k;
+        for (int b = 0; b < 300000; b++) {
+            v = v * 1103515245u + 12345u;
+            unsigned char c = (unsigned char)(v >> 16);
+            bytes_add(&datas[k], &c, 1);
+        }
+    }
+    struct bytes zip = th_zip_make(names, datas, FILES);
+    json_t *docs = leaf_docs(unit2, export_year, leaf);
+    size_t before = json_array_size(docs);
+    json_decref(docs);
+    char url[300], auth[256];
+    snprintf(url, sizeof url, "%s/api/v1/units/%lld/archives/%d/import", srv.base,
+             (long long)unit2, export_year);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", office.token);
+    struct xfer x[N];
+    memset(x, 0, sizeof x);
+    CURLM *m = curl_multi_init();
+    assert_non_null(m);
+    for (int i = 0; i < N; i++) {
+        x[i].h = curl_easy_init();
+        assert_non_null(x[i].h);
+        struct th_file f = { .name = "pkg.zip", .data = zip.p, .len = zip.n };
+        x[i].mime = th_mime_new(x[i].h, &office, TH_BEARER, &f, 1, NULL);
+        x[i].hl = curl_slist_append(NULL, auth);
+        x[i].hl = curl_slist_append(x[i].hl, "Expect:");
+        curl_easy_setopt(x[i].h, CURLOPT_URL, url);
+        curl_easy_setopt(x[i].h, CURLOPT_MIMEPOST, x[i].mime);
+        curl_easy_setopt(x[i].h, CURLOPT_HTTPHEADER, x[i].hl);
+        curl_easy_setopt(x[i].h, CURLOPT_WRITEFUNCTION, xfer_write);
+        curl_easy_setopt(x[i].h, CURLOPT_WRITEDATA, &x[i].body);
+        curl_easy_setopt(x[i].h, CURLOPT_TIMEOUT, 60L);
+        curl_easy_setopt(x[i].h, CURLOPT_NOSIGNAL, 1L);
+        curl_multi_add_handle(m, x[i].h);
+    }
+    int running = 1;
+    while (running) {
+        assert_int_equal(curl_multi_perform(m, &running), CURLM_OK);
+        if (running) {
+            assert_int_equal(curl_multi_poll(m, NULL, 0, 1000, NULL), CURLM_OK);
+        }
+    }
+    int64_t imported = 0, skipped = 0;
+    for (int i = 0; i < N; i++) {
+        curl_easy_getinfo(x[i].h, CURLINFO_RESPONSE_CODE, &x[i].status);
+        if (200 != x[i].status) {
+            print_error("import %d: HTTP %ld %.*s\n", i, x[i].status, (int)x[i].body.n,
+                        x[i].body.p ? x[i].body.p : "");
+        }
+        assert_int_equal(x[i].status, 200);
+        json_t *j = json_loadb(x[i].body.p, x[i].body.n, 0, NULL);
+        imported += th_jint(j, "imported");
+        skipped += th_jint(j, "skipped");
+        json_decref(j);
+        curl_multi_remove_handle(m, x[i].h);
+        curl_easy_cleanup(x[i].h);
+        curl_mime_free(x[i].mime);
+        curl_slist_free_all(x[i].hl);
+        free(x[i].body.p);
+    }
+    curl_multi_cleanup(m);
+    assert_int_equal(imported, FILES);
+    assert_int_equal(skipped, (N - 1) * FILES);
+    docs = leaf_docs(unit2, export_year, leaf);
+    assert_int_equal(json_array_size(docs), before + FILES);
+    json_decref(docs);
+    assert_no_strays();
+    for (int k = 0; k < FILES; k++) {
+        free(datas[k].p);
+    }
+    free(zip.p);
+}
+
 /* The same package imported twice: the second time every file is already there. */
 static void
 test_import_retry_idempotent(void **state)
@@ -2541,6 +2634,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_import_hostile),
         cmocka_unit_test(test_import_retry_idempotent),
         cmocka_unit_test(test_import_all_or_nothing),
+        cmocka_unit_test(test_import_concurrent),
         cmocka_unit_test(test_graceful_stop),
     };
     const struct CMUnitTest limit[] = {

@@ -81,6 +81,8 @@ struct cd_ent {
     char *name;
     uint16_t cd_flags, lfh_flags, method;
     uint16_t dos_time, dos_date; /* local time, as DOS writes it */
+    int64_t ut_mtime;            /* the extended timestamp (0x5455) in the central directory,
+                                 ** -1 when absent */
     uint32_t csize, usize, lfh;
     size_t cd;
 };
@@ -113,6 +115,14 @@ zip_cd(const unsigned char *z, size_t n, struct cd_ent *out, size_t max)
         size_t nl = rd16(z + off + 28), xl = rd16(z + off + 30), cl = rd16(z + off + 32);
         e->lfh = rd32(z + off + 42);
         e->name = wm_strndup((const char *)z + off + 46, nl);
+        e->ut_mtime = -1;
+        for (size_t x = off + 46 + nl; x + 4 <= off + 46 + nl + xl;) {
+            size_t id = rd16(z + x), dl = rd16(z + x + 2);
+            if (id == 0x5455 && dl >= 5 && (z[x + 4] & 1)) {
+                e->ut_mtime = (int64_t)rd32(z + x + 5);
+            }
+            x += 4 + dl;
+        }
         assert_int_equal(rd32(z + e->lfh), 0x04034b50);
         e->lfh_flags = rd16(z + e->lfh + 6);
         off += 46 + nl + xl + cl;
@@ -683,6 +693,7 @@ test_export_local_times_and_catalog(void **state)
     assert_int_equal((doc3->dos_date >> 9) + 1980, tm.tm_year + 1900);
     assert_int_equal((doc3->dos_date >> 5) & 15, tm.tm_mon + 1);
     assert_int_equal(doc3->dos_date & 31, tm.tm_mday);
+    assert_int_equal(doc3->ut_mtime, (int64_t)mt); /* UTC, for tools that read it */
     cd_free(ents, n);
     /* the extended timestamp (0x5455) keeps the instant: libarchive reads it back */
     struct archive *a = archive_read_new();

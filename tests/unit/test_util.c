@@ -18,6 +18,7 @@
 
 #include "tdir.h"
 
+#include "wm_json.h"
 #include "wm_util.h"
 
 static void
@@ -229,6 +230,118 @@ test_cell_text(void **state)
     wm_buf_free(&tmp);
 }
 
+/* Parse text under generous limits: it must parse, and cost no more than estimated. */
+static void
+json_estimate_holds(const char *what, const char *text, size_t len)
+{
+    const struct wm_json_limits lim = {
+        .max_values = SIZE_MAX, .max_depth = 100, .max_alloc = SIZE_MAX};
+    enum wm_json_why why;
+    struct wm_json_cost cost;
+    json_error_t err;
+    json_t *v = wm_json_parse(text, len, JSON_REJECT_DUPLICATES, &lim, &err, &why, &cost);
+    if (NULL == v) {
+        fail_msg("%s: %s", what, err.text);
+    }
+    json_decref(v);
+    if (cost.allocated > cost.estimate) {
+        fail_msg("%s: jansson allocated %zu bytes, estimated %zu", what, cost.allocated,
+                 cost.estimate);
+    }
+}
+
+/* wm_json_parse: the scan counts outside strings only, each limit refuses, and the memory
+** estimate bounds what jansson allocates, for every shape of document. */
+static void
+test_json_bounded(void **state)
+{
+    (void)state;
+    const struct wm_json_limits lim = {.max_values = 100, .max_depth = 4, .max_alloc = 1 << 20};
+    enum wm_json_why why;
+    struct wm_json_cost cost;
+    /* Brackets, commas and escaped quotes inside strings are text, not structure. */
+    const char *text = "{\"a\":\"[[[[[[,,,,:::\\\"{{{{{{\"}";
+    json_t *v = wm_json_parse(text, strlen(text), 0, &lim, NULL, &why, &cost);
+    assert_non_null(v);
+    assert_int_equal(why, WM_JSON_OK);
+    assert_string_equal(json_string_value(json_object_get(v, "a")), "[[[[[[,,,,:::\"{{{{{{");
+    assert_int_equal(cost.values, 3);
+    assert_int_equal(cost.depth, 1);
+    assert_true(cost.allocated > 0 && cost.allocated <= cost.estimate);
+    json_decref(v);
+    assert_null(wm_json_parse("[[[[[1]]]]]", 11, 0, &lim, NULL, &why, NULL));
+    assert_int_equal(why, WM_JSON_DEPTH);
+    struct wm_buf b = {0};
+    wm_buf_adds(&b, "[0");
+    for (int i = 0; i < 100; i++) {
+        wm_buf_adds(&b, ",0");
+    }
+    wm_buf_adds(&b, "]");
+    assert_null(wm_json_parse(b.data, b.len, 0, &lim, NULL, &why, NULL));
+    assert_int_equal(why, WM_JSON_VALUES);
+    /* Within the counts but over the memory limit: refused before jansson allocates. */
+    wm_buf_reset(&b);
+    wm_buf_adds(&b, "[\"");
+    for (int i = 0; i < 1 << 20; i++) {
+        wm_buf_addc(&b, 'x');
+    }
+    wm_buf_adds(&b, "\"]");
+    assert_null(wm_json_parse(b.data, b.len, 0, &lim, NULL, &why, &cost));
+    assert_int_equal(why, WM_JSON_MEMORY);
+    assert_int_equal(cost.allocated, 0);
+    json_error_t err;
+    assert_null(wm_json_parse("{\"a\":}", 6, 0, &lim, &err, &why, NULL));
+    assert_int_equal(why, WM_JSON_SYNTAX);
+    assert_true(err.line > 0);
+
+    /* The estimate against what jansson really allocates. */
+    json_estimate_holds("long string", b.data, b.len);
+    static const struct {
+        const char *what, *first, *item, *last;
+        int n;
+    } shapes[] = {
+        {"empty objects", "[", "{},", "{}]", 100000},
+        {"empty arrays", "[", "[],", "[]]", 100000},
+        {"integers", "[", "1234567,", "1]", 100000},
+        {"reals", "[", "-1.5e300,", "1]", 100000},
+        {"literals", "[", "true,null,false,", "1]", 100000},
+        {"short strings", "[", "\"a\",", "\"\"]", 100000},
+        {"escapes", "[", "\"\\u00e9\\n\\ud83d\\ude00\",", "\"\"]", 50000},
+        {"nested", "[", "{\"a\":{\"b\":[1,\"x\",true,null,[]]}},", "{}]", 30000},
+        {"deep", "", "[", "", 90},
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        wm_buf_reset(&b);
+        wm_buf_adds(&b, shapes[i].first);
+        for (int k = 0; k < shapes[i].n; k++) {
+            wm_buf_adds(&b, shapes[i].item);
+        }
+        wm_buf_adds(&b, shapes[i].last);
+        if (0 == strcmp(shapes[i].what, "deep")) {
+            for (int k = 0; k < shapes[i].n; k++) {
+                wm_buf_addc(&b, ']');
+            }
+        }
+        json_estimate_holds(shapes[i].what, b.data, b.len);
+    }
+    /* One object with many members, keys short and long (its table doubles as it grows). */
+    wm_buf_reset(&b);
+    wm_buf_adds(&b, "{");
+    for (int k = 0; k < 100000; k++) {
+        wm_buf_printf(&b, "%s\"k%d\":%d", k ? "," : "", k, k);
+    }
+    wm_buf_adds(&b, "}");
+    json_estimate_holds("many members", b.data, b.len);
+    wm_buf_reset(&b);
+    wm_buf_adds(&b, "{");
+    for (int k = 0; k < 2000; k++) {
+        wm_buf_printf(&b, "%s\"%0500d\":\"%0300d\"", k ? "," : "", k, k);
+    }
+    wm_buf_adds(&b, "}");
+    json_estimate_holds("long keys", b.data, b.len);
+    wm_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -237,7 +350,7 @@ main(void)
         cmocka_unit_test(test_numbers),      cmocka_unit_test(test_url),
         cmocka_unit_test(test_sha256),       cmocka_unit_test(test_atomic_write),
         cmocka_unit_test(test_conf),         cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_cell_text),
+        cmocka_unit_test(test_cell_text),    cmocka_unit_test(test_json_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
