@@ -215,6 +215,8 @@ struct wm_db_ops {
     int64_t (*archive_default_for)(struct wm_db *db, const char *unit_path, int64_t year);
     json_t *(*archive_defaults)(struct wm_db *db, int64_t org_id);
     json_t *(*archive_get)(struct wm_db *db, int64_t unit_id, int64_t year);
+    /** An archive by its id (NULL when there is none); the caller checks scope. */
+    json_t *(*archive_by_id)(struct wm_db *db, int64_t id);
     json_t *(*archive_list)(struct wm_db *db, int64_t unit_id);
     enum wm_qs (*archive_insert)(struct wm_db *db, int64_t unit_id, int64_t year,
                                  int64_t edition_id, int64_t now, int64_t *id);

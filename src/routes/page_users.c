@@ -340,7 +340,8 @@ summary_name(const json_t *sum)
 ** gone) and the page that shows it (NULL when there is none).
 */
 static void
-audit_object(struct wm_db *db, const json_t *x, const json_t *sum, char **name, char **href)
+audit_object(struct wm_db *db, const struct wm_actor *actor, const json_t *x, const json_t *sum,
+             char **name, char **href)
 {
     const char *type = js(x, "object_type");
     int64_t id = ji(x, "object_id");
@@ -371,13 +372,25 @@ audit_object(struct wm_db *db, const json_t *x, const json_t *sum, char **name, 
         *name = wm_asprintf("%s %s", js(o, "name"), js(o, "version"));
         *href = wm_asprintf("/frameworks/%lld", (long long)id);
     } else if (wm_streq(type, "archive")) {
+        /* as the entry recorded it (after; a delete has only before), else the archive as
+        ** it is now, when it still exists in the caller's scope (older re-order entries) */
         const json_t *a = json_object_get(sum, "after");
+        if (0 == ji(a, "year")) {
+            a = json_object_get(sum, "before");
+        }
+        if (0 == ji(a, "year")) {
+            a = o = db->ops->archive_by_id(db, id);
+        }
         int64_t unit = ji(a, "unit_id"), year = ji(a, "year");
-        json_t *u = unit ? db->ops->org_get(db, unit) : NULL;
+        json_t *u = unit ? wm_unit_get_scoped(db, actor, unit) : NULL;
+        json_t *now = u && year ? db->ops->archive_get(db, unit, year) : NULL;
         if (u && year) {
             *name = wm_asprintf(_("%s %lld 年度档案"), js(u, "name"), (long long)year);
+        }
+        if (now && ji(now, "id") == id) { /* linked only while it exists */
             *href = wm_asprintf("/units/%lld/archives/%lld", (long long)unit, (long long)year);
         }
+        json_decref(now);
         json_decref(u);
     }
     json_decref(o);
@@ -460,7 +473,7 @@ page_audit_get(struct wm_req *r)
     {
         json_t *sum = json_loads(js(x, "summary"), 0, NULL);
         char *name, *href;
-        audit_object(r->db, x, sum, &name, &href);
+        audit_object(r->db, &r->actor, x, sum, &name, &href);
         wm_h(&b, "<tr><td class=\"num\">%I</td><td>", ji(x, "id"));
         ui_time(&b, ji(x, "at"));
         json_t *who = ji(x, "user_id") ? wm_user_get_scoped(r->db, &r->actor, ji(x, "user_id"))
@@ -549,7 +562,7 @@ page_audit_xlsx_get(struct wm_req *r)
             }
             json_t *sum = json_loads(js(x, "summary"), 0, NULL);
             char *name, *href;
-            audit_object(r->db, x, sum, &name, &href);
+            audit_object(r->db, &r->actor, x, sum, &name, &href);
             struct wm_buf t = {0};
             ui_time(&t, ji(x, "at"));
             const char *cells[] = {NULL,

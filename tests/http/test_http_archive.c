@@ -1408,6 +1408,33 @@ test_reorder(void **state)
              (long long)unit1, year, year);
     assert_non_null(strstr(r->body, want));
     th_resp_free(r);
+    /* an older re-order entry (no unit, no year in it): the archive is looked up by its id */
+    char apath[96];
+    snprintf(apath, sizeof apath, "/api/v1/units/%lld/archives/%d", (long long)unit1, year);
+    r = api("GET", apath, &office, NULL);
+    th_assert_status(r, 200);
+    long long arch_id = (long long)th_jint(r->json, "id");
+    th_resp_free(r);
+    char cmd[PATH_MAX + 600];
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 -cmd '.timeout 5000' '%s/wenming.db' \"INSERT INTO audit(at, user_id, "
+             "username, action, object_type, object_id, org_path, summary, request_id, addr, "
+             "prev_hash, hash) SELECT at, user_id, username, 'document.reorder', 'archive', %lld, "
+             "org_path, '{\\\"after\\\":{\\\"code\\\":\\\"9.9.9\\\"}}', 'old-entry', addr, "
+             "hash, hash FROM audit ORDER BY id DESC LIMIT 1\"",
+             srv.dir, arch_id);
+    assert_int_equal(system(cmd), 0);
+    r = th_api(&srv, "GET", "/audit?action=document.reorder", &admin, TH_COOKIE, NULL);
+    const char *old = strstr(r->body, "old-entry");
+    assert_non_null(old);
+    const char *row = old;
+    while (row > r->body && 0 != strncmp(row, "<tr>", 4)) {
+        row--;
+    }
+    const char *hit = strstr(row, want);
+    assert_true(hit && hit < old);
+    assert_null(strstr(r->body, "年度档案 #"));
+    th_resp_free(r);
     r = api("POST", path, &leader,
             json_pack("{s:[I,I,I]}", "ids", (json_int_t)a, (json_int_t)b, (json_int_t)c));
     th_assert_error(r, 403, "forbidden", NULL);
@@ -1881,6 +1908,12 @@ test_create_delete(void **state)
         deleted = deleted || 0 == strcmp(th_jstr(e, "action"), "archive.delete");
     }
     assert_true(created && deleted);
+    th_resp_free(r);
+    /* the audit page names the deleted archive from the entry (no link: it is gone) */
+    r = th_api(&srv, "GET", "/audit?action=archive.delete", &admin, TH_COOKIE, NULL);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "市司法局 2017 年度档案</td>"));
+    assert_null(strstr(r->body, "年度档案 #"));
     th_resp_free(r);
 
     /* The pages: the unit's form creates the year, the office deletes it from its page. */

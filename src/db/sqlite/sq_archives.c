@@ -57,6 +57,13 @@ archive_get(struct wm_db *base, int64_t unit_id, int64_t year)
 }
 
 static json_t *
+archive_by_id(struct wm_db *base, int64_t id)
+{
+    static const char sql[] = "SELECT " ARCHIVE_COLS ARCHIVE_FROM " WHERE a.id = ?1";
+    return sq_row(DB, sq_prep(DB, sql, "i", id));
+}
+
+static json_t *
 archive_list(struct wm_db *base, int64_t unit_id)
 {
     static const char sql[] =
@@ -359,6 +366,7 @@ sq_fill_archive_ops(struct wm_db_ops *ops)
     ops->archive_default_for = archive_default_for;
     ops->archive_defaults = archive_defaults;
     ops->archive_get = archive_get;
+    ops->archive_by_id = archive_by_id;
     ops->archive_list = archive_list;
     ops->archive_insert = archive_insert;
     ops->archive_doc_total = archive_doc_total;
