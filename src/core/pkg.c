@@ -214,6 +214,7 @@ struct imp {
     json_t *existing; /* "code\tsha" of the live documents before the import */
     json_t *fresh;    /* shas of objects this import wrote (not there before) */
     json_t *report;
+    const char *name; /* the package's name, for the audit entry */
     struct pending *pend;
     size_t npend, cappend;
     int fatal;
@@ -431,6 +432,31 @@ imp_load_existing(struct imp *c)
     json_decref(docs);
 }
 
+/* The import's own audit entry (counts as the report has them now: a file still pending
+** is imported), written inside the transaction that stores the documents. */
+static enum wm_err
+imp_audit(struct imp *c)
+{
+    int imported = 0, skipped = 0, refused = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(c->report, i, x)
+    {
+        const char *st = jss(x, "status");
+        imported += wm_streq(st, "pending");
+        skipped += wm_streq(st, "skipped");
+        refused += wm_streq(st, "refused");
+    }
+    json_t *sum = json_pack("{s:I, s:I, s:s, s:i, s:i, s:i}", "unit_id",
+                            (json_int_t)jsi(c->archive, "unit_id"), "year",
+                            (json_int_t)jsi(c->archive, "year"), "package", c->name, "imported",
+                            imported, "skipped", skipped, "refused", refused);
+    enum wm_err e = wm_audit(c->db, c->a, "archive.import", "archive", jsi(c->archive, "id"),
+                             jss(c->archive, "unit_path"), NULL, sum);
+    json_decref(sum);
+    return e;
+}
+
 /* Store every pending document in one transaction: WM_OK, or nothing stored. */
 static enum wm_err
 imp_store(struct imp *c, struct wm_fail *f)
@@ -460,6 +486,9 @@ imp_store(struct imp *c, struct wm_fail *f)
             json_object_set_new(p->entry, "status", json_string("refused"));
             json_object_set_new(p->entry, "reason", json_string(f->msg));
         }
+    }
+    if (WM_OK == e && WM_OK != (e = imp_audit(c))) {
+        e = wm_fail_set(f, e, NULL, "%s", _("无法写入审计日志"));
     }
     return tx_end(c->db, e, f);
 }
@@ -498,20 +527,25 @@ enum wm_err
 wm_archive_import(struct wm_db *db, const struct wm_actor *a, struct wm_blobstore *bs,
                   const json_t *archive, const char *path, json_t **report, struct wm_fail *f)
 {
-    return wm_archive_import_policy(db, a, bs, archive, path, NULL, 0, report, f);
+    return wm_archive_import_policy(db, a, bs, archive, path, NULL, NULL, 0, report, f);
 }
 
 enum wm_err
 wm_archive_import_policy(struct wm_db *db, const struct wm_actor *a, struct wm_blobstore *bs,
-                         const json_t *archive, const char *path, const char *allowed,
-                         uint64_t max_file, json_t **report, struct wm_fail *f)
+                         const json_t *archive, const char *path, const char *name,
+                         const char *allowed, uint64_t max_file, json_t **report,
+                         struct wm_fail *f)
 {
+    if (NULL == name) {
+        const char *slash = strrchr(path, '/');
+        name = slash ? slash + 1 : path;
+    }
     *report = NULL;
     if (!wm_actor_is(a, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN))) {
         return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("没有权限导入档案"));
     }
     struct imp c = {.db = db, .a = a, .bs = bs, .archive = (json_t *)archive,
-                    .allowed = allowed, .max_file = max_file ? max_file : (uint64_t)4 << 30,
+                    .allowed = allowed, .name = name, .max_file = max_file ? max_file : (uint64_t)4 << 30,
                     .report = json_array(), .fresh = json_array(), .existing = json_object()};
     c.inds = db->ops->ind_list(db, jsi(archive, "edition_id"), false);
     imp_load_existing(&c);
@@ -531,6 +565,17 @@ wm_archive_import_policy(struct wm_db *db, const struct wm_actor *a, struct wm_b
         e = wm_fail_set(f, WM_E_BAD_REQUEST, "file", _("档案包被拒绝，未导入任何文件：%s"), why);
     } else if (c.npend > 0 && WM_OK != (e = imp_store(&c, f))) {
         why = f->msg;
+    } else if (0 == c.npend) {
+        /* nothing to store (every file skipped or refused): the import is still audited */
+        if (WM_OK == (e = tx_begin(db, f))) {
+            if (WM_OK != (e = imp_audit(&c))) {
+                e = wm_fail_set(f, e, NULL, "%s", _("无法写入审计日志"));
+            }
+            e = tx_end(db, e, f);
+        }
+        if (WM_OK != e) {
+            why = f->msg;
+        }
     }
     unsigned imported = 0, skipped = 0;
     json_array_foreach(c.report, i, x)

@@ -458,11 +458,15 @@ enum wm_err wm_archive_import(struct wm_db *db, const struct wm_actor *a, struct
                               const json_t *archive, const char *path, json_t **report,
                               struct wm_fail *f) WM_MUST_CHECK;
 /** The same under an upload policy: the types allowed (as wm_media_allowed's list; NULL =
-** the default types) and the largest file (bytes; 0 = 4 GiB), as for direct uploads. */
+** the default types) and the largest file (bytes; 0 = 4 GiB), as for direct uploads; name is
+** the package's name as the user knows it (the uploaded file's; NULL: path's last part).
+** A package read writes one "archive.import" audit entry (package, imported, skipped,
+** refused), in the transaction that stores its documents. */
 enum wm_err wm_archive_import_policy(struct wm_db *db, const struct wm_actor *a,
                                      struct wm_blobstore *bs, const json_t *archive,
-                                     const char *path, const char *allowed, uint64_t max_file,
-                                     json_t **report, struct wm_fail *f) WM_MUST_CHECK;
+                                     const char *path, const char *name, const char *allowed,
+                                     uint64_t max_file, json_t **report,
+                                     struct wm_fail *f) WM_MUST_CHECK;
 
 /* ---------------------------------------------------------------- fixity */
 /**

@@ -891,7 +891,7 @@ api_archive_import_post(struct wm_req *r)
         return;
     }
     enum wm_err e = wm_archive_import_policy(r->db, &r->actor, wm_app.blobs, ar, path,
-                                              wm_app.allowed, wm_app.max_file, &report, &f);
+                                              wm_uploads_name(r, 0), wm_app.allowed, wm_app.max_file, &report, &f);
     json_decref(ar);
     if (WM_OK != e && NULL != report) {
         /* Refused as a whole: nothing stored; the report says which entry and why. */

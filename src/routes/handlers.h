@@ -196,6 +196,8 @@ void wm_thumb_request(const char *sha, const char *mime);
 bool wm_uploads_check(struct wm_req *r, unsigned *n);
 /** A readable path of the i-th received file, uncommitted (for packages). */
 bool wm_uploads_path(struct wm_req *r, unsigned i, char *buf, size_t len);
+/* The i-th received file's (cleaned) name as the client gave it. */
+const char *wm_uploads_name(struct wm_req *r, unsigned i);
 /** Stream a planned package (plan stolen) as the reply. */
 void wm_reply_export(struct wm_req *r, json_t *plan, const char *filename);
 /** Commit the i-th received file into the blob store. */

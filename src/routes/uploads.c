@@ -253,4 +253,16 @@ wm_uploads_path(struct wm_req *r, unsigned i, char *buf, size_t len)
     return true;
 }
 
+/* The i-th received file's name as the client gave it (cleaned); "" when there is none. */
+const char *
+wm_uploads_name(struct wm_req *r, unsigned i)
+{
+    struct up_ctx *c = r->hctx;
+    struct up_file *f = c ? c->files : NULL;
+    while (f && i--) {
+        f = f->next;
+    }
+    return f && f->filename ? f->filename : "";
+}
+
 /* end of uploads.c */

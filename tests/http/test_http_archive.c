@@ -2427,6 +2427,20 @@ test_import_all_or_nothing(void **state)
             assert_string_equal(th_jstr(e, "reason"), "已存在，跳过");
         }
         th_resp_free(r);
+        /* one archive.import entry per import, with its counts and the package's name */
+        r = th_api(&srv, "GET", "/api/v1/audit?action=archive.import&limit=1", &admin,
+                   TH_BEARER, NULL);
+        th_assert_status(r, 200);
+        const json_t *ent = json_array_get(json_object_get(r->json, "items"), 0);
+        assert_non_null(ent);
+        assert_string_equal(th_jstr(ent, "action_label"), "导入档案包");
+        const json_t *aft = json_object_get(json_object_get(ent, "summary"), "after");
+        assert_string_equal(th_jstr(aft, "package"), "five.zip");
+        assert_int_equal(th_jint(aft, "imported"), round ? 0 : 5);
+        assert_int_equal(th_jint(aft, "skipped"), round ? 5 : 0);
+        assert_int_equal(th_jint(aft, "refused"), 0);
+        assert_int_equal(th_jint(aft, "year"), export_year);
+        th_resp_free(r);
         docs = leaf_docs(unit2, export_year, leaf);
         assert_int_equal(json_array_size(docs), before_docs + 5);
         json_decref(docs);
