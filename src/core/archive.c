@@ -463,11 +463,34 @@ wm_doc_may_write(struct wm_db *db, const struct wm_actor *a, const json_t *archi
     return e;
 }
 
+/* The text fields a user gives a document, copied into own[] without bidi and zero-width
+** characters (wm_strip_invisible), m pointing at the copies; free own[] afterwards. */
+#define META_TEXTS 5
+static void
+meta_strip(struct wm_doc_meta *m, char *own[META_TEXTS])
+{
+    const char **fields[META_TEXTS] = {&m->title, &m->dept, &m->author, &m->keywords,
+                                       &m->remarks};
+    for (size_t i = 0; i < META_TEXTS; i++) {
+        own[i] = *fields[i] ? wm_strip_invisible(wm_strdup(*fields[i])) : NULL;
+        *fields[i] = own[i];
+    }
+}
+
+static void
+meta_own_free(char *own[META_TEXTS])
+{
+    for (size_t i = 0; i < META_TEXTS; i++) {
+        free(own[i]);
+    }
+}
+
 char *
 wm_upload_filename(const struct wm_upload *up, char **notice)
 {
     bool changed = false;
-    const char *given = up->filename ? up->filename : "";
+    char *clean = wm_strip_invisible(wm_strdup(up->filename ? up->filename : ""));
+    const char *given = clean;
     char *name = wm_media_name_fix(given, up->mime ? up->mime : "", &changed);
     if (notice) {
         *notice = NULL;
@@ -479,6 +502,7 @@ wm_upload_filename(const struct wm_upload *up, char **notice)
                                   wm_media_type_label(up->mime), name);
         }
     }
+    free(clean);
     return name;
 }
 
@@ -489,10 +513,11 @@ wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
 {
     enum wm_err e;
     struct wm_doc_meta m = *meta;
-    char *title = NULL;
+    char *title = NULL, *own[META_TEXTS];
     if (NULL == m.title || '\0' == *m.title) {
         /* The title defaults from the file name, without its extension. */
-        title = wm_strdup(up->filename && *up->filename ? up->filename : _("未命名"));
+        title = wm_strip_invisible(
+            wm_strdup(up->filename && *up->filename ? up->filename : _("未命名")));
         title[wm_media_name_ext(title)] = '\0';
         /* A long name gives its first 200 characters, not 未命名. */
         size_t chars = 0;
@@ -514,7 +539,9 @@ wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
     }
     /* Inside the caller's transaction (a package import: all documents or none), join it. */
     bool own_tx = !db->ops->in_tx(db);
+    meta_strip(&m, own);
     if (WM_OK != (e = wm_doc_meta_check(&m, f)) || (own_tx && WM_OK != (e = tx_begin(db, f)))) {
+        meta_own_free(own);
         free(title);
         return e;
     }
@@ -537,6 +564,7 @@ wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
 done:
     json_decref(after);
     free(fname);
+    meta_own_free(own);
     free(title);
     return own_tx ? tx_end(db, e, f) : e;
 }
@@ -610,12 +638,16 @@ done:
 }
 
 enum wm_err
-wm_doc_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct wm_doc_meta *m,
-              struct wm_fail *f)
+wm_doc_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
+              const struct wm_doc_meta *given, struct wm_fail *f)
 {
     enum wm_err e;
     json_t *doc = NULL, *ar = NULL, *after = NULL;
+    struct wm_doc_meta clean = *given, *m = &clean;
+    char *own[META_TEXTS];
+    meta_strip(&clean, own);
     if (WM_OK != (e = wm_doc_meta_check(m, f)) || WM_OK != (e = tx_begin(db, f))) {
+        meta_own_free(own);
         return e;
     }
     if (WM_OK == (e = doc_for_change(db, a, id, &doc, &ar, f))) {
@@ -629,6 +661,7 @@ wm_doc_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const stru
     json_decref(doc);
     json_decref(ar);
     json_decref(after);
+    meta_own_free(own);
     return tx_end(db, e, f);
 }
 

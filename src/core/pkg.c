@@ -336,6 +336,7 @@ imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
     char *title = NULL, *ext = NULL;
     (void)wm_pkg_parse_doc_name(e->comp[e->ncomp - 1], &serial, &title, &ext);
     free(ext);
+    wm_strip_invisible(title); /* as for an uploaded name: no bidi or zero-width characters */
     /* Stream the content into the blob store, sniff it, and keep it if it is allowed. */
     char err[256];
     struct wm_blob_writer *w = NULL;
@@ -406,7 +407,7 @@ imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
         struct pending *p = &c->pend[c->npend++];
         *p = (struct pending){.entry = imp_report(c, e->path, "pending", code, NULL, 0),
                               .code = wm_strdup(code), .title = meta.title ? wm_strdup(title) : NULL,
-                              .filename = wm_strdup(e->comp[e->ncomp - 1]),
+                              .filename = wm_strip_invisible(wm_strdup(e->comp[e->ncomp - 1])),
                               .mime = wm_strdup(mi.mime), .kind = wm_strdup(mi.kind),
                               .ext = wm_strdup(mi.ext), .size = size};
         memcpy(p->sha, sha, sizeof p->sha);

@@ -55,7 +55,8 @@ up_ctx_free(void *p)
     free(c);
 }
 
-/* A client's file name as metadata: the last path component, valid UTF-8, no controls. */
+/* A client's file name as metadata: the last path component, valid UTF-8, no controls, no
+** bidi or zero-width characters. */
 static char *
 clean_filename(const char *name)
 {
@@ -78,7 +79,7 @@ clean_filename(const char *name)
             }
         }
     }
-    return s;
+    return wm_strip_invisible(s); /* "invoice\u202Efdp.exe" reads as what it is */
 }
 
 static void *

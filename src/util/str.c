@@ -77,6 +77,45 @@ wm_has_control(const char *s)
     return false;
 }
 
+/* The length of the invisible character at p (UTF-8), 0 when p starts another one. */
+static size_t
+invisible_at(const unsigned char *p)
+{
+    if (0xE2 == p[0] && 0x80 == p[1] &&
+        ((p[2] >= 0x8B && p[2] <= 0x8F) || (p[2] >= 0xAA && p[2] <= 0xAE))) {
+        return 3; /* U+200B..U+200F, U+202A..U+202E */
+    }
+    if (0xE2 == p[0] && 0x81 == p[1] && p[2] >= 0xA6 && p[2] <= 0xA9) {
+        return 3; /* U+2066..U+2069 */
+    }
+    if (0xEF == p[0] && 0xBB == p[1] && 0xBF == p[2]) {
+        return 3; /* U+FEFF */
+    }
+    if (0xD8 == p[0] && 0x9C == p[1]) {
+        return 2; /* U+061C */
+    }
+    return 0;
+}
+
+char *
+wm_strip_invisible(char *s)
+{
+    if (NULL == s) {
+        return NULL;
+    }
+    unsigned char *r = (unsigned char *)s, *w = (unsigned char *)s;
+    while (*r) {
+        size_t n = invisible_at(r);
+        if (n) {
+            r += n;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+    return s;
+}
+
 bool
 wm_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {

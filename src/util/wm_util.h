@@ -105,6 +105,14 @@ size_t wm_utf8_len(const char *s);
 /** True when s contains a control character (C0 except none, or DEL). */
 bool wm_has_control(const char *s);
 /**
+** Remove, in place, the invisible characters that make a name read other than it is: the
+** bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) and the
+** zero-width ones (U+200B–U+200D, U+FEFF).  "invoice\u202Efdp.exe" becomes
+** "invoicefdp.exe".  For every name and text a user gives a document.  Returns s (NULL
+** stays NULL).
+*/
+char *wm_strip_invisible(char *s);
+/**
 ** Strict integer parse: the whole string must be a decimal integer within [min, max].
 ** Returns false (and leaves *out alone) otherwise.
 */

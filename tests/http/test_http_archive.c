@@ -2454,6 +2454,72 @@ test_import_all_or_nothing(void **state)
     free(five.p);
 }
 
+/* Bidi and zero-width characters ("invoice\u202Efdp.exe", which reads as invoiceexe.pdf)
+** leave an uploaded name, the title made from it, the text fields a user types, and the
+** names of a package's entries. */
+static void
+test_invisible_chars(void **state)
+{
+    (void)state;
+    struct bytes pdf = pdf_make("从右到左", 300);
+    struct th_file f = { .name = "invoice\u202Efdp.pdf", .data = pdf.p, .len = pdf.n };
+    struct th_resp *r = upload(&office, unit2, export_year, "1.2.1", &f, 1, NULL);
+    th_assert_status(r, 201);
+    json_t *d = json_array_get(json_object_get(r->json, "items"), 0);
+    int64_t id = th_jint(d, "id");
+    assert_string_equal(th_jstr(d, "filename"), "invoicefdp.pdf");
+    assert_string_equal(th_jstr(d, "title"), "invoicefdp");
+    th_resp_free(r);
+    r = doc_get("", id, &admin);
+    assert_string_equal(th_jstr(r->json, "title"), "invoicefdp");
+    th_resp_free(r);
+    /* a title and the other fields given with the upload, and changed later */
+    struct bytes pdf2 = pdf_make("从右到左二", 320);
+    f = (struct th_file){ .name = "\u200B通知\uFEFF.pdf", .data = pdf2.p, .len = pdf2.n };
+    const char *fields[] = { "title", "发票\u202Egpj.exe", "author", "办\u2066公\u2069室\u200E",
+                             NULL };
+    r = upload(&office, unit2, export_year, "1.2.1", &f, 1, fields);
+    th_assert_status(r, 201);
+    d = json_array_get(json_object_get(r->json, "items"), 0);
+    int64_t id2 = th_jint(d, "id");
+    assert_string_equal(th_jstr(d, "filename"), "通知.pdf");
+    assert_string_equal(th_jstr(d, "title"), "发票gpj.exe");
+    assert_string_equal(th_jstr(d, "author"), "办公室");
+    th_resp_free(r);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/documents/%lld", (long long)id2);
+    r = api("PATCH", path, &office,
+            json_pack("{s:s, s:s, s:s, s:s}", "title", "\u202D报告\u202C", "keywords",
+                      "文明\u200D创建", "remarks", "备注\u061C", "dept", "\u200F科室"));
+    th_assert_status(r, 200);
+    th_resp_free(r);
+    r = doc_get("", id2, &admin);
+    assert_string_equal(th_jstr(r->json, "title"), "报告");
+    assert_string_equal(th_jstr(r->json, "keywords"), "文明创建");
+    assert_string_equal(th_jstr(r->json, "remarks"), "备注");
+    assert_string_equal(th_jstr(r->json, "dept"), "科室");
+    th_resp_free(r);
+    /* a package's entry */
+    const char *names[1] = { "1.2.1/清单\u202Efdp.exe.pdf" };
+    struct bytes datas[1] = { pdf_make("包内从右到左", 340) };
+    struct bytes zip = th_zip_make(names, datas, 1);
+    r = import(&office, unit2, export_year, "bidi.zip", zip.p, zip.n);
+    th_assert_status(r, 200);
+    assert_int_equal(th_jint(r->json, "imported"), 1);
+    int64_t id3 = th_jint(json_array_get(json_object_get(r->json, "files"), 0), "document_id");
+    th_resp_free(r);
+    r = doc_get("", id3, &admin);
+    th_assert_status(r, 200);
+    assert_null(strstr(r->body, "\u202E"));
+    assert_null(strstr(r->body, "\\u202e"));
+    assert_non_null(strstr(th_jstr(r->json, "title"), "清单fdp"));
+    th_resp_free(r);
+    free(zip.p);
+    free(datas[0].p);
+    free(pdf.p);
+    free(pdf2.p);
+}
+
 /* The same package imported by several requests at once: each file is stored once. */
 static void
 test_import_concurrent(void **state)
@@ -2682,6 +2748,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_import_retry_idempotent),
         cmocka_unit_test(test_import_all_or_nothing),
         cmocka_unit_test(test_import_concurrent),
+        cmocka_unit_test(test_invisible_chars),
         cmocka_unit_test(test_graceful_stop),
     };
     const struct CMUnitTest limit[] = {

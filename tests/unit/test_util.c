@@ -66,6 +66,33 @@ test_utf8(void **state)
     assert_false(wm_has_control("文明"));
 }
 
+/* Bidi and zero-width characters leave names and titles; everything else stays. */
+static void
+test_strip_invisible(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"invoice\u202Efdp.exe", "invoicefdp.exe"},
+        {"\u202A\u202B\u202C\u202D\u202E", ""},
+        {"a\u2066b\u2067c\u2068d\u2069e", "abcde"},
+        {"\u200E左\u200F右\u061C", "左右"},
+        {"\u200B零\u200C宽\u200D字\uFEFF符", "零宽字符"},
+        {"通知（2026）\u2065\u2070\u202F\u2010.pdf", "通知（2026）\u2065\u2070\u202F\u2010.pdf"},
+        {"\u060C\u061B\u200A", "\u060C\u061B\u200A"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = wm_strdup(cases[i][0]);
+        assert_ptr_equal(wm_strip_invisible(s), s);
+        assert_string_equal(s, cases[i][1]);
+        assert_true(wm_utf8_valid(s, strlen(s)));
+        free(s);
+    }
+    char cut[] = "a\xE2\x80"; /* a truncated sequence is left as it is */
+    assert_string_equal(wm_strip_invisible(cut), "a\xE2\x80");
+    assert_null(wm_strip_invisible(NULL));
+}
+
 static void
 test_numbers(void **state)
 {
@@ -351,6 +378,7 @@ main(void)
         cmocka_unit_test(test_sha256),       cmocka_unit_test(test_atomic_write),
         cmocka_unit_test(test_conf),         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_cell_text),    cmocka_unit_test(test_json_bounded),
+        cmocka_unit_test(test_strip_invisible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
