@@ -113,6 +113,16 @@ wm_req_fw_in(struct wm_req *r, struct wm_fw_in *in)
         wm_reply_err(r, WM_E_BAD_REQUEST, "body", _("请求体为空"));
         return false;
     }
+    /* "[]" or "\"x\"" is JSON but no framework: said so, not taken for a CSV without a name */
+    size_t k = 0;
+    while (k < r->body.len && r->body.data[k] && strchr(" \t\r\n", r->body.data[k])) {
+        k++;
+    }
+    if (k == r->body.len || '{' != r->body.data[k]) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "body",
+                     _("请求体须为 wenming-framework/1 格式的 JSON 对象（以 { 开头）"));
+        return false;
+    }
     in->data = r->body.data;
     in->len = r->body.len;
     const char *dry = wm_req_arg(r, "dry_run");

@@ -516,6 +516,30 @@ test_framework_cap(void **state)
     free(csv.p);
 }
 
+/* A JSON body that is not an object ([] or "x") is no framework: 400 saying the body must
+** be a wenming-framework/1 object, not that a CSV lacks its name. */
+static void
+test_framework_not_object(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {"[]", "\"x\"", " [{}]", "42", "null"};
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        struct th_resp *r = th_api(&srv, "POST", "/api/v1/frameworks", &office, TH_BEARER,
+                                   bodies[i]);
+        th_assert_error(r, 400, "bad_request", "body");
+        assert_non_null(strstr(r->body, "wenming-framework/1"));
+        assert_non_null(strstr(r->body, "JSON 对象"));
+        assert_null(strstr(r->body, "CSV"));
+        th_resp_free(r);
+    }
+    /* an object still reaches the parser (which names what is wrong with it) */
+    struct th_resp *r =
+        th_api(&srv, "POST", "/api/v1/frameworks", &office, TH_BEARER, "  {\"format\":1}");
+    assert_int_equal(r->status, 400);
+    assert_null(strstr(r->body, "JSON 对象（以 { 开头）"));
+    th_resp_free(r);
+}
+
 /* 5,000 units are within the cap; two such imports make more entries than one workbook
 ** holds, and the export says it was cut. */
 static void
@@ -571,6 +595,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_audit_page),       cmocka_unit_test(test_audit_api),
         cmocka_unit_test(test_audit_export),     cmocka_unit_test(test_unit_import_cap),
         cmocka_unit_test(test_framework_cap),    cmocka_unit_test(test_at_cap_and_export_cut),
+        cmocka_unit_test(test_framework_not_object),
     };
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
     th_done();
