@@ -254,6 +254,12 @@ api_archive_trash_get(struct wm_req *r)
         return;
     }
     json_t *docs = r->db->ops->doc_list(r->db, ji(ar, "id"), NULL, true);
+    size_t i;
+    json_t *d;
+    json_array_foreach(docs, i, d)
+    {
+        wm_api_doc(d, js(ar, "unit_code"), ji(ar, "year")); /* its 档号, as it was given */
+    }
     json_decref(ar);
     wm_reply_json(r, 200, wm_api_page(docs, 0));
 }

@@ -922,18 +922,21 @@ page_archive_trash_get(struct wm_req *r)
     ui_begin_at(r, &b, _("回收站"), &c);
     wm_buf_free(&c);
     wm_h(&b, "<p class=\"hint\">%s</p><table class=\"cards\" id=\"trash\"><thead><tr><th>%s</th>"
-             "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+             "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
          _("删除的文件在这里保留：单位创建办可在 30 天内恢复，文明办随时可以恢复，"
            "平台管理员可以彻底删除。"),
-         _("题名"), _("原测评内容"), _("删除时间"), _("恢复期限"), _("操作"));
+         _("档号"), _("题名"), _("原测评内容"), _("删除时间"), _("恢复期限"), _("操作"));
     size_t i;
     json_t *d;
     json_array_foreach(docs, i, d)
     {
-        wm_h(&b, "<tr data-id=\"%I\"><td data-label=\"%s\"><a href=\"/documents/%I\">%s</a></td>"
+        char *code = wm_doc_archival_code(d, js(ar, "unit_code"), ji(ar, "year"));
+        wm_h(&b, "<tr data-id=\"%I\"><td data-label=\"%s\" class=\"code\">%s</td>"
+                 "<td data-label=\"%s\"><a href=\"/documents/%I\">%s</a></td>"
                  "<td data-label=\"%s\"><code>%s</code></td><td data-label=\"%s\">",
-             ji(d, "id"), _("题名"), ji(d, "id"), js(d, "title"), _("原测评内容"),
-             js(d, "indicator_code"), _("删除时间"));
+             ji(d, "id"), _("档号"), code, _("题名"), ji(d, "id"), js(d, "title"),
+             _("原测评内容"), js(d, "indicator_code"), _("删除时间"));
+        free(code);
         ui_time(&b, ji(d, "deleted_at"));
         wm_h(&b, "</td><td data-label=\"%s\">", _("恢复期限"));
         trash_days(r, &b, d);
@@ -942,7 +945,7 @@ page_archive_trash_get(struct wm_req *r)
         wm_h(&b, "</td></tr>\n");
     }
     if (0 == json_array_size(docs)) {
-        wm_h(&b, "<tr><td colspan=\"5\" class=\"empty\">%s</td></tr>", _("回收站是空的"));
+        wm_h(&b, "<tr><td colspan=\"6\" class=\"empty\">%s</td></tr>", _("回收站是空的"));
     }
     wm_h(&b, "</tbody></table><p><a href=\"/units/%I/archives/%I\">← %s</a></p>", ji(ar, "unit_id"),
          ji(ar, "year"), _("返回档案"));

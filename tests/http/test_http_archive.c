@@ -1481,6 +1481,22 @@ test_trash(void **state)
     json_t *trash = trash_list(year), *docs = leaf_docs(unit1, year, "1.1.1");
     assert_int_equal(json_array_size(trash), 1);
     assert_int_equal(th_jint(json_array_get(trash, 0), "id"), b);
+    /* each trashed document with its 档号, as it was given (API and page) */
+    r = doc_get("", b, &unitadmin);
+    th_assert_status(r, 200);
+    const char *tcode = th_jstr(json_array_get(trash, 0), "archival_code");
+    assert_non_null(strstr(tcode, "DEMO001-2012-1.1.1-"));
+    assert_string_equal(tcode, th_jstr(r->json, "archival_code"));
+    assert_null(json_object_get(json_array_get(trash, 0), "unit_path"));
+    th_resp_free(r);
+    char tpage[96], tcell[160];
+    snprintf(tpage, sizeof tpage, "/units/%lld/archives/%d/trash", (long long)unit1, year);
+    snprintf(tcell, sizeof tcell, "data-label=\"档号\" class=\"code\">%s</td>", tcode);
+    r = th_api(&srv, "GET", tpage, &unitadmin, TH_COOKIE, NULL);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "<th>档号</th>"));
+    assert_non_null(strstr(r->body, tcell));
+    th_resp_free(r);
     assert_int_equal(json_array_size(docs), 2);
     assert_int_equal(serial_of(docs, b), 0);
     assert_int_equal(serial_of(docs, a), 1);
