@@ -812,7 +812,7 @@ export_start(json_t *plan)
 }
 
 void
-wm_reply_export(struct wm_req *r, json_t *plan, const char *filename)
+wm_reply_export(struct wm_req *r, json_t *plan, const char *filename, const char *ascii_name)
 {
     char expected[32];
     struct MHD_Response *resp;
@@ -839,7 +839,7 @@ wm_reply_export(struct wm_req *r, json_t *plan, const char *filename)
         return;
     }
     struct wm_buf cd = {0};
-    char *ascii = wm_ascii_filename(filename, "archive");
+    char *ascii = wm_ascii_filename(ascii_name ? ascii_name : filename, "archive");
     wm_buf_printf(&cd, "attachment; filename=\"%s\"; filename*=UTF-8''", ascii);
     wm_url_encode(&cd, filename);
     free(ascii);
@@ -875,9 +875,12 @@ api_archive_export(struct wm_req *r)
     } else {
         r->db->ops->rollback(r->db);
     }
+    /* the ASCII fallback name: the unit's code (ASCII) and the year, "DEMO001-2026.zip" */
+    char *ascii = wm_asprintf("%s-%lld.zip", js(u, "code"), (long long)year);
     json_decref(u);
     json_decref(audit_sum);
-    wm_reply_export(r, plan, name);
+    wm_reply_export(r, plan, name, ascii);
+    free(ascii);
     free(name);
 }
 

@@ -199,7 +199,8 @@ bool wm_uploads_path(struct wm_req *r, unsigned i, char *buf, size_t len);
 /* The i-th received file's (cleaned) name as the client gave it. */
 const char *wm_uploads_name(struct wm_req *r, unsigned i);
 /** Stream a planned package (plan stolen) as the reply. */
-void wm_reply_export(struct wm_req *r, json_t *plan, const char *filename);
+void wm_reply_export(struct wm_req *r, json_t *plan, const char *filename,
+                     const char *ascii_name);
 /** Commit the i-th received file into the blob store. */
 bool wm_uploads_commit(struct wm_req *r, unsigned i, struct wm_upload *up);
 

@@ -2018,8 +2018,11 @@ test_name_follows_bytes(void **state)
     snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/export.zip", (long long)unit1, year);
     r = api("GET", path, &unitadmin, NULL);
     th_assert_status(r, 200);
-    /* the package's ASCII fallback name keeps what it can of its name, and its extension */
-    assert_non_null(strstr(th_header(r, "Content-Disposition"), "filename=\"2020.zip\""));
+    /* the package's ASCII fallback name is the unit's code and the year; the UTF-8 name is
+    ** 单位_年度_创建档案.zip */
+    assert_non_null(strstr(th_header(r, "Content-Disposition"), "filename=\"DEMO001-2020.zip\""));
+    assert_non_null(strstr(th_header(r, "Content-Disposition"),
+                           "filename*=UTF-8''%E5%B8%82%E5%8F%B8%E6%B3%95%E5%B1%80_2020_%E5%88%9B%E5%BB%BA%E6%A1%A3%E6%A1%88.zip"));
     struct zip z;
     zip_read(r->body, r->len, &z);
     bool found = false;
