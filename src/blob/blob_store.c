@@ -502,6 +502,45 @@ wm_blob_list_tree(const char *root, const char *suffix, wm_blob_list_fn cb, void
     return rc;
 }
 
+/* Every file under root/rel (rel "" for root itself), recursively, to cb as a stray;
+** at the store's top, objects/ and tmp/ are skipped. */
+static enum wm_err
+walk_outside(const char *root, const char *rel, int depth, wm_blob_list_fn cb, void *ctx,
+             char *err, size_t errlen)
+{
+    char *dir = *rel ? wm_asprintf("%s/%s", root, rel) : wm_strdup(root);
+    struct dirent **l = NULL;
+    int n = list_dir(dir, &l, err, errlen);
+    enum wm_err rc = n < 0 ? WM_E_INTERNAL : WM_OK;
+    for (int i = 0; i < n && WM_OK == rc; i++) {
+        const char *e = l[i]->d_name;
+        if (!*rel && (wm_streq(e, "objects") || wm_streq(e, "tmp"))) {
+            continue;
+        }
+        char *r2 = *rel ? wm_asprintf("%s/%s", rel, e) : wm_strdup(e);
+        char *p = wm_asprintf("%s/%s", dir, e);
+        if (is_dir(p) && depth < 32) {
+            rc = walk_outside(root, r2, depth + 1, cb, ctx, err, errlen);
+        } else if (!is_dir(p)) {
+            cb(ctx, r2, true, mtime_of(p));
+        }
+        free(p);
+        free(r2);
+    }
+    if (n > 0) {
+        free_list(l, n);
+    }
+    free(dir);
+    return rc;
+}
+
+enum wm_err
+wm_blob_list_outside(const struct wm_blobstore *s, wm_blob_list_fn cb, void *ctx, char *err,
+                     size_t errlen)
+{
+    return walk_outside(s->dir, "", 0, cb, ctx, err, errlen);
+}
+
 enum wm_err
 wm_blob_move_aside(const char *root, const char *rel, const char *qdir, bool back, char *err,
                    size_t errlen)

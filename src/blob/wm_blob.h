@@ -210,6 +210,13 @@ typedef void (*wm_blob_list_fn)(void *ctx, const char *name, bool stray, int64_t
 */
 enum wm_err wm_blob_list_tree(const char *root, const char *suffix, wm_blob_list_fn cb, void *ctx,
                               char *err, size_t errlen) WM_MUST_CHECK;
+/**
+** Every file of the store that is outside objects/ and tmp/ ("zz/x" for DIR/zz/x), to @a cb
+** as a stray (its path under the store's directory, wm_blob_dir()), in sorted order.
+** @return WM_OK, or WM_E_INTERNAL with the cause in @a err.
+*/
+enum wm_err wm_blob_list_outside(const struct wm_blobstore *s, wm_blob_list_fn cb, void *ctx,
+                                 char *err, size_t errlen) WM_MUST_CHECK;
 /** The store's objects/ directory.  Borrowed while @a s lives. */
 const char *wm_blob_objects_dir(const struct wm_blobstore *s);
 

@@ -1545,7 +1545,8 @@ static const struct cmd cmds[] = {
     {"verify", "blobs", cmd_verify_blobs, "--data DIR [--repair]",
      "Re-hash every stored document version and list missing or corrupt blobs (the server\n"
      "also does this every fixity_hours); list orphans: blobs and thumbnails no document\n"
-     "version refers to, and stray files in the store; remove temp files of uploads cut off\n"
+     "version refers to, and stray files in the store (also outside objects/ and tmp/);\n"
+     "remove temp files of uploads cut off\n"
      "more than an hour ago (serve removes them all at start).  Files changed in the last\n"
      "hour are left alone.  --repair moves the orphans aside into DIR/quarantine (never\n"
      "deletes) and says how many.  Exits 1 when a blob is missing or corrupt, or when there\n"

@@ -70,9 +70,10 @@ wm_fixity_run(struct wm_db *db, struct wm_blobstore *blobs,
 /* ---------------------------------------------------------------- orphans */
 
 struct orph {
-    json_t *found; /* [{name, stray, thumb}] */
+    json_t *found; /* [{name, stray, thumb, outside}] */
     int64_t cutoff;
     bool thumb;
+    bool outside; /* files of the store outside objects/ and tmp/ */
 };
 
 static void
@@ -82,8 +83,8 @@ orph_cb(void *cls, const char *name, bool stray, int64_t mtime)
     if (mtime > o->cutoff || (o->thumb && stray)) {
         return; /* young (an upload may be about to refer to it); a thumbnail being made */
     }
-    json_array_append_new(o->found, json_pack("{s:s, s:b, s:b}", "name", name, "stray", stray,
-                                              "thumb", o->thumb));
+    json_array_append_new(o->found, json_pack("{s:s, s:b, s:b, s:b}", "name", name, "stray",
+                                              stray, "thumb", o->thumb, "outside", o->outside));
 }
 
 /* The set of shas that some version refers to; NULL when it cannot be read. */
@@ -120,6 +121,11 @@ wm_orphans_run(struct wm_db *db, struct wm_blobstore *bs, const char *thumbs_dir
         o.thumb = true;
         e = wm_blob_list_tree(thumbs_dir, ".jpg", orph_cb, &o, err, sizeof err);
     }
+    if (WM_OK == e) { /* blobs/zz/x: no object, no upload; a stray too */
+        o.thumb = false;
+        o.outside = true;
+        e = wm_blob_list_outside(bs, orph_cb, &o, err, sizeof err);
+    }
     if (WM_OK != e) {
         wm_log(WM_LOG_ERROR, "orphans: %s", err);
         json_decref(refs);
@@ -128,6 +134,7 @@ wm_orphans_run(struct wm_db *db, struct wm_blobstore *bs, const char *thumbs_dir
     }
     char *qblobs = qdir ? wm_asprintf("%s/blobs", qdir) : NULL;
     char *qthumbs = qdir ? wm_asprintf("%s/thumbs", qdir) : NULL;
+    char *qout = qdir ? wm_asprintf("%s/blobs-outside", qdir) : NULL;
     json_int_t orphans = 0, thumbs = 0, strays = 0, moved = 0, failed = 0;
     json_t *moved_list = json_array();
     size_t i;
@@ -137,13 +144,15 @@ wm_orphans_run(struct wm_db *db, struct wm_blobstore *bs, const char *thumbs_dir
         const char *name = jss(x, "name");
         bool stray = json_is_true(json_object_get(x, "stray"));
         bool thumb = json_is_true(json_object_get(x, "thumb"));
+        bool outside = json_is_true(json_object_get(x, "outside"));
         if (!stray && json_object_get(refs, name)) {
             continue;
         }
         char *rel = stray ? wm_strdup(name)
                           : wm_asprintf("%.2s/%.2s/%s%s", name, name + 2, name, thumb ? ".jpg" : "");
         const char *what = stray ? "stray" : thumb ? "orphan-thumbnail" : "orphan";
-        const char *detail = stray  ? "not named like an object"
+        const char *detail = outside ? "outside objects/ and tmp/ of the blob store"
+                             : stray ? "not named like an object"
                              : thumb ? "a thumbnail of no document version"
                                      : "no document version refers to it";
         if (stray) {
@@ -157,9 +166,10 @@ wm_orphans_run(struct wm_db *db, struct wm_blobstore *bs, const char *thumbs_dir
             print(what, rel, detail);
         }
         if (qdir) {
-            const char *root = thumb ? thumbs_dir : wm_blob_objects_dir(bs);
-            if (WM_OK == wm_blob_move_aside(root, rel, thumb ? qthumbs : qblobs, false, err,
-                                            sizeof err)) {
+            const char *root = thumb ? thumbs_dir : outside ? wm_blob_dir(bs)
+                                                            : wm_blob_objects_dir(bs);
+            const char *to = thumb ? qthumbs : outside ? qout : qblobs;
+            if (WM_OK == wm_blob_move_aside(root, rel, to, false, err, sizeof err)) {
                 moved++;
                 if (!stray && !thumb) {
                     json_array_append_new(moved_list, json_string(name));
@@ -198,6 +208,7 @@ wm_orphans_run(struct wm_db *db, struct wm_blobstore *bs, const char *thumbs_dir
     json_decref(moved_list);
     free(qblobs);
     free(qthumbs);
+    free(qout);
     json_decref(refs);
     json_decref(o.found);
     wm_log(orphans || thumbs || strays ? WM_LOG_WARN : WM_LOG_INFO,

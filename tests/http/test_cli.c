@@ -278,6 +278,10 @@ test_blob_orphans(void **state)
     write_at(obj, "", old);
     write_at(thumb, "not really a jpeg", old);
     write_at(yobj, "just written", 0);
+    /* a file of the store outside objects/ and tmp/ (blobs/zz/x) is a stray too */
+    char outside[PATH_MAX + 64];
+    snprintf(outside, sizeof outside, "%s/blobs/zz/x", s.dir);
+    write_at(outside, "left here by hand", old);
     assert_int_equal(th_server_start(&s, NULL), 0);
     assert_int_not_equal(access(tmpf, F_OK), 0); /* cleaned at start */
     assert_int_equal(th_server_stop(&s), 0);
@@ -286,14 +290,19 @@ test_blob_orphans(void **state)
     assert_non_null(strstr(out, "orphan e3/b0/e3b0c442"));
     assert_non_null(strstr(out, "orphan-thumbnail e3/b0/e3b0c442"));
     assert_null(strstr(out, young));
-    assert_non_null(strstr(out, "1 orphan blobs, 1 orphan thumbnails, 0 stray files"));
+    assert_non_null(strstr(out, "stray zz/x: outside objects/ and tmp/"));
+    assert_non_null(strstr(out, "1 orphan blobs, 1 orphan thumbnails, 1 stray files"));
     assert_non_null(strstr(out, "--repair"));
     free(out);
     assert_int_equal(access(obj, F_OK), 0); /* listing changes nothing */
 
     out = RUN(0, "verify", "blobs", "--data", s.dir, "--repair");
-    assert_non_null(strstr(out, "moved 2 files aside"));
+    assert_non_null(strstr(out, "moved 3 files aside"));
     free(out);
+    assert_int_not_equal(access(outside, F_OK), 0);
+    char qout[PATH_MAX + 64];
+    snprintf(qout, sizeof qout, "%s/quarantine/blobs-outside/zz/x", s.dir);
+    assert_int_equal(access(qout, F_OK), 0);
     char moved[PATH_MAX + 128];
     snprintf(moved, sizeof moved, "%s/quarantine/blobs/e3/b0/%s", s.dir, empty);
     assert_int_equal(access(moved, F_OK), 0);

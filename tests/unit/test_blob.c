@@ -596,6 +596,50 @@ test_concurrent_same_content(void **state)
 /* ---------------------------------------------------------------- gc and validation */
 
 static void
+collect_outside(void *ctx, const char *name, bool stray, int64_t mtime)
+{
+    (void)mtime;
+    assert_true(stray);
+    struct wm_buf *b = ctx;
+    wm_buf_printf(b, "%s;", name);
+}
+
+/* Files of the store outside objects/ and tmp/ are listed (as strays); the objects, the
+** temp files and the directories themselves are not. */
+static void
+test_list_outside(void **state)
+{
+    struct fx *f = *state;
+    char err[256];
+    struct wm_blob_writer *w;
+    char sha[65];
+    uint64_t size;
+    bool existed;
+    assert_int_equal(wm_blob_writer_new(f->s, 0, &w, err, sizeof err), WM_OK);
+    assert_int_equal(wm_blob_write(w, "an object", 9), WM_OK);
+    assert_int_equal(wm_blob_commit(w, sha, &size, &existed, err, sizeof err), WM_OK);
+    char *p1 = wm_asprintf("%s/zz/x", wm_blob_dir(f->s));
+    char *p2 = wm_asprintf("%s/notes.txt", wm_blob_dir(f->s));
+    char *p3 = wm_asprintf("%s/tmp/up-live", wm_blob_dir(f->s));
+    char *d1 = wm_asprintf("%s/zz", wm_blob_dir(f->s));
+    char *d2 = wm_asprintf("%s/empty/dir", wm_blob_dir(f->s));
+    assert_int_equal(wm_mkdirs(d1, 0750), 0);
+    assert_int_equal(wm_mkdirs(d2, 0750), 0);
+    assert_int_equal(wm_write_atomic(p1, "x", 1, 0640), 0);
+    assert_int_equal(wm_write_atomic(p2, "x", 1, 0640), 0);
+    assert_int_equal(wm_write_atomic(p3, "x", 1, 0640), 0);
+    struct wm_buf b = {0};
+    assert_int_equal(wm_blob_list_outside(f->s, collect_outside, &b, err, sizeof err), WM_OK);
+    assert_string_equal(wm_buf_str(&b), "notes.txt;zz/x;");
+    wm_buf_free(&b);
+    free(p1);
+    free(p2);
+    free(p3);
+    free(d1);
+    free(d2);
+}
+
+static void
 test_gc_tmp(void **state)
 {
     struct fx *f = *state;
@@ -702,6 +746,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_dedup_heals_wrong_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_same_content, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gc_tmp, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_outside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sha_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_fd, setup, teardown),
         cmocka_unit_test(test_open_errors),
