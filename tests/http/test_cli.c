@@ -196,6 +196,31 @@ test_operator_workflow(void **state)
     assert_non_null(strstr(out, "已存在，跳过"));
     assert_non_null(strstr(out, "0 imported, 1 skipped"));
     free(out);
+    /* each import wrote one archive.import entry (the package's name, its counts) */
+    {
+        char dbp[320];
+        snprintf(dbp, sizeof dbp, "%s/wenming.db", dir);
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+        assert_int_equal(sqlite3_open(dbp, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db,
+                                            "SELECT summary FROM audit WHERE action = "
+                                            "'archive.import' ORDER BY id",
+                                            -1, &st, NULL),
+                         SQLITE_OK);
+        static const char *const want[] = {"\"imported\":1", "\"imported\":0"};
+        for (int k = 0; k < 2; k++) {
+            assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+            const char *sum = (const char *)sqlite3_column_text(st, 0);
+            assert_non_null(strstr(sum, "\"package\":\"tree\""));
+            assert_non_null(strstr(sum, want[k]));
+            assert_non_null(strstr(sum, k ? "\"skipped\":1" : "\"skipped\":0"));
+            assert_non_null(strstr(sum, "\"refused\":0"));
+        }
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+    }
     out = RUN(0, "export", "--data", dir, "--unit", "LIB-1", "--years", "2024-2025", "--out", zip);
     assert_non_null(strstr(out, "1 documents"));
     free(out);
