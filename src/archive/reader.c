@@ -131,7 +131,7 @@ wm_pkg_stream_read(struct wm_pkg_stream *s, void *buf, size_t n)
         locale_t old = pkg_locale_enter();
         got = archive_read_data(s->a, buf, n);
         if (got < 0) {
-            fatal(r, "ZIP 数据损坏: \"%s\": %s", s->name, aerr(s->a));
+            fatal(r, "ZIP 数据损坏：“%s”：%s", s->name, aerr(s->a));
         }
         pkg_locale_leave(old);
         if (got < 0) {
@@ -151,7 +151,7 @@ wm_pkg_stream_read(struct wm_pkg_stream *s, void *buf, size_t n)
             got = read(s->fd, buf, n);
         } while (got < 0 && errno == EINTR);
         if (got < 0) {
-            fatal(r, "读取 \"%s\": %s", s->name, strerror(errno));
+            fatal(r, "读取“%s”：%s", s->name, strerror(errno));
             return stream_fail(s);
         }
     }
@@ -163,24 +163,24 @@ wm_pkg_stream_read(struct wm_pkg_stream *s, void *buf, size_t n)
     r->total += (uint64_t)got;
     const struct wm_pkg_limits *l = &r->lim;
     if (s->produced > s->declared) {
-        fatal(r, "压缩炸弹: \"%s\" 解压后超过其声明的 %llu 字节", s->name,
+        fatal(r, "压缩炸弹：“%s”解压后超过其声明的 %llu 字节", s->name,
               (unsigned long long)s->declared);
     } else if (s->produced > l->max_entry) {
-        fatal(r, "压缩炸弹: \"%s\" 解压后超过单个文件上限 %llu 字节", s->name,
+        fatal(r, "压缩炸弹：“%s”解压后超过单个文件上限 %llu 字节", s->name,
               (unsigned long long)l->max_entry);
     } else if (r->total > l->max_total) {
-        fatal(r, "压缩炸弹: 解压总量超过上限 %llu 字节", (unsigned long long)l->max_total);
+        fatal(r, "压缩炸弹：解压总量超过上限 %llu 字节", (unsigned long long)l->max_total);
     } else if (s->a != NULL && s->produced >= l->ratio_floor) {
         int64_t used = archive_filter_bytes(s->a, -1) - s->start_pos;
         uint64_t consumed = used > 0 ? (uint64_t)used : 1;
         if (s->produced / consumed > l->max_ratio) {
-            fatal(r, "压缩炸弹: \"%s\" 的压缩比超过 %u:1 (%llu 字节由 %llu 字节解出)", s->name,
+            fatal(r, "压缩炸弹：“%s”的压缩比超过 %u:1（%llu 字节由 %llu 字节解出）", s->name,
                   l->max_ratio, (unsigned long long)s->produced, (unsigned long long)consumed);
         }
     }
     if (!r->fatal && s->a != NULL && r->total >= l->ratio_floor &&
         r->total / (r->file_size ? r->file_size : 1) > l->max_ratio_total) {
-        fatal(r, "压缩炸弹: 解压总量与压缩包大小之比超过 %u:1", l->max_ratio_total);
+        fatal(r, "压缩炸弹：解压总量与压缩包大小之比超过 %u:1", l->max_ratio_total);
     }
     if (r->fatal) {
         return stream_fail(s);
@@ -365,9 +365,9 @@ handle(struct rd *r,
     }
     static const char *const reasons[] = {
         [WM_PKG_OK] = NULL,
-        [WM_PKG_R_TRAVERSAL] = "路径含 \"..\"，可能越出目标目录",
+        [WM_PKG_R_TRAVERSAL] = "路径含“..”，可能越出目标目录",
         [WM_PKG_R_ABSOLUTE] = "绝对路径或盘符",
-        [WM_PKG_R_LINK] = "链接 (符号链接或硬链接) 不导入",
+        [WM_PKG_R_LINK] = "链接（符号链接或硬链接）不导入",
         [WM_PKG_R_SPECIAL] = "设备、管道等特殊文件不导入",
         [WM_PKG_R_ENCRYPTED] = "加密的条目不导入",
         [WM_PKG_R_TOO_LARGE] = "文件超过大小上限",
@@ -396,7 +396,7 @@ handle(struct rd *r,
     if (r->fatal) {
         rc = -1;
     } else if (rc != 0) {
-        char *m = wm_asprintf("导入被调用方中止 (在 \"%s\")", name);
+        char *m = wm_asprintf("导入被调用方中止（在“%s”）", name);
         pkg_copy_utf8(r->err, sizeof(r->err), m);
         free(m);
     }
@@ -428,7 +428,7 @@ zip_open(struct rd *r, const char *file)
     struct archive *a = archive_read_new();
     archive_read_support_format_zip(a);
     if (archive_read_open_filename(a, file, 65536) != ARCHIVE_OK) {
-        fatal(r, "不是可读的 ZIP 文件: %s", aerr(a));
+        fatal(r, "不是可读的 ZIP 文件：%s", aerr(a));
         archive_read_free(a);
         return NULL;
     }
@@ -444,7 +444,7 @@ zip_next(struct rd *r, struct archive *a, struct archive_entry **ent)
         return 0;
     }
     if (x < ARCHIVE_WARN) {
-        fatal(r, "ZIP 损坏: %s", aerr(a));
+        fatal(r, "ZIP 损坏：%s", aerr(a));
         return -1;
     }
     return 1;
@@ -637,7 +637,7 @@ walk(struct rd *r, int dirfd, const char *prefix, unsigned depth)
     size_t n = 0;
     char **names = list_dir(dirfd, &n);
     if (names == NULL) {
-        fatal(r, "读取文件夹 \"%s\": %s", prefix[0] ? prefix : ".", strerror(errno));
+        fatal(r, "读取文件夹“%s”：%s", prefix[0] ? prefix : ".", strerror(errno));
         return -1;
     }
     int rc = 0;

@@ -139,7 +139,7 @@ zip_write(struct archive *a, void *cls, const void *buf, size_t n)
         ** buffer on free (libarchive 3.6); the bytes are dropped and every call of ours
         ** checks w->failed instead */
         w->discard = true;
-        set_err(w, true, "写出失败: 输出端在 %llu 字节处拒绝写入 (连接断开或磁盘已满)",
+        set_err(w, true, "写出失败：输出端在 %llu 字节处拒绝写入（连接断开或磁盘已满）",
                 (unsigned long long)w->written);
         return (la_ssize_t)n;
     }
@@ -163,7 +163,7 @@ put_header(struct wm_pkg_writer *w,
         int r = deflate ? archive_write_zip_set_compression_deflate(w->a)
                         : archive_write_zip_set_compression_store(w->a);
         if (r != ARCHIVE_OK) {
-            set_err(w, true, "ZIP 压缩选项: %s", archive_error_string(w->a));
+            set_err(w, true, "ZIP 压缩选项：%s", archive_error_string(w->a));
             return -1;
         }
         w->deflating = deflate;
@@ -180,7 +180,7 @@ put_header(struct wm_pkg_writer *w,
         return -1;
     }
     if (r != ARCHIVE_OK) {
-        set_err(w, true, "ZIP 条目 %s: %s", zpath, archive_error_string(w->a));
+        set_err(w, true, "ZIP 条目 %s：%s", zpath, archive_error_string(w->a));
         return -1;
     }
     return 0;
@@ -194,7 +194,7 @@ put_data(struct wm_pkg_writer *w, const char *zpath, const void *p, size_t n)
         return -1;
     }
     if (r < 0 || (size_t)r != n) {
-        set_err(w, true, "ZIP 写入 %s: %s", zpath,
+        set_err(w, true, "ZIP 写入 %s：%s", zpath,
                 archive_error_string(w->a) ? archive_error_string(w->a) : "短写");
         return -1;
     }
@@ -209,7 +209,7 @@ put_end(struct wm_pkg_writer *w, const char *zpath)
         return -1;
     }
     if (r != ARCHIVE_OK) {
-        set_err(w, true, "ZIP 条目结束 %s: %s", zpath, archive_error_string(w->a));
+        set_err(w, true, "ZIP 条目结束 %s：%s", zpath, archive_error_string(w->a));
         return -1;
     }
     return 0;
@@ -259,9 +259,9 @@ wm_pkg_writer_new(int (*write_cb)(void *cls, const void *p, size_t n),
             ARCHIVE_OK ||
         archive_write_set_bytes_per_block(w->a, BLOCK) != ARCHIVE_OK ||
         archive_write_set_bytes_in_last_block(w->a, 1) != ARCHIVE_OK) {
-        set_err(w, true, "libarchive ZIP 设置: %s", archive_error_string(w->a));
+        set_err(w, true, "libarchive ZIP 设置：%s", archive_error_string(w->a));
     } else if (archive_write_open2(w->a, w, NULL, zip_write, NULL, NULL) != ARCHIVE_OK) {
-        set_err(w, true, "ZIP 打开: %s", archive_error_string(w->a));
+        set_err(w, true, "ZIP 打开：%s", archive_error_string(w->a));
     } else {
         (void)put_small(w, "bagit.txt", BAGIT_TXT, sizeof(BAGIT_TXT) - 1);
     }
@@ -303,7 +303,7 @@ check_path(struct wm_pkg_writer *w, const char *path)
         char *safe = pkg_component_ex(comp, WM_PKG_COMPONENT_MAX, w->ascii_colon, true);
         bool ok = strcmp(comp, safe) == 0;
         if (!ok) {
-            set_err(w, false, "路径 \"%s\" 的第 %u 段 \"%s\" 不是安全的名称 (应为 \"%s\")", path,
+            set_err(w, false, "路径“%s”的第 %u 段“%s”不是安全的名称（应为“%s”）", path,
                     depth + 1, comp, safe);
         }
         free(comp);
@@ -312,7 +312,7 @@ check_path(struct wm_pkg_writer *w, const char *path)
             return -1;
         }
         if (++depth > MAX_PATH_DEPTH) {
-            set_err(w, false, "路径 \"%s\" 层级超过 %u", path, MAX_PATH_DEPTH);
+            set_err(w, false, "路径“%s”层级超过 %u", path, MAX_PATH_DEPTH);
             return -1;
         }
         if (p[n] == '\0') {
@@ -534,11 +534,11 @@ add_file(struct wm_pkg_writer *w,
                 continue;
             }
             if (r < 0) {
-                set_err(w, true, "读取 \"%s\": %s", path, strerror(errno));
+                set_err(w, true, "读取“%s”：%s", path, strerror(errno));
                 goto cleanup;
             }
             if (r == 0) {
-                set_err(w, true, "\"%s\" 在 %llu 字节处提前结束 (应有 %llu 字节)", path,
+                set_err(w, true, "“%s”在 %llu 字节处提前结束（应有 %llu 字节）", path,
                         (unsigned long long)(size - left), (unsigned long long)size);
                 goto cleanup;
             }
@@ -662,7 +662,7 @@ csv_cell(struct wm_buf *b, const char *s, bool text)
 static const char *const MANIFEST_HEAD[] = { "路径",       "单位",    "年度",     "指标代码",
                                              "指标名称",   "序号",    "题名",     "形成日期",
                                              "载体",       "责任部门", "责任者",   "主题词",
-                                             "保管期限",   "档号",    "SHA-256",  "大小(字节)",
+                                             "保管期限",   "档号",    "SHA-256",  "大小（字节）",
                                              "内容类型" };
 
 static void
@@ -738,7 +738,7 @@ build_xlsx(struct wm_pkg_writer *w, size_t *len)
     char *path = wm_asprintf("%s/wm-catalog-XXXXXX", tmpdir && tmpdir[0] ? tmpdir : "/tmp");
     int fd = mkstemp(path);
     if (fd < 0) {
-        set_err(w, true, "目录.xlsx: 无法创建临时文件 %s: %s", path, strerror(errno));
+        set_err(w, true, "目录.xlsx：无法创建临时文件 %s：%s", path, strerror(errno));
         free(path);
         return NULL;
     }
@@ -800,9 +800,9 @@ build_xlsx(struct wm_pkg_writer *w, size_t *len)
     lxw_error ce = wb ? workbook_close(wb) : LXW_ERROR_MEMORY_MALLOC_FAILED;
     char *data = NULL;
     if (le != LXW_NO_ERROR || ce != LXW_NO_ERROR) {
-        set_err(w, true, "目录.xlsx: %s", lxw_strerror(le != LXW_NO_ERROR ? le : ce));
+        set_err(w, true, "目录.xlsx：%s", lxw_strerror(le != LXW_NO_ERROR ? le : ce));
     } else if ((data = wm_read_file(path, len)) == NULL) {
-        set_err(w, true, "目录.xlsx: 无法读回 %s", path);
+        set_err(w, true, "目录.xlsx：无法读回 %s", path);
     }
     unlink(path);
     free(path);
@@ -1201,7 +1201,7 @@ wm_pkg_finish(struct wm_pkg_writer *w, char *err, size_t errlen)
         goto cleanup;
     }
     if (closed != ARCHIVE_OK) {
-        set_err(w, true, "ZIP 结束: %s", archive_error_string(w->a));
+        set_err(w, true, "ZIP 结束：%s", archive_error_string(w->a));
         goto cleanup;
     }
     w->finished = true;

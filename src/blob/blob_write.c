@@ -239,7 +239,7 @@ wm_blob_write(struct wm_blob_writer *w, const void *p, size_t n)
     w->received += n;
     if (w->max && w->received > w->max) {
         w->failed = WM_E_TOO_LARGE;
-        snprintf(w->msg, sizeof w->msg, _("文件超过大小上限 (%llu 字节)"),
+        snprintf(w->msg, sizeof w->msg, _("文件超过大小上限（%llu 字节）"),
                  (unsigned long long)w->max);
         writer_discard(w);
         return w->failed;

@@ -1513,7 +1513,7 @@ static const struct cmd cmds[] = {
     {"org", "list", cmd_org_list, "--data DIR", "List the offices of the jurisdiction tree."},
     {"unit", "add", cmd_unit_add,
      "--data DIR --name NAME --code CODE --type TYPE --office ID [--depts A,B,C]",
-     "Add a unit.  TYPE: 机关 企业 事业单位 学校 乡镇 街道 村 社区 窗口单位."},
+     "Add a unit.  TYPE is one of 机关 企业 事业单位 学校 乡镇 街道 村 社区 窗口单位."},
     {"unit", "list", cmd_unit_list, "--data DIR", "List all units."},
     {"unit", "import", cmd_unit_import,
      "--data DIR FILE.csv|FILE.xlsx [--office ID] [--skip-bad] [--dry-run]",

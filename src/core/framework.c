@@ -188,7 +188,7 @@ wm_framework_import(struct wm_db *db, const struct wm_actor *a, const struct wm_
         wm_fw_report_free(&rep);
         wm_fw_free(fw);
         return wm_fail_set(f, e, "file", "%s",
-                           WM_E_TOO_LARGE == e ? _("文件过大") : _("测评体系有错误,未保存"));
+                           WM_E_TOO_LARGE == e ? _("文件过大") : _("测评体系有错误，未保存"));
     }
     wm_fw_report_free(&rep);
     /* Arguments override what the document says. */
@@ -246,7 +246,7 @@ wm_framework_import(struct wm_db *db, const struct wm_actor *a, const struct wm_
     bool existing_published = ed && wm_streq(jss(ed, "status"), "published");
     json_decref(ed);
     if (existing && existing_published) {
-        e = wm_fail_set(f, WM_E_CONFLICT, "version", _("%s 的 %s 版已发布,不可修改;请使用新的版本号"),
+        e = wm_fail_set(f, WM_E_CONFLICT, "version", _("%s 的 %s 版已发布，不可修改；请使用新的版本号"),
                         name, version);
         goto done;
     }

@@ -47,7 +47,7 @@ wm_org_create(struct wm_db *db, const struct wm_actor *a, int64_t parent_id, con
         return e;
     }
     if (!wm_valid_text(name, NAME_MAX_CHARS)) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s", _("名称须为1至100个字符,且不含控制字符"));
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s", _("名称须为1至100个字符，且不含控制字符"));
     }
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
@@ -79,7 +79,7 @@ wm_org_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const char
 {
     enum wm_err e;
     if (NULL != name && !wm_valid_text(name, NAME_MAX_CHARS)) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s", _("名称须为1至100个字符,且不含控制字符"));
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s", _("名称须为1至100个字符，且不含控制字符"));
     }
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
@@ -160,7 +160,7 @@ static enum wm_err
 unit_check(const struct wm_unit_in *in, bool creating, struct wm_fail *f)
 {
     if ((creating || in->name) && !wm_valid_text(in->name, NAME_MAX_CHARS)) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s", _("单位名称须为1至100个字符,且不含控制字符"));
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s", _("单位名称须为1至100个字符，且不含控制字符"));
     }
     if ((creating || in->code) && !wm_valid_unit_code(in->code)) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "code", "%s",
@@ -168,7 +168,7 @@ unit_check(const struct wm_unit_in *in, bool creating, struct wm_fail *f)
     }
     if ((creating || in->type) && !wm_unit_type_valid(in->type)) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "type", "%s",
-                           _("单位类型须为:机关、企业、事业单位、学校、乡镇、街道、村、社区、窗口单位之一"));
+                           _("单位类型须为：机关、企业、事业单位、学校、乡镇、街道、村、社区、窗口单位之一"));
     }
     if (in->depts && !json_is_array(in->depts)) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "depts", "%s", _("科室须为名称列表"));
@@ -357,7 +357,7 @@ wm_dept_remove(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int6
         if (NULL == d || jsi(d, "unit_id") != unit_id) {
             e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("科室不存在"));
         } else if (WM_QS_CONFLICT == (qs = db->ops->dept_delete(db, dept_id))) {
-            e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("科室下还有账号,不能删除"));
+            e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("科室下还有账号，不能删除"));
         } else if (WM_QS_ONE != qs) {
             e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法删除科室"));
         } else {
@@ -514,7 +514,7 @@ wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table
         c_depts = find_col(h, col_depts);
     if (c_name < 0 || c_code < 0 || c_type < 0) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "file", "%s",
-                           _("表头须包含 单位名称(name)、单位代码(code)、单位类型(type) 列"));
+                           _("表头须包含 单位名称（name）、单位代码（code）、单位类型（type）列"));
     }
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
@@ -553,7 +553,7 @@ wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table
             if (match) {
                 in.parent_id = jsi(match, "id");
             } else {
-                report_error(errors, r->line, "office", _("找不到该文明办(或不在管辖范围内)"));
+                report_error(errors, r->line, "office", _("找不到该文明办（或不在管辖范围内）"));
                 bad = true;
             }
             json_decref(found);

@@ -145,7 +145,7 @@ wm_export_write(const json_t *plan, struct wm_blobstore *bs,
 {
     struct wm_pkg_opts o = {.ascii_colon = json_is_true(json_object_get(plan, "ascii_colon")),
                             .organization = jss(plan, "unit"),
-                            .description = "文明单位创建档案 (wenming)",
+                            .description = "文明单位创建档案（wenming）",
                             .total_hint = (uint64_t)jsi(plan, "total")};
     struct wm_pkg_writer *w = wm_pkg_writer_new(write_cb, cls, &o);
     int rc = 0;

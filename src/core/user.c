@@ -86,13 +86,13 @@ wm_user_create(struct wm_db *db, const struct wm_actor *a, const struct wm_user_
     }
     if (in->password && !wm_password_ok(in->password)) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s",
-                           _("密码至少8位,且须包含小写字母、大写字母、数字、符号中的三类"));
+                           _("密码至少8位，且须包含小写字母、大写字母、数字、符号中的三类"));
     }
     char *pw = in->password ? wm_strdup(in->password) : wm_password_generate();
     char *hash = wm_password_hash(pw);
     if (NULL == hash) {
         free(pw);
-        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("服务器繁忙,请稍后再试"));
+        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("服务器繁忙，请稍后再试"));
     }
     if (WM_OK != (e = tx_begin(db, f))) {
         free(pw);
@@ -232,14 +232,14 @@ wm_user_set_password(struct wm_db *db, const struct wm_actor *a, int64_t id, con
     bool self = a->p && a->p->user_id == id;
     if (!wm_password_ok(new_pw)) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s",
-                           _("密码至少8位,且须包含小写字母、大写字母、数字、符号中的三类"));
+                           _("密码至少8位，且须包含小写字母、大写字母、数字、符号中的三类"));
     }
     if (self && NULL == old_pw) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "old_password", "%s", _("请输入原密码"));
     }
     char *hash = wm_password_hash(new_pw);
     if (NULL == hash) {
-        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("服务器繁忙,请稍后再试"));
+        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("服务器繁忙，请稍后再试"));
     }
     if (WM_OK != (e = tx_begin(db, f))) {
         free(hash);

@@ -418,7 +418,7 @@ wm_fw_report_text(const struct wm_fw_report *r)
     struct wm_buf b = { 0 };
     for (size_t i = 0; i < r->nissues; i++) {
         const struct wm_fw_issue *is = &r->issues[i];
-        wm_buf_adds(&b, is->severity == WM_FW_ERROR ? "错误: " : "警告: ");
+        wm_buf_adds(&b, is->severity == WM_FW_ERROR ? "错误：" : "警告：");
         if (is->line > 0) {
             wm_buf_printf(&b, "第 %u 行", is->line);
             if (is->column > 0) {
@@ -430,13 +430,13 @@ wm_fw_report_text(const struct wm_fw_report *r)
             wm_buf_printf(&b, "[%s] ", is->code);
         }
         if (is->field != NULL) {
-            wm_buf_printf(&b, "%s: ", is->field);
+            wm_buf_printf(&b, "%s：", is->field);
         }
         wm_buf_adds(&b, is->message);
         wm_buf_addc(&b, '\n');
     }
     if (r->truncated) {
-        wm_buf_printf(&b, "(共 %zu 个错误、%zu 个警告，仅列出前 %zu 个)\n", r->nerrors,
+        wm_buf_printf(&b, "（共 %zu 个错误、%zu 个警告，仅列出前 %zu 个）\n", r->nerrors,
                       r->nwarnings, r->nissues);
     }
     return wm_buf_steal(&b);

@@ -295,7 +295,7 @@ wm_json_check(struct wm_req *r, const struct wm_jfield *spec)
         if (!ok) {
             static const char *const tn[] = {N_("字符串"), N_("非负整数"), N_("布尔值"),
                                              N_("字符串数组")};
-            char *d = wm_asprintf(_("字段 %s 须为%s(长度或大小在限制内)"), k, _(tn[f->type]));
+            char *d = wm_asprintf(_("字段 %s 须为%s（长度或大小在限制内）"), k, _(tn[f->type]));
             wm_reply_err(r, WM_E_BAD_REQUEST, k, d);
             free(d);
             return false;

@@ -705,7 +705,7 @@ req_authenticate(struct wm_req *r)
             r->who = wm_token_principal(r->db, authz + 7);
         }
         if (NULL == r->who) {
-            wm_reply_err(r, WM_E_UNAUTHORIZED, NULL, _("令牌无效、已吊销,或账号已停用"));
+            wm_reply_err(r, WM_E_UNAUTHORIZED, NULL, _("令牌无效、已吊销，或账号已停用"));
             return;
         }
         r->actor.p = r->who;
@@ -1165,7 +1165,7 @@ req_parse_body(struct wm_req *r)
                                 req_json_limits.max_alloc >> 20);
                 break;
             default:
-                d = wm_asprintf(_("JSON 格式错误(第%d行第%d列):%s"), je.line, je.column,
+                d = wm_asprintf(_("JSON 格式错误（第%d行第%d列）：%s"), je.line, je.column,
                                 je.text);
                 wm_reply_err(r, WM_E_BAD_REQUEST, "body", d);
                 free(d);
@@ -1259,7 +1259,7 @@ req_dispatch(struct wm_req *r)
         return;
     }
     if (!csrf_ok(r)) {
-        wm_reply_err(r, WM_E_FORBIDDEN, "csrf", _("安全令牌缺失或无效,请刷新页面后重试"));
+        wm_reply_err(r, WM_E_FORBIDDEN, "csrf", _("安全令牌缺失或无效，请刷新页面后重试"));
         return;
     }
     r->route->fn(r);

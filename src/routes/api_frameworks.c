@@ -90,7 +90,7 @@ wm_req_fw_in(struct wm_req *r, struct wm_fw_in *in)
             in->data = doc;
             in->len = strlen(doc);
         } else {
-            wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("请选择要导入的文件(JSON、CSV 或 XLSX)"));
+            wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("请选择要导入的文件（JSON、CSV 或 XLSX）"));
             return false;
         }
         const char *n = wm_form(r, "name"), *v = wm_form(r, "version"), *o = wm_form(r, "office_id");
@@ -106,7 +106,7 @@ wm_req_fw_in(struct wm_req *r, struct wm_fw_in *in)
     const char *ct = wm_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (NULL == ct || 0 != strncasecmp(ct, "application/json", 16)) {
         wm_reply_err(r, WM_E_UNSUPPORTED_MEDIA, "Content-Type",
-                     _("请以 application/json 提交 wenming-framework/1 文档,或以 multipart 表单上传文件"));
+                     _("请以 application/json 提交 wenming-framework/1 文档，或以 multipart 表单上传文件"));
         return false;
     }
     if (0 == r->body.len) {

@@ -52,7 +52,7 @@ api_session_post(struct wm_req *r)
         return;
     }
     if (WM_OK != e) {
-        wm_reply_err(r, e, NULL, WM_E_RATE_LIMITED == e ? _("登录失败次数过多,请稍后再试") : NULL);
+        wm_reply_err(r, e, NULL, WM_E_RATE_LIMITED == e ? _("登录失败次数过多，请稍后再试") : NULL);
         return;
     }
     struct wm_principal *p = wm_principal_load(r->db, uid);

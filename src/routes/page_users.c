@@ -124,7 +124,7 @@ page_users_get(struct wm_req *r)
     }
     wm_h(&b, "</select></label><p class=\"hint wide\">%s</p><button type=\"submit\">%s</button>"
              "</form></section>\n",
-         _("系统会生成初始密码,只显示一次;对方首次登录时须修改。"), _("新建"));
+         _("系统会生成初始密码，只显示一次；对方首次登录时须修改。"), _("新建"));
     json_decref(orgs);
     json_decref(users);
     ui_end(r, &b, 200);
@@ -144,8 +144,8 @@ user_page(struct wm_req *r, int64_t id, const char *initial_password, int64_t re
     ui_begin(r, &b, js(u, "display_name"));
     if (initial_password) {
         wm_h(&b, "<p class=\"flash ok\">%s <code class=\"secret\">%s</code><br>%s</p>\n",
-             _("初始密码:"), initial_password,
-             _("只显示这一次,请当面或通过安全渠道告知本人;首次登录时须修改。"));
+             _("初始密码："), initial_password,
+             _("只显示这一次，请当面或通过安全渠道告知本人；首次登录时须修改。"));
     }
     if (revoked > 0) {
         char *msg = ui_tokens_revoked_msg(_("密码已重置"), revoked);
@@ -169,7 +169,7 @@ user_page(struct wm_req *r, int64_t id, const char *initial_password, int64_t re
         if (wm_streq(js(u, "org_kind"), "unit")) {
             json_t *depts = r->db->ops->dept_list(r->db, ji(u, "org_id"));
             wm_h(&b, "<label>%s<select name=\"dept_id\"><option value=\"0\">%s</option>",
-                 _("科室"), _("(无)"));
+                 _("科室"), _("（无）"));
             size_t i;
             json_t *d;
             json_array_foreach(depts, i, d)

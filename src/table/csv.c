@@ -113,7 +113,7 @@ wm_table_parse_csv(const char *s, size_t n, struct wm_table_acc *acc, char *err,
                 for (;;) {
                     const char *q = memchr(s + i, '"', n - i);
                     if (q == NULL) {
-                        wm_table_seterr(err, errlen, "第%u行: 引号未闭合", qline);
+                        wm_table_seterr(err, errlen, "第%u行：引号未闭合", qline);
                         goto cleanup;
                     }
                     size_t k = (size_t)(q - s);
@@ -135,7 +135,7 @@ wm_table_parse_csv(const char *s, size_t n, struct wm_table_acc *acc, char *err,
             }
             wm_buf_add(&cell, s + start, i - start);
             if (ncells >= WM_TABLE_MAX_COLS) {
-                wm_table_seterr(err, errlen, "第%u行: 超过 %u 列", row_line, WM_TABLE_MAX_COLS);
+                wm_table_seterr(err, errlen, "第%u行：超过 %u 列", row_line, WM_TABLE_MAX_COLS);
                 goto cleanup;
             }
             if (ncells == capc) {

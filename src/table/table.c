@@ -58,15 +58,15 @@ wm_table_add_row(struct wm_table_acc *acc,
 {
     struct wm_table *t = acc->t;
     if (t->nrows >= WM_TABLE_MAX_ROWS) {
-        wm_table_seterr(err, errlen, "表格超过 %u 行,请拆分后再导入", WM_TABLE_MAX_ROWS);
+        wm_table_seterr(err, errlen, "表格超过 %u 行，请拆分后再导入", WM_TABLE_MAX_ROWS);
         goto fail;
     }
     if (ncells > WM_TABLE_MAX_COLS) {
-        wm_table_seterr(err, errlen, "第%u行: 超过 %u 列", line, WM_TABLE_MAX_COLS);
+        wm_table_seterr(err, errlen, "第%u行：超过 %u 列", line, WM_TABLE_MAX_COLS);
         goto fail;
     }
     if (acc->ncells + ncells > WM_TABLE_MAX_CELLS) {
-        wm_table_seterr(err, errlen, "表格超过 %u 个单元格,请拆分后再导入", WM_TABLE_MAX_CELLS);
+        wm_table_seterr(err, errlen, "表格超过 %u 个单元格，请拆分后再导入", WM_TABLE_MAX_CELLS);
         goto fail;
     }
     if (t->nrows == acc->cap) {
@@ -173,7 +173,7 @@ wm_table_decode(const char *p,
     if (*from != NULL) {
         conv = wm_table_iconv(*from, p + 2, n - 2, &convn);
         if (conv == NULL || !wm_utf8_valid(conv, convn)) {
-            wm_table_seterr(err, errlen, "文件以 UTF-16 标记开头,但内容不是有效的 UTF-16 文本");
+            wm_table_seterr(err, errlen, "文件以 UTF-16 标记开头，但内容不是有效的 UTF-16 文本");
             free(conv);
             return -1;
         }
@@ -188,13 +188,13 @@ wm_table_decode(const char *p,
             return 0;
         }
         if (memchr(p, '\0', n) != NULL) {
-            wm_table_seterr(err, errlen, "文件含有 NUL 字节,不是文本表格(CSV)文件");
+            wm_table_seterr(err, errlen, "文件含有 NUL 字节，不是文本表格（CSV）文件");
             return -1;
         }
         conv = wm_table_iconv("GB18030", p, n, &convn);
         if (conv == NULL || !wm_utf8_valid(conv, convn)) {
             wm_table_seterr(err, errlen,
-                            "文件不是 UTF-8 编码,也不是 GBK/GB18030 编码,请另存为 UTF-8 CSV");
+                            "文件不是 UTF-8 编码，也不是 GBK/GB18030 编码，请另存为 UTF-8 CSV");
             free(conv);
             return -1;
         }
@@ -278,7 +278,7 @@ wm_table_read_sheet(const void *data,
     }
     if (len >= sizeof(WM_OLE2_MAGIC) && memcmp(p, WM_OLE2_MAGIC, sizeof(WM_OLE2_MAGIC)) == 0) {
         wm_table_seterr(err, errlen,
-                        "不支持旧版 Excel(.xls)或加密的文件,请另存为 .xlsx 或 CSV 后再导入");
+                        "不支持旧版 Excel（.xls）或加密的文件，请另存为 .xlsx 或 CSV 后再导入");
         return -1;
     }
     if (sheet > 0 && fmt != WM_TABLE_XLSX) {
@@ -307,7 +307,7 @@ wm_table_read_sheet(const void *data,
         const struct wm_row *row = &acc.t->rows[r];
         for (size_t c = 0; c < row->ncells; c++) {
             if (!wm_utf8_valid(row->cells[c], strlen(row->cells[c]))) {
-                wm_table_seterr(err, errlen, "第%u行: 含有无效的 UTF-8 文本", row->line);
+                wm_table_seterr(err, errlen, "第%u行：含有无效的 UTF-8 文本", row->line);
                 goto cleanup;
             }
         }

@@ -59,7 +59,7 @@ wm_xlsx_unzip(const void *data,
 
     archive_read_support_format_zip(a);
     if (archive_read_open_memory(a, data, n) != ARCHIVE_OK) {
-        wm_table_seterr(err, errlen, "文件不是有效的 XLSX 文件(无法按 ZIP 格式读取)");
+        wm_table_seterr(err, errlen, "文件不是有效的 XLSX 文件（无法按 ZIP 格式读取）");
         goto cleanup;
     }
     for (;;) {
@@ -69,7 +69,7 @@ wm_xlsx_unzip(const void *data,
         }
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
             wm_log(WM_LOG_DEBUG, "xlsx: zip header: %s", archive_error_string(a));
-            wm_table_seterr(err, errlen, "XLSX 文件已损坏(ZIP 目录无法读取)");
+            wm_table_seterr(err, errlen, "XLSX 文件已损坏（ZIP 目录无法读取）");
             goto cleanup;
         }
         const char *name = archive_entry_pathname(ent);
@@ -85,7 +85,7 @@ wm_xlsx_unzip(const void *data,
         }
         if (archive_entry_size_is_set(ent) &&
             archive_entry_size(ent) > (la_int64_t)WM_TABLE_MAX_ENTRY) {
-            wm_table_seterr(err, errlen, "XLSX 文件中的 %s 解压后超过 %zu MiB,拒绝处理", part->name,
+            wm_table_seterr(err, errlen, "XLSX 文件中的 %s 解压后超过 %zu MiB，拒绝处理", part->name,
                             WM_TABLE_MAX_ENTRY >> 20);
             goto cleanup;
         }
@@ -100,19 +100,19 @@ wm_xlsx_unzip(const void *data,
             }
             if (got < 0) {
                 wm_log(WM_LOG_DEBUG, "xlsx: zip data: %s", archive_error_string(a));
-                wm_table_seterr(err, errlen, "XLSX 文件已损坏(无法解压 %s)", part->name);
+                wm_table_seterr(err, errlen, "XLSX 文件已损坏（无法解压 %s）", part->name);
                 goto cleanup;
             }
             part->buf.len += (size_t)got;
             part->buf.data[part->buf.len] = '\0';
             *total += (size_t)got;
             if (part->buf.len > WM_TABLE_MAX_ENTRY) {
-                wm_table_seterr(err, errlen, "XLSX 文件中的 %s 解压后超过 %zu MiB,拒绝处理",
+                wm_table_seterr(err, errlen, "XLSX 文件中的 %s 解压后超过 %zu MiB，拒绝处理",
                                 part->name, WM_TABLE_MAX_ENTRY >> 20);
                 goto cleanup;
             }
             if (*total > WM_TABLE_MAX_UNZIPPED) {
-                wm_table_seterr(err, errlen, "XLSX 文件解压后超过 %zu MiB,拒绝处理",
+                wm_table_seterr(err, errlen, "XLSX 文件解压后超过 %zu MiB，拒绝处理",
                                 WM_TABLE_MAX_UNZIPPED >> 20);
                 goto cleanup;
             }
@@ -140,7 +140,7 @@ wm_xlsx_reader(const struct wm_xlsx_part *part, char *err, size_t errlen)
 {
     const struct wm_buf *b = &part->buf;
     if (b->len == 0 || memmem(b->data, b->len, "<!DOCTYPE", 9) != NULL) {
-        wm_table_seterr(err, errlen, "XLSX 文件中的 %s 为空或含有 DTD,拒绝处理", part->name);
+        wm_table_seterr(err, errlen, "XLSX 文件中的 %s 为空或含有 DTD，拒绝处理", part->name);
         return NULL;
     }
     /* Checked here so that libxml2 never meets an encoding error (it would print it). */
@@ -172,7 +172,7 @@ wm_xlsx_next(xmlTextReaderPtr r, const struct wm_xlsx_part *part, char *err, siz
         ret = -1;
     }
     if (ret < 0) {
-        wm_table_seterr(err, errlen, "XLSX 文件已损坏(%s 不是有效的 XML)", part->name);
+        wm_table_seterr(err, errlen, "XLSX 文件已损坏（%s 不是有效的 XML）", part->name);
     }
     return ret;
 }
@@ -335,7 +335,7 @@ wm_xlsx_parse_sst(const struct wm_xlsx_part *part,
             wm_buf_adds(&cur, text);
         }
         if (sst->n > WM_XLSX_MAX_SST) {
-            wm_table_seterr(err, errlen, "XLSX 文件的共享字符串超过 %u 个,拒绝处理",
+            wm_table_seterr(err, errlen, "XLSX 文件的共享字符串超过 %u 个，拒绝处理",
                             WM_XLSX_MAX_SST);
             goto cleanup;
         }
@@ -641,7 +641,7 @@ wm_xlsx_cell_value(struct wm_xlsx_sheet *sh, char **val)
             return 0;
         }
         if (!wm_xlsx_parse_uint(v, WM_XLSX_MAX_SST, &idx) || idx >= sh->sst->n) {
-            wm_table_seterr(sh->err, sh->errlen, "第%u行: 单元格引用了不存在的共享字符串",
+            wm_table_seterr(sh->err, sh->errlen, "第%u行：单元格引用了不存在的共享字符串",
                             sh->rownum);
             return -1;
         }
@@ -675,7 +675,7 @@ wm_xlsx_end_cell(struct wm_xlsx_sheet *sh)
     }
     if (sh->col >= WM_TABLE_MAX_COLS) {
         free(val);
-        wm_table_seterr(sh->err, sh->errlen, "第%u行: 超过 %u 列", sh->rownum, WM_TABLE_MAX_COLS);
+        wm_table_seterr(sh->err, sh->errlen, "第%u行：超过 %u 列", sh->rownum, WM_TABLE_MAX_COLS);
         return -1;
     }
     free(sh->cols[sh->col]);
@@ -711,7 +711,7 @@ wm_xlsx_start_row(struct wm_xlsx_sheet *sh, xmlTextReaderPtr r)
     bool ok = rattr == NULL || wm_xlsx_parse_uint(rattr, WM_XLSX_MAX_SHEETROW, &num);
     free(rattr);
     if (!ok || num == 0 || num > WM_XLSX_MAX_SHEETROW) {
-        wm_table_seterr(sh->err, sh->errlen, "XLSX 工作表的行号无效(第%u行之后)", sh->rownum);
+        wm_table_seterr(sh->err, sh->errlen, "XLSX 工作表的行号无效（第%u行之后）", sh->rownum);
         return -1;
     }
     sh->rownum = num;
@@ -728,7 +728,7 @@ wm_xlsx_start_cell(struct wm_xlsx_sheet *sh, xmlTextReaderPtr r)
     bool ok = ref == NULL || wm_xlsx_ref_col(ref, &col);
     free(ref);
     if (!ok || col >= WM_XLSX_MAX_SHEETCOL) {
-        wm_table_seterr(sh->err, sh->errlen, "第%u行: 单元格位置无效", sh->rownum);
+        wm_table_seterr(sh->err, sh->errlen, "第%u行：单元格位置无效", sh->rownum);
         return -1;
     }
     sh->col = col;
@@ -849,7 +849,7 @@ wm_table_parse_xlsx(const void *data,
     int rc = -1;
 
     if (n < 4 || memcmp(data, "PK\3\4", 4) != 0) {
-        wm_table_seterr(err, errlen, "文件不是 XLSX 文件(不是 ZIP 压缩包)");
+        wm_table_seterr(err, errlen, "文件不是 XLSX 文件（不是 ZIP 压缩包）");
         goto cleanup;
     }
     if (wm_xlsx_unzip(data, n, p1, 2, &total, err, errlen) != 0) {
@@ -878,7 +878,7 @@ wm_table_parse_xlsx(const void *data,
     if (!p2[0].found) {
         wm_table_seterr(err, errlen,
                         p1[0].found ? "XLSX 文件缺少第一个工作表"
-                                    : "压缩包中没有 xl/workbook.xml,不是 XLSX 文件");
+                                    : "压缩包中没有 xl/workbook.xml，不是 XLSX 文件");
         goto cleanup;
     }
     if (p2[1].found && wm_xlsx_parse_sst(&p2[1], &sst, err, errlen) != 0) {

@@ -851,7 +851,7 @@ test_export_layout(void **state)
     int c_path = wm_table_col(&t->rows[0], "路径");
     int c_title = wm_table_col(&t->rows[0], "题名");
     int c_sha = wm_table_col(&t->rows[0], "SHA-256");
-    int c_size = wm_table_col(&t->rows[0], "大小(字节)");
+    int c_size = wm_table_col(&t->rows[0], "大小（字节）");
     int c_kw = wm_table_col(&t->rows[0], "主题词");
     assert_true(c_path == 0 && c_title >= 0 && c_sha >= 0 && c_size >= 0 && c_kw >= 0);
     assert_string_equal(wm_row_cell(&t->rows[1], c_path), "data/" DOC1);

@@ -677,7 +677,7 @@ test_json_errors(void **state)
     assert_string_equal(json_string_value(json_object_get(first, "field")), "score");
     json_decref(j);
     char *t = wm_fw_report_text(&rep);
-    assert_non_null(strstr(t, "错误: 第 4 行 [1.1] score: 应为数字"));
+    assert_non_null(strstr(t, "错误：第 4 行 [1.1] score：应为数字"));
     free(t);
     wm_fw_report_free(&rep);
 

@@ -344,11 +344,11 @@ test_csv_unterminated(void **state)
     char err[256];
     const char *s = "a,b\n1,\"open\n2,3\n4,5\n";
     read_fail(s, strlen(s), WM_TABLE_CSV, err, sizeof(err));
-    assert_string_equal(err, "第2行: 引号未闭合");
+    assert_string_equal(err, "第2行：引号未闭合");
 
     s = "a,b\n\"x\ny\",\"z\"\r\n\r\nw,\"unclosed";
     read_fail(s, strlen(s), WM_TABLE_CSV, err, sizeof(err));
-    assert_string_equal(err, "第5行: 引号未闭合");
+    assert_string_equal(err, "第5行：引号未闭合");
 }
 
 static void
