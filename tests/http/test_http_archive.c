@@ -1268,10 +1268,13 @@ test_patch(void **state)
     {
         struct bytes p1 = pdf_make("字段", 200);
         struct th_file f1 = { .name = "字段.pdf", .data = p1.p, .len = p1.n };
-        char author[200] = "";
-        for (int i = 0; i < 51; i++) {
-            strcat(author, "李");
+        char author[200];
+        size_t alen = 0;
+        for (int i = 0; i < 51; i++) { /* 51 × "李" (3 bytes each) */
+            memcpy(author + alen, "李", 3);
+            alen += 3;
         }
+        author[alen] = '\0';
         const char *bad_author[] = { "author", author, NULL };
         const char *bad_title[] = { "title", "控制\x01字符", NULL };
         const char *const *sets[] = { bad_author, bad_title };

@@ -176,7 +176,7 @@ read_status(int fd, double timeout)
             const char *cl = strcasestr(buf, "\r\nContent-Length:");
             size_t want = (size_t)(hend + 4 - buf) + (cl ? strtoul(cl + 17, NULL, 10) : 0);
             if (len >= want) {
-                return 0 == strncmp(buf, "HTTP/1.1 ", 9) ? atoi(buf + 9) : 0;
+                return 0 == strncmp(buf, "HTTP/1.1 ", 9) ? (int)strtol(buf + 9, NULL, 10) : 0;
             }
         }
     }
