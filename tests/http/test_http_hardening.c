@@ -548,20 +548,20 @@ test_connection_cap(void **state)
     }
 }
 
-/* Headers trickled a byte at a time renew the idle timeout (30 s) with every byte; the
-** request deadline (3 s here) is not renewed. */
-static void
-test_slow_headers_cut(void **state)
+/*
+** Open a connection from 127.0.0.1, send prefix, then one byte (fill) every 0.25 s until the
+** server closes the connection (at most steps bytes).  The seconds from the connect to the
+** close, or -1 when the server never closed it.
+*/
+static double
+trickle_until_cut(const char *prefix, char fill, int steps)
 {
-    (void)state;
-    sleep_s(0.3); /* the previous test's connections are gone */
     int fd = connect_from("127.0.0.1");
     double t0 = now_s(), at = 0;
-    const char *req = "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Slow: ";
-    assert_true(send_all(fd, req, strlen(req)));
+    assert_true(send_all(fd, prefix, strlen(prefix)));
     bool closed = false;
-    for (int i = 0; i < 40 && !closed; i++) {
-        if (!send_all(fd, "a", 1)) {
+    for (int i = 0; i < steps && !closed; i++) {
+        if (!send_all(fd, &fill, 1)) {
             closed = true;
             at = now_s();
             break;
@@ -569,8 +569,18 @@ test_slow_headers_cut(void **state)
         closed = closed_within(fd, 0.25, &at);
     }
     close(fd);
-    assert_true(closed);
-    double dt = at - t0;
+    return closed ? at - t0 : -1;
+}
+
+/* Headers trickled a byte at a time renew the idle timeout (30 s) with every byte; the
+** request deadline (3 s here) is not renewed. */
+static void
+test_slow_headers_cut(void **state)
+{
+    (void)state;
+    sleep_s(0.3); /* the previous test's connections are gone */
+    double dt = trickle_until_cut("GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Slow: ", 'a', 40);
+    assert_true(dt >= 0);
     if (dt < 2.5 || dt > 6.0) {
         fail_msg("trickled headers were cut after %.1f s (request_timeout = 3)", dt);
     }
@@ -583,21 +593,8 @@ static void
 test_slow_request_line_cut(void **state)
 {
     (void)state;
-    int fd = connect_from("127.0.0.1");
-    double t0 = now_s(), at = 0;
-    bool closed = false;
-    assert_true(send_all(fd, "GET /", 5));
-    for (int i = 0; i < 60 && !closed; i++) {
-        if (!send_all(fd, "a", 1)) {
-            closed = true;
-            at = now_s();
-            break;
-        }
-        closed = closed_within(fd, 0.25, &at);
-    }
-    close(fd);
-    assert_true(closed);
-    double dt = at - t0;
+    double dt = trickle_until_cut("GET /", 'a', 60);
+    assert_true(dt >= 0);
     if (dt < 4.5 || dt > 8.0) {
         fail_msg("a trickled request line was cut after %.1f s (expected about 5)", dt);
     }
@@ -609,23 +606,10 @@ static void
 test_slow_small_body_cut(void **state)
 {
     (void)state;
-    int fd = connect_from("127.0.0.1");
-    double t0 = now_s(), at = 0;
-    const char *req = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\n"
-                      "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n{";
-    assert_true(send_all(fd, req, strlen(req)));
-    bool closed = false;
-    for (int i = 0; i < 40 && !closed; i++) {
-        if (!send_all(fd, " ", 1)) {
-            closed = true;
-            at = now_s();
-            break;
-        }
-        closed = closed_within(fd, 0.25, &at);
-    }
-    close(fd);
-    assert_true(closed);
-    double dt = at - t0;
+    double dt = trickle_until_cut("POST /api/v1/session HTTP/1.1\r\nHost: x\r\n"
+                                  "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n{",
+                                  ' ', 40);
+    assert_true(dt >= 0);
     if (dt < 2.5 || dt > 6.0) {
         fail_msg("a trickled login body was cut after %.1f s (request_timeout = 3)", dt);
     }
