@@ -541,6 +541,56 @@ xfer_write(char *p, size_t size, size_t n, void *ud)
     return size * n;
 }
 
+/* Add one multipart upload of f by c to url to the multi handle m. */
+static void
+xfer_start(CURLM *m, struct xfer *x, const char *url, const struct th_cred *c,
+           const struct th_file *f)
+{
+    char auth[256];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", c->token);
+    x->h = curl_easy_init();
+    assert_non_null(x->h);
+    x->mime = th_mime_new(x->h, c, TH_BEARER, f, 1, NULL);
+    x->hl = curl_slist_append(NULL, auth);
+    x->hl = curl_slist_append(x->hl, "Expect:");
+    curl_easy_setopt(x->h, CURLOPT_URL, url);
+    curl_easy_setopt(x->h, CURLOPT_MIMEPOST, x->mime);
+    curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, x->hl);
+    curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, xfer_write);
+    curl_easy_setopt(x->h, CURLOPT_WRITEDATA, &x->body);
+    curl_easy_setopt(x->h, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(x->h, CURLOPT_NOSIGNAL, 1L);
+    curl_multi_add_handle(m, x->h);
+}
+
+/* Run every transfer of m to its end. */
+static void
+xfers_run(CURLM *m)
+{
+    int running = 1;
+    while (running) {
+        assert_int_equal(curl_multi_perform(m, &running), CURLM_OK);
+        if (running) {
+            assert_int_equal(curl_multi_poll(m, NULL, 0, 1000, NULL), CURLM_OK);
+        }
+    }
+}
+
+/* x's status (printed with its body when it is not want); x's handles are released. */
+static void
+xfer_finish(CURLM *m, struct xfer *x, long want, const char *what, int i)
+{
+    curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
+    if (want != x->status) {
+        print_error("%s %d: HTTP %ld %.*s\n", what, i, x->status, (int)x->body.n,
+                    x->body.p ? x->body.p : "");
+    }
+    curl_multi_remove_handle(m, x->h);
+    curl_easy_cleanup(x->h);
+    curl_mime_free(x->mime);
+    curl_slist_free_all(x->hl);
+}
+
 static void
 test_upload_concurrent(void **state)
 {
@@ -551,7 +601,7 @@ test_upload_concurrent(void **state)
     };
 
     const int year = 2003;
-    char url[300], auth[256], path[200];
+    char url[300], path[200];
     struct xfer x[N];
     CURLM *m = curl_multi_init();
     assert_non_null(m);
@@ -562,48 +612,22 @@ test_upload_concurrent(void **state)
     th_resp_free(r);
     leaf_path(path, sizeof path, unit1, year, "1.1.1", "documents");
     snprintf(url, sizeof url, "%s%s", srv.base, path);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", member.token);
     memset(x, 0, sizeof x);
     for (int i = 0; i < N; i++) {
         char tag[32];
         snprintf(tag, sizeof tag, "并发%d", i);
         x[i].pdf = pdf_make(tag, 200000); /* large enough to overlap in the server */
-        x[i].h = curl_easy_init();
-        assert_non_null(x[i].h);
         struct th_file f = { .name = tag, .data = x[i].pdf.p, .len = x[i].pdf.n };
-        x[i].mime = th_mime_new(x[i].h, &member, TH_BEARER, &f, 1, NULL);
-        x[i].hl = curl_slist_append(NULL, auth);
-        x[i].hl = curl_slist_append(x[i].hl, "Expect:");
-        curl_easy_setopt(x[i].h, CURLOPT_URL, url);
-        curl_easy_setopt(x[i].h, CURLOPT_MIMEPOST, x[i].mime);
-        curl_easy_setopt(x[i].h, CURLOPT_HTTPHEADER, x[i].hl);
-        curl_easy_setopt(x[i].h, CURLOPT_WRITEFUNCTION, xfer_write);
-        curl_easy_setopt(x[i].h, CURLOPT_WRITEDATA, &x[i].body);
-        curl_easy_setopt(x[i].h, CURLOPT_TIMEOUT, 60L);
-        curl_easy_setopt(x[i].h, CURLOPT_NOSIGNAL, 1L);
-        curl_multi_add_handle(m, x[i].h);
+        xfer_start(m, &x[i], url, &member, &f);
     }
-    int running = 1;
-    while (running) {
-        assert_int_equal(curl_multi_perform(m, &running), CURLM_OK);
-        if (running) {
-            assert_int_equal(curl_multi_poll(m, NULL, 0, 1000, NULL), CURLM_OK);
-        }
-    }
+    xfers_run(m);
     int64_t ids[N];
     for (int i = 0; i < N; i++) {
-        curl_easy_getinfo(x[i].h, CURLINFO_RESPONSE_CODE, &x[i].status);
-        if (201 != x[i].status) {
-            print_error("upload %d: HTTP %ld %s\n", i, x[i].status, x[i].body.p ? x[i].body.p : "");
-        }
+        xfer_finish(m, &x[i], 201, "upload", i);
         assert_int_equal(x[i].status, 201);
         json_t *j = json_loadb(x[i].body.p, x[i].body.n, 0, NULL);
         ids[i] = th_jint(json_array_get(json_object_get(j, "items"), 0), "id");
         json_decref(j);
-        curl_multi_remove_handle(m, x[i].h);
-        curl_easy_cleanup(x[i].h);
-        curl_mime_free(x[i].mime);
-        curl_slist_free_all(x[i].hl);
         free(x[i].body.p);
         free(x[i].pdf.p);
     }
@@ -2573,53 +2597,26 @@ test_import_concurrent(void **state)
     json_t *docs = leaf_docs(unit2, export_year, leaf);
     size_t before = json_array_size(docs);
     json_decref(docs);
-    char url[300], auth[256];
+    char url[300];
     snprintf(url, sizeof url, "%s/api/v1/units/%lld/archives/%d/import", srv.base,
              (long long)unit2, export_year);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", office.token);
     struct xfer x[N];
     memset(x, 0, sizeof x);
     CURLM *m = curl_multi_init();
     assert_non_null(m);
     for (int i = 0; i < N; i++) {
-        x[i].h = curl_easy_init();
-        assert_non_null(x[i].h);
         struct th_file f = { .name = "pkg.zip", .data = zip.p, .len = zip.n };
-        x[i].mime = th_mime_new(x[i].h, &office, TH_BEARER, &f, 1, NULL);
-        x[i].hl = curl_slist_append(NULL, auth);
-        x[i].hl = curl_slist_append(x[i].hl, "Expect:");
-        curl_easy_setopt(x[i].h, CURLOPT_URL, url);
-        curl_easy_setopt(x[i].h, CURLOPT_MIMEPOST, x[i].mime);
-        curl_easy_setopt(x[i].h, CURLOPT_HTTPHEADER, x[i].hl);
-        curl_easy_setopt(x[i].h, CURLOPT_WRITEFUNCTION, xfer_write);
-        curl_easy_setopt(x[i].h, CURLOPT_WRITEDATA, &x[i].body);
-        curl_easy_setopt(x[i].h, CURLOPT_TIMEOUT, 60L);
-        curl_easy_setopt(x[i].h, CURLOPT_NOSIGNAL, 1L);
-        curl_multi_add_handle(m, x[i].h);
+        xfer_start(m, &x[i], url, &office, &f);
     }
-    int running = 1;
-    while (running) {
-        assert_int_equal(curl_multi_perform(m, &running), CURLM_OK);
-        if (running) {
-            assert_int_equal(curl_multi_poll(m, NULL, 0, 1000, NULL), CURLM_OK);
-        }
-    }
+    xfers_run(m);
     int64_t imported = 0, skipped = 0;
     for (int i = 0; i < N; i++) {
-        curl_easy_getinfo(x[i].h, CURLINFO_RESPONSE_CODE, &x[i].status);
-        if (200 != x[i].status) {
-            print_error("import %d: HTTP %ld %.*s\n", i, x[i].status, (int)x[i].body.n,
-                        x[i].body.p ? x[i].body.p : "");
-        }
+        xfer_finish(m, &x[i], 200, "import", i);
         assert_int_equal(x[i].status, 200);
         json_t *j = json_loadb(x[i].body.p, x[i].body.n, 0, NULL);
         imported += th_jint(j, "imported");
         skipped += th_jint(j, "skipped");
         json_decref(j);
-        curl_multi_remove_handle(m, x[i].h);
-        curl_easy_cleanup(x[i].h);
-        curl_mime_free(x[i].mime);
-        curl_slist_free_all(x[i].hl);
         free(x[i].body.p);
     }
     curl_multi_cleanup(m);
