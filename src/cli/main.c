@@ -616,6 +616,26 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     return 0;
 }
 
+/* Whether the demo's store holds nothing yet: no wenming.db, or an empty PostgreSQL database. */
+static bool
+demo_fresh(const char *dir, const char *store)
+{
+    if (wm_db_store_is_sqlite(store)) {
+        char *dbp = wm_asprintf("%s/wenming.db", dir);
+        bool fresh = 0 != access(dbp, F_OK);
+        free(dbp);
+        return fresh;
+    }
+    char err[512];
+    struct wm_db *db = wm_db_open(store, dir, false, err, sizeof err);
+    if (NULL == db) {
+        return false; /* serving then reports the store */
+    }
+    bool fresh = 0 == db->ops->schema_version(db);
+    db->ops->close(db);
+    return fresh;
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -635,19 +655,18 @@ cmd_serve(int argc, char **argv)
     const char *dir = o.data && getenv("WENMING_DATA") != o.data ? o.data : DEMO_DIR;
     char err[512];
     json_t *accounts = json_array();
-    char *dbp = wm_asprintf("%s/wenming.db", dir);
-    bool fresh = 0 != access(dbp, F_OK);
-    free(dbp);
+    struct wm_conf conf;
+    if (load_conf(dir, &conf)) { /* a wenming.conf put there before sets the cost, the store */
+        wm_conf_free(&conf);
+        json_decref(accounts);
+        return 1;
+    }
+    bool fresh = demo_fresh(dir, conf.store);
     if (fresh) {
         char *gen = NULL;
-        struct wm_conf conf;
-        int bad = load_conf(dir, &conf); /* a wenming.conf put there before sets the cost */
+        int bad = wm_init_data_dir(dir, conf.store, "admin", "Demo-2026", &gen, err, sizeof err);
         wm_conf_free(&conf);
         if (bad) {
-            json_decref(accounts);
-            return 1;
-        }
-        if (wm_init_data_dir(dir, NULL, "admin", "Demo-2026", &gen, err, sizeof err)) {
             json_decref(accounts);
             return fail("%s", err);
         }
@@ -667,6 +686,7 @@ cmd_serve(int argc, char **argv)
         }
         printf("created demo data in %s\n", dir);
     } else {
+        wm_conf_free(&conf);
         static const char *const names[][2] = {{"office", "office"}, {"district", "office"},
                                                {"evaluator", "evaluator"}, {"unitadmin", "unit_admin"},
                                                {"member", "unit_member"}, {"leader", "unit_viewer"}};

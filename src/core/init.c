@@ -28,10 +28,6 @@ wm_init_data_dir(const char *dir, const char *store, const char *admin, const ch
         snprintf(err, errlen, "%s already exists: this data directory is initialised", dbpath);
         goto cleanup;
     }
-    if (!embedded && 0 == access(confp, F_OK)) {
-        snprintf(err, errlen, "%s already exists: this data directory is initialised", confp);
-        goto cleanup;
-    }
     if (password && !wm_password_ok(password)) {
         snprintf(err, errlen, "the admin password must have at least 8 characters of 3 kinds "
                               "(lower case, upper case, digits, symbols)");
