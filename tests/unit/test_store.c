@@ -1436,7 +1436,7 @@ test_trash_and_order(void **state)
     int64_t d6 = mk_doc(f, a, "B.1", "文件6", &s6);
     o = OPS->doc_get(DB, d6);
     assert_int_equal(ji(o, "code_serial"), 6);
-    assert_int_equal(ji(o, "serial"), 5); /* d0 d1 d3 d2 and it */
+    assert_int_equal(ji(o, "serial"), 6); /* after d2's 5 (d4's 4 left a gap) */
     json_decref(o);
     assert_int_equal(OPS->archive_doc_total(DB, a), 5);
 
@@ -1647,10 +1647,15 @@ test_audit(void **state)
     l = OPS->audit_list(DB, &pg, &ft);
     assert_int_equal(json_array_size(l), 1);
     json_decref(l);
+    ft.from = 5001; /* the core's entries are at the current time */
+    ft.until = 0;
+    l = OPS->audit_list(DB, &pg, &ft);
+    assert_int_equal(json_array_size(l), 4);
+    json_decref(l);
     ft.from = 0;
     ft.until = 5000;
     l = OPS->audit_list(DB, &pg, &ft);
-    assert_int_equal(json_array_size(l), 4);
+    assert_int_equal(json_array_size(l), 0);
     json_decref(l);
     assert_false(wm_db_failed(DB));
 }
@@ -1913,12 +1918,16 @@ conc_insert(struct wm_db *db, void *cls)
     snprintf(title, sizeof title, "并发%d-%d", c->who, c->done);
     m.title = title;
     sha_of((unsigned)(1000 * (c->who + 1) + c->done), sha);
-    if (WM_QS_ONE != db->ops->doc_insert(db, c->archive, "B.1", &m, 0, 1000, &id, &serial)) {
-        return WM_E_INTERNAL;
+    /* a lost race (WM_QS_SOFT) answers unavailable, which wm_db_run_tx runs again */
+    enum wm_qs qs = db->ops->doc_insert(db, c->archive, "B.1", &m, 0, 1000, &id, &serial);
+    if (WM_QS_ONE == qs) {
+        qs = db->ops->blob_upsert(db, sha, 1, "application/pdf", 1000);
     }
-    if (WM_QS_ONE != db->ops->blob_upsert(db, sha, 1, "application/pdf", 1000) ||
-        WM_QS_ONE != db->ops->version_insert(db, id, sha, "f.pdf", 0, 1000, &n)) {
-        return WM_E_INTERNAL;
+    if (WM_QS_ONE == qs) {
+        qs = db->ops->version_insert(db, id, sha, "f.pdf", 0, 1000, &n);
+    }
+    if (WM_QS_ONE != qs) {
+        return WM_QS_SOFT == qs ? WM_E_UNAVAILABLE : WM_E_INTERNAL;
     }
     const struct wm_actor a = {.request_id = title, .addr = "127.0.0.1"};
     return wm_audit(db, &a, "document.create", "document", id, "/1/", NULL,
@@ -2006,6 +2015,15 @@ main(void)
         }
         g_pg = true;
         g_backend = "postgresql";
+        /* a build without the PostgreSQL store skips these tests */
+        char err[256] = "";
+        struct wm_db *probe = wm_db_open(pgdb_server(), "/nonexistent", false, err, sizeof err);
+        if (probe) {
+            probe->ops->close(probe);
+        } else if (strstr(err, "no PostgreSQL store")) {
+            printf("store tests on PostgreSQL: %s, skipped\n", err);
+            return 77;
+        }
     }
     wm_log_set_level(WM_LOG_ERROR);
     const struct CMUnitTest tests[] = {
