@@ -185,14 +185,57 @@ th_store_pg(void)
     return g_pg;
 }
 
-int
-th_store_exec(const struct th_server *s, const char *sql)
+/* The rows of a libpq result, '|' between columns, a line each. */
+static char *
+pg_rows(PGresult *r)
 {
-    if (g_pg) {
-        return pgdb_exec(s->store, sql);
+    struct th_buf b = { 0 };
+    for (int i = 0; i < PQntuples(r); i++) {
+        for (int j = 0; j < PQnfields(r); j++) {
+            if (j) {
+                buf_adds(&b, "|");
+            }
+            buf_adds(&b, PQgetvalue(r, i, j));
+        }
+        buf_adds(&b, "\n");
     }
-    char db[PATH_MAX + 32], *out = NULL;
-    snprintf(db, sizeof db, "%s/wenming.db", s->dir);
+    return buf_steal(&b);
+}
+
+static int
+pg_sql(const char *store, const char *sql, char **out)
+{
+    PGconn *c = PQconnectdb(store);
+    if (CONNECTION_OK != PQstatus(c)) {
+        fprintf(stderr, "harness: cannot connect to %s: %s", store, PQerrorMessage(c));
+        PQfinish(c);
+        return -1;
+    }
+    /* PQexec runs every statement of sql; the result is the last one's. */
+    PGresult *r = PQexec(c, sql);
+    int rc = 0;
+    if (PGRES_COMMAND_OK != PQresultStatus(r) && PGRES_TUPLES_OK != PQresultStatus(r)) {
+        fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(c));
+        rc = -1;
+    } else if (out) {
+        *out = pg_rows(r);
+    }
+    PQclear(r);
+    PQfinish(c);
+    return rc;
+}
+
+int
+th_store_sql(const char *dir, const char *store, const char *sql, char **out)
+{
+    if (out) {
+        *out = NULL;
+    }
+    if (store && *store) {
+        return pg_sql(store, sql, out);
+    }
+    char db[PATH_MAX + 32];
+    snprintf(db, sizeof db, "%s/wenming.db", dir);
     int pfd[2];
     if (0 != pipe(pfd)) {
         return -1;
@@ -225,13 +268,43 @@ th_store_exec(const struct th_server *s, const char *sql)
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && EINTR == errno) {
     }
-    out = buf_steal(&b);
+    char *text = buf_steal(&b);
     int rc = WIFEXITED(status) && 0 == WEXITSTATUS(status) ? 0 : -1;
     if (rc) {
-        fprintf(stderr, "harness: sqlite3 %s: %s\n%s\n", db, sql, out);
+        fprintf(stderr, "harness: sqlite3 %s: %s\n%s\n", db, sql, text);
     }
-    free(out);
+    if (out && 0 == rc) {
+        *out = text;
+    } else {
+        free(text);
+    }
     return rc;
+}
+
+int
+th_store_exec(const struct th_server *s, const char *sql)
+{
+    return th_store_sql(s->dir, s->store, sql, NULL);
+}
+
+int
+th_store_query(const struct th_server *s, const char *sql, char **out)
+{
+    return th_store_sql(s->dir, s->store, sql, out);
+}
+
+int
+th_store_new(char *db, size_t dblen, char *store, size_t storelen)
+{
+    return pgdb_create(db, dblen, store, storelen);
+}
+
+void
+th_store_drop(const char *db)
+{
+    if (NULL == getenv("TH_KEEP_DATA")) {
+        (void)pgdb_drop(db);
+    }
 }
 
 bool

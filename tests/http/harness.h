@@ -55,11 +55,21 @@ struct th_server {
 /** Whether this run's servers keep their data in PostgreSQL (WM_TEST_STORE=pg). */
 bool th_store_pg(void);
 /**
-** Run SQL statements on s's store directly (the sqlite3 shell on wenming.db, or libpq on
-** its database): a test that tampers with the store says it in the dialect th_store_pg()
-** names.  0 on success (the error on stderr otherwise).
+** Run SQL statements on a store directly: the sqlite3 shell on DIR/wenming.db when store is
+** NULL or "", libpq on the database store names otherwise.  A test that tampers with the
+** store says it in the dialect th_store_pg() names.  The rows (columns joined by '|', one
+** row a line) into *out when out is not NULL (caller frees).  0 on success (the error on
+** stderr otherwise).
 */
+int th_store_sql(const char *dir, const char *store, const char *sql, char **out);
+/** th_store_sql on s's store, without output. */
 int th_store_exec(const struct th_server *s, const char *sql);
+/** th_store_sql on s's store: the rows into *out (caller frees). */
+int th_store_query(const struct th_server *s, const char *sql, char **out);
+/** With PostgreSQL: a fresh database for a data directory a test makes itself (its name
+** into db, its connection string into store); 0 on success.  th_store_drop removes it. */
+int th_store_new(char *db, size_t dblen, char *store, size_t storelen);
+void th_store_drop(const char *db);
 
 /**
 ** Create a fresh data directory whose wenming.conf holds the test defaults (argon2id at
