@@ -9,6 +9,7 @@
 **     revocation on one is honoured by the other (its caches follow the store);
 **   - afterwards `wenming verify audit` and `wenming verify blobs` are clean.
 ** PostgreSQL only: skips (77) without WM_TEST_PG (the harness runs with WM_TEST_STORE=pg).
+** WM_TEST_CLUSTER_SQLITE=1 (with WM_TEST_STORE=sqlite) runs it on one shared SQLite file.
 */
 #include "config.h"
 
@@ -256,7 +257,7 @@ test_uploads_through_both(void **state)
         json_t *d;
         json_array_foreach(items, i, d)
         {
-            char want[8];
+            char want[16];
             snprintf(want, sizeof want, "%02d:", (int)i + 1);
             if (th_jint(d, "serial") != (int64_t)i + 1 ||
                 0 != strncmp(th_jstr(d, "name"), want, 3)) {
@@ -323,7 +324,9 @@ main(int argc, char **argv)
     if (!th_init(argc, argv)) {
         return 1;
     }
-    if (!th_store_pg()) {
+    /* WM_TEST_CLUSTER_SQLITE=1 runs it on one SQLite file shared by the two processes
+    ** (to debug the test itself without PostgreSQL). */
+    if (!th_store_pg() && NULL == getenv("WM_TEST_CLUSTER_SQLITE")) {
         printf("two servers need the PostgreSQL store (WM_TEST_STORE=pg): skipped\n");
         th_done();
         return 77;
