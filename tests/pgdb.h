@@ -44,6 +44,14 @@ pgdb_conninfo_for(const char *conninfo, const char *dbname, char *out, size_t ou
     return n > 0 && (size_t)n < outlen ? 0 : -1;
 }
 
+/* Notices ("database ... does not exist, skipping") are not the tests' output. */
+static inline void
+pgdb_quiet(void *arg, const char *msg)
+{
+    (void)arg;
+    (void)msg;
+}
+
 /* Run one statement on the server's maintenance database. */
 static inline int
 pgdb_admin_exec(const char *sql)
@@ -59,6 +67,7 @@ pgdb_admin_exec(const char *sql)
         PQfinish(c);
         return -1;
     }
+    PQsetNoticeProcessor(c, pgdb_quiet, NULL);
     PGresult *r = PQexec(c, sql);
     int rc = 0;
     if (PGRES_COMMAND_OK != PQresultStatus(r) && PGRES_TUPLES_OK != PQresultStatus(r)) {

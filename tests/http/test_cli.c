@@ -262,9 +262,17 @@ test_operator_workflow(void **state)
     long long seq = 0;
     assert_int_equal(fscanf(hf, "%lld", &seq), 1);
     fclose(hf);
+    /* the anchor names the newest entry's id; the count is of the rows (ids may have gaps
+    ** where a transaction rolled back, on PostgreSQL) */
+    char *rows = NULL;
+    assert_int_equal(th_store_sql(dir, store, "SELECT max(id), count(*) FROM audit", &rows), 0);
+    long long maxid = 0, count = 0;
+    assert_int_equal(sscanf(rows, "%lld|%lld", &maxid, &count), 2);
+    free(rows);
+    assert_int_equal(seq, maxid);
     out = RUN(0, "verify", "audit", "--data", dir);
     char entries[64];
-    snprintf(entries, sizeof entries, "intact: %lld entries", seq);
+    snprintf(entries, sizeof entries, "intact: %lld entries", count);
     assert_non_null(strstr(out, entries));
     free(out);
     out = RUN(0, "verify", "blobs", "--data", dir);
@@ -434,8 +442,15 @@ test_audit_head(void **state)
     assert_int_equal(th_login(&srv, "admin", TH_DEMO_PW, &c), 201);
     assert_int_equal(th_login(&srv, "admin", TH_DEMO_PW, &c), 201);
     assert_int_equal(th_server_stop(&srv), 0);
+    /* the first new entry (SQLite gives the removed ids again, PostgreSQL does not) */
+    char *first = NULL;
+    snprintf(cmd, sizeof cmd, "SELECT min(id) FROM audit WHERE id > %lld", last - 2);
+    assert_int_equal(th_store_query(&srv, cmd, &first), 0);
+    long long next = strtoll(first, NULL, 10);
+    free(first);
+    assert_true(next > last - 2);
     out = RUN(1, "verify", "audit", "--data", srv.dir);
-    snprintf(want, sizeof want, "entry %lld does not follow the entry before it", last - 1);
+    snprintf(want, sizeof want, "entry %lld does not follow the entry before it", next);
     if (NULL == strstr(out, want)) {
         print_error("verify said: %s\n", out);
     }
