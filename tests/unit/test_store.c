@@ -1896,7 +1896,7 @@ test_reconnect(void **state)
 
 /* ---------------------------------------------------------------- concurrency */
 
-enum { CONC_THREADS = 2, CONC_EACH = 40 };
+enum { CONC_THREADS = 2, CONC_EACH = 40, CONC_OTHER = 10 };
 
 struct conc {
     struct fx *f;
@@ -1904,8 +1904,16 @@ struct conc {
     int64_t archive;
     int who;
     int done;
+    const int64_t *ids; /* restore / move: the documents */
     enum wm_err err;
 };
+
+static enum wm_err
+qs_err(enum wm_qs qs)
+{
+    /* a lost race (WM_QS_SOFT) answers unavailable, which wm_db_run_tx runs again */
+    return WM_QS_ONE == qs ? WM_OK : WM_QS_SOFT == qs ? WM_E_UNAVAILABLE : WM_E_INTERNAL;
+}
 
 /* One upload as src/core does it: the document, its version, the audit entry. */
 static enum wm_err
@@ -1918,7 +1926,6 @@ conc_insert(struct wm_db *db, void *cls)
     snprintf(title, sizeof title, "并发%d-%d", c->who, c->done);
     m.title = title;
     sha_of((unsigned)(1000 * (c->who + 1) + c->done), sha);
-    /* a lost race (WM_QS_SOFT) answers unavailable, which wm_db_run_tx runs again */
     enum wm_qs qs = db->ops->doc_insert(db, c->archive, "B.1", &m, 0, 1000, &id, &serial);
     if (WM_QS_ONE == qs) {
         qs = db->ops->blob_upsert(db, sha, 1, "application/pdf", 1000);
@@ -1927,19 +1934,49 @@ conc_insert(struct wm_db *db, void *cls)
         qs = db->ops->version_insert(db, id, sha, "f.pdf", 0, 1000, &n);
     }
     if (WM_QS_ONE != qs) {
-        return WM_QS_SOFT == qs ? WM_E_UNAVAILABLE : WM_E_INTERNAL;
+        return qs_err(qs);
     }
     const struct wm_actor a = {.request_id = title, .addr = "127.0.0.1"};
     return wm_audit(db, &a, "document.create", "document", id, "/1/", NULL,
                     json_pack("{s:I}", "serial", (json_int_t)serial));
 }
 
+/* A document restored from the trash into the leaf, with its audit entry. */
+static enum wm_err
+conc_restore(struct wm_db *db, void *cls)
+{
+    struct conc *c = cls;
+    enum wm_qs qs = db->ops->doc_restore(db, c->ids[c->done], 2000);
+    if (WM_QS_ONE != qs) {
+        return qs_err(qs);
+    }
+    const struct wm_actor a = {.request_id = "restore", .addr = "127.0.0.1"};
+    return wm_audit(db, &a, "document.restore", "document", c->ids[c->done], "/1/", NULL, NULL);
+}
+
+/* A document moved into the leaf from another, with its audit entry. */
+static enum wm_err
+conc_move(struct wm_db *db, void *cls)
+{
+    struct conc *c = cls;
+    enum wm_qs qs = db->ops->doc_move(db, c->ids[c->done], "B.1", 2000);
+    if (WM_QS_ONE != qs) {
+        return qs_err(qs);
+    }
+    const struct wm_actor a = {.request_id = "move", .addr = "127.0.0.1"};
+    return wm_audit(db, &a, "document.move", "document", c->ids[c->done], "/1/", NULL, NULL);
+}
+
 static void *
 conc_thread(void *p)
 {
     struct conc *c = p;
-    for (c->done = 0; c->done < CONC_EACH; c->done++) {
-        c->err = wm_db_run_tx(c->db, conc_insert, c);
+    wm_tx_fn fn = c->who < CONC_THREADS ? conc_insert
+                  : c->who == CONC_THREADS ? conc_restore
+                                           : conc_move;
+    int n = c->who < CONC_THREADS ? CONC_EACH : CONC_OTHER;
+    for (c->done = 0; c->done < n; c->done++) {
+        c->err = wm_db_run_tx(c->db, fn, c);
         if (WM_OK != c->err) {
             break;
         }
@@ -1947,45 +1984,63 @@ conc_thread(void *p)
     return NULL;
 }
 
+/* Two writers insert into one leaf while a third restores documents into it from the trash
+** and a fourth moves documents into it from another leaf, each on its own connection. */
 static void
 test_concurrent_serials(void **state)
 {
     struct fx *f = *state;
     int64_t a = mk_archive(f, NULL);
-    (void)mk_doc(f, a, "C", "别的叶子", NULL);
-    struct conc c[CONC_THREADS];
-    pthread_t t[CONC_THREADS];
-    for (int i = 0; i < CONC_THREADS; i++) {
+    int64_t trashed[CONC_OTHER], moved[CONC_OTHER];
+    for (int i = 0; i < CONC_OTHER; i++) {
+        trashed[i] = mk_doc(f, a, "B.1", "回收", NULL);
+        moved[i] = mk_doc(f, a, "C", "别的叶子", NULL);
+    }
+    for (int i = 0; i < CONC_OTHER; i++) {
+        assert_int_equal(OPS->doc_trash(DB, trashed[i], 0, 1500), WM_QS_ONE);
+    }
+    enum { W = CONC_THREADS + 2 };
+    struct conc c[W];
+    pthread_t t[W];
+    for (int i = 0; i < W; i++) {
         c[i] = (struct conc){.f = f, .db = open_conn(f), .archive = a, .who = i};
     }
-    for (int i = 0; i < CONC_THREADS; i++) {
+    c[CONC_THREADS].ids = trashed;
+    c[CONC_THREADS + 1].ids = moved;
+    for (int i = 0; i < W; i++) {
         assert_int_equal(pthread_create(&t[i], NULL, conc_thread, &c[i]), 0);
     }
-    for (int i = 0; i < CONC_THREADS; i++) {
+    for (int i = 0; i < W; i++) {
         pthread_join(t[i], NULL);
     }
-    for (int i = 0; i < CONC_THREADS; i++) {
+    for (int i = 0; i < W; i++) {
         if (WM_OK != c[i].err) {
             fprintf(stderr, "writer %d failed after %d documents: %s\n", i, c[i].done,
                     wm_err_code(c[i].err));
         }
         assert_int_equal(c[i].err, WM_OK);
-        assert_int_equal(c[i].done, CONC_EACH);
+        assert_int_equal(c[i].done, i < CONC_THREADS ? CONC_EACH : CONC_OTHER);
         c[i].db->ops->close(c[i].db);
     }
-    /* serials 1..N and archival code numbers 1..N, each once */
-    enum { N = CONC_THREADS * CONC_EACH };
+    /* serials 1..N and archival code numbers, each once */
+    enum { N = CONC_THREADS * CONC_EACH + 2 * CONC_OTHER };
     json_t *l = OPS->doc_list(DB, a, "B.1", false);
     assert_int_equal(json_array_size(l), N);
-    bool seen[N + 1] = {false};
+    bool seen[4 * N] = {false};
     for (size_t i = 0; i < N; i++) {
         json_t *d = json_array_get(l, i);
+        if (ji(d, "serial") != (int64_t)i + 1) {
+            fprintf(stderr, "position %zu holds serial %lld\n", i, (long long)ji(d, "serial"));
+        }
         assert_int_equal(ji(d, "serial"), (int64_t)i + 1);
         int64_t cs = ji(d, "code_serial");
-        assert_true(cs >= 1 && cs <= N);
+        assert_true(cs >= 1 && cs < 4 * N);
         assert_false(seen[cs]);
         seen[cs] = true;
     }
+    json_decref(l);
+    l = OPS->doc_list(DB, a, "C", false);
+    assert_int_equal(json_array_size(l), 0);
     json_decref(l);
     /* the audit chain holds every entry, in one line */
     int64_t n = 0;
