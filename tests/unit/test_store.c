@@ -1534,7 +1534,10 @@ static enum wm_err
 audit_one(struct fx *f, const char *action, const char *org_path)
 {
     const struct wm_actor a = {.request_id = "req", .addr = "127.0.0.1"};
-    return wm_audit(DB, &a, action, "user", 7, org_path, NULL, json_pack("{s:s}", "k", "值"));
+    json_t *after = json_pack("{s:s}", "k", "值");
+    enum wm_err e = wm_audit(DB, &a, action, "user", 7, org_path, NULL, after);
+    json_decref(after);
+    return e;
 }
 
 static void
@@ -1937,8 +1940,10 @@ conc_insert(struct wm_db *db, void *cls)
         return qs_err(qs);
     }
     const struct wm_actor a = {.request_id = title, .addr = "127.0.0.1"};
-    return wm_audit(db, &a, "document.create", "document", id, "/1/", NULL,
-                    json_pack("{s:I}", "serial", (json_int_t)serial));
+    json_t *after = json_pack("{s:I}", "serial", (json_int_t)serial);
+    enum wm_err e = wm_audit(db, &a, "document.create", "document", id, "/1/", NULL, after);
+    json_decref(after);
+    return e;
 }
 
 /* A document restored from the trash into the leaf, with its audit entry. */
