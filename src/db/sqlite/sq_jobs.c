@@ -122,7 +122,7 @@ job_list(struct wm_db *base, const char *states, const struct wm_page *pg)
         hi = wm_strdup(scope);
         hi[strlen(hi) - 1] = (char)(hi[strlen(hi) - 1] + 1);
     }
-    json_t *a = sq_rows(DB, sq_prep(DB, sql, "tttiii", states && states[0] ? states : NULL,
+    json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttttii", states && states[0] ? states : NULL,
                                     scope, hi, pg->kind && pg->kind[0] ? pg->kind : NULL,
                                     pg->after, (int64_t)(pg->limit ? pg->limit : 50)));
     free(hi);
