@@ -80,8 +80,8 @@ setup(void **state)
     char err[256], *gen = NULL;
     tdir_make(f->dir, sizeof f->dir, "jobs");
     wm_password_set_cost(1, 8 * 1024 * 1024);
-    assert_int_equal(wm_init_data_dir(f->dir, "admin", "Admin-Pass1", &gen, err, sizeof err), 0);
-    f->db = wm_sqlite_open(f->dir, false, err, sizeof err);
+    assert_int_equal(wm_init_data_dir(f->dir, NULL, "admin", "Admin-Pass1", &gen, err, sizeof err), 0);
+    f->db = wm_db_open(NULL, f->dir, false, err, sizeof err);
     assert_non_null(f->db);
     json_t *accounts = NULL;
     assert_int_equal(wm_demo_seed(f->db, &accounts, err, sizeof err), 0);
@@ -306,7 +306,7 @@ run_lost(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t **r
     (void)payload;
     (void)f;
     char err[256];
-    struct wm_db *other = wm_sqlite_open(lost_fx->dir, false, err, sizeof err);
+    struct wm_db *other = wm_db_open(NULL, lost_fx->dir, false, err, sizeof err);
     assert_non_null(other);
     clock_now += 61;
     assert_int_equal(other->ops->begin(other, true), WM_QS_ONE);
@@ -467,7 +467,7 @@ race_worker(void *arg)
 {
     struct race_arg *r = arg;
     char err[256];
-    struct wm_db *db = wm_sqlite_open(r->dir, false, err, sizeof err);
+    struct wm_db *db = wm_db_open(NULL, r->dir, false, err, sizeof err);
     if (NULL == db) {
         return NULL;
     }
@@ -517,7 +517,7 @@ test_threads(void **state)
 {
     struct fx *f = *state;
     wm_jobs_set_clock(NULL);
-    wm_db_set_data_dir(f->dir);
+    wm_db_configure(NULL, f->dir);
     const struct wm_job_kind k = {.kind = "race", .run = run_race};
     wm_jobs_reset();
     wm_jobs_register(&k);
