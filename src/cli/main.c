@@ -344,37 +344,6 @@ cmd_migrate(int argc, char **argv)
 
 /* ---------------------------------------------------------------- serve */
 
-/* The periodic fixity check: a thread that sleeps on a condition so that shutdown is
-** immediate, and runs the check with its own store connection. */
-static pthread_mutex_t fixity_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t fixity_cond = PTHREAD_COND_INITIALIZER;
-static bool fixity_stop;
-static unsigned fixity_hours;
-
-static void *
-fixity_thread(void *arg)
-{
-    (void)arg;
-    for (;;) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += (time_t)fixity_hours * 3600;
-        pthread_mutex_lock(&fixity_lock);
-        while (!fixity_stop && 0 == pthread_cond_timedwait(&fixity_cond, &fixity_lock, &until)) {
-        }
-        bool stop = fixity_stop;
-        pthread_mutex_unlock(&fixity_lock);
-        if (stop) {
-            break;
-        }
-        struct wm_db *db = wm_db_thread();
-        if (db) {
-            json_decref(wm_fixity_run(db, wm_app.blobs, NULL));
-        }
-    }
-    return NULL;
-}
-
 /* Where the catalogs are: the build tree's po/ when running from it, else the installed
 ** locale directory. */
 static char *
@@ -525,13 +494,21 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     wm_uploads_init();
     wm_app.thumbs_dir = wm_asprintf("%s/thumbs", data);
     char *helper = thumb_helper_path();
+    /* Background work runs on the job queue: thumbnails (by the helper program), the
+    ** scheduled fixity pass, large imports.  Kinds are registered even with no workers
+    ** here (job_workers = 0): another server on the store runs them. */
+    struct wm_jobs_env jenv = {.blobs = wm_app.blobs, .thumb_px = 320,
+                               .thumb_make = wm_thumb_make_spawned, .allowed = wm_app.allowed,
+                               .max_file = wm_app.max_file, .fixity_hours = conf.fixity_hours};
     if (helper && 0 == wm_mkdirs(wm_app.thumbs_dir, 0750)) {
         wm_thumb_set_helper(helper);
-        wm_app.thumbs = wm_thumbq_start_with(wm_app.thumbs_dir, 320, wm_thumb_make_spawned, NULL);
+        jenv.thumbs_dir = wm_app.thumbs_dir;
     } else {
         wm_log(WM_LOG_WARN, "no wenming-thumb next to this program: thumbnails are off");
     }
     free(helper);
+    wm_jobs_register_builtin(&jenv);
+    wm_app.import_job_bytes = conf.import_job_bytes;
     struct wm_server_opts so = {
         .listen = listen ? listen : conf.listen,
         .threads = (unsigned)nthreads,
@@ -584,29 +561,16 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         }
     }
     fflush(stdout);
-    pthread_t fixer;
-    bool fixing = false;
-    fixity_hours = conf.fixity_hours;
-    if (fixity_hours) {
-        fixing = 0 == pthread_create(&fixer, NULL, fixity_thread, NULL);
+    if (wm_jobs_start(conf.job_workers)) {
+        wm_log(WM_LOG_WARN, "not every job worker started");
     }
     wm_audit_anchor_start(data);
     int sig = 0;
     sigwait(&set, &sig);
     wm_log(WM_LOG_INFO, "signal %d: finishing in-flight requests", sig);
-    if (fixing) {
-        pthread_mutex_lock(&fixity_lock);
-        fixity_stop = true;
-        pthread_cond_signal(&fixity_cond);
-        pthread_mutex_unlock(&fixity_lock);
-        pthread_join(fixer, NULL);
-    }
+    wm_jobs_stop(); /* the jobs running here finish first */
     wm_server_stop(s, 10);
     wm_audit_anchor_stop(); /* after the last request: anchors the final head */
-    if (wm_app.thumbs) {
-        wm_thumbq_stop(wm_app.thumbs);
-        wm_app.thumbs = NULL;
-    }
     free(wm_app.thumbs_dir);
     wm_app.thumbs_dir = NULL;
     wm_blob_close(wm_app.blobs);

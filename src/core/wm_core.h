@@ -586,6 +586,35 @@ json_t *wm_jobs_list(struct wm_db *db, const struct wm_actor *a, const char *sta
 ** not failed or the same work is waiting already. */
 enum wm_err wm_job_retry(struct wm_db *db, const struct wm_actor *a, int64_t id,
                          struct wm_fail *f) WM_MUST_CHECK;
+/* The kinds wenming runs (jobs_kinds.c) and what they need of the server. */
+struct wm_jobs_env {
+    struct wm_blobstore *blobs;
+    const char *thumbs_dir; /* NULL: no thumbnails */
+    unsigned thumb_px;
+    /* makes one thumbnail (wm_thumb_make_spawned) */
+    enum wm_err (*thumb_make)(const char *src, const char *mime, const char *dst,
+                              unsigned max_px, char *err, size_t errlen);
+    const char *allowed; /* the upload policy of imports */
+    uint64_t max_file;
+    unsigned fixity_hours; /* 0: no scheduled fixity pass */
+};
+/** Register "thumbnail", "fixity" (scheduled every fixity_hours) and "archive.import". */
+void wm_jobs_register_builtin(const struct wm_jobs_env *env);
+/**
+** Ask for the thumbnail of a blob: a "thumbnail" job, unless one is waiting, or failed
+** for good (a damaged file is not tried on every view), or was asked for by this process
+** a moment ago.  Never fails the caller (a refusal is logged).
+*/
+void wm_thumb_job_request(struct wm_db *db, const char *sha, const char *mime);
+/**
+** Queue the import of a package already stored as blob sha (the upload, committed) into
+** the archive of unit_id's year, as the actor: the job's id in *id (audited job.create).
+** The job imports with the actor's rights at the time it runs.
+*/
+enum wm_err wm_import_job_submit(struct wm_db *db, const struct wm_actor *a,
+                                 const json_t *archive, const char *sha, uint64_t size,
+                                 const char *name, int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
+
 /** The Chinese name of a job kind (the kind itself when unknown). */
 const char *wm_job_kind_label(const char *kind);
 /** The Chinese name of a state. */
