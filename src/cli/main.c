@@ -864,6 +864,86 @@ cmd_user_disable(int argc, char **argv)
     return 0;
 }
 
+/* ---------------------------------------------------------------- jobs */
+
+static int
+cmd_jobs_list(int argc, char **argv)
+{
+    static const char *const spec[] = {"state=", NULL};
+    struct opts o;
+    struct wm_db *db;
+    BEGIN(spec, 0, "no arguments (filter with --state)");
+    const char *state = o.v[0] ? o.v[0] : "queued,running,failed";
+    static const char *const states[] = {"queued", "running", "done", "failed", NULL};
+    for (const char *p = state; *p;) {
+        size_t n = strcspn(p, ",");
+        bool known = false;
+        for (int i = 0; states[i] && !known; i++) {
+            known = strlen(states[i]) == n && 0 == strncmp(p, states[i], n);
+        }
+        if (!known) {
+            db->ops->close(db);
+            return usage_error("--state takes queued, running, done or failed (or a comma list)");
+        }
+        p += n + (',' == p[n]);
+    }
+    printf("id       kind             state    tries  updated               reason\n");
+    struct wm_page pg = {.limit = 200};
+    int rc = 0;
+    for (;;) {
+        struct wm_fail f = {0};
+        json_t *rows = wm_jobs_list(db, &cli_actor, state, &pg, &f);
+        if (NULL == rows) {
+            rc = fail("%s", f.msg);
+            break;
+        }
+        size_t i;
+        json_t *x;
+        json_array_foreach(rows, i, x)
+        {
+            char t[32];
+            wm_time_rfc3339(json_integer_value(json_object_get(x, "updated_at")), t);
+            const char *why = json_string_value(json_object_get(x, "last_error"));
+            const char *st = json_string_value(json_object_get(x, "state"));
+            printf("%-8lld %-16s %-8s %2lld/%-2lld  %-21s %s\n",
+                   (long long)json_integer_value(json_object_get(x, "id")),
+                   json_string_value(json_object_get(x, "kind")), st,
+                   (long long)json_integer_value(json_object_get(x, "attempts")),
+                   (long long)json_integer_value(json_object_get(x, "max_attempts")), t,
+                   why && !wm_streq(st, "done") ? why : "");
+            pg.after = json_integer_value(json_object_get(x, "id"));
+        }
+        size_t n = json_array_size(rows);
+        json_decref(rows);
+        if (n < pg.limit) {
+            break;
+        }
+    }
+    db->ops->close(db);
+    return rc;
+}
+
+static int
+cmd_jobs_retry(int argc, char **argv)
+{
+    struct opts o;
+    struct wm_db *db;
+    BEGIN(NULL, 1, "give exactly one job ID");
+    int64_t id;
+    if (!wm_parse_i64(o.args[0], 1, INT64_MAX, &id)) {
+        db->ops->close(db);
+        return usage_error("'%s' is not a job id", o.args[0]);
+    }
+    struct wm_fail f = {0};
+    enum wm_err e = wm_job_retry(db, &cli_actor, id, &f);
+    db->ops->close(db);
+    if (WM_OK != e) {
+        return fail("job %lld: %s", (long long)id, f.msg);
+    }
+    printf("job %lld queued again\n", (long long)id);
+    return 0;
+}
+
 /* ---------------------------------------------------------------- orgs and units */
 
 static int
@@ -1517,6 +1597,11 @@ static const struct cmd cmds[] = {
     {"user", "list", cmd_user_list, "--data DIR", "List all accounts."},
     {"user", "disable", cmd_user_disable, "--data DIR USERNAME",
      "Disable an account and end its sessions."},
+    {"jobs", "list", cmd_jobs_list, "--data DIR [--state S[,S...]]",
+     "List background jobs (thumbnails, the fixity pass, imports), newest first, with the\n"
+     "reason of each failure.  S: queued, running, done, failed; default queued,running,failed."},
+    {"jobs", "retry", cmd_jobs_retry, "--data DIR ID",
+     "Queue a failed job again (its attempts start over); audited as job.retry."},
     {"org", "add", cmd_org_add, "--data DIR --name NAME --parent ID",
      "Add a civilization office (文明办) under the office with id ID."},
     {"org", "list", cmd_org_list, "--data DIR", "List the offices of the jurisdiction tree."},
