@@ -2058,6 +2058,319 @@ test_concurrent_serials(void **state)
     assert_int_equal(n, N);
 }
 
+/* ---------------------------------------------------------------- jobs */
+
+static int64_t
+mk_job(struct fx *f, const struct wm_job_in *in, int64_t now)
+{
+    int64_t id = 0;
+    assert_int_equal(OPS->job_insert(DB, in, now, &id), WM_QS_ONE);
+    assert_true(id > 0);
+    return id;
+}
+
+/* Claim in a write transaction (as the worker does). */
+static json_t *
+claim(struct fx *f, const char *worker, const char *kinds, int64_t now, int64_t lease)
+{
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    json_t *j = OPS->job_claim(DB, worker, kinds, now, lease);
+    assert_false(wm_db_failed(DB));
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    return j;
+}
+
+static int64_t
+claim_id(struct fx *f, const char *worker, const char *kinds, int64_t now, int64_t lease)
+{
+    json_t *j = claim(f, worker, kinds, now, lease);
+    int64_t id = j ? ji(j, "id") : 0;
+    json_decref(j);
+    return id;
+}
+
+static void
+test_jobs(void **state)
+{
+    struct fx *f = *state;
+    int64_t x = -1;
+    const struct wm_job_in thumb_a = {.kind = "thumb", .payload = "{\"sha\":\"a\"}",
+                                      .dedupe_key = "a", .org_path = "/1/2/"};
+    int64_t j1 = mk_job(f, &thumb_a, 1000);
+    /* a second waiting job of a key is not inserted */
+    assert_int_equal(OPS->job_insert(DB, &thumb_a, 1000, &x), WM_QS_NONE);
+    assert_int_equal(x, 0);
+    assert_false(wm_db_failed(DB));
+    const struct wm_job_in thumb_b = {.kind = "thumb", .dedupe_key = "b", .run_after = 2000,
+                                      .org_path = "/1/20/"};
+    int64_t j2 = mk_job(f, &thumb_b, 1000);
+    const struct wm_job_in fixity = {.kind = "fixity", .max_attempts = 2};
+    int64_t j3 = mk_job(f, &fixity, 1001);
+    const struct wm_job_in bad_user = {.kind = "x", .created_by = 999999};
+    assert_int_equal(OPS->job_insert(DB, &bad_user, 1000, &x), WM_QS_CONFLICT);
+
+    json_t *o = OPS->job_get(DB, j1);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), j1);
+    assert_string_equal(js(o, "kind"), "thumb");
+    assert_string_equal(js(o, "payload"), "{\"sha\":\"a\"}");
+    assert_string_equal(js(o, "dedupe_key"), "a");
+    assert_string_equal(js(o, "state"), "queued");
+    assert_int_equal(ji(o, "attempts"), 0);
+    assert_int_equal(ji(o, "max_attempts"), 5);
+    assert_int_equal(ji(o, "run_after"), 1000);
+    jnull(o, "lease_until");
+    jnull(o, "worker");
+    jnull(o, "last_error");
+    jnull(o, "progress");
+    jnull(o, "result");
+    assert_int_equal(ji(o, "created_at"), 1000);
+    assert_int_equal(ji(o, "updated_at"), 1000);
+    assert_string_equal(js(o, "org_path"), "/1/2/");
+    jnull(o, "created_by");
+    json_decref(o);
+    o = OPS->job_get(DB, j3);
+    assert_string_equal(js(o, "payload"), "{}");
+    assert_int_equal(ji(o, "max_attempts"), 2);
+    jnull(o, "org_path");
+    jnull(o, "dedupe_key");
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->job_get(DB, 999999));
+
+    /* claims: the oldest due job of the kinds asked for */
+    o = claim(f, "w1", NULL, 1500, 1600);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), j1);
+    assert_string_equal(js(o, "state"), "running");
+    assert_int_equal(ji(o, "attempts"), 1);
+    assert_string_equal(js(o, "worker"), "w1");
+    assert_int_equal(ji(o, "lease_until"), 1600);
+    json_decref(o);
+    assert_int_equal(claim_id(f, "w2", "thumb", 1500, 1600), 0); /* j2 is not due yet */
+    assert_int_equal(claim_id(f, "w2", "nothing,else", 1500, 1600), 0);
+    assert_int_equal(claim_id(f, "w2", "thumb,fixity", 1500, 1600), j3);
+    assert_int_equal(claim_id(f, "w2", NULL, 1500, 1600), 0);
+    /* only the holder renews, reports progress, finishes */
+    assert_int_equal(OPS->job_renew(DB, j1, "w2", 1700, 1550), WM_QS_NONE);
+    assert_int_equal(OPS->job_renew(DB, j1, "w1", 1700, 1550), WM_QS_ONE);
+    assert_int_equal(OPS->job_progress(DB, j1, "w2", "{}", 1560), WM_QS_NONE);
+    assert_int_equal(OPS->job_progress(DB, j1, "w1", "{\"done\":1}", 1560), WM_QS_ONE);
+    assert_int_equal(OPS->job_finish(DB, j1, "w2", NULL, 1570), WM_QS_NONE);
+    assert_int_equal(OPS->job_finish(DB, j1, "w1", "{\"ok\":true}", 1570), WM_QS_ONE);
+    assert_int_equal(OPS->job_finish(DB, j1, "w1", NULL, 1571), WM_QS_NONE);
+    assert_int_equal(OPS->job_renew(DB, 999999, "w1", 1, 1), WM_QS_NONE);
+    o = OPS->job_get(DB, j1);
+    assert_string_equal(js(o, "state"), "done");
+    assert_string_equal(js(o, "progress"), "{\"done\":1}");
+    assert_string_equal(js(o, "result"), "{\"ok\":true}");
+    jnull(o, "lease_until");
+    assert_int_equal(ji(o, "updated_at"), 1570);
+    json_decref(o);
+    assert_int_equal(OPS->job_last_done(DB, "thumb"), 1570);
+    assert_int_equal(OPS->job_last_done(DB, "fixity"), 0);
+    assert_false(wm_db_failed(DB));
+    /* a done job does not block its key */
+    int64_t j4 = mk_job(f, &thumb_a, 1580);
+
+    /* failures: queued again at retry_at, then failed for good with the result kept */
+    assert_int_equal(OPS->job_fail(DB, j3, "w1", "x", NULL, 1800, 1600), WM_QS_NONE);
+    assert_int_equal(OPS->job_fail(DB, j3, "w2", "磁盘已满", NULL, 1800, 1600), WM_QS_ONE);
+    o = OPS->job_get(DB, j3);
+    assert_string_equal(js(o, "state"), "queued");
+    assert_int_equal(ji(o, "run_after"), 1800);
+    assert_string_equal(js(o, "last_error"), "磁盘已满");
+    jnull(o, "lease_until");
+    json_decref(o);
+    assert_int_equal(claim_id(f, "w2", "fixity", 1700, 1900), 0);
+    assert_int_equal(claim_id(f, "w2", "fixity", 1800, 1900), j3);
+    assert_int_equal(OPS->job_fail(DB, j3, "w2", "again", "{\"report\":1}", 0, 1850), WM_QS_ONE);
+    o = OPS->job_get(DB, j3);
+    assert_string_equal(js(o, "state"), "failed");
+    assert_int_equal(ji(o, "attempts"), 2);
+    assert_string_equal(js(o, "last_error"), "again");
+    assert_string_equal(js(o, "result"), "{\"report\":1}");
+    json_decref(o);
+    assert_int_equal(claim_id(f, "w2", "fixity", 5000, 5100), 0); /* failed stays failed */
+    assert_int_equal(OPS->job_retry(DB, j3, 1900), WM_QS_ONE);
+    assert_int_equal(OPS->job_retry(DB, j3, 1900), WM_QS_NONE); /* not failed now */
+    assert_int_equal(OPS->job_retry(DB, 999999, 1900), WM_QS_NONE);
+    o = OPS->job_get(DB, j3);
+    assert_string_equal(js(o, "state"), "queued");
+    assert_int_equal(ji(o, "attempts"), 0);
+    assert_int_equal(ji(o, "run_after"), 1900);
+    jnull(o, "worker");
+    json_decref(o);
+
+    /* a lease that ended is taken over; the old holder then changes nothing */
+    assert_int_equal(claim_id(f, "w1", "thumb", 2000, 2100), j4); /* due first */
+    assert_int_equal(claim_id(f, "w1", "thumb", 2000, 2100), j2);
+    assert_int_equal(claim_id(f, "w3", "thumb", 2100, 2300), 0); /* not before it ends */
+    o = claim(f, "w3", "thumb", 2101, 2300);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), j4);
+    assert_int_equal(ji(o, "attempts"), 2);
+    assert_string_equal(js(o, "worker"), "w3");
+    json_decref(o);
+    assert_int_equal(OPS->job_finish(DB, j4, "w1", NULL, 2102), WM_QS_NONE);
+    assert_int_equal(OPS->job_progress(DB, j4, "w1", "{}", 2102), WM_QS_NONE);
+    assert_int_equal(OPS->job_finish(DB, j4, "w3", NULL, 2102), WM_QS_ONE);
+
+    /* unless_failed: a failed job of the key blocks a new one; a retry conflicts with a
+    ** waiting job of its key */
+    const struct wm_job_in imp = {.kind = "import", .dedupe_key = "k", .max_attempts = 1};
+    int64_t j5 = mk_job(f, &imp, 2200);
+    assert_int_equal(claim_id(f, "w1", "import", 2200, 2300), j5);
+    assert_int_equal(OPS->job_fail(DB, j5, "w1", "bad", NULL, 0, 2201), WM_QS_ONE);
+    struct wm_job_in imp_uf = imp;
+    imp_uf.unless_failed = true;
+    assert_int_equal(OPS->job_insert(DB, &imp_uf, 2202, &x), WM_QS_NONE);
+    int64_t j6 = mk_job(f, &imp, 2203);
+    assert_int_equal(OPS->job_retry(DB, j5, 2204), WM_QS_CONFLICT);
+
+    /* the list: newest first, by states, scope, kind, pages; no result column */
+    struct wm_page pg = {.limit = 100};
+    json_t *l = OPS->job_list(DB, NULL, &pg);
+    assert_int_equal(json_array_size(l), 6);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), j6);
+    assert_null(json_object_get(json_array_get(l, 0), "result"));
+    json_decref(l);
+    l = OPS->job_list(DB, "done", &pg);
+    assert_int_equal(json_array_size(l), 2); /* j1, j4 */
+    json_decref(l);
+    l = OPS->job_list(DB, "queued,failed", &pg);
+    assert_int_equal(json_array_size(l), 3); /* j3, j5, j6 */
+    json_decref(l);
+    pg.kind = "thumb";
+    l = OPS->job_list(DB, NULL, &pg);
+    assert_int_equal(json_array_size(l), 3);
+    json_decref(l);
+    pg.kind = NULL;
+    pg.scope = "/1/2/"; /* j1, j4, not /1/20/ (j2) nor the platform's (no org_path) */
+    l = OPS->job_list(DB, NULL, &pg);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    pg.scope = "/1/";
+    l = OPS->job_list(DB, NULL, &pg);
+    assert_int_equal(json_array_size(l), 3);
+    json_decref(l);
+    pg.scope = "/";
+    pg.after = j4;
+    pg.limit = 2;
+    l = OPS->job_list(DB, NULL, &pg);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), j3);
+    assert_int_equal(ji(json_array_get(l, 1), "id"), j2);
+    json_decref(l);
+
+    /* purge: done jobs finished before the time */
+    int64_t n = -1;
+    assert_int_equal(OPS->job_purge(DB, 1575, &n), WM_QS_ONE);
+    assert_int_equal(n, 1);
+    ASSERT_NO_ROW(OPS->job_get(DB, j1));
+    assert_int_equal(OPS->job_purge(DB, 1575, &n), WM_QS_ONE);
+    assert_int_equal(n, 0);
+    o = OPS->job_get(DB, j4);
+    assert_non_null(o);
+    json_decref(o);
+}
+
+/* Workers on their own connections claim concurrently: every job runs exactly once. */
+enum { JOB_WORKERS = 4, JOBS = 40 };
+
+struct jw {
+    struct fx *f;
+    struct wm_db *db;
+    char name[16];
+    int64_t got[JOBS];
+    int n;
+    enum wm_err err;
+};
+
+static enum wm_err
+jw_claim(struct wm_db *db, void *cls)
+{
+    struct jw *w = cls;
+    json_t *j = db->ops->job_claim(db, w->name, "work", 5000, 9000);
+    if (NULL == j) {
+        return wm_db_failed(db) ? qs_err(db->status) : WM_E_NOT_FOUND;
+    }
+    int64_t id = (int64_t)json_integer_value(json_object_get(j, "id"));
+    json_decref(j);
+    enum wm_qs qs = db->ops->job_finish(db, id, w->name, "{}", 5001);
+    if (WM_QS_ONE != qs) {
+        return qs_err(qs);
+    }
+    if (w->n < JOBS) {
+        w->got[w->n++] = id;
+    }
+    return WM_OK;
+}
+
+static void *
+jw_run(void *p)
+{
+    struct jw *w = p;
+    for (;;) {
+        enum wm_err e = wm_db_run_tx(w->db, jw_claim, w);
+        if (WM_E_NOT_FOUND == e) {
+            break; /* nothing left */
+        }
+        if (WM_OK != e) {
+            w->err = e;
+            break;
+        }
+    }
+    return NULL;
+}
+
+static void
+test_jobs_concurrent(void **state)
+{
+    struct fx *f = *state;
+    const struct wm_job_in in = {.kind = "work"};
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    for (int i = 0; i < JOBS; i++) {
+        (void)mk_job(f, &in, 1000);
+    }
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    struct jw w[JOB_WORKERS];
+    pthread_t t[JOB_WORKERS];
+    memset(w, 0, sizeof w);
+    for (int i = 0; i < JOB_WORKERS; i++) {
+        w[i].f = f;
+        w[i].db = open_conn(f);
+        snprintf(w[i].name, sizeof w[i].name, "w%d", i);
+        assert_int_equal(pthread_create(&t[i], NULL, jw_run, &w[i]), 0);
+    }
+    for (int i = 0; i < JOB_WORKERS; i++) {
+        pthread_join(t[i], NULL);
+    }
+    int total = 0;
+    for (int i = 0; i < JOB_WORKERS; i++) {
+        assert_int_equal(w[i].err, WM_OK);
+        total += w[i].n;
+        for (int k = 0; k < w[i].n; k++) {
+            for (int o = 0; o <= i; o++) {
+                for (int m = 0; m < (o == i ? k : w[o].n); m++) {
+                    assert_true(w[o].got[m] != w[i].got[k]); /* nobody ran it twice */
+                }
+            }
+        }
+        w[i].db->ops->close(w[i].db);
+    }
+    assert_int_equal(total, JOBS);
+    struct wm_page pg = {.limit = 100};
+    json_t *l = OPS->job_list(DB, "done", &pg);
+    assert_int_equal(json_array_size(l), JOBS);
+    size_t i;
+    json_t *j;
+    json_array_foreach(l, i, j)
+    {
+        assert_int_equal(ji(j, "attempts"), 1);
+    }
+    json_decref(l);
+}
+
 /* ---------------------------------------------------------------- main */
 
 int
@@ -2107,6 +2420,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_store_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reconnect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_serials, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jobs_concurrent, setup, teardown),
     };
     int failed = g_pg ? cmocka_run_group_tests_name("store_pg", tests, NULL, NULL)
                       : cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
