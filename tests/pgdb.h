@@ -97,10 +97,8 @@ pgdb_create(char *dbname, size_t dblen, char *out, size_t outlen)
     if (pgdb_admin_exec(sql)) {
         return -1;
     }
-    snprintf(sql, sizeof sql,
-             "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' "
-             "LC_CTYPE 'C.UTF-8'",
-             dbname);
+    /* UTF-8, in the server's default locale (the store orders paths COLLATE "C" itself) */
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'", dbname);
     if (pgdb_admin_exec(sql)) {
         return -1;
     }
