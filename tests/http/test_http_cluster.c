@@ -7,6 +7,8 @@
 **     server, byte for byte;
 **   - a session or API token made on one server is valid on the other, and a logout or a
 **     revocation on one is honoured by the other (its caches follow the store);
+**   - the background work of those uploads (a thumbnail job each) runs once, on one of
+**     the servers, not once per server;
 **   - afterwards `wenming verify audit` and `wenming verify blobs` are clean.
 ** PostgreSQL only: skips (77) without WM_TEST_PG (the harness runs with WM_TEST_STORE=pg).
 ** WM_TEST_CLUSTER_SQLITE=1 (with WM_TEST_STORE=sqlite) runs it on one shared SQLite file.
@@ -39,6 +41,10 @@ static const char leaf[] = "1.1.1";
 static struct th_server a, b;
 static struct th_cred admin, member;
 static int64_t unit;
+/* The uploaded documents' ids and content addresses (for the job test). */
+static int64_t up_ids[N];
+static char up_sha[N][65];
+static int n_up;
 
 static int
 cluster_setup(void **state)
@@ -287,7 +293,110 @@ test_uploads_through_both(void **state)
             assert_memory_equal(r->body, u[i].pdf[k].p, u[i].pdf[k].n);
             th_resp_free(r);
             free(u[i].pdf[k].p);
+            snprintf(path, sizeof path, "/api/v1/documents/%lld", (long long)u[i].id[k]);
+            r = th_api(u[i].other, "GET", path, &admin, TH_BEARER, NULL);
+            th_assert_status(r, 200);
+            up_ids[n_up] = u[i].id[k];
+            snprintf(up_sha[n_up], sizeof up_sha[0], "%s", th_jstr(r->json, "sha"));
+            assert_int_equal(strlen(up_sha[n_up]), 64);
+            n_up++;
+            th_resp_free(r);
         }
+    }
+}
+
+/* Every job of the cluster (all pages of GET /api/v1/jobs, as admin through s). */
+static json_t *
+all_jobs(const struct th_server *s)
+{
+    json_t *all = json_array();
+    char path[128] = "/api/v1/jobs?limit=200";
+    for (;;) {
+        struct th_resp *r = th_api(s, "GET", path, &admin, TH_BEARER, NULL);
+        th_assert_status(r, 200);
+        json_array_extend(all, json_object_get(r->json, "items"));
+        const char *next = th_jstr(r->json, "next");
+        if (NULL == next || '\0' == next[0]) {
+            th_resp_free(r);
+            break;
+        }
+        snprintf(path, sizeof path, "/api/v1/jobs?limit=200&cursor=%s", next);
+        th_resp_free(r);
+    }
+    return all;
+}
+
+/* The thumbnail jobs of the uploads: how many have finished (done, or failed for good: the
+** harness's PDFs have no page to draw), and whether any sha has more than one job or one
+** ran more than once (printed). */
+static int
+thumbs_done(const json_t *jobs, bool *twice)
+{
+    int done = 0;
+    *twice = false;
+    for (int i = 0; i < n_up; i++) {
+        int jobs_of_sha = 0;
+        size_t k;
+        json_t *j;
+        json_array_foreach(jobs, k, j)
+        {
+            const json_t *pl = json_object_get(j, "payload");
+            if (0 != strcmp(th_jstr(j, "kind"), "thumbnail") ||
+                0 != strcmp(th_jstr(pl, "sha") ? th_jstr(pl, "sha") : "", up_sha[i])) {
+                continue;
+            }
+            jobs_of_sha++;
+            if (0 == strcmp(th_jstr(j, "state"), "done") ||
+                0 == strcmp(th_jstr(j, "state"), "failed")) {
+                done++;
+                if (1 != th_jint(j, "attempts")) {
+                    print_error("thumbnail job %lld ran %lld times\n",
+                                (long long)th_jint(j, "id"), (long long)th_jint(j, "attempts"));
+                    *twice = true;
+                }
+            }
+        }
+        if (jobs_of_sha > 1) {
+            print_error("%d thumbnail jobs for %s\n", jobs_of_sha, up_sha[i]);
+            *twice = true;
+        }
+    }
+    return done;
+}
+
+/* The uploads' thumbnail jobs ran once each, on whichever server's worker took the job,
+** and either server answers for the thumbnails. */
+static void
+test_jobs_once(void **state)
+{
+    (void)state;
+    assert_int_equal(n_up, N);
+    int done = 0;
+    bool twice = false;
+    for (int i = 0; i < 600 && done < N && !twice; i++) {
+        json_t *jobs = all_jobs(i % 2 ? &a : &b);
+        done = thumbs_done(jobs, &twice);
+        json_decref(jobs);
+        if (done < N) {
+            struct timespec ts = { 0, 100 * 1000 * 1000 };
+            nanosleep(&ts, NULL);
+        }
+    }
+    if (done < N) {
+        json_t *jobs = all_jobs(&a);
+        char *d = json_dumps(jobs, JSON_COMPACT);
+        print_error("jobs: %.3000s\n", d ? d : "?");
+        free(d);
+        json_decref(jobs);
+    }
+    assert_false(twice);
+    assert_int_equal(done, N);
+    for (int i = 0; i < n_up; i++) {
+        char path[96];
+        snprintf(path, sizeof path, "/api/v1/documents/%lld/thumbnail", (long long)up_ids[i]);
+        struct th_resp *r = th_api(i % 2 ? &a : &b, "GET", path, &admin, TH_BEARER, NULL);
+        th_assert_status(r, 200);
+        th_resp_free(r);
     }
 }
 
@@ -334,6 +443,7 @@ main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_session_on_both),
         cmocka_unit_test(test_uploads_through_both),
+        cmocka_unit_test(test_jobs_once),
         cmocka_unit_test(test_verify_after),
     };
     int failed = cmocka_run_group_tests(tests, cluster_setup, cluster_teardown);
