@@ -192,6 +192,8 @@ int64_t wm_jint(struct wm_req *r, const char *name, int64_t dflt);
 void wm_reply_json(struct wm_req *r, unsigned status, json_t *body_steal);
 /** A reply of JSON text made elsewhere (the store), stolen. */
 void wm_reply_json_text(struct wm_req *r, unsigned status, char *text_steal);
+/** The API's JSON text of body (times as RFC 3339); steals body. */
+char *wm_api_text(json_t *body_steal);
 /** An error as JSON or as an HTML page, by the route. detail may be NULL. */
 void wm_reply_err(struct wm_req *r, enum wm_err e, const char *field, const char *detail);
 void wm_reply_fail(struct wm_req *r, const struct wm_fail *f);
