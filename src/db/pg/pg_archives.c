@@ -150,7 +150,7 @@ doc_insert(struct wm_db *base, int64_t archive_id, const char *code, const struc
         "coalesce($9, '永久'), $10, nullif($11, 0), $12, $12, $13) RETURNING id, serial";
     int64_t cs = leaf_lock(DB, archive_id, code, true);
     if (cs <= 0) {
-        return wm_db_failed(base) ? base->status : WM_QS_HARD;
+        return WM_QS_ONE != base->status ? base->status : WM_QS_HARD;
     }
     PGresult *r = pg_q(DB, sql, "itttttttttiii", archive_id, code, m->title, m->date_formed,
                        m->media, m->dept, m->author, m->keywords, m->retention, m->remarks,
@@ -326,9 +326,13 @@ doc_move(struct wm_db *base, int64_t id, const char *code, int64_t now)
     static const char arch[] = "SELECT archive_id FROM document WHERE id = $1";
     /* Filed again in another leaf: the next code number there (the old one is not reused);
     ** taking it locks the leaf, so the serial below is not taken twice. */
-    int64_t cs = leaf_lock(DB, pg_int(DB, pg_q(DB, arch, "i", id), 0), code, true);
+    int64_t archive_id = pg_int(DB, pg_q(DB, arch, "i", id), 0);
+    if (0 == archive_id) {
+        return WM_QS_ONE != base->status ? base->status : WM_QS_NONE;
+    }
+    int64_t cs = leaf_lock(DB, archive_id, code, true);
     if (cs <= 0) {
-        return wm_db_failed(base) ? base->status : WM_QS_HARD;
+        return WM_QS_ONE != base->status ? base->status : WM_QS_HARD;
     }
     return pg_exec(DB, pg_q(DB, sql, "itii", id, code, now, cs));
 }

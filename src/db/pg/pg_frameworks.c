@@ -104,12 +104,9 @@ edition_publish(struct wm_db *base, int64_t id, int64_t now)
 static enum wm_qs
 edition_delete(struct wm_db *base, int64_t id)
 {
-    static const char sql_ind[] = "DELETE FROM indicator WHERE edition_id = $1";
+    /* A draft goes with its indicators (ON DELETE CASCADE); a published edition and its
+    ** indicators stay. */
     static const char sql[] = "DELETE FROM edition WHERE id = $1 AND status = 'draft'";
-    enum wm_qs qs = pg_exec(DB, pg_q(DB, sql_ind, "i", id));
-    if (qs < 0) {
-        return qs;
-    }
     return pg_exec(DB, pg_q(DB, sql, "!i", id));
 }
 

@@ -61,8 +61,10 @@ pg_fail(struct pg_db *db, const PGresult *res, const char *sql)
         qs = WM_QS_CONFLICT;
         wm_log(WM_LOG_DEBUG, "postgresql constraint (%s): %s", state, msg);
     } else {
-        wm_log(WM_LOG_ERROR, "postgresql error %s: %s%s%s", state, msg, sql ? " in: " : "",
-               sql ? sql : "");
+        /* the first line of the message, and the start of the statement */
+        int mlen = (int)strcspn(msg, "\n");
+        wm_log(WM_LOG_ERROR, "postgresql error %s: %.*s%s%.200s", state, mlen, msg,
+               sql ? " in: " : "", sql ? sql : "");
     }
     return pg_set(db, qs);
 }
