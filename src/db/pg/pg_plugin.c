@@ -224,47 +224,21 @@ pg_savepoint(struct pg_db *db, const char *cmd)
 
 #define PG_MAX_PARAMS 24
 
-PGresult *
-pg_q(struct pg_db *db, const char *sql, const char *fmt, ...)
+/* Prepare (once per connection) and run one statement; NULL on an error (status set). */
+static PGresult *
+pg_run(struct pg_db *db, const char *sql, int np, const char *const *vals, const Oid *types,
+       bool guarded)
 {
-    bool guarded = false;
-    if (fmt && '!' == fmt[0]) {
-        fmt++;
-        guarded = db->tx;
-    }
-    size_t np = fmt ? strlen(fmt) : 0;
-    if (np > PG_MAX_PARAMS) {
-        wm_log(WM_LOG_ERROR, "postgresql: too many parameters: %s", sql);
-        pg_set(db, WM_QS_HARD);
-        return NULL;
-    }
     if (!pg_alive(db)) {
         pg_set(db, WM_QS_HARD);
         return NULL;
     }
-    char nums[PG_MAX_PARAMS][24];
-    const char *vals[PG_MAX_PARAMS];
-    Oid types[PG_MAX_PARAMS];
-    va_list ap;
-    va_start(ap, fmt);
-    for (size_t i = 0; i < np; i++) {
-        if ('i' == fmt[i]) {
-            snprintf(nums[i], sizeof nums[i], "%lld", (long long)va_arg(ap, int64_t));
-            vals[i] = nums[i];
-            types[i] = PG_INT8OID;
-        } else {
-            vals[i] = va_arg(ap, const char *);
-            types[i] = PG_TEXTOID;
-        }
-    }
-    va_end(ap);
-
     struct pg_stmt *s = pg_lookup(db, sql);
     char name[16];
     if (0 == s->id) {
         unsigned id = ++db->next_id;
         snprintf(name, sizeof name, "wm%u", id);
-        PGresult *r = PQprepare(db->conn, name, sql, (int)np, types);
+        PGresult *r = PQprepare(db->conn, name, sql, np, types);
         if (PGRES_COMMAND_OK != PQresultStatus(r)) {
             (void)pg_fail(db, r, sql);
             PQclear(r);
@@ -280,7 +254,7 @@ pg_q(struct pg_db *db, const char *sql, const char *fmt, ...)
     if (guarded && !pg_savepoint(db, "SAVEPOINT wm_stmt")) {
         return NULL;
     }
-    PGresult *res = PQexecPrepared(db->conn, name, (int)np, vals, NULL, NULL, 0);
+    PGresult *res = PQexecPrepared(db->conn, name, np, vals, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
     if (PGRES_COMMAND_OK != st && PGRES_TUPLES_OK != st) {
         enum wm_qs qs = pg_fail(db, res, sql);
@@ -301,6 +275,46 @@ pg_q(struct pg_db *db, const char *sql, const char *fmt, ...)
     }
     pg_drain(db);
     pg_set(db, WM_QS_ONE);
+    return res;
+}
+
+PGresult *
+pg_q(struct pg_db *db, const char *sql, const char *fmt, ...)
+{
+    bool guarded = false;
+    if (fmt && '!' == fmt[0]) {
+        fmt++;
+        guarded = db->tx;
+    }
+    size_t np = fmt ? strlen(fmt) : 0;
+    if (np > PG_MAX_PARAMS) {
+        wm_log(WM_LOG_ERROR, "postgresql: too many parameters: %s", sql);
+        pg_set(db, WM_QS_HARD);
+        return NULL;
+    }
+    char nums[PG_MAX_PARAMS][24];
+    const char *vals[PG_MAX_PARAMS];
+    Oid types[PG_MAX_PARAMS];
+    va_list ap;
+    va_start(ap, fmt);
+    for (size_t i = 0; i < np; i++) {
+        if ('i' == fmt[i]) {
+            snprintf(nums[i], sizeof nums[i], "%lld", (long long)va_arg(ap, int64_t));
+            vals[i] = nums[i];
+            types[i] = PG_INT8OID;
+        } else {
+            vals[i] = va_arg(ap, const char *);
+            types[i] = PG_TEXTOID;
+        }
+    }
+    va_end(ap);
+    PGresult *res = pg_run(db, sql, (int)np, vals, types, guarded);
+    /* A read outside a transaction on a connection the server ended (a restart, an idle
+    ** timeout) is run again at once on a new one; a write is not (it may have committed). */
+    if (NULL == res && !db->tx && CONNECTION_BAD == PQstatus(db->conn) &&
+        wm_startswith(sql, "SELECT") && NULL == strstr(sql, "FOR UPDATE")) {
+        res = pg_run(db, sql, (int)np, vals, types, false);
+    }
     return res;
 }
 
