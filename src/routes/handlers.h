@@ -89,6 +89,12 @@ void page_user_post(struct wm_req *r);
 void page_account_get(struct wm_req *r);
 void page_tokens_post(struct wm_req *r);
 void page_token_revoke_post(struct wm_req *r);
+void api_jobs_get(struct wm_req *r);
+void api_job_get(struct wm_req *r);
+void api_job_retry_post(struct wm_req *r);
+void page_admin_jobs_get(struct wm_req *r);
+void page_admin_job_retry_post(struct wm_req *r);
+void page_job_get(struct wm_req *r);
 void page_audit_get(struct wm_req *r);
 void page_audit_xlsx_get(struct wm_req *r);
 /** The audit filter of ?action=&user=&from=&to= (dates YYYY-MM-DD, China time, to
@@ -187,6 +193,7 @@ struct wm_app {
     uint64_t max_file;   /* bytes per uploaded file */
     const char *allowed; /* allowed types (NULL: the default list) */
     const char *data_dir;
+    uint64_t import_job_bytes; /* larger packages import as a job (0: never) */
 };
 extern struct wm_app wm_app;
 void wm_uploads_init(void);
@@ -235,6 +242,14 @@ void ui_done(struct wm_req *r, enum wm_err e, const struct wm_fail *f, const cha
 ** media, frequency, minimum), as a definition list; page_frameworks.c. */
 struct wm_ind;
 void ui_ind_details(struct wm_buf *b, const struct wm_ind *ind, bool with_score);
+/**
+** A package larger than import_job_bytes (the received file at path) is stored and
+** queued as an "archive.import" job: 1 with *id; 0 when it is small (import it in the
+** request); -1 when a reply (an error) was queued.  api_jobs.c.
+*/
+int wm_import_as_job(struct wm_req *r, const json_t *archive, const char *path, int64_t *id);
+/** The table of a package import's report (page_archives.c; also the job page's). */
+void ui_import_report(struct wm_buf *b, const json_t *report);
 /** A time as "2026-11-27 19:00" in China Standard Time. */
 void ui_time(struct wm_buf *b, int64_t t);
 /** Pager links for a list page. */

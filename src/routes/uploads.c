@@ -168,10 +168,9 @@ static const struct wm_upload_ops up_ops = {up_begin, up_data, up_end};
 void
 wm_thumb_request(const char *sha, const char *mime)
 {
-    char src[512];
-    if (wm_app.thumbs && wm_thumb_mime_ok(mime) &&
-        wm_blob_path(wm_app.blobs, sha, src, sizeof src)) {
-        wm_thumbq_push(wm_app.thumbs, sha, src, mime);
+    struct wm_db *db = wm_db_thread();
+    if (db) {
+        wm_thumb_job_request(db, sha, mime);
     }
 }
 
