@@ -609,9 +609,9 @@ pg_schema_version(struct wm_db *base)
 static enum wm_qs
 pg_migrate_one(struct pg_db *db, const struct wm_embedded *m, int n, bool *applied)
 {
-    static const char lock[] =
-        "SELECT pg_advisory_xact_lock(" PG_MIGRATE_LOCK ")";
-    static const char table[] = "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)";
+    static const char lock[] = "SELECT pg_advisory_xact_lock(" PG_MIGRATE_LOCK ")";
+    static const char table[] =
+        "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)";
     static const char cur[] = "SELECT coalesce(max(version), 0) FROM schema_version";
     *applied = false;
     if (WM_QS_ONE != pg_begin(&db->base, true)) {
