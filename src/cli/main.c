@@ -1751,10 +1751,10 @@ static const struct cmd cmds[] = {
      "Copy the SQLite store of data directory DIR (wenming.db) into an empty PostgreSQL\n"
      "database (any libpq connection string, e.g. postgresql://wenming@db.example/wenming):\n"
      "every table in one transaction, ids kept, a line per table.  Refuses a database that\n"
-     "holds rows or other tables.  Commits only when the rows of every table count the same\n"
-     "on both sides and the copied audit chain verifies; then set store = CONNINFO in\n"
-     "DIR/wenming.conf.  Stop the server first (writes made during the copy are not copied);\n"
-     "blobs/ stays where it is."},
+     "holds rows, or tables of something else.  Commits only when every table counts the\n"
+     "same rows on both sides and the copied audit chain verifies; then set store =\n"
+     "CONNINFO in DIR/wenming.conf.  Stop the server first (writes made during the copy are\n"
+     "not copied); blobs/ stays where it is."},
     {"verify", "audit", cmd_verify_audit, "--data DIR",
      "Check the audit log's hash chain; exit 1 naming the first broken entry."},
     {"verify", "blobs", cmd_verify_blobs, "--data DIR [--repair]",
