@@ -294,15 +294,20 @@ cmd_init(int argc, char **argv)
         return usage_error("--data DIR is required");
     }
     const char *admin = o.v[0] ? o.v[0] : "admin";
-    const char *store = o.v[1];
+    /* --store, else the store of a wenming.conf already in DIR (else SQLite) */
+    char *conf_store = o.v[1] ? NULL : store_of(o.data);
+    const char *store = o.v[1] ? o.v[1] : conf_store;
     char *pw = read_password("WENMING_ADMIN_PASSWORD", "password for the admin account");
     char *generated = NULL, err[512];
     if (pw && !wm_password_ok(pw)) {
         free(pw);
+        free(conf_store);
         return fail("the admin password must have at least 8 characters of 3 kinds (lower case, "
                     "upper case, digits, symbols)");
     }
-    if (wm_init_data_dir(o.data, store, admin, pw, &generated, err, sizeof err)) {
+    int bad = wm_init_data_dir(o.data, store, admin, pw, &generated, err, sizeof err);
+    free(conf_store);
+    if (bad) {
         free(pw);
         return fail("%s", err);
     }
