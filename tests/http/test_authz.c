@@ -459,7 +459,9 @@ job_make_failed(int64_t unit)
 {
     static struct wm_db *db;
     char err[256];
-    if (NULL == db && NULL == (db = wm_db_open(NULL, srv.dir, false, err, sizeof err))) {
+    /* the store the server uses (srv.store: PostgreSQL under WM_TEST_STORE=pg) */
+    if (NULL == db && NULL == (db = wm_db_open(srv.store[0] ? srv.store : NULL, srv.dir, false, err,
+                                                sizeof err))) {
         return 0;
     }
     json_t *org = db->ops->org_get(db, unit);
