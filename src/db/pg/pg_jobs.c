@@ -1,11 +1,10 @@
 /*
-** pg_jobs.c — the PostgreSQL backend's job queue (table job, migration 0006; the
-** statements of db/sqlite/sq_jobs.c).
+** pg_jobs.c — the PostgreSQL backend's job queue (table job, migration 0006): the same
+** operations and meaning as sq_jobs.c.
 **
-** A claim is one UPDATE of the oldest due row chosen FOR UPDATE SKIP LOCKED inside the
-** caller's transaction: concurrent claimers (other worker threads, other servers) skip the
-** rows one of them holds instead of waiting for it, so no job is taken twice and no worker
-** queues behind another.  Every later write names the worker and the running state, so a
+** A claim is one UPDATE of the oldest due row picked with FOR UPDATE SKIP LOCKED: workers
+** of two servers claiming at once each get a different job, never the same one, and none
+** waits for another.  Every later write names the worker and the running state, so a
 ** worker whose lease was taken over changes nothing.
 */
 #include "config.h"
@@ -26,7 +25,7 @@ static enum wm_qs
 job_insert(struct wm_db *base, const struct wm_job_in *in, int64_t now, int64_t *id)
 {
     /* The partial unique index job_dedupe refuses a second waiting job of a key: DO NOTHING
-    ** makes that "no row inserted" (WM_QS_NONE) rather than an error. */
+    ** makes that "no row inserted" rather than an error. */
     static const char sql[] =
         "INSERT INTO job(kind, payload, dedupe_key, max_attempts, run_after, org_path, "
         "created_by, created_at, updated_at) "
@@ -36,7 +35,7 @@ job_insert(struct wm_db *base, const struct wm_job_in *in, int64_t now, int64_t 
         "ON CONFLICT DO NOTHING RETURNING id";
     *id = 0;
     return pg_id(DB,
-                 pg_q(DB, sql, "!tttiitiii", in->kind, in->payload ? in->payload : "{}",
+                 pg_q(DB, sql, "tttiitiii", in->kind, in->payload ? in->payload : "{}",
                       in->dedupe_key, in->max_attempts > 0 ? in->max_attempts : (int64_t)5,
                       in->run_after > 0 ? in->run_after : now, in->org_path, in->created_by,
                       now, (int64_t)in->unless_failed),
@@ -52,7 +51,7 @@ job_claim(struct wm_db *base, const char *worker, const char *kinds, int64_t now
         "lease_until = $4, updated_at = $3 "
         "WHERE id = (SELECT id FROM job "
         "  WHERE ((state = 'queued' AND run_after <= $3) OR (state = 'running' AND lease_until < $3)) "
-        "    AND ($2 IS NULL OR kind = ANY (string_to_array($2, ','))) "
+        "    AND ($2 IS NULL OR strpos(',' || $2 || ',', ',' || kind || ',') > 0) "
         "  ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
         "RETURNING *";
     return pg_row(DB, pg_q(DB, sql, "ttii", worker, kinds, now, lease_until));
@@ -108,7 +107,7 @@ job_list(struct wm_db *base, const char *states, const struct wm_page *pg)
 {
     static const char sql[] =
         "SELECT " JOB_LIST_COLS " FROM job "
-        "WHERE ($1 IS NULL OR state = ANY (string_to_array($1, ','))) "
+        "WHERE ($1 IS NULL OR strpos(',' || $1 || ',', ',' || state || ',') > 0) "
         "  AND ($2 IS NULL OR (org_path >= $2 AND org_path < $3)) "
         "  AND ($4 IS NULL OR kind = $4) AND ($5 = 0 OR id < $5) "
         "ORDER BY id DESC LIMIT $6";
@@ -123,10 +122,10 @@ job_list(struct wm_db *base, const char *states, const struct wm_page *pg)
 static enum wm_qs
 job_retry(struct wm_db *base, int64_t id, int64_t now)
 {
-    /* a waiting job of the same kind and key makes this a unique conflict */
     static const char sql[] =
         "UPDATE job SET state = 'queued', attempts = 0, run_after = $2, lease_until = NULL, "
         "worker = NULL, updated_at = $2 WHERE id = $1 AND state = 'failed'";
+    /* a retry may meet the dedupe index (another job of the key waits): a conflict */
     return pg_exec(DB, pg_q(DB, sql, "!ii", id, now));
 }
 
@@ -140,13 +139,14 @@ job_last_done(struct wm_db *base, const char *kind)
 static enum wm_qs
 job_purge(struct wm_db *base, int64_t before, int64_t *n)
 {
-    static const char sql[] = "WITH d AS (DELETE FROM job WHERE state = 'done' AND "
-                              "updated_at < $1 RETURNING 1) SELECT count(*) FROM d";
-    *n = pg_int(DB, pg_q(DB, sql, "i", before), -1);
-    if (*n < 0) {
-        *n = 0;
-        return wm_db_failed(base) ? base->status : WM_QS_HARD;
+    static const char sql[] = "DELETE FROM job WHERE state = 'done' AND updated_at < $1";
+    PGresult *r = pg_q(DB, sql, "i", before);
+    *n = 0;
+    if (NULL == r) {
+        return base->status;
     }
+    *n = (int64_t)strtoll(PQcmdTuples(r), NULL, 10);
+    PQclear(r);
     return WM_QS_ONE;
 }
 
