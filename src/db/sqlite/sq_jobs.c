@@ -94,7 +94,7 @@ job_fail(struct wm_db *base, int64_t id, const char *worker, const char *why, co
         "run_after = CASE WHEN ?5 > 0 THEN ?5 ELSE run_after END, last_error = ?3, "
         "result = coalesce(?4, result), lease_until = NULL, updated_at = ?6 "
         "WHERE id = ?1 AND worker = ?2 AND state = 'running'";
-    return sq_exec(DB, sq_prep(DB, sql, "ittiii", id, worker, why, result, retry_at, now));
+    return sq_exec(DB, sq_prep(DB, sql, "itttii", id, worker, why, result, retry_at, now));
 }
 
 static json_t *
