@@ -53,6 +53,7 @@ run_counted(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t 
     int64_t attempt = json_integer_value(json_object_get(wm_job_row(job), "attempts"));
     assert_true(wm_job_progress(job, json_pack("{s:i}", "step", 1), true));
     if (WM_OK != fail_with && attempt < succeed_at) {
+        *result = json_pack("{s:I}", "failed_at", (json_int_t)attempt); /* a report, kept */
         return wm_fail_set(f, fail_with, NULL, "attempt %lld failed", (long long)attempt);
     }
     *result = json_pack("{s:O}", "echo", json_object_get(payload, "n"));
@@ -246,7 +247,8 @@ test_retry_backoff(void **state)
     json_decref(j);
 }
 
-/* An error retrying cannot mend (bad request) fails the job at its first attempt. */
+/* An error retrying cannot mend (bad request) fails the job at its first attempt, with its
+** reason and the result the handler gave (a refused import's report). */
 static void
 test_final_error(void **state)
 {
@@ -258,6 +260,8 @@ test_final_error(void **state)
     json_t *j = job(f, id);
     assert_string_equal(state_of(j), "failed");
     assert_int_equal(int_of(j, "attempts"), 1);
+    assert_string_equal(json_string_value(json_object_get(j, "last_error")), "attempt 1 failed");
+    assert_string_equal(json_string_value(json_object_get(j, "result")), "{\"failed_at\":1}");
     json_decref(j);
 }
 
