@@ -70,7 +70,9 @@ for d in sys.argv[1:]:
         else:
             failed += 1
             print('FAILED:', d, t.get('name'), r)
-print('%d passed, %d failed' % (passed, failed) + (', %d skipped' % skipped if skipped else ''))
+if skipped:
+    print('%d skipped' % skipped)
+print('%d passed, %d failed' % (passed, failed))
 sys.exit(1 if failed else 0)
 PY
 rc=$?

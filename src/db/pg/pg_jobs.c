@@ -1,15 +1,11 @@
 /*
-** pg_jobs.c — the PostgreSQL backend's job queue (table job, migration 0006); the same
-** operations and meaning as db/sqlite/sq_jobs.c.
+** pg_jobs.c — the PostgreSQL backend's job queue (table job, migration 0006): the same
+** operations and meaning as sq_jobs.c.
 **
-** A claim is one UPDATE of the row its subquery picks with FOR UPDATE SKIP LOCKED: the
-** oldest due job that no other claimer holds locked at that moment.  Two workers (on two
-** servers) claiming at once each take a different row, and neither waits for the other;
-** the row stays locked until the caller's transaction ends.  In READ COMMITTED a row that
-** another claimer updated and committed meanwhile is re-checked against the WHERE clause
-** before it is locked, so a job just claimed (running, with a fresh lease) is not taken
-** twice.  Every later write names the worker and the running state, so a worker whose
-** lease was taken over changes nothing (WM_QS_NONE).
+** A claim is one UPDATE of the oldest due row picked with FOR UPDATE SKIP LOCKED: workers
+** of two servers claiming at once each get a different job, never the same one, and none
+** waits for another.  Every later write names the worker and the running state, so a
+** worker whose lease was taken over changes nothing.
 */
 #include "config.h"
 
@@ -25,15 +21,12 @@
     "id, kind, payload, dedupe_key, state, attempts, max_attempts, run_after, lease_until, "  \
     "worker, last_error, progress, created_at, updated_at, org_path, created_by"
 
-/* Whether a comma-separated list (NULL: any) holds a value: the SQL of both filters. */
-#define IN_LIST(list, col) "(" list " IS NULL OR " col " = ANY (string_to_array(" list ", ',')))"
-
 static enum wm_qs
 job_insert(struct wm_db *base, const struct wm_job_in *in, int64_t now, int64_t *id)
 {
     /* The partial unique index job_dedupe refuses a second waiting job of a key: DO NOTHING
-    ** makes that "no row inserted" rather than an error (and waits for a concurrent insert
-    ** of the same key to commit or roll back, so the answer is exact). */
+    ** makes that "no row inserted" rather than an error.  A created_by that is no user is
+    ** a conflict the caller's transaction survives (a savepoint), as on SQLite. */
     static const char sql[] =
         "INSERT INTO job(kind, payload, dedupe_key, max_attempts, run_after, org_path, "
         "created_by, created_at, updated_at) "
@@ -42,11 +35,11 @@ job_insert(struct wm_db *base, const struct wm_job_in *in, int64_t now, int64_t 
         "(SELECT 1 FROM job WHERE kind = $1 AND dedupe_key = $3 AND state = 'failed') "
         "ON CONFLICT DO NOTHING RETURNING id";
     *id = 0;
-    return pg_id(DB, pg_q(DB, sql, "!tttiitiii", in->kind, in->payload ? in->payload : "{}",
-                          in->dedupe_key,
-                          in->max_attempts > 0 ? in->max_attempts : (int64_t)5,
-                          in->run_after > 0 ? in->run_after : now, in->org_path, in->created_by,
-                          now, (int64_t)in->unless_failed),
+    return pg_id(DB,
+                 pg_q(DB, sql, "!tttiitiii", in->kind, in->payload ? in->payload : "{}",
+                      in->dedupe_key, in->max_attempts > 0 ? in->max_attempts : (int64_t)5,
+                      in->run_after > 0 ? in->run_after : now, in->org_path, in->created_by,
+                      now, (int64_t)in->unless_failed),
                  id);
 }
 
@@ -59,7 +52,7 @@ job_claim(struct wm_db *base, const char *worker, const char *kinds, int64_t now
         "lease_until = $4, updated_at = $3 "
         "WHERE id = (SELECT id FROM job "
         "  WHERE ((state = 'queued' AND run_after <= $3) OR (state = 'running' AND lease_until < $3)) "
-        "    AND " IN_LIST("$2", "kind") " "
+        "    AND ($2 IS NULL OR strpos(',' || $2 || ',', ',' || kind || ',') > 0) "
         "  ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
         "RETURNING *";
     return pg_row(DB, pg_q(DB, sql, "ttii", worker, kinds, now, lease_until));
@@ -115,26 +108,25 @@ job_list(struct wm_db *base, const char *states, const struct wm_page *pg)
 {
     static const char sql[] =
         "SELECT " JOB_LIST_COLS " FROM job "
-        "WHERE " IN_LIST("$1", "state") " "
+        "WHERE ($1 IS NULL OR strpos(',' || $1 || ',', ',' || state || ',') > 0) "
         "  AND ($2 IS NULL OR (org_path >= $2 AND org_path < $3)) "
         "  AND ($4 IS NULL OR kind = $4) AND ($5 = 0 OR id < $5) "
         "ORDER BY id DESC LIMIT $6";
-    struct pg_scope sc = pg_scope_of(pg->scope);
-    json_t *a = pg_rows(DB, pg_q(DB, sql, "ttttii", states && states[0] ? states : NULL, sc.lo,
-                                 sc.hi, pg->kind && pg->kind[0] ? pg->kind : NULL, pg->after,
+    struct pg_scope r = pg_scope_of(pg->scope);
+    json_t *a = pg_rows(DB, pg_q(DB, sql, "ttttii", states && states[0] ? states : NULL, r.lo,
+                                 r.hi, pg->kind && pg->kind[0] ? pg->kind : NULL, pg->after,
                                  (int64_t)(pg->limit ? pg->limit : 50)));
-    pg_scope_free(&sc);
+    pg_scope_free(&r);
     return a;
 }
 
 static enum wm_qs
 job_retry(struct wm_db *base, int64_t id, int64_t now)
 {
-    /* may hit job_dedupe (a job of the same kind and key waits): WM_QS_CONFLICT, and the
-    ** caller's transaction goes on (a savepoint), as on SQLite */
     static const char sql[] =
         "UPDATE job SET state = 'queued', attempts = 0, run_after = $2, lease_until = NULL, "
         "worker = NULL, updated_at = $2 WHERE id = $1 AND state = 'failed'";
+    /* a retry may meet the dedupe index (another job of the key waits): a conflict */
     return pg_exec(DB, pg_q(DB, sql, "!ii", id, now));
 }
 
