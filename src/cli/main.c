@@ -407,6 +407,22 @@ fault_disk_full(const char *op, size_t nbytes)
     return wm_streq(op, "write") ? ENOSPC : 0;
 }
 
+/*
+** Tests only: WENMING_TEST_FAULT=hold-imports holds every import job, once it has written
+** its first progress, while the file DATA/hold-imports exists, so the HTTP and browser
+** tests can see an import running (its progress bar) without guessing at timings.
+*/
+static char *hold_file;
+
+static void
+hold_import(struct wm_job *job)
+{
+    struct stat st;
+    while (0 == stat(hold_file, &st) && !wm_job_should_stop(job)) {
+        usleep(20000);
+    }
+}
+
 /* The thumbnail helper program, installed next to this one. */
 static char *
 thumb_helper_path(void)
@@ -512,6 +528,12 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         wm_log(WM_LOG_WARN, "no wenming-thumb next to this program: thumbnails are off");
     }
     free(helper);
+    if (wm_streq(getenv("WENMING_TEST_FAULT"), "hold-imports")) {
+        wm_log(WM_LOG_WARN, "WENMING_TEST_FAULT=hold-imports: imports wait while "
+                            "%s/hold-imports exists (tests only)", data);
+        hold_file = wm_asprintf("%s/hold-imports", data);
+        jenv.hold = hold_import;
+    }
     wm_jobs_register_builtin(&jenv);
     wm_app.import_job_bytes = conf.import_job_bytes;
     struct wm_server_opts so = {
@@ -574,6 +596,8 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     sigwait(&set, &sig);
     wm_log(WM_LOG_INFO, "signal %d: finishing in-flight requests", sig);
     wm_jobs_stop(); /* the jobs running here finish first */
+    free(hold_file);
+    hold_file = NULL;
     wm_server_stop(s, 10);
     wm_audit_anchor_stop(); /* after the last request: anchors the final head */
     free(wm_app.thumbs_dir);

@@ -87,7 +87,39 @@ orph_cb(void *cls, const char *name, bool stray, int64_t mtime)
                                               stray, "thumb", o->thumb, "outside", o->outside));
 }
 
-/* The set of shas that some version refers to; NULL when it cannot be read. */
+/* Add the packages of the imports still waiting, running or failed (a retry needs them)
+** to set: they are stored as blobs that no version refers to yet.  false on a store error. */
+static bool
+ref_packages(struct wm_db *db, json_t *set)
+{
+    struct wm_page pg = {.limit = 200, .kind = "archive.import"};
+    for (;;) {
+        json_t *rows = db->ops->job_list(db, "queued,running,failed", &pg);
+        if (NULL == rows) {
+            return false;
+        }
+        size_t i;
+        json_t *x;
+        json_array_foreach(rows, i, x)
+        {
+            json_t *pl = json_loads(jss(x, "payload"), 0, NULL);
+            const char *sha = json_string_value(json_object_get(pl, "sha"));
+            if (sha) {
+                json_object_set(set, sha, json_true());
+            }
+            json_decref(pl);
+            pg.after = jsi(x, "id");
+        }
+        size_t n = json_array_size(rows);
+        json_decref(rows);
+        if (n < pg.limit) {
+            return true;
+        }
+    }
+}
+
+/* The set of shas that some version refers to, and the packages of unfinished imports;
+** NULL when it cannot be read. */
 static json_t *
 ref_set(struct wm_db *db)
 {
@@ -103,6 +135,10 @@ ref_set(struct wm_db *db)
         json_object_set(set, jss(x, "sha"), json_true());
     }
     json_decref(rows);
+    if (!ref_packages(db, set)) {
+        json_decref(set);
+        return NULL;
+    }
     return set;
 }
 

@@ -108,39 +108,51 @@ run_fixity(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t *
 
 /* ---------------------------------------------------------------- imports */
 
+/* Whether an import that ended with e is over for good: the package is not needed again
+** (imported, or refused in a way another attempt cannot mend). */
+static bool
+import_over(enum wm_err e)
+{
+    return WM_E_UNAVAILABLE != e && WM_E_INTERNAL != e;
+}
+
 static enum wm_err
 run_import(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t **result,
            struct wm_fail *f)
 {
+    const char *sha = jss(payload, "sha");
+    char path[512];
+    if (!wm_blob_path(env.blobs, sha, path, sizeof path) || !wm_blob_exists(env.blobs, sha)) {
+        return wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("档案包已不在存储中，请重新上传"));
+    }
     int64_t uid = jsi(wm_job_row(job), "created_by");
     struct wm_principal *p = uid ? wm_principal_load(db, uid) : NULL;
-    if (NULL == p) {
-        return wm_fail_set(f, wm_db_failed(db) ? WM_E_UNAVAILABLE : WM_E_FORBIDDEN, NULL, "%s",
-                           _("发起导入的账号已不存在或已停用"));
-    }
+    enum wm_err e = WM_OK;
+    json_t *ar = NULL;
     char rid[32];
     snprintf(rid, sizeof rid, "job-%lld", (long long)wm_job_id(job));
     struct wm_actor a = {.p = p, .request_id = rid, .addr = "job"};
-    const char *sha = jss(payload, "sha");
-    char path[512];
-    enum wm_err e = WM_OK;
-    json_t *ar = wm_archive_open(db, &a, jsi(payload, "unit_id"), jsi(payload, "year"), f);
-    if (NULL == ar) {
+    if (NULL == p) {
+        e = wm_fail_set(f, wm_db_failed(db) ? WM_E_UNAVAILABLE : WM_E_FORBIDDEN, NULL, "%s",
+                        _("发起导入的账号已不存在或已停用"));
+    } else if (NULL == (ar = wm_archive_open(db, &a, jsi(payload, "unit_id"),
+                                             jsi(payload, "year"), f))) {
         e = f->err;
-    } else if (!wm_blob_path(env.blobs, sha, path, sizeof path)) {
-        e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("档案包已不在存储中，请重新上传"));
     } else {
         (void)wm_job_progress(job, json_pack("{s:s, s:i, s:I, s:I}", "phase", "read", "files",
                                              0, "bytes", (json_int_t)0, "total",
                                              (json_int_t)jsi(payload, "size")),
                               true);
+        if (env.hold) {
+            env.hold(job);
+        }
         e = wm_archive_import_policy(db, &a, env.blobs, ar, path, jss(payload, "name"),
                                      env.allowed, env.max_file, result, f);
     }
     json_decref(ar);
     wm_principal_free(p);
-    if (WM_OK == e || (*result && WM_E_UNAVAILABLE != e && WM_E_INTERNAL != e)) {
-        /* done, or refused for good: the package is not needed again */
+    if (import_over(e)) {
+        /* kept while another attempt (or a retry after a passing outage) may need it */
         json_t *refs = db->ops->version_shas(db);
         bool used = NULL == refs; /* unknown: keep it */
         size_t i;

@@ -597,6 +597,9 @@ struct wm_jobs_env {
     const char *allowed; /* the upload policy of imports */
     uint64_t max_file;
     unsigned fixity_hours; /* 0: no scheduled fixity pass */
+    /* Tests only (NULL otherwise): an import job calls it after its first progress, before
+    ** it reads the package, so a test can see a running import (WENMING_TEST_FAULT). */
+    void (*hold)(struct wm_job *job);
 };
 /** Register "thumbnail", "fixity" (scheduled every fixity_hours) and "archive.import". */
 void wm_jobs_register_builtin(const struct wm_jobs_env *env);

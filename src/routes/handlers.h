@@ -185,10 +185,8 @@ bool wm_reply_static_file(struct wm_req *r, const char *name);
 
 /* The running server's shared state (uploads.c). */
 struct wm_blobstore;
-struct wm_thumbq;
 struct wm_app {
     struct wm_blobstore *blobs;
-    struct wm_thumbq *thumbs; /* background thumbnails (NULL: none) */
     char *thumbs_dir;
     uint64_t max_file;   /* bytes per uploaded file */
     const char *allowed; /* allowed types (NULL: the default list) */
@@ -197,7 +195,7 @@ struct wm_app {
 };
 extern struct wm_app wm_app;
 void wm_uploads_init(void);
-/** Ask the background queue for a thumbnail of a stored blob (images, PDF). */
+/** Queue a "thumbnail" job for a stored blob (images, PDF; src/core/jobs_kinds.c). */
 void wm_thumb_request(const char *sha, const char *mime);
 /** Whether every received file is acceptable (else the reply is queued); *n files. */
 bool wm_uploads_check(struct wm_req *r, unsigned *n);

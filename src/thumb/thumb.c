@@ -144,20 +144,6 @@ is_heif(const struct thumb_kind *k)
     return wm_startswith(k->loaders[0], "VipsForeignLoadHeif");
 }
 
-void
-wm_thumb_thread_end(void)
-{
-    if (thumb_vips_ok) {
-        vips_thread_shutdown();
-    }
-}
-
-struct wm_thumbq *
-wm_thumbq_start(const char *thumbs_dir, unsigned max_px)
-{
-    return wm_thumbq_start_with(thumbs_dir, max_px, wm_thumb_make, wm_thumb_thread_end);
-}
-
 bool
 wm_thumb_supported(const char *mime)
 {

@@ -1,12 +1,13 @@
 /*
 ** wm_thumb.h — thumbnails of images (libvips) and of a PDF's first page (poppler + cairo),
-** made by one background thread, never inside a request.
+** made by a job of the queue (kind "thumbnail", src/core/jobs_kinds.c), never inside a
+** request.
 **
 ** Every thumbnail is a JPEG (8-bit sRGB, transparency flattened on white) that fits in a
 ** max_px x max_px box: images are shrunk, never enlarged; a PDF's first page is rendered
-** with its longer side at max_px.  Thumbnails are stored as thumbs_dir/ab/cd/<sha>.jpg where <sha> is the blob's SHA-256.  The request
-** side only ever asks wm_thumb_path() whether one exists; wm_thumbq_push() asks for one
-** to be made and returns at once.
+** with its longer side at max_px.  Thumbnails are stored as thumbs_dir/ab/cd/<sha>.jpg
+** where <sha> is the blob's SHA-256.  The request side only ever asks wm_thumb_path()
+** whether one exists, and wm_thumb_job_request() (src/core) queues a job to make it.
 **
 ** Decompression bombs: images over WM_THUMB_MAX_PIXELS (read from the header, before any
 ** pixel is decoded) are refused, libvips runs with its operation cache off, sequential
@@ -27,22 +28,18 @@
 #define WM_THUMB_MAX_PIXELS ((unsigned long long)100 * 1000 * 1000)
 /** The largest box a thumbnail may be asked for, in pixels per side. */
 #define WM_THUMB_MAX_SIDE 4096u
-/** Pending requests beyond this many are dropped by wm_thumbq_push(). */
-#define WM_THUMBQ_MAX_PENDING 1000u
 
 /**
 ** Whether wm_thumb_make() can make a thumbnail of @a mime ("image/jpeg", "application/pdf"
 ** ...; HEIC/HEIF only when libvips was built with a HEIF loader).
 */
 bool wm_thumb_supported(const char *mime);
-/** Give libvips' per-thread buffers back (a thread that made thumbnails, before it ends). */
-void wm_thumb_thread_end(void);
 
 /**
 ** Make a thumbnail of @a src_path (whose content type, detected from its bytes, is
 ** @a mime) as a JPEG at @a dst_path, at most @a max_px pixels wide and high.  The file
-** appears atomically (temp file, fsync, rename) and only on success.  Slow: call it from
-** the background queue, not from a request.
+** appears atomically (temp file, fsync, rename) and only on success.  Slow, and it runs
+** the image decoders: the `wenming-thumb` helper program calls it, never the server.
 **
 ** @param[in] src_path  the source file (read only)
 ** @param[in] mime      image/jpeg, image/png, image/gif, image/webp, image/tiff,
@@ -70,28 +67,10 @@ bool wm_thumb_path(const char *thumbs_dir, const char *sha, char *buf, size_t le
 /** True when @a sha is 64 lowercase hex digits. */
 bool wm_thumb_sha_valid(const char *sha);
 
-/* ---------------------------------------------------------------- the background queue */
+/* ---------------------------------------------------------------- making one */
 
-struct wm_thumbq;
-
-/** Counters since wm_thumbq_start(), for the admin page and for tests. */
-struct wm_thumbq_stats {
-    unsigned long long pushed;  /* accepted by wm_thumbq_push() */
-    unsigned long long made;    /* thumbnails written */
-    unsigned long long skipped; /* already there, or a duplicate of a pending request */
-    unsigned long long failed;  /* wm_thumb_make() failed (logged with its cause) */
-    unsigned long long dropped; /* refused: bad sha, queue full, or stopping */
-    unsigned pending;           /* waiting now (not counting the one being made) */
-    bool busy;                  /* the worker is making one now */
-};
-
-/**
-** Start the queue and its one worker thread.  @a thumbs_dir is created if missing.
-** Returns NULL (the cause logged) when the directory cannot be made, @a max_px is out of
-** range, or the thread cannot start.  Stop with wm_thumbq_stop().
-*/
 /*
-** How the queue makes one thumbnail: wm_thumb_make itself (in this process), or
+** How one thumbnail is made: wm_thumb_make itself (in this process: the tests), or
 ** wm_thumb_make_spawned, which runs the `wenming-thumb` helper program so that the image
 ** and PDF decoders never run inside the server (and never map into it: they are not
 ** linked into `wenming` at all).  Same contract as wm_thumb_make.
@@ -99,11 +78,6 @@ struct wm_thumbq_stats {
 typedef enum wm_err (*wm_thumb_maker)(const char *src_path, const char *mime,
                                       const char *dst_path, unsigned max_px, char *err,
                                       size_t errlen);
-/** A queue making thumbnails in this process with wm_thumb_make (links libvips). */
-struct wm_thumbq *wm_thumbq_start(const char *thumbs_dir, unsigned max_px);
-/** A queue with another maker; thread_end (may be NULL) runs in the worker as it ends. */
-struct wm_thumbq *wm_thumbq_start_with(const char *thumbs_dir, unsigned max_px,
-                                       wm_thumb_maker maker, void (*thread_end)(void));
 /** Whether a thumbnail can be asked for a type (images and PDF), without loading libvips. */
 bool wm_thumb_mime_ok(const char *mime);
 /**
@@ -122,23 +96,5 @@ enum wm_err wm_thumb_make_spawned(const char *src_path, const char *mime, const 
 enum wm_err wm_thumb_generate(const char *thumbs_dir, const char *sha, const char *src_path,
                               const char *mime, unsigned max_px, wm_thumb_maker maker,
                               bool *made, char *err, size_t errlen) WM_MUST_CHECK;
-
-/**
-** Ask for the thumbnail of blob @a sha, whose file is @a src_path with content type
-** @a mime.  Never blocks on thumbnailing: the strings are copied and the call returns.
-** Requests with a bad sha, an unsupported type, or beyond WM_THUMBQ_MAX_PENDING waiting
-** are dropped (counted, logged at debug/warn level).  Thread-safe.
-*/
-void wm_thumbq_push(struct wm_thumbq *q, const char *sha, const char *src_path,
-                    const char *mime);
-
-/** A snapshot of the counters.  Thread-safe. */
-void wm_thumbq_stats(struct wm_thumbq *q, struct wm_thumbq_stats *out);
-
-/**
-** Stop: the item being made is finished, the rest are dropped, the worker is joined and
-** @a q freed.  NULL is a no-op.  Not to be called concurrently with push on the same q.
-*/
-void wm_thumbq_stop(struct wm_thumbq *q);
 
 #endif /* WM_THUMB_H */

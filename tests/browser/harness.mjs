@@ -7,14 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-export async function startServer() {
+// conf: more wenming.conf lines (they override the defaults); env: more environment.
+export async function startServer({ conf = '', env = {} } = {}) {
   const bin = process.env.WENMING_BIN;
   if (!bin) throw new Error('WENMING_BIN is not set');
   const dir = mkdtempSync(join(tmpdir(), 'wm-browser-'));
   // a low argon2id cost keeps logins fast in tests
-  writeFileSync(join(dir, 'wenming.conf'), 'pwhash_mem = 8388608\npwhash_ops = 1\n');
+  writeFileSync(join(dir, 'wenming.conf'), 'pwhash_mem = 8388608\npwhash_ops = 1\n' + conf);
   const proc = spawn(bin, ['serve', '--demo', '--data', dir, '--listen', '127.0.0.1:0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '', err = '';
   proc.stderr.on('data', (d) => { err += d; });
   const base = await new Promise((resolve, reject) => {
@@ -44,10 +45,10 @@ export async function launchBrowser() {
   });
 }
 
-// A test file's server and browser: before() opens both, after() closes the browser and
-// stops the server, which must exit 0 (graceful) on SIGTERM.
-export async function openServerAndBrowser() {
-  return { srv: await startServer(), browser: await launchBrowser() };
+// A test file's server (options as startServer's) and browser: before() opens both, after()
+// closes the browser and stops the server, which must exit 0 (graceful) on SIGTERM.
+export async function openServerAndBrowser(opts) {
+  return { srv: await startServer(opts), browser: await launchBrowser() };
 }
 
 export async function closeServerAndBrowser(srv, browser) {

@@ -451,19 +451,22 @@ doc_make(int64_t unit)
     return id;
 }
 
-/* A new document of the unit, already in the trash; 0 on failure. */
+/* The fixtures' own connection to the server's store (SQLite file or PostgreSQL). */
+static struct wm_db *fixture_db;
+
 /* A failed job scoped to the unit, written straight into the server's store (a kind no
 ** server runs, so it stays as made).  Its id, 0 on failure. */
 static int64_t
 job_make_failed(int64_t unit)
 {
-    static struct wm_db *db;
     char err[256];
-    /* the store the server uses (srv.store: PostgreSQL under WM_TEST_STORE=pg) */
-    if (NULL == db && NULL == (db = wm_db_open(srv.store[0] ? srv.store : NULL, srv.dir, false, err,
-                                                sizeof err))) {
+    if (NULL == fixture_db &&
+        NULL == (fixture_db = wm_db_open(srv.store[0] ? srv.store : NULL, srv.dir, false, err,
+                                         sizeof err))) {
+        fprintf(stderr, "fixture: cannot open the server's store: %s\n", err);
         return 0;
     }
+    struct wm_db *db = fixture_db;
     json_t *org = db->ops->org_get(db, unit);
     int64_t id = 0, now = time(NULL);
     char kind[32]; /* its own kind: a claim takes this one, not one retried before */
@@ -484,6 +487,7 @@ job_make_failed(int64_t unit)
     return id;
 }
 
+/* A new document of the unit, already in the trash; 0 on failure. */
 static int64_t
 doc_make_trashed(int64_t unit)
 {
@@ -573,6 +577,10 @@ static int
 teardown(void **state)
 {
     (void)state;
+    if (fixture_db) {
+        fixture_db->ops->close(fixture_db);
+        fixture_db = NULL;
+    }
     return th_server_finish(&srv);
 }
 

@@ -93,7 +93,7 @@ test_help_and_usage(void **state)
         {"org", "list"},      {"unit", "add"},      {"unit", "list"},   {"unit", "import"},
         {"framework", "import"}, {"framework", "list"}, {"framework", "publish"},
         {"framework", "export"}, {"export", NULL},  {"import", NULL},   {"verify", "audit"},
-        {"verify", "blobs"},  {"version", NULL},
+        {"verify", "blobs"},  {"jobs", "list"},     {"jobs", "retry"},  {"version", NULL},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         char *out = cmds[i][1] ? RUN(0, cmds[i][0], cmds[i][1], "--help") : RUN(0, cmds[i][0], "--help");

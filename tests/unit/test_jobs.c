@@ -1,9 +1,13 @@
 /*
-** test_jobs.c — the job queue over a real SQLite store: claiming in order, retries with
+** test_jobs.c — the job queue over a real store: claiming in order, retries with
 ** exponential backoff, failing for good after max_attempts (and at once for a final
 ** error), the admin's retry (audited), lease takeover after a worker died, a lost lease,
 ** de-duplicated and scheduled jobs, scopes, and two workers that never run one job twice.
 ** The clock is the test's (wm_jobs_set_clock), so no assertion waits on time.
+**
+** WM_TEST_STORE chooses the store as in test_store.c: unset or "sqlite" is a SQLite file
+** in a scratch directory; "pg" is a fresh database on the PostgreSQL server named by
+** WM_TEST_PG for every test (exit 77, skip, when that is unset; tests/pgdb.h).
 */
 #include "config.h"
 
@@ -19,12 +23,17 @@
 
 #include <cmocka.h>
 
+#include "../pgdb.h"
 #include "tdir.h"
 
 #include "wm_core.h"
 
+static bool g_pg; /* PostgreSQL (else SQLite) */
+
 struct fx {
     char dir[64];
+    char dbname[64];  /* the PostgreSQL database of this test ("" on SQLite) */
+    char store[1024]; /* what wm_db_open takes: "sqlite" or a conninfo */
     struct wm_db *db;
     struct wm_principal *admin, *office, *district, *unitadmin;
 };
@@ -53,6 +62,7 @@ run_counted(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t 
     int64_t attempt = json_integer_value(json_object_get(wm_job_row(job), "attempts"));
     assert_true(wm_job_progress(job, json_pack("{s:i}", "step", 1), true));
     if (WM_OK != fail_with && attempt < succeed_at) {
+        *result = json_pack("{s:I}", "failed_at", (json_int_t)attempt); /* a report, kept */
         return wm_fail_set(f, fail_with, NULL, "attempt %lld failed", (long long)attempt);
     }
     *result = json_pack("{s:O}", "echo", json_object_get(payload, "n"));
@@ -79,9 +89,17 @@ setup(void **state)
     struct fx *f = wm_calloc(1, sizeof *f);
     char err[256], *gen = NULL;
     tdir_make(f->dir, sizeof f->dir, "jobs");
+    if (g_pg) {
+        assert_int_equal(pgdb_create(f->dbname, sizeof f->dbname, f->store, sizeof f->store), 0);
+    } else {
+        snprintf(f->store, sizeof f->store, "sqlite");
+    }
     wm_password_set_cost(1, 8 * 1024 * 1024);
-    assert_int_equal(wm_init_data_dir(f->dir, NULL, "admin", "Admin-Pass1", &gen, err, sizeof err), 0);
-    f->db = wm_db_open(NULL, f->dir, false, err, sizeof err);
+    assert_int_equal(wm_init_data_dir(f->dir, f->store, "admin", "Admin-Pass1", &gen, err,
+                                      sizeof err),
+                     0);
+    free(gen);
+    f->db = wm_db_open(f->store, f->dir, false, err, sizeof err);
     assert_non_null(f->db);
     json_t *accounts = NULL;
     assert_int_equal(wm_demo_seed(f->db, &accounts, err, sizeof err), 0);
@@ -110,6 +128,9 @@ teardown(void **state)
     wm_principal_free(f->district);
     wm_principal_free(f->unitadmin);
     f->db->ops->close(f->db);
+    if (g_pg) {
+        (void)pgdb_drop(f->dbname);
+    }
     tdir_remove(f->dir);
     free(f);
     wm_jobs_set_clock(NULL);
@@ -246,7 +267,8 @@ test_retry_backoff(void **state)
     json_decref(j);
 }
 
-/* An error retrying cannot mend (bad request) fails the job at its first attempt. */
+/* An error retrying cannot mend (bad request) fails the job at its first attempt, with its
+** reason and the result the handler gave (a refused import's report). */
 static void
 test_final_error(void **state)
 {
@@ -258,6 +280,8 @@ test_final_error(void **state)
     json_t *j = job(f, id);
     assert_string_equal(state_of(j), "failed");
     assert_int_equal(int_of(j, "attempts"), 1);
+    assert_string_equal(json_string_value(json_object_get(j, "last_error")), "attempt 1 failed");
+    assert_string_equal(json_string_value(json_object_get(j, "result")), "{\"failed_at\":1}");
     json_decref(j);
 }
 
@@ -306,7 +330,7 @@ run_lost(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t **r
     (void)payload;
     (void)f;
     char err[256];
-    struct wm_db *other = wm_db_open(NULL, lost_fx->dir, false, err, sizeof err);
+    struct wm_db *other = wm_db_open(lost_fx->store, lost_fx->dir, false, err, sizeof err);
     assert_non_null(other);
     clock_now += 61;
     assert_int_equal(other->ops->begin(other, true), WM_QS_ONE);
@@ -457,6 +481,7 @@ run_race(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t **r
 }
 
 struct race_arg {
+    const char *store;
     const char *dir;
     const char *name;
     int ran;
@@ -467,7 +492,7 @@ race_worker(void *arg)
 {
     struct race_arg *r = arg;
     char err[256];
-    struct wm_db *db = wm_db_open(NULL, r->dir, false, err, sizeof err);
+    struct wm_db *db = wm_db_open(r->store, r->dir, false, err, sizeof err);
     if (NULL == db) {
         return NULL;
     }
@@ -495,7 +520,7 @@ test_two_workers(void **state)
         assert_int_equal(wm_job_submit_in(f->db, NULL, &in, &id, &fl), WM_OK);
         atomic_init(&race_runs[i], 0);
     }
-    struct race_arg a = {f->dir, "one", 0}, b = {f->dir, "two", 0};
+    struct race_arg a = {f->store, f->dir, "one", 0}, b = {f->store, f->dir, "two", 0};
     pthread_t ta, tb;
     assert_int_equal(pthread_create(&ta, NULL, race_worker, &a), 0);
     assert_int_equal(pthread_create(&tb, NULL, race_worker, &b), 0);
@@ -517,7 +542,7 @@ test_threads(void **state)
 {
     struct fx *f = *state;
     wm_jobs_set_clock(NULL);
-    wm_db_configure(NULL, f->dir);
+    wm_db_configure(f->store, f->dir);
     const struct wm_job_kind k = {.kind = "race", .run = run_race};
     wm_jobs_reset();
     wm_jobs_register(&k);
@@ -544,6 +569,18 @@ test_threads(void **state)
 int
 main(void)
 {
+    const char *store = getenv("WM_TEST_STORE");
+    if (store && *store && 0 != strcmp(store, "sqlite")) {
+        if (0 != strcmp(store, "pg") && 0 != strcmp(store, "postgresql")) {
+            setenv("WM_TEST_PG", store, 1); /* a server named directly */
+        }
+        if (NULL == pgdb_server()) {
+            printf("job tests on PostgreSQL: WM_TEST_PG is not set, skipped\n");
+            return 77;
+        }
+        g_pg = true;
+    }
+    wm_log_set_level(WM_LOG_ERROR);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_claim_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retry_backoff, setup, teardown),
@@ -555,7 +592,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_two_workers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return g_pg ? cmocka_run_group_tests_name("jobs_pg", tests, NULL, NULL)
+                : cmocka_run_group_tests_name("jobs", tests, NULL, NULL);
 }
 
 /* end of test_jobs.c */

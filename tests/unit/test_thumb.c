@@ -3,9 +3,9 @@
 ** one-page PDF drawn with cairo, each thumbnail read back and measured; an RGBA PNG
 ** flattened; small images not upscaled; refused types (text, a PDF posing as a PNG);
 ** truncated and garbage files failing cleanly with no file left; a 400-megapixel header
-** refused before decoding; the background queue (files appear, duplicates and existing
-** thumbnails skipped, bad requests dropped, bounded, stop() joins with work pending); and
-** sha validation in wm_thumb_path().
+** refused before decoding; wm_thumb_generate, what a "thumbnail" job runs (made once,
+** existing ones skipped, bad requests refused, a failure leaves nothing); and sha
+** validation in wm_thumb_path().
 */
 /* clang-format off */
 #include "config.h"
@@ -568,7 +568,7 @@ test_path(void **state)
     free(want);
 }
 
-/* ---------------------------------------------------------------- the queue */
+/* ---------------------------------------------------------------- wm_thumb_generate */
 
 static void
 sha_of(const char *p, char out[65])
@@ -578,88 +578,6 @@ sha_of(const char *p, char out[65])
     assert_non_null(data);
     wm_sha256_hex(data, len, out);
     free(data);
-}
-
-/* Wait until nothing is pending or being made (at most 60 s). */
-static void
-wait_idle(struct wm_thumbq *q, struct wm_thumbq_stats *st)
-{
-    for (int i = 0; i < 6000; i++) {
-        wm_thumbq_stats(q, st);
-        if (0 == st->pending && !st->busy) {
-            return;
-        }
-        usleep(10000);
-    }
-    fail_msg("the thumbnail queue did not drain");
-}
-
-static void
-test_queue(void **state)
-{
-    struct fx *f = *state;
-    char *thumbs = fpath(f, "thumbs");
-    struct wm_thumbq *q = wm_thumbq_start(thumbs, 128);
-    assert_non_null(q);
-    assert_true(exists(thumbs));
-
-    char *png = save_ramp(f, "q.png", 640, 480, 3);
-    char *pdf = make_pdf(f, "q.pdf", 595.0, 842.0, 1);
-    char *txt = fpath(f, "q.txt");
-    write_bytes(txt, "text", 4);
-    char sp[65];
-    char sd[65];
-    char st_[65];
-    sha_of(png, sp);
-    sha_of(pdf, sd);
-    sha_of(txt, st_);
-
-    wm_thumbq_push(q, sp, png, "image/png");
-    wm_thumbq_push(q, sd, pdf, "application/pdf");
-    wm_thumbq_push(q, st_, txt, "text/plain");        /* unsupported: dropped */
-    wm_thumbq_push(q, "ABC", png, "image/png");       /* bad sha: dropped */
-    wm_thumbq_push(q, "../../etc/passwd", png, "image/png");
-    wm_thumbq_push(q, sp, NULL, "image/png");         /* no source: dropped */
-    wm_thumbq_push(NULL, sp, png, "image/png");       /* no queue: nothing */
-
-    struct wm_thumbq_stats st;
-    wait_idle(q, &st);
-    assert_int_equal(2, st.made);
-    assert_int_equal(0, st.failed);
-    assert_int_equal(4, st.dropped);
-
-    char path[PATH_MAX];
-    int w;
-    int h;
-    assert_true(wm_thumb_path(thumbs, sp, path, sizeof path));
-    measure(path, 128, &w, &h);
-    assert_int_equal(128, w);
-    assert_int_equal(96, h);
-    assert_true(wm_thumb_path(thumbs, sd, path, sizeof path));
-    measure(path, 128, &w, &h);
-    assert_int_equal(128, h);
-    assert_false(wm_thumb_path(thumbs, st_, path, sizeof path));
-
-    /* Existing thumbnails are skipped; a failing one is counted and leaves nothing. */
-    wm_thumbq_push(q, sp, png, "image/png");
-    char *bad = fpath(f, "bad.png");
-    write_bytes(bad, "\x89PNG\r\n\x1a\nnot really", 18);
-    char sb[65];
-    sha_of(bad, sb);
-    wm_thumbq_push(q, sb, bad, "image/png");
-    wait_idle(q, &st);
-    assert_int_equal(2, st.made);
-    assert_true(st.skipped >= 1);
-    assert_int_equal(1, st.failed);
-    assert_false(wm_thumb_path(thumbs, sb, path, sizeof path));
-
-    wm_thumbq_stop(q);
-    wm_thumbq_stop(NULL);
-    free(bad);
-    free(txt);
-    free(pdf);
-    free(png);
-    free(thumbs);
 }
 
 static unsigned tmp_seen;
@@ -676,64 +594,84 @@ count_tmp(const char *p, const struct stat *st, int flag, struct FTW *ftw)
     return 0;
 }
 
+/* wm_thumb_generate, what a "thumbnail" job runs: made once, skipped when it exists, a
+** failure leaves nothing, bad requests are refused before the maker runs. */
 static void
-test_queue_bounded_and_stop(void **state)
+test_generate(void **state)
 {
     struct fx *f = *state;
-    char *thumbs = fpath(f, "thumbs2");
-    struct wm_thumbq *q = wm_thumbq_start(thumbs, 256);
-    assert_non_null(q);
-    char *png = save_ramp(f, "big.png", 2000, 1500, 3);
+    char *thumbs = fpath(f, "thumbs");
+    assert_int_equal(0, wm_mkdirs(thumbs, 0750));
+    char *png = save_ramp(f, "q.png", 640, 480, 3);
+    char *pdf = make_pdf(f, "q.pdf", 595.0, 842.0, 1);
+    char *txt = fpath(f, "q.txt");
+    write_bytes(txt, "text", 4);
+    char sp[65];
+    char sd[65];
+    char st[65];
+    sha_of(png, sp);
+    sha_of(pdf, sd);
+    sha_of(txt, st);
+    char err[512] = "";
+    bool made = false;
+    assert_int_equal(WM_OK, wm_thumb_generate(thumbs, sp, png, "image/png", 128, wm_thumb_make,
+                                              &made, err, sizeof err));
+    assert_true(made);
+    assert_int_equal(WM_OK, wm_thumb_generate(thumbs, sd, pdf, "application/pdf", 128,
+                                              wm_thumb_make, &made, err, sizeof err));
+    assert_true(made);
 
-    /* 1500 distinct requests at once: at most 1000 wait, the rest are dropped. */
-    unsigned total = 1500;
-    unsigned again = 0;
-    for (unsigned i = 0; i < total; i++) {
-        char sha[65];
-        char seed[32];
-        snprintf(seed, sizeof seed, "item %u", i);
-        wm_sha256_hex(seed, strlen(seed), sha);
-        wm_thumbq_push(q, sha, png, "image/png");
-        /* The same sha again while it waits (or is being made): skipped. */
-        if (0 == i % 100) {
-            wm_thumbq_push(q, sha, png, "image/png");
-            again++;
-        }
+    char path[PATH_MAX];
+    int w;
+    int h;
+    assert_true(wm_thumb_path(thumbs, sp, path, sizeof path));
+    measure(path, 128, &w, &h);
+    assert_int_equal(128, w);
+    assert_int_equal(96, h);
+    assert_true(wm_thumb_path(thumbs, sd, path, sizeof path));
+    measure(path, 128, &w, &h);
+    assert_int_equal(128, h);
+
+    /* An existing thumbnail is not made again (the maker would fail on this source). */
+    assert_int_equal(WM_OK, wm_thumb_generate(thumbs, sp, txt, "image/png", 128, wm_thumb_make,
+                                              &made, err, sizeof err));
+    assert_false(made);
+
+    /* Refused before the maker runs: unsupported type, bad sha, no source. */
+    static const char *const bad_sha[] = {"ABC", "../../etc/passwd", NULL};
+    assert_int_equal(WM_E_BAD_REQUEST, wm_thumb_generate(thumbs, st, txt, "text/plain", 128,
+                                                         wm_thumb_make, &made, err, sizeof err));
+    assert_false(wm_thumb_path(thumbs, st, path, sizeof path));
+    for (int i = 0; bad_sha[i]; i++) {
+        assert_int_equal(WM_E_BAD_REQUEST,
+                         wm_thumb_generate(thumbs, bad_sha[i], png, "image/png", 128,
+                                           wm_thumb_make, &made, err, sizeof err));
     }
-    struct wm_thumbq_stats st;
-    wm_thumbq_stats(q, &st);
-    assert_true(st.pending <= WM_THUMBQ_MAX_PENDING);
-    /* Every request is accounted for once (the worker skips none: no thumbnail existed). */
-    assert_int_equal(total + again, st.pushed + st.dropped + st.skipped);
-    assert_true(st.pushed <= WM_THUMBQ_MAX_PENDING + st.made + st.failed + st.skipped + 1);
-    assert_true(st.skipped >= 1);
+    char sx[65];
+    wm_sha256_hex("no source", 9, sx);
+    assert_int_equal(WM_E_BAD_REQUEST, wm_thumb_generate(thumbs, sx, NULL, "image/png", 128,
+                                                         wm_thumb_make, &made, err, sizeof err));
 
-    /* Stop with hundreds waiting: the current one finishes, the rest are dropped. */
-    time_t t0 = time(NULL);
-    wm_thumbq_stop(q);
-    assert_true(time(NULL) - t0 < 30);
-
-    /* No temp files left behind anywhere under the thumbnails. */
+    /* A damaged file fails with its cause and leaves no thumbnail and no temp file. */
+    char *bad = fpath(f, "bad.png");
+    write_bytes(bad, "\x89PNG\r\n\x1a\nnot really", 18);
+    char sb[65];
+    sha_of(bad, sb);
+    err[0] = '\0';
+    assert_int_not_equal(WM_OK, wm_thumb_generate(thumbs, sb, bad, "image/png", 128,
+                                                  wm_thumb_make, &made, err, sizeof err));
+    assert_false(made);
+    assert_true(err[0] != '\0');
+    assert_false(wm_thumb_path(thumbs, sb, path, sizeof path));
     tmp_seen = 0;
     assert_int_equal(0, nftw(thumbs, count_tmp, 16, FTW_PHYS));
     assert_int_equal(0, tmp_seen);
+
+    free(bad);
+    free(txt);
+    free(pdf);
     free(png);
     free(thumbs);
-}
-
-static void
-test_queue_start_refuses(void **state)
-{
-    struct fx *f = *state;
-    assert_null(wm_thumbq_start(NULL, 128));
-    assert_null(wm_thumbq_start(f->dir, 0));
-    assert_null(wm_thumbq_start(f->dir, WM_THUMB_MAX_SIDE + 1));
-    char *file = fpath(f, "plain");
-    write_bytes(file, "x", 1);
-    char *under = wm_asprintf("%s/thumbs", file);
-    assert_null(wm_thumbq_start(under, 128));
-    free(under);
-    free(file);
 }
 
 int
@@ -754,9 +692,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_truncated_and_garbage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decompression_bomb, setup, teardown),
         cmocka_unit_test_setup_teardown(test_path, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_queue, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_queue_bounded_and_stop, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_queue_start_refuses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_generate, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     vips_shutdown();

@@ -25,7 +25,8 @@ static enum wm_qs
 job_insert(struct wm_db *base, const struct wm_job_in *in, int64_t now, int64_t *id)
 {
     /* The partial unique index job_dedupe refuses a second waiting job of a key: DO NOTHING
-    ** makes that "no row inserted" rather than an error. */
+    ** makes that "no row inserted" rather than an error.  A created_by that is no user is
+    ** a conflict the caller's transaction survives (a savepoint), as on SQLite. */
     static const char sql[] =
         "INSERT INTO job(kind, payload, dedupe_key, max_attempts, run_after, org_path, "
         "created_by, created_at, updated_at) "
@@ -35,7 +36,7 @@ job_insert(struct wm_db *base, const struct wm_job_in *in, int64_t now, int64_t 
         "ON CONFLICT DO NOTHING RETURNING id";
     *id = 0;
     return pg_id(DB,
-                 pg_q(DB, sql, "tttiitiii", in->kind, in->payload ? in->payload : "{}",
+                 pg_q(DB, sql, "!tttiitiii", in->kind, in->payload ? in->payload : "{}",
                       in->dedupe_key, in->max_attempts > 0 ? in->max_attempts : (int64_t)5,
                       in->run_after > 0 ? in->run_after : now, in->org_path, in->created_by,
                       now, (int64_t)in->unless_failed),
