@@ -442,6 +442,9 @@ test_orgs(void **state)
                      WM_QS_CONFLICT);
     /* offices have no code: many NULL codes are fine */
     (void)mk_org(f, root, "office", "西城区文明办", NULL, NULL);
+    /* two offices under one parent never share a name */
+    assert_int_equal(OPS->org_insert(DB, root, "office", "西城区文明办", NULL, NULL, 1000, &id),
+                     WM_QS_CONFLICT);
 
     /* update: NULL keeps, a taken code conflicts, a missing id is NONE */
     assert_int_equal(OPS->org_update(DB, u2, "市博物馆（新）", NULL, NULL), WM_QS_ONE);
