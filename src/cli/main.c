@@ -500,7 +500,7 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     wm_app.allowed = conf.allowed_types[0] ? conf.allowed_types : NULL;
     wm_app.data_dir = data;
     wm_archive_set_code_pattern(conf.archival_code);
-    wm_uploads_init();
+    wm_routes_init();
     wm_app.thumbs_dir = wm_asprintf("%s/thumbs", data);
     char *helper = thumb_helper_path();
     if (helper && 0 == wm_mkdirs(wm_app.thumbs_dir, 0750)) {

@@ -11,9 +11,29 @@
 #include "wm_html.h"
 #include "wm_http.h"
 
-/* Renders the HTML error page (routes/ui.c): the page chrome is the UI's business. */
-void wm_ui_error_page(struct wm_req *r, unsigned status, const char *code, const char *message,
-                      const char *detail);
+/* The HTML error page of the routes (registered at startup): the chrome is the UI's. */
+static wm_error_page_fn error_page;
+
+void
+wm_http_set_error_page(wm_error_page_fn fn)
+{
+    error_page = fn;
+}
+
+/* No renderer registered: the status and the message on a bare page. */
+static void
+bare_error_page(struct wm_req *r, unsigned status, const char *message, const char *detail)
+{
+    struct wm_buf b = {0};
+    wm_h(&b, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>%s"
+             "</title></head><body><h1>%u %s</h1>",
+         message, status, message);
+    if (detail && *detail) {
+        wm_h(&b, "<p>%s</p>", detail);
+    }
+    wm_h(&b, "<p><code>%s</code></p></body></html>\n", r->rid);
+    wm_reply_html(r, status, &b);
+}
 
 static void
 set_resp(struct wm_req *r, unsigned status, struct MHD_Response *resp)
@@ -167,7 +187,11 @@ wm_reply_err(struct wm_req *r, enum wm_err e, const char *field, const char *det
         WM_BREAK_OP(!"client error reply");
     }
     if (wants_html(r)) {
-        wm_ui_error_page(r, status, wm_err_code(e), wm_err_message(e), detail);
+        if (error_page) {
+            error_page(r, status, wm_err_code(e), wm_err_message(e), detail);
+        } else {
+            bare_error_page(r, status, wm_err_message(e), detail);
+        }
         return;
     }
     json_t *err = json_pack("{s:s, s:s, s:s}", "code", wm_err_code(e), "message",

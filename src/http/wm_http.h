@@ -45,6 +45,7 @@ enum wm_route_flags {
     WM_R_PRECSRF = 64,    /* anonymous form: double-submit token against a pre-login cookie */
     WM_R_RAW = 128,       /* with WM_R_FORM: a body that is not a form is kept raw in r->body */
     WM_R_UPLOAD = 256,    /* multipart files stream through the upload ops, never into memory */
+    WM_R_PACKAGE = 512,   /* with WM_R_UPLOAD: the file is an archive package (a ZIP) */
 };
 
 struct wm_req;
@@ -126,6 +127,15 @@ struct wm_upload_ops {
     void (*end)(struct wm_req *r, void *file);
 };
 void wm_http_set_upload_ops(const struct wm_upload_ops *ops);
+
+/*
+** How an error is shown to a browser (a route with WM_R_HTML): the page chrome belongs to
+** the routes, which register the renderer at startup.  Until one is registered (or when
+** fn is NULL) a bare HTML page with the status and the message goes out.
+*/
+typedef void (*wm_error_page_fn)(struct wm_req *r, unsigned status, const char *code,
+                                 const char *message, const char *detail);
+void wm_http_set_error_page(wm_error_page_fn fn);
 
 /* ---------------------------------------------------------------- server */
 

@@ -169,32 +169,6 @@ api_unit_patch(struct wm_req *r)
     wm_reply_json(r, 200, wm_unit_get_scoped(r->db, &r->actor, r->ids[0]));
 }
 
-bool
-wm_req_table(struct wm_req *r, struct wm_table **t)
-{
-    char err[256];
-    if (NULL == r->file_name || 0 == r->file.len) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("请选择要上传的 CSV 或 XLSX 文件"));
-        return false;
-    }
-    if (0 != wm_table_read_fitting(r->file.data, r->file.len, WM_TABLE_AUTO, wm_unit_table_fits,
-                                   NULL, t, err, sizeof err)) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "file", err);
-        return false;
-    }
-    /* The import runs inside this request: cap it (the header row is not a unit). */
-    if ((*t)->nrows > WM_UNIT_IMPORT_MAX + 1) {
-        char *msg = wm_asprintf(_("一次最多导入 %d 个单位，此文件有 %zu 行；请拆分成多个文件分批导入。"),
-                                WM_UNIT_IMPORT_MAX, (*t)->nrows - 1);
-        wm_table_free(*t);
-        *t = NULL;
-        wm_reply_err(r, WM_E_BAD_REQUEST, "file", msg);
-        free(msg);
-        return false;
-    }
-    return true;
-}
-
 /* POST multipart: file=<csv|xlsx>, optional parent_id, skip_bad, dry_run. */
 void
 api_units_import_post(struct wm_req *r)
@@ -357,24 +331,6 @@ api_user_patch(struct wm_req *r)
 }
 
 /* ---------------------------------------------------------------- audit */
-
-json_t *
-wm_api_audit_rows(json_t *rows)
-{
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        char t[32];
-        wm_time_rfc3339(json_integer_value(json_object_get(row, "at")), t);
-        json_object_set_new(row, "time", json_string(t));
-        const char *label = wm_audit_action_label(json_string_value(json_object_get(row, "action")));
-        json_object_set_new(row, "action_label", label ? json_string(label) : json_null());
-        json_t *sum = json_loads(json_string_value(json_object_get(row, "summary")), 0, NULL);
-        json_object_set_new(row, "summary", sum ? sum : json_null());
-    }
-    return rows;
-}
 
 void
 api_audit_get(struct wm_req *r)

@@ -8,28 +8,6 @@
 
 #include "handlers.h"
 
-const struct wm_auth_policy *
-wm_policy(void)
-{
-    return &wm_server_options()->auth;
-}
-
-json_t *
-wm_api_page(json_t *items, unsigned limit)
-{
-    if (NULL == items) {
-        return NULL;
-    }
-    json_t *next = json_null();
-    if (limit && json_array_size(items) == limit) {
-        json_t *last = json_array_get(items, limit - 1);
-        char *s = wm_asprintf("%lld", (long long)json_integer_value(json_object_get(last, "id")));
-        next = json_string(s);
-        free(s);
-    }
-    return json_pack("{s:o, s:o}", "items", items, "next", next);
-}
-
 void
 api_session_post(struct wm_req *r)
 {

@@ -62,6 +62,9 @@ void api_document_thumbnail(struct wm_req *r);
 void api_archive_defaults_get(struct wm_req *r);
 void api_archive_defaults_post(struct wm_req *r);
 
+/** What the routes register with the server at startup: the upload ops, the error page. */
+void wm_routes_init(void);
+
 /* Pages (page_*.c) */
 void page_root(struct wm_req *r);
 void page_static(struct wm_req *r);
@@ -115,6 +118,9 @@ void page_archives_post(struct wm_req *r);
 void page_archive_delete_post(struct wm_req *r);
 /** The archive years of a unit (on the unit page). */
 void ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit);
+/** The form that creates a year's archive of a unit (list: its archives; pick: the year). */
+void ui_archive_create_form(struct wm_req *r, struct wm_buf *b, const json_t *unit,
+                            const json_t *list, int64_t pick);
 
 /* ---------------------------------------------------------------- shared helpers */
 
@@ -170,12 +176,15 @@ json_t *wm_api_doc(json_t *d, const char *unit_code, int64_t year);
 json_t *wm_req_archive(struct wm_req *r);
 /** Store the received files as documents of a leaf; the documents, or NULL (replied). */
 json_t *wm_upload_documents(struct wm_req *r, const json_t *archive, const char *code);
-void wm_reply_document_content(struct wm_req *r, const json_t *doc, int64_t version);
 /** The received file as a new version of document ids[0]; false: replied.  *notice (may
 ** be NULL): why the stored name differs from the client's, or NULL (free()). */
 bool wm_upload_version(struct wm_req *r, char **notice);
 /** Answer with an embedded static file (ETag, caching); false when there is none. */
 bool wm_reply_static_file(struct wm_req *r, const char *name);
+/** The document ids[0] in the caller's scope; NULL: replied (404, or 500/503). */
+json_t *wm_req_document(struct wm_req *r);
+/** A document's metadata from a form (uploads) or a JSON body (PATCH); borrowed strings. */
+void wm_req_doc_meta(struct wm_req *r, struct wm_doc_meta *m);
 
 /* The running server's shared state (uploads.c). */
 struct wm_blobstore;
@@ -234,6 +243,8 @@ void ui_done(struct wm_req *r, enum wm_err e, const struct wm_fail *f, const cha
 /** What an indicator asks for (requirement, score and rule in words, methods, departments,
 ** media, frequency, minimum), as a definition list; page_frameworks.c. */
 struct wm_ind;
+/** An indicator's score in words ("10 分"); ui_parts.c. */
+void ui_score_text(struct wm_buf *b, const struct wm_ind *ind);
 void ui_ind_details(struct wm_buf *b, const struct wm_ind *ind, bool with_score);
 /** A time as "2026-11-27 19:00" in China Standard Time. */
 void ui_time(struct wm_buf *b, int64_t t);

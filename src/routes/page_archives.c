@@ -27,94 +27,6 @@ media_label(const char *m)
     return wm_streq(m, "photo") ? _("图片") : wm_streq(m, "audiovisual") ? _("音像") : _("文字");
 }
 
-/* The form that creates a year's archive: the year (this year first) and, where several
-** published editions apply, the edition (the default chosen).  pick: the year to select. */
-static void
-archive_create_form(struct wm_req *r, struct wm_buf *b, const json_t *unit, const json_t *list,
-                    int64_t pick)
-{
-    int64_t cur = wm_archive_current_year(), def = 0;
-    json_t *eds = wm_archive_editions(r->db, unit, pick, &def);
-    if (0 == json_array_size(eds)) {
-        wm_h(b, "<p class=\"hint\">%s</p>", _("尚无适用于本单位的已发布测评体系，暂不能建立创建档案。"));
-        json_decref(eds);
-        return;
-    }
-    wm_h(b, "<form method=\"post\" action=\"/units/%I/archives\" class=\"row\" id=\"archive-create\">",
-         ji(unit, "id"));
-    ui_csrf(r, b);
-    wm_h(b, "<label>%s<select name=\"year\">", _("年度"));
-    /* next year and the last five, and the year asked for (the page of 2015 offers 2015) */
-    for (int64_t y = cur + 1; y >= WM_ARCHIVE_YEAR_MIN; y--) {
-        if (y < cur - 5 && y != pick) {
-            continue;
-        }
-        bool exists = false;
-        size_t i;
-        json_t *a;
-        json_array_foreach(list, i, a)
-        {
-            exists = exists || ji(a, "year") == y;
-        }
-        if (!exists) {
-            wm_h(b, "<option value=\"%I\"%r>%I %s</option>", y, y == pick ? " selected" : "", y,
-                 _("年度"));
-        }
-    }
-    wm_h(b, "</select></label>");
-    if (json_array_size(eds) > 1) {
-        wm_h(b, "<label>%s<select name=\"edition_id\">", _("测评体系"));
-        size_t i;
-        json_t *e;
-        json_array_foreach(eds, i, e)
-        {
-            wm_h(b, "<option value=\"%I\"%r>%s（%s）%s</option>", ji(e, "id"),
-                 ji(e, "id") == def ? " selected" : "", js(e, "name"), js(e, "version"),
-                 ji(e, "id") == def ? _("·默认") : "");
-        }
-        wm_h(b, "</select></label>");
-    } else {
-        const json_t *e = json_array_get(eds, 0);
-        wm_h(b, "<span class=\"hint\">%s：%s（%s）</span>", _("测评体系"), js(e, "name"),
-             js(e, "version"));
-    }
-    wm_h(b, "<button type=\"submit\">%s</button></form>", _("建立创建档案"));
-    json_decref(eds);
-}
-
-/* The archive years of a unit, as links (on the unit page), and the form that creates one
-** for those who may: a year's archive is made by this explicit act, never by opening it. */
-void
-ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit)
-{
-    json_t *list = r->db->ops->archive_list(r->db, ji(unit, "id"));
-    int64_t year = wm_archive_current_year();
-    wm_h(b, "<section class=\"card\" id=\"archives\"><h2>%s</h2><ul class=\"years\">", _("创建档案"));
-    bool has_current = false;
-    size_t i;
-    json_t *a;
-    json_array_foreach(list, i, a)
-    {
-        has_current = has_current || ji(a, "year") == year;
-        wm_h(b, "<li><a href=\"/units/%I/archives/%I\">%I %s</a> <span class=\"hint\">%s · %I %s"
-                "</span></li>",
-             ji(unit, "id"), ji(a, "year"), ji(a, "year"), _("年度"), js(a, "framework_name"),
-             ji(a, "documents"), _("件"));
-    }
-    if (0 == json_array_size(list)) {
-        wm_h(b, "<li class=\"hint\">%s</li>", _("还没有建立创建档案"));
-    }
-    wm_h(b, "</ul>");
-    if (wm_archive_may_create(&r->actor)) {
-        if (!has_current) {
-            wm_h(b, "<p>%s</p>", _("本年度的创建档案还没有建立："));
-        }
-        archive_create_form(r, b, unit, list, year);
-    }
-    wm_h(b, "</section>\n");
-    json_decref(list);
-}
-
 /* 单位 › 市司法局 (the steps above a year's page). */
 static void
 unit_crumbs(struct wm_req *r, struct wm_buf *c, int64_t unit_id, const char *unit_name)
@@ -148,7 +60,7 @@ archive_missing_page(struct wm_req *r, const struct wm_fail *f)
     bool in_range = year >= WM_ARCHIVE_YEAR_MIN && year <= wm_archive_current_year() + 1;
     if (wm_archive_may_create(&r->actor) && in_range) {
         json_t *list = r->db->ops->archive_list(r->db, ji(unit, "id"));
-        archive_create_form(r, &b, unit, list, year);
+        ui_archive_create_form(r, &b, unit, list, year);
         json_decref(list);
     } else if (!in_range) {
         wm_h(&b, "<p class=\"hint\">%s</p>", _("这个年度不能建立创建档案。"));

@@ -13,56 +13,6 @@
 
 /* ---------------------------------------------------------------- static files */
 
-struct wm_embedded {
-    const char *name;
-    const unsigned char *data;
-    size_t len;
-};
-extern const struct wm_embedded wm_static_files[];
-
-static const char *
-static_type(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    static const struct {
-        const char *ext, *type;
-    } t[] = {{".css", "text/css; charset=utf-8"},
-             {".js", "text/javascript; charset=utf-8"},
-             {".svg", "image/svg+xml"},
-             {".png", "image/png"},
-             {".txt", "text/plain; charset=utf-8"}};
-    for (size_t i = 0; dot && i < WM_ARRAY_LEN(t); i++) {
-        if (wm_streq(dot, t[i].ext)) {
-            return t[i].type;
-        }
-    }
-    return "application/octet-stream";
-}
-
-/* Answer with an embedded static file; false when there is none of that name. */
-bool
-wm_reply_static_file(struct wm_req *r, const char *name)
-{
-    for (const struct wm_embedded *f = wm_static_files; f->name; f++) {
-        if (!wm_streq(f->name, name)) {
-            continue;
-        }
-        char hash[65], etag[24];
-        wm_sha256_hex(f->data, f->len, hash);
-        snprintf(etag, sizeof etag, "\"%.16s\"", hash);
-        const char *inm = wm_req_header(r, "If-None-Match");
-        if (inm && wm_streq(inm, etag)) {
-            wm_reply_data(r, 304, static_type(f->name), "", 0, false);
-        } else {
-            wm_reply_data(r, 200, static_type(f->name), f->data, f->len, false);
-        }
-        wm_req_add_header(r, "ETag", etag);
-        wm_req_add_header(r, "Cache-Control", "public, max-age=3600");
-        return true;
-    }
-    return false;
-}
-
 /*
 ** Debian's pdf.js (package libjs-pdf), served from where Debian installs it, under our own
 ** CSP: /static/pdfjs/pdf.js and pdf.worker.js, and the character maps pdf.js fetches for

@@ -15,15 +15,6 @@
 
 #include "handlers.h"
 
-char *
-ui_tokens_revoked_msg(const char *what, int64_t n)
-{
-    if (n <= 0) {
-        return wm_strdup(what);
-    }
-    return wm_asprintf(_("%s；该账号的 %lld 个 API 令牌已撤销，请重新创建。"), what, (long long)n);
-}
-
 static const char *
 role_label_of(const char *name)
 {
@@ -270,52 +261,6 @@ page_user_post(struct wm_req *r)
 }
 
 /* ---------------------------------------------------------------- audit */
-
-/* "2026-03-01" as the Unix time of that day's start in China Standard Time; false if bad. */
-static bool
-cst_day(const char *s, int64_t *t)
-{
-    int y, m, d;
-    char tail;
-    if (3 != sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) || y < 1970 || y > 9999 || m < 1 ||
-        m > 12 || d < 1 || d > 31) {
-        return false;
-    }
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
-    time_t u = timegm(&tm);
-    struct tm back;
-    gmtime_r(&u, &back);
-    if (back.tm_mday != d) { /* 2026-02-30 */
-        return false;
-    }
-    *t = (int64_t)u - 8 * 3600;
-    return true;
-}
-
-bool
-wm_req_audit_filter(struct wm_req *r, struct wm_audit_filter *f)
-{
-    memset(f, 0, sizeof *f);
-    f->action = wm_req_arg(r, "action");
-    f->username = wm_req_arg(r, "user");
-    const char *from = wm_req_arg(r, "from"), *to = wm_req_arg(r, "to");
-    if (f->action && strlen(f->action) > 64) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "action", _("未知操作"));
-        return false;
-    }
-    if (from && *from && !cst_day(from, &f->from)) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "from", _("起始日期须写成 2026-03-01 这样的格式"));
-        return false;
-    }
-    if (to && *to) {
-        if (!cst_day(to, &f->until)) {
-            wm_reply_err(r, WM_E_BAD_REQUEST, "to", _("截止日期须写成 2026-03-31 这样的格式"));
-            return false;
-        }
-        f->until += 86400; /* the whole day */
-    }
-    return true;
-}
 
 /* A name from an entry's summary: after, else before ("" when none). */
 static const char *
