@@ -274,7 +274,15 @@ struct wm_db_ops {
 
 struct wm_db {
     const struct wm_db_ops *ops;
+    enum wm_qs status; /* the outcome of the last statement this connection ran */
 };
+
+/** Whether the last statement failed (a read's NULL is then a store error, not "no row"). */
+static inline bool
+wm_db_failed(const struct wm_db *db)
+{
+    return db->status == WM_QS_HARD || db->status == WM_QS_SOFT;
+}
 
 /** Open the SQLite store in data_dir (wenming.db). NULL with err filled on failure. */
 struct wm_db *wm_sqlite_open(const char *data_dir, bool create, char *err, size_t errlen);

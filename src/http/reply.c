@@ -50,6 +50,17 @@ set_resp(struct wm_req *r, unsigned status, struct MHD_Response *resp)
 }
 
 void
+wm_reply_drop(struct wm_req *r)
+{
+    if (r->resp) {
+        MHD_destroy_response(r->resp);
+        r->resp = NULL;
+        r->status = 0;
+        r->bytes = 0;
+    }
+}
+
+void
 wm_req_add_header(struct wm_req *r, const char *name, const char *value)
 {
     json_object_set_new(r->headers, name, json_string(value));
@@ -74,44 +85,6 @@ wm_reply_data(struct wm_req *r, unsigned status, const char *ctype, const void *
     r->bytes = len;
 }
 
-/* Times are stored as epoch seconds; the API shows them as RFC 3339 (DESIGN.md). */
-static void
-api_times(json_t *v)
-{
-    static const char *const keys[] = {"created_at", "updated_at", "last_seen", "last_used",
-                                       "at", NULL};
-    /* Cheap pre-check: every time key ends in "at", "seen" or "used". */
-    if (json_is_array(v)) {
-        size_t i;
-        json_t *e;
-        json_array_foreach(v, i, e)
-        {
-            api_times(e);
-        }
-        return;
-    }
-    const char *k;
-    json_t *e;
-    json_object_foreach(v, k, e)
-    {
-        bool is_time = false;
-        size_t kl = strlen(k);
-        if (json_is_integer(e) && kl >= 2 &&
-            ('t' == k[kl - 1] || ('n' == k[kl - 1] || 'd' == k[kl - 1]))) {
-            for (int i = 0; keys[i] && !is_time; i++) {
-                is_time = wm_streq(k, keys[i]);
-            }
-        }
-        if (is_time && json_is_integer(e)) {
-            char t[32];
-            wm_time_rfc3339(json_integer_value(e), t);
-            json_object_set_new(v, k, json_string(t));
-        } else if (json_is_object(e) || json_is_array(e)) {
-            api_times(e);
-        }
-    }
-}
-
 void
 wm_reply_json(struct wm_req *r, unsigned status, json_t *body)
 {
@@ -120,7 +93,6 @@ wm_reply_json(struct wm_req *r, unsigned status, json_t *body)
                          wm_err_message(WM_E_INTERNAL));
         status = 500;
     }
-    api_times(body);
     char *s = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     if (NULL == s) {

@@ -1263,9 +1263,8 @@ req_dispatch(struct wm_req *r)
         return;
     }
     r->route->fn(r);
-    if (r->db && r->db->ops->in_tx(r->db)) {
+    if (wm_tx_abandon(r->db)) {
         WM_BREAK(!"transaction left open by handler");
-        r->db->ops->rollback(r->db);
     }
     if (NULL == r->resp) {
         WM_BREAK(!"handler queued no reply");

@@ -199,6 +199,8 @@ int64_t wm_jint(struct wm_req *r, const char *name, int64_t dflt);
 
 /* ---------------------------------------------------------------- replies */
 
+/** Withdraw a queued reply (not yet sent) so that another, an error, can go instead. */
+void wm_reply_drop(struct wm_req *r);
 void wm_reply_json(struct wm_req *r, unsigned status, json_t *body_steal);
 /** A reply of JSON text made elsewhere (the store), stolen. */
 void wm_reply_json_text(struct wm_req *r, unsigned status, char *text_steal);

@@ -23,7 +23,7 @@ static json_t *
 api_archive_full(struct wm_req *r, json_t *ar)
 {
     json_t *tree = wm_archive_tree(r->db, ar);
-    json_object_del(ar, "unit_path");
+    wm_api_archive(ar);
     json_object_update(ar, tree);
     json_decref(tree);
     return ar;
@@ -32,13 +32,13 @@ api_archive_full(struct wm_req *r, json_t *ar)
 void
 api_archives_get(struct wm_req *r)
 {
-    json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0]);
-    if (NULL == u) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+    struct wm_fail f = {0};
+    json_t *list = wm_archive_list(r->db, &r->actor, r->ids[0], &f);
+    if (NULL == list) {
+        wm_reply_fail(r, &f);
         return;
     }
-    json_decref(u);
-    wm_reply_json(r, 200, wm_api_page(r->db->ops->archive_list(r->db, r->ids[0]), 0));
+    wm_reply_json(r, 200, wm_api_page(wm_api_archives(list), 0));
 }
 
 void
@@ -94,7 +94,13 @@ api_leaf_documents_get(struct wm_req *r)
     if (NULL == ar) {
         return;
     }
-    json_t *docs = r->db->ops->doc_list(r->db, ji(ar, "id"), r->segs[0], false);
+    struct wm_fail f = {0};
+    json_t *docs = wm_archive_docs(r->db, &r->actor, ar, r->segs[0], false, &f);
+    if (NULL == docs) {
+        json_decref(ar);
+        wm_reply_fail(r, &f);
+        return;
+    }
     size_t i;
     json_t *d;
     json_array_foreach(docs, i, d)
@@ -159,7 +165,13 @@ api_archive_trash_get(struct wm_req *r)
     if (NULL == ar) {
         return;
     }
-    json_t *docs = r->db->ops->doc_list(r->db, ji(ar, "id"), NULL, true);
+    struct wm_fail f = {0};
+    json_t *docs = wm_archive_docs(r->db, &r->actor, ar, NULL, true, &f);
+    if (NULL == docs) {
+        json_decref(ar);
+        wm_reply_fail(r, &f);
+        return;
+    }
     size_t i;
     json_t *d;
     json_array_foreach(docs, i, d)
@@ -175,13 +187,10 @@ api_archive_trash_get(struct wm_req *r)
 static void
 reply_doc(struct wm_req *r, unsigned status)
 {
-    json_t *d = r->db->ops->doc_get(r->db, r->ids[0]);
-    if (NULL == d) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
-        return;
+    json_t *d = wm_req_document(r);
+    if (d) {
+        wm_reply_json(r, status, wm_api_doc(d, js(d, "unit_code"), ji(d, "year")));
     }
-    json_object_del(d, "unit_path");
-    wm_reply_json(r, status, wm_api_doc(d, js(d, "unit_code"), ji(d, "year")));
 }
 
 void
@@ -267,11 +276,13 @@ api_document_move(struct wm_req *r)
 void
 api_document_versions_get(struct wm_req *r)
 {
-    json_t *d = wm_req_document(r);
-    if (d) {
-        json_decref(d);
-        wm_reply_json(r, 200, wm_api_page(r->db->ops->version_list(r->db, r->ids[0]), 0));
+    struct wm_fail f = {0};
+    json_t *vs = wm_doc_versions(r->db, &r->actor, r->ids[0], &f);
+    if (NULL == vs) {
+        wm_reply_fail(r, &f);
+        return;
     }
+    wm_reply_json(r, 200, wm_api_page(wm_api_versions(vs), 0));
 }
 
 void
@@ -279,11 +290,8 @@ api_document_versions_post(struct wm_req *r)
 {
     char *notice = NULL;
     if (wm_upload_version(r, &notice)) {
-        json_t *d = r->db->ops->doc_get(r->db, r->ids[0]);
-        if (NULL == d) {
-            wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
-        } else {
-            json_object_del(d, "unit_path");
+        json_t *d = wm_req_document(r);
+        if (d) {
             wm_api_doc(d, js(d, "unit_code"), ji(d, "year"));
             if (notice) {
                 json_object_set_new(d, "notice", json_string(notice));
@@ -379,8 +387,13 @@ wm_reply_document_content(struct wm_req *r, const json_t *d, int64_t version)
 {
     const char *sha = js(d, "sha"), *mime = js(d, "mime");
     if (version > 0 && version != ji(d, "version")) {
-        json_t *vs = r->db->ops->version_list(r->db, ji(d, "id"));
+        struct wm_fail f = {0};
+        json_t *vs = wm_doc_versions(r->db, &r->actor, ji(d, "id"), &f);
         const json_t *found = NULL;
+        if (NULL == vs) {
+            wm_reply_fail(r, &f);
+            return;
+        }
         size_t i;
         json_t *v;
         json_array_foreach(vs, i, v)
@@ -512,17 +525,12 @@ api_document_content(struct wm_req *r)
     ** requests for later parts of the same file are not new accesses. */
     const char *range = wm_req_header(r, MHD_HTTP_HEADER_RANGE);
     bool first_part = NULL == range || wm_startswith(range, "bytes=0-");
-    if ((200 == r->status || 206 == r->status) && first_part && !(WM_HEAD & r->method)) {
-        json_t *sum = json_pack("{s:I}", "version", (json_int_t)(version ? version : ji(d, "version")));
-        if (WM_QS_ONE == r->db->ops->begin(r->db, true)) {
-            if (WM_OK == wm_audit(r->db, &r->actor, "document.download", "document", ji(d, "id"),
-                                  js(d, "unit_path"), NULL, sum)) {
-                (void)r->db->ops->commit(r->db);
-            } else {
-                r->db->ops->rollback(r->db);
-            }
-        }
-        json_decref(sum);
+    struct wm_fail f = {0};
+    if ((200 == r->status || 206 == r->status) && first_part && !(WM_HEAD & r->method) &&
+        WM_OK != wm_doc_download(r->db, &r->actor, d, version, &f)) {
+        /* an access that cannot be audited does not happen: the content stays here */
+        wm_reply_drop(r);
+        wm_reply_fail(r, &f);
     }
     json_decref(d);
 }
@@ -532,13 +540,13 @@ api_document_content(struct wm_req *r)
 void
 api_archive_defaults_get(struct wm_req *r)
 {
-    json_t *o = wm_org_get_scoped(r->db, &r->actor, r->ids[0]);
-    if (NULL == o) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+    struct wm_fail f = {0};
+    json_t *list = wm_archive_defaults(r->db, &r->actor, r->ids[0], &f);
+    if (NULL == list) {
+        wm_reply_fail(r, &f);
         return;
     }
-    json_decref(o);
-    wm_reply_json(r, 200, wm_api_page(r->db->ops->archive_defaults(r->db, r->ids[0]), 0));
+    wm_reply_json(r, 200, wm_api_page(list, 0));
 }
 
 void
@@ -685,20 +693,21 @@ api_archive_export(struct wm_req *r)
         return;
     }
     char *name = wm_asprintf("%s_%lld_创建档案.zip", js(plan, "unit"), (long long)year);
-    json_t *audit_sum = json_pack("{s:I, s:I}", "year", (json_int_t)year, "files",
-                                  (json_int_t)json_array_size(json_object_get(plan, "files")));
-    json_t *u = r->db->ops->org_get(r->db, r->ids[0]);
-    if (WM_QS_ONE == r->db->ops->begin(r->db, true) &&
-        WM_OK == wm_audit(r->db, &r->actor, "archive.export", "org", r->ids[0], js(u, "path"),
-                          NULL, audit_sum)) {
-        (void)r->db->ops->commit(r->db);
-    } else {
-        r->db->ops->rollback(r->db);
+    json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0], &f);
+    if (NULL == u ||
+        WM_OK != wm_archive_export_record(r->db, &r->actor, r->ids[0], year,
+                                          (int64_t)json_array_size(json_object_get(plan, "files")),
+                                          &f)) {
+        /* an export that cannot be audited does not happen */
+        json_decref(u);
+        json_decref(plan);
+        free(name);
+        wm_reply_fail(r, &f);
+        return;
     }
     /* the ASCII fallback name: the unit's code (ASCII) and the year, "DEMO001-2026.zip" */
     char *ascii = wm_asprintf("%s-%lld.zip", js(u, "code"), (long long)year);
     json_decref(u);
-    json_decref(audit_sum);
     wm_reply_export(r, plan, name, ascii);
     free(ascii);
     free(name);

@@ -28,9 +28,10 @@ api_frameworks_get(struct wm_req *r)
     }
     pg.kind = status;
     wm_fw_scope_of(&r->actor, &s);
-    json_t *items = r->db->ops->edition_list(r->db, &s, &pg);
+    struct wm_fail f = {0};
+    json_t *items = wm_edition_list(r->db, &r->actor, &pg, &f);
     if (NULL == items) {
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        wm_reply_fail(r, &f);
         return;
     }
     wm_reply_json(r, 200, wm_api_page(wm_api_editions(items), pg.limit));
@@ -69,9 +70,13 @@ api_frameworks_post(struct wm_req *r)
         return;
     }
     json_decref(preview);
-    json_t *out = wm_api_edition(r->db->ops->edition_get(r->db, id, false));
-    json_object_set_new(out, "report", report);
-    wm_reply_json(r, 201, out);
+    json_t *out = wm_api_edition(wm_edition_get_scoped(r->db, &r->actor, id, false, &f));
+    if (out) {
+        json_object_set_new(out, "report", report);
+    } else {
+        json_decref(report);
+    }
+    wm_reply_read(r, 201, out, &f);
 }
 
 void
@@ -95,7 +100,8 @@ api_framework_publish(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 200, wm_api_edition(r->db->ops->edition_get(r->db, r->ids[0], false)));
+    wm_reply_read(r, 200, wm_api_edition(wm_edition_get_scoped(r->db, &r->actor, r->ids[0], false, &f)),
+                  &f);
 }
 
 void
@@ -113,9 +119,10 @@ void
 api_framework_export(struct wm_req *r)
 {
     const char *fmt = r->segs[0];
-    json_t *ed = wm_edition_get_scoped(r->db, &r->actor, r->ids[0], true);
+    struct wm_fail f = {0};
+    json_t *ed = wm_edition_get_scoped(r->db, &r->actor, r->ids[0], true, &f);
     if (NULL == ed) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+        wm_reply_fail(r, &f);
         return;
     }
     if (!wm_streq(fmt, "json") && !wm_streq(fmt, "csv") && !wm_streq(fmt, "xlsx")) {
@@ -164,9 +171,10 @@ api_framework_export(struct wm_req *r)
 void
 api_framework_diff(struct wm_req *r)
 {
-    json_t *d = wm_editions_diff(r, r->ids[0], r->ids[1]);
+    struct wm_fail f = {0};
+    json_t *d = wm_editions_diff(r, r->ids[0], r->ids[1], &f);
     if (NULL == d) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+        wm_reply_fail(r, &f);
         return;
     }
     json_object_set_new(d, "from", json_integer(r->ids[0]));

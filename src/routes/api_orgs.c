@@ -9,25 +9,11 @@
 #include "handlers.h"
 #include "wm_table.h"
 
+/* A list page, or why the list could not be read. */
 static void
-reply_list(struct wm_req *r, json_t *items, unsigned limit)
+reply_list(struct wm_req *r, json_t *items, unsigned limit, const struct wm_fail *f)
 {
-    json_t *page = wm_api_page(items, limit);
-    if (NULL == page) {
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
-        return;
-    }
-    wm_reply_json(r, 200, page);
-}
-
-static void
-reply_text(struct wm_req *r, char *text)
-{
-    if (NULL == text) {
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
-        return;
-    }
-    wm_reply_json_text(r, 200, text);
+    wm_reply_read(r, 200, items ? wm_api_page(items, limit) : NULL, f);
 }
 
 void
@@ -44,7 +30,8 @@ api_orgs_get(struct wm_req *r)
         return;
     }
     pg.kind = kind;
-    reply_text(r, r->db->ops->org_list_api(r->db, &pg));
+    struct wm_fail f = {0};
+    reply_list(r, wm_api_orgs(wm_org_list(r->db, &r->actor, &pg, &f)), pg.limit, &f);
 }
 
 void
@@ -62,18 +49,14 @@ api_orgs_post(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 201, r->db->ops->org_get(r->db, id));
+    wm_reply_read(r, 201, wm_api_org(wm_org_get_scoped(r->db, &r->actor, id, &f)), &f);
 }
 
 void
 api_org_get(struct wm_req *r)
 {
-    json_t *o = wm_org_get_scoped(r->db, &r->actor, r->ids[0]);
-    if (NULL == o) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
-        return;
-    }
-    wm_reply_json(r, 200, o);
+    struct wm_fail f = {0};
+    wm_reply_read(r, 200, wm_api_org(wm_org_get_scoped(r->db, &r->actor, r->ids[0], &f)), &f);
 }
 
 void
@@ -90,7 +73,7 @@ api_org_patch(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 200, r->db->ops->org_get(r->db, r->ids[0]));
+    wm_reply_read(r, 200, wm_api_org(wm_org_get_scoped(r->db, &r->actor, r->ids[0], &f)), &f);
 }
 
 /* ---------------------------------------------------------------- units */
@@ -105,7 +88,8 @@ api_units_get(struct wm_req *r)
     pg.scope = wm_scope_path(&r->actor);
     pg.kind = "unit";
     pg.type = wm_req_arg(r, "type");
-    reply_text(r, r->db->ops->org_list_api(r->db, &pg));
+    struct wm_fail f = {0};
+    reply_list(r, wm_api_orgs(wm_org_list(r->db, &r->actor, &pg, &f)), pg.limit, &f);
 }
 
 static const struct wm_jfield unit_spec[] = {
@@ -133,18 +117,14 @@ api_units_post(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 201, wm_unit_get_scoped(r->db, &r->actor, id));
+    wm_reply_read(r, 201, wm_api_org(wm_unit_get_scoped(r->db, &r->actor, id, &f)), &f);
 }
 
 void
 api_unit_get(struct wm_req *r)
 {
-    json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0]);
-    if (NULL == u) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
-        return;
-    }
-    wm_reply_json(r, 200, u);
+    struct wm_fail f = {0};
+    wm_reply_read(r, 200, wm_api_org(wm_unit_get_scoped(r->db, &r->actor, r->ids[0], &f)), &f);
 }
 
 void
@@ -166,7 +146,7 @@ api_unit_patch(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 200, wm_unit_get_scoped(r->db, &r->actor, r->ids[0]));
+    wm_reply_read(r, 200, wm_api_org(wm_unit_get_scoped(r->db, &r->actor, r->ids[0], &f)), &f);
 }
 
 /* POST multipart: file=<csv|xlsx>, optional parent_id, skip_bad, dry_run. */
@@ -203,9 +183,10 @@ api_units_import_post(struct wm_req *r)
 void
 api_unit_depts_get(struct wm_req *r)
 {
-    json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0]);
+    struct wm_fail f = {0};
+    json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0], &f);
     if (NULL == u) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+        wm_reply_fail(r, &f);
         return;
     }
     json_t *d = json_incref(json_object_get(u, "depts"));
@@ -226,7 +207,7 @@ api_unit_depts_post(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 201, r->db->ops->dept_get(r->db, id));
+    wm_reply_read(r, 201, wm_dept_get_scoped(r->db, &r->actor, id, &f), &f);
 }
 
 void
@@ -251,7 +232,8 @@ api_users_get(struct wm_req *r)
     }
     pg.scope = wm_scope_path(&r->actor);
     pg.kind = wm_req_arg(r, "role");
-    reply_list(r, r->db->ops->user_list(r->db, &pg), pg.limit);
+    struct wm_fail f = {0};
+    reply_list(r, wm_api_users(wm_user_list(r->db, &r->actor, &pg, &f)), pg.limit, &f);
 }
 
 void
@@ -278,23 +260,19 @@ api_users_post(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    json_t *u = r->db->ops->user_get(r->db, id);
-    if (gen) {
+    json_t *u = wm_api_user(wm_user_get_scoped(r->db, &r->actor, id, &f));
+    if (gen && u) {
         json_object_set_new(u, "initial_password", json_string(gen));
-        free(gen);
     }
-    wm_reply_json(r, 201, u);
+    free(gen);
+    wm_reply_read(r, 201, u, &f);
 }
 
 void
 api_user_get(struct wm_req *r)
 {
-    json_t *u = wm_user_get_scoped(r->db, &r->actor, r->ids[0]);
-    if (NULL == u) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
-        return;
-    }
-    wm_reply_json(r, 200, u);
+    struct wm_fail f = {0};
+    wm_reply_read(r, 200, wm_api_user(wm_user_get_scoped(r->db, &r->actor, r->ids[0], &f)), &f);
 }
 
 void
@@ -323,11 +301,11 @@ api_user_patch(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    json_t *u = wm_user_get_scoped(r->db, &r->actor, r->ids[0]);
+    json_t *u = wm_api_user(wm_user_get_scoped(r->db, &r->actor, r->ids[0], &f));
     if (u) {
         json_object_set_new(u, "tokens_revoked", json_integer(by_pw + by_state));
     }
-    wm_reply_json(r, 200, u);
+    wm_reply_read(r, 200, u, &f);
 }
 
 /* ---------------------------------------------------------------- audit */
@@ -340,13 +318,8 @@ api_audit_get(struct wm_req *r)
     if (!wm_req_page(r, &pg, 50) || !wm_req_audit_filter(r, &flt)) {
         return;
     }
-    pg.scope = wm_scope_path(&r->actor);
-    json_t *rows = r->db->ops->audit_list(r->db, &pg, &flt);
-    if (NULL == rows) {
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
-        return;
-    }
-    wm_reply_json(r, 200, wm_api_page(wm_api_audit_rows(rows), pg.limit));
+    struct wm_fail f = {0};
+    reply_list(r, wm_api_audit_rows(wm_audit_list(r->db, &r->actor, &pg, &flt, &f)), pg.limit, &f);
 }
 
 /* end of api_orgs.c */

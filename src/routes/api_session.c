@@ -85,12 +85,9 @@ api_me_password_post(struct wm_req *r)
 void
 api_tokens_get(struct wm_req *r)
 {
-    json_t *items = r->db->ops->token_list(r->db, r->who->user_id);
-    if (NULL == items) {
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
-        return;
-    }
-    wm_reply_json(r, 200, wm_api_page(items, 0));
+    struct wm_fail f = {0};
+    json_t *items = wm_token_list(r->db, &r->actor, &f);
+    wm_reply_read(r, 200, items ? wm_api_page(wm_api_tokens(items), 0) : NULL, &f);
 }
 
 void

@@ -139,10 +139,33 @@ ji(const json_t *o, const char *k)
     return json_integer_value(json_object_get(o, k));
 }
 
+/* ---------------------------------------------------------------- API representations (repr.c) */
+
+/*
+** One function per resource: what of a store row goes out, and exactly that resource's
+** time fields as RFC 3339 (+08:00).  Each changes the row in place and returns it (NULL
+** stays NULL); the plural forms do it for every element of an array.
+*/
+json_t *wm_api_org(json_t *o); /* orgs and units: created_at */
+json_t *wm_api_orgs(json_t *items);
+json_t *wm_api_user(json_t *u); /* created_at */
+json_t *wm_api_users(json_t *items);
+json_t *wm_api_token(json_t *t); /* created_at, last_used */
+json_t *wm_api_tokens(json_t *items);
+json_t *wm_api_archive(json_t *a); /* created_at; no unit_path */
+json_t *wm_api_archives(json_t *items);
+json_t *wm_api_version(json_t *v); /* created_at */
+json_t *wm_api_versions(json_t *items);
+json_t *wm_api_fixity(json_t *x); /* started_at, finished_at */
+/** A document: created_at, updated_at, deleted_at; its name "01：题名" and archival code. */
+json_t *wm_api_doc(json_t *d, const char *unit_code, int64_t year);
+/** An edition: created_at, published_at; the score total formatted. */
+json_t *wm_api_edition(json_t *e);
+json_t *wm_api_editions(json_t *items);
+/** Audit rows: at (and its older name "time") as RFC 3339, the summary parsed. */
+json_t *wm_api_audit_rows(json_t *rows_steal);
 /** An items page as the API answers it: {"items": [...], "next": "id" | null}. */
 json_t *wm_api_page(json_t *items_steal, unsigned limit);
-/** Audit rows as the API shows them (summary parsed, times as RFC 3339). */
-json_t *wm_api_audit_rows(json_t *rows_steal);
 /** The auth policy of the running server. */
 const struct wm_auth_policy *wm_policy(void);
 /** Read the uploaded table (CSV/XLSX) of a form; false when a reply was queued. */
@@ -151,14 +174,12 @@ bool wm_req_table(struct wm_req *r, struct wm_table **t);
 
 /* Frameworks (api_frameworks.c): shared by the API and the pages. */
 struct wm_fw_in;
-/** One edition as the API shows it (score total formatted); returns e. */
-json_t *wm_api_edition(json_t *e);
-json_t *wm_api_editions(json_t *items);
 /** The edition r->ids[0] in the caller's scope with its document, parsed; false when a
 ** reply (404, 500) was queued. */
 bool wm_req_edition(struct wm_req *r, json_t **ed, struct wm_fw **fw);
 bool wm_req_fw_in(struct wm_req *r, struct wm_fw_in *in);
-json_t *wm_editions_diff(struct wm_req *r, int64_t from, int64_t to);
+/** Diff of two editions the caller can read; NULL with f set. */
+json_t *wm_editions_diff(struct wm_req *r, int64_t from, int64_t to, struct wm_fail *f);
 /**
 ** The ASCII fallback of a download's name (the filename= beside RFC 5987's filename*): its
 ** ASCII letters, digits and separators, the rest as single underscores, and its extension;
@@ -170,7 +191,6 @@ void wm_reply_attachment(struct wm_req *r, const char *name, const char *ctype, 
                          size_t len);
 
 /* Archives (api_archives.c), shared with the pages. */
-json_t *wm_api_doc(json_t *d, const char *unit_code, int64_t year);
 /** The archive of /units/{id}/archives/{year}... (ids[0], ids[1]), which must exist (a
 ** request never creates one implicitly); NULL: replied (404 "该年度档案尚未建立"). */
 json_t *wm_req_archive(struct wm_req *r);
@@ -181,6 +201,9 @@ json_t *wm_upload_documents(struct wm_req *r, const json_t *archive, const char 
 bool wm_upload_version(struct wm_req *r, char **notice);
 /** Answer with an embedded static file (ETag, caching); false when there is none. */
 bool wm_reply_static_file(struct wm_req *r, const char *name);
+/** Reply with what a read gave (body, taken), or with why it gave nothing (f: 404, 500,
+** 503; an unset f is a 500). */
+void wm_reply_read(struct wm_req *r, unsigned status, json_t *body, const struct wm_fail *f);
 /** The document ids[0] in the caller's scope; NULL: replied (404, or 500/503). */
 json_t *wm_req_document(struct wm_req *r);
 /** A document's metadata from a form (uploads) or a JSON body (PATCH); borrowed strings. */

@@ -21,8 +21,8 @@ status_label(const char *s)
 static void
 upload_form(struct wm_req *r, struct wm_buf *b)
 {
-    struct wm_page pg = {.scope = wm_scope_path(&r->actor), .limit = 500, .kind = "office"};
-    json_t *offices = r->db->ops->org_list(r->db, &pg);
+    struct wm_page pg = {.limit = 500, .kind = "office"};
+    json_t *offices = wm_org_list(r->db, &r->actor, &pg, NULL);
     wm_h(b, "<section class=\"card\"><h2>%s</h2><p class=\"hint\">%s</p>"
             "<form method=\"post\" action=\"/frameworks\" enctype=\"multipart/form-data\" "
             "class=\"grid\" id=\"fw-upload\">",
@@ -56,10 +56,13 @@ void
 page_frameworks_get(struct wm_req *r)
 {
     struct wm_buf b = {0};
-    struct wm_fw_scope s;
     struct wm_page pg = {.limit = 200};
-    wm_fw_scope_of(&r->actor, &s);
-    json_t *items = wm_api_editions(r->db->ops->edition_list(r->db, &s, &pg));
+    struct wm_fail f = {0};
+    json_t *items = wm_api_editions(wm_edition_list(r->db, &r->actor, &pg, &f));
+    if (NULL == items) {
+        wm_reply_fail(r, &f);
+        return;
+    }
     ui_begin(r, &b, _("测评体系"));
     wm_h(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
              "<th>%s</th></tr></thead><tbody>",
@@ -302,8 +305,8 @@ page_framework_get(struct wm_req *r)
     }
     if (!draft && wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
         /* Make this edition the one new archives of a year use in a jurisdiction. */
-        struct wm_page opg = {.scope = wm_scope_path(&r->actor), .limit = 500, .kind = "office"};
-        json_t *offices = r->db->ops->org_list(r->db, &opg);
+        struct wm_page opg = {.limit = 500, .kind = "office"};
+        json_t *offices = wm_org_list(r->db, &r->actor, &opg, NULL);
         wm_h(&b, "<form method=\"post\" action=\"/frameworks/%I/default\" class=\"row\">",
              r->ids[0]);
         ui_csrf(r, &b);
@@ -326,10 +329,8 @@ page_framework_get(struct wm_req *r)
         json_decref(offices);
     }
     /* Diff with another readable edition of the same framework. */
-    struct wm_fw_scope s;
     struct wm_page pg = {.limit = 200};
-    wm_fw_scope_of(&r->actor, &s);
-    json_t *others = r->db->ops->edition_list(r->db, &s, &pg);
+    json_t *others = wm_edition_list(r->db, &r->actor, &pg, NULL);
     bool any = false;
     size_t i;
     json_t *o;
@@ -441,13 +442,16 @@ page_framework_diff_get(struct wm_req *r)
         wm_reply_err(r, WM_E_BAD_REQUEST, "to", _("请选择要比较的版本"));
         return;
     }
-    json_t *d = wm_editions_diff(r, r->ids[0], other);
-    if (NULL == d) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+    struct wm_fail f = {0};
+    json_t *d = wm_editions_diff(r, r->ids[0], other, &f);
+    json_t *a = d ? wm_edition_get_scoped(r->db, &r->actor, r->ids[0], false, &f) : NULL;
+    json_t *bb = a ? wm_edition_get_scoped(r->db, &r->actor, other, false, &f) : NULL;
+    if (NULL == bb) {
+        json_decref(a);
+        json_decref(d);
+        wm_reply_fail(r, &f);
         return;
     }
-    json_t *a = r->db->ops->edition_get(r->db, r->ids[0], false);
-    json_t *bb = r->db->ops->edition_get(r->db, other, false);
     struct wm_buf b = {0};
     char *title = wm_asprintf("%s：%s → %s", js(a, "name"), js(a, "version"), js(bb, "version"));
     struct wm_buf c = {0};

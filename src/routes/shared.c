@@ -214,9 +214,10 @@ wm_reply_attachment(struct wm_req *r, const char *name, const char *ctype, char 
 bool
 wm_req_edition(struct wm_req *r, json_t **ed, struct wm_fw **fw)
 {
-    *ed = wm_edition_get_scoped(r->db, &r->actor, r->ids[0], true);
+    struct wm_fail f = {0};
+    *ed = wm_edition_get_scoped(r->db, &r->actor, r->ids[0], true, &f);
     if (NULL == *ed) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+        wm_reply_fail(r, &f);
         return false;
     }
     *fw = wm_edition_parse(*ed);
@@ -291,15 +292,17 @@ wm_req_fw_in(struct wm_req *r, struct wm_fw_in *in)
 
 /* Diff of two editions the caller can read: {"added": [...], "removed": [...], "changed": [...]}. */
 json_t *
-wm_editions_diff(struct wm_req *r, int64_t from, int64_t to)
+wm_editions_diff(struct wm_req *r, int64_t from, int64_t to, struct wm_fail *f)
 {
-    json_t *a = wm_edition_get_scoped(r->db, &r->actor, from, true);
-    json_t *b = wm_edition_get_scoped(r->db, &r->actor, to, true);
+    json_t *a = wm_edition_get_scoped(r->db, &r->actor, from, true, f);
+    json_t *b = a ? wm_edition_get_scoped(r->db, &r->actor, to, true, f) : NULL;
     json_t *d = NULL;
     if (a && b) {
         struct wm_fw *fa = wm_edition_parse(a), *fb = wm_edition_parse(b);
         if (fa && fb) {
             d = wm_fw_diff(fa, fb);
+        } else {
+            wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", "");
         }
         wm_fw_free(fa);
         wm_fw_free(fb);
@@ -312,11 +315,24 @@ wm_editions_diff(struct wm_req *r, int64_t from, int64_t to)
 json_t *
 wm_req_document(struct wm_req *r)
 {
-    json_t *d = wm_doc_get_scoped(r->db, &r->actor, r->ids[0]);
+    struct wm_fail f = {0};
+    json_t *d = wm_doc_get_scoped(r->db, &r->actor, r->ids[0], &f);
     if (NULL == d) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+        wm_reply_fail(r, &f);
     }
     return d;
+}
+
+void
+wm_reply_read(struct wm_req *r, unsigned status, json_t *body, const struct wm_fail *f)
+{
+    if (body) {
+        wm_reply_json(r, status, body);
+    } else if (f && WM_OK != f->err) {
+        wm_reply_fail(r, f);
+    } else {
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+    }
 }
 
 /* end of shared.c */

@@ -209,7 +209,7 @@ ui_archive_create_form(struct wm_req *r, struct wm_buf *b, const json_t *unit, c
 void
 ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit)
 {
-    json_t *list = r->db->ops->archive_list(r->db, ji(unit, "id"));
+    json_t *list = wm_archive_list(r->db, &r->actor, ji(unit, "id"), NULL);
     int64_t year = wm_archive_current_year();
     wm_h(b, "<section class=\"card\" id=\"archives\"><h2>%s</h2><ul class=\"years\">", _("创建档案"));
     bool has_current = false;

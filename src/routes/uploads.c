@@ -328,7 +328,13 @@ wm_upload_documents(struct wm_req *r, const json_t *ar, const char *code)
             wm_reply_fail(r, &f);
             return NULL;
         }
-        json_t *d = wm_api_doc(r->db->ops->doc_get(r->db, id), js(ar, "unit_code"), ji(ar, "year"));
+        json_t *d = wm_api_doc(wm_doc_get_scoped(r->db, &r->actor, id, &f), js(ar, "unit_code"),
+                               ji(ar, "year"));
+        if (NULL == d) {
+            json_decref(out);
+            wm_reply_fail(r, &f);
+            return NULL;
+        }
         upload_notice(d, &up);
         json_array_append_new(out, d);
     }
@@ -351,9 +357,9 @@ wm_upload_version(struct wm_req *r, char **notice)
     if (NULL == d) {
         return false;
     }
-    json_t *ar = r->db->ops->archive_get(r->db, ji(d, "unit_id"), ji(d, "year"));
+    json_t *ar = wm_archive_open(r->db, &r->actor, ji(d, "unit_id"), ji(d, "year"), &f);
     enum wm_err e = ar ? wm_doc_may_write(r->db, &r->actor, ar, js(d, "indicator_code"), &f)
-                       : wm_fail_set(&f, WM_E_INTERNAL, NULL, "%s", _("档案数据不完整"));
+                       : f.err;
     json_decref(ar);
     json_decref(d);
     if (WM_OK != e) {

@@ -109,21 +109,21 @@ test_scopes(void **state)
     struct fx *f = *state;
     json_t *o;
     /* the city office sees both units; the district only its own subtree */
-    o = wm_unit_get_scoped(f->db, ACT(f->office), f->unit_district);
+    o = wm_unit_get_scoped(f->db, ACT(f->office), f->unit_district, NULL);
     assert_non_null(o);
     json_decref(o);
-    assert_null(wm_unit_get_scoped(f->db, ACT(f->district_office), f->unit_city));
-    o = wm_unit_get_scoped(f->db, ACT(f->district_office), f->unit_district);
+    assert_null(wm_unit_get_scoped(f->db, ACT(f->district_office), f->unit_city, NULL));
+    o = wm_unit_get_scoped(f->db, ACT(f->district_office), f->unit_district, NULL);
     assert_non_null(o);
     json_decref(o);
     /* a unit account sees its own unit only */
-    o = wm_unit_get_scoped(f->db, ACT(f->member), f->unit_city);
+    o = wm_unit_get_scoped(f->db, ACT(f->member), f->unit_city, NULL);
     assert_non_null(o);
     assert_true(json_array_size(json_object_get(o, "depts")) >= 3);
     json_decref(o);
-    assert_null(wm_unit_get_scoped(f->db, ACT(f->member), f->unit_district));
+    assert_null(wm_unit_get_scoped(f->db, ACT(f->member), f->unit_district, NULL));
     /* an evaluator sees no unit until a round assigns one */
-    assert_null(wm_unit_get_scoped(f->db, ACT(f->evaluator), f->unit_city));
+    assert_null(wm_unit_get_scoped(f->db, ACT(f->evaluator), f->unit_city, NULL));
     /* lists are scoped too */
     struct wm_page pg = {.scope = wm_scope_path(ACT(f->district_office)), .limit = 200,
                          .kind = "unit"};
@@ -174,7 +174,7 @@ test_org_tree(void **state)
     free(want);
     json_decref(uo);
     /* and the district office now sees the unit */
-    uo = wm_unit_get_scoped(f->db, ACT(f->district_office), u);
+    uo = wm_unit_get_scoped(f->db, ACT(f->district_office), u, NULL);
     assert_non_null(uo);
     json_decref(uo);
 }
@@ -189,7 +189,7 @@ test_units(void **state)
     struct wm_unit_in in = {.parent_id = f->city, .name = "x'); DROP TABLE org;--",
                             .code = "T-U-1", .type = "企业", .depts = depts};
     assert_int_equal(wm_unit_create(f->db, ACT(f->office), &in, &id, &fl), WM_OK);
-    json_t *u = wm_unit_get_scoped(f->db, ACT(f->office), id);
+    json_t *u = wm_unit_get_scoped(f->db, ACT(f->office), id, NULL);
     assert_string_equal(json_string_value(json_object_get(u, "name")), "x'); DROP TABLE org;--");
     assert_int_equal(json_array_size(json_object_get(u, "depts")), 2);
     json_decref(u);
@@ -595,12 +595,12 @@ test_frameworks(void **state)
     /* a draft: the office reads it, the district and the unit do not */
     assert_int_equal(wm_framework_import(f->db, ACT(f->office), &in, &ed, &rep, NULL, &fl), WM_OK);
     json_decref(rep);
-    json_t *e = wm_edition_get_scoped(f->db, ACT(f->office), ed, false);
+    json_t *e = wm_edition_get_scoped(f->db, ACT(f->office), ed, false, NULL);
     assert_non_null(e);
     assert_string_equal(json_string_value(json_object_get(e, "status")), "draft");
     json_decref(e);
-    assert_null(wm_edition_get_scoped(f->db, ACT(f->district_office), ed, false));
-    assert_null(wm_edition_get_scoped(f->db, ACT(f->member), ed, false));
+    assert_null(wm_edition_get_scoped(f->db, ACT(f->district_office), ed, false, NULL));
+    assert_null(wm_edition_get_scoped(f->db, ACT(f->member), ed, false, NULL));
     /* the same version again replaces the draft */
     assert_int_equal(wm_framework_import(f->db, ACT(f->office), &in, &ed2, &rep, NULL, &fl), WM_OK);
     json_decref(rep);
@@ -608,7 +608,7 @@ test_frameworks(void **state)
     /* publish: now every account on the path reads it, and it is immutable */
     assert_int_equal(wm_edition_publish(f->db, ACT(f->district_office), ed, &fl), WM_E_NOT_FOUND);
     assert_int_equal(wm_edition_publish(f->db, ACT(f->office), ed, &fl), WM_OK);
-    e = wm_edition_get_scoped(f->db, ACT(f->member), ed, true);
+    e = wm_edition_get_scoped(f->db, ACT(f->member), ed, true, NULL);
     assert_non_null(e);
     json_decref(e);
     assert_int_equal(wm_framework_import(f->db, ACT(f->office), &in, &ed2, &rep, NULL, &fl),
@@ -848,7 +848,7 @@ test_archive_documents(void **state)
     m.retention = "30年";
     assert_int_equal(wm_doc_update(f->db, ACT(f->unitadmin), a, &m, &fl), WM_OK);
     /* another unit's documents are not found */
-    assert_null(wm_doc_get_scoped(f->db, ACT(f->district_office), a));
+    assert_null(wm_doc_get_scoped(f->db, ACT(f->district_office), a, NULL));
     json_decref(ar);
 }
 
