@@ -141,6 +141,25 @@ parse(int argc, char **argv, const char *const *spec, struct opts *o)
     return rc;
 }
 
+/* The store setting of a data directory's wenming.conf (NULL: the embedded SQLite). */
+static char *
+store_of(const char *data)
+{
+    char err[512];
+    struct wm_conf conf;
+    wm_conf_defaults(&conf);
+    char *confp = wm_asprintf("%s/wenming.conf", data);
+    char *store = NULL;
+    if (0 == access(confp, F_OK) && wm_conf_load(&conf, confp, err, sizeof err)) {
+        wm_log(WM_LOG_WARN, "%s", err); /* the command's own load_conf reports it */
+    } else if (!wm_db_store_is_sqlite(conf.store)) {
+        store = wm_strdup(conf.store);
+    }
+    free(confp);
+    wm_conf_free(&conf);
+    return store;
+}
+
 /* The data directory a command opened (its audit head is anchored when it succeeds). */
 static char opened_data[4096];
 
@@ -160,7 +179,9 @@ open_store(const char *data, bool check_schema)
         fail("%s: not a data directory (create one with 'wenming init --data %s')", data, data);
         return NULL;
     }
-    struct wm_db *db = wm_sqlite_open(data, false, err, sizeof err);
+    char *store = store_of(data);
+    struct wm_db *db = wm_db_open(store, data, false, err, sizeof err);
+    free(store);
     if (NULL == db) {
         fail("%s", err);
         return NULL;
@@ -266,13 +287,14 @@ static const struct wm_actor cli_actor = {.p = NULL, .request_id = "cli", .addr 
 static int
 cmd_init(int argc, char **argv)
 {
-    static const char *const spec[] = {"admin=", NULL};
+    static const char *const spec[] = {"admin=", "store=", NULL};
     struct opts o;
     PARSE(spec);
     if (NULL == o.data) {
         return usage_error("--data DIR is required");
     }
     const char *admin = o.v[0] ? o.v[0] : "admin";
+    const char *store = o.v[1];
     char *pw = read_password("WENMING_ADMIN_PASSWORD", "password for the admin account");
     char *generated = NULL, err[512];
     if (pw && !wm_password_ok(pw)) {
@@ -280,7 +302,7 @@ cmd_init(int argc, char **argv)
         return fail("the admin password must have at least 8 characters of 3 kinds (lower case, "
                     "upper case, digits, symbols)");
     }
-    if (wm_init_data_dir(o.data, admin, pw, &generated, err, sizeof err)) {
+    if (wm_init_data_dir(o.data, store, admin, pw, &generated, err, sizeof err)) {
         free(pw);
         return fail("%s", err);
     }
@@ -476,7 +498,7 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         return 1;
     }
     db->ops->close(db);
-    wm_db_set_data_dir(data);
+    wm_db_configure(conf.store, data);
     char *blobdir = wm_asprintf("%s/blobs", data);
     wm_app.blobs = wm_blob_open(blobdir, err, sizeof err);
     free(blobdir);
@@ -594,6 +616,26 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     return 0;
 }
 
+/* Whether the demo's store holds nothing yet: no wenming.db, or an empty PostgreSQL database. */
+static bool
+demo_fresh(const char *dir, const char *store)
+{
+    if (wm_db_store_is_sqlite(store)) {
+        char *dbp = wm_asprintf("%s/wenming.db", dir);
+        bool fresh = 0 != access(dbp, F_OK);
+        free(dbp);
+        return fresh;
+    }
+    char err[512];
+    struct wm_db *db = wm_db_open(store, dir, false, err, sizeof err);
+    if (NULL == db) {
+        return false; /* serving then reports the store */
+    }
+    bool fresh = 0 == db->ops->schema_version(db);
+    db->ops->close(db);
+    return fresh;
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
@@ -613,19 +655,18 @@ cmd_serve(int argc, char **argv)
     const char *dir = o.data && getenv("WENMING_DATA") != o.data ? o.data : DEMO_DIR;
     char err[512];
     json_t *accounts = json_array();
-    char *dbp = wm_asprintf("%s/wenming.db", dir);
-    bool fresh = 0 != access(dbp, F_OK);
-    free(dbp);
+    struct wm_conf conf;
+    if (load_conf(dir, &conf)) { /* a wenming.conf put there before sets the cost, the store */
+        wm_conf_free(&conf);
+        json_decref(accounts);
+        return 1;
+    }
+    bool fresh = demo_fresh(dir, conf.store);
     if (fresh) {
         char *gen = NULL;
-        struct wm_conf conf;
-        int bad = load_conf(dir, &conf); /* a wenming.conf put there before sets the cost */
+        int bad = wm_init_data_dir(dir, conf.store, "admin", "Demo-2026", &gen, err, sizeof err);
         wm_conf_free(&conf);
         if (bad) {
-            json_decref(accounts);
-            return 1;
-        }
-        if (wm_init_data_dir(dir, "admin", "Demo-2026", &gen, err, sizeof err)) {
             json_decref(accounts);
             return fail("%s", err);
         }
@@ -645,6 +686,7 @@ cmd_serve(int argc, char **argv)
         }
         printf("created demo data in %s\n", dir);
     } else {
+        wm_conf_free(&conf);
         static const char *const names[][2] = {{"office", "office"}, {"district", "office"},
                                                {"evaluator", "evaluator"}, {"unitadmin", "unit_admin"},
                                                {"member", "unit_member"}, {"leader", "unit_viewer"}};
@@ -1486,8 +1528,11 @@ cmd_version(int argc, char **argv)
 }
 
 static const struct cmd cmds[] = {
-    {"init", NULL, cmd_init, "--data DIR [--admin NAME]",
+    {"init", NULL, cmd_init, "--data DIR [--admin NAME] [--store CONNINFO]",
      "Create a data directory (wenming.db, blobs/, wenming.conf) and the admin account.\n"
+     "--store puts the records in an empty PostgreSQL database instead of wenming.db (any\n"
+     "libpq connection string, e.g. postgresql://wenming@db.example/wenming); wenming.conf\n"
+     "names it, and blobs/ stays in DIR (a shared file system when two servers serve).\n"
      "The password comes from WENMING_ADMIN_PASSWORD, else the terminal; with neither it is\n"
      "generated, printed once, and must be changed at first login."},
     {"serve", NULL, cmd_serve, "--data DIR [--listen HOST:PORT] [--threads N] | --demo",
@@ -1579,7 +1624,9 @@ anchor_after(int rc)
         return rc;
     }
     char err[512];
-    struct wm_db *db = wm_sqlite_open(opened_data, false, err, sizeof err);
+    char *store = store_of(opened_data);
+    struct wm_db *db = wm_db_open(store, opened_data, false, err, sizeof err);
+    free(store);
     if (db) {
         if (WM_DB_SCHEMA_VERSION == db->ops->schema_version(db)) {
             (void)wm_audit_anchor(db, opened_data); /* a refusal is logged */

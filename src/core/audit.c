@@ -419,15 +419,14 @@ static void *
 anchor_main(void *arg)
 {
     (void)arg;
-    int64_t other = -1, own = -1;
+    int64_t seen = -1;
     for (;;) {
         struct wm_db *db = wm_db_thread();
-        int64_t o2, w2;
+        int64_t gen = -1;
         /* Only when something was committed since the last look. */
-        if (db && (!db->ops->versions(db, &o2, &w2) || o2 != other || w2 != own)) {
+        if (db && (!db->ops->generation(db, &gen) || gen != seen)) {
             (void)wm_audit_anchor(db, anchor_dir); /* a refusal is logged; retried on change */
-            other = o2;
-            own = w2;
+            seen = gen;
         }
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);

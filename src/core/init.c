@@ -14,16 +14,17 @@
 #include "wm_core.h"
 
 int
-wm_init_data_dir(const char *dir, const char *admin, const char *password, char **generated,
-                 char *err, size_t errlen)
+wm_init_data_dir(const char *dir, const char *store, const char *admin, const char *password,
+                 char **generated, char *err, size_t errlen)
 {
     *generated = NULL;
+    bool embedded = wm_db_store_is_sqlite(store);
     char *dbpath = wm_asprintf("%s/wenming.db", dir);
     char *blobs = wm_asprintf("%s/blobs", dir);
     char *confp = wm_asprintf("%s/wenming.conf", dir);
     struct wm_db *db = NULL;
     int rc = -1, r;
-    if (0 == access(dbpath, F_OK)) {
+    if (embedded && 0 == access(dbpath, F_OK)) {
         snprintf(err, errlen, "%s already exists: this data directory is initialised", dbpath);
         goto cleanup;
     }
@@ -40,8 +41,25 @@ wm_init_data_dir(const char *dir, const char *admin, const char *password, char 
         snprintf(err, errlen, "cannot create %s: %s", dir, strerror(-r));
         goto cleanup;
     }
+    db = wm_db_open(store, dir, true, err, errlen);
+    if (NULL == db) {
+        goto cleanup;
+    }
+    if (!embedded && 0 != db->ops->schema_version(db)) {
+        snprintf(err, errlen, "the PostgreSQL database is not empty (schema version %d): "
+                              "initialise into an empty database",
+                 db->ops->schema_version(db));
+        goto cleanup;
+    }
     if (0 != access(confp, F_OK)) {
         char *tmpl = wm_conf_template();
+        const char *line = strstr(tmpl, "\nstore = sqlite\n");
+        if (!embedded && line) { /* the template's default store line names this one */
+            char *t = wm_asprintf("%.*s\nstore = %s\n%s", (int)(line - tmpl), tmpl, store,
+                                  line + strlen("\nstore = sqlite\n"));
+            free(tmpl);
+            tmpl = t;
+        }
         r = wm_write_atomic(confp, tmpl, strlen(tmpl), 0640);
         free(tmpl);
         if (r) {
@@ -49,13 +67,10 @@ wm_init_data_dir(const char *dir, const char *admin, const char *password, char 
             goto cleanup;
         }
     }
-    db = wm_sqlite_open(dir, true, err, errlen);
-    if (NULL == db) {
-        goto cleanup;
-    }
     int from, to;
     if (WM_QS_ONE != db->ops->migrate(db, &from, &to)) {
-        snprintf(err, errlen, "cannot create the schema in %s", dbpath);
+        snprintf(err, errlen, "cannot create the schema in %s",
+                 embedded ? dbpath : "the PostgreSQL database");
         goto cleanup;
     }
     struct wm_actor cli = {.p = NULL, .request_id = "init", .addr = "cli"};

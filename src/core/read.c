@@ -7,9 +7,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <sodium.h>
 
 #include "tx.h"
 #include "wm_core.h"
@@ -26,10 +23,7 @@ tx_again(unsigned *attempt)
         wm_log(WM_LOG_WARN, "a transaction lost a race %u times: store busy, giving up", *attempt);
         return false;
     }
-    /* 1..(4 << attempt) ms: two writers that collided do not collide again in step */
-    uint32_t ms = 1 + randombytes_uniform(4u << *attempt);
-    struct timespec ts = {0, (long)ms * 1000000L};
-    nanosleep(&ts, NULL);
+    wm_db_backoff(*attempt);
     return true;
 }
 
@@ -65,6 +59,32 @@ json_t *
 wm_org_list(struct wm_db *db, const struct wm_actor *a, struct wm_page *pg, struct wm_fail *f)
 {
     return narrow(a, pg, f) ? listed(db, db->ops->org_list(db, pg), f) : NULL;
+}
+
+char *
+wm_org_list_text(struct wm_db *db, const struct wm_actor *a, struct wm_page *pg,
+                 char *(*render)(json_t *rows, unsigned limit), struct wm_fail *f)
+{
+    if (!narrow(a, pg, f)) {
+        return NULL;
+    }
+    char *key = wm_asprintf("org|%s|%lld|%s|%s|%s|%u", pg->scope, (long long)pg->after,
+                            pg->kind ? pg->kind : "", pg->q ? pg->q : "",
+                            pg->type ? pg->type : "", pg->limit);
+    char *text = wm_cache_get(db, key);
+    int64_t gen;
+    if (NULL == text) {
+        /* the generation before the read, so that a change during it invalidates the entry;
+        ** without one (a store error) the page is read but not cached */
+        bool cacheable = db->ops->generation(db, &gen);
+        json_t *rows = listed(db, db->ops->org_list(db, pg), f);
+        text = rows ? render(rows, pg->limit) : NULL;
+        if (text && cacheable) {
+            wm_cache_put(db, key, text, gen);
+        }
+    }
+    free(key);
+    return text;
 }
 
 int64_t

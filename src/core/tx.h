@@ -8,8 +8,9 @@
 #include "wm_core.h"
 
 /* How often a write transaction that lost a race (WM_QS_SOFT: busy, a deadlock, a
-** serialization failure) runs, in all, before the caller gets WM_E_UNAVAILABLE (503). */
-#define WM_TX_ATTEMPTS 5
+** serialization failure) runs, in all, before the caller gets WM_E_UNAVAILABLE (503): as
+** often as wm_db_run_tx tries. */
+#define WM_TX_ATTEMPTS WM_DB_TX_TRIES
 
 /* Whether the calling thread's last transaction lost a race (set by tx_begin / tx_end). */
 extern _Thread_local bool wm_tx_lost;
@@ -55,8 +56,8 @@ tx_end(struct wm_db *db, enum wm_err e, struct wm_fail *f)
     return WM_OK;
 }
 
-/* After an attempt: true when it lost a race and may run again, after a short randomized
-** pause that grows with the attempts; false when it did not, or after WM_TX_ATTEMPTS. */
+/* After an attempt: true when it lost a race and may run again, after the store's short
+** randomized pause (wm_db_backoff); false when it did not, or after WM_TX_ATTEMPTS. */
 bool tx_again(unsigned *attempt);
 
 /* Run a write operation (a call that begins and ends its own transaction, returning enum

@@ -469,7 +469,7 @@ wm_token_check(struct wm_db *db, const char *token)
 */
 struct token_cached {
     char hash[65];
-    int64_t other, own;
+    int64_t gen;
     struct wm_principal *p;
 };
 static _Thread_local struct token_cached token_cache[8];
@@ -500,15 +500,15 @@ struct wm_principal *
 wm_token_principal(struct wm_db *db, const char *token)
 {
     char hash[65];
-    int64_t other, own;
+    int64_t gen;
     if (NULL == token || strlen(token) > 128) {
         return NULL;
     }
     wm_sha256_hex(token, strlen(token), hash);
-    bool versioned = db->ops->versions(db, &other, &own);
+    bool versioned = db->ops->generation(db, &gen);
     for (unsigned i = 0; versioned && i < WM_ARRAY_LEN(token_cache); i++) {
         struct token_cached *c = &token_cache[i];
-        if (c->p && wm_streq(c->hash, hash) && c->other == other && c->own == own) {
+        if (c->p && wm_streq(c->hash, hash) && c->gen == gen) {
             return wm_principal_dup(c->p);
         }
     }
@@ -520,8 +520,7 @@ wm_token_principal(struct wm_db *db, const char *token)
         struct token_cached *c = &token_cache[token_next++ % WM_ARRAY_LEN(token_cache)];
         wm_principal_free(c->p);
         memcpy(c->hash, hash, sizeof c->hash);
-        c->other = other;
-        c->own = own;
+        c->gen = gen;
         c->p = wm_principal_dup(p);
     }
     return p;

@@ -111,6 +111,13 @@ enum wm_err wm_read_fail(struct wm_db *db, struct wm_fail *f, const char *field,
 ** (a path outside it: not found). */
 json_t *wm_org_list(struct wm_db *db, const struct wm_actor *a, struct wm_page *pg,
                     struct wm_fail *f);
+/**
+** The same page as text, made by render from the rows (taken) and pg->limit, from the
+** per-thread cache while the store's generation is unchanged (the hot path of list reads).
+** Caller frees; NULL with f set.
+*/
+char *wm_org_list_text(struct wm_db *db, const struct wm_actor *a, struct wm_page *pg,
+                       char *(*render)(json_t *rows, unsigned limit), struct wm_fail *f);
 /** How many orgs of kind (and unit type) lie under path (NULL: the caller's scope), which
 ** must be within the caller's scope; -1 with f set. */
 int64_t wm_org_count(struct wm_db *db, const struct wm_actor *a, const char *path,
@@ -569,12 +576,23 @@ json_t *wm_orphans_run(struct wm_db *db, struct wm_blobstore *bs, const char *th
 
 /* ---------------------------------------------------------------- data directory */
 
-/**
-** Create a data directory: wenming.conf, blobs/, wenming.db with the schema, the root
-** office and an admin account.  password NULL → generated and returned in *generated.
+/*
+** A per-thread cache of read results' text, valid while the store's generation stays what
+** it was when read.  Take the generation (ops->generation) BEFORE the read whose result is
+** put, so that a change committed during the read invalidates the entry.
 */
-int wm_init_data_dir(const char *dir, const char *admin, const char *password, char **generated,
-                     char *err, size_t errlen) WM_MUST_CHECK;
+/** The text cached under key at the current generation (caller frees), or NULL. */
+char *wm_cache_get(struct wm_db *db, const char *key);
+void wm_cache_put(struct wm_db *db, const char *key, const char *text, int64_t gen);
+
+/**
+** Create a data directory: wenming.conf, blobs/, the schema in the store (store NULL or
+** "sqlite": wenming.db in dir; else an empty PostgreSQL database, named in wenming.conf),
+** the root office and an admin account.  password NULL → generated, in *generated.
+*/
+int wm_init_data_dir(const char *dir, const char *store, const char *admin,
+                     const char *password, char **generated, char *err,
+                     size_t errlen) WM_MUST_CHECK;
 /** Fill a data directory with the demo jurisdiction, units and one account per role.
 ** Writes the demo accounts (username, role, password) into *accounts. */
 int wm_demo_seed(struct wm_db *db, json_t **accounts, char *err, size_t errlen) WM_MUST_CHECK;

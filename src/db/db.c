@@ -1,15 +1,19 @@
 /*
-** db.c — backend-independent parts of the store: the per-thread connection and the
-** transaction retry loop (Taler's TEH_DB_run_transaction).
+** db.c — backend-independent parts of the store: the choice of backend, the per-thread
+** connection and the transaction retry loop (Taler's TEH_DB_run_transaction).
 */
 #include "config.h"
 
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "wm_db.h"
 
+static char *db_store;
 static char *db_data_dir;
 static pthread_key_t db_key;
 static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
@@ -31,11 +35,33 @@ db_key_init(void)
     }
 }
 
+bool
+wm_db_store_is_sqlite(const char *store)
+{
+    return NULL == store || '\0' == store[0] || wm_streq(store, "sqlite");
+}
+
+struct wm_db *
+wm_db_open(const char *store, const char *data_dir, bool create, char *err, size_t errlen)
+{
+    if (wm_db_store_is_sqlite(store)) {
+        return wm_sqlite_open(data_dir, create, err, errlen);
+    }
+#ifdef WM_HAVE_PG
+    return wm_pg_open(store, err, errlen);
+#else
+    snprintf(err, errlen, "this build of wenming has no PostgreSQL store");
+    return NULL;
+#endif
+}
+
 void
-wm_db_set_data_dir(const char *data_dir)
+wm_db_configure(const char *store, const char *data_dir)
 {
     pthread_once(&db_key_once, db_key_init);
+    free(db_store);
     free(db_data_dir);
+    db_store = wm_db_store_is_sqlite(store) ? NULL : wm_strdup(store);
     db_data_dir = wm_strdup(data_dir);
 }
 
@@ -48,7 +74,7 @@ wm_db_thread(void)
         return db;
     }
     char err[512];
-    db = wm_sqlite_open(db_data_dir, false, err, sizeof err);
+    db = wm_db_open(db_store, db_data_dir, false, err, sizeof err);
     if (NULL == db) {
         wm_log(WM_LOG_ERROR, "%s", err);
         return NULL;
@@ -57,10 +83,24 @@ wm_db_thread(void)
     return db;
 }
 
+void
+wm_db_backoff(unsigned attempt)
+{
+    /* 2, 4, 8 … ms, each with up to as much again at random, so that two losers of one
+    ** race do not collide again in step. */
+    unsigned ms = 1u << (attempt < 8 ? attempt : 8);
+    ms += (unsigned)rand() % ms; /* NOLINT: jitter, not a secret */
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
 enum wm_err
 wm_db_run_tx(struct wm_db *db, wm_tx_fn fn, void *cls)
 {
-    for (unsigned attempt = 0; attempt < 5; attempt++) {
+    for (unsigned attempt = 0; attempt < WM_DB_TX_TRIES; attempt++) {
+        if (attempt > 0) {
+            wm_db_backoff(attempt);
+        }
         enum wm_qs qs = db->ops->begin(db, true);
         if (WM_QS_SOFT == qs) {
             continue;
@@ -70,7 +110,11 @@ wm_db_run_tx(struct wm_db *db, wm_tx_fn fn, void *cls)
         }
         enum wm_err e = fn(db, cls);
         if (WM_OK != e) {
+            bool lost = WM_QS_SOFT == db->status;
             db->ops->rollback(db);
+            if (WM_E_UNAVAILABLE == e && lost) {
+                continue; /* lost a race inside fn: run it again */
+            }
             return e;
         }
         qs = db->ops->commit(db);

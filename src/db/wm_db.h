@@ -2,13 +2,22 @@
 ** wm_db.h — the store interface.
 **
 ** A backend is a table of operations (struct wm_db_ops) over an opaque connection; the
-** SQLite backend (db/sqlite/) is the embedded default and a PostgreSQL backend is a second
-** table of the same operations.  Nothing outside db/ includes sqlite3.h or sees SQL.
+** SQLite backend (db/sqlite/) is the embedded default and the PostgreSQL backend (db/pg/)
+** is a second table of the same operations.  wm_db_open() is the one place that chooses
+** between them, from the `store` setting.  Nothing outside db/ includes sqlite3.h or
+** libpq-fe.h or sees SQL.
 **
 ** Reads return jansson objects (caller owns the reference) whose keys are the column
-** names, so handlers and pages use them directly.  Writes return enum wm_qs.  Every
-** connection belongs to one thread: wm_db_thread() opens the calling thread's connection
-** lazily and closes it when the thread exits.
+** names: integers as JSON integers, text as strings, NULL as null, times as Unix seconds,
+** the same on every backend.  A read that returns NULL (or its default) either found no
+** row or failed: wm_db_failed() tells which.  Writes return enum wm_qs.  Every connection
+** belongs to one thread: wm_db_thread() opens the calling thread's connection lazily and
+** closes it when the thread exits.
+**
+** Concurrency: two servers may write one store at once.  Write operations that hand out
+** numbers (document serials, the audit chain) lock what they number within the caller's
+** transaction (a leaf's counter row, the audit head row), never "max + 1" on their own; a
+** transaction that loses a race anyway fails WM_QS_SOFT and is retried by wm_db_run_tx().
 */
 #ifndef WM_DB_H
 #define WM_DB_H
@@ -30,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 4
+#define WM_DB_SCHEMA_VERSION 5
 
 struct wm_db;
 
@@ -108,16 +117,20 @@ struct wm_fw_scope {
 struct wm_db_ops {
     const char *name;
     void (*close)(struct wm_db *db);
-    /* Transactions: write=true takes the write lock at once (BEGIN IMMEDIATE). */
+    /* Transactions.  write=true: the transaction will write (the backend takes what it needs
+    ** so that concurrent writers serialize or fail WM_QS_SOFT). */
     enum wm_qs (*begin)(struct wm_db *db, bool write);
     enum wm_qs (*commit)(struct wm_db *db);
     void (*rollback)(struct wm_db *db);
     bool (*in_tx)(struct wm_db *db);
     /**
-    ** What tells whether anything changed since a cached read: *other moves when another
-    ** connection commits, *own when this connection writes.  false on a store error.
+    ** A number that differs from every earlier value this connection returned whenever a
+    ** change was committed since, by this connection or any other, in this process or
+    ** another: what a cached read is checked against.  false on a store error (then nothing
+    ** may be cached).  On PostgreSQL a commit on another server is seen once its
+    ** notification arrives (normally within a millisecond).
     */
-    bool (*versions)(struct wm_db *db, int64_t *other, int64_t *own);
+    bool (*generation)(struct wm_db *db, int64_t *gen);
     /* Schema. */
     int (*schema_version)(struct wm_db *db);
     enum wm_qs (*migrate)(struct wm_db *db, int *from, int *to);
@@ -130,12 +143,6 @@ struct wm_db_ops {
     json_t *(*org_get_by_code)(struct wm_db *db, const char *code);
     json_t *(*org_list)(struct wm_db *db, const struct wm_page *pg);
     json_t *(*org_find_name)(struct wm_db *db, int64_t parent_id, const char *name);
-    /**
-    ** The same page as org_list, already as the API's JSON text {"items": [...], "next":
-    ** "id"|null} with times in RFC 3339 (the database builds it: the hot path of list
-    ** reads).  Caller frees; NULL on a store error.
-    */
-    char *(*org_list_api)(struct wm_db *db, const struct wm_page *pg);
     enum wm_qs (*org_update)(struct wm_db *db, int64_t id, const char *name, const char *code,
                              const char *type);
     /* Moves id and its subtree under new_parent (paths rewritten in one statement). */
@@ -227,7 +234,8 @@ struct wm_db_ops {
     enum wm_qs (*blob_upsert)(struct wm_db *db, const char *sha, int64_t size, const char *mime,
                               int64_t now);
     /** Insert into a leaf with the next serial of that leaf (returned in *serial) and the
-    ** next number of an archival code there (code_serial, never given twice in a leaf). */
+    ** next number of an archival code there (code_serial, never given twice in a leaf).
+    ** The leaf's counter row is locked first, so concurrent inserts into one leaf queue. */
     enum wm_qs (*doc_insert)(struct wm_db *db, int64_t archive_id, const char *code,
                              const struct wm_doc_meta *m, int64_t user_id, int64_t now,
                              int64_t *id, int64_t *serial);
@@ -262,7 +270,9 @@ struct wm_db_ops {
     /** Every distinct blob sha that some document version refers to, sorted: [{sha}]. */
     json_t *(*version_shas)(struct wm_db *db);
 
-    /* Audit log: last hash ("" for an empty log), append, page, and a full scan. */
+    /* Audit log: last hash ("" for an empty log), append, page, and a full scan.  Inside a
+    ** write transaction audit_last_hash locks the chain's head until the transaction ends,
+    ** so concurrent appenders chain one after the other; audit_insert moves the head. */
     enum wm_qs (*audit_last_hash)(struct wm_db *db, char out[65]);
     enum wm_qs (*audit_insert)(struct wm_db *db, const struct wm_audit_entry *e,
                                const char *prev_hash, const char *hash, int64_t *id);
@@ -274,29 +284,48 @@ struct wm_db_ops {
 
 struct wm_db {
     const struct wm_db_ops *ops;
-    enum wm_qs status; /* the outcome of the last statement this connection ran */
+    /* The outcome of the last statement the backend ran (WM_QS_ONE when it succeeded). */
+    enum wm_qs status;
 };
 
-/** Whether the last statement failed (a read's NULL is then a store error, not "no row"). */
+/** Whether the last read failed in the store (as opposed to finding no row). */
 static inline bool
 wm_db_failed(const struct wm_db *db)
 {
-    return db->status == WM_QS_HARD || db->status == WM_QS_SOFT;
+    return WM_QS_HARD == db->status || WM_QS_SOFT == db->status;
 }
 
-/** Open the SQLite store in data_dir (wenming.db). NULL with err filled on failure. */
-struct wm_db *wm_sqlite_open(const char *data_dir, bool create, char *err, size_t errlen);
+/** Whether a store setting names the embedded SQLite store (NULL, "" or "sqlite"). */
+bool wm_db_store_is_sqlite(const char *store);
 
-/** Set the data directory used by wm_db_thread(). */
-void wm_db_set_data_dir(const char *data_dir);
+/*
+** Open a store: store NULL, "" or "sqlite" is the SQLite file data_dir/wenming.db (create:
+** make the file when missing); anything else is a libpq connection string of a PostgreSQL
+** database.  NULL with err filled on failure.
+*/
+struct wm_db *wm_db_open(const char *store, const char *data_dir, bool create, char *err,
+                         size_t errlen);
+
+/* The backends' own openers: called by wm_db_open() only. */
+struct wm_db *wm_sqlite_open(const char *data_dir, bool create, char *err, size_t errlen);
+struct wm_db *wm_pg_open(const char *conninfo, char *err, size_t errlen);
+
+/** Set the store and data directory used by wm_db_thread(). */
+void wm_db_configure(const char *store, const char *data_dir);
 /** The calling thread's connection, opened on first use; NULL when the store is unusable. */
 struct wm_db *wm_db_thread(void);
 
 /*
-** Run fn inside a write transaction, retrying on WM_QS_SOFT up to a few times.  fn
-** returns WM_OK to commit or an error to roll back.  A commit failure becomes
-** WM_E_INTERNAL (or WM_E_UNAVAILABLE when the store stayed busy).
+** Run fn inside a write transaction, retrying up to WM_DB_TX_TRIES times (with a short
+** randomized backoff) when the begin or the commit fails WM_QS_SOFT, or when fn returns
+** WM_E_UNAVAILABLE after a statement failed WM_QS_SOFT (a deadlock, a serialization
+** failure, a busy store).  fn returns WM_OK to commit or an error to roll back; it must
+** not have effects outside the store that a second run would repeat.  A commit failure
+** becomes WM_E_INTERNAL, a store that stayed busy WM_E_UNAVAILABLE (503).
 */
+#define WM_DB_TX_TRIES 6
+/** Sleep before retry number attempt (1, 2, …) of a transaction. */
+void wm_db_backoff(unsigned attempt);
 typedef enum wm_err (*wm_tx_fn)(struct wm_db *db, void *cls);
 enum wm_err wm_db_run_tx(struct wm_db *db, wm_tx_fn fn, void *cls) WM_MUST_CHECK;
 

@@ -85,6 +85,17 @@ wm_reply_data(struct wm_req *r, unsigned status, const char *ctype, const void *
     r->bytes = len;
 }
 
+char *
+wm_api_text(json_t *body)
+{
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (NULL == s) {
+        wm_panic("json_dumps failed");
+    }
+    return s;
+}
+
 void
 wm_reply_json(struct wm_req *r, unsigned status, json_t *body)
 {
@@ -93,12 +104,7 @@ wm_reply_json(struct wm_req *r, unsigned status, json_t *body)
                          wm_err_message(WM_E_INTERNAL));
         status = 500;
     }
-    char *s = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    if (NULL == s) {
-        wm_panic("json_dumps failed");
-    }
-    wm_reply_json_text(r, status, s);
+    wm_reply_json_text(r, status, wm_api_text(body));
 }
 
 void

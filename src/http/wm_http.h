@@ -204,6 +204,8 @@ void wm_reply_drop(struct wm_req *r);
 void wm_reply_json(struct wm_req *r, unsigned status, json_t *body_steal);
 /** A reply of JSON text made elsewhere (the store), stolen. */
 void wm_reply_json_text(struct wm_req *r, unsigned status, char *text_steal);
+/** The JSON text of body, as it is (routes/repr.c has rendered its times); steals body. */
+char *wm_api_text(json_t *body_steal);
 /** An error as JSON or as an HTML page, by the route. detail may be NULL. */
 void wm_reply_err(struct wm_req *r, enum wm_err e, const char *field, const char *detail);
 void wm_reply_fail(struct wm_req *r, const struct wm_fail *f);

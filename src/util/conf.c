@@ -18,6 +18,10 @@ static const struct conf_key {
     const char *def;
     const char *help;
 } conf_keys[] = {
+    {"store", CT_STR, offsetof(struct wm_conf, store), "sqlite",
+     "where the records live: sqlite (the file wenming.db in the data directory) or a "
+     "PostgreSQL connection string, e.g. postgresql://wenming@db.example/wenming or "
+     "host=/run/postgresql dbname=wenming"},
     {"listen", CT_STR, offsetof(struct wm_conf, listen), "127.0.0.1:8080",
      "address:port to listen on"},
     {"threads", CT_UINT, offsetof(struct wm_conf, threads), "0",

@@ -196,6 +196,7 @@ int wm_mkdirs(const char *path, unsigned mode) WM_MUST_CHECK;
 ** reported as errors by the loader so that a typo is not silently ignored.
 */
 struct wm_conf {
+    char *store;               /* "sqlite" or a libpq connection string */
     char *listen;              /* "127.0.0.1:8080" */
     unsigned threads;          /* worker threads; 0 = 2 x cores */
     unsigned session_idle;     /* seconds of inactivity before a session ends */

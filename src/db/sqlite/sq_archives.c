@@ -1,8 +1,9 @@
 /*
 ** sq_archives.c — the SQLite backend's operations on archives, documents, versions,
-** blobs and fixity runs.  Serials are assigned inside the caller's write transaction
-** (SQLite has one writer), so concurrent uploads into one leaf get unique serials with no
-** gaps.
+** blobs and fixity runs.  Serials are assigned inside the caller's write transaction after
+** the leaf's counter row (leaf_code_seq) is written, which holds the leaf for the rest of
+** the transaction: concurrent uploads into one leaf get unique serials with no gaps (on
+** SQLite the write lock of BEGIN IMMEDIATE already orders them).
 */
 #include "config.h"
 

@@ -79,7 +79,7 @@ edition_list(struct wm_db *base, const struct wm_fw_scope *s, const struct wm_pa
     static const char sql[] =
         "SELECT " EDITION_COLS EDITION_FROM
         " WHERE e.id > ?4 AND ((e.status = 'published' AND substr(?1, 1, length(o.path)) = o.path)"
-        "   OR (o.path >= ?2 AND o.path < ?3 AND (?5 OR e.status = 'published')))"
+        "   OR ((?2 IS NULL OR (o.path >= ?2 AND o.path < ?3)) AND (?5 OR e.status = 'published')))"
         " AND (?6 IS NULL OR e.status = ?6)"
         " ORDER BY e.id LIMIT ?7";
     struct sq_scope r = sq_scope_of(s->scope);

@@ -13,21 +13,13 @@ struct sq_cached {
     sqlite3_stmt *st;
 };
 
-/* A list read's JSON text, valid while the database is unchanged (see sq_list_cache_*). */
-struct sq_listed {
-    char *key;
-    char *text;
-    int64_t data_version; /* PRAGMA data_version: commits by other connections */
-    int64_t changes;      /* sqlite3_total_changes64: writes by this connection */
-};
-
 struct sq_db {
     struct wm_db base;
     sqlite3 *h;
-    struct sq_cached cache[128];
-    unsigned ncache;
-    struct sq_listed listed[16];
-    unsigned nlisted;
+    /* Prepared statements, an open-addressing table keyed by SQL text address; it doubles
+    ** when half full, so any number of statements fits. */
+    struct sq_cached *cache;
+    size_t ncache, cache_cap;
 };
 
 /*
@@ -50,7 +42,8 @@ int64_t sq_int(struct sq_db *db, sqlite3_stmt *st, int64_t dflt);
 /*
 ** The range [lo, hi) of materialized paths in the subtree at scope: "/1/4/" covers
 ** "/1/4/..." and nothing else; hi is lo with its final '/' replaced by '0' (the next byte).
-** NULL, "" and "/" cover everything.  Free with sq_scope_free().
+** NULL, "" and "/" cover everything: lo and hi are NULL, and the SQL reads
+** "(?1 IS NULL OR (path >= ?1 AND path < ?2))".  Free with sq_scope_free().
 */
 struct sq_scope {
     char *lo, *hi;

@@ -17,8 +17,7 @@ sq_scope_of(const char *scope)
 {
     struct sq_scope r;
     if (NULL == scope || '\0' == scope[0] || wm_streq(scope, "/")) {
-        r.lo = wm_strdup("");
-        r.hi = wm_strdup("\x7f");
+        r.lo = r.hi = NULL;
     } else {
         r.lo = wm_strdup(scope);
         r.hi = wm_strdup(scope);
@@ -103,7 +102,7 @@ org_list(struct wm_db *base, const struct wm_page *pg)
 {
     static const char sql[] =
         "SELECT " ORG_COLS ", (SELECT name FROM org p WHERE p.id = org.parent_id) AS parent_name"
-        " FROM org WHERE path >= ?1 AND path < ?2 AND id > ?3"
+        " FROM org WHERE (?1 IS NULL OR (path >= ?1 AND path < ?2)) AND id > ?3"
         " AND (?4 IS NULL OR kind = ?4)"
         " AND (?5 IS NULL OR name LIKE ?5 ESCAPE '\\' OR code LIKE ?5 ESCAPE '\\')"
         " AND (?6 IS NULL OR type = ?6)"
@@ -117,105 +116,23 @@ org_list(struct wm_db *base, const struct wm_page *pg)
     return a;
 }
 
-/*
-** Hot list reads answer from a small per-connection cache of their JSON text.  An entry
-** is valid while PRAGMA data_version (which moves when another connection commits) and
-** this connection's own change count are what they were when it was made, so a write by
-** anyone, in this process or another, invalidates it.
-*/
+/* What a cached read is checked against: PRAGMA data_version moves when another
+** connection commits, the total change count when this one writes. */
 static bool
-sq_versions(struct wm_db *base, int64_t *dv, int64_t *ch)
+sq_generation(struct wm_db *base, int64_t *gen)
 {
-    struct sq_db *db = DB;
     static const char sql[] = "PRAGMA data_version";
-    *dv = sq_int(db, sq_prep(db, sql, NULL), -1);
-    *ch = (int64_t)sqlite3_total_changes64(db->h);
-    return *dv >= 0;
-}
-
-static const char *
-listed_get(struct sq_db *db, const char *key)
-{
-    int64_t dv, ch;
-    if (!sq_versions(&db->base, &dv, &ch)) {
-        return NULL;
-    }
-    for (unsigned i = 0; i < WM_ARRAY_LEN(db->listed); i++) {
-        struct sq_listed *l = &db->listed[i];
-        if (l->key && wm_streq(l->key, key) && l->data_version == dv && l->changes == ch) {
-            return l->text;
-        }
-    }
-    return NULL;
-}
-
-static void
-listed_put(struct sq_db *db, const char *key, const char *text)
-{
-    int64_t dv, ch;
-    if (!sq_versions(&db->base, &dv, &ch)) {
-        return;
-    }
-    struct sq_listed *l = &db->listed[db->nlisted++ % WM_ARRAY_LEN(db->listed)];
-    free(l->key);
-    free(l->text);
-    l->key = wm_strdup(key);
-    l->text = wm_strdup(text);
-    l->data_version = dv;
-    l->changes = ch;
-}
-
-static char *
-org_list_api(struct wm_db *base, const struct wm_page *pg)
-{
-    char *key = wm_asprintf("org|%s|%lld|%s|%s|%s|%u", pg->scope ? pg->scope : "/",
-                            (long long)pg->after, pg->kind ? pg->kind : "", pg->q ? pg->q : "",
-                            pg->type ? pg->type : "", pg->limit);
-    const char *hit = listed_get(DB, key);
-    if (hit) {
-        free(key);
-        return wm_strdup(hit);
-    }
-    static const char sql[] =
-        "SELECT json_object('items', json(coalesce(json_group_array(json_object('id', id, "
-        "'parent_id', parent_id, 'path', path, 'kind', kind, 'name', name, 'code', code, "
-        "'type', type, 'created_at', strftime('%Y-%m-%dT%H:%M:%SZ', created_at, 'unixepoch'), "
-        "'parent_name', parent_name)), '[]')), 'next', "
-        "CASE WHEN count(*) = ?7 THEN CAST(max(id) AS TEXT) END) FROM ("
-        "SELECT " ORG_COLS ", (SELECT name FROM org p WHERE p.id = org.parent_id) AS parent_name"
-        " FROM org WHERE path >= ?1 AND path < ?2 AND id > ?3"
-        " AND (?4 IS NULL OR kind = ?4)"
-        " AND (?5 IS NULL OR name LIKE ?5 ESCAPE '\\' OR code LIKE ?5 ESCAPE '\\')"
-        " AND (?6 IS NULL OR type = ?6)"
-        " ORDER BY id LIMIT ?7)";
-    struct sq_scope r = sq_scope_of(pg->scope);
-    char *like = like_of(pg->q);
-    sqlite3_stmt *st = sq_prep(DB, sql, "ttittti", r.lo, r.hi, pg->after, pg->kind, like,
-                               pg->type, (int64_t)pg->limit);
-    char *out = NULL;
-    if (st) {
-        int rc = sqlite3_step(st);
-        if (SQLITE_ROW == rc) {
-            out = wm_strdup((const char *)sqlite3_column_text(st, 0));
-        } else {
-            (void)sq_qs(DB, rc);
-        }
-        sqlite3_reset(st);
-    }
-    free(like);
-    sq_scope_free(&r);
-    if (out) {
-        listed_put(DB, key, out);
-    }
-    free(key);
-    return out;
+    int64_t dv = sq_int(DB, sq_prep(DB, sql, NULL), -1);
+    uint64_t ch = (uint64_t)sqlite3_total_changes64(DB->h);
+    *gen = (int64_t)(((uint64_t)dv << 32) ^ ch);
+    return dv >= 0;
 }
 
 static int64_t
 org_count(struct wm_db *base, const char *scope, const char *kind, const char *type)
 {
     static const char sql[] =
-        "SELECT count(*) FROM org WHERE path >= ?1 AND path < ?2 AND (?3 IS NULL OR kind = ?3)"
+        "SELECT count(*) FROM org WHERE (?1 IS NULL OR (path >= ?1 AND path < ?2)) AND (?3 IS NULL OR kind = ?3)"
         " AND (?4 IS NULL OR type = ?4)";
     struct sq_scope r = sq_scope_of(scope);
     int64_t n = sq_int(DB, sq_prep(DB, sql, "tttt", r.lo, r.hi, kind, type), -1);
@@ -335,7 +252,7 @@ static json_t *
 user_list(struct wm_db *base, const struct wm_page *pg)
 {
     static const char sql[] =
-        "SELECT " USER_COLS USER_FROM " WHERE o.path >= ?1 AND o.path < ?2 AND u.id > ?3"
+        "SELECT " USER_COLS USER_FROM " WHERE (?1 IS NULL OR (o.path >= ?1 AND o.path < ?2)) AND u.id > ?3"
         " AND (?4 IS NULL OR u.role = ?4)"
         " AND (?5 IS NULL OR u.username LIKE ?5 ESCAPE '\\' OR u.display_name LIKE ?5 ESCAPE '\\')"
         " ORDER BY u.id LIMIT ?6";
@@ -496,7 +413,7 @@ token_revoke_user(struct wm_db *base, int64_t user_id, int64_t *n)
 static enum wm_qs
 audit_last_hash(struct wm_db *base, char out[65])
 {
-    static const char sql[] = "SELECT hash FROM audit ORDER BY id DESC LIMIT 1";
+    static const char sql[] = "SELECT hash FROM audit_head WHERE id = 1";
     sqlite3_stmt *st = sq_prep(DB, sql, NULL);
     if (NULL == st) {
         return WM_QS_HARD;
@@ -522,8 +439,13 @@ audit_insert(struct wm_db *base, const struct wm_audit_entry *e, const char *pre
         sq_exec(DB, sq_prep(DB, sql, "iitttitttttt", e->at, e->user_id, e->username, e->action,
                             e->object_type, e->object_id, e->org_path, e->summary, e->request_id,
                             e->addr, prev_hash, hash));
+    static const char head[] = "UPDATE audit_head SET last_id = ?1, hash = ?2 WHERE id = 1";
     if (WM_QS_ONE == qs) {
         *id = sqlite3_last_insert_rowid(DB->h);
+        qs = sq_exec(DB, sq_prep(DB, head, "it", *id, hash));
+        if (WM_QS_NONE == qs) {
+            DB->base.status = qs = WM_QS_HARD; /* the head row is missing: a broken store */
+        }
     }
     return qs;
 }
@@ -536,7 +458,7 @@ static json_t *
 audit_list(struct wm_db *base, const struct wm_page *pg, const struct wm_audit_filter *f)
 {
     static const char sql[] =
-        "SELECT " AUDIT_COLS " FROM audit WHERE org_path >= ?1 AND org_path < ?2"
+        "SELECT " AUDIT_COLS " FROM audit WHERE (?1 IS NULL OR (org_path >= ?1 AND org_path < ?2))"
         " AND (?3 = 0 OR id < ?3)"
         " AND (?4 IS NULL OR action = ?4 OR (substr(?4, -1) = '.' AND"
         "      substr(action, 1, length(?4)) = ?4))"
@@ -567,8 +489,7 @@ sq_fill_resource_ops(struct wm_db_ops *ops)
     ops->org_get = org_get;
     ops->org_get_by_code = org_get_by_code;
     ops->org_list = org_list;
-    ops->org_list_api = org_list_api;
-    ops->versions = sq_versions;
+    ops->generation = sq_generation;
     ops->org_find_name = org_find_name;
     ops->org_update = org_update;
     ops->org_move = org_move;

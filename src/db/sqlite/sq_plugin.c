@@ -19,31 +19,59 @@ struct wm_embedded {
 };
 extern const struct wm_embedded wm_migrations[];
 
+static size_t
+sq_slot(const struct sq_cached *t, size_t cap, const char *sql)
+{
+    size_t h = ((uintptr_t)sql >> 3) * 0x9E3779B97F4A7C15u;
+    size_t i = h & (cap - 1);
+    while (t[i].sql && t[i].sql != sql) {
+        i = (i + 1) & (cap - 1);
+    }
+    return i;
+}
+
+static void
+sq_cache_put(struct sq_db *db, const char *sql, sqlite3_stmt *st)
+{
+    if (2 * (db->ncache + 1) > db->cache_cap) {
+        size_t cap = db->cache_cap ? 2 * db->cache_cap : 64;
+        struct sq_cached *t = wm_calloc(cap, sizeof *t);
+        for (size_t i = 0; i < db->cache_cap; i++) {
+            if (db->cache[i].sql) {
+                t[sq_slot(t, cap, db->cache[i].sql)] = db->cache[i];
+            }
+        }
+        free(db->cache);
+        db->cache = t;
+        db->cache_cap = cap;
+    }
+    size_t i = sq_slot(db->cache, db->cache_cap, sql);
+    db->cache[i].sql = sql;
+    db->cache[i].st = st;
+    db->ncache++;
+}
+
 sqlite3_stmt *
 sq_prep(struct sq_db *db, const char *sql, const char *fmt, ...)
 {
     sqlite3_stmt *st = NULL;
-    for (unsigned i = 0; i < db->ncache; i++) {
-        if (db->cache[i].sql == sql) {
-            st = db->cache[i].st;
+    db->base.status = WM_QS_ONE;
+    if (db->cache_cap) {
+        struct sq_cached *c = &db->cache[sq_slot(db->cache, db->cache_cap, sql)];
+        if (c->sql) {
+            st = c->st;
             sqlite3_reset(st);
             sqlite3_clear_bindings(st);
-            break;
         }
     }
     if (NULL == st) {
         int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
         if (SQLITE_OK != rc) {
             wm_log(WM_LOG_ERROR, "sqlite prepare failed: %s: %s", sqlite3_errmsg(db->h), sql);
+            db->base.status = WM_QS_HARD;
             return NULL;
         }
-        if (db->ncache < WM_ARRAY_LEN(db->cache)) {
-            db->cache[db->ncache].sql = sql;
-            db->cache[db->ncache].st = st;
-            db->ncache++;
-        } else {
-            wm_panic("sqlite statement cache full");
-        }
+        sq_cache_put(db, sql, st);
     }
     va_list ap;
     va_start(ap, fmt);
@@ -71,8 +99,8 @@ sq_prep(struct sq_db *db, const char *sql, const char *fmt, ...)
     return st;
 }
 
-enum wm_qs
-sq_qs(struct sq_db *db, int rc)
+static enum wm_qs
+sq_qs_of(struct sq_db *db, int rc)
 {
     switch (rc & 0xff) {
     case SQLITE_OK:
@@ -90,6 +118,13 @@ sq_qs(struct sq_db *db, int rc)
         wm_log(WM_LOG_ERROR, "sqlite error %d: %s", rc, sqlite3_errmsg(db->h));
         return WM_QS_HARD;
     }
+}
+
+enum wm_qs
+sq_qs(struct sq_db *db, int rc)
+{
+    db->base.status = sq_qs_of(db, rc);
+    return db->base.status;
 }
 
 enum wm_qs
@@ -198,13 +233,12 @@ sq_close(struct wm_db *base)
     if (NULL == db) {
         return;
     }
-    for (unsigned i = 0; i < db->ncache; i++) {
-        sqlite3_finalize(db->cache[i].st);
+    for (size_t i = 0; i < db->cache_cap; i++) {
+        if (db->cache[i].sql) {
+            sqlite3_finalize(db->cache[i].st);
+        }
     }
-    for (unsigned i = 0; i < WM_ARRAY_LEN(db->listed); i++) {
-        free(db->listed[i].key);
-        free(db->listed[i].text);
-    }
+    free(db->cache);
     sqlite3_close_v2(db->h);
     free(db);
 }
@@ -219,7 +253,7 @@ sq_exec_sql(struct sq_db *db, const char *sql)
                msg ? msg : sqlite3_errstr(rc));
     }
     sqlite3_free(msg);
-    return SQLITE_OK == rc ? WM_QS_ONE : sq_qs(db, rc);
+    return sq_qs(db, rc);
 }
 
 static enum wm_qs
