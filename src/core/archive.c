@@ -778,8 +778,11 @@ doc_delete_once(struct wm_db *db, const struct wm_actor *a, int64_t id, struct w
         return e;
     }
     if (WM_OK == (e = doc_for_change(db, a, id, &doc, &ar, f))) {
-        if (WM_QS_ONE != db->ops->doc_trash(db, id, a->p ? a->p->user_id : 0, wm_now())) {
+        enum wm_qs qs = db->ops->doc_trash(db, id, a->p ? a->p->user_id : 0, wm_now());
+        if (WM_QS_NONE == qs) {
             e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("文件已在回收站中"));
+        } else if (WM_QS_ONE != qs) {
+            e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法删除文件"));
         } else if (WM_QS_ONE != db->ops->leaf_renumber(db, jsi(ar, "id"), jss(doc, "indicator_code"))) {
             e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法重新编号"));
         } else {

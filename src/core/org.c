@@ -60,7 +60,7 @@ org_create_once(struct wm_db *db, const struct wm_actor *a, int64_t parent_id, c
     json_t *parent = parent_id ? db->ops->org_get(db, parent_id) : NULL;
     json_t *dup = NULL;
     if (parent_id && NULL == parent) {
-        e = wm_fail_set(f, WM_E_NOT_FOUND, "parent_id", "%s", _("上级机构不存在"));
+        e = wm_read_fail(db, f, "parent_id", _("上级机构不存在"));
     } else if (parent && !wm_streq(jss(parent, "kind"), "office")) {
         e = wm_fail_set(f, WM_E_BAD_REQUEST, "parent_id", "%s", _("上级必须是文明办机构"));
     } else if (NULL != (dup = db->ops->org_find_name(db, parent_id, name))) {
@@ -410,7 +410,9 @@ dept_remove_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, in
     if (WM_OK == (e = dept_manage_check(db, a, unit_id, &unit, f))) {
         d = db->ops->dept_get(db, dept_id);
         enum wm_qs qs;
-        if (NULL == d || jsi(d, "unit_id") != unit_id) {
+        if (NULL == d) {
+            e = wm_read_fail(db, f, NULL, _("科室不存在"));
+        } else if (jsi(d, "unit_id") != unit_id) {
             e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("科室不存在"));
         } else if (WM_QS_CONFLICT == (qs = db->ops->dept_delete(db, dept_id))) {
             e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("科室下还有账号，不能删除"));

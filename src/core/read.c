@@ -279,8 +279,11 @@ audit_archive(struct wm_db *db, const struct wm_actor *a, int64_t id, const json
     int64_t unit = jsi(rec, "unit_id"), year = jsi(rec, "year");
     json_decref(now);
     now = NULL;
-    if (0 == unit || 0 == year || NULL == (u = wm_unit_get_scoped(db, a, unit, f))) {
-        wm_fail_set(f, f && WM_OK != f->err ? f->err : WM_E_NOT_FOUND, NULL, "%s", "");
+    if (0 == unit || 0 == year) {
+        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", "");
+        return NULL;
+    }
+    if (NULL == (u = wm_unit_get_scoped(db, a, unit, f))) {
         return NULL;
     }
     now = db->ops->archive_get(db, unit, year);
@@ -357,7 +360,7 @@ wm_archive_export_record(struct wm_db *db, const struct wm_actor *a, int64_t uni
     enum wm_err e;
     json_t *u = wm_unit_get_scoped(db, a, unit_id, f);
     if (NULL == u) {
-        return f ? f->err : WM_E_NOT_FOUND;
+        return f ? f->err : wm_read_fail(db, NULL, NULL, NULL);
     }
     json_t *sum = json_pack("{s:I, s:I}", "year", (json_int_t)year, "files", (json_int_t)files);
     TX_RETRY_BEGIN(db, e, f)

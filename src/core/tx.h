@@ -45,7 +45,13 @@ tx_end(struct wm_db *db, enum wm_err e, struct wm_fail *f)
     if (WM_OK != e) {
         bool soft = WM_QS_SOFT == db->status;
         db->ops->rollback(db);
-        return soft ? tx_busy(f) : e;
+        if (soft) {
+            return tx_busy(f);
+        }
+        if (f && WM_OK == f->err) { /* a step that did not say why: the audit entry */
+            wm_fail_set(f, e, NULL, "%s", _("无法写入审计日志，操作未完成"));
+        }
+        return e;
     }
     enum wm_qs qs = db->ops->commit(db);
     if (WM_QS_ONE != qs) {
