@@ -251,10 +251,16 @@ wm_archive_delete(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, i
 }
 
 json_t *
-wm_archive_tree(struct wm_db *db, const json_t *archive)
+wm_archive_tree(struct wm_db *db, const json_t *archive, struct wm_fail *f)
 {
     json_t *inds = db->ops->ind_list(db, jsi(archive, "edition_id"), false);
-    json_t *counts = db->ops->doc_counts(db, jsi(archive, "id"));
+    json_t *counts = inds ? db->ops->doc_counts(db, jsi(archive, "id")) : NULL;
+    if (NULL == counts) { /* lists are never "no row": the store failed */
+        json_decref(inds);
+        wm_fail_set(f, WM_QS_SOFT == db->status ? WM_E_UNAVAILABLE : WM_E_INTERNAL, NULL, "%s",
+                    "");
+        return NULL;
+    }
     json_t *by_code = json_object();
     size_t i;
     json_t *x;

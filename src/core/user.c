@@ -416,7 +416,9 @@ wm_session_check(struct wm_db *db, const struct wm_auth_policy *pol, const char 
     wm_sha256_hex(token, strlen(token), hash);
     json_t *s = db->ops->session_get(db, hash);
     if (NULL == s) {
-        return WM_E_UNAUTHORIZED;
+        /* no such session; a store that failed says so (the cookie stays good) */
+        enum wm_err e = wm_read_fail(db, NULL, NULL, NULL);
+        return WM_E_NOT_FOUND == e ? WM_E_UNAUTHORIZED : e;
     }
     int64_t now = wm_now(), last = jsi(s, "last_seen"), created = jsi(s, "created_at");
     if (now - last > (int64_t)pol->session_idle || now - created > (int64_t)pol->session_lifetime) {

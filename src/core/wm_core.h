@@ -327,7 +327,8 @@ enum wm_err wm_login(struct wm_db *db, const struct wm_auth_policy *pol, const c
                      char **token, char **csrf, int64_t *user_id) WM_MUST_CHECK;
 /**
 ** Resolve a session cookie: *user_id and *csrf (caller frees) when it is valid and within
-** its idle and absolute limits (it is touched), else WM_E_UNAUTHORIZED.
+** its idle and absolute limits (it is touched), else WM_E_UNAUTHORIZED; WM_E_INTERNAL or
+** WM_E_UNAVAILABLE when the store failed (the cookie may well be good).
 */
 enum wm_err wm_session_check(struct wm_db *db, const struct wm_auth_policy *pol, const char *token,
                              int64_t *user_id, char **csrf) WM_MUST_CHECK;
@@ -458,9 +459,9 @@ char *wm_upload_filename(const struct wm_upload *up, char **notice);
 ** "optional_leaves": n, "documents": n, "percent": n}.  Only leaves that require something
 ** (min_documents > 0, or media expected) count in leaves/complete/percent ("requires");
 ** "missing" lists what a leaf still lacks: {"kind": "documents", "count": n} and
-** {"kind": "text" | "photo" | "audiovisual"}.
+** {"kind": "text" | "photo" | "audiovisual"}.  NULL with f set when the store failed.
 */
-json_t *wm_archive_tree(struct wm_db *db, const json_t *archive);
+json_t *wm_archive_tree(struct wm_db *db, const json_t *archive, struct wm_fail *f);
 enum wm_err wm_archive_set_default(struct wm_db *db, const struct wm_actor *a, int64_t office_id,
                                    int64_t year, int64_t edition_id,
                                    struct wm_fail *f) WM_MUST_CHECK;

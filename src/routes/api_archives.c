@@ -20,9 +20,13 @@
 
 /* The archive with its folder tree and completeness, as the API shows it. */
 static json_t *
-api_archive_full(struct wm_req *r, json_t *ar)
+api_archive_full(struct wm_req *r, json_t *ar, struct wm_fail *f)
 {
-    json_t *tree = wm_archive_tree(r->db, ar);
+    json_t *tree = wm_archive_tree(r->db, ar, f);
+    if (NULL == tree) {
+        json_decref(ar);
+        return NULL;
+    }
     wm_api_archive(ar);
     json_object_update(ar, tree);
     json_decref(tree);
@@ -44,9 +48,10 @@ api_archives_get(struct wm_req *r)
 void
 api_archive_get(struct wm_req *r)
 {
+    struct wm_fail f = {0};
     json_t *ar = wm_req_archive(r);
     if (ar) {
-        wm_reply_json(r, 200, api_archive_full(r, ar));
+        wm_reply_read(r, 200, api_archive_full(r, ar, &f), &f);
     }
 }
 
@@ -72,7 +77,7 @@ api_archives_post(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 201, api_archive_full(r, ar));
+    wm_reply_read(r, 201, api_archive_full(r, ar, &f), &f);
 }
 
 /* Delete an empty archive created by mistake (office staff). */

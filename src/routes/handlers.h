@@ -143,7 +143,7 @@ ji(const json_t *o, const char *k)
 
 /*
 ** One function per resource: what of a store row goes out, and exactly that resource's
-** time fields as RFC 3339 (+08:00).  Each changes the row in place and returns it (NULL
+** time fields as RFC 3339 (wm_time_rfc3339).  Each changes the row in place and returns it (NULL
 ** stays NULL); the plural forms do it for every element of an array.
 */
 json_t *wm_api_org(json_t *o); /* orgs and units: created_at */

@@ -112,7 +112,12 @@ page_archive_get(struct wm_req *r)
         }
         return;
     }
-    json_t *tree = wm_archive_tree(r->db, ar);
+    json_t *tree = wm_archive_tree(r->db, ar, &f);
+    if (NULL == tree) {
+        json_decref(ar);
+        wm_reply_fail(r, &f);
+        return;
+    }
     /* A department's staff sees which leaves are its department's. */
     char *mine = NULL;
     if (wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER)) && r->actor.p->dept_id) {

@@ -1,8 +1,8 @@
 /*
 ** repr.c — the API representation of each resource: which fields go out, and its times as
-** RFC 3339 in China Standard Time ("2026-11-27T19:00:00+08:00").  The store keeps Unix
-** seconds; exactly the time fields a resource has are rendered here, by name of the
-** resource, never guessed from a key (http/reply.c converts nothing).
+** RFC 3339 (wm_time_rfc3339: "2026-11-27T11:00:00Z", as the API has always written them).
+** The store keeps Unix seconds; exactly the time fields a resource has are rendered here,
+** one function per resource, never guessed from a key (http/reply.c converts nothing).
 */
 #include "config.h"
 

@@ -739,7 +739,7 @@ test_archive_documents(void **state)
     json_decref(d);
     /* completeness: 1.1 needs 2 documents with text and photo: count ok, photo missing,
     ** and says so; 1.2 (one document by default) lacks one */
-    json_t *tree = wm_archive_tree(f->db, ar);
+    json_t *tree = wm_archive_tree(f->db, ar, NULL);
     assert_int_equal(json_integer_value(json_object_get(tree, "leaves")), 2);
     assert_int_equal(json_integer_value(json_object_get(tree, "complete")), 0);
     assert_int_equal(json_integer_value(json_object_get(tree, "documents")), 3);
