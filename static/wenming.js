@@ -287,4 +287,28 @@
       }).catch(function (err) { out.textContent = '导出失败：' + err.message; });
     });
   });
+
+  // A background job's page: poll the job and move its progress bar; reload when it ends
+  // (the server then renders the result).  Without this file the page refreshes itself.
+  document.querySelectorAll('[data-job]').forEach(function (card) {
+    var st = card.getAttribute('data-state');
+    if (st !== 'queued' && st !== 'running') return;
+    var bar = card.querySelector('.job-progress'), files = card.querySelector('.job-files');
+    var poll = function () {
+      fetch('/api/v1/jobs/' + card.getAttribute('data-job'), { credentials: 'same-origin' })
+        .then(function (res) { return res.json(); })
+        .then(function (job) {
+          if (job.state !== 'queued' && job.state !== 'running') {
+            window.location.reload();
+            return;
+          }
+          var p = job.progress || {};
+          if (bar && p.total > 0) bar.value = Math.min(99, Math.floor(p.bytes * 100 / p.total));
+          if (files && typeof p.files === 'number') files.textContent = String(p.files);
+          window.setTimeout(poll, 1000);
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    };
+    window.setTimeout(poll, 1000);
+  });
 })();

@@ -344,37 +344,6 @@ cmd_migrate(int argc, char **argv)
 
 /* ---------------------------------------------------------------- serve */
 
-/* The periodic fixity check: a thread that sleeps on a condition so that shutdown is
-** immediate, and runs the check with its own store connection. */
-static pthread_mutex_t fixity_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t fixity_cond = PTHREAD_COND_INITIALIZER;
-static bool fixity_stop;
-static unsigned fixity_hours;
-
-static void *
-fixity_thread(void *arg)
-{
-    (void)arg;
-    for (;;) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += (time_t)fixity_hours * 3600;
-        pthread_mutex_lock(&fixity_lock);
-        while (!fixity_stop && 0 == pthread_cond_timedwait(&fixity_cond, &fixity_lock, &until)) {
-        }
-        bool stop = fixity_stop;
-        pthread_mutex_unlock(&fixity_lock);
-        if (stop) {
-            break;
-        }
-        struct wm_db *db = wm_db_thread();
-        if (db) {
-            json_decref(wm_fixity_run(db, wm_app.blobs, NULL));
-        }
-    }
-    return NULL;
-}
-
 /* Where the catalogs are: the build tree's po/ when running from it, else the installed
 ** locale directory. */
 static char *
@@ -525,13 +494,21 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     wm_routes_init();
     wm_app.thumbs_dir = wm_asprintf("%s/thumbs", data);
     char *helper = thumb_helper_path();
+    /* Background work runs on the job queue: thumbnails (by the helper program), the
+    ** scheduled fixity pass, large imports.  Kinds are registered even with no workers
+    ** here (job_workers = 0): another server on the store runs them. */
+    struct wm_jobs_env jenv = {.blobs = wm_app.blobs, .thumb_px = 320,
+                               .thumb_make = wm_thumb_make_spawned, .allowed = wm_app.allowed,
+                               .max_file = wm_app.max_file, .fixity_hours = conf.fixity_hours};
     if (helper && 0 == wm_mkdirs(wm_app.thumbs_dir, 0750)) {
         wm_thumb_set_helper(helper);
-        wm_app.thumbs = wm_thumbq_start_with(wm_app.thumbs_dir, 320, wm_thumb_make_spawned, NULL);
+        jenv.thumbs_dir = wm_app.thumbs_dir;
     } else {
         wm_log(WM_LOG_WARN, "no wenming-thumb next to this program: thumbnails are off");
     }
     free(helper);
+    wm_jobs_register_builtin(&jenv);
+    wm_app.import_job_bytes = conf.import_job_bytes;
     struct wm_server_opts so = {
         .listen = listen ? listen : conf.listen,
         .threads = (unsigned)nthreads,
@@ -584,29 +561,16 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         }
     }
     fflush(stdout);
-    pthread_t fixer;
-    bool fixing = false;
-    fixity_hours = conf.fixity_hours;
-    if (fixity_hours) {
-        fixing = 0 == pthread_create(&fixer, NULL, fixity_thread, NULL);
+    if (wm_jobs_start(conf.job_workers)) {
+        wm_log(WM_LOG_WARN, "not every job worker started");
     }
     wm_audit_anchor_start(data);
     int sig = 0;
     sigwait(&set, &sig);
     wm_log(WM_LOG_INFO, "signal %d: finishing in-flight requests", sig);
-    if (fixing) {
-        pthread_mutex_lock(&fixity_lock);
-        fixity_stop = true;
-        pthread_cond_signal(&fixity_cond);
-        pthread_mutex_unlock(&fixity_lock);
-        pthread_join(fixer, NULL);
-    }
+    wm_jobs_stop(); /* the jobs running here finish first */
     wm_server_stop(s, 10);
     wm_audit_anchor_stop(); /* after the last request: anchors the final head */
-    if (wm_app.thumbs) {
-        wm_thumbq_stop(wm_app.thumbs);
-        wm_app.thumbs = NULL;
-    }
     free(wm_app.thumbs_dir);
     wm_app.thumbs_dir = NULL;
     wm_blob_close(wm_app.blobs);
@@ -899,6 +863,86 @@ cmd_user_disable(int argc, char **argv)
     }
     printf("disabled %s, ended its sessions and revoked %lld API token(s)\n", o.args[0],
            (long long)revoked);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- jobs */
+
+static int
+cmd_jobs_list(int argc, char **argv)
+{
+    static const char *const spec[] = {"state=", NULL};
+    struct opts o;
+    struct wm_db *db;
+    BEGIN(spec, 0, "no arguments (filter with --state)");
+    const char *state = o.v[0] ? o.v[0] : "queued,running,failed";
+    static const char *const states[] = {"queued", "running", "done", "failed", NULL};
+    for (const char *p = state; *p;) {
+        size_t n = strcspn(p, ",");
+        bool known = false;
+        for (int i = 0; states[i] && !known; i++) {
+            known = strlen(states[i]) == n && 0 == strncmp(p, states[i], n);
+        }
+        if (!known) {
+            db->ops->close(db);
+            return usage_error("--state takes queued, running, done or failed (or a comma list)");
+        }
+        p += n + (',' == p[n]);
+    }
+    printf("id       kind             state    tries  updated               reason\n");
+    struct wm_page pg = {.limit = 200};
+    int rc = 0;
+    for (;;) {
+        struct wm_fail f = {0};
+        json_t *rows = wm_jobs_list(db, &cli_actor, state, &pg, &f);
+        if (NULL == rows) {
+            rc = fail("%s", f.msg);
+            break;
+        }
+        size_t i;
+        json_t *x;
+        json_array_foreach(rows, i, x)
+        {
+            char t[32];
+            wm_time_rfc3339(json_integer_value(json_object_get(x, "updated_at")), t);
+            const char *why = json_string_value(json_object_get(x, "last_error"));
+            const char *st = json_string_value(json_object_get(x, "state"));
+            printf("%-8lld %-16s %-8s %2lld/%-2lld  %-21s %s\n",
+                   (long long)json_integer_value(json_object_get(x, "id")),
+                   json_string_value(json_object_get(x, "kind")), st,
+                   (long long)json_integer_value(json_object_get(x, "attempts")),
+                   (long long)json_integer_value(json_object_get(x, "max_attempts")), t,
+                   why && !wm_streq(st, "done") ? why : "");
+            pg.after = json_integer_value(json_object_get(x, "id"));
+        }
+        size_t n = json_array_size(rows);
+        json_decref(rows);
+        if (n < pg.limit) {
+            break;
+        }
+    }
+    db->ops->close(db);
+    return rc;
+}
+
+static int
+cmd_jobs_retry(int argc, char **argv)
+{
+    struct opts o;
+    struct wm_db *db;
+    BEGIN(NULL, 1, "give exactly one job ID");
+    int64_t id;
+    if (!wm_parse_i64(o.args[0], 1, INT64_MAX, &id)) {
+        db->ops->close(db);
+        return usage_error("'%s' is not a job id", o.args[0]);
+    }
+    struct wm_fail f = {0};
+    enum wm_err e = wm_job_retry(db, &cli_actor, id, &f);
+    db->ops->close(db);
+    if (WM_OK != e) {
+        return fail("job %lld: %s", (long long)id, f.msg);
+    }
+    printf("job %lld queued again\n", (long long)id);
     return 0;
 }
 
@@ -1554,6 +1598,11 @@ static const struct cmd cmds[] = {
     {"user", "list", cmd_user_list, "--data DIR", "List all accounts."},
     {"user", "disable", cmd_user_disable, "--data DIR USERNAME",
      "Disable an account and end its sessions."},
+    {"jobs", "list", cmd_jobs_list, "--data DIR [--state S[,S...]]",
+     "List background jobs (thumbnails, the fixity pass, imports), newest first, with the\n"
+     "reason of each failure.  S: queued, running, done, failed; default queued,running,failed."},
+    {"jobs", "retry", cmd_jobs_retry, "--data DIR ID",
+     "Queue a failed job again (its attempts start over); audited as job.retry."},
     {"org", "add", cmd_org_add, "--data DIR --name NAME --parent ID",
      "Add a civilization office (文明办) under the office with id ID."},
     {"org", "list", cmd_org_list, "--data DIR", "List the offices of the jurisdiction tree."},

@@ -208,6 +208,8 @@ static const struct {
     {"document.restore", N_("从回收站恢复文件")},
     {"document.purge", N_("彻底删除文件")},
     {"document.download", N_("下载文件")},
+    {"job.create", N_("创建后台任务")},
+    {"job.retry", N_("重试后台任务")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -219,7 +221,7 @@ const char *const wm_audit_actions[] = {
     "framework.delete", "archive.create",    "archive.delete",   "archive.default",
     "archive.export",   "archive.import",    "document.create",  "document.version",
     "document.update",  "document.move",     "document.reorder", "document.delete",
-    "document.restore", "document.purge",    "document.download", NULL,
+    "document.restore", "document.purge",    "document.download", "job.create", "job.retry", NULL,
 };
 
 const char *
@@ -239,7 +241,7 @@ wm_audit_object_label(const char *type)
     static const char *const names[][2] = {
         {"user", N_("账号")},         {"token", N_("API 令牌")},  {"org", N_("机构或单位")},
         {"dept", N_("科室")},         {"edition", N_("测评体系")}, {"archive", N_("年度档案")},
-        {"document", N_("文件")},
+        {"document", N_("文件")},     {"job", N_("后台任务")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {

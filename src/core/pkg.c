@@ -219,6 +219,8 @@ struct imp {
     size_t npend, cappend;
     int fatal;
     char fatal_msg[256];
+    uint64_t seen_bytes; /* declared sizes of the entries read: a job's progress */
+    unsigned seen;
 };
 
 static json_t *
@@ -303,6 +305,19 @@ static int
 imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
 {
     struct imp *c = cls;
+    struct wm_job *job = wm_job_current(); /* an import run as a job reports its progress */
+    if (job) {
+        const json_t *pl = json_object_get(wm_job_row(job), "payload");
+        json_t *p = json_loads(json_string_value(pl), 0, NULL);
+        json_int_t total = json_integer_value(json_object_get(p, "size"));
+        json_decref(p);
+        (void)wm_job_progress(job, json_pack("{s:s, s:i, s:I, s:I}", "phase", "read", "files",
+                                             (int)c->seen, "bytes", (json_int_t)c->seen_bytes,
+                                             "total", total),
+                              false);
+    }
+    c->seen++;
+    c->seen_bytes += e->size;
     if (e->refusal) {
         imp_report(c, e->name, "skipped", NULL, e->reason ? e->reason : _("不安全的条目"), 0);
         return 0;

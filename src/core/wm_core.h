@@ -575,6 +575,137 @@ json_t *wm_orphans_run(struct wm_db *db, struct wm_blobstore *bs, const char *th
                        const char *qdir, int64_t grace,
                        void (*print)(const char *what, const char *name, const char *detail));
 
+/* ---------------------------------------------------------------- jobs (jobs.c) */
+/*
+** One persistent job queue for background work (table job): a kind is registered with a
+** handler; wm_jobs_start() runs worker threads that claim due jobs from the store (any
+** server's), run them, renew their lease while they run, and mark them done or failed.
+** A failure is retried with exponential backoff until the kind's max_attempts, then the
+** job stays failed with its reason until retried (page /admin/jobs, `wenming jobs retry`).
+** A job whose lease ran out (its server died) is taken over by another worker, so a
+** handler must be safe to run again (each is: the thumbnail exists, the import skips what
+** it stored, the fixity pass is read-only).
+*/
+struct wm_job;
+
+/**
+** Run one job.  payload is the job's (borrowed); *result (may stay NULL) is kept with
+** the job.  An error of the caller's kind (bad request, not found, forbidden, conflict,
+** too large, unsupported media) fails the job for good; any other is retried.  On a
+** failure *result, when set, is kept too (a refused import's report).
+*/
+typedef enum wm_err (*wm_job_fn)(struct wm_db *db, struct wm_job *job, const json_t *payload,
+                                 json_t **result, struct wm_fail *f);
+
+struct wm_job_kind {
+    const char *kind;     /* "thumbnail", "fixity", "archive.import" (a static string) */
+    wm_job_fn run;
+    int64_t max_attempts; /* 0: 5 */
+    int64_t backoff;      /* seconds before the first retry, doubling after; 0: 30 */
+    int64_t backoff_max;  /* 0: one hour */
+    int64_t period;       /* > 0: scheduled, queued again this many seconds after the last
+                          ** run ended (one waiting job across every server) */
+    bool audit_submit;    /* a submit by a user is audited (job.create) */
+};
+
+/** Register (or replace) a kind: before wm_jobs_start(), not while workers run. */
+void wm_jobs_register(const struct wm_job_kind *k);
+/** Forget every kind (tests). */
+void wm_jobs_reset(void);
+/** Lease length and polling interval in seconds (defaults 60 and 2; tests shorten them). */
+void wm_jobs_configure(int64_t lease, unsigned poll_ms);
+/** The clock the queue reads (default wm_now; tests drive it). */
+void wm_jobs_set_clock(int64_t (*now)(void));
+
+/**
+** Queue a job of kind with payload (JSON object, borrowed; NULL: {}) scoped to org_path
+** (NULL: the platform's).  Joins the caller's transaction when one is open.  With a
+** dedupe_key, a job of the same kind and key already waiting or running answers WM_OK with
+** *id 0 (nothing queued).  Wakes this process's workers.
+*/
+enum wm_err wm_job_submit(struct wm_db *db, const struct wm_actor *a, const char *kind,
+                          const json_t *payload, const char *org_path, const char *dedupe_key,
+                          int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
+/** Same, with every field of the row (in->created_by is the actor's). */
+enum wm_err wm_job_submit_in(struct wm_db *db, const struct wm_actor *a,
+                             const struct wm_job_in *in, int64_t *id,
+                             struct wm_fail *f) WM_MUST_CHECK;
+
+/** Claim and run one due job as worker (a name unique among live workers); true when one
+** ran (done, failed or lost).  What the worker threads loop on; tests call it directly. */
+bool wm_jobs_run_one(struct wm_db *db, const char *worker);
+/** Queue the next run of each scheduled kind whose next run is not queued yet, and purge
+** done jobs older than 30 days.  The workers call it once a minute. */
+void wm_jobs_schedule(struct wm_db *db);
+/** Start n worker threads and the lease keeper (n 0: none).  0, or -1 (logged). */
+int wm_jobs_start(unsigned n);
+/** Stop: running jobs finish, the threads are joined. */
+void wm_jobs_stop(void);
+/** Wake the workers of this process (a job was queued). */
+void wm_jobs_kick(void);
+
+/* What a handler may ask of its running job. */
+int64_t wm_job_id(const struct wm_job *j);
+/** The job's row (id, kind, attempts, created_by, org_path ...); borrowed. */
+const json_t *wm_job_row(const struct wm_job *j);
+/** The job running in the calling thread, or NULL (for progress from deep code). */
+struct wm_job *wm_job_current(void);
+/**
+** Record progress (a JSON object, stolen), shown on the job's page.  Written at most once a
+** second (always when final), never inside a transaction (then the lease keeper writes
+** it).  false when the job was lost (another worker took it over): stop then.
+*/
+bool wm_job_progress(struct wm_job *j, json_t *progress, bool final);
+/** Whether the job was lost or the workers are stopping. */
+bool wm_job_should_stop(const struct wm_job *j);
+
+/** The job as the API shows it: times RFC 3339, payload/progress/result as JSON. */
+json_t *wm_job_api(const json_t *row);
+/** The job if the actor may see it (admins: all; offices: within their scope; anyone:
+** the jobs they started), else NULL (f: not found, or the store's error). */
+json_t *wm_job_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                          struct wm_fail *f);
+/** Jobs the actor may see (staff only), newest first, states a comma list (NULL: all). */
+json_t *wm_jobs_list(struct wm_db *db, const struct wm_actor *a, const char *states,
+                     const struct wm_page *pg, struct wm_fail *f);
+/** Queue a failed job again (attempts reset); audited as job.retry.  Conflict when it is
+** not failed or the same work is waiting already. */
+enum wm_err wm_job_retry(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                         struct wm_fail *f) WM_MUST_CHECK;
+/* The kinds wenming runs (jobs_kinds.c) and what they need of the server. */
+struct wm_jobs_env {
+    struct wm_blobstore *blobs;
+    const char *thumbs_dir; /* NULL: no thumbnails */
+    unsigned thumb_px;
+    /* makes one thumbnail (wm_thumb_make_spawned) */
+    enum wm_err (*thumb_make)(const char *src, const char *mime, const char *dst,
+                              unsigned max_px, char *err, size_t errlen);
+    const char *allowed; /* the upload policy of imports */
+    uint64_t max_file;
+    unsigned fixity_hours; /* 0: no scheduled fixity pass */
+};
+/** Register "thumbnail", "fixity" (scheduled every fixity_hours) and "archive.import". */
+void wm_jobs_register_builtin(const struct wm_jobs_env *env);
+/**
+** Ask for the thumbnail of a blob: a "thumbnail" job, unless one is waiting, or failed
+** for good (a damaged file is not tried on every view), or was asked for by this process
+** a moment ago.  Never fails the caller (a refusal is logged).
+*/
+void wm_thumb_job_request(struct wm_db *db, const char *sha, const char *mime);
+/**
+** Queue the import of a package already stored as blob sha (the upload, committed) into
+** the archive of unit_id's year, as the actor: the job's id in *id (audited job.create).
+** The job imports with the actor's rights at the time it runs.
+*/
+enum wm_err wm_import_job_submit(struct wm_db *db, const struct wm_actor *a,
+                                 const json_t *archive, const char *sha, uint64_t size,
+                                 const char *name, int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
+
+/** The Chinese name of a job kind (the kind itself when unknown). */
+const char *wm_job_kind_label(const char *kind);
+/** The Chinese name of a state. */
+const char *wm_job_state_label(const char *state);
+
 /* ---------------------------------------------------------------- data directory */
 
 /*

@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 5
+#define WM_DB_SCHEMA_VERSION 6
 
 struct wm_db;
 
@@ -112,6 +112,18 @@ struct wm_fw_scope {
     const char *caller_path; /* the caller's org path ("/" for the platform) */
     const char *scope;       /* the caller's subtree */
     bool drafts;             /* office staff and admins see drafts within scope */
+};
+
+/* A job to queue (see job_insert). */
+struct wm_job_in {
+    const char *kind;
+    const char *payload;    /* JSON text; NULL: {} */
+    const char *dedupe_key; /* NULL: none */
+    bool unless_failed;     /* with dedupe_key: a failed job of the key also blocks */
+    int64_t max_attempts;   /* 0: 5 */
+    int64_t run_after;      /* 0: now */
+    const char *org_path;   /* scope (NULL: the platform's own work) */
+    int64_t created_by;     /* 0: none (the system, the command line) */
 };
 
 struct wm_db_ops {
@@ -280,6 +292,52 @@ struct wm_db_ops {
     json_t *(*audit_list)(struct wm_db *db, const struct wm_page *pg,
                           const struct wm_audit_filter *f);
     json_t *(*audit_scan)(struct wm_db *db, int64_t after, unsigned limit);
+
+    /*
+    ** The job queue (table job; src/core/jobs.c runs it).  A worker is named by a text
+    ** unique among the live workers ("host:pid:n").  The write ops act only on a job the
+    ** worker still holds (state running, worker = worker): WM_QS_NONE means the lease was
+    ** lost (another worker took the job over) and the worker must drop it.
+    */
+    /** Insert a queued job; WM_QS_NONE (and *id 0) when in->dedupe_key is set and a job
+    ** of that kind and key is queued or running (or failed, with in->unless_failed). */
+    enum wm_qs (*job_insert)(struct wm_db *db, const struct wm_job_in *in, int64_t now,
+                             int64_t *id);
+    /**
+    ** Inside the caller's write transaction: take the oldest queued job due at now
+    ** (run_after <= now), or a running one whose lease ended before now, of one of kinds
+    ** (a comma-separated list; NULL: any), and make it running under worker until
+    ** lease_until, one attempt more.  The job as it is now, or NULL when none is due (or
+    ** on a store error).  PostgreSQL skips rows locked by other claimers.
+    */
+    json_t *(*job_claim)(struct wm_db *db, const char *worker, const char *kinds, int64_t now,
+                         int64_t lease_until);
+    enum wm_qs (*job_renew)(struct wm_db *db, int64_t id, const char *worker,
+                            int64_t lease_until, int64_t now);
+    /** Record progress (JSON text) of a held job. */
+    enum wm_qs (*job_progress)(struct wm_db *db, int64_t id, const char *worker,
+                               const char *progress, int64_t now);
+    /** Done, with its result (JSON text, may be NULL). */
+    enum wm_qs (*job_finish)(struct wm_db *db, int64_t id, const char *worker,
+                             const char *result, int64_t now);
+    /** Failed with why: queued again at retry_at, or failed for good when retry_at is 0
+    ** (result, may be NULL, is kept: a refused import's report). */
+    enum wm_qs (*job_fail)(struct wm_db *db, int64_t id, const char *worker, const char *why,
+                           const char *result, int64_t retry_at, int64_t now);
+    json_t *(*job_get)(struct wm_db *db, int64_t id);
+    /**
+    ** Newest first: jobs whose state is one of states (comma-separated; NULL: all), whose
+    ** org_path is within pg->scope (NULL, "" or "/": every job, those without org_path
+    ** too), of kind pg->kind when set, ids below pg->after when it is not 0.
+    */
+    json_t *(*job_list)(struct wm_db *db, const char *states, const struct wm_page *pg);
+    /** A failed job queued again now with its attempts reset: WM_QS_NONE when it is not
+    ** failed, WM_QS_CONFLICT when a job of the same kind and key is waiting already. */
+    enum wm_qs (*job_retry)(struct wm_db *db, int64_t id, int64_t now);
+    /** When the newest done job of kind finished (0: never). */
+    int64_t (*job_last_done)(struct wm_db *db, const char *kind);
+    /** Remove done jobs that finished before before; *n how many. */
+    enum wm_qs (*job_purge)(struct wm_db *db, int64_t before, int64_t *n);
 };
 
 struct wm_db {

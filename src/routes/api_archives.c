@@ -733,6 +733,17 @@ api_archive_import_post(struct wm_req *r)
         json_decref(ar);
         return;
     }
+    int64_t job;
+    int queued = wm_import_as_job(r, ar, path, &job);
+    if (queued) {
+        json_decref(ar);
+        if (queued > 0) { /* large: imported in the background; the client polls the job */
+            char *poll = wm_asprintf("/api/v1/jobs/%lld", (long long)job);
+            wm_reply_json(r, 202, json_pack("{s:I, s:s}", "job", (json_int_t)job, "poll", poll));
+            free(poll);
+        }
+        return;
+    }
     enum wm_err e = wm_archive_import_policy(r->db, &r->actor, wm_app.blobs, ar, path,
                                               wm_uploads_name(r, 0), wm_app.allowed, wm_app.max_file, &report, &f);
     json_decref(ar);

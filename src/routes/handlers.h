@@ -92,6 +92,12 @@ void page_user_post(struct wm_req *r);
 void page_account_get(struct wm_req *r);
 void page_tokens_post(struct wm_req *r);
 void page_token_revoke_post(struct wm_req *r);
+void api_jobs_get(struct wm_req *r);
+void api_job_get(struct wm_req *r);
+void api_job_retry_post(struct wm_req *r);
+void page_admin_jobs_get(struct wm_req *r);
+void page_admin_job_retry_post(struct wm_req *r);
+void page_job_get(struct wm_req *r);
 void page_audit_get(struct wm_req *r);
 void page_audit_xlsx_get(struct wm_req *r);
 /** The audit filter of ?action=&user=&from=&to= (dates YYYY-MM-DD, China time, to
@@ -219,6 +225,7 @@ struct wm_app {
     uint64_t max_file;   /* bytes per uploaded file */
     const char *allowed; /* allowed types (NULL: the default list) */
     const char *data_dir;
+    uint64_t import_job_bytes; /* larger packages import as a job (0: never) */
 };
 extern struct wm_app wm_app;
 void wm_uploads_init(void);
@@ -264,11 +271,19 @@ void ui_fail(struct wm_req *r, const struct wm_fail *f);
 void ui_done(struct wm_req *r, enum wm_err e, const struct wm_fail *f, const char *to,
              const char *ok);
 /** What an indicator asks for (requirement, score and rule in words, methods, departments,
-** media, frequency, minimum), as a definition list; page_frameworks.c. */
+** media, frequency, minimum), as a definition list; ui_parts.c. */
 struct wm_ind;
 /** An indicator's score in words ("10 分"); ui_parts.c. */
 void ui_score_text(struct wm_buf *b, const struct wm_ind *ind);
 void ui_ind_details(struct wm_buf *b, const struct wm_ind *ind, bool with_score);
+/**
+** A package larger than import_job_bytes (the received file at path) is stored and
+** queued as an "archive.import" job: 1 with *id; 0 when it is small (import it in the
+** request); -1 when a reply (an error) was queued.  uploads.c.
+*/
+int wm_import_as_job(struct wm_req *r, const json_t *archive, const char *path, int64_t *id);
+/** The table of a package import's report (the import page's and the job page's); ui_parts.c. */
+void ui_import_report(struct wm_buf *b, const json_t *report);
 /** A time as "2026-11-27 19:00" in China Standard Time. */
 void ui_time(struct wm_buf *b, int64_t t);
 /** Pager links for a list page. */

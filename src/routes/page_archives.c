@@ -934,6 +934,17 @@ page_archive_import_post(struct wm_req *r)
         json_decref(ar);
         return;
     }
+    int64_t job;
+    int queued = wm_import_as_job(r, ar, path, &job);
+    if (queued) {
+        json_decref(ar);
+        if (queued > 0) { /* large: the job's page shows its progress, then the report */
+            char *to = wm_asprintf("/jobs/%lld", (long long)job);
+            wm_reply_redirect(r, to);
+            free(to);
+        }
+        return;
+    }
     enum wm_err e = wm_archive_import_policy(r->db, &r->actor, wm_app.blobs, ar, path,
                                               wm_uploads_name(r, 0), wm_app.allowed, wm_app.max_file, &report, &f);
     if (WM_OK != e && NULL == report) {
@@ -951,24 +962,8 @@ page_archive_import_post(struct wm_req *r)
         wm_h(&b, "<p class=\"flash ok\">%s %I%s%s %I%s</p>", _("已导入"), ji(report, "imported"),
              _(" 件，"), _("跳过"), ji(report, "skipped"), _(" 件。"));
     }
-    wm_h(&b, "<table class=\"cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-             "</tr></thead><tbody>",
-         _("文件"), _("结果"), _("指标"), _("原因"));
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(report, "files"), i, x)
-    {
-        const char *st = js(x, "status");
-        wm_h(&b, "<tr><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
-                 "<td data-label=\"%s\"><code>%s</code></td><td data-label=\"%s\">%s</td></tr>\n",
-             _("文件"), js(x, "path"), _("结果"),
-             wm_streq(st, "imported")       ? _("已导入")
-             : wm_streq(st, "refused")      ? _("被拒绝（整包未导入）")
-             : wm_streq(st, "not_imported") ? _("未导入")
-                                            : _("跳过"),
-             _("指标"), js(x, "code"), _("原因"), js(x, "reason"));
-    }
-    wm_h(&b, "</tbody></table><p><a href=\"/units/%I/archives/%I\">← %s</a></p>", ji(ar, "unit_id"),
+    ui_import_report(&b, report);
+    wm_h(&b, "<p><a href=\"/units/%I/archives/%I\">← %s</a></p>", ji(ar, "unit_id"),
          ji(ar, "year"), _("返回档案"));
     json_decref(report);
     json_decref(ar);

@@ -87,6 +87,9 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/api/v1/frameworks/{id}/publish", api_framework_publish, AUTH | CSRF, STAFF, 0},
     {WM_GET, "/api/v1/frameworks/{id}/export.{s}", api_framework_export, AUTH, ALL, 0},
     {WM_GET, "/api/v1/frameworks/{id}/diff/{id}", api_framework_diff, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/jobs", api_jobs_get, AUTH, STAFF, 0},
+    {WM_GET, "/api/v1/jobs/{id}", api_job_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/jobs/{id}/retry", api_job_retry_post, AUTH | CSRF, STAFF, 0},
 
     /* Pages */
     {WM_GET, "/", page_root, HTML | PWC, ALL, 0},
@@ -119,6 +122,10 @@ const struct wm_route wm_routes[] = {
      ALL, 8 * 1024},
     {WM_GET, "/audit", page_audit_get, AUTH | HTML, STAFF, 0},
     {WM_GET, "/audit.xlsx", page_audit_xlsx_get, AUTH | HTML, ADMIN, 0},
+    {WM_GET, "/admin/jobs", page_admin_jobs_get, AUTH | HTML, STAFF, 0},
+    {WM_POST, "/admin/jobs/{id}/retry", page_admin_job_retry_post, AUTH | HTML | FORM | CSRF,
+     STAFF, 0},
+    {WM_GET, "/jobs/{id}", page_job_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/units/{id}/archives", page_archives_post, AUTH | HTML | FORM | CSRF, WRITE, 0},
     {WM_GET, "/units/{id}/archives/{id}", page_archive_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/units/{id}/archives/{id}/delete", page_archive_delete_post,

@@ -237,4 +237,28 @@ ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit)
     json_decref(list);
 }
 
+/* The table of an import's report: each file, what became of it, its leaf, why. */
+void
+ui_import_report(struct wm_buf *b, const json_t *report)
+{
+    wm_h(b, "<table class=\"cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+             "</tr></thead><tbody>",
+         _("文件"), _("结果"), _("指标"), _("原因"));
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(report, "files"), i, x)
+    {
+        const char *st = js(x, "status");
+        wm_h(b, "<tr><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+                 "<td data-label=\"%s\"><code>%s</code></td><td data-label=\"%s\">%s</td></tr>\n",
+             _("文件"), js(x, "path"), _("结果"),
+             wm_streq(st, "imported")       ? _("已导入")
+             : wm_streq(st, "refused")      ? _("被拒绝（整包未导入）")
+             : wm_streq(st, "not_imported") ? _("未导入")
+                                            : _("跳过"),
+             _("指标"), js(x, "code"), _("原因"), js(x, "reason"));
+    }
+    wm_h(b, "</tbody></table>");
+}
+
 /* end of ui_parts.c */

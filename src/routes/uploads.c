@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "handlers.h"
 #include "wm_blob.h"
@@ -167,10 +168,9 @@ static const struct wm_upload_ops up_ops = {up_begin, up_data, up_end};
 void
 wm_thumb_request(const char *sha, const char *mime)
 {
-    char src[512];
-    if (wm_app.thumbs && wm_thumb_mime_ok(mime) &&
-        wm_blob_path(wm_app.blobs, sha, src, sizeof src)) {
-        wm_thumbq_push(wm_app.thumbs, sha, src, mime);
+    struct wm_db *db = wm_db_thread();
+    if (db) {
+        wm_thumb_job_request(db, sha, mime);
     }
 }
 
@@ -384,6 +384,30 @@ wm_upload_version(struct wm_req *r, char **notice)
         free(wm_upload_filename(&up, notice));
     }
     return true;
+}
+
+int
+wm_import_as_job(struct wm_req *r, const json_t *archive, const char *path, int64_t *id)
+{
+    struct stat st;
+    *id = 0;
+    if (0 == wm_app.import_job_bytes || 0 != stat(path, &st) ||
+        (uint64_t)st.st_size <= wm_app.import_job_bytes) {
+        return 0;
+    }
+    /* The package goes into the blob store (where every server finds it), the job
+    ** imports it from there and removes it when done. */
+    struct wm_upload up;
+    if (!wm_uploads_commit(r, 0, &up)) {
+        return -1;
+    }
+    struct wm_fail f = {0};
+    if (WM_OK != wm_import_job_submit(r->db, &r->actor, archive, up.sha, up.size,
+                                      wm_uploads_name(r, 0), id, &f)) {
+        wm_reply_fail(r, &f);
+        return -1;
+    }
+    return 1;
 }
 
 /* end of uploads.c */

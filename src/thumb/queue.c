@@ -174,33 +174,52 @@ enum thumbq_outcome {
     THUMBQ_FAILED,
 };
 
+enum wm_err
+wm_thumb_generate(const char *thumbs_dir, const char *sha, const char *src_path, const char *mime,
+                  unsigned max_px, wm_thumb_maker maker, bool *made, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    if (made) {
+        *made = false;
+    }
+    if (!wm_thumb_sha_valid(sha) || NULL == src_path || !wm_thumb_mime_ok(mime)) {
+        snprintf(err, errlen, "not a thumbnail request");
+        return WM_E_BAD_REQUEST;
+    }
+    if (wm_thumb_path(thumbs_dir, sha, path, sizeof path)) {
+        return WM_OK;
+    }
+    if ('\0' == path[0]) {
+        snprintf(err, errlen, "path too long under %s", thumbs_dir);
+        return WM_E_INTERNAL;
+    }
+    char *sub = wm_asprintf("%s/%.2s/%.2s", thumbs_dir, sha, sha + 2);
+    int rc = wm_mkdirs(sub, 0750);
+    if (rc) {
+        snprintf(err, errlen, "mkdir %s: %s", sub, strerror(-rc));
+        free(sub);
+        return WM_E_INTERNAL;
+    }
+    free(sub);
+    enum wm_err e = maker(src_path, mime, path, max_px, err, errlen);
+    if (WM_OK == e && made) {
+        *made = true;
+    }
+    return e;
+}
+
 static enum thumbq_outcome
 make_one(const struct wm_thumbq *q, const struct thumbq_item *it)
 {
-    char path[PATH_MAX];
-    if (wm_thumb_path(q->dir, it->sha, path, sizeof path)) {
-        return THUMBQ_SKIPPED;
-    }
-    if ('\0' == path[0]) {
-        wm_log(WM_LOG_WARN, "thumb %s: path too long under %s", it->sha, q->dir);
-        return THUMBQ_FAILED;
-    }
-    char *sub = wm_asprintf("%s/%.2s/%.2s", q->dir, it->sha, it->sha + 2);
-    int rc = wm_mkdirs(sub, 0750);
-    if (rc) {
-        wm_log(WM_LOG_WARN, "thumb %s: mkdir %s: %s", it->sha, sub, strerror(-rc));
-        free(sub);
-        return THUMBQ_FAILED;
-    }
-    free(sub);
-    char err[512];
-    enum wm_err e = q->maker(it->src, it->mime, path, q->max_px, err, sizeof err);
+    char err[512] = "";
+    bool made = false;
+    enum wm_err e = wm_thumb_generate(q->dir, it->sha, it->src, it->mime, q->max_px, q->maker,
+                                      &made, err, sizeof err);
     if (WM_OK != e) {
         wm_log(WM_LOG_WARN, "thumb %s (%s): %s: %s", it->sha, it->mime, wm_err_code(e), err);
         return THUMBQ_FAILED;
     }
-    wm_log(WM_LOG_DEBUG, "thumb %s: made %s", it->sha, path);
-    return THUMBQ_MADE;
+    return made ? THUMBQ_MADE : THUMBQ_SKIPPED;
 }
 
 static void *

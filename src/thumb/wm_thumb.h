@@ -115,6 +115,15 @@ enum wm_err wm_thumb_make_spawned(const char *src_path, const char *mime, const 
                                   unsigned max_px, char *err, size_t errlen);
 
 /**
+** Make the thumbnail of blob @a sha (file @a src_path, type @a mime) in thumbs_dir with
+** @a maker, unless it exists: what a job of kind "thumbnail" runs.  *made (may be NULL)
+** says whether one was written.  Errors as wm_thumb_make's.
+*/
+enum wm_err wm_thumb_generate(const char *thumbs_dir, const char *sha, const char *src_path,
+                              const char *mime, unsigned max_px, wm_thumb_maker maker,
+                              bool *made, char *err, size_t errlen) WM_MUST_CHECK;
+
+/**
 ** Ask for the thumbnail of blob @a sha, whose file is @a src_path with content type
 ** @a mime.  Never blocks on thumbnailing: the strings are copied and the call returns.
 ** Requests with a bad sha, an unsupported type, or beyond WM_THUMBQ_MAX_PENDING waiting

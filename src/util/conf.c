@@ -73,6 +73,10 @@ static const struct conf_key {
      "{unit}-{year}-{code}-{serial}", "archival code pattern (DA/T 22)"},
     {"fixity_hours", CT_UINT, offsetof(struct wm_conf, fixity_hours), "24",
      "hours between background re-hashes of every blob (0 = never)"},
+    {"job_workers", CT_UINT, offsetof(struct wm_conf, job_workers), "2",
+     "background job worker threads of this server (0 = run no jobs here)"},
+    {"import_job_bytes", CT_SIZE, offsetof(struct wm_conf, import_job_bytes), "4194304",
+     "archive packages larger than this many bytes are imported as a background job (202)"},
 };
 
 static int

@@ -221,6 +221,8 @@ struct wm_conf {
     char *allowed_types;       /* uploaded file types allowed ("" = the default list) */
     char *archival_code;       /* pattern of archival codes (DA/T 22) */
     unsigned fixity_hours;     /* hours between background fixity checks (0 = never) */
+    unsigned job_workers;      /* background job workers (0 = none in this server) */
+    size_t import_job_bytes;   /* packages larger than this import as a job */
 };
 
 void wm_conf_defaults(struct wm_conf *c);

@@ -32,6 +32,7 @@
 /* clang-format on */
 
 #include "harness.h"
+#include "wm_core.h"
 #include "wm_http.h"
 
 enum role {
@@ -84,6 +85,7 @@ enum kind {
     K_DOC_VERSION, /* a throwaway document and a new version of it (a small PDF) */
     K_DOC_MOVE,    /* a throwaway document moved to another leaf */
     K_DOC_TRASHED, /* a throwaway document already in the trash */
+    K_JOB,         /* {id} = a throwaway failed job scoped to own / foreign unit */
     K_DEFAULTS,    /* {id} = own / foreign office; a default edition for ARCHIVE_YEAR + 1 */
     K_FW_DEFAULT,  /* {id} = own published edition, made the default of own / foreign office */
 };
@@ -137,6 +139,10 @@ static const struct expect expectations[] = {
     {"DELETE /api/v1/tokens/{id}", K_TOKEN,      {"401", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"}},
     {"GET /api/v1/audit", K_PLAIN,               {"401", "200", "200",     "403",     "403",     "403",     "403"}},
     {"GET /api/v1/frameworks", K_PLAIN,          {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"GET /api/v1/jobs", K_PLAIN,                {"401", "200", "200",     "403",     "403",     "403",     "403"}},
+    /* A job is seen by staff within scope and by whoever started it (none of these). */
+    {"GET /api/v1/jobs/{id}", K_JOB,             {"401", "200", "200/404", "404",     "404",     "404",     "404"}},
+    {"POST /api/v1/jobs/{id}/retry", K_JOB,      {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /api/v1/frameworks", K_FW_POST,       {"401", "201", "201/404", "403",     "403",     "403",     "403"}},
     /* Published standards are read along the caller's path to the root. */
     {"GET /api/v1/frameworks/{id}", K_FW_READ,   {"401", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
@@ -229,6 +235,9 @@ static const struct expect expectations[] = {
                                                  {"303", "303/404", "303/404", "303/404", "303/404", "303/404", "303/404"}},
     {"GET /audit", K_PLAIN,                      {"303", "200", "200",     "403",     "403",     "403",     "403"}},
     {"GET /audit.xlsx", K_PLAIN,                 {"303", "200", "403",     "403",     "403",     "403",     "403"}},
+    {"GET /admin/jobs", K_PLAIN,                 {"303", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"POST /admin/jobs/{id}/retry", K_JOB,       {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"GET /jobs/{id}", K_JOB,                    {"303", "200", "200/404", "404",     "404",     "404",     "404"}},
     {"GET /frameworks", K_PLAIN,                 {"303", "200", "200",     "200",     "200",     "200",     "200"}},
     /* A foreign office: the import page is shown again with the error and 404. */
     {"POST /frameworks", K_FW_POST,              {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
@@ -443,6 +452,36 @@ doc_make(int64_t unit)
 }
 
 /* A new document of the unit, already in the trash; 0 on failure. */
+/* A failed job scoped to the unit, written straight into the server's store (a kind no
+** server runs, so it stays as made).  Its id, 0 on failure. */
+static int64_t
+job_make_failed(int64_t unit)
+{
+    static struct wm_db *db;
+    char err[256];
+    if (NULL == db && NULL == (db = wm_db_open(NULL, srv.dir, false, err, sizeof err))) {
+        return 0;
+    }
+    json_t *org = db->ops->org_get(db, unit);
+    int64_t id = 0, now = time(NULL);
+    char kind[32]; /* its own kind: a claim takes this one, not one retried before */
+    snprintf(kind, sizeof kind, "authz.%u", seq);
+    struct wm_job_in in = {.kind = kind,
+                           .org_path = json_string_value(json_object_get(org, "path"))};
+    json_t *row = NULL;
+    if (org && WM_QS_ONE == db->ops->job_insert(db, &in, now, &id) &&
+        WM_QS_ONE == db->ops->begin(db, true)) {
+        row = db->ops->job_claim(db, "authz", kind, now, now + 60);
+        (void)db->ops->commit(db);
+    }
+    if (NULL == row || WM_QS_ONE != db->ops->job_fail(db, id, "authz", "test", NULL, 0, now)) {
+        id = 0;
+    }
+    json_decref(row);
+    json_decref(org);
+    return id;
+}
+
 static int64_t
 doc_make_trashed(int64_t unit)
 {
@@ -909,6 +948,11 @@ cell_build(struct cell *c,
             /* 1.1.2 is the member's department's too; the foreign standard has one leaf. */
             c->json =
                 json_pack("{s:s}", "code", a->unit[foreign] == arch_unit[2] ? "1.1" : "1.1.2");
+        }
+        break;
+    case K_JOB:
+        if (0 == (ids[0] = job_make_failed(a->unit[foreign]))) {
+            return false;
         }
         break;
     case K_DOC_TRASHED:

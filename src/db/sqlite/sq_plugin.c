@@ -393,6 +393,7 @@ sq_fill_base(struct wm_db_ops *ops)
 void sq_fill_resource_ops(struct wm_db_ops *ops);
 void sq_fill_framework_ops(struct wm_db_ops *ops);
 void sq_fill_archive_ops(struct wm_db_ops *ops);
+void sq_fill_job_ops(struct wm_db_ops *ops);
 
 void
 sq_fill_ops(struct wm_db_ops *ops)
@@ -400,6 +401,7 @@ sq_fill_ops(struct wm_db_ops *ops)
     sq_fill_resource_ops(ops);
     sq_fill_framework_ops(ops);
     sq_fill_archive_ops(ops);
+    sq_fill_job_ops(ops);
     sq_fill_base(ops);
 }
 
