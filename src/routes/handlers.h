@@ -1,5 +1,15 @@
 /*
 ** handlers.h — every handler of the route table, and helpers shared by handlers.
+**
+** The files call downwards only, so their graph has no cycle:
+**   routes.c            the table: names every handler (and registers the hooks)
+**   api_*.c, page_*.c   handlers: never call each other, only the helpers below
+**   uploads.c           received files, documents from uploads, imports as jobs
+**   shared.c            request and reply helpers, objects a path names
+**   ui_parts.c          fragments several pages show        → ui.c
+**   ui.c                page chrome, the error page
+**   repr.c              the API representation of each resource (its times)
+** All of them read and write through src/core (never the store's ops).
 */
 #ifndef WM_HANDLERS_H
 #define WM_HANDLERS_H
