@@ -294,15 +294,20 @@ cmd_init(int argc, char **argv)
         return usage_error("--data DIR is required");
     }
     const char *admin = o.v[0] ? o.v[0] : "admin";
-    const char *store = o.v[1];
+    /* --store, else the store of a wenming.conf already in DIR (else SQLite) */
+    char *conf_store = o.v[1] ? NULL : store_of(o.data);
+    const char *store = o.v[1] ? o.v[1] : conf_store;
     char *pw = read_password("WENMING_ADMIN_PASSWORD", "password for the admin account");
     char *generated = NULL, err[512];
     if (pw && !wm_password_ok(pw)) {
         free(pw);
+        free(conf_store);
         return fail("the admin password must have at least 8 characters of 3 kinds (lower case, "
                     "upper case, digits, symbols)");
     }
-    if (wm_init_data_dir(o.data, store, admin, pw, &generated, err, sizeof err)) {
+    int bad = wm_init_data_dir(o.data, store, admin, pw, &generated, err, sizeof err);
+    free(conf_store);
+    if (bad) {
         free(pw);
         return fail("%s", err);
     }
@@ -1320,6 +1325,119 @@ cmd_verify_audit(int argc, char **argv)
     return 0;
 }
 
+/* ---------------------------------------------------------------- store copy */
+
+static void
+copy_progress(void *cls, const char *table, int64_t rows)
+{
+    (void)cls;
+    printf("copied %-16s %lld rows\n", table, (long long)rows);
+    fflush(stdout);
+}
+
+/*
+** A SQLite store into an empty PostgreSQL database, in one transaction: committed only when
+** the rows of every table were counted equal on both sides and the copied audit chain
+** verifies entry by entry (the same chain, so the data directory's audit-head anchor still
+** holds once wenming.conf names the new store).
+*/
+static int
+cmd_store_copy(int argc, char **argv)
+{
+    static const char *const spec[] = {"from=", "to=", NULL};
+    struct opts o;
+    PARSE(spec);
+    const char *from = o.v[0] ? o.v[0] : o.data, *to = o.v[1];
+    if (NULL == from || NULL == to || o.nargs) {
+        return usage_error("--from DIR and --to CONNINFO are required");
+    }
+    if (wm_db_store_is_sqlite(to)) {
+        return usage_error("--to names a PostgreSQL database (a libpq connection string)");
+    }
+    char *conf_store = store_of(from);
+    if (conf_store) {
+        free(conf_store);
+        return fail("%s: its wenming.conf names a PostgreSQL store already; store copy reads the "
+                    "SQLite file wenming.db",
+                    from);
+    }
+    char *dbfile = wm_asprintf("%s/wenming.db", from);
+    bool exists = 0 == access(dbfile, R_OK);
+    free(dbfile);
+    if (!exists) {
+        return fail("%s: no wenming.db in this directory", from);
+    }
+    char err[1024];
+    struct wm_db *src = wm_db_open("sqlite", from, false, err, sizeof err);
+    if (NULL == src) {
+        return fail("%s", err);
+    }
+    struct wm_db *dst = wm_db_open(to, from, false, err, sizeof err);
+    if (NULL == dst) {
+        src->ops->close(src);
+        return fail("%s", err);
+    }
+    json_t *counts = NULL;
+    int rc = 1;
+    if (wm_store_copy(src, dst, copy_progress, NULL, &counts, err, sizeof err)) {
+        dst->ops->rollback(dst);
+        fail("%s; nothing was copied", err);
+        goto out;
+    }
+    /* The audit chain as the target will serve it, inside the copy's transaction. */
+    char why[512];
+    int64_t n = 0, bad = wm_audit_verify(dst, &n, why, sizeof why);
+    int64_t want = -1;
+    size_t i;
+    json_t *c;
+    json_array_foreach(counts, i, c)
+    {
+        if (wm_streq(json_string_value(json_object_get(c, "table")), "audit")) {
+            want = json_integer_value(json_object_get(c, "source"));
+        }
+    }
+    if (bad != 0) {
+        dst->ops->rollback(dst);
+        if (bad > 0) {
+            char why2[512];
+            int64_t n2 = 0;
+            bool source_too = bad == wm_audit_verify(src, &n2, why2, sizeof why2);
+            fail("the copied audit log breaks at entry %lld: %s%s; nothing was copied",
+                 (long long)bad, why,
+                 source_too ? " (so does the SQLite store's own: 'wenming verify audit')" : "");
+        } else {
+            fail("%s; nothing was copied", why);
+        }
+        goto out;
+    }
+    if (n != want) {
+        dst->ops->rollback(dst);
+        fail("the copied audit log has %lld entries, the source %lld; nothing was copied",
+             (long long)n, (long long)want);
+        goto out;
+    }
+    if (WM_QS_ONE != dst->ops->commit(dst)) {
+        dst->ops->rollback(dst);
+        fail("the PostgreSQL database refused the commit; nothing was copied");
+        goto out;
+    }
+    int64_t rows = 0;
+    json_array_foreach(counts, i, c)
+    {
+        rows += json_integer_value(json_object_get(c, "target"));
+    }
+    printf("verified: %zu tables, %lld rows, the same count in each table on both sides\n"
+           "verified: audit chain intact, %lld entries\n"
+           "to serve from the copy, set in %s/wenming.conf:\n  store = %s\n",
+           json_array_size(counts), (long long)rows, (long long)n, from, to);
+    rc = 0;
+out:
+    json_decref(counts);
+    dst->ops->close(dst);
+    src->ops->close(src);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- export / import */
 
 static int
@@ -1635,6 +1753,14 @@ static const struct cmd cmds[] = {
     {"import", NULL, cmd_import, "--data DIR --unit CODE --year YEAR FILE.zip|DIR",
      "Import a package, or any folder tree whose folder names carry indicator codes and/or\n"
      "titles, into the unit's archive of that year; prints a line per file."},
+    {"store", "copy", cmd_store_copy, "--from DIR --to CONNINFO",
+     "Copy the SQLite store of data directory DIR (wenming.db) into an empty PostgreSQL\n"
+     "database (any libpq connection string, e.g. postgresql://wenming@db.example/wenming):\n"
+     "every table in one transaction, ids kept, a line per table.  Refuses a database that\n"
+     "holds rows, or tables of something else.  Commits only when every table counts the\n"
+     "same rows on both sides and the copied audit chain verifies; then set store =\n"
+     "CONNINFO in DIR/wenming.conf.  Stop the server first (writes made during the copy are\n"
+     "not copied); blobs/ stays where it is."},
     {"verify", "audit", cmd_verify_audit, "--data DIR",
      "Check the audit log's hash chain; exit 1 naming the first broken entry."},
     {"verify", "blobs", cmd_verify_blobs, "--data DIR [--repair]",

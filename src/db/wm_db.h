@@ -368,6 +368,19 @@ struct wm_db *wm_db_open(const char *store, const char *data_dir, bool create, c
 struct wm_db *wm_sqlite_open(const char *data_dir, bool create, char *err, size_t errlen);
 struct wm_db *wm_pg_open(const char *conninfo, char *err, size_t errlen);
 
+/*
+** `wenming store copy`: copy the SQLite store src into the PostgreSQL store dst, which
+** must hold no rows (a database without tables gets the schema first; one with other
+** tables, or with rows, is refused).  Every table in one transaction of dst, ids kept,
+** the identity sequences set past them; progress(cls, table, rows) after each table.
+** *counts: [{table, rows, source, target}], the rows of each table counted on both sides
+** (equal, or the copy fails).  0 on success with dst's transaction still OPEN (the caller
+** verifies more, then commits or rolls back); -1 with err filled otherwise (roll back).
+*/
+typedef void (*wm_copy_progress_fn)(void *cls, const char *table, int64_t rows);
+int wm_store_copy(struct wm_db *src, struct wm_db *dst, wm_copy_progress_fn progress, void *cls,
+                  json_t **counts, char *err, size_t errlen) WM_MUST_CHECK;
+
 /** Set the store and data directory used by wm_db_thread(). */
 void wm_db_configure(const char *store, const char *data_dir);
 /** The calling thread's connection, opened on first use; NULL when the store is unusable. */

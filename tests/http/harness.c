@@ -2,6 +2,7 @@
 ** harness.c — start and stop `wenming serve`, send requests with libcurl (see harness.h).
 */
 #include "harness.h"
+#include "../pgdb.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,6 +34,7 @@
 
 static char g_bin[PATH_MAX];
 static CURL *g_curl;
+static bool g_pg; /* servers keep their data in PostgreSQL */
 
 /* Live responses, so that a failed assertion (which leaves its test early) leaks nothing:
 ** th_done() frees what is left. */
@@ -127,6 +129,184 @@ buf_steal(struct th_buf *b)
     return d;
 }
 
+/*
+** WM_TEST_STORE=pg: PostgreSQL from WM_TEST_PG, or skip the whole program (exit 77) when
+** there is no server or the binary has no PostgreSQL store (asked of `wenming migrate`
+** on a database that does not exist, which creates nothing).
+*/
+static int
+store_choose(void)
+{
+    const char *want = getenv("WM_TEST_STORE");
+    if (NULL == want || '\0' == want[0] || 0 == strcmp(want, "sqlite")) {
+        return 0;
+    }
+    if (0 != strcmp(want, "pg") && 0 != strcmp(want, "postgresql")) {
+        fprintf(stderr, "harness: WM_TEST_STORE is sqlite or pg, not %s\n", want);
+        return -1;
+    }
+    if (NULL == pgdb_server()) {
+        printf("WM_TEST_STORE=pg but WM_TEST_PG is not set: skipped\n");
+        exit(77);
+    }
+    char dir[PATH_MAX], conf[PATH_MAX + 32], store[1200], line[1300], *out = NULL;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/wm-probe-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (NULL == mkdtemp(dir)) {
+        return -1;
+    }
+    snprintf(conf, sizeof conf, "%s/wenming.conf", dir);
+    if (pgdb_conninfo_for(pgdb_server(), "wm_probe_absent", store, sizeof store)) {
+        return -1;
+    }
+    snprintf(line, sizeof line, "store = %s\n", store);
+    FILE *f = fopen(conf, "w");
+    if (f) {
+        fputs(line, f);
+        fclose(f);
+    }
+    const char *args[] = { "migrate", "--data", dir, NULL };
+    (void)th_run(args, &out);
+    bool absent = out && strstr(out, "no PostgreSQL store");
+    free(out);
+    remove(conf);
+    rmdir(dir);
+    if (absent) {
+        printf("this wenming has no PostgreSQL store: skipped\n");
+        exit(77);
+    }
+    g_pg = true;
+    return 0;
+}
+
+bool
+th_store_pg(void)
+{
+    return g_pg;
+}
+
+/* The rows of a libpq result, '|' between columns, a line each. */
+static char *
+pg_rows(PGresult *r)
+{
+    struct th_buf b = { 0 };
+    for (int i = 0; i < PQntuples(r); i++) {
+        for (int j = 0; j < PQnfields(r); j++) {
+            if (j) {
+                buf_adds(&b, "|");
+            }
+            buf_adds(&b, PQgetvalue(r, i, j));
+        }
+        buf_adds(&b, "\n");
+    }
+    return buf_steal(&b);
+}
+
+static int
+pg_sql(const char *store, const char *sql, char **out)
+{
+    PGconn *c = PQconnectdb(store);
+    if (CONNECTION_OK != PQstatus(c)) {
+        fprintf(stderr, "harness: cannot connect to %s: %s", store, PQerrorMessage(c));
+        PQfinish(c);
+        return -1;
+    }
+    /* PQexec runs every statement of sql; the result is the last one's. */
+    PGresult *r = PQexec(c, sql);
+    int rc = 0;
+    if (PGRES_COMMAND_OK != PQresultStatus(r) && PGRES_TUPLES_OK != PQresultStatus(r)) {
+        fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(c));
+        rc = -1;
+    } else if (out) {
+        *out = pg_rows(r);
+    }
+    PQclear(r);
+    PQfinish(c);
+    return rc;
+}
+
+int
+th_store_sql(const char *dir, const char *store, const char *sql, char **out)
+{
+    if (out) {
+        *out = NULL;
+    }
+    if (store && *store) {
+        return pg_sql(store, sql, out);
+    }
+    char db[PATH_MAX + 32];
+    snprintf(db, sizeof db, "%s/wenming.db", dir);
+    int pfd[2];
+    if (0 != pipe(pfd)) {
+        return -1;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(pfd[0]);
+        close(pfd[1]);
+        return -1;
+    }
+    if (0 == pid) {
+        dup2(pfd[1], STDOUT_FILENO);
+        dup2(pfd[1], STDERR_FILENO);
+        close(pfd[0]);
+        close(pfd[1]);
+        execlp("sqlite3", "sqlite3", "-bail", "-cmd", ".timeout 10000", db, sql, (char *)NULL);
+        _exit(127);
+    }
+    close(pfd[1]);
+    struct th_buf b = { 0 };
+    char chunk[1024];
+    ssize_t got;
+    while ((got = read(pfd[0], chunk, sizeof chunk)) > 0 || (got < 0 && EINTR == errno)) {
+        if (got > 0) {
+            buf_add(&b, chunk, (size_t)got);
+        }
+    }
+    close(pfd[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && EINTR == errno) {
+    }
+    char *text = buf_steal(&b);
+    int rc = WIFEXITED(status) && 0 == WEXITSTATUS(status) ? 0 : -1;
+    if (rc) {
+        fprintf(stderr, "harness: sqlite3 %s: %s\n%s\n", db, sql, text);
+    }
+    if (out && 0 == rc) {
+        *out = text;
+    } else {
+        free(text);
+    }
+    return rc;
+}
+
+int
+th_store_exec(const struct th_server *s, const char *sql)
+{
+    return th_store_sql(s->dir, s->store, sql, NULL);
+}
+
+int
+th_store_query(const struct th_server *s, const char *sql, char **out)
+{
+    return th_store_sql(s->dir, s->store, sql, out);
+}
+
+int
+th_store_new(char *db, size_t dblen, char *store, size_t storelen)
+{
+    return pgdb_create(db, dblen, store, storelen);
+}
+
+void
+th_store_drop(const char *db)
+{
+    if (NULL == getenv("TH_KEEP_DATA")) {
+        (void)pgdb_drop(db);
+    }
+}
+
 bool
 th_init(int argc, char **argv)
 {
@@ -141,6 +321,9 @@ th_init(int argc, char **argv)
     }
     snprintf(g_bin, sizeof g_bin, "%s", bin);
     signal(SIGPIPE, SIG_IGN);
+    if (store_choose()) {
+        return false;
+    }
     if (CURLE_OK != curl_global_init(CURL_GLOBAL_DEFAULT)) {
         fprintf(stderr, "harness: curl_global_init failed\n");
         return false;
@@ -201,6 +384,16 @@ th_server_create(struct th_server *s, const char *extra_conf)
     }
     struct th_buf b = { 0 };
     buf_adds(&b, conf_defaults);
+    if (g_pg) {
+        if (pgdb_create(s->pgdb, sizeof s->pgdb, s->store, sizeof s->store)) {
+            fprintf(stderr, "harness: cannot create a PostgreSQL database\n");
+            free(b.data);
+            return -1;
+        }
+        buf_adds(&b, "store = ");
+        buf_adds(&b, s->store);
+        buf_adds(&b, "\n");
+    }
     if (extra_conf) {
         buf_adds(&b, extra_conf);
         buf_adds(&b, "\n");
@@ -387,6 +580,10 @@ th_server_destroy(struct th_server *s)
         (void)nftw(s->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     }
     s->dir[0] = '\0';
+    if (s->pgdb[0] && NULL == getenv("TH_KEEP_DATA")) {
+        (void)pgdb_drop(s->pgdb);
+    }
+    s->pgdb[0] = '\0';
 }
 
 int th_teardown_failures;

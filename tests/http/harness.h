@@ -8,6 +8,12 @@
 ** (th_server_stop: the exit status must be 0, a graceful shutdown).  The binary comes from
 ** the environment variable WENMING_BIN or from argv[1] (th_init).
 **
+** The store: with WM_TEST_STORE=pg every server gets a fresh PostgreSQL database on the
+** server named by WM_TEST_PG (tests/pgdb.h), written to its wenming.conf as `store = ...`
+** and dropped by th_server_destroy; th_init exits 77 (skip) when WM_TEST_PG is unset or the
+** binary was built without the PostgreSQL store.  Otherwise the store is the SQLite file in
+** the data directory, as always.  th_store_exec reaches the store behind the server's back.
+**
 ** Ownership: every struct th_resp is the caller's, freed with th_resp_free().  Strings
 ** returned by th_header() are borrowed from the response.
 */
@@ -26,7 +32,8 @@
 /* The password of every demo account (src/core/init.c). */
 #define TH_DEMO_PW "Demo-2026"
 
-/** Read the binary from WENMING_BIN or argv[1]; initialise libcurl.  false: no binary. */
+/** Read the binary from WENMING_BIN or argv[1]; initialise libcurl.  false: no binary.
+** Exits 77 (skip) when the run asks for PostgreSQL and none is there (see above). */
 bool th_init(int argc, char **argv);
 /** Release libcurl (at the end of main). */
 void th_done(void);
@@ -41,12 +48,34 @@ struct th_server {
     unsigned port;
     char dir[PATH_MAX]; /* the data directory (ours: removed by th_server_destroy) */
     char base[64];      /* "http://127.0.0.1:PORT" */
+    char pgdb[64];      /* the PostgreSQL database (ours: dropped), "" on SQLite */
+    char store[1024];   /* its connection string, "" on SQLite */
 };
+
+/** Whether this run's servers keep their data in PostgreSQL (WM_TEST_STORE=pg). */
+bool th_store_pg(void);
+/**
+** Run SQL statements on a store directly: the sqlite3 shell on DIR/wenming.db when store is
+** NULL or "", libpq on the database store names otherwise.  A test that tampers with the
+** store says it in the dialect th_store_pg() names.  The rows (columns joined by '|', one
+** row a line) into *out when out is not NULL (caller frees).  0 on success (the error on
+** stderr otherwise).
+*/
+int th_store_sql(const char *dir, const char *store, const char *sql, char **out);
+/** th_store_sql on s's store, without output. */
+int th_store_exec(const struct th_server *s, const char *sql);
+/** th_store_sql on s's store: the rows into *out (caller frees). */
+int th_store_query(const struct th_server *s, const char *sql, char **out);
+/** With PostgreSQL: a fresh database for a data directory a test makes itself (its name
+** into db, its connection string into store); 0 on success.  th_store_drop removes it. */
+int th_store_new(char *db, size_t dblen, char *store, size_t storelen);
+void th_store_drop(const char *db);
 
 /**
 ** Create a fresh data directory whose wenming.conf holds the test defaults (argon2id at
-** 8 MiB and one pass, ip_attempts 10000) followed by extra_conf lines (may be NULL), so
-** later keys override earlier ones.  0 on success.
+** 8 MiB and one pass, ip_attempts 10000, and the store: a fresh PostgreSQL database with
+** WM_TEST_STORE=pg) followed by extra_conf lines (may be NULL), so later keys override
+** earlier ones.  0 on success.
 */
 int th_server_create(struct th_server *s, const char *extra_conf);
 /**

@@ -1443,15 +1443,15 @@ test_reorder(void **state)
     th_assert_status(r, 200);
     long long arch_id = (long long)th_jint(r->json, "id");
     th_resp_free(r);
-    char cmd[PATH_MAX + 600];
-    snprintf(cmd, sizeof cmd,
-             "sqlite3 -cmd '.timeout 5000' '%s/wenming.db' \"INSERT INTO audit(at, user_id, "
-             "username, action, object_type, object_id, org_path, summary, request_id, addr, "
-             "prev_hash, hash) SELECT at, user_id, username, 'document.reorder', 'archive', %lld, "
-             "org_path, '{\\\"after\\\":{\\\"code\\\":\\\"9.9.9\\\"}}', 'old-entry', addr, "
-             "hash, hash FROM audit ORDER BY id DESC LIMIT 1\"",
-             srv.dir, arch_id);
-    assert_int_equal(system(cmd), 0);
+    char sql[600];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO audit(at, user_id, username, action, object_type, object_id, "
+             "org_path, summary, request_id, addr, prev_hash, hash) SELECT at, user_id, "
+             "username, 'document.reorder', 'archive', %lld, org_path, "
+             "'{\"after\":{\"code\":\"9.9.9\"}}', 'old-entry', addr, hash, hash FROM audit "
+             "ORDER BY id DESC LIMIT 1",
+             arch_id);
+    assert_int_equal(th_store_exec(&srv, sql), 0);
     r = th_api(&srv, "GET", "/audit?action=document.reorder", &admin, TH_COOKIE, NULL);
     const char *old = strstr(r->body, "old-entry");
     assert_non_null(old);

@@ -108,9 +108,10 @@ archive_delete(struct wm_db *base, int64_t archive_id)
     return sq_exec(DB, sq_prep(DB, sql, "i", archive_id));
 }
 
-/* The next number of an archival code in a leaf: one past the highest ever given there. */
-static int64_t
-next_code_serial(struct sq_db *db, int64_t archive_id, const char *code)
+/* The next number of an archival code in a leaf: one past the highest ever given there.
+** WM_QS_ONE with *cs, or the failure (WM_QS_CONFLICT for an archive that does not exist). */
+static enum wm_qs
+next_code_serial(struct sq_db *db, int64_t archive_id, const char *code, int64_t *cs)
 {
     static const char bump[] =
         "INSERT INTO leaf_code_seq(archive_id, indicator_code, last) VALUES (?1, ?2, "
@@ -120,10 +121,12 @@ next_code_serial(struct sq_db *db, int64_t archive_id, const char *code)
         "archive_id = ?1 AND indicator_code = ?2)) + 1";
     static const char get[] =
         "SELECT last FROM leaf_code_seq WHERE archive_id = ?1 AND indicator_code = ?2";
-    if (WM_QS_ONE != sq_exec(db, sq_prep(db, bump, "it", archive_id, code))) {
-        return 0;
+    enum wm_qs qs = sq_exec(db, sq_prep(db, bump, "it", archive_id, code));
+    if (WM_QS_ONE != qs) {
+        return WM_QS_NONE == qs ? WM_QS_HARD : qs;
     }
-    return sq_int(db, sq_prep(db, get, "it", archive_id, code), 0);
+    *cs = sq_int(db, sq_prep(db, get, "it", archive_id, code), 0);
+    return *cs > 0 ? WM_QS_ONE : WM_QS_HARD;
 }
 
 static enum wm_qs
@@ -147,11 +150,12 @@ doc_insert(struct wm_db *base, int64_t archive_id, const char *code, const struc
         "WHERE archive_id = ?1 AND indicator_code = ?2), ?3, ?4, ?5, ?6, ?7, ?8, "
         "coalesce(?9, '永久'), ?10, nullif(?11, 0), ?12, ?12, ?13)";
     static const char sql_serial[] = "SELECT serial FROM document WHERE id = ?1";
-    int64_t cs = next_code_serial(DB, archive_id, code);
-    if (cs <= 0) {
-        return WM_QS_HARD;
+    int64_t cs = 0;
+    enum wm_qs qs = next_code_serial(DB, archive_id, code, &cs);
+    if (WM_QS_ONE != qs) {
+        return qs;
     }
-    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "itttttttttiii", archive_id, code, m->title,
+    qs = sq_exec(DB, sq_prep(DB, sql, "itttttttttiii", archive_id, code, m->title,
                                         m->date_formed, m->media, m->dept, m->author, m->keywords,
                                         m->retention, m->remarks, user_id, now, cs));
     if (WM_QS_ONE == qs) {
@@ -287,9 +291,13 @@ doc_move(struct wm_db *base, int64_t id, const char *code, int64_t now)
         "document.archive_id AND x.indicator_code = ?2) WHERE id = ?1 AND deleted_at IS NULL";
     static const char arch[] = "SELECT archive_id FROM document WHERE id = ?1";
     /* Filed again in another leaf: the next code number there (the old one is not reused). */
-    int64_t cs = next_code_serial(DB, sq_int(DB, sq_prep(DB, arch, "i", id), 0), code);
-    if (cs <= 0) {
-        return WM_QS_HARD;
+    int64_t archive_id = sq_int(DB, sq_prep(DB, arch, "i", id), 0), cs = 0;
+    if (0 == archive_id) {
+        return wm_db_failed(base) ? base->status : WM_QS_NONE; /* no such document */
+    }
+    enum wm_qs qs = next_code_serial(DB, archive_id, code, &cs);
+    if (WM_QS_ONE != qs) {
+        return qs;
     }
     return sq_exec(DB, sq_prep(DB, sql, "itii", id, code, now, cs));
 }

@@ -109,7 +109,10 @@ edition_publish(struct wm_db *base, int64_t id, int64_t now)
 static enum wm_qs
 edition_delete(struct wm_db *base, int64_t id)
 {
-    static const char sql_ind[] = "DELETE FROM indicator WHERE edition_id = ?1";
+    /* A published edition is kept with its indicators (the trigger guards the edition row
+    ** only). */
+    static const char sql_ind[] = "DELETE FROM indicator WHERE edition_id = ?1 AND EXISTS "
+                                  "(SELECT 1 FROM edition WHERE id = ?1 AND status = 'draft')";
     static const char sql[] = "DELETE FROM edition WHERE id = ?1 AND status = 'draft'";
     enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql_ind, "i", id));
     if (qs < 0) {

@@ -94,7 +94,7 @@ job_fail(struct wm_db *base, int64_t id, const char *worker, const char *why, co
         "run_after = CASE WHEN ?5 > 0 THEN ?5 ELSE run_after END, last_error = ?3, "
         "result = coalesce(?4, result), lease_until = NULL, updated_at = ?6 "
         "WHERE id = ?1 AND worker = ?2 AND state = 'running'";
-    return sq_exec(DB, sq_prep(DB, sql, "ittiii", id, worker, why, result, retry_at, now));
+    return sq_exec(DB, sq_prep(DB, sql, "itttii", id, worker, why, result, retry_at, now));
 }
 
 static json_t *
@@ -113,19 +113,11 @@ job_list(struct wm_db *base, const char *states, const struct wm_page *pg)
         "  AND (?2 IS NULL OR (org_path >= ?2 AND org_path < ?3)) "
         "  AND (?4 IS NULL OR kind = ?4) AND (?5 = 0 OR id < ?5) "
         "ORDER BY id DESC LIMIT ?6";
-    const char *scope = pg->scope;
-    char *hi = NULL;
-    if (NULL == scope || '\0' == scope[0] || wm_streq(scope, "/")) {
-        scope = NULL;
-    } else {
-        /* "/1/4/" covers ["/1/4/", "/1/40"): the final '/' replaced by the next byte */
-        hi = wm_strdup(scope);
-        hi[strlen(hi) - 1] = (char)(hi[strlen(hi) - 1] + 1);
-    }
+    struct sq_scope r = sq_scope_of(pg->scope);
     json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttttii", states && states[0] ? states : NULL,
-                                    scope, hi, pg->kind && pg->kind[0] ? pg->kind : NULL,
+                                    r.lo, r.hi, pg->kind && pg->kind[0] ? pg->kind : NULL,
                                     pg->after, (int64_t)(pg->limit ? pg->limit : 50)));
-    free(hi);
+    sq_scope_free(&r);
     return a;
 }
 

@@ -312,6 +312,21 @@ sq_migrate(struct wm_db *base, int *from, int *to)
         if (WM_QS_ONE != sq_exec_sql(db, "BEGIN IMMEDIATE")) {
             return WM_QS_HARD;
         }
+        /* Another process may have migrated while we waited for the write lock. */
+        int now = sq_schema_version(base);
+        if (now < 0) {
+            sq_rollback(base);
+            return WM_QS_HARD;
+        }
+        if (n <= now) {
+            if (WM_QS_ONE != sq_exec_sql(db, "COMMIT")) {
+                sq_rollback(base);
+                return WM_QS_HARD;
+            }
+            cur = now;
+            *to = now;
+            continue;
+        }
         char *sql = wm_strndup((const char *)m->data, m->len);
         char *pragma = wm_asprintf("PRAGMA user_version = %d", (int)n);
         enum wm_qs qs = sq_exec_sql(db, sql);

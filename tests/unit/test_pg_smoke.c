@@ -1,0 +1,329 @@
+/*
+** test_pg_smoke.c — internals of the PostgreSQL backend that the store conformance suite
+** cannot see, and `store copy`: the table of prepared statements holds any number of them;
+** a statement marked "may conflict" fails alone inside a transaction (a savepoint) while
+** any other failure aborts the transaction, so that its commit fails; a SQLite store is
+** copied into an empty database with its ids, and a second copy is refused.
+**
+** Needs a server: WM_TEST_PG is the libpq connection string of a database from which the
+** test may CREATE DATABASE (scripts/run-tests.sh provides one); without it the test skips
+** (exit 77).  Each test makes its own database wm_smoke_<pid>_<n> and drops it.
+*/
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tdir.h"
+#include "pg_helper.h"
+#include "wm_core.h"
+
+static const char *server;
+
+/* A statement on the server's maintenance connection (WM_TEST_PG itself). */
+static void
+admin(const char *sql)
+{
+    PGconn *c = PQconnectdb(server);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PGresult *r = PQexec(c, sql);
+    if (PGRES_COMMAND_OK != PQresultStatus(r) && PGRES_TUPLES_OK != PQresultStatus(r)) {
+        fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
+        fail();
+    }
+    PQclear(r);
+    PQfinish(c);
+}
+
+struct tdb {
+    char name[64];
+    char conninfo[1024];
+};
+
+/* A fresh database and its connection string (the dbname replaced). */
+static void
+tdb_make(struct tdb *t)
+{
+    static unsigned n;
+    char sql[128];
+    snprintf(t->name, sizeof t->name, "wm_smoke_%d_%u", (int)getpid(), n++);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", t->name);
+    admin(sql);
+    if (wm_startswith(server, "postgresql://") || wm_startswith(server, "postgres://")) {
+        snprintf(t->conninfo, sizeof t->conninfo, "%s%cdbname=%s", server,
+                 strchr(server, '?') ? '&' : '?', t->name);
+    } else {
+        snprintf(t->conninfo, sizeof t->conninfo, "%s dbname=%s", server, t->name);
+    }
+}
+
+static void
+tdb_drop(struct tdb *t)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", t->name);
+    admin(sql);
+}
+
+static struct wm_db *
+open_migrated(const char *store, const char *dir)
+{
+    char err[512];
+    struct wm_db *db = wm_db_open(store, dir, true, err, sizeof err);
+    if (NULL == db) {
+        fprintf(stderr, "%s\n", err);
+    }
+    assert_non_null(db);
+    int from, to;
+    assert_int_equal(db->ops->migrate(db, &from, &to), WM_QS_ONE);
+    assert_int_equal(to, db->ops->schema_version(db));
+    return db;
+}
+
+/* Whether the PostgreSQL migrations reach this wenming's schema (a table added on SQLite
+** first, its PostgreSQL migration following, leaves them behind for a while). */
+static bool
+pg_schema_current(const struct tdb *t)
+{
+    struct wm_db *db = open_migrated(t->conninfo, "/nonexistent");
+    bool current = WM_DB_SCHEMA_VERSION == db->ops->schema_version(db);
+    db->ops->close(db);
+    return current;
+}
+
+#define NSQL 300
+
+static char sqls[NSQL][40];
+
+static void
+test_statement_table_grows(void **state)
+{
+    (void)state;
+    struct tdb t;
+    tdb_make(&t);
+    struct wm_db *db = open_migrated(t.conninfo, "/nonexistent");
+    struct pg_db *p = (struct pg_db *)db;
+    size_t before = p->n;
+    for (int i = 0; i < NSQL; i++) {
+        snprintf(sqls[i], sizeof sqls[i], "SELECT %d + $1", i);
+        assert_int_equal(pg_int(p, pg_q(p, sqls[i], "i", (int64_t)1), -1), i + 1);
+    }
+    assert_int_equal(p->n, before + NSQL);
+    /* each text finds its own statement again, with fresh parameters */
+    for (int i = 0; i < NSQL; i++) {
+        assert_int_equal(pg_int(p, pg_q(p, sqls[i], "i", (int64_t)2), -1), i + 2);
+    }
+    assert_int_equal(p->n, before + NSQL);
+    db->ops->close(db);
+    tdb_drop(&t);
+}
+
+static void
+test_conflict_inside_transaction(void **state)
+{
+    (void)state;
+    struct tdb t;
+    tdb_make(&t);
+    struct wm_db *db = open_migrated(t.conninfo, "/nonexistent");
+    int64_t root = 0, unit = 0, dup = 0;
+    assert_int_equal(db->ops->begin(db, true), WM_QS_ONE);
+    assert_int_equal(db->ops->org_insert(db, 0, "office", "市文明办", NULL, NULL, 1, &root),
+                     WM_QS_ONE);
+    assert_int_equal(db->ops->org_insert(db, root, "unit", "甲", "U1", "企业", 1, &unit),
+                     WM_QS_ONE);
+    /* the same code again: a conflict the caller handles, and the transaction goes on */
+    assert_int_equal(db->ops->org_insert(db, root, "unit", "乙", "U1", "企业", 1, &dup),
+                     WM_QS_CONFLICT);
+    assert_true(db->ops->in_tx(db));
+    json_t *o = db->ops->org_get_by_code(db, "U1");
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "name")), "甲");
+    json_decref(o);
+    assert_int_equal(db->ops->commit(db), WM_QS_ONE);
+    assert_false(db->ops->in_tx(db));
+    o = db->ops->org_get(db, unit);
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "path")), "/1/2/");
+    json_decref(o);
+
+    /* any other failure aborts the transaction: later statements and the commit fail */
+    assert_int_equal(db->ops->begin(db, true), WM_QS_ONE);
+    assert_int_equal(db->ops->org_update(db, unit, "丙", NULL, NULL), WM_QS_ONE);
+    assert_int_equal(db->ops->login_fail_add(db, NULL, 1), WM_QS_CONFLICT); /* NOT NULL */
+    assert_null(db->ops->org_get(db, unit));
+    assert_true(wm_db_failed(db));
+    assert_int_not_equal(db->ops->commit(db), WM_QS_ONE);
+    db->ops->rollback(db);
+    assert_false(db->ops->in_tx(db));
+    o = db->ops->org_get(db, unit);
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "name")), "甲"); /* rolled back */
+    json_decref(o);
+    assert_false(wm_db_failed(db));
+    db->ops->close(db);
+    tdb_drop(&t);
+}
+
+static const struct wm_actor actor = {.p = NULL, .request_id = "smoke", .addr = "-"};
+
+/* A SQLite store with a little of everything, and an org moved under a newer office. */
+static void
+fill_sqlite(struct wm_db *db)
+{
+    int64_t root, a, b, unit, uid, tok, fw, ed, arch, doc, serial, n;
+    assert_int_equal(db->ops->begin(db, true), WM_QS_ONE);
+    assert_int_equal(db->ops->org_insert(db, 0, "office", "市文明办", NULL, NULL, 1, &root),
+                     WM_QS_ONE);
+    assert_int_equal(db->ops->org_insert(db, root, "office", "甲区", NULL, NULL, 2, &a),
+                     WM_QS_ONE);
+    assert_int_equal(db->ops->org_insert(db, a, "unit", "单位\t一\n", "U1", "企业", 3, &unit),
+                     WM_QS_ONE);
+    assert_int_equal(db->ops->org_insert(db, root, "office", "乙区", NULL, NULL, 4, &b),
+                     WM_QS_ONE);
+    assert_int_equal(db->ops->org_move(db, unit, b), WM_QS_ONE); /* under a larger id */
+    assert_int_equal(db->ops->user_insert(db, "admin", "管理员", "h\\x", "admin", root, 0, true,
+                                          5, &uid),
+                     WM_QS_ONE);
+    assert_int_equal(db->ops->token_insert(db, uid, "t", "hash1", 6, &tok), WM_QS_ONE);
+    assert_int_equal(db->ops->fw_insert(db, root, "测评体系", 7, &fw), WM_QS_ONE);
+    assert_int_equal(db->ops->edition_insert(db, fw, "2026", NULL, "{}", 1, 100, uid, 8, &ed),
+                     WM_QS_ONE);
+    struct wm_ind_row ind = {.code = "B.1", .seq = 1, .depth = 1, .leaf = true, .title = "叶",
+                             .has_score = true, .score = 100, .min_documents = -1};
+    assert_int_equal(db->ops->ind_insert(db, ed, &ind), WM_QS_ONE);
+    assert_int_equal(db->ops->edition_publish(db, ed, 9), WM_QS_ONE);
+    assert_int_equal(db->ops->archive_insert(db, unit, 2026, ed, 10, &arch), WM_QS_ONE);
+    struct wm_doc_meta m = {.title = "文件", .media = "text"};
+    assert_int_equal(db->ops->doc_insert(db, arch, "B.1", &m, uid, 11, &doc, &serial), WM_QS_ONE);
+    char sha[65];
+    memset(sha, 'a', 64);
+    sha[64] = '\0';
+    assert_int_equal(db->ops->blob_upsert(db, sha, 3, "application/pdf", 11), WM_QS_ONE);
+    assert_int_equal(db->ops->version_insert(db, doc, sha, "f.pdf", uid, 11, &n), WM_QS_ONE);
+    json_t *after = json_pack("{s:s}", "name", "单位");
+    assert_int_equal(wm_audit(db, &actor, "unit.create", "org", unit, "/1/4/3/", NULL, after),
+                     WM_OK);
+    json_decref(after);
+    assert_int_equal(wm_audit(db, &actor, "document.create", "document", doc, "/1/4/3/", NULL,
+                              NULL),
+                     WM_OK);
+    assert_int_equal(db->ops->commit(db), WM_QS_ONE);
+}
+
+static void
+test_store_copy(void **state)
+{
+    (void)state;
+    char dir[64], err[512];
+    tdir_make(dir, sizeof dir, "pgcopy");
+    struct tdb t;
+    tdb_make(&t);
+    if (!pg_schema_current(&t)) {
+        tdb_drop(&t);
+        tdir_remove(dir);
+        printf("the PostgreSQL migrations stop before schema %d: store copy not tested\n",
+               WM_DB_SCHEMA_VERSION);
+        skip();
+    }
+    tdb_drop(&t);
+    tdb_make(&t);
+    struct wm_db *src = open_migrated("sqlite", dir);
+    assert_int_equal(src->ops->schema_version(src), WM_DB_SCHEMA_VERSION);
+    fill_sqlite(src);
+    struct wm_db *dst = wm_db_open(t.conninfo, dir, false, err, sizeof err);
+    assert_non_null(dst);
+    json_t *counts = NULL;
+    assert_int_equal(wm_store_copy(src, dst, NULL, NULL, &counts, err, sizeof err), 0);
+    assert_true(dst->ops->in_tx(dst));
+    int64_t n = 0;
+    char why[256];
+    assert_int_equal(wm_audit_verify(dst, &n, why, sizeof why), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(dst->ops->commit(dst), WM_QS_ONE);
+    size_t i;
+    json_t *c;
+    bool saw_org = false;
+    json_array_foreach(counts, i, c)
+    {
+        json_int_t s = json_integer_value(json_object_get(c, "source"));
+        assert_int_equal(s, json_integer_value(json_object_get(c, "target")));
+        if (wm_streq(json_string_value(json_object_get(c, "table")), "org")) {
+            assert_int_equal(s, 4);
+            saw_org = true;
+        }
+    }
+    assert_true(saw_org);
+    json_decref(counts);
+    /* the same rows, ids and text (tabs, newlines, backslashes) */
+    json_t *o = dst->ops->org_get_by_code(dst, "U1");
+    assert_non_null(o);
+    assert_int_equal(json_integer_value(json_object_get(o, "id")), 3);
+    assert_string_equal(json_string_value(json_object_get(o, "name")), "单位\t一\n");
+    assert_string_equal(json_string_value(json_object_get(o, "path")), "/1/4/3/");
+    json_decref(o);
+    o = dst->ops->user_get_auth(dst, "admin");
+    assert_string_equal(json_string_value(json_object_get(o, "pwhash")), "h\\x");
+    json_decref(o);
+    /* new rows continue after the copied ids; the chain continues */
+    int64_t id = 0, serial = 0;
+    assert_int_equal(dst->ops->begin(dst, true), WM_QS_ONE);
+    assert_int_equal(dst->ops->org_insert(dst, 1, "office", "丙区", NULL, NULL, 20, &id),
+                     WM_QS_ONE);
+    assert_int_equal(id, 5);
+    struct wm_doc_meta m = {.title = "文件二", .media = "photo"};
+    assert_int_equal(dst->ops->doc_insert(dst, 1, "B.1", &m, 0, 21, &id, &serial), WM_QS_ONE);
+    assert_int_equal(id, 2);
+    assert_int_equal(serial, 2);
+    assert_int_equal(wm_audit(dst, &actor, "org.create", "org", 5, "/1/5/", NULL, NULL), WM_OK);
+    assert_int_equal(dst->ops->commit(dst), WM_QS_ONE);
+    assert_int_equal(wm_audit_verify(dst, &n, why, sizeof why), 0);
+    assert_int_equal(n, 3);
+    /* a second copy into the same database is refused, and changes nothing */
+    assert_int_equal(wm_store_copy(src, dst, NULL, NULL, &counts, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not empty"));
+    dst->ops->rollback(dst);
+    assert_int_equal(dst->ops->org_count(dst, NULL, NULL, NULL), 5);
+    dst->ops->close(dst);
+    tdb_drop(&t);
+    /* a database that holds something else is refused before anything is created */
+    tdb_make(&t);
+    dst = wm_db_open(t.conninfo, dir, false, err, sizeof err);
+    assert_non_null(dst);
+    struct pg_db *p = (struct pg_db *)dst;
+    assert_int_equal(pg_simple(p, "CREATE TABLE other (x integer)"), WM_QS_ONE);
+    assert_int_equal(wm_store_copy(src, dst, NULL, NULL, &counts, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not empty"));
+    dst->ops->rollback(dst);
+    assert_int_equal(dst->ops->schema_version(dst), 0);
+    dst->ops->close(dst);
+    tdb_drop(&t);
+    src->ops->close(src);
+    tdir_remove(dir);
+}
+
+int
+main(void)
+{
+    server = getenv("WM_TEST_PG");
+    if (NULL == server || '\0' == server[0]) {
+        printf("WM_TEST_PG is not set: no PostgreSQL server to test against, skipped\n");
+        return 77;
+    }
+    wm_log_set_level(WM_LOG_ERROR);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_statement_table_grows),
+        cmocka_unit_test(test_conflict_inside_transaction),
+        cmocka_unit_test(test_store_copy),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+/* end of test_pg_smoke.c */

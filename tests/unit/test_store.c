@@ -1,0 +1,2431 @@
+/*
+** test_store.c — the store conformance suite: one set of tests over every operation of
+** src/db/wm_db.h, with its error answers, run against whichever backend the environment
+** names, so that SQLite and PostgreSQL are held to the same contract.
+**
+** WM_TEST_STORE chooses the backend: unset or "sqlite" is a SQLite file in a scratch
+** directory; "pg" is the PostgreSQL server named by WM_TEST_PG (exit 77, skip, when that
+** is unset); anything else is taken as the connection string of such a server.  On
+** PostgreSQL every test gets a fresh database (CREATE DATABASE wm_test_<pid>_<n>, dropped
+** at its end; see tests/pgdb.h), on SQLite a fresh directory: no test sees another's rows.
+**
+** What every backend must answer (STORE.md): a unique or foreign-key violation is
+** WM_QS_CONFLICT; a write that matches no row is WM_QS_NONE; a read of a missing row is
+** NULL (or its default) with wm_db_failed() false, and a read that fails in the store is
+** NULL with wm_db_failed() true.  Rows have the same keys and JSON types on every backend.
+*/
+#include "config.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* cmocka.h needs these before it. */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <sqlite3.h>
+
+#include "../pgdb.h"
+#include "tdir.h"
+#include "wm_core.h"
+#include "wm_db.h"
+
+/* ---------------------------------------------------------------- the store under test */
+
+static bool g_pg;             /* PostgreSQL (else SQLite) */
+static const char *g_backend; /* "sqlite" or "postgresql", for messages */
+
+/* One test's store: its scratch directory (the SQLite file, or unused), the PostgreSQL
+** database's name and connection string, and the connection the test uses. */
+struct fx {
+    char dir[64];
+    char dbname[64];
+    char store[1024]; /* what wm_db_open takes: "sqlite" or a conninfo */
+    struct wm_db *db;
+};
+
+static struct wm_db *
+open_conn(const struct fx *f)
+{
+    char err[512] = "";
+    struct wm_db *db = wm_db_open(f->store, f->dir, true, err, sizeof err);
+    if (NULL == db) {
+        fprintf(stderr, "cannot open the %s store: %s\n", g_backend, err);
+    }
+    assert_non_null(db);
+    return db;
+}
+
+static int
+setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    tdir_make(f->dir, sizeof f->dir, "store");
+    if (g_pg) {
+        assert_int_equal(pgdb_create(f->dbname, sizeof f->dbname, f->store, sizeof f->store), 0);
+    } else {
+        snprintf(f->store, sizeof f->store, "sqlite");
+    }
+    f->db = open_conn(f);
+    int from = -1, to = -1;
+    assert_int_equal(f->db->ops->migrate(f->db, &from, &to), WM_QS_ONE);
+    assert_int_equal(from, 0);
+    assert_int_equal(to, WM_DB_SCHEMA_VERSION);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fx *f = *state;
+    if (f->db) {
+        f->db->ops->close(f->db);
+    }
+    if (g_pg) {
+        (void)pgdb_drop(f->dbname);
+    }
+    tdir_remove(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Run SQL on the store behind its back (to break it on purpose). */
+static void
+raw_exec(const struct fx *f, const char *sql)
+{
+    if (g_pg) {
+        assert_int_equal(pgdb_exec(f->store, sql), 0);
+        return;
+    }
+    char path[128];
+    sqlite3 *h = NULL;
+    snprintf(path, sizeof path, "%s/wenming.db", f->dir);
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 10000);
+    char *msg = NULL;
+    int rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
+    if (SQLITE_OK != rc) {
+        fprintf(stderr, "sqlite: %s: %s\n", sql, msg ? msg : "?");
+    }
+    sqlite3_free(msg);
+    sqlite3_close(h);
+    assert_int_equal(rc, SQLITE_OK);
+}
+
+/* ---------------------------------------------------------------- row helpers */
+
+#define OPS (f->db->ops)
+#define DB (f->db)
+/* A read that found nothing: no row, and no store failure. */
+#define ASSERT_NO_ROW(expr)                \
+    do {                                   \
+        json_t *nr_ = (expr);              \
+        assert_null(nr_);                  \
+        assert_false(wm_db_failed(f->db)); \
+    } while (0)
+
+/* An integer field (it must be a JSON integer, not text or real). */
+static int64_t
+ji(const json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    if (!json_is_integer(v)) {
+        char *d = json_dumps(o, JSON_COMPACT);
+        fprintf(stderr, "field %s is not an integer in %s\n", k, d ? d : "?");
+        free(d);
+    }
+    assert_true(json_is_integer(v));
+    return (int64_t)json_integer_value(v);
+}
+
+/* A text field (a JSON string). */
+static const char *
+js(const json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    if (!json_is_string(v)) {
+        char *d = json_dumps(o, JSON_COMPACT);
+        fprintf(stderr, "field %s is not a string in %s\n", k, d ? d : "?");
+        free(d);
+    }
+    assert_true(json_is_string(v));
+    return json_string_value(v);
+}
+
+/* A field that is present and null. */
+static void
+jnull(const json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    if (!json_is_null(v)) {
+        char *d = json_dumps(o, JSON_COMPACT);
+        fprintf(stderr, "field %s is not null in %s\n", k, d ? d : "?");
+        free(d);
+    }
+    assert_true(json_is_null(v));
+}
+
+static int64_t
+mk_org(struct fx *f, int64_t parent, const char *kind, const char *name, const char *code,
+       const char *type)
+{
+    int64_t id = 0;
+    assert_int_equal(OPS->org_insert(DB, parent, kind, name, code, type, 1000, &id), WM_QS_ONE);
+    assert_true(id > 0);
+    return id;
+}
+
+static int64_t
+mk_user(struct fx *f, const char *name, const char *role, int64_t org, int64_t dept)
+{
+    int64_t id = 0;
+    assert_int_equal(
+        OPS->user_insert(DB, name, "显示名", "$argon2id$x", role, org, dept, false, 1000, &id),
+        WM_QS_ONE);
+    assert_true(id > 0);
+    return id;
+}
+
+static char *
+org_path(struct fx *f, int64_t id)
+{
+    json_t *o = OPS->org_get(DB, id);
+    assert_non_null(o);
+    char *p = strdup(js(o, "path"));
+    json_decref(o);
+    return p;
+}
+
+/* A framework of org with one draft edition holding a small indicator tree:
+** A (B.1 leaf, B.2 leaf), C leaf.  The edition id. */
+static int64_t
+mk_edition(struct fx *f, int64_t org, const char *name, const char *version)
+{
+    int64_t fw = 0, ed = 0;
+    json_t *found = OPS->fw_find(DB, org, name);
+    if (found) {
+        fw = ji(found, "id");
+        json_decref(found);
+    } else {
+        assert_int_equal(OPS->fw_insert(DB, org, name, 1000, &fw), WM_QS_ONE);
+    }
+    assert_int_equal(OPS->edition_insert(DB, fw, version, "src.csv", "{\"doc\":1}", 3, 1000, 0,
+                                         1000, &ed),
+                     WM_QS_ONE);
+    const struct wm_ind_row rows[] = {
+        {.code = "A", .seq = 1, .depth = 1, .leaf = false, .title = "甲", .min_documents = -1},
+        {.code = "B.1", .parent_code = "A", .seq = 2, .depth = 2, .leaf = true, .title = "乙一",
+         .requirement = "要求", .has_score = true, .score = 250, .depts = "[\"办公室\"]",
+         .media = "[\"text\"]", .frequency = "每年", .min_documents = 2},
+        {.code = "B.2", .parent_code = "A", .seq = 3, .depth = 2, .leaf = true, .title = "乙二",
+         .veto = true, .min_documents = -1},
+        {.code = "C", .seq = 4, .depth = 1, .leaf = true, .title = "丙", .min_documents = 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        assert_int_equal(OPS->ind_insert(DB, ed, &rows[i]), WM_QS_ONE);
+    }
+    return ed;
+}
+
+static const struct wm_doc_meta meta_text = {.title = "文件", .media = "text"};
+
+static void
+mk_blob(struct fx *f, const char *sha)
+{
+    assert_int_equal(OPS->blob_upsert(DB, sha, 1234, "application/pdf", 1000), WM_QS_ONE);
+}
+
+/* A 64-hex sha from a small number. */
+static void
+sha_of(unsigned n, char out[65])
+{
+    snprintf(out, 65, "%064x", n);
+}
+
+static int64_t
+mk_doc(struct fx *f, int64_t archive, const char *code, const char *title, int64_t *serial)
+{
+    struct wm_doc_meta m = meta_text;
+    int64_t id = 0, s = 0, n = 0;
+    char sha[65];
+    m.title = title;
+    assert_int_equal(OPS->doc_insert(DB, archive, code, &m, 0, 1000, &id, &s), WM_QS_ONE);
+    sha_of((unsigned)id, sha);
+    mk_blob(f, sha);
+    assert_int_equal(OPS->version_insert(DB, id, sha, "a.pdf", 0, 1000, &n), WM_QS_ONE);
+    assert_int_equal(n, 1);
+    if (serial) {
+        *serial = s;
+    }
+    return id;
+}
+
+/* A unit with an archive for 2025 on a fresh edition: fills *unit, returns the archive. */
+static int64_t
+mk_archive(struct fx *f, int64_t *unit)
+{
+    int64_t office = mk_org(f, 0, "office", "市文明办", NULL, NULL);
+    int64_t u = mk_org(f, office, "unit", "市图书馆", "LIB-1", "事业单位");
+    int64_t ed = mk_edition(f, office, "测评体系", "2025");
+    int64_t a = 0;
+    assert_int_equal(OPS->archive_insert(DB, u, 2025, ed, 1000, &a), WM_QS_ONE);
+    if (unit) {
+        *unit = u;
+    }
+    return a;
+}
+
+/* The serials of a leaf's live documents, in list order. */
+static size_t
+leaf_serials(struct fx *f, int64_t archive, const char *code, int64_t *out, size_t max)
+{
+    json_t *l = OPS->doc_list(DB, archive, code, false);
+    assert_non_null(l);
+    size_t i, n = json_array_size(l);
+    json_t *d;
+    assert_true(n <= max);
+    json_array_foreach(l, i, d)
+    {
+        out[i] = ji(d, "serial");
+    }
+    json_decref(l);
+    return n;
+}
+
+/* ---------------------------------------------------------------- schema */
+
+static void
+test_schema(void **state)
+{
+    struct fx *f = *state;
+    int from = -1, to = -1;
+    assert_int_equal(OPS->schema_version(DB), WM_DB_SCHEMA_VERSION);
+    /* migrate again: nothing to do */
+    assert_int_equal(OPS->migrate(DB, &from, &to), WM_QS_ONE);
+    assert_int_equal(from, WM_DB_SCHEMA_VERSION);
+    assert_int_equal(to, WM_DB_SCHEMA_VERSION);
+    assert_non_null(OPS->name);
+    /* a second connection sees the same version */
+    struct wm_db *db2 = open_conn(f);
+    assert_int_equal(db2->ops->schema_version(db2), WM_DB_SCHEMA_VERSION);
+    assert_int_equal(db2->ops->migrate(db2, &from, &to), WM_QS_ONE);
+    assert_int_equal(to, WM_DB_SCHEMA_VERSION);
+    db2->ops->close(db2);
+}
+
+/* Concurrent migrate from two connections on a fresh store: both succeed, once. */
+struct mig_arg {
+    struct fx *f;
+    struct wm_db *db;
+    enum wm_qs qs;
+    int to;
+};
+
+static void *
+mig_thread(void *p)
+{
+    struct mig_arg *m = p;
+    int from = -1;
+    m->qs = m->db->ops->migrate(m->db, &from, &m->to);
+    return NULL;
+}
+
+static void
+test_migrate_concurrent(void **state)
+{
+    struct fx *f = *state;
+    /* a second, unmigrated store */
+    struct fx g = {0};
+    tdir_make(g.dir, sizeof g.dir, "store-mig");
+    if (g_pg) {
+        assert_int_equal(pgdb_create(g.dbname, sizeof g.dbname, g.store, sizeof g.store), 0);
+    } else {
+        snprintf(g.store, sizeof g.store, "sqlite");
+    }
+    struct mig_arg m[2] = {{.f = &g}, {.f = &g}};
+    m[0].db = open_conn(&g);
+    m[1].db = open_conn(&g);
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(pthread_create(&t[i], NULL, mig_thread, &m[i]), 0);
+    }
+    for (int i = 0; i < 2; i++) {
+        pthread_join(t[i], NULL);
+    }
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(m[i].qs, WM_QS_ONE);
+        assert_int_equal(m[i].to, WM_DB_SCHEMA_VERSION);
+        assert_int_equal(m[i].db->ops->schema_version(m[i].db), WM_DB_SCHEMA_VERSION);
+        m[i].db->ops->close(m[i].db);
+    }
+    if (g_pg) {
+        assert_int_equal(pgdb_drop(g.dbname), 0);
+    }
+    tdir_remove(g.dir);
+    (void)f;
+}
+
+/* ---------------------------------------------------------------- orgs */
+
+static void
+test_orgs(void **state)
+{
+    struct fx *f = *state;
+    int64_t root = mk_org(f, 0, "office", "某市文明办", NULL, NULL);
+    int64_t dist = mk_org(f, root, "office", "东城区文明办", NULL, NULL);
+    int64_t u1 = mk_org(f, dist, "unit", "ABC图书馆", "U-1", "事业单位");
+    int64_t u2 = mk_org(f, root, "unit", "市博物馆", "U-2", "机关");
+
+    json_t *o = OPS->org_get(DB, u1);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), u1);
+    assert_int_equal(ji(o, "parent_id"), dist);
+    char want[64];
+    snprintf(want, sizeof want, "/%lld/%lld/%lld/", (long long)root, (long long)dist,
+             (long long)u1);
+    assert_string_equal(js(o, "path"), want);
+    assert_string_equal(js(o, "kind"), "unit");
+    assert_string_equal(js(o, "name"), "ABC图书馆");
+    assert_string_equal(js(o, "code"), "U-1");
+    assert_string_equal(js(o, "type"), "事业单位");
+    assert_int_equal(ji(o, "created_at"), 1000);
+    assert_string_equal(js(o, "parent_name"), "东城区文明办");
+    json_decref(o);
+    o = OPS->org_get(DB, root);
+    assert_non_null(o);
+    jnull(o, "parent_id");
+    jnull(o, "code");
+    jnull(o, "type");
+    jnull(o, "parent_name");
+    snprintf(want, sizeof want, "/%lld/", (long long)root);
+    assert_string_equal(js(o, "path"), want);
+    json_decref(o);
+
+    o = OPS->org_get_by_code(DB, "U-2");
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), u2);
+    json_decref(o);
+    o = OPS->org_find_name(DB, dist, "ABC图书馆");
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), u1);
+    json_decref(o);
+    o = OPS->org_find_name(DB, 0, "某市文明办"); /* top level: parent 0 */
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), root);
+    json_decref(o);
+
+    /* missing rows: NULL, not a failure */
+    ASSERT_NO_ROW(OPS->org_get(DB, 999999));
+    ASSERT_NO_ROW(OPS->org_get_by_code(DB, "NOPE"));
+    ASSERT_NO_ROW(OPS->org_find_name(DB, root, "ABC图书馆")); /* not a direct child */
+    ASSERT_NO_ROW(OPS->org_find_name(DB, 999999, "x"));
+
+    /* a unit code is unique; an unknown parent is a foreign key; a bad kind a check */
+    int64_t id = 0;
+    assert_int_equal(OPS->org_insert(DB, root, "unit", "又一个", "U-1", "机关", 1000, &id),
+                     WM_QS_CONFLICT);
+    assert_int_equal(OPS->org_insert(DB, 999999, "unit", "孤儿", "U-9", "机关", 1000, &id),
+                     WM_QS_CONFLICT);
+    assert_int_equal(OPS->org_insert(DB, root, "planet", "x", NULL, NULL, 1000, &id),
+                     WM_QS_CONFLICT);
+    /* offices have no code: many NULL codes are fine */
+    (void)mk_org(f, root, "office", "西城区文明办", NULL, NULL);
+
+    /* update: NULL keeps, a taken code conflicts, a missing id is NONE */
+    assert_int_equal(OPS->org_update(DB, u2, "市博物馆（新）", NULL, NULL), WM_QS_ONE);
+    o = OPS->org_get(DB, u2);
+    assert_string_equal(js(o, "name"), "市博物馆（新）");
+    assert_string_equal(js(o, "code"), "U-2");
+    assert_string_equal(js(o, "type"), "机关");
+    json_decref(o);
+    assert_int_equal(OPS->org_update(DB, u2, NULL, "U-1", NULL), WM_QS_CONFLICT);
+    assert_int_equal(OPS->org_update(DB, 999999, "x", NULL, NULL), WM_QS_NONE);
+
+    /* count by scope, kind and type */
+    char *rootp = org_path(f, root), *distp = org_path(f, dist);
+    assert_int_equal(OPS->org_count(DB, NULL, NULL, NULL), 5);
+    assert_int_equal(OPS->org_count(DB, "/", "unit", NULL), 2);
+    assert_int_equal(OPS->org_count(DB, "", "office", NULL), 3);
+    assert_int_equal(OPS->org_count(DB, rootp, "unit", "机关"), 1);
+    assert_int_equal(OPS->org_count(DB, distp, NULL, NULL), 2);
+    assert_int_equal(OPS->org_count(DB, distp, "unit", "机关"), 0);
+    assert_false(wm_db_failed(DB));
+
+    /* move the district under the museum's office (root stays): the subtree's paths follow */
+    int64_t west = mk_org(f, root, "office", "南城区文明办", NULL, NULL);
+    assert_int_equal(OPS->org_move(DB, dist, west), WM_QS_ONE);
+    o = OPS->org_get(DB, u1);
+    snprintf(want, sizeof want, "/%lld/%lld/%lld/%lld/", (long long)root, (long long)west,
+             (long long)dist, (long long)u1);
+    assert_string_equal(js(o, "path"), want);
+    json_decref(o);
+    o = OPS->org_get(DB, dist);
+    assert_int_equal(ji(o, "parent_id"), west);
+    json_decref(o);
+    char *westp = org_path(f, west);
+    assert_int_equal(OPS->org_count(DB, westp, "unit", NULL), 1);
+    assert_int_equal(OPS->org_move(DB, 999999, west), WM_QS_NONE);
+    assert_int_equal(OPS->org_move(DB, dist, 999999), WM_QS_NONE);
+    free(westp);
+    free(rootp);
+    free(distp);
+}
+
+static void
+test_org_list(void **state)
+{
+    struct fx *f = *state;
+    /* Top-level offices up to id 45: /4/ and /40/ share the prefix "/4", which a scope
+    ** "/4/" must not reach; "/4/41/" is inside it. */
+    int64_t ids[46] = {0};
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    for (int i = 1; i <= 40; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Office-%02d", i);
+        ids[i] = mk_org(f, 0, "office", name, NULL, NULL);
+    }
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    /* find a with 10a also top-level (fresh stores number from 1; do not rely on it) */
+    int64_t a = 0, a10 = 0;
+    for (int i = 1; i <= 40 && 0 == a; i++) {
+        for (int j = 1; j <= 40; j++) {
+            if (ids[j] == ids[i] * 10) {
+                a = ids[i];
+                a10 = ids[j];
+            }
+        }
+    }
+    assert_true(a > 0);
+    int64_t child = mk_org(f, a, "unit", "abc Unit", "CODE-41", "机关");
+    int64_t child10 = mk_org(f, a10, "unit", "Other_%", "CODE-X", "企业");
+    char scope[32];
+    snprintf(scope, sizeof scope, "/%lld/", (long long)a);
+    assert_int_equal(OPS->org_count(DB, scope, NULL, NULL), 2);
+    struct wm_page pg = {.scope = scope, .limit = 100};
+    json_t *l = OPS->org_list(DB, &pg);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), a);
+    assert_int_equal(ji(json_array_get(l, 1), "id"), child);
+    json_decref(l);
+    snprintf(scope, sizeof scope, "/%lld/", (long long)a10);
+    assert_int_equal(OPS->org_count(DB, scope, NULL, NULL), 2);
+
+    /* everything: NULL, "" and "/" mean no path condition; pages by id */
+    struct wm_page all = {.scope = "/", .limit = 25};
+    l = OPS->org_list(DB, &all);
+    assert_int_equal(json_array_size(l), 25);
+    int64_t last = ji(json_array_get(l, 24), "id");
+    json_decref(l);
+    all.after = last;
+    l = OPS->org_list(DB, &all);
+    assert_int_equal(json_array_size(l), 17);
+    assert_true(ji(json_array_get(l, 0), "id") > last);
+    json_decref(l);
+    all.scope = NULL;
+    all.after = 0;
+    all.limit = 1000;
+    l = OPS->org_list(DB, &all);
+    assert_int_equal(json_array_size(l), 42);
+    /* ids ascending */
+    for (size_t i = 1; i < json_array_size(l); i++) {
+        assert_true(ji(json_array_get(l, i), "id") > ji(json_array_get(l, i - 1), "id"));
+    }
+    json_decref(l);
+    all.scope = "";
+    l = OPS->org_list(DB, &all);
+    assert_int_equal(json_array_size(l), 42);
+    json_decref(l);
+
+    /* filters: kind, type, and q (a substring of name or code, ASCII case-insensitive,
+    ** with % and _ taken literally) */
+    struct wm_page q = {.limit = 100, .kind = "unit"};
+    l = OPS->org_list(DB, &q);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    q.type = "企业";
+    l = OPS->org_list(DB, &q);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), child10);
+    json_decref(l);
+    q.type = NULL;
+    q.kind = NULL;
+    q.q = "ABC";
+    l = OPS->org_list(DB, &q);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), child);
+    assert_int_equal(strncmp(js(json_array_get(l, 0), "parent_name"), "Office-", 7), 0);
+    json_decref(l);
+    q.q = "code-4"; /* the code, in another case */
+    l = OPS->org_list(DB, &q);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    q.q = "_%";
+    l = OPS->org_list(DB, &q);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), child10);
+    json_decref(l);
+    q.q = "office-0";
+    l = OPS->org_list(DB, &q);
+    assert_int_equal(json_array_size(l), 9);
+    json_decref(l);
+    q.q = "nothing-like-this";
+    l = OPS->org_list(DB, &q);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_false(wm_db_failed(DB));
+}
+
+/* ---------------------------------------------------------------- departments and users */
+
+static void
+test_depts(void **state)
+{
+    struct fx *f = *state;
+    int64_t root = mk_org(f, 0, "office", "文明办", NULL, NULL);
+    int64_t u = mk_org(f, root, "unit", "单位", "U-1", "机关");
+    int64_t d1 = 0, d2 = 0, x = 0;
+    assert_int_equal(OPS->dept_insert(DB, u, "办公室", &d1), WM_QS_ONE);
+    assert_int_equal(OPS->dept_insert(DB, u, "宣传科", &d2), WM_QS_ONE);
+    assert_int_equal(OPS->dept_insert(DB, u, "办公室", &x), WM_QS_CONFLICT);
+    assert_int_equal(OPS->dept_insert(DB, 999999, "办公室", &x), WM_QS_CONFLICT);
+    (void)mk_user(f, "clerk", "unit_member", u, d1);
+    json_t *l = OPS->dept_list(DB, u);
+    assert_int_equal(json_array_size(l), 2);
+    json_t *e = json_array_get(l, 0);
+    assert_int_equal(ji(e, "id"), d1);
+    assert_int_equal(ji(e, "unit_id"), u);
+    assert_string_equal(js(e, "name"), "办公室");
+    assert_int_equal(ji(e, "users"), 1);
+    assert_int_equal(ji(json_array_get(l, 1), "users"), 0);
+    json_decref(l);
+    l = OPS->dept_list(DB, root);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    json_t *d = OPS->dept_get(DB, d2);
+    assert_int_equal(ji(d, "unit_id"), u);
+    assert_string_equal(js(d, "name"), "宣传科");
+    json_decref(d);
+    ASSERT_NO_ROW(OPS->dept_get(DB, 999999));
+    /* a department with users is kept (foreign key); an empty one goes */
+    assert_int_equal(OPS->dept_delete(DB, d1), WM_QS_CONFLICT);
+    assert_int_equal(OPS->dept_delete(DB, d2), WM_QS_ONE);
+    assert_int_equal(OPS->dept_delete(DB, d2), WM_QS_NONE);
+    ASSERT_NO_ROW(OPS->dept_get(DB, d2));
+}
+
+static void
+test_users(void **state)
+{
+    struct fx *f = *state;
+    int64_t root = mk_org(f, 0, "office", "文明办", NULL, NULL);
+    int64_t dist = mk_org(f, root, "office", "区文明办", NULL, NULL);
+    int64_t u = mk_org(f, dist, "unit", "单位", "U-1", "机关");
+    int64_t dept = 0, id = 0;
+    assert_int_equal(OPS->dept_insert(DB, u, "办公室", &dept), WM_QS_ONE);
+    int64_t admin = mk_user(f, "admin", "admin", root, 0);
+    int64_t office = mk_user(f, "Office1", "office", dist, 0);
+    int64_t member = 0;
+    assert_int_equal(OPS->user_insert(DB, "member", "成员", "$argon2id$m", "unit_member", u, dept,
+                                      true, 2000, &member),
+                     WM_QS_ONE);
+
+    json_t *o = OPS->user_get(DB, member);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), member);
+    assert_string_equal(js(o, "username"), "member");
+    assert_string_equal(js(o, "display_name"), "成员");
+    assert_string_equal(js(o, "role"), "unit_member");
+    assert_int_equal(ji(o, "org_id"), u);
+    char *up = org_path(f, u);
+    assert_string_equal(js(o, "org_path"), up);
+    assert_string_equal(js(o, "org_name"), "单位");
+    assert_string_equal(js(o, "org_kind"), "unit");
+    assert_int_equal(ji(o, "dept_id"), dept);
+    assert_string_equal(js(o, "dept_name"), "办公室");
+    assert_int_equal(ji(o, "disabled"), 0);
+    assert_int_equal(ji(o, "must_change_pw"), 1);
+    assert_int_equal(ji(o, "created_at"), 2000);
+    assert_null(json_object_get(o, "pwhash")); /* never from user_get */
+    json_decref(o);
+    o = OPS->user_get(DB, admin);
+    jnull(o, "dept_id");
+    jnull(o, "dept_name");
+    json_decref(o);
+    o = OPS->user_get_auth(DB, "member");
+    assert_non_null(o);
+    assert_string_equal(js(o, "pwhash"), "$argon2id$m");
+    assert_int_equal(ji(o, "id"), member);
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->user_get(DB, 999999));
+    ASSERT_NO_ROW(OPS->user_get_auth(DB, "nobody"));
+    ASSERT_NO_ROW(OPS->user_get_auth(DB, "MEMBER")); /* names are exact */
+
+    /* a name is unique; the org must exist; the role is one of six */
+    assert_int_equal(OPS->user_insert(DB, "member", "x", "h", "unit_member", u, 0, false, 1, &id),
+                     WM_QS_CONFLICT);
+    assert_int_equal(
+        OPS->user_insert(DB, "orphan", "x", "h", "unit_member", 999999, 0, false, 1, &id),
+        WM_QS_CONFLICT);
+    assert_int_equal(OPS->user_insert(DB, "odd", "x", "h", "emperor", u, 0, false, 1, &id),
+                     WM_QS_CONFLICT);
+    assert_int_equal(OPS->user_insert(DB, "nodept", "x", "h", "unit_member", u, 999999, false, 1,
+                                      &id),
+                     WM_QS_CONFLICT);
+
+    /* password and update: -1 keeps, 0 clears the department */
+    assert_int_equal(OPS->user_set_password(DB, member, "$argon2id$n", false), WM_QS_ONE);
+    o = OPS->user_get_auth(DB, "member");
+    assert_string_equal(js(o, "pwhash"), "$argon2id$n");
+    assert_int_equal(ji(o, "must_change_pw"), 0);
+    json_decref(o);
+    assert_int_equal(OPS->user_set_password(DB, 999999, "h", false), WM_QS_NONE);
+    assert_int_equal(OPS->user_update(DB, member, NULL, -1, -1), WM_QS_ONE);
+    o = OPS->user_get(DB, member);
+    assert_string_equal(js(o, "display_name"), "成员");
+    assert_int_equal(ji(o, "disabled"), 0);
+    assert_int_equal(ji(o, "dept_id"), dept);
+    json_decref(o);
+    assert_int_equal(OPS->user_update(DB, member, "新名", 1, 0), WM_QS_ONE);
+    o = OPS->user_get(DB, member);
+    assert_string_equal(js(o, "display_name"), "新名");
+    assert_int_equal(ji(o, "disabled"), 1);
+    jnull(o, "dept_id");
+    json_decref(o);
+    assert_int_equal(OPS->user_update(DB, member, NULL, 0, dept), WM_QS_ONE);
+    o = OPS->user_get(DB, member);
+    assert_int_equal(ji(o, "disabled"), 0);
+    assert_int_equal(ji(o, "dept_id"), dept);
+    json_decref(o);
+    assert_int_equal(OPS->user_update(DB, member, NULL, -1, 999999), WM_QS_CONFLICT);
+    assert_int_equal(OPS->user_update(DB, 999999, "x", -1, -1), WM_QS_NONE);
+
+    /* the list: scope by the user's org, role (pg->kind), q on name or display name */
+    char *dp = org_path(f, dist);
+    struct wm_page pg = {.limit = 100};
+    json_t *l = OPS->user_list(DB, &pg);
+    assert_int_equal(json_array_size(l), 3);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), admin);
+    assert_null(json_object_get(json_array_get(l, 0), "pwhash"));
+    json_decref(l);
+    pg.scope = dp;
+    l = OPS->user_list(DB, &pg);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    pg.kind = "office";
+    l = OPS->user_list(DB, &pg);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), office);
+    json_decref(l);
+    pg.kind = NULL;
+    pg.scope = "/";
+    pg.q = "office"; /* Office1, case-insensitive */
+    l = OPS->user_list(DB, &pg);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    pg.q = "新"; /* display name */
+    l = OPS->user_list(DB, &pg);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), member);
+    json_decref(l);
+    pg.q = NULL;
+    pg.after = admin;
+    pg.limit = 1;
+    l = OPS->user_list(DB, &pg);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), office);
+    json_decref(l);
+    free(dp);
+    free(up);
+    assert_false(wm_db_failed(DB));
+}
+
+/* ---------------------------------------------------------------- logins, sessions, tokens */
+
+static void
+test_login_failures(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(OPS->login_fail_count(DB, "alice", 0), 0);
+    assert_int_equal(OPS->login_fail_last(DB, "alice"), 0);
+    assert_false(wm_db_failed(DB));
+    assert_int_equal(OPS->login_fail_add(DB, "alice", 100), WM_QS_ONE);
+    assert_int_equal(OPS->login_fail_add(DB, "alice", 200), WM_QS_ONE);
+    assert_int_equal(OPS->login_fail_add(DB, "alice", 300), WM_QS_ONE);
+    assert_int_equal(OPS->login_fail_add(DB, "alice", 300), WM_QS_ONE); /* not unique */
+    assert_int_equal(OPS->login_fail_add(DB, "bob", 50), WM_QS_ONE);
+    assert_int_equal(OPS->login_fail_add(DB, "不存在的人", 400), WM_QS_ONE);
+    assert_int_equal(OPS->login_fail_count(DB, "alice", 0), 4);
+    assert_int_equal(OPS->login_fail_count(DB, "alice", 200), 3);
+    assert_int_equal(OPS->login_fail_count(DB, "alice", 301), 0);
+    assert_int_equal(OPS->login_fail_count(DB, "ALICE", 0), 0);
+    assert_int_equal(OPS->login_fail_last(DB, "alice"), 300);
+    assert_int_equal(OPS->login_fail_last(DB, "不存在的人"), 400);
+    /* clear one name (and, for everyone, what is older than before) */
+    assert_int_equal(OPS->login_fail_clear(DB, "alice", 0), WM_QS_ONE);
+    assert_int_equal(OPS->login_fail_count(DB, "alice", 0), 0);
+    assert_int_equal(OPS->login_fail_count(DB, "bob", 0), 1);
+    assert_int_equal(OPS->login_fail_clear(DB, NULL, 60), WM_QS_ONE);
+    assert_int_equal(OPS->login_fail_count(DB, "bob", 0), 0);
+    assert_int_equal(OPS->login_fail_count(DB, "不存在的人", 0), 1);
+    assert_int_equal(OPS->login_fail_clear(DB, NULL, 60), WM_QS_NONE);
+    assert_false(wm_db_failed(DB));
+}
+
+static void
+test_sessions(void **state)
+{
+    struct fx *f = *state;
+    int64_t root = mk_org(f, 0, "office", "文明办", NULL, NULL);
+    int64_t a = mk_user(f, "a", "admin", root, 0), b = mk_user(f, "b", "office", root, 0);
+    char h1[65], h2[65], h3[65], h4[65];
+    sha_of(1, h1);
+    sha_of(2, h2);
+    sha_of(3, h3);
+    sha_of(4, h4);
+    assert_int_equal(OPS->session_insert(DB, h1, a, "csrf1", 1000, "127.0.0.1"), WM_QS_ONE);
+    assert_int_equal(OPS->session_insert(DB, h2, a, "csrf2", 1001, NULL), WM_QS_ONE);
+    assert_int_equal(OPS->session_insert(DB, h3, a, "csrf3", 1002, "::1"), WM_QS_ONE);
+    assert_int_equal(OPS->session_insert(DB, h4, b, "csrf4", 1003, "10.0.0.1"), WM_QS_ONE);
+    assert_int_equal(OPS->session_insert(DB, h1, b, "x", 1, NULL), WM_QS_CONFLICT);
+    assert_int_equal(OPS->session_insert(DB, "dead", 999999, "x", 1, NULL), WM_QS_CONFLICT);
+    json_t *s = OPS->session_get(DB, h1);
+    assert_non_null(s);
+    assert_string_equal(js(s, "hash"), h1);
+    assert_int_equal(ji(s, "user_id"), a);
+    assert_string_equal(js(s, "csrf"), "csrf1");
+    assert_int_equal(ji(s, "created_at"), 1000);
+    assert_int_equal(ji(s, "last_seen"), 1000);
+    json_decref(s);
+    ASSERT_NO_ROW(OPS->session_get(DB, "0000"));
+    assert_int_equal(OPS->session_touch(DB, h1, 1500), WM_QS_ONE);
+    s = OPS->session_get(DB, h1);
+    assert_int_equal(ji(s, "last_seen"), 1500);
+    assert_int_equal(ji(s, "created_at"), 1000);
+    json_decref(s);
+    assert_int_equal(OPS->session_touch(DB, "0000", 1500), WM_QS_NONE);
+    /* every session of a but h1 */
+    assert_int_equal(OPS->session_delete_others(DB, a, h1), WM_QS_ONE);
+    ASSERT_NO_ROW(OPS->session_get(DB, h2));
+    ASSERT_NO_ROW(OPS->session_get(DB, h3));
+    s = OPS->session_get(DB, h1);
+    assert_non_null(s);
+    json_decref(s);
+    /* nothing left to delete is not an error */
+    assert_int_equal(OPS->session_delete_others(DB, a, h1), WM_QS_ONE);
+    assert_int_equal(OPS->session_delete(DB, h1), WM_QS_ONE);
+    assert_int_equal(OPS->session_delete(DB, h1), WM_QS_NONE);
+    assert_int_equal(OPS->session_insert(DB, h2, b, "c", 2000, NULL), WM_QS_ONE);
+    assert_int_equal(OPS->session_delete_others(DB, b, NULL), WM_QS_ONE); /* all of b */
+    ASSERT_NO_ROW(OPS->session_get(DB, h4));
+    ASSERT_NO_ROW(OPS->session_get(DB, h2));
+    assert_int_equal(OPS->session_insert(DB, h3, b, "c", 2000, NULL), WM_QS_ONE);
+    assert_int_equal(OPS->session_delete_user(DB, b), WM_QS_ONE);
+    ASSERT_NO_ROW(OPS->session_get(DB, h3));
+    assert_int_equal(OPS->session_delete_user(DB, b), WM_QS_NONE);
+}
+
+static void
+test_tokens(void **state)
+{
+    struct fx *f = *state;
+    int64_t root = mk_org(f, 0, "office", "文明办", NULL, NULL);
+    int64_t a = mk_user(f, "a", "admin", root, 0), b = mk_user(f, "b", "office", root, 0);
+    char h1[65], h2[65], h3[65];
+    sha_of(11, h1);
+    sha_of(12, h2);
+    sha_of(13, h3);
+    int64_t t1 = 0, t2 = 0, t3 = 0, x = 0, n = -1;
+    assert_int_equal(OPS->token_insert(DB, a, "脚本", h1, 1000, &t1), WM_QS_ONE);
+    assert_int_equal(OPS->token_insert(DB, a, "备份", h2, 1001, &t2), WM_QS_ONE);
+    assert_int_equal(OPS->token_insert(DB, b, "b", h3, 1002, &t3), WM_QS_ONE);
+    assert_true(t1 > 0 && t2 > t1 && t3 > t2);
+    assert_int_equal(OPS->token_insert(DB, b, "dup", h1, 1, &x), WM_QS_CONFLICT);
+    assert_int_equal(OPS->token_insert(DB, 999999, "x", "ffff", 1, &x), WM_QS_CONFLICT);
+    assert_int_equal(OPS->token_lookup(DB, h1), a);
+    assert_int_equal(OPS->token_lookup(DB, h3), b);
+    assert_int_equal(OPS->token_lookup(DB, "ffff"), 0);
+    assert_false(wm_db_failed(DB));
+    json_t *l = OPS->token_list(DB, a);
+    assert_int_equal(json_array_size(l), 2);
+    json_t *e = json_array_get(l, 0);
+    assert_int_equal(ji(e, "id"), t1);
+    assert_string_equal(js(e, "name"), "脚本");
+    assert_int_equal(ji(e, "created_at"), 1000);
+    jnull(e, "last_used");
+    assert_null(json_object_get(e, "hash")); /* the hash is not listed */
+    json_decref(l);
+    /* revoke: only the owner's, only once */
+    assert_int_equal(OPS->token_revoke(DB, b, t1), WM_QS_NONE);
+    assert_int_equal(OPS->token_lookup(DB, h1), a);
+    assert_int_equal(OPS->token_revoke(DB, a, t1), WM_QS_ONE);
+    assert_int_equal(OPS->token_revoke(DB, a, t1), WM_QS_NONE);
+    assert_int_equal(OPS->token_revoke(DB, a, 999999), WM_QS_NONE);
+    assert_int_equal(OPS->token_lookup(DB, h1), 0);
+    l = OPS->token_list(DB, a);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), t2);
+    json_decref(l);
+    /* a revoked token's hash stays taken */
+    assert_int_equal(OPS->token_insert(DB, a, "again", h1, 1, &x), WM_QS_CONFLICT);
+    assert_int_equal(OPS->token_revoke_user(DB, a, &n), WM_QS_ONE);
+    assert_int_equal(n, 1);
+    assert_int_equal(OPS->token_revoke_user(DB, a, &n), WM_QS_ONE);
+    assert_int_equal(n, 0);
+    assert_int_equal(OPS->token_lookup(DB, h2), 0);
+    assert_int_equal(OPS->token_lookup(DB, h3), b);
+    l = OPS->token_list(DB, a);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+}
+
+/* ---------------------------------------------------------------- frameworks */
+
+static void
+test_frameworks(void **state)
+{
+    struct fx *f = *state;
+    int64_t root = mk_org(f, 0, "office", "市文明办", NULL, NULL);
+    int64_t dist = mk_org(f, root, "office", "区文明办", NULL, NULL);
+    int64_t other = mk_org(f, 0, "office", "他市文明办", NULL, NULL);
+    int64_t u = mk_user(f, "office", "office", root, 0);
+    int64_t fw = 0, x = 0;
+    ASSERT_NO_ROW(OPS->fw_find(DB, root, "测评体系"));
+    assert_int_equal(OPS->fw_insert(DB, root, "测评体系", 1000, &fw), WM_QS_ONE);
+    assert_int_equal(OPS->fw_insert(DB, root, "测评体系", 1000, &x), WM_QS_CONFLICT);
+    assert_int_equal(OPS->fw_insert(DB, 999999, "x", 1000, &x), WM_QS_CONFLICT);
+    json_t *o = OPS->fw_find(DB, root, "测评体系");
+    assert_int_equal(ji(o, "id"), fw);
+    assert_int_equal(ji(o, "org_id"), root);
+    assert_string_equal(js(o, "name"), "测评体系");
+    assert_int_equal(ji(o, "created_at"), 1000);
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->fw_find(DB, dist, "测评体系"));
+
+    int64_t ed = 0;
+    assert_int_equal(OPS->edition_insert(DB, fw, "2025", "a.csv", "{\"v\":1}", 2, 10000, u, 1100,
+                                         &ed),
+                     WM_QS_ONE);
+    assert_int_equal(OPS->edition_insert(DB, fw, "2025", NULL, "{}", 0, 0, 0, 1, &x),
+                     WM_QS_CONFLICT);
+    assert_int_equal(OPS->edition_insert(DB, 999999, "2025", NULL, "{}", 0, 0, 0, 1, &x),
+                     WM_QS_CONFLICT);
+    o = OPS->edition_get(DB, ed, false);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), ed);
+    assert_int_equal(ji(o, "framework_id"), fw);
+    assert_string_equal(js(o, "name"), "测评体系");
+    assert_string_equal(js(o, "version"), "2025");
+    assert_string_equal(js(o, "status"), "draft");
+    assert_string_equal(js(o, "source"), "a.csv");
+    assert_int_equal(ji(o, "leaves"), 2);
+    assert_int_equal(ji(o, "total"), 10000);
+    assert_int_equal(ji(o, "created_at"), 1100);
+    jnull(o, "published_at");
+    assert_int_equal(ji(o, "org_id"), root);
+    char *rootp = org_path(f, root);
+    assert_string_equal(js(o, "org_path"), rootp);
+    assert_string_equal(js(o, "org_name"), "市文明办");
+    assert_string_equal(js(o, "created_by_name"), "显示名");
+    assert_null(json_object_get(o, "document"));
+    json_decref(o);
+    o = OPS->edition_get(DB, ed, true);
+    assert_string_equal(js(o, "document"), "{\"v\":1}");
+    json_decref(o);
+    o = OPS->edition_find(DB, fw, "2025");
+    assert_int_equal(ji(o, "id"), ed);
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->edition_find(DB, fw, "2099"));
+    ASSERT_NO_ROW(OPS->edition_get(DB, 999999, false));
+    ASSERT_NO_ROW(OPS->edition_get(DB, 999999, true));
+
+    /* indicators: document order, leaves only, a code once per edition */
+    int64_t ed2 = mk_edition(f, root, "测评体系", "2026");
+    const struct wm_ind_row dup = {.code = "A", .seq = 9, .depth = 1, .title = "x",
+                                   .min_documents = -1};
+    assert_int_equal(OPS->ind_insert(DB, ed2, &dup), WM_QS_CONFLICT);
+    assert_int_equal(OPS->ind_insert(DB, 999999, &dup), WM_QS_CONFLICT);
+    json_t *l = OPS->ind_list(DB, ed2, false);
+    assert_int_equal(json_array_size(l), 4);
+    json_t *a = json_array_get(l, 0), *b1 = json_array_get(l, 1), *b2 = json_array_get(l, 2),
+           *c = json_array_get(l, 3);
+    assert_string_equal(js(a, "code"), "A");
+    jnull(a, "parent_code");
+    assert_int_equal(ji(a, "seq"), 1);
+    assert_int_equal(ji(a, "depth"), 1);
+    assert_int_equal(ji(a, "leaf"), 0);
+    assert_string_equal(js(a, "title"), "甲");
+    jnull(a, "requirement");
+    jnull(a, "materials");
+    jnull(a, "score");
+    assert_int_equal(ji(a, "veto"), 0);
+    jnull(a, "depts");
+    jnull(a, "media");
+    jnull(a, "frequency");
+    jnull(a, "min_documents");
+    assert_string_equal(js(b1, "code"), "B.1");
+    assert_string_equal(js(b1, "parent_code"), "A");
+    assert_int_equal(ji(b1, "leaf"), 1);
+    assert_string_equal(js(b1, "requirement"), "要求");
+    assert_int_equal(ji(b1, "score"), 250);
+    assert_string_equal(js(b1, "depts"), "[\"办公室\"]");
+    assert_string_equal(js(b1, "media"), "[\"text\"]");
+    assert_string_equal(js(b1, "frequency"), "每年");
+    assert_int_equal(ji(b1, "min_documents"), 2);
+    assert_int_equal(ji(b2, "veto"), 1);
+    assert_int_equal(ji(c, "min_documents"), 0);
+    json_decref(l);
+    l = OPS->ind_list(DB, ed2, true);
+    assert_int_equal(json_array_size(l), 3);
+    assert_string_equal(js(json_array_get(l, 0), "code"), "B.1");
+    json_decref(l);
+    l = OPS->ind_list(DB, 999999, false);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_int_equal(OPS->ind_clear(DB, ed2), WM_QS_ONE);
+    l = OPS->ind_list(DB, ed2, false);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_int_equal(OPS->ind_clear(DB, ed2), WM_QS_NONE);
+
+    /* replace a draft; publish; a published edition is immutable and kept */
+    assert_int_equal(OPS->edition_replace(DB, ed2, "b.csv", "{\"v\":2}", 5, 500), WM_QS_ONE);
+    o = OPS->edition_get(DB, ed2, true);
+    assert_string_equal(js(o, "source"), "b.csv");
+    assert_string_equal(js(o, "document"), "{\"v\":2}");
+    assert_int_equal(ji(o, "leaves"), 5);
+    assert_int_equal(ji(o, "total"), 500);
+    jnull(o, "created_by_name");
+    json_decref(o);
+    assert_int_equal(OPS->edition_replace(DB, 999999, "b", "{}", 0, 0), WM_QS_NONE);
+    const struct wm_ind_row leaf = {.code = "Z", .seq = 1, .depth = 1, .leaf = true,
+                                    .title = "终", .min_documents = -1};
+    assert_int_equal(OPS->ind_insert(DB, ed, &leaf), WM_QS_ONE);
+    assert_int_equal(OPS->edition_publish(DB, ed, 1200), WM_QS_ONE);
+    o = OPS->edition_get(DB, ed, false);
+    assert_string_equal(js(o, "status"), "published");
+    assert_int_equal(ji(o, "published_at"), 1200);
+    json_decref(o);
+    assert_int_equal(OPS->edition_publish(DB, ed, 1300), WM_QS_NONE);
+    assert_int_equal(OPS->edition_publish(DB, 999999, 1300), WM_QS_NONE);
+    assert_int_equal(OPS->edition_replace(DB, ed, "c", "{}", 0, 0), WM_QS_NONE);
+    assert_int_equal(OPS->edition_delete(DB, ed), WM_QS_NONE);
+    o = OPS->edition_get(DB, ed, true);
+    assert_non_null(o);
+    assert_string_equal(js(o, "document"), "{\"v\":1}");
+    assert_int_equal(ji(o, "published_at"), 1200);
+    json_decref(o);
+    /* and so are its indicators */
+    l = OPS->ind_list(DB, ed, false);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    /* a draft goes, with its indicators */
+    int64_t ed3 = mk_edition(f, root, "测评体系", "2027");
+    assert_int_equal(OPS->edition_delete(DB, ed3), WM_QS_ONE);
+    ASSERT_NO_ROW(OPS->edition_get(DB, ed3, false));
+    l = OPS->ind_list(DB, ed3, false);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_int_equal(OPS->edition_delete(DB, ed3), WM_QS_NONE);
+
+    /* the list: published editions of offices on the caller's path; drafts within scope */
+    int64_t ed_other = mk_edition(f, other, "他市体系", "1");
+    assert_int_equal(OPS->edition_publish(DB, ed_other, 1), WM_QS_ONE);
+    int64_t ed_dist = mk_edition(f, dist, "区体系", "1");
+    char *distp = org_path(f, dist);
+    char unitp[128];
+    snprintf(unitp, sizeof unitp, "%s999/", distp);
+    /* a unit under the district: published editions of root (ed) only */
+    struct wm_fw_scope unit_scope = {.caller_path = unitp, .scope = unitp, .drafts = false};
+    struct wm_page pg = {.limit = 100};
+    l = OPS->edition_list(DB, &unit_scope, &pg);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), ed);
+    assert_string_equal(js(json_array_get(l, 0), "name"), "测评体系");
+    json_decref(l);
+    /* the district's office: the root's published, its own drafts */
+    struct wm_fw_scope dist_scope = {.caller_path = distp, .scope = distp, .drafts = true};
+    l = OPS->edition_list(DB, &dist_scope, &pg);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), ed);
+    assert_int_equal(ji(json_array_get(l, 1), "id"), ed_dist);
+    json_decref(l);
+    pg.kind = "draft";
+    l = OPS->edition_list(DB, &dist_scope, &pg);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), ed_dist);
+    json_decref(l);
+    pg.kind = NULL;
+    /* the platform (admin): everything, in id order, by pages */
+    struct wm_fw_scope all = {.caller_path = "/", .scope = "/", .drafts = true};
+    l = OPS->edition_list(DB, &all, &pg);
+    assert_int_equal(json_array_size(l), 4); /* ed, ed2, ed_other, ed_dist */
+    json_decref(l);
+    pg.after = ed;
+    pg.limit = 2;
+    l = OPS->edition_list(DB, &all, &pg);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), ed2);
+    assert_int_equal(ji(json_array_get(l, 1), "id"), ed_other);
+    json_decref(l);
+    free(distp);
+    free(rootp);
+    assert_false(wm_db_failed(DB));
+}
+
+/* ---------------------------------------------------------------- archives */
+
+static void
+test_archives(void **state)
+{
+    struct fx *f = *state;
+    int64_t root = mk_org(f, 0, "office", "市文明办", NULL, NULL);
+    int64_t dist = mk_org(f, root, "office", "区文明办", NULL, NULL);
+    int64_t u = mk_org(f, dist, "unit", "单位", "U-1", "机关");
+    int64_t ed1 = mk_edition(f, root, "市体系", "2025");
+    int64_t ed2 = mk_edition(f, dist, "区体系", "2025");
+    char *up = org_path(f, u);
+    /* defaults: the nearest office on the unit's path wins; upsert */
+    assert_int_equal(OPS->archive_default_for(DB, up, 2025), 0);
+    assert_false(wm_db_failed(DB));
+    assert_int_equal(OPS->archive_default_set(DB, root, 2025, ed2), WM_QS_ONE);
+    assert_int_equal(OPS->archive_default_set(DB, root, 2025, ed1), WM_QS_ONE);
+    assert_int_equal(OPS->archive_default_for(DB, up, 2025), ed1);
+    assert_int_equal(OPS->archive_default_set(DB, dist, 2025, ed2), WM_QS_ONE);
+    assert_int_equal(OPS->archive_default_for(DB, up, 2025), ed2);
+    assert_int_equal(OPS->archive_default_for(DB, up, 2024), 0);
+    assert_int_equal(OPS->archive_default_set(DB, root, 2024, ed1), WM_QS_ONE);
+    assert_int_equal(OPS->archive_default_set(DB, root, 2023, 999999), WM_QS_CONFLICT);
+    json_t *l = OPS->archive_defaults(DB, root);
+    assert_int_equal(json_array_size(l), 2);
+    json_t *d = json_array_get(l, 0);
+    assert_int_equal(ji(d, "year"), 2025);
+    assert_int_equal(ji(d, "edition_id"), ed1);
+    assert_string_equal(js(d, "name"), "市体系");
+    assert_string_equal(js(d, "version"), "2025");
+    assert_int_equal(ji(json_array_get(l, 1), "year"), 2024);
+    json_decref(l);
+    l = OPS->archive_defaults(DB, u);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+
+    int64_t a = 0, a2 = 0, x = 0;
+    assert_int_equal(OPS->archive_insert(DB, u, 2025, ed2, 1500, &a), WM_QS_ONE);
+    assert_int_equal(OPS->archive_insert(DB, u, 2024, ed1, 1400, &a2), WM_QS_ONE);
+    assert_int_equal(OPS->archive_insert(DB, u, 2025, ed1, 1, &x), WM_QS_CONFLICT);
+    assert_int_equal(OPS->archive_insert(DB, u, 2026, 999999, 1, &x), WM_QS_CONFLICT);
+    assert_int_equal(OPS->archive_insert(DB, 999999, 2026, ed1, 1, &x), WM_QS_CONFLICT);
+    json_t *o = OPS->archive_get(DB, u, 2025);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), a);
+    assert_int_equal(ji(o, "unit_id"), u);
+    assert_int_equal(ji(o, "year"), 2025);
+    assert_int_equal(ji(o, "edition_id"), ed2);
+    assert_int_equal(ji(o, "created_at"), 1500);
+    assert_string_equal(js(o, "framework_name"), "区体系");
+    assert_string_equal(js(o, "framework_version"), "2025");
+    json_decref(o);
+    o = OPS->archive_by_id(DB, a2);
+    assert_int_equal(ji(o, "year"), 2024);
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->archive_get(DB, u, 2030));
+    ASSERT_NO_ROW(OPS->archive_by_id(DB, 999999));
+
+    (void)mk_doc(f, a, "B.1", "一", NULL);
+    int64_t gone = mk_doc(f, a, "B.1", "二", NULL);
+    assert_int_equal(OPS->doc_trash(DB, gone, 0, 1600), WM_QS_ONE);
+    l = OPS->archive_list(DB, u);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "year"), 2025); /* newest first */
+    assert_int_equal(ji(json_array_get(l, 0), "documents"), 1); /* live only */
+    assert_int_equal(ji(json_array_get(l, 1), "documents"), 0);
+    assert_string_equal(js(json_array_get(l, 1), "framework_name"), "市体系");
+    json_decref(l);
+    l = OPS->archive_list(DB, root);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_int_equal(OPS->archive_doc_total(DB, a), 2); /* the trash counts */
+    assert_int_equal(OPS->archive_doc_total(DB, a2), 0);
+    assert_int_equal(OPS->archive_doc_total(DB, 999999), 0);
+    assert_false(wm_db_failed(DB));
+    /* an archive holding documents (even in the trash) is kept; an empty one goes */
+    assert_int_equal(OPS->archive_delete(DB, a), WM_QS_NONE);
+    assert_non_null(o = OPS->archive_by_id(DB, a));
+    json_decref(o);
+    assert_int_equal(OPS->archive_delete(DB, a2), WM_QS_ONE);
+    ASSERT_NO_ROW(OPS->archive_by_id(DB, a2));
+    assert_int_equal(OPS->archive_delete(DB, a2), WM_QS_NONE);
+    /* the year can be created again */
+    assert_int_equal(OPS->archive_insert(DB, u, 2024, ed1, 1700, &a2), WM_QS_ONE);
+    free(up);
+}
+
+/* ---------------------------------------------------------------- documents */
+
+static void
+test_documents(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0;
+    int64_t a = mk_archive(f, &u);
+    char sha1[65], sha2[65];
+    sha_of(0xa1, sha1);
+    sha_of(0xa2, sha2);
+    /* blobs: an upsert keeps the first row */
+    assert_int_equal(OPS->blob_upsert(DB, sha1, 10, "application/pdf", 1000), WM_QS_ONE);
+    assert_int_equal(OPS->blob_upsert(DB, sha1, 99, "image/png", 2000), WM_QS_ONE);
+    assert_int_equal(OPS->blob_upsert(DB, sha2, 20, "image/png", 1000), WM_QS_ONE);
+
+    struct wm_doc_meta m = {.title = "会议纪要", .date_formed = "2025-03-01", .media = "text",
+                            .dept = "办公室", .author = "张三", .keywords = "会议",
+                            .retention = "30年", .remarks = "备注"};
+    int64_t d1 = 0, s1 = 0, n = 0;
+    int64_t user = mk_user(f, "clerk", "unit_member", u, 0);
+    assert_int_equal(OPS->doc_insert(DB, a, "B.1", &m, user, 1100, &d1, &s1), WM_QS_ONE);
+    assert_int_equal(s1, 1);
+    assert_int_equal(OPS->version_insert(DB, d1, sha1, "纪要.pdf", user, 1100, &n), WM_QS_ONE);
+    assert_int_equal(n, 1);
+    json_t *o = OPS->doc_get(DB, d1);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), d1);
+    assert_int_equal(ji(o, "archive_id"), a);
+    assert_string_equal(js(o, "indicator_code"), "B.1");
+    assert_int_equal(ji(o, "serial"), 1);
+    assert_int_equal(ji(o, "code_serial"), 1);
+    assert_string_equal(js(o, "title"), "会议纪要");
+    assert_string_equal(js(o, "date_formed"), "2025-03-01");
+    assert_string_equal(js(o, "media"), "text");
+    assert_string_equal(js(o, "dept"), "办公室");
+    assert_string_equal(js(o, "author"), "张三");
+    assert_string_equal(js(o, "keywords"), "会议");
+    assert_string_equal(js(o, "retention"), "30年");
+    assert_string_equal(js(o, "remarks"), "备注");
+    assert_string_equal(js(o, "status"), "draft");
+    assert_int_equal(ji(o, "created_at"), 1100);
+    assert_int_equal(ji(o, "updated_at"), 1100);
+    jnull(o, "deleted_at");
+    assert_int_equal(ji(o, "version"), 1);
+    assert_string_equal(js(o, "sha"), sha1);
+    assert_string_equal(js(o, "filename"), "纪要.pdf");
+    assert_int_equal(ji(o, "size"), 10);
+    assert_string_equal(js(o, "mime"), "application/pdf");
+    assert_int_equal(ji(o, "unit_id"), u);
+    assert_int_equal(ji(o, "year"), 2025);
+    assert_true(ji(o, "edition_id") > 0);
+    char *up = org_path(f, u);
+    assert_string_equal(js(o, "unit_path"), up);
+    free(up);
+    assert_string_equal(js(o, "unit_code"), "LIB-1");
+    assert_string_equal(js(o, "unit_name"), "市图书馆");
+    assert_string_equal(js(o, "created_by_name"), "显示名");
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->doc_get(DB, 999999));
+
+    /* defaults: retention 永久; a bad media or retention is a check; an unknown archive a
+    ** foreign key */
+    int64_t d2 = 0, s2 = 0, x = 0, sx = 0;
+    struct wm_doc_meta bare = {.title = "照片", .media = "photo"};
+    assert_int_equal(OPS->doc_insert(DB, a, "B.1", &bare, 0, 1200, &d2, &s2), WM_QS_ONE);
+    assert_int_equal(s2, 2);
+    assert_int_equal(OPS->version_insert(DB, d2, sha2, "p.png", 0, 1200, &n), WM_QS_ONE);
+    o = OPS->doc_get(DB, d2);
+    assert_string_equal(js(o, "retention"), "永久");
+    jnull(o, "date_formed");
+    jnull(o, "created_by_name");
+    json_decref(o);
+    struct wm_doc_meta bad = {.title = "x", .media = "hologram"};
+    assert_int_equal(OPS->doc_insert(DB, a, "B.1", &bad, 0, 1, &x, &sx), WM_QS_CONFLICT);
+    bad.media = "text";
+    bad.retention = "5年";
+    assert_int_equal(OPS->doc_insert(DB, a, "B.1", &bad, 0, 1, &x, &sx), WM_QS_CONFLICT);
+    assert_int_equal(OPS->doc_insert(DB, 999999, "B.1", &meta_text, 0, 1, &x, &sx),
+                     WM_QS_CONFLICT);
+    /* versions: a known blob only; n counts up; the document is touched */
+    assert_int_equal(OPS->version_insert(DB, d1, sha2, "v2.png", 0, 1300, &n), WM_QS_ONE);
+    assert_int_equal(n, 2);
+    assert_int_equal(OPS->version_insert(DB, d1, "feed", "x", 0, 1300, &n), WM_QS_CONFLICT);
+    assert_int_equal(OPS->version_insert(DB, 999999, sha1, "x", 0, 1300, &n), WM_QS_CONFLICT);
+    o = OPS->doc_get(DB, d1);
+    assert_int_equal(ji(o, "version"), 2);
+    assert_string_equal(js(o, "sha"), sha2);
+    assert_int_equal(ji(o, "updated_at"), 1300);
+    assert_string_equal(js(o, "mime"), "image/png");
+    json_decref(o);
+    json_t *l = OPS->version_list(DB, d1);
+    assert_int_equal(json_array_size(l), 2);
+    json_t *v = json_array_get(l, 0); /* newest first */
+    assert_int_equal(ji(v, "version"), 2);
+    assert_string_equal(js(v, "sha"), sha2);
+    assert_string_equal(js(v, "filename"), "v2.png");
+    assert_int_equal(ji(v, "created_at"), 1300);
+    assert_int_equal(ji(v, "size"), 20);
+    assert_string_equal(js(v, "mime"), "image/png");
+    jnull(v, "created_by_name");
+    assert_string_equal(js(json_array_get(l, 1), "created_by_name"), "显示名");
+    json_decref(l);
+    l = OPS->version_list(DB, 999999);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+
+    /* update: NULL keeps */
+    struct wm_doc_meta upd = {.title = "新题名", .keywords = "新"};
+    assert_int_equal(OPS->doc_update(DB, d2, &upd, 1400), WM_QS_ONE);
+    o = OPS->doc_get(DB, d2);
+    assert_string_equal(js(o, "title"), "新题名");
+    assert_string_equal(js(o, "keywords"), "新");
+    assert_string_equal(js(o, "media"), "photo");
+    assert_int_equal(ji(o, "updated_at"), 1400);
+    json_decref(o);
+    assert_int_equal(OPS->doc_update(DB, 999999, &upd, 1400), WM_QS_NONE);
+    upd.media = "hologram";
+    assert_int_equal(OPS->doc_update(DB, d2, &upd, 1400), WM_QS_CONFLICT);
+
+    /* lists and counts: leaf then serial order */
+    int64_t d3 = mk_doc(f, a, "C", "丙一", NULL);
+    int64_t d4 = mk_doc(f, a, "B.2", "乙二一", NULL);
+    l = OPS->doc_list(DB, a, NULL, false);
+    assert_int_equal(json_array_size(l), 4);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), d1);
+    assert_int_equal(ji(json_array_get(l, 1), "id"), d2);
+    assert_int_equal(ji(json_array_get(l, 2), "id"), d4);
+    assert_int_equal(ji(json_array_get(l, 3), "id"), d3);
+    assert_int_equal(ji(json_array_get(l, 0), "version"), 2);
+    json_decref(l);
+    l = OPS->doc_list(DB, a, "B.1", false);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    l = OPS->doc_list(DB, a, "nope", false);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    l = OPS->doc_counts(DB, a);
+    assert_int_equal(json_array_size(l), 3);
+    size_t i;
+    json_t *c;
+    json_array_foreach(l, i, c)
+    {
+        const char *code = js(c, "code");
+        if (0 == strcmp(code, "B.1")) {
+            assert_int_equal(ji(c, "n"), 2);
+            assert_int_equal(ji(c, "text"), 1);
+            assert_int_equal(ji(c, "photo"), 1);
+            assert_int_equal(ji(c, "audiovisual"), 0);
+        } else {
+            assert_int_equal(ji(c, "n"), 1);
+            assert_int_equal(ji(c, "text"), 1);
+        }
+    }
+    json_decref(l);
+    l = OPS->doc_counts(DB, 999999);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+
+    /* blobs and shas, sorted */
+    l = OPS->blob_list(DB);
+    assert_int_equal(json_array_size(l), 4);
+    json_array_foreach(l, i, c)
+    {
+        if (i > 0) {
+            assert_true(strcmp(js(json_array_get(l, i - 1), "sha"), js(c, "sha")) < 0);
+        }
+        if (0 == strcmp(js(c, "sha"), sha1)) {
+            assert_int_equal(ji(c, "size"), 10);
+        }
+    }
+    json_decref(l);
+    l = OPS->version_shas(DB);
+    assert_int_equal(json_array_size(l), 4);
+    json_array_foreach(l, i, c)
+    {
+        if (i > 0) {
+            assert_true(strcmp(js(json_array_get(l, i - 1), "sha"), js(c, "sha")) < 0);
+        }
+    }
+    json_decref(l);
+    (void)d3;
+    assert_false(wm_db_failed(DB));
+}
+
+/* Trash, restore, purge, move, re-order and renumber keep a leaf's serials 1..n and never
+** give an archival code number twice in a leaf. */
+static void
+test_trash_and_order(void **state)
+{
+    struct fx *f = *state;
+    int64_t a = mk_archive(f, NULL);
+    int64_t d[5], s[5], serials[16];
+    for (int i = 0; i < 5; i++) {
+        char t[16];
+        snprintf(t, sizeof t, "文件%d", i + 1);
+        d[i] = mk_doc(f, a, "B.1", t, &s[i]);
+        assert_int_equal(s[i], i + 1);
+    }
+    /* trash the third: its serial is gone, the others keep theirs */
+    assert_int_equal(OPS->doc_trash(DB, d[2], 0, 2000), WM_QS_ONE);
+    assert_int_equal(OPS->doc_trash(DB, d[2], 0, 2001), WM_QS_NONE);
+    assert_int_equal(OPS->doc_trash(DB, 999999, 0, 2001), WM_QS_NONE);
+    json_t *o = OPS->doc_get(DB, d[2]);
+    assert_non_null(o); /* still readable */
+    jnull(o, "serial");
+    assert_int_equal(ji(o, "deleted_at"), 2000);
+    assert_int_equal(ji(o, "code_serial"), 3);
+    json_decref(o);
+    json_t *l = OPS->doc_list(DB, a, NULL, true);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), d[2]);
+    json_decref(l);
+    assert_int_equal(leaf_serials(f, a, "B.1", serials, 16), 4);
+    assert_int_equal(serials[0], 1);
+    assert_int_equal(serials[1], 2);
+    assert_int_equal(serials[2], 4);
+    assert_int_equal(serials[3], 5);
+    /* renumber closes the gap, keeping the order */
+    assert_int_equal(OPS->leaf_renumber(DB, a, "B.1"), WM_QS_ONE);
+    l = OPS->doc_list(DB, a, "B.1", false);
+    assert_int_equal(json_array_size(l), 4);
+    int64_t want_ids[4] = {d[0], d[1], d[3], d[4]};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(ji(json_array_get(l, i), "id"), want_ids[i]);
+        assert_int_equal(ji(json_array_get(l, i), "serial"), (int64_t)i + 1);
+    }
+    json_decref(l);
+    assert_int_equal(OPS->leaf_renumber(DB, a, "B.1"), WM_QS_ONE); /* nothing to do */
+    assert_int_equal(OPS->leaf_renumber(DB, a, "empty"), WM_QS_ONE);
+    /* restore: the end of the leaf */
+    assert_int_equal(OPS->doc_restore(DB, d[2], 2100), WM_QS_ONE);
+    assert_int_equal(OPS->doc_restore(DB, d[2], 2100), WM_QS_NONE);
+    assert_int_equal(OPS->doc_restore(DB, 999999, 2100), WM_QS_NONE);
+    o = OPS->doc_get(DB, d[2]);
+    assert_int_equal(ji(o, "serial"), 5);
+    jnull(o, "deleted_at");
+    assert_int_equal(ji(o, "updated_at"), 2100);
+    assert_int_equal(ji(o, "code_serial"), 3); /* its number stays */
+    json_decref(o);
+    /* purge: only from the trash; the versions go, the blob stays */
+    assert_int_equal(OPS->doc_purge(DB, d[4]), WM_QS_NONE);
+    assert_int_equal(OPS->doc_trash(DB, d[4], 0, 2200), WM_QS_ONE);
+    assert_int_equal(OPS->doc_purge(DB, d[4]), WM_QS_ONE);
+    assert_int_equal(OPS->doc_purge(DB, d[4]), WM_QS_NONE);
+    ASSERT_NO_ROW(OPS->doc_get(DB, d[4]));
+    l = OPS->version_list(DB, d[4]);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    l = OPS->blob_list(DB);
+    assert_int_equal(json_array_size(l), 5);
+    json_decref(l);
+    l = OPS->version_shas(DB);
+    assert_int_equal(json_array_size(l), 4);
+    json_decref(l);
+    /* a new document never gets the purged code number 5 again */
+    int64_t s6 = 0;
+    int64_t d6 = mk_doc(f, a, "B.1", "文件6", &s6);
+    o = OPS->doc_get(DB, d6);
+    assert_int_equal(ji(o, "code_serial"), 6);
+    assert_int_equal(ji(o, "serial"), 6); /* after d2's 5 (d4's 4 left a gap) */
+    json_decref(o);
+    assert_int_equal(OPS->archive_doc_total(DB, a), 5);
+
+    /* move d1 into leaf C: the end there, and C's next code number */
+    int64_t c1 = mk_doc(f, a, "C", "丙", NULL);
+    assert_int_equal(OPS->doc_move(DB, d[1], "C", 2300), WM_QS_ONE);
+    o = OPS->doc_get(DB, d[1]);
+    assert_string_equal(js(o, "indicator_code"), "C");
+    assert_int_equal(ji(o, "serial"), 2);
+    assert_int_equal(ji(o, "code_serial"), 2);
+    assert_int_equal(ji(o, "updated_at"), 2300);
+    json_decref(o);
+    assert_int_equal(OPS->doc_move(DB, 999999, "C", 2300), WM_QS_NONE);
+    assert_int_equal(OPS->doc_trash(DB, c1, 0, 2400), WM_QS_ONE);
+    assert_int_equal(OPS->doc_move(DB, c1, "B.1", 2400), WM_QS_NONE); /* not from the trash */
+    /* B.1 has a gap now (d1 left serial 2) */
+    assert_int_equal(leaf_serials(f, a, "B.1", serials, 16), 4);
+    assert_int_equal(serials[1], 3);
+    assert_int_equal(OPS->leaf_renumber(DB, a, "B.1"), WM_QS_ONE);
+    assert_int_equal(leaf_serials(f, a, "B.1", serials, 16), 4);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(serials[i], i + 1);
+    }
+
+    /* re-order: the given order becomes 1..n */
+    l = OPS->doc_list(DB, a, "B.1", false);
+    int64_t ids[4], rev[4];
+    for (size_t i = 0; i < 4; i++) {
+        ids[i] = ji(json_array_get(l, i), "id");
+        rev[3 - i] = ids[i];
+    }
+    json_decref(l);
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_int_equal(OPS->doc_reorder(DB, a, "B.1", rev, 4), WM_QS_ONE);
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    l = OPS->doc_list(DB, a, "B.1", false);
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(ji(json_array_get(l, i), "id"), rev[i]);
+        assert_int_equal(ji(json_array_get(l, i), "serial"), (int64_t)i + 1);
+    }
+    json_decref(l);
+    /* not every live document of the leaf, or one from elsewhere: NONE (the caller rolls
+    ** back), and nothing changed */
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_int_equal(OPS->doc_reorder(DB, a, "B.1", ids, 3), WM_QS_NONE);
+    OPS->rollback(DB);
+    int64_t wrong[4] = {ids[0], ids[1], ids[2], d[1]};
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_int_equal(OPS->doc_reorder(DB, a, "B.1", wrong, 4), WM_QS_NONE);
+    OPS->rollback(DB);
+    l = OPS->doc_list(DB, a, "B.1", false);
+    assert_int_equal(json_array_size(l), 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(ji(json_array_get(l, i), "id"), rev[i]);
+        assert_int_equal(ji(json_array_get(l, i), "serial"), (int64_t)i + 1);
+    }
+    json_decref(l);
+    assert_false(wm_db_failed(DB));
+}
+
+/* ---------------------------------------------------------------- fixity */
+
+static void
+test_fixity(void **state)
+{
+    struct fx *f = *state;
+    ASSERT_NO_ROW(OPS->fixity_last(DB));
+    assert_int_equal(OPS->fixity_insert(DB, 100, 110, 5, 0, 0, "{}"), WM_QS_ONE);
+    assert_int_equal(OPS->fixity_insert(DB, 200, 230, 7, 1, 2, "{\"missing\":[\"ab\"]}"),
+                     WM_QS_ONE);
+    json_t *o = OPS->fixity_last(DB);
+    assert_non_null(o);
+    assert_true(ji(o, "id") > 0);
+    assert_int_equal(ji(o, "started_at"), 200);
+    assert_int_equal(ji(o, "finished_at"), 230);
+    assert_int_equal(ji(o, "checked"), 7);
+    assert_int_equal(ji(o, "missing"), 1);
+    assert_int_equal(ji(o, "corrupt"), 2);
+    assert_string_equal(js(o, "detail"), "{\"missing\":[\"ab\"]}");
+    json_decref(o);
+    /* the blob lists of an empty store */
+    json_t *l = OPS->blob_list(DB);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    l = OPS->version_shas(DB);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+}
+
+/* ---------------------------------------------------------------- audit */
+
+static enum wm_err
+audit_one(struct fx *f, const char *action, const char *org_path)
+{
+    const struct wm_actor a = {.request_id = "req", .addr = "127.0.0.1"};
+    json_t *after = json_pack("{s:s}", "k", "值");
+    enum wm_err e = wm_audit(DB, &a, action, "user", 7, org_path, NULL, after);
+    json_decref(after);
+    return e;
+}
+
+static void
+test_audit(void **state)
+{
+    struct fx *f = *state;
+    char h[65] = "x";
+    assert_int_equal(OPS->audit_last_hash(DB, h), WM_QS_ONE);
+    assert_string_equal(h, ""); /* an empty log */
+    int64_t n = -1;
+    char why[256];
+    assert_int_equal(wm_audit_verify(DB, &n, why, sizeof why), 0);
+    assert_int_equal(n, 0);
+    /* entries through the core (in write transactions, as every caller writes them) */
+    const char *actions[] = {"user.create", "user.disable", "unit.create", "session.create"};
+    const char *paths[] = {"/1/", "/1/2/", "/1/20/", "/3/"};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+        assert_int_equal(audit_one(f, actions[i], paths[i]), WM_OK);
+        assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    }
+    /* one the store appends as given (the chain is the core's business) */
+    struct wm_audit_entry e = {.at = 5000, .user_id = 0, .username = "管理员",
+                               .action = "org.update", .object_type = "org", .object_id = 0,
+                               .org_path = "/1/2/", .summary = "{}", .request_id = "r",
+                               .addr = "::1"};
+    char last[65];
+    assert_int_equal(OPS->audit_last_hash(DB, last), WM_QS_ONE);
+    assert_int_equal(strlen(last), 64);
+    int64_t id = 0;
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_int_equal(OPS->audit_last_hash(DB, h), WM_QS_ONE);
+    assert_string_equal(h, last);
+    assert_int_equal(OPS->audit_insert(DB, &e, last, "feedbeef", &id), WM_QS_ONE);
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    assert_true(id > 0);
+    assert_int_equal(OPS->audit_last_hash(DB, h), WM_QS_ONE);
+    assert_string_equal(h, "feedbeef"); /* the head moved */
+    /* the chain check names the entry with the wrong hash */
+    assert_int_equal(wm_audit_verify(DB, &n, why, sizeof why), id);
+
+    /* a full scan, in id order, by pages */
+    json_t *l = OPS->audit_scan(DB, 0, 100);
+    assert_int_equal(json_array_size(l), 5);
+    json_t *r = json_array_get(l, 0);
+    int64_t first = ji(r, "id");
+    assert_true(ji(r, "at") > 0);
+    jnull(r, "user_id");
+    assert_string_equal(js(r, "username"), "(cli)");
+    assert_string_equal(js(r, "action"), "user.create");
+    assert_string_equal(js(r, "object_type"), "user");
+    assert_int_equal(ji(r, "object_id"), 7);
+    assert_string_equal(js(r, "org_path"), "/1/");
+    assert_string_equal(js(r, "summary"), "{\"after\":{\"k\":\"值\"}}");
+    assert_string_equal(js(r, "request_id"), "req");
+    assert_string_equal(js(r, "addr"), "127.0.0.1");
+    assert_string_equal(js(r, "prev_hash"), "");
+    assert_int_equal(strlen(js(r, "hash")), 64);
+    r = json_array_get(l, 4);
+    jnull(r, "object_id"); /* 0 is stored as null */
+    assert_string_equal(js(r, "username"), "管理员");
+    assert_int_equal(ji(r, "at"), 5000);
+    json_decref(l);
+    l = OPS->audit_scan(DB, first, 2);
+    assert_int_equal(json_array_size(l), 2);
+    assert_true(ji(json_array_get(l, 0), "id") > first);
+    json_decref(l);
+
+    /* the listing: newest first, scope, after, filters */
+    struct wm_page pg = {.limit = 100};
+    struct wm_audit_filter none = {0};
+    l = OPS->audit_list(DB, &pg, &none);
+    assert_int_equal(json_array_size(l), 5);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), id);
+    json_decref(l);
+    pg.scope = "/1/2/"; /* not /1/20/ */
+    l = OPS->audit_list(DB, &pg, &none);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    pg.scope = "/1/";
+    l = OPS->audit_list(DB, &pg, &none);
+    assert_int_equal(json_array_size(l), 4);
+    json_decref(l);
+    pg.scope = NULL;
+    pg.after = id; /* below id */
+    pg.limit = 2;
+    l = OPS->audit_list(DB, &pg, &none);
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 0), "action"), "session.create");
+    json_decref(l);
+    pg.after = 0;
+    pg.limit = 100;
+    struct wm_audit_filter fa = {.action = "user."};
+    l = OPS->audit_list(DB, &pg, &fa);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    fa.action = "user";
+    l = OPS->audit_list(DB, &pg, &fa);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    fa.action = "unit.create";
+    l = OPS->audit_list(DB, &pg, &fa);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    struct wm_audit_filter fu = {.username = "管理员"};
+    l = OPS->audit_list(DB, &pg, &fu);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    struct wm_audit_filter ft = {.from = 5000, .until = 5001};
+    l = OPS->audit_list(DB, &pg, &ft);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    ft.from = 5001; /* the core's entries are at the current time */
+    ft.until = 0;
+    l = OPS->audit_list(DB, &pg, &ft);
+    assert_int_equal(json_array_size(l), 4);
+    json_decref(l);
+    ft.from = 0;
+    ft.until = 5000;
+    l = OPS->audit_list(DB, &pg, &ft);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_false(wm_db_failed(DB));
+}
+
+/* ---------------------------------------------------------------- transactions */
+
+struct tx_arg {
+    const char *name;
+    bool fail;
+    int64_t id;
+};
+
+/* Insert an office; fail afterwards when asked (the insert must then be rolled back). */
+static enum wm_err
+tx_insert(struct wm_db *db, void *cls)
+{
+    struct tx_arg *t = cls;
+    if (WM_QS_ONE != db->ops->org_insert(db, 0, "office", t->name, NULL, NULL, 1, &t->id)) {
+        return WM_E_INTERNAL;
+    }
+    return t->fail ? WM_E_CONFLICT : WM_OK;
+}
+
+static void
+test_transactions(void **state)
+{
+    struct fx *f = *state;
+    struct wm_db *db2 = open_conn(f);
+    int64_t id = 0;
+    assert_false(OPS->in_tx(DB));
+    /* rollback: nothing stays */
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_true(OPS->in_tx(DB));
+    id = mk_org(f, 0, "office", "回滚", NULL, NULL);
+    json_t *o = OPS->org_get(DB, id);
+    assert_non_null(o); /* own writes are visible in the transaction */
+    json_decref(o);
+    /* not to another connection before the commit */
+    o = db2->ops->org_get(db2, id);
+    assert_null(o);
+    assert_false(wm_db_failed(db2));
+    OPS->rollback(DB);
+    assert_false(OPS->in_tx(DB));
+    ASSERT_NO_ROW(OPS->org_get(DB, id));
+    OPS->rollback(DB); /* outside a transaction: harmless */
+    assert_false(OPS->in_tx(DB));
+    /* commit: the other connection sees it */
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    id = mk_org(f, 0, "office", "提交", NULL, NULL);
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    assert_false(OPS->in_tx(DB));
+    o = db2->ops->org_get(db2, id);
+    assert_non_null(o);
+    assert_string_equal(js(o, "name"), "提交");
+    json_decref(o);
+    /* a read transaction */
+    assert_int_equal(OPS->begin(DB, false), WM_QS_ONE);
+    assert_true(OPS->in_tx(DB));
+    assert_int_equal(OPS->org_count(DB, NULL, NULL, NULL), 1);
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    assert_false(OPS->in_tx(DB));
+    /* a conflict inside a transaction; the caller rolls back and the connection works on */
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    (void)mk_org(f, 0, "unit", "甲", "DUP", "机关");
+    int64_t x = 0;
+    assert_int_equal(OPS->org_insert(DB, 0, "unit", "乙", "DUP", "机关", 1, &x), WM_QS_CONFLICT);
+    OPS->rollback(DB);
+    assert_false(OPS->in_tx(DB));
+    ASSERT_NO_ROW(OPS->org_get_by_code(DB, "DUP"));
+    assert_int_equal(OPS->org_count(DB, NULL, NULL, NULL), 1);
+    /* wm_db_run_tx commits what fn wrote, and rolls back on an error */
+    struct tx_arg ok = {.name = "经事务", .fail = false}, bad = {.name = "失败", .fail = true};
+    assert_int_equal(wm_db_run_tx(DB, tx_insert, &ok), WM_OK);
+    assert_false(OPS->in_tx(DB));
+    o = db2->ops->org_get(db2, ok.id);
+    assert_non_null(o);
+    json_decref(o);
+    assert_int_equal(wm_db_run_tx(DB, tx_insert, &bad), WM_E_CONFLICT);
+    assert_false(OPS->in_tx(DB));
+    ASSERT_NO_ROW(OPS->org_get(DB, bad.id));
+    db2->ops->close(db2);
+}
+
+/* ---------------------------------------------------------------- generation */
+
+/* Values a connection's generation took; each change must give a new one. */
+struct gens {
+    int64_t v[64];
+    size_t n;
+};
+
+static bool
+gens_seen(const struct gens *g, int64_t v)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        if (g->v[i] == v) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Wait until db's generation is one it never had (another server's change arrives by a
+** notification: a bounded wait, not a timing assertion).  The new value. */
+static int64_t
+gen_wait_new(struct wm_db *db, struct gens *g)
+{
+    int64_t v = 0;
+    for (int i = 0; i < 2000; i++) {
+        assert_true(db->ops->generation(db, &v));
+        if (!gens_seen(g, v)) {
+            break;
+        }
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    if (gens_seen(g, v)) {
+        fprintf(stderr, "generation stayed %lld after a committed change\n", (long long)v);
+    }
+    assert_false(gens_seen(g, v));
+    assert_true(g->n < 64);
+    g->v[g->n++] = v;
+    return v;
+}
+
+static void
+test_generation(void **state)
+{
+    struct fx *f = *state;
+    struct wm_db *db2 = open_conn(f);
+    struct gens g1 = {0};
+    int64_t v = 0, again = 0;
+    assert_true(OPS->generation(DB, &v));
+    g1.v[g1.n++] = v;
+    /* nothing happened: the same value (a cache may answer) */
+    assert_true(OPS->generation(DB, &again));
+    assert_int_equal(again, v);
+    json_t *o = OPS->org_get(DB, 1); /* reads change nothing */
+    json_decref(o);
+    assert_true(OPS->generation(DB, &again));
+    assert_int_equal(again, v);
+    /* another connection commits a transaction */
+    assert_int_equal(db2->ops->begin(db2, true), WM_QS_ONE);
+    int64_t id = 0;
+    assert_int_equal(db2->ops->org_insert(db2, 0, "office", "他处", NULL, NULL, 1, &id),
+                     WM_QS_ONE);
+    assert_int_equal(db2->ops->commit(db2), WM_QS_ONE);
+    v = gen_wait_new(DB, &g1);
+    assert_true(OPS->generation(DB, &again));
+    assert_int_equal(again, v);
+    /* another connection writes outside a transaction (a revoked token must reach every
+    ** server's cache just the same) */
+    int64_t uid = 0, tid = 0;
+    assert_int_equal(db2->ops->user_insert(db2, "u", "u", "h", "admin", id, 0, false, 1, &uid),
+                     WM_QS_ONE);
+    v = gen_wait_new(DB, &g1);
+    assert_int_equal(db2->ops->token_insert(db2, uid, "t", "hash", 1, &tid), WM_QS_ONE);
+    v = gen_wait_new(DB, &g1);
+    assert_int_equal(db2->ops->token_revoke(db2, uid, tid), WM_QS_ONE);
+    v = gen_wait_new(DB, &g1);
+    /* this connection's own commit, and its own write outside a transaction */
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    (void)mk_org(f, 0, "office", "自己", NULL, NULL);
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    v = gen_wait_new(DB, &g1);
+    assert_int_equal(OPS->login_fail_add(DB, "x", 1), WM_QS_ONE);
+    v = gen_wait_new(DB, &g1);
+    /* and the other connection saw all of it move too */
+    struct gens g2 = {0};
+    assert_true(db2->ops->generation(db2, &g2.v[0]));
+    g2.n = 1;
+    assert_int_equal(OPS->org_update(DB, id, "改名", NULL, NULL), WM_QS_ONE);
+    (void)gen_wait_new(db2, &g2);
+    (void)v;
+    db2->ops->close(db2);
+}
+
+/* ---------------------------------------------------------------- store failures */
+
+/* A read that fails in the store is NULL with wm_db_failed(); the next good read clears it. */
+static void
+test_store_failure(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(OPS->fixity_insert(DB, 1, 2, 0, 0, 0, "{}"), WM_QS_ONE);
+    json_t *o = OPS->fixity_last(DB);
+    assert_non_null(o);
+    json_decref(o);
+    raw_exec(f, "DROP TABLE fixity_run");
+    assert_null(OPS->fixity_last(DB));
+    assert_true(wm_db_failed(DB));
+    ASSERT_NO_ROW(OPS->org_get(DB, 999999));
+    assert_true(OPS->fixity_insert(DB, 1, 2, 0, 0, 0, "{}") < 0);
+    assert_true(wm_db_failed(DB));
+    assert_int_equal(OPS->login_fail_add(DB, "x", 1), WM_QS_ONE);
+    assert_false(wm_db_failed(DB));
+    raw_exec(f, "DROP TABLE login_failure");
+    (void)OPS->login_fail_count(DB, "x", 0);
+    assert_true(wm_db_failed(DB));
+    assert_int_equal(OPS->login_fail_last(DB, "x"), 0);
+    assert_true(wm_db_failed(DB));
+}
+
+/* PostgreSQL: a connection the server ended is a hard failure, and the next statement
+** outside a transaction connects again. */
+static void
+test_reconnect(void **state)
+{
+    struct fx *f = *state;
+    if (!g_pg) {
+        skip();
+    }
+    int64_t id = mk_org(f, 0, "office", "重连", NULL, NULL);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%s' "
+             "AND pid <> pg_backend_pid()",
+             f->dbname);
+    assert_int_equal(pgdb_admin_exec(sql), 0);
+    json_t *o = NULL;
+    for (int i = 0; i < 3 && NULL == o; i++) {
+        o = OPS->org_get(DB, id);
+        if (NULL == o) {
+            assert_true(wm_db_failed(DB)); /* not "no row" */
+        }
+    }
+    assert_non_null(o);
+    json_decref(o);
+    int64_t gen = 0;
+    assert_true(OPS->generation(DB, &gen));
+    /* and it still hears the others' changes */
+    struct gens g = {.v = {gen}, .n = 1};
+    struct wm_db *db2 = open_conn(f);
+    assert_int_equal(db2->ops->org_update(db2, id, "重连后", NULL, NULL), WM_QS_ONE);
+    (void)gen_wait_new(DB, &g);
+    db2->ops->close(db2);
+}
+
+/* ---------------------------------------------------------------- concurrency */
+
+enum { CONC_THREADS = 2, CONC_EACH = 40, CONC_OTHER = 10 };
+
+struct conc {
+    struct fx *f;
+    struct wm_db *db;
+    int64_t archive;
+    int who;
+    int done;
+    const int64_t *ids; /* restore / move: the documents */
+    enum wm_err err;
+};
+
+static enum wm_err
+qs_err(enum wm_qs qs)
+{
+    /* a lost race (WM_QS_SOFT) answers unavailable, which wm_db_run_tx runs again */
+    return WM_QS_ONE == qs ? WM_OK : WM_QS_SOFT == qs ? WM_E_UNAVAILABLE : WM_E_INTERNAL;
+}
+
+/* One upload as src/core does it: the document, its version, the audit entry. */
+static enum wm_err
+conc_insert(struct wm_db *db, void *cls)
+{
+    struct conc *c = cls;
+    struct wm_doc_meta m = meta_text;
+    char title[32], sha[65];
+    int64_t id = 0, serial = 0, n = 0;
+    snprintf(title, sizeof title, "并发%d-%d", c->who, c->done);
+    m.title = title;
+    sha_of((unsigned)(1000 * (c->who + 1) + c->done), sha);
+    enum wm_qs qs = db->ops->doc_insert(db, c->archive, "B.1", &m, 0, 1000, &id, &serial);
+    if (WM_QS_ONE == qs) {
+        qs = db->ops->blob_upsert(db, sha, 1, "application/pdf", 1000);
+    }
+    if (WM_QS_ONE == qs) {
+        qs = db->ops->version_insert(db, id, sha, "f.pdf", 0, 1000, &n);
+    }
+    if (WM_QS_ONE != qs) {
+        return qs_err(qs);
+    }
+    const struct wm_actor a = {.request_id = title, .addr = "127.0.0.1"};
+    json_t *after = json_pack("{s:I}", "serial", (json_int_t)serial);
+    enum wm_err e = wm_audit(db, &a, "document.create", "document", id, "/1/", NULL, after);
+    json_decref(after);
+    return e;
+}
+
+/* A document restored from the trash into the leaf, with its audit entry. */
+static enum wm_err
+conc_restore(struct wm_db *db, void *cls)
+{
+    struct conc *c = cls;
+    enum wm_qs qs = db->ops->doc_restore(db, c->ids[c->done], 2000);
+    if (WM_QS_ONE != qs) {
+        return qs_err(qs);
+    }
+    const struct wm_actor a = {.request_id = "restore", .addr = "127.0.0.1"};
+    return wm_audit(db, &a, "document.restore", "document", c->ids[c->done], "/1/", NULL, NULL);
+}
+
+/* A document moved into the leaf from another, with its audit entry. */
+static enum wm_err
+conc_move(struct wm_db *db, void *cls)
+{
+    struct conc *c = cls;
+    enum wm_qs qs = db->ops->doc_move(db, c->ids[c->done], "B.1", 2000);
+    if (WM_QS_ONE != qs) {
+        return qs_err(qs);
+    }
+    const struct wm_actor a = {.request_id = "move", .addr = "127.0.0.1"};
+    return wm_audit(db, &a, "document.move", "document", c->ids[c->done], "/1/", NULL, NULL);
+}
+
+static void *
+conc_thread(void *p)
+{
+    struct conc *c = p;
+    wm_tx_fn fn = c->who < CONC_THREADS ? conc_insert
+                  : c->who == CONC_THREADS ? conc_restore
+                                           : conc_move;
+    int n = c->who < CONC_THREADS ? CONC_EACH : CONC_OTHER;
+    for (c->done = 0; c->done < n; c->done++) {
+        c->err = wm_db_run_tx(c->db, fn, c);
+        if (WM_OK != c->err) {
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* Two writers insert into one leaf while a third restores documents into it from the trash
+** and a fourth moves documents into it from another leaf, each on its own connection. */
+static void
+test_concurrent_serials(void **state)
+{
+    struct fx *f = *state;
+    int64_t a = mk_archive(f, NULL);
+    int64_t trashed[CONC_OTHER], moved[CONC_OTHER];
+    for (int i = 0; i < CONC_OTHER; i++) {
+        trashed[i] = mk_doc(f, a, "B.1", "回收", NULL);
+        moved[i] = mk_doc(f, a, "C", "别的叶子", NULL);
+    }
+    for (int i = 0; i < CONC_OTHER; i++) {
+        assert_int_equal(OPS->doc_trash(DB, trashed[i], 0, 1500), WM_QS_ONE);
+    }
+    enum { W = CONC_THREADS + 2 };
+    struct conc c[W];
+    pthread_t t[W];
+    for (int i = 0; i < W; i++) {
+        c[i] = (struct conc){.f = f, .db = open_conn(f), .archive = a, .who = i};
+    }
+    c[CONC_THREADS].ids = trashed;
+    c[CONC_THREADS + 1].ids = moved;
+    for (int i = 0; i < W; i++) {
+        assert_int_equal(pthread_create(&t[i], NULL, conc_thread, &c[i]), 0);
+    }
+    for (int i = 0; i < W; i++) {
+        pthread_join(t[i], NULL);
+    }
+    for (int i = 0; i < W; i++) {
+        if (WM_OK != c[i].err) {
+            fprintf(stderr, "writer %d failed after %d documents: %s\n", i, c[i].done,
+                    wm_err_code(c[i].err));
+        }
+        assert_int_equal(c[i].err, WM_OK);
+        assert_int_equal(c[i].done, i < CONC_THREADS ? CONC_EACH : CONC_OTHER);
+        c[i].db->ops->close(c[i].db);
+    }
+    /* serials 1..N and archival code numbers, each once */
+    enum { N = CONC_THREADS * CONC_EACH + 2 * CONC_OTHER };
+    json_t *l = OPS->doc_list(DB, a, "B.1", false);
+    assert_int_equal(json_array_size(l), N);
+    bool seen[4 * N] = {false};
+    for (size_t i = 0; i < N; i++) {
+        json_t *d = json_array_get(l, i);
+        if (ji(d, "serial") != (int64_t)i + 1) {
+            fprintf(stderr, "position %zu holds serial %lld\n", i, (long long)ji(d, "serial"));
+        }
+        assert_int_equal(ji(d, "serial"), (int64_t)i + 1);
+        int64_t cs = ji(d, "code_serial");
+        assert_true(cs >= 1 && cs < 4 * N);
+        assert_false(seen[cs]);
+        seen[cs] = true;
+    }
+    json_decref(l);
+    l = OPS->doc_list(DB, a, "C", false);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    /* the audit chain holds every entry, in one line */
+    int64_t n = 0;
+    char why[256] = "";
+    int64_t bad = wm_audit_verify(DB, &n, why, sizeof why);
+    if (bad) {
+        fprintf(stderr, "audit chain: %s\n", why);
+    }
+    assert_int_equal(bad, 0);
+    assert_int_equal(n, N);
+}
+
+/* ---------------------------------------------------------------- jobs */
+
+static int64_t
+mk_job(struct fx *f, const struct wm_job_in *in, int64_t now)
+{
+    int64_t id = 0;
+    assert_int_equal(OPS->job_insert(DB, in, now, &id), WM_QS_ONE);
+    assert_true(id > 0);
+    return id;
+}
+
+/* Claim in a write transaction (as the worker does). */
+static json_t *
+claim(struct fx *f, const char *worker, const char *kinds, int64_t now, int64_t lease)
+{
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    json_t *j = OPS->job_claim(DB, worker, kinds, now, lease);
+    assert_false(wm_db_failed(DB));
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    return j;
+}
+
+static int64_t
+claim_id(struct fx *f, const char *worker, const char *kinds, int64_t now, int64_t lease)
+{
+    json_t *j = claim(f, worker, kinds, now, lease);
+    int64_t id = j ? ji(j, "id") : 0;
+    json_decref(j);
+    return id;
+}
+
+static void
+test_jobs(void **state)
+{
+    struct fx *f = *state;
+    int64_t x = -1;
+    const struct wm_job_in thumb_a = {.kind = "thumb", .payload = "{\"sha\":\"a\"}",
+                                      .dedupe_key = "a", .org_path = "/1/2/"};
+    int64_t j1 = mk_job(f, &thumb_a, 1000);
+    /* a second waiting job of a key is not inserted */
+    assert_int_equal(OPS->job_insert(DB, &thumb_a, 1000, &x), WM_QS_NONE);
+    assert_int_equal(x, 0);
+    assert_false(wm_db_failed(DB));
+    const struct wm_job_in thumb_b = {.kind = "thumb", .dedupe_key = "b", .run_after = 2000,
+                                      .org_path = "/1/20/"};
+    int64_t j2 = mk_job(f, &thumb_b, 1000);
+    const struct wm_job_in fixity = {.kind = "fixity", .max_attempts = 2};
+    int64_t j3 = mk_job(f, &fixity, 1001);
+    const struct wm_job_in bad_user = {.kind = "x", .created_by = 999999};
+    assert_int_equal(OPS->job_insert(DB, &bad_user, 1000, &x), WM_QS_CONFLICT);
+
+    json_t *o = OPS->job_get(DB, j1);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), j1);
+    assert_string_equal(js(o, "kind"), "thumb");
+    assert_string_equal(js(o, "payload"), "{\"sha\":\"a\"}");
+    assert_string_equal(js(o, "dedupe_key"), "a");
+    assert_string_equal(js(o, "state"), "queued");
+    assert_int_equal(ji(o, "attempts"), 0);
+    assert_int_equal(ji(o, "max_attempts"), 5);
+    assert_int_equal(ji(o, "run_after"), 1000);
+    jnull(o, "lease_until");
+    jnull(o, "worker");
+    jnull(o, "last_error");
+    jnull(o, "progress");
+    jnull(o, "result");
+    assert_int_equal(ji(o, "created_at"), 1000);
+    assert_int_equal(ji(o, "updated_at"), 1000);
+    assert_string_equal(js(o, "org_path"), "/1/2/");
+    jnull(o, "created_by");
+    json_decref(o);
+    o = OPS->job_get(DB, j3);
+    assert_string_equal(js(o, "payload"), "{}");
+    assert_int_equal(ji(o, "max_attempts"), 2);
+    jnull(o, "org_path");
+    jnull(o, "dedupe_key");
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->job_get(DB, 999999));
+
+    /* claims: the oldest due job of the kinds asked for */
+    o = claim(f, "w1", NULL, 1500, 1600);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), j1);
+    assert_string_equal(js(o, "state"), "running");
+    assert_int_equal(ji(o, "attempts"), 1);
+    assert_string_equal(js(o, "worker"), "w1");
+    assert_int_equal(ji(o, "lease_until"), 1600);
+    json_decref(o);
+    assert_int_equal(claim_id(f, "w2", "thumb", 1500, 1600), 0); /* j2 is not due yet */
+    assert_int_equal(claim_id(f, "w2", "nothing,else", 1500, 1600), 0);
+    assert_int_equal(claim_id(f, "w2", "thumb,fixity", 1500, 1600), j3);
+    assert_int_equal(claim_id(f, "w2", NULL, 1500, 1600), 0);
+    /* only the holder renews, reports progress, finishes */
+    assert_int_equal(OPS->job_renew(DB, j1, "w2", 1700, 1550), WM_QS_NONE);
+    assert_int_equal(OPS->job_renew(DB, j1, "w1", 1700, 1550), WM_QS_ONE);
+    assert_int_equal(OPS->job_progress(DB, j1, "w2", "{}", 1560), WM_QS_NONE);
+    assert_int_equal(OPS->job_progress(DB, j1, "w1", "{\"done\":1}", 1560), WM_QS_ONE);
+    assert_int_equal(OPS->job_finish(DB, j1, "w2", NULL, 1570), WM_QS_NONE);
+    assert_int_equal(OPS->job_finish(DB, j1, "w1", "{\"ok\":true}", 1570), WM_QS_ONE);
+    assert_int_equal(OPS->job_finish(DB, j1, "w1", NULL, 1571), WM_QS_NONE);
+    assert_int_equal(OPS->job_renew(DB, 999999, "w1", 1, 1), WM_QS_NONE);
+    o = OPS->job_get(DB, j1);
+    assert_string_equal(js(o, "state"), "done");
+    assert_string_equal(js(o, "progress"), "{\"done\":1}");
+    assert_string_equal(js(o, "result"), "{\"ok\":true}");
+    jnull(o, "lease_until");
+    assert_int_equal(ji(o, "updated_at"), 1570);
+    json_decref(o);
+    assert_int_equal(OPS->job_last_done(DB, "thumb"), 1570);
+    assert_int_equal(OPS->job_last_done(DB, "fixity"), 0);
+    assert_false(wm_db_failed(DB));
+    /* a done job does not block its key */
+    int64_t j4 = mk_job(f, &thumb_a, 1580);
+
+    /* failures: queued again at retry_at, then failed for good with the result kept */
+    assert_int_equal(OPS->job_fail(DB, j3, "w1", "x", NULL, 1800, 1600), WM_QS_NONE);
+    assert_int_equal(OPS->job_fail(DB, j3, "w2", "磁盘已满", NULL, 1800, 1600), WM_QS_ONE);
+    o = OPS->job_get(DB, j3);
+    assert_string_equal(js(o, "state"), "queued");
+    assert_int_equal(ji(o, "run_after"), 1800);
+    assert_string_equal(js(o, "last_error"), "磁盘已满");
+    jnull(o, "lease_until");
+    json_decref(o);
+    assert_int_equal(claim_id(f, "w2", "fixity", 1700, 1900), 0);
+    assert_int_equal(claim_id(f, "w2", "fixity", 1800, 1900), j3);
+    assert_int_equal(OPS->job_fail(DB, j3, "w2", "again", "{\"report\":1}", 0, 1850), WM_QS_ONE);
+    o = OPS->job_get(DB, j3);
+    assert_string_equal(js(o, "state"), "failed");
+    assert_int_equal(ji(o, "attempts"), 2);
+    assert_string_equal(js(o, "last_error"), "again");
+    assert_string_equal(js(o, "result"), "{\"report\":1}");
+    json_decref(o);
+    assert_int_equal(claim_id(f, "w2", "fixity", 5000, 5100), 0); /* failed stays failed */
+    assert_int_equal(OPS->job_retry(DB, j3, 1900), WM_QS_ONE);
+    assert_int_equal(OPS->job_retry(DB, j3, 1900), WM_QS_NONE); /* not failed now */
+    assert_int_equal(OPS->job_retry(DB, 999999, 1900), WM_QS_NONE);
+    o = OPS->job_get(DB, j3);
+    assert_string_equal(js(o, "state"), "queued");
+    assert_int_equal(ji(o, "attempts"), 0);
+    assert_int_equal(ji(o, "run_after"), 1900);
+    jnull(o, "worker");
+    json_decref(o);
+
+    /* a lease that ended is taken over; the old holder then changes nothing */
+    assert_int_equal(claim_id(f, "w1", "thumb", 2000, 2100), j4); /* due first */
+    assert_int_equal(claim_id(f, "w1", "thumb", 2000, 2100), j2);
+    assert_int_equal(claim_id(f, "w3", "thumb", 2100, 2300), 0); /* not before it ends */
+    o = claim(f, "w3", "thumb", 2101, 2300);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), j4);
+    assert_int_equal(ji(o, "attempts"), 2);
+    assert_string_equal(js(o, "worker"), "w3");
+    json_decref(o);
+    assert_int_equal(OPS->job_finish(DB, j4, "w1", NULL, 2102), WM_QS_NONE);
+    assert_int_equal(OPS->job_progress(DB, j4, "w1", "{}", 2102), WM_QS_NONE);
+    assert_int_equal(OPS->job_finish(DB, j4, "w3", NULL, 2102), WM_QS_ONE);
+
+    /* unless_failed: a failed job of the key blocks a new one; a retry conflicts with a
+    ** waiting job of its key */
+    const struct wm_job_in imp = {.kind = "import", .dedupe_key = "k", .max_attempts = 1};
+    int64_t j5 = mk_job(f, &imp, 2200);
+    assert_int_equal(claim_id(f, "w1", "import", 2200, 2300), j5);
+    assert_int_equal(OPS->job_fail(DB, j5, "w1", "bad", NULL, 0, 2201), WM_QS_ONE);
+    struct wm_job_in imp_uf = imp;
+    imp_uf.unless_failed = true;
+    assert_int_equal(OPS->job_insert(DB, &imp_uf, 2202, &x), WM_QS_NONE);
+    int64_t j6 = mk_job(f, &imp, 2203);
+    assert_int_equal(OPS->job_retry(DB, j5, 2204), WM_QS_CONFLICT);
+
+    /* the list: newest first, by states, scope, kind, pages; no result column */
+    struct wm_page pg = {.limit = 100};
+    json_t *l = OPS->job_list(DB, NULL, &pg);
+    assert_int_equal(json_array_size(l), 6);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), j6);
+    assert_null(json_object_get(json_array_get(l, 0), "result"));
+    json_decref(l);
+    l = OPS->job_list(DB, "done", &pg);
+    assert_int_equal(json_array_size(l), 2); /* j1, j4 */
+    json_decref(l);
+    l = OPS->job_list(DB, "queued,failed", &pg);
+    assert_int_equal(json_array_size(l), 3); /* j3, j5, j6 */
+    json_decref(l);
+    pg.kind = "thumb";
+    l = OPS->job_list(DB, NULL, &pg);
+    assert_int_equal(json_array_size(l), 3);
+    json_decref(l);
+    pg.kind = NULL;
+    pg.scope = "/1/2/"; /* j1, j4, not /1/20/ (j2) nor the platform's (no org_path) */
+    l = OPS->job_list(DB, NULL, &pg);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    pg.scope = "/1/";
+    l = OPS->job_list(DB, NULL, &pg);
+    assert_int_equal(json_array_size(l), 3);
+    json_decref(l);
+    pg.scope = "/";
+    pg.after = j4;
+    pg.limit = 2;
+    l = OPS->job_list(DB, NULL, &pg);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), j3);
+    assert_int_equal(ji(json_array_get(l, 1), "id"), j2);
+    json_decref(l);
+
+    /* purge: done jobs finished before the time */
+    int64_t n = -1;
+    assert_int_equal(OPS->job_purge(DB, 1575, &n), WM_QS_ONE);
+    assert_int_equal(n, 1);
+    ASSERT_NO_ROW(OPS->job_get(DB, j1));
+    assert_int_equal(OPS->job_purge(DB, 1575, &n), WM_QS_ONE);
+    assert_int_equal(n, 0);
+    o = OPS->job_get(DB, j4);
+    assert_non_null(o);
+    json_decref(o);
+}
+
+/* Workers on their own connections claim concurrently: every job runs exactly once. */
+enum { JOB_WORKERS = 4, JOBS = 40 };
+
+struct jw {
+    struct fx *f;
+    struct wm_db *db;
+    char name[16];
+    int64_t got[JOBS];
+    int n;
+    enum wm_err err;
+};
+
+static enum wm_err
+jw_claim(struct wm_db *db, void *cls)
+{
+    struct jw *w = cls;
+    json_t *j = db->ops->job_claim(db, w->name, "work", 5000, 9000);
+    if (NULL == j) {
+        return wm_db_failed(db) ? qs_err(db->status) : WM_E_NOT_FOUND;
+    }
+    int64_t id = (int64_t)json_integer_value(json_object_get(j, "id"));
+    json_decref(j);
+    enum wm_qs qs = db->ops->job_finish(db, id, w->name, "{}", 5001);
+    if (WM_QS_ONE != qs) {
+        return qs_err(qs);
+    }
+    if (w->n < JOBS) {
+        w->got[w->n++] = id;
+    }
+    return WM_OK;
+}
+
+static void *
+jw_run(void *p)
+{
+    struct jw *w = p;
+    for (;;) {
+        enum wm_err e = wm_db_run_tx(w->db, jw_claim, w);
+        if (WM_E_NOT_FOUND == e) {
+            break; /* nothing left */
+        }
+        if (WM_OK != e) {
+            w->err = e;
+            break;
+        }
+    }
+    return NULL;
+}
+
+static void
+test_jobs_concurrent(void **state)
+{
+    struct fx *f = *state;
+    const struct wm_job_in in = {.kind = "work"};
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    for (int i = 0; i < JOBS; i++) {
+        (void)mk_job(f, &in, 1000);
+    }
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    struct jw w[JOB_WORKERS];
+    pthread_t t[JOB_WORKERS];
+    memset(w, 0, sizeof w);
+    for (int i = 0; i < JOB_WORKERS; i++) {
+        w[i].f = f;
+        w[i].db = open_conn(f);
+        snprintf(w[i].name, sizeof w[i].name, "w%d", i);
+        assert_int_equal(pthread_create(&t[i], NULL, jw_run, &w[i]), 0);
+    }
+    for (int i = 0; i < JOB_WORKERS; i++) {
+        pthread_join(t[i], NULL);
+    }
+    int total = 0;
+    for (int i = 0; i < JOB_WORKERS; i++) {
+        assert_int_equal(w[i].err, WM_OK);
+        total += w[i].n;
+        for (int k = 0; k < w[i].n; k++) {
+            for (int o = 0; o <= i; o++) {
+                for (int m = 0; m < (o == i ? k : w[o].n); m++) {
+                    assert_true(w[o].got[m] != w[i].got[k]); /* nobody ran it twice */
+                }
+            }
+        }
+        w[i].db->ops->close(w[i].db);
+    }
+    assert_int_equal(total, JOBS);
+    struct wm_page pg = {.limit = 100};
+    json_t *l = OPS->job_list(DB, "done", &pg);
+    assert_int_equal(json_array_size(l), JOBS);
+    size_t i;
+    json_t *j;
+    json_array_foreach(l, i, j)
+    {
+        assert_int_equal(ji(j, "attempts"), 1);
+    }
+    json_decref(l);
+}
+
+/* ---------------------------------------------------------------- main */
+
+int
+main(void)
+{
+    const char *store = getenv("WM_TEST_STORE");
+    g_backend = "sqlite";
+    if (store && *store && 0 != strcmp(store, "sqlite")) {
+        if (0 != strcmp(store, "pg") && 0 != strcmp(store, "postgresql")) {
+            setenv("WM_TEST_PG", store, 1); /* a server named directly */
+        }
+        if (NULL == pgdb_server()) {
+            printf("store tests on PostgreSQL: WM_TEST_PG is not set, skipped\n");
+            return 77;
+        }
+        g_pg = true;
+        g_backend = "postgresql";
+        /* a build without the PostgreSQL store skips these tests */
+        char err[256] = "";
+        struct wm_db *probe = wm_db_open(pgdb_server(), "/nonexistent", false, err, sizeof err);
+        if (probe) {
+            probe->ops->close(probe);
+        } else if (strstr(err, "no PostgreSQL store")) {
+            printf("store tests on PostgreSQL: %s, skipped\n", err);
+            return 77;
+        }
+    }
+    wm_log_set_level(WM_LOG_ERROR);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_concurrent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_orgs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_org_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_depts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_users, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_login_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_frameworks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_archives, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trash_and_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fixity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_generation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reconnect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_serials, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jobs_concurrent, setup, teardown),
+    };
+    int failed = g_pg ? cmocka_run_group_tests_name("store_pg", tests, NULL, NULL)
+                      : cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
+    return failed ? 1 : 0;
+}
+
+/* end of test_store.c */
