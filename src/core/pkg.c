@@ -94,17 +94,17 @@ wm_export_plan(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, cons
             char *path = wm_asprintf("%s/%s", dir ? dir : topc, name);
             char *code = wm_doc_archival_code(x, jss(unit, "code"), years[y]);
             json_t *e = json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, "
-                                "s:s, s:s, s:s, s:s, s:I}",
-                                "path", path, "unit", jss(unit, "name"), "year",
-                                (json_int_t)years[y], "code", jss(x, "indicator_code"),
-                                "indicator_title",
-                                json_string_value(json_object_get(titles, jss(x, "indicator_code"))) ?: "",
-                                "serial", (json_int_t)jsi(x, "serial"), "title", jss(x, "title"),
-                                "date_formed", jss(x, "date_formed"), "media", media_zh(jss(x, "media")),
-                                "dept", jss(x, "dept"), "author", jss(x, "author"), "keywords",
-                                jss(x, "keywords"), "retention", jss(x, "retention"),
-                                "archival_code", code, "sha", jss(x, "sha"), "mime", jss(x, "mime"),
-                                "size", (json_int_t)jsi(x, "size"));
+                                  "s:s, s:s, s:s, s:s, s:I}",
+                                  "path", path, "unit", jss(unit, "name"), "year",
+                                  (json_int_t)years[y], "code", jss(x, "indicator_code"),
+                                  "indicator_title",
+                                  json_string_value(json_object_get(titles, jss(x, "indicator_code"))) ?: "",
+                                  "serial", (json_int_t)jsi(x, "serial"), "title", jss(x, "title"),
+                                  "date_formed", jss(x, "date_formed"), "media", media_zh(jss(x, "media")),
+                                  "dept", jss(x, "dept"), "author", jss(x, "author"), "keywords",
+                                  jss(x, "keywords"), "retention", jss(x, "retention"),
+                                  "archival_code", code, "sha", jss(x, "sha"), "mime", jss(x, "mime"),
+                                  "size", (json_int_t)jsi(x, "size"));
             json_object_set_new(e, "mtime", json_integer(jsi(x, "updated_at")));
             json_array_append_new(files, e);
             total += jsi(x, "size");
@@ -144,9 +144,9 @@ wm_export_write(const json_t *plan, struct wm_blobstore *bs,
                 size_t errlen)
 {
     struct wm_pkg_opts o = {.ascii_colon = json_is_true(json_object_get(plan, "ascii_colon")),
-                          .organization = jss(plan, "unit"),
-                          .description = "文明单位创建档案（wenming）",
-                          .total_hint = (uint64_t)jsi(plan, "total")};
+                            .organization = jss(plan, "unit"),
+                            .description = "文明单位创建档案（wenming）",
+                            .total_hint = (uint64_t)jsi(plan, "total")};
     struct wm_pkg_writer *w = wm_pkg_writer_new(write_cb, cls, &o);
     int rc = 0;
     size_t i;
@@ -169,16 +169,16 @@ wm_export_write(const json_t *plan, struct wm_blobstore *bs,
             break;
         }
         struct wm_pkg_meta m = {.unit = jss(x, "unit"), .year = (int)jsi(x, "year"),
-                              .indicator_code = jss(x, "code"),
-                              .indicator_title = jss(x, "indicator_title"),
-                              .serial = (unsigned)jsi(x, "serial"), .title = jss(x, "title"),
-                              .date_formed = jss(x, "date_formed"), .media = jss(x, "media"),
-                              .department = jss(x, "dept"), .author = jss(x, "author"),
-                              .keywords = jss(x, "keywords"), .retention = jss(x, "retention"),
-                              .archival_code = jss(x, "archival_code"), .sha256 = jss(x, "sha"),
-                              .content_type = jss(x, "mime")};
+                                .indicator_code = jss(x, "code"),
+                                .indicator_title = jss(x, "indicator_title"),
+                                .serial = (unsigned)jsi(x, "serial"), .title = jss(x, "title"),
+                                .date_formed = jss(x, "date_formed"), .media = jss(x, "media"),
+                                .department = jss(x, "dept"), .author = jss(x, "author"),
+                                .keywords = jss(x, "keywords"), .retention = jss(x, "retention"),
+                                .archival_code = jss(x, "archival_code"), .sha256 = jss(x, "sha"),
+                                .content_type = jss(x, "mime")};
         if (wm_pkg_add_file_fd(w, jss(x, "path"), fd, (uint64_t)jsi(x, "size"),
-                             (time_t)jsi(x, "mtime"), &m)) {
+                               (time_t)jsi(x, "mtime"), &m)) {
             rc = -1;
         }
         close(fd);
@@ -421,10 +421,10 @@ imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
         }
         struct pending *p = &c->pend[c->npend++];
         *p = (struct pending){.entry = imp_report(c, e->path, "pending", code, NULL, 0),
-                            .code = wm_strdup(code), .title = meta.title ? wm_strdup(title) : NULL,
-                            .filename = wm_strip_invisible(wm_strdup(e->comp[e->ncomp - 1])),
-                            .mime = wm_strdup(mi.mime), .kind = wm_strdup(mi.kind),
-                            .ext = wm_strdup(mi.ext), .size = size};
+                              .code = wm_strdup(code), .title = meta.title ? wm_strdup(title) : NULL,
+                              .filename = wm_strip_invisible(wm_strdup(e->comp[e->ncomp - 1])),
+                              .mime = wm_strdup(mi.mime), .kind = wm_strdup(mi.kind),
+                              .ext = wm_strdup(mi.ext), .size = size};
         memcpy(p->sha, sha, sizeof p->sha);
     }
     free(title);
@@ -464,11 +464,11 @@ imp_audit(struct imp *c)
         refused += wm_streq(st, "refused");
     }
     json_t *sum = json_pack("{s:I, s:I, s:s, s:i, s:i, s:i}", "unit_id",
-                          (json_int_t)jsi(c->archive, "unit_id"), "year",
-                          (json_int_t)jsi(c->archive, "year"), "package", c->name, "imported",
-                          imported, "skipped", skipped, "refused", refused);
+                            (json_int_t)jsi(c->archive, "unit_id"), "year",
+                            (json_int_t)jsi(c->archive, "year"), "package", c->name, "imported",
+                            imported, "skipped", skipped, "refused", refused);
     enum wm_err e = wm_audit(c->db, c->a, "archive.import", "archive", jsi(c->archive, "id"),
-                           jss(c->archive, "unit_path"), NULL, sum);
+                             jss(c->archive, "unit_path"), NULL, sum);
     json_decref(sum);
     return e;
 }
@@ -498,7 +498,7 @@ imp_store_once(struct imp *c, struct wm_fail *f)
             continue;
         }
         struct wm_upload up = {.sha = p->sha, .size = p->size, .mime = p->mime, .kind = p->kind,
-                             .ext = p->ext, .filename = p->filename};
+                               .ext = p->ext, .filename = p->filename};
         struct wm_doc_meta meta = {.title = p->title};
         int64_t id = 0;
         e = wm_doc_create(c->db, c->a, c->archive, p->code, &meta, &up, &id, f);
