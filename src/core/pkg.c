@@ -473,6 +473,37 @@ imp_audit(struct imp *c)
     return e;
 }
 
+static int
+code_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Hold every leaf the pending documents go to, in code order (two imports never wait for
+** each other crosswise). */
+static enum wm_err
+imp_hold_leaves(struct imp *c, struct wm_fail *f)
+{
+    const char **codes = wm_calloc(c->npend ? c->npend : 1, sizeof *codes);
+    for (size_t i = 0; i < c->npend; i++) {
+        codes[i] = c->pend[i].code;
+    }
+    qsort(codes, c->npend, sizeof *codes, code_cmp);
+    enum wm_err e = WM_OK;
+    for (size_t i = 0; i < c->npend && WM_OK == e; i++) {
+        if (i > 0 && wm_streq(codes[i], codes[i - 1])) {
+            continue;
+        }
+        enum wm_qs qs = c->db->ops->leaf_hold(c->db, jsi(c->archive, "id"), codes[i]);
+        if (WM_QS_ONE != qs) {
+            e = wm_fail_set(f, WM_QS_SOFT == qs ? WM_E_UNAVAILABLE : WM_E_INTERNAL, NULL, "%s",
+                            _("数据库暂不可用"));
+        }
+    }
+    free(codes);
+    return e;
+}
+
 /* Store every pending document in one transaction: WM_OK, or nothing stored.  Run again
 ** when the transaction lost a race (imp_store), so every entry starts pending. */
 static enum wm_err
@@ -487,8 +518,12 @@ imp_store_once(struct imp *c, struct wm_fail *f)
     if (WM_OK != e) {
         return e;
     }
-    /* Again inside the transaction: an import of the same package running at the same
-    ** time may have stored these files since they were read. */
+    /* Again inside the transaction, with the leaves held: an import of the same package
+    ** running at the same time may have stored these files since they were read. */
+    e = imp_hold_leaves(c, f);
+    if (WM_OK != e) {
+        return tx_end(c->db, e, f);
+    }
     imp_load_existing(c);
     for (size_t i = 0; i < c->npend && WM_OK == e; i++) {
         struct pending *p = &c->pend[i];

@@ -270,6 +270,10 @@ struct wm_db_ops {
     /** Serials 1..n of a leaf in the order of ids (every live document of the leaf once). */
     enum wm_qs (*doc_reorder)(struct wm_db *db, int64_t archive_id, const char *code,
                               const int64_t *ids, size_t n);
+    /** Hold a leaf for the rest of the write transaction: another writer into the leaf
+    ** waits until this transaction ends, so what is read about the leaf after this stays
+    ** true until the commit.  Hold several leaves in code order (no deadlock). */
+    enum wm_qs (*leaf_hold)(struct wm_db *db, int64_t archive_id, const char *code);
     /** Close the gaps in a leaf's serials, keeping the order. */
     enum wm_qs (*leaf_renumber)(struct wm_db *db, int64_t archive_id, const char *code);
     json_t *(*version_list)(struct wm_db *db, int64_t doc_id);

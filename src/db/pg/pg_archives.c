@@ -129,6 +129,15 @@ leaf_lock(struct pg_db *db, int64_t archive_id, const char *code, bool bump)
 }
 
 static enum wm_qs
+leaf_hold(struct wm_db *base, int64_t archive_id, const char *code)
+{
+    if (0 == leaf_lock(DB, archive_id, code, false) && wm_db_failed(base)) {
+        return base->status;
+    }
+    return WM_QS_ONE;
+}
+
+static enum wm_qs
 blob_upsert(struct wm_db *base, const char *sha, int64_t size, const char *mime, int64_t now)
 {
     static const char sql[] = "INSERT INTO blob(sha, size, mime, created_at) VALUES ($1, $2, $3, $4) "
@@ -430,6 +439,7 @@ pg_fill_archive_ops(struct wm_db_ops *ops)
     ops->doc_move = doc_move;
     ops->doc_reorder = doc_reorder;
     ops->leaf_renumber = leaf_renumber;
+    ops->leaf_hold = leaf_hold;
     ops->version_list = version_list;
     ops->blob_list = blob_list;
     ops->fixity_insert = fixity_insert;

@@ -129,6 +129,15 @@ next_code_serial(struct sq_db *db, int64_t archive_id, const char *code, int64_t
     return *cs > 0 ? WM_QS_ONE : WM_QS_HARD;
 }
 
+/* The write lock of BEGIN IMMEDIATE already holds every leaf: one writer at a time. */
+static enum wm_qs
+leaf_hold(struct wm_db *base, int64_t archive_id, const char *code)
+{
+    (void)archive_id;
+    (void)code;
+    return sqlite3_get_autocommit(DB->h) ? WM_QS_HARD : WM_QS_ONE;
+}
+
 static enum wm_qs
 blob_upsert(struct wm_db *base, const char *sha, int64_t size, const char *mime, int64_t now)
 {
@@ -393,6 +402,7 @@ sq_fill_archive_ops(struct wm_db_ops *ops)
     ops->doc_move = doc_move;
     ops->doc_reorder = doc_reorder;
     ops->leaf_renumber = leaf_renumber;
+    ops->leaf_hold = leaf_hold;
     ops->version_list = version_list;
     ops->blob_list = blob_list;
     ops->fixity_insert = fixity_insert;
