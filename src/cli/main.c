@@ -512,7 +512,7 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     wm_app.allowed = conf.allowed_types[0] ? conf.allowed_types : NULL;
     wm_app.data_dir = data;
     wm_archive_set_code_pattern(conf.archival_code);
-    wm_uploads_init();
+    wm_routes_init();
     wm_app.thumbs_dir = wm_asprintf("%s/thumbs", data);
     char *helper = thumb_helper_path();
     /* Background work runs on the job queue: thumbnails (by the helper program), the
@@ -726,7 +726,9 @@ cmd_user_add(int argc, char **argv)
         return usage_error("--org takes an org id (see 'wenming org list')");
     }
     if (o.v[5]) {
-        json_t *depts = db->ops->dept_list(db, org);
+        json_t *unit = wm_unit_get_scoped(db, &cli_actor, org, NULL);
+        json_t *depts = json_incref(json_object_get(unit, "depts"));
+        json_decref(unit);
         size_t i;
         json_t *d;
         json_array_foreach(depts, i, d)
@@ -854,7 +856,7 @@ lli(const json_t *o, const char *k)
 static json_t *
 fetch_users(struct wm_db *db, struct wm_page *pg)
 {
-    return db->ops->user_list(db, pg);
+    return wm_user_list(db, &cli_actor, pg, NULL);
 }
 
 static void
@@ -1003,14 +1005,14 @@ static json_t *
 fetch_offices(struct wm_db *db, struct wm_page *pg)
 {
     pg->kind = "office";
-    return db->ops->org_list(db, pg);
+    return wm_org_list(db, &cli_actor, pg, NULL);
 }
 
 static json_t *
 fetch_units(struct wm_db *db, struct wm_page *pg)
 {
     pg->kind = "unit";
-    return db->ops->org_list(db, pg);
+    return wm_org_list(db, &cli_actor, pg, NULL);
 }
 
 static void
@@ -1196,8 +1198,8 @@ cmd_framework_import(int argc, char **argv)
     }
     if (0 == in.office_id) {
         /* the command line acts for the platform: default to the first office below it */
-        struct wm_page pg = {.scope = "/", .limit = 2, .kind = "office"};
-        json_t *a = db->ops->org_list(db, &pg);
+        struct wm_page pg = {.limit = 2, .kind = "office"};
+        json_t *a = wm_org_list(db, &cli_actor, &pg, NULL);
         json_t *first = json_array_get(a, json_array_size(a) > 1 ? 1 : 0);
         in.office_id = json_integer_value(json_object_get(first, "id"));
         json_decref(a);
@@ -1233,8 +1235,7 @@ cmd_framework_import(int argc, char **argv)
 static json_t *
 fetch_editions(struct wm_db *db, struct wm_page *pg)
 {
-    static const struct wm_fw_scope all = {.caller_path = "/", .scope = "/", .drafts = true};
-    return db->ops->edition_list(db, &all, pg);
+    return wm_edition_list(db, &cli_actor, pg, NULL);
 }
 
 static void
@@ -1291,7 +1292,7 @@ cmd_framework_export(int argc, char **argv)
     if (NULL == db) {
         return 1;
     }
-    json_t *ed = db->ops->edition_get(db, id, true);
+    json_t *ed = wm_edition_get_scoped(db, &cli_actor, id, true, NULL);
     db->ops->close(db);
     struct wm_fw *fw = ed ? wm_edition_parse(ed) : NULL;
     json_decref(ed);

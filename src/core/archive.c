@@ -118,14 +118,14 @@ json_t *
 wm_archive_open(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
                 struct wm_fail *f)
 {
-    json_t *unit = wm_unit_get_scoped(db, a, unit_id);
+    json_t *unit = wm_unit_get_scoped(db, a, unit_id, NULL);
     if (NULL == unit) {
-        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("单位不存在"));
+        wm_read_fail(db, f, NULL, _("单位不存在"));
         return NULL;
     }
     json_t *ar = db->ops->archive_get(db, unit_id, year);
     if (NULL == ar) {
-        wm_fail_set(f, WM_E_NOT_FOUND, "year", "%s", _("该年度档案尚未建立"));
+        wm_read_fail(db, f, "year", _("该年度档案尚未建立"));
     } else {
         json_object_set(ar, "unit_name", json_object_get(unit, "name"));
         json_object_set(ar, "unit_code", json_object_get(unit, "code"));
@@ -136,9 +136,9 @@ wm_archive_open(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int
     return ar;
 }
 
-enum wm_err
-wm_archive_create(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
-                  int64_t edition_id, int64_t *id, struct wm_fail *f)
+static enum wm_err
+archive_create_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
+                    int64_t edition_id, int64_t *id, struct wm_fail *f)
 {
     enum wm_err e;
     int64_t max = wm_archive_current_year() + 1;
@@ -152,13 +152,17 @@ wm_archive_create(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, i
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
-    json_t *unit = wm_unit_get_scoped(db, a, unit_id), *eds = NULL, *ar = NULL;
+    json_t *unit = wm_unit_get_scoped(db, a, unit_id, NULL), *eds = NULL, *ar = NULL;
     if (NULL == unit) {
-        e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("单位不存在"));
+        e = wm_read_fail(db, f, NULL, _("单位不存在"));
         goto done;
     }
     if (NULL != (ar = db->ops->archive_get(db, unit_id, year))) {
         e = wm_fail_set(f, WM_E_CONFLICT, "year", _("%lld 年度的创建档案已经建立"), (long long)year);
+        goto done;
+    }
+    if (wm_db_failed(db)) {
+        e = wm_read_fail(db, f, NULL, NULL);
         goto done;
     }
     int64_t def = 0;
@@ -196,8 +200,17 @@ done:
 }
 
 enum wm_err
-wm_archive_delete(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
-                  struct wm_fail *f)
+wm_archive_create(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
+                  int64_t edition_id, int64_t *id, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, archive_create_once(db, a, unit_id, year, edition_id, id, f));
+    return e;
+}
+
+static enum wm_err
+archive_delete_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
+                    struct wm_fail *f)
 {
     enum wm_err e;
     if (!wm_actor_is(a, WM_ROLES_STAFF)) {
@@ -206,14 +219,13 @@ wm_archive_delete(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, i
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
-    json_t *unit = wm_unit_get_scoped(db, a, unit_id);
-    json_t *ar = unit ? db->ops->archive_get(db, unit_id, year) : NULL;
-    int64_t n = ar ? db->ops->archive_doc_total(db, jsi(ar, "id")) : 0;
+    json_t *unit = wm_unit_get_scoped(db, a, unit_id, NULL), *ar = NULL;
+    int64_t n = 0;
     if (NULL == unit) {
-        e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("单位不存在"));
-    } else if (NULL == ar) {
-        e = wm_fail_set(f, WM_E_NOT_FOUND, "year", "%s", _("该年度档案尚未建立"));
-    } else if (n < 0) {
+        e = wm_read_fail(db, f, NULL, _("单位不存在"));
+    } else if (NULL == (ar = db->ops->archive_get(db, unit_id, year))) {
+        e = wm_read_fail(db, f, "year", _("该年度档案尚未建立"));
+    } else if ((n = db->ops->archive_doc_total(db, jsi(ar, "id"))) < 0) {
         e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法删除"));
     } else if (n > 0) {
         e = wm_fail_set(f, WM_E_CONFLICT, "year",
@@ -229,11 +241,26 @@ wm_archive_delete(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, i
     return tx_end(db, e, f);
 }
 
+enum wm_err
+wm_archive_delete(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
+                  struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, archive_delete_once(db, a, unit_id, year, f));
+    return e;
+}
+
 json_t *
-wm_archive_tree(struct wm_db *db, const json_t *archive)
+wm_archive_tree(struct wm_db *db, const json_t *archive, struct wm_fail *f)
 {
     json_t *inds = db->ops->ind_list(db, jsi(archive, "edition_id"), false);
-    json_t *counts = db->ops->doc_counts(db, jsi(archive, "id"));
+    json_t *counts = inds ? db->ops->doc_counts(db, jsi(archive, "id")) : NULL;
+    if (NULL == counts) { /* lists are never "no row": the store failed */
+        json_decref(inds);
+        wm_fail_set(f, WM_QS_SOFT == db->status ? WM_E_UNAVAILABLE : WM_E_INTERNAL, NULL, "%s",
+                    "");
+        return NULL;
+    }
     json_t *by_code = json_object();
     size_t i;
     json_t *x;
@@ -309,9 +336,9 @@ wm_archive_tree(struct wm_db *db, const json_t *archive)
                      (json_int_t)(leaves ? (complete * 100 + leaves / 2) / leaves : 0));
 }
 
-enum wm_err
-wm_archive_set_default(struct wm_db *db, const struct wm_actor *a, int64_t office_id, int64_t year,
-                       int64_t edition_id, struct wm_fail *f)
+static enum wm_err
+archive_set_default_once(struct wm_db *db, const struct wm_actor *a, int64_t office_id, int64_t year,
+                         int64_t edition_id, struct wm_fail *f)
 {
     enum wm_err e;
     if (!wm_actor_is(a, WM_ROLES_STAFF)) {
@@ -323,10 +350,14 @@ wm_archive_set_default(struct wm_db *db, const struct wm_actor *a, int64_t offic
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
-    json_t *org = wm_org_get_scoped(db, a, office_id);
-    json_t *ed = wm_edition_get_scoped(db, a, edition_id, false);
-    if (NULL == org || !wm_streq(jss(org, "kind"), "office")) {
+    json_t *org = wm_org_get_scoped(db, a, office_id, NULL), *ed = NULL;
+    if (NULL == org) {
+        e = wm_read_fail(db, f, "office_id", _("文明办机构不存在"));
+    } else if (!wm_streq(jss(org, "kind"), "office")) {
         e = wm_fail_set(f, WM_E_NOT_FOUND, "office_id", "%s", _("文明办机构不存在"));
+    } else if (NULL == (ed = wm_edition_get_scoped(db, a, edition_id, false, NULL)) &&
+               wm_db_failed(db)) {
+        e = wm_read_fail(db, f, NULL, NULL);
     } else if (NULL == ed || !wm_streq(jss(ed, "status"), "published")) {
         e = wm_fail_set(f, WM_E_BAD_REQUEST, "edition_id", "%s", _("须选择一个已发布的测评体系版本"));
     } else if (WM_QS_ONE != db->ops->archive_default_set(db, office_id, year, edition_id)) {
@@ -340,6 +371,15 @@ wm_archive_set_default(struct wm_db *db, const struct wm_actor *a, int64_t offic
     json_decref(org);
     json_decref(ed);
     return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_archive_set_default(struct wm_db *db, const struct wm_actor *a, int64_t office_id, int64_t year,
+                       int64_t edition_id, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, archive_set_default_once(db, a, office_id, year, edition_id, f));
+    return e;
 }
 
 /* ---------------------------------------------------------------- documents */
@@ -506,10 +546,10 @@ wm_upload_filename(const struct wm_upload *up, char **notice)
     return name;
 }
 
-enum wm_err
-wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive, const char *code,
-              const struct wm_doc_meta *meta, const struct wm_upload *up, int64_t *id,
-              struct wm_fail *f)
+static enum wm_err
+doc_create_once(struct wm_db *db, const struct wm_actor *a, const json_t *archive, const char *code,
+                const struct wm_doc_meta *meta, const struct wm_upload *up, int64_t *id,
+                struct wm_fail *f)
 {
     enum wm_err e;
     struct wm_doc_meta m = *meta;
@@ -569,14 +609,25 @@ done:
     return own_tx ? tx_end(db, e, f) : e;
 }
 
+enum wm_err
+wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive, const char *code,
+              const struct wm_doc_meta *meta, const struct wm_upload *up, int64_t *id,
+              struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, doc_create_once(db, a, archive, code, meta, up, id, f));
+    return e;
+}
+
 json_t *
-wm_doc_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id)
+wm_doc_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
 {
     json_t *d = db->ops->doc_get(db, id);
     if (NULL == d) {
+        wm_read_fail(db, f, NULL, NULL);
         return NULL;
     }
-    json_t *unit = wm_unit_get_scoped(db, a, jsi(d, "unit_id"));
+    json_t *unit = wm_unit_get_scoped(db, a, jsi(d, "unit_id"), f);
     if (NULL == unit) {
         json_decref(d);
         return NULL;
@@ -591,9 +642,9 @@ doc_for_change(struct wm_db *db, const struct wm_actor *a, int64_t id, json_t **
                struct wm_fail *f)
 {
     *ar = NULL;
-    *doc = wm_doc_get_scoped(db, a, id);
+    *doc = wm_doc_get_scoped(db, a, id, NULL);
     if (NULL == *doc) {
-        return wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("文件不存在"));
+        return wm_read_fail(db, f, NULL, _("文件不存在"));
     }
     *ar = db->ops->archive_get(db, jsi(*doc, "unit_id"), jsi(*doc, "year"));
     if (NULL == *ar) {
@@ -602,9 +653,9 @@ doc_for_change(struct wm_db *db, const struct wm_actor *a, int64_t id, json_t **
     return wm_doc_may_write(db, a, *ar, jss(*doc, "indicator_code"), f);
 }
 
-enum wm_err
-wm_doc_new_version(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct wm_upload *up,
-                   struct wm_fail *f)
+static enum wm_err
+doc_new_version_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct wm_upload *up,
+                     struct wm_fail *f)
 {
     enum wm_err e;
     json_t *doc = NULL, *ar = NULL, *after = NULL;
@@ -638,8 +689,17 @@ done:
 }
 
 enum wm_err
-wm_doc_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
-              const struct wm_doc_meta *given, struct wm_fail *f)
+wm_doc_new_version(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct wm_upload *up,
+                   struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, doc_new_version_once(db, a, id, up, f));
+    return e;
+}
+
+static enum wm_err
+doc_update_once(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                const struct wm_doc_meta *given, struct wm_fail *f)
 {
     enum wm_err e;
     json_t *doc = NULL, *ar = NULL, *after = NULL;
@@ -666,7 +726,16 @@ wm_doc_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
 }
 
 enum wm_err
-wm_doc_move(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *code, struct wm_fail *f)
+wm_doc_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
+              const struct wm_doc_meta *given, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, doc_update_once(db, a, id, given, f));
+    return e;
+}
+
+static enum wm_err
+doc_move_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *code, struct wm_fail *f)
 {
     enum wm_err e;
     json_t *doc = NULL, *ar = NULL, *after = NULL;
@@ -699,7 +768,15 @@ done:
 }
 
 enum wm_err
-wm_doc_delete(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+wm_doc_move(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *code, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, doc_move_once(db, a, id, code, f));
+    return e;
+}
+
+static enum wm_err
+doc_delete_once(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
 {
     enum wm_err e;
     json_t *doc = NULL, *ar = NULL;
@@ -707,8 +784,11 @@ wm_doc_delete(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_
         return e;
     }
     if (WM_OK == (e = doc_for_change(db, a, id, &doc, &ar, f))) {
-        if (WM_QS_ONE != db->ops->doc_trash(db, id, a->p ? a->p->user_id : 0, wm_now())) {
+        enum wm_qs qs = db->ops->doc_trash(db, id, a->p ? a->p->user_id : 0, wm_now());
+        if (WM_QS_NONE == qs) {
             e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("文件已在回收站中"));
+        } else if (WM_QS_ONE != qs) {
+            e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法删除文件"));
         } else if (WM_QS_ONE != db->ops->leaf_renumber(db, jsi(ar, "id"), jss(doc, "indicator_code"))) {
             e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法重新编号"));
         } else {
@@ -721,14 +801,24 @@ wm_doc_delete(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_
 }
 
 enum wm_err
-wm_doc_restore(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+wm_doc_delete(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, doc_delete_once(db, a, id, f));
+    return e;
+}
+
+static enum wm_err
+doc_restore_once(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
 {
     enum wm_err e;
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
-    json_t *doc = wm_doc_get_scoped(db, a, id), *after = NULL;
-    if (NULL == doc || !json_is_integer(json_object_get(doc, "deleted_at"))) {
+    json_t *doc = wm_doc_get_scoped(db, a, id, NULL), *after = NULL;
+    if (NULL == doc && wm_db_failed(db)) {
+        e = wm_read_fail(db, f, NULL, NULL);
+    } else if (NULL == doc || !json_is_integer(json_object_get(doc, "deleted_at"))) {
         e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("回收站中没有这个文件"));
     } else if (wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN)) &&
                wm_now() - jsi(doc, "deleted_at") > TRASH_RESTORE_DAYS * 86400) {
@@ -747,14 +837,24 @@ wm_doc_restore(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm
 }
 
 enum wm_err
-wm_doc_purge(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+wm_doc_restore(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, doc_restore_once(db, a, id, f));
+    return e;
+}
+
+static enum wm_err
+doc_purge_once(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
 {
     enum wm_err e;
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
-    json_t *doc = wm_doc_get_scoped(db, a, id);
-    if (NULL == doc || !json_is_integer(json_object_get(doc, "deleted_at"))) {
+    json_t *doc = wm_doc_get_scoped(db, a, id, NULL);
+    if (NULL == doc && wm_db_failed(db)) {
+        e = wm_read_fail(db, f, NULL, NULL);
+    } else if (NULL == doc || !json_is_integer(json_object_get(doc, "deleted_at"))) {
         e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("回收站中没有这个文件"));
     } else if (!wm_actor_is(a, WM_ROLE_BIT(WM_ROLE_ADMIN))) {
         e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("只有系统管理员可以彻底删除"));
@@ -767,6 +867,14 @@ wm_doc_purge(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_f
     return tx_end(db, e, f);
 }
 
+enum wm_err
+wm_doc_purge(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, doc_purge_once(db, a, id, f));
+    return e;
+}
+
 static int
 cmp_i64(const void *a, const void *b)
 {
@@ -774,9 +882,9 @@ cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-enum wm_err
-wm_doc_reorder(struct wm_db *db, const struct wm_actor *a, const json_t *archive, const char *code,
-               const int64_t *ids, size_t n, struct wm_fail *f)
+static enum wm_err
+doc_reorder_once(struct wm_db *db, const struct wm_actor *a, const json_t *archive, const char *code,
+                 const int64_t *ids, size_t n, struct wm_fail *f)
 {
     enum wm_err e;
     /* Each document once: a repeated id would leave another one's serial as it was.  Sorted
@@ -811,6 +919,15 @@ wm_doc_reorder(struct wm_db *db, const struct wm_actor *a, const json_t *archive
         }
     }
     return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_doc_reorder(struct wm_db *db, const struct wm_actor *a, const json_t *archive, const char *code,
+               const int64_t *ids, size_t n, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, doc_reorder_once(db, a, archive, code, ids, n, f));
+    return e;
 }
 
 /* end of archive.c */

@@ -26,10 +26,12 @@ wm_fw_scope_of(const struct wm_actor *a, struct wm_fw_scope *s)
 }
 
 json_t *
-wm_edition_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id, bool with_document)
+wm_edition_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id, bool with_document,
+                      struct wm_fail *f)
 {
     json_t *e = db->ops->edition_get(db, id, with_document);
     if (NULL == e) {
+        wm_read_fail(db, f, NULL, NULL);
         return NULL;
     }
     struct wm_fw_scope s;
@@ -40,6 +42,7 @@ wm_edition_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id, bo
     bool in_scope = wm_startswith(path, s.scope);
     if (!((published && (on_path || in_scope)) || (in_scope && s.drafts))) {
         json_decref(e);
+        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", "");
         return NULL;
     }
     return e;
@@ -153,9 +156,9 @@ looks_like_json(const void *data, size_t len)
     return i < len && '{' == p[i];
 }
 
-enum wm_err
-wm_framework_import(struct wm_db *db, const struct wm_actor *a, const struct wm_fw_in *in,
-                    int64_t *edition_id, json_t **report, json_t **preview, struct wm_fail *f)
+static enum wm_err
+framework_import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_fw_in *in,
+                      int64_t *edition_id, json_t **report, json_t **preview, struct wm_fail *f)
 {
     struct wm_fw *fw = NULL;
     struct wm_fw_report rep = {0};
@@ -223,9 +226,9 @@ wm_framework_import(struct wm_db *db, const struct wm_actor *a, const struct wm_
         wm_fw_free(fw);
         return e;
     }
-    org = office ? wm_org_get_scoped(db, a, office) : NULL;
+    org = office ? wm_org_get_scoped(db, a, office, NULL) : NULL;
     if (NULL == org) {
-        e = wm_fail_set(f, WM_E_NOT_FOUND, "office_id", "%s", _("所属文明办不存在"));
+        e = wm_read_fail(db, f, "office_id", _("所属文明办不存在"));
         goto done;
     }
     if (!wm_streq(jss(org, "kind"), "office")) {
@@ -280,14 +283,24 @@ done:
     return tx_end(db, e, f);
 }
 
+enum wm_err
+wm_framework_import(struct wm_db *db, const struct wm_actor *a, const struct wm_fw_in *in,
+                    int64_t *edition_id, json_t **report, json_t **preview, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY_CLEAN(e, framework_import_once(db, a, in, edition_id, report, preview, f),
+                   (json_decref(*report), preview ? json_decref(*preview) : (void)0));
+    return e;
+}
+
 /* A draft or published edition the actor may change (office staff within scope). */
 static enum wm_err
 edition_for_change(struct wm_db *db, const struct wm_actor *a, int64_t id, json_t **ed,
                    struct wm_fail *f)
 {
-    *ed = wm_edition_get_scoped(db, a, id, false);
+    *ed = wm_edition_get_scoped(db, a, id, false, NULL);
     if (NULL == *ed) {
-        return wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("测评体系不存在"));
+        return wm_read_fail(db, f, NULL, _("测评体系不存在"));
     }
     if (!wm_actor_is(a, WM_ROLES_STAFF) || !wm_startswith(jss(*ed, "org_path"), wm_scope_path(a))) {
         return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("没有权限修改此测评体系"));
@@ -298,8 +311,8 @@ edition_for_change(struct wm_db *db, const struct wm_actor *a, int64_t id, json_
     return WM_OK;
 }
 
-enum wm_err
-wm_edition_publish(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+static enum wm_err
+edition_publish_once(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
 {
     enum wm_err e;
     json_t *ed = NULL, *after = NULL;
@@ -320,7 +333,15 @@ wm_edition_publish(struct wm_db *db, const struct wm_actor *a, int64_t id, struc
 }
 
 enum wm_err
-wm_edition_delete(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+wm_edition_publish(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, edition_publish_once(db, a, id, f));
+    return e;
+}
+
+static enum wm_err
+edition_delete_once(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
 {
     enum wm_err e;
     json_t *ed = NULL;
@@ -336,6 +357,14 @@ wm_edition_delete(struct wm_db *db, const struct wm_actor *a, int64_t id, struct
     }
     json_decref(ed);
     return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_edition_delete(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, edition_delete_once(db, a, id, f));
+    return e;
 }
 
 /* end of framework.c */

@@ -19,11 +19,16 @@
 #define DEPTS_MAX 50
 
 json_t *
-wm_org_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id)
+wm_org_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
 {
     json_t *o = db->ops->org_get(db, id);
-    if (o && !wm_scope_sees(a, o)) {
+    if (NULL == o) {
+        wm_read_fail(db, f, NULL, NULL);
+        return NULL;
+    }
+    if (!wm_scope_sees(a, o)) {
         json_decref(o);
+        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", "");
         return NULL;
     }
     return o;
@@ -38,9 +43,9 @@ need_admin(const struct wm_actor *a, struct wm_fail *f)
     return WM_OK;
 }
 
-enum wm_err
-wm_org_create(struct wm_db *db, const struct wm_actor *a, int64_t parent_id, const char *name,
-              int64_t *id, struct wm_fail *f)
+static enum wm_err
+org_create_once(struct wm_db *db, const struct wm_actor *a, int64_t parent_id, const char *name,
+                int64_t *id, struct wm_fail *f)
 {
     enum wm_err e;
     if (WM_OK != (e = need_admin(a, f))) {
@@ -55,7 +60,7 @@ wm_org_create(struct wm_db *db, const struct wm_actor *a, int64_t parent_id, con
     json_t *parent = parent_id ? db->ops->org_get(db, parent_id) : NULL;
     json_t *dup = NULL;
     if (parent_id && NULL == parent) {
-        e = wm_fail_set(f, WM_E_NOT_FOUND, "parent_id", "%s", _("上级机构不存在"));
+        e = wm_read_fail(db, f, "parent_id", _("上级机构不存在"));
     } else if (parent && !wm_streq(jss(parent, "kind"), "office")) {
         e = wm_fail_set(f, WM_E_BAD_REQUEST, "parent_id", "%s", _("上级必须是文明办机构"));
     } else if (NULL != (dup = db->ops->org_find_name(db, parent_id, name))) {
@@ -74,8 +79,17 @@ wm_org_create(struct wm_db *db, const struct wm_actor *a, int64_t parent_id, con
 }
 
 enum wm_err
-wm_org_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *name,
-              int64_t new_parent, struct wm_fail *f)
+wm_org_create(struct wm_db *db, const struct wm_actor *a, int64_t parent_id, const char *name,
+              int64_t *id, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, org_create_once(db, a, parent_id, name, id, f));
+    return e;
+}
+
+static enum wm_err
+org_update_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *name,
+                int64_t new_parent, struct wm_fail *f)
 {
     enum wm_err e;
     if (NULL != name && !wm_valid_text(name, NAME_MAX_CHARS)) {
@@ -84,9 +98,9 @@ wm_org_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const char
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
-    json_t *o = wm_org_get_scoped(db, a, id), *p = NULL, *after = NULL;
+    json_t *o = wm_org_get_scoped(db, a, id, NULL), *p = NULL, *after = NULL;
     if (NULL == o) {
-        e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("机构不存在"));
+        e = wm_read_fail(db, f, NULL, _("机构不存在"));
         goto done;
     }
     bool is_unit = wm_streq(jss(o, "kind"), "unit");
@@ -98,9 +112,9 @@ wm_org_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const char
         goto done;
     }
     if (new_parent && new_parent != jsi(o, "parent_id")) {
-        p = wm_org_get_scoped(db, a, new_parent);
+        p = wm_org_get_scoped(db, a, new_parent, NULL);
         if (NULL == p) {
-            e = wm_fail_set(f, WM_E_NOT_FOUND, "parent_id", "%s", _("上级机构不存在"));
+            e = wm_read_fail(db, f, "parent_id", _("上级机构不存在"));
             goto done;
         }
         if (!wm_streq(jss(p, "kind"), "office")) {
@@ -139,19 +153,34 @@ done:
     return tx_end(db, e, f);
 }
 
+enum wm_err
+wm_org_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *name,
+              int64_t new_parent, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, org_update_once(db, a, id, name, new_parent, f));
+    return e;
+}
+
 /* ---------------------------------------------------------------- units */
 
 json_t *
-wm_unit_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id)
+wm_unit_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
 {
-    json_t *o = wm_org_get_scoped(db, a, id);
+    json_t *o = wm_org_get_scoped(db, a, id, f);
     if (o && !wm_streq(jss(o, "kind"), "unit")) {
         json_decref(o);
+        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", "");
         return NULL;
     }
     if (o) {
         json_t *d = db->ops->dept_list(db, id);
-        json_object_set_new(o, "depts", d ? d : json_array());
+        if (NULL == d) {
+            json_decref(o);
+            wm_read_fail(db, f, NULL, NULL);
+            return NULL; /* a unit's departments are never "no row": an empty list */
+        }
+        json_object_set_new(o, "depts", d);
     }
     return o;
 }
@@ -200,9 +229,9 @@ unit_create_tx(struct wm_db *db, const struct wm_actor *a, const struct wm_unit_
                int64_t *id, struct wm_fail *f)
 {
     enum wm_err e = WM_OK;
-    json_t *parent = wm_org_get_scoped(db, a, in->parent_id), *dup = NULL, *after = NULL;
+    json_t *parent = wm_org_get_scoped(db, a, in->parent_id, NULL), *dup = NULL, *after = NULL;
     if (NULL == parent) {
-        e = wm_fail_set(f, WM_E_NOT_FOUND, "parent_id", "%s", _("所属文明办不存在"));
+        e = wm_read_fail(db, f, "parent_id", _("所属文明办不存在"));
     } else if (!wm_streq(jss(parent, "kind"), "office")) {
         e = wm_fail_set(f, WM_E_BAD_REQUEST, "parent_id", "%s", _("单位必须隶属于文明办机构"));
     } else if (NULL != (dup = db->ops->org_get_by_code(db, in->code))) {
@@ -232,7 +261,7 @@ unit_create_tx(struct wm_db *db, const struct wm_actor *a, const struct wm_unit_
         }
     }
     if (WM_OK == e) {
-        after = wm_unit_get_scoped(db, a, *id);
+        after = wm_unit_get_scoped(db, a, *id, NULL);
         e = wm_audit(db, a, "unit.create", "org", *id, jss(after, "path"), NULL, after);
     }
     json_decref(parent);
@@ -241,9 +270,9 @@ unit_create_tx(struct wm_db *db, const struct wm_actor *a, const struct wm_unit_
     return e;
 }
 
-enum wm_err
-wm_unit_create(struct wm_db *db, const struct wm_actor *a, const struct wm_unit_in *in,
-               int64_t *id, struct wm_fail *f)
+static enum wm_err
+unit_create_once(struct wm_db *db, const struct wm_actor *a, const struct wm_unit_in *in,
+                 int64_t *id, struct wm_fail *f)
 {
     enum wm_err e;
     if (!wm_actor_is(a, WM_ROLES_STAFF)) {
@@ -256,16 +285,25 @@ wm_unit_create(struct wm_db *db, const struct wm_actor *a, const struct wm_unit_
 }
 
 enum wm_err
-wm_unit_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct wm_unit_in *in,
-               struct wm_fail *f)
+wm_unit_create(struct wm_db *db, const struct wm_actor *a, const struct wm_unit_in *in,
+               int64_t *id, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, unit_create_once(db, a, in, id, f));
+    return e;
+}
+
+static enum wm_err
+unit_update_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct wm_unit_in *in,
+                 struct wm_fail *f)
 {
     enum wm_err e;
     if (WM_OK != (e = unit_check(in, false, f)) || WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
-    json_t *before = wm_unit_get_scoped(db, a, id), *after = NULL, *dup = NULL;
+    json_t *before = wm_unit_get_scoped(db, a, id, NULL), *after = NULL, *dup = NULL;
     if (NULL == before) {
-        e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("单位不存在"));
+        e = wm_read_fail(db, f, NULL, _("单位不存在"));
     } else if (!wm_actor_is(a, WM_ROLES_STAFF)) {
         e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("没有权限修改此单位"));
     } else if (in->code && NULL != (dup = db->ops->org_get_by_code(db, in->code)) &&
@@ -279,9 +317,9 @@ wm_unit_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const str
         }
     }
     if (WM_OK == e && in->parent_id && in->parent_id != jsi(before, "parent_id")) {
-        json_t *p = wm_org_get_scoped(db, a, in->parent_id);
+        json_t *p = wm_org_get_scoped(db, a, in->parent_id, NULL);
         if (NULL == p) {
-            e = wm_fail_set(f, WM_E_NOT_FOUND, "parent_id", "%s", _("所属文明办不存在"));
+            e = wm_read_fail(db, f, "parent_id", _("所属文明办不存在"));
         } else if (!wm_streq(jss(p, "kind"), "office")) {
             e = wm_fail_set(f, WM_E_BAD_REQUEST, "parent_id", "%s", _("单位必须隶属于文明办机构"));
         } else if (WM_QS_ONE != db->ops->org_move(db, id, in->parent_id)) {
@@ -300,13 +338,22 @@ wm_unit_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const str
     return tx_end(db, e, f);
 }
 
+enum wm_err
+wm_unit_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct wm_unit_in *in,
+               struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, unit_update_once(db, a, id, in, f));
+    return e;
+}
+
 static enum wm_err
 dept_manage_check(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, json_t **unit,
                   struct wm_fail *f)
 {
-    *unit = wm_unit_get_scoped(db, a, unit_id);
+    *unit = wm_unit_get_scoped(db, a, unit_id, NULL);
     if (NULL == *unit) {
-        return wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("单位不存在"));
+        return wm_read_fail(db, f, NULL, _("单位不存在"));
     }
     if (!wm_actor_is(a, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN))) {
         return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("没有权限管理科室"));
@@ -314,9 +361,9 @@ dept_manage_check(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, j
     return WM_OK;
 }
 
-enum wm_err
-wm_dept_add(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, const char *name,
-            int64_t *id, struct wm_fail *f)
+static enum wm_err
+dept_add_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, const char *name,
+              int64_t *id, struct wm_fail *f)
 {
     enum wm_err e;
     if (!wm_valid_text(name, 50)) {
@@ -343,8 +390,17 @@ wm_dept_add(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, const c
 }
 
 enum wm_err
-wm_dept_remove(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t dept_id,
-               struct wm_fail *f)
+wm_dept_add(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, const char *name,
+            int64_t *id, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, dept_add_once(db, a, unit_id, name, id, f));
+    return e;
+}
+
+static enum wm_err
+dept_remove_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t dept_id,
+                 struct wm_fail *f)
 {
     enum wm_err e;
     if (WM_OK != (e = tx_begin(db, f))) {
@@ -354,7 +410,9 @@ wm_dept_remove(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int6
     if (WM_OK == (e = dept_manage_check(db, a, unit_id, &unit, f))) {
         d = db->ops->dept_get(db, dept_id);
         enum wm_qs qs;
-        if (NULL == d || jsi(d, "unit_id") != unit_id) {
+        if (NULL == d) {
+            e = wm_read_fail(db, f, NULL, _("科室不存在"));
+        } else if (jsi(d, "unit_id") != unit_id) {
             e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("科室不存在"));
         } else if (WM_QS_CONFLICT == (qs = db->ops->dept_delete(db, dept_id))) {
             e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("科室下还有账号，不能删除"));
@@ -367,6 +425,15 @@ wm_dept_remove(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int6
     json_decref(unit);
     json_decref(d);
     return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_dept_remove(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t dept_id,
+               struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, dept_remove_once(db, a, unit_id, dept_id, f));
+    return e;
 }
 
 /* ---------------------------------------------------------------- bulk import */
@@ -492,10 +559,10 @@ wm_unit_table_fits(const struct wm_table *t, void *cls)
     return import_header_row(t) >= 0;
 }
 
-enum wm_err
-wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t,
-               int64_t default_office, bool skip_bad, bool dry_run, json_t **report,
-               struct wm_fail *f)
+static enum wm_err
+unit_import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t,
+                 int64_t default_office, bool skip_bad, bool dry_run, json_t **report,
+                 struct wm_fail *f)
 {
     enum wm_err e;
     *report = NULL;
@@ -600,6 +667,17 @@ wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table
     }
     json_decref(errors);
     return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_unit_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t,
+               int64_t default_office, bool skip_bad, bool dry_run, json_t **report,
+               struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY_CLEAN(e, unit_import_once(db, a, t, default_office, skip_bad, dry_run, report, f),
+                   json_decref(*report));
+    return e;
 }
 
 /* end of org.c */

@@ -61,9 +61,9 @@ json_t *
 wm_export_plan(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, const int64_t *years,
                size_t nyears, bool ascii_colon, struct wm_fail *f)
 {
-    json_t *unit = wm_unit_get_scoped(db, a, unit_id);
+    json_t *unit = wm_unit_get_scoped(db, a, unit_id, NULL);
     if (NULL == unit) {
-        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("单位不存在"));
+        wm_read_fail(db, f, NULL, _("单位不存在"));
         return NULL;
     }
     json_t *plan = json_object(), *dirs = json_array(), *files = json_array();
@@ -504,10 +504,16 @@ imp_hold_leaves(struct imp *c, struct wm_fail *f)
     return e;
 }
 
-/* Store every pending document in one transaction: WM_OK, or nothing stored. */
+/* Store every pending document in one transaction: WM_OK, or nothing stored.  Run again
+** when the transaction lost a race (imp_store), so every entry starts pending. */
 static enum wm_err
-imp_store(struct imp *c, struct wm_fail *f)
+imp_store_once(struct imp *c, struct wm_fail *f)
 {
+    for (size_t i = 0; i < c->npend; i++) {
+        json_object_set_new(c->pend[i].entry, "status", json_string("pending"));
+        json_object_del(c->pend[i].entry, "reason");
+        json_object_del(c->pend[i].entry, "document_id");
+    }
     enum wm_err e = tx_begin(c->db, f);
     if (WM_OK != e) {
         return e;
@@ -542,6 +548,14 @@ imp_store(struct imp *c, struct wm_fail *f)
         e = wm_fail_set(f, e, NULL, "%s", _("无法写入审计日志"));
     }
     return tx_end(c->db, e, f);
+}
+
+static enum wm_err
+imp_store(struct imp *c, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, imp_store_once(c, f));
+    return e;
 }
 
 /* Remove the objects this import wrote that no document version refers to (those of
@@ -618,12 +632,13 @@ wm_archive_import_policy(struct wm_db *db, const struct wm_actor *a, struct wm_b
         why = f->msg;
     } else if (0 == c.npend) {
         /* nothing to store (every file skipped or refused): the import is still audited */
-        if (WM_OK == (e = tx_begin(db, f))) {
+        TX_RETRY_BEGIN(db, e, f)
+        {
             if (WM_OK != (e = imp_audit(&c))) {
                 e = wm_fail_set(f, e, NULL, "%s", _("无法写入审计日志"));
             }
-            e = tx_end(db, e, f);
         }
+        TX_RETRY_END(db, e, f);
         if (WM_OK != e) {
             why = f->msg;
         }
@@ -660,5 +675,6 @@ wm_archive_import_policy(struct wm_db *db, const struct wm_actor *a, struct wm_b
     json_decref(c.fresh);
     return e;
 }
+
 
 /* end of pkg.c */

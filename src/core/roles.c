@@ -185,6 +185,18 @@ wm_fail_set(struct wm_fail *f, enum wm_err e, const char *field, const char *fmt
     return e;
 }
 
+enum wm_err
+wm_read_fail(struct wm_db *db, struct wm_fail *f, const char *field, const char *msg)
+{
+    if (WM_QS_SOFT == db->status) {
+        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("数据库繁忙，请稍后再试"));
+    }
+    if (wm_db_failed(db)) {
+        return wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("数据库读取失败"));
+    }
+    return wm_fail_set(f, WM_E_NOT_FOUND, field, "%s", msg ? msg : "");
+}
+
 /* ---------------------------------------------------------------- validation */
 
 bool

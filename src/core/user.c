@@ -16,10 +16,11 @@
 #include "wm_core.h"
 
 json_t *
-wm_user_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id)
+wm_user_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
 {
     json_t *u = db->ops->user_get(db, id);
     if (NULL == u) {
+        wm_read_fail(db, f, NULL, NULL);
         return NULL;
     }
     if (a->p && a->p->user_id == id) {
@@ -29,6 +30,7 @@ wm_user_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id)
               wm_startswith(jss(u, "org_path"), wm_scope_path(a));
     if (!ok) {
         json_decref(u);
+        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", "");
         return NULL;
     }
     return u;
@@ -61,9 +63,9 @@ may_manage(const struct wm_actor *a, enum wm_role r, const json_t *o, struct wm_
     return wm_fail_set(f, WM_E_FORBIDDEN, "role", "%s", _("没有权限管理此角色的账号"));
 }
 
-enum wm_err
-wm_user_create(struct wm_db *db, const struct wm_actor *a, const struct wm_user_in *in,
-               int64_t *id, char **generated, struct wm_fail *f)
+static enum wm_err
+user_create_once(struct wm_db *db, const struct wm_actor *a, const struct wm_user_in *in,
+                 int64_t *id, char **generated, struct wm_fail *f)
 {
     enum wm_err e;
     enum wm_role role;
@@ -99,9 +101,9 @@ wm_user_create(struct wm_db *db, const struct wm_actor *a, const struct wm_user_
         free(hash);
         return e;
     }
-    json_t *org = wm_org_get_scoped(db, a, in->org_id), *dept = NULL, *after = NULL;
+    json_t *org = wm_org_get_scoped(db, a, in->org_id, NULL), *dept = NULL, *after = NULL;
     if (NULL == org) {
-        e = wm_fail_set(f, WM_E_NOT_FOUND, "org_id", "%s", _("所属机构不存在"));
+        e = wm_read_fail(db, f, "org_id", _("所属机构不存在"));
     } else if (WM_OK != (e = may_manage(a, role, org, f))) {
         /* f is set */
     } else if (in->dept_id &&
@@ -134,6 +136,15 @@ wm_user_create(struct wm_db *db, const struct wm_actor *a, const struct wm_user_
     return e;
 }
 
+enum wm_err
+wm_user_create(struct wm_db *db, const struct wm_actor *a, const struct wm_user_in *in,
+               int64_t *id, char **generated, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, user_create_once(db, a, in, id, generated, f));
+    return e;
+}
+
 /*
 ** Inside the caller's transaction: revoke every API token of account id and audit it
 ** (one entry, only when there was a token).  A token's principal cached by a worker goes
@@ -159,9 +170,9 @@ revoke_tokens(struct wm_db *db, const struct wm_actor *a, int64_t id, const char
     return e;
 }
 
-enum wm_err
-wm_user_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *display,
-               int disabled, int64_t dept_id, int64_t *tokens_revoked, struct wm_fail *f)
+static enum wm_err
+user_update_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *display,
+                 int disabled, int64_t dept_id, int64_t *tokens_revoked, struct wm_fail *f)
 {
     enum wm_err e;
     enum wm_role role;
@@ -174,10 +185,10 @@ wm_user_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const cha
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
-    json_t *u = wm_user_get_scoped(db, a, id), *org = NULL, *dept = NULL, *after = NULL;
+    json_t *u = wm_user_get_scoped(db, a, id, NULL), *org = NULL, *dept = NULL, *after = NULL;
     bool self = a->p && a->p->user_id == id;
     if (NULL == u) {
-        e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("账号不存在"));
+        e = wm_read_fail(db, f, NULL, _("账号不存在"));
         goto done;
     }
     org = db->ops->org_get(db, jsi(u, "org_id"));
@@ -222,8 +233,17 @@ done:
 }
 
 enum wm_err
-wm_user_set_password(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *old_pw,
-                     const char *new_pw, int64_t *tokens_revoked, struct wm_fail *f)
+wm_user_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *display,
+               int disabled, int64_t dept_id, int64_t *tokens_revoked, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, user_update_once(db, a, id, display, disabled, dept_id, tokens_revoked, f));
+    return e;
+}
+
+static enum wm_err
+user_set_password_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *old_pw,
+                       const char *new_pw, int64_t *tokens_revoked, struct wm_fail *f)
 {
     enum wm_err e;
     if (tokens_revoked) {
@@ -245,9 +265,11 @@ wm_user_set_password(struct wm_db *db, const struct wm_actor *a, int64_t id, con
         free(hash);
         return e;
     }
-    json_t *u = wm_user_get_scoped(db, a, id), *org = NULL, *auth = NULL;
+    json_t *u = wm_user_get_scoped(db, a, id, NULL), *org = NULL, *auth = NULL;
     enum wm_role role;
-    if (NULL == u || !wm_role_parse(jss(u, "role"), &role)) {
+    if (NULL == u) {
+        e = wm_read_fail(db, f, NULL, _("账号不存在"));
+    } else if (!wm_role_parse(jss(u, "role"), &role)) {
         e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("账号不存在"));
     } else if (self) {
         auth = db->ops->user_get_auth(db, jss(u, "username"));
@@ -285,6 +307,15 @@ wm_user_set_password(struct wm_db *db, const struct wm_actor *a, int64_t id, con
     return tx_end(db, e, f);
 }
 
+enum wm_err
+wm_user_set_password(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *old_pw,
+                     const char *new_pw, int64_t *tokens_revoked, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, user_set_password_once(db, a, id, old_pw, new_pw, tokens_revoked, f));
+    return e;
+}
+
 /* ---------------------------------------------------------------- login and sessions */
 
 static char *dummy_hash;
@@ -296,10 +327,10 @@ dummy_init(void)
     dummy_hash = wm_password_hash("wenming-timing-equaliser-Aa1!");
 }
 
-enum wm_err
-wm_login(struct wm_db *db, const struct wm_auth_policy *pol, const char *username,
-         const char *password, const char *addr, const char *request_id, char **token,
-         char **csrf, int64_t *user_id)
+static enum wm_err
+login_once(struct wm_db *db, const struct wm_auth_policy *pol, const char *username,
+           const char *password, const char *addr, const char *request_id, char **token,
+           char **csrf, int64_t *user_id)
 {
     int64_t now = wm_now();
     *token = *csrf = NULL;
@@ -365,6 +396,16 @@ wm_login(struct wm_db *db, const struct wm_auth_policy *pol, const char *usernam
 }
 
 enum wm_err
+wm_login(struct wm_db *db, const struct wm_auth_policy *pol, const char *username,
+         const char *password, const char *addr, const char *request_id, char **token,
+         char **csrf, int64_t *user_id)
+{
+    enum wm_err e;
+    TX_RETRY(e, login_once(db, pol, username, password, addr, request_id, token, csrf, user_id));
+    return e;
+}
+
+enum wm_err
 wm_session_check(struct wm_db *db, const struct wm_auth_policy *pol, const char *token,
                  int64_t *user_id, char **csrf)
 {
@@ -375,7 +416,9 @@ wm_session_check(struct wm_db *db, const struct wm_auth_policy *pol, const char 
     wm_sha256_hex(token, strlen(token), hash);
     json_t *s = db->ops->session_get(db, hash);
     if (NULL == s) {
-        return WM_E_UNAUTHORIZED;
+        /* no such session; a store that failed says so (the cookie stays good) */
+        enum wm_err e = wm_read_fail(db, NULL, NULL, NULL);
+        return WM_E_NOT_FOUND == e ? WM_E_UNAUTHORIZED : e;
     }
     int64_t now = wm_now(), last = jsi(s, "last_seen"), created = jsi(s, "created_at");
     if (now - last > (int64_t)pol->session_idle || now - created > (int64_t)pol->session_lifetime) {
@@ -485,9 +528,9 @@ wm_token_principal(struct wm_db *db, const char *token)
     return p;
 }
 
-enum wm_err
-wm_token_create(struct wm_db *db, const struct wm_actor *a, const char *name, int64_t *id,
-                char **secret, struct wm_fail *f)
+static enum wm_err
+token_create_once(struct wm_db *db, const struct wm_actor *a, const char *name, int64_t *id,
+                  char **secret, struct wm_fail *f)
 {
     enum wm_err e;
     *secret = NULL;
@@ -522,7 +565,16 @@ wm_token_create(struct wm_db *db, const struct wm_actor *a, const char *name, in
 }
 
 enum wm_err
-wm_token_revoke(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+wm_token_create(struct wm_db *db, const struct wm_actor *a, const char *name, int64_t *id,
+                char **secret, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, token_create_once(db, a, name, id, secret, f));
+    return e;
+}
+
+static enum wm_err
+token_revoke_once(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
 {
     enum wm_err e;
     if (NULL == a->p) {
@@ -540,6 +592,14 @@ wm_token_revoke(struct wm_db *db, const struct wm_actor *a, int64_t id, struct w
         e = wm_audit(db, a, "token.revoke", "token", id, a->p->org_path, NULL, NULL);
     }
     return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_token_revoke(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, token_revoke_once(db, a, id, f));
+    return e;
 }
 
 /* end of user.c */

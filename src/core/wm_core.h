@@ -96,6 +96,75 @@ struct wm_fail {
 enum wm_err wm_fail_set(struct wm_fail *f, enum wm_err e, const char *field, const char *fmt, ...)
     WM_PRINTF(4, 5);
 
+/* ---------------------------------------------------------------- reads */
+
+/*
+** Every read takes the acting principal and applies its scope.  When it gives nothing
+** (NULL, or -1 for a count) f says why: WM_E_NOT_FOUND — no such row, or one outside the
+** caller's jurisdiction (404); WM_E_INTERNAL — the store failed (500); WM_E_UNAVAILABLE —
+** the store was busy (503).  A store error is never reported as "not found".  f may be NULL.
+*/
+/** After a store read gave nothing: the store's error when its last statement failed
+** (db->status), else WM_E_NOT_FOUND with field and msg (NULL: the default message). */
+enum wm_err wm_read_fail(struct wm_db *db, struct wm_fail *f, const char *field, const char *msg);
+/** A page of orgs in the caller's scope: pg->scope NULL for all of it, or a path within it
+** (a path outside it: not found). */
+json_t *wm_org_list(struct wm_db *db, const struct wm_actor *a, struct wm_page *pg,
+                    struct wm_fail *f);
+/**
+** The same page as text, made by render from the rows (taken) and pg->limit, from the
+** per-thread cache while the store's generation is unchanged (the hot path of list reads).
+** Caller frees; NULL with f set.
+*/
+char *wm_org_list_text(struct wm_db *db, const struct wm_actor *a, struct wm_page *pg,
+                       char *(*render)(json_t *rows, unsigned limit), struct wm_fail *f);
+/** How many orgs of kind (and unit type) lie under path (NULL: the caller's scope), which
+** must be within the caller's scope; -1 with f set. */
+int64_t wm_org_count(struct wm_db *db, const struct wm_actor *a, const char *path,
+                     const char *kind, const char *type, struct wm_fail *f);
+/** A department (with "unit_id") of a unit the caller sees. */
+json_t *wm_dept_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                           struct wm_fail *f);
+/** A page of accounts in the caller's scope (pg->scope as for orgs; pg->kind: a role). */
+json_t *wm_user_list(struct wm_db *db, const struct wm_actor *a, struct wm_page *pg,
+                     struct wm_fail *f);
+/** The caller's own API tokens. */
+json_t *wm_token_list(struct wm_db *db, const struct wm_actor *a, struct wm_fail *f);
+/** A page of the audit log within the caller's scope (pg->scope as for orgs), newest first. */
+json_t *wm_audit_list(struct wm_db *db, const struct wm_actor *a, struct wm_page *pg,
+                      const struct wm_audit_filter *flt, struct wm_fail *f);
+/** The last fixity run (office staff and admins); WM_E_NOT_FOUND when there was none. */
+json_t *wm_fixity_last(struct wm_db *db, const struct wm_actor *a, struct wm_fail *f);
+/** A page of the editions the caller may read (pg->kind: "draft" or "published"). */
+json_t *wm_edition_list(struct wm_db *db, const struct wm_actor *a, const struct wm_page *pg,
+                        struct wm_fail *f);
+/** The indicators of an edition the caller may read, in document order. */
+json_t *wm_edition_indicators(struct wm_db *db, const struct wm_actor *a, int64_t edition_id,
+                              bool leaves_only, struct wm_fail *f);
+/** The archives (years) of a unit the caller sees. */
+json_t *wm_archive_list(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                        struct wm_fail *f);
+/** The documents of an archive (from wm_archive_open): of one leaf (code; NULL: all), or
+** those in the trash. */
+json_t *wm_archive_docs(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
+                        const char *code, bool trash, struct wm_fail *f);
+/** How many documents an archive holds, the trash included; -1 with f set. */
+int64_t wm_archive_doc_total(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
+                             struct wm_fail *f);
+/** The default edition per year set by an office the caller sees. */
+json_t *wm_archive_defaults(struct wm_db *db, const struct wm_actor *a, int64_t office_id,
+                            struct wm_fail *f);
+/** The versions of a document the caller sees. */
+json_t *wm_doc_versions(struct wm_db *db, const struct wm_actor *a, int64_t doc_id,
+                        struct wm_fail *f);
+/**
+** What an audit entry's object is now, for the audit page: {"name": text, "href": link or
+** absent} when the caller may see it; NULL with f WM_E_NOT_FOUND when it is gone or out of
+** sight.  type, id and summary (parsed) as in the entry (an archive is named as recorded).
+*/
+json_t *wm_audit_object(struct wm_db *db, const struct wm_actor *a, const char *type, int64_t id,
+                        const json_t *summary, struct wm_fail *f);
+
 /* ---------------------------------------------------------------- validation */
 
 /** A display text: valid UTF-8, no control characters, 1..max code points after trimming. */
@@ -159,8 +228,9 @@ enum wm_err wm_org_create(struct wm_db *db, const struct wm_actor *a, int64_t pa
 /** Rename and/or move (new_parent 0 = stay). Moving under its own subtree is bad_request. */
 enum wm_err wm_org_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
                           const char *name, int64_t new_parent, struct wm_fail *f) WM_MUST_CHECK;
-/** The org if visible to a (caller decrefs), else NULL. */
-json_t *wm_org_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id);
+/** The org if visible to a (caller decrefs), else NULL with f set (see "reads"). */
+json_t *wm_org_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                          struct wm_fail *f);
 
 struct wm_unit_in {
     int64_t parent_id; /* the office the unit belongs to */
@@ -174,8 +244,9 @@ enum wm_err wm_unit_create(struct wm_db *db, const struct wm_actor *a, const str
                            int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
 enum wm_err wm_unit_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
                            const struct wm_unit_in *in, struct wm_fail *f) WM_MUST_CHECK;
-/** The unit (with "depts") if visible to a, else NULL. */
-json_t *wm_unit_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id);
+/** The unit (with "depts") if visible to a, else NULL with f set. */
+json_t *wm_unit_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                           struct wm_fail *f);
 enum wm_err wm_dept_add(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
                         const char *name, int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
 enum wm_err wm_dept_remove(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
@@ -213,7 +284,8 @@ struct wm_user_in {
 /** *generated receives the generated password when in->password was NULL (caller frees). */
 enum wm_err wm_user_create(struct wm_db *db, const struct wm_actor *a, const struct wm_user_in *in,
                            int64_t *id, char **generated, struct wm_fail *f) WM_MUST_CHECK;
-json_t *wm_user_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id);
+json_t *wm_user_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                           struct wm_fail *f);
 /**
 ** disabled: -1 keep, 0 enable, 1 disable; dept_id -1 keep.  Disabling or re-enabling an
 ** account revokes its API tokens in the same transaction; *tokens_revoked (may be NULL)
@@ -255,7 +327,8 @@ enum wm_err wm_login(struct wm_db *db, const struct wm_auth_policy *pol, const c
                      char **token, char **csrf, int64_t *user_id) WM_MUST_CHECK;
 /**
 ** Resolve a session cookie: *user_id and *csrf (caller frees) when it is valid and within
-** its idle and absolute limits (it is touched), else WM_E_UNAUTHORIZED.
+** its idle and absolute limits (it is touched), else WM_E_UNAUTHORIZED; WM_E_INTERNAL or
+** WM_E_UNAVAILABLE when the store failed (the cookie may well be good).
 */
 enum wm_err wm_session_check(struct wm_db *db, const struct wm_auth_policy *pol, const char *token,
                              int64_t *user_id, char **csrf) WM_MUST_CHECK;
@@ -304,7 +377,7 @@ enum wm_err wm_framework_import(struct wm_db *db, const struct wm_actor *a,
 /** The edition if the actor may read it (published on its path, or any status within the
 ** scope of office staff), else NULL.  with_document adds the "document" text. */
 json_t *wm_edition_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id,
-                              bool with_document);
+                              bool with_document, struct wm_fail *f);
 /** Parse a stored edition's document (caller frees with wm_fw_free). */
 struct wm_fw *wm_edition_parse(const json_t *edition);
 /** The list scope of frameworks for an actor. */
@@ -386,9 +459,9 @@ char *wm_upload_filename(const struct wm_upload *up, char **notice);
 ** "optional_leaves": n, "documents": n, "percent": n}.  Only leaves that require something
 ** (min_documents > 0, or media expected) count in leaves/complete/percent ("requires");
 ** "missing" lists what a leaf still lacks: {"kind": "documents", "count": n} and
-** {"kind": "text" | "photo" | "audiovisual"}.
+** {"kind": "text" | "photo" | "audiovisual"}.  NULL with f set when the store failed.
 */
-json_t *wm_archive_tree(struct wm_db *db, const json_t *archive);
+json_t *wm_archive_tree(struct wm_db *db, const json_t *archive, struct wm_fail *f);
 enum wm_err wm_archive_set_default(struct wm_db *db, const struct wm_actor *a, int64_t office_id,
                                    int64_t year, int64_t edition_id,
                                    struct wm_fail *f) WM_MUST_CHECK;
@@ -403,7 +476,8 @@ enum wm_err wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json
                           const struct wm_upload *up, int64_t *id,
                           struct wm_fail *f) WM_MUST_CHECK;
 /** The document (with unit and archive fields) if visible to the actor. */
-json_t *wm_doc_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id);
+json_t *wm_doc_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                          struct wm_fail *f);
 enum wm_err wm_doc_new_version(struct wm_db *db, const struct wm_actor *a, int64_t id,
                                const struct wm_upload *up, struct wm_fail *f) WM_MUST_CHECK;
 enum wm_err wm_doc_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
@@ -421,6 +495,18 @@ enum wm_err wm_doc_purge(struct wm_db *db, const struct wm_actor *a, int64_t id,
 enum wm_err wm_doc_reorder(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
                            const char *code, const int64_t *ids, size_t n,
                            struct wm_fail *f) WM_MUST_CHECK;
+/**
+** Record that the actor receives a document's content (audited: document.download, with
+** the version).  Called before the content goes out: when the entry cannot be written the
+** download fails with it.
+*/
+enum wm_err wm_doc_download(struct wm_db *db, const struct wm_actor *a, const json_t *doc,
+                            int64_t version, struct wm_fail *f) WM_MUST_CHECK;
+/** Record an export of a unit's year (audited: archive.export, with the number of files). */
+enum wm_err wm_archive_export_record(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                                     int64_t year, int64_t files, struct wm_fail *f) WM_MUST_CHECK;
+/** Roll back a transaction a caller left open (a bug, logged); true when there was one. */
+bool wm_tx_abandon(struct wm_db *db);
 /** Check metadata fields (any may be NULL); the field at fault is named. */
 enum wm_err wm_doc_meta_check(const struct wm_doc_meta *m, struct wm_fail *f) WM_MUST_CHECK;
 

@@ -11,9 +11,29 @@
 #include "wm_html.h"
 #include "wm_http.h"
 
-/* Renders the HTML error page (routes/ui.c): the page chrome is the UI's business. */
-void wm_ui_error_page(struct wm_req *r, unsigned status, const char *code, const char *message,
-                      const char *detail);
+/* The HTML error page of the routes (registered at startup): the chrome is the UI's. */
+static wm_error_page_fn error_page;
+
+void
+wm_http_set_error_page(wm_error_page_fn fn)
+{
+    error_page = fn;
+}
+
+/* No renderer registered: the status and the message on a bare page. */
+static void
+bare_error_page(struct wm_req *r, unsigned status, const char *message, const char *detail)
+{
+    struct wm_buf b = {0};
+    wm_h(&b, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>%s"
+             "</title></head><body><h1>%u %s</h1>",
+         message, status, message);
+    if (detail && *detail) {
+        wm_h(&b, "<p>%s</p>", detail);
+    }
+    wm_h(&b, "<p><code>%s</code></p></body></html>\n", r->rid);
+    wm_reply_html(r, status, &b);
+}
 
 static void
 set_resp(struct wm_req *r, unsigned status, struct MHD_Response *resp)
@@ -27,6 +47,17 @@ set_resp(struct wm_req *r, unsigned status, struct MHD_Response *resp)
     }
     r->resp = resp;
     r->status = status;
+}
+
+void
+wm_reply_drop(struct wm_req *r)
+{
+    if (r->resp) {
+        MHD_destroy_response(r->resp);
+        r->resp = NULL;
+        r->status = 0;
+        r->bytes = 0;
+    }
 }
 
 void
@@ -54,48 +85,9 @@ wm_reply_data(struct wm_req *r, unsigned status, const char *ctype, const void *
     r->bytes = len;
 }
 
-/* Times are stored as epoch seconds; the API shows them as RFC 3339 (DESIGN.md). */
-static void
-api_times(json_t *v)
-{
-    static const char *const keys[] = {"created_at", "updated_at", "last_seen", "last_used",
-                                       "at", NULL};
-    /* Cheap pre-check: every time key ends in "at", "seen" or "used". */
-    if (json_is_array(v)) {
-        size_t i;
-        json_t *e;
-        json_array_foreach(v, i, e)
-        {
-            api_times(e);
-        }
-        return;
-    }
-    const char *k;
-    json_t *e;
-    json_object_foreach(v, k, e)
-    {
-        bool is_time = false;
-        size_t kl = strlen(k);
-        if (json_is_integer(e) && kl >= 2 &&
-            ('t' == k[kl - 1] || ('n' == k[kl - 1] || 'd' == k[kl - 1]))) {
-            for (int i = 0; keys[i] && !is_time; i++) {
-                is_time = wm_streq(k, keys[i]);
-            }
-        }
-        if (is_time && json_is_integer(e)) {
-            char t[32];
-            wm_time_rfc3339(json_integer_value(e), t);
-            json_object_set_new(v, k, json_string(t));
-        } else if (json_is_object(e) || json_is_array(e)) {
-            api_times(e);
-        }
-    }
-}
-
 char *
 wm_api_text(json_t *body)
 {
-    api_times(body);
     char *s = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     if (NULL == s) {
@@ -173,7 +165,11 @@ wm_reply_err(struct wm_req *r, enum wm_err e, const char *field, const char *det
         WM_BREAK_OP(!"client error reply");
     }
     if (wants_html(r)) {
-        wm_ui_error_page(r, status, wm_err_code(e), wm_err_message(e), detail);
+        if (error_page) {
+            error_page(r, status, wm_err_code(e), wm_err_message(e), detail);
+        } else {
+            bare_error_page(r, status, wm_err_message(e), detail);
+        }
         return;
     }
     json_t *err = json_pack("{s:s, s:s, s:s}", "code", wm_err_code(e), "message",

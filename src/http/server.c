@@ -713,11 +713,17 @@ req_authenticate(struct wm_req *r)
     } else {
         const char *cookie = cookie_value(r, "wm_session");
         char *csrf = NULL;
-        if (cookie && WM_OK == wm_session_check(r->db, &g_opts.auth, cookie, &uid, &csrf)) {
+        enum wm_err se = cookie ? wm_session_check(r->db, &g_opts.auth, cookie, &uid, &csrf)
+                                : WM_E_UNAUTHORIZED;
+        if (WM_OK == se) {
             r->session_token = wm_strdup(cookie);
             r->actor.session = r->session_token;
             r->csrf = csrf;
             r->via_cookie = true;
+        } else if (WM_E_INTERNAL == se || WM_E_UNAVAILABLE == se) {
+            /* the store failed, not the cookie: keep it, and say so (500/503) */
+            wm_reply_err(r, se, NULL, NULL);
+            return;
         } else if (cookie) {
             /* A forged or expired cookie: drop it, carry on as anonymous. */
             wm_req_set_cookie(r, "wm_session", "", 0);
@@ -1263,9 +1269,8 @@ req_dispatch(struct wm_req *r)
         return;
     }
     r->route->fn(r);
-    if (r->db && r->db->ops->in_tx(r->db)) {
+    if (wm_tx_abandon(r->db)) {
         WM_BREAK(!"transaction left open by handler");
-        r->db->ops->rollback(r->db);
     }
     if (NULL == r->resp) {
         WM_BREAK(!"handler queued no reply");

@@ -45,6 +45,7 @@ enum wm_route_flags {
     WM_R_PRECSRF = 64,    /* anonymous form: double-submit token against a pre-login cookie */
     WM_R_RAW = 128,       /* with WM_R_FORM: a body that is not a form is kept raw in r->body */
     WM_R_UPLOAD = 256,    /* multipart files stream through the upload ops, never into memory */
+    WM_R_PACKAGE = 512,   /* with WM_R_UPLOAD: the file is an archive package (a ZIP) */
 };
 
 struct wm_req;
@@ -127,6 +128,15 @@ struct wm_upload_ops {
 };
 void wm_http_set_upload_ops(const struct wm_upload_ops *ops);
 
+/*
+** How an error is shown to a browser (a route with WM_R_HTML): the page chrome belongs to
+** the routes, which register the renderer at startup.  Until one is registered (or when
+** fn is NULL) a bare HTML page with the status and the message goes out.
+*/
+typedef void (*wm_error_page_fn)(struct wm_req *r, unsigned status, const char *code,
+                                 const char *message, const char *detail);
+void wm_http_set_error_page(wm_error_page_fn fn);
+
 /* ---------------------------------------------------------------- server */
 
 struct wm_server_opts {
@@ -189,10 +199,12 @@ int64_t wm_jint(struct wm_req *r, const char *name, int64_t dflt);
 
 /* ---------------------------------------------------------------- replies */
 
+/** Withdraw a queued reply (not yet sent) so that another, an error, can go instead. */
+void wm_reply_drop(struct wm_req *r);
 void wm_reply_json(struct wm_req *r, unsigned status, json_t *body_steal);
 /** A reply of JSON text made elsewhere (the store), stolen. */
 void wm_reply_json_text(struct wm_req *r, unsigned status, char *text_steal);
-/** The API's JSON text of body (times as RFC 3339); steals body. */
+/** The JSON text of body, as it is (routes/repr.c has rendered its times); steals body. */
 char *wm_api_text(json_t *body_steal);
 /** An error as JSON or as an HTML page, by the route. detail may be NULL. */
 void wm_reply_err(struct wm_req *r, enum wm_err e, const char *field, const char *detail);

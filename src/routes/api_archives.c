@@ -18,36 +18,16 @@
 #include "wm_media.h"
 #include "wm_thumb.h"
 
-/* The document as the API shows it: display name, archival code, no internals. */
-json_t *
-wm_api_doc(json_t *d, const char *unit_code, int64_t year)
-{
-    char *name = wm_doc_display_name(d), *code = wm_doc_archival_code(d, unit_code, year);
-    json_object_del(d, "unit_path");
-    json_object_set_new(d, "name", json_string(name));
-    json_object_set_new(d, "archival_code", json_string(code));
-    free(name);
-    free(code);
-    return d;
-}
-
-json_t *
-wm_req_archive(struct wm_req *r)
-{
-    struct wm_fail f = {0};
-    json_t *ar = wm_archive_open(r->db, &r->actor, r->ids[0], r->ids[1], &f);
-    if (NULL == ar) {
-        wm_reply_fail(r, &f);
-    }
-    return ar;
-}
-
 /* The archive with its folder tree and completeness, as the API shows it. */
 static json_t *
-api_archive_full(struct wm_req *r, json_t *ar)
+api_archive_full(struct wm_req *r, json_t *ar, struct wm_fail *f)
 {
-    json_t *tree = wm_archive_tree(r->db, ar);
-    json_object_del(ar, "unit_path");
+    json_t *tree = wm_archive_tree(r->db, ar, f);
+    if (NULL == tree) {
+        json_decref(ar);
+        return NULL;
+    }
+    wm_api_archive(ar);
     json_object_update(ar, tree);
     json_decref(tree);
     return ar;
@@ -56,21 +36,22 @@ api_archive_full(struct wm_req *r, json_t *ar)
 void
 api_archives_get(struct wm_req *r)
 {
-    json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0]);
-    if (NULL == u) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+    struct wm_fail f = {0};
+    json_t *list = wm_archive_list(r->db, &r->actor, r->ids[0], &f);
+    if (NULL == list) {
+        wm_reply_fail(r, &f);
         return;
     }
-    json_decref(u);
-    wm_reply_json(r, 200, wm_api_page(r->db->ops->archive_list(r->db, r->ids[0]), 0));
+    wm_reply_json(r, 200, wm_api_page(wm_api_archives(list), 0));
 }
 
 void
 api_archive_get(struct wm_req *r)
 {
+    struct wm_fail f = {0};
     json_t *ar = wm_req_archive(r);
     if (ar) {
-        wm_reply_json(r, 200, api_archive_full(r, ar));
+        wm_reply_read(r, 200, api_archive_full(r, ar, &f), &f);
     }
 }
 
@@ -96,7 +77,7 @@ api_archives_post(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 201, api_archive_full(r, ar));
+    wm_reply_read(r, 201, api_archive_full(r, ar, &f), &f);
 }
 
 /* Delete an empty archive created by mistake (office staff). */
@@ -118,7 +99,13 @@ api_leaf_documents_get(struct wm_req *r)
     if (NULL == ar) {
         return;
     }
-    json_t *docs = r->db->ops->doc_list(r->db, ji(ar, "id"), r->segs[0], false);
+    struct wm_fail f = {0};
+    json_t *docs = wm_archive_docs(r->db, &r->actor, ar, r->segs[0], false, &f);
+    if (NULL == docs) {
+        json_decref(ar);
+        wm_reply_fail(r, &f);
+        return;
+    }
     size_t i;
     json_t *d;
     json_array_foreach(docs, i, d)
@@ -127,76 +114,6 @@ api_leaf_documents_get(struct wm_req *r)
     }
     json_decref(ar);
     wm_reply_json(r, 200, wm_api_page(docs, 0));
-}
-
-/* Metadata fields of a form (uploads) or a JSON body (PATCH). */
-static void
-meta_from_form(struct wm_req *r, struct wm_doc_meta *m)
-{
-    static const char *const names[] = {"title", "date_formed", "media", "dept",
-                                        "author", "keywords", "retention", "remarks"};
-    const char **slots[] = {&m->title, &m->date_formed, &m->media, &m->dept,
-                            &m->author, &m->keywords, &m->retention, &m->remarks};
-    memset(m, 0, sizeof *m);
-    for (size_t i = 0; i < WM_ARRAY_LEN(names); i++) {
-        const char *v = r->form ? wm_form(r, names[i]) : wm_jstr(r, names[i]);
-        *slots[i] = v && *v ? v : NULL;
-    }
-}
-
-/* When the stored name is not the client's (its extension contradicted the bytes), say so:
-** "notice" in the answer, in words. */
-static void
-upload_notice(json_t *d, const struct wm_upload *up)
-{
-    char *notice = NULL;
-    free(wm_upload_filename(up, &notice));
-    if (d && notice) {
-        json_object_set_new(d, "notice", json_string(notice));
-    }
-    free(notice);
-}
-
-/* Store every received file as a document of the leaf; the created documents or NULL. */
-json_t *
-wm_upload_documents(struct wm_req *r, const json_t *ar, const char *code)
-{
-    unsigned n;
-    struct wm_fail f = {0};
-    struct wm_doc_meta m;
-    if (!wm_uploads_check(r, &n)) {
-        return NULL;
-    }
-    if (WM_OK != wm_doc_may_write(r->db, &r->actor, ar, code, &f)) {
-        wm_reply_fail(r, &f);
-        return NULL;
-    }
-    meta_from_form(r, &m);
-    if (n > 1) {
-        m.title = NULL; /* several files: each is titled by its own name */
-    }
-    if (WM_OK != wm_doc_meta_check(&m, &f)) {
-        wm_reply_fail(r, &f);
-        return NULL;
-    }
-    json_t *out = json_array();
-    for (unsigned i = 0; i < n; i++) {
-        struct wm_upload up;
-        int64_t id;
-        if (!wm_uploads_commit(r, i, &up)) {
-            json_decref(out);
-            return NULL;
-        }
-        if (WM_OK != wm_doc_create(r->db, &r->actor, ar, code, &m, &up, &id, &f)) {
-            json_decref(out);
-            wm_reply_fail(r, &f);
-            return NULL;
-        }
-        json_t *d = wm_api_doc(r->db->ops->doc_get(r->db, id), js(ar, "unit_code"), ji(ar, "year"));
-        upload_notice(d, &up);
-        json_array_append_new(out, d);
-    }
-    return out;
 }
 
 void
@@ -253,7 +170,13 @@ api_archive_trash_get(struct wm_req *r)
     if (NULL == ar) {
         return;
     }
-    json_t *docs = r->db->ops->doc_list(r->db, ji(ar, "id"), NULL, true);
+    struct wm_fail f = {0};
+    json_t *docs = wm_archive_docs(r->db, &r->actor, ar, NULL, true, &f);
+    if (NULL == docs) {
+        json_decref(ar);
+        wm_reply_fail(r, &f);
+        return;
+    }
     size_t i;
     json_t *d;
     json_array_foreach(docs, i, d)
@@ -266,32 +189,19 @@ api_archive_trash_get(struct wm_req *r)
 
 /* ---------------------------------------------------------------- one document */
 
-static json_t *
-doc_or_404(struct wm_req *r)
-{
-    json_t *d = wm_doc_get_scoped(r->db, &r->actor, r->ids[0]);
-    if (NULL == d) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
-    }
-    return d;
-}
-
 static void
 reply_doc(struct wm_req *r, unsigned status)
 {
-    json_t *d = r->db->ops->doc_get(r->db, r->ids[0]);
-    if (NULL == d) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
-        return;
+    json_t *d = wm_req_document(r);
+    if (d) {
+        wm_reply_json(r, status, wm_api_doc(d, js(d, "unit_code"), ji(d, "year")));
     }
-    json_object_del(d, "unit_path");
-    wm_reply_json(r, status, wm_api_doc(d, js(d, "unit_code"), ji(d, "year")));
 }
 
 void
 api_document_get(struct wm_req *r)
 {
-    json_t *d = doc_or_404(r);
+    json_t *d = wm_req_document(r);
     if (d) {
         json_decref(d);
         reply_doc(r, 200);
@@ -312,7 +222,7 @@ api_document_patch(struct wm_req *r)
     if (!wm_json_check(r, spec)) {
         return;
     }
-    meta_from_form(r, &m);
+    wm_req_doc_meta(r, &m);
     if (WM_OK != wm_doc_update(r->db, &r->actor, r->ids[0], &m, &f)) {
         wm_reply_fail(r, &f);
         return;
@@ -371,56 +281,13 @@ api_document_move(struct wm_req *r)
 void
 api_document_versions_get(struct wm_req *r)
 {
-    json_t *d = doc_or_404(r);
-    if (d) {
-        json_decref(d);
-        wm_reply_json(r, 200, wm_api_page(r->db->ops->version_list(r->db, r->ids[0]), 0));
-    }
-}
-
-/* Store the one received file as a new version of document ids[0]: visibility and the
-** right to write are checked before the file is committed, so a refused upload stores
-** nothing.  false: the reply (JSON or page, by the route) is queued. */
-bool
-wm_upload_version(struct wm_req *r, char **notice)
-{
-    if (notice) {
-        *notice = NULL;
-    }
-    unsigned n;
-    struct wm_upload up;
     struct wm_fail f = {0};
-    json_t *d = doc_or_404(r);
-    if (NULL == d) {
-        return false;
-    }
-    json_t *ar = r->db->ops->archive_get(r->db, ji(d, "unit_id"), ji(d, "year"));
-    enum wm_err e = ar ? wm_doc_may_write(r->db, &r->actor, ar, js(d, "indicator_code"), &f)
-                       : wm_fail_set(&f, WM_E_INTERNAL, NULL, "%s", _("档案数据不完整"));
-    json_decref(ar);
-    json_decref(d);
-    if (WM_OK != e) {
+    json_t *vs = wm_doc_versions(r->db, &r->actor, r->ids[0], &f);
+    if (NULL == vs) {
         wm_reply_fail(r, &f);
-        return false;
+        return;
     }
-    if (!wm_uploads_check(r, &n)) {
-        return false;
-    }
-    if (1 != n) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("新版本只能上传一个文件"));
-        return false;
-    }
-    if (!wm_uploads_commit(r, 0, &up)) {
-        return false;
-    }
-    if (WM_OK != wm_doc_new_version(r->db, &r->actor, r->ids[0], &up, &f)) {
-        wm_reply_fail(r, &f);
-        return false;
-    }
-    if (notice) {
-        free(wm_upload_filename(&up, notice));
-    }
-    return true;
+    wm_reply_json(r, 200, wm_api_page(wm_api_versions(vs), 0));
 }
 
 void
@@ -428,11 +295,8 @@ api_document_versions_post(struct wm_req *r)
 {
     char *notice = NULL;
     if (wm_upload_version(r, &notice)) {
-        json_t *d = r->db->ops->doc_get(r->db, r->ids[0]);
-        if (NULL == d) {
-            wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
-        } else {
-            json_object_del(d, "unit_path");
+        json_t *d = wm_req_document(r);
+        if (d) {
             wm_api_doc(d, js(d, "unit_code"), ji(d, "year"));
             if (notice) {
                 json_object_set_new(d, "notice", json_string(notice));
@@ -485,37 +349,6 @@ parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *len)
     return 1;
 }
 
-char *
-wm_ascii_filename(const char *name, const char *stem_default)
-{
-    size_t cut = wm_media_name_ext(name), alnum = 0;
-    struct wm_buf b = {0};
-    for (size_t i = 0; i < cut; i++) {
-        unsigned char c = (unsigned char)name[i];
-        bool an = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        if (an || (('-' == c || '_' == c || '.' == c) && b.len && '_' != b.data[b.len - 1])) {
-            wm_buf_addc(&b, (char)c);
-            alnum += an;
-        } else if (c >= 0x80 || ' ' == c) {
-            if (b.len && '_' != b.data[b.len - 1]) {
-                wm_buf_addc(&b, '_'); /* a run of other characters: one underscore */
-            }
-            while (name[i + 1] && (unsigned char)name[i + 1] >= 0x80 && (unsigned char)name[i + 1] < 0xC0) {
-                i++;
-            }
-        }
-    }
-    while (b.len && strchr("_-.", b.data[b.len - 1])) {
-        b.data[--b.len] = '\0';
-    }
-    if (alnum < 2) {
-        wm_buf_free(&b);
-        wm_buf_adds(&b, stem_default);
-    }
-    wm_buf_adds(&b, name + cut); /* the extension: ASCII letters and digits */
-    return wm_buf_steal(&b);
-}
-
 /*
 ** The Content-Disposition of a document's content: always the document's name — its 题名
 ** with the extension of the detected type — as RFC 5987 filename*, and an ASCII filename
@@ -554,13 +387,18 @@ content_disposition(struct wm_buf *cd, const json_t *d, const char *mime, bool i
     wm_buf_free(&name);
 }
 
-void
+static void
 wm_reply_document_content(struct wm_req *r, const json_t *d, int64_t version)
 {
     const char *sha = js(d, "sha"), *mime = js(d, "mime");
     if (version > 0 && version != ji(d, "version")) {
-        json_t *vs = r->db->ops->version_list(r->db, ji(d, "id"));
+        struct wm_fail f = {0};
+        json_t *vs = wm_doc_versions(r->db, &r->actor, ji(d, "id"), &f);
         const json_t *found = NULL;
+        if (NULL == vs) {
+            wm_reply_fail(r, &f);
+            return;
+        }
         size_t i;
         json_t *v;
         json_array_foreach(vs, i, v)
@@ -643,7 +481,7 @@ wm_reply_document_content(struct wm_req *r, const json_t *d, int64_t version)
 void
 api_document_thumbnail(struct wm_req *r)
 {
-    json_t *d = doc_or_404(r);
+    json_t *d = wm_req_document(r);
     if (NULL == d) {
         return;
     }
@@ -676,7 +514,7 @@ api_document_thumbnail(struct wm_req *r)
 void
 api_document_content(struct wm_req *r)
 {
-    json_t *d = doc_or_404(r);
+    json_t *d = wm_req_document(r);
     if (NULL == d) {
         return;
     }
@@ -692,17 +530,12 @@ api_document_content(struct wm_req *r)
     ** requests for later parts of the same file are not new accesses. */
     const char *range = wm_req_header(r, MHD_HTTP_HEADER_RANGE);
     bool first_part = NULL == range || wm_startswith(range, "bytes=0-");
-    if ((200 == r->status || 206 == r->status) && first_part && !(WM_HEAD & r->method)) {
-        json_t *sum = json_pack("{s:I}", "version", (json_int_t)(version ? version : ji(d, "version")));
-        if (WM_QS_ONE == r->db->ops->begin(r->db, true)) {
-            if (WM_OK == wm_audit(r->db, &r->actor, "document.download", "document", ji(d, "id"),
-                                  js(d, "unit_path"), NULL, sum)) {
-                (void)r->db->ops->commit(r->db);
-            } else {
-                r->db->ops->rollback(r->db);
-            }
-        }
-        json_decref(sum);
+    struct wm_fail f = {0};
+    if ((200 == r->status || 206 == r->status) && first_part && !(WM_HEAD & r->method) &&
+        WM_OK != wm_doc_download(r->db, &r->actor, d, version, &f)) {
+        /* an access that cannot be audited does not happen: the content stays here */
+        wm_reply_drop(r);
+        wm_reply_fail(r, &f);
     }
     json_decref(d);
 }
@@ -712,13 +545,13 @@ api_document_content(struct wm_req *r)
 void
 api_archive_defaults_get(struct wm_req *r)
 {
-    json_t *o = wm_org_get_scoped(r->db, &r->actor, r->ids[0]);
-    if (NULL == o) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+    struct wm_fail f = {0};
+    json_t *list = wm_archive_defaults(r->db, &r->actor, r->ids[0], &f);
+    if (NULL == list) {
+        wm_reply_fail(r, &f);
         return;
     }
-    json_decref(o);
-    wm_reply_json(r, 200, wm_api_page(r->db->ops->archive_defaults(r->db, r->ids[0]), 0));
+    wm_reply_json(r, 200, wm_api_page(list, 0));
 }
 
 void
@@ -865,20 +698,21 @@ api_archive_export(struct wm_req *r)
         return;
     }
     char *name = wm_asprintf("%s_%lld_创建档案.zip", js(plan, "unit"), (long long)year);
-    json_t *audit_sum = json_pack("{s:I, s:I}", "year", (json_int_t)year, "files",
-                                  (json_int_t)json_array_size(json_object_get(plan, "files")));
-    json_t *u = r->db->ops->org_get(r->db, r->ids[0]);
-    if (WM_QS_ONE == r->db->ops->begin(r->db, true) &&
-        WM_OK == wm_audit(r->db, &r->actor, "archive.export", "org", r->ids[0], js(u, "path"),
-                          NULL, audit_sum)) {
-        (void)r->db->ops->commit(r->db);
-    } else {
-        r->db->ops->rollback(r->db);
+    json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0], &f);
+    if (NULL == u ||
+        WM_OK != wm_archive_export_record(r->db, &r->actor, r->ids[0], year,
+                                          (int64_t)json_array_size(json_object_get(plan, "files")),
+                                          &f)) {
+        /* an export that cannot be audited does not happen */
+        json_decref(u);
+        json_decref(plan);
+        free(name);
+        wm_reply_fail(r, &f);
+        return;
     }
     /* the ASCII fallback name: the unit's code (ASCII) and the year, "DEMO001-2026.zip" */
     char *ascii = wm_asprintf("%s-%lld.zip", js(u, "code"), (long long)year);
     json_decref(u);
-    json_decref(audit_sum);
     wm_reply_export(r, plan, name, ascii);
     free(ascii);
     free(name);

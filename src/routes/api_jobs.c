@@ -5,33 +5,7 @@
 */
 #include "config.h"
 
-#include <sys/stat.h>
-
 #include "handlers.h"
-
-int
-wm_import_as_job(struct wm_req *r, const json_t *archive, const char *path, int64_t *id)
-{
-    struct stat st;
-    *id = 0;
-    if (0 == wm_app.import_job_bytes || 0 != stat(path, &st) ||
-        (uint64_t)st.st_size <= wm_app.import_job_bytes) {
-        return 0;
-    }
-    /* The package goes into the blob store (where every server finds it), the job
-    ** imports it from there and removes it when done. */
-    struct wm_upload up;
-    if (!wm_uploads_commit(r, 0, &up)) {
-        return -1;
-    }
-    struct wm_fail f = {0};
-    if (WM_OK != wm_import_job_submit(r->db, &r->actor, archive, up.sha, up.size,
-                                      wm_uploads_name(r, 0), id, &f)) {
-        wm_reply_fail(r, &f);
-        return -1;
-    }
-    return 1;
-}
 
 void
 api_jobs_get(struct wm_req *r)
@@ -83,10 +57,10 @@ api_job_retry_post(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    json_t *row = r->db->ops->job_get(r->db, r->ids[0]);
+    json_t *row = wm_job_get_scoped(r->db, &r->actor, r->ids[0], &f);
     json_t *o = row ? wm_job_api(row) : NULL;
     json_decref(row);
-    wm_reply_json(r, 200, o);
+    wm_reply_read(r, 200, o, &f);
 }
 
 /* end of api_jobs.c */

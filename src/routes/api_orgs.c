@@ -9,37 +9,29 @@
 #include "handlers.h"
 #include "wm_table.h"
 
+/* A list page, or why the list could not be read. */
 static void
-reply_list(struct wm_req *r, json_t *items, unsigned limit)
+reply_list(struct wm_req *r, json_t *items, unsigned limit, const struct wm_fail *f)
 {
-    json_t *page = wm_api_page(items, limit);
-    if (NULL == page) {
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
-        return;
-    }
-    wm_reply_json(r, 200, page);
+    wm_reply_read(r, 200, items ? wm_api_page(items, limit) : NULL, f);
+}
+
+/* JSON text of a page of orgs, as the API answers it. */
+static char *
+orgs_text(json_t *rows, unsigned limit)
+{
+    return wm_api_text(wm_api_page(wm_api_orgs(rows), limit));
 }
 
 /* A page of orgs: the hot path of list reads, answered from the cache while nothing
 ** changed in the store. */
 static void
-reply_orgs(struct wm_req *r, const struct wm_page *pg)
+reply_orgs(struct wm_req *r, struct wm_page *pg)
 {
-    char *key = wm_asprintf("org|%s|%lld|%s|%s|%s|%u", pg->scope ? pg->scope : "/",
-                            (long long)pg->after, pg->kind ? pg->kind : "", pg->q ? pg->q : "",
-                            pg->type ? pg->type : "", pg->limit);
-    char *text = wm_cache_get(r->db, key);
-    int64_t gen;
-    if (NULL == text && r->db->ops->generation(r->db, &gen)) {
-        json_t *page = wm_api_page(r->db->ops->org_list(r->db, pg), pg->limit);
-        text = page ? wm_api_text(page) : NULL;
-        if (text) {
-            wm_cache_put(r->db, key, text, gen);
-        }
-    }
-    free(key);
+    struct wm_fail f = {0};
+    char *text = wm_org_list_text(r->db, &r->actor, pg, orgs_text, &f);
     if (NULL == text) {
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        wm_reply_fail(r, &f);
         return;
     }
     wm_reply_json_text(r, 200, text);
@@ -77,18 +69,14 @@ api_orgs_post(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 201, r->db->ops->org_get(r->db, id));
+    wm_reply_read(r, 201, wm_api_org(wm_org_get_scoped(r->db, &r->actor, id, &f)), &f);
 }
 
 void
 api_org_get(struct wm_req *r)
 {
-    json_t *o = wm_org_get_scoped(r->db, &r->actor, r->ids[0]);
-    if (NULL == o) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
-        return;
-    }
-    wm_reply_json(r, 200, o);
+    struct wm_fail f = {0};
+    wm_reply_read(r, 200, wm_api_org(wm_org_get_scoped(r->db, &r->actor, r->ids[0], &f)), &f);
 }
 
 void
@@ -105,7 +93,7 @@ api_org_patch(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 200, r->db->ops->org_get(r->db, r->ids[0]));
+    wm_reply_read(r, 200, wm_api_org(wm_org_get_scoped(r->db, &r->actor, r->ids[0], &f)), &f);
 }
 
 /* ---------------------------------------------------------------- units */
@@ -148,18 +136,14 @@ api_units_post(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 201, wm_unit_get_scoped(r->db, &r->actor, id));
+    wm_reply_read(r, 201, wm_api_org(wm_unit_get_scoped(r->db, &r->actor, id, &f)), &f);
 }
 
 void
 api_unit_get(struct wm_req *r)
 {
-    json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0]);
-    if (NULL == u) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
-        return;
-    }
-    wm_reply_json(r, 200, u);
+    struct wm_fail f = {0};
+    wm_reply_read(r, 200, wm_api_org(wm_unit_get_scoped(r->db, &r->actor, r->ids[0], &f)), &f);
 }
 
 void
@@ -181,33 +165,7 @@ api_unit_patch(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 200, wm_unit_get_scoped(r->db, &r->actor, r->ids[0]));
-}
-
-bool
-wm_req_table(struct wm_req *r, struct wm_table **t)
-{
-    char err[256];
-    if (NULL == r->file_name || 0 == r->file.len) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("请选择要上传的 CSV 或 XLSX 文件"));
-        return false;
-    }
-    if (0 != wm_table_read_fitting(r->file.data, r->file.len, WM_TABLE_AUTO, wm_unit_table_fits,
-                                   NULL, t, err, sizeof err)) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "file", err);
-        return false;
-    }
-    /* The import runs inside this request: cap it (the header row is not a unit). */
-    if ((*t)->nrows > WM_UNIT_IMPORT_MAX + 1) {
-        char *msg = wm_asprintf(_("一次最多导入 %d 个单位，此文件有 %zu 行；请拆分成多个文件分批导入。"),
-                                WM_UNIT_IMPORT_MAX, (*t)->nrows - 1);
-        wm_table_free(*t);
-        *t = NULL;
-        wm_reply_err(r, WM_E_BAD_REQUEST, "file", msg);
-        free(msg);
-        return false;
-    }
-    return true;
+    wm_reply_read(r, 200, wm_api_org(wm_unit_get_scoped(r->db, &r->actor, r->ids[0], &f)), &f);
 }
 
 /* POST multipart: file=<csv|xlsx>, optional parent_id, skip_bad, dry_run. */
@@ -244,9 +202,10 @@ api_units_import_post(struct wm_req *r)
 void
 api_unit_depts_get(struct wm_req *r)
 {
-    json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0]);
+    struct wm_fail f = {0};
+    json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0], &f);
     if (NULL == u) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+        wm_reply_fail(r, &f);
         return;
     }
     json_t *d = json_incref(json_object_get(u, "depts"));
@@ -267,7 +226,7 @@ api_unit_depts_post(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 201, r->db->ops->dept_get(r->db, id));
+    wm_reply_read(r, 201, wm_dept_get_scoped(r->db, &r->actor, id, &f), &f);
 }
 
 void
@@ -292,7 +251,8 @@ api_users_get(struct wm_req *r)
     }
     pg.scope = wm_scope_path(&r->actor);
     pg.kind = wm_req_arg(r, "role");
-    reply_list(r, r->db->ops->user_list(r->db, &pg), pg.limit);
+    struct wm_fail f = {0};
+    reply_list(r, wm_api_users(wm_user_list(r->db, &r->actor, &pg, &f)), pg.limit, &f);
 }
 
 void
@@ -319,23 +279,19 @@ api_users_post(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    json_t *u = r->db->ops->user_get(r->db, id);
-    if (gen) {
+    json_t *u = wm_api_user(wm_user_get_scoped(r->db, &r->actor, id, &f));
+    if (gen && u) {
         json_object_set_new(u, "initial_password", json_string(gen));
-        free(gen);
     }
-    wm_reply_json(r, 201, u);
+    free(gen);
+    wm_reply_read(r, 201, u, &f);
 }
 
 void
 api_user_get(struct wm_req *r)
 {
-    json_t *u = wm_user_get_scoped(r->db, &r->actor, r->ids[0]);
-    if (NULL == u) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
-        return;
-    }
-    wm_reply_json(r, 200, u);
+    struct wm_fail f = {0};
+    wm_reply_read(r, 200, wm_api_user(wm_user_get_scoped(r->db, &r->actor, r->ids[0], &f)), &f);
 }
 
 void
@@ -364,32 +320,14 @@ api_user_patch(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    json_t *u = wm_user_get_scoped(r->db, &r->actor, r->ids[0]);
+    json_t *u = wm_api_user(wm_user_get_scoped(r->db, &r->actor, r->ids[0], &f));
     if (u) {
         json_object_set_new(u, "tokens_revoked", json_integer(by_pw + by_state));
     }
-    wm_reply_json(r, 200, u);
+    wm_reply_read(r, 200, u, &f);
 }
 
 /* ---------------------------------------------------------------- audit */
-
-json_t *
-wm_api_audit_rows(json_t *rows)
-{
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        char t[32];
-        wm_time_rfc3339(json_integer_value(json_object_get(row, "at")), t);
-        json_object_set_new(row, "time", json_string(t));
-        const char *label = wm_audit_action_label(json_string_value(json_object_get(row, "action")));
-        json_object_set_new(row, "action_label", label ? json_string(label) : json_null());
-        json_t *sum = json_loads(json_string_value(json_object_get(row, "summary")), 0, NULL);
-        json_object_set_new(row, "summary", sum ? sum : json_null());
-    }
-    return rows;
-}
 
 void
 api_audit_get(struct wm_req *r)
@@ -399,13 +337,8 @@ api_audit_get(struct wm_req *r)
     if (!wm_req_page(r, &pg, 50) || !wm_req_audit_filter(r, &flt)) {
         return;
     }
-    pg.scope = wm_scope_path(&r->actor);
-    json_t *rows = r->db->ops->audit_list(r->db, &pg, &flt);
-    if (NULL == rows) {
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
-        return;
-    }
-    wm_reply_json(r, 200, wm_api_page(wm_api_audit_rows(rows), pg.limit));
+    struct wm_fail f = {0};
+    reply_list(r, wm_api_audit_rows(wm_audit_list(r->db, &r->actor, &pg, &flt, &f)), pg.limit, &f);
 }
 
 /* end of api_orgs.c */

@@ -8,28 +8,6 @@
 
 #include "handlers.h"
 
-const struct wm_auth_policy *
-wm_policy(void)
-{
-    return &wm_server_options()->auth;
-}
-
-json_t *
-wm_api_page(json_t *items, unsigned limit)
-{
-    if (NULL == items) {
-        return NULL;
-    }
-    json_t *next = json_null();
-    if (limit && json_array_size(items) == limit) {
-        json_t *last = json_array_get(items, limit - 1);
-        char *s = wm_asprintf("%lld", (long long)json_integer_value(json_object_get(last, "id")));
-        next = json_string(s);
-        free(s);
-    }
-    return json_pack("{s:o, s:o}", "items", items, "next", next);
-}
-
 void
 api_session_post(struct wm_req *r)
 {
@@ -107,12 +85,9 @@ api_me_password_post(struct wm_req *r)
 void
 api_tokens_get(struct wm_req *r)
 {
-    json_t *items = r->db->ops->token_list(r->db, r->who->user_id);
-    if (NULL == items) {
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
-        return;
-    }
-    wm_reply_json(r, 200, wm_api_page(items, 0));
+    struct wm_fail f = {0};
+    json_t *items = wm_token_list(r->db, &r->actor, &f);
+    wm_reply_read(r, 200, items ? wm_api_page(wm_api_tokens(items), 0) : NULL, &f);
 }
 
 void

@@ -1,5 +1,15 @@
 /*
 ** handlers.h — every handler of the route table, and helpers shared by handlers.
+**
+** The files call downwards only, so their graph has no cycle:
+**   routes.c            the table: names every handler (and registers the hooks)
+**   api_*.c, page_*.c   handlers: never call each other, only the helpers below
+**   uploads.c           received files, documents from uploads, imports as jobs
+**   shared.c            request and reply helpers, objects a path names
+**   ui_parts.c          fragments several pages show        → ui.c
+**   ui.c                page chrome, the error page
+**   repr.c              the API representation of each resource (its times)
+** All of them read and write through src/core (never the store's ops).
 */
 #ifndef WM_HANDLERS_H
 #define WM_HANDLERS_H
@@ -62,6 +72,9 @@ void api_document_thumbnail(struct wm_req *r);
 void api_archive_defaults_get(struct wm_req *r);
 void api_archive_defaults_post(struct wm_req *r);
 
+/** What the routes register with the server at startup: the upload ops, the error page. */
+void wm_routes_init(void);
+
 /* Pages (page_*.c) */
 void page_root(struct wm_req *r);
 void page_static(struct wm_req *r);
@@ -121,6 +134,9 @@ void page_archives_post(struct wm_req *r);
 void page_archive_delete_post(struct wm_req *r);
 /** The archive years of a unit (on the unit page). */
 void ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit);
+/** The form that creates a year's archive of a unit (list: its archives; pick: the year). */
+void ui_archive_create_form(struct wm_req *r, struct wm_buf *b, const json_t *unit,
+                            const json_t *list, int64_t pick);
 
 /* ---------------------------------------------------------------- shared helpers */
 
@@ -139,10 +155,33 @@ ji(const json_t *o, const char *k)
     return json_integer_value(json_object_get(o, k));
 }
 
+/* ---------------------------------------------------------------- API representations (repr.c) */
+
+/*
+** One function per resource: what of a store row goes out, and exactly that resource's
+** time fields as RFC 3339 (wm_time_rfc3339).  Each changes the row in place and returns it (NULL
+** stays NULL); the plural forms do it for every element of an array.
+*/
+json_t *wm_api_org(json_t *o); /* orgs and units: created_at */
+json_t *wm_api_orgs(json_t *items);
+json_t *wm_api_user(json_t *u); /* created_at */
+json_t *wm_api_users(json_t *items);
+json_t *wm_api_token(json_t *t); /* created_at, last_used */
+json_t *wm_api_tokens(json_t *items);
+json_t *wm_api_archive(json_t *a); /* created_at; no unit_path */
+json_t *wm_api_archives(json_t *items);
+json_t *wm_api_version(json_t *v); /* created_at */
+json_t *wm_api_versions(json_t *items);
+json_t *wm_api_fixity(json_t *x); /* started_at, finished_at */
+/** A document: created_at, updated_at, deleted_at; its name "01：题名" and archival code. */
+json_t *wm_api_doc(json_t *d, const char *unit_code, int64_t year);
+/** An edition: created_at, published_at; the score total formatted. */
+json_t *wm_api_edition(json_t *e);
+json_t *wm_api_editions(json_t *items);
+/** Audit rows: at (and its older name "time") as RFC 3339, the summary parsed. */
+json_t *wm_api_audit_rows(json_t *rows_steal);
 /** An items page as the API answers it: {"items": [...], "next": "id" | null}. */
 json_t *wm_api_page(json_t *items_steal, unsigned limit);
-/** Audit rows as the API shows them (summary parsed, times as RFC 3339). */
-json_t *wm_api_audit_rows(json_t *rows_steal);
 /** The auth policy of the running server. */
 const struct wm_auth_policy *wm_policy(void);
 /** Read the uploaded table (CSV/XLSX) of a form; false when a reply was queued. */
@@ -151,14 +190,12 @@ bool wm_req_table(struct wm_req *r, struct wm_table **t);
 
 /* Frameworks (api_frameworks.c): shared by the API and the pages. */
 struct wm_fw_in;
-/** One edition as the API shows it (score total formatted); returns e. */
-json_t *wm_api_edition(json_t *e);
-json_t *wm_api_editions(json_t *items);
 /** The edition r->ids[0] in the caller's scope with its document, parsed; false when a
 ** reply (404, 500) was queued. */
 bool wm_req_edition(struct wm_req *r, json_t **ed, struct wm_fw **fw);
 bool wm_req_fw_in(struct wm_req *r, struct wm_fw_in *in);
-json_t *wm_editions_diff(struct wm_req *r, int64_t from, int64_t to);
+/** Diff of two editions the caller can read; NULL with f set. */
+json_t *wm_editions_diff(struct wm_req *r, int64_t from, int64_t to, struct wm_fail *f);
 /**
 ** The ASCII fallback of a download's name (the filename= beside RFC 5987's filename*): its
 ** ASCII letters, digits and separators, the rest as single underscores, and its extension;
@@ -170,18 +207,23 @@ void wm_reply_attachment(struct wm_req *r, const char *name, const char *ctype, 
                          size_t len);
 
 /* Archives (api_archives.c), shared with the pages. */
-json_t *wm_api_doc(json_t *d, const char *unit_code, int64_t year);
 /** The archive of /units/{id}/archives/{year}... (ids[0], ids[1]), which must exist (a
 ** request never creates one implicitly); NULL: replied (404 "该年度档案尚未建立"). */
 json_t *wm_req_archive(struct wm_req *r);
 /** Store the received files as documents of a leaf; the documents, or NULL (replied). */
 json_t *wm_upload_documents(struct wm_req *r, const json_t *archive, const char *code);
-void wm_reply_document_content(struct wm_req *r, const json_t *doc, int64_t version);
 /** The received file as a new version of document ids[0]; false: replied.  *notice (may
 ** be NULL): why the stored name differs from the client's, or NULL (free()). */
 bool wm_upload_version(struct wm_req *r, char **notice);
 /** Answer with an embedded static file (ETag, caching); false when there is none. */
 bool wm_reply_static_file(struct wm_req *r, const char *name);
+/** Reply with what a read gave (body, taken), or with why it gave nothing (f: 404, 500,
+** 503; an unset f is a 500). */
+void wm_reply_read(struct wm_req *r, unsigned status, json_t *body, const struct wm_fail *f);
+/** The document ids[0] in the caller's scope; NULL: replied (404, or 500/503). */
+json_t *wm_req_document(struct wm_req *r);
+/** A document's metadata from a form (uploads) or a JSON body (PATCH); borrowed strings. */
+void wm_req_doc_meta(struct wm_req *r, struct wm_doc_meta *m);
 
 /* The running server's shared state (uploads.c). */
 struct wm_blobstore;
@@ -237,16 +279,18 @@ void ui_fail(struct wm_req *r, const struct wm_fail *f);
 void ui_done(struct wm_req *r, enum wm_err e, const struct wm_fail *f, const char *to,
              const char *ok);
 /** What an indicator asks for (requirement, score and rule in words, methods, departments,
-** media, frequency, minimum), as a definition list; page_frameworks.c. */
+** media, frequency, minimum), as a definition list; ui_parts.c. */
 struct wm_ind;
+/** An indicator's score in words ("10 分"); ui_parts.c. */
+void ui_score_text(struct wm_buf *b, const struct wm_ind *ind);
 void ui_ind_details(struct wm_buf *b, const struct wm_ind *ind, bool with_score);
 /**
 ** A package larger than import_job_bytes (the received file at path) is stored and
 ** queued as an "archive.import" job: 1 with *id; 0 when it is small (import it in the
-** request); -1 when a reply (an error) was queued.  api_jobs.c.
+** request); -1 when a reply (an error) was queued.  uploads.c.
 */
 int wm_import_as_job(struct wm_req *r, const json_t *archive, const char *path, int64_t *id);
-/** The table of a package import's report (page_archives.c; also the job page's). */
+/** The table of a package import's report (the import page's and the job page's); ui_parts.c. */
 void ui_import_report(struct wm_buf *b, const json_t *report);
 /** A time as "2026-11-27 19:00" in China Standard Time. */
 void ui_time(struct wm_buf *b, int64_t t);

@@ -27,94 +27,6 @@ media_label(const char *m)
     return wm_streq(m, "photo") ? _("图片") : wm_streq(m, "audiovisual") ? _("音像") : _("文字");
 }
 
-/* The form that creates a year's archive: the year (this year first) and, where several
-** published editions apply, the edition (the default chosen).  pick: the year to select. */
-static void
-archive_create_form(struct wm_req *r, struct wm_buf *b, const json_t *unit, const json_t *list,
-                    int64_t pick)
-{
-    int64_t cur = wm_archive_current_year(), def = 0;
-    json_t *eds = wm_archive_editions(r->db, unit, pick, &def);
-    if (0 == json_array_size(eds)) {
-        wm_h(b, "<p class=\"hint\">%s</p>", _("尚无适用于本单位的已发布测评体系，暂不能建立创建档案。"));
-        json_decref(eds);
-        return;
-    }
-    wm_h(b, "<form method=\"post\" action=\"/units/%I/archives\" class=\"row\" id=\"archive-create\">",
-         ji(unit, "id"));
-    ui_csrf(r, b);
-    wm_h(b, "<label>%s<select name=\"year\">", _("年度"));
-    /* next year and the last five, and the year asked for (the page of 2015 offers 2015) */
-    for (int64_t y = cur + 1; y >= WM_ARCHIVE_YEAR_MIN; y--) {
-        if (y < cur - 5 && y != pick) {
-            continue;
-        }
-        bool exists = false;
-        size_t i;
-        json_t *a;
-        json_array_foreach(list, i, a)
-        {
-            exists = exists || ji(a, "year") == y;
-        }
-        if (!exists) {
-            wm_h(b, "<option value=\"%I\"%r>%I %s</option>", y, y == pick ? " selected" : "", y,
-                 _("年度"));
-        }
-    }
-    wm_h(b, "</select></label>");
-    if (json_array_size(eds) > 1) {
-        wm_h(b, "<label>%s<select name=\"edition_id\">", _("测评体系"));
-        size_t i;
-        json_t *e;
-        json_array_foreach(eds, i, e)
-        {
-            wm_h(b, "<option value=\"%I\"%r>%s（%s）%s</option>", ji(e, "id"),
-                 ji(e, "id") == def ? " selected" : "", js(e, "name"), js(e, "version"),
-                 ji(e, "id") == def ? _("·默认") : "");
-        }
-        wm_h(b, "</select></label>");
-    } else {
-        const json_t *e = json_array_get(eds, 0);
-        wm_h(b, "<span class=\"hint\">%s：%s（%s）</span>", _("测评体系"), js(e, "name"),
-             js(e, "version"));
-    }
-    wm_h(b, "<button type=\"submit\">%s</button></form>", _("建立创建档案"));
-    json_decref(eds);
-}
-
-/* The archive years of a unit, as links (on the unit page), and the form that creates one
-** for those who may: a year's archive is made by this explicit act, never by opening it. */
-void
-ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit)
-{
-    json_t *list = r->db->ops->archive_list(r->db, ji(unit, "id"));
-    int64_t year = wm_archive_current_year();
-    wm_h(b, "<section class=\"card\" id=\"archives\"><h2>%s</h2><ul class=\"years\">", _("创建档案"));
-    bool has_current = false;
-    size_t i;
-    json_t *a;
-    json_array_foreach(list, i, a)
-    {
-        has_current = has_current || ji(a, "year") == year;
-        wm_h(b, "<li><a href=\"/units/%I/archives/%I\">%I %s</a> <span class=\"hint\">%s · %I %s"
-                "</span></li>",
-             ji(unit, "id"), ji(a, "year"), ji(a, "year"), _("年度"), js(a, "framework_name"),
-             ji(a, "documents"), _("件"));
-    }
-    if (0 == json_array_size(list)) {
-        wm_h(b, "<li class=\"hint\">%s</li>", _("还没有建立创建档案"));
-    }
-    wm_h(b, "</ul>");
-    if (wm_archive_may_create(&r->actor)) {
-        if (!has_current) {
-            wm_h(b, "<p>%s</p>", _("本年度的创建档案还没有建立："));
-        }
-        archive_create_form(r, b, unit, list, year);
-    }
-    wm_h(b, "</section>\n");
-    json_decref(list);
-}
-
 /* 单位 › 市司法局 (the steps above a year's page). */
 static void
 unit_crumbs(struct wm_req *r, struct wm_buf *c, int64_t unit_id, const char *unit_name)
@@ -131,9 +43,10 @@ unit_crumbs(struct wm_req *r, struct wm_buf *c, int64_t unit_id, const char *uni
 static void
 archive_missing_page(struct wm_req *r, const struct wm_fail *f)
 {
-    json_t *unit = wm_unit_get_scoped(r->db, &r->actor, r->ids[0]);
+    struct wm_fail uf = {0};
+    json_t *unit = wm_unit_get_scoped(r->db, &r->actor, r->ids[0], &uf);
     if (NULL == unit) {
-        wm_reply_fail(r, f);
+        wm_reply_fail(r, WM_E_NOT_FOUND == uf.err ? f : &uf);
         return;
     }
     int64_t year = r->ids[1];
@@ -147,8 +60,8 @@ archive_missing_page(struct wm_req *r, const struct wm_fail *f)
     wm_h(&b, "<section class=\"card\"><p class=\"flash warn\">%s</p>", _("该年度档案尚未建立。"));
     bool in_range = year >= WM_ARCHIVE_YEAR_MIN && year <= wm_archive_current_year() + 1;
     if (wm_archive_may_create(&r->actor) && in_range) {
-        json_t *list = r->db->ops->archive_list(r->db, ji(unit, "id"));
-        archive_create_form(r, &b, unit, list, year);
+        json_t *list = wm_archive_list(r->db, &r->actor, ji(unit, "id"), NULL);
+        ui_archive_create_form(r, &b, unit, list, year);
         json_decref(list);
     } else if (!in_range) {
         wm_h(&b, "<p class=\"hint\">%s</p>", _("这个年度不能建立创建档案。"));
@@ -199,11 +112,16 @@ page_archive_get(struct wm_req *r)
         }
         return;
     }
-    json_t *tree = wm_archive_tree(r->db, ar);
+    json_t *tree = wm_archive_tree(r->db, ar, &f);
+    if (NULL == tree) {
+        json_decref(ar);
+        wm_reply_fail(r, &f);
+        return;
+    }
     /* A department's staff sees which leaves are its department's. */
     char *mine = NULL;
     if (wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER)) && r->actor.p->dept_id) {
-        json_t *dept = r->db->ops->dept_get(r->db, r->actor.p->dept_id);
+        json_t *dept = wm_dept_get_scoped(r->db, &r->actor, r->actor.p->dept_id, NULL);
         mine = dept ? wm_strdup(js(dept, "name")) : NULL;
         json_decref(dept);
     }
@@ -237,7 +155,7 @@ page_archive_get(struct wm_req *r)
          ji(ar, "unit_id"), ji(ar, "year"), _("回收站"));
     /* An archive created by mistake: the office may delete it while it holds nothing. */
     if (wm_actor_is(&r->actor, WM_ROLES_STAFF) &&
-        0 == r->db->ops->archive_doc_total(r->db, ji(ar, "id"))) {
+        0 == wm_archive_doc_total(r->db, &r->actor, ar, NULL)) {
         wm_h(&b, "<form method=\"post\" action=\"/units/%I/archives/%I/delete\" class=\"row\" "
                  "data-confirm=\"%s\">",
              ji(ar, "unit_id"), ji(ar, "year"), _("确定删除这个空的年度档案？"));
@@ -351,9 +269,10 @@ archive_crumbs(struct wm_req *r, struct wm_buf *c, const json_t *ar)
 /* ---------------------------------------------------------------- a leaf */
 
 static json_t *
-leaf_row(struct wm_req *r, const json_t *ar, const char *code)
+leaf_row(struct wm_req *r, const json_t *ar, const char *code, struct wm_fail *f)
 {
-    json_t *inds = r->db->ops->ind_list(r->db, ji(ar, "edition_id"), true), *found = NULL;
+    json_t *inds = wm_edition_indicators(r->db, &r->actor, ji(ar, "edition_id"), true, f);
+    json_t *found = NULL;
     size_t i;
     json_t *x;
     json_array_foreach(inds, i, x)
@@ -361,6 +280,9 @@ leaf_row(struct wm_req *r, const json_t *ar, const char *code)
         if (wm_streq(js(x, "code"), code)) {
             found = json_incref(x);
         }
+    }
+    if (inds && NULL == found) {
+        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("该档案没有这个末级指标"));
     }
     json_decref(inds);
     return found;
@@ -453,20 +375,22 @@ page_leaf_get(struct wm_req *r)
         return;
     }
     const char *code = r->segs[0];
-    json_t *leaf = leaf_row(r, ar, code);
-    if (NULL == leaf) {
+    struct wm_fail lf = {0};
+    json_t *leaf = leaf_row(r, ar, code, &lf);
+    json_t *docs = leaf ? wm_archive_docs(r->db, &r->actor, ar, code, false, &lf) : NULL;
+    if (NULL == docs) {
+        json_decref(leaf);
         json_decref(ar);
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, _("该档案没有这个末级指标"));
+        wm_reply_fail(r, &lf);
         return;
     }
     /* The standard as loaded: score, rule, methods, departments, frequency. The archive is
     ** in the caller's scope, so is the edition it was created with. */
-    json_t *ed = r->db->ops->edition_get(r->db, ji(ar, "edition_id"), true);
+    json_t *ed = wm_edition_get_scoped(r->db, &r->actor, ji(ar, "edition_id"), true, NULL);
     struct wm_fw *fw = ed ? wm_edition_parse(ed) : NULL;
     const struct wm_ind *ind = fw ? wm_fw_find(fw, code) : NULL;
     struct wm_fail f = {0};
     bool can_write = WM_OK == wm_doc_may_write(r->db, &r->actor, ar, code, &f);
-    json_t *docs = r->db->ops->doc_list(r->db, ji(ar, "id"), code, false);
     size_t n = json_array_size(docs);
     bool reorder = can_write && n > 1;
     struct wm_buf b = {0}, c = {0};
@@ -601,7 +525,13 @@ page_leaf_order_post(struct wm_req *r)
     if (NULL == ar) {
         return;
     }
-    json_t *docs = r->db->ops->doc_list(r->db, ji(ar, "id"), r->segs[0], false);
+    struct wm_fail lf = {0};
+    json_t *docs = wm_archive_docs(r->db, &r->actor, ar, r->segs[0], false, &lf);
+    if (NULL == docs) {
+        json_decref(ar);
+        wm_reply_fail(r, &lf);
+        return;
+    }
     size_t n = json_array_size(docs), k = 0;
     int64_t *ids = wm_calloc(n ? n : 1, sizeof *ids);
     const char *order = wm_form(r, "order");
@@ -734,14 +664,18 @@ preview(struct wm_buf *b, const json_t *d, const char *name)
 void
 page_document_get(struct wm_req *r)
 {
-    json_t *d = wm_doc_get_scoped(r->db, &r->actor, r->ids[0]);
-    if (NULL == d) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, _("文件不存在，或不在您的管辖范围内"));
+    struct wm_fail f = {0};
+    json_t *d = wm_doc_get_scoped(r->db, &r->actor, r->ids[0], &f);
+    json_t *vs = d ? wm_doc_versions(r->db, &r->actor, ji(d, "id"), &f) : NULL;
+    if (NULL == vs) {
+        json_decref(d);
+        if (WM_E_NOT_FOUND == f.err) {
+            wm_fail_set(&f, WM_E_NOT_FOUND, NULL, "%s", _("文件不存在，或不在您的管辖范围内"));
+        }
+        wm_reply_fail(r, &f);
         return;
     }
-    json_t *ar = r->db->ops->archive_get(r->db, ji(d, "unit_id"), ji(d, "year"));
-    json_object_set(ar, "unit_path", json_object_get(d, "unit_path"));
-    struct wm_fail f = {0};
+    json_t *ar = wm_archive_open(r->db, &r->actor, ji(d, "unit_id"), ji(d, "year"), NULL);
     bool trashed = json_is_integer(json_object_get(d, "deleted_at"));
     bool can_write = !trashed && ar &&
                      WM_OK == wm_doc_may_write(r->db, &r->actor, ar, js(d, "indicator_code"), &f);
@@ -781,7 +715,6 @@ page_document_get(struct wm_req *r)
          _("备注"), js(d, "remarks"), _("文件"), js(d, "filename"), wm_media_type_label(js(d, "mime")),
          (ji(d, "size") + 1023) / 1024, ji(d, "id"), _("下载"));
     /* Versions. */
-    json_t *vs = r->db->ops->version_list(r->db, ji(d, "id"));
     wm_h(&b, "<section class=\"card\"><h2>%s</h2><table class=\"cards\"><thead><tr><th>%s</th>"
              "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
          _("版本"), _("版本"), _("文件名"), _("类型"), _("上传时间"), _("上传人"));
@@ -825,7 +758,7 @@ page_document_get(struct wm_req *r)
              js(d, "dept"), _("责任者"), js(d, "author"), _("主题词"), js(d, "keywords"),
              _("备注"), js(d, "remarks"), _("保存"));
         /* Move to another leaf of the same archive. */
-        json_t *leaves = r->db->ops->ind_list(r->db, ji(ar, "edition_id"), true);
+        json_t *leaves = wm_edition_indicators(r->db, &r->actor, ji(ar, "edition_id"), true, NULL);
         wm_h(&b, "<form method=\"post\" action=\"/documents/%I\" class=\"row\">", ji(d, "id"));
         ui_csrf(r, &b);
         wm_h(&b, "<label>%s<select name=\"code\">", _("移到其他测评内容"));
@@ -872,7 +805,7 @@ page_document_post(struct wm_req *r)
         e = wm_doc_delete(r->db, &r->actor, r->ids[0], &f);
         ok = _("已移入回收站");
     } else if (wm_streq(action, "restore") || wm_streq(action, "purge")) {
-        json_t *d = wm_doc_get_scoped(r->db, &r->actor, r->ids[0]);
+        json_t *d = wm_doc_get_scoped(r->db, &r->actor, r->ids[0], NULL);
         bool purge = wm_streq(action, "purge");
         e = purge ? wm_doc_purge(r->db, &r->actor, r->ids[0], &f)
                   : wm_doc_restore(r->db, &r->actor, r->ids[0], &f);
@@ -916,7 +849,13 @@ page_archive_trash_get(struct wm_req *r)
     if (NULL == ar) {
         return;
     }
-    json_t *docs = r->db->ops->doc_list(r->db, ji(ar, "id"), NULL, true);
+    struct wm_fail f = {0};
+    json_t *docs = wm_archive_docs(r->db, &r->actor, ar, NULL, true, &f);
+    if (NULL == docs) {
+        json_decref(ar);
+        wm_reply_fail(r, &f);
+        return;
+    }
     struct wm_buf b = {0}, c = {0};
     archive_crumbs(r, &c, ar);
     ui_begin_at(r, &b, _("回收站"), &c);
@@ -978,30 +917,6 @@ page_archive_import_get(struct wm_req *r)
          _("档案包（ZIP）"), _("导入"));
     json_decref(ar);
     ui_end(r, &b, 200);
-}
-
-/* The table of an import's report: each file, what became of it, its leaf, why. */
-void
-ui_import_report(struct wm_buf *b, const json_t *report)
-{
-    wm_h(b, "<table class=\"cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-             "</tr></thead><tbody>",
-         _("文件"), _("结果"), _("指标"), _("原因"));
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(report, "files"), i, x)
-    {
-        const char *st = js(x, "status");
-        wm_h(b, "<tr><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
-                 "<td data-label=\"%s\"><code>%s</code></td><td data-label=\"%s\">%s</td></tr>\n",
-             _("文件"), js(x, "path"), _("结果"),
-             wm_streq(st, "imported")       ? _("已导入")
-             : wm_streq(st, "refused")      ? _("被拒绝（整包未导入）")
-             : wm_streq(st, "not_imported") ? _("未导入")
-                                            : _("跳过"),
-             _("指标"), js(x, "code"), _("原因"), js(x, "reason"));
-    }
-    wm_h(b, "</tbody></table>");
 }
 
 void

@@ -13,56 +13,6 @@
 
 /* ---------------------------------------------------------------- static files */
 
-struct wm_embedded {
-    const char *name;
-    const unsigned char *data;
-    size_t len;
-};
-extern const struct wm_embedded wm_static_files[];
-
-static const char *
-static_type(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    static const struct {
-        const char *ext, *type;
-    } t[] = {{".css", "text/css; charset=utf-8"},
-             {".js", "text/javascript; charset=utf-8"},
-             {".svg", "image/svg+xml"},
-             {".png", "image/png"},
-             {".txt", "text/plain; charset=utf-8"}};
-    for (size_t i = 0; dot && i < WM_ARRAY_LEN(t); i++) {
-        if (wm_streq(dot, t[i].ext)) {
-            return t[i].type;
-        }
-    }
-    return "application/octet-stream";
-}
-
-/* Answer with an embedded static file; false when there is none of that name. */
-bool
-wm_reply_static_file(struct wm_req *r, const char *name)
-{
-    for (const struct wm_embedded *f = wm_static_files; f->name; f++) {
-        if (!wm_streq(f->name, name)) {
-            continue;
-        }
-        char hash[65], etag[24];
-        wm_sha256_hex(f->data, f->len, hash);
-        snprintf(etag, sizeof etag, "\"%.16s\"", hash);
-        const char *inm = wm_req_header(r, "If-None-Match");
-        if (inm && wm_streq(inm, etag)) {
-            wm_reply_data(r, 304, static_type(f->name), "", 0, false);
-        } else {
-            wm_reply_data(r, 200, static_type(f->name), f->data, f->len, false);
-        }
-        wm_req_add_header(r, "ETag", etag);
-        wm_req_add_header(r, "Cache-Control", "public, max-age=3600");
-        return true;
-    }
-    return false;
-}
-
 /*
 ** Debian's pdf.js (package libjs-pdf), served from where Debian installs it, under our own
 ** CSP: /static/pdfjs/pdf.js and pdf.worker.js, and the character maps pdf.js fetches for
@@ -300,23 +250,29 @@ void
 page_home(struct wm_req *r)
 {
     struct wm_buf b = {0};
-    const char *scope = wm_scope_path(&r->actor);
+    struct wm_fail f = {0}; /* the first read that failed */
     ui_begin(r, &b, _("首页"));
     wm_h(&b, "<p class=\"lead\">%s，%s（%s · %s）</p>\n", _("您好"), r->who->display_name,
          wm_role_label(r->who->role), r->who->org_name);
     if (wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
         wm_h(&b, "<section class=\"stats\">");
-        stat_card(&b, _("文明办机构"), r->db->ops->org_count(r->db, scope, "office", NULL), "/orgs");
-        stat_card(&b, _("单位"), r->db->ops->org_count(r->db, scope, "unit", NULL), "/units");
+        stat_card(&b, _("文明办机构"), wm_org_count(r->db, &r->actor, NULL, "office", NULL, &f),
+                  "/orgs");
+        stat_card(&b, _("单位"), wm_org_count(r->db, &r->actor, NULL, "unit", NULL, &f), "/units");
         wm_h(&b, "</section>\n<section class=\"card\"><h2>%s</h2><ul class=\"types\">",
              _("按类型统计单位"));
         for (int i = 0; wm_unit_types[i]; i++) {
             wm_h(&b, "<li><a href=\"/units?type=%U\">%s</a> <b>%I</b></li>", wm_unit_types[i],
-                 wm_unit_types[i], r->db->ops->org_count(r->db, scope, "unit", wm_unit_types[i]));
+                 wm_unit_types[i],
+                 wm_org_count(r->db, &r->actor, NULL, "unit", wm_unit_types[i], &f));
         }
         wm_h(&b, "</ul></section>\n");
         if (WM_ROLE_ADMIN == r->who->role) {
-            json_t *fx = r->db->ops->fixity_last(r->db);
+            struct wm_fail ff = {0};
+            json_t *fx = wm_fixity_last(r->db, &r->actor, &ff);
+            if (NULL == fx && WM_E_NOT_FOUND != ff.err) {
+                f = ff;
+            }
             wm_h(&b, "<section class=\"card\"><h2>%s</h2>", _("文件完整性检查"));
             if (fx) {
                 json_int_t missing = json_integer_value(json_object_get(fx, "missing"));
@@ -337,7 +293,10 @@ page_home(struct wm_req *r)
         wm_h(&b, "<section class=\"card\"><p>%s</p></section>\n",
              _("测评任务开放后，分配给您的单位会显示在这里。"));
     } else {
-        json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->who->org_id);
+        json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->who->org_id, &f);
+        if (NULL == u && WM_E_NOT_FOUND == f.err) {
+            f.err = WM_OK; /* an account of an office without a unit */
+        }
         if (u) {
             wm_h(&b,
                  "<section class=\"card\"><h2><a href=\"/units/%I\">%s</a></h2>"
@@ -353,6 +312,11 @@ page_home(struct wm_req *r)
             json_decref(u);
         }
     }
+    if (WM_OK != f.err) {
+        wm_buf_free(&b);
+        wm_reply_fail(r, &f);
+        return;
+    }
     ui_end(r, &b, 200);
 }
 
@@ -362,7 +326,12 @@ static void
 account_render(struct wm_req *r, const char *fresh)
 {
     struct wm_buf b = {0};
-    json_t *tokens = r->db->ops->token_list(r->db, r->who->user_id);
+    struct wm_fail f = {0};
+    json_t *tokens = wm_token_list(r->db, &r->actor, &f);
+    if (NULL == tokens) {
+        wm_reply_fail(r, &f);
+        return;
+    }
     ui_begin(r, &b, _("我的账号"));
     wm_h(&b,
          "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"

@@ -21,8 +21,8 @@ status_label(const char *s)
 static void
 upload_form(struct wm_req *r, struct wm_buf *b)
 {
-    struct wm_page pg = {.scope = wm_scope_path(&r->actor), .limit = 500, .kind = "office"};
-    json_t *offices = r->db->ops->org_list(r->db, &pg);
+    struct wm_page pg = {.limit = 500, .kind = "office"};
+    json_t *offices = wm_org_list(r->db, &r->actor, &pg, NULL);
     wm_h(b, "<section class=\"card\"><h2>%s</h2><p class=\"hint\">%s</p>"
             "<form method=\"post\" action=\"/frameworks\" enctype=\"multipart/form-data\" "
             "class=\"grid\" id=\"fw-upload\">",
@@ -56,10 +56,13 @@ void
 page_frameworks_get(struct wm_req *r)
 {
     struct wm_buf b = {0};
-    struct wm_fw_scope s;
     struct wm_page pg = {.limit = 200};
-    wm_fw_scope_of(&r->actor, &s);
-    json_t *items = wm_api_editions(r->db->ops->edition_list(r->db, &s, &pg));
+    struct wm_fail f = {0};
+    json_t *items = wm_api_editions(wm_edition_list(r->db, &r->actor, &pg, &f));
+    if (NULL == items) {
+        wm_reply_fail(r, &f);
+        return;
+    }
     ui_begin(r, &b, _("测评体系"));
     wm_h(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
              "<th>%s</th></tr></thead><tbody>",
@@ -112,135 +115,6 @@ ind_matches(const struct wm_ind *ind, const char *q)
     return false;
 }
 
-static void
-score_text(struct wm_buf *b, const struct wm_ind *ind)
-{
-    char s[32];
-    if (ind->has_score) {
-        wm_h(b, "<span class=\"score\">%s%s</span>", wm_fw_score_format(ind->score, s), _("分"));
-    }
-}
-
-/* The methods of wenming's own catalog, in the UI language; unknown labels as written. */
-static const char *
-method_label(const struct wm_fw_method *m)
-{
-    static const struct {
-        const char *code, *label;
-    } cat[] = {{"site", N_("实地查看")},    {"report", N_("听取汇报")},
-               {"docs", N_("审阅资料")},    {"survey", N_("问卷调查")},
-               {"interview", N_("个别座谈")}, {"online", N_("网上申报")}};
-    for (size_t i = 0; m->code && i < WM_ARRAY_LEN(cat); i++) {
-        if (wm_streq(m->code, cat[i].code)) {
-            return _(cat[i].label);
-        }
-    }
-    return m->label;
-}
-
-/* The scoring rule of an indicator in words ("分档评定：A 3 分，B 2.4 分…"). */
-static void
-rule_text(struct wm_buf *b, const struct wm_ind *ind)
-{
-    char s[32], t[32];
-    switch (ind->scoring.rule) {
-    case WM_FW_RULE_POINTS:
-        wm_h(b, "%s", _("按项扣分（从满分中扣减，扣完为止）"));
-        break;
-    case WM_FW_RULE_GRADE:
-        wm_h(b, "%s", _("分档评定："));
-        for (unsigned g = 0; g < ind->scoring.ngrades; g++) {
-            char letter[2] = {ind->scoring.grade_letter[g], 0};
-            if (ind->has_score) {
-                wm_h(b, "%s%s %s%s", g ? _("，") : "", letter,
-                     wm_fw_score_format(ind->score * ind->scoring.grade[g] / 100, s), _("分"));
-            } else {
-                wm_h(b, "%s%s %s%%", g ? _("，") : "", letter,
-                     wm_fw_score_format(ind->scoring.grade[g] * 100, t));
-            }
-        }
-        break;
-    case WM_FW_RULE_BONUS:
-        wm_h(b, "%s", _("加分项"));
-        if (ind->scoring.has_cap) {
-            wm_h(b, "%s%s%s%s", _("（上限 "), wm_fw_score_format(ind->scoring.cap, s), _(" 分"),
-                 _("）"));
-        }
-        break;
-    case WM_FW_RULE_NEGATIVE:
-        wm_h(b, "%s", _("负面清单"));
-        if (ind->scoring.has_cap) {
-            wm_h(b, "%s%s%s%s", _("（扣分上限 "), wm_fw_score_format(ind->scoring.cap, s),
-                 _(" 分"), _("）"));
-        }
-        break;
-    default:
-        break;
-    }
-}
-
-/* What an indicator asks for, as a definition list (the tree and the leaf page). */
-void
-ui_ind_details(struct wm_buf *b, const struct wm_ind *ind, bool with_score)
-{
-    char s[32];
-    wm_h(b, "<dl class=\"kv small\">");
-    if (ind->requirement) {
-        wm_h(b, "<dt>%s</dt><dd>%s</dd>", _("测评内容"), ind->requirement);
-    }
-    if (ind->materials) {
-        wm_h(b, "<dt>%s</dt><dd>%s</dd>", _("佐证材料"), ind->materials);
-    }
-    if (with_score) {
-        wm_h(b, "<dt>%s</dt><dd>", _("分值"));
-        if (ind->has_score) {
-            wm_h(b, "%s %s", wm_fw_score_format(ind->score, s), _("分"));
-        } else {
-            wm_h(b, "%s", _("未设分值"));
-        }
-        if (ind->has_veto && ind->veto) {
-            wm_h(b, " <span class=\"badge veto\">%s</span>", _("一票否决"));
-        }
-        wm_h(b, "</dd>");
-    }
-    if (ind->scoring.rule) {
-        wm_h(b, "<dt>%s</dt><dd>", _("计分方式"));
-        rule_text(b, ind);
-        wm_h(b, "</dd>");
-    }
-    if (ind->nmethods) {
-        wm_h(b, "<dt>%s</dt><dd>", _("测评方法"));
-        for (size_t i = 0; i < ind->nmethods; i++) {
-            wm_h(b, "<span class=\"tag method\">%s</span>", method_label(&ind->methods[i]));
-        }
-        wm_h(b, "</dd>");
-    }
-    if (ind->ndept) {
-        wm_h(b, "<dt>%s</dt><dd>", _("责任部门"));
-        for (size_t i = 0; i < ind->ndept; i++) {
-            wm_h(b, "%s%s", i ? "、" : "", ind->dept[i]);
-        }
-        wm_h(b, "</dd>");
-    }
-    if (ind->nmedia) {
-        static const char *const labels[] = {"", N_("文字"), N_("图片"), N_("音像")};
-        wm_h(b, "<dt>%s</dt><dd>", _("应有载体"));
-        for (size_t i = 0; i < ind->nmedia; i++) {
-            wm_h(b, "%s%s", i ? "、" : "", _(labels[ind->media[i]]));
-        }
-        wm_h(b, "</dd>");
-    }
-    if (ind->frequency) {
-        static const char *const labels[] = {"", N_("一次"), N_("每月"), N_("每季度"),
-                                             N_("每半年"), N_("每年")};
-        wm_h(b, "<dt>%s</dt><dd>%s</dd>", _("上传频次"), _(labels[ind->frequency]));
-    }
-    if (ind->has_min_documents) {
-        wm_h(b, "<dt>%s</dt><dd>%I %s</dd>", _("最少件数"), ind->min_documents, _("件"));
-    }
-    wm_h(b, "</dl>");
-}
-
 /* Whether any indicator of a tree carries a score (else totals are "未设分值", not 0). */
 static bool
 fw_scored(const struct wm_fw *fw)
@@ -263,7 +137,7 @@ render_ind(struct wm_buf *b, const struct wm_ind *ind, const char *q)
     if (ind->leaf) {
         wm_h(b, "<div class=\"leaf\"><div class=\"head\"><code>%s</code> <b>%s</b> ", ind->code,
              ind->title);
-        score_text(b, ind);
+        ui_score_text(b, ind);
         if (ind->has_veto && ind->veto) {
             wm_h(b, " <span class=\"badge veto\">%s</span>", _("一票否决"));
         }
@@ -274,7 +148,7 @@ render_ind(struct wm_buf *b, const struct wm_ind *ind, const char *q)
     }
     wm_h(b, "<details class=\"ind d%u\" open><summary><code>%s</code> <b>%s</b> ", ind->depth,
          ind->code, ind->title);
-    score_text(b, ind);
+    ui_score_text(b, ind);
     if (!ind->has_score && 0 == ind->total) {
         /* an unscored folder: no "下级合计 0" */
     } else if (ind->total != (ind->has_score ? ind->score : ind->total)) {
@@ -431,8 +305,8 @@ page_framework_get(struct wm_req *r)
     }
     if (!draft && wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
         /* Make this edition the one new archives of a year use in a jurisdiction. */
-        struct wm_page opg = {.scope = wm_scope_path(&r->actor), .limit = 500, .kind = "office"};
-        json_t *offices = r->db->ops->org_list(r->db, &opg);
+        struct wm_page opg = {.limit = 500, .kind = "office"};
+        json_t *offices = wm_org_list(r->db, &r->actor, &opg, NULL);
         wm_h(&b, "<form method=\"post\" action=\"/frameworks/%I/default\" class=\"row\">",
              r->ids[0]);
         ui_csrf(r, &b);
@@ -455,10 +329,8 @@ page_framework_get(struct wm_req *r)
         json_decref(offices);
     }
     /* Diff with another readable edition of the same framework. */
-    struct wm_fw_scope s;
     struct wm_page pg = {.limit = 200};
-    wm_fw_scope_of(&r->actor, &s);
-    json_t *others = r->db->ops->edition_list(r->db, &s, &pg);
+    json_t *others = wm_edition_list(r->db, &r->actor, &pg, NULL);
     bool any = false;
     size_t i;
     json_t *o;
@@ -570,13 +442,16 @@ page_framework_diff_get(struct wm_req *r)
         wm_reply_err(r, WM_E_BAD_REQUEST, "to", _("请选择要比较的版本"));
         return;
     }
-    json_t *d = wm_editions_diff(r, r->ids[0], other);
-    if (NULL == d) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+    struct wm_fail f = {0};
+    json_t *d = wm_editions_diff(r, r->ids[0], other, &f);
+    json_t *a = d ? wm_edition_get_scoped(r->db, &r->actor, r->ids[0], false, &f) : NULL;
+    json_t *bb = a ? wm_edition_get_scoped(r->db, &r->actor, other, false, &f) : NULL;
+    if (NULL == bb) {
+        json_decref(a);
+        json_decref(d);
+        wm_reply_fail(r, &f);
         return;
     }
-    json_t *a = r->db->ops->edition_get(r->db, r->ids[0], false);
-    json_t *bb = r->db->ops->edition_get(r->db, other, false);
     struct wm_buf b = {0};
     char *title = wm_asprintf("%s：%s → %s", js(a, "name"), js(a, "version"), js(bb, "version"));
     struct wm_buf c = {0};

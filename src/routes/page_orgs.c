@@ -14,8 +14,8 @@
 static json_t *
 offices_in_scope(struct wm_req *r)
 {
-    struct wm_page pg = {.scope = wm_scope_path(&r->actor), .limit = 500, .kind = "office"};
-    json_t *a = r->db->ops->org_list(r->db, &pg);
+    struct wm_page pg = {.limit = 500, .kind = "office"};
+    json_t *a = wm_org_list(r->db, &r->actor, &pg, NULL);
     return a ? a : json_array();
 }
 
@@ -75,7 +75,7 @@ page_orgs_get(struct wm_req *r)
         wm_h(&b, "<tr><td class=\"lvl%d\"><a href=\"/units?office=%I\">%s</a></td><td>%s</td>"
                  "<td>%I</td>",
              depth > 6 ? 6 : depth, ji(o, "id"), js(o, "name"), js(o, "parent_name"),
-             r->db->ops->org_count(r->db, js(o, "path"), "unit", NULL));
+             wm_org_count(r->db, &r->actor, js(o, "path"), "unit", NULL, NULL));
         if (admin) {
             wm_h(&b, "<td><details><summary>%s</summary><form method=\"post\" action=\"/orgs/%I\""
                      " class=\"stack\">",
@@ -161,12 +161,15 @@ page_units_get(struct wm_req *r)
     const char *type = wm_req_arg(r, "type"), *office = wm_req_arg(r, "office");
     int64_t office_id = 0;
     json_t *scope_org = NULL;
-    pg.scope = wm_scope_path(&r->actor);
+    struct wm_fail f = {0};
     pg.kind = "unit";
     if (office && *office) {
-        if (!wm_parse_i64(office, 1, INT64_MAX, &office_id) ||
-            NULL == (scope_org = wm_org_get_scoped(r->db, &r->actor, office_id))) {
+        if (!wm_parse_i64(office, 1, INT64_MAX, &office_id)) {
             wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+            return;
+        }
+        if (NULL == (scope_org = wm_org_get_scoped(r->db, &r->actor, office_id, &f))) {
+            wm_reply_fail(r, &f);
             return;
         }
         pg.scope = js(scope_org, "path");
@@ -174,7 +177,12 @@ page_units_get(struct wm_req *r)
     if (type && *type) {
         pg.type = type;
     }
-    json_t *units = r->db->ops->org_list(r->db, &pg);
+    json_t *units = wm_org_list(r->db, &r->actor, &pg, &f);
+    if (NULL == units) {
+        json_decref(scope_org);
+        wm_reply_fail(r, &f);
+        return;
+    }
     json_t *offices = offices_in_scope(r);
     struct wm_buf c = {0};
     if (scope_org) {
@@ -289,9 +297,13 @@ void
 page_unit_get(struct wm_req *r)
 {
     struct wm_buf b = {0};
-    json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0]);
+    struct wm_fail f = {0};
+    json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->ids[0], &f);
     if (NULL == u) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, _("单位不存在，或不在您的管辖范围内"));
+        if (WM_E_NOT_FOUND == f.err) {
+            wm_fail_set(&f, WM_E_NOT_FOUND, NULL, "%s", _("单位不存在，或不在您的管辖范围内"));
+        }
+        wm_reply_fail(r, &f);
         return;
     }
     bool staff = wm_actor_is(&r->actor, WM_ROLES_STAFF);
@@ -363,7 +375,7 @@ page_unit_get(struct wm_req *r)
     wm_h(&b, "</section>\n");
     if (manage_depts) {
         struct wm_page pg = {.scope = js(u, "path"), .limit = 200};
-        json_t *users = r->db->ops->user_list(r->db, &pg);
+        json_t *users = wm_user_list(r->db, &r->actor, &pg, NULL);
         wm_h(&b, "<section class=\"card\"><h2>%s</h2><table class=\"cards\"><thead><tr><th>%s</th>"
                  "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
              _("本单位账号"), _("用户名"), _("姓名"), _("角色"), _("科室"));

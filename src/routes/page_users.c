@@ -15,15 +15,6 @@
 
 #include "handlers.h"
 
-char *
-ui_tokens_revoked_msg(const char *what, int64_t n)
-{
-    if (n <= 0) {
-        return wm_strdup(what);
-    }
-    return wm_asprintf(_("%s；该账号的 %lld 个 API 令牌已撤销，请重新创建。"), what, (long long)n);
-}
-
 static const char *
 role_label_of(const char *name)
 {
@@ -65,7 +56,12 @@ page_users_get(struct wm_req *r)
         }
         pg.kind = role;
     }
-    json_t *users = r->db->ops->user_list(r->db, &pg);
+    struct wm_fail f = {0};
+    json_t *users = wm_user_list(r->db, &r->actor, &pg, &f);
+    if (NULL == users) {
+        wm_reply_fail(r, &f);
+        return;
+    }
     ui_begin(r, &b, _("账号"));
     wm_h(&b, "<form method=\"get\" action=\"/users\" class=\"row filter\"><label>%s"
              "<input type=\"search\" name=\"q\" value=\"%s\" placeholder=\"%s\"></label>"
@@ -103,7 +99,7 @@ page_users_get(struct wm_req *r)
     if (unit_arg && wm_parse_i64(unit_arg, 1, INT64_MAX, &v)) {
         preselect = v;
     }
-    json_t *orgs = r->db->ops->org_list(r->db, &opg);
+    json_t *orgs = wm_org_list(r->db, &r->actor, &opg, NULL);
     wm_h(&b, "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/users\" "
              "class=\"grid\">",
          _("新建账号"));
@@ -135,9 +131,10 @@ user_page(struct wm_req *r, int64_t id, const char *initial_password, int64_t re
           unsigned status)
 {
     struct wm_buf b = {0};
-    json_t *u = wm_user_get_scoped(r->db, &r->actor, id);
+    struct wm_fail f = {0};
+    json_t *u = wm_user_get_scoped(r->db, &r->actor, id, &f);
     if (NULL == u) {
-        wm_reply_err(r, WM_E_NOT_FOUND, NULL, NULL);
+        wm_reply_fail(r, &f);
         return;
     }
     bool self = id == r->who->user_id;
@@ -167,7 +164,9 @@ user_page(struct wm_req *r, int64_t id, const char *initial_password, int64_t re
                  "</label>",
              _("姓名"), js(u, "display_name"));
         if (wm_streq(js(u, "org_kind"), "unit")) {
-            json_t *depts = r->db->ops->dept_list(r->db, ji(u, "org_id"));
+            json_t *unit = wm_unit_get_scoped(r->db, &r->actor, ji(u, "org_id"), NULL);
+            json_t *depts = json_incref(json_object_get(unit, "depts"));
+            json_decref(unit);
             wm_h(&b, "<label>%s<select name=\"dept_id\"><option value=\"0\">%s</option>",
                  _("科室"), _("（无）"));
             size_t i;
@@ -271,52 +270,6 @@ page_user_post(struct wm_req *r)
 
 /* ---------------------------------------------------------------- audit */
 
-/* "2026-03-01" as the Unix time of that day's start in China Standard Time; false if bad. */
-static bool
-cst_day(const char *s, int64_t *t)
-{
-    int y, m, d;
-    char tail;
-    if (3 != sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) || y < 1970 || y > 9999 || m < 1 ||
-        m > 12 || d < 1 || d > 31) {
-        return false;
-    }
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
-    time_t u = timegm(&tm);
-    struct tm back;
-    gmtime_r(&u, &back);
-    if (back.tm_mday != d) { /* 2026-02-30 */
-        return false;
-    }
-    *t = (int64_t)u - 8 * 3600;
-    return true;
-}
-
-bool
-wm_req_audit_filter(struct wm_req *r, struct wm_audit_filter *f)
-{
-    memset(f, 0, sizeof *f);
-    f->action = wm_req_arg(r, "action");
-    f->username = wm_req_arg(r, "user");
-    const char *from = wm_req_arg(r, "from"), *to = wm_req_arg(r, "to");
-    if (f->action && strlen(f->action) > 64) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "action", _("未知操作"));
-        return false;
-    }
-    if (from && *from && !cst_day(from, &f->from)) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "from", _("起始日期须写成 2026-03-01 这样的格式"));
-        return false;
-    }
-    if (to && *to) {
-        if (!cst_day(to, &f->until)) {
-            wm_reply_err(r, WM_E_BAD_REQUEST, "to", _("截止日期须写成 2026-03-31 这样的格式"));
-            return false;
-        }
-        f->until += 86400; /* the whole day */
-    }
-    return true;
-}
-
 /* A name from an entry's summary: after, else before ("" when none). */
 static const char *
 summary_name(const json_t *sum)
@@ -343,60 +296,16 @@ static void
 audit_object(struct wm_db *db, const struct wm_actor *actor, const json_t *x, const json_t *sum,
              char **name, char **href)
 {
-    const char *type = js(x, "object_type");
-    int64_t id = ji(x, "object_id");
-    json_t *o = NULL;
-    *href = NULL;
-    *name = NULL;
-    if (id <= 0) {
-        *name = wm_strdup("");
-        return;
-    }
-    if (wm_streq(type, "user") && (o = db->ops->user_get(db, id))) {
-        *name = wm_asprintf("%s（%s）", js(o, "display_name"), js(o, "username"));
-        *href = wm_asprintf("/users/%lld", (long long)id);
-    } else if (wm_streq(type, "org") && (o = db->ops->org_get(db, id))) {
-        *name = wm_strdup(js(o, "name"));
-        if (wm_streq(js(o, "kind"), "unit")) {
-            *href = wm_asprintf("/units/%lld", (long long)id);
-        }
-    } else if (wm_streq(type, "dept") && (o = db->ops->dept_get(db, id))) {
-        json_t *u = db->ops->org_get(db, ji(o, "unit_id"));
-        *name = wm_asprintf("%s · %s", u ? js(u, "name") : "", js(o, "name"));
-        *href = wm_asprintf("/units/%lld", (long long)ji(o, "unit_id"));
-        json_decref(u);
-    } else if (wm_streq(type, "document") && (o = db->ops->doc_get(db, id))) {
-        *name = wm_asprintf("%s · %s", js(o, "unit_name"), js(o, "title"));
-        *href = wm_asprintf("/documents/%lld", (long long)id);
-    } else if (wm_streq(type, "edition") && (o = db->ops->edition_get(db, id, false))) {
-        *name = wm_asprintf("%s %s", js(o, "name"), js(o, "version"));
-        *href = wm_asprintf("/frameworks/%lld", (long long)id);
-    } else if (wm_streq(type, "archive")) {
-        /* as the entry recorded it (after; a delete has only before), else the archive as
-        ** it is now, when it still exists in the caller's scope (older re-order entries) */
-        const json_t *a = json_object_get(sum, "after");
-        if (0 == ji(a, "year")) {
-            a = json_object_get(sum, "before");
-        }
-        if (0 == ji(a, "year")) {
-            a = o = db->ops->archive_by_id(db, id);
-        }
-        int64_t unit = ji(a, "unit_id"), year = ji(a, "year");
-        json_t *u = unit ? wm_unit_get_scoped(db, actor, unit) : NULL;
-        json_t *now = u && year ? db->ops->archive_get(db, unit, year) : NULL;
-        if (u && year) {
-            *name = wm_asprintf(_("%s %lld 年度档案"), js(u, "name"), (long long)year);
-        }
-        if (now && ji(now, "id") == id) { /* linked only while it exists */
-            *href = wm_asprintf("/units/%lld/archives/%lld", (long long)unit, (long long)year);
-        }
-        json_decref(now);
-        json_decref(u);
-    }
+    json_t *o = wm_audit_object(db, actor, js(x, "object_type"), ji(x, "object_id"), sum, NULL);
+    *name = o ? wm_strdup(js(o, "name")) : NULL;
+    *href = o && json_object_get(o, "href") ? wm_strdup(js(o, "href")) : NULL;
     json_decref(o);
-    if (NULL == *name) {
+    if (ji(x, "object_id") <= 0) {
+        free(*name);
+        *name = wm_strdup("");
+    } else if (NULL == *name) {
         const char *n = summary_name(sum);
-        *name = *n ? wm_strdup(n) : wm_asprintf("#%lld", (long long)id);
+        *name = *n ? wm_strdup(n) : wm_asprintf("#%lld", (long long)ji(x, "object_id"));
     }
 }
 
@@ -417,10 +326,10 @@ page_audit_get(struct wm_req *r)
     if (!wm_req_page(r, &pg, 50) || !wm_req_audit_filter(r, &flt)) {
         return;
     }
-    pg.scope = wm_scope_path(&r->actor);
-    json_t *rows = r->db->ops->audit_list(r->db, &pg, &flt);
+    struct wm_fail f = {0};
+    json_t *rows = wm_audit_list(r->db, &r->actor, &pg, &flt, &f);
     if (NULL == rows) {
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        wm_reply_fail(r, &f);
         return;
     }
     const char *from = wm_req_arg(r, "from"), *to = wm_req_arg(r, "to");
@@ -444,7 +353,7 @@ page_audit_get(struct wm_req *r)
          from ? from : "", _("截止日期"), to ? to : "", _("筛选"));
     /* The people in scope, offered as the person filter's choices. */
     struct wm_page upg = {.scope = pg.scope, .limit = 200};
-    json_t *people = r->db->ops->user_list(r->db, &upg);
+    json_t *people = wm_user_list(r->db, &r->actor, &upg, NULL);
     wm_h(&b, "<datalist id=\"audit-users\">");
     json_array_foreach(people, i, x)
     {
@@ -476,8 +385,9 @@ page_audit_get(struct wm_req *r)
         audit_object(r->db, &r->actor, x, sum, &name, &href);
         wm_h(&b, "<tr><td class=\"num\">%I</td><td>", ji(x, "id"));
         ui_time(&b, ji(x, "at"));
-        json_t *who = ji(x, "user_id") ? wm_user_get_scoped(r->db, &r->actor, ji(x, "user_id"))
-                                       : NULL;
+        json_t *who = ji(x, "user_id")
+                          ? wm_user_get_scoped(r->db, &r->actor, ji(x, "user_id"), NULL)
+                          : NULL;
         if (who) { /* linked only where the caller may open the account */
             wm_h(&b, "</td><td><a href=\"/users/%I\">%s</a></td>", ji(x, "user_id"),
                  js(x, "username"));
@@ -545,10 +455,10 @@ page_audit_xlsx_get(struct wm_req *r)
         }
         worksheet_freeze_panes(ws, 1, 0);
     }
-    struct wm_page pg = {.scope = wm_scope_path(&r->actor), .limit = 1000};
+    struct wm_page pg = {.limit = 1000};
     lxw_row_t row = 1;
     while (LXW_NO_ERROR == le && row <= AUDIT_XLSX_MAX) {
-        json_t *rows = r->db->ops->audit_list(r->db, &pg, &flt);
+        json_t *rows = wm_audit_list(r->db, &r->actor, &pg, &flt, NULL);
         if (NULL == rows) {
             le = LXW_ERROR_MEMORY_MALLOC_FAILED;
             break;

@@ -64,7 +64,7 @@ const struct wm_route wm_routes[] = {
      AUTH | CSRF | JSON, WRITE, 4 * MiB},
     {WM_GET, "/api/v1/units/{id}/archives/{id}/export.zip", api_archive_export, AUTH, ALL, 0},
     {WM_POST, "/api/v1/units/{id}/archives/{id}/import", api_archive_import_post,
-     AUTH | CSRF | FORM | WM_R_UPLOAD, MANAGE, UPLOAD_MAX},
+     AUTH | CSRF | FORM | WM_R_UPLOAD | WM_R_PACKAGE, MANAGE, UPLOAD_MAX},
     {WM_GET, "/api/v1/documents/{id}", api_document_get, AUTH, ALL, 0},
     {WM_PATCH, "/api/v1/documents/{id}", api_document_patch, AUTH | CSRF | JSON, WRITE, 0},
     {WM_DELETE, "/api/v1/documents/{id}", api_document_delete, AUTH | CSRF, WRITE, 0},
@@ -138,7 +138,7 @@ const struct wm_route wm_routes[] = {
      AUTH | HTML | FORM | CSRF, WRITE, 0},
     {WM_GET, "/units/{id}/archives/{id}/import", page_archive_import_get, AUTH | HTML, MANAGE, 0},
     {WM_POST, "/units/{id}/archives/{id}/import", page_archive_import_post,
-     AUTH | HTML | FORM | CSRF | WM_R_UPLOAD, MANAGE, UPLOAD_MAX},
+     AUTH | HTML | FORM | CSRF | WM_R_UPLOAD | WM_R_PACKAGE, MANAGE, UPLOAD_MAX},
     {WM_GET, "/documents/{id}", page_document_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/documents/{id}", page_document_post, AUTH | HTML | FORM | CSRF, WRITE, 0},
     {WM_POST, "/documents/{id}/versions", page_document_versions_post,
@@ -156,5 +156,12 @@ const struct wm_route wm_routes[] = {
 
     {0, NULL, NULL, 0, 0, 0},
 };
+
+void
+wm_routes_init(void)
+{
+    wm_uploads_init();
+    wm_http_set_error_page(wm_ui_error_page);
+}
 
 /* end of routes.c */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "handlers.h"
 #include "wm_blob.h"
@@ -146,8 +147,7 @@ up_end(struct wm_req *r, void *file)
         const void *head = wm_blob_head(f->w, &n);
         (void)wm_media_sniff(head, n, &f->mi);
     }
-    bool package = r->route && (r->route->fn == api_archive_import_post ||
-                                r->route->fn == page_archive_import_post);
+    bool package = r->route && (r->route->flags & WM_R_PACKAGE);
     if (package) {
         if (!wm_streq(f->mi.mime, "application/zip")) {
             f->err = WM_E_UNSUPPORTED_MEDIA;
@@ -263,6 +263,151 @@ wm_uploads_name(struct wm_req *r, unsigned i)
         f = f->next;
     }
     return f && f->filename ? f->filename : "";
+}
+
+/* Metadata fields of a form (uploads) or a JSON body (PATCH). */
+void
+wm_req_doc_meta(struct wm_req *r, struct wm_doc_meta *m)
+{
+    static const char *const names[] = {"title", "date_formed", "media", "dept",
+                                        "author", "keywords", "retention", "remarks"};
+    const char **slots[] = {&m->title, &m->date_formed, &m->media, &m->dept,
+                            &m->author, &m->keywords, &m->retention, &m->remarks};
+    memset(m, 0, sizeof *m);
+    for (size_t i = 0; i < WM_ARRAY_LEN(names); i++) {
+        const char *v = r->form ? wm_form(r, names[i]) : wm_jstr(r, names[i]);
+        *slots[i] = v && *v ? v : NULL;
+    }
+}
+
+/* When the stored name is not the client's (its extension contradicted the bytes), say so:
+** "notice" in the answer, in words. */
+static void
+upload_notice(json_t *d, const struct wm_upload *up)
+{
+    char *notice = NULL;
+    free(wm_upload_filename(up, &notice));
+    if (d && notice) {
+        json_object_set_new(d, "notice", json_string(notice));
+    }
+    free(notice);
+}
+
+/* Store every received file as a document of the leaf; the created documents or NULL. */
+json_t *
+wm_upload_documents(struct wm_req *r, const json_t *ar, const char *code)
+{
+    unsigned n;
+    struct wm_fail f = {0};
+    struct wm_doc_meta m;
+    if (!wm_uploads_check(r, &n)) {
+        return NULL;
+    }
+    if (WM_OK != wm_doc_may_write(r->db, &r->actor, ar, code, &f)) {
+        wm_reply_fail(r, &f);
+        return NULL;
+    }
+    wm_req_doc_meta(r, &m);
+    if (n > 1) {
+        m.title = NULL; /* several files: each is titled by its own name */
+    }
+    if (WM_OK != wm_doc_meta_check(&m, &f)) {
+        wm_reply_fail(r, &f);
+        return NULL;
+    }
+    json_t *out = json_array();
+    for (unsigned i = 0; i < n; i++) {
+        struct wm_upload up;
+        int64_t id;
+        if (!wm_uploads_commit(r, i, &up)) {
+            json_decref(out);
+            return NULL;
+        }
+        if (WM_OK != wm_doc_create(r->db, &r->actor, ar, code, &m, &up, &id, &f)) {
+            json_decref(out);
+            wm_reply_fail(r, &f);
+            return NULL;
+        }
+        json_t *d = wm_api_doc(wm_doc_get_scoped(r->db, &r->actor, id, &f), js(ar, "unit_code"),
+                               ji(ar, "year"));
+        if (NULL == d) {
+            json_decref(out);
+            wm_reply_fail(r, &f);
+            return NULL;
+        }
+        upload_notice(d, &up);
+        json_array_append_new(out, d);
+    }
+    return out;
+}
+
+/* Store the one received file as a new version of document ids[0]: visibility and the
+** right to write are checked before the file is committed, so a refused upload stores
+** nothing.  false: the reply (JSON or page, by the route) is queued. */
+bool
+wm_upload_version(struct wm_req *r, char **notice)
+{
+    if (notice) {
+        *notice = NULL;
+    }
+    unsigned n;
+    struct wm_upload up;
+    struct wm_fail f = {0};
+    json_t *d = wm_req_document(r);
+    if (NULL == d) {
+        return false;
+    }
+    json_t *ar = wm_archive_open(r->db, &r->actor, ji(d, "unit_id"), ji(d, "year"), &f);
+    enum wm_err e = ar ? wm_doc_may_write(r->db, &r->actor, ar, js(d, "indicator_code"), &f)
+                       : f.err;
+    json_decref(ar);
+    json_decref(d);
+    if (WM_OK != e) {
+        wm_reply_fail(r, &f);
+        return false;
+    }
+    if (!wm_uploads_check(r, &n)) {
+        return false;
+    }
+    if (1 != n) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("新版本只能上传一个文件"));
+        return false;
+    }
+    if (!wm_uploads_commit(r, 0, &up)) {
+        return false;
+    }
+    if (WM_OK != wm_doc_new_version(r->db, &r->actor, r->ids[0], &up, &f)) {
+        wm_reply_fail(r, &f);
+        return false;
+    }
+    if (notice) {
+        free(wm_upload_filename(&up, notice));
+    }
+    return true;
+}
+
+int
+wm_import_as_job(struct wm_req *r, const json_t *archive, const char *path, int64_t *id)
+{
+    struct stat st;
+    *id = 0;
+    if (0 == wm_app.import_job_bytes || 0 != stat(path, &st) ||
+        (uint64_t)st.st_size <= wm_app.import_job_bytes) {
+        return 0;
+    }
+    /* The package goes into the blob store (where every server finds it), the job
+    ** imports it from there and removes it when done. */
+    struct wm_upload up;
+    if (!wm_uploads_commit(r, 0, &up)) {
+        return -1;
+    }
+    struct wm_fail f = {0};
+    if (WM_OK != wm_import_job_submit(r->db, &r->actor, archive, up.sha, up.size,
+                                      wm_uploads_name(r, 0), id, &f)) {
+        wm_reply_fail(r, &f);
+        return -1;
+    }
+    return 1;
 }
 
 /* end of uploads.c */

@@ -27,6 +27,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2731,6 +2732,143 @@ test_size_limit(void **state)
     free(small.p);
 }
 
+/* ---------------------------------------------------------------- times */
+
+/* A time of the API: RFC 3339, "2026-11-27T11:00:00Z" (or with a numeric offset). */
+static void
+assert_time_at(const json_t *o, const char *key, const char *file, int line)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    bool ok = s && strlen(s) >= 20 && 'T' == s[10] && '-' == s[4] && '-' == s[7] &&
+              ':' == s[13] && ':' == s[16];
+    for (size_t i = 0; ok && i < 19; i++) {
+        ok = (4 == i || 7 == i || 10 == i || 13 == i || 16 == i) || isdigit((unsigned char)s[i]);
+    }
+    ok = ok && (0 == strcmp(s + 19, "Z") ||
+                (6 == strlen(s + 19) && strchr("+-", s[19]) && ':' == s[22]));
+    if (!ok) {
+        char *dump = th_jdump(json_incref((json_t *)o));
+        print_error("%s: \"%s\" is not an RFC 3339 time in %s\n", key, s ? s : "(none)", dump);
+        free(dump);
+        _fail(file, line);
+    }
+}
+#define assert_time(o, key) assert_time_at((o), (key), __FILE__, __LINE__)
+
+/* GET path as c: the answer's JSON (a new reference). */
+static json_t *
+get_json(const char *path, const struct th_cred *c)
+{
+    struct th_resp *r = api("GET", path, c, NULL);
+    th_assert_status(r, 200);
+    json_t *j = json_incref(r->json);
+    th_resp_free(r);
+    return j;
+}
+
+/* The first item of a list answer. */
+static const json_t *
+first_item(const json_t *page)
+{
+    const json_t *x = json_array_get(json_object_get(page, "items"), 0);
+    assert_non_null(x);
+    return x;
+}
+
+/* Every resource's times go out as RFC 3339, never as Unix seconds: orgs and units, users,
+** tokens, editions (published_at), archives, documents (deleted_at), versions, audit entries. */
+static void
+test_api_times(void **state)
+{
+    (void)state;
+    const int year = 2022;
+    char path[160];
+    assert_true(th_archive_create(&srv, &admin, unit1, year));
+    int64_t d = upload_pdf(&unitadmin, unit1, year, "1.1.1", "时间.pdf");
+    /* a document, alive and in the trash */
+    snprintf(path, sizeof path, "/api/v1/documents/%lld", (long long)d);
+    json_t *j = get_json(path, &unitadmin);
+    assert_time(j, "created_at");
+    assert_time(j, "updated_at");
+    assert_true(json_is_null(json_object_get(j, "deleted_at")));
+    json_decref(j);
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/indicators/1.1.1/documents",
+             (long long)unit1, year);
+    j = get_json(path, &unitadmin);
+    assert_time(first_item(j), "created_at");
+    json_decref(j);
+    snprintf(path, sizeof path, "/api/v1/documents/%lld/versions", (long long)d);
+    j = get_json(path, &unitadmin);
+    assert_time(first_item(j), "created_at");
+    json_decref(j);
+    snprintf(path, sizeof path, "/api/v1/documents/%lld", (long long)d);
+    struct th_resp *r = api("DELETE", path, &unitadmin, NULL);
+    th_assert_status(r, 200);
+    th_resp_free(r);
+    j = get_json(path, &unitadmin);
+    assert_time(j, "deleted_at");
+    json_decref(j);
+    json_t *trash = trash_list(year);
+    assert_time(json_array_get(trash, 0), "deleted_at");
+    json_decref(trash);
+    /* the archive, one and listed */
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d", (long long)unit1, year);
+    j = get_json(path, &unitadmin);
+    assert_time(j, "created_at");
+    json_decref(j);
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives", (long long)unit1);
+    j = get_json(path, &unitadmin);
+    assert_time(first_item(j), "created_at");
+    json_decref(j);
+    /* orgs and units */
+    j = get_json("/api/v1/orgs", &admin);
+    assert_time(first_item(j), "created_at");
+    json_decref(j);
+    snprintf(path, sizeof path, "/api/v1/orgs/%lld", (long long)admin.org_id);
+    j = get_json(path, &admin);
+    assert_time(j, "created_at");
+    json_decref(j);
+    j = get_json("/api/v1/units", &office);
+    assert_time(first_item(j), "created_at");
+    json_decref(j);
+    snprintf(path, sizeof path, "/api/v1/units/%lld", (long long)unit1);
+    j = get_json(path, &office);
+    assert_time(j, "created_at");
+    json_decref(j);
+    /* users */
+    j = get_json("/api/v1/users", &admin);
+    assert_time(first_item(j), "created_at");
+    json_decref(j);
+    snprintf(path, sizeof path, "/api/v1/users/%lld", (long long)member.user_id);
+    j = get_json(path, &admin);
+    assert_time(j, "created_at");
+    json_decref(j);
+    /* tokens: last_used is a time once the token was used (null before) */
+    r = th_api(&srv, "GET", "/api/v1/tokens", &admin, TH_BEARER, NULL);
+    th_assert_status(r, 200);
+    assert_time(first_item(r->json), "created_at");
+    assert_false(json_is_integer(json_object_get(first_item(r->json), "last_used")));
+    if (!json_is_null(json_object_get(first_item(r->json), "last_used"))) {
+        assert_time(first_item(r->json), "last_used");
+    }
+    th_resp_free(r);
+    /* editions: the demo's are published */
+    j = get_json("/api/v1/frameworks?status=published", &office);
+    assert_time(first_item(j), "created_at");
+    assert_time(first_item(j), "published_at");
+    const json_t *ed = first_item(j);
+    snprintf(path, sizeof path, "/api/v1/frameworks/%lld", (long long)th_jint(ed, "id"));
+    json_decref(j);
+    j = get_json(path, &office);
+    assert_time(j, "published_at");
+    json_decref(j);
+    /* audit entries */
+    j = get_json("/api/v1/audit", &admin);
+    assert_time(first_item(j), "at");
+    assert_time(first_item(j), "time");
+    json_decref(j);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2757,6 +2895,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_move),
         cmocka_unit_test(test_reorder),
         cmocka_unit_test(test_trash),
+        cmocka_unit_test(test_api_times),
         cmocka_unit_test(test_completeness),
         cmocka_unit_test(test_get_never_creates),
         cmocka_unit_test(test_create_delete),

@@ -109,21 +109,21 @@ test_scopes(void **state)
     struct fx *f = *state;
     json_t *o;
     /* the city office sees both units; the district only its own subtree */
-    o = wm_unit_get_scoped(f->db, ACT(f->office), f->unit_district);
+    o = wm_unit_get_scoped(f->db, ACT(f->office), f->unit_district, NULL);
     assert_non_null(o);
     json_decref(o);
-    assert_null(wm_unit_get_scoped(f->db, ACT(f->district_office), f->unit_city));
-    o = wm_unit_get_scoped(f->db, ACT(f->district_office), f->unit_district);
+    assert_null(wm_unit_get_scoped(f->db, ACT(f->district_office), f->unit_city, NULL));
+    o = wm_unit_get_scoped(f->db, ACT(f->district_office), f->unit_district, NULL);
     assert_non_null(o);
     json_decref(o);
     /* a unit account sees its own unit only */
-    o = wm_unit_get_scoped(f->db, ACT(f->member), f->unit_city);
+    o = wm_unit_get_scoped(f->db, ACT(f->member), f->unit_city, NULL);
     assert_non_null(o);
     assert_true(json_array_size(json_object_get(o, "depts")) >= 3);
     json_decref(o);
-    assert_null(wm_unit_get_scoped(f->db, ACT(f->member), f->unit_district));
+    assert_null(wm_unit_get_scoped(f->db, ACT(f->member), f->unit_district, NULL));
     /* an evaluator sees no unit until a round assigns one */
-    assert_null(wm_unit_get_scoped(f->db, ACT(f->evaluator), f->unit_city));
+    assert_null(wm_unit_get_scoped(f->db, ACT(f->evaluator), f->unit_city, NULL));
     /* lists are scoped too */
     struct wm_page pg = {.scope = wm_scope_path(ACT(f->district_office)), .limit = 200,
                          .kind = "unit"};
@@ -174,7 +174,7 @@ test_org_tree(void **state)
     free(want);
     json_decref(uo);
     /* and the district office now sees the unit */
-    uo = wm_unit_get_scoped(f->db, ACT(f->district_office), u);
+    uo = wm_unit_get_scoped(f->db, ACT(f->district_office), u, NULL);
     assert_non_null(uo);
     json_decref(uo);
 }
@@ -189,7 +189,7 @@ test_units(void **state)
     struct wm_unit_in in = {.parent_id = f->city, .name = "x'); DROP TABLE org;--",
                             .code = "T-U-1", .type = "企业", .depts = depts};
     assert_int_equal(wm_unit_create(f->db, ACT(f->office), &in, &id, &fl), WM_OK);
-    json_t *u = wm_unit_get_scoped(f->db, ACT(f->office), id);
+    json_t *u = wm_unit_get_scoped(f->db, ACT(f->office), id, NULL);
     assert_string_equal(json_string_value(json_object_get(u, "name")), "x'); DROP TABLE org;--");
     assert_int_equal(json_array_size(json_object_get(u, "depts")), 2);
     json_decref(u);
@@ -595,12 +595,12 @@ test_frameworks(void **state)
     /* a draft: the office reads it, the district and the unit do not */
     assert_int_equal(wm_framework_import(f->db, ACT(f->office), &in, &ed, &rep, NULL, &fl), WM_OK);
     json_decref(rep);
-    json_t *e = wm_edition_get_scoped(f->db, ACT(f->office), ed, false);
+    json_t *e = wm_edition_get_scoped(f->db, ACT(f->office), ed, false, NULL);
     assert_non_null(e);
     assert_string_equal(json_string_value(json_object_get(e, "status")), "draft");
     json_decref(e);
-    assert_null(wm_edition_get_scoped(f->db, ACT(f->district_office), ed, false));
-    assert_null(wm_edition_get_scoped(f->db, ACT(f->member), ed, false));
+    assert_null(wm_edition_get_scoped(f->db, ACT(f->district_office), ed, false, NULL));
+    assert_null(wm_edition_get_scoped(f->db, ACT(f->member), ed, false, NULL));
     /* the same version again replaces the draft */
     assert_int_equal(wm_framework_import(f->db, ACT(f->office), &in, &ed2, &rep, NULL, &fl), WM_OK);
     json_decref(rep);
@@ -608,7 +608,7 @@ test_frameworks(void **state)
     /* publish: now every account on the path reads it, and it is immutable */
     assert_int_equal(wm_edition_publish(f->db, ACT(f->district_office), ed, &fl), WM_E_NOT_FOUND);
     assert_int_equal(wm_edition_publish(f->db, ACT(f->office), ed, &fl), WM_OK);
-    e = wm_edition_get_scoped(f->db, ACT(f->member), ed, true);
+    e = wm_edition_get_scoped(f->db, ACT(f->member), ed, true, NULL);
     assert_non_null(e);
     json_decref(e);
     assert_int_equal(wm_framework_import(f->db, ACT(f->office), &in, &ed2, &rep, NULL, &fl),
@@ -739,7 +739,7 @@ test_archive_documents(void **state)
     json_decref(d);
     /* completeness: 1.1 needs 2 documents with text and photo: count ok, photo missing,
     ** and says so; 1.2 (one document by default) lacks one */
-    json_t *tree = wm_archive_tree(f->db, ar);
+    json_t *tree = wm_archive_tree(f->db, ar, NULL);
     assert_int_equal(json_integer_value(json_object_get(tree, "leaves")), 2);
     assert_int_equal(json_integer_value(json_object_get(tree, "complete")), 0);
     assert_int_equal(json_integer_value(json_object_get(tree, "documents")), 3);
@@ -848,7 +848,7 @@ test_archive_documents(void **state)
     m.retention = "30年";
     assert_int_equal(wm_doc_update(f->db, ACT(f->unitadmin), a, &m, &fl), WM_OK);
     /* another unit's documents are not found */
-    assert_null(wm_doc_get_scoped(f->db, ACT(f->district_office), a));
+    assert_null(wm_doc_get_scoped(f->db, ACT(f->district_office), a, NULL));
     json_decref(ar);
 }
 
@@ -1009,6 +1009,225 @@ test_audit_action_names(void **state)
     json_decref(audit_codes);
 }
 
+/* ---------------------------------------------------------------- store failures */
+
+/* A wrapped ops table: the real backend, with some operations made to fail the way a store
+** fails (db->status says HARD or SOFT), counting the calls. */
+static struct wm_db_ops failing_ops;
+static const struct wm_db_ops *real_ops;
+static enum wm_qs fail_as;  /* the status the failing operations report */
+static unsigned fail_times; /* how many calls fail (then the real op runs); UINT_MAX: all */
+static unsigned fail_calls;
+
+static bool
+fail_now(struct wm_db *db)
+{
+    fail_calls++;
+    if (fail_times > 0) {
+        fail_times -= UINT32_MAX == fail_times ? 0 : 1;
+        db->status = fail_as;
+        return true;
+    }
+    return false;
+}
+
+static json_t *
+failing_org_get(struct wm_db *db, int64_t id)
+{
+    return fail_now(db) ? NULL : real_ops->org_get(db, id);
+}
+
+static json_t *
+failing_doc_get(struct wm_db *db, int64_t id)
+{
+    return fail_now(db) ? NULL : real_ops->doc_get(db, id);
+}
+
+static json_t *
+failing_user_get(struct wm_db *db, int64_t id)
+{
+    return fail_now(db) ? NULL : real_ops->user_get(db, id);
+}
+
+static json_t *
+failing_org_list(struct wm_db *db, const struct wm_page *pg)
+{
+    return fail_now(db) ? NULL : real_ops->org_list(db, pg);
+}
+
+static enum wm_qs
+failing_org_insert(struct wm_db *db, int64_t parent_id, const char *kind, const char *name,
+                   const char *code, const char *type, int64_t now, int64_t *id)
+{
+    if (fail_now(db)) {
+        return fail_as;
+    }
+    return real_ops->org_insert(db, parent_id, kind, name, code, type, now, id);
+}
+
+/* Which operations fail. */
+enum { FAIL_READS = 1, FAIL_INSERT = 2 };
+
+static void
+wrap_ops(struct fx *f, unsigned which, enum wm_qs as, unsigned times)
+{
+    if (f->db->ops != &failing_ops) {
+        real_ops = f->db->ops;
+    }
+    failing_ops = *real_ops;
+    if (which & FAIL_READS) {
+        failing_ops.org_get = failing_org_get;
+        failing_ops.doc_get = failing_doc_get;
+        failing_ops.user_get = failing_user_get;
+        failing_ops.org_list = failing_org_list;
+    }
+    if (which & FAIL_INSERT) {
+        failing_ops.org_insert = failing_org_insert;
+    }
+    f->db->ops = &failing_ops;
+    fail_as = as;
+    fail_times = times;
+    fail_calls = 0;
+}
+
+static void
+unwrap_ops(struct fx *f)
+{
+    f->db->ops = real_ops;
+}
+
+/* A read whose store fails answers an internal error (503 when busy), never "not found". */
+static void
+test_read_store_error(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    struct wm_page pg = {.limit = 10};
+    /* a row that does not exist is "not found" */
+    assert_null(wm_org_get_scoped(f->db, ACT(f->admin), 999999, &fl));
+    assert_int_equal(fl.err, WM_E_NOT_FOUND);
+    /* the same read when the store fails */
+    wrap_ops(f, FAIL_READS, WM_QS_HARD, UINT32_MAX);
+    memset(&fl, 0, sizeof fl);
+    assert_null(wm_org_get_scoped(f->db, ACT(f->admin), f->city, &fl));
+    assert_int_equal(fl.err, WM_E_INTERNAL);
+    assert_int_equal(wm_err_status(fl.err), 500);
+    memset(&fl, 0, sizeof fl);
+    assert_null(wm_unit_get_scoped(f->db, ACT(f->office), f->unit_city, &fl));
+    assert_int_equal(fl.err, WM_E_INTERNAL);
+    memset(&fl, 0, sizeof fl);
+    assert_null(wm_user_get_scoped(f->db, ACT(f->admin), f->office->user_id, &fl));
+    assert_int_equal(fl.err, WM_E_INTERNAL);
+    memset(&fl, 0, sizeof fl);
+    assert_null(wm_doc_get_scoped(f->db, ACT(f->admin), 1, &fl));
+    assert_int_equal(fl.err, WM_E_INTERNAL);
+    memset(&fl, 0, sizeof fl);
+    assert_null(wm_org_list(f->db, ACT(f->admin), &pg, &fl));
+    assert_int_equal(fl.err, WM_E_INTERNAL);
+    memset(&fl, 0, sizeof fl);
+    assert_null(wm_archive_list(f->db, ACT(f->office), f->unit_city, &fl));
+    assert_int_equal(fl.err, WM_E_INTERNAL);
+    /* a write that reads first: the store's failure, not "机构不存在" */
+    memset(&fl, 0, sizeof fl);
+    assert_int_equal(wm_org_update(f->db, ACT(f->admin), f->city, "改名", 0, &fl), WM_E_INTERNAL);
+    /* busy: 503 */
+    wrap_ops(f, FAIL_READS, WM_QS_SOFT, UINT32_MAX);
+    memset(&fl, 0, sizeof fl);
+    assert_null(wm_unit_get_scoped(f->db, ACT(f->office), f->unit_city, &fl));
+    assert_int_equal(fl.err, WM_E_UNAVAILABLE);
+    assert_int_equal(wm_err_status(fl.err), 503);
+    unwrap_ops(f);
+    /* and the store is fine again */
+    json_t *o = wm_org_get_scoped(f->db, ACT(f->admin), f->city, &fl);
+    assert_non_null(o);
+    json_decref(o);
+}
+
+/* A transaction that loses a race is run again; one that keeps losing answers 503. */
+static void
+test_write_retry(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    int64_t id = 0;
+    /* lost once: run again, and stored once */
+    wrap_ops(f, FAIL_INSERT, WM_QS_SOFT, 1);
+    assert_int_equal(wm_org_create(f->db, ACT(f->admin), f->city, "重试的机构", &id, &fl), WM_OK);
+    assert_int_equal(fail_calls, 2);
+    unwrap_ops(f);
+    json_t *o = f->db->ops->org_find_name(f->db, f->city, "重试的机构");
+    assert_non_null(o);
+    assert_int_equal(json_integer_value(json_object_get(o, "id")), id);
+    json_decref(o);
+    /* lost every time: a bounded number of attempts, then unavailable (503), nothing stored */
+    wrap_ops(f, FAIL_INSERT, WM_QS_SOFT, UINT32_MAX);
+    memset(&fl, 0, sizeof fl);
+    assert_int_equal(wm_org_create(f->db, ACT(f->admin), f->city, "总是失败", &id, &fl),
+                     WM_E_UNAVAILABLE);
+    assert_int_equal(fl.err, WM_E_UNAVAILABLE);
+    assert_int_equal(wm_err_status(fl.err), 503);
+    assert_int_equal(fail_calls, WM_DB_TX_TRIES);
+    /* a hard failure is not retried */
+    wrap_ops(f, FAIL_INSERT, WM_QS_HARD, UINT32_MAX);
+    memset(&fl, 0, sizeof fl);
+    assert_int_equal(wm_org_create(f->db, ACT(f->admin), f->city, "总是失败", &id, &fl),
+                     WM_E_INTERNAL);
+    assert_int_equal(fail_calls, 1);
+    unwrap_ops(f);
+    assert_null(f->db->ops->org_find_name(f->db, f->city, "总是失败"));
+    assert_false(f->db->ops->in_tx(f->db));
+}
+
+/* An audit entry that cannot be written fails the change: nothing of it stays. */
+static void
+test_audit_failure_fails_change(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    int64_t id = 0, before = 0, after = 0;
+    char path[128], *err = NULL;
+    sqlite3 *h;
+    snprintf(path, sizeof path, "%s/wenming.db", f->dir);
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "CREATE TRIGGER audit_refuses BEFORE INSERT ON audit "
+                                     "BEGIN SELECT RAISE(ABORT, 'audit is full'); END",
+                                  NULL, NULL, &err),
+                     SQLITE_OK);
+    assert_int_equal(wm_audit_verify(f->db, &before, path, sizeof path), 0);
+    /* an office, a unit, an account, a department: none is stored without its entry */
+    assert_int_not_equal(wm_org_create(f->db, ACT(f->admin), f->city, "无审计机构", &id, &fl), WM_OK);
+    assert_int_equal(fl.err, WM_E_INTERNAL);
+    assert_null(f->db->ops->org_find_name(f->db, f->city, "无审计机构"));
+    struct wm_unit_in in = {.parent_id = f->city, .name = "无审计单位", .code = "NOAUDIT1",
+                            .type = "机关"};
+    assert_int_not_equal(wm_unit_create(f->db, ACT(f->office), &in, &id, &fl), WM_OK);
+    json_t *u = f->db->ops->org_get_by_code(f->db, "NOAUDIT1");
+    assert_null(u);
+    struct wm_user_in ui = {.username = "noaudit", .display_name = "无审计", .password = "Xy-12345678",
+                            .role = "unit_member", .org_id = f->unit_city};
+    char *gen = NULL;
+    assert_int_not_equal(wm_user_create(f->db, ACT(f->office), &ui, &id, &gen, &fl), WM_OK);
+    assert_null(gen);
+    assert_null(f->db->ops->user_get_auth(f->db, "noaudit"));
+    assert_int_not_equal(wm_dept_add(f->db, ACT(f->office), f->unit_city, "无审计科", &id, &fl), WM_OK);
+    json_t *depts = f->db->ops->dept_list(f->db, f->unit_city);
+    size_t i;
+    json_t *d;
+    json_array_foreach(depts, i, d)
+    {
+        assert_string_not_equal(json_string_value(json_object_get(d, "name")), "无审计科");
+    }
+    json_decref(depts);
+    assert_false(f->db->ops->in_tx(f->db));
+    /* the log is as it was, and intact */
+    assert_int_equal(wm_audit_verify(f->db, &after, path, sizeof path), 0);
+    assert_int_equal(after, before);
+    assert_int_equal(sqlite3_exec(h, "DROP TRIGGER audit_refuses", NULL, NULL, &err), SQLITE_OK);
+    sqlite3_close(h);
+    /* with the log writable again the same change goes through */
+    assert_int_equal(wm_org_create(f->db, ACT(f->admin), f->city, "无审计机构", &id, &fl), WM_OK);
+}
+
 int
 main(void)
 {
@@ -1020,6 +1239,9 @@ main(void)
         cmocka_unit_test(test_validation),
         cmocka_unit_test(test_audit_action_names),
         cmocka_unit_test_setup_teardown(test_scopes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_store_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_retry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_failure_fails_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_tree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_units, setup, teardown),
         cmocka_unit_test_setup_teardown(test_users, setup, teardown),

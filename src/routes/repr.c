@@ -1,0 +1,195 @@
+/*
+** repr.c — the API representation of each resource: which fields go out, and its times as
+** RFC 3339 (wm_time_rfc3339: "2026-11-27T11:00:00Z", as the API has always written them).
+** The store keeps Unix seconds; exactly the time fields a resource has are rendered here,
+** one function per resource, never guessed from a key (http/reply.c converts nothing).
+*/
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "wm_framework.h"
+
+/* The time fields of a resource: Unix seconds from the store become RFC 3339; a null (a
+** document never deleted, an edition not published) stays null. */
+static json_t *
+times(json_t *o, const char *const *keys)
+{
+    for (size_t i = 0; o && keys[i]; i++) {
+        json_t *v = json_object_get(o, keys[i]);
+        if (json_is_integer(v)) {
+            char t[32];
+            wm_time_rfc3339(json_integer_value(v), t);
+            json_object_set_new(o, keys[i], json_string(t));
+        }
+    }
+    return o;
+}
+
+/* Each element of an array through one representation; returns the array. */
+static json_t *
+each(json_t *items, json_t *(*one)(json_t *))
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(items, i, x)
+    {
+        one(x);
+    }
+    return items;
+}
+
+json_t *
+wm_api_org(json_t *o)
+{
+    static const char *const k[] = {"created_at", NULL};
+    return times(o, k);
+}
+
+json_t *
+wm_api_orgs(json_t *items)
+{
+    return each(items, wm_api_org);
+}
+
+json_t *
+wm_api_user(json_t *u)
+{
+    static const char *const k[] = {"created_at", NULL};
+    return times(u, k);
+}
+
+json_t *
+wm_api_users(json_t *items)
+{
+    return each(items, wm_api_user);
+}
+
+json_t *
+wm_api_token(json_t *t)
+{
+    static const char *const k[] = {"created_at", "last_used", NULL};
+    return times(t, k);
+}
+
+json_t *
+wm_api_tokens(json_t *items)
+{
+    return each(items, wm_api_token);
+}
+
+json_t *
+wm_api_archive(json_t *a)
+{
+    static const char *const k[] = {"created_at", NULL};
+    json_object_del(a, "unit_path");
+    return times(a, k);
+}
+
+json_t *
+wm_api_archives(json_t *items)
+{
+    return each(items, wm_api_archive);
+}
+
+json_t *
+wm_api_version(json_t *v)
+{
+    static const char *const k[] = {"created_at", NULL};
+    return times(v, k);
+}
+
+json_t *
+wm_api_versions(json_t *items)
+{
+    return each(items, wm_api_version);
+}
+
+json_t *
+wm_api_fixity(json_t *x)
+{
+    static const char *const k[] = {"started_at", "finished_at", NULL};
+    return times(x, k);
+}
+
+json_t *
+wm_api_page(json_t *items, unsigned limit)
+{
+    if (NULL == items) {
+        return NULL;
+    }
+    json_t *next = json_null();
+    if (limit && json_array_size(items) == limit) {
+        json_t *last = json_array_get(items, limit - 1);
+        char *s = wm_asprintf("%lld", (long long)json_integer_value(json_object_get(last, "id")));
+        next = json_string(s);
+        free(s);
+    }
+    return json_pack("{s:o, s:o}", "items", items, "next", next);
+}
+
+/* The document as the API shows it: display name, archival code, no internals. */
+json_t *
+wm_api_doc(json_t *d, const char *unit_code, int64_t year)
+{
+    static const char *const k[] = {"created_at", "updated_at", "deleted_at", NULL};
+    if (NULL == d) {
+        return NULL;
+    }
+    char *name = wm_doc_display_name(d), *code = wm_doc_archival_code(d, unit_code, year);
+    times(d, k);
+    json_object_del(d, "unit_path");
+    json_object_set_new(d, "name", json_string(name));
+    json_object_set_new(d, "archival_code", json_string(code));
+    free(name);
+    free(code);
+    return d;
+}
+
+json_t *
+wm_api_edition(json_t *e)
+{
+    static const char *const k[] = {"created_at", "published_at", NULL};
+    char t[32];
+    if (NULL == e) {
+        return NULL;
+    }
+    times(e, k);
+    json_object_set_new(e, "total",
+                        json_string(wm_fw_score_format(json_integer_value(json_object_get(e, "total")), t)));
+    return e;
+}
+
+json_t *
+wm_api_editions(json_t *items)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(items, i, e)
+    {
+        wm_api_edition(e);
+    }
+    return items;
+}
+
+json_t *
+wm_api_audit_rows(json_t *rows)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        static const char *const k[] = {"at", NULL};
+        times(row, k);
+        json_object_set(row, "time", json_object_get(row, "at")); /* the older name */
+        const char *label = wm_audit_action_label(json_string_value(json_object_get(row, "action")));
+        json_object_set_new(row, "action_label", label ? json_string(label) : json_null());
+        json_t *sum = json_loads(json_string_value(json_object_get(row, "summary")), 0, NULL);
+        json_object_set_new(row, "summary", sum ? sum : json_null());
+    }
+    return rows;
+}
+
+/* end of repr.c */

@@ -1,0 +1,338 @@
+/*
+** shared.c — request and reply helpers that several handler files use: the auth policy,
+** list pages, uploaded tables, the audit filter, downloads and static files, and the
+** objects a path names (an archive, an edition) read in the caller's scope.
+**
+** The handler files (api_*.c, page_*.c) call this file, ui.c, ui_parts.c, repr.c and
+** uploads.c, and never each other: routes.c alone names every handler.
+*/
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "handlers.h"
+#include "wm_framework.h"
+#include "wm_media.h"
+#include "wm_table.h"
+
+struct wm_embedded {
+    const char *name;
+    const unsigned char *data;
+    size_t len;
+};
+extern const struct wm_embedded wm_static_files[];
+
+const struct wm_auth_policy *
+wm_policy(void)
+{
+    return &wm_server_options()->auth;
+}
+
+static const char *
+static_type(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    static const struct {
+        const char *ext, *type;
+    } t[] = {{".css", "text/css; charset=utf-8"},
+             {".js", "text/javascript; charset=utf-8"},
+             {".svg", "image/svg+xml"},
+             {".png", "image/png"},
+             {".txt", "text/plain; charset=utf-8"}};
+    for (size_t i = 0; dot && i < WM_ARRAY_LEN(t); i++) {
+        if (wm_streq(dot, t[i].ext)) {
+            return t[i].type;
+        }
+    }
+    return "application/octet-stream";
+}
+
+/* Answer with an embedded static file; false when there is none of that name. */
+bool
+wm_reply_static_file(struct wm_req *r, const char *name)
+{
+    for (const struct wm_embedded *f = wm_static_files; f->name; f++) {
+        if (!wm_streq(f->name, name)) {
+            continue;
+        }
+        char hash[65], etag[24];
+        wm_sha256_hex(f->data, f->len, hash);
+        snprintf(etag, sizeof etag, "\"%.16s\"", hash);
+        const char *inm = wm_req_header(r, "If-None-Match");
+        if (inm && wm_streq(inm, etag)) {
+            wm_reply_data(r, 304, static_type(f->name), "", 0, false);
+        } else {
+            wm_reply_data(r, 200, static_type(f->name), f->data, f->len, false);
+        }
+        wm_req_add_header(r, "ETag", etag);
+        wm_req_add_header(r, "Cache-Control", "public, max-age=3600");
+        return true;
+    }
+    return false;
+}
+
+bool
+wm_req_table(struct wm_req *r, struct wm_table **t)
+{
+    char err[256];
+    if (NULL == r->file_name || 0 == r->file.len) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("请选择要上传的 CSV 或 XLSX 文件"));
+        return false;
+    }
+    if (0 != wm_table_read_fitting(r->file.data, r->file.len, WM_TABLE_AUTO, wm_unit_table_fits,
+                                   NULL, t, err, sizeof err)) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "file", err);
+        return false;
+    }
+    /* The import runs inside this request: cap it (the header row is not a unit). */
+    if ((*t)->nrows > WM_UNIT_IMPORT_MAX + 1) {
+        char *msg = wm_asprintf(_("一次最多导入 %d 个单位，此文件有 %zu 行；请拆分成多个文件分批导入。"),
+                                WM_UNIT_IMPORT_MAX, (*t)->nrows - 1);
+        wm_table_free(*t);
+        *t = NULL;
+        wm_reply_err(r, WM_E_BAD_REQUEST, "file", msg);
+        free(msg);
+        return false;
+    }
+    return true;
+}
+
+/* "2026-03-01" as the Unix time of that day's start in China Standard Time; false if bad. */
+static bool
+cst_day(const char *s, int64_t *t)
+{
+    int y, m, d;
+    char tail;
+    if (3 != sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) || y < 1970 || y > 9999 || m < 1 ||
+        m > 12 || d < 1 || d > 31) {
+        return false;
+    }
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+    time_t u = timegm(&tm);
+    struct tm back;
+    gmtime_r(&u, &back);
+    if (back.tm_mday != d) { /* 2026-02-30 */
+        return false;
+    }
+    *t = (int64_t)u - 8 * 3600;
+    return true;
+}
+
+bool
+wm_req_audit_filter(struct wm_req *r, struct wm_audit_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    f->action = wm_req_arg(r, "action");
+    f->username = wm_req_arg(r, "user");
+    const char *from = wm_req_arg(r, "from"), *to = wm_req_arg(r, "to");
+    if (f->action && strlen(f->action) > 64) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "action", _("未知操作"));
+        return false;
+    }
+    if (from && *from && !cst_day(from, &f->from)) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "from", _("起始日期须写成 2026-03-01 这样的格式"));
+        return false;
+    }
+    if (to && *to) {
+        if (!cst_day(to, &f->until)) {
+            wm_reply_err(r, WM_E_BAD_REQUEST, "to", _("截止日期须写成 2026-03-31 这样的格式"));
+            return false;
+        }
+        f->until += 86400; /* the whole day */
+    }
+    return true;
+}
+
+json_t *
+wm_req_archive(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    json_t *ar = wm_archive_open(r->db, &r->actor, r->ids[0], r->ids[1], &f);
+    if (NULL == ar) {
+        wm_reply_fail(r, &f);
+    }
+    return ar;
+}
+
+char *
+wm_ascii_filename(const char *name, const char *stem_default)
+{
+    size_t cut = wm_media_name_ext(name), alnum = 0;
+    struct wm_buf b = {0};
+    for (size_t i = 0; i < cut; i++) {
+        unsigned char c = (unsigned char)name[i];
+        bool an = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (an || (('-' == c || '_' == c || '.' == c) && b.len && '_' != b.data[b.len - 1])) {
+            wm_buf_addc(&b, (char)c);
+            alnum += an;
+        } else if (c >= 0x80 || ' ' == c) {
+            if (b.len && '_' != b.data[b.len - 1]) {
+                wm_buf_addc(&b, '_'); /* a run of other characters: one underscore */
+            }
+            while (name[i + 1] && (unsigned char)name[i + 1] >= 0x80 && (unsigned char)name[i + 1] < 0xC0) {
+                i++;
+            }
+        }
+    }
+    while (b.len && strchr("_-.", b.data[b.len - 1])) {
+        b.data[--b.len] = '\0';
+    }
+    if (alnum < 2) {
+        wm_buf_free(&b);
+        wm_buf_adds(&b, stem_default);
+    }
+    wm_buf_adds(&b, name + cut); /* the extension: ASCII letters and digits */
+    return wm_buf_steal(&b);
+}
+
+/* The export file name: "{name}_{version}.{ext}", RFC 5987-encoded for the header. */
+void
+wm_reply_attachment(struct wm_req *r, const char *name, const char *ctype, char *data, size_t len)
+{
+    struct wm_buf cd = {0};
+    char *ascii = wm_ascii_filename(name, "export");
+    wm_buf_printf(&cd, "attachment; filename=\"%s\"; filename*=UTF-8''", ascii);
+    wm_url_encode(&cd, name);
+    free(ascii);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (NULL == resp) {
+        wm_panic("MHD_create_response failed");
+    }
+    r->resp = resp;
+    r->status = 200;
+    r->bytes = len;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, wm_buf_str(&cd));
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    wm_buf_free(&cd);
+}
+
+bool
+wm_req_edition(struct wm_req *r, json_t **ed, struct wm_fw **fw)
+{
+    struct wm_fail f = {0};
+    *ed = wm_edition_get_scoped(r->db, &r->actor, r->ids[0], true, &f);
+    if (NULL == *ed) {
+        wm_reply_fail(r, &f);
+        return false;
+    }
+    *fw = wm_edition_parse(*ed);
+    if (NULL == *fw) {
+        json_decref(*ed);
+        *ed = NULL;
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return false;
+    }
+    return true;
+}
+
+/* Read an import from the request: a multipart form (file, name, version, office_id,
+** dry_run) or a raw JSON body (?dry_run=1).  false: a reply was queued. */
+bool
+wm_req_fw_in(struct wm_req *r, struct wm_fw_in *in)
+{
+    memset(in, 0, sizeof *in);
+    if (r->form) {
+        const char *doc = wm_form(r, "document");
+        if (r->file_name && r->file.len) {
+            in->data = r->file.data;
+            in->len = r->file.len;
+        } else if (doc && *doc) {
+            in->data = doc;
+            in->len = strlen(doc);
+        } else {
+            wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("请选择要导入的文件（JSON、CSV 或 XLSX）"));
+            return false;
+        }
+        const char *n = wm_form(r, "name"), *v = wm_form(r, "version"), *o = wm_form(r, "office_id");
+        in->name = n && *n ? n : NULL;
+        in->version = v && *v ? v : NULL;
+        in->dry_run = NULL != wm_form(r, "dry_run") && !wm_streq(wm_form(r, "dry_run"), "0");
+        if (o && *o && !wm_parse_i64(o, 1, INT64_MAX, &in->office_id)) {
+            wm_reply_err(r, WM_E_BAD_REQUEST, "office_id", NULL);
+            return false;
+        }
+        return true;
+    }
+    const char *ct = wm_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (NULL == ct || 0 != strncasecmp(ct, "application/json", 16)) {
+        wm_reply_err(r, WM_E_UNSUPPORTED_MEDIA, "Content-Type",
+                     _("请以 application/json 提交 wenming-framework/1 文档，或以 multipart 表单上传文件"));
+        return false;
+    }
+    if (0 == r->body.len) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "body", _("请求体为空"));
+        return false;
+    }
+    /* "[]" or "\"x\"" is JSON but no framework: said so, not taken for a CSV without a name */
+    size_t k = 0;
+    while (k < r->body.len && r->body.data[k] && strchr(" \t\r\n", r->body.data[k])) {
+        k++;
+    }
+    if (k == r->body.len || '{' != r->body.data[k]) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "body",
+                     _("请求体须为 wenming-framework/1 格式的 JSON 对象（以 { 开头）"));
+        return false;
+    }
+    in->data = r->body.data;
+    in->len = r->body.len;
+    const char *dry = wm_req_arg(r, "dry_run");
+    in->dry_run = dry && !wm_streq(dry, "0") && !wm_streq(dry, "false");
+    const char *o = wm_req_arg(r, "office_id");
+    if (o && !wm_parse_i64(o, 1, INT64_MAX, &in->office_id)) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "office_id", NULL);
+        return false;
+    }
+    return true;
+}
+
+/* Diff of two editions the caller can read: {"added": [...], "removed": [...], "changed": [...]}. */
+json_t *
+wm_editions_diff(struct wm_req *r, int64_t from, int64_t to, struct wm_fail *f)
+{
+    json_t *a = wm_edition_get_scoped(r->db, &r->actor, from, true, f);
+    json_t *b = a ? wm_edition_get_scoped(r->db, &r->actor, to, true, f) : NULL;
+    json_t *d = NULL;
+    if (a && b) {
+        struct wm_fw *fa = wm_edition_parse(a), *fb = wm_edition_parse(b);
+        if (fa && fb) {
+            d = wm_fw_diff(fa, fb);
+        } else {
+            wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", "");
+        }
+        wm_fw_free(fa);
+        wm_fw_free(fb);
+    }
+    json_decref(a);
+    json_decref(b);
+    return d;
+}
+
+json_t *
+wm_req_document(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    json_t *d = wm_doc_get_scoped(r->db, &r->actor, r->ids[0], &f);
+    if (NULL == d) {
+        wm_reply_fail(r, &f);
+    }
+    return d;
+}
+
+void
+wm_reply_read(struct wm_req *r, unsigned status, json_t *body, const struct wm_fail *f)
+{
+    if (body) {
+        wm_reply_json(r, status, body);
+    } else if (f && WM_OK != f->err) {
+        wm_reply_fail(r, f);
+    } else {
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+    }
+}
+
+/* end of shared.c */
