@@ -172,6 +172,41 @@ test_conflict_inside_transaction(void **state)
     tdb_drop(&t);
 }
 
+/* A transaction that lost a race (here: a lock it waited for too long) reads as lost to
+** the end, so the caller's retry loop runs it again: the statements PostgreSQL refuses
+** after it (25P02) and the commit answer SOFT, not HARD. */
+static void
+test_lost_race_stays_soft(void **state)
+{
+    (void)state;
+    struct tdb t;
+    tdb_make(&t);
+    struct wm_db *a = open_migrated(t.conninfo, "/nonexistent");
+    struct wm_db *b = open_migrated(t.conninfo, "/nonexistent");
+    int64_t root = 0;
+    assert_int_equal(a->ops->org_insert(a, 0, "office", "市文明办", NULL, NULL, 1, &root),
+                     WM_QS_ONE);
+    assert_int_equal(a->ops->begin(a, true), WM_QS_ONE);
+    char hash[65];
+    assert_int_equal(a->ops->audit_last_hash(a, hash), WM_QS_ONE); /* holds the head */
+    assert_int_equal(b->ops->begin(b, true), WM_QS_ONE);
+    assert_int_equal(pg_simple((struct pg_db *)b, "SET LOCAL lock_timeout = '100ms'"),
+                     WM_QS_ONE);
+    assert_int_equal(b->ops->audit_last_hash(b, hash), WM_QS_SOFT);
+    assert_null(b->ops->org_get(b, root));
+    assert_int_equal(b->status, WM_QS_SOFT);
+    assert_int_equal(b->ops->commit(b), WM_QS_SOFT);
+    b->ops->rollback(b);
+    a->ops->rollback(a);
+    /* the next transaction starts clean */
+    assert_int_equal(b->ops->begin(b, true), WM_QS_ONE);
+    assert_int_equal(b->ops->audit_last_hash(b, hash), WM_QS_ONE);
+    assert_int_equal(b->ops->commit(b), WM_QS_ONE);
+    a->ops->close(a);
+    b->ops->close(b);
+    tdb_drop(&t);
+}
+
 static const struct wm_actor actor = {.p = NULL, .request_id = "smoke", .addr = "-"};
 
 /* A SQLite store with a little of everything, and an org moved under a newer office. */
@@ -321,6 +356,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_statement_table_grows),
         cmocka_unit_test(test_conflict_inside_transaction),
+        cmocka_unit_test(test_lost_race_stays_soft),
         cmocka_unit_test(test_store_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,6 +50,10 @@ struct pg_db {
     unsigned next_id;
     bool tx;     /* between begin and commit or rollback */
     bool wrote;  /* a statement of this transaction changed a row */
+    /* What first failed in this transaction: PostgreSQL refuses every later statement
+    ** (25P02) and the commit, which then answer this status, so a transaction aborted by
+    ** a lost race (SOFT) still reads as one and is retried. */
+    enum wm_qs aborted;
     int64_t gen; /* notifications received, own commits and reconnections */
 };
 

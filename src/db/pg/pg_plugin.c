@@ -53,6 +53,9 @@ pg_fail(struct pg_db *db, const PGresult *res, const char *sql)
         wm_log(WM_LOG_ERROR, "postgresql: connection lost: %s", msg);
         return pg_set(db, WM_QS_HARD);
     }
+    if (db->tx && WM_QS_SOFT == db->aborted && wm_streq(state, "25P02")) {
+        return pg_set(db, WM_QS_SOFT); /* refused after a lost race: still that race */
+    }
     if (wm_streq(state, "40001") || wm_streq(state, "40P01") || wm_streq(state, "55P03") ||
         wm_streq(state, "57014")) {
         qs = WM_QS_SOFT;
@@ -65,6 +68,9 @@ pg_fail(struct pg_db *db, const PGresult *res, const char *sql)
         int mlen = (int)strcspn(msg, "\n");
         wm_log(WM_LOG_ERROR, "postgresql error %s: %.*s%s%.200s", state, mlen, msg,
                sql ? " in: " : "", sql ? sql : "");
+    }
+    if (db->tx && WM_QS_ONE == db->aborted) {
+        db->aborted = qs;
     }
     return pg_set(db, qs);
 }
@@ -254,6 +260,7 @@ pg_run(struct pg_db *db, const char *sql, int np, const char *const *vals, const
     if (guarded && !pg_savepoint(db, "SAVEPOINT wm_stmt")) {
         return NULL;
     }
+    enum wm_qs was = db->aborted;
     PGresult *res = PQexecPrepared(db->conn, name, np, vals, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
     if (PGRES_COMMAND_OK != st && PGRES_TUPLES_OK != st) {
@@ -261,6 +268,7 @@ pg_run(struct pg_db *db, const char *sql, int np, const char *const *vals, const
         PQclear(res);
         if (guarded && CONNECTION_OK == PQstatus(db->conn)) {
             (void)pg_savepoint(db, "ROLLBACK TO SAVEPOINT wm_stmt; RELEASE SAVEPOINT wm_stmt");
+            db->aborted = was; /* the savepoint undid the failure: the transaction goes on */
             pg_set(db, qs);
         }
         pg_drain(db);
@@ -512,6 +520,7 @@ pg_begin(struct wm_db *base, bool write)
     if (WM_QS_ONE == qs) {
         db->tx = true;
         db->wrote = false;
+        db->aborted = WM_QS_ONE;
     }
     return qs;
 }
@@ -533,7 +542,7 @@ pg_commit(struct wm_db *base)
     } else if (!wm_streq(PQcmdStatus(r), "COMMIT")) {
         /* COMMIT of a transaction that an error aborted answers ROLLBACK */
         wm_log(WM_LOG_ERROR, "postgresql: the transaction was aborted by an earlier error");
-        qs = pg_set(db, WM_QS_HARD);
+        qs = pg_set(db, WM_QS_SOFT == db->aborted ? WM_QS_SOFT : WM_QS_HARD);
     }
     PQclear(r);
     if (PQTRANS_IDLE == PQtransactionStatus(db->conn)) {
