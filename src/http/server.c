@@ -704,6 +704,12 @@ req_authenticate(struct wm_req *r)
         if (0 == strncasecmp(authz, "Bearer ", 7)) {
             r->who = wm_token_principal(r->db, authz + 7);
         }
+        if (NULL == r->who && wm_db_failed(r->db)) {
+            /* the store failed, not the token: say so (500/503) */
+            wm_reply_err(r, WM_QS_SOFT == r->db->status ? WM_E_UNAVAILABLE : WM_E_INTERNAL,
+                         NULL, NULL);
+            return;
+        }
         if (NULL == r->who) {
             wm_reply_err(r, WM_E_UNAUTHORIZED, NULL, _("令牌无效、已吊销，或账号已停用"));
             return;
@@ -732,6 +738,11 @@ req_authenticate(struct wm_req *r)
     }
     if (uid) {
         r->who = wm_principal_load(r->db, uid);
+        if (NULL == r->who && wm_db_failed(r->db)) {
+            wm_reply_err(r, WM_QS_SOFT == r->db->status ? WM_E_UNAVAILABLE : WM_E_INTERNAL,
+                         NULL, NULL);
+            return;
+        }
         if (NULL == r->who && authz) {
             wm_reply_err(r, WM_E_UNAUTHORIZED, NULL, _("账号已停用"));
         }

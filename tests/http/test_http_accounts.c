@@ -582,6 +582,39 @@ test_at_cap_and_export_cut(void **state)
     th_resp_free(r);
 }
 
+/* A store that fails while a request authenticates answers 500, not 401: the token or the
+** cookie was not at fault, and a client must not drop it.  (Runs last: it breaks the store.) */
+static void
+test_store_failure_not_unauthorized(void **state)
+{
+    (void)state;
+    struct th_cred c = {0};
+    th_login_full(&srv, "office", TH_DEMO_PW, &c);
+    struct th_resp *r = th_api(&srv, "GET", "/api/v1/me", &c, TH_BEARER, NULL);
+    assert_int_equal(r->status, 200);
+    th_resp_free(r);
+    /* (a DROP is no change of rows: on PostgreSQL say that something changed, as any
+    ** write of rows does, so that the servers' caches look again) */
+    assert_int_equal(th_store_exec(&srv, th_store_pg() ? "DROP TABLE api_token; NOTIFY wm_change"
+                                                       : "DROP TABLE api_token"),
+                     0);
+    r = th_api(&srv, "GET", "/api/v1/me", &c, TH_BEARER, NULL);
+    assert_int_equal(r->status, 500);
+    assert_string_equal(th_jstr(json_object_get(r->json, "error"), "code"), "internal");
+    th_resp_free(r);
+    /* the session still works: only the token table is gone */
+    r = th_api(&srv, "GET", "/api/v1/me", &c, TH_SESSION, NULL);
+    assert_int_equal(r->status, 200);
+    th_resp_free(r);
+    assert_int_equal(th_store_exec(&srv, th_store_pg() ? "DROP TABLE session CASCADE; NOTIFY wm_change"
+                                                       : "DROP TABLE session"),
+                     0);
+    r = th_api(&srv, "GET", "/api/v1/me", &c, TH_SESSION, NULL);
+    assert_int_equal(r->status, 500);
+    assert_null(th_header(r, "Set-Cookie")); /* the cookie is kept */
+    th_resp_free(r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -596,6 +629,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_audit_export),     cmocka_unit_test(test_unit_import_cap),
         cmocka_unit_test(test_framework_cap),    cmocka_unit_test(test_at_cap_and_export_cut),
         cmocka_unit_test(test_framework_not_object),
+        cmocka_unit_test(test_store_failure_not_unauthorized),
     };
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
     th_done();
