@@ -187,7 +187,7 @@ archive_create_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
         e = wm_fail_set(f, WM_E_BAD_REQUEST, "edition_id", "%s",
                         _("尚无已发布的测评体系，无法建立创建档案"));
     } else if (WM_QS_ONE != db->ops->archive_insert(db, unit_id, year, edition_id, wm_now(), id)) {
-        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法建立创建档案"));
+        e = wm_write_fail(db, f, "year", _("该年度的创建档案已存在"), _("无法建立创建档案"));
     } else {
         ar = db->ops->archive_get(db, unit_id, year);
         e = wm_audit(db, a, "archive.create", "archive", *id, jss(unit, "path"), NULL, ar);

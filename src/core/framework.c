@@ -240,7 +240,8 @@ framework_import_once(struct wm_db *db, const struct wm_actor *a, const struct w
     if (fwrow) {
         fw_id = jsi(fwrow, "id");
     } else if (WM_QS_ONE != db->ops->fw_insert(db, jsi(org, "id"), name, wm_now(), &fw_id)) {
-        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存测评体系"));
+        e = wm_write_fail(db, f, "name", _("同名测评体系正在由他人导入，请稍后重试"),
+                          _("无法保存测评体系"));
         goto done;
     }
     /* The same version again: replace the draft, refuse a published edition. */
@@ -264,7 +265,8 @@ framework_import_once(struct wm_db *db, const struct wm_actor *a, const struct w
                                                     (int64_t)fw->nleaves, fw->total,
                                                     a->p ? a->p->user_id : 0, wm_now(),
                                                     edition_id)) {
-        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存测评体系"));
+        e = wm_write_fail(db, f, "version", _("该版本正在由他人导入，请稍后重试"),
+                          _("无法保存测评体系"));
         goto done;
     }
     if (WM_OK != (e = store_indicators(db, *edition_id, fw))) {

@@ -67,7 +67,7 @@ org_create_once(struct wm_db *db, const struct wm_actor *a, int64_t parent_id, c
         e = wm_fail_set(f, WM_E_CONFLICT, "name", "%s", _("同一上级下已有同名机构"));
     } else if (WM_QS_ONE !=
                db->ops->org_insert(db, parent_id, "office", name, NULL, NULL, wm_now(), id)) {
-        e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存机构"));
+        e = wm_write_fail(db, f, "name", _("同一上级下已有同名机构"), _("无法保存机构"));
     } else {
         json_t *o = db->ops->org_get(db, *id);
         e = wm_audit(db, a, "org.create", "org", *id, jss(o, "path"), NULL, o);

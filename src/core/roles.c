@@ -197,6 +197,19 @@ wm_read_fail(struct wm_db *db, struct wm_fail *f, const char *field, const char 
     return wm_fail_set(f, WM_E_NOT_FOUND, field, "%s", msg ? msg : "");
 }
 
+enum wm_err
+wm_write_fail(struct wm_db *db, struct wm_fail *f, const char *field, const char *conflict,
+              const char *msg)
+{
+    if (WM_QS_SOFT == db->status) {
+        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("数据库繁忙，请稍后再试"));
+    }
+    if (WM_QS_CONFLICT == db->status && conflict) {
+        return wm_fail_set(f, WM_E_CONFLICT, field, "%s", conflict);
+    }
+    return wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", msg);
+}
+
 /* ---------------------------------------------------------------- validation */
 
 bool

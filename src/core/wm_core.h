@@ -107,6 +107,11 @@ enum wm_err wm_fail_set(struct wm_fail *f, enum wm_err e, const char *field, con
 /** After a store read gave nothing: the store's error when its last statement failed
 ** (db->status), else WM_E_NOT_FOUND with field and msg (NULL: the default message). */
 enum wm_err wm_read_fail(struct wm_db *db, struct wm_fail *f, const char *field, const char *msg);
+/** After a store write failed: busy (503, retried by the write's loop), a conflict with a
+** row written meanwhile by another writer (409 with conflict, when not NULL: what the
+** service layer checked before but could not hold), else msg as an internal error. */
+enum wm_err wm_write_fail(struct wm_db *db, struct wm_fail *f, const char *field,
+                          const char *conflict, const char *msg);
 /** A page of orgs in the caller's scope: pg->scope NULL for all of it, or a path within it
 ** (a path outside it: not found). */
 json_t *wm_org_list(struct wm_db *db, const struct wm_actor *a, struct wm_page *pg,

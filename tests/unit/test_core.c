@@ -1065,8 +1065,18 @@ failing_org_insert(struct wm_db *db, int64_t parent_id, const char *kind, const 
     return real_ops->org_insert(db, parent_id, kind, name, code, type, now, id);
 }
 
+/* Another writer's office of the same name, not yet committed when the check looked. */
+static json_t *
+racing_org_find_name(struct wm_db *db, int64_t parent_id, const char *name)
+{
+    (void)db;
+    (void)parent_id;
+    (void)name;
+    return NULL;
+}
+
 /* Which operations fail. */
-enum { FAIL_READS = 1, FAIL_INSERT = 2 };
+enum { FAIL_READS = 1, FAIL_INSERT = 2, RACE_NAME = 4 };
 
 static void
 wrap_ops(struct fx *f, unsigned which, enum wm_qs as, unsigned times)
@@ -1084,6 +1094,9 @@ wrap_ops(struct fx *f, unsigned which, enum wm_qs as, unsigned times)
     if (which & FAIL_INSERT) {
         failing_ops.org_insert = failing_org_insert;
     }
+    if (which & RACE_NAME) {
+        failing_ops.org_find_name = racing_org_find_name;
+    }
     f->db->ops = &failing_ops;
     fail_as = as;
     fail_times = times;
@@ -1094,6 +1107,27 @@ static void
 unwrap_ops(struct fx *f)
 {
     f->db->ops = real_ops;
+}
+
+/* Two offices of one name under one parent at once: the service layer's check passes for
+** both (neither sees the other's row yet); the store refuses the second, and the caller
+** gets the same 409 as when the check caught it, not an internal error. */
+static void
+test_write_conflict_race(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    int64_t id = 0, id2 = 0;
+    assert_int_equal(wm_org_create(f->db, ACT(f->admin), f->city, "同名区文明办", &id, &fl), WM_OK);
+    assert_int_equal(wm_org_create(f->db, ACT(f->admin), f->city, "同名区文明办", &id2, &fl),
+                     WM_E_CONFLICT); /* caught by the check */
+    memset(&fl, 0, sizeof fl);
+    wrap_ops(f, RACE_NAME, WM_QS_ONE, 0);
+    assert_int_equal(wm_org_create(f->db, ACT(f->admin), f->city, "同名区文明办", &id2, &fl),
+                     WM_E_CONFLICT); /* caught by the store */
+    assert_string_equal(fl.field, "name");
+    unwrap_ops(f);
+    assert_false(f->db->ops->in_tx(f->db));
 }
 
 /* A read whose store fails answers an internal error (503 when busy), never "not found". */
@@ -1240,6 +1274,7 @@ main(void)
         cmocka_unit_test(test_audit_action_names),
         cmocka_unit_test_setup_teardown(test_scopes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_store_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_conflict_race, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_retry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_failure_fails_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_tree, setup, teardown),
