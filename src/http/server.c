@@ -695,6 +695,14 @@ cookie_value(struct wm_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
+static const struct wm_route *g_routes;
+
+void
+wm_http_set_routes(const struct wm_route *table)
+{
+    g_routes = table;
+}
+
 static void
 req_authenticate(struct wm_req *r)
 {
@@ -863,7 +871,8 @@ req_first(struct wm_req *r, const char *url, const char *method)
         return;
     }
     unsigned allowed = 0;
-    for (const struct wm_route *rt = wm_routes; rt->pattern; rt++) {
+    static const struct wm_route none[] = {{0}};
+    for (const struct wm_route *rt = g_routes ? g_routes : none; rt->pattern; rt++) {
         if (!route_match(rt->pattern, r->path, NULL)) {
             continue;
         }

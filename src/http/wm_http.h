@@ -63,6 +63,8 @@ struct wm_route {
 
 /* The route table (routes/routes.c), terminated by a NULL pattern. */
 extern const struct wm_route wm_routes[];
+/** The table the server dispatches from (routes/ registers wm_routes at startup). */
+void wm_http_set_routes(const struct wm_route *table);
 
 /* The per-request context. */
 struct wm_req {

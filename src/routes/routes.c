@@ -162,6 +162,7 @@ wm_routes_init(void)
 {
     wm_uploads_init();
     wm_http_set_error_page(wm_ui_error_page);
+    wm_http_set_routes(wm_routes);
 }
 
 /* end of routes.c */
