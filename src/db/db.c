@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "wm_db.h"
+#include "db_int.h"
 
 static char *db_store;
 static char *db_data_dir;
@@ -63,6 +63,44 @@ wm_db_configure(const char *store, const char *data_dir)
     free(db_data_dir);
     db_store = wm_db_store_is_sqlite(store) ? NULL : wm_strdup(store);
     db_data_dir = wm_strdup(data_dir);
+}
+
+struct wm_db_range
+wm_db_range_of(const char *scope)
+{
+    struct wm_db_range r = {NULL, NULL};
+    if (scope && '\0' != scope[0] && !wm_streq(scope, "/")) {
+        size_t n = strlen(scope);
+        r.lo = wm_strdup(scope);
+        r.hi = wm_strdup(scope);
+        r.hi[n - 1] = (char)(r.hi[n - 1] + 1);
+    }
+    return r;
+}
+
+void
+wm_db_range_free(struct wm_db_range *r)
+{
+    free(r->lo);
+    free(r->hi);
+}
+
+char *
+wm_db_like_of(const char *q)
+{
+    if (NULL == q || '\0' == q[0]) {
+        return NULL;
+    }
+    struct wm_buf b = {0};
+    wm_buf_addc(&b, '%');
+    for (const char *p = q; *p; p++) {
+        if ('%' == *p || '_' == *p || '\\' == *p) {
+            wm_buf_addc(&b, '\\');
+        }
+        wm_buf_addc(&b, *p);
+    }
+    wm_buf_addc(&b, '%');
+    return wm_buf_steal(&b);
 }
 
 struct wm_db *

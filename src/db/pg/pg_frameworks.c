@@ -77,10 +77,10 @@ edition_list(struct wm_db *base, const struct wm_fw_scope *s, const struct wm_pa
         "       AND ($5 <> 0 OR e.status = 'published')))"
         " AND ($6 IS NULL OR e.status = $6)"
         " ORDER BY e.id LIMIT $7";
-    struct pg_scope r = pg_scope_of(s->scope);
+    struct wm_db_range r = wm_db_range_of(s->scope);
     json_t *a = pg_rows(DB, pg_q(DB, sql, "tttiiti", s->caller_path, r.lo, r.hi, pg->after,
                                  (int64_t)s->drafts, pg->kind, (int64_t)pg->limit));
-    pg_scope_free(&r);
+    wm_db_range_free(&r);
     return a;
 }
 

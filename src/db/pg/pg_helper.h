@@ -20,7 +20,7 @@
 
 #include <libpq-fe.h>
 
-#include "wm_db.h"
+#include "db_int.h"
 
 /* Type oids of the built-in types (catalog/pg_type_d.h is a server header). */
 enum {
@@ -77,19 +77,6 @@ int64_t pg_int(struct pg_db *db, PGresult *res, int64_t dflt);
 enum wm_qs pg_id(struct pg_db *db, PGresult *res, int64_t *id);
 /** Run SQL text with no parameters (simple protocol: several statements allowed). */
 enum wm_qs pg_simple(struct pg_db *db, const char *sql);
-
-/*
-** The range [lo, hi) of materialized paths in the subtree at scope: "/1/4/" covers
-** "/1/4/..." and nothing else (hi is "/1/40"); NULL, "" and "/" mean no path condition
-** (lo and hi NULL: the SQL reads `$1 IS NULL OR (path >= $1 AND path < $2)`).
-*/
-struct pg_scope {
-    char *lo, *hi;
-};
-struct pg_scope pg_scope_of(const char *scope);
-void pg_scope_free(struct pg_scope *r);
-/** The ILIKE pattern for a substring filter (NULL for none); caller frees. */
-char *pg_like_of(const char *q);
 
 void pg_fill_resource_ops(struct wm_db_ops *ops);
 void pg_fill_framework_ops(struct wm_db_ops *ops);

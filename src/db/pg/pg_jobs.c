@@ -112,11 +112,11 @@ job_list(struct wm_db *base, const char *states, const struct wm_page *pg)
         "  AND ($2 IS NULL OR (org_path >= $2 AND org_path < $3)) "
         "  AND ($4 IS NULL OR kind = $4) AND ($5 = 0 OR id < $5) "
         "ORDER BY id DESC LIMIT $6";
-    struct pg_scope r = pg_scope_of(pg->scope);
+    struct wm_db_range r = wm_db_range_of(pg->scope);
     json_t *a = pg_rows(DB, pg_q(DB, sql, "ttttii", states && states[0] ? states : NULL, r.lo,
                                  r.hi, pg->kind && pg->kind[0] ? pg->kind : NULL, pg->after,
                                  (int64_t)(pg->limit ? pg->limit : 50)));
-    pg_scope_free(&r);
+    wm_db_range_free(&r);
     return a;
 }
 

@@ -71,12 +71,12 @@ org_list(struct wm_db *base, const struct wm_page *pg)
         " AND ($5 IS NULL OR name ILIKE $5 ESCAPE '\\' OR code ILIKE $5 ESCAPE '\\')"
         " AND ($6 IS NULL OR type = $6)"
         " ORDER BY id LIMIT $7";
-    struct pg_scope r = pg_scope_of(pg->scope);
-    char *like = pg_like_of(pg->q);
+    struct wm_db_range r = wm_db_range_of(pg->scope);
+    char *like = wm_db_like_of(pg->q);
     json_t *a = pg_rows(DB, pg_q(DB, sql, "ttittti", r.lo, r.hi, pg->after, pg->kind, like,
                                  pg->type, (int64_t)pg->limit));
     free(like);
-    pg_scope_free(&r);
+    wm_db_range_free(&r);
     return a;
 }
 
@@ -86,9 +86,9 @@ org_count(struct wm_db *base, const char *scope, const char *kind, const char *t
     static const char sql[] =
         "SELECT count(*) FROM org WHERE ($1 IS NULL OR (path >= $1 AND path < $2))"
         " AND ($3 IS NULL OR kind = $3) AND ($4 IS NULL OR type = $4)";
-    struct pg_scope r = pg_scope_of(scope);
+    struct wm_db_range r = wm_db_range_of(scope);
     int64_t n = pg_int(DB, pg_q(DB, sql, "tttt", r.lo, r.hi, kind, type), -1);
-    pg_scope_free(&r);
+    wm_db_range_free(&r);
     return n;
 }
 
@@ -113,12 +113,12 @@ org_move(struct wm_db *base, int64_t id, int64_t new_parent)
         const char *old = json_string_value(json_object_get(o, "path"));
         char *nw = wm_asprintf("%s%lld/", json_string_value(json_object_get(p, "path")),
                                (long long)id);
-        struct pg_scope r = pg_scope_of(old);
+        struct wm_db_range r = wm_db_range_of(old);
         qs = pg_exec(DB, pg_q(DB, sql_parent, "ii", id, new_parent));
         if (WM_QS_ONE == qs) {
             qs = pg_exec(DB, pg_q(DB, sql_paths, "ttt", old, nw, r.hi));
         }
-        pg_scope_free(&r);
+        wm_db_range_free(&r);
         free(nw);
     } else if (wm_db_failed(base)) {
         qs = base->status;
@@ -205,12 +205,12 @@ user_list(struct wm_db *base, const struct wm_page *pg)
         " AND ($4 IS NULL OR u.role = $4)"
         " AND ($5 IS NULL OR u.username ILIKE $5 ESCAPE '\\' OR u.display_name ILIKE $5 ESCAPE '\\')"
         " ORDER BY u.id LIMIT $6";
-    struct pg_scope r = pg_scope_of(pg->scope);
-    char *like = pg_like_of(pg->q);
+    struct wm_db_range r = wm_db_range_of(pg->scope);
+    char *like = wm_db_like_of(pg->q);
     json_t *a = pg_rows(DB, pg_q(DB, sql, "ttitti", r.lo, r.hi, pg->after, pg->kind, like,
                                  (int64_t)pg->limit));
     free(like);
-    pg_scope_free(&r);
+    wm_db_range_free(&r);
     return a;
 }
 
@@ -416,12 +416,12 @@ audit_list(struct wm_db *base, const struct wm_page *pg, const struct wm_audit_f
         "      left(action, length($4)) = $4))"
         " AND ($5 IS NULL OR username = $5) AND ($7 = 0 OR at >= $7) AND ($8 = 0 OR at < $8)"
         " ORDER BY id DESC LIMIT $6";
-    struct pg_scope r = pg_scope_of(pg->scope);
+    struct wm_db_range r = wm_db_range_of(pg->scope);
     const char *action = f->action && *f->action ? f->action : NULL;
     const char *user = f->username && *f->username ? f->username : NULL;
     json_t *a = pg_rows(DB, pg_q(DB, sql, "ttittiii", r.lo, r.hi, pg->after, action, user,
                                  (int64_t)pg->limit, f->from, f->until));
-    pg_scope_free(&r);
+    wm_db_range_free(&r);
     return a;
 }
 

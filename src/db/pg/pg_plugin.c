@@ -453,45 +453,6 @@ pg_id(struct pg_db *db, PGresult *res, int64_t *id)
 
 /* ---------------------------------------------------------------- scopes and filters */
 
-struct pg_scope
-pg_scope_of(const char *scope)
-{
-    struct pg_scope r = {NULL, NULL};
-    if (NULL == scope || '\0' == scope[0] || wm_streq(scope, "/")) {
-        return r;
-    }
-    r.lo = wm_strdup(scope);
-    r.hi = wm_strdup(scope);
-    size_t n = strlen(r.hi);
-    r.hi[n - 1] = (char)(r.hi[n - 1] + 1);
-    return r;
-}
-
-void
-pg_scope_free(struct pg_scope *r)
-{
-    free(r->lo);
-    free(r->hi);
-}
-
-char *
-pg_like_of(const char *q)
-{
-    if (NULL == q || '\0' == q[0]) {
-        return NULL;
-    }
-    struct wm_buf b = {0};
-    wm_buf_addc(&b, '%');
-    for (const char *p = q; *p; p++) {
-        if ('%' == *p || '_' == *p || '\\' == *p) {
-            wm_buf_addc(&b, '\\');
-        }
-        wm_buf_addc(&b, *p);
-    }
-    wm_buf_addc(&b, '%');
-    return wm_buf_steal(&b);
-}
-
 /* ---------------------------------------------------------------- transactions */
 
 static void

@@ -82,10 +82,10 @@ edition_list(struct wm_db *base, const struct wm_fw_scope *s, const struct wm_pa
         "   OR ((?2 IS NULL OR (o.path >= ?2 AND o.path < ?3)) AND (?5 OR e.status = 'published')))"
         " AND (?6 IS NULL OR e.status = ?6)"
         " ORDER BY e.id LIMIT ?7";
-    struct sq_scope r = sq_scope_of(s->scope);
+    struct wm_db_range r = wm_db_range_of(s->scope);
     json_t *a = sq_rows(DB, sq_prep(DB, sql, "tttiiti", s->caller_path, r.lo, r.hi, pg->after,
                                     (int64_t)s->drafts, pg->kind, (int64_t)pg->limit));
-    sq_scope_free(&r);
+    wm_db_range_free(&r);
     return a;
 }
 

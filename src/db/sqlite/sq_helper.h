@@ -6,7 +6,7 @@
 
 #include <sqlite3.h>
 
-#include "wm_db.h"
+#include "db_int.h"
 
 struct sq_cached {
     const char *sql; /* the static SQL text: cached by pointer identity */
@@ -38,18 +38,6 @@ json_t *sq_rows(struct sq_db *db, sqlite3_stmt *st);
 json_t *sq_row(struct sq_db *db, sqlite3_stmt *st);
 /** The first column of the first row as an integer, or dflt. */
 int64_t sq_int(struct sq_db *db, sqlite3_stmt *st, int64_t dflt);
-
-/*
-** The range [lo, hi) of materialized paths in the subtree at scope: "/1/4/" covers
-** "/1/4/..." and nothing else; hi is lo with its final '/' replaced by '0' (the next byte).
-** NULL, "" and "/" cover everything: lo and hi are NULL, and the SQL reads
-** "(?1 IS NULL OR (path >= ?1 AND path < ?2))".  Free with sq_scope_free().
-*/
-struct sq_scope {
-    char *lo, *hi;
-};
-struct sq_scope sq_scope_of(const char *scope);
-void sq_scope_free(struct sq_scope *r);
 
 void sq_fill_ops(struct wm_db_ops *ops);
 

@@ -113,11 +113,11 @@ job_list(struct wm_db *base, const char *states, const struct wm_page *pg)
         "  AND (?2 IS NULL OR (org_path >= ?2 AND org_path < ?3)) "
         "  AND (?4 IS NULL OR kind = ?4) AND (?5 = 0 OR id < ?5) "
         "ORDER BY id DESC LIMIT ?6";
-    struct sq_scope r = sq_scope_of(pg->scope);
+    struct wm_db_range r = wm_db_range_of(pg->scope);
     json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttttii", states && states[0] ? states : NULL,
                                     r.lo, r.hi, pg->kind && pg->kind[0] ? pg->kind : NULL,
                                     pg->after, (int64_t)(pg->limit ? pg->limit : 50)));
-    sq_scope_free(&r);
+    wm_db_range_free(&r);
     return a;
 }
 

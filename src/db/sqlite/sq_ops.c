@@ -12,45 +12,6 @@
 
 #define DB ((struct sq_db *)base)
 
-struct sq_scope
-sq_scope_of(const char *scope)
-{
-    struct sq_scope r;
-    if (NULL == scope || '\0' == scope[0] || wm_streq(scope, "/")) {
-        r.lo = r.hi = NULL;
-    } else {
-        r.lo = wm_strdup(scope);
-        r.hi = wm_strdup(scope);
-        r.hi[strlen(r.hi) - 1] = (char)(r.hi[strlen(r.hi) - 1] + 1);
-    }
-    return r;
-}
-
-void
-sq_scope_free(struct sq_scope *r)
-{
-    free(r->lo);
-    free(r->hi);
-}
-
-static char *
-like_of(const char *q)
-{
-    if (NULL == q || '\0' == q[0]) {
-        return NULL;
-    }
-    struct wm_buf b = {0};
-    wm_buf_addc(&b, '%');
-    for (const char *p = q; *p; p++) {
-        if ('%' == *p || '_' == *p || '\\' == *p) {
-            wm_buf_addc(&b, '\\');
-        }
-        wm_buf_addc(&b, *p);
-    }
-    wm_buf_addc(&b, '%');
-    return wm_buf_steal(&b);
-}
-
 /* ---------------------------------------------------------------- orgs */
 
 static enum wm_qs
@@ -107,12 +68,12 @@ org_list(struct wm_db *base, const struct wm_page *pg)
         " AND (?5 IS NULL OR name LIKE ?5 ESCAPE '\\' OR code LIKE ?5 ESCAPE '\\')"
         " AND (?6 IS NULL OR type = ?6)"
         " ORDER BY id LIMIT ?7";
-    struct sq_scope r = sq_scope_of(pg->scope);
-    char *like = like_of(pg->q);
+    struct wm_db_range r = wm_db_range_of(pg->scope);
+    char *like = wm_db_like_of(pg->q);
     json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttittti", r.lo, r.hi, pg->after, pg->kind, like,
                                     pg->type, (int64_t)pg->limit));
     free(like);
-    sq_scope_free(&r);
+    wm_db_range_free(&r);
     return a;
 }
 
@@ -134,9 +95,9 @@ org_count(struct wm_db *base, const char *scope, const char *kind, const char *t
     static const char sql[] =
         "SELECT count(*) FROM org WHERE (?1 IS NULL OR (path >= ?1 AND path < ?2)) AND (?3 IS NULL OR kind = ?3)"
         " AND (?4 IS NULL OR type = ?4)";
-    struct sq_scope r = sq_scope_of(scope);
+    struct wm_db_range r = wm_db_range_of(scope);
     int64_t n = sq_int(DB, sq_prep(DB, sql, "tttt", r.lo, r.hi, kind, type), -1);
-    sq_scope_free(&r);
+    wm_db_range_free(&r);
     return n;
 }
 
@@ -161,12 +122,12 @@ org_move(struct wm_db *base, int64_t id, int64_t new_parent)
         const char *old = json_string_value(json_object_get(o, "path"));
         char *nw = wm_asprintf("%s%lld/", json_string_value(json_object_get(p, "path")),
                                (long long)id);
-        struct sq_scope r = sq_scope_of(old);
+        struct wm_db_range r = wm_db_range_of(old);
         qs = sq_exec(DB, sq_prep(DB, sql_parent, "ii", id, new_parent));
         if (WM_QS_ONE == qs) {
             qs = sq_exec(DB, sq_prep(DB, sql_paths, "ttt", old, nw, r.hi));
         }
-        sq_scope_free(&r);
+        wm_db_range_free(&r);
         free(nw);
     }
     json_decref(o);
@@ -256,12 +217,12 @@ user_list(struct wm_db *base, const struct wm_page *pg)
         " AND (?4 IS NULL OR u.role = ?4)"
         " AND (?5 IS NULL OR u.username LIKE ?5 ESCAPE '\\' OR u.display_name LIKE ?5 ESCAPE '\\')"
         " ORDER BY u.id LIMIT ?6";
-    struct sq_scope r = sq_scope_of(pg->scope);
-    char *like = like_of(pg->q);
+    struct wm_db_range r = wm_db_range_of(pg->scope);
+    char *like = wm_db_like_of(pg->q);
     json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttitti", r.lo, r.hi, pg->after, pg->kind, like,
                                     (int64_t)pg->limit));
     free(like);
-    sq_scope_free(&r);
+    wm_db_range_free(&r);
     return a;
 }
 
@@ -464,12 +425,12 @@ audit_list(struct wm_db *base, const struct wm_page *pg, const struct wm_audit_f
         "      substr(action, 1, length(?4)) = ?4))"
         " AND (?5 IS NULL OR username = ?5) AND (?7 = 0 OR at >= ?7) AND (?8 = 0 OR at < ?8)"
         " ORDER BY id DESC LIMIT ?6";
-    struct sq_scope r = sq_scope_of(pg->scope);
+    struct wm_db_range r = wm_db_range_of(pg->scope);
     const char *action = f->action && *f->action ? f->action : NULL;
     const char *user = f->username && *f->username ? f->username : NULL;
     json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttittiii", r.lo, r.hi, pg->after, action, user,
                                     (int64_t)pg->limit, f->from, f->until));
-    sq_scope_free(&r);
+    wm_db_range_free(&r);
     return a;
 }
 
