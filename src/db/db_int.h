@@ -20,8 +20,8 @@ struct wm_db_range {
 struct wm_db_range wm_db_range_of(const char *scope);
 void wm_db_range_free(struct wm_db_range *r);
 
-/** The LIKE pattern "%q%" for a substring filter, with % _ \\ escaped by a backslash (the
-** SQL says ESCAPE '\\'); NULL for no filter (q NULL or empty).  Caller frees. */
+/** The LIKE pattern "%q%" for a substring filter, with %, _ and the backslash escaped by a
+** backslash (the SQL says ESCAPE '\'); NULL for no filter (q NULL or empty).  Caller frees. */
 char *wm_db_like_of(const char *q);
 
 #endif /* WM_DB_INT_H */
