@@ -600,6 +600,19 @@ th_server_finish(struct th_server *s)
     return rc ? -1 : 0;
 }
 
+char *
+th_run_want(int want, const char *const *args)
+{
+    char *out = NULL;
+    int rc = th_run(args, &out);
+    if (rc != want) {
+        print_error("wenming %s %s: exit %d, wanted %d; output:\n%s\n", args[0],
+                    args[1] ? args[1] : "", rc, want, out ? out : "");
+    }
+    assert_int_equal(rc, want);
+    return out ? out : strdup("");
+}
+
 int
 th_run(const char *const *args, char **out)
 {

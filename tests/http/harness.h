@@ -100,6 +100,10 @@ void th_server_log_tail(const struct th_server *s, unsigned lines);
 
 /** Run `wenming ARGS...` to completion; the exit status, output in *out (caller frees). */
 int th_run(const char *const *args, char **out);
+/** th_run that asserts the exit status is want (printing the output when it is not) and
+** returns the output (caller frees; "" when there was none). */
+char *th_run_want(int want, const char *const *args);
+#define TH_RUN(want, ...) th_run_want((want), (const char *const[]){__VA_ARGS__, NULL})
 
 /* ---------------------------------------------------------------- requests */
 

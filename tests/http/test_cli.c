@@ -28,21 +28,7 @@ static char dir[256];
 /* With WM_TEST_STORE=pg: the PostgreSQL database of dir (its wenming.conf names it). */
 static char pgdb[64], store[1024];
 
-/* Run wenming with args, check the exit status, return the output (caller frees). */
-static char *
-run(int want, const char *const *args)
-{
-    char *out = NULL;
-    int rc = th_run(args, &out);
-    if (rc != want) {
-        print_error("wenming %s %s: exit %d, wanted %d; output:\n%s\n", args[0],
-                    args[1] ? args[1] : "", rc, want, out ? out : "");
-    }
-    assert_int_equal(rc, want);
-    return out ? out : strdup("");
-}
-
-#define RUN(want, ...) run((want), (const char *const[]){__VA_ARGS__, NULL})
+#define RUN TH_RUN
 
 static int
 setup(void **state)
