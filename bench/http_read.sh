@@ -20,11 +20,11 @@ for t in wrk nginx curl; do
     command -v $t >/dev/null || { echo "bench: $t is missing (make bench installs it)" >&2; exit 1; }
 done
 work=$(mktemp -d)
-wpid= npid= pg=
+wpid= npid= pg= pgdir=
 cleanup() {
     kill $wpid $npid 2>/dev/null || true
     wait 2>/dev/null || true
-    [ -n "$pg" ] && ./scripts/pg-cluster.sh stop "$work/pg" >/dev/null 2>&1 || true
+    [ -n "$pg" ] && ./scripts/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -106,8 +106,9 @@ printf 'idle RSS %s MiB (target <= 16 MiB: %s)\n' "$rss_mib" \
 
 if [ "$STORE" = postgresql ]; then
     kill $wpid; wait $wpid 2>/dev/null || true
-    conninfo=$(./scripts/pg-cluster.sh start "$work/pg")
+    pgdir=$(mktemp -d /tmp/wm-pg-XXXXXX) # a directory the postgres user can reach
     pg=1
+    conninfo=$(./scripts/pg-cluster.sh start "$pgdir")
     start_demo "$work/pgdata" "$conninfo"
     echo "the same reads on PostgreSQL ($(psql -XAtc 'SHOW server_version' "$conninfo" 2>/dev/null || echo '?')):"
     for p in me units; do

@@ -18,11 +18,11 @@ for t in curl dd; do
     command -v $t >/dev/null || { echo "bench: $t is missing" >&2; exit 1; }
 done
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/wm-bench-XXXXXX")
-wpid= wpid2= pg=
+wpid= wpid2= pg= pgdir=
 cleanup() {
     kill $wpid $wpid2 2>/dev/null || true
     wait 2>/dev/null || true
-    [ -n "$pg" ] && ./scripts/pg-cluster.sh stop "$work/pg" >/dev/null 2>&1 || true
+    [ -n "$pg" ] && ./scripts/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -112,8 +112,9 @@ echo "8 concurrent uploaders ($CONC_MB MiB each, one leaf)"
 printf 'one server, SQLite      %8s MiB/s\n' "$sq"
 if [ "$STORE" = postgresql ]; then
     kill $wpid; wait $wpid 2>/dev/null || true; wpid=
-    conninfo=$(./scripts/pg-cluster.sh start "$work/pg")
+    pgdir=$(mktemp -d /tmp/wm-pg-XXXXXX) # a directory the postgres user can reach
     pg=1
+    conninfo=$(./scripts/pg-cluster.sh start "$pgdir")
     d=$work/pgdata
     mkdir -p "$d"
     printf 'pwhash_mem = 8388608\npwhash_ops = 1\nupload_max = 4294967296\nfixity_hours = 0\nstore = %s\n' "$conninfo" > "$d/wenming.conf"
