@@ -445,6 +445,61 @@ test_audit_head(void **state)
     th_server_destroy(&srv);
 }
 
+/* `wenming store copy`: a SQLite data directory into an empty PostgreSQL database, whose
+** copy then serves the commands; a second copy into it is refused.  (On the SQLite run,
+** with a PostgreSQL server to copy to.) */
+static void
+test_store_copy(void **state)
+{
+    (void)state;
+    if (th_store_pg() || NULL == getenv("WM_TEST_PG") || '\0' == *getenv("WM_TEST_PG")) {
+        print_message("no PostgreSQL server to copy to: skipped\n");
+        return;
+    }
+    setenv("WENMING_ADMIN_PASSWORD", "Admin-Pass-1", 1);
+    free(RUN(0, "init", "--data", dir, "--admin", "root"));
+    unsetenv("WENMING_ADMIN_PASSWORD");
+    free(RUN(0, "org", "add", "--data", dir, "--name", "迁移市文明办", "--parent", "1"));
+    free(RUN(0, "unit", "add", "--data", dir, "--name", "迁移图书馆", "--code", "MIG-1", "--type",
+             "事业单位", "--office", "2", "--depts", "办公室"));
+    char db[64], to[1024];
+    assert_int_equal(th_store_new(db, sizeof db, to, sizeof to), 0);
+    /* usage errors first */
+    free(RUN(2, "store", "copy", "--from", dir));
+    char *out = RUN(0, "store", "copy", "--from", dir, "--to", to);
+    assert_non_null(strstr(out, "copied org"));
+    assert_non_null(strstr(out, "store = "));
+    free(out);
+    /* the copy serves: a data directory naming it lists what was copied, and verifies */
+    char dir2[64], conf[128];
+    snprintf(dir2, sizeof dir2, "/tmp/wm-cli2-XXXXXX");
+    assert_non_null(mkdtemp(dir2));
+    snprintf(conf, sizeof conf, "%s/wenming.conf", dir2);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f, "pwhash_mem = 8388608\npwhash_ops = 1\nstore = %s\n", to);
+    fclose(f);
+    out = RUN(0, "unit", "list", "--data", dir2);
+    assert_non_null(strstr(out, "迁移图书馆"));
+    free(out);
+    out = RUN(0, "verify", "audit", "--data", dir2);
+    assert_non_null(strstr(out, "audit log intact"));
+    free(out);
+    /* new rows continue after the copied ids */
+    free(RUN(0, "org", "add", "--data", dir2, "--name", "新区文明办", "--parent", "2"));
+    out = RUN(0, "org", "list", "--data", dir2);
+    assert_non_null(strstr(out, "新区文明办"));
+    free(out);
+    /* a target that is not empty is refused, and nothing changes */
+    out = RUN(1, "store", "copy", "--from", dir, "--to", to);
+    assert_non_null(strstr(out, "empty"));
+    free(out);
+    th_store_drop(db);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir2);
+    assert_int_equal(system(cmd), 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -457,6 +512,7 @@ main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_schema_guard, setup, teardown),
         cmocka_unit_test(test_blob_orphans),
         cmocka_unit_test(test_audit_head),
+        cmocka_unit_test_setup_teardown(test_store_copy, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
