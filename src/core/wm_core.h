@@ -515,6 +515,92 @@ bool wm_tx_abandon(struct wm_db *db);
 /** Check metadata fields (any may be NULL); the field at fault is named. */
 enum wm_err wm_doc_meta_check(const struct wm_doc_meta *m, struct wm_fail *f) WM_MUST_CHECK;
 
+/* ---------------------------------------------------------------- schedules (schedule.c) */
+/*
+** The routine-upload schedule (动态管理): a leaf's frequency gives the periods of a year
+** (monthly M1–M12, quarterly Q1–Q4, half-yearly H1/H2, yearly Y, once), each with its first
+** and last day and a deadline: the last day plus the office's offset (default 10 days).
+** A period is met when a counted document of the leaf is dated (date_formed) inside it:
+** an approved one, or a submitted one when the office counts those.  Otherwise it is due
+** soon (the deadline within WM_SCHED_SOON_DAYS of today, the deadline day included),
+** overdue (the deadline passed) or not yet due.
+**
+** Dates are calendar dates of Asia/Shanghai as day numbers (days since 1970-01-01, the
+** proleptic Gregorian calendar), from Y-M-D arithmetic, never the server's time zone.
+** Only wm_day_today() reads the clock: every other function takes "today".
+*/
+#define WM_SCHED_OFFSET_DEFAULT 10 /* days from a period's end to its deadline */
+#define WM_SCHED_OFFSET_MAX     366
+#define WM_SCHED_SOON_DAYS      14 /* "due soon": the deadline at most this many days ahead */
+#define WM_SCHED_PERIODS_MAX    12
+#define WM_DAY_LEN              11 /* "YYYY-MM-DD" and its NUL */
+
+bool wm_leap_year(int64_t y);
+/** Days of month m (1..12) of year y; 0 for a month outside 1..12. */
+int wm_month_days(int64_t y, int m);
+/** The day number of a date (m 1..12, d 1..31; not checked). */
+int64_t wm_day_from_ymd(int64_t y, int m, int d);
+void wm_day_ymd(int64_t day, int64_t *y, int *m, int *d);
+/** A strict "YYYY-MM-DD" that names a real day (2023-02-29 does not); false otherwise. */
+bool wm_day_parse(const char *s, int64_t *day) WM_MUST_CHECK;
+void wm_day_format(int64_t day, char out[WM_DAY_LEN]);
+/** Today in Asia/Shanghai (UTC+8, no DST), from wm_now(). */
+int64_t wm_day_today(void);
+
+struct wm_period {
+    char key[8];      /* "M1".."M12", "Q1".."Q4", "H1", "H2", "Y", "once" */
+    int64_t start;    /* first day */
+    int64_t end;      /* last day (inclusive) */
+    int64_t deadline; /* end + offset */
+};
+
+/**
+** The periods of year for a frequency: the normalised name the store holds ("quarterly")
+** or a label the importer accepts (每季度, 半年).  Returns how many were written (0: no
+** frequency, an unknown one, an offset outside 0..WM_SCHED_OFFSET_MAX, a year outside
+** 1..9999).  "once" has one period: the archive's year.
+*/
+size_t wm_sched_periods(const char *frequency, int64_t year, int offset,
+                        struct wm_period out[WM_SCHED_PERIODS_MAX]);
+/** The Chinese name of a period key (Q1 → 第一季度); the key itself when unknown. */
+const char *wm_period_label(const char *key);
+
+enum wm_sched_state {
+    WM_SCHED_NOT_DUE,
+    WM_SCHED_DUE_SOON,
+    WM_SCHED_OVERDUE,
+    WM_SCHED_MET,
+};
+/** "not_due", "due_soon", "overdue", "met". */
+const char *wm_sched_state_name(enum wm_sched_state s);
+/** 未到期, 即将到期, 已逾期, 已完成. */
+const char *wm_sched_state_label(enum wm_sched_state s);
+
+struct wm_sched_opts {
+    int offset;           /* days from a period's end to its deadline */
+    bool count_submitted; /* the office counts submitted documents too */
+};
+
+/** Whether a live document (a row with "status" and "date_formed") meets period p. */
+bool wm_sched_doc_counts(const json_t *doc, const struct wm_period *p, bool count_submitted);
+/** The state of p given the leaf's live documents on day today; *n (may be NULL) receives
+** how many documents meet it. */
+enum wm_sched_state wm_sched_state(const struct wm_period *p, const json_t *docs,
+                                   bool count_submitted, int64_t today, int64_t *n);
+/** A leaf's periods as the API shows them: [{period, start, end, deadline, state,
+** documents}], dates "YYYY-MM-DD"; NULL when the leaf has no schedule. */
+json_t *wm_sched_leaf(const char *frequency, int64_t year, const json_t *docs,
+                      const struct wm_sched_opts *o, int64_t today);
+/**
+** The schedule of an archive (from wm_archive_open) in the caller's sight: {"unit_id",
+** "year", "today", "offset_days", "count_submitted", "leaves": [{code, title, frequency,
+** periods}]} for every leaf with a frequency, in the standard's order.  today "YYYY-MM-DD"
+** (NULL: today in Asia/Shanghai).  NULL with f set (not found, a bad today or offset, the
+** store's error).
+*/
+json_t *wm_archive_schedule(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
+                            const struct wm_sched_opts *o, const char *today, struct wm_fail *f);
+
 /* ---------------------------------------------------------------- packages */
 
 struct wm_blobstore;
