@@ -187,6 +187,23 @@ api_archive_trash_get(struct wm_req *r)
     wm_reply_json(r, 200, wm_api_page(docs, 0));
 }
 
+/* The routine-upload schedule of the archive's leaves: periods, deadlines and states as of
+** today (Asia/Shanghai), with the default offset and approved documents only until the
+** office's settings exist. */
+void
+api_archive_schedule_get(struct wm_req *r)
+{
+    json_t *ar = wm_req_archive(r);
+    if (NULL == ar) {
+        return;
+    }
+    struct wm_fail f = {0};
+    struct wm_sched_opts o = {.offset = WM_SCHED_OFFSET_DEFAULT, .count_submitted = false};
+    json_t *s = wm_archive_schedule(r->db, &r->actor, ar, &o, NULL, &f);
+    json_decref(ar);
+    wm_reply_read(r, 200, s, &f);
+}
+
 /* ---------------------------------------------------------------- one document */
 
 static void

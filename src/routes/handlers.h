@@ -57,6 +57,7 @@ void api_leaf_documents_get(struct wm_req *r);
 void api_leaf_documents_post(struct wm_req *r);
 void api_leaf_order_post(struct wm_req *r);
 void api_archive_trash_get(struct wm_req *r);
+void api_archive_schedule_get(struct wm_req *r);
 void api_archive_export(struct wm_req *r);
 void api_archive_import_post(struct wm_req *r);
 void api_document_get(struct wm_req *r);

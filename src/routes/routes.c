@@ -56,6 +56,7 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/api/v1/units/{id}/archives/{id}", api_archive_get, AUTH, ALL, 0},
     {WM_DELETE, "/api/v1/units/{id}/archives/{id}", api_archive_delete, AUTH | CSRF, STAFF, 0},
     {WM_GET, "/api/v1/units/{id}/archives/{id}/trash", api_archive_trash_get, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/units/{id}/archives/{id}/schedule", api_archive_schedule_get, AUTH, ALL, 0},
     {WM_GET, "/api/v1/units/{id}/archives/{id}/indicators/{s}/documents", api_leaf_documents_get,
      AUTH, ALL, 0},
     {WM_POST, "/api/v1/units/{id}/archives/{id}/indicators/{s}/documents",

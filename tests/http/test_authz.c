@@ -169,6 +169,9 @@ static const struct expect expectations[] = {
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"GET /api/v1/units/{id}/archives/{id}/trash", K_ARCHIVE,
                                                  {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    /* The routine-upload schedule of each leaf with a frequency: read like the archive. */
+    {"GET /api/v1/units/{id}/archives/{id}/schedule", K_ARCHIVE,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
     {"GET /api/v1/units/{id}/archives/{id}/indicators/{s}/documents", K_ARCHIVE,
                                                  {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
     {"POST /api/v1/units/{id}/archives/{id}/indicators/{s}/documents", K_UPLOAD,
