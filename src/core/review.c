@@ -23,6 +23,19 @@
 #define REVIEW_COMMENT_MAX 2000 /* characters of guidance */
 #define REVIEW_BATCH_MAX 1000   /* documents in one request */
 
+/* Guidance: valid UTF-8 of at most REVIEW_COMMENT_MAX characters, lines and tabs allowed
+** but no other control character. */
+static bool
+comment_ok(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && '\n' != *p && '\r' != *p && '\t' != *p) || 0x7f == *p) {
+            return false;
+        }
+    }
+    return wm_utf8_valid(s, strlen(s)) && wm_utf8_len(s) <= REVIEW_COMMENT_MAX;
+}
+
 static bool
 may_review(const struct wm_actor *a)
 {
@@ -169,14 +182,13 @@ wm_review_verdict(struct wm_db *db, const struct wm_actor *a, const int64_t *ids
     if (!may_review(a)) {
         return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("只有文明办可以审核文件"));
     }
-    if (comment && 0 == *comment) {
-        comment = NULL;
+    if (comment && 0 == comment[strspn(comment, " \t\r\n")]) {
+        comment = NULL; /* blank guidance is none */
     }
     if (!approve && NULL == comment) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "comment", "%s", _("退回时须填写指导意见"));
     }
-    if (comment && (!wm_utf8_valid(comment, strlen(comment)) ||
-                    wm_utf8_len(comment) > REVIEW_COMMENT_MAX)) {
+    if (comment && !comment_ok(comment)) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "comment", _("指导意见超过 %d 个字符或含有无效字符"),
                            REVIEW_COMMENT_MAX);
     }

@@ -72,8 +72,11 @@ api_document_approve(struct wm_req *r)
 void
 api_document_return(struct wm_req *r)
 {
-    static const struct wm_jfield spec[] = {{"comment", WM_J_STR, false, 2000}, {NULL}};
-    if (!wm_json_check(r, spec)) {
+    /* Guidance is text of several lines: checked by the core, not as a one-line field. */
+    json_t *c = json_object_get(r->json, "comment");
+    if (json_object_size(r->json) > (c ? 1u : 0u) ||
+        (c && (!json_is_string(c) || strlen(json_string_value(c)) != json_string_length(c)))) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "comment", _("请提交 {\"comment\": 指导意见}"));
         return;
     }
     struct wm_fail f = {0};
@@ -128,7 +131,7 @@ api_reviews_approve(struct wm_req *r)
         return;
     }
     json_t *c = json_object_get(r->json, "comment");
-    if (c && !json_is_string(c)) {
+    if (c && (!json_is_string(c) || strlen(json_string_value(c)) != json_string_length(c))) {
         free(ids);
         wm_reply_err(r, WM_E_BAD_REQUEST, "comment", _("comment 须为文本"));
         return;
