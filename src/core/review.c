@@ -106,8 +106,14 @@ review_one(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *a
         to = wm_streq(action, "approve") ? "approved" : "returned";
     }
     int64_t rid = 0;
-    if (WM_QS_ONE != db->ops->review_insert(db, id, jsi(doc, "version"), action, to,
-                                            a->p ? a->p->user_id : 0, comment, wm_now(), &rid)) {
+    enum wm_qs qs = db->ops->review_insert(db, id, jsi(doc, "version"), action, status, to,
+                                           a->p ? a->p->user_id : 0, comment, wm_now(), &rid);
+    if (WM_QS_NONE == qs) { /* changed by another writer since it was read */
+        e = wm_fail_set(f, WM_E_CONFLICT, "ids", _("文件 %s 的状态刚被他人更改，请刷新后重试"),
+                        name);
+        goto done;
+    }
+    if (WM_QS_ONE != qs) {
         e = wm_write_fail(db, f, "comment", _("退回时须填写指导意见"), _("无法保存审核结果"));
         goto done;
     }

@@ -304,11 +304,14 @@ struct wm_db_ops {
     ** Review (issue 9).  Table review holds one row per event of a document's review:
     ** action submit, approve or return, on the exact version it applies to.
     */
-    /** Record an event and set the document's status to status (the state after it);
-    ** WM_QS_NONE when the document is gone, WM_QS_CONFLICT when a return has no comment. */
+    /** Record an event and move the document from status from to status to (the state
+    ** after it); WM_QS_NONE when the document is gone or no longer in from (another writer
+    ** changed it first: the row is locked by the change, so on PostgreSQL the second
+    ** writer waits and then finds it changed), WM_QS_CONFLICT when a return has no
+    ** comment. */
     enum wm_qs (*review_insert)(struct wm_db *db, int64_t doc_id, int64_t version,
-                                const char *action, const char *status, int64_t actor_id,
-                                const char *comment, int64_t now, int64_t *id);
+                                const char *action, const char *from, const char *to,
+                                int64_t actor_id, const char *comment, int64_t now, int64_t *id);
     /** Set a document's review status (a new version makes it a draft again). */
     enum wm_qs (*doc_set_status)(struct wm_db *db, int64_t doc_id, const char *status,
                                  int64_t now);

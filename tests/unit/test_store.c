@@ -1513,12 +1513,15 @@ test_review(void **state)
     int64_t d2 = mk_doc(f, a, "B.2", "二", NULL);
     int64_t d3 = mk_doc(f, a, "C", "三", NULL);
     /* submit: the event and the status */
-    assert_int_equal(OPS->review_insert(DB, d1, 1, "submit", "submitted", clerk, NULL, 2000, &id),
+    assert_int_equal(OPS->review_insert(DB, d1, 1, "submit", "draft", "submitted",
+                                        clerk, NULL, 2000, &id),
                      WM_QS_ONE);
     assert_true(id > 0);
-    assert_int_equal(OPS->review_insert(DB, d2, 1, "submit", "submitted", clerk, NULL, 1900, &id),
+    assert_int_equal(OPS->review_insert(DB, d2, 1, "submit", "draft", "submitted",
+                                        clerk, NULL, 1900, &id),
                      WM_QS_ONE);
-    assert_int_equal(OPS->review_insert(DB, d3, 1, "submit", "submitted", 0, NULL, 2100, &id),
+    assert_int_equal(OPS->review_insert(DB, d3, 1, "submit", "draft", "submitted",
+                                        0, NULL, 2100, &id),
                      WM_QS_ONE);
     json_t *o = OPS->doc_get(DB, d1);
     assert_string_equal(js(o, "status"), "submitted");
@@ -1576,16 +1579,24 @@ test_review(void **state)
     json_decref(q);
     /* a return needs its comment (a conflict, and the transaction goes on) */
     assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
-    assert_int_equal(OPS->review_insert(DB, d1, 1, "return", "returned", 0, NULL, 2200, &id),
+    assert_int_equal(OPS->review_insert(DB, d1, 1, "return", "submitted", "returned",
+                                        0, NULL, 2200, &id),
                      WM_QS_CONFLICT);
-    assert_int_equal(OPS->review_insert(DB, d1, 1, "return", "returned", 0, "请补充签名", 2200,
+    assert_int_equal(OPS->review_insert(DB, d1, 1, "return", "submitted", "returned",
+                                        0, "请补充签名", 2200,
                                         &id),
                      WM_QS_ONE);
     assert_int_equal(OPS->commit(DB), WM_QS_ONE);
-    assert_int_equal(OPS->review_insert(DB, d2, 1, "approve", "approved", 0, NULL, 2300, &id),
+    assert_int_equal(OPS->review_insert(DB, d2, 1, "approve", "submitted", "approved",
+                                        0, NULL, 2300, &id),
                      WM_QS_ONE);
+    /* a document no longer in the state the writer read (another writer was first) */
+    assert_int_equal(OPS->review_insert(DB, d2, 1, "approve", "submitted", "approved", 0, NULL,
+                                        2300, &id),
+                     WM_QS_NONE);
     /* an unknown document */
-    assert_int_equal(OPS->review_insert(DB, 999999, 1, "submit", "submitted", 0, NULL, 2300, &id),
+    assert_int_equal(OPS->review_insert(DB, 999999, 1, "submit", "draft", "submitted",
+                                        0, NULL, 2300, &id),
                      WM_QS_NONE);
     flt = (struct wm_review_filter){.status = "returned"};
     q = OPS->review_queue(DB, &flt);

@@ -418,19 +418,23 @@ fixity_last(struct wm_db *base)
 
 static enum wm_qs
 review_insert(struct wm_db *base, int64_t doc_id, int64_t version, const char *action,
-              const char *status, int64_t actor_id, const char *comment, int64_t now, int64_t *id)
+              const char *from, const char *status, int64_t actor_id, const char *comment,
+              int64_t now, int64_t *id)
 {
-    /* The document row is locked first (by the update): two verdicts on one document
-    ** queue, and the second sees the status the first left. */
-    static const char sql_st[] = "UPDATE document SET status = $2, updated_at = $3 WHERE id = $1";
+    /* The event only while the document is in from, its row locked (FOR UPDATE): a
+    ** concurrent verdict or new version waits, and one that came first is seen (the row
+    ** is checked again after the wait), so two writers never both move it. */
     static const char sql[] =
         "INSERT INTO review(document_id, version, action, actor_id, comment, at) "
-        "VALUES ($1, $2, $3, nullif($4, 0), $5, $6) RETURNING id";
-    enum wm_qs qs = pg_exec(DB, pg_q(DB, sql_st, "iti", doc_id, status, now));
+        "SELECT $1, $2, $3, nullif($4, 0), $5, $6 FROM document WHERE id = $1 AND status = $7 "
+        "FOR UPDATE RETURNING id";
+    static const char sql_st[] = "UPDATE document SET status = $2, updated_at = $3 WHERE id = $1";
+    enum wm_qs qs = pg_id(DB, pg_q(DB, sql, "!iititit", doc_id, version, action, actor_id,
+                                   comment, now, from), id);
     if (WM_QS_ONE != qs) {
         return qs;
     }
-    return pg_id(DB, pg_q(DB, sql, "!iititi", doc_id, version, action, actor_id, comment, now), id);
+    return pg_exec(DB, pg_q(DB, sql_st, "iti", doc_id, status, now));
 }
 
 static enum wm_qs

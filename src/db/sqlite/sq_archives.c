@@ -379,21 +379,21 @@ fixity_last(struct wm_db *base)
 
 static enum wm_qs
 review_insert(struct wm_db *base, int64_t doc_id, int64_t version, const char *action,
-              const char *status, int64_t actor_id, const char *comment, int64_t now, int64_t *id)
+              const char *from, const char *status, int64_t actor_id, const char *comment,
+              int64_t now, int64_t *id)
 {
+    /* The event only while the document is in from; then the status follows it. */
     static const char sql[] =
         "INSERT INTO review(document_id, version, action, actor_id, comment, at) "
-        "VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6)";
+        "SELECT ?1, ?2, ?3, nullif(?4, 0), ?5, ?6 FROM document WHERE id = ?1 AND status = ?7";
     static const char sql_st[] = "UPDATE document SET status = ?2, updated_at = ?3 WHERE id = ?1";
-    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql_st, "iti", doc_id, status, now));
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "iititit", doc_id, version, action, actor_id,
+                                        comment, now, from));
     if (WM_QS_ONE != qs) {
         return qs;
     }
-    qs = sq_exec(DB, sq_prep(DB, sql, "iititi", doc_id, version, action, actor_id, comment, now));
-    if (WM_QS_ONE == qs) {
-        *id = sqlite3_last_insert_rowid(DB->h);
-    }
-    return qs;
+    *id = sqlite3_last_insert_rowid(DB->h);
+    return sq_exec(DB, sq_prep(DB, sql_st, "iti", doc_id, status, now));
 }
 
 static enum wm_qs
