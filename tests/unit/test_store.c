@@ -2218,6 +2218,68 @@ hold_writer(void *p)
     return NULL;
 }
 
+/* review_insert from two connections at once: the second verdict on a document waits for
+** the first and finds it moved (WM_QS_NONE), never both. */
+struct verdict {
+    struct wm_db *db;
+    int64_t doc;
+    volatile int started;
+    enum wm_qs qs;
+    enum wm_err err;
+};
+
+static enum wm_err
+verdict_tx(struct wm_db *db, void *cls)
+{
+    struct verdict *v = cls;
+    int64_t id = 0;
+    v->qs = db->ops->review_insert(db, v->doc, 1, "return", "submitted", "returned", 0, "退回",
+                                   3000, &id);
+    return WM_QS_ONE == v->qs ? WM_OK : WM_QS_SOFT == v->qs ? WM_E_UNAVAILABLE : WM_E_CONFLICT;
+}
+
+static void *
+verdict_thread(void *p)
+{
+    struct verdict *v = p;
+    v->started = 1;
+    v->err = wm_db_run_tx(v->db, verdict_tx, v);
+    return NULL;
+}
+
+static void
+test_review_concurrent(void **state)
+{
+    struct fx *f = *state;
+    int64_t a = mk_archive(f, NULL), id = 0;
+    int64_t d = mk_doc(f, a, "B.1", "一", NULL);
+    assert_int_equal(OPS->review_insert(DB, d, 1, "submit", "draft", "submitted", 0, NULL, 2000,
+                                        &id),
+                     WM_QS_ONE);
+    struct verdict v = {.db = open_conn(f), .doc = d};
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_int_equal(OPS->review_insert(DB, d, 1, "approve", "submitted", "approved", 0, NULL,
+                                        2500, &id),
+                     WM_QS_ONE);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, verdict_thread, &v), 0);
+    while (!v.started) {
+        struct timespec ts = {0, 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    pthread_join(t, NULL);
+    assert_int_equal(v.qs, WM_QS_NONE);
+    assert_int_equal(v.err, WM_E_CONFLICT);
+    json_t *o = OPS->doc_get(DB, d);
+    assert_string_equal(js(o, "status"), "approved");
+    json_decref(o);
+    json_t *h = OPS->review_list(DB, d);
+    assert_int_equal(json_array_size(h), 2);
+    json_decref(h);
+    v.db->ops->close(v.db);
+}
+
 /* leaf_hold: what a transaction read about a leaf after holding it stays true until it
 ** ends (another writer into the leaf waits). */
 static void
@@ -2623,6 +2685,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trash_and_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_review_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fixity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
