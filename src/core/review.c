@@ -14,6 +14,7 @@
 */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,11 +55,18 @@ state_of(const json_t *doc, const char *status, const char *comment)
     return o;
 }
 
+/* The leaf a submitter was last found to may write (a batch's documents often share
+** one: the edition's indicators are read once per leaf, not once per document). */
+struct may_cache {
+    int64_t archive_id;
+    char code[64];
+};
+
 /* One document's event inside the caller's transaction: checks scope, permission and
 ** state, records the event and the audit entry. */
 static enum wm_err
 review_one(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *action,
-           const char *comment, struct wm_fail *f)
+           const char *comment, struct may_cache *mc, struct wm_fail *f)
 {
     json_t *doc = wm_doc_get_scoped(db, a, id, NULL);
     if (NULL == doc) {
@@ -75,13 +83,22 @@ review_one(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *a
         goto done;
     }
     if (submit) {
-        ar = db->ops->archive_get(db, jsi(doc, "unit_id"), jsi(doc, "year"));
-        if (NULL == ar) {
+        const char *code = jss(doc, "indicator_code");
+        bool known = mc->archive_id == jsi(doc, "archive_id") && wm_streq(mc->code, code);
+        if (!known && NULL == (ar = db->ops->archive_get(db, jsi(doc, "unit_id"),
+                                                         jsi(doc, "year")))) {
             e = wm_read_fail(db, f, NULL, _("档案数据不完整"));
+            if (WM_E_NOT_FOUND == e) {
+                e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("档案数据不完整"));
+            }
             goto done;
         }
-        if (WM_OK != (e = wm_doc_may_write(db, a, ar, jss(doc, "indicator_code"), f))) {
+        if (!known && WM_OK != (e = wm_doc_may_write(db, a, ar, code, f))) {
             goto done;
+        }
+        if (!known && strlen(code) < sizeof mc->code) {
+            mc->archive_id = jsi(doc, "archive_id");
+            memcpy(mc->code, code, strlen(code) + 1);
         }
         if (wm_streq(status, "submitted")) {
             e = wm_fail_set(f, WM_E_CONFLICT, "ids", _("文件 %s 已提交，正在等待审核"), name);
@@ -143,6 +160,7 @@ static enum wm_err
 batch_once(struct wm_db *db, const struct wm_actor *a, const struct batch *b, struct wm_fail *f)
 {
     enum wm_err e;
+    struct may_cache mc = {0};
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
@@ -152,7 +170,7 @@ batch_once(struct wm_db *db, const struct wm_actor *a, const struct batch *b, st
             dup = b->ids[j] == b->ids[i];
         }
         if (!dup) {
-            e = review_one(db, a, b->ids[i], b->action, b->comment, f);
+            e = review_one(db, a, b->ids[i], b->action, b->comment, &mc, f);
         }
     }
     return tx_end(db, e, f);
@@ -216,6 +234,8 @@ leaf_once(struct wm_db *db, const struct wm_actor *a, const json_t *archive, con
     if (WM_OK != (e = wm_doc_may_write(db, a, archive, code, f))) {
         return tx_end(db, e, f);
     }
+    struct may_cache mc = {.archive_id = jsi(archive, "id")};
+    snprintf(mc.code, sizeof mc.code, "%s", strlen(code) < sizeof mc.code ? code : "");
     json_t *docs = db->ops->doc_list(db, jsi(archive, "id"), code, false);
     if (NULL == docs) {
         e = wm_read_fail(db, f, NULL, NULL);
@@ -230,7 +250,7 @@ leaf_once(struct wm_db *db, const struct wm_actor *a, const json_t *archive, con
     {
         const char *st = jss(d, "status");
         if (WM_OK == e && (wm_streq(st, "draft") || wm_streq(st, "returned"))) {
-            e = review_one(db, a, jsi(d, "id"), "submit", NULL, f);
+            e = review_one(db, a, jsi(d, "id"), "submit", NULL, &mc, f);
             *count += WM_OK == e;
         }
     }
