@@ -193,6 +193,23 @@ test_submit_approve(void **state)
     q = queue(&office, "?indicator=9.9.9");
     assert_false(queue_has(q, id));
     json_decref(q);
+    q = queue(&office, "?indicator=1.1.&media=text&unit_type=%E6%9C%BA%E5%85%B3");
+    assert_true(queue_has(q, id)); /* every leaf below 1.1, of a 机关 */
+    json_decref(q);
+    snprintf(query, sizeof query, "?submitter=%lld", (long long)member.user_id);
+    q = queue(&office, query);
+    assert_true(queue_has(q, id));
+    json_decref(q);
+    snprintf(query, sizeof query, "?submitter=%lld", (long long)unitadmin.user_id);
+    q = queue(&office, query);
+    assert_false(queue_has(q, id));
+    json_decref(q);
+    q = queue(&office, "?age=1"); /* waiting a day or more: not this one */
+    assert_false(queue_has(q, id));
+    json_decref(q);
+    r = api("GET", "/api/v1/reviews?unit=x", &office, NULL);
+    th_assert_error(r, 400, "bad_request", "unit");
+    th_resp_free(r);
     /* units may not approve, evaluators may not review */
     doc_post_want(id, "approve", &unitadmin, NULL, 403);
     doc_post_want(id, "approve", &member, NULL, 403);
@@ -437,6 +454,20 @@ test_batch(void **state)
     r = api("POST", "/api/v1/reviews/submit", &member, json_pack("{s:[s]}", "ids", "x"));
     th_assert_error(r, 400, "bad_request", "ids");
     th_resp_free(r);
+    /* a department's staff submits only in its department's leaves (2.1.1 is 人教科's) */
+    int64_t other = upload(&unitadmin, unit1, "2.1.1");
+    doc_post_want(other, "submit", &member, NULL, 403);
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/indicators/2.1.1/submit",
+             (long long)unit1, YEAR);
+    r = api("POST", path, &member, NULL);
+    th_assert_status(r, 403);
+    th_resp_free(r);
+    r = api("POST", "/api/v1/reviews/submit", &member,
+            json_pack("{s:[I]}", "ids", (json_int_t)other));
+    th_assert_status(r, 403);
+    th_resp_free(r);
+    assert_status(other, "draft");
+    doc_post_want(other, "submit", &unitadmin, NULL, 200);
     /* a selection */
     int64_t e = upload(&member, unit1, "1.1.1");
     int64_t g = upload(&member, unit1, "1.1.1");
