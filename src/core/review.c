@@ -55,7 +55,7 @@ state_of(const json_t *doc, const char *status, const char *comment)
     return o;
 }
 
-/* The leaf a submitter was last found to may write (a batch's documents often share
+/* The leaf a submitter was last found allowed to write into (a batch's documents often share
 ** one: the edition's indicators are read once per leaf, not once per document). */
 struct may_cache {
     int64_t archive_id;
@@ -206,19 +206,25 @@ wm_review_verdict(struct wm_db *db, const struct wm_actor *a, const int64_t *ids
     if (!may_review(a)) {
         return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("只有文明办可以审核文件"));
     }
-    if (comment && 0 == comment[strspn(comment, " \t\r\n")]) {
-        comment = NULL; /* blank guidance is none */
+    /* without bidi and zero-width characters, as every text a user gives */
+    char *own = comment ? wm_strip_invisible(wm_strdup(comment)) : NULL;
+    if (own && 0 == own[strspn(own, " \t\r\n")]) {
+        free(own); /* blank guidance is none */
+        own = NULL;
     }
-    if (!approve && NULL == comment) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "comment", "%s", _("退回时须填写指导意见"));
+    enum wm_err e;
+    if (!approve && NULL == own) {
+        e = wm_fail_set(f, WM_E_BAD_REQUEST, "comment", "%s", _("退回时须填写指导意见"));
+    } else if (own && !comment_ok(own)) {
+        e = wm_fail_set(f, WM_E_BAD_REQUEST, "comment", _("指导意见超过 %d 个字符或含有无效字符"),
+                        REVIEW_COMMENT_MAX);
+    } else {
+        const struct batch b = {.ids = ids, .n = n, .action = approve ? "approve" : "return",
+                                .comment = own};
+        e = batch_run(db, a, &b, f);
     }
-    if (comment && !comment_ok(comment)) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "comment", _("指导意见超过 %d 个字符或含有无效字符"),
-                           REVIEW_COMMENT_MAX);
-    }
-    const struct batch b = {.ids = ids, .n = n, .action = approve ? "approve" : "return",
-                            .comment = comment};
-    return batch_run(db, a, &b, f);
+    free(own);
+    return e;
 }
 
 /* The leaf's documents that may be submitted now (draft or returned), in serial order. */

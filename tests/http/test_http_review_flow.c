@@ -266,6 +266,12 @@ test_return_needs_comment(void **state)
     r = doc_post(id, "return", &office, json_pack("{s:s}", "comment", " \n "));
     th_assert_error(r, 400, "bad_request", "comment");
     th_resp_free(r);
+    r = doc_post(id, "return", &office, json_pack("{s:s}", "comment", "\xe2\x80\x8b\xe2\x80\xae"));
+    th_assert_error(r, 400, "bad_request", "comment"); /* only invisible characters */
+    th_resp_free(r);
+    r = doc_post(id, "return", &office, json_pack("{s:s}", "comment", "a\x01b"));
+    th_assert_error(r, 400, "bad_request", "comment");
+    th_resp_free(r);
     r = doc_post(id, "return", &office, json_pack("{s:i}", "comment", 1));
     th_assert_error(r, 400, "bad_request", "comment");
     th_resp_free(r);
