@@ -670,6 +670,11 @@ doc_new_version_once(struct wm_db *db, const struct wm_actor *a, int64_t id, con
         e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("文件在回收站中"));
         goto done;
     }
+    if (wm_streq(jss(doc, "sha"), up->sha)) {
+        e = wm_fail_set(f, WM_E_CONFLICT, "file", "%s",
+                        _("新上传的文件与当前版本内容完全相同，未保存为新版本"));
+        goto done;
+    }
     char *fname = wm_upload_filename(up, NULL);
     if (WM_QS_ONE != db->ops->blob_upsert(db, up->sha, (int64_t)up->size, up->mime, wm_now()) ||
         WM_QS_ONE != db->ops->version_insert(db, id, up->sha, fname, a->p ? a->p->user_id : 0,
@@ -679,6 +684,12 @@ doc_new_version_once(struct wm_db *db, const struct wm_actor *a, int64_t id, con
         goto done;
     }
     free(fname);
+    /* A new version needs review again (the verdicts name the versions they apply to). */
+    if (!wm_streq(jss(doc, "status"), "draft") &&
+        WM_QS_ONE != db->ops->doc_set_status(db, id, "draft", wm_now())) {
+        e = wm_write_fail(db, f, NULL, NULL, _("无法保存文件"));
+        goto done;
+    }
     after = db->ops->doc_get(db, id);
     e = wm_audit(db, a, "document.version", "document", id, jss(doc, "unit_path"), doc, after);
 done:

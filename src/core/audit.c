@@ -208,6 +208,9 @@ static const struct {
     {"document.restore", N_("从回收站恢复文件")},
     {"document.purge", N_("彻底删除文件")},
     {"document.download", N_("下载文件")},
+    {"document.submit", N_("提交审核")},
+    {"document.approve", N_("审核通过")},
+    {"document.return", N_("退回修改")},
     {"job.create", N_("创建后台任务")},
     {"job.retry", N_("重试后台任务")},
 };
@@ -221,7 +224,8 @@ const char *const wm_audit_actions[] = {
     "framework.delete", "archive.create",    "archive.delete",   "archive.default",
     "archive.export",   "archive.import",    "document.create",  "document.version",
     "document.update",  "document.move",     "document.reorder", "document.delete",
-    "document.restore", "document.purge",    "document.download", "job.create", "job.retry", NULL,
+    "document.restore", "document.purge",    "document.download", "document.submit", "document.approve", "document.return",
+    "job.create",       "job.retry",         NULL,
 };
 
 const char *

@@ -601,6 +601,48 @@ json_t *wm_sched_leaf(const char *frequency, int64_t year, const json_t *docs,
 json_t *wm_archive_schedule(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
                             const struct wm_sched_opts *o, const char *today, struct wm_fail *f);
 
+/* ---------------------------------------------------------------- review (review.c) */
+
+/*
+** A document's review: draft → submitted → approved | returned; a returned document is
+** submitted again; a new version makes any document a draft again.  Each event names the
+** exact version.  Batches change all their documents or none (a 409 names the one at
+** fault).  Errors: 404 outside the caller's scope, 403 for a role that may not, 409 for a
+** document in the wrong state, 400 for a return without guidance.
+*/
+/** Submit documents (unit writers, as wm_doc_may_write): each a draft or returned. */
+enum wm_err wm_review_submit(struct wm_db *db, const struct wm_actor *a, const int64_t *ids,
+                             size_t n, struct wm_fail *f) WM_MUST_CHECK;
+/** Submit every draft or returned document of a leaf; *count how many (409 when none). */
+enum wm_err wm_review_submit_leaf(struct wm_db *db, const struct wm_actor *a,
+                                  const json_t *archive, const char *code, size_t *count,
+                                  struct wm_fail *f) WM_MUST_CHECK;
+/** Approve (comment optional) or return (comment required) submitted documents: office
+** staff and admins, on units within their jurisdiction. */
+enum wm_err wm_review_verdict(struct wm_db *db, const struct wm_actor *a, const int64_t *ids,
+                              size_t n, bool approve, const char *comment,
+                              struct wm_fail *f) WM_MUST_CHECK;
+/** A document's whole history: {id, status, version, approved_version, versions: [... with
+** "review": the latest event on that version], events: [{id, version, action, actor_id,
+** actor_name, comment, at}]} (times as Unix seconds). */
+json_t *wm_review_history(struct wm_db *db, const struct wm_actor *a, int64_t doc_id,
+                          struct wm_fail *f);
+/* What the review queue is asked for (NULL / 0: not filtered). */
+struct wm_review_query {
+    const char *state; /* submitted (default), approved, returned */
+    int64_t unit_id;
+    int64_t district_id; /* an office: its subtree (within the caller's scope) */
+    const char *indicator; /* a leaf code, or "B." for every leaf below B */
+    const char *media;
+    const char *unit_type;
+    int64_t submitter;   /* who did the latest event */
+    int64_t age_days;    /* the latest event is at least this many days old */
+    unsigned limit, offset;
+};
+/** The documents of a state within the caller's scope, their latest event oldest first. */
+json_t *wm_review_queue(struct wm_db *db, const struct wm_actor *a,
+                        const struct wm_review_query *q, struct wm_fail *f);
+
 /* ---------------------------------------------------------------- packages */
 
 struct wm_blobstore;

@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 7
+#define WM_DB_SCHEMA_VERSION 8
 
 struct wm_db;
 
@@ -124,6 +124,20 @@ struct wm_job_in {
     int64_t run_after;      /* 0: now */
     const char *org_path;   /* scope (NULL: the platform's own work) */
     int64_t created_by;     /* 0: none (the system, the command line) */
+};
+
+/* What the review queue is filtered by (NULL / 0: not filtered). */
+struct wm_review_filter {
+    const char *scope;     /* units within this subtree (NULL or "/": everywhere) */
+    const char *status;    /* the documents' status: submitted, approved, returned */
+    int64_t unit_id;
+    const char *indicator; /* a leaf code, or a code ending in '.' for every leaf below it */
+    const char *media;
+    const char *unit_type;
+    int64_t actor_id;      /* who did the latest review event (the submitter in the queue) */
+    int64_t before;        /* the latest event happened before this time (age) */
+    unsigned limit;
+    unsigned offset;
 };
 
 struct wm_db_ops {
@@ -285,6 +299,29 @@ struct wm_db_ops {
     json_t *(*fixity_last)(struct wm_db *db);
     /** Every distinct blob sha that some document version refers to, sorted: [{sha}]. */
     json_t *(*version_shas)(struct wm_db *db);
+
+    /*
+    ** Review (issue 9).  Table review holds one row per event of a document's review:
+    ** action submit, approve or return, on the exact version it applies to.
+    */
+    /** Record an event and move the document from status from to status to (the state
+    ** after it); WM_QS_NONE when the document is gone or no longer in from (another writer
+    ** changed it first: the row is locked by the change, so on PostgreSQL the second
+    ** writer waits and then finds it changed), WM_QS_CONFLICT when a return has no
+    ** comment. */
+    enum wm_qs (*review_insert)(struct wm_db *db, int64_t doc_id, int64_t version,
+                                const char *action, const char *from, const char *to,
+                                int64_t actor_id, const char *comment, int64_t now, int64_t *id);
+    /** Set a document's review status (a new version makes it a draft again). */
+    enum wm_qs (*doc_set_status)(struct wm_db *db, int64_t doc_id, const char *status,
+                                 int64_t now);
+    /** The events of a document, oldest first: [{id, version, action, actor_id,
+    ** actor_name, comment, at}]. */
+    json_t *(*review_list)(struct wm_db *db, int64_t doc_id);
+    /** Live documents whose status is f->status, with their archive, unit (unit_id,
+    ** unit_name, unit_code, unit_path, unit_type, year) and their latest review event
+    ** (version, action, at, comment, actor_id, actor_name), that event's oldest first. */
+    json_t *(*review_queue)(struct wm_db *db, const struct wm_review_filter *f);
 
     /* Audit log: last hash ("" for an empty log), append, page, and a full scan.  Inside a
     ** write transaction audit_last_hash locks the chain's head until the transaction ends,

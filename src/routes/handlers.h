@@ -65,6 +65,15 @@ void api_document_patch(struct wm_req *r);
 void api_document_delete(struct wm_req *r);
 void api_document_restore(struct wm_req *r);
 void api_document_purge(struct wm_req *r);
+/* api_review.c */
+void api_document_submit(struct wm_req *r);
+void api_document_approve(struct wm_req *r);
+void api_document_return(struct wm_req *r);
+void api_document_history(struct wm_req *r);
+void api_leaf_submit(struct wm_req *r);
+void api_reviews_submit(struct wm_req *r);
+void api_reviews_approve(struct wm_req *r);
+void api_reviews_get(struct wm_req *r);
 void api_document_move(struct wm_req *r);
 void api_document_versions_get(struct wm_req *r);
 void api_document_versions_post(struct wm_req *r);
@@ -174,6 +183,9 @@ json_t *wm_api_archives(json_t *items);
 json_t *wm_api_version(json_t *v); /* created_at */
 json_t *wm_api_versions(json_t *items);
 json_t *wm_api_fixity(json_t *x); /* started_at, finished_at */
+json_t *wm_api_review_events(json_t *items); /* review events: at */
+/** Review queue rows: at; the document's display name is "name". */
+json_t *wm_api_review_queue(json_t *items);
 /** A document: created_at, updated_at, deleted_at; its name "01：题名" and archival code. */
 json_t *wm_api_doc(json_t *d, const char *unit_code, int64_t year);
 /** An edition: created_at, published_at; the score total formatted. */

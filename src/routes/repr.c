@@ -114,6 +114,25 @@ wm_api_fixity(json_t *x)
     return times(x, k);
 }
 
+static json_t *
+review_event(json_t *x)
+{
+    static const char *const k[] = {"at", NULL};
+    return times(x, k);
+}
+
+json_t *
+wm_api_review_events(json_t *items)
+{
+    return each(items, review_event);
+}
+
+json_t *
+wm_api_review_queue(json_t *items)
+{
+    return each(items, review_event);
+}
+
 json_t *
 wm_api_page(json_t *items, unsigned limit)
 {

@@ -85,6 +85,10 @@ enum kind {
     K_DOC_VERSION, /* a throwaway document and a new version of it (a small PDF) */
     K_DOC_MOVE,    /* a throwaway document moved to another leaf */
     K_DOC_TRASHED, /* a throwaway document already in the trash */
+    K_DOC_SUBMITTED, /* a throwaway document submitted for review; return: {"comment"} */
+    K_LEAF_SUBMIT, /* K_ARCHIVE plus a throwaway draft in the leaf */
+    K_IDS_DRAFT,   /* {"ids": [a throwaway draft of own / foreign unit]} */
+    K_IDS_SUBMITTED, /* {"ids": [a throwaway submitted document of own / foreign unit]} */
     K_JOB,         /* {id} = a throwaway failed job scoped to own / foreign unit */
     K_DEFAULTS,    /* {id} = own / foreign office; a default edition for ARCHIVE_YEAR + 1 */
     K_FW_DEFAULT,  /* {id} = own published edition, made the default of own / foreign office */
@@ -201,6 +205,23 @@ static const struct expect expectations[] = {
                                                  {"401", "200", "200/404", "403",     "200/404", "403",     "403"}},
     {"POST /api/v1/documents/{id}/purge", K_DOC_TRASHED,
                                                  {"401", "200", "403",     "403",     "403",     "403",     "403"}},
+    /* Review: unit writers submit (a draft of a fresh document each time); office staff
+    ** within their jurisdiction give verdicts; everyone reads within scope (an evaluator's
+    ** queue is empty). */
+    {"POST /api/v1/documents/{id}/submit", K_DOC_THROW,
+                                                 {"401", "200", "200/404", "403",     "200/404", "200/404", "403"}},
+    {"POST /api/v1/documents/{id}/approve", K_DOC_SUBMITTED,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"POST /api/v1/documents/{id}/return", K_DOC_SUBMITTED,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/documents/{id}/history", K_DOC,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/units/{id}/archives/{id}/indicators/{s}/submit", K_LEAF_SUBMIT,
+                                                 {"401", "200", "200/404", "403",     "200/404", "200/404", "403"}},
+    {"POST /api/v1/reviews/submit", K_IDS_DRAFT, {"401", "200", "200/404", "403",     "200/404", "200/404", "403"}},
+    {"POST /api/v1/reviews/approve", K_IDS_SUBMITTED,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/reviews", K_PLAIN,             {"401", "200", "200",     "200",     "200",     "200",     "200"}},
     {"GET /api/v1/orgs/{id}/archive-defaults", K_DEFAULTS,
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /api/v1/orgs/{id}/archive-defaults", K_DEFAULTS,
@@ -500,6 +521,22 @@ doc_make_trashed(int64_t unit)
     struct th_resp *r = th_api(&srv, "DELETE", path, &actors[R_ADMIN].c, TH_BEARER, NULL);
     if (200 != r->status) {
         fprintf(stderr, "fixture: DELETE %s: HTTP %ld %s\n", path, r->status, r->body);
+        id = 0;
+    }
+    th_resp_free(r);
+    return id;
+}
+
+/* A throwaway document submitted for review (by the platform operator). */
+static int64_t
+doc_make_submitted(int64_t unit)
+{
+    int64_t id = doc_make(unit);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/documents/%lld/submit", (long long)id);
+    struct th_resp *r = th_api(&srv, "POST", path, &actors[R_ADMIN].c, TH_BEARER, NULL);
+    if (200 != r->status) {
+        fprintf(stderr, "fixture: POST %s: HTTP %ld %s\n", path, r->status, r->body);
         id = 0;
     }
     th_resp_free(r);
@@ -968,6 +1005,34 @@ cell_build(struct cell *c,
             return false;
         }
         break;
+    case K_DOC_SUBMITTED:
+        ids[0] = R_ANON == role ? doc_for(a->unit[foreign]) : doc_make_submitted(a->unit[foreign]);
+        if (0 == ids[0]) {
+            return false;
+        }
+        if (strstr(rt->pattern, "/return")) {
+            c->json = json_pack("{s:s}", "comment", "请补充材料");
+        }
+        break;
+    case K_LEAF_SUBMIT:
+        ids[0] = a->unit[foreign];
+        ids[1] = ARCHIVE_YEAR;
+        seg = leaf_for(ids[0]);
+        if (R_ANON != role && 0 == doc_make(ids[0])) {
+            return false;
+        }
+        break;
+    case K_IDS_DRAFT:
+    case K_IDS_SUBMITTED: {
+        int64_t d = R_ANON == role ? doc_for(a->unit[foreign])
+                    : K_IDS_DRAFT == kind ? doc_make(a->unit[foreign])
+                                          : doc_make_submitted(a->unit[foreign]);
+        if (0 == d) {
+            return false;
+        }
+        c->json = json_pack("{s:[I]}", "ids", (json_int_t)d);
+        break;
+    }
     case K_DOC_TRASHED:
         ids[0] = R_ANON == role ? doc_for(a->unit[foreign]) : doc_make_trashed(a->unit[foreign]);
         if (0 == ids[0]) {

@@ -1500,6 +1500,143 @@ test_trash_and_order(void **state)
     assert_false(wm_db_failed(DB));
 }
 
+/* ---------------------------------------------------------------- review */
+
+static void
+test_review(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, id = 0, n = 0;
+    int64_t a = mk_archive(f, &u);
+    int64_t clerk = mk_user(f, "clerk", "unit_member", u, 0);
+    int64_t d1 = mk_doc(f, a, "B.1", "一", NULL);
+    int64_t d2 = mk_doc(f, a, "B.2", "二", NULL);
+    int64_t d3 = mk_doc(f, a, "C", "三", NULL);
+    /* submit: the event and the status */
+    assert_int_equal(OPS->review_insert(DB, d1, 1, "submit", "draft", "submitted",
+                                        clerk, NULL, 2000, &id),
+                     WM_QS_ONE);
+    assert_true(id > 0);
+    assert_int_equal(OPS->review_insert(DB, d2, 1, "submit", "draft", "submitted",
+                                        clerk, NULL, 1900, &id),
+                     WM_QS_ONE);
+    assert_int_equal(OPS->review_insert(DB, d3, 1, "submit", "draft", "submitted",
+                                        0, NULL, 2100, &id),
+                     WM_QS_ONE);
+    json_t *o = OPS->doc_get(DB, d1);
+    assert_string_equal(js(o, "status"), "submitted");
+    json_decref(o);
+    /* the queue: oldest submission first, with the unit and the submitter */
+    struct wm_review_filter flt = {.status = "submitted"};
+    json_t *q = OPS->review_queue(DB, &flt);
+    assert_non_null(q);
+    assert_int_equal(json_array_size(q), 3);
+    assert_int_equal(ji(json_array_get(q, 0), "id"), d2);
+    assert_int_equal(ji(json_array_get(q, 1), "id"), d1);
+    assert_int_equal(ji(json_array_get(q, 2), "id"), d3);
+    o = json_array_get(q, 1);
+    assert_int_equal(ji(o, "unit_id"), u);
+    assert_string_equal(js(o, "unit_name"), "市图书馆");
+    assert_string_equal(js(o, "unit_type"), "事业单位");
+    assert_string_equal(js(o, "action"), "submit");
+    assert_int_equal(ji(o, "version"), 1);
+    assert_int_equal(ji(o, "at"), 2000);
+    assert_int_equal(ji(o, "actor_id"), clerk);
+    assert_string_equal(js(o, "actor_name"), "显示名");
+    jnull(json_array_get(q, 2), "actor_name");
+    json_decref(q);
+    /* filters: indicator (exact and a prefix), scope, unit, submitter, age, paging */
+    flt.indicator = "B.";
+    q = OPS->review_queue(DB, &flt);
+    assert_int_equal(json_array_size(q), 2);
+    json_decref(q);
+    flt.indicator = "C";
+    q = OPS->review_queue(DB, &flt);
+    assert_int_equal(json_array_size(q), 1);
+    assert_int_equal(ji(json_array_get(q, 0), "id"), d3);
+    json_decref(q);
+    flt.indicator = NULL;
+    char *path = org_path(f, u);
+    flt.scope = path;
+    flt.actor_id = clerk;
+    flt.before = 2000;
+    q = OPS->review_queue(DB, &flt);
+    assert_int_equal(json_array_size(q), 1);
+    assert_int_equal(ji(json_array_get(q, 0), "id"), d2);
+    json_decref(q);
+    flt.scope = "/99999/";
+    flt.actor_id = 0;
+    flt.before = 0;
+    q = OPS->review_queue(DB, &flt);
+    assert_int_equal(json_array_size(q), 0);
+    json_decref(q);
+    free(path);
+    flt = (struct wm_review_filter){.unit_id = u, .limit = 1, .offset = 1, .media = "text",
+                                    .unit_type = "事业单位"};
+    q = OPS->review_queue(DB, &flt);
+    assert_int_equal(json_array_size(q), 1);
+    assert_int_equal(ji(json_array_get(q, 0), "id"), d1);
+    json_decref(q);
+    /* a return needs its comment (a conflict, and the transaction goes on) */
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_int_equal(OPS->review_insert(DB, d1, 1, "return", "submitted", "returned",
+                                        0, NULL, 2200, &id),
+                     WM_QS_CONFLICT);
+    assert_int_equal(OPS->review_insert(DB, d1, 1, "return", "submitted", "returned",
+                                        0, "请补充签名", 2200,
+                                        &id),
+                     WM_QS_ONE);
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    assert_int_equal(OPS->review_insert(DB, d2, 1, "approve", "submitted", "approved",
+                                        0, NULL, 2300, &id),
+                     WM_QS_ONE);
+    /* a document no longer in the state the writer read (another writer was first) */
+    assert_int_equal(OPS->review_insert(DB, d2, 1, "approve", "submitted", "approved", 0, NULL,
+                                        2300, &id),
+                     WM_QS_NONE);
+    /* an unknown document */
+    assert_int_equal(OPS->review_insert(DB, 999999, 1, "submit", "draft", "submitted",
+                                        0, NULL, 2300, &id),
+                     WM_QS_NONE);
+    flt = (struct wm_review_filter){.status = "returned"};
+    q = OPS->review_queue(DB, &flt);
+    assert_int_equal(json_array_size(q), 1);
+    assert_string_equal(js(json_array_get(q, 0), "comment"), "请补充签名");
+    json_decref(q);
+    /* the history of d1 */
+    json_t *h = OPS->review_list(DB, d1);
+    assert_non_null(h);
+    assert_int_equal(json_array_size(h), 2);
+    assert_string_equal(js(json_array_get(h, 0), "action"), "submit");
+    jnull(json_array_get(h, 0), "comment");
+    assert_string_equal(js(json_array_get(h, 1), "action"), "return");
+    assert_string_equal(js(json_array_get(h, 1), "comment"), "请补充签名");
+    assert_int_equal(ji(json_array_get(h, 1), "at"), 2200);
+    json_decref(h);
+    /* a new version: back to draft, the approval stays in the history */
+    char sha[65];
+    sha_of(0xbeef, sha);
+    mk_blob(f, sha);
+    assert_int_equal(OPS->version_insert(DB, d2, sha, "b.pdf", 0, 2400, &n), WM_QS_ONE);
+    assert_int_equal(OPS->doc_set_status(DB, d2, "draft", 2400), WM_QS_ONE);
+    o = OPS->doc_get(DB, d2);
+    assert_string_equal(js(o, "status"), "draft");
+    assert_int_equal(ji(o, "version"), 2);
+    json_decref(o);
+    h = OPS->review_list(DB, d2);
+    assert_int_equal(json_array_size(h), 2);
+    assert_string_equal(js(json_array_get(h, 1), "action"), "approve");
+    assert_int_equal(ji(json_array_get(h, 1), "version"), 1);
+    json_decref(h);
+    assert_int_equal(OPS->doc_set_status(DB, 999999, "draft", 2400), WM_QS_NONE);
+    /* purging a document removes its history */
+    assert_int_equal(OPS->doc_trash(DB, d3, 0, 2500), WM_QS_ONE);
+    assert_int_equal(OPS->doc_purge(DB, d3), WM_QS_ONE);
+    h = OPS->review_list(DB, d3);
+    assert_int_equal(json_array_size(h), 0);
+    json_decref(h);
+}
+
 /* ---------------------------------------------------------------- fixity */
 
 static void
@@ -2081,6 +2218,68 @@ hold_writer(void *p)
     return NULL;
 }
 
+/* review_insert from two connections at once: the second verdict on a document waits for
+** the first and finds it moved (WM_QS_NONE), never both. */
+struct verdict {
+    struct wm_db *db;
+    int64_t doc;
+    volatile int started;
+    enum wm_qs qs;
+    enum wm_err err;
+};
+
+static enum wm_err
+verdict_tx(struct wm_db *db, void *cls)
+{
+    struct verdict *v = cls;
+    int64_t id = 0;
+    v->qs = db->ops->review_insert(db, v->doc, 1, "return", "submitted", "returned", 0, "退回",
+                                   3000, &id);
+    return WM_QS_ONE == v->qs ? WM_OK : WM_QS_SOFT == v->qs ? WM_E_UNAVAILABLE : WM_E_CONFLICT;
+}
+
+static void *
+verdict_thread(void *p)
+{
+    struct verdict *v = p;
+    v->started = 1;
+    v->err = wm_db_run_tx(v->db, verdict_tx, v);
+    return NULL;
+}
+
+static void
+test_review_concurrent(void **state)
+{
+    struct fx *f = *state;
+    int64_t a = mk_archive(f, NULL), id = 0;
+    int64_t d = mk_doc(f, a, "B.1", "一", NULL);
+    assert_int_equal(OPS->review_insert(DB, d, 1, "submit", "draft", "submitted", 0, NULL, 2000,
+                                        &id),
+                     WM_QS_ONE);
+    struct verdict v = {.db = open_conn(f), .doc = d};
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_int_equal(OPS->review_insert(DB, d, 1, "approve", "submitted", "approved", 0, NULL,
+                                        2500, &id),
+                     WM_QS_ONE);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, verdict_thread, &v), 0);
+    while (!v.started) {
+        struct timespec ts = {0, 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    pthread_join(t, NULL);
+    assert_int_equal(v.qs, WM_QS_NONE);
+    assert_int_equal(v.err, WM_E_CONFLICT);
+    json_t *o = OPS->doc_get(DB, d);
+    assert_string_equal(js(o, "status"), "approved");
+    json_decref(o);
+    json_t *h = OPS->review_list(DB, d);
+    assert_int_equal(json_array_size(h), 2);
+    json_decref(h);
+    v.db->ops->close(v.db);
+}
+
 /* leaf_hold: what a transaction read about a leaf after holding it stays true until it
 ** ends (another writer into the leaf waits). */
 static void
@@ -2485,6 +2684,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_archives, setup, teardown),
         cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trash_and_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_review, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_review_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fixity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),

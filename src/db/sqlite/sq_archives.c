@@ -375,6 +375,86 @@ fixity_last(struct wm_db *base)
     return sq_row(DB, sq_prep(DB, sql, NULL));
 }
 
+/* ---------------------------------------------------------------- review */
+
+static enum wm_qs
+review_insert(struct wm_db *base, int64_t doc_id, int64_t version, const char *action,
+              const char *from, const char *status, int64_t actor_id, const char *comment,
+              int64_t now, int64_t *id)
+{
+    /* The event only while the document is in from; then the status follows it. */
+    static const char sql[] =
+        "INSERT INTO review(document_id, version, action, actor_id, comment, at) "
+        "SELECT ?1, ?2, ?3, nullif(?4, 0), ?5, ?6 FROM document WHERE id = ?1 AND status = ?7";
+    static const char sql_st[] = "UPDATE document SET status = ?2, updated_at = ?3 WHERE id = ?1";
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "iititit", doc_id, version, action, actor_id,
+                                        comment, now, from));
+    if (WM_QS_ONE != qs) {
+        return qs;
+    }
+    *id = sqlite3_last_insert_rowid(DB->h);
+    return sq_exec(DB, sq_prep(DB, sql_st, "iti", doc_id, status, now));
+}
+
+static enum wm_qs
+doc_set_status(struct wm_db *base, int64_t doc_id, const char *status, int64_t now)
+{
+    static const char sql[] = "UPDATE document SET status = ?2, updated_at = ?3 WHERE id = ?1";
+    return sq_exec(DB, sq_prep(DB, sql, "iti", doc_id, status, now));
+}
+
+static json_t *
+review_list(struct wm_db *base, int64_t doc_id)
+{
+    static const char sql[] =
+        "SELECT r.id, r.version, r.action, r.actor_id, u.display_name AS actor_name, r.comment, "
+        "r.at FROM review r LEFT JOIN user u ON u.id = r.actor_id WHERE r.document_id = ?1 "
+        "ORDER BY r.id";
+    return sq_rows(DB, sq_prep(DB, sql, "i", doc_id));
+}
+
+static json_t *
+review_queue(struct wm_db *base, const struct wm_review_filter *f)
+{
+    static const char sql[] =
+        "SELECT d.id, d.archive_id, d.indicator_code, d.serial, d.title, d.media, d.status, "
+        "d.date_formed, a.unit_id, a.year, o.name AS unit_name, o.code AS unit_code, "
+        "o.path AS unit_path, o.type AS unit_type, r.version, r.action, r.at, r.comment, "
+        "r.actor_id, u.display_name AS actor_name "
+        "FROM document d JOIN archive a ON a.id = d.archive_id JOIN org o ON o.id = a.unit_id "
+        "JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id) "
+        "LEFT JOIN user u ON u.id = r.actor_id "
+        "WHERE d.deleted_at IS NULL AND d.status = ?1 "
+        "AND (?2 IS NULL OR (o.path >= ?2 AND o.path < ?3)) "
+        "AND (?4 = 0 OR a.unit_id = ?4) "
+        "AND (?5 IS NULL OR d.indicator_code = ?5) "
+        "AND (?6 IS NULL OR (d.indicator_code >= ?6 AND d.indicator_code < ?7)) "
+        "AND (?8 IS NULL OR d.media = ?8) AND (?9 IS NULL OR o.type = ?9) "
+        "AND (?10 = 0 OR r.actor_id = ?10) AND (?11 = 0 OR r.at < ?11) "
+        "ORDER BY r.at, r.id LIMIT ?12 OFFSET ?13";
+    struct wm_db_range r = wm_db_range_of(f->scope);
+    /* A code ending in '.' is every leaf below it: the range [code, code with the final
+    ** '.' replaced by '/'), the next byte. */
+    const char *exact = NULL;
+    char *lo = NULL, *hi = NULL;
+    size_t n = f->indicator ? strlen(f->indicator) : 0;
+    if (n > 0 && '.' == f->indicator[n - 1]) {
+        lo = wm_strdup(f->indicator);
+        hi = wm_strdup(f->indicator);
+        hi[n - 1] = '/';
+    } else if (n > 0) {
+        exact = f->indicator;
+    }
+    json_t *a = sq_rows(DB, sq_prep(DB, sql, "tttitttttiiii", f->status ? f->status : "submitted",
+                                   r.lo, r.hi, f->unit_id, exact, lo, hi, f->media, f->unit_type,
+                                   f->actor_id, f->before, (int64_t)(f->limit ? f->limit : 100),
+                                   (int64_t)f->offset));
+    free(lo);
+    free(hi);
+    wm_db_range_free(&r);
+    return a;
+}
+
 void sq_fill_archive_ops(struct wm_db_ops *ops);
 
 void
@@ -408,6 +488,10 @@ sq_fill_archive_ops(struct wm_db_ops *ops)
     ops->fixity_insert = fixity_insert;
     ops->fixity_last = fixity_last;
     ops->version_shas = version_shas;
+    ops->review_insert = review_insert;
+    ops->doc_set_status = doc_set_status;
+    ops->review_list = review_list;
+    ops->review_queue = review_queue;
 }
 
 /* end of sq_archives.c */

@@ -1,0 +1,210 @@
+/*
+** api_review.c — the review of documents over JSON (issue 9): submit one document, a leaf
+** or a selection; approve or return (with guidance) one document or approve many; a
+** document's history; the office's queue.  The rules are src/core/review.c's.
+*/
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+
+/* The body's "ids" (an array of integers, the only key besides those in extra); NULL
+** when a 400 has been queued.  *n how many; caller frees. */
+static int64_t *
+body_ids(struct wm_req *r, size_t *n, const char *extra)
+{
+    json_t *ids = json_object_get(r->json, "ids");
+    size_t keys = 1 + (extra && json_object_get(r->json, extra) ? 1 : 0);
+    if (!json_is_array(ids) || keys != json_object_size(r->json)) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "ids", _("请提交 {\"ids\": [文件编号, ...]}"));
+        return NULL;
+    }
+    size_t i;
+    json_t *v;
+    *n = json_array_size(ids);
+    int64_t *arr = wm_calloc(*n ? *n : 1, sizeof *arr);
+    json_array_foreach(ids, i, v)
+    {
+        if (!json_is_integer(v)) {
+            free(arr);
+            wm_reply_err(r, WM_E_BAD_REQUEST, "ids", _("ids 须为整数"));
+            return NULL;
+        }
+        arr[i] = json_integer_value(v);
+    }
+    return arr;
+}
+
+/* The document after a change, as GET /documents/{id} shows it. */
+static void
+reply_doc(struct wm_req *r)
+{
+    json_t *d = wm_req_document(r);
+    if (d) {
+        wm_reply_json(r, 200, wm_api_doc(d, js(d, "unit_code"), ji(d, "year")));
+    }
+}
+
+void
+api_document_submit(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    if (WM_OK != wm_review_submit(r->db, &r->actor, &r->ids[0], 1, &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    reply_doc(r);
+}
+
+void
+api_document_approve(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    if (WM_OK != wm_review_verdict(r->db, &r->actor, &r->ids[0], 1, true, NULL, &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    reply_doc(r);
+}
+
+void
+api_document_return(struct wm_req *r)
+{
+    /* Guidance is text of several lines: checked by the core, not as a one-line field. */
+    json_t *c = json_object_get(r->json, "comment");
+    if (json_object_size(r->json) > (c ? 1u : 0u) ||
+        (c && (!json_is_string(c) || strlen(json_string_value(c)) != json_string_length(c)))) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "comment", _("请提交 {\"comment\": 指导意见}"));
+        return;
+    }
+    struct wm_fail f = {0};
+    if (WM_OK != wm_review_verdict(r->db, &r->actor, &r->ids[0], 1, false,
+                                   wm_jstr(r, "comment"), &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    reply_doc(r);
+}
+
+void
+api_leaf_submit(struct wm_req *r)
+{
+    json_t *ar = wm_req_archive(r);
+    if (NULL == ar) {
+        return;
+    }
+    struct wm_fail f = {0};
+    size_t n = 0;
+    if (WM_OK != wm_review_submit_leaf(r->db, &r->actor, ar, r->segs[0], &n, &f)) {
+        wm_reply_fail(r, &f);
+    } else {
+        wm_reply_json(r, 200, json_pack("{s:b, s:I}", "ok", 1, "submitted", (json_int_t)n));
+    }
+    json_decref(ar);
+}
+
+void
+api_reviews_submit(struct wm_req *r)
+{
+    size_t n = 0;
+    int64_t *ids = body_ids(r, &n, NULL);
+    if (NULL == ids) {
+        return;
+    }
+    struct wm_fail f = {0};
+    if (WM_OK != wm_review_submit(r->db, &r->actor, ids, n, &f)) {
+        wm_reply_fail(r, &f);
+    } else {
+        wm_reply_json(r, 200, json_pack("{s:b, s:I}", "ok", 1, "submitted", (json_int_t)n));
+    }
+    free(ids);
+}
+
+void
+api_reviews_approve(struct wm_req *r)
+{
+    size_t n = 0;
+    int64_t *ids = body_ids(r, &n, "comment");
+    if (NULL == ids) {
+        return;
+    }
+    json_t *c = json_object_get(r->json, "comment");
+    if (c && (!json_is_string(c) || strlen(json_string_value(c)) != json_string_length(c))) {
+        free(ids);
+        wm_reply_err(r, WM_E_BAD_REQUEST, "comment", _("comment 须为文本"));
+        return;
+    }
+    struct wm_fail f = {0};
+    if (WM_OK != wm_review_verdict(r->db, &r->actor, ids, n, true, json_string_value(c), &f)) {
+        wm_reply_fail(r, &f);
+    } else {
+        wm_reply_json(r, 200, json_pack("{s:b, s:I}", "ok", 1, "approved", (json_int_t)n));
+    }
+    free(ids);
+}
+
+void
+api_document_history(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    json_t *h = wm_review_history(r->db, &r->actor, r->ids[0], &f);
+    if (NULL == h) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    wm_api_versions(json_object_get(h, "versions"));
+    wm_api_review_events(json_object_get(h, "events"));
+    wm_reply_json(r, 200, h);
+}
+
+/* An optional integer query argument; false when a 400 has been queued. */
+static bool
+arg_int(struct wm_req *r, const char *name, int64_t max, int64_t *out)
+{
+    const char *s = wm_req_arg(r, name);
+    *out = 0;
+    if (s && *s && !wm_parse_i64(s, 0, max, out)) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, name, _("须为非负整数"));
+        return false;
+    }
+    return true;
+}
+
+void
+api_reviews_get(struct wm_req *r)
+{
+    struct wm_review_query q = {
+        .state = wm_req_arg(r, "state"),
+        .indicator = wm_req_arg(r, "indicator"),
+        .media = wm_req_arg(r, "media"),
+        .unit_type = wm_req_arg(r, "unit_type"),
+    };
+    int64_t limit = 0, offset = 0;
+    if (!arg_int(r, "unit", INT64_MAX, &q.unit_id) ||
+        !arg_int(r, "district", INT64_MAX, &q.district_id) ||
+        !arg_int(r, "submitter", INT64_MAX, &q.submitter) ||
+        !arg_int(r, "age", 36500, &q.age_days) || !arg_int(r, "limit", 200, &limit) ||
+        !arg_int(r, "offset", 1000000, &offset)) {
+        return;
+    }
+    q.limit = limit ? (unsigned)limit : 50;
+    q.offset = (unsigned)offset;
+    struct wm_fail f = {0};
+    json_t *rows = wm_review_queue(r->db, &r->actor, &q, &f);
+    if (NULL == rows) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    json_t *next = json_null();
+    if (json_array_size(rows) == q.limit) {
+        char *s = wm_asprintf("%u", q.offset + q.limit);
+        next = json_string(s);
+        free(s);
+    }
+    wm_reply_json(r, 200, json_pack("{s:o, s:o}", "items", wm_api_review_queue(rows), "next",
+                                    next));
+}
+
+/* end of api_review.c */
