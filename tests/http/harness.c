@@ -225,18 +225,16 @@ pg_sql(const char *store, const char *sql, char **out)
     return rc;
 }
 
-int
-th_store_sql(const char *dir, const char *store, const char *sql, char **out)
+/*
+** Run argv[0] (searched in PATH when search) with stdout and stderr captured into *out
+** (caller frees); WENMING_DATA is not passed on.  The exit status (128 + signal when
+** killed), -1 when it could not be started.
+*/
+static int
+run_capture(const char *const *argv, bool search, char **out)
 {
-    if (out) {
-        *out = NULL;
-    }
-    if (store && *store) {
-        return pg_sql(store, sql, out);
-    }
-    char db[PATH_MAX + 32];
-    snprintf(db, sizeof db, "%s/wenming.db", dir);
     int pfd[2];
+    *out = NULL;
     if (0 != pipe(pfd)) {
         return -1;
     }
@@ -252,12 +250,17 @@ th_store_sql(const char *dir, const char *store, const char *sql, char **out)
         dup2(pfd[1], STDERR_FILENO);
         close(pfd[0]);
         close(pfd[1]);
-        execlp("sqlite3", "sqlite3", "-bail", "-cmd", ".timeout 10000", db, sql, (char *)NULL);
+        unsetenv("WENMING_DATA");
+        if (search) {
+            execvp(argv[0], (char *const *)argv);
+        } else {
+            execv(argv[0], (char *const *)argv);
+        }
         _exit(127);
     }
     close(pfd[1]);
     struct th_buf b = { 0 };
-    char chunk[1024];
+    char chunk[4096];
     ssize_t got;
     while ((got = read(pfd[0], chunk, sizeof chunk)) > 0 || (got < 0 && EINTR == errno)) {
         if (got > 0) {
@@ -268,8 +271,24 @@ th_store_sql(const char *dir, const char *store, const char *sql, char **out)
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && EINTR == errno) {
     }
-    char *text = buf_steal(&b);
-    int rc = WIFEXITED(status) && 0 == WEXITSTATUS(status) ? 0 : -1;
+    *out = buf_steal(&b);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int
+th_store_sql(const char *dir, const char *store, const char *sql, char **out)
+{
+    if (out) {
+        *out = NULL;
+    }
+    if (store && *store) {
+        return pg_sql(store, sql, out);
+    }
+    char db[PATH_MAX + 32];
+    snprintf(db, sizeof db, "%s/wenming.db", dir);
+    const char *argv[] = {"sqlite3", "-bail", "-cmd", ".timeout 10000", db, sql, NULL};
+    char *text = NULL;
+    int rc = run_capture(argv, true, &text) ? -1 : 0;
     if (rc) {
         fprintf(stderr, "harness: sqlite3 %s: %s\n%s\n", db, sql, text);
     }
@@ -616,8 +635,6 @@ th_run_want(int want, const char *const *args)
 int
 th_run(const char *const *args, char **out)
 {
-    int pfd[2];
-    struct th_buf b = { 0 };
     const char *argv[32];
     size_t n = 0;
     argv[n++] = g_bin;
@@ -625,40 +642,7 @@ th_run(const char *const *args, char **out)
         argv[n++] = args[i];
     }
     argv[n] = NULL;
-    *out = NULL;
-    if (0 != pipe(pfd)) {
-        return -1;
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(pfd[0]);
-        close(pfd[1]);
-        return -1;
-    }
-    if (0 == pid) {
-        dup2(pfd[1], STDOUT_FILENO);
-        dup2(pfd[1], STDERR_FILENO);
-        close(pfd[0]);
-        close(pfd[1]);
-        unsetenv("WENMING_DATA");
-        execv(g_bin, (char *const *)argv);
-        _exit(127);
-    }
-    close(pfd[1]);
-    char chunk[4096];
-    ssize_t got;
-    while ((got = read(pfd[0], chunk, sizeof chunk)) > 0 || (got < 0 && EINTR == errno)) {
-        if (got > 0) {
-            buf_add(&b, chunk, (size_t)got);
-        }
-    }
-    close(pfd[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && EINTR == errno) {
-    }
-    *out = buf_steal(&b);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return run_capture(argv, false, out);
 }
 
 /* ---------------------------------------------------------------- requests */
