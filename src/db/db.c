@@ -65,6 +65,18 @@ wm_db_configure(const char *store, const char *data_dir)
     db_data_dir = wm_strdup(data_dir);
 }
 
+int
+wm_db_migration_number(const struct wm_embedded *m)
+{
+    int64_t n;
+    char num[5] = {0};
+    memcpy(num, m->name, 4);
+    if (!wm_parse_i64(num, 1, 9999, &n)) {
+        wm_panic("migration %s is not numbered", m->name);
+    }
+    return (int)n;
+}
+
 struct wm_db_range
 wm_db_range_of(const char *scope)
 {

@@ -24,4 +24,14 @@ void wm_db_range_free(struct wm_db_range *r);
 ** backslash (the SQL says ESCAPE '\'); NULL for no filter (q NULL or empty).  Caller frees. */
 char *wm_db_like_of(const char *q);
 
+/* An embedded migration (NNNN-name.sql, made into C by the build). */
+struct wm_embedded {
+    const char *name;
+    const unsigned char *data;
+    size_t len;
+};
+/** The number of a migration, from the four digits its name starts with (panics on a
+** name without them: a build mistake). */
+int wm_db_migration_number(const struct wm_embedded *m);
+
 #endif /* WM_DB_INT_H */

@@ -23,11 +23,6 @@
 
 #include "pg_helper.h"
 
-struct wm_embedded {
-    const char *name;
-    const unsigned char *data;
-    size_t len;
-};
 extern const struct wm_embedded wm_pg_migrations[];
 
 /* The key of the advisory lock that serializes migrations (any fixed number). */
@@ -629,24 +624,19 @@ pg_migrate(struct wm_db *base, int *from, int *to)
         return WM_QS_HARD;
     }
     for (const struct wm_embedded *m = wm_pg_migrations; m->name; m++) {
-        int64_t n;
-        char num[5] = {0};
-        memcpy(num, m->name, 4);
-        if (!wm_parse_i64(num, 1, 9999, &n)) {
-            wm_panic("migration %s is not numbered", m->name);
-        }
+        int n = wm_db_migration_number(m);
         if (n <= cur) {
             continue;
         }
         bool applied;
-        if (WM_QS_ONE != pg_migrate_one(db, m, (int)n, &applied)) {
+        if (WM_QS_ONE != pg_migrate_one(db, m, n, &applied)) {
             wm_log(WM_LOG_ERROR, "migration %s failed", m->name);
             return WM_QS_HARD;
         }
         if (applied) {
             wm_log(WM_LOG_INFO, "applied migration %s", m->name);
         }
-        *to = (int)n;
+        *to = n;
     }
     return pg_set(db, WM_QS_ONE);
 }

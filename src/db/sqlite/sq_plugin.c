@@ -12,11 +12,6 @@
 
 #include "sq_helper.h"
 
-struct wm_embedded {
-    const char *name;
-    const unsigned char *data;
-    size_t len;
-};
 extern const struct wm_embedded wm_migrations[];
 
 static size_t
@@ -300,12 +295,7 @@ sq_migrate(struct wm_db *base, int *from, int *to)
         return WM_QS_HARD;
     }
     for (const struct wm_embedded *m = wm_migrations; m->name; m++) {
-        int64_t n;
-        char num[5] = {0};
-        memcpy(num, m->name, 4);
-        if (!wm_parse_i64(num, 1, 9999, &n)) {
-            wm_panic("migration %s is not numbered", m->name);
-        }
+        int n = wm_db_migration_number(m);
         if (n <= cur) {
             continue;
         }
@@ -328,7 +318,7 @@ sq_migrate(struct wm_db *base, int *from, int *to)
             continue;
         }
         char *sql = wm_strndup((const char *)m->data, m->len);
-        char *pragma = wm_asprintf("PRAGMA user_version = %d", (int)n);
+        char *pragma = wm_asprintf("PRAGMA user_version = %d", n);
         enum wm_qs qs = sq_exec_sql(db, sql);
         if (WM_QS_ONE == qs) {
             qs = sq_exec_sql(db, pragma);
@@ -341,7 +331,7 @@ sq_migrate(struct wm_db *base, int *from, int *to)
             return WM_QS_HARD;
         }
         wm_log(WM_LOG_INFO, "applied migration %s", m->name);
-        *to = (int)n;
+        *to = n;
     }
     return WM_QS_ONE;
 }
