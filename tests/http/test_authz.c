@@ -511,36 +511,35 @@ job_make_failed(int64_t unit)
     return id;
 }
 
-/* A new document of the unit, already in the trash; 0 on failure. */
+/* A new document of the unit, then METHOD /api/v1/documents/ID[suffix] by the platform
+** operator (expecting 200); 0 on failure. */
 static int64_t
-doc_make_trashed(int64_t unit)
+doc_make_then(int64_t unit, const char *method, const char *suffix)
 {
     int64_t id = doc_make(unit);
-    char path[64];
-    snprintf(path, sizeof path, "/api/v1/documents/%lld", (long long)id);
-    struct th_resp *r = th_api(&srv, "DELETE", path, &actors[R_ADMIN].c, TH_BEARER, NULL);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/documents/%lld%s", (long long)id, suffix);
+    struct th_resp *r = th_api(&srv, method, path, &actors[R_ADMIN].c, TH_BEARER, NULL);
     if (200 != r->status) {
-        fprintf(stderr, "fixture: DELETE %s: HTTP %ld %s\n", path, r->status, r->body);
+        fprintf(stderr, "fixture: %s %s: HTTP %ld %s\n", method, path, r->status, r->body);
         id = 0;
     }
     th_resp_free(r);
     return id;
 }
 
+/* A new document of the unit, already in the trash; 0 on failure. */
+static int64_t
+doc_make_trashed(int64_t unit)
+{
+    return doc_make_then(unit, "DELETE", "");
+}
+
 /* A throwaway document submitted for review (by the platform operator). */
 static int64_t
 doc_make_submitted(int64_t unit)
 {
-    int64_t id = doc_make(unit);
-    char path[64];
-    snprintf(path, sizeof path, "/api/v1/documents/%lld/submit", (long long)id);
-    struct th_resp *r = th_api(&srv, "POST", path, &actors[R_ADMIN].c, TH_BEARER, NULL);
-    if (200 != r->status) {
-        fprintf(stderr, "fixture: POST %s: HTTP %ld %s\n", path, r->status, r->body);
-        id = 0;
-    }
-    th_resp_free(r);
-    return id;
+    return doc_make_then(unit, "POST", "/submit");
 }
 
 static int
