@@ -74,7 +74,7 @@ wm_cache_get(struct wm_db *db, const char *key)
 }
 
 void
-wm_cache_put(struct wm_db *db, const char *key, const char *text, int64_t gen)
+wm_cache_put(const char *key, const char *text, int64_t gen)
 {
     struct text_cache *c = cache_mine();
     struct cached_text *e = &c->e[c->next++ % CACHE_SLOTS];
@@ -83,7 +83,6 @@ wm_cache_put(struct wm_db *db, const char *key, const char *text, int64_t gen)
     e->key = wm_strdup(key);
     e->text = wm_strdup(text);
     e->gen = gen;
-    (void)db;
 }
 
 /* end of cache.c */

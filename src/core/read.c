@@ -80,7 +80,7 @@ wm_org_list_text(struct wm_db *db, const struct wm_actor *a, struct wm_page *pg,
         json_t *rows = listed(db, db->ops->org_list(db, pg), f);
         text = rows ? render(rows, pg->limit) : NULL;
         if (text && cacheable) {
-            wm_cache_put(db, key, text, gen);
+            wm_cache_put(key, text, gen);
         }
     }
     free(key);

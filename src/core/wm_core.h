@@ -851,7 +851,7 @@ const char *wm_job_state_label(const char *state);
 */
 /** The text cached under key at the current generation (caller frees), or NULL. */
 char *wm_cache_get(struct wm_db *db, const char *key);
-void wm_cache_put(struct wm_db *db, const char *key, const char *text, int64_t gen);
+void wm_cache_put(const char *key, const char *text, int64_t gen);
 
 /**
 ** Create a data directory: wenming.conf, blobs/, the schema in the store (store NULL or

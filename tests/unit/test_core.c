@@ -865,7 +865,7 @@ test_list_cache(void **state)
     assert_true(f->db->ops->generation(f->db, &gen));
     assert_true(f->db->ops->generation(f->db, &g2));
     assert_int_equal(gen, g2); /* nothing changed */
-    wm_cache_put(f->db, "k", "text one", gen);
+    wm_cache_put("k", "text one", gen);
     char *a = wm_cache_get(f->db, "k");
     assert_non_null(a);
     assert_string_equal(a, "text one");
@@ -877,7 +877,7 @@ test_list_cache(void **state)
     assert_int_equal(wm_unit_create(f->db, ACT(f->office), &in, &id, &fl), WM_OK);
     assert_null(wm_cache_get(f->db, "k"));
     assert_true(f->db->ops->generation(f->db, &gen));
-    wm_cache_put(f->db, "k", "text two", gen);
+    wm_cache_put("k", "text two", gen);
     a = wm_cache_get(f->db, "k");
     assert_string_equal(a, "text two");
     free(a);
