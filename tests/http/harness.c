@@ -922,6 +922,25 @@ th_api(const struct th_server *s,
 }
 
 struct th_resp *
+th_api_await(const struct th_server *s,
+             const char *method,
+             const char *path,
+             const struct th_cred *c,
+             unsigned flags,
+             const char *json_body,
+             int want)
+{
+    struct th_resp *r = th_api(s, method, path, c, flags, json_body);
+    for (int i = 0; i < 250 && r->status != want; i++) {
+        th_resp_free(r);
+        struct timespec ts = { 0, 20 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+        r = th_api(s, method, path, c, flags, json_body);
+    }
+    return r;
+}
+
+struct th_resp *
 th_form(const struct th_server *s, const char *path, const struct th_cred *c, const char *fields)
 {
     struct th_buf b = { 0 };

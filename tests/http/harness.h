@@ -163,6 +163,16 @@ struct th_resp *th_api(const struct th_server *s,
                        const struct th_cred *c,
                        unsigned flags,
                        const char *json_body);
+/** th_api repeated (every 20 ms, for up to 5 s) until the answer's status is want; the last
+** answer.  For a change made in the store behind the server's back: on PostgreSQL its
+** notification reaches the server's caches a moment after the commit. */
+struct th_resp *th_api_await(const struct th_server *s,
+                             const char *method,
+                             const char *path,
+                             const struct th_cred *c,
+                             unsigned flags,
+                             const char *json_body,
+                             int want);
 /** A form POST (application/x-www-form-urlencoded) with the cookie; csrf added if c has one. */
 struct th_resp *
 th_form(const struct th_server *s, const char *path, const struct th_cred *c, const char *fields);

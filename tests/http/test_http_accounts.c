@@ -598,7 +598,7 @@ test_store_failure_not_unauthorized(void **state)
     assert_int_equal(th_store_exec(&srv, th_store_pg() ? "DROP TABLE api_token; NOTIFY wm_change"
                                                        : "DROP TABLE api_token"),
                      0);
-    r = th_api(&srv, "GET", "/api/v1/me", &c, TH_BEARER, NULL);
+    r = th_api_await(&srv, "GET", "/api/v1/me", &c, TH_BEARER, NULL, 500);
     assert_int_equal(r->status, 500);
     assert_string_equal(th_jstr(json_object_get(r->json, "error"), "code"), "internal");
     th_resp_free(r);
@@ -609,7 +609,7 @@ test_store_failure_not_unauthorized(void **state)
     assert_int_equal(th_store_exec(&srv, th_store_pg() ? "DROP TABLE session CASCADE; NOTIFY wm_change"
                                                        : "DROP TABLE session"),
                      0);
-    r = th_api(&srv, "GET", "/api/v1/me", &c, TH_SESSION, NULL);
+    r = th_api_await(&srv, "GET", "/api/v1/me", &c, TH_SESSION, NULL, 500);
     assert_int_equal(r->status, 500);
     assert_null(th_header(r, "Set-Cookie")); /* the cookie is kept */
     th_resp_free(r);
