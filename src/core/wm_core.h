@@ -643,6 +643,37 @@ struct wm_review_query {
 json_t *wm_review_queue(struct wm_db *db, const struct wm_actor *a,
                         const struct wm_review_query *q, struct wm_fail *f);
 
+/* ---------------------------------------------------------------- notifications (notify.c) */
+
+/*
+** Tell people about a change, inside the caller's write transaction (the notification
+** exists exactly when the change commits).  kind: returned, approved, guidance, due_soon,
+** overdue, featured; otype/oid what it is about ("document", 7; otype NULL: nothing);
+** text the line shown in the inbox and the digest; link a path of the UI ("/documents/7",
+** NULL: none); except_user is not told (who caused it; 0: nobody).  Each recipient's
+** preference for the kind decides whether it reaches the inbox and the e-mail digest (both
+** off: nothing is written).  Disabled accounts get nothing.  0, or -1 on a store error
+** (then fail the write: wm_write_fail).
+*/
+/** The unit's unit_admin and unit_member accounts. */
+int wm_notify_unit(struct wm_db *db, int64_t unit_id, const char *kind, const char *otype,
+                   int64_t oid, const char *text, const char *link,
+                   int64_t except_user) WM_MUST_CHECK;
+/** The office accounts of every office whose jurisdiction holds the unit (its district
+** office, the city office above it, ...). */
+int wm_notify_office(struct wm_db *db, int64_t unit_id, const char *kind, const char *otype,
+                     int64_t oid, const char *text, const char *link,
+                     int64_t except_user) WM_MUST_CHECK;
+/** One account. */
+int wm_notify_user(struct wm_db *db, int64_t user_id, const char *kind, const char *otype,
+                   int64_t oid, const char *text, const char *link,
+                   int64_t except_user) WM_MUST_CHECK;
+/** The kinds, in display order, NULL-terminated. */
+extern const char *const wm_notify_kinds[];
+bool wm_notify_kind_valid(const char *kind);
+/** The Chinese name of a kind (文件被退回, ...). */
+const char *wm_notify_kind_label(const char *kind);
+
 /* ---------------------------------------------------------------- packages */
 
 struct wm_blobstore;
