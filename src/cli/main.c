@@ -464,6 +464,23 @@ load_conf(const char *data, struct wm_conf *conf)
     return rc;
 }
 
+/* The notification jobs with the e-mail settings of wenming.conf. */
+static void
+notify_register(const struct wm_conf *conf)
+{
+    const struct wm_notify_conf nc = {
+        .smtp_host = conf->smtp_host,
+        .smtp_port = conf->smtp_port,
+        .smtp_starttls = conf->smtp_starttls,
+        .smtp_user = conf->smtp_user,
+        .smtp_password = conf->smtp_password,
+        .smtp_from = conf->smtp_from,
+        .base_url = conf->base_url,
+        .digest_hour = conf->digest_hour,
+    };
+    wm_notify_register(&nc);
+}
+
 static int
 serve_run(const char *data, const char *listen, const char *threads, json_t *accounts)
 {
@@ -535,6 +552,7 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         jenv.hold = hold_import;
     }
     wm_jobs_register_builtin(&jenv);
+    notify_register(&conf); /* the daily deadline scan and e-mail digest */
     wm_app.import_job_bytes = conf.import_job_bytes;
     struct wm_server_opts so = {
         .listen = listen ? listen : conf.listen,
@@ -973,6 +991,98 @@ cmd_jobs_retry(int argc, char **argv)
     }
     printf("job %lld queued again\n", (long long)id);
     return 0;
+}
+
+/* ---------------------------------------------------------------- notifications */
+
+/* Whether a job of ours has ended this attempt: done, failed, or queued again after a
+** failed attempt (the queue retries it later); *row its row then. */
+static bool
+job_over(struct wm_db *db, int64_t id, json_t **row)
+{
+    json_t *j = db->ops->job_get(db, id);
+    const char *st = json_string_value(json_object_get(j, "state"));
+    bool over = NULL == j || wm_streq(st, "done") || wm_streq(st, "failed") ||
+                (wm_streq(st, "queued") && json_integer_value(json_object_get(j, "attempts")) > 0);
+    if (over) {
+        *row = j;
+    } else {
+        json_decref(j);
+    }
+    return over;
+}
+
+static int
+cmd_notify_run(int argc, char **argv)
+{
+    static const char *const spec[] = {"date=", NULL};
+    struct opts o;
+    struct wm_db *db;
+    BEGIN(spec, 0, "no arguments (--date YYYY-MM-DD)");
+    int64_t day;
+    if (o.v[0] && !wm_day_parse(o.v[0], &day)) {
+        db->ops->close(db);
+        return usage_error("--date takes a day as YYYY-MM-DD");
+    }
+    struct wm_conf conf;
+    if (load_conf(o.data, &conf) || set_language(conf.lang)) {
+        wm_conf_free(&conf);
+        db->ops->close(db);
+        return 1;
+    }
+    wm_jobs_reset(); /* this process runs the notification jobs only */
+    notify_register(&conf);
+    wm_conf_free(&conf);
+    /* Queue both now (beside the daily ones, which keep their time), then run them here;
+    ** a server's worker may take one first: then wait for its end. */
+    int64_t ids[2] = {0, 0};
+    static const char *const kinds[2] = {"notify.schedule", "notify.digest"};
+    json_t *payload = o.v[0] ? json_pack("{s:s}", "date", o.v[0]) : NULL;
+    int rc = 0;
+    for (int i = 0; i < 2 && 0 == rc; i++) {
+        struct wm_fail f = {0};
+        if (WM_OK != wm_job_submit(db, &cli_actor, kinds[i], 0 == i ? payload : NULL, NULL,
+                                   NULL, &ids[i], &f)) {
+            rc = fail("%s: %s", kinds[i], f.msg);
+        }
+    }
+    json_decref(payload);
+    char worker[128], host[64] = "host";
+    gethostname(host, sizeof host - 1);
+    snprintf(worker, sizeof worker, "cli:%s:%ld", host, (long)getpid());
+    for (int i = 0; i < 2 && 0 == rc; i++) {
+        json_t *row = NULL;
+        /* our job first: it is the oldest due one of its kind unless a daily one is due too */
+        for (unsigned waits = 0; !job_over(db, ids[i], &row);) {
+            if (!wm_jobs_run_one(db, worker)) {
+                if (++waits > 6000) { /* ten minutes without an end: leave it to the queue */
+                    rc = fail("%s: job %lld did not end; see 'wenming jobs list'", kinds[i],
+                              (long long)ids[i]);
+                    break;
+                }
+                usleep(100000);
+            }
+        }
+        if (NULL == row) {
+            if (0 == rc) {
+                rc = fail("%s: job %lld: cannot read it", kinds[i], (long long)ids[i]);
+            }
+            continue;
+        }
+        const char *st = json_string_value(json_object_get(row, "state"));
+        const char *res = json_string_value(json_object_get(row, "result"));
+        if (wm_streq(st, "done")) {
+            printf("%s: job %lld done %s\n", kinds[i], (long long)ids[i], res ? res : "");
+        } else {
+            const char *why = json_string_value(json_object_get(row, "last_error"));
+            rc = fail("%s: job %lld %s: %s", kinds[i], (long long)ids[i],
+                      wm_streq(st, "failed") ? "failed" : "failed, the queue tries it again later",
+                      why ? why : "?");
+        }
+        json_decref(row);
+    }
+    db->ops->close(db);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- orgs and units */
@@ -1745,6 +1855,14 @@ static const struct cmd cmds[] = {
      "reason of each failure.  S: queued, running, done, failed; default queued,running,failed."},
     {"jobs", "retry", cmd_jobs_retry, "--data DIR ID",
      "Queue a failed job again (its attempts start over); audited as job.retry."},
+    {"notify", "run", cmd_notify_run, "--data DIR [--date YYYY-MM-DD]",
+     "Run the daily notification jobs now, in this process, on the job queue: the deadline\n"
+     "scan (every archive's schedule on the date, default today in Asia/Shanghai; the unit\n"
+     "is told once of each leaf and period due soon or overdue) and the e-mail digest (one\n"
+     "message per person with an address and new notifications, through smtp_host of\n"
+     "wenming.conf; nothing is sent while it is empty).  The server runs both every day at\n"
+     "digest_hour (Asia/Shanghai).  A digest that could not be sent stays queued and is\n"
+     "retried; exits 1 then.  Nothing is ever mailed twice."},
     {"org", "add", cmd_org_add, "--data DIR --name NAME --parent ID",
      "Add a civilization office (文明办) under the office with id ID."},
     {"org", "list", cmd_org_list, "--data DIR", "List the offices of the jurisdiction tree."},

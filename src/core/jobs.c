@@ -127,6 +127,8 @@ wm_job_kind_label(const char *kind)
         {"thumbnail", N_("生成缩略图")},
         {"fixity", N_("存储完整性检查")},
         {"archive.import", N_("导入档案包")},
+        {"notify.schedule", N_("到期与逾期提醒")},
+        {"notify.digest", N_("每日邮件摘要")},
     };
     for (size_t i = 0; kind && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], kind)) {
@@ -468,13 +470,14 @@ wm_jobs_schedule(struct wm_db *db)
     int64_t now = jobs_now();
     for (size_t i = 0; i < nkinds; i++) {
         const struct wm_job_kind *k = &kinds[i];
-        if (k->period <= 0) {
+        if (k->period <= 0 && NULL == k->next_run) {
             continue;
         }
         int64_t last = db->ops->job_last_done(db, k->kind);
         struct wm_job_in in = {.kind = k->kind, .dedupe_key = k->kind,
                                .max_attempts = k->max_attempts,
-                               .run_after = (last > 0 ? last : now) + k->period};
+                               .run_after = k->next_run ? k->next_run(last, now)
+                                                        : (last > 0 ? last : now) + k->period};
         int64_t id;
         if (db->ops->job_insert(db, &in, now, &id) < 0) {
             wm_log(WM_LOG_WARN, "jobs: cannot schedule %s", k->kind);

@@ -329,4 +329,171 @@ wm_notify_prefs_set(struct wm_db *db, const struct wm_actor *a, bool set_email,
     return e;
 }
 
+/* ---------------------------------------------------------------- deadlines (the daily scan) */
+
+/* One due-soon or overdue period of a leaf, to tell the unit about once. */
+struct due {
+    char key[160];
+    char *text;
+    char link[160];
+    const char *kind;
+};
+
+/* The periods of an archive that are due soon or overdue on today (its schedule read as
+** the platform). */
+static size_t
+dues_of(struct wm_db *db, const json_t *row, const char *today, struct due **out,
+        struct wm_fail *f)
+{
+    static const struct wm_actor sys = {.p = NULL, .request_id = "notify.schedule",
+                                        .addr = "job"};
+    *out = NULL;
+    json_t *ar = wm_archive_open(db, &sys, jsi(row, "unit_id"), jsi(row, "year"), f);
+    if (NULL == ar) {
+        return 0;
+    }
+    /* TODO(notify): the office's offset and count_submitted settings (0012) when they exist */
+    const struct wm_sched_opts o = {.offset = WM_SCHED_OFFSET_DEFAULT, .count_submitted = false};
+    json_t *sched = wm_archive_schedule(db, &sys, ar, &o, today, f);
+    size_t n = 0, cap = 0;
+    struct due *d = NULL;
+    size_t i, j;
+    json_t *leaf, *p;
+    json_array_foreach(json_object_get(sched, "leaves"), i, leaf)
+    {
+        json_array_foreach(json_object_get(leaf, "periods"), j, p)
+        {
+            const char *st = jss(p, "state");
+            bool soon = wm_streq(st, "due_soon");
+            if (!soon && !wm_streq(st, "overdue")) {
+                continue;
+            }
+            if (n == cap) {
+                cap = cap ? 2 * cap : 16;
+                d = wm_realloc(d, cap * sizeof *d);
+            }
+            struct due *x = &d[n++];
+            x->kind = soon ? "due_soon" : "overdue";
+            snprintf(x->key, sizeof x->key, "sched:%lld:%s:%s:%s", (long long)jsi(ar, "id"),
+                     jss(leaf, "code"), jss(p, "period"), x->kind);
+            snprintf(x->link, sizeof x->link, "/units/%lld/archives/%lld/leaf/%s",
+                     (long long)jsi(ar, "unit_id"), (long long)jsi(ar, "year"),
+                     jss(leaf, "code"));
+            x->text = soon ? wm_asprintf(_("%lld 年度 %s %s：%s的材料将于 %s 截止，请及时上传并提交审核"),
+                                         (long long)jsi(ar, "year"), jss(leaf, "code"),
+                                         jss(leaf, "title"), wm_period_label(jss(p, "period")),
+                                         jss(p, "deadline"))
+                           : wm_asprintf(_("%lld 年度 %s %s：%s的材料已逾期（截止日 %s），请尽快上传并提交审核"),
+                                         (long long)jsi(ar, "year"), jss(leaf, "code"),
+                                         jss(leaf, "title"), wm_period_label(jss(p, "period")),
+                                         jss(p, "deadline"));
+        }
+    }
+    json_decref(sched);
+    json_decref(ar);
+    *out = d;
+    return n;
+}
+
+static void
+dues_free(struct due *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(d[i].text);
+    }
+    free(d);
+}
+
+/* Tell the unit of each due it was not told of yet (one transaction for the archive). */
+static enum wm_err
+dues_tell(struct wm_db *db, int64_t unit_id, int64_t archive_id, const struct due *d, size_t n,
+          int64_t *told, struct wm_fail *f)
+{
+    enum wm_err e;
+    int64_t k = 0;
+    TX_RETRY_BEGIN(db, e, f)
+    {
+        k = 0;
+        int64_t now = wm_now();
+        for (size_t i = 0; i < n && WM_OK == e; i++) {
+            enum wm_qs qs = db->ops->notify_once(db, d[i].key, now);
+            if (qs < 0) {
+                e = wm_write_fail(db, f, NULL, NULL, _("无法写入提醒"));
+            } else if (WM_QS_ONE == qs) {
+                if (0 != wm_notify_unit(db, unit_id, d[i].kind, "archive", archive_id, d[i].text,
+                                        d[i].link, 0)) {
+                    e = wm_write_fail(db, f, NULL, NULL, _("无法写入提醒"));
+                }
+                k++;
+            }
+        }
+    }
+    TX_RETRY_END(db, e, f);
+    if (WM_OK == e) {
+        *told += k;
+    }
+    return e;
+}
+
+enum wm_err
+wm_notify_schedule_scan(struct wm_db *db, const char *date, json_t **result, struct wm_fail *f)
+{
+    int64_t day;
+    if (NULL == date || 0 == *date) {
+        day = wm_day_today();
+    } else if (!wm_day_parse(date, &day)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "date", "%s", _("日期须为 YYYY-MM-DD"));
+    }
+    char today[WM_DAY_LEN];
+    wm_day_format(day, today);
+    int64_t y;
+    int m, dd;
+    wm_day_ymd(day, &y, &m, &dd);
+    /* last year's archive too: its last periods' deadlines fall in this year */
+    int64_t after = 0, archives = 0, told = 0;
+    enum wm_err e = WM_OK;
+    struct wm_job *job = wm_job_current();
+    for (;;) {
+        json_t *rows = db->ops->notify_archives(db, y - 1, y, after, 200);
+        if (NULL == rows) {
+            db->status = wm_db_failed(db) ? db->status : WM_QS_HARD;
+            return wm_read_fail(db, f, NULL, NULL);
+        }
+        size_t i;
+        json_t *r;
+        json_array_foreach(rows, i, r)
+        {
+            after = jsi(r, "id");
+            struct wm_fail one = {0};
+            struct due *d = NULL;
+            size_t n = dues_of(db, r, today, &d, &one);
+            if (WM_OK != one.err && WM_E_NOT_FOUND != one.err) {
+                e = wm_fail_set(f, one.err, NULL, "%s", one.msg); /* the store: try again */
+            } else if (n) {
+                enum wm_err x = dues_tell(db, jsi(r, "unit_id"), jsi(r, "id"), d, n, &told, &one);
+                if (WM_OK != x) {
+                    e = wm_fail_set(f, x, NULL, "%s", one.msg);
+                }
+            }
+            dues_free(d, n);
+            archives++;
+        }
+        size_t got = json_array_size(rows);
+        json_decref(rows);
+        if (job) {
+            (void)wm_job_progress(job, json_pack("{s:I, s:I}", "archives", (json_int_t)archives,
+                                                 "notified", (json_int_t)told),
+                                  false);
+        }
+        if (got < 200 || WM_OK != e) {
+            break;
+        }
+    }
+    if (result) {
+        *result = json_pack("{s:s, s:I, s:I}", "date", today, "archives", (json_int_t)archives,
+                            "notified", (json_int_t)told);
+    }
+    return e;
+}
+
 /* end of notify.c */

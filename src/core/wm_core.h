@@ -708,6 +708,38 @@ enum wm_err wm_notify_prefs_set(struct wm_db *db, const struct wm_actor *a, bool
                                 const char *email, const struct wm_notify_pref *p, size_t n,
                                 struct wm_fail *f) WM_MUST_CHECK;
 
+/* The daily jobs (notify_mail.c). */
+struct wm_notify_conf {
+    const char *smtp_host; /* NULL or "": send no e-mail */
+    unsigned smtp_port;
+    bool smtp_starttls; /* require STARTTLS */
+    const char *smtp_user; /* NULL or "": no authentication */
+    const char *smtp_password;
+    const char *smtp_from;
+    const char *base_url; /* "https://wenming.example.org": links in e-mail */
+    unsigned digest_hour; /* Asia/Shanghai */
+};
+/** Keep the settings (copied) and register the job kinds "notify.schedule" (daily at
+** digest_hour:00) and "notify.digest" (daily at digest_hour:15). */
+void wm_notify_register(const struct wm_notify_conf *c);
+/**
+** The deadline scan: every archive of date's year and the year before (date "YYYY-MM-DD",
+** NULL: today in Asia/Shanghai), its schedule on that date, and for each leaf × period
+** due soon or overdue the unit is told once (due_soon, overdue; a second run tells nothing
+** new).  *result {date, archives, notified}.
+*/
+enum wm_err wm_notify_schedule_scan(struct wm_db *db, const char *date, json_t **result,
+                                    struct wm_fail *f) WM_MUST_CHECK;
+/**
+** The e-mail digest: a digest recorded for each person with an address and unread
+** notifications for the e-mail of the last 7 days in no digest yet, then every digest not
+** sent yet handed to the SMTP server (see notify_mail.c on "never twice").  Does nothing
+** while smtp_host is unset.  A send that failed: WM_E_UNAVAILABLE (the job is retried).
+** *result {digests, sent, failed}.
+*/
+enum wm_err wm_notify_digest_run(struct wm_db *db, json_t **result,
+                                 struct wm_fail *f) WM_MUST_CHECK;
+
 /* ---------------------------------------------------------------- packages */
 
 struct wm_blobstore;
@@ -803,6 +835,9 @@ struct wm_job_kind {
     int64_t backoff_max;  /* 0: one hour */
     int64_t period;       /* > 0: scheduled, queued again this many seconds after the last
                           ** run ended (one waiting job across every server) */
+    /* or scheduled at a time of day: the next run after the last one ended (last 0: never
+    ** ran), e.g. tomorrow 07:00 Asia/Shanghai (one waiting job across every server) */
+    int64_t (*next_run)(int64_t last, int64_t now);
     bool audit_submit;    /* a submit by a user is audited (job.create) */
 };
 

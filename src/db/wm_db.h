@@ -423,8 +423,8 @@ struct wm_db_ops {
     json_t *(*user_email_get)(struct wm_db *db, int64_t user_id);
     /** Set (NULL: clear) an account's e-mail address. */
     enum wm_qs (*user_email_set)(struct wm_db *db, int64_t user_id, const char *email);
-    /** People with an address, not disabled, with notifications for the e-mail written at
-    ** or after since and in no digest yet: [{user_id, display_name, email, n}], by id. */
+    /** People with an address, not disabled, with unread notifications for the e-mail
+    ** written at or after since and in no digest yet: [{user_id, display_name, email, n}], by id. */
     json_t *(*notify_pending)(struct wm_db *db, int64_t since, unsigned limit);
     /** Record a digest to user_id at address (state sending) and tie to it every
     ** notification notify_pending counts for the person; *id the digest, *n its items.
@@ -438,10 +438,19 @@ struct wm_db_ops {
     json_t *(*notify_digest_open)(struct wm_db *db, unsigned limit);
     /** A digest's notifications, oldest first (the rows of notify_list). */
     json_t *(*notify_digest_items)(struct wm_db *db, int64_t digest_id);
+    /** Take a waiting digest to send it: WM_QS_ONE when no other sender holds it (its
+    ** lease_until passed or unset), it is then held until until; WM_QS_NONE otherwise. */
+    enum wm_qs (*notify_digest_take)(struct wm_db *db, int64_t digest_id, int64_t now,
+                                     int64_t until);
     /** After an attempt to send a digest: why NULL marks it sent (at now); else one attempt
-    ** more with why kept.  WM_QS_NONE when it is not waiting (sent already). */
+    ** more with why kept; the lease is given up.  WM_QS_NONE when it is not waiting (sent
+    ** already). */
     enum wm_qs (*notify_digest_done)(struct wm_db *db, int64_t digest_id, const char *why,
                                      int64_t now);
+    /** Archives of the years year_min..year_max with ids above after, by id: [{id, unit_id,
+    ** year}] (the daily scan of deadlines). */
+    json_t *(*notify_archives)(struct wm_db *db, int64_t year_min, int64_t year_max,
+                               int64_t after, unsigned limit);
     /** Record key the first time (WM_QS_ONE), WM_QS_NONE when it was recorded before. */
     enum wm_qs (*notify_once)(struct wm_db *db, const char *key, int64_t now);
 };

@@ -77,6 +77,22 @@ static const struct conf_key {
      "background job worker threads of this server (0 = run no jobs here)"},
     {"import_job_bytes", CT_SIZE, offsetof(struct wm_conf, import_job_bytes), "4194304",
      "archive packages larger than this many bytes are imported as a background job (202)"},
+    /* notifications: the daily e-mail digest (nothing is sent while smtp_host is empty) */
+    {"smtp_host", CT_STR, offsetof(struct wm_conf, smtp_host), "",
+     "SMTP server of the daily e-mail digest (empty = send no e-mail)"},
+    {"smtp_port", CT_UINT, offsetof(struct wm_conf, smtp_port), "587", "SMTP port"},
+    {"smtp_starttls", CT_BOOL, offsetof(struct wm_conf, smtp_starttls), "yes",
+     "require STARTTLS (yes) or speak plain SMTP (no: only to a relay on this machine)"},
+    {"smtp_user", CT_STR, offsetof(struct wm_conf, smtp_user), "",
+     "SMTP login (empty = no authentication)"},
+    {"smtp_password", CT_STR, offsetof(struct wm_conf, smtp_password), "",
+     "SMTP password (never logged)"},
+    {"smtp_from", CT_STR, offsetof(struct wm_conf, smtp_from), "",
+     "sender address of the digest, e.g. wenming@example.org"},
+    {"base_url", CT_STR, offsetof(struct wm_conf, base_url), "",
+     "the site's address as users reach it, e.g. https://wenming.example.org (links in e-mail)"},
+    {"digest_hour", CT_UINT, offsetof(struct wm_conf, digest_hour), "7",
+     "hour of the day (Asia/Shanghai, 0-23) of the deadline scan and the e-mail digest"},
 };
 
 static int

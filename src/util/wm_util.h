@@ -223,6 +223,14 @@ struct wm_conf {
     unsigned fixity_hours;     /* hours between background fixity checks (0 = never) */
     unsigned job_workers;      /* background job workers (0 = none in this server) */
     size_t import_job_bytes;   /* packages larger than this import as a job */
+    char *smtp_host;           /* the digest's SMTP server ("" = no e-mail) */
+    unsigned smtp_port;
+    bool smtp_starttls;        /* require STARTTLS */
+    char *smtp_user;           /* "" = no authentication */
+    char *smtp_password;       /* never logged */
+    char *smtp_from;           /* the digest's sender address */
+    char *base_url;            /* "https://wenming.example.org": links in e-mail */
+    unsigned digest_hour;      /* Asia/Shanghai hour of the daily scan and digest */
 };
 
 void wm_conf_defaults(struct wm_conf *c);

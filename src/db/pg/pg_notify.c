@@ -131,7 +131,8 @@ notify_pending(struct wm_db *base, int64_t since, unsigned limit)
     static const char sql[] =
         "SELECT u.id AS user_id, u.display_name, u.email, count(*) AS n "
         "FROM notification n JOIN \"user\" u ON u.id = n.user_id "
-        "WHERE n.digest_id IS NULL AND n.email = 1 AND n.at >= $1 AND u.disabled = 0 "
+        "WHERE n.digest_id IS NULL AND n.email = 1 AND n.read_at IS NULL AND n.at >= $1 "
+        "AND u.disabled = 0 "
         "AND u.email IS NOT NULL AND u.email <> '' "
         "GROUP BY u.id, u.display_name, u.email ORDER BY u.id LIMIT $2";
     return pg_rows(DB, pg_q(DB, sql, "ii", since, (int64_t)(limit ? limit : 100)));
@@ -145,7 +146,7 @@ notify_digest_create(struct wm_db *base, int64_t user_id, const char *address,
     static const char ins[] = "INSERT INTO notify_digest(user_id, address, message_id, "
                               "created_at) VALUES ($1, $2, $3, $4) RETURNING id";
     static const char tie[] = "UPDATE notification SET digest_id = $1 WHERE user_id = $2 "
-                              "AND digest_id IS NULL AND email = 1 AND at >= $3";
+                              "AND digest_id IS NULL AND email = 1 AND read_at IS NULL AND at >= $3";
     static const char count[] = "UPDATE notify_digest SET items = $2 WHERE id = $1";
     static const char drop[] = "DELETE FROM notify_digest WHERE id = $1";
     int64_t did = 0;
@@ -197,8 +198,27 @@ notify_digest_done(struct wm_db *base, int64_t digest_id, const char *why, int64
     static const char sql[] =
         "UPDATE notify_digest SET state = CASE WHEN $2::text IS NULL THEN 'sent' ELSE state END, "
         "sent_at = CASE WHEN $2::text IS NULL THEN $3 ELSE NULL END, attempts = attempts + 1, "
-        "last_error = $2 WHERE id = $1 AND state = 'sending'";
+        "last_error = $2, lease_until = NULL WHERE id = $1 AND state = 'sending'";
     return pg_exec(DB, pg_q(DB, sql, "iti", digest_id, why, now));
+}
+
+static enum wm_qs
+notify_digest_take(struct wm_db *base, int64_t digest_id, int64_t now, int64_t until)
+{
+    static const char sql[] =
+        "UPDATE notify_digest SET lease_until = $3 WHERE id = $1 AND state = 'sending' "
+        "AND (lease_until IS NULL OR lease_until < $2)";
+    return pg_exec(DB, pg_q(DB, sql, "iii", digest_id, now, until));
+}
+
+static json_t *
+notify_archives(struct wm_db *base, int64_t year_min, int64_t year_max, int64_t after,
+                unsigned limit)
+{
+    static const char sql[] = "SELECT id, unit_id, year FROM archive WHERE year >= $1 "
+                              "AND year <= $2 AND id > $3 ORDER BY id LIMIT $4";
+    return pg_rows(DB, pg_q(DB, sql, "iiii", year_min, year_max, after,
+                         (int64_t)(limit ? limit : 100)));
 }
 
 static enum wm_qs
@@ -224,7 +244,9 @@ pg_fill_notify_ops(struct wm_db_ops *ops)
     ops->notify_digest_create = notify_digest_create;
     ops->notify_digest_open = notify_digest_open;
     ops->notify_digest_items = notify_digest_items;
+    ops->notify_digest_take = notify_digest_take;
     ops->notify_digest_done = notify_digest_done;
+    ops->notify_archives = notify_archives;
     ops->notify_once = notify_once;
 }
 

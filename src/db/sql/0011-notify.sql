@@ -3,7 +3,8 @@
 -- it tells about (a return, an approval, a guidance reply, a deadline, a featured item).
 -- inbox and email are the recipient's preferences for the kind when it was written (a row
 -- is written only when at least one is on): inbox = 0 keeps it out of the inbox, email = 0
--- out of the digest.  read_at is when the person marked it read (NULL: unread).
+-- out of the digest.  read_at is when the person marked it read (NULL: unread); what was
+-- read before the next digest is not mailed.
 --
 -- The digest: notify_digest is one e-mail to one person.  It is recorded (state 'sending',
 -- with its Message-ID) and its notifications are tied to it (digest_id) in one transaction
@@ -19,6 +20,7 @@ CREATE TABLE notify_digest (
     items       INTEGER NOT NULL DEFAULT 0,
     attempts    INTEGER NOT NULL DEFAULT 0,
     last_error  TEXT,
+    lease_until INTEGER,            -- a sender holds it until then (one sender at a time)
     created_at  INTEGER NOT NULL,
     sent_at     INTEGER
 );
@@ -46,7 +48,7 @@ CREATE INDEX notification_user ON notification(user_id, id);
 CREATE INDEX notification_unread ON notification(user_id) WHERE read_at IS NULL AND inbox = 1;
 -- what the next digest takes
 CREATE INDEX notification_pending ON notification(user_id, at)
-    WHERE digest_id IS NULL AND email = 1;
+    WHERE digest_id IS NULL AND email = 1 AND read_at IS NULL;
 CREATE INDEX notification_digest ON notification(digest_id);
 
 -- Preferences per person and kind; no row: both on.

@@ -8,6 +8,7 @@ CREATE TABLE notify_digest (
     items       bigint NOT NULL DEFAULT 0,
     attempts    bigint NOT NULL DEFAULT 0,
     last_error  text,
+    lease_until bigint,
     created_at  bigint NOT NULL,
     sent_at     bigint
 );
@@ -32,7 +33,7 @@ CREATE TABLE notification (
 CREATE INDEX notification_user ON notification(user_id, id);
 CREATE INDEX notification_unread ON notification(user_id) WHERE read_at IS NULL AND inbox = 1;
 CREATE INDEX notification_pending ON notification(user_id, at)
-    WHERE digest_id IS NULL AND email = 1;
+    WHERE digest_id IS NULL AND email = 1 AND read_at IS NULL;
 CREATE INDEX notification_digest ON notification(digest_id);
 
 CREATE TABLE notify_pref (
