@@ -355,6 +355,10 @@ dues_of(struct wm_db *db, const json_t *row, const char *today, struct due **out
     /* TODO(notify): the office's offset and count_submitted settings (0012) when they exist */
     const struct wm_sched_opts o = {.offset = WM_SCHED_OFFSET_DEFAULT, .count_submitted = false};
     json_t *sched = wm_archive_schedule(db, &sys, ar, &o, today, f);
+    int64_t now_day = 0;
+    if (!wm_day_parse(today, &now_day)) {
+        now_day = wm_day_today();
+    }
     size_t n = 0, cap = 0;
     struct due *d = NULL;
     size_t i, j;
@@ -365,8 +369,10 @@ dues_of(struct wm_db *db, const json_t *row, const char *today, struct due **out
         {
             const char *st = jss(p, "state");
             bool soon = wm_streq(st, "due_soon");
-            if (!soon && !wm_streq(st, "overdue")) {
-                continue;
+            int64_t deadline = 0;
+            if (!soon && (!wm_streq(st, "overdue") || !wm_day_parse(jss(p, "deadline"), &deadline) ||
+                          now_day - deadline > WM_NOTIFY_OVERDUE_DAYS)) {
+                continue; /* long overdue: the schedule shows it; no flood of old news */
             }
             if (n == cap) {
                 cap = cap ? 2 * cap : 16;

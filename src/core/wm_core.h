@@ -726,8 +726,11 @@ void wm_notify_register(const struct wm_notify_conf *c);
 ** The deadline scan: every archive of date's year and the year before (date "YYYY-MM-DD",
 ** NULL: today in Asia/Shanghai), its schedule on that date, and for each leaf × period
 ** due soon or overdue the unit is told once (due_soon, overdue; a second run tells nothing
-** new).  *result {date, archives, notified}.
+** new).  Overdue is told only within WM_NOTIFY_OVERDUE_DAYS of the deadline (the first scan
+** of a year already under way does not flood the inboxes with old periods).  *result
+** {date, archives, notified}.
 */
+#define WM_NOTIFY_OVERDUE_DAYS 31
 enum wm_err wm_notify_schedule_scan(struct wm_db *db, const char *date, json_t **result,
                                     struct wm_fail *f) WM_MUST_CHECK;
 /**
