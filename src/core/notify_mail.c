@@ -139,8 +139,7 @@ message_of(const json_t *d, const json_t *items, int64_t now)
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0800", &tm);
     wm_buf_printf(&m, "Date: %s\r\nFrom: ", date);
     encoded_words(&m, _("文明创建动态管理系统"));
-    wm_buf_printf(&m, " <%s>\r\nTo: <%s>\r\nSubject: ", mc.smtp_from ? mc.smtp_from : "",
-                  jss(d, "address"));
+    wm_buf_printf(&m, " <%s>\r\nTo: <%s>\r\nSubject: ", mc.smtp_from, jss(d, "address"));
     encoded_words(&m, subject);
     wm_buf_printf(&m, "\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
                       "Content-Type: text/plain; charset=UTF-8\r\n"
@@ -185,7 +184,7 @@ smtp_send(const char *to, const char *msg, char *why, size_t whylen)
     }
     char url[512], from[300], rcpt[300], err[CURL_ERROR_SIZE] = "";
     snprintf(url, sizeof url, "smtp://%s:%u", mc.smtp_host, mc.smtp_port);
-    snprintf(from, sizeof from, "<%s>", mc.smtp_from ? mc.smtp_from : "");
+    snprintf(from, sizeof from, "<%s>", mc.smtp_from);
     snprintf(rcpt, sizeof rcpt, "<%s>", to);
     struct curl_slist *rcpts = curl_slist_append(NULL, rcpt);
     struct upload up = {.p = msg, .left = strlen(msg)};
@@ -304,6 +303,11 @@ wm_notify_digest_run(struct wm_db *db, json_t **result, struct wm_fail *f)
                                 (json_int_t)0, "skipped", "smtp_host is not set");
         }
         return WM_OK;
+    }
+    if (NULL == mc.smtp_from || !wm_email_valid(mc.smtp_from)) {
+        /* a setting to mend, not a passing failure: failed for good, shown in /admin/jobs */
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "smtp_from", "%s",
+                           _("wenming.conf 的 smtp_from（发件地址）未设置或无效，邮件未发送"));
     }
     int64_t made = 0, sent = 0, failed = 0;
     char first_why[256] = "";

@@ -88,7 +88,7 @@ static const struct conf_key {
     {"smtp_password", CT_STR, offsetof(struct wm_conf, smtp_password), "",
      "SMTP password (never logged)"},
     {"smtp_from", CT_STR, offsetof(struct wm_conf, smtp_from), "",
-     "sender address of the digest, e.g. wenming@example.org"},
+     "sender address of the digest, e.g. wenming@example.org (required with smtp_host)"},
     {"base_url", CT_STR, offsetof(struct wm_conf, base_url), "",
      "the site's address as users reach it, e.g. https://wenming.example.org (links in e-mail)"},
     {"digest_hour", CT_UINT, offsetof(struct wm_conf, digest_hour), "7",

@@ -482,6 +482,16 @@ test_smtp_unset(void **state)
     notify_run(0);
     assert_int_equal(smtp_sink_count(sink), from);
     assert_int_equal(truncate(conf, at), 0);
+    /* without a sender address the digest fails for good, saying why, and sends nothing */
+    f = fopen(conf, "a");
+    assert_non_null(f);
+    fputs("smtp_from =\n", f);
+    fclose(f);
+    char *out = TH_RUN(1, "notify", "run", "--data", srv.dir);
+    assert_non_null(strstr(out, "smtp_from"));
+    free(out);
+    assert_int_equal(smtp_sink_count(sink), from);
+    assert_int_equal(truncate(conf, at), 0);
     notify_run(0);
     assert_int_equal(sent_to(from, "member@example.org", &last), 1);
 }
