@@ -386,9 +386,8 @@ wm_notify_digest_run(struct wm_db *db, json_t **result, struct wm_fail *f)
 
 /* ---------------------------------------------------------------- the daily jobs */
 
-/* The first minute-of-day moment (Asia/Shanghai) after t. */
-static int64_t
-next_at(int64_t t, unsigned hour, unsigned minute)
+int64_t
+wm_notify_next_at(int64_t t, unsigned hour, unsigned minute)
 {
     int64_t day = (t + CST) / 86400;
     int64_t at = day * 86400 - CST + (int64_t)hour * 3600 + (int64_t)minute * 60;
@@ -398,13 +397,13 @@ next_at(int64_t t, unsigned hour, unsigned minute)
 static int64_t
 next_scan(int64_t last, int64_t now)
 {
-    return next_at(last > 0 ? last : now, mc.hour, 0);
+    return wm_notify_next_at(last > 0 ? last : now, mc.hour, 0);
 }
 
 static int64_t
 next_digest(int64_t last, int64_t now)
 {
-    return next_at(last > 0 ? last : now, mc.hour, 15); /* after the scan's notifications */
+    return wm_notify_next_at(last > 0 ? last : now, mc.hour, 15); /* after the scan */
 }
 
 static enum wm_err

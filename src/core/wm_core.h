@@ -719,6 +719,8 @@ struct wm_notify_conf {
     const char *base_url; /* "https://wenming.example.org": links in e-mail */
     unsigned digest_hour; /* Asia/Shanghai */
 };
+/** The first moment after t (Unix seconds) that is hour:minute in Asia/Shanghai. */
+int64_t wm_notify_next_at(int64_t t, unsigned hour, unsigned minute);
 /** Keep the settings (copied) and register the job kinds "notify.schedule" (daily at
 ** digest_hour:00) and "notify.digest" (daily at digest_hour:15). */
 void wm_notify_register(const struct wm_notify_conf *c);

@@ -424,6 +424,40 @@ test_dedupe_schedule(void **state)
     json_decref(l);
 }
 
+/* A kind run at a time of day: queued for the next such moment after the last run. */
+static int64_t
+daily_at_7(int64_t last, int64_t now)
+{
+    return wm_notify_next_at(last > 0 ? last : now, 7, 0);
+}
+
+static void
+test_time_of_day(void **state)
+{
+    struct fx *f = *state;
+    const struct wm_job_kind daily = {.kind = "daily", .run = run_nothing,
+                                      .next_run = daily_at_7};
+    wm_jobs_register(&daily);
+    /* 2026-12-02 23:00 UTC is 07:00 on the 3rd in Asia/Shanghai: the next is the 4th */
+    clock_now = 1796252400;
+    wm_jobs_schedule(f->db);
+    wm_jobs_schedule(f->db);
+    struct wm_page pg = {.limit = 50, .kind = "daily"};
+    json_t *l = f->db->ops->job_list(f->db, NULL, &pg);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(int_of(json_array_get(l, 0), "run_after"), 1796252400 + 86400);
+    json_decref(l);
+    fail_with = WM_OK;
+    clock_now = 1796252400 + 86400 + 5;
+    while (wm_jobs_run_one(f->db, "w")) {
+    }
+    wm_jobs_schedule(f->db);
+    l = f->db->ops->job_list(f->db, "queued", &pg);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(int_of(json_array_get(l, 0), "run_after"), 1796252400 + 2 * 86400);
+    json_decref(l);
+}
+
 /* Admins see every job; an office those within its scope; a unit admin only the ones it
 ** started (and no list). */
 static void
@@ -588,6 +622,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_lease_takeover, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lease_lost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dedupe_schedule, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_time_of_day, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scope, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_workers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),

@@ -442,6 +442,33 @@ test_leaf_json(void **state)
     json_decref(docs);
 }
 
+/* The daily jobs' moments: hour:minute in Asia/Shanghai after a time (UTC+8, no DST). */
+static void
+test_next_at(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t t;
+        unsigned hour, minute;
+        int64_t want;
+    } cases[] = {
+        /* 2026-12-02 22:59:59 UTC = 06:59:59 on the 3rd in Shanghai: 07:00 that day */
+        {1796252399, 7, 0, 1796252400},
+        /* exactly 07:00: the next day's */
+        {1796252400, 7, 0, 1796252400 + 86400},
+        /* 07:00:01 asking for 07:15: the same day's */
+        {1796252401, 7, 15, 1796252400 + 900},
+        /* 16:00 UTC = midnight in Shanghai: 00:00 the next day */
+        {1796227200, 0, 0, 1796227200 + 86400},
+        /* a year's end: 2026-12-31 23:30 Shanghai → 2027-01-01 07:00 */
+        {1798731000, 7, 0, 1798758000},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(wm_notify_next_at(cases[i].t, cases[i].hour, cases[i].minute),
+                         cases[i].want);
+    }
+}
+
 int
 main(void)
 {
@@ -450,7 +477,7 @@ main(void)
         cmocka_unit_test(test_day_parse),    cmocka_unit_test(test_today),
         cmocka_unit_test(test_periods),      cmocka_unit_test(test_periods_tile),
         cmocka_unit_test(test_periods_none), cmocka_unit_test(test_states),
-        cmocka_unit_test(test_leaf_json),
+        cmocka_unit_test(test_leaf_json),    cmocka_unit_test(test_next_at),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
