@@ -1,7 +1,8 @@
 /*
 ** page_notify.c — the inbox page (/inbox: the caller's notifications, newest first, unread
 ** ones marked, each linking to what it is about, 标为已读 one or all), the unread count in
-** every page's header, and the e-mail settings on /account (the address, and per kind
+** every page's header (opening an unread one from the inbox marks it read), and the
+** e-mail settings on /account (the address, and per kind
 ** whether it reaches the inbox and the daily e-mail).
 */
 #include "config.h"
@@ -80,7 +81,15 @@ page_inbox_get(struct wm_req *r)
             wm_h(&b, " <span class=\"badge unread\">%s</span>", _("未读"));
         }
         wm_h(&b, "</td><td data-label=\"%s\" class=\"text\">", _("内容"));
-        if (local_link(link)) {
+        if (local_link(link) && is_unread) {
+            /* opening an unread one marks it read on the way */
+            wm_h(&b, "<form method=\"post\" action=\"/inbox/read\" class=\"inline\">");
+            ui_csrf(r, &b);
+            wm_h(&b, "<input type=\"hidden\" name=\"id\" value=\"%I\">"
+                     "<input type=\"hidden\" name=\"to\" value=\"%s\">"
+                     "<button type=\"submit\" class=\"link text\">%s</button></form>",
+                 ji(x, "id"), link, js(x, "text"));
+        } else if (local_link(link)) {
             wm_h(&b, "<a href=\"%s\">%s</a>", link, js(x, "text"));
         } else {
             wm_h(&b, "%s", js(x, "text"));
@@ -120,6 +129,11 @@ page_inbox_read_post(struct wm_req *r)
     }
     struct wm_fail f = {0};
     enum wm_err e = wm_notify_mark_read(r->db, &r->actor, &n, every ? 0 : 1, every, &changed, &f);
+    const char *to = wm_form(r, "to");
+    if (WM_OK == e && !every && local_link(to)) {
+        wm_reply_redirect(r, to); /* opened from the inbox: on to what it is about */
+        return;
+    }
     ui_done(r, e, &f, "/inbox", every ? _("已全部标为已读") : _("已标为已读"));
 }
 

@@ -185,7 +185,7 @@ test_return_inbox(void **state)
     assert_non_null(strstr(r->body, "请补充会议签到表&lt;签字页&gt;"));
     assert_null(strstr(r->body, "<签字页>"));
     char href[96];
-    snprintf(href, sizeof href, "href=\"%s\"", link);
+    snprintf(href, sizeof href, "name=\"to\" value=\"%s\"", link); /* opening marks it read */
     assert_non_null(strstr(r->body, href));
     assert_non_null(strstr(r->body, "name=\"csrf\""));
     th_resp_free(r);
@@ -206,6 +206,10 @@ test_return_inbox(void **state)
     n = find(&member, "returned", link, &list);
     assert_false(json_is_null(json_object_get(n, "read_at")));
     json_decref(list);
+    r = page("/inbox", &member);
+    snprintf(href, sizeof href, "href=\"%s\"", link); /* read: a plain link */
+    assert_non_null(strstr(r->body, href));
+    th_resp_free(r);
     /* someone else's id changes nothing; all read through the API */
     api_want("POST", "/api/v1/notifications/read", &leader,
              json_pack("{s:[I]}", "ids", (json_int_t)nid), 200);
@@ -227,8 +231,24 @@ test_return_inbox(void **state)
     snprintf(path, sizeof path, "/api/v1/documents/%lld/approve", (long long)ok);
     api_want("POST", path, &office, NULL, 200);
     snprintf(link, sizeof link, "/documents/%lld", (long long)ok);
-    assert_non_null(find(&member, "approved", link, &list));
+    n = find(&member, "approved", link, &list);
+    assert_non_null(n);
+    /* opened from the inbox: marked read, and on to the document (never another site) */
+    snprintf(fields, sizeof fields, "id=%lld&to=%%2Fdocuments%%2F%lld", (long long)th_jint(n, "id"),
+             (long long)ok);
     json_decref(list);
+    r = th_form(&srv, "/inbox/read", &member, fields);
+    th_assert_status(r, 303);
+    assert_string_equal(th_header(r, "Location"), link);
+    th_resp_free(r);
+    n = find(&member, "approved", link, &list);
+    assert_false(json_is_null(json_object_get(n, "read_at")));
+    json_decref(list);
+    snprintf(fields, sizeof fields, "id=%lld&to=%%2F%%2Fevil.example", (long long)nid);
+    r = th_form(&srv, "/inbox/read", &member, fields);
+    th_assert_status(r, 303);
+    assert_non_null(strstr(th_header(r, "Location"), "/inbox?"));
+    th_resp_free(r);
 }
 
 /* ---------------------------------------------------------------- preferences */
