@@ -370,8 +370,9 @@ dues_of(struct wm_db *db, const json_t *row, const char *today, struct due **out
             const char *st = jss(p, "state");
             bool soon = wm_streq(st, "due_soon");
             int64_t deadline = 0;
-            if (!soon && (!wm_streq(st, "overdue") || !wm_day_parse(jss(p, "deadline"), &deadline) ||
-                          now_day - deadline > WM_NOTIFY_OVERDUE_DAYS)) {
+            if (!soon &&
+                (!wm_streq(st, "overdue") || !wm_day_parse(jss(p, "deadline"), &deadline) ||
+                 now_day - deadline > WM_NOTIFY_OVERDUE_DAYS)) {
                 continue; /* long overdue: the schedule shows it; no flood of old news */
             }
             if (n == cap) {
@@ -383,16 +384,12 @@ dues_of(struct wm_db *db, const json_t *row, const char *today, struct due **out
             snprintf(x->key, sizeof x->key, "sched:%lld:%s:%s:%s", (long long)jsi(ar, "id"),
                      jss(leaf, "code"), jss(p, "period"), x->kind);
             snprintf(x->link, sizeof x->link, "/units/%lld/archives/%lld/leaf/%s",
-                     (long long)jsi(ar, "unit_id"), (long long)jsi(ar, "year"),
-                     jss(leaf, "code"));
-            x->text = soon ? wm_asprintf(_("%lld 年度 %s %s：%s的材料将于 %s 截止，请及时上传并提交审核"),
-                                         (long long)jsi(ar, "year"), jss(leaf, "code"),
-                                         jss(leaf, "title"), wm_period_label(jss(p, "period")),
-                                         jss(p, "deadline"))
-                           : wm_asprintf(_("%lld 年度 %s %s：%s的材料已逾期（截止日 %s），请尽快上传并提交审核"),
-                                         (long long)jsi(ar, "year"), jss(leaf, "code"),
-                                         jss(leaf, "title"), wm_period_label(jss(p, "period")),
-                                         jss(p, "deadline"));
+                     (long long)jsi(ar, "unit_id"), (long long)jsi(ar, "year"), jss(leaf, "code"));
+            x->text = wm_asprintf(
+                soon ? _("%lld 年度 %s %s：%s的材料将于 %s 截止，请及时上传并提交审核")
+                     : _("%lld 年度 %s %s：%s的材料已逾期（截止日 %s），请尽快上传并提交审核"),
+                (long long)jsi(ar, "year"), jss(leaf, "code"), jss(leaf, "title"),
+                wm_period_label(jss(p, "period")), jss(p, "deadline"));
         }
     }
     json_decref(sched);

@@ -111,13 +111,14 @@ message_of(const json_t *d, const json_t *items, int64_t now)
     json_t *x;
     char t[32];
     cst_time(t, now);
-    wm_buf_printf(&body, _("%s，您好：\n\n以下是文明创建动态管理系统中给您的 %zu 条新消息（截至 %s）：\n"),
+    wm_buf_printf(&body,
+                  _("%s，您好：\n\n以下是文明创建动态管理系统中给您的 %zu 条新消息（截至 %s）：\n"),
                   jss(d, "display_name"), n, t);
     json_array_foreach(items, i, x)
     {
         cst_time(t, jsi(x, "at"));
-        wm_buf_printf(&body, "\n%zu. 【%s】%s\n   %s\n", i + 1, wm_notify_kind_label(jss(x, "kind")),
-                      t, jss(x, "text"));
+        wm_buf_printf(&body, "\n%zu. 【%s】%s\n   %s\n", i + 1,
+                      wm_notify_kind_label(jss(x, "kind")), t, jss(x, "text"));
         if (jss(x, "link")[0]) {
             wm_buf_adds(&body, "   ");
             full_link(&body, jss(x, "link"));
@@ -187,10 +188,11 @@ smtp_send(const char *to, const char *msg, char *why, size_t whylen)
     snprintf(from, sizeof from, "<%s>", mc.smtp_from);
     snprintf(rcpt, sizeof rcpt, "<%s>", to);
     struct curl_slist *rcpts = curl_slist_append(NULL, rcpt);
-    struct upload up = {.p = msg, .left = strlen(msg)};
+    struct upload up = { .p = msg, .left = strlen(msg) };
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp");
-    curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(mc.smtp_starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
+    curl_easy_setopt(c, CURLOPT_USE_SSL,
+                     (long)(mc.smtp_starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
     if (mc.smtp_user) {
         curl_easy_setopt(c, CURLOPT_USERNAME, mc.smtp_user);
         curl_easy_setopt(c, CURLOPT_PASSWORD, mc.smtp_password ? mc.smtp_password : "");
@@ -378,8 +380,8 @@ wm_notify_digest_run(struct wm_db *db, json_t **result, struct wm_fail *f)
     }
     if (WM_OK == e && failed) {
         /* retried by the queue: the waiting digests go out then, the sent ones never again */
-        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, _("%lld 封邮件未能发出：%s"), (long long)failed,
-                        first_why);
+        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, _("%lld 封邮件未能发出：%s"),
+                        (long long)failed, first_why);
     }
     return e;
 }

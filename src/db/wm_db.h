@@ -424,7 +424,8 @@ struct wm_db_ops {
     /** Set (NULL: clear) an account's e-mail address. */
     enum wm_qs (*user_email_set)(struct wm_db *db, int64_t user_id, const char *email);
     /** People with an address, not disabled, with unread notifications for the e-mail
-    ** written at or after since and in no digest yet: [{user_id, display_name, email, n}], by id. */
+    ** written at or after since and in no digest yet: [{user_id, display_name, email, n}], by id.
+   */
     json_t *(*notify_pending)(struct wm_db *db, int64_t since, unsigned limit);
     /** Record a digest to user_id at address (state sending) and tie to it every
     ** notification notify_pending counts for the person; *id the digest, *n its items.

@@ -175,15 +175,14 @@ api_notify_prefs_put(struct wm_req *r)
     {
         p[i].kind = kind;
         if (!json_is_object(v) || 0 == json_object_size(v) ||
-            json_object_size(v) > (size_t)(!!json_object_get(v, "inbox") +
-                                           !!json_object_get(v, "email"))) {
+            json_object_size(v) >
+                (size_t)(!!json_object_get(v, "inbox") + !!json_object_get(v, "email"))) {
             free(p);
             wm_reply_err(r, WM_E_BAD_REQUEST, "prefs",
                          _("每种消息须为 {\"inbox\": true 或 false, \"email\": true 或 false}"));
             return;
         }
-        if (!pref_switch(r, v, "inbox", &p[i].inbox) ||
-            !pref_switch(r, v, "email", &p[i].email)) {
+        if (!pref_switch(r, v, "inbox", &p[i].inbox) || !pref_switch(r, v, "email", &p[i].email)) {
             free(p);
             return;
         }

@@ -73,8 +73,8 @@ page_inbox_get(struct wm_req *r)
     {
         bool is_unread = !json_is_integer(json_object_get(x, "read_at"));
         const char *link = js(x, "link");
-        wm_h(&b, "<tr%r data-id=\"%I\"><td data-label=\"%s\">", is_unread ? " class=\"unread\"" : "",
-             ji(x, "id"), _("时间"));
+        wm_h(&b, "<tr%r data-id=\"%I\"><td data-label=\"%s\">",
+             is_unread ? " class=\"unread\"" : "", ji(x, "id"), _("时间"));
         ui_time(&b, ji(x, "at"));
         wm_h(&b, "</td><td data-label=\"%s\">%s", _("类型"), wm_notify_kind_label(js(x, "kind")));
         if (is_unread) {
@@ -106,7 +106,8 @@ page_inbox_get(struct wm_req *r)
     }
     if (0 == json_array_size(rows)) {
         wm_h(&b, "<tr><td colspan=\"4\" class=\"empty\">%s</td></tr>",
-             unread ? _("没有未读消息。") : _("还没有消息。文件被退回、审核通过、临近截止或逾期时，会在这里提醒您。"));
+             unread ? _("没有未读消息。")
+                    : _("还没有消息。文件被退回、审核通过、临近截止或逾期时，会在这里提醒您。"));
     }
     wm_h(&b, "</tbody></table>\n");
     if (json_array_size(rows) == WM_NOTIFY_PAGE) {
@@ -148,10 +149,12 @@ ui_notify_prefs(struct wm_req *r, struct wm_buf *b)
         return;
     }
     json_t *prefs = json_object_get(p, "prefs");
-    wm_h(b, "<section class=\"card\" id=\"notify\"><h2>%s</h2><p class=\"hint\">%s</p>\n"
-            "<form method=\"post\" action=\"/account/notifications\">",
-         _("消息与邮件"),
-         _("选择每类消息是否出现在站内消息中、是否汇入每天一封的邮件摘要。没有填写邮箱时不发邮件。"));
+    wm_h(
+        b,
+        "<section class=\"card\" id=\"notify\"><h2>%s</h2><p class=\"hint\">%s</p>\n"
+        "<form method=\"post\" action=\"/account/notifications\">",
+        _("消息与邮件"),
+        _("选择每类消息是否出现在站内消息中、是否汇入每天一封的邮件摘要。没有填写邮箱时不发邮件。"));
     ui_csrf(r, b);
     wm_h(b, "<p><label>%s <input type=\"email\" name=\"email\" maxlength=\"254\" value=\"%s\" "
             "placeholder=\"%s\" autocomplete=\"email\"></label></p>"

@@ -556,7 +556,8 @@ test_schedule_scan(void **state)
     bool quarter = false;
     json_array_foreach(list, i, x)
     {
-        if (0 == strcmp(th_jstr(x, "kind"), "due_soon") && strstr(th_jstr(x, "text"), "第一季度")) {
+        if (0 == strcmp(th_jstr(x, "kind"), "due_soon") &&
+            strstr(th_jstr(x, "text"), "第一季度")) {
             quarter = true;
             assert_non_null(strstr(th_jstr(x, "text"), "2021-04-10"));
         }

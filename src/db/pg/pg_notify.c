@@ -145,8 +145,9 @@ notify_digest_create(struct wm_db *base, int64_t user_id, const char *address,
 {
     static const char ins[] = "INSERT INTO notify_digest(user_id, address, message_id, "
                               "created_at) VALUES ($1, $2, $3, $4) RETURNING id";
-    static const char tie[] = "UPDATE notification SET digest_id = $1 WHERE user_id = $2 "
-                              "AND digest_id IS NULL AND email = 1 AND read_at IS NULL AND at >= $3";
+    static const char tie[] =
+        "UPDATE notification SET digest_id = $1 WHERE user_id = $2 "
+        "AND digest_id IS NULL AND email = 1 AND read_at IS NULL AND at >= $3";
     static const char count[] = "UPDATE notify_digest SET items = $2 WHERE id = $1";
     static const char drop[] = "DELETE FROM notify_digest WHERE id = $1";
     int64_t did = 0;
