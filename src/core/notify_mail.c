@@ -20,20 +20,22 @@
 */
 #include "config.h"
 
-#include <curl/curl.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <curl/curl.h>
+#include <sodium.h>
+
 #include "tx.h"
 #include "wm_core.h"
 
-#define DIGEST_WINDOW (7 * 86400) /* older notifications are not mailed */
-#define DIGEST_BATCH  100
-#define DIGEST_LEASE  600         /* seconds a sender holds a digest */
-#define CST           (8 * 3600)  /* Asia/Shanghai: UTC+8, no DST */
+#define DIGEST_WINDOW   (7 * 86400) /* older notifications are not mailed */
+#define DIGEST_BATCH    100
+#define DIGEST_LEASE    600        /* seconds a sender holds a digest */
+#define DIGEST_LIST_MAX 100        /* items a message lists (the rest: "and n more") */
+#define CST             (8 * 3600) /* Asia/Shanghai: UTC+8, no DST */
 
 static struct {
     char *smtp_host, *smtp_user, *smtp_password, *smtp_from, *base_url;
@@ -116,6 +118,10 @@ message_of(const json_t *d, const json_t *items, int64_t now)
                   jss(d, "display_name"), n, t);
     json_array_foreach(items, i, x)
     {
+        if (i == DIGEST_LIST_MAX) {
+            wm_buf_printf(&body, _("\n……还有 %zu 条，请登录查看。\n"), n - i);
+            break;
+        }
         cst_time(t, jsi(x, "at"));
         wm_buf_printf(&body, "\n%zu. 【%s】%s\n   %s\n", i + 1,
                       wm_notify_kind_label(jss(x, "kind")), t, jss(x, "text"));
