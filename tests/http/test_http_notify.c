@@ -143,6 +143,34 @@ header_count(const struct th_cred *c)
     return n;
 }
 
+/* The errors tidy finds in a page (0 when tidy is not installed). */
+static int
+tidy_errors(const struct th_resp *r)
+{
+    if (0 != system("command -v tidy >/dev/null 2>&1")) {
+        return 0;
+    }
+    char path[] = "/tmp/wm-notify-tidy-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, r->body, r->len), (ssize_t)r->len);
+    close(fd);
+    char cmd[128], line[1024];
+    snprintf(cmd, sizeof cmd, "tidy -q -e %s 2>&1", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    int errors = 0;
+    while (fgets(line, sizeof line, p)) {
+        if (strstr(line, "Error:")) {
+            errors++;
+            fprintf(stderr, "tidy: %s", line);
+        }
+    }
+    pclose(p);
+    unlink(path);
+    return errors;
+}
+
 /* ---------------------------------------------------------------- inbox */
 
 static void
@@ -188,6 +216,7 @@ test_return_inbox(void **state)
     snprintf(href, sizeof href, "name=\"to\" value=\"%s\"", link); /* opening marks it read */
     assert_non_null(strstr(r->body, href));
     assert_non_null(strstr(r->body, "name=\"csrf\""));
+    assert_int_equal(tidy_errors(r), 0); /* a page with unread rows (forms in cells) */
     th_resp_free(r);
     /* mark it read on the page: without the CSRF token refused */
     char fields[64];
@@ -209,6 +238,7 @@ test_return_inbox(void **state)
     r = page("/inbox", &member);
     snprintf(href, sizeof href, "href=\"%s\"", link); /* read: a plain link */
     assert_non_null(strstr(r->body, href));
+    assert_int_equal(tidy_errors(r), 0);
     th_resp_free(r);
     /* someone else's id changes nothing; all read through the API */
     api_want("POST", "/api/v1/notifications/read", &leader,
@@ -300,6 +330,7 @@ test_prefs(void **state)
     th_assert_status(r, 200);
     assert_non_null(strstr(r->body, "action=\"/account/notifications\""));
     assert_non_null(strstr(r->body, "name=\"email_returned\" value=\"1\""));
+    assert_int_equal(tidy_errors(r), 0);
     th_resp_free(r);
     r = th_form(&srv, "/account/notifications", &member,
                 "email=member%40example.org&inbox_approved=1&email_approved=1&inbox_returned=1"
