@@ -216,6 +216,7 @@ static const struct {
     {"guidance.reopen", N_("重新打开指导对话")},
     {"job.create", N_("创建后台任务")},
     {"job.retry", N_("重试后台任务")},
+    {"user.notify_prefs", N_("修改消息与邮件设置")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -229,7 +230,7 @@ const char *const wm_audit_actions[] = {
     "document.update",  "document.move",     "document.reorder", "document.delete",
     "document.restore", "document.purge",    "document.download", "document.submit", "document.approve", "document.return",
     "guidance.post",    "guidance.close",    "guidance.reopen",
-    "job.create",       "job.retry",         NULL,
+    "job.create",       "job.retry",         "user.notify_prefs", NULL,
 };
 
 const char *

@@ -11,7 +11,8 @@
 ** staff (and platform admins) whose jurisdiction holds the unit; closing and reopening is
 ** office staff.  A closed conversation takes no messages until it is reopened.  Out of
 ** the caller's scope: 404.  Every post, close and reopen is audited in its own transaction
-** (guidance.post, guidance.close, guidance.reopen) and the other side is notified in it.
+** (guidance.post, guidance.close, guidance.reopen); a post notifies the other side (kind
+** "guidance": the unit's writers, or the offices above the unit) in the same transaction.
 */
 #include "config.h"
 
@@ -284,16 +285,20 @@ post_once(struct wm_db *db, const struct wm_actor *a, const struct post *p, stru
     /* The other side hears of it, in this transaction (a notice that cannot be written
     ** fails the post). */
     char *link = leaf_link(p->archive, p->code);
-    char *what = wm_asprintf(_("%s %lld 年度 %s 有新的指导意见"), jss(p->archive, "unit_name"),
-                             (long long)jsi(p->archive, "year"), p->code);
-    /* TODO(notify): when src/core/notify.c is on main:
-    **   int rc = wm_streq(side, "office")
-    **       ? wm_notify_unit(db, jsi(p->archive, "unit_id"), "guidance", "guidance", gid, what,
-    **                        link, uid)
-    **       : wm_notify_office(db, jsi(p->archive, "unit_id"), "guidance", "guidance", gid,
-    **                          what, link, uid);
-    **   if (0 != rc) e = wm_write_fail(db, f, NULL, NULL, _("无法发送通知"));
-    */
+    char *what = wm_streq(side, "office")
+                     ? wm_asprintf(_("文明办对 %lld 年度测评内容 %s 提出了指导意见"),
+                                   (long long)jsi(p->archive, "year"), p->code)
+                     : wm_asprintf(_("%s 在 %lld 年度测评内容 %s 的指导对话中留言"),
+                                   jss(p->archive, "unit_name"),
+                                   (long long)jsi(p->archive, "year"), p->code);
+    int rc = wm_streq(side, "office")
+                 ? wm_notify_unit(db, jsi(p->archive, "unit_id"), "guidance", "guidance", gid,
+                                  what, link, uid)
+                 : wm_notify_office(db, jsi(p->archive, "unit_id"), "guidance", "guidance", gid,
+                                    what, link, uid);
+    if (0 != rc) {
+        e = wm_write_fail(db, f, NULL, NULL, _("无法发送通知"));
+    }
     free(what);
     free(link);
 done:

@@ -114,6 +114,24 @@ text(const char *s)
     return json_pack("{s:s}", "text", s);
 }
 
+/* How many of c's notifications are of kind guidance and link to the unit's leaf page. */
+static size_t
+guidance_notices(const struct th_cred *c, int64_t unit, const char *leaf)
+{
+    char link[128];
+    snprintf(link, sizeof link, "/units/%lld/archives/%d/leaf/%s", (long long)unit, YEAR, leaf);
+    struct th_resp *r = api("GET", "/api/v1/notifications?limit=200", c, NULL);
+    th_assert_status(r, 200);
+    size_t n = 0, i;
+    json_t *x;
+    json_array_foreach(json_object_get(r->json, "items"), i, x)
+    {
+        n += 0 == strcmp(th_jstr(x, "kind"), "guidance") && 0 == strcmp(th_jstr(x, "link"), link);
+    }
+    th_resp_free(r);
+    return n;
+}
+
 /* ---------------------------------------------------------------- tests */
 
 static void
@@ -139,6 +157,11 @@ test_unread_both_sides(void **state)
     assert_non_null(strchr(th_jstr(m, "at"), 'T')); /* RFC 3339 */
     assert_true(json_is_null(json_object_get(m, "attachment")));
     th_resp_free(r);
+    /* the unit's writers are told, not its viewer, not the office that wrote */
+    assert_int_equal(guidance_notices(&member, unit1, leaf), 1);
+    assert_int_equal(guidance_notices(&unitadmin, unit1, leaf), 1);
+    assert_int_equal(guidance_notices(&leader, unit1, leaf), 0);
+    assert_int_equal(guidance_notices(&office, unit1, leaf), 0);
     g = conv(&member, unit1, leaf);
     assert_int_equal(th_jint(g, "unread"), 1);
     assert_true(json_is_true(json_object_get(json_array_get(json_object_get(g, "messages"), 0),
@@ -174,6 +197,9 @@ test_unread_both_sides(void **state)
     json_decref(row);
     /* the unit replies: the office has one unread, the member none */
     gpost_want(&member, unit1, leaf, "", text("已补充，请查看"), 201);
+    assert_int_equal(guidance_notices(&office, unit1, leaf), 1); /* the office is told */
+    assert_int_equal(guidance_notices(&district, unit1, leaf), 0); /* not another district */
+    assert_int_equal(guidance_notices(&member, unit1, leaf), 1);  /* not of its own reply */
     g = conv(&office, unit1, leaf);
     assert_int_equal(th_jint(g, "unread"), 1);
     assert_int_equal(json_array_size(json_object_get(g, "messages")), 2);
