@@ -2312,6 +2312,77 @@ conc_thread(void *p)
     return NULL;
 }
 
+/* One guidance post as src/core/guidance.c does it: the conversation (made by the first),
+** the message, the poster's read marker, the audit entry. */
+static enum wm_err
+conc_guidance(struct wm_db *db, void *cls)
+{
+    struct conc *c = cls;
+    char body[32];
+    int64_t g = 0, m = 0;
+    snprintf(body, sizeof body, "留言%d-%d", c->who, c->done);
+    enum wm_qs qs = db->ops->guidance_upsert(db, c->archive, "B.1", 3000, &g);
+    if (WM_QS_ONE == qs) {
+        qs = db->ops->guidance_msg_insert(db, g, 0, c->who ? "unit" : "office", body, NULL, NULL,
+                                          3000 + c->done, &m);
+    }
+    if (WM_QS_ONE != qs) {
+        return qs_err(qs);
+    }
+    const struct wm_actor a = {.request_id = body, .addr = "127.0.0.1"};
+    return wm_audit(db, &a, "guidance.post", "guidance", g, "/1/", NULL, NULL);
+}
+
+static void *
+conc_guidance_thread(void *p)
+{
+    struct conc *c = p;
+    for (c->done = 0; c->done < CONC_EACH; c->done++) {
+        c->err = wm_db_run_tx(c->db, conc_guidance, c);
+        if (WM_OK != c->err) {
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* Two writers post into one leaf that has no conversation yet: one conversation, every
+** message in it once. */
+static void
+test_guidance_concurrent(void **state)
+{
+    struct fx *f = *state;
+    int64_t a = mk_archive(f, NULL);
+    struct conc c[CONC_THREADS];
+    pthread_t t[CONC_THREADS];
+    for (int i = 0; i < CONC_THREADS; i++) {
+        c[i] = (struct conc){.f = f, .db = open_conn(f), .archive = a, .who = i};
+        assert_int_equal(pthread_create(&t[i], NULL, conc_guidance_thread, &c[i]), 0);
+    }
+    for (int i = 0; i < CONC_THREADS; i++) {
+        pthread_join(t[i], NULL);
+    }
+    for (int i = 0; i < CONC_THREADS; i++) {
+        if (WM_OK != c[i].err) {
+            fprintf(stderr, "writer %d failed after %d posts: %s\n", i, c[i].done,
+                    wm_err_code(c[i].err));
+        }
+        assert_int_equal(c[i].err, WM_OK);
+        c[i].db->ops->close(c[i].db);
+    }
+    json_t *g = OPS->guidance_get(DB, a, "B.1");
+    assert_non_null(g);
+    json_t *l = OPS->guidance_messages(DB, ji(g, "id"));
+    assert_int_equal(json_array_size(l), CONC_THREADS * CONC_EACH);
+    json_decref(l);
+    json_decref(g);
+    struct wm_guidance_filter flt = {.side = "office"};
+    l = OPS->guidance_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "unread"), CONC_EACH); /* the unit's posts */
+    json_decref(l);
+}
+
 /* Two writers insert into one leaf while a third restores documents into it from the trash
 ** and a fourth moves documents into it from another leaf, each on its own connection. */
 static void
@@ -3067,6 +3138,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_review, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guidance, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_guidance_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fixity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
