@@ -270,8 +270,9 @@ post_once(struct wm_db *db, const struct wm_actor *a, const struct post *p, stru
         e = wm_write_fail(db, f, NULL, NULL, _("无法保存指导意见"));
         goto done;
     }
-    after = json_pack("{s:I, s:s, s:I, s:s, s:s}", "message", (json_int_t)*p->msg_id, "code",
-                      p->code, "year", (json_int_t)jsi(p->archive, "year"), "side", side, "text",
+    after = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "message", (json_int_t)*p->msg_id,
+                      "unit_id", (json_int_t)jsi(p->archive, "unit_id"), "year",
+                      (json_int_t)jsi(p->archive, "year"), "code", p->code, "side", side, "text",
                       p->text);
     if (p->up) {
         json_object_set_new(after, "attachment",
@@ -384,10 +385,10 @@ state_once(struct wm_db *db, const struct wm_actor *a, const json_t *archive, co
         e = wm_write_fail(db, f, NULL, NULL, _("无法保存指导对话的状态"));
         goto done;
     }
-    before = json_pack("{s:s, s:s, s:I}", "state", jss(g, "state"), "code", code, "year",
-                       (json_int_t)jsi(archive, "year"));
-    after = json_pack("{s:s, s:s, s:I}", "state", to, "code", code, "year",
-                      (json_int_t)jsi(archive, "year"));
+    before = json_pack("{s:s}", "state", jss(g, "state"));
+    after = json_pack("{s:s, s:I, s:I, s:s}", "state", to, "unit_id",
+                      (json_int_t)jsi(archive, "unit_id"), "year", (json_int_t)jsi(archive, "year"),
+                      "code", code);
     e = wm_audit(db, a, open ? "guidance.reopen" : "guidance.close", "guidance", jsi(g, "id"),
                  jss(archive, "unit_path"), before, after);
 done:

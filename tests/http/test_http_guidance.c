@@ -586,6 +586,17 @@ test_audited(void **state)
         assert_string_equal(th_jstr(json_array_get(items, 0), "object_type"), "guidance");
         th_resp_free(r);
     }
+    /* the audit page names the conversation and links its leaf page */
+    struct th_cred as = admin;
+    as.token[0] = 0;
+    struct th_resp *r = th_api(&srv, "GET", "/audit?action=guidance.close", &as, TH_COOKIE, NULL);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "的指导对话"));
+    char want[128];
+    snprintf(want, sizeof want, "href=\"/units/%lld/archives/%d/leaf/1.2.3\"", (long long)unit1,
+             YEAR);
+    assert_non_null(strstr(r->body, want));
+    th_resp_free(r);
 }
 
 static void
