@@ -279,8 +279,9 @@ post_once(struct wm_db *db, const struct wm_actor *a, const struct post *p, stru
                             json_pack("{s:s, s:s, s:I}", "name", p->filename, "sha", p->up->sha,
                                       "size", (json_int_t)p->up->size));
     }
-    if (WM_OK != (e = wm_audit(db, a, "guidance.post", "guidance", gid, jss(p->archive, "unit_path"),
-                               NULL, after))) {
+    e = wm_audit(db, a, "guidance.post", "guidance", gid, jss(p->archive, "unit_path"), NULL,
+                 after);
+    if (WM_OK != e) {
         goto done;
     }
     /* The other side hears of it, in this transaction (a notice that cannot be written

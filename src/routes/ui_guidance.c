@@ -36,8 +36,10 @@ button_form(struct wm_req *r, struct wm_buf *b, const json_t *ar, const char *co
     wm_buf_free(&act);
 }
 
+/* One message; unit_label names the unit's side (本单位 for the unit's own accounts, the
+** unit's name for the office). */
 static void
-message(struct wm_buf *b, const json_t *m)
+message(struct wm_buf *b, const json_t *m, const char *unit_label)
 {
     bool office = wm_streq(js(m, "side"), "office");
     bool unread = json_is_true(json_object_get(m, "unread"));
@@ -45,7 +47,7 @@ message(struct wm_buf *b, const json_t *m)
             " <span class=\"side\">%s</span> <time>",
          office ? "office" : "unit", unread ? " unread" : "", ji(m, "id"),
          *js(m, "author_name") ? js(m, "author_name") : _("（已删除的账号）"),
-         office ? _("文明办") : _("本单位"));
+         office ? _("文明办") : unit_label);
     ui_time(b, ji(m, "at"));
     wm_h(b, "</time>");
     if (unread) {
@@ -102,7 +104,8 @@ ui_guidance_panel(struct wm_req *r, struct wm_buf *b, const json_t *archive, con
         json_t *m;
         json_array_foreach(msgs, i, m)
         {
-            message(b, m);
+            message(b, m,
+                    wm_streq(js(g, "side"), "unit") ? _("本单位") : js(archive, "unit_name"));
         }
         wm_h(b, "</ol>\n");
     }
