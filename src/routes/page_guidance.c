@@ -80,7 +80,8 @@ page_guidance_list_get(struct wm_req *r)
         int64_t unread = ji(o, "unread");
         wm_h(&b, "<tr data-id=\"%I\"%r><td data-label=\"%s\">%s<br>"
                  "<span class=\"hint\">%I %s</span></td><td data-label=\"%s\">"
-                 "<a href=\"/units/%I/archives/%I/leaf/%U#guidance\"><code>%s</code> %s</a></td><td data-label=\"%s\">",
+                 "<a href=\"/units/%I/archives/%I/leaf/%U#guidance\"><code>%s</code> %s</a></td>"
+                 "<td data-label=\"%s\">",
              ji(o, "id"), unread > 0 ? " class=\"unread\"" : "", _("单位"), js(o, "unit_name"),
              ji(o, "year"), _("年度"), _("测评内容"), ji(o, "unit_id"), ji(o, "year"),
              js(o, "indicator_code"), js(o, "indicator_code"), js(o, "indicator_title"),
