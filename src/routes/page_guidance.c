@@ -123,7 +123,8 @@ page_guidance_list_get(struct wm_req *r)
 
 /* ---------------------------------------------------------------- the panel's forms */
 
-/* The leaf page of /units/{id}/archives/{year}/leaf/{code}/guidance... (caller frees). */
+/* The leaf page of /units/{id}/archives/{year}/leaf/{code}/guidance..., at its guidance
+** panel (caller frees). */
 static char *
 leaf_page(struct wm_req *r)
 {
@@ -131,6 +132,7 @@ leaf_page(struct wm_req *r)
     wm_buf_printf(&to, "/units/%lld/archives/%lld/leaf/", (long long)r->ids[0],
                   (long long)r->ids[1]);
     wm_url_encode(&to, r->segs[0]);
+    wm_buf_adds(&to, "#guidance");
     return wm_buf_steal(&to);
 }
 

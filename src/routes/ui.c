@@ -144,7 +144,11 @@ void
 ui_redirect_msg(struct wm_req *r, const char *path, const char *kind, const char *msg)
 {
     struct wm_buf b = {0}, c = {0};
-    wm_buf_printf(&b, "%s%s%s=1", path, strchr(path, '?') ? "&" : "?", kind);
+    /* the query goes before a fragment ("/x#part" → "/x?ok=1#part") */
+    const char *frag = strchr(path, '#');
+    size_t n = frag ? (size_t)(frag - path) : strlen(path);
+    wm_buf_add(&b, path, n);
+    wm_buf_printf(&b, "%s%s=1%s", memchr(path, '?', n) ? "&" : "?", kind, frag ? frag : "");
     wm_buf_printf(&c, "%s.", kind);
     wm_url_encode(&c, msg);
     wm_req_set_cookie(r, "wm_flash", wm_buf_str(&c), 60);

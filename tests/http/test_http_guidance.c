@@ -510,6 +510,7 @@ test_pages(void **state)
     r = th_upload(&srv, action, &mm, TH_COOKIE, &empty, 1, fields);
     th_assert_status(r, 303);
     assert_non_null(strstr(th_header(r, "Location"), page));
+    assert_non_null(strstr(th_header(r, "Location"), "?ok=1#guidance")); /* at the panel */
     th_resp_free(r);
     json_t *g = conv(&office, unit1, leaf);
     json_t *last = json_array_get(json_object_get(g, "messages"), 1);
