@@ -211,6 +211,9 @@ static const struct {
     {"document.submit", N_("提交审核")},
     {"document.approve", N_("审核通过")},
     {"document.return", N_("退回修改")},
+    {"guidance.post", N_("发表指导意见或留言")},
+    {"guidance.close", N_("关闭指导对话")},
+    {"guidance.reopen", N_("重新打开指导对话")},
     {"job.create", N_("创建后台任务")},
     {"job.retry", N_("重试后台任务")},
     {"user.notify_prefs", N_("修改消息与邮件设置")},
@@ -226,6 +229,7 @@ const char *const wm_audit_actions[] = {
     "archive.export",   "archive.import",    "document.create",  "document.version",
     "document.update",  "document.move",     "document.reorder", "document.delete",
     "document.restore", "document.purge",    "document.download", "document.submit", "document.approve", "document.return",
+    "guidance.post",    "guidance.close",    "guidance.reopen",
     "job.create",       "job.retry",         "user.notify_prefs", NULL,
 };
 
@@ -246,7 +250,7 @@ wm_audit_object_label(const char *type)
     static const char *const names[][2] = {
         {"user", N_("账号")},         {"token", N_("API 令牌")},  {"org", N_("机构或单位")},
         {"dept", N_("科室")},         {"edition", N_("测评体系")}, {"archive", N_("年度档案")},
-        {"document", N_("文件")},     {"job", N_("后台任务")},
+        {"document", N_("文件")},     {"job", N_("后台任务")},    {"guidance", N_("指导对话")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {

@@ -300,6 +300,32 @@ audit_archive(struct wm_db *db, const struct wm_actor *a, int64_t id, const json
     return out;
 }
 
+/* A guidance conversation an audit entry names (guidance.c records the unit, the year and
+** the leaf in "after"): the unit's leaf page, while the caller sees the unit. */
+static json_t *
+audit_guidance(struct wm_db *db, const struct wm_actor *a, const json_t *sum, struct wm_fail *f)
+{
+    const json_t *rec = json_object_get(sum, "after");
+    int64_t unit = jsi(rec, "unit_id"), year = jsi(rec, "year");
+    const char *code = jss(rec, "code");
+    json_t *u = NULL;
+    if (0 == unit || 0 == year || !*code) {
+        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", "");
+        return NULL;
+    }
+    if (NULL == (u = wm_unit_get_scoped(db, a, unit, f))) {
+        return NULL;
+    }
+    struct wm_buf b = {0};
+    wm_buf_printf(&b, "/units/%lld/archives/%lld/leaf/", (long long)unit, (long long)year);
+    wm_url_encode(&b, code);
+    json_t *out = named(wm_asprintf(_("%s %lld 年度 %s 的指导对话"), jss(u, "name"),
+                                    (long long)year, code),
+                        wm_buf_steal(&b));
+    json_decref(u);
+    return out;
+}
+
 json_t *
 wm_audit_object(struct wm_db *db, const struct wm_actor *a, const char *type, int64_t id,
                 const json_t *summary, struct wm_fail *f)
@@ -311,6 +337,9 @@ wm_audit_object(struct wm_db *db, const struct wm_actor *a, const char *type, in
     }
     if (wm_streq(type, "archive")) {
         return audit_archive(db, a, id, summary, f);
+    }
+    if (wm_streq(type, "guidance")) {
+        return audit_guidance(db, a, summary, f);
     }
     if (wm_streq(type, "user") && (o = wm_user_get_scoped(db, a, id, f))) {
         out = named(wm_asprintf("%s（%s）", jss(o, "display_name"), jss(o, "username")),

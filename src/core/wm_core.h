@@ -643,6 +643,62 @@ struct wm_review_query {
 json_t *wm_review_queue(struct wm_db *db, const struct wm_actor *a,
                         const struct wm_review_query *q, struct wm_fail *f);
 
+/* ---------------------------------------------------------------- guidance (guidance.c) */
+/*
+** Guidance conversations (指导意见 / 在线指导): one per unit × year × leaf, between the office
+** whose jurisdiction holds the unit and the unit.  Reading: everyone who sees the unit
+** except evaluators (404 for them); posting: the unit's unit_admin and unit_member accounts
+** and office staff (a unit_viewer gets 403); closing and reopening: office staff (403
+** otherwise).  A message is text (may be empty only with an attachment) and an optional
+** attachment (a committed upload, WM_GUIDANCE_FILE_MAX at most); its client name is kept as
+** the display name.  Unread: the other side's messages after the caller's read marker.
+** Writes are audited (guidance.post, guidance.close, guidance.reopen).  archive is an
+** object from wm_archive_open (in the caller's scope); code must be one of its leaves (404).
+*/
+#define WM_GUIDANCE_TEXT_MAX 4000                    /* characters of a message */
+#define WM_GUIDANCE_FILE_MAX ((uint64_t)50 << 20)    /* bytes of an attachment */
+
+bool wm_guidance_may_post(const struct wm_actor *a);
+bool wm_guidance_may_close(const struct wm_actor *a);
+/** "office" for office staff and admins, else "unit". */
+const char *wm_guidance_side(const struct wm_actor *a);
+/**
+** The conversation of a leaf as the caller sees it: {id (0: none yet), unit_id, year, code,
+** state (open, closed), created_at, updated_at, unread, last_read, side, may_post,
+** may_close, messages: [{id, author_id, author_name, side, body, sha, filename, size, mime,
+** at, unread}]} (times as Unix seconds).  NULL with f set.
+*/
+json_t *wm_guidance_get(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
+                        const char *code, struct wm_fail *f);
+/** Post a message (creating the conversation when there is none); *msg_id (may be NULL)
+** its id.  up: a committed upload or NULL.  409 when the conversation is closed. */
+enum wm_err wm_guidance_post(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
+                             const char *code, const char *text, const struct wm_upload *up,
+                             int64_t *msg_id, struct wm_fail *f) WM_MUST_CHECK;
+/** Close (open false) or reopen a conversation: office staff; 409 when it already is. */
+enum wm_err wm_guidance_set_open(struct wm_db *db, const struct wm_actor *a,
+                                 const json_t *archive, const char *code, bool open,
+                                 struct wm_fail *f) WM_MUST_CHECK;
+/** Mark every message of the leaf's conversation read for the caller (none: nothing). */
+enum wm_err wm_guidance_mark_read(struct wm_db *db, const struct wm_actor *a,
+                                  const json_t *archive, const char *code,
+                                  struct wm_fail *f) WM_MUST_CHECK;
+/* What a list of conversations is asked for. */
+struct wm_guidance_query {
+    const char *state; /* open (default), closed, all */
+    bool unread_only;
+    int64_t unit_id; /* 0: every unit in the caller's scope */
+    unsigned limit, offset;
+};
+/** The caller's conversations, unread first: rows of the store's guidance_list (times as
+** Unix seconds).  NULL with f set (400 for a bad state, 403 for evaluators). */
+json_t *wm_guidance_list(struct wm_db *db, const struct wm_actor *a,
+                         const struct wm_guidance_query *q, struct wm_fail *f);
+/** A message's attachment if the caller sees the unit: {id, guidance_id, sha, filename,
+** size, mime, unit_id, year, indicator_code, ...}; NULL with f set (404). */
+json_t *wm_guidance_attachment(struct wm_db *db, const struct wm_actor *a, int64_t msg_id,
+                               struct wm_fail *f);
+
 /* ---------------------------------------------------------------- notifications (notify.c) */
 
 /*

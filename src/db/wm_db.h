@@ -140,6 +140,19 @@ struct wm_review_filter {
     unsigned offset;
 };
 
+/* What a list of guidance conversations is filtered by (guidance_list). */
+struct wm_guidance_filter {
+    const char *scope;  /* units within this subtree (NULL or "/": everywhere) */
+    const char *state;  /* open, closed (NULL: both) */
+    int64_t unit_id;    /* 0: every unit */
+    int64_t user_id;    /* whose read markers count */
+    const char *side;   /* the reader's side (office, unit): the other side's messages after
+                        ** the marker are unread */
+    bool unread_only;
+    unsigned limit;
+    unsigned offset;
+};
+
 /* A notification to write (see notify_insert). */
 struct wm_notify_in {
     const char *kind;        /* returned, approved, guidance, due_soon, overdue, featured */
@@ -314,7 +327,8 @@ struct wm_db_ops {
                                 int64_t checked, int64_t missing, int64_t corrupt,
                                 const char *detail);
     json_t *(*fixity_last)(struct wm_db *db);
-    /** Every distinct blob sha that some document version refers to, sorted: [{sha}]. */
+    /** Every distinct blob sha that some document version or guidance message refers to,
+    ** sorted: [{sha}]. */
     json_t *(*version_shas)(struct wm_db *db);
 
     /*
@@ -339,6 +353,42 @@ struct wm_db_ops {
     ** unit_name, unit_code, unit_path, unit_type, year) and their latest review event
     ** (version, action, at, comment, actor_id, actor_name), that event's oldest first. */
     json_t *(*review_queue)(struct wm_db *db, const struct wm_review_filter *f);
+
+    /*
+    ** Guidance conversations (issue 9, migration 0009): one per archive and leaf, its
+    ** messages (text, an optional attachment blob) and each account's last message read.
+    */
+    /** The conversation of a leaf: {id, archive_id, indicator_code, state, created_at,
+    ** updated_at}, or NULL. */
+    json_t *(*guidance_get)(struct wm_db *db, int64_t archive_id, const char *code);
+    /** The conversation of a leaf, created (open) when there is none; its row is locked
+    ** until the transaction ends, so concurrent posts into one leaf queue. */
+    enum wm_qs (*guidance_upsert)(struct wm_db *db, int64_t archive_id, const char *code,
+                                  int64_t now, int64_t *id);
+    /** Append a message (sha and filename both NULL, or both set) and move the
+    ** conversation's updated_at. */
+    enum wm_qs (*guidance_msg_insert)(struct wm_db *db, int64_t guidance_id, int64_t author_id,
+                                      const char *side, const char *body, const char *sha,
+                                      const char *filename, int64_t now, int64_t *id);
+    /** Set the state (open, closed); WM_QS_NONE when it already was in it. */
+    enum wm_qs (*guidance_set_state)(struct wm_db *db, int64_t id, const char *state,
+                                     int64_t now);
+    /** The messages, oldest first: [{id, author_id, author_name, side, body, sha, filename,
+    ** size, mime, at}] (sha, filename, size, mime null without an attachment). */
+    json_t *(*guidance_messages)(struct wm_db *db, int64_t guidance_id);
+    /** One message with its conversation: {id, guidance_id, author_id, side, sha, filename,
+    ** size, mime, at, archive_id, indicator_code, unit_id, year}, or NULL. */
+    json_t *(*guidance_msg_get)(struct wm_db *db, int64_t id);
+    /** Move an account's read marker forward to last_read (never back). */
+    enum wm_qs (*guidance_read_set)(struct wm_db *db, int64_t guidance_id, int64_t user_id,
+                                    int64_t last_read);
+    /** An account's read marker (0: nothing read, or a store error). */
+    int64_t (*guidance_read_get)(struct wm_db *db, int64_t guidance_id, int64_t user_id);
+    /** Conversations (unread first, then the latest change first): {id, archive_id,
+    ** indicator_code, indicator_title, state, created_at, updated_at, unit_id, unit_name,
+    ** unit_code, unit_type, year, messages, unread, last_id, last_body, last_at,
+    ** last_side, last_author, last_filename}. */
+    json_t *(*guidance_list)(struct wm_db *db, const struct wm_guidance_filter *f);
 
     /* Audit log: last hash ("" for an empty log), append, page, and a full scan.  Inside a
     ** write transaction audit_last_hash locks the chain's head until the transaction ends,

@@ -74,6 +74,23 @@ void api_leaf_submit(struct wm_req *r);
 void api_reviews_submit(struct wm_req *r);
 void api_reviews_approve(struct wm_req *r);
 void api_reviews_get(struct wm_req *r);
+/* api_guidance.c (guidance conversations, issue 9) */
+void api_guidance_get(struct wm_req *r);
+void api_guidance_post(struct wm_req *r);
+void api_guidance_read_post(struct wm_req *r);
+void api_guidance_close_post(struct wm_req *r);
+void api_guidance_reopen_post(struct wm_req *r);
+void api_guidance_list_get(struct wm_req *r);
+void api_guidance_attachment_get(struct wm_req *r);
+/** A conversation (wm_guidance_get) as the API shows it: times RFC 3339, "text", and
+** "attachment" {name, size, mime, href} or null. */
+json_t *wm_api_guidance(json_t *g);
+/** Conversation list rows: times RFC 3339, "code", "last_message" {id, text, side, author,
+** attachment, at} or null. */
+json_t *wm_api_guidance_list(json_t *rows);
+/** ?state=&unread=&unit=&limit=&offset= of a conversation list; false when a 400 was queued. */
+struct wm_guidance_query;
+bool wm_req_guidance_query(struct wm_req *r, struct wm_guidance_query *q);
 void api_document_move(struct wm_req *r);
 void api_document_versions_get(struct wm_req *r);
 void api_document_versions_post(struct wm_req *r);
@@ -142,6 +159,12 @@ void page_archive_import_get(struct wm_req *r);
 void page_archive_import_post(struct wm_req *r);
 void page_archives_post(struct wm_req *r);
 void page_archive_delete_post(struct wm_req *r);
+/* page_guidance.c (guidance conversations, issue 9) */
+void page_guidance_list_get(struct wm_req *r);
+void page_guidance_post(struct wm_req *r);
+void page_guidance_read_post(struct wm_req *r);
+void page_guidance_close_post(struct wm_req *r);
+void page_guidance_reopen_post(struct wm_req *r);
 /** The archive years of a unit (on the unit page). */
 void ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit);
 /** The form that creates a year's archive of a unit (list: its archives; pick: the year). */
@@ -263,6 +286,9 @@ void wm_reply_export(struct wm_req *r, json_t *plan, const char *filename,
                      const char *ascii_name);
 /** Commit the i-th received file into the blob store. */
 bool wm_uploads_commit(struct wm_req *r, unsigned i, struct wm_upload *up);
+/** At most one received file, committed when present and within max bytes: 1 with *up,
+** 0 when none (an empty file input is none), -1 when a reply was queued. */
+int wm_uploads_optional(struct wm_req *r, uint64_t max, struct wm_upload *up);
 
 /* ---------------------------------------------------------------- page chrome (ui.c) */
 
@@ -305,6 +331,14 @@ void ui_ind_details(struct wm_buf *b, const struct wm_ind *ind, bool with_score)
 int wm_import_as_job(struct wm_req *r, const json_t *archive, const char *path, int64_t *id);
 /** The table of a package import's report (the import page's and the job page's); ui_parts.c. */
 void ui_import_report(struct wm_buf *b, const json_t *report);
+/**
+** The guidance conversation of a leaf (ui_guidance.c): its messages with author, time,
+** unread markers and attachment links, a form to post (text and an optional file, CSRF),
+** "mark read", and close/reopen for the office.  archive from wm_req_archive / wm_archive_open.
+** Renders nothing for a caller who may not see it.
+*/
+void ui_guidance_panel(struct wm_req *r, struct wm_buf *b, const json_t *archive,
+                       const char *code);
 /** A time as "2026-11-27 19:00" in China Standard Time. */
 void ui_time(struct wm_buf *b, int64_t t);
 /** Pager links for a list page. */

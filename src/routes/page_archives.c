@@ -480,6 +480,7 @@ page_leaf_get(struct wm_req *r)
     if (can_write) {
         upload_form(r, &b, ar, code);
     }
+    ui_guidance_panel(r, &b, ar, code);
     json_decref(docs);
     json_decref(leaf);
     json_decref(ar);

@@ -21,6 +21,10 @@
 #define ADMIN  WM_ROLE_BIT(WM_ROLE_ADMIN)
 #define MANAGE (WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN))
 #define WRITE  (MANAGE | WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER))
+/* Everyone but evaluators (guidance conversations: offices and units). */
+#define GUIDE  (WM_ROLES_STAFF | WM_ROLES_UNIT)
+/* A guidance message with its optional attachment (WM_GUIDANCE_FILE_MAX) and the form. */
+#define GUIDANCE_MAX (51 * MiB)
 #define MiB    (1024 * 1024)
 /* The whole body of an upload request: several files, each within the per-file limit. */
 #define UPLOAD_MAX ((size_t)64 * 1024 * MiB)
@@ -86,6 +90,20 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/api/v1/reviews/submit", api_reviews_submit, AUTH | CSRF | JSON, WRITE, 0},
     {WM_POST, "/api/v1/reviews/approve", api_reviews_approve, AUTH | CSRF | JSON, STAFF, 0},
     {WM_GET, "/api/v1/reviews", api_reviews_get, AUTH, ALL, 0},
+    /* Guidance conversations (issue 9, api_guidance.c) */
+    {WM_GET, "/api/v1/units/{id}/archives/{id}/indicators/{s}/guidance", api_guidance_get, AUTH,
+     GUIDE, 0},
+    {WM_POST, "/api/v1/units/{id}/archives/{id}/indicators/{s}/guidance", api_guidance_post,
+     AUTH | CSRF | JSON | FORM | WM_R_UPLOAD, WRITE, GUIDANCE_MAX},
+    {WM_POST, "/api/v1/units/{id}/archives/{id}/indicators/{s}/guidance/read",
+     api_guidance_read_post, AUTH | CSRF, GUIDE, 0},
+    {WM_POST, "/api/v1/units/{id}/archives/{id}/indicators/{s}/guidance/close",
+     api_guidance_close_post, AUTH | CSRF, STAFF, 0},
+    {WM_POST, "/api/v1/units/{id}/archives/{id}/indicators/{s}/guidance/reopen",
+     api_guidance_reopen_post, AUTH | CSRF, STAFF, 0},
+    {WM_GET, "/api/v1/guidance", api_guidance_list_get, AUTH, GUIDE, 0},
+    {WM_GET, "/api/v1/guidance/messages/{id}/attachment", api_guidance_attachment_get, AUTH,
+     GUIDE, 0},
     {WM_GET, "/api/v1/orgs/{id}/archive-defaults", api_archive_defaults_get, AUTH, STAFF, 0},
     {WM_POST, "/api/v1/orgs/{id}/archive-defaults", api_archive_defaults_post, AUTH | CSRF | JSON,
      STAFF, 0},
@@ -165,6 +183,16 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/documents/{id}", page_document_post, AUTH | HTML | FORM | CSRF, WRITE, 0},
     {WM_POST, "/documents/{id}/versions", page_document_versions_post,
      AUTH | HTML | FORM | CSRF | WM_R_UPLOAD, WRITE, UPLOAD_MAX},
+    /* Guidance conversations (issue 9, page_guidance.c; the panel is ui_guidance.c) */
+    {WM_GET, "/guidance", page_guidance_list_get, AUTH | HTML, GUIDE, 0},
+    {WM_POST, "/units/{id}/archives/{id}/leaf/{s}/guidance", page_guidance_post,
+     AUTH | HTML | FORM | CSRF | WM_R_UPLOAD, WRITE, GUIDANCE_MAX},
+    {WM_POST, "/units/{id}/archives/{id}/leaf/{s}/guidance/read", page_guidance_read_post,
+     AUTH | HTML | FORM | CSRF, GUIDE, 0},
+    {WM_POST, "/units/{id}/archives/{id}/leaf/{s}/guidance/close", page_guidance_close_post,
+     AUTH | HTML | FORM | CSRF, STAFF, 0},
+    {WM_POST, "/units/{id}/archives/{id}/leaf/{s}/guidance/reopen", page_guidance_reopen_post,
+     AUTH | HTML | FORM | CSRF, STAFF, 0},
     {WM_GET, "/frameworks", page_frameworks_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/frameworks", page_frameworks_post, AUTH | HTML | FORM | CSRF, STAFF, 40 * MiB},
     {WM_GET, "/frameworks/{id}", page_framework_get, AUTH | HTML, ALL, 0},

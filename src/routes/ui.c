@@ -24,6 +24,7 @@ static const struct nav_item nav[] = {
     {"/orgs", N_("机构"), WM_ROLES_STAFF},
     {"/units", N_("单位"), WM_ROLES_STAFF},
     {"/frameworks", N_("测评体系"), WM_ROLES_ALL},
+    {"/guidance", N_("在线指导"), WM_ROLES_STAFF | WM_ROLES_UNIT},
     {"/users", N_("账号"), WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN)},
     {"/audit", N_("审计日志"), WM_ROLES_STAFF},
     {"/admin/jobs", N_("后台任务"), WM_ROLES_STAFF},
@@ -143,7 +144,11 @@ void
 ui_redirect_msg(struct wm_req *r, const char *path, const char *kind, const char *msg)
 {
     struct wm_buf b = {0}, c = {0};
-    wm_buf_printf(&b, "%s%s%s=1", path, strchr(path, '?') ? "&" : "?", kind);
+    /* the query goes before a fragment ("/x#part" → "/x?ok=1#part") */
+    const char *frag = strchr(path, '#');
+    size_t n = frag ? (size_t)(frag - path) : strlen(path);
+    wm_buf_add(&b, path, n);
+    wm_buf_printf(&b, "%s%s=1%s", memchr(path, '?', n) ? "&" : "?", kind, frag ? frag : "");
     wm_buf_printf(&c, "%s.", kind);
     wm_url_encode(&c, msg);
     wm_req_set_cookie(r, "wm_flash", wm_buf_str(&c), 60);

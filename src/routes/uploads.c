@@ -234,6 +234,42 @@ wm_uploads_commit(struct wm_req *r, unsigned i, struct wm_upload *up)
     return true;
 }
 
+/* At most one file (a form's file input left empty sends an empty part without a name:
+** no file).  1 with *up when one was received and committed, 0 when none, -1 when a reply
+** (its refusal, a second file, a size over max bytes) was queued.  The size is checked
+** before the file is committed, so a refused file stores nothing. */
+int
+wm_uploads_optional(struct wm_req *r, uint64_t max, struct wm_upload *up)
+{
+    struct up_ctx *c = r->hctx;
+    unsigned n = 0, idx = 0, i = 0;
+    for (struct up_file *f = c ? c->files : NULL; f; f = f->next, i++) {
+        if (0 == f->filename[0] && f->w && 0 == wm_blob_received(f->w)) {
+            continue; /* an empty file input */
+        }
+        if (WM_OK != f->err) {
+            wm_reply_err(r, f->err, "file", f->msg);
+            return -1;
+        }
+        if (max && f->w && wm_blob_received(f->w) > max) {
+            char *msg = wm_asprintf(_("附件不能超过 %llu MB"), (unsigned long long)(max >> 20));
+            wm_reply_err(r, WM_E_TOO_LARGE, "file", msg);
+            free(msg);
+            return -1;
+        }
+        n++;
+        idx = i;
+    }
+    if (0 == n) {
+        return 0;
+    }
+    if (n > 1) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("每条留言只能附加一个文件"));
+        return -1;
+    }
+    return wm_uploads_commit(r, idx, up) ? 1 : -1;
+}
+
 /* A path that reads the i-th received file before it is committed (an archive package is
 ** read in place and never stored as a blob). */
 bool

@@ -92,6 +92,9 @@ enum kind {
     K_JOB,         /* {id} = a throwaway failed job scoped to own / foreign unit */
     K_DEFAULTS,    /* {id} = own / foreign office; a default edition for ARCHIVE_YEAR + 1 */
     K_FW_DEFAULT,  /* {id} = own published edition, made the default of own / foreign office */
+    K_GUIDANCE,    /* K_ARCHIVE with the leaf's guidance conversation open; post: {"text"} */
+    K_GUIDANCE_CLOSED, /* K_ARCHIVE with the leaf's guidance conversation closed */
+    K_GUIDANCE_MSG, /* {id} = a guidance message with an attachment in own / foreign unit */
     K_NOTIFY,      /* one's own notifications: mark all read; preferences with every kind on */
 };
 
@@ -223,6 +226,21 @@ static const struct expect expectations[] = {
     {"POST /api/v1/reviews/approve", K_IDS_SUBMITTED,
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"GET /api/v1/reviews", K_PLAIN,             {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    /* Guidance conversations: read within scope by everyone but evaluators; unit writers
+    ** and office staff post (a unit_viewer reads only); office staff close and reopen. */
+    {"GET /api/v1/units/{id}/archives/{id}/indicators/{s}/guidance", K_GUIDANCE,
+                                                 {"401", "200", "200/404", "403",     "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/units/{id}/archives/{id}/indicators/{s}/guidance", K_GUIDANCE,
+                                                 {"401", "201", "201/404", "403",     "201/404", "201/404", "403"}},
+    {"POST /api/v1/units/{id}/archives/{id}/indicators/{s}/guidance/read", K_GUIDANCE,
+                                                 {"401", "200", "200/404", "403",     "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/units/{id}/archives/{id}/indicators/{s}/guidance/close", K_GUIDANCE,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"POST /api/v1/units/{id}/archives/{id}/indicators/{s}/guidance/reopen", K_GUIDANCE_CLOSED,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/guidance", K_PLAIN,            {"401", "200", "200",     "403",     "200",     "200",     "200"}},
+    {"GET /api/v1/guidance/messages/{id}/attachment", K_GUIDANCE_MSG,
+                                                 {"401", "200", "200/404", "403",     "200/404", "200/404", "200/404"}},
     {"GET /api/v1/orgs/{id}/archive-defaults", K_DEFAULTS,
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /api/v1/orgs/{id}/archive-defaults", K_DEFAULTS,
@@ -301,6 +319,16 @@ static const struct expect expectations[] = {
     /* The import page shows its report with 200. */
     {"POST /units/{id}/archives/{id}/import", K_PKG,
                                                  {"303", "200", "200/404", "403",     "200/404", "403",     "403"}},
+    /* Guidance conversations: the list page and the leaf page's forms. */
+    {"GET /guidance", K_PLAIN,                   {"303", "200", "200",     "403",     "200",     "200",     "200"}},
+    {"POST /units/{id}/archives/{id}/leaf/{s}/guidance", K_GUIDANCE,
+                                                 {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
+    {"POST /units/{id}/archives/{id}/leaf/{s}/guidance/read", K_GUIDANCE,
+                                                 {"303", "303", "303/404", "403",     "303/404", "303/404", "303/404"}},
+    {"POST /units/{id}/archives/{id}/leaf/{s}/guidance/close", K_GUIDANCE,
+                                                 {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"POST /units/{id}/archives/{id}/leaf/{s}/guidance/reopen", K_GUIDANCE_CLOSED,
+                                                 {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
     {"GET /documents/{id}", K_DOC,               {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
     {"POST /documents/{id}", K_DOC,              {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
     {"POST /documents/{id}/versions", K_DOC_VERSION,
@@ -484,6 +512,89 @@ doc_make(int64_t unit)
         fprintf(stderr, "fixture: POST %s: HTTP %ld %s\n", path, r->status, r->body);
     }
     th_resp_free(r);
+    return id;
+}
+
+/* ---------------------------------------------------------------- guidance fixtures */
+
+/* POST path as the operator (JSON body, may be NULL): whether it answered want. */
+static bool
+admin_post(const char *path, json_t *body_steal, long want)
+{
+    char *body = body_steal ? json_dumps(body_steal, JSON_COMPACT) : NULL;
+    json_decref(body_steal);
+    struct th_resp *r = th_api(&srv, "POST", path, &actors[R_ADMIN].c, TH_BEARER, body);
+    free(body);
+    bool ok = want == r->status;
+    if (!ok) {
+        fprintf(stderr, "fixture: POST %s: HTTP %ld %s\n", path, r->status, r->body);
+    }
+    th_resp_free(r);
+    return ok;
+}
+
+/* The guidance conversation of the unit's leaf made to exist, open or closed. */
+static bool
+guidance_ensure(int64_t unit, bool open)
+{
+    char path[200], act[220];
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/indicators/%s/guidance",
+             (long long)unit, ARCHIVE_YEAR, leaf_for(unit));
+    struct th_resp *r = th_api(&srv, "GET", path, &actors[R_ADMIN].c, TH_BEARER, NULL);
+    if (200 != r->status) {
+        fprintf(stderr, "fixture: GET %s: HTTP %ld %s\n", path, r->status, r->body);
+        th_resp_free(r);
+        return false;
+    }
+    bool exists = th_jint(r->json, "id") > 0;
+    bool is_open = 0 == strcmp(th_jstr(r->json, "state"), "open");
+    th_resp_free(r);
+    if (!exists && !admin_post(path, json_pack("{s:s}", "text", "授权测试的指导意见"), 201)) {
+        return false;
+    }
+    if (exists && is_open != open) {
+        snprintf(act, sizeof act, "%s/%s", path, open ? "reopen" : "close");
+        return admin_post(act, NULL, 200);
+    }
+    if (!exists && !open) {
+        snprintf(act, sizeof act, "%s/close", path);
+        return admin_post(act, NULL, 200);
+    }
+    return true;
+}
+
+/* A guidance message with an attachment in the unit's leaf (made once per unit). */
+static int64_t
+guidance_msg_for(int64_t unit)
+{
+    static int64_t units[8], msgs[8];
+    for (int i = 0; i < 8; i++) {
+        if (units[i] == unit) {
+            return msgs[i];
+        }
+    }
+    if (!guidance_ensure(unit, true)) {
+        return 0;
+    }
+    char path[200];
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/indicators/%s/guidance",
+             (long long)unit, ARCHIVE_YEAR, leaf_for(unit));
+    struct th_file f = { .name = "整改说明.pdf", .data = authz_pdf, .len = strlen(authz_pdf) };
+    struct th_resp *r = th_upload(&srv, path, &actors[R_ADMIN].c, TH_BEARER, &f, 1, NULL);
+    json_t *ms = json_object_get(r->json, "messages");
+    int64_t id = 201 == r->status ? th_jint(json_array_get(ms, json_array_size(ms) - 1), "id")
+                                  : 0;
+    if (0 == id) {
+        fprintf(stderr, "fixture: POST %s: HTTP %ld %s\n", path, r->status, r->body);
+    }
+    th_resp_free(r);
+    for (int i = 0; i < 8 && id; i++) {
+        if (0 == units[i]) {
+            units[i] = unit;
+            msgs[i] = id;
+            break;
+        }
+    }
     return id;
 }
 
@@ -1059,6 +1170,27 @@ cell_build(struct cell *c,
         form_add(c, "year", v);
         break;
     }
+    case K_GUIDANCE:
+    case K_GUIDANCE_CLOSED:
+        ids[0] = a->unit[foreign];
+        ids[1] = ARCHIVE_YEAR;
+        seg = leaf_for(ids[0]);
+        if (!guidance_ensure(ids[0], K_GUIDANCE == kind)) {
+            return false;
+        }
+        if (K_GUIDANCE == kind && WM_POST == rt->methods && !strstr(rt->pattern, "/guidance/")) {
+            if (page) {
+                form_add(c, "text", name);
+            } else {
+                c->json = json_pack("{s:s}", "text", name);
+            }
+        }
+        break;
+    case K_GUIDANCE_MSG:
+        if (0 == (ids[0] = guidance_msg_for(a->unit[foreign]))) {
+            return false;
+        }
+        break;
     case K_NOTIFY:
         if (page && strstr(rt->pattern, "/inbox")) {
             form_add(c, "all", "1");

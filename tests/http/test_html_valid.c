@@ -85,7 +85,22 @@ test_pages_valid(void **state)
     const char *const pages[] = {
         "/login", "/home", "/orgs", "/units", "/units/6", "/units/import", "/users", "/users/2",
         "/account", "/inbox", "/inbox?unread=1", "/audit", "/frameworks", "/frameworks/1", "/frameworks/2", ar[0], ar[1],
-        ar[2], ar[3], ar[4], "/password", "/no-such-page", "/units/999999"};
+        ar[2], ar[3], ar[4], "/password", "/no-such-page", "/units/999999", "/guidance",
+        "/guidance?state=closed"};
+    /* The leaf page with a guidance conversation in it (messages of both sides). */
+    struct th_cred gc;
+    memset(&gc, 0, sizeof gc);
+    assert_int_equal(th_login(&srv, "member", TH_DEMO_PW, &gc), 201);
+    char gpath[96];
+    snprintf(gpath, sizeof gpath, "/api/v1/units/6/archives/%d/indicators/1.1.1/guidance", year);
+    struct th_resp *gr = th_api(&srv, "POST", gpath, &gc, TH_SESSION,
+                                "{\"text\":\"请问 <b>本项</b> 要交哪些材料？\\n谢谢\"}");
+    th_assert_status(gr, 201);
+    th_resp_free(gr);
+    assert_int_equal(th_login(&srv, "office", TH_DEMO_PW, &gc), 201);
+    gr = th_api(&srv, "POST", gpath, &gc, TH_SESSION, "{\"text\":\"会议纪要和照片。\"}");
+    th_assert_status(gr, 201);
+    th_resp_free(gr);
     int errors = 0, checked = 0;
     for (size_t u = 0; u < sizeof users / sizeof users[0]; u++) {
         struct th_cred c;

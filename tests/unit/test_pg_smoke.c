@@ -243,6 +243,13 @@ fill_sqlite(struct wm_db *db)
     sha[64] = '\0';
     assert_int_equal(db->ops->blob_upsert(db, sha, 3, "application/pdf", 11), WM_QS_ONE);
     assert_int_equal(db->ops->version_insert(db, doc, sha, "f.pdf", uid, 11, &n), WM_QS_ONE);
+    /* a guidance conversation with an attachment and a read marker (0009) */
+    int64_t g, msg;
+    assert_int_equal(db->ops->guidance_upsert(db, arch, "B.1", 12, &g), WM_QS_ONE);
+    assert_int_equal(db->ops->guidance_msg_insert(db, g, uid, "office", "请补充\n照片", sha,
+                                                  "整改说明（第2版）.pdf", 12, &msg),
+                     WM_QS_ONE);
+    assert_int_equal(db->ops->guidance_read_set(db, g, uid, msg), WM_QS_ONE);
     json_t *after = json_pack("{s:s}", "name", "单位");
     assert_int_equal(wm_audit(db, &actor, "unit.create", "org", unit, "/1/4/3/", NULL, after),
                      WM_OK);
@@ -306,6 +313,17 @@ test_store_copy(void **state)
     json_decref(o);
     o = dst->ops->user_get_auth(dst, "admin");
     assert_string_equal(json_string_value(json_object_get(o, "pwhash")), "h\\x");
+    json_decref(o);
+    o = dst->ops->guidance_get(dst, 1, "B.1");
+    assert_non_null(o);
+    json_t *msgs = dst->ops->guidance_messages(dst, json_integer_value(json_object_get(o, "id")));
+    assert_int_equal(json_array_size(msgs), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(msgs, 0), "filename")),
+                        "整改说明（第2版）.pdf");
+    assert_int_equal(dst->ops->guidance_read_get(dst, json_integer_value(json_object_get(o, "id")),
+                                                 1),
+                     json_integer_value(json_object_get(json_array_get(msgs, 0), "id")));
+    json_decref(msgs);
     json_decref(o);
     /* new rows continue after the copied ids; the chain continues */
     int64_t id = 0, serial = 0;

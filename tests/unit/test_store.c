@@ -1637,6 +1637,189 @@ test_review(void **state)
     json_decref(h);
 }
 
+/* ---------------------------------------------------------------- guidance */
+
+static void
+test_guidance(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, g = 0, g2 = 0, m1 = 0, m2 = 0, m3 = 0;
+    int64_t a = mk_archive(f, &u);
+    int64_t clerk = mk_user(f, "clerk", "unit_member", u, 0);
+    json_t *o = OPS->org_get(DB, u);
+    int64_t office = ji(o, "parent_id");
+    json_decref(o);
+    int64_t staff = mk_user(f, "staff", "office", office, 0);
+    /* no conversation yet: NULL, not a failure */
+    assert_null(OPS->guidance_get(DB, a, "B.1"));
+    assert_false(wm_db_failed(DB));
+    /* the first post creates it, the second finds the same one */
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_int_equal(OPS->guidance_upsert(DB, a, "B.1", 3000, &g), WM_QS_ONE);
+    assert_true(g > 0);
+    assert_int_equal(OPS->guidance_msg_insert(DB, g, staff, "office", "请补充<照片>", NULL,
+                                              NULL, 3000, &m1),
+                     WM_QS_ONE);
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    assert_int_equal(OPS->guidance_upsert(DB, a, "B.1", 3100, &g2), WM_QS_ONE);
+    assert_int_equal(g2, g);
+    o = OPS->guidance_get(DB, a, "B.1");
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), g);
+    assert_string_equal(js(o, "state"), "open");
+    assert_string_equal(js(o, "indicator_code"), "B.1");
+    assert_int_equal(ji(o, "created_at"), 3000);
+    assert_int_equal(ji(o, "updated_at"), 3000);
+    json_decref(o);
+    /* a reply with an attachment; the conversation moves */
+    char sha[65];
+    sha_of(0xfeed, sha);
+    mk_blob(f, sha);
+    assert_int_equal(OPS->guidance_msg_insert(DB, g, clerk, "unit", "已补充", sha,
+                                              "整改说明（第2版）.pdf", 3200, &m2),
+                     WM_QS_ONE);
+    assert_true(m2 > m1);
+    /* an attachment alone is a message; nothing at all is not; an unknown blob neither */
+    assert_int_equal(OPS->guidance_msg_insert(DB, g, clerk, "unit", "", sha, "b.pdf", 3300, &m3),
+                     WM_QS_ONE);
+    assert_int_equal(OPS->guidance_msg_insert(DB, g, clerk, "unit", "", NULL, NULL, 3300, &m3),
+                     WM_QS_CONFLICT);
+    char nosha[65];
+    sha_of(0xdead, nosha);
+    assert_int_equal(OPS->guidance_msg_insert(DB, g, clerk, "unit", "x", nosha, "c.pdf", 3300,
+                                              &m3),
+                     WM_QS_CONFLICT);
+    o = OPS->guidance_get(DB, a, "B.1");
+    assert_int_equal(ji(o, "updated_at"), 3300);
+    json_decref(o);
+    json_t *l = OPS->guidance_messages(DB, g);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 3);
+    o = json_array_get(l, 0);
+    assert_int_equal(ji(o, "id"), m1);
+    assert_int_equal(ji(o, "author_id"), staff);
+    assert_string_equal(js(o, "author_name"), "显示名");
+    assert_string_equal(js(o, "side"), "office");
+    assert_string_equal(js(o, "body"), "请补充<照片>");
+    assert_int_equal(ji(o, "at"), 3000);
+    jnull(o, "sha");
+    jnull(o, "filename");
+    jnull(o, "size");
+    o = json_array_get(l, 1);
+    assert_string_equal(js(o, "sha"), sha);
+    assert_string_equal(js(o, "filename"), "整改说明（第2版）.pdf");
+    assert_int_equal(ji(o, "size"), 1234);
+    assert_string_equal(js(o, "mime"), "application/pdf");
+    json_decref(l);
+    /* one message with where it belongs */
+    o = OPS->guidance_msg_get(DB, m2);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "guidance_id"), g);
+    assert_int_equal(ji(o, "unit_id"), u);
+    assert_int_equal(ji(o, "year"), 2025);
+    assert_int_equal(ji(o, "archive_id"), a);
+    assert_string_equal(js(o, "indicator_code"), "B.1");
+    assert_string_equal(js(o, "sha"), sha);
+    json_decref(o);
+    assert_null(OPS->guidance_msg_get(DB, 999999));
+    assert_false(wm_db_failed(DB));
+    /* the attachment's blob is referred to */
+    l = OPS->version_shas(DB);
+    bool seen = false;
+    size_t i;
+    json_array_foreach(l, i, o)
+    {
+        seen = seen || 0 == strcmp(js(o, "sha"), sha);
+    }
+    assert_true(seen);
+    json_decref(l);
+    /* read markers: only forward */
+    assert_int_equal(OPS->guidance_read_get(DB, g, staff), 0);
+    assert_int_equal(OPS->guidance_read_set(DB, g, staff, m2), WM_QS_ONE);
+    assert_int_equal(OPS->guidance_read_get(DB, g, staff), m2);
+    assert_int_equal(OPS->guidance_read_set(DB, g, staff, m1), WM_QS_ONE);
+    assert_int_equal(OPS->guidance_read_get(DB, g, staff), m2);
+    /* the list: unread counts are the other side's messages after the marker */
+    struct wm_guidance_filter flt = {.user_id = staff, .side = "office"};
+    l = OPS->guidance_list(DB, &flt);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 1);
+    o = json_array_get(l, 0);
+    assert_int_equal(ji(o, "id"), g);
+    assert_int_equal(ji(o, "unit_id"), u);
+    assert_string_equal(js(o, "unit_name"), "市图书馆");
+    assert_string_equal(js(o, "unit_code"), "LIB-1");
+    assert_int_equal(ji(o, "year"), 2025);
+    assert_string_equal(js(o, "indicator_title"), "乙一");
+    assert_int_equal(ji(o, "messages"), 3);
+    assert_int_equal(ji(o, "unread"), 1);
+    assert_int_equal(ji(o, "last_id"), m2 + 1);
+    assert_string_equal(js(o, "last_side"), "unit");
+    assert_string_equal(js(o, "last_filename"), "b.pdf");
+    json_decref(l);
+    flt = (struct wm_guidance_filter){.user_id = clerk, .side = "unit", .unread_only = true};
+    l = OPS->guidance_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "unread"), 1);
+    json_decref(l);
+    assert_int_equal(OPS->guidance_read_set(DB, g, clerk, m2 + 1), WM_QS_ONE);
+    l = OPS->guidance_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    /* a second conversation: unread ones first, then the latest change */
+    int64_t g3 = 0, m4 = 0;
+    assert_int_equal(OPS->guidance_upsert(DB, a, "C", 5000, &g3), WM_QS_ONE);
+    assert_int_equal(OPS->guidance_msg_insert(DB, g3, staff, "office", "丙项", NULL, NULL, 5000,
+                                              &m4),
+                     WM_QS_ONE);
+    flt = (struct wm_guidance_filter){.user_id = staff, .side = "office"};
+    l = OPS->guidance_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), g);  /* unread */
+    assert_int_equal(ji(json_array_get(l, 1), "id"), g3);
+    json_decref(l);
+    assert_int_equal(OPS->guidance_read_set(DB, g, staff, m2 + 1), WM_QS_ONE);
+    l = OPS->guidance_list(DB, &flt);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), g3); /* the newest */
+    json_decref(l);
+    /* close and reopen; the same state again changes nothing */
+    assert_int_equal(OPS->guidance_set_state(DB, g, "closed", 6000), WM_QS_ONE);
+    assert_int_equal(OPS->guidance_set_state(DB, g, "closed", 6001), WM_QS_NONE);
+    assert_int_equal(OPS->guidance_set_state(DB, 999999, "closed", 6001), WM_QS_NONE);
+    flt.state = "closed";
+    l = OPS->guidance_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 1);
+    assert_string_equal(js(json_array_get(l, 0), "state"), "closed");
+    json_decref(l);
+    flt.state = "open";
+    l = OPS->guidance_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), g3);
+    json_decref(l);
+    assert_int_equal(OPS->guidance_set_state(DB, g, "open", 6100), WM_QS_ONE);
+    /* scope, unit and paging */
+    char *path = org_path(f, u);
+    flt = (struct wm_guidance_filter){.user_id = staff, .side = "office", .scope = path,
+                                      .unit_id = u, .limit = 1, .offset = 1};
+    l = OPS->guidance_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    free(path);
+    flt = (struct wm_guidance_filter){.user_id = staff, .side = "office", .scope = "/99999/"};
+    l = OPS->guidance_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    /* an unknown archive cannot have a conversation */
+    assert_int_equal(OPS->guidance_upsert(DB, 999999, "B.1", 3000, &g2), WM_QS_CONFLICT);
+    /* deleting the (empty) archive takes its conversations along */
+    assert_int_equal(OPS->archive_delete(DB, a), WM_QS_ONE);
+    assert_null(OPS->guidance_get(DB, a, "B.1"));
+    assert_false(wm_db_failed(DB));
+    l = OPS->guidance_messages(DB, g);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+}
+
 /* ---------------------------------------------------------------- fixity */
 
 static void
@@ -2127,6 +2310,77 @@ conc_thread(void *p)
         }
     }
     return NULL;
+}
+
+/* One guidance post as src/core/guidance.c does it: the conversation (made by the first),
+** the message, the poster's read marker, the audit entry. */
+static enum wm_err
+conc_guidance(struct wm_db *db, void *cls)
+{
+    struct conc *c = cls;
+    char body[32];
+    int64_t g = 0, m = 0;
+    snprintf(body, sizeof body, "留言%d-%d", c->who, c->done);
+    enum wm_qs qs = db->ops->guidance_upsert(db, c->archive, "B.1", 3000, &g);
+    if (WM_QS_ONE == qs) {
+        qs = db->ops->guidance_msg_insert(db, g, 0, c->who ? "unit" : "office", body, NULL, NULL,
+                                          3000 + c->done, &m);
+    }
+    if (WM_QS_ONE != qs) {
+        return qs_err(qs);
+    }
+    const struct wm_actor a = {.request_id = body, .addr = "127.0.0.1"};
+    return wm_audit(db, &a, "guidance.post", "guidance", g, "/1/", NULL, NULL);
+}
+
+static void *
+conc_guidance_thread(void *p)
+{
+    struct conc *c = p;
+    for (c->done = 0; c->done < CONC_EACH; c->done++) {
+        c->err = wm_db_run_tx(c->db, conc_guidance, c);
+        if (WM_OK != c->err) {
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* Two writers post into one leaf that has no conversation yet: one conversation, every
+** message in it once. */
+static void
+test_guidance_concurrent(void **state)
+{
+    struct fx *f = *state;
+    int64_t a = mk_archive(f, NULL);
+    struct conc c[CONC_THREADS];
+    pthread_t t[CONC_THREADS];
+    for (int i = 0; i < CONC_THREADS; i++) {
+        c[i] = (struct conc){.f = f, .db = open_conn(f), .archive = a, .who = i};
+        assert_int_equal(pthread_create(&t[i], NULL, conc_guidance_thread, &c[i]), 0);
+    }
+    for (int i = 0; i < CONC_THREADS; i++) {
+        pthread_join(t[i], NULL);
+    }
+    for (int i = 0; i < CONC_THREADS; i++) {
+        if (WM_OK != c[i].err) {
+            fprintf(stderr, "writer %d failed after %d posts: %s\n", i, c[i].done,
+                    wm_err_code(c[i].err));
+        }
+        assert_int_equal(c[i].err, WM_OK);
+        c[i].db->ops->close(c[i].db);
+    }
+    json_t *g = OPS->guidance_get(DB, a, "B.1");
+    assert_non_null(g);
+    json_t *l = OPS->guidance_messages(DB, ji(g, "id"));
+    assert_int_equal(json_array_size(l), CONC_THREADS * CONC_EACH);
+    json_decref(l);
+    json_decref(g);
+    struct wm_guidance_filter flt = {.side = "office"};
+    l = OPS->guidance_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "unread"), CONC_EACH); /* the unit's posts */
+    json_decref(l);
 }
 
 /* Two writers insert into one leaf while a third restores documents into it from the trash
@@ -2908,6 +3162,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_trash_and_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_concurrent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_guidance, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_guidance_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fixity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),

@@ -392,7 +392,9 @@ blob_list(struct wm_db *base)
 static json_t *
 version_shas(struct wm_db *base)
 {
-    static const char sql[] = "SELECT DISTINCT blob_sha AS sha FROM version ORDER BY blob_sha";
+    static const char sql[] = "SELECT blob_sha AS sha FROM version UNION "
+                              "SELECT blob_sha FROM guidance_message WHERE blob_sha IS NOT NULL "
+                              "ORDER BY 1";
     return pg_rows(DB, pg_q(DB, sql, NULL));
 }
 
