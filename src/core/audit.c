@@ -211,6 +211,10 @@ static const struct {
     {"document.submit", N_("提交审核")},
     {"document.approve", N_("审核通过")},
     {"document.return", N_("退回修改")},
+    {"practice.feature", N_("设为经验做法")},
+    {"practice.update", N_("修改经验做法")},
+    {"practice.withdraw", N_("撤下经验做法")},
+    {"practice.compile", N_("编制经验交流汇编")},
     {"job.create", N_("创建后台任务")},
     {"job.retry", N_("重试后台任务")},
 };
@@ -225,6 +229,7 @@ const char *const wm_audit_actions[] = {
     "archive.export",   "archive.import",    "document.create",  "document.version",
     "document.update",  "document.move",     "document.reorder", "document.delete",
     "document.restore", "document.purge",    "document.download", "document.submit", "document.approve", "document.return",
+    "practice.feature", "practice.update",  "practice.withdraw", "practice.compile",
     "job.create",       "job.retry",         NULL,
 };
 
@@ -246,6 +251,7 @@ wm_audit_object_label(const char *type)
         {"user", N_("账号")},         {"token", N_("API 令牌")},  {"org", N_("机构或单位")},
         {"dept", N_("科室")},         {"edition", N_("测评体系")}, {"archive", N_("年度档案")},
         {"document", N_("文件")},     {"job", N_("后台任务")},
+        {"featured", N_("经验做法")}, {"compilation", N_("经验交流汇编")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {
