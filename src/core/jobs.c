@@ -127,6 +127,7 @@ wm_job_kind_label(const char *kind)
         {"thumbnail", N_("生成缩略图")},
         {"fixity", N_("存储完整性检查")},
         {"archive.import", N_("导入档案包")},
+        {"practice.compile", N_("编制经验交流汇编")},
     };
     for (size_t i = 0; kind && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], kind)) {

@@ -100,6 +100,21 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/api/v1/jobs", api_jobs_get, AUTH, STAFF, 0},
     {WM_GET, "/api/v1/jobs/{id}", api_job_get, AUTH, ALL, 0},
     {WM_POST, "/api/v1/jobs/{id}/retry", api_job_retry_post, AUTH | CSRF, STAFF, 0},
+    /* good practice (经验做法) and the 经验交流汇编 (issue 9, api_practice.c) */
+    {WM_POST, "/api/v1/documents/{id}/feature", api_document_feature_post, AUTH | CSRF | JSON,
+     STAFF, 0},
+    {WM_GET, "/api/v1/practice", api_practice_get, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/practice/compilations", api_compilations_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/practice/compilations", api_compilations_post, AUTH | CSRF | JSON, STAFF,
+     0},
+    {WM_GET, "/api/v1/practice/compilations/{id}", api_compilation_get, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/practice/compilations/{id}/download", api_compilation_download, AUTH, ALL,
+     0},
+    {WM_GET, "/api/v1/practice/{id}", api_practice_item_get, AUTH, ALL, 0},
+    {WM_PATCH, "/api/v1/practice/{id}", api_practice_patch, AUTH | CSRF | JSON, STAFF, 0},
+    {WM_DELETE, "/api/v1/practice/{id}", api_practice_delete, AUTH | CSRF, STAFF, 0},
+    {WM_GET, "/api/v1/practice/{id}/content", api_practice_content, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/practice/{id}/thumbnail", api_practice_thumbnail, AUTH, ALL, 0},
 
     /* Pages */
     {WM_GET, "/", page_root, HTML | PWC, ALL, 0},
@@ -162,6 +177,14 @@ const struct wm_route wm_routes[] = {
      STAFF, 0},
     {WM_GET, "/frameworks/{id}/diff", page_framework_diff_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/frameworks/{id}/default", page_framework_default_post, AUTH | HTML | FORM | CSRF,
+     STAFF, 0},
+    /* good practice: the 经验交流 page (issue 9, ui_practice.c) */
+    {WM_GET, "/practice", page_practice_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/practice/compilations", page_practice_compile_post, AUTH | HTML | FORM | CSRF,
+     STAFF, 0},
+    {WM_POST, "/practice/{id}/withdraw", page_practice_withdraw_post, AUTH | HTML | FORM | CSRF,
+     STAFF, 0},
+    {WM_POST, "/documents/{id}/feature", page_document_feature_post, AUTH | HTML | FORM | CSRF,
      STAFF, 0},
 
     {0, NULL, NULL, 0, 0, 0},
