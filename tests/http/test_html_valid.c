@@ -84,7 +84,7 @@ test_pages_valid(void **state)
     snprintf(ar[4], sizeof ar[4], "/units/6/archives/%d", year + 1);
     const char *const pages[] = {
         "/login", "/home", "/orgs", "/units", "/units/6", "/units/import", "/users", "/users/2",
-        "/account", "/audit", "/frameworks", "/frameworks/1", "/frameworks/2", ar[0], ar[1],
+        "/account", "/audit", "/frameworks", "/frameworks/1", "/frameworks/2", "/practice", ar[0], ar[1],
         ar[2], ar[3], ar[4], "/password", "/no-such-page", "/units/999999"};
     int errors = 0, checked = 0;
     for (size_t u = 0; u < sizeof users / sizeof users[0]; u++) {
