@@ -217,6 +217,7 @@ static const struct {
     {"practice.compile", N_("编制经验交流汇编")},
     {"job.create", N_("创建后台任务")},
     {"job.retry", N_("重试后台任务")},
+    {"user.notify_prefs", N_("修改消息与邮件设置")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -230,7 +231,7 @@ const char *const wm_audit_actions[] = {
     "document.update",  "document.move",     "document.reorder", "document.delete",
     "document.restore", "document.purge",    "document.download", "document.submit", "document.approve", "document.return",
     "practice.feature", "practice.update",  "practice.withdraw", "practice.compile",
-    "job.create",       "job.retry",         NULL,
+    "job.create",       "job.retry",         "user.notify_prefs", NULL,
 };
 
 const char *

@@ -203,17 +203,17 @@ feature_once(struct wm_db *db, const struct wm_actor *a, const struct feature_in
                       (json_int_t)version, "note", in->note, "category", in->category);
     e = wm_audit(db, a, "practice.feature", "featured", *in->id, jss(doc, "unit_path"), NULL,
                  after);
-    /* TODO(notify): once src/core/notify.c is on main:
-    ** if (WM_OK == e) {
-    **     char *text = wm_asprintf(_("文件 %s 被%s设为经验做法"), name, a->p->org_name);
-    **     char *link = wm_asprintf("/practice#item-%lld", (long long)*in->id);
-    **     if (0 != wm_notify_unit(db, jsi(doc, "unit_id"), "featured", "featured", *in->id,
-    **                             text, link, a->p ? a->p->user_id : 0)) {
-    **         e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法发送通知"));
-    **     }
-    **     free(text);
-    **     free(link);
-    ** } */
+    if (WM_OK == e) { /* the unit is told (its writers), in this transaction */
+        char *text = wm_asprintf(_("文件 %s 被%s设为经验做法"), name,
+                                 a->p && a->p->org_name ? a->p->org_name : _("文明办"));
+        char *link = wm_asprintf("/practice#item-%lld", (long long)*in->id);
+        if (0 != wm_notify_unit(db, jsi(doc, "unit_id"), "featured", "featured", *in->id, text,
+                                link, a->p ? a->p->user_id : 0)) {
+            e = wm_write_fail(db, f, NULL, NULL, _("无法发送通知"));
+        }
+        free(text);
+        free(link);
+    }
 done:
     free(name);
     json_decref(doc);

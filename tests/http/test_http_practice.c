@@ -10,7 +10,8 @@
 ** The demo jurisdiction: the city office (account office) holds 市司法局 (DEMO001)
 ** directly and three district offices; 东城区文明办 (account district) holds 青山镇
 ** (DEMO013); 柳河镇 (DEMO014) is 西湖区's.  The test adds a second unit of 东城区, an account
-** for each unit and an office account of 西湖区.
+** for each unit (and for 青山镇, which is told when its document is featured) and an office
+** account of 西湖区.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@
 #define YEAR 2021
 
 static struct th_server srv;
-static struct th_cred admin, office, district, xihu, evaluator, member, dc2, lh;
+static struct th_cred admin, office, district, xihu, evaluator, member, dc2, lh, qs;
 static int64_t unit1;    /* DEMO001 市司法局, under the city office */
 static int64_t qingshan; /* DEMO013 青山镇, 东城区 */
 static int64_t dcunit;   /* a second unit of 东城区 (account dc2) */
@@ -194,6 +195,18 @@ test_feature_rules(void **state)
     api_want("PATCH", path, &office, json_pack("{s:s}", "category", "阅读推广"), 200);
     api_want("PATCH", path, &xihu, json_pack("{s:s}", "note", "x"), 404);
     api_want("PATCH", path, &dc2, json_pack("{s:s}", "note", "x"), 403);
+    /* the unit is told */
+    r = api("GET", "/api/v1/notifications", &qs, NULL);
+    th_assert_status(r, 200);
+    bool told = false;
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(r->json, "items"), i, x)
+    {
+        told = told || 0 == strcmp(th_jstr(x, "kind"), "featured");
+    }
+    assert_true(told);
+    th_resp_free(r);
     /* audited */
     r = api("GET", "/api/v1/audit?action=practice.feature", &admin, NULL);
     th_assert_status(r, 200);
@@ -546,6 +559,7 @@ setup(void **state)
     th_resp_free(r);
     if (0 == unit1 || 0 == qingshan || 0 == liuhe || 0 == dcunit || 0 == xihuo ||
         !account("dc2", "unit_member", dcunit, &dc2) ||
+        !account("qsmember", "unit_member", qingshan, &qs) ||
         !account("lhmember", "unit_member", liuhe, &lh) ||
         !account("xihu", "office", xihuo, &xihu) ||
         !th_archive_create(&srv, &admin, unit1, YEAR) ||
