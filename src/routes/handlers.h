@@ -162,6 +162,7 @@ void page_archive_delete_post(struct wm_req *r);
 /* ui_practice.c: the 经验交流 page */
 void page_practice_get(struct wm_req *r);
 void page_practice_compile_post(struct wm_req *r);
+void page_practice_item_post(struct wm_req *r);
 void page_practice_withdraw_post(struct wm_req *r);
 void page_document_feature_post(struct wm_req *r);
 /** The "设为经验做法" form of a document's page (office staff, an approved document), or

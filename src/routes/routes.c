@@ -194,6 +194,7 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/practice", page_practice_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/practice/compilations", page_practice_compile_post, AUTH | HTML | FORM | CSRF,
      STAFF, 0},
+    {WM_POST, "/practice/{id}", page_practice_item_post, AUTH | HTML | FORM | CSRF, STAFF, 0},
     {WM_POST, "/practice/{id}/withdraw", page_practice_withdraw_post, AUTH | HTML | FORM | CSRF,
      STAFF, 0},
     {WM_POST, "/documents/{id}/feature", page_document_feature_post, AUTH | HTML | FORM | CSRF,

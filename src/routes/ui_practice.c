@@ -3,7 +3,7 @@
 ** caller's sight with filters (indicator, unit type, category), each with its thumbnail,
 ** a preview and a download of the featured version; for office staff checkboxes and a
 ** title to build a 经验交流汇编 (a job: its progress on /jobs/{id}), withdrawing an item, and
-** the list of compilations with their downloads.  Also the "设为经验做法" form of the
+** editing an item's note and category, the list of compilations with their downloads.  Also the "设为经验做法" form of the
 ** document page (ui_practice_doc_form) and its action.  The rules are src/core/practice.c's.
 */
 #include "config.h"
@@ -49,8 +49,9 @@ item_row(struct wm_req *r, struct wm_buf *b, const json_t *it, bool staff)
     int64_t id = ji(it, "id");
     wm_h(b, "<tr id=\"item-%I\">", id);
     if (staff) {
+        /* the checkbox belongs to the compile form below the table (forms do not nest) */
         wm_h(b, "<td data-label=\"%s\"><input type=\"checkbox\" name=\"item-%I\" value=\"1\" "
-                "aria-label=\"%s\"></td>",
+                "form=\"compile\" aria-label=\"%s\"></td>",
              _("选择"), id, js(it, "title"));
     }
     wm_h(b, "<td data-label=\"%s\"><img src=\"/api/v1/practice/%I/thumbnail\" alt=\"\" "
@@ -66,8 +67,18 @@ item_row(struct wm_req *r, struct wm_buf *b, const json_t *it, bool staff)
             "%s</a> · <a href=\"/api/v1/practice/%I/content\">%s</a>",
          _("操作"), id, _("预览"), id, _("下载"));
     if (staff && wm_practice_may_manage(&r->actor, it)) {
-        wm_h(b, " · <button type=\"submit\" form=\"withdraw-%I\" class=\"danger\">%s</button>", id,
-             _("撤下"));
+        wm_h(b, "<details><summary>%s</summary><form method=\"post\" action=\"/practice/%I\">",
+             _("修改"), id);
+        ui_csrf(r, b);
+        wm_h(b, "<label>%s<input name=\"category\" value=\"%s\" maxlength=\"40\" required>"
+                "</label><label>%s<textarea name=\"note\" rows=\"3\" maxlength=\"2000\" required>"
+                "%s</textarea></label><button type=\"submit\" class=\"secondary\">%s</button>"
+                "</form></details><form method=\"post\" action=\"/practice/%I/withdraw\" "
+                "data-confirm=\"%s\">",
+             _("类别"), js(it, "category"), _("推荐说明"), js(it, "note"), _("保存"), id,
+             _("确定撤下这项经验做法？"));
+        ui_csrf(r, b);
+        wm_h(b, "<button type=\"submit\" class=\"danger\">%s</button></form>", _("撤下"));
     }
     wm_h(b, "</td></tr>");
 }
@@ -144,10 +155,6 @@ page_practice_get(struct wm_req *r)
     if (0 == json_array_size(items)) {
         wm_h(&b, "<p class=\"hint\">%s</p>", _("没有符合条件的经验做法。"));
     } else {
-        if (staff) {
-            wm_h(&b, "<form method=\"post\" action=\"/practice/compilations\" id=\"compile\">");
-            ui_csrf(r, &b);
-        }
         wm_h(&b, "<table class=\"cards\"><thead><tr>%r<th>%s</th><th>%s</th><th>%s</th>"
                  "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
              staff ? "<th></th>" : "", _("预览"), _("题名"), _("测评指标"), _("类别"),
@@ -160,21 +167,12 @@ page_practice_get(struct wm_req *r)
         }
         wm_h(&b, "</tbody></table>");
         if (staff) {
-            wm_h(&b, "<div class=\"row\"><label>%s<input name=\"title\" maxlength=\"100\" "
-                     "required placeholder=\"%s\"></label><button type=\"submit\">%s</button>"
-                     "</div></form>",
+            wm_h(&b, "<form method=\"post\" action=\"/practice/compilations\" id=\"compile\" "
+                     "class=\"row\">");
+            ui_csrf(r, &b);
+            wm_h(&b, "<label>%s<input name=\"title\" maxlength=\"100\" required "
+                     "placeholder=\"%s\"></label><button type=\"submit\">%s</button></form>",
                  _("汇编标题"), _("如：2026年经验交流汇编"), _("用选中的经验做法编制汇编"));
-            /* the withdraw buttons' forms, outside the compile form (forms do not nest) */
-            json_array_foreach(items, i, it)
-            {
-                if (wm_practice_may_manage(&r->actor, it)) {
-                    wm_h(&b, "<form method=\"post\" action=\"/practice/%I/withdraw\" "
-                             "id=\"withdraw-%I\" data-confirm=\"%s\">",
-                         ji(it, "id"), ji(it, "id"), _("确定撤下这项经验做法？"));
-                    ui_csrf(r, &b);
-                    wm_h(&b, "</form>");
-                }
-            }
         }
     }
     wm_h(&b, "</section>\n");
@@ -223,6 +221,15 @@ page_practice_compile_post(struct wm_req *r)
     char *to = wm_asprintf("/jobs/%lld", (long long)job);
     ui_redirect_msg(r, to, "ok", _("汇编已开始生成"));
     free(to);
+}
+
+void
+page_practice_item_post(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    enum wm_err e = wm_practice_update(r->db, &r->actor, r->ids[0], wm_form(r, "note"),
+                                       wm_form(r, "category"), &f);
+    ui_done(r, e, &f, "/practice", _("已保存"));
 }
 
 void

@@ -335,6 +335,7 @@ static const struct expect expectations[] = {
     /* Good practice: the 经验交流 page (an evaluator's is empty), its forms for staff. */
     {"GET /practice", K_PLAIN,                   {"303", "200", "200",     "200",     "200",     "200",     "200"}},
     {"POST /practice/compilations", K_COMPILE,   {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"POST /practice/{id}", K_ITEM,              {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
     {"POST /practice/{id}/withdraw", K_ITEM,     {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
     {"POST /documents/{id}/feature", K_FEATURE,  {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
 };
@@ -1187,6 +1188,8 @@ cell_build(struct cell *c,
         }
         if (WM_PATCH == rt->methods) {
             c->json = json_pack("{s:s}", "note", name);
+        } else if (page && !ends) {
+            form_add(c, "note", name);
         }
         break;
     }

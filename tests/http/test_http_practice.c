@@ -482,6 +482,24 @@ test_pages(void **state)
     th_assert_status(r, 303);
     assert_non_null(strstr(th_header(r, "Location"), "err="));
     th_resp_free(r);
+    /* edit from the page: a unit may not, the office may; a blank note is refused */
+    snprintf(path, sizeof path, "/practice/%lld", (long long)item);
+    r = th_form(&srv, path, &dc2, "note=x");
+    th_assert_status(r, 403);
+    th_resp_free(r);
+    r = th_form(&srv, path, &district, "note=%E6%94%B9%E8%BF%87");
+    th_assert_status(r, 303);
+    assert_null(strstr(th_header(r, "Location"), "err="));
+    th_resp_free(r);
+    r = th_form(&srv, path, &district, "note=");
+    th_assert_status(r, 303);
+    assert_non_null(strstr(th_header(r, "Location"), "err="));
+    th_resp_free(r);
+    snprintf(path, sizeof path, "/api/v1/practice/%lld", (long long)item);
+    r = api("GET", path, &dc2, NULL);
+    th_assert_status(r, 200);
+    assert_string_equal(th_jstr(r->json, "note"), "改过");
+    th_resp_free(r);
     /* withdraw from the page */
     snprintf(path, sizeof path, "/practice/%lld/withdraw", (long long)item);
     r = th_form(&srv, path, &dc2, "");
