@@ -13,6 +13,9 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
 #include "wm_compile.h"
 #include "wm_util.h"
 
@@ -46,6 +49,9 @@ main(int argc, char **argv)
     int pages = 0;
     enum wm_err e = wm_compile_pdf(spec, argv[2], &pages, err, sizeof err);
     json_decref(spec);
+    /* the font map and cairo's caches live until exit: let them go (leak checkers) */
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
     if (WM_OK != e) {
         fprintf(stderr, "wenming-compile: %s\n", err);
         return WM_E_BAD_REQUEST == e ? 2 : 1;

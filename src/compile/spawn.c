@@ -57,10 +57,20 @@ wm_compile_spawned(const char *spec_path, const char *out_path, int *pages, char
         return WM_E_UNAVAILABLE;
     }
     char *const argv[] = {compile_helper, (char *)spec_path, (char *)out_path, NULL};
-    /* fontconfig finds the fonts through its system configuration and cache */
+    /* fontconfig finds the fonts through its system configuration and cache; a sanitizer's
+    ** settings (a test build's suppressions) go along */
     static char env_path[] = "PATH=/usr/bin:/bin", env_lc[] = "LC_ALL=C.UTF-8",
                 env_home[] = "HOME=/nonexistent";
-    char *const envp[] = {env_path, env_lc, env_home, NULL};
+    char *envp[8] = {env_path, env_lc, env_home, NULL};
+    char *san[3] = {NULL, NULL, NULL};
+    static const char *const san_names[] = {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"};
+    for (size_t i = 0, n = 3; i < WM_ARRAY_LEN(san_names); i++) {
+        const char *v = getenv(san_names[i]);
+        if (v) {
+            san[i] = wm_asprintf("%s=%s", san_names[i], v);
+            envp[n++] = san[i];
+        }
+    }
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     sigset_t none;
@@ -70,6 +80,9 @@ wm_compile_spawned(const char *spec_path, const char *out_path, int *pages, char
     pid_t pid;
     int rc = posix_spawn(&pid, compile_helper, NULL, &attr, argv, envp);
     posix_spawnattr_destroy(&attr);
+    for (size_t i = 0; i < WM_ARRAY_LEN(san); i++) {
+        free(san[i]);
+    }
     if (rc) {
         snprintf(err, errlen, "spawn %s: %s", compile_helper, strerror(rc));
         return WM_E_UNAVAILABLE;

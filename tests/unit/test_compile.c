@@ -81,7 +81,9 @@ run_pdftotext(const char *pdf)
         wm_buf_add(&b, chunk, n);
     }
     assert_int_equal(pclose(p), 0);
-    return wm_strdup(wm_buf_str(&b));
+    char *text = wm_strdup(wm_buf_str(&b));
+    wm_buf_free(&b);
+    return text;
 }
 
 static void
