@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include <cairo.h>
 #include <pango/pangocairo.h>
 
 #include "wm_compile.h"
@@ -49,9 +48,9 @@ main(int argc, char **argv)
     int pages = 0;
     enum wm_err e = wm_compile_pdf(spec, argv[2], &pages, err, sizeof err);
     json_decref(spec);
-    /* the font map and cairo's caches live until exit: let them go (leak checkers) */
+    /* the font map lives until exit: let it go (leak checkers; cairo's own caches stay, as
+    ** poppler's fonts may still hold them) */
     pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
     if (WM_OK != e) {
         fprintf(stderr, "wenming-compile: %s\n", err);
         return WM_E_BAD_REQUEST == e ? 2 : 1;

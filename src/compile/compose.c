@@ -247,7 +247,7 @@ static void
 draw_image(struct composer *c, cairo_surface_t *img, double x, double y, double w, double h)
 {
     double iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
-    double s = fmin(w / iw, h / ih);
+    double s = fmin(fmin(w / iw, h / ih), 1.0); /* a small image is not blown up */
     double ox = x + (w - iw * s) / 2, oy = y + (h - ih * s) / 2;
     cairo_save(c->cr);
     cairo_translate(c->cr, ox, oy);

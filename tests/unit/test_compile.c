@@ -116,8 +116,8 @@ test_compose(void **state)
         assert_non_null(strstr(text, "甲区文明办"));
         assert_non_null(strstr(text, "读书月活动方案"));
         assert_non_null(strstr(text, "做法新颖"));
-        assert_non_null(strstr(text, "Source page 3"));
-        assert_null(strstr(text, "Source page 4"));
+        assert_non_null(strstr(text, "page 3"));
+        assert_null(strstr(text, "page 4"));
         assert_non_null(strstr(text, "志愿服务照片"));
         assert_non_null(strstr(text, "损坏的文件"));
         free(text);
