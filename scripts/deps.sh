@@ -7,9 +7,9 @@ what=${1:-build}
 pkgs="gcc meson ninja-build pkg-config python3 gettext opencc
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libssl-dev
 libarchive-dev libxml2-dev libxlsxwriter-dev libcmocka-dev libcurl4-openssl-dev
-libvips-dev libpoppler-glib-dev libcairo2-dev libjs-pdf libpq-dev"
+libvips-dev libpoppler-glib-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk libjs-pdf libpq-dev"
 case "$what" in
-check) pkgs="$pkgs chromium fonts-wqy-microhei sqlite3 curl unzip tidy postgresql"
+check) pkgs="$pkgs chromium fonts-wqy-microhei sqlite3 curl unzip tidy postgresql poppler-utils"
        # Node.js: any install will do (Debian's nodejs+npm, or another that provides both).
        command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;
 bench) pkgs="$pkgs wrk nginx-light curl zip sqlite3" ;;

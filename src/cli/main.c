@@ -27,6 +27,7 @@
 #include "wm_framework.h"
 #include "wm_blob.h"
 #include "wm_thumb.h"
+#include "wm_compile.h"
 #include "wm_archive.h"
 #include "wm_http.h"
 #include "handlers.h"
@@ -423,9 +424,9 @@ hold_import(struct wm_job *job)
     }
 }
 
-/* The thumbnail helper program, installed next to this one. */
+/* A helper program (wenming-thumb, wenming-compile), installed next to this one. */
 static char *
-thumb_helper_path(void)
+helper_path(const char *name)
 {
     char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -438,7 +439,7 @@ thumb_helper_path(void)
         return NULL;
     }
     *slash = '\0';
-    char *p = wm_asprintf("%s/wenming-thumb", self);
+    char *p = wm_asprintf("%s/%s", self, name);
     if (0 != access(p, X_OK)) {
         free(p);
         return NULL;
@@ -531,7 +532,7 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     wm_archive_set_code_pattern(conf.archival_code);
     wm_routes_init();
     wm_app.thumbs_dir = wm_asprintf("%s/thumbs", data);
-    char *helper = thumb_helper_path();
+    char *helper = helper_path("wenming-thumb");
     /* Background work runs on the job queue: thumbnails (by the helper program), the
     ** scheduled fixity pass, large imports.  Kinds are registered even with no workers
     ** here (job_workers = 0): another server on the store runs them. */
@@ -543,6 +544,15 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         jenv.thumbs_dir = wm_app.thumbs_dir;
     } else {
         wm_log(WM_LOG_WARN, "no wenming-thumb next to this program: thumbnails are off");
+    }
+    free(helper);
+    /* the 经验交流汇编 PDF (good practice) by its helper program */
+    helper = helper_path("wenming-compile");
+    if (helper) {
+        wm_compile_set_helper(helper);
+        jenv.compile_make = wm_compile_spawned;
+    } else {
+        wm_log(WM_LOG_WARN, "no wenming-compile next to this program: compilations are off");
     }
     free(helper);
     if (wm_streq(getenv("WENMING_TEST_FAULT"), "hold-imports")) {

@@ -214,6 +214,10 @@ static const struct {
     {"guidance.post", N_("发表指导意见或留言")},
     {"guidance.close", N_("关闭指导对话")},
     {"guidance.reopen", N_("重新打开指导对话")},
+    {"practice.feature", N_("设为经验做法")},
+    {"practice.update", N_("修改经验做法")},
+    {"practice.withdraw", N_("撤下经验做法")},
+    {"practice.compile", N_("编制经验交流汇编")},
     {"job.create", N_("创建后台任务")},
     {"job.retry", N_("重试后台任务")},
     {"user.notify_prefs", N_("修改消息与邮件设置")},
@@ -230,6 +234,7 @@ const char *const wm_audit_actions[] = {
     "document.update",  "document.move",     "document.reorder", "document.delete",
     "document.restore", "document.purge",    "document.download", "document.submit", "document.approve", "document.return",
     "guidance.post",    "guidance.close",    "guidance.reopen",
+    "practice.feature", "practice.update",  "practice.withdraw", "practice.compile",
     "job.create",       "job.retry",         "user.notify_prefs", NULL,
 };
 
@@ -251,6 +256,7 @@ wm_audit_object_label(const char *type)
         {"user", N_("账号")},         {"token", N_("API 令牌")},  {"org", N_("机构或单位")},
         {"dept", N_("科室")},         {"edition", N_("测评体系")}, {"archive", N_("年度档案")},
         {"document", N_("文件")},     {"job", N_("后台任务")},    {"guidance", N_("指导对话")},
+        {"featured", N_("经验做法")}, {"compilation", N_("经验交流汇编")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {

@@ -213,6 +213,7 @@ wm_jobs_register_builtin(const struct wm_jobs_env *e)
     const struct wm_job_kind imp = {.kind = "archive.import", .run = run_import,
                                     .max_attempts = 3, .backoff = 30, .audit_submit = true};
     wm_jobs_register(&imp);
+    wm_practice_register_jobs(&env); /* practice.compile */
 }
 
 /* end of jobs_kinds.c */

@@ -357,6 +357,11 @@ wm_audit_object(struct wm_db *db, const struct wm_actor *a, const char *type, in
     } else if (wm_streq(type, "edition") && (o = wm_edition_get_scoped(db, a, id, false, f))) {
         out = named(wm_asprintf("%s %s", jss(o, "name"), jss(o, "version")),
                     wm_asprintf("/frameworks/%lld", (long long)id));
+    } else if (wm_streq(type, "featured") && (o = wm_practice_get(db, a, id, f))) {
+        out = named(wm_asprintf("%s · %s", jss(o, "unit_name"), jss(o, "title")),
+                    wm_asprintf("/practice#item-%lld", (long long)id));
+    } else if (wm_streq(type, "compilation") && (o = wm_compilation_get(db, a, id, f))) {
+        out = named(wm_strdup(jss(o, "title")), wm_strdup("/practice"));
     } else if (NULL == o && (NULL == f || WM_OK == f->err)) {
         wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", ""); /* a type without a page */
     }

@@ -699,6 +699,65 @@ json_t *wm_guidance_list(struct wm_db *db, const struct wm_actor *a,
 json_t *wm_guidance_attachment(struct wm_db *db, const struct wm_actor *a, int64_t msg_id,
                                struct wm_fail *f);
 
+/* ---------------------------------------------------------------- good practice (practice.c) */
+/*
+** 经验做法: an office features an approved document (the exact version) of a unit in its
+** jurisdiction with a note and a category.  Sight of an item: the caller's scope holds the
+** item's unit, or the featuring office's subtree holds the caller's scope (a unit of
+** district A sees what district A's office and the city office featured, not district B's);
+** evaluators see none.  A withdrawn item is gone (404).  Errors: 403 for a role that may
+** not, 404 outside sight, 409 for a document not approved (or in the trash, or featured
+** already), 400 for bad fields.
+*/
+#define WM_PRACTICE_NOTE_MAX     2000 /* characters of a note */
+#define WM_PRACTICE_CATEGORY_MAX 40
+#define WM_PRACTICE_TITLE_MAX    100  /* of a compilation */
+#define WM_PRACTICE_COMPILE_MAX  200  /* items of a compilation */
+#define WM_PRACTICE_IMAGE_PX     1600 /* an image item's rendition in a compilation */
+
+/** Feature document doc_id (office staff and admins whose jurisdiction holds its unit;
+** audited practice.feature); *id the item. */
+enum wm_err wm_practice_feature(struct wm_db *db, const struct wm_actor *a, int64_t doc_id,
+                                const char *note, const char *category, int64_t *id,
+                                struct wm_fail *f) WM_MUST_CHECK;
+/** Change the note and/or the category (NULL: keep); audited practice.update. */
+enum wm_err wm_practice_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                               const char *note, const char *category,
+                               struct wm_fail *f) WM_MUST_CHECK;
+/** Withdraw an item (audited practice.withdraw). */
+enum wm_err wm_practice_withdraw(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                                 struct wm_fail *f) WM_MUST_CHECK;
+/** Whether the actor may edit or withdraw an item it sees. */
+bool wm_practice_may_manage(const struct wm_actor *a, const json_t *item);
+/** An item in the actor's sight, not withdrawn (the store's row, see featured_get). */
+json_t *wm_practice_get(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                        struct wm_fail *f);
+struct wm_practice_query {
+    const char *indicator; /* a leaf code, or "B." for every leaf below B */
+    const char *unit_type;
+    const char *category;
+    int64_t document_id;
+    unsigned limit, offset;
+};
+/** The live items in the actor's sight, newest first (documents in the trash left out). */
+json_t *wm_practice_list(struct wm_db *db, const struct wm_actor *a,
+                         const struct wm_practice_query *q, struct wm_fail *f);
+/** Record a download of an item's featured version (audited document.download). */
+enum wm_err wm_practice_download(struct wm_db *db, const struct wm_actor *a, const json_t *item,
+                                 struct wm_fail *f) WM_MUST_CHECK;
+/** Queue a 经验交流汇编 of items (in that order, repeats once) as the job
+** "practice.compile"; office staff and admins; audited practice.compile. */
+enum wm_err wm_compilation_create(struct wm_db *db, const struct wm_actor *a, const char *title,
+                                  const int64_t *ids, size_t n, int64_t *id, int64_t *job_id,
+                                  struct wm_fail *f) WM_MUST_CHECK;
+/** A compilation in sight (as an item, through the office that made it). */
+json_t *wm_compilation_get(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                           struct wm_fail *f);
+json_t *wm_compilation_list(struct wm_db *db, const struct wm_actor *a, struct wm_fail *f);
+/** Register the job kind "practice.compile" (from wm_jobs_register_builtin). */
+struct wm_jobs_env;
+void wm_practice_register_jobs(const struct wm_jobs_env *env);
+
 /* ---------------------------------------------------------------- notifications (notify.c) */
 
 /*
@@ -977,6 +1036,9 @@ struct wm_jobs_env {
     const char *allowed; /* the upload policy of imports */
     uint64_t max_file;
     unsigned fixity_hours; /* 0: no scheduled fixity pass */
+    /* makes one 经验交流汇编 PDF from a spec file (wm_compile_spawned; NULL: none) */
+    enum wm_err (*compile_make)(const char *spec_path, const char *out_path, int *pages,
+                                char *err, size_t errlen);
     /* Tests only (NULL otherwise): an import job calls it after its first progress, before
     ** it reads the package, so a test can see a running import (WENMING_TEST_FAULT). */
     void (*hold)(struct wm_job *job);

@@ -153,6 +153,22 @@ struct wm_guidance_filter {
     unsigned offset;
 };
 
+/* What a list of featured items (good practice, 经验做法) is filtered by (NULL / 0: not
+** filtered). */
+struct wm_featured_filter {
+    /* The caller's subtree: items of units within it, and items featured by an office at or
+    ** above it (the featuring office's subtree holds the caller's).  NULL or "/": all. */
+    const char *scope;
+    const char *indicator; /* a leaf code, or a code ending in '.' for every leaf below it */
+    const char *unit_type;
+    const char *category;
+    int64_t document_id;
+    bool withdrawn; /* the withdrawn ones too */
+    bool live_docs; /* only documents not in the trash */
+    unsigned limit;
+    unsigned offset;
+};
+
 /* A notification to write (see notify_insert). */
 struct wm_notify_in {
     const char *kind;        /* returned, approved, guidance, due_soon, overdue, featured */
@@ -327,7 +343,8 @@ struct wm_db_ops {
                                 int64_t checked, int64_t missing, int64_t corrupt,
                                 const char *detail);
     json_t *(*fixity_last)(struct wm_db *db);
-    /** Every distinct blob sha that some document version or guidance message refers to,
+    /** Every distinct blob sha that some document version, guidance message or compilation
+    ** refers to,
     ** sorted: [{sha}]. */
     json_t *(*version_shas)(struct wm_db *db);
 
@@ -389,6 +406,44 @@ struct wm_db_ops {
     ** unit_code, unit_type, year, messages, unread, last_id, last_body, last_at,
     ** last_side, last_author, last_filename}. */
     json_t *(*guidance_list)(struct wm_db *db, const struct wm_guidance_filter *f);
+
+    /*
+    ** Good practice (issue 9; table featured, compilation, compilation_item).  A featured
+    ** item row: id, document_id, version, office_id, office_name, office_path, note,
+    ** category, featured_by, featured_by_name, at, updated_at, withdrawn, withdrawn_at, and
+    ** of its document: title, indicator_code, indicator_title, serial, media, date_formed,
+    ** status, deleted_at, year, edition_id, unit_id, unit_name, unit_code, unit_type,
+    ** unit_path, and of the featured version: sha, mime, size, filename.
+    */
+    /** WM_QS_CONFLICT when the document is featured already (and not withdrawn). */
+    enum wm_qs (*featured_insert)(struct wm_db *db, int64_t doc_id, int64_t version,
+                                  int64_t office_id, const char *note, const char *category,
+                                  int64_t user_id, int64_t now, int64_t *id);
+    json_t *(*featured_get)(struct wm_db *db, int64_t id);
+    /** Newest first. */
+    json_t *(*featured_list)(struct wm_db *db, const struct wm_featured_filter *f);
+    /** Note and/or category (NULL: keep) of an item not withdrawn; NONE otherwise. */
+    enum wm_qs (*featured_update)(struct wm_db *db, int64_t id, const char *note,
+                                  const char *category, int64_t now);
+    /** Withdraw an item not withdrawn yet; NONE otherwise. */
+    enum wm_qs (*featured_withdraw)(struct wm_db *db, int64_t id, int64_t user_id, int64_t now);
+    /** A compilation row: id, title, office_id, office_name, office_path, created_by,
+    ** created_by_name, at, state (queued, running, done, failed), job_id, result_sha,
+    ** size (of the result), pages, error, finished_at, items (how many). */
+    enum wm_qs (*compilation_insert)(struct wm_db *db, const char *title, int64_t office_id,
+                                     int64_t user_id, int64_t now, int64_t *id);
+    enum wm_qs (*compilation_item_insert)(struct wm_db *db, int64_t compilation_id, int64_t seq,
+                                          int64_t featured_id);
+    /** Set state; job_id when not 0, result_sha, pages and error when given (NULL, < 0:
+    ** keep); finished_at = now for done and failed. */
+    enum wm_qs (*compilation_set)(struct wm_db *db, int64_t id, const char *state,
+                                  int64_t job_id, const char *sha, int64_t pages,
+                                  const char *error, int64_t now);
+    json_t *(*compilation_get)(struct wm_db *db, int64_t id);
+    /** The featured item rows of a compilation, in its order (withdrawn ones too). */
+    json_t *(*compilation_items)(struct wm_db *db, int64_t id);
+    /** Newest first: compilations whose office's subtree overlaps scope (as featured). */
+    json_t *(*compilation_list)(struct wm_db *db, const char *scope, unsigned limit);
 
     /* Audit log: last hash ("" for an empty log), append, page, and a full scan.  Inside a
     ** write transaction audit_last_hash locks the chain's head until the transaction ends,

@@ -98,6 +98,23 @@ void api_document_content(struct wm_req *r);
 void api_document_thumbnail(struct wm_req *r);
 void api_archive_defaults_get(struct wm_req *r);
 void api_archive_defaults_post(struct wm_req *r);
+/* api_practice.c: good practice (经验做法) and the 经验交流汇编 */
+void api_document_feature_post(struct wm_req *r);
+void api_practice_get(struct wm_req *r);
+void api_practice_item_get(struct wm_req *r);
+void api_practice_patch(struct wm_req *r);
+void api_practice_delete(struct wm_req *r);
+void api_practice_content(struct wm_req *r);
+void api_practice_thumbnail(struct wm_req *r);
+void api_compilations_get(struct wm_req *r);
+void api_compilations_post(struct wm_req *r);
+void api_compilation_get(struct wm_req *r);
+void api_compilation_download(struct wm_req *r);
+/** A featured item: at, updated_at, withdrawn_at; its name, content and thumbnail links;
+** no paths. */
+json_t *wm_api_featured(json_t *it);
+/** A compilation: at, finished_at; the download link when done; no path, no sha. */
+json_t *wm_api_compilation(json_t *c);
 
 /** What the routes register with the server at startup: the upload ops, the error page. */
 void wm_routes_init(void);
@@ -165,6 +182,16 @@ void page_guidance_post(struct wm_req *r);
 void page_guidance_read_post(struct wm_req *r);
 void page_guidance_close_post(struct wm_req *r);
 void page_guidance_reopen_post(struct wm_req *r);
+
+/* ui_practice.c: the 经验交流 page */
+void page_practice_get(struct wm_req *r);
+void page_practice_compile_post(struct wm_req *r);
+void page_practice_item_post(struct wm_req *r);
+void page_practice_withdraw_post(struct wm_req *r);
+void page_document_feature_post(struct wm_req *r);
+/** The "设为经验做法" form of a document's page (office staff, an approved document), or
+** the note that it is featured. */
+void ui_practice_doc_form(struct wm_req *r, struct wm_buf *b, const json_t *doc);
 /** The archive years of a unit (on the unit page). */
 void ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit);
 /** The form that creates a year's archive of a unit (list: its archives; pick: the year). */

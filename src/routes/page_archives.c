@@ -784,6 +784,7 @@ page_document_get(struct wm_req *r)
     if (trashed) {
         trash_actions(r, &b, d);
     }
+    ui_practice_doc_form(r, &b, d); /* good practice (ui_practice.c) */
     free(name);
     free(code);
     json_decref(ar);

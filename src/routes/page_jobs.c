@@ -149,6 +149,14 @@ page_job_get(struct wm_req *r)
         json_t *pl = json_object_get(job, "payload");
         wm_h(&b, "<p><a href=\"/units/%I/archives/%I\">← %s</a></p>", ji(pl, "unit_id"),
              ji(pl, "year"), _("返回档案"));
+    } else if (wm_streq(js(job, "kind"), "practice.compile")) { /* good practice */
+        json_t *pl = json_object_get(job, "payload");
+        if (wm_streq(st, "done")) {
+            wm_h(&b, "<p class=\"flash ok\"><a href=\"/api/v1/practice/compilations/%I/download\">"
+                     "%s</a></p>",
+                 ji(pl, "compilation_id"), _("下载经验交流汇编"));
+        }
+        wm_h(&b, "<p><a href=\"/practice\">← %s</a></p>", _("返回经验交流"));
     } else if (json_is_object(res)) {
         char *text = json_dumps(res, JSON_INDENT(2) | JSON_SORT_KEYS);
         wm_h(&b, "<pre>%s</pre>", text ? text : "");

@@ -95,6 +95,10 @@ enum kind {
     K_GUIDANCE,    /* K_ARCHIVE with the leaf's guidance conversation open; post: {"text"} */
     K_GUIDANCE_CLOSED, /* K_ARCHIVE with the leaf's guidance conversation closed */
     K_GUIDANCE_MSG, /* {id} = a guidance message with an attachment in own / foreign unit */
+    K_FEATURE,     /* {id} = a throwaway approved document of own / foreign unit; note, category */
+    K_ITEM,        /* {id} = a featured item of own / foreign unit (by the office holding it) */
+    K_COMPILE,     /* {"title", "items": [a featured item of own / foreign unit]} */
+    K_COMPILATION, /* {id} = a failed compilation of own (the city) / foreign office */
     K_NOTIFY,      /* one's own notifications: mark all read; preferences with every kind on */
 };
 
@@ -245,6 +249,29 @@ static const struct expect expectations[] = {
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /api/v1/orgs/{id}/archive-defaults", K_DEFAULTS,
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    /* Good practice: featured by the office whose jurisdiction holds the unit (the city for
+    ** the city's units, the foreign office for its own); seen by everyone whose scope
+    ** overlaps the featuring office's (so every unit of the city sees the city's items);
+    ** changed by staff only.  A compilation is seen through its office; the fixture's has
+    ** failed, so its download is a conflict. */
+    {"POST /api/v1/documents/{id}/feature", K_FEATURE,
+                                                 {"401", "201", "201/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/practice", K_PLAIN,            {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"GET /api/v1/practice/compilations", K_PLAIN,
+                                                 {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"POST /api/v1/practice/compilations", K_COMPILE,
+                                                 {"401", "202", "202/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/practice/compilations/{id}", K_COMPILATION,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"GET /api/v1/practice/compilations/{id}/download", K_COMPILATION,
+                                                 {"401", "409", "409/404", "404",     "409/404", "409/404", "409/404"}},
+    {"GET /api/v1/practice/{id}", K_ITEM,        {"401", "200", "200/404", "404",     "200",     "200",     "200"}},
+    {"PATCH /api/v1/practice/{id}", K_ITEM,      {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"DELETE /api/v1/practice/{id}", K_ITEM,     {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/practice/{id}/content", K_ITEM,
+                                                 {"401", "200", "200/404", "404",     "200",     "200",     "200"}},
+    {"GET /api/v1/practice/{id}/thumbnail", K_ITEM,
+                                                 {"401", "200", "200/404", "404",     "200",     "200",     "200"}},
     /* Notifications: everyone has an inbox and settings of their own, and only those. */
     {"GET /api/v1/notifications", K_PLAIN,       {"401", "200", "200",     "200",     "200",     "200",     "200"}},
     {"POST /api/v1/notifications/read", K_NOTIFY,
@@ -333,6 +360,12 @@ static const struct expect expectations[] = {
     {"POST /documents/{id}", K_DOC,              {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
     {"POST /documents/{id}/versions", K_DOC_VERSION,
                                                  {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
+    /* Good practice: the 经验交流 page (an evaluator's is empty), its forms for staff. */
+    {"GET /practice", K_PLAIN,                   {"303", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"POST /practice/compilations", K_COMPILE,   {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"POST /practice/{id}", K_ITEM,              {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"POST /practice/{id}/withdraw", K_ITEM,     {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"POST /documents/{id}/feature", K_FEATURE,  {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
 };
 /* clang-format on */
 
@@ -665,6 +698,73 @@ doc_make_submitted(int64_t unit)
     return doc_make_then(unit, "POST", "/submit");
 }
 
+/* ---------------------------------------------------------------- good-practice fixtures */
+
+static struct th_cred foreign_office; /* an office account of the foreign office */
+
+/* A throwaway document of the unit, submitted and approved by the platform operator. */
+static int64_t
+doc_make_approved(int64_t unit)
+{
+    int64_t id = doc_make_submitted(unit);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/documents/%lld/approve", (long long)id);
+    struct th_resp *r = th_api(&srv, "POST", path, &actors[R_ADMIN].c, TH_BEARER, NULL);
+    if (200 != r->status) {
+        fprintf(stderr, "fixture: POST %s: HTTP %ld %s\n", path, r->status, r->body);
+        id = 0;
+    }
+    th_resp_free(r);
+    return id;
+}
+
+/* A new featured item of the unit, featured by the office whose jurisdiction holds it (the
+** city's office account, or the foreign office's). */
+static int64_t
+item_make(int64_t unit)
+{
+    int64_t d = doc_make_approved(unit);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/documents/%lld/feature", (long long)d);
+    return d ? post_id(unit == arch_unit[2] ? &foreign_office : &actors[R_OFFICE].c, path,
+                       json_pack("{s:s, s:s}", "note", "授权测试推荐", "category", "测试"))
+             : 0;
+}
+
+/* One item per unit for the cells that leave it as it is. */
+static int64_t
+item_for(int64_t unit)
+{
+    static int64_t made[3];
+    for (int i = 0; i < 3; i++) {
+        if (arch_unit[i] == unit) {
+            return made[i] ? made[i] : (made[i] = item_make(unit));
+        }
+    }
+    return 0;
+}
+
+/* A failed compilation of the office, written straight into the server's store. */
+static int64_t
+compilation_make_failed(int64_t office)
+{
+    char err[256];
+    if (NULL == fixture_db &&
+        NULL == (fixture_db = wm_db_open(srv.store[0] ? srv.store : NULL, srv.dir, false, err,
+                                         sizeof err))) {
+        fprintf(stderr, "fixture: cannot open the server's store: %s\n", err);
+        return 0;
+    }
+    int64_t id = 0, now = time(NULL);
+    struct wm_db *db = fixture_db;
+    if (WM_QS_ONE != db->ops->compilation_insert(db, "授权测试汇编", office, 0, now, &id) ||
+        WM_QS_ONE != db->ops->compilation_set(db, id, "failed", 0, NULL, -1, "test", now)) {
+        fprintf(stderr, "fixture: compilation of office %lld not made\n", (long long)office);
+        return 0;
+    }
+    return id;
+}
+
 static int
 setup(void **state)
 {
@@ -696,6 +796,14 @@ setup(void **state)
                              json_pack("{s:s, s:s, s:s, s:I, s:s}", "username", "u2member",
                                        "display_name", "市教育局 科员", "role", "unit_member",
                                        "org_id", (json_int_t)unit2, "password", TH_DEMO_PW));
+    int64_t fouser = post_id(admin, "/api/v1/users",
+                             json_pack("{s:s, s:s, s:s, s:I, s:s}", "username", "foreignoffice",
+                                       "display_name", "外市文明办 科员", "role", "office",
+                                       "org_id", (json_int_t)fo, "password", TH_DEMO_PW));
+    if (!fouser || 201 != th_login(&srv, "foreignoffice", TH_DEMO_PW, &foreign_office) ||
+        th_make_token(&srv, &foreign_office, "featurer") <= 0) {
+        return -1;
+    }
     if (!unit1 || !unit2 || !city || !fo || !fu || !fuser || !u2user ||
         201 != th_login(&srv, "foreignua", TH_DEMO_PW, &foreigner) ||
         th_make_token(&srv, &foreigner, "victim") <= 0) {
@@ -1188,6 +1296,52 @@ cell_build(struct cell *c,
         break;
     case K_GUIDANCE_MSG:
         if (0 == (ids[0] = guidance_msg_for(a->unit[foreign]))) {
+            return false;
+        }
+        break;
+    case K_FEATURE:
+        ids[0] = R_ANON == role ? doc_for(a->unit[foreign]) : doc_make_approved(a->unit[foreign]);
+        if (0 == ids[0]) {
+            return false;
+        }
+        if (page) {
+            form_add(c, "note", "授权测试推荐");
+            form_add(c, "category", "测试");
+        } else {
+            c->json = json_pack("{s:s, s:s}", "note", "授权测试推荐", "category", "测试");
+        }
+        break;
+    case K_ITEM: {
+        /* withdrawing ends an item: a fresh one for each such cell */
+        bool ends = WM_DELETE == rt->methods || strstr(rt->pattern, "/withdraw");
+        ids[0] = ends && R_ANON != role ? item_make(a->unit[foreign]) : item_for(a->unit[foreign]);
+        if (0 == ids[0]) {
+            return false;
+        }
+        if (WM_PATCH == rt->methods) {
+            c->json = json_pack("{s:s}", "note", name);
+        } else if (page && !ends) {
+            form_add(c, "note", name);
+        }
+        break;
+    }
+    case K_COMPILE: {
+        int64_t it = item_for(a->unit[foreign]);
+        if (0 == it) {
+            return false;
+        }
+        if (page) {
+            char key[32];
+            snprintf(key, sizeof key, "item-%lld", (long long)it);
+            form_add(c, "title", name);
+            form_add(c, key, "1");
+        } else {
+            c->json = json_pack("{s:s, s:[I]}", "title", name, "items", (json_int_t)it);
+        }
+        break;
+    }
+    case K_COMPILATION:
+        if (0 == (ids[0] = compilation_make_failed(a->office[foreign]))) {
             return false;
         }
         break;

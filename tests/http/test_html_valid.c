@@ -84,7 +84,7 @@ test_pages_valid(void **state)
     snprintf(ar[4], sizeof ar[4], "/units/6/archives/%d", year + 1);
     const char *const pages[] = {
         "/login", "/home", "/orgs", "/units", "/units/6", "/units/import", "/users", "/users/2",
-        "/account", "/inbox", "/inbox?unread=1", "/audit", "/frameworks", "/frameworks/1", "/frameworks/2", ar[0], ar[1],
+        "/account", "/inbox", "/inbox?unread=1", "/audit", "/practice", "/frameworks", "/frameworks/1", "/frameworks/2", ar[0], ar[1],
         ar[2], ar[3], ar[4], "/password", "/no-such-page", "/units/999999", "/guidance",
         "/guidance?state=closed"};
     /* The leaf page with a guidance conversation in it (messages of both sides). */

@@ -1500,6 +1500,202 @@ test_trash_and_order(void **state)
     assert_false(wm_db_failed(DB));
 }
 
+/* ---------------------------------------------------------------- good practice */
+
+/* Featured items and compilations: who sees what (the featuring office's subtree overlaps
+** the caller's scope), filters, one live item per document, withdrawal. */
+static void
+test_practice(void **state)
+{
+    struct fx *f = *state;
+    int64_t city = mk_org(f, 0, "office", "市文明办", NULL, NULL);
+    int64_t da = mk_org(f, city, "office", "甲区文明办", NULL, NULL);
+    int64_t db_ = mk_org(f, city, "office", "乙区文明办", NULL, NULL);
+    int64_t ua = mk_org(f, da, "unit", "甲区图书馆", "PA-1", "事业单位");
+    int64_t ua2 = mk_org(f, da, "unit", "甲区街道", "PA-2", "街道");
+    int64_t ub = mk_org(f, db_, "unit", "乙区学校", "PB-1", "学校");
+    int64_t ed = mk_edition(f, city, "测评体系", "2025");
+    int64_t aa = 0, ab = 0, id = 0, id2 = 0, id3 = 0;
+    assert_int_equal(OPS->archive_insert(DB, ua, 2025, ed, 1000, &aa), WM_QS_ONE);
+    assert_int_equal(OPS->archive_insert(DB, ub, 2025, ed, 1000, &ab), WM_QS_ONE);
+    int64_t officer = mk_user(f, "officer", "office", da, 0);
+    int64_t d1 = mk_doc(f, aa, "B.1", "读书月活动", NULL);
+    int64_t d2 = mk_doc(f, aa, "C", "志愿服务", NULL);
+    int64_t d3 = mk_doc(f, ab, "B.2", "乙区做法", NULL);
+    /* district A features d1, the city features d2, district B features d3 */
+    assert_int_equal(OPS->featured_insert(DB, d1, 1, da, "做法新颖", "阅读推广", officer, 2000,
+                                          &id),
+                     WM_QS_ONE);
+    assert_true(id > 0);
+    assert_int_equal(OPS->featured_insert(DB, d2, 1, city, "值得推广", "志愿服务", 0, 2100, &id2),
+                     WM_QS_ONE);
+    assert_int_equal(OPS->featured_insert(DB, d3, 1, db_, "乙区", "阅读推广", 0, 2200, &id3),
+                     WM_QS_ONE);
+    /* one live item per document (a conflict, and the transaction goes on) */
+    int64_t dup = 0;
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_int_equal(OPS->featured_insert(DB, d1, 1, city, "再次", "x", 0, 2300, &dup),
+                     WM_QS_CONFLICT);
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    json_t *o = OPS->featured_get(DB, id);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "document_id"), d1);
+    assert_int_equal(ji(o, "version"), 1);
+    assert_string_equal(js(o, "title"), "读书月活动");
+    assert_string_equal(js(o, "unit_name"), "甲区图书馆");
+    assert_string_equal(js(o, "unit_type"), "事业单位");
+    assert_string_equal(js(o, "office_name"), "甲区文明办");
+    assert_string_equal(js(o, "indicator_code"), "B.1");
+    assert_string_equal(js(o, "note"), "做法新颖");
+    assert_string_equal(js(o, "featured_by_name"), "显示名");
+    assert_string_equal(js(o, "mime"), "application/pdf");
+    assert_int_equal(strlen(js(o, "sha")), 64);
+    assert_int_equal(ji(o, "withdrawn"), 0);
+    assert_int_equal(ji(o, "at"), 2000);
+    json_decref(o);
+    assert_null(OPS->featured_get(DB, 999999));
+    assert_false(wm_db_failed(DB));
+
+    /* sight: everything; a unit of district A (its own, district A's and the city's); a unit
+    ** of district B (district B's and the city's); district A's office */
+    struct wm_featured_filter flt = {0};
+    json_t *l = OPS->featured_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 3);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), id3); /* newest first */
+    json_decref(l);
+    char *pa2 = org_path(f, ua2), *pb = org_path(f, ub), *pda = org_path(f, da);
+    flt.scope = pa2;
+    l = OPS->featured_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), id2);
+    assert_int_equal(ji(json_array_get(l, 1), "id"), id);
+    json_decref(l);
+    flt.scope = pb;
+    l = OPS->featured_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), id3);
+    assert_int_equal(ji(json_array_get(l, 1), "id"), id2);
+    json_decref(l);
+    flt.scope = pda;
+    l = OPS->featured_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    /* filters */
+    flt = (struct wm_featured_filter){.indicator = "B."};
+    l = OPS->featured_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    flt = (struct wm_featured_filter){.indicator = "C", .unit_type = "事业单位"};
+    l = OPS->featured_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), id2);
+    json_decref(l);
+    flt = (struct wm_featured_filter){.category = "阅读推广", .limit = 1, .offset = 1};
+    l = OPS->featured_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), id);
+    json_decref(l);
+    flt = (struct wm_featured_filter){.document_id = d2};
+    l = OPS->featured_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    /* a document in the trash drops out of the lists that ask for live documents */
+    assert_int_equal(OPS->doc_trash(DB, d3, 0, 2300), WM_QS_ONE);
+    flt = (struct wm_featured_filter){.live_docs = true};
+    l = OPS->featured_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+
+    /* edit and withdraw */
+    assert_int_equal(OPS->featured_update(DB, id, "改过的说明", NULL, 2400), WM_QS_ONE);
+    o = OPS->featured_get(DB, id);
+    assert_string_equal(js(o, "note"), "改过的说明");
+    assert_string_equal(js(o, "category"), "阅读推广");
+    assert_int_equal(ji(o, "updated_at"), 2400);
+    json_decref(o);
+    assert_int_equal(OPS->featured_withdraw(DB, id, officer, 2500), WM_QS_ONE);
+    assert_int_equal(OPS->featured_withdraw(DB, id, officer, 2500), WM_QS_NONE);
+    assert_int_equal(OPS->featured_update(DB, id, "x", NULL, 2500), WM_QS_NONE);
+    flt = (struct wm_featured_filter){.scope = pa2};
+    l = OPS->featured_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    flt.withdrawn = true;
+    l = OPS->featured_list(DB, &flt);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    /* featured again after the withdrawal */
+    int64_t again = 0;
+    assert_int_equal(OPS->featured_insert(DB, d1, 1, da, "再次推荐", "阅读推广", 0, 2600, &again),
+                     WM_QS_ONE);
+    assert_true(again > id3);
+
+    /* compilations: items in order, state, the result blob, sight by the office */
+    int64_t c = 0, c2 = 0;
+    assert_int_equal(OPS->compilation_insert(DB, "2025年经验交流汇编", da, officer, 3000, &c),
+                     WM_QS_ONE);
+    assert_int_equal(OPS->compilation_item_insert(DB, c, 1, id2), WM_QS_ONE);
+    assert_int_equal(OPS->compilation_item_insert(DB, c, 2, again), WM_QS_ONE);
+    assert_int_equal(OPS->compilation_insert(DB, "乙区汇编", db_, 0, 3100, &c2), WM_QS_ONE);
+    o = OPS->compilation_get(DB, c);
+    assert_string_equal(js(o, "title"), "2025年经验交流汇编");
+    assert_string_equal(js(o, "state"), "queued");
+    assert_string_equal(js(o, "office_name"), "甲区文明办");
+    assert_int_equal(ji(o, "items"), 2);
+    jnull(o, "result_sha");
+    jnull(o, "finished_at");
+    json_decref(o);
+    l = OPS->compilation_items(DB, c);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), id2);
+    assert_string_equal(js(json_array_get(l, 1), "title"), "读书月活动");
+    json_decref(l);
+    assert_int_equal(OPS->compilation_set(DB, c, "running", 77, NULL, -1, NULL, 3200), WM_QS_ONE);
+    char sha[65];
+    sha_of(0xc0ffee, sha);
+    mk_blob(f, sha);
+    assert_int_equal(OPS->compilation_set(DB, c, "done", 0, sha, 9, NULL, 3300), WM_QS_ONE);
+    o = OPS->compilation_get(DB, c);
+    assert_string_equal(js(o, "state"), "done");
+    assert_int_equal(ji(o, "job_id"), 77);
+    assert_string_equal(js(o, "result_sha"), sha);
+    assert_int_equal(ji(o, "size"), 1234);
+    assert_int_equal(ji(o, "pages"), 9);
+    assert_int_equal(ji(o, "finished_at"), 3300);
+    json_decref(o);
+    /* the result is referred to: not an orphan */
+    l = OPS->version_shas(DB);
+    bool found = false;
+    size_t i;
+    json_t *x;
+    json_array_foreach(l, i, x)
+    {
+        found = found || 0 == strcmp(js(x, "sha"), sha);
+    }
+    assert_true(found);
+    json_decref(l);
+    l = OPS->compilation_list(DB, NULL, 0);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), c2);
+    json_decref(l);
+    l = OPS->compilation_list(DB, pa2, 10);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), c);
+    json_decref(l);
+    char *pcity = org_path(f, city);
+    l = OPS->compilation_list(DB, pcity, 10);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    free(pcity);
+    /* a purged document takes its items along */
+    assert_int_equal(OPS->doc_purge(DB, d3), WM_QS_ONE);
+    assert_null(OPS->featured_get(DB, id3));
+    assert_false(wm_db_failed(DB));
+    free(pa2);
+    free(pb);
+    free(pda);
+}
+
 /* ---------------------------------------------------------------- review */
 
 static void
@@ -3164,6 +3360,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_review_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guidance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guidance_concurrent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_practice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fixity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),

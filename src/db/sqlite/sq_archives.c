@@ -354,8 +354,11 @@ blob_list(struct wm_db *base)
 static json_t *
 version_shas(struct wm_db *base)
 {
+    /* and the guidance attachments (0009) and the compilations' PDFs (0010), which are no
+    ** document's but are kept as well */
     static const char sql[] = "SELECT blob_sha AS sha FROM version UNION "
                               "SELECT blob_sha FROM guidance_message WHERE blob_sha IS NOT NULL "
+                              "UNION SELECT result_sha FROM compilation WHERE result_sha IS NOT NULL "
                               "ORDER BY 1";
     return sq_rows(DB, sq_prep(DB, sql, NULL));
 }

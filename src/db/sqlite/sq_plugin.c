@@ -400,6 +400,7 @@ void sq_fill_framework_ops(struct wm_db_ops *ops);
 void sq_fill_archive_ops(struct wm_db_ops *ops);
 void sq_fill_job_ops(struct wm_db_ops *ops);
 void sq_fill_guidance_ops(struct wm_db_ops *ops);
+void sq_fill_practice_ops(struct wm_db_ops *ops);
 void sq_fill_notify_ops(struct wm_db_ops *ops);
 
 void
@@ -410,6 +411,7 @@ sq_fill_ops(struct wm_db_ops *ops)
     sq_fill_archive_ops(ops);
     sq_fill_job_ops(ops);
     sq_fill_guidance_ops(ops);
+    sq_fill_practice_ops(ops);
     sq_fill_notify_ops(ops);
     sq_fill_base(ops);
 }

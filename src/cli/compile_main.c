@@ -1,0 +1,66 @@
+/*
+** compile_main.c — `wenming-compile SPEC OUT`: compose one 经验交流汇编 PDF and exit.
+**
+** The server runs this as a child for the job "practice.compile", so that poppler works on
+** the featured documents (untrusted files) in a process of its own, under limits of CPU
+** time, memory and file size, and is never mapped into the server.  Writes OUT and
+** OUT.json ({"pages": n}).  Exit 0 made, 1 internal error, 2 a bad spec.
+*/
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <pango/pangocairo.h>
+
+#include "wm_compile.h"
+#include "wm_util.h"
+
+static void
+limit(int what, rlim_t v)
+{
+    struct rlimit rl = {v, v};
+    (void)setrlimit(what, &rl);
+}
+
+int
+main(int argc, char **argv)
+{
+    if (3 != argc) {
+        fprintf(stderr, "usage: wenming-compile SPEC OUT (run by wenming serve)\n");
+        return 1;
+    }
+    limit(RLIMIT_CPU, 300);                     /* seconds: poppler has no timeout */
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    limit(RLIMIT_AS, (rlim_t)3072 << 20);       /* a hostile document stops here */
+#endif
+    limit(RLIMIT_FSIZE, (rlim_t)1024 << 20);    /* the compilation's size */
+    limit(RLIMIT_CORE, 0);
+    json_error_t je;
+    json_t *spec = json_load_file(argv[1], 0, &je);
+    if (NULL == spec) {
+        fprintf(stderr, "wenming-compile: %s: %s\n", argv[1], je.text);
+        return 2;
+    }
+    char err[512] = "";
+    int pages = 0;
+    enum wm_err e = wm_compile_pdf(spec, argv[2], &pages, err, sizeof err);
+    json_decref(spec);
+    /* the font map lives until exit: let it go (leak checkers; cairo's own caches stay, as
+    ** poppler's fonts may still hold them) */
+    pango_cairo_font_map_set_default(NULL);
+    if (WM_OK != e) {
+        fprintf(stderr, "wenming-compile: %s\n", err);
+        return WM_E_BAD_REQUEST == e ? 2 : 1;
+    }
+    char *side = wm_asprintf("%s.json", argv[2]);
+    json_t *o = json_pack("{s:i}", "pages", pages);
+    int rc = json_dump_file(o, side, JSON_COMPACT);
+    json_decref(o);
+    free(side);
+    return rc ? 1 : 0;
+}
+
+/* end of compile_main.c */

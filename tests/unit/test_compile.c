@@ -1,0 +1,150 @@
+/*
+** test_compile.c — the 经验交流汇编 composer (src/compile): a compilation of a two-page
+** PDF, an image, a document of another type and a damaged PDF has the pages it should,
+** and its text (pdftotext, when installed) holds the cover, the contents and the items.
+*/
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <cairo-pdf.h>
+#include <cairo.h>
+
+#include "wm_compile.h"
+
+static char dir[] = "/tmp/wm-compile-XXXXXX";
+
+static char *
+in_dir(const char *name)
+{
+    return wm_asprintf("%s/%s", dir, name);
+}
+
+/* A PDF of n pages, each saying "Source page N". */
+static char *
+make_pdf(int n)
+{
+    char *path = in_dir("src.pdf");
+    cairo_surface_t *s = cairo_pdf_surface_create(path, 300, 400);
+    cairo_t *cr = cairo_create(s);
+    for (int i = 1; i <= n; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "Source page %d", i);
+        cairo_select_font_face(cr, "sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+        cairo_set_font_size(cr, 18);
+        cairo_move_to(cr, 30, 60);
+        cairo_show_text(cr, line);
+        cairo_show_page(cr);
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    return path;
+}
+
+/* A small JPEG is what the server passes for an image item; a PNG read by libvips works
+** the same, and cairo writes one without any other library. */
+static char *
+make_image(void)
+{
+    char *path = in_dir("img.png");
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 120, 80);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 0.2, 0.5, 0.8);
+    cairo_paint(cr);
+    cairo_destroy(cr);
+    assert_int_equal(cairo_surface_write_to_png(s, path), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    return path;
+}
+
+static char *
+run_pdftotext(const char *pdf)
+{
+    if (0 != access("/usr/bin/pdftotext", X_OK)) {
+        return NULL;
+    }
+    char *cmd = wm_asprintf("/usr/bin/pdftotext -enc UTF-8 '%s' -", pdf);
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    assert_non_null(p);
+    struct wm_buf b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) {
+        wm_buf_add(&b, chunk, n);
+    }
+    assert_int_equal(pclose(p), 0);
+    char *text = wm_strdup(wm_buf_str(&b));
+    wm_buf_free(&b);
+    return text;
+}
+
+static void
+test_compose(void **state)
+{
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    char *pdf = make_pdf(4), *img = make_image(), *bad = in_dir("bad.pdf");
+    FILE *fp = fopen(bad, "wb");
+    fputs("%PDF-1.4 not really", fp);
+    fclose(fp);
+    json_t *spec = json_pack(
+        "{s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s},"
+        " {s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}]}",
+        "title", "2026年经验交流汇编", "office", "甲区文明办", "date", "2026年12月2日",
+        "items", "title", "读书月活动方案", "unit", "甲区图书馆", "indicator", "B.1 阅读推广",
+        "category", "阅读推广", "note", "做法新颖，值得推广。", "kind", "pdf", "file", pdf,
+        "title", "志愿服务照片", "unit", "甲区街道", "kind", "image", "file", img,
+        "title", "活动录像", "unit", "甲区街道", "kind", "none",
+        "title", "损坏的文件", "unit", "甲区街道", "kind", "pdf", "file", bad);
+    char *out = in_dir("out.pdf");
+    char err[256] = "";
+    int pages = 0;
+    assert_int_equal(wm_compile_pdf(spec, out, &pages, err, sizeof err), WM_OK);
+    /* cover, contents, 1 + 3 (of 4 pages), 1 + 1, 1, 1 */
+    assert_int_equal(pages, 1 + 1 + 4 + 2 + 1 + 1);
+    char *text = run_pdftotext(out);
+    if (text) {
+        assert_non_null(strstr(text, "2026年经验交流汇编"));
+        assert_non_null(strstr(text, "甲区文明办"));
+        assert_non_null(strstr(text, "读书月活动方案"));
+        assert_non_null(strstr(text, "做法新颖"));
+        assert_non_null(strstr(text, "page 3"));
+        assert_null(strstr(text, "page 4"));
+        assert_non_null(strstr(text, "志愿服务照片"));
+        assert_non_null(strstr(text, "损坏的文件"));
+        free(text);
+    }
+    /* not a spec */
+    json_t *not = json_pack("{s:i}", "items", 3);
+    assert_int_equal(wm_compile_pdf(not, out, NULL, err, sizeof err), WM_E_BAD_REQUEST);
+    json_decref(not);
+    json_decref(spec);
+    unlink(pdf);
+    unlink(img);
+    unlink(bad);
+    unlink(out);
+    rmdir(dir);
+    free(pdf);
+    free(img);
+    free(bad);
+    free(out);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_compose),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+/* end of test_compile.c */
