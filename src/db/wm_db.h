@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 8
+#define WM_DB_SCHEMA_VERSION 12
 
 struct wm_db;
 
@@ -322,6 +322,22 @@ struct wm_db_ops {
     ** unit_name, unit_code, unit_path, unit_type, year) and their latest review event
     ** (version, action, at, comment, actor_id, actor_name), that event's oldest first. */
     json_t *(*review_queue)(struct wm_db *db, const struct wm_review_filter *f);
+    /** Per document of an archive that was ever returned (the trash included): [{id,
+    ** indicator_code, returns}], in code order. */
+    json_t *(*review_return_counts)(struct wm_db *db, int64_t archive_id);
+
+    /*
+    ** An office's review settings (table office_setting, migration 0012): {org_id,
+    ** offset_days, count_submitted, returns_limit, updated_at, updated_by}.
+    */
+    /** The office's own row, or NULL. */
+    json_t *(*office_setting_get)(struct wm_db *db, int64_t org_id);
+    /** The row of the nearest office on path (an org's path, itself included), or NULL. */
+    json_t *(*office_setting_for)(struct wm_db *db, const char *path);
+    /** Insert or replace the office's row. */
+    enum wm_qs (*office_setting_set)(struct wm_db *db, int64_t org_id, int64_t offset_days,
+                                     bool count_submitted, int64_t returns_limit,
+                                     int64_t user_id, int64_t now);
 
     /* Audit log: last hash ("" for an empty log), append, page, and a full scan.  Inside a
     ** write transaction audit_last_hash locks the chain's head until the transaction ends,

@@ -86,6 +86,11 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/api/v1/reviews/submit", api_reviews_submit, AUTH | CSRF | JSON, WRITE, 0},
     {WM_POST, "/api/v1/reviews/approve", api_reviews_approve, AUTH | CSRF | JSON, STAFF, 0},
     {WM_GET, "/api/v1/reviews", api_reviews_get, AUTH, ALL, 0},
+    /* Review: return many, an office's review settings (issue 9, reviewui). */
+    {WM_POST, "/api/v1/reviews/return", api_reviews_return, AUTH | CSRF | JSON, STAFF, 0},
+    {WM_GET, "/api/v1/orgs/{id}/review-settings", api_org_review_settings_get, AUTH, STAFF, 0},
+    {WM_PUT, "/api/v1/orgs/{id}/review-settings", api_org_review_settings_put, AUTH | CSRF | JSON,
+     STAFF, 0},
     {WM_GET, "/api/v1/orgs/{id}/archive-defaults", api_archive_defaults_get, AUTH, STAFF, 0},
     {WM_POST, "/api/v1/orgs/{id}/archive-defaults", api_archive_defaults_post, AUTH | CSRF | JSON,
      STAFF, 0},
@@ -163,6 +168,18 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/frameworks/{id}/diff", page_framework_diff_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/frameworks/{id}/default", page_framework_default_post, AUTH | HTML | FORM | CSRF,
      STAFF, 0},
+    /* Review pages: the queue, the review view, settings, the submit forms (issue 9, reviewui). */
+    {WM_GET, "/reviews", page_reviews_get, AUTH | HTML, STAFF, 0},
+    {WM_POST, "/reviews", page_reviews_post, AUTH | HTML | FORM | CSRF, STAFF, 0},
+    {WM_GET, "/reviews/{id}", page_review_get, AUTH | HTML, STAFF, 0},
+    {WM_POST, "/reviews/{id}", page_review_post, AUTH | HTML | FORM | CSRF, STAFF, 0},
+    {WM_GET, "/orgs/{id}/review-settings", page_review_settings_get, AUTH | HTML, STAFF, 0},
+    {WM_POST, "/orgs/{id}/review-settings", page_review_settings_post, AUTH | HTML | FORM | CSRF,
+     STAFF, 0},
+    {WM_POST, "/documents/{id}/submit", page_document_submit_post, AUTH | HTML | FORM | CSRF, WRITE,
+     0},
+    {WM_POST, "/units/{id}/archives/{id}/leaf/{s}/submit", page_leaf_submit_post,
+     AUTH | HTML | FORM | CSRF, WRITE, 0},
 
     {0, NULL, NULL, 0, 0, 0},
 };

@@ -23,6 +23,7 @@ static const struct nav_item nav[] = {
     {"/home", N_("首页"), WM_ROLES_ALL},
     {"/orgs", N_("机构"), WM_ROLES_STAFF},
     {"/units", N_("单位"), WM_ROLES_STAFF},
+    {"/reviews", N_("审核"), WM_ROLES_STAFF},
     {"/frameworks", N_("测评体系"), WM_ROLES_ALL},
     {"/users", N_("账号"), WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN)},
     {"/audit", N_("审计日志"), WM_ROLES_STAFF},

@@ -455,6 +455,50 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
     return a;
 }
 
+static json_t *
+review_return_counts(struct wm_db *base, int64_t archive_id)
+{
+    static const char sql[] =
+        "SELECT d.id, d.indicator_code, count(*) AS returns FROM review r "
+        "JOIN document d ON d.id = r.document_id WHERE d.archive_id = ?1 AND r.action = 'return' "
+        "GROUP BY d.id, d.indicator_code ORDER BY d.indicator_code, d.id";
+    return sq_rows(DB, sq_prep(DB, sql, "i", archive_id));
+}
+
+/* ---------------------------------------------------------------- office settings */
+
+#define SETTING_COLS "s.org_id, s.offset_days, s.count_submitted, s.returns_limit, s.updated_at, s.updated_by"
+
+static json_t *
+office_setting_get(struct wm_db *base, int64_t org_id)
+{
+    static const char sql[] = "SELECT " SETTING_COLS " FROM office_setting s WHERE s.org_id = ?1";
+    return sq_row(DB, sq_prep(DB, sql, "i", org_id));
+}
+
+static json_t *
+office_setting_for(struct wm_db *base, const char *path)
+{
+    static const char sql[] =
+        "SELECT " SETTING_COLS " FROM office_setting s JOIN org o ON o.id = s.org_id "
+        "WHERE substr(?1, 1, length(o.path)) = o.path ORDER BY length(o.path) DESC LIMIT 1";
+    return sq_row(DB, sq_prep(DB, sql, "t", path));
+}
+
+static enum wm_qs
+office_setting_set(struct wm_db *base, int64_t org_id, int64_t offset_days, bool count_submitted,
+                   int64_t returns_limit, int64_t user_id, int64_t now)
+{
+    static const char sql[] =
+        "INSERT INTO office_setting(org_id, offset_days, count_submitted, returns_limit, "
+        "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0)) "
+        "ON CONFLICT (org_id) DO UPDATE SET offset_days = excluded.offset_days, "
+        "count_submitted = excluded.count_submitted, returns_limit = excluded.returns_limit, "
+        "updated_at = excluded.updated_at, updated_by = excluded.updated_by";
+    return sq_exec(DB, sq_prep(DB, sql, "iiiiii", org_id, offset_days, (int64_t)count_submitted,
+                               returns_limit, now, user_id));
+}
+
 void sq_fill_archive_ops(struct wm_db_ops *ops);
 
 void
@@ -492,6 +536,10 @@ sq_fill_archive_ops(struct wm_db_ops *ops)
     ops->doc_set_status = doc_set_status;
     ops->review_list = review_list;
     ops->review_queue = review_queue;
+    ops->review_return_counts = review_return_counts;
+    ops->office_setting_get = office_setting_get;
+    ops->office_setting_for = office_setting_for;
+    ops->office_setting_set = office_setting_set;
 }
 
 /* end of sq_archives.c */
