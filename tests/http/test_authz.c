@@ -92,6 +92,8 @@ enum kind {
     K_JOB,         /* {id} = a throwaway failed job scoped to own / foreign unit */
     K_DEFAULTS,    /* {id} = own / foreign office; a default edition for ARCHIVE_YEAR + 1 */
     K_FW_DEFAULT,  /* {id} = own published edition, made the default of own / foreign office */
+    K_SETTINGS,    /* {id} = own / foreign office; its review settings (set to the defaults) */
+    K_FORM_SUBMITTED, /* a form ticking a throwaway submitted document of own / foreign unit */
 };
 
 /* The year of the archives the matrix works on (made in setup). */
@@ -222,6 +224,14 @@ static const struct expect expectations[] = {
     {"POST /api/v1/reviews/approve", K_IDS_SUBMITTED,
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"GET /api/v1/reviews", K_PLAIN,             {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    /* Return many (with one comment), as approve many; an office's review settings: staff
+    ** within scope read them, the office's own accounts and admins change them. */
+    {"POST /api/v1/reviews/return", K_IDS_SUBMITTED,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/orgs/{id}/review-settings", K_SETTINGS,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"PUT /api/v1/orgs/{id}/review-settings", K_SETTINGS,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"GET /api/v1/orgs/{id}/archive-defaults", K_DEFAULTS,
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /api/v1/orgs/{id}/archive-defaults", K_DEFAULTS,
@@ -292,6 +302,20 @@ static const struct expect expectations[] = {
     {"GET /documents/{id}", K_DOC,               {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
     {"POST /documents/{id}", K_DOC,              {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
     {"POST /documents/{id}/versions", K_DOC_VERSION,
+                                                 {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
+    /* Review pages (issue 9): the queue and the review view for office staff; a verdict
+    ** goes on to the next document (303); the submit forms of a document and a leaf for its
+    ** writers; an office's review settings. */
+    {"GET /reviews", K_PLAIN,                    {"303", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"POST /reviews", K_FORM_SUBMITTED,          {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"GET /reviews/{id}", K_DOC,                 {"303", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"POST /reviews/{id}", K_DOC_SUBMITTED,      {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"GET /orgs/{id}/review-settings", K_SETTINGS,
+                                                 {"303", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"POST /orgs/{id}/review-settings", K_SETTINGS,
+                                                 {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"POST /documents/{id}/submit", K_DOC_THROW, {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
+    {"POST /units/{id}/archives/{id}/leaf/{s}/submit", K_LEAF_SUBMIT,
                                                  {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
 };
 /* clang-format on */
@@ -1009,8 +1033,31 @@ cell_build(struct cell *c,
         if (0 == ids[0]) {
             return false;
         }
-        if (strstr(rt->pattern, "/return")) {
+        if (page) {
+            form_add(c, "action", "approve");
+        } else if (strstr(rt->pattern, "/return")) {
             c->json = json_pack("{s:s}", "comment", "请补充材料");
+        }
+        break;
+    case K_FORM_SUBMITTED: {
+        int64_t d = R_ANON == role ? doc_for(a->unit[foreign]) : doc_make_submitted(a->unit[foreign]);
+        char k[32];
+        if (0 == d) {
+            return false;
+        }
+        snprintf(k, sizeof k, "doc.%lld", (long long)d);
+        form_add(c, k, "1");
+        form_add(c, "action", "approve");
+        break;
+    }
+    case K_SETTINGS:
+        ids[0] = a->office[foreign];
+        if (page) {
+            form_add(c, "offset_days", "10");
+            form_add(c, "returns_limit", "0");
+        } else if (WM_PUT == rt->methods) {
+            c->json = json_pack("{s:i, s:b, s:i}", "offset_days", 10, "count_submitted", 0,
+                                "returns_limit", 0);
         }
         break;
     case K_LEAF_SUBMIT:
@@ -1030,6 +1077,9 @@ cell_build(struct cell *c,
             return false;
         }
         c->json = json_pack("{s:[I]}", "ids", (json_int_t)d);
+        if (strstr(rt->pattern, "/return")) {
+            json_object_set_new(c->json, "comment", json_string("请补充材料"));
+        }
         break;
     }
     case K_DOC_TRASHED:
