@@ -108,9 +108,11 @@ wm_office_settings_get(struct wm_db *db, const struct wm_actor *a, int64_t offic
     }
     json_t *own = db->ops->office_setting_get(db, office_id);
     struct wm_review_settings eff;
-    enum wm_err e = NULL == own ? wm_review_settings_for(db, jss(o, "path"), &eff, f) : WM_OK;
+    enum wm_err e = WM_OK;
     if (NULL == own && wm_db_failed(db)) {
         e = wm_read_fail(db, f, NULL, NULL);
+    } else if (NULL == own) { /* what it inherits: from an office above, or the defaults */
+        e = wm_review_settings_for(db, jss(o, "path"), &eff, f);
     }
     json_t *out = NULL;
     if (WM_OK == e) {

@@ -263,7 +263,7 @@ queue_page(struct wm_req *r, const struct rq *q, const struct bulk *bk, unsigned
         return;
     }
     bool more = json_array_size(rows) > QUEUE_PAGE;
-    char *keep = rq_query(q, false), *here = rq_query(q, true);
+    char *keep = rq_query(q, false);
     struct wm_buf b = {0};
     ui_begin(r, &b, _("审核队列"));
     if (bk && bk->error) {
@@ -357,8 +357,6 @@ queue_page(struct wm_req *r, const struct rq *q, const struct bulk *bk, unsigned
         free(s);
     }
     wm_h(&b, "</p>\n<script src=\"/static/review.js\" defer></script>\n");
-    (void)here;
-    free(here);
     free(keep);
     json_decref(rows);
     ui_end(r, &b, status);
