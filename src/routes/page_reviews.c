@@ -290,11 +290,13 @@ queue_page(struct wm_req *r, const struct rq *q, const struct bulk *bk, unsigned
     wm_h(&b, "<form method=\"post\" action=\"/reviews\" id=\"bulk\">");
     ui_csrf(r, &b);
     rq_hidden(&b, q);
-    wm_h(&b, "<table class=\"cards queue\" id=\"queue\"><thead><tr><th>%s</th><th>%s</th>"
+    /* the header's "all" box is shown by review.js (it does nothing without it) */
+    wm_h(&b, "<table class=\"cards queue\" id=\"queue\"><thead><tr><th>%s <input "
+             "type=\"checkbox\" id=\"select-all\" aria-label=\"%s\" hidden></th><th>%s</th>"
              "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
              "<tbody>",
-         _("选择"), _("单位"), _("文件"), _("测评内容"), _("载体"), _("提交人"), _("等待"),
-         _("操作"));
+         _("选择"), _("全选"), _("单位"), _("文件"), _("测评内容"), _("载体"), _("提交人"),
+         _("等待"), _("操作"));
     size_t i;
     json_t *x;
     json_array_foreach(rows, i, x)

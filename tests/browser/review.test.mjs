@@ -69,6 +69,15 @@ test('submit a leaf, review it with the keyboard, read the guidance', async () =
   assert.match(office.url(), new RegExp(`/reviews/${ids[2]}\\?indicator=1.1.1`));
   assert.match(await office.textContent('.flash.ok'), /已退回/);
 
+  // the queue's "all" box (review.js) ticks every row; return them with one comment
+  await office.goto(`${srv.base}/reviews?indicator=1.1.1`);
+  await office.check('#select-all');
+  assert.ok(await office.isChecked(`#queue input[name="doc.${ids[2]}"]`));
+  await office.fill('#bulk textarea[name=comment]', '统一退回');
+  await Promise.all([office.waitForNavigation(), office.click('#bulk button[value=return]')]);
+  assert.match(await office.textContent('.flash.ok'), /已退回 \d+ 件/);
+  assert.equal(await office.$(`#queue tr[data-id="${ids[2]}"]`), null);
+
   // the member reads it in the document's history
   await member.goto(`${srv.base}/documents/${ids[1]}`);
   const history = await member.textContent('#history');
