@@ -455,23 +455,34 @@ test_settings_schedule(void **state)
     th_assert_status(r, 404);
     th_resp_free(r);
 
-    /* the offset moves last year's December deadline past today */
+    /* the offset moves last year's December deadline: by default on January 10th; with no
+    ** offset on December 31st, long past (overdue); with 366 days at least as late as this
+    ** year's December 31st, so not yet past (whatever today is) */
     json_t *leaf = schedule_leaf(y, monthly);
     snprintf(d, sizeof d, "%d-01-10", this_year);
     assert_string_equal(th_jstr(period(leaf, "M12"), "deadline"), d);
-    time_t t = time(NULL) + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    bool past_jan10 = tm.tm_yday > 9;
-    if (past_jan10) {
-        assert_string_equal(th_jstr(period(leaf, "M12"), "state"), "overdue");
-    }
+    json_decref(leaf);
+    put_settings(&office, office.org_id, json_pack("{s:i}", "offset_days", 0), 200);
+    leaf = schedule_leaf(y, monthly);
+    snprintf(d, sizeof d, "%d-12-31", y);
+    assert_string_equal(th_jstr(period(leaf, "M12"), "deadline"), d);
+    assert_string_equal(th_jstr(period(leaf, "M12"), "state"), "overdue");
     json_decref(leaf);
     put_settings(&office, office.org_id, json_pack("{s:i}", "offset_days", 366), 200);
     leaf = schedule_leaf(y, monthly);
-    assert_string_not_equal(th_jstr(period(leaf, "M12"), "deadline"), d);
+    assert_true(strcmp(th_jstr(period(leaf, "M12"), "deadline"), d) > 0);
     assert_string_not_equal(th_jstr(period(leaf, "M12"), "state"), "overdue");
     json_decref(leaf);
+    /* a district's own setting wins for its units; the city's still holds for the city's */
+    put_settings(&district, district.org_id, json_pack("{s:i}", "offset_days", 3), 200);
+    snprintf(path, sizeof path, "/api/v1/orgs/%lld/review-settings", (long long)district.org_id);
+    r = api("GET", path, &office, NULL);
+    th_assert_status(r, 200);
+    assert_int_equal(th_jint(json_object_get(r->json, "effective"), "offset_days"), 3);
+    assert_int_equal(th_jint(json_object_get(r->json, "effective"), "from_org_id"), district.org_id);
+    assert_true(json_is_false(json_object_get(r->json, "may_write"))); /* not the city's to change */
+    th_resp_free(r);
+    snprintf(path, sizeof path, "/api/v1/orgs/%lld/review-settings", (long long)office.org_id);
 
     /* count submitted: a submitted document dated in June meets M6 */
     snprintf(d, sizeof d, "%d-06-15", y);
