@@ -492,19 +492,34 @@ review_view(struct wm_req *r, const struct rq *q, const char *error, const char 
     wm_h(&b, " <span class=\"hint keys\">%s</span></nav>\n",
          _("快捷键：j 下一件，k 上一件，a 通过，r 填写退回意见"));
     /* the document */
+    /* the preview as the document page shows it: a PDF's first pages drawn by wenming.js
+    ** (its thumbnail without JavaScript), images, audio and video in the browser's own */
     const char *mime = js(d, "mime");
-    wm_h(&b, "<div class=\"review-doc\"><figure class=\"preview\">");
-    if (wm_startswith(mime, "image/") && !wm_streq(mime, "image/heic") &&
-        !wm_streq(mime, "image/tiff")) {
-        wm_h(&b, "<img src=\"/api/v1/documents/%I/content?inline=1\" alt=\"%s\">", ji(d, "id"),
-             name);
+    int64_t id = ji(d, "id");
+    wm_h(&b, "<div class=\"review-doc\">");
+    if (wm_streq(mime, "application/pdf")) {
+        wm_h(&b, "<figure class=\"preview pdf\" id=\"pdf-preview\" "
+                 "data-pdf=\"/api/v1/documents/%I/content?inline=1\" data-pages=\"3\">"
+                 "<img class=\"page\" src=\"/api/v1/documents/%I/thumbnail\" alt=\"%s\">",
+             id, id, _("第 1 页"));
+    } else if (wm_startswith(mime, "image/") && !wm_streq(mime, "image/heic") &&
+               !wm_streq(mime, "image/tiff")) {
+        wm_h(&b, "<figure class=\"preview\"><img src=\"/api/v1/documents/%I/content?inline=1\" "
+                 "alt=\"%s\">",
+             id, name);
+    } else if (wm_startswith(mime, "audio/") || wm_startswith(mime, "video/")) {
+        wm_h(&b, "<figure class=\"preview\"><%s controls src=\"/api/v1/documents/%I/content?inline=1\">"
+                 "</%s>",
+             wm_startswith(mime, "audio/") ? "audio" : "video", id,
+             wm_startswith(mime, "audio/") ? "audio" : "video");
     } else {
-        wm_h(&b, "<img class=\"page\" src=\"/api/v1/documents/%I/thumbnail\" alt=\"%s\">",
-             ji(d, "id"), _("第 1 页"));
+        wm_h(&b, "<figure class=\"preview\"><img class=\"page\" "
+                 "src=\"/api/v1/documents/%I/thumbnail\" alt=\"%s\">",
+             id, _("第 1 页"));
     }
     wm_h(&b, "<figcaption><a href=\"/api/v1/documents/%I/content?inline=1\">%s</a> · "
              "<a href=\"/documents/%I\">%s</a></figcaption></figure>",
-         ji(d, "id"), _("打开文件"), ji(d, "id"), _("文件页"));
+         id, _("打开文件"), id, _("文件页"));
     wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>"
              "<a href=\"/units/%I/archives/%I/leaf/%U\"><code>%s</code></a></dd>"
              "<dt>%s</dt><dd><code>%s</code></dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
