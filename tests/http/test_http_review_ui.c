@@ -177,6 +177,60 @@ test_queue_filters_order(void **state)
     th_resp_free(r);
 }
 
+/* Pages of 50, oldest first, the filters kept in the pager's links. */
+static void
+test_queue_paging(void **state)
+{
+    (void)state;
+    enum { N = 52 };
+    int64_t ids[N];
+    json_t *arr = json_array();
+    for (int i = 0; i < N; i++) {
+        ids[i] = upload_in(&admin, liuhe, YEAR, "1.1.2", NULL);
+        json_array_append_new(arr, json_integer(ids[i]));
+    }
+    struct th_resp *r = api("POST", "/api/v1/reviews/submit", &admin, json_pack("{s:o}", "ids", arr));
+    th_assert_status(r, 200);
+    th_resp_free(r);
+    char path[160], want[200];
+    snprintf(path, sizeof path, "/reviews?unit=%lld&indicator=1.1.2", (long long)liuhe);
+    r = page(path, &office);
+    th_assert_status(r, 200);
+    assert_true(row_at(r, ids[0]) >= 0 && row_at(r, ids[49]) > row_at(r, ids[0]));
+    assert_int_equal(row_at(r, ids[50]), -1);
+    snprintf(want, sizeof want,
+             "href=\"/reviews?unit=%lld&amp;offset=50&amp;indicator=1.1.2\" rel=\"next\"",
+             (long long)liuhe);
+    assert_true(has(r, want));
+    assert_false(has(r, "rel=\"prev\""));
+    th_resp_free(r);
+    snprintf(path, sizeof path, "/reviews?unit=%lld&offset=50&indicator=1.1.2", (long long)liuhe);
+    r = page(path, &office);
+    th_assert_status(r, 200);
+    assert_true(row_at(r, ids[50]) >= 0 && row_at(r, ids[51]) > row_at(r, ids[50]));
+    assert_int_equal(row_at(r, ids[0]), -1);
+    assert_true(has(r, "rel=\"prev\""));
+    assert_false(has(r, "rel=\"next\""));
+    th_resp_free(r);
+    /* the review view of the last of page one: its next is the first of page two */
+    snprintf(path, sizeof path, "/reviews/%lld?unit=%lld&indicator=1.1.2", (long long)ids[49],
+             (long long)liuhe);
+    r = page(path, &office);
+    th_assert_status(r, 200);
+    snprintf(want, sizeof want, "id=\"next\" rel=\"next\" href=\"/reviews/%lld?", (long long)ids[50]);
+    assert_true(has(r, want));
+    th_resp_free(r);
+    /* return them all over the API (tidy for the tests after) */
+    arr = json_array();
+    for (int i = 0; i < N; i++) {
+        json_array_append_new(arr, json_integer(ids[i]));
+    }
+    r = api("POST", "/api/v1/reviews/return", &office,
+            json_pack("{s:o, s:s}", "ids", arr, "comment", "分页测试"));
+    th_assert_status(r, 200);
+    th_resp_free(r);
+}
+
 /* ---------------------------------------------------------------- the review view */
 
 static void
@@ -608,6 +662,7 @@ main(int argc, char **argv)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_queue_filters_order),
+        cmocka_unit_test(test_queue_paging),
         cmocka_unit_test(test_review_view_next),
         cmocka_unit_test(test_bulk),
         cmocka_unit_test(test_return_many_api),
