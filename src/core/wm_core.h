@@ -641,10 +641,22 @@ struct wm_review_query {
     int64_t submitter;   /* who did the latest event */
     int64_t age_days;    /* the latest event is at least this many days old */
     unsigned limit, offset;
+    int key_dir;             /* as struct wm_review_filter's keyset (0: none) */
+    int64_t key_at, key_id;
 };
 /** The documents of a state within the caller's scope, their latest event oldest first. */
 json_t *wm_review_queue(struct wm_db *db, const struct wm_actor *a,
                         const struct wm_review_query *q, struct wm_fail *f);
+/**
+** The neighbours of a document in the queue q describes (its limit, offset and keyset are
+** not used): *prev and *next (0: none), the documents just before and after it in the
+** queue's order (whether or not it matches q itself); a document not waiting for review
+** (not submitted) has no place: *prev 0, *next the queue's first.  *queued whether it is
+** submitted.  WM_E_NOT_FOUND outside the caller's scope; the store's error otherwise.
+*/
+enum wm_err wm_review_neighbours(struct wm_db *db, const struct wm_actor *a,
+                                 const struct wm_review_query *q, int64_t doc_id, int64_t *prev,
+                                 int64_t *next, bool *queued, struct wm_fail *f) WM_MUST_CHECK;
 
 /* ---------------------------------------------------------------- office settings */
 /*

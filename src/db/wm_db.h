@@ -138,6 +138,10 @@ struct wm_review_filter {
     int64_t before;        /* the latest event happened before this time (age) */
     unsigned limit;
     unsigned offset;
+    /* Keyset (the review view's neighbours): key_dir 1 the rows after the latest event
+    ** (key_at, key_id) in the queue's order; -1 the rows before it, nearest first; 0 none. */
+    int key_dir;
+    int64_t key_at, key_id;
 };
 
 /* A notification to write (see notify_insert). */
@@ -337,7 +341,8 @@ struct wm_db_ops {
     json_t *(*review_list)(struct wm_db *db, int64_t doc_id);
     /** Live documents whose status is f->status, with their archive, unit (unit_id,
     ** unit_name, unit_code, unit_path, unit_type, year) and their latest review event
-    ** (version, action, at, comment, actor_id, actor_name), that event's oldest first. */
+    ** (review_id, version, action, at, comment, actor_id, actor_name), that event's oldest
+    ** first (newest first with f->key_dir -1). */
     json_t *(*review_queue)(struct wm_db *db, const struct wm_review_filter *f);
     /** Per document of an archive that was ever returned (the trash included): [{id,
     ** indicator_code, returns}], in code order. */

@@ -5,8 +5,8 @@
 ** history, approve / return forms, previous / next in the queue's order with the filters
 ** kept; after a verdict it goes on to the next), and an office's review settings.
 **
-** Everything works without JavaScript: the neighbours are computed here from the queue's
-** order; /static/review.js only adds keys (j/k next/previous, a approve, r the comment).
+** Everything works without JavaScript: the neighbours come from the queue's order on the
+** server; /static/review.js only adds keys (j/k next/previous, a approve, r the comment).
 */
 #include "config.h"
 
@@ -15,9 +15,7 @@
 
 #include "handlers.h"
 
-#define QUEUE_PAGE 50   /* rows per page of the queue */
-#define SCAN_CHUNK 200  /* rows read at a time looking for a document's neighbours */
-#define SCAN_MAX   5000 /* rows looked through at most */
+#define QUEUE_PAGE 50 /* rows per page of the queue */
 
 /* The queue's filters as the pages carry them (query or hidden form fields). */
 struct rq {
@@ -135,44 +133,23 @@ rq_fetch(struct wm_req *r, const struct rq *q, unsigned limit, int64_t offset, s
     return wm_review_queue(r->db, &r->actor, &wq, f);
 }
 
-/* The neighbours of document id in the queue's order: *prev and *next (0: none), *pos its
-** place (1-based; 0 when it is not in the queue, then *next is the queue's first other
-** document).  false with f set when the store failed. */
+/* The neighbours of document id in the queue's order (src/core: by the key of its
+** submission, two short reads); *queued whether it waits for review.  false with f set. */
 static bool
 rq_neighbours(struct wm_req *r, const struct rq *q, int64_t id, int64_t *prev, int64_t *next,
-              int64_t *pos, struct wm_fail *f)
+              bool *queued, struct wm_fail *f)
 {
-    int64_t last = 0, first = 0;
-    *prev = *next = *pos = 0;
-    for (int64_t off = 0; off < SCAN_MAX; off += SCAN_CHUNK) {
-        json_t *rows = rq_fetch(r, q, SCAN_CHUNK, off, f);
-        if (NULL == rows) {
-            return false;
-        }
-        size_t i, n = json_array_size(rows);
-        json_t *x;
-        json_array_foreach(rows, i, x)
-        {
-            int64_t d = ji(x, "id");
-            if (*pos && 0 == *next) {
-                *next = d;
-            } else if (0 == *pos && d == id) {
-                *pos = off + (int64_t)i + 1;
-                *prev = last;
-            } else if (0 == first && d != id) {
-                first = d;
-            }
-            last = d;
-        }
-        json_decref(rows);
-        if (*next || n < SCAN_CHUNK) {
-            break;
-        }
-    }
-    if (0 == *pos) {
-        *next = first;
-    }
-    return true;
+    struct wm_review_query wq = {
+        .state = "submitted",
+        .unit_id = q->unit,
+        .district_id = q->district,
+        .indicator = q->indicator,
+        .media = q->media,
+        .unit_type = q->unit_type,
+        .submitter = q->submitter,
+        .age_days = q->age,
+    };
+    return WM_OK == wm_review_neighbours(r->db, &r->actor, &wq, id, prev, next, queued, f);
 }
 
 static const char *
@@ -449,8 +426,9 @@ review_view(struct wm_req *r, const struct rq *q, const char *error, const char 
 {
     struct wm_fail f = {0};
     json_t *d = wm_doc_get_scoped(r->db, &r->actor, r->ids[0], &f);
-    int64_t prev = 0, next = 0, pos = 0;
-    if (NULL == d || !rq_neighbours(r, q, r->ids[0], &prev, &next, &pos, &f)) {
+    int64_t prev = 0, next = 0;
+    bool queued = false;
+    if (NULL == d || !rq_neighbours(r, q, r->ids[0], &prev, &next, &queued, &f)) {
         json_decref(d);
         if (WM_E_NOT_FOUND == f.err) {
             wm_fail_set(&f, WM_E_NOT_FOUND, NULL, "%s", _("文件不存在，或不在您的管辖范围内"));
@@ -482,12 +460,8 @@ review_view(struct wm_req *r, const struct rq *q, const char *error, const char 
                  "%s →</a> ",
              next, keep, _("下一件"));
     }
-    if (pos) {
-        wm_h(&b, "<span class=\"hint\">");
-        wm_h(&b, _("队列中第 %I 件"), pos);
-        wm_h(&b, "</span>");
-    } else {
-        wm_h(&b, "<span class=\"hint\">%s</span>", _("此文件不在当前队列中"));
+    if (!queued) {
+        wm_h(&b, "<span class=\"hint\">%s</span>", _("此文件不在待审核队列中"));
     }
     wm_h(&b, " <span class=\"hint keys\">%s</span></nav>\n",
          _("快捷键：j 下一件，k 上一件，a 通过，r 填写退回意见"));
@@ -583,15 +557,13 @@ page_review_post(struct wm_req *r)
     }
     q.offset = 0;
     const char *action = wm_form(r, "action");
-    int64_t prev, next, pos;
+    int64_t prev, next;
+    bool queued;
     /* the next one in the queue's order, found before this one leaves the queue */
-    json_t *d = wm_doc_get_scoped(r->db, &r->actor, r->ids[0], &f);
-    if (NULL == d || !rq_neighbours(r, &q, r->ids[0], &prev, &next, &pos, &f)) {
-        json_decref(d);
+    if (!rq_neighbours(r, &q, r->ids[0], &prev, &next, &queued, &f)) {
         wm_reply_fail(r, &f);
         return;
     }
-    json_decref(d);
     enum wm_err e;
     bool approve = wm_streq(action, "approve");
     if (!approve && !wm_streq(action, "return")) {

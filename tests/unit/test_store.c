@@ -1544,6 +1544,26 @@ test_review(void **state)
     assert_int_equal(ji(o, "actor_id"), clerk);
     assert_string_equal(js(o, "actor_name"), "显示名");
     jnull(json_array_get(q, 2), "actor_name");
+    /* the keyset of the review view: after and before d1's submission */
+    int64_t k_at = ji(o, "at"), k_id = ji(o, "review_id");
+    assert_true(k_id > 0);
+    json_decref(q);
+    struct wm_review_filter kf = {.status = "submitted", .limit = 5, .key_dir = 1,
+                                  .key_at = k_at, .key_id = k_id};
+    q = OPS->review_queue(DB, &kf);
+    assert_int_equal(json_array_size(q), 1);
+    assert_int_equal(ji(json_array_get(q, 0), "id"), d3);
+    json_decref(q);
+    kf.key_dir = -1;
+    q = OPS->review_queue(DB, &kf);
+    assert_int_equal(json_array_size(q), 1);
+    assert_int_equal(ji(json_array_get(q, 0), "id"), d2);
+    json_decref(q);
+    kf.key_at = 3000; /* before a later key: nearest first */
+    q = OPS->review_queue(DB, &kf);
+    assert_int_equal(json_array_size(q), 3);
+    assert_int_equal(ji(json_array_get(q, 0), "id"), d3);
+    assert_int_equal(ji(json_array_get(q, 2), "id"), d2);
     json_decref(q);
     /* filters: indicator (exact and a prefix), scope, unit, submitter, age, paging */
     flt.indicator = "B.";

@@ -461,7 +461,7 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
         "SELECT d.id, d.archive_id, d.indicator_code, d.serial, d.title, d.media, d.status, "
         "d.date_formed, a.unit_id, a.year, o.name AS unit_name, o.code AS unit_code, "
         "o.path AS unit_path, o.type AS unit_type, r.version, r.action, r.at, r.comment, "
-        "r.actor_id, u.display_name AS actor_name "
+        "r.actor_id, u.display_name AS actor_name, r.id AS review_id "
         "FROM document d JOIN archive a ON a.id = d.archive_id JOIN org o ON o.id = a.unit_id "
         "JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id) "
         "LEFT JOIN \"user\" u ON u.id = r.actor_id "
@@ -472,7 +472,10 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
         "AND ($6 IS NULL OR (d.indicator_code >= $6 AND d.indicator_code < $7)) "
         "AND ($8 IS NULL OR d.media = $8) AND ($9 IS NULL OR o.type = $9) "
         "AND ($10 = 0 OR r.actor_id = $10) AND ($11 = 0 OR r.at < $11) "
-        "ORDER BY r.at, r.id LIMIT $12 OFFSET $13";
+        "AND ($14 = 0 OR ($14 > 0 AND (r.at > $15 OR (r.at = $15 AND r.id > $16))) "
+        "OR ($14 < 0 AND (r.at < $15 OR (r.at = $15 AND r.id < $16)))) "
+        "ORDER BY CASE WHEN $14 < 0 THEN -r.at ELSE r.at END, "
+        "CASE WHEN $14 < 0 THEN -r.id ELSE r.id END LIMIT $12 OFFSET $13";
     struct wm_db_range r = wm_db_range_of(f->scope);
     /* A code ending in '.' is every leaf below it: the range [code, code with the final
     ** '.' replaced by '/'), the next byte. */
@@ -486,10 +489,10 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
     } else if (n > 0) {
         exact = f->indicator;
     }
-    json_t *a = pg_rows(DB, pg_q(DB, sql, "tttitttttiiii", f->status ? f->status : "submitted",
+    json_t *a = pg_rows(DB, pg_q(DB, sql, "tttitttttiiiiiii", f->status ? f->status : "submitted",
                                    r.lo, r.hi, f->unit_id, exact, lo, hi, f->media, f->unit_type,
                                    f->actor_id, f->before, (int64_t)(f->limit ? f->limit : 100),
-                                   (int64_t)f->offset));
+                                   (int64_t)f->offset, (int64_t)f->key_dir, f->key_at, f->key_id));
     free(lo);
     free(hi);
     wm_db_range_free(&r);
