@@ -152,6 +152,13 @@ rq_neighbours(struct wm_req *r, const struct rq *q, int64_t id, int64_t *prev, i
     return WM_OK == wm_review_neighbours(r->db, &r->actor, &wq, id, prev, next, queued, f);
 }
 
+/* A document as the pages name it: "01：题名" (full-width colon, as the leaf page). */
+static char *
+doc_label(const json_t *d)
+{
+    return wm_asprintf("%02lld：%s", (long long)ji(d, "serial"), js(d, "title"));
+}
+
 static const char *
 media_label(const char *m)
 {
@@ -287,6 +294,7 @@ queue_page(struct wm_req *r, const struct rq *q, const struct bulk *bk, unsigned
         by_unit.unit = ji(x, "unit_id");
         by_who.submitter = ji(x, "actor_id");
         char *unit_q = rq_query(&by_unit, false), *who_q = rq_query(&by_who, false);
+        char *label = doc_label(x);
         bool ticked = bk && bk->ids && json_object_get(bk->ids, idk);
         wm_h(&b, "<tr data-id=\"%I\"><td data-label=\"%s\"><input type=\"checkbox\" "
                  "name=\"doc.%I\" value=\"1\" aria-label=\"%s\"%r></td>"
@@ -296,11 +304,12 @@ queue_page(struct wm_req *r, const struct rq *q, const struct bulk *bk, unsigned
                  "<td data-label=\"%s\"><a href=\"/reviews%s\">%s</a></td>"
                  "<td data-label=\"%s\">",
              ji(x, "id"), _("选择"), ji(x, "id"), _("选择"), ticked ? " checked" : "", _("单位"),
-             unit_q, js(x, "unit_name"), _("文件"), ji(x, "id"), keep, js(x, "name"),
+             unit_q, js(x, "unit_name"), _("文件"), ji(x, "id"), keep, label,
              ji(x, "version"), _("测评内容"), js(x, "indicator_code"), _("载体"),
              media_label(js(x, "media")), _("提交人"), who_q, js(x, "actor_name"), _("等待"));
         free(unit_q);
         free(who_q);
+        free(label);
         waited(&b, ji(x, "at"));
         wm_h(&b, "</td><td data-label=\"%s\"><button type=\"submit\" name=\"one\" value=\"%I\" "
                  "class=\"small\">%s</button></td></tr>\n",
@@ -437,7 +446,7 @@ review_view(struct wm_req *r, const struct rq *q, const char *error, const char 
         return;
     }
     char *keep = rq_query(q, false);
-    char *name = wm_doc_display_name(d);
+    char *name = doc_label(d);
     char *code = wm_doc_archival_code(d, js(d, "unit_code"), ji(d, "year"));
     struct wm_buf b = {0}, c = {0};
     ui_crumb(&c, "<a href=\"/reviews%s\">%s</a>", keep, _("审核队列"));

@@ -115,7 +115,8 @@ ui_review_history(struct wm_req *r, struct wm_buf *b, int64_t doc_id)
         }
         json_decref(ar);
         json_decref(d);
-    } else if (wm_streq(st, "submitted") && wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
+    } else if (wm_streq(st, "submitted") && wm_actor_is(&r->actor, WM_ROLES_STAFF) &&
+               !wm_startswith(r->path, "/reviews/")) { /* (not in the review view itself) */
         wm_h(b, "<p><a class=\"button\" href=\"/reviews/%I\">%s</a></p>", doc_id, _("去审核"));
     }
     wm_h(b, "</section>\n");
