@@ -254,7 +254,8 @@ queue_page(struct wm_req *r, const struct rq *q, const struct bulk *bk, unsigned
         wm_h(&b, "<p class=\"flash err\" role=\"alert\" id=\"form-error\">%s</p>\n", bk->error);
     }
     wm_h(&b, "<p class=\"row\"><span class=\"hint\">%s</span>",
-         _("待审核的文件，按提交时间从早到晚排列。选中多件可一并通过或退回。"));
+         _("待审核的文件，按提交时间从早到晚排列。选中多件可一并通过或退回。"
+           "快捷键：j 下一行，k 上一行，回车打开，x 选中。"));
     if (wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_OFFICE))) {
         wm_h(&b, " <a class=\"button secondary\" href=\"/orgs/%I/review-settings\">%s</a>",
              r->actor.p->org_id, _("审核设置"));
@@ -299,7 +300,7 @@ queue_page(struct wm_req *r, const struct rq *q, const struct bulk *bk, unsigned
         wm_h(&b, "<tr data-id=\"%I\"><td data-label=\"%s\"><input type=\"checkbox\" "
                  "name=\"doc.%I\" value=\"1\" aria-label=\"%s\"%r></td>"
                  "<td data-label=\"%s\"><a href=\"/reviews%s\">%s</a></td>"
-                 "<td data-label=\"%s\"><a href=\"/reviews/%I%s\">%s</a> <span class=\"hint\">v%I"
+                 "<td data-label=\"%s\"><a href=\"/reviews/%I%s\" data-open>%s</a> <span class=\"hint\">v%I"
                  "</span></td><td data-label=\"%s\"><code>%s</code></td><td data-label=\"%s\">%s</td>"
                  "<td data-label=\"%s\"><a href=\"/reviews%s\">%s</a></td>"
                  "<td data-label=\"%s\">",

@@ -45,6 +45,16 @@ test('submit a leaf, review it with the keyboard, read the guidance', async () =
   await office.goto(`${srv.base}/reviews?indicator=1.1.1`);
   const rows = await office.$$eval('#queue tbody tr[data-id]', (trs) => trs.map((t) => Number(t.dataset.id)));
   assert.deepEqual(rows.filter((id) => ids.includes(id)), ids);
+  // the queue's keys: j / k move between the rows, x ticks one
+  await office.keyboard.press('j');
+  await office.keyboard.press('j');
+  await office.keyboard.press('k');
+  const focused = await office.evaluate(() => document.activeElement.closest('tr')?.dataset.id);
+  assert.equal(Number(focused), rows[0]);
+  await office.keyboard.press('x');
+  assert.ok(await office.isChecked(`#queue input[name="doc.${rows[0]}"]`));
+  await office.keyboard.press('x');
+  assert.ok(!(await office.isChecked(`#queue input[name="doc.${rows[0]}"]`)));
   await Promise.all([office.waitForNavigation(),
     office.click(`#queue tr[data-id="${ids[0]}"] a[href^="/reviews/${ids[0]}"]`)]);
   assert.match(office.url(), new RegExp(`/reviews/${ids[0]}\\?indicator=1.1.1$`));
