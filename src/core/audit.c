@@ -221,6 +221,7 @@ static const struct {
     {"job.create", N_("创建后台任务")},
     {"job.retry", N_("重试后台任务")},
     {"user.notify_prefs", N_("修改消息与邮件设置")},
+    {"office.settings", N_("修改审核设置")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -235,7 +236,7 @@ const char *const wm_audit_actions[] = {
     "document.restore", "document.purge",    "document.download", "document.submit", "document.approve", "document.return",
     "guidance.post",    "guidance.close",    "guidance.reopen",
     "practice.feature", "practice.update",  "practice.withdraw", "practice.compile",
-    "job.create",       "job.retry",         "user.notify_prefs", NULL,
+    "job.create",       "job.retry",         "user.notify_prefs", "office.settings", NULL,
 };
 
 const char *

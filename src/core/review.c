@@ -366,6 +366,9 @@ wm_review_queue(struct wm_db *db, const struct wm_actor *a, const struct wm_revi
         .before = q->age_days > 0 ? wm_now() - q->age_days * 86400 : 0,
         .limit = q->limit ? q->limit : 100,
         .offset = q->offset,
+        .key_dir = q->key_dir,
+        .key_at = q->key_at,
+        .key_id = q->key_id,
     };
     if (!wm_streq(flt.status, "submitted") && !wm_streq(flt.status, "approved") &&
         !wm_streq(flt.status, "returned")) {
@@ -400,6 +403,66 @@ wm_review_queue(struct wm_db *db, const struct wm_actor *a, const struct wm_revi
         json_object_del(r, "unit_path");
     }
     return rows;
+}
+
+/* The first document of the queue q with the keyset dir after (at, id); 0 when none. */
+static enum wm_err
+queue_first(struct wm_db *db, const struct wm_actor *a, const struct wm_review_query *q, int dir,
+            int64_t at, int64_t id, int64_t *out, struct wm_fail *f)
+{
+    struct wm_review_query k = *q;
+    k.limit = 1;
+    k.offset = 0;
+    k.key_dir = dir;
+    k.key_at = at;
+    k.key_id = id;
+    json_t *rows = wm_review_queue(db, a, &k, f);
+    if (NULL == rows) {
+        return f ? f->err : WM_E_INTERNAL;
+    }
+    *out = jsi(json_array_get(rows, 0), "id");
+    json_decref(rows);
+    return WM_OK;
+}
+
+enum wm_err
+wm_review_neighbours(struct wm_db *db, const struct wm_actor *a, const struct wm_review_query *q,
+                     int64_t doc_id, int64_t *prev, int64_t *next, bool *queued,
+                     struct wm_fail *f)
+{
+    *prev = *next = 0;
+    *queued = false;
+    json_t *doc = wm_doc_get_scoped(db, a, doc_id, f);
+    if (NULL == doc) {
+        return f ? f->err : WM_E_NOT_FOUND;
+    }
+    bool submitted = wm_streq(jss(doc, "status"), "submitted") &&
+                     !json_is_integer(json_object_get(doc, "deleted_at"));
+    json_decref(doc);
+    json_t *events = submitted ? db->ops->review_list(db, doc_id) : NULL;
+    if (submitted && NULL == events) {
+        if (!wm_db_failed(db)) {
+            db->status = WM_QS_HARD; /* a list is never "no row" */
+        }
+        return wm_read_fail(db, f, NULL, NULL);
+    }
+    /* its place: the key of its latest event (the submission), as the queue orders by */
+    json_t *last = json_array_get(events, json_array_size(events) - 1);
+    enum wm_err e;
+    if (last) {
+        *queued = true;
+        e = queue_first(db, a, q, 1, jsi(last, "at"), jsi(last, "id"), next, f);
+        if (WM_OK == e) {
+            e = queue_first(db, a, q, -1, jsi(last, "at"), jsi(last, "id"), prev, f);
+        }
+    } else {
+        e = queue_first(db, a, q, 0, 0, 0, next, f);
+        if (WM_OK == e && *next == doc_id) {
+            *next = 0;
+        }
+    }
+    json_decref(events);
+    return e;
 }
 
 /* end of review.c */

@@ -326,6 +326,17 @@ wm_archive_schedule(struct wm_db *db, const struct wm_actor *a, const json_t *ar
         }
         json_array_append(list, x);
     }
+    /* The most returns of a document per leaf, when the office limits them. */
+    json_t *returns = o->returns_limit > 0 ? db->ops->review_return_counts(db, jsi(archive, "id"))
+                                           : json_array();
+    if (NULL == returns) {
+        json_decref(by_code);
+        json_decref(inds);
+        json_decref(docs);
+        wm_fail_set(f, WM_QS_SOFT == db->status ? WM_E_UNAVAILABLE : WM_E_INTERNAL, NULL, "%s",
+                    "");
+        return NULL;
+    }
     json_t *leaves = json_array(), *none = json_array();
     json_array_foreach(inds, i, x)
     {
@@ -333,23 +344,40 @@ wm_archive_schedule(struct wm_db *db, const struct wm_actor *a, const json_t *ar
         json_t *periods = wm_sched_leaf(jss(x, "frequency"), jsi(archive, "year"),
                                         mine ? mine : none, o, day);
         if (periods) { /* a leaf without a frequency has no schedule */
-            json_array_append_new(leaves, json_pack("{s:O, s:O, s:s, s:o}", "code",
-                                                    json_object_get(x, "code"), "title",
-                                                    json_object_get(x, "title"), "frequency",
-                                                    wm_fw_freq_name(wm_fw_freq_parse(
-                                                        jss(x, "frequency"))),
-                                                    "periods", periods));
+            json_t *leaf = json_pack("{s:O, s:O, s:s, s:o}", "code", json_object_get(x, "code"),
+                                     "title", json_object_get(x, "title"), "frequency",
+                                     wm_fw_freq_name(wm_fw_freq_parse(jss(x, "frequency"))),
+                                     "periods", periods);
+            int64_t most = 0;
+            size_t k;
+            json_t *rc;
+            json_array_foreach(returns, k, rc)
+            {
+                if (wm_streq(jss(rc, "indicator_code"), jss(x, "code")) &&
+                    jsi(rc, "returns") > most) {
+                    most = jsi(rc, "returns");
+                }
+            }
+            if (wm_returns_exceeded(most, o->returns_limit)) {
+                char why[160];
+                snprintf(why, sizeof why, _("有文件被退回 %lld 次，超过本年度允许的 %d 次"),
+                         (long long)most, o->returns_limit);
+                json_object_set_new(leaf, "not_met", json_true());
+                json_object_set_new(leaf, "not_met_reason", json_string(why));
+            }
+            json_array_append_new(leaves, leaf);
         }
     }
+    json_decref(returns);
     json_decref(none);
     json_decref(by_code);
     json_decref(inds);
     json_decref(docs);
     wm_day_format(day, today_s);
-    return json_pack("{s:I, s:I, s:s, s:i, s:b, s:o}", "unit_id",
+    return json_pack("{s:I, s:I, s:s, s:i, s:b, s:i, s:o}", "unit_id",
                      (json_int_t)jsi(archive, "unit_id"), "year", (json_int_t)jsi(archive, "year"),
                      "today", today_s, "offset_days", o->offset, "count_submitted",
-                     o->count_submitted, "leaves", leaves);
+                     o->count_submitted, "returns_limit", o->returns_limit, "leaves", leaves);
 }
 
 /* end of schedule.c */

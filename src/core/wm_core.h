@@ -579,6 +579,7 @@ const char *wm_sched_state_label(enum wm_sched_state s);
 struct wm_sched_opts {
     int offset;           /* days from a period's end to its deadline */
     bool count_submitted; /* the office counts submitted documents too */
+    int returns_limit;    /* a leaf with a document returned more often is not met (0: none) */
 };
 
 /** Whether a live document (a row with "status" and "date_formed") meets period p. */
@@ -593,8 +594,10 @@ json_t *wm_sched_leaf(const char *frequency, int64_t year, const json_t *docs,
                       const struct wm_sched_opts *o, int64_t today);
 /**
 ** The schedule of an archive (from wm_archive_open) in the caller's sight: {"unit_id",
-** "year", "today", "offset_days", "count_submitted", "leaves": [{code, title, frequency,
-** periods}]} for every leaf with a frequency, in the standard's order.  today "YYYY-MM-DD"
+** "year", "today", "offset_days", "count_submitted", "returns_limit", "leaves": [{code,
+** title, frequency, periods}]} for every leaf with a frequency, in the standard's order; a
+** leaf with a document returned more often than o->returns_limit (when > 0) has "not_met":
+** true and "not_met_reason".  today "YYYY-MM-DD"
 ** (NULL: today in Asia/Shanghai).  NULL with f set (not found, a bad today or offset, the
 ** store's error).
 */
@@ -638,10 +641,61 @@ struct wm_review_query {
     int64_t submitter;   /* who did the latest event */
     int64_t age_days;    /* the latest event is at least this many days old */
     unsigned limit, offset;
+    int key_dir;             /* as struct wm_review_filter's keyset (0: none) */
+    int64_t key_at, key_id;
 };
 /** The documents of a state within the caller's scope, their latest event oldest first. */
 json_t *wm_review_queue(struct wm_db *db, const struct wm_actor *a,
                         const struct wm_review_query *q, struct wm_fail *f);
+/**
+** The neighbours of a document in the queue q describes (its limit, offset and keyset are
+** not used): *prev and *next (0: none), the documents just before and after it in the
+** queue's order (whether or not it matches q itself); a document not waiting for review
+** (not submitted) has no place: *prev 0, *next the queue's first.  *queued whether it is
+** submitted.  WM_E_NOT_FOUND outside the caller's scope; the store's error otherwise.
+*/
+enum wm_err wm_review_neighbours(struct wm_db *db, const struct wm_actor *a,
+                                 const struct wm_review_query *q, int64_t doc_id, int64_t *prev,
+                                 int64_t *next, bool *queued, struct wm_fail *f) WM_MUST_CHECK;
+
+/* ---------------------------------------------------------------- office settings */
+/*
+** An office's review settings (office_settings.c): the deadline offset (default 10 days),
+** whether submitted documents count for a period (default no), and how many times a
+** document may be returned in a year before its leaf is not met for that year (0: no
+** limit; 1: one resubmission allowed, the second return marks the leaf).  A unit takes the
+** settings of the nearest office on its path that set them, else the defaults.
+*/
+#define WM_RETURNS_LIMIT_MAX 99
+
+struct wm_review_settings {
+    int offset_days;
+    bool count_submitted;
+    int returns_limit;
+    int64_t from_org_id; /* the office they come from (0: the defaults) */
+};
+void wm_review_settings_default(struct wm_review_settings *s);
+/** The settings in effect at an org path (a unit's or an office's). */
+enum wm_err wm_review_settings_for(struct wm_db *db, const char *path,
+                                   struct wm_review_settings *s, struct wm_fail *f) WM_MUST_CHECK;
+/** The schedule options of settings. */
+void wm_sched_opts_of(const struct wm_review_settings *s, struct wm_sched_opts *o);
+/** The schedule options in effect for an archive (from wm_archive_open: its unit_path). */
+enum wm_err wm_sched_opts_for(struct wm_db *db, const json_t *archive, struct wm_sched_opts *o,
+                              struct wm_fail *f) WM_MUST_CHECK;
+/** Whether a document returned @a returns times exceeds the limit (0: no limit). */
+bool wm_returns_exceeded(int64_t returns, int limit);
+/** Whether the actor may change an office's settings: its own office accounts, admins. */
+bool wm_office_settings_may_write(const struct wm_actor *a, int64_t office_id);
+/** {org_id, org_name, own: {offset_days, count_submitted, returns_limit, from_org_id,
+** updated_at} | null, effective: {... from_org_id: office or null}, may_write}: staff, an
+** office within their scope (else NULL with f set). */
+json_t *wm_office_settings_get(struct wm_db *db, const struct wm_actor *a, int64_t office_id,
+                               struct wm_fail *f);
+/** Set an office's settings (audited office.settings). */
+enum wm_err wm_office_settings_set(struct wm_db *db, const struct wm_actor *a, int64_t office_id,
+                                   const struct wm_review_settings *in,
+                                   struct wm_fail *f) WM_MUST_CHECK;
 
 /* ---------------------------------------------------------------- guidance (guidance.c) */
 /*

@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 11
+#define WM_DB_SCHEMA_VERSION 12
 
 struct wm_db;
 
@@ -138,6 +138,10 @@ struct wm_review_filter {
     int64_t before;        /* the latest event happened before this time (age) */
     unsigned limit;
     unsigned offset;
+    /* Keyset (the review view's neighbours): key_dir 1 the rows after the latest event
+    ** (key_at, key_id) in the queue's order; -1 the rows before it, nearest first; 0 none. */
+    int key_dir;
+    int64_t key_at, key_id;
 };
 
 /* What a list of guidance conversations is filtered by (guidance_list). */
@@ -368,8 +372,25 @@ struct wm_db_ops {
     json_t *(*review_list)(struct wm_db *db, int64_t doc_id);
     /** Live documents whose status is f->status, with their archive, unit (unit_id,
     ** unit_name, unit_code, unit_path, unit_type, year) and their latest review event
-    ** (version, action, at, comment, actor_id, actor_name), that event's oldest first. */
+    ** (review_id, version, action, at, comment, actor_id, actor_name), that event's oldest
+    ** first (newest first with f->key_dir -1). */
     json_t *(*review_queue)(struct wm_db *db, const struct wm_review_filter *f);
+    /** Per document of an archive that was ever returned (the trash included): [{id,
+    ** indicator_code, returns}], in code order. */
+    json_t *(*review_return_counts)(struct wm_db *db, int64_t archive_id);
+
+    /*
+    ** An office's review settings (table office_setting, migration 0012): {org_id,
+    ** offset_days, count_submitted, returns_limit, updated_at, updated_by}.
+    */
+    /** The office's own row, or NULL. */
+    json_t *(*office_setting_get)(struct wm_db *db, int64_t org_id);
+    /** The row of the nearest office on path (an org's path, itself included), or NULL. */
+    json_t *(*office_setting_for)(struct wm_db *db, const char *path);
+    /** Insert or replace the office's row. */
+    enum wm_qs (*office_setting_set)(struct wm_db *db, int64_t org_id, int64_t offset_days,
+                                     bool count_submitted, int64_t returns_limit,
+                                     int64_t user_id, int64_t now);
 
     /*
     ** Guidance conversations (issue 9, migration 0009): one per archive and leaf, its

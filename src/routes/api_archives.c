@@ -188,8 +188,7 @@ api_archive_trash_get(struct wm_req *r)
 }
 
 /* The routine-upload schedule of the archive's leaves: periods, deadlines and states as of
-** today (Asia/Shanghai), with the default offset and approved documents only until the
-** office's settings exist. */
+** today (Asia/Shanghai), with the settings of the office the unit answers to. */
 void
 api_archive_schedule_get(struct wm_req *r)
 {
@@ -198,7 +197,12 @@ api_archive_schedule_get(struct wm_req *r)
         return;
     }
     struct wm_fail f = {0};
-    struct wm_sched_opts o = {.offset = WM_SCHED_OFFSET_DEFAULT, .count_submitted = false};
+    struct wm_sched_opts o;
+    if (WM_OK != wm_sched_opts_for(r->db, ar, &o, &f)) {
+        json_decref(ar);
+        wm_reply_fail(r, &f);
+        return;
+    }
     json_t *s = wm_archive_schedule(r->db, &r->actor, ar, &o, NULL, &f);
     json_decref(ar);
     wm_reply_read(r, 200, s, &f);

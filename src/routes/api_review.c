@@ -122,8 +122,9 @@ api_reviews_submit(struct wm_req *r)
     free(ids);
 }
 
-void
-api_reviews_approve(struct wm_req *r)
+/* Approve or return many documents with one comment (required to return). */
+static void
+reviews_verdict(struct wm_req *r, bool approve)
 {
     size_t n = 0;
     int64_t *ids = body_ids(r, &n, "comment");
@@ -137,12 +138,25 @@ api_reviews_approve(struct wm_req *r)
         return;
     }
     struct wm_fail f = {0};
-    if (WM_OK != wm_review_verdict(r->db, &r->actor, ids, n, true, json_string_value(c), &f)) {
+    if (WM_OK != wm_review_verdict(r->db, &r->actor, ids, n, approve, json_string_value(c), &f)) {
         wm_reply_fail(r, &f);
     } else {
-        wm_reply_json(r, 200, json_pack("{s:b, s:I}", "ok", 1, "approved", (json_int_t)n));
+        wm_reply_json(r, 200, json_pack("{s:b, s:I}", "ok", 1, approve ? "approved" : "returned",
+                                        (json_int_t)n));
     }
     free(ids);
+}
+
+void
+api_reviews_approve(struct wm_req *r)
+{
+    reviews_verdict(r, true);
+}
+
+void
+api_reviews_return(struct wm_req *r)
+{
+    reviews_verdict(r, false);
 }
 
 void
@@ -205,6 +219,66 @@ api_reviews_get(struct wm_req *r)
     }
     wm_reply_json(r, 200, json_pack("{s:o, s:o}", "items", wm_api_review_queue(rows), "next",
                                     next));
+}
+
+/* ---------------------------------------------------------------- office settings */
+
+/* Times of a settings answer as RFC 3339 (own.updated_at). */
+static json_t *
+settings_repr(json_t *s)
+{
+    json_t *own = json_object_get(s, "own");
+    json_t *at = json_object_get(own, "updated_at");
+    if (json_is_integer(at)) {
+        char t[32];
+        wm_time_rfc3339(json_integer_value(at), t);
+        json_object_set_new(own, "updated_at", json_string(t));
+    }
+    return s;
+}
+
+void
+api_org_review_settings_get(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    json_t *s = wm_office_settings_get(r->db, &r->actor, r->ids[0], &f);
+    wm_reply_read(r, 200, s ? settings_repr(s) : NULL, &f);
+}
+
+void
+api_org_review_settings_put(struct wm_req *r)
+{
+    static const struct wm_jfield spec[] = {
+        {"offset_days", WM_J_INT, false, WM_SCHED_OFFSET_MAX},
+        {"count_submitted", WM_J_BOOL, false, 0},
+        {"returns_limit", WM_J_INT, false, WM_RETURNS_LIMIT_MAX},
+        {NULL, 0, false, 0},
+    };
+    if (!wm_json_check(r, spec)) {
+        return;
+    }
+    struct wm_fail f = {0};
+    json_t *cur = wm_office_settings_get(r->db, &r->actor, r->ids[0], &f);
+    if (NULL == cur) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    /* what the body leaves out stays as it is in effect now */
+    json_t *eff = json_object_get(cur, "effective");
+    struct wm_review_settings in = {
+        .offset_days = (int)wm_jint(r, "offset_days", ji(eff, "offset_days")),
+        .count_submitted = json_object_get(r->json, "count_submitted")
+                               ? json_is_true(json_object_get(r->json, "count_submitted"))
+                               : json_is_true(json_object_get(eff, "count_submitted")),
+        .returns_limit = (int)wm_jint(r, "returns_limit", ji(eff, "returns_limit")),
+    };
+    json_decref(cur);
+    if (WM_OK != wm_office_settings_set(r->db, &r->actor, r->ids[0], &in, &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    json_t *s = wm_office_settings_get(r->db, &r->actor, r->ids[0], &f);
+    wm_reply_read(r, 200, s ? settings_repr(s) : NULL, &f);
 }
 
 /* end of api_review.c */

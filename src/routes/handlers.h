@@ -73,6 +73,9 @@ void api_document_history(struct wm_req *r);
 void api_leaf_submit(struct wm_req *r);
 void api_reviews_submit(struct wm_req *r);
 void api_reviews_approve(struct wm_req *r);
+void api_reviews_return(struct wm_req *r);
+void api_org_review_settings_get(struct wm_req *r);
+void api_org_review_settings_put(struct wm_req *r);
 void api_reviews_get(struct wm_req *r);
 /* api_guidance.c (guidance conversations, issue 9) */
 void api_guidance_get(struct wm_req *r);
@@ -192,6 +195,27 @@ void page_document_feature_post(struct wm_req *r);
 /** The "设为经验做法" form of a document's page (office staff, an approved document), or
 ** the note that it is featured. */
 void ui_practice_doc_form(struct wm_req *r, struct wm_buf *b, const json_t *doc);
+
+/* The review in pages (page_reviews.c, ui_review.c; issue 9). */
+void page_reviews_get(struct wm_req *r);
+void page_reviews_post(struct wm_req *r);
+void page_review_get(struct wm_req *r);
+void page_review_post(struct wm_req *r);
+void page_review_settings_get(struct wm_req *r);
+void page_review_settings_post(struct wm_req *r);
+void page_document_submit_post(struct wm_req *r);
+void page_leaf_submit_post(struct wm_req *r);
+/** A review status in words (草稿, 待审核, 已通过, 已退回). */
+const char *ui_review_state_label(const char *status);
+/** A review status as a badge. */
+void ui_review_badge(struct wm_buf *b, const char *status);
+/** A document's whole history (versions, submissions, verdicts, comments, who and when),
+** with the "提交审核" form for a writer of a draft or returned document (document page). */
+void ui_review_history(struct wm_req *r, struct wm_buf *b, int64_t doc_id);
+/** The "提交审核" form of a leaf (its drafts and returned documents, docs as listed), for
+** those who may write there; nothing when there is nothing to submit (leaf page). */
+void ui_leaf_submit_form(struct wm_req *r, struct wm_buf *b, const json_t *ar, const char *code,
+                         const json_t *docs);
 /** The archive years of a unit (on the unit page). */
 void ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit);
 /** The form that creates a year's archive of a unit (list: its archives; pick: the year). */

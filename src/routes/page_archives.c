@@ -477,6 +477,7 @@ page_leaf_get(struct wm_req *r)
                  "</form></details>\n",
              _("重新编号"));
     }
+    ui_leaf_submit_form(r, &b, ar, code, docs); /* "提交审核" (ui_review.c) */
     if (can_write) {
         upload_form(r, &b, ar, code);
     }
@@ -743,6 +744,7 @@ page_document_get(struct wm_req *r)
     }
     wm_h(&b, "</section>\n");
     json_decref(vs);
+    ui_review_history(r, &b, ji(d, "id")); /* the review: history, submit (ui_review.c) */
     if (can_write) {
         wm_h(&b, "<section class=\"card\"><h2>%s</h2><form method=\"post\" action=\"/documents/%I\" "
                  "class=\"grid\">",

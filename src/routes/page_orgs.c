@@ -72,10 +72,10 @@ page_orgs_get(struct wm_req *r)
         for (const char *p = js(o, "path"); *p; p++) {
             depth += '/' == *p;
         }
-        wm_h(&b, "<tr><td class=\"lvl%d\"><a href=\"/units?office=%I\">%s</a></td><td>%s</td>"
-                 "<td>%I</td>",
-             depth > 6 ? 6 : depth, ji(o, "id"), js(o, "name"), js(o, "parent_name"),
-             wm_org_count(r->db, &r->actor, js(o, "path"), "unit", NULL, NULL));
+        wm_h(&b, "<tr><td class=\"lvl%d\"><a href=\"/units?office=%I\">%s</a> <a class=\"small\" "
+                 "href=\"/orgs/%I/review-settings\">%s</a></td><td>%s</td><td>%I</td>",
+             depth > 6 ? 6 : depth, ji(o, "id"), js(o, "name"), ji(o, "id"), _("审核设置"),
+             js(o, "parent_name"), wm_org_count(r->db, &r->actor, js(o, "path"), "unit", NULL, NULL));
         if (admin) {
             wm_h(&b, "<td><details><summary>%s</summary><form method=\"post\" action=\"/orgs/%I\""
                      " class=\"stack\">",

@@ -104,6 +104,11 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/api/v1/guidance", api_guidance_list_get, AUTH, GUIDE, 0},
     {WM_GET, "/api/v1/guidance/messages/{id}/attachment", api_guidance_attachment_get, AUTH,
      GUIDE, 0},
+    /* Review: return many, an office's review settings (issue 9, reviewui). */
+    {WM_POST, "/api/v1/reviews/return", api_reviews_return, AUTH | CSRF | JSON, STAFF, 0},
+    {WM_GET, "/api/v1/orgs/{id}/review-settings", api_org_review_settings_get, AUTH, STAFF, 0},
+    {WM_PUT, "/api/v1/orgs/{id}/review-settings", api_org_review_settings_put, AUTH | CSRF | JSON,
+     STAFF, 0},
     {WM_GET, "/api/v1/orgs/{id}/archive-defaults", api_archive_defaults_get, AUTH, STAFF, 0},
     {WM_POST, "/api/v1/orgs/{id}/archive-defaults", api_archive_defaults_post, AUTH | CSRF | JSON,
      STAFF, 0},
@@ -227,6 +232,18 @@ const struct wm_route wm_routes[] = {
      STAFF, 0},
     {WM_POST, "/documents/{id}/feature", page_document_feature_post, AUTH | HTML | FORM | CSRF,
      STAFF, 0},
+    /* Review pages: the queue, the review view, settings, the submit forms (issue 9, reviewui). */
+    {WM_GET, "/reviews", page_reviews_get, AUTH | HTML, STAFF, 0},
+    {WM_POST, "/reviews", page_reviews_post, AUTH | HTML | FORM | CSRF, STAFF, 0},
+    {WM_GET, "/reviews/{id}", page_review_get, AUTH | HTML, STAFF, 0},
+    {WM_POST, "/reviews/{id}", page_review_post, AUTH | HTML | FORM | CSRF, STAFF, 0},
+    {WM_GET, "/orgs/{id}/review-settings", page_review_settings_get, AUTH | HTML, STAFF, 0},
+    {WM_POST, "/orgs/{id}/review-settings", page_review_settings_post, AUTH | HTML | FORM | CSRF,
+     STAFF, 0},
+    {WM_POST, "/documents/{id}/submit", page_document_submit_post, AUTH | HTML | FORM | CSRF, WRITE,
+     0},
+    {WM_POST, "/units/{id}/archives/{id}/leaf/{s}/submit", page_leaf_submit_post,
+     AUTH | HTML | FORM | CSRF, WRITE, 0},
 
     {0, NULL, NULL, 0, 0, 0},
 };

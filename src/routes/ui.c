@@ -23,6 +23,7 @@ static const struct nav_item nav[] = {
     {"/home", N_("首页"), WM_ROLES_ALL},
     {"/orgs", N_("机构"), WM_ROLES_STAFF},
     {"/units", N_("单位"), WM_ROLES_STAFF},
+    {"/reviews", N_("审核"), WM_ROLES_STAFF},
     {"/frameworks", N_("测评体系"), WM_ROLES_ALL},
     {"/guidance", N_("在线指导"), WM_ROLES_STAFF | WM_ROLES_UNIT},
     {"/practice", N_("经验交流"), WM_ROLES_ALL & ~WM_ROLE_BIT(WM_ROLE_EVALUATOR)},

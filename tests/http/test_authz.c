@@ -99,6 +99,8 @@ enum kind {
     K_ITEM,        /* {id} = a featured item of own / foreign unit (by the office holding it) */
     K_COMPILE,     /* {"title", "items": [a featured item of own / foreign unit]} */
     K_COMPILATION, /* {id} = a failed compilation of own (the city) / foreign office */
+    K_SETTINGS,    /* {id} = own / foreign office; its review settings (set to the defaults) */
+    K_FORM_SUBMITTED, /* a form ticking a throwaway submitted document of own / foreign unit */
     K_NOTIFY,      /* one's own notifications: mark all read; preferences with every kind on */
 };
 
@@ -245,6 +247,14 @@ static const struct expect expectations[] = {
     {"GET /api/v1/guidance", K_PLAIN,            {"401", "200", "200",     "403",     "200",     "200",     "200"}},
     {"GET /api/v1/guidance/messages/{id}/attachment", K_GUIDANCE_MSG,
                                                  {"401", "200", "200/404", "403",     "200/404", "200/404", "200/404"}},
+    /* Return many (with one comment), as approve many; an office's review settings: staff
+    ** within scope read them, the office's own accounts and admins change them. */
+    {"POST /api/v1/reviews/return", K_IDS_SUBMITTED,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/orgs/{id}/review-settings", K_SETTINGS,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"PUT /api/v1/orgs/{id}/review-settings", K_SETTINGS,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"GET /api/v1/orgs/{id}/archive-defaults", K_DEFAULTS,
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /api/v1/orgs/{id}/archive-defaults", K_DEFAULTS,
@@ -366,6 +376,20 @@ static const struct expect expectations[] = {
     {"POST /practice/{id}", K_ITEM,              {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
     {"POST /practice/{id}/withdraw", K_ITEM,     {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
     {"POST /documents/{id}/feature", K_FEATURE,  {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    /* Review pages (issue 9): the queue and the review view for office staff; a verdict
+    ** goes on to the next document (303); the submit forms of a document and a leaf for its
+    ** writers; an office's review settings. */
+    {"GET /reviews", K_PLAIN,                    {"303", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"POST /reviews", K_FORM_SUBMITTED,          {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"GET /reviews/{id}", K_DOC,                 {"303", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"POST /reviews/{id}", K_DOC_SUBMITTED,      {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"GET /orgs/{id}/review-settings", K_SETTINGS,
+                                                 {"303", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"POST /orgs/{id}/review-settings", K_SETTINGS,
+                                                 {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    {"POST /documents/{id}/submit", K_DOC_THROW, {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
+    {"POST /units/{id}/archives/{id}/leaf/{s}/submit", K_LEAF_SUBMIT,
+                                                 {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
 };
 /* clang-format on */
 
@@ -1240,8 +1264,31 @@ cell_build(struct cell *c,
         if (0 == ids[0]) {
             return false;
         }
-        if (strstr(rt->pattern, "/return")) {
+        if (page) {
+            form_add(c, "action", "approve");
+        } else if (strstr(rt->pattern, "/return")) {
             c->json = json_pack("{s:s}", "comment", "请补充材料");
+        }
+        break;
+    case K_FORM_SUBMITTED: {
+        int64_t d = R_ANON == role ? doc_for(a->unit[foreign]) : doc_make_submitted(a->unit[foreign]);
+        char k[32];
+        if (0 == d) {
+            return false;
+        }
+        snprintf(k, sizeof k, "doc.%lld", (long long)d);
+        form_add(c, k, "1");
+        form_add(c, "action", "approve");
+        break;
+    }
+    case K_SETTINGS:
+        ids[0] = a->office[foreign];
+        if (page) {
+            form_add(c, "offset_days", "10");
+            form_add(c, "returns_limit", "0");
+        } else if (WM_PUT == rt->methods) {
+            c->json = json_pack("{s:i, s:b, s:i}", "offset_days", 10, "count_submitted", 0,
+                                "returns_limit", 0);
         }
         break;
     case K_LEAF_SUBMIT:
@@ -1261,6 +1308,9 @@ cell_build(struct cell *c,
             return false;
         }
         c->json = json_pack("{s:[I]}", "ids", (json_int_t)d);
+        if (strstr(rt->pattern, "/return")) {
+            json_object_set_new(c->json, "comment", json_string("请补充材料"));
+        }
         break;
     }
     case K_DOC_TRASHED:

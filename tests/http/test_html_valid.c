@@ -82,11 +82,36 @@ test_pages_valid(void **state)
     snprintf(ar[2], sizeof ar[2], "/units/6/archives/%d/trash", year);
     snprintf(ar[3], sizeof ar[3], "/units/6/archives/%d/import", year);
     snprintf(ar[4], sizeof ar[4], "/units/6/archives/%d", year + 1);
+    /* A document submitted for review (returned once, with a comment, and submitted again):
+    ** its page with the history, and the review view. */
+    struct th_cred adm;
+    memset(&adm, 0, sizeof adm);
+    th_login_full(&srv, "admin", TH_DEMO_PW, &adm);
+    char up[96], act[96], doc[2][48];
+    snprintf(up, sizeof up, "/api/v1/units/6/archives/%d/indicators/1.1.1/documents", year);
+    struct bytes pdf = pdf_make("html-valid", 300);
+    struct th_file file = {.name = "a.pdf", .data = pdf.p, .len = pdf.n};
+    struct th_resp *ur = th_upload(&srv, up, &adm, 0, &file, 1, NULL);
+    th_assert_status(ur, 201);
+    long long did = (long long)th_jint(json_array_get(json_object_get(ur->json, "items"), 0), "id");
+    th_resp_free(ur);
+    free(pdf.p);
+    static const char *const steps[][2] = {
+        {"submit", NULL}, {"return", "{\"comment\":\"<b>请补充</b>\"}"}, {"submit", NULL}};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(act, sizeof act, "/api/v1/documents/%lld/%s", did, steps[i][0]);
+        struct th_resp *sr = th_api(&srv, "POST", act, &adm, th_auth(&adm), steps[i][1]);
+        th_assert_status(sr, 200);
+        th_resp_free(sr);
+    }
+    snprintf(doc[0], sizeof doc[0], "/documents/%lld", did);
+    snprintf(doc[1], sizeof doc[1], "/reviews/%lld", did);
     const char *const pages[] = {
         "/login", "/home", "/orgs", "/units", "/units/6", "/units/import", "/users", "/users/2",
         "/account", "/inbox", "/inbox?unread=1", "/audit", "/practice", "/frameworks", "/frameworks/1", "/frameworks/2", ar[0], ar[1],
         ar[2], ar[3], ar[4], "/password", "/no-such-page", "/units/999999", "/guidance",
-        "/guidance?state=closed"};
+        "/guidance?state=closed", "/reviews",
+        "/orgs/2/review-settings", doc[0], doc[1]};
     /* The leaf page with a guidance conversation in it (messages of both sides). */
     struct th_cred gc;
     memset(&gc, 0, sizeof gc);

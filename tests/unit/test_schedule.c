@@ -469,6 +469,40 @@ test_next_at(void **state)
     }
 }
 
+/* The office's returns limit: a document may be returned limit times in a year; one more
+** return marks its leaf not met (0: no limit).  And the settings as schedule options. */
+static void
+test_returns_limit(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t returns;
+        int limit;
+        bool exceeded;
+    } cases[] = {
+        {0, 0, false},  {5, 0, false},  {0, 1, false}, {1, 1, false}, {2, 1, true},
+        {3, 1, true},   {2, 2, false},  {3, 2, true},  {99, 99, false}, {100, 99, true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (wm_returns_exceeded(cases[i].returns, cases[i].limit) != cases[i].exceeded) {
+            fail_msg("returns %lld, limit %d: want %s", (long long)cases[i].returns,
+                     cases[i].limit, cases[i].exceeded ? "exceeded" : "within");
+        }
+    }
+    struct wm_review_settings s;
+    wm_review_settings_default(&s);
+    assert_int_equal(s.offset_days, WM_SCHED_OFFSET_DEFAULT);
+    assert_false(s.count_submitted);
+    assert_int_equal(s.returns_limit, 0);
+    assert_int_equal(s.from_org_id, 0);
+    s = (struct wm_review_settings){.offset_days = 30, .count_submitted = true, .returns_limit = 1};
+    struct wm_sched_opts o;
+    wm_sched_opts_of(&s, &o);
+    assert_int_equal(o.offset, 30);
+    assert_true(o.count_submitted);
+    assert_int_equal(o.returns_limit, 1);
+}
+
 int
 main(void)
 {
@@ -478,6 +512,7 @@ main(void)
         cmocka_unit_test(test_periods),      cmocka_unit_test(test_periods_tile),
         cmocka_unit_test(test_periods_none), cmocka_unit_test(test_states),
         cmocka_unit_test(test_leaf_json),    cmocka_unit_test(test_next_at),
+        cmocka_unit_test(test_returns_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1740,6 +1740,26 @@ test_review(void **state)
     assert_int_equal(ji(o, "actor_id"), clerk);
     assert_string_equal(js(o, "actor_name"), "显示名");
     jnull(json_array_get(q, 2), "actor_name");
+    /* the keyset of the review view: after and before d1's submission */
+    int64_t k_at = ji(o, "at"), k_id = ji(o, "review_id");
+    assert_true(k_id > 0);
+    json_decref(q);
+    struct wm_review_filter kf = {.status = "submitted", .limit = 5, .key_dir = 1,
+                                  .key_at = k_at, .key_id = k_id};
+    q = OPS->review_queue(DB, &kf);
+    assert_int_equal(json_array_size(q), 1);
+    assert_int_equal(ji(json_array_get(q, 0), "id"), d3);
+    json_decref(q);
+    kf.key_dir = -1;
+    q = OPS->review_queue(DB, &kf);
+    assert_int_equal(json_array_size(q), 1);
+    assert_int_equal(ji(json_array_get(q, 0), "id"), d2);
+    json_decref(q);
+    kf.key_at = 3000; /* before a later key: nearest first */
+    q = OPS->review_queue(DB, &kf);
+    assert_int_equal(json_array_size(q), 3);
+    assert_int_equal(ji(json_array_get(q, 0), "id"), d3);
+    assert_int_equal(ji(json_array_get(q, 2), "id"), d2);
     json_decref(q);
     /* filters: indicator (exact and a prefix), scope, unit, submitter, age, paging */
     flt.indicator = "B.";
@@ -2014,6 +2034,90 @@ test_guidance(void **state)
     l = OPS->guidance_messages(DB, g);
     assert_int_equal(json_array_size(l), 0);
     json_decref(l);
+}
+
+/* An office's review settings (0012): the nearest office on a path that set them wins;
+** return counts per document of an archive. */
+static void
+test_office_settings(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, id = 0;
+    int64_t a = mk_archive(f, &u);
+    json_t *unit = OPS->org_get(DB, u);
+    int64_t city = ji(unit, "parent_id");
+    json_decref(unit);
+    int64_t dist = mk_org(f, city, "office", "东城区文明办", NULL, NULL);
+    int64_t u2 = mk_org(f, dist, "unit", "青山镇", "QS-1", "乡镇");
+    int64_t boss = mk_user(f, "boss", "office", city, 0);
+    char *pu = org_path(f, u), *pu2 = org_path(f, u2), *pd = org_path(f, dist);
+    /* nothing set: no row */
+    assert_null(OPS->office_setting_get(DB, city));
+    assert_false(wm_db_failed(DB));
+    assert_null(OPS->office_setting_for(DB, pu));
+    assert_false(wm_db_failed(DB));
+    /* the city's: for every unit below it */
+    assert_int_equal(OPS->office_setting_set(DB, city, 20, true, 1, boss, 3000), WM_QS_ONE);
+    json_t *s = OPS->office_setting_for(DB, pu2);
+    assert_non_null(s);
+    assert_int_equal(ji(s, "org_id"), city);
+    assert_int_equal(ji(s, "offset_days"), 20);
+    assert_int_equal(ji(s, "count_submitted"), 1);
+    assert_int_equal(ji(s, "returns_limit"), 1);
+    assert_int_equal(ji(s, "updated_by"), boss);
+    assert_int_equal(ji(s, "updated_at"), 3000);
+    json_decref(s);
+    /* the district's own is nearer for its units, not for the city's */
+    assert_int_equal(OPS->office_setting_set(DB, dist, 5, false, 0, 0, 3100), WM_QS_ONE);
+    s = OPS->office_setting_for(DB, pu2);
+    assert_int_equal(ji(s, "org_id"), dist);
+    assert_int_equal(ji(s, "offset_days"), 5);
+    jnull(s, "updated_by");
+    json_decref(s);
+    s = OPS->office_setting_for(DB, pd);
+    assert_int_equal(ji(s, "org_id"), dist);
+    json_decref(s);
+    s = OPS->office_setting_for(DB, pu);
+    assert_int_equal(ji(s, "org_id"), city);
+    json_decref(s);
+    /* replaced, not added */
+    assert_int_equal(OPS->office_setting_set(DB, city, 0, false, 3, boss, 3200), WM_QS_ONE);
+    s = OPS->office_setting_get(DB, city);
+    assert_int_equal(ji(s, "offset_days"), 0);
+    assert_int_equal(ji(s, "count_submitted"), 0);
+    assert_int_equal(ji(s, "returns_limit"), 3);
+    json_decref(s);
+    /* out of range: refused by the schema */
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_true(WM_QS_ONE != OPS->office_setting_set(DB, city, 400, false, 0, 0, 3300));
+    OPS->rollback(DB);
+    /* return counts: per document ever returned, the trash included */
+    int64_t d1 = mk_doc(f, a, "B.1", "一", NULL), d2 = mk_doc(f, a, "B.2", "二", NULL);
+    json_t *rc = OPS->review_return_counts(DB, a);
+    assert_non_null(rc);
+    assert_int_equal(json_array_size(rc), 0);
+    json_decref(rc);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(OPS->review_insert(DB, d1, 1, "submit", i ? "returned" : "draft",
+                                            "submitted", 0, NULL, 4000 + i, &id),
+                         WM_QS_ONE);
+        assert_int_equal(OPS->review_insert(DB, d1, 1, "return", "submitted", "returned", 0,
+                                            "再改", 4100 + i, &id),
+                         WM_QS_ONE);
+    }
+    assert_int_equal(OPS->review_insert(DB, d2, 1, "submit", "draft", "submitted", 0, NULL, 4200,
+                                        &id),
+                     WM_QS_ONE);
+    assert_int_equal(OPS->doc_trash(DB, d1, 0, 4300), WM_QS_ONE);
+    rc = OPS->review_return_counts(DB, a);
+    assert_int_equal(json_array_size(rc), 1);
+    assert_int_equal(ji(json_array_get(rc, 0), "id"), d1);
+    assert_string_equal(js(json_array_get(rc, 0), "indicator_code"), "B.1");
+    assert_int_equal(ji(json_array_get(rc, 0), "returns"), 2);
+    json_decref(rc);
+    free(pu);
+    free(pu2);
+    free(pd);
 }
 
 /* ---------------------------------------------------------------- fixity */
@@ -3361,6 +3465,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_guidance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guidance_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_practice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_office_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fixity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),

@@ -425,7 +425,7 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
         "SELECT d.id, d.archive_id, d.indicator_code, d.serial, d.title, d.media, d.status, "
         "d.date_formed, a.unit_id, a.year, o.name AS unit_name, o.code AS unit_code, "
         "o.path AS unit_path, o.type AS unit_type, r.version, r.action, r.at, r.comment, "
-        "r.actor_id, u.display_name AS actor_name "
+        "r.actor_id, u.display_name AS actor_name, r.id AS review_id "
         "FROM document d JOIN archive a ON a.id = d.archive_id JOIN org o ON o.id = a.unit_id "
         "JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id) "
         "LEFT JOIN user u ON u.id = r.actor_id "
@@ -436,7 +436,10 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
         "AND (?6 IS NULL OR (d.indicator_code >= ?6 AND d.indicator_code < ?7)) "
         "AND (?8 IS NULL OR d.media = ?8) AND (?9 IS NULL OR o.type = ?9) "
         "AND (?10 = 0 OR r.actor_id = ?10) AND (?11 = 0 OR r.at < ?11) "
-        "ORDER BY r.at, r.id LIMIT ?12 OFFSET ?13";
+        "AND (?14 = 0 OR (?14 > 0 AND (r.at > ?15 OR (r.at = ?15 AND r.id > ?16))) "
+        "OR (?14 < 0 AND (r.at < ?15 OR (r.at = ?15 AND r.id < ?16)))) "
+        "ORDER BY CASE WHEN ?14 < 0 THEN -r.at ELSE r.at END, "
+        "CASE WHEN ?14 < 0 THEN -r.id ELSE r.id END LIMIT ?12 OFFSET ?13";
     struct wm_db_range r = wm_db_range_of(f->scope);
     /* A code ending in '.' is every leaf below it: the range [code, code with the final
     ** '.' replaced by '/'), the next byte. */
@@ -450,14 +453,58 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
     } else if (n > 0) {
         exact = f->indicator;
     }
-    json_t *a = sq_rows(DB, sq_prep(DB, sql, "tttitttttiiii", f->status ? f->status : "submitted",
+    json_t *a = sq_rows(DB, sq_prep(DB, sql, "tttitttttiiiiiii", f->status ? f->status : "submitted",
                                    r.lo, r.hi, f->unit_id, exact, lo, hi, f->media, f->unit_type,
                                    f->actor_id, f->before, (int64_t)(f->limit ? f->limit : 100),
-                                   (int64_t)f->offset));
+                                   (int64_t)f->offset, (int64_t)f->key_dir, f->key_at, f->key_id));
     free(lo);
     free(hi);
     wm_db_range_free(&r);
     return a;
+}
+
+static json_t *
+review_return_counts(struct wm_db *base, int64_t archive_id)
+{
+    static const char sql[] =
+        "SELECT d.id, d.indicator_code, count(*) AS returns FROM review r "
+        "JOIN document d ON d.id = r.document_id WHERE d.archive_id = ?1 AND r.action = 'return' "
+        "GROUP BY d.id, d.indicator_code ORDER BY d.indicator_code, d.id";
+    return sq_rows(DB, sq_prep(DB, sql, "i", archive_id));
+}
+
+/* ---------------------------------------------------------------- office settings */
+
+#define SETTING_COLS "s.org_id, s.offset_days, s.count_submitted, s.returns_limit, s.updated_at, s.updated_by"
+
+static json_t *
+office_setting_get(struct wm_db *base, int64_t org_id)
+{
+    static const char sql[] = "SELECT " SETTING_COLS " FROM office_setting s WHERE s.org_id = ?1";
+    return sq_row(DB, sq_prep(DB, sql, "i", org_id));
+}
+
+static json_t *
+office_setting_for(struct wm_db *base, const char *path)
+{
+    static const char sql[] =
+        "SELECT " SETTING_COLS " FROM office_setting s JOIN org o ON o.id = s.org_id "
+        "WHERE substr(?1, 1, length(o.path)) = o.path ORDER BY length(o.path) DESC LIMIT 1";
+    return sq_row(DB, sq_prep(DB, sql, "t", path));
+}
+
+static enum wm_qs
+office_setting_set(struct wm_db *base, int64_t org_id, int64_t offset_days, bool count_submitted,
+                   int64_t returns_limit, int64_t user_id, int64_t now)
+{
+    static const char sql[] =
+        "INSERT INTO office_setting(org_id, offset_days, count_submitted, returns_limit, "
+        "updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0)) "
+        "ON CONFLICT (org_id) DO UPDATE SET offset_days = excluded.offset_days, "
+        "count_submitted = excluded.count_submitted, returns_limit = excluded.returns_limit, "
+        "updated_at = excluded.updated_at, updated_by = excluded.updated_by";
+    return sq_exec(DB, sq_prep(DB, sql, "iiiiii", org_id, offset_days, (int64_t)count_submitted,
+                               returns_limit, now, user_id));
 }
 
 void sq_fill_archive_ops(struct wm_db_ops *ops);
@@ -497,6 +544,10 @@ sq_fill_archive_ops(struct wm_db_ops *ops)
     ops->doc_set_status = doc_set_status;
     ops->review_list = review_list;
     ops->review_queue = review_queue;
+    ops->review_return_counts = review_return_counts;
+    ops->office_setting_get = office_setting_get;
+    ops->office_setting_for = office_setting_for;
+    ops->office_setting_set = office_setting_set;
 }
 
 /* end of sq_archives.c */
