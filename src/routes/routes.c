@@ -146,6 +146,11 @@ const struct wm_route wm_routes[] = {
      AUTH | HTML | FORM | CSRF | WM_R_UPLOAD, WRITE, UPLOAD_MAX},
     {WM_POST, "/units/{id}/archives/{id}/leaf/{s}/order", page_leaf_order_post,
      AUTH | HTML | FORM | CSRF, WRITE, 0},
+    /* the unit-side pages of issue 9 (leafpage): submit for review from the leaf page */
+    {WM_POST, "/units/{id}/archives/{id}/leaf/{s}/submit", page_leaf_submit_post,
+     AUTH | HTML | FORM | CSRF, WRITE, 0},
+    {WM_POST, "/documents/{id}/submit", page_document_submit_post, AUTH | HTML | FORM | CSRF,
+     WRITE, 0},
     {WM_GET, "/units/{id}/archives/{id}/import", page_archive_import_get, AUTH | HTML, MANAGE, 0},
     {WM_POST, "/units/{id}/archives/{id}/import", page_archive_import_post,
      AUTH | HTML | FORM | CSRF | WM_R_UPLOAD | WM_R_PACKAGE, MANAGE, UPLOAD_MAX},

@@ -1,0 +1,343 @@
+/*
+** page_home_unit.c — the home of a unit's accounts (issue 9, "the pages people live on"):
+** a work list.  What is due soon and overdue this year (leaf × period with its deadline,
+** each linking to the leaf's page), what the office returned (with its guidance), the open
+** guidance conversations, and completeness by top-level indicator; then the unit and its
+** years.  page_home (page_auth.c) calls page_home_unit for unit accounts.
+**
+** Reads: the unit, the year's archive, its live documents once (the schedule is computed
+** from them with the same core function as GET .../schedule), the edition's indicators,
+** and the returned documents from the review queue: a fixed number whatever the size.
+*/
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+
+#define HOME_DUE_MAX      50 /* rows of the due list; the tree has the rest */
+#define HOME_RETURNED_MAX 50
+
+/* One period that needs doing: a leaf's period that is overdue or due soon. */
+struct due {
+    const json_t *leaf;   /* the schedule's leaf (code, title) */
+    const json_t *period; /* {period, deadline, state} */
+    enum wm_sched_state state;
+};
+
+static int
+due_cmp(const void *a, const void *b)
+{
+    const struct due *x = a, *y = b;
+    if (x->state != y->state) {
+        return WM_SCHED_OVERDUE == x->state ? -1 : 1; /* overdue first */
+    }
+    return strcmp(js(x->period, "deadline"), js(y->period, "deadline")); /* then oldest */
+}
+
+static void
+stat_link(struct wm_buf *b, const char *label, int64_t n, const char *href, const char *cls)
+{
+    wm_h(b, "<a class=\"stat %s\" href=\"%s\"><span class=\"n\">%I</span><span>%s</span></a>",
+         cls, href, n, label);
+}
+
+/* The due and overdue periods of the year's leaves. */
+static void
+due_list(const json_t *ar, const json_t *sched, const json_t *inds,
+         const char *mine, size_t *n_over, size_t *n_soon, struct wm_buf *list)
+{
+    size_t n = 0, cap = 16;
+    struct due *rows = wm_calloc(cap, sizeof *rows);
+    size_t i;
+    json_t *l;
+    json_array_foreach(json_object_get(sched, "leaves"), i, l)
+    {
+        size_t k;
+        json_t *p;
+        json_array_foreach(json_object_get(l, "periods"), k, p)
+        {
+            enum wm_sched_state st;
+            if (!ui_sched_state_parse(js(p, "state"), &st) ||
+                (WM_SCHED_OVERDUE != st && WM_SCHED_DUE_SOON != st)) {
+                continue;
+            }
+            if (n == cap) {
+                cap *= 2;
+                rows = wm_realloc(rows, cap * sizeof *rows);
+            }
+            rows[n++] = (struct due){.leaf = l, .period = p, .state = st};
+            *(WM_SCHED_OVERDUE == st ? n_over : n_soon) += 1;
+        }
+    }
+    qsort(rows, n, sizeof *rows, due_cmp);
+    wm_h(list, "<section class=\"card\" id=\"home-due\"><h2>%s</h2>", _("待上传：已逾期和即将到期"));
+    if (0 == n) {
+        wm_h(list, "<p class=\"empty\">%s</p></section>\n",
+             _("本年度没有逾期或即将到期的上传任务。"));
+        free(rows);
+        return;
+    }
+    wm_h(list, "<table class=\"cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+               "</tr></thead><tbody>",
+         _("测评内容"), _("期次"), _("截止日期"), _("状态"));
+    for (size_t k = 0; k < n && k < HOME_DUE_MAX; k++) {
+        const char *code = js(rows[k].leaf, "code");
+        bool is_mine = false;
+        json_t *x;
+        json_array_foreach(inds, i, x)
+        {
+            if (wm_streq(js(x, "code"), code)) {
+                is_mine = mine && ui_depts_have(json_object_get(x, "depts"), mine);
+                break;
+            }
+        }
+        wm_h(list, "<tr data-code=\"%s\" data-period=\"%s\" data-state=\"%s\">"
+                   "<td data-label=\"%s\"><a href=\"/units/%I/archives/%I/leaf/%U\"><code>%s</code> "
+                   "%s</a>",
+             code, js(rows[k].period, "period"), js(rows[k].period, "state"), _("测评内容"),
+             ji(ar, "unit_id"), ji(ar, "year"), code, code, js(rows[k].leaf, "title"));
+        if (is_mine) {
+            wm_h(list, " <span class=\"tag mine\">%s</span>", _("本科室"));
+        }
+        wm_h(list, "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+                   "<td data-label=\"%s\">",
+             _("期次"), wm_period_label(js(rows[k].period, "period")), _("截止日期"),
+             js(rows[k].period, "deadline"), _("状态"));
+        ui_sched_mark(list, rows[k].state);
+        wm_h(list, "</td></tr>\n");
+    }
+    wm_h(list, "</tbody></table>");
+    if (n > HOME_DUE_MAX) {
+        wm_h(list, "<p class=\"hint\"><a href=\"/units/%I/archives/%I\">", ji(ar, "unit_id"),
+             ji(ar, "year"));
+        wm_h(list, _("还有 %I 项，在档案目录中查看全部"), (int64_t)(n - HOME_DUE_MAX));
+        wm_h(list, "</a></p>");
+    }
+    wm_h(list, "</section>\n");
+    free(rows);
+}
+
+/* The documents the office returned, with its guidance. */
+static void
+returned_list(struct wm_buf *list, const json_t *rows)
+{
+    wm_h(list, "<section class=\"card\" id=\"home-returned\"><h2>%s</h2>", _("被退回的文件"));
+    if (0 == json_array_size(rows)) {
+        wm_h(list, "<p class=\"empty\">%s</p></section>\n", _("没有被退回的文件。"));
+        return;
+    }
+    wm_h(list, "<table class=\"cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+               "</tr></thead><tbody>",
+         _("文件"), _("测评内容"), _("指导意见"), _("退回"));
+    size_t i;
+    json_t *x;
+    json_array_foreach(rows, i, x)
+    {
+        wm_h(list, "<tr data-id=\"%I\"><td data-label=\"%s\"><a href=\"/documents/%I\">%s</a></td>"
+                   "<td data-label=\"%s\"><a href=\"/units/%I/archives/%I/leaf/%U\">%I · "
+                   "<code>%s</code></a></td><td data-label=\"%s\"><blockquote class=\"guidance\">"
+                   "%s</blockquote></td><td data-label=\"%s\">%s ",
+             ji(x, "id"), _("文件"), ji(x, "id"), js(x, "name"), _("测评内容"), ji(x, "unit_id"),
+             ji(x, "year"), js(x, "indicator_code"), ji(x, "year"), js(x, "indicator_code"),
+             _("指导意见"), js(x, "comment"), _("退回"), js(x, "actor_name"));
+        ui_time(list, ji(x, "at"));
+        wm_h(list, "</td></tr>\n");
+    }
+    wm_h(list, "</tbody></table>");
+    if (json_array_size(rows) >= HOME_RETURNED_MAX) {
+        wm_h(list, "<p class=\"hint\">%s</p>", _("只列出最早退回的 50 件，请先处理这些。"));
+    }
+    wm_h(list, "</section>\n");
+}
+
+/* Completeness by top-level indicator: leaves with an approved document, periods met. */
+struct top {
+    const json_t *ind;
+    int64_t leaves, approved, met, due;
+};
+
+static void
+completeness(struct wm_buf *list, const json_t *ar, const json_t *inds, const json_t *sched,
+             const json_t *reviews)
+{
+    json_t *by_code = json_object(), *periods = json_object();
+    size_t i, ntop = 0;
+    json_t *x;
+    json_array_foreach(inds, i, x)
+    {
+        json_object_set(by_code, js(x, "code"), x);
+        ntop += !*js(x, "parent_code");
+    }
+    json_array_foreach(json_object_get(sched, "leaves"), i, x)
+    {
+        json_object_set(periods, js(x, "code"), json_object_get(x, "periods"));
+    }
+    struct top *tops = wm_calloc(ntop ? ntop : 1, sizeof *tops), all = {0};
+    size_t t = 0;
+    json_array_foreach(inds, i, x)
+    {
+        if (!*js(x, "parent_code")) {
+            tops[t++].ind = x;
+        }
+    }
+    json_array_foreach(inds, i, x)
+    {
+        if (!ji(x, "leaf")) {
+            continue;
+        }
+        const json_t *p = x; /* up to the top (bounded, whatever the data says) */
+        for (int up = 0; up < 64 && *js(p, "parent_code"); up++) {
+            const json_t *q = json_object_get(by_code, js(p, "parent_code"));
+            if (NULL == q) {
+                break;
+            }
+            p = q;
+        }
+        struct top *tp = NULL;
+        for (size_t k = 0; k < t && NULL == tp; k++) {
+            tp = tops[k].ind == p ? &tops[k] : NULL;
+        }
+        if (NULL == tp) {
+            continue;
+        }
+        tp->leaves++;
+        tp->approved +=
+            json_integer_value(json_object_get(json_object_get(reviews, js(x, "code")),
+                                               "approved")) > 0;
+        size_t k;
+        json_t *pp;
+        json_array_foreach(json_object_get(periods, js(x, "code")), k, pp)
+        {
+            bool met = wm_streq(js(pp, "state"), "met");
+            tp->met += met;
+            tp->due += met || wm_streq(js(pp, "state"), "overdue");
+        }
+    }
+    wm_h(list, "<section class=\"card\" id=\"home-complete\"><h2>%s</h2><p class=\"hint\">%s</p>"
+               "<table class=\"cards complete\"><thead><tr><th>%s</th><th class=\"num\">%s</th>"
+               "<th>%s</th><th>%s</th></tr></thead><tbody>",
+         _("完成情况（按一级指标）"),
+         _("有审核通过文件的末级指标所占比例；按期完成的期次占已到截止日（或已完成）期次的比例。"),
+         _("一级指标"), _("末级指标"), _("有审核通过的文件"), _("按期上传"));
+    for (size_t k = 0; k <= t; k++) {
+        struct top *tp = k < t ? &tops[k] : &all;
+        if (k < t) {
+            all.leaves += tp->leaves;
+            all.approved += tp->approved;
+            all.met += tp->met;
+            all.due += tp->due;
+        }
+        int64_t pa = tp->leaves ? (tp->approved * 100 + tp->leaves / 2) / tp->leaves : 0;
+        int64_t pm = tp->due ? (tp->met * 100 + tp->due / 2) / tp->due : 0;
+        if (k < t) {
+            wm_h(list, "<tr data-code=\"%s\" data-leaves=\"%I\" data-approved=\"%I\" "
+                       "data-met=\"%I\" data-due=\"%I\"><td data-label=\"%s\"><code>%s</code> "
+                       "%s</td>",
+                 js(tp->ind, "code"), tp->leaves, tp->approved, tp->met, tp->due, _("一级指标"),
+                 js(tp->ind, "code"), js(tp->ind, "title"));
+        } else {
+            wm_h(list, "<tr class=\"total\" data-code=\"\" data-leaves=\"%I\" data-approved=\"%I\" "
+                       "data-met=\"%I\" data-due=\"%I\"><td data-label=\"%s\"><a "
+                       "href=\"/units/%I/archives/%I\">%s</a></td>",
+                 tp->leaves, tp->approved, tp->met, tp->due, _("一级指标"), ji(ar, "unit_id"),
+                 ji(ar, "year"), _("合计"));
+        }
+        wm_h(list, "<td class=\"num\" data-label=\"%s\">%I</td><td data-label=\"%s\">%I / %I "
+                   "<progress class=\"meter\" max=\"100\" value=\"%I\">%I%%</progress> %I%%</td>",
+             _("末级指标"), tp->leaves, _("有审核通过的文件"), tp->approved, tp->leaves, pa, pa,
+             pa);
+        if (tp->due) {
+            wm_h(list, "<td data-label=\"%s\">%I / %I <progress class=\"meter\" max=\"100\" "
+                       "value=\"%I\">%I%%</progress> %I%%</td></tr>\n",
+                 _("按期上传"), tp->met, tp->due, pm, pm, pm);
+        } else {
+            wm_h(list, "<td data-label=\"%s\">%s</td></tr>\n", _("按期上传"), _("尚无到期的期次"));
+        }
+    }
+    wm_h(list, "</tbody></table></section>\n");
+    free(tops);
+    json_decref(periods);
+    json_decref(by_code);
+}
+
+void
+page_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
+{
+    json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->who->org_id, f);
+    if (NULL == u) {
+        if (WM_E_NOT_FOUND == f->err) {
+            f->err = WM_OK; /* an account of an office without a unit */
+        }
+        return;
+    }
+    struct wm_buf due = {0}, rest = {0};
+    size_t n_over = 0, n_soon = 0;
+    int64_t year = wm_archive_current_year();
+    /* This year's archive: the schedule and the completeness. */
+    struct wm_fail af = {0};
+    json_t *ar = wm_archive_open(r->db, &r->actor, ji(u, "id"), year, &af);
+    json_t *docs = ar ? wm_archive_docs(r->db, &r->actor, ar, NULL, false, &af) : NULL;
+    json_t *inds = docs ? wm_edition_indicators(r->db, &r->actor, ji(ar, "edition_id"), false, &af)
+                        : NULL;
+    struct wm_sched_opts so;
+    ui_sched_opts(r, ar, &so);
+    json_t *sched = inds ? wm_archive_schedule_of(r->db, ar, docs, &so, wm_day_today(), &af) : NULL;
+    if (NULL == sched && WM_E_NOT_FOUND != af.err) {
+        *f = af; /* a store failure: the error page */
+    } else if (sched) {
+        char *mine = ui_actor_dept(r);
+        json_t *reviews = ui_review_counts_by_leaf(docs);
+        due_list(ar, sched, inds, mine, &n_over, &n_soon, &due);
+        completeness(&rest, ar, inds, sched, reviews);
+        json_decref(reviews);
+        free(mine);
+    } else {
+        wm_h(&due, "<section class=\"card\" id=\"home-due\"><h2>%s</h2><p class=\"empty\">",
+             _("待上传：已逾期和即将到期"));
+        wm_h(&due, _("%I 年度档案尚未建立，建立后这里列出到期的上传任务。"), year);
+        wm_h(&due, "</p></section>\n");
+    }
+    /* What the office returned (every year of the unit), oldest first. */
+    struct wm_review_query q = {.state = "returned", .unit_id = ji(u, "id"),
+                                .limit = HOME_RETURNED_MAX};
+    struct wm_fail rf = {0};
+    json_t *ret = WM_OK == f->err ? wm_review_queue(r->db, &r->actor, &q, &rf) : NULL;
+    if (NULL == ret && WM_OK == f->err) {
+        *f = rf;
+    }
+    if (WM_OK == f->err) {
+        wm_h(b, "<section class=\"stats\" id=\"home-stats\">");
+        stat_link(b, _("已逾期"), (int64_t)n_over, "#home-due", "overdue");
+        stat_link(b, _("即将到期"), (int64_t)n_soon, "#home-due", "due_soon");
+        stat_link(b, _("被退回"), (int64_t)json_array_size(ret), "#home-returned", "returned");
+        wm_h(b, "</section>\n%r", wm_buf_str(&due));
+        returned_list(b, ret);
+        /* TODO(guidance): the open conversations of this unit, from the guidance helper's core
+        ** function, once it is on main. */
+        wm_h(b, "<section class=\"card\" id=\"home-guidance\"><h2>%s</h2><p class=\"hint\">%s"
+                "</p></section>\n",
+             _("指导对话"), _("与文明办的指导对话功能即将开放，开放后这里列出未结束的对话。"));
+        wm_h(b, "%r", wm_buf_str(&rest));
+        wm_h(b,
+             "<section class=\"card\"><h2><a href=\"/units/%I\">%s</a></h2>"
+             "<dl class=\"kv\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
+             "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%u</dd></dl></section>\n",
+             ji(u, "id"), js(u, "name"), _("单位代码"), js(u, "code"), _("单位类型"),
+             js(u, "type"), _("所属文明办"), js(u, "parent_name"), _("科室数"),
+             (unsigned)json_array_size(json_object_get(u, "depts")));
+        ui_unit_archives(r, b, u);
+    }
+    json_decref(ret);
+    json_decref(sched);
+    json_decref(inds);
+    json_decref(docs);
+    json_decref(ar);
+    json_decref(u);
+    wm_buf_free(&due);
+    wm_buf_free(&rest);
+}
+
+/* end of page_home_unit.c */
