@@ -284,6 +284,10 @@ static const struct expect expectations[] = {
                                                  {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
     {"POST /units/{id}/archives/{id}/leaf/{s}/order", K_ORDER,
                                                  {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
+    /* Submit for review from the leaf page (issue 9, the unit-side pages). */
+    {"POST /units/{id}/archives/{id}/leaf/{s}/submit", K_LEAF_SUBMIT,
+                                                 {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
+    {"POST /documents/{id}/submit", K_DOC_THROW, {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
     {"GET /units/{id}/archives/{id}/import", K_ARCHIVE,
                                                  {"303", "200", "200/404", "403",     "200/404", "403",     "403"}},
     /* The import page shows its report with 200. */
