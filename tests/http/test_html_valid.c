@@ -76,16 +76,17 @@ test_pages_valid(void **state)
     struct tm tm;
     gmtime_r(&t, &tm);
     int year = tm.tm_year + 1900;
-    char ar[5][64];
+    char ar[6][64];
     snprintf(ar[0], sizeof ar[0], "/units/6/archives/%d", year);
     snprintf(ar[1], sizeof ar[1], "/units/6/archives/%d/leaf/1.1.1", year);
     snprintf(ar[2], sizeof ar[2], "/units/6/archives/%d/trash", year);
     snprintf(ar[3], sizeof ar[3], "/units/6/archives/%d/import", year);
     snprintf(ar[4], sizeof ar[4], "/units/6/archives/%d", year + 1);
+    snprintf(ar[5], sizeof ar[5], "/units/6/archives/%d?all=1", year); /* all the leaves */
     const char *const pages[] = {
         "/login", "/home", "/orgs", "/units", "/units/6", "/units/import", "/users", "/users/2",
         "/account", "/audit", "/frameworks", "/frameworks/1", "/frameworks/2", ar[0], ar[1],
-        ar[2], ar[3], ar[4], "/password", "/no-such-page", "/units/999999"};
+        ar[2], ar[3], ar[4], ar[5], "/password", "/no-such-page", "/units/999999"};
     int errors = 0, checked = 0;
     for (size_t u = 0; u < sizeof users / sizeof users[0]; u++) {
         struct th_cred c;
