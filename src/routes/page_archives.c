@@ -214,7 +214,8 @@ page_archive_get(struct wm_req *r)
     }
     wm_h(&b, "</section>\n");
     /* What the marks mean, and for a department's staff the switch between its leaves and all. */
-    wm_h(&b, "<section class=\"card\"><details class=\"legend-box\"><summary>%s</summary>",
+    wm_h(&b, "<section class=\"card\"><details class=\"legend-box\" open>"
+             "<summary>%s</summary>",
          _("上传周期标记说明"));
     ui_sched_legend(&b, true);
     wm_h(&b, "</details>");

@@ -20,8 +20,17 @@
 #define HOME_DUE_MAX      50 /* rows of the due list; the tree has the rest */
 #define HOME_RETURNED_MAX 50
 
+/* A year of the unit as the home reads it: its archive, live documents, the edition's
+** indicators and the schedule computed from those documents. */
+struct year_data {
+    json_t *ar, *docs, *inds, *sched;
+    const char *from; /* the due list takes periods with a deadline from this day on (NULL:
+                      ** all): of last year, those whose deadline falls into this year */
+};
+
 /* One period that needs doing: a leaf's period that is overdue or due soon. */
 struct due {
+    const struct year_data *y;
     const json_t *leaf;   /* the schedule's leaf (code, title) */
     const json_t *period; /* {period, deadline, state} */
     enum wm_sched_state state;
@@ -44,32 +53,35 @@ stat_link(struct wm_buf *b, const char *label, int64_t n, const char *href, cons
          cls, href, n, label);
 }
 
-/* The due and overdue periods of the year's leaves. */
+/* The due and overdue periods of the years' leaves. */
 static void
-due_list(const json_t *ar, const json_t *sched, const json_t *inds,
-         const char *mine, size_t *n_over, size_t *n_soon, struct wm_buf *list)
+due_list(const struct year_data *years, size_t nyears, int64_t this_year, const char *mine,
+         size_t *n_over, size_t *n_soon, struct wm_buf *list)
 {
     size_t n = 0, cap = 16;
     struct due *rows = wm_calloc(cap, sizeof *rows);
     size_t i;
     json_t *l;
-    json_array_foreach(json_object_get(sched, "leaves"), i, l)
-    {
-        size_t k;
-        json_t *p;
-        json_array_foreach(json_object_get(l, "periods"), k, p)
+    for (size_t y = 0; y < nyears; y++) {
+        json_array_foreach(json_object_get(years[y].sched, "leaves"), i, l)
         {
-            enum wm_sched_state st;
-            if (!ui_sched_state_parse(js(p, "state"), &st) ||
-                (WM_SCHED_OVERDUE != st && WM_SCHED_DUE_SOON != st)) {
-                continue;
+            size_t k;
+            json_t *p;
+            json_array_foreach(json_object_get(l, "periods"), k, p)
+            {
+                enum wm_sched_state st;
+                if (!ui_sched_state_parse(js(p, "state"), &st) ||
+                    (WM_SCHED_OVERDUE != st && WM_SCHED_DUE_SOON != st) ||
+                    (years[y].from && strcmp(js(p, "deadline"), years[y].from) < 0)) {
+                    continue;
+                }
+                if (n == cap) {
+                    cap *= 2;
+                    rows = wm_realloc(rows, cap * sizeof *rows);
+                }
+                rows[n++] = (struct due){.y = &years[y], .leaf = l, .period = p, .state = st};
+                *(WM_SCHED_OVERDUE == st ? n_over : n_soon) += 1;
             }
-            if (n == cap) {
-                cap *= 2;
-                rows = wm_realloc(rows, cap * sizeof *rows);
-            }
-            rows[n++] = (struct due){.leaf = l, .period = p, .state = st};
-            *(WM_SCHED_OVERDUE == st ? n_over : n_soon) += 1;
         }
     }
     qsort(rows, n, sizeof *rows, due_cmp);
@@ -85,9 +97,10 @@ due_list(const json_t *ar, const json_t *sched, const json_t *inds,
          _("测评内容"), _("期次"), _("截止日期"), _("状态"));
     for (size_t k = 0; k < n && k < HOME_DUE_MAX; k++) {
         const char *code = js(rows[k].leaf, "code");
+        const json_t *ar = rows[k].y->ar;
         bool is_mine = false;
         json_t *x;
-        json_array_foreach(inds, i, x)
+        json_array_foreach(rows[k].y->inds, i, x)
         {
             if (wm_streq(js(x, "code"), code)) {
                 is_mine = mine && ui_depts_have(json_object_get(x, "depts"), mine);
@@ -102,15 +115,19 @@ due_list(const json_t *ar, const json_t *sched, const json_t *inds,
         if (is_mine) {
             wm_h(list, " <span class=\"tag mine\">%s</span>", _("本科室"));
         }
-        wm_h(list, "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
-                   "<td data-label=\"%s\">",
-             _("期次"), wm_period_label(js(rows[k].period, "period")), _("截止日期"),
+        wm_h(list, "</td><td data-label=\"%s\">", _("期次"));
+        if (ji(ar, "year") != this_year) { /* last year's, due this year */
+            wm_h(list, _("%I 年"), ji(ar, "year"));
+        }
+        wm_h(list, "%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">",
+             wm_period_label(js(rows[k].period, "period")), _("截止日期"),
              js(rows[k].period, "deadline"), _("状态"));
         ui_sched_mark(list, rows[k].state);
         wm_h(list, "</td></tr>\n");
     }
     wm_h(list, "</tbody></table>");
     if (n > HOME_DUE_MAX) {
+        const json_t *ar = years[nyears - 1].ar;
         wm_h(list, "<p class=\"hint\"><a href=\"/units/%I/archives/%I\">", ji(ar, "unit_id"),
              ji(ar, "year"));
         wm_h(list, _("还有 %I 项，在档案目录中查看全部"), (int64_t)(n - HOME_DUE_MAX));
@@ -263,6 +280,33 @@ completeness(struct wm_buf *list, const json_t *ar, const json_t *inds, const js
     json_decref(by_code);
 }
 
+/* Read a year of the unit (false: no archive, or a store failure in *f). */
+static bool
+year_load(struct wm_req *r, int64_t unit_id, int64_t year, const struct wm_sched_opts *so,
+          int64_t today, struct year_data *y, struct wm_fail *f)
+{
+    struct wm_fail af = {0};
+    y->ar = wm_archive_open(r->db, &r->actor, unit_id, year, &af);
+    y->docs = y->ar ? wm_archive_docs(r->db, &r->actor, y->ar, NULL, false, &af) : NULL;
+    y->inds = y->docs ? wm_edition_indicators(r->db, &r->actor, ji(y->ar, "edition_id"), false,
+                                              &af)
+                      : NULL;
+    y->sched = y->inds ? wm_archive_schedule_of(r->db, y->ar, y->docs, so, today, &af) : NULL;
+    if (NULL == y->sched && WM_E_NOT_FOUND != af.err) {
+        *f = af; /* a store failure: the error page */
+    }
+    return NULL != y->sched;
+}
+
+static void
+year_free(struct year_data *y)
+{
+    json_decref(y->sched);
+    json_decref(y->inds);
+    json_decref(y->docs);
+    json_decref(y->ar);
+}
+
 void
 page_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
 {
@@ -274,31 +318,50 @@ page_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
         return;
     }
     struct wm_buf due = {0}, rest = {0};
-    size_t n_over = 0, n_soon = 0;
-    int64_t year = wm_archive_current_year();
-    /* This year's archive: the schedule and the completeness. */
-    struct wm_fail af = {0};
-    json_t *ar = wm_archive_open(r->db, &r->actor, ji(u, "id"), year, &af);
-    json_t *docs = ar ? wm_archive_docs(r->db, &r->actor, ar, NULL, false, &af) : NULL;
-    json_t *inds = docs ? wm_edition_indicators(r->db, &r->actor, ji(ar, "edition_id"), false, &af)
-                        : NULL;
+    size_t n_over = 0, n_soon = 0, nyears = 0;
+    int64_t year = wm_archive_current_year(), today = wm_day_today();
     struct wm_sched_opts so;
-    ui_sched_opts(r, ar, &so);
-    json_t *sched = inds ? wm_archive_schedule_of(r->db, ar, docs, &so, wm_day_today(), &af) : NULL;
-    if (NULL == sched && WM_E_NOT_FOUND != af.err) {
-        *f = af; /* a store failure: the error page */
-    } else if (sched) {
-        char *mine = ui_actor_dept(r);
-        json_t *reviews = ui_review_counts_by_leaf(docs);
-        due_list(ar, sched, inds, mine, &n_over, &n_soon, &due);
-        completeness(&rest, ar, inds, sched, reviews);
-        json_decref(reviews);
-        free(mine);
+    ui_sched_opts(r, NULL, &so);
+    /* Last year's deadlines reach into this one (December's is in January): its periods
+    ** due this year are listed for a month after its last deadline. */
+    struct year_data years[2] = {{0}, {0}};
+    char from[WM_DAY_LEN];
+    wm_day_format(wm_day_from_ymd(year, 1, 1), from);
+    if (today <= wm_day_from_ymd(year - 1, 12, 31) + so.offset + 30 &&
+        year_load(r, ji(u, "id"), year - 1, &so, today, &years[nyears], f)) {
+        years[nyears++].from = from;
     } else {
-        wm_h(&due, "<section class=\"card\" id=\"home-due\"><h2>%s</h2><p class=\"empty\">",
-             _("待上传：已逾期和即将到期"));
-        wm_h(&due, _("%I 年度档案尚未建立，建立后这里列出到期的上传任务。"), year);
-        wm_h(&due, "</p></section>\n");
+        year_free(&years[nyears]);
+        memset(&years[nyears], 0, sizeof years[nyears]);
+    }
+    /* This year's archive: the schedule and the completeness. */
+    bool have = WM_OK == f->err && year_load(r, ji(u, "id"), year, &so, today, &years[nyears], f);
+    struct year_data *cur = &years[nyears];
+    nyears += have;
+    if (WM_OK != f->err) {
+        /* the error page */
+    } else if (nyears) {
+        char *mine = ui_actor_dept(r);
+        due_list(years, nyears, year, mine, &n_over, &n_soon, &due);
+        free(mine);
+    }
+    if (WM_OK == f->err && have) {
+        json_t *reviews = ui_review_counts_by_leaf(cur->docs);
+        completeness(&rest, cur->ar, cur->inds, cur->sched, reviews);
+        json_decref(reviews);
+    } else if (WM_OK == f->err) {
+        if (0 == nyears) {
+            wm_h(&due, "<section class=\"card\" id=\"home-due\"><h2>%s</h2>",
+                 _("待上传：已逾期和即将到期"));
+        }
+        wm_h(&rest, "<p class=\"empty\" id=\"home-no-archive\">");
+        wm_h(&rest, _("%I 年度档案尚未建立，建立后这里列出到期的上传任务和完成情况。"), year);
+        wm_h(&rest, "</p>%r", 0 == nyears ? "</section>\n" : "");
+        if (0 == nyears) {
+            wm_buf_adds(&due, wm_buf_str(&rest));
+            wm_buf_free(&rest);
+            memset(&rest, 0, sizeof rest);
+        }
     }
     /* What the office returned (every year of the unit), oldest first. */
     struct wm_review_query q = {.state = "returned", .unit_id = ji(u, "id"),
@@ -331,10 +394,9 @@ page_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
         ui_unit_archives(r, b, u);
     }
     json_decref(ret);
-    json_decref(sched);
-    json_decref(inds);
-    json_decref(docs);
-    json_decref(ar);
+    for (size_t k = 0; k < 2; k++) {
+        year_free(&years[k]);
+    }
     json_decref(u);
     wm_buf_free(&due);
     wm_buf_free(&rest);

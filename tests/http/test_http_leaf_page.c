@@ -519,6 +519,49 @@ test_home(void **state)
     th_resp_free(r);
 }
 
+/*
+** At the turn of the year last year's last deadlines are still ahead: on a server whose
+** clock (WM_FAKE_NOW) says 2031-01-05 in Asia/Shanghai, the home lists 2030's December
+** (monthly 3.1.1) and fourth quarter (1.1.1), due on 2031-01-10, as due soon, and none of
+** 2030's periods whose deadline passed in 2030.
+*/
+static void
+test_home_year_turn(void **state)
+{
+    (void)state;
+    struct th_server s2;
+    char env_now[64];
+    /* 2031-01-05 00:00 in Asia/Shanghai */
+    snprintf(env_now, sizeof env_now, "WM_FAKE_NOW=%lld",
+             (long long)(days_of(2031, 1, 5) * 86400 - 8 * 3600));
+    const char *env[] = {env_now, NULL};
+    assert_int_equal(th_server_create(&s2, NULL), 0);
+    assert_int_equal(th_server_start(&s2, env), 0);
+    struct th_cred ua, mem;
+    memset(&ua, 0, sizeof ua);
+    memset(&mem, 0, sizeof mem);
+    assert_int_equal(th_login(&s2, "unitadmin", TH_DEMO_PW, &ua), 201);
+    assert_int_equal(th_login(&s2, "member", TH_DEMO_PW, &mem), 201);
+    assert_true(th_make_token(&s2, &ua, "turn") > 0);
+    int64_t u = th_unit_id(&s2, &ua, "DEMO001");
+    assert_true(u > 0);
+    assert_true(th_archive_create(&s2, &ua, u, 2030));
+    struct th_resp *r = th_api(&s2, "GET", "/home", &mem, TH_COOKIE, NULL);
+    th_assert_status(r, 200);
+    has(r, "data-code=\"3.1.1\" data-period=\"M12\" data-state=\"due_soon\"");
+    has(r, "data-code=\"1.1.1\" data-period=\"Q4\" data-state=\"due_soon\"");
+    has(r, "2030 年");
+    has(r, "2031-01-10");
+    lacks(r, "data-period=\"M11\"");
+    lacks(r, "data-period=\"Q3\"");
+    char link[96];
+    snprintf(link, sizeof link, "href=\"/units/%lld/archives/2030/leaf/3.1.1\"", (long long)u);
+    has(r, link);
+    assert_tidy(r, "the unit's home at the turn of the year");
+    th_resp_free(r);
+    assert_int_equal(th_server_finish(&s2), 0);
+}
+
 /* ---------------------------------------------------------------- scope */
 
 static void
@@ -565,7 +608,8 @@ main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_leaf_page),  cmocka_unit_test(test_leaf_submit_forms),
         cmocka_unit_test(test_tree),       cmocka_unit_test(test_home),
-        cmocka_unit_test(test_other_unit), cmocka_unit_test(test_graceful_stop),
+        cmocka_unit_test(test_other_unit), cmocka_unit_test(test_home_year_turn),
+        cmocka_unit_test(test_graceful_stop),
     };
     int failed = cmocka_run_group_tests_name("leaf_page", tests, setup, teardown);
     th_done();
