@@ -120,11 +120,9 @@ static void
 give_back(int64_t id, const char *guidance)
 {
     submit(id);
-    json_t *b = json_pack("{s:s}", "comment", guidance);
-    char *body = th_jdump(b);
+    char *body = th_jdump(json_pack("{s:s}", "comment", guidance)); /* takes the object */
     review(id, "return", &office, body);
     free(body);
-    json_decref(b);
 }
 
 static char *
