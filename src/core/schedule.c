@@ -302,18 +302,21 @@ wm_sched_leaf_summary(const json_t *periods)
     return soon ? WM_SCHED_DUE_SOON : met ? WM_SCHED_MET : WM_SCHED_NOT_DUE;
 }
 
+/* The schedule from the archive's live documents (taken: freed here), on day. */
 json_t *
-wm_archive_schedule_of(struct wm_db *db, const json_t *archive, const json_t *docs,
+wm_archive_schedule_of(struct wm_db *db, const json_t *archive, json_t *docs,
                        const struct wm_sched_opts *o, int64_t day, struct wm_fail *f)
 {
     char today_s[WM_DAY_LEN];
     if (o->offset < 0 || o->offset > WM_SCHED_OFFSET_MAX) {
+        json_decref(docs);
         wm_fail_set(f, WM_E_BAD_REQUEST, "offset", _("截止日偏移须为 0 到 %d 天"),
                     WM_SCHED_OFFSET_MAX);
         return NULL;
     }
     json_t *inds = db->ops->ind_list(db, jsi(archive, "edition_id"), true);
     if (NULL == inds) { /* a list is never "no row": the store failed */
+        json_decref(docs);
         wm_fail_set(f, WM_QS_SOFT == db->status ? WM_E_UNAVAILABLE : WM_E_INTERNAL, NULL, "%s",
                     "");
         return NULL;
@@ -349,6 +352,7 @@ wm_archive_schedule_of(struct wm_db *db, const json_t *archive, const json_t *do
     json_decref(none);
     json_decref(by_code);
     json_decref(inds);
+    json_decref(docs);
     wm_day_format(day, today_s);
     return json_pack("{s:I, s:I, s:s, s:i, s:b, s:o}", "unit_id",
                      (json_int_t)jsi(archive, "unit_id"), "year", (json_int_t)jsi(archive, "year"),
@@ -377,9 +381,7 @@ wm_archive_schedule(struct wm_db *db, const struct wm_actor *a, const json_t *ar
     if (NULL == docs) {
         return NULL;
     }
-    json_t *out = wm_archive_schedule_of(db, archive, docs, o, day, f);
-    json_decref(docs);
-    return out;
+    return wm_archive_schedule_of(db, archive, docs, o, day, f);
 }
 
 /* end of schedule.c */

@@ -145,7 +145,9 @@ page_archive_get(struct wm_req *r)
     json_t *docs = tree ? wm_archive_docs(r->db, &r->actor, ar, NULL, false, &f) : NULL;
     struct wm_sched_opts so;
     ui_sched_opts(r, ar, &so);
-    json_t *sched = docs ? wm_archive_schedule_of(r->db, ar, docs, &so, wm_day_today(), &f) : NULL;
+    json_t *sched = docs ? wm_archive_schedule_of(r->db, ar, json_incref(docs), &so,
+                                                  wm_day_today(), &f)
+                         : NULL;
     if (NULL == sched) {
         json_decref(docs);
         json_decref(tree);

@@ -291,7 +291,9 @@ year_load(struct wm_req *r, int64_t unit_id, int64_t year, const struct wm_sched
     y->inds = y->docs ? wm_edition_indicators(r->db, &r->actor, ji(y->ar, "edition_id"), false,
                                               &af)
                       : NULL;
-    y->sched = y->inds ? wm_archive_schedule_of(r->db, y->ar, y->docs, so, today, &af) : NULL;
+    y->sched = y->inds ? wm_archive_schedule_of(r->db, y->ar, json_incref(y->docs), so, today,
+                                                &af)
+                       : NULL;
     if (NULL == y->sched && WM_E_NOT_FOUND != af.err) {
         *f = af; /* a store failure: the error page */
     }
