@@ -302,6 +302,30 @@ wm_sched_leaf_summary(const json_t *periods)
     return soon ? WM_SCHED_DUE_SOON : met ? WM_SCHED_MET : WM_SCHED_NOT_DUE;
 }
 
+json_t *
+wm_archive_schedule(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
+                    const struct wm_sched_opts *o, const char *today, struct wm_fail *f)
+{
+    int64_t day;
+    if (NULL == today) {
+        day = wm_day_today();
+    } else if (!wm_day_parse(today, &day)) {
+        wm_fail_set(f, WM_E_BAD_REQUEST, "today", "%s", _("日期须为 YYYY-MM-DD"));
+        return NULL;
+    }
+    if (o->offset < 0 || o->offset > WM_SCHED_OFFSET_MAX) {
+        wm_fail_set(f, WM_E_BAD_REQUEST, "offset", _("截止日偏移须为 0 到 %d 天"),
+                    WM_SCHED_OFFSET_MAX);
+        return NULL;
+    }
+    /* the documents first: wm_archive_docs checks that the archive is in the caller's sight */
+    json_t *docs = wm_archive_docs(db, a, archive, NULL, false, f);
+    if (NULL == docs) {
+        return NULL;
+    }
+    return wm_archive_schedule_of(db, archive, docs, o, day, f);
+}
+
 /* The schedule from the archive's live documents (taken: freed here), on day. */
 json_t *
 wm_archive_schedule_of(struct wm_db *db, const json_t *archive, json_t *docs,
@@ -358,30 +382,6 @@ wm_archive_schedule_of(struct wm_db *db, const json_t *archive, json_t *docs,
                      (json_int_t)jsi(archive, "unit_id"), "year", (json_int_t)jsi(archive, "year"),
                      "today", today_s, "offset_days", o->offset, "count_submitted",
                      o->count_submitted, "leaves", leaves);
-}
-
-json_t *
-wm_archive_schedule(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
-                    const struct wm_sched_opts *o, const char *today, struct wm_fail *f)
-{
-    int64_t day;
-    if (NULL == today) {
-        day = wm_day_today();
-    } else if (!wm_day_parse(today, &day)) {
-        wm_fail_set(f, WM_E_BAD_REQUEST, "today", "%s", _("日期须为 YYYY-MM-DD"));
-        return NULL;
-    }
-    if (o->offset < 0 || o->offset > WM_SCHED_OFFSET_MAX) {
-        wm_fail_set(f, WM_E_BAD_REQUEST, "offset", _("截止日偏移须为 0 到 %d 天"),
-                    WM_SCHED_OFFSET_MAX);
-        return NULL;
-    }
-    /* the documents first: wm_archive_docs checks that the archive is in the caller's sight */
-    json_t *docs = wm_archive_docs(db, a, archive, NULL, false, f);
-    if (NULL == docs) {
-        return NULL;
-    }
-    return wm_archive_schedule_of(db, archive, docs, o, day, f);
 }
 
 /* end of schedule.c */
