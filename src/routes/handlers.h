@@ -326,7 +326,7 @@ void ui_sched_mark(struct wm_buf *b, enum wm_sched_state s);
 /** What the marks mean (leaves: also how a leaf's mark is chosen). */
 void ui_sched_legend(struct wm_buf *b, bool leaves);
 /** A document's review state as a badge ("↩ 已退回"). */
-void ui_review_badge(struct wm_buf *b, const char *status);
+void ui_review_mark(struct wm_buf *b, const char *status);
 /** Counts of review states ({"submitted": 2, "returned": 1}) as "2 待审 · 1 退回". */
 void ui_review_counts(struct wm_buf *b, const json_t *counts);
 /** The review counts of each leaf of a document list: {code: {status: n}} (caller frees). */

@@ -490,7 +490,7 @@ doc_review_cell(struct wm_req *r, struct wm_buf *b, const json_t *d, bool can_wr
 {
     const char *st = js(d, "status");
     wm_h(b, "<td data-label=\"%s\" class=\"review-cell\">", _("审核"));
-    ui_review_badge(b, st);
+    ui_review_mark(b, st);
     char key[24];
     snprintf(key, sizeof key, "%lld", (long long)ji(d, "id"));
     const json_t *ev = json_object_get(returned, key);
@@ -504,7 +504,8 @@ doc_review_cell(struct wm_req *r, struct wm_buf *b, const json_t *d, bool can_wr
         wm_h(b, "<form method=\"post\" action=\"/documents/%I/submit\" class=\"inline\">",
              ji(d, "id"));
         ui_csrf(r, b);
-        wm_h(b, "<button type=\"submit\" class=\"small\">%s</button></form>",
+        wm_h(b, "<input type=\"hidden\" name=\"back\" value=\"leaf\">"
+                "<button type=\"submit\" class=\"small\">%s</button></form>",
              wm_streq(st, "returned") ? _("重新提交") : _("提交审核"));
     }
     wm_h(b, "</td>");
@@ -627,7 +628,7 @@ page_leaf_get(struct wm_req *r)
     ui_review_counts(&b, reviews);
     if (can_write && open) {
         wm_h(&b, "</p><form method=\"post\" action=\"/units/%I/archives/%I/leaf/%U/submit\" "
-                 "class=\"row\" id=\"submit-leaf\">",
+                 "class=\"row\" id=\"leaf-submit\">",
              ji(ar, "unit_id"), ji(ar, "year"), code);
         ui_csrf(r, &b);
         wm_h(&b, "<button type=\"submit\">%s</button> <span class=\"hint\">", _("全部提交审核"));
@@ -817,7 +818,8 @@ leaf_path_of(const json_t *d)
     return s;
 }
 
-/* Submit one document (the leaf page's button; the rules are wm_review_submit's). */
+/* Submit one document (the rules are wm_review_submit's): back to the document's page, or
+** with back=leaf to its leaf's page (where the leaf page's buttons are). */
 void
 page_document_submit_post(struct wm_req *r)
 {
@@ -827,7 +829,9 @@ page_document_submit_post(struct wm_req *r)
         ui_fail(r, &f);
         return;
     }
-    char *to = leaf_path_of(d);
+    char *to = wm_streq(wm_form(r, "back"), "leaf")
+                   ? leaf_path_of(d)
+                   : wm_asprintf("/documents/%lld", (long long)r->ids[0]);
     enum wm_err e = wm_review_submit(r->db, &r->actor, &r->ids[0], 1, &f);
     char *msg = wm_asprintf(_("已提交审核：%s"), js(d, "title"));
     ui_done(r, e, &f, to, msg);

@@ -95,7 +95,7 @@ static const struct {
 };
 
 void
-ui_review_badge(struct wm_buf *b, const char *status)
+ui_review_mark(struct wm_buf *b, const char *status)
 {
     for (size_t i = 0; i < WM_ARRAY_LEN(review_states); i++) {
         if (wm_streq(status, review_states[i].status)) {

@@ -317,6 +317,7 @@ test_leaf_page(void **state)
     snprintf(form, sizeof form, "action=\"/units/%lld/archives/%d/leaf/1.1.1/submit\"",
              (long long)unit1, past);
     has(r, form);
+    has(r, "id=\"leaf-submit\"");
     snprintf(form, sizeof form, "action=\"/documents/%lld/submit\"", (long long)draft_id);
     has(r, form);
     snprintf(form, sizeof form, "action=\"/documents/%lld/submit\"", (long long)returned_id);
@@ -348,7 +349,7 @@ test_leaf_submit_forms(void **state)
     th_assert_status(r, 403);
     th_resp_free(r);
     assert_doc_status(draft_id, "draft");
-    r = th_form(&srv, path, &member, "");
+    r = th_form(&srv, path, &member, "back=leaf");
     th_assert_status(r, 303);
     snprintf(want, sizeof want, "/units/%lld/archives/%d/leaf/1.1.1", (long long)unit1, past);
     const char *loc = th_header(r, "Location");
@@ -357,10 +358,12 @@ test_leaf_submit_forms(void **state)
     assert_non_null(strstr(loc, "ok="));
     th_resp_free(r);
     assert_doc_status(draft_id, "submitted");
-    /* again: it is submitted already, said on the leaf page */
+    /* again: it is submitted already, said on the document's page (no back=leaf) */
     r = th_form(&srv, path, &member, "");
     th_assert_status(r, 303);
     assert_non_null(strstr(th_header(r, "Location"), "err="));
+    snprintf(want, sizeof want, "/documents/%lld", (long long)draft_id);
+    assert_non_null(strstr(th_header(r, "Location"), want));
     th_resp_free(r);
     /* the leaf: the returned one is left */
     snprintf(path, sizeof path, "/units/%lld/archives/%d/leaf/1.1.1/submit", (long long)unit1,
