@@ -158,12 +158,16 @@ page_archive_get(struct wm_req *r)
     json_t *reviews = ui_review_counts_by_leaf(docs);
     json_decref(docs);
     json_t *marks = json_object(); /* code → the leaf's schedule mark */
+    json_t *not_met = json_object(); /* code → why the leaf is not met this year */
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(sched, "leaves"), i, x)
     {
         json_object_set_new(marks, js(x, "code"),
                             json_integer(wm_sched_leaf_summary(json_object_get(x, "periods"))));
+        if (json_is_true(json_object_get(x, "not_met"))) { /* too many returns this year */
+            json_object_set(not_met, js(x, "code"), json_object_get(x, "not_met_reason"));
+        }
     }
     json_decref(sched);
     /* A department's staff sees its department's leaves (all of them with ?all=1). */
@@ -283,7 +287,10 @@ page_archive_get(struct wm_req *r)
                  _("不作要求"));
         }
         json_t *mark = json_object_get(marks, js(x, "code"));
-        if (mark) {
+        if (json_object_get(not_met, js(x, "code"))) {
+            wm_h(&b, " <span class=\"sched overdue\" title=\"%s\">✗ %s</span>",
+                 json_string_value(json_object_get(not_met, js(x, "code"))), _("本年度未达标"));
+        } else if (mark) {
             wm_h(&b, " ");
             ui_sched_mark(&b, (enum wm_sched_state)json_integer_value(mark));
         }
@@ -333,6 +340,7 @@ page_archive_get(struct wm_req *r)
     wm_h(&b, "</div>\n");
     free(mine);
     json_decref(open);
+    json_decref(not_met);
     json_decref(marks);
     json_decref(reviews);
     json_decref(tree);
@@ -511,17 +519,32 @@ doc_review_cell(struct wm_req *r, struct wm_buf *b, const json_t *d, bool can_wr
     wm_h(b, "</td>");
 }
 
-/* The leaf's periods of the year and the state of each (the schedule's own computation,
-** from the leaf's documents already read). */
+/* The leaf's periods of the year and the state of each: the archive's schedule as the API
+** computes it (wm_archive_schedule_of), from the leaf's documents already read. */
 static void
-leaf_periods(struct wm_req *r, struct wm_buf *b, const json_t *ar, const json_t *leaf,
-             const json_t *docs)
+leaf_periods(struct wm_req *r, struct wm_buf *b, const json_t *ar, const char *code,
+             json_t *docs)
 {
     struct wm_sched_opts so;
+    struct wm_fail f = {0};
     ui_sched_opts(r, ar, &so);
-    json_t *periods = wm_sched_leaf(js(leaf, "frequency"), ji(ar, "year"), docs, &so,
-                                    wm_day_today());
+    json_t *sched = wm_archive_schedule_of(r->db, ar, json_incref(docs), &so,
+                                           wm_day_today(), &f);
+    const json_t *leaf = NULL;
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(sched, "leaves"), i, p)
+    {
+        leaf = wm_streq(js(p, "code"), code) ? p : leaf;
+    }
+    if (NULL == sched) {
+        wm_h(b, "<p class=\"flash err\" id=\"leaf-periods\">%s</p>",
+             _("暂时无法计算上传周期，请稍后刷新。"));
+        return;
+    }
+    const json_t *periods = json_object_get(leaf, "periods");
     if (NULL == periods) {
+        json_decref(sched);
         return; /* no frequency: nothing is due by a date */
     }
     wm_h(b, "<section class=\"card\" id=\"leaf-periods\"><h2>%s</h2><p class=\"hint\">",
@@ -530,11 +553,14 @@ leaf_periods(struct wm_req *r, struct wm_buf *b, const json_t *ar, const json_t 
                 ? _("每期需有形成日期在期内、已提交或审核通过的文件；截止日为期末后 %d 天。")
                 : _("每期需有形成日期在期内、审核通过的文件；截止日为期末后 %d 天。"),
          so.offset);
-    wm_h(b, "</p><table class=\"cards periods\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+    wm_h(b, "</p>");
+    if (json_is_true(json_object_get(leaf, "not_met"))) { /* too many returns this year */
+        wm_h(b, "<p class=\"flash err\"><span class=\"sched overdue\">✗ %s</span> %s</p>",
+             _("本年度未达标"), js(leaf, "not_met_reason"));
+    }
+    wm_h(b, "<table class=\"cards periods\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
             "<th>%s</th><th class=\"num\">%s</th></tr></thead><tbody>",
          _("期次"), _("起止日期"), _("截止日期"), _("状态"), _("符合的文件"));
-    size_t i;
-    json_t *p;
     json_array_foreach(periods, i, p)
     {
         enum wm_sched_state st = WM_SCHED_NOT_DUE;
@@ -553,7 +579,7 @@ leaf_periods(struct wm_req *r, struct wm_buf *b, const json_t *ar, const json_t 
          _("标记说明"));
     ui_sched_legend(b, false);
     wm_h(b, "</details></section>\n");
-    json_decref(periods);
+    json_decref(sched);
 }
 
 void
@@ -616,7 +642,7 @@ page_leaf_get(struct wm_req *r)
     }
     may_upload_note(r, &b, can_write, &f, leaf);
     wm_h(&b, "</section>\n");
-    leaf_periods(r, &b, ar, leaf, docs);
+    leaf_periods(r, &b, ar, code, docs);
     /* The review: submit every draft and returned document at once. */
     size_t open = 0;
     json_array_foreach(docs, i, d)
