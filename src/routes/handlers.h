@@ -317,8 +317,10 @@ void wm_ui_error_page(struct wm_req *r, unsigned status, const char *code, const
 
 /* ---------------------------------------------------------------- schedule and review marks
 ** (ui_sched.c; the unit's home is page_home_unit.c) */
-/** The schedule settings the pages of a unit's archive compute with. */
-void ui_sched_opts(struct wm_req *r, const json_t *archive, struct wm_sched_opts *o);
+/** The schedule settings the pages of a unit's archive compute with (archive: a row with
+** the unit's "unit_path", as wm_archive_open gives). */
+enum wm_err ui_sched_opts(struct wm_req *r, const json_t *archive, struct wm_sched_opts *o,
+                          struct wm_fail *f);
 /** A state's name ("met", "due_soon", ...) to the state; false when unknown. */
 bool ui_sched_state_parse(const char *name, enum wm_sched_state *s);
 /** A schedule state as a badge: icon, word and colour ("✓ 已完成"). */

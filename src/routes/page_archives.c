@@ -144,8 +144,8 @@ page_archive_get(struct wm_req *r)
     json_t *tree = wm_archive_tree(r->db, ar, &f);
     json_t *docs = tree ? wm_archive_docs(r->db, &r->actor, ar, NULL, false, &f) : NULL;
     struct wm_sched_opts so;
-    ui_sched_opts(r, ar, &so);
-    json_t *sched = docs ? wm_archive_schedule_of(r->db, ar, json_incref(docs), &so,
+    bool opts = docs && WM_OK == ui_sched_opts(r, ar, &so, &f);
+    json_t *sched = opts ? wm_archive_schedule_of(r->db, ar, json_incref(docs), &so,
                                                   wm_day_today(), &f)
                          : NULL;
     if (NULL == sched) {
@@ -527,9 +527,10 @@ leaf_periods(struct wm_req *r, struct wm_buf *b, const json_t *ar, const char *c
 {
     struct wm_sched_opts so;
     struct wm_fail f = {0};
-    ui_sched_opts(r, ar, &so);
-    json_t *sched = wm_archive_schedule_of(r->db, ar, json_incref(docs), &so,
-                                           wm_day_today(), &f);
+    json_t *sched = WM_OK == ui_sched_opts(r, ar, &so, &f)
+                        ? wm_archive_schedule_of(r->db, ar, json_incref(docs), &so,
+                                                 wm_day_today(), &f)
+                        : NULL;
     const json_t *leaf = NULL;
     size_t i;
     json_t *p;

@@ -323,7 +323,13 @@ page_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
     size_t n_over = 0, n_soon = 0, nyears = 0;
     int64_t year = wm_archive_current_year(), today = wm_day_today();
     struct wm_sched_opts so;
-    ui_sched_opts(r, NULL, &so);
+    json_t *where = json_pack("{s:s}", "unit_path", js(u, "path")); /* the unit's settings */
+    enum wm_err oe = ui_sched_opts(r, where, &so, f);
+    json_decref(where);
+    if (WM_OK != oe) {
+        json_decref(u);
+        return;
+    }
     /* Last year's deadlines reach into this one (December's is in January): its periods
     ** due this year are listed for a month after its last deadline. */
     struct year_data years[2] = {{0}, {0}};

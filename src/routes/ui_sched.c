@@ -11,15 +11,17 @@
 
 #include "handlers.h"
 
-void
-ui_sched_opts(struct wm_req *r, const json_t *archive, struct wm_sched_opts *o)
+enum wm_err
+ui_sched_opts(struct wm_req *r, const json_t *archive, struct wm_sched_opts *o, struct wm_fail *f)
 {
     (void)r;
     (void)archive;
-    /* TODO(reviewui): the office's settings (offset, whether submitted documents count) once
-    ** they exist; the same defaults as GET /api/v1/units/{id}/archives/{year}/schedule. */
-    o->offset = WM_SCHED_OFFSET_DEFAULT;
-    o->count_submitted = false;
+    (void)f;
+    /* MERGE(reviewui): the office's settings once they exist:
+    **     return wm_sched_opts_for(r->db, archive, o, f);
+    ** until then the same defaults as GET /api/v1/units/{id}/archives/{year}/schedule. */
+    *o = (struct wm_sched_opts){.offset = WM_SCHED_OFFSET_DEFAULT, .count_submitted = false};
+    return WM_OK;
 }
 
 /* The icon of each schedule state (the word says the same: the icon is for a glance). */
