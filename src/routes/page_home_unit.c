@@ -170,6 +170,49 @@ returned_list(struct wm_buf *list, const json_t *rows)
     wm_h(list, "</section>\n");
 }
 
+/*
+** The open guidance conversations of the unit, unread first (rows of wm_guidance_list:
+** indicator_code, indicator_title, year, unit_id, unread, last_body, last_author, last_at),
+** each linking to its leaf's conversation.  rows NULL: conversations are not available in
+** this build, and the section says so (never made-up rows).
+*/
+static void
+conversations(struct wm_buf *list, const json_t *rows)
+{
+    wm_h(list, "<section class=\"card\" id=\"home-guidance\"><h2>%s</h2>", _("指导对话"));
+    if (NULL == rows) {
+        wm_h(list, "<p class=\"hint\">%s</p></section>\n",
+             _("与文明办的指导对话功能即将开放，开放后这里列出未结束的对话。"));
+        return;
+    }
+    if (0 == json_array_size(rows)) {
+        wm_h(list, "<p class=\"empty\">%s</p></section>\n", _("没有未结束的指导对话。"));
+        return;
+    }
+    wm_h(list, "<table class=\"cards\"><thead><tr><th>%s</th><th class=\"num\">%s</th>"
+               "<th>%s</th><th>%s</th></tr></thead><tbody>",
+         _("测评内容"), _("未读"), _("最新消息"), _("时间"));
+    size_t i;
+    json_t *x;
+    json_array_foreach(rows, i, x)
+    {
+        wm_h(list, "<tr data-code=\"%s\"%r><td data-label=\"%s\"><a "
+                   "href=\"/units/%I/archives/%I/leaf/%U#guidance\">%I · <code>%s</code> %s</a></td>"
+                   "<td class=\"num\" data-label=\"%s\">%I</td><td data-label=\"%s\">%s%s%s</td>"
+                   "<td data-label=\"%s\">",
+             js(x, "indicator_code"), ji(x, "unread") ? " class=\"unread\"" : "", _("测评内容"),
+             ji(x, "unit_id"), ji(x, "year"), js(x, "indicator_code"), ji(x, "year"),
+             js(x, "indicator_code"), js(x, "indicator_title"), _("未读"), ji(x, "unread"),
+             _("最新消息"), js(x, "last_author"), *js(x, "last_author") ? _("：") : "",
+             js(x, "last_body"), _("时间"));
+        if (ji(x, "last_at")) {
+            ui_time(list, ji(x, "last_at"));
+        }
+        wm_h(list, "</td></tr>\n");
+    }
+    wm_h(list, "</tbody></table></section>\n");
+}
+
 /* Completeness by top-level indicator: leaves with an approved document, periods met. */
 struct top {
     const json_t *ind;
@@ -386,11 +429,14 @@ page_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
         stat_link(b, _("被退回"), (int64_t)json_array_size(ret), "#home-returned", "returned");
         wm_h(b, "</section>\n%r", wm_buf_str(&due));
         returned_list(b, ret);
-        /* TODO(guidance): the open conversations of this unit, from the guidance helper's core
-        ** function, once it is on main. */
-        wm_h(b, "<section class=\"card\" id=\"home-guidance\"><h2>%s</h2><p class=\"hint\">%s"
-                "</p></section>\n",
-             _("指导对话"), _("与文明办的指导对话功能即将开放，开放后这里列出未结束的对话。"));
+        /* MERGE(guidance): the open conversations, once wm_guidance_list is on main:
+        **     struct wm_guidance_query gq = {.state = "open", .unit_id = ji(u, "id"),
+        **                                    .limit = HOME_RETURNED_MAX};
+        **     json_t *conv = wm_guidance_list(r->db, &r->actor, &gq, f);
+        ** (read with the other lists above, before the page is written; freed below). */
+        json_t *conv = NULL;
+        conversations(b, conv);
+        json_decref(conv);
         wm_h(b, "%r", wm_buf_str(&rest));
         wm_h(b,
              "<section class=\"card\"><h2><a href=\"/units/%I\">%s</a></h2>"
