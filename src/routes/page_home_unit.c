@@ -170,6 +170,21 @@ returned_list(struct wm_buf *list, const json_t *rows)
     wm_h(list, "</section>\n");
 }
 
+/* At most max characters of UTF-8 text s, with "…" when cut (caller frees). */
+static char *
+utf8_cut(const char *s, size_t max)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    for (; *p && n < max; p++) {
+        n += 0x80 != (*p & 0xc0); /* a character starts at every non-continuation byte */
+    }
+    while (*p && 0x80 == (*p & 0xc0)) {
+        p++; /* the rest of the last character */
+    }
+    return *p ? wm_asprintf("%.*s…", (int)(p - (const unsigned char *)s), s) : wm_strdup(s);
+}
+
 /*
 ** The open guidance conversations of the unit, unread first (rows of wm_guidance_list:
 ** indicator_code, indicator_title, year, unit_id, unread, last_body, last_author, last_at),
@@ -196,6 +211,7 @@ conversations(struct wm_buf *list, const json_t *rows)
     json_t *x;
     json_array_foreach(rows, i, x)
     {
+        char *last = utf8_cut(js(x, "last_body"), 80);
         wm_h(list, "<tr data-code=\"%s\"%r><td data-label=\"%s\"><a "
                    "href=\"/units/%I/archives/%I/leaf/%U#guidance\">%I · <code>%s</code> %s</a></td>"
                    "<td class=\"num\" data-label=\"%s\">%I</td><td data-label=\"%s\">%s%s%s</td>"
@@ -203,8 +219,9 @@ conversations(struct wm_buf *list, const json_t *rows)
              js(x, "indicator_code"), ji(x, "unread") ? " class=\"unread\"" : "", _("测评内容"),
              ji(x, "unit_id"), ji(x, "year"), js(x, "indicator_code"), ji(x, "year"),
              js(x, "indicator_code"), js(x, "indicator_title"), _("未读"), ji(x, "unread"),
-             _("最新消息"), js(x, "last_author"), *js(x, "last_author") ? _("：") : "",
-             js(x, "last_body"), _("时间"));
+             _("最新消息"), js(x, "last_author"), *js(x, "last_author") ? _("：") : "", last,
+             _("时间"));
+        free(last);
         if (ji(x, "last_at")) {
             ui_time(list, ji(x, "last_at"));
         }
