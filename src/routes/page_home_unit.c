@@ -34,6 +34,7 @@ struct due {
     const json_t *leaf;   /* the schedule's leaf (code, title) */
     const json_t *period; /* {period, deadline, state} */
     enum wm_sched_state state;
+    bool mine; /* a leaf of the member's department */
 };
 
 static int
@@ -53,20 +54,43 @@ stat_link(struct wm_buf *b, const char *label, int64_t n, const char *href, cons
          cls, href, n, label);
 }
 
-/* The due and overdue periods of the years' leaves. */
-static void
-due_list(const struct year_data *years, size_t nyears, int64_t this_year, const char *mine,
-         size_t *n_over, size_t *n_soon, struct wm_buf *list)
+/* The leaves of a department among an edition's indicators: {code: true}. */
+static json_t *
+dept_leaves(const json_t *inds, const char *mine)
 {
-    size_t n = 0, cap = 16;
+    json_t *out = json_object();
+    size_t i;
+    json_t *x;
+    json_array_foreach(inds, i, x)
+    {
+        if (mine && ji(x, "leaf") && ui_depts_have(json_object_get(x, "depts"), mine)) {
+            json_object_set_new(out, js(x, "code"), json_true());
+        }
+    }
+    return out;
+}
+
+/*
+** The due and overdue periods of the years' leaves.  For a department's staff (mine) only
+** its department's leaves, unless all (or none of the leaves is the department's: then
+** every leaf, and it is said).
+*/
+static void
+due_list(const struct year_data *years, size_t nyears, int64_t this_year,
+         const char *mine, bool all, size_t *n_over, size_t *n_soon, struct wm_buf *list)
+{
+    size_t n = 0, cap = 16, n_mine = 0;
     struct due *rows = wm_calloc(cap, sizeof *rows);
     size_t i;
     json_t *l;
     for (size_t y = 0; y < nyears; y++) {
+        json_t *dl = dept_leaves(years[y].inds, mine);
+        n_mine += json_object_size(dl);
         json_array_foreach(json_object_get(years[y].sched, "leaves"), i, l)
         {
             size_t k;
             json_t *p;
+            bool is_mine = json_is_true(json_object_get(dl, js(l, "code")));
             json_array_foreach(json_object_get(l, "periods"), k, p)
             {
                 enum wm_sched_state st;
@@ -79,13 +103,34 @@ due_list(const struct year_data *years, size_t nyears, int64_t this_year, const 
                     cap *= 2;
                     rows = wm_realloc(rows, cap * sizeof *rows);
                 }
-                rows[n++] = (struct due){.y = &years[y], .leaf = l, .period = p, .state = st};
-                *(WM_SCHED_OVERDUE == st ? n_over : n_soon) += 1;
+                rows[n++] = (struct due){.y = &years[y], .leaf = l, .period = p, .state = st,
+                                         .mine = is_mine};
             }
         }
+        json_decref(dl);
     }
+    all = all || NULL == mine || 0 == n_mine;
+    size_t kept = 0; /* the rows shown: the department's unless all */
+    for (size_t k = 0; k < n; k++) {
+        if (all || rows[k].mine) {
+            rows[kept++] = rows[k];
+            *(WM_SCHED_OVERDUE == rows[k].state ? n_over : n_soon) += 1;
+        }
+    }
+    n = kept;
     qsort(rows, n, sizeof *rows, due_cmp);
     wm_h(list, "<section class=\"card\" id=\"home-due\"><h2>%s</h2>", _("待上传：已逾期和即将到期"));
+    if (mine && n_mine) {
+        wm_h(list, "<p class=\"row\" id=\"home-dept-switch\">");
+        if (all) {
+            wm_h(list, "%s <a href=\"/home\">%s%s%s</a>", _("正在显示全部测评内容。"), _("只看"), mine,
+                 _("负责的"));
+        } else {
+            wm_h(list, _("正在显示 %s 负责的测评内容。"), mine);
+            wm_h(list, " <a href=\"/home?all=1\">%s</a>", _("显示全部测评内容"));
+        }
+        wm_h(list, "</p>");
+    }
     if (0 == n) {
         wm_h(list, "<p class=\"empty\">%s</p></section>\n",
              _("本年度没有逾期或即将到期的上传任务。"));
@@ -98,21 +143,12 @@ due_list(const struct year_data *years, size_t nyears, int64_t this_year, const 
     for (size_t k = 0; k < n && k < HOME_DUE_MAX; k++) {
         const char *code = js(rows[k].leaf, "code");
         const json_t *ar = rows[k].y->ar;
-        bool is_mine = false;
-        json_t *x;
-        json_array_foreach(rows[k].y->inds, i, x)
-        {
-            if (wm_streq(js(x, "code"), code)) {
-                is_mine = mine && ui_depts_have(json_object_get(x, "depts"), mine);
-                break;
-            }
-        }
         wm_h(list, "<tr data-code=\"%s\" data-period=\"%s\" data-state=\"%s\">"
                    "<td data-label=\"%s\"><a href=\"/units/%I/archives/%I/leaf/%U\"><code>%s</code> "
                    "%s</a>",
              code, js(rows[k].period, "period"), js(rows[k].period, "state"), _("测评内容"),
              ji(ar, "unit_id"), ji(ar, "year"), code, code, js(rows[k].leaf, "title"));
-        if (is_mine) {
+        if (rows[k].mine) {
             wm_h(list, " <span class=\"tag mine\">%s</span>", _("本科室"));
         }
         wm_h(list, "</td><td data-label=\"%s\">", _("期次"));
@@ -410,7 +446,8 @@ page_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
         /* the error page */
     } else if (nyears) {
         char *mine = ui_actor_dept(r);
-        due_list(years, nyears, year, mine, &n_over, &n_soon, &due);
+        due_list(years, nyears, year, mine, wm_streq(wm_req_arg(r, "all"), "1"), &n_over,
+                 &n_soon, &due);
         free(mine);
     }
     if (WM_OK == f->err && have) {

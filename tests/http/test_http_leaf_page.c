@@ -506,12 +506,29 @@ test_home(void **state)
     has(r, want);
     has(r, "data-code=\"1\" data-leaves=\"6\" data-approved=\"0\"");
     assert_tidy(r, "the unit's home");
+    /* The member's list is its department's (办公室): 1.2.2 (monthly, no department) is not
+    ** in it; with ?all=1 it is, as in the leader's (a viewer without a department). */
+    bool jan_over = today > days_of(this_year, 2, 0) + 10;
+    has(r, "id=\"home-dept-switch\"");
+    if (jan_over) {
+        lacks(r, "data-code=\"1.2.2\" data-period=\"M1\"");
+    }
     th_resp_free(r);
-    /* The leader (a viewer) sees the same lists. */
+    r = page("/home?all=1", &member);
+    th_assert_status(r, 200);
+    has(r, "正在显示全部测评内容");
+    if (jan_over) {
+        has(r, "data-code=\"1.2.2\" data-period=\"M1\" data-state=\"overdue\"");
+    }
+    th_resp_free(r);
     r = page("/home", &leader);
     th_assert_status(r, 200);
     has(r, "照片不清晰，请重新拍摄");
     has(r, want);
+    lacks(r, "home-dept-switch");
+    if (jan_over) {
+        has(r, "data-code=\"1.2.2\" data-period=\"M1\" data-state=\"overdue\"");
+    }
     th_resp_free(r);
     /* An office's home is not the unit's. */
     r = page("/home", &office);
