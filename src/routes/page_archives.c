@@ -470,11 +470,14 @@ may_upload_note(struct wm_req *r, struct wm_buf *b, bool can_write, const struct
 /* The guidance of the leaf's returned documents: {document id: the return event} (one
 ** read of the review queue, whatever the number of documents). */
 static json_t *
-leaf_returned(struct wm_req *r, const json_t *ar, const char *code)
+leaf_returned(struct wm_req *r, const json_t *ar, const char *code, struct wm_fail *f)
 {
     struct wm_review_query q = {.state = "returned", .unit_id = ji(ar, "unit_id"),
                                 .indicator = code, .limit = 1000};
-    json_t *rows = wm_review_queue(r->db, &r->actor, &q, NULL);
+    json_t *rows = wm_review_queue(r->db, &r->actor, &q, f);
+    if (NULL == rows) {
+        return NULL; /* the store's error: the page is not shown without the guidance */
+    }
     json_t *out = json_object();
     size_t i;
     json_t *x;
@@ -614,7 +617,18 @@ page_leaf_get(struct wm_req *r)
     json_t *reviews = json_incref(json_object_get(by_leaf, code));
     json_decref(by_leaf);
     reviews = reviews ? reviews : json_object();
-    json_t *returned = leaf_returned(r, ar, code);
+    struct wm_fail rf = {0};
+    json_t *returned = leaf_returned(r, ar, code, &rf);
+    if (NULL == returned) {
+        json_decref(reviews);
+        json_decref(docs);
+        json_decref(leaf);
+        json_decref(ar);
+        json_decref(ed);
+        wm_fw_free(fw);
+        wm_reply_fail(r, &rf);
+        return;
+    }
     bool reorder = can_write && n > 1;
     struct wm_buf b = {0}, c = {0};
     archive_crumbs(r, &c, ar);
