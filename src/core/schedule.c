@@ -284,12 +284,29 @@ wm_sched_leaf(const char *frequency, int64_t year, const json_t *docs,
 
 /* ---------------------------------------------------------------- the read */
 
+enum wm_sched_state
+wm_sched_leaf_summary(const json_t *periods)
+{
+    bool met = false, soon = false;
+    size_t i;
+    json_t *p;
+    json_array_foreach(periods, i, p)
+    {
+        const char *s = jss(p, "state");
+        if (wm_streq(s, "overdue")) {
+            return WM_SCHED_OVERDUE; /* the most urgent state wins */
+        }
+        soon = soon || wm_streq(s, "due_soon");
+        met = met || wm_streq(s, "met");
+    }
+    return soon ? WM_SCHED_DUE_SOON : met ? WM_SCHED_MET : WM_SCHED_NOT_DUE;
+}
+
 json_t *
 wm_archive_schedule(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
                     const struct wm_sched_opts *o, const char *today, struct wm_fail *f)
 {
     int64_t day;
-    char today_s[WM_DAY_LEN];
     if (NULL == today) {
         day = wm_day_today();
     } else if (!wm_day_parse(today, &day)) {
@@ -304,6 +321,21 @@ wm_archive_schedule(struct wm_db *db, const struct wm_actor *a, const json_t *ar
     /* the documents first: wm_archive_docs checks that the archive is in the caller's sight */
     json_t *docs = wm_archive_docs(db, a, archive, NULL, false, f);
     if (NULL == docs) {
+        return NULL;
+    }
+    return wm_archive_schedule_of(db, archive, docs, o, day, f);
+}
+
+/* The schedule from the archive's live documents (taken: freed here), on day. */
+json_t *
+wm_archive_schedule_of(struct wm_db *db, const json_t *archive, json_t *docs,
+                       const struct wm_sched_opts *o, int64_t day, struct wm_fail *f)
+{
+    char today_s[WM_DAY_LEN];
+    if (o->offset < 0 || o->offset > WM_SCHED_OFFSET_MAX) {
+        json_decref(docs);
+        wm_fail_set(f, WM_E_BAD_REQUEST, "offset", _("截止日偏移须为 0 到 %d 天"),
+                    WM_SCHED_OFFSET_MAX);
         return NULL;
     }
     json_t *inds = db->ops->ind_list(db, jsi(archive, "edition_id"), true);

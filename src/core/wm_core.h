@@ -603,6 +603,17 @@ json_t *wm_sched_leaf(const char *frequency, int64_t year, const json_t *docs,
 */
 json_t *wm_archive_schedule(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
                             const struct wm_sched_opts *o, const char *today, struct wm_fail *f);
+/**
+** The same schedule from the archive's live documents the caller has already read with
+** wm_archive_docs (so the archive is in its sight, and a page that also shows the
+** documents reads them once), on day today (a day number, e.g. wm_day_today()).  Takes
+** docs (json_incref them to keep them).
+*/
+json_t *wm_archive_schedule_of(struct wm_db *db, const json_t *archive, json_t *docs,
+                               const struct wm_sched_opts *o, int64_t today, struct wm_fail *f);
+/** A leaf's mark from its periods (as wm_sched_leaf gives them): the most urgent state —
+** overdue if one period is, else due soon, else met when one is, else not yet due. */
+enum wm_sched_state wm_sched_leaf_summary(const json_t *periods);
 
 /* ---------------------------------------------------------------- review (review.c) */
 

@@ -212,10 +212,6 @@ void ui_review_badge(struct wm_buf *b, const char *status);
 /** A document's whole history (versions, submissions, verdicts, comments, who and when),
 ** with the "提交审核" form for a writer of a draft or returned document (document page). */
 void ui_review_history(struct wm_req *r, struct wm_buf *b, int64_t doc_id);
-/** The "提交审核" form of a leaf (its drafts and returned documents, docs as listed), for
-** those who may write there; nothing when there is nothing to submit (leaf page). */
-void ui_leaf_submit_form(struct wm_req *r, struct wm_buf *b, const json_t *ar, const char *code,
-                         const json_t *docs);
 /** The archive years of a unit (on the unit page). */
 void ui_unit_archives(struct wm_req *r, struct wm_buf *b, const json_t *unit);
 /** The form that creates a year's archive of a unit (list: its archives; pick: the year). */
@@ -396,6 +392,28 @@ void ui_time(struct wm_buf *b, int64_t t);
 void ui_pager(struct wm_req *r, struct wm_buf *b, json_t *items, unsigned limit);
 void wm_ui_error_page(struct wm_req *r, unsigned status, const char *code, const char *message,
                       const char *detail);
+
+/* ---------------------------------------------------------------- schedule and review marks
+** (ui_sched.c; the unit's home is page_home_unit.c) */
+/** A state's name ("met", "due_soon", ...) to the state; false when unknown. */
+bool ui_sched_state_parse(const char *name, enum wm_sched_state *s);
+/** A schedule state as a badge: icon, word and colour ("✓ 已完成"). */
+void ui_sched_mark(struct wm_buf *b, enum wm_sched_state s);
+/** What the marks mean (leaves: also how a leaf's mark is chosen). */
+void ui_sched_legend(struct wm_buf *b, bool leaves);
+/** A document's review state as a badge ("↩ 已退回"). */
+void ui_review_mark(struct wm_buf *b, const char *status);
+/** Counts of review states ({"submitted": 2, "returned": 1}) as "2 待审 · 1 退回". */
+void ui_review_counts(struct wm_buf *b, const json_t *counts);
+/** The review counts of each leaf of a document list: {code: {status: n}} (caller frees). */
+json_t *ui_review_counts_by_leaf(const json_t *docs);
+/** The department name of a unit member with a department (caller frees); NULL otherwise. */
+char *ui_actor_dept(struct wm_req *r);
+/** Whether an indicator's departments (an array, or its JSON text) include dept. */
+bool ui_depts_have(const json_t *depts, const char *dept);
+/** The unit's home (/home for unit accounts): due and overdue periods, returned documents,
+** conversations, completeness by top-level indicator.  f receives the first failed read. */
+void page_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f);
 
 /* ---------------------------------------------------------------- notifications (issue 9) */
 

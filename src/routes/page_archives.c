@@ -6,6 +6,7 @@
 */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -99,6 +100,33 @@ leaf_missing(struct wm_buf *b, const json_t *x)
     wm_h(b, "</p>");
 }
 
+/* The indicators (non-leaves) above a member's department's leaves: {code: true}. */
+static json_t *
+branches_of_mine(const json_t *inds, const char *mine)
+{
+    json_t *by_code = json_object(), *out = json_object();
+    size_t i;
+    json_t *x;
+    json_array_foreach(inds, i, x)
+    {
+        json_object_set(by_code, js(x, "code"), x);
+    }
+    json_array_foreach(inds, i, x)
+    {
+        if (!ji(x, "leaf") || !ui_depts_have(json_object_get(x, "depts"), mine)) {
+            continue;
+        }
+        /* up the parents (the depth bounds the walk, whatever the data says) */
+        const json_t *p = x;
+        for (int up = 0; up < 64 && p && *js(p, "parent_code"); up++) {
+            json_object_set_new(out, js(p, "parent_code"), json_true());
+            p = json_object_get(by_code, js(p, "parent_code"));
+        }
+    }
+    json_decref(by_code);
+    return out;
+}
+
 void
 page_archive_get(struct wm_req *r)
 {
@@ -112,18 +140,44 @@ page_archive_get(struct wm_req *r)
         }
         return;
     }
+    /* The tree, the documents (read once: their review states, and the schedule from them). */
     json_t *tree = wm_archive_tree(r->db, ar, &f);
-    if (NULL == tree) {
+    json_t *docs = tree ? wm_archive_docs(r->db, &r->actor, ar, NULL, false, &f) : NULL;
+    struct wm_sched_opts so;
+    bool opts = docs && WM_OK == wm_sched_opts_for(r->db, ar, &so, &f);
+    json_t *sched = opts ? wm_archive_schedule_of(r->db, ar, json_incref(docs), &so,
+                                                  wm_day_today(), &f)
+                         : NULL;
+    if (NULL == sched) {
+        json_decref(docs);
+        json_decref(tree);
         json_decref(ar);
         wm_reply_fail(r, &f);
         return;
     }
-    /* A department's staff sees which leaves are its department's. */
-    char *mine = NULL;
-    if (wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER)) && r->actor.p->dept_id) {
-        json_t *dept = wm_dept_get_scoped(r->db, &r->actor, r->actor.p->dept_id, NULL);
-        mine = dept ? wm_strdup(js(dept, "name")) : NULL;
-        json_decref(dept);
+    json_t *reviews = ui_review_counts_by_leaf(docs);
+    json_decref(docs);
+    json_t *marks = json_object(); /* code → the leaf's schedule mark */
+    json_t *not_met = json_object(); /* code → why the leaf is not met this year */
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(sched, "leaves"), i, x)
+    {
+        json_object_set_new(marks, js(x, "code"),
+                            json_integer(wm_sched_leaf_summary(json_object_get(x, "periods"))));
+        if (json_is_true(json_object_get(x, "not_met"))) { /* too many returns this year */
+            json_object_set(not_met, js(x, "code"), json_object_get(x, "not_met_reason"));
+        }
+    }
+    json_decref(sched);
+    /* A department's staff sees its department's leaves (all of them with ?all=1). */
+    char *mine = ui_actor_dept(r);
+    bool all = NULL == mine || wm_streq(wm_req_arg(r, "all"), "1");
+    json_t *inds = json_object_get(tree, "indicators");
+    json_t *open = mine ? branches_of_mine(inds, mine) : json_object();
+    bool any_mine = json_object_size(open) > 0;
+    if (mine && !any_mine) {
+        all = true; /* none is the department's: the whole tree, said below */
     }
     struct wm_buf b = {0};
     char *title = wm_asprintf("%s · %lld %s", js(ar, "unit_name"), (long long)ji(ar, "year"),
@@ -165,44 +219,86 @@ page_archive_get(struct wm_req *r)
              _("删除这个年度档案"), _("档案中没有任何文件（回收站也是空的），误建时可以删除。"));
     }
     wm_h(&b, "</section>\n");
-    /* The folder tree: nested by level, leaves with counts and what they still need. */
+    /* What the marks mean, and for a department's staff the switch between its leaves and all. */
+    wm_h(&b, "<section class=\"card\"><details class=\"legend-box\" open>"
+             "<summary>%s</summary>",
+         _("上传周期标记说明"));
+    ui_sched_legend(&b, true);
+    wm_h(&b, "</details>");
+    if (mine && any_mine) {
+        wm_h(&b, "<p class=\"row\" id=\"dept-switch\">");
+        if (all) {
+            wm_h(&b, "%s <a href=\"/units/%I/archives/%I\">%s%s%s</a>", _("正在显示全部测评内容。"),
+                 ji(ar, "unit_id"), ji(ar, "year"), _("只看"), mine, _("负责的"));
+        } else {
+            wm_h(&b, _("正在显示 %s 负责的测评内容。"), mine);
+            wm_h(&b, " <a href=\"/units/%I/archives/%I?all=1\">%s</a>", ji(ar, "unit_id"),
+                 ji(ar, "year"), _("显示全部测评内容"));
+        }
+        wm_h(&b, "</p>");
+    } else if (mine) {
+        wm_h(&b, "<p class=\"hint\" id=\"dept-switch\">%s%s%s</p>", _("没有指定由 "), mine,
+             _(" 负责的测评内容，显示全部。"));
+    }
+    wm_h(&b, "</section>\n");
+    /* The folder tree: nested by level, leaves with counts and what they still need.  For a
+    ** department's staff, branches without its leaves are hidden (folded with ?all=1). */
     wm_h(&b, "<div class=\"fwtree archive\" id=\"fwtree\">");
-    json_t *inds = json_object_get(tree, "indicators");
-    int depth = 0;
-    size_t i;
-    json_t *x;
+    int depth = 0, hidden = 0; /* hidden: the depth of the hidden branch being skipped */
     json_array_foreach(inds, i, x)
     {
         int d = (int)ji(x, "depth");
+        if (hidden && d > hidden) {
+            continue;
+        }
+        hidden = 0;
         while (depth >= d) {
             wm_h(&b, "</details>\n");
             depth--;
         }
+        bool branch_mine = json_is_true(json_object_get(open, js(x, "code")));
         if (!ji(x, "leaf")) {
-            wm_h(&b, "<details class=\"ind\" open><summary><code>%s</code> <b>%s</b></summary>\n",
-                 js(x, "code"), js(x, "title"));
+            if (mine && !all && !branch_mine) {
+                hidden = d;
+                continue;
+            }
+            wm_h(&b, "<details class=\"ind\"%r><summary><code>%s</code> <b>%s</b></summary>\n",
+                 !mine || branch_mine || !any_mine ? " open" : "", js(x, "code"), js(x, "title"));
             depth = d;
+            continue;
+        }
+        bool is_mine = mine && ui_depts_have(json_object_get(x, "depts"), mine);
+        if (mine && !all && !is_mine) {
             continue;
         }
         bool ok = json_is_true(json_object_get(x, "complete"));
         bool req = json_is_true(json_object_get(x, "requires"));
-        bool is_mine = false;
         size_t k;
         json_t *m;
-        json_array_foreach(json_object_get(x, "depts"), k, m)
-        {
-            is_mine = is_mine || (mine && wm_streq(json_string_value(m), mine));
-        }
-        wm_h(&b, "<div class=\"leaf %s%s\"><div class=\"head\"><a href=\"/units/%I/archives/%I/leaf/%U\">"
-                 "<code>%s</code> <b>%s</b></a> ",
-             ok ? "ok" : req ? "todo" : "optional", is_mine ? " mine" : "", ji(ar, "unit_id"),
-             ji(ar, "year"), js(x, "code"), js(x, "code"), js(x, "title"));
+        wm_h(&b, "<div class=\"leaf %s%s\" data-code=\"%s\"><div class=\"head\">"
+                 "<a href=\"/units/%I/archives/%I/leaf/%U\"><code>%s</code> <b>%s</b></a> ",
+             ok ? "ok" : req ? "todo" : "optional", is_mine ? " mine" : "", js(x, "code"),
+             ji(ar, "unit_id"), ji(ar, "year"), js(x, "code"), js(x, "code"), js(x, "title"));
         if (req) {
             wm_h(&b, "<span class=\"badge %s\">%I / %I %s</span>", ok ? "published" : "draft",
                  ji(x, "documents"), ji(x, "required"), _("件"));
         } else {
             wm_h(&b, "<span class=\"badge\">%I %s · %s</span>", ji(x, "documents"), _("件"),
                  _("不作要求"));
+        }
+        json_t *mark = json_object_get(marks, js(x, "code"));
+        if (json_object_get(not_met, js(x, "code"))) {
+            wm_h(&b, " <span class=\"sched overdue\" title=\"%s\">✗ %s</span>",
+                 json_string_value(json_object_get(not_met, js(x, "code"))), _("本年度未达标"));
+        } else if (mark) {
+            wm_h(&b, " ");
+            ui_sched_mark(&b, (enum wm_sched_state)json_integer_value(mark));
+        }
+        json_t *rc = json_object_get(reviews, js(x, "code"));
+        if (rc) {
+            wm_h(&b, " <span class=\"reviews\">");
+            ui_review_counts(&b, rc);
+            wm_h(&b, "</span>");
         }
         if (is_mine) {
             wm_h(&b, " <span class=\"tag mine\">%s</span>", _("本科室"));
@@ -243,6 +339,10 @@ page_archive_get(struct wm_req *r)
     }
     wm_h(&b, "</div>\n");
     free(mine);
+    json_decref(open);
+    json_decref(not_met);
+    json_decref(marks);
+    json_decref(reviews);
     json_decref(tree);
     json_decref(ar);
     ui_end(r, &b, 200);
@@ -367,6 +467,125 @@ may_upload_note(struct wm_req *r, struct wm_buf *b, bool can_write, const struct
     }
 }
 
+/* The guidance of the leaf's returned documents: {document id: the return event} (one
+** read of the review queue, whatever the number of documents). */
+static json_t *
+leaf_returned(struct wm_req *r, const json_t *ar, const char *code, struct wm_fail *f)
+{
+    struct wm_review_query q = {.state = "returned", .unit_id = ji(ar, "unit_id"),
+                                .indicator = code, .limit = 1000};
+    json_t *rows = wm_review_queue(r->db, &r->actor, &q, f);
+    if (NULL == rows) {
+        return NULL; /* the store's error: the page is not shown without the guidance */
+    }
+    json_t *out = json_object();
+    size_t i;
+    json_t *x;
+    json_array_foreach(rows, i, x)
+    {
+        if (ji(x, "archive_id") == ji(ar, "id")) {
+            char key[24];
+            snprintf(key, sizeof key, "%lld", (long long)ji(x, "id"));
+            json_object_set(out, key, x);
+        }
+    }
+    json_decref(rows);
+    return out;
+}
+
+/* A document's review cell: its state, the guidance it was returned with, and the button
+** that submits it (for those who may write, while it is a draft or returned). */
+static void
+doc_review_cell(struct wm_req *r, struct wm_buf *b, const json_t *d, bool can_write,
+                const json_t *returned)
+{
+    const char *st = js(d, "status");
+    wm_h(b, "<td data-label=\"%s\" class=\"review-cell\">", _("审核"));
+    ui_review_mark(b, st);
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)ji(d, "id"));
+    const json_t *ev = json_object_get(returned, key);
+    if (wm_streq(st, "returned") && ev) {
+        wm_h(b, "<blockquote class=\"guidance\"><p>%s</p><footer>%s ", js(ev, "comment"),
+             js(ev, "actor_name"));
+        ui_time(b, ji(ev, "at"));
+        wm_h(b, "</footer></blockquote>");
+    }
+    if (can_write && (wm_streq(st, "draft") || wm_streq(st, "returned"))) {
+        wm_h(b, "<form method=\"post\" action=\"/documents/%I/submit\" class=\"inline\">",
+             ji(d, "id"));
+        ui_csrf(r, b);
+        wm_h(b, "<input type=\"hidden\" name=\"back\" value=\"leaf\">"
+                "<button type=\"submit\" class=\"small\">%s</button></form>",
+             wm_streq(st, "returned") ? _("重新提交") : _("提交审核"));
+    }
+    wm_h(b, "</td>");
+}
+
+/* The leaf's periods of the year and the state of each: the archive's schedule as the API
+** computes it (wm_archive_schedule_of), from the leaf's documents already read. */
+static void
+leaf_periods(struct wm_req *r, struct wm_buf *b, const json_t *ar, const char *code,
+             json_t *docs)
+{
+    struct wm_sched_opts so;
+    struct wm_fail f = {0};
+    json_t *sched = WM_OK == wm_sched_opts_for(r->db, ar, &so, &f)
+                        ? wm_archive_schedule_of(r->db, ar, json_incref(docs), &so,
+                                                 wm_day_today(), &f)
+                        : NULL;
+    const json_t *leaf = NULL;
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(sched, "leaves"), i, p)
+    {
+        leaf = wm_streq(js(p, "code"), code) ? p : leaf;
+    }
+    if (NULL == sched) {
+        wm_h(b, "<p class=\"flash err\" id=\"leaf-periods\">%s</p>",
+             _("暂时无法计算上传周期，请稍后刷新。"));
+        return;
+    }
+    const json_t *periods = json_object_get(leaf, "periods");
+    if (NULL == periods) {
+        json_decref(sched);
+        return; /* no frequency: nothing is due by a date */
+    }
+    wm_h(b, "<section class=\"card\" id=\"leaf-periods\"><h2>%s</h2><p class=\"hint\">",
+         _("上传周期"));
+    wm_h(b, so.count_submitted
+                ? _("每期需有形成日期在期内、已提交或审核通过的文件；截止日为期末后 %d 天。")
+                : _("每期需有形成日期在期内、审核通过的文件；截止日为期末后 %d 天。"),
+         so.offset);
+    wm_h(b, "</p>");
+    if (json_is_true(json_object_get(leaf, "not_met"))) { /* too many returns this year */
+        wm_h(b, "<p class=\"flash err\"><span class=\"sched overdue\">✗ %s</span> %s</p>",
+             _("本年度未达标"), js(leaf, "not_met_reason"));
+    }
+    wm_h(b, "<table class=\"cards periods\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+            "<th>%s</th><th class=\"num\">%s</th></tr></thead><tbody>",
+         _("期次"), _("起止日期"), _("截止日期"), _("状态"), _("符合的文件"));
+    json_array_foreach(periods, i, p)
+    {
+        enum wm_sched_state st = WM_SCHED_NOT_DUE;
+        (void)ui_sched_state_parse(js(p, "state"), &st);
+        wm_h(b, "<tr data-period=\"%s\" data-state=\"%s\"><td data-label=\"%s\">%s</td>"
+                "<td data-label=\"%s\">%s – %s</td><td data-label=\"%s\">%s</td>"
+                "<td data-label=\"%s\">",
+             js(p, "period"), js(p, "state"), _("期次"), wm_period_label(js(p, "period")),
+             _("起止日期"), js(p, "start"), js(p, "end"), _("截止日期"), js(p, "deadline"),
+             _("状态"));
+        ui_sched_mark(b, st);
+        wm_h(b, "</td><td class=\"num\" data-label=\"%s\">%I</td></tr>", _("符合的文件"),
+             ji(p, "documents"));
+    }
+    wm_h(b, "</tbody></table><details class=\"legend-box\"><summary>%s</summary>",
+         _("标记说明"));
+    ui_sched_legend(b, false);
+    wm_h(b, "</details></section>\n");
+    json_decref(sched);
+}
+
 void
 page_leaf_get(struct wm_req *r)
 {
@@ -391,7 +610,25 @@ page_leaf_get(struct wm_req *r)
     const struct wm_ind *ind = fw ? wm_fw_find(fw, code) : NULL;
     struct wm_fail f = {0};
     bool can_write = WM_OK == wm_doc_may_write(r->db, &r->actor, ar, code, &f);
-    size_t n = json_array_size(docs);
+    size_t n = json_array_size(docs), i;
+    json_t *d;
+    /* Review states: counts, and the guidance of each returned document (one read). */
+    json_t *by_leaf = ui_review_counts_by_leaf(docs);
+    json_t *reviews = json_incref(json_object_get(by_leaf, code));
+    json_decref(by_leaf);
+    reviews = reviews ? reviews : json_object();
+    struct wm_fail rf = {0};
+    json_t *returned = leaf_returned(r, ar, code, &rf);
+    if (NULL == returned) {
+        json_decref(reviews);
+        json_decref(docs);
+        json_decref(leaf);
+        json_decref(ar);
+        json_decref(ed);
+        wm_fw_free(fw);
+        wm_reply_fail(r, &rf);
+        return;
+    }
     bool reorder = can_write && n > 1;
     struct wm_buf b = {0}, c = {0};
     archive_crumbs(r, &c, ar);
@@ -420,15 +657,35 @@ page_leaf_get(struct wm_req *r)
     }
     may_upload_note(r, &b, can_write, &f, leaf);
     wm_h(&b, "</section>\n");
+    leaf_periods(r, &b, ar, code, docs);
+    /* The review: submit every draft and returned document at once. */
+    size_t open = 0;
+    json_array_foreach(docs, i, d)
+    {
+        open += wm_streq(js(d, "status"), "draft") || wm_streq(js(d, "status"), "returned");
+    }
+    wm_h(&b, "<section class=\"card\" id=\"leaf-review\"><h2>%s</h2><p class=\"row\">",
+         _("材料与审核"));
+    ui_review_counts(&b, reviews);
+    if (can_write && open) {
+        wm_h(&b, "</p><form method=\"post\" action=\"/units/%I/archives/%I/leaf/%U/submit\" "
+                 "class=\"row\" id=\"leaf-submit\">",
+             ji(ar, "unit_id"), ji(ar, "year"), code);
+        ui_csrf(r, &b);
+        wm_h(&b, "<button type=\"submit\">%s</button> <span class=\"hint\">", _("全部提交审核"));
+        wm_h(&b, _("提交本项的 %I 件草稿或被退回的文件，提交后由文明办审核。"), (int64_t)open);
+        wm_h(&b, "</span></form>");
+    } else {
+        wm_h(&b, "</p>");
+    }
+    wm_h(&b, "</section>\n");
     wm_h(&b, "<table class=\"docs cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-             "<th class=\"num\">%s</th><th>%s</th>",
-         _("题名"), _("载体"), _("形成日期"), _("大小"), _("版本"));
+             "<th class=\"num\">%s</th><th>%s</th><th>%s</th>",
+         _("题名"), _("载体"), _("形成日期"), _("大小"), _("版本"), _("审核"));
     if (reorder) {
         wm_h(&b, "<th>%s</th>", _("顺序"));
     }
     wm_h(&b, "</tr></thead><tbody id=\"doclist\"%r>", reorder ? " data-reorder" : "");
-    size_t i;
-    json_t *d;
     json_array_foreach(docs, i, d)
     {
         char *name = doc_name(d);
@@ -442,6 +699,7 @@ page_leaf_get(struct wm_req *r)
              ji(d, "id"), name, _("载体"), media_label(js(d, "media")), _("形成日期"),
              js(d, "date_formed"), _("大小"), (ji(d, "size") + 1023) / 1024, _("版本"),
              ji(d, "version"));
+        doc_review_cell(r, &b, d, can_write, returned);
         if (reorder) {
             wm_h(&b, "<td class=\"order\" data-label=\"%s\">", _("顺序"));
             if (i > 0) {
@@ -456,7 +714,7 @@ page_leaf_get(struct wm_req *r)
         free(name);
     }
     if (0 == n) {
-        wm_h(&b, "<tr class=\"empty\"><td colspan=\"5\" class=\"empty\">%s</td></tr>",
+        wm_h(&b, "<tr class=\"empty\"><td colspan=\"6\" class=\"empty\">%s</td></tr>",
              can_write ? _("还没有文件。把文件拖到下面的上传框，或点击选择文件上传。")
                        : _("还没有文件。"));
     }
@@ -477,11 +735,13 @@ page_leaf_get(struct wm_req *r)
                  "</form></details>\n",
              _("重新编号"));
     }
-    ui_leaf_submit_form(r, &b, ar, code, docs); /* "提交审核" (ui_review.c) */
     if (can_write) {
         upload_form(r, &b, ar, code);
     }
+    /* ---- More panels of the leaf go here, after the upload form. ---- */
     ui_guidance_panel(r, &b, ar, code);
+    json_decref(returned);
+    json_decref(reviews);
     json_decref(docs);
     json_decref(leaf);
     json_decref(ar);
@@ -581,6 +841,65 @@ page_leaf_order_post(struct wm_req *r)
     wm_buf_free(&to);
     free(ids);
     json_decref(docs);
+    json_decref(ar);
+}
+
+/* ---------------------------------------------------------------- submit for review */
+
+/* The leaf page of a document (where its submit button was). */
+static char *
+leaf_path_of(const json_t *d)
+{
+    struct wm_buf to = {0};
+    wm_buf_printf(&to, "/units/%lld/archives/%lld/leaf/", (long long)ji(d, "unit_id"),
+                  (long long)ji(d, "year"));
+    wm_url_encode(&to, js(d, "indicator_code"));
+    char *s = wm_strdup(wm_buf_str(&to));
+    wm_buf_free(&to);
+    return s;
+}
+
+/* Submit one document (the rules are wm_review_submit's): back to the document's page, or
+** with back=leaf to its leaf's page (where the leaf page's buttons are). */
+void
+page_document_submit_post(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    json_t *d = wm_doc_get_scoped(r->db, &r->actor, r->ids[0], &f);
+    if (NULL == d) {
+        ui_fail(r, &f);
+        return;
+    }
+    char *to = wm_streq(wm_form(r, "back"), "leaf")
+                   ? leaf_path_of(d)
+                   : wm_asprintf("/documents/%lld", (long long)r->ids[0]);
+    enum wm_err e = wm_review_submit(r->db, &r->actor, &r->ids[0], 1, &f);
+    char *msg = wm_asprintf(_("已提交审核：%s"), js(d, "title"));
+    ui_done(r, e, &f, to, msg);
+    free(msg);
+    free(to);
+    json_decref(d);
+}
+
+/* Submit every draft and returned document of a leaf. */
+void
+page_leaf_submit_post(struct wm_req *r)
+{
+    json_t *ar = wm_req_archive(r);
+    if (NULL == ar) {
+        return;
+    }
+    struct wm_fail f = {0};
+    size_t n = 0;
+    enum wm_err e = wm_review_submit_leaf(r->db, &r->actor, ar, r->segs[0], &n, &f);
+    struct wm_buf to = {0};
+    wm_buf_printf(&to, "/units/%lld/archives/%lld/leaf/", (long long)ji(ar, "unit_id"),
+                  (long long)ji(ar, "year"));
+    wm_url_encode(&to, r->segs[0]);
+    char *msg = wm_asprintf(_("已提交审核 %u 件"), (unsigned)n);
+    ui_done(r, e, &f, wm_buf_str(&to), msg);
+    free(msg);
+    wm_buf_free(&to);
     json_decref(ar);
 }
 

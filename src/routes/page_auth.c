@@ -293,24 +293,7 @@ page_home(struct wm_req *r)
         wm_h(&b, "<section class=\"card\"><p>%s</p></section>\n",
              _("测评任务开放后，分配给您的单位会显示在这里。"));
     } else {
-        json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->who->org_id, &f);
-        if (NULL == u && WM_E_NOT_FOUND == f.err) {
-            f.err = WM_OK; /* an account of an office without a unit */
-        }
-        if (u) {
-            wm_h(&b,
-                 "<section class=\"card\"><h2><a href=\"/units/%I\">%s</a></h2>"
-                 "<dl class=\"kv\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
-                 "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%u</dd></dl></section>\n",
-                 json_integer_value(json_object_get(u, "id")),
-                 json_string_value(json_object_get(u, "name")), _("单位代码"),
-                 json_string_value(json_object_get(u, "code")), _("单位类型"),
-                 json_string_value(json_object_get(u, "type")), _("所属文明办"),
-                 json_string_value(json_object_get(u, "parent_name")), _("科室数"),
-                 (unsigned)json_array_size(json_object_get(u, "depts")));
-            ui_unit_archives(r, &b, u);
-            json_decref(u);
-        }
+        page_home_unit(r, &b, &f); /* page_home_unit.c */
     }
     if (WM_OK != f.err) {
         wm_buf_free(&b);

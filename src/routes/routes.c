@@ -196,6 +196,11 @@ const struct wm_route wm_routes[] = {
      AUTH | HTML | FORM | CSRF | WM_R_UPLOAD, WRITE, UPLOAD_MAX},
     {WM_POST, "/units/{id}/archives/{id}/leaf/{s}/order", page_leaf_order_post,
      AUTH | HTML | FORM | CSRF, WRITE, 0},
+    /* the unit-side pages of issue 9 (leafpage): submit for review from the leaf page */
+    {WM_POST, "/units/{id}/archives/{id}/leaf/{s}/submit", page_leaf_submit_post,
+     AUTH | HTML | FORM | CSRF, WRITE, 0},
+    {WM_POST, "/documents/{id}/submit", page_document_submit_post, AUTH | HTML | FORM | CSRF,
+     WRITE, 0},
     {WM_GET, "/units/{id}/archives/{id}/import", page_archive_import_get, AUTH | HTML, MANAGE, 0},
     {WM_POST, "/units/{id}/archives/{id}/import", page_archive_import_post,
      AUTH | HTML | FORM | CSRF | WM_R_UPLOAD | WM_R_PACKAGE, MANAGE, UPLOAD_MAX},
@@ -232,7 +237,7 @@ const struct wm_route wm_routes[] = {
      STAFF, 0},
     {WM_POST, "/documents/{id}/feature", page_document_feature_post, AUTH | HTML | FORM | CSRF,
      STAFF, 0},
-    /* Review pages: the queue, the review view, settings, the submit forms (issue 9, reviewui). */
+    /* Review pages: the queue, the review view, settings (issue 9, reviewui). */
     {WM_GET, "/reviews", page_reviews_get, AUTH | HTML, STAFF, 0},
     {WM_POST, "/reviews", page_reviews_post, AUTH | HTML | FORM | CSRF, STAFF, 0},
     {WM_GET, "/reviews/{id}", page_review_get, AUTH | HTML, STAFF, 0},
@@ -240,10 +245,6 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/orgs/{id}/review-settings", page_review_settings_get, AUTH | HTML, STAFF, 0},
     {WM_POST, "/orgs/{id}/review-settings", page_review_settings_post, AUTH | HTML | FORM | CSRF,
      STAFF, 0},
-    {WM_POST, "/documents/{id}/submit", page_document_submit_post, AUTH | HTML | FORM | CSRF, WRITE,
-     0},
-    {WM_POST, "/units/{id}/archives/{id}/leaf/{s}/submit", page_leaf_submit_post,
-     AUTH | HTML | FORM | CSRF, WRITE, 0},
 
     {0, NULL, NULL, 0, 0, 0},
 };

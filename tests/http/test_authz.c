@@ -351,6 +351,10 @@ static const struct expect expectations[] = {
                                                  {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
     {"POST /units/{id}/archives/{id}/leaf/{s}/order", K_ORDER,
                                                  {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
+    /* Submit for review from the leaf page (issue 9, the unit-side pages). */
+    {"POST /units/{id}/archives/{id}/leaf/{s}/submit", K_LEAF_SUBMIT,
+                                                 {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
+    {"POST /documents/{id}/submit", K_DOC_THROW, {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
     {"GET /units/{id}/archives/{id}/import", K_ARCHIVE,
                                                  {"303", "200", "200/404", "403",     "200/404", "403",     "403"}},
     /* The import page shows its report with 200. */
@@ -377,8 +381,7 @@ static const struct expect expectations[] = {
     {"POST /practice/{id}/withdraw", K_ITEM,     {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
     {"POST /documents/{id}/feature", K_FEATURE,  {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
     /* Review pages (issue 9): the queue and the review view for office staff; a verdict
-    ** goes on to the next document (303); the submit forms of a document and a leaf for its
-    ** writers; an office's review settings. */
+    ** goes on to the next document (303); an office's review settings. */
     {"GET /reviews", K_PLAIN,                    {"303", "200", "200",     "403",     "403",     "403",     "403"}},
     {"POST /reviews", K_FORM_SUBMITTED,          {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
     {"GET /reviews/{id}", K_DOC,                 {"303", "200", "200/404", "403",     "403",     "403",     "403"}},
@@ -387,9 +390,6 @@ static const struct expect expectations[] = {
                                                  {"303", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /orgs/{id}/review-settings", K_SETTINGS,
                                                  {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
-    {"POST /documents/{id}/submit", K_DOC_THROW, {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
-    {"POST /units/{id}/archives/{id}/leaf/{s}/submit", K_LEAF_SUBMIT,
-                                                 {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
 };
 /* clang-format on */
 

@@ -76,13 +76,14 @@ test_pages_valid(void **state)
     struct tm tm;
     gmtime_r(&t, &tm);
     int year = tm.tm_year + 1900;
-    char ar[5][64];
+    char ar[6][64];
     snprintf(ar[0], sizeof ar[0], "/units/6/archives/%d", year);
     snprintf(ar[1], sizeof ar[1], "/units/6/archives/%d/leaf/1.1.1", year);
     snprintf(ar[2], sizeof ar[2], "/units/6/archives/%d/trash", year);
     snprintf(ar[3], sizeof ar[3], "/units/6/archives/%d/import", year);
     snprintf(ar[4], sizeof ar[4], "/units/6/archives/%d", year + 1);
-    /* A document submitted for review (returned once, with a comment, and submitted again):
+    snprintf(ar[5], sizeof ar[5], "/units/6/archives/%d?all=1", year); /* all the leaves */
+        /* A document submitted for review (returned once, with a comment, and submitted again):
     ** its page with the history, and the review view. */
     struct th_cred adm;
     memset(&adm, 0, sizeof adm);
@@ -109,7 +110,7 @@ test_pages_valid(void **state)
     const char *const pages[] = {
         "/login", "/home", "/orgs", "/units", "/units/6", "/units/import", "/users", "/users/2",
         "/account", "/inbox", "/inbox?unread=1", "/audit", "/practice", "/frameworks", "/frameworks/1", "/frameworks/2", ar[0], ar[1],
-        ar[2], ar[3], ar[4], "/password", "/no-such-page", "/units/999999", "/guidance",
+        ar[2], ar[3], ar[4], ar[5], "/password", "/no-such-page", "/units/999999", "/guidance",
         "/guidance?state=closed", "/reviews",
         "/orgs/2/review-settings", doc[0], doc[1]};
     /* The leaf page with a guidance conversation in it (messages of both sides). */
