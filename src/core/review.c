@@ -134,6 +134,12 @@ review_one(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *a
         e = wm_write_fail(db, f, "comment", _("退回时须填写指导意见"), _("无法保存审核结果"));
         goto done;
     }
+    /* the leaf's schedule summary: an approval (or a submission, or their undoing) may
+    ** meet a period or stop meeting it */
+    if (WM_OK != (e = wm_sched_touch(db, jsi(doc, "archive_id"), jss(doc, "indicator_code"),
+                                     f))) {
+        goto done;
+    }
     before = state_of(doc, status, NULL);
     after = state_of(doc, to, comment);
     e = wm_audit(db, a, submit ? "document.submit"

@@ -601,6 +601,26 @@ json_t *wm_sched_leaf(const char *frequency, int64_t year, const json_t *docs,
 json_t *wm_archive_schedule(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
                             const struct wm_sched_opts *o, const char *today, struct wm_fail *f);
 
+/*
+** The schedule summary (migration 0013), what the office's home counts overdue periods
+** from: per leaf x period of an archive whether it is met by an approved document, and by
+** an approved or submitted one; per archive x period how many leaves are met in each sense.
+** Every write that changes a live document's status, date formed, leaf or presence (the
+** trash) calls wm_sched_touch for the leaves it changed, in its own transaction: the leaf
+** is held (wm_db_ops.leaf_hold), its periods recomputed with wm_sched_doc_counts, and the
+** counters moved by the difference.  The deadlines are not stored: they follow from the
+** period and the office's offset when read.
+*/
+/** Recompute one leaf of an archive (inside the caller's write transaction); a code that is
+** no indicator of the archive's edition changes nothing.  WM_OK, or f set (the store). */
+enum wm_err wm_sched_touch(struct wm_db *db, int64_t archive_id, const char *code,
+                           struct wm_fail *f) WM_MUST_CHECK;
+/** Recompute every leaf of an archive (its own transaction). */
+enum wm_err wm_sched_rebuild(struct wm_db *db, int64_t archive_id, struct wm_fail *f);
+/** Recompute the summary of every archive (after migration 0013, or after data was changed
+** behind wenming's back); *n receives how many archives.  0 or -1 with f set. */
+int wm_sched_rebuild_all(struct wm_db *db, int64_t *n, struct wm_fail *f);
+
 /* ---------------------------------------------------------------- review (review.c) */
 
 /*

@@ -428,7 +428,8 @@ review_insert(struct wm_db *base, int64_t doc_id, int64_t version, const char *a
         "INSERT INTO review(document_id, version, action, actor_id, comment, at) "
         "SELECT $1, $2, $3, nullif($4, 0), $5, $6 FROM document WHERE id = $1 AND status = $7 "
         "FOR UPDATE RETURNING id";
-    static const char sql_st[] = "UPDATE document SET status = $2, updated_at = $3 WHERE id = $1";
+    static const char sql_st[] =
+        "UPDATE document SET status = $2, updated_at = $3, status_at = $3 WHERE id = $1";
     enum wm_qs qs = pg_id(DB, pg_q(DB, sql, "!iititit", doc_id, version, action, actor_id,
                                    comment, now, from), id);
     if (WM_QS_ONE != qs) {
@@ -440,7 +441,8 @@ review_insert(struct wm_db *base, int64_t doc_id, int64_t version, const char *a
 static enum wm_qs
 doc_set_status(struct wm_db *base, int64_t doc_id, const char *status, int64_t now)
 {
-    static const char sql[] = "UPDATE document SET status = $2, updated_at = $3 WHERE id = $1";
+    static const char sql[] =
+        "UPDATE document SET status = $2, updated_at = $3, status_at = $3 WHERE id = $1";
     return pg_exec(DB, pg_q(DB, sql, "iti", doc_id, status, now));
 }
 
@@ -471,8 +473,8 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
         "AND ($5 IS NULL OR d.indicator_code = $5) "
         "AND ($6 IS NULL OR (d.indicator_code >= $6 AND d.indicator_code < $7)) "
         "AND ($8 IS NULL OR d.media = $8) AND ($9 IS NULL OR o.type = $9) "
-        "AND ($10 = 0 OR r.actor_id = $10) AND ($11 = 0 OR r.at < $11) "
-        "ORDER BY r.at, r.id LIMIT $12 OFFSET $13";
+        "AND ($10 = 0 OR r.actor_id = $10) AND ($11 = 0 OR d.status_at < $11) "
+        "ORDER BY d.status_at, d.id LIMIT $12 OFFSET $13";
     struct wm_db_range r = wm_db_range_of(f->scope);
     /* A code ending in '.' is every leaf below it: the range [code, code with the final
     ** '.' replaced by '/'), the next byte. */
