@@ -348,6 +348,7 @@ wm_review_queue(struct wm_db *db, const struct wm_actor *a, const struct wm_revi
         .unit_type = q->unit_type && *q->unit_type ? q->unit_type : NULL,
         .actor_id = q->submitter,
         .before = q->age_days > 0 ? wm_now() - q->age_days * 86400 : 0,
+        .after = q->age_max_days > 0 ? wm_now() - q->age_max_days * 86400 : 0,
         .limit = q->limit ? q->limit : 100,
         .offset = q->offset,
     };

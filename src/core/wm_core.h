@@ -621,6 +621,33 @@ enum wm_err wm_sched_rebuild(struct wm_db *db, int64_t archive_id, struct wm_fai
 ** behind wenming's back); *n receives how many archives.  0 or -1 with f set. */
 int wm_sched_rebuild_all(struct wm_db *db, int64_t *n, struct wm_fail *f);
 
+/* ---------------------------------------------------------------- the office's home (dashboard.c) */
+/* What the office's home is asked for (0 / NULL: the default). */
+struct wm_dash_query {
+    struct wm_sched_opts sched; /* the office's offset (default 10) and "count submitted" */
+    int64_t year;               /* the archives' year (0: this year) */
+    const char *today;          /* "YYYY-MM-DD" (NULL: today in Asia/Shanghai) */
+    int64_t district_id;        /* an office within the caller's jurisdiction (0: all) */
+    const char *unit_type;      /* units of this type only (NULL: all) */
+    int inactive_days;          /* "not logged in for" (0: 30 days) */
+};
+/**
+** The office's home, within the caller's jurisdiction (staff only): {year, today,
+** offset_days, count_submitted, backlog: {total, lt3, d3_7, d7_14, gt14, oldest}, overdue:
+** {total, units, archives, by_district: [{district_id, district_name, overdue, units}],
+** by_unit_type: [{unit_type, overdue, units}]}, inactive: {days, units}[, district]}.
+*/
+json_t *wm_dashboard(struct wm_db *db, const struct wm_actor *a, const struct wm_dash_query *q,
+                     struct wm_fail *f);
+/** Units with overdue periods: [{archive_id, year, unit_id, unit_name, unit_code, unit_type,
+** district_id, district_name, overdue}]. */
+json_t *wm_overdue_units(struct wm_db *db, const struct wm_actor *a,
+                         const struct wm_dash_query *q, struct wm_fail *f);
+/** Units none of whose accounts logged in for q->inactive_days: [{id, name, code, type,
+** district_id, district_name, last_login_at}]. */
+json_t *wm_units_inactive(struct wm_db *db, const struct wm_actor *a,
+                          const struct wm_dash_query *q, struct wm_fail *f);
+
 /* ---------------------------------------------------------------- review (review.c) */
 
 /*
@@ -657,6 +684,7 @@ struct wm_review_query {
     const char *unit_type;
     int64_t submitter;   /* who did the latest event */
     int64_t age_days;    /* the latest event is at least this many days old */
+    int64_t age_max_days; /* > 0: waiting less than this many days (with age_days: a bucket) */
     unsigned limit, offset;
 };
 /** The documents of a state within the caller's scope, their latest event oldest first. */

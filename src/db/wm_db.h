@@ -136,6 +136,7 @@ struct wm_review_filter {
     const char *unit_type;
     int64_t actor_id;      /* who did the latest review event (the submitter in the queue) */
     int64_t before;        /* the latest event happened before this time (age) */
+    int64_t after;         /* ... and at or after this time (0: no bound; the age's upper end) */
     unsigned limit;
     unsigned offset;
 };
@@ -351,8 +352,8 @@ struct wm_db_ops {
     json_t *(*sched_counts)(struct wm_db *db, const char *scope, int64_t year,
                             const char *unit_type);
     /** Submitted live documents of units within scope, by the time they were submitted
-    ** (status_at) against t3 > t7 > t14: {total, lt3 (status_at > t3), d3_7, d7_14, gt14
-    ** (status_at <= t14), oldest (NULL when none)}. */
+    ** (status_at) against t3 > t7 > t14: {total, lt3 (status_at >= t3), d3_7 (< t3, >= t7),
+    ** d7_14, gt14 (status_at < t14), oldest (NULL when none)}. */
     json_t *(*review_backlog)(struct wm_db *db, const char *scope, int64_t t3, int64_t t7,
                               int64_t t14);
     /** Units within scope none of whose accounts logged in at or after since (those without

@@ -109,10 +109,10 @@ review_backlog(struct wm_db *base, const char *scope, int64_t t3, int64_t t7, in
     ** status, status_at) gives each archive's submitted documents and their age. */
     static const char sql[] =
         "SELECT count(d.archive_id) AS total, "
-        "count(*) FILTER (WHERE d.status_at > $3) AS lt3, "
-        "count(*) FILTER (WHERE d.status_at <= $3 AND d.status_at > $4) AS d3_7, "
-        "count(*) FILTER (WHERE d.status_at <= $4 AND d.status_at > $5) AS d7_14, "
-        "count(*) FILTER (WHERE coalesce(d.status_at, 0) <= $5) AS gt14, "
+        "count(*) FILTER (WHERE d.status_at >= $3) AS lt3, "
+        "count(*) FILTER (WHERE d.status_at < $3 AND d.status_at >= $4) AS d3_7, "
+        "count(*) FILTER (WHERE d.status_at < $4 AND d.status_at >= $5) AS d7_14, "
+        "count(*) FILTER (WHERE coalesce(d.status_at, 0) < $5) AS gt14, "
         "min(coalesce(d.status_at, 0)) AS oldest "
         "FROM org o JOIN archive a ON a.unit_id = o.id "
         "JOIN document d ON d.archive_id = a.id AND d.status = 'submitted' "

@@ -433,6 +433,7 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
         "AND (?6 IS NULL OR (d.indicator_code >= ?6 AND d.indicator_code < ?7)) "
         "AND (?8 IS NULL OR d.media = ?8) AND (?9 IS NULL OR o.type = ?9) "
         "AND (?10 = 0 OR r.actor_id = ?10) AND (?11 = 0 OR d.status_at < ?11) "
+        "AND (?14 = 0 OR d.status_at >= ?14) "
         "ORDER BY d.status_at, d.id LIMIT ?12 OFFSET ?13";
     struct wm_db_range r = wm_db_range_of(f->scope);
     /* A code ending in '.' is every leaf below it: the range [code, code with the final
@@ -447,10 +448,10 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
     } else if (n > 0) {
         exact = f->indicator;
     }
-    json_t *a = sq_rows(DB, sq_prep(DB, sql, "tttitttttiiii", f->status ? f->status : "submitted",
+    json_t *a = sq_rows(DB, sq_prep(DB, sql, "tttitttttiiiii", f->status ? f->status : "submitted",
                                    r.lo, r.hi, f->unit_id, exact, lo, hi, f->media, f->unit_type,
                                    f->actor_id, f->before, (int64_t)(f->limit ? f->limit : 100),
-                                   (int64_t)f->offset));
+                                   (int64_t)f->offset, f->after));
     free(lo);
     free(hi);
     wm_db_range_free(&r);
