@@ -85,7 +85,8 @@ test_pages_valid(void **state)
     const char *const pages[] = {
         "/login", "/home", "/orgs", "/units", "/units/6", "/units/import", "/users", "/users/2",
         "/account", "/audit", "/frameworks", "/frameworks/1", "/frameworks/2", ar[0], ar[1],
-        ar[2], ar[3], ar[4], "/password", "/no-such-page", "/units/999999"};
+        ar[2], ar[3], ar[4], "/password", "/no-such-page", "/units/999999", "/overdue",
+        "/inactive", "/overdue?unit_type=%E5%AD%A6%E6%A0%A1"};
     int errors = 0, checked = 0;
     for (size_t u = 0; u < sizeof users / sizeof users[0]; u++) {
         struct th_cred c;
