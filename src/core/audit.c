@@ -213,6 +213,7 @@ static const struct {
     {"document.return", N_("退回修改")},
     {"job.create", N_("创建后台任务")},
     {"job.retry", N_("重试后台任务")},
+    {"user.notify_prefs", N_("修改消息与邮件设置")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -225,7 +226,7 @@ const char *const wm_audit_actions[] = {
     "archive.export",   "archive.import",    "document.create",  "document.version",
     "document.update",  "document.move",     "document.reorder", "document.delete",
     "document.restore", "document.purge",    "document.download", "document.submit", "document.approve", "document.return",
-    "job.create",       "job.retry",         NULL,
+    "job.create",       "job.retry",         "user.notify_prefs", NULL,
 };
 
 const char *

@@ -62,6 +62,25 @@ struct may_cache {
     char code[64];
 };
 
+/* Tell the unit's writers of a verdict (inside the verdict's transaction). */
+static int
+tell_unit(struct wm_db *db, const struct wm_actor *a, const json_t *doc, const char *name,
+          const char *to, const char *comment)
+{
+    bool approved = wm_streq(to, "approved");
+    char link[48];
+    snprintf(link, sizeof link, "/documents/%lld", (long long)jsi(doc, "id"));
+    char *text = approved ? (comment ? wm_asprintf(_("文件《%s》已审核通过，意见：%s"), name,
+                                                   comment)
+                                     : wm_asprintf(_("文件《%s》已审核通过"), name))
+                          : wm_asprintf(_("文件《%s》被退回，指导意见：%s"), name,
+                                        comment ? comment : "");
+    int rc = wm_notify_unit(db, jsi(doc, "unit_id"), approved ? "approved" : "returned",
+                            "document", jsi(doc, "id"), text, link, a->p ? a->p->user_id : 0);
+    free(text);
+    return rc;
+}
+
 /* One document's event inside the caller's transaction: checks scope, permission and
 ** state, records the event and the audit entry. */
 static enum wm_err
@@ -146,6 +165,9 @@ review_one(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *a
                                : (wm_streq(action, "approve") ? "document.approve"
                                                                : "document.return"),
                  "document", id, jss(doc, "unit_path"), before, after);
+    if (WM_OK == e && !submit && 0 != tell_unit(db, a, doc, name, to, comment)) {
+        e = wm_write_fail(db, f, NULL, NULL, _("无法写入通知"));
+    }
 done:
     free(name);
     json_decref(doc);

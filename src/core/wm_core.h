@@ -691,6 +691,71 @@ struct wm_review_query {
 json_t *wm_review_queue(struct wm_db *db, const struct wm_actor *a,
                         const struct wm_review_query *q, struct wm_fail *f);
 
+/* ---------------------------------------------------------------- notifications (notify.c) */
+
+/*
+** Tell people about a change, inside the caller's write transaction (the notification
+** exists exactly when the change commits).  kind: returned, approved, guidance, due_soon,
+** overdue, featured; otype/oid what it is about ("document", 7; otype NULL: nothing);
+** text the line shown in the inbox and the digest; link a path of the UI ("/documents/7",
+** NULL: none); except_user is not told (who caused it; 0: nobody).  Each recipient's
+** preference for the kind decides whether it reaches the inbox and the e-mail digest (both
+** off: nothing is written).  Disabled accounts get nothing.  0, or -1 on a store error
+** (then fail the write: wm_write_fail).
+*/
+/** The unit's unit_admin and unit_member accounts. */
+int wm_notify_unit(struct wm_db *db, int64_t unit_id, const char *kind, const char *otype,
+                   int64_t oid, const char *text, const char *link,
+                   int64_t except_user) WM_MUST_CHECK;
+/** The office accounts of every office whose jurisdiction holds the unit (its district
+** office, the city office above it, ...). */
+int wm_notify_office(struct wm_db *db, int64_t unit_id, const char *kind, const char *otype,
+                     int64_t oid, const char *text, const char *link,
+                     int64_t except_user) WM_MUST_CHECK;
+/** One account. */
+int wm_notify_user(struct wm_db *db, int64_t user_id, const char *kind, const char *otype,
+                   int64_t oid, const char *text, const char *link,
+                   int64_t except_user) WM_MUST_CHECK;
+/** The kinds, in display order, NULL-terminated. */
+extern const char *const wm_notify_kinds[];
+bool wm_notify_kind_valid(const char *kind);
+/** The Chinese name of a kind (文件被退回, ...). */
+const char *wm_notify_kind_label(const char *kind);
+
+/* The caller's own inbox and settings (an actor without an account, the command line: not
+** found).  Times are Unix seconds. */
+#define WM_NOTIFY_PAGE     50   /* inbox rows per page by default */
+#define WM_NOTIFY_READ_MAX 1000 /* ids marked read in one request */
+/** The caller's notifications, newest first: [{id, kind, object_type, object_id, text, link,
+** at, read_at}]. */
+json_t *wm_notify_inbox(struct wm_db *db, const struct wm_actor *a, bool unread_only,
+                        unsigned limit, unsigned offset, struct wm_fail *f);
+/** How many of the caller's notifications are unread (one indexed count); -1 on a store
+** error, 0 for the command line. */
+int64_t wm_notify_unread_count(struct wm_db *db, const struct wm_actor *a);
+/** Mark read the caller's notifications ids (others' ids are ignored), or all of them;
+** *changed (may be NULL) how many were unread.  Not audited. */
+enum wm_err wm_notify_mark_read(struct wm_db *db, const struct wm_actor *a, const int64_t *ids,
+                                size_t n, bool all, int64_t *changed,
+                                struct wm_fail *f) WM_MUST_CHECK;
+/** Whether s is an e-mail address we send to (ASCII, one @, a dot in the domain, nothing
+** that could break a header or an SMTP command). */
+bool wm_email_valid(const char *s);
+/** The caller's e-mail address and preferences: {"email": text|null, "prefs": {kind:
+** {"inbox": bool, "email": bool}}} with every kind. */
+json_t *wm_notify_prefs_get(struct wm_db *db, const struct wm_actor *a, struct wm_fail *f);
+/* One kind's preference to set: inbox, email 1 on, 0 off, -1 unchanged. */
+struct wm_notify_pref {
+    const char *kind;
+    int inbox;
+    int email;
+};
+/** Set the caller's address (when set_email: email NULL or "" removes it) and preferences;
+** audited as user.notify_prefs (whether there is an address, not the address). */
+enum wm_err wm_notify_prefs_set(struct wm_db *db, const struct wm_actor *a, bool set_email,
+                                const char *email, const struct wm_notify_pref *p, size_t n,
+                                struct wm_fail *f) WM_MUST_CHECK;
+
 /* ---------------------------------------------------------------- packages */
 
 struct wm_blobstore;

@@ -141,6 +141,23 @@ struct wm_review_filter {
     unsigned offset;
 };
 
+/* A notification to write (see notify_insert). */
+struct wm_notify_in {
+    const char *kind;        /* returned, approved, guidance, due_soon, overdue, featured */
+    const char *object_type; /* what it is about ("document"; NULL: nothing) */
+    int64_t object_id;
+    const char *text;
+    const char *link;    /* a path of the UI ("/documents/7"; NULL: none) */
+    int64_t except_user; /* not this account (who caused it; 0: nobody) */
+};
+
+/* Who a notification goes to. */
+enum wm_notify_to {
+    WM_NOTIFY_USER,   /* the account target */
+    WM_NOTIFY_UNIT,   /* the unit_admin and unit_member accounts of the unit target */
+    WM_NOTIFY_OFFICE, /* the office accounts of the offices above the unit target */
+};
+
 struct wm_db_ops {
     const char *name;
     void (*close)(struct wm_db *db);
@@ -417,6 +434,54 @@ struct wm_db_ops {
     int64_t (*job_last_done)(struct wm_db *db, const char *kind);
     /** Remove done jobs that finished before before; *n how many. */
     enum wm_qs (*job_purge)(struct wm_db *db, int64_t before, int64_t *n);
+
+    /*
+    ** Notifications (issue 9, migration 0011): the inbox, preferences, the e-mail digest.
+    ** Accounts that are disabled get nothing.
+    */
+    /** Write one notification for each recipient of to/target (not in->except_user) whose
+    ** preference for in->kind has the inbox or e-mail on (no preference row: both on); each
+    ** row records both.  *n how many were written (0 is WM_QS_ONE too). */
+    enum wm_qs (*notify_insert)(struct wm_db *db, enum wm_notify_to to, int64_t target,
+                                const struct wm_notify_in *in, int64_t now, int64_t *n);
+    /** A person's inbox, newest first: [{id, kind, object_type, object_id, text, link, at,
+    ** read_at}] (unread_only: read_at NULL). */
+    json_t *(*notify_list)(struct wm_db *db, int64_t user_id, bool unread_only,
+                           unsigned limit, unsigned offset);
+    /** How many unread notifications the person's inbox holds (one index range). */
+    int64_t (*notify_unread)(struct wm_db *db, int64_t user_id);
+    /** Mark read the person's notification id (0: all of them); *n how many changed. */
+    enum wm_qs (*notify_read)(struct wm_db *db, int64_t user_id, int64_t id, int64_t now,
+                              int64_t *n);
+    /** The person's preference rows: [{kind, inbox, email}] (a kind without a row: on). */
+    json_t *(*notify_prefs)(struct wm_db *db, int64_t user_id);
+    enum wm_qs (*notify_pref_set)(struct wm_db *db, int64_t user_id, const char *kind,
+                                  bool inbox, bool email);
+    /** {id, display_name, email, disabled} of an account (email null when none). */
+    json_t *(*user_email_get)(struct wm_db *db, int64_t user_id);
+    /** Set (NULL: clear) an account's e-mail address. */
+    enum wm_qs (*user_email_set)(struct wm_db *db, int64_t user_id, const char *email);
+    /** People with an address, not disabled, with notifications for the e-mail written at
+    ** or after since and in no digest yet: [{user_id, display_name, email, n}], by id. */
+    json_t *(*notify_pending)(struct wm_db *db, int64_t since, unsigned limit);
+    /** Record a digest to user_id at address (state sending) and tie to it every
+    ** notification notify_pending counts for the person; *id the digest, *n its items.
+    ** WM_QS_NONE (nothing recorded) when there were none; WM_QS_CONFLICT when message_id
+    ** was used. */
+    enum wm_qs (*notify_digest_create)(struct wm_db *db, int64_t user_id, const char *address,
+                                       const char *message_id, int64_t since, int64_t now,
+                                       int64_t *id, int64_t *n);
+    /** Digests not sent yet, oldest first: [{id, user_id, display_name, address,
+    ** message_id, items, attempts, created_at}]. */
+    json_t *(*notify_digest_open)(struct wm_db *db, unsigned limit);
+    /** A digest's notifications, oldest first (the rows of notify_list). */
+    json_t *(*notify_digest_items)(struct wm_db *db, int64_t digest_id);
+    /** After an attempt to send a digest: why NULL marks it sent (at now); else one attempt
+    ** more with why kept.  WM_QS_NONE when it is not waiting (sent already). */
+    enum wm_qs (*notify_digest_done)(struct wm_db *db, int64_t digest_id, const char *why,
+                                     int64_t now);
+    /** Record key the first time (WM_QS_ONE), WM_QS_NONE when it was recorded before. */
+    enum wm_qs (*notify_once)(struct wm_db *db, const char *key, int64_t now);
 };
 
 struct wm_db {

@@ -328,4 +328,23 @@ void ui_pager(struct wm_req *r, struct wm_buf *b, json_t *items, unsigned limit)
 void wm_ui_error_page(struct wm_req *r, unsigned status, const char *code, const char *message,
                       const char *detail);
 
+/* ---------------------------------------------------------------- notifications (issue 9) */
+
+/* api_notify.c */
+void api_notifications_get(struct wm_req *r);
+void api_notifications_read_post(struct wm_req *r);
+void api_notify_prefs_get(struct wm_req *r);
+void api_notify_prefs_put(struct wm_req *r);
+/** A notification row as the API shows it: at, read_at RFC 3339; kind_label. */
+json_t *wm_api_notification(json_t *n);
+json_t *wm_api_notifications(json_t *items);
+/* page_notify.c */
+void page_inbox_get(struct wm_req *r);
+void page_inbox_read_post(struct wm_req *r);
+void page_account_notify_post(struct wm_req *r);
+/** The header's link to /inbox with the caller's unread count (one indexed count). */
+void ui_inbox_badge(struct wm_req *r, struct wm_buf *b);
+/** The e-mail address and per-kind preferences form of the /account page. */
+void ui_notify_prefs(struct wm_req *r, struct wm_buf *b);
+
 #endif

@@ -340,6 +340,7 @@ account_render(struct wm_req *r, const char *fresh)
          "<p><a class=\"button\" href=\"/password\">%s</a></p></section>\n",
          _("用户名"), r->who->username, _("姓名"), r->who->display_name, _("角色"),
          wm_role_label(r->who->role), _("所属"), r->who->org_name, _("修改密码"));
+    ui_notify_prefs(r, &b); /* notifications: the address and each kind's switches */
     wm_h(&b, "<section class=\"card\"><h2>%s</h2><p class=\"hint\">%s</p>\n", _("API 令牌"),
          _("脚本可用 Authorization: Bearer 令牌 调用 /api/v1 接口。令牌只显示一次，请妥善保存。"));
     if (fresh) {

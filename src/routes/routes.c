@@ -104,6 +104,13 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/api/v1/jobs", api_jobs_get, AUTH, STAFF, 0},
     {WM_GET, "/api/v1/jobs/{id}", api_job_get, AUTH, ALL, 0},
     {WM_POST, "/api/v1/jobs/{id}/retry", api_job_retry_post, AUTH | CSRF, STAFF, 0},
+    /* notifications (issue 9, notify): each person's own inbox and settings */
+    {WM_GET, "/api/v1/notifications", api_notifications_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/notifications/read", api_notifications_read_post, AUTH | CSRF | JSON, ALL,
+     64 * 1024},
+    {WM_GET, "/api/v1/me/notification-prefs", api_notify_prefs_get, AUTH, ALL, 0},
+    {WM_PUT, "/api/v1/me/notification-prefs", api_notify_prefs_put, AUTH | CSRF | JSON, ALL,
+     8 * 1024},
 
     /* Pages */
     {WM_GET, "/", page_root, HTML | PWC, ALL, 0},
@@ -137,6 +144,11 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/account/tokens", page_tokens_post, AUTH | HTML | FORM | CSRF, ALL, 8 * 1024},
     {WM_POST, "/account/tokens/{id}/revoke", page_token_revoke_post, AUTH | HTML | FORM | CSRF,
      ALL, 8 * 1024},
+    /* notifications (issue 9, notify) */
+    {WM_GET, "/inbox", page_inbox_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/inbox/read", page_inbox_read_post, AUTH | HTML | FORM | CSRF, ALL, 8 * 1024},
+    {WM_POST, "/account/notifications", page_account_notify_post, AUTH | HTML | FORM | CSRF, ALL,
+     8 * 1024},
     {WM_GET, "/audit", page_audit_get, AUTH | HTML, STAFF, 0},
     {WM_GET, "/audit.xlsx", page_audit_xlsx_get, AUTH | HTML, ADMIN, 0},
     {WM_GET, "/admin/jobs", page_admin_jobs_get, AUTH | HTML, STAFF, 0},

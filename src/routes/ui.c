@@ -73,8 +73,10 @@ ui_begin_at(struct wm_req *r, struct wm_buf *b, const char *title, const struct 
             wm_h(b, "<a href=\"/units/%I\"%r>%s</a>", r->who->org_id,
                  wm_startswith(r->path, "/units/") ? " aria-current=\"page\"" : "", _("本单位"));
         }
+        wm_h(b, "</nav>\n");
+        ui_inbox_badge(r, b);
         wm_h(b,
-             "</nav>\n<div class=\"who\"><a href=\"/account\" title=\"%s\">%s</a>"
+             "<div class=\"who\"><a href=\"/account\" title=\"%s\">%s</a>"
              "<span class=\"role\">%s · %s</span>"
              "<form method=\"post\" action=\"/logout\" class=\"inline\">",
              _("我的账号"), r->who->display_name, wm_role_label(r->who->role), r->who->org_name);

@@ -92,6 +92,7 @@ enum kind {
     K_JOB,         /* {id} = a throwaway failed job scoped to own / foreign unit */
     K_DEFAULTS,    /* {id} = own / foreign office; a default edition for ARCHIVE_YEAR + 1 */
     K_FW_DEFAULT,  /* {id} = own published edition, made the default of own / foreign office */
+    K_NOTIFY,      /* one's own notifications: mark all read; preferences with every kind on */
 };
 
 /* The year of the archives the matrix works on (made in setup). */
@@ -230,6 +231,14 @@ static const struct expect expectations[] = {
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /api/v1/orgs/{id}/archive-defaults", K_DEFAULTS,
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    /* Notifications: everyone has an inbox and settings of their own, and only those. */
+    {"GET /api/v1/notifications", K_PLAIN,       {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"POST /api/v1/notifications/read", K_NOTIFY,
+                                                 {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"GET /api/v1/me/notification-prefs", K_PLAIN,
+                                                 {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"PUT /api/v1/me/notification-prefs", K_NOTIFY,
+                                                 {"401", "200", "200",     "200",     "200",     "200",     "200"}},
 
     /* Pages                                      anon   admin  office     eval       u_admin    u_member   u_viewer */
     {"GET /", K_PLAIN,                           {"303", "303", "303",     "303",     "303",     "303",     "303"}},
@@ -263,6 +272,9 @@ static const struct expect expectations[] = {
     {"POST /account/tokens", K_TOKENS_POST,      {"303", "200", "200",     "200",     "200",     "200",     "200"}},
     {"POST /account/tokens/{id}/revoke", K_TOKEN,
                                                  {"303", "303/404", "303/404", "303/404", "303/404", "303/404", "303/404"}},
+    {"GET /inbox", K_PLAIN,                      {"303", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"POST /inbox/read", K_NOTIFY,               {"303", "303", "303",     "303",     "303",     "303",     "303"}},
+    {"POST /account/notifications", K_NOTIFY,    {"303", "303", "303",     "303",     "303",     "303",     "303"}},
     {"GET /audit", K_PLAIN,                      {"303", "200", "200",     "403",     "403",     "403",     "403"}},
     {"GET /audit.xlsx", K_PLAIN,                 {"303", "200", "403",     "403",     "403",     "403",     "403"}},
     {"GET /admin/jobs", K_PLAIN,                 {"303", "200", "200",     "403",     "403",     "403",     "403"}},
@@ -1053,6 +1065,23 @@ cell_build(struct cell *c,
         form_add(c, "year", v);
         break;
     }
+    case K_NOTIFY:
+        if (page && strstr(rt->pattern, "/inbox")) {
+            form_add(c, "all", "1");
+        } else if (page) {
+            for (size_t i = 0; wm_notify_kinds[i]; i++) {
+                char k[32];
+                snprintf(k, sizeof k, "inbox_%s", wm_notify_kinds[i]);
+                form_add(c, k, "1");
+                snprintf(k, sizeof k, "email_%s", wm_notify_kinds[i]);
+                form_add(c, k, "1");
+            }
+        } else if (WM_PUT == rt->methods) {
+            c->json = json_pack("{s:{s:{s:b, s:b}}}", "prefs", "returned", "inbox", 1, "email", 1);
+        } else {
+            c->json = json_pack("{s:b}", "all", 1);
+        }
+        break;
     case K_DEFAULTS:
         ids[0] = a->office[foreign];
         if (WM_POST == rt->methods) {

@@ -2360,6 +2360,203 @@ claim_id(struct fx *f, const char *worker, const char *kinds, int64_t now, int64
     return id;
 }
 
+/* Notifications (migration 0011): recipients, preferences, the inbox, the digest. */
+static void
+test_notify(void **state)
+{
+    struct fx *f = *state;
+    int64_t city = mk_org(f, 0, "office", "市文明办", NULL, NULL);
+    int64_t dist = mk_org(f, city, "office", "东城区文明办", NULL, NULL);
+    int64_t west = mk_org(f, city, "office", "西城区文明办", NULL, NULL);
+    int64_t u = mk_org(f, dist, "unit", "市图书馆", "LIB-1", "事业单位");
+    int64_t v = mk_org(f, dist, "unit", "市博物馆", "MUS-1", "事业单位");
+    int64_t cityoff = mk_user(f, "cityoff", "office", city, 0);
+    int64_t distoff = mk_user(f, "distoff", "office", dist, 0);
+    int64_t westoff = mk_user(f, "westoff", "office", west, 0);
+    int64_t ua = mk_user(f, "ua", "unit_admin", u, 0);
+    int64_t um = mk_user(f, "um", "unit_member", u, 0);
+    int64_t uv = mk_user(f, "uv", "unit_viewer", u, 0);
+    int64_t gone = mk_user(f, "gone", "unit_member", u, 0);
+    int64_t vm = mk_user(f, "vm", "unit_member", v, 0);
+    assert_int_equal(OPS->user_update(DB, gone, NULL, 1, -1), WM_QS_ONE);
+    (void)westoff;
+    (void)uv;
+    (void)vm;
+    int64_t n = -1, id = 0;
+    struct wm_notify_in in = {.kind = "returned", .object_type = "document", .object_id = 7,
+                              .text = "文件《甲》被退回", .link = "/documents/7"};
+    /* a unit: its admin and members, not its viewers, not the disabled */
+    assert_int_equal(OPS->notify_insert(DB, WM_NOTIFY_UNIT, u, &in, 5000, &n), WM_QS_ONE);
+    assert_int_equal(n, 2);
+    json_t *l = OPS->notify_list(DB, um, false, 10, 0);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 1);
+    json_t *o = json_array_get(l, 0);
+    assert_string_equal(js(o, "kind"), "returned");
+    assert_string_equal(js(o, "object_type"), "document");
+    assert_int_equal(ji(o, "object_id"), 7);
+    assert_string_equal(js(o, "text"), "文件《甲》被退回");
+    assert_string_equal(js(o, "link"), "/documents/7");
+    assert_int_equal(ji(o, "at"), 5000);
+    jnull(o, "read_at");
+    int64_t first = ji(o, "id");
+    json_decref(l);
+    assert_int_equal(OPS->notify_unread(DB, uv), 0);
+    assert_false(wm_db_failed(DB));
+    assert_int_equal(OPS->notify_unread(DB, gone), 0);
+    /* the offices above the unit, not a sibling district; except one */
+    in.kind = "guidance";
+    in.object_type = NULL;
+    in.object_id = 0;
+    in.link = NULL;
+    assert_int_equal(OPS->notify_insert(DB, WM_NOTIFY_OFFICE, u, &in, 5001, &n), WM_QS_ONE);
+    assert_int_equal(n, 2);
+    assert_int_equal(OPS->notify_unread(DB, cityoff), 1);
+    assert_int_equal(OPS->notify_unread(DB, distoff), 1);
+    assert_int_equal(OPS->notify_unread(DB, westoff), 0);
+    in.except_user = distoff;
+    assert_int_equal(OPS->notify_insert(DB, WM_NOTIFY_OFFICE, u, &in, 5002, &n), WM_QS_ONE);
+    assert_int_equal(n, 1);
+    assert_int_equal(OPS->notify_unread(DB, distoff), 1);
+    l = OPS->notify_list(DB, cityoff, false, 10, 0);
+    assert_int_equal(json_array_size(l), 2);
+    jnull(json_array_get(l, 0), "object_type");
+    jnull(json_array_get(l, 0), "object_id");
+    jnull(json_array_get(l, 0), "link");
+    json_decref(l);
+    in.except_user = 0;
+    /* preferences: inbox off keeps it out of the inbox (the e-mail still has it); both off:
+    ** no row */
+    l = OPS->notify_prefs(DB, um);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_int_equal(OPS->notify_pref_set(DB, um, "approved", false, true), WM_QS_ONE);
+    assert_int_equal(OPS->notify_pref_set(DB, ua, "approved", false, false), WM_QS_ONE);
+    assert_int_equal(OPS->notify_pref_set(DB, ua, "approved", false, false), WM_QS_ONE);
+    l = OPS->notify_prefs(DB, ua);
+    assert_int_equal(json_array_size(l), 1);
+    assert_string_equal(js(json_array_get(l, 0), "kind"), "approved");
+    assert_int_equal(ji(json_array_get(l, 0), "inbox"), 0);
+    assert_int_equal(ji(json_array_get(l, 0), "email"), 0);
+    json_decref(l);
+    in.kind = "approved";
+    assert_int_equal(OPS->notify_insert(DB, WM_NOTIFY_UNIT, u, &in, 5003, &n), WM_QS_ONE);
+    assert_int_equal(n, 1); /* um only */
+    assert_int_equal(OPS->notify_unread(DB, um), 1);
+    l = OPS->notify_list(DB, um, false, 10, 0);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    /* one account; a kind the schema does not know is refused */
+    in.kind = "due_soon";
+    assert_int_equal(OPS->notify_insert(DB, WM_NOTIFY_USER, um, &in, 5004, &n), WM_QS_ONE);
+    assert_int_equal(n, 1);
+    in.except_user = um;
+    assert_int_equal(OPS->notify_insert(DB, WM_NOTIFY_USER, um, &in, 5004, &n), WM_QS_ONE);
+    assert_int_equal(n, 0);
+    in.except_user = 0;
+    assert_int_equal(OPS->notify_insert(DB, WM_NOTIFY_USER, gone, &in, 5004, &n), WM_QS_ONE);
+    assert_int_equal(n, 0);
+    assert_int_equal(OPS->notify_unread(DB, um), 2);
+    /* reading: one, then all; someone else's is not touched */
+    assert_int_equal(OPS->notify_read(DB, ua, first, 6000, &n), WM_QS_NONE);
+    assert_int_equal(n, 0);
+    assert_int_equal(OPS->notify_read(DB, um, first, 6000, &n), WM_QS_ONE);
+    assert_int_equal(n, 1);
+    assert_int_equal(OPS->notify_unread(DB, um), 1);
+    l = OPS->notify_list(DB, um, true, 10, 0);
+    assert_int_equal(json_array_size(l), 1);
+    assert_string_equal(js(json_array_get(l, 0), "kind"), "due_soon");
+    json_decref(l);
+    l = OPS->notify_list(DB, um, false, 1, 1);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), first);
+    assert_int_equal(ji(json_array_get(l, 0), "read_at"), 6000);
+    json_decref(l);
+    assert_int_equal(OPS->notify_read(DB, um, 0, 6001, &n), WM_QS_ONE);
+    assert_int_equal(n, 1);
+    assert_int_equal(OPS->notify_unread(DB, um), 0);
+    assert_int_equal(OPS->notify_unread(DB, ua), 1);
+    /* e-mail addresses */
+    o = OPS->user_email_get(DB, um);
+    assert_non_null(o);
+    jnull(o, "email");
+    assert_int_equal(ji(o, "disabled"), 0);
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->user_email_get(DB, 99999));
+    assert_int_equal(OPS->user_email_set(DB, um, "um@example.org"), WM_QS_ONE);
+    assert_int_equal(OPS->user_email_set(DB, cityoff, "city@example.org"), WM_QS_ONE);
+    assert_int_equal(OPS->user_email_set(DB, gone, "gone@example.org"), WM_QS_ONE);
+    o = OPS->user_email_get(DB, um);
+    assert_string_equal(js(o, "email"), "um@example.org");
+    json_decref(o);
+    /* the digest: who has something (with an address, not disabled, since a time) */
+    l = OPS->notify_pending(DB, 0, 10);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "user_id"), cityoff);
+    assert_int_equal(ji(json_array_get(l, 0), "n"), 2);
+    assert_int_equal(ji(json_array_get(l, 1), "user_id"), um);
+    assert_int_equal(ji(json_array_get(l, 1), "n"), 3); /* returned, approved (inbox off), due_soon */
+    assert_string_equal(js(json_array_get(l, 1), "email"), "um@example.org");
+    json_decref(l);
+    l = OPS->notify_pending(DB, 5003, 10);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "n"), 2);
+    json_decref(l);
+    int64_t did = 0;
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_int_equal(OPS->notify_digest_create(DB, um, "um@example.org", "<d1@wenming>", 0, 7000,
+                                               &did, &n),
+                     WM_QS_ONE);
+    assert_true(did > 0);
+    assert_int_equal(n, 3);
+    int64_t id2 = 0;
+    assert_int_equal(OPS->notify_digest_create(DB, um, "um@example.org", "<d2@wenming>", 0, 7000,
+                                               &id2, &n),
+                     WM_QS_NONE);
+    assert_int_equal(id2, 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(OPS->notify_digest_create(DB, cityoff, "city@example.org", "<d1@wenming>", 0,
+                                               7000, &id2, &n),
+                     WM_QS_CONFLICT);
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    l = OPS->notify_pending(DB, 0, 10);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "user_id"), cityoff);
+    json_decref(l);
+    l = OPS->notify_digest_items(DB, did);
+    assert_int_equal(json_array_size(l), 3);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), first);
+    json_decref(l);
+    l = OPS->notify_digest_open(DB, 10);
+    assert_int_equal(json_array_size(l), 1);
+    o = json_array_get(l, 0);
+    assert_int_equal(ji(o, "id"), did);
+    assert_int_equal(ji(o, "user_id"), um);
+    assert_string_equal(js(o, "address"), "um@example.org");
+    assert_string_equal(js(o, "message_id"), "<d1@wenming>");
+    assert_int_equal(ji(o, "items"), 3);
+    assert_int_equal(ji(o, "attempts"), 0);
+    assert_int_equal(ji(o, "created_at"), 7000);
+    json_decref(l);
+    /* a failed attempt keeps it open; sent closes it, once */
+    assert_int_equal(OPS->notify_digest_done(DB, did, "451 try later", 7100), WM_QS_ONE);
+    l = OPS->notify_digest_open(DB, 10);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "attempts"), 1);
+    json_decref(l);
+    assert_int_equal(OPS->notify_digest_done(DB, did, NULL, 7200), WM_QS_ONE);
+    assert_int_equal(OPS->notify_digest_done(DB, did, NULL, 7300), WM_QS_NONE);
+    l = OPS->notify_digest_open(DB, 10);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    /* once-only keys */
+    assert_int_equal(OPS->notify_once(DB, "sched:1:B.1:Q1:overdue", 8000), WM_QS_ONE);
+    assert_int_equal(OPS->notify_once(DB, "sched:1:B.1:Q1:overdue", 8001), WM_QS_NONE);
+    assert_int_equal(OPS->notify_once(DB, "sched:1:B.1:Q1:due_soon", 8001), WM_QS_ONE);
+    (void)id;
+}
+
 static void
 test_jobs(void **state)
 {
@@ -2694,6 +2891,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_reconnect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_serials, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leaf_hold, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs_concurrent, setup, teardown),
     };

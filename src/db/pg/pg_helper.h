@@ -82,6 +82,7 @@ void pg_fill_resource_ops(struct wm_db_ops *ops);
 void pg_fill_framework_ops(struct wm_db_ops *ops);
 void pg_fill_archive_ops(struct wm_db_ops *ops);
 void pg_fill_job_ops(struct wm_db_ops *ops);
+void pg_fill_notify_ops(struct wm_db_ops *ops);
 void pg_fill_dashboard_ops(struct wm_db_ops *ops);
 
 #endif /* WM_PG_HELPER_H */

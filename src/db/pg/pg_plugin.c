@@ -667,6 +667,7 @@ pg_ops_init(void)
     pg_fill_framework_ops(&pg_ops);
     pg_fill_archive_ops(&pg_ops);
     pg_fill_job_ops(&pg_ops);
+    pg_fill_notify_ops(&pg_ops);
     pg_fill_dashboard_ops(&pg_ops);
     pg_fill_base(&pg_ops);
 }

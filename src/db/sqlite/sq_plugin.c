@@ -399,6 +399,7 @@ void sq_fill_resource_ops(struct wm_db_ops *ops);
 void sq_fill_framework_ops(struct wm_db_ops *ops);
 void sq_fill_archive_ops(struct wm_db_ops *ops);
 void sq_fill_job_ops(struct wm_db_ops *ops);
+void sq_fill_notify_ops(struct wm_db_ops *ops);
 void sq_fill_dashboard_ops(struct wm_db_ops *ops);
 
 void
@@ -408,6 +409,7 @@ sq_fill_ops(struct wm_db_ops *ops)
     sq_fill_framework_ops(ops);
     sq_fill_archive_ops(ops);
     sq_fill_job_ops(ops);
+    sq_fill_notify_ops(ops);
     sq_fill_dashboard_ops(ops);
     sq_fill_base(ops);
 }

@@ -1,0 +1,332 @@
+/*
+** notify.c — notifications (issue 9): who is told what, in the inbox and by e-mail.
+**
+** A change that someone should hear about (a document returned or approved, a guidance
+** reply, a period due soon or overdue, a featured item) calls wm_notify_unit, _office or
+** _user inside its own write transaction, so the notification exists exactly when the
+** change does.  The store writes one row per recipient with the recipient's preference
+** for the kind (inbox on/off, e-mail on/off) as it is then; nobody with both off gets a
+** row.  The daily digest (the job "notify.digest") mails what was written for the e-mail.
+*/
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tx.h"
+#include "wm_core.h"
+
+const char *const wm_notify_kinds[] = {"returned", "due_soon", "overdue",
+                                       "approved", "guidance", "featured", NULL};
+
+bool
+wm_notify_kind_valid(const char *kind)
+{
+    for (size_t i = 0; kind && wm_notify_kinds[i]; i++) {
+        if (wm_streq(kind, wm_notify_kinds[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *
+wm_notify_kind_label(const char *kind)
+{
+    static const struct {
+        const char *kind;
+        const char *label;
+    } labels[] = {
+        {"returned", N_("文件被退回")}, {"approved", N_("文件审核通过")},
+        {"guidance", N_("指导意见回复")}, {"due_soon", N_("即将到期")},
+        {"overdue", N_("已逾期")},      {"featured", N_("经验做法入选")},
+    };
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        if (wm_streq(kind, labels[i].kind)) {
+            return _(labels[i].label);
+        }
+    }
+    return kind ? kind : "";
+}
+
+static int
+notify(struct wm_db *db, enum wm_notify_to to, int64_t target, const char *kind,
+       const char *otype, int64_t oid, const char *text, const char *link, int64_t except_user)
+{
+    if (!wm_notify_kind_valid(kind) || NULL == text) {
+        wm_log(WM_LOG_ERROR, "internal: notification of unknown kind '%s'", kind ? kind : "");
+        return -1;
+    }
+    const struct wm_notify_in in = {
+        .kind = kind,
+        .object_type = otype,
+        .object_id = otype ? oid : 0,
+        .text = text,
+        .link = link,
+        .except_user = except_user,
+    };
+    int64_t n = 0;
+    enum wm_qs qs = db->ops->notify_insert(db, to, target, &in, wm_now(), &n);
+    return WM_QS_ONE == qs ? 0 : -1;
+}
+
+int
+wm_notify_unit(struct wm_db *db, int64_t unit_id, const char *kind, const char *otype,
+               int64_t oid, const char *text, const char *link, int64_t except_user)
+{
+    return notify(db, WM_NOTIFY_UNIT, unit_id, kind, otype, oid, text, link, except_user);
+}
+
+int
+wm_notify_office(struct wm_db *db, int64_t unit_id, const char *kind, const char *otype,
+                 int64_t oid, const char *text, const char *link, int64_t except_user)
+{
+    return notify(db, WM_NOTIFY_OFFICE, unit_id, kind, otype, oid, text, link, except_user);
+}
+
+int
+wm_notify_user(struct wm_db *db, int64_t user_id, const char *kind, const char *otype,
+               int64_t oid, const char *text, const char *link, int64_t except_user)
+{
+    return notify(db, WM_NOTIFY_USER, user_id, kind, otype, oid, text, link, except_user);
+}
+
+/* ---------------------------------------------------------------- the caller's inbox */
+
+/* The caller's own account (inboxes are personal: nobody reads another's). */
+static int64_t
+own_id(const struct wm_actor *a)
+{
+    return a && a->p ? a->p->user_id : 0;
+}
+
+json_t *
+wm_notify_inbox(struct wm_db *db, const struct wm_actor *a, bool unread_only, unsigned limit,
+                unsigned offset, struct wm_fail *f)
+{
+    if (0 == own_id(a)) {
+        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("命令行没有消息"));
+        return NULL;
+    }
+    json_t *rows = db->ops->notify_list(db, own_id(a), unread_only,
+                                        limit ? limit : WM_NOTIFY_PAGE, offset);
+    if (NULL == rows) {
+        if (!wm_db_failed(db)) {
+            db->status = WM_QS_HARD; /* a list is never "no row" */
+        }
+        wm_read_fail(db, f, NULL, NULL);
+    }
+    return rows;
+}
+
+int64_t
+wm_notify_unread_count(struct wm_db *db, const struct wm_actor *a)
+{
+    if (0 == own_id(a)) {
+        return 0;
+    }
+    int64_t n = db->ops->notify_unread(db, own_id(a));
+    return wm_db_failed(db) ? -1 : n;
+}
+
+static enum wm_err
+read_once(struct wm_db *db, int64_t user, const int64_t *ids, size_t n, bool all,
+          int64_t *changed, struct wm_fail *f)
+{
+    enum wm_err e;
+    *changed = 0;
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    int64_t now = wm_now();
+    for (size_t i = 0; i < (all ? 1 : n) && WM_OK == e; i++) {
+        int64_t k = 0;
+        enum wm_qs qs = db->ops->notify_read(db, user, all ? 0 : ids[i], now, &k);
+        if (qs < 0) {
+            e = wm_write_fail(db, f, NULL, NULL, _("无法标记为已读"));
+        }
+        *changed += k;
+    }
+    return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_notify_mark_read(struct wm_db *db, const struct wm_actor *a, const int64_t *ids, size_t n,
+                    bool all, int64_t *changed, struct wm_fail *f)
+{
+    int64_t dummy = 0;
+    changed = changed ? changed : &dummy;
+    *changed = 0;
+    if (0 == own_id(a)) {
+        return wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("命令行没有消息"));
+    }
+    if (!all && 0 == n) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "ids", "%s", _("请至少选择一条消息"));
+    }
+    if (n > WM_NOTIFY_READ_MAX) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "ids", _("一次最多标记 %d 条消息"),
+                           WM_NOTIFY_READ_MAX);
+    }
+    /* Marking read is not audited: it changes nothing anyone else sees (as a session's
+    ** last use is not). */
+    enum wm_err e;
+    TX_RETRY(e, read_once(db, own_id(a), ids, n, all, changed, f));
+    return e;
+}
+
+/* ---------------------------------------------------------------- preferences */
+
+bool
+wm_email_valid(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    const char *at = s ? strchr(s, '@') : NULL;
+    if (n < 3 || n > 254 || NULL == at || at == s || strchr(at + 1, '@') ||
+        NULL == strchr(at + 1, '.') || '.' == at[1] || '.' == s[n - 1]) {
+        return false;
+    }
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        /* printable ASCII without what would break a header or an SMTP command */
+        if (c <= 0x20 || c >= 0x7f || strchr("<>()[]\\,;:\"", c)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* {"email": text|null, "prefs": {kind: {"inbox": bool, "email": bool}}} */
+static json_t *
+prefs_json(const json_t *user, const json_t *rows)
+{
+    json_t *prefs = json_object();
+    for (size_t i = 0; wm_notify_kinds[i]; i++) {
+        bool inbox = true, email = true;
+        size_t j;
+        json_t *r;
+        json_array_foreach(rows, j, r)
+        {
+            if (wm_streq(jss(r, "kind"), wm_notify_kinds[i])) {
+                inbox = 0 != jsi(r, "inbox");
+                email = 0 != jsi(r, "email");
+            }
+        }
+        json_object_set_new(prefs, wm_notify_kinds[i],
+                            json_pack("{s:b, s:b}", "inbox", inbox, "email", email));
+    }
+    const char *addr = json_string_value(json_object_get(user, "email"));
+    return json_pack("{s:o, s:o}", "email", addr ? json_string(addr) : json_null(), "prefs",
+                     prefs);
+}
+
+static json_t *
+prefs_read(struct wm_db *db, int64_t user, struct wm_fail *f)
+{
+    json_t *u = db->ops->user_email_get(db, user);
+    json_t *rows = u ? db->ops->notify_prefs(db, user) : NULL;
+    if (NULL == rows) {
+        if (u && !wm_db_failed(db)) {
+            db->status = WM_QS_HARD;
+        }
+        wm_read_fail(db, f, NULL, _("账号不存在"));
+        json_decref(u);
+        return NULL;
+    }
+    json_t *out = prefs_json(u, rows);
+    json_decref(u);
+    json_decref(rows);
+    return out;
+}
+
+json_t *
+wm_notify_prefs_get(struct wm_db *db, const struct wm_actor *a, struct wm_fail *f)
+{
+    if (0 == own_id(a)) {
+        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("命令行没有消息设置"));
+        return NULL;
+    }
+    return prefs_read(db, own_id(a), f);
+}
+
+struct prefs_set {
+    bool set_email;
+    const char *email;
+    const struct wm_notify_pref *p;
+    size_t n;
+};
+
+static enum wm_err
+prefs_once(struct wm_db *db, const struct wm_actor *a, const struct prefs_set *in,
+           struct wm_fail *f)
+{
+    enum wm_err e;
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    int64_t user = own_id(a);
+    json_t *before = prefs_read(db, user, f);
+    if (NULL == before) {
+        return tx_end(db, wm_read_fail(db, f, NULL, _("账号不存在")), f);
+    }
+    if (in->set_email && WM_QS_ONE != db->ops->user_email_set(db, user, in->email)) {
+        e = wm_write_fail(db, f, "email", NULL, _("无法保存邮箱地址"));
+    }
+    json_t *old = json_object_get(before, "prefs");
+    for (size_t i = 0; i < in->n && WM_OK == e; i++) {
+        json_t *cur = json_object_get(old, in->p[i].kind);
+        bool inbox = in->p[i].inbox < 0 ? json_is_true(json_object_get(cur, "inbox"))
+                                        : 0 != in->p[i].inbox;
+        bool email = in->p[i].email < 0 ? json_is_true(json_object_get(cur, "email"))
+                                        : 0 != in->p[i].email;
+        if (db->ops->notify_pref_set(db, user, in->p[i].kind, inbox, email) < 0) {
+            e = wm_write_fail(db, f, "prefs", NULL, _("无法保存消息设置"));
+        }
+    }
+    json_t *after = WM_OK == e ? prefs_read(db, user, f) : NULL;
+    if (WM_OK == e && NULL == after) {
+        e = wm_read_fail(db, f, NULL, NULL);
+    }
+    if (WM_OK == e) {
+        /* the address is personal: the audit entry says whether there is one */
+        json_object_set_new(before, "email", json_boolean(json_is_string(
+                                                 json_object_get(before, "email"))));
+        json_object_set_new(after, "email", json_boolean(json_is_string(
+                                                json_object_get(after, "email"))));
+        e = wm_audit(db, a, "user.notify_prefs", "user", user, a->p->org_path, before, after);
+    }
+    json_decref(before);
+    json_decref(after);
+    return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_notify_prefs_set(struct wm_db *db, const struct wm_actor *a, bool set_email,
+                    const char *email, const struct wm_notify_pref *p, size_t n,
+                    struct wm_fail *f)
+{
+    if (0 == own_id(a)) {
+        return wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("命令行没有消息设置"));
+    }
+    if (set_email && email && *email && !wm_email_valid(email)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "email", "%s",
+                           _("邮箱地址格式不正确，例如 zhang@example.org"));
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!wm_notify_kind_valid(p[i].kind)) {
+            return wm_fail_set(f, WM_E_BAD_REQUEST, "prefs", _("未知的消息类型 %s"),
+                               p[i].kind ? p[i].kind : "");
+        }
+    }
+    const struct prefs_set in = {
+        .set_email = set_email,
+        .email = email && *email ? email : NULL,
+        .p = p,
+        .n = n,
+    };
+    enum wm_err e;
+    TX_RETRY(e, prefs_once(db, a, &in, f));
+    return e;
+}
+
+/* end of notify.c */
