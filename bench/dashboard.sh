@@ -15,6 +15,7 @@
 # for scale, the overdue counts recomputed from the documents in one SQL query (what the
 # summary saves).
 #
+# KEEP=1 keeps the data directory (printed at the end) for a closer look.
 # UNITS (default 3000) scales the data; SUBMITTED_PCT (default 5) is the share of
 # documents waiting for review.  STORE=postgresql is not supported by this script yet.
 set -eu
@@ -33,7 +34,7 @@ wpid=
 cleanup() {
     kill $wpid 2>/dev/null || true
     wait 2>/dev/null || true
-    rm -rf "$work"
+    if [ -n "${KEEP:-}" ]; then echo "bench: the data is kept in $work/data" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT INT TERM
 now() { date +%s.%N; }

@@ -100,7 +100,18 @@ archive_delete(struct wm_db *base, int64_t archive_id)
                               "(SELECT 1 FROM document WHERE archive_id = $1)";
     static const char sql[] = "DELETE FROM archive WHERE id = $1 AND NOT EXISTS "
                               "(SELECT 1 FROM document WHERE archive_id = $1)";
+    /* and its schedule summary (0013): counters of documents purged since */
+    static const char met[] = "DELETE FROM sched_met WHERE archive_id = $1 AND NOT EXISTS "
+                              "(SELECT 1 FROM document WHERE archive_id = $1)";
+    static const char count[] = "DELETE FROM sched_count WHERE archive_id = $1 AND NOT EXISTS "
+                                "(SELECT 1 FROM document WHERE archive_id = $1)";
     enum wm_qs qs = pg_exec(DB, pg_q(DB, seq, "i", archive_id));
+    if (qs >= 0) {
+        qs = pg_exec(DB, pg_q(DB, met, "i", archive_id));
+    }
+    if (qs >= 0) {
+        qs = pg_exec(DB, pg_q(DB, count, "i", archive_id));
+    }
     if (qs < 0) {
         return qs;
     }
