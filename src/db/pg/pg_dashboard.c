@@ -102,24 +102,31 @@ sched_counts(struct wm_db *base, const char *scope, int64_t year, const char *un
     return a;
 }
 
+/* The backlog's counts by age (t3 > t7 > t14: the times 3, 7 and 14 days ago). */
+#define BACKLOG_COLS \
+    "SELECT count(d.archive_id) AS total, " \
+    "count(*) FILTER (WHERE d.status_at >= $3) AS lt3, " \
+    "count(*) FILTER (WHERE d.status_at < $3 AND d.status_at >= $4) AS d3_7, " \
+    "count(*) FILTER (WHERE d.status_at < $4 AND d.status_at >= $5) AS d7_14, " \
+    "count(*) FILTER (WHERE coalesce(d.status_at, 0) < $5) AS gt14, " \
+    "min(coalesce(d.status_at, 0)) AS oldest "
+
 static json_t *
 review_backlog(struct wm_db *base, const char *scope, int64_t t3, int64_t t7, int64_t t14)
 {
-    /* Through the units of the scope: the partial index document_backlog (archive_id,
-    ** status, status_at) gives each archive's submitted documents and their age. */
+    /* Everywhere: the partial index document_queue (status, status_at) alone.  Within a
+    ** scope: through its units, the partial index document_backlog (archive_id, status,
+    ** status_at) giving each archive's submitted documents and their age. */
+    static const char sql_all[] =
+        BACKLOG_COLS "FROM document d WHERE d.status = 'submitted' AND d.deleted_at IS NULL";
     static const char sql[] =
-        "SELECT count(d.archive_id) AS total, "
-        "count(*) FILTER (WHERE d.status_at >= $3) AS lt3, "
-        "count(*) FILTER (WHERE d.status_at < $3 AND d.status_at >= $4) AS d3_7, "
-        "count(*) FILTER (WHERE d.status_at < $4 AND d.status_at >= $5) AS d7_14, "
-        "count(*) FILTER (WHERE coalesce(d.status_at, 0) < $5) AS gt14, "
-        "min(coalesce(d.status_at, 0)) AS oldest "
-        "FROM org o JOIN archive a ON a.unit_id = o.id "
+        BACKLOG_COLS "FROM org o JOIN archive a ON a.unit_id = o.id "
         "JOIN document d ON d.archive_id = a.id AND d.status = 'submitted' "
         "AND d.deleted_at IS NULL "
-        "WHERE o.kind = 'unit' AND ($1 IS NULL OR (o.path >= $1 AND o.path < $2))";
+        "WHERE o.kind = 'unit' AND o.path >= $1 AND o.path < $2";
     struct wm_db_range r = wm_db_range_of(scope);
-    json_t *o = pg_row(DB, pg_q(DB, sql, "ttiii", r.lo, r.hi, t3, t7, t14));
+    json_t *o = r.lo ? pg_row(DB, pg_q(DB, sql, "ttiii", r.lo, r.hi, t3, t7, t14))
+                     : pg_row(DB, pg_q(DB, sql_all, "ttiii", r.lo, r.hi, t3, t7, t14));
     wm_db_range_free(&r);
     return o;
 }

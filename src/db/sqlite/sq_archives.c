@@ -426,26 +426,38 @@ review_list(struct wm_db *base, int64_t doc_id)
     return sq_rows(DB, sq_prep(DB, sql, "i", doc_id));
 }
 
+/* The queue's columns and conditions; the joins (and so the plan) differ below. */
+#define QUEUE_COLS                                                                           \
+    "SELECT d.id, d.archive_id, d.indicator_code, d.serial, d.title, d.media, d.status, "     \
+    "d.date_formed, a.unit_id, a.year, o.name AS unit_name, o.code AS unit_code, "            \
+    "o.path AS unit_path, o.type AS unit_type, r.version, r.action, r.at, r.comment, "        \
+    "r.actor_id, u.display_name AS actor_name "
+#define QUEUE_WHERE                                                                          \
+    "JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id) "          \
+    "LEFT JOIN user u ON u.id = r.actor_id "                                                 \
+    "WHERE d.deleted_at IS NULL AND d.status = ?1 "                                          \
+    "AND (?2 IS NULL OR (o.path >= ?2 AND o.path < ?3)) "                                    \
+    "AND (?4 = 0 OR a.unit_id = ?4) "                                                        \
+    "AND (?5 IS NULL OR d.indicator_code = ?5) "                                             \
+    "AND (?6 IS NULL OR (d.indicator_code >= ?6 AND d.indicator_code < ?7)) "                \
+    "AND (?8 IS NULL OR d.media = ?8) AND (?9 IS NULL OR o.type = ?9) "                      \
+    "AND (?10 = 0 OR r.actor_id = ?10) AND (?11 = 0 OR d.status_at < ?11) "                  \
+    "AND (?14 = 0 OR d.status_at >= ?14) "                                                   \
+    "ORDER BY d.status_at, d.id LIMIT ?12 OFFSET ?13"
+
 static json_t *
 review_queue(struct wm_db *base, const struct wm_review_filter *f)
 {
-    static const char sql[] =
-        "SELECT d.id, d.archive_id, d.indicator_code, d.serial, d.title, d.media, d.status, "
-        "d.date_formed, a.unit_id, a.year, o.name AS unit_name, o.code AS unit_code, "
-        "o.path AS unit_path, o.type AS unit_type, r.version, r.action, r.at, r.comment, "
-        "r.actor_id, u.display_name AS actor_name "
-        "FROM document d JOIN archive a ON a.id = d.archive_id JOIN org o ON o.id = a.unit_id "
-        "JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id) "
-        "LEFT JOIN user u ON u.id = r.actor_id "
-        "WHERE d.deleted_at IS NULL AND d.status = ?1 "
-        "AND (?2 IS NULL OR (o.path >= ?2 AND o.path < ?3)) "
-        "AND (?4 = 0 OR a.unit_id = ?4) "
-        "AND (?5 IS NULL OR d.indicator_code = ?5) "
-        "AND (?6 IS NULL OR (d.indicator_code >= ?6 AND d.indicator_code < ?7)) "
-        "AND (?8 IS NULL OR d.media = ?8) AND (?9 IS NULL OR o.type = ?9) "
-        "AND (?10 = 0 OR r.actor_id = ?10) AND (?11 = 0 OR d.status_at < ?11) "
-        "AND (?14 = 0 OR d.status_at >= ?14) "
-        "ORDER BY d.status_at, d.id LIMIT ?12 OFFSET ?13";
+    /* Oldest first through the index document_queue (status, status_at, id), stopping at
+    ** the page's end (CROSS JOIN keeps the documents the outer loop): a page of a city's
+    ** hundreds of thousands of waiting documents reads about a page of rows, a district's
+    ** some pages.  One unit's: from its archives (index document_backlog). */
+    static const char sql[] = QUEUE_COLS
+        "FROM document d CROSS JOIN archive a ON a.id = d.archive_id "
+        "CROSS JOIN org o ON o.id = a.unit_id " QUEUE_WHERE;
+    static const char sql_unit[] = QUEUE_COLS
+        "FROM archive a JOIN org o ON o.id = a.unit_id JOIN document d ON d.archive_id = a.id "
+        QUEUE_WHERE;
     struct wm_db_range r = wm_db_range_of(f->scope);
     /* A code ending in '.' is every leaf below it: the range [code, code with the final
     ** '.' replaced by '/'), the next byte. */
@@ -459,7 +471,8 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
     } else if (n > 0) {
         exact = f->indicator;
     }
-    json_t *a = sq_rows(DB, sq_prep(DB, sql, "tttitttttiiiii", f->status ? f->status : "submitted",
+    json_t *a = sq_rows(DB, sq_prep(DB, f->unit_id ? sql_unit : sql, "tttitttttiiiii",
+                                   f->status ? f->status : "submitted",
                                    r.lo, r.hi, f->unit_id, exact, lo, hi, f->media, f->unit_type,
                                    f->actor_id, f->before, (int64_t)(f->limit ? f->limit : 100),
                                    (int64_t)f->offset, f->after));
