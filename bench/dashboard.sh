@@ -15,7 +15,8 @@
 # for scale, the overdue counts recomputed from the documents in one SQL query (what the
 # summary saves).
 #
-# KEEP=1 keeps the data directory (printed at the end) for a closer look.
+# KEEP=1 keeps the data directory (printed at the end) for a closer look; REUSE=DIR
+# measures again on such a directory without generating the data.
 # UNITS (default 3000) scales the data; SUBMITTED_PCT (default 5) is the share of
 # documents waiting for review.  STORE=postgresql is not supported by this script yet.
 set -eu
@@ -43,6 +44,10 @@ year=$(TZ=Asia/Shanghai date +%Y)
 
 # ---------------------------------------------------------------- the data
 t0=$(now)
+if [ -n "${REUSE:-}" ]; then # a data directory kept by an earlier run (KEEP=1)
+    rmdir "$work"; work=$(dirname "$REUSE"); db=$work/data/wenming.db; KEEP=1
+    nowsec=$(date +%s); t1=$t0; t2=$t0
+else
 mkdir -p "$work/data"
 printf 'pwhash_mem = 8388608\npwhash_ops = 1\nfixity_hours = 0\n' > "$work/data/wenming.conf"
 WENMING_ADMIN_PASSWORD='Bench-2026' "$BIN" init --data "$work/data" > /dev/null 2>&1
@@ -116,12 +121,13 @@ SQL
 t1=$(now)
 "$BIN" sched rebuild --data "$work/data" > /dev/null
 t2=$(now)
-docs=$(sqlite3 "$db" 'SELECT count(*) FROM document')
-waiting=$(sqlite3 "$db" "SELECT count(*) FROM document WHERE status = 'submitted'")
 WENMING_PASSWORD='Bench-2026' "$BIN" user add --data "$work/data" --username office \
     --role office --org 2 --name 市文明办 > /dev/null
 WENMING_PASSWORD='Bench-2026' "$BIN" user add --data "$work/data" --username district \
     --role office --org 3 --name 第一区文明办 > /dev/null
+fi
+docs=$(sqlite3 "$db" 'SELECT count(*) FROM document')
+waiting=$(sqlite3 "$db" "SELECT count(*) FROM document WHERE status = 'submitted'")
 
 # ---------------------------------------------------------------- the server
 "$BIN" serve --data "$work/data" --listen 127.0.0.1:0 > "$work/out" 2> "$work/err" &
@@ -153,7 +159,7 @@ t3=$((nowsec - 3 * 86400)) t7=$((nowsec - 7 * 86400)) t14=$((nowsec - 14 * 86400
 since=$((nowsec - 30 * 86400))
 home_sql() { # LO HI (the scope's path range, or NULL NULL)
     cat <<SQL
-SELECT count(d.archive_id), coalesce(sum(d.status_at >= $t3), 0),
+SELECT count(*), coalesce(sum(d.status_at >= $t3), 0),
        coalesce(sum(d.status_at < $t3 AND d.status_at >= $t7), 0),
        coalesce(sum(d.status_at < $t7 AND d.status_at >= $t14), 0),
        coalesce(sum(coalesce(d.status_at, 0) < $t14), 0), min(coalesce(d.status_at, 0))
@@ -169,12 +175,12 @@ SELECT count(*) FROM (SELECT o.id FROM org o LEFT JOIN org p ON p.id = o.parent_
  GROUP BY o.id, p.name HAVING coalesce(max(u.last_login_at), 0) < $since);
 SQL
 }
-queue_sql() { # LO HI
+queue_sql() { # LO HI FROM (the joins of a wide scope's plan, or a narrow one's)
     cat <<SQL
 SELECT count(*) FROM (SELECT d.id, d.archive_id, d.indicator_code, d.serial, d.title, d.media,
        d.status, d.date_formed, a.unit_id, a.year, o.name, o.code, o.path, o.type, r.version,
        r.action, r.at, r.comment, r.actor_id, u.display_name
-  FROM document d JOIN archive a ON a.id = d.archive_id JOIN org o ON o.id = a.unit_id
+  FROM $3
   JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id)
   LEFT JOIN user u ON u.id = r.actor_id
  WHERE d.deleted_at IS NULL AND d.status = 'submitted'
@@ -188,10 +194,12 @@ bare() { # a file of SQL: the median over RUNS rounds of the sum of its statemen
             awk '/^Run Time/ { s += $4 } END { print s }'
     done | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] * 1000 }'
 }
-home_sql NULL NULL > "$work/home_city.sql"
+home_sql "'/1/2/'" "'/1/20'" > "$work/home_city.sql"
 home_sql "'/1/2/3/'" "'/1/2/30'" > "$work/home_district.sql"
-queue_sql NULL NULL > "$work/queue.sql"
-queue_sql "'/1/2/3/'" "'/1/2/30'" > "$work/queue_district.sql"
+queue_sql "'/1/2/'" "'/1/20'" "document d CROSS JOIN archive a ON a.id = d.archive_id
+       CROSS JOIN org o ON o.id = a.unit_id" > "$work/queue.sql"
+queue_sql "'/1/2/3/'" "'/1/2/30'" "archive a JOIN org o ON o.id = a.unit_id
+       JOIN document d ON d.archive_id = a.id" > "$work/queue_district.sql"
 # for scale: overdue per district recomputed from the documents (no summary)
 cat > "$work/direct.sql" <<SQL
 WITH RECURSIVE q(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM q WHERE n < 3)

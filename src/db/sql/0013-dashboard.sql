@@ -7,9 +7,10 @@ ALTER TABLE document ADD COLUMN status_at INTEGER;
 UPDATE document SET status_at =
     (SELECT max(r.at) FROM review r WHERE r.document_id = document.id)
   WHERE status <> 'draft';
-CREATE INDEX document_queue ON document(status, status_at, id) WHERE deleted_at IS NULL;
-CREATE INDEX document_backlog ON document(archive_id, status, status_at)
-    WHERE deleted_at IS NULL;
+-- (deleted_at IS NULL is an equality on both: the queue's order and the backlog's counts
+-- come from the index alone)
+CREATE INDEX document_queue ON document(status, deleted_at, status_at, id);
+CREATE INDEX document_backlog ON document(archive_id, status, deleted_at, status_at);
 
 -- An account's last login (a session opened): which units have not logged in lately.
 ALTER TABLE user ADD COLUMN last_login_at INTEGER;

@@ -448,10 +448,11 @@ review_list(struct wm_db *base, int64_t doc_id)
 static json_t *
 review_queue(struct wm_db *base, const struct wm_review_filter *f)
 {
-    /* Oldest first through the index document_queue (status, status_at, id), stopping at
-    ** the page's end (CROSS JOIN keeps the documents the outer loop): a page of a city's
-    ** hundreds of thousands of waiting documents reads about a page of rows, a district's
-    ** some pages.  One unit's: from its archives (index document_backlog). */
+    /* A wide scope (a city's): oldest first through the index document_queue (status,
+    ** deleted_at, status_at, id), stopping at the page's end (CROSS JOIN keeps the
+    ** documents the outer loop), so a page of hundreds of thousands of waiting documents
+    ** reads about a page of rows.  A narrow one (a district, a unit): its units' archives' documents (index
+    ** document_backlog), sorted; walking the city's queue for them could read all of it. */
     static const char sql[] = QUEUE_COLS
         "FROM document d CROSS JOIN archive a ON a.id = d.archive_id "
         "CROSS JOIN org o ON o.id = a.unit_id " QUEUE_WHERE;
@@ -471,7 +472,12 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
     } else if (n > 0) {
         exact = f->indicator;
     }
-    json_t *a = sq_rows(DB, sq_prep(DB, f->unit_id ? sql_unit : sql, "tttitttttiiiii",
+    static const char sql_narrow[] =
+        "SELECT (SELECT count(*) FROM org WHERE kind = 'unit' AND path >= ?1 AND path < ?2) "
+        "* 4 < (SELECT count(*) FROM org WHERE kind = 'unit')";
+    bool narrow = f->unit_id ||
+                  (r.lo && 1 == sq_int(DB, sq_prep(DB, sql_narrow, "tt", r.lo, r.hi), 0));
+    json_t *a = sq_rows(DB, sq_prep(DB, narrow ? sql_unit : sql, "tttitttttiiiii",
                                    f->status ? f->status : "submitted",
                                    r.lo, r.hi, f->unit_id, exact, lo, hi, f->media, f->unit_type,
                                    f->actor_id, f->before, (int64_t)(f->limit ? f->limit : 100),
