@@ -143,7 +143,7 @@ year_of(const struct wm_dash_query *q, int64_t today)
     return q->year ? q->year : y;
 }
 
-/* Per archive: [{archive_id, unit_id, unit_name, unit_code, unit_type, district_id,
+/* Per archive: [{archive_id, year, unit_id, unit_name, unit_code, unit_type, district_id,
 ** district_name, overdue}] in archive order. */
 static json_t *
 overdue_rows(struct wm_db *db, const char *scope, const char *unit_type,
@@ -156,50 +156,47 @@ overdue_rows(struct wm_db *db, const char *scope, const char *unit_type,
         return NULL;
     }
     struct dues *ds = wm_calloc(1, sizeof *ds);
-    json_t *out = json_array(), *cur = NULL;
-    const struct due *d = NULL;
-    int64_t met[WM_ARRAY_LEN(d->p)];
     size_t i;
     json_t *x;
-    for (i = 0; i <= json_array_size(rows); i++) {
-        x = json_array_get(rows, i);
-        if (cur && (NULL == x || jsi(x, "archive_id") != jsi(cur, "archive_id"))) {
-            int64_t n = 0; /* the archive is complete: its overdue count */
-            for (size_t k = 0; k < d->n; k++) {
-                n += d->p[k].leaves - met[k] > 0 ? d->p[k].leaves - met[k] : 0;
-            }
-            json_object_set_new(cur, "overdue", json_integer(n));
-            json_object_del(cur, "period");
-            json_object_del(cur, "met_approved");
-            json_object_del(cur, "met_submitted");
-            json_object_del(cur, "edition_id");
-            json_array_append_new(out, cur);
-            cur = NULL;
-        }
-        if (NULL == x) {
+    json_array_foreach(rows, i, x)
+    {
+        const struct due *d = due_of(db, ds, jsi(x, "edition_id"), year, &q->sched, today, f);
+        if (NULL == d) {
+            json_decref(rows);
+            rows = NULL;
             break;
         }
-        if (NULL == cur) {
-            d = due_of(db, ds, jsi(x, "edition_id"), year, &q->sched, today, f);
-            if (NULL == d) {
-                json_decref(out);
-                out = NULL;
-                break;
+        /* counts: "Q1:3:5,Q2:..." (period, leaves met by approved, by approved or submitted) */
+        int64_t met[WM_ARRAY_LEN(d->p)] = {0};
+        const char *c = jss(x, "counts");
+        while (c && *c) {
+            const char *colon = strchr(c, ':'), *end = strchr(c, ',');
+            if (NULL == end) {
+                end = c + strlen(c);
             }
-            cur = json_deep_copy(x);
-            memset(met, 0, sizeof met);
-        }
-        const char *key = jss(x, "period");
-        for (size_t k = 0; key && k < d->n; k++) {
-            if (wm_streq(d->p[k].key, key)) {
-                met[k] = jsi(x, q->sched.count_submitted ? "met_submitted" : "met_approved");
+            if (colon && colon < end) {
+                char *next;
+                long long ap = strtoll(colon + 1, &next, 10);
+                long long sub = ':' == *next ? strtoll(next + 1, NULL, 10) : ap;
+                for (size_t k = 0; k < d->n; k++) {
+                    if (strlen(d->p[k].key) == (size_t)(colon - c) &&
+                        0 == memcmp(d->p[k].key, c, (size_t)(colon - c))) {
+                        met[k] = q->sched.count_submitted ? sub : ap;
+                    }
+                }
             }
+            c = *end ? end + 1 : end;
         }
+        int64_t n = 0;
+        for (size_t k = 0; k < d->n; k++) {
+            n += d->p[k].leaves > met[k] ? d->p[k].leaves - met[k] : 0;
+        }
+        json_object_set_new(x, "overdue", json_integer(n));
+        json_object_del(x, "counts");
+        json_object_del(x, "edition_id");
     }
-    json_decref(cur);
     free(ds);
-    json_decref(rows);
-    return out;
+    return rows;
 }
 
 /* Add n to the group of key in groups ({key: {.., overdue, units}}). */

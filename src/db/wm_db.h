@@ -362,10 +362,9 @@ struct wm_db_ops {
     /** Every archive: [{id}] by id. */
     json_t *(*sched_archives)(struct wm_db *db);
     /** Archives of year within scope (of unit_type when not NULL) with their unit and
-    ** counters, one row per counted period (period NULL when none): [{archive_id,
-    ** edition_id, year, unit_id, unit_name, unit_code, unit_type, district_id,
-    ** district_name, period, met_approved, met_submitted}] by archive; district is the
-    ** office directly above the unit. */
+    ** counters: [{archive_id, edition_id, year, unit_id, unit_name, unit_code, unit_type,
+    ** district_id, district_name, counts}] by archive, counts "period:approved:submitted"
+    ** joined by ',' (NULL when none); district is the office directly above the unit. */
     json_t *(*sched_counts)(struct wm_db *db, const char *scope, int64_t year,
                             const char *unit_type);
     /** Submitted live documents of units within scope, by the time they were submitted

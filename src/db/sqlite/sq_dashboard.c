@@ -86,15 +86,18 @@ sched_archives(struct wm_db *base)
 static json_t *
 sched_counts(struct wm_db *base, const char *scope, int64_t year, const char *unit_type)
 {
+    /* One row per archive, its counters in one text: a city's 3,000 archives are 3,000
+    ** rows to read, not 12,000 */
     static const char sql[] =
         "SELECT a.id AS archive_id, a.edition_id, a.year, o.id AS unit_id, o.name AS unit_name, "
         "o.code AS unit_code, o.type AS unit_type, o.parent_id AS district_id, "
-        "p.name AS district_name, c.period, c.met_approved, c.met_submitted "
+        "p.name AS district_name, "
+        "group_concat(c.period || ':' || c.met_approved || ':' || c.met_submitted, ',') AS counts "
         "FROM org o JOIN archive a ON a.unit_id = o.id AND a.year = ?3 "
         "LEFT JOIN org p ON p.id = o.parent_id "
         "LEFT JOIN sched_count c ON c.archive_id = a.id "
         "WHERE o.kind = 'unit' AND (?1 IS NULL OR (o.path >= ?1 AND o.path < ?2)) "
-        "AND (?4 IS NULL OR o.type = ?4) ORDER BY a.id, c.period";
+        "AND (?4 IS NULL OR o.type = ?4) GROUP BY a.id ORDER BY a.id";
     struct wm_db_range r = wm_db_range_of(scope);
     json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttit", r.lo, r.hi, year, unit_type));
     wm_db_range_free(&r);
