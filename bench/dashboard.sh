@@ -209,8 +209,20 @@ home_sql "'/1/2/'" "'/1/20'" > "$work/home_city.sql"
 home_sql "'/1/2/3/'" "'/1/2/30'" > "$work/home_district.sql"
 queue_sql "'/1/2/'" "'/1/20'" "document d CROSS JOIN archive a ON a.id = d.archive_id
        CROSS JOIN org o ON o.id = a.unit_id" > "$work/queue.sql"
-queue_sql "'/1/2/3/'" "'/1/2/30'" "archive a JOIN org o ON o.id = a.unit_id
-       JOIN document d ON d.archive_id = a.id" > "$work/queue_district.sql"
+cat > "$work/queue_district.sql" <<SQL
+SELECT count(*) FROM (SELECT d.id, d.archive_id, d.indicator_code, d.serial, d.title, d.media,
+       d.status, d.date_formed, a.unit_id, a.year, o.name, o.code, o.path, o.type, r.version,
+       r.action, r.at, r.comment, r.actor_id, u.display_name
+  FROM (SELECT d.id FROM archive a JOIN org o ON o.id = a.unit_id
+          JOIN document d ON d.archive_id = a.id
+         WHERE d.deleted_at IS NULL AND d.status = 'submitted'
+           AND o.path >= '/1/2/3/' AND o.path < '/1/2/30'
+         ORDER BY d.status_at, d.id LIMIT 50) page
+  CROSS JOIN document d ON d.id = page.id CROSS JOIN archive a ON a.id = d.archive_id
+  CROSS JOIN org o ON o.id = a.unit_id
+  JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id)
+  LEFT JOIN user u ON u.id = r.actor_id ORDER BY d.status_at, d.id);
+SQL
 # for scale: overdue per district recomputed from the documents (no summary)
 cat > "$work/direct.sql" <<SQL
 WITH RECURSIVE q(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM q WHERE n < 3)

@@ -456,9 +456,25 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
     static const char sql[] = QUEUE_COLS
         "FROM document d CROSS JOIN archive a ON a.id = d.archive_id "
         "CROSS JOIN org o ON o.id = a.unit_id " QUEUE_WHERE;
+    /* the narrow plan sorts the scope's documents first and joins their latest review
+    ** event (and the submitter filter) for the page only */
     static const char sql_unit[] = QUEUE_COLS
-        "FROM archive a JOIN org o ON o.id = a.unit_id JOIN document d ON d.archive_id = a.id "
-        QUEUE_WHERE;
+        "FROM (SELECT d.id FROM archive a JOIN org o ON o.id = a.unit_id "
+        "JOIN document d ON d.archive_id = a.id "
+        "WHERE d.deleted_at IS NULL AND d.status = ?1 "
+        "AND (?2 IS NULL OR (o.path >= ?2 AND o.path < ?3)) "
+        "AND (?4 = 0 OR a.unit_id = ?4) "
+        "AND (?5 IS NULL OR d.indicator_code = ?5) "
+        "AND (?6 IS NULL OR (d.indicator_code >= ?6 AND d.indicator_code < ?7)) "
+        "AND (?8 IS NULL OR d.media = ?8) AND (?9 IS NULL OR o.type = ?9) "
+        "AND (?10 = 0 OR ?10 = (SELECT x.actor_id FROM review x WHERE x.id = "
+        "(SELECT max(id) FROM review WHERE document_id = d.id))) "
+        "AND (?11 = 0 OR d.status_at < ?11) AND (?14 = 0 OR d.status_at >= ?14) "
+        "ORDER BY d.status_at, d.id LIMIT ?12 OFFSET ?13) page "
+        "CROSS JOIN document d ON d.id = page.id CROSS JOIN archive a ON a.id = d.archive_id "
+        "CROSS JOIN org o ON o.id = a.unit_id "
+        "JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id) "
+        "LEFT JOIN user u ON u.id = r.actor_id ORDER BY d.status_at, d.id";
     struct wm_db_range r = wm_db_range_of(f->scope);
     /* A code ending in '.' is every leaf below it: the range [code, code with the final
     ** '.' replaced by '/'), the next byte. */
