@@ -457,24 +457,28 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
         "FROM document d CROSS JOIN archive a ON a.id = d.archive_id "
         "CROSS JOIN org o ON o.id = a.unit_id " QUEUE_WHERE;
     /* the narrow plan sorts the scope's documents first and joins their latest review
-    ** event (and the submitter filter) for the page only */
-    static const char sql_unit[] = QUEUE_COLS
-        "FROM (SELECT d.id FROM archive a JOIN org o ON o.id = a.unit_id "
-        "JOIN document d ON d.archive_id = a.id "
-        "WHERE d.deleted_at IS NULL AND d.status = ?1 "
-        "AND (?2 IS NULL OR (o.path >= ?2 AND o.path < ?3)) "
-        "AND (?4 = 0 OR a.unit_id = ?4) "
-        "AND (?5 IS NULL OR d.indicator_code = ?5) "
-        "AND (?6 IS NULL OR (d.indicator_code >= ?6 AND d.indicator_code < ?7)) "
-        "AND (?8 IS NULL OR d.media = ?8) AND (?9 IS NULL OR o.type = ?9) "
-        "AND (?10 = 0 OR ?10 = (SELECT x.actor_id FROM review x WHERE x.id = "
-        "(SELECT max(id) FROM review WHERE document_id = d.id))) "
-        "AND (?11 = 0 OR d.status_at < ?11) AND (?14 = 0 OR d.status_at >= ?14) "
-        "ORDER BY d.status_at, d.id LIMIT ?12 OFFSET ?13) page "
-        "CROSS JOIN document d ON d.id = page.id CROSS JOIN archive a ON a.id = d.archive_id "
-        "CROSS JOIN org o ON o.id = a.unit_id "
-        "JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id) "
-        "LEFT JOIN user u ON u.id = r.actor_id ORDER BY d.status_at, d.id";
+    ** event (and the submitter filter) for the page only; its unit or path condition is
+    ** plain, so that the planner starts from it */
+#define QUEUE_NARROW(cond)                                                                   \
+    QUEUE_COLS "FROM (SELECT d.id FROM archive a JOIN org o ON o.id = a.unit_id "            \
+               "JOIN document d ON d.archive_id = a.id "                                     \
+               "WHERE d.deleted_at IS NULL AND d.status = ?1 AND " cond " "                  \
+               "AND (?2 IS NULL OR (o.path >= ?2 AND o.path < ?3)) "                         \
+               "AND (?4 = 0 OR a.unit_id = ?4) "                                             \
+               "AND (?5 IS NULL OR d.indicator_code = ?5) "                                  \
+               "AND (?6 IS NULL OR (d.indicator_code >= ?6 AND d.indicator_code < ?7)) "     \
+               "AND (?8 IS NULL OR d.media = ?8) AND (?9 IS NULL OR o.type = ?9) "           \
+               "AND (?10 = 0 OR ?10 = (SELECT x.actor_id FROM review x WHERE x.id = "        \
+               "(SELECT max(id) FROM review WHERE document_id = d.id))) "                    \
+               "AND (?11 = 0 OR d.status_at < ?11) AND (?14 = 0 OR d.status_at >= ?14) "     \
+               "ORDER BY d.status_at, d.id LIMIT ?12 OFFSET ?13) page "                      \
+               "CROSS JOIN document d ON d.id = page.id "                                    \
+               "CROSS JOIN archive a ON a.id = d.archive_id "                                \
+               "CROSS JOIN org o ON o.id = a.unit_id "                                       \
+               "JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id) " \
+               "LEFT JOIN user u ON u.id = r.actor_id ORDER BY d.status_at, d.id"
+    static const char sql_unit[] = QUEUE_NARROW("a.unit_id = ?4");
+    static const char sql_scope[] = QUEUE_NARROW("o.path >= ?2 AND o.path < ?3");
     struct wm_db_range r = wm_db_range_of(f->scope);
     /* A code ending in '.' is every leaf below it: the range [code, code with the final
     ** '.' replaced by '/'), the next byte. */
@@ -491,9 +495,10 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
     static const char sql_narrow[] =
         "SELECT (SELECT count(*) FROM org WHERE kind = 'unit' AND path >= ?1 AND path < ?2) "
         "* 4 < (SELECT count(*) FROM org WHERE kind = 'unit')";
-    bool narrow = f->unit_id ||
-                  (r.lo && 1 == sq_int(DB, sq_prep(DB, sql_narrow, "tt", r.lo, r.hi), 0));
-    json_t *a = sq_rows(DB, sq_prep(DB, narrow ? sql_unit : sql, "tttitttttiiiii",
+    bool narrow = !f->unit_id && r.lo &&
+                  1 == sq_int(DB, sq_prep(DB, sql_narrow, "tt", r.lo, r.hi), 0);
+    json_t *a = sq_rows(DB, sq_prep(DB, f->unit_id ? sql_unit : narrow ? sql_scope : sql,
+                                   "tttitttttiiiii",
                                    f->status ? f->status : "submitted",
                                    r.lo, r.hi, f->unit_id, exact, lo, hi, f->media, f->unit_type,
                                    f->actor_id, f->before, (int64_t)(f->limit ? f->limit : 100),
