@@ -163,8 +163,8 @@ api_notify_prefs_put(struct wm_req *r)
         (json_is_string(email) && strlen(json_string_value(email)) != json_string_length(email)) ||
         (prefs && !json_is_object(prefs))) {
         wm_reply_err(r, WM_E_BAD_REQUEST, NULL,
-                     _("请提交 {\"email\": 邮箱地址或 null, \"prefs\": {类型: {\"inbox\": "
-                       "true, \"email\": false}}}"));
+                     _("请提交 JSON 对象，键为 email（邮箱地址或 null）和 prefs（各类通知的 "
+                       "inbox、email 开关）"));
         return;
     }
     size_t n = json_object_size(prefs), i = 0;
