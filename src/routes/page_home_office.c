@@ -196,7 +196,7 @@ list_page(struct wm_req *r, unsigned *page)
 static void
 list_filter(struct wm_buf *b, const char *path, const struct wm_dash_query *q, bool days)
 {
-    wm_h(b, "<form method=\"get\" action=\"%s\" class=\"filters\">", path);
+    wm_h(b, "<form method=\"get\" action=\"%s\" class=\"row filter\">", path);
     if (q->district_id) {
         wm_h(b, "<input type=\"hidden\" name=\"district\" value=\"%I\">", q->district_id);
     }
