@@ -18,7 +18,9 @@
 # KEEP=1 keeps the data directory (printed at the end) for a closer look; REUSE=DIR
 # measures again on such a directory without generating the data.
 # UNITS (default 3000) scales the data; SUBMITTED_PCT (default 5) is the share of
-# documents waiting for review.  STORE=postgresql is not supported by this script yet.
+# documents waiting for review.  STORE=postgresql: the same requests again from a server on
+# a throwaway PostgreSQL cluster (scripts/pg-cluster.sh) holding the same data (`wenming
+# store copy`), printed next to SQLite's with their ratio (no bare-SQL reference there).
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${WENMING_BIN:-./build/src/cli/wenming}
@@ -29,12 +31,12 @@ STORE=${STORE:-sqlite}
 for t in curl sqlite3 awk; do
     command -v $t >/dev/null || { echo "bench: $t is missing" >&2; exit 1; }
 done
-[ "$STORE" = sqlite ] || { echo "bench: dashboard.sh measures SQLite only (STORE=$STORE)" >&2; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/wm-bench-XXXXXX")
-wpid=
+wpid= pg= pgdir=
 cleanup() {
     kill $wpid 2>/dev/null || true
     wait 2>/dev/null || true
+    [ -n "$pg" ] && ./scripts/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1 || true
     if [ -n "${KEEP:-}" ]; then echo "bench: the data is kept in $work/data" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT INT TERM
@@ -130,18 +132,21 @@ docs=$(sqlite3 "$db" 'SELECT count(*) FROM document')
 waiting=$(sqlite3 "$db" "SELECT count(*) FROM document WHERE status = 'submitted'")
 
 # ---------------------------------------------------------------- the server
-"$BIN" serve --data "$work/data" --listen 127.0.0.1:0 > "$work/out" 2> "$work/err" &
-wpid=$!
-for i in $(seq 100); do grep -q 'serving' "$work/out" 2>/dev/null && break; sleep 0.1; done
-port=$(sed -n 's#.*http://127.0.0.1:\([0-9]*\)/.*#\1#p' "$work/out")
-[ -n "$port" ] || { echo "bench: the server did not start: $(cat "$work/err")" >&2; exit 1; }
-base=http://127.0.0.1:$port
 login() { # USER -> the session cookie jar $work/jar.USER
     curl -s -c "$work/jar.$1" -H 'Content-Type: application/json' \
         -d "{\"username\":\"$1\",\"password\":\"Bench-2026\"}" $base/api/v1/session > /dev/null
 }
-login office
-login district
+serve() { # DIR: a server on a free port; sets wpid, base and the office's and district's jars
+    "$BIN" serve --data "$1" --listen 127.0.0.1:0 > "$work/out" 2> "$work/err" &
+    wpid=$!
+    for i in $(seq 300); do grep -q 'serving' "$work/out" 2>/dev/null && break; sleep 0.1; done
+    port=$(sed -n 's#.*http://127.0.0.1:\([0-9]*\)/.*#\1#p' "$work/out")
+    [ -n "$port" ] || { echo "bench: the server did not start: $(cat "$work/err")" >&2; exit 1; }
+    base=http://127.0.0.1:$port
+    login office
+    login district
+}
+serve "$work/data"
 
 # "WALL CPU": the median wall time of RUNS requests (after one warm-up) and the server's
 # CPU time (user + system, /proc) per request, in ms; the status must be 200
@@ -250,6 +255,7 @@ printf '%-52s %9s %9s %9s %9s %6s %6s  %s\n' "request (median of $RUNS)" wall CP
 row() { # LABEL USER PATH SQLFILE
     w=$(measure "$2" "$3")
     s=$(bare "$4")
+    echo "$1|$2|$3|$w" >> "$work/sqlite.res"
     echo "$w $s" | awk -v l="$1" '{
         r = ($3 > 0) ? $1 / $3 : 0; rc = ($4 > 0) ? $2 / $4 : 0
         printf "%-52s %9.1f %9.1f %9.1f %9.1f %6.2f %6.2f  %s\n", l, $1, $2, $3, $4, r, rc,
@@ -268,3 +274,30 @@ d=$(RUNS=1 bare "$work/direct.sql")
 echo "$d" | awk -v o="$overdue" '{ printf "%-52s %9s %9s %9.1f %9.1f  (overdue items: %s)\n",
     "overdue recomputed from documents (SQL)", "-", "-", $1, $2, o }'
 printf 'load average while measuring: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [ "$STORE" = postgresql ]; then
+    kill $wpid; wait $wpid 2>/dev/null || true
+    pgdir=$(mktemp -d /tmp/wm-pg-XXXXXX) # a directory the postgres user can reach
+    pg=1
+    conninfo=$(./scripts/pg-cluster.sh start "$pgdir")
+    t4=$(now)
+    "$BIN" store copy --from "$work/data" --to "$conninfo" > /dev/null
+    psql -Xq -c ANALYZE "$conninfo"
+    t5=$(now)
+    mkdir -p "$work/pgdata/blobs"
+    printf 'pwhash_mem = 8388608\npwhash_ops = 1\nfixity_hours = 0\nstore = %s\n' "$conninfo" \
+        > "$work/pgdata/wenming.conf"
+    serve "$work/pgdata"
+    printf 'the same requests on PostgreSQL %s (the data copied by wenming store copy in %.0f s):\n' \
+        "$(psql -XAtc 'SHOW server_version' "$conninfo" 2>/dev/null || echo '?')" \
+        "$(awk -v a="$t4" -v b="$t5" 'BEGIN { print b - a }')"
+    printf '%-52s %9s %9s %9s %6s  %s\n' "request (median of $RUNS)" "pg wall" "wm CPU" "sq wall" ratio \
+        "verdict (<= 200 ms)"
+    while IFS='|' read -r label user path sq; do
+        w=$(measure "$user" "$path")
+        echo "$w $sq" | awk -v l="$label" '{
+            printf "%-52s %9.1f %9.1f %9.1f %6.2f  %s\n", l, $1, $2, $3, ($3 > 0) ? $1 / $3 : 0,
+                ($1 <= 200) ? "ok" : "ABOVE TARGET"
+        }'
+    done < "$work/sqlite.res"
+fi
