@@ -117,9 +117,9 @@ sched_counts(struct wm_db *base, const char *scope, int64_t year, const char *un
 static json_t *
 review_backlog(struct wm_db *base, const char *scope, int64_t t3, int64_t t7, int64_t t14)
 {
-    /* Everywhere: the index document_queue (status, deleted_at, status_at) alone.  Within
-    ** a scope: through its units, the index document_backlog (archive_id, status,
-    ** deleted_at, status_at) giving each archive's submitted documents and their age. */
+    /* Everywhere: the partial index document_queue (status, status_at) alone.  Within a
+    ** scope: through its units, the partial index document_backlog (archive_id, status,
+    ** status_at) giving each archive's submitted documents and their age. */
     static const char sql_all[] =
         BACKLOG_COLS "FROM document d WHERE d.status = 'submitted' AND d.deleted_at IS NULL";
     static const char sql[] =

@@ -3,10 +3,11 @@ ALTER TABLE document ADD COLUMN status_at bigint;
 UPDATE document SET status_at =
     (SELECT max(r.at) FROM review r WHERE r.document_id = document.id)
   WHERE status <> 'draft';
--- (deleted_at IS NULL is an equality on both: the queue's order and the backlog's counts
--- come from the index alone)
-CREATE INDEX document_queue ON document(status, deleted_at, status_at, id);
-CREATE INDEX document_backlog ON document(archive_id, status, deleted_at, status_at);
+-- Partial here (SQLite's are on deleted_at too, the same use): PostgreSQL keeps the
+-- order of status_at after status = ... only when deleted_at is no column of the index.
+CREATE INDEX document_queue ON document(status, status_at, id) WHERE deleted_at IS NULL;
+CREATE INDEX document_backlog ON document(archive_id, status, status_at)
+    WHERE deleted_at IS NULL;
 
 ALTER TABLE "user" ADD COLUMN last_login_at bigint;
 UPDATE "user" SET last_login_at =
