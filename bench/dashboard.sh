@@ -36,7 +36,11 @@ wpid= pg= pgdir=
 cleanup() {
     kill $wpid 2>/dev/null || true
     wait 2>/dev/null || true
-    [ -n "$pg" ] && ./scripts/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1 || true
+    if [ -n "$pg" ] && [ -n "${KEEP:-}" ]; then
+        echo "bench: the PostgreSQL cluster is kept running: $conninfo (stop: scripts/pg-cluster.sh stop $pgdir)" >&2
+    elif [ -n "$pg" ]; then
+        ./scripts/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1 || true
+    fi
     if [ -n "${KEEP:-}" ]; then echo "bench: the data is kept in $work/data" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT INT TERM

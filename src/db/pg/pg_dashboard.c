@@ -117,16 +117,15 @@ sched_counts(struct wm_db *base, const char *scope, int64_t year, const char *un
 static json_t *
 review_backlog(struct wm_db *base, const char *scope, int64_t t3, int64_t t7, int64_t t14)
 {
-    /* Everywhere: the partial index document_queue (status, status_at) alone.  Within a
-    ** scope: through its units, the partial index document_backlog (archive_id, status,
-    ** status_at) giving each archive's submitted documents and their age. */
+    /* Everywhere: the partial index document_queue (status, status_at, archive_id) alone.
+    ** Within a scope: the same, or the partial index document_backlog (archive_id, status,
+    ** status_at) per archive of the scope's units, as the planner finds cheaper. */
     static const char sql_all[] =
         BACKLOG_COLS "FROM document d WHERE d.status = 'submitted' AND d.deleted_at IS NULL";
     static const char sql[] =
-        BACKLOG_COLS "FROM org o JOIN archive a ON a.unit_id = o.id "
-        "JOIN document d ON d.archive_id = a.id AND d.status = 'submitted' "
-        "AND d.deleted_at IS NULL "
-        "WHERE o.kind = 'unit' AND o.path >= $1 AND o.path < $2";
+        BACKLOG_COLS "FROM document d WHERE d.status = 'submitted' AND d.deleted_at IS NULL "
+        "AND d.archive_id IN (SELECT a.id FROM org o JOIN archive a ON a.unit_id = o.id "
+        "WHERE o.kind = 'unit' AND o.path >= $1 AND o.path < $2)";
     struct wm_db_range r = wm_db_range_of(scope);
     json_t *o = r.lo ? pg_row(DB, pg_q(DB, sql, "ttiii", r.lo, r.hi, t3, t7, t14))
                      : pg_row(DB, pg_q(DB, sql_all, "ttiii", r.lo, r.hi, t3, t7, t14));

@@ -5,7 +5,9 @@ UPDATE document SET status_at =
   WHERE status <> 'draft';
 -- Partial here (SQLite's are on deleted_at too, the same use): PostgreSQL keeps the
 -- order of status_at after status = ... only when deleted_at is no column of the index.
-CREATE INDEX document_queue ON document(status, status_at, id) WHERE deleted_at IS NULL;
+-- (archive_id included: a city's backlog is counted from this index alone)
+CREATE INDEX document_queue ON document(status, status_at, id) INCLUDE (archive_id)
+    WHERE deleted_at IS NULL;
 CREATE INDEX document_backlog ON document(archive_id, status, status_at)
     WHERE deleted_at IS NULL;
 
