@@ -339,12 +339,43 @@ cmd_migrate(int argc, char **argv)
                     o.data, have, WM_DB_SCHEMA_VERSION);
     }
     enum wm_qs qs = db->ops->migrate(db, &from, &to);
-    db->ops->close(db);
     if (WM_QS_ONE != qs) {
+        db->ops->close(db);
         return fail("migration failed; the database is unchanged from schema %d", to);
     }
+    if (from < 13 && to >= 13) { /* 0013 added the schedule summary: fill it */
+        struct wm_fail f = {0};
+        int64_t n;
+        if (wm_sched_rebuild_all(db, &n, &f)) {
+            db->ops->close(db);
+            return fail("cannot build the schedule summary: %s (run 'wenming sched rebuild')",
+                        f.msg);
+        }
+    }
+    db->ops->close(db);
     printf(from == to ? "schema is up to date (version %d)\n" : "migrated from %d to %d\n",
            from == to ? to : from, to);
+    return 0;
+}
+
+/* Recompute the schedule summary of every archive (what the office's home counts). */
+static int
+cmd_sched_rebuild(int argc, char **argv)
+{
+    struct opts o;
+    PARSE(NULL);
+    struct wm_db *db = open_store(o.data, false);
+    if (NULL == db) {
+        return 1;
+    }
+    struct wm_fail f = {0};
+    int64_t n;
+    int rc = wm_sched_rebuild_all(db, &n, &f);
+    db->ops->close(db);
+    if (rc) {
+        return fail("cannot build the schedule summary: %s", f.msg);
+    }
+    printf("schedule summary rebuilt for %lld archives\n", (long long)n);
     return 0;
 }
 
@@ -1848,6 +1879,9 @@ static const struct cmd cmds[] = {
      "(a city office, three districts, 30 units, one account per role) when missing."},
     {"migrate", NULL, cmd_migrate, "--data DIR",
      "Bring the data directory's schema up to this wenming's version."},
+    {"sched", "rebuild", cmd_sched_rebuild, "--data DIR",
+     "Recompute the schedule summary (the periods each leaf has met, what the office's home\n"
+     "counts overdue from) of every archive from its documents."},
     {"user", "add", cmd_user_add,
      "--data DIR --username NAME --role ROLE (--org ID | --unit CODE) [--name DISPLAY] "
      "[--dept DEPT]",

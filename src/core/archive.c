@@ -690,6 +690,10 @@ doc_new_version_once(struct wm_db *db, const struct wm_actor *a, int64_t id, con
         e = wm_write_fail(db, f, NULL, NULL, _("无法保存文件"));
         goto done;
     }
+    if (!wm_streq(jss(doc, "status"), "draft") &&
+        WM_OK != (e = wm_sched_touch(db, jsi(ar, "id"), jss(doc, "indicator_code"), f))) {
+        goto done;
+    }
     after = db->ops->doc_get(db, id);
     e = wm_audit(db, a, "document.version", "document", id, jss(doc, "unit_path"), doc, after);
 done:
@@ -724,6 +728,10 @@ doc_update_once(struct wm_db *db, const struct wm_actor *a, int64_t id,
     if (WM_OK == (e = doc_for_change(db, a, id, &doc, &ar, f))) {
         if (WM_QS_ONE != db->ops->doc_update(db, id, m, wm_now())) {
             e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存"));
+        } else if (m->date_formed && !json_is_integer(json_object_get(doc, "deleted_at")) &&
+                   WM_OK != (e = wm_sched_touch(db, jsi(ar, "id"), jss(doc, "indicator_code"),
+                                                f))) {
+            /* the date formed says which period the document serves */
         } else {
             after = db->ops->doc_get(db, id);
             e = wm_audit(db, a, "document.update", "document", id, jss(doc, "unit_path"), doc, after);
@@ -769,6 +777,13 @@ doc_move_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const char
         e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法移动"));
         goto done;
     }
+    /* both leaves: the one it left and the one it joined (held in code order) */
+    const char *from = jss(doc, "indicator_code");
+    bool first_from = strcmp(from, code) < 0;
+    if (WM_OK != (e = wm_sched_touch(db, jsi(ar, "id"), first_from ? from : code, f)) ||
+        WM_OK != (e = wm_sched_touch(db, jsi(ar, "id"), first_from ? code : from, f))) {
+        goto done;
+    }
     after = db->ops->doc_get(db, id);
     e = wm_audit(db, a, "document.move", "document", id, jss(doc, "unit_path"), doc, after);
 done:
@@ -802,6 +817,9 @@ doc_delete_once(struct wm_db *db, const struct wm_actor *a, int64_t id, struct w
             e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法删除文件"));
         } else if (WM_QS_ONE != db->ops->leaf_renumber(db, jsi(ar, "id"), jss(doc, "indicator_code"))) {
             e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法重新编号"));
+        } else if (WM_OK != (e = wm_sched_touch(db, jsi(ar, "id"), jss(doc, "indicator_code"),
+                                                f))) {
+            /* a document in the trash meets nothing */
         } else {
             e = wm_audit(db, a, "document.delete", "document", id, jss(doc, "unit_path"), doc, NULL);
         }
@@ -838,6 +856,9 @@ doc_restore_once(struct wm_db *db, const struct wm_actor *a, int64_t id, struct 
         e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("没有权限恢复文件"));
     } else if (WM_QS_ONE != db->ops->doc_restore(db, id, wm_now())) {
         e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法恢复"));
+    } else if (WM_OK != (e = wm_sched_touch(db, jsi(doc, "archive_id"),
+                                            jss(doc, "indicator_code"), f))) {
+        /* back from the trash, it meets its periods again */
     } else {
         after = db->ops->doc_get(db, id);
         e = wm_audit(db, a, "document.restore", "document", id, jss(doc, "unit_path"), doc, after);

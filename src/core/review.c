@@ -153,6 +153,12 @@ review_one(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *a
         e = wm_write_fail(db, f, "comment", _("退回时须填写指导意见"), _("无法保存审核结果"));
         goto done;
     }
+    /* the leaf's schedule summary: an approval (or a submission, or their undoing) may
+    ** meet a period or stop meeting it */
+    if (WM_OK != (e = wm_sched_touch(db, jsi(doc, "archive_id"), jss(doc, "indicator_code"),
+                                     f))) {
+        goto done;
+    }
     before = state_of(doc, status, NULL);
     after = state_of(doc, to, comment);
     e = wm_audit(db, a, submit ? "document.submit"
@@ -364,6 +370,7 @@ wm_review_queue(struct wm_db *db, const struct wm_actor *a, const struct wm_revi
         .unit_type = q->unit_type && *q->unit_type ? q->unit_type : NULL,
         .actor_id = q->submitter,
         .before = q->age_days > 0 ? wm_now() - q->age_days * 86400 : 0,
+        .after = q->age_max_days > 0 ? wm_now() - q->age_max_days * 86400 : 0,
         .limit = q->limit ? q->limit : 100,
         .offset = q->offset,
         .key_dir = q->key_dir,
@@ -446,14 +453,15 @@ wm_review_neighbours(struct wm_db *db, const struct wm_actor *a, const struct wm
         }
         return wm_read_fail(db, f, NULL, NULL);
     }
-    /* its place: the key of its latest event (the submission), as the queue orders by */
+    /* its place: the time of its latest event (the submission: the document's status_at)
+    ** and its id, as the queue orders by */
     json_t *last = json_array_get(events, json_array_size(events) - 1);
     enum wm_err e;
     if (last) {
         *queued = true;
-        e = queue_first(db, a, q, 1, jsi(last, "at"), jsi(last, "id"), next, f);
+        e = queue_first(db, a, q, 1, jsi(last, "at"), doc_id, next, f);
         if (WM_OK == e) {
-            e = queue_first(db, a, q, -1, jsi(last, "at"), jsi(last, "id"), prev, f);
+            e = queue_first(db, a, q, -1, jsi(last, "at"), doc_id, prev, f);
         }
     } else {
         e = queue_first(db, a, q, 0, 0, 0, next, f);

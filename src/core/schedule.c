@@ -412,4 +412,145 @@ wm_archive_schedule_of(struct wm_db *db, const json_t *archive, json_t *docs,
                      o->count_submitted, "returns_limit", o->returns_limit, "leaves", leaves);
 }
 
+/* ---------------------------------------------------------------- the summary */
+
+static enum wm_err
+sched_fail(struct wm_db *db, struct wm_fail *f)
+{
+    if (WM_QS_SOFT == db->status) {
+        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("数据库繁忙，请稍后再试"));
+    }
+    if (!wm_db_failed(db)) {
+        db->status = WM_QS_HARD;
+    }
+    return wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法更新进度统计"));
+}
+
+enum wm_err
+wm_sched_touch(struct wm_db *db, int64_t archive_id, const char *code, struct wm_fail *f)
+{
+    /* The leaf held first: what is read below stays true until the commit, so two writers
+    ** into one leaf move its counters one after the other. */
+    if (WM_QS_ONE != db->ops->leaf_hold(db, archive_id, code)) {
+        return sched_fail(db, f);
+    }
+    json_t *docs = db->ops->sched_leaf_docs(db, archive_id, code);
+    if (NULL == docs) {
+        return sched_fail(db, f);
+    }
+    json_t *old = NULL;
+    enum wm_err e = WM_OK;
+    struct wm_period per[WM_SCHED_PERIODS_MAX];
+    size_t n = 0;
+    json_t *first = json_array_get(docs, 0);
+    if (first) { /* a leaf of the edition: with or without a frequency */
+        n = wm_sched_periods(jss(first, "frequency"), jsi(first, "year"), 0, per);
+    }
+    old = db->ops->sched_met_list(db, archive_id, code);
+    if (NULL == old) {
+        json_decref(docs);
+        return sched_fail(db, f);
+    }
+    /* each period of the leaf, then what the summary held for periods it no longer has */
+    for (size_t i = 0; i < n + json_array_size(old) && WM_OK == e; i++) {
+        const char *key;
+        int ap = 0, sub = 0, oap = 0, osub = 0;
+        if (i < n) {
+            key = per[i].key;
+            size_t j;
+            json_t *d;
+            json_array_foreach(docs, j, d)
+            {
+                ap = ap || wm_sched_doc_counts(d, &per[i], false);
+                sub = sub || wm_sched_doc_counts(d, &per[i], true);
+            }
+        } else {
+            key = jss(json_array_get(old, i - n), "period");
+            bool seen = false;
+            for (size_t k = 0; k < n && !seen; k++) {
+                seen = wm_streq(per[k].key, key);
+            }
+            if (seen) {
+                continue;
+            }
+        }
+        size_t j;
+        json_t *o;
+        json_array_foreach(old, j, o)
+        {
+            if (wm_streq(jss(o, "period"), key)) {
+                oap = 0 != jsi(o, "met_approved");
+                osub = 0 != jsi(o, "met_submitted");
+            }
+        }
+        if ((ap != oap || sub != osub) &&
+            WM_QS_ONE != db->ops->sched_met_set(db, archive_id, code, key, ap, sub, ap - oap,
+                                                sub - osub)) {
+            e = sched_fail(db, f);
+        }
+    }
+    json_decref(old);
+    json_decref(docs);
+    return e;
+}
+
+static enum wm_err
+rebuild_once(struct wm_db *db, int64_t archive_id, struct wm_fail *f)
+{
+    enum wm_err e;
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    json_t *ar = db->ops->archive_by_id(db, archive_id);
+    json_t *inds = ar ? db->ops->ind_list(db, jsi(ar, "edition_id"), true) : NULL;
+    if (NULL == inds) {
+        e = wm_db_failed(db) ? sched_fail(db, f) : WM_OK; /* the archive is gone */
+    } else if (WM_QS_ONE != db->ops->sched_clear(db, archive_id)) {
+        e = sched_fail(db, f);
+    } else {
+        size_t i;
+        json_t *x;
+        json_array_foreach(inds, i, x)
+        {
+            if (WM_OK == e && WM_FW_FREQ_NONE != wm_fw_freq_parse(jss(x, "frequency"))) {
+                e = wm_sched_touch(db, archive_id, jss(x, "code"), f);
+            }
+        }
+    }
+    json_decref(inds);
+    json_decref(ar);
+    return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_sched_rebuild(struct wm_db *db, int64_t archive_id, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, rebuild_once(db, archive_id, f));
+    return e;
+}
+
+int
+wm_sched_rebuild_all(struct wm_db *db, int64_t *n, struct wm_fail *f)
+{
+    *n = 0;
+    json_t *ids = db->ops->sched_archives(db);
+    if (NULL == ids) {
+        sched_fail(db, f);
+        return -1;
+    }
+    size_t i;
+    json_t *x;
+    json_array_foreach(ids, i, x)
+    {
+        if (WM_OK != wm_sched_rebuild(db, jsi(x, "id"), f)) {
+            json_decref(ids);
+            return -1;
+        }
+        (*n)++;
+    }
+    json_decref(ids);
+    return 0;
+}
+
 /* end of schedule.c */

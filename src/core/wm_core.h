@@ -615,6 +615,53 @@ json_t *wm_archive_schedule_of(struct wm_db *db, const json_t *archive, json_t *
 ** overdue if one period is, else due soon, else met when one is, else not yet due. */
 enum wm_sched_state wm_sched_leaf_summary(const json_t *periods);
 
+/*
+** The schedule summary (migration 0013), what the office's home counts overdue periods
+** from: per leaf x period of an archive whether it is met by an approved document, and by
+** an approved or submitted one; per archive x period how many leaves are met in each sense.
+** Every write that changes a live document's status, date formed, leaf or presence (the
+** trash) calls wm_sched_touch for the leaves it changed, in its own transaction: the leaf
+** is held (wm_db_ops.leaf_hold), its periods recomputed with wm_sched_doc_counts, and the
+** counters moved by the difference.  The deadlines are not stored: they follow from the
+** period and the office's offset when read.
+*/
+/** Recompute one leaf of an archive (inside the caller's write transaction); a code that is
+** no indicator of the archive's edition changes nothing.  WM_OK, or f set (the store). */
+enum wm_err wm_sched_touch(struct wm_db *db, int64_t archive_id, const char *code,
+                           struct wm_fail *f) WM_MUST_CHECK;
+/** Recompute every leaf of an archive (its own transaction). */
+enum wm_err wm_sched_rebuild(struct wm_db *db, int64_t archive_id, struct wm_fail *f);
+/** Recompute the summary of every archive (after migration 0013, or after data was changed
+** behind wenming's back); *n receives how many archives.  0 or -1 with f set. */
+int wm_sched_rebuild_all(struct wm_db *db, int64_t *n, struct wm_fail *f);
+
+/* ---------------------------------------------------------------- the office's home (dashboard.c) */
+/* What the office's home is asked for (0 / NULL: the default). */
+struct wm_dash_query {
+    struct wm_sched_opts sched; /* the office's offset (default 10) and "count submitted" */
+    int64_t year;               /* the archives' year (0: this year) */
+    const char *today;          /* "YYYY-MM-DD" (NULL: today in Asia/Shanghai) */
+    int64_t district_id;        /* an office within the caller's jurisdiction (0: all) */
+    const char *unit_type;      /* units of this type only (NULL: all) */
+    int inactive_days;          /* "not logged in for" (0: 30 days) */
+};
+/**
+** The office's home, within the caller's jurisdiction (staff only): {year, today,
+** offset_days, count_submitted, backlog: {total, lt3, d3_7, d7_14, gt14, oldest}, overdue:
+** {total, units, archives, by_district: [{district_id, district_name, overdue, units}],
+** by_unit_type: [{unit_type, overdue, units}]}, inactive: {days, units}[, district]}.
+*/
+json_t *wm_dashboard(struct wm_db *db, const struct wm_actor *a, const struct wm_dash_query *q,
+                     struct wm_fail *f);
+/** Units with overdue periods: [{archive_id, year, unit_id, unit_name, unit_code, unit_type,
+** district_id, district_name, overdue}]. */
+json_t *wm_overdue_units(struct wm_db *db, const struct wm_actor *a,
+                         const struct wm_dash_query *q, struct wm_fail *f);
+/** Units none of whose accounts logged in for q->inactive_days: [{id, name, code, type,
+** district_id, district_name, last_login_at}]. */
+json_t *wm_units_inactive(struct wm_db *db, const struct wm_actor *a,
+                          const struct wm_dash_query *q, struct wm_fail *f);
+
 /* ---------------------------------------------------------------- review (review.c) */
 
 /*
@@ -651,6 +698,7 @@ struct wm_review_query {
     const char *unit_type;
     int64_t submitter;   /* who did the latest event */
     int64_t age_days;    /* the latest event is at least this many days old */
+    int64_t age_max_days; /* > 0: waiting less than this many days (with age_days: a bucket) */
     unsigned limit, offset;
     int key_dir;             /* as struct wm_review_filter's keyset (0: none) */
     int64_t key_at, key_id;

@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 12
+#define WM_DB_SCHEMA_VERSION 13
 
 struct wm_db;
 
@@ -136,10 +136,12 @@ struct wm_review_filter {
     const char *unit_type;
     int64_t actor_id;      /* who did the latest review event (the submitter in the queue) */
     int64_t before;        /* the latest event happened before this time (age) */
+    int64_t after;         /* ... and at or after this time (0: no bound; the age's upper end) */
     unsigned limit;
     unsigned offset;
-    /* Keyset (the review view's neighbours): key_dir 1 the rows after the latest event
-    ** (key_at, key_id) in the queue's order; -1 the rows before it, nearest first; 0 none. */
+    /* Keyset (the review view's neighbours): key_dir 1 the rows after (key_at: a status_at,
+    ** key_id: a document id) in the queue's order (status_at, id); -1 the rows before it,
+    ** nearest first; 0 none. */
     int key_dir;
     int64_t key_at, key_id;
 };
@@ -251,6 +253,7 @@ struct wm_db_ops {
     enum wm_qs (*login_fail_clear)(struct wm_db *db, const char *username, int64_t before);
 
     /* Sessions, by the SHA-256 hex of the cookie value. */
+    /** A new session; also the account's last login (user.last_login_at, 0013). */
     enum wm_qs (*session_insert)(struct wm_db *db, const char *hash, int64_t user_id,
                                  const char *csrf, int64_t now, const char *addr);
     json_t *(*session_get)(struct wm_db *db, const char *hash);
@@ -465,6 +468,41 @@ struct wm_db_ops {
     json_t *(*compilation_items)(struct wm_db *db, int64_t id);
     /** Newest first: compilations whose office's subtree overlaps scope (as featured). */
     json_t *(*compilation_list)(struct wm_db *db, const char *scope, unsigned limit);
+
+    /*
+    ** The office's home (issue 9, migration 0013): the schedule summary kept at write time
+    ** (src/core/schedule.c, wm_sched_touch), the review backlog and inactive units.
+    */
+    /** The archive's year, the leaf's frequency and the leaf's live documents:
+    ** [{year, frequency, status, date_formed}], one row with status NULL for a leaf without
+    ** documents; [] when code is not an indicator of the archive's edition. */
+    json_t *(*sched_leaf_docs)(struct wm_db *db, int64_t archive_id, const char *code);
+    /** The summary of a leaf: [{period, met_approved, met_submitted}] (met periods only). */
+    json_t *(*sched_met_list)(struct wm_db *db, int64_t archive_id, const char *code);
+    /** Set a leaf x period's flags (both 0: no row) and add d_approved and d_submitted to
+    ** the archive x period counters. */
+    enum wm_qs (*sched_met_set)(struct wm_db *db, int64_t archive_id, const char *code,
+                                const char *period, int approved, int submitted,
+                                int d_approved, int d_submitted);
+    /** Forget an archive's summary (before it is rebuilt). */
+    enum wm_qs (*sched_clear)(struct wm_db *db, int64_t archive_id);
+    /** Every archive: [{id}] by id. */
+    json_t *(*sched_archives)(struct wm_db *db);
+    /** Archives of year within scope (of unit_type when not NULL) with their unit and
+    ** counters: [{archive_id, edition_id, year, unit_id, unit_name, unit_code, unit_type,
+    ** district_id, district_name, counts}] by archive, counts "period:approved:submitted"
+    ** joined by ',' (NULL when none); district is the office directly above the unit. */
+    json_t *(*sched_counts)(struct wm_db *db, const char *scope, int64_t year,
+                            const char *unit_type);
+    /** Submitted live documents of units within scope, by the time they were submitted
+    ** (status_at) against t3 > t7 > t14: {total, lt3 (status_at >= t3), d3_7 (< t3, >= t7),
+    ** d7_14, gt14 (status_at < t14), oldest (NULL when none)}. */
+    json_t *(*review_backlog)(struct wm_db *db, const char *scope, int64_t t3, int64_t t7,
+                              int64_t t14);
+    /** Units within scope none of whose accounts logged in at or after since (those without
+    ** accounts too): [{id, name, code, type, district_id, district_name, last_login_at}]
+    ** (last_login_at NULL: never), never first, then oldest. */
+    json_t *(*units_inactive)(struct wm_db *db, const char *scope, int64_t since);
 
     /* Audit log: last hash ("" for an empty log), append, page, and a full scan.  Inside a
     ** write transaction audit_last_hash locks the chain's head until the transaction ends,

@@ -199,7 +199,8 @@ api_reviews_get(struct wm_req *r)
     if (!arg_int(r, "unit", INT64_MAX, &q.unit_id) ||
         !arg_int(r, "district", INT64_MAX, &q.district_id) ||
         !arg_int(r, "submitter", INT64_MAX, &q.submitter) ||
-        !arg_int(r, "age", 36500, &q.age_days) || !arg_int(r, "limit", 200, &limit) ||
+        !arg_int(r, "age", 36500, &q.age_days) ||
+        !arg_int(r, "age_max", 36500, &q.age_max_days) || !arg_int(r, "limit", 200, &limit) ||
         !arg_int(r, "offset", 1000000, &offset)) {
         return;
     }

@@ -160,6 +160,22 @@ void page_audit_xlsx_get(struct wm_req *r);
 /** The audit filter of ?action=&user=&from=&to= (dates YYYY-MM-DD, China time, to
 ** inclusive); false when a 400 was queued. */
 bool wm_req_audit_filter(struct wm_req *r, struct wm_audit_filter *f);
+/* The office's home (api_dashboard.c, page_home_office.c). */
+void api_dashboard_get(struct wm_req *r);
+void api_dashboard_overdue_get(struct wm_req *r);
+void api_dashboard_inactive_get(struct wm_req *r);
+void page_overdue_get(struct wm_req *r);
+void page_inactive_get(struct wm_req *r);
+/** The office's part of /home (page_home calls it for office and admin accounts): the
+** review backlog, overdue periods, inactive units; f receives the first failed read. */
+void page_home_office(struct wm_req *r, struct wm_buf *b, struct wm_fail *f);
+/** ?district=&unit_type=&year=&today=&offset=&count_submitted=&days= of the office's home
+** and its lists (shared.c); false when a 400 was queued. */
+bool wm_req_dash_query(struct wm_req *r, struct wm_dash_query *q);
+/** The home's numbers as the API shows them (oldest as RFC 3339); repr.c. */
+json_t *wm_api_dashboard(json_t *d);
+/** Inactive units: last_login_at as RFC 3339; repr.c. */
+json_t *wm_api_inactive_units(json_t *items);
 void page_frameworks_get(struct wm_req *r);
 void page_frameworks_post(struct wm_req *r);
 void page_framework_get(struct wm_req *r);

@@ -255,6 +255,7 @@ page_home(struct wm_req *r)
     wm_h(&b, "<p class=\"lead\">%s，%s（%s · %s）</p>\n", _("您好"), r->who->display_name,
          wm_role_label(r->who->role), r->who->org_name);
     if (wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
+        page_home_office(r, &b, &f); /* the office's work list first */
         wm_h(&b, "<section class=\"stats\">");
         stat_card(&b, _("文明办机构"), wm_org_count(r->db, &r->actor, NULL, "office", NULL, &f),
                   "/orgs");

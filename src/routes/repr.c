@@ -211,4 +211,27 @@ wm_api_audit_rows(json_t *rows)
     return rows;
 }
 
+/* ---------------------------------------------------------------- the office's home */
+
+json_t *
+wm_api_dashboard(json_t *d)
+{
+    static const char *const k[] = {"oldest", NULL};
+    times(json_object_get(d, "backlog"), k);
+    return d;
+}
+
+static json_t *
+inactive_unit(json_t *u)
+{
+    static const char *const k[] = {"last_login_at", NULL};
+    return times(u, k);
+}
+
+json_t *
+wm_api_inactive_units(json_t *items)
+{
+    return each(items, inactive_unit);
+}
+
 /* end of repr.c */

@@ -120,6 +120,10 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/api/v1/frameworks/{id}/publish", api_framework_publish, AUTH | CSRF, STAFF, 0},
     {WM_GET, "/api/v1/frameworks/{id}/export.{s}", api_framework_export, AUTH, ALL, 0},
     {WM_GET, "/api/v1/frameworks/{id}/diff/{id}", api_framework_diff, AUTH, ALL, 0},
+    /* the office's home (issue 9, api_dashboard.c) */
+    {WM_GET, "/api/v1/dashboard", api_dashboard_get, AUTH, STAFF, 0},
+    {WM_GET, "/api/v1/dashboard/overdue", api_dashboard_overdue_get, AUTH, STAFF, 0},
+    {WM_GET, "/api/v1/dashboard/inactive", api_dashboard_inactive_get, AUTH, STAFF, 0},
     {WM_GET, "/api/v1/jobs", api_jobs_get, AUTH, STAFF, 0},
     {WM_GET, "/api/v1/jobs/{id}", api_job_get, AUTH, ALL, 0},
     {WM_POST, "/api/v1/jobs/{id}/retry", api_job_retry_post, AUTH | CSRF, STAFF, 0},
@@ -155,6 +159,9 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/password", page_password_get, AUTH | HTML | PWC, ALL, 0},
     {WM_POST, "/password", page_password_post, AUTH | HTML | FORM | CSRF | PWC, ALL, 8 * 1024},
     {WM_GET, "/home", page_home, AUTH | HTML, ALL, 0},
+    /* the office's home: the lists its numbers link to (page_home_office.c) */
+    {WM_GET, "/overdue", page_overdue_get, AUTH | HTML, STAFF, 0},
+    {WM_GET, "/inactive", page_inactive_get, AUTH | HTML, STAFF, 0},
     {WM_GET, "/orgs", page_orgs_get, AUTH | HTML, STAFF, 0},
     {WM_POST, "/orgs", page_orgs_post, AUTH | HTML | FORM | CSRF, ADMIN, 0},
     {WM_POST, "/orgs/{id}", page_org_post, AUTH | HTML | FORM | CSRF, ADMIN, 0},

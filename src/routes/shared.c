@@ -335,4 +335,41 @@ wm_reply_read(struct wm_req *r, unsigned status, json_t *body, const struct wm_f
     }
 }
 
+/* ---------------------------------------------------------------- the office's home */
+
+static bool
+dash_int(struct wm_req *r, const char *name, int64_t min, int64_t max, int64_t *out)
+{
+    const char *s = wm_req_arg(r, name);
+    if (s && *s && !wm_parse_i64(s, min, max, out)) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, name, _("参数超出范围"));
+        return false;
+    }
+    return true;
+}
+
+bool
+wm_req_dash_query(struct wm_req *r, struct wm_dash_query *q)
+{
+    int64_t offset = WM_SCHED_OFFSET_DEFAULT, counted = 0, days = 30;
+    memset(q, 0, sizeof *q);
+    /* TODO(reviewui): the office's settings give the offset and "count submitted" */
+    if (!dash_int(r, "district", 1, INT64_MAX, &q->district_id) ||
+        !dash_int(r, "year", 2000, 9999, &q->year) ||
+        !dash_int(r, "offset", 0, WM_SCHED_OFFSET_MAX, &offset) ||
+        !dash_int(r, "count_submitted", 0, 1, &counted) ||
+        !dash_int(r, "days", 1, 3660, &days)) {
+        return false;
+    }
+    q->sched.offset = (int)offset;
+    q->sched.count_submitted = 1 == counted;
+    q->inactive_days = (int)days;
+    q->today = wm_req_arg(r, "today");
+    q->unit_type = wm_req_arg(r, "unit_type");
+    if (q->unit_type && 0 == *q->unit_type) {
+        q->unit_type = NULL;
+    }
+    return true;
+}
+
 /* end of shared.c */

@@ -153,6 +153,10 @@ static const struct expect expectations[] = {
     {"DELETE /api/v1/tokens/{id}", K_TOKEN,      {"401", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"}},
     {"GET /api/v1/audit", K_PLAIN,               {"401", "200", "200",     "403",     "403",     "403",     "403"}},
     {"GET /api/v1/frameworks", K_PLAIN,          {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    /* the office's home (issue 9) */
+    {"GET /api/v1/dashboard", K_PLAIN,           {"401", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/dashboard/overdue", K_PLAIN,   {"401", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/dashboard/inactive", K_PLAIN,  {"401", "200", "200",     "403",     "403",     "403",     "403"}},
     {"GET /api/v1/jobs", K_PLAIN,                {"401", "200", "200",     "403",     "403",     "403",     "403"}},
     /* A job is seen by staff within scope and by whoever started it (none of these). */
     {"GET /api/v1/jobs/{id}", K_JOB,             {"401", "200", "200/404", "404",     "404",     "404",     "404"}},
@@ -300,6 +304,8 @@ static const struct expect expectations[] = {
     {"GET /password", K_PLAIN,                   {"303", "200", "200",     "200",     "200",     "200",     "200"}},
     {"POST /password", K_PASSWORD,               {"303", "303", "303",     "303",     "303",     "303",     "303"}},
     {"GET /home", K_PLAIN,                       {"303", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"GET /overdue", K_PLAIN,                    {"303", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"GET /inactive", K_PLAIN,                   {"303", "200", "200",     "403",     "403",     "403",     "403"}},
     {"GET /orgs", K_PLAIN,                       {"303", "200", "200",     "403",     "403",     "403",     "403"}},
     {"POST /orgs", K_ORGS_POST,                  {"303", "303", "403",     "403",     "403",     "403",     "403"}},
     {"POST /orgs/{id}", K_ORG,                   {"303", "303", "403",     "403",     "403",     "403",     "403"}},

@@ -110,7 +110,8 @@ test_pages_valid(void **state)
     const char *const pages[] = {
         "/login", "/home", "/orgs", "/units", "/units/6", "/units/import", "/users", "/users/2",
         "/account", "/inbox", "/inbox?unread=1", "/audit", "/practice", "/frameworks", "/frameworks/1", "/frameworks/2", ar[0], ar[1],
-        ar[2], ar[3], ar[4], ar[5], "/password", "/no-such-page", "/units/999999", "/guidance",
+        ar[2], ar[3], ar[4], ar[5], "/password", "/no-such-page", "/units/999999", "/overdue",
+        "/inactive", "/overdue?unit_type=%E5%AD%A6%E6%A0%A1", "/guidance",
         "/guidance?state=closed", "/reviews",
         "/orgs/2/review-settings", doc[0], doc[1]};
     /* The leaf page with a guidance conversation in it (messages of both sides). */

@@ -2801,6 +2801,119 @@ verdict_thread(void *p)
     return NULL;
 }
 
+/* The office's home (0013): the schedule summary's rows and counters, the backlog by the
+** time documents were submitted, units whose accounts have not logged in, last logins. */
+static void
+test_dashboard(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, id = 0;
+    int64_t a = mk_archive(f, &u);
+    struct wm_doc_meta m = meta_text;
+    m.date_formed = "2025-03-01";
+    int64_t d1 = mk_doc(f, a, "B.1", "一", NULL);
+    assert_int_equal(OPS->doc_update(DB, d1, &m, 1000), WM_QS_ONE);
+    /* a leaf's documents with the archive's year and the leaf's frequency */
+    json_t *l = OPS->sched_leaf_docs(DB, a, "B.1");
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "year"), 2025);
+    assert_string_equal(js(json_array_get(l, 0), "frequency"), "每年");
+    assert_string_equal(js(json_array_get(l, 0), "status"), "draft");
+    assert_string_equal(js(json_array_get(l, 0), "date_formed"), "2025-03-01");
+    json_decref(l);
+    l = OPS->sched_leaf_docs(DB, a, "B.2"); /* a leaf without documents: one row */
+    assert_int_equal(json_array_size(l), 1);
+    jnull(json_array_get(l, 0), "status");
+    json_decref(l);
+    l = OPS->sched_leaf_docs(DB, a, "Z"); /* no indicator of the edition */
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    /* flags and counters move together */
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_int_equal(OPS->sched_met_set(DB, a, "B.1", "Y", 1, 1, 1, 1), WM_QS_ONE);
+    assert_int_equal(OPS->sched_met_set(DB, a, "C", "Y", 0, 1, 0, 1), WM_QS_ONE);
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    l = OPS->sched_met_list(DB, a, "B.1");
+    assert_int_equal(json_array_size(l), 1);
+    assert_string_equal(js(json_array_get(l, 0), "period"), "Y");
+    assert_int_equal(ji(json_array_get(l, 0), "met_approved"), 1);
+    json_decref(l);
+    l = OPS->sched_counts(DB, NULL, 2025, NULL);
+    assert_int_equal(json_array_size(l), 1);
+    json_t *c = json_array_get(l, 0);
+    assert_int_equal(ji(c, "archive_id"), a);
+    assert_int_equal(ji(c, "unit_id"), u);
+    assert_string_equal(js(c, "unit_type"), "事业单位");
+    assert_string_equal(js(c, "district_name"), "市文明办");
+    assert_string_equal(js(c, "counts"), "Y:1:2");
+    json_decref(l);
+    l = OPS->sched_counts(DB, NULL, 2025, "学校");
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_int_equal(OPS->sched_met_set(DB, a, "B.1", "Y", 0, 0, -1, -1), WM_QS_ONE);
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    l = OPS->sched_met_list(DB, a, "B.1");
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    l = OPS->sched_counts(DB, NULL, 2025, NULL);
+    assert_string_equal(js(json_array_get(l, 0), "counts"), "Y:0:1");
+    json_decref(l);
+    assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+    assert_int_equal(OPS->sched_clear(DB, a), WM_QS_ONE);
+    assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    l = OPS->sched_counts(DB, NULL, 2025, NULL); /* the archive, without counters */
+    assert_int_equal(json_array_size(l), 1);
+    jnull(json_array_get(l, 0), "counts");
+    json_decref(l);
+    l = OPS->sched_archives(DB);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    /* the backlog: submitted at 1000 */
+    assert_int_equal(OPS->review_insert(DB, d1, 1, "submit", "draft", "submitted", 0, NULL,
+                                        1000, &id),
+                     WM_QS_ONE);
+    json_t *b = OPS->review_backlog(DB, NULL, 2000, 1500, 1100);
+    assert_int_equal(ji(b, "total"), 1);
+    assert_int_equal(ji(b, "gt14"), 1);
+    assert_int_equal(ji(b, "lt3") + ji(b, "d3_7") + ji(b, "d7_14"), 0);
+    assert_int_equal(ji(b, "oldest"), 1000);
+    json_decref(b);
+    b = OPS->review_backlog(DB, NULL, 1000, 900, 800);
+    assert_int_equal(ji(b, "lt3"), 1);
+    json_decref(b);
+    b = OPS->review_backlog(DB, "/99999/", 1000, 900, 800);
+    assert_int_equal(ji(b, "total"), 0);
+    jnull(b, "oldest");
+    json_decref(b);
+    /* the queue's age bounds read the same time */
+    struct wm_review_filter flt = {.status = "submitted", .after = 1000};
+    json_t *q = OPS->review_queue(DB, &flt);
+    assert_int_equal(json_array_size(q), 1);
+    json_decref(q);
+    flt.after = 1001;
+    q = OPS->review_queue(DB, &flt);
+    assert_int_equal(json_array_size(q), 0);
+    json_decref(q);
+    /* inactive units: never logged in, then a session makes the last login */
+    int64_t clerk = mk_user(f, "clerk", "unit_admin", u, 0);
+    l = OPS->units_inactive(DB, NULL, 5000);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), u);
+    jnull(json_array_get(l, 0), "last_login_at");
+    json_decref(l);
+    assert_int_equal(OPS->session_insert(DB, "h-dash", clerk, "csrf", 6000, "127.0.0.1"),
+                     WM_QS_ONE);
+    l = OPS->units_inactive(DB, NULL, 5000);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    l = OPS->units_inactive(DB, NULL, 7000);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "last_login_at"), 6000);
+    json_decref(l);
+}
+
 static void
 test_review_concurrent(void **state)
 {
@@ -3466,6 +3579,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_guidance_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_practice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_office_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dashboard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fixity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),

@@ -100,7 +100,18 @@ archive_delete(struct wm_db *base, int64_t archive_id)
                               "(SELECT 1 FROM document WHERE archive_id = $1)";
     static const char sql[] = "DELETE FROM archive WHERE id = $1 AND NOT EXISTS "
                               "(SELECT 1 FROM document WHERE archive_id = $1)";
+    /* and its schedule summary (0013): counters of documents purged since */
+    static const char met[] = "DELETE FROM sched_met WHERE archive_id = $1 AND NOT EXISTS "
+                              "(SELECT 1 FROM document WHERE archive_id = $1)";
+    static const char count[] = "DELETE FROM sched_count WHERE archive_id = $1 AND NOT EXISTS "
+                                "(SELECT 1 FROM document WHERE archive_id = $1)";
     enum wm_qs qs = pg_exec(DB, pg_q(DB, seq, "i", archive_id));
+    if (qs >= 0) {
+        qs = pg_exec(DB, pg_q(DB, met, "i", archive_id));
+    }
+    if (qs >= 0) {
+        qs = pg_exec(DB, pg_q(DB, count, "i", archive_id));
+    }
     if (qs < 0) {
         return qs;
     }
@@ -433,7 +444,8 @@ review_insert(struct wm_db *base, int64_t doc_id, int64_t version, const char *a
         "INSERT INTO review(document_id, version, action, actor_id, comment, at) "
         "SELECT $1, $2, $3, nullif($4, 0), $5, $6 FROM document WHERE id = $1 AND status = $7 "
         "FOR UPDATE RETURNING id";
-    static const char sql_st[] = "UPDATE document SET status = $2, updated_at = $3 WHERE id = $1";
+    static const char sql_st[] =
+        "UPDATE document SET status = $2, updated_at = $3, status_at = $3 WHERE id = $1";
     enum wm_qs qs = pg_id(DB, pg_q(DB, sql, "!iititit", doc_id, version, action, actor_id,
                                    comment, now, from), id);
     if (WM_QS_ONE != qs) {
@@ -445,7 +457,8 @@ review_insert(struct wm_db *base, int64_t doc_id, int64_t version, const char *a
 static enum wm_qs
 doc_set_status(struct wm_db *base, int64_t doc_id, const char *status, int64_t now)
 {
-    static const char sql[] = "UPDATE document SET status = $2, updated_at = $3 WHERE id = $1";
+    static const char sql[] =
+        "UPDATE document SET status = $2, updated_at = $3, status_at = $3 WHERE id = $1";
     return pg_exec(DB, pg_q(DB, sql, "iti", doc_id, status, now));
 }
 
@@ -462,25 +475,28 @@ review_list(struct wm_db *base, int64_t doc_id)
 static json_t *
 review_queue(struct wm_db *base, const struct wm_review_filter *f)
 {
-    static const char sql[] =
-        "SELECT d.id, d.archive_id, d.indicator_code, d.serial, d.title, d.media, d.status, "
-        "d.date_formed, a.unit_id, a.year, o.name AS unit_name, o.code AS unit_code, "
-        "o.path AS unit_path, o.type AS unit_type, r.version, r.action, r.at, r.comment, "
-        "r.actor_id, u.display_name AS actor_name, r.id AS review_id "
-        "FROM document d JOIN archive a ON a.id = d.archive_id JOIN org o ON o.id = a.unit_id "
-        "JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id) "
-        "LEFT JOIN \"user\" u ON u.id = r.actor_id "
-        "WHERE d.deleted_at IS NULL AND d.status = $1 "
-        "AND ($2 IS NULL OR (o.path >= $2 AND o.path < $3)) "
-        "AND ($4 = 0 OR a.unit_id = $4) "
-        "AND ($5 IS NULL OR d.indicator_code = $5) "
-        "AND ($6 IS NULL OR (d.indicator_code >= $6 AND d.indicator_code < $7)) "
-        "AND ($8 IS NULL OR d.media = $8) AND ($9 IS NULL OR o.type = $9) "
-        "AND ($10 = 0 OR r.actor_id = $10) AND ($11 = 0 OR r.at < $11) "
-        "AND ($14 = 0 OR ($14 > 0 AND (r.at > $15 OR (r.at = $15 AND r.id > $16))) "
-        "OR ($14 < 0 AND (r.at < $15 OR (r.at = $15 AND r.id < $16)))) "
-        "ORDER BY CASE WHEN $14 < 0 THEN -r.at ELSE r.at END, "
-        "CASE WHEN $14 < 0 THEN -r.id ELSE r.id END LIMIT $12 OFFSET $13";
+    /* ascending, and descending for the keyset before a document (nearest first) */
+#define QUEUE_SQL(order)                                                                     \
+        "SELECT d.id, d.archive_id, d.indicator_code, d.serial, d.title, d.media, d.status, " \
+        "d.date_formed, a.unit_id, a.year, o.name AS unit_name, o.code AS unit_code, "        \
+        "o.path AS unit_path, o.type AS unit_type, r.version, r.action, r.at, r.comment, "    \
+        "r.actor_id, u.display_name AS actor_name, r.id AS review_id "                        \
+        "FROM document d JOIN archive a ON a.id = d.archive_id JOIN org o ON o.id = a.unit_id " \
+        "JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id) "      \
+        "LEFT JOIN \"user\" u ON u.id = r.actor_id "                                          \
+        "WHERE d.deleted_at IS NULL AND d.status = $1 "                                       \
+        "AND ($2 IS NULL OR (o.path >= $2 AND o.path < $3)) "                                 \
+        "AND ($4 = 0 OR a.unit_id = $4) "                                                     \
+        "AND ($5 IS NULL OR d.indicator_code = $5) "                                          \
+        "AND ($6 IS NULL OR (d.indicator_code >= $6 AND d.indicator_code < $7)) "             \
+        "AND ($8 IS NULL OR d.media = $8) AND ($9 IS NULL OR o.type = $9) "                   \
+        "AND ($10 = 0 OR r.actor_id = $10) AND ($11 = 0 OR d.status_at < $11) "               \
+        "AND ($14 = 0 OR d.status_at >= $14) "                                                \
+        "AND ($15 = 0 OR ($15 > 0 AND (d.status_at > $16 OR (d.status_at = $16 AND d.id > $17))) " \
+        "OR ($15 < 0 AND (d.status_at < $16 OR (d.status_at = $16 AND d.id < $17)))) "        \
+        order " LIMIT $12 OFFSET $13"
+    static const char *const sqls[2] = {QUEUE_SQL("ORDER BY d.status_at, d.id"),
+                                        QUEUE_SQL("ORDER BY d.status_at DESC, d.id DESC")};
     struct wm_db_range r = wm_db_range_of(f->scope);
     /* A code ending in '.' is every leaf below it: the range [code, code with the final
     ** '.' replaced by '/'), the next byte. */
@@ -494,10 +510,12 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
     } else if (n > 0) {
         exact = f->indicator;
     }
-    json_t *a = pg_rows(DB, pg_q(DB, sql, "tttitttttiiiiiii", f->status ? f->status : "submitted",
+    json_t *a = pg_rows(DB, pg_q(DB, sqls[f->key_dir < 0], "tttitttttiiiiiiii",
+                                   f->status ? f->status : "submitted",
                                    r.lo, r.hi, f->unit_id, exact, lo, hi, f->media, f->unit_type,
                                    f->actor_id, f->before, (int64_t)(f->limit ? f->limit : 100),
-                                   (int64_t)f->offset, (int64_t)f->key_dir, f->key_at, f->key_id));
+                                   (int64_t)f->offset, f->after, (int64_t)f->key_dir, f->key_at,
+                                   f->key_id));
     free(lo);
     free(hi);
     wm_db_range_free(&r);

@@ -270,7 +270,13 @@ session_insert(struct wm_db *base, const char *hash, int64_t user_id, const char
 {
     static const char sql[] = "INSERT INTO session(hash, user_id, csrf, created_at, last_seen, "
                               "addr) VALUES ($1, $2, $3, $4, $4, $5)";
-    return pg_exec(DB, pg_q(DB, sql, "!titit", hash, user_id, csrf, now, addr));
+    static const char sql_login[] = "UPDATE \"user\" SET last_login_at = $2 WHERE id = $1";
+    enum wm_qs qs = pg_exec(DB, pg_q(DB, sql, "!titit", hash, user_id, csrf, now, addr));
+    if (WM_QS_ONE != qs) {
+        return qs;
+    }
+    qs = pg_exec(DB, pg_q(DB, sql_login, "ii", user_id, now));
+    return qs < 0 ? qs : WM_QS_ONE;
 }
 
 static json_t *

@@ -101,7 +101,18 @@ archive_delete(struct wm_db *base, int64_t archive_id)
                               "(SELECT 1 FROM document WHERE archive_id = ?1)";
     static const char sql[] = "DELETE FROM archive WHERE id = ?1 AND NOT EXISTS "
                               "(SELECT 1 FROM document WHERE archive_id = ?1)";
+    /* and its schedule summary (0013): counters of documents purged since */
+    static const char met[] = "DELETE FROM sched_met WHERE archive_id = ?1 AND NOT EXISTS "
+                              "(SELECT 1 FROM document WHERE archive_id = ?1)";
+    static const char count[] = "DELETE FROM sched_count WHERE archive_id = ?1 AND NOT EXISTS "
+                                "(SELECT 1 FROM document WHERE archive_id = ?1)";
     enum wm_qs qs = sq_exec(DB, sq_prep(DB, seq, "i", archive_id));
+    if (qs >= 0) {
+        qs = sq_exec(DB, sq_prep(DB, met, "i", archive_id));
+    }
+    if (qs >= 0) {
+        qs = sq_exec(DB, sq_prep(DB, count, "i", archive_id));
+    }
     if (qs < 0) {
         return qs;
     }
@@ -391,7 +402,8 @@ review_insert(struct wm_db *base, int64_t doc_id, int64_t version, const char *a
     static const char sql[] =
         "INSERT INTO review(document_id, version, action, actor_id, comment, at) "
         "SELECT ?1, ?2, ?3, nullif(?4, 0), ?5, ?6 FROM document WHERE id = ?1 AND status = ?7";
-    static const char sql_st[] = "UPDATE document SET status = ?2, updated_at = ?3 WHERE id = ?1";
+    static const char sql_st[] =
+        "UPDATE document SET status = ?2, updated_at = ?3, status_at = ?3 WHERE id = ?1";
     enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "iititit", doc_id, version, action, actor_id,
                                         comment, now, from));
     if (WM_QS_ONE != qs) {
@@ -404,7 +416,8 @@ review_insert(struct wm_db *base, int64_t doc_id, int64_t version, const char *a
 static enum wm_qs
 doc_set_status(struct wm_db *base, int64_t doc_id, const char *status, int64_t now)
 {
-    static const char sql[] = "UPDATE document SET status = ?2, updated_at = ?3 WHERE id = ?1";
+    static const char sql[] =
+        "UPDATE document SET status = ?2, updated_at = ?3, status_at = ?3 WHERE id = ?1";
     return sq_exec(DB, sq_prep(DB, sql, "iti", doc_id, status, now));
 }
 
@@ -418,28 +431,69 @@ review_list(struct wm_db *base, int64_t doc_id)
     return sq_rows(DB, sq_prep(DB, sql, "i", doc_id));
 }
 
+/* The queue's columns and conditions; the joins (and so the plan) differ below. */
+#define QUEUE_COLS                                                                           \
+    "SELECT d.id, d.archive_id, d.indicator_code, d.serial, d.title, d.media, d.status, "     \
+    "d.date_formed, a.unit_id, a.year, o.name AS unit_name, o.code AS unit_code, "            \
+    "o.path AS unit_path, o.type AS unit_type, r.version, r.action, r.at, r.comment, "        \
+    "r.actor_id, u.display_name AS actor_name, r.id AS review_id "
+/* The keyset of the review view's neighbours: ?15 1 the rows after (?16 status_at, ?17
+** id), -1 the rows before it (with the order reversed: nearest first), 0 no condition. */
+#define QUEUE_KEYSET                                                                         \
+    "AND (?15 = 0 OR (?15 > 0 AND (d.status_at > ?16 OR (d.status_at = ?16 AND d.id > ?17))) " \
+    "OR (?15 < 0 AND (d.status_at < ?16 OR (d.status_at = ?16 AND d.id < ?17)))) "
+#define QUEUE_ASC  "ORDER BY d.status_at, d.id"
+#define QUEUE_DESC "ORDER BY d.status_at DESC, d.id DESC"
+#define QUEUE_WHERE(order)                                                                   \
+    "JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id) "          \
+    "LEFT JOIN user u ON u.id = r.actor_id "                                                 \
+    "WHERE d.deleted_at IS NULL AND d.status = ?1 "                                          \
+    "AND (?2 IS NULL OR (o.path >= ?2 AND o.path < ?3)) "                                    \
+    "AND (?4 = 0 OR a.unit_id = ?4) "                                                        \
+    "AND (?5 IS NULL OR d.indicator_code = ?5) "                                             \
+    "AND (?6 IS NULL OR (d.indicator_code >= ?6 AND d.indicator_code < ?7)) "                \
+    "AND (?8 IS NULL OR d.media = ?8) AND (?9 IS NULL OR o.type = ?9) "                      \
+    "AND (?10 = 0 OR r.actor_id = ?10) AND (?11 = 0 OR d.status_at < ?11) "                  \
+    "AND (?14 = 0 OR d.status_at >= ?14) " QUEUE_KEYSET order " LIMIT ?12 OFFSET ?13"
+
 static json_t *
 review_queue(struct wm_db *base, const struct wm_review_filter *f)
 {
-    static const char sql[] =
-        "SELECT d.id, d.archive_id, d.indicator_code, d.serial, d.title, d.media, d.status, "
-        "d.date_formed, a.unit_id, a.year, o.name AS unit_name, o.code AS unit_code, "
-        "o.path AS unit_path, o.type AS unit_type, r.version, r.action, r.at, r.comment, "
-        "r.actor_id, u.display_name AS actor_name, r.id AS review_id "
-        "FROM document d JOIN archive a ON a.id = d.archive_id JOIN org o ON o.id = a.unit_id "
-        "JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id) "
-        "LEFT JOIN user u ON u.id = r.actor_id "
-        "WHERE d.deleted_at IS NULL AND d.status = ?1 "
-        "AND (?2 IS NULL OR (o.path >= ?2 AND o.path < ?3)) "
-        "AND (?4 = 0 OR a.unit_id = ?4) "
-        "AND (?5 IS NULL OR d.indicator_code = ?5) "
-        "AND (?6 IS NULL OR (d.indicator_code >= ?6 AND d.indicator_code < ?7)) "
-        "AND (?8 IS NULL OR d.media = ?8) AND (?9 IS NULL OR o.type = ?9) "
-        "AND (?10 = 0 OR r.actor_id = ?10) AND (?11 = 0 OR r.at < ?11) "
-        "AND (?14 = 0 OR (?14 > 0 AND (r.at > ?15 OR (r.at = ?15 AND r.id > ?16))) "
-        "OR (?14 < 0 AND (r.at < ?15 OR (r.at = ?15 AND r.id < ?16)))) "
-        "ORDER BY CASE WHEN ?14 < 0 THEN -r.at ELSE r.at END, "
-        "CASE WHEN ?14 < 0 THEN -r.id ELSE r.id END LIMIT ?12 OFFSET ?13";
+    /* A wide scope (a city's): oldest first through the index document_queue (status,
+    ** deleted_at, status_at, id), stopping at the page's end (CROSS JOIN keeps the
+    ** documents the outer loop), so a page of hundreds of thousands of waiting documents
+    ** reads about a page of rows.  A narrow one (a district, a unit): its units' archives' documents (index
+    ** document_backlog), sorted; walking the city's queue for them could read all of it. */
+#define QUEUE_WIDE(order)                                                                    \
+    QUEUE_COLS "FROM document d CROSS JOIN archive a ON a.id = d.archive_id "                \
+               "CROSS JOIN org o ON o.id = a.unit_id " QUEUE_WHERE(order)
+    /* the narrow plan sorts the scope's documents first and joins their latest review
+    ** event (and the submitter filter) for the page only; its unit or path condition is
+    ** plain, so that the planner starts from it */
+#define QUEUE_NARROW(cond, order)                                                            \
+    QUEUE_COLS "FROM (SELECT d.id FROM archive a JOIN org o ON o.id = a.unit_id "            \
+               "JOIN document d ON d.archive_id = a.id "                                     \
+               "WHERE d.deleted_at IS NULL AND d.status = ?1 AND " cond " "                  \
+               "AND (?2 IS NULL OR (o.path >= ?2 AND o.path < ?3)) "                         \
+               "AND (?4 = 0 OR a.unit_id = ?4) "                                             \
+               "AND (?5 IS NULL OR d.indicator_code = ?5) "                                  \
+               "AND (?6 IS NULL OR (d.indicator_code >= ?6 AND d.indicator_code < ?7)) "     \
+               "AND (?8 IS NULL OR d.media = ?8) AND (?9 IS NULL OR o.type = ?9) "           \
+               "AND (?10 = 0 OR ?10 = (SELECT x.actor_id FROM review x WHERE x.id = "        \
+               "(SELECT max(id) FROM review WHERE document_id = d.id))) "                    \
+               "AND (?11 = 0 OR d.status_at < ?11) AND (?14 = 0 OR d.status_at >= ?14) "     \
+               QUEUE_KEYSET order " LIMIT ?12 OFFSET ?13) page "                             \
+               "CROSS JOIN document d ON d.id = page.id "                                    \
+               "CROSS JOIN archive a ON a.id = d.archive_id "                                \
+               "CROSS JOIN org o ON o.id = a.unit_id "                                       \
+               "JOIN review r ON r.id = (SELECT max(id) FROM review WHERE document_id = d.id) " \
+               "LEFT JOIN user u ON u.id = r.actor_id " order
+    /* [plan][direction]: wide, unit, scope; ascending, descending (the keyset before) */
+    static const char *const sqls[3][2] = {
+        {QUEUE_WIDE(QUEUE_ASC), QUEUE_WIDE(QUEUE_DESC)},
+        {QUEUE_NARROW("a.unit_id = ?4", QUEUE_ASC), QUEUE_NARROW("a.unit_id = ?4", QUEUE_DESC)},
+        {QUEUE_NARROW("o.path >= ?2 AND o.path < ?3", QUEUE_ASC),
+         QUEUE_NARROW("o.path >= ?2 AND o.path < ?3", QUEUE_DESC)}};
     struct wm_db_range r = wm_db_range_of(f->scope);
     /* A code ending in '.' is every leaf below it: the range [code, code with the final
     ** '.' replaced by '/'), the next byte. */
@@ -453,10 +507,18 @@ review_queue(struct wm_db *base, const struct wm_review_filter *f)
     } else if (n > 0) {
         exact = f->indicator;
     }
-    json_t *a = sq_rows(DB, sq_prep(DB, sql, "tttitttttiiiiiii", f->status ? f->status : "submitted",
+    static const char sql_narrow[] =
+        "SELECT (SELECT count(*) FROM org WHERE kind = 'unit' AND path >= ?1 AND path < ?2) "
+        "* 4 < (SELECT count(*) FROM org WHERE kind = 'unit')";
+    bool narrow = !f->unit_id && r.lo &&
+                  1 == sq_int(DB, sq_prep(DB, sql_narrow, "tt", r.lo, r.hi), 0);
+    json_t *a = sq_rows(DB, sq_prep(DB, sqls[f->unit_id ? 1 : narrow ? 2 : 0][f->key_dir < 0],
+                                   "tttitttttiiiiiiii",
+                                   f->status ? f->status : "submitted",
                                    r.lo, r.hi, f->unit_id, exact, lo, hi, f->media, f->unit_type,
                                    f->actor_id, f->before, (int64_t)(f->limit ? f->limit : 100),
-                                   (int64_t)f->offset, (int64_t)f->key_dir, f->key_at, f->key_id));
+                                   (int64_t)f->offset, f->after, (int64_t)f->key_dir, f->key_at,
+                                   f->key_id));
     free(lo);
     free(hi);
     wm_db_range_free(&r);

@@ -402,6 +402,7 @@ void sq_fill_job_ops(struct wm_db_ops *ops);
 void sq_fill_guidance_ops(struct wm_db_ops *ops);
 void sq_fill_practice_ops(struct wm_db_ops *ops);
 void sq_fill_notify_ops(struct wm_db_ops *ops);
+void sq_fill_dashboard_ops(struct wm_db_ops *ops);
 
 void
 sq_fill_ops(struct wm_db_ops *ops)
@@ -413,6 +414,7 @@ sq_fill_ops(struct wm_db_ops *ops)
     sq_fill_guidance_ops(ops);
     sq_fill_practice_ops(ops);
     sq_fill_notify_ops(ops);
+    sq_fill_dashboard_ops(ops);
     sq_fill_base(ops);
 }
 
