@@ -352,9 +352,11 @@ dues_of(struct wm_db *db, const json_t *row, const char *today, struct due **out
     if (NULL == ar) {
         return 0;
     }
-    /* TODO(notify): the office's offset and count_submitted settings (0012) when they exist */
-    const struct wm_sched_opts o = {.offset = WM_SCHED_OFFSET_DEFAULT, .count_submitted = false};
-    json_t *sched = wm_archive_schedule(db, &sys, ar, &o, today, f);
+    /* the settings of the office nearest above the unit */
+    struct wm_sched_opts o;
+    json_t *sched = WM_OK == wm_sched_opts_for(db, ar, &o, f)
+                        ? wm_archive_schedule(db, &sys, ar, &o, today, f)
+                        : NULL;
     int64_t now_day = 0;
     if (!wm_day_parse(today, &now_day)) {
         now_day = wm_day_today();

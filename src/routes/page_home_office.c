@@ -128,9 +128,18 @@ overdue_part(struct wm_buf *b, const json_t *d)
 void
 page_home_office(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
 {
-    /* TODO(reviewui): the office's settings give the offset and "count submitted" */
-    struct wm_dash_query q = {.sched = {.offset = WM_SCHED_OFFSET_DEFAULT}};
+    /* with the review settings in effect at the caller's office */
+    struct wm_dash_query q = {0};
+    struct wm_review_settings rs;
     struct wm_fail ff = {0};
+    if (WM_OK != wm_review_settings_for(r->db, wm_scope_path(&r->actor), &rs, &ff)) {
+        if (WM_OK == f->err) {
+            *f = ff;
+        }
+        return;
+    }
+    q.sched.offset = rs.offset_days;
+    q.sched.count_submitted = rs.count_submitted;
     json_t *d = wm_dashboard(r->db, &r->actor, &q, &ff);
     if (NULL == d) {
         if (WM_OK == f->err) {
@@ -270,8 +279,6 @@ page_overdue_get(struct wm_req *r)
     if (!wm_req_dash_query(r, &q) || !list_page(r, &page)) {
         return;
     }
-    q.sched.offset = WM_SCHED_OFFSET_DEFAULT; /* TODO(reviewui): the office's settings */
-    q.sched.count_submitted = false;
     struct wm_fail f = {0};
     json_t *rows = wm_overdue_units(r->db, &r->actor, &q, &f);
     if (NULL == rows) {

@@ -351,9 +351,16 @@ dash_int(struct wm_req *r, const char *name, int64_t min, int64_t max, int64_t *
 bool
 wm_req_dash_query(struct wm_req *r, struct wm_dash_query *q)
 {
-    int64_t offset = WM_SCHED_OFFSET_DEFAULT, counted = 0, days = 30;
+    /* The defaults: the review settings in effect at the caller's office (for the units
+    ** below it that have none of their own office's; see the issue-9 note). */
+    struct wm_review_settings rs;
+    struct wm_fail f = {0};
+    if (WM_OK != wm_review_settings_for(r->db, wm_scope_path(&r->actor), &rs, &f)) {
+        wm_reply_fail(r, &f);
+        return false;
+    }
+    int64_t offset = rs.offset_days, counted = rs.count_submitted, days = 30;
     memset(q, 0, sizeof *q);
-    /* TODO(reviewui): the office's settings give the offset and "count submitted" */
     if (!dash_int(r, "district", 1, INT64_MAX, &q->district_id) ||
         !dash_int(r, "year", 2000, 9999, &q->year) ||
         !dash_int(r, "offset", 0, WM_SCHED_OFFSET_MAX, &offset) ||
