@@ -287,8 +287,10 @@ walk_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
         walk_objects++;
         return 0;
     }
-    /* Thumbnails made in the background: thumbs/ab/cd/<sha>.jpg. */
-    if (0 == strncmp(rel, "/thumbs/", 8) && strlen(base) == 68 && 0 == strcmp(base + 64, ".jpg")) {
+    /* Thumbnails made in the background: thumbs/ab/cd/<sha>.jpg, and one being written by a
+    ** job still running (its atomic write's <sha>.jpg.tmp.XXXXXX, renamed when done). */
+    if (0 == strncmp(rel, "/thumbs/", 8) && strlen(base) >= 68 && 0 == strncmp(base + 64, ".jpg", 4) &&
+        (68 == strlen(base) || (79 == strlen(base) && 0 == strncmp(base + 68, ".tmp.", 5)))) {
         char sha[65];
         memcpy(sha, base, 64);
         sha[64] = '\0';
