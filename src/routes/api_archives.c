@@ -328,84 +328,39 @@ api_document_versions_post(struct wm_req *r)
     free(notice);
 }
 
-/* Parse "bytes=a-b" (one range) against size. 0: no Range, 1: range set, -1: unsatisfiable. */
-static int
-parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *len)
-{
-    if (NULL == h) {
-        return 0;
-    }
-    if (0 != strncmp(h, "bytes=", 6) || strchr(h, ',')) {
-        return 0; /* other units or several ranges: send it whole */
-    }
-    const char *s = h + 6, *dash = strchr(s, '-');
-    if (NULL == dash) {
-        return 0;
-    }
-    char a[24] = "", b[24] = "";
-    int64_t va = -1, vb = -1;
-    if ((size_t)(dash - s) >= sizeof a || strlen(dash + 1) >= sizeof b) {
-        return -1;
-    }
-    memcpy(a, s, (size_t)(dash - s));
-    snprintf(b, sizeof b, "%s", dash + 1);
-    if ((*a && !wm_parse_i64(a, 0, INT64_MAX, &va)) || (*b && !wm_parse_i64(b, 0, INT64_MAX, &vb)) ||
-        (!*a && !*b)) {
-        return -1;
-    }
-    if (!*a) { /* the last vb bytes */
-        if (0 == vb || 0 == size) {
-            return -1;
-        }
-        *from = (uint64_t)vb >= size ? 0 : size - (uint64_t)vb;
-        *len = size - *from;
-        return 1;
-    }
-    if ((uint64_t)va >= size || (*b && vb < va)) {
-        return -1;
-    }
-    uint64_t end = (*b && (uint64_t)vb < size) ? (uint64_t)vb : size - 1;
-    *from = (uint64_t)va;
-    *len = end - *from + 1;
-    return 1;
-}
-
 /*
-** The Content-Disposition of a document's content: always the document's name — its 题名
-** with the extension of the detected type — as RFC 5987 filename*, and an ASCII filename
-** for old clients made of the archival code ("DEMO001-2026-1.1.1-01.pdf"), never "download".
+** The names of a document's content: always the document's name — its 题名 with the
+** extension of the detected type — (*name) and, for old clients, an ASCII one made of the
+** archival code ("DEMO001-2026-1.1.1-01.pdf", *ascii), never "download".  Caller frees both.
 */
 static void
-content_disposition(struct wm_buf *cd, const json_t *d, const char *mime, bool inline_ok)
+content_names(const json_t *d, const char *mime, char **name, char **ascii)
 {
     const char *ext = wm_media_type_ext(mime), *fn = js(d, "filename");
     if (0 == *ext) {
         ext = fn + wm_media_name_ext(fn); /* a type we cannot name: the extension as given */
     }
-    struct wm_buf name = {0};
+    struct wm_buf nb = {0};
     const char *title = js(d, "title");
     if (*title) {
-        wm_buf_adds(&name, title);
+        wm_buf_adds(&nb, title);
     } else {
-        wm_buf_add(&name, fn, wm_media_name_ext(fn));
+        wm_buf_add(&nb, fn, wm_media_name_ext(fn));
     }
-    if (0 == name.len) {
-        wm_buf_adds(&name, _("文件"));
+    if (0 == nb.len) {
+        wm_buf_adds(&nb, _("文件"));
     }
-    wm_buf_adds(&name, ext);
+    wm_buf_adds(&nb, ext);
     char *code = *js(d, "unit_code") ? wm_doc_archival_code(d, js(d, "unit_code"), ji(d, "year"))
                                      : wm_strdup(js(d, "archival_code"));
     char *stem = wm_asprintf("document-%lld", (long long)ji(d, "id"));
     char *coded = wm_asprintf("%s%s", code, ext);
-    char *ascii = wm_ascii_filename(coded, stem);
-    wm_buf_adds(cd, inline_ok ? "inline" : "attachment");
-    wm_buf_printf(cd, "; filename=\"%s\"; filename*=UTF-8''", ascii);
-    wm_url_encode(cd, wm_buf_str(&name));
-    free(ascii);
+    *ascii = wm_ascii_filename(coded, stem);
+    *name = wm_strdup(wm_buf_str(&nb));
     free(coded);
     free(stem);
     free(code);
-    wm_buf_free(&name);
+    wm_buf_free(&nb);
 }
 
 static void
@@ -444,57 +399,16 @@ wm_reply_document_content(struct wm_req *r, const json_t *d, int64_t version)
         json_decref(tmp);
         return;
     }
-    int fd = wm_blob_open_fd(wm_app.blobs, sha);
-    uint64_t size;
-    if (fd < 0 || WM_OK != wm_blob_size(wm_app.blobs, sha, &size)) {
-        if (fd >= 0) {
-            close(fd);
-        }
-        wm_log(WM_LOG_ERROR, "blob %s of document %lld is missing", sha, (long long)ji(d, "id"));
-        wm_reply_err(r, WM_E_INTERNAL, NULL, _("文件内容缺失，请联系管理员"));
-        return;
-    }
-    uint64_t from = 0, len = size;
-    int rng = parse_range(wm_req_header(r, MHD_HTTP_HEADER_RANGE), size, &from, &len);
-    if (rng < 0) {
-        close(fd);
-        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-        char cr[64];
-        snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)size);
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
-        r->resp = resp;
-        r->status = 416;
-        return;
-    }
-    struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64(len, fd, from);
-    if (NULL == resp) {
-        close(fd);
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
-        return;
-    }
-    r->resp = resp;
-    r->status = rng ? 206 : 200;
-    r->bytes = len;
-    if (rng) {
-        char cr[96];
-        snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", (unsigned long long)from,
-                 (unsigned long long)(from + len - 1), (unsigned long long)size);
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
-    }
     const char *inl = wm_req_arg(r, "inline");
-    bool inline_ok = inl && wm_streq(inl, "1");
-    struct wm_buf cd = {0};
-    content_disposition(&cd, d, mime, inline_ok);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, mime[0] ? mime : "application/octet-stream");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, wm_buf_str(&cd));
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "private, max-age=300");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Content-Security-Policy", "sandbox; default-src 'none'");
-    char etag[72];
-    snprintf(etag, sizeof etag, "\"%s\"", sha);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-    wm_buf_free(&cd);
+    char *name, *ascii;
+    content_names(d, mime, &name, &ascii);
+    struct wm_blob_reply b = {.sha = sha, .mime = mime, .name = name, .ascii = ascii,
+                              .inline_ok = inl && wm_streq(inl, "1")};
+    if (!wm_reply_blob(r, &b)) {
+        wm_log(WM_LOG_ERROR, "blob %s of document %lld is missing", sha, (long long)ji(d, "id"));
+    }
+    free(name);
+    free(ascii);
 }
 
 /* The thumbnail of a document's current version: made in the background after the upload;

@@ -273,41 +273,15 @@ api_guidance_attachment_get(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    const char *sha = js(m, "sha"), *mime = js(m, "mime"), *name = js(m, "filename");
-    int fd = wm_blob_open_fd(wm_app.blobs, sha);
-    uint64_t size = 0;
-    if (fd < 0 || WM_OK != wm_blob_size(wm_app.blobs, sha, &size)) {
-        if (fd >= 0) {
-            close(fd);
-        }
+    const char *sha = js(m, "sha");
+    char *stem = wm_asprintf("attachment-%lld", (long long)ji(m, "id"));
+    char *ascii = wm_ascii_filename(js(m, "filename"), stem);
+    struct wm_blob_reply b = {.sha = sha, .mime = js(m, "mime"), .name = js(m, "filename"),
+                              .ascii = ascii};
+    if (!wm_reply_blob(r, &b)) {
         wm_log(WM_LOG_ERROR, "blob %s of guidance message %lld is missing", sha,
                (long long)ji(m, "id"));
-        json_decref(m);
-        wm_reply_err(r, WM_E_INTERNAL, NULL, _("附件内容缺失，请联系管理员"));
-        return;
     }
-    struct MHD_Response *resp = MHD_create_response_from_fd64(size, fd);
-    if (NULL == resp) {
-        close(fd);
-        json_decref(m);
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
-        return;
-    }
-    r->resp = resp;
-    r->status = 200;
-    r->bytes = size;
-    char *stem = wm_asprintf("attachment-%lld", (long long)ji(m, "id"));
-    char *ascii = wm_ascii_filename(name, stem);
-    struct wm_buf cd = {0};
-    wm_buf_printf(&cd, "attachment; filename=\"%s\"; filename*=UTF-8''", ascii);
-    wm_url_encode(&cd, name);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                            *mime ? mime : "application/octet-stream");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, wm_buf_str(&cd));
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "private, max-age=300");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Content-Security-Policy", "sandbox; default-src 'none'");
-    wm_buf_free(&cd);
     free(ascii);
     free(stem);
     json_decref(m);

@@ -42,19 +42,6 @@ wm_api_notifications(json_t *items)
     return items;
 }
 
-/* An optional integer query argument; false when a 400 has been queued. */
-static bool
-arg_int(struct wm_req *r, const char *name, int64_t max, int64_t *out)
-{
-    const char *s = wm_req_arg(r, name);
-    *out = 0;
-    if (s && *s && !wm_parse_i64(s, 0, max, out)) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, name, _("须为非负整数"));
-        return false;
-    }
-    return true;
-}
-
 /* {"unread": n} beside a reply; false when the count failed (a reply was queued). */
 static bool
 add_unread(struct wm_req *r, json_t *body)
@@ -73,8 +60,8 @@ void
 api_notifications_get(struct wm_req *r)
 {
     int64_t unread = 0, limit = 0, offset = 0;
-    if (!arg_int(r, "unread", 1, &unread) || !arg_int(r, "limit", 200, &limit) ||
-        !arg_int(r, "offset", 1000000, &offset)) {
+    if (!wm_req_int(r, "unread", 0, 1, &unread) || !wm_req_int(r, "limit", 0, 200, &limit) ||
+        !wm_req_int(r, "offset", 0, 1000000, &offset)) {
         return;
     }
     unsigned lim = limit ? (unsigned)limit : WM_NOTIFY_PAGE;

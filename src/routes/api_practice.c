@@ -150,19 +150,6 @@ api_practice_delete(struct wm_req *r)
     wm_reply_json(r, 200, json_pack("{s:b, s:I}", "ok", 1, "withdrawn", (json_int_t)r->ids[0]));
 }
 
-/* An optional non-negative integer query argument; false when a 400 has been queued. */
-static bool
-arg_uint(struct wm_req *r, const char *name, int64_t max, int64_t *out)
-{
-    const char *s = wm_req_arg(r, name);
-    *out = 0;
-    if (s && *s && !wm_parse_i64(s, 0, max, out)) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, name, _("须为非负整数"));
-        return false;
-    }
-    return true;
-}
-
 void
 api_practice_get(struct wm_req *r)
 {
@@ -172,7 +159,7 @@ api_practice_get(struct wm_req *r)
         .category = wm_req_arg(r, "category"),
     };
     int64_t limit = 0, offset = 0;
-    if (!arg_uint(r, "limit", 200, &limit) || !arg_uint(r, "offset", 1000000, &offset)) {
+    if (!wm_req_int(r, "limit", 0, 200, &limit) || !wm_req_int(r, "offset", 0, 1000000, &offset)) {
         return;
     }
     q.limit = limit ? (unsigned)limit : 50;
@@ -211,8 +198,8 @@ req_item_content(struct wm_req *r)
     return it;
 }
 
-/* The featured version's content, whole (no ranges: a preview or a download), under the
-** document's name; inline with ?inline=1, in a sandbox. */
+/* The featured version's content under the document's name (audited as a download);
+** inline with ?inline=1, in a sandbox. */
 void
 api_practice_content(struct wm_req *r)
 {
@@ -220,51 +207,24 @@ api_practice_content(struct wm_req *r)
     if (NULL == it) {
         return;
     }
-    const char *sha = js(it, "sha"), *mime = js(it, "mime");
-    int fd = wm_blob_open_fd(wm_app.blobs, sha);
-    uint64_t size = 0;
-    if (fd < 0 || WM_OK != wm_blob_size(wm_app.blobs, sha, &size)) {
-        if (fd >= 0) {
-            close(fd);
-        }
-        json_decref(it);
-        wm_reply_err(r, WM_E_INTERNAL, NULL, _("文件内容缺失，请联系管理员"));
-        return;
-    }
     /* an access that cannot be audited does not happen */
     struct wm_fail f = {0};
     if (!(WM_HEAD & r->method) && WM_OK != wm_practice_download(r->db, &r->actor, it, &f)) {
-        close(fd);
         json_decref(it);
         wm_reply_fail(r, &f);
         return;
     }
-    struct MHD_Response *resp = MHD_create_response_from_fd64(size, fd);
-    if (NULL == resp) {
-        close(fd);
-        json_decref(it);
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
-        return;
-    }
-    r->resp = resp;
-    r->status = 200;
-    r->bytes = size;
-    const char *ext = wm_media_type_ext(mime);
+    const char *sha = js(it, "sha"), *mime = js(it, "mime"), *ext = wm_media_type_ext(mime);
     char *name = wm_asprintf("%s%s", *js(it, "title") ? js(it, "title") : _("文件"), ext);
     char *stem = wm_asprintf("practice-%lld%s", (long long)ji(it, "id"), ext);
     char *ascii = wm_ascii_filename(stem, "practice");
     const char *inl = wm_req_arg(r, "inline");
-    struct wm_buf cd = {0};
-    wm_buf_printf(&cd, "%s; filename=\"%s\"; filename*=UTF-8''",
-                  inl && wm_streq(inl, "1") ? "inline" : "attachment", ascii);
-    wm_url_encode(&cd, name);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                            *mime ? mime : "application/octet-stream");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, wm_buf_str(&cd));
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "private, max-age=300");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Content-Security-Policy", "sandbox; default-src 'none'");
-    wm_buf_free(&cd);
+    struct wm_blob_reply b = {.sha = sha, .mime = mime, .name = name, .ascii = ascii,
+                              .inline_ok = inl && wm_streq(inl, "1")};
+    if (!wm_reply_blob(r, &b)) {
+        wm_log(WM_LOG_ERROR, "blob %s of featured item %lld is missing", sha,
+               (long long)ji(it, "id"));
+    }
     free(ascii);
     free(stem);
     free(name);
@@ -384,18 +344,17 @@ api_compilation_download(struct wm_req *r)
         wm_reply_fail(r, &f);
         return;
     }
-    char path[512];
-    size_t len = 0;
-    char *data = NULL;
     if (!wm_streq(js(c, "state"), "done")) {
         wm_reply_err(r, WM_E_CONFLICT, NULL, _("汇编尚未生成完成，请稍后再试"));
-    } else if (!wm_blob_path(wm_app.blobs, js(c, "result_sha"), path, sizeof path) ||
-               NULL == (data = wm_read_file(path, &len))) {
-        wm_log(WM_LOG_ERROR, "compilation %lld: blob %s is missing", (long long)ji(c, "id"),
-               js(c, "result_sha"));
-        wm_reply_err(r, WM_E_INTERNAL, NULL, _("文件内容缺失，请联系管理员"));
     } else {
-        wm_reply_attachment(r, _("经验交流汇编.pdf"), "application/pdf", data, len);
+        char *ascii = wm_asprintf("compilation-%lld.pdf", (long long)ji(c, "id"));
+        struct wm_blob_reply b = {.sha = js(c, "result_sha"), .mime = "application/pdf",
+                                  .name = _("经验交流汇编.pdf"), .ascii = ascii};
+        if (!wm_reply_blob(r, &b)) {
+            wm_log(WM_LOG_ERROR, "compilation %lld: blob %s is missing", (long long)ji(c, "id"),
+                   js(c, "result_sha"));
+        }
+        free(ascii);
     }
     json_decref(c);
 }

@@ -173,19 +173,6 @@ api_document_history(struct wm_req *r)
     wm_reply_json(r, 200, h);
 }
 
-/* An optional integer query argument; false when a 400 has been queued. */
-static bool
-arg_int(struct wm_req *r, const char *name, int64_t max, int64_t *out)
-{
-    const char *s = wm_req_arg(r, name);
-    *out = 0;
-    if (s && *s && !wm_parse_i64(s, 0, max, out)) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, name, _("须为非负整数"));
-        return false;
-    }
-    return true;
-}
-
 void
 api_reviews_get(struct wm_req *r)
 {
@@ -196,12 +183,13 @@ api_reviews_get(struct wm_req *r)
         .unit_type = wm_req_arg(r, "unit_type"),
     };
     int64_t limit = 0, offset = 0;
-    if (!arg_int(r, "unit", INT64_MAX, &q.unit_id) ||
-        !arg_int(r, "district", INT64_MAX, &q.district_id) ||
-        !arg_int(r, "submitter", INT64_MAX, &q.submitter) ||
-        !arg_int(r, "age", 36500, &q.age_days) ||
-        !arg_int(r, "age_max", 36500, &q.age_max_days) || !arg_int(r, "limit", 200, &limit) ||
-        !arg_int(r, "offset", 1000000, &offset)) {
+    if (!wm_req_int(r, "unit", 0, INT64_MAX, &q.unit_id) ||
+        !wm_req_int(r, "district", 0, INT64_MAX, &q.district_id) ||
+        !wm_req_int(r, "submitter", 0, INT64_MAX, &q.submitter) ||
+        !wm_req_int(r, "age", 0, 36500, &q.age_days) ||
+        !wm_req_int(r, "age_max", 0, 36500, &q.age_max_days) ||
+        !wm_req_int(r, "limit", 0, 200, &limit) ||
+        !wm_req_int(r, "offset", 0, 1000000, &offset)) {
         return;
     }
     q.limit = limit ? (unsigned)limit : 50;

@@ -169,6 +169,9 @@ void page_inactive_get(struct wm_req *r);
 /** The office's part of /home (page_home calls it for office and admin accounts): the
 ** review backlog, overdue periods, inactive units; f receives the first failed read. */
 void page_home_office(struct wm_req *r, struct wm_buf *b, struct wm_fail *f);
+/** An optional integer query argument ?name= in [min, max]: *out set when given (kept when
+** absent or empty); false when a 400 naming the range was queued. */
+bool wm_req_int(struct wm_req *r, const char *name, int64_t min, int64_t max, int64_t *out);
 /** ?district=&unit_type=&year=&today=&offset=&count_submitted=&days= of the office's home
 ** and its lists (shared.c); false when a 400 was queued. */
 bool wm_req_dash_query(struct wm_req *r, struct wm_dash_query *q);
@@ -281,6 +284,17 @@ json_t *wm_api_editions(json_t *items);
 json_t *wm_api_audit_rows(json_t *rows_steal);
 /** An items page as the API answers it: {"items": [...], "next": "id" | null}. */
 json_t *wm_api_page(json_t *items_steal, unsigned limit);
+/** Stored bytes as a download (shared.c). */
+struct wm_blob_reply {
+    const char *sha, *mime;
+    const char *name;  /* the display name (UTF-8, RFC 5987 filename*) */
+    const char *ascii; /* the plain filename= for old clients */
+    bool inline_ok;    /* inline rather than attachment */
+};
+/** Answer with a blob's bytes (one Range honoured: 206, or 416), under its names, in a
+** sandbox (nosniff, CSP sandbox), ETag its sha; false (and a 500 queued) when the blob is
+** missing from the store, for the caller to log what it was. */
+bool wm_reply_blob(struct wm_req *r, const struct wm_blob_reply *b);
 /** The auth policy of the running server. */
 const struct wm_auth_policy *wm_policy(void);
 /** Read the uploaded table (CSV/XLSX) of a form; false when a reply was queued. */

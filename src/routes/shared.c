@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "handlers.h"
+#include "wm_blob.h"
 #include "wm_framework.h"
 #include "wm_media.h"
 #include "wm_table.h"
@@ -335,18 +337,29 @@ wm_reply_read(struct wm_req *r, unsigned status, json_t *body, const struct wm_f
     }
 }
 
-/* ---------------------------------------------------------------- the office's home */
+/* ---------------------------------------------------------------- query arguments */
 
-static bool
-dash_int(struct wm_req *r, const char *name, int64_t min, int64_t max, int64_t *out)
+bool
+wm_req_int(struct wm_req *r, const char *name, int64_t min, int64_t max, int64_t *out)
 {
     const char *s = wm_req_arg(r, name);
-    if (s && *s && !wm_parse_i64(s, min, max, out)) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, name, _("参数超出范围"));
+    if (NULL == s || 0 == *s) {
+        return true;
+    }
+    int64_t v;
+    if (!wm_parse_i64(s, min, max, &v)) {
+        char *msg = INT64_MAX == max ? wm_asprintf(_("须为不小于 %lld 的整数"), (long long)min)
+                                     : wm_asprintf(_("须为 %lld 到 %lld 之间的整数"),
+                                                   (long long)min, (long long)max);
+        wm_reply_err(r, WM_E_BAD_REQUEST, name, msg);
+        free(msg);
         return false;
     }
+    *out = v;
     return true;
 }
+
+/* ---------------------------------------------------------------- the office's home */
 
 bool
 wm_req_dash_query(struct wm_req *r, struct wm_dash_query *q)
@@ -361,11 +374,11 @@ wm_req_dash_query(struct wm_req *r, struct wm_dash_query *q)
     }
     int64_t offset = rs.offset_days, counted = rs.count_submitted, days = 30;
     memset(q, 0, sizeof *q);
-    if (!dash_int(r, "district", 1, INT64_MAX, &q->district_id) ||
-        !dash_int(r, "year", 2000, 9999, &q->year) ||
-        !dash_int(r, "offset", 0, WM_SCHED_OFFSET_MAX, &offset) ||
-        !dash_int(r, "count_submitted", 0, 1, &counted) ||
-        !dash_int(r, "days", 1, 3660, &days)) {
+    if (!wm_req_int(r, "district", 1, INT64_MAX, &q->district_id) ||
+        !wm_req_int(r, "year", 2000, 9999, &q->year) ||
+        !wm_req_int(r, "offset", 0, WM_SCHED_OFFSET_MAX, &offset) ||
+        !wm_req_int(r, "count_submitted", 0, 1, &counted) ||
+        !wm_req_int(r, "days", 1, 3660, &days)) {
         return false;
     }
     q->sched.offset = (int)offset;
@@ -376,6 +389,107 @@ wm_req_dash_query(struct wm_req *r, struct wm_dash_query *q)
     if (q->unit_type && 0 == *q->unit_type) {
         q->unit_type = NULL;
     }
+    return true;
+}
+
+/* ---------------------------------------------------------------- stored bytes */
+
+/* Parse "bytes=a-b" (one range) against size. 0: no Range, 1: range set, -1: unsatisfiable. */
+static int
+parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *len)
+{
+    if (NULL == h) {
+        return 0;
+    }
+    if (0 != strncmp(h, "bytes=", 6) || strchr(h, ',')) {
+        return 0; /* other units or several ranges: send it whole */
+    }
+    const char *s = h + 6, *dash = strchr(s, '-');
+    if (NULL == dash) {
+        return 0;
+    }
+    char a[24] = "", b[24] = "";
+    int64_t va = -1, vb = -1;
+    if ((size_t)(dash - s) >= sizeof a || strlen(dash + 1) >= sizeof b) {
+        return -1;
+    }
+    memcpy(a, s, (size_t)(dash - s));
+    snprintf(b, sizeof b, "%s", dash + 1);
+    if ((*a && !wm_parse_i64(a, 0, INT64_MAX, &va)) || (*b && !wm_parse_i64(b, 0, INT64_MAX, &vb)) ||
+        (!*a && !*b)) {
+        return -1;
+    }
+    if (!*a) { /* the last vb bytes */
+        if (0 == vb || 0 == size) {
+            return -1;
+        }
+        *from = (uint64_t)vb >= size ? 0 : size - (uint64_t)vb;
+        *len = size - *from;
+        return 1;
+    }
+    if ((uint64_t)va >= size || (*b && vb < va)) {
+        return -1;
+    }
+    uint64_t end = (*b && (uint64_t)vb < size) ? (uint64_t)vb : size - 1;
+    *from = (uint64_t)va;
+    *len = end - *from + 1;
+    return 1;
+}
+
+bool
+wm_reply_blob(struct wm_req *r, const struct wm_blob_reply *b)
+{
+    int fd = wm_blob_open_fd(wm_app.blobs, b->sha);
+    uint64_t size;
+    if (fd < 0 || WM_OK != wm_blob_size(wm_app.blobs, b->sha, &size)) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        wm_reply_err(r, WM_E_INTERNAL, NULL, _("文件内容缺失，请联系管理员"));
+        return false;
+    }
+    uint64_t from = 0, len = size;
+    int rng = parse_range(wm_req_header(r, MHD_HTTP_HEADER_RANGE), size, &from, &len);
+    if (rng < 0) {
+        close(fd);
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        char cr[64];
+        snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)size);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+        r->resp = resp;
+        r->status = 416;
+        return true;
+    }
+    struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64(len, fd, from);
+    if (NULL == resp) {
+        close(fd);
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return true;
+    }
+    r->resp = resp;
+    r->status = rng ? 206 : 200;
+    r->bytes = len;
+    if (rng) {
+        char cr[96];
+        snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", (unsigned long long)from,
+                 (unsigned long long)(from + len - 1), (unsigned long long)size);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+    }
+    struct wm_buf cd = {0};
+    wm_buf_printf(&cd, "%s; filename=\"%s\"; filename*=UTF-8''", b->inline_ok ? "inline" : "attachment",
+                  b->ascii);
+    wm_url_encode(&cd, b->name);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            b->mime && *b->mime ? b->mime : "application/octet-stream");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, wm_buf_str(&cd));
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "private, max-age=300");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Content-Security-Policy", "sandbox; default-src 'none'");
+    char etag[72];
+    snprintf(etag, sizeof etag, "\"%s\"", b->sha);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    wm_buf_free(&cd);
     return true;
 }
 
