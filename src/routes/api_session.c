@@ -59,6 +59,14 @@ api_me_get(struct wm_req *r)
     if (r->csrf) {
         json_object_set_new(me, "csrf", json_string(r->csrf));
     }
+    /* the inbox's unread count, as the page header shows it */
+    int64_t unread = wm_notify_unread_count(r->db, &r->actor);
+    if (unread < 0) {
+        json_decref(me);
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return;
+    }
+    json_object_set_new(me, "unread_notifications", json_integer(unread));
     wm_reply_json(r, 200, me);
 }
 

@@ -206,8 +206,12 @@ test_return_inbox(void **state)
     json_decref(list);
     assert_null(find(&office, "returned", link, &list));
     json_decref(list);
-    /* the header of every page counts it and links to the inbox */
+    /* the header of every page counts it and links to the inbox; /api/v1/me too */
     assert_int_equal(header_count(&member), unread);
+    struct th_resp *me = api("GET", "/api/v1/me", &member, NULL);
+    th_assert_status(me, 200);
+    assert_int_equal(th_jint(me->json, "unread_notifications"), unread);
+    th_resp_free(me);
     struct th_resp *r = page("/inbox", &member);
     th_assert_status(r, 200);
     assert_non_null(strstr(r->body, "请补充会议签到表&lt;签字页&gt;"));
