@@ -4,7 +4,7 @@
 ** lately; and the lists those numbers link to.
 **
 ** Overdue is the meaning of schedule.c: a unit x leaf x period whose deadline (the period's
-** last day plus the office's offset) has passed without a counted document dated inside
+** last day plus the offset of the office above the unit, see office_settings.c) has passed without a counted document dated inside
 ** it.  It is read from the summary schedule.c keeps at write time (sched_count: per
 ** archive and period, how many leaves are met), never from the documents: per archive of
 ** the year, overdue = the sum over its edition's periods whose deadline passed of (leaves
@@ -23,9 +23,11 @@
 
 #define DASH_EDITIONS_MAX 64 /* distinct editions in one year's archives (more: read again) */
 
-/* An edition's periods whose deadline passed, and how many leaves have each. */
+/* An edition's periods whose deadline (with an offset) passed, and how many leaves have
+** each. */
 struct due {
     int64_t edition_id;
+    int offset;
     size_t n;
     struct {
         char key[8];
@@ -47,19 +49,21 @@ dash_fail(struct wm_db *db, struct wm_fail *f)
     return wm_read_fail(db, f, NULL, NULL);
 }
 
-/* The due periods of an edition for year on day today (read once per request). */
+/* The due periods of an edition for year on day today with an offset (read once per
+** request and offset). */
 static const struct due *
 due_of(struct wm_db *db, struct dues *ds, int64_t edition_id, int64_t year,
        const struct wm_sched_opts *o, int64_t today, struct wm_fail *f)
 {
     for (size_t i = 0; i < ds->n; i++) {
-        if (ds->e[i].edition_id == edition_id) {
+        if (ds->e[i].edition_id == edition_id && ds->e[i].offset == o->offset) {
             return &ds->e[i];
         }
     }
     struct due *d = &ds->e[ds->n < DASH_EDITIONS_MAX ? ds->n++ : DASH_EDITIONS_MAX - 1];
     memset(d, 0, sizeof *d);
     d->edition_id = edition_id;
+    d->offset = o->offset;
     json_t *inds = db->ops->ind_list(db, edition_id, true);
     if (NULL == inds) {
         dash_fail(db, f);
@@ -143,6 +147,49 @@ year_of(const struct wm_dash_query *q, int64_t today)
     return q->year ? q->year : y;
 }
 
+/* The settings each unit below an office counts with: that office's in effect (the nearest
+** office on its path that set them), read once per office and request. */
+struct office_opts {
+    struct {
+        int64_t office_id;
+        struct wm_sched_opts o;
+    } e[DASH_EDITIONS_MAX];
+    size_t n;
+};
+
+static bool
+opts_of(struct wm_db *db, struct office_opts *oo, int64_t office_id, struct wm_sched_opts *o,
+        struct wm_fail *f)
+{
+    for (size_t i = 0; i < oo->n; i++) {
+        if (oo->e[i].office_id == office_id) {
+            *o = oo->e[i].o;
+            return true;
+        }
+    }
+    struct wm_review_settings s;
+    json_t *org = office_id ? db->ops->org_get(db, office_id) : NULL;
+    if (NULL == org && wm_db_failed(db)) {
+        dash_fail(db, f);
+        return false;
+    }
+    enum wm_err e = WM_OK;
+    if (org) {
+        e = wm_review_settings_for(db, jss(org, "path"), &s, f);
+    } else {
+        wm_review_settings_default(&s);
+    }
+    json_decref(org);
+    if (WM_OK != e) {
+        return false;
+    }
+    wm_sched_opts_of(&s, o);
+    size_t k = oo->n < DASH_EDITIONS_MAX ? oo->n++ : DASH_EDITIONS_MAX - 1;
+    oo->e[k].office_id = office_id;
+    oo->e[k].o = *o;
+    return true;
+}
+
 /* Per archive: [{archive_id, year, unit_id, unit_name, unit_code, unit_type, district_id,
 ** district_name, overdue}] in archive order. */
 static json_t *
@@ -156,11 +203,16 @@ overdue_rows(struct wm_db *db, const char *scope, const char *unit_type,
         return NULL;
     }
     struct dues *ds = wm_calloc(1, sizeof *ds);
+    struct office_opts *oo = wm_calloc(1, sizeof *oo);
     size_t i;
     json_t *x;
     json_array_foreach(rows, i, x)
     {
-        const struct due *d = due_of(db, ds, jsi(x, "edition_id"), year, &q->sched, today, f);
+        struct wm_sched_opts o = q->sched;
+        const struct due *d =
+            !q->per_unit || opts_of(db, oo, jsi(x, "district_id"), &o, f)
+                ? due_of(db, ds, jsi(x, "edition_id"), year, &o, today, f)
+                : NULL;
         if (NULL == d) {
             json_decref(rows);
             rows = NULL;
@@ -181,7 +233,7 @@ overdue_rows(struct wm_db *db, const char *scope, const char *unit_type,
                 for (size_t k = 0; k < d->n; k++) {
                     if (strlen(d->p[k].key) == (size_t)(colon - c) &&
                         0 == memcmp(d->p[k].key, c, (size_t)(colon - c))) {
-                        met[k] = q->sched.count_submitted ? sub : ap;
+                        met[k] = o.count_submitted ? sub : ap;
                     }
                 }
             }
@@ -195,6 +247,7 @@ overdue_rows(struct wm_db *db, const char *scope, const char *unit_type,
         json_object_del(x, "counts");
         json_object_del(x, "edition_id");
     }
+    free(oo);
     free(ds);
     return rows;
 }
@@ -283,6 +336,7 @@ wm_dashboard(struct wm_db *db, const struct wm_actor *a, const struct wm_dash_qu
         (json_int_t)json_array_size(rows), "by_district", groups_list(by_d), "by_unit_type",
         groups_list(by_t), "inactive", "days", days, "units",
         (json_int_t)json_array_size(inactive));
+    json_object_set_new(out, "per_unit", json_boolean(q->per_unit));
     if (district) {
         json_object_set_new(out, "district",
                             json_pack("{s:O, s:O}", "id", json_object_get(district, "id"),

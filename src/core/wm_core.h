@@ -639,6 +639,7 @@ int wm_sched_rebuild_all(struct wm_db *db, int64_t *n, struct wm_fail *f);
 /* What the office's home is asked for (0 / NULL: the default). */
 struct wm_dash_query {
     struct wm_sched_opts sched; /* the office's offset (default 10) and "count submitted" */
+    bool per_unit;              /* each unit with the settings of its office instead */
     int64_t year;               /* the archives' year (0: this year) */
     const char *today;          /* "YYYY-MM-DD" (NULL: today in Asia/Shanghai) */
     int64_t district_id;        /* an office within the caller's jurisdiction (0: all) */
@@ -647,7 +648,7 @@ struct wm_dash_query {
 };
 /**
 ** The office's home, within the caller's jurisdiction (staff only): {year, today,
-** offset_days, count_submitted, backlog: {total, lt3, d3_7, d7_14, gt14, oldest}, overdue:
+** offset_days, count_submitted (q->sched; per_unit: the caller's office's), per_unit, backlog: {total, lt3, d3_7, d7_14, gt14, oldest}, overdue:
 ** {total, units, archives, by_district: [{district_id, district_name, overdue, units}],
 ** by_unit_type: [{unit_type, overdue, units}]}, inactive: {days, units}[, district]}.
 */

@@ -140,6 +140,7 @@ page_home_office(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
     }
     q.sched.offset = rs.offset_days;
     q.sched.count_submitted = rs.count_submitted;
+    q.per_unit = true; /* each unit counted with its own office's settings */
     json_t *d = wm_dashboard(r->db, &r->actor, &q, &ff);
     if (NULL == d) {
         if (WM_OK == f->err) {

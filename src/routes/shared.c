@@ -364,8 +364,8 @@ wm_req_int(struct wm_req *r, const char *name, int64_t min, int64_t max, int64_t
 bool
 wm_req_dash_query(struct wm_req *r, struct wm_dash_query *q)
 {
-    /* The defaults: the review settings in effect at the caller's office (for the units
-    ** below it that have none of their own office's; see the issue-9 note). */
+    /* The settings shown: those in effect at the caller's office (each unit counts with its
+    ** own office's: per_unit) */
     struct wm_review_settings rs;
     struct wm_fail f = {0};
     if (WM_OK != wm_review_settings_for(r->db, wm_scope_path(&r->actor), &rs, &f)) {
@@ -383,6 +383,8 @@ wm_req_dash_query(struct wm_req *r, struct wm_dash_query *q)
     }
     q->sched.offset = (int)offset;
     q->sched.count_submitted = 1 == counted;
+    /* each unit with its own office's settings, unless the caller asks "what if" */
+    q->per_unit = NULL == wm_req_arg(r, "offset") && NULL == wm_req_arg(r, "count_submitted");
     q->inactive_days = (int)days;
     q->today = wm_req_arg(r, "today");
     q->unit_type = wm_req_arg(r, "unit_type");

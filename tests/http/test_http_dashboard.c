@@ -580,6 +580,51 @@ test_unit_home(void **state)
     th_resp_free(r);
 }
 
+/* Each unit is counted with the review settings of its own office: 西湖区 counts submitted
+** documents, the city does not; the city's dashboard agrees with each unit's schedule. */
+static void
+test_settings_per_unit(void **state)
+{
+    (void)state;
+    /* submitted documents of 柳河镇 (西湖区) in every month of the monthly leaf */
+    for (int m = 1; m <= 12; m++) {
+        int64_t id = upload(2, leaves[0]);
+        char path[64], day[16];
+        snprintf(path, sizeof path, "/api/v1/documents/%lld", (long long)id);
+        snprintf(day, sizeof day, "%d-%02d-15", YEAR, m);
+        struct th_resp *r = api("PATCH", path, &admin, json_pack("{s:s}", "date_formed", day));
+        th_assert_status(r, 200);
+        th_resp_free(r);
+        doc_op(id, "POST", "submit", NULL);
+    }
+    char *met = NULL;
+    int64_t before = schedule_of(2, &met);
+    free(met);
+    char set[96], list[96];
+    snprintf(set, sizeof set, "/api/v1/orgs/%lld/review-settings", (long long)xihu);
+    struct th_resp *r = api("PUT", set, &admin, json_pack("{s:b}", "count_submitted", 1));
+    th_assert_status(r, 200);
+    th_resp_free(r);
+    int64_t after = schedule_of(2, &met);
+    free(met);
+    assert_true(after < before); /* the submitted months count there now */
+    int64_t city_unit = schedule_of(0, &met);
+    free(met);
+    snprintf(list, sizeof list, "/api/v1/dashboard/overdue?year=%d", YEAR);
+    json_t *l = get_json(list, &office);
+    assert_int_equal(dash_overdue(json_object_get(l, "items"), archives[2]), after);
+    assert_int_equal(dash_overdue(json_object_get(l, "items"), archives[0]), city_unit);
+    json_decref(l);
+    /* a "what if" the caller asks for applies to every unit */
+    snprintf(list, sizeof list, "/api/v1/dashboard/overdue?year=%d&count_submitted=0", YEAR);
+    l = get_json(list, &office);
+    assert_int_equal(dash_overdue(json_object_get(l, "items"), archives[2]), before);
+    json_decref(l);
+    r = api("PUT", set, &admin, json_pack("{s:b}", "count_submitted", 0));
+    th_assert_status(r, 200);
+    th_resp_free(r);
+}
+
 static void
 test_graceful_stop(void **state)
 {
@@ -669,7 +714,8 @@ main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_summary_matches), cmocka_unit_test(test_backlog),
         cmocka_unit_test(test_overdue_scope),   cmocka_unit_test(test_inactive),
-        cmocka_unit_test(test_unit_home),       cmocka_unit_test(test_graceful_stop),
+        cmocka_unit_test(test_unit_home),       cmocka_unit_test(test_settings_per_unit),
+        cmocka_unit_test(test_graceful_stop),
     };
     int failed = cmocka_run_group_tests_name("dashboard", tests, setup, teardown);
     th_done();
