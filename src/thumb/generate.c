@@ -9,16 +9,12 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 
 #include "banned.h"
 /* clang-format on */
@@ -59,38 +55,12 @@ wm_thumb_make_spawned(const char *src_path, const char *mime, const char *dst_pa
     char px[16];
     snprintf(px, sizeof px, "%u", max_px);
     char *const argv[] = {thumb_helper, (char *)src_path, (char *)mime, (char *)dst_path, px, NULL};
-    static char env_path[] = "PATH=/usr/bin:/bin", env_lc[] = "LC_ALL=C.UTF-8";
-    char *const envp[] = {env_path, env_lc, NULL};
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-    pid_t pid;
-    int rc = posix_spawn(&pid, thumb_helper, NULL, &attr, argv, envp);
-    posix_spawnattr_destroy(&attr);
-    if (rc) {
-        snprintf(err, errlen, "spawn %s: %s", thumb_helper, strerror(rc));
-        return WM_E_UNAVAILABLE;
+    int code;
+    enum wm_err e = wm_spawn_wait(argv, "thumbnail helper", &code, err, errlen);
+    if (WM_OK != e || 0 == code) {
+        return e;
     }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (EINTR != errno) {
-            snprintf(err, errlen, "waitpid: %s", strerror(errno));
-            return WM_E_INTERNAL;
-        }
-    }
-    if (WIFEXITED(status) && 0 == WEXITSTATUS(status)) {
-        return WM_OK;
-    }
-    if (WIFSIGNALED(status)) {
-        snprintf(err, errlen, "the thumbnail helper died of signal %d (limits hit?)",
-                 WTERMSIG(status));
-        return WM_E_UNAVAILABLE;
-    }
-    snprintf(err, errlen, "the thumbnail helper failed (exit %d)", WEXITSTATUS(status));
-    return 3 == WEXITSTATUS(status) ? WM_E_UNSUPPORTED_MEDIA : WM_E_BAD_REQUEST;
+    return 3 == code ? WM_E_UNSUPPORTED_MEDIA : WM_E_BAD_REQUEST;
 }
 
 bool

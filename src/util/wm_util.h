@@ -186,6 +186,13 @@ void wm_log_set_request_id(const char *id);
 int wm_write_atomic(const char *path, const void *p, size_t n, unsigned mode) WM_MUST_CHECK;
 /** Read a whole file (caller frees). NULL with errno set on failure. */
 char *wm_read_file(const char *path, size_t *len);
+
+/** Run a helper program (argv[0] its path) with a small fixed environment and wait for it
+** (spawn.c).  WM_OK when it exited, *code its exit status (err says it when not 0);
+** WM_E_UNAVAILABLE when it could not start or was killed by a signal (its limits),
+** WM_E_INTERNAL when waiting failed (*code -1 then). */
+enum wm_err wm_spawn_wait(char *const argv[], const char *what, int *code, char *err,
+                          size_t errlen);
 /** mkdir -p with mode; 0 or -errno. */
 int wm_mkdirs(const char *path, unsigned mode) WM_MUST_CHECK;
 
