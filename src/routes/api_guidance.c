@@ -202,41 +202,6 @@ api_guidance_reopen_post(struct wm_req *r)
 
 /* ---------------------------------------------------------------- lists and attachments */
 
-bool
-wm_req_guidance_query(struct wm_req *r, struct wm_guidance_query *q)
-{
-    memset(q, 0, sizeof *q);
-    q->state = wm_req_arg(r, "state");
-    const char *u = wm_req_arg(r, "unread"), *unit = wm_req_arg(r, "unit");
-    const char *lim = wm_req_arg(r, "limit"), *off = wm_req_arg(r, "offset");
-    int64_t v = 0;
-    if (u && *u && !wm_streq(u, "0") && !wm_streq(u, "1")) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "unread", _("unread 须为 0 或 1"));
-        return false;
-    }
-    q->unread_only = u && wm_streq(u, "1");
-    if (unit && *unit && !wm_parse_i64(unit, 1, INT64_MAX, &q->unit_id)) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "unit", NULL);
-        return false;
-    }
-    q->limit = 100;
-    if (lim && *lim) {
-        if (!wm_parse_i64(lim, 1, 200, &v)) {
-            wm_reply_err(r, WM_E_BAD_REQUEST, "limit", _("limit 须在 1 至 200 之间"));
-            return false;
-        }
-        q->limit = (unsigned)v;
-    }
-    if (off && *off) {
-        if (!wm_parse_i64(off, 0, 1000000, &v)) {
-            wm_reply_err(r, WM_E_BAD_REQUEST, "offset", NULL);
-            return false;
-        }
-        q->offset = (unsigned)v;
-    }
-    return true;
-}
-
 void
 api_guidance_list_get(struct wm_req *r)
 {

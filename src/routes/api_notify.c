@@ -59,25 +59,19 @@ add_unread(struct wm_req *r, json_t *body)
 void
 api_notifications_get(struct wm_req *r)
 {
-    int64_t unread = 0, limit = 0, offset = 0;
-    if (!wm_req_int(r, "unread", 0, 1, &unread) || !wm_req_int(r, "limit", 0, 200, &limit) ||
-        !wm_req_int(r, "offset", 0, 1000000, &offset)) {
+    int64_t unread = 0;
+    unsigned limit, offset;
+    if (!wm_req_int(r, "unread", 0, 1, &unread) ||
+        !wm_req_window(r, WM_NOTIFY_PAGE, &limit, &offset)) {
         return;
     }
-    unsigned lim = limit ? (unsigned)limit : WM_NOTIFY_PAGE;
     struct wm_fail f = {0};
-    json_t *rows = wm_notify_inbox(r->db, &r->actor, 1 == unread, lim, (unsigned)offset, &f);
+    json_t *rows = wm_notify_inbox(r->db, &r->actor, 1 == unread, limit, offset, &f);
     if (NULL == rows) {
         wm_reply_fail(r, &f);
         return;
     }
-    json_t *next = json_null();
-    if (json_array_size(rows) == lim) {
-        char *s = wm_asprintf("%u", (unsigned)offset + lim);
-        next = json_string(s);
-        free(s);
-    }
-    json_t *body = json_pack("{s:o, s:o}", "items", wm_api_notifications(rows), "next", next);
+    json_t *body = wm_api_window(wm_api_notifications(rows), limit, offset);
     if (add_unread(r, body)) {
         wm_reply_json(r, 200, body);
     }

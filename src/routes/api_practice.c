@@ -158,23 +158,14 @@ api_practice_get(struct wm_req *r)
         .unit_type = wm_req_arg(r, "unit_type"),
         .category = wm_req_arg(r, "category"),
     };
-    int64_t limit = 0, offset = 0;
-    if (!wm_req_int(r, "limit", 0, 200, &limit) || !wm_req_int(r, "offset", 0, 1000000, &offset)) {
+    if (!wm_req_window(r, 50, &q.limit, &q.offset)) {
         return;
     }
-    q.limit = limit ? (unsigned)limit : 50;
-    q.offset = (unsigned)offset;
     struct wm_fail f = {0};
     json_t *rows = wm_practice_list(r->db, &r->actor, &q, &f);
     if (NULL == rows) {
         wm_reply_fail(r, &f);
         return;
-    }
-    json_t *next = json_null();
-    if (json_array_size(rows) == q.limit) {
-        char *s = wm_asprintf("%u", q.offset + q.limit);
-        next = json_string(s);
-        free(s);
     }
     size_t i;
     json_t *x;
@@ -182,7 +173,7 @@ api_practice_get(struct wm_req *r)
     {
         wm_api_featured(x);
     }
-    wm_reply_json(r, 200, json_pack("{s:o, s:o}", "items", rows, "next", next));
+    wm_reply_json(r, 200, wm_api_window(rows, q.limit, q.offset));
 }
 
 /* An item whose document can be shown: not in the trash; NULL: replied. */

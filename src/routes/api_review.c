@@ -182,32 +182,21 @@ api_reviews_get(struct wm_req *r)
         .media = wm_req_arg(r, "media"),
         .unit_type = wm_req_arg(r, "unit_type"),
     };
-    int64_t limit = 0, offset = 0;
     if (!wm_req_int(r, "unit", 0, INT64_MAX, &q.unit_id) ||
         !wm_req_int(r, "district", 0, INT64_MAX, &q.district_id) ||
         !wm_req_int(r, "submitter", 0, INT64_MAX, &q.submitter) ||
         !wm_req_int(r, "age", 0, 36500, &q.age_days) ||
         !wm_req_int(r, "age_max", 0, 36500, &q.age_max_days) ||
-        !wm_req_int(r, "limit", 0, 200, &limit) ||
-        !wm_req_int(r, "offset", 0, 1000000, &offset)) {
+        !wm_req_window(r, 50, &q.limit, &q.offset)) {
         return;
     }
-    q.limit = limit ? (unsigned)limit : 50;
-    q.offset = (unsigned)offset;
     struct wm_fail f = {0};
     json_t *rows = wm_review_queue(r->db, &r->actor, &q, &f);
     if (NULL == rows) {
         wm_reply_fail(r, &f);
         return;
     }
-    json_t *next = json_null();
-    if (json_array_size(rows) == q.limit) {
-        char *s = wm_asprintf("%u", q.offset + q.limit);
-        next = json_string(s);
-        free(s);
-    }
-    wm_reply_json(r, 200, json_pack("{s:o, s:o}", "items", wm_api_review_queue(rows), "next",
-                                    next));
+    wm_reply_json(r, 200, wm_api_window(wm_api_review_queue(rows), q.limit, q.offset));
 }
 
 /* ---------------------------------------------------------------- office settings */

@@ -6,6 +6,10 @@
 **   api_*.c, page_*.c   handlers: never call each other, only the helpers below
 **   uploads.c           received files, documents from uploads, imports as jobs
 **   shared.c            request and reply helpers, objects a path names
+**   ui_guidance.c, ui_review.c, ui_sched.c, ui_home_unit.c, ui_practice.c
+**                       the fragments of one part each (the leaf's conversation, a
+**                       document's history, schedule marks, a unit's home, the
+**                       "设为经验做法" form); ui_practice.c also serves /practice
 **   ui_parts.c          fragments several pages show        → ui.c
 **   ui.c                page chrome, the error page
 **   repr.c              the API representation of each resource (its times)
@@ -160,18 +164,18 @@ void page_audit_xlsx_get(struct wm_req *r);
 /** The audit filter of ?action=&user=&from=&to= (dates YYYY-MM-DD, China time, to
 ** inclusive); false when a 400 was queued. */
 bool wm_req_audit_filter(struct wm_req *r, struct wm_audit_filter *f);
-/* The office's home (api_dashboard.c, page_home_office.c). */
+/* The office's home (api_dashboard.c, page_home.c). */
 void api_dashboard_get(struct wm_req *r);
 void api_dashboard_overdue_get(struct wm_req *r);
 void api_dashboard_inactive_get(struct wm_req *r);
 void page_overdue_get(struct wm_req *r);
 void page_inactive_get(struct wm_req *r);
-/** The office's part of /home (page_home calls it for office and admin accounts): the
-** review backlog, overdue periods, inactive units; f receives the first failed read. */
-void page_home_office(struct wm_req *r, struct wm_buf *b, struct wm_fail *f);
 /** An optional integer query argument ?name= in [min, max]: *out set when given (kept when
 ** absent or empty); false when a 400 naming the range was queued. */
 bool wm_req_int(struct wm_req *r, const char *name, int64_t min, int64_t max, int64_t *out);
+/** ?limit= (1-200; absent: dflt) and ?offset= (0-1000000) of a list read by offset; false
+** when a 400 was queued. */
+bool wm_req_window(struct wm_req *r, unsigned dflt, unsigned *limit, unsigned *offset);
 /** ?district=&unit_type=&year=&today=&offset=&count_submitted=&days= of the office's home
 ** and its lists (shared.c); false when a 400 was queued. */
 bool wm_req_dash_query(struct wm_req *r, struct wm_dash_query *q);
@@ -282,6 +286,9 @@ json_t *wm_api_edition(json_t *e);
 json_t *wm_api_editions(json_t *items);
 /** Audit rows: at (and its older name "time") as RFC 3339, the summary parsed. */
 json_t *wm_api_audit_rows(json_t *rows_steal);
+/** A list read by offset as the API answers it: {"items": [...], "next": the next page's
+** offset as a string | null (a short page is the last)}. */
+json_t *wm_api_window(json_t *items_steal, unsigned limit, unsigned offset);
 /** An items page as the API answers it: {"items": [...], "next": "id" | null}. */
 json_t *wm_api_page(json_t *items_steal, unsigned limit);
 /** Stored bytes as a download (shared.c). */
@@ -424,7 +431,7 @@ void wm_ui_error_page(struct wm_req *r, unsigned status, const char *code, const
                       const char *detail);
 
 /* ---------------------------------------------------------------- schedule and review marks
-** (ui_sched.c; the unit's home is page_home_unit.c) */
+** (ui_sched.c; the unit's home is ui_home_unit.c) */
 /** A state's name ("met", "due_soon", ...) to the state; false when unknown. */
 bool ui_sched_state_parse(const char *name, enum wm_sched_state *s);
 /** A schedule state as a badge: icon, word and colour ("✓ 已完成"). */
@@ -443,7 +450,7 @@ char *ui_actor_dept(struct wm_req *r);
 bool ui_depts_have(const json_t *depts, const char *dept);
 /** The unit's home (/home for unit accounts): due and overdue periods, returned documents,
 ** conversations, completeness by top-level indicator.  f receives the first failed read. */
-void page_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f);
+void ui_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f);
 
 /* ---------------------------------------------------------------- notifications (issue 9) */
 

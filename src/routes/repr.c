@@ -234,4 +234,16 @@ wm_api_inactive_units(json_t *items)
     return each(items, inactive_unit);
 }
 
+json_t *
+wm_api_window(json_t *items_steal, unsigned limit, unsigned offset)
+{
+    json_t *next = json_null();
+    if (json_array_size(items_steal) == limit) {
+        char *s = wm_asprintf("%u", offset + limit);
+        next = json_string(s);
+        free(s);
+    }
+    return json_pack("{s:o, s:o}", "items", items_steal, "next", next);
+}
+
 /* end of repr.c */

@@ -159,7 +159,7 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/password", page_password_get, AUTH | HTML | PWC, ALL, 0},
     {WM_POST, "/password", page_password_post, AUTH | HTML | FORM | CSRF | PWC, ALL, 8 * 1024},
     {WM_GET, "/home", page_home, AUTH | HTML, ALL, 0},
-    /* the office's home: the lists its numbers link to (page_home_office.c) */
+    /* the office's home: the lists its numbers link to (page_home.c) */
     {WM_GET, "/overdue", page_overdue_get, AUTH | HTML, STAFF, 0},
     {WM_GET, "/inactive", page_inactive_get, AUTH | HTML, STAFF, 0},
     {WM_GET, "/orgs", page_orgs_get, AUTH | HTML, STAFF, 0},

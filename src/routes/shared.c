@@ -359,6 +359,37 @@ wm_req_int(struct wm_req *r, const char *name, int64_t min, int64_t max, int64_t
     return true;
 }
 
+bool
+wm_req_window(struct wm_req *r, unsigned dflt, unsigned *limit, unsigned *offset)
+{
+    int64_t lim = dflt, off = 0;
+    if (!wm_req_int(r, "limit", 1, 200, &lim) || !wm_req_int(r, "offset", 0, 1000000, &off)) {
+        return false;
+    }
+    *limit = (unsigned)lim;
+    *offset = (unsigned)off;
+    return true;
+}
+
+/* ---------------------------------------------------------------- guidance lists */
+
+bool
+wm_req_guidance_query(struct wm_req *r, struct wm_guidance_query *q)
+{
+    memset(q, 0, sizeof *q);
+    q->state = wm_req_arg(r, "state");
+    const char *u = wm_req_arg(r, "unread");
+    if (u && *u && !wm_streq(u, "0") && !wm_streq(u, "1")) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "unread", _("unread 须为 0 或 1"));
+        return false;
+    }
+    q->unread_only = u && wm_streq(u, "1");
+    if (!wm_req_int(r, "unit", 1, INT64_MAX, &q->unit_id)) {
+        return false;
+    }
+    return wm_req_window(r, 100, &q->limit, &q->offset);
+}
+
 /* ---------------------------------------------------------------- the office's home */
 
 bool

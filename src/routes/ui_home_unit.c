@@ -1,9 +1,9 @@
 /*
-** page_home_unit.c — the home of a unit's accounts (issue 9, "the pages people live on"):
+** ui_home_unit.c — the home of a unit's accounts (issue 9, "the pages people live on"):
 ** a work list.  What is due soon and overdue this year (leaf × period with its deadline,
 ** each linking to the leaf's page), what the office returned (with its guidance), the open
 ** guidance conversations, and completeness by top-level indicator; then the unit and its
-** years.  page_home (page_auth.c) calls page_home_unit for unit accounts.
+** years.  page_home (page_home.c) calls it for unit accounts.
 **
 ** Reads: the unit, the year's archive, its live documents once (the schedule is computed
 ** from them with the same core function as GET .../schedule), the edition's indicators,
@@ -406,7 +406,7 @@ year_free(struct year_data *y)
 }
 
 void
-page_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
+ui_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
 {
     json_t *u = wm_unit_get_scoped(r->db, &r->actor, r->who->org_id, f);
     if (NULL == u) {
@@ -509,4 +509,4 @@ page_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
     wm_buf_free(&rest);
 }
 
-/* end of page_home_unit.c */
+/* end of ui_home_unit.c */

@@ -1,11 +1,12 @@
 /*
-** page_home_office.c — the office's home (issue 9): what an office must look at today.
-** The review backlog and how long it has waited, overdue schedule periods per district and
-** unit type, and units that have not logged in for 30 days; every number links to the
-** filtered list behind it (the review queue /reviews, /overdue, /inactive).  page_home
-** (page_auth.c) puts this part first for office and admin accounts; the unit's home is
-** page_home_unit.c.
+** page_home.c — the home page /home, and the office's lists behind it (issue 9).  For
+** office and admin accounts the home starts with what an office must look at today: the
+** review backlog and how long it has waited, overdue schedule periods per district and unit
+** type, and units that have not logged in for 30 days; every number links to the filtered
+** list behind it (the review queue /reviews, /overdue, /inactive).  A unit's home is the
+** fragment of ui_home_unit.c.
 **
+**   GET /home                                  the home of the caller's role
 **   GET /overdue?district=&unit_type=&year=   units with overdue periods, most first
 **   GET /inactive?district=&unit_type=&days=  units none of whose accounts logged in
 */
@@ -125,8 +126,8 @@ overdue_part(struct wm_buf *b, const json_t *d)
     wm_h(b, "</div></section>\n");
 }
 
-void
-page_home_office(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
+static void
+office_part(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
 {
     /* with the review settings in effect at the caller's office */
     struct wm_dash_query q = {0};
@@ -382,4 +383,71 @@ page_inactive_get(struct wm_req *r)
     ui_end(r, &b, 200);
 }
 
-/* end of page_home_office.c */
+/* ---------------------------------------------------------------- the page */
+
+static void
+stat_card(struct wm_buf *b, const char *label, int64_t n, const char *href)
+{
+    wm_h(b, "<a class=\"stat\" href=\"%s\"><span class=\"n\">%I</span><span>%s</span></a>", href,
+         n, label);
+}
+
+void
+page_home(struct wm_req *r)
+{
+    struct wm_buf b = {0};
+    struct wm_fail f = {0}; /* the first read that failed */
+    ui_begin(r, &b, _("首页"));
+    wm_h(&b, "<p class=\"lead\">%s，%s（%s · %s）</p>\n", _("您好"), r->who->display_name,
+         wm_role_label(r->who->role), r->who->org_name);
+    if (wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
+        office_part(r, &b, &f); /* the office's work list first */
+        wm_h(&b, "<section class=\"stats\">");
+        stat_card(&b, _("文明办机构"), wm_org_count(r->db, &r->actor, NULL, "office", NULL, &f),
+                  "/orgs");
+        stat_card(&b, _("单位"), wm_org_count(r->db, &r->actor, NULL, "unit", NULL, &f), "/units");
+        wm_h(&b, "</section>\n<section class=\"card\"><h2>%s</h2><ul class=\"types\">",
+             _("按类型统计单位"));
+        for (int i = 0; wm_unit_types[i]; i++) {
+            wm_h(&b, "<li><a href=\"/units?type=%U\">%s</a> <b>%I</b></li>", wm_unit_types[i],
+                 wm_unit_types[i],
+                 wm_org_count(r->db, &r->actor, NULL, "unit", wm_unit_types[i], &f));
+        }
+        wm_h(&b, "</ul></section>\n");
+        if (WM_ROLE_ADMIN == r->who->role) {
+            struct wm_fail ff = {0};
+            json_t *fx = wm_fixity_last(r->db, &r->actor, &ff);
+            if (NULL == fx && WM_E_NOT_FOUND != ff.err) {
+                f = ff;
+            }
+            wm_h(&b, "<section class=\"card\"><h2>%s</h2>", _("文件完整性检查"));
+            if (fx) {
+                json_int_t missing = json_integer_value(json_object_get(fx, "missing"));
+                json_int_t corrupt = json_integer_value(json_object_get(fx, "corrupt"));
+                wm_h(&b, "<p class=\"%s\">", missing || corrupt ? "flash err" : "flash ok");
+                ui_time(&b, json_integer_value(json_object_get(fx, "finished_at")));
+                wm_h(&b, " · %s %I，%s %I，%s %I</p>", _("已检查"),
+                     (int64_t)json_integer_value(json_object_get(fx, "checked")), _("缺失"),
+                     (int64_t)missing, _("损坏"), (int64_t)corrupt);
+                json_decref(fx);
+            } else {
+                wm_h(&b, "<p class=\"hint\">%s</p>",
+                     _("尚未运行。服务器按 fixity_hours 定期检查，也可运行 wenming verify blobs。"));
+            }
+            wm_h(&b, "</section>\n");
+        }
+    } else if (WM_ROLE_EVALUATOR == r->who->role) {
+        wm_h(&b, "<section class=\"card\"><p>%s</p></section>\n",
+             _("测评任务开放后，分配给您的单位会显示在这里。"));
+    } else {
+        ui_home_unit(r, &b, &f); /* ui_home_unit.c */
+    }
+    if (WM_OK != f.err) {
+        wm_buf_free(&b);
+        wm_reply_fail(r, &f);
+        return;
+    }
+    ui_end(r, &b, 200);
+}
+
+/* end of page_home.c */
