@@ -222,6 +222,16 @@ static const struct {
     {"job.retry", N_("重试后台任务")},
     {"user.notify_prefs", N_("修改消息与邮件设置")},
     {"office.settings", N_("修改审核设置")},
+    {"round.create", N_("创建测评")},
+    {"round.update", N_("修改测评")},
+    {"round.state", N_("改变测评状态")},
+    {"round.recheck", N_("加入复查单位")},
+    {"round.entry.save", N_("保存申报材料")},
+    {"round.entry.declare", N_("提交申报")},
+    {"round.entry.withdraw", N_("撤回申报")},
+    {"round.entry.recommend", N_("推荐申报单位")},
+    {"round.entry.accept", N_("受理申报")},
+    {"round.entry.reject", N_("不予受理申报")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -236,7 +246,10 @@ const char *const wm_audit_actions[] = {
     "document.restore", "document.purge",    "document.download", "document.submit", "document.approve", "document.return",
     "guidance.post",    "guidance.close",    "guidance.reopen",
     "practice.feature", "practice.update",  "practice.withdraw", "practice.compile",
-    "job.create",       "job.retry",         "user.notify_prefs", "office.settings", NULL,
+    "job.create",       "job.retry",         "user.notify_prefs", "office.settings",
+    "round.create",     "round.update",      "round.state",      "round.recheck",
+    "round.entry.save", "round.entry.declare", "round.entry.withdraw", "round.entry.recommend",
+    "round.entry.accept", "round.entry.reject", NULL,
 };
 
 const char *
@@ -258,6 +271,7 @@ wm_audit_object_label(const char *type)
         {"dept", N_("科室")},         {"edition", N_("测评体系")}, {"archive", N_("年度档案")},
         {"document", N_("文件")},     {"job", N_("后台任务")},    {"guidance", N_("指导对话")},
         {"featured", N_("经验做法")}, {"compilation", N_("经验交流汇编")},
+        {"round", N_("测评")},        {"round_entry", N_("测评申报")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {

@@ -1179,6 +1179,138 @@ const char *wm_job_kind_label(const char *kind);
 /** The Chinese name of a state. */
 const char *wm_job_state_label(const char *state);
 
+/* ---------------------------------------------------------------- rounds (rounds.c, issue 10) */
+/*
+** Evaluation rounds (测评).  A round is created by office staff of an office, over the
+** office's jurisdiction or that of an office below it, against a published edition the
+** office may read.  States: draft → open (申报) → evaluating → locked → publicity (公示) →
+** closed.  Forward one step at a time by the staff of the round's office; back one step
+** only by an admin, with a reason.  Every write is audited in its transaction
+** (round.create, round.update, round.state, round.entry.*).
+**
+** Who sees a round (wm_round_get_scoped; otherwise 404): admins every round; office staff
+** rounds whose scope overlaps their jurisdiction (within it, or holding it); unit accounts
+** rounds not in draft whose scope holds their unit; evaluators rounds with a group they
+** are a member of.
+**
+** A round object (from the store, see round_get in wm_db.h): times as Unix seconds,
+** pass_threshold in hundredths, unit_types as JSON text.
+*/
+#define WM_ROUND_NAME_MAX 100
+#define WM_ROUND_TEXT_MAX 1000 /* notes and reasons */
+
+/** The round states in order, NULL-terminated. */
+extern const char *const wm_round_states[];
+/** The Chinese name of a round state (草稿, 申报中 …); the code itself when unknown. */
+const char *wm_round_state_label(const char *state);
+/** The Chinese name of an entry state (待提交, 已申报 …) and of a kind (申报, 复查). */
+const char *wm_entry_state_label(const char *state);
+const char *wm_entry_kind_label(const char *kind);
+/** The 申报统计 category of an org type: 机关, 企业, 事业单位 → 文明单位; 学校 → 文明学校;
+** 乡镇 → 文明乡镇; 街道 → 文明街道; 村 → 文明村; 社区 → 文明社区; 窗口单位 → 窗口单位;
+** anything else → 其他. */
+const char *wm_unit_type_category(const char *type);
+/** The categories in display order, NULL-terminated (其他 last). */
+extern const char *const wm_round_categories[];
+
+/** The round id if the caller may see it (caller decrefs), else NULL with f set (404). */
+json_t *wm_round_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                            struct wm_fail *f);
+/** Whether the round (an object from wm_round_get_scoped) is in state. */
+bool wm_round_in_state(const json_t *round, const char *state);
+/** Whether the caller is staff of the round's office (it moves the round forward, edits
+** it, decides on entries). */
+bool wm_round_is_owner(const struct wm_actor *a, const json_t *round);
+/** Whether the round admits units of org type (its unit_types empty, or listing it). */
+bool wm_round_admits(const json_t *round, const char *type);
+/** The next state after state (NULL after closed or for an unknown one), the previous
+** (NULL before draft). */
+const char *wm_round_next_state(const char *state);
+const char *wm_round_prev_state(const char *state);
+/** The rounds the caller sees, newest first (state NULL: any). */
+json_t *wm_round_list(struct wm_db *db, const struct wm_actor *a, const char *state,
+                      unsigned limit, unsigned offset, struct wm_fail *f);
+/**
+** Create a round (office staff) from in: {name, level, scope_id (an office within the
+** caller's jurisdiction; absent: the caller's own), edition_id, window_start, window_end,
+** years_from, years_to, unit_types ([type names]; absent or []: all), pass_threshold
+** (points as a decimal string "85.5" or an integer), reconcile (mean|leader; absent:
+** mean), no_own_district (bool), publicity_start, publicity_end}.  400 with the field at
+** fault and a Chinese message.
+*/
+enum wm_err wm_round_create(struct wm_db *db, const struct wm_actor *a, const json_t *in,
+                            int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
+/** Change a round (its office's staff): the keys present in in (as for create, without
+** scope_id).  A draft round takes every field; later only name and the publicity dates. */
+enum wm_err wm_round_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                            const json_t *in, struct wm_fail *f) WM_MUST_CHECK;
+/** Move a round to state to: the next state (its office's staff), or the previous one (an
+** admin, reason required).  409 for a skip or a state it is not next to. */
+enum wm_err wm_round_transition(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                                const char *to, const char *reason,
+                                struct wm_fail *f) WM_MUST_CHECK;
+/**
+** Add recheck entries (复查: kind recheck, state accepted) for units to the round inside
+** the caller's transaction; a unit with an entry already, or outside the round's scope,
+** is skipped; *added (may be NULL) how many.  Audited as round.recheck with actor a (NULL:
+** the command line).  0 with the round open, else -1 (logged).
+*/
+int wm_round_add_rechecks(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                          const int64_t *unit_ids, size_t n, size_t *added);
+/**
+** titles: units due for review.  The units whose titles fall due for review (复查) in the
+** round, called when the round opens; a JSON array of unit ids (caller decrefs).  For now
+** an empty list: the titles register (helper "titles") supplies it at merge.
+*/
+json_t *wm_round_rechecks_due(struct wm_db *db, const json_t *round);
+
+/*
+** Entries (申报 and 复查).  A unit's unit_admin declares during the open state: contact
+** person, 事迹材料 (documents of its own archives), an optional self-assessment per leaf,
+** then submits (declared); it may withdraw before recommendation.  An office between the
+** unit and the round's office (its district) recommends (推荐) declared entries with a
+** rank and a note; the round's office accepts or rejects (reason required) recommended
+** ones.  A unit sees only its own entry.
+*/
+/** The caller's view of an entry: the entry row with "docs_list" and "self" (the
+** self-assessment rows) when with_detail.  NULL with f set (404 out of sight). */
+json_t *wm_entry_get_scoped(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                            int64_t entry_id, bool with_detail, struct wm_fail *f);
+/** The caller's unit's entry in the round (unit accounts), or NULL (f 404 when none). */
+json_t *wm_entry_own(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                     bool with_detail, struct wm_fail *f);
+/** Entries the caller sees (offices: of units in their jurisdiction; units: their own;
+** evaluators: none, 404), filtered as flt (round_id and scope are set here). */
+json_t *wm_entry_list(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                      const struct wm_entry_filter *flt, struct wm_fail *f);
+/**
+** Save the caller's unit's declaration (unit_admin; the round open; the entry draft, or
+** none yet: created): in {contact_name, contact_phone, docs: [document ids] (replace the
+** list; each a live document of the unit's own archives), self: [{code, score (points as
+** for thresholds, or null), note}] (replace the list; leaves of the round's edition, score
+** within the leaf's points)}; absent keys keep.  *entry_id the entry.
+*/
+enum wm_err wm_entry_save(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                          const json_t *in, int64_t *entry_id, struct wm_fail *f) WM_MUST_CHECK;
+/**
+** Move an entry: "declare" (unit_admin: draft or withdrawn → declared; contact required),
+** "withdraw" (unit_admin: draft or declared → withdrawn), "recommend" (an office between
+** the unit and the round's office, its staff: declared → recommended with rank > 0 and a
+** note), "accept" (the round's office: recommended → accepted), "reject" (the round's
+** office: declared or recommended → rejected, reason required).  Each notifies the unit
+** or the offices above it.
+*/
+enum wm_err wm_entry_act(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                         int64_t entry_id, const char *action, int64_t rank,
+                         const char *text, struct wm_fail *f) WM_MUST_CHECK;
+/**
+** Declaration statistics (申报统计) of the entries the caller sees: {rows: [{category,
+** unit_type, district_id, district_name, state, n}], by_category: {cat: n}, by_district:
+** [{district_id, district_name, n}], by_state: {state: n}, total}.
+*/
+json_t *wm_round_stats(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                       struct wm_fail *f);
+
 /* ---------------------------------------------------------------- data directory */
 
 /*

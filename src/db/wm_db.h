@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 13
+#define WM_DB_SCHEMA_VERSION 14
 
 struct wm_db;
 
@@ -190,6 +190,60 @@ enum wm_notify_to {
     WM_NOTIFY_USER,   /* the account target */
     WM_NOTIFY_UNIT,   /* the unit_admin and unit_member accounts of the unit target */
     WM_NOTIFY_OFFICE, /* the office accounts of the offices above the unit target */
+};
+
+/* ---- Rounds (issue 10) ---- */
+
+/* A round's fields as written (round_insert; round_update writes all but office_id and
+** created_by).  Dates are 'YYYY-MM-DD'; NULL publicity dates are stored NULL. */
+struct wm_round_in {
+    const char *name;
+    const char *level;
+    int64_t office_id;
+    const char *scope_path;
+    int64_t edition_id;
+    const char *window_start, *window_end;
+    int64_t years_from, years_to;
+    const char *unit_types; /* JSON array text; NULL: "[]" */
+    int64_t pass_threshold; /* hundredths */
+    const char *reconcile;  /* mean, leader */
+    bool no_own_district;
+    const char *publicity_start, *publicity_end;
+    int64_t created_by;
+};
+
+/* Which rounds a list holds (round_list); a round matches when ANY of overlap, contains,
+** member_id matches (each unset one is ignored; all unset: every round), then state and
+** no_drafts narrow. */
+struct wm_round_filter {
+    const char *overlap;  /* scope_path within this subtree, or a prefix of it ("/": all) */
+    const char *contains; /* scope_path a prefix of this path (a unit's path) */
+    int64_t member_id;    /* a round with a group that has this member */
+    const char *state;    /* NULL: any */
+    bool no_drafts;       /* not state draft */
+    unsigned limit;       /* 0: 100 */
+    unsigned offset;
+};
+
+/* Which entries a list holds (entry_list); NULL / 0: not filtered. */
+struct wm_entry_filter {
+    int64_t round_id;      /* required */
+    const char *scope;     /* units within this subtree */
+    const char *state;
+    const char *kind;      /* declare, recheck */
+    const char *unit_type; /* org.type */
+    int64_t unit_id;
+    int64_t group_id;      /* > 0: of this group; -1: in no group */
+    unsigned limit;        /* 0: 1000 */
+    unsigned offset;
+};
+
+/* What entry_update writes (NULL / < 0: keep). */
+struct wm_entry_upd {
+    const char *contact_name, *contact_phone;
+    int64_t district_rank; /* < 0: keep; 0: clear */
+    const char *district_note;
+    const char *decision_reason;
 };
 
 struct wm_db_ops {
@@ -503,6 +557,78 @@ struct wm_db_ops {
     ** accounts too): [{id, name, code, type, district_id, district_name, last_login_at}]
     ** (last_login_at NULL: never), never first, then oldest. */
     json_t *(*units_inactive)(struct wm_db *db, const char *scope, int64_t since);
+
+    /*
+    ** ---- Rounds (issue 10, migration 0014) ----
+    ** A round row: {id, name, level, office_id, office_name, office_path, scope_path,
+    ** edition_id, edition_version, edition_total, framework_id, framework_name,
+    ** window_start, window_end, years_from, years_to, unit_types (JSON text),
+    ** pass_threshold, reconcile, no_own_district, publicity_start, publicity_end, state,
+    ** created_by, created_at, updated_at, entries (how many entries)}.
+    */
+    enum wm_qs (*round_insert)(struct wm_db *db, const struct wm_round_in *in, int64_t now,
+                               int64_t *id);
+    json_t *(*round_get)(struct wm_db *db, int64_t id);
+    /** Newest first. */
+    json_t *(*round_list)(struct wm_db *db, const struct wm_round_filter *f);
+    /** Write every field of in but office_id and created_by. */
+    enum wm_qs (*round_update)(struct wm_db *db, int64_t id, const struct wm_round_in *in,
+                               int64_t now);
+    /** Move state from -> to: WM_QS_NONE when the round is not in from. */
+    enum wm_qs (*round_set_state)(struct wm_db *db, int64_t id, const char *from,
+                                  const char *to, int64_t now);
+    /*
+    ** An entry row: {id, round_id, unit_id, unit_name, unit_code, unit_type, unit_path,
+    ** district_id, district_name (the office directly above the unit), kind, state,
+    ** contact_name, contact_phone, district_rank, district_note, decision_reason, group_id,
+    ** group_name, locked_at, locked_by, total, vetoed, veto_reason, created_at, updated_at,
+    ** docs (how many 事迹材料)}.
+    */
+    /** WM_QS_CONFLICT when the unit has an entry in the round already. */
+    enum wm_qs (*entry_insert)(struct wm_db *db, int64_t round_id, int64_t unit_id,
+                               const char *kind, const char *state, int64_t now, int64_t *id);
+    json_t *(*entry_get)(struct wm_db *db, int64_t id);
+    /** The unit's entry in the round, or NULL. */
+    json_t *(*entry_find)(struct wm_db *db, int64_t round_id, int64_t unit_id);
+    /** By district, then rank (unranked last), then unit code. */
+    json_t *(*entry_list)(struct wm_db *db, const struct wm_entry_filter *f);
+    /** Move state from -> to: WM_QS_NONE when the entry is not in from. */
+    enum wm_qs (*entry_set_state)(struct wm_db *db, int64_t id, const char *from,
+                                  const char *to, int64_t now);
+    enum wm_qs (*entry_update)(struct wm_db *db, int64_t id, const struct wm_entry_upd *u,
+                               int64_t now);
+    /** Put the entry into a group (0: none). */
+    enum wm_qs (*entry_set_group)(struct wm_db *db, int64_t id, int64_t group_id, int64_t now);
+    /** Counts of a round's entries: [{unit_type, district_id, district_name, state, n}]. */
+    json_t *(*entry_stats)(struct wm_db *db, int64_t round_id);
+    /** Link a document as 事迹材料: WM_QS_CONFLICT when linked already. */
+    enum wm_qs (*entry_doc_add)(struct wm_db *db, int64_t entry_id, int64_t doc_id);
+    /** WM_QS_NONE when it was not linked. */
+    enum wm_qs (*entry_doc_remove)(struct wm_db *db, int64_t entry_id, int64_t doc_id);
+    /** [{document_id, title, indicator_code, serial, status, date_formed, media,
+    ** deleted_at, archive_id, year, unit_id}] by archive year, leaf, serial. */
+    json_t *(*entry_doc_list)(struct wm_db *db, int64_t entry_id);
+    /** Set (upsert) a leaf's self-assessment; has_score false stores NULL. */
+    enum wm_qs (*entry_self_set)(struct wm_db *db, int64_t entry_id, const char *code,
+                                 bool has_score, int64_t score, const char *note);
+    /** [{indicator_code, score, note}] by code. */
+    json_t *(*entry_self_list)(struct wm_db *db, int64_t entry_id);
+    /*
+    ** A group row: {id, round_id, name, leader_id, leader_name, created_at, members,
+    ** entries}.  A member row: {user_id, username, display_name, role, org_id, org_name,
+    ** org_path, disabled}.
+    */
+    /** WM_QS_CONFLICT when the round has a group of that name. */
+    enum wm_qs (*group_insert)(struct wm_db *db, int64_t round_id, const char *name,
+                               int64_t leader_id, int64_t now, int64_t *id);
+    json_t *(*group_get)(struct wm_db *db, int64_t id);
+    /** By name. */
+    json_t *(*group_list)(struct wm_db *db, int64_t round_id);
+    /** WM_QS_CONFLICT when a member already. */
+    enum wm_qs (*group_member_add)(struct wm_db *db, int64_t group_id, int64_t user_id);
+    enum wm_qs (*group_member_remove)(struct wm_db *db, int64_t group_id, int64_t user_id);
+    /** By display name. */
+    json_t *(*group_member_list)(struct wm_db *db, int64_t group_id);
 
     /* Audit log: last hash ("" for an empty log), append, page, and a full scan.  Inside a
     ** write transaction audit_last_hash locks the chain's head until the transaction ends,

@@ -69,6 +69,12 @@ void api_document_patch(struct wm_req *r);
 void api_document_delete(struct wm_req *r);
 void api_document_restore(struct wm_req *r);
 void api_document_purge(struct wm_req *r);
+/* api_rounds.c (issue 10) */
+void api_rounds_get(struct wm_req *r);
+void api_rounds_post(struct wm_req *r);
+void api_round_get(struct wm_req *r);
+void api_round_patch(struct wm_req *r);
+void api_round_state_post(struct wm_req *r);
 /* api_review.c */
 void api_document_submit(struct wm_req *r);
 void api_document_approve(struct wm_req *r);
@@ -289,6 +295,14 @@ json_t *wm_api_audit_rows(json_t *rows_steal);
 /** A list read by offset as the API answers it: {"items": [...], "next": the next page's
 ** offset as a string | null (a short page is the last)}. */
 json_t *wm_api_window(json_t *items_steal, unsigned limit, unsigned offset);
+/** A round: times RFC 3339, pass_threshold and edition_total as points ("85.5"),
+** unit_types an array, no_own_district a boolean, state_label. */
+json_t *wm_api_round(json_t *r);
+json_t *wm_api_rounds(json_t *items);
+/** An entry: times RFC 3339, total and self scores as points, vetoed a boolean,
+** state_label, category (申报统计); no unit_path. */
+json_t *wm_api_entry(json_t *e);
+json_t *wm_api_entries(json_t *items);
 /** An items page as the API answers it: {"items": [...], "next": "id" | null}. */
 json_t *wm_api_page(json_t *items_steal, unsigned limit);
 /** Stored bytes as a download (shared.c). */

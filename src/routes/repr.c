@@ -246,4 +246,76 @@ wm_api_window(json_t *items_steal, unsigned limit, unsigned offset)
     return json_pack("{s:o, s:o}", "items", items_steal, "next", next);
 }
 
+/* ---------------------------------------------------------------- rounds (issue 10) */
+
+/* Hundredths as the API writes scores (the editions' totals): "85.5". */
+static void
+points(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    if (json_is_integer(v)) {
+        char t[32];
+        json_object_set_new(o, k, json_string(wm_fw_score_format(json_integer_value(v), t)));
+    }
+}
+
+json_t *
+wm_api_round(json_t *r)
+{
+    static const char *const k[] = {"created_at", "updated_at", NULL};
+    if (NULL == r) {
+        return NULL;
+    }
+    times(r, k);
+    points(r, "pass_threshold");
+    points(r, "edition_total");
+    json_t *types = json_loads(json_string_value(json_object_get(r, "unit_types")), 0, NULL);
+    json_object_set_new(r, "unit_types", json_is_array(types) ? types : json_array());
+    if (!json_is_array(types)) {
+        json_decref(types);
+    }
+    json_object_set_new(r, "no_own_district",
+                        json_boolean(json_integer_value(json_object_get(r, "no_own_district"))));
+    json_object_set_new(r, "state_label",
+                        json_string(wm_round_state_label(json_string_value(json_object_get(r, "state")))));
+    json_object_del(r, "office_path");
+    return r;
+}
+
+json_t *
+wm_api_rounds(json_t *items)
+{
+    return each(items, wm_api_round);
+}
+
+json_t *
+wm_api_entry(json_t *e)
+{
+    static const char *const k[] = {"created_at", "updated_at", "locked_at", NULL};
+    if (NULL == e) {
+        return NULL;
+    }
+    times(e, k);
+    points(e, "total");
+    json_object_set_new(e, "vetoed", json_boolean(json_integer_value(json_object_get(e, "vetoed"))));
+    json_object_set_new(e, "state_label",
+                        json_string(wm_entry_state_label(json_string_value(json_object_get(e, "state")))));
+    json_object_set_new(e, "category",
+                        json_string(wm_unit_type_category(json_string_value(json_object_get(e, "unit_type")))));
+    json_object_del(e, "unit_path");
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(e, "self"), i, x)
+    {
+        points(x, "score");
+    }
+    return e;
+}
+
+json_t *
+wm_api_entries(json_t *items)
+{
+    return each(items, wm_api_entry);
+}
+
 /* end of repr.c */

@@ -102,6 +102,13 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/api/v1/units/{id}/archives/{id}/indicators/{s}/guidance/reopen",
      api_guidance_reopen_post, AUTH | CSRF, STAFF, 0},
     {WM_GET, "/api/v1/guidance", api_guidance_list_get, AUTH, GUIDE, 0},
+    /* Evaluation rounds (issue 10, api_rounds.c) */
+    {WM_GET, "/api/v1/rounds", api_rounds_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/rounds", api_rounds_post, AUTH | CSRF | JSON, STAFF, 0},
+    {WM_GET, "/api/v1/rounds/{id}", api_round_get, AUTH, ALL, 0},
+    {WM_PATCH, "/api/v1/rounds/{id}", api_round_patch, AUTH | CSRF | JSON, STAFF, 0},
+    {WM_POST, "/api/v1/rounds/{id}/state", api_round_state_post, AUTH | CSRF | JSON, STAFF,
+     8 * 1024},
     {WM_GET, "/api/v1/guidance/messages/{id}/attachment", api_guidance_attachment_get, AUTH,
      GUIDE, 0},
     /* Review: return many, an office's review settings (issue 9, reviewui). */

@@ -102,6 +102,10 @@ enum kind {
     K_SETTINGS,    /* {id} = own / foreign office; its review settings (set to the defaults) */
     K_FORM_SUBMITTED, /* a form ticking a throwaway submitted document of own / foreign unit */
     K_NOTIFY,      /* one's own notifications: mark all read; preferences with every kind on */
+    K_ROUNDS_POST, /* a new round of the city's published edition over own / foreign office */
+    K_ROUND,       /* {id} = an open round of the city (the evaluator in a group of it) /
+                   ** of the foreign office; PATCH: {"name"} */
+    K_ROUND_DRAFT, /* {id} = a throwaway draft round of the city / foreign office; {"to": "open"} */
 };
 
 /* The year of the archives the matrix works on (made in setup). */
@@ -249,6 +253,14 @@ static const struct expect expectations[] = {
     {"POST /api/v1/units/{id}/archives/{id}/indicators/{s}/guidance/reopen", K_GUIDANCE_CLOSED,
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"GET /api/v1/guidance", K_PLAIN,            {"401", "200", "200",     "403",     "200",     "200",     "200"}},
+    /* Evaluation rounds (issue 10): office staff create and run them (an admin only moves
+    ** them back); units see the open rounds over them, evaluators those of their groups. */
+    {"GET /api/v1/rounds", K_PLAIN,              {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"POST /api/v1/rounds", K_ROUNDS_POST,       {"401", "403", "201/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/rounds/{id}", K_ROUND,         {"401", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"PATCH /api/v1/rounds/{id}", K_ROUND,       {"401", "403", "200/404", "403",     "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/state", K_ROUND_DRAFT,
+                                                 {"401", "403", "200/404", "403",     "403",     "403",     "403"}},
     {"GET /api/v1/guidance/messages/{id}/attachment", K_GUIDANCE_MSG,
                                                  {"401", "200", "200/404", "403",     "200/404", "200/404", "200/404"}},
     /* Return many (with one comment), as approve many; an office's review settings: staff
@@ -793,6 +805,64 @@ compilation_make_failed(int64_t office)
         return 0;
     }
     return id;
+}
+
+/* ---------------------------------------------------------------- round fixtures */
+
+/* A new round by the office account cred (of the city: own; of the foreign office) on the
+** office's published edition, moved to open when open; 0 on failure. */
+static int64_t
+round_make(bool foreign, bool open)
+{
+    const struct th_cred *c = foreign ? &foreign_office : &actors[R_OFFICE].c;
+    char name[48];
+    snprintf(name, sizeof name, "授权测试测评%u", ++seq);
+    int64_t id = post_id(c, "/api/v1/rounds",
+                         json_pack("{s:s, s:s, s:I, s:s, s:s, s:i, s:i, s:s}", "name", name,
+                                   "level", "市级", "edition_id", (json_int_t)fw_pub[foreign][0],
+                                   "window_start", "2026-03-01", "window_end", "2026-04-30",
+                                   "years_from", 2024, "years_to", 2025, "pass_threshold", "0"));
+    if (id && open) {
+        char path[64];
+        snprintf(path, sizeof path, "/api/v1/rounds/%lld/state", (long long)id);
+        struct th_resp *r = th_api(&srv, "POST", path, c, TH_BEARER, "{\"to\":\"open\"}");
+        if (200 != r->status) {
+            fprintf(stderr, "fixture: POST %s: HTTP %ld %s\n", path, r->status, r->body);
+            id = 0;
+        }
+        th_resp_free(r);
+    }
+    return id;
+}
+
+/* The open rounds the read cells use: the city's (with the evaluator in a group of it) and
+** the foreign office's, made once. */
+static int64_t
+round_for(bool foreign)
+{
+    static int64_t made[2];
+    if (made[foreign]) {
+        return made[foreign];
+    }
+    int64_t id = round_make(foreign, true);
+    if (id && !foreign) {
+        char err[256];
+        if (NULL == fixture_db &&
+            NULL == (fixture_db = wm_db_open(srv.store[0] ? srv.store : NULL, srv.dir, false,
+                                             err, sizeof err))) {
+            fprintf(stderr, "fixture: cannot open the server's store: %s\n", err);
+            return 0;
+        }
+        int64_t g = 0;
+        if (WM_QS_ONE != fixture_db->ops->group_insert(fixture_db, id, "授权测试组", 0,
+                                                       time(NULL), &g) ||
+            WM_QS_ONE != fixture_db->ops->group_member_add(fixture_db, g,
+                                                           actors[R_EVAL].c.user_id)) {
+            fprintf(stderr, "fixture: the round's group not made\n");
+            return 0;
+        }
+    }
+    return made[foreign] = id;
 }
 
 static int
@@ -1399,6 +1469,46 @@ cell_build(struct cell *c,
     case K_COMPILATION:
         if (0 == (ids[0] = compilation_make_failed(a->office[foreign]))) {
             return false;
+        }
+        break;
+    case K_ROUNDS_POST:
+        if (page) {
+            char v[24];
+            snprintf(v, sizeof v, "%lld", (long long)a->office[foreign]);
+            form_add(c, "name", name);
+            form_add(c, "level", "市级");
+            form_add(c, "scope_id", v);
+            snprintf(v, sizeof v, "%lld", (long long)fw_pub[0][0]);
+            form_add(c, "edition_id", v);
+            form_add(c, "window_start", "2026-03-01");
+            form_add(c, "window_end", "2026-04-30");
+            form_add(c, "years_from", "2024");
+            form_add(c, "years_to", "2025");
+            form_add(c, "pass_threshold", "0");
+        } else {
+            c->json = json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:i, s:i, s:s}", "name", name,
+                                "level", "市级", "scope_id", (json_int_t)a->office[foreign],
+                                "edition_id", (json_int_t)fw_pub[0][0], "window_start",
+                                "2026-03-01", "window_end", "2026-04-30", "years_from", 2024,
+                                "years_to", 2025, "pass_threshold", "0");
+        }
+        break;
+    case K_ROUND:
+        if (0 == (ids[0] = round_for(foreign))) {
+            return false;
+        }
+        if (WM_PATCH == rt->methods) {
+            c->json = json_pack("{s:s}", "name", name);
+        }
+        break;
+    case K_ROUND_DRAFT:
+        if (0 == (ids[0] = round_make(foreign, false))) {
+            return false;
+        }
+        if (page) {
+            form_add(c, "to", "open");
+        } else {
+            c->json = json_pack("{s:s}", "to", "open");
         }
         break;
     case K_NOTIFY:

@@ -1853,6 +1853,406 @@ test_review(void **state)
     json_decref(h);
 }
 
+/* ---------------------------------------------------------------- rounds (issue 10) */
+
+static const struct wm_round_in round_in_base = {
+    .name = "第十五届市文明单位测评",
+    .level = "市级",
+    .window_start = "2026-03-01",
+    .window_end = "2026-04-30",
+    .years_from = 2023,
+    .years_to = 2025,
+    .unit_types = "[\"事业单位\",\"学校\"]",
+    .pass_threshold = 8550,
+    .reconcile = "mean",
+};
+
+static void
+test_rounds(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, r = 0, r2 = 0, x = 0;
+    int64_t a = mk_archive(f, &u); /* 市文明办 > 市图书馆 (事业单位), archive 2025 */
+    json_t *o = OPS->org_get(DB, u);
+    int64_t city = ji(o, "parent_id");
+    json_decref(o);
+    char *city_path = org_path(f, city);
+    int64_t district = mk_org(f, city, "office", "东城区文明办", NULL, NULL);
+    char *district_path = org_path(f, district);
+    int64_t u2 = mk_org(f, district, "unit", "东城一中", "SCH-1", "学校");
+    char *u2_path = org_path(f, u2);
+    int64_t other = mk_org(f, 0, "office", "外市文明办", NULL, NULL);
+    char *other_path = org_path(f, other);
+    int64_t staff = mk_user(f, "staff", "office", city, 0);
+    int64_t ev = mk_user(f, "ev", "evaluator", city, 0);
+    json_t *arch = OPS->archive_get(DB, u, 2025);
+    int64_t ed = ji(arch, "edition_id");
+    json_decref(arch);
+    assert_int_equal(OPS->edition_publish(DB, ed, 1100), WM_QS_ONE);
+
+    /* insert, get */
+    struct wm_round_in in = round_in_base;
+    in.office_id = city;
+    in.scope_path = city_path;
+    in.edition_id = ed;
+    in.created_by = staff;
+    assert_int_equal(OPS->round_insert(DB, &in, 2000, &r), WM_QS_ONE);
+    assert_true(r > 0);
+    ASSERT_NO_ROW(OPS->round_get(DB, 999999));
+    o = OPS->round_get(DB, r);
+    assert_non_null(o);
+    assert_string_equal(js(o, "name"), "第十五届市文明单位测评");
+    assert_string_equal(js(o, "state"), "draft");
+    assert_string_equal(js(o, "scope_path"), city_path);
+    assert_string_equal(js(o, "office_name"), "市文明办");
+    assert_string_equal(js(o, "framework_name"), "测评体系");
+    assert_string_equal(js(o, "edition_version"), "2025");
+    assert_int_equal(ji(o, "edition_total"), 1000);
+    assert_int_equal(ji(o, "pass_threshold"), 8550);
+    assert_int_equal(ji(o, "years_from"), 2023);
+    assert_int_equal(ji(o, "no_own_district"), 0);
+    assert_int_equal(ji(o, "entries"), 0);
+    assert_int_equal(ji(o, "created_by"), staff);
+    jnull(o, "publicity_start");
+    json_t *types = json_loads(js(o, "unit_types"), 0, NULL);
+    assert_int_equal(json_array_size(types), 2);
+    json_decref(types);
+    json_decref(o);
+    /* a second round of the district, unit_types default [] */
+    in = round_in_base;
+    in.name = "东城区测评";
+    in.level = "区级";
+    in.office_id = district;
+    in.scope_path = district_path;
+    in.edition_id = ed;
+    in.unit_types = NULL;
+    in.reconcile = NULL;
+    assert_int_equal(OPS->round_insert(DB, &in, 2100, &r2), WM_QS_ONE);
+    o = OPS->round_get(DB, r2);
+    assert_string_equal(js(o, "unit_types"), "[]");
+    assert_string_equal(js(o, "reconcile"), "mean");
+    jnull(o, "created_by");
+    json_decref(o);
+    /* checks: window order, a bad state, a missing edition */
+    in.window_start = "2026-05-01";
+    assert_int_equal(OPS->round_insert(DB, &in, 2100, &x), WM_QS_CONFLICT);
+    in = round_in_base;
+    in.office_id = city;
+    in.scope_path = city_path;
+    in.edition_id = 999999;
+    assert_int_equal(OPS->round_insert(DB, &in, 2100, &x), WM_QS_CONFLICT);
+
+    /* list: overlap (the city sees both; the district sees both: the city's covers it) */
+    struct wm_round_filter rf = {.overlap = city_path};
+    json_t *l = OPS->round_list(DB, &rf);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), r2); /* newest first */
+    json_decref(l);
+    rf = (struct wm_round_filter){.overlap = district_path};
+    l = OPS->round_list(DB, &rf);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    rf = (struct wm_round_filter){.overlap = other_path};
+    l = OPS->round_list(DB, &rf);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    rf = (struct wm_round_filter){.overlap = "/"};
+    l = OPS->round_list(DB, &rf);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    /* contains: the unit in the district is in both; no_drafts hides them */
+    rf = (struct wm_round_filter){.contains = u2_path};
+    l = OPS->round_list(DB, &rf);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    rf.no_drafts = true;
+    l = OPS->round_list(DB, &rf);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    /* the city's unit is not in the district's round */
+    char *u_path = org_path(f, u);
+    rf = (struct wm_round_filter){.contains = u_path};
+    l = OPS->round_list(DB, &rf);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), r);
+    json_decref(l);
+    /* state filter, limit */
+    rf = (struct wm_round_filter){.overlap = "/", .state = "open"};
+    l = OPS->round_list(DB, &rf);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    rf = (struct wm_round_filter){.overlap = "/", .limit = 1, .offset = 1};
+    l = OPS->round_list(DB, &rf);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), r);
+    json_decref(l);
+
+    /* update */
+    in = round_in_base;
+    in.name = "第十五届（修订）";
+    in.scope_path = city_path;
+    in.edition_id = ed;
+    in.no_own_district = true;
+    in.publicity_start = "2026-06-01";
+    in.publicity_end = "2026-06-07";
+    in.office_id = other; /* ignored */
+    assert_int_equal(OPS->round_update(DB, r, &in, 2200), WM_QS_ONE);
+    assert_int_equal(OPS->round_update(DB, 999999, &in, 2200), WM_QS_NONE);
+    o = OPS->round_get(DB, r);
+    assert_string_equal(js(o, "name"), "第十五届（修订）");
+    assert_int_equal(ji(o, "office_id"), city);
+    assert_int_equal(ji(o, "no_own_district"), 1);
+    assert_string_equal(js(o, "publicity_end"), "2026-06-07");
+    assert_int_equal(ji(o, "updated_at"), 2200);
+    json_decref(o);
+
+    /* set_state: from must match */
+    assert_int_equal(OPS->round_set_state(DB, r, "open", "evaluating", 2300), WM_QS_NONE);
+    assert_int_equal(OPS->round_set_state(DB, r, "draft", "open", 2300), WM_QS_ONE);
+    assert_int_equal(OPS->round_set_state(DB, r, "draft", "open", 2300), WM_QS_NONE);
+    assert_int_equal(OPS->round_set_state(DB, r, "open", "bogus", 2300), WM_QS_CONFLICT);
+    o = OPS->round_get(DB, r);
+    assert_string_equal(js(o, "state"), "open");
+    json_decref(o);
+    rf = (struct wm_round_filter){.contains = u2_path, .no_drafts = true};
+    l = OPS->round_list(DB, &rf);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+
+    /* entries */
+    int64_t e1 = 0, e2 = 0;
+    assert_int_equal(OPS->entry_insert(DB, r, u, "declare", "draft", 3000, &e1), WM_QS_ONE);
+    assert_int_equal(OPS->entry_insert(DB, r, u, "declare", "draft", 3000, &x), WM_QS_CONFLICT);
+    assert_int_equal(OPS->entry_insert(DB, r, u2, "recheck", "accepted", 3000, &e2), WM_QS_ONE);
+    assert_int_equal(OPS->entry_insert(DB, r, 999999, "declare", "draft", 3000, &x),
+                     WM_QS_CONFLICT);
+    assert_int_equal(OPS->entry_insert(DB, r2, u2, "bogus", "draft", 3000, &x), WM_QS_CONFLICT);
+    ASSERT_NO_ROW(OPS->entry_get(DB, 999999));
+    ASSERT_NO_ROW(OPS->entry_find(DB, r2, u));
+    o = OPS->entry_find(DB, r, u2);
+    assert_int_equal(ji(o, "id"), e2);
+    assert_string_equal(js(o, "kind"), "recheck");
+    assert_string_equal(js(o, "state"), "accepted");
+    assert_string_equal(js(o, "unit_type"), "学校");
+    assert_string_equal(js(o, "unit_path"), u2_path);
+    assert_int_equal(ji(o, "district_id"), district);
+    assert_string_equal(js(o, "district_name"), "东城区文明办");
+    jnull(o, "group_id");
+    jnull(o, "district_rank");
+    jnull(o, "total");
+    assert_int_equal(ji(o, "vetoed"), 0);
+    assert_int_equal(ji(o, "docs"), 0);
+    json_decref(o);
+    o = OPS->round_get(DB, r);
+    assert_int_equal(ji(o, "entries"), 2);
+    json_decref(o);
+
+    /* update: contact, rank, note, reason; NULL / -1 keep; 0 clears the rank */
+    struct wm_entry_upd up = {.contact_name = "张三", .contact_phone = "13800000000",
+                              .district_rank = -1};
+    assert_int_equal(OPS->entry_update(DB, e1, &up, 3100), WM_QS_ONE);
+    up = (struct wm_entry_upd){.district_rank = 2, .district_note = "推荐"};
+    assert_int_equal(OPS->entry_update(DB, e1, &up, 3200), WM_QS_ONE);
+    assert_int_equal(OPS->entry_update(DB, 999999, &up, 3200), WM_QS_NONE);
+    o = OPS->entry_get(DB, e1);
+    assert_string_equal(js(o, "contact_name"), "张三");
+    assert_string_equal(js(o, "contact_phone"), "13800000000");
+    assert_int_equal(ji(o, "district_rank"), 2);
+    assert_string_equal(js(o, "district_note"), "推荐");
+    jnull(o, "decision_reason");
+    assert_int_equal(ji(o, "updated_at"), 3200);
+    json_decref(o);
+    up = (struct wm_entry_upd){.district_rank = 0, .decision_reason = "材料不全"};
+    assert_int_equal(OPS->entry_update(DB, e1, &up, 3300), WM_QS_ONE);
+    o = OPS->entry_get(DB, e1);
+    jnull(o, "district_rank");
+    assert_string_equal(js(o, "decision_reason"), "材料不全");
+    assert_string_equal(js(o, "district_note"), "推荐");
+    json_decref(o);
+
+    /* set_state */
+    assert_int_equal(OPS->entry_set_state(DB, e1, "declared", "recommended", 3400), WM_QS_NONE);
+    assert_int_equal(OPS->entry_set_state(DB, e1, "draft", "declared", 3400), WM_QS_ONE);
+    assert_int_equal(OPS->entry_set_state(DB, e1, "declared", "nope", 3400), WM_QS_CONFLICT);
+    o = OPS->entry_get(DB, e1);
+    assert_string_equal(js(o, "state"), "declared");
+    json_decref(o);
+
+    /* list with filters */
+    struct wm_entry_filter ef = {.round_id = r};
+    l = OPS->entry_list(DB, &ef);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    ef = (struct wm_entry_filter){.round_id = r, .scope = district_path};
+    l = OPS->entry_list(DB, &ef);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), e2);
+    json_decref(l);
+    ef = (struct wm_entry_filter){.round_id = r, .state = "declared"};
+    l = OPS->entry_list(DB, &ef);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), e1);
+    json_decref(l);
+    ef = (struct wm_entry_filter){.round_id = r, .kind = "recheck"};
+    l = OPS->entry_list(DB, &ef);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    ef = (struct wm_entry_filter){.round_id = r, .unit_type = "事业单位"};
+    l = OPS->entry_list(DB, &ef);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), e1);
+    json_decref(l);
+    ef = (struct wm_entry_filter){.round_id = r, .unit_id = u2};
+    l = OPS->entry_list(DB, &ef);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    ef = (struct wm_entry_filter){.round_id = r2};
+    l = OPS->entry_list(DB, &ef);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    ef = (struct wm_entry_filter){.round_id = r, .limit = 1, .offset = 1};
+    l = OPS->entry_list(DB, &ef);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+
+    /* stats */
+    l = OPS->entry_stats(DB, r);
+    assert_int_equal(json_array_size(l), 2);
+    size_t i;
+    json_t *row;
+    int64_t total = 0;
+    json_array_foreach(l, i, row)
+    {
+        total += ji(row, "n");
+        if (0 == strcmp(js(row, "unit_type"), "学校")) {
+            assert_int_equal(ji(row, "district_id"), district);
+            assert_string_equal(js(row, "state"), "accepted");
+        }
+    }
+    assert_int_equal(total, 2);
+    json_decref(l);
+    l = OPS->entry_stats(DB, r2);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+
+    /* 事迹材料 */
+    int64_t d1 = mk_doc(f, a, "B.1", "活动照片", NULL);
+    int64_t d2 = mk_doc(f, a, "C", "工作总结", NULL);
+    assert_int_equal(OPS->entry_doc_add(DB, e1, d2), WM_QS_ONE);
+    assert_int_equal(OPS->entry_doc_add(DB, e1, d1), WM_QS_ONE);
+    assert_int_equal(OPS->entry_doc_add(DB, e1, d1), WM_QS_CONFLICT);
+    assert_int_equal(OPS->entry_doc_add(DB, e1, 999999), WM_QS_CONFLICT);
+    l = OPS->entry_doc_list(DB, e1);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "document_id"), d1); /* by leaf */
+    assert_string_equal(js(json_array_get(l, 0), "title"), "活动照片");
+    assert_int_equal(ji(json_array_get(l, 0), "year"), 2025);
+    assert_int_equal(ji(json_array_get(l, 0), "unit_id"), u);
+    json_decref(l);
+    o = OPS->entry_get(DB, e1);
+    assert_int_equal(ji(o, "docs"), 2);
+    json_decref(o);
+    assert_int_equal(OPS->entry_doc_remove(DB, e1, d2), WM_QS_ONE);
+    assert_int_equal(OPS->entry_doc_remove(DB, e1, d2), WM_QS_NONE);
+    l = OPS->entry_doc_list(DB, e1);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+
+    /* self-assessment */
+    assert_int_equal(OPS->entry_self_set(DB, e1, "B.1", true, 200, "基本达到"), WM_QS_ONE);
+    assert_int_equal(OPS->entry_self_set(DB, e1, "C", false, 0, NULL), WM_QS_ONE);
+    assert_int_equal(OPS->entry_self_set(DB, e1, "B.1", true, 250, "完全达到"), WM_QS_ONE);
+    assert_int_equal(OPS->entry_self_set(DB, e1, "A", true, -5, NULL), WM_QS_CONFLICT);
+    l = OPS->entry_self_list(DB, e1);
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 0), "indicator_code"), "B.1");
+    assert_int_equal(ji(json_array_get(l, 0), "score"), 250);
+    assert_string_equal(js(json_array_get(l, 0), "note"), "完全达到");
+    jnull(json_array_get(l, 1), "score");
+    jnull(json_array_get(l, 1), "note");
+    json_decref(l);
+    l = OPS->entry_self_list(DB, e2);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+
+    /* groups and members */
+    int64_t g = 0, g2 = 0;
+    assert_int_equal(OPS->group_insert(DB, r, "第一组", ev, 4000, &g), WM_QS_ONE);
+    assert_int_equal(OPS->group_insert(DB, r, "第一组", 0, 4000, &x), WM_QS_CONFLICT);
+    assert_int_equal(OPS->group_insert(DB, r, "第二组", 0, 4000, &g2), WM_QS_ONE);
+    assert_int_equal(OPS->group_insert(DB, 999999, "第三组", 0, 4000, &x), WM_QS_CONFLICT);
+    ASSERT_NO_ROW(OPS->group_get(DB, 999999));
+    o = OPS->group_get(DB, g);
+    assert_string_equal(js(o, "name"), "第一组");
+    assert_int_equal(ji(o, "leader_id"), ev);
+    assert_string_equal(js(o, "leader_name"), "显示名");
+    assert_int_equal(ji(o, "members"), 0);
+    json_decref(o);
+    o = OPS->group_get(DB, g2);
+    jnull(o, "leader_id");
+    json_decref(o);
+    assert_int_equal(OPS->group_member_add(DB, g, ev), WM_QS_ONE);
+    assert_int_equal(OPS->group_member_add(DB, g, ev), WM_QS_CONFLICT);
+    assert_int_equal(OPS->group_member_add(DB, g, staff), WM_QS_ONE);
+    assert_int_equal(OPS->group_member_add(DB, g, 999999), WM_QS_CONFLICT);
+    l = OPS->group_member_list(DB, g);
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 0), "org_name"), "市文明办");
+    json_decref(l);
+    assert_int_equal(OPS->group_member_remove(DB, g, staff), WM_QS_ONE);
+    assert_int_equal(OPS->group_member_remove(DB, g, staff), WM_QS_NONE);
+    l = OPS->group_list(DB, r);
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 0), "name"), "第一组");
+    assert_int_equal(ji(json_array_get(l, 0), "members"), 1);
+    json_decref(l);
+    l = OPS->group_list(DB, r2);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    /* an evaluator sees the rounds of their groups */
+    rf = (struct wm_round_filter){.member_id = ev};
+    l = OPS->round_list(DB, &rf);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), r);
+    json_decref(l);
+    rf = (struct wm_round_filter){.member_id = staff};
+    l = OPS->round_list(DB, &rf);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+
+    /* entry in a group, and the filters on it */
+    assert_int_equal(OPS->entry_set_group(DB, e1, g, 4100), WM_QS_ONE);
+    assert_int_equal(OPS->entry_set_group(DB, 999999, g, 4100), WM_QS_NONE);
+    assert_int_equal(OPS->entry_set_group(DB, e2, 999999, 4100), WM_QS_CONFLICT);
+    o = OPS->entry_get(DB, e1);
+    assert_int_equal(ji(o, "group_id"), g);
+    assert_string_equal(js(o, "group_name"), "第一组");
+    json_decref(o);
+    ef = (struct wm_entry_filter){.round_id = r, .group_id = g};
+    l = OPS->entry_list(DB, &ef);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), e1);
+    json_decref(l);
+    ef = (struct wm_entry_filter){.round_id = r, .group_id = -1};
+    l = OPS->entry_list(DB, &ef);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), e2);
+    json_decref(l);
+    o = OPS->group_get(DB, g);
+    assert_int_equal(ji(o, "entries"), 1);
+    json_decref(o);
+    assert_int_equal(OPS->entry_set_group(DB, e1, 0, 4200), WM_QS_ONE);
+    o = OPS->entry_get(DB, e1);
+    jnull(o, "group_id");
+    json_decref(o);
+
+    free(city_path);
+    free(district_path);
+    free(u2_path);
+    free(u_path);
+    free(other_path);
+}
+
 /* ---------------------------------------------------------------- guidance */
 
 static void
@@ -3575,6 +3975,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_trash_and_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_concurrent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guidance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guidance_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_practice, setup, teardown),

@@ -1,0 +1,442 @@
+/*
+** test_http_rounds.c — evaluation rounds (测评, issue 10) over real HTTP against `wenming
+** serve --demo`: creating a round (every validation error), its states forward one step at
+** a time by its office and back only by the admin with a reason, who sees which round,
+** declarations (申报) with the district's recommendation (推荐) and the city's decision,
+** units of types not admitted, and the declaration statistics with their XLSX.
+**
+** The demo jurisdiction: the city office (account office) holds 市司法局 (DEMO001: its
+** unitadmin, member and leader accounts) directly; the account district belongs to
+** 东城区文明办, which holds 青山镇 (DEMO013, 乡镇) and 朝阳街道 (DEMO016); 西湖区文明办 holds
+** 柳河镇 (DEMO014).  Unit admins of 青山镇 and 柳河镇 are made here.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* cmocka.h needs these before it (clang-format would sort them after it). */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include "harness.h"
+
+static struct th_server srv;
+static struct th_cred admin, office, district, evaluator, unitadmin, member, leader, qsadmin,
+    lhadmin;
+static int64_t unit1;    /* DEMO001 市司法局 (机关), under the city office */
+static int64_t qingshan; /* DEMO013 青山镇 (乡镇), 东城区 */
+static int64_t liuhe;    /* DEMO014 柳河镇 (乡镇), 西湖区 */
+static int64_t edition;  /* the demo's published 100-point standard */
+static int64_t city;     /* 某市文明办 */
+
+static struct th_resp *
+api(const char *method, const char *path, const struct th_cred *c, json_t *body_steal)
+{
+    char *body = body_steal ? th_jdump(body_steal) : NULL;
+    struct th_resp *r = th_api(&srv, method, path, c, th_auth(c), body);
+    free(body);
+    return r;
+}
+
+static void
+want(const char *method, const char *path, const struct th_cred *c, json_t *body_steal,
+     long status)
+{
+    struct th_resp *r = api(method, path, c, body_steal);
+    th_assert_status(r, status);
+    th_resp_free(r);
+}
+
+/* A valid round's fields (caller changes them and takes the object). */
+static json_t *
+round_body(const char *name)
+{
+    return json_pack("{s:s, s:s, s:I, s:s, s:s, s:i, s:i, s:s, s:s}", "name", name, "level",
+                     "市级", "edition_id", (json_int_t)edition, "window_start", "2026-03-01",
+                     "window_end", "2026-04-30", "years_from", 2023, "years_to", 2025,
+                     "pass_threshold", "85.5", "reconcile", "mean");
+}
+
+/* Create a round as office; its id. */
+static int64_t
+round_create(json_t *body_steal)
+{
+    struct th_resp *r = api("POST", "/api/v1/rounds", &office, body_steal);
+    th_assert_status(r, 201);
+    int64_t id = th_jint(r->json, "id");
+    th_resp_free(r);
+    return id;
+}
+
+static long
+transition(const struct th_cred *c, int64_t id, const char *to, const char *reason)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/state", (long long)id);
+    json_t *b = json_pack("{s:s}", "to", to);
+    if (reason) {
+        json_object_set_new(b, "reason", json_string(reason));
+    }
+    struct th_resp *r = api("POST", path, c, b);
+    long st = r->status;
+    th_resp_free(r);
+    return st;
+}
+
+/* The round as c sees it (200 expected); caller decrefs. */
+static json_t *
+round_get(const struct th_cred *c, int64_t id)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld", (long long)id);
+    struct th_resp *r = api("GET", path, c, NULL);
+    th_assert_status(r, 200);
+    json_t *o = json_incref(r->json);
+    th_resp_free(r);
+    return o;
+}
+
+static void
+assert_state(int64_t id, const char *state)
+{
+    json_t *o = round_get(&admin, id);
+    assert_string_equal(th_jstr(o, "state"), state);
+    json_decref(o);
+}
+
+/* ---------------------------------------------------------------- create */
+
+static void
+test_create(void **state)
+{
+    (void)state;
+    int64_t id = round_create(round_body("第十五届市文明单位测评"));
+    json_t *o = round_get(&office, id);
+    assert_string_equal(th_jstr(o, "state"), "draft");
+    assert_string_equal(th_jstr(o, "state_label"), "草稿");
+    assert_string_equal(th_jstr(o, "window_start"), "2026-03-01");
+    assert_string_equal(th_jstr(o, "pass_threshold"), "85.5");
+    assert_string_equal(th_jstr(o, "edition_total"), "100");
+    assert_string_equal(th_jstr(o, "office_name"), "某市文明办");
+    assert_int_equal(th_jint(o, "office_id"), city);
+    assert_true(json_is_array(json_object_get(o, "unit_types")));
+    assert_true(json_is_false(json_object_get(o, "no_own_district")));
+    /* RFC 3339 times */
+    assert_non_null(strchr(th_jstr(o, "created_at"), 'T'));
+    json_decref(o);
+
+    /* each field's validation: 400 naming the field */
+    static const struct {
+        const char *key;
+        const char *json; /* the value, as JSON */
+        const char *field;
+    } bad[] = {
+        {"name", "\"\"", "name"},
+        {"level", "null", "level"},
+        {"edition_id", "999999", "edition_id"},
+        {"window_start", "\"2026-02-30\"", "window_start"},
+        {"window_end", "\"2026/04/30\"", "window_end"},
+        {"window_end", "\"2026-02-01\"", "window_end"}, /* before the start */
+        {"years_from", "1999", "years_from"},
+        {"years_to", "2099", "years_to"},
+        {"years_from", "2025", NULL}, /* with years_to 2023 below: from > to */
+        {"pass_threshold", "\"100.01\"", "pass_threshold"},
+        {"pass_threshold", "\"-1\"", "pass_threshold"},
+        {"pass_threshold", "\"85.555\"", "pass_threshold"},
+        {"reconcile", "\"vote\"", "reconcile"},
+        {"unit_types", "[\"工厂\"]", "unit_types"},
+        {"no_own_district", "1", "no_own_district"},
+        {"publicity_start", "\"2026-07-01\"", "publicity_end"}, /* after the end below */
+        {"bogus", "1", "bogus"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *b = round_body("校验");
+        json_object_set_new(b, bad[i].key, json_loads(bad[i].json, JSON_DECODE_ANY, NULL));
+        if (0 == strcmp(bad[i].key, "years_from")) {
+            json_object_set_new(b, "years_to", json_integer(2023));
+        }
+        if (0 == strcmp(bad[i].key, "publicity_start")) {
+            json_object_set_new(b, "publicity_end", json_string("2026-06-30"));
+        }
+        struct th_resp *r = api("POST", "/api/v1/rounds", &office, b);
+        if (400 != r->status) {
+            fprintf(stderr, "case %zu (%s): %ld %s\n", i, bad[i].key, r->status, r->body);
+        }
+        th_assert_error(r, 400, "bad_request", bad[i].field ? bad[i].field : "years_to");
+        th_resp_free(r);
+    }
+    /* a Chinese message */
+    json_t *b = round_body("校验");
+    json_object_set_new(b, "window_end", json_string("2026-01-01"));
+    struct th_resp *r = api("POST", "/api/v1/rounds", &office, b);
+    assert_non_null(strstr(r->body, "申报开始日期不能晚于截止日期"));
+    th_resp_free(r);
+    /* a draft edition is refused; an integer threshold is points */
+    b = round_body("整数分数线");
+    json_object_set_new(b, "pass_threshold", json_integer(60));
+    json_object_set_new(b, "unit_types", json_pack("[s, s]", "乡镇", "街道"));
+    id = round_create(b);
+    o = round_get(&office, id);
+    assert_string_equal(th_jstr(o, "pass_threshold"), "60");
+    assert_int_equal(json_array_size(json_object_get(o, "unit_types")), 2);
+    json_decref(o);
+    /* only office staff create: the admin 403, units and evaluators 403 */
+    want("POST", "/api/v1/rounds", &admin, round_body("管理员"), 403);
+    want("POST", "/api/v1/rounds", &unitadmin, round_body("单位"), 403);
+    want("POST", "/api/v1/rounds", &evaluator, round_body("测评员"), 403);
+    /* the district over its own jurisdiction; not over the city's */
+    b = round_body("东城区测评");
+    json_object_set_new(b, "level", json_string("区级"));
+    r = api("POST", "/api/v1/rounds", &district, b);
+    th_assert_status(r, 201);
+    th_resp_free(r);
+    b = round_body("越权");
+    json_object_set_new(b, "scope_id", json_integer(city));
+    r = api("POST", "/api/v1/rounds", &district, b);
+    th_assert_error(r, 404, "not_found", "scope_id");
+    th_resp_free(r);
+    /* a unit is no scope */
+    b = round_body("单位范围");
+    json_object_set_new(b, "scope_id", json_integer(unit1));
+    r = api("POST", "/api/v1/rounds", &office, b);
+    th_assert_error(r, 400, "bad_request", "scope_id");
+    th_resp_free(r);
+}
+
+/* ---------------------------------------------------------------- states */
+
+static void
+test_transitions(void **state)
+{
+    (void)state;
+    static const char *const states[] = {"draft",  "open",      "evaluating",
+                                         "locked", "publicity", "closed"};
+    int64_t id = round_create(round_body("状态测试"));
+    /* a skip is refused, whoever asks */
+    assert_int_equal(transition(&office, id, "evaluating", NULL), 409);
+    assert_int_equal(transition(&office, id, "closed", NULL), 409);
+    assert_int_equal(transition(&office, id, "bogus", NULL), 400);
+    assert_state(id, "draft");
+    for (int i = 1; i < 6; i++) {
+        /* the district (sees the round, not its office), units: refused */
+        assert_int_equal(transition(&district, id, states[i], NULL), 403);
+        assert_int_equal(transition(&unitadmin, id, states[i], NULL), 403);
+        /* the admin does not move a round forward */
+        assert_int_equal(transition(&admin, id, states[i], NULL), 403);
+        if (i + 1 < 6) {
+            assert_int_equal(transition(&office, id, states[i + 1], NULL), 409);
+        }
+        assert_int_equal(transition(&office, id, states[i], NULL), 200);
+        assert_state(id, states[i]);
+        /* the same move again: not next to the state any more */
+        assert_int_equal(transition(&office, id, states[i], NULL), 409);
+    }
+    /* back: the admin only, one step, with a reason */
+    assert_int_equal(transition(&office, id, "publicity", "撤回"), 403);
+    assert_int_equal(transition(&admin, id, "publicity", NULL), 400);
+    assert_int_equal(transition(&admin, id, "publicity", "  "), 400);
+    assert_state(id, "closed");
+    assert_int_equal(transition(&admin, id, "locked", "跳过"), 409);
+    assert_int_equal(transition(&admin, id, "publicity", "公示名单有误，重新公示"), 200);
+    assert_state(id, "publicity");
+    /* the audit log has each move, the reason with the revert */
+    struct th_resp *r = api("GET", "/api/v1/audit?action=round.state&limit=50", &admin, NULL);
+    th_assert_status(r, 200);
+    size_t n = 0, i;
+    bool reason = false;
+    json_t *row;
+    json_array_foreach(json_object_get(r->json, "items"), i, row)
+    {
+        if (th_jint(row, "object_id") == id) {
+            n++;
+            json_t *after = json_object_get(json_object_get(row, "summary"), "after");
+            const char *why = json_string_value(json_object_get(after, "reason"));
+            reason = reason || (why && 0 == strcmp(why, "公示名单有误，重新公示"));
+        }
+    }
+    assert_int_equal(n, 6);
+    assert_true(reason);
+    assert_non_null(strstr(r->body, "改变测评状态"));
+    th_resp_free(r);
+}
+
+static void
+test_update(void **state)
+{
+    (void)state;
+    int64_t id = round_create(round_body("修改测试"));
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld", (long long)id);
+    struct th_resp *r = api("PATCH", path, &office,
+                            json_pack("{s:s, s:b, s:s}", "pass_threshold", "90", "no_own_district",
+                                      1, "reconcile", "leader"));
+    th_assert_status(r, 200);
+    assert_string_equal(th_jstr(r->json, "pass_threshold"), "90");
+    assert_string_equal(th_jstr(r->json, "reconcile"), "leader");
+    assert_true(json_is_true(json_object_get(r->json, "no_own_district")));
+    assert_string_equal(th_jstr(r->json, "name"), "修改测试"); /* kept */
+    th_resp_free(r);
+    r = api("PATCH", path, &office, json_pack("{s:s}", "window_end", "2026-01-01"));
+    th_assert_error(r, 400, "bad_request", "window_end");
+    th_resp_free(r);
+    want("PATCH", path, &district, json_pack("{s:s}", "name", "区里改"), 403);
+    want("PATCH", path, &admin, json_pack("{s:s}", "name", "管理员改"), 403);
+    /* once open: only the name and the publicity dates */
+    assert_int_equal(transition(&office, id, "open", NULL), 200);
+    r = api("PATCH", path, &office, json_pack("{s:s}", "pass_threshold", "80"));
+    th_assert_error(r, 409, "conflict", "pass_threshold");
+    th_resp_free(r);
+    r = api("PATCH", path, &office,
+            json_pack("{s:s, s:s}", "publicity_start", "2026-06-01", "publicity_end", "2026-06-07"));
+    th_assert_status(r, 200);
+    assert_string_equal(th_jstr(r->json, "publicity_end"), "2026-06-07");
+    th_resp_free(r);
+}
+
+/* ---------------------------------------------------------------- who sees a round */
+
+static bool
+listed(const struct th_cred *c, int64_t id)
+{
+    struct th_resp *r = api("GET", "/api/v1/rounds?limit=200", c, NULL);
+    th_assert_status(r, 200);
+    bool found = false;
+    size_t i;
+    json_t *o;
+    json_array_foreach(json_object_get(r->json, "items"), i, o)
+    {
+        found = found || th_jint(o, "id") == id;
+    }
+    th_resp_free(r);
+    return found;
+}
+
+static void
+test_scope(void **state)
+{
+    (void)state;
+    int64_t id = round_create(round_body("可见性测试"));
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld", (long long)id);
+    /* a draft: the offices over it and within it, the admin; no unit */
+    assert_true(listed(&office, id));
+    assert_true(listed(&district, id));
+    assert_true(listed(&admin, id));
+    assert_false(listed(&unitadmin, id));
+    want("GET", path, &unitadmin, NULL, 404);
+    want("GET", path, &evaluator, NULL, 404);
+    assert_false(listed(&evaluator, id));
+    assert_int_equal(transition(&office, id, "open", NULL), 200);
+    /* open: the units in its scope */
+    assert_true(listed(&unitadmin, id));
+    assert_true(listed(&leader, id));
+    assert_true(listed(&qsadmin, id));
+    want("GET", path, &member, NULL, 200);
+    /* a district's round: not the city's unit, not another district's */
+    json_t *b = round_body("东城区可见性");
+    struct th_resp *r = api("POST", "/api/v1/rounds", &district, b);
+    th_assert_status(r, 201);
+    int64_t did = th_jint(r->json, "id");
+    th_resp_free(r);
+    assert_int_equal(transition(&district, did, "open", NULL), 200);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld", (long long)did);
+    want("GET", path, &qsadmin, NULL, 200);
+    want("GET", path, &unitadmin, NULL, 404);
+    want("GET", path, &lhadmin, NULL, 404);
+    want("GET", path, &office, NULL, 200); /* the city holds the district */
+    assert_false(listed(&lhadmin, did));
+    want("GET", "/api/v1/rounds/999999", &admin, NULL, 404);
+    want("GET", "/api/v1/rounds?state=bogus", &office, NULL, 400);
+}
+
+static void
+test_graceful_stop(void **state)
+{
+    (void)state;
+    assert_int_equal(th_server_stop(&srv), 0);
+}
+
+/* A unit_admin account of the unit, logged in with a token. */
+static bool
+unit_admin_for(int64_t unit, const char *username, struct th_cred *c)
+{
+    struct th_resp *r = api("POST", "/api/v1/users", &admin,
+                            json_pack("{s:s, s:s, s:s, s:s, s:I}", "username", username,
+                                      "display_name", "创建办 测试", "password", TH_DEMO_PW,
+                                      "role", "unit_admin", "org_id", (json_int_t)unit));
+    long st = r->status;
+    th_resp_free(r);
+    return 201 == st && 201 == th_login(&srv, username, TH_DEMO_PW, c) &&
+           th_make_token(&srv, c, "rounds") > 0;
+}
+
+static int
+setup(void **state)
+{
+    (void)state;
+    if (th_server_create(&srv, NULL) || th_server_start(&srv, NULL)) {
+        return -1;
+    }
+    struct {
+        const char *user;
+        struct th_cred *c;
+    } who[] = {{"admin", &admin},         {"office", &office},       {"district", &district},
+               {"evaluator", &evaluator}, {"unitadmin", &unitadmin}, {"member", &member},
+               {"leader", &leader}};
+    for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+        if (201 != th_login(&srv, who[i].user, TH_DEMO_PW, who[i].c) ||
+            th_make_token(&srv, who[i].c, "rounds") <= 0) {
+            return -1;
+        }
+    }
+    unit1 = th_unit_id(&srv, &admin, "DEMO001");
+    qingshan = th_unit_id(&srv, &admin, "DEMO013");
+    liuhe = th_unit_id(&srv, &admin, "DEMO014");
+    city = office.org_id;
+    if (0 == unit1 || 0 == qingshan || 0 == liuhe || !unit_admin_for(qingshan, "qsadmin", &qsadmin) ||
+        !unit_admin_for(liuhe, "lhadmin", &lhadmin)) {
+        return -1;
+    }
+    /* the demo's 100-point standard */
+    struct th_resp *r = api("GET", "/api/v1/frameworks?limit=50", &office, NULL);
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(r->json, "items"), i, e)
+    {
+        const char *total = th_jstr(e, "total");
+        if (total && 0 == strcmp(total, "100") && 0 == strcmp(th_jstr(e, "status"), "published")) {
+            edition = th_jint(e, "id");
+        }
+    }
+    th_resp_free(r);
+    return edition ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    return th_server_finish(&srv);
+}
+
+int
+main(int argc, char **argv)
+{
+    if (!th_init(argc, argv)) {
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_create),
+        cmocka_unit_test(test_transitions),
+        cmocka_unit_test(test_update),
+        cmocka_unit_test(test_scope),
+        cmocka_unit_test(test_graceful_stop),
+    };
+    int failed = cmocka_run_group_tests_name("rounds", tests, setup, teardown);
+    th_done();
+    return failed + th_teardown_failures;
+}
