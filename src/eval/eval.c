@@ -439,6 +439,69 @@ wm_eval_leaf(const struct wm_ind *leaf,
     return WM_OK;
 }
 
+const char *
+wm_eval_rule_label(enum wm_fw_rule r)
+{
+    switch (r) {
+    case WM_FW_RULE_POINTS:
+        return "扣分";
+    case WM_FW_RULE_GRADE:
+        return "分档";
+    case WM_FW_RULE_BONUS:
+        return "加分";
+    case WM_FW_RULE_NEGATIVE:
+        return "减分";
+    case WM_FW_RULE_NONE:
+        break;
+    }
+    return "";
+}
+
+void
+wm_eval_rule_words(const struct wm_ind *leaf, struct wm_buf *b)
+{
+    char a[32], c[32];
+    int64_t cap = wm_eval_leaf_cap(leaf);
+    size_t start = b->len;
+    switch (leaf->scoring.rule) {
+    case WM_FW_RULE_GRADE: {
+        const struct wm_fw_scoring *t =
+            leaf->scoring.ngrades > 0 ? &leaf->scoring : &WM_EVAL_DEFAULT_GRADES;
+        wm_buf_printf(b, "分档评分（满分 %s 分）：", wm_eval_format_points(cap, a));
+        for (unsigned i = 0; i < t->ngrades; i++) {
+            wm_buf_printf(b, "%s%c 档 %s 分（×%s）", i ? "、" : "", t->grade_letter[i],
+                          wm_eval_format_points(wm_eval_div_round(cap * t->grade[i], 100), a),
+                          wm_eval_format_points(t->grade[i], c));
+        }
+        break;
+    }
+    case WM_FW_RULE_BONUS:
+        wm_buf_printf(b, "加分项：最多加 %s 分", wm_eval_format_points(cap, a));
+        break;
+    case WM_FW_RULE_NEGATIVE:
+        if (cap == INT64_MAX) {
+            wm_buf_adds(b, "减分项：按负面清单逐项减分");
+        } else {
+            wm_buf_printf(b, "减分项：按负面清单逐项减分，最多减 %s 分",
+                          wm_eval_format_points(cap, a));
+        }
+        break;
+    case WM_FW_RULE_POINTS:
+    case WM_FW_RULE_NONE:
+        if (leaf->has_score) {
+            wm_buf_printf(b, "满分 %s 分，按扣分项逐项扣减，扣完为止",
+                          wm_eval_format_points(cap, a));
+        }
+        break;
+    }
+    if (leaf->veto) {
+        wm_buf_adds(b, b->len > start ? "；一票否决项：出现即不合格" : "一票否决项：出现即不合格");
+    }
+    if (b->len == start) {
+        wm_buf_adds(b, "不计分");
+    }
+}
+
 /* ---------------------------------------------------------------- plan */
 
 struct ev_code_ix {

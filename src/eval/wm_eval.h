@@ -132,6 +132,16 @@ enum wm_err wm_eval_leaf(const struct wm_ind *leaf,
 enum wm_err
 wm_eval_check_value(const struct wm_ind *leaf, int64_t value, char *why, size_t len) WM_MUST_CHECK;
 
+/** The rule's short Chinese name: 扣分, 分档, 加分, 减分; "" for NONE. */
+const char *wm_eval_rule_label(enum wm_fw_rule r);
+
+/**
+** The leaf's scoring rule in words, appended to @a b, for the blank sheet and the UI:
+** "满分 2.5 分，按扣分项逐项扣减，扣完为止", "分档评分：A 档 3 分（×1）、B 档 2.4 分
+** （×0.8）…", "加分项：最多加 1.5 分", "减分项：最多减 5 分", "一票否决项：…", "不计分".
+*/
+void wm_eval_rule_words(const struct wm_ind *leaf, struct wm_buf *b);
+
 /* ---------------------------------------------------------------- a sheet's leaves */
 
 /**

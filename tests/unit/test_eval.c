@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "wm_eval.h"
+#include "wm_eval_render.h"
+#include "wm_table.h"
 
 /* clang-format off: cmocka needs these first */
 #include <setjmp.h>
@@ -522,6 +524,367 @@ test_rank(void **state)
     wm_eval_rank(NULL, 0, 0, NULL);
 }
 
+/* ---------------------------------------------------------------- documents */
+
+static char tmpdir[] = "/tmp/wm-eval-XXXXXX";
+
+/* The text of a PDF (pages first..last, 0: all) or NULL when pdftotext is missing. */
+static char *
+pdf_text(const struct wm_buf *pdf, int first, int last)
+{
+    if (access("/usr/bin/pdftotext", X_OK) != 0) {
+        return NULL;
+    }
+    char *path = wm_asprintf("%s/t.pdf", tmpdir);
+    char err[256];
+    assert_int_equal(wm_eval_save(pdf->data, pdf->len, -1, path, err, sizeof(err)), WM_OK);
+    char *cmd = first > 0 ? wm_asprintf("/usr/bin/pdftotext -enc UTF-8 -f %d -l %d '%s' -",
+                                        first, last, path)
+                          : wm_asprintf("/usr/bin/pdftotext -enc UTF-8 '%s' -", path);
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    assert_non_null(p);
+    struct wm_buf b = { 0 };
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) {
+        wm_buf_add(&b, chunk, n);
+    }
+    assert_int_equal(pclose(p), 0);
+    free(path);
+    char *t = wm_strdup(wm_buf_str(&b));
+    wm_buf_free(&b);
+    return t;
+}
+
+/* s without white space: pdftotext joins CJK and digits ("第 1 页" reads "第1页"). */
+static char *
+squeeze(const char *s)
+{
+    struct wm_buf b = { 0 };
+    for (; *s; s++) {
+        if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\f' && *s != '\r') {
+            wm_buf_addc(&b, *s);
+        }
+    }
+    return wm_buf_steal(&b);
+}
+
+static void
+has(const char *text, const char *part)
+{
+    char *t = squeeze(text), *q = squeeze(part);
+    if (strstr(t, q) == NULL) {
+        fail_msg("\"%s\" not in:\n%s", part, text);
+    }
+    free(t);
+    free(q);
+}
+
+/* Whether some cell of the table equals s. */
+static bool
+table_has(const struct wm_table *t, const char *s)
+{
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->rows[r].ncells; c++) {
+            if (strcmp(t->rows[r].cells[c], s) == 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* The cell right of the first cell equal to label in a table, searching column col. */
+static const char *
+table_at(const struct wm_table *t, const char *label, int col)
+{
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->rows[r].ncells; c++) {
+            if (strcmp(t->rows[r].cells[c], label) == 0) {
+                return wm_row_cell(&t->rows[r], col);
+            }
+        }
+    }
+    return NULL;
+}
+
+static struct wm_table *
+read_xlsx(const struct wm_buf *b)
+{
+    struct wm_table *t = NULL;
+    char err[256] = "";
+    if (wm_table_read(b->data, b->len, WM_TABLE_XLSX, &t, err, sizeof(err)) != 0) {
+        fail_msg("XLSX does not read back: %s", err);
+    }
+    return t;
+}
+
+/* A filled sheet of STD: total 23.15 (see test_plan_totals), a formula-like comment. */
+static void
+fill_sheet(const struct wm_eval_plan *p, struct wm_eval_doc_leaf *l)
+{
+    static const struct wm_eval_deduction d11[] = { { "会议纪要缺失", 50 }, { "未召开动员会", 25 } };
+    static const struct wm_eval_deduction d32[] = { { "违纪一人次", 200 }, { "通报批评", 150 } };
+    memset(l, 0, p->nleaves * sizeof(*l));
+    l[0] = (struct wm_eval_doc_leaf){ .set = true, .value = 175, .method = "实地考察",
+                                      .comment = "=HYPERLINK(\"x\")", .ndeductions = 2,
+                                      .deductions = d11 };
+    l[1] = (struct wm_eval_doc_leaf){ .set = true, .value = 240, .grade = 'B', .method = "查阅资料" };
+    l[3] = (struct wm_eval_doc_leaf){ .set = true, .value = 1275, .grade = 'B' };
+    l[4] = (struct wm_eval_doc_leaf){ .set = true, .value = 150 };
+    l[5] = (struct wm_eval_doc_leaf){ .set = true, .value = 75, .grade = 'C' };
+    l[7] = (struct wm_eval_doc_leaf){ .set = true, .value = -350, .ndeductions = 2, .deductions = d32 };
+    l[8] = (struct wm_eval_doc_leaf){ .set = true, .value = 750, .comment = "台账齐全" };
+}
+
+static void
+test_sheet_documents(void **state)
+{
+    (void)state;
+    struct wm_fw *fw = std_fw();
+    struct wm_eval_plan *p = wm_eval_plan_new(fw);
+    struct wm_eval_doc_leaf l[9];
+    fill_sheet(p, l);
+    struct wm_eval_doc_sheet d = { .round = "第十五届市文明单位测评", .unit = "市第一中学",
+                                   .unit_code = "u001", .evaluators = "张三、李四",
+                                   .note = "二人平均", .plan = p, .leaves = l,
+                                   .has_threshold = true, .threshold = 2000 };
+    struct wm_buf pdf = { 0 };
+    int pages = 0;
+    char err[256] = "";
+    assert_int_equal(wm_eval_pdf_sheet(&d, &pdf, &pages, err, sizeof(err)), WM_OK);
+    assert_true(pdf.len > 1000);
+    if (getenv("WM_EVAL_KEEP") != NULL) {
+        assert_int_equal(wm_eval_save(pdf.data, pdf.len, -1, getenv("WM_EVAL_KEEP"), err, sizeof(err)), WM_OK);
+    }
+    assert_memory_equal(pdf.data, "%PDF", 4);
+    char *text = pdf_text(&pdf, 0, 0);
+    if (text != NULL) {
+        has(text, "市第一中学");
+        has(text, "第十五届市文明单位测评");
+        has(text, "23.15"); /* the total */
+        has(text, "第 1 页");
+        has(text, "共 1 页");
+        has(text, "会议纪要缺失");
+        has(text, "合格");
+        free(text);
+    }
+    wm_buf_free(&pdf);
+
+    struct wm_buf x = { 0 };
+    assert_int_equal(wm_eval_xlsx_sheet(&d, &x, err, sizeof(err)), WM_OK);
+    struct wm_table *t = read_xlsx(&x);
+    for (size_t i = 0; i < p->nleaves; i++) {
+        if (!table_has(t, p->leaf[i]->code)) {
+            fail_msg("leaf %s not in the XLSX", p->leaf[i]->code);
+        }
+    }
+    assert_true(table_has(t, "市第一中学"));
+    assert_string_equal(table_at(t, "总分", 5), "23.15");
+    assert_string_equal(table_at(t, "减分", 5), "-3.5");
+    assert_string_equal(table_at(t, "测评结果", 5), "合格");
+    /* the formula-like comment came back as text (the reader takes the apostrophe off) */
+    assert_true(table_has(t, "=HYPERLINK(\"x\")"));
+    wm_table_free(t);
+    wm_buf_free(&x);
+
+    /* a veto fails the unit whatever its total */
+    l[6] = (struct wm_eval_doc_leaf){ .veto = true, .veto_reason = "发生重大安全责任事故" };
+    assert_int_equal(wm_eval_xlsx_sheet(&d, &x, err, sizeof(err)), WM_OK);
+    t = read_xlsx(&x);
+    assert_string_equal(table_at(t, "一票否决", 5), "是");
+    assert_string_equal(table_at(t, "测评结果", 5), "不合格");
+    wm_table_free(t);
+    wm_buf_free(&x);
+
+    /* missing unit */
+    d.unit = NULL;
+    assert_int_equal(wm_eval_pdf_sheet(&d, &pdf, NULL, err, sizeof(err)), WM_E_BAD_REQUEST);
+    assert_int_equal(wm_eval_xlsx_sheet(&d, &x, err, sizeof(err)), WM_E_BAD_REQUEST);
+    wm_buf_free(&pdf);
+    wm_buf_free(&x);
+    wm_eval_plan_free(p);
+    wm_fw_free(fw);
+}
+
+static struct wm_fw *big_fw(size_t nleaves);
+
+/* 150 leaves with long comments: several pages, each with its head and number. */
+static void
+test_sheet_pages(void **state)
+{
+    (void)state;
+    struct wm_fw *fw = big_fw(150);
+    assert_non_null(fw);
+    struct wm_eval_plan *p = wm_eval_plan_new(fw);
+    struct wm_eval_doc_leaf *l = wm_calloc(p->nleaves, sizeof(*l));
+    struct wm_buf longc = { 0 };
+    for (int i = 0; i < 12; i++) {
+        wm_buf_adds(&longc, "现场查看创建阵地，台账记录基本齐全，部分活动照片缺少说明。");
+    }
+    for (size_t i = 0; i < p->nleaves; i++) {
+        l[i].set = true;
+        l[i].value = wm_eval_leaf_cap(p->leaf[i]);
+        l[i].comment = i % 7 == 0 ? wm_buf_str(&longc) : "好";
+    }
+    struct wm_eval_doc_sheet d = { .round = "第十五届市文明单位测评", .unit = "某某街道办事处",
+                                   .plan = p, .leaves = l };
+    struct wm_buf pdf = { 0 };
+    int pages = 0;
+    char err[256];
+    assert_int_equal(wm_eval_pdf_sheet(&d, &pdf, &pages, err, sizeof(err)), WM_OK);
+    assert_true(pages >= 3);
+    char want[64];
+    for (int pg = 1; pg <= pages; pg++) {
+        char *text = pdf_text(&pdf, pg, pg);
+        if (text == NULL) {
+            break;
+        }
+        has(text, "第十五届市文明单位测评");
+        has(text, "某某街道办事处");
+        snprintf(want, sizeof want, "第 %d 页 共 %d 页", pg, pages);
+        has(text, want);
+        has(text, "扣分明细"); /* the column heads repeat */
+        free(text);
+    }
+    wm_buf_free(&pdf);
+    /* the blank sheet of the same standard */
+    assert_int_equal(wm_eval_pdf_blank(&d, &pdf, &pages, err, sizeof(err)), WM_OK);
+    assert_true(pages >= 2);
+    wm_buf_free(&pdf);
+    wm_buf_free(&longc);
+    free(l);
+    wm_eval_plan_free(p);
+    wm_fw_free(fw);
+}
+
+static void
+test_blank_documents(void **state)
+{
+    (void)state;
+    static const char *doc =
+        "{\"format\":\"wenming-framework/1\",\"name\":\"某市文明单位测评标准\",\"indicators\":["
+        "{\"code\":\"1\",\"title\":\"组织管理\",\"children\":["
+        " {\"code\":\"1.1\",\"title\":\"专题研究\",\"requirement\":\"党委专题研究创建工作\","
+        "  \"score\":2.5,\"scoring\":{\"rule\":\"points\"}},"
+        " {\"code\":\"1.2\",\"title\":\"年度计划\",\"score\":3,"
+        "  \"scoring\":{\"rule\":\"grade\",\"grades\":{\"A\":1,\"B\":0.8,\"C\":0.6,\"D\":0}}},"
+        " {\"code\":\"1.3\",\"title\":\"表彰\",\"score\":2,\"scoring\":{\"rule\":\"bonus\",\"cap\":1.5}},"
+        " {\"code\":\"1.4\",\"title\":\"负面清单\",\"scoring\":{\"rule\":\"negative\",\"cap\":5},\"veto\":true}]}]}";
+    struct wm_fw *fw = NULL;
+    assert_int_equal(wm_fw_parse_json(doc, strlen(doc), &fw, NULL), WM_OK);
+    struct wm_eval_plan *p = wm_eval_plan_new(fw);
+    struct wm_buf w = { 0 };
+    wm_eval_rule_words(p->leaf[1], &w);
+    assert_string_equal(wm_buf_str(&w),
+                        "分档评分（满分 3 分）：A 档 3 分（×1）、B 档 2.4 分（×0.8）、C 档 1.8 分（×0.6）、D 档 0 分（×0）");
+    wm_buf_reset(&w);
+    wm_eval_rule_words(p->leaf[3], &w);
+    assert_string_equal(wm_buf_str(&w), "减分项：按负面清单逐项减分，最多减 5 分；一票否决项：出现即不合格");
+    wm_buf_free(&w);
+    struct wm_eval_doc_sheet d = { .round = "第十五届市文明单位测评", .plan = p };
+    struct wm_buf pdf = { 0 };
+    int pages = 0;
+    char err[256];
+    assert_int_equal(wm_eval_pdf_blank(&d, &pdf, &pages, err, sizeof(err)), WM_OK);
+    char *text = pdf_text(&pdf, 0, 0);
+    if (text != NULL) {
+        has(text, "党委专题研究创建工作");
+        has(text, "最多加 1.5 分");
+        has(text, "第 1 页");
+        free(text);
+    }
+    wm_buf_free(&pdf);
+    struct wm_buf x = { 0 };
+    assert_int_equal(wm_eval_xlsx_blank(&d, &x, err, sizeof(err)), WM_OK);
+    struct wm_table *t = read_xlsx(&x);
+    assert_true(table_has(t, "1.4"));
+    assert_true(table_has(t, "党委专题研究创建工作"));
+    assert_true(table_has(t, "满分 2.5 分，按扣分项逐项扣减，扣完为止"));
+    wm_table_free(t);
+    wm_buf_free(&x);
+    wm_eval_plan_free(p);
+    wm_fw_free(fw);
+}
+
+static void
+test_summary_documents(void **state)
+{
+    (void)state;
+    struct wm_fw *fw = std_fw();
+    struct wm_eval_plan *p = wm_eval_plan_new(fw);
+    static const int64_t s1[] = { 415, 1500, 400 }, s2[] = { 500, 1600, 750 }, s3[] = { 100, 100, 100 };
+    struct wm_eval_rank_entry e[] = {
+        { .name = "市第一中学", .has_total = true, .total = 2465 },
+        { .name = "某某街道办事处", .has_total = true, .total = 2850 },
+        { .name = "+市医院", .has_total = true, .total = 300, .veto = true },
+        { .name = "区图书馆" },
+    };
+    size_t order[4];
+    wm_eval_rank(e, 4, 2000, order);
+    const int64_t *subs[] = { s1, s2, s3, NULL };
+    const char *types[] = { "文明校园", "文明街道", "文明单位", "文明单位" };
+    struct wm_eval_doc_row rows[4];
+    for (size_t i = 0; i < 4; i++) {
+        size_t k = order[i];
+        rows[i] = (struct wm_eval_doc_row){ .rank = e[k].rank, .unit = e[k].name,
+                                            .unit_type = types[k], .district = "某区",
+                                            .has_total = e[k].has_total, .total = e[k].total,
+                                            .subtotal = subs[k], .veto = e[k].veto,
+                                            .pass = e[k].pass };
+    }
+    struct wm_eval_doc_summary d = { .round = "第十五届市文明单位测评", .title = "测评排名表",
+                                     .scope = "某区", .plan = p, .has_threshold = true,
+                                     .threshold = 2000, .nrows = 4, .rows = rows };
+    struct wm_buf pdf = { 0 };
+    int pages = 0;
+    char err[256];
+    assert_int_equal(wm_eval_pdf_summary(&d, &pdf, &pages, err, sizeof(err)), WM_OK);
+    assert_int_equal(pages, 1);
+    char *text = pdf_text(&pdf, 0, 0);
+    if (text != NULL) {
+        has(text, "测评排名表");
+        has(text, "某某街道办事处");
+        has(text, "28.5");
+        has(text, "1 组织管理");
+        has(text, "不合格");
+        has(text, "第 1 页 共 1 页");
+        free(text);
+    }
+    wm_buf_free(&pdf);
+    struct wm_buf x = { 0 };
+    assert_int_equal(wm_eval_xlsx_summary(&d, &x, err, sizeof(err)), WM_OK);
+    struct wm_table *t = read_xlsx(&x);
+    /* columns: 名次 单位 类型 区县 1 2 3 总分 否决 结果 */
+    assert_string_equal(table_at(t, "某某街道办事处", 0), "1");
+    assert_string_equal(table_at(t, "某某街道办事处", 7), "28.5");
+    assert_string_equal(table_at(t, "某某街道办事处", 9), "合格");
+    assert_string_equal(table_at(t, "+市医院", 8), "是");
+    assert_string_equal(table_at(t, "+市医院", 9), "不合格");
+    assert_string_equal(table_at(t, "区图书馆", 9), "未评分");
+    assert_string_equal(table_at(t, "市第一中学", 5), "15");
+    wm_table_free(t);
+    /* saved to a descriptor and to a path */
+    char *path = wm_asprintf("%s/rank.xlsx", tmpdir);
+    assert_int_equal(wm_eval_save(x.data, x.len, -1, path, err, sizeof(err)), WM_OK);
+    size_t n = 0;
+    char *back = wm_read_file(path, &n);
+    assert_int_equal(n, x.len);
+    free(back);
+    FILE *fp = fopen(path, "wb");
+    assert_int_equal(wm_eval_save(x.data, 10, fileno(fp), NULL, err, sizeof(err)), WM_OK);
+    fclose(fp);
+    back = wm_read_file(path, &n);
+    assert_int_equal(n, 10);
+    free(back);
+    unlink(path);
+    free(path);
+    wm_buf_free(&x);
+    wm_eval_plan_free(p);
+    wm_fw_free(fw);
+}
+
 /* ---------------------------------------------------------------- a round's size */
 
 struct big {
@@ -688,6 +1051,15 @@ main(int argc, char **argv)
         cmocka_unit_test(test_reconcile_leader),
         cmocka_unit_test(test_rank),
         cmocka_unit_test(test_round_size),
+        cmocka_unit_test(test_sheet_documents),
+        cmocka_unit_test(test_sheet_pages),
+        cmocka_unit_test(test_blank_documents),
+        cmocka_unit_test(test_summary_documents),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    if (mkdtemp(tmpdir) == NULL) {
+        return 1;
+    }
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    rmdir(tmpdir);
+    return rc;
 }
