@@ -502,6 +502,61 @@ wm_eval_rule_words(const struct wm_ind *leaf, struct wm_buf *b)
     }
 }
 
+enum wm_err
+wm_eval_deductions_from_json(const json_t *arr,
+                             struct wm_eval_deduction **out,
+                             size_t *n,
+                             char *why,
+                             size_t len)
+{
+    *out = NULL;
+    *n = 0;
+    if (arr == NULL || json_is_null(arr)) {
+        return WM_OK;
+    }
+    if (!json_is_array(arr)) {
+        ev_why(why, len, "扣分明细应为数组");
+        return WM_E_BAD_REQUEST;
+    }
+    size_t m = json_array_size(arr);
+    if (m > WM_EVAL_MAX_DEDUCTIONS) {
+        ev_why(why, len, "扣分明细超过 %d 条", WM_EVAL_MAX_DEDUCTIONS);
+        return WM_E_BAD_REQUEST;
+    }
+    if (m == 0) {
+        return WM_OK;
+    }
+    struct wm_eval_deduction *d = wm_calloc(m, sizeof(*d));
+    for (size_t i = 0; i < m; i++) {
+        const json_t *o = json_array_get(arr, i);
+        const json_t *r = json_object_get(o, "reason");
+        const json_t *p = json_object_get(o, "points");
+        if (!json_is_object(o) || (r != NULL && !json_is_string(r) && !json_is_null(r)) ||
+            !json_is_integer(p)) {
+            ev_why(why, len, "第 %zu 条扣分应为 {\"reason\": 原因, \"points\": 分数（百分之一分的整数）}",
+                   i + 1);
+            free(d);
+            return WM_E_BAD_REQUEST;
+        }
+        d[i].reason = json_string_value(r);
+        d[i].points = (int64_t)json_integer_value(p);
+    }
+    *out = d;
+    *n = m;
+    return WM_OK;
+}
+
+json_t *
+wm_eval_deductions_to_json(const struct wm_eval_deduction *d, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(a, json_pack("{s:s, s:I}", "reason", d[i].reason ? d[i].reason : "",
+                                           "points", (json_int_t)d[i].points));
+    }
+    return a;
+}
+
 /* ---------------------------------------------------------------- plan */
 
 struct ev_code_ix {

@@ -609,10 +609,10 @@ wm_eval_pdf_blank(const struct wm_eval_doc_sheet *s, struct wm_buf *out, int *pa
     doc_init(&d, false, "测评评分表（空白）");
     sheet_heads(&d, s, true);
     doc_col(&d, "编码", NULL, 7, PANGO_ALIGN_LEFT);
-    doc_col(&d, "指标与测评要求", NULL, 36, PANGO_ALIGN_LEFT);
-    doc_col(&d, "评分规则", NULL, 22, PANGO_ALIGN_LEFT);
+    doc_col(&d, "指标与测评要求", NULL, 33, PANGO_ALIGN_LEFT);
+    doc_col(&d, "评分规则", NULL, 23, PANGO_ALIGN_LEFT);
     doc_col(&d, "得分", NULL, 9, PANGO_ALIGN_LEFT);
-    doc_col(&d, "测评方式", NULL, 9, PANGO_ALIGN_LEFT);
+    doc_col(&d, "测评方式", NULL, 11, PANGO_ALIGN_LEFT);
     doc_col(&d, "扣分原因与评语", NULL, 17, PANGO_ALIGN_LEFT);
     doc_cols_done(&d);
     size_t top = (size_t)-1;
@@ -631,6 +631,9 @@ wm_eval_pdf_blank(const struct wm_eval_doc_sheet *s, struct wm_buf *out, int *pa
         }
         if (leaf->materials != NULL && leaf->materials[0] != '\0') {
             wm_buf_printf(&b, "\n材料：%s", leaf->materials);
+        }
+        for (size_t k = 0; k < leaf->nmethods; k++) {
+            wm_buf_printf(&b, "%s%s", k ? "、" : "\n测评方式：", nz(leaf->methods[k].label));
         }
         cell_own(r, 1, wm_buf_steal(&b));
         wm_eval_rule_words(leaf, &b);

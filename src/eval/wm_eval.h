@@ -91,6 +91,25 @@ struct wm_eval_input {
     const char *veto_reason; /* required (non-blank) when veto */
 };
 
+/**
+** Read deductions (or bonus items) stored or sent as JSON — the `score.deductions` column
+** and the API: [{"reason": "会议纪要缺失", "points": 50}, …], points as integer
+** hundredths.  Only the shape is checked here (array of objects, reason a string, points an
+** integer, at most WM_EVAL_MAX_DEDUCTIONS); wm_eval_leaf() checks the values.  JSON null
+** and [] give n = 0.
+** @param[out] out  malloc'd array (free() it; NULL when n is 0); reasons are borrowed from
+**                  @a arr and live as long as it does
+** @return WM_OK, or WM_E_BAD_REQUEST with why
+*/
+enum wm_err wm_eval_deductions_from_json(const json_t *arr,
+                                         struct wm_eval_deduction **out,
+                                         size_t *n,
+                                         char *why,
+                                         size_t len) WM_MUST_CHECK;
+
+/** The same array as JSON (new reference; [] when n is 0). */
+json_t *wm_eval_deductions_to_json(const struct wm_eval_deduction *d, size_t n);
+
 /** The score of one leaf. */
 struct wm_eval_leaf_result {
     bool scored;      /* a value results (false: nothing entered, or a leaf without score) */

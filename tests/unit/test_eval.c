@@ -334,6 +334,40 @@ test_negative_rule(void **state)
 }
 
 static void
+test_deductions_json(void **state)
+{
+    (void)state;
+    json_t *j = json_loads("[{\"reason\":\"会议纪要缺失\",\"points\":50},{\"reason\":\"x\",\"points\":25}]",
+                           0, NULL);
+    struct wm_eval_deduction *d = NULL;
+    size_t n = 0;
+    char why[WM_EVAL_WHY] = "";
+    assert_int_equal(wm_eval_deductions_from_json(j, &d, &n, why, sizeof(why)), WM_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(d[0].reason, "会议纪要缺失");
+    assert_int_equal(d[1].points, 25);
+    json_t *back = wm_eval_deductions_to_json(d, n);
+    assert_true(json_equal(back, j));
+    json_decref(back);
+    free(d);
+    json_decref(j);
+    static const char *bad[] = { "{}", "[1]", "[{\"reason\":\"x\",\"points\":0.5}]",
+                                 "[{\"reason\":1,\"points\":5}]", "[{\"reason\":\"x\"}]", NULL };
+    for (size_t i = 0; bad[i] != NULL; i++) {
+        j = json_loads(bad[i], JSON_DECODE_ANY, NULL);
+        assert_non_null(j);
+        assert_int_equal(wm_eval_deductions_from_json(j, &d, &n, why, sizeof(why)), WM_E_BAD_REQUEST);
+        assert_null(d);
+        json_decref(j);
+    }
+    assert_int_equal(wm_eval_deductions_from_json(NULL, &d, &n, why, sizeof(why)), WM_OK);
+    assert_int_equal(n, 0);
+    j = json_null();
+    assert_int_equal(wm_eval_deductions_from_json(j, &d, &n, why, sizeof(why)), WM_OK);
+    assert_int_equal(n, 0);
+}
+
+static void
 test_plan_totals(void **state)
 {
     (void)state;
@@ -528,6 +562,19 @@ test_rank(void **state)
 
 static char tmpdir[] = "/tmp/wm-eval-XXXXXX";
 
+/* With WM_EVAL_KEEP=DIR, keep a document there for a look. */
+static void
+keep(const struct wm_buf *b, const char *name)
+{
+    const char *dir = getenv("WM_EVAL_KEEP");
+    if (dir != NULL) {
+        char *path = wm_asprintf("%s/%s", dir, name);
+        char err[256];
+        assert_int_equal(wm_eval_save(b->data, b->len, -1, path, err, sizeof(err)), WM_OK);
+        free(path);
+    }
+}
+
 /* The text of a PDF (pages first..last, 0: all) or NULL when pdftotext is missing. */
 static char *
 pdf_text(const struct wm_buf *pdf, int first, int last)
@@ -655,9 +702,7 @@ test_sheet_documents(void **state)
     char err[256] = "";
     assert_int_equal(wm_eval_pdf_sheet(&d, &pdf, &pages, err, sizeof(err)), WM_OK);
     assert_true(pdf.len > 1000);
-    if (getenv("WM_EVAL_KEEP") != NULL) {
-        assert_int_equal(wm_eval_save(pdf.data, pdf.len, -1, getenv("WM_EVAL_KEEP"), err, sizeof(err)), WM_OK);
-    }
+    keep(&pdf, "sheet.pdf");
     assert_memory_equal(pdf.data, "%PDF", 4);
     char *text = pdf_text(&pdf, 0, 0);
     if (text != NULL) {
@@ -734,6 +779,7 @@ test_sheet_pages(void **state)
     int pages = 0;
     char err[256];
     assert_int_equal(wm_eval_pdf_sheet(&d, &pdf, &pages, err, sizeof(err)), WM_OK);
+    keep(&pdf, "long.pdf");
     assert_true(pages >= 3);
     char want[64];
     for (int pg = 1; pg <= pages; pg++) {
@@ -788,6 +834,7 @@ test_blank_documents(void **state)
     int pages = 0;
     char err[256];
     assert_int_equal(wm_eval_pdf_blank(&d, &pdf, &pages, err, sizeof(err)), WM_OK);
+    keep(&pdf, "blank.pdf");
     char *text = pdf_text(&pdf, 0, 0);
     if (text != NULL) {
         has(text, "党委专题研究创建工作");
@@ -841,6 +888,7 @@ test_summary_documents(void **state)
     int pages = 0;
     char err[256];
     assert_int_equal(wm_eval_pdf_summary(&d, &pdf, &pages, err, sizeof(err)), WM_OK);
+    keep(&pdf, "summary.pdf");
     assert_int_equal(pages, 1);
     char *text = pdf_text(&pdf, 0, 0);
     if (text != NULL) {
@@ -1046,6 +1094,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_grade_rounding),
         cmocka_unit_test(test_bonus_rule),
         cmocka_unit_test(test_negative_rule),
+        cmocka_unit_test(test_deductions_json),
         cmocka_unit_test(test_plan_totals),
         cmocka_unit_test(test_reconcile_mean),
         cmocka_unit_test(test_reconcile_leader),
