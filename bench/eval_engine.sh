@@ -5,6 +5,6 @@
 # is 2 s, store included).
 set -eu
 cd "$(dirname "$0")/.."
-BIN=${WENMING_TEST_EVAL:-./build/src/eval/test_eval}
+BIN=${WENMING_TEST_EVAL:-./build/tests/test_eval}
 [ -x "$BIN" ] || { echo "bench: $BIN is missing (ninja -C build)" >&2; exit 1; }
 "$BIN" --bench

@@ -716,4 +716,184 @@ wm_eval_pdf_summary(const struct wm_eval_doc_summary *s, struct wm_buf *out, int
     return e;
 }
 
+/* ---------------------------------------------------------------- specs */
+
+static const char *
+jtext(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+/* An optional integer member: false when absent or null, else *v (refuses other types). */
+static bool
+jint(const json_t *o, const char *k, int64_t *v, bool *bad)
+{
+    const json_t *x = json_object_get(o, k);
+    if (x == NULL || json_is_null(x)) {
+        return false;
+    }
+    if (!json_is_integer(x)) {
+        *bad = true;
+        return false;
+    }
+    *v = (int64_t)json_integer_value(x);
+    return true;
+}
+
+static enum wm_err
+spec_sheet(const json_t *spec, const struct wm_eval_plan *p, bool blank, struct wm_buf *out,
+           int *pages, char *err, size_t errlen)
+{
+    bool bad = false;
+    struct wm_eval_doc_sheet d = {
+        .round = jtext(spec, "round"),
+        .unit = jtext(spec, "unit"),
+        .unit_code = jtext(spec, "unit_code"),
+        .evaluators = jtext(spec, "evaluators"),
+        .note = jtext(spec, "note"),
+        .plan = p,
+    };
+    d.has_threshold = jint(spec, "threshold", &d.threshold, &bad);
+    struct wm_eval_doc_leaf *l = wm_calloc(p->nleaves ? p->nleaves : 1, sizeof(*l));
+    struct wm_eval_deduction **ded = wm_calloc(p->nleaves ? p->nleaves : 1, sizeof(*ded));
+    d.leaves = l;
+    const json_t *leaves = json_object_get(spec, "leaves");
+    enum wm_err e = WM_OK;
+    size_t i;
+    const json_t *x;
+    if (leaves != NULL && !json_is_array(leaves)) {
+        bad = true;
+    }
+    json_array_foreach(leaves, i, x)
+    {
+        ptrdiff_t k = wm_eval_plan_index(p, jtext(x, "code"));
+        if (k < 0 || ded[k] != NULL || l[k].set || l[k].veto) {
+            set_err(err, errlen, "spec: leaf %zu: unknown or repeated code", i);
+            e = WM_E_BAD_REQUEST;
+            goto done;
+        }
+        l[k].set = jint(x, "value", &l[k].value, &bad);
+        const char *g = jtext(x, "grade");
+        l[k].grade = g != NULL && strlen(g) == 1 ? g[0] : 0;
+        l[k].veto = json_is_true(json_object_get(x, "veto"));
+        l[k].veto_reason = jtext(x, "veto_reason");
+        l[k].method = jtext(x, "method");
+        l[k].comment = jtext(x, "comment");
+        char why[WM_EVAL_WHY] = "";
+        if (wm_eval_deductions_from_json(json_object_get(x, "deductions"), &ded[k],
+                                         &l[k].ndeductions, why, sizeof(why)) != WM_OK) {
+            set_err(err, errlen, "spec: leaf %s: %s", p->leaf[k]->code, why);
+            e = WM_E_BAD_REQUEST;
+            goto done;
+        }
+        l[k].deductions = ded[k];
+    }
+    if (bad) {
+        set_err(err, errlen, "spec: a number or list is not one");
+        e = WM_E_BAD_REQUEST;
+        goto done;
+    }
+    e = blank ? wm_eval_pdf_blank(&d, out, pages, err, errlen)
+              : wm_eval_pdf_sheet(&d, out, pages, err, errlen);
+done:
+    for (size_t k = 0; k < p->nleaves; k++) {
+        free(ded[k]);
+    }
+    free(ded);
+    free(l);
+    return e;
+}
+
+static enum wm_err
+spec_summary(const json_t *spec, const struct wm_eval_plan *p, struct wm_buf *out, int *pages,
+             char *err, size_t errlen)
+{
+    bool bad = false;
+    struct wm_eval_doc_summary d = {
+        .round = jtext(spec, "round"),
+        .title = jtext(spec, "title"),
+        .scope = jtext(spec, "scope"),
+        .plan = p,
+    };
+    d.has_threshold = jint(spec, "threshold", &d.threshold, &bad);
+    const json_t *rows = json_object_get(spec, "rows");
+    if (rows != NULL && !json_is_array(rows)) {
+        bad = true;
+    }
+    size_t n = json_array_size(rows);
+    struct wm_eval_doc_row *r = wm_calloc(n ? n : 1, sizeof(*r));
+    int64_t *subs = wm_calloc(n * (p->ntop ? p->ntop : 1) + 1, sizeof(*subs));
+    for (size_t i = 0; i < n; i++) {
+        const json_t *x = json_array_get(rows, i);
+        int64_t rank = 0;
+        if (jint(x, "rank", &rank, &bad) && (rank < 0 || rank > UINT32_MAX)) {
+            bad = true;
+        }
+        r[i].rank = (unsigned)rank;
+        r[i].unit = jtext(x, "unit");
+        r[i].unit_type = jtext(x, "unit_type");
+        r[i].district = jtext(x, "district");
+        r[i].has_total = jint(x, "total", &r[i].total, &bad);
+        r[i].veto = json_is_true(json_object_get(x, "veto"));
+        r[i].pass = json_is_true(json_object_get(x, "pass"));
+        const json_t *s = json_object_get(x, "subtotals");
+        if (s != NULL) {
+            if (!json_is_array(s) || json_array_size(s) != p->ntop) {
+                bad = true;
+                continue;
+            }
+            int64_t *row = &subs[i * p->ntop];
+            for (size_t k = 0; k < p->ntop; k++) {
+                const json_t *v = json_array_get(s, k);
+                bad |= !json_is_integer(v);
+                row[k] = (int64_t)json_integer_value(v);
+            }
+            r[i].subtotal = row;
+        }
+    }
+    d.nrows = n;
+    d.rows = r;
+    enum wm_err e;
+    if (bad) {
+        set_err(err, errlen, "spec: a number or list is not one");
+        e = WM_E_BAD_REQUEST;
+    } else {
+        e = wm_eval_pdf_summary(&d, out, pages, err, errlen);
+    }
+    free(subs);
+    free(r);
+    return e;
+}
+
+enum wm_err
+wm_eval_pdf_spec(const json_t *spec, struct wm_buf *out, int *pages, char *err, size_t errlen)
+{
+    const char *kind = jtext(spec, "kind");
+    const json_t *std = json_object_get(spec, "standard");
+    if (kind == NULL || !json_is_object(std)) {
+        set_err(err, errlen, "spec: no kind or standard");
+        return WM_E_BAD_REQUEST;
+    }
+    char *text = json_dumps(std, JSON_COMPACT);
+    struct wm_fw *fw = NULL;
+    enum wm_err e = text != NULL ? wm_fw_parse_json(text, strlen(text), &fw, NULL) : WM_E_INTERNAL;
+    free(text);
+    if (e != WM_OK) {
+        set_err(err, errlen, "spec: the standard is not a valid wenming-framework/1 document");
+        return WM_E_BAD_REQUEST;
+    }
+    struct wm_eval_plan *p = wm_eval_plan_new(fw);
+    if (strcmp(kind, "eval.sheet") == 0 || strcmp(kind, "eval.blank") == 0) {
+        e = spec_sheet(spec, p, kind[5] == 'b', out, pages, err, errlen);
+    } else if (strcmp(kind, "eval.summary") == 0) {
+        e = spec_summary(spec, p, out, pages, err, errlen);
+    } else {
+        set_err(err, errlen, "spec: unknown kind %s", kind);
+        e = WM_E_BAD_REQUEST;
+    }
+    wm_eval_plan_free(p);
+    wm_fw_free(fw);
+    return e;
+}
+
 /* end of eval_pdf.c */

@@ -148,6 +148,38 @@ enum wm_err wm_eval_xlsx_summary(const struct wm_eval_doc_summary *d,
                                  char *err,
                                  size_t errlen) WM_MUST_CHECK;
 
+/* ---------------------------------------------------------------- specs (server ↔ helper) */
+
+/*
+** The server does not link cairo: it describes a PDF as a JSON spec (eval_dep), writes it
+** to a file, and has the `wenming-compile` helper render it (wm_compile_spawned(), which
+** reads {"kind": "eval.…"} specs with wm_eval_pdf_spec()).  The spec is self-contained:
+**   {"kind": "eval.sheet" | "eval.blank" | "eval.summary",
+**    "standard": <the wenming-framework/1 document of the plan's standard>,
+**    "round", "unit", "unit_code", "evaluators", "note", "title", "scope": text or absent,
+**    "threshold": hundredths or absent,
+**    "leaves": [{"code", "value": hundredths|null, "grade": "B"|null, "veto": bool,
+**                "veto_reason", "method", "comment", "deductions": [{"reason","points"}]}],
+**    "rows": [{"rank", "unit", "unit_type", "district", "total": hundredths|null,
+**              "subtotals": [hundredths per top-level indicator], "veto", "pass"}]}
+*/
+
+/** The spec of a score sheet (blank: of the blank sheet; leaves are then left out). New
+** reference. */
+json_t *wm_eval_sheet_spec(const struct wm_eval_doc_sheet *d, bool blank);
+/** The spec of a summary / ranking. New reference. */
+json_t *wm_eval_summary_spec(const struct wm_eval_doc_summary *d);
+/**
+** Render a spec as PDF (eval_pdf_dep).  Leaves of the spec are matched to the standard by
+** code (unknown codes refused, missing ones blank).
+** @return as wm_eval_pdf_sheet(); WM_E_BAD_REQUEST for a spec that is not one
+*/
+enum wm_err wm_eval_pdf_spec(const json_t *spec,
+                             struct wm_buf *out,
+                             int *pages,
+                             char *err,
+                             size_t errlen) WM_MUST_CHECK;
+
 /* ---------------------------------------------------------------- output (eval_dep) */
 
 /**

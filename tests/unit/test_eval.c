@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wm_compile.h"
 #include "wm_eval.h"
 #include "wm_eval_render.h"
 #include "wm_table.h"
@@ -933,6 +934,116 @@ test_summary_documents(void **state)
     wm_fw_free(fw);
 }
 
+/* The server's way: a JSON spec rendered in-process and by the wenming-compile helper. */
+static void
+test_specs(void **state)
+{
+    (void)state;
+    struct wm_fw *fw = std_fw();
+    struct wm_eval_plan *p = wm_eval_plan_new(fw);
+    struct wm_eval_doc_leaf l[9];
+    fill_sheet(p, l);
+    l[6] = (struct wm_eval_doc_leaf){ .veto = true, .veto_reason = "发生重大安全责任事故" };
+    struct wm_eval_doc_sheet d = { .round = "第十五届市文明单位测评", .unit = "市第一中学",
+                                   .evaluators = "张三", .plan = p, .leaves = l,
+                                   .has_threshold = true, .threshold = 2000 };
+    json_t *spec = wm_eval_sheet_spec(&d, false);
+    assert_string_equal(json_string_value(json_object_get(spec, "kind")), "eval.sheet");
+    struct wm_buf pdf = { 0 };
+    int pages = 0;
+    char err[512] = "";
+    enum wm_err rc = wm_eval_pdf_spec(spec, &pdf, &pages, err, sizeof(err));
+    if (rc != WM_OK) {
+        fail_msg("%s", err);
+    }
+    char *text = pdf_text(&pdf, 0, 0);
+    if (text != NULL) {
+        has(text, "市第一中学");
+        has(text, "23.15");
+        has(text, "发生重大安全责任事故");
+        has(text, "不合格"); /* vetoed */
+        has(text, "第 1 页");
+        free(text);
+    }
+    wm_buf_free(&pdf);
+
+    /* through the helper program, as a job would run it */
+    const char *helper = getenv("WM_COMPILE_HELPER");
+    if (helper != NULL && access(helper, X_OK) == 0) {
+        wm_compile_set_helper(helper);
+        char *sp = wm_asprintf("%s/spec.json", tmpdir), *out = wm_asprintf("%s/out.pdf", tmpdir);
+        assert_int_equal(json_dump_file(spec, sp, JSON_COMPACT), 0);
+        rc = wm_compile_spawned(sp, out, &pages, err, sizeof(err));
+        if (rc != WM_OK) {
+            fail_msg("wenming-compile: %s", err);
+        }
+        assert_true(pages >= 1);
+        size_t n = 0;
+        char *data = wm_read_file(out, &n);
+        assert_non_null(data);
+        struct wm_buf b = { .data = data, .len = n, .cap = n };
+        text = pdf_text(&b, 0, 0);
+        if (text != NULL) {
+            has(text, "市第一中学");
+            has(text, "23.15");
+            free(text);
+        }
+        free(data);
+        /* a spec with an unknown leaf is refused (exit 2 → bad request) */
+        json_t *leaves = json_object_get(spec, "leaves");
+        json_object_set_new(json_array_get(leaves, 0), "code", json_string("9.9"));
+        assert_int_equal(json_dump_file(spec, sp, JSON_COMPACT), 0);
+        assert_int_equal(wm_compile_spawned(sp, out, NULL, err, sizeof(err)), WM_E_BAD_REQUEST);
+        unlink(sp);
+        unlink(out);
+        char *side = wm_asprintf("%s.json", out);
+        unlink(side);
+        free(side);
+        free(sp);
+        free(out);
+        wm_compile_set_helper(NULL);
+    }
+    json_decref(spec);
+
+    /* the blank sheet and a summary */
+    spec = wm_eval_sheet_spec(&d, true);
+    assert_null(json_object_get(spec, "leaves"));
+    assert_int_equal(wm_eval_pdf_spec(spec, &pdf, &pages, err, sizeof(err)), WM_OK);
+    wm_buf_free(&pdf);
+    json_decref(spec);
+    static const int64_t sub[] = { 415, 1500, 400 };
+    struct wm_eval_doc_row rows[] = {
+        { .rank = 1, .unit = "某某街道办事处", .has_total = true, .total = 2315, .subtotal = sub,
+          .pass = true },
+        { .unit = "区图书馆" },
+    };
+    struct wm_eval_doc_summary sd = { .round = "第十五届市文明单位测评", .plan = p, .nrows = 2,
+                                      .rows = rows };
+    spec = wm_eval_summary_spec(&sd);
+    assert_int_equal(wm_eval_pdf_spec(spec, &pdf, &pages, err, sizeof(err)), WM_OK);
+    text = pdf_text(&pdf, 0, 0);
+    if (text != NULL) {
+        has(text, "某某街道办事处");
+        has(text, "23.15");
+        has(text, "未评分");
+        free(text);
+    }
+    wm_buf_free(&pdf);
+    /* bad specs */
+    json_object_set_new(json_array_get(json_object_get(spec, "rows"), 0), "subtotals",
+                        json_pack("[i]", 1));
+    assert_int_equal(wm_eval_pdf_spec(spec, &pdf, &pages, err, sizeof(err)), WM_E_BAD_REQUEST);
+    json_object_set_new(spec, "kind", json_string("eval.other"));
+    assert_int_equal(wm_eval_pdf_spec(spec, &pdf, &pages, err, sizeof(err)), WM_E_BAD_REQUEST);
+    json_object_set_new(spec, "standard", json_pack("{s:s}", "format", "x"));
+    json_object_set_new(spec, "kind", json_string("eval.summary"));
+    assert_int_equal(wm_eval_pdf_spec(spec, &pdf, &pages, err, sizeof(err)), WM_E_BAD_REQUEST);
+    assert_int_equal(pdf.len, 0);
+    json_decref(spec);
+    wm_eval_plan_free(p);
+    wm_fw_free(fw);
+}
+
 /* ---------------------------------------------------------------- a round's size */
 
 struct big {
@@ -1104,6 +1215,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_sheet_pages),
         cmocka_unit_test(test_blank_documents),
         cmocka_unit_test(test_summary_documents),
+        cmocka_unit_test(test_specs),
     };
     if (mkdtemp(tmpdir) == NULL) {
         return 1;
