@@ -8,8 +8,9 @@
 **     audit and framework exports) and wm_eval_save();
 **   - eval_pdf_dep (libwm_evalpdf): the PDF writers, cairo + pango with the Noto CJK fonts
 **     (package fonts-noto-cjk) like src/compile/compose.c.  The server does not link cairo
-**     or pango: link this into a helper program, the CLI, or a job that runs outside the
-**     server (see wm_compile.h for the pattern).
+**     or pango: it writes a JSON spec (wm_eval_sheet_spec(), wm_eval_summary_spec(), in
+**     eval_dep) and runs the `wenming-compile` helper on it (wm_compile_spawned() of
+**     wm_compile.h, from a job), which renders it with wm_eval_pdf_spec().
 **
 ** The input is never changed and may be shared between threads.  Text given here is user
 ** data: XLSX text cells go through wm_cell_text() (formula injection); PDF text is set as
