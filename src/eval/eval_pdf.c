@@ -65,7 +65,9 @@ struct pdoc {
     cairo_t *cr;
 };
 
-static void WM_PRINTF(3, 4)
+static void set_err(char *err, size_t errlen, const char *fmt, ...) WM_PRINTF(3, 4);
+
+static void
 set_err(char *err, size_t errlen, const char *fmt, ...)
 {
     if (err == NULL || errlen == 0) {
@@ -90,8 +92,15 @@ nz(const char *s)
 ** at most max_h high (cut with an ellipsis; 0: no limit).  Returns the height.
 */
 static double
-text_at(cairo_t *cr, const char *font, const char *text, double x, double y, double w,
-        PangoAlignment align, double max_h, bool draw)
+text_at(cairo_t *cr,
+        const char *font,
+        const char *text,
+        double x,
+        double y,
+        double w,
+        PangoAlignment align,
+        double max_h,
+        bool draw)
 {
     PangoLayout *lay = pango_cairo_create_layout(cr);
     PangoFontDescription *fd = pango_font_description_from_string(font);
@@ -359,7 +368,11 @@ write_buf(void *cls, const unsigned char *data, unsigned int len)
 }
 
 static enum wm_err
-doc_render(struct pdoc *d, const char *author, struct wm_buf *out, int *pages, char *err,
+doc_render(struct pdoc *d,
+           const char *author,
+           struct wm_buf *out,
+           int *pages,
+           char *err,
            size_t errlen)
 {
     struct wm_buf tmp = { 0 };
@@ -473,8 +486,9 @@ sheet_heads(struct pdoc *d, const struct wm_eval_doc_sheet *s, bool blank)
 {
     d->heads[0] = wm_asprintf("测评：%s", s->round);
     if (s->unit != NULL) {
-        d->heads[1] = s->unit_code != NULL ? wm_asprintf("被测评单位：%s（%s）", s->unit, s->unit_code)
-                                           : wm_asprintf("被测评单位：%s", s->unit);
+        d->heads[1] = s->unit_code != NULL
+                          ? wm_asprintf("被测评单位：%s（%s）", s->unit, s->unit_code)
+                          : wm_asprintf("被测评单位：%s", s->unit);
     } else {
         d->heads[1] = wm_strdup("被测评单位：");
     }
@@ -482,8 +496,8 @@ sheet_heads(struct pdoc *d, const struct wm_eval_doc_sheet *s, bool blank)
         d->heads[2] = wm_asprintf("测评标准：%s%s%s　　评分人：", nz(s->plan->fw->name),
                                   s->plan->fw->version ? " " : "", nz(s->plan->fw->version));
     } else if (s->evaluators != NULL || s->note != NULL) {
-        d->heads[2] = wm_asprintf("评分人：%s%s%s", nz(s->evaluators), s->note ? "　　" : "",
-                                  nz(s->note));
+        d->heads[2] =
+            wm_asprintf("评分人：%s%s%s", nz(s->evaluators), s->note ? "　　" : "", nz(s->note));
     }
 }
 
@@ -499,7 +513,10 @@ sheet_ok(const struct wm_eval_doc_sheet *s, bool blank, char *err, size_t errlen
 }
 
 enum wm_err
-wm_eval_pdf_sheet(const struct wm_eval_doc_sheet *s, struct wm_buf *out, int *pages, char *err,
+wm_eval_pdf_sheet(const struct wm_eval_doc_sheet *s,
+                  struct wm_buf *out,
+                  int *pages,
+                  char *err,
                   size_t errlen)
 {
     if (!sheet_ok(s, false, err, errlen)) {
@@ -585,8 +602,9 @@ wm_eval_pdf_sheet(const struct wm_eval_doc_sheet *s, struct wm_buf *out, int *pa
         cell(r, 1, "测评结果");
         bool pass = !t.veto && t.total >= s->threshold;
         cell(r, 4, pass ? "合格" : "不合格");
-        cell_own(r, 6, wm_asprintf("合格分数线 %s 分%s", wm_eval_format_points(s->threshold, a),
-                                   t.veto ? "；一票否决" : ""));
+        cell_own(r, 6,
+                 wm_asprintf("合格分数线 %s 分%s", wm_eval_format_points(s->threshold, a),
+                             t.veto ? "；一票否决" : ""));
     }
     cell(doc_row(&d, R_SPAN | R_PLAIN), 0,
          "\n评分人签名：　　　　　　　　　　　组长签名：　　　　　　　　　　　日期：");
@@ -598,7 +616,10 @@ wm_eval_pdf_sheet(const struct wm_eval_doc_sheet *s, struct wm_buf *out, int *pa
 }
 
 enum wm_err
-wm_eval_pdf_blank(const struct wm_eval_doc_sheet *s, struct wm_buf *out, int *pages, char *err,
+wm_eval_pdf_blank(const struct wm_eval_doc_sheet *s,
+                  struct wm_buf *out,
+                  int *pages,
+                  char *err,
                   size_t errlen)
 {
     if (!sheet_ok(s, true, err, errlen)) {
@@ -643,8 +664,7 @@ wm_eval_pdf_blank(const struct wm_eval_doc_sheet *s, struct wm_buf *out, int *pa
     }
     struct prow *r = doc_row(&d, R_BOLD | R_SHADE);
     cell(r, 1, "总分");
-    cell(doc_row(&d, R_SPAN | R_PLAIN), 0,
-         "\n评分人签名：　　　　　　　　　　　日期：");
+    cell(doc_row(&d, R_SPAN | R_PLAIN), 0, "\n评分人签名：　　　　　　　　　　　日期：");
     enum wm_err e = doc_render(&d, s->unit, out, pages, err, errlen);
     doc_free(&d);
     return e;
@@ -653,7 +673,10 @@ wm_eval_pdf_blank(const struct wm_eval_doc_sheet *s, struct wm_buf *out, int *pa
 /* ---------------------------------------------------------------- summary / ranking */
 
 enum wm_err
-wm_eval_pdf_summary(const struct wm_eval_doc_summary *s, struct wm_buf *out, int *pages, char *err,
+wm_eval_pdf_summary(const struct wm_eval_doc_summary *s,
+                    struct wm_buf *out,
+                    int *pages,
+                    char *err,
                     size_t errlen)
 {
     if (s == NULL || s->round == NULL || s->plan == NULL || (s->nrows > 0 && s->rows == NULL)) {
@@ -741,8 +764,13 @@ jint(const json_t *o, const char *k, int64_t *v, bool *bad)
 }
 
 static enum wm_err
-spec_sheet(const json_t *spec, const struct wm_eval_plan *p, bool blank, struct wm_buf *out,
-           int *pages, char *err, size_t errlen)
+spec_sheet(const json_t *spec,
+           const struct wm_eval_plan *p,
+           bool blank,
+           struct wm_buf *out,
+           int *pages,
+           char *err,
+           size_t errlen)
 {
     bool bad = false;
     struct wm_eval_doc_sheet d = {
@@ -805,8 +833,12 @@ done:
 }
 
 static enum wm_err
-spec_summary(const json_t *spec, const struct wm_eval_plan *p, struct wm_buf *out, int *pages,
-             char *err, size_t errlen)
+spec_summary(const json_t *spec,
+             const struct wm_eval_plan *p,
+             struct wm_buf *out,
+             int *pages,
+             char *err,
+             size_t errlen)
 {
     bool bad = false;
     struct wm_eval_doc_summary d = {
