@@ -403,6 +403,7 @@ void sq_fill_guidance_ops(struct wm_db_ops *ops);
 void sq_fill_practice_ops(struct wm_db_ops *ops);
 void sq_fill_notify_ops(struct wm_db_ops *ops);
 void sq_fill_dashboard_ops(struct wm_db_ops *ops);
+void sq_fill_title_ops(struct wm_db_ops *ops);
 
 void
 sq_fill_ops(struct wm_db_ops *ops)
@@ -415,6 +416,7 @@ sq_fill_ops(struct wm_db_ops *ops)
     sq_fill_practice_ops(ops);
     sq_fill_notify_ops(ops);
     sq_fill_dashboard_ops(ops);
+    sq_fill_title_ops(ops);
     sq_fill_base(ops);
 }
 
