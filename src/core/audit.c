@@ -222,6 +222,12 @@ static const struct {
     {"job.retry", N_("重试后台任务")},
     {"user.notify_prefs", N_("修改消息与邮件设置")},
     {"office.settings", N_("修改审核设置")},
+    {"title.create", N_("登记文明称号")},
+    {"title.update", N_("修改文明称号")},
+    {"title.state", N_("变更文明称号状态")},
+    {"title.expire", N_("文明称号到期")},
+    {"title.import", N_("批量导入文明称号")},
+    {"title.decide", N_("测评决定文明称号（授予、保留、撤销）")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -236,7 +242,9 @@ const char *const wm_audit_actions[] = {
     "document.restore", "document.purge",    "document.download", "document.submit", "document.approve", "document.return",
     "guidance.post",    "guidance.close",    "guidance.reopen",
     "practice.feature", "practice.update",  "practice.withdraw", "practice.compile",
-    "job.create",       "job.retry",         "user.notify_prefs", "office.settings", NULL,
+    "job.create",       "job.retry",         "user.notify_prefs", "office.settings",
+    "title.create",     "title.update",      "title.state",      "title.expire",
+    "title.import",     "title.decide",      NULL,
 };
 
 const char *
@@ -258,6 +266,7 @@ wm_audit_object_label(const char *type)
         {"dept", N_("科室")},         {"edition", N_("测评体系")}, {"archive", N_("年度档案")},
         {"document", N_("文件")},     {"job", N_("后台任务")},    {"guidance", N_("指导对话")},
         {"featured", N_("经验做法")}, {"compilation", N_("经验交流汇编")},
+        {"title", N_("文明称号")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {

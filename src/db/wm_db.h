@@ -665,12 +665,16 @@ struct wm_db_ops {
                                int64_t user_id, int64_t now);
     /** Titles by the filter, by awarded_on, newest first (then id, newest first). */
     json_t *(*title_list)(struct wm_db *db, const struct wm_title_filter *f);
-    /** Units within scope (NULL or "/": all) holding a kept title (of level, NULL: any)
-    ** whose valid_until is on or before date, one row per unit, by unit path: {unit_id,
-    ** unit_name, unit_code, unit_type, unit_path, title_id, title, level, valid_until} of
-    ** the unit's due title with the latest valid_until (then the highest id). */
-    json_t *(*title_due)(struct wm_db *db, const char *scope, const char *date,
-                         const char *level);
+    /**
+    ** The units due for a recheck on date: units within scope (NULL or "/": all) with a
+    ** title of level (NULL: any) that is kept or expired (not revoked) whose valid_until is
+    ** on or before date (and on or after since, when not NULL), and no kept title of that
+    ** level valid after date (or without an end).  One row per unit, by unit path: {unit_id,
+    ** unit_name, unit_code, unit_type, unit_path, title_id, title, level, valid_until,
+    ** state} of its due title with the latest valid_until (then the highest id).
+    */
+    json_t *(*title_due)(struct wm_db *db, const char *scope, const char *level,
+                         const char *since, const char *date);
 };
 
 struct wm_db {

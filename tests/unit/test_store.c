@@ -3677,28 +3677,46 @@ test_titles(void **state)
     assert_int_equal(json_array_size(l), 1);
     json_decref(l);
 
-    /* due: kept titles whose valid_until is on or before the date, one row per unit */
+    /* due: units with a kept or expired title ending on or before the date and no kept
+    ** title valid after it; one row per unit, its title ending last */
     struct wm_title_row r6 = {.unit_id = ua, .title = "区级文明单位", .level = "区级",
                               .awarded_on = "2021-05-01", .valid_until = "2023-06-30"};
-    int64_t t6 = 0;
+    int64_t t6 = 0, t7 = 0;
     assert_int_equal(OPS->title_insert(DB, &r6, boss, 2500, &t6), WM_QS_ONE);
-    json_t *d = OPS->title_due(DB, NULL, "2024-03-04", NULL);
-    assert_int_equal(json_array_size(d), 2); /* ua (t2, the latest), ub (t4) */
+    int64_t ub2 = mk_org(f, db, "unit", "西城小学", "XC-2", "学校");
+    struct wm_title_row r7 = {.unit_id = ub2, .title = "第十三届市级文明单位", .level = "市级",
+                              .awarded_on = "2018-03-05", .valid_until = "2021-03-04",
+                              .state = "expired"};
+    assert_int_equal(OPS->title_insert(DB, &r7, boss, 2600, &t7), WM_QS_ONE);
+    json_t *d = OPS->title_due(DB, NULL, NULL, NULL, "2024-03-04");
+    assert_int_equal(json_array_size(d), 3); /* ua (t2, ending last), ub (t4), ub2 (t7) */
     assert_int_equal(ji(json_array_get(d, 0), "unit_id"), ua);
     assert_int_equal(ji(json_array_get(d, 0), "title_id"), t2);
     assert_string_equal(js(json_array_get(d, 0), "unit_code"), "DC-1");
     assert_string_equal(js(json_array_get(d, 0), "valid_until"), "2024-03-04");
+    assert_string_equal(js(json_array_get(d, 0), "state"), "kept");
     assert_int_equal(ji(json_array_get(d, 1), "unit_id"), ub);
+    assert_int_equal(ji(json_array_get(d, 2), "title_id"), t7);
+    assert_string_equal(js(json_array_get(d, 2), "state"), "expired");
     json_decref(d);
-    d = OPS->title_due(DB, NULL, "2024-03-03", NULL); /* the day before: only t6 of ua */
+    /* the day before: ua still holds t2 (not due), t7 only; with since, not even that */
+    d = OPS->title_due(DB, NULL, NULL, NULL, "2024-03-03");
+    assert_int_equal(json_array_size(d), 1);
+    assert_int_equal(ji(json_array_get(d, 0), "title_id"), t7);
+    json_decref(d);
+    d = OPS->title_due(DB, NULL, NULL, "2022-01-01", "2024-03-03");
+    assert_int_equal(json_array_size(d), 0);
+    json_decref(d);
+    /* by level: ua's 区级 title is due on its own */
+    d = OPS->title_due(DB, NULL, "区级", NULL, "2024-03-03");
     assert_int_equal(json_array_size(d), 1);
     assert_int_equal(ji(json_array_get(d, 0), "title_id"), t6);
     json_decref(d);
-    d = OPS->title_due(DB, pa, "2030-12-31", "市级"); /* district A's 市级 only */
+    d = OPS->title_due(DB, pa, "市级", NULL, "2030-12-31"); /* district A's 市级 only */
     assert_int_equal(json_array_size(d), 1);
     assert_int_equal(ji(json_array_get(d, 0), "title_id"), t2);
     json_decref(d);
-    d = OPS->title_due(DB, NULL, "2020-01-01", NULL);
+    d = OPS->title_due(DB, NULL, NULL, NULL, "2020-01-01");
     assert_int_equal(json_array_size(d), 0);
     json_decref(d);
     free(pa);

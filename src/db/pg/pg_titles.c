@@ -76,21 +76,26 @@ title_list(struct wm_db *base, const struct wm_title_filter *f)
 }
 
 static json_t *
-title_due(struct wm_db *base, const char *scope, const char *date, const char *level)
+title_due(struct wm_db *base, const char *scope, const char *level, const char *since,
+          const char *date)
 {
     static const char sql[] =
         "SELECT t.unit_id, o.name AS unit_name, o.code AS unit_code, o.type AS unit_type, "
-        "o.path AS unit_path, t.id AS title_id, t.title, t.level, t.valid_until "
+        "o.path AS unit_path, t.id AS title_id, t.title, t.level, t.valid_until, t.state "
         "FROM title t JOIN org o ON o.id = t.unit_id "
-        "WHERE t.state = 'kept' AND t.valid_until IS NOT NULL AND t.valid_until <= $3 "
+        "WHERE t.state IN ('kept', 'expired') AND t.valid_until IS NOT NULL "
+        "AND t.valid_until <= $3 AND ($5::text IS NULL OR t.valid_until >= $5) "
         "AND ($1::text IS NULL OR (o.path >= $1 AND o.path < $2)) AND ($4::text IS NULL OR t.level = $4) "
+        "AND NOT EXISTS (SELECT 1 FROM title k WHERE k.unit_id = t.unit_id AND k.state = 'kept' "
+        "AND ($4::text IS NULL OR k.level = $4) AND (k.valid_until IS NULL OR k.valid_until > $3)) "
         "AND NOT EXISTS (SELECT 1 FROM title t2 WHERE t2.unit_id = t.unit_id "
-        "AND t2.state = 'kept' AND t2.valid_until IS NOT NULL AND t2.valid_until <= $3 "
+        "AND t2.state IN ('kept', 'expired') AND t2.valid_until IS NOT NULL "
+        "AND t2.valid_until <= $3 AND ($5::text IS NULL OR t2.valid_until >= $5) "
         "AND ($4::text IS NULL OR t2.level = $4) AND (t2.valid_until > t.valid_until "
         "OR (t2.valid_until = t.valid_until AND t2.id > t.id))) "
         "ORDER BY o.path, o.id";
     struct wm_db_range r = wm_db_range_of(scope);
-    json_t *a = pg_rows(DB, pg_q(DB, sql, "tttt", r.lo, r.hi, date, level));
+    json_t *a = pg_rows(DB, pg_q(DB, sql, "ttttt", r.lo, r.hi, date, level, since));
     wm_db_range_free(&r);
     return a;
 }
