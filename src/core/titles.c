@@ -309,7 +309,20 @@ add_once(struct wm_db *db, const struct wm_actor *a, const struct wm_title_in *i
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
-    json_t *u = unit_in_scope(db, a, in->unit_id, f);
+    int64_t unit_id = in->unit_id;
+    if (0 == unit_id && in->unit_code && *in->unit_code) {
+        json_t *o = db->ops->org_get_by_code(db, in->unit_code);
+        unit_id = o ? jsi(o, "id") : -1;
+        json_decref(o);
+        if (wm_db_failed(db)) {
+            return tx_end(db, wm_read_fail(db, f, NULL, NULL), f);
+        }
+    }
+    if (0 == unit_id) {
+        return tx_end(db, wm_fail_set(f, WM_E_BAD_REQUEST, "unit_id", "%s", _("请指定单位")), f);
+    }
+    row.unit_id = unit_id;
+    json_t *u = unit_in_scope(db, a, unit_id, f);
     if (NULL == u) {
         e = f->err;
     } else {

@@ -1200,6 +1200,7 @@ bool wm_title_state_parse(const char *s, const char **state) WM_MUST_CHECK;
 
 struct wm_title_in {
     int64_t unit_id;         /* add only */
+    const char *unit_code;   /* add only, when unit_id is 0: the unit by its code */
     const char *title;       /* update: NULL keeps */
     const char *level;
     const char *award_doc;   /* update: NULL keeps, "" clears */
