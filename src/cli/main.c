@@ -1294,6 +1294,90 @@ cmd_unit_import(int argc, char **argv)
     return rc;
 }
 
+/* ---------------------------------------------------------------- titles (issue 10) */
+
+static int
+cmd_title_import(int argc, char **argv)
+{
+    static const char *const spec[] = {"office=", "dry-run", NULL};
+    struct opts o;
+    int64_t office = 0;
+    PARSE(spec);
+    if (1 != o.nargs) {
+        return usage_error("give exactly one FILE (.csv or .xlsx)");
+    }
+    if (o.v[0] && !wm_parse_i64(o.v[0], 1, INT64_MAX, &office)) {
+        return usage_error("--office takes an org id");
+    }
+    size_t len;
+    char *data = wm_read_file(o.args[0], &len), err[256];
+    if (NULL == data) {
+        return fail("%s: %s", o.args[0], strerror(errno));
+    }
+    struct wm_table *t = NULL;
+    if (wm_table_read_fitting(data, len, WM_TABLE_AUTO, wm_title_table_fits, NULL, &t, err,
+                              sizeof err)) {
+        free(data);
+        return fail("%s: %s", o.args[0], err);
+    }
+    free(data);
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        wm_table_free(t);
+        return 1;
+    }
+    json_t *report = NULL;
+    struct wm_fail f = {0};
+    enum wm_err e = wm_title_import(db, &cli_actor, t, office, o.flag[1], &report, &f);
+    db->ops->close(db);
+    wm_table_free(t);
+    if (WM_OK != e) {
+        return fail("%s", f.msg);
+    }
+    json_t *errors = json_object_get(report, "errors");
+    size_t i;
+    json_t *x;
+    json_array_foreach(errors, i, x)
+    {
+        fprintf(stderr, "%s:%lld: %s: %s\n", o.args[0],
+                (long long)json_integer_value(json_object_get(x, "row")),
+                json_string_value(json_object_get(x, "column")),
+                json_string_value(json_object_get(x, "reason")));
+    }
+    printf("%s: %lld imported, %lld bad rows%s\n", o.args[0],
+           (long long)json_integer_value(json_object_get(report, "imported")),
+           (long long)json_array_size(errors),
+           o.flag[1]                 ? " (dry run: nothing imported)"
+           : json_array_size(errors) ? " (nothing imported: fix the rows)"
+                                     : "");
+    int rc = json_array_size(errors) ? 1 : 0;
+    json_decref(report);
+    return rc;
+}
+
+static int
+cmd_title_expire(int argc, char **argv)
+{
+    static const char *const spec[] = {"date=", NULL};
+    struct opts o;
+    struct wm_db *db;
+    BEGIN(spec, 0, "no arguments (--date YYYY-MM-DD)");
+    int64_t day;
+    if (o.v[0] && !wm_day_parse(o.v[0], &day)) {
+        db->ops->close(db);
+        return usage_error("--date takes a day as YYYY-MM-DD");
+    }
+    int64_t n = 0;
+    struct wm_fail f = {0};
+    enum wm_err e = wm_titles_expire(db, &cli_actor, o.v[0], &n, &f);
+    db->ops->close(db);
+    if (WM_OK != e) {
+        return fail("%s", f.msg);
+    }
+    printf("%lld titles expired\n", (long long)n);
+    return 0;
+}
+
 /* ---------------------------------------------------------------- frameworks */
 
 static const char *
@@ -1920,6 +2004,16 @@ static const struct cmd cmds[] = {
      "单位类型(type) and optionally 所属文明办(office) and 科室(depts).  Every bad row is\n"
      "reported as FILE:ROW: FIELD: REASON; nothing is imported while any row is bad unless\n"
      "--skip-bad is given.  CSV may be UTF-8 or GBK."},
+    {"title", "import", cmd_title_import, "--data DIR FILE.csv|FILE.xlsx [--office ID] [--dry-run]",
+     "Import the titles (文明称号) that exist before wenming from a table with the header\n"
+     "单位代码 (or 单位名称), 称号, 级别, 授予日期 and optionally 授予文件, 有效期至, 状态\n"
+     "(保留, 撤销, 过期), 备注; dates as 2021-03-05, 2021/3/5, 2021年3月5日 or Excel date\n"
+     "cells.  --office ID matches the units within that office's jurisdiction only.  Every\n"
+     "bad row is reported as FILE:ROW: COLUMN: REASON and nothing is imported then (exit 1).\n"
+     "A title whose 有效期至 has passed is stored as 过期."},
+    {"title", "expire", cmd_title_expire, "--data DIR [--date YYYY-MM-DD]",
+     "Mark 过期 (expired) every kept title whose 有效期至 is before the date (default today\n"
+     "in Asia/Shanghai), one audit entry each; the server does this every day at 00:05."},
     {"framework", "import", cmd_framework_import,
      "--data DIR FILE.json|FILE.csv|FILE.xlsx [--name NAME] [--version V] [--office ID] "
      "[--dry-run] [--publish]",

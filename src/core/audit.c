@@ -232,6 +232,12 @@ static const struct {
     {"round.entry.recommend", N_("推荐申报单位")},
     {"round.entry.accept", N_("受理申报")},
     {"round.entry.reject", N_("不予受理申报")},
+    {"title.create", N_("登记文明称号")},
+    {"title.update", N_("修改文明称号")},
+    {"title.state", N_("变更文明称号状态")},
+    {"title.expire", N_("文明称号到期")},
+    {"title.import", N_("批量导入文明称号")},
+    {"title.decide", N_("测评决定文明称号（授予、保留、撤销）")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -249,7 +255,9 @@ const char *const wm_audit_actions[] = {
     "job.create",       "job.retry",         "user.notify_prefs", "office.settings",
     "round.create",     "round.update",      "round.state",      "round.recheck",
     "round.entry.save", "round.entry.declare", "round.entry.withdraw", "round.entry.recommend",
-    "round.entry.accept", "round.entry.reject", NULL,
+    "round.entry.accept", "round.entry.reject",
+    "title.create",     "title.update",      "title.state",      "title.expire",
+    "title.import",     "title.decide",      NULL,
 };
 
 const char *
@@ -272,6 +280,7 @@ wm_audit_object_label(const char *type)
         {"document", N_("文件")},     {"job", N_("后台任务")},    {"guidance", N_("指导对话")},
         {"featured", N_("经验做法")}, {"compilation", N_("经验交流汇编")},
         {"round", N_("测评")},        {"round_entry", N_("测评申报")},
+        {"title", N_("文明称号")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {

@@ -214,6 +214,7 @@ wm_jobs_register_builtin(const struct wm_jobs_env *e)
                                     .max_attempts = 3, .backoff = 30, .audit_submit = true};
     wm_jobs_register(&imp);
     wm_practice_register_jobs(&env); /* practice.compile */
+    wm_titles_register_jobs();       /* title.expire, daily */
 }
 
 /* end of jobs_kinds.c */

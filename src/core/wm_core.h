@@ -1310,6 +1310,125 @@ enum wm_err wm_entry_act(struct wm_db *db, const struct wm_actor *a, const json_
 */
 json_t *wm_round_stats(struct wm_db *db, const struct wm_actor *a, const json_t *round,
                        struct wm_fail *f);
+/* ---------------------------------------------------------------- titles (titles.c, issue 10) */
+/*
+** The title register (文明称号): which unit holds which title, at which level, awarded on
+** which day by which document or round, valid until when, and its state: kept (保留),
+** revoked (撤销) or expired (过期).  Office staff read and write the titles of the units in
+** their jurisdiction, a unit's accounts read their own unit's, evaluators none (forbidden);
+** out of scope: not found.  Dates are "YYYY-MM-DD" (Asia/Shanghai calendar days).
+**
+** Expiry is stored: a kept title whose valid_until is before today becomes expired by the
+** daily job "title.expire" (00:05) or `wenming title expire` (wm_titles_expire), audited
+** per title.  A title written with a valid_until already past is stored expired.
+*/
+extern const char *const wm_title_levels[]; /* 全国, 省级, 市级, 县级, 区级 (suggestions) */
+/** 保留, 撤销, 过期 for kept, revoked, expired (the code itself when unknown). */
+const char *wm_title_state_label(const char *state);
+/** A state as written by people or the API (保留/有效/kept, 撤销/revoked, 过期/失效/expired)
+** to its code (static); false when it is none of them. */
+bool wm_title_state_parse(const char *s, const char **state) WM_MUST_CHECK;
+
+struct wm_title_in {
+    int64_t unit_id;         /* add only */
+    const char *unit_code;   /* add only, when unit_id is 0: the unit by its code */
+    const char *title;       /* update: NULL keeps */
+    const char *level;
+    const char *award_doc;   /* update: NULL keeps, "" clears */
+    const char *awarded_on;
+    const char *valid_until; /* update: NULL keeps, "" clears */
+    const char *note;        /* update: NULL keeps, "" clears */
+    int64_t round_id;        /* 0: none (update: keeps; -1 clears) */
+};
+
+struct wm_title_query {
+    int64_t unit_id;        /* 0: every unit in scope */
+    const char *level;
+    const char *state;      /* kept, revoked, expired (or 保留, 撤销, 过期) */
+    const char *until_from; /* valid_until on or after */
+    const char *until_to;   /* valid_until on or before */
+    const char *q;          /* text in the title, the document, the unit's name or code */
+    unsigned limit;         /* 0: 100 */
+    unsigned offset;
+};
+
+/** Titles in the caller's scope by the query, newest awarded first (rows of title_list). */
+json_t *wm_title_list(struct wm_db *db, const struct wm_actor *a, const struct wm_title_query *q,
+                      struct wm_fail *f);
+/** A title in the caller's scope, else NULL with f set. */
+json_t *wm_title_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                            struct wm_fail *f);
+/** Register a title (office staff), audited title.create. */
+enum wm_err wm_title_add(struct wm_db *db, const struct wm_actor *a, const struct wm_title_in *in,
+                         int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
+/** Edit a title's fields (office staff), audited title.update. */
+enum wm_err wm_title_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                            const struct wm_title_in *in, struct wm_fail *f) WM_MUST_CHECK;
+/**
+** A manual state change (office staff) with a reason (required), audited title.state:
+** conflict when the title is in that state already; kept is refused for a title whose
+** valid_until passed (extend it first).
+*/
+enum wm_err wm_title_set_state(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                               const char *state, const char *reason,
+                               struct wm_fail *f) WM_MUST_CHECK;
+/** Expire every kept title in the caller's scope whose valid_until is before date (NULL:
+** today), audited title.expire each; *count how many. */
+enum wm_err wm_titles_expire(struct wm_db *db, const struct wm_actor *a, const char *date,
+                             int64_t *count, struct wm_fail *f) WM_MUST_CHECK;
+/** Register the daily job "title.expire" (00:05 Asia/Shanghai; from wm_jobs_register_builtin). */
+void wm_titles_register_jobs(void);
+
+/**
+** The units to recheck (复查) in a round: units within scope_path (the round's; NULL or
+** "/": all; no caller check, the round's office checked it) holding a title of level
+** (NULL: any) that is kept, or expired but not revoked, whose valid_until is on or before
+** date and on or after since (NULL: no lower bound), unless the unit holds a kept title
+** of that level valid after date (or without an end: a title renewed already).  Titles
+** without valid_until are never due.  For a round, pass its level, date = its window_end
+** (or "YYYY-12-31" of its year to recheck every title ending within the year), and since
+** = the start of the previous round's window, so that a title that lapsed long ago (the
+** unit should declare anew) is not rechecked.  One row per unit, by unit path: {unit_id,
+** unit_name, unit_code, unit_type, unit_path, title_id, title, level, valid_until, state}
+** (the unit's due title ending last).  Runs in the caller's transaction when one is open.
+** NULL with f set (bad dates, a store error).
+*/
+json_t *wm_titles_due(struct wm_db *db, const char *scope_path, const char *level,
+                      const char *since, const char *date, struct wm_fail *f);
+/**
+** A round's title decision for a unit (office staff of the unit's jurisdiction, or the
+** command line), audited title.decide with the decision, the round and the reason:
+**   授予 (award): a new title (title, level, awarded_on required; award_doc, valid_until
+**       optional) with round_id, kept (expired if valid_until already passed);
+**   保留 (keep): the unit's current title (of level, NULL or "": any; not revoked, the one
+**       valid the longest) gets valid_until (required) and is kept again;
+**   撤销 (revoke): the unit's current title is revoked with reason (required).
+** decision also takes award, keep, revoke.  *title_id (may be NULL) the title written.
+** Inside the caller's transaction when one is open (a round's results written together:
+** the caller commits or rolls back), else in its own.  Not found: no such unit in scope,
+** or no current title to keep or revoke.
+*/
+enum wm_err wm_title_decide(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                            int64_t round_id, const char *decision, const char *title,
+                            const char *level, const char *award_doc, const char *awarded_on,
+                            const char *valid_until, const char *reason, int64_t *title_id,
+                            struct wm_fail *f) WM_MUST_CHECK;
+
+/*
+** Import of the titles that exist before wenming from a table (CSV or XLSX): columns 单位代码
+** (or 单位名称), 称号, 级别, 授予文件, 授予日期, 有效期至, 状态, 备注 (the header among the first
+** five rows; English names accepted), dates as wm_table_date reads them.  Every row is
+** checked; with any bad row nothing is imported.  Units are matched within the caller's
+** scope, or within office_id's (0: the caller's).  The report: {rows, imported, errors:
+** [{row, column, field, reason, message}], dry_run, committed}; message is the whole
+** sentence: 第 3 行“授予日期”列：…
+*/
+#define WM_TITLE_IMPORT_MAX 5000 /* rows per import over HTTP (the command line: no limit) */
+/** Whether a table (one sheet) looks like a title register (for wm_table_read_fitting). */
+bool wm_title_table_fits(const struct wm_table *t, void *cls);
+enum wm_err wm_title_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t,
+                            int64_t office_id, bool dry_run, json_t **report,
+                            struct wm_fail *f) WM_MUST_CHECK;
 
 /* ---------------------------------------------------------------- data directory */
 

@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 14
+#define WM_DB_SCHEMA_VERSION 15
 
 struct wm_db;
 
@@ -183,6 +183,33 @@ struct wm_notify_in {
     const char *text;
     const char *link;    /* a path of the UI ("/documents/7"; NULL: none) */
     int64_t except_user; /* not this account (who caused it; 0: nobody) */
+};
+
+/* A title's fields (title_insert, title_update; NULL: absent). */
+struct wm_title_row {
+    int64_t unit_id;
+    const char *title;       /* 第十四届市级文明单位 */
+    const char *level;       /* 市级, 区级, 省级, 全国 … */
+    int64_t round_id;        /* the awarding round (0: none) */
+    const char *award_doc;   /* 杭文明委〔2021〕3号 */
+    const char *awarded_on;  /* YYYY-MM-DD */
+    const char *valid_until; /* YYYY-MM-DD, the last valid day */
+    const char *state;       /* kept, revoked, expired */
+    const char *reason;      /* why the state is what it is (a revocation) */
+    const char *note;
+};
+
+/* What a list of titles is filtered by (NULL / 0: not filtered). */
+struct wm_title_filter {
+    const char *scope;      /* titles of units within this subtree (NULL or "/": all) */
+    int64_t unit_id;
+    const char *level;
+    const char *state;      /* kept, revoked, expired */
+    const char *until_from; /* valid_until >= this date (a title without one never matches) */
+    const char *until_to;   /* valid_until <= this date (likewise) */
+    const char *q;          /* a substring of the title, the document, the unit's name or code */
+    unsigned limit;         /* 0: 100 */
+    unsigned offset;
 };
 
 /* Who a notification goes to. */
@@ -744,6 +771,36 @@ struct wm_db_ops {
                                int64_t after, unsigned limit);
     /** Record key the first time (WM_QS_ONE), WM_QS_NONE when it was recorded before. */
     enum wm_qs (*notify_once)(struct wm_db *db, const char *key, int64_t now);
+
+    /*
+    ** Titles (issue 10, migration 0015; table title): the register of 文明称号.  A title
+    ** row: id, unit_id, title, level, round_id, award_doc, awarded_on, valid_until, state,
+    ** reason, note, created_by, created_at, updated_at, updated_by, and of its unit:
+    ** unit_name, unit_code, unit_type, unit_path.
+    */
+    /** Insert (state NULL: kept) by user_id (0: the system); WM_QS_CONFLICT when the unit
+    ** holds a title of that name awarded on that day already. */
+    enum wm_qs (*title_insert)(struct wm_db *db, const struct wm_title_row *in, int64_t user_id,
+                               int64_t now, int64_t *id);
+    /** A title row, or NULL. */
+    json_t *(*title_get)(struct wm_db *db, int64_t id);
+    /** Replace the fields title, level, round_id, award_doc, awarded_on, valid_until, state,
+    ** reason and note (unit_id stays); WM_QS_NONE when there is no such title,
+    ** WM_QS_CONFLICT as for insert. */
+    enum wm_qs (*title_update)(struct wm_db *db, int64_t id, const struct wm_title_row *in,
+                               int64_t user_id, int64_t now);
+    /** Titles by the filter, by awarded_on, newest first (then id, newest first). */
+    json_t *(*title_list)(struct wm_db *db, const struct wm_title_filter *f);
+    /**
+    ** The units due for a recheck on date: units within scope (NULL or "/": all) with a
+    ** title of level (NULL: any) that is kept or expired (not revoked) whose valid_until is
+    ** on or before date (and on or after since, when not NULL), and no kept title of that
+    ** level valid after date (or without an end).  One row per unit, by unit path: {unit_id,
+    ** unit_name, unit_code, unit_type, unit_path, title_id, title, level, valid_until,
+    ** state} of its due title with the latest valid_until (then the highest id).
+    */
+    json_t *(*title_due)(struct wm_db *db, const char *scope, const char *level,
+                         const char *since, const char *date);
 };
 
 struct wm_db {

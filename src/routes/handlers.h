@@ -10,6 +10,7 @@
 **                       the fragments of one part each (the leaf's conversation, a
 **                       document's history, schedule marks, a unit's home, the
 **                       "设为经验做法" form); ui_practice.c also serves /practice
+**   ui_titles.c         a unit's title history (the unit's page) and state badges
 **   ui_parts.c          fragments several pages show        → ui.c
 **   ui.c                page chrome, the error page
 **   repr.c              the API representation of each resource (its times)
@@ -22,6 +23,20 @@
 #include "wm_http.h"
 
 /* API (api_*.c) */
+/* api_titles.c: the title register (文明称号, issue 10) */
+void api_titles_get(struct wm_req *r);
+void api_titles_post(struct wm_req *r);
+void api_titles_import_post(struct wm_req *r);
+void api_titles_xlsx_get(struct wm_req *r);
+void api_title_get(struct wm_req *r);
+void api_title_patch(struct wm_req *r);
+void api_title_state_post(struct wm_req *r);
+void api_unit_titles_get(struct wm_req *r);
+/* page_titles.c */
+void page_titles_get(struct wm_req *r);
+void page_titles_post(struct wm_req *r);
+void page_titles_import_post(struct wm_req *r);
+void page_title_state_post(struct wm_req *r);
 void api_session_post(struct wm_req *r);
 void api_session_delete(struct wm_req *r);
 void api_me_get(struct wm_req *r);
@@ -303,6 +318,9 @@ json_t *wm_api_rounds(json_t *items);
 ** state_label, category (申报统计); no unit_path. */
 json_t *wm_api_entry(json_t *e);
 json_t *wm_api_entries(json_t *items);
+/** A title (issue 10): created_at, updated_at; state_label; no unit_path. */
+json_t *wm_api_title(json_t *t);
+json_t *wm_api_titles(json_t *items);
 /** An items page as the API answers it: {"items": [...], "next": "id" | null}. */
 json_t *wm_api_page(json_t *items_steal, unsigned limit);
 /** Stored bytes as a download (shared.c). */
@@ -321,6 +339,12 @@ const struct wm_auth_policy *wm_policy(void);
 /** Read the uploaded table (CSV/XLSX) of a form; false when a reply was queued. */
 struct wm_table;
 bool wm_req_table(struct wm_req *r, struct wm_table **t);
+/** The same for a title register (wm_title_table_fits, WM_TITLE_IMPORT_MAX rows). */
+bool wm_req_title_table(struct wm_req *r, struct wm_table **t);
+/** ?unit=&level=&state=&until_from=&until_to=&q=&limit=&offset= of a title list (limit
+** default 50); false when a 400 was queued. */
+struct wm_title_query;
+bool wm_req_title_query(struct wm_req *r, struct wm_title_query *q);
 
 /* Frameworks (api_frameworks.c): shared by the API and the pages. */
 struct wm_fw_in;
@@ -387,6 +411,14 @@ bool wm_uploads_commit(struct wm_req *r, unsigned i, struct wm_upload *up);
 /** At most one received file, committed when present and within max bytes: 1 with *up,
 ** 0 when none (an empty file input is none), -1 when a reply was queued. */
 int wm_uploads_optional(struct wm_req *r, uint64_t max, struct wm_upload *up);
+
+/* ---------------------------------------------------------------- titles (ui_titles.c) */
+
+/** A title's state as a badge (保留, 撤销, 过期). */
+void ui_title_state(struct wm_buf *b, const char *state);
+/** The unit's titles (its history, newest first) as a card for the unit's page; nothing
+** for a caller who may not read titles. */
+void ui_unit_titles(struct wm_req *r, struct wm_buf *b, const json_t *unit);
 
 /* ---------------------------------------------------------------- page chrome (ui.c) */
 

@@ -343,6 +343,7 @@ page_unit_get(struct wm_req *r)
     }
     wm_h(&b, "</section>\n");
     ui_unit_archives(r, &b, u);
+    ui_unit_titles(r, &b, u);
     wm_h(&b, "<section class=\"card\"><h2>%s</h2><table><thead><tr><th>%s</th>"
              "<th>%s</th>%r</tr></thead><tbody>",
          _("科室"), _("名称"), _("账号数"), manage_depts ? "<th></th>" : "");

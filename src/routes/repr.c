@@ -316,6 +316,23 @@ json_t *
 wm_api_entries(json_t *items)
 {
     return each(items, wm_api_entry);
+json_t *
+wm_api_title(json_t *t)
+{
+    static const char *const k[] = {"created_at", "updated_at", NULL};
+    if (t) {
+        json_object_del(t, "unit_path");
+        json_object_set_new(t, "state_label",
+                            json_string(wm_title_state_label(
+                                json_string_value(json_object_get(t, "state")))));
+    }
+    return times(t, k);
+}
+
+json_t *
+wm_api_titles(json_t *items)
+{
+    return each(items, wm_api_title);
 }
 
 /* end of repr.c */

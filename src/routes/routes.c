@@ -25,6 +25,8 @@
 #define GUIDE  (WM_ROLES_STAFF | WM_ROLES_UNIT)
 /* A guidance message with its optional attachment (WM_GUIDANCE_FILE_MAX) and the form. */
 #define GUIDANCE_MAX (51 * MiB)
+/* The title register (issue 10): offices and units read; evaluators never. */
+#define TITLES (WM_ROLES_STAFF | WM_ROLES_UNIT)
 #define MiB    (1024 * 1024)
 /* The whole body of an upload request: several files, each within the per-file limit. */
 #define UPLOAD_MAX ((size_t)64 * 1024 * MiB)
@@ -156,6 +158,16 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/api/v1/me/notification-prefs", api_notify_prefs_get, AUTH, ALL, 0},
     {WM_PUT, "/api/v1/me/notification-prefs", api_notify_prefs_put, AUTH | CSRF | JSON, ALL,
      8 * 1024},
+    /* The title register (issue 10, api_titles.c) */
+    {WM_GET, "/api/v1/titles", api_titles_get, AUTH, TITLES, 0},
+    {WM_POST, "/api/v1/titles", api_titles_post, AUTH | CSRF | JSON, STAFF, 0},
+    {WM_POST, "/api/v1/titles/import", api_titles_import_post, AUTH | CSRF | FORM, STAFF,
+     32 * MiB},
+    {WM_GET, "/api/v1/titles.xlsx", api_titles_xlsx_get, AUTH, TITLES, 0},
+    {WM_GET, "/api/v1/titles/{id}", api_title_get, AUTH, TITLES, 0},
+    {WM_PATCH, "/api/v1/titles/{id}", api_title_patch, AUTH | CSRF | JSON, STAFF, 0},
+    {WM_POST, "/api/v1/titles/{id}/state", api_title_state_post, AUTH | CSRF | JSON, STAFF, 0},
+    {WM_GET, "/api/v1/units/{id}/titles", api_unit_titles_get, AUTH, TITLES, 0},
 
     /* Pages */
     {WM_GET, "/", page_root, HTML | PWC, ALL, 0},
@@ -232,6 +244,12 @@ const struct wm_route wm_routes[] = {
      AUTH | HTML | FORM | CSRF, STAFF, 0},
     {WM_POST, "/units/{id}/archives/{id}/leaf/{s}/guidance/reopen", page_guidance_reopen_post,
      AUTH | HTML | FORM | CSRF, STAFF, 0},
+    /* The title register (issue 10, page_titles.c; a unit's history is ui_titles.c) */
+    {WM_GET, "/titles", page_titles_get, AUTH | HTML, TITLES, 0},
+    {WM_POST, "/titles", page_titles_post, AUTH | HTML | FORM | CSRF, STAFF, 0},
+    {WM_POST, "/titles/import", page_titles_import_post, AUTH | HTML | FORM | CSRF, STAFF,
+     32 * MiB},
+    {WM_POST, "/titles/{id}/state", page_title_state_post, AUTH | HTML | FORM | CSRF, STAFF, 0},
     {WM_GET, "/frameworks", page_frameworks_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/frameworks", page_frameworks_post, AUTH | HTML | FORM | CSRF, STAFF, 40 * MiB},
     {WM_GET, "/frameworks/{id}", page_framework_get, AUTH | HTML, ALL, 0},

@@ -76,6 +76,55 @@ wm_reply_static_file(struct wm_req *r, const char *name)
     return false;
 }
 
+/* The uploaded table for an import: the sheet that fits, at most max data rows. */
+static bool
+req_table_fitting(struct wm_req *r, bool (*fits)(const struct wm_table *, void *), size_t max,
+                  const char *what, struct wm_table **t)
+{
+    char err[256];
+    if (NULL == r->file_name || 0 == r->file.len) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("请选择要上传的 CSV 或 XLSX 文件"));
+        return false;
+    }
+    if (0 != wm_table_read_fitting(r->file.data, r->file.len, WM_TABLE_AUTO, fits, NULL, t, err,
+                                   sizeof err)) {
+        wm_reply_err(r, WM_E_BAD_REQUEST, "file", err);
+        return false;
+    }
+    /* The import runs inside this request: cap it (the header row is not data). */
+    if ((*t)->nrows > max + 1) {
+        char *msg = wm_asprintf(_("一次最多导入 %d %s，此文件有 %zu 行；请拆分成多个文件分批导入。"),
+                                (int)max, what, (*t)->nrows - 1);
+        wm_table_free(*t);
+        *t = NULL;
+        wm_reply_err(r, WM_E_BAD_REQUEST, "file", msg);
+        free(msg);
+        return false;
+    }
+    return true;
+}
+
+bool
+wm_req_title_table(struct wm_req *r, struct wm_table **t)
+{
+    return req_table_fitting(r, wm_title_table_fits, WM_TITLE_IMPORT_MAX, _("条称号"), t);
+}
+
+bool
+wm_req_title_query(struct wm_req *r, struct wm_title_query *q)
+{
+    memset(q, 0, sizeof *q);
+    q->level = wm_req_arg(r, "level");
+    q->state = wm_req_arg(r, "state");
+    q->until_from = wm_req_arg(r, "until_from");
+    q->until_to = wm_req_arg(r, "until_to");
+    q->q = wm_req_arg(r, "q");
+    if (!wm_req_int(r, "unit", 1, INT64_MAX, &q->unit_id)) {
+        return false;
+    }
+    return wm_req_window(r, 50, &q->limit, &q->offset);
+}
+
 bool
 wm_req_table(struct wm_req *r, struct wm_table **t)
 {

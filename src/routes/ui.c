@@ -25,6 +25,7 @@ static const struct nav_item nav[] = {
     {"/units", N_("单位"), WM_ROLES_STAFF},
     {"/reviews", N_("审核"), WM_ROLES_STAFF},
     {"/frameworks", N_("测评体系"), WM_ROLES_ALL},
+    {"/titles", N_("文明称号"), WM_ROLES_STAFF},
     {"/guidance", N_("在线指导"), WM_ROLES_STAFF | WM_ROLES_UNIT},
     {"/practice", N_("经验交流"), WM_ROLES_ALL & ~WM_ROLE_BIT(WM_ROLE_EVALUATOR)},
     {"/users", N_("账号"), WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN)},

@@ -399,4 +399,170 @@ wm_row_cell(const struct wm_row *row, int idx)
     return row->cells[idx];
 }
 
+/* ---------------------------------------------------------------- dates */
+
+static bool
+td_leap(int y)
+{
+    return (0 == y % 4 && 0 != y % 100) || 0 == y % 400;
+}
+
+static int
+td_mdays(int y, int m)
+{
+    static const int n[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return (m < 1 || m > 12) ? 0 : n[m - 1] + (2 == m && td_leap(y));
+}
+
+static bool
+td_emit(int y, int m, int d, char out[11])
+{
+    if (y < 1900 || y > 2100 || d < 1 || d > td_mdays(y, m)) {
+        return false;
+    }
+    out[0] = (char)('0' + y / 1000);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + m / 10);
+    out[6] = (char)('0' + m % 10);
+    out[7] = '-';
+    out[8] = (char)('0' + d / 10);
+    out[9] = (char)('0' + d % 10);
+    out[10] = '\0';
+    return true;
+}
+
+/* Up to max digits at *p as a number (at least one); false when there is none. */
+static bool
+td_num(const char **p, int max, int *v)
+{
+    int n = 0, x = 0;
+    while (n < max && **p >= '0' && **p <= '9') {
+        x = x * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    *v = x;
+    return n > 0;
+}
+
+/* What may follow a date: nothing, or a time of digits and colons (and a fraction). */
+static bool
+td_tail(const char *p)
+{
+    if ('\0' == *p) {
+        return true;
+    }
+    if (' ' != *p && 'T' != *p) {
+        return false;
+    }
+    p++;
+    if (*p < '0' || *p > '9') {
+        return false;
+    }
+    for (; *p; p++) {
+        if ((*p < '0' || *p > '9') && ':' != *p && '.' != *p) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm). */
+static void
+td_civil(long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+bool
+wm_table_date(const char *cell, char out[11])
+{
+    char buf[64];
+    if (NULL == cell) {
+        return false;
+    }
+    while (' ' == *cell || '\t' == *cell || '\r' == *cell || '\n' == *cell) {
+        cell++;
+    }
+    size_t n = strlen(cell);
+    while (n > 0 && (' ' == cell[n - 1] || '\t' == cell[n - 1] || '\r' == cell[n - 1] ||
+                     '\n' == cell[n - 1])) {
+        n--;
+    }
+    if (0 == n || n >= sizeof buf) {
+        return false;
+    }
+    memcpy(buf, cell, n);
+    buf[n] = '\0';
+    const char *p = buf;
+    int y, m, d;
+    /* digits only (a fraction allowed): an Excel serial, or YYYYMMDD */
+    size_t digits = strspn(buf, "0123456789");
+    if (digits == n || (digits > 0 && '.' == buf[digits] &&
+                        strspn(buf + digits + 1, "0123456789") == n - digits - 1)) {
+        if (8 == digits) {
+            if (digits != n) {
+                return false;
+            }
+            y = (buf[0] - '0') * 1000 + (buf[1] - '0') * 100 + (buf[2] - '0') * 10 + (buf[3] - '0');
+            m = (buf[4] - '0') * 10 + (buf[5] - '0');
+            d = (buf[6] - '0') * 10 + (buf[7] - '0');
+            return td_emit(y, m, d, out);
+        }
+        if (digits > 5) {
+            return false;
+        }
+        long serial = 0;
+        for (size_t i = 0; i < digits; i++) {
+            serial = serial * 10 + (buf[i] - '0');
+        }
+        if (serial < 18264 || serial > 73050) { /* 1950-01-01 .. 2099-12-31 */
+            return false;
+        }
+        td_civil(serial - 25569, &y, &m, &d); /* 25569: 1970-01-01 */
+        return td_emit(y, m, d, out);
+    }
+    if (!td_num(&p, 4, &y) || p - buf != 4) {
+        return false;
+    }
+    if (0 == strncmp(p, "年", strlen("年"))) {
+        p += strlen("年");
+        if (!td_num(&p, 2, &m) || 0 != strncmp(p, "月", strlen("月"))) {
+            return false;
+        }
+        p += strlen("月");
+        if (!td_num(&p, 2, &d)) {
+            return false;
+        }
+        if (0 == strncmp(p, "日", strlen("日"))) {
+            p += strlen("日");
+        }
+        return '\0' == *p && td_emit(y, m, d, out);
+    }
+    char sep = *p;
+    if ('-' != sep && '/' != sep && '.' != sep) {
+        return false;
+    }
+    p++;
+    if (!td_num(&p, 2, &m) || *p != sep) {
+        return false;
+    }
+    p++;
+    if (!td_num(&p, 2, &d)) {
+        return false;
+    }
+    return td_tail(p) && td_emit(y, m, d, out);
+}
+
 /* end of table.c */

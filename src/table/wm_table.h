@@ -102,4 +102,15 @@ int wm_table_col(const struct wm_row *header, const char *name);
 /** Cell @a idx of @a row, or "" when idx is negative or past the row's end. Borrowed. */
 const char *wm_row_cell(const struct wm_row *row, int idx);
 
+/**
+** A cell as a calendar date in the forms registers hold: an Excel date cell (its serial
+** number, days since 1899-12-30, with or without a time fraction, for the days
+** 1950-01-01 .. 2099-12-31), 2021-03-05, 2021-3-5, 2021/3/5, 2021.3.5, 20210305 and
+** 2021年3月5日 (日 may be left off), optionally followed by a time (" 08:30", "T08:30:00");
+** ASCII white space around it is ignored.  Years 1900..2100 only, and the day must exist
+** (2021-02-29 does not).  Writes "YYYY-MM-DD" into out and returns true; false otherwise
+** (out untouched).
+*/
+bool wm_table_date(const char *cell, char out[11]);
+
 #endif /* WM_TABLE_H */

@@ -106,6 +106,10 @@ enum kind {
     K_ROUND,       /* {id} = an open round of the city (the evaluator in a group of it) /
                    ** of the foreign office; PATCH: {"name"} */
     K_ROUND_DRAFT, /* {id} = a throwaway draft round of the city / foreign office; {"to": "open"} */
+    K_TITLE,       /* {id} = a title of own / foreign unit (made once); PATCH {"note"} */
+    K_TITLE_THROW, /* {id} = a throwaway kept title of own / foreign unit; state → revoked */
+    K_TITLES_POST, /* a new title of own / foreign unit (by id; the page: by unit code) */
+    K_TITLE_IMPORT, /* a one-row CSV register naming own / foreign unit by code */
 };
 
 /* The year of the archives the matrix works on (made in setup). */
@@ -240,6 +244,18 @@ static const struct expect expectations[] = {
     {"POST /api/v1/reviews/approve", K_IDS_SUBMITTED,
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"GET /api/v1/reviews", K_PLAIN,             {"401", "200", "200",     "200",     "200",     "200",     "200"}},
+    /* The title register (issue 10): offices write within their jurisdiction, units read
+    ** their own, evaluators nothing.  A foreign unit in an import is a row error (400). */
+    {"GET /api/v1/titles", K_PLAIN,              {"401", "200", "200",     "403",     "200",     "200",     "200"}},
+    {"POST /api/v1/titles", K_TITLES_POST,       {"401", "201", "201/404", "403",     "403",     "403",     "403"}},
+    {"POST /api/v1/titles/import", K_TITLE_IMPORT,
+                                                 {"401", "200", "200/400", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/titles.xlsx", K_PLAIN,         {"401", "200", "200",     "403",     "200",     "200",     "200"}},
+    {"GET /api/v1/titles/{id}", K_TITLE,         {"401", "200", "200/404", "403",     "200/404", "200/404", "200/404"}},
+    {"PATCH /api/v1/titles/{id}", K_TITLE,       {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"POST /api/v1/titles/{id}/state", K_TITLE_THROW,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/units/{id}/titles", K_UNIT,    {"401", "200", "200/404", "403",     "200/404", "200/404", "200/404"}},
     /* Guidance conversations: read within scope by everyone but evaluators; unit writers
     ** and office staff post (a unit_viewer reads only); office staff close and reopen. */
     {"GET /api/v1/units/{id}/archives/{id}/indicators/{s}/guidance", K_GUIDANCE,
@@ -379,6 +395,12 @@ static const struct expect expectations[] = {
     {"POST /units/{id}/archives/{id}/import", K_PKG,
                                                  {"303", "200", "200/404", "403",     "200/404", "403",     "403"}},
     /* Guidance conversations: the list page and the leaf page's forms. */
+    /* the title register's page (issue 10); a foreign unit's code in the add form goes back
+    ** to the form with why; a foreign unit in an import shows the report (400) */
+    {"GET /titles", K_PLAIN,                     {"303", "200", "200",     "403",     "200",     "200",     "200"}},
+    {"POST /titles", K_TITLES_POST,              {"303", "303", "303/388", "403",     "403",     "403",     "403"}},
+    {"POST /titles/import", K_TITLE_IMPORT,      {"303", "303", "303/400", "403",     "403",     "403",     "403"}},
+    {"POST /titles/{id}/state", K_TITLE_THROW,   {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
     {"GET /guidance", K_PLAIN,                   {"303", "200", "200",     "403",     "200",     "200",     "200"}},
     {"POST /units/{id}/archives/{id}/leaf/{s}/guidance", K_GUIDANCE,
                                                  {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
@@ -588,6 +610,42 @@ doc_make(int64_t unit)
     }
     th_resp_free(r);
     return id;
+}
+
+/* ---------------------------------------------------------------- title fixtures */
+
+/* A new kept title of the unit (registered by admin); its id, 0 on failure. */
+static int64_t
+title_make(int64_t unit)
+{
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"unit_id\": %lld, \"title\": \"授权测试称号%u\", \"level\": \"市级\", "
+             "\"awarded_on\": \"2021-03-05\", \"valid_until\": \"2099-12-31\"}",
+             (long long)unit, ++seq);
+    struct th_resp *r = th_api(&srv, "POST", "/api/v1/titles", &actors[R_ADMIN].c, TH_BEARER,
+                               body);
+    int64_t id = 201 == r->status ? th_jint(r->json, "id") : 0;
+    if (0 == id) {
+        fprintf(stderr, "fixture: POST /api/v1/titles: HTTP %ld %s\n", r->status, r->body);
+    }
+    th_resp_free(r);
+    return id;
+}
+
+/* The unit's code (read by admin) into out; false on failure. */
+static bool
+unit_code_of(int64_t unit, char *out, size_t len)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/units/%lld", (long long)unit);
+    struct th_resp *r = th_api(&srv, "GET", path, &actors[R_ADMIN].c, TH_BEARER, NULL);
+    bool ok = 200 == r->status;
+    if (ok) {
+        snprintf(out, len, "%s", json_string_value(json_object_get(r->json, "code")));
+    }
+    th_resp_free(r);
+    return ok;
 }
 
 /* ---------------------------------------------------------------- guidance fixtures */
@@ -1355,6 +1413,58 @@ cell_build(struct cell *c,
         snprintf(k, sizeof k, "doc.%lld", (long long)d);
         form_add(c, k, "1");
         form_add(c, "action", "approve");
+        break;
+    }
+    case K_TITLE: {
+        static int64_t made[2][64]; /* per unit slot: own, foreign of each role */
+        int64_t unit = a->unit[foreign];
+        int64_t *slot = &made[foreign][role];
+        if (0 == *slot) {
+            *slot = title_make(unit);
+        }
+        if (0 == *slot) {
+            return false;
+        }
+        ids[0] = *slot;
+        if (WM_PATCH == rt->methods) {
+            c->json = json_pack("{s:s}", "note", "授权测试");
+        }
+        break;
+    }
+    case K_TITLE_THROW:
+        if (0 == (ids[0] = title_make(a->unit[foreign]))) {
+            return false;
+        }
+        if (page) {
+            form_add(c, "state", "revoked");
+            form_add(c, "reason", "授权测试");
+        } else {
+            c->json = json_pack("{s:s, s:s}", "state", "revoked", "reason", "授权测试");
+        }
+        break;
+    case K_TITLES_POST:
+        if (page) {
+            char uc[64];
+            if (!unit_code_of(a->unit[foreign], uc, sizeof uc)) {
+                return false;
+            }
+            form_add(c, "unit_code", uc);
+            form_add(c, "title", name);
+            form_add(c, "level", "市级");
+            form_add(c, "awarded_on", "2021-03-05");
+        } else {
+            c->json = json_pack("{s:I, s:s, s:s, s:s}", "unit_id", (json_int_t)a->unit[foreign],
+                                "title", name, "level", "市级", "awarded_on", "2021-03-05");
+        }
+        break;
+    case K_TITLE_IMPORT: {
+        char uc[64];
+        if (!unit_code_of(a->unit[foreign], uc, sizeof uc)) {
+            return false;
+        }
+        snprintf(c->file, sizeof c->file, "单位代码,称号,级别,授予日期,有效期至\n%s,%s,市级,2021/3/5,2099年12月31日\n",
+                 uc, name);
+        c->file_name = "titles.csv";
         break;
     }
     case K_SETTINGS:

@@ -113,7 +113,14 @@ test_pages_valid(void **state)
         ar[2], ar[3], ar[4], ar[5], "/password", "/no-such-page", "/units/999999", "/overdue",
         "/inactive", "/overdue?unit_type=%E5%AD%A6%E6%A0%A1", "/guidance",
         "/guidance?state=closed", "/reviews",
-        "/orgs/2/review-settings", doc[0], doc[1]};
+        "/orgs/2/review-settings", doc[0], doc[1], "/titles", "/titles?state=revoked&q=%3Cb%3E"};
+    /* a title of unit 6 (shown on /titles and on /units/6) */
+    struct th_resp *tr = th_api(&srv, "POST", "/api/v1/titles", &adm, th_auth(&adm),
+                                "{\"unit_id\": 6, \"title\": \"第十四届<b>市级</b>文明单位\", "
+                                "\"level\": \"市级\", \"award_doc\": \"某文明委〔2021〕3号\", "
+                                "\"awarded_on\": \"2021-03-05\", \"valid_until\": \"2024-03-04\"}");
+    th_assert_status(tr, 201);
+    th_resp_free(tr);
     /* The leaf page with a guidance conversation in it (messages of both sides). */
     struct th_cred gc;
     memset(&gc, 0, sizeof gc);

@@ -1262,6 +1262,126 @@ test_audit_failure_fails_change(void **state)
     assert_int_equal(wm_org_create(f->db, ACT(f->admin), f->city, "无审计机构", &id, &fl), WM_OK);
 }
 
+/* Titles (issue 10): a round's decisions (wm_title_decide: 授予, 保留, 撤销, in the caller's
+** transaction or its own, audited) and the units due for a recheck (wm_titles_due). */
+static void
+test_title_decide(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    int64_t t1 = 0, t2 = 0, x = 0;
+    /* 授予: a kept title with the round */
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 7, "授予",
+                                     "第十五届市级文明单位", "市级", "某文明委〔2024〕1号",
+                                     "2024-12-20", "2027-12-31", NULL, &t1, &fl),
+                     WM_OK);
+    json_t *t = wm_title_get_scoped(f->db, ACT(f->office), t1, &fl);
+    assert_non_null(t);
+    assert_string_equal(json_string_value(json_object_get(t, "state")), "kept");
+    assert_int_equal(json_integer_value(json_object_get(t, "round_id")), 7);
+    assert_string_equal(json_string_value(json_object_get(t, "award_doc")), "某文明委〔2024〕1号");
+    json_decref(t);
+    /* a district office decides only within its jurisdiction; units and evaluators never */
+    assert_int_equal(wm_title_decide(f->db, ACT(f->district_office), f->unit_city, 7, "授予",
+                                     "第十五届市级文明单位", "市级", NULL, "2024-12-20", NULL,
+                                     NULL, &x, &fl),
+                     WM_E_NOT_FOUND);
+    assert_int_equal(wm_title_decide(f->db, ACT(f->unitadmin), f->unit_city, 7, "award", "x",
+                                     "市级", NULL, "2024-12-20", NULL, NULL, &x, &fl),
+                     WM_E_FORBIDDEN);
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_city, 7, "表彰", "x", "市级",
+                                     NULL, "2024-12-20", NULL, NULL, &x, &fl),
+                     WM_E_BAD_REQUEST);
+    assert_string_equal(fl.field, "decision");
+    /* 保留 needs the new valid_until; it extends the current title and keeps it */
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 8, "保留", NULL,
+                                     NULL, NULL, NULL, NULL, NULL, &x, &fl),
+                     WM_E_BAD_REQUEST);
+    assert_string_equal(fl.field, "valid_until");
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 8, "keep", NULL,
+                                     "市级", NULL, NULL, "2030-12-31", "复查合格", &t2, &fl),
+                     WM_OK);
+    assert_int_equal(t2, t1);
+    t = wm_title_get_scoped(f->db, ACT(f->office), t1, &fl);
+    assert_string_equal(json_string_value(json_object_get(t, "valid_until")), "2030-12-31");
+    assert_string_equal(json_string_value(json_object_get(t, "state")), "kept");
+    json_decref(t);
+    /* 撤销 needs a reason */
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 8, "撤销", NULL,
+                                     NULL, NULL, NULL, NULL, "", &x, &fl),
+                     WM_E_BAD_REQUEST);
+    assert_string_equal(fl.field, "reason");
+    /* in the caller's transaction: rolled back with it */
+    assert_int_equal(f->db->ops->begin(f->db, true), WM_QS_ONE);
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 8, "撤销", NULL,
+                                     NULL, NULL, NULL, NULL, "复查不合格", &x, &fl),
+                     WM_OK);
+    f->db->ops->rollback(f->db);
+    t = wm_title_get_scoped(f->db, ACT(f->office), t1, &fl);
+    assert_string_equal(json_string_value(json_object_get(t, "state")), "kept");
+    json_decref(t);
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 8, "revoke", NULL,
+                                     NULL, NULL, NULL, NULL, "复查不合格", &x, &fl),
+                     WM_OK);
+    t = wm_title_get_scoped(f->db, ACT(f->office), t1, &fl);
+    assert_string_equal(json_string_value(json_object_get(t, "state")), "revoked");
+    assert_string_equal(json_string_value(json_object_get(t, "reason")), "复查不合格");
+    json_decref(t);
+    /* nothing left to keep or revoke */
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 8, "撤销", NULL,
+                                     NULL, NULL, NULL, NULL, "再次", &x, &fl),
+                     WM_E_NOT_FOUND);
+    /* each decision is in the audit log with the round and the reason */
+    struct wm_page pg = {.limit = 10};
+    struct wm_audit_filter af = {.action = "title.decide"};
+    json_t *log = wm_audit_list(f->db, ACT(f->admin), &pg, &af, &fl);
+    assert_int_equal(json_array_size(log), 3);
+    const char *sum = json_string_value(json_object_get(json_array_get(log, 0), "summary"));
+    assert_non_null(strstr(sum, "复查不合格"));
+    assert_non_null(strstr(sum, "\"round_id\":8"));
+    json_decref(log);
+}
+
+static void
+test_titles_due(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    int64_t id = 0;
+    /* 青山镇 (东城区): a 市级 title ending 2024-03-04; 市司法局 (the city's): one ending 2026 */
+    struct wm_title_in a = {.unit_id = f->unit_district, .title = "第十四届市级文明单位",
+                            .level = "市级", .awarded_on = "2021-03-05",
+                            .valid_until = "2024-03-04"};
+    assert_int_equal(wm_title_add(f->db, ACT(f->office), &a, &id, &fl), WM_OK);
+    struct wm_title_in b = {.unit_id = f->unit_city, .title = "第十四届市级文明单位",
+                            .level = "市级", .awarded_on = "2023-03-05",
+                            .valid_until = "2026-03-04"};
+    assert_int_equal(wm_title_add(f->db, ACT(f->office), &b, &id, &fl), WM_OK);
+    /* a round of 2024 rechecks titles ending within its year: 青山镇 (now expired) only */
+    json_t *d = wm_titles_due(f->db, "/", "市级", "2023-01-01", "2024-12-31", &fl);
+    assert_non_null(d);
+    assert_int_equal(json_array_size(d), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(d, 0), "unit_id")),
+                     f->unit_district);
+    json_decref(d);
+    /* a round of 2026 within 东城区: nothing (the city's unit is outside it) */
+    char *dpath = NULL;
+    {
+        json_t *o = f->db->ops->org_get(f->db, f->district);
+        dpath = wm_strdup(json_string_value(json_object_get(o, "path")));
+        json_decref(o);
+    }
+    d = wm_titles_due(f->db, dpath, "市级", "2025-01-01", "2026-12-31", &fl);
+    assert_int_equal(json_array_size(d), 0);
+    json_decref(d);
+    d = wm_titles_due(f->db, "/", NULL, "2025-01-01", "2026-12-31", &fl);
+    assert_int_equal(json_array_size(d), 1);
+    json_decref(d);
+    free(dpath);
+    assert_null(wm_titles_due(f->db, "/", NULL, NULL, "2026/12/31", &fl));
+    assert_int_equal(fl.err, WM_E_BAD_REQUEST);
+}
+
 int
 main(void)
 {
@@ -1288,6 +1408,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_frameworks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_archive_documents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_decide, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_titles_due, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

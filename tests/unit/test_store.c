@@ -3931,6 +3931,197 @@ test_jobs_concurrent(void **state)
     json_decref(l);
 }
 
+/* Titles (issue 10, 0015): insert, get, update, list by filter and scope, due units. */
+static void
+test_titles(void **state)
+{
+    struct fx *f = *state;
+    int64_t root = mk_org(f, 0, "office", "某市文明办", NULL, NULL);
+    int64_t da = mk_org(f, root, "office", "东城区文明办", NULL, NULL);
+    int64_t db = mk_org(f, root, "office", "西城区文明办", NULL, NULL);
+    int64_t ua = mk_org(f, da, "unit", "东城税务局", "DC-1", "机关");
+    int64_t ua2 = mk_org(f, da, "unit", "东城一中", "DC-2", "学校");
+    int64_t ub = mk_org(f, db, "unit", "西城医院", "XC-1", "事业单位");
+    int64_t boss = mk_user(f, "boss", "office", root, 0);
+    char *pa = org_path(f, da);
+    int64_t t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, x = 0;
+    struct wm_title_row r1 = {.unit_id = ua, .title = "第十三届市级文明单位", .level = "市级",
+                              .award_doc = "某文明委〔2018〕3号", .awarded_on = "2018-03-05",
+                              .valid_until = "2021-03-04", .note = "旧"};
+    assert_int_equal(OPS->title_insert(DB, &r1, boss, 2000, &t1), WM_QS_ONE);
+    assert_true(t1 > 0);
+    /* the same title of the same unit on the same day: a conflict */
+    assert_int_equal(OPS->title_insert(DB, &r1, boss, 2000, &x), WM_QS_CONFLICT);
+    struct wm_title_row r2 = {.unit_id = ua, .title = "第十四届市级文明单位", .level = "市级",
+                              .round_id = 7, .awarded_on = "2021-03-05",
+                              .valid_until = "2024-03-04"};
+    assert_int_equal(OPS->title_insert(DB, &r2, 0, 2100, &t2), WM_QS_ONE);
+    struct wm_title_row r3 = {.unit_id = ua2, .title = "区级文明校园", .level = "区级",
+                              .awarded_on = "2022-01-01", .valid_until = "2023-12-31",
+                              .state = "revoked", .reason = "发生安全事故"};
+    assert_int_equal(OPS->title_insert(DB, &r3, boss, 2200, &t3), WM_QS_ONE);
+    struct wm_title_row r4 = {.unit_id = ub, .title = "第十四届市级文明单位", .level = "市级",
+                              .awarded_on = "2021-03-05", .valid_until = "2024-03-04"};
+    assert_int_equal(OPS->title_insert(DB, &r4, boss, 2300, &t4), WM_QS_ONE);
+    struct wm_title_row r5 = {.unit_id = ua2, .title = "省级文明单位", .level = "省级",
+                              .awarded_on = "2020-06-01"}; /* no end */
+    assert_int_equal(OPS->title_insert(DB, &r5, boss, 2400, &t5), WM_QS_ONE);
+
+    /* get: every column and the unit's */
+    json_t *t = OPS->title_get(DB, t1);
+    assert_non_null(t);
+    assert_int_equal(ji(t, "unit_id"), ua);
+    assert_string_equal(js(t, "title"), "第十三届市级文明单位");
+    assert_string_equal(js(t, "level"), "市级");
+    assert_string_equal(js(t, "award_doc"), "某文明委〔2018〕3号");
+    assert_string_equal(js(t, "awarded_on"), "2018-03-05");
+    assert_string_equal(js(t, "valid_until"), "2021-03-04");
+    assert_string_equal(js(t, "state"), "kept");
+    assert_string_equal(js(t, "note"), "旧");
+    jnull(t, "round_id");
+    jnull(t, "reason");
+    assert_int_equal(ji(t, "created_by"), boss);
+    assert_int_equal(ji(t, "created_at"), 2000);
+    assert_int_equal(ji(t, "updated_at"), 2000);
+    assert_string_equal(js(t, "unit_name"), "东城税务局");
+    assert_string_equal(js(t, "unit_code"), "DC-1");
+    assert_string_equal(js(t, "unit_type"), "机关");
+    assert_true(wm_startswith(js(t, "unit_path"), pa));
+    json_decref(t);
+    t = OPS->title_get(DB, t2);
+    assert_int_equal(ji(t, "round_id"), 7);
+    jnull(t, "created_by");
+    jnull(t, "award_doc");
+    json_decref(t);
+    ASSERT_NO_ROW(OPS->title_get(DB, 999999));
+
+    /* update: fields replaced, state kept when NULL, the unit stays */
+    struct wm_title_row u1 = r1;
+    u1.unit_id = ub; /* ignored */
+    u1.valid_until = "2021-12-31";
+    u1.note = NULL;
+    assert_int_equal(OPS->title_update(DB, t1, &u1, boss, 3000), WM_QS_ONE);
+    t = OPS->title_get(DB, t1);
+    assert_int_equal(ji(t, "unit_id"), ua);
+    assert_string_equal(js(t, "valid_until"), "2021-12-31");
+    assert_string_equal(js(t, "state"), "kept");
+    jnull(t, "note");
+    assert_int_equal(ji(t, "updated_at"), 3000);
+    assert_int_equal(ji(t, "updated_by"), boss);
+    json_decref(t);
+    u1.state = "expired";
+    u1.reason = "有效期已过";
+    assert_int_equal(OPS->title_update(DB, t1, &u1, 0, 3100), WM_QS_ONE);
+    t = OPS->title_get(DB, t1);
+    assert_string_equal(js(t, "state"), "expired");
+    assert_string_equal(js(t, "reason"), "有效期已过");
+    jnull(t, "updated_by");
+    json_decref(t);
+    assert_int_equal(OPS->title_update(DB, 999999, &u1, 0, 3100), WM_QS_NONE);
+    /* renaming onto another title of the unit on the same day: a conflict */
+    struct wm_title_row u2 = r2;
+    u2.title = "第十三届市级文明单位";
+    u2.awarded_on = "2018-03-05";
+    assert_int_equal(OPS->title_update(DB, t2, &u2, 0, 3200), WM_QS_CONFLICT);
+
+    /* list: scope, unit, level, state, dates, text; newest awarded first */
+    struct wm_title_filter fl = {0};
+    json_t *l = OPS->title_list(DB, &fl);
+    assert_int_equal(json_array_size(l), 5);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), t3); /* 2022-01-01 */
+    assert_int_equal(ji(json_array_get(l, 4), "id"), t1); /* 2018 */
+    json_decref(l);
+    fl.scope = pa;
+    l = OPS->title_list(DB, &fl);
+    assert_int_equal(json_array_size(l), 4); /* not 西城医院's */
+    json_decref(l);
+    fl.unit_id = ua;
+    l = OPS->title_list(DB, &fl);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    memset(&fl, 0, sizeof fl);
+    fl.level = "区级";
+    l = OPS->title_list(DB, &fl);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), t3);
+    json_decref(l);
+    memset(&fl, 0, sizeof fl);
+    fl.state = "kept";
+    fl.until_to = "2024-03-04";
+    l = OPS->title_list(DB, &fl);
+    assert_int_equal(json_array_size(l), 2); /* t2, t4 (t5 has no end) */
+    json_decref(l);
+    fl.until_to = NULL;
+    fl.until_from = "2024-03-05";
+    l = OPS->title_list(DB, &fl);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    memset(&fl, 0, sizeof fl);
+    fl.q = "西城";
+    l = OPS->title_list(DB, &fl);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), t4);
+    json_decref(l);
+    fl.q = "〔2018〕";
+    l = OPS->title_list(DB, &fl);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    fl.q = "%";
+    l = OPS->title_list(DB, &fl);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    memset(&fl, 0, sizeof fl);
+    fl.limit = 2;
+    fl.offset = 4;
+    l = OPS->title_list(DB, &fl);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+
+    /* due: units with a kept or expired title ending on or before the date and no kept
+    ** title valid after it; one row per unit, its title ending last */
+    struct wm_title_row r6 = {.unit_id = ua, .title = "区级文明单位", .level = "区级",
+                              .awarded_on = "2021-05-01", .valid_until = "2023-06-30"};
+    int64_t t6 = 0, t7 = 0;
+    assert_int_equal(OPS->title_insert(DB, &r6, boss, 2500, &t6), WM_QS_ONE);
+    int64_t ub2 = mk_org(f, db, "unit", "西城小学", "XC-2", "学校");
+    struct wm_title_row r7 = {.unit_id = ub2, .title = "第十三届市级文明单位", .level = "市级",
+                              .awarded_on = "2018-03-05", .valid_until = "2021-03-04",
+                              .state = "expired"};
+    assert_int_equal(OPS->title_insert(DB, &r7, boss, 2600, &t7), WM_QS_ONE);
+    json_t *d = OPS->title_due(DB, NULL, NULL, NULL, "2024-03-04");
+    assert_int_equal(json_array_size(d), 3); /* ua (t2, ending last), ub (t4), ub2 (t7) */
+    assert_int_equal(ji(json_array_get(d, 0), "unit_id"), ua);
+    assert_int_equal(ji(json_array_get(d, 0), "title_id"), t2);
+    assert_string_equal(js(json_array_get(d, 0), "unit_code"), "DC-1");
+    assert_string_equal(js(json_array_get(d, 0), "valid_until"), "2024-03-04");
+    assert_string_equal(js(json_array_get(d, 0), "state"), "kept");
+    assert_int_equal(ji(json_array_get(d, 1), "unit_id"), ub);
+    assert_int_equal(ji(json_array_get(d, 2), "title_id"), t7);
+    assert_string_equal(js(json_array_get(d, 2), "state"), "expired");
+    json_decref(d);
+    /* the day before: ua still holds t2 (not due), t7 only; with since, not even that */
+    d = OPS->title_due(DB, NULL, NULL, NULL, "2024-03-03");
+    assert_int_equal(json_array_size(d), 1);
+    assert_int_equal(ji(json_array_get(d, 0), "title_id"), t7);
+    json_decref(d);
+    d = OPS->title_due(DB, NULL, NULL, "2022-01-01", "2024-03-03");
+    assert_int_equal(json_array_size(d), 0);
+    json_decref(d);
+    /* by level: ua's 区级 title is due on its own */
+    d = OPS->title_due(DB, NULL, "区级", NULL, "2024-03-03");
+    assert_int_equal(json_array_size(d), 1);
+    assert_int_equal(ji(json_array_get(d, 0), "title_id"), t6);
+    json_decref(d);
+    d = OPS->title_due(DB, pa, "市级", NULL, "2030-12-31"); /* district A's 市级 only */
+    assert_int_equal(json_array_size(d), 1);
+    assert_int_equal(ji(json_array_get(d, 0), "title_id"), t2);
+    json_decref(d);
+    d = OPS->title_due(DB, NULL, NULL, NULL, "2020-01-01");
+    assert_int_equal(json_array_size(d), 0);
+    json_decref(d);
+    free(pa);
+}
+
 /* ---------------------------------------------------------------- main */
 
 int
@@ -3981,6 +4172,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_practice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_office_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dashboard, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_titles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fixity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),

@@ -678,6 +678,45 @@ test_xlsx_sheets(void **state)
     free(bytes);
 }
 
+/* The dates of a register's cells (wm_table_date): every form Excel and clerks write. */
+static void
+test_table_date(void **state)
+{
+    (void)state;
+    static const char *const good[][2] = {
+        {"44260", "2021-03-05"},          {"44260.5", "2021-03-05"},
+        {"2021-03-05", "2021-03-05"},     {"2021-3-5", "2021-03-05"},
+        {"2021/3/5", "2021-03-05"},       {"2021.03.05", "2021-03-05"},
+        {"2021年3月5日", "2021-03-05"},   {"2021年03月05", "2021-03-05"},
+        {" 2021-03-05 ", "2021-03-05"},   {"2021-03-05 00:00:00", "2021-03-05"},
+        {"2021/3/5 8:30", "2021-03-05"},  {"2021-03-05T08:30:00", "2021-03-05"},
+        {"20210305", "2021-03-05"},       {"2024-02-29", "2024-02-29"},
+        {"18264", "1950-01-01"},          {"73050", "2099-12-31"},
+    };
+    static const char *const bad[] = {
+        "", "  ", "2021", "2021-02-29", "2021-13-01", "2021-00-10", "2021-3", "2021/3-5",
+        "21-3-5", "3/5/2021", "2021年3月", "2021年3月5日x", "2021-03-05x", "2021-03-05 x",
+        "18263", "73051", "100000", "abc", "4426O", "2021-03-05T", "１２３", "2021—03—05",
+        "20211305", "1899-12-31", "2101-01-01",
+    };
+    char out[11];
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        memset(out, 0, sizeof out);
+        if (!wm_table_date(good[i][0], out)) {
+            fail_msg("not a date: '%s'", good[i][0]);
+        }
+        assert_string_equal(out, good[i][1]);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(out, sizeof out, "%s", "-");
+        if (wm_table_date(bad[i], out)) {
+            fail_msg("a date: '%s' -> %s", bad[i], out);
+        }
+        assert_string_equal(out, "-");
+    }
+    assert_false(wm_table_date(NULL, out));
+}
+
 int
 main(void)
 {
@@ -691,6 +730,7 @@ main(void)
         cmocka_unit_test(test_xlsx_handmade),    cmocka_unit_test(test_xlsx_fallback_sheet1),
         cmocka_unit_test(test_xlsx_hostile),     cmocka_unit_test(test_xlsx_truncated),
         cmocka_unit_test(test_xlsx_sheets),
+        cmocka_unit_test(test_table_date),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
