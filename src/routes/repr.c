@@ -316,6 +316,8 @@ json_t *
 wm_api_entries(json_t *items)
 {
     return each(items, wm_api_entry);
+}
+
 json_t *
 wm_api_title(json_t *t)
 {
