@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 15
+#define WM_DB_SCHEMA_VERSION 17
 
 struct wm_db;
 
@@ -271,6 +271,39 @@ struct wm_entry_upd {
     int64_t district_rank; /* < 0: keep; 0: clear */
     const char *district_note;
     const char *decision_reason;
+};
+
+/* ---- Results (issue 10, migration 0017) ---- */
+
+/* Which objections a list holds (objection_list); 0 / NULL: not filtered. */
+struct wm_objection_filter {
+    int64_t round_id;
+    int64_t unit_id;   /* lodged by this unit */
+    const char *state; /* open, answered */
+    unsigned limit;    /* 0: 100 */
+    unsigned offset;
+};
+
+/* A rectification item as written (rect_insert). */
+struct wm_rect_in {
+    int64_t unit_id;
+    int64_t year;
+    const char *indicator_code;
+    const char *problem;
+    const char *source; /* evaluation (inspection, review, self_check later) */
+    int64_t source_id;  /* the round entry (evaluation); 0: none */
+    const char *due_on; /* YYYY-MM-DD or NULL */
+};
+
+/* Which rectification items a list holds (rect_list); 0 / NULL: not filtered. */
+struct wm_rect_filter {
+    const char *scope; /* units within this subtree */
+    int64_t unit_id;
+    const char *state;
+    const char *source;
+    int64_t source_id;
+    unsigned limit; /* 0: 100 */
+    unsigned offset;
 };
 
 struct wm_db_ops {
@@ -801,6 +834,45 @@ struct wm_db_ops {
     */
     json_t *(*title_due)(struct wm_db *db, const char *scope, const char *level,
                          const char *since, const char *date);
+
+    /*
+    ** ---- Results (issue 10, migration 0017) ----
+    ** A result row (result_entries): {id, unit_id, unit_name, unit_code, unit_type,
+    ** unit_path, district_id, district_name, kind, state, locked_at, total, vetoed,
+    ** veto_reason} of the round's accepted entries, by unit code.
+    */
+    json_t *(*result_entries)(struct wm_db *db, int64_t round_id);
+    /** The reconciled values of the round's locked entries (entry_id 0) or of one entry:
+    ** [{entry_id, indicator_code, value}] by entry, code. */
+    json_t *(*final_list)(struct wm_db *db, int64_t round_id, int64_t entry_id);
+    /** The deductions the evaluators gave an entry on submitted sheets: [{indicator_code,
+    ** deductions (JSON text)}] by code, of scores whose deductions are not NULL or "[]". */
+    json_t *(*entry_deductions)(struct wm_db *db, int64_t entry_id);
+    /*
+    ** An objection row: {id, round_id, entry_id, entry_unit_id, entry_unit_name, unit_id,
+    ** unit_name, unit_code, unit_path, text, state, answer, answered_by, answered_by_name,
+    ** answered_at, created_by, created_at}.
+    */
+    enum wm_qs (*objection_insert)(struct wm_db *db, int64_t round_id, int64_t entry_id,
+                                   int64_t unit_id, const char *text, int64_t user_id,
+                                   int64_t now, int64_t *id);
+    json_t *(*objection_get)(struct wm_db *db, int64_t id);
+    /** Newest first. */
+    json_t *(*objection_list)(struct wm_db *db, const struct wm_objection_filter *f);
+    /** Answer an open objection: WM_QS_NONE when it is not open. */
+    enum wm_qs (*objection_answer)(struct wm_db *db, int64_t id, const char *answer,
+                                   int64_t user_id, int64_t now);
+    /*
+    ** A rectification row: {id, unit_id, unit_name, unit_code, unit_path, year,
+    ** indicator_code, problem, source, source_id, due_on, state, created_by, created_at,
+    ** updated_at}.
+    */
+    /** WM_QS_CONFLICT when the source has an item for that leaf already. */
+    enum wm_qs (*rect_insert)(struct wm_db *db, const struct wm_rect_in *in, int64_t user_id,
+                              int64_t now, int64_t *id);
+    json_t *(*rect_get)(struct wm_db *db, int64_t id);
+    /** Open ones first, then by due date, then newest. */
+    json_t *(*rect_list)(struct wm_db *db, const struct wm_rect_filter *f);
 };
 
 struct wm_db {

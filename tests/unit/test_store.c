@@ -3932,6 +3932,176 @@ test_jobs_concurrent(void **state)
 }
 
 /* Titles (issue 10, 0015): insert, get, update, list by filter and scope, due units. */
+/* Results (issue 10, migration 0017): the rows results are computed from, the evaluators'
+** deductions, objections, rectification items. */
+static void
+test_results(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, r = 0, e1 = 0, e2 = 0, e3 = 0, x = 0;
+    (void)mk_archive(f, &u); /* 市文明办 > 市图书馆 (LIB-1) */
+    json_t *o = OPS->org_get(DB, u);
+    int64_t city = ji(o, "parent_id");
+    json_decref(o);
+    char *city_path = org_path(f, city);
+    int64_t u2 = mk_org(f, city, "unit", "市一中", "SCH-1", "学校");
+    int64_t u3 = mk_org(f, city, "unit", "市医院", "HOS-1", "事业单位");
+    int64_t staff = mk_user(f, "rstaff", "office", city, 0);
+    int64_t ev = mk_user(f, "rev", "evaluator", city, 0);
+    json_t *arch = OPS->archive_get(DB, u, 2025);
+    int64_t ed = ji(arch, "edition_id");
+    json_decref(arch);
+    assert_int_equal(OPS->edition_publish(DB, ed, 1100), WM_QS_ONE);
+    struct wm_round_in in = round_in_base;
+    in.office_id = city;
+    in.scope_path = city_path;
+    in.edition_id = ed;
+    assert_int_equal(OPS->round_insert(DB, &in, 2000, &r), WM_QS_ONE);
+    assert_int_equal(OPS->entry_insert(DB, r, u, "declare", "accepted", 2000, &e1), WM_QS_ONE);
+    assert_int_equal(OPS->entry_insert(DB, r, u2, "recheck", "accepted", 2000, &e2), WM_QS_ONE);
+    assert_int_equal(OPS->entry_insert(DB, r, u3, "declare", "rejected", 2000, &e3), WM_QS_ONE);
+
+    /* result_entries: accepted only, by unit code */
+    json_t *l = OPS->result_entries(DB, r);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), e1); /* LIB-1 < SCH-1 */
+    assert_string_equal(js(json_array_get(l, 0), "unit_code"), "LIB-1");
+    assert_string_equal(js(json_array_get(l, 1), "kind"), "recheck");
+    assert_int_equal(ji(json_array_get(l, 0), "district_id"), city);
+    jnull(json_array_get(l, 0), "locked_at");
+    json_decref(l);
+
+    /* final_list: only locked entries' values */
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO entry_final(entry_id, indicator_code, value, how, decided_at) VALUES "
+             "(%lld, 'A1', 150, 'mean', 3000), (%lld, 'A2', 200, 'mean', 3000), "
+             "(%lld, 'A1', 100, 'mean', 3000)",
+             (long long)e1, (long long)e1, (long long)e2);
+    raw_exec(f, sql);
+    l = OPS->final_list(DB, r, 0);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    snprintf(sql, sizeof sql,
+             "UPDATE round_entry SET locked_at = 3000, total = 350, vetoed = 1, "
+             "veto_reason = '事故' WHERE id = %lld",
+             (long long)e1);
+    raw_exec(f, sql);
+    l = OPS->final_list(DB, r, 0);
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 1), "indicator_code"), "A2");
+    assert_int_equal(ji(json_array_get(l, 1), "value"), 200);
+    assert_int_equal(ji(json_array_get(l, 0), "entry_id"), e1);
+    json_decref(l);
+    l = OPS->final_list(DB, r, e2);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    l = OPS->result_entries(DB, r);
+    assert_int_equal(ji(json_array_get(l, 0), "total"), 350);
+    assert_int_equal(ji(json_array_get(l, 0), "vetoed"), 1);
+    json_decref(l);
+
+    /* entry_deductions: submitted sheets, non-empty deductions */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO score_sheet(id, entry_id, evaluator_id, state, submitted_at, updated_at) "
+             "VALUES (901, %lld, %lld, 'submitted', 3000, 3000);"
+             "INSERT INTO score(sheet_id, indicator_code, value, deductions, updated_at) VALUES "
+             "(901, 'A1', 150, '[{\"reason\":\"缺纪要\",\"points\":50}]', 3000), "
+             "(901, 'A2', 200, '[]', 3000), (901, 'A3', 100, NULL, 3000)",
+             (long long)e1, (long long)ev);
+    raw_exec(f, sql);
+    l = OPS->entry_deductions(DB, e1);
+    assert_int_equal(json_array_size(l), 1);
+    assert_string_equal(js(json_array_get(l, 0), "indicator_code"), "A1");
+    assert_non_null(strstr(js(json_array_get(l, 0), "deductions"), "缺纪要"));
+    json_decref(l);
+
+    /* objections: insert, get, list, answer once */
+    int64_t j1 = 0, j2 = 0;
+    assert_int_equal(OPS->objection_insert(DB, r, e2, u, "对市一中的得分有异议", staff, 4000, &j1),
+                     WM_QS_ONE);
+    assert_int_equal(OPS->objection_insert(DB, r, 0, u2, "总体意见", 0, 4100, &j2), WM_QS_ONE);
+    o = OPS->objection_get(DB, j1);
+    assert_int_equal(ji(o, "entry_id"), e2);
+    assert_int_equal(ji(o, "entry_unit_id"), u2);
+    assert_string_equal(js(o, "entry_unit_name"), "市一中");
+    assert_string_equal(js(o, "unit_name"), "市图书馆");
+    assert_string_equal(js(o, "state"), "open");
+    jnull(o, "answer");
+    json_decref(o);
+    o = OPS->objection_get(DB, j2);
+    jnull(o, "entry_id");
+    jnull(o, "created_by");
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->objection_get(DB, 999999));
+    struct wm_objection_filter jf = {.round_id = r};
+    l = OPS->objection_list(DB, &jf);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), j2); /* newest first */
+    json_decref(l);
+    jf.unit_id = u;
+    l = OPS->objection_list(DB, &jf);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    assert_int_equal(OPS->objection_answer(DB, j1, "已复核，维持原分", staff, 4200), WM_QS_ONE);
+    assert_int_equal(OPS->objection_answer(DB, j1, "again", staff, 4300), WM_QS_NONE);
+    o = OPS->objection_get(DB, j1);
+    assert_string_equal(js(o, "state"), "answered");
+    assert_string_equal(js(o, "answer"), "已复核，维持原分");
+    assert_int_equal(ji(o, "answered_at"), 4200);
+    assert_string_equal(js(o, "answered_by_name"), "显示名");
+    json_decref(o);
+    jf = (struct wm_objection_filter){.round_id = r, .state = "open"};
+    l = OPS->objection_list(DB, &jf);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+
+    /* rectification: insert, conflict per source/entry/leaf, get, list scoped */
+    int64_t k1 = 0, k2 = 0;
+    struct wm_rect_in ri = {.unit_id = u, .year = 2026, .indicator_code = "A1",
+                            .problem = "缺纪要（扣 0.5 分）", .source = "evaluation",
+                            .source_id = e1, .due_on = "2026-09-30"};
+    assert_int_equal(OPS->rect_insert(DB, &ri, staff, 5000, &k1), WM_QS_ONE);
+    assert_int_equal(OPS->rect_insert(DB, &ri, staff, 5000, &x), WM_QS_CONFLICT);
+    ri.indicator_code = "A2";
+    ri.due_on = NULL;
+    ri.source_id = 0;
+    assert_int_equal(OPS->rect_insert(DB, &ri, 0, 5100, &k2), WM_QS_ONE);
+    ri.source = "bogus";
+    ri.indicator_code = "A3";
+    assert_int_equal(OPS->rect_insert(DB, &ri, 0, 5100, &x), WM_QS_CONFLICT);
+    o = OPS->rect_get(DB, k1);
+    assert_string_equal(js(o, "problem"), "缺纪要（扣 0.5 分）");
+    assert_string_equal(js(o, "state"), "open");
+    assert_string_equal(js(o, "unit_code"), "LIB-1");
+    assert_int_equal(ji(o, "source_id"), e1);
+    assert_int_equal(ji(o, "year"), 2026);
+    json_decref(o);
+    o = OPS->rect_get(DB, k2);
+    jnull(o, "source_id");
+    jnull(o, "due_on");
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->rect_get(DB, 999999));
+    struct wm_rect_filter kf = {.scope = city_path};
+    l = OPS->rect_list(DB, &kf);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), k1); /* dated first */
+    json_decref(l);
+    kf = (struct wm_rect_filter){.unit_id = u2};
+    l = OPS->rect_list(DB, &kf);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    kf = (struct wm_rect_filter){.source = "evaluation", .source_id = e1};
+    l = OPS->rect_list(DB, &kf);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    kf = (struct wm_rect_filter){.scope = "/x-none"};
+    l = OPS->rect_list(DB, &kf);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    free(city_path);
+}
+
 static void
 test_titles(void **state)
 {
@@ -4173,6 +4343,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_office_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dashboard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_titles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_results, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fixity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),

@@ -405,6 +405,7 @@ void sq_fill_notify_ops(struct wm_db_ops *ops);
 void sq_fill_dashboard_ops(struct wm_db_ops *ops);
 void sq_fill_rounds_ops(struct wm_db_ops *ops);
 void sq_fill_title_ops(struct wm_db_ops *ops);
+void sq_fill_results_ops(struct wm_db_ops *ops);
 
 void
 sq_fill_ops(struct wm_db_ops *ops)
@@ -419,6 +420,7 @@ sq_fill_ops(struct wm_db_ops *ops)
     sq_fill_dashboard_ops(ops);
     sq_fill_rounds_ops(ops);
     sq_fill_title_ops(ops);
+    sq_fill_results_ops(ops);
     sq_fill_base(ops);
 }
 
