@@ -48,6 +48,7 @@ bench:
 	./bench/framework_import.sh
 	./bench/upload.sh
 	./bench/export.sh
+	./bench/eval_engine.sh
 	./bench/dashboard.sh
 
 clean:

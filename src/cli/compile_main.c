@@ -5,6 +5,9 @@
 ** the featured documents (untrusted files) in a process of its own, under limits of CPU
 ** time, memory and file size, and is never mapped into the server.  Writes OUT and
 ** OUT.json ({"pages": n}).  Exit 0 made, 1 internal error, 2 a bad spec.
+**
+** A spec with {"kind": "eval.sheet" | "eval.blank" | "eval.summary"} is one of the
+** evaluation round's documents (wm_eval_render.h: the server has no cairo either).
 */
 #include "config.h"
 
@@ -16,6 +19,7 @@
 #include <pango/pangocairo.h>
 
 #include "wm_compile.h"
+#include "wm_eval_render.h"
 #include "wm_util.h"
 
 static void
@@ -46,7 +50,18 @@ main(int argc, char **argv)
     }
     char err[512] = "";
     int pages = 0;
-    enum wm_err e = wm_compile_pdf(spec, argv[2], &pages, err, sizeof err);
+    enum wm_err e;
+    const char *kind = json_string_value(json_object_get(spec, "kind"));
+    if (NULL != kind && 0 == strncmp(kind, "eval.", 5)) {
+        struct wm_buf pdf = {0};
+        e = wm_eval_pdf_spec(spec, &pdf, &pages, err, sizeof err);
+        if (WM_OK == e) {
+            e = wm_eval_save(pdf.data, pdf.len, -1, argv[2], err, sizeof err);
+        }
+        wm_buf_free(&pdf);
+    } else {
+        e = wm_compile_pdf(spec, argv[2], &pages, err, sizeof err);
+    }
     json_decref(spec);
     /* the font map lives until exit: let it go (leak checkers; cairo's own caches stay, as
     ** poppler's fonts may still hold them) */
