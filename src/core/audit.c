@@ -232,6 +232,12 @@ static const struct {
     {"round.entry.recommend", N_("推荐申报单位")},
     {"round.entry.accept", N_("受理申报")},
     {"round.entry.reject", N_("不予受理申报")},
+    {"score.set", N_("评分")},
+    {"sheet.submit", N_("提交评分表")},
+    {"sheet.reopen", N_("退回评分表")},
+    {"entry.reconcile", N_("组长裁定得分")},
+    {"entry.lock", N_("锁定单位评分")},
+    {"entry.unlock", N_("解除评分锁定")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -249,7 +255,8 @@ const char *const wm_audit_actions[] = {
     "job.create",       "job.retry",         "user.notify_prefs", "office.settings",
     "round.create",     "round.update",      "round.state",      "round.recheck",
     "round.entry.save", "round.entry.declare", "round.entry.withdraw", "round.entry.recommend",
-    "round.entry.accept", "round.entry.reject", NULL,
+    "round.entry.accept", "round.entry.reject", "score.set", "sheet.submit", "sheet.reopen",
+    "entry.reconcile",  "entry.lock",        "entry.unlock",     NULL,
 };
 
 const char *
@@ -272,6 +279,7 @@ wm_audit_object_label(const char *type)
         {"document", N_("文件")},     {"job", N_("后台任务")},    {"guidance", N_("指导对话")},
         {"featured", N_("经验做法")}, {"compilation", N_("经验交流汇编")},
         {"round", N_("测评")},        {"round_entry", N_("测评申报")},
+        {"score_sheet", N_("评分表")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {
