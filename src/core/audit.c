@@ -238,6 +238,12 @@ static const struct {
     {"title.expire", N_("文明称号到期")},
     {"title.import", N_("批量导入文明称号")},
     {"title.decide", N_("测评决定文明称号（授予、保留、撤销）")},
+    {"score.set", N_("评分")},
+    {"sheet.submit", N_("提交评分表")},
+    {"sheet.reopen", N_("退回评分表")},
+    {"entry.reconcile", N_("组长裁定得分")},
+    {"entry.lock", N_("锁定单位评分")},
+    {"entry.unlock", N_("解除评分锁定")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -257,7 +263,8 @@ const char *const wm_audit_actions[] = {
     "round.entry.save", "round.entry.declare", "round.entry.withdraw", "round.entry.recommend",
     "round.entry.accept", "round.entry.reject",
     "title.create",     "title.update",      "title.state",      "title.expire",
-    "title.import",     "title.decide",      NULL,
+    "title.import",     "title.decide",      "score.set", "sheet.submit", "sheet.reopen",
+    "entry.reconcile",  "entry.lock",        "entry.unlock",     NULL,
 };
 
 const char *
@@ -281,6 +288,7 @@ wm_audit_object_label(const char *type)
         {"featured", N_("经验做法")}, {"compilation", N_("经验交流汇编")},
         {"round", N_("测评")},        {"round_entry", N_("测评申报")},
         {"title", N_("文明称号")},
+        {"score_sheet", N_("评分表")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {

@@ -1430,6 +1430,110 @@ enum wm_err wm_title_import(struct wm_db *db, const struct wm_actor *a, const st
                             int64_t office_id, bool dry_run, json_t **report,
                             struct wm_fail *f) WM_MUST_CHECK;
 
+/* ---------------------------------------------------------------- scoring (scoring.c, issue 10) */
+/*
+** Score sheets (评分表): one per entry and evaluator, with a score per leaf of the round's
+** standard.  Who does what:
+**   - an evaluator member of the group the entry is assigned to scores the entry's leaves
+**     on their own sheet, only while the round is evaluating, only while the entry is
+**     unlocked and the sheet a draft; then submits the sheet (draft → submitted);
+**   - the group's leader (eval_group.leader_id) sees the progress of the group's entries,
+**     reopens a submitted sheet, reconciles the sheets (the round's reconcile setting:
+**     mean, or the leader's decision per leaf, undecided leaves falling back to the mean)
+**     and locks the entry: entry_final for every scored leaf, round_entry's total, vetoed;
+**   - the round's office and the admin read progress and reconciliation; the admin unlocks
+**     an entry with a reason.
+** Anyone else: 404.  Values are computed and checked by the engine (wm_eval.h) from the
+** leaf's rule; every write is audited (score.set, sheet.submit, sheet.reopen,
+** entry.reconcile, entry.lock, entry.unlock).
+*/
+struct wm_eval_plan;
+
+/** The method catalog (codes, NULL-terminated): site, report, docs, interview, survey,
+** online; and a code's Chinese name (看实地, 听介绍, 评资料 …; the text itself otherwise). */
+extern const char *const wm_score_methods[];
+const char *wm_score_method_label(const char *code);
+
+/** The round's standard as an engine plan, parsed once per edition and cached for the
+** process (borrowed; never freed).  NULL with f set (500) when the edition cannot be read. */
+const struct wm_eval_plan *wm_round_plan(struct wm_db *db, const json_t *round,
+                                         struct wm_fail *f);
+
+/**
+** The caller's score sheet of an entry (an evaluator of the entry's group): {round_id,
+** entry: {id, unit_id, unit_name, unit_code, locked_at, total, vetoed}, sheet: {id, state,
+** submitted_at, updated_at, scored} or null (nothing scored yet), editable (the round
+** evaluating, the entry unlocked, the sheet a draft), leader (the caller leads the group),
+** leaves: [{code, title, requirement, max, rule, rule_label, rule_words, cap, veto,
+** grades: [{letter, fraction, value}], methods: [{code, label}], docs: [{id, title, year,
+** serial}] (the unit's live documents of the leaf in the materials years), score: {value,
+** grade, deductions: [{reason, points}], method, comment, evidence: [ids], veto,
+** veto_reason, updated_at} or null}]}; hundredths as integers.  NULL with f (404).
+*/
+json_t *wm_sheet_view(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                      int64_t entry_id, struct wm_fail *f);
+/**
+** Score one leaf on the caller's sheet: in {value (points: "2.5" or a number; optional),
+** grade ("A".."D"), deductions ([{reason, points ("0.5" or a number)}]), method, comment,
+** evidence ([document ids]), veto (bool), veto_reason}; absent keys mean nothing entered.
+** 400 (field and Chinese message) for a value the rule refuses, 404 for an entry or leaf
+** out of reach, 409 when the round is not evaluating, the entry is locked or the sheet
+** submitted.  *out (may be NULL) the stored score as in wm_sheet_view.
+*/
+enum wm_err wm_score_set(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                         int64_t entry_id, const char *code, const json_t *in, json_t **out,
+                         struct wm_fail *f) WM_MUST_CHECK;
+/**
+** Many leaves at once (the offline draft): in {scores: [{code, …as wm_score_set}],
+** submit (bool)}.  One transaction, applied per leaf: each valid leaf is written, each
+** refused leaf is reported and skipped.  *report: {saved, refused, results: [{code,
+** status: saved|refused, error, field}], submitted}.  The sheet is submitted when asked
+** and nothing was refused.  Errors of the whole (not a member, round not evaluating,
+** locked, submitted) fail the call as wm_score_set does.
+*/
+enum wm_err wm_score_batch(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                           int64_t entry_id, const json_t *in, json_t **report,
+                           struct wm_fail *f) WM_MUST_CHECK;
+/** Submit the caller's sheet (draft → submitted; 409 otherwise or with nothing scored). */
+enum wm_err wm_sheet_submit(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                            int64_t entry_id, struct wm_fail *f) WM_MUST_CHECK;
+/** The leader reopens an evaluator's submitted sheet (→ draft) while the entry is unlocked. */
+enum wm_err wm_sheet_reopen(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                            int64_t entry_id, int64_t evaluator_id,
+                            struct wm_fail *f) WM_MUST_CHECK;
+/**
+** Progress of the round's entries in groups: the leader's groups (the round's office and
+** the admin: all groups).  {leaves (the standard's scorable leaves), entries: [{entry_id,
+** unit_id, unit_name, unit_code, group_id, group_name, leader (the caller leads it),
+** locked_at, total, vetoed, evaluators: [{evaluator_id, name, sheet_id, state (none,
+** draft, submitted), scored, submitted_at}]}]}.  404 for anyone else.
+*/
+json_t *wm_round_progress(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                          struct wm_fail *f);
+/**
+** The reconciliation of an entry (its group's leader, the round's office, the admin):
+** {how, entry, evaluators: [{id, name, state, sheet_id}], leaves: [{code, title, max, rule,
+** veto_leaf, values: [hundredths or null, per evaluator], vetoes: [bool …], veto_reasons,
+** n, mean, min, max, spread, nveto, flagged, decision (leader's, or null), final (or null),
+** final_how, final_veto}], total, base, bonus, negative, subtotals: [{code, title, value}],
+** vetoed, scored, unscored, locked_at, can_decide, can_lock, all_submitted}.
+*/
+json_t *wm_reconcile_view(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                          int64_t entry_id, struct wm_fail *f);
+/** The leader's decisions (round reconcile = leader): in {decisions: [{code, value (points
+** or null: withdraw the decision)}]}; all or nothing. */
+enum wm_err wm_reconcile_decide(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                                int64_t entry_id, const json_t *in,
+                                struct wm_fail *f) WM_MUST_CHECK;
+/** The leader locks the entry: every sheet submitted (409 otherwise), entry_final written
+** for every leaf with a final value, round_entry's total and veto set. */
+enum wm_err wm_entry_lock(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                          int64_t entry_id, struct wm_fail *f) WM_MUST_CHECK;
+/** The admin unlocks a locked entry (reason required) while the round is evaluating. */
+enum wm_err wm_entry_unlock(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                            int64_t entry_id, const char *reason,
+                            struct wm_fail *f) WM_MUST_CHECK;
+
 /* ---------------------------------------------------------------- data directory */
 
 /*

@@ -265,6 +265,30 @@ struct wm_entry_filter {
     unsigned offset;
 };
 
+/* ---- Scoring (issue 10) ---- */
+
+/* One leaf's score as written (score_set): NULL texts store NULL. */
+struct wm_score_in {
+    const char *code;
+    bool has_value;
+    int64_t value;          /* hundredths */
+    const char *grade;      /* 'A'..'D' or NULL */
+    const char *deductions; /* JSON text [{"reason":s,"points":hundredths}] or NULL */
+    const char *method;
+    const char *comment;
+    const char *evidence; /* JSON text [document ids] or NULL */
+    bool veto;
+    const char *veto_reason;
+};
+
+/* What entry_lock writes into round_entry. */
+struct wm_entry_lock_in {
+    int64_t locked_by;
+    int64_t total; /* hundredths */
+    bool vetoed;
+    const char *veto_reason;
+};
+
 /* What entry_update writes (NULL / < 0: keep). */
 struct wm_entry_upd {
     const char *contact_name, *contact_phone;
@@ -689,6 +713,55 @@ struct wm_db_ops {
     enum wm_qs (*group_member_remove)(struct wm_db *db, int64_t group_id, int64_t user_id);
     /** By display name. */
     json_t *(*group_member_list)(struct wm_db *db, int64_t group_id);
+
+    /*
+    ** ---- Scoring (issue 10, migration 0014) ----
+    ** A sheet row: {id, entry_id, round_id, unit_id, unit_name, evaluator_id,
+    ** evaluator_name, state, submitted_at, updated_at, scored (leaves with a value or a
+    ** veto), locked_at (the entry's)}.  A score row: {sheet_id, indicator_code, value,
+    ** grade, deductions (JSON text), method, comment, evidence (JSON text), veto,
+    ** veto_reason, updated_at}.
+    */
+    /** The sheet of (entry, evaluator), created as a draft when there is none. */
+    enum wm_qs (*sheet_ensure)(struct wm_db *db, int64_t entry_id, int64_t evaluator_id,
+                               int64_t now, int64_t *id);
+    json_t *(*sheet_get)(struct wm_db *db, int64_t id);
+    /** The sheet of (entry, evaluator), or NULL. */
+    json_t *(*sheet_find)(struct wm_db *db, int64_t entry_id, int64_t evaluator_id);
+    /** An entry's sheets by evaluator name. */
+    json_t *(*sheet_list)(struct wm_db *db, int64_t entry_id);
+    /** An evaluator's sheets in a round, by unit name. */
+    json_t *(*sheet_list_evaluator)(struct wm_db *db, int64_t round_id, int64_t evaluator_id);
+    /** Move from -> to (submitted sets submitted_at to now, draft clears it): WM_QS_NONE
+    ** when the sheet is not in from. */
+    enum wm_qs (*sheet_set_state)(struct wm_db *db, int64_t id, const char *from,
+                                  const char *to, int64_t now);
+    /** Upsert one leaf's score and touch the sheet's updated_at. */
+    enum wm_qs (*score_set)(struct wm_db *db, int64_t sheet_id, const struct wm_score_in *in,
+                            int64_t now);
+    /** A sheet's scores by code. */
+    json_t *(*score_list)(struct wm_db *db, int64_t sheet_id);
+    /** Every score of an entry's sheets: score rows plus evaluator_id, by code then
+    ** evaluator. */
+    json_t *(*score_list_entry)(struct wm_db *db, int64_t entry_id);
+    /** Upsert the entry's final value of a leaf (how: mean, leader). */
+    enum wm_qs (*final_set)(struct wm_db *db, int64_t entry_id, const char *code,
+                            int64_t value, const char *how, int64_t decided_by, int64_t now);
+    /** Remove a leaf's final value (code NULL: all of the entry's). */
+    enum wm_qs (*final_delete)(struct wm_db *db, int64_t entry_id, const char *code);
+    /** [{indicator_code, value, how, decided_by, decided_at}] by code. */
+    json_t *(*final_list)(struct wm_db *db, int64_t entry_id);
+    /** Lock an unlocked entry (WM_QS_NONE when locked already). */
+    enum wm_qs (*entry_lock)(struct wm_db *db, int64_t entry_id,
+                             const struct wm_entry_lock_in *in, int64_t now);
+    /** Unlock a locked entry: locked_at, locked_by, total NULL, vetoed 0 (WM_QS_NONE when
+    ** not locked). */
+    enum wm_qs (*entry_unlock)(struct wm_db *db, int64_t entry_id, int64_t now);
+    /** A round's progress: one row per sheet of an entry in a group, plus one row per
+    ** entry in a group without sheets (sheet_id NULL): {entry_id, unit_id, unit_name,
+    ** unit_code, group_id, locked_at, total, sheet_id, evaluator_id, evaluator_name, state,
+    ** scored, submitted_at} by unit code, evaluator name. */
+    json_t *(*round_progress)(struct wm_db *db, int64_t round_id);
 
     /* Audit log: last hash ("" for an empty log), append, page, and a full scan.  Inside a
     ** write transaction audit_last_hash locks the chain's head until the transaction ends,

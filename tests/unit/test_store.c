@@ -4294,6 +4294,209 @@ test_titles(void **state)
 
 /* ---------------------------------------------------------------- main */
 
+/* ---------------------------------------------------------------- scoring (issue 10) */
+
+static void
+test_scoring(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, r = 0, e1 = 0, e2 = 0, g = 0, sh = 0, sh2 = 0, x = 0;
+    int64_t a = mk_archive(f, &u);
+    (void)a;
+    json_t *o = OPS->org_get(DB, u);
+    int64_t city = ji(o, "parent_id");
+    json_decref(o);
+    char *city_path = org_path(f, city);
+    int64_t u2 = mk_org(f, city, "unit", "市一中", "SCH-9", "学校");
+    int64_t ev = mk_user(f, "ev", "evaluator", city, 0);
+    int64_t ev2 = mk_user(f, "ev2", "evaluator", city, 0);
+    json_t *arch = OPS->archive_get(DB, u, 2025);
+    int64_t ed = ji(arch, "edition_id");
+    json_decref(arch);
+    assert_int_equal(OPS->edition_publish(DB, ed, 1100), WM_QS_ONE);
+    struct wm_round_in in = round_in_base;
+    in.office_id = city;
+    in.scope_path = city_path;
+    in.edition_id = ed;
+    assert_int_equal(OPS->round_insert(DB, &in, 2000, &r), WM_QS_ONE);
+    assert_int_equal(OPS->entry_insert(DB, r, u, "declare", "accepted", 3000, &e1), WM_QS_ONE);
+    assert_int_equal(OPS->entry_insert(DB, r, u2, "recheck", "accepted", 3000, &e2), WM_QS_ONE);
+    assert_int_equal(OPS->group_insert(DB, r, "第一组", ev, 4000, &g), WM_QS_ONE);
+    assert_int_equal(OPS->group_member_add(DB, g, ev), WM_QS_ONE);
+    assert_int_equal(OPS->group_member_add(DB, g, ev2), WM_QS_ONE);
+    assert_int_equal(OPS->entry_set_group(DB, e1, g, 4100), WM_QS_ONE);
+
+    /* sheet_ensure: created once, found again */
+    assert_int_equal(OPS->sheet_ensure(DB, e1, ev, 5000, &sh), WM_QS_ONE);
+    assert_true(sh > 0);
+    assert_int_equal(OPS->sheet_ensure(DB, e1, ev, 5100, &x), WM_QS_ONE);
+    assert_int_equal(x, sh);
+    assert_int_equal(OPS->sheet_ensure(DB, e1, ev2, 5200, &sh2), WM_QS_ONE);
+    assert_true(sh2 != sh);
+    assert_int_not_equal(OPS->sheet_ensure(DB, 999999, ev, 5200, &x), WM_QS_ONE);
+    o = OPS->sheet_get(DB, sh);
+    assert_non_null(o);
+    assert_string_equal(js(o, "state"), "draft");
+    assert_int_equal(ji(o, "entry_id"), e1);
+    assert_int_equal(ji(o, "round_id"), r);
+    assert_int_equal(ji(o, "unit_id"), u);
+    assert_int_equal(ji(o, "evaluator_id"), ev);
+    assert_int_equal(ji(o, "scored"), 0);
+    assert_int_equal(ji(o, "updated_at"), 5000);
+    jnull(o, "submitted_at");
+    jnull(o, "locked_at");
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->sheet_get(DB, 999999));
+    ASSERT_NO_ROW(OPS->sheet_find(DB, e2, ev));
+    o = OPS->sheet_find(DB, e1, ev2);
+    assert_int_equal(ji(o, "id"), sh2);
+    json_decref(o);
+
+    /* score_set: insert, then update; value NULL when not scored */
+    struct wm_score_in si = {.code = "1.1", .has_value = true, .value = 150,
+                             .deductions = "[{\"reason\":\"缺会议纪要\",\"points\":50}]",
+                             .method = "docs", .comment = "资料基本齐全", .evidence = "[7]"};
+    assert_int_equal(OPS->score_set(DB, sh, &si, 6000), WM_QS_ONE);
+    si = (struct wm_score_in){.code = "1.2", .grade = "B", .has_value = true, .value = 240};
+    assert_int_equal(OPS->score_set(DB, sh, &si, 6100), WM_QS_ONE);
+    si = (struct wm_score_in){.code = "2.1", .veto = true, .veto_reason = "发生重大安全事故"};
+    assert_int_equal(OPS->score_set(DB, sh, &si, 6200), WM_QS_ONE);
+    si = (struct wm_score_in){.code = "1.3"}; /* nothing entered */
+    assert_int_equal(OPS->score_set(DB, sh, &si, 6200), WM_QS_ONE);
+    si = (struct wm_score_in){.code = "1.1", .has_value = true, .value = 200, .method = "site"};
+    assert_int_equal(OPS->score_set(DB, sh, &si, 6300), WM_QS_ONE);
+    si = (struct wm_score_in){.code = "1.2", .grade = "E"};
+    assert_int_equal(OPS->score_set(DB, sh, &si, 6300), WM_QS_CONFLICT);
+    si = (struct wm_score_in){.code = "1.1", .has_value = true, .value = 100};
+    assert_int_equal(OPS->score_set(DB, sh2, &si, 6400), WM_QS_ONE);
+    json_t *l = OPS->score_list(DB, sh);
+    assert_int_equal(json_array_size(l), 4);
+    o = json_array_get(l, 0);
+    assert_string_equal(js(o, "indicator_code"), "1.1");
+    assert_int_equal(ji(o, "value"), 200);
+    assert_string_equal(js(o, "method"), "site");
+    jnull(o, "deductions"); /* replaced whole */
+    jnull(o, "comment");
+    assert_int_equal(ji(o, "updated_at"), 6300);
+    o = json_array_get(l, 1);
+    assert_string_equal(js(o, "grade"), "B");
+    assert_int_equal(ji(o, "value"), 240);
+    o = json_array_get(l, 2);
+    assert_string_equal(js(o, "indicator_code"), "1.3");
+    jnull(o, "value");
+    o = json_array_get(l, 3);
+    assert_int_equal(ji(o, "veto"), 1);
+    assert_string_equal(js(o, "veto_reason"), "发生重大安全事故");
+    jnull(o, "value");
+    json_decref(l);
+    o = OPS->sheet_get(DB, sh);
+    assert_int_equal(ji(o, "scored"), 3); /* 1.1, 1.2, the veto of 2.1 */
+    assert_int_equal(ji(o, "updated_at"), 6300);
+    json_decref(o);
+    l = OPS->score_list_entry(DB, e1);
+    assert_int_equal(json_array_size(l), 5);
+    assert_string_equal(js(json_array_get(l, 0), "indicator_code"), "1.1");
+    assert_int_equal(ji(json_array_get(l, 0), "evaluator_id"), ev < ev2 ? ev : ev2);
+    json_decref(l);
+    l = OPS->score_list(DB, 999999);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+
+    /* lists */
+    l = OPS->sheet_list(DB, e1);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    l = OPS->sheet_list_evaluator(DB, r, ev);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), sh);
+    json_decref(l);
+    l = OPS->sheet_list_evaluator(DB, r + 1000, ev);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+
+    /* submit, reopen */
+    assert_int_equal(OPS->sheet_set_state(DB, sh, "draft", "submitted", 7000), WM_QS_ONE);
+    assert_int_equal(OPS->sheet_set_state(DB, sh, "draft", "submitted", 7000), WM_QS_NONE);
+    o = OPS->sheet_get(DB, sh);
+    assert_string_equal(js(o, "state"), "submitted");
+    assert_int_equal(ji(o, "submitted_at"), 7000);
+    json_decref(o);
+    assert_int_equal(OPS->sheet_set_state(DB, sh, "submitted", "draft", 7100), WM_QS_ONE);
+    o = OPS->sheet_get(DB, sh);
+    jnull(o, "submitted_at");
+    json_decref(o);
+    assert_int_equal(OPS->sheet_set_state(DB, sh, "draft", "submitted", 7200), WM_QS_ONE);
+
+    /* progress: e1 (group) with two sheets; e2 not in a group: absent */
+    l = OPS->round_progress(DB, r);
+    assert_int_equal(json_array_size(l), 2);
+    o = json_array_get(l, 0);
+    assert_int_equal(ji(o, "entry_id"), e1);
+    assert_int_equal(ji(o, "group_id"), g);
+    json_t *p0 = json_array_get(l, 0), *p1 = json_array_get(l, 1);
+    json_t *mine = ji(p0, "sheet_id") == sh ? p0 : p1;
+    assert_int_equal(ji(mine, "scored"), 3);
+    assert_string_equal(js(mine, "state"), "submitted");
+    json_decref(l);
+    assert_int_equal(OPS->entry_set_group(DB, e2, g, 4100), WM_QS_ONE);
+    l = OPS->round_progress(DB, r);
+    assert_int_equal(json_array_size(l), 3); /* e2 without sheets: one row, sheet_id NULL */
+    int nulls = 0;
+    size_t i;
+    json_array_foreach(l, i, o)
+    {
+        nulls += json_is_null(json_object_get(o, "sheet_id"));
+    }
+    assert_int_equal(nulls, 1);
+    json_decref(l);
+
+    /* finals */
+    assert_int_equal(OPS->final_set(DB, e1, "1.1", 175, "mean", ev, 8000), WM_QS_ONE);
+    assert_int_equal(OPS->final_set(DB, e1, "1.2", 240, "leader", ev, 8000), WM_QS_ONE);
+    assert_int_equal(OPS->final_set(DB, e1, "1.1", 180, "leader", ev, 8100), WM_QS_ONE);
+    assert_int_equal(OPS->final_set(DB, e1, "1.3", 10, "bogus", ev, 8100), WM_QS_CONFLICT);
+    l = OPS->final_list(DB, e1);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "value"), 180);
+    assert_string_equal(js(json_array_get(l, 0), "how"), "leader");
+    assert_int_equal(ji(json_array_get(l, 0), "decided_at"), 8100);
+    json_decref(l);
+    assert_int_equal(OPS->final_delete(DB, e1, "1.2"), WM_QS_ONE);
+    assert_int_equal(OPS->final_delete(DB, e1, "1.2"), WM_QS_NONE);
+    l = OPS->final_list(DB, e1);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    assert_int_equal(OPS->final_delete(DB, e1, NULL), WM_QS_ONE);
+    l = OPS->final_list(DB, e1);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+
+    /* lock, unlock */
+    const struct wm_entry_lock_in li = {.locked_by = ev, .total = 8725, .vetoed = true,
+                                        .veto_reason = "2.1：发生重大安全事故"};
+    assert_int_equal(OPS->entry_lock(DB, e1, &li, 9000), WM_QS_ONE);
+    assert_int_equal(OPS->entry_lock(DB, e1, &li, 9100), WM_QS_NONE);
+    o = OPS->entry_get(DB, e1);
+    assert_int_equal(ji(o, "locked_at"), 9000);
+    assert_int_equal(ji(o, "locked_by"), ev);
+    assert_int_equal(ji(o, "total"), 8725);
+    assert_int_equal(ji(o, "vetoed"), 1);
+    assert_string_equal(js(o, "veto_reason"), "2.1：发生重大安全事故");
+    json_decref(o);
+    o = OPS->sheet_get(DB, sh);
+    assert_int_equal(ji(o, "locked_at"), 9000);
+    json_decref(o);
+    assert_int_equal(OPS->entry_unlock(DB, e1, 9200), WM_QS_ONE);
+    assert_int_equal(OPS->entry_unlock(DB, e1, 9200), WM_QS_NONE);
+    o = OPS->entry_get(DB, e1);
+    jnull(o, "locked_at");
+    jnull(o, "total");
+    assert_int_equal(ji(o, "vetoed"), 0);
+    json_decref(o);
+    free(city_path);
+}
+
+
 int
 main(void)
 {
@@ -4337,6 +4540,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_review, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rounds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scoring, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guidance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guidance_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_practice, setup, teardown),
