@@ -917,7 +917,7 @@ struct wm_db_ops {
     json_t *(*result_entries)(struct wm_db *db, int64_t round_id);
     /** The reconciled values of the round's locked entries (entry_id 0) or of one entry:
     ** [{entry_id, indicator_code, value}] by entry, code. */
-    json_t *(*final_list)(struct wm_db *db, int64_t round_id, int64_t entry_id);
+    json_t *(*round_finals)(struct wm_db *db, int64_t round_id, int64_t entry_id);
     /** The deductions the evaluators gave an entry on submitted sheets: [{indicator_code,
     ** deductions (JSON text)}] by code, of scores whose deductions are not NULL or "[]". */
     json_t *(*entry_deductions)(struct wm_db *db, int64_t entry_id);

@@ -3971,7 +3971,7 @@ test_results(void **state)
     jnull(json_array_get(l, 0), "locked_at");
     json_decref(l);
 
-    /* final_list: only locked entries' values */
+    /* round_finals: only locked entries' values */
     char sql[1024];
     snprintf(sql, sizeof sql,
              "INSERT INTO entry_final(entry_id, indicator_code, value, how, decided_at) VALUES "
@@ -3979,7 +3979,7 @@ test_results(void **state)
              "(%lld, 'A1', 100, 'mean', 3000)",
              (long long)e1, (long long)e1, (long long)e2);
     raw_exec(f, sql);
-    l = OPS->final_list(DB, r, 0);
+    l = OPS->round_finals(DB, r, 0);
     assert_int_equal(json_array_size(l), 0);
     json_decref(l);
     snprintf(sql, sizeof sql,
@@ -3987,13 +3987,13 @@ test_results(void **state)
              "veto_reason = '事故' WHERE id = %lld",
              (long long)e1);
     raw_exec(f, sql);
-    l = OPS->final_list(DB, r, 0);
+    l = OPS->round_finals(DB, r, 0);
     assert_int_equal(json_array_size(l), 2);
     assert_string_equal(js(json_array_get(l, 1), "indicator_code"), "A2");
     assert_int_equal(ji(json_array_get(l, 1), "value"), 200);
     assert_int_equal(ji(json_array_get(l, 0), "entry_id"), e1);
     json_decref(l);
-    l = OPS->final_list(DB, r, e2);
+    l = OPS->round_finals(DB, r, e2);
     assert_int_equal(json_array_size(l), 0);
     json_decref(l);
     l = OPS->result_entries(DB, r);

@@ -25,7 +25,7 @@ result_entries(struct wm_db *base, int64_t round_id)
 }
 
 static json_t *
-final_list(struct wm_db *base, int64_t round_id, int64_t entry_id)
+round_finals(struct wm_db *base, int64_t round_id, int64_t entry_id)
 {
     static const char sql[] =
         "SELECT f.entry_id, f.indicator_code, f.value FROM entry_final f "
@@ -149,7 +149,7 @@ void
 sq_fill_results_ops(struct wm_db_ops *ops)
 {
     ops->result_entries = result_entries;
-    ops->final_list = final_list;
+    ops->round_finals = round_finals;
     ops->entry_deductions = entry_deductions;
     ops->objection_insert = objection_insert;
     ops->objection_get = objection_get;
