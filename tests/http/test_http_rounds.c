@@ -353,6 +353,214 @@ test_scope(void **state)
     want("GET", "/api/v1/rounds?state=bogus", &office, NULL, 400);
 }
 
+
+/* ---------------------------------------------------------------- declarations */
+
+/* POST /api/v1/rounds/{round}/entries/{entry}/{action} as c with body; the status. */
+static long
+act(const struct th_cred *c, int64_t round, int64_t entry, const char *action, json_t *body)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries/%lld/%s", (long long)round,
+             (long long)entry, action);
+    struct th_resp *r = api("POST", path, c, body);
+    long st = r->status;
+    if (st >= 500) {
+        fprintf(stderr, "%s: %ld %s\n", path, st, r->body);
+        th_server_log_tail(&srv, 20);
+    }
+    th_resp_free(r);
+    return st;
+}
+
+/* PUT the caller's declaration; the answer (caller frees). */
+static struct th_resp *
+declare_put(const struct th_cred *c, int64_t round, json_t *body)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/declaration", (long long)round);
+    return api("PUT", path, c, body);
+}
+
+/* A document uploaded into the unit's archive of year (made by admin); its id. */
+static int64_t
+doc_of(int64_t unit, int year, const char *leaf)
+{
+    static const char pdf[] = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                              "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+                              "trailer<</Root 1 0 R>>\n%%EOF\n";
+    char path[160];
+    (void)th_archive_create(&srv, &admin, unit, year);
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/indicators/%s/documents",
+             (long long)unit, year, leaf);
+    struct th_file f = {.name = "事迹材料.pdf", .data = pdf, .len = strlen(pdf)};
+    struct th_resp *r = th_upload(&srv, path, &admin, TH_BEARER, &f, 1, NULL);
+    th_assert_status(r, 201);
+    int64_t id = th_jint(json_array_get(json_object_get(r->json, "items"), 0), "id");
+    th_resp_free(r);
+    return id;
+}
+
+/* Whether c has an unread notification whose text holds needle. */
+static bool
+told(const struct th_cred *c, const char *needle)
+{
+    struct th_resp *r = api("GET", "/api/v1/notifications?limit=50", c, NULL);
+    bool found = 200 == r->status && strstr(r->body, needle);
+    th_resp_free(r);
+    return found;
+}
+
+static void
+test_declaration_flow(void **state)
+{
+    (void)state;
+    json_t *b = round_body("申报流程测试");
+    json_object_set_new(b, "unit_types", json_pack("[s, s]", "乡镇", "机关"));
+    int64_t id = round_create(b);
+    /* not open yet: no declaring */
+    struct th_resp *r = declare_put(&qsadmin, id, json_pack("{s:s}", "contact_name", "张三"));
+    th_assert_status(r, 404); /* a draft is not even seen by units */
+    th_resp_free(r);
+    assert_int_equal(transition(&office, id, "open", NULL), 200);
+    /* 青山镇 declares: contact, a document of its own, a self-assessment */
+    int64_t own_doc = doc_of(qingshan, 2024, "1.1.1");
+    int64_t other_doc = doc_of(liuhe, 2024, "1.1.1");
+    r = declare_put(&qsadmin, id,
+                    json_pack("{s:s, s:s, s:[I], s:[{s:s, s:s, s:s}]}", "contact_name", "张三",
+                              "contact_phone", "0571-1234567", "docs", (json_int_t)own_doc,
+                              "self", "code", "1.1.1", "score", "1.5", "note", "已召开动员会"));
+    th_assert_status(r, 200);
+    int64_t eid = th_jint(r->json, "id");
+    assert_string_equal(th_jstr(r->json, "state"), "draft");
+    assert_string_equal(th_jstr(r->json, "kind"), "declare");
+    assert_string_equal(th_jstr(r->json, "category"), "文明乡镇");
+    assert_int_equal(json_array_size(json_object_get(r->json, "docs_list")), 1);
+    json_t *self0 = json_array_get(json_object_get(r->json, "self"), 0);
+    assert_string_equal(th_jstr(self0, "score"), "1.5");
+    th_resp_free(r);
+    /* another unit's document is refused; a score above the leaf's points; not a leaf */
+    r = declare_put(&qsadmin, id, json_pack("{s:[I]}", "docs", (json_int_t)other_doc));
+    th_assert_error(r, 400, "bad_request", "docs");
+    th_resp_free(r);
+    r = declare_put(&qsadmin, id,
+                    json_pack("{s:[{s:s, s:s}]}", "self", "code", "1.1.1", "score", "99"));
+    th_assert_error(r, 400, "bad_request", "self");
+    assert_non_null(strstr(r->body, "不能超过该项分值"));
+    th_resp_free(r);
+    r = declare_put(&qsadmin, id, json_pack("{s:[{s:s, s:s}]}", "self", "code", "1", "score", "1"));
+    th_assert_error(r, 400, "bad_request", "self");
+    th_resp_free(r);
+    /* a unit_member may not declare */
+    r = declare_put(&member, id, json_pack("{s:s}", "contact_name", "李四"));
+    th_assert_status(r, 403);
+    th_resp_free(r);
+    /* declare; the district hears of it */
+    assert_int_equal(act(&qsadmin, id, eid, "declare", NULL), 200);
+    assert_true(told(&district, "提交了「申报流程测试」的申报"));
+    assert_int_equal(act(&qsadmin, id, eid, "declare", NULL), 409);
+    /* declared: no more changes */
+    r = declare_put(&qsadmin, id, json_pack("{s:s}", "contact_name", "王五"));
+    th_assert_error(r, 409, "conflict", "state");
+    th_resp_free(r);
+    /* the city does not recommend a district's unit; the district does, with a rank */
+    assert_int_equal(act(&office, id, eid, "recommend", json_pack("{s:i}", "rank", 1)), 403);
+    assert_int_equal(act(&district, id, eid, "recommend", json_pack("{s:s}", "note", "好")), 400);
+    assert_int_equal(act(&district, id, eid, "accept", NULL), 403); /* not the round's office */
+    assert_int_equal(act(&qsadmin, id, eid, "withdraw", NULL), 200);
+    assert_int_equal(act(&district, id, eid, "recommend", json_pack("{s:i}", "rank", 1)), 409);
+    assert_int_equal(act(&qsadmin, id, eid, "declare", NULL), 200);
+    assert_int_equal(act(&district, id, eid, "recommend",
+                         json_pack("{s:i, s:s}", "rank", 2, "note", "创建工作扎实")),
+                     200);
+    assert_true(told(&qsadmin, "已被推荐"));
+    /* recommended: no withdrawal; the city accepts */
+    assert_int_equal(act(&qsadmin, id, eid, "withdraw", NULL), 409);
+    assert_int_equal(act(&office, id, eid, "accept", NULL), 200);
+    assert_true(told(&qsadmin, "申报已受理"));
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries/%lld", (long long)id, (long long)eid);
+    r = api("GET", path, &office, NULL);
+    th_assert_status(r, 200);
+    assert_string_equal(th_jstr(r->json, "state"), "accepted");
+    assert_int_equal(th_jint(r->json, "district_rank"), 2);
+    assert_string_equal(th_jstr(r->json, "district_note"), "创建工作扎实");
+    assert_string_equal(th_jstr(r->json, "contact_name"), "张三");
+    th_resp_free(r);
+    /* 柳河镇 (西湖区) declares; the 东城 district does not see it; reject needs a reason */
+    r = declare_put(&lhadmin, id, json_pack("{s:s}", "contact_name", "赵六"));
+    th_assert_status(r, 200);
+    int64_t lid = th_jint(r->json, "id");
+    th_resp_free(r);
+    assert_int_equal(act(&lhadmin, id, lid, "declare", NULL), 200);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries/%lld", (long long)id, (long long)lid);
+    want("GET", path, &district, NULL, 404);
+    want("GET", path, &qsadmin, NULL, 404); /* a unit never sees another's entry */
+    want("GET", path, &evaluator, NULL, 404);
+    assert_int_equal(act(&district, id, lid, "recommend", json_pack("{s:i}", "rank", 1)), 404);
+    assert_int_equal(act(&qsadmin, id, lid, "withdraw", NULL), 404);
+    assert_int_equal(act(&office, id, lid, "reject", NULL), 400);
+    assert_int_equal(act(&office, id, lid, "reject", json_pack("{s:s}", "reason", "  ")), 400);
+    assert_int_equal(act(&office, id, lid, "reject", json_pack("{s:s}", "reason", "材料不足")),
+                     200);
+    assert_true(told(&lhadmin, "未被受理：材料不足"));
+    /* the unit's own view: its entry only */
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries", (long long)id);
+    r = api("GET", path, &qsadmin, NULL);
+    th_assert_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    assert_int_equal(th_jint(json_array_get(json_object_get(r->json, "items"), 0), "id"), eid);
+    th_resp_free(r);
+    r = api("GET", path, &district, NULL);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    th_resp_free(r);
+    r = api("GET", path, &office, NULL);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
+    th_resp_free(r);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries?state=rejected", (long long)id);
+    r = api("GET", path, &office, NULL);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    assert_string_equal(th_jstr(json_array_get(json_object_get(r->json, "items"), 0),
+                                "decision_reason"),
+                        "材料不足");
+    th_resp_free(r);
+    /* 市司法局 (机关, under the city): the city recommends and accepts it itself */
+    r = declare_put(&unitadmin, id, json_pack("{s:s}", "contact_name", "陈"));
+    th_assert_status(r, 200);
+    int64_t uid = th_jint(r->json, "id");
+    th_resp_free(r);
+    assert_int_equal(act(&unitadmin, id, uid, "declare", NULL), 200);
+    assert_int_equal(act(&district, id, uid, "recommend", json_pack("{s:i}", "rank", 1)), 404);
+    assert_int_equal(act(&office, id, uid, "recommend", json_pack("{s:i}", "rank", 1)), 200);
+    /* the audit log has the steps */
+    r = api("GET", "/api/v1/audit?action=round.entry.recommend&limit=50", &admin, NULL);
+    assert_non_null(strstr(r->body, "推荐申报单位"));
+    th_resp_free(r);
+}
+
+static void
+test_type_not_admitted(void **state)
+{
+    (void)state;
+    json_t *b = round_body("只收学校");
+    json_object_set_new(b, "unit_types", json_pack("[s]", "学校"));
+    int64_t id = round_create(b);
+    assert_int_equal(transition(&office, id, "open", NULL), 200);
+    struct th_resp *r = declare_put(&qsadmin, id, json_pack("{s:s}", "contact_name", "张三"));
+    th_assert_error(r, 403, "forbidden", "unit_type");
+    assert_non_null(strstr(r->body, "不受理「乡镇」类单位的申报"));
+    th_resp_free(r);
+    /* after the window: no declaring at all */
+    assert_int_equal(transition(&office, id, "evaluating", NULL), 200);
+    b = round_body("全部类型");
+    int64_t id2 = round_create(b);
+    assert_int_equal(transition(&office, id2, "open", NULL), 200);
+    assert_int_equal(transition(&office, id2, "evaluating", NULL), 200);
+    r = declare_put(&qsadmin, id2, json_pack("{s:s}", "contact_name", "张三"));
+    th_assert_error(r, 409, "conflict", "state");
+    th_resp_free(r);
+}
+
 static void
 test_graceful_stop(void **state)
 {
@@ -434,6 +642,8 @@ main(int argc, char **argv)
         cmocka_unit_test(test_transitions),
         cmocka_unit_test(test_update),
         cmocka_unit_test(test_scope),
+        cmocka_unit_test(test_declaration_flow),
+        cmocka_unit_test(test_type_not_admitted),
         cmocka_unit_test(test_graceful_stop),
     };
     int failed = cmocka_run_group_tests_name("rounds", tests, setup, teardown);
