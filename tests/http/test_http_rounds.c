@@ -23,6 +23,7 @@
 /* clang-format on */
 
 #include "harness.h"
+#include "wm_table.h"
 
 static struct th_server srv;
 static struct th_cred admin, office, district, evaluator, unitadmin, member, leader, qsadmin,
@@ -561,6 +562,220 @@ test_type_not_admitted(void **state)
     th_resp_free(r);
 }
 
+
+/* ---------------------------------------------------------------- statistics */
+
+/* The row of the table whose first cell is name (NULL when none). */
+static const struct wm_row *
+row_named(const struct wm_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->nrows; i++) {
+        if (0 == strcmp(wm_row_cell(&t->rows[i], 0), name)) {
+            return &t->rows[i];
+        }
+    }
+    return NULL;
+}
+
+static void
+test_stats(void **state)
+{
+    (void)state;
+    int64_t id = round_create(round_body("申报统计测试"));
+    assert_int_equal(transition(&office, id, "open", NULL), 200);
+    struct th_resp *r = declare_put(&qsadmin, id, json_pack("{s:s}", "contact_name", "张三"));
+    int64_t e1 = th_jint(r->json, "id");
+    th_resp_free(r);
+    r = declare_put(&lhadmin, id, json_pack("{s:s}", "contact_name", "李四"));
+    int64_t e2 = th_jint(r->json, "id");
+    th_resp_free(r);
+    r = declare_put(&unitadmin, id, json_pack("{s:s}", "contact_name", "陈")); /* a draft */
+    th_resp_free(r);
+    assert_int_equal(act(&qsadmin, id, e1, "declare", NULL), 200);
+    assert_int_equal(act(&lhadmin, id, e2, "declare", NULL), 200);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/stats", (long long)id);
+    r = api("GET", path, &office, NULL);
+    th_assert_status(r, 200);
+    assert_int_equal(th_jint(r->json, "total"), 3);
+    json_t *cat = json_object_get(r->json, "by_category");
+    assert_int_equal(th_jint(cat, "文明乡镇"), 2);
+    assert_int_equal(th_jint(cat, "文明单位"), 1);
+    assert_int_equal(th_jint(cat, "文明学校"), 0);
+    json_t *st = json_object_get(r->json, "by_state");
+    assert_int_equal(th_jint(st, "declared"), 2);
+    assert_int_equal(th_jint(st, "draft"), 1);
+    assert_int_equal(json_array_size(json_object_get(r->json, "by_district")), 3);
+    assert_int_equal(th_jint(json_object_get(json_object_get(r->json, "grid"), "文明乡镇"),
+                             "declared"),
+                     2);
+    th_resp_free(r);
+    /* the district counts its own units only; units do not see statistics */
+    r = api("GET", path, &district, NULL);
+    th_assert_status(r, 200);
+    assert_int_equal(th_jint(r->json, "total"), 1);
+    th_resp_free(r);
+    want("GET", path, &qsadmin, NULL, 403);
+    /* the XLSX: the grid per category and state, read back with the table reader */
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/stats.xlsx", (long long)id);
+    r = api("GET", path, &office, NULL);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(th_header(r, "Content-Type"), "spreadsheetml"));
+    struct wm_table *t = NULL;
+    char err[256];
+    assert_int_equal(wm_table_read(r->body, r->len, WM_TABLE_XLSX, &t, err, sizeof err), 0);
+    assert_string_equal(wm_row_cell(&t->rows[0], 0), "申报统计测试");
+    const struct wm_row *head = row_named(t, "类型");
+    assert_non_null(head);
+    int declared = wm_table_col(head, "已申报"), total = wm_table_col(head, "合计");
+    assert_true(declared > 0 && total > declared);
+    const struct wm_row *town = row_named(t, "文明乡镇");
+    assert_non_null(town);
+    assert_string_equal(wm_row_cell(town, declared), "2");
+    assert_string_equal(wm_row_cell(town, total), "2");
+    assert_string_equal(wm_row_cell(row_named(t, "文明单位"), total), "1");
+    const struct wm_row *dong = row_named(t, "东城区文明办");
+    assert_non_null(dong);
+    assert_string_equal(wm_row_cell(dong, 1), "1");
+    wm_table_free(t);
+    /* the second sheet: one row per type, district and state */
+    assert_int_equal(wm_table_read_sheet(r->body, r->len, WM_TABLE_XLSX, 1, &t, err, sizeof err),
+                     0);
+    assert_int_equal(t->nrows, 4); /* header + 3 */
+    wm_table_free(t);
+    th_resp_free(r);
+    want("GET", path, &unitadmin, NULL, 403);
+    /* the page: the tables and a chart without script */
+    snprintf(path, sizeof path, "/rounds/%lld/stats", (long long)id);
+    struct th_req q = {.method = "GET", .path = path, .cred = &office, .flags = TH_COOKIE};
+    r = th_do(&srv, &q);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "<svg"));
+    assert_non_null(strstr(r->body, "id=\"stats-total\"><strong>3</strong>"));
+    assert_null(strstr(r->body, "<script>")); /* no inline script: the chart is SVG */
+    th_resp_free(r);
+}
+
+/* ---------------------------------------------------------------- pages */
+
+static struct th_resp *
+page(const char *path, const struct th_cred *c)
+{
+    struct th_req q = {.method = "GET", .path = path, .cred = c, .flags = TH_COOKIE};
+    return th_do(&srv, &q);
+}
+
+static void
+test_pages(void **state)
+{
+    (void)state;
+    /* the create form for office staff only; the 测评 entry in the header */
+    struct th_resp *r = page("/rounds", &office);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "id=\"round-create\""));
+    assert_non_null(strstr(r->body, "href=\"/rounds\""));
+    th_resp_free(r);
+    r = page("/rounds", &unitadmin);
+    th_assert_status(r, 200);
+    assert_null(strstr(r->body, "id=\"round-create\""));
+    th_resp_free(r);
+    /* create through the form (CSRF, no script) */
+    char fields[1024];
+    snprintf(fields, sizeof fields,
+             "name=%%E9%%A1%%B5%%E9%%9D%%A2%%E6%%B5%%8B%%E8%%AF%%84&level=%%E5%%B8%%82%%E7%%BA%%A7"
+             "&edition_id=%lld&window_start=2026-03-01&window_end=2026-04-30&years_from=2024"
+             "&years_to=2025&pass_threshold=85&reconcile=mean&type.%%E4%%B9%%A1%%E9%%95%%87=1",
+             (long long)edition);
+    r = th_form(&srv, "/rounds", &office, fields);
+    th_assert_status(r, 303);
+    const char *loc = th_header(r, "Location");
+    assert_non_null(loc);
+    assert_non_null(strstr(loc, "/rounds/"));
+    char where[64];
+    snprintf(where, sizeof where, "%s", strstr(loc, "/rounds/"));
+    char *q = strchr(where, '?');
+    if (q) {
+        *q = 0;
+    }
+    th_resp_free(r);
+    long long id = strtoll(where + strlen("/rounds/"), NULL, 10);
+    assert_true(id > 0);
+    json_t *o = round_get(&office, id);
+    assert_string_equal(th_jstr(o, "name"), "页面测评");
+    assert_int_equal(json_array_size(json_object_get(o, "unit_types")), 1);
+    json_decref(o);
+    /* a bad form goes back with the message */
+    r = th_form(&srv, "/rounds", &office, "name=x&level=y&edition_id=1&window_start=bad");
+    th_assert_status(r, 303);
+    assert_non_null(strstr(th_header(r, "Location"), "err=1"));
+    th_resp_free(r);
+    /* the round page: the move button for its office, none for the district */
+    r = page(where, &office);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "name=\"to\" value=\"open\""));
+    assert_non_null(strstr(r->body, "href=\"/rounds/"));
+    th_resp_free(r);
+    r = page(where, &district);
+    th_assert_status(r, 200);
+    assert_null(strstr(r->body, "name=\"to\""));
+    th_resp_free(r);
+    char path[96];
+    snprintf(path, sizeof path, "%s/state", where);
+    r = th_form(&srv, path, &office, "to=open");
+    th_assert_status(r, 303);
+    th_resp_free(r);
+    assert_state(id, "open");
+    /* the admin sees the revert form, needing a reason */
+    r = page(where, &admin);
+    assert_non_null(strstr(r->body, "name=\"reason\""));
+    th_resp_free(r);
+    /* the unit's declaration form, saved and declared without script */
+    snprintf(path, sizeof path, "%s/entries", where);
+    r = page(path, &qsadmin);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "id=\"declaration-form\""));
+    assert_non_null(strstr(r->body, "name=\"self_score.1.1.1\""));
+    th_resp_free(r);
+    snprintf(path, sizeof path, "%s/declaration", where);
+    r = th_form(&srv, path, &qsadmin,
+                "contact_name=%E5%BC%A0%E4%B8%89&self_score.1.1.1=1&self_note.1.1.1=ok");
+    th_assert_status(r, 303);
+    assert_null(strstr(th_header(r, "Location"), "err="));
+    th_resp_free(r);
+    char api_path[96];
+    snprintf(api_path, sizeof api_path, "/api/v1/rounds/%lld/declaration", id);
+    r = api("GET", api_path, &qsadmin, NULL);
+    th_assert_status(r, 200);
+    int64_t eid = th_jint(r->json, "id");
+    assert_string_equal(th_jstr(json_array_get(json_object_get(r->json, "self"), 0), "score"), "1");
+    th_resp_free(r);
+    snprintf(path, sizeof path, "%s/entries/%lld", where, (long long)eid);
+    r = th_form(&srv, path, &qsadmin, "action=declare");
+    th_assert_status(r, 303);
+    th_resp_free(r);
+    /* the district's list has the recommend form; the city's the reject form */
+    snprintf(path, sizeof path, "%s/entries", where);
+    r = page(path, &district);
+    assert_non_null(strstr(r->body, "value=\"recommend\""));
+    th_resp_free(r);
+    r = page(path, &office);
+    assert_non_null(strstr(r->body, "value=\"reject\""));
+    th_resp_free(r);
+    snprintf(path, sizeof path, "%s/entries/%lld", where, (long long)eid);
+    r = th_form(&srv, path, &district, "action=recommend&rank=1&note=ok");
+    th_assert_status(r, 303);
+    th_resp_free(r);
+    r = api("GET", api_path, &qsadmin, NULL);
+    assert_string_equal(th_jstr(r->json, "state"), "recommended");
+    th_resp_free(r);
+    /* another district's unit: its list page shows nothing of the others */
+    snprintf(path, sizeof path, "%s/entries", where);
+    r = page(path, &lhadmin);
+    th_assert_status(r, 200);
+    assert_null(strstr(r->body, "青山镇"));
+    th_resp_free(r);
+}
+
 static void
 test_graceful_stop(void **state)
 {
@@ -644,6 +859,8 @@ main(int argc, char **argv)
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_declaration_flow),
         cmocka_unit_test(test_type_not_admitted),
+        cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_pages),
         cmocka_unit_test(test_graceful_stop),
     };
     int failed = cmocka_run_group_tests_name("rounds", tests, setup, teardown);
