@@ -113,7 +113,10 @@ test_pages_valid(void **state)
         ar[2], ar[3], ar[4], ar[5], "/password", "/no-such-page", "/units/999999", "/overdue",
         "/inactive", "/overdue?unit_type=%E5%AD%A6%E6%A0%A1", "/guidance",
         "/guidance?state=closed", "/reviews",
-        "/orgs/2/review-settings", doc[0], doc[1], "/titles", "/titles?state=revoked&q=%3Cb%3E"};
+        "/orgs/2/review-settings", doc[0], doc[1], "/titles", "/titles?state=revoked&q=%3Cb%3E",
+        /* the demo's round (issue 10): open, with a declared and a recommended entry */
+        "/rounds", "/rounds/1", "/rounds/1/entries", "/rounds/1/entries?state=declared",
+        "/rounds/1/stats", "/rounds/999999"};
     /* a title of unit 6 (shown on /titles and on /units/6) */
     struct th_resp *tr = th_api(&srv, "POST", "/api/v1/titles", &adm, th_auth(&adm),
                                 "{\"unit_id\": 6, \"title\": \"第十四届<b>市级</b>文明单位\", "
