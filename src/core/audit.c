@@ -244,6 +244,10 @@ static const struct {
     {"entry.reconcile", N_("组长裁定得分")},
     {"entry.lock", N_("锁定单位评分")},
     {"entry.unlock", N_("解除评分锁定")},
+    {"objection.create", N_("提出异议")},
+    {"objection.answer", N_("答复异议")},
+    {"round.titles", N_("测评写入称号")},
+    {"rectification.open", N_("开具整改项")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -264,7 +268,8 @@ const char *const wm_audit_actions[] = {
     "round.entry.accept", "round.entry.reject",
     "title.create",     "title.update",      "title.state",      "title.expire",
     "title.import",     "title.decide",      "score.set", "sheet.submit", "sheet.reopen",
-    "entry.reconcile",  "entry.lock",        "entry.unlock",     NULL,
+    "entry.reconcile",  "entry.lock",        "entry.unlock",     "objection.create", "objection.answer", "round.titles",
+    "rectification.open", NULL,
 };
 
 const char *
@@ -289,6 +294,7 @@ wm_audit_object_label(const char *type)
         {"round", N_("测评")},        {"round_entry", N_("测评申报")},
         {"title", N_("文明称号")},
         {"score_sheet", N_("评分表")},
+        {"objection", N_("异议")},   {"rectification", N_("整改项")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {

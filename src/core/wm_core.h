@@ -1536,6 +1536,96 @@ enum wm_err wm_entry_unlock(struct wm_db *db, const struct wm_actor *a, const js
                             int64_t entry_id, const char *reason,
                             struct wm_fail *f) WM_MUST_CHECK;
 
+/* ---------------------------------------------------------------- results (results.c, issue 10) */
+/*
+** A round's results: totals with subtotals per top-level indicator computed by the engine
+** from the locked entries' reconciled values (entry_final), ranks in the round (its whole
+** jurisdiction), per district (the office above the unit) and per unit type (competition
+** ranks: 1, 2, 2, 4; vetoed units after the others), pass = locked, total ≥ the round's
+** threshold and no veto.  Who reads results: the admin and office staff (the rows of
+** units in their jurisdiction); unit accounts only their own row and only once the round
+** is in publicity or closed (404 before); evaluators never (403).
+**
+** A result row: {entry_id, unit_id, unit_name, unit_code, unit_type, district_id,
+** district_name, kind, locked, total (hundredths or null), subtotals [per top], vetoed,
+** veto_reason, pass, rank, rank_district, rank_type} (rank 0: not locked).
+*/
+struct wm_results_q {
+    int64_t district_id; /* 0: any */
+    const char *unit_type; /* NULL/"": any */
+    int pass;            /* -1 any, 1 passing, 0 failing (locked and not passing) */
+    unsigned limit;      /* 0: 50 */
+    unsigned offset;
+};
+/** {round_id, state, tops: [{code, title}], threshold, matched (rows the filters match),
+** counts: {entries, locked, passed, failed} (of the rows the caller sees), items: [rows in
+** rank order, the window limit/offset]}.  NULL with f set. */
+json_t *wm_results(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                   const struct wm_results_q *q, struct wm_fail *f);
+/** Every row of the round, unscoped (the command line and exports after their own check):
+** {tops, threshold, rows}. */
+json_t *wm_results_all(struct wm_db *db, const json_t *round, struct wm_fail *f);
+/** One entry's row (with tops and threshold) if the caller may read it, else NULL (404). */
+json_t *wm_result_of_entry(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                           int64_t entry_id, struct wm_fail *f);
+/** The publicity list (公示), the round in publicity or closed (404 before): {round_id,
+** round_name, state, publicity_start, publicity_end, tops, items: [{entry_id, unit_id,
+** unit_name, unit_code, unit_type, district_name, kind}] of the passing units (no scores),
+** own: the caller's unit's result row or null}.  Anyone who sees the round. */
+json_t *wm_publicity(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                     struct wm_fail *f);
+/** A unit (unit_admin, unit_member) lodges an objection (异议) during publicity (409
+** otherwise), about an accepted entry of the round (entry_id; 0: the results in general);
+** audited objection.create, the offices above the unit are told. */
+enum wm_err wm_objection_lodge(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                               int64_t entry_id, const char *text, int64_t *id,
+                               struct wm_fail *f) WM_MUST_CHECK;
+/** Objections of the round: units their own; office staff those of units in their
+** jurisdiction; the admin all; evaluators 403.  Newest first. */
+json_t *wm_objection_list(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                          const char *state, struct wm_fail *f);
+/** The round's office (or the admin) answers an open objection (409 when answered);
+** audited objection.answer, the unit is told. */
+enum wm_err wm_objection_answer(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                                int64_t id, const char *answer,
+                                struct wm_fail *f) WM_MUST_CHECK;
+/** What the office writes into the register when a round is closed. */
+struct wm_titles_in {
+    const char *title;       /* 第十五届市级文明单位: an input, never guessed */
+    const char *award_doc;   /* optional */
+    const char *awarded_on;  /* YYYY-MM-DD */
+    const char *valid_until; /* YYYY-MM-DD: of awarded titles and of kept ones */
+};
+/**
+** Title decisions of a closed round (409 before), once (409 the second time), by its
+** office or the admin (a NULL: the command line): per locked entry, a new declaration
+** that passes → 授予 (award the title at the round's level), a recheck that passes → 保留
+** (keep, valid_until), a recheck that fails → 撤销 (revoke, reason "<round> 未通过"), a
+** declaration that fails → nothing; through wm_title_decide, all in one transaction,
+** audited round.titles.  *report {awarded, kept, revoked, none, items: [{unit_id,
+** unit_name, decision, title_id}]}.
+*/
+enum wm_err wm_results_titles(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                              const struct wm_titles_in *in, json_t **report,
+                              struct wm_fail *f) WM_MUST_CHECK;
+/**
+** Rectification items from deductions (the office's action, after the scores are locked:
+** locked, publicity or closed; 409 before): for each locked entry (entry_id 0: all of
+** the round) one item per leaf whose reconciled value is below its maximum (a negative
+** leaf: below 0), its problem the evaluators' deduction reasons and the score; due_on
+** optional.  A leaf with an item already is skipped.  Audited rectification.open per
+** item; the unit is told.  *opened how many were opened.
+*/
+enum wm_err wm_results_rectify(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                               int64_t entry_id, const char *due_on, int64_t *opened,
+                               struct wm_fail *f) WM_MUST_CHECK;
+/** Rectification items the caller sees: units their own, offices their jurisdiction's,
+** the admin all; evaluators 403.  Open first, then by due date. */
+json_t *wm_rect_list(struct wm_db *db, const struct wm_actor *a, const char *state,
+                     unsigned limit, unsigned offset, struct wm_fail *f);
+/** 待整改, 已整改, 已验收, 已关闭. */
+const char *wm_rect_state_label(const char *state);
+
 /* ---------------------------------------------------------------- data directory */
 
 /*
