@@ -11,6 +11,8 @@
 **                       document's history, schedule marks, a unit's home, the
 **                       "设为经验做法" form, a round's links, chart and XLSX);
 **                       ui_practice.c also serves /practice
+**   ui_results.c        a round's documents (ranking, score sheet: XLSX, PDF by the
+**                       helper) and the results query of api_results.c and page_results.c
 **   ui_titles.c         a unit's title history (the unit's page) and state badges
 **   ui_parts.c          fragments several pages show        → ui.c
 **   ui.c                page chrome, the error page
@@ -24,6 +26,29 @@
 #include "wm_http.h"
 
 /* API (api_*.c) */
+/* api_results.c: a round's results, publicity, objections, titles, rectification (issue 10) */
+void api_round_results_get(struct wm_req *r);
+void api_round_results_xlsx_get(struct wm_req *r);
+void api_round_results_pdf_get(struct wm_req *r);
+void api_round_entry_result_get(struct wm_req *r);
+void api_round_entry_sheet_xlsx_get(struct wm_req *r);
+void api_round_entry_sheet_pdf_get(struct wm_req *r);
+void api_round_publicity_get(struct wm_req *r);
+void api_round_objections_get(struct wm_req *r);
+void api_round_objections_post(struct wm_req *r);
+void api_round_objection_answer_post(struct wm_req *r);
+void api_round_titles_post(struct wm_req *r);
+void api_round_rectifications_post(struct wm_req *r);
+void api_rectifications_get(struct wm_req *r);
+/* page_results.c */
+void page_round_results_get(struct wm_req *r);
+void page_round_publicity_get(struct wm_req *r);
+void page_round_objections_get(struct wm_req *r);
+void page_round_objections_post(struct wm_req *r);
+void page_round_objection_answer_post(struct wm_req *r);
+void page_round_titles_post(struct wm_req *r);
+void page_round_rectifications_post(struct wm_req *r);
+void page_rectifications_get(struct wm_req *r);
 /* api_titles.c: the title register (文明称号, issue 10) */
 void api_titles_get(struct wm_req *r);
 void api_titles_post(struct wm_req *r);
@@ -353,6 +378,12 @@ json_t *wm_api_entries(json_t *items);
 /** A title (issue 10): created_at, updated_at; state_label; no unit_path. */
 json_t *wm_api_title(json_t *t);
 json_t *wm_api_titles(json_t *items);
+/** An objection (issue 10): created_at, answered_at; no unit_path. */
+json_t *wm_api_objection(json_t *o);
+json_t *wm_api_objections(json_t *items);
+/** A rectification item: created_at, updated_at, state_label; no unit_path. */
+json_t *wm_api_rectification(json_t *o);
+json_t *wm_api_rectifications(json_t *items);
 /** An items page as the API answers it: {"items": [...], "next": "id" | null}. */
 json_t *wm_api_page(json_t *items_steal, unsigned limit);
 /** Stored bytes as a download (shared.c). */
@@ -443,6 +474,21 @@ bool wm_uploads_commit(struct wm_req *r, unsigned i, struct wm_upload *up);
 /** At most one received file, committed when present and within max bytes: 1 with *up,
 ** 0 when none (an empty file input is none), -1 when a reply was queued. */
 int wm_uploads_optional(struct wm_req *r, uint64_t max, struct wm_upload *up);
+
+/* ---------------------------------------------------------------- results (ui_results.c) */
+
+/** ?district=&unit_type=&pass=&limit=&offset= of a results list; false when a 400 was
+** queued. */
+struct wm_results_q;
+bool wm_req_results_q(struct wm_req *r, struct wm_results_q *q, unsigned dflt);
+/** Render a spec of the engine as PDF with the wenming-compile helper in a scratch
+** directory (data_dir/tmp when it exists, else /tmp; removed). */
+enum wm_err ui_eval_pdf(const char *data_dir, json_t *spec, struct wm_buf *out, char *err,
+                        size_t errlen);
+/** Reply with the ranking of items (result rows) as XLSX or PDF. */
+void ui_results_doc(struct wm_req *r, const json_t *round, const json_t *items, bool pdf);
+/** Reply with a locked entry's reconciled score sheet (row: its result row). */
+void ui_sheet_doc(struct wm_req *r, const json_t *round, const json_t *row, bool pdf);
 
 /* ---------------------------------------------------------------- titles (ui_titles.c) */
 

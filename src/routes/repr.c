@@ -337,4 +337,40 @@ wm_api_titles(json_t *items)
     return each(items, wm_api_title);
 }
 
+/* ---------------------------------------------------------------- results (issue 10) */
+
+json_t *
+wm_api_objection(json_t *o)
+{
+    static const char *const k[] = {"created_at", "answered_at", NULL};
+    if (o) {
+        json_object_del(o, "unit_path");
+    }
+    return times(o, k);
+}
+
+json_t *
+wm_api_objections(json_t *items)
+{
+    return each(items, wm_api_objection);
+}
+
+json_t *
+wm_api_rectification(json_t *o)
+{
+    static const char *const k[] = {"created_at", "updated_at", NULL};
+    if (o) {
+        json_object_del(o, "unit_path");
+        json_object_set_new(o, "state_label",
+                            json_string(wm_rect_state_label(json_string_value(json_object_get(o, "state")))));
+    }
+    return times(o, k);
+}
+
+json_t *
+wm_api_rectifications(json_t *items)
+{
+    return each(items, wm_api_rectification);
+}
+
 /* end of repr.c */

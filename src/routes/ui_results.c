@@ -1,0 +1,244 @@
+/*
+** ui_results.c — a round's result documents (issue 10), shared by the API and the pages:
+** the round summary / ranking and a unit's score sheet as XLSX (the engine's writers) and
+** PDF (the engine's spec rendered by the `wenming-compile` helper: the server links no
+** cairo), and the scratch directory PDFs are made in (the data directory's tmp/, else
+** /tmp; always removed).  One sheet or one ranking renders in well under a second, so it
+** is made in the request rather than by a job.
+*/
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "handlers.h"
+#include "wm_compile.h"
+#include "wm_eval_render.h"
+
+enum wm_err
+ui_eval_pdf(const char *data_dir, json_t *spec, struct wm_buf *out, char *err, size_t errlen)
+{
+    char base[512];
+    struct stat st;
+    if (data_dir && snprintf(base, sizeof base, "%s/tmp", data_dir) < (int)sizeof base - 24 &&
+        0 == stat(base, &st) && S_ISDIR(st.st_mode)) {
+        snprintf(base, sizeof base, "%s/tmp/wenming-eval-XXXXXX", data_dir);
+    } else {
+        snprintf(base, sizeof base, "/tmp/wenming-eval-XXXXXX");
+    }
+    if (NULL == mkdtemp(base)) {
+        snprintf(err, errlen, "mkdtemp: %s", strerror(errno));
+        return WM_E_INTERNAL;
+    }
+    char *sp = wm_asprintf("%s/spec.json", base);
+    char *op = wm_asprintf("%s/out.pdf", base);
+    char *side = wm_asprintf("%s/out.pdf.json", base);
+    enum wm_err e = WM_OK;
+    if (0 != json_dump_file(spec, sp, JSON_COMPACT)) {
+        snprintf(err, errlen, "cannot write the spec");
+        e = WM_E_INTERNAL;
+    }
+    if (WM_OK == e) {
+        e = wm_compile_spawned(sp, op, NULL, err, errlen);
+    }
+    if (WM_OK == e) {
+        size_t n = 0;
+        char *d = wm_read_file(op, &n);
+        if (NULL == d) {
+            snprintf(err, errlen, "no PDF was made");
+            e = WM_E_INTERNAL;
+        } else {
+            wm_buf_add(out, d, n);
+            free(d);
+        }
+    }
+    (void)unlink(sp);
+    (void)unlink(op);
+    (void)unlink(side);
+    (void)rmdir(base);
+    free(sp);
+    free(op);
+    free(side);
+    return e;
+}
+
+/* ---------------------------------------------------------------- the summary */
+
+struct summary {
+    struct wm_eval_doc_summary d;
+    struct wm_eval_doc_row *rows;
+    int64_t *subs;
+};
+
+static void
+summary_build(struct summary *s, const struct wm_eval_plan *p, const json_t *round,
+              const json_t *items, const char *title)
+{
+    size_t n = json_array_size(items);
+    s->rows = calloc(n ? n : 1, sizeof *s->rows);
+    s->subs = calloc((n ? n : 1) * (p->ntop ? p->ntop : 1), sizeof *s->subs);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *o = json_array_get(items, i);
+        const json_t *st = json_object_get(o, "subtotals");
+        for (size_t t = 0; t < p->ntop && t < json_array_size(st); t++) {
+            s->subs[i * p->ntop + t] = (int64_t)json_integer_value(json_array_get(st, t));
+        }
+        s->rows[i] = (struct wm_eval_doc_row){
+            .rank = (unsigned)ji(o, "rank"),
+            .unit = js(o, "unit_name"),
+            .unit_type = js(o, "unit_type"),
+            .district = js(o, "district_name"),
+            .has_total = json_is_integer(json_object_get(o, "total")),
+            .total = ji(o, "total"),
+            .subtotal = json_array_size(st) == p->ntop ? &s->subs[i * p->ntop] : NULL,
+            .veto = json_is_true(json_object_get(o, "vetoed")),
+            .pass = json_is_true(json_object_get(o, "pass")),
+        };
+    }
+    s->d = (struct wm_eval_doc_summary){.round = js(round, "name"), .title = title,
+                                        .plan = p, .has_threshold = true,
+                                        .threshold = ji(round, "pass_threshold"), .nrows = n,
+                                        .rows = s->rows};
+}
+
+void
+ui_results_doc(struct wm_req *r, const json_t *round, const json_t *items, bool pdf)
+{
+    struct wm_fail f = {0};
+    const struct wm_eval_plan *p = wm_round_plan(r->db, round, &f);
+    if (NULL == p) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    struct summary s = {0};
+    summary_build(&s, p, round, items, _("测评结果排名表"));
+    struct wm_buf out = {0};
+    char err[256] = "";
+    enum wm_err e;
+    if (pdf) {
+        json_t *spec = wm_eval_summary_spec(&s.d);
+        e = ui_eval_pdf(wm_app.data_dir, spec, &out, err, sizeof err);
+        json_decref(spec);
+    } else {
+        e = wm_eval_xlsx_summary(&s.d, &out, err, sizeof err);
+    }
+    free(s.rows);
+    free(s.subs);
+    if (WM_OK != e) {
+        wm_log(WM_LOG_ERROR, "results document: %s", err);
+        wm_buf_free(&out);
+        wm_reply_err(r, WM_E_UNAVAILABLE == e ? e : WM_E_INTERNAL, NULL, NULL);
+        return;
+    }
+    char *name = wm_asprintf("%s-%s.%s", js(round, "name"), _("排名"), pdf ? "pdf" : "xlsx");
+    size_t len = out.len;
+    wm_reply_attachment(r, name,
+                        pdf ? "application/pdf"
+                            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        wm_buf_steal(&out), len);
+    free(name);
+}
+
+/* ---------------------------------------------------------------- a unit's sheet */
+
+void
+ui_sheet_doc(struct wm_req *r, const json_t *round, const json_t *row, bool pdf)
+{
+    struct wm_fail f = {0};
+    const struct wm_eval_plan *p = wm_round_plan(r->db, round, &f);
+    if (NULL == p) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    int64_t eid = ji(row, "entry_id");
+    json_t *fin = r->db->ops->round_finals(r->db, ji(round, "id"), eid);
+    json_t *ded = fin ? r->db->ops->entry_deductions(r->db, eid) : NULL;
+    json_t *en = ded ? r->db->ops->entry_get(r->db, eid) : NULL;
+    if (NULL == en) {
+        json_decref(fin);
+        json_decref(ded);
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return;
+    }
+    struct wm_eval_doc_leaf *lv = calloc(p->nleaves ? p->nleaves : 1, sizeof *lv);
+    size_t i;
+    json_t *x;
+    json_array_foreach(fin, i, x)
+    {
+        ptrdiff_t li = wm_eval_plan_index(p, js(x, "indicator_code"));
+        if (li >= 0) {
+            lv[li].set = true;
+            lv[li].value = ji(x, "value");
+        }
+    }
+    /* the first evaluator's deductions of each leaf, as the sheet's reasons */
+    json_t *keep = json_array();
+    json_array_foreach(ded, i, x)
+    {
+        ptrdiff_t li = wm_eval_plan_index(p, js(x, "indicator_code"));
+        if (li < 0 || lv[li].ndeductions) {
+            continue;
+        }
+        json_t *arr = json_loads(js(x, "deductions"), 0, NULL);
+        struct wm_eval_deduction *d = NULL;
+        size_t n = 0;
+        char why[WM_EVAL_WHY];
+        if (arr && WM_OK == wm_eval_deductions_from_json(arr, &d, &n, why, sizeof why)) {
+            lv[li].deductions = d;
+            lv[li].ndeductions = n;
+            json_array_append(keep, arr);
+        }
+        json_decref(arr);
+    }
+    bool vetoed = 0 != ji(en, "vetoed");
+    const char *vr = js(en, "veto_reason");
+    for (size_t k = 0; vetoed && k < p->nleaves; k++) { /* the veto on its veto leaf */
+        if (p->leaf[k]->veto) {
+            lv[k].veto = true;
+            lv[k].veto_reason = *vr ? vr : _("一票否决");
+            break;
+        }
+    }
+    struct wm_eval_doc_sheet d = {.round = js(round, "name"), .unit = js(row, "unit_name"),
+                                  .unit_code = js(row, "unit_code"), .note = _("核定得分"),
+                                  .plan = p, .leaves = lv, .has_threshold = true,
+                                  .threshold = ji(round, "pass_threshold")};
+    struct wm_buf out = {0};
+    char err[256] = "";
+    enum wm_err e;
+    if (pdf) {
+        json_t *spec = wm_eval_sheet_spec(&d, false);
+        e = ui_eval_pdf(wm_app.data_dir, spec, &out, err, sizeof err);
+        json_decref(spec);
+    } else {
+        e = wm_eval_xlsx_sheet(&d, &out, err, sizeof err);
+    }
+    for (size_t k = 0; k < p->nleaves; k++) {
+        free((void *)lv[k].deductions);
+    }
+    free(lv);
+    json_decref(keep);
+    json_decref(fin);
+    json_decref(ded);
+    json_decref(en);
+    if (WM_OK != e) {
+        wm_log(WM_LOG_ERROR, "score sheet document: %s", err);
+        wm_buf_free(&out);
+        wm_reply_err(r, WM_E_UNAVAILABLE == e ? e : WM_E_INTERNAL, NULL, NULL);
+        return;
+    }
+    char *name = wm_asprintf("%s-%s-%s.%s", js(round, "name"), js(row, "unit_name"), _("评分表"),
+                             pdf ? "pdf" : "xlsx");
+    size_t len = out.len;
+    wm_reply_attachment(r, name,
+                        pdf ? "application/pdf"
+                            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        wm_buf_steal(&out), len);
+    free(name);
+}
+
+/* end of ui_results.c */
