@@ -68,7 +68,7 @@ api_round_results_get(struct wm_req *r)
     struct wm_fail f = {0};
     json_t *res = wm_results(r->db, &r->actor, round, &q, &f);
     json_decref(round);
-    wm_reply_read(r, 200, res, &f);
+    wm_reply_read(r, 200, wm_api_results(res), &f);
 }
 
 static void
@@ -112,7 +112,7 @@ api_round_entry_result_get(struct wm_req *r)
     struct wm_fail f = {0};
     json_t *row = wm_result_of_entry(r->db, &r->actor, round, r->ids[1], &f);
     json_decref(round);
-    wm_reply_read(r, 200, row, &f);
+    wm_reply_read(r, 200, wm_api_result_row(row), &f);
 }
 
 static void
@@ -157,7 +157,7 @@ api_round_publicity_get(struct wm_req *r)
     struct wm_fail f = {0};
     json_t *p = wm_publicity(r->db, &r->actor, round, &f);
     json_decref(round);
-    wm_reply_read(r, 200, p, &f);
+    wm_reply_read(r, 200, wm_api_results(p), &f);
 }
 
 /* ---------------------------------------------------------------- objections */

@@ -378,6 +378,10 @@ json_t *wm_api_entries(json_t *items);
 /** A title (issue 10): created_at, updated_at; state_label; no unit_path. */
 json_t *wm_api_title(json_t *t);
 json_t *wm_api_titles(json_t *items);
+/** A round's results / publicity (issue 10): threshold, each item's (and own's) total and
+** subtotals as points ("85.5"); no unit_path. */
+json_t *wm_api_results(json_t *res);
+json_t *wm_api_result_row(json_t *o);
 /** An objection (issue 10): created_at, answered_at; no unit_path. */
 json_t *wm_api_objection(json_t *o);
 json_t *wm_api_objections(json_t *items);

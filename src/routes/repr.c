@@ -339,6 +339,42 @@ wm_api_titles(json_t *items)
 
 /* ---------------------------------------------------------------- results (issue 10) */
 
+/* A result row: total and subtotals as points ("85.5"); no unit_path. */
+json_t *
+wm_api_result_row(json_t *o)
+{
+    if (NULL == o) {
+        return NULL;
+    }
+    json_object_del(o, "unit_path");
+    points(o, "total");
+    points(o, "threshold");
+    json_t *st = json_object_get(o, "subtotals");
+    for (size_t i = 0; i < json_array_size(st); i++) {
+        json_t *v = json_array_get(st, i);
+        if (json_is_integer(v)) {
+            char t[32];
+            json_array_set_new(st, i, json_string(wm_fw_score_format(json_integer_value(v), t)));
+        }
+    }
+    return o;
+}
+
+json_t *
+wm_api_results(json_t *res)
+{
+    if (NULL == res) {
+        return NULL;
+    }
+    points(res, "threshold");
+    each(json_object_get(res, "items"), wm_api_result_row);
+    json_t *own = json_object_get(res, "own");
+    if (json_is_object(own)) {
+        wm_api_result_row(own);
+    }
+    return res;
+}
+
 json_t *
 wm_api_objection(json_t *o)
 {
