@@ -178,13 +178,14 @@ api_round_objections_get(struct wm_req *r)
 void
 api_round_objections_post(struct wm_req *r)
 {
-    json_t *text = json_object_get(r->json, "text"), *eid = json_object_get(r->json, "entry_id");
-    if (!json_is_string(text) || (eid && !json_is_null(eid) && !json_is_integer(eid))) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "text", _("请提交 {\"text\": 异议内容, \"entry_id\": 所涉单位的申报（可省略）}"));
-        return;
-    }
     json_t *round = req_round(r);
     if (NULL == round) {
+        return;
+    }
+    json_t *text = json_object_get(r->json, "text"), *eid = json_object_get(r->json, "entry_id");
+    if (!json_is_string(text) || (eid && !json_is_null(eid) && !json_is_integer(eid))) {
+        json_decref(round);
+        wm_reply_err(r, WM_E_BAD_REQUEST, "text", _("请提交 {\"text\": 异议内容, \"entry_id\": 所涉单位的申报（可省略）}"));
         return;
     }
     struct wm_fail f = {0};
@@ -203,13 +204,14 @@ api_round_objections_post(struct wm_req *r)
 void
 api_round_objection_answer_post(struct wm_req *r)
 {
-    json_t *ans = json_object_get(r->json, "answer");
-    if (!json_is_string(ans)) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "answer", _("请提交 {\"answer\": 答复}"));
-        return;
-    }
     json_t *round = req_round(r);
     if (NULL == round) {
+        return;
+    }
+    json_t *ans = json_object_get(r->json, "answer");
+    if (!json_is_string(ans)) {
+        json_decref(round);
+        wm_reply_err(r, WM_E_BAD_REQUEST, "answer", _("请提交 {\"answer\": 答复}"));
         return;
     }
     struct wm_fail f = {0};

@@ -302,6 +302,31 @@ static const struct expect expectations[] = {
                                                  {"401", "403", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /api/v1/rounds/{id}/entries/{id}/reject", K_ENTRY_DECLARED,
                                                  {"401", "403", "200/404", "403",     "403",     "403",     "403"}},
+    /* Results (issue 10, open rounds here: units see nothing before publicity; evaluators
+    ** never read results; the entry of K_ENTRY is declared, not accepted: no result) */
+    {"GET /api/v1/rounds/{id}/results", K_ROUND, {"401", "200", "200/404", "403/404", "404",     "404",     "404"}},
+    {"GET /api/v1/rounds/{id}/results.xlsx", K_ROUND,
+                                                 {"401", "200", "200/404", "403/404", "404",     "404",     "404"}},
+    {"GET /api/v1/rounds/{id}/results.pdf", K_ROUND,
+                                                 {"401", "200", "200/404", "403/404", "404",     "404",     "404"}},
+    {"GET /api/v1/rounds/{id}/entries/{id}/result", K_ENTRY,
+                                                 {"401", "404", "404",     "403/404", "404",     "404",     "404"}},
+    {"GET /api/v1/rounds/{id}/entries/{id}/sheet.xlsx", K_ENTRY,
+                                                 {"401", "404", "404",     "403/404", "404",     "404",     "404"}},
+    {"GET /api/v1/rounds/{id}/entries/{id}/sheet.pdf", K_ENTRY,
+                                                 {"401", "404", "404",     "403/404", "404",     "404",     "404"}},
+    {"GET /api/v1/rounds/{id}/publicity", K_ROUND,
+                                                 {"401", "404", "404",     "404",     "404",     "404",     "404"}},
+    {"GET /api/v1/rounds/{id}/objections", K_ROUND,
+                                                 {"401", "200", "200/404", "403/404", "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/rounds/{id}/objections", K_ROUND,
+                                                 {"401", "403", "403/404", "403/404", "409/404", "409/404", "403/404"}},
+    {"POST /api/v1/rounds/{id}/objections/{id}/answer", K_ENTRY,
+                                                 {"401", "404", "404",     "403/404", "403/404", "403/404", "403/404"}},
+    {"POST /api/v1/rounds/{id}/titles", K_ROUND, {"401", "409", "409/404", "403",     "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/rectifications", K_ROUND,
+                                                 {"401", "409", "409/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/rectifications", K_PLAIN,      {"401", "200", "200",     "403",     "200",     "200",     "200"}},
     {"GET /api/v1/rounds/{id}/stats", K_ROUND,   {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"GET /api/v1/rounds/{id}/stats.xlsx", K_ROUND,
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
@@ -435,6 +460,17 @@ static const struct expect expectations[] = {
     {"GET /rounds/{id}", K_ROUND,                {"303", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
     {"POST /rounds/{id}", K_ROUND,               {"303", "403", "303/404", "403",     "403",     "403",     "403"}},
     {"POST /rounds/{id}/state", K_ROUND_DRAFT,   {"303", "403", "303/404", "403",     "403",     "403",     "403"}},
+    /* results pages (issue 10; open rounds: nothing published; 388: back to the page with why) */
+    {"GET /rounds/{id}/results", K_ROUND,        {"303", "200", "200/404", "403/404", "404",     "404",     "404"}},
+    {"GET /rounds/{id}/publicity", K_ROUND,      {"303", "404", "404",     "404",     "404",     "404",     "404"}},
+    {"GET /rounds/{id}/objections", K_ROUND,     {"303", "200", "200/404", "403/404", "200/404", "200/404", "200/404"}},
+    {"POST /rounds/{id}/objections", K_ROUND,    {"303", "403", "403/404", "403/404", "388/404", "388/404", "403/404"}},
+    {"POST /rounds/{id}/objections/{id}/answer", K_ENTRY,
+                                                 {"303", "404", "404",     "403/404", "403/404", "403/404", "403/404"}},
+    {"POST /rounds/{id}/titles", K_ROUND,        {"303", "388", "388/404", "403",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/rectifications", K_ROUND,
+                                                 {"303", "388", "388/404", "403",     "403",     "403",     "403"}},
+    {"GET /rectifications", K_PLAIN,             {"303", "200", "200",     "403",     "200",     "200",     "200"}},
     {"GET /rounds/{id}/entries", K_ROUND,        {"303", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
     {"POST /rounds/{id}/declaration", K_ROUND_FRESH,
                                                  {"303", "403", "403",     "403",     "303/404", "403",     "403"}},
@@ -1690,6 +1726,17 @@ cell_build(struct cell *c,
         }
         if (WM_PATCH == rt->methods) {
             c->json = json_pack("{s:s}", "name", name);
+        } else if (strstr(rt->pattern, "/objections") || strstr(rt->pattern, "/titles") ||
+                   strstr(rt->pattern, "/rectifications")) { /* results (issue 10) */
+            if (page) {
+                form_add(c, "text", name);
+                form_add(c, "title", name);
+                form_add(c, "awarded_on", "2026-07-01");
+                form_add(c, "valid_until", "2029-06-30");
+            } else {
+                c->json = json_pack("{s:s, s:s, s:s, s:s}", "text", name, "title", name,
+                                    "awarded_on", "2026-07-01", "valid_until", "2029-06-30");
+            }
         }
         break;
     case K_ROUND_FRESH:
@@ -1705,6 +1752,13 @@ cell_build(struct cell *c,
     case K_ENTRY:
         if (0 == (ids[0] = round_for_entry(foreign, &ids[1])) || 0 == ids[1]) {
             return false;
+        }
+        if (strstr(rt->pattern, "/answer")) { /* an objection id that is none of the round's */
+            if (page) {
+                form_add(c, "answer", name);
+            } else {
+                c->json = json_pack("{s:s}", "answer", name);
+            }
         }
         break;
     case K_ENTRY_DRAFT:

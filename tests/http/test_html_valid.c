@@ -116,7 +116,8 @@ test_pages_valid(void **state)
         "/orgs/2/review-settings", doc[0], doc[1], "/titles", "/titles?state=revoked&q=%3Cb%3E",
         /* the demo's round (issue 10): open, with a declared and a recommended entry */
         "/rounds", "/rounds/1", "/rounds/1/entries", "/rounds/1/entries?state=declared",
-        "/rounds/1/stats", "/rounds/999999"};
+        "/rounds/1/stats", "/rounds/999999", "/rounds/1/results", "/rounds/1/objections",
+        "/rectifications", "/rectifications?state=open"};
     /* a title of unit 6 (shown on /titles and on /units/6) */
     struct th_resp *tr = th_api(&srv, "POST", "/api/v1/titles", &adm, th_auth(&adm),
                                 "{\"unit_id\": 6, \"title\": \"第十四届<b>市级</b>文明单位\", "
