@@ -28,6 +28,7 @@
 #include "wm_blob.h"
 #include "wm_thumb.h"
 #include "wm_compile.h"
+#include "wm_eval_render.h"
 #include "wm_archive.h"
 #include "wm_http.h"
 #include "handlers.h"
@@ -1716,20 +1717,107 @@ unit_by_code(struct wm_db *db, const char *code, int64_t *id)
     return *id ? 0 : -1;
 }
 
+/* The offline review package's extra files (评审资料/): every leaf's requirement and
+** scoring rule as JSON, and the blank score sheet as XLSX and PDF (the engine's, the PDF by
+** the wenming-compile helper).  0, or -1 with err. */
+struct review_files {
+    struct wm_buf rules, xlsx, pdf;
+    struct wm_pkg_extra x[3];
+};
+
+static int
+review_files(struct wm_db *db, const json_t *round, const char *data_dir, struct review_files *rf,
+             char *err, size_t errlen)
+{
+    struct wm_fail f = {0};
+    const struct wm_eval_plan *p = wm_round_plan(db, round, &f);
+    if (NULL == p) {
+        snprintf(err, errlen, "%s", f.msg);
+        return -1;
+    }
+    json_t *leaves = json_array();
+    for (size_t i = 0; i < p->nleaves; i++) {
+        const struct wm_ind *l = p->leaf[i];
+        struct wm_buf words = {0};
+        wm_eval_rule_words(l, &words);
+        char mx[32];
+        json_array_append_new(
+            leaves, json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:s, s:b}", "code", l->code, "title",
+                              l->title, "requirement", l->requirement, "max",
+                              wm_eval_format_points(wm_eval_leaf_cap(l), mx), "rule",
+                              wm_fw_rule_name(l->scoring.rule), "rule_words",
+                              words.data ? words.data : "", "veto", l->veto));
+        wm_buf_free(&words);
+    }
+    json_t *doc = json_pack("{s:s, s:s, s:I, s:I, s:o}", "round", json_string_value(json_object_get(round, "name")),
+                            "standard", p->fw->name ? p->fw->name : "", "years_from",
+                            (json_int_t)json_integer_value(json_object_get(round, "years_from")),
+                            "years_to",
+                            (json_int_t)json_integer_value(json_object_get(round, "years_to")),
+                            "leaves", leaves);
+    char *txt = json_dumps(doc, JSON_INDENT(2));
+    json_decref(doc);
+    wm_buf_adds(&rf->rules, txt);
+    free(txt);
+    struct wm_eval_doc_sheet d = {.round = json_string_value(json_object_get(round, "name")),
+                                  .unit = "", .plan = p, .has_threshold = true,
+                                  .threshold = json_integer_value(json_object_get(round, "pass_threshold"))};
+    if (WM_OK != wm_eval_xlsx_blank(&d, &rf->xlsx, err, errlen)) {
+        return -1;
+    }
+    char *helper = helper_path("wenming-compile");
+    if (NULL == helper) {
+        snprintf(err, errlen, "no wenming-compile next to this program: no blank sheet PDF");
+        return -1;
+    }
+    wm_compile_set_helper(helper);
+    free(helper);
+    json_t *spec = wm_eval_sheet_spec(&d, true);
+    enum wm_err e = ui_eval_pdf(data_dir, spec, &rf->pdf, err, errlen);
+    json_decref(spec);
+    if (WM_OK != e) {
+        return -1;
+    }
+    rf->x[0] = (struct wm_pkg_extra){"评审资料/评分细则.json", rf->rules.data, rf->rules.len};
+    rf->x[1] = (struct wm_pkg_extra){"评审资料/空白评分表.xlsx", rf->xlsx.data, rf->xlsx.len};
+    rf->x[2] = (struct wm_pkg_extra){"评审资料/空白评分表.pdf", rf->pdf.data, rf->pdf.len};
+    return 0;
+}
+
 static int
 cmd_export(int argc, char **argv)
 {
-    static const char *const spec[] = {"unit=", "years=", "out=", "ascii-colon", NULL};
+    static const char *const spec[] = {"unit=", "years=", "out=", "ascii-colon", "round=", NULL};
     struct opts o;
     PARSE(spec);
     int rc;
-    if (!o.v[0] || !o.v[1] || !o.v[2]) {
-        return usage_error("--unit CODE, --years Y or Y1-Y2, and --out FILE.zip are required");
+    int64_t round_id = 0;
+    if (o.v[4] && !wm_parse_i64(o.v[4], 1, INT64_MAX, &round_id)) {
+        return usage_error("--round takes a round's id");
+    }
+    if (!o.v[0] || (!o.v[1] && !round_id) || !o.v[2]) {
+        return usage_error("--unit CODE, --years Y or Y1-Y2 (or --round ID), and --out FILE.zip "
+                           "are required");
     }
     int64_t y1, y2;
     char a[16] = "", b[16] = "";
-    const char *dash = strchr(o.v[1], '-');
-    if (dash) {
+    json_t *round = NULL;
+    if (round_id) {
+        struct wm_db *rdb = open_store(o.data, true);
+        if (NULL == rdb) {
+            return 1;
+        }
+        round = rdb->ops->round_get(rdb, round_id);
+        rdb->ops->close(rdb);
+        if (NULL == round) {
+            return fail("no round with id %lld", (long long)round_id);
+        }
+        snprintf(a, sizeof a, "%lld", (long long)json_integer_value(json_object_get(round, "years_from")));
+        snprintf(b, sizeof b, "%lld", (long long)json_integer_value(json_object_get(round, "years_to")));
+    }
+    const char *dash = round ? NULL : strchr(o.v[1], '-');
+    if (round) {
+    } else if (dash) {
         snprintf(a, sizeof a, "%.*s", (int)(dash - o.v[1]), o.v[1]);
         snprintf(b, sizeof b, "%s", dash + 1);
     } else {
@@ -1737,11 +1825,29 @@ cmd_export(int argc, char **argv)
         snprintf(b, sizeof b, "%s", o.v[1]);
     }
     if (!wm_parse_i64(a, 1990, 2100, &y1) || !wm_parse_i64(b, y1, 2100, &y2)) {
+        json_decref(round);
         return usage_error("--years takes a year (2020) or a range (2018-2020)");
     }
     struct wm_db *db = open_store(o.data, true);
     if (NULL == db) {
+        json_decref(round);
         return 1;
+    }
+    struct review_files rf;
+    memset(&rf, 0, sizeof rf);
+    size_t nextra = 0;
+    char rerr[512] = "";
+    if (round) {
+        rc = review_files(db, round, o.data, &rf, rerr, sizeof rerr);
+        json_decref(round);
+        if (rc) {
+            db->ops->close(db);
+            wm_buf_free(&rf.rules);
+            wm_buf_free(&rf.xlsx);
+            wm_buf_free(&rf.pdf);
+            return fail("review package: %s", rerr);
+        }
+        nextra = 3;
     }
     int64_t unit, years[111];
     size_t ny = 0;
@@ -1776,7 +1882,10 @@ cmd_export(int argc, char **argv)
         free(tmp);
         return rc;
     }
-    rc = wm_export_write(plan, bs, file_write, out, err, sizeof err);
+    rc = wm_export_write_with(plan, bs, rf.x, nextra, file_write, out, err, sizeof err);
+    wm_buf_free(&rf.rules);
+    wm_buf_free(&rf.xlsx);
+    wm_buf_free(&rf.pdf);
     size_t nfiles = json_array_size(json_object_get(plan, "files"));
     json_decref(plan);
     wm_blob_close(bs);
@@ -1796,6 +1905,77 @@ cmd_export(int argc, char **argv)
     }
     free(tmp);
     printf("wrote %s: %zu documents\n", o.v[2], nfiles);
+    return 0;
+}
+
+static int
+cmd_round_rank(int argc, char **argv)
+{
+    static const char *const spec[] = {"json", "top=", NULL};
+    struct opts o;
+    PARSE(spec);
+    int64_t id = 0, top = 20;
+    if (1 != o.nargs || !wm_parse_i64(o.args[0], 1, INT64_MAX, &id) ||
+        (o.v[1] && !wm_parse_i64(o.v[1], 0, INT64_MAX, &top))) {
+        return usage_error("one round ID is required (--top N: rows printed, 0: all)");
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    json_t *round = db->ops->round_get(db, id);
+    if (NULL == round) {
+        db->ops->close(db);
+        return fail("no round with id %lld", (long long)id);
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct wm_fail f = {0};
+    json_t *res = wm_results_all(db, round, &f);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    db->ops->close(db);
+    json_decref(round);
+    if (NULL == res) {
+        return fail("%s", f.msg);
+    }
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    json_t *rows = json_object_get(res, "rows");
+    size_t i, locked = 0, passed = 0;
+    json_t *x;
+    json_array_foreach(rows, i, x)
+    {
+        locked += json_is_true(json_object_get(x, "locked"));
+        passed += json_is_true(json_object_get(x, "pass"));
+    }
+    if (o.flag[0]) {
+        json_object_set_new(res, "ms", json_real(ms));
+        char *t = json_dumps(res, JSON_COMPACT);
+        puts(t);
+        free(t);
+    } else {
+        json_array_foreach(rows, i, x)
+        {
+            if (top && (int64_t)i >= top) {
+                break;
+            }
+            char tot[32] = "-";
+            json_t *tv = json_object_get(x, "total");
+            if (json_is_integer(tv)) {
+                wm_eval_format_points(json_integer_value(tv), tot);
+            }
+            printf("%4lld  %-12s %-24s %8s  %s\n",
+                   (long long)json_integer_value(json_object_get(x, "rank")),
+                   json_string_value(json_object_get(x, "unit_code")),
+                   json_string_value(json_object_get(x, "unit_name")), tot,
+                   !json_is_true(json_object_get(x, "locked")) ? "未锁定"
+                   : json_is_true(json_object_get(x, "pass"))  ? "合格"
+                   : json_is_true(json_object_get(x, "vetoed")) ? "一票否决"
+                                                                : "不合格");
+        }
+        fprintf(stderr, "%zu entries, %zu locked, %zu pass; reconciled totals and ranks in %.1f ms\n",
+                json_array_size(rows), locked, passed, ms);
+    }
+    json_decref(res);
     return 0;
 }
 
@@ -2026,10 +2206,20 @@ static const struct cmd cmds[] = {
     {"framework", "export", cmd_framework_export, "--data DIR ID --out FILE [--format json|csv|xlsx]",
      "Export an edition as wenming-framework/1 JSON (the document it was imported from),\n"
      "CSV or XLSX."},
-    {"export", NULL, cmd_export, "--data DIR --unit CODE --years Y|Y1-Y2 --out FILE.zip [--ascii-colon]",
+    {"export", NULL, cmd_export,
+     "--data DIR --unit CODE (--years Y|Y1-Y2 | --round ID) --out FILE.zip [--ascii-colon]",
      "Write a unit's creation archives as the standard package: one top folder per year\n"
      "({单位名称}_{年度}_创建档案), folders by indicator, files NN：主题.ext (NN:主题 with\n"
-     "--ascii-colon), manifest.csv/json, BagIt files and an offline index.html."},
+     "--ascii-colon), manifest.csv/json, BagIt files and an offline index.html.\n"
+     "--round ID makes the offline review package of an evaluation round for an evaluator:\n"
+     "the archives of the round's materials years, plus 评审资料/评分细则.json (each leaf's\n"
+     "requirement and scoring rule) and the blank score sheet 评审资料/空白评分表.xlsx and\n"
+     ".pdf (the PDF by the wenming-compile helper next to this program)."},
+    {"round", "rank", cmd_round_rank, "--data DIR ID [--top N] [--json]",
+     "Compute a round's results as the server does (totals and subtotals of the locked\n"
+     "entries from their reconciled values, ranks in the round, per district and per unit\n"
+     "type, pass/fail by threshold and veto) and print the first N rows (default 20, 0:\n"
+     "all) with the time it took on stderr; --json prints everything as JSON."},
     {"import", NULL, cmd_import, "--data DIR --unit CODE --year YEAR FILE.zip|DIR",
      "Import a package, or any folder tree whose folder names carry indicator codes and/or\n"
      "titles, into the unit's archive of that year; prints a line per file."},

@@ -143,6 +143,15 @@ wm_export_write(const json_t *plan, struct wm_blobstore *bs,
                 int (*write_cb)(void *cls, const void *p, size_t n), void *cls, char *err,
                 size_t errlen)
 {
+    return wm_export_write_with(plan, bs, NULL, 0, write_cb, cls, err, errlen);
+}
+
+int
+wm_export_write_with(const json_t *plan, struct wm_blobstore *bs,
+                     const struct wm_pkg_extra *extra, size_t nextra,
+                     int (*write_cb)(void *cls, const void *p, size_t n), void *cls, char *err,
+                     size_t errlen)
+{
     struct wm_pkg_opts o = {.ascii_colon = json_is_true(json_object_get(plan, "ascii_colon")),
                             .organization = jss(plan, "unit"),
                             .description = "文明单位创建档案（wenming）",
@@ -182,6 +191,11 @@ wm_export_write(const json_t *plan, struct wm_blobstore *bs,
             rc = -1;
         }
         close(fd);
+    }
+    for (size_t k = 0; 0 == rc && k < nextra; k++) {
+        if (wm_pkg_add_bytes(w, extra[k].path, extra[k].data, extra[k].len)) {
+            rc = -1;
+        }
     }
     if (0 == rc) {
         rc = wm_pkg_finish(w, err, errlen);

@@ -989,6 +989,18 @@ json_t *wm_export_plan(struct wm_db *db, const struct wm_actor *a, int64_t unit_
 int wm_export_write(const json_t *plan, struct wm_blobstore *bs,
                     int (*write_cb)(void *cls, const void *p, size_t n), void *cls, char *err,
                     size_t errlen);
+/** A file added to a package beside the archives (no manifest metadata). */
+struct wm_pkg_extra {
+    const char *path; /* inside the package */
+    const void *data;
+    size_t len;
+};
+/** wm_export_write with extra files (the offline review package of a round: the standard's
+** rules and the blank score sheet). */
+int wm_export_write_with(const json_t *plan, struct wm_blobstore *bs,
+                         const struct wm_pkg_extra *extra, size_t nextra,
+                         int (*write_cb)(void *cls, const void *p, size_t n), void *cls,
+                         char *err, size_t errlen);
 /**
 ** Import a package (ZIP path) or a folder tree into the archive's leaves: folders matched
 ** to indicators by code and/or title; each file streamed into the blob store and sniffed.

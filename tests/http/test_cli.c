@@ -80,6 +80,7 @@ test_help_and_usage(void **state)
         {"framework", "import"}, {"framework", "list"}, {"framework", "publish"},
         {"framework", "export"}, {"export", NULL},  {"import", NULL},   {"verify", "audit"},
         {"verify", "blobs"},  {"jobs", "list"},     {"jobs", "retry"},  {"version", NULL},
+        {"round", "rank"},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         char *out = cmds[i][1] ? RUN(0, cmds[i][0], cmds[i][1], "--help") : RUN(0, cmds[i][0], "--help");

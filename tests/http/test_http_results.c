@@ -13,6 +13,7 @@
 ** (DEMO014).  The demo's 100-point standard: tops 1, 2, 3; leaves 1.1.1 (2.5 points),
 ** 2.1.1 (7.5), 3.1.1 (25), 3.2.1 (25), 3.2.2 (veto).
 */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,11 @@
 #include <stddef.h>
 #include <cmocka.h>
 /* clang-format on */
+
+#include <time.h>
+
+#include <archive.h>
+#include <archive_entry.h>
 
 #include "harness.h"
 #include "wm_table.h"
@@ -66,6 +72,15 @@ move(const struct th_cred *c, int64_t id, const char *to)
     th_resp_free(r);
 }
 
+static int
+this_year(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    return tm.tm_year + 1900;
+}
+
 static int64_t
 round_make(const struct th_cred *c, const char *name)
 {
@@ -73,8 +88,8 @@ round_make(const struct th_cred *c, const char *name)
         api("POST", "/api/v1/rounds", c,
             json_pack("{s:s, s:s, s:I, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s}", "name", name,
                       "level", "市级", "edition_id", (json_int_t)edition, "window_start",
-                      "2026-03-01", "window_end", "2026-04-30", "years_from", 2023, "years_to",
-                      2025, "pass_threshold", "50", "reconcile", "mean", "publicity_start",
+                      "2026-03-01", "window_end", "2026-04-30", "years_from", this_year() - 1,
+                      "years_to", this_year(), "pass_threshold", "50", "reconcile", "mean", "publicity_start",
                       "2026-06-01", "publicity_end", "2026-06-07"));
     th_assert_status(r, 201);
     int64_t id = th_jint(r->json, "id");
@@ -442,6 +457,66 @@ test_round(void **state)
     assert_null(strstr(r->body, "第十五届"));
     th_resp_free(r);
 
+    /* the command line: the ranking, and the offline review package read back */
+    char idtxt[32];
+    snprintf(idtxt, sizeof idtxt, "%lld", (long long)rid);
+    char *out = TH_RUN(0, "round", "rank", "--data", srv.dir, idtxt);
+    assert_non_null(strstr(out, "市司法局"));
+    assert_non_null(strstr(out, "59.5"));
+    free(out);
+    free(TH_RUN(0, "export", "--help"));
+    char zip[PATH_MAX + 32];
+    snprintf(zip, sizeof zip, "%s/review.zip", srv.dir);
+    out = TH_RUN(0, "export", "--data", srv.dir, "--round", idtxt, "--unit", "DEMO001", "--out",
+                 zip);
+    free(out);
+    struct archive *ar = archive_read_new();
+    archive_read_support_format_zip(ar);
+    assert_int_equal(archive_read_open_filename(ar, zip, 10240), ARCHIVE_OK);
+    struct archive_entry *ae;
+    bool rules = false, blank_pdf = false, blank_xlsx = false, archive_dir = false;
+    int arc;
+    while (ARCHIVE_OK == (arc = archive_read_next_header(ar, &ae)) || ARCHIVE_WARN == arc) {
+        const char *name = archive_entry_pathname_utf8(ae);
+        if (NULL == name) {
+            name = archive_entry_pathname(ae);
+        }
+        if (getenv("TH_DEBUG_ZIP")) {
+            fprintf(stderr, "zip: %s\n", name);
+        }
+        if (strstr(name, "评审资料/评分细则.json")) {
+            char buf[65536];
+            la_ssize_t n = archive_read_data(ar, buf, sizeof buf - 1);
+            assert_true(n > 0);
+            buf[n] = '\0';
+            json_t *doc = json_loads(buf, 0, NULL);
+            assert_non_null(doc);
+            json_t *leaves = json_object_get(doc, "leaves");
+            assert_true(json_array_size(leaves) >= 10);
+            assert_string_equal(th_jstr(json_array_get(leaves, 0), "code"), "1.1.1");
+            assert_true(strlen(th_jstr(json_array_get(leaves, 0), "rule_words")) > 0);
+            json_decref(doc);
+            rules = true;
+        } else if (strstr(name, "评审资料/空白评分表.pdf")) {
+            char head[5] = "";
+            assert_int_equal(archive_read_data(ar, head, 4), 4);
+            assert_memory_equal(head, "%PDF", 4);
+            blank_pdf = true;
+        } else if (strstr(name, "评审资料/空白评分表.xlsx")) {
+            blank_xlsx = archive_entry_size(ae) > 0;
+        } else if (strstr(name, "_创建档案")) {
+            archive_dir = true;
+        }
+    }
+    archive_read_free(ar);
+    assert_true(rules);
+    assert_true(blank_pdf);
+    assert_true(blank_xlsx);
+    assert_true(archive_dir);
+    unlink(zip);
+    free(TH_RUN(1, "export", "--data", srv.dir, "--round", "999999", "--unit", "DEMO001",
+                "--out", zip));
+
     /* the pages */
     snprintf(path, sizeof path, "/rounds/%lld/results", (long long)rid);
     r = th_api(&srv, "GET", path, &office, TH_COOKIE, NULL);
@@ -525,6 +600,7 @@ teardown(void **state)
 int
 main(int argc, char **argv)
 {
+    (void)setlocale(LC_ALL, "C.UTF-8"); /* libarchive's names */
     if (!th_init(argc, argv)) {
         return 1;
     }
