@@ -40,6 +40,33 @@ static const char *const published[] = {"publicity", "closed", NULL};
 
 /* ---------------------------------------------------------------- computing */
 
+size_t
+wm_finals_fill(const struct wm_eval_plan *p, const char *packed, struct wm_eval_value *v)
+{
+    size_t n = 0;
+    for (const char *s = packed; s && *s;) {
+        const char *eq = strchr(s, '='), *comma = strchr(s, ',');
+        if (NULL == eq || (comma && comma < eq)) {
+            break;
+        }
+        char code[64];
+        size_t len = (size_t)(eq - s);
+        char *end = NULL;
+        long long val = strtoll(eq + 1, &end, 10);
+        if (len < sizeof code && end != eq + 1) {
+            memcpy(code, s, len);
+            code[len] = '\0';
+            ptrdiff_t li = wm_eval_plan_index(p, code);
+            if (li >= 0) {
+                v[li] = (struct wm_eval_value){.set = true, .value = val};
+                n++;
+            }
+        }
+        s = comma ? comma + 1 : NULL;
+    }
+    return n;
+}
+
 struct by_id {
     int64_t id;
     size_t row;
@@ -169,9 +196,8 @@ compute(struct wm_db *db, const json_t *round, struct wm_fail *f)
     {
         struct by_id key = {jsi(x, "entry_id"), 0};
         struct by_id *hit = bsearch(&key, ids, n, sizeof *ids, cmp_by_id);
-        ptrdiff_t li = wm_eval_plan_index(p, jss(x, "indicator_code"));
-        if (hit && li >= 0 && rows[hit->row].v) {
-            rows[hit->row].v[li] = (struct wm_eval_value){.set = true, .value = jsi(x, "value")};
+        if (hit && rows[hit->row].v) {
+            (void)wm_finals_fill(p, jss(x, "finals"), rows[hit->row].v);
         }
     }
     for (size_t i = 0; i < n; i++) {
@@ -780,19 +806,21 @@ rect_once(struct wm_db *db, const struct wm_actor *a, const json_t *round, int64
         }
         found = true;
         json_t *deds = db->ops->entry_deductions(db, eid);
+        struct wm_eval_value *vals = calloc(p->nleaves ? p->nleaves : 1, sizeof *vals);
         size_t k;
         json_t *x;
         json_array_foreach(fin, k, x)
         {
-            if (jsi(x, "entry_id") != eid || WM_OK != e) {
-                continue;
+            if (jsi(x, "entry_id") == eid) {
+                (void)wm_finals_fill(p, jss(x, "finals"), vals);
             }
-            ptrdiff_t li = wm_eval_plan_index(p, jss(x, "indicator_code"));
-            if (li < 0) {
+        }
+        for (size_t li = 0; li < p->nleaves && WM_OK == e; li++) {
+            if (!vals[li].set) {
                 continue;
             }
             const struct wm_ind *leaf = p->leaf[li];
-            int64_t v = jsi(x, "value");
+            int64_t v = vals[li].value;
             int64_t max = wm_eval_leaf_cap(leaf);
             bool lost = WM_FW_RULE_BONUS == leaf->scoring.rule ? false
                         : WM_FW_RULE_NEGATIVE == leaf->scoring.rule ? v < 0
@@ -819,6 +847,7 @@ rect_once(struct wm_db *db, const struct wm_actor *a, const json_t *round, int64
             }
             free(problem);
         }
+        free(vals);
         json_decref(deds);
         if (WM_OK == e && *opened) {
             char link[] = "/rectifications";

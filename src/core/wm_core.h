@@ -1574,6 +1574,10 @@ struct wm_results_q {
 ** rank order, the window limit/offset]}.  NULL with f set. */
 json_t *wm_results(struct wm_db *db, const struct wm_actor *a, const json_t *round,
                    const struct wm_results_q *q, struct wm_fail *f);
+/** Read round_finals' packed values ("1.1.1=250,…") into v (plan->nleaves entries, by plan
+** index; unknown codes skipped); how many were set. */
+struct wm_eval_value;
+size_t wm_finals_fill(const struct wm_eval_plan *p, const char *packed, struct wm_eval_value *v);
 /** Every row of the round, unscoped (the command line and exports after their own check):
 ** {tops, threshold, rows}. */
 json_t *wm_results_all(struct wm_db *db, const json_t *round, struct wm_fail *f);

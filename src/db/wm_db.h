@@ -916,8 +916,10 @@ struct wm_db_ops {
     ** veto_reason} of the round's accepted entries, by unit code.
     */
     json_t *(*result_entries)(struct wm_db *db, int64_t round_id);
-    /** The reconciled values of the round's locked entries (entry_id 0) or of one entry:
-    ** [{entry_id, indicator_code, value}] by entry, code. */
+    /** The reconciled values of the round's locked entries (entry_id 0) or of one entry,
+    ** one row per entry (packed: a round holds thousands × hundreds of them): [{entry_id,
+    ** finals: "1.1.1=250,1.1.2=300,…" (code=hundredths, comma-separated, any order)}] by
+    ** entry (wm_finals_fill of wm_core.h reads it). */
     json_t *(*round_finals)(struct wm_db *db, int64_t round_id, int64_t entry_id);
     /** The deductions the evaluators gave an entry on submitted sheets: [{indicator_code,
     ** deductions (JSON text)}] by code, of scores whose deductions are not NULL or "[]". */

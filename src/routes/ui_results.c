@@ -165,16 +165,18 @@ ui_sheet_doc(struct wm_req *r, const json_t *round, const json_t *row, bool pdf)
         return;
     }
     struct wm_eval_doc_leaf *lv = calloc(p->nleaves ? p->nleaves : 1, sizeof *lv);
+    struct wm_eval_value *vals = calloc(p->nleaves ? p->nleaves : 1, sizeof *vals);
     size_t i;
     json_t *x;
     json_array_foreach(fin, i, x)
     {
-        ptrdiff_t li = wm_eval_plan_index(p, js(x, "indicator_code"));
-        if (li >= 0) {
-            lv[li].set = true;
-            lv[li].value = ji(x, "value");
-        }
+        (void)wm_finals_fill(p, js(x, "finals"), vals);
     }
+    for (size_t k = 0; k < p->nleaves; k++) {
+        lv[k].set = vals[k].set;
+        lv[k].value = vals[k].value;
+    }
+    free(vals);
     /* the first evaluator's deductions of each leaf, as the sheet's reasons */
     json_t *keep = json_array();
     json_array_foreach(ded, i, x)

@@ -3975,7 +3975,7 @@ test_results(void **state)
     jnull(json_array_get(l, 0), "locked_at");
     json_decref(l);
 
-    /* round_finals: only locked entries' values */
+    /* round_finals: only locked entries' values, packed per entry */
     char sql[1024];
     snprintf(sql, sizeof sql,
              "INSERT INTO entry_final(entry_id, indicator_code, value, how, decided_at) VALUES "
@@ -3992,13 +3992,16 @@ test_results(void **state)
              (long long)e1);
     raw_exec(f, sql);
     l = OPS->round_finals(DB, r, 0);
-    assert_int_equal(json_array_size(l), 2);
-    assert_string_equal(js(json_array_get(l, 1), "indicator_code"), "A2");
-    assert_int_equal(ji(json_array_get(l, 1), "value"), 200);
+    assert_int_equal(json_array_size(l), 1);
     assert_int_equal(ji(json_array_get(l, 0), "entry_id"), e1);
+    const char *packed = js(json_array_get(l, 0), "finals");
+    assert_true(0 == strcmp(packed, "A1=150,A2=200") || 0 == strcmp(packed, "A2=200,A1=150"));
     json_decref(l);
     l = OPS->round_finals(DB, r, e2);
     assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    l = OPS->round_finals(DB, r, e1);
+    assert_int_equal(json_array_size(l), 1);
     json_decref(l);
     l = OPS->result_entries(DB, r);
     assert_int_equal(ji(json_array_get(l, 0), "total"), 350);

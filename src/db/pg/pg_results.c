@@ -28,10 +28,10 @@ static json_t *
 round_finals(struct wm_db *base, int64_t round_id, int64_t entry_id)
 {
     static const char sql[] =
-        "SELECT f.entry_id, f.indicator_code, f.value FROM entry_final f "
+        "SELECT f.entry_id, string_agg(f.indicator_code || '=' || f.value::text, ',') AS finals FROM entry_final f "
         "JOIN round_entry n ON n.id = f.entry_id "
         "WHERE n.round_id = $1 AND ($2 = 0 OR f.entry_id = $2) AND n.locked_at IS NOT NULL "
-        "ORDER BY f.entry_id, f.indicator_code";
+        "GROUP BY f.entry_id ORDER BY f.entry_id";
     return pg_rows(DB, pg_q(DB, sql, "ii", round_id, entry_id));
 }
 
