@@ -50,6 +50,7 @@ bench:
 	./bench/export.sh
 	./bench/eval_engine.sh
 	./bench/dashboard.sh
+	./bench/round.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN)

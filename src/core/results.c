@@ -273,6 +273,34 @@ compute(struct wm_db *db, const json_t *round, struct wm_fail *f)
     return out;
 }
 
+/* The same, from the calling thread's read cache while nothing was committed since it
+** was computed (wm_cache_get: the store's generation), else computed and put there. */
+static json_t *
+compute_cached(struct wm_db *db, const json_t *round, struct wm_fail *f)
+{
+    char key[48];
+    snprintf(key, sizeof key, "results:%lld", (long long)jsi(round, "id"));
+    int64_t gen = 0;
+    bool cacheable = db->ops->generation(db, &gen); /* before the read */
+    char *t = cacheable ? wm_cache_get(db, key) : NULL;
+    if (t) {
+        json_t *o = json_loads(t, 0, NULL);
+        free(t);
+        if (o) {
+            return o;
+        }
+    }
+    json_t *o = compute(db, round, f);
+    if (o && cacheable) {
+        char *d = json_dumps(o, JSON_COMPACT);
+        if (d) {
+            wm_cache_put(key, d, gen);
+        }
+        free(d);
+    }
+    return o;
+}
+
 /* ---------------------------------------------------------------- who sees what */
 
 /* How the caller reads a round's results: 'a' all rows, 's' the rows of its jurisdiction,
@@ -329,7 +357,7 @@ wm_results(struct wm_db *db, const struct wm_actor *a, const json_t *round,
     if (0 == how) {
         return NULL;
     }
-    json_t *all = compute(db, round, f);
+    json_t *all = compute_cached(db, round, f);
     if (NULL == all) {
         return NULL;
     }
@@ -386,7 +414,7 @@ wm_result_of_entry(struct wm_db *db, const struct wm_actor *a, const json_t *rou
     if (0 == how) {
         return NULL;
     }
-    json_t *all = compute(db, round, f);
+    json_t *all = compute_cached(db, round, f);
     if (NULL == all) {
         return NULL;
     }
@@ -417,7 +445,7 @@ wm_publicity(struct wm_db *db, const struct wm_actor *a, const json_t *round, st
         wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("测评结果尚未公示"));
         return NULL;
     }
-    json_t *all = compute(db, round, f);
+    json_t *all = compute_cached(db, round, f);
     if (NULL == all) {
         return NULL;
     }
