@@ -491,6 +491,8 @@ enum wm_err ui_eval_pdf(const char *data_dir, json_t *spec, struct wm_buf *out, 
                         size_t errlen);
 /** Reply with the ranking of items (result rows) as XLSX or PDF. */
 void ui_results_doc(struct wm_req *r, const json_t *round, const json_t *items, bool pdf);
+/** The unit's own results of the rounds in publicity, as cards for its home page. */
+void ui_home_results(struct wm_req *r, struct wm_buf *b);
 /** Reply with a locked entry's reconciled score sheet (row: its result row). */
 void ui_sheet_doc(struct wm_req *r, const json_t *round, const json_t *row, bool pdf);
 

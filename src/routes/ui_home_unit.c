@@ -483,6 +483,7 @@ ui_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
         stat_link(b, _("被退回"), (int64_t)json_array_size(ret), "#home-returned", "returned");
         wm_h(b, "</section>\n%r", wm_buf_str(&due));
         returned_list(b, ret);
+        ui_home_results(r, b); /* the unit's results of rounds in publicity (issue 10) */
         /* the unit's open conversations with the office (NULL: the store failed) */
         struct wm_guidance_query gq = {.state = "open", .unit_id = ji(u, "id"),
                                        .limit = HOME_RETURNED_MAX};

@@ -243,4 +243,36 @@ ui_sheet_doc(struct wm_req *r, const json_t *round, const json_t *row, bool pdf)
     free(name);
 }
 
+/* ---------------------------------------------------------------- the unit's home */
+
+void
+ui_home_results(struct wm_req *r, struct wm_buf *b)
+{
+    struct wm_fail f = {0};
+    json_t *rounds = wm_round_list(r->db, &r->actor, "publicity", 5, 0, &f);
+    size_t i;
+    json_t *round;
+    json_array_foreach(rounds, i, round)
+    {
+        struct wm_fail pf = {0};
+        json_t *p = wm_publicity(r->db, &r->actor, round, &pf);
+        const json_t *own = p ? json_object_get(p, "own") : NULL;
+        if (json_is_object(own)) {
+            wm_h(b, "<section class=\"card\" id=\"home-result-%I\"><h2><a "
+                    "href=\"/rounds/%I/publicity\">%s</a></h2><p>%s：<strong>",
+                 ji(round, "id"), ji(round, "id"), js(round, "name"), _("本单位总分"));
+            if (json_is_integer(json_object_get(own, "total"))) {
+                wm_html_hundredths(b, json_integer_value(json_object_get(own, "total")));
+            }
+            wm_h(b, "</strong>　%s　%s %s %s %s</p></section>\n",
+                 json_is_true(json_object_get(own, "pass")) ? _("合格")
+                 : json_is_true(json_object_get(own, "vetoed")) ? _("一票否决")
+                                                                : _("不合格"),
+                 _("公示期"), js(round, "publicity_start"), _("至"), js(round, "publicity_end"));
+        }
+        json_decref(p);
+    }
+    json_decref(rounds);
+}
+
 /* end of ui_results.c */

@@ -345,6 +345,12 @@ test_round(void **state)
     assert_non_null(strstr(r->body, "市司法局"));
     assert_non_null(strstr(r->body, "2026-06-07"));
     th_resp_free(r);
+    /* the unit's home shows its own result */
+    r = th_api(&srv, "GET", "/home", &unitadmin, TH_COOKIE, NULL);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "第十五届结果测试"));
+    assert_non_null(strstr(r->body, "59.5"));
+    th_resp_free(r);
     /* a round of 东城区: not readable by 柳河镇 (西湖区) */
     int64_t rd = round_make(&district, "东城区结果测试");
     const char *steps[] = {"open", "evaluating", "locked", "publicity"};
