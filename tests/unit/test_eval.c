@@ -396,6 +396,83 @@ test_deductions_json(void **state)
     assert_int_equal(n, 0);
 }
 
+/*
+** The synthetic city standard of tests/data/frameworks (100 points, every rule, decimals
+** such as 2.5, 11.7, 0.1): full marks give exactly its total, and its rules score as written.
+*/
+static void
+test_published_standard(void **state)
+{
+    (void)state;
+    const char *dir = getenv("WM_FW_TESTDATA");
+    char *path = wm_asprintf("%s/synthetic-city-100.json", dir ? dir : "tests/data/frameworks");
+    size_t len = 0;
+    char *data = wm_read_file(path, &len);
+    if (data == NULL) {
+        fail_msg("cannot read %s", path);
+    }
+    struct wm_fw *fw = NULL;
+    assert_int_equal(wm_fw_parse_json(data, len, &fw, NULL), WM_OK);
+    free(data);
+    free(path);
+    struct wm_eval_plan *p = wm_eval_plan_new(fw);
+    assert_int_equal(fw->total, 10000);
+    struct wm_eval_value *v = wm_calloc(p->nleaves, sizeof(*v));
+    char why[WM_EVAL_WHY] = "";
+    for (size_t i = 0; i < p->nleaves; i++) {
+        const struct wm_ind *l = p->leaf[i];
+        struct wm_eval_input in = { 0 };
+        if (l->scoring.rule == WM_FW_RULE_GRADE) {
+            in.grade = 'A';
+        } else if (l->scoring.rule == WM_FW_RULE_NEGATIVE || !wm_eval_leaf_scorable(l)) {
+            continue;
+        } else if (l->scoring.rule == WM_FW_RULE_BONUS) {
+            in.has_value = true; /* bonus stays out of full marks */
+            in.value = 0;
+        } else {
+            in.has_value = true;
+            in.value = wm_eval_leaf_cap(l);
+        }
+        struct wm_eval_leaf_result r;
+        assert_int_equal(wm_eval_leaf(l, &in, &r, why, sizeof(why)), WM_OK);
+        v[i] = (struct wm_eval_value){ .set = r.scored, .value = r.value };
+    }
+    struct wm_eval_totals t;
+    wm_eval_totals(p, v, &t);
+    assert_int_equal(t.total, 10000);
+    for (size_t k = 0; k < p->ntop; k++) {
+        assert_int_equal(t.subtotal[k], wm_ind_max(fw->top[k]));
+    }
+    wm_eval_totals_free(&t);
+    /* 1.2.1 is 11.7 points: two deductions of 0.25 and 0.1 leave 11.35 */
+    const struct wm_ind *l121 = wm_fw_find(fw, "1.2.1");
+    struct wm_eval_deduction d[] = { { "场所未挂牌", 25 }, { "经费台账不全", 10 } };
+    struct wm_eval_input in = { .ndeductions = 2, .deductions = d };
+    assert_int_equal(ok_leaf(l121, &in), 1135);
+    /* 2.2.1 is 15 points graded 1/0.85/0.7/0.5 */
+    in = (struct wm_eval_input){ .grade = 'B' };
+    assert_int_equal(ok_leaf(wm_fw_find(fw, "2.2.1"), &in), 1275);
+    /* 2.2.2 bonus capped at 2, 3.2.3 negative list capped at 5 and a veto item */
+    in = (struct wm_eval_input){ .has_value = true, .value = 250 };
+    bad_leaf(wm_fw_find(fw, "2.2.2"), &in, "超过上限 2 分");
+    struct wm_eval_deduction neg[] = { { "违纪", 300 }, { "通报", 300 } };
+    in = (struct wm_eval_input){
+        .ndeductions = 2, .deductions = neg, .veto = true, .veto_reason = "严重违纪"
+    };
+    struct wm_eval_leaf_result r;
+    assert_int_equal(wm_eval_leaf(wm_fw_find(fw, "3.2.3"), &in, &r, why, sizeof(why)), WM_OK);
+    assert_int_equal(r.value, -500);
+    assert_true(r.veto);
+    /* 1.2.2 has a score (0.1) but no rule: scored as points */
+    in = (struct wm_eval_input){ .has_value = true, .value = 10 };
+    assert_int_equal(ok_leaf(wm_fw_find(fw, "1.2.2"), &in), 10);
+    in.value = 20;
+    bad_leaf(wm_fw_find(fw, "1.2.2"), &in, "超过该项分值 0.1 分");
+    free(v);
+    wm_eval_plan_free(p);
+    wm_fw_free(fw);
+}
+
 static void
 test_plan_totals(void **state)
 {
@@ -1264,17 +1341,29 @@ main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "--bench") == 0) {
         return bench();
     }
+    /* clang-format off */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_points),      cmocka_unit_test(test_rounding),
-        cmocka_unit_test(test_points_rule),       cmocka_unit_test(test_grade_rule),
-        cmocka_unit_test(test_grade_rounding),    cmocka_unit_test(test_bonus_rule),
-        cmocka_unit_test(test_negative_rule),     cmocka_unit_test(test_deductions_json),
-        cmocka_unit_test(test_plan_totals),       cmocka_unit_test(test_reconcile_mean),
-        cmocka_unit_test(test_reconcile_leader),  cmocka_unit_test(test_rank),
-        cmocka_unit_test(test_round_size),        cmocka_unit_test(test_sheet_documents),
-        cmocka_unit_test(test_sheet_pages),       cmocka_unit_test(test_blank_documents),
-        cmocka_unit_test(test_summary_documents), cmocka_unit_test(test_specs),
+        cmocka_unit_test(test_parse_points),
+        cmocka_unit_test(test_rounding),
+        cmocka_unit_test(test_points_rule),
+        cmocka_unit_test(test_grade_rule),
+        cmocka_unit_test(test_grade_rounding),
+        cmocka_unit_test(test_bonus_rule),
+        cmocka_unit_test(test_negative_rule),
+        cmocka_unit_test(test_deductions_json),
+        cmocka_unit_test(test_published_standard),
+        cmocka_unit_test(test_plan_totals),
+        cmocka_unit_test(test_reconcile_mean),
+        cmocka_unit_test(test_reconcile_leader),
+        cmocka_unit_test(test_rank),
+        cmocka_unit_test(test_round_size),
+        cmocka_unit_test(test_sheet_documents),
+        cmocka_unit_test(test_sheet_pages),
+        cmocka_unit_test(test_blank_documents),
+        cmocka_unit_test(test_summary_documents),
+        cmocka_unit_test(test_specs),
     };
+    /* clang-format on */
     if (mkdtemp(tmpdir) == NULL) {
         return 1;
     }
