@@ -882,14 +882,21 @@ test_sheet_pages(void **state)
     assert_non_null(fw);
     struct wm_eval_plan *p = wm_eval_plan_new(fw);
     struct wm_eval_doc_leaf *l = wm_calloc(p->nleaves, sizeof(*l));
-    struct wm_buf longc = { 0 };
-    for (int i = 0; i < 12; i++) {
-        wm_buf_adds(&longc, "现场查看创建阵地，台账记录基本齐全，部分活动照片缺少说明。");
-    }
+    /* every 7th leaf has a long comment between markers 始N始 … 终N终 */
+    char **longc = wm_calloc(p->nleaves, sizeof(*longc));
     for (size_t i = 0; i < p->nleaves; i++) {
         l[i].set = true;
         l[i].value = wm_eval_leaf_cap(p->leaf[i]);
-        l[i].comment = i % 7 == 0 ? wm_buf_str(&longc) : "好";
+        if (i % 7 == 0) {
+            struct wm_buf b = { 0 };
+            wm_buf_printf(&b, "始%zu始", i);
+            for (int k = 0; k < 8; k++) {
+                wm_buf_adds(&b, "现场查看创建阵地，台账记录基本齐全，部分活动照片缺少说明。");
+            }
+            wm_buf_printf(&b, "终%zu终", i);
+            longc[i] = wm_buf_steal(&b);
+        }
+        l[i].comment = longc[i] != NULL ? longc[i] : "好";
     }
     struct wm_eval_doc_sheet d = {
         .round = "第十五届市文明单位测评", .unit = "某某街道办事处", .plan = p, .leaves = l
@@ -901,6 +908,7 @@ test_sheet_pages(void **state)
     keep(&pdf, "long.pdf");
     assert_true(pages >= 3);
     char want[64];
+    size_t seen = 0;
     for (int pg = 1; pg <= pages; pg++) {
         char *text = pdf_text(&pdf, pg, pg);
         if (text == NULL) {
@@ -911,14 +919,32 @@ test_sheet_pages(void **state)
         snprintf(want, sizeof want, "第 %d 页 共 %d 页", pg, pages);
         has(text, want);
         has(text, "扣分明细"); /* the column heads repeat */
+        /* rows are whole: a long comment's two ends are on the same page */
+        char *sq = squeeze(text);
+        for (size_t i = 0; i < p->nleaves; i += 7) {
+            char a[32], z[32];
+            snprintf(a, sizeof a, "始%zu始", i);
+            snprintf(z, sizeof z, "终%zu终", i);
+            if ((strstr(sq, a) != NULL) != (strstr(sq, z) != NULL)) {
+                fail_msg("leaf %zu's row is split at page %d", i, pg);
+            }
+            seen += strstr(sq, a) != NULL;
+        }
+        free(sq);
         free(text);
+    }
+    if (pages > 0 && access("/usr/bin/pdftotext", X_OK) == 0) {
+        assert_int_equal(seen, (p->nleaves + 6) / 7); /* each long row once */
     }
     wm_buf_free(&pdf);
     /* the blank sheet of the same standard */
     assert_int_equal(wm_eval_pdf_blank(&d, &pdf, &pages, err, sizeof(err)), WM_OK);
     assert_true(pages >= 2);
     wm_buf_free(&pdf);
-    wm_buf_free(&longc);
+    for (size_t i = 0; i < p->nleaves; i++) {
+        free(longc[i]);
+    }
+    free(longc);
     free(l);
     wm_eval_plan_free(p);
     wm_fw_free(fw);
