@@ -396,6 +396,83 @@ test_deductions_json(void **state)
     assert_int_equal(n, 0);
 }
 
+/*
+** The synthetic city standard of tests/data/frameworks (100 points, every rule, decimals
+** such as 2.5, 11.7, 0.1): full marks give exactly its total, and its rules score as written.
+*/
+static void
+test_published_standard(void **state)
+{
+    (void)state;
+    const char *dir = getenv("WM_FW_TESTDATA");
+    char *path = wm_asprintf("%s/synthetic-city-100.json", dir ? dir : "tests/data/frameworks");
+    size_t len = 0;
+    char *data = wm_read_file(path, &len);
+    if (data == NULL) {
+        fail_msg("cannot read %s", path);
+    }
+    struct wm_fw *fw = NULL;
+    assert_int_equal(wm_fw_parse_json(data, len, &fw, NULL), WM_OK);
+    free(data);
+    free(path);
+    struct wm_eval_plan *p = wm_eval_plan_new(fw);
+    assert_int_equal(fw->total, 10000);
+    struct wm_eval_value *v = wm_calloc(p->nleaves, sizeof(*v));
+    char why[WM_EVAL_WHY] = "";
+    for (size_t i = 0; i < p->nleaves; i++) {
+        const struct wm_ind *l = p->leaf[i];
+        struct wm_eval_input in = { 0 };
+        if (l->scoring.rule == WM_FW_RULE_GRADE) {
+            in.grade = 'A';
+        } else if (l->scoring.rule == WM_FW_RULE_NEGATIVE || !wm_eval_leaf_scorable(l)) {
+            continue;
+        } else if (l->scoring.rule == WM_FW_RULE_BONUS) {
+            in.has_value = true; /* bonus stays out of full marks */
+            in.value = 0;
+        } else {
+            in.has_value = true;
+            in.value = wm_eval_leaf_cap(l);
+        }
+        struct wm_eval_leaf_result r;
+        assert_int_equal(wm_eval_leaf(l, &in, &r, why, sizeof(why)), WM_OK);
+        v[i] = (struct wm_eval_value){ .set = r.scored, .value = r.value };
+    }
+    struct wm_eval_totals t;
+    wm_eval_totals(p, v, &t);
+    assert_int_equal(t.total, 10000);
+    for (size_t k = 0; k < p->ntop; k++) {
+        assert_int_equal(t.subtotal[k], wm_ind_max(fw->top[k]));
+    }
+    wm_eval_totals_free(&t);
+    /* 1.2.1 is 11.7 points: two deductions of 0.25 and 0.1 leave 11.35 */
+    const struct wm_ind *l121 = wm_fw_find(fw, "1.2.1");
+    struct wm_eval_deduction d[] = { { "场所未挂牌", 25 }, { "经费台账不全", 10 } };
+    struct wm_eval_input in = { .ndeductions = 2, .deductions = d };
+    assert_int_equal(ok_leaf(l121, &in), 1135);
+    /* 2.2.1 is 15 points graded 1/0.85/0.7/0.5 */
+    in = (struct wm_eval_input){ .grade = 'B' };
+    assert_int_equal(ok_leaf(wm_fw_find(fw, "2.2.1"), &in), 1275);
+    /* 2.2.2 bonus capped at 2, 3.2.3 negative list capped at 5 and a veto item */
+    in = (struct wm_eval_input){ .has_value = true, .value = 250 };
+    bad_leaf(wm_fw_find(fw, "2.2.2"), &in, "超过上限 2 分");
+    struct wm_eval_deduction neg[] = { { "违纪", 300 }, { "通报", 300 } };
+    in = (struct wm_eval_input){
+        .ndeductions = 2, .deductions = neg, .veto = true, .veto_reason = "严重违纪"
+    };
+    struct wm_eval_leaf_result r;
+    assert_int_equal(wm_eval_leaf(wm_fw_find(fw, "3.2.3"), &in, &r, why, sizeof(why)), WM_OK);
+    assert_int_equal(r.value, -500);
+    assert_true(r.veto);
+    /* 1.2.2 has a score (0.1) but no rule: scored as points */
+    in = (struct wm_eval_input){ .has_value = true, .value = 10 };
+    assert_int_equal(ok_leaf(wm_fw_find(fw, "1.2.2"), &in), 10);
+    in.value = 20;
+    bad_leaf(wm_fw_find(fw, "1.2.2"), &in, "超过该项分值 0.1 分");
+    free(v);
+    wm_eval_plan_free(p);
+    wm_fw_free(fw);
+}
+
 static void
 test_plan_totals(void **state)
 {
@@ -805,14 +882,21 @@ test_sheet_pages(void **state)
     assert_non_null(fw);
     struct wm_eval_plan *p = wm_eval_plan_new(fw);
     struct wm_eval_doc_leaf *l = wm_calloc(p->nleaves, sizeof(*l));
-    struct wm_buf longc = { 0 };
-    for (int i = 0; i < 12; i++) {
-        wm_buf_adds(&longc, "现场查看创建阵地，台账记录基本齐全，部分活动照片缺少说明。");
-    }
+    /* every 7th leaf has a long comment between markers 始N始 … 终N终 */
+    char **longc = wm_calloc(p->nleaves, sizeof(*longc));
     for (size_t i = 0; i < p->nleaves; i++) {
         l[i].set = true;
         l[i].value = wm_eval_leaf_cap(p->leaf[i]);
-        l[i].comment = i % 7 == 0 ? wm_buf_str(&longc) : "好";
+        if (i % 7 == 0) {
+            struct wm_buf b = { 0 };
+            wm_buf_printf(&b, "始%zu始", i);
+            for (int k = 0; k < 8; k++) {
+                wm_buf_adds(&b, "现场查看创建阵地，台账记录基本齐全，部分活动照片缺少说明。");
+            }
+            wm_buf_printf(&b, "终%zu终", i);
+            longc[i] = wm_buf_steal(&b);
+        }
+        l[i].comment = longc[i] != NULL ? longc[i] : "好";
     }
     struct wm_eval_doc_sheet d = {
         .round = "第十五届市文明单位测评", .unit = "某某街道办事处", .plan = p, .leaves = l
@@ -824,6 +908,7 @@ test_sheet_pages(void **state)
     keep(&pdf, "long.pdf");
     assert_true(pages >= 3);
     char want[64];
+    size_t seen = 0;
     for (int pg = 1; pg <= pages; pg++) {
         char *text = pdf_text(&pdf, pg, pg);
         if (text == NULL) {
@@ -834,14 +919,32 @@ test_sheet_pages(void **state)
         snprintf(want, sizeof want, "第 %d 页 共 %d 页", pg, pages);
         has(text, want);
         has(text, "扣分明细"); /* the column heads repeat */
+        /* rows are whole: a long comment's two ends are on the same page */
+        char *sq = squeeze(text);
+        for (size_t i = 0; i < p->nleaves; i += 7) {
+            char a[32], z[32];
+            snprintf(a, sizeof a, "始%zu始", i);
+            snprintf(z, sizeof z, "终%zu终", i);
+            if ((strstr(sq, a) != NULL) != (strstr(sq, z) != NULL)) {
+                fail_msg("leaf %zu's row is split at page %d", i, pg);
+            }
+            seen += strstr(sq, a) != NULL;
+        }
+        free(sq);
         free(text);
+    }
+    if (pages > 0 && access("/usr/bin/pdftotext", X_OK) == 0) {
+        assert_int_equal(seen, (p->nleaves + 6) / 7); /* each long row once */
     }
     wm_buf_free(&pdf);
     /* the blank sheet of the same standard */
     assert_int_equal(wm_eval_pdf_blank(&d, &pdf, &pages, err, sizeof(err)), WM_OK);
     assert_true(pages >= 2);
     wm_buf_free(&pdf);
-    wm_buf_free(&longc);
+    for (size_t i = 0; i < p->nleaves; i++) {
+        free(longc[i]);
+    }
+    free(longc);
     free(l);
     wm_eval_plan_free(p);
     wm_fw_free(fw);
@@ -1252,10 +1355,42 @@ bench(void)
     printf("eval_engine: 2000 units x 150 leaves x 3 evaluators: reconcile + totals + rank "
            "%.1f ms (input built in %.1f ms; checksum %lld)\n",
            run, build, (long long)sum);
+    /* the ranking of the whole round as PDF and XLSX */
+    struct wm_eval_doc_row *rows = wm_calloc(g.nunits, sizeof(*rows));
+    for (size_t i = 0; i < g.nunits; i++) {
+        const struct wm_eval_rank_entry *x = &rank[order[i]];
+        rows[i] = (struct wm_eval_doc_row){ .rank = x->rank,
+                                            .unit = "某某市某某区某某街道办事处",
+                                            .unit_type = "文明单位",
+                                            .district = "某区",
+                                            .has_total = true,
+                                            .total = x->total,
+                                            .pass = x->pass };
+    }
+    struct wm_eval_doc_summary d = {
+        .round = "第十五届市文明单位测评", .plan = g.p, .nrows = g.nunits, .rows = rows
+    };
+    struct wm_buf pdf = { 0 }, xlsx = { 0 };
+    int pages = 0;
+    char err[256] = "";
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    enum wm_err e1 = wm_eval_pdf_summary(&d, &pdf, &pages, err, sizeof(err));
+    clock_gettime(CLOCK_MONOTONIC, &t2);
+    double tp = (double)(t2.tv_sec - t1.tv_sec) * 1e3 + (double)(t2.tv_nsec - t1.tv_nsec) / 1e6;
+    enum wm_err e2 = wm_eval_xlsx_summary(&d, &xlsx, err, sizeof(err));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double tx = (double)(t1.tv_sec - t2.tv_sec) * 1e3 + (double)(t1.tv_nsec - t2.tv_nsec) / 1e6;
+    printf("eval_engine: ranking of 2000 units: PDF %d pages %zu KB in %.0f ms (%s); XLSX %zu KB "
+           "in %.0f ms (%s)\n",
+           pages, pdf.len / 1024, tp, e1 == WM_OK ? "ok" : err, xlsx.len / 1024, tx,
+           e2 == WM_OK ? "ok" : err);
+    wm_buf_free(&pdf);
+    wm_buf_free(&xlsx);
+    free(rows);
     free(order);
     free(rank);
     big_free(&g);
-    return 0;
+    return e1 == WM_OK && e2 == WM_OK ? 0 : 1;
 }
 
 int
@@ -1264,17 +1399,29 @@ main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "--bench") == 0) {
         return bench();
     }
+    /* clang-format off */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_points),      cmocka_unit_test(test_rounding),
-        cmocka_unit_test(test_points_rule),       cmocka_unit_test(test_grade_rule),
-        cmocka_unit_test(test_grade_rounding),    cmocka_unit_test(test_bonus_rule),
-        cmocka_unit_test(test_negative_rule),     cmocka_unit_test(test_deductions_json),
-        cmocka_unit_test(test_plan_totals),       cmocka_unit_test(test_reconcile_mean),
-        cmocka_unit_test(test_reconcile_leader),  cmocka_unit_test(test_rank),
-        cmocka_unit_test(test_round_size),        cmocka_unit_test(test_sheet_documents),
-        cmocka_unit_test(test_sheet_pages),       cmocka_unit_test(test_blank_documents),
-        cmocka_unit_test(test_summary_documents), cmocka_unit_test(test_specs),
+        cmocka_unit_test(test_parse_points),
+        cmocka_unit_test(test_rounding),
+        cmocka_unit_test(test_points_rule),
+        cmocka_unit_test(test_grade_rule),
+        cmocka_unit_test(test_grade_rounding),
+        cmocka_unit_test(test_bonus_rule),
+        cmocka_unit_test(test_negative_rule),
+        cmocka_unit_test(test_deductions_json),
+        cmocka_unit_test(test_published_standard),
+        cmocka_unit_test(test_plan_totals),
+        cmocka_unit_test(test_reconcile_mean),
+        cmocka_unit_test(test_reconcile_leader),
+        cmocka_unit_test(test_rank),
+        cmocka_unit_test(test_round_size),
+        cmocka_unit_test(test_sheet_documents),
+        cmocka_unit_test(test_sheet_pages),
+        cmocka_unit_test(test_blank_documents),
+        cmocka_unit_test(test_summary_documents),
+        cmocka_unit_test(test_specs),
     };
+    /* clang-format on */
     if (mkdtemp(tmpdir) == NULL) {
         return 1;
     }
