@@ -881,7 +881,7 @@ row_unit(struct wm_db *db, const char *scope, struct import_ctx *x, unsigned lin
         row_error(x, line, c_code >= 0 ? c_code : c_name, "unit", _("须填写单位代码或单位名称"));
         return 0;
     }
-    struct wm_page pg = {.scope = scope, .limit = 50, .q = name, .kind = "unit"};
+    struct wm_page pg = {.scope = scope, .limit = 200, .q = name, .kind = "unit"};
     json_t *found = db->ops->org_list(db, &pg);
     if (NULL == found) {
         *failed = true;

@@ -114,9 +114,16 @@ render(struct wm_req *r, const json_t *report, unsigned status)
     if (report) {
         import_report(&b, report);
     }
-    wm_h(&b, "<p class=\"actions\"><a class=\"button secondary\" href=\"/api/v1/titles.xlsx%s%s\">"
-             "%s</a></p>\n",
+    wm_h(&b, "<p class=\"actions\">");
+    if (staff) {
+        wm_h(&b, "<a class=\"button\" href=\"#add\">%s</a> <a class=\"button secondary\" "
+                 "href=\"#import\">%s</a> ",
+             _("登记称号"), _("导入已有称号"));
+    }
+    wm_h(&b, "<a class=\"button secondary\" href=\"/api/v1/titles.xlsx%s%s\">%s</a></p>\n",
          fq.len ? "?" : "", wm_buf_str(&fq), _("导出 XLSX"));
+    char day[WM_DAY_LEN];
+    wm_day_format(wm_day_today(), day);
     wm_h(&b, "<form method=\"get\" action=\"/titles\" class=\"row filter\">");
     if (q.unit_id) {
         wm_h(&b, "<input type=\"hidden\" name=\"unit\" value=\"%I\">", q.unit_id);
@@ -167,8 +174,11 @@ render(struct wm_req *r, const json_t *report, unsigned status)
                  _("变更状态"), ji(t, "id"));
             ui_csrf(r, &b);
             wm_h(&b, "<label>%s<select name=\"state\">", _("新状态"));
+            /* 保留 is not offered for a title whose valid_until passed (it would be refused) */
+            bool lapsed = *js(t, "valid_until") && strcmp(js(t, "valid_until"), day) < 0;
             for (int k = 0; states[k]; k++) {
-                if (!wm_streq(states[k], js(t, "state"))) {
+                if (!wm_streq(states[k], js(t, "state")) &&
+                    !(lapsed && wm_streq(states[k], "kept"))) {
                     wm_h(&b, "<option value=\"%s\">%s</option>", states[k],
                          wm_title_state_label(states[k]));
                 }
