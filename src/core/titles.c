@@ -475,8 +475,12 @@ update_once(struct wm_db *db,
     if (WM_OK == e) {
         char day[WM_DAY_LEN];
         today(day);
+        /* a changed valid_until decides between kept and expired (a title set expired by
+        ** hand stays so while its dates are not touched) */
         const char *was = row.state;
-        row.state = state_for(was, row.valid_until, day);
+        if (in->valid_until) {
+            row.state = state_for(was, row.valid_until, day);
+        }
         if (!wm_streq(was, row.state)) {
             row.reason = wm_streq(row.state, "expired") ? _("有效期已过") : _("有效期已修改");
         }
@@ -624,7 +628,11 @@ wm_titles_expire(struct wm_db *db,
     if (!wm_actor_is(a, WM_ROLES_STAFF)) {
         return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("只有文明办可以处理过期称号"));
     }
+    int64_t d;
     if (date && *date) {
+        if (!wm_day_parse(date, &d)) {
+            return wm_fail_set(f, WM_E_BAD_REQUEST, "date", "%s", _("日期格式须为 YYYY-MM-DD"));
+        }
         snprintf(day, sizeof day, "%s", date);
     } else {
         today(day);
