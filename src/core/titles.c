@@ -925,11 +925,16 @@ wm_title_table_fits(const struct wm_table *t, void *cls)
     return header_row(t) >= 0;
 }
 
-/* A cell, trimmed, in buf (cells over the buffer are cut: the checks then refuse them). */
+/* A cell, trimmed, in buf; a cell too long for buf becomes a control character, which
+** every check refuses (never a shortened value that might pass). */
 static const char *
 cellt(const struct wm_row *r, int c, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s", wm_row_cell(r, c));
+    const char *v = wm_row_cell(r, c);
+    if (strlen(v) >= len) {
+        return "\x01";
+    }
+    snprintf(buf, len, "%s", v);
     return wm_trim(buf);
 }
 
