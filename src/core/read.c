@@ -368,6 +368,10 @@ wm_audit_object(struct wm_db *db, const struct wm_actor *a, const char *type, in
                wm_startswith(jss(o, "unit_path"), wm_scope_path(a))) {
         out = named(wm_strdup(jss(o, "unit_name")),
                     wm_asprintf("/rounds/%lld/entries", (long long)jsi(o, "round_id")));
+    } else if (wm_streq(type, "title") && (o = wm_title_get_scoped(db, a, id, f))) {
+        out = named(wm_asprintf("%s · %s", jss(o, "unit_name"), jss(o, "title")),
+                    wm_asprintf("/titles?unit=%lld#title-%lld", (long long)jsi(o, "unit_id"),
+                                (long long)id));
     } else if (NULL == o && (NULL == f || WM_OK == f->err)) {
         wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", ""); /* a type without a page */
     }

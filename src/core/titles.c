@@ -33,14 +33,14 @@
 #define NOTE_MAX      500
 #define REASON_MAX    500
 
-const char *const wm_title_levels[] = {"全国", "省级", "市级", "县级", "区级", NULL};
+const char *const wm_title_levels[] = { "全国", "省级", "市级", "县级", "区级", NULL };
 
 static const struct {
     const char *code, *label;
 } states[] = {
-    {"kept", N_("保留")},
-    {"revoked", N_("撤销")},
-    {"expired", N_("过期")},
+    { "kept", N_("保留") },
+    { "revoked", N_("撤销") },
+    { "expired", N_("过期") },
 };
 
 const char *
@@ -60,11 +60,12 @@ wm_title_state_parse(const char *s, const char **state)
     static const struct {
         const char *from, *to;
     } words[] = {
-        {"kept", "kept"},       {"保留", "kept"},       {"有效", "kept"},
-        {"授予", "kept"},       {"revoked", "revoked"}, {"撤销", "revoked"},
-        {"撤消", "revoked"},    {"取消", "revoked"},    {"expired", "expired"},
-        {"过期", "expired"},    {"失效", "expired"},    {"已过期", "expired"},
+        { "kept", "kept" },    { "保留", "kept" },       { "有效", "kept" },
+        { "授予", "kept" },    { "revoked", "revoked" }, { "撤销", "revoked" },
+        { "撤消", "revoked" }, { "取消", "revoked" },    { "expired", "expired" },
+        { "过期", "expired" }, { "失效", "expired" },    { "已过期", "expired" },
     };
+
     for (size_t i = 0; s && i < WM_ARRAY_LEN(words); i++) {
         if (wm_streq(s, words[i].from)) {
             *state = words[i].to;
@@ -131,8 +132,7 @@ check_fields(const struct wm_title_row *in, struct wm_fail *f)
                            _("有效期至须为有效日期，格式 YYYY-MM-DD"));
     }
     if (in->valid_until && d2 < d1) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "valid_until", "%s",
-                           _("有效期至不能早于授予日期"));
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "valid_until", "%s", _("有效期至不能早于授予日期"));
     }
     if (!opt_text_ok(in->note, NOTE_MAX)) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "note", _("备注最多 %d 个字"), NOTE_MAX);
@@ -171,9 +171,9 @@ unit_in_scope(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, struc
 static json_t *
 audit_view(const json_t *t)
 {
-    static const char *const keys[] = {"unit_id", "unit_name", "title",     "level",
-                                       "round_id", "award_doc", "awarded_on", "valid_until",
-                                       "state",   "reason",    "note",      NULL};
+    static const char *const keys[] = { "unit_id",  "unit_name", "title",      "level",
+                                        "round_id", "award_doc", "awarded_on", "valid_until",
+                                        "state",    "reason",    "note",       NULL };
     json_t *o = json_object();
     for (size_t i = 0; keys[i]; i++) {
         json_t *v = json_object_get(t, keys[i]);
@@ -187,7 +187,9 @@ audit_view(const json_t *t)
 /* ---------------------------------------------------------------- reads */
 
 json_t *
-wm_title_list(struct wm_db *db, const struct wm_actor *a, const struct wm_title_query *q,
+wm_title_list(struct wm_db *db,
+              const struct wm_actor *a,
+              const struct wm_title_query *q,
               struct wm_fail *f)
 {
     if (!may_read(a)) {
@@ -206,11 +208,15 @@ wm_title_list(struct wm_db *db, const struct wm_actor *a, const struct wm_title_
                     _("日期格式须为 YYYY-MM-DD"));
         return NULL;
     }
-    struct wm_title_filter fl = {.scope = wm_scope_path(a), .unit_id = q->unit_id,
-                                 .level = opt(q->level), .state = state,
-                                 .until_from = opt(q->until_from), .until_to = opt(q->until_to),
-                                 .q = opt(q->q), .limit = q->limit ? q->limit : 100,
-                                 .offset = q->offset};
+    struct wm_title_filter fl = { .scope = wm_scope_path(a),
+                                  .unit_id = q->unit_id,
+                                  .level = opt(q->level),
+                                  .state = state,
+                                  .until_from = opt(q->until_from),
+                                  .until_to = opt(q->until_to),
+                                  .q = opt(q->q),
+                                  .limit = q->limit ? q->limit : 100,
+                                  .offset = q->offset };
     if (q->unit_id) {
         json_t *u = unit_in_scope(db, a, q->unit_id, f);
         if (NULL == u) {
@@ -244,8 +250,12 @@ wm_title_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id, stru
 }
 
 json_t *
-wm_titles_due(struct wm_db *db, const char *scope_path, const char *level, const char *since,
-              const char *date, struct wm_fail *f)
+wm_titles_due(struct wm_db *db,
+              const char *scope_path,
+              const char *level,
+              const char *since,
+              const char *date,
+              struct wm_fail *f)
 {
     int64_t d;
     if (!wm_day_parse(date, &d) || (since && !wm_day_parse(since, &d))) {
@@ -263,8 +273,13 @@ wm_titles_due(struct wm_db *db, const char *scope_path, const char *level, const
 
 /* Insert in the caller's transaction, audited (title.create); *id. */
 static enum wm_err
-insert_tx(struct wm_db *db, const struct wm_actor *a, const struct wm_title_row *in,
-          const char *unit_path, const char *action, int64_t *id, struct wm_fail *f)
+insert_tx(struct wm_db *db,
+          const struct wm_actor *a,
+          const struct wm_title_row *in,
+          const char *unit_path,
+          const char *action,
+          int64_t *id,
+          struct wm_fail *f)
 {
     enum wm_qs qs = db->ops->title_insert(db, in, actor_id(a), wm_now(), id);
     if (WM_QS_CONFLICT == qs) {
@@ -286,7 +301,10 @@ insert_tx(struct wm_db *db, const struct wm_actor *a, const struct wm_title_row 
 }
 
 static enum wm_err
-add_once(struct wm_db *db, const struct wm_actor *a, const struct wm_title_in *in, int64_t *id,
+add_once(struct wm_db *db,
+         const struct wm_actor *a,
+         const struct wm_title_in *in,
+         int64_t *id,
          struct wm_fail *f)
 {
     if (!wm_actor_is(a, WM_ROLES_STAFF)) {
@@ -294,10 +312,14 @@ add_once(struct wm_db *db, const struct wm_actor *a, const struct wm_title_in *i
     }
     char day[WM_DAY_LEN];
     today(day);
-    struct wm_title_row row = {.unit_id = in->unit_id, .title = in->title, .level = in->level,
-                               .round_id = in->round_id, .award_doc = opt(in->award_doc),
-                               .awarded_on = in->awarded_on, .valid_until = opt(in->valid_until),
-                               .note = opt(in->note)};
+    struct wm_title_row row = { .unit_id = in->unit_id,
+                                .title = in->title,
+                                .level = in->level,
+                                .round_id = in->round_id,
+                                .award_doc = opt(in->award_doc),
+                                .awarded_on = in->awarded_on,
+                                .valid_until = opt(in->valid_until),
+                                .note = opt(in->note) };
     enum wm_err e = check_fields(&row, f);
     if (WM_OK != e) {
         return e;
@@ -333,8 +355,11 @@ add_once(struct wm_db *db, const struct wm_actor *a, const struct wm_title_in *i
 }
 
 enum wm_err
-wm_title_add(struct wm_db *db, const struct wm_actor *a, const struct wm_title_in *in,
-             int64_t *id, struct wm_fail *f)
+wm_title_add(struct wm_db *db,
+             const struct wm_actor *a,
+             const struct wm_title_in *in,
+             int64_t *id,
+             struct wm_fail *f)
 {
     enum wm_err e;
     TX_RETRY(e, add_once(db, a, in, id, f));
@@ -362,8 +387,12 @@ row_of(const json_t *t)
 
 /* Write row over title t (its current row) in the caller's transaction, audited. */
 static enum wm_err
-update_tx(struct wm_db *db, const struct wm_actor *a, const json_t *t,
-          const struct wm_title_row *row, const char *action, const json_t *extra,
+update_tx(struct wm_db *db,
+          const struct wm_actor *a,
+          const json_t *t,
+          const struct wm_title_row *row,
+          const char *action,
+          const json_t *extra,
           struct wm_fail *f)
 {
     int64_t id = jsi(t, "id");
@@ -402,7 +431,10 @@ title_for_write(struct wm_db *db, const struct wm_actor *a, int64_t id, struct w
 }
 
 static enum wm_err
-update_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct wm_title_in *in,
+update_once(struct wm_db *db,
+            const struct wm_actor *a,
+            int64_t id,
+            const struct wm_title_in *in,
             struct wm_fail *f)
 {
     enum wm_err e;
@@ -443,8 +475,12 @@ update_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct
     if (WM_OK == e) {
         char day[WM_DAY_LEN];
         today(day);
+        /* a changed valid_until decides between kept and expired (a title set expired by
+        ** hand stays so while its dates are not touched) */
         const char *was = row.state;
-        row.state = state_for(was, row.valid_until, day);
+        if (in->valid_until) {
+            row.state = state_for(was, row.valid_until, day);
+        }
         if (!wm_streq(was, row.state)) {
             row.reason = wm_streq(row.state, "expired") ? _("有效期已过") : _("有效期已修改");
         }
@@ -455,8 +491,11 @@ update_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct
 }
 
 enum wm_err
-wm_title_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
-                const struct wm_title_in *in, struct wm_fail *f)
+wm_title_update(struct wm_db *db,
+                const struct wm_actor *a,
+                int64_t id,
+                const struct wm_title_in *in,
+                struct wm_fail *f)
 {
     enum wm_err e;
     TX_RETRY(e, update_once(db, a, id, in, f));
@@ -464,8 +503,12 @@ wm_title_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
 }
 
 static enum wm_err
-set_state_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *state,
-               const char *reason, struct wm_fail *f)
+set_state_once(struct wm_db *db,
+               const struct wm_actor *a,
+               int64_t id,
+               const char *state,
+               const char *reason,
+               struct wm_fail *f)
 {
     enum wm_err e;
     const char *to = NULL;
@@ -505,8 +548,12 @@ set_state_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const cha
 }
 
 enum wm_err
-wm_title_set_state(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *state,
-                   const char *reason, struct wm_fail *f)
+wm_title_set_state(struct wm_db *db,
+                   const struct wm_actor *a,
+                   int64_t id,
+                   const char *state,
+                   const char *reason,
+                   struct wm_fail *f)
 {
     enum wm_err e;
     TX_RETRY(e, set_state_once(db, a, id, state, reason, f));
@@ -519,8 +566,12 @@ wm_title_set_state(struct wm_db *db, const struct wm_actor *a, int64_t id, const
 
 /* One batch: up to EXPIRE_BATCH kept titles whose valid_until is before day, expired. */
 static enum wm_err
-expire_once(struct wm_db *db, const struct wm_actor *a, const char *day, int64_t *n,
-            bool *more, struct wm_fail *f)
+expire_once(struct wm_db *db,
+            const struct wm_actor *a,
+            const char *day,
+            int64_t *n,
+            bool *more,
+            struct wm_fail *f)
 {
     enum wm_err e;
     *n = 0;
@@ -532,13 +583,13 @@ expire_once(struct wm_db *db, const struct wm_actor *a, const char *day, int64_t
     int64_t d;
     char before[WM_DAY_LEN];
     if (!wm_day_parse(day, &d)) {
-        return tx_end(db, wm_fail_set(f, WM_E_BAD_REQUEST, "date", "%s",
-                                      _("日期格式须为 YYYY-MM-DD")),
-                      f);
+        return tx_end(
+            db, wm_fail_set(f, WM_E_BAD_REQUEST, "date", "%s", _("日期格式须为 YYYY-MM-DD")), f);
     }
     wm_day_format(d - 1, before);
-    struct wm_title_filter fl = {.scope = wm_scope_path(a), .state = "kept",
-                                 .until_to = before, .limit = EXPIRE_BATCH};
+    struct wm_title_filter fl = {
+        .scope = wm_scope_path(a), .state = "kept", .until_to = before, .limit = EXPIRE_BATCH
+    };
     json_t *rows = db->ops->title_list(db, &fl);
     if (NULL == rows) {
         return tx_end(db, wm_write_fail(db, f, NULL, NULL, _("无法读取称号")), f);
@@ -566,7 +617,10 @@ expire_once(struct wm_db *db, const struct wm_actor *a, const char *day, int64_t
 }
 
 enum wm_err
-wm_titles_expire(struct wm_db *db, const struct wm_actor *a, const char *date, int64_t *count,
+wm_titles_expire(struct wm_db *db,
+                 const struct wm_actor *a,
+                 const char *date,
+                 int64_t *count,
                  struct wm_fail *f)
 {
     char day[WM_DAY_LEN];
@@ -574,7 +628,11 @@ wm_titles_expire(struct wm_db *db, const struct wm_actor *a, const char *date, i
     if (!wm_actor_is(a, WM_ROLES_STAFF)) {
         return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("只有文明办可以处理过期称号"));
     }
+    int64_t d;
     if (date && *date) {
+        if (!wm_day_parse(date, &d)) {
+            return wm_fail_set(f, WM_E_BAD_REQUEST, "date", "%s", _("日期格式须为 YYYY-MM-DD"));
+        }
         snprintf(day, sizeof day, "%s", date);
     } else {
         today(day);
@@ -595,12 +653,15 @@ next_expire(int64_t last, int64_t now)
 }
 
 static enum wm_err
-run_expire(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t **result,
+run_expire(struct wm_db *db,
+           struct wm_job *job,
+           const json_t *payload,
+           json_t **result,
            struct wm_fail *f)
 {
     char rid[32];
     snprintf(rid, sizeof rid, "job-%lld", (long long)wm_job_id(job));
-    struct wm_actor sys = {.p = NULL, .request_id = rid, .addr = "job"};
+    struct wm_actor sys = { .p = NULL, .request_id = rid, .addr = "job" };
     int64_t n = 0;
     const char *date = json_string_value(json_object_get(payload, "date"));
     enum wm_err e = wm_titles_expire(db, &sys, date, &n, f);
@@ -617,8 +678,11 @@ run_expire(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t *
 void
 wm_titles_register_jobs(void)
 {
-    const struct wm_job_kind k = {.kind = "title.expire", .run = run_expire, .max_attempts = 5,
-                                  .backoff = 300, .next_run = next_expire};
+    const struct wm_job_kind k = { .kind = "title.expire",
+                                   .run = run_expire,
+                                   .max_attempts = 5,
+                                   .backoff = 300,
+                                   .next_run = next_expire };
     wm_jobs_register(&k);
 }
 
@@ -630,7 +694,7 @@ wm_titles_register_jobs(void)
 static json_t *
 current_title(struct wm_db *db, int64_t unit_id, const char *level, struct wm_fail *f)
 {
-    struct wm_title_filter fl = {.unit_id = unit_id, .level = level, .limit = 1000};
+    struct wm_title_filter fl = { .unit_id = unit_id, .level = level, .limit = 1000 };
     json_t *rows = db->ops->title_list(db, &fl), *best = NULL;
     if (NULL == rows) {
         wm_read_fail(db, f, NULL, NULL);
@@ -664,10 +728,19 @@ current_title(struct wm_db *db, int64_t unit_id, const char *level, struct wm_fa
 }
 
 static enum wm_err
-decide_tx(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t round_id,
-          const char *decision, const char *title, const char *level, const char *award_doc,
-          const char *awarded_on, const char *valid_until, const char *reason,
-          int64_t *title_id, struct wm_fail *f)
+decide_tx(struct wm_db *db,
+          const struct wm_actor *a,
+          int64_t unit_id,
+          int64_t round_id,
+          const char *decision,
+          const char *title,
+          const char *level,
+          const char *award_doc,
+          const char *awarded_on,
+          const char *valid_until,
+          const char *reason,
+          int64_t *title_id,
+          struct wm_fail *f)
 {
     enum wm_err e;
     char day[WM_DAY_LEN];
@@ -681,9 +754,13 @@ decide_tx(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t r
         json_object_set_new(extra, "decision_reason", json_string(reason));
     }
     if (wm_streq(decision, "award")) {
-        struct wm_title_row row = {.unit_id = unit_id, .title = title, .level = level,
-                                   .round_id = round_id, .award_doc = opt(award_doc),
-                                   .awarded_on = awarded_on, .valid_until = opt(valid_until)};
+        struct wm_title_row row = { .unit_id = unit_id,
+                                    .title = title,
+                                    .level = level,
+                                    .round_id = round_id,
+                                    .award_doc = opt(award_doc),
+                                    .awarded_on = awarded_on,
+                                    .valid_until = opt(valid_until) };
         if (WM_OK == (e = check_fields(&row, f))) {
             row.state = state_for(NULL, row.valid_until, day);
             e = insert_tx(db, a, &row, jss(u, "path"), "title.decide", title_id, f);
@@ -721,10 +798,19 @@ decide_tx(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t r
 }
 
 static enum wm_err
-decide_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t round_id,
-            const char *decision, const char *title, const char *level, const char *award_doc,
-            const char *awarded_on, const char *valid_until, const char *reason,
-            int64_t *title_id, struct wm_fail *f)
+decide_once(struct wm_db *db,
+            const struct wm_actor *a,
+            int64_t unit_id,
+            int64_t round_id,
+            const char *decision,
+            const char *title,
+            const char *level,
+            const char *award_doc,
+            const char *awarded_on,
+            const char *valid_until,
+            const char *reason,
+            int64_t *title_id,
+            struct wm_fail *f)
 {
     enum wm_err e = tx_begin(db, f);
     if (WM_OK != e) {
@@ -736,15 +822,25 @@ decide_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t
 }
 
 enum wm_err
-wm_title_decide(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t round_id,
-                const char *decision, const char *title, const char *level,
-                const char *award_doc, const char *awarded_on, const char *valid_until,
-                const char *reason, int64_t *title_id, struct wm_fail *f)
+wm_title_decide(struct wm_db *db,
+                const struct wm_actor *a,
+                int64_t unit_id,
+                int64_t round_id,
+                const char *decision,
+                const char *title,
+                const char *level,
+                const char *award_doc,
+                const char *awarded_on,
+                const char *valid_until,
+                const char *reason,
+                int64_t *title_id,
+                struct wm_fail *f)
 {
     static const struct {
         const char *from, *to;
-    } words[] = {{"授予", "award"}, {"award", "award"}, {"保留", "keep"},
-                 {"keep", "keep"},   {"撤销", "revoke"}, {"revoke", "revoke"}};
+    } words[] = { { "授予", "award" }, { "award", "award" }, { "保留", "keep" },
+                  { "keep", "keep" },  { "撤销", "revoke" }, { "revoke", "revoke" } };
+
     const char *d = NULL;
     int64_t unused = 0;
     if (NULL == title_id) {
@@ -760,8 +856,7 @@ wm_title_decide(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int
         }
     }
     if (NULL == d) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "decision", "%s",
-                           _("决定须为 授予、保留 或 撤销"));
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "decision", "%s", _("决定须为 授予、保留 或 撤销"));
     }
     if (wm_streq(d, "revoke") && (NULL == reason || !wm_valid_text(reason, REASON_MAX))) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "reason", _("撤销称号须填写原因（最多 %d 个字）"),
@@ -782,20 +877,19 @@ wm_title_decide(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int
 
 /* ---------------------------------------------------------------- import */
 
-static const char *const col_code[] = {"单位代码", "單位代碼", "代码", "统一社会信用代码",
-                                       "unit_code", "code", NULL};
-static const char *const col_name[] = {"单位名称", "單位名稱", "单位", "名称", "unit_name",
-                                       "unit", NULL};
-static const char *const col_title[] = {"称号", "稱號", "文明称号", "荣誉称号", "称号名称",
-                                        "title", NULL};
-static const char *const col_level[] = {"级别", "級別", "称号级别", "层级", "level", NULL};
-static const char *const col_doc[] = {"授予文件", "命名文件", "文件", "文号", "授予文号",
-                                      "award_doc", NULL};
-static const char *const col_awarded[] = {"授予日期", "命名日期", "授予时间", "awarded_on",
-                                          NULL};
-static const char *const col_until[] = {"有效期至", "有效期", "有效期限", "valid_until", NULL};
-static const char *const col_state[] = {"状态", "狀態", "state", NULL};
-static const char *const col_note[] = {"备注", "備註", "note", NULL};
+static const char *const col_code[] = { "单位代码",  "單位代碼", "代码", "统一社会信用代码",
+                                        "unit_code", "code",     NULL };
+static const char *const col_name[] = { "单位名称",  "單位名稱", "单位", "名称",
+                                        "unit_name", "unit",     NULL };
+static const char *const col_title[] = { "称号",     "稱號",  "文明称号", "荣誉称号",
+                                         "称号名称", "title", NULL };
+static const char *const col_level[] = { "级别", "級別", "称号级别", "层级", "level", NULL };
+static const char *const col_doc[] = { "授予文件", "命名文件",  "文件", "文号",
+                                       "授予文号", "award_doc", NULL };
+static const char *const col_awarded[] = { "授予日期", "命名日期", "授予时间", "awarded_on", NULL };
+static const char *const col_until[] = { "有效期至", "有效期", "有效期限", "valid_until", NULL };
+static const char *const col_state[] = { "状态", "狀態", "state", NULL };
+static const char *const col_note[] = { "备注", "備註", "note", NULL };
 
 static int
 find_col(const struct wm_row *h, const char *const *names)
@@ -831,11 +925,16 @@ wm_title_table_fits(const struct wm_table *t, void *cls)
     return header_row(t) >= 0;
 }
 
-/* A cell, trimmed, in buf (cells over the buffer are cut: the checks then refuse them). */
+/* A cell, trimmed, in buf; a cell too long for buf becomes a control character, which
+** every check refuses (never a shortened value that might pass). */
 static const char *
 cellt(const struct wm_row *r, int c, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s", wm_row_cell(r, c));
+    const char *v = wm_row_cell(r, c);
+    if (strlen(v) >= len) {
+        return "\x01";
+    }
+    snprintf(buf, len, "%s", v);
     return wm_trim(buf);
 }
 
@@ -850,16 +949,24 @@ row_error(struct import_ctx *x, unsigned line, int col, const char *field, const
     const char *colname = col >= 0 ? wm_row_cell(x->header, col) : "";
     char *msg = col >= 0 ? wm_asprintf(_("第 %u 行“%s”列：%s"), line, colname, reason)
                          : wm_asprintf(_("第 %u 行：%s"), line, reason);
-    json_array_append_new(x->errors, json_pack("{s:i, s:s, s:s, s:s, s:s}", "row", (int)line,
-                                               "column", colname, "field", field, "reason",
-                                               reason, "message", msg));
+    json_array_append_new(x->errors,
+                          json_pack("{s:i, s:s, s:s, s:s, s:s}", "row", (int)line, "column",
+                                    colname, "field", field, "reason", reason, "message", msg));
     free(msg);
 }
 
 /* The unit a row names (by code, else by name) within scope; 0 with a row error. */
 static int64_t
-row_unit(struct wm_db *db, const char *scope, struct import_ctx *x, unsigned line, int c_code,
-         int c_name, const char *code, const char *name, char **path, bool *failed)
+row_unit(struct wm_db *db,
+         const char *scope,
+         struct import_ctx *x,
+         unsigned line,
+         int c_code,
+         int c_name,
+         const char *code,
+         const char *name,
+         char **path,
+         bool *failed)
 {
     if (*code) {
         json_t *o = db->ops->org_get_by_code(db, code);
@@ -881,7 +988,7 @@ row_unit(struct wm_db *db, const char *scope, struct import_ctx *x, unsigned lin
         row_error(x, line, c_code >= 0 ? c_code : c_name, "unit", _("须填写单位代码或单位名称"));
         return 0;
     }
-    struct wm_page pg = {.scope = scope, .limit = 50, .q = name, .kind = "unit"};
+    struct wm_page pg = { .scope = scope, .limit = 200, .q = name, .kind = "unit" };
     json_t *found = db->ops->org_list(db, &pg);
     if (NULL == found) {
         *failed = true;
@@ -913,8 +1020,13 @@ row_unit(struct wm_db *db, const char *scope, struct import_ctx *x, unsigned lin
 }
 
 static enum wm_err
-import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t,
-            int64_t office_id, bool dry_run, json_t **report, struct wm_fail *f)
+import_once(struct wm_db *db,
+            const struct wm_actor *a,
+            const struct wm_table *t,
+            int64_t office_id,
+            bool dry_run,
+            json_t **report,
+            struct wm_fail *f)
 {
     enum wm_err e;
     *report = NULL;
@@ -948,7 +1060,8 @@ import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t
             json_decref(o);
             free(scope);
             if (o) {
-                wm_fail_set(f, WM_E_NOT_FOUND, "office", "%s", _("文明办不存在，或不在您的管辖范围内"));
+                wm_fail_set(f, WM_E_NOT_FOUND, "office", "%s",
+                            _("文明办不存在，或不在您的管辖范围内"));
             }
             return tx_end(db, f->err ? f->err : WM_E_NOT_FOUND, f);
         }
@@ -958,7 +1071,7 @@ import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t
     }
     char day[WM_DAY_LEN];
     today(day);
-    struct import_ctx x = {.errors = json_array(), .header = h};
+    struct import_ctx x = { .errors = json_array(), .header = h };
     json_t *seen = json_object();
     unsigned imported = 0, rows = 0;
     bool failed = false;
@@ -983,8 +1096,7 @@ import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t
         char awarded[WM_DAY_LEN] = "", valid[WM_DAY_LEN] = "";
         const char *state = NULL;
         char *path = NULL;
-        int64_t unit = row_unit(db, scope, &x, r->line, c_code, c_name, code, name, &path,
-                                &failed);
+        int64_t unit = row_unit(db, scope, &x, r->line, c_code, c_name, code, name, &path, &failed);
         if (failed) {
             free(path);
             break;
@@ -1025,19 +1137,23 @@ import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t
                           _("与文件中前面一行重复（同一单位、称号和授予日期）"));
             } else {
                 json_object_set_new(seen, key, json_true());
-                struct wm_title_row row = {
-                    .unit_id = unit, .title = title, .level = level,
-                    .award_doc = *doc ? doc : NULL, .awarded_on = awarded,
-                    .valid_until = *valid ? valid : NULL, .note = *note ? note : NULL};
+                struct wm_title_row row = { .unit_id = unit,
+                                            .title = title,
+                                            .level = level,
+                                            .award_doc = *doc ? doc : NULL,
+                                            .awarded_on = awarded,
+                                            .valid_until = *valid ? valid : NULL,
+                                            .note = *note ? note : NULL };
                 row.state = state_for(state, row.valid_until, day);
                 if (wm_streq(row.state, "expired")) {
                     row.reason = _("有效期已过");
                 }
                 int64_t id;
-                struct wm_fail rf = {0};
+                struct wm_fail rf = { 0 };
                 enum wm_err re = insert_tx(db, a, &row, path, "title.create", &id, &rf);
                 if (WM_E_CONFLICT == re) {
-                    row_error(&x, r->line, c_title, "title", _("该单位已登记同一授予日期的同名称号"));
+                    row_error(&x, r->line, c_title, "title",
+                              _("该单位已登记同一授予日期的同名称号"));
                 } else if (WM_OK != re) {
                     e = wm_fail_set(f, re, NULL, "%s", rf.msg);
                 } else {
@@ -1059,14 +1175,15 @@ import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t
     }
     if (0 == rows && 0 == json_array_size(x.errors)) {
         json_decref(x.errors);
-        return tx_end(db, wm_fail_set(f, WM_E_BAD_REQUEST, "file", "%s",
-                                      _("文件中没有称号（表头下面没有数据行）")),
+        return tx_end(db,
+                      wm_fail_set(f, WM_E_BAD_REQUEST, "file", "%s",
+                                  _("文件中没有称号（表头下面没有数据行）")),
                       f);
     }
     bool bad = json_array_size(x.errors) > 0;
     *report = json_pack("{s:i, s:i, s:o, s:b, s:b}", "rows", (int)rows, "imported",
-                        bad || dry_run ? 0 : (int)imported, "errors", x.errors, "dry_run",
-                        dry_run, "committed", false);
+                        bad || dry_run ? 0 : (int)imported, "errors", x.errors, "dry_run", dry_run,
+                        "committed", false);
     if (bad || dry_run) {
         db->ops->rollback(db); /* nothing half-imported */
         return WM_OK;
@@ -1080,8 +1197,13 @@ import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t
 }
 
 enum wm_err
-wm_title_import(struct wm_db *db, const struct wm_actor *a, const struct wm_table *t,
-                int64_t office_id, bool dry_run, json_t **report, struct wm_fail *f)
+wm_title_import(struct wm_db *db,
+                const struct wm_actor *a,
+                const struct wm_table *t,
+                int64_t office_id,
+                bool dry_run,
+                json_t **report,
+                struct wm_fail *f)
 {
     enum wm_err e;
     TX_RETRY_CLEAN(e, import_once(db, a, t, office_id, dry_run, report, f), json_decref(*report));

@@ -27,7 +27,7 @@ api_titles_get(struct wm_req *r)
     if (!wm_req_title_query(r, &q)) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *rows = wm_title_list(r->db, &r->actor, &q, &f);
     if (NULL == rows) {
         wm_reply_fail(r, &f);
@@ -45,7 +45,7 @@ api_unit_titles_get(struct wm_req *r)
         return;
     }
     q.unit_id = r->ids[0];
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *rows = wm_title_list(r->db, &r->actor, &q, &f);
     if (NULL == rows) {
         wm_reply_fail(r, &f);
@@ -55,11 +55,15 @@ api_unit_titles_get(struct wm_req *r)
 }
 
 static const struct wm_jfield title_spec[] = {
-    {"unit_id", WM_J_INT, true, INT64_MAX},   {"title", WM_J_STR, true, 100},
-    {"level", WM_J_STR, true, 20},            {"award_doc", WM_J_STR, false, 100},
-    {"awarded_on", WM_J_STR, true, 10},       {"valid_until", WM_J_STR, false, 10},
-    {"note", WM_J_STR, false, 500},           {"round_id", WM_J_INT, false, INT64_MAX},
-    {NULL},
+    { "unit_id", WM_J_INT, true, INT64_MAX },
+    { "title", WM_J_STR, true, 100 },
+    { "level", WM_J_STR, true, 20 },
+    { "award_doc", WM_J_STR, false, 100 },
+    { "awarded_on", WM_J_STR, true, 10 },
+    { "valid_until", WM_J_STR, false, 10 },
+    { "note", WM_J_STR, false, 500 },
+    { "round_id", WM_J_INT, false, INT64_MAX },
+    { NULL },
 };
 
 /* POST /api/v1/titles {unit_id, title, level, award_doc?, awarded_on, valid_until?, note?,
@@ -70,15 +74,15 @@ api_titles_post(struct wm_req *r)
     if (!wm_json_check(r, title_spec)) {
         return;
     }
-    struct wm_title_in in = {.unit_id = wm_jint(r, "unit_id", 0),
-                             .title = wm_jstr(r, "title"),
-                             .level = wm_jstr(r, "level"),
-                             .award_doc = wm_jstr(r, "award_doc"),
-                             .awarded_on = wm_jstr(r, "awarded_on"),
-                             .valid_until = wm_jstr(r, "valid_until"),
-                             .note = wm_jstr(r, "note"),
-                             .round_id = wm_jint(r, "round_id", 0)};
-    struct wm_fail f = {0};
+    struct wm_title_in in = { .unit_id = wm_jint(r, "unit_id", 0),
+                              .title = wm_jstr(r, "title"),
+                              .level = wm_jstr(r, "level"),
+                              .award_doc = wm_jstr(r, "award_doc"),
+                              .awarded_on = wm_jstr(r, "awarded_on"),
+                              .valid_until = wm_jstr(r, "valid_until"),
+                              .note = wm_jstr(r, "note"),
+                              .round_id = wm_jint(r, "round_id", 0) };
+    struct wm_fail f = { 0 };
     int64_t id = 0;
     if (WM_OK != wm_title_add(r->db, &r->actor, &in, &id, &f)) {
         wm_reply_fail(r, &f);
@@ -90,9 +94,8 @@ api_titles_post(struct wm_req *r)
 void
 api_title_get(struct wm_req *r)
 {
-    struct wm_fail f = {0};
-    wm_reply_read(r, 200, wm_api_title(wm_title_get_scoped(r->db, &r->actor, r->ids[0], &f)),
-                  &f);
+    struct wm_fail f = { 0 };
+    wm_reply_read(r, 200, wm_api_title(wm_title_get_scoped(r->db, &r->actor, r->ids[0], &f)), &f);
 }
 
 /* PATCH /api/v1/titles/{id}: any of title, level, award_doc, awarded_on, valid_until, note
@@ -101,21 +104,24 @@ void
 api_title_patch(struct wm_req *r)
 {
     static const struct wm_jfield spec[] = {
-        {"title", WM_J_STR, false, 100},       {"level", WM_J_STR, false, 20},
-        {"award_doc", WM_J_STR, false, 100},   {"awarded_on", WM_J_STR, false, 10},
-        {"valid_until", WM_J_STR, false, 10},  {"note", WM_J_STR, false, 500},
-        {NULL},
+        { "title", WM_J_STR, false, 100 },
+        { "level", WM_J_STR, false, 20 },
+        { "award_doc", WM_J_STR, false, 100 },
+        { "awarded_on", WM_J_STR, false, 10 },
+        { "valid_until", WM_J_STR, false, 10 },
+        { "note", WM_J_STR, false, 500 },
+        { NULL },
     };
     if (!wm_json_check(r, spec)) {
         return;
     }
-    struct wm_title_in in = {.title = wm_jstr(r, "title"),
-                             .level = wm_jstr(r, "level"),
-                             .award_doc = wm_jstr(r, "award_doc"),
-                             .awarded_on = wm_jstr(r, "awarded_on"),
-                             .valid_until = wm_jstr(r, "valid_until"),
-                             .note = wm_jstr(r, "note")};
-    struct wm_fail f = {0};
+    struct wm_title_in in = { .title = wm_jstr(r, "title"),
+                              .level = wm_jstr(r, "level"),
+                              .award_doc = wm_jstr(r, "award_doc"),
+                              .awarded_on = wm_jstr(r, "awarded_on"),
+                              .valid_until = wm_jstr(r, "valid_until"),
+                              .note = wm_jstr(r, "note") };
+    struct wm_fail f = { 0 };
     if (WM_OK != wm_title_update(r->db, &r->actor, r->ids[0], &in, &f)) {
         wm_reply_fail(r, &f);
         return;
@@ -128,14 +134,14 @@ void
 api_title_state_post(struct wm_req *r)
 {
     static const struct wm_jfield spec[] = {
-        {"state", WM_J_STR, true, 20},
-        {"reason", WM_J_STR, true, 500},
-        {NULL},
+        { "state", WM_J_STR, true, 20 },
+        { "reason", WM_J_STR, true, 500 },
+        { NULL },
     };
     if (!wm_json_check(r, spec)) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     if (WM_OK != wm_title_set_state(r->db, &r->actor, r->ids[0], wm_jstr(r, "state"),
                                     wm_jstr(r, "reason"), &f)) {
         wm_reply_fail(r, &f);
@@ -150,7 +156,7 @@ void
 api_titles_import_post(struct wm_req *r)
 {
     struct wm_table *t = NULL;
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *report = NULL;
     int64_t office = 0;
     const char *os = wm_form(r, "office_id");
@@ -191,20 +197,19 @@ api_titles_xlsx_get(struct wm_req *r)
     lxw_workbook *wb = workbook_new(tmp);
     lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, _("文明称号")) : NULL;
     lxw_error le = ws ? LXW_NO_ERROR : LXW_ERROR_MEMORY_MALLOC_FAILED;
-    const char *head[] = {_("单位代码"), _("单位名称"), _("称号"),     _("级别"),
-                          _("授予文件"), _("授予日期"), _("有效期至"), _("状态"),
-                          _("原因"),     _("备注")};
+    const char *head[] = { _("单位代码"), _("单位名称"), _("称号"), _("级别"), _("授予文件"),
+                           _("授予日期"), _("有效期至"), _("状态"), _("原因"), _("备注") };
     if (ws) {
         lxw_format *bold = workbook_add_format(wb);
         format_set_bold(bold);
-        static const double widths[] = {20, 24, 28, 8, 24, 12, 12, 8, 24, 24};
+        static const double widths[] = { 20, 24, 28, 8, 24, 12, 12, 8, 24, 24 };
         for (lxw_col_t k = 0; k < WM_ARRAY_LEN(head); k++) {
             worksheet_set_column(ws, k, k, widths[k], NULL);
             le = worksheet_write_string(ws, 0, k, head[k], bold);
         }
         worksheet_freeze_panes(ws, 1, 0);
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     lxw_row_t row = 1;
     q.offset = 0;
     q.limit = 500;
@@ -222,13 +227,13 @@ api_titles_xlsx_get(struct wm_req *r)
             if (row > TITLES_XLSX_MAX || LXW_NO_ERROR != le) {
                 break;
             }
-            const char *cells[] = {js(x, "unit_code"),   js(x, "unit_name"),
-                                   js(x, "title"),       js(x, "level"),
-                                   js(x, "award_doc"),   js(x, "awarded_on"),
-                                   js(x, "valid_until"), wm_title_state_label(js(x, "state")),
-                                   js(x, "reason"),      js(x, "note")};
+            const char *cells[] = { js(x, "unit_code"),   js(x, "unit_name"),
+                                    js(x, "title"),       js(x, "level"),
+                                    js(x, "award_doc"),   js(x, "awarded_on"),
+                                    js(x, "valid_until"), wm_title_state_label(js(x, "state")),
+                                    js(x, "reason"),      js(x, "note") };
             for (lxw_col_t k = 0; k < WM_ARRAY_LEN(cells) && LXW_NO_ERROR == le; k++) {
-                struct wm_buf c = {0};
+                struct wm_buf c = { 0 };
                 le = worksheet_write_string(ws, row, k, wm_cell_text(cells[k], &c), NULL);
                 wm_buf_free(&c);
             }
@@ -243,8 +248,8 @@ api_titles_xlsx_get(struct wm_req *r)
     }
     lxw_error ce = wb ? workbook_close(wb) : LXW_ERROR_MEMORY_MALLOC_FAILED;
     size_t len = 0;
-    char *data = !failed && LXW_NO_ERROR == le && LXW_NO_ERROR == ce ? wm_read_file(tmp, &len)
-                                                                     : NULL;
+    char *data =
+        !failed && LXW_NO_ERROR == le && LXW_NO_ERROR == ce ? wm_read_file(tmp, &len) : NULL;
     unlink(tmp);
     if (failed) {
         wm_reply_fail(r, &f);
@@ -259,9 +264,8 @@ api_titles_xlsx_get(struct wm_req *r)
     char day[WM_DAY_LEN];
     wm_day_format(wm_day_today(), day);
     char *fname = wm_asprintf(_("文明称号_%s.xlsx"), day);
-    wm_reply_attachment(r, fname,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data,
-                        len);
+    wm_reply_attachment(
+        r, fname, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data, len);
     free(fname);
 }
 

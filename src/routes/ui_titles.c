@@ -11,10 +11,9 @@
 void
 ui_title_state(struct wm_buf *b, const char *state)
 {
-    const char *cls = wm_streq(state, "kept") || wm_streq(state, "revoked") ||
-                              wm_streq(state, "expired")
-                          ? state
-                          : "";
+    const char *cls =
+        wm_streq(state, "kept") || wm_streq(state, "revoked") || wm_streq(state, "expired") ? state
+                                                                                            : "";
     wm_h(b, "<span class=\"badge %s\">%s</span>", cls, wm_title_state_label(state));
 }
 
@@ -24,23 +23,25 @@ ui_unit_titles(struct wm_req *r, struct wm_buf *b, const json_t *unit)
     if (!wm_actor_is(&r->actor, WM_ROLES_STAFF | WM_ROLES_UNIT)) {
         return;
     }
-    struct wm_title_query q = {.unit_id = ji(unit, "id"), .limit = 100};
+    struct wm_title_query q = { .unit_id = ji(unit, "id"), .limit = 100 };
     json_t *rows = wm_title_list(r->db, &r->actor, &q, NULL);
     wm_h(b, "<section class=\"card\" id=\"titles\"><h2>%s</h2>", _("文明称号"));
     if (0 == json_array_size(rows)) {
-        wm_h(b, "<p class=\"empty\">%s</p>", NULL == rows ? _("暂时无法读取称号，请稍后刷新。")
-                                                          : _("还没有登记文明称号。"));
+        wm_h(b, "<p class=\"empty\">%s</p>",
+             NULL == rows ? _("暂时无法读取称号，请稍后刷新。") : _("还没有登记文明称号。"));
     } else {
-        wm_h(b, "<table class=\"cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-                "<th>%s</th><th>%s</th></tr></thead><tbody>",
+        wm_h(b,
+             "<table class=\"cards\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+             "<th>%s</th><th>%s</th></tr></thead><tbody>",
              _("称号"), _("级别"), _("授予文件"), _("授予日期"), _("有效期至"), _("状态"));
         size_t i;
         json_t *t;
         json_array_foreach(rows, i, t)
         {
-            wm_h(b, "<tr><td>%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
-                    "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
-                    "<td data-label=\"%s\">",
+            wm_h(b,
+                 "<tr><td>%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+                 "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+                 "<td data-label=\"%s\">",
                  js(t, "title"), _("级别"), js(t, "level"), _("授予文件"), js(t, "award_doc"),
                  _("授予日期"), js(t, "awarded_on"), _("有效期至"), js(t, "valid_until"),
                  _("状态"));

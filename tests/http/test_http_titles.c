@@ -389,10 +389,22 @@ test_state_changes(void **state)
     assert_string_equal(th_jstr(r->json, "state"), "kept");
     assert_string_equal(th_jstr(r->json, "reason"), "复核有误");
     th_resp_free(r);
-    /* both changes in the audit log with their reasons */
+    /* set expired by hand: an edit of its note leaves it so; a new valid_until decides */
+    r = api("POST", sp, &office, "{\"state\": \"expired\", \"reason\": \"提前终止\"}");
+    th_assert_status(r, 200);
+    th_resp_free(r);
+    r = api("PATCH", p, &office, "{\"note\": \"备注\"}");
+    th_assert_status(r, 200);
+    assert_string_equal(th_jstr(r->json, "state"), "expired");
+    th_resp_free(r);
+    r = api("PATCH", p, &office, "{\"valid_until\": \"2099-06-30\"}");
+    th_assert_status(r, 200);
+    assert_string_equal(th_jstr(r->json, "state"), "kept");
+    th_resp_free(r);
+    /* the three changes in the audit log with their reasons */
     r = api("GET", "/api/v1/audit?action=title.state", &admin, NULL);
     th_assert_status(r, 200);
-    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 3);
     assert_non_null(strstr(r->body, "发生重大安全事故"));
     th_resp_free(r);
     /* a title whose valid_until passed cannot simply be kept */
@@ -420,7 +432,9 @@ test_expire(void **state)
     assert_string_equal(th_jstr(t, "state"), "kept"); /* until the expiry runs */
     json_decref(t);
     /* a date before its end: nothing to do; today: it expires, audited */
-    char *out = TH_RUN(0, "title", "expire", "--data", srv.dir, "--date", "2020-06-01");
+    char *out = TH_RUN(2, "title", "expire", "--data", srv.dir, "--date", "2020-06-01x");
+    free(out);
+    out = TH_RUN(0, "title", "expire", "--data", srv.dir, "--date", "2020-06-01");
     assert_non_null(strstr(out, "0 titles expired"));
     free(out);
     out = TH_RUN(0, "title", "expire", "--data", srv.dir);

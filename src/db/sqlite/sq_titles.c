@@ -11,14 +11,17 @@
 
 #define DB ((struct sq_db *)base)
 
-#define TITLE_COLS                                                                           \
-    "t.id, t.unit_id, t.title, t.level, t.round_id, t.award_doc, t.awarded_on, "            \
-    "t.valid_until, t.state, t.reason, t.note, t.created_by, t.created_at, t.updated_at, "  \
-    "t.updated_by, o.name AS unit_name, o.code AS unit_code, o.type AS unit_type, "          \
+#define TITLE_COLS                                                                         \
+    "t.id, t.unit_id, t.title, t.level, t.round_id, t.award_doc, t.awarded_on, "           \
+    "t.valid_until, t.state, t.reason, t.note, t.created_by, t.created_at, t.updated_at, " \
+    "t.updated_by, o.name AS unit_name, o.code AS unit_code, o.type AS unit_type, "        \
     "o.path AS unit_path "
 
 static enum wm_qs
-title_insert(struct wm_db *base, const struct wm_title_row *in, int64_t user_id, int64_t now,
+title_insert(struct wm_db *base,
+             const struct wm_title_row *in,
+             int64_t user_id,
+             int64_t now,
              int64_t *id)
 {
     static const char sql[] =
@@ -26,10 +29,10 @@ title_insert(struct wm_db *base, const struct wm_title_row *in, int64_t user_id,
         "state, reason, note, created_by, created_at, updated_at, updated_by) "
         "VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, coalesce(?8, 'kept'), ?9, ?10, "
         "nullif(?11, 0), ?12, ?12, nullif(?11, 0))";
-    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "ittittttttii", in->unit_id, in->title,
-                                        in->level, in->round_id, in->award_doc, in->awarded_on,
-                                        in->valid_until, in->state, in->reason, in->note,
-                                        user_id, now));
+    enum wm_qs qs =
+        sq_exec(DB, sq_prep(DB, sql, "ittittttttii", in->unit_id, in->title, in->level,
+                            in->round_id, in->award_doc, in->awarded_on, in->valid_until, in->state,
+                            in->reason, in->note, user_id, now));
     if (WM_QS_ONE == qs) {
         *id = sqlite3_last_insert_rowid(DB->h);
     }
@@ -45,7 +48,10 @@ title_get(struct wm_db *base, int64_t id)
 }
 
 static enum wm_qs
-title_update(struct wm_db *base, int64_t id, const struct wm_title_row *in, int64_t user_id,
+title_update(struct wm_db *base,
+             int64_t id,
+             const struct wm_title_row *in,
+             int64_t user_id,
              int64_t now)
 {
     static const char sql[] =
@@ -70,17 +76,19 @@ title_list(struct wm_db *base, const struct wm_title_filter *f)
         "ORDER BY t.awarded_on DESC, t.id DESC LIMIT ?9 OFFSET ?10";
     struct wm_db_range r = wm_db_range_of(f->scope);
     char *like = wm_db_like_of(f->q);
-    json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttitttttii", r.lo,
-                                    r.hi, f->unit_id, f->level, f->state, f->until_from,
-                                    f->until_to, like, (int64_t)(f->limit ? f->limit : 100),
-                                    (int64_t)f->offset));
+    json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttitttttii", r.lo, r.hi, f->unit_id, f->level,
+                                    f->state, f->until_from, f->until_to, like,
+                                    (int64_t)(f->limit ? f->limit : 100), (int64_t)f->offset));
     free(like);
     wm_db_range_free(&r);
     return a;
 }
 
 static json_t *
-title_due(struct wm_db *base, const char *scope, const char *level, const char *since,
+title_due(struct wm_db *base,
+          const char *scope,
+          const char *level,
+          const char *since,
           const char *date)
 {
     static const char sql[] =
