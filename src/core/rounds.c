@@ -625,6 +625,10 @@ wm_round_add_rechecks(struct wm_db *db, const struct wm_actor *a, const json_t *
     size_t k = 0;
     int64_t now = wm_now();
     json_t *ids = json_array();
+    const struct wm_actor cli = {.p = NULL, .request_id = "rechecks", .addr = "cli"};
+    if (NULL == a) {
+        a = &cli;
+    }
     for (size_t i = 0; i < n; i++) {
         json_t *u = db->ops->org_get(db, unit_ids[i]);
         if (NULL == u) {
