@@ -625,6 +625,10 @@ wm_round_add_rechecks(struct wm_db *db, const struct wm_actor *a, const json_t *
     size_t k = 0;
     int64_t now = wm_now();
     json_t *ids = json_array();
+    const struct wm_actor cli = {.p = NULL, .request_id = "rechecks", .addr = "cli"};
+    if (NULL == a) {
+        a = &cli;
+    }
     for (size_t i = 0; i < n; i++) {
         json_t *u = db->ops->org_get(db, unit_ids[i]);
         if (NULL == u) {
@@ -863,6 +867,21 @@ wm_entry_list(struct wm_db *db, const struct wm_actor *a, const json_t *round,
               const struct wm_entry_filter *flt, struct wm_fail *f)
 {
     struct wm_entry_filter q = flt ? *flt : (struct wm_entry_filter){0};
+    static const char *const states[] = {"draft",    "declared", "recommended",
+                                         "accepted", "rejected", "withdrawn"};
+    bool known = NULL == q.state;
+    for (size_t i = 0; !known && i < WM_ARRAY_LEN(states); i++) {
+        known = wm_streq(q.state, states[i]);
+    }
+    if (!known) {
+        wm_fail_set(f, WM_E_BAD_REQUEST, "state", "%s",
+                    _("state 须为 draft、declared、recommended、accepted、rejected 或 withdrawn"));
+        return NULL;
+    }
+    if (q.kind && !wm_streq(q.kind, "declare") && !wm_streq(q.kind, "recheck")) {
+        wm_fail_set(f, WM_E_BAD_REQUEST, "kind", "%s", _("kind 须为 declare 或 recheck"));
+        return NULL;
+    }
     q.round_id = jsi(round, "id");
     q.scope = NULL;
     if (is_admin(a)) {

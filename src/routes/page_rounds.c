@@ -406,7 +406,7 @@ declaration_section(struct wm_req *r, struct wm_buf *b, const json_t *round)
     bool open = wm_round_in_state(round, "open");
     bool admin = wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN));
     bool editable = open && admin && (NULL == e || wm_streq(st, "draft") || wm_streq(st, "withdrawn"));
-    wm_h(b, "<section class=\"card\" id=\"declaration\"><h2>%s</h2>", _("本单位申报"));
+    wm_h(b, "<section class=\"card\" id=\"declaration\"><h2>%s</h2>", _("申报材料"));
     if (e) {
         wm_h(b, "<p>%s%s", wm_entry_kind_label(js(e, "kind")), _("状态："));
         entry_state_badge(b, st);

@@ -518,6 +518,12 @@ test_declaration_flow(void **state)
     r = api("GET", path, &office, NULL);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
     th_resp_free(r);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries?state=bogus", (long long)id);
+    want("GET", path, &office, NULL, 400);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries?kind=recheck", (long long)id);
+    r = api("GET", path, &office, NULL);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
+    th_resp_free(r);
     snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries?state=rejected", (long long)id);
     r = api("GET", path, &office, NULL);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
