@@ -685,6 +685,9 @@ set_once(struct wm_db *db, const struct wm_actor *a, const struct set_args *s, s
     if (WM_OK != (e = ctx_load(db, a, s->round_id, s->entry_id, 'm', &c, f))) {
         goto done;
     }
+    if (WM_OK != (e = writable(&c, f))) {
+        goto done;
+    }
     ptrdiff_t li = wm_eval_plan_index(c.plan, s->code);
     if (li < 0) {
         e = wm_fail_set(f, WM_E_NOT_FOUND, "code", "%s", _("测评体系中没有这个末级指标"));

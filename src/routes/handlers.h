@@ -75,6 +75,17 @@ void api_rounds_post(struct wm_req *r);
 void api_round_get(struct wm_req *r);
 void api_round_patch(struct wm_req *r);
 void api_round_state_post(struct wm_req *r);
+/* api_scoring.c (issue 10) */
+void api_sheet_get(struct wm_req *r);
+void api_sheet_post(struct wm_req *r);
+void api_sheet_score_put(struct wm_req *r);
+void api_sheet_submit_post(struct wm_req *r);
+void api_sheet_reopen_post(struct wm_req *r);
+void api_round_progress_get(struct wm_req *r);
+void api_reconcile_get(struct wm_req *r);
+void api_reconcile_post(struct wm_req *r);
+void api_entry_lock_post(struct wm_req *r);
+void api_entry_unlock_post(struct wm_req *r);
 /* api_review.c */
 void api_document_submit(struct wm_req *r);
 void api_document_approve(struct wm_req *r);
@@ -303,6 +314,14 @@ json_t *wm_api_rounds(json_t *items);
 ** state_label, category (申报统计); no unit_path. */
 json_t *wm_api_entry(json_t *e);
 json_t *wm_api_entries(json_t *items);
+/** Scoring (issue 10): every score, maximum, cap, grade value, deduction, mean, spread,
+** decision, final value and total as points ("2.5", "-0.5"); grade fractions as points of
+** one ("0.8"); times RFC 3339; vetoed a boolean.  A sheet view (wm_sheet_view), one score,
+** the progress (wm_round_progress), a reconciliation (wm_reconcile_view). */
+json_t *wm_api_sheet(json_t *v);
+json_t *wm_api_score(json_t *s);
+json_t *wm_api_progress(json_t *p);
+json_t *wm_api_reconcile(json_t *r);
 /** An items page as the API answers it: {"items": [...], "next": "id" | null}. */
 json_t *wm_api_page(json_t *items_steal, unsigned limit);
 /** Stored bytes as a download (shared.c). */

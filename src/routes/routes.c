@@ -26,6 +26,9 @@
 /* A guidance message with its optional attachment (WM_GUIDANCE_FILE_MAX) and the form. */
 #define GUIDANCE_MAX (51 * MiB)
 #define MiB    (1024 * 1024)
+/* Who may ever take part in scoring: evaluators (members, leaders), offices and the admin
+** (progress, reconciliation; a group may be led by office staff); never unit accounts. */
+#define SCORE  (WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_EVALUATOR))
 /* The whole body of an upload request: several files, each within the per-file limit. */
 #define UPLOAD_MAX ((size_t)64 * 1024 * MiB)
 
@@ -109,6 +112,24 @@ const struct wm_route wm_routes[] = {
     {WM_PATCH, "/api/v1/rounds/{id}", api_round_patch, AUTH | CSRF | JSON, STAFF, 0},
     {WM_POST, "/api/v1/rounds/{id}/state", api_round_state_post, AUTH | CSRF | JSON, STAFF,
      8 * 1024},
+    /* Scoring (issue 10, api_scoring.c): membership and leadership are the core's (404);
+    ** the reads answer any role so that a unit learns nothing (404) */
+    {WM_GET, "/api/v1/rounds/{id}/entries/{id}/sheet", api_sheet_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/sheet", api_sheet_post, AUTH | CSRF | JSON, SCORE,
+     8 * MiB},
+    {WM_PUT, "/api/v1/rounds/{id}/entries/{id}/sheet/scores/{s}", api_sheet_score_put,
+     AUTH | CSRF | JSON, SCORE, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/sheet/submit", api_sheet_submit_post,
+     AUTH | CSRF, SCORE, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/sheets/{id}/reopen", api_sheet_reopen_post,
+     AUTH | CSRF, SCORE, 0},
+    {WM_GET, "/api/v1/rounds/{id}/progress", api_round_progress_get, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/rounds/{id}/entries/{id}/reconcile", api_reconcile_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/reconcile", api_reconcile_post,
+     AUTH | CSRF | JSON, SCORE, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/lock", api_entry_lock_post, AUTH | CSRF, SCORE, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/unlock", api_entry_unlock_post,
+     AUTH | CSRF | JSON, ADMIN, 8 * 1024},
     {WM_GET, "/api/v1/guidance/messages/{id}/attachment", api_guidance_attachment_get, AUTH,
      GUIDE, 0},
     /* Review: return many, an office's review settings (issue 9, reviewui). */

@@ -105,6 +105,10 @@ enum kind {
     K_ROUNDS_POST, /* a new round of the city's published edition over own / foreign office */
     K_ROUND,       /* {id} = an open round of the city (the evaluator in a group of it) /
                    ** of the foreign office; PATCH: {"name"} */
+    K_SCORE,       /* {id}/{id}[/{id}] = an open round of the city / foreign office, an entry of
+                   ** the city's round in the evaluator's group (not led by them)[, the
+                   ** evaluator]; {s} a leaf code; bodies {"scores": []}, {}, {"decisions":
+                   ** []}, {"reason"} */
     K_ROUND_DRAFT, /* {id} = a throwaway draft round of the city / foreign office; {"to": "open"} */
 };
 
@@ -261,6 +265,31 @@ static const struct expect expectations[] = {
     {"PATCH /api/v1/rounds/{id}", K_ROUND,       {"401", "403", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /api/v1/rounds/{id}/state", K_ROUND_DRAFT,
                                                  {"401", "403", "200/404", "403",     "403",     "403",     "403"}},
+    /* Scoring (issue 10): an evaluator of the entry's group reads their sheet (the round is
+    ** open, not evaluating: writes 409); the leader reconciles and locks (nobody here leads
+    ** the group: 404); the round's office and the admin read progress and reconciliation;
+    ** units never score (403 on writes, 404 on reads: they learn nothing); the admin
+    ** unlocks. */
+    {"GET /api/v1/rounds/{id}/entries/{id}/sheet", K_SCORE,
+                                                 {"401", "404", "404",     "200/404", "404",     "404",     "404"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/sheet", K_SCORE,
+                                                 {"401", "404", "404",     "409/404", "403",     "403",     "403"}},
+    {"PUT /api/v1/rounds/{id}/entries/{id}/sheet/scores/{s}", K_SCORE,
+                                                 {"401", "404", "404",     "409/404", "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/sheet/submit", K_SCORE,
+                                                 {"401", "404", "404",     "409/404", "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/sheets/{id}/reopen", K_SCORE,
+                                                 {"401", "404", "404",     "404",     "403",     "403",     "403"}},
+    {"GET /api/v1/rounds/{id}/progress", K_SCORE,
+                                                 {"401", "200", "200/404", "404",     "404",     "404",     "404"}},
+    {"GET /api/v1/rounds/{id}/entries/{id}/reconcile", K_SCORE,
+                                                 {"401", "200/404", "200/404", "404",   "404",     "404",     "404"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/reconcile", K_SCORE,
+                                                 {"401", "404", "404",     "404",     "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/lock", K_SCORE,
+                                                 {"401", "404", "404",     "404",     "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/unlock", K_SCORE,
+                                                 {"401", "409/404", "403", "403",     "403",     "403",     "403"}},
     {"GET /api/v1/guidance/messages/{id}/attachment", K_GUIDANCE_MSG,
                                                  {"401", "200", "200/404", "403",     "200/404", "200/404", "200/404"}},
     /* Return many (with one comment), as approve many; an office's review settings: staff
@@ -837,6 +866,8 @@ round_make(bool foreign, bool open)
 
 /* The open rounds the read cells use: the city's (with the evaluator in a group of it) and
 ** the foreign office's, made once. */
+static int64_t score_entry; /* the entry of the city's round in the evaluator's group */
+
 static int64_t
 round_for(bool foreign)
 {
@@ -859,6 +890,14 @@ round_for(bool foreign)
             WM_QS_ONE != fixture_db->ops->group_member_add(fixture_db, g,
                                                            actors[R_EVAL].c.user_id)) {
             fprintf(stderr, "fixture: the round's group not made\n");
+            return 0;
+        }
+        int64_t unit = th_unit_id(&srv, &actors[R_ADMIN].c, "DEMO001");
+        if (WM_QS_ONE != fixture_db->ops->entry_insert(fixture_db, id, unit, "recheck",
+                                                       "accepted", time(NULL), &score_entry) ||
+            WM_QS_ONE != fixture_db->ops->entry_set_group(fixture_db, score_entry, g,
+                                                          time(NULL))) {
+            fprintf(stderr, "fixture: the round's entry not made\n");
             return 0;
         }
     }
@@ -1075,7 +1114,7 @@ cell_build(struct cell *c,
 {
     const struct actor *a = &actors[role];
     const struct th_cred *admin = &actors[R_ADMIN].c;
-    int64_t ids[2] = { 0, 0 };
+    int64_t ids[3] = { 0, 0, 0 };
     const char *seg = "json";
     char name[64], code[32];
     memset(c, 0, sizeof *c);
@@ -1499,6 +1538,25 @@ cell_build(struct cell *c,
         }
         if (WM_PATCH == rt->methods) {
             c->json = json_pack("{s:s}", "name", name);
+        }
+        break;
+    case K_SCORE:
+        if (0 == round_for(false) || 0 == (ids[0] = round_for(foreign))) {
+            return false;
+        }
+        ids[1] = score_entry;
+        ids[2] = actors[R_EVAL].c.user_id;
+        seg = "1.1.1";
+        if (page && strstr(rt->pattern, "/reconcile")) {
+            form_add(c, "decide_1.1.1", "1");
+        } else if (page && strstr(rt->pattern, "/sheet")) {
+            form_add(c, "value_1.1.1", "1");
+        } else if (strstr(rt->pattern, "/unlock")) {
+            c->json = json_pack("{s:s}", "reason", "授权测试");
+        } else if (strstr(rt->pattern, "/reconcile")) {
+            c->json = json_pack("{s:[]}", "decisions");
+        } else if (strstr(rt->pattern, "/sheet") && !strstr(rt->pattern, "/submit")) {
+            c->json = WM_PUT == rt->methods ? json_object() : json_pack("{s:[]}", "scores");
         }
         break;
     case K_ROUND_DRAFT:
