@@ -309,7 +309,8 @@ parse_score(struct wm_db *db, const struct ctx *c, const struct wm_ind *leaf, co
     v = json_object_get(in, "grade");
     if (!blank(v)) {
         const char *g = json_string_value(v);
-        if (NULL == g || strlen(g) != 1 || NULL == strchr("ABCDabcd", g[0])) {
+        if (NULL == g || strlen(g) != 1 || !((g[0] >= 'A' && g[0] <= 'Z') ||
+                                             (g[0] >= 'a' && g[0] <= 'z'))) {
             return bad(f, "grade", _("档次须为 A、B、C 或 D"));
         }
         p->in.grade = g[0];
