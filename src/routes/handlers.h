@@ -221,6 +221,14 @@ void page_archives_post(struct wm_req *r);
 void page_archive_delete_post(struct wm_req *r);
 /* page_guidance.c (guidance conversations, issue 9) */
 void page_guidance_list_get(struct wm_req *r);
+/* page_scoring.c (issue 10) */
+void page_sheet_get(struct wm_req *r);
+void page_sheet_post(struct wm_req *r);
+void page_progress_get(struct wm_req *r);
+void page_reconcile_get(struct wm_req *r);
+void page_reconcile_post(struct wm_req *r);
+void page_lock_post(struct wm_req *r);
+void page_reopen_post(struct wm_req *r);
 void page_guidance_post(struct wm_req *r);
 void page_guidance_read_post(struct wm_req *r);
 void page_guidance_close_post(struct wm_req *r);

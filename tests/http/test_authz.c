@@ -408,6 +408,21 @@ static const struct expect expectations[] = {
     {"POST /units/{id}/archives/{id}/import", K_PKG,
                                                  {"303", "200", "200/404", "403",     "200/404", "403",     "403"}},
     /* Guidance conversations: the list page and the leaf page's forms. */
+    /* Scoring pages (issue 10): as the API; the round is not evaluating, so the sheet's form
+    ** goes back to the sheet with the reason (388). */
+    {"GET /rounds/{id}/entries/{id}/sheet", K_SCORE,
+                                                 {"303", "404", "404",     "200/404", "404",     "404",     "404"}},
+    {"POST /rounds/{id}/entries/{id}/sheet", K_SCORE,
+                                                 {"303", "404", "404",     "388/404", "403",     "403",     "403"}},
+    {"GET /rounds/{id}/progress", K_SCORE,       {"303", "200", "200/404", "404",     "404",     "404",     "404"}},
+    {"GET /rounds/{id}/entries/{id}/reconcile", K_SCORE,
+                                                 {"303", "200/404", "200/404", "404",   "404",     "404",     "404"}},
+    {"POST /rounds/{id}/entries/{id}/reconcile", K_SCORE,
+                                                 {"303", "404", "404",     "404",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/entries/{id}/lock", K_SCORE,
+                                                 {"303", "404", "404",     "404",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/entries/{id}/sheets/{id}/reopen", K_SCORE,
+                                                 {"303", "404", "404",     "404",     "403",     "403",     "403"}},
     {"GET /guidance", K_PLAIN,                   {"303", "200", "200",     "403",     "200",     "200",     "200"}},
     {"POST /units/{id}/archives/{id}/leaf/{s}/guidance", K_GUIDANCE,
                                                  {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},

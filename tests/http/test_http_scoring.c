@@ -318,6 +318,12 @@ test_access(void **state)
     assert_true(json_is_null(json_object_get(v, "sheet")));
     json_decref(v);
     put_bad(&x, &ev1, "1.1.1", json_pack("{s:s}", "value", "2"), 409, "state");
+    char page[160];
+    snprintf(page, sizeof page, "/rounds/%lld/entries/%lld/sheet", (long long)x.round,
+             (long long)x.entry);
+    struct th_resp *fr = th_form(&srv, page, &ev1, "value_1.1.1=2");
+    th_assert_status(fr, 303);
+    th_resp_free(fr);
     assert_int_equal(transition(x.round, "evaluating"), 200);
     /* an evaluator of another group of the round, the office, the admin: not their sheet */
     put_bad(&x, &ev3, "1.1.1", json_pack("{s:s}", "value", "2"), 404, NULL);
