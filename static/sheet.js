@@ -152,7 +152,7 @@
       (v.leaves || []).forEach(function (l) {
         var card = cardOf(l.code);
         if (!card || d[l.code]) return;
-        var out = card.querySelector('.value');
+        var out = card.querySelector('.now .cur');
         if (out && l.score) out.textContent = l.score.value === null ? '—' : l.score.value + ' 分';
       });
     }).catch(function () {});

@@ -86,7 +86,7 @@ leaf_card(struct wm_buf *b, const json_t *l, bool editable, const json_t *round)
     const char *dis = editable ? "" : " disabled";
     wm_h(b, "<section class=\"leaf card\" data-code=\"%s\" id=\"leaf-%s\">", code, code);
     wm_h(b, "<h3><span class=\"code\">%s</span> %s", code, js(l, "title"));
-    if (ji(l, "veto")) {
+    if (json_is_true(json_object_get(l, "veto"))) {
         wm_h(b, " <span class=\"badge veto\">%s</span>", _("一票否决"));
     }
     wm_h(b, "</h3>");
@@ -95,7 +95,7 @@ leaf_card(struct wm_buf *b, const json_t *l, bool editable, const json_t *round)
     }
     wm_h(b, "<p class=\"hint rule\">%s</p>", js(l, "rule_words"));
     /* the current value and the state the script updates */
-    wm_h(b, "<p class=\"now\">%s<b class=\"value\">", _("当前得分："));
+    wm_h(b, "<p class=\"now\">%s<b class=\"cur\">", _("当前得分："));
     if (scored && json_is_integer(json_object_get(sc, "value"))) {
         points(b, ji(sc, "value"));
         wm_h(b, " %s", _("分"));
@@ -104,7 +104,7 @@ leaf_card(struct wm_buf *b, const json_t *l, bool editable, const json_t *round)
     }
     wm_h(b, "</b> <span class=\"state badge%r\" data-state=\"%s\">%s</span></p>",
          scored ? " published" : "", scored ? "saved" : "none", scored ? _("已保存") : _("未评分"));
-    if (!ji(l, "scorable") && !ji(l, "veto")) {
+    if (!json_is_true(json_object_get(l, "scorable")) && !json_is_true(json_object_get(l, "veto"))) {
         wm_h(b, "</section>\n");
         return;
     }
@@ -123,7 +123,7 @@ leaf_card(struct wm_buf *b, const json_t *l, bool editable, const json_t *round)
             wm_h(b, " %s</small></span></label>", _("分"));
         }
         wm_h(b, "</fieldset>");
-    } else if (ji(l, "scorable")) {
+    } else if (json_is_true(json_object_get(l, "scorable"))) {
         bool neg = wm_streq(rule, "negative");
         bool bonus = wm_streq(rule, "bonus");
         json_t *ded = scored ? json_object_get(sc, "deductions") : NULL;
@@ -155,8 +155,8 @@ leaf_card(struct wm_buf *b, const json_t *l, bool editable, const json_t *round)
         wm_h(b, "</div>");
     }
     /* veto */
-    if (ji(l, "veto")) {
-        bool v = scored && ji(sc, "veto");
+    if (json_is_true(json_object_get(l, "veto"))) {
+        bool v = scored && json_is_true(json_object_get(sc, "veto"));
         wm_h(b,
              "<div class=\"veto\"><label><input type=\"checkbox\" name=\"veto_%s\" value=\"1\" "
              "data-f=\"veto\"%r%r> %s</label> <input name=\"veto_reason_%s\" value=\"%s\" "
