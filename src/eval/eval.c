@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wm_eval.h"
-
 #include "banned.h"
+#include "wm_eval.h"
 
 const struct wm_fw_scoring WM_EVAL_DEFAULT_GRADES = {
     .rule = WM_FW_RULE_GRADE,
@@ -533,7 +532,8 @@ wm_eval_deductions_from_json(const json_t *arr,
         const json_t *p = json_object_get(o, "points");
         if (!json_is_object(o) || (r != NULL && !json_is_string(r) && !json_is_null(r)) ||
             !json_is_integer(p)) {
-            ev_why(why, len, "第 %zu 条扣分应为 {\"reason\": 原因, \"points\": 分数（百分之一分的整数）}",
+            ev_why(why, len,
+                   "第 %zu 条扣分应为 {\"reason\": 原因, \"points\": 分数（百分之一分的整数）}",
                    i + 1);
             free(d);
             return WM_E_BAD_REQUEST;
@@ -647,7 +647,9 @@ wm_eval_plan_index(const struct wm_eval_plan *p, const char *code)
 /* ---------------------------------------------------------------- totals */
 
 void
-wm_eval_totals(const struct wm_eval_plan *p, const struct wm_eval_value *v, struct wm_eval_totals *out)
+wm_eval_totals(const struct wm_eval_plan *p,
+               const struct wm_eval_value *v,
+               struct wm_eval_totals *out)
 {
     memset(out, 0, sizeof(*out));
     out->ntop = p->ntop;
@@ -787,7 +789,9 @@ wm_eval_reconcile(const struct wm_eval_plan *p,
 }
 
 void
-wm_eval_recon_values(const struct wm_eval_plan *p, const struct wm_eval_recon *r, struct wm_eval_value *v)
+wm_eval_recon_values(const struct wm_eval_plan *p,
+                     const struct wm_eval_recon *r,
+                     struct wm_eval_value *v)
 {
     for (size_t i = 0; i < p->nleaves; i++) {
         v[i] = r[i].final;

@@ -63,9 +63,13 @@ struct pdoc {
     double head_h, thead_h;
     int npages;
     cairo_t *cr;
+    PangoLayout *lay;
+    char *font; /* the layout's font */
 };
 
-static void WM_PRINTF(3, 4)
+static void set_err(char *err, size_t errlen, const char *fmt, ...) WM_PRINTF(3, 4);
+
+static void
 set_err(char *err, size_t errlen, const char *fmt, ...)
 {
     if (err == NULL || errlen == 0) {
@@ -87,31 +91,45 @@ nz(const char *s)
 
 /*
 ** Set (or only measure, when draw is false) text in the font at (x, y), width w, aligned,
-** at most max_h high (cut with an ellipsis; 0: no limit).  Returns the height.
+** at most max_h high (cut with an ellipsis; 0: no limit).  Returns the height.  One
+** layout serves the whole document (a layout per call costs a pango context each: the
+** 2,000-unit ranking took four times as long); the font is parsed only when it changes.
 */
 static double
-text_at(cairo_t *cr, const char *font, const char *text, double x, double y, double w,
-        PangoAlignment align, double max_h, bool draw)
+text_at(struct pdoc *d,
+        const char *font,
+        const char *text,
+        double x,
+        double y,
+        double w,
+        PangoAlignment align,
+        double max_h,
+        bool draw)
 {
-    PangoLayout *lay = pango_cairo_create_layout(cr);
-    PangoFontDescription *fd = pango_font_description_from_string(font);
-    pango_layout_set_font_description(lay, fd);
-    pango_font_description_free(fd);
+    PangoLayout *lay = d->lay;
+    if (d->font == NULL || strcmp(d->font, font) != 0) {
+        PangoFontDescription *fd = pango_font_description_from_string(font);
+        pango_layout_set_font_description(lay, fd);
+        pango_font_description_free(fd);
+        free(d->font);
+        d->font = wm_strdup(font);
+    }
     pango_layout_set_width(lay, (int)(w * PANGO_SCALE));
-    pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_alignment(lay, align);
     if (max_h > 0) {
         pango_layout_set_height(lay, (int)(max_h * PANGO_SCALE));
         pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_END);
+    } else {
+        pango_layout_set_height(lay, -1);
+        pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_NONE);
     }
     pango_layout_set_text(lay, text, -1);
     int lw = 0, lh = 0;
     pango_layout_get_size(lay, &lw, &lh);
     if (draw) {
-        cairo_move_to(cr, x, y);
-        pango_cairo_show_layout(cr, lay);
+        cairo_move_to(d->cr, x, y);
+        pango_cairo_show_layout(d->cr, lay);
     }
-    g_object_unref(lay);
     return (double)lh / PANGO_SCALE;
 }
 
@@ -236,12 +254,12 @@ page_head(struct pdoc *d, bool draw)
 {
     double y = MARGIN;
     char *f = font_of(d, true, 14);
-    y += text_at(d->cr, f, nz(d->title), MARGIN, y, d->bw, PANGO_ALIGN_CENTER, 0, draw) + 4;
+    y += text_at(d, f, nz(d->title), MARGIN, y, d->bw, PANGO_ALIGN_CENTER, 0, draw) + 4;
     free(f);
     f = font_of(d, false, 9.5);
     for (size_t i = 0; i < 3; i++) {
         if (d->heads[i] != NULL) {
-            y += text_at(d->cr, f, d->heads[i], MARGIN, y, d->bw, PANGO_ALIGN_LEFT, 0, draw) + 1;
+            y += text_at(d, f, d->heads[i], MARGIN, y, d->bw, PANGO_ALIGN_LEFT, 0, draw) + 1;
         }
     }
     free(f);
@@ -255,7 +273,7 @@ cells_height(struct pdoc *d, const char *const *cells, size_t n, bool bold)
     double h = 0;
     for (size_t i = 0; i < n; i++) {
         double w = (n == 1 ? d->bw : d->colw[i]) - 2 * PAD;
-        double t = text_at(d->cr, f, cells[i], 0, 0, w, PANGO_ALIGN_LEFT, 0, false);
+        double t = text_at(d, f, cells[i], 0, 0, w, PANGO_ALIGN_LEFT, 0, false);
         if (t > h) {
             h = t;
         }
@@ -279,7 +297,7 @@ draw_cells(struct pdoc *d, const char *const *cells, size_t n, unsigned flags, d
     for (size_t i = 0; i < n; i++) {
         double w = n == 1 ? d->bw : d->colw[i];
         PangoAlignment a = n == 1 ? PANGO_ALIGN_LEFT : d->align[i];
-        text_at(cr, f, cells[i], x + PAD, y + PAD, w - 2 * PAD, a, h - 2 * PAD, true);
+        text_at(d, f, cells[i], x + PAD, y + PAD, w - 2 * PAD, a, h - 2 * PAD, true);
         if (!(flags & R_PLAIN)) {
             cairo_set_line_width(cr, 0.5);
             cairo_rectangle(cr, x, y, w, h);
@@ -297,7 +315,7 @@ page_foot(struct pdoc *d, int page)
     snprintf(num, sizeof num, "第 %d 页 共 %d 页", page, d->npages);
     char *f = font_of(d, false, 8.5);
     cairo_set_source_rgb(d->cr, 0.3, 0.3, 0.3);
-    text_at(d->cr, f, num, MARGIN, d->ph - MARGIN - 10, d->bw, PANGO_ALIGN_CENTER, 0, true);
+    text_at(d, f, num, MARGIN, d->ph - MARGIN - 10, d->bw, PANGO_ALIGN_CENTER, 0, true);
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     free(f);
 }
@@ -359,7 +377,11 @@ write_buf(void *cls, const unsigned char *data, unsigned int len)
 }
 
 static enum wm_err
-doc_render(struct pdoc *d, const char *author, struct wm_buf *out, int *pages, char *err,
+doc_render(struct pdoc *d,
+           const char *author,
+           struct wm_buf *out,
+           int *pages,
+           char *err,
            size_t errlen)
 {
     struct wm_buf tmp = { 0 };
@@ -368,8 +390,14 @@ doc_render(struct pdoc *d, const char *author, struct wm_buf *out, int *pages, c
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, nz(author));
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "wenming");
     d->cr = cairo_create(surf);
+    d->lay = pango_cairo_create_layout(d->cr);
+    pango_layout_set_wrap(d->lay, PANGO_WRAP_WORD_CHAR);
     doc_layout(d);
     doc_draw(d);
+    g_object_unref(d->lay);
+    d->lay = NULL;
+    free(d->font);
+    d->font = NULL;
     cairo_status_t st = cairo_status(d->cr);
     cairo_destroy(d->cr);
     d->cr = NULL;
@@ -473,8 +501,9 @@ sheet_heads(struct pdoc *d, const struct wm_eval_doc_sheet *s, bool blank)
 {
     d->heads[0] = wm_asprintf("测评：%s", s->round);
     if (s->unit != NULL) {
-        d->heads[1] = s->unit_code != NULL ? wm_asprintf("被测评单位：%s（%s）", s->unit, s->unit_code)
-                                           : wm_asprintf("被测评单位：%s", s->unit);
+        d->heads[1] = s->unit_code != NULL
+                          ? wm_asprintf("被测评单位：%s（%s）", s->unit, s->unit_code)
+                          : wm_asprintf("被测评单位：%s", s->unit);
     } else {
         d->heads[1] = wm_strdup("被测评单位：");
     }
@@ -482,8 +511,8 @@ sheet_heads(struct pdoc *d, const struct wm_eval_doc_sheet *s, bool blank)
         d->heads[2] = wm_asprintf("测评标准：%s%s%s　　评分人：", nz(s->plan->fw->name),
                                   s->plan->fw->version ? " " : "", nz(s->plan->fw->version));
     } else if (s->evaluators != NULL || s->note != NULL) {
-        d->heads[2] = wm_asprintf("评分人：%s%s%s", nz(s->evaluators), s->note ? "　　" : "",
-                                  nz(s->note));
+        d->heads[2] =
+            wm_asprintf("评分人：%s%s%s", nz(s->evaluators), s->note ? "　　" : "", nz(s->note));
     }
 }
 
@@ -499,7 +528,10 @@ sheet_ok(const struct wm_eval_doc_sheet *s, bool blank, char *err, size_t errlen
 }
 
 enum wm_err
-wm_eval_pdf_sheet(const struct wm_eval_doc_sheet *s, struct wm_buf *out, int *pages, char *err,
+wm_eval_pdf_sheet(const struct wm_eval_doc_sheet *s,
+                  struct wm_buf *out,
+                  int *pages,
+                  char *err,
                   size_t errlen)
 {
     if (!sheet_ok(s, false, err, errlen)) {
@@ -585,8 +617,9 @@ wm_eval_pdf_sheet(const struct wm_eval_doc_sheet *s, struct wm_buf *out, int *pa
         cell(r, 1, "测评结果");
         bool pass = !t.veto && t.total >= s->threshold;
         cell(r, 4, pass ? "合格" : "不合格");
-        cell_own(r, 6, wm_asprintf("合格分数线 %s 分%s", wm_eval_format_points(s->threshold, a),
-                                   t.veto ? "；一票否决" : ""));
+        cell_own(r, 6,
+                 wm_asprintf("合格分数线 %s 分%s", wm_eval_format_points(s->threshold, a),
+                             t.veto ? "；一票否决" : ""));
     }
     cell(doc_row(&d, R_SPAN | R_PLAIN), 0,
          "\n评分人签名：　　　　　　　　　　　组长签名：　　　　　　　　　　　日期：");
@@ -598,7 +631,10 @@ wm_eval_pdf_sheet(const struct wm_eval_doc_sheet *s, struct wm_buf *out, int *pa
 }
 
 enum wm_err
-wm_eval_pdf_blank(const struct wm_eval_doc_sheet *s, struct wm_buf *out, int *pages, char *err,
+wm_eval_pdf_blank(const struct wm_eval_doc_sheet *s,
+                  struct wm_buf *out,
+                  int *pages,
+                  char *err,
                   size_t errlen)
 {
     if (!sheet_ok(s, true, err, errlen)) {
@@ -643,8 +679,7 @@ wm_eval_pdf_blank(const struct wm_eval_doc_sheet *s, struct wm_buf *out, int *pa
     }
     struct prow *r = doc_row(&d, R_BOLD | R_SHADE);
     cell(r, 1, "总分");
-    cell(doc_row(&d, R_SPAN | R_PLAIN), 0,
-         "\n评分人签名：　　　　　　　　　　　日期：");
+    cell(doc_row(&d, R_SPAN | R_PLAIN), 0, "\n评分人签名：　　　　　　　　　　　日期：");
     enum wm_err e = doc_render(&d, s->unit, out, pages, err, errlen);
     doc_free(&d);
     return e;
@@ -653,7 +688,10 @@ wm_eval_pdf_blank(const struct wm_eval_doc_sheet *s, struct wm_buf *out, int *pa
 /* ---------------------------------------------------------------- summary / ranking */
 
 enum wm_err
-wm_eval_pdf_summary(const struct wm_eval_doc_summary *s, struct wm_buf *out, int *pages, char *err,
+wm_eval_pdf_summary(const struct wm_eval_doc_summary *s,
+                    struct wm_buf *out,
+                    int *pages,
+                    char *err,
                     size_t errlen)
 {
     if (s == NULL || s->round == NULL || s->plan == NULL || (s->nrows > 0 && s->rows == NULL)) {
@@ -741,8 +779,13 @@ jint(const json_t *o, const char *k, int64_t *v, bool *bad)
 }
 
 static enum wm_err
-spec_sheet(const json_t *spec, const struct wm_eval_plan *p, bool blank, struct wm_buf *out,
-           int *pages, char *err, size_t errlen)
+spec_sheet(const json_t *spec,
+           const struct wm_eval_plan *p,
+           bool blank,
+           struct wm_buf *out,
+           int *pages,
+           char *err,
+           size_t errlen)
 {
     bool bad = false;
     struct wm_eval_doc_sheet d = {
@@ -805,8 +848,12 @@ done:
 }
 
 static enum wm_err
-spec_summary(const json_t *spec, const struct wm_eval_plan *p, struct wm_buf *out, int *pages,
-             char *err, size_t errlen)
+spec_summary(const json_t *spec,
+             const struct wm_eval_plan *p,
+             struct wm_buf *out,
+             int *pages,
+             char *err,
+             size_t errlen)
 {
     bool bad = false;
     struct wm_eval_doc_summary d = {

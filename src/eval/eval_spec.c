@@ -2,12 +2,11 @@
 ** eval_spec.c — the JSON specs of the round's PDF documents (wm_eval_render.h): what the
 ** server hands the `wenming-compile` helper, which links cairo and pango.
 */
-#include "wm_eval_render.h"
-
 #include <stdlib.h>
 #include <string.h>
 
 #include "banned.h"
+#include "wm_eval_render.h"
 
 static void
 set_text(json_t *o, const char *k, const char *v)

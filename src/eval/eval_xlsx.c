@@ -7,8 +7,6 @@
 ** libxlsxwriter writes to a path: each workbook is made in a private temporary file,
 ** read back into the caller's buffer, and the file removed.
 */
-#include "wm_eval_render.h"
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,8 +17,11 @@
 #include <xlsxwriter.h>
 
 #include "banned.h"
+#include "wm_eval_render.h"
 
-static void WM_PRINTF(3, 4)
+static void set_err(char *err, size_t errlen, const char *fmt, ...) WM_PRINTF(3, 4);
+
+static void
 set_err(char *err, size_t errlen, const char *fmt, ...)
 {
     if (err == NULL || errlen == 0) {
@@ -115,7 +116,8 @@ xw_close(struct xw *x, struct wm_buf *out, char *err, size_t errlen)
     lxw_error ce = workbook_close(x->wb);
     enum wm_err e = WM_OK;
     if (x->le != LXW_NO_ERROR || ce != LXW_NO_ERROR) {
-        set_err(err, errlen, "写入 XLSX 失败：%s", lxw_strerror(x->le != LXW_NO_ERROR ? x->le : ce));
+        set_err(err, errlen, "写入 XLSX 失败：%s",
+                lxw_strerror(x->le != LXW_NO_ERROR ? x->le : ce));
         e = WM_E_INTERNAL;
     } else {
         size_t len = 0;
@@ -282,8 +284,8 @@ wm_eval_xlsx_blank(const struct wm_eval_doc_sheet *s, struct wm_buf *out, char *
         return WM_E_INTERNAL;
     }
     lxw_row_t r = sheet_heading(&x, s, "测评评分表（空白）");
-    static const char *head[] = { "编码", "指标",   "测评要求",     "评分规则", "分值",
-                                  "得分", "测评方式", "扣分原因与评语" };
+    static const char *head[] = { "编码", "指标", "测评要求", "评分规则",
+                                  "分值", "得分", "测评方式", "扣分原因与评语" };
     static const double w[] = { 10, 28, 50, 36, 8, 10, 12, 40 };
     xw_heads(&x, r++, head, w, 8);
     worksheet_freeze_panes(x.ws, r, 0);
@@ -306,7 +308,9 @@ wm_eval_xlsx_blank(const struct wm_eval_doc_sheet *s, struct wm_buf *out, char *
 /* ---------------------------------------------------------------- summary / ranking */
 
 enum wm_err
-wm_eval_xlsx_summary(const struct wm_eval_doc_summary *s, struct wm_buf *out, char *err,
+wm_eval_xlsx_summary(const struct wm_eval_doc_summary *s,
+                     struct wm_buf *out,
+                     char *err,
                      size_t errlen)
 {
     if (s == NULL || s->round == NULL || s->plan == NULL || (s->nrows > 0 && s->rows == NULL)) {

@@ -249,7 +249,9 @@ struct wm_eval_recon {
 ** MEAN: final = mean of the set values; final.veto when any evaluator vetoed (flagged
 ** when they disagree: the leader looks at it).  LEADER: final = leader[i] for every leaf
 ** the leader decided (set or veto); each decided value must pass wm_eval_check_value(),
-** and a veto must be on a veto leaf.  The statistics are filled in both modes.
+** and a veto must be on a veto leaf.  The statistics are filled in both modes.  (To take
+** the mean where the leader decided nothing, reconcile with MEAN first and copy its final
+** values into leader[] for those leaves.)
 ** @param threshold  spreads above it are flagged (hundredths; ≥ 0)
 ** @param leader     LEADER mode: the decisions, plan->nleaves entries; ignored for MEAN
 ** @return WM_OK, or WM_E_BAD_REQUEST (why names the leaf) when a leader's value is out of

@@ -43,8 +43,8 @@ struct wm_eval_doc_leaf {
     char grade;    /* 'A'..'D' for a graded leaf, or 0 */
     bool veto;
     const char *veto_reason; /* NULL when none */
-    const char *method;      /* the method used, as shown (实地考察, 听取汇报 …); NULL: none */
-    const char *comment;     /* NULL: none */
+    const char *method; /* the method used, as shown (实地考察, 听取汇报 …); NULL: none */
+    const char *comment; /* NULL: none */
     size_t ndeductions;
     const struct wm_eval_deduction *deductions;
 };
@@ -82,10 +82,10 @@ struct wm_eval_doc_row {
 
 /** The round summary (汇总表) or ranking (排名表). */
 struct wm_eval_doc_summary {
-    const char *round;              /* required */
-    const char *title;              /* "测评结果汇总表", "测评排名表"; NULL: the first */
-    const char *scope;              /* "某区" / "文明单位" (the jurisdiction or type ranked);
-                                    ** NULL: not shown */
+    const char *round; /* required */
+    const char *title; /* "测评结果汇总表", "测评排名表"; NULL: the first */
+    const char *scope; /* "某区" / "文明单位" (the jurisdiction or type ranked);
+                       ** NULL: not shown */
     const struct wm_eval_plan *plan; /* for the top-level indicators' columns */
     bool has_threshold;
     int64_t threshold;
@@ -188,7 +188,8 @@ enum wm_err wm_eval_pdf_spec(const json_t *spec,
 ** not closed), else to @a path atomically (temp file, fsync, rename: wm_write_atomic, mode
 ** 0640).  WM_OK or WM_E_INTERNAL with err.
 */
-enum wm_err wm_eval_save(const void *p, size_t n, int fd, const char *path, char *err, size_t errlen)
+enum wm_err
+wm_eval_save(const void *p, size_t n, int fd, const char *path, char *err, size_t errlen)
     WM_MUST_CHECK;
 
 #endif /* WM_EVAL_RENDER_H */

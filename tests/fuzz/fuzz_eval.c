@@ -11,14 +11,13 @@
 ** 20000) mutations of embedded seeds, seeded by WM_FUZZ_SEED (meson test
 ** 'fuzz_eval_replay').
 */
-#include "wm_eval.h"
-
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "banned.h"
+#include "wm_eval.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -57,16 +56,49 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #ifdef WM_FUZZ_REPLAY
 
 static const char *const fuzz_seeds[] = {
-    "0", "2", "0.5", "1.25", "-0.5", "+1", ".5", "2.", "0.50", " 7.5 ", "２", "０．５",
-    "－１．２５", "\xE3\x80\x80" "3", "1000000", "\xE2\x88\x92" "2", "0.125", "1e2", "abc",
+    "0",
+    "2",
+    "0.5",
+    "1.25",
+    "-0.5",
+    "+1",
+    ".5",
+    "2.",
+    "0.50",
+    " 7.5 ",
+    "２",
+    "０．５",
+    "－１．２５",
+    "\xE3\x80\x80"
+    "3",
+    "1000000",
+    "\xE2\x88\x92"
+    "2",
+    "0.125",
+    "1e2",
+    "abc",
 };
 
 static const char *const fuzz_tokens[] = {
-    "0", "9", ".", "-", "+", " ", "\xEF\xBC\x90", "\xEF\xBC\x8E", "\xEF\xBC\x8D", "\xE3\x80\x80",
-    "\xE2\x88\x92", "\xEF\xBC", "\xFF", "99999999", "\t", ",",
+    "0",
+    "9",
+    ".",
+    "-",
+    "+",
+    " ",
+    "\xEF\xBC\x90",
+    "\xEF\xBC\x8E",
+    "\xEF\xBC\x8D",
+    "\xE3\x80\x80",
+    "\xE2\x88\x92",
+    "\xEF\xBC",
+    "\xFF",
+    "99999999",
+    "\t",
+    ",",
 };
 
-#include "fz_replay.h"
+#    include "fz_replay.h"
 
 static void
 fuzz_mutate(struct wm_buf *b)

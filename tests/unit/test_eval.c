@@ -20,7 +20,8 @@
 #include "wm_eval_render.h"
 #include "wm_table.h"
 
-/* clang-format off: cmocka needs these first */
+/* cmocka needs setjmp.h first */
+/* clang-format off */
 #include <setjmp.h>
 #include <cmocka.h>
 /* clang-format on */
@@ -102,16 +103,33 @@ static void
 test_parse_points(void **state)
 {
     (void)state;
+
     static const struct {
         const char *s;
         int64_t v;
     } good[] = {
-        { "0", 0 },          { "2", 200 },          { "0.5", 50 },        { "1.25", 125 },
-        { "-0.5", -50 },     { "+1", 100 },         { ".5", 50 },         { "2.", 200 },
-        { "0.50", 50 },      { " 7.5 ", 750 },      { "２", 200 },        { "０．５", 50 },
-        { "－１．２５", -125 }, { "\xE3\x80\x80" "3\xE3\x80\x80", 300 }, { "1000000", 100000000 },
-        { "\xE2\x88\x92" "2", -200 },
+        { "0", 0 },
+        { "2", 200 },
+        { "0.5", 50 },
+        { "1.25", 125 },
+        { "-0.5", -50 },
+        { "+1", 100 },
+        { ".5", 50 },
+        { "2.", 200 },
+        { "0.50", 50 },
+        { " 7.5 ", 750 },
+        { "２", 200 },
+        { "０．５", 50 },
+        { "－１．２５", -125 },
+        { "\xE3\x80\x80"
+          "3\xE3\x80\x80",
+          300 },
+        { "1000000", 100000000 },
+        { "\xE2\x88\x92"
+          "2",
+          -200 },
     };
+
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         int64_t v = -999;
         if (!wm_eval_parse_points(good[i].s, &v)) {
@@ -119,9 +137,10 @@ test_parse_points(void **state)
         }
         assert_int_equal(v, good[i].v);
     }
-    static const char *bad[] = { "",    " ",   "0.125", "1.2.3", "abc", "1e2", "--1", "1-",
-                                 "1,5", ".",   "-",     "1 2",   "0x10", "1000000.01",
-                                 "99999999999999999999", "２分", "\xEF\xBC", NULL };
+    static const char *bad[] = { "",     " ",        "0.125", "1.2.3",      "abc",
+                                 "1e2",  "--1",      "1-",    "1,5",        ".",
+                                 "-",    "1 2",      "0x10",  "1000000.01", "99999999999999999999",
+                                 "２分", "\xEF\xBC", NULL };
     for (size_t i = 0; bad[i] != NULL; i++) {
         int64_t v = -999;
         if (wm_eval_parse_points(bad[i], &v)) {
@@ -176,7 +195,9 @@ test_points_rule(void **state)
     v.value = -1;
     bad_leaf(l, &v, "不能为负数");
     /* explicit value and deductions must agree */
-    struct wm_eval_input both = { .has_value = true, .value = 175, .ndeductions = 2, .deductions = d };
+    struct wm_eval_input both = {
+        .has_value = true, .value = 175, .ndeductions = 2, .deductions = d
+    };
     assert_int_equal(ok_leaf(l, &both), 175);
     both.value = 200;
     bad_leaf(l, &both, "不一致");
@@ -286,7 +307,9 @@ test_bonus_rule(void **state)
     in.value = -50;
     bad_leaf(l, &in, "不能为负数");
     /* items summed and held at the cap */
-    struct wm_eval_deduction items[] = { { "省级表彰", 100 }, { "市级表彰", 50 }, { "区级表彰", 50 } };
+    struct wm_eval_deduction items[] = { { "省级表彰", 100 },
+                                         { "市级表彰", 50 },
+                                         { "区级表彰", 50 } };
     struct wm_eval_input it = { .ndeductions = 3, .deductions = items };
     struct wm_eval_leaf_result r;
     char why[WM_EVAL_WHY];
@@ -338,8 +361,8 @@ static void
 test_deductions_json(void **state)
 {
     (void)state;
-    json_t *j = json_loads("[{\"reason\":\"会议纪要缺失\",\"points\":50},{\"reason\":\"x\",\"points\":25}]",
-                           0, NULL);
+    json_t *j = json_loads(
+        "[{\"reason\":\"会议纪要缺失\",\"points\":50},{\"reason\":\"x\",\"points\":25}]", 0, NULL);
     struct wm_eval_deduction *d = NULL;
     size_t n = 0;
     char why[WM_EVAL_WHY] = "";
@@ -352,12 +375,17 @@ test_deductions_json(void **state)
     json_decref(back);
     free(d);
     json_decref(j);
-    static const char *bad[] = { "{}", "[1]", "[{\"reason\":\"x\",\"points\":0.5}]",
-                                 "[{\"reason\":1,\"points\":5}]", "[{\"reason\":\"x\"}]", NULL };
+    static const char *bad[] = { "{}",
+                                 "[1]",
+                                 "[{\"reason\":\"x\",\"points\":0.5}]",
+                                 "[{\"reason\":1,\"points\":5}]",
+                                 "[{\"reason\":\"x\"}]",
+                                 NULL };
     for (size_t i = 0; bad[i] != NULL; i++) {
         j = json_loads(bad[i], JSON_DECODE_ANY, NULL);
         assert_non_null(j);
-        assert_int_equal(wm_eval_deductions_from_json(j, &d, &n, why, sizeof(why)), WM_E_BAD_REQUEST);
+        assert_int_equal(wm_eval_deductions_from_json(j, &d, &n, why, sizeof(why)),
+                         WM_E_BAD_REQUEST);
         assert_null(d);
         json_decref(j);
     }
@@ -366,6 +394,83 @@ test_deductions_json(void **state)
     j = json_null();
     assert_int_equal(wm_eval_deductions_from_json(j, &d, &n, why, sizeof(why)), WM_OK);
     assert_int_equal(n, 0);
+}
+
+/*
+** The synthetic city standard of tests/data/frameworks (100 points, every rule, decimals
+** such as 2.5, 11.7, 0.1): full marks give exactly its total, and its rules score as written.
+*/
+static void
+test_published_standard(void **state)
+{
+    (void)state;
+    const char *dir = getenv("WM_FW_TESTDATA");
+    char *path = wm_asprintf("%s/synthetic-city-100.json", dir ? dir : "tests/data/frameworks");
+    size_t len = 0;
+    char *data = wm_read_file(path, &len);
+    if (data == NULL) {
+        fail_msg("cannot read %s", path);
+    }
+    struct wm_fw *fw = NULL;
+    assert_int_equal(wm_fw_parse_json(data, len, &fw, NULL), WM_OK);
+    free(data);
+    free(path);
+    struct wm_eval_plan *p = wm_eval_plan_new(fw);
+    assert_int_equal(fw->total, 10000);
+    struct wm_eval_value *v = wm_calloc(p->nleaves, sizeof(*v));
+    char why[WM_EVAL_WHY] = "";
+    for (size_t i = 0; i < p->nleaves; i++) {
+        const struct wm_ind *l = p->leaf[i];
+        struct wm_eval_input in = { 0 };
+        if (l->scoring.rule == WM_FW_RULE_GRADE) {
+            in.grade = 'A';
+        } else if (l->scoring.rule == WM_FW_RULE_NEGATIVE || !wm_eval_leaf_scorable(l)) {
+            continue;
+        } else if (l->scoring.rule == WM_FW_RULE_BONUS) {
+            in.has_value = true; /* bonus stays out of full marks */
+            in.value = 0;
+        } else {
+            in.has_value = true;
+            in.value = wm_eval_leaf_cap(l);
+        }
+        struct wm_eval_leaf_result r;
+        assert_int_equal(wm_eval_leaf(l, &in, &r, why, sizeof(why)), WM_OK);
+        v[i] = (struct wm_eval_value){ .set = r.scored, .value = r.value };
+    }
+    struct wm_eval_totals t;
+    wm_eval_totals(p, v, &t);
+    assert_int_equal(t.total, 10000);
+    for (size_t k = 0; k < p->ntop; k++) {
+        assert_int_equal(t.subtotal[k], wm_ind_max(fw->top[k]));
+    }
+    wm_eval_totals_free(&t);
+    /* 1.2.1 is 11.7 points: two deductions of 0.25 and 0.1 leave 11.35 */
+    const struct wm_ind *l121 = wm_fw_find(fw, "1.2.1");
+    struct wm_eval_deduction d[] = { { "场所未挂牌", 25 }, { "经费台账不全", 10 } };
+    struct wm_eval_input in = { .ndeductions = 2, .deductions = d };
+    assert_int_equal(ok_leaf(l121, &in), 1135);
+    /* 2.2.1 is 15 points graded 1/0.85/0.7/0.5 */
+    in = (struct wm_eval_input){ .grade = 'B' };
+    assert_int_equal(ok_leaf(wm_fw_find(fw, "2.2.1"), &in), 1275);
+    /* 2.2.2 bonus capped at 2, 3.2.3 negative list capped at 5 and a veto item */
+    in = (struct wm_eval_input){ .has_value = true, .value = 250 };
+    bad_leaf(wm_fw_find(fw, "2.2.2"), &in, "超过上限 2 分");
+    struct wm_eval_deduction neg[] = { { "违纪", 300 }, { "通报", 300 } };
+    in = (struct wm_eval_input){
+        .ndeductions = 2, .deductions = neg, .veto = true, .veto_reason = "严重违纪"
+    };
+    struct wm_eval_leaf_result r;
+    assert_int_equal(wm_eval_leaf(wm_fw_find(fw, "3.2.3"), &in, &r, why, sizeof(why)), WM_OK);
+    assert_int_equal(r.value, -500);
+    assert_true(r.veto);
+    /* 1.2.2 has a score (0.1) but no rule: scored as points */
+    in = (struct wm_eval_input){ .has_value = true, .value = 10 };
+    assert_int_equal(ok_leaf(wm_fw_find(fw, "1.2.2"), &in), 10);
+    in.value = 20;
+    bad_leaf(wm_fw_find(fw, "1.2.2"), &in, "超过该项分值 0.1 分");
+    free(v);
+    wm_eval_plan_free(p);
+    wm_fw_free(fw);
 }
 
 static void
@@ -586,8 +691,8 @@ pdf_text(const struct wm_buf *pdf, int first, int last)
     char *path = wm_asprintf("%s/t.pdf", tmpdir);
     char err[256];
     assert_int_equal(wm_eval_save(pdf->data, pdf->len, -1, path, err, sizeof(err)), WM_OK);
-    char *cmd = first > 0 ? wm_asprintf("/usr/bin/pdftotext -enc UTF-8 -f %d -l %d '%s' -",
-                                        first, last, path)
+    char *cmd = first > 0 ? wm_asprintf("/usr/bin/pdftotext -enc UTF-8 -f %d -l %d '%s' -", first,
+                                        last, path)
                           : wm_asprintf("/usr/bin/pdftotext -enc UTF-8 '%s' -", path);
     FILE *p = popen(cmd, "r");
     free(cmd);
@@ -672,17 +777,24 @@ read_xlsx(const struct wm_buf *b)
 static void
 fill_sheet(const struct wm_eval_plan *p, struct wm_eval_doc_leaf *l)
 {
-    static const struct wm_eval_deduction d11[] = { { "会议纪要缺失", 50 }, { "未召开动员会", 25 } };
+    static const struct wm_eval_deduction d11[] = { { "会议纪要缺失", 50 },
+                                                    { "未召开动员会", 25 } };
     static const struct wm_eval_deduction d32[] = { { "违纪一人次", 200 }, { "通报批评", 150 } };
     memset(l, 0, p->nleaves * sizeof(*l));
-    l[0] = (struct wm_eval_doc_leaf){ .set = true, .value = 175, .method = "实地考察",
-                                      .comment = "=HYPERLINK(\"x\")", .ndeductions = 2,
+    l[0] = (struct wm_eval_doc_leaf){ .set = true,
+                                      .value = 175,
+                                      .method = "实地考察",
+                                      .comment = "=HYPERLINK(\"x\")",
+                                      .ndeductions = 2,
                                       .deductions = d11 };
-    l[1] = (struct wm_eval_doc_leaf){ .set = true, .value = 240, .grade = 'B', .method = "查阅资料" };
+    l[1] =
+        (struct wm_eval_doc_leaf){ .set = true, .value = 240, .grade = 'B', .method = "查阅资料" };
     l[3] = (struct wm_eval_doc_leaf){ .set = true, .value = 1275, .grade = 'B' };
     l[4] = (struct wm_eval_doc_leaf){ .set = true, .value = 150 };
     l[5] = (struct wm_eval_doc_leaf){ .set = true, .value = 75, .grade = 'C' };
-    l[7] = (struct wm_eval_doc_leaf){ .set = true, .value = -350, .ndeductions = 2, .deductions = d32 };
+    l[7] = (struct wm_eval_doc_leaf){
+        .set = true, .value = -350, .ndeductions = 2, .deductions = d32
+    };
     l[8] = (struct wm_eval_doc_leaf){ .set = true, .value = 750, .comment = "台账齐全" };
 }
 
@@ -694,10 +806,15 @@ test_sheet_documents(void **state)
     struct wm_eval_plan *p = wm_eval_plan_new(fw);
     struct wm_eval_doc_leaf l[9];
     fill_sheet(p, l);
-    struct wm_eval_doc_sheet d = { .round = "第十五届市文明单位测评", .unit = "市第一中学",
-                                   .unit_code = "u001", .evaluators = "张三、李四",
-                                   .note = "二人平均", .plan = p, .leaves = l,
-                                   .has_threshold = true, .threshold = 2000 };
+    struct wm_eval_doc_sheet d = { .round = "第十五届市文明单位测评",
+                                   .unit = "市第一中学",
+                                   .unit_code = "u001",
+                                   .evaluators = "张三、李四",
+                                   .note = "二人平均",
+                                   .plan = p,
+                                   .leaves = l,
+                                   .has_threshold = true,
+                                   .threshold = 2000 };
     struct wm_buf pdf = { 0 };
     int pages = 0;
     char err[256] = "";
@@ -765,17 +882,25 @@ test_sheet_pages(void **state)
     assert_non_null(fw);
     struct wm_eval_plan *p = wm_eval_plan_new(fw);
     struct wm_eval_doc_leaf *l = wm_calloc(p->nleaves, sizeof(*l));
-    struct wm_buf longc = { 0 };
-    for (int i = 0; i < 12; i++) {
-        wm_buf_adds(&longc, "现场查看创建阵地，台账记录基本齐全，部分活动照片缺少说明。");
-    }
+    /* every 7th leaf has a long comment between markers 始N始 … 终N终 */
+    char **longc = wm_calloc(p->nleaves, sizeof(*longc));
     for (size_t i = 0; i < p->nleaves; i++) {
         l[i].set = true;
         l[i].value = wm_eval_leaf_cap(p->leaf[i]);
-        l[i].comment = i % 7 == 0 ? wm_buf_str(&longc) : "好";
+        if (i % 7 == 0) {
+            struct wm_buf b = { 0 };
+            wm_buf_printf(&b, "始%zu始", i);
+            for (int k = 0; k < 8; k++) {
+                wm_buf_adds(&b, "现场查看创建阵地，台账记录基本齐全，部分活动照片缺少说明。");
+            }
+            wm_buf_printf(&b, "终%zu终", i);
+            longc[i] = wm_buf_steal(&b);
+        }
+        l[i].comment = longc[i] != NULL ? longc[i] : "好";
     }
-    struct wm_eval_doc_sheet d = { .round = "第十五届市文明单位测评", .unit = "某某街道办事处",
-                                   .plan = p, .leaves = l };
+    struct wm_eval_doc_sheet d = {
+        .round = "第十五届市文明单位测评", .unit = "某某街道办事处", .plan = p, .leaves = l
+    };
     struct wm_buf pdf = { 0 };
     int pages = 0;
     char err[256];
@@ -783,6 +908,7 @@ test_sheet_pages(void **state)
     keep(&pdf, "long.pdf");
     assert_true(pages >= 3);
     char want[64];
+    size_t seen = 0;
     for (int pg = 1; pg <= pages; pg++) {
         char *text = pdf_text(&pdf, pg, pg);
         if (text == NULL) {
@@ -793,14 +919,32 @@ test_sheet_pages(void **state)
         snprintf(want, sizeof want, "第 %d 页 共 %d 页", pg, pages);
         has(text, want);
         has(text, "扣分明细"); /* the column heads repeat */
+        /* rows are whole: a long comment's two ends are on the same page */
+        char *sq = squeeze(text);
+        for (size_t i = 0; i < p->nleaves; i += 7) {
+            char a[32], z[32];
+            snprintf(a, sizeof a, "始%zu始", i);
+            snprintf(z, sizeof z, "终%zu终", i);
+            if ((strstr(sq, a) != NULL) != (strstr(sq, z) != NULL)) {
+                fail_msg("leaf %zu's row is split at page %d", i, pg);
+            }
+            seen += strstr(sq, a) != NULL;
+        }
+        free(sq);
         free(text);
+    }
+    if (pages > 0 && access("/usr/bin/pdftotext", X_OK) == 0) {
+        assert_int_equal(seen, (p->nleaves + 6) / 7); /* each long row once */
     }
     wm_buf_free(&pdf);
     /* the blank sheet of the same standard */
     assert_int_equal(wm_eval_pdf_blank(&d, &pdf, &pages, err, sizeof(err)), WM_OK);
     assert_true(pages >= 2);
     wm_buf_free(&pdf);
-    wm_buf_free(&longc);
+    for (size_t i = 0; i < p->nleaves; i++) {
+        free(longc[i]);
+    }
+    free(longc);
     free(l);
     wm_eval_plan_free(p);
     wm_fw_free(fw);
@@ -824,11 +968,13 @@ test_blank_documents(void **state)
     struct wm_eval_plan *p = wm_eval_plan_new(fw);
     struct wm_buf w = { 0 };
     wm_eval_rule_words(p->leaf[1], &w);
-    assert_string_equal(wm_buf_str(&w),
-                        "分档评分（满分 3 分）：A 档 3 分（×1）、B 档 2.4 分（×0.8）、C 档 1.8 分（×0.6）、D 档 0 分（×0）");
+    assert_string_equal(
+        wm_buf_str(&w),
+        "分档评分（满分 3 分）：A 档 3 分（×1）、B 档 2.4 分（×0.8）、C 档 1.8 分（×0.6）、D 档 0 分（×0）");
     wm_buf_reset(&w);
     wm_eval_rule_words(p->leaf[3], &w);
-    assert_string_equal(wm_buf_str(&w), "减分项：按负面清单逐项减分，最多减 5 分；一票否决项：出现即不合格");
+    assert_string_equal(wm_buf_str(&w),
+                        "减分项：按负面清单逐项减分，最多减 5 分；一票否决项：出现即不合格");
     wm_buf_free(&w);
     struct wm_eval_doc_sheet d = { .round = "第十五届市文明单位测评", .plan = p };
     struct wm_buf pdf = { 0 };
@@ -862,7 +1008,8 @@ test_summary_documents(void **state)
     (void)state;
     struct wm_fw *fw = std_fw();
     struct wm_eval_plan *p = wm_eval_plan_new(fw);
-    static const int64_t s1[] = { 415, 1500, 400 }, s2[] = { 500, 1600, 750 }, s3[] = { 100, 100, 100 };
+    static const int64_t s1[] = { 415, 1500, 400 }, s2[] = { 500, 1600, 750 },
+                         s3[] = { 100, 100, 100 };
     struct wm_eval_rank_entry e[] = {
         { .name = "市第一中学", .has_total = true, .total = 2465 },
         { .name = "某某街道办事处", .has_total = true, .total = 2850 },
@@ -876,15 +1023,24 @@ test_summary_documents(void **state)
     struct wm_eval_doc_row rows[4];
     for (size_t i = 0; i < 4; i++) {
         size_t k = order[i];
-        rows[i] = (struct wm_eval_doc_row){ .rank = e[k].rank, .unit = e[k].name,
-                                            .unit_type = types[k], .district = "某区",
-                                            .has_total = e[k].has_total, .total = e[k].total,
-                                            .subtotal = subs[k], .veto = e[k].veto,
+        rows[i] = (struct wm_eval_doc_row){ .rank = e[k].rank,
+                                            .unit = e[k].name,
+                                            .unit_type = types[k],
+                                            .district = "某区",
+                                            .has_total = e[k].has_total,
+                                            .total = e[k].total,
+                                            .subtotal = subs[k],
+                                            .veto = e[k].veto,
                                             .pass = e[k].pass };
     }
-    struct wm_eval_doc_summary d = { .round = "第十五届市文明单位测评", .title = "测评排名表",
-                                     .scope = "某区", .plan = p, .has_threshold = true,
-                                     .threshold = 2000, .nrows = 4, .rows = rows };
+    struct wm_eval_doc_summary d = { .round = "第十五届市文明单位测评",
+                                     .title = "测评排名表",
+                                     .scope = "某区",
+                                     .plan = p,
+                                     .has_threshold = true,
+                                     .threshold = 2000,
+                                     .nrows = 4,
+                                     .rows = rows };
     struct wm_buf pdf = { 0 };
     int pages = 0;
     char err[256];
@@ -944,9 +1100,13 @@ test_specs(void **state)
     struct wm_eval_doc_leaf l[9];
     fill_sheet(p, l);
     l[6] = (struct wm_eval_doc_leaf){ .veto = true, .veto_reason = "发生重大安全责任事故" };
-    struct wm_eval_doc_sheet d = { .round = "第十五届市文明单位测评", .unit = "市第一中学",
-                                   .evaluators = "张三", .plan = p, .leaves = l,
-                                   .has_threshold = true, .threshold = 2000 };
+    struct wm_eval_doc_sheet d = { .round = "第十五届市文明单位测评",
+                                   .unit = "市第一中学",
+                                   .evaluators = "张三",
+                                   .plan = p,
+                                   .leaves = l,
+                                   .has_threshold = true,
+                                   .threshold = 2000 };
     json_t *spec = wm_eval_sheet_spec(&d, false);
     assert_string_equal(json_string_value(json_object_get(spec, "kind")), "eval.sheet");
     struct wm_buf pdf = { 0 };
@@ -1013,12 +1173,17 @@ test_specs(void **state)
     json_decref(spec);
     static const int64_t sub[] = { 415, 1500, 400 };
     struct wm_eval_doc_row rows[] = {
-        { .rank = 1, .unit = "某某街道办事处", .has_total = true, .total = 2315, .subtotal = sub,
+        { .rank = 1,
+          .unit = "某某街道办事处",
+          .has_total = true,
+          .total = 2315,
+          .subtotal = sub,
           .pass = true },
         { .unit = "区图书馆" },
     };
-    struct wm_eval_doc_summary sd = { .round = "第十五届市文明单位测评", .plan = p, .nrows = 2,
-                                      .rows = rows };
+    struct wm_eval_doc_summary sd = {
+        .round = "第十五届市文明单位测评", .plan = p, .nrows = 2, .rows = rows
+    };
     spec = wm_eval_summary_spec(&sd);
     assert_int_equal(wm_eval_pdf_spec(spec, &pdf, &pages, err, sizeof(err)), WM_OK);
     text = pdf_text(&pdf, 0, 0);
@@ -1063,12 +1228,16 @@ big_fw(size_t nleaves)
                       t + 1, t + 1);
         for (size_t i = 0; i < nleaves / 10; i++) {
             if (i % 5 == 4) {
-                wm_buf_printf(&b, "%s{\"code\":\"%zu.%zu\",\"title\":\"项\",\"score\":1,"
+                wm_buf_printf(&b,
+                              "%s{\"code\":\"%zu.%zu\",\"title\":\"项\",\"score\":1,"
                               "\"scoring\":{\"rule\":\"grade\",\"grades\":{\"A\":1,\"B\":0.85,"
-                              "\"C\":0.7,\"D\":0.5}}}", i ? "," : "", t + 1, i + 1);
+                              "\"C\":0.7,\"D\":0.5}}}",
+                              i ? "," : "", t + 1, i + 1);
             } else {
-                wm_buf_printf(&b, "%s{\"code\":\"%zu.%zu\",\"title\":\"项\",\"score\":0.5,"
-                              "\"scoring\":{\"rule\":\"points\"}}", i ? "," : "", t + 1, i + 1);
+                wm_buf_printf(&b,
+                              "%s{\"code\":\"%zu.%zu\",\"title\":\"项\",\"score\":0.5,"
+                              "\"scoring\":{\"rule\":\"points\"}}",
+                              i ? "," : "", t + 1, i + 1);
             }
         }
         wm_buf_adds(&b, "]}");
@@ -1130,13 +1299,14 @@ big_run(struct big *g, struct wm_eval_rank_entry *rank, size_t *order)
             sheets[e] = &g->v[(u * g->nev + e) * nl];
         }
         char why[WM_EVAL_WHY];
-        assert_int_equal(wm_eval_reconcile(g->p, g->nev, sheets, WM_EVAL_MEAN, 50, NULL, r, why,
-                                           sizeof(why)),
-                         WM_OK);
+        assert_int_equal(
+            wm_eval_reconcile(g->p, g->nev, sheets, WM_EVAL_MEAN, 50, NULL, r, why, sizeof(why)),
+            WM_OK);
         wm_eval_recon_values(g->p, r, fin);
         struct wm_eval_totals t;
         wm_eval_totals(g->p, fin, &t);
-        rank[u] = (struct wm_eval_rank_entry){ .name = "单位", .has_total = true, .total = t.total };
+        rank[u] =
+            (struct wm_eval_rank_entry){ .name = "单位", .has_total = true, .total = t.total };
         sum += t.total;
         wm_eval_totals_free(&t);
     }
@@ -1185,10 +1355,42 @@ bench(void)
     printf("eval_engine: 2000 units x 150 leaves x 3 evaluators: reconcile + totals + rank "
            "%.1f ms (input built in %.1f ms; checksum %lld)\n",
            run, build, (long long)sum);
+    /* the ranking of the whole round as PDF and XLSX */
+    struct wm_eval_doc_row *rows = wm_calloc(g.nunits, sizeof(*rows));
+    for (size_t i = 0; i < g.nunits; i++) {
+        const struct wm_eval_rank_entry *x = &rank[order[i]];
+        rows[i] = (struct wm_eval_doc_row){ .rank = x->rank,
+                                            .unit = "某某市某某区某某街道办事处",
+                                            .unit_type = "文明单位",
+                                            .district = "某区",
+                                            .has_total = true,
+                                            .total = x->total,
+                                            .pass = x->pass };
+    }
+    struct wm_eval_doc_summary d = {
+        .round = "第十五届市文明单位测评", .plan = g.p, .nrows = g.nunits, .rows = rows
+    };
+    struct wm_buf pdf = { 0 }, xlsx = { 0 };
+    int pages = 0;
+    char err[256] = "";
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    enum wm_err e1 = wm_eval_pdf_summary(&d, &pdf, &pages, err, sizeof(err));
+    clock_gettime(CLOCK_MONOTONIC, &t2);
+    double tp = (double)(t2.tv_sec - t1.tv_sec) * 1e3 + (double)(t2.tv_nsec - t1.tv_nsec) / 1e6;
+    enum wm_err e2 = wm_eval_xlsx_summary(&d, &xlsx, err, sizeof(err));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double tx = (double)(t1.tv_sec - t2.tv_sec) * 1e3 + (double)(t1.tv_nsec - t2.tv_nsec) / 1e6;
+    printf("eval_engine: ranking of 2000 units: PDF %d pages %zu KB in %.0f ms (%s); XLSX %zu KB "
+           "in %.0f ms (%s)\n",
+           pages, pdf.len / 1024, tp, e1 == WM_OK ? "ok" : err, xlsx.len / 1024, tx,
+           e2 == WM_OK ? "ok" : err);
+    wm_buf_free(&pdf);
+    wm_buf_free(&xlsx);
+    free(rows);
     free(order);
     free(rank);
     big_free(&g);
-    return 0;
+    return e1 == WM_OK && e2 == WM_OK ? 0 : 1;
 }
 
 int
@@ -1197,6 +1399,7 @@ main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "--bench") == 0) {
         return bench();
     }
+    /* clang-format off */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_points),
         cmocka_unit_test(test_rounding),
@@ -1206,6 +1409,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_bonus_rule),
         cmocka_unit_test(test_negative_rule),
         cmocka_unit_test(test_deductions_json),
+        cmocka_unit_test(test_published_standard),
         cmocka_unit_test(test_plan_totals),
         cmocka_unit_test(test_reconcile_mean),
         cmocka_unit_test(test_reconcile_leader),
@@ -1217,6 +1421,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_summary_documents),
         cmocka_unit_test(test_specs),
     };
+    /* clang-format on */
     if (mkdtemp(tmpdir) == NULL) {
         return 1;
     }
