@@ -1160,13 +1160,23 @@ recon_build(struct wm_db *db, const struct ctx *c, struct recon *r, struct wm_fa
                                    why, sizeof why)) {
         return wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", why);
     }
+    /* leader mode: the leader's decisions, the mean where the leader decided nothing (the
+    ** evaluators' vetoes carry over) */
+    for (size_t k = 0; k < r->nleaves; k++) {
+        r->final_leader[k] = WM_EVAL_LEADER == r->how && r->leader[k].set;
+        if (WM_EVAL_LEADER == r->how) {
+            struct wm_eval_value d = r->final_leader[k] ? r->leader[k] : r->out[k].final;
+            d.veto = r->out[k].final.veto;
+            r->leader[k] = d;
+        }
+    }
+    if (WM_EVAL_LEADER == r->how &&
+        WM_OK != wm_eval_reconcile(c->plan, r->nsheets, r->rows, WM_EVAL_LEADER, 0, r->leader,
+                                   r->out, why, sizeof why)) {
+        return wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", why);
+    }
     for (size_t k = 0; k < r->nleaves; k++) {
         r->final[k] = r->out[k].final;
-        if (WM_EVAL_LEADER == r->how && r->leader[k].set) {
-            r->final[k].set = true;
-            r->final[k].value = r->leader[k].value;
-            r->final_leader[k] = true;
-        }
     }
     wm_eval_totals(c->plan, r->final, &r->totals);
     return WM_OK;
@@ -1230,7 +1240,7 @@ wm_reconcile_view(struct wm_db *db, const struct wm_actor *a, const json_t *roun
             o->n ? json_integer(o->max) : json_null(), "spread",
             o->n ? json_integer(o->spread) : json_null(), "nveto", (json_int_t)o->nveto,
             "flagged", o->flagged, "decision",
-            r.leader[k].set ? json_integer(r.leader[k].value) : json_null(), "final",
+            r.final_leader[k] ? json_integer(r.leader[k].value) : json_null(), "final",
             r.final[k].set ? json_integer(r.final[k].value) : json_null(), "final_how",
             r.final[k].set ? (r.final_leader[k] ? "leader" : "mean") : NULL, "final_veto",
             r.final[k].veto);
