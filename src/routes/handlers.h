@@ -229,6 +229,7 @@ void page_reconcile_get(struct wm_req *r);
 void page_reconcile_post(struct wm_req *r);
 void page_lock_post(struct wm_req *r);
 void page_reopen_post(struct wm_req *r);
+void page_unlock_post(struct wm_req *r);
 void page_guidance_post(struct wm_req *r);
 void page_guidance_read_post(struct wm_req *r);
 void page_guidance_close_post(struct wm_req *r);

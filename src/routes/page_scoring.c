@@ -9,7 +9,8 @@
 **   /rounds/{id}/progress                 the group leader's progress: units × evaluators;
 **   /rounds/{id}/entries/{eid}/reconcile  every evaluator's value per leaf, the mean, the
 **                                         differences highlighted, the leader's decisions
-**                                         (leader mode), reopen and lock.
+**                                         (leader mode), reopen and lock; the admin
+**                                         unlocks with a reason.
 ** The rules are src/core/scoring.c's; every form carries the CSRF token.
 */
 #include "config.h"
@@ -626,9 +627,35 @@ page_reconcile_get(struct wm_req *r)
     } else if (json_is_true(json_object_get(v, "leader")) && !has_key(entry, "locked_at")) {
         wm_h(&b, "<p class=\"hint\">%s</p>", _("全部测评员提交评分表后才能锁定。"));
     }
+    if (has_key(entry, "locked_at") && r->who && WM_ROLE_ADMIN == r->who->role &&
+        wm_round_in_state(round, "evaluating")) {
+        wm_h(&b, "<form method=\"post\" action=\"/rounds/%I/entries/%I/unlock\" id=\"unlock\" "
+                 "class=\"row\">",
+             ji(round, "id"), ji(entry, "id"));
+        ui_csrf(r, &b);
+        wm_h(&b, "<label>%s <input name=\"reason\" required maxlength=\"1000\"></label> "
+                 "<button type=\"submit\" class=\"danger\">%s</button></form>",
+             _("解除锁定的原因"), _("解除锁定"));
+    }
     ui_end(r, &b, 200);
     wm_buf_free(&c);
     json_decref(v);
+    json_decref(round);
+}
+
+void
+page_unlock_post(struct wm_req *r)
+{
+    json_t *round = round_of(r);
+    if (NULL == round) {
+        return;
+    }
+    char to[96];
+    snprintf(to, sizeof to, "/rounds/%lld/entries/%lld/reconcile", (long long)r->ids[0],
+             (long long)r->ids[1]);
+    struct wm_fail f = {0};
+    enum wm_err e = wm_entry_unlock(r->db, &r->actor, round, r->ids[1], wm_form(r, "reason"), &f);
+    ui_done(r, e, &f, to, _("已解除锁定"));
     json_decref(round);
 }
 

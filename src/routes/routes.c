@@ -265,6 +265,8 @@ const struct wm_route wm_routes[] = {
      0},
     {WM_POST, "/rounds/{id}/entries/{id}/sheets/{id}/reopen", page_reopen_post,
      AUTH | HTML | FORM | CSRF, SCORE, 0},
+    {WM_POST, "/rounds/{id}/entries/{id}/unlock", page_unlock_post, AUTH | HTML | FORM | CSRF,
+     ADMIN, 0},
     {WM_GET, "/frameworks", page_frameworks_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/frameworks", page_frameworks_post, AUTH | HTML | FORM | CSRF, STAFF, 40 * MiB},
     {WM_GET, "/frameworks/{id}", page_framework_get, AUTH | HTML, ALL, 0},

@@ -423,6 +423,8 @@ static const struct expect expectations[] = {
                                                  {"303", "404", "404",     "404",     "403",     "403",     "403"}},
     {"POST /rounds/{id}/entries/{id}/sheets/{id}/reopen", K_SCORE,
                                                  {"303", "404", "404",     "404",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/entries/{id}/unlock", K_SCORE,
+                                                 {"303", "388/404", "403", "403",     "403",     "403",     "403"}},
     {"GET /guidance", K_PLAIN,                   {"303", "200", "200",     "403",     "200",     "200",     "200"}},
     {"POST /units/{id}/archives/{id}/leaf/{s}/guidance", K_GUIDANCE,
                                                  {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
@@ -1566,6 +1568,8 @@ cell_build(struct cell *c,
             form_add(c, "decide_1.1.1", "1");
         } else if (page && strstr(rt->pattern, "/sheet")) {
             form_add(c, "value_1.1.1", "1");
+        } else if (page && strstr(rt->pattern, "/unlock")) {
+            form_add(c, "reason", "授权测试");
         } else if (strstr(rt->pattern, "/unlock")) {
             c->json = json_pack("{s:s}", "reason", "授权测试");
         } else if (strstr(rt->pattern, "/reconcile")) {

@@ -546,6 +546,24 @@ test_reconcile_leader(void **state)
     assert_string_equal(th_jstr(json_array_get(fin, 0), "how"), "leader");
     assert_string_equal(th_jstr(json_array_get(fin, 1), "how"), "mean");
     json_decref(fin);
+    /* the admin unlocks through the reconcile page's form, with a reason */
+    char page[160];
+    snprintf(page, sizeof page, "/rounds/%lld/entries/%lld/reconcile", (long long)x.round,
+             (long long)x.entry);
+    struct th_req q = {.method = "GET", .path = page, .cred = &admin, .flags = TH_COOKIE};
+    r = th_do(&srv, &q);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "id=\"unlock\""));
+    assert_non_null(strstr(r->body, "4.15"));
+    th_resp_free(r);
+    snprintf(page, sizeof page, "/rounds/%lld/entries/%lld/unlock", (long long)x.round,
+             (long long)x.entry);
+    r = th_form(&srv, page, &admin, "reason=%E7%BB%84%E9%95%BF%E8%AF%AF%E9%94%81");
+    th_assert_status(r, 303);
+    th_resp_free(r);
+    json_t *ent = fx->ops->entry_get(fx, x.entry);
+    assert_true(json_is_null(json_object_get(ent, "locked_at")));
+    json_decref(ent);
     /* the audit log names every step */
     r = api("GET", "/api/v1/audit?limit=50", &admin, NULL);
     th_assert_status(r, 200);
@@ -554,6 +572,7 @@ test_reconcile_leader(void **state)
     assert_non_null(strstr(text, "entry.reconcile"));
     assert_non_null(strstr(text, "sheet.submit"));
     assert_non_null(strstr(text, "score.set"));
+    assert_non_null(strstr(text, "entry.unlock"));
     free(text);
     th_resp_free(r);
 }
