@@ -21,7 +21,7 @@
 static json_t *
 round_of(struct wm_req *r)
 {
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *round = wm_round_get_scoped(r->db, &r->actor, r->ids[0], &f);
     if (NULL == round) {
         wm_reply_fail(r, &f);
@@ -32,7 +32,7 @@ round_of(struct wm_req *r)
 static void
 reply_sheet(struct wm_req *r, json_t *round, unsigned status)
 {
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *v = wm_sheet_view(r->db, &r->actor, round, r->ids[1], &f);
     wm_reply_read(r, status, wm_api_sheet(v), &f);
 }
@@ -54,10 +54,9 @@ api_sheet_score_put(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *out = NULL;
-    if (WM_OK != wm_score_set(r->db, &r->actor, round, r->ids[1], r->segs[0], r->json, &out,
-                              &f)) {
+    if (WM_OK != wm_score_set(r->db, &r->actor, round, r->ids[1], r->segs[0], r->json, &out, &f)) {
         wm_reply_fail(r, &f);
     } else {
         wm_reply_json(r, 200, wm_api_score(out));
@@ -72,7 +71,7 @@ api_sheet_post(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *report = NULL;
     if (WM_OK != wm_score_batch(r->db, &r->actor, round, r->ids[1], r->json, &report, &f)) {
         wm_reply_fail(r, &f);
@@ -89,7 +88,7 @@ api_sheet_submit_post(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     if (WM_OK != wm_sheet_submit(r->db, &r->actor, round, r->ids[1], &f)) {
         wm_reply_fail(r, &f);
     } else {
@@ -105,7 +104,7 @@ api_sheet_reopen_post(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     if (WM_OK != wm_sheet_reopen(r->db, &r->actor, round, r->ids[1], r->ids[2], &f)) {
         wm_reply_fail(r, &f);
     } else {
@@ -122,7 +121,7 @@ api_round_progress_get(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *p = wm_round_progress(r->db, &r->actor, round, &f);
     wm_reply_read(r, 200, wm_api_progress(p), &f);
     json_decref(round);
@@ -135,7 +134,7 @@ api_reconcile_get(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *v = wm_reconcile_view(r->db, &r->actor, round, r->ids[1], &f);
     wm_reply_read(r, 200, wm_api_reconcile(v), &f);
     json_decref(round);
@@ -148,7 +147,7 @@ api_reconcile_post(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     if (WM_OK != wm_reconcile_decide(r->db, &r->actor, round, r->ids[1], r->json, &f)) {
         wm_reply_fail(r, &f);
     } else {
@@ -165,7 +164,7 @@ api_entry_lock_post(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     if (WM_OK != wm_entry_lock(r->db, &r->actor, round, r->ids[1], &f)) {
         wm_reply_fail(r, &f);
     } else {
@@ -183,9 +182,8 @@ api_entry_unlock_post(struct wm_req *r)
         return;
     }
     json_t *why = json_object_get(r->json, "reason");
-    struct wm_fail f = {0};
-    if (WM_OK != wm_entry_unlock(r->db, &r->actor, round, r->ids[1], json_string_value(why),
-                                 &f)) {
+    struct wm_fail f = { 0 };
+    if (WM_OK != wm_entry_unlock(r->db, &r->actor, round, r->ids[1], json_string_value(why), &f)) {
         wm_reply_fail(r, &f);
     } else {
         json_t *v = wm_reconcile_view(r->db, &r->actor, round, r->ids[1], &f);

@@ -35,7 +35,7 @@ points(struct wm_buf *b, int64_t v)
 static json_t *
 round_of(struct wm_req *r)
 {
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *round = wm_round_get_scoped(r->db, &r->actor, r->ids[0], &f);
     if (NULL == round) {
         ui_fail(r, &f);
@@ -65,8 +65,13 @@ has_key(const json_t *o, const char *k)
 
 /* One deduction (or bonus item) line of a leaf's card. */
 static void
-deduction_line(struct wm_buf *b, const char *code, int k, const char *reason, const char *pts,
-               const char *what, bool disabled)
+deduction_line(struct wm_buf *b,
+               const char *code,
+               int k,
+               const char *reason,
+               const char *pts,
+               const char *what,
+               bool disabled)
 {
     wm_h(b,
          "<div class=\"ded\" data-f=\"ded\"><input name=\"ded_r_%s_%d\" value=\"%s\" "
@@ -105,7 +110,8 @@ leaf_card(struct wm_buf *b, const json_t *l, bool editable, const json_t *round)
     }
     wm_h(b, "</b> <span class=\"state badge%r\" data-state=\"%s\">%s</span></p>",
          scored ? " published" : "", scored ? "saved" : "none", scored ? _("已保存") : _("未评分"));
-    if (!json_is_true(json_object_get(l, "scorable")) && !json_is_true(json_object_get(l, "veto"))) {
+    if (!json_is_true(json_object_get(l, "scorable")) &&
+        !json_is_true(json_object_get(l, "veto"))) {
         wm_h(b, "</section>\n");
         return;
     }
@@ -117,8 +123,9 @@ leaf_card(struct wm_buf *b, const json_t *l, bool editable, const json_t *round)
         json_array_foreach(json_object_get(l, "grades"), i, g)
         {
             bool on = scored && wm_streq(js(sc, "grade"), js(g, "letter"));
-            wm_h(b, "<label class=\"grade\"><input type=\"radio\" name=\"grade_%s\" value=\"%s\"%r%r>"
-                    "<span>%s<small>",
+            wm_h(b,
+                 "<label class=\"grade\"><input type=\"radio\" name=\"grade_%s\" value=\"%s\"%r%r>"
+                 "<span>%s<small>",
                  code, js(g, "letter"), on ? " checked" : "", dis, js(g, "letter"));
             points(b, ji(g, "value"));
             wm_h(b, " %s</small></span></label>", _("分"));
@@ -130,16 +137,19 @@ leaf_card(struct wm_buf *b, const json_t *l, bool editable, const json_t *round)
         json_t *ded = scored ? json_object_get(sc, "deductions") : NULL;
         if (!neg) {
             char v[32] = "";
-            if (scored && 0 == json_array_size(ded) && json_is_integer(json_object_get(sc, "value"))) {
+            if (scored && 0 == json_array_size(ded) &&
+                json_is_integer(json_object_get(sc, "value"))) {
                 wm_eval_format_points(ji(sc, "value"), v);
             }
-            wm_h(b, "<label class=\"value\">%s <input name=\"value_%s\" value=\"%s\" "
-                    "inputmode=\"decimal\" size=\"6\" data-f=\"value\"%r></label>",
+            wm_h(b,
+                 "<label class=\"value\">%s <input name=\"value_%s\" value=\"%s\" "
+                 "inputmode=\"decimal\" size=\"6\" data-f=\"value\"%r></label>",
                  bonus ? _("加分") : _("得分"), code, v, dis);
         }
         wm_h(b, "<div class=\"deds\"><p class=\"hint\">%s</p>",
-             neg ? _("减分事项（每项一行）") : bonus ? _("加分事项（每项一行）")
-                                                   : _("扣分项（每项一行；填写后自动计算得分）"));
+             neg     ? _("减分事项（每项一行）")
+             : bonus ? _("加分事项（每项一行）")
+                     : _("扣分项（每项一行；填写后自动计算得分）"));
         size_t i;
         json_t *d;
         int k = 0;
@@ -147,8 +157,8 @@ leaf_card(struct wm_buf *b, const json_t *l, bool editable, const json_t *round)
         {
             char pt[32];
             wm_eval_format_points(ji(d, "points"), pt);
-            deduction_line(b, code, k++, js(d, "reason"), pt,
-                           bonus ? _("加分事项") : _("原因"), !editable);
+            deduction_line(b, code, k++, js(d, "reason"), pt, bonus ? _("加分事项") : _("原因"),
+                           !editable);
         }
         for (int e = 0; e < DEDUCTION_LINES; e++) {
             deduction_line(b, code, k++, "", "", bonus ? _("加分事项") : _("原因"), !editable);
@@ -158,16 +168,18 @@ leaf_card(struct wm_buf *b, const json_t *l, bool editable, const json_t *round)
     /* veto */
     if (json_is_true(json_object_get(l, "veto"))) {
         bool v = scored && json_is_true(json_object_get(sc, "veto"));
-        wm_h(b,
-             "<div class=\"veto\"><label><input type=\"checkbox\" name=\"veto_%s\" value=\"1\" "
-             "data-f=\"veto\"%r%r> %s</label> <input name=\"veto_reason_%s\" value=\"%s\" "
-             "placeholder=\"%s\" aria-label=\"%s\" maxlength=\"500\" data-f=\"veto_reason\"%r></div>",
-             code, v ? " checked" : "", dis, _("一票否决"), code,
-             v ? js(sc, "veto_reason") : "", _("否决原因（必填）"), _("否决原因"), dis);
+        wm_h(
+            b,
+            "<div class=\"veto\"><label><input type=\"checkbox\" name=\"veto_%s\" value=\"1\" "
+            "data-f=\"veto\"%r%r> %s</label> <input name=\"veto_reason_%s\" value=\"%s\" "
+            "placeholder=\"%s\" aria-label=\"%s\" maxlength=\"500\" data-f=\"veto_reason\"%r></div>",
+            code, v ? " checked" : "", dis, _("一票否决"), code, v ? js(sc, "veto_reason") : "",
+            _("否决原因（必填）"), _("否决原因"), dis);
     }
     /* method */
-    wm_h(b, "<label class=\"method\">%s <select name=\"method_%s\" data-f=\"method\"%r>"
-            "<option value=\"\">%s</option>",
+    wm_h(b,
+         "<label class=\"method\">%s <select name=\"method_%s\" data-f=\"method\"%r>"
+         "<option value=\"\">%s</option>",
          _("测评方法"), code, dis, _("（未选）"));
     size_t i;
     json_t *m;
@@ -180,8 +192,7 @@ leaf_card(struct wm_buf *b, const json_t *l, bool editable, const json_t *round)
     wm_h(b, "</select></label>");
     /* evidence: the unit's documents of the leaf in the materials years */
     json_t *docs = json_object_get(l, "docs");
-    wm_h(b, "<fieldset class=\"evidence\" data-f=\"evidence\"><legend>%s</legend>",
-         _("佐证材料"));
+    wm_h(b, "<fieldset class=\"evidence\" data-f=\"evidence\"><legend>%s</legend>", _("佐证材料"));
     if (0 == json_array_size(docs)) {
         wm_h(b, "<p class=\"hint\">%s %I—%I %s</p>", _("该单位"), ji(round, "years_from"),
              ji(round, "years_to"), _("年度档案中本项没有文件。"));
@@ -199,12 +210,13 @@ leaf_card(struct wm_buf *b, const json_t *l, bool editable, const json_t *round)
         wm_h(b,
              "<label class=\"doc\"><input type=\"checkbox\" name=\"ev_%s_%I\" value=\"%I\"%r%r> "
              "<a href=\"/documents/%I\" target=\"_blank\" rel=\"noopener\">%I %s</a></label>",
-             code, ji(d, "id"), ji(d, "id"), on ? " checked" : "", dis, ji(d, "id"),
-             ji(d, "year"), js(d, "title"));
+             code, ji(d, "id"), ji(d, "id"), on ? " checked" : "", dis, ji(d, "id"), ji(d, "year"),
+             js(d, "title"));
     }
     wm_h(b, "</fieldset>");
-    wm_h(b, "<label class=\"comment\">%s <textarea name=\"comment_%s\" rows=\"2\" "
-            "maxlength=\"2000\" data-f=\"comment\"%r>%s</textarea></label>",
+    wm_h(b,
+         "<label class=\"comment\">%s <textarea name=\"comment_%s\" rows=\"2\" "
+         "maxlength=\"2000\" data-f=\"comment\"%r>%s</textarea></label>",
          _("评语"), code, dis, scored ? js(sc, "comment") : "");
     wm_h(b, "<p class=\"err\" hidden></p></section>\n");
 }
@@ -216,7 +228,7 @@ page_sheet_get(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *v = wm_sheet_view(r->db, &r->actor, round, r->ids[1], &f);
     if (NULL == v) {
         ui_fail(r, &f);
@@ -226,7 +238,7 @@ page_sheet_get(struct wm_req *r)
     json_t *entry = json_object_get(v, "entry");
     json_t *sheet = json_object_get(v, "sheet");
     bool editable = json_is_true(json_object_get(v, "editable"));
-    struct wm_buf b = {0}, c = {0};
+    struct wm_buf b = { 0 }, c = { 0 };
     crumbs_for(&c, round, js(entry, "unit_name"));
     char title[200];
     snprintf(title, sizeof title, "%s %s", js(entry, "unit_name"), _("评分表"));
@@ -244,15 +256,17 @@ page_sheet_get(struct wm_req *r)
     }
     wm_h(&b, "</p>");
     if (json_is_true(json_object_get(v, "leader"))) {
-        wm_h(&b, "<p><a class=\"button secondary\" href=\"/rounds/%I/entries/%I/reconcile\">%s</a></p>",
+        wm_h(&b,
+             "<p><a class=\"button secondary\" href=\"/rounds/%I/entries/%I/reconcile\">%s</a></p>",
              ji(round, "id"), ji(entry, "id"), _("合分与锁定"));
     }
     wm_h(&b, "<p class=\"flash warn\" id=\"sheet-offline\" hidden></p>");
-    wm_h(&b,
-         "<form method=\"post\" action=\"/rounds/%I/entries/%I/sheet\" id=\"sheet\" "
-         "class=\"sheet\" data-round=\"%I\" data-entry=\"%I\" data-user=\"%I\" data-editable=\"%s\">",
-         ji(round, "id"), ji(entry, "id"), ji(round, "id"), ji(entry, "id"),
-         r->who ? r->who->user_id : (int64_t)0, editable ? "1" : "0");
+    wm_h(
+        &b,
+        "<form method=\"post\" action=\"/rounds/%I/entries/%I/sheet\" id=\"sheet\" "
+        "class=\"sheet\" data-round=\"%I\" data-entry=\"%I\" data-user=\"%I\" data-editable=\"%s\">",
+        ji(round, "id"), ji(entry, "id"), ji(round, "id"), ji(entry, "id"),
+        r->who ? r->who->user_id : (int64_t)0, editable ? "1" : "0");
     ui_csrf(r, &b);
     size_t i;
     json_t *l;
@@ -261,9 +275,10 @@ page_sheet_get(struct wm_req *r)
         leaf_card(&b, l, editable, round);
     }
     if (editable) {
-        wm_h(&b, "<div class=\"sheet-actions\"><button type=\"submit\" name=\"action\" "
-                 "value=\"save\">%s</button> <button type=\"submit\" name=\"action\" "
-                 "value=\"submit\" class=\"secondary\">%s</button></div>",
+        wm_h(&b,
+             "<div class=\"sheet-actions\"><button type=\"submit\" name=\"action\" "
+             "value=\"save\">%s</button> <button type=\"submit\" name=\"action\" "
+             "value=\"submit\" class=\"secondary\">%s</button></div>",
              _("保存"), _("保存并提交"));
     }
     wm_h(&b, "</form>\n<script src=\"/static/sheet.js\" defer></script>\n");
@@ -353,7 +368,7 @@ page_sheet_post(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     char to[96];
     snprintf(to, sizeof to, "/rounds/%lld/entries/%lld/sheet", (long long)r->ids[0],
              (long long)r->ids[1]);
@@ -380,7 +395,7 @@ page_sheet_post(struct wm_req *r)
     if (WM_OK != e) {
         ui_done(r, e, &f, to, NULL);
     } else if (ji(rep, "refused") > 0) {
-        struct wm_buf m = {0};
+        struct wm_buf m = { 0 };
         wm_buf_printf(&m, _("已保存 %lld 项，%lld 项未保存："), (long long)ji(rep, "saved"),
                       (long long)ji(rep, "refused"));
         json_t *x;
@@ -410,8 +425,9 @@ page_sheet_post(struct wm_req *r)
 static const char *
 sheet_state_label(const char *s)
 {
-    return wm_streq(s, "submitted") ? _("已提交") : wm_streq(s, "draft") ? _("评分中")
-                                                                         : _("未开始");
+    return wm_streq(s, "submitted") ? _("已提交")
+           : wm_streq(s, "draft")   ? _("评分中")
+                                    : _("未开始");
 }
 
 void
@@ -421,14 +437,14 @@ page_progress_get(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *p = wm_round_progress(r->db, &r->actor, round, &f);
     if (NULL == p) {
         ui_fail(r, &f);
         json_decref(round);
         return;
     }
-    struct wm_buf b = {0}, c = {0};
+    struct wm_buf b = { 0 }, c = { 0 };
     crumbs_for(&c, round, NULL);
     ui_begin_at(r, &b, _("评分进度"), &c);
     ui_flash(r, &b);
@@ -439,16 +455,18 @@ page_progress_get(struct wm_req *r)
     if (0 == json_array_size(entries)) {
         wm_h(&b, "<p class=\"empty\">%s</p>", _("还没有分配到测评组的单位。"));
     } else {
-        wm_h(&b, "<table class=\"cards\" id=\"progress\"><thead><tr><th>%s</th><th>%s</th>"
-                 "<th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
+        wm_h(&b,
+             "<table class=\"cards\" id=\"progress\"><thead><tr><th>%s</th><th>%s</th>"
+             "<th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
              _("单位"), _("测评组"), _("测评员进度"), _("状态"));
     }
     size_t i;
     json_t *e;
     json_array_foreach(entries, i, e)
     {
-        wm_h(&b, "<tr data-entry=\"%I\"><td>%s <span class=\"hint\">%s</span></td>"
-                 "<td data-label=\"%s\">%s</td><td data-label=\"%s\"><ul class=\"plain\">",
+        wm_h(&b,
+             "<tr data-entry=\"%I\"><td>%s <span class=\"hint\">%s</span></td>"
+             "<td data-label=\"%s\">%s</td><td data-label=\"%s\"><ul class=\"plain\">",
              ji(e, "entry_id"), js(e, "unit_name"), js(e, "unit_code"), _("测评组"),
              js(e, "group_name"), _("测评员进度"));
         size_t k;
@@ -468,8 +486,10 @@ page_progress_get(struct wm_req *r)
         } else {
             wm_h(&b, "%s", _("评分中"));
         }
-        wm_h(&b, "</td><td><a class=\"button secondary\" href=\"/rounds/%I/entries/%I/reconcile\">%s</a>",
-             ji(round, "id"), ji(e, "entry_id"), _("合分"));
+        wm_h(
+            &b,
+            "</td><td><a class=\"button secondary\" href=\"/rounds/%I/entries/%I/reconcile\">%s</a>",
+            ji(round, "id"), ji(e, "entry_id"), _("合分"));
         wm_h(&b, "</td></tr>");
     }
     if (json_array_size(entries)) {
@@ -490,7 +510,7 @@ page_reconcile_get(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *v = wm_reconcile_view(r->db, &r->actor, round, r->ids[1], &f);
     if (NULL == v) {
         ui_fail(r, &f);
@@ -501,7 +521,7 @@ page_reconcile_get(struct wm_req *r)
     json_t *evs = json_object_get(v, "evaluators");
     bool decide = json_is_true(json_object_get(v, "can_decide"));
     bool leader_mode = wm_streq(js(v, "how"), "leader");
-    struct wm_buf b = {0}, c = {0};
+    struct wm_buf b = { 0 }, c = { 0 };
     crumbs_for(&c, round, js(entry, "unit_name"));
     char title[200];
     snprintf(title, sizeof title, "%s %s", js(entry, "unit_name"), _("合分"));
@@ -526,11 +546,13 @@ page_reconcile_get(struct wm_req *r)
     json_array_foreach(evs, i, x)
     {
         bool sub = wm_streq(js(x, "state"), "submitted");
-        wm_h(&b, "<li>%s <span class=\"badge%r\">%s</span>", js(x, "name"),
-             sub ? " published" : "", sheet_state_label(js(x, "state")));
+        wm_h(&b, "<li>%s <span class=\"badge%r\">%s</span>", js(x, "name"), sub ? " published" : "",
+             sheet_state_label(js(x, "state")));
         if (sub && json_is_true(json_object_get(v, "leader")) && !has_key(entry, "locked_at")) {
-            wm_h(&b, " <form method=\"post\" class=\"inline\" action=\"/rounds/%I/entries/%I/sheets/%I/reopen\">",
-                 ji(round, "id"), ji(entry, "id"), ji(x, "id"));
+            wm_h(
+                &b,
+                " <form method=\"post\" class=\"inline\" action=\"/rounds/%I/entries/%I/sheets/%I/reopen\">",
+                ji(round, "id"), ji(entry, "id"), ji(x, "id"));
             ui_csrf(r, &b);
             wm_h(&b, "<button class=\"secondary\">%s</button></form>", _("退回修改"));
         }
@@ -607,8 +629,9 @@ page_reconcile_get(struct wm_req *r)
             if (has_key(l, "decision")) {
                 wm_eval_format_points(ji(l, "decision"), d);
             }
-            wm_h(&b, "<td data-label=\"%s\"><input name=\"decide_%s\" value=\"%s\" "
-                     "inputmode=\"decimal\" size=\"6\" aria-label=\"%s %s\"></td>",
+            wm_h(&b,
+                 "<td data-label=\"%s\"><input name=\"decide_%s\" value=\"%s\" "
+                 "inputmode=\"decimal\" size=\"6\" aria-label=\"%s %s\"></td>",
                  _("组长裁定"), js(l, "code"), d, _("裁定"), js(l, "code"));
         }
         wm_h(&b, "</tr>");
@@ -629,12 +652,14 @@ page_reconcile_get(struct wm_req *r)
     }
     if (has_key(entry, "locked_at") && r->who && WM_ROLE_ADMIN == r->who->role &&
         wm_round_in_state(round, "evaluating")) {
-        wm_h(&b, "<form method=\"post\" action=\"/rounds/%I/entries/%I/unlock\" id=\"unlock\" "
-                 "class=\"row\">",
+        wm_h(&b,
+             "<form method=\"post\" action=\"/rounds/%I/entries/%I/unlock\" id=\"unlock\" "
+             "class=\"row\">",
              ji(round, "id"), ji(entry, "id"));
         ui_csrf(r, &b);
-        wm_h(&b, "<label>%s <input name=\"reason\" required maxlength=\"1000\"></label> "
-                 "<button type=\"submit\" class=\"danger\">%s</button></form>",
+        wm_h(&b,
+             "<label>%s <input name=\"reason\" required maxlength=\"1000\"></label> "
+             "<button type=\"submit\" class=\"danger\">%s</button></form>",
              _("解除锁定的原因"), _("解除锁定"));
     }
     ui_end(r, &b, 200);
@@ -653,7 +678,7 @@ page_unlock_post(struct wm_req *r)
     char to[96];
     snprintf(to, sizeof to, "/rounds/%lld/entries/%lld/reconcile", (long long)r->ids[0],
              (long long)r->ids[1]);
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     enum wm_err e = wm_entry_unlock(r->db, &r->actor, round, r->ids[1], wm_form(r, "reason"), &f);
     ui_done(r, e, &f, to, _("已解除锁定"));
     json_decref(round);
@@ -669,7 +694,7 @@ page_reconcile_post(struct wm_req *r)
     char to[96];
     snprintf(to, sizeof to, "/rounds/%lld/entries/%lld/reconcile", (long long)r->ids[0],
              (long long)r->ids[1]);
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *v = wm_reconcile_view(r->db, &r->actor, round, r->ids[1], &f);
     if (NULL == v) {
         ui_fail(r, &f);
@@ -721,7 +746,7 @@ page_lock_post(struct wm_req *r)
     char to[96];
     snprintf(to, sizeof to, "/rounds/%lld/entries/%lld/reconcile", (long long)r->ids[0],
              (long long)r->ids[1]);
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     enum wm_err e = wm_entry_lock(r->db, &r->actor, round, r->ids[1], &f);
     ui_done(r, e, &f, to, _("评分已锁定"));
     json_decref(round);
@@ -737,7 +762,7 @@ page_reopen_post(struct wm_req *r)
     char to[96];
     snprintf(to, sizeof to, "/rounds/%lld/entries/%lld/reconcile", (long long)r->ids[0],
              (long long)r->ids[1]);
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     enum wm_err e = wm_sheet_reopen(r->db, &r->actor, round, r->ids[1], r->ids[2], &f);
     ui_done(r, e, &f, to, _("评分表已退回，测评员可以修改"));
     json_decref(round);

@@ -44,8 +44,7 @@ api(const char *method, const char *path, const struct th_cred *c, json_t *body_
 }
 
 static void
-want(const char *method, const char *path, const struct th_cred *c, json_t *body_steal,
-     long status)
+want(const char *method, const char *path, const struct th_cred *c, json_t *body_steal, long status)
 {
     struct th_resp *r = api(method, path, c, body_steal);
     th_assert_status(r, status);
@@ -76,20 +75,20 @@ fixture_make(struct fixture *x, const char *how, bool evaluating)
     static unsigned seq;
     char name[64];
     snprintf(name, sizeof name, "评分测试测评%u", ++seq);
-    struct th_resp *r = api("POST", "/api/v1/rounds", &office,
-                            json_pack("{s:s, s:s, s:I, s:s, s:s, s:i, s:i, s:s, s:s}", "name",
-                                      name, "level", "市级", "edition_id", (json_int_t)edition,
-                                      "window_start", "2026-03-01", "window_end", "2026-04-30",
-                                      "years_from", 2023, "years_to", 2025, "pass_threshold",
-                                      "60", "reconcile", how));
+    struct th_resp *r =
+        api("POST", "/api/v1/rounds", &office,
+            json_pack("{s:s, s:s, s:I, s:s, s:s, s:i, s:i, s:s, s:s}", "name", name, "level",
+                      "市级", "edition_id", (json_int_t)edition, "window_start", "2026-03-01",
+                      "window_end", "2026-04-30", "years_from", 2023, "years_to", 2025,
+                      "pass_threshold", "60", "reconcile", how));
     th_assert_status(r, 201);
     x->round = th_jint(r->json, "id");
     th_resp_free(r);
     assert_int_equal(transition(x->round, "open"), 200);
     int64_t now = time(NULL), g2 = 0;
-    assert_int_equal(fx->ops->entry_insert(fx, x->round, unit1, "recheck", "accepted", now,
-                                           &x->entry),
-                     WM_QS_ONE);
+    assert_int_equal(
+        fx->ops->entry_insert(fx, x->round, unit1, "recheck", "accepted", now, &x->entry),
+        WM_QS_ONE);
     assert_int_equal(fx->ops->group_insert(fx, x->round, "第一组", lead.user_id, now, &x->group),
                      WM_QS_ONE);
     assert_int_equal(fx->ops->group_member_add(fx, x->group, ev1.user_id), WM_QS_ONE);
@@ -117,7 +116,10 @@ put(const struct fixture *x, const struct th_cred *c, const char *code, json_t *
 
 /* PUT and expect 200 with value (a points string, or NULL for none). */
 static void
-put_ok(const struct fixture *x, const struct th_cred *c, const char *code, json_t *body_steal,
+put_ok(const struct fixture *x,
+       const struct th_cred *c,
+       const char *code,
+       json_t *body_steal,
        const char *value)
 {
     struct th_resp *r = put(x, c, code, body_steal);
@@ -131,8 +133,12 @@ put_ok(const struct fixture *x, const struct th_cred *c, const char *code, json_
 }
 
 static void
-put_bad(const struct fixture *x, const struct th_cred *c, const char *code, json_t *body_steal,
-        long status, const char *field)
+put_bad(const struct fixture *x,
+        const struct th_cred *c,
+        const char *code,
+        json_t *body_steal,
+        long status,
+        const char *field)
 {
     struct th_resp *r = put(x, c, code, body_steal);
     if (field) {
@@ -192,15 +198,15 @@ test_rules(void **state)
     put_ok(&x, &ev1, "1.1.1", json_pack("{s:s}", "value", "2.25"), "2.25");
     put_ok(&x, &ev1, "1.1.1", json_pack("{s:s}", "value", "２．５"), "2.5");
     put_ok(&x, &ev1, "1.1.1",
-           json_pack("{s:[{s:s,s:s},{s:s,s:s}]}", "deductions", "reason", "无动员会", "points",
-                     "2", "reason", "无专题研究", "points", "1.5"),
+           json_pack("{s:[{s:s,s:s},{s:s,s:s}]}", "deductions", "reason", "无动员会", "points", "2",
+                     "reason", "无专题研究", "points", "1.5"),
            "0");
     put_bad(&x, &ev1, "1.1.1", json_pack("{s:s}", "value", "2.6"), 400, "value");
     put_bad(&x, &ev1, "1.1.1", json_pack("{s:s}", "value", "-1"), 400, "value");
     put_bad(&x, &ev1, "1.1.1", json_pack("{s:s}", "value", "1.125"), 400, "value");
-    put_bad(&x, &ev1, "1.1.1", json_pack("{s:[{s:s,s:s}]}", "deductions", "reason", "", "points",
-                                         "0.5"),
-            400, "deductions");
+    put_bad(&x, &ev1, "1.1.1",
+            json_pack("{s:[{s:s,s:s}]}", "deductions", "reason", "", "points", "0.5"), 400,
+            "deductions");
     put_bad(&x, &ev1, "1.1.1", json_pack("{s:s}", "grade", "B"), 400, "grade");
     put_bad(&x, &ev1, "1.1.1", json_pack("{s:s}", "method", "survey"), 400, "method");
     /* grades (分档): B of 3 at 0.8, B of 15 at 0.85 */
@@ -212,13 +218,13 @@ test_rules(void **state)
     put_ok(&x, &ev1, "2.2.2", json_pack("{s:s}", "value", "1.5"), "1.5");
     put_bad(&x, &ev1, "2.2.2", json_pack("{s:s}", "value", "2.5"), 400, "value");
     put_ok(&x, &ev1, "2.2.2",
-           json_pack("{s:[{s:s,s:s},{s:s,s:s}]}", "deductions", "reason", "市级表彰", "points",
-                     "1", "reason", "省级表彰", "points", "1.5"),
+           json_pack("{s:[{s:s,s:s},{s:s,s:s}]}", "deductions", "reason", "市级表彰", "points", "1",
+                     "reason", "省级表彰", "points", "1.5"),
            "2");
     /* negative list (减分): held at its cap of 5 */
     put_ok(&x, &ev1, "3.2.3",
-           json_pack("{s:[{s:s,s:s},{s:s,s:s}]}", "deductions", "reason", "职工酒驾", "points",
-                     "3", "reason", "违规发放津贴", "points", "4"),
+           json_pack("{s:[{s:s,s:s},{s:s,s:s}]}", "deductions", "reason", "职工酒驾", "points", "3",
+                     "reason", "违规发放津贴", "points", "4"),
            "-5");
     put_ok(&x, &ev1, "3.2.3",
            json_pack("{s:[{s:s,s:s}]}", "deductions", "reason", "职工酒驾", "points", "1"), "-1");
@@ -268,15 +274,15 @@ test_evidence(void **state)
     struct fixture x;
     fixture_make(&x, "mean", true);
     /* a document of another unit, or one that does not exist: refused */
-    put_bad(&x, &ev1, "1.1.1", json_pack("{s:s, s:[I]}", "value", "2", "evidence",
-                                         (json_int_t)doc_other),
-            400, "evidence");
-    put_bad(&x, &ev1, "1.1.1", json_pack("{s:s, s:[i]}", "value", "2", "evidence", 99999999),
-            400, "evidence");
-    struct th_resp *r = put(&x, &ev1, "1.1.1",
-                            json_pack("{s:s, s:[I,I], s:s, s:s}", "value", "2", "evidence",
-                                      (json_int_t)doc_own, (json_int_t)doc_own2, "method",
-                                      "实地考察", "comment", "会议纪要齐全"));
+    put_bad(&x, &ev1, "1.1.1",
+            json_pack("{s:s, s:[I]}", "value", "2", "evidence", (json_int_t)doc_other), 400,
+            "evidence");
+    put_bad(&x, &ev1, "1.1.1", json_pack("{s:s, s:[i]}", "value", "2", "evidence", 99999999), 400,
+            "evidence");
+    struct th_resp *r =
+        put(&x, &ev1, "1.1.1",
+            json_pack("{s:s, s:[I,I], s:s, s:s}", "value", "2", "evidence", (json_int_t)doc_own,
+                      (json_int_t)doc_own2, "method", "实地考察", "comment", "会议纪要齐全"));
     th_assert_status(r, 200);
     json_t *ev = json_object_get(r->json, "evidence");
     assert_int_equal(json_array_size(ev), 2);
@@ -364,9 +370,8 @@ test_batch(void **state)
     struct th_resp *r =
         api("POST", path, &ev1,
             json_pack("{s:[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s,s:s}], s:b}", "scores", "code",
-                      "1.1.1", "value", "2", "code", "1.1.2", "grade", "E", "code", "9.9",
-                      "value", "1", "code", "2.2.1", "grade", "A", "comment", "讲堂活动丰富",
-                      "submit", 1));
+                      "1.1.1", "value", "2", "code", "1.1.2", "grade", "E", "code", "9.9", "value",
+                      "1", "code", "2.2.1", "grade", "A", "comment", "讲堂活动丰富", "submit", 1));
     th_assert_status(r, 200);
     assert_int_equal(th_jint(r->json, "saved"), 2);
     assert_int_equal(th_jint(r->json, "refused"), 2);
@@ -381,15 +386,15 @@ test_batch(void **state)
     assert_string_equal(th_jstr(json_object_get(leaf_of(v, "2.2.1"), "score"), "value"), "15");
     assert_true(json_is_null(json_object_get(leaf_of(v, "1.1.2"), "score")));
     json_decref(v);
-    r = api("POST", path, &ev1,
-            json_pack("{s:[{s:s,s:s}], s:b}", "scores", "code", "1.1.2", "grade", "C", "submit",
-                      1));
+    r = api(
+        "POST", path, &ev1,
+        json_pack("{s:[{s:s,s:s}], s:b}", "scores", "code", "1.1.2", "grade", "C", "submit", 1));
     th_assert_status(r, 200);
     assert_true(json_is_true(json_object_get(r->json, "submitted")));
     th_resp_free(r);
     /* submitted: the whole batch is refused */
-    r = api("POST", path, &ev1, json_pack("{s:[{s:s,s:s}]}", "scores", "code", "1.1.1", "value",
-                                          "1"));
+    r = api("POST", path, &ev1,
+            json_pack("{s:[{s:s,s:s}]}", "scores", "code", "1.1.1", "value", "1"));
     th_assert_error(r, 409, "conflict", "state");
     th_resp_free(r);
     want("POST", path, &ev1, json_pack("{s:s}", "scores", "x"), 400);
@@ -409,11 +414,9 @@ test_reconcile_mean(void **state)
     put_ok(&x, &ev1, "2.2.1", json_pack("{s:s}", "grade", "B"), "12.75");
     put_ok(&x, &ev2, "2.2.1", json_pack("{s:s}", "grade", "B"), "12.75");
     put_ok(&x, &ev1, "2.2.2", json_pack("{s:s}", "value", "2"), "2");
-    put_ok(&x, &ev1, "3.2.3", json_pack("{s:[{s:s,s:s}]}", "deductions", "reason", "违纪",
-                                        "points", "5"),
-           "-5");
-    put_ok(&x, &ev1, "3.2.2", json_pack("{s:b, s:s}", "veto", 1, "veto_reason", "重大事故"),
-           NULL);
+    put_ok(&x, &ev1, "3.2.3",
+           json_pack("{s:[{s:s,s:s}]}", "deductions", "reason", "违纪", "points", "5"), "-5");
+    put_ok(&x, &ev1, "3.2.2", json_pack("{s:b, s:s}", "veto", 1, "veto_reason", "重大事故"), NULL);
     /* progress: the leader sees both evaluators' counts */
     char path[160];
     snprintf(path, sizeof path, "/api/v1/rounds/%lld/progress", (long long)x.round);
@@ -471,8 +474,7 @@ test_reconcile_mean(void **state)
     th_assert_status(r, 200);
     assert_string_equal(th_jstr(json_object_get(r->json, "entry"), "total"), "14.28");
     assert_true(json_is_true(json_object_get(json_object_get(r->json, "entry"), "vetoed")));
-    assert_non_null(strstr(th_jstr(json_object_get(r->json, "entry"), "veto_reason"),
-                           "重大事故"));
+    assert_non_null(strstr(th_jstr(json_object_get(r->json, "entry"), "veto_reason"), "重大事故"));
     assert_non_null(json_object_get(json_object_get(r->json, "entry"), "locked_at"));
     th_resp_free(r);
     want("POST", path, &lead, NULL, 409);
@@ -509,9 +511,9 @@ test_reconcile_leader(void **state)
     /* only the leader decides; within the leaf's points */
     want("POST", path, &ev1,
          json_pack("{s:[{s:s,s:s}]}", "decisions", "code", "1.1.1", "value", "1.5"), 404);
-    struct th_resp *r = api("POST", path, &lead,
-                            json_pack("{s:[{s:s,s:s}]}", "decisions", "code", "1.1.1", "value",
-                                      "2.6"));
+    struct th_resp *r =
+        api("POST", path, &lead,
+            json_pack("{s:[{s:s,s:s}]}", "decisions", "code", "1.1.1", "value", "2.6"));
     th_assert_error(r, 400, "bad_request", "value");
     th_resp_free(r);
     r = api("POST", path, &lead,
@@ -550,7 +552,7 @@ test_reconcile_leader(void **state)
     char page[160];
     snprintf(page, sizeof page, "/rounds/%lld/entries/%lld/reconcile", (long long)x.round,
              (long long)x.entry);
-    struct th_req q = {.method = "GET", .path = page, .cred = &admin, .flags = TH_COOKIE};
+    struct th_req q = { .method = "GET", .path = page, .cred = &admin, .flags = TH_COOKIE };
     r = th_do(&srv, &q);
     th_assert_status(r, 200);
     assert_non_null(strstr(r->body, "id=\"unlock\""));
@@ -582,10 +584,10 @@ test_reconcile_leader(void **state)
 static bool
 account(const char *username, const char *role, int64_t org, struct th_cred *c)
 {
-    struct th_resp *r = api("POST", "/api/v1/users", &admin,
-                            json_pack("{s:s, s:s, s:s, s:s, s:I}", "username", username,
-                                      "display_name", username, "password", TH_DEMO_PW, "role",
-                                      role, "org_id", (json_int_t)org));
+    struct th_resp *r =
+        api("POST", "/api/v1/users", &admin,
+            json_pack("{s:s, s:s, s:s, s:s, s:I}", "username", username, "display_name", username,
+                      "password", TH_DEMO_PW, "role", role, "org_id", (json_int_t)org));
     long st = r->status;
     th_resp_free(r);
     return 201 == st && 201 == th_login(&srv, username, TH_DEMO_PW, c) &&
@@ -599,11 +601,10 @@ upload(const struct th_cred *c, int64_t unit, int year, const char *leaf, const 
     snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/indicators/%s/documents",
              (long long)unit, year, leaf);
     struct bytes b = pdf_make(name, 200);
-    struct th_file f = {.name = name, .data = b.p, .len = b.n};
+    struct th_file f = { .name = name, .data = b.p, .len = b.n };
     struct th_resp *r = th_upload(&srv, path, c, 0, &f, 1, NULL);
-    int64_t id = 201 == r->status
-                     ? th_jint(json_array_get(json_object_get(r->json, "items"), 0), "id")
-                     : 0;
+    int64_t id =
+        201 == r->status ? th_jint(json_array_get(json_object_get(r->json, "items"), 0), "id") : 0;
     if (0 == id) {
         fprintf(stderr, "setup: upload %s: HTTP %ld %s\n", path, r->status, r->body);
     }
@@ -619,11 +620,15 @@ setup(void **state)
     if (th_server_create(&srv, NULL) || th_server_start(&srv, NULL)) {
         return -1;
     }
+
     struct {
         const char *user;
         struct th_cred *c;
-    } who[] = {{"admin", &admin}, {"office", &office}, {"evaluator", &ev1},
-               {"unitadmin", &unitadmin}};
+    } who[] = { { "admin", &admin },
+                { "office", &office },
+                { "evaluator", &ev1 },
+                { "unitadmin", &unitadmin } };
+
     for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
         if (201 != th_login(&srv, who[i].user, TH_DEMO_PW, who[i].c) ||
             th_make_token(&srv, who[i].c, "scoring") <= 0) {
