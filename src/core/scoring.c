@@ -24,15 +24,15 @@
 
 /* ---------------------------------------------------------------- vocabularies */
 
-const char *const wm_score_methods[] = {"site",      "report", "docs",
-                                        "interview", "survey", "online", NULL};
+const char *const wm_score_methods[] = { "site",   "report", "docs", "interview",
+                                         "survey", "online", NULL };
 
 const char *
 wm_score_method_label(const char *code)
 {
     static const char *const names[][2] = {
-        {"site", N_("看实地")},      {"report", N_("听介绍")}, {"docs", N_("评资料")},
-        {"interview", N_("个别访谈")}, {"survey", N_("问卷调查")}, {"online", N_("网上测评")},
+        { "site", N_("看实地") },        { "report", N_("听介绍") },   { "docs", N_("评资料") },
+        { "interview", N_("个别访谈") }, { "survey", N_("问卷调查") }, { "online", N_("网上测评") },
     };
     for (size_t i = 0; code && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(code, names[i][0])) {
@@ -99,7 +99,7 @@ wm_round_plan(struct wm_db *db, const json_t *round, struct wm_fail *f)
         }
     }
     if (NULL == p && nplans < plans_cap) {
-        plans[nplans++] = (struct plan_slot){.edition_id = eid, .fw = fw, .plan = np};
+        plans[nplans++] = (struct plan_slot){ .edition_id = eid, .fw = fw, .plan = np };
         p = np;
         np = NULL;
         fw = NULL;
@@ -150,8 +150,13 @@ ctx_free(struct ctx *c)
 ** reconciliation (leader, round office, admin); 'l' the leader.
 */
 static enum wm_err
-ctx_load(struct wm_db *db, const struct wm_actor *a, int64_t round_id, int64_t entry_id,
-         char need, struct ctx *c, struct wm_fail *f)
+ctx_load(struct wm_db *db,
+         const struct wm_actor *a,
+         int64_t round_id,
+         int64_t entry_id,
+         char need,
+         struct ctx *c,
+         struct wm_fail *f)
 {
     memset(c, 0, sizeof *c);
     if (NULL == a->p) {
@@ -290,8 +295,12 @@ bad(struct wm_fail *f, const char *field, const char *msg)
 }
 
 static enum wm_err
-parse_score(struct wm_db *db, const struct ctx *c, const struct wm_ind *leaf, const json_t *in,
-            struct parsed *p, struct wm_fail *f)
+parse_score(struct wm_db *db,
+            const struct ctx *c,
+            const struct wm_ind *leaf,
+            const json_t *in,
+            struct parsed *p,
+            struct wm_fail *f)
 {
     char why[WM_EVAL_WHY] = "";
     memset(p, 0, sizeof *p);
@@ -309,7 +318,8 @@ parse_score(struct wm_db *db, const struct ctx *c, const struct wm_ind *leaf, co
     v = json_object_get(in, "grade");
     if (!blank(v)) {
         const char *g = json_string_value(v);
-        if (NULL == g || strlen(g) != 1 || NULL == strchr("ABCDabcd", g[0])) {
+        if (NULL == g || strlen(g) != 1 ||
+            !((g[0] >= 'A' && g[0] <= 'Z') || (g[0] >= 'a' && g[0] <= 'z'))) {
             return bad(f, "grade", _("档次须为 A、B、C 或 D"));
         }
         p->in.grade = g[0];
@@ -332,12 +342,11 @@ parse_score(struct wm_db *db, const struct ctx *c, const struct wm_ind *leaf, co
                 return bad(f, "deductions", _("每个扣分项须有原因和分值（如 0.5）"));
             }
             json_t *r = json_object_get(d, "reason");
-            json_array_append_new(p->ded_in,
-                                  json_pack("{s:O,s:I}", "reason", r ? r : json_null(),
-                                            "points", (json_int_t)pts));
+            json_array_append_new(p->ded_in, json_pack("{s:O,s:I}", "reason", r ? r : json_null(),
+                                                       "points", (json_int_t)pts));
         }
-        if (WM_OK != wm_eval_deductions_from_json(p->ded_in, &p->ded, &p->in.ndeductions, why,
-                                                  sizeof why)) {
+        if (WM_OK !=
+            wm_eval_deductions_from_json(p->ded_in, &p->ded, &p->in.ndeductions, why, sizeof why)) {
             return bad(f, "deductions", why);
         }
         p->in.deductions = p->ded;
@@ -358,9 +367,9 @@ parse_score(struct wm_db *db, const struct ctx *c, const struct wm_ind *leaf, co
     }
     if (WM_OK != wm_eval_leaf(leaf, &p->in, &p->res, why, sizeof why)) {
         const char *field = p->in.veto && !leaf->veto ? "veto"
-                            : p->in.grade              ? "grade"
-                            : p->in.ndeductions        ? "deductions"
-                                                       : "value";
+                            : p->in.grade             ? "grade"
+                            : p->in.ndeductions       ? "deductions"
+                                                      : "value";
         return bad(f, field, why);
     }
     p->row.has_value = p->res.scored;
@@ -410,10 +419,9 @@ parse_score(struct wm_db *db, const struct ctx *c, const struct wm_ind *leaf, co
                 if (wm_db_failed(db)) {
                     return wm_read_fail(db, f, NULL, NULL);
                 }
-                return wm_fail_set(f, WM_E_BAD_REQUEST, "evidence",
-                                   _("证据须为本单位 %lld—%lld 年度档案中的文件"),
-                                   (long long)jsi(c->round, "years_from"),
-                                   (long long)jsi(c->round, "years_to"));
+                return wm_fail_set(
+                    f, WM_E_BAD_REQUEST, "evidence", _("证据须为本单位 %lld—%lld 年度档案中的文件"),
+                    (long long)jsi(c->round, "years_from"), (long long)jsi(c->round, "years_to"));
             }
             json_array_append(ids, d);
         }
@@ -458,7 +466,7 @@ score_json(const json_t *row)
 static json_t *
 leaf_json(const struct wm_ind *leaf)
 {
-    struct wm_buf b = {0};
+    struct wm_buf b = { 0 };
     wm_eval_rule_words(leaf, &b);
     json_t *o = json_pack("{s:s,s:s,s:s?,s:I,s:s?,s:s,s:s,s:b}", "code", leaf->code, "title",
                           leaf->title, "requirement", leaf->requirement, "max",
@@ -468,35 +476,34 @@ leaf_json(const struct wm_ind *leaf)
                           b.data ? b.data : "", "veto", leaf->veto);
     wm_buf_free(&b);
     int64_t cap = wm_eval_leaf_cap(leaf);
-    json_object_set_new(o, "cap",
-                        (leaf->scoring.rule == WM_FW_RULE_BONUS ||
-                         leaf->scoring.rule == WM_FW_RULE_NEGATIVE) &&
-                                cap != INT64_MAX
-                            ? json_integer(cap)
-                            : json_null());
+    json_object_set_new(
+        o, "cap",
+        (leaf->scoring.rule == WM_FW_RULE_BONUS || leaf->scoring.rule == WM_FW_RULE_NEGATIVE) &&
+                cap != INT64_MAX
+            ? json_integer(cap)
+            : json_null());
     json_object_set_new(o, "scorable", json_boolean(wm_eval_leaf_scorable(leaf)));
     json_t *g = json_array();
     if (WM_FW_RULE_GRADE == leaf->scoring.rule) {
         const struct wm_fw_scoring *s =
             leaf->scoring.ngrades ? &leaf->scoring : &WM_EVAL_DEFAULT_GRADES;
         for (unsigned i = 0; i < s->ngrades; i++) {
-            char l[2] = {s->grade_letter[i], 0};
+            char l[2] = { s->grade_letter[i], 0 };
             json_array_append_new(
-                g, json_pack("{s:s,s:I,s:I}", "letter", l, "fraction", (json_int_t)s->grade[i],
-                             "value",
-                             (json_int_t)wm_eval_div_round(leaf->score * s->grade[i], 100)));
+                g,
+                json_pack("{s:s,s:I,s:I}", "letter", l, "fraction", (json_int_t)s->grade[i],
+                          "value", (json_int_t)wm_eval_div_round(leaf->score * s->grade[i], 100)));
         }
     }
     json_object_set_new(o, "grades", g);
     json_t *m = json_array();
     if (leaf->nmethods) {
         for (size_t i = 0; i < leaf->nmethods; i++) {
-            const char *code = leaf->methods[i].code ? leaf->methods[i].code
-                                                     : leaf->methods[i].label;
+            const char *code =
+                leaf->methods[i].code ? leaf->methods[i].code : leaf->methods[i].label;
             json_array_append_new(m, json_pack("{s:s,s:s}", "code", code, "label",
-                                               leaf->methods[i].code
-                                                   ? wm_score_method_label(code)
-                                                   : leaf->methods[i].label));
+                                               leaf->methods[i].code ? wm_score_method_label(code)
+                                                                     : leaf->methods[i].label));
         }
     } else {
         for (size_t i = 0; wm_score_methods[i]; i++) {
@@ -532,11 +539,10 @@ unit_docs(struct wm_db *db, const struct ctx *c)
                 l = json_array();
                 json_object_set_new(by, code, l);
             }
-            json_array_append_new(l, json_pack("{s:O,s:O,s:I,s:O}", "id",
-                                               json_object_get(d, "id"), "title",
-                                               json_object_get(d, "title"), "year",
-                                               (json_int_t)y, "serial",
-                                               json_object_get(d, "serial")));
+            json_array_append_new(l,
+                                  json_pack("{s:O,s:O,s:I,s:O}", "id", json_object_get(d, "id"),
+                                            "title", json_object_get(d, "title"), "year",
+                                            (json_int_t)y, "serial", json_object_get(d, "serial")));
         }
         json_decref(docs);
     }
@@ -546,13 +552,12 @@ unit_docs(struct wm_db *db, const struct ctx *c)
 static json_t *
 entry_json(const json_t *e)
 {
-    return json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "id", json_object_get(e, "id"),
-                     "unit_id", json_object_get(e, "unit_id"), "unit_name",
-                     json_object_get(e, "unit_name"), "unit_code", json_object_get(e, "unit_code"),
-                     "group_id", json_object_get(e, "group_id"), "locked_at",
-                     json_object_get(e, "locked_at"), "total", json_object_get(e, "total"),
-                     "vetoed", json_object_get(e, "vetoed"), "veto_reason",
-                     json_object_get(e, "veto_reason"));
+    return json_pack(
+        "{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "id", json_object_get(e, "id"), "unit_id",
+        json_object_get(e, "unit_id"), "unit_name", json_object_get(e, "unit_name"), "unit_code",
+        json_object_get(e, "unit_code"), "group_id", json_object_get(e, "group_id"), "locked_at",
+        json_object_get(e, "locked_at"), "total", json_object_get(e, "total"), "vetoed",
+        json_object_get(e, "vetoed"), "veto_reason", json_object_get(e, "veto_reason"));
 }
 
 static json_t *
@@ -569,7 +574,10 @@ sheet_json(const json_t *s)
 }
 
 json_t *
-wm_sheet_view(struct wm_db *db, const struct wm_actor *a, const json_t *round, int64_t entry_id,
+wm_sheet_view(struct wm_db *db,
+              const struct wm_actor *a,
+              const json_t *round,
+              int64_t entry_id,
               struct wm_fail *f)
 {
     struct ctx c;
@@ -584,11 +592,11 @@ wm_sheet_view(struct wm_db *db, const struct wm_actor *a, const json_t *round, i
         wm_read_fail(db, f, NULL, NULL);
         goto done;
     }
-    bool editable = WM_OK == writable(&c, NULL) &&
-                    (NULL == sheet || wm_streq(jss(sheet, "state"), "draft"));
+    bool editable =
+        WM_OK == writable(&c, NULL) && (NULL == sheet || wm_streq(jss(sheet, "state"), "draft"));
     out = json_pack("{s:O,s:o,s:o,s:b,s:b}", "round_id", json_object_get(c.round, "id"), "entry",
-                    entry_json(c.entry), "sheet", sheet_json(sheet), "editable", editable,
-                    "leader", c.leader);
+                    entry_json(c.entry), "sheet", sheet_json(sheet), "editable", editable, "leader",
+                    c.leader);
     json_t *leaves = json_array();
     for (size_t i = 0; i < c.plan->nleaves; i++) {
         const struct wm_ind *leaf = c.plan->leaf[i];
@@ -620,7 +628,10 @@ done:
 
 /* Inside a transaction: the caller's draft sheet (created when none), after the checks. */
 static enum wm_err
-own_sheet(struct wm_db *db, const struct wm_actor *a, const struct ctx *c, int64_t *sheet_id,
+own_sheet(struct wm_db *db,
+          const struct wm_actor *a,
+          const struct ctx *c,
+          int64_t *sheet_id,
           struct wm_fail *f)
 {
     enum wm_err e;
@@ -630,8 +641,8 @@ own_sheet(struct wm_db *db, const struct wm_actor *a, const struct ctx *c, int64
     if (jsi(c->round, "no_own_district") && a->p->org_id == jsi(c->entry, "district_id")) {
         return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("本测评不允许为本区的单位评分"));
     }
-    if (WM_QS_ONE != db->ops->sheet_ensure(db, jsi(c->entry, "id"), a->p->user_id, wm_now(),
-                                           sheet_id)) {
+    if (WM_QS_ONE !=
+        db->ops->sheet_ensure(db, jsi(c->entry, "id"), a->p->user_id, wm_now(), sheet_id)) {
         return wm_write_fail(db, f, NULL, NULL, _("无法创建评分表"));
     }
     json_t *s = db->ops->sheet_get(db, *sheet_id);
@@ -649,16 +660,20 @@ own_sheet(struct wm_db *db, const struct wm_actor *a, const struct ctx *c, int64
 
 /* Write one parsed leaf with its audit entry. */
 static enum wm_err
-write_score(struct wm_db *db, const struct wm_actor *a, const struct ctx *c, int64_t sheet_id,
-            const struct parsed *p, struct wm_fail *f)
+write_score(struct wm_db *db,
+            const struct wm_actor *a,
+            const struct ctx *c,
+            int64_t sheet_id,
+            const struct parsed *p,
+            struct wm_fail *f)
 {
     if (WM_QS_ONE != db->ops->score_set(db, sheet_id, &p->row, wm_now())) {
         return wm_write_fail(db, f, NULL, NULL, _("无法保存评分"));
     }
     json_t *after = json_pack("{s:s,s:I,s:o,s:s?,s:b}", "code", p->row.code, "entry_id",
                               (json_int_t)jsi(c->entry, "id"), "value",
-                              p->row.has_value ? json_integer(p->row.value) : json_null(),
-                              "grade", p->row.grade, "veto", p->row.veto);
+                              p->row.has_value ? json_integer(p->row.value) : json_null(), "grade",
+                              p->row.grade, "veto", p->row.veto);
     enum wm_err e = wm_audit(db, a, "score.set", "score_sheet", sheet_id,
                              jss(c->entry, "unit_path"), NULL, after);
     json_decref(after);
@@ -676,13 +691,16 @@ static enum wm_err
 set_once(struct wm_db *db, const struct wm_actor *a, const struct set_args *s, struct wm_fail *f)
 {
     struct ctx c;
-    struct parsed p = {0};
+    struct parsed p = { 0 };
     int64_t sheet_id = 0;
     enum wm_err e;
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
     if (WM_OK != (e = ctx_load(db, a, s->round_id, s->entry_id, 'm', &c, f))) {
+        goto done;
+    }
+    if (WM_OK != (e = writable(&c, f))) {
         goto done;
     }
     ptrdiff_t li = wm_eval_plan_index(c.plan, s->code);
@@ -717,24 +735,34 @@ done:
 }
 
 enum wm_err
-wm_score_set(struct wm_db *db, const struct wm_actor *a, const json_t *round, int64_t entry_id,
-             const char *code, const json_t *in, json_t **out, struct wm_fail *f)
+wm_score_set(struct wm_db *db,
+             const struct wm_actor *a,
+             const json_t *round,
+             int64_t entry_id,
+             const char *code,
+             const json_t *in,
+             json_t **out,
+             struct wm_fail *f)
 {
-    const struct set_args s = {.round_id = jsi(round, "id"), .entry_id = entry_id,
-                               .code = code ? code : "", .in = in, .out = out};
+    const struct set_args s = { .round_id = jsi(round, "id"),
+                                .entry_id = entry_id,
+                                .code = code ? code : "",
+                                .in = in,
+                                .out = out };
     enum wm_err e;
     if (out) {
         *out = NULL;
     }
-    TX_RETRY_CLEAN(e, set_once(db, a, &s, f), if (out) {
-        json_decref(*out);
-        *out = NULL;
-    });
+    TX_RETRY_CLEAN(
+        e, set_once(db, a, &s, f), if (out) {
+            json_decref(*out);
+            *out = NULL;
+        });
     return e;
 }
 
-static enum wm_err submit_in_tx(struct wm_db *db, const struct wm_actor *a, const struct ctx *c,
-                                struct wm_fail *f);
+static enum wm_err
+submit_in_tx(struct wm_db *db, const struct wm_actor *a, const struct ctx *c, struct wm_fail *f);
 
 struct batch_args {
     int64_t round_id, entry_id;
@@ -743,7 +771,9 @@ struct batch_args {
 };
 
 static enum wm_err
-batch_once(struct wm_db *db, const struct wm_actor *a, const struct batch_args *b,
+batch_once(struct wm_db *db,
+           const struct wm_actor *a,
+           const struct batch_args *b,
            struct wm_fail *f)
 {
     struct ctx c;
@@ -769,8 +799,8 @@ batch_once(struct wm_db *db, const struct wm_actor *a, const struct batch_args *
     {
         const char *code = json_string_value(json_object_get(one, "code"));
         ptrdiff_t li = code ? wm_eval_plan_index(c.plan, code) : -1;
-        struct wm_fail lf = {0};
-        struct parsed p = {0};
+        struct wm_fail lf = { 0 };
+        struct parsed p = { 0 };
         enum wm_err le = li < 0 ? wm_fail_set(&lf, WM_E_BAD_REQUEST, "code", "%s",
                                               _("测评体系中没有这个末级指标"))
                                 : parse_score(db, &c, c.plan->leaf[li], one, &p, &lf);
@@ -780,8 +810,7 @@ batch_once(struct wm_db *db, const struct wm_actor *a, const struct batch_args *
                 goto done;
             }
             saved++;
-            json_array_append_new(results,
-                                  json_pack("{s:s,s:s}", "code", code, "status", "saved"));
+            json_array_append_new(results, json_pack("{s:s,s:s}", "code", code, "status", "saved"));
         } else {
             if (wm_db_failed(db)) {
                 parsed_free(&p);
@@ -789,9 +818,9 @@ batch_once(struct wm_db *db, const struct wm_actor *a, const struct batch_args *
                 goto done;
             }
             refused++;
-            json_array_append_new(results, json_pack("{s:s?,s:s,s:s,s:s?}", "code", code,
-                                                     "status", "refused", "error", lf.msg,
-                                                     "field", lf.field[0] ? lf.field : NULL));
+            json_array_append_new(results, json_pack("{s:s?,s:s,s:s,s:s?}", "code", code, "status",
+                                                     "refused", "error", lf.msg, "field",
+                                                     lf.field[0] ? lf.field : NULL));
         }
         parsed_free(&p);
     }
@@ -810,11 +839,17 @@ done:
 }
 
 enum wm_err
-wm_score_batch(struct wm_db *db, const struct wm_actor *a, const json_t *round, int64_t entry_id,
-               const json_t *in, json_t **report, struct wm_fail *f)
+wm_score_batch(struct wm_db *db,
+               const struct wm_actor *a,
+               const json_t *round,
+               int64_t entry_id,
+               const json_t *in,
+               json_t **report,
+               struct wm_fail *f)
 {
-    const struct batch_args b = {.round_id = jsi(round, "id"), .entry_id = entry_id, .in = in,
-                                 .report = report};
+    const struct batch_args b = {
+        .round_id = jsi(round, "id"), .entry_id = entry_id, .in = in, .report = report
+    };
     enum wm_err e;
     *report = NULL;
     TX_RETRY_CLEAN(e, batch_once(db, a, &b, f), {
@@ -856,10 +891,9 @@ submit_in_tx(struct wm_db *db, const struct wm_actor *a, const struct ctx *c, st
     if (WM_QS_ONE != qs) {
         return wm_write_fail(db, f, NULL, NULL, _("无法提交评分表"));
     }
-    json_t *after = json_pack("{s:s,s:I}", "state", "submitted", "entry_id",
-                              (json_int_t)jsi(c->entry, "id"));
-    e = wm_audit(db, a, "sheet.submit", "score_sheet", id, jss(c->entry, "unit_path"), NULL,
-                 after);
+    json_t *after =
+        json_pack("{s:s,s:I}", "state", "submitted", "entry_id", (json_int_t)jsi(c->entry, "id"));
+    e = wm_audit(db, a, "sheet.submit", "score_sheet", id, jss(c->entry, "unit_path"), NULL, after);
     json_decref(after);
     return e;
 }
@@ -871,7 +905,9 @@ struct entry_args {
 };
 
 static enum wm_err
-submit_once(struct wm_db *db, const struct wm_actor *a, const struct entry_args *x,
+submit_once(struct wm_db *db,
+            const struct wm_actor *a,
+            const struct entry_args *x,
             struct wm_fail *f)
 {
     struct ctx c;
@@ -887,17 +923,22 @@ submit_once(struct wm_db *db, const struct wm_actor *a, const struct entry_args 
 }
 
 enum wm_err
-wm_sheet_submit(struct wm_db *db, const struct wm_actor *a, const json_t *round, int64_t entry_id,
+wm_sheet_submit(struct wm_db *db,
+                const struct wm_actor *a,
+                const json_t *round,
+                int64_t entry_id,
                 struct wm_fail *f)
 {
-    const struct entry_args x = {.round_id = jsi(round, "id"), .entry_id = entry_id};
+    const struct entry_args x = { .round_id = jsi(round, "id"), .entry_id = entry_id };
     enum wm_err e;
     TX_RETRY(e, submit_once(db, a, &x, f));
     return e;
 }
 
 static enum wm_err
-reopen_once(struct wm_db *db, const struct wm_actor *a, const struct entry_args *x,
+reopen_once(struct wm_db *db,
+            const struct wm_actor *a,
+            const struct entry_args *x,
             struct wm_fail *f)
 {
     struct ctx c;
@@ -912,9 +953,9 @@ reopen_once(struct wm_db *db, const struct wm_actor *a, const struct entry_args 
     }
     s = db->ops->sheet_find(db, x->entry_id, x->evaluator_id);
     if (NULL == s) {
-        e = wm_db_failed(db) ? wm_read_fail(db, f, NULL, NULL)
-                             : wm_fail_set(f, WM_E_NOT_FOUND, "evaluator_id", "%s",
-                                           _("该测评员没有评分表"));
+        e = wm_db_failed(db)
+                ? wm_read_fail(db, f, NULL, NULL)
+                : wm_fail_set(f, WM_E_NOT_FOUND, "evaluator_id", "%s", _("该测评员没有评分表"));
         goto done;
     }
     enum wm_qs qs = db->ops->sheet_set_state(db, jsi(s, "id"), "submitted", "draft", wm_now());
@@ -926,8 +967,8 @@ reopen_once(struct wm_db *db, const struct wm_actor *a, const struct entry_args 
         e = wm_write_fail(db, f, NULL, NULL, _("无法退回评分表"));
         goto done;
     }
-    json_t *after = json_pack("{s:s,s:I}", "state", "draft", "evaluator_id",
-                              (json_int_t)x->evaluator_id);
+    json_t *after =
+        json_pack("{s:s,s:I}", "state", "draft", "evaluator_id", (json_int_t)x->evaluator_id);
     e = wm_audit(db, a, "sheet.reopen", "score_sheet", jsi(s, "id"), jss(c.entry, "unit_path"),
                  NULL, after);
     json_decref(after);
@@ -938,11 +979,16 @@ done:
 }
 
 enum wm_err
-wm_sheet_reopen(struct wm_db *db, const struct wm_actor *a, const json_t *round, int64_t entry_id,
-                int64_t evaluator_id, struct wm_fail *f)
+wm_sheet_reopen(struct wm_db *db,
+                const struct wm_actor *a,
+                const json_t *round,
+                int64_t entry_id,
+                int64_t evaluator_id,
+                struct wm_fail *f)
 {
-    const struct entry_args x = {.round_id = jsi(round, "id"), .entry_id = entry_id,
-                                 .evaluator_id = evaluator_id};
+    const struct entry_args x = { .round_id = jsi(round, "id"),
+                                  .entry_id = entry_id,
+                                  .evaluator_id = evaluator_id };
     enum wm_err e;
     TX_RETRY(e, reopen_once(db, a, &x, f));
     return e;
@@ -951,7 +997,9 @@ wm_sheet_reopen(struct wm_db *db, const struct wm_actor *a, const json_t *round,
 /* ---------------------------------------------------------------- progress */
 
 json_t *
-wm_round_progress(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+wm_round_progress(struct wm_db *db,
+                  const struct wm_actor *a,
+                  const json_t *round,
                   struct wm_fail *f)
 {
     if (NULL == a->p) {
@@ -984,8 +1032,7 @@ wm_round_progress(struct wm_db *db, const struct wm_actor *a, const json_t *roun
             json_t *mem = db->ops->group_member_list(db, jsi(g, "id"));
             json_object_set_new(mine, k,
                                 json_pack("{s:O,s:b,s:o}", "name", json_object_get(g, "name"),
-                                          "leader", leads, "members",
-                                          mem ? mem : json_array()));
+                                          "leader", leads, "members", mem ? mem : json_array()));
             any = true;
         }
     }
@@ -1010,27 +1057,25 @@ wm_round_progress(struct wm_db *db, const struct wm_actor *a, const json_t *roun
             continue;
         }
         if (NULL == cur || jsi(cur, "entry_id") != jsi(r, "entry_id")) {
-            cur = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:o}", "entry_id",
-                            json_object_get(r, "entry_id"), "unit_id",
-                            json_object_get(r, "unit_id"), "unit_name",
-                            json_object_get(r, "unit_name"), "unit_code",
-                            json_object_get(r, "unit_code"), "group_id",
-                            json_object_get(r, "group_id"), "group_name",
-                            json_object_get(gi, "name"), "leader", json_object_get(gi, "leader"),
-                            "locked_at", json_object_get(r, "locked_at"), "total",
-                            json_object_get(r, "total"), "evaluators", json_array());
+            cur = json_pack(
+                "{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:o}", "entry_id",
+                json_object_get(r, "entry_id"), "unit_id", json_object_get(r, "unit_id"),
+                "unit_name", json_object_get(r, "unit_name"), "unit_code",
+                json_object_get(r, "unit_code"), "group_id", json_object_get(r, "group_id"),
+                "group_name", json_object_get(gi, "name"), "leader", json_object_get(gi, "leader"),
+                "locked_at", json_object_get(r, "locked_at"), "total", json_object_get(r, "total"),
+                "evaluators", json_array());
             json_array_append_new(entries, cur);
             /* every member of the group, with or without a sheet */
             size_t m;
             json_t *mem;
             json_array_foreach(json_object_get(gi, "members"), m, mem)
             {
-                json_array_append_new(
-                    json_object_get(cur, "evaluators"),
-                    json_pack("{s:O,s:O,s:n,s:s,s:i,s:n}", "evaluator_id",
-                              json_object_get(mem, "user_id"), "name",
-                              json_object_get(mem, "display_name"), "sheet_id", "state", "none",
-                              "scored", 0, "submitted_at"));
+                json_array_append_new(json_object_get(cur, "evaluators"),
+                                      json_pack("{s:O,s:O,s:n,s:s,s:i,s:n}", "evaluator_id",
+                                                json_object_get(mem, "user_id"), "name",
+                                                json_object_get(mem, "display_name"), "sheet_id",
+                                                "state", "none", "scored", 0, "submitted_at"));
             }
         }
         if (json_is_integer(json_object_get(r, "sheet_id"))) {
@@ -1066,16 +1111,16 @@ done:
 
 /* An entry's sheets and values, reconciled. */
 struct recon {
-    json_t *sheets;  /* sheet rows */
-    json_t *scores;  /* score rows of every sheet */
-    json_t *finals;  /* entry_final rows */
+    json_t *sheets; /* sheet rows */
+    json_t *scores; /* score rows of every sheet */
+    json_t *finals; /* entry_final rows */
     size_t nsheets, nleaves;
-    struct wm_eval_value *vals;     /* [nsheets * nleaves] */
+    struct wm_eval_value *vals; /* [nsheets * nleaves] */
     const struct wm_eval_value **rows;
-    struct wm_eval_value *leader;   /* [nleaves]: the leader's decisions */
-    struct wm_eval_recon *out;      /* [nleaves] */
-    struct wm_eval_value *final;    /* [nleaves]: what counts */
-    bool *final_leader;             /* [nleaves]: by the leader's decision */
+    struct wm_eval_value *leader; /* [nleaves]: the leader's decisions */
+    struct wm_eval_recon *out;    /* [nleaves] */
+    struct wm_eval_value *final;  /* [nleaves]: what counts */
+    bool *final_leader;           /* [nleaves]: by the leader's decision */
     enum wm_eval_how how;
     struct wm_eval_totals totals;
 };
@@ -1152,25 +1197,38 @@ recon_build(struct wm_db *db, const struct ctx *c, struct recon *r, struct wm_fa
     }
     /* the statistics and the mean; in leader mode the decisions replace the mean */
     char why[WM_EVAL_WHY] = "";
-    if (WM_OK != wm_eval_reconcile(c->plan, r->nsheets, r->rows, WM_EVAL_MEAN, 0, NULL, r->out,
-                                   why, sizeof why)) {
+    if (WM_OK != wm_eval_reconcile(c->plan, r->nsheets, r->rows, WM_EVAL_MEAN, 0, NULL, r->out, why,
+                                   sizeof why)) {
+        return wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", why);
+    }
+    /* leader mode: the leader's decisions, the mean where the leader decided nothing (the
+    ** evaluators' vetoes carry over) */
+    for (size_t k = 0; k < r->nleaves; k++) {
+        r->final_leader[k] = WM_EVAL_LEADER == r->how && r->leader[k].set;
+        if (WM_EVAL_LEADER == r->how) {
+            struct wm_eval_value d = r->final_leader[k] ? r->leader[k] : r->out[k].final;
+            d.veto = r->out[k].final.veto;
+            r->leader[k] = d;
+        }
+    }
+    if (WM_EVAL_LEADER == r->how &&
+        WM_OK != wm_eval_reconcile(c->plan, r->nsheets, r->rows, WM_EVAL_LEADER, 0, r->leader,
+                                   r->out, why, sizeof why)) {
         return wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", why);
     }
     for (size_t k = 0; k < r->nleaves; k++) {
         r->final[k] = r->out[k].final;
-        if (WM_EVAL_LEADER == r->how && r->leader[k].set) {
-            r->final[k].set = true;
-            r->final[k].value = r->leader[k].value;
-            r->final_leader[k] = true;
-        }
     }
     wm_eval_totals(c->plan, r->final, &r->totals);
     return WM_OK;
 }
 
 json_t *
-wm_reconcile_view(struct wm_db *db, const struct wm_actor *a, const json_t *round,
-                  int64_t entry_id, struct wm_fail *f)
+wm_reconcile_view(struct wm_db *db,
+                  const struct wm_actor *a,
+                  const json_t *round,
+                  int64_t entry_id,
+                  struct wm_fail *f)
 {
     struct ctx c;
     struct recon r;
@@ -1187,12 +1245,11 @@ wm_reconcile_view(struct wm_db *db, const struct wm_actor *a, const json_t *roun
     json_array_foreach(r.sheets, s, sh)
     {
         all_submitted = all_submitted && wm_streq(jss(sh, "state"), "submitted");
-        json_array_append_new(evs, json_pack("{s:O,s:O,s:O,s:O,s:O}", "id",
-                                             json_object_get(sh, "evaluator_id"), "name",
-                                             json_object_get(sh, "evaluator_name"), "state",
-                                             json_object_get(sh, "state"), "sheet_id",
-                                             json_object_get(sh, "id"), "scored",
-                                             json_object_get(sh, "scored")));
+        json_array_append_new(
+            evs, json_pack("{s:O,s:O,s:O,s:O,s:O}", "id", json_object_get(sh, "evaluator_id"),
+                           "name", json_object_get(sh, "evaluator_name"), "state",
+                           json_object_get(sh, "state"), "sheet_id", json_object_get(sh, "id"),
+                           "scored", json_object_get(sh, "scored")));
     }
     json_t *leaves = json_array();
     for (size_t k = 0; k < r.nleaves; k++) {
@@ -1219,14 +1276,14 @@ wm_reconcile_view(struct wm_db *db, const struct wm_actor *a, const json_t *roun
             "{s:s,s:s,s:I,s:s?,s:b,s:o,s:o,s:o,s:I,s:o,s:o,s:o,s:o,s:I,s:b,s:o,s:o,s:s?,s:b}",
             "code", leaf->code, "title", leaf->title, "max",
             (json_int_t)(leaf->has_score ? leaf->score : 0), "rule",
-            wm_fw_rule_name(leaf->scoring.rule), "veto_leaf", leaf->veto, "values", vals,
-            "vetoes", vetoes, "veto_reasons", reasons, "n", (json_int_t)o->n, "mean",
+            wm_fw_rule_name(leaf->scoring.rule), "veto_leaf", leaf->veto, "values", vals, "vetoes",
+            vetoes, "veto_reasons", reasons, "n", (json_int_t)o->n, "mean",
             o->n ? json_integer(o->mean) : json_null(), "min",
             o->n ? json_integer(o->min) : json_null(), "max_value",
             o->n ? json_integer(o->max) : json_null(), "spread",
-            o->n ? json_integer(o->spread) : json_null(), "nveto", (json_int_t)o->nveto,
-            "flagged", o->flagged, "decision",
-            r.leader[k].set ? json_integer(r.leader[k].value) : json_null(), "final",
+            o->n ? json_integer(o->spread) : json_null(), "nveto", (json_int_t)o->nveto, "flagged",
+            o->flagged, "decision",
+            r.final_leader[k] ? json_integer(r.leader[k].value) : json_null(), "final",
             r.final[k].set ? json_integer(r.final[k].value) : json_null(), "final_how",
             r.final[k].set ? (r.final_leader[k] ? "leader" : "mean") : NULL, "final_veto",
             r.final[k].veto);
@@ -1240,16 +1297,15 @@ wm_reconcile_view(struct wm_db *db, const struct wm_actor *a, const json_t *roun
     }
     bool locked = entry_locked(c.entry);
     bool evaluating = wm_round_in_state(c.round, "evaluating");
-    out = json_pack("{s:s,s:o,s:o,s:o,s:I,s:I,s:I,s:I,s:o,s:b,s:I,s:I,s:b,s:b,s:b,s:b}", "how",
-                    wm_eval_how_name(r.how), "entry", entry_json(c.entry), "evaluators", evs,
-                    "leaves", leaves, "total", (json_int_t)r.totals.total, "base",
-                    (json_int_t)r.totals.base, "bonus", (json_int_t)r.totals.bonus, "negative",
-                    (json_int_t)r.totals.negative, "subtotals", subs, "vetoed", r.totals.veto,
-                    "scored", (json_int_t)r.totals.scored, "unscored",
-                    (json_int_t)r.totals.unscored, "leader", c.leader, "can_decide",
-                    c.leader && evaluating && !locked && WM_EVAL_LEADER == r.how, "can_lock",
-                    c.leader && evaluating && !locked && all_submitted, "all_submitted",
-                    all_submitted);
+    out = json_pack(
+        "{s:s,s:o,s:o,s:o,s:I,s:I,s:I,s:I,s:o,s:b,s:I,s:I,s:b,s:b,s:b,s:b}", "how",
+        wm_eval_how_name(r.how), "entry", entry_json(c.entry), "evaluators", evs, "leaves", leaves,
+        "total", (json_int_t)r.totals.total, "base", (json_int_t)r.totals.base, "bonus",
+        (json_int_t)r.totals.bonus, "negative", (json_int_t)r.totals.negative, "subtotals", subs,
+        "vetoed", r.totals.veto, "scored", (json_int_t)r.totals.scored, "unscored",
+        (json_int_t)r.totals.unscored, "leader", c.leader, "can_decide",
+        c.leader && evaluating && !locked && WM_EVAL_LEADER == r.how, "can_lock",
+        c.leader && evaluating && !locked && all_submitted, "all_submitted", all_submitted);
 done:
     recon_free(&r);
     ctx_free(&c);
@@ -1257,7 +1313,9 @@ done:
 }
 
 static enum wm_err
-decide_once(struct wm_db *db, const struct wm_actor *a, const struct entry_args *x,
+decide_once(struct wm_db *db,
+            const struct wm_actor *a,
+            const struct entry_args *x,
             struct wm_fail *f)
 {
     struct ctx c;
@@ -1307,8 +1365,7 @@ decide_once(struct wm_db *db, const struct wm_actor *a, const struct entry_args 
                 e = bad(f, "value", why);
                 goto done;
             }
-            qs = db->ops->final_set(db, x->entry_id, code, val, "leader", a->p->user_id,
-                                    wm_now());
+            qs = db->ops->final_set(db, x->entry_id, code, val, "leader", a->p->user_id, wm_now());
             json_array_append_new(done_list,
                                   json_pack("{s:s,s:I}", "code", code, "value", (json_int_t)val));
         }
@@ -1328,24 +1385,27 @@ done:
 }
 
 enum wm_err
-wm_reconcile_decide(struct wm_db *db, const struct wm_actor *a, const json_t *round,
-                    int64_t entry_id, const json_t *in, struct wm_fail *f)
+wm_reconcile_decide(struct wm_db *db,
+                    const struct wm_actor *a,
+                    const json_t *round,
+                    int64_t entry_id,
+                    const json_t *in,
+                    struct wm_fail *f)
 {
-    const struct entry_args x = {.round_id = jsi(round, "id"), .entry_id = entry_id, .in = in};
+    const struct entry_args x = { .round_id = jsi(round, "id"), .entry_id = entry_id, .in = in };
     enum wm_err e;
     TX_RETRY(e, decide_once(db, a, &x, f));
     return e;
 }
 
 static enum wm_err
-lock_once(struct wm_db *db, const struct wm_actor *a, const struct entry_args *x,
-          struct wm_fail *f)
+lock_once(struct wm_db *db, const struct wm_actor *a, const struct entry_args *x, struct wm_fail *f)
 {
     struct ctx c;
     struct recon r;
     memset(&r, 0, sizeof r);
     enum wm_err e;
-    struct wm_buf reasons = {0};
+    struct wm_buf reasons = { 0 };
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
@@ -1389,17 +1449,17 @@ lock_once(struct wm_db *db, const struct wm_actor *a, const struct entry_args *x
             continue;
         }
         if (WM_QS_ONE != db->ops->final_set(db, x->entry_id, leaf->code, r.final[k].value,
-                                            r.final_leader[k] ? "leader" : "mean",
-                                            a->p->user_id, now)) {
+                                            r.final_leader[k] ? "leader" : "mean", a->p->user_id,
+                                            now)) {
             e = wm_write_fail(db, f, NULL, NULL, _("无法保存最终得分"));
             goto done;
         }
     }
-    const struct wm_entry_lock_in li = {.locked_by = a->p->user_id, .total = r.totals.total,
-                                        .vetoed = r.totals.veto,
-                                        .veto_reason = r.totals.veto && reasons.data
-                                                           ? reasons.data
-                                                           : NULL};
+    const struct wm_entry_lock_in li = { .locked_by = a->p->user_id,
+                                         .total = r.totals.total,
+                                         .vetoed = r.totals.veto,
+                                         .veto_reason =
+                                             r.totals.veto && reasons.data ? reasons.data : NULL };
     enum wm_qs qs = db->ops->entry_lock(db, x->entry_id, &li, now);
     if (WM_QS_NONE == qs) {
         e = wm_fail_set(f, WM_E_CONFLICT, "locked", "%s", _("该单位的评分已锁定"));
@@ -1409,11 +1469,11 @@ lock_once(struct wm_db *db, const struct wm_actor *a, const struct entry_args *x
         e = wm_write_fail(db, f, NULL, NULL, _("无法锁定评分"));
         goto done;
     }
-    json_t *after = json_pack("{s:I,s:b,s:s,s:I}", "total", (json_int_t)r.totals.total, "vetoed",
-                              r.totals.veto, "how", wm_eval_how_name(r.how), "sheets",
-                              (json_int_t)r.nsheets);
-    e = wm_audit(db, a, "entry.lock", "round_entry", x->entry_id, jss(c.entry, "unit_path"),
-                 NULL, after);
+    json_t *after =
+        json_pack("{s:I,s:b,s:s,s:I}", "total", (json_int_t)r.totals.total, "vetoed", r.totals.veto,
+                  "how", wm_eval_how_name(r.how), "sheets", (json_int_t)r.nsheets);
+    e = wm_audit(db, a, "entry.lock", "round_entry", x->entry_id, jss(c.entry, "unit_path"), NULL,
+                 after);
     json_decref(after);
 done:
     wm_buf_free(&reasons);
@@ -1423,17 +1483,22 @@ done:
 }
 
 enum wm_err
-wm_entry_lock(struct wm_db *db, const struct wm_actor *a, const json_t *round, int64_t entry_id,
+wm_entry_lock(struct wm_db *db,
+              const struct wm_actor *a,
+              const json_t *round,
+              int64_t entry_id,
               struct wm_fail *f)
 {
-    const struct entry_args x = {.round_id = jsi(round, "id"), .entry_id = entry_id};
+    const struct entry_args x = { .round_id = jsi(round, "id"), .entry_id = entry_id };
     enum wm_err e;
     TX_RETRY(e, lock_once(db, a, &x, f));
     return e;
 }
 
 static enum wm_err
-unlock_once(struct wm_db *db, const struct wm_actor *a, const struct entry_args *x,
+unlock_once(struct wm_db *db,
+            const struct wm_actor *a,
+            const struct entry_args *x,
             struct wm_fail *f)
 {
     struct ctx c;
@@ -1477,11 +1542,16 @@ done:
 }
 
 enum wm_err
-wm_entry_unlock(struct wm_db *db, const struct wm_actor *a, const json_t *round,
-                int64_t entry_id, const char *reason, struct wm_fail *f)
+wm_entry_unlock(struct wm_db *db,
+                const struct wm_actor *a,
+                const json_t *round,
+                int64_t entry_id,
+                const char *reason,
+                struct wm_fail *f)
 {
-    const struct entry_args x = {.round_id = jsi(round, "id"), .entry_id = entry_id,
-                                 .text = reason};
+    const struct entry_args x = { .round_id = jsi(round, "id"),
+                                  .entry_id = entry_id,
+                                  .text = reason };
     enum wm_err e;
     TX_RETRY(e, unlock_once(db, a, &x, f));
     return e;

@@ -147,6 +147,17 @@ void ui_round_stats_chart(struct wm_buf *b, const json_t *stats);
 void ui_round_state_badge(struct wm_buf *b, const char *state);
 /** The sub-pages of a round the caller may use, as a row of links. */
 void ui_round_links(struct wm_req *r, struct wm_buf *b, const json_t *round);
+/* api_scoring.c (issue 10) */
+void api_sheet_get(struct wm_req *r);
+void api_sheet_post(struct wm_req *r);
+void api_sheet_score_put(struct wm_req *r);
+void api_sheet_submit_post(struct wm_req *r);
+void api_sheet_reopen_post(struct wm_req *r);
+void api_round_progress_get(struct wm_req *r);
+void api_reconcile_get(struct wm_req *r);
+void api_reconcile_post(struct wm_req *r);
+void api_entry_lock_post(struct wm_req *r);
+void api_entry_unlock_post(struct wm_req *r);
 /* api_review.c */
 void api_document_submit(struct wm_req *r);
 void api_document_approve(struct wm_req *r);
@@ -282,6 +293,15 @@ void page_archives_post(struct wm_req *r);
 void page_archive_delete_post(struct wm_req *r);
 /* page_guidance.c (guidance conversations, issue 9) */
 void page_guidance_list_get(struct wm_req *r);
+/* page_scoring.c (issue 10) */
+void page_sheet_get(struct wm_req *r);
+void page_sheet_post(struct wm_req *r);
+void page_progress_get(struct wm_req *r);
+void page_reconcile_get(struct wm_req *r);
+void page_reconcile_post(struct wm_req *r);
+void page_lock_post(struct wm_req *r);
+void page_reopen_post(struct wm_req *r);
+void page_unlock_post(struct wm_req *r);
 void page_guidance_post(struct wm_req *r);
 void page_guidance_read_post(struct wm_req *r);
 void page_guidance_close_post(struct wm_req *r);
@@ -388,6 +408,14 @@ json_t *wm_api_objections(json_t *items);
 /** A rectification item: created_at, updated_at, state_label; no unit_path. */
 json_t *wm_api_rectification(json_t *o);
 json_t *wm_api_rectifications(json_t *items);
+/** Scoring (issue 10): every score, maximum, cap, grade value, deduction, mean, spread,
+** decision, final value and total as points ("2.5", "-0.5"); grade fractions as points of
+** one ("0.8"); times RFC 3339; vetoed a boolean.  A sheet view (wm_sheet_view), one score,
+** the progress (wm_round_progress), a reconciliation (wm_reconcile_view). */
+json_t *wm_api_sheet(json_t *v);
+json_t *wm_api_score(json_t *s);
+json_t *wm_api_progress(json_t *p);
+json_t *wm_api_reconcile(json_t *r);
 /** An items page as the API answers it: {"items": [...], "next": "id" | null}. */
 json_t *wm_api_page(json_t *items_steal, unsigned limit);
 /** Stored bytes as a download (shared.c). */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "handlers.h"
+#include "wm_eval.h"
 #include "wm_framework.h"
 
 /* The time fields of a resource: Unix seconds from the store become RFC 3339; a null (a
@@ -410,3 +411,135 @@ wm_api_rectifications(json_t *items)
 }
 
 /* end of repr.c */
+
+/* ---------------------------------------------------------------- scoring (issue 10) */
+
+/* Hundredths as points, negatives included ("-0.5"), as the API writes scores. */
+static void
+pts(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    if (json_is_integer(v)) {
+        char t[32];
+        json_object_set_new(o, k, json_string(wm_eval_format_points(json_integer_value(v), t)));
+    }
+}
+
+static void
+pts_array(json_t *a)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v)
+    {
+        if (json_is_integer(v)) {
+            char t[32];
+            json_array_set_new(a, i, json_string(wm_eval_format_points(json_integer_value(v), t)));
+        }
+    }
+}
+
+json_t *
+wm_api_score(json_t *s)
+{
+    static const char *const k[] = {"updated_at", NULL};
+    if (NULL == s || !json_is_object(s)) {
+        return s;
+    }
+    times(s, k);
+    pts(s, "value");
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(s, "deductions"), i, d)
+    {
+        pts(d, "points");
+    }
+    return s;
+}
+
+static void
+api_entry_part(json_t *e)
+{
+    static const char *const k[] = {"locked_at", NULL};
+    times(e, k);
+    pts(e, "total");
+    json_object_set_new(e, "vetoed", json_boolean(json_integer_value(json_object_get(e, "vetoed"))));
+}
+
+json_t *
+wm_api_sheet(json_t *v)
+{
+    static const char *const k[] = {"updated_at", "submitted_at", NULL};
+    if (NULL == v) {
+        return NULL;
+    }
+    api_entry_part(json_object_get(v, "entry"));
+    times(json_object_get(v, "sheet"), k);
+    size_t i;
+    json_t *l;
+    json_array_foreach(json_object_get(v, "leaves"), i, l)
+    {
+        pts(l, "max");
+        pts(l, "cap");
+        size_t j;
+        json_t *g;
+        json_array_foreach(json_object_get(l, "grades"), j, g)
+        {
+            pts(g, "value");
+            pts(g, "fraction"); /* hundredths of one: 80 → "0.8" */
+        }
+        wm_api_score(json_object_get(l, "score"));
+    }
+    return v;
+}
+
+json_t *
+wm_api_progress(json_t *p)
+{
+    static const char *const k[] = {"submitted_at", NULL};
+    if (NULL == p) {
+        return NULL;
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(p, "entries"), i, e)
+    {
+        api_entry_part(e);
+        size_t j;
+        json_t *x;
+        json_array_foreach(json_object_get(e, "evaluators"), j, x)
+        {
+            times(x, k);
+        }
+    }
+    return p;
+}
+
+json_t *
+wm_api_reconcile(json_t *r)
+{
+    if (NULL == r) {
+        return NULL;
+    }
+    api_entry_part(json_object_get(r, "entry"));
+    static const char *const totals[] = {"total", "base", "bonus", "negative", NULL};
+    for (size_t i = 0; totals[i]; i++) {
+        pts(r, totals[i]);
+    }
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(r, "subtotals"), i, x)
+    {
+        pts(x, "value");
+    }
+    static const char *const leaf[] = {"max", "mean", "min", "max_value", "spread",
+                                       "decision", "final", NULL};
+    json_array_foreach(json_object_get(r, "leaves"), i, x)
+    {
+        for (size_t k = 0; leaf[k]; k++) {
+            pts(x, leaf[k]);
+        }
+        pts_array(json_object_get(x, "values"));
+    }
+    return r;
+}

@@ -31,6 +31,9 @@
 /* Rounds (issue 10): unit accounts, and the unit's admin who declares. */
 #define UNITS  WM_ROLES_UNIT
 #define UADMIN WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN)
+/* Who may ever take part in scoring: evaluators (members, leaders), offices and the admin
+** (progress, reconciliation; a group may be led by office staff); never unit accounts. */
+#define SCORE  (WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_EVALUATOR))
 /* The whole body of an upload request: several files, each within the per-file limit. */
 #define UPLOAD_MAX ((size_t)64 * 1024 * MiB)
 
@@ -150,6 +153,24 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/api/v1/rounds/{id}/rectifications", api_round_rectifications_post,
      AUTH | CSRF | JSON, STAFF, 0},
     {WM_GET, "/api/v1/rectifications", api_rectifications_get, AUTH, ALL, 0},
+    /* Scoring (issue 10, api_scoring.c): membership and leadership are the core's (404);
+    ** the reads answer any role so that a unit learns nothing (404) */
+    {WM_GET, "/api/v1/rounds/{id}/entries/{id}/sheet", api_sheet_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/sheet", api_sheet_post, AUTH | CSRF | JSON, SCORE,
+     8 * MiB},
+    {WM_PUT, "/api/v1/rounds/{id}/entries/{id}/sheet/scores/{s}", api_sheet_score_put,
+     AUTH | CSRF | JSON, SCORE, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/sheet/submit", api_sheet_submit_post,
+     AUTH | CSRF, SCORE, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/sheets/{id}/reopen", api_sheet_reopen_post,
+     AUTH | CSRF, SCORE, 0},
+    {WM_GET, "/api/v1/rounds/{id}/progress", api_round_progress_get, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/rounds/{id}/entries/{id}/reconcile", api_reconcile_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/reconcile", api_reconcile_post,
+     AUTH | CSRF | JSON, SCORE, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/lock", api_entry_lock_post, AUTH | CSRF, SCORE, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/unlock", api_entry_unlock_post,
+     AUTH | CSRF | JSON, ADMIN, 8 * 1024},
     {WM_GET, "/api/v1/guidance/messages/{id}/attachment", api_guidance_attachment_get, AUTH,
      GUIDE, 0},
     /* Review: return many, an office's review settings (issue 9, reviewui). */
@@ -314,6 +335,20 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/rounds/{id}/rectifications", page_round_rectifications_post,
      AUTH | HTML | FORM | CSRF, STAFF, 0},
     {WM_GET, "/rectifications", page_rectifications_get, AUTH | HTML, ALL, 0},
+    /* Scoring (issue 10, page_scoring.c): the sheet for the field, progress, reconcile */
+    {WM_GET, "/rounds/{id}/entries/{id}/sheet", page_sheet_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/rounds/{id}/entries/{id}/sheet", page_sheet_post, AUTH | HTML | FORM | CSRF,
+     SCORE, 4 * MiB},
+    {WM_GET, "/rounds/{id}/progress", page_progress_get, AUTH | HTML, ALL, 0},
+    {WM_GET, "/rounds/{id}/entries/{id}/reconcile", page_reconcile_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/rounds/{id}/entries/{id}/reconcile", page_reconcile_post,
+     AUTH | HTML | FORM | CSRF, SCORE, 1 * MiB},
+    {WM_POST, "/rounds/{id}/entries/{id}/lock", page_lock_post, AUTH | HTML | FORM | CSRF, SCORE,
+     0},
+    {WM_POST, "/rounds/{id}/entries/{id}/sheets/{id}/reopen", page_reopen_post,
+     AUTH | HTML | FORM | CSRF, SCORE, 0},
+    {WM_POST, "/rounds/{id}/entries/{id}/unlock", page_unlock_post, AUTH | HTML | FORM | CSRF,
+     ADMIN, 0},
     {WM_GET, "/frameworks", page_frameworks_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/frameworks", page_frameworks_post, AUTH | HTML | FORM | CSRF, STAFF, 40 * MiB},
     {WM_GET, "/frameworks/{id}", page_framework_get, AUTH | HTML, ALL, 0},

@@ -105,6 +105,10 @@ enum kind {
     K_ROUNDS_POST, /* a new round of the city's published edition over own / foreign office */
     K_ROUND,       /* {id} = an open round of the city (the evaluator in a group of it) /
                    ** of the foreign office; PATCH: {"name"} */
+    K_SCORE,       /* {id}/{id}[/{id}] = an open round of the city / foreign office, an entry of
+                   ** the city's round in the evaluator's group (not led by them)[, the
+                   ** evaluator]; {s} a leaf code; bodies {"scores": []}, {}, {"decisions":
+                   ** []}, {"reason"} */
     K_ROUND_DRAFT, /* {id} = a throwaway draft round of the city / foreign office; {"to": "open"} */
     K_TITLE,       /* {id} = a title of own / foreign unit (made once); PATCH {"note"} */
     K_TITLE_THROW, /* {id} = a throwaway kept title of own / foreign unit; state → revoked */
@@ -261,6 +265,31 @@ static const struct expect expectations[] = {
     {"PATCH /api/v1/titles/{id}", K_TITLE,       {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /api/v1/titles/{id}/state", K_TITLE_THROW,
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    /* Scoring (issue 10): an evaluator of the entry's group reads their sheet (the round is
+    ** open, not evaluating: writes 409); the leader reconciles and locks (nobody here leads
+    ** the group: 404); the round's office and the admin read progress and reconciliation;
+    ** units never score (403 on writes, 404 on reads: they learn nothing); the admin
+    ** unlocks. */
+    {"GET /api/v1/rounds/{id}/entries/{id}/sheet", K_SCORE,
+                                                 {"401", "404", "404",     "200/404", "404",     "404",     "404"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/sheet", K_SCORE,
+                                                 {"401", "404", "404",     "409/404", "403",     "403",     "403"}},
+    {"PUT /api/v1/rounds/{id}/entries/{id}/sheet/scores/{s}", K_SCORE,
+                                                 {"401", "404", "404",     "409/404", "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/sheet/submit", K_SCORE,
+                                                 {"401", "404", "404",     "409/404", "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/sheets/{id}/reopen", K_SCORE,
+                                                 {"401", "404", "404",     "404",     "403",     "403",     "403"}},
+    {"GET /api/v1/rounds/{id}/progress", K_SCORE,
+                                                 {"401", "200", "200/404", "404",     "404",     "404",     "404"}},
+    {"GET /api/v1/rounds/{id}/entries/{id}/reconcile", K_SCORE,
+                                                 {"401", "200/404", "200/404", "404",   "404",     "404",     "404"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/reconcile", K_SCORE,
+                                                 {"401", "404", "404",     "404",     "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/lock", K_SCORE,
+                                                 {"401", "404", "404",     "404",     "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/unlock", K_SCORE,
+                                                 {"401", "409/404", "403", "403",     "403",     "403",     "403"}},
     {"GET /api/v1/units/{id}/titles", K_UNIT,    {"401", "200", "200/404", "403",     "200/404", "200/404", "200/404"}},
     /* Guidance conversations: read within scope by everyone but evaluators; unit writers
     ** and office staff post (a unit_viewer reads only); office staff close and reopen. */
@@ -379,6 +408,23 @@ static const struct expect expectations[] = {
     /* Pages                                      anon   admin  office     eval       u_admin    u_member   u_viewer */
     {"GET /", K_PLAIN,                           {"303", "303", "303",     "303",     "303",     "303",     "303"}},
     {"GET /static/*", K_STATIC,                  {"200", "200", "200",     "200",     "200",     "200",     "200"}},
+    /* Scoring pages (issue 10): as the API; the round is not evaluating, so the sheet's form
+    ** goes back to the sheet with the reason (388). */
+    {"GET /rounds/{id}/entries/{id}/sheet", K_SCORE,
+                                                 {"303", "404", "404",     "200/404", "404",     "404",     "404"}},
+    {"POST /rounds/{id}/entries/{id}/sheet", K_SCORE,
+                                                 {"303", "404", "404",     "388/404", "403",     "403",     "403"}},
+    {"GET /rounds/{id}/progress", K_SCORE,       {"303", "200", "200/404", "404",     "404",     "404",     "404"}},
+    {"GET /rounds/{id}/entries/{id}/reconcile", K_SCORE,
+                                                 {"303", "200/404", "200/404", "404",   "404",     "404",     "404"}},
+    {"POST /rounds/{id}/entries/{id}/reconcile", K_SCORE,
+                                                 {"303", "404", "404",     "404",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/entries/{id}/lock", K_SCORE,
+                                                 {"303", "404", "404",     "404",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/entries/{id}/sheets/{id}/reopen", K_SCORE,
+                                                 {"303", "404", "404",     "404",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/entries/{id}/unlock", K_SCORE,
+                                                 {"303", "388/404", "403", "403",     "403",     "403",     "403"}},
     {"GET /login", K_PLAIN,                      {"200", "303", "303",     "303",     "303",     "303",     "303"}},
     {"POST /login", K_LOGIN,                     {"303", "303", "303",     "303",     "303",     "303",     "303"}},
     {"POST /logout", K_LOGOUT,                   {"303", "303", "303",     "303",     "303",     "303",     "303"}},
@@ -1004,6 +1050,9 @@ entry_make(bool foreign, int64_t round, const char *state, int64_t group)
     return id;
 }
 
+/* The entry of the city's round in the evaluator's group (scoring's cells). */
+static int64_t score_entry;
+
 /* The open rounds the read cells use: the city's (with the evaluator in a group of it and
 ** DEMO001's declared entry in that group) and the foreign office's (with its unit's entry),
 ** made once; *entry (may be NULL) the entry. */
@@ -1025,6 +1074,9 @@ round_for_entry(bool foreign, int64_t *entry)
         }
         if (0 == (entries[foreign] = entry_make(foreign, id, "declared", g))) {
             return 0;
+        }
+        if (!foreign) {
+            score_entry = entries[0];
         }
         made[foreign] = id;
     }
@@ -1250,7 +1302,7 @@ cell_build(struct cell *c,
 {
     const struct actor *a = &actors[role];
     const struct th_cred *admin = &actors[R_ADMIN].c;
-    int64_t ids[2] = { 0, 0 };
+    int64_t ids[3] = { 0, 0, 0 };
     const char *seg = "json";
     char name[64], code[32];
     memset(c, 0, sizeof *c);
@@ -1781,6 +1833,27 @@ cell_build(struct cell *c,
             c->json = json_pack("{s:i, s:s}", "rank", 1, "note", name);
         } else if (strstr(rt->pattern, "/reject")) {
             c->json = json_pack("{s:s}", "reason", name);
+        }
+        break;
+    case K_SCORE:
+        if (0 == round_for(false) || 0 == (ids[0] = round_for(foreign))) {
+            return false;
+        }
+        ids[1] = score_entry;
+        ids[2] = actors[R_EVAL].c.user_id;
+        seg = "1.1.1";
+        if (page && strstr(rt->pattern, "/reconcile")) {
+            form_add(c, "decide_1.1.1", "1");
+        } else if (page && strstr(rt->pattern, "/sheet")) {
+            form_add(c, "value_1.1.1", "1");
+        } else if (page && strstr(rt->pattern, "/unlock")) {
+            form_add(c, "reason", "授权测试");
+        } else if (strstr(rt->pattern, "/unlock")) {
+            c->json = json_pack("{s:s}", "reason", "授权测试");
+        } else if (strstr(rt->pattern, "/reconcile")) {
+            c->json = json_pack("{s:[]}", "decisions");
+        } else if (strstr(rt->pattern, "/sheet") && !strstr(rt->pattern, "/submit")) {
+            c->json = WM_PUT == rt->methods ? json_object() : json_pack("{s:[]}", "scores");
         }
         break;
     case K_ROUND_DRAFT:

@@ -12,24 +12,23 @@
 
 #define DB ((struct pg_db *)base)
 
-#define SCORED_SQL(sheet)                                                                    \
-    "(SELECT count(*) FROM score c WHERE c.sheet_id = " sheet                               \
+#define SCORED_SQL(sheet)                                     \
+    "(SELECT count(*) FROM score c WHERE c.sheet_id = " sheet \
     " AND (c.value IS NOT NULL OR c.veto = 1))"
 
-#define SHEET_COLS                                                                           \
-    "s.id, s.entry_id, n.round_id, n.unit_id, u.name AS unit_name, s.evaluator_id, "        \
-    "v.display_name AS evaluator_name, s.state, s.submitted_at, s.updated_at, "             \
-    SCORED_SQL("s.id") " AS scored, n.locked_at "                                            \
-    "FROM score_sheet s JOIN round_entry n ON n.id = s.entry_id JOIN org u ON u.id = n.unit_id " \
-    "JOIN \"user\" v ON v.id = s.evaluator_id "
+#define SHEET_COLS                                                                                           \
+    "s.id, s.entry_id, n.round_id, n.unit_id, u.name AS unit_name, s.evaluator_id, "                         \
+    "v.display_name AS evaluator_name, s.state, s.submitted_at, s.updated_at, " SCORED_SQL(                  \
+        "s.id") " AS scored, n.locked_at "                                                                   \
+                "FROM score_sheet s JOIN round_entry n ON n.id = s.entry_id JOIN org u ON u.id = n.unit_id " \
+                "JOIN \"user\" v ON v.id = s.evaluator_id "
 
-#define SCORE_COLS                                                                           \
-    "c.sheet_id, c.indicator_code, c.value, c.grade, c.deductions, c.method, c.comment, "   \
+#define SCORE_COLS                                                                        \
+    "c.sheet_id, c.indicator_code, c.value, c.grade, c.deductions, c.method, c.comment, " \
     "c.evidence, c.veto, c.veto_reason, c.updated_at "
 
 static enum wm_qs
-sheet_ensure(struct wm_db *base, int64_t entry_id, int64_t evaluator_id, int64_t now,
-             int64_t *id)
+sheet_ensure(struct wm_db *base, int64_t entry_id, int64_t evaluator_id, int64_t now, int64_t *id)
 {
     static const char ins[] =
         "INSERT INTO score_sheet(entry_id, evaluator_id, state, updated_at) "
@@ -69,8 +68,8 @@ sheet_list(struct wm_db *base, int64_t entry_id)
 static json_t *
 sheet_list_evaluator(struct wm_db *base, int64_t round_id, int64_t evaluator_id)
 {
-    static const char sql[] = "SELECT " SHEET_COLS
-                              "WHERE n.round_id = $1 AND s.evaluator_id = $2 ORDER BY u.name, s.id";
+    static const char sql[] =
+        "SELECT " SHEET_COLS "WHERE n.round_id = $1 AND s.evaluator_id = $2 ORDER BY u.name, s.id";
     return pg_rows(DB, pg_q(DB, sql, "ii", round_id, evaluator_id));
 }
 
@@ -95,10 +94,10 @@ score_set(struct wm_db *base, int64_t sheet_id, const struct wm_score_in *in, in
         "veto = excluded.veto, veto_reason = excluded.veto_reason, "
         "updated_at = excluded.updated_at";
     static const char touch[] = "UPDATE score_sheet SET updated_at = $2 WHERE id = $1";
-    enum wm_qs qs = pg_exec(
-        DB, pg_q(DB, sql, "itiitttttiti", sheet_id, in->code, (int64_t)in->has_value,
-                    in->value, in->grade, in->deductions, in->method, in->comment, in->evidence,
-                    (int64_t)in->veto, in->veto_reason, now));
+    enum wm_qs qs =
+        pg_exec(DB, pg_q(DB, sql, "itiitttttiti", sheet_id, in->code, (int64_t)in->has_value,
+                         in->value, in->grade, in->deductions, in->method, in->comment,
+                         in->evidence, (int64_t)in->veto, in->veto_reason, now));
     if (WM_QS_ONE != qs) {
         return qs;
     }
@@ -123,8 +122,13 @@ score_list_entry(struct wm_db *base, int64_t entry_id)
 }
 
 static enum wm_qs
-final_set(struct wm_db *base, int64_t entry_id, const char *code, int64_t value,
-          const char *how, int64_t decided_by, int64_t now)
+final_set(struct wm_db *base,
+          int64_t entry_id,
+          const char *code,
+          int64_t value,
+          const char *how,
+          int64_t decided_by,
+          int64_t now)
 {
     static const char sql[] =
         "INSERT INTO entry_final(entry_id, indicator_code, value, how, decided_by, decided_at) "
@@ -158,7 +162,7 @@ entry_lock(struct wm_db *base, int64_t entry_id, const struct wm_entry_lock_in *
         "UPDATE round_entry SET locked_at = $2, locked_by = nullif($3, 0), total = $4, "
         "vetoed = $5, veto_reason = $6, updated_at = $2 WHERE id = $1 AND locked_at IS NULL";
     return pg_exec(DB, pg_q(DB, sql, "iiiiit", entry_id, now, in->locked_by, in->total,
-                               (int64_t)in->vetoed, in->veto_reason));
+                            (int64_t)in->vetoed, in->veto_reason));
 }
 
 static enum wm_qs
@@ -176,11 +180,12 @@ round_progress(struct wm_db *base, int64_t round_id)
     static const char sql[] =
         "SELECT n.id AS entry_id, n.unit_id, u.name AS unit_name, u.code AS unit_code, "
         "n.group_id, n.locked_at, n.total, s.id AS sheet_id, s.evaluator_id, "
-        "v.display_name AS evaluator_name, s.state, " SCORED_SQL("s.id") " AS scored, "
-        "s.submitted_at FROM round_entry n JOIN org u ON u.id = n.unit_id "
-        "LEFT JOIN score_sheet s ON s.entry_id = n.id LEFT JOIN \"user\" v ON v.id = s.evaluator_id "
-        "WHERE n.round_id = $1 AND n.group_id IS NOT NULL "
-        "ORDER BY u.code, n.id, v.display_name, s.id";
+        "v.display_name AS evaluator_name, s.state, " SCORED_SQL(
+            "s.id") " AS scored, "
+                    "s.submitted_at FROM round_entry n JOIN org u ON u.id = n.unit_id "
+                    "LEFT JOIN score_sheet s ON s.entry_id = n.id LEFT JOIN \"user\" v ON v.id = s.evaluator_id "
+                    "WHERE n.round_id = $1 AND n.group_id IS NOT NULL "
+                    "ORDER BY u.code, n.id, v.display_name, s.id";
     return pg_rows(DB, pg_q(DB, sql, "i", round_id));
 }
 
