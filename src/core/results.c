@@ -361,7 +361,7 @@ wm_results(struct wm_db *db, const struct wm_actor *a, const json_t *round,
     if (NULL == all) {
         return NULL;
     }
-    json_t *items = json_array();
+    json_t *items = json_array(), *districts = json_object();
     size_t i, total = 0, locked = 0, passed = 0, visible = 0;
     json_t *row;
     unsigned limit = q && q->limit ? q->limit : 50;
@@ -372,6 +372,11 @@ wm_results(struct wm_db *db, const struct wm_actor *a, const json_t *round,
             continue;
         }
         visible++;
+        char dk[32];
+        snprintf(dk, sizeof dk, "%lld", (long long)jsi(row, "district_id"));
+        if (NULL == json_object_get(districts, dk)) {
+            json_object_set_new(districts, dk, json_string(jss(row, "district_name")));
+        }
         bool lk = json_is_true(json_object_get(row, "locked"));
         bool ps = json_is_true(json_object_get(row, "pass"));
         locked += lk;
@@ -402,6 +407,16 @@ wm_results(struct wm_db *db, const struct wm_actor *a, const json_t *round,
                             "counts", "entries", (json_int_t)visible, "locked",
                             (json_int_t)locked, "passed", (json_int_t)passed, "failed",
                             (json_int_t)(locked - passed), "items", items);
+    json_t *dl = json_array();
+    const char *dk;
+    json_t *dv;
+    json_object_foreach(districts, dk, dv)
+    {
+        json_array_append_new(dl, json_pack("{s:I, s:O}", "id", (json_int_t)strtoll(dk, NULL, 10),
+                                            "name", dv));
+    }
+    json_decref(districts);
+    json_object_set_new(out, "districts", dl);
     json_decref(all);
     return out;
 }

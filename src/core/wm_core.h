@@ -1570,8 +1570,9 @@ struct wm_results_q {
     unsigned offset;
 };
 /** {round_id, state, tops: [{code, title}], threshold, matched (rows the filters match),
-** counts: {entries, locked, passed, failed} (of the rows the caller sees), items: [rows in
-** rank order, the window limit/offset]}.  NULL with f set. */
+** counts: {entries, locked, passed, failed} (of the rows the caller sees), districts: [{id,
+** name}] (of those rows, for a filter), items: [rows in rank order, the window
+** limit/offset]}.  NULL with f set. */
 json_t *wm_results(struct wm_db *db, const struct wm_actor *a, const json_t *round,
                    const struct wm_results_q *q, struct wm_fail *f);
 /** Read round_finals' packed values ("1.1.1=250,…") into v (plan->nleaves entries, by plan

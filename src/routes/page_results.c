@@ -148,9 +148,19 @@ page_round_results_get(struct wm_req *r)
     const char *ft = wm_req_arg(r, "unit_type"), *fp = wm_req_arg(r, "pass");
     const char *fd = wm_req_arg(r, "district");
     wm_h(&b, "<form method=\"get\" action=\"/rounds/%I/results\" class=\"row filter\">"
-             "<label>%s<input name=\"district\" inputmode=\"numeric\" size=\"6\" value=\"%s\">"
-             "</label><label>%s<select name=\"unit_type\"><option value=\"\">%s</option>",
-         rid, _("辖区编号"), fd ? fd : "", _("单位类型"), _("全部"));
+             "<label>%s<select name=\"district\"><option value=\"\">%s</option>",
+         rid, _("所在辖区"), _("全部"));
+    size_t di;
+    json_t *dv;
+    json_array_foreach(json_object_get(res, "districts"), di, dv)
+    {
+        char idt[32];
+        snprintf(idt, sizeof idt, "%lld", (long long)ji(dv, "id"));
+        wm_h(&b, "<option value=\"%s\"%r>%s</option>", idt,
+             fd && wm_streq(fd, idt) ? " selected" : "", js(dv, "name"));
+    }
+    wm_h(&b, "</select></label><label>%s<select name=\"unit_type\"><option value=\"\">%s</option>",
+         _("单位类型"), _("全部"));
     for (size_t i = 0; wm_unit_types[i]; i++) {
         wm_h(&b, "<option%r>%s</option>", ft && wm_streq(ft, wm_unit_types[i]) ? " selected" : "",
              wm_unit_types[i]);

@@ -250,6 +250,8 @@ test_round(void **state)
     assert_int_equal(th_jint(q, "rank_type"), 1);
     assert_int_equal(th_jint(l, "rank_type"), 2);
     assert_int_equal(th_jint(json_object_get(res, "counts"), "passed"), 2);
+    assert_int_equal(json_array_size(json_object_get(res, "districts")), 3);
+    int64_t dong = th_jint(q, "district_id"); /* 东城区 */
     assert_null(json_object_get(a, "unit_path"));
     json_decref(res);
     /* filters: passing only; a type; a window of one */
@@ -263,6 +265,12 @@ test_round(void **state)
     assert_int_equal(th_jint(res, "matched"), 2);
     assert_int_equal(json_array_size(json_object_get(res, "items")), 1);
     json_decref(res);
+    /* by district: 东城区 (青山镇's district) */
+    char dq[64];
+    snprintf(dq, sizeof dq, "?district=%lld", (long long)dong);
+    json_t *byd = results(&office, rid, dq);
+    assert_int_equal(th_jint(byd, "matched"), 2);
+    json_decref(byd);
     /* the district office: its jurisdiction's rows only */
     res = results(&district, rid, "");
     assert_int_equal(json_array_size(json_object_get(res, "items")), 2);
