@@ -36,7 +36,7 @@ in_state(const json_t *round, const char *const *states)
     return false;
 }
 
-static const char *const published[] = {"publicity", "closed", NULL};
+static const char *const published[] = { "publicity", "closed", NULL };
 
 /* ---------------------------------------------------------------- computing */
 
@@ -58,7 +58,7 @@ wm_finals_fill(const struct wm_eval_plan *p, const char *packed, struct wm_eval_
             code[len] = '\0';
             ptrdiff_t li = wm_eval_plan_index(p, code);
             if (li >= 0) {
-                v[li] = (struct wm_eval_value){.set = true, .value = val};
+                v[li] = (struct wm_eval_value){ .set = true, .value = val };
                 n++;
             }
         }
@@ -185,16 +185,15 @@ compute(struct wm_db *db, const json_t *round, struct wm_fail *f)
     for (size_t i = 0; i < n; i++) {
         rows[i].e = json_array_get(ents, i);
         rows[i].locked = json_is_integer(json_object_get(rows[i].e, "locked_at"));
-        rows[i].v = rows[i].locked ? calloc(p->nleaves ? p->nleaves : 1, sizeof *rows[i].v)
-                                   : NULL;
-        ids[i] = (struct by_id){jsi(rows[i].e, "id"), i};
+        rows[i].v = rows[i].locked ? calloc(p->nleaves ? p->nleaves : 1, sizeof *rows[i].v) : NULL;
+        ids[i] = (struct by_id){ jsi(rows[i].e, "id"), i };
     }
     qsort(ids, n, sizeof *ids, cmp_by_id);
     size_t k;
     json_t *x;
     json_array_foreach(fin, k, x)
     {
-        struct by_id key = {jsi(x, "entry_id"), 0};
+        struct by_id key = { jsi(x, "entry_id"), 0 };
         struct by_id *hit = bsearch(&key, ids, n, sizeof *ids, cmp_by_id);
         if (hit && rows[hit->row].v) {
             (void)wm_finals_fill(p, jss(x, "finals"), rows[hit->row].v);
@@ -228,21 +227,20 @@ compute(struct wm_db *db, const json_t *round, struct wm_fail *f)
     pthread_mutex_unlock(&rank_lock);
     json_t *out = json_object(), *tops = json_array(), *arr = json_array();
     for (size_t t = 0; t < p->ntop; t++) {
-        json_array_append_new(tops, json_pack("{s:s, s:s}", "code", p->fw->top[t]->code,
-                                              "title", p->fw->top[t]->title));
+        json_array_append_new(tops, json_pack("{s:s, s:s}", "code", p->fw->top[t]->code, "title",
+                                              p->fw->top[t]->title));
     }
     for (size_t o = 0; o < n; o++) {
         struct res_row *r = &rows[order[o]];
         json_t *row = json_pack(
             "{s:I, s:I, s:s, s:s, s:s, s:s, s:O, s:s, s:s, s:b, s:b, s:b, s:s, s:I, s:I, s:I}",
             "entry_id", (json_int_t)jsi(r->e, "id"), "unit_id", (json_int_t)jsi(r->e, "unit_id"),
-            "unit_name", jss(r->e, "unit_name"), "unit_code", jss(r->e, "unit_code"),
-            "unit_type", jss(r->e, "unit_type"), "unit_path", jss(r->e, "unit_path"),
-            "district_id", json_object_get(r->e, "district_id"), "district_name",
-            jss(r->e, "district_name"), "kind", jss(r->e, "kind"), "locked", r->locked, "vetoed",
-            r->rk.veto, "pass", r->rk.pass, "veto_reason", jss(r->e, "veto_reason"), "rank",
-            (json_int_t)r->rk.rank, "rank_district", (json_int_t)r->rank_district, "rank_type",
-            (json_int_t)r->rank_type);
+            "unit_name", jss(r->e, "unit_name"), "unit_code", jss(r->e, "unit_code"), "unit_type",
+            jss(r->e, "unit_type"), "unit_path", jss(r->e, "unit_path"), "district_id",
+            json_object_get(r->e, "district_id"), "district_name", jss(r->e, "district_name"),
+            "kind", jss(r->e, "kind"), "locked", r->locked, "vetoed", r->rk.veto, "pass",
+            r->rk.pass, "veto_reason", jss(r->e, "veto_reason"), "rank", (json_int_t)r->rk.rank,
+            "rank_district", (json_int_t)r->rank_district, "rank_type", (json_int_t)r->rank_type);
         if (r->locked) {
             json_t *st = json_array();
             for (size_t t = 0; t < r->t.ntop; t++) {
@@ -350,8 +348,11 @@ wm_results_all(struct wm_db *db, const json_t *round, struct wm_fail *f)
 }
 
 json_t *
-wm_results(struct wm_db *db, const struct wm_actor *a, const json_t *round,
-           const struct wm_results_q *q, struct wm_fail *f)
+wm_results(struct wm_db *db,
+           const struct wm_actor *a,
+           const json_t *round,
+           const struct wm_results_q *q,
+           struct wm_fail *f)
 {
     char how = reach(a, round, f);
     if (0 == how) {
@@ -400,20 +401,19 @@ wm_results(struct wm_db *db, const struct wm_actor *a, const json_t *round,
         }
         total++;
     }
-    json_t *out = json_pack("{s:I, s:s, s:O, s:O, s:I, s:{s:I, s:I, s:I, s:I}, s:o}", "round_id",
-                            (json_int_t)jsi(round, "id"), "state", jss(round, "state"), "tops",
-                            json_object_get(all, "tops"), "threshold",
-                            json_object_get(all, "threshold"), "matched", (json_int_t)total,
-                            "counts", "entries", (json_int_t)visible, "locked",
-                            (json_int_t)locked, "passed", (json_int_t)passed, "failed",
-                            (json_int_t)(locked - passed), "items", items);
+    json_t *out = json_pack(
+        "{s:I, s:s, s:O, s:O, s:I, s:{s:I, s:I, s:I, s:I}, s:o}", "round_id",
+        (json_int_t)jsi(round, "id"), "state", jss(round, "state"), "tops",
+        json_object_get(all, "tops"), "threshold", json_object_get(all, "threshold"), "matched",
+        (json_int_t)total, "counts", "entries", (json_int_t)visible, "locked", (json_int_t)locked,
+        "passed", (json_int_t)passed, "failed", (json_int_t)(locked - passed), "items", items);
     json_t *dl = json_array();
     const char *dk;
     json_t *dv;
     json_object_foreach(districts, dk, dv)
     {
-        json_array_append_new(dl, json_pack("{s:I, s:O}", "id", (json_int_t)strtoll(dk, NULL, 10),
-                                            "name", dv));
+        json_array_append_new(
+            dl, json_pack("{s:I, s:O}", "id", (json_int_t)strtoll(dk, NULL, 10), "name", dv));
     }
     json_decref(districts);
     json_object_set_new(out, "districts", dl);
@@ -422,8 +422,11 @@ wm_results(struct wm_db *db, const struct wm_actor *a, const json_t *round,
 }
 
 json_t *
-wm_result_of_entry(struct wm_db *db, const struct wm_actor *a, const json_t *round,
-                   int64_t entry_id, struct wm_fail *f)
+wm_result_of_entry(struct wm_db *db,
+                   const struct wm_actor *a,
+                   const json_t *round,
+                   int64_t entry_id,
+                   struct wm_fail *f)
 {
     char how = reach(a, round, f);
     if (0 == how) {
@@ -475,21 +478,20 @@ wm_publicity(struct wm_db *db, const struct wm_actor *a, const json_t *round, st
             json_object_del(own, "unit_path");
         }
         if (json_is_true(json_object_get(row, "pass"))) {
-            json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s}",
-                                                   "entry_id", (json_int_t)jsi(row, "entry_id"),
-                                                   "unit_id", (json_int_t)jsi(row, "unit_id"),
-                                                   "unit_name", jss(row, "unit_name"),
-                                                   "unit_code", jss(row, "unit_code"),
-                                                   "unit_type", jss(row, "unit_type"),
-                                                   "district_name", jss(row, "district_name"),
-                                                   "kind", jss(row, "kind")));
+            json_array_append_new(
+                items,
+                json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s}", "entry_id",
+                          (json_int_t)jsi(row, "entry_id"), "unit_id",
+                          (json_int_t)jsi(row, "unit_id"), "unit_name", jss(row, "unit_name"),
+                          "unit_code", jss(row, "unit_code"), "unit_type", jss(row, "unit_type"),
+                          "district_name", jss(row, "district_name"), "kind", jss(row, "kind")));
         }
     }
-    json_t *out = json_pack("{s:I, s:s, s:s, s:O, s:O, s:o, s:o}", "round_id",
-                            (json_int_t)jsi(round, "id"), "round_name", jss(round, "name"),
-                            "state", jss(round, "state"), "publicity_start",
-                            json_object_get(round, "publicity_start"), "publicity_end",
-                            json_object_get(round, "publicity_end"), "items", items, "own", own);
+    json_t *out =
+        json_pack("{s:I, s:s, s:s, s:O, s:O, s:o, s:o}", "round_id", (json_int_t)jsi(round, "id"),
+                  "round_name", jss(round, "name"), "state", jss(round, "state"), "publicity_start",
+                  json_object_get(round, "publicity_start"), "publicity_end",
+                  json_object_get(round, "publicity_end"), "items", items, "own", own);
     json_object_set(out, "tops", json_object_get(all, "tops"));
     json_decref(all);
     return out;
@@ -504,8 +506,13 @@ unit_writer(const struct wm_actor *a)
 }
 
 static enum wm_err
-lodge_once(struct wm_db *db, const struct wm_actor *a, const json_t *round, int64_t entry_id,
-           const char *text, int64_t *id, struct wm_fail *f)
+lodge_once(struct wm_db *db,
+           const struct wm_actor *a,
+           const json_t *round,
+           int64_t entry_id,
+           const char *text,
+           int64_t *id,
+           struct wm_fail *f)
 {
     enum wm_err e = tx_begin(db, f);
     if (WM_OK != e) {
@@ -517,14 +524,14 @@ lodge_once(struct wm_db *db, const struct wm_actor *a, const json_t *round, int6
         bool ok = en && jsi(en, "round_id") == rid && wm_streq(jss(en, "state"), "accepted");
         json_decref(en);
         if (!ok) {
-            e = wm_db_failed(db) ? wm_read_fail(db, f, NULL, NULL)
-                                 : wm_fail_set(f, WM_E_NOT_FOUND, "entry_id", "%s",
-                                               _("本轮测评没有这个单位"));
+            e = wm_db_failed(db)
+                    ? wm_read_fail(db, f, NULL, NULL)
+                    : wm_fail_set(f, WM_E_NOT_FOUND, "entry_id", "%s", _("本轮测评没有这个单位"));
             return tx_end(db, e, f);
         }
     }
-    if (WM_QS_ONE != db->ops->objection_insert(db, rid, entry_id, a->p->org_id, text,
-                                               a->p->user_id, wm_now(), id)) {
+    if (WM_QS_ONE != db->ops->objection_insert(db, rid, entry_id, a->p->org_id, text, a->p->user_id,
+                                               wm_now(), id)) {
         return tx_end(db, wm_write_fail(db, f, NULL, NULL, NULL), f);
     }
     e = wm_audit(db, a, "objection.create", "objection", *id, a->p->org_path, NULL,
@@ -544,8 +551,13 @@ lodge_once(struct wm_db *db, const struct wm_actor *a, const json_t *round, int6
 }
 
 enum wm_err
-wm_objection_lodge(struct wm_db *db, const struct wm_actor *a, const json_t *round,
-                   int64_t entry_id, const char *text, int64_t *id, struct wm_fail *f)
+wm_objection_lodge(struct wm_db *db,
+                   const struct wm_actor *a,
+                   const json_t *round,
+                   int64_t entry_id,
+                   const char *text,
+                   int64_t *id,
+                   struct wm_fail *f)
 {
     if (!unit_writer(a)) {
         return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("只有单位可以提出异议"));
@@ -570,11 +582,15 @@ handles(const struct wm_actor *a, const json_t *round)
 }
 
 json_t *
-wm_objection_list(struct wm_db *db, const struct wm_actor *a, const json_t *round,
-                  const char *state, struct wm_fail *f)
+wm_objection_list(struct wm_db *db,
+                  const struct wm_actor *a,
+                  const json_t *round,
+                  const char *state,
+                  struct wm_fail *f)
 {
-    struct wm_objection_filter jf = {.round_id = jsi(round, "id"),
-                                     .state = state && *state ? state : NULL, .limit = 500};
+    struct wm_objection_filter jf = { .round_id = jsi(round, "id"),
+                                      .state = state && *state ? state : NULL,
+                                      .limit = 500 };
     if (wm_actor_is(a, WM_ROLES_UNIT)) {
         jf.unit_id = a->p->org_id;
     } else if (!wm_actor_is(a, WM_ROLES_STAFF)) {
@@ -603,8 +619,12 @@ wm_objection_list(struct wm_db *db, const struct wm_actor *a, const json_t *roun
 }
 
 static enum wm_err
-answer_once(struct wm_db *db, const struct wm_actor *a, const json_t *round, int64_t id,
-            const char *answer, struct wm_fail *f)
+answer_once(struct wm_db *db,
+            const struct wm_actor *a,
+            const json_t *round,
+            int64_t id,
+            const char *answer,
+            struct wm_fail *f)
 {
     enum wm_err e = tx_begin(db, f);
     if (WM_OK != e) {
@@ -641,8 +661,12 @@ answer_once(struct wm_db *db, const struct wm_actor *a, const json_t *round, int
 }
 
 enum wm_err
-wm_objection_answer(struct wm_db *db, const struct wm_actor *a, const json_t *round, int64_t id,
-                    const char *answer, struct wm_fail *f)
+wm_objection_answer(struct wm_db *db,
+                    const struct wm_actor *a,
+                    const json_t *round,
+                    int64_t id,
+                    const char *answer,
+                    struct wm_fail *f)
 {
     if (!wm_actor_is(a, WM_ROLES_STAFF)) {
         return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("只有文明办可以答复异议"));
@@ -668,8 +692,12 @@ valid_day(const char *s)
 }
 
 static enum wm_err
-titles_once(struct wm_db *db, const struct wm_actor *a, const json_t *round,
-            const struct wm_titles_in *in, json_t **report, struct wm_fail *f)
+titles_once(struct wm_db *db,
+            const struct wm_actor *a,
+            const json_t *round,
+            const struct wm_titles_in *in,
+            json_t **report,
+            struct wm_fail *f)
 {
     json_t *all = compute(db, round, f);
     if (NULL == all) {
@@ -681,7 +709,7 @@ titles_once(struct wm_db *db, const struct wm_actor *a, const json_t *round,
         return e;
     }
     json_t *items = json_array();
-    size_t i, n[4] = {0};
+    size_t i, n[4] = { 0 };
     json_t *row;
     char *why = wm_asprintf(_("%s未通过"), jss(round, "name"));
     json_array_foreach(json_object_get(all, "rows"), i, row)
@@ -695,8 +723,8 @@ titles_once(struct wm_db *db, const struct wm_actor *a, const json_t *round,
         int64_t tid = 0;
         if (d) {
             e = wm_title_decide(db, a, jsi(row, "unit_id"), jsi(round, "id"), d, in->title,
-                                jss(round, "level"), in->award_doc, in->awarded_on,
-                                in->valid_until, wm_streq(d, "revoke") ? why : NULL, &tid, f);
+                                jss(round, "level"), in->award_doc, in->awarded_on, in->valid_until,
+                                wm_streq(d, "revoke") ? why : NULL, &tid, f);
             if (WM_OK != e) {
                 if (f->msg[0]) {
                     char *m = wm_asprintf("%s：%s", jss(row, "unit_name"), f->msg);
@@ -709,18 +737,18 @@ titles_once(struct wm_db *db, const struct wm_actor *a, const json_t *round,
         n[d ? (wm_streq(d, "award") ? 0 : wm_streq(d, "keep") ? 1 : 2) : 3]++;
         json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:I}", "unit_id",
                                                (json_int_t)jsi(row, "unit_id"), "unit_name",
-                                               jss(row, "unit_name"), "decision",
-                                               d ? d : "none", "title_id", (json_int_t)tid));
+                                               jss(row, "unit_name"), "decision", d ? d : "none",
+                                               "title_id", (json_int_t)tid));
     }
     free(why);
     if (WM_OK == e) {
         *report = json_pack("{s:I, s:I, s:I, s:I, s:O}", "awarded", (json_int_t)n[0], "kept",
-                            (json_int_t)n[1], "revoked", (json_int_t)n[2], "none",
-                            (json_int_t)n[3], "items", items);
-        e = wm_audit(db, a, "round.titles", "round", jsi(round, "id"), jss(round, "scope_path"),
-                     NULL, json_pack("{s:s, s:I, s:I, s:I}", "title", in->title, "awarded",
-                                     (json_int_t)n[0], "kept", (json_int_t)n[1], "revoked",
-                                     (json_int_t)n[2]));
+                            (json_int_t)n[1], "revoked", (json_int_t)n[2], "none", (json_int_t)n[3],
+                            "items", items);
+        e = wm_audit(
+            db, a, "round.titles", "round", jsi(round, "id"), jss(round, "scope_path"), NULL,
+            json_pack("{s:s, s:I, s:I, s:I}", "title", in->title, "awarded", (json_int_t)n[0],
+                      "kept", (json_int_t)n[1], "revoked", (json_int_t)n[2]));
     }
     json_decref(items);
     json_decref(all);
@@ -733,8 +761,12 @@ titles_once(struct wm_db *db, const struct wm_actor *a, const json_t *round,
 }
 
 enum wm_err
-wm_results_titles(struct wm_db *db, const struct wm_actor *a, const json_t *round,
-                  const struct wm_titles_in *in, json_t **report, struct wm_fail *f)
+wm_results_titles(struct wm_db *db,
+                  const struct wm_actor *a,
+                  const json_t *round,
+                  const struct wm_titles_in *in,
+                  json_t **report,
+                  struct wm_fail *f)
 {
     *report = NULL;
     if (a && a->p && !wm_actor_is(a, WM_ROLES_STAFF)) {
@@ -757,7 +789,7 @@ wm_results_titles(struct wm_db *db, const struct wm_actor *a, const json_t *roun
         return wm_fail_set(f, WM_E_BAD_REQUEST, "valid_until", "%s", _("请填写有效期至"));
     }
     /* once per round: a title written by it already means it was done */
-    struct wm_title_filter tf = {.scope = jss(round, "scope_path"), .q = NULL, .limit = 5000};
+    struct wm_title_filter tf = { .scope = jss(round, "scope_path"), .q = NULL, .limit = 5000 };
     json_t *tl = db->ops->title_list(db, &tf);
     if (NULL == tl) {
         return wm_read_fail(db, f, NULL, NULL);
@@ -780,13 +812,13 @@ wm_results_titles(struct wm_db *db, const struct wm_actor *a, const json_t *roun
 
 /* ---------------------------------------------------------------- rectification (整改) */
 
-static const char *const after_lock[] = {"locked", "publicity", "closed", NULL};
+static const char *const after_lock[] = { "locked", "publicity", "closed", NULL };
 
 /* The problem text of a leaf: the evaluators' deduction reasons, each once. */
 static char *
 problem_of(const json_t *deds, const char *code, int64_t value, int64_t max)
 {
-    struct wm_buf b = {0};
+    struct wm_buf b = { 0 };
     size_t i;
     json_t *d;
     json_t *seen = json_object();
@@ -816,8 +848,13 @@ problem_of(const json_t *deds, const char *code, int64_t value, int64_t max)
 }
 
 static enum wm_err
-rect_once(struct wm_db *db, const struct wm_actor *a, const json_t *round, int64_t entry_id,
-          const char *due_on, int64_t *opened, struct wm_fail *f)
+rect_once(struct wm_db *db,
+          const struct wm_actor *a,
+          const json_t *round,
+          int64_t entry_id,
+          const char *due_on,
+          int64_t *opened,
+          struct wm_fail *f)
 {
     *opened = 0;
     const struct wm_eval_plan *p = wm_round_plan(db, round, f);
@@ -865,24 +902,27 @@ rect_once(struct wm_db *db, const struct wm_actor *a, const json_t *round, int64
             const struct wm_ind *leaf = p->leaf[li];
             int64_t v = vals[li].value;
             int64_t max = wm_eval_leaf_cap(leaf);
-            bool lost = WM_FW_RULE_BONUS == leaf->scoring.rule ? false
+            bool lost = WM_FW_RULE_BONUS == leaf->scoring.rule      ? false
                         : WM_FW_RULE_NEGATIVE == leaf->scoring.rule ? v < 0
                                                                     : v < max;
             if (!lost) {
                 continue;
             }
             char *problem = problem_of(deds, leaf->code, v, max);
-            struct wm_rect_in ri = {.unit_id = jsi(en, "unit_id"), .year = year,
-                                    .indicator_code = leaf->code, .problem = problem,
-                                    .source = "evaluation", .source_id = eid,
-                                    .due_on = due_on && *due_on ? due_on : NULL};
+            struct wm_rect_in ri = { .unit_id = jsi(en, "unit_id"),
+                                     .year = year,
+                                     .indicator_code = leaf->code,
+                                     .problem = problem,
+                                     .source = "evaluation",
+                                     .source_id = eid,
+                                     .due_on = due_on && *due_on ? due_on : NULL };
             int64_t id = 0;
-            enum wm_qs qs = db->ops->rect_insert(db, &ri, a && a->p ? a->p->user_id : 0,
-                                                 wm_now(), &id);
+            enum wm_qs qs =
+                db->ops->rect_insert(db, &ri, a && a->p ? a->p->user_id : 0, wm_now(), &id);
             if (WM_QS_ONE == qs) {
                 ++*opened;
-                e = wm_audit(db, a, "rectification.open", "rectification", id,
-                             jss(en, "unit_path"), NULL,
+                e = wm_audit(db, a, "rectification.open", "rectification", id, jss(en, "unit_path"),
+                             NULL,
                              json_pack("{s:I, s:s, s:s}", "entry_id", (json_int_t)eid,
                                        "indicator_code", leaf->code, "problem", problem));
             } else if (WM_QS_CONFLICT != qs) {
@@ -911,8 +951,13 @@ rect_once(struct wm_db *db, const struct wm_actor *a, const json_t *round, int64
 }
 
 enum wm_err
-wm_results_rectify(struct wm_db *db, const struct wm_actor *a, const json_t *round,
-                   int64_t entry_id, const char *due_on, int64_t *opened, struct wm_fail *f)
+wm_results_rectify(struct wm_db *db,
+                   const struct wm_actor *a,
+                   const json_t *round,
+                   int64_t entry_id,
+                   const char *due_on,
+                   int64_t *opened,
+                   struct wm_fail *f)
 {
     int64_t unused = 0;
     if (NULL == opened) {
@@ -929,7 +974,8 @@ wm_results_rectify(struct wm_db *db, const struct wm_actor *a, const json_t *rou
         return wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("评分锁定后才能开具整改项"));
     }
     if (due_on && *due_on && !valid_day(due_on)) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "due_on", "%s", _("整改期限须为日期（YYYY-MM-DD）"));
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "due_on", "%s",
+                           _("整改期限须为日期（YYYY-MM-DD）"));
     }
     enum wm_err e;
     TX_RETRY(e, rect_once(db, a, round, entry_id, due_on, opened, f));
@@ -937,11 +983,16 @@ wm_results_rectify(struct wm_db *db, const struct wm_actor *a, const json_t *rou
 }
 
 json_t *
-wm_rect_list(struct wm_db *db, const struct wm_actor *a, const char *state, unsigned limit,
-             unsigned offset, struct wm_fail *f)
+wm_rect_list(struct wm_db *db,
+             const struct wm_actor *a,
+             const char *state,
+             unsigned limit,
+             unsigned offset,
+             struct wm_fail *f)
 {
-    struct wm_rect_filter rf = {.state = state && *state ? state : NULL,
-                                .limit = limit ? limit : 50, .offset = offset};
+    struct wm_rect_filter rf = { .state = state && *state ? state : NULL,
+                                 .limit = limit ? limit : 50,
+                                 .offset = offset };
     if (wm_actor_is(a, WM_ROLES_UNIT)) {
         rf.unit_id = a->p->org_id;
     } else if (wm_actor_is(a, WM_ROLES_STAFF)) {
@@ -960,10 +1011,10 @@ wm_rect_list(struct wm_db *db, const struct wm_actor *a, const char *state, unsi
 const char *
 wm_rect_state_label(const char *s)
 {
-    static const char *const w[][2] = {{"open", N_("待整改")},
-                                       {"done", N_("已整改")},
-                                       {"verified", N_("已验收")},
-                                       {"closed", N_("已关闭")}};
+    static const char *const w[][2] = { { "open", N_("待整改") },
+                                        { "done", N_("已整改") },
+                                        { "verified", N_("已验收") },
+                                        { "closed", N_("已关闭") } };
     for (size_t i = 0; s && i < WM_ARRAY_LEN(w); i++) {
         if (wm_streq(s, w[i][0])) {
             return _(w[i][1]);

@@ -16,7 +16,7 @@
 static json_t *
 req_round(struct wm_req *r)
 {
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *round = wm_round_get_scoped(r->db, &r->actor, r->ids[0], &f);
     if (NULL == round) {
         wm_reply_fail(r, &f);
@@ -65,7 +65,7 @@ api_round_results_get(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *res = wm_results(r->db, &r->actor, round, &q, &f);
     json_decref(round);
     wm_reply_read(r, 200, wm_api_results(res), &f);
@@ -78,8 +78,8 @@ results_doc(struct wm_req *r, bool pdf)
     if (NULL == round) {
         return;
     }
-    struct wm_results_q q = {.pass = -1, .limit = 100000};
-    struct wm_fail f = {0};
+    struct wm_results_q q = { .pass = -1, .limit = 100000 };
+    struct wm_fail f = { 0 };
     json_t *res = wm_results(r->db, &r->actor, round, &q, &f);
     if (NULL == res) {
         wm_reply_fail(r, &f);
@@ -109,7 +109,7 @@ api_round_entry_result_get(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *row = wm_result_of_entry(r->db, &r->actor, round, r->ids[1], &f);
     json_decref(round);
     wm_reply_read(r, 200, wm_api_result_row(row), &f);
@@ -122,7 +122,7 @@ sheet_doc(struct wm_req *r, bool pdf)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *row = wm_result_of_entry(r->db, &r->actor, round, r->ids[1], &f);
     if (NULL == row) {
         wm_reply_fail(r, &f);
@@ -154,7 +154,7 @@ api_round_publicity_get(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *p = wm_publicity(r->db, &r->actor, round, &f);
     json_decref(round);
     wm_reply_read(r, 200, wm_api_results(p), &f);
@@ -169,7 +169,7 @@ api_round_objections_get(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *l = wm_objection_list(r->db, &r->actor, round, wm_req_arg(r, "state"), &f);
     json_decref(round);
     wm_reply_read(r, 200, l ? wm_api_objections(l) : NULL, &f);
@@ -185,10 +185,11 @@ api_round_objections_post(struct wm_req *r)
     json_t *text = json_object_get(r->json, "text"), *eid = json_object_get(r->json, "entry_id");
     if (!json_is_string(text) || (eid && !json_is_null(eid) && !json_is_integer(eid))) {
         json_decref(round);
-        wm_reply_err(r, WM_E_BAD_REQUEST, "text", _("请提交 {\"text\": 异议内容, \"entry_id\": 所涉单位的申报（可省略）}"));
+        wm_reply_err(r, WM_E_BAD_REQUEST, "text",
+                     _("请提交 {\"text\": 异议内容, \"entry_id\": 所涉单位的申报（可省略）}"));
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     int64_t id = 0;
     enum wm_err e = wm_objection_lodge(r->db, &r->actor, round,
                                        json_is_integer(eid) ? json_integer_value(eid) : 0,
@@ -214,9 +215,9 @@ api_round_objection_answer_post(struct wm_req *r)
         wm_reply_err(r, WM_E_BAD_REQUEST, "answer", _("请提交 {\"answer\": 答复}"));
         return;
     }
-    struct wm_fail f = {0};
-    enum wm_err e = wm_objection_answer(r->db, &r->actor, round, r->ids[1],
-                                        json_string_value(ans), &f);
+    struct wm_fail f = { 0 };
+    enum wm_err e =
+        wm_objection_answer(r->db, &r->actor, round, r->ids[1], json_string_value(ans), &f);
     json_decref(round);
     if (WM_OK != e) {
         wm_reply_fail(r, &f);
@@ -240,11 +241,11 @@ api_round_titles_post(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_titles_in in = {.title = jtext(r->json, "title"),
-                              .award_doc = jtext(r->json, "award_doc"),
-                              .awarded_on = jtext(r->json, "awarded_on"),
-                              .valid_until = jtext(r->json, "valid_until")};
-    struct wm_fail f = {0};
+    struct wm_titles_in in = { .title = jtext(r->json, "title"),
+                               .award_doc = jtext(r->json, "award_doc"),
+                               .awarded_on = jtext(r->json, "awarded_on"),
+                               .valid_until = jtext(r->json, "valid_until") };
+    struct wm_fail f = { 0 };
     json_t *report = NULL;
     enum wm_err e = wm_results_titles(r->db, &r->actor, round, &in, &report, &f);
     json_decref(round);
@@ -263,7 +264,7 @@ api_round_rectifications_post(struct wm_req *r)
         return;
     }
     json_t *eid = json_object_get(r->json, "entry_id");
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     int64_t n = 0;
     enum wm_err e = wm_results_rectify(r->db, &r->actor, round,
                                        json_is_integer(eid) ? json_integer_value(eid) : 0,
@@ -283,7 +284,7 @@ api_rectifications_get(struct wm_req *r)
     if (!wm_req_window(r, 50, &limit, &offset)) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *l = wm_rect_list(r->db, &r->actor, wm_req_arg(r, "state"), limit, offset, &f);
     wm_reply_read(r, 200, l ? wm_api_page(wm_api_rectifications(l), limit) : NULL, &f);
 }

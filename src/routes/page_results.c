@@ -19,7 +19,7 @@
 static json_t *
 req_round(struct wm_req *r)
 {
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *round = wm_round_get_scoped(r->db, &r->actor, r->ids[0], &f);
     if (NULL == round) {
         ui_fail(r, &f);
@@ -63,8 +63,8 @@ verdict(struct wm_buf *b, const json_t *row)
 static void
 own_card(struct wm_buf *b, const json_t *round, const json_t *row)
 {
-    wm_h(b, "<section class=\"card\" id=\"own-result\"><h2>%s</h2><p>%s：<strong>", _("本单位测评结果"),
-         _("总分"));
+    wm_h(b, "<section class=\"card\" id=\"own-result\"><h2>%s</h2><p>%s：<strong>",
+         _("本单位测评结果"), _("总分"));
     points(b, row, "total");
     wm_h(b, "</strong>　");
     verdict(b, row);
@@ -86,9 +86,10 @@ own_card(struct wm_buf *b, const json_t *round, const json_t *row)
     }
     wm_h(b, "</tbody></table>");
     if (json_is_true(json_object_get(row, "locked"))) {
-        wm_h(b, "<p><a class=\"button secondary\" href=\"/api/v1/rounds/%I/entries/%I/sheet.pdf\">"
-                "%s</a> <a class=\"button secondary\" "
-                "href=\"/api/v1/rounds/%I/entries/%I/sheet.xlsx\">%s</a></p>",
+        wm_h(b,
+             "<p><a class=\"button secondary\" href=\"/api/v1/rounds/%I/entries/%I/sheet.pdf\">"
+             "%s</a> <a class=\"button secondary\" "
+             "href=\"/api/v1/rounds/%I/entries/%I/sheet.xlsx\">%s</a></p>",
              ji(round, "id"), ji(row, "entry_id"), _("评分表 PDF"), ji(round, "id"),
              ji(row, "entry_id"), _("评分表 XLSX"));
     }
@@ -108,7 +109,7 @@ page_round_results_get(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *res = wm_results(r->db, &r->actor, round, &q, &f);
     if (NULL == res) {
         json_decref(round);
@@ -116,7 +117,7 @@ page_round_results_get(struct wm_req *r)
         return;
     }
     int64_t rid = ji(round, "id");
-    struct wm_buf b = {0}, c = {0};
+    struct wm_buf b = { 0 }, c = { 0 };
     crumbs(&c, round);
     ui_begin_at(r, &b, _("测评结果"), &c);
     wm_buf_free(&c);
@@ -139,16 +140,18 @@ page_round_results_get(struct wm_req *r)
          _("合格线"));
     points(&b, round, "pass_threshold");
     wm_h(&b, " %s</p>\n", _("分"));
-    wm_h(&b, "<p><a class=\"button secondary\" href=\"/api/v1/rounds/%I/results.xlsx\">%s</a> "
-             "<a class=\"button secondary\" href=\"/api/v1/rounds/%I/results.pdf\">%s</a> "
-             "<a class=\"button secondary\" href=\"/rounds/%I/publicity\">%s</a> "
-             "<a class=\"button secondary\" href=\"/rounds/%I/objections\">%s</a></p>\n",
+    wm_h(&b,
+         "<p><a class=\"button secondary\" href=\"/api/v1/rounds/%I/results.xlsx\">%s</a> "
+         "<a class=\"button secondary\" href=\"/api/v1/rounds/%I/results.pdf\">%s</a> "
+         "<a class=\"button secondary\" href=\"/rounds/%I/publicity\">%s</a> "
+         "<a class=\"button secondary\" href=\"/rounds/%I/objections\">%s</a></p>\n",
          rid, _("排名表 XLSX"), rid, _("排名表 PDF"), rid, _("公示"), rid, _("异议"));
     /* filters */
     const char *ft = wm_req_arg(r, "unit_type"), *fp = wm_req_arg(r, "pass");
     const char *fd = wm_req_arg(r, "district");
-    wm_h(&b, "<form method=\"get\" action=\"/rounds/%I/results\" class=\"row filter\">"
-             "<label>%s<select name=\"district\"><option value=\"\">%s</option>",
+    wm_h(&b,
+         "<form method=\"get\" action=\"/rounds/%I/results\" class=\"row filter\">"
+         "<label>%s<select name=\"district\"><option value=\"\">%s</option>",
          rid, _("所在辖区"), _("全部"));
     size_t di;
     json_t *dv;
@@ -165,15 +168,17 @@ page_round_results_get(struct wm_req *r)
         wm_h(&b, "<option%r>%s</option>", ft && wm_streq(ft, wm_unit_types[i]) ? " selected" : "",
              wm_unit_types[i]);
     }
-    wm_h(&b, "</select></label><label>%s<select name=\"pass\"><option value=\"\">%s</option>"
-             "<option value=\"1\"%r>%s</option><option value=\"0\"%r>%s</option></select></label>"
-             "<button type=\"submit\" class=\"secondary\">%s</button></form>\n",
+    wm_h(&b,
+         "</select></label><label>%s<select name=\"pass\"><option value=\"\">%s</option>"
+         "<option value=\"1\"%r>%s</option><option value=\"0\"%r>%s</option></select></label>"
+         "<button type=\"submit\" class=\"secondary\">%s</button></form>\n",
          _("结果"), _("全部"), fp && wm_streq(fp, "1") ? " selected" : "", _("合格"),
          fp && wm_streq(fp, "0") ? " selected" : "", _("不合格"), _("筛选"));
     /* the table */
     const json_t *tops = json_object_get(res, "tops");
-    wm_h(&b, "<table class=\"cards\" id=\"results\"><thead><tr><th class=\"num\">%s</th>"
-             "<th>%s</th><th>%s</th><th>%s</th>",
+    wm_h(&b,
+         "<table class=\"cards\" id=\"results\"><thead><tr><th class=\"num\">%s</th>"
+         "<th>%s</th><th>%s</th><th>%s</th>",
          _("名次"), _("单位"), _("所在辖区"), _("类型"));
     size_t i;
     json_t *t;
@@ -181,8 +186,9 @@ page_round_results_get(struct wm_req *r)
     {
         wm_h(&b, "<th class=\"num\" title=\"%s\">%s</th>", js(t, "title"), js(t, "code"));
     }
-    wm_h(&b, "<th class=\"num\">%s</th><th>%s</th><th class=\"num\">%s</th>"
-             "<th class=\"num\">%s</th><th>%s</th></tr></thead><tbody>",
+    wm_h(&b,
+         "<th class=\"num\">%s</th><th>%s</th><th class=\"num\">%s</th>"
+         "<th class=\"num\">%s</th><th>%s</th></tr></thead><tbody>",
          _("总分"), _("结果"), _("辖区内名次"), _("同类名次"), _("评分表"));
     json_t *row;
     json_array_foreach(json_object_get(res, "items"), i, row)
@@ -192,8 +198,9 @@ page_round_results_get(struct wm_req *r)
         if (ji(row, "rank")) {
             wm_h(&b, "%I", ji(row, "rank"));
         }
-        wm_h(&b, "</td><td data-label=\"%s\">%s<br><span class=\"hint\">%s · %s</span></td>"
-                 "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>",
+        wm_h(&b,
+             "</td><td data-label=\"%s\">%s<br><span class=\"hint\">%s · %s</span></td>"
+             "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>",
              _("单位"), js(row, "unit_name"), js(row, "unit_code"),
              wm_entry_kind_label(js(row, "kind")), _("所在辖区"), js(row, "district_name"),
              _("类型"), js(row, "unit_type"));
@@ -221,8 +228,9 @@ page_round_results_get(struct wm_req *r)
         }
         wm_h(&b, "</td><td data-label=\"%s\">", _("评分表"));
         if (json_is_true(json_object_get(row, "locked"))) {
-            wm_h(&b, "<a href=\"/api/v1/rounds/%I/entries/%I/sheet.pdf\">PDF</a> "
-                     "<a href=\"/api/v1/rounds/%I/entries/%I/sheet.xlsx\">XLSX</a>",
+            wm_h(&b,
+                 "<a href=\"/api/v1/rounds/%I/entries/%I/sheet.pdf\">PDF</a> "
+                 "<a href=\"/api/v1/rounds/%I/entries/%I/sheet.xlsx\">XLSX</a>",
                  rid, ji(row, "entry_id"), rid, ji(row, "entry_id"));
         }
         wm_h(&b, "</td></tr>\n");
@@ -236,7 +244,7 @@ page_round_results_get(struct wm_req *r)
     int64_t matched = ji(res, "matched");
     if (q.offset > 0 || (int64_t)q.offset + q.limit < matched) {
         wm_h(&b, "<p class=\"pager\">");
-        struct wm_buf keep = {0};
+        struct wm_buf keep = { 0 };
         if (fd && *fd) {
             wm_buf_printf(&keep, "&district=");
             wm_url_encode(&keep, fd);
@@ -265,12 +273,14 @@ page_round_results_get(struct wm_req *r)
     if (wm_round_is_owner(&r->actor, round) || wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_ADMIN))) {
         const char *st = js(round, "state");
         if (wm_streq(st, "locked") || wm_streq(st, "publicity") || wm_streq(st, "closed")) {
-            wm_h(&b, "<h2>%s</h2><form method=\"post\" action=\"/rounds/%I/rectifications\" "
-                     "class=\"row\">",
+            wm_h(&b,
+                 "<h2>%s</h2><form method=\"post\" action=\"/rounds/%I/rectifications\" "
+                 "class=\"row\">",
                  _("开具整改项"), rid);
             ui_csrf(r, &b);
-            wm_h(&b, "<p class=\"hint\">%s</p><label>%s<input type=\"date\" name=\"due_on\">"
-                     "</label><button type=\"submit\">%s</button></form>\n",
+            wm_h(&b,
+                 "<p class=\"hint\">%s</p><label>%s<input type=\"date\" name=\"due_on\">"
+                 "</label><button type=\"submit\">%s</button></form>\n",
                  _("为每个已锁定单位的每个失分指标开具一条整改项（已开具的不重复）。"),
                  _("整改期限"), _("开具整改项"));
         }
@@ -278,12 +288,13 @@ page_round_results_get(struct wm_req *r)
             wm_h(&b, "<h2>%s</h2><form method=\"post\" action=\"/rounds/%I/titles\">",
                  _("写入称号"), rid);
             ui_csrf(r, &b);
-            wm_h(&b, "<p class=\"hint\">%s</p><label>%s<input name=\"title\" required "
-                     "maxlength=\"100\" placeholder=\"%s\"></label><label>%s<input "
-                     "name=\"award_doc\" maxlength=\"200\"></label><label>%s<input type=\"date\" "
-                     "name=\"awarded_on\" required></label><label>%s<input type=\"date\" "
-                     "name=\"valid_until\" required></label><button type=\"submit\">%s</button>"
-                     "</form>\n",
+            wm_h(&b,
+                 "<p class=\"hint\">%s</p><label>%s<input name=\"title\" required "
+                 "maxlength=\"100\" placeholder=\"%s\"></label><label>%s<input "
+                 "name=\"award_doc\" maxlength=\"200\"></label><label>%s<input type=\"date\" "
+                 "name=\"awarded_on\" required></label><label>%s<input type=\"date\" "
+                 "name=\"valid_until\" required></label><button type=\"submit\">%s</button>"
+                 "</form>\n",
                  _("新申报合格的授予称号，复查合格的保留，复查不合格的撤销。"), _("称号"),
                  _("第十五届市级文明单位"), _("授予文件"), _("授予日期"), _("有效期至"),
                  _("写入称号"));
@@ -303,7 +314,7 @@ page_round_publicity_get(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *p = wm_publicity(r->db, &r->actor, round, &f);
     if (NULL == p) {
         json_decref(round);
@@ -311,7 +322,7 @@ page_round_publicity_get(struct wm_req *r)
         return;
     }
     int64_t rid = ji(round, "id");
-    struct wm_buf b = {0}, c = {0};
+    struct wm_buf b = { 0 }, c = { 0 };
     crumbs(&c, round);
     ui_begin_at(r, &b, _("测评结果公示"), &c);
     wm_buf_free(&c);
@@ -322,8 +333,9 @@ page_round_publicity_get(struct wm_req *r)
         json_object_set(own, "tops", json_object_get(p, "tops"));
         own_card(&b, round, own);
     }
-    wm_h(&b, "<h2>%s</h2><table id=\"publicity\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-             "<th>%s</th></tr></thead><tbody>",
+    wm_h(&b,
+         "<h2>%s</h2><table id=\"publicity\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+         "<th>%s</th></tr></thead><tbody>",
          _("拟授予或保留称号的单位"), _("单位"), _("所在辖区"), _("类型"), _("类别"));
     size_t i;
     json_t *o;
@@ -337,20 +349,21 @@ page_round_publicity_get(struct wm_req *r)
              _("没有合格单位。"));
     }
     wm_h(&b, "</tbody></table>\n");
-    bool writer = wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN) |
-                                             WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER));
+    bool writer =
+        wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN) | WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER));
     if (writer && wm_round_in_state(round, "publicity")) {
         wm_h(&b, "<h2>%s</h2><form method=\"post\" action=\"/rounds/%I/objections\">",
              _("提出异议"), rid);
         ui_csrf(r, &b);
-        wm_h(&b, "<label>%s<select name=\"entry_id\"><option value=\"\">%s</option>",
-             _("所涉单位"), _("（总体意见）"));
+        wm_h(&b, "<label>%s<select name=\"entry_id\"><option value=\"\">%s</option>", _("所涉单位"),
+             _("（总体意见）"));
         json_array_foreach(json_object_get(p, "items"), i, o)
         {
             wm_h(&b, "<option value=\"%I\">%s</option>", ji(o, "entry_id"), js(o, "unit_name"));
         }
-        wm_h(&b, "</select></label><label>%s<textarea name=\"text\" required maxlength=\"2000\" "
-                 "rows=\"4\"></textarea></label><button type=\"submit\">%s</button></form>\n",
+        wm_h(&b,
+             "</select></label><label>%s<textarea name=\"text\" required maxlength=\"2000\" "
+             "rows=\"4\"></textarea></label><button type=\"submit\">%s</button></form>\n",
              _("异议内容"), _("提交异议"));
         wm_h(&b, "<p><a href=\"/rounds/%I/objections\">%s</a></p>\n", rid, _("本单位提出的异议"));
     }
@@ -368,7 +381,7 @@ page_round_objections_get(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *l = wm_objection_list(r->db, &r->actor, round, wm_req_arg(r, "state"), &f);
     if (NULL == l) {
         json_decref(round);
@@ -376,21 +389,23 @@ page_round_objections_get(struct wm_req *r)
         return;
     }
     int64_t rid = ji(round, "id");
-    bool answers = wm_round_is_owner(&r->actor, round) ||
-                   wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_ADMIN));
-    struct wm_buf b = {0}, c = {0};
+    bool answers =
+        wm_round_is_owner(&r->actor, round) || wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_ADMIN));
+    struct wm_buf b = { 0 }, c = { 0 };
     crumbs(&c, round);
     ui_begin_at(r, &b, _("异议"), &c);
     wm_buf_free(&c);
-    wm_h(&b, "<table class=\"cards\" id=\"objections\"><thead><tr><th>%s</th><th>%s</th>"
-             "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+    wm_h(&b,
+         "<table class=\"cards\" id=\"objections\"><thead><tr><th>%s</th><th>%s</th>"
+         "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
          _("提出单位"), _("所涉单位"), _("异议内容"), _("时间"), _("答复"));
     size_t i;
     json_t *o;
     json_array_foreach(l, i, o)
     {
-        wm_h(&b, "<tr data-id=\"%I\"><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
-                 "<td data-label=\"%s\">%s</td><td data-label=\"%s\">",
+        wm_h(&b,
+             "<tr data-id=\"%I\"><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+             "<td data-label=\"%s\">%s</td><td data-label=\"%s\">",
              ji(o, "id"), _("提出单位"), js(o, "unit_name"), _("所涉单位"),
              js(o, "entry_unit_name"), _("异议内容"), js(o, "text"), _("时间"));
         ui_time(&b, ji(o, "created_at"));
@@ -402,8 +417,9 @@ page_round_objections_get(struct wm_req *r)
             wm_h(&b, "<form method=\"post\" action=\"/rounds/%I/objections/%I/answer\">", rid,
                  ji(o, "id"));
             ui_csrf(r, &b);
-            wm_h(&b, "<label>%s<textarea name=\"answer\" required maxlength=\"2000\" rows=\"2\">"
-                     "</textarea></label><button type=\"submit\">%s</button></form>",
+            wm_h(&b,
+                 "<label>%s<textarea name=\"answer\" required maxlength=\"2000\" rows=\"2\">"
+                 "</textarea></label><button type=\"submit\">%s</button></form>",
                  _("答复"), _("答复"));
         } else {
             wm_h(&b, "<span class=\"badge\">%s</span>", _("待答复"));
@@ -436,7 +452,7 @@ page_round_objections_post(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     int64_t id = 0;
     enum wm_err e = wm_objection_lodge(r->db, &r->actor, round, form_id(r, "entry_id"),
                                        wm_form(r, "text"), &id, &f);
@@ -453,9 +469,9 @@ page_round_objection_answer_post(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
-    enum wm_err e = wm_objection_answer(r->db, &r->actor, round, r->ids[1],
-                                        wm_form(r, "answer"), &f);
+    struct wm_fail f = { 0 };
+    enum wm_err e =
+        wm_objection_answer(r->db, &r->actor, round, r->ids[1], wm_form(r, "answer"), &f);
     char to[64];
     snprintf(to, sizeof to, "/rounds/%lld/objections", (long long)ji(round, "id"));
     json_decref(round);
@@ -471,18 +487,17 @@ page_round_titles_post(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_titles_in in = {.title = wm_form(r, "title"),
-                              .award_doc = wm_form(r, "award_doc"),
-                              .awarded_on = wm_form(r, "awarded_on"),
-                              .valid_until = wm_form(r, "valid_until")};
-    struct wm_fail f = {0};
+    struct wm_titles_in in = { .title = wm_form(r, "title"),
+                               .award_doc = wm_form(r, "award_doc"),
+                               .awarded_on = wm_form(r, "awarded_on"),
+                               .valid_until = wm_form(r, "valid_until") };
+    struct wm_fail f = { 0 };
     json_t *report = NULL;
     enum wm_err e = wm_results_titles(r->db, &r->actor, round, &in, &report, &f);
     char to[64];
     snprintf(to, sizeof to, "/rounds/%lld/results", (long long)ji(round, "id"));
     char *ok = report ? wm_asprintf(_("称号已写入：授予 %lld，保留 %lld，撤销 %lld"),
-                                    (long long)ji(report, "awarded"),
-                                    (long long)ji(report, "kept"),
+                                    (long long)ji(report, "awarded"), (long long)ji(report, "kept"),
                                     (long long)ji(report, "revoked"))
                       : NULL;
     json_decref(report);
@@ -498,7 +513,7 @@ page_round_rectifications_post(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     int64_t n = 0;
     enum wm_err e = wm_results_rectify(r->db, &r->actor, round, form_id(r, "entry_id"),
                                        wm_form(r, "due_on"), &n, &f);
@@ -520,17 +535,18 @@ page_rectifications_get(struct wm_req *r)
         return;
     }
     const char *st = wm_req_arg(r, "state");
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *l = wm_rect_list(r->db, &r->actor, st, limit, offset, &f);
     if (NULL == l) {
         ui_fail(r, &f);
         return;
     }
-    struct wm_buf b = {0};
+    struct wm_buf b = { 0 };
     ui_begin(r, &b, _("整改项"));
-    static const char *const states[] = {"open", "done", "verified", "closed", NULL};
-    wm_h(&b, "<form method=\"get\" action=\"/rectifications\" class=\"row filter\"><label>%s"
-             "<select name=\"state\"><option value=\"\">%s</option>",
+    static const char *const states[] = { "open", "done", "verified", "closed", NULL };
+    wm_h(&b,
+         "<form method=\"get\" action=\"/rectifications\" class=\"row filter\"><label>%s"
+         "<select name=\"state\"><option value=\"\">%s</option>",
          _("状态"), _("全部"));
     for (size_t i = 0; states[i]; i++) {
         wm_h(&b, "<option value=\"%s\"%r>%s</option>", states[i],
@@ -538,16 +554,18 @@ page_rectifications_get(struct wm_req *r)
     }
     wm_h(&b, "</select></label><button type=\"submit\" class=\"secondary\">%s</button></form>\n",
          _("筛选"));
-    wm_h(&b, "<table class=\"cards\" id=\"rectifications\"><thead><tr><th>%s</th><th>%s</th>"
-             "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+    wm_h(&b,
+         "<table class=\"cards\" id=\"rectifications\"><thead><tr><th>%s</th><th>%s</th>"
+         "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
          _("单位"), _("年度"), _("指标"), _("问题"), _("整改期限"), _("状态"));
     size_t i;
     json_t *o;
     json_array_foreach(l, i, o)
     {
-        wm_h(&b, "<tr data-id=\"%I\"><td data-label=\"%s\">%s</td><td data-label=\"%s\">%I</td>"
-                 "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
-                 "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>\n",
+        wm_h(&b,
+             "<tr data-id=\"%I\"><td data-label=\"%s\">%s</td><td data-label=\"%s\">%I</td>"
+             "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+             "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>\n",
              ji(o, "id"), _("单位"), js(o, "unit_name"), _("年度"), ji(o, "year"), _("指标"),
              js(o, "indicator_code"), _("问题"), js(o, "problem"), _("整改期限"), js(o, "due_on"),
              _("状态"), wm_rect_state_label(js(o, "state")));

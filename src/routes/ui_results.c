@@ -75,8 +75,11 @@ struct summary {
 };
 
 static void
-summary_build(struct summary *s, const struct wm_eval_plan *p, const json_t *round,
-              const json_t *items, const char *title)
+summary_build(struct summary *s,
+              const struct wm_eval_plan *p,
+              const json_t *round,
+              const json_t *items,
+              const char *title)
 {
     size_t n = json_array_size(items);
     s->rows = calloc(n ? n : 1, sizeof *s->rows);
@@ -99,24 +102,27 @@ summary_build(struct summary *s, const struct wm_eval_plan *p, const json_t *rou
             .pass = json_is_true(json_object_get(o, "pass")),
         };
     }
-    s->d = (struct wm_eval_doc_summary){.round = js(round, "name"), .title = title,
-                                        .plan = p, .has_threshold = true,
-                                        .threshold = ji(round, "pass_threshold"), .nrows = n,
-                                        .rows = s->rows};
+    s->d = (struct wm_eval_doc_summary){ .round = js(round, "name"),
+                                         .title = title,
+                                         .plan = p,
+                                         .has_threshold = true,
+                                         .threshold = ji(round, "pass_threshold"),
+                                         .nrows = n,
+                                         .rows = s->rows };
 }
 
 void
 ui_results_doc(struct wm_req *r, const json_t *round, const json_t *items, bool pdf)
 {
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     const struct wm_eval_plan *p = wm_round_plan(r->db, round, &f);
     if (NULL == p) {
         wm_reply_fail(r, &f);
         return;
     }
-    struct summary s = {0};
+    struct summary s = { 0 };
     summary_build(&s, p, round, items, _("测评结果排名表"));
-    struct wm_buf out = {0};
+    struct wm_buf out = { 0 };
     char err[256] = "";
     enum wm_err e;
     if (pdf) {
@@ -148,7 +154,7 @@ ui_results_doc(struct wm_req *r, const json_t *round, const json_t *items, bool 
 void
 ui_sheet_doc(struct wm_req *r, const json_t *round, const json_t *row, bool pdf)
 {
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     const struct wm_eval_plan *p = wm_round_plan(r->db, round, &f);
     if (NULL == p) {
         wm_reply_fail(r, &f);
@@ -205,11 +211,15 @@ ui_sheet_doc(struct wm_req *r, const json_t *round, const json_t *row, bool pdf)
             break;
         }
     }
-    struct wm_eval_doc_sheet d = {.round = js(round, "name"), .unit = js(row, "unit_name"),
-                                  .unit_code = js(row, "unit_code"), .note = _("核定得分"),
-                                  .plan = p, .leaves = lv, .has_threshold = true,
-                                  .threshold = ji(round, "pass_threshold")};
-    struct wm_buf out = {0};
+    struct wm_eval_doc_sheet d = { .round = js(round, "name"),
+                                   .unit = js(row, "unit_name"),
+                                   .unit_code = js(row, "unit_code"),
+                                   .note = _("核定得分"),
+                                   .plan = p,
+                                   .leaves = lv,
+                                   .has_threshold = true,
+                                   .threshold = ji(round, "pass_threshold") };
+    struct wm_buf out = { 0 };
     char err[256] = "";
     enum wm_err e;
     if (pdf) {
@@ -248,24 +258,25 @@ ui_sheet_doc(struct wm_req *r, const json_t *round, const json_t *row, bool pdf)
 void
 ui_home_results(struct wm_req *r, struct wm_buf *b)
 {
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *rounds = wm_round_list(r->db, &r->actor, "publicity", 5, 0, &f);
     size_t i;
     json_t *round;
     json_array_foreach(rounds, i, round)
     {
-        struct wm_fail pf = {0};
+        struct wm_fail pf = { 0 };
         json_t *p = wm_publicity(r->db, &r->actor, round, &pf);
         const json_t *own = p ? json_object_get(p, "own") : NULL;
         if (json_is_object(own)) {
-            wm_h(b, "<section class=\"card\" id=\"home-result-%I\"><h2><a "
-                    "href=\"/rounds/%I/publicity\">%s</a></h2><p>%s：<strong>",
+            wm_h(b,
+                 "<section class=\"card\" id=\"home-result-%I\"><h2><a "
+                 "href=\"/rounds/%I/publicity\">%s</a></h2><p>%s：<strong>",
                  ji(round, "id"), ji(round, "id"), js(round, "name"), _("本单位总分"));
             if (json_is_integer(json_object_get(own, "total"))) {
                 wm_html_hundredths(b, json_integer_value(json_object_get(own, "total")));
             }
             wm_h(b, "</strong>　%s　%s %s %s %s</p></section>\n",
-                 json_is_true(json_object_get(own, "pass")) ? _("合格")
+                 json_is_true(json_object_get(own, "pass"))     ? _("合格")
                  : json_is_true(json_object_get(own, "vetoed")) ? _("一票否决")
                                                                 : _("不合格"),
                  _("公示期"), js(round, "publicity_start"), _("至"), js(round, "publicity_end"));

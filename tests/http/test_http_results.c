@@ -13,11 +13,12 @@
 ** (DEMO014).  The demo's 100-point standard: tops 1, 2, 3; leaves 1.1.1 (2.5 points),
 ** 2.1.1 (7.5), 3.1.1 (25), 3.2.1 (25), 3.2.2 (veto).
 */
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <locale.h>
 
 /* clang-format off */
 #include <setjmp.h>
@@ -89,8 +90,8 @@ round_make(const struct th_cred *c, const char *name)
             json_pack("{s:s, s:s, s:I, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s}", "name", name,
                       "level", "市级", "edition_id", (json_int_t)edition, "window_start",
                       "2026-03-01", "window_end", "2026-04-30", "years_from", this_year() - 1,
-                      "years_to", this_year(), "pass_threshold", "50", "reconcile", "mean", "publicity_start",
-                      "2026-06-01", "publicity_end", "2026-06-07"));
+                      "years_to", this_year(), "pass_threshold", "50", "reconcile", "mean",
+                      "publicity_start", "2026-06-01", "publicity_end", "2026-06-07"));
     th_assert_status(r, 201);
     int64_t id = th_jint(r->json, "id");
     th_resp_free(r);
@@ -99,7 +100,11 @@ round_make(const struct th_cred *c, const char *name)
 
 /* An accepted, locked entry with its final values ("code=value;..." hundredths). */
 static void
-entry_make(int64_t round, int64_t id, int64_t unit, const char *kind, const char *finals,
+entry_make(int64_t round,
+           int64_t id,
+           int64_t unit,
+           const char *kind,
+           const char *finals,
            bool vetoed)
 {
     char sql[2048];
@@ -173,7 +178,7 @@ pdf_text(const char *data, size_t len)
     snprintf(cmd, sizeof cmd, "/usr/bin/pdftotext -enc UTF-8 %s -", path);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
-    struct bytes b = {0};
+    struct bytes b = { 0 };
     char chunk[4096];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) {
@@ -193,8 +198,7 @@ test_round(void **state)
     move(&office, rid, "open");
     /* 59.5 each (a tie), 30 (fails the threshold of 50), 60 vetoed */
     entry_make(rid, 9001, unit1, "declare", "1.1.1=200;2.1.1=750;3.1.1=2500;3.2.1=2500", false);
-    entry_make(rid, 9002, qingshan, "recheck", "1.1.1=250;2.1.1=700;3.1.1=2500;3.2.1=2500",
-               false);
+    entry_make(rid, 9002, qingshan, "recheck", "1.1.1=250;2.1.1=700;3.1.1=2500;3.2.1=2500", false);
     entry_make(rid, 9003, liuhe, "declare", "1.1.1=250;2.1.1=750;3.1.1=2500;3.2.1=2500", true);
     entry_make(rid, 9004, chaoyang, "recheck", "3.1.1=1500;3.2.1=1500", false);
     /* the evaluator's deduction on 市司法局's 1.1.1 */
@@ -207,13 +211,13 @@ test_round(void **state)
              (long long)evaluator.user_id);
     exec_sql(sql);
     /* titles of the rechecked units */
-    const int64_t held[] = {qingshan, chaoyang};
+    const int64_t held[] = { qingshan, chaoyang };
     for (size_t i = 0; i < 2; i++) {
-        struct th_resp *r = api("POST", "/api/v1/titles", &admin,
-                                json_pack("{s:I, s:s, s:s, s:s, s:s}", "unit_id",
-                                          (json_int_t)held[i], "title", "第十四届市级文明单位",
-                                          "level", "市级", "awarded_on", "2023-03-05",
-                                          "valid_until", "2026-12-31"));
+        struct th_resp *r =
+            api("POST", "/api/v1/titles", &admin,
+                json_pack("{s:I, s:s, s:s, s:s, s:s}", "unit_id", (json_int_t)held[i], "title",
+                          "第十四届市级文明单位", "level", "市级", "awarded_on", "2023-03-05",
+                          "valid_until", "2026-12-31"));
         th_assert_status(r, 201);
         th_resp_free(r);
     }
@@ -361,7 +365,7 @@ test_round(void **state)
     th_resp_free(r);
     /* a round of 东城区: not readable by 柳河镇 (西湖区) */
     int64_t rd = round_make(&district, "东城区结果测试");
-    const char *steps[] = {"open", "evaluating", "locked", "publicity"};
+    const char *steps[] = { "open", "evaluating", "locked", "publicity" };
     for (size_t i = 0; i < 4; i++) {
         move(&district, rd, steps[i]);
     }
@@ -481,8 +485,8 @@ test_round(void **state)
     free(TH_RUN(0, "export", "--help"));
     char zip[PATH_MAX + 32];
     snprintf(zip, sizeof zip, "%s/review.zip", srv.dir);
-    out = TH_RUN(0, "export", "--data", srv.dir, "--round", idtxt, "--unit", "DEMO001", "--out",
-                 zip);
+    out =
+        TH_RUN(0, "export", "--data", srv.dir, "--round", idtxt, "--unit", "DEMO001", "--out", zip);
     free(out);
     struct archive *ar = archive_read_new();
     archive_read_support_format_zip(ar);
@@ -528,8 +532,8 @@ test_round(void **state)
     assert_true(blank_xlsx);
     assert_true(archive_dir);
     unlink(zip);
-    free(TH_RUN(1, "export", "--data", srv.dir, "--round", "999999", "--unit", "DEMO001",
-                "--out", zip));
+    free(TH_RUN(1, "export", "--data", srv.dir, "--round", "999999", "--unit", "DEMO001", "--out",
+                zip));
 
     /* the pages */
     snprintf(path, sizeof path, "/rounds/%lld/results", (long long)rid);
@@ -555,8 +559,8 @@ unit_admin_for(int64_t unit, const char *username, struct th_cred *c)
 {
     struct th_resp *r = api("POST", "/api/v1/users", &admin,
                             json_pack("{s:s, s:s, s:s, s:s, s:I}", "username", username,
-                                      "display_name", "结果 测试", "password", TH_DEMO_PW,
-                                      "role", "unit_admin", "org_id", (json_int_t)unit));
+                                      "display_name", "结果 测试", "password", TH_DEMO_PW, "role",
+                                      "unit_admin", "org_id", (json_int_t)unit));
     long st = r->status;
     th_resp_free(r);
     return 201 == st && 201 == th_login(&srv, username, TH_DEMO_PW, c) &&
@@ -570,11 +574,13 @@ setup(void **state)
     if (th_server_create(&srv, NULL) || th_server_start(&srv, NULL)) {
         return -1;
     }
+
     struct {
         const char *user;
         struct th_cred *c;
-    } who[] = {{"admin", &admin},         {"office", &office},       {"district", &district},
-               {"evaluator", &evaluator}, {"unitadmin", &unitadmin}, {"member", &member}};
+    } who[] = { { "admin", &admin },         { "office", &office },       { "district", &district },
+                { "evaluator", &evaluator }, { "unitadmin", &unitadmin }, { "member", &member } };
+
     for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
         if (201 != th_login(&srv, who[i].user, TH_DEMO_PW, who[i].c) ||
             th_make_token(&srv, who[i].c, "results") <= 0) {

@@ -49,15 +49,21 @@ entry_deductions(struct wm_db *base, int64_t entry_id)
 #define OBJ_COLS                                                                             \
     "j.id, j.round_id, j.entry_id, n.unit_id AS entry_unit_id, eu.name AS entry_unit_name, " \
     "j.unit_id, u.name AS unit_name, u.code AS unit_code, u.path AS unit_path, j.text, "     \
-    "j.state, j.answer, j.answered_by, a.display_name AS answered_by_name, j.answered_at, "   \
-    "j.created_by, j.created_at "                                                             \
-    "FROM objection j JOIN org u ON u.id = j.unit_id "                                        \
-    "LEFT JOIN round_entry n ON n.id = j.entry_id LEFT JOIN org eu ON eu.id = n.unit_id "     \
+    "j.state, j.answer, j.answered_by, a.display_name AS answered_by_name, j.answered_at, "  \
+    "j.created_by, j.created_at "                                                            \
+    "FROM objection j JOIN org u ON u.id = j.unit_id "                                       \
+    "LEFT JOIN round_entry n ON n.id = j.entry_id LEFT JOIN org eu ON eu.id = n.unit_id "    \
     "LEFT JOIN user a ON a.id = j.answered_by "
 
 static enum wm_qs
-objection_insert(struct wm_db *base, int64_t round_id, int64_t entry_id, int64_t unit_id,
-                 const char *text, int64_t user_id, int64_t now, int64_t *id)
+objection_insert(struct wm_db *base,
+                 int64_t round_id,
+                 int64_t entry_id,
+                 int64_t unit_id,
+                 const char *text,
+                 int64_t user_id,
+                 int64_t now,
+                 int64_t *id)
 {
     static const char sql[] =
         "INSERT INTO objection(round_id, entry_id, unit_id, text, created_by, created_at) "
@@ -88,8 +94,7 @@ objection_list(struct wm_db *base, const struct wm_objection_filter *f)
 }
 
 static enum wm_qs
-objection_answer(struct wm_db *base, int64_t id, const char *answer, int64_t user_id,
-                 int64_t now)
+objection_answer(struct wm_db *base, int64_t id, const char *answer, int64_t user_id, int64_t now)
 {
     static const char sql[] =
         "UPDATE objection SET state = 'answered', answer = ?2, answered_by = nullif(?3, 0), "
@@ -97,22 +102,25 @@ objection_answer(struct wm_db *base, int64_t id, const char *answer, int64_t use
     return sq_exec(DB, sq_prep(DB, sql, "itii", id, answer, user_id, now));
 }
 
-#define RECT_COLS                                                                            \
+#define RECT_COLS                                                                              \
     "r.id, r.unit_id, u.name AS unit_name, u.code AS unit_code, u.path AS unit_path, r.year, " \
-    "r.indicator_code, r.problem, r.source, r.source_id, r.due_on, r.state, r.created_by, "  \
+    "r.indicator_code, r.problem, r.source, r.source_id, r.due_on, r.state, r.created_by, "    \
     "r.created_at, r.updated_at FROM rectification r JOIN org u ON u.id = r.unit_id "
 
 static enum wm_qs
-rect_insert(struct wm_db *base, const struct wm_rect_in *in, int64_t user_id, int64_t now,
+rect_insert(struct wm_db *base,
+            const struct wm_rect_in *in,
+            int64_t user_id,
+            int64_t now,
             int64_t *id)
 {
     static const char sql[] =
         "INSERT INTO rectification(unit_id, year, indicator_code, problem, source, source_id, "
         "due_on, created_by, created_at, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, nullif(?8, 0), ?9, ?9)";
-    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "iitttitii", in->unit_id, in->year,
-                                        in->indicator_code, in->problem, in->source,
-                                        in->source_id, in->due_on, user_id, now));
+    enum wm_qs qs =
+        sq_exec(DB, sq_prep(DB, sql, "iitttitii", in->unit_id, in->year, in->indicator_code,
+                            in->problem, in->source, in->source_id, in->due_on, user_id, now));
     if (WM_QS_ONE == qs) {
         *id = sqlite3_last_insert_rowid(DB->h);
     }
@@ -137,8 +145,8 @@ rect_list(struct wm_db *base, const struct wm_rect_filter *f)
         "ORDER BY r.state <> 'open', r.due_on IS NULL, r.due_on, r.id DESC LIMIT ?7 OFFSET ?8";
     struct wm_db_range r = wm_db_range_of(f->scope);
     json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttittiii", r.lo, r.hi, f->unit_id, f->state,
-                                    f->source, f->source_id,
-                                    (int64_t)(f->limit ? f->limit : 100), (int64_t)f->offset));
+                                    f->source, f->source_id, (int64_t)(f->limit ? f->limit : 100),
+                                    (int64_t)f->offset));
     wm_db_range_free(&r);
     return a;
 }
