@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,6 +348,41 @@ wm_results_all(struct wm_db *db, const json_t *round, struct wm_fail *f)
     return compute(db, round, f);
 }
 
+/* The orders of a results list besides the round's rank: district (its name, then the rank
+** in it), type (the unit type, then the rank among it), code (the unit code). */
+struct sort_row {
+    json_t *row;
+    size_t pos; /* the rank order: ties keep it */
+};
+
+static const char *sort_by;
+
+static int
+rank_cmp(const json_t *a, const json_t *b, const char *k)
+{
+    int64_t x = jsi(a, k), y = jsi(b, k);
+    x = x ? x : INT64_MAX; /* unranked last */
+    y = y ? y : INT64_MAX;
+    return x < y ? -1 : x > y;
+}
+
+static int
+cmp_sort(const void *p1, const void *p2)
+{
+    const struct sort_row *a = p1, *b = p2;
+    int c = 0;
+    if (wm_streq(sort_by, "district")) {
+        c = strcmp(jss(a->row, "district_name"), jss(b->row, "district_name"));
+        c = c ? c : rank_cmp(a->row, b->row, "rank_district");
+    } else if (wm_streq(sort_by, "type")) {
+        c = strcmp(jss(a->row, "unit_type"), jss(b->row, "unit_type"));
+        c = c ? c : rank_cmp(a->row, b->row, "rank_type");
+    } else if (wm_streq(sort_by, "code")) {
+        c = strcmp(jss(a->row, "unit_code"), jss(b->row, "unit_code"));
+    }
+    return c ? c : (a->pos < b->pos ? -1 : a->pos > b->pos);
+}
+
 json_t *
 wm_results(struct wm_db *db,
            const struct wm_actor *a,
@@ -362,7 +398,7 @@ wm_results(struct wm_db *db,
     if (NULL == all) {
         return NULL;
     }
-    json_t *items = json_array(), *districts = json_object();
+    json_t *items = json_array(), *districts = json_object(), *matched = json_array();
     size_t i, total = 0, locked = 0, passed = 0, visible = 0;
     json_t *row;
     unsigned limit = q && q->limit ? q->limit : 50;
@@ -394,13 +430,33 @@ wm_results(struct wm_db *db,
         if (q && 0 == q->pass && (ps || !lk)) {
             continue;
         }
-        if (total >= offset && total < (size_t)offset + limit) {
-            json_t *c = json_copy(row);
-            json_object_del(c, "unit_path");
-            json_array_append_new(items, c);
-        }
+        json_array_append(matched, row);
         total++;
     }
+    if (q && q->sort && json_array_size(matched) > 1) {
+        size_t n = json_array_size(matched);
+        struct sort_row *sr = calloc(n, sizeof *sr);
+        for (size_t k = 0; k < n; k++) {
+            sr[k] = (struct sort_row){ json_array_get(matched, k), k };
+        }
+        sort_by = q->sort;
+        pthread_mutex_lock(&rank_lock); /* sort_by is read by the comparison */
+        qsort(sr, n, sizeof *sr, cmp_sort);
+        pthread_mutex_unlock(&rank_lock);
+        json_t *sorted = json_array();
+        for (size_t k = 0; k < n; k++) {
+            json_array_append(sorted, sr[k].row);
+        }
+        free(sr);
+        json_decref(matched);
+        matched = sorted;
+    }
+    for (size_t k = offset; k < json_array_size(matched) && k < (size_t)offset + limit; k++) {
+        json_t *c = json_copy(json_array_get(matched, k));
+        json_object_del(c, "unit_path");
+        json_array_append_new(items, c);
+    }
+    json_decref(matched);
     json_t *out = json_pack(
         "{s:I, s:s, s:O, s:O, s:I, s:{s:I, s:I, s:I, s:I}, s:o}", "round_id",
         (json_int_t)jsi(round, "id"), "state", jss(round, "state"), "tops",

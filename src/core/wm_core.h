@@ -1566,6 +1566,7 @@ struct wm_results_q {
     int64_t district_id; /* 0: any */
     const char *unit_type; /* NULL/"": any */
     int pass;            /* -1 any, 1 passing, 0 failing (locked and not passing) */
+    const char *sort;    /* NULL: the round's rank; district, type (then the rank within), code */
     unsigned limit;      /* 0: 50 */
     unsigned offset;
 };

@@ -44,6 +44,14 @@ wm_req_results_q(struct wm_req *r, struct wm_results_q *q, unsigned dflt)
         q->district_id = v;
     }
     q->unit_type = t && *t ? t : NULL;
+    const char *so = wm_req_arg(r, "sort");
+    if (so && *so && !wm_streq(so, "rank")) {
+        if (!wm_streq(so, "district") && !wm_streq(so, "type") && !wm_streq(so, "code")) {
+            wm_reply_err(r, WM_E_BAD_REQUEST, "sort", _("sort 须为 rank、district、type 或 code"));
+            return false;
+        }
+        q->sort = so;
+    }
     if (p && *p) {
         if (!wm_streq(p, "1") && !wm_streq(p, "0")) {
             wm_reply_err(r, WM_E_BAD_REQUEST, "pass", _("pass 须为 1（合格）或 0（不合格）"));

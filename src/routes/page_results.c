@@ -170,10 +170,21 @@ page_round_results_get(struct wm_req *r)
     }
     wm_h(&b,
          "</select></label><label>%s<select name=\"pass\"><option value=\"\">%s</option>"
-         "<option value=\"1\"%r>%s</option><option value=\"0\"%r>%s</option></select></label>"
-         "<button type=\"submit\" class=\"secondary\">%s</button></form>\n",
+         "<option value=\"1\"%r>%s</option><option value=\"0\"%r>%s</option></select></label>",
          _("结果"), _("全部"), fp && wm_streq(fp, "1") ? " selected" : "", _("合格"),
-         fp && wm_streq(fp, "0") ? " selected" : "", _("不合格"), _("筛选"));
+         fp && wm_streq(fp, "0") ? " selected" : "", _("不合格"));
+    static const char *const sorts[][2] = { { "rank", N_("名次") },
+                                            { "district", N_("辖区内名次") },
+                                            { "type", N_("同类名次") },
+                                            { "code", N_("单位代码") } };
+    const char *fs = wm_req_arg(r, "sort");
+    wm_h(&b, "<label>%s<select name=\"sort\">", _("排序"));
+    for (size_t k = 0; k < WM_ARRAY_LEN(sorts); k++) {
+        wm_h(&b, "<option value=\"%s\"%r>%s</option>", sorts[k][0],
+             fs && wm_streq(fs, sorts[k][0]) ? " selected" : "", _(sorts[k][1]));
+    }
+    wm_h(&b, "</select></label><button type=\"submit\" class=\"secondary\">%s</button></form>\n",
+         _("筛选"));
     /* the table */
     const json_t *tops = json_object_get(res, "tops");
     wm_h(&b,
@@ -252,6 +263,10 @@ page_round_results_get(struct wm_req *r)
         if (ft && *ft) {
             wm_buf_printf(&keep, "&unit_type=");
             wm_url_encode(&keep, ft);
+        }
+        if (fs && *fs) {
+            wm_buf_printf(&keep, "&sort=");
+            wm_url_encode(&keep, fs);
         }
         if (fp && *fp) {
             wm_buf_printf(&keep, "&pass=");

@@ -269,6 +269,16 @@ test_round(void **state)
     assert_int_equal(th_jint(res, "matched"), 2);
     assert_int_equal(json_array_size(json_object_get(res, "items")), 1);
     json_decref(res);
+    /* sorted by district, then the rank in it; a bad sort: 400 */
+    json_t *bys = results(&office, rid, "?sort=type");
+    assert_int_equal(json_array_size(json_object_get(bys, "items")), 4);
+    const json_t *s0 = json_array_get(json_object_get(bys, "items"), 0);
+    const json_t *s1 = json_array_get(json_object_get(bys, "items"), 1);
+    assert_string_equal(th_jstr(s0, "unit_type"), th_jstr(s1, "unit_type")); /* 乡镇 twice */
+    assert_true(th_jint(s0, "rank_type") < th_jint(s1, "rank_type"));
+    json_decref(bys);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/results?sort=bogus", (long long)rid);
+    assert_int_equal(status_of("GET", path, &office, NULL), 400);
     /* by district: 东城区 (青山镇's district) */
     char dq[64];
     snprintf(dq, sizeof dq, "?district=%lld", (long long)dong);
