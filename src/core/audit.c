@@ -232,6 +232,14 @@ static const struct {
     {"round.entry.recommend", N_("推荐申报单位")},
     {"round.entry.accept", N_("受理申报")},
     {"round.entry.reject", N_("不予受理申报")},
+    {"round.group.create", N_("建立测评组")},
+    {"round.group.delete", N_("删除测评组")},
+    {"round.group.member_add", N_("加入测评组成员")},
+    {"round.group.member_remove", N_("移出测评组成员")},
+    {"round.entry.assign", N_("分配测评组")},
+    {"round.visit.schedule", N_("安排测评走访")},
+    {"round.visit.reschedule", N_("调整测评走访")},
+    {"round.visit.cancel", N_("取消测评走访")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -249,7 +257,10 @@ const char *const wm_audit_actions[] = {
     "job.create",       "job.retry",         "user.notify_prefs", "office.settings",
     "round.create",     "round.update",      "round.state",      "round.recheck",
     "round.entry.save", "round.entry.declare", "round.entry.withdraw", "round.entry.recommend",
-    "round.entry.accept", "round.entry.reject", NULL,
+    "round.entry.accept", "round.entry.reject",
+    "round.group.create", "round.group.delete", "round.group.member_add",
+    "round.group.member_remove", "round.entry.assign", "round.visit.schedule",
+    "round.visit.reschedule", "round.visit.cancel", NULL,
 };
 
 const char *

@@ -672,6 +672,7 @@ pg_ops_init(void)
     pg_fill_notify_ops(&pg_ops);
     pg_fill_dashboard_ops(&pg_ops);
     pg_fill_rounds_ops(&pg_ops);
+    pg_fill_groups_ops(&pg_ops);
     pg_fill_base(&pg_ops);
 }
 

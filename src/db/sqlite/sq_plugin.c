@@ -404,6 +404,7 @@ void sq_fill_practice_ops(struct wm_db_ops *ops);
 void sq_fill_notify_ops(struct wm_db_ops *ops);
 void sq_fill_dashboard_ops(struct wm_db_ops *ops);
 void sq_fill_rounds_ops(struct wm_db_ops *ops);
+void sq_fill_groups_ops(struct wm_db_ops *ops);
 
 void
 sq_fill_ops(struct wm_db_ops *ops)
@@ -417,6 +418,7 @@ sq_fill_ops(struct wm_db_ops *ops)
     sq_fill_notify_ops(ops);
     sq_fill_dashboard_ops(ops);
     sq_fill_rounds_ops(ops);
+    sq_fill_groups_ops(ops);
     sq_fill_base(ops);
 }
 
