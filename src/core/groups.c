@@ -361,6 +361,22 @@ wm_group_candidates(struct wm_db *db, const struct wm_actor *a, const json_t *ro
     return out;
 }
 
+json_t *
+wm_group_assignable(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                    struct wm_fail *f)
+{
+    if (!wm_round_is_owner(a, round)) {
+        return json_array();
+    }
+    struct wm_entry_filter ef = {.round_id = jsi(round, "id"), .state = "accepted",
+                                 .limit = 100000};
+    json_t *l = db->ops->entry_list(db, &ef);
+    if (NULL == l) {
+        wm_read_fail(db, f, NULL, NULL);
+    }
+    return l;
+}
+
 /* ---------------------------------------------------------------- group writes */
 
 static json_t *

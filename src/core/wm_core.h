@@ -1361,6 +1361,10 @@ json_t *wm_group_list(struct wm_db *db, const struct wm_actor *a, const json_t *
 /** The accounts the round's office may put into its groups (others: []). */
 json_t *wm_group_candidates(struct wm_db *db, const struct wm_actor *a, const json_t *round,
                             struct wm_fail *f);
+/** The round's accepted entries (申报 accepted and 复查) for the round's office: what it
+** assigns and schedules visits of (others: []). */
+json_t *wm_group_assignable(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                            struct wm_fail *f);
 enum wm_err wm_group_create(struct wm_db *db, const struct wm_actor *a, int64_t round_id,
                             const char *name, int64_t leader_id, int64_t *id,
                             struct wm_fail *f) WM_MUST_CHECK;
