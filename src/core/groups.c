@@ -398,14 +398,15 @@ group_create_once(struct wm_db *db, const struct wm_actor *a, int64_t round_id, 
                   int64_t leader_id, int64_t *id, struct wm_fail *f)
 {
     enum wm_err e;
-    if (!wm_valid_text(name, WM_ROUND_NAME_MAX)) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s", _("组名须为1至100个字符，且不含控制字符"));
-    }
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
     json_t *r = round_owned(db, a, round_id, &e, f), *u = NULL, *g = NULL;
     if (NULL == r) {
+        goto done;
+    }
+    if (!wm_valid_text(name, WM_ROUND_NAME_MAX)) {
+        e = wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s", _("组名须为1至100个字符，且不含控制字符"));
         goto done;
     }
     if (NULL == (u = eligible(db, r, leader_id, "leader_id", f))) {
@@ -552,6 +553,9 @@ assign_once(struct wm_db *db, const struct wm_actor *a, int64_t round_id, int64_
     }
     if (NULL == (n = entry_of(db, r, entry_id, f))) {
         e = f ? f->err : WM_E_NOT_FOUND;
+        if (WM_E_NOT_FOUND == e) {
+            e = wm_fail_set(f, WM_E_BAD_REQUEST, "entry_id", "%s", _("参评单位不存在"));
+        }
         goto done;
     }
     if (!wm_streq(jss(n, "state"), "accepted")) {
@@ -703,10 +707,6 @@ visit_once(struct wm_db *db, const struct wm_actor *a, const struct visit_op *o,
     enum wm_err e;
     int64_t now = wm_now();
     bool cancel = wm_streq(o->what, "cancelled");
-    if (!cancel && (WM_OK != (e = visit_text(db, o->place, o->note, f)) ||
-                    WM_OK != (e = notice_ok(o->starts_at, now, f)))) {
-        return e;
-    }
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
@@ -714,6 +714,11 @@ visit_once(struct wm_db *db, const struct wm_actor *a, const struct visit_op *o,
     int64_t vid = o->visit_id;
     if (NULL == r) {
         e = f ? f->err : WM_E_NOT_FOUND;
+        goto done;
+    }
+    if (!wm_round_is_owner(a, r) && !is_evaluator(a)) {
+        e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s",
+                        _("只有组织测评的文明办或该单位所在测评组的组长可以安排走访"));
         goto done;
     }
     if (o->visit_id) {
@@ -745,6 +750,10 @@ visit_once(struct wm_db *db, const struct wm_actor *a, const struct visit_op *o,
     }
     if (v && !wm_streq(jss(v, "state"), "scheduled")) {
         e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("该走访已取消"));
+        goto done;
+    }
+    if (!cancel && (WM_OK != (e = visit_text(db, o->place, o->note, f)) ||
+                    WM_OK != (e = notice_ok(o->starts_at, now, f)))) {
         goto done;
     }
     enum wm_qs qs;

@@ -221,12 +221,9 @@ page_round_groups_post(struct wm_req *r)
     char *to = back_to(round, "groups");
     int64_t leader = 0, id = 0;
     struct wm_fail f = {0};
-    enum wm_err e;
-    if (!form_id(r, "leader_id", 1, &leader)) {
-        e = wm_fail_set(&f, WM_E_BAD_REQUEST, "leader_id", "%s", _("请选择组长"));
-    } else {
-        e = wm_group_create(r->db, &r->actor, ji(round, "id"), wm_form(r, "name"), leader, &id, &f);
-    }
+    (void)form_id(r, "leader_id", 1, &leader); /* none: 0, refused by the core */
+    enum wm_err e = wm_group_create(r->db, &r->actor, ji(round, "id"), wm_form(r, "name"),
+                                    leader, &id, &f);
     ui_done(r, e, &f, to, _("测评组已建立"));
     free(to);
     json_decref(round);
@@ -258,12 +255,9 @@ page_round_group_members_post(struct wm_req *r)
     int64_t user = 0;
     bool remove = NULL != wm_form(r, "remove");
     struct wm_fail f = {0};
-    enum wm_err e;
-    if (!form_id(r, "user_id", 1, &user)) {
-        e = wm_fail_set(&f, WM_E_BAD_REQUEST, "user_id", "%s", _("请选择测评员"));
-    } else {
-        e = wm_group_member(r->db, &r->actor, ji(round, "id"), r->ids[1], user, !remove, &f);
-    }
+    (void)form_id(r, "user_id", 1, &user); /* none: 0, refused by the core */
+    enum wm_err e = wm_group_member(r->db, &r->actor, ji(round, "id"), r->ids[1], user, !remove,
+                                    &f);
     ui_done(r, e, &f, to, remove ? _("已移出测评组") : _("已加入测评组"));
     free(to);
     json_decref(round);
@@ -279,12 +273,9 @@ page_round_assign_post(struct wm_req *r)
     char *to = back_to(round, "groups#assign");
     int64_t entry = 0, group = 0;
     struct wm_fail f = {0};
-    enum wm_err e;
-    if (!form_id(r, "entry_id", 1, &entry) || !form_id(r, "group_id", 0, &group)) {
-        e = wm_fail_set(&f, WM_E_BAD_REQUEST, "entry_id", "%s", _("请选择单位和测评组"));
-    } else {
-        e = wm_entry_assign(r->db, &r->actor, ji(round, "id"), entry, group, &f);
-    }
+    (void)form_id(r, "entry_id", 1, &entry); /* none: 0, refused by the core */
+    (void)form_id(r, "group_id", 0, &group);
+    enum wm_err e = wm_entry_assign(r->db, &r->actor, ji(round, "id"), entry, group, &f);
     ui_done(r, e, &f, to, group ? _("已分配测评组") : _("已取消分组"));
     free(to);
     json_decref(round);
@@ -442,13 +433,9 @@ page_round_visits_post(struct wm_req *r)
     char *to = back_to(round, "visits");
     int64_t entry = 0, id = 0;
     struct wm_fail f = {0};
-    enum wm_err e;
-    if (!form_id(r, "entry_id", 1, &entry)) {
-        e = wm_fail_set(&f, WM_E_BAD_REQUEST, "entry_id", "%s", _("请选择单位"));
-    } else {
-        e = wm_visit_schedule(r->db, &r->actor, ji(round, "id"), entry, form_time(r),
-                              wm_form(r, "place"), wm_form(r, "note"), &id, &f);
-    }
+    (void)form_id(r, "entry_id", 1, &entry); /* none: 0, refused by the core */
+    enum wm_err e = wm_visit_schedule(r->db, &r->actor, ji(round, "id"), entry, form_time(r),
+                                      wm_form(r, "place"), wm_form(r, "note"), &id, &f);
     ui_done(r, e, &f, to, _("走访已安排，已通知被测评单位"));
     free(to);
     json_decref(round);

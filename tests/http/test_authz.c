@@ -106,6 +106,9 @@ enum kind {
     K_ROUND,       /* {id} = an open round of the city (the evaluator in a group of it) /
                    ** of the foreign office; PATCH: {"name"} */
     K_ROUND_DRAFT, /* {id} = a throwaway draft round of the city / foreign office; {"to": "open"} */
+    K_GROUP,       /* {id}/{id} = K_ROUND's round and a throwaway group of it (no members) */
+    K_VISIT,       /* {id}/{id} = K_ROUND's round and a throwaway visit of an accepted entry of
+                   ** the office's own / the foreign unit in it (in no group) */
 };
 
 /* The year of the archives the matrix works on (made in setup). */
@@ -261,6 +264,21 @@ static const struct expect expectations[] = {
     {"PATCH /api/v1/rounds/{id}", K_ROUND,       {"401", "403", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /api/v1/rounds/{id}/state", K_ROUND_DRAFT,
                                                  {"401", "403", "200/404", "403",     "403",     "403",     "403"}},
+    /* A round's groups and visits (issue 10, page_groups.c): the round's office changes
+    ** groups and assignments; it and the groups' leaders schedule visits; evaluators read
+    ** their own groups; units see their own visits. */
+    {"GET /rounds/{id}/groups", K_ROUND,         {"303", "200", "200/404", "200/404", "403",     "403",     "403"}},
+    {"POST /rounds/{id}/groups", K_ROUND,        {"303", "403", "388/404", "403",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/groups/{id}/delete", K_GROUP,
+                                                 {"303", "403", "303/404", "403",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/groups/{id}/members", K_GROUP,
+                                                 {"303", "403", "388/404", "403",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/assign", K_ROUND,        {"303", "403", "388/404", "403",     "403",     "403",     "403"}},
+    {"GET /rounds/{id}/visits", K_ROUND,         {"303", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"POST /rounds/{id}/visits", K_ROUND,        {"303", "403", "388/404", "388/404", "403",     "403",     "403"}},
+    {"POST /rounds/{id}/visits/{id}", K_VISIT,   {"303", "403", "388/404", "403/404", "403",     "403",     "403"}},
+    {"POST /rounds/{id}/visits/{id}/cancel", K_VISIT,
+                                                 {"303", "403", "303/404", "403/404", "403",     "403",     "403"}},
     {"GET /api/v1/guidance/messages/{id}/attachment", K_GUIDANCE_MSG,
                                                  {"401", "200", "200/404", "403",     "200/404", "200/404", "200/404"}},
     /* Return many (with one comment), as approve many; an office's review settings: staff
@@ -863,6 +881,48 @@ round_for(bool foreign)
         }
     }
     return made[foreign] = id;
+}
+
+/* A throwaway group of K_ROUND's round (made in the store); 0 on failure. */
+static int64_t
+group_for(bool foreign)
+{
+    (void)round_for(false); /* opens the fixture store */
+    int64_t round = round_for(foreign), g = 0;
+    char name[48];
+    snprintf(name, sizeof name, "授权测试组%u", ++seq);
+    if (0 == round || NULL == fixture_db ||
+        WM_QS_ONE != fixture_db->ops->group_insert(fixture_db, round, name, 0, time(NULL), &g)) {
+        fprintf(stderr, "fixture: a group of round %lld not made\n", (long long)round);
+        return 0;
+    }
+    return g;
+}
+
+/* A throwaway visit (in 30 days) of an accepted entry in K_ROUND's round of the office's own /
+** the foreign unit (the entry made once); 0 on failure. */
+static int64_t
+visit_for(bool foreign)
+{
+    static int64_t entry[2];
+    (void)round_for(false); /* opens the fixture store */
+    int64_t round = round_for(foreign), v = 0;
+    struct wm_db *db = fixture_db;
+    if (0 == round || NULL == db) {
+        return 0;
+    }
+    if (0 == entry[foreign] &&
+        WM_QS_ONE != db->ops->entry_insert(db, round, actors[R_OFFICE].unit[foreign], "recheck",
+                                           "accepted", time(NULL), &entry[foreign])) {
+        fprintf(stderr, "fixture: an entry of round %lld not made\n", (long long)round);
+        return 0;
+    }
+    if (WM_QS_ONE != db->ops->visit_insert(db, entry[foreign], time(NULL) + 30 * 86400, "会议室",
+                                           NULL, 0, time(NULL), &v)) {
+        fprintf(stderr, "fixture: a visit not made\n");
+        return 0;
+    }
+    return v;
 }
 
 static int
@@ -1499,6 +1559,16 @@ cell_build(struct cell *c,
         }
         if (WM_PATCH == rt->methods) {
             c->json = json_pack("{s:s}", "name", name);
+        }
+        break;
+    case K_GROUP:
+        if (0 == (ids[0] = round_for(foreign)) || 0 == (ids[1] = group_for(foreign))) {
+            return false;
+        }
+        break;
+    case K_VISIT:
+        if (0 == (ids[0] = round_for(foreign)) || 0 == (ids[1] = visit_for(foreign))) {
+            return false;
         }
         break;
     case K_ROUND_DRAFT:

@@ -262,7 +262,7 @@ test_groups(void **state)
     FORM_ERR(path, &office, fields, "同名");
     snprintf(fields, sizeof fields, "name=x&leader_id=%lld", (long long)unitadmin.user_id);
     FORM_ERR(path, &office, fields, "不是可用的测评员账号");
-    FORM_ERR(path, &office, "name=x", "请选择组长");
+    FORM_ERR(path, &office, "name=x", "账号不存在");
     /* who may: the round's office only (a district office sees the round: 403), never an
     ** evaluator or a unit (403) */
     snprintf(fields, sizeof fields, "name=y&leader_id=%lld", (long long)evaluator.user_id);
