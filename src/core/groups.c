@@ -625,7 +625,7 @@ notice_ok(int64_t starts_at, int64_t now, struct wm_fail *f)
 {
     if (starts_at <= 0) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "starts_at", "%s",
-                           _("走访时间须为“年-月-日 时:分”（北京时间）"));
+                           _("走访时间须为北京时间的日期和时刻，如 2026-05-08 09:30"));
     }
     if (starts_at < now + WM_VISIT_NOTICE) {
         char t[32];

@@ -491,6 +491,9 @@ void page_round_visit_cancel_post(struct wm_req *r);
 /* ui_groups.c: the caller's next visits (units, evaluators); an evaluator's home */
 void ui_visits_upcoming(struct wm_req *r, struct wm_buf *b);
 void ui_home_evaluator(struct wm_req *r, struct wm_buf *b, struct wm_fail *f);
+/** The caller's next visits in the round (a unit's own; an evaluator's groups'; an office's
+** jurisdiction's), for the round and entry pages; nothing on a store error. */
+void ui_round_visits(struct wm_req *r, struct wm_buf *b, const json_t *round);
 void page_inbox_get(struct wm_req *r);
 void page_inbox_read_post(struct wm_req *r);
 void page_account_notify_post(struct wm_req *r);

@@ -34,6 +34,35 @@ ui_visits_upcoming(struct wm_req *r, struct wm_buf *b)
 }
 
 void
+ui_round_visits(struct wm_req *r, struct wm_buf *b, const json_t *round)
+{
+    struct wm_fail f = {0};
+    json_t *l = wm_visit_list(r->db, &r->actor, round, true, &f);
+    if (NULL == l) {
+        return;
+    }
+    wm_h(b, "<section class=\"card\" id=\"round-visits\"><h2>%s</h2>", _("测评走访"));
+    if (0 == json_array_size(l)) {
+        wm_h(b, "<p class=\"empty\">%s</p>", _("暂无走访安排。"));
+    } else {
+        wm_h(b, "<ul>");
+        size_t i;
+        json_t *v;
+        json_array_foreach(l, i, v)
+        {
+            wm_h(b, "<li>");
+            ui_time(b, ji(v, "starts_at"));
+            wm_h(b, " · %s%s%s</li>", js(v, "unit_name"), js(v, "place")[0] ? _("，地点：") : "",
+                 js(v, "place"));
+        }
+        wm_h(b, "</ul>");
+    }
+    wm_h(b, "<p><a href=\"/rounds/%I/visits\">%s</a></p></section>\n", ji(round, "id"),
+         _("全部走访安排"));
+    json_decref(l);
+}
+
+void
 ui_home_evaluator(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
 {
     json_t *l = wm_eval_assignments(r->db, &r->actor, f);

@@ -511,7 +511,7 @@ test_visits(void **state)
     snprintf(fields, sizeof fields, "entry_id=1&starts_at=%s", when); /* round 1's entry */
     FORM_ERR(path, &office, fields, "参评单位不存在");
     snprintf(fields, sizeof fields, "entry_id=%lld&starts_at=tomorrow", (long long)eq);
-    FORM_ERR(path, &office, fields, "走访时间须为");
+    FORM_ERR(path, &office, fields, "走访时间须为北京时间");
     /* the evaluators' list and home */
     r = page(path, &dceval);
     th_assert_status(r, 200);
