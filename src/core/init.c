@@ -149,12 +149,70 @@ demo_user(struct wm_db *db, const struct wm_actor *cli, const char *username, co
     return 0;
 }
 
+/*
+** The demo's evaluation round (issue 10): the city's round on the 100-point standard, open
+** for declarations, with 市教育局 declared and 青山镇 recommended by 东城区 (so that the
+** round's pages show something); 市司法局 (the demo unitadmin's unit) has not declared yet.
+** Written in one transaction with its audit entry, without notifications.
+*/
+static int
+demo_round(struct wm_db *db, const struct wm_actor *cli, int64_t city, int64_t edition,
+           int64_t declared_unit, int64_t recommended_unit, char *err, size_t errlen)
+{
+    json_t *office = db->ops->org_get(db, city);
+    if (NULL == office) {
+        snprintf(err, errlen, "demo round: the city office is missing");
+        return -1;
+    }
+    int64_t year = wm_archive_current_year(), now = wm_now(), id = 0, e1 = 0, e2 = 0;
+    char start[16], end[16];
+    snprintf(start, sizeof start, "%04lld-03-01", (long long)year);
+    snprintf(end, sizeof end, "%04lld-12-31", (long long)year);
+    struct wm_round_in in = {.name = "第十五届市文明单位测评（演示）",
+                             .level = "市级",
+                             .office_id = city,
+                             .scope_path = json_string_value(json_object_get(office, "path")),
+                             .edition_id = edition,
+                             .window_start = start,
+                             .window_end = end,
+                             .years_from = year - 2,
+                             .years_to = year,
+                             .unit_types = "[]",
+                             .pass_threshold = 8500,
+                             .reconcile = "mean"};
+    struct wm_entry_upd c1 = {.contact_name = "市教育局 孙老师", .contact_phone = "0571-88000001",
+                              .district_rank = -1};
+    struct wm_entry_upd c2 = {.contact_name = "青山镇 党政办 钱", .contact_phone = "0571-88000002",
+                              .district_rank = 1, .district_note = "创建氛围浓厚，材料齐全"};
+    bool ok = WM_QS_ONE == db->ops->begin(db, true) &&
+              WM_QS_ONE == db->ops->round_insert(db, &in, now, &id) &&
+              WM_QS_ONE == db->ops->round_set_state(db, id, "draft", "open", now) &&
+              WM_QS_ONE == db->ops->entry_insert(db, id, declared_unit, "declare", "declared", now,
+                                                 &e1) &&
+              WM_QS_ONE == db->ops->entry_update(db, e1, &c1, now) &&
+              WM_QS_ONE == db->ops->entry_insert(db, id, recommended_unit, "declare",
+                                                 "recommended", now, &e2) &&
+              WM_QS_ONE == db->ops->entry_update(db, e2, &c2, now);
+    json_t *after = ok ? json_pack("{s:s, s:s, s:I}", "name", in.name, "state", "open",
+                                   "entries", (json_int_t)2)
+                       : NULL;
+    ok = ok && WM_OK == wm_audit(db, cli, "round.create", "round", id, in.scope_path, NULL, after);
+    json_decref(after);
+    ok = ok && WM_QS_ONE == db->ops->commit(db);
+    if (!ok) {
+        db->ops->rollback(db);
+        snprintf(err, errlen, "demo round: the store refused it");
+    }
+    json_decref(office);
+    return ok ? 0 : -1;
+}
+
 int
 wm_demo_seed(struct wm_db *db, json_t **accounts, char *err, size_t errlen)
 {
     struct wm_actor cli = {.p = NULL, .request_id = "demo", .addr = "cli"};
     struct wm_fail f = {0};
-    int64_t city, district[3], first_unit = 0, second_unit = 0;
+    int64_t city, district[3], first_unit = 0, second_unit = 0, town_unit = 0, round_ed = 0;
     json_t *root = db->ops->org_find_name(db, 0, "平台");
     *accounts = json_array();
     if (NULL == root) {
@@ -194,6 +252,8 @@ wm_demo_seed(struct wm_db *db, json_t **accounts, char *err, size_t errlen)
             first_unit = id;
         } else if (1 == i) {
             second_unit = id;
+        } else if (12 == i) {
+            town_unit = id; /* 青山镇, 东城区 */
         }
     }
     /* The standards: the seed's archive scope and a synthetic 100-point city standard,
@@ -207,6 +267,9 @@ wm_demo_seed(struct wm_db *db, json_t **accounts, char *err, size_t errlen)
         if (WM_OK != fe || WM_OK != wm_edition_publish(db, &cli, ed, &f)) {
             snprintf(err, errlen, "demo framework %s: %s", e->name, f.msg);
             return -1;
+        }
+        if (strstr(e->name, "synthetic")) {
+            round_ed = ed; /* the demo round's standard */
         }
     }
     json_t *depts = db->ops->dept_list(db, first_unit);
@@ -233,7 +296,7 @@ wm_demo_seed(struct wm_db *db, json_t **accounts, char *err, size_t errlen)
         snprintf(err, errlen, "demo archive: %s", f.msg);
         return -1;
     }
-    return 0;
+    return demo_round(db, &cli, city, round_ed, second_unit, town_unit, err, errlen);
 }
 
 /* end of init.c */

@@ -378,6 +378,12 @@ wm_audit_object(struct wm_db *db, const struct wm_actor *a, const char *type, in
                     wm_asprintf("/practice#item-%lld", (long long)id));
     } else if (wm_streq(type, "compilation") && (o = wm_compilation_get(db, a, id, f))) {
         out = named(wm_strdup(jss(o, "title")), wm_strdup("/practice"));
+    } else if (wm_streq(type, "round") && (o = wm_round_get_scoped(db, a, id, f))) {
+        out = named(wm_strdup(jss(o, "name")), wm_asprintf("/rounds/%lld", (long long)id));
+    } else if (wm_streq(type, "round_entry") && (o = db->ops->entry_get(db, id)) &&
+               wm_startswith(jss(o, "unit_path"), wm_scope_path(a))) {
+        out = named(wm_strdup(jss(o, "unit_name")),
+                    wm_asprintf("/rounds/%lld/entries", (long long)jsi(o, "round_id")));
     } else if (NULL == o && (NULL == f || WM_OK == f->err)) {
         wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", ""); /* a type without a page */
     }

@@ -877,7 +877,7 @@ void wm_practice_register_jobs(const struct wm_jobs_env *env);
 /*
 ** Tell people about a change, inside the caller's write transaction (the notification
 ** exists exactly when the change commits).  kind: returned, approved, guidance, due_soon,
-** overdue, featured; otype/oid what it is about ("document", 7; otype NULL: nothing);
+** overdue, featured, declaration; otype/oid what it is about ("document", 7; otype NULL: nothing);
 ** text the line shown in the inbox and the digest; link a path of the UI ("/documents/7",
 ** NULL: none); except_user is not told (who caused it; 0: nobody).  Each recipient's
 ** preference for the kind decides whether it reaches the inbox and the e-mail digest (both
@@ -1287,8 +1287,9 @@ json_t *wm_entry_list(struct wm_db *db, const struct wm_actor *a, const json_t *
 ** Save the caller's unit's declaration (unit_admin; the round open; the entry draft, or
 ** none yet: created): in {contact_name, contact_phone, docs: [document ids] (replace the
 ** list; each a live document of the unit's own archives), self: [{code, score (points as
-** for thresholds, or null), note}] (replace the list; leaves of the round's edition, score
-** within the leaf's points)}; absent keys keep.  *entry_id the entry.
+** for thresholds, or null), note}] (set those leaves, the others kept; leaves of the
+** round's edition, score within the leaf's points)}; absent keys keep.  *entry_id the
+** entry.
 */
 enum wm_err wm_entry_save(struct wm_db *db, const struct wm_actor *a, const json_t *round,
                           const json_t *in, int64_t *entry_id, struct wm_fail *f) WM_MUST_CHECK;
@@ -1304,9 +1305,10 @@ enum wm_err wm_entry_act(struct wm_db *db, const struct wm_actor *a, const json_
                          int64_t entry_id, const char *action, int64_t rank,
                          const char *text, struct wm_fail *f) WM_MUST_CHECK;
 /**
-** Declaration statistics (申报统计) of the entries the caller sees: {rows: [{category,
-** unit_type, district_id, district_name, state, n}], by_category: {cat: n}, by_district:
-** [{district_id, district_name, n}], by_state: {state: n}, total}.
+** Declaration statistics (申报统计) of the entries of units in the caller's jurisdiction
+** (staff; others 403): {rows: [{category, unit_type, district_id, district_name, state, n}],
+** by_category: {cat: n} (every category), by_district: [{district_id, district_name, n}],
+** by_state: {state: n}, grid: {cat: {state: n}}, total}.
 */
 json_t *wm_round_stats(struct wm_db *db, const struct wm_actor *a, const json_t *round,
                        struct wm_fail *f);

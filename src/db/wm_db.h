@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 18
+#define WM_DB_SCHEMA_VERSION 14
 
 struct wm_db;
 
@@ -177,7 +177,7 @@ struct wm_featured_filter {
 
 /* A notification to write (see notify_insert). */
 struct wm_notify_in {
-    const char *kind;        /* returned, approved, guidance, due_soon, overdue, featured */
+    const char *kind; /* returned, approved, guidance, due_soon, overdue, featured, declaration */
     const char *object_type; /* what it is about ("document"; NULL: nothing) */
     int64_t object_id;
     const char *text;
@@ -611,8 +611,9 @@ struct wm_db_ops {
                                int64_t now);
     /** Put the entry into a group (0: none). */
     enum wm_qs (*entry_set_group)(struct wm_db *db, int64_t id, int64_t group_id, int64_t now);
-    /** Counts of a round's entries: [{unit_type, district_id, district_name, state, n}]. */
-    json_t *(*entry_stats)(struct wm_db *db, int64_t round_id);
+    /** Counts of a round's entries of units within scope (NULL or "/": all): [{unit_type,
+    ** district_id, district_name, state, n}]. */
+    json_t *(*entry_stats)(struct wm_db *db, int64_t round_id, const char *scope);
     /** Link a document as 事迹材料: WM_QS_CONFLICT when linked already. */
     enum wm_qs (*entry_doc_add)(struct wm_db *db, int64_t entry_id, int64_t doc_id);
     /** WM_QS_NONE when it was not linked. */

@@ -6,10 +6,11 @@
 **   api_*.c, page_*.c   handlers: never call each other, only the helpers below
 **   uploads.c           received files, documents from uploads, imports as jobs
 **   shared.c            request and reply helpers, objects a path names
-**   ui_guidance.c, ui_review.c, ui_sched.c, ui_home_unit.c, ui_practice.c, ui_groups.c
-**                       the fragments of one part each (the leaf's conversation, a
+**   ui_guidance.c, ui_review.c, ui_sched.c, ui_home_unit.c, ui_practice.c, ui_rounds.c,
+**   ui_groups.c         the fragments of one part each (the leaf's conversation, a
 **                       document's history, schedule marks, a unit's home, the
-**                       "设为经验做法" form, the next visits and an evaluator's home);
+**                       "设为经验做法" form, a round's links, chart and XLSX, the next
+**                       visits and an evaluator's home);
 **                       ui_practice.c also serves /practice
 **   ui_parts.c          fragments several pages show        → ui.c
 **   ui.c                page chrome, the error page
@@ -76,6 +77,37 @@ void api_rounds_post(struct wm_req *r);
 void api_round_get(struct wm_req *r);
 void api_round_patch(struct wm_req *r);
 void api_round_state_post(struct wm_req *r);
+void api_round_entries_get(struct wm_req *r);
+void api_round_entry_get(struct wm_req *r);
+void api_round_declaration_get(struct wm_req *r);
+void api_round_declaration_put(struct wm_req *r);
+void api_round_entry_declare_post(struct wm_req *r);
+void api_round_entry_withdraw_post(struct wm_req *r);
+void api_round_entry_recommend_post(struct wm_req *r);
+void api_round_entry_accept_post(struct wm_req *r);
+void api_round_entry_reject_post(struct wm_req *r);
+void api_round_stats_get(struct wm_req *r);
+void api_round_stats_xlsx_get(struct wm_req *r);
+/* page_rounds.c (issue 10) */
+void page_rounds_get(struct wm_req *r);
+void page_rounds_post(struct wm_req *r);
+void page_round_get(struct wm_req *r);
+void page_round_post(struct wm_req *r);
+void page_round_state_post(struct wm_req *r);
+void page_round_entries_get(struct wm_req *r);
+void page_round_declaration_post(struct wm_req *r);
+void page_round_entry_post(struct wm_req *r);
+void page_round_stats_get(struct wm_req *r);
+void page_round_stats_xlsx_get(struct wm_req *r);
+/* ui_rounds.c (issue 10): fragments of the round pages and the statistics' XLSX */
+/** Reply with the declaration statistics (from wm_round_stats) as an XLSX attachment. */
+void ui_round_stats_xlsx(struct wm_req *r, const json_t *round, const json_t *stats);
+/** The statistics as a bar chart per category (inline SVG, no script). */
+void ui_round_stats_chart(struct wm_buf *b, const json_t *stats);
+/** A round state as a badge ("申报中"). */
+void ui_round_state_badge(struct wm_buf *b, const char *state);
+/** The sub-pages of a round the caller may use, as a row of links. */
+void ui_round_links(struct wm_req *r, struct wm_buf *b, const json_t *round);
 /* api_review.c */
 void api_document_submit(struct wm_req *r);
 void api_document_approve(struct wm_req *r);

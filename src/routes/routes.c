@@ -27,6 +27,9 @@
 /* A guidance message with its optional attachment (WM_GUIDANCE_FILE_MAX) and the form. */
 #define GUIDANCE_MAX (51 * MiB)
 #define MiB    (1024 * 1024)
+/* Rounds (issue 10): unit accounts, and the unit's admin who declares. */
+#define UNITS  WM_ROLES_UNIT
+#define UADMIN WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN)
 /* The whole body of an upload request: several files, each within the per-file limit. */
 #define UPLOAD_MAX ((size_t)64 * 1024 * MiB)
 
@@ -110,6 +113,23 @@ const struct wm_route wm_routes[] = {
     {WM_PATCH, "/api/v1/rounds/{id}", api_round_patch, AUTH | CSRF | JSON, STAFF, 0},
     {WM_POST, "/api/v1/rounds/{id}/state", api_round_state_post, AUTH | CSRF | JSON, STAFF,
      8 * 1024},
+    {WM_GET, "/api/v1/rounds/{id}/entries", api_round_entries_get, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/rounds/{id}/entries/{id}", api_round_entry_get, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/rounds/{id}/declaration", api_round_declaration_get, AUTH, UNITS, 0},
+    {WM_PUT, "/api/v1/rounds/{id}/declaration", api_round_declaration_put, AUTH | CSRF | JSON,
+     UADMIN, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/declare", api_round_entry_declare_post,
+     AUTH | CSRF, UADMIN, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/withdraw", api_round_entry_withdraw_post,
+     AUTH | CSRF, UADMIN, 0},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/recommend", api_round_entry_recommend_post,
+     AUTH | CSRF | JSON, STAFF, 8 * 1024},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/accept", api_round_entry_accept_post,
+     AUTH | CSRF, STAFF, 8 * 1024},
+    {WM_POST, "/api/v1/rounds/{id}/entries/{id}/reject", api_round_entry_reject_post,
+     AUTH | CSRF | JSON, STAFF, 8 * 1024},
+    {WM_GET, "/api/v1/rounds/{id}/stats", api_round_stats_get, AUTH, STAFF, 0},
+    {WM_GET, "/api/v1/rounds/{id}/stats.xlsx", api_round_stats_xlsx_get, AUTH, STAFF, 0},
     {WM_GET, "/api/v1/guidance/messages/{id}/attachment", api_guidance_attachment_get, AUTH,
      GUIDE, 0},
     /* Review: return many, an office's review settings (issue 9, reviewui). */
@@ -250,6 +270,19 @@ const struct wm_route wm_routes[] = {
      AUTH | HTML | FORM | CSRF, STAFF, 0},
     {WM_POST, "/units/{id}/archives/{id}/leaf/{s}/guidance/reopen", page_guidance_reopen_post,
      AUTH | HTML | FORM | CSRF, STAFF, 0},
+    /* Evaluation rounds (issue 10, page_rounds.c; fragments in ui_rounds.c) */
+    {WM_GET, "/rounds", page_rounds_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/rounds", page_rounds_post, AUTH | HTML | FORM | CSRF, STAFF, 0},
+    {WM_GET, "/rounds/{id}", page_round_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/rounds/{id}", page_round_post, AUTH | HTML | FORM | CSRF, STAFF, 0},
+    {WM_POST, "/rounds/{id}/state", page_round_state_post, AUTH | HTML | FORM | CSRF, STAFF, 0},
+    {WM_GET, "/rounds/{id}/entries", page_round_entries_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/rounds/{id}/declaration", page_round_declaration_post,
+     AUTH | HTML | FORM | CSRF, UADMIN, 0},
+    {WM_POST, "/rounds/{id}/entries/{id}", page_round_entry_post, AUTH | HTML | FORM | CSRF,
+     STAFF | UADMIN, 0},
+    {WM_GET, "/rounds/{id}/stats", page_round_stats_get, AUTH | HTML, STAFF, 0},
+    {WM_GET, "/rounds/{id}/stats.xlsx", page_round_stats_xlsx_get, AUTH | HTML, STAFF, 0},
     {WM_GET, "/frameworks", page_frameworks_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/frameworks", page_frameworks_post, AUTH | HTML | FORM | CSRF, STAFF, 40 * MiB},
     {WM_GET, "/frameworks/{id}", page_framework_get, AUTH | HTML, ALL, 0},

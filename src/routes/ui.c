@@ -27,6 +27,7 @@ static const struct nav_item nav[] = {
     {"/frameworks", N_("测评体系"), WM_ROLES_ALL},
     {"/guidance", N_("在线指导"), WM_ROLES_STAFF | WM_ROLES_UNIT},
     {"/practice", N_("经验交流"), WM_ROLES_ALL & ~WM_ROLE_BIT(WM_ROLE_EVALUATOR)},
+    {"/rounds", N_("测评"), WM_ROLES_ALL},
     {"/users", N_("账号"), WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN)},
     {"/audit", N_("审计日志"), WM_ROLES_STAFF},
     {"/admin/jobs", N_("后台任务"), WM_ROLES_STAFF},

@@ -109,6 +109,12 @@ enum kind {
     K_GROUP,       /* {id}/{id} = K_ROUND's round and a throwaway group of it (no members) */
     K_VISIT,       /* {id}/{id} = K_ROUND's round and a throwaway visit of an accepted entry of
                    ** the office's own / the foreign unit in it (in no group) */
+    K_ROUND_FRESH, /* {id} = a throwaway open round without entries; {"contact_name"} */
+    K_ENTRY,       /* {id}/{id} = K_ROUND and its declared entry of DEMO001 (in the evaluator's
+                   ** group) / of the foreign unit */
+    K_ENTRY_DRAFT, /* a throwaway open round and a draft entry (with a contact) in it */
+    K_ENTRY_DECLARED, /* the same, declared; recommend: {rank, note}; reject: {reason} */
+    K_ENTRY_RECOMMENDED, /* the same, recommended */
 };
 
 /* The year of the archives the matrix works on (made in setup). */
@@ -279,6 +285,28 @@ static const struct expect expectations[] = {
     {"POST /rounds/{id}/visits/{id}", K_VISIT,   {"303", "403", "388/404", "403/404", "403",     "403",     "403"}},
     {"POST /rounds/{id}/visits/{id}/cancel", K_VISIT,
                                                  {"303", "403", "303/404", "403/404", "403",     "403",     "403"}},
+    /* Entries: a unit sees its own, offices those of their units, evaluators those of
+    ** their groups; the unit's admin declares, the district recommends, the city decides. */
+    {"GET /api/v1/rounds/{id}/entries", K_ROUND, {"401", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"GET /api/v1/rounds/{id}/entries/{id}", K_ENTRY,
+                                                 {"401", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"GET /api/v1/rounds/{id}/declaration", K_ROUND,
+                                                 {"401", "403", "403",     "403",     "200/404", "200/404", "200/404"}},
+    {"PUT /api/v1/rounds/{id}/declaration", K_ROUND_FRESH,
+                                                 {"401", "403", "403",     "403",     "200/404", "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/declare", K_ENTRY_DRAFT,
+                                                 {"401", "403", "403",     "403",     "200/404", "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/withdraw", K_ENTRY_DRAFT,
+                                                 {"401", "403", "403",     "403",     "200/404", "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/recommend", K_ENTRY_DECLARED,
+                                                 {"401", "403", "200/404", "403",     "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/accept", K_ENTRY_RECOMMENDED,
+                                                 {"401", "403", "200/404", "403",     "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/reject", K_ENTRY_DECLARED,
+                                                 {"401", "403", "200/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/rounds/{id}/stats", K_ROUND,   {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/rounds/{id}/stats.xlsx", K_ROUND,
+                                                 {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"GET /api/v1/guidance/messages/{id}/attachment", K_GUIDANCE_MSG,
                                                  {"401", "200", "200/404", "403",     "200/404", "200/404", "200/404"}},
     /* Return many (with one comment), as approve many; an office's review settings: staff
@@ -397,6 +425,19 @@ static const struct expect expectations[] = {
     {"POST /units/{id}/archives/{id}/import", K_PKG,
                                                  {"303", "200", "200/404", "403",     "200/404", "403",     "403"}},
     /* Guidance conversations: the list page and the leaf page's forms. */
+    /* Evaluation rounds (issue 10) */
+    {"GET /rounds", K_PLAIN,                     {"303", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"POST /rounds", K_ROUNDS_POST,              {"303", "403", "303/404", "403",     "403",     "403",     "403"}},
+    {"GET /rounds/{id}", K_ROUND,                {"303", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"POST /rounds/{id}", K_ROUND,               {"303", "403", "303/404", "403",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/state", K_ROUND_DRAFT,   {"303", "403", "303/404", "403",     "403",     "403",     "403"}},
+    {"GET /rounds/{id}/entries", K_ROUND,        {"303", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"POST /rounds/{id}/declaration", K_ROUND_FRESH,
+                                                 {"303", "403", "403",     "403",     "303/404", "403",     "403"}},
+    {"POST /rounds/{id}/entries/{id}", K_ENTRY_DECLARED,
+                                                 {"303", "403", "303/404", "403",     "403/404", "403",     "403"}},
+    {"GET /rounds/{id}/stats", K_ROUND,          {"303", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"GET /rounds/{id}/stats.xlsx", K_ROUND,     {"303", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"GET /guidance", K_PLAIN,                   {"303", "200", "200",     "403",     "200",     "200",     "200"}},
     {"POST /units/{id}/archives/{id}/leaf/{s}/guidance", K_GUIDANCE,
                                                  {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
@@ -853,34 +894,74 @@ round_make(bool foreign, bool open)
     return id;
 }
 
-/* The open rounds the read cells use: the city's (with the evaluator in a group of it) and
-** the foreign office's, made once. */
-static int64_t
-round_for(bool foreign)
+/* The fixtures' own connection to the server's store, opened on first use. */
+static struct wm_db *
+fx_db(void)
 {
-    static int64_t made[2];
-    if (made[foreign]) {
-        return made[foreign];
+    char err[256];
+    if (NULL == fixture_db &&
+        NULL == (fixture_db = wm_db_open(srv.store[0] ? srv.store : NULL, srv.dir, false, err,
+                                         sizeof err))) {
+        fprintf(stderr, "fixture: cannot open the server's store: %s\n", err);
     }
-    int64_t id = round_make(foreign, true);
-    if (id && !foreign) {
-        char err[256];
-        if (NULL == fixture_db &&
-            NULL == (fixture_db = wm_db_open(srv.store[0] ? srv.store : NULL, srv.dir, false,
-                                             err, sizeof err))) {
-            fprintf(stderr, "fixture: cannot open the server's store: %s\n", err);
+    return fixture_db;
+}
+
+/* An entry of own (DEMO001) / the foreign unit in the round, in state (draft, declared,
+** recommended), with a contact, in group (0: none), written straight into the store. */
+static int64_t
+entry_make(bool foreign, int64_t round, const char *state, int64_t group)
+{
+    struct wm_db *db = fx_db();
+    int64_t id = 0, now = time(NULL);
+    struct wm_entry_upd u = {.contact_name = "授权测试", .district_rank = -1};
+    if (NULL == db || 0 == round ||
+        WM_QS_ONE != db->ops->entry_insert(db, round, arch_unit[foreign ? 2 : 0], "declare",
+                                           "draft", now, &id) ||
+        WM_QS_ONE != db->ops->entry_update(db, id, &u, now) ||
+        (0 != strcmp(state, "draft") &&
+         WM_QS_ONE != db->ops->entry_set_state(db, id, "draft", state, now)) ||
+        (group && WM_QS_ONE != db->ops->entry_set_group(db, id, group, now))) {
+        fprintf(stderr, "fixture: entry of round %lld not made\n", (long long)round);
+        return 0;
+    }
+    return id;
+}
+
+/* The open rounds the read cells use: the city's (with the evaluator in a group of it and
+** DEMO001's declared entry in that group) and the foreign office's (with its unit's entry),
+** made once; *entry (may be NULL) the entry. */
+static int64_t
+round_for_entry(bool foreign, int64_t *entry)
+{
+    static int64_t made[2], entries[2];
+    if (!made[foreign]) {
+        int64_t id = round_make(foreign, true), g = 0;
+        struct wm_db *db = fx_db();
+        if (0 == id || NULL == db) {
             return 0;
         }
-        int64_t g = 0;
-        if (WM_QS_ONE != fixture_db->ops->group_insert(fixture_db, id, "授权测试组", 0,
-                                                       time(NULL), &g) ||
-            WM_QS_ONE != fixture_db->ops->group_member_add(fixture_db, g,
-                                                           actors[R_EVAL].c.user_id)) {
+        if (!foreign &&
+            (WM_QS_ONE != db->ops->group_insert(db, id, "授权测试组", 0, time(NULL), &g) ||
+             WM_QS_ONE != db->ops->group_member_add(db, g, actors[R_EVAL].c.user_id))) {
             fprintf(stderr, "fixture: the round's group not made\n");
             return 0;
         }
+        if (0 == (entries[foreign] = entry_make(foreign, id, "declared", g))) {
+            return 0;
+        }
+        made[foreign] = id;
     }
-    return made[foreign] = id;
+    if (entry) {
+        *entry = entries[foreign];
+    }
+    return made[foreign];
+}
+
+static int64_t
+round_for(bool foreign)
+{
+    return round_for_entry(foreign, NULL);
 }
 
 /* A throwaway group of K_ROUND's round (made in the store); 0 on failure. */
@@ -911,9 +992,17 @@ visit_for(bool foreign)
     if (0 == round || NULL == db) {
         return 0;
     }
+    /* own: DEMO002 (K_ROUND's round holds DEMO001's declared entry); foreign: the foreign
+    ** unit's entry when K_ROUND made one */
+    int64_t unit = foreign ? actors[R_OFFICE].unit[1] : arch_unit[1];
+    json_t *have = 0 == entry[foreign] ? db->ops->entry_find(db, round, unit) : NULL;
+    if (have) {
+        entry[foreign] = (int64_t)json_integer_value(json_object_get(have, "id"));
+        json_decref(have);
+    }
     if (0 == entry[foreign] &&
-        WM_QS_ONE != db->ops->entry_insert(db, round, actors[R_OFFICE].unit[foreign], "recheck",
-                                           "accepted", time(NULL), &entry[foreign])) {
+        WM_QS_ONE != db->ops->entry_insert(db, round, unit, "recheck", "accepted", time(NULL),
+                                           &entry[foreign])) {
         fprintf(stderr, "fixture: an entry of round %lld not made\n", (long long)round);
         return 0;
     }
@@ -1569,6 +1658,43 @@ cell_build(struct cell *c,
     case K_VISIT:
         if (0 == (ids[0] = round_for(foreign)) || 0 == (ids[1] = visit_for(foreign))) {
             return false;
+        }
+        break;
+    case K_ROUND_FRESH:
+        if (0 == (ids[0] = round_make(foreign, true))) {
+            return false;
+        }
+        if (page) {
+            form_add(c, "contact_name", name);
+        } else {
+            c->json = json_pack("{s:s}", "contact_name", name);
+        }
+        break;
+    case K_ENTRY:
+        if (0 == (ids[0] = round_for_entry(foreign, &ids[1])) || 0 == ids[1]) {
+            return false;
+        }
+        break;
+    case K_ENTRY_DRAFT:
+    case K_ENTRY_DECLARED:
+    case K_ENTRY_RECOMMENDED:
+        ids[0] = round_make(foreign, true);
+        ids[1] = entry_make(foreign, ids[0],
+                            K_ENTRY_DRAFT == kind      ? "draft"
+                            : K_ENTRY_DECLARED == kind ? "declared"
+                                                       : "recommended",
+                            0);
+        if (0 == ids[1]) {
+            return false;
+        }
+        if (page) {
+            form_add(c, "action", "recommend");
+            form_add(c, "rank", "1");
+            form_add(c, "note", name);
+        } else if (strstr(rt->pattern, "/recommend")) {
+            c->json = json_pack("{s:i, s:s}", "rank", 1, "note", name);
+        } else if (strstr(rt->pattern, "/reject")) {
+            c->json = json_pack("{s:s}", "reason", name);
         }
         break;
     case K_ROUND_DRAFT:

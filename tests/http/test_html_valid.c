@@ -153,8 +153,17 @@ test_pages_valid(void **state)
         fr = th_form(&srv, path, &oc, fields);
         th_assert_status(fr, 303);
         th_resp_free(fr);
+        char *eid = NULL, *gid = NULL;
+        snprintf(body, sizeof body, "SELECT id FROM round_entry WHERE round_id = %lld", rid);
+        assert_int_equal(th_store_query(&srv, body, &eid), 0);
+        snprintf(body, sizeof body, "SELECT id FROM eval_group WHERE round_id = %lld", rid);
+        assert_int_equal(th_store_query(&srv, body, &gid), 0);
+        long long entry = strtoll(eid, NULL, 10), group = strtoll(gid, NULL, 10);
+        free(eid);
+        free(gid);
         snprintf(path, sizeof path, "/rounds/%lld/assign", rid);
-        fr = th_form(&srv, path, &oc, "entry_id=1&group_id=1");
+        snprintf(fields, sizeof fields, "entry_id=%lld&group_id=%lld", entry, group);
+        fr = th_form(&srv, path, &oc, fields);
         th_assert_status(fr, 303);
         th_resp_free(fr);
         time_t vt = time(NULL) + 8 * 3600 + 2 * 86400;
@@ -162,7 +171,8 @@ test_pages_valid(void **state)
         gmtime_r(&vt, &vtm);
         strftime(when, sizeof when, "%Y-%m-%dT%H%%3A%M", &vtm);
         snprintf(path, sizeof path, "/rounds/%lld/visits", rid);
-        snprintf(fields, sizeof fields, "entry_id=1&starts_at=%s&place=%%3Cb%%3E", when);
+        snprintf(fields, sizeof fields, "entry_id=%lld&starts_at=%s&place=%%3Cb%%3E", entry,
+                 when);
         fr = th_form(&srv, path, &oc, fields);
         th_assert_status(fr, 303);
         assert_non_null(strstr(th_header(fr, "Location"), "ok="));
@@ -178,7 +188,10 @@ test_pages_valid(void **state)
         ar[2], ar[3], ar[4], ar[5], "/password", "/no-such-page", "/units/999999", "/overdue",
         "/inactive", "/overdue?unit_type=%E5%AD%A6%E6%A0%A1", "/guidance",
         "/guidance?state=closed", "/reviews",
-        "/orgs/2/review-settings", doc[0], doc[1], rpages[0], rpages[1]};
+        "/orgs/2/review-settings", doc[0], doc[1],
+        /* the demo's round (issue 10): open, with a declared and a recommended entry */
+        "/rounds", "/rounds/1", "/rounds/1/entries", "/rounds/1/entries?state=declared",
+        "/rounds/1/stats", "/rounds/999999", rpages[0], rpages[1]};
     /* The leaf page with a guidance conversation in it (messages of both sides). */
     struct th_cred gc;
     memset(&gc, 0, sizeof gc);

@@ -23,6 +23,7 @@
 /* clang-format on */
 
 #include "harness.h"
+#include "wm_table.h"
 
 static struct th_server srv;
 static struct th_cred admin, office, district, evaluator, unitadmin, member, leader, qsadmin,
@@ -353,6 +354,434 @@ test_scope(void **state)
     want("GET", "/api/v1/rounds?state=bogus", &office, NULL, 400);
 }
 
+
+/* ---------------------------------------------------------------- declarations */
+
+/* POST /api/v1/rounds/{round}/entries/{entry}/{action} as c with body; the status. */
+static long
+act(const struct th_cred *c, int64_t round, int64_t entry, const char *action, json_t *body)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries/%lld/%s", (long long)round,
+             (long long)entry, action);
+    struct th_resp *r = api("POST", path, c, body);
+    long st = r->status;
+    if (st >= 500) {
+        fprintf(stderr, "%s: %ld %s\n", path, st, r->body);
+        th_server_log_tail(&srv, 20);
+    }
+    th_resp_free(r);
+    return st;
+}
+
+/* PUT the caller's declaration; the answer (caller frees). */
+static struct th_resp *
+declare_put(const struct th_cred *c, int64_t round, json_t *body)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/declaration", (long long)round);
+    return api("PUT", path, c, body);
+}
+
+/* A document uploaded into the unit's archive of year (made by admin); its id. */
+static int64_t
+doc_of(int64_t unit, int year, const char *leaf)
+{
+    static const char pdf[] = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                              "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+                              "trailer<</Root 1 0 R>>\n%%EOF\n";
+    char path[160];
+    (void)th_archive_create(&srv, &admin, unit, year);
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/indicators/%s/documents",
+             (long long)unit, year, leaf);
+    struct th_file f = {.name = "事迹材料.pdf", .data = pdf, .len = strlen(pdf)};
+    struct th_resp *r = th_upload(&srv, path, &admin, TH_BEARER, &f, 1, NULL);
+    th_assert_status(r, 201);
+    int64_t id = th_jint(json_array_get(json_object_get(r->json, "items"), 0), "id");
+    th_resp_free(r);
+    return id;
+}
+
+/* Whether c has an unread notification whose text holds needle. */
+static bool
+told(const struct th_cred *c, const char *needle)
+{
+    struct th_resp *r = api("GET", "/api/v1/notifications?limit=50", c, NULL);
+    bool found = 200 == r->status && strstr(r->body, needle);
+    th_resp_free(r);
+    return found;
+}
+
+static void
+test_declaration_flow(void **state)
+{
+    (void)state;
+    json_t *b = round_body("申报流程测试");
+    json_object_set_new(b, "unit_types", json_pack("[s, s]", "乡镇", "机关"));
+    int64_t id = round_create(b);
+    /* not open yet: no declaring */
+    struct th_resp *r = declare_put(&qsadmin, id, json_pack("{s:s}", "contact_name", "张三"));
+    th_assert_status(r, 404); /* a draft is not even seen by units */
+    th_resp_free(r);
+    assert_int_equal(transition(&office, id, "open", NULL), 200);
+    /* 青山镇 declares: contact, a document of its own, a self-assessment */
+    int64_t own_doc = doc_of(qingshan, 2024, "1.1.1");
+    int64_t other_doc = doc_of(liuhe, 2024, "1.1.1");
+    r = declare_put(&qsadmin, id,
+                    json_pack("{s:s, s:s, s:[I], s:[{s:s, s:s, s:s}]}", "contact_name", "张三",
+                              "contact_phone", "0571-1234567", "docs", (json_int_t)own_doc,
+                              "self", "code", "1.1.1", "score", "1.5", "note", "已召开动员会"));
+    th_assert_status(r, 200);
+    int64_t eid = th_jint(r->json, "id");
+    assert_string_equal(th_jstr(r->json, "state"), "draft");
+    assert_string_equal(th_jstr(r->json, "kind"), "declare");
+    assert_string_equal(th_jstr(r->json, "category"), "文明乡镇");
+    assert_int_equal(json_array_size(json_object_get(r->json, "docs_list")), 1);
+    json_t *self0 = json_array_get(json_object_get(r->json, "self"), 0);
+    assert_string_equal(th_jstr(self0, "score"), "1.5");
+    th_resp_free(r);
+    /* another unit's document is refused; a score above the leaf's points; not a leaf */
+    r = declare_put(&qsadmin, id, json_pack("{s:[I]}", "docs", (json_int_t)other_doc));
+    th_assert_error(r, 400, "bad_request", "docs");
+    th_resp_free(r);
+    r = declare_put(&qsadmin, id,
+                    json_pack("{s:[{s:s, s:s}]}", "self", "code", "1.1.1", "score", "99"));
+    th_assert_error(r, 400, "bad_request", "self");
+    assert_non_null(strstr(r->body, "不能超过该项分值"));
+    th_resp_free(r);
+    r = declare_put(&qsadmin, id, json_pack("{s:[{s:s, s:s}]}", "self", "code", "1", "score", "1"));
+    th_assert_error(r, 400, "bad_request", "self");
+    th_resp_free(r);
+    /* a unit_member may not declare */
+    r = declare_put(&member, id, json_pack("{s:s}", "contact_name", "李四"));
+    th_assert_status(r, 403);
+    th_resp_free(r);
+    /* declare; the district hears of it */
+    assert_int_equal(act(&qsadmin, id, eid, "declare", NULL), 200);
+    assert_true(told(&district, "提交了「申报流程测试」的申报"));
+    assert_int_equal(act(&qsadmin, id, eid, "declare", NULL), 409);
+    /* declared: no more changes */
+    r = declare_put(&qsadmin, id, json_pack("{s:s}", "contact_name", "王五"));
+    th_assert_error(r, 409, "conflict", "state");
+    th_resp_free(r);
+    /* the city does not recommend a district's unit; the district does, with a rank */
+    assert_int_equal(act(&office, id, eid, "recommend", json_pack("{s:i}", "rank", 1)), 403);
+    assert_int_equal(act(&district, id, eid, "recommend", json_pack("{s:s}", "note", "好")), 400);
+    assert_int_equal(act(&district, id, eid, "accept", NULL), 403); /* not the round's office */
+    assert_int_equal(act(&qsadmin, id, eid, "withdraw", NULL), 200);
+    assert_int_equal(act(&district, id, eid, "recommend", json_pack("{s:i}", "rank", 1)), 409);
+    assert_int_equal(act(&qsadmin, id, eid, "declare", NULL), 200);
+    assert_int_equal(act(&district, id, eid, "recommend",
+                         json_pack("{s:i, s:s}", "rank", 2, "note", "创建工作扎实")),
+                     200);
+    assert_true(told(&qsadmin, "已被推荐"));
+    /* recommended: no withdrawal; the city accepts */
+    assert_int_equal(act(&qsadmin, id, eid, "withdraw", NULL), 409);
+    assert_int_equal(act(&office, id, eid, "accept", NULL), 200);
+    assert_true(told(&qsadmin, "申报已受理"));
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries/%lld", (long long)id, (long long)eid);
+    r = api("GET", path, &office, NULL);
+    th_assert_status(r, 200);
+    assert_string_equal(th_jstr(r->json, "state"), "accepted");
+    assert_int_equal(th_jint(r->json, "district_rank"), 2);
+    assert_string_equal(th_jstr(r->json, "district_note"), "创建工作扎实");
+    assert_string_equal(th_jstr(r->json, "contact_name"), "张三");
+    th_resp_free(r);
+    /* 柳河镇 (西湖区) declares; the 东城 district does not see it; reject needs a reason */
+    r = declare_put(&lhadmin, id, json_pack("{s:s}", "contact_name", "赵六"));
+    th_assert_status(r, 200);
+    int64_t lid = th_jint(r->json, "id");
+    th_resp_free(r);
+    assert_int_equal(act(&lhadmin, id, lid, "declare", NULL), 200);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries/%lld", (long long)id, (long long)lid);
+    want("GET", path, &district, NULL, 404);
+    want("GET", path, &qsadmin, NULL, 404); /* a unit never sees another's entry */
+    want("GET", path, &evaluator, NULL, 404);
+    assert_int_equal(act(&district, id, lid, "recommend", json_pack("{s:i}", "rank", 1)), 404);
+    assert_int_equal(act(&qsadmin, id, lid, "withdraw", NULL), 404);
+    assert_int_equal(act(&office, id, lid, "reject", NULL), 400);
+    assert_int_equal(act(&office, id, lid, "reject", json_pack("{s:s}", "reason", "  ")), 400);
+    assert_int_equal(act(&office, id, lid, "reject", json_pack("{s:s}", "reason", "材料不足")),
+                     200);
+    assert_true(told(&lhadmin, "未被受理：材料不足"));
+    /* the unit's own view: its entry only */
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries", (long long)id);
+    r = api("GET", path, &qsadmin, NULL);
+    th_assert_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    assert_int_equal(th_jint(json_array_get(json_object_get(r->json, "items"), 0), "id"), eid);
+    th_resp_free(r);
+    r = api("GET", path, &district, NULL);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    th_resp_free(r);
+    r = api("GET", path, &office, NULL);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
+    th_resp_free(r);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries?state=bogus", (long long)id);
+    want("GET", path, &office, NULL, 400);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries?kind=recheck", (long long)id);
+    r = api("GET", path, &office, NULL);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
+    th_resp_free(r);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries?state=rejected", (long long)id);
+    r = api("GET", path, &office, NULL);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    assert_string_equal(th_jstr(json_array_get(json_object_get(r->json, "items"), 0),
+                                "decision_reason"),
+                        "材料不足");
+    th_resp_free(r);
+    /* 市司法局 (机关, under the city): the city recommends and accepts it itself */
+    r = declare_put(&unitadmin, id, json_pack("{s:s}", "contact_name", "陈"));
+    th_assert_status(r, 200);
+    int64_t uid = th_jint(r->json, "id");
+    th_resp_free(r);
+    assert_int_equal(act(&unitadmin, id, uid, "declare", NULL), 200);
+    assert_int_equal(act(&district, id, uid, "recommend", json_pack("{s:i}", "rank", 1)), 404);
+    assert_int_equal(act(&office, id, uid, "recommend", json_pack("{s:i}", "rank", 1)), 200);
+    /* the audit log has the steps */
+    r = api("GET", "/api/v1/audit?action=round.entry.recommend&limit=50", &admin, NULL);
+    assert_non_null(strstr(r->body, "推荐申报单位"));
+    th_resp_free(r);
+}
+
+static void
+test_type_not_admitted(void **state)
+{
+    (void)state;
+    json_t *b = round_body("只收学校");
+    json_object_set_new(b, "unit_types", json_pack("[s]", "学校"));
+    int64_t id = round_create(b);
+    assert_int_equal(transition(&office, id, "open", NULL), 200);
+    struct th_resp *r = declare_put(&qsadmin, id, json_pack("{s:s}", "contact_name", "张三"));
+    th_assert_error(r, 403, "forbidden", "unit_type");
+    assert_non_null(strstr(r->body, "不受理「乡镇」类单位的申报"));
+    th_resp_free(r);
+    /* after the window: no declaring at all */
+    assert_int_equal(transition(&office, id, "evaluating", NULL), 200);
+    b = round_body("全部类型");
+    int64_t id2 = round_create(b);
+    assert_int_equal(transition(&office, id2, "open", NULL), 200);
+    assert_int_equal(transition(&office, id2, "evaluating", NULL), 200);
+    r = declare_put(&qsadmin, id2, json_pack("{s:s}", "contact_name", "张三"));
+    th_assert_error(r, 409, "conflict", "state");
+    th_resp_free(r);
+}
+
+
+/* ---------------------------------------------------------------- statistics */
+
+/* The row of the table whose first cell is name (NULL when none). */
+static const struct wm_row *
+row_named(const struct wm_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->nrows; i++) {
+        if (0 == strcmp(wm_row_cell(&t->rows[i], 0), name)) {
+            return &t->rows[i];
+        }
+    }
+    return NULL;
+}
+
+static void
+test_stats(void **state)
+{
+    (void)state;
+    int64_t id = round_create(round_body("申报统计测试"));
+    assert_int_equal(transition(&office, id, "open", NULL), 200);
+    struct th_resp *r = declare_put(&qsadmin, id, json_pack("{s:s}", "contact_name", "张三"));
+    int64_t e1 = th_jint(r->json, "id");
+    th_resp_free(r);
+    r = declare_put(&lhadmin, id, json_pack("{s:s}", "contact_name", "李四"));
+    int64_t e2 = th_jint(r->json, "id");
+    th_resp_free(r);
+    r = declare_put(&unitadmin, id, json_pack("{s:s}", "contact_name", "陈")); /* a draft */
+    th_resp_free(r);
+    assert_int_equal(act(&qsadmin, id, e1, "declare", NULL), 200);
+    assert_int_equal(act(&lhadmin, id, e2, "declare", NULL), 200);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/stats", (long long)id);
+    r = api("GET", path, &office, NULL);
+    th_assert_status(r, 200);
+    assert_int_equal(th_jint(r->json, "total"), 3);
+    json_t *cat = json_object_get(r->json, "by_category");
+    assert_int_equal(th_jint(cat, "文明乡镇"), 2);
+    assert_int_equal(th_jint(cat, "文明单位"), 1);
+    assert_int_equal(th_jint(cat, "文明学校"), 0);
+    json_t *st = json_object_get(r->json, "by_state");
+    assert_int_equal(th_jint(st, "declared"), 2);
+    assert_int_equal(th_jint(st, "draft"), 1);
+    assert_int_equal(json_array_size(json_object_get(r->json, "by_district")), 3);
+    assert_int_equal(th_jint(json_object_get(json_object_get(r->json, "grid"), "文明乡镇"),
+                             "declared"),
+                     2);
+    th_resp_free(r);
+    /* the district counts its own units only; units do not see statistics */
+    r = api("GET", path, &district, NULL);
+    th_assert_status(r, 200);
+    assert_int_equal(th_jint(r->json, "total"), 1);
+    th_resp_free(r);
+    want("GET", path, &qsadmin, NULL, 403);
+    /* the XLSX: the grid per category and state, read back with the table reader */
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/stats.xlsx", (long long)id);
+    r = api("GET", path, &office, NULL);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(th_header(r, "Content-Type"), "spreadsheetml"));
+    struct wm_table *t = NULL;
+    char err[256];
+    assert_int_equal(wm_table_read(r->body, r->len, WM_TABLE_XLSX, &t, err, sizeof err), 0);
+    assert_string_equal(wm_row_cell(&t->rows[0], 0), "申报统计测试");
+    const struct wm_row *head = row_named(t, "类型");
+    assert_non_null(head);
+    int declared = wm_table_col(head, "已申报"), total = wm_table_col(head, "合计");
+    assert_true(declared > 0 && total > declared);
+    const struct wm_row *town = row_named(t, "文明乡镇");
+    assert_non_null(town);
+    assert_string_equal(wm_row_cell(town, declared), "2");
+    assert_string_equal(wm_row_cell(town, total), "2");
+    assert_string_equal(wm_row_cell(row_named(t, "文明单位"), total), "1");
+    const struct wm_row *dong = row_named(t, "东城区文明办");
+    assert_non_null(dong);
+    assert_string_equal(wm_row_cell(dong, 1), "1");
+    wm_table_free(t);
+    /* the second sheet: one row per type, district and state */
+    assert_int_equal(wm_table_read_sheet(r->body, r->len, WM_TABLE_XLSX, 1, &t, err, sizeof err),
+                     0);
+    assert_int_equal(t->nrows, 4); /* header + 3 */
+    wm_table_free(t);
+    th_resp_free(r);
+    want("GET", path, &unitadmin, NULL, 403);
+    /* the page: the tables and a chart without script */
+    snprintf(path, sizeof path, "/rounds/%lld/stats", (long long)id);
+    struct th_req q = {.method = "GET", .path = path, .cred = &office, .flags = TH_COOKIE};
+    r = th_do(&srv, &q);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "<svg"));
+    assert_non_null(strstr(r->body, "id=\"stats-total\"><strong>3</strong>"));
+    assert_null(strstr(r->body, "<script>")); /* no inline script: the chart is SVG */
+    th_resp_free(r);
+}
+
+/* ---------------------------------------------------------------- pages */
+
+static struct th_resp *
+page(const char *path, const struct th_cred *c)
+{
+    struct th_req q = {.method = "GET", .path = path, .cred = c, .flags = TH_COOKIE};
+    return th_do(&srv, &q);
+}
+
+static void
+test_pages(void **state)
+{
+    (void)state;
+    /* the create form for office staff only; the 测评 entry in the header */
+    struct th_resp *r = page("/rounds", &office);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "id=\"round-create\""));
+    assert_non_null(strstr(r->body, "href=\"/rounds\""));
+    th_resp_free(r);
+    r = page("/rounds", &unitadmin);
+    th_assert_status(r, 200);
+    assert_null(strstr(r->body, "id=\"round-create\""));
+    th_resp_free(r);
+    /* create through the form (CSRF, no script) */
+    char fields[1024];
+    snprintf(fields, sizeof fields,
+             "name=%%E9%%A1%%B5%%E9%%9D%%A2%%E6%%B5%%8B%%E8%%AF%%84&level=%%E5%%B8%%82%%E7%%BA%%A7"
+             "&edition_id=%lld&window_start=2026-03-01&window_end=2026-04-30&years_from=2024"
+             "&years_to=2025&pass_threshold=85&reconcile=mean&type.%%E4%%B9%%A1%%E9%%95%%87=1",
+             (long long)edition);
+    r = th_form(&srv, "/rounds", &office, fields);
+    th_assert_status(r, 303);
+    const char *loc = th_header(r, "Location");
+    assert_non_null(loc);
+    assert_non_null(strstr(loc, "/rounds/"));
+    char where[64];
+    snprintf(where, sizeof where, "%s", strstr(loc, "/rounds/"));
+    char *q = strchr(where, '?');
+    if (q) {
+        *q = 0;
+    }
+    th_resp_free(r);
+    long long id = strtoll(where + strlen("/rounds/"), NULL, 10);
+    assert_true(id > 0);
+    json_t *o = round_get(&office, id);
+    assert_string_equal(th_jstr(o, "name"), "页面测评");
+    assert_int_equal(json_array_size(json_object_get(o, "unit_types")), 1);
+    json_decref(o);
+    /* a bad form goes back with the message */
+    r = th_form(&srv, "/rounds", &office, "name=x&level=y&edition_id=1&window_start=bad");
+    th_assert_status(r, 303);
+    assert_non_null(strstr(th_header(r, "Location"), "err=1"));
+    th_resp_free(r);
+    /* the round page: the move button for its office, none for the district */
+    r = page(where, &office);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "name=\"to\" value=\"open\""));
+    assert_non_null(strstr(r->body, "href=\"/rounds/"));
+    th_resp_free(r);
+    r = page(where, &district);
+    th_assert_status(r, 200);
+    assert_null(strstr(r->body, "name=\"to\""));
+    th_resp_free(r);
+    char path[96];
+    snprintf(path, sizeof path, "%s/state", where);
+    r = th_form(&srv, path, &office, "to=open");
+    th_assert_status(r, 303);
+    th_resp_free(r);
+    assert_state(id, "open");
+    /* the admin sees the revert form, needing a reason */
+    r = page(where, &admin);
+    assert_non_null(strstr(r->body, "name=\"reason\""));
+    th_resp_free(r);
+    /* the unit's declaration form, saved and declared without script */
+    snprintf(path, sizeof path, "%s/entries", where);
+    r = page(path, &qsadmin);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "id=\"declaration-form\""));
+    assert_non_null(strstr(r->body, "name=\"self_score.1.1.1\""));
+    th_resp_free(r);
+    snprintf(path, sizeof path, "%s/declaration", where);
+    r = th_form(&srv, path, &qsadmin,
+                "contact_name=%E5%BC%A0%E4%B8%89&self_score.1.1.1=1&self_note.1.1.1=ok");
+    th_assert_status(r, 303);
+    assert_null(strstr(th_header(r, "Location"), "err="));
+    th_resp_free(r);
+    char api_path[96];
+    snprintf(api_path, sizeof api_path, "/api/v1/rounds/%lld/declaration", id);
+    r = api("GET", api_path, &qsadmin, NULL);
+    th_assert_status(r, 200);
+    int64_t eid = th_jint(r->json, "id");
+    assert_string_equal(th_jstr(json_array_get(json_object_get(r->json, "self"), 0), "score"), "1");
+    th_resp_free(r);
+    snprintf(path, sizeof path, "%s/entries/%lld", where, (long long)eid);
+    r = th_form(&srv, path, &qsadmin, "action=declare");
+    th_assert_status(r, 303);
+    th_resp_free(r);
+    /* the district's list has the recommend form; the city's the reject form */
+    snprintf(path, sizeof path, "%s/entries", where);
+    r = page(path, &district);
+    assert_non_null(strstr(r->body, "value=\"recommend\""));
+    th_resp_free(r);
+    r = page(path, &office);
+    assert_non_null(strstr(r->body, "value=\"reject\""));
+    th_resp_free(r);
+    snprintf(path, sizeof path, "%s/entries/%lld", where, (long long)eid);
+    r = th_form(&srv, path, &district, "action=recommend&rank=1&note=ok");
+    th_assert_status(r, 303);
+    th_resp_free(r);
+    r = api("GET", api_path, &qsadmin, NULL);
+    assert_string_equal(th_jstr(r->json, "state"), "recommended");
+    th_resp_free(r);
+    /* another district's unit: its list page shows nothing of the others */
+    snprintf(path, sizeof path, "%s/entries", where);
+    r = page(path, &lhadmin);
+    th_assert_status(r, 200);
+    assert_null(strstr(r->body, "青山镇"));
+    th_resp_free(r);
+}
+
 static void
 test_graceful_stop(void **state)
 {
@@ -434,6 +863,10 @@ main(int argc, char **argv)
         cmocka_unit_test(test_transitions),
         cmocka_unit_test(test_update),
         cmocka_unit_test(test_scope),
+        cmocka_unit_test(test_declaration_flow),
+        cmocka_unit_test(test_type_not_admitted),
+        cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_pages),
         cmocka_unit_test(test_graceful_stop),
     };
     int failed = cmocka_run_group_tests_name("rounds", tests, setup, teardown);

@@ -1213,6 +1213,95 @@ test_write_retry(void **state)
 }
 
 /* An audit entry that cannot be written fails the change: nothing of it stays. */
+
+/* Evaluation rounds (issue 10): the vocabularies, who sees the demo's round, rechecks. */
+static void
+test_rounds(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    assert_string_equal(wm_round_next_state("draft"), "open");
+    assert_string_equal(wm_round_prev_state("publicity"), "locked");
+    assert_null(wm_round_next_state("closed"));
+    assert_null(wm_round_prev_state("draft"));
+    assert_null(wm_round_next_state("bogus"));
+    assert_string_equal(wm_unit_type_category("事业单位"), "文明单位");
+    assert_string_equal(wm_unit_type_category("村"), "文明村");
+    assert_string_equal(wm_unit_type_category("窗口单位"), "窗口单位");
+    assert_string_equal(wm_unit_type_category("工厂"), "其他");
+    assert_string_equal(wm_round_state_label("evaluating"), "测评中");
+    /* the demo's round: open, over the city */
+    json_t *r = wm_round_get_scoped(f->db, ACT(f->office), 1, &fl);
+    assert_non_null(r);
+    assert_true(wm_round_in_state(r, "open"));
+    assert_false(wm_round_in_state(r, "draft"));
+    assert_true(wm_round_is_owner(ACT(f->office), r));
+    assert_false(wm_round_is_owner(ACT(f->district_office), r));
+    assert_false(wm_round_is_owner(ACT(f->admin), r));
+    assert_true(wm_round_admits(r, "村"));
+    json_t *o = wm_round_get_scoped(f->db, ACT(f->member), 1, NULL);
+    assert_non_null(o);
+    json_decref(o);
+    o = wm_round_get_scoped(f->db, ACT(f->district_office), 1, NULL);
+    assert_non_null(o);
+    json_decref(o);
+    /* an evaluator: only once in a group of the round */
+    assert_null(wm_round_get_scoped(f->db, ACT(f->evaluator), 1, &fl));
+    assert_int_equal(fl.err, WM_E_NOT_FOUND);
+    int64_t g = 0;
+    assert_int_equal(f->db->ops->group_insert(f->db, 1, "第一组", f->evaluator->user_id, 1, &g),
+                     WM_QS_ONE);
+    assert_int_equal(f->db->ops->group_member_add(f->db, g, f->evaluator->user_id), WM_QS_ONE);
+    o = wm_round_get_scoped(f->db, ACT(f->evaluator), 1, NULL);
+    assert_non_null(o);
+    json_decref(o);
+    /* rechecks: accepted at once; a unit with an entry already and an office are skipped */
+    int64_t west = unit_id(f->db, "DEMO014"), ids[] = {f->unit_city, west, f->unit_district,
+                                                       f->city, f->unit_city};
+    size_t added = 0;
+    assert_int_equal(f->db->ops->begin(f->db, true), WM_QS_ONE);
+    assert_int_equal(wm_round_add_rechecks(f->db, ACT(f->office), r, ids, 5, &added), 0);
+    assert_int_equal(f->db->ops->commit(f->db), WM_QS_ONE);
+    assert_int_equal(added, 2);
+    o = f->db->ops->entry_find(f->db, 1, west);
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "kind")), "recheck");
+    assert_string_equal(json_string_value(json_object_get(o, "state")), "accepted");
+    json_decref(o);
+    o = f->db->ops->entry_find(f->db, 1, f->unit_district); /* the demo's declaration, kept */
+    assert_string_equal(json_string_value(json_object_get(o, "kind")), "declare");
+    json_decref(o);
+    json_decref(r);
+    /* a district's round takes no unit outside it */
+    json_t *in = json_pack("{s:s, s:s, s:I, s:s, s:s, s:i, s:i, s:s}", "name", "东城区测评",
+                           "level", "区级", "edition_id", (json_int_t)1, "window_start",
+                           "2026-03-01", "window_end", "2026-04-30", "years_from", 2024,
+                           "years_to", 2025, "pass_threshold", "0");
+    int64_t id = 0;
+    struct wm_audit_filter af = {.action = "round.recheck"};
+    struct wm_page pg = {.limit = 50};
+    json_t *before = wm_audit_list(f->db, ACT(f->admin), &pg, &af, NULL);
+    assert_int_equal(json_array_size(before), 1);
+    json_decref(before);
+    assert_int_equal(wm_round_create(f->db, ACT(f->district_office), in, &id, &fl), WM_OK);
+    json_decref(in);
+    r = wm_round_get_scoped(f->db, ACT(f->district_office), id, NULL);
+    assert_non_null(r);
+    int64_t chaoyang = unit_id(f->db, "DEMO016"), two[] = {f->unit_city, chaoyang};
+    assert_int_equal(f->db->ops->begin(f->db, true), WM_QS_ONE);
+    assert_int_equal(wm_round_add_rechecks(f->db, NULL, r, two, 2, &added), 0);
+    assert_int_equal(f->db->ops->commit(f->db), WM_QS_ONE);
+    assert_int_equal(added, 1);
+    o = f->db->ops->entry_find(f->db, id, f->unit_city);
+    assert_null(o);
+    o = f->db->ops->entry_find(f->db, id, chaoyang);
+    assert_non_null(o);
+    json_decref(o);
+    json_decref(r);
+    /* the city's unit never sees the district's round */
+    assert_null(wm_round_get_scoped(f->db, ACT(f->member), id, NULL));
+}
+
 static void
 test_audit_failure_fails_change(void **state)
 {
@@ -1273,6 +1362,7 @@ main(void)
         cmocka_unit_test(test_validation),
         cmocka_unit_test(test_audit_action_names),
         cmocka_unit_test_setup_teardown(test_scopes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_store_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_conflict_race, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_retry, setup, teardown),

@@ -2116,7 +2116,11 @@ test_rounds(void **state)
     json_decref(l);
 
     /* stats */
-    l = OPS->entry_stats(DB, r);
+    l = OPS->entry_stats(DB, r, district_path);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "n"), 1);
+    json_decref(l);
+    l = OPS->entry_stats(DB, r, NULL);
     assert_int_equal(json_array_size(l), 2);
     size_t i;
     json_t *row;
@@ -2131,7 +2135,7 @@ test_rounds(void **state)
     }
     assert_int_equal(total, 2);
     json_decref(l);
-    l = OPS->entry_stats(DB, r2);
+    l = OPS->entry_stats(DB, r2, "/");
     assert_int_equal(json_array_size(l), 0);
     json_decref(l);
 

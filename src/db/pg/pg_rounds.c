@@ -176,15 +176,19 @@ entry_set_group(struct wm_db *base, int64_t id, int64_t group_id, int64_t now)
 }
 
 static json_t *
-entry_stats(struct wm_db *base, int64_t round_id)
+entry_stats(struct wm_db *base, int64_t round_id, const char *scope)
 {
     static const char sql[] =
         "SELECT u.type AS unit_type, u.parent_id AS district_id, d.name AS district_name, "
         "n.state, count(*) AS n FROM round_entry n JOIN org u ON u.id = n.unit_id "
         "LEFT JOIN org d ON d.id = u.parent_id WHERE n.round_id = $1 "
+        "AND ($2 IS NULL OR (u.path >= $2 AND u.path < $3)) "
         "GROUP BY u.type, u.parent_id, d.name, n.state "
         "ORDER BY u.type, u.parent_id, n.state";
-    return pg_rows(DB, pg_q(DB, sql, "i", round_id));
+    struct wm_db_range rg = wm_db_range_of(scope);
+    json_t *a = pg_rows(DB, pg_q(DB, sql, "itt", round_id, rg.lo, rg.hi));
+    wm_db_range_free(&rg);
+    return a;
 }
 
 static enum wm_qs

@@ -137,3 +137,33 @@ CREATE TABLE entry_final (
     decided_at      INTEGER NOT NULL,
     PRIMARY KEY (entry_id, indicator_code)
 );
+
+-- Notifications of issue 10 (declaration, and the kinds the round's other parts add): the
+-- kinds are checked where they are written (wm_notify_kind_valid, src/core/notify.c), no
+-- longer by a CHECK that each new kind would have to rebuild.  SQLite drops a CHECK by
+-- rebuilding the table (nothing references it).
+CREATE TABLE notification_new (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES user(id),
+    kind        TEXT NOT NULL,
+    object_type TEXT,
+    object_id   INTEGER,
+    text        TEXT NOT NULL,
+    link        TEXT,
+    at          INTEGER NOT NULL,
+    read_at     INTEGER,
+    inbox       INTEGER NOT NULL DEFAULT 1,
+    email       INTEGER NOT NULL DEFAULT 1,
+    digest_id   INTEGER REFERENCES notify_digest(id)
+);
+INSERT INTO notification_new (id, user_id, kind, object_type, object_id, text, link, at,
+                              read_at, inbox, email, digest_id)
+    SELECT id, user_id, kind, object_type, object_id, text, link, at, read_at, inbox, email,
+           digest_id FROM notification;
+DROP TABLE notification;
+ALTER TABLE notification_new RENAME TO notification;
+CREATE INDEX notification_user ON notification(user_id, id);
+CREATE INDEX notification_unread ON notification(user_id) WHERE read_at IS NULL AND inbox = 1;
+CREATE INDEX notification_pending ON notification(user_id, at)
+    WHERE digest_id IS NULL AND email = 1 AND read_at IS NULL;
+CREATE INDEX notification_digest ON notification(digest_id);

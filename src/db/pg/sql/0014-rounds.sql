@@ -137,3 +137,7 @@ CREATE TABLE entry_final (
     decided_at      bigint NOT NULL,
     PRIMARY KEY (entry_id, indicator_code)
 );
+
+-- Notifications of issue 10: the kinds are checked where they are written
+-- (wm_notify_kind_valid, src/core/notify.c), no longer by a CHECK (see the SQLite file).
+ALTER TABLE notification DROP CONSTRAINT IF EXISTS notification_kind_check;
