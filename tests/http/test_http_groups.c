@@ -485,6 +485,14 @@ test_visits(void **state)
     assert_non_null(strstr(r->body, "即将到来的测评走访"));
     assert_non_null(strstr(r->body, text));
     th_resp_free(r);
+    /* and on its round entry */
+    char epath[64];
+    snprintf(epath, sizeof epath, "/rounds/%lld/entries", (long long)round);
+    r = page(epath, &qsadmin);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "round-visits"));
+    assert_non_null(strstr(r->body, text));
+    th_resp_free(r);
     /* another unit sees nothing of it */
     r = page(path, &unitadmin);
     th_assert_status(r, 200);
