@@ -451,7 +451,8 @@ visit_message(const json_t *v, const json_t *u, const char *what, int64_t now)
 
 /*
 ** The job "notify.visit" {visit_id, what}: one message at once to each enabled account of
-** the visited unit (unit_admin, unit_member) with an address.  The accounts already sent to
+** the visited unit (unit_admin, unit_member) with an address whose e-mail preference for
+** the kind visit is on.  The accounts already sent to
 ** are kept in the job's progress, so a retry after a failed send mails only the rest.
 */
 static enum wm_err
@@ -504,6 +505,20 @@ run_visit(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t **
         }
         json_t *u = db->ops->user_email_get(db, jsi(x, "id"));
         if (NULL == u || jsi(u, "disabled") || !wm_email_valid(jss(u, "email"))) {
+            json_decref(u);
+            continue;
+        }
+        /* the person's choice for the kind visit (no row: on) */
+        json_t *prefs = db->ops->notify_prefs(db, jsi(x, "id"));
+        bool off = false;
+        size_t k;
+        json_t *p;
+        json_array_foreach(prefs, k, p)
+        {
+            off = off || (wm_streq(jss(p, "kind"), "visit") && 0 == jsi(p, "email"));
+        }
+        json_decref(prefs);
+        if (off) {
             json_decref(u);
             continue;
         }

@@ -31,7 +31,7 @@
 
 static struct th_server srv;
 static struct smtp_sink *sink;
-static struct th_cred admin, office, district, evaluator, dceval, unitadmin, qsadmin;
+static struct th_cred admin, office, district, evaluator, dceval, unitadmin, qsadmin, qsmember;
 static int64_t unit1, qingshan, liuhe, edition;
 static unsigned seq;
 
@@ -439,6 +439,11 @@ test_visits(void **state)
     assign(round, eq, g, NULL);
     want("PUT", "/api/v1/me/notification-prefs", &qsadmin,
          json_pack("{s:s}", "email", "qs@example.org"), 200);
+    /* another account of the unit turned the e-mail of visits off: never mailed */
+    want("PUT", "/api/v1/me/notification-prefs", &qsmember,
+         json_pack("{s:s, s:{s:{s:b, s:b}}}", "email", "qm@example.org", "prefs", "visit",
+                   "inbox", 1, "email", 0),
+         200);
     char path[96], fields[256], when[48], text[32];
     snprintf(path, sizeof path, "/rounds/%lld/visits", (long long)round);
     int64_t now = (int64_t)time(NULL);
@@ -542,6 +547,13 @@ test_visits(void **state)
     assert_null(strstr(r->body, "即将到来的测评走访"));
     th_resp_free(r);
     assert_true(sql_int("SELECT count(*) FROM audit WHERE action = 'round.visit.cancel'") >= 1);
+    size_t none = 0;
+    for (size_t k = 0; k < smtp_sink_count(sink); k++) {
+        char *rc = smtp_sink_rcpt(sink, k);
+        none += rc && strstr(rc, "qm@example.org");
+        free(rc);
+    }
+    assert_int_equal(none, 0);
 }
 
 /* ---------------------------------------------------------------- evaluator access */
@@ -696,6 +708,7 @@ setup(void **state)
     liuhe = th_unit_id(&srv, &admin, "DEMO014");
     if (0 == unit1 || 0 == qingshan || 0 == liuhe ||
         !user_new("qsadmin", "青山镇 创建办", "unit_admin", qingshan, &qsadmin) ||
+        !user_new("qsmember", "青山镇 创建员", "unit_member", qingshan, &qsmember) ||
         !user_new("dceval", "东城区 测评员", "evaluator", district.org_id, &dceval)) {
         return -1;
     }
