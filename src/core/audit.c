@@ -234,6 +234,7 @@ static const struct {
     {"round.entry.reject", N_("不予受理申报")},
     {"round.group.create", N_("建立测评组")},
     {"round.group.delete", N_("删除测评组")},
+    {"round.group.update", N_("修改测评组")},
     {"round.group.member_add", N_("加入测评组成员")},
     {"round.group.member_remove", N_("移出测评组成员")},
     {"round.entry.assign", N_("分配测评组")},
@@ -258,7 +259,7 @@ const char *const wm_audit_actions[] = {
     "round.create",     "round.update",      "round.state",      "round.recheck",
     "round.entry.save", "round.entry.declare", "round.entry.withdraw", "round.entry.recommend",
     "round.entry.accept", "round.entry.reject",
-    "round.group.create", "round.group.delete", "round.group.member_add",
+    "round.group.create", "round.group.delete", "round.group.update", "round.group.member_add",
     "round.group.member_remove", "round.entry.assign", "round.visit.schedule",
     "round.visit.reschedule", "round.visit.cancel", NULL,
 };

@@ -441,6 +441,65 @@ wm_group_create(struct wm_db *db, const struct wm_actor *a, int64_t round_id, co
 }
 
 static enum wm_err
+group_update_once(struct wm_db *db, const struct wm_actor *a, int64_t round_id, int64_t group_id,
+                  const char *name, int64_t leader_id, struct wm_fail *f)
+{
+    enum wm_err e;
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    json_t *r = round_owned(db, a, round_id, &e, f), *g = NULL, *u = NULL, *after = NULL;
+    if (NULL == r) {
+        goto done;
+    }
+    if (NULL == (g = group_of(db, r, group_id, f))) {
+        e = f ? f->err : WM_E_NOT_FOUND;
+        goto done;
+    }
+    if (!wm_valid_text(name, WM_ROUND_NAME_MAX)) {
+        e = wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s", _("组名须为1至100个字符，且不含控制字符"));
+        goto done;
+    }
+    if (NULL == (u = eligible(db, r, leader_id, "leader_id", f))) {
+        e = f ? f->err : WM_E_BAD_REQUEST;
+        goto done;
+    }
+    /* a new leader joins the group (under the own-district rule) */
+    json_t *ms = db->ops->group_member_list(db, group_id);
+    bool member = ms && member_of(ms, leader_id);
+    json_decref(ms);
+    if (!member && (WM_OK != (e = user_may_join(db, r, group_id, u, f)))) {
+        goto done;
+    }
+    if (!member && WM_QS_ONE != db->ops->group_member_add(db, group_id, leader_id)) {
+        e = wm_write_fail(db, f, NULL, NULL, _("无法修改测评组"));
+        goto done;
+    }
+    if (WM_QS_ONE != db->ops->group_update(db, group_id, name, leader_id) ||
+        NULL == (after = db->ops->group_get(db, group_id))) {
+        e = wm_write_fail(db, f, "name", _("本测评已有同名的测评组"), _("无法修改测评组"));
+        goto done;
+    }
+    e = wm_audit(db, a, "round.group.update", "round", round_id, jss(r, "scope_path"),
+                 group_summary(g, 0, 0), group_summary(after, 0, 0));
+done:
+    json_decref(after);
+    json_decref(u);
+    json_decref(g);
+    json_decref(r);
+    return tx_end(db, e, f);
+}
+
+enum wm_err
+wm_group_update(struct wm_db *db, const struct wm_actor *a, int64_t round_id, int64_t group_id,
+                const char *name, int64_t leader_id, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, group_update_once(db, a, round_id, group_id, name, leader_id, f));
+    return e;
+}
+
+static enum wm_err
 group_delete_once(struct wm_db *db, const struct wm_actor *a, int64_t round_id, int64_t group_id,
                   struct wm_fail *f)
 {

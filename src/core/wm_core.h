@@ -1370,6 +1370,10 @@ json_t *wm_group_assignable(struct wm_db *db, const struct wm_actor *a, const js
 enum wm_err wm_group_create(struct wm_db *db, const struct wm_actor *a, int64_t round_id,
                             const char *name, int64_t leader_id, int64_t *id,
                             struct wm_fail *f) WM_MUST_CHECK;
+/** Rename a group and set its leader (who joins it when not a member yet). */
+enum wm_err wm_group_update(struct wm_db *db, const struct wm_actor *a, int64_t round_id,
+                            int64_t group_id, const char *name, int64_t leader_id,
+                            struct wm_fail *f) WM_MUST_CHECK;
 /** Delete a group; its entries return to no group. */
 enum wm_err wm_group_delete(struct wm_db *db, const struct wm_actor *a, int64_t round_id,
                             int64_t group_id, struct wm_fail *f) WM_MUST_CHECK;

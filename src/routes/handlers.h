@@ -513,6 +513,7 @@ json_t *wm_api_notifications(json_t *items);
 /* page_groups.c (issue 10): a round's groups and visits */
 void page_round_groups_get(struct wm_req *r);
 void page_round_groups_post(struct wm_req *r);
+void page_round_group_post(struct wm_req *r);
 void page_round_group_delete_post(struct wm_req *r);
 void page_round_group_members_post(struct wm_req *r);
 void page_round_assign_post(struct wm_req *r);

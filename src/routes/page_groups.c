@@ -102,6 +102,22 @@ group_card(struct wm_req *r, struct wm_buf *b, const json_t *round, const json_t
     }
     wm_h(b, "</tbody></table>\n");
     if (owner) {
+        wm_h(b, "<details><summary>%s</summary><form method=\"post\" "
+                "action=\"/rounds/%I/groups/%I\" class=\"row\">",
+             _("修改组名或组长"), ji(round, "id"), ji(g, "id"));
+        ui_csrf(r, b);
+        wm_h(b, "<label>%s <input name=\"name\" required maxlength=\"100\" value=\"%s\"></label> "
+                "<label>%s <select name=\"leader_id\" required>",
+             _("组名"), js(g, "name"), _("组长"));
+        json_array_foreach(candidates, i, m)
+        {
+            wm_h(b, "<option value=\"%I\"%r>%s（%s）</option>", ji(m, "id"),
+                 ji(m, "id") == ji(g, "leader_id") ? " selected" : "", js(m, "display_name"),
+                 js(m, "org_name"));
+        }
+        wm_h(b, "</select></label> <button type=\"submit\" class=\"small\">%s</button></form>"
+                "</details>\n",
+             _("保存"));
         wm_h(b, "<form method=\"post\" action=\"/rounds/%I/groups/%I/delete\">", ji(round, "id"),
              ji(g, "id"));
         ui_csrf(r, b);
@@ -225,6 +241,24 @@ page_round_groups_post(struct wm_req *r)
     enum wm_err e = wm_group_create(r->db, &r->actor, ji(round, "id"), wm_form(r, "name"),
                                     leader, &id, &f);
     ui_done(r, e, &f, to, _("测评组已建立"));
+    free(to);
+    json_decref(round);
+}
+
+void
+page_round_group_post(struct wm_req *r)
+{
+    json_t *round = round_of(r);
+    if (NULL == round) {
+        return;
+    }
+    char *to = back_to(round, "groups");
+    int64_t leader = 0;
+    struct wm_fail f = {0};
+    (void)form_id(r, "leader_id", 1, &leader); /* none: 0, refused by the core */
+    enum wm_err e = wm_group_update(r->db, &r->actor, ji(round, "id"), r->ids[1],
+                                    wm_form(r, "name"), leader, &f);
+    ui_done(r, e, &f, to, _("测评组已修改"));
     free(to);
     json_decref(round);
 }

@@ -215,6 +215,8 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/rounds/{id}/groups", page_round_groups_get, AUTH | HTML, JUDGE, 0},
     {WM_POST, "/rounds/{id}/groups", page_round_groups_post, AUTH | HTML | FORM | CSRF, STAFF,
      8 * 1024},
+    {WM_POST, "/rounds/{id}/groups/{id}", page_round_group_post, AUTH | HTML | FORM | CSRF,
+     STAFF, 8 * 1024},
     {WM_POST, "/rounds/{id}/groups/{id}/delete", page_round_group_delete_post,
      AUTH | HTML | FORM | CSRF, STAFF, 8 * 1024},
     {WM_POST, "/rounds/{id}/groups/{id}/members", page_round_group_members_post,

@@ -275,6 +275,7 @@ static const struct expect expectations[] = {
     ** their own groups; units see their own visits. */
     {"GET /rounds/{id}/groups", K_ROUND,         {"303", "200", "200/404", "200/404", "403",     "403",     "403"}},
     {"POST /rounds/{id}/groups", K_ROUND,        {"303", "403", "388/404", "403",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/groups/{id}", K_GROUP,   {"303", "403", "388/404", "403",     "403",     "403",     "403"}},
     {"POST /rounds/{id}/groups/{id}/delete", K_GROUP,
                                                  {"303", "403", "303/404", "403",     "403",     "403",     "403"}},
     {"POST /rounds/{id}/groups/{id}/members", K_GROUP,

@@ -275,6 +275,23 @@ test_groups(void **state)
     member(round, g, &unitadmin, false, "不是可用的测评员账号");
     member(round, g, &dceval, true, NULL);
     member(round, g, &evaluator, true, "组长不能移出");
+    /* rename and a new leader (who joins); a name taken */
+    int64_t g2 = group_new(round, "第二测评组", &evaluator);
+    char gpath[96];
+    snprintf(gpath, sizeof gpath, "/rounds/%lld/groups/%lld", (long long)round, (long long)g2);
+    snprintf(fields, sizeof fields, "name=%%E4%%B9%%99%%E7%%BB%%84&leader_id=%lld",
+             (long long)dceval.user_id);
+    FORM_STATUS(gpath, &district, fields, 403);
+    FORM_OK(gpath, &office, fields);
+    assert_int_equal(group_id(round, "乙组"), g2);
+    assert_int_equal(sql_int("SELECT leader_id FROM eval_group WHERE id = %lld", (long long)g2),
+                     dceval.user_id);
+    assert_int_equal(sql_int("SELECT count(*) FROM eval_group_member WHERE group_id = %lld",
+                             (long long)g2),
+                     2);
+    snprintf(fields, sizeof fields, "name=%%E7%%AC%%AC%%E4%%B8%%80%%E6%%B5%%8B%%E8%%AF%%84%%E7%%BB%%84"
+                                    "&leader_id=%lld", (long long)dceval.user_id);
+    FORM_ERR(gpath, &office, fields, "同名");
     /* assignment of an accepted entry */
     assign(round, e1, g, NULL);
     assert_int_equal(sql_int("SELECT group_id FROM round_entry WHERE id = %lld", (long long)e1), g);
