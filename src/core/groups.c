@@ -88,7 +88,8 @@ need_live(const json_t *round, struct wm_fail *f)
     if (wm_round_in_state(round, "open") || wm_round_in_state(round, "evaluating")) {
         return WM_OK;
     }
-    return wm_fail_set(f, WM_E_CONFLICT, "state", _("测评处于“%s”状态：只有申报中或测评中的测评可以调整测评组和走访"),
+    return wm_fail_set(f, WM_E_CONFLICT, "state",
+                       _("测评处于“%s”状态：只有申报中或测评中的测评可以调整测评组和走访"),
                        wm_round_state_label(jss(round, "state")));
 }
 
@@ -406,7 +407,8 @@ group_create_once(struct wm_db *db, const struct wm_actor *a, int64_t round_id, 
         goto done;
     }
     if (!wm_valid_text(name, WM_ROUND_NAME_MAX)) {
-        e = wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s", _("组名须为1至100个字符，且不含控制字符"));
+        e = wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s",
+                        _("组名须为1至100个字符，且不含控制字符"));
         goto done;
     }
     if (NULL == (u = eligible(db, r, leader_id, "leader_id", f))) {
@@ -457,7 +459,8 @@ group_update_once(struct wm_db *db, const struct wm_actor *a, int64_t round_id, 
         goto done;
     }
     if (!wm_valid_text(name, WM_ROUND_NAME_MAX)) {
-        e = wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s", _("组名须为1至100个字符，且不含控制字符"));
+        e = wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s",
+                        _("组名须为1至100个字符，且不含控制字符"));
         goto done;
     }
     if (NULL == (u = eligible(db, r, leader_id, "leader_id", f))) {

@@ -152,7 +152,8 @@ page_round_groups_get(struct wm_req *r)
         wm_h(&b, "<p class=\"hint\">%s%s</p>\n",
              _("测评组由组长和测评员组成；已受理的申报和复查单位分配到各组。"),
              ji(round, "no_own_district")
-                 ? _("本测评不允许测评员评本辖区的单位：测评员所在的区文明办（或其下属单位）辖区内的单位不能分到其所在的组；市文明办的测评员不受此限。")
+                 ? _("本测评不允许测评员评本辖区的单位：测评员所在的区文明办（或其下属单位）"
+                     "辖区内的单位不能分到其所在的组；市文明办的测评员不受此限。")
                  : "");
         wm_h(&b, "<section class=\"card\"><h2>%s</h2><form method=\"post\" "
                  "action=\"/rounds/%I/groups\" class=\"row\">",
