@@ -123,6 +123,11 @@ wm_archive_open(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int
         wm_read_fail(db, f, NULL, _("单位不存在"));
         return NULL;
     }
+    if (!wm_year_readable(db, a, unit_id, year)) { /* an evaluator: a materials year only */
+        json_decref(unit);
+        wm_read_fail(db, f, NULL, _("档案不存在"));
+        return NULL;
+    }
     json_t *ar = db->ops->archive_get(db, unit_id, year);
     if (NULL == ar) {
         wm_read_fail(db, f, "year", _("该年度档案尚未建立"));
@@ -633,6 +638,11 @@ wm_doc_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id, struct
         return NULL;
     }
     json_decref(unit);
+    if (!wm_year_readable(db, a, jsi(d, "unit_id"), jsi(d, "year"))) {
+        json_decref(d); /* an evaluator: documents of a materials year only */
+        wm_read_fail(db, f, NULL, NULL);
+        return NULL;
+    }
     return d;
 }
 

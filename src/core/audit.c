@@ -248,6 +248,15 @@ static const struct {
     {"objection.answer", N_("答复异议")},
     {"round.titles", N_("测评写入称号")},
     {"rectification.open", N_("开具整改项")},
+    {"round.group.create", N_("建立测评组")},
+    {"round.group.delete", N_("删除测评组")},
+    {"round.group.update", N_("修改测评组")},
+    {"round.group.member_add", N_("加入测评组成员")},
+    {"round.group.member_remove", N_("移出测评组成员")},
+    {"round.entry.assign", N_("分配测评组")},
+    {"round.visit.schedule", N_("安排测评走访")},
+    {"round.visit.reschedule", N_("调整测评走访")},
+    {"round.visit.cancel", N_("取消测评走访")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -269,7 +278,10 @@ const char *const wm_audit_actions[] = {
     "title.create",     "title.update",      "title.state",      "title.expire",
     "title.import",     "title.decide",      "score.set", "sheet.submit", "sheet.reopen",
     "entry.reconcile",  "entry.lock",        "entry.unlock",     "objection.create", "objection.answer", "round.titles",
-    "rectification.open", NULL,
+    "rectification.open",
+    "round.group.create", "round.group.delete", "round.group.update", "round.group.member_add",
+    "round.group.member_remove", "round.entry.assign", "round.visit.schedule",
+    "round.visit.reschedule", "round.visit.cancel", NULL,
 };
 
 const char *

@@ -19,7 +19,7 @@
 
 const char *const wm_notify_kinds[] = {"returned", "due_soon", "overdue",
                                        "approved", "guidance", "featured",
-                                       "declaration", NULL};
+                                       "declaration", "visit", NULL};
 
 bool
 wm_notify_kind_valid(const char *kind)
@@ -42,7 +42,7 @@ wm_notify_kind_label(const char *kind)
         {"returned", N_("文件被退回")}, {"approved", N_("文件审核通过")},
         {"guidance", N_("指导意见回复")}, {"due_soon", N_("即将到期")},
         {"overdue", N_("已逾期")},      {"featured", N_("经验做法入选")},
-        {"declaration", N_("测评申报")},
+        {"declaration", N_("测评申报")}, {"visit", N_("测评走访通知")},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
         if (wm_streq(kind, labels[i].kind)) {

@@ -392,6 +392,166 @@ wm_notify_digest_run(struct wm_db *db, json_t **result, struct wm_fail *f)
     return e;
 }
 
+/* ---------------------------------------------------------------- a visit notice at once */
+
+/* The message of a visit notice (scheduled, rescheduled, cancelled) to one account. */
+static char *
+visit_message(const json_t *v, const json_t *u, const char *what, int64_t now)
+{
+    struct wm_buf body = {0}, m = {0};
+    char t[32], subject[256];
+    cst_time(t, jsi(v, "starts_at"));
+    bool cancel = wm_streq(what, "cancelled");
+    wm_buf_printf(&body, _("%s，您好：\n\n"), jss(u, "display_name"));
+    if (cancel) {
+        wm_buf_printf(&body, _("“%s”对%s原定于 %s（北京时间）的测评走访已取消。\n"),
+                      jss(v, "round_name"), jss(v, "unit_name"), t);
+        snprintf(subject, sizeof subject, _("【文明创建】测评走访已取消：%s"), t);
+    } else {
+        wm_buf_printf(&body, _("“%s”测评组将于 %s（北京时间）到%s走访%s。\n"),
+                      jss(v, "round_name"), t, jss(v, "unit_name"),
+                      wm_streq(what, "rescheduled") ? _("（时间已调整）") : "");
+        if (jss(v, "place")[0]) {
+            wm_buf_printf(&body, _("地点：%s\n"), jss(v, "place"));
+        }
+        if (jss(v, "note")[0]) {
+            wm_buf_printf(&body, _("说明：%s\n"), jss(v, "note"));
+        }
+        snprintf(subject, sizeof subject, _("【文明创建】测评走访通知：%s"), t);
+    }
+    wm_buf_adds(&body, _("\n详情："));
+    char path[64];
+    snprintf(path, sizeof path, "/rounds/%lld/visits", (long long)jsi(v, "round_id"));
+    full_link(&body, path);
+    wm_buf_adds(&body, _("\n\n（本邮件由系统自动发送，请勿直接回复。）\n"));
+    char date[64];
+    time_t tt = (time_t)(now + CST);
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0800", &tm);
+    char *rnd = wm_random_token(12);
+    const char *at = strrchr(mc.smtp_from, '@');
+    wm_buf_printf(&m, "Date: %s\r\nFrom: ", date);
+    encoded_words(&m, _("文明创建动态管理系统"));
+    wm_buf_printf(&m, " <%s>\r\nTo: <%s>\r\nSubject: ", mc.smtp_from, jss(u, "email"));
+    encoded_words(&m, subject);
+    wm_buf_printf(&m, "\r\nMessage-ID: <wm-visit-%lld-%s@%s>\r\nMIME-Version: 1.0\r\n"
+                      "Content-Type: text/plain; charset=UTF-8\r\n"
+                      "Content-Transfer-Encoding: base64\r\nAuto-Submitted: auto-generated\r\n\r\n",
+                  (long long)jsi(v, "id"), rnd, at && at[1] ? at + 1 : "wenming.invalid");
+    free(rnd);
+    const unsigned char *p = (const unsigned char *)(body.data ? body.data : "");
+    for (size_t off = 0; off < body.len; off += 57) {
+        b64(&m, p + off, body.len - off < 57 ? body.len - off : 57);
+        wm_buf_adds(&m, "\r\n");
+    }
+    wm_buf_free(&body);
+    return wm_buf_steal(&m);
+}
+
+/*
+** The job "notify.visit" {visit_id, what}: one message at once to each enabled account of
+** the visited unit (unit_admin, unit_member) with an address whose e-mail preference for
+** the kind visit is on.  The accounts already sent to
+** are kept in the job's progress, so a retry after a failed send mails only the rest.
+*/
+static enum wm_err
+run_visit(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t **result,
+          struct wm_fail *f)
+{
+    if (NULL == mc.smtp_host) {
+        *result = json_pack("{s:I, s:s}", "sent", (json_int_t)0, "skipped", "smtp_host is not set");
+        return WM_OK;
+    }
+    if (NULL == mc.smtp_from || !wm_email_valid(mc.smtp_from)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "smtp_from", "%s",
+                           _("wenming.conf 的 smtp_from（发件地址）未设置或无效，邮件未发送"));
+    }
+    const char *what = json_string_value(json_object_get(payload, "what"));
+    json_t *v = db->ops->visit_get(db, jsi(payload, "visit_id"));
+    if (NULL == v) {
+        return wm_db_failed(db) ? wm_read_fail(db, f, NULL, NULL)
+                                : wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("走访安排不存在"));
+    }
+    json_t *unit = db->ops->org_get(db, jsi(v, "unit_id"));
+    struct wm_page pg = {.scope = unit ? jss(unit, "path") : "/-/", .limit = 1000};
+    json_t *users = unit ? db->ops->user_list(db, &pg) : NULL;
+    json_decref(unit);
+    if (NULL == users) {
+        json_decref(v);
+        db->status = wm_db_failed(db) ? db->status : WM_QS_HARD;
+        return wm_read_fail(db, f, NULL, NULL);
+    }
+    json_t *done = json_object();
+    const json_t *row = job ? wm_job_row(job) : NULL;
+    json_t *prog = json_is_object(json_object_get(row, "progress"))
+                       ? json_incref(json_object_get(row, "progress"))
+                       : json_loads(jss(row, "progress"), 0, NULL);
+    if (json_is_object(json_object_get(prog, "sent"))) {
+        json_object_update(done, json_object_get(prog, "sent"));
+    }
+    json_decref(prog);
+    int64_t sent = 0, failed = 0;
+    char first_why[256] = "";
+    size_t i;
+    json_t *x;
+    json_array_foreach(users, i, x)
+    {
+        char key[32];
+        snprintf(key, sizeof key, "%lld", (long long)jsi(x, "id"));
+        if (jsi(x, "org_id") != jsi(v, "unit_id") || json_object_get(done, key) ||
+            !(wm_streq(jss(x, "role"), "unit_admin") || wm_streq(jss(x, "role"), "unit_member"))) {
+            continue;
+        }
+        json_t *u = db->ops->user_email_get(db, jsi(x, "id"));
+        if (NULL == u || jsi(u, "disabled") || !wm_email_valid(jss(u, "email"))) {
+            json_decref(u);
+            continue;
+        }
+        /* the person's choice for the kind visit (no row: on) */
+        json_t *prefs = db->ops->notify_prefs(db, jsi(x, "id"));
+        bool off = false;
+        size_t k;
+        json_t *p;
+        json_array_foreach(prefs, k, p)
+        {
+            off = off || (wm_streq(jss(p, "kind"), "visit") && 0 == jsi(p, "email"));
+        }
+        json_decref(prefs);
+        if (off) {
+            json_decref(u);
+            continue;
+        }
+        char *msg = visit_message(v, u, what ? what : "scheduled", wm_now());
+        char why[256] = "";
+        if (smtp_send(jss(u, "email"), msg, why, sizeof why)) {
+            failed++;
+            wm_log(WM_LOG_WARN, "visit notice %lld to user %lld: %s", (long long)jsi(v, "id"),
+                   (long long)jsi(x, "id"), why);
+            if (!first_why[0]) {
+                snprintf(first_why, sizeof first_why, "%s", why);
+            }
+        } else {
+            sent++;
+            json_object_set_new(done, key, json_true());
+        }
+        free(msg);
+        json_decref(u);
+    }
+    json_decref(users);
+    json_decref(v);
+    if (job && failed) {
+        (void)wm_job_progress(job, json_pack("{s:O}", "sent", done), true);
+    }
+    json_decref(done);
+    *result = json_pack("{s:I, s:I}", "sent", (json_int_t)sent, "failed", (json_int_t)failed);
+    if (failed) {
+        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, _("%lld 封邮件未能发出：%s"),
+                           (long long)failed, first_why);
+    }
+    return WM_OK;
+}
+
 /* ---------------------------------------------------------------- the daily jobs */
 
 int64_t
@@ -456,8 +616,11 @@ wm_notify_register(const struct wm_notify_conf *c)
     const struct wm_job_kind digest = {.kind = "notify.digest", .run = run_digest,
                                        .max_attempts = 8, .backoff = 300, .backoff_max = 3600,
                                        .next_run = next_digest};
+    const struct wm_job_kind visit = {.kind = "notify.visit", .run = run_visit,
+                                      .max_attempts = 8, .backoff = 60, .backoff_max = 3600};
     wm_jobs_register(&scan);
     wm_jobs_register(&digest);
+    wm_jobs_register(&visit);
 }
 
 /* end of notify_mail.c */

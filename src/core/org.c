@@ -167,8 +167,18 @@ wm_org_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const char
 json_t *
 wm_unit_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
 {
-    json_t *o = wm_org_get_scoped(db, a, id, f);
-    if (o && !wm_streq(jss(o, "kind"), "unit")) {
+    json_t *o = db->ops->org_get(db, id);
+    if (NULL == o) {
+        wm_read_fail(db, f, NULL, NULL);
+        return NULL;
+    }
+    /* an evaluator sees a unit assigned to their group while its round is evaluating */
+    if (!wm_scope_sees(a, o) && !wm_eval_access(db, a, id, 0)) {
+        json_decref(o);
+        wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", "");
+        return NULL;
+    }
+    if (!wm_streq(jss(o, "kind"), "unit")) {
         json_decref(o);
         wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", "");
         return NULL;

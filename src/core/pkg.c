@@ -69,7 +69,9 @@ wm_export_plan(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, cons
     json_t *plan = json_object(), *dirs = json_array(), *files = json_array();
     json_int_t total = 0;
     for (size_t y = 0; y < nyears; y++) {
-        json_t *ar = db->ops->archive_get(db, unit_id, years[y]);
+        json_t *ar = wm_year_readable(db, a, unit_id, years[y])
+                         ? db->ops->archive_get(db, unit_id, years[y])
+                         : NULL;
         if (NULL == ar) {
             continue;
         }

@@ -186,15 +186,31 @@ wm_archive_list(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, str
         return NULL;
     }
     json_decref(u);
-    return listed(db, db->ops->archive_list(db, unit_id), f);
+    json_t *l = listed(db, db->ops->archive_list(db, unit_id), f);
+    if (l && a->p && WM_ROLE_EVALUATOR == a->p->role) { /* the materials years only */
+        json_t *out = json_array();
+        size_t i;
+        json_t *x;
+        json_array_foreach(l, i, x)
+        {
+            if (wm_eval_access(db, a, unit_id, jsi(x, "year"))) {
+                json_array_append(out, x);
+            }
+        }
+        json_decref(l);
+        l = out;
+    }
+    return l;
 }
 
 /* An archive object from wm_archive_open carries its unit's path: still in sight? */
 static bool
-archive_seen(const struct wm_actor *a, const json_t *archive, struct wm_fail *f)
+archive_seen(struct wm_db *db, const struct wm_actor *a, const json_t *archive, struct wm_fail *f)
 {
-    if (!wm_startswith(jss(archive, "unit_path"), wm_scope_path(a)) ||
-        '\0' == *jss(archive, "unit_path")) {
+    bool evaluator = a->p && WM_ROLE_EVALUATOR == a->p->role;
+    if ('\0' == *jss(archive, "unit_path") ||
+        (evaluator ? !wm_eval_access(db, a, jsi(archive, "unit_id"), jsi(archive, "year"))
+                   : !wm_startswith(jss(archive, "unit_path"), wm_scope_path(a)))) {
         wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", "");
         return false;
     }
@@ -205,7 +221,7 @@ json_t *
 wm_archive_docs(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
                 const char *code, bool trash, struct wm_fail *f)
 {
-    if (!archive_seen(a, archive, f)) {
+    if (!archive_seen(db, a, archive, f)) {
         return NULL;
     }
     return listed(db, db->ops->doc_list(db, jsi(archive, "id"), code, trash), f);
@@ -215,7 +231,7 @@ int64_t
 wm_archive_doc_total(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
                      struct wm_fail *f)
 {
-    if (!archive_seen(a, archive, f)) {
+    if (!archive_seen(db, a, archive, f)) {
         return -1;
     }
     int64_t n = db->ops->archive_doc_total(db, jsi(archive, "id"));

@@ -1644,6 +1644,95 @@ json_t *wm_rect_list(struct wm_db *db, const struct wm_actor *a, const char *sta
 /** 待整改, 已整改, 已验收, 已关闭. */
 const char *wm_rect_state_label(const char *state);
 
+/* ---------------------------------------------------------------- groups and visits (groups.c) */
+/*
+** Evaluation groups (测评组), assignments and visits (走访) of a round (issue 10).
+**
+** Groups: the staff of the round's office create and delete groups (a name and a leader),
+** add and remove members and assign accepted entries to groups, while the round is open or
+** evaluating (409 otherwise); other roles 403.  A member (the leader too, who is always a
+** member) is an enabled account of role evaluator at an org within the round's office's
+** jurisdiction or at an office above it (a city evaluator in a district's round).
+** Own district (the round's no_own_district): a unit's district is the office directly above
+** it; an evaluator belongs to it when their org is that office or lies below it, and then
+** may not be in a group the unit is assigned to: the assignment or the membership is
+** refused (409) with a message naming the unit and the evaluator.  An evaluator at the
+** round's office or above it has no district in the round.
+**
+** Visits: the round's office or the leader of the entry's group schedules a visit of an
+** accepted entry (start as Unix seconds, shown in China Standard Time; place; note),
+** reschedules or cancels it.  The unit must be told at least 12 hours ahead: a start less
+** than WM_VISIT_NOTICE seconds from now is refused (400 on starts_at, naming the earliest
+** allowed minute).  Each change notifies the unit's accounts in-app (kind "visit") and by
+** e-mail at once (the job "notify.visit", one message per account with an address).
+**
+** Evaluator access: an evaluator reads an assigned unit's archives (tree, leaf lists,
+** documents, content, thumbnails; never writes) for the round's materials years only and
+** only while the round is evaluating; every archive and document read path asks
+** wm_eval_access (one indexed query); anything else answers 404.
+*/
+#define WM_VISIT_NOTICE (12 * 3600)
+
+/** "2026-12-03 18:00" in China Standard Time. */
+void wm_cst_format(char out[32], int64_t t);
+/** "YYYY-MM-DD HH:MM" (or with a T; seconds ":SS" allowed) in China Standard Time as Unix
+** seconds; 0 when it is not a valid time. */
+int64_t wm_cst_parse(const char *s);
+/** Whether the caller is an evaluator with access to the unit's archive of year (year 0: of
+** any materials year) now: a round in state evaluating with the unit's entry in a group the
+** caller is a member of, year within its materials years. */
+bool wm_eval_access(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year);
+/** Whether the caller may read the unit's archive of year once the unit is in sight: every
+** caller but evaluators, who need wm_eval_access. */
+bool wm_year_readable(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year);
+/** Whether the caller (an evaluator) leads the group (a group row). */
+bool wm_group_is_leader(const struct wm_actor *a, const json_t *group);
+/** The round's groups the caller sees (office staff: all; evaluators: their own; others
+** 403), each with "member_list" and "entry_list". */
+json_t *wm_group_list(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                      struct wm_fail *f);
+/** The accounts the round's office may put into its groups (others: []). */
+json_t *wm_group_candidates(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                            struct wm_fail *f);
+/** The round's accepted entries (申报 accepted and 复查) for the round's office: what it
+** assigns and schedules visits of (others: []). */
+json_t *wm_group_assignable(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                            struct wm_fail *f);
+enum wm_err wm_group_create(struct wm_db *db, const struct wm_actor *a, int64_t round_id,
+                            const char *name, int64_t leader_id, int64_t *id,
+                            struct wm_fail *f) WM_MUST_CHECK;
+/** Rename a group and set its leader (who joins it when not a member yet). */
+enum wm_err wm_group_update(struct wm_db *db, const struct wm_actor *a, int64_t round_id,
+                            int64_t group_id, const char *name, int64_t leader_id,
+                            struct wm_fail *f) WM_MUST_CHECK;
+/** Delete a group; its entries return to no group. */
+enum wm_err wm_group_delete(struct wm_db *db, const struct wm_actor *a, int64_t round_id,
+                            int64_t group_id, struct wm_fail *f) WM_MUST_CHECK;
+/** Add (add) or remove a member; the leader is never removed (409). */
+enum wm_err wm_group_member(struct wm_db *db, const struct wm_actor *a, int64_t round_id,
+                            int64_t group_id, int64_t user_id, bool add,
+                            struct wm_fail *f) WM_MUST_CHECK;
+/** Assign an accepted entry to a group (0: to none). */
+enum wm_err wm_entry_assign(struct wm_db *db, const struct wm_actor *a, int64_t round_id,
+                            int64_t entry_id, int64_t group_id, struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_visit_schedule(struct wm_db *db, const struct wm_actor *a, int64_t round_id,
+                              int64_t entry_id, int64_t starts_at, const char *place,
+                              const char *note, int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_visit_reschedule(struct wm_db *db, const struct wm_actor *a, int64_t round_id,
+                                int64_t visit_id, int64_t starts_at, const char *place,
+                                const char *note, struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_visit_cancel(struct wm_db *db, const struct wm_actor *a, int64_t round_id,
+                            int64_t visit_id, struct wm_fail *f) WM_MUST_CHECK;
+/** The round's visits the caller sees (office staff: of units in their jurisdiction;
+** evaluators: of their groups' entries; units: their own), by start; upcoming: scheduled
+** ones from now on. */
+json_t *wm_visit_list(struct wm_db *db, const struct wm_actor *a, const json_t *round,
+                      bool upcoming, struct wm_fail *f);
+/** The caller's next visits over all rounds not closed (a unit's; an evaluator's groups'). */
+json_t *wm_visits_upcoming(struct wm_db *db, const struct wm_actor *a, struct wm_fail *f);
+/** The entries assigned to the caller's groups in rounds being evaluated (evaluators). */
+json_t *wm_eval_assignments(struct wm_db *db, const struct wm_actor *a, struct wm_fail *f);
+
 /* ---------------------------------------------------------------- data directory */
 
 /*

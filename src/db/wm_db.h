@@ -289,6 +289,18 @@ struct wm_entry_lock_in {
     const char *veto_reason;
 };
 
+/* Which visits a list holds (visit_list); 0 / NULL / false: not filtered. */
+struct wm_visit_filter {
+    int64_t round_id;
+    int64_t entry_id;
+    int64_t unit_id;
+    int64_t member_id;   /* visits of entries in groups with this member */
+    int64_t from;        /* starts_at >= from */
+    bool scheduled_only; /* state scheduled */
+    bool live_rounds;    /* rounds not closed */
+    unsigned limit;      /* 0: 200 */
+};
+
 /* What entry_update writes (NULL / < 0: keep). */
 struct wm_entry_upd {
     const char *contact_name, *contact_phone;
@@ -763,6 +775,41 @@ struct wm_db_ops {
     ** unit_code, group_id, locked_at, total, sheet_id, evaluator_id, evaluator_name, state,
     ** scored, submitted_at} by unit code, evaluator name. */
     json_t *(*round_progress)(struct wm_db *db, int64_t round_id);
+
+    /*
+    ** ---- Groups and visits (issue 10, helper "groups"; tables of 0014) ----
+    */
+    /** Rename a group and set its leader (0: none); WM_QS_CONFLICT for a name taken. */
+    enum wm_qs (*group_update)(struct wm_db *db, int64_t id, const char *name,
+                               int64_t leader_id);
+    /** Delete a group: its members go, its entries return to no group. */
+    enum wm_qs (*group_delete)(struct wm_db *db, int64_t id);
+    /**
+    ** A visit row: {id, entry_id, round_id, round_name, unit_id, unit_name, unit_code,
+    ** group_id, group_name, starts_at, place, note, state, created_by, created_at,
+    ** updated_at}.
+    */
+    enum wm_qs (*visit_insert)(struct wm_db *db, int64_t entry_id, int64_t starts_at,
+                               const char *place, const char *note, int64_t created_by,
+                               int64_t now, int64_t *id);
+    json_t *(*visit_get)(struct wm_db *db, int64_t id);
+    /** Reschedule a scheduled visit: WM_QS_NONE when it is not scheduled. */
+    enum wm_qs (*visit_update)(struct wm_db *db, int64_t id, int64_t starts_at,
+                               const char *place, const char *note, int64_t now);
+    /** Cancel a scheduled visit: WM_QS_NONE when it is not scheduled. */
+    enum wm_qs (*visit_cancel)(struct wm_db *db, int64_t id, int64_t now);
+    /** Visits by start time (see struct wm_visit_filter). */
+    json_t *(*visit_list)(struct wm_db *db, const struct wm_visit_filter *f);
+    /**
+    ** The evaluator's access (one indexed query, run per request): the id of a round in
+    ** state evaluating with an entry of unit_id in a group that has user_id as a member and
+    ** years_from <= year <= years_to (year 0: any year), else 0; -1 on a store error.
+    */
+    int64_t (*eval_access)(struct wm_db *db, int64_t user_id, int64_t unit_id, int64_t year);
+    /** The entries assigned to groups user_id is a member of, in rounds in state (NULL:
+    ** any): [{round_id, round_name, round_state, years_from, years_to, entry_id, unit_id,
+    ** unit_name, unit_code, group_id, group_name, leader_id}] by round (newest), unit code. */
+    json_t *(*eval_assignments)(struct wm_db *db, int64_t user_id, const char *state);
 
     /* Audit log: last hash ("" for an empty log), append, page, and a full scan.  Inside a
     ** write transaction audit_last_hash locks the chain's head until the transaction ends,

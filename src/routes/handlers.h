@@ -6,10 +6,11 @@
 **   api_*.c, page_*.c   handlers: never call each other, only the helpers below
 **   uploads.c           received files, documents from uploads, imports as jobs
 **   shared.c            request and reply helpers, objects a path names
-**   ui_guidance.c, ui_review.c, ui_sched.c, ui_home_unit.c, ui_practice.c, ui_rounds.c
-**                       the fragments of one part each (the leaf's conversation, a
+**   ui_guidance.c, ui_review.c, ui_sched.c, ui_home_unit.c, ui_practice.c, ui_rounds.c,
+**   ui_groups.c         the fragments of one part each (the leaf's conversation, a
 **                       document's history, schedule marks, a unit's home, the
-**                       "设为经验做法" form, a round's links, chart and XLSX);
+**                       "设为经验做法" form, a round's links, chart and XLSX, the next
+**                       visits and an evaluator's home);
 **                       ui_practice.c also serves /practice
 **   ui_results.c        a round's documents (ranking, score sheet: XLSX, PDF by the
 **                       helper) and the results query of api_results.c and page_results.c
@@ -621,6 +622,23 @@ void api_notify_prefs_put(struct wm_req *r);
 json_t *wm_api_notification(json_t *n);
 json_t *wm_api_notifications(json_t *items);
 /* page_notify.c */
+/* page_groups.c (issue 10): a round's groups and visits */
+void page_round_groups_get(struct wm_req *r);
+void page_round_groups_post(struct wm_req *r);
+void page_round_group_post(struct wm_req *r);
+void page_round_group_delete_post(struct wm_req *r);
+void page_round_group_members_post(struct wm_req *r);
+void page_round_assign_post(struct wm_req *r);
+void page_round_visits_get(struct wm_req *r);
+void page_round_visits_post(struct wm_req *r);
+void page_round_visit_post(struct wm_req *r);
+void page_round_visit_cancel_post(struct wm_req *r);
+/* ui_groups.c: the caller's next visits (units, evaluators); an evaluator's home */
+void ui_visits_upcoming(struct wm_req *r, struct wm_buf *b);
+void ui_home_evaluator(struct wm_req *r, struct wm_buf *b, struct wm_fail *f);
+/** The caller's next visits in the round (a unit's own; an evaluator's groups'; an office's
+** jurisdiction's), for the round and entry pages; nothing on a store error. */
+void ui_round_visits(struct wm_req *r, struct wm_buf *b, const json_t *round);
 void page_inbox_get(struct wm_req *r);
 void page_inbox_read_post(struct wm_req *r);
 void page_account_notify_post(struct wm_req *r);

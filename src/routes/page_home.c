@@ -437,8 +437,7 @@ page_home(struct wm_req *r)
             wm_h(&b, "</section>\n");
         }
     } else if (WM_ROLE_EVALUATOR == r->who->role) {
-        wm_h(&b, "<section class=\"card\"><p>%s</p></section>\n",
-             _("测评任务开放后，分配给您的单位会显示在这里。"));
+        ui_home_evaluator(r, &b, &f); /* ui_groups.c */
     } else {
         ui_home_unit(r, &b, &f); /* ui_home_unit.c */
     }

@@ -572,6 +572,7 @@ page_round_entries_get(struct wm_req *r)
     int64_t rid = ji(round, "id");
     if (unit) {
         declaration_section(r, &b, round);
+        ui_round_visits(r, &b, round); /* ui_groups.c: the unit's next visits */
         json_decref(round);
         ui_end(r, &b, 200);
         return;

@@ -23,6 +23,7 @@
 #define WRITE  (MANAGE | WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER))
 /* Everyone but evaluators (guidance conversations: offices and units). */
 #define GUIDE  (WM_ROLES_STAFF | WM_ROLES_UNIT)
+#define JUDGE  (WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_EVALUATOR)) /* staff and evaluators */
 /* A guidance message with its optional attachment (WM_GUIDANCE_FILE_MAX) and the form. */
 #define GUIDANCE_MAX (51 * MiB)
 /* The title register (issue 10): offices and units read; evaluators never. */
@@ -262,6 +263,25 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/account/tokens/{id}/revoke", page_token_revoke_post, AUTH | HTML | FORM | CSRF,
      ALL, 8 * 1024},
     /* notifications (issue 9, notify) */
+    /* A round's groups and visits (issue 10, page_groups.c) */
+    {WM_GET, "/rounds/{id}/groups", page_round_groups_get, AUTH | HTML, JUDGE, 0},
+    {WM_POST, "/rounds/{id}/groups", page_round_groups_post, AUTH | HTML | FORM | CSRF, STAFF,
+     8 * 1024},
+    {WM_POST, "/rounds/{id}/groups/{id}", page_round_group_post, AUTH | HTML | FORM | CSRF,
+     STAFF, 8 * 1024},
+    {WM_POST, "/rounds/{id}/groups/{id}/delete", page_round_group_delete_post,
+     AUTH | HTML | FORM | CSRF, STAFF, 8 * 1024},
+    {WM_POST, "/rounds/{id}/groups/{id}/members", page_round_group_members_post,
+     AUTH | HTML | FORM | CSRF, STAFF, 8 * 1024},
+    {WM_POST, "/rounds/{id}/assign", page_round_assign_post, AUTH | HTML | FORM | CSRF, STAFF,
+     8 * 1024},
+    {WM_GET, "/rounds/{id}/visits", page_round_visits_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/rounds/{id}/visits", page_round_visits_post, AUTH | HTML | FORM | CSRF, JUDGE,
+     8 * 1024},
+    {WM_POST, "/rounds/{id}/visits/{id}", page_round_visit_post, AUTH | HTML | FORM | CSRF,
+     JUDGE, 8 * 1024},
+    {WM_POST, "/rounds/{id}/visits/{id}/cancel", page_round_visit_cancel_post,
+     AUTH | HTML | FORM | CSRF, JUDGE, 8 * 1024},
     {WM_GET, "/inbox", page_inbox_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/inbox/read", page_inbox_read_post, AUTH | HTML | FORM | CSRF, ALL, 8 * 1024},
     {WM_POST, "/account/notifications", page_account_notify_post, AUTH | HTML | FORM | CSRF, ALL,

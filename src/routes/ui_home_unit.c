@@ -481,7 +481,9 @@ ui_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
         stat_link(b, _("已逾期"), (int64_t)n_over, "#home-due", "overdue");
         stat_link(b, _("即将到期"), (int64_t)n_soon, "#home-due", "due_soon");
         stat_link(b, _("被退回"), (int64_t)json_array_size(ret), "#home-returned", "returned");
-        wm_h(b, "</section>\n%r", wm_buf_str(&due));
+        wm_h(b, "</section>\n");
+        ui_visits_upcoming(r, b); /* ui_groups.c: the next evaluation visits */
+        wm_h(b, "%r", wm_buf_str(&due));
         returned_list(b, ret);
         ui_home_results(r, b); /* the unit's results of rounds in publicity (issue 10) */
         /* the unit's open conversations with the office (NULL: the store failed) */

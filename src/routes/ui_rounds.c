@@ -42,7 +42,7 @@ ui_round_links(struct wm_req *r, struct wm_buf *b, const json_t *round)
         {"entries", unit ? _("本单位申报") : _("申报单位"), true},
         {"stats", _("申报统计"), staff},
         {"groups", _("测评组"), staff || eval},
-        {"visits", _("实地测评安排"), staff || eval},
+        {"visits", _("实地测评安排"), true}, /* a unit: its own visits */
         {"progress", _("评分进度"), staff || eval},
         {"results", _("测评结果"), staff || (unit && public)},
         {"publicity", _("公示"), public},

@@ -114,6 +114,9 @@ enum kind {
     K_TITLE_THROW, /* {id} = a throwaway kept title of own / foreign unit; state → revoked */
     K_TITLES_POST, /* a new title of own / foreign unit (by id; the page: by unit code) */
     K_TITLE_IMPORT, /* a one-row CSV register naming own / foreign unit by code */
+    K_GROUP,       /* {id}/{id} = K_ROUND's round and a throwaway group of it (no members) */
+    K_VISIT,       /* {id}/{id} = K_ROUND's round and a throwaway visit of an accepted entry of
+                   ** the office's own / the foreign unit in it (in no group) */
     K_ROUND_FRESH, /* {id} = a throwaway open round without entries; {"contact_name"} */
     K_ENTRY,       /* {id}/{id} = K_ROUND and its declared entry of DEMO001 (in the evaluator's
                    ** group) / of the foreign unit */
@@ -312,6 +315,22 @@ static const struct expect expectations[] = {
     {"PATCH /api/v1/rounds/{id}", K_ROUND,       {"401", "403", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /api/v1/rounds/{id}/state", K_ROUND_DRAFT,
                                                  {"401", "403", "200/404", "403",     "403",     "403",     "403"}},
+    /* A round's groups and visits (issue 10, page_groups.c): the round's office changes
+    ** groups and assignments; it and the groups' leaders schedule visits; evaluators read
+    ** their own groups; units see their own visits. */
+    {"GET /rounds/{id}/groups", K_ROUND,         {"303", "200", "200/404", "200/404", "403",     "403",     "403"}},
+    {"POST /rounds/{id}/groups", K_ROUND,        {"303", "403", "388/404", "403",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/groups/{id}", K_GROUP,   {"303", "403", "388/404", "403",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/groups/{id}/delete", K_GROUP,
+                                                 {"303", "403", "303/404", "403",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/groups/{id}/members", K_GROUP,
+                                                 {"303", "403", "388/404", "403",     "403",     "403",     "403"}},
+    {"POST /rounds/{id}/assign", K_ROUND,        {"303", "403", "388/404", "403",     "403",     "403",     "403"}},
+    {"GET /rounds/{id}/visits", K_ROUND,         {"303", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"POST /rounds/{id}/visits", K_ROUND,        {"303", "403", "388/404", "388/404", "403",     "403",     "403"}},
+    {"POST /rounds/{id}/visits/{id}", K_VISIT,   {"303", "403", "388/404", "403/404", "403",     "403",     "403"}},
+    {"POST /rounds/{id}/visits/{id}/cancel", K_VISIT,
+                                                 {"303", "403", "303/404", "403/404", "403",     "403",     "403"}},
     /* Entries: a unit sees its own, offices those of their units, evaluators those of
     ** their groups; the unit's admin declares, the district recommends, the city decides. */
     {"GET /api/v1/rounds/{id}/entries", K_ROUND, {"401", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
@@ -1092,6 +1111,56 @@ round_for(bool foreign)
     return round_for_entry(foreign, NULL);
 }
 
+/* A throwaway group of K_ROUND's round (made in the store); 0 on failure. */
+static int64_t
+group_for(bool foreign)
+{
+    (void)round_for(false); /* opens the fixture store */
+    int64_t round = round_for(foreign), g = 0;
+    char name[48];
+    snprintf(name, sizeof name, "授权测试组%u", ++seq);
+    if (0 == round || NULL == fixture_db ||
+        WM_QS_ONE != fixture_db->ops->group_insert(fixture_db, round, name, 0, time(NULL), &g)) {
+        fprintf(stderr, "fixture: a group of round %lld not made\n", (long long)round);
+        return 0;
+    }
+    return g;
+}
+
+/* A throwaway visit (in 30 days) of an accepted entry in K_ROUND's round of the office's own /
+** the foreign unit (the entry made once); 0 on failure. */
+static int64_t
+visit_for(bool foreign)
+{
+    static int64_t entry[2];
+    (void)round_for(false); /* opens the fixture store */
+    int64_t round = round_for(foreign), v = 0;
+    struct wm_db *db = fixture_db;
+    if (0 == round || NULL == db) {
+        return 0;
+    }
+    /* own: DEMO002 (K_ROUND's round holds DEMO001's declared entry); foreign: the foreign
+    ** unit's entry when K_ROUND made one */
+    int64_t unit = foreign ? actors[R_OFFICE].unit[1] : arch_unit[1];
+    json_t *have = 0 == entry[foreign] ? db->ops->entry_find(db, round, unit) : NULL;
+    if (have) {
+        entry[foreign] = (int64_t)json_integer_value(json_object_get(have, "id"));
+        json_decref(have);
+    }
+    if (0 == entry[foreign] &&
+        WM_QS_ONE != db->ops->entry_insert(db, round, unit, "recheck", "accepted", time(NULL),
+                                           &entry[foreign])) {
+        fprintf(stderr, "fixture: an entry of round %lld not made\n", (long long)round);
+        return 0;
+    }
+    if (WM_QS_ONE != db->ops->visit_insert(db, entry[foreign], time(NULL) + 30 * 86400, "会议室",
+                                           NULL, 0, time(NULL), &v)) {
+        fprintf(stderr, "fixture: a visit not made\n");
+        return 0;
+    }
+    return v;
+}
+
 static int
 setup(void **state)
 {
@@ -1789,6 +1858,16 @@ cell_build(struct cell *c,
                 c->json = json_pack("{s:s, s:s, s:s, s:s}", "text", name, "title", name,
                                     "awarded_on", "2026-07-01", "valid_until", "2029-06-30");
             }
+        }
+        break;
+    case K_GROUP:
+        if (0 == (ids[0] = round_for(foreign)) || 0 == (ids[1] = group_for(foreign))) {
+            return false;
+        }
+        break;
+    case K_VISIT:
+        if (0 == (ids[0] = round_for(foreign)) || 0 == (ids[1] = visit_for(foreign))) {
+            return false;
         }
         break;
     case K_ROUND_FRESH:

@@ -69,7 +69,8 @@ test_pages_valid(void **state)
     if (0 != system("command -v tidy >/dev/null 2>&1")) {
         skip();
     }
-    static const char *const users[] = {"admin", "office", "unitadmin", "member", "leader"};
+    static const char *const users[] = {"admin",  "office", "unitadmin",
+                                        "member", "leader", "evaluator"};
     /* The demo's archive of this year (created with the demo data), and a year without one
     ** (its page offers the form that creates it). */
     time_t t = time(NULL) + 8 * 3600;
@@ -105,6 +106,80 @@ test_pages_valid(void **state)
         th_assert_status(sr, 200);
         th_resp_free(sr);
     }
+    /* A round (issue 10) with a group, an assigned unit and a visit: its groups and visits
+    ** pages, the evaluator's and the unit's homes with them. */
+    char rpages[2][48];
+    {
+        struct th_cred oc, ec;
+        memset(&oc, 0, sizeof oc);
+        memset(&ec, 0, sizeof ec);
+        assert_int_equal(th_login(&srv, "office", TH_DEMO_PW, &oc), 201);
+        assert_int_equal(th_login(&srv, "evaluator", TH_DEMO_PW, &ec), 201);
+        struct th_resp *fr = th_api(&srv, "GET", "/api/v1/frameworks?limit=50", &oc, TH_SESSION,
+                                    NULL);
+        long long ed = 0;
+        size_t k;
+        json_t *e;
+        json_array_foreach(json_object_get(fr->json, "items"), k, e)
+        {
+            const char *total = th_jstr(e, "total");
+            if (total && 0 == strcmp(total, "100") &&
+                0 == strcmp(th_jstr(e, "status"), "published")) {
+                ed = (long long)th_jint(e, "id");
+            }
+        }
+        th_resp_free(fr);
+        char body[512], path[96], fields[160], when[32];
+        snprintf(body, sizeof body,
+                 "{\"name\":\"第十五届测评\",\"level\":\"市级\",\"edition_id\":%lld,"
+                 "\"window_start\":\"2026-03-01\",\"window_end\":\"2026-04-30\","
+                 "\"years_from\":%d,\"years_to\":%d,\"pass_threshold\":\"85\","
+                 "\"no_own_district\":true}",
+                 ed, year - 1, year);
+        fr = th_api(&srv, "POST", "/api/v1/rounds", &oc, TH_SESSION, body);
+        th_assert_status(fr, 201);
+        long long rid = (long long)th_jint(fr->json, "id");
+        th_resp_free(fr);
+        snprintf(path, sizeof path, "/api/v1/rounds/%lld/state", rid);
+        fr = th_api(&srv, "POST", path, &oc, TH_SESSION, "{\"to\":\"open\"}");
+        th_assert_status(fr, 200);
+        th_resp_free(fr);
+        snprintf(body, sizeof body,
+                 "INSERT INTO round_entry(round_id, unit_id, kind, state, created_at, updated_at) "
+                 "VALUES (%lld, 6, 'recheck', 'accepted', 1, 1)", rid);
+        assert_int_equal(th_store_exec(&srv, body), 0);
+        snprintf(path, sizeof path, "/rounds/%lld/groups", rid);
+        snprintf(fields, sizeof fields, "name=%%E7%%94%%B2&leader_id=%lld", (long long)ec.user_id);
+        fr = th_form(&srv, path, &oc, fields);
+        th_assert_status(fr, 303);
+        th_resp_free(fr);
+        char *eid = NULL, *gid = NULL;
+        snprintf(body, sizeof body, "SELECT id FROM round_entry WHERE round_id = %lld", rid);
+        assert_int_equal(th_store_query(&srv, body, &eid), 0);
+        snprintf(body, sizeof body, "SELECT id FROM eval_group WHERE round_id = %lld", rid);
+        assert_int_equal(th_store_query(&srv, body, &gid), 0);
+        long long entry = strtoll(eid, NULL, 10), group = strtoll(gid, NULL, 10);
+        free(eid);
+        free(gid);
+        snprintf(path, sizeof path, "/rounds/%lld/assign", rid);
+        snprintf(fields, sizeof fields, "entry_id=%lld&group_id=%lld", entry, group);
+        fr = th_form(&srv, path, &oc, fields);
+        th_assert_status(fr, 303);
+        th_resp_free(fr);
+        time_t vt = time(NULL) + 8 * 3600 + 2 * 86400;
+        struct tm vtm;
+        gmtime_r(&vt, &vtm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H%%3A%M", &vtm);
+        snprintf(path, sizeof path, "/rounds/%lld/visits", rid);
+        snprintf(fields, sizeof fields, "entry_id=%lld&starts_at=%s&place=%%3Cb%%3E", entry,
+                 when);
+        fr = th_form(&srv, path, &oc, fields);
+        th_assert_status(fr, 303);
+        assert_non_null(strstr(th_header(fr, "Location"), "ok="));
+        th_resp_free(fr);
+        snprintf(rpages[0], sizeof rpages[0], "/rounds/%lld/groups", rid);
+        snprintf(rpages[1], sizeof rpages[1], "/rounds/%lld/visits", rid);
+    }
     snprintf(doc[0], sizeof doc[0], "/documents/%lld", did);
     snprintf(doc[1], sizeof doc[1], "/reviews/%lld", did);
     const char *const pages[] = {
@@ -117,7 +192,7 @@ test_pages_valid(void **state)
         /* the demo's round (issue 10): open, with a declared and a recommended entry */
         "/rounds", "/rounds/1", "/rounds/1/entries", "/rounds/1/entries?state=declared",
         "/rounds/1/stats", "/rounds/999999", "/rounds/1/results", "/rounds/1/objections",
-        "/rectifications", "/rectifications?state=open"};
+        "/rectifications", "/rectifications?state=open", rpages[0], rpages[1]};
     /* a title of unit 6 (shown on /titles and on /units/6) */
     struct th_resp *tr = th_api(&srv, "POST", "/api/v1/titles", &adm, th_auth(&adm),
                                 "{\"unit_id\": 6, \"title\": \"第十四届<b>市级</b>文明单位\", "

@@ -1471,6 +1471,29 @@ test_titles_due(void **state)
     assert_int_equal(fl.err, WM_E_BAD_REQUEST);
 }
 
+/* Visit times (groups.c): China Standard Time text and back, invalid times refused. */
+static void
+test_cst_times(void **state)
+{
+    (void)state;
+    /* 2026-05-08 09:30 +08:00 = 2026-05-08 01:30 UTC */
+    assert_int_equal(wm_cst_parse("2026-05-08 09:30"), 1778203800);
+    assert_int_equal(wm_cst_parse("2026-05-08T09:30"), 1778203800);
+    assert_int_equal(wm_cst_parse("2026-05-08T09:30:00"), 1778203800);
+    char t[32];
+    wm_cst_format(t, 1778203800);
+    assert_string_equal(t, "2026-05-08 09:30");
+    wm_cst_format(t, 1778203800 - 10 * 3600); /* the day before in China */
+    assert_string_equal(t, "2026-05-07 23:30");
+    static const char *const bad[] = {"",           "tomorrow",         "2026-02-30 09:00",
+                                      "2026-05-08", "2026-05-08 24:00", "2026-05-08 09:60",
+                                      "2026-13-01 09:00", "2026-05-08 09:30x", "1999-05-08 09:30"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(wm_cst_parse(bad[i]), 0);
+    }
+    assert_int_equal(wm_cst_parse(NULL), 0);
+}
+
 int
 main(void)
 {
@@ -1483,6 +1506,7 @@ main(void)
         cmocka_unit_test(test_audit_action_names),
         cmocka_unit_test_setup_teardown(test_scopes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rounds, setup, teardown),
+        cmocka_unit_test(test_cst_times),
         cmocka_unit_test_setup_teardown(test_read_store_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_conflict_race, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_retry, setup, teardown),

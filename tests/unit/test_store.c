@@ -2257,6 +2257,155 @@ test_rounds(void **state)
     free(other_path);
 }
 
+
+/* ---------------------------------------------------------------- groups and visits */
+
+static void
+test_groups_visits(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, r = 0, e = 0, g = 0, g2 = 0, v = 0, v2 = 0, x = 0;
+    (void)mk_archive(f, &u); /* 市文明办 > 市图书馆, archive 2025 */
+    json_t *o = OPS->org_get(DB, u);
+    int64_t city = ji(o, "parent_id");
+    json_decref(o);
+    char *city_path = org_path(f, city);
+    int64_t u2 = mk_org(f, city, "unit", "市博物馆", "MUS-1", "事业单位");
+    int64_t ev = mk_user(f, "gev", "evaluator", city, 0);
+    int64_t ev2 = mk_user(f, "gev2", "evaluator", city, 0);
+    json_t *arch = OPS->archive_get(DB, u, 2025);
+    int64_t ed = ji(arch, "edition_id");
+    json_decref(arch);
+    assert_int_equal(OPS->edition_publish(DB, ed, 1100), WM_QS_ONE);
+    struct wm_round_in in = round_in_base;
+    in.office_id = city;
+    in.scope_path = city_path;
+    in.edition_id = ed;
+    in.years_from = 2024;
+    in.years_to = 2025;
+    assert_int_equal(OPS->round_insert(DB, &in, 2000, &r), WM_QS_ONE);
+    assert_int_equal(OPS->entry_insert(DB, r, u, "recheck", "accepted", 2000, &e), WM_QS_ONE);
+    assert_int_equal(OPS->group_insert(DB, r, "甲组", ev, 3000, &g), WM_QS_ONE);
+    assert_int_equal(OPS->group_member_add(DB, g, ev), WM_QS_ONE);
+    assert_int_equal(OPS->group_insert(DB, r, "乙组", 0, 3000, &g2), WM_QS_ONE);
+
+    /* group_update */
+    assert_int_equal(OPS->group_update(DB, g, "丙组", ev2), WM_QS_ONE);
+    assert_int_equal(OPS->group_update(DB, g2, "丙组", 0), WM_QS_CONFLICT);
+    assert_int_equal(OPS->group_update(DB, 999999, "丁组", 0), WM_QS_NONE);
+    o = OPS->group_get(DB, g);
+    assert_string_equal(js(o, "name"), "丙组");
+    assert_int_equal(ji(o, "leader_id"), ev2);
+    json_decref(o);
+    assert_int_equal(OPS->group_update(DB, g, "甲组", ev), WM_QS_ONE);
+
+    /* eval_access: evaluating, a member, the unit's entry in the group, a materials year */
+    assert_int_equal(OPS->entry_set_group(DB, e, g, 3100), WM_QS_ONE);
+    assert_int_equal(OPS->eval_access(DB, ev, u, 2025), 0); /* draft */
+    assert_int_equal(OPS->round_set_state(DB, r, "draft", "evaluating", 3200), WM_QS_ONE);
+    assert_int_equal(OPS->eval_access(DB, ev, u, 2025), r);
+    assert_int_equal(OPS->eval_access(DB, ev, u, 2024), r);
+    assert_int_equal(OPS->eval_access(DB, ev, u, 0), r);
+    assert_int_equal(OPS->eval_access(DB, ev, u, 2023), 0);
+    assert_int_equal(OPS->eval_access(DB, ev, u, 2026), 0);
+    assert_int_equal(OPS->eval_access(DB, ev2, u, 2025), 0); /* not a member */
+    assert_int_equal(OPS->eval_access(DB, ev, u2, 2025), 0); /* no entry */
+    json_t *l = OPS->eval_assignments(DB, ev, "evaluating");
+    assert_int_equal(json_array_size(l), 1);
+    o = json_array_get(l, 0);
+    assert_int_equal(ji(o, "round_id"), r);
+    assert_int_equal(ji(o, "entry_id"), e);
+    assert_int_equal(ji(o, "unit_id"), u);
+    assert_int_equal(ji(o, "years_from"), 2024);
+    assert_int_equal(ji(o, "years_to"), 2025);
+    assert_string_equal(js(o, "group_name"), "甲组");
+    assert_string_equal(js(o, "round_state"), "evaluating");
+    json_decref(l);
+    l = OPS->eval_assignments(DB, ev, "open");
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    l = OPS->eval_assignments(DB, ev, NULL);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    l = OPS->eval_assignments(DB, ev2, NULL);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+
+    /* visits */
+    assert_int_equal(OPS->visit_insert(DB, e, 100000, "镇政府", "带材料", ev, 5000, &v), WM_QS_ONE);
+    assert_int_equal(OPS->visit_insert(DB, 999999, 100000, NULL, NULL, 0, 5000, &x),
+                     WM_QS_CONFLICT);
+    ASSERT_NO_ROW(OPS->visit_get(DB, 999999));
+    o = OPS->visit_get(DB, v);
+    assert_int_equal(ji(o, "entry_id"), e);
+    assert_int_equal(ji(o, "round_id"), r);
+    assert_int_equal(ji(o, "unit_id"), u);
+    assert_string_equal(js(o, "unit_name"), "市图书馆");
+    assert_int_equal(ji(o, "group_id"), g);
+    assert_string_equal(js(o, "group_name"), "甲组");
+    assert_string_equal(js(o, "round_name"), "第十五届市文明单位测评");
+    assert_int_equal(ji(o, "starts_at"), 100000);
+    assert_string_equal(js(o, "place"), "镇政府");
+    assert_string_equal(js(o, "note"), "带材料");
+    assert_string_equal(js(o, "state"), "scheduled");
+    assert_int_equal(ji(o, "created_by"), ev);
+    json_decref(o);
+    assert_int_equal(OPS->visit_update(DB, v, 200000, "会议室", NULL, 5100), WM_QS_ONE);
+    o = OPS->visit_get(DB, v);
+    assert_int_equal(ji(o, "starts_at"), 200000);
+    assert_string_equal(js(o, "place"), "会议室");
+    jnull(o, "note");
+    assert_int_equal(ji(o, "updated_at"), 5100);
+    json_decref(o);
+    assert_int_equal(OPS->visit_insert(DB, e, 150000, NULL, NULL, 0, 5200, &v2), WM_QS_ONE);
+    struct wm_visit_filter vf = {.round_id = r};
+    l = OPS->visit_list(DB, &vf);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), v2); /* by start */
+    json_decref(l);
+    vf = (struct wm_visit_filter){.unit_id = u, .from = 160000};
+    l = OPS->visit_list(DB, &vf);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), v);
+    json_decref(l);
+    vf = (struct wm_visit_filter){.member_id = ev};
+    l = OPS->visit_list(DB, &vf);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    vf = (struct wm_visit_filter){.member_id = ev2};
+    l = OPS->visit_list(DB, &vf);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_int_equal(OPS->visit_cancel(DB, v2, 5300), WM_QS_ONE);
+    assert_int_equal(OPS->visit_cancel(DB, v2, 5300), WM_QS_NONE);
+    assert_int_equal(OPS->visit_update(DB, v2, 300000, NULL, NULL, 5300), WM_QS_NONE);
+    vf = (struct wm_visit_filter){.round_id = r, .scheduled_only = true};
+    l = OPS->visit_list(DB, &vf);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    vf = (struct wm_visit_filter){.entry_id = e, .live_rounds = true};
+    l = OPS->visit_list(DB, &vf);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    assert_int_equal(OPS->round_set_state(DB, r, "evaluating", "closed", 5400), WM_QS_ONE);
+    l = OPS->visit_list(DB, &vf);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_int_equal(OPS->eval_access(DB, ev, u, 2025), 0); /* closed */
+
+    /* group_delete: members go, entries return to no group */
+    assert_int_equal(OPS->group_delete(DB, g), WM_QS_ONE);
+    assert_int_equal(OPS->group_delete(DB, g), WM_QS_NONE);
+    ASSERT_NO_ROW(OPS->group_get(DB, g));
+    o = OPS->entry_get(DB, e);
+    jnull(o, "group_id");
+    json_decref(o);
+    l = OPS->group_member_list(DB, g);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    free(city_path);
+}
+
 /* ---------------------------------------------------------------- guidance */
 
 static void
@@ -4548,6 +4697,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_review_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scoring, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_groups_visits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guidance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guidance_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_practice, setup, teardown),
