@@ -123,6 +123,7 @@ wm_notify_inbox(struct wm_db *db, const struct wm_actor *a, bool unread_only, un
 /* The unread counts this thread read last (every page header and GET /api/v1/me shows
 ** one), each valid while the store's generation is what it was when it was read. */
 static _Thread_local struct {
+    const struct wm_db *db;
     int64_t user, gen, n;
 } unread_seen[8];
 static _Thread_local unsigned unread_next;
@@ -136,7 +137,7 @@ wm_notify_unread_count(struct wm_db *db, const struct wm_actor *a)
     }
     bool versioned = db->ops->generation(db, &gen);
     for (unsigned i = 0; versioned && i < WM_ARRAY_LEN(unread_seen); i++) {
-        if (unread_seen[i].user == user && unread_seen[i].gen == gen) {
+        if (unread_seen[i].db == db && unread_seen[i].user == user && unread_seen[i].gen == gen) {
             return unread_seen[i].n;
         }
     }
@@ -146,6 +147,7 @@ wm_notify_unread_count(struct wm_db *db, const struct wm_actor *a)
     }
     if (versioned) {
         unsigned i = unread_next++ % WM_ARRAY_LEN(unread_seen);
+        unread_seen[i].db = db;
         unread_seen[i].user = user;
         unread_seen[i].gen = gen;
         unread_seen[i].n = n;
