@@ -31,6 +31,9 @@ main(int argc, char **argv)
         fprintf(stderr, "usage: wenming-thumb SRC MIME DST MAX_PX (run by wenming serve)\n");
         return 1;
     }
+    /* Background work: the requests people wait for (uploads hash and write on the same
+    ** cores) go first.  Raising one's own nice value needs no privilege. */
+    (void)setpriority(PRIO_PROCESS, 0, 19);
     limit(RLIMIT_CPU, 30);                      /* seconds: poppler has no timeout */
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
     /* (the sanitizers reserve terabytes of address space: no such limit under them) */

@@ -122,14 +122,39 @@ wm_notify_inbox(struct wm_db *db, const struct wm_actor *a, bool unread_only, un
     return rows;
 }
 
+/* The unread counts this thread read last (every page header and GET /api/v1/me shows
+** one), each valid while the store's generation is what it was when it was read. */
+static _Thread_local struct {
+    const struct wm_db *db;
+    int64_t user, gen, n;
+} unread_seen[8];
+static _Thread_local unsigned unread_next;
+
 int64_t
 wm_notify_unread_count(struct wm_db *db, const struct wm_actor *a)
 {
-    if (0 == own_id(a)) {
+    int64_t user = own_id(a), gen;
+    if (0 == user) {
         return 0;
     }
-    int64_t n = db->ops->notify_unread(db, own_id(a));
-    return wm_db_failed(db) ? -1 : n;
+    bool versioned = db->ops->generation(db, &gen);
+    for (unsigned i = 0; versioned && i < WM_ARRAY_LEN(unread_seen); i++) {
+        if (unread_seen[i].db == db && unread_seen[i].user == user && unread_seen[i].gen == gen) {
+            return unread_seen[i].n;
+        }
+    }
+    int64_t n = db->ops->notify_unread(db, user);
+    if (wm_db_failed(db)) {
+        return -1;
+    }
+    if (versioned) {
+        unsigned i = unread_next++ % WM_ARRAY_LEN(unread_seen);
+        unread_seen[i].db = db;
+        unread_seen[i].user = user;
+        unread_seen[i].gen = gen;
+        unread_seen[i].n = n;
+    }
+    return n;
 }
 
 static enum wm_err

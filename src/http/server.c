@@ -1444,7 +1444,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     wm_log_set_request_id(r->rid);
     conn_phase(conn_slot(conn), PH_WAIT);
     int64_t us = now_us() - r->start_us;
-    wm_log(us > 1000000 ? WM_LOG_WARN : WM_LOG_INFO, "%s %s %s %u %llu %.1fms%s%s", r->addr,
+    wm_log_buffered(us > 1000000 ? WM_LOG_WARN : WM_LOG_INFO, "%s %s %s %u %llu %.1fms%s%s", r->addr,
            wm_method_name(r->method), r->path ? r->path : "-", r->status,
            (unsigned long long)r->bytes, (double)us / 1000.0,
            MHD_REQUEST_TERMINATED_COMPLETED_OK == toe ? "" : " aborted",
@@ -1605,6 +1605,7 @@ wm_server_stop(struct wm_server *s, unsigned timeout_s)
         close(fd);
     }
     free(s);
+    wm_log_flush(); /* the access log's last lines */
 }
 
 /* end of server.c */

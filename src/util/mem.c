@@ -11,6 +11,7 @@ _Noreturn void
 wm_panic(const char *fmt, ...)
 {
     va_list ap;
+    wm_log_flush(); /* the access log's last lines, before the cause */
     va_start(ap, fmt);
     fputs("wenming: fatal: ", stderr);
     vfprintf(stderr, fmt, ap);

@@ -172,6 +172,11 @@ enum wm_log_level {
 };
 
 void wm_log(enum wm_log_level lvl, const char *fmt, ...) WM_PRINTF(2, 3);
+/* The same for frequent lines (the access log): INFO and DEBUG lines are held in a
+** per-thread buffer and written a moment later, in one write with others (log.c). */
+void wm_log_buffered(enum wm_log_level lvl, const char *fmt, ...) WM_PRINTF(2, 3);
+/* Write out every thread's buffered lines now (at shutdown; also run at exit). */
+void wm_log_flush(void);
 void wm_log_set_level(enum wm_log_level lvl);
 /** The request id of the calling thread's current request ("-" when none). Borrowed. */
 const char *wm_log_request_id(void);

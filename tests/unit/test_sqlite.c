@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -76,6 +78,68 @@ test_status_tells_failure_from_no_row(void **state)
     tdir_remove(dir);
 }
 
+/* The generation asks SQLite (a read transaction) only when the WAL index header moved:
+** repeated asks with no commit in between run no pragma, and a commit by another process,
+** a write outside a transaction included, moves the generation at the next ask. */
+static void
+test_generation_fast_path(void **state)
+{
+    (void)state;
+    char dir[64], err[256];
+    tdir_make(dir, sizeof dir, "sqlite");
+    struct wm_db *db = wm_db_open(NULL, dir, true, err, sizeof err);
+    assert_non_null(db);
+    int from, to;
+    assert_int_equal(db->ops->migrate(db, &from, &to), WM_QS_ONE);
+    struct sq_db *s = (struct sq_db *)db;
+    int64_t g0 = 0, g = 0;
+    for (int i = 0; i < 3; i++) {
+        assert_true(db->ops->generation(db, &g0));
+    }
+    assert_true(s->gen_known); /* the WAL index is mapped */
+    uint64_t ran = s->gen_pragmas;
+    for (int i = 0; i < 1000; i++) {
+        assert_true(db->ops->generation(db, &g));
+        assert_int_equal(g, g0);
+    }
+    json_decref(db->ops->org_get(db, 1)); /* a read moves nothing */
+    assert_true(db->ops->generation(db, &g));
+    assert_int_equal(g, g0);
+    assert_int_equal(s->gen_pragmas, ran);
+    /* other processes write: a transaction, then a single statement */
+    for (int round = 0; round < 2; round++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (0 == pid) {
+            struct wm_db *o = wm_db_open(NULL, dir, false, err, sizeof err);
+            int64_t id = 0;
+            bool ok = o && (0 == round ? WM_QS_ONE == o->ops->begin(o, true) : true) &&
+                      WM_QS_ONE == o->ops->login_fail_add(o, round ? "b" : "a", 1) &&
+                      (0 == round ? WM_QS_ONE == o->ops->commit(o) : true);
+            (void)id;
+            _exit(ok ? 0 : 1);
+        }
+        int st = 0;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        assert_true(WIFEXITED(st) && 0 == WEXITSTATUS(st));
+        assert_true(db->ops->generation(db, &g));
+        assert_int_not_equal(g, g0);
+        assert_true(s->gen_pragmas > ran);
+        g0 = g;
+        ran = s->gen_pragmas;
+        assert_true(db->ops->generation(db, &g));
+        assert_int_equal(g, g0);
+        assert_int_equal(s->gen_pragmas, ran);
+    }
+    /* this connection's own write */
+    assert_int_equal(db->ops->login_fail_add(db, "c", 1), WM_QS_ONE);
+    assert_true(db->ops->generation(db, &g));
+    assert_int_not_equal(g, g0);
+    db->ops->close(db);
+    tdir_remove(dir);
+}
+
 int
 main(void)
 {
@@ -83,6 +147,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_statement_cache_grows),
         cmocka_unit_test(test_status_tells_failure_from_no_row),
+        cmocka_unit_test(test_generation_fast_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

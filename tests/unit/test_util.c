@@ -148,6 +148,21 @@ test_sha256(void **state)
     wm_sha256_update(s, "bc", 2);
     wm_sha256_final_hex(s, h);
     assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    /* short inputs (libsodium) and long ones (OpenSSL) hash alike, on both sides of the
+    ** boundary, and as the streaming hash does */
+    static unsigned char big[65536 + 2];
+    for (size_t i = 0; i < sizeof big; i++) {
+        big[i] = (unsigned char)(i * 7 + 1);
+    }
+    for (size_t n = 65535; n <= sizeof big; n++) {
+        char one[65], streamed[65];
+        wm_sha256_hex(big, n, one);
+        s = wm_sha256_new();
+        wm_sha256_update(s, big, n / 2);
+        wm_sha256_update(s, big + n / 2, n - n / 2);
+        wm_sha256_final_hex(s, streamed);
+        assert_string_equal(one, streamed);
+    }
     char *t1 = wm_random_token(32), *t2 = wm_random_token(32);
     assert_int_equal(strlen(t1), 43);
     assert_string_not_equal(t1, t2);

@@ -55,6 +55,7 @@ struct pg_db {
     ** a lost race (SOFT) still reads as one and is retried. */
     enum wm_qs aborted;
     int64_t gen; /* notifications received, own commits and reconnections */
+    int64_t read_ns; /* when pg_generation last read the socket (CLOCK_MONOTONIC) */
 };
 
 /*

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pg_helper.h"
 
@@ -539,10 +540,19 @@ pg_generation(struct wm_db *base, int64_t *gen)
         pg_set(db, WM_QS_HARD);
         return false;
     }
-    if (!PQconsumeInput(db->conn)) {
-        wm_log(WM_LOG_ERROR, "postgresql: %s", PQerrorMessage(db->conn));
-        pg_set(db, WM_QS_HARD);
-        return false;
+    /* One request asks several times (its token, then the unread count, a cached list):
+    ** the socket is read at most once a millisecond.  Notifications arrive a moment after
+    ** their commit anyway; this connection's own commits count at once. */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    if (now - db->read_ns >= 1000000 || now < db->read_ns) {
+        if (!PQconsumeInput(db->conn)) {
+            wm_log(WM_LOG_ERROR, "postgresql: %s", PQerrorMessage(db->conn));
+            pg_set(db, WM_QS_HARD);
+            return false;
+        }
+        db->read_ns = now;
     }
     pg_drain(db);
     *gen = db->gen;

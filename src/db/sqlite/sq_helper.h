@@ -20,6 +20,14 @@ struct sq_db {
     ** when half full, so any number of statements fits. */
     struct sq_cached *cache;
     size_t ncache, cache_cap;
+    /* The generation's fast path (sq_generation): the WAL index header as it was when
+    ** PRAGMA data_version last gave gen_dv; the shared memory region it is read from. */
+    const volatile unsigned char *shm;
+    unsigned char wal_hdr[48];
+    int64_t gen_dv;
+    bool gen_known;
+    unsigned gen_reads;
+    uint64_t gen_pragmas; /* how often the pragma ran (a test reads it) */
 };
 
 /*

@@ -77,13 +77,67 @@ org_list(struct wm_db *base, const struct wm_page *pg)
     return a;
 }
 
-/* What a cached read is checked against: PRAGMA data_version moves when another
-** connection commits, the total change count when this one writes. */
+/*
+** What a cached read is checked against: PRAGMA data_version moves when another
+** connection commits, the total change count when this one writes.
+**
+** The pragma is a read transaction (a lock on the WAL index, two fcntl calls), and every
+** request asks for the generation.  So it runs only when the WAL index header (SQLite's
+** documented WAL-index format: a 48-byte header kept twice at the start of the -shm file,
+** written second copy first, then the first; a reader trusts it when both copies agree)
+** differs from what it was at the last pragma.  Every commit rewrites that header (the last
+** frame, its checksum and the header's own checksum move; a WAL restart changes the salt),
+** so an unchanged header means no connection, in this process or another, committed since.
+** The header is read before the pragma: a commit between the two makes the header differ
+** at the next call, which then asks again.  Without a mapped WAL index (another journal
+** mode), every call runs the pragma.
+*/
+static bool
+sq_wal_header(struct sq_db *db, unsigned char hdr[48])
+{
+    if (NULL == db->shm) {
+        sqlite3_file *fp = NULL;
+        volatile void *p = NULL;
+        /* mapped by SQLite's first read transaction; asked for once, after it */
+        if (db->gen_reads < 1 || db->gen_reads > 2 ||
+            SQLITE_OK != sqlite3_file_control(db->h, "main", SQLITE_FCNTL_FILE_POINTER, &fp) ||
+            NULL == fp || NULL == fp->pMethods || fp->pMethods->iVersion < 2 ||
+            NULL == fp->pMethods->xShmMap ||
+            SQLITE_OK != fp->pMethods->xShmMap(fp, 0, 32768, 0, &p) || NULL == p) {
+            return false;
+        }
+        db->shm = p;
+    }
+    unsigned char second[48];
+    for (size_t i = 0; i < 48; i++) {
+        hdr[i] = db->shm[i];
+    }
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    for (size_t i = 0; i < 48; i++) {
+        second[i] = db->shm[48 + i];
+    }
+    return 0 == memcmp(hdr, second, 48) && 0 != hdr[12]; /* both copies agree, isInit */
+}
+
 static bool
 sq_generation(struct wm_db *base, int64_t *gen)
 {
     static const char sql[] = "PRAGMA data_version";
-    int64_t dv = sq_int(DB, sq_prep(DB, sql, NULL), -1);
+    unsigned char hdr[48];
+    bool have = sq_wal_header(DB, hdr);
+    int64_t dv;
+    if (have && DB->gen_known && 0 == memcmp(hdr, DB->wal_hdr, sizeof hdr)) {
+        dv = DB->gen_dv;
+    } else {
+        dv = sq_int(DB, sq_prep(DB, sql, NULL), -1);
+        DB->gen_reads += DB->gen_reads < 3;
+        DB->gen_pragmas++;
+        DB->gen_known = have && dv >= 0;
+        if (DB->gen_known) {
+            memcpy(DB->wal_hdr, hdr, sizeof hdr);
+            DB->gen_dv = dv;
+        }
+    }
     uint64_t ch = (uint64_t)sqlite3_total_changes64(DB->h);
     *gen = (int64_t)(((uint64_t)dv << 32) ^ ch);
     return dv >= 0;
