@@ -40,6 +40,17 @@ canonical(int64_t at, json_int_t user_id, const char *username, const char *acti
 }
 
 enum wm_err
+wm_audit_new(struct wm_db *db, const struct wm_actor *a, const char *action,
+             const char *object_type, int64_t object_id, const char *org_path, json_t *before,
+             json_t *after)
+{
+    enum wm_err e = wm_audit(db, a, action, object_type, object_id, org_path, before, after);
+    json_decref(before);
+    json_decref(after);
+    return e;
+}
+
+enum wm_err
 wm_audit(struct wm_db *db, const struct wm_actor *a, const char *action,
          const char *object_type, int64_t object_id, const char *org_path, json_t *before,
          json_t *after)

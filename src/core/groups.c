@@ -424,7 +424,7 @@ group_create_once(struct wm_db *db, const struct wm_actor *a, int64_t round_id, 
         e = wm_write_fail(db, f, NULL, NULL, _("无法建立测评组"));
         goto done;
     }
-    e = wm_audit(db, a, "round.group.create", "round", round_id, jss(r, "scope_path"), NULL,
+    e = wm_audit_new(db, a, "round.group.create", "round", round_id, jss(r, "scope_path"), NULL,
                  group_summary(g, 0, 0));
 done:
     json_decref(g);
@@ -483,7 +483,7 @@ group_update_once(struct wm_db *db, const struct wm_actor *a, int64_t round_id, 
         e = wm_write_fail(db, f, "name", _("本测评已有同名的测评组"), _("无法修改测评组"));
         goto done;
     }
-    e = wm_audit(db, a, "round.group.update", "round", round_id, jss(r, "scope_path"),
+    e = wm_audit_new(db, a, "round.group.update", "round", round_id, jss(r, "scope_path"),
                  group_summary(g, 0, 0), group_summary(after, 0, 0));
 done:
     json_decref(after);
@@ -522,7 +522,7 @@ group_delete_once(struct wm_db *db, const struct wm_actor *a, int64_t round_id, 
         e = wm_write_fail(db, f, NULL, NULL, _("无法删除测评组"));
         goto done;
     }
-    e = wm_audit(db, a, "round.group.delete", "round", round_id, jss(r, "scope_path"),
+    e = wm_audit_new(db, a, "round.group.delete", "round", round_id, jss(r, "scope_path"),
                  group_summary(g, 0, 0), NULL);
 done:
     json_decref(g);
@@ -583,7 +583,7 @@ member_once(struct wm_db *db, const struct wm_actor *a, int64_t round_id, int64_
             goto done;
         }
     }
-    e = wm_audit(db, a, add ? "round.group.member_add" : "round.group.member_remove", "round",
+    e = wm_audit_new(db, a, add ? "round.group.member_add" : "round.group.member_remove", "round",
                  round_id, jss(r, "scope_path"), NULL, group_summary(g, user_id, 0));
 done:
     json_decref(u);
@@ -644,7 +644,7 @@ assign_once(struct wm_db *db, const struct wm_actor *a, int64_t round_id, int64_
     json_t *before = json_pack("{s:I}", "group_id", (json_int_t)jsi(n, "group_id"));
     json_t *after = json_pack("{s:I, s:I}", "group_id", (json_int_t)group_id, "unit_id",
                               (json_int_t)jsi(n, "unit_id"));
-    e = wm_audit(db, a, "round.entry.assign", "round_entry", entry_id, jss(n, "unit_path"),
+    e = wm_audit_new(db, a, "round.entry.assign", "round_entry", entry_id, jss(n, "unit_path"),
                  before, after);
 done:
     json_decref(g);
@@ -837,7 +837,7 @@ visit_once(struct wm_db *db, const struct wm_actor *a, const struct visit_op *o,
     const char *action = cancel ? "round.visit.cancel"
                          : v    ? "round.visit.reschedule"
                                 : "round.visit.schedule";
-    if (WM_OK != (e = wm_audit(db, a, action, "round_entry", jsi(n, "id"), jss(n, "unit_path"),
+    if (WM_OK != (e = wm_audit_new(db, a, action, "round_entry", jsi(n, "id"), jss(n, "unit_path"),
                                visit_summary(v), visit_summary(after)))) {
         goto done;
     }

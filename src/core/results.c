@@ -590,7 +590,7 @@ lodge_once(struct wm_db *db,
                                                wm_now(), id)) {
         return tx_end(db, wm_write_fail(db, f, NULL, NULL, NULL), f);
     }
-    e = wm_audit(db, a, "objection.create", "objection", *id, a->p->org_path, NULL,
+    e = wm_audit_new(db, a, "objection.create", "objection", *id, a->p->org_path, NULL,
                  json_pack("{s:I, s:I, s:s}", "round_id", (json_int_t)rid, "entry_id",
                            (json_int_t)entry_id, "text", text));
     if (WM_OK == e) {
@@ -699,7 +699,7 @@ answer_once(struct wm_db *db,
     } else if (WM_QS_ONE != qs) {
         e = wm_write_fail(db, f, NULL, NULL, NULL);
     } else {
-        e = wm_audit(db, a, "objection.answer", "objection", id, jss(o, "unit_path"), NULL,
+        e = wm_audit_new(db, a, "objection.answer", "objection", id, jss(o, "unit_path"), NULL,
                      json_pack("{s:s}", "answer", answer));
     }
     if (WM_OK == e) {
@@ -801,7 +801,7 @@ titles_once(struct wm_db *db,
         *report = json_pack("{s:I, s:I, s:I, s:I, s:O}", "awarded", (json_int_t)n[0], "kept",
                             (json_int_t)n[1], "revoked", (json_int_t)n[2], "none", (json_int_t)n[3],
                             "items", items);
-        e = wm_audit(
+        e = wm_audit_new(
             db, a, "round.titles", "round", jsi(round, "id"), jss(round, "scope_path"), NULL,
             json_pack("{s:s, s:I, s:I, s:I}", "title", in->title, "awarded", (json_int_t)n[0],
                       "kept", (json_int_t)n[1], "revoked", (json_int_t)n[2]));
@@ -977,7 +977,7 @@ rect_once(struct wm_db *db,
                 db->ops->rect_insert(db, &ri, a && a->p ? a->p->user_id : 0, wm_now(), &id);
             if (WM_QS_ONE == qs) {
                 ++*opened;
-                e = wm_audit(db, a, "rectification.open", "rectification", id, jss(en, "unit_path"),
+                e = wm_audit_new(db, a, "rectification.open", "rectification", id, jss(en, "unit_path"),
                              NULL,
                              json_pack("{s:I, s:s, s:s}", "entry_id", (json_int_t)eid,
                                        "indicator_code", leaf->code, "problem", problem));

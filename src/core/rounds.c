@@ -521,7 +521,7 @@ create_once(struct wm_db *db, const struct wm_actor *a, const struct create *c,
         e = wm_write_fail(db, f, NULL, NULL, _("无法保存测评"));
         goto done;
     }
-    e = wm_audit(db, a, "round.create", "round", *c->id, rf.in.scope_path, NULL,
+    e = wm_audit_new(db, a, "round.create", "round", *c->id, rf.in.scope_path, NULL,
                  round_summary(after));
 done:
     json_decref(scope);
@@ -588,7 +588,7 @@ update_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const json_t
         e = wm_write_fail(db, f, NULL, NULL, _("无法保存测评"));
         goto done;
     }
-    e = wm_audit(db, a, "round.update", "round", id, jss(cur, "scope_path"), round_summary(cur),
+    e = wm_audit_new(db, a, "round.update", "round", id, jss(cur, "scope_path"), round_summary(cur),
                  round_summary(after));
 done:
     json_decref(cur);

@@ -196,6 +196,11 @@ void wm_password_set_cost(unsigned long long ops, size_t mem);
 enum wm_err wm_audit(struct wm_db *db, const struct wm_actor *a, const char *action,
                      const char *object_type, int64_t object_id, const char *org_path,
                      json_t *before, json_t *after) WM_MUST_CHECK;
+/** wm_audit that takes the references to before and after (may be NULL), like jansson's
+** _new functions: for summaries built in the call. */
+enum wm_err wm_audit_new(struct wm_db *db, const struct wm_actor *a, const char *action,
+                         const char *object_type, int64_t object_id, const char *org_path,
+                         json_t *before, json_t *after) WM_MUST_CHECK;
 /** The canonical hash of an audit row (as returned by audit_scan) given its prev_hash. */
 void wm_audit_row_hash(const json_t *row, char out[65]);
 /**
