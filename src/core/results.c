@@ -90,30 +90,18 @@ struct res_row {
 };
 
 /* Rank the rows whose key (a string of their entry row) is equal, one group after the
-** other; out receives the rank of each row within its group. */
-static const char *grp_key;
-static const struct res_row *grp_rows;
+** other; out receives the rank of each row within its group.  The keys are made once per
+** row (an integer as 20 digits), not in each comparison. */
+static const char *const *grp_keys;
 
 static int
 cmp_group(const void *x, const void *y)
 {
-    const json_t *a = grp_rows[*(const size_t *)x].e, *b = grp_rows[*(const size_t *)y].e;
-    json_t *ka = json_object_get(a, grp_key), *kb = json_object_get(b, grp_key);
-    char sa[32] = "", sb[32] = "";
-    const char *pa = json_string_value(ka), *pb = json_string_value(kb);
-    if (json_is_integer(ka)) {
-        snprintf(sa, sizeof sa, "%020lld", (long long)json_integer_value(ka));
-        pa = sa;
-    }
-    if (json_is_integer(kb)) {
-        snprintf(sb, sizeof sb, "%020lld", (long long)json_integer_value(kb));
-        pb = sb;
-    }
-    int c = strcmp(pa ? pa : "", pb ? pb : "");
+    size_t ia = *(const size_t *)x, ib = *(const size_t *)y;
+    int c = strcmp(grp_keys[ia], grp_keys[ib]);
     if (c) {
         return c;
     }
-    size_t ia = *(const size_t *)x, ib = *(const size_t *)y;
     return ia < ib ? -1 : ia > ib;
 }
 
@@ -122,11 +110,19 @@ rank_groups(struct res_row *rows, size_t n, const char *key, int64_t threshold, 
 {
     size_t *idx = calloc(n ? n : 1, sizeof *idx);
     struct wm_eval_rank_entry *tmp = calloc(n ? n : 1, sizeof *tmp);
+    const char **keys = calloc(n ? n : 1, sizeof *keys);
+    char(*digits)[24] = calloc(n ? n : 1, sizeof *digits);
     for (size_t i = 0; i < n; i++) {
         idx[i] = i;
+        json_t *k = json_object_get(rows[i].e, key);
+        if (json_is_integer(k)) {
+            snprintf(digits[i], sizeof digits[i], "%020lld", (long long)json_integer_value(k));
+            keys[i] = digits[i];
+        } else {
+            keys[i] = json_is_string(k) ? json_string_value(k) : "";
+        }
     }
-    grp_key = key; /* one thread at a time: the comparison reads these */
-    grp_rows = rows;
+    grp_keys = keys; /* one thread at a time: the comparison reads it */
     qsort(idx, n, sizeof *idx, cmp_group);
     for (size_t s = 0; s < n;) {
         size_t e = s + 1;
@@ -153,6 +149,8 @@ rank_groups(struct res_row *rows, size_t n, const char *key, int64_t threshold, 
     }
     free(tmp);
     free(idx);
+    free(keys);
+    free(digits);
 }
 
 static pthread_mutex_t rank_lock = PTHREAD_MUTEX_INITIALIZER;
