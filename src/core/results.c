@@ -90,30 +90,18 @@ struct res_row {
 };
 
 /* Rank the rows whose key (a string of their entry row) is equal, one group after the
-** other; out receives the rank of each row within its group. */
-static const char *grp_key;
-static const struct res_row *grp_rows;
+** other; out receives the rank of each row within its group.  The keys are made once per
+** row (an integer as 20 digits), not in each comparison. */
+static const char *const *grp_keys;
 
 static int
 cmp_group(const void *x, const void *y)
 {
-    const json_t *a = grp_rows[*(const size_t *)x].e, *b = grp_rows[*(const size_t *)y].e;
-    json_t *ka = json_object_get(a, grp_key), *kb = json_object_get(b, grp_key);
-    char sa[32] = "", sb[32] = "";
-    const char *pa = json_string_value(ka), *pb = json_string_value(kb);
-    if (json_is_integer(ka)) {
-        snprintf(sa, sizeof sa, "%020lld", (long long)json_integer_value(ka));
-        pa = sa;
-    }
-    if (json_is_integer(kb)) {
-        snprintf(sb, sizeof sb, "%020lld", (long long)json_integer_value(kb));
-        pb = sb;
-    }
-    int c = strcmp(pa ? pa : "", pb ? pb : "");
+    size_t ia = *(const size_t *)x, ib = *(const size_t *)y;
+    int c = strcmp(grp_keys[ia], grp_keys[ib]);
     if (c) {
         return c;
     }
-    size_t ia = *(const size_t *)x, ib = *(const size_t *)y;
     return ia < ib ? -1 : ia > ib;
 }
 
@@ -122,11 +110,19 @@ rank_groups(struct res_row *rows, size_t n, const char *key, int64_t threshold, 
 {
     size_t *idx = calloc(n ? n : 1, sizeof *idx);
     struct wm_eval_rank_entry *tmp = calloc(n ? n : 1, sizeof *tmp);
+    const char **keys = calloc(n ? n : 1, sizeof *keys);
+    char(*digits)[24] = calloc(n ? n : 1, sizeof *digits);
     for (size_t i = 0; i < n; i++) {
         idx[i] = i;
+        json_t *k = json_object_get(rows[i].e, key);
+        if (json_is_integer(k)) {
+            snprintf(digits[i], sizeof digits[i], "%020lld", (long long)json_integer_value(k));
+            keys[i] = digits[i];
+        } else {
+            keys[i] = json_is_string(k) ? json_string_value(k) : "";
+        }
     }
-    grp_key = key; /* one thread at a time: the comparison reads these */
-    grp_rows = rows;
+    grp_keys = keys; /* one thread at a time: the comparison reads it */
     qsort(idx, n, sizeof *idx, cmp_group);
     for (size_t s = 0; s < n;) {
         size_t e = s + 1;
@@ -153,6 +149,8 @@ rank_groups(struct res_row *rows, size_t n, const char *key, int64_t threshold, 
     }
     free(tmp);
     free(idx);
+    free(keys);
+    free(digits);
 }
 
 static pthread_mutex_t rank_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -163,9 +161,14 @@ static pthread_mutex_t rank_lock = PTHREAD_MUTEX_INITIALIZER;
 ** unit_id, unit_name, unit_code, unit_type, unit_path, district_id, district_name, kind,
 ** locked, total, subtotals: [..], vetoed, veto_reason, pass, rank, rank_district,
 ** rank_type}]}.  NULL with f set.
+**
+** Without subs, the ranking is made from the totals and vetoes written at lock
+** (round_entry.total, .vetoed: wm_entry_lock computes them from the same reconciled
+** values) and the rows carry no subtotals: fill_subtotals() adds them to the rows shown,
+** so a first screen does not read every reconciled value of the round.
 */
 static json_t *
-compute(struct wm_db *db, const json_t *round, struct wm_fail *f)
+compute(struct wm_db *db, const json_t *round, bool subs, struct wm_fail *f)
 {
     const struct wm_eval_plan *p = wm_round_plan(db, round, f);
     if (NULL == p) {
@@ -173,8 +176,8 @@ compute(struct wm_db *db, const json_t *round, struct wm_fail *f)
     }
     int64_t rid = jsi(round, "id"), threshold = jsi(round, "pass_threshold");
     json_t *ents = db->ops->result_entries(db, rid);
-    json_t *fin = ents ? db->ops->round_finals(db, rid, 0) : NULL;
-    if (NULL == ents || NULL == fin) {
+    json_t *fin = ents && subs ? db->ops->round_finals(db, rid, 0) : NULL;
+    if (NULL == ents || (subs && NULL == fin)) {
         json_decref(ents);
         json_decref(fin);
         wm_read_fail(db, f, NULL, NULL);
@@ -186,7 +189,7 @@ compute(struct wm_db *db, const json_t *round, struct wm_fail *f)
     for (size_t i = 0; i < n; i++) {
         rows[i].e = json_array_get(ents, i);
         rows[i].locked = json_is_integer(json_object_get(rows[i].e, "locked_at"));
-        rows[i].v = rows[i].locked ? calloc(p->nleaves ? p->nleaves : 1, sizeof *rows[i].v) : NULL;
+        rows[i].v = rows[i].locked && subs ? calloc(p->nleaves ? p->nleaves : 1, sizeof *rows[i].v) : NULL;
         ids[i] = (struct by_id){ jsi(rows[i].e, "id"), i };
     }
     qsort(ids, n, sizeof *ids, cmp_by_id);
@@ -203,7 +206,11 @@ compute(struct wm_db *db, const json_t *round, struct wm_fail *f)
     for (size_t i = 0; i < n; i++) {
         struct res_row *r = &rows[i];
         r->rk.name = jss(r->e, "unit_name");
-        if (r->locked) {
+        if (r->locked && !subs) {
+            r->rk.has_total = true;
+            r->rk.total = jsi(r->e, "total");
+            r->rk.veto = 0 != jsi(r->e, "vetoed");
+        } else if (r->locked) {
             wm_eval_totals(p, r->v, &r->t);
             r->rk.has_total = true;
             r->rk.total = r->t.total;
@@ -242,7 +249,9 @@ compute(struct wm_db *db, const json_t *round, struct wm_fail *f)
             "kind", jss(r->e, "kind"), "locked", r->locked, "vetoed", r->rk.veto, "pass",
             r->rk.pass, "veto_reason", jss(r->e, "veto_reason"), "rank", (json_int_t)r->rk.rank,
             "rank_district", (json_int_t)r->rank_district, "rank_type", (json_int_t)r->rank_type);
-        if (r->locked) {
+        if (r->locked && !subs) {
+            json_object_set_new(row, "total", json_integer(r->rk.total));
+        } else if (r->locked) {
             json_t *st = json_array();
             for (size_t t = 0; t < r->t.ntop; t++) {
                 json_array_append_new(st, json_integer(r->t.subtotal[t]));
@@ -256,7 +265,7 @@ compute(struct wm_db *db, const json_t *round, struct wm_fail *f)
         json_array_append_new(arr, row);
     }
     for (size_t i = 0; i < n; i++) {
-        if (rows[i].locked) {
+        if (rows[i].locked && subs) {
             wm_eval_totals_free(&rows[i].t);
         }
         free(rows[i].v);
@@ -289,7 +298,7 @@ compute_cached(struct wm_db *db, const json_t *round, struct wm_fail *f)
             return o;
         }
     }
-    json_t *o = compute(db, round, f);
+    json_t *o = compute(db, round, false, f);
     if (o && cacheable) {
         char *d = json_dumps(o, JSON_COMPACT);
         if (d) {
@@ -298,6 +307,83 @@ compute_cached(struct wm_db *db, const json_t *round, struct wm_fail *f)
         free(d);
     }
     return o;
+}
+
+/* The subtotals of the rows of a list made by compute_cached (objects with entry_id and
+** locked): each locked row's reconciled values by its entry (a few rows), or the round's
+** all at once (many); an unlocked row gets []. false when the store failed (f set). */
+#define FILL_ONE_BY_ONE 100
+
+static bool
+fill_subtotals(struct wm_db *db, const json_t *round, json_t *rows, struct wm_fail *f)
+{
+    size_t n = json_array_size(rows), i;
+    json_t *row;
+    if (0 == n) {
+        return true;
+    }
+    const struct wm_eval_plan *p = wm_round_plan(db, round, f);
+    if (NULL == p) {
+        return false;
+    }
+    int64_t rid = jsi(round, "id");
+    json_t *all = NULL;
+    if (n > FILL_ONE_BY_ONE) {
+        all = db->ops->round_finals(db, rid, 0);
+        if (NULL == all) {
+            wm_read_fail(db, f, NULL, NULL);
+            return false;
+        }
+    }
+    struct wm_eval_value *v = calloc(p->nleaves ? p->nleaves : 1, sizeof *v);
+    bool ok = true;
+    json_array_foreach(rows, i, row)
+    {
+        if (!json_is_true(json_object_get(row, "locked"))) {
+            json_object_set_new(row, "subtotals", json_array());
+            continue;
+        }
+        int64_t eid = jsi(row, "entry_id");
+        const char *packed = NULL;
+        json_t *one = NULL;
+        if (all) {
+            size_t lo = 0, hi = json_array_size(all);
+            while (lo < hi) { /* round_finals is ordered by entry_id */
+                size_t mid = lo + (hi - lo) / 2;
+                if (jsi(json_array_get(all, mid), "entry_id") < eid) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            json_t *x = json_array_get(all, lo);
+            if (x && jsi(x, "entry_id") == eid) {
+                packed = jss(x, "finals");
+            }
+        } else {
+            one = db->ops->round_finals(db, rid, eid);
+            if (NULL == one) {
+                wm_read_fail(db, f, NULL, NULL);
+                ok = false;
+                break;
+            }
+            packed = json_array_size(one) ? jss(json_array_get(one, 0), "finals") : NULL;
+        }
+        memset(v, 0, (p->nleaves ? p->nleaves : 1) * sizeof *v);
+        (void)wm_finals_fill(p, packed, v);
+        struct wm_eval_totals t;
+        wm_eval_totals(p, v, &t);
+        json_t *st = json_array();
+        for (size_t s = 0; s < t.ntop; s++) {
+            json_array_append_new(st, json_integer(t.subtotal[s]));
+        }
+        json_object_set_new(row, "subtotals", st);
+        wm_eval_totals_free(&t);
+        json_decref(one);
+    }
+    free(v);
+    json_decref(all);
+    return ok;
 }
 
 /* ---------------------------------------------------------------- who sees what */
@@ -345,7 +431,7 @@ row_visible(const struct wm_actor *a, char how, const json_t *row)
 json_t *
 wm_results_all(struct wm_db *db, const json_t *round, struct wm_fail *f)
 {
-    return compute(db, round, f);
+    return compute(db, round, true, f);
 }
 
 /* The orders of a results list besides the round's rank: district (its name, then the rank
@@ -457,6 +543,12 @@ wm_results(struct wm_db *db,
         json_array_append_new(items, c);
     }
     json_decref(matched);
+    if (!fill_subtotals(db, round, items, f)) {
+        json_decref(items);
+        json_decref(districts);
+        json_decref(all);
+        return NULL;
+    }
     json_t *out = json_pack(
         "{s:I, s:s, s:O, s:O, s:I, s:{s:I, s:I, s:I, s:I}, s:o}", "round_id",
         (json_int_t)jsi(round, "id"), "state", jss(round, "state"), "tops",
@@ -501,6 +593,14 @@ wm_result_of_entry(struct wm_db *db,
         }
     }
     if (hit) {
+        json_t *one = json_pack("[O]", hit);
+        bool ok = fill_subtotals(db, round, one, f);
+        json_decref(one);
+        if (!ok) {
+            json_decref(hit);
+            json_decref(all);
+            return NULL;
+        }
         json_object_set(hit, "tops", json_object_get(all, "tops"));
         json_object_set(hit, "threshold", json_object_get(all, "threshold"));
     } else {
@@ -541,6 +641,17 @@ wm_publicity(struct wm_db *db, const struct wm_actor *a, const json_t *round, st
                           (json_int_t)jsi(row, "unit_id"), "unit_name", jss(row, "unit_name"),
                           "unit_code", jss(row, "unit_code"), "unit_type", jss(row, "unit_type"),
                           "district_name", jss(row, "district_name"), "kind", jss(row, "kind")));
+        }
+    }
+    if (json_is_object(own)) {
+        json_t *one = json_pack("[O]", own);
+        bool ok = fill_subtotals(db, round, one, f);
+        json_decref(one);
+        if (!ok) {
+            json_decref(own);
+            json_decref(items);
+            json_decref(all);
+            return NULL;
         }
     }
     json_t *out =
@@ -755,7 +866,7 @@ titles_once(struct wm_db *db,
             json_t **report,
             struct wm_fail *f)
 {
-    json_t *all = compute(db, round, f);
+    json_t *all = compute(db, round, true, f);
     if (NULL == all) {
         return f->err;
     }

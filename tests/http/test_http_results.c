@@ -133,6 +133,13 @@ entry_make(int64_t round,
         exec_sql(sql);
         p = semi ? semi + 1 : NULL;
     }
+    /* the total as wm_entry_lock writes it (the standard here has no bonus or negative
+    ** leaves: the sum); the ranking reads it, the subtotals come from entry_final */
+    snprintf(sql, sizeof sql,
+             "UPDATE round_entry SET total = (SELECT coalesce(sum(value), 0) FROM entry_final "
+             "WHERE entry_id = %lld) WHERE id = %lld",
+             (long long)id, (long long)id);
+    exec_sql(sql);
     (void)save;
 }
 

@@ -27,12 +27,21 @@ result_entries(struct wm_db *base, int64_t round_id)
 static json_t *
 round_finals(struct wm_db *base, int64_t round_id, int64_t entry_id)
 {
-    static const char sql[] =
+    /* Two statements: with one entry, its rows by the primary key. */
+    static const char all[] =
         "SELECT f.entry_id, string_agg(f.indicator_code || '=' || f.value::text, ',') AS finals FROM entry_final f "
         "JOIN round_entry n ON n.id = f.entry_id "
-        "WHERE n.round_id = $1 AND ($2 = 0 OR f.entry_id = $2) AND n.locked_at IS NOT NULL "
+        "WHERE n.round_id = $1 AND n.locked_at IS NOT NULL "
         "GROUP BY f.entry_id ORDER BY f.entry_id";
-    return pg_rows(DB, pg_q(DB, sql, "ii", round_id, entry_id));
+    static const char one[] =
+        "SELECT f.entry_id, string_agg(f.indicator_code || '=' || f.value::text, ',') AS finals FROM entry_final f "
+        "JOIN round_entry n ON n.id = f.entry_id "
+        "WHERE f.entry_id = $2 AND n.round_id = $1 AND n.locked_at IS NOT NULL "
+        "GROUP BY f.entry_id ORDER BY f.entry_id";
+    if (0 == entry_id) {
+        return pg_rows(DB, pg_q(DB, all, "i", round_id));
+    }
+    return pg_rows(DB, pg_q(DB, one, "ii", round_id, entry_id));
 }
 
 static json_t *
