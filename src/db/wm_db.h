@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 17
+#define WM_DB_SCHEMA_VERSION 16
 
 struct wm_db;
 
@@ -309,7 +309,7 @@ struct wm_entry_upd {
     const char *decision_reason;
 };
 
-/* ---- Results (issue 10, migration 0017) ---- */
+/* ---- Results (issue 10, migration 0016) ---- */
 
 /* Which objections a list holds (objection_list); 0 / NULL: not filtered. */
 struct wm_objection_filter {
@@ -957,7 +957,7 @@ struct wm_db_ops {
                          const char *since, const char *date);
 
     /*
-    ** ---- Results (issue 10, migration 0017) ----
+    ** ---- Results (issue 10, migration 0016) ----
     ** A result row (result_entries): {id, unit_id, unit_name, unit_code, unit_type,
     ** unit_path, district_id, district_name, kind, state, locked_at, total, vetoed,
     ** veto_reason} of the round's accepted entries, by unit code.

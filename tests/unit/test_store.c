@@ -4085,7 +4085,7 @@ test_jobs_concurrent(void **state)
 }
 
 /* Titles (issue 10, 0015): insert, get, update, list by filter and scope, due units. */
-/* Results (issue 10, migration 0017): the rows results are computed from, the evaluators'
+/* Results (issue 10, migration 0016): the rows results are computed from, the evaluators'
 ** deductions, objections, rectification items. */
 static void
 test_results(void **state)

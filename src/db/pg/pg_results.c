@@ -1,6 +1,6 @@
 /*
 ** pg_results.c — the PostgreSQL backend's operations on a round's results (issue 10, migration
-** 0017): the entries and reconciled values results are computed from, the evaluators'
+** 0016): the entries and reconciled values results are computed from, the evaluators'
 ** deductions, objections (异议) and rectification items (整改).
 */
 #include "config.h"

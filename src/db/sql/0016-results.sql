@@ -1,4 +1,4 @@
--- 0017: a round's results (issue 10): objections (异议) lodged during publicity and the
+-- 0016: a round's results (issue 10): objections (异议) lodged during publicity and the
 -- office's answers, and rectification items (整改) opened from deductions.  Title decisions
 -- are written straight into the title register (wm_title_decide, audited title.decide), so
 -- they need no table here.
