@@ -140,6 +140,27 @@ check_fields(const struct wm_title_row *in, struct wm_fail *f)
     return WM_OK;
 }
 
+/* The title's awarding round (0: none) is a round the caller sees; a 400 on round_id
+** otherwise (title.round_id refers to eval_round). */
+static enum wm_err
+round_ok(struct wm_db *db, const struct wm_actor *a, int64_t round_id, struct wm_fail *f)
+{
+    if (0 == round_id) {
+        return WM_OK;
+    }
+    struct wm_fail g = { 0 };
+    json_t *r = round_id > 0 ? wm_round_get_scoped(db, a, round_id, &g) : NULL;
+    if (r) {
+        json_decref(r);
+        return WM_OK;
+    }
+    if (wm_db_failed(db)) {
+        return wm_read_fail(db, f, NULL, NULL);
+    }
+    return wm_fail_set(f, WM_E_BAD_REQUEST, "round_id", "%s",
+                       _("授予的测评不存在，或不在您的管辖范围内"));
+}
+
 /* The state a title is stored in: revoked stays; otherwise expired exactly when its
 ** valid_until passed (before today). */
 static const char *
@@ -347,6 +368,8 @@ add_once(struct wm_db *db,
     json_t *u = unit_in_scope(db, a, unit_id, f);
     if (NULL == u) {
         e = f->err;
+    } else if (WM_OK != (e = round_ok(db, a, row.round_id, f))) {
+        /* f set */
     } else {
         e = insert_tx(db, a, &row, jss(u, "path"), "title.create", id, f);
     }
@@ -472,6 +495,9 @@ update_once(struct wm_db *db,
         row.round_id = in->round_id < 0 ? 0 : in->round_id;
     }
     e = check_fields(&row, f);
+    if (WM_OK == e && in->round_id > 0) {
+        e = round_ok(db, a, row.round_id, f);
+    }
     if (WM_OK == e) {
         char day[WM_DAY_LEN];
         today(day);

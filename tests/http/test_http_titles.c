@@ -313,6 +313,16 @@ test_scope(void **state)
                                "{\"unit_id\": 1, \"title\": \"x\", \"level\": \"市级\", "
                                "\"awarded_on\": \"2021-03-05\"}"),
                      404);
+    /* an awarding round that does not exist (or is not the caller's): 400 on round_id */
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"unit_id\": %lld, \"title\": \"范围丙称号\", \"level\": \"市级\", "
+             "\"awarded_on\": \"2021-03-05\", \"round_id\": 999999}",
+             (long long)qingshan);
+    struct th_resp *rr = api("POST", "/api/v1/titles", &district, body);
+    th_assert_status(rr, 400);
+    assert_string_equal(th_jstr(json_object_get(rr->json, "error"), "field"), "round_id");
+    th_resp_free(rr);
     assert_int_equal(count(&district, "q=%E8%8C%83%E5%9B%B4"), 1); /* 范围 */
     assert_int_equal(count(&office, "q=%E8%8C%83%E5%9B%B4"), 2);
     /* the unit sees its own, read only */
