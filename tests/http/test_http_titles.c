@@ -386,6 +386,20 @@ test_state_changes(void **state)
     assert_string_equal(th_jstr(r->json, "state"), "revoked");
     assert_string_equal(th_jstr(r->json, "reason"), "发生重大安全事故");
     th_resp_free(r);
+    /* the unit is told (kind title) */
+    r = api("GET", "/api/v1/notifications?limit=50", &unitadmin, NULL);
+    th_assert_status(r, 200);
+    bool told = false;
+    size_t i;
+    json_t *n;
+    json_array_foreach(json_object_get(r->json, "items"), i, n)
+    {
+        told = told || (0 == strcmp(th_jstr(n, "kind"), "title") &&
+                        th_jint(n, "object_id") == id &&
+                        strstr(th_jstr(n, "text"), "称号“状态称号”已被撤销：发生重大安全事故"));
+    }
+    assert_true(told);
+    th_resp_free(r);
     /* the same state again: a conflict */
     assert_int_equal(status_of("POST", sp, &office, "{\"state\": \"revoked\", \"reason\": \"再次\"}"),
                      409);
