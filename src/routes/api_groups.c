@@ -14,7 +14,7 @@
 static json_t *
 req_round(struct wm_req *r)
 {
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *round = wm_round_get_scoped(r->db, &r->actor, r->ids[0], &f);
     if (NULL == round) {
         wm_reply_fail(r, &f);
@@ -44,7 +44,7 @@ owner_first(struct wm_req *r)
 static json_t *
 group_of(struct wm_req *r, const json_t *round, int64_t gid)
 {
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *gs = wm_group_list(r->db, &r->actor, round, &f);
     if (NULL == gs) {
         wm_reply_fail(r, &f);
@@ -89,7 +89,7 @@ api_round_groups_get(struct wm_req *r)
     if (NULL == round) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *gs = wm_group_list(r->db, &r->actor, round, &f);
     json_decref(round);
     if (NULL == gs) {
@@ -104,9 +104,9 @@ void
 api_round_groups_post(struct wm_req *r)
 {
     static const struct wm_jfield spec[] = {
-        {"name", WM_J_STR, true, 100},
-        {"leader_id", WM_J_INT, true, INT64_MAX},
-        {NULL},
+        { "name", WM_J_STR, true, 100 },
+        { "leader_id", WM_J_INT, true, INT64_MAX },
+        { NULL },
     };
     if (!owner_first(r)) {
         return;
@@ -114,7 +114,7 @@ api_round_groups_post(struct wm_req *r)
     if (!wm_json_check(r, spec)) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     int64_t id = 0;
     if (WM_OK != wm_group_create(r->db, &r->actor, r->ids[0], wm_jstr(r, "name"),
                                  wm_jint(r, "leader_id", 0), &id, &f)) {
@@ -129,9 +129,9 @@ void
 api_round_group_patch(struct wm_req *r)
 {
     static const struct wm_jfield spec[] = {
-        {"name", WM_J_STR, false, 100},
-        {"leader_id", WM_J_INT, false, INT64_MAX},
-        {NULL},
+        { "name", WM_J_STR, false, 100 },
+        { "leader_id", WM_J_INT, false, INT64_MAX },
+        { NULL },
     };
     if (!owner_first(r)) {
         return;
@@ -153,7 +153,7 @@ api_round_group_patch(struct wm_req *r)
     char *keep = wm_strdup(name ? name : was ? was : "");
     int64_t leader = wm_jint(r, "leader_id", json_integer_value(json_object_get(g, "leader_id")));
     json_decref(g);
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     enum wm_err e = wm_group_update(r->db, &r->actor, r->ids[0], r->ids[1], keep, leader, &f);
     free(keep);
     if (WM_OK != e) {
@@ -167,7 +167,7 @@ api_round_group_patch(struct wm_req *r)
 void
 api_round_group_delete(struct wm_req *r)
 {
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     if (WM_OK != wm_group_delete(r->db, &r->actor, r->ids[0], r->ids[1], &f)) {
         wm_reply_fail(r, &f);
         return;
@@ -180,9 +180,9 @@ void
 api_round_group_members_post(struct wm_req *r)
 {
     static const struct wm_jfield spec[] = {
-        {"user_id", WM_J_INT, true, INT64_MAX},
-        {"remove", WM_J_BOOL, false, 0},
-        {NULL},
+        { "user_id", WM_J_INT, true, INT64_MAX },
+        { "remove", WM_J_BOOL, false, 0 },
+        { NULL },
     };
     if (!owner_first(r)) {
         return;
@@ -191,9 +191,9 @@ api_round_group_members_post(struct wm_req *r)
         return;
     }
     bool remove = json_is_true(json_object_get(r->json, "remove"));
-    struct wm_fail f = {0};
-    if (WM_OK != wm_group_member(r->db, &r->actor, r->ids[0], r->ids[1],
-                                 wm_jint(r, "user_id", 0), !remove, &f)) {
+    struct wm_fail f = { 0 };
+    if (WM_OK != wm_group_member(r->db, &r->actor, r->ids[0], r->ids[1], wm_jint(r, "user_id", 0),
+                                 !remove, &f)) {
         wm_reply_fail(r, &f);
         return;
     }
@@ -211,10 +211,11 @@ api_round_entry_group_post(struct wm_req *r)
     if (!json_is_object(r->json) || json_object_size(r->json) != 1 ||
         !(json_is_integer(gid) || json_is_null(gid)) ||
         (json_is_integer(gid) && json_integer_value(gid) < 0)) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "group_id", _("请提交 {\"group_id\": 测评组编号或 null}"));
+        wm_reply_err(r, WM_E_BAD_REQUEST, "group_id",
+                     _("请提交 {\"group_id\": 测评组编号或 null}"));
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     if (WM_OK != wm_entry_assign(r->db, &r->actor, r->ids[0], r->ids[1],
                                  json_is_integer(gid) ? json_integer_value(gid) : 0, &f)) {
         wm_reply_fail(r, &f);
@@ -272,7 +273,7 @@ visit_of(struct wm_req *r, int64_t vid)
     if (NULL == round) {
         return NULL;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *vs = wm_visit_list(r->db, &r->actor, round, false, &f);
     json_decref(round);
     if (NULL == vs) {
@@ -305,11 +306,11 @@ reply_visit(struct wm_req *r, unsigned status, int64_t vid)
 }
 
 static const struct wm_jfield visit_spec[] = {
-    {"entry_id", WM_J_INT, false, INT64_MAX},
-    {"starts_at", WM_J_STR, false, 32},
-    {"place", WM_J_STR, false, 200},
-    {"note", WM_J_STR, false, 1000},
-    {NULL},
+    { "entry_id", WM_J_INT, false, INT64_MAX },
+    { "starts_at", WM_J_STR, false, 32 },
+    { "place", WM_J_STR, false, 200 },
+    { "note", WM_J_STR, false, 1000 },
+    { NULL },
 };
 
 /* GET /api/v1/rounds/{id}/visits: {items: [visit]} by start (?upcoming=1: scheduled ones
@@ -322,7 +323,7 @@ api_round_visits_get(struct wm_req *r)
         return;
     }
     const char *up = wm_req_arg(r, "upcoming");
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     json_t *vs = wm_visit_list(r->db, &r->actor, round, up && 0 == strcmp(up, "1"), &f);
     json_decref(round);
     if (NULL == vs) {
@@ -339,7 +340,7 @@ api_round_visits_post(struct wm_req *r)
     if (!wm_json_check(r, visit_spec)) {
         return;
     }
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     int64_t id = 0;
     if (WM_OK != wm_visit_schedule(r->db, &r->actor, r->ids[0], wm_jint(r, "entry_id", 0),
                                    body_time(r), opt_str(r, "place"), opt_str(r, "note"), &id,
@@ -373,7 +374,7 @@ api_round_visit_patch(struct wm_req *r)
     int64_t at = wm_jstr(r, "starts_at") ? body_time(r)
                                          : json_integer_value(json_object_get(v, "starts_at"));
     json_decref(v);
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     enum wm_err e = wm_visit_reschedule(r->db, &r->actor, r->ids[0], r->ids[1], at, p, n, &f);
     free(p);
     free(n);
@@ -388,7 +389,7 @@ api_round_visit_patch(struct wm_req *r)
 void
 api_round_visit_cancel_post(struct wm_req *r)
 {
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     if (WM_OK != wm_visit_cancel(r->db, &r->actor, r->ids[0], r->ids[1], &f)) {
         wm_reply_fail(r, &f);
         return;
