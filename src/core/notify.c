@@ -19,7 +19,7 @@
 
 const char *const wm_notify_kinds[] = {"returned", "due_soon", "overdue",
                                        "approved", "guidance", "featured",
-                                       "declaration", "visit", NULL};
+                                       "declaration", "visit", "title", NULL};
 
 bool
 wm_notify_kind_valid(const char *kind)
@@ -43,6 +43,7 @@ wm_notify_kind_label(const char *kind)
         {"guidance", N_("指导意见回复")}, {"due_soon", N_("即将到期")},
         {"overdue", N_("已逾期")},      {"featured", N_("经验做法入选")},
         {"declaration", N_("测评申报")}, {"visit", N_("测评走访通知")},
+        {"title", N_("文明称号")},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
         if (wm_streq(kind, labels[i].kind)) {

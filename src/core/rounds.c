@@ -611,11 +611,39 @@ wm_round_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const js
 json_t *
 wm_round_rechecks_due(struct wm_db *db, const json_t *round)
 {
-    /* titles: units due for review.  The title register (helper "titles") answers which
-    ** units' titles fall due in the round; until it is merged, none are. */
-    (void)db;
-    (void)round;
-    return json_array();
+    /* The title register answers which units' titles of the round's level fall due by the
+    ** end of its window, within its scope.  Lower bound (since): 1 January of the year
+    ** before the window starts, so that a title that lapsed before then (the unit declares
+    ** anew) is not rechecked; a round's window falls within a year and rounds of a level
+    ** come at most yearly, so this covers every title ending since the previous round. */
+    const char *start = jss(round, "window_start");
+    char since[16];
+    long y = (start && strlen(start) >= 4) ? strtol(start, NULL, 10) : 0;
+    if (y < 1001 || y > 9999) {
+        wm_log(WM_LOG_ERROR, "internal: round %lld: bad window_start for rechecks",
+               (long long)jsi(round, "id"));
+        return NULL;
+    }
+    snprintf(since, sizeof since, "%04ld-01-01", y - 1);
+    struct wm_fail f = { 0 };
+    json_t *due = wm_titles_due(db, jss(round, "scope_path"), jss(round, "level"), since,
+                                jss(round, "window_end"), &f);
+    if (NULL == due) {
+        wm_log(WM_LOG_ERROR, "internal: round %lld: titles due: %s", (long long)jsi(round, "id"),
+               f.msg);
+        return NULL;
+    }
+    json_t *ids = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach(due, i, row)
+    {
+        if (wm_round_admits(round, jss(row, "unit_type"))) {
+            json_array_append_new(ids, json_integer(jsi(row, "unit_id")));
+        }
+    }
+    json_decref(due);
+    return ids;
 }
 
 int
@@ -731,7 +759,10 @@ transition_once(struct wm_db *db, const struct wm_actor *a, const struct transit
     }
     /* declarations open: the title holders due for review come in as rechecks at once */
     if (forward && wm_streq(t->to, "open")) {
-        due = wm_round_rechecks_due(db, r);
+        if (NULL == (due = wm_round_rechecks_due(db, r))) {
+            e = wm_write_fail(db, f, NULL, NULL, _("无法查询应复查的单位"));
+            goto done;
+        }
         size_t n = json_array_size(due);
         int64_t *ids = calloc(n ? n : 1, sizeof *ids);
         for (size_t i = 0; ids && i < n; i++) {

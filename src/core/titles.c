@@ -140,6 +140,42 @@ check_fields(const struct wm_title_row *in, struct wm_fail *f)
     return WM_OK;
 }
 
+/* The title's awarding round (0: none) is a round the caller sees; a 400 on round_id
+** otherwise (title.round_id refers to eval_round). */
+static enum wm_err
+round_ok(struct wm_db *db, const struct wm_actor *a, int64_t round_id, struct wm_fail *f)
+{
+    if (0 == round_id) {
+        return WM_OK;
+    }
+    struct wm_fail g = { 0 };
+    json_t *r = round_id > 0 ? wm_round_get_scoped(db, a, round_id, &g) : NULL;
+    if (r) {
+        json_decref(r);
+        return WM_OK;
+    }
+    if (wm_db_failed(db)) {
+        return wm_read_fail(db, f, NULL, NULL);
+    }
+    return wm_fail_set(f, WM_E_BAD_REQUEST, "round_id", "%s",
+                       _("授予的测评不存在，或不在您的管辖范围内"));
+}
+
+/* Tell the unit of the title what became of it (kind title; text: the line, taken and
+** freed); inside the caller's transaction. */
+static enum wm_err
+tell_unit(struct wm_db *db, const struct wm_actor *a, int64_t title_id, char *text,
+          struct wm_fail *f)
+{
+    json_t *t = db->ops->title_get(db, title_id);
+    int rc = t ? wm_notify_unit(db, jsi(t, "unit_id"), "title", "title", title_id, text,
+                                "/titles", a && a->p ? a->p->user_id : 0)
+               : -1;
+    free(text);
+    json_decref(t);
+    return 0 == rc ? WM_OK : wm_write_fail(db, f, NULL, NULL, _("无法通知单位"));
+}
+
 /* The state a title is stored in: revoked stays; otherwise expired exactly when its
 ** valid_until passed (before today). */
 static const char *
@@ -347,6 +383,8 @@ add_once(struct wm_db *db,
     json_t *u = unit_in_scope(db, a, unit_id, f);
     if (NULL == u) {
         e = f->err;
+    } else if (WM_OK != (e = round_ok(db, a, row.round_id, f))) {
+        /* f set */
     } else {
         e = insert_tx(db, a, &row, jss(u, "path"), "title.create", id, f);
     }
@@ -472,6 +510,9 @@ update_once(struct wm_db *db,
         row.round_id = in->round_id < 0 ? 0 : in->round_id;
     }
     e = check_fields(&row, f);
+    if (WM_OK == e && in->round_id > 0) {
+        e = round_ok(db, a, row.round_id, f);
+    }
     if (WM_OK == e) {
         char day[WM_DAY_LEN];
         today(day);
@@ -542,6 +583,18 @@ set_state_once(struct wm_db *db,
         row.state = to;
         row.reason = reason;
         e = update_tx(db, a, t, &row, "title.state", NULL, f);
+        if (WM_OK == e) {
+            const char *name = jss(t, "title");
+            char *text;
+            if (wm_streq(to, "revoked")) {
+                text = wm_asprintf(_("称号“%s”已被撤销：%s"), name, reason);
+            } else if (wm_streq(to, "kept")) {
+                text = wm_asprintf(_("称号“%s”已恢复为保留：%s"), name, reason);
+            } else {
+                text = wm_asprintf(_("称号“%s”已改为过期：%s"), name, reason);
+            }
+            e = tell_unit(db, a, id, text, f);
+        }
     }
     json_decref(t);
     return tx_end(db, e, f);
@@ -749,6 +802,16 @@ decide_tx(struct wm_db *db,
     if (NULL == u) {
         return f->err;
     }
+    if (round_id > 0) { /* title.round_id refers to eval_round */
+        json_t *rnd = db->ops->round_get(db, round_id);
+        json_decref(rnd);
+        if (NULL == rnd) {
+            json_decref(u);
+            return wm_db_failed(db) ? wm_read_fail(db, f, NULL, NULL)
+                                    : wm_fail_set(f, WM_E_BAD_REQUEST, "round_id", "%s",
+                                                  _("没有这个测评"));
+        }
+    }
     json_t *extra = json_pack("{s:s, s:I}", "decision", decision, "round_id", (json_int_t)round_id);
     if (reason && *reason) {
         json_object_set_new(extra, "decision_reason", json_string(reason));
@@ -791,6 +854,19 @@ decide_tx(struct wm_db *db,
             }
             json_decref(t);
         }
+    }
+    if (WM_OK == e) {
+        json_t *t = db->ops->title_get(db, *title_id);
+        const char *name = t ? jss(t, "title") : "";
+        const char *until = t ? jss(t, "valid_until") : NULL;
+        char *text = wm_streq(decision, "award")
+                         ? wm_asprintf(_("授予称号“%s”"), name)
+                     : wm_streq(decision, "keep")
+                         ? wm_asprintf(_("测评复查，称号“%s”予以保留，有效期至 %s"), name,
+                                       until ? until : "")
+                         : wm_asprintf(_("测评复查，称号“%s”被撤销：%s"), name, reason);
+        json_decref(t);
+        e = tell_unit(db, a, *title_id, text, f);
     }
     json_decref(extra);
     json_decref(u);

@@ -882,7 +882,7 @@ void wm_practice_register_jobs(const struct wm_jobs_env *env);
 /*
 ** Tell people about a change, inside the caller's write transaction (the notification
 ** exists exactly when the change commits).  kind: returned, approved, guidance, due_soon,
-** overdue, featured, declaration; otype/oid what it is about ("document", 7; otype NULL: nothing);
+** overdue, featured, declaration, visit, title; otype/oid what it is about ("document", 7; otype NULL: nothing);
 ** text the line shown in the inbox and the digest; link a path of the UI ("/documents/7",
 ** NULL: none); except_user is not told (who caused it; 0: nobody).  Each recipient's
 ** preference for the kind decides whether it reaches the inbox and the e-mail digest (both
@@ -1275,9 +1275,11 @@ enum wm_err wm_round_transition(struct wm_db *db, const struct wm_actor *a, int6
 int wm_round_add_rechecks(struct wm_db *db, const struct wm_actor *a, const json_t *round,
                           const int64_t *unit_ids, size_t n, size_t *added);
 /**
-** titles: units due for review.  The units whose titles fall due for review (复查) in the
-** round, called when the round opens; a JSON array of unit ids (caller decrefs).  For now
-** an empty list: the titles register (helper "titles") supplies it at merge.
+** The units whose titles fall due for review (复查) in the round, called when the round
+** opens: wm_titles_due with the round's scope_path and level, date = its window_end and
+** since = 1 January of the year before its window_start (a title that lapsed earlier is
+** not rechecked: the unit declares anew), keeping units of the types the round admits.
+** A JSON array of unit ids (caller decrefs); NULL on a store error (logged).
 */
 json_t *wm_round_rechecks_due(struct wm_db *db, const json_t *round);
 

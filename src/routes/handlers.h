@@ -27,6 +27,17 @@
 #include "wm_http.h"
 
 /* API (api_*.c) */
+/* api_groups.c: a round's groups, assignments and visits (issue 10) */
+void api_round_groups_get(struct wm_req *r);
+void api_round_groups_post(struct wm_req *r);
+void api_round_group_patch(struct wm_req *r);
+void api_round_group_delete(struct wm_req *r);
+void api_round_group_members_post(struct wm_req *r);
+void api_round_entry_group_post(struct wm_req *r);
+void api_round_visits_get(struct wm_req *r);
+void api_round_visits_post(struct wm_req *r);
+void api_round_visit_patch(struct wm_req *r);
+void api_round_visit_cancel_post(struct wm_req *r);
 /* api_results.c: a round's results, publicity, objections, titles, rectification (issue 10) */
 void api_round_results_get(struct wm_req *r);
 void api_round_results_xlsx_get(struct wm_req *r);
@@ -396,6 +407,12 @@ json_t *wm_api_rounds(json_t *items);
 ** state_label, category (申报统计); no unit_path. */
 json_t *wm_api_entry(json_t *e);
 json_t *wm_api_entries(json_t *items);
+/** A group (issue 10): created_at; its entry_list entries as wm_api_entry; member_list. */
+json_t *wm_api_group(json_t *g);
+json_t *wm_api_groups(json_t *items);
+/** A visit (issue 10): starts_at, created_at, updated_at RFC 3339; no unit_path. */
+json_t *wm_api_visit(json_t *v);
+json_t *wm_api_visits(json_t *items);
 /** A title (issue 10): created_at, updated_at; state_label; no unit_path. */
 json_t *wm_api_title(json_t *t);
 json_t *wm_api_titles(json_t *items);

@@ -338,6 +338,40 @@ wm_api_titles(json_t *items)
     return each(items, wm_api_title);
 }
 
+/* ---------------------------------------------------------------- groups (issue 10) */
+
+json_t *
+wm_api_group(json_t *g)
+{
+    static const char *const k[] = {"created_at", NULL};
+    if (g) {
+        wm_api_entries(json_object_get(g, "entry_list"));
+    }
+    return times(g, k);
+}
+
+json_t *
+wm_api_groups(json_t *items)
+{
+    return each(items, wm_api_group);
+}
+
+json_t *
+wm_api_visit(json_t *v)
+{
+    static const char *const k[] = {"starts_at", "created_at", "updated_at", NULL};
+    if (v) {
+        json_object_del(v, "unit_path");
+    }
+    return times(v, k);
+}
+
+json_t *
+wm_api_visits(json_t *items)
+{
+    return each(items, wm_api_visit);
+}
+
 /* ---------------------------------------------------------------- results (issue 10) */
 
 /* A result row: total and subtotals as points ("85.5"); no unit_path. */

@@ -331,6 +331,24 @@ static const struct expect expectations[] = {
     {"POST /rounds/{id}/visits/{id}", K_VISIT,   {"303", "403", "388/404", "403/404", "403",     "403",     "403"}},
     {"POST /rounds/{id}/visits/{id}/cancel", K_VISIT,
                                                  {"303", "403", "303/404", "403/404", "403",     "403",     "403"}},
+    /* The same over JSON (api_groups.c); the round's office is asked for before the body */
+    {"GET /api/v1/rounds/{id}/groups", K_ROUND,  {"401", "200", "200/404", "200/404", "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/groups", K_ROUND, {"401", "403", "400/404", "403",     "403",     "403",     "403"}},
+    {"PATCH /api/v1/rounds/{id}/groups/{id}", K_GROUP, /* no body: nothing to change */
+                                                 {"401", "403", "400/404", "403",     "403",     "403",     "403"}},
+    {"DELETE /api/v1/rounds/{id}/groups/{id}", K_GROUP,
+                                                 {"401", "403", "200/404", "403",     "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/groups/{id}/members", K_GROUP,
+                                                 {"401", "403", "400/404", "403",     "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/entries/{id}/group", K_ENTRY,
+                                                 {"401", "403", "400/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/rounds/{id}/visits", K_ROUND,  {"401", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/rounds/{id}/visits", K_ROUND, {"401", "403", "400/404", "400/404", "403",     "403",     "403"}},
+    /* no body: the same time again; the evaluator does not see a visit outside its groups */
+    {"PATCH /api/v1/rounds/{id}/visits/{id}", K_VISIT,
+                                                 {"401", "403", "200/404", "404",     "403",     "403",     "403"}},
+    {"POST /api/v1/rounds/{id}/visits/{id}/cancel", K_VISIT,
+                                                 {"401", "403", "200/404", "403/404", "403",     "403",     "403"}},
     /* Entries: a unit sees its own, offices those of their units, evaluators those of
     ** their groups; the unit's admin declares, the district recommends, the city decides. */
     {"GET /api/v1/rounds/{id}/entries", K_ROUND, {"401", "200", "200/404", "200/404", "200/404", "200/404", "200/404"}},

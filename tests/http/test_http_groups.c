@@ -693,6 +693,114 @@ user_new(const char *username, const char *display, const char *role, int64_t or
            th_make_token(&srv, c, "groups") > 0;
 }
 
+/* ---------------------------------------------------------------- the same over JSON */
+
+/* "YYYY-MM-DDTHH:MM+08:00" of t (China Standard Time). */
+static void
+cst_rfc(int64_t t, char *out, size_t n)
+{
+    time_t x = (time_t)(t + 8 * 3600);
+    struct tm tm;
+    gmtime_r(&x, &tm);
+    strftime(out, n, "%Y-%m-%dT%H:%M+08:00", &tm);
+}
+
+static void
+test_api(void **state)
+{
+    (void)state;
+    int64_t round = round_new(false);
+    int64_t eq = entry_add(round, qingshan);
+    char path[128], epath[128];
+    /* create a group */
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/groups", (long long)round);
+    want("POST", path, &unitadmin,
+         json_pack("{s:s, s:I}", "name", "接口组", "leader_id", (json_int_t)evaluator.user_id), 403);
+    want("POST", path, &office, json_pack("{s:s}", "name", "接口组"), 400);
+    struct th_resp *r = api("POST", path, &office,
+                            json_pack("{s:s, s:I}", "name", "接口组", "leader_id",
+                                      (json_int_t)evaluator.user_id));
+    th_assert_status(r, 201);
+    int64_t g = th_jint(r->json, "id");
+    assert_true(g > 0);
+    assert_string_equal(th_jstr(r->json, "name"), "接口组");
+    assert_int_equal(json_array_size(json_object_get(r->json, "member_list")), 1);
+    assert_non_null(strchr(th_jstr(r->json, "created_at"), 'T'));
+    th_resp_free(r);
+    /* add a member, rename */
+    char gpath[160];
+    snprintf(gpath, sizeof gpath, "%s/%lld", path, (long long)g);
+    char mpath[192];
+    snprintf(mpath, sizeof mpath, "%s/members", gpath);
+    r = api("POST", mpath, &office, json_pack("{s:I}", "user_id", (json_int_t)dceval.user_id));
+    th_assert_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "member_list")), 2);
+    th_resp_free(r);
+    r = api("PATCH", gpath, &office, json_pack("{s:s}", "name", "接口一组"));
+    th_assert_status(r, 200);
+    assert_string_equal(th_jstr(r->json, "name"), "接口一组");
+    th_resp_free(r);
+    /* the evaluator sees its group */
+    r = api("GET", path, &evaluator, NULL);
+    th_assert_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    th_resp_free(r);
+    /* assign the entry */
+    snprintf(epath, sizeof epath, "/api/v1/rounds/%lld/entries/%lld/group", (long long)round,
+             (long long)eq);
+    want("POST", epath, &office, json_pack("{s:s}", "group_id", "x"), 400);
+    r = api("POST", epath, &office, json_pack("{s:I}", "group_id", (json_int_t)g));
+    th_assert_status(r, 200);
+    assert_int_equal(th_jint(r->json, "group_id"), g);
+    th_resp_free(r);
+    /* a visit 11 h 59 min ahead: refused with the reason; 12 h 01 min: scheduled */
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/visits", (long long)round);
+    char when[48];
+    int64_t now = (int64_t)time(NULL);
+    cst_rfc(now + 12 * 3600 - 60, when, sizeof when);
+    r = api("POST", path, &evaluator,
+            json_pack("{s:I, s:s, s:s}", "entry_id", (json_int_t)eq, "starts_at", when, "place",
+                      "会议室"));
+    th_assert_status(r, 400);
+    assert_string_equal(th_jstr(json_object_get(r->json, "error"), "field"), "starts_at");
+    assert_non_null(strstr(r->body, "须至少提前 12 小时通知被测评单位"));
+    th_resp_free(r);
+    cst_rfc(now + 12 * 3600 + 60, when, sizeof when);
+    r = api("POST", path, &evaluator,
+            json_pack("{s:I, s:s, s:s}", "entry_id", (json_int_t)eq, "starts_at", when, "place",
+                      "会议室"));
+    th_assert_status(r, 201);
+    int64_t v = th_jint(r->json, "id");
+    assert_string_equal(th_jstr(r->json, "state"), "scheduled");
+    assert_string_equal(th_jstr(r->json, "place"), "会议室");
+    assert_non_null(strchr(th_jstr(r->json, "starts_at"), 'T'));
+    th_resp_free(r);
+    /* the unit sees it */
+    r = api("GET", path, &qsadmin, NULL);
+    th_assert_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
+    th_resp_free(r);
+    /* move it a day later, then cancel */
+    char vpath[192];
+    snprintf(vpath, sizeof vpath, "%s/%lld", path, (long long)v);
+    cst_rfc(now + 36 * 3600, when, sizeof when);
+    r = api("PATCH", vpath, &evaluator, json_pack("{s:s}", "starts_at", when));
+    th_assert_status(r, 200);
+    assert_string_equal(th_jstr(r->json, "place"), "会议室");
+    th_resp_free(r);
+    snprintf(vpath, sizeof vpath, "%s/%lld/cancel", path, (long long)v);
+    want("POST", vpath, &qsadmin, NULL, 403);
+    r = api("POST", vpath, &evaluator, NULL);
+    th_assert_status(r, 200);
+    assert_string_equal(th_jstr(r->json, "state"), "cancelled");
+    th_resp_free(r);
+    /* delete the group: the entry returns to none */
+    want("DELETE", gpath, &office, NULL, 200);
+    assert_int_equal(sql_int("SELECT coalesce(group_id, 0) FROM round_entry WHERE id = %lld",
+                             (long long)eq),
+                     0);
+}
+
 static int
 setup(void **state)
 {
@@ -764,6 +872,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_groups),
         cmocka_unit_test(test_own_district),
         cmocka_unit_test(test_visits),
+        cmocka_unit_test(test_api),
         cmocka_unit_test(test_eval_access),
     };
     int failed = cmocka_run_group_tests_name("groups", tests, setup, teardown);

@@ -491,6 +491,28 @@ test_round(void **state)
     r = api("GET", path, &admin, NULL);
     assert_null(strstr(r->body, "第十五届"));
     th_resp_free(r);
+    /* each decision reaches the unit's inbox (kind title) */
+    struct {
+        const struct th_cred *c;
+        const char *line;
+    } told[] = { { &unitadmin, "授予称号“第十五届市级文明单位”" },
+                 { &member, "授予称号“第十五届市级文明单位”" },
+                 { &qsadmin, "予以保留，有效期至 2029-06-30" } };
+    for (size_t k = 0; k < sizeof told / sizeof told[0]; k++) {
+        r = api("GET", "/api/v1/notifications?limit=50", told[k].c, NULL);
+        th_assert_status(r, 200);
+        bool heard = false;
+        size_t i;
+        json_t *n;
+        json_array_foreach(json_object_get(r->json, "items"), i, n)
+        {
+            heard = heard || (0 == strcmp(th_jstr(n, "kind"), "title") &&
+                              strstr(th_jstr(n, "text"), told[k].line) &&
+                              0 == strcmp(th_jstr(n, "kind_label"), "文明称号"));
+        }
+        assert_true(heard);
+        th_resp_free(r);
+    }
 
     /* the command line: the ranking, and the offline review package read back */
     char idtxt[32];

@@ -782,6 +782,84 @@ test_pages(void **state)
     th_resp_free(r);
 }
 
+/* ---------------------------------------------------------------- rechecks */
+
+/* A 市级 title of unit (office makes it) valid until until; its id. */
+static int64_t
+title_make(int64_t unit, const char *until)
+{
+    struct th_resp *r = api("POST", "/api/v1/titles", &office,
+                            json_pack("{s:I, s:s, s:s, s:s, s:s}", "unit_id", (json_int_t)unit,
+                                      "title", "第十四届市级文明单位", "level", "市级",
+                                      "awarded_on", "2026-03-05", "valid_until", until));
+    th_assert_status(r, 201);
+    int64_t id = th_jint(r->json, "id");
+    th_resp_free(r);
+    return id;
+}
+
+static void
+test_rechecks(void **state)
+{
+    (void)state;
+    /* 东城区's units: 青山镇 (乡镇) due in the window; 朝阳街道 (街道) valid beyond it; 青山村
+    ** (村) due but revoked; 和平社区 (社区) due but of a type the round does not admit;
+    ** 市博物馆 (事业单位) lapsed before the bound (1 January of the year before the window).
+    ** 柳河镇 (西湖区) due but outside the district's round. */
+    int64_t chaoyang = th_unit_id(&srv, &admin, "DEMO016");
+    int64_t village = th_unit_id(&srv, &admin, "DEMO019");
+    int64_t community = th_unit_id(&srv, &admin, "DEMO022");
+    int64_t museum = th_unit_id(&srv, &admin, "DEMO028");
+    assert_true(chaoyang && village && community && museum);
+    title_make(qingshan, "2030-03-31");
+    title_make(chaoyang, "2031-12-31");
+    int64_t revoked = title_make(village, "2030-04-30");
+    title_make(community, "2030-03-31");
+    title_make(museum, "2028-06-30");
+    title_make(liuhe, "2030-03-31");
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/titles/%lld/state", (long long)revoked);
+    want("POST", path, &office, json_pack("{s:s, s:s}", "state", "revoked", "reason", "发生安全事故"),
+         200);
+    json_t *b = round_body("复查测试");
+    json_object_set_new(b, "window_start", json_string("2030-03-01"));
+    json_object_set_new(b, "window_end", json_string("2030-04-30"));
+    json_object_set_new(b, "years_from", json_integer(2025));
+    json_object_set_new(b, "years_to", json_integer(2026));
+    json_object_set_new(b, "unit_types", json_pack("[s, s, s, s]", "乡镇", "街道", "村", "事业单位"));
+    struct th_resp *r = api("POST", "/api/v1/rounds", &district, b);
+    th_assert_status(r, 201);
+    int64_t id = th_jint(r->json, "id");
+    th_resp_free(r);
+    snprintf(path, sizeof path, "/api/v1/rounds/%lld/entries?kind=recheck", (long long)id);
+    r = api("GET", path, &district, NULL);
+    th_assert_status(r, 200);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 0);
+    th_resp_free(r);
+    assert_int_equal(transition(&district, id, "open", NULL), 200);
+    r = api("GET", path, &district, NULL);
+    th_assert_status(r, 200);
+    json_t *items = json_object_get(r->json, "items");
+    assert_int_equal(json_array_size(items), 1);
+    json_t *e = json_array_get(items, 0);
+    assert_int_equal(th_jint(e, "unit_id"), qingshan);
+    assert_string_equal(th_jstr(e, "kind"), "recheck");
+    assert_string_equal(th_jstr(e, "state"), "accepted");
+    th_resp_free(r);
+    /* the audit log names the unit added */
+    r = api("GET", "/api/v1/audit?action=round.recheck&limit=50", &admin, NULL);
+    th_assert_status(r, 200);
+    bool found = false;
+    size_t i;
+    json_t *row;
+    json_array_foreach(json_object_get(r->json, "items"), i, row)
+    {
+        found = found || th_jint(row, "object_id") == id;
+    }
+    assert_true(found);
+    th_resp_free(r);
+}
+
 static void
 test_graceful_stop(void **state)
 {
@@ -867,6 +945,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_type_not_admitted),
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_pages),
+        cmocka_unit_test(test_rechecks),
         cmocka_unit_test(test_graceful_stop),
     };
     int failed = cmocka_run_group_tests_name("rounds", tests, setup, teardown);

@@ -313,6 +313,16 @@ test_scope(void **state)
                                "{\"unit_id\": 1, \"title\": \"x\", \"level\": \"市级\", "
                                "\"awarded_on\": \"2021-03-05\"}"),
                      404);
+    /* an awarding round that does not exist (or is not the caller's): 400 on round_id */
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"unit_id\": %lld, \"title\": \"范围丙称号\", \"level\": \"市级\", "
+             "\"awarded_on\": \"2021-03-05\", \"round_id\": 999999}",
+             (long long)qingshan);
+    struct th_resp *rr = api("POST", "/api/v1/titles", &district, body);
+    th_assert_status(rr, 400);
+    assert_string_equal(th_jstr(json_object_get(rr->json, "error"), "field"), "round_id");
+    th_resp_free(rr);
     assert_int_equal(count(&district, "q=%E8%8C%83%E5%9B%B4"), 1); /* 范围 */
     assert_int_equal(count(&office, "q=%E8%8C%83%E5%9B%B4"), 2);
     /* the unit sees its own, read only */
@@ -375,6 +385,20 @@ test_state_changes(void **state)
     th_assert_status(r, 200);
     assert_string_equal(th_jstr(r->json, "state"), "revoked");
     assert_string_equal(th_jstr(r->json, "reason"), "发生重大安全事故");
+    th_resp_free(r);
+    /* the unit is told (kind title) */
+    r = api("GET", "/api/v1/notifications?limit=50", &unitadmin, NULL);
+    th_assert_status(r, 200);
+    bool told = false;
+    size_t i;
+    json_t *n;
+    json_array_foreach(json_object_get(r->json, "items"), i, n)
+    {
+        told = told || (0 == strcmp(th_jstr(n, "kind"), "title") &&
+                        th_jint(n, "object_id") == id &&
+                        strstr(th_jstr(n, "text"), "称号“状态称号”已被撤销：发生重大安全事故"));
+    }
+    assert_true(told);
     th_resp_free(r);
     /* the same state again: a conflict */
     assert_int_equal(status_of("POST", sp, &office, "{\"state\": \"revoked\", \"reason\": \"再次\"}"),

@@ -1359,35 +1359,41 @@ test_title_decide(void **state)
     struct fx *f = *state;
     struct wm_fail fl = {0};
     int64_t t1 = 0, t2 = 0, x = 0;
-    /* 授予: a kept title with the round */
-    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 7, "授予",
+    /* a round that does not exist: refused on round_id (title.round_id refers to it) */
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 999, "授予",
+                                     "第十五届市级文明单位", "市级", NULL, "2024-12-20", NULL,
+                                     NULL, &t1, &fl),
+                     WM_E_BAD_REQUEST);
+    assert_string_equal(fl.field, "round_id");
+    /* 授予: a kept title with the round (the demo's round 1) */
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 1, "授予",
                                      "第十五届市级文明单位", "市级", "某文明委〔2024〕1号",
                                      "2024-12-20", "2027-12-31", NULL, &t1, &fl),
                      WM_OK);
     json_t *t = wm_title_get_scoped(f->db, ACT(f->office), t1, &fl);
     assert_non_null(t);
     assert_string_equal(json_string_value(json_object_get(t, "state")), "kept");
-    assert_int_equal(json_integer_value(json_object_get(t, "round_id")), 7);
+    assert_int_equal(json_integer_value(json_object_get(t, "round_id")), 1);
     assert_string_equal(json_string_value(json_object_get(t, "award_doc")), "某文明委〔2024〕1号");
     json_decref(t);
     /* a district office decides only within its jurisdiction; units and evaluators never */
-    assert_int_equal(wm_title_decide(f->db, ACT(f->district_office), f->unit_city, 7, "授予",
+    assert_int_equal(wm_title_decide(f->db, ACT(f->district_office), f->unit_city, 1, "授予",
                                      "第十五届市级文明单位", "市级", NULL, "2024-12-20", NULL,
                                      NULL, &x, &fl),
                      WM_E_NOT_FOUND);
-    assert_int_equal(wm_title_decide(f->db, ACT(f->unitadmin), f->unit_city, 7, "award", "x",
+    assert_int_equal(wm_title_decide(f->db, ACT(f->unitadmin), f->unit_city, 1, "award", "x",
                                      "市级", NULL, "2024-12-20", NULL, NULL, &x, &fl),
                      WM_E_FORBIDDEN);
-    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_city, 7, "表彰", "x", "市级",
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_city, 1, "表彰", "x", "市级",
                                      NULL, "2024-12-20", NULL, NULL, &x, &fl),
                      WM_E_BAD_REQUEST);
     assert_string_equal(fl.field, "decision");
     /* 保留 needs the new valid_until; it extends the current title and keeps it */
-    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 8, "保留", NULL,
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 1, "保留", NULL,
                                      NULL, NULL, NULL, NULL, NULL, &x, &fl),
                      WM_E_BAD_REQUEST);
     assert_string_equal(fl.field, "valid_until");
-    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 8, "keep", NULL,
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 1, "keep", NULL,
                                      "市级", NULL, NULL, "2030-12-31", "复查合格", &t2, &fl),
                      WM_OK);
     assert_int_equal(t2, t1);
@@ -1396,20 +1402,20 @@ test_title_decide(void **state)
     assert_string_equal(json_string_value(json_object_get(t, "state")), "kept");
     json_decref(t);
     /* 撤销 needs a reason */
-    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 8, "撤销", NULL,
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 1, "撤销", NULL,
                                      NULL, NULL, NULL, NULL, "", &x, &fl),
                      WM_E_BAD_REQUEST);
     assert_string_equal(fl.field, "reason");
     /* in the caller's transaction: rolled back with it */
     assert_int_equal(f->db->ops->begin(f->db, true), WM_QS_ONE);
-    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 8, "撤销", NULL,
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 1, "撤销", NULL,
                                      NULL, NULL, NULL, NULL, "复查不合格", &x, &fl),
                      WM_OK);
     f->db->ops->rollback(f->db);
     t = wm_title_get_scoped(f->db, ACT(f->office), t1, &fl);
     assert_string_equal(json_string_value(json_object_get(t, "state")), "kept");
     json_decref(t);
-    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 8, "revoke", NULL,
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 1, "revoke", NULL,
                                      NULL, NULL, NULL, NULL, "复查不合格", &x, &fl),
                      WM_OK);
     t = wm_title_get_scoped(f->db, ACT(f->office), t1, &fl);
@@ -1417,7 +1423,7 @@ test_title_decide(void **state)
     assert_string_equal(json_string_value(json_object_get(t, "reason")), "复查不合格");
     json_decref(t);
     /* nothing left to keep or revoke */
-    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 8, "撤销", NULL,
+    assert_int_equal(wm_title_decide(f->db, ACT(f->office), f->unit_district, 1, "撤销", NULL,
                                      NULL, NULL, NULL, NULL, "再次", &x, &fl),
                      WM_E_NOT_FOUND);
     /* each decision is in the audit log with the round and the reason */
@@ -1427,7 +1433,7 @@ test_title_decide(void **state)
     assert_int_equal(json_array_size(log), 3);
     const char *sum = json_string_value(json_object_get(json_array_get(log, 0), "summary"));
     assert_non_null(strstr(sum, "复查不合格"));
-    assert_non_null(strstr(sum, "\"round_id\":8"));
+    assert_non_null(strstr(sum, "\"round_id\":1"));
     json_decref(log);
 }
 

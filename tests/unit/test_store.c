@@ -4278,9 +4278,20 @@ test_titles(void **state)
     assert_true(t1 > 0);
     /* the same title of the same unit on the same day: a conflict */
     assert_int_equal(OPS->title_insert(DB, &r1, boss, 2000, &x), WM_QS_CONFLICT);
+    /* the awarding round: a round of the store (title.round_id refers to eval_round) */
+    char *root_path = org_path(f, root);
+    struct wm_round_in rin = round_in_base;
+    rin.office_id = root;
+    rin.scope_path = root_path;
+    rin.edition_id = mk_edition(f, root, "称号测试标准", "2021");
+    int64_t rnd = 0;
+    assert_int_equal(OPS->round_insert(DB, &rin, 2050, &rnd), WM_QS_ONE);
+    free(root_path);
     struct wm_title_row r2 = {.unit_id = ua, .title = "第十四届市级文明单位", .level = "市级",
-                              .round_id = 7, .awarded_on = "2021-03-05",
+                              .round_id = rnd + 1000, .awarded_on = "2021-03-05",
                               .valid_until = "2024-03-04"};
+    assert_int_not_equal(OPS->title_insert(DB, &r2, 0, 2100, &t2), WM_QS_ONE); /* no such round */
+    r2.round_id = rnd;
     assert_int_equal(OPS->title_insert(DB, &r2, 0, 2100, &t2), WM_QS_ONE);
     struct wm_title_row r3 = {.unit_id = ua2, .title = "区级文明校园", .level = "区级",
                               .awarded_on = "2022-01-01", .valid_until = "2023-12-31",
@@ -4315,7 +4326,7 @@ test_titles(void **state)
     assert_true(wm_startswith(js(t, "unit_path"), pa));
     json_decref(t);
     t = OPS->title_get(DB, t2);
-    assert_int_equal(ji(t, "round_id"), 7);
+    assert_int_equal(ji(t, "round_id"), rnd);
     jnull(t, "created_by");
     jnull(t, "award_doc");
     json_decref(t);

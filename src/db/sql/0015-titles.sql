@@ -9,9 +9,8 @@ CREATE TABLE title (
     unit_id     INTEGER NOT NULL REFERENCES org(id),
     title       TEXT NOT NULL,
     level       TEXT NOT NULL,
-    -- The awarding round: eval_round(id) of 0014, written on another branch; no foreign
-    -- key until both are merged (a later migration adds it).
-    round_id    INTEGER,
+    -- The awarding round (NULL: a title awarded outside wenming, or imported).
+    round_id    INTEGER REFERENCES eval_round(id),
     award_doc   TEXT,                  -- the awarding document: 杭文明委〔2021〕3号
     awarded_on  TEXT NOT NULL,         -- YYYY-MM-DD
     valid_until TEXT,                  -- YYYY-MM-DD, the last day it is valid

@@ -4,9 +4,7 @@ CREATE TABLE title (
     unit_id     bigint NOT NULL REFERENCES org(id) DEFERRABLE INITIALLY IMMEDIATE,
     title       text NOT NULL,
     level       text NOT NULL,
-    -- The awarding round: eval_round(id) of 0014, written on another branch; no foreign
-    -- key until both are merged (a later migration adds it).
-    round_id    bigint,
+    round_id    bigint REFERENCES eval_round(id) DEFERRABLE INITIALLY IMMEDIATE,
     award_doc   text,
     awarded_on  text COLLATE "C" NOT NULL,
     valid_until text COLLATE "C",
