@@ -181,6 +181,12 @@ open_store(const char *data, bool check_schema)
         fail("%s: not a data directory (create one with 'wenming init --data %s')", data, data);
         return NULL;
     }
+    /* exports and helper programs make their scratch files in DATA/tmp (see wm_scratch_set) */
+    char *scratch = wm_asprintf("%s/tmp", data);
+    if (0 == wm_mkdirs(scratch, 0700)) {
+        wm_scratch_set(scratch);
+    }
+    free(scratch);
     char *store = store_of(data);
     struct wm_db *db = wm_db_open(store, data, false, err, sizeof err);
     free(store);
@@ -1773,7 +1779,7 @@ review_files(struct wm_db *db, const json_t *round, const char *data_dir, struct
     wm_compile_set_helper(helper);
     free(helper);
     json_t *spec = wm_eval_sheet_spec(&d, true);
-    enum wm_err e = ui_eval_pdf(data_dir, spec, &rf->pdf, err, errlen);
+    enum wm_err e = ui_eval_pdf(spec, &rf->pdf, err, errlen);
     json_decref(spec);
     if (WM_OK != e) {
         return -1;

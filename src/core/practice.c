@@ -573,9 +573,9 @@ run_compile(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t 
         return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("数据库读取失败"));
     }
     enum wm_err e = set_state(db, cid, "running", NULL, 0, -1, NULL);
-    char tmp[] = "/tmp/wenming-compile-XXXXXX";
+    char tmp[4096] = "";
     size_t n = json_array_size(rows);
-    if (WM_OK == e && NULL == mkdtemp(tmp)) {
+    if (WM_OK == e && 0 != wm_scratch_dir("wenming-compile", tmp, sizeof tmp)) {
         e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "mkdtemp: %s", strerror(errno));
         tmp[0] = '\0';
     }

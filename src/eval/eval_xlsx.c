@@ -41,7 +41,7 @@ nz(const char *s)
 
 /* A workbook being written. */
 struct xw {
-    char path[64];
+    char path[4096];
     lxw_workbook *wb;
     lxw_worksheet *ws;
     lxw_format *bold, *title, *num, *wrap, *head;
@@ -52,12 +52,7 @@ static bool
 xw_open(struct xw *x, const char *sheet, char *err, size_t errlen)
 {
     memset(x, 0, sizeof(*x));
-    const char *dir = getenv("TMPDIR");
-    if (dir == NULL || dir[0] == '\0' || strlen(dir) > 40) {
-        dir = "/tmp";
-    }
-    snprintf(x->path, sizeof(x->path), "%s/wenming-eval-XXXXXX", dir);
-    int fd = mkstemp(x->path);
+    int fd = wm_scratch_file("wenming-eval", x->path, sizeof(x->path));
     if (fd < 0) {
         set_err(err, errlen, "XLSX: mkstemp: %s", strerror(errno));
         return false;

@@ -142,8 +142,8 @@ api_framework_export(struct wm_req *r)
         data = wm_fw_export_csv(fw, &len);
         wm_reply_attachment(r, fname, "text/csv; charset=utf-8", data, len);
     } else if (fw) {
-        char tmp[] = "/tmp/wenming-export-XXXXXX";
-        int fd = mkstemp(tmp);
+        char tmp[4096];
+        int fd = wm_scratch_file("wenming-export", tmp, sizeof tmp);
         char err[256] = "";
         if (fd >= 0) {
             close(fd);

@@ -186,8 +186,8 @@ api_titles_xlsx_get(struct wm_req *r)
     if (!wm_req_title_query(r, &q)) {
         return;
     }
-    char tmp[] = "/tmp/wenming-titles-XXXXXX";
-    int fd = mkstemp(tmp);
+    char tmp[4096];
+    int fd = wm_scratch_file("wenming-titles", tmp, sizeof tmp);
     if (fd < 0) {
         wm_log(WM_LOG_ERROR, "titles export: mkstemp: %s", strerror(errno));
         wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);

@@ -532,9 +532,8 @@ int wm_uploads_optional(struct wm_req *r, uint64_t max, struct wm_upload *up);
 struct wm_results_q;
 bool wm_req_results_q(struct wm_req *r, struct wm_results_q *q, unsigned dflt);
 /** Render a spec of the engine as PDF with the wenming-compile helper in a scratch
-** directory (data_dir/tmp when it exists, else /tmp; removed). */
-enum wm_err ui_eval_pdf(const char *data_dir, json_t *spec, struct wm_buf *out, char *err,
-                        size_t errlen);
+** directory (wm_scratch_dir; removed). */
+enum wm_err ui_eval_pdf(json_t *spec, struct wm_buf *out, char *err, size_t errlen);
 /** Reply with the ranking of items (result rows) as XLSX or PDF. */
 void ui_results_doc(struct wm_req *r, const json_t *round, const json_t *items, bool pdf);
 /** The unit's own results of the rounds in publicity, as cards for its home page. */

@@ -431,8 +431,8 @@ page_audit_xlsx_get(struct wm_req *r)
     if (!wm_req_audit_filter(r, &flt)) {
         return;
     }
-    char tmp[] = "/tmp/wenming-audit-XXXXXX";
-    int fd = mkstemp(tmp);
+    char tmp[4096];
+    int fd = wm_scratch_file("wenming-audit", tmp, sizeof tmp);
     if (fd < 0) {
         wm_log(WM_LOG_ERROR, "audit export: mkstemp: %s", strerror(errno));
         wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);

@@ -20,17 +20,10 @@
 #include "wm_eval_render.h"
 
 enum wm_err
-ui_eval_pdf(const char *data_dir, json_t *spec, struct wm_buf *out, char *err, size_t errlen)
+ui_eval_pdf(json_t *spec, struct wm_buf *out, char *err, size_t errlen)
 {
-    char base[512];
-    struct stat st;
-    if (data_dir && snprintf(base, sizeof base, "%s/tmp", data_dir) < (int)sizeof base - 24 &&
-        0 == stat(base, &st) && S_ISDIR(st.st_mode)) {
-        snprintf(base, sizeof base, "%s/tmp/wenming-eval-XXXXXX", data_dir);
-    } else {
-        snprintf(base, sizeof base, "/tmp/wenming-eval-XXXXXX");
-    }
-    if (NULL == mkdtemp(base)) {
+    char base[4096];
+    if (0 != wm_scratch_dir("wenming-eval", base, sizeof base)) {
         snprintf(err, errlen, "mkdtemp: %s", strerror(errno));
         return WM_E_INTERNAL;
     }
@@ -127,7 +120,7 @@ ui_results_doc(struct wm_req *r, const json_t *round, const json_t *items, bool 
     enum wm_err e;
     if (pdf) {
         json_t *spec = wm_eval_summary_spec(&s.d);
-        e = ui_eval_pdf(wm_app.data_dir, spec, &out, err, sizeof err);
+        e = ui_eval_pdf(spec, &out, err, sizeof err);
         json_decref(spec);
     } else {
         e = wm_eval_xlsx_summary(&s.d, &out, err, sizeof err);
@@ -224,7 +217,7 @@ ui_sheet_doc(struct wm_req *r, const json_t *round, const json_t *row, bool pdf)
     enum wm_err e;
     if (pdf) {
         json_t *spec = wm_eval_sheet_spec(&d, false);
-        e = ui_eval_pdf(wm_app.data_dir, spec, &out, err, sizeof err);
+        e = ui_eval_pdf(spec, &out, err, sizeof err);
         json_decref(spec);
     } else {
         e = wm_eval_xlsx_sheet(&d, &out, err, sizeof err);

@@ -152,8 +152,8 @@ grid_sheet(lxw_worksheet *ws, lxw_format *bold, const json_t *round, const json_
 void
 ui_round_stats_xlsx(struct wm_req *r, const json_t *round, const json_t *stats)
 {
-    char tmp[] = "/tmp/wenming-stats-XXXXXX";
-    int fd = mkstemp(tmp);
+    char tmp[4096];
+    int fd = wm_scratch_file("wenming-stats", tmp, sizeof tmp);
     if (fd < 0) {
         wm_log(WM_LOG_ERROR, "stats export: mkstemp: %s", strerror(errno));
         wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);

@@ -144,3 +144,45 @@ wm_mkdirs(const char *path, unsigned mode)
 }
 
 /* end of fs.c */
+
+/* ---------------------------------------------------------------- scratch */
+
+static char *scratch_dir; /* set once at start-up, before threads */
+
+void
+wm_scratch_set(const char *dir)
+{
+    free(scratch_dir);
+    scratch_dir = dir && dir[0] ? wm_strdup(dir) : NULL;
+}
+
+/* DIR/PREFIX-XXXXXX into path; false (errno ENAMETOOLONG) when it does not fit. */
+static bool
+scratch_template(const char *prefix, char *path, size_t len)
+{
+    const char *dir = scratch_dir;
+    if (NULL == dir) {
+        dir = getenv("TMPDIR");
+    }
+    if (NULL == dir || '\0' == dir[0]) {
+        dir = "/tmp";
+    }
+    int n = snprintf(path, len, "%s/%s-XXXXXX", dir, prefix);
+    if (n < 0 || (size_t)n >= len) {
+        errno = ENAMETOOLONG;
+        return false;
+    }
+    return true;
+}
+
+int
+wm_scratch_file(const char *prefix, char *path, size_t len)
+{
+    return scratch_template(prefix, path, len) ? mkostemp(path, O_CLOEXEC) : -1;
+}
+
+int
+wm_scratch_dir(const char *prefix, char *path, size_t len)
+{
+    return scratch_template(prefix, path, len) && mkdtemp(path) ? 0 : -1;
+}

@@ -189,6 +189,17 @@ void wm_log_set_request_id(const char *id);
 ** fsync of the directory.  mode is the new file's mode.  Returns 0 or -errno.
 */
 int wm_write_atomic(const char *path, const void *p, size_t n, unsigned mode) WM_MUST_CHECK;
+/**
+** Scratch files and directories (exports being built, helper programs' work files), made in
+** one place: the directory given to wm_scratch_set() (`serve` gives the data directory's
+** tmp/, so that scratch stays within the paths the service may write), else $TMPDIR, else
+** /tmp.  The caller removes what it made.  prefix names the file ("wenming-audit").
+*/
+void wm_scratch_set(const char *dir);
+/** mkstemp of DIR/PREFIX-XXXXXX into path; the open descriptor, or -1 with errno set. */
+int wm_scratch_file(const char *prefix, char *path, size_t len);
+/** mkdtemp of DIR/PREFIX-XXXXXX into path; 0, or -1 with errno set. */
+int wm_scratch_dir(const char *prefix, char *path, size_t len);
 /** Read a whole file (caller frees). NULL with errno set on failure. */
 char *wm_read_file(const char *path, size_t *len);
 
