@@ -6,7 +6,6 @@
 */
 #include "config.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -186,16 +185,12 @@ api_titles_xlsx_get(struct wm_req *r)
     if (!wm_req_title_query(r, &q)) {
         return;
     }
-    char tmp[4096];
-    int fd = wm_scratch_file("wenming-titles", tmp, sizeof tmp);
-    if (fd < 0) {
-        wm_log(WM_LOG_ERROR, "titles export: mkstemp: %s", strerror(errno));
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+    struct wm_xlsx xl;
+    lxw_workbook *wb = wm_xlsx_begin(r, &xl, "titles");
+    if (NULL == wb) {
         return;
     }
-    close(fd);
-    lxw_workbook *wb = workbook_new(tmp);
-    lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, _("文明称号")) : NULL;
+    lxw_worksheet *ws = workbook_add_worksheet(wb, _("文明称号"));
     lxw_error le = ws ? LXW_NO_ERROR : LXW_ERROR_MEMORY_MALLOC_FAILED;
     const char *head[] = { _("单位代码"), _("单位名称"), _("称号"), _("级别"), _("授予文件"),
                            _("授予日期"), _("有效期至"), _("状态"), _("原因"), _("备注") };
@@ -246,26 +241,15 @@ api_titles_xlsx_get(struct wm_req *r)
         }
         q.offset += q.limit;
     }
-    lxw_error ce = wb ? workbook_close(wb) : LXW_ERROR_MEMORY_MALLOC_FAILED;
-    size_t len = 0;
-    char *data =
-        !failed && LXW_NO_ERROR == le && LXW_NO_ERROR == ce ? wm_read_file(tmp, &len) : NULL;
-    unlink(tmp);
     if (failed) {
+        wm_xlsx_discard(&xl);
         wm_reply_fail(r, &f);
-        return;
-    }
-    if (NULL == data) {
-        wm_log(WM_LOG_ERROR, "titles export failed: %s",
-               lxw_strerror(LXW_NO_ERROR != le ? le : ce));
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
         return;
     }
     char day[WM_DAY_LEN];
     wm_day_format(wm_day_today(), day);
     char *fname = wm_asprintf(_("文明称号_%s.xlsx"), day);
-    wm_reply_attachment(
-        r, fname, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data, len);
+    wm_xlsx_reply(r, &xl, le, fname);
     free(fname);
 }
 

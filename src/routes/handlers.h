@@ -474,6 +474,20 @@ json_t *wm_editions_diff(struct wm_req *r, int64_t from, int64_t to, struct wm_f
 */
 char *wm_ascii_filename(const char *name, const char *stem_default);
 /** Reply with a download (data is freed by the reply), the name RFC 5987-encoded. */
+/*
+** A workbook built for a reply: wm_xlsx_begin makes it in a scratch file (NULL: a 500 was
+** queued); wm_xlsx_reply closes it and answers it as the attachment name (a 500 when le,
+** or the close, failed), wm_xlsx_discard closes it without answering; both remove the file.
+** what names the export in the log.
+*/
+struct wm_xlsx {
+    char path[4096];
+    struct lxw_workbook *wb;
+    const char *what;
+};
+struct lxw_workbook *wm_xlsx_begin(struct wm_req *r, struct wm_xlsx *x, const char *what);
+void wm_xlsx_reply(struct wm_req *r, struct wm_xlsx *x, int le, const char *name);
+void wm_xlsx_discard(struct wm_xlsx *x);
 void wm_reply_attachment(struct wm_req *r, const char *name, const char *ctype, char *data,
                          size_t len);
 

@@ -4,7 +4,6 @@
 */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -431,16 +430,12 @@ page_audit_xlsx_get(struct wm_req *r)
     if (!wm_req_audit_filter(r, &flt)) {
         return;
     }
-    char tmp[4096];
-    int fd = wm_scratch_file("wenming-audit", tmp, sizeof tmp);
-    if (fd < 0) {
-        wm_log(WM_LOG_ERROR, "audit export: mkstemp: %s", strerror(errno));
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+    struct wm_xlsx xl;
+    lxw_workbook *wb = wm_xlsx_begin(r, &xl, "audit");
+    if (NULL == wb) {
         return;
     }
-    close(fd);
-    lxw_workbook *wb = workbook_new(tmp);
-    lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, _("审计日志")) : NULL;
+    lxw_worksheet *ws = workbook_add_worksheet(wb, _("审计日志"));
     lxw_error le = ws ? LXW_NO_ERROR : LXW_ERROR_MEMORY_MALLOC_FAILED;
     if (ws) {
         lxw_format *bold = workbook_add_format(wb);
@@ -509,24 +504,13 @@ page_audit_xlsx_get(struct wm_req *r)
         le = worksheet_write_string(ws, row, 0, note, NULL);
         free(note);
     }
-    lxw_error ce = wb ? workbook_close(wb) : LXW_ERROR_MEMORY_MALLOC_FAILED;
-    size_t len = 0;
-    char *data = LXW_NO_ERROR == le && LXW_NO_ERROR == ce ? wm_read_file(tmp, &len) : NULL;
-    unlink(tmp);
-    if (NULL == data) {
-        wm_log(WM_LOG_ERROR, "audit export failed: %s",
-               lxw_strerror(LXW_NO_ERROR != le ? le : ce));
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
-        return;
-    }
     char day[16];
     time_t now = (time_t)(wm_now() + 8 * 3600);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(day, sizeof day, "%Y%m%d", &tm);
     char *fname = wm_asprintf(_("审计日志_%s.xlsx"), day);
-    wm_reply_attachment(r, fname, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        data, len);
+    wm_xlsx_reply(r, &xl, le, fname);
     free(fname);
 }
 

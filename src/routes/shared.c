@@ -14,6 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <errno.h>
+
+#include "xlsxwriter.h"
+
 #include "handlers.h"
 #include "wm_blob.h"
 #include "wm_framework.h"
@@ -576,3 +580,54 @@ wm_reply_blob(struct wm_req *r, const struct wm_blob_reply *b)
 }
 
 /* end of shared.c */
+
+/* ---------------------------------------------------------------- XLSX replies */
+
+struct lxw_workbook *
+wm_xlsx_begin(struct wm_req *r, struct wm_xlsx *x, const char *what)
+{
+    x->what = what;
+    x->wb = NULL;
+    int fd = wm_scratch_file("wenming-xlsx", x->path, sizeof x->path);
+    if (fd < 0) {
+        wm_log(WM_LOG_ERROR, "%s export: scratch file: %s", what, strerror(errno));
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return NULL;
+    }
+    close(fd);
+    if (NULL == (x->wb = workbook_new(x->path))) {
+        wm_log(WM_LOG_ERROR, "%s export: workbook_new failed", what);
+        unlink(x->path);
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+    }
+    return x->wb;
+}
+
+void
+wm_xlsx_discard(struct wm_xlsx *x)
+{
+    if (x->wb) {
+        (void)workbook_close(x->wb);
+        x->wb = NULL;
+        unlink(x->path);
+    }
+}
+
+void
+wm_xlsx_reply(struct wm_req *r, struct wm_xlsx *x, int le, const char *name)
+{
+    lxw_error ce = workbook_close(x->wb);
+    x->wb = NULL;
+    size_t len = 0;
+    char *data = LXW_NO_ERROR == le && LXW_NO_ERROR == ce ? wm_read_file(x->path, &len) : NULL;
+    unlink(x->path);
+    if (NULL == data) {
+        wm_log(WM_LOG_ERROR, "%s export failed: %s", x->what,
+               lxw_strerror(LXW_NO_ERROR != le ? (lxw_error)le : ce));
+        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+        return;
+    }
+    wm_reply_attachment(r, name,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data,
+                        len);
+}

@@ -5,7 +5,6 @@
 */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,17 +151,13 @@ grid_sheet(lxw_worksheet *ws, lxw_format *bold, const json_t *round, const json_
 void
 ui_round_stats_xlsx(struct wm_req *r, const json_t *round, const json_t *stats)
 {
-    char tmp[4096];
-    int fd = wm_scratch_file("wenming-stats", tmp, sizeof tmp);
-    if (fd < 0) {
-        wm_log(WM_LOG_ERROR, "stats export: mkstemp: %s", strerror(errno));
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
+    struct wm_xlsx xl;
+    lxw_workbook *wb = wm_xlsx_begin(r, &xl, "stats");
+    if (NULL == wb) {
         return;
     }
-    close(fd);
-    lxw_workbook *wb = workbook_new(tmp);
-    lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, _("申报统计")) : NULL;
-    lxw_worksheet *ws2 = wb ? workbook_add_worksheet(wb, _("明细")) : NULL;
+    lxw_worksheet *ws = workbook_add_worksheet(wb, _("申报统计"));
+    lxw_worksheet *ws2 = workbook_add_worksheet(wb, _("明细"));
     lxw_error le = ws && ws2 ? LXW_NO_ERROR : LXW_ERROR_MEMORY_MALLOC_FAILED;
     if (LXW_NO_ERROR == le) {
         lxw_format *bold = workbook_add_format(wb);
@@ -205,18 +200,8 @@ ui_round_stats_xlsx(struct wm_req *r, const json_t *round, const json_t *stats)
             }
         }
     }
-    lxw_error ce = wb ? workbook_close(wb) : LXW_ERROR_MEMORY_MALLOC_FAILED;
-    size_t len = 0;
-    char *data = LXW_NO_ERROR == le && LXW_NO_ERROR == ce ? wm_read_file(tmp, &len) : NULL;
-    unlink(tmp);
-    if (NULL == data) {
-        wm_log(WM_LOG_ERROR, "stats export failed: %s", lxw_strerror(LXW_NO_ERROR != le ? le : ce));
-        wm_reply_err(r, WM_E_INTERNAL, NULL, NULL);
-        return;
-    }
     char *fname = wm_asprintf(_("申报统计_%lld.xlsx"), (long long)ji(round, "id"));
-    wm_reply_attachment(r, fname, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        data, len);
+    wm_xlsx_reply(r, &xl, le, fname);
     free(fname);
 }
 
