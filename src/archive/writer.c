@@ -734,11 +734,10 @@ xlsx_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s)
 static char *
 build_xlsx(struct wm_pkg_writer *w, size_t *len)
 {
-    const char *tmpdir = getenv("TMPDIR");
-    char *path = wm_asprintf("%s/wm-catalog-XXXXXX", tmpdir && tmpdir[0] ? tmpdir : "/tmp");
-    int fd = mkstemp(path);
+    char *path = malloc(4096);
+    int fd = path ? wm_scratch_file("wm-catalog", path, 4096) : -1;
     if (fd < 0) {
-        set_err(w, true, "目录.xlsx：无法创建临时文件 %s：%s", path, strerror(errno));
+        set_err(w, true, "目录.xlsx：无法创建临时文件：%s", strerror(path ? errno : ENOMEM));
         free(path);
         return NULL;
     }
