@@ -7,7 +7,9 @@ what=${1:-build}
 pkgs="gcc meson ninja-build pkg-config python3 gettext opencc
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libssl-dev
 libarchive-dev libxml2-dev libxlsxwriter-dev libcmocka-dev libcurl4-openssl-dev
-libvips-dev libpoppler-glib-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk libjs-pdf libpq-dev"
+libvips-dev libpoppler-glib-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk libjs-pdf libpq-dev
+libopencc-dev libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng
+tesseract-ocr-chi-sim tesseract-ocr-chi-tra"
 case "$what" in
 check) pkgs="$pkgs chromium fonts-wqy-microhei sqlite3 curl unzip tidy postgresql poppler-utils"
        # Node.js: any install will do (Debian's nodejs+npm, or another that provides both).
