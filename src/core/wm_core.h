@@ -1170,6 +1170,10 @@ struct wm_jobs_env {
     /* makes one 经验交流汇编 PDF from a spec file (wm_compile_spawned; NULL: none) */
     enum wm_err (*compile_make)(const char *spec_path, const char *out_path, int *pages,
                                 char *err, size_t errlen);
+    /* writes the UTF-8 text of one file to dst (wm_extract_make_spawned, the wenming-extract
+    ** helper; NULL: no text extraction, files are indexed by their metadata only) */
+    enum wm_err (*extract_make)(const char *src, const char *mime, const char *dst, char *err,
+                                size_t errlen);
     /* Tests only (NULL otherwise): an import job calls it after its first progress, before
     ** it reads the package, so a test can see a running import (WENMING_TEST_FAULT). */
     void (*hold)(struct wm_job *job);
@@ -1739,6 +1743,57 @@ json_t *wm_visit_list(struct wm_db *db, const struct wm_actor *a, const json_t *
 json_t *wm_visits_upcoming(struct wm_db *db, const struct wm_actor *a, struct wm_fail *f);
 /** The entries assigned to the caller's groups in rounds being evaluated (evaluators). */
 json_t *wm_eval_assignments(struct wm_db *db, const struct wm_actor *a, struct wm_fail *f);
+
+/* ---------------------------------------------------------------- search (search.c, issue 11) */
+/*
+** The full-text index of documents (title, metadata and the text of the current version's
+** file), indicators of published editions (title and requirements) and guidance
+** conversations, tokenized by src/search (Chinese bigrams, 繁简 folded).  The writers keep it
+** current inside their own transactions; a file's text comes from the job "search.extract"
+** (the wenming-extract helper, once per blob), which re-indexes the documents using it.
+*/
+/** Bring the index row of a document up to date (removed when it is in the trash or gone).
+** Called inside the writer's transaction. */
+enum wm_err wm_search_sync_document(struct wm_db *db, int64_t document_id,
+                                    struct wm_fail *f) WM_MUST_CHECK;
+/** Same for a guidance conversation (its messages), and every indicator of an edition. */
+enum wm_err wm_search_sync_guidance(struct wm_db *db, int64_t guidance_id,
+                                    struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_search_sync_edition(struct wm_db *db, int64_t edition_id,
+                                   struct wm_fail *f) WM_MUST_CHECK;
+
+/* What a search asks for: q as typed, and filters as from the URL (NULL / 0: none). */
+struct wm_search_params {
+    const char *q;
+    const char *kind;      /* document, indicator, guidance */
+    int64_t unit_id;
+    int64_t district_id;   /* an office: units within its subtree */
+    const char *unit_type;
+    int64_t year;
+    const char *indicator; /* a code: that indicator and those below it */
+    const char *media;
+    const char *state;
+    const char *from;      /* YYYY-MM-DD */
+    const char *to;
+    unsigned page;         /* 1-based; 0: 1 */
+    unsigned per_page;     /* 0: 20; at most 100 */
+};
+/**
+** Search within the actor's scope: {"q", "total", "capped", "page", "per_page", "hits":
+** [{kind, id, title, url, unit: {id, name, code} | null, year, indicator_code, media,
+** state, day, snippet: [{text, hit}]}], "facets": {kind, district, unit, unit_type, year,
+** media, state, indicator: [{value, label, count}]}}.  No hit, count, facet or snippet
+** comes from outside the scope.  Bad request (f) for a query with nothing to look for.
+*/
+json_t *wm_search(struct wm_db *db, const struct wm_actor *a, const struct wm_search_params *p,
+                  struct wm_fail *f);
+/**
+** Rebuild the whole index from the store (`wenming search reindex`), and queue the text
+** extraction of every blob without text yet.  progress(done, total, ctx) after each batch.
+** {"documents", "indicators", "guidance", "extractions_queued"} or NULL (f).
+*/
+json_t *wm_search_reindex(struct wm_db *db, void (*progress)(int64_t done, int64_t total, void *ctx),
+                          void *ctx, struct wm_fail *f);
 
 /* ---------------------------------------------------------------- data directory */
 

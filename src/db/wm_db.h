@@ -342,6 +342,49 @@ struct wm_rect_filter {
     unsigned offset;
 };
 
+/* One thing the search index holds (search_put), issue 11. */
+struct wm_search_row {
+    const char *kind;    /* "document", "indicator" or "guidance" */
+    int64_t ref_id;      /* document.id, indicator.id, guidance.id */
+    const char *org_path;  /* the unit's path; an indicator's: its publishing office's */
+    int64_t unit_id;       /* 0: none (indicators) */
+    const char *unit_type; /* NULL: none */
+    int64_t year;          /* 0: none */
+    const char *indicator_code; /* NULL: none */
+    const char *media;     /* documents: text, photo, audiovisual; else NULL */
+    const char *state;     /* a document's status, a guidance's state; else NULL */
+    const char *day;       /* YYYY-MM-DD (a document's date formed) or NULL */
+    const char *title;
+    const char *body;      /* metadata and the text of the file, as one text */
+};
+
+/* A search (search_query): a compiled query, the caller's scope and the filters. */
+struct wm_search_q {
+    const char *fts5;      /* wm_sq_fts5(q, NULL) for SQLite */
+    const char *fts5_title; /* wm_sq_fts5(q, "{title}") for SQLite */
+    const char *tsquery;   /* wm_sq_tsquery(q) for PostgreSQL */
+    /* Scope: rows whose org_path is within scope (NULL or "/": all); and, when
+    ** caller_path is set, indicators published by an office on caller_path (an ancestor
+    ** of the caller, or the caller's own office). */
+    const char *scope;
+    const char *caller_path;
+    /* Filters (NULL / 0: none) */
+    const char *kind;
+    int64_t unit_id;
+    const char *within;    /* a district: rows within this subtree */
+    const char *unit_type;
+    int64_t year;
+    const char *indicator; /* a code: that indicator and every one below it */
+    const char *media;
+    const char *state;
+    const char *day_from;  /* YYYY-MM-DD, inclusive */
+    const char *day_to;
+    unsigned candidates;   /* how many of the newest matches are ranked; 0: 2000 */
+    unsigned count_cap;    /* total and facets counted over at most this many; 0: 10000 */
+    unsigned limit;        /* hits on the page; 0: 20 */
+    unsigned offset;
+};
+
 struct wm_db_ops {
     const char *name;
     void (*close)(struct wm_db *db);
@@ -996,6 +1039,30 @@ struct wm_db_ops {
     json_t *(*rect_get)(struct wm_db *db, int64_t id);
     /** Open ones first, then by due date, then newest. */
     json_t *(*rect_list)(struct wm_db *db, const struct wm_rect_filter *f);
+
+    /* ---------------------------------------------------------------- search (issue 11) */
+    /** Insert or replace the row of (kind, ref_id). */
+    enum wm_qs (*search_put)(struct wm_db *db, const struct wm_search_row *r, int64_t now);
+    /** Remove the row of (kind, ref_id): WM_QS_NONE when there is none. */
+    enum wm_qs (*search_remove)(struct wm_db *db, const char *kind, int64_t ref_id);
+    /**
+    ** {"total": n, "capped": bool, "hits": [row ...], "facets": {"kind": [{value, count}],
+    ** "year": [...], "unit_type": [...], "media": [...], "state": [...], "indicator": [...]
+    ** (top-level code), "unit": [{unit_id, org_path, count}]}}; a hit row: {id, kind,
+    ** ref_id, org_path, unit_id, unit_type, year, indicator_code, media, state, day, title,
+    ** body, rank}; the best ranked first.  NULL on a store error.
+    */
+    json_t *(*search_query)(struct wm_db *db, const struct wm_search_q *q);
+    /** How many rows the index holds of kind (NULL: all). */
+    int64_t (*search_count)(struct wm_db *db, const char *kind);
+    /** Remove every row of kind (NULL: all): before a rebuild. */
+    enum wm_qs (*search_clear)(struct wm_db *db, const char *kind);
+    /** The extracted text of a blob: {sha, state ("done"/"failed"), text, error, at} or
+    ** NULL (none yet). */
+    json_t *(*blob_text_get)(struct wm_db *db, const char *sha);
+    /** Insert or replace it. */
+    enum wm_qs (*blob_text_put)(struct wm_db *db, const char *sha, const char *state,
+                                const char *text, const char *error, int64_t now);
 };
 
 struct wm_db {

@@ -1,0 +1,93 @@
+/*
+** wm_search.h — Chinese full-text search: the one tokenizer both stores index with, the
+** query language people type, and the snippets shown under a hit (issue 11).
+**
+** Tokens.  Han text has no spaces, so a run of Han characters (CJK ideographs, Extension A
+** and the compatibility block, 〇, kana, hangul) becomes its overlapping bigrams: 道德讲堂 ->
+** 道德 德讲 讲堂.  When indexing, each run also ends with its last character as a token of
+** its own (讲堂 ... 堂), so that every character of the text is the first character of some
+** token: a one-character query is then a prefix query (堂*), and matches wherever the
+** character occurs, at the end of a run or not, with half the tokens of indexing every
+** character twice.  Latin letters and digits make lower-cased words.  Full-width forms fold
+** to half-width (ＰＤＦ -> pdf, ２０２４ -> 2024), and traditional characters fold to simplified
+** ones character by character with OpenCC's table (檔案 -> 档案) at index and at query time,
+** so either script finds the other.
+**
+** SQLite registers wm_search_tokenize as the FTS5 tokenizer "wenming"; PostgreSQL stores the
+** same tokens as a tsvector.  Same tokens, same query, same answers on both stores.
+*/
+#ifndef WM_SEARCH_H
+#define WM_SEARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+/** Longest Latin/digit word kept whole, in bytes (longer ones are cut). */
+#define WM_TOK_WORD_MAX 64
+/** Longest query accepted, in bytes. */
+#define WM_SQ_MAX_LEN 1024
+
+enum wm_tok_mode {
+    WM_TOK_INDEX, /* a document's text: bigrams plus each run's last character */
+    WM_TOK_QUERY  /* a term of a query: bigrams only; a one-character run alone */
+};
+
+enum {
+    WM_TOK_HAN = 1,   /* the token comes from a Han run (a bigram or a single character) */
+    WM_TOK_SINGLE = 2 /* a single Han character: a run's last (index) or a lone one (query) */
+};
+
+/**
+** Called for each token in order (the order is the token's position).  tok is the folded
+** token (UTF-8, not NUL-terminated, len bytes); [start, end) is the byte range of the
+** source text it came from.  Return non-zero to stop: wm_search_tokenize returns it.
+*/
+typedef int (*wm_tok_fn)(void *ctx, const char *tok, size_t len, size_t start, size_t end,
+                         unsigned flags);
+
+/** Tokenize len bytes of UTF-8 text (invalid bytes are separators).  0, or what cb returned. */
+int wm_search_tokenize(const char *text, size_t len, enum wm_tok_mode mode, wm_tok_fn cb,
+                       void *ctx);
+
+/** The simplified form of a code point (itself when it has none).  Thread-safe; the table
+** is built from OpenCC's t2s on first use. */
+unsigned wm_search_fold_cp(unsigned cp);
+/** Whether cp is a character of a Han run (see above). */
+bool wm_search_is_han(unsigned cp);
+/** A folded copy of UTF-8 text (full-width to half-width, traditional to simplified, Latin
+** lower-cased), the same length or shorter; the caller frees it. */
+char *wm_search_fold(const char *text, size_t len);
+
+/* ---------------------------------------------------------------- queries (query.c) */
+
+/**
+** A parsed query.  The syntax: words and Chinese runs (all must match), "a quoted phrase",
+** OR between two terms, AND, NOT or a leading '-' before a term, parentheses, and a
+** trailing '*' for a prefix (文明*, pdf*).  A Chinese run is a phrase of its bigrams; a
+** lone Chinese character is a prefix term.
+*/
+struct wm_sq;
+
+/** Parse q; NULL with a message in err (Chinese, for the user) when it has no term to look
+** for, is longer than WM_SQ_MAX_LEN or nests too deep. */
+struct wm_sq *wm_sq_parse(const char *q, char *err, size_t errlen);
+void wm_sq_free(struct wm_sq *q);
+/** The FTS5 MATCH expression of q over the columns (e.g. "{title body}"; NULL: every
+** column); the caller frees it. */
+char *wm_sq_fts5(const struct wm_sq *q, const char *columns);
+/** The tsquery text of q (to cast with ::tsquery); the caller frees it. */
+char *wm_sq_tsquery(const struct wm_sq *q);
+/** Whether q matches text (the reference the stores are checked against: true when the
+** text's tokens satisfy the query). */
+bool wm_sq_matches(const struct wm_sq *q, const char *text, size_t len);
+
+/**
+** A snippet of text around the best cluster of q's hits, at most max_chars characters:
+** [{"text": "...", "hit": false}, {"text": "档案", "hit": true}, ...], with "…" text
+** segments where the text was cut.  A text without a hit gives its beginning.
+*/
+json_t *wm_sq_snippet(const struct wm_sq *q, const char *text, size_t len, size_t max_chars);
+
+#endif /* WM_SEARCH_H */
