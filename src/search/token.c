@@ -128,6 +128,17 @@ fold_build(void)
         opencc_convert_utf8_free(out);
     }
     opencc_close(cc);
+    /* folding twice must give what folding once gave (a query's tokens are folded again
+    ** by the store's tokenizer): follow each chain to its end */
+    for (unsigned c = FOLD_LO; c <= FOLD_HI; c++) {
+        unsigned s = t[c - FOLD_LO];
+        for (int hop = 0; s && hop < 8 && s >= FOLD_LO && s <= FOLD_HI && t[s - FOLD_LO] &&
+                          t[s - FOLD_LO] != c;
+             hop++) {
+            s = t[s - FOLD_LO];
+        }
+        t[c - FOLD_LO] = (uint16_t)s;
+    }
     fold_table = t;
 }
 

@@ -84,6 +84,11 @@ test_traditional(void **state)
     assert_string_equal(f, "创建档案abc");
     free(f);
     assert_int_equal(wm_search_fold_cp(0x6A94 /* 檔 */), 0x6863 /* 档 */);
+    /* folding is idempotent: the store folds a query's tokens again */
+    for (unsigned c = 0x3400; c < 0xFB00; c++) {
+        unsigned once = wm_search_fold_cp(c);
+        assert_int_equal(wm_search_fold_cp(once), once);
+    }
 }
 
 static void
