@@ -106,7 +106,7 @@ fold_build(void)
     opencc_t cc = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
     if ((opencc_t)-1 == cc) {
         wm_log(WM_LOG_WARN, "search: OpenCC's t2s table is missing: 繁简 folding is off");
-        fold_table = t;
+        __atomic_store_n(&fold_table, t, __ATOMIC_RELEASE);
         return;
     }
     for (unsigned c = FOLD_LO; c <= FOLD_HI; c++) {
@@ -139,7 +139,7 @@ fold_build(void)
         }
         t[c - FOLD_LO] = (uint16_t)s;
     }
-    fold_table = t;
+    __atomic_store_n(&fold_table, t, __ATOMIC_RELEASE);
 }
 
 unsigned
@@ -159,9 +159,13 @@ wm_search_fold_cp(unsigned cp)
         return cp + 32;
     }
     if (cp >= FOLD_LO && cp <= FOLD_HI) {
-        pthread_once(&fold_once, fold_build);
-        if (fold_table && fold_table[cp - FOLD_LO]) {
-            return fold_table[cp - FOLD_LO];
+        const uint16_t *t = __atomic_load_n(&fold_table, __ATOMIC_ACQUIRE);
+        if (!t) {
+            pthread_once(&fold_once, fold_build);
+            t = __atomic_load_n(&fold_table, __ATOMIC_ACQUIRE);
+        }
+        if (t && t[cp - FOLD_LO]) {
+            return t[cp - FOLD_LO];
         }
     }
     return cp;
