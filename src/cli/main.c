@@ -1041,6 +1041,79 @@ cmd_jobs_retry(int argc, char **argv)
     return 0;
 }
 
+/* ---------------------------------------------------------------- search */
+
+/*
+** The progress of a reindex on stderr: on a terminal one line that rewrites itself (at most
+** ten times a second), else a plain line at each tenth of the way, so that a log stays short.
+*/
+struct reindex_progress {
+    bool tty;
+    int last_tenth;
+    int64_t last_ms;
+};
+
+static int64_t
+mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+reindex_progress(int64_t done, int64_t total, void *ctx)
+{
+    struct reindex_progress *pr = ctx;
+    int pct = total > 0 ? (int)(done * 100 / total) : 100;
+    if (pr->tty) {
+        int64_t now = mono_ms();
+        if (done < total && now - pr->last_ms < 100) {
+            return;
+        }
+        pr->last_ms = now;
+        fprintf(stderr, "\rindexing: %lld of %lld (%d%%)\033[K", (long long)done,
+                (long long)total, pct);
+    } else {
+        if (pct / 10 == pr->last_tenth && done < total) {
+            return;
+        }
+        pr->last_tenth = pct / 10;
+        fprintf(stderr, "indexing: %lld of %lld (%d%%)\n", (long long)done, (long long)total,
+                pct);
+    }
+    fflush(stderr);
+}
+
+/* Rebuild the full-text index from the store, and queue the text of files not read yet. */
+static int
+cmd_search_reindex(int argc, char **argv)
+{
+    struct opts o;
+    struct wm_db *db;
+    BEGIN(NULL, 0, "no arguments");
+    struct reindex_progress pr = {.tty = isatty(STDERR_FILENO), .last_tenth = -1};
+    struct wm_fail f = {0};
+    int64_t t0 = mono_ms();
+    json_t *res = wm_search_reindex(db, reindex_progress, &pr, &f);
+    if (pr.tty) {
+        fputc('\n', stderr);
+    }
+    db->ops->close(db);
+    if (NULL == res) {
+        return fail("the search index was not rebuilt: %s", f.msg);
+    }
+    printf("indexed %lld documents, %lld indicators, %lld guidance conversations in %.1f s\n"
+           "queued the text extraction of %lld files (the server's job queue reads them)\n",
+           (long long)json_integer_value(json_object_get(res, "documents")),
+           (long long)json_integer_value(json_object_get(res, "indicators")),
+           (long long)json_integer_value(json_object_get(res, "guidance")),
+           (double)(mono_ms() - t0) / 1000.0,
+           (long long)json_integer_value(json_object_get(res, "extractions_queued")));
+    json_decref(res);
+    return 0;
+}
+
 /* ---------------------------------------------------------------- notifications */
 
 /* Whether a job of ours has ended this attempt: done, failed, or queued again after a
@@ -2169,6 +2242,14 @@ static const struct cmd cmds[] = {
      "reason of each failure.  S: queued, running, done, failed; default queued,running,failed."},
     {"jobs", "retry", cmd_jobs_retry, "--data DIR ID",
      "Queue a failed job again (its attempts start over); audited as job.retry."},
+    {"search", "reindex", cmd_search_reindex, "--data DIR",
+     "Rebuild the full-text search index from the store: every document (title, metadata\n"
+     "and the text already read from its file), the indicators of published standards and\n"
+     "the guidance conversations, with a progress line on stderr; then queue the text\n"
+     "extraction (wenming-extract: PDF, OFD, Office, WPS, TXT, OCR of images and scans) of\n"
+     "every file whose text has not been read yet, which a running server's job queue does.\n"
+     "The server keeps the index current by itself; this is for an index lost or built by\n"
+     "an older wenming.  Searches keep working meanwhile."},
     {"notify", "run", cmd_notify_run, "--data DIR [--date YYYY-MM-DD]",
      "Run the daily notification jobs now, in this process, on the job queue: the deadline\n"
      "scan (every archive's schedule on the date, default today in Asia/Shanghai; the unit\n"
@@ -2331,6 +2412,16 @@ main(int argc, char **argv)
             cur_cmd = &cmds[i];
             return anchor_after(cmds[i].fn(argc - 2, argv + 2));
         }
+    }
+    if (known && argc > 2 && (wm_streq(argv[2], "--help") || wm_streq(argv[2], "-h"))) {
+        /* wenming search --help: every subcommand of the group with its help */
+        for (size_t i = 0; i < WM_ARRAY_LEN(cmds); i++) {
+            if (wm_streq(cmds[i].name, argv[1])) {
+                printf("usage: wenming %s %s %s\n\n%s\n\n", cmds[i].name, cmds[i].sub,
+                       cmds[i].usage, cmds[i].help);
+            }
+        }
+        return 0;
     }
     if (known) {
         fprintf(stderr, "wenming: '%s' needs a subcommand:\n", argv[1]);
