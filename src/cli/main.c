@@ -28,6 +28,7 @@
 #include "wm_blob.h"
 #include "wm_thumb.h"
 #include "wm_compile.h"
+#include "wm_extract.h"
 #include "wm_eval_render.h"
 #include "wm_archive.h"
 #include "wm_http.h"
@@ -591,6 +592,17 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         jenv.compile_make = wm_compile_spawned;
     } else {
         wm_log(WM_LOG_WARN, "no wenming-compile next to this program: compilations are off");
+    }
+    free(helper);
+    /* the text of files for the search index (job "search.extract") by its helper program;
+    ** without it files are found by their titles and metadata only */
+    helper = helper_path("wenming-extract");
+    if (helper) {
+        wm_extract_set_helper(helper);
+        jenv.extract_make = wm_extract_make_spawned;
+    } else {
+        wm_log(WM_LOG_WARN, "no wenming-extract next to this program: the text inside files "
+                            "is not searchable");
     }
     free(helper);
     if (wm_streq(getenv("WENMING_TEST_FAULT"), "hold-imports")) {
