@@ -92,5 +92,6 @@ void pg_fill_notify_ops(struct wm_db_ops *ops);
 void pg_fill_dashboard_ops(struct wm_db_ops *ops);
 void pg_fill_title_ops(struct wm_db_ops *ops);
 void pg_fill_results_ops(struct wm_db_ops *ops);
+void pg_fill_search_src_ops(struct wm_db_ops *ops);
 
 #endif /* WM_PG_HELPER_H */

@@ -408,6 +408,7 @@ void sq_fill_title_ops(struct wm_db_ops *ops);
 void sq_fill_results_ops(struct wm_db_ops *ops);
 void sq_fill_scoring_ops(struct wm_db_ops *ops);
 void sq_fill_groups_ops(struct wm_db_ops *ops);
+void sq_fill_search_src_ops(struct wm_db_ops *ops);
 
 void
 sq_fill_ops(struct wm_db_ops *ops)
@@ -425,6 +426,7 @@ sq_fill_ops(struct wm_db_ops *ops)
     sq_fill_results_ops(ops);
     sq_fill_scoring_ops(ops);
     sq_fill_groups_ops(ops);
+    sq_fill_search_src_ops(ops);
     sq_fill_base(ops);
 }
 
