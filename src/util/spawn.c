@@ -60,6 +60,7 @@ wm_spawn_wait(char *const argv[], const char *what, int *code, char *err, size_t
         }
     }
     if (WIFSIGNALED(status)) {
+        *code = 128 + WTERMSIG(status);
         snprintf(err, errlen, "the %s died of signal %d (limits hit?)", what, WTERMSIG(status));
         return WM_E_UNAVAILABLE;
     }
