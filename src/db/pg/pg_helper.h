@@ -87,6 +87,7 @@ void pg_fill_guidance_ops(struct wm_db_ops *ops);
 void pg_fill_rounds_ops(struct wm_db_ops *ops);
 void pg_fill_scoring_ops(struct wm_db_ops *ops);
 void pg_fill_groups_ops(struct wm_db_ops *ops);
+void pg_fill_search_ops(struct wm_db_ops *ops);
 void pg_fill_practice_ops(struct wm_db_ops *ops);
 void pg_fill_notify_ops(struct wm_db_ops *ops);
 void pg_fill_dashboard_ops(struct wm_db_ops *ops);
