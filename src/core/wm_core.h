@@ -1178,7 +1178,8 @@ struct wm_jobs_env {
     ** it reads the package, so a test can see a running import (WENMING_TEST_FAULT). */
     void (*hold)(struct wm_job *job);
 };
-/** Register "thumbnail", "fixity" (scheduled every fixity_hours) and "archive.import". */
+/** Register "thumbnail", "fixity" (scheduled every fixity_hours), "archive.import" and
+** "search.extract". */
 void wm_jobs_register_builtin(const struct wm_jobs_env *env);
 /**
 ** Ask for the thumbnail of a blob: a "thumbnail" job, unless one is waiting, or failed
@@ -1761,6 +1762,14 @@ enum wm_err wm_search_sync_guidance(struct wm_db *db, int64_t guidance_id,
                                     struct wm_fail *f) WM_MUST_CHECK;
 enum wm_err wm_search_sync_edition(struct wm_db *db, int64_t edition_id,
                                    struct wm_fail *f) WM_MUST_CHECK;
+/** Every document and conversation of the units within path (after an org moved: their
+** paths changed; after a unit's type changed). */
+enum wm_err wm_search_sync_subtree(struct wm_db *db, const char *path,
+                                   struct wm_fail *f) WM_MUST_CHECK;
+/** Register the job kind "search.extract" (payload {sha, mime}) with env's blob store and
+** text extractor (wm_jobs_register_builtin calls it).  Without an extractor the kind
+** records nothing and succeeds, and the writers queue no extraction. */
+void wm_search_register_jobs(const struct wm_jobs_env *env);
 
 /* What a search asks for: q as typed, and filters as from the URL (NULL / 0: none). */
 struct wm_search_params {

@@ -67,20 +67,24 @@ convert(const char *charset, const char *p, size_t n, size_t unit, bool lossy, s
     return ok;
 }
 
-/* The number of bytes of [p, p+n) that start no valid UTF-8 sequence; an incomplete
-** sequence in the last three bytes is not counted (a read may stop mid-character). */
+/* The number of bytes of [p, p+n) that start no valid UTF-8 sequence, and in *good the
+** number of valid multi-byte sequences; an incomplete sequence in the last three bytes is
+** not counted (a read may stop mid-character). */
 static size_t
-utf8_bad(const char *p, size_t n)
+utf8_bad(const char *p, size_t n, size_t *good)
 {
     const unsigned char *s = (const unsigned char *)p;
     size_t bad = 0;
+    *good = 0;
     for (size_t i = 0; i < n;) {
         size_t len;
         if (s[i] < 0x80) {
             i++;
             continue;
         }
-        if (ex_utf8_next(s + i, n - i, &len) < 0 && !(n - i < 4 && s[i] >= 0xC2)) {
+        if (ex_utf8_next(s + i, n - i, &len) >= 0) {
+            ++*good;
+        } else if (!(n - i < 4 && s[i] >= 0xC2)) {
             bad++;
         }
         i += len;
@@ -101,9 +105,10 @@ ex_text_mem(const char *p, size_t n, struct ex_out *o)
         (void)convert(cs, p + 2, n - 2, 2, true, o);
         return;
     }
-    size_t bad = utf8_bad(p, n);
-    if (0 == bad) {
-        ex_add(o, p, n);
+    size_t good;
+    size_t bad = utf8_bad(p, n, &good);
+    if (0 == bad || good >= 20 * bad) {
+        ex_add(o, p, n); /* UTF-8, perhaps with a few broken bytes (become U+FFFD) */
         return;
     }
     /* Not UTF-8: GB18030 when every byte fits it; else whichever fits better. */
