@@ -169,7 +169,7 @@ search_form(struct wm_req *r, struct wm_buf *b, const struct wm_search_params *p
          dates ? " open" : "", _("按形成日期筛选"), _("起始日期"), p->from ? p->from : "",
          _("截止日期"), p->to ? p->to : "");
     wm_h(b,
-         "<p class=\"hint\">%s<code>道德讲堂 2024年</code>%s<code>\"文明 实践\"</code>%s"
+         "<p class=\"hint\">%s<code>道德讲堂 2024年</code>%s<code>“文明实践”</code>%s"
          "<code>学雷锋 OR 志愿</code>%s<code>-草稿</code>%s<code>文明*</code>%s</p></form>\n",
          _("多个词用空格隔开，表示都要出现，例如 "), _("；加引号查整个短语："), _("；任一即可："),
          _("；排除："), _("；前缀："), _("。繁体、简体都能找到。"));
