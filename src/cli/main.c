@@ -291,6 +291,10 @@ begin(int argc, char **argv, const char *const *spec, int nargs, const char *arg
 
 static const struct wm_actor cli_actor = {.p = NULL, .request_id = "cli", .addr = "cli"};
 
+/* The full-text index rebuilt with its progress on stderr (search reindex, migrate to 17,
+** store copy); 0, or 1 after the cause was printed. */
+static int search_rebuild(struct wm_db *db);
+
 /* ---------------------------------------------------------------- init / migrate */
 
 static int
@@ -359,6 +363,11 @@ cmd_migrate(int argc, char **argv)
             return fail("cannot build the schedule summary: %s (run 'wenming sched rebuild')",
                         f.msg);
         }
+    }
+    if (from < 17 && to >= 17 && search_rebuild(db)) { /* 0017 added the search index */
+        db->ops->close(db);
+        return fail("the search index is still empty: run 'wenming search reindex --data %s'",
+                    o.data);
     }
     db->ops->close(db);
     printf(from == to ? "schema is up to date (version %d)\n" : "migrated from %d to %d\n",
@@ -1097,13 +1106,9 @@ reindex_progress(int64_t done, int64_t total, void *ctx)
     fflush(stderr);
 }
 
-/* Rebuild the full-text index from the store, and queue the text of files not read yet. */
 static int
-cmd_search_reindex(int argc, char **argv)
+search_rebuild(struct wm_db *db)
 {
-    struct opts o;
-    struct wm_db *db;
-    BEGIN(NULL, 0, "no arguments");
     struct reindex_progress pr = {.tty = isatty(STDERR_FILENO), .last_tenth = -1};
     struct wm_fail f = {0};
     int64_t t0 = mono_ms();
@@ -1111,7 +1116,6 @@ cmd_search_reindex(int argc, char **argv)
     if (pr.tty) {
         fputc('\n', stderr);
     }
-    db->ops->close(db);
     if (NULL == res) {
         return fail("the search index was not rebuilt: %s", f.msg);
     }
@@ -1124,6 +1128,18 @@ cmd_search_reindex(int argc, char **argv)
            (long long)json_integer_value(json_object_get(res, "extractions_queued")));
     json_decref(res);
     return 0;
+}
+
+/* Rebuild the full-text index from the store, and queue the text of files not read yet. */
+static int
+cmd_search_reindex(int argc, char **argv)
+{
+    struct opts o;
+    struct wm_db *db;
+    BEGIN(NULL, 0, "no arguments");
+    int rc = search_rebuild(db);
+    db->ops->close(db);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- notifications */
@@ -1777,6 +1793,12 @@ cmd_store_copy(int argc, char **argv)
     {
         rows += json_integer_value(json_object_get(c, "target"));
     }
+    /* the search index is not copied (each store builds its own): build it on the target */
+    if (search_rebuild(dst)) {
+        fprintf(stderr, "the records were copied; build the search index once the store is "
+                        "set: wenming search reindex --data %s\n",
+                from);
+    }
     printf("verified: %zu tables, %lld rows, the same count in each table on both sides\n"
            "verified: audit chain intact, %lld entries\n"
            "to serve from the copy, set in %s/wenming.conf:\n  store = %s\n",
@@ -2233,7 +2255,8 @@ static const struct cmd cmds[] = {
      "requests in flight and exit 0.  --demo serves ./var/demo, creating it with demo data\n"
      "(a city office, three districts, 30 units, one account per role) when missing."},
     {"migrate", NULL, cmd_migrate, "--data DIR",
-     "Bring the data directory's schema up to this wenming's version."},
+     "Bring the data directory's schema up to this wenming's version, and fill what a new\n"
+     "version adds (the schedule summary; the full-text search index, with its progress)."},
     {"sched", "rebuild", cmd_sched_rebuild, "--data DIR",
      "Recompute the schedule summary (the periods each leaf has met, what the office's home\n"
      "counts overdue from) of every archive from its documents."},
@@ -2327,7 +2350,8 @@ static const struct cmd cmds[] = {
      "database (any libpq connection string, e.g. postgresql://wenming@db.example/wenming):\n"
      "every table in one transaction, ids kept, a line per table.  Refuses a database that\n"
      "holds rows, or tables of something else.  Commits only when every table counts the\n"
-     "same rows on both sides and the copied audit chain verifies; then set store =\n"
+     "same rows on both sides and the copied audit chain verifies, then builds the search\n"
+     "index on it (each store has its own); then set store =\n"
      "CONNINFO in DIR/wenming.conf.  Stop the server first (writes made during the copy are\n"
      "not copied); blobs/ stays where it is."},
     {"verify", "audit", cmd_verify_audit, "--data DIR",
