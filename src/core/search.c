@@ -326,6 +326,37 @@ wm_search_sync_subtree(struct wm_db *db, const char *path, struct wm_fail *f)
     return e;
 }
 
+enum wm_err
+wm_search_drop_archive(struct wm_db *db, const char *unit_path, int64_t archive_id,
+                       struct wm_fail *f)
+{
+    enum wm_err e = WM_OK;
+    for (int64_t after = 0; WM_OK == e;) {
+        json_t *ids = db->ops->search_src_ids(db, "guidance", unit_path, after, 500);
+        if (NULL == ids) {
+            return read_failed(db, f);
+        }
+        size_t n = json_array_size(ids), i;
+        json_t *x;
+        json_array_foreach(ids, i, x)
+        {
+            after = jsi(x, "id");
+            json_t *g = WM_OK == e ? db->ops->search_src_guidance(db, after) : NULL;
+            if (NULL == g && WM_OK == e && wm_db_failed(db)) {
+                e = wm_read_fail(db, f, NULL, NULL);
+            } else if (g && jsi(g, "archive_id") == archive_id) {
+                e = remove_row(db, "guidance", after, f);
+            }
+            json_decref(g);
+        }
+        json_decref(ids);
+        if (n < 500) {
+            break;
+        }
+    }
+    return e;
+}
+
 /* ---------------------------------------------------------------- the job search.extract */
 
 /* Store the text (or the failure) of sha and re-index the documents using it. */

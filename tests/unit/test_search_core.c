@@ -488,6 +488,23 @@ test_writers_keep_it_current(void **state)
     assert_int_equal(wm_doc_delete(f->db, ACT(f->admin), ids[1], &fl), WM_OK);
     assert_int_equal(wm_doc_purge(f->db, ACT(f->admin), ids[1], &fl), WM_OK);
     assert_int_equal(total(f, f->admin, "玄鸟星图", "document"), 3);
+    /* an empty archive deleted: its conversations leave the index with it */
+    int64_t aid = 0, u17 = org_by_code(f->db, "DEMO017");
+    assert_int_equal(wm_archive_create(f->db, ACT(NULL), u17, wm_archive_current_year(),
+                                       json_integer_value(json_object_get(f->ar_a1, "edition_id")),
+                                       &aid, &fl),
+                     WM_OK);
+    json_t *ar = archive(f, u17);
+    assert_int_equal(wm_guidance_post(f->db, ACT(f->admin), ar, f->leaf, "饕餮留言", NULL, NULL,
+                                      &fl),
+                     WM_OK);
+    assert_int_equal(total(f, f->admin, "饕餮", "guidance"), 1);
+    assert_int_equal(wm_archive_delete(f->db, ACT(f->admin),
+                                       json_integer_value(json_object_get(ar, "unit_id")),
+                                       json_integer_value(json_object_get(ar, "year")), &fl),
+                     WM_OK);
+    json_decref(ar);
+    assert_int_equal(total(f, f->admin, "饕餮", NULL), 0);
     /* the rebuild gives the same answers */
     json_t *res = wm_search_reindex(f->db, NULL, NULL, &fl);
     assert_non_null(res);
