@@ -236,6 +236,8 @@ archive_delete_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
         e = wm_fail_set(f, WM_E_CONFLICT, "year",
                         _("档案中还有 %lld 件文件（含回收站中的），不能删除；只能删除误建的空档案"),
                         (long long)n);
+    } else if (WM_OK != (e = wm_search_drop_archive(db, jss(unit, "path"), jsi(ar, "id"), f))) {
+        /* its conversations go with it */
     } else if (WM_QS_ONE != db->ops->archive_delete(db, jsi(ar, "id"))) {
         e = wm_fail_set(f, WM_E_CONFLICT, "year", "%s", _("档案中还有文件，不能删除"));
     } else {

@@ -326,6 +326,37 @@ wm_search_sync_subtree(struct wm_db *db, const char *path, struct wm_fail *f)
     return e;
 }
 
+enum wm_err
+wm_search_drop_archive(struct wm_db *db, const char *unit_path, int64_t archive_id,
+                       struct wm_fail *f)
+{
+    enum wm_err e = WM_OK;
+    for (int64_t after = 0; WM_OK == e;) {
+        json_t *ids = db->ops->search_src_ids(db, "guidance", unit_path, after, 500);
+        if (NULL == ids) {
+            return read_failed(db, f);
+        }
+        size_t n = json_array_size(ids), i;
+        json_t *x;
+        json_array_foreach(ids, i, x)
+        {
+            after = jsi(x, "id");
+            json_t *g = WM_OK == e ? db->ops->search_src_guidance(db, after) : NULL;
+            if (NULL == g && WM_OK == e && wm_db_failed(db)) {
+                e = wm_read_fail(db, f, NULL, NULL);
+            } else if (g && jsi(g, "archive_id") == archive_id) {
+                e = remove_row(db, "guidance", after, f);
+            }
+            json_decref(g);
+        }
+        json_decref(ids);
+        if (n < 500) {
+            break;
+        }
+    }
+    return e;
+}
+
 /* ---------------------------------------------------------------- the job search.extract */
 
 /* Store the text (or the failure) of sha and re-index the documents using it. */
@@ -531,16 +562,48 @@ child_below(const char *path, const char *base)
     return wm_parse_i64(seg, 1, INT64_MAX, &id) ? id : 0;
 }
 
-/* Where districts are counted from: the scope, or for the whole platform its root office
-** (the first org on every path). */
+/* The first n segments of path ("/1/2/" for n 2), or NULL when it has fewer (caller frees). */
 static char *
-district_base(const char *scope, const char *any_path)
+path_prefix(const char *path, int n)
+{
+    const char *p = path;
+    if (NULL == p || '/' != *p) {
+        return NULL;
+    }
+    for (int i = 0; i < n && p; i++) {
+        p = strchr(p + 1, '/');
+    }
+    return p ? wm_strndup(path, (size_t)(p - path + 1)) : NULL;
+}
+
+/* Where districts are counted from: the scope; for the whole platform, below its root, and
+** below the one city when every unit of the answer is within the same one (a platform of
+** one city: its districts). */
+static char *
+district_base(const char *scope, const json_t *units)
 {
     if (!wm_streq(scope, "/")) {
         return wm_strdup(scope);
     }
-    const char *s = any_path && '/' == any_path[0] ? strchr(any_path + 1, '/') : NULL;
-    return s ? wm_strndup(any_path, (size_t)(s - any_path + 1)) : wm_strdup("/");
+    const char *first = jss(json_array_get(units, 0), "org_path");
+    char *root = path_prefix(first, 1), *city = path_prefix(first, 2);
+    size_t i;
+    json_t *x;
+    json_array_foreach(units, i, x)
+    {
+        const char *p = jss(x, "org_path");
+        /* another city, or a unit right below the root: no one city */
+        if (NULL == city || !wm_startswith(p, city) || strlen(p) <= strlen(city)) {
+            free(city);
+            city = NULL;
+            break;
+        }
+    }
+    if (city) {
+        free(root);
+        return city;
+    }
+    return root ? root : wm_strdup("/");
 }
 
 static json_t *
@@ -682,9 +745,7 @@ enrich(struct wm_db *db, const struct wm_sq *q, json_t *res, const char *scope,
     {
         add_id(&ids, &n, &cap, jsi(x, "unit_id"));
     }
-    char *base = district_base(scope, json_array_size(units)
-                                          ? jss(json_array_get(units, 0), "org_path")
-                                          : NULL);
+    char *base = district_base(scope, units);
     json_array_foreach(units, i, x)
     {
         add_id(&ids, &n, &cap, jsi(x, "unit_id"));

@@ -1766,6 +1766,10 @@ enum wm_err wm_search_sync_edition(struct wm_db *db, int64_t edition_id,
 ** paths changed; after a unit's type changed). */
 enum wm_err wm_search_sync_subtree(struct wm_db *db, const char *path,
                                    struct wm_fail *f) WM_MUST_CHECK;
+/** Before an archive of the unit at unit_path is deleted: the index rows of its guidance
+** conversations (deleted with it). */
+enum wm_err wm_search_drop_archive(struct wm_db *db, const char *unit_path, int64_t archive_id,
+                                   struct wm_fail *f) WM_MUST_CHECK;
 /** Register the job kind "search.extract" (payload {sha, mime}) with env's blob store and
 ** text extractor (wm_jobs_register_builtin calls it).  Without an extractor the kind
 ** records nothing and succeeds, and the writers queue no extraction. */

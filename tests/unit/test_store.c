@@ -2718,6 +2718,148 @@ test_search_bounded(void **state)
     json_decref(r);
 }
 
+/* What the search index is made from (search_src_*, issue 11): a document and a guidance
+** conversation as indexed, rebuild batches by id within a scope, the documents whose current
+** version is a blob, the blobs without text, orgs by id. */
+static void
+test_search_src(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, u2 = 0, a2 = 0, n = 0, g = 0;
+    int64_t a = mk_archive(f, &u);
+    json_t *o = OPS->org_get(DB, u);
+    int64_t office = ji(o, "parent_id");
+    json_decref(o);
+    o = OPS->archive_by_id(DB, a);
+    int64_t ed = ji(o, "edition_id");
+    json_decref(o);
+    u2 = mk_org(f, office, "unit", "市博物馆", "MUS-1", "机关");
+    assert_int_equal(OPS->archive_insert(DB, u2, 2025, ed, 1000, &a2), WM_QS_ONE);
+    char *path = org_path(f, u), *path2 = org_path(f, u2);
+    int64_t d1 = mk_doc(f, a, "B.1", "道德讲堂通知", NULL);
+    int64_t d2 = mk_doc(f, a, "C", "简报", NULL);
+    int64_t d3 = mk_doc(f, a2, "B.1", "总结", NULL);
+    /* a document as indexed, with its current (newest) version */
+    char x[65], y[65];
+    sha_of(0xa1, x);
+    sha_of(0xa2, y);
+    mk_blob(f, x);
+    mk_blob(f, y);
+    assert_int_equal(OPS->version_insert(DB, d1, x, "第二版.pdf", 0, 1100, &n), WM_QS_ONE);
+    assert_int_equal(OPS->version_insert(DB, d2, x, "b.pdf", 0, 1100, &n), WM_QS_ONE);
+    assert_int_equal(OPS->version_insert(DB, d2, y, "c.pdf", 0, 1200, &n), WM_QS_ONE);
+    o = OPS->search_src_document(DB, d1);
+    assert_non_null(o);
+    assert_string_equal(js(o, "title"), "道德讲堂通知");
+    assert_string_equal(js(o, "unit_path"), path);
+    assert_string_equal(js(o, "unit_type"), "事业单位");
+    assert_int_equal(ji(o, "unit_id"), u);
+    assert_int_equal(ji(o, "year"), 2025);
+    assert_string_equal(js(o, "indicator_code"), "B.1");
+    assert_string_equal(js(o, "status"), "draft");
+    assert_string_equal(js(o, "media"), "text");
+    assert_string_equal(js(o, "sha"), x);
+    assert_string_equal(js(o, "mime"), "application/pdf");
+    assert_string_equal(js(o, "filename"), "第二版.pdf");
+    jnull(o, "deleted_at");
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->search_src_document(DB, 999999));
+    /* the documents whose current version is x: d1 only (d2 moved on to y) */
+    json_t *l = OPS->search_src_blob_docs(DB, x);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), d1);
+    json_decref(l);
+    /* in the trash: still read (the sync removes it), but no batch or blob lists it */
+    assert_int_equal(OPS->doc_trash(DB, d3, 0, 1300), WM_QS_ONE);
+    o = OPS->search_src_document(DB, d3);
+    assert_int_equal(ji(o, "deleted_at"), 1300);
+    json_decref(o);
+    l = OPS->search_src_ids(DB, "document", NULL, 0, 10);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), d1);
+    assert_int_equal(ji(json_array_get(l, 1), "id"), d2);
+    json_decref(l);
+    l = OPS->search_src_ids(DB, "document", NULL, d1, 10);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), d2);
+    json_decref(l);
+    l = OPS->search_src_ids(DB, "document", NULL, 0, 1);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    l = OPS->search_src_ids(DB, "document", path2, 0, 10);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_int_equal(OPS->search_src_count(DB, "document"), 2);
+    /* guidance */
+    assert_int_equal(OPS->search_src_count(DB, "guidance"), 0);
+    assert_int_equal(OPS->guidance_upsert(DB, a, "B.1", 1400, &g), WM_QS_ONE);
+    o = OPS->search_src_guidance(DB, g);
+    assert_non_null(o);
+    assert_string_equal(js(o, "indicator_title"), "乙一");
+    assert_string_equal(js(o, "indicator_code"), "B.1");
+    assert_string_equal(js(o, "state"), "open");
+    assert_string_equal(js(o, "unit_path"), path);
+    assert_string_equal(js(o, "unit_type"), "事业单位");
+    assert_int_equal(ji(o, "unit_id"), u);
+    assert_int_equal(ji(o, "year"), 2025);
+    assert_int_equal(ji(o, "archive_id"), a);
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->search_src_guidance(DB, 999999));
+    l = OPS->search_src_ids(DB, "guidance", path, 0, 10);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), g);
+    json_decref(l);
+    assert_int_equal(OPS->search_src_count(DB, "guidance"), 1);
+    /* editions: published ones only, and their indicators counted */
+    l = OPS->search_src_editions(DB);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_int_equal(OPS->search_src_count(DB, "indicator"), 0);
+    assert_int_equal(OPS->edition_publish(DB, ed, 1500), WM_QS_ONE);
+    l = OPS->search_src_editions(DB);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), ed);
+    json_decref(l);
+    assert_int_equal(OPS->search_src_count(DB, "indicator"), 4);
+    /* blobs without text: the current files of live documents (x, y), then y alone */
+    l = OPS->search_src_untexted(DB, "", 10);
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 0), "sha"), x);
+    assert_string_equal(js(json_array_get(l, 0), "mime"), "application/pdf");
+    assert_string_equal(js(json_array_get(l, 1), "sha"), y);
+    json_decref(l);
+    assert_int_equal(OPS->blob_text_put(DB, x, "done", "文字", NULL, 1600), WM_QS_ONE);
+    l = OPS->search_src_untexted(DB, "", 10);
+    assert_int_equal(json_array_size(l), 1);
+    assert_string_equal(js(json_array_get(l, 0), "sha"), y);
+    json_decref(l);
+    l = OPS->search_src_untexted(DB, y, 10);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    /* orgs by id, the unknown left out */
+    const int64_t ids[] = {u2, office, 999999};
+    l = OPS->search_src_orgs(DB, ids, 3);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 2);
+    o = json_array_get(l, 0);
+    assert_int_equal(ji(o, "id"), office < u2 ? office : u2);
+    json_decref(l);
+    l = OPS->search_src_orgs(DB, ids, 1);
+    assert_string_equal(js(json_array_get(l, 0), "name"), "市博物馆");
+    assert_string_equal(js(json_array_get(l, 0), "code"), "MUS-1");
+    assert_string_equal(js(json_array_get(l, 0), "kind"), "unit");
+    assert_string_equal(js(json_array_get(l, 0), "type"), "机关");
+    assert_string_equal(js(json_array_get(l, 0), "path"), path2);
+    json_decref(l);
+    /* an unknown kind is the caller's error, not "none" */
+    assert_null(OPS->search_src_ids(DB, "blob", NULL, 0, 10));
+    assert_true(wm_db_failed(DB));
+    free(path);
+    free(path2);
+}
+
 static void
 test_blob_text(void **state)
 {
@@ -5053,6 +5195,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blob_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_src, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guidance_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_practice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_office_settings, setup, teardown),
