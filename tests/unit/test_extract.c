@@ -39,6 +39,7 @@
 #include <archive_entry.h>
 #include <cairo.h>
 #include <cairo-pdf.h>
+#include <leptonica/allheaders.h>
 #include <pango/pangocairo.h>
 
 #include "ex_int.h"
@@ -330,6 +331,41 @@ test_image_ocr(void **state)
     free(t);
     free(b);
     free(p);
+}
+
+/* The same writing as JPEG, TIFF, GIF, WebP and BMP (leptonica writes them), each read. */
+static void
+test_image_formats(void **state)
+{
+    struct fx *f = *state;
+    static const char *const lines[] = {"文明单位"};
+    cairo_surface_t *img = text_image(360, 140, lines, 1, 56);
+    char *png = fpath(f, "f.png");
+    assert_int_equal(CAIRO_STATUS_SUCCESS, cairo_surface_write_to_png(img, png));
+    cairo_surface_destroy(img);
+    PIX *pix = pixRead(png);
+    assert_non_null(pix);
+    static const struct {
+        const char *name;
+        l_int32 format;
+        const char *mime;
+    } kinds[] = {
+        {"f.jpg", IFF_JFIF_JPEG, "image/jpeg"}, {"f.tif", IFF_TIFF_ZIP, "image/tiff"},
+        {"f.gif", IFF_GIF, "image/gif"},        {"f.webp", IFF_WEBP, "image/webp"},
+        {"f.bmp", IFF_BMP, "image/bmp"},
+    };
+    for (size_t i = 0; i < WM_ARRAY_LEN(kinds); i++) {
+        char *p = fpath(f, kinds[i].name);
+        assert_int_equal(0, pixWrite(p, pix, kinds[i].format));
+        char *t = text_of(p, kinds[i].mime);
+        if (NULL == strstr(t, "文明单位")) {
+            fail_msg("%s: no 文明单位 in the OCR text: %s", kinds[i].name, t);
+        }
+        free(t);
+        free(p);
+    }
+    pixDestroy(&pix);
+    free(png);
 }
 
 static void
@@ -1005,6 +1041,7 @@ main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_unsupported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdf_text_layer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_image_ocr, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_image_formats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdf_scanned_ocr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zip_bomb, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_and_garbage, setup, teardown),
