@@ -192,6 +192,12 @@ static const struct zent docx[] = {
      "<w:p><w:r><w:t xml:space=\"preserve\">Tom &amp; Jerry </w:t><w:tab/><w:t>2024年</w:t>"
      "</w:r><w:r><w:delText>删掉的字</w:delText></w:r><w:r><w:instrText> PAGE </w:instrText>"
      "</w:r></w:p>"
+     "<w:p><w:r><mc:AlternateContent "
+     "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\">"
+     "<mc:Choice Requires=\"wps\"><w:drawing><w:txbxContent><w:p><w:r><w:t>文本框内容</w:t>"
+     "</w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent>"
+     "<w:p><w:r><w:t>文本框内容</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>"
+     "</mc:AlternateContent></w:r></w:p>"
      "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>单元一</w:t></w:r></w:p></w:tc>"
      "<w:tc><w:p><w:r><w:t>单元二</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
      "</w:body></w:document>"},
@@ -391,6 +397,8 @@ test_docx(void **state)
     assert_has(t, "页眉文字");
     assert_before(t, "通知", "页眉文字");
     assert_null(strstr(t, "删掉的字"));
+    assert_has(t, "文本框内容");
+    assert_null(strstr(strstr(t, "文本框内容") + 1, "文本框内容")); /* once: no fallback copy */
     assert_null(strstr(t, "PAGE"));
     assert_int_equal('\n', t[strlen("关于开展道德讲堂活动的通知")]);
     free(t);
