@@ -735,6 +735,69 @@ test_zip_bomb(void **state)
     assert_non_null(strstr(err, "bomb"));
     assert_true(t1.tv_sec - t0.tv_sec < 5);
 
+    /* a bomb that lies: its headers say 4 KiB, its part (well-formed XML comments) inflates to
+    ** 256 MiB; it stops as it inflates */
+    char *liar = fpath(f, "liar.docx");
+    a = archive_write_new();
+    archive_write_set_format_zip(a);
+    assert_int_equal(ARCHIVE_OK, archive_write_set_options(a, "zip:compression=deflate,"
+                                                             "zip:compression-level=1"));
+    assert_int_equal(ARCHIVE_OK, archive_write_open_filename(a, liar));
+    e = archive_entry_new();
+    archive_entry_set_pathname(e, "word/document.xml");
+    archive_entry_set_filetype(e, AE_IFREG);
+    static const char open_tag[] = "<w:document " W_NS ">";
+    size_t body = (size_t)256 << 20;
+    archive_entry_set_size(e, (la_int64_t)(strlen(open_tag) + body));
+    assert_int_equal(ARCHIVE_OK, archive_write_header(a, e));
+    archive_write_data(a, open_tag, strlen(open_tag));
+    char *comments = wm_malloc(chunk);
+    for (size_t i = 0; i < chunk; i += 1024) {
+        memcpy(comments + i, "<!--", 4);
+        memset(comments + i + 4, 'a', 1024 - 7);
+        memcpy(comments + i + 1021, "-->", 3);
+    }
+    for (size_t done = 0; done < body; done += chunk) {
+        assert_int_equal((la_ssize_t)chunk, archive_write_data(a, comments, chunk));
+    }
+    free(comments);
+    archive_entry_free(e);
+    assert_int_equal(ARCHIVE_OK, archive_write_close(a));
+    archive_write_free(a);
+    size_t zn = 0;
+    unsigned char *zb = (unsigned char *)wm_read_file(liar, &zn);
+    assert_non_null(zb);
+    uint32_t real = (uint32_t)(strlen(open_tag) + body);
+    unsigned patched = 0;
+    for (size_t i = 0; i + 46 <= zn; i++) {
+        size_t at = 0;
+        if (0 == memcmp(zb + i, "PK\x03\x04", 4)) {
+            at = i + 22;
+        } else if (0 == memcmp(zb + i, "PK\x01\x02", 4)) {
+            at = i + 24;
+        } else if (0 == memcmp(zb + i, "PK\x07\x08", 4)) {
+            at = i + 12;
+        } else {
+            continue;
+        }
+        uint32_t v = (uint32_t)zb[at] | (uint32_t)zb[at + 1] << 8 | (uint32_t)zb[at + 2] << 16
+                     | (uint32_t)zb[at + 3] << 24;
+        if (v == real) {
+            zb[at] = 0, zb[at + 1] = 0x10, zb[at + 2] = 0, zb[at + 3] = 0;
+            patched++;
+        }
+    }
+    assert_true(patched >= 1);
+    write_bytes(liar, zb, zn);
+    free(zb);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    err[0] = '\0';
+    assert_int_equal(WM_E_BAD_REQUEST, fail_of(liar, "application/zip", err, sizeof err));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    print_message("lying bomb: %s\n", err);
+    assert_true(t1.tv_sec - t0.tv_sec < 10);
+    free(liar);
+
     /* the same zeros inside a part of normal size are no XML: an error, not a crash */
     char *q = fpath(f, "zeros.docx");
     static const struct zent zz[] = {{"word/document.xml", "\x01\x02\x03"}};
