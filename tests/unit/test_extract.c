@@ -592,6 +592,14 @@ test_text_encodings(void **state)
     free(t);
     free(p);
 
+    /* runs of empty lines become one empty line */
+    p = fpath(f, "blank.txt");
+    write_bytes(p, "一\n\n\n\n二\r\n\r\n\r\n三\n", 20);
+    t = text_of(p, "text/plain");
+    assert_string_equal("一\n\n二\n\n三", t);
+    free(t);
+    free(p);
+
     /* UTF-8 with a byte-order mark, CSV */
     p = fpath(f, "bom.csv");
     write_bytes(p, "\xEF\xBB\xBF名称,得分\r\n文明单位,95\r\n", 35);
