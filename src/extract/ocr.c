@@ -5,7 +5,8 @@
 ** One tesseract per process, started on first use (loading the three languages takes a
 ** second) and ended at exit.  Not thread-safe: the helper program extracts one file.
 ** Images are checked from their header before any pixel is decoded: only JPEG, PNG, TIFF,
-** GIF, WebP and BMP, at most WM_EXTRACT_MAX_PIXELS.  Recognition is cancelled once two
+** GIF, WebP and BMP, at most WM_EXTRACT_MAX_PIXELS (read at most at
+** WM_EXTRACT_MAX_RENDER_PIXELS, scaled down beyond).  Recognition is cancelled once two
 ** thirds of the process's CPU-time limit are used, keeping what was read.  Chinese comes out
 ** of tesseract with a space between every two characters: those spaces are removed.
 */
@@ -13,6 +14,7 @@
 #include "ex_int.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +174,16 @@ ex_image_file(const char *path, struct ex_out *o, char *err, size_t errlen)
     if (NULL == grey) {
         ex_seterr(err, errlen, "the image cannot be converted to grey");
         return WM_E_BAD_REQUEST;
+    }
+    /* a photo of 100 megapixels is read at WM_EXTRACT_MAX_RENDER_PIXELS, as a PDF page is */
+    double px = (double)pixGetWidth(grey) * (double)pixGetHeight(grey);
+    if (px > (double)WM_EXTRACT_MAX_RENDER_PIXELS) {
+        float f = (float)sqrt((double)WM_EXTRACT_MAX_RENDER_PIXELS / px);
+        PIX *small = pixScale(grey, f, f);
+        if (small) {
+            pixDestroy(&grey);
+            grey = small;
+        }
     }
     l_int32 res = pixGetXRes(grey);
     TessBaseAPISetImage2(ocr_api, grey);

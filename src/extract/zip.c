@@ -60,8 +60,9 @@ static const char *const docx_text[] = {"t", NULL};
 static const char *const docx_para[] = {"p", "tc", NULL};
 static const char *const docx_brk[] = {"br", "cr", NULL};
 static const char *const docx_tab[] = {"tab", "ptab", NULL};
+/* mc:Fallback repeats what mc:Choice holds (a text box as VML for older readers) */
 static const char *const docx_skip[] = {"pPr", "rPr", "sectPr", "tblPr", "instrText", "delText",
-                                        NULL};
+                                        "Fallback", NULL};
 static const struct xml_rules rules_docx = {docx_text, docx_para, docx_brk, docx_tab, NULL,
                                             docx_skip, false};
 
@@ -75,8 +76,9 @@ static const struct xml_rules rules_sheet = {docx_text, sheet_para, NULL, NULL, 
 
 static const char *const pptx_para[] = {"p", NULL};
 static const char *const pptx_brk[] = {"br", NULL};
-static const struct xml_rules rules_pptx = {docx_text, pptx_para, pptx_brk, NULL, NULL, NULL,
-                                            false};
+static const char *const pptx_skip[] = {"Fallback", NULL};
+static const struct xml_rules rules_pptx = {docx_text, pptx_para, pptx_brk, NULL, NULL,
+                                            pptx_skip, false};
 
 static const char *const odf_text[] = {"p", "h", NULL};
 static const char *const odf_brk[] = {"line-break", NULL};
