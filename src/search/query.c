@@ -830,18 +830,36 @@ eval(const struct ttoks *t, const struct sq_node *n)
 }
 
 bool
-wm_sq_matches(const struct wm_sq *q, const char *text, size_t len)
+wm_sq_matches_fields(const struct wm_sq *q, const char *const *texts, const size_t *lens,
+                     size_t n)
 {
     if (!q || !q->root) {
         return false;
     }
     struct ttoks t = { 0 };
-    (void)wm_search_tokenize(text ? text : "", text ? len : 0, WM_TOK_INDEX, collect_text, &t);
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            /* between two fields, an empty token: it matches no query token, so no
+            ** phrase goes across */
+            (void)collect_text(&t, "", 0, 0, 0, 0);
+        }
+        if (texts[i]) {
+            (void)wm_search_tokenize(texts[i], lens[i], WM_TOK_INDEX, collect_text, &t);
+        }
+    }
     bool ok = eval(&t, q->root);
     wm_buf_free(&t.arena);
     free(t.off);
     free(t.len);
     return ok;
+}
+
+bool
+wm_sq_matches(const struct wm_sq *q, const char *text, size_t len)
+{
+    const char *texts[1] = { text };
+    size_t lens[1] = { text ? len : 0 };
+    return wm_sq_matches_fields(q, texts, lens, 1);
 }
 
 /* end of query.c */

@@ -268,6 +268,18 @@ test_query_matches(void **state)
     assert_false(matches("pdfs*", "the PDF"));
     assert_true(matches("\"hello wor\"*", "Hello, World!"));
     assert_false(matches("\"hello wor\"", "Hello, World!"));
+    /* fields: AND across them, a phrase inside one */
+    struct wm_sq *q = wm_sq_parse("文明 创建", NULL, 0);
+    struct wm_sq *ph = wm_sq_parse("\"文明 创建\"", NULL, 0);
+    const char *f[2] = { "全国文明", "创建城市" };
+    size_t fl[2] = { strlen(f[0]), strlen(f[1]) };
+    assert_true(wm_sq_matches_fields(q, f, fl, 2));
+    assert_false(wm_sq_matches_fields(ph, f, fl, 2));
+    assert_true(wm_sq_matches(ph, "全国文明，创建城市", strlen("全国文明，创建城市")));
+    /* a phrase's blank stands for a break in the Han run: 文明创建 is another run */
+    assert_false(wm_sq_matches(ph, "全国文明创建城市", strlen("全国文明创建城市")));
+    wm_sq_free(q);
+    wm_sq_free(ph);
     /* invalid UTF-8 in the text is a separator */
     assert_true(matches("文明", "\xff文明\xc0"));
     assert_false(matches("文明", "文\xff明"));
@@ -332,6 +344,11 @@ test_snippet(void **state)
     char *got = snippet("档案", bad, sizeof bad - 1, 40);
     assert_string_equal(got, "[文明]{档案}");
     free(got);
+    json_t *none = wm_sq_snippet(NULL, "一二三四五", strlen("一二三四五"), 3);
+    assert_int_equal(json_array_size(none), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(none, 0), "text")),
+                        "一二三");
+    json_decref(none);
     got = snippet("档案", "", 0, 40);
     assert_string_equal(got, "");
     free(got);
