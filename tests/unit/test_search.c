@@ -337,6 +337,9 @@ test_snippet(void **state)
             "档案在开头。一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"
             "这里讲档案管理的办法，档案管理很重要。一二三四五六七八九十",
             20, "[…][十这里讲]{档案管理}[的办法，]{档案管理}[很重要。][…]");
+    /* a hit near the end: the window is pulled back to be whole */
+    SNIPPET("档案", "一二三四五六七八九十档案", 6, "[…][七八九十]{档案}");
+    SNIPPET("档案", "一二三四五六七八九十档案。", 3, "[…]{档案}[。]");
     /* newlines and runs of blanks become one space */
     SNIPPET("文明", "第一行\n\n  文明\t城市", 40, "[第一行 ]{文明}[ 城市]");
     /* invalid UTF-8 is skipped, never cut inside a character */
