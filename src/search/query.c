@@ -35,9 +35,9 @@
 #define SQ_MAX_DEPTH 32
 
 #define SQ_ERR_EMPTY "请输入要查找的字词"
-#define SQ_ERR_LONG "检索词太长"
-#define SQ_ERR_DEEP "检索式的括号或排除嵌套太深"
-#define SQ_ERR_NEG "检索式不能只有排除的词"
+#define SQ_ERR_LONG  "检索词太长"
+#define SQ_ERR_DEEP  "检索式的括号或排除嵌套太深"
+#define SQ_ERR_NEG   "检索式不能只有排除的词"
 
 /* ---------------------------------------------------------------- tree */
 
@@ -201,13 +201,12 @@ make_phrase(const char *s, size_t len, bool prefix)
         bool bigram = (q->flags & WM_TOK_HAN) && !single;
         if (bigram && i + 1 < t.n) {
             struct qtok *nx = &t.v[i + 1];
-            bool same_run = (nx->flags & WM_TOK_HAN) && !(nx->flags & WM_TOK_SINGLE) &&
-                            nx->start < q->end;
+            bool same_run =
+                (nx->flags & WM_TOK_HAN) && !(nx->flags & WM_TOK_SINGLE) && nx->start < q->end;
             if (!same_run) {
                 size_t f = first_char_len(q->s, q->len);
-                n->toks[n->n++] =
-                    (struct sq_tok){ wm_strndup(q->s + f, q->len - f), q->len - f, false,
-                                     false, true };
+                n->toks[n->n++] = (struct sq_tok){ wm_strndup(q->s + f, q->len - f), q->len - f,
+                                                   false, false, true };
             }
         }
     }
@@ -220,7 +219,15 @@ make_phrase(const char *s, size_t len, bool prefix)
 
 /* ---------------------------------------------------------------- lexing */
 
-enum lx_kind { LX_END, LX_TERM, LX_OR, LX_AND, LX_NOT, LX_LP, LX_RP };
+enum lx_kind {
+    LX_END,
+    LX_TERM,
+    LX_OR,
+    LX_AND,
+    LX_NOT,
+    LX_LP,
+    LX_RP
+};
 
 struct lx {
     enum lx_kind kind;
@@ -569,8 +576,7 @@ wm_sq_parse(const char *q, char *err, size_t errlen)
 
 /* ---------------------------------------------------------------- FTS5 */
 
-static void
-fts5_node(struct wm_buf *b, const struct sq_node *n);
+static void fts5_node(struct wm_buf *b, const struct sq_node *n);
 
 /* n, in parentheses unless it is a phrase. */
 static void
@@ -673,8 +679,7 @@ wm_sq_fts5(const struct wm_sq *q, const char *columns)
 
 /* ---------------------------------------------------------------- tsquery */
 
-static void
-ts_node(struct wm_buf *b, const struct sq_node *n);
+static void ts_node(struct wm_buf *b, const struct sq_node *n);
 
 /* n as an operand of & or |: parenthesised unless a phrase (<-> binds tighter). */
 static void
@@ -830,8 +835,7 @@ eval(const struct ttoks *t, const struct sq_node *n)
 }
 
 bool
-wm_sq_matches_fields(const struct wm_sq *q, const char *const *texts, const size_t *lens,
-                     size_t n)
+wm_sq_matches_fields(const struct wm_sq *q, const char *const *texts, const size_t *lens, size_t n)
 {
     if (!q || !q->root) {
         return false;

@@ -122,9 +122,8 @@ static void
 out_flush(struct out *o)
 {
     if (o->cur.len) {
-        json_array_append_new(o->arr,
-                              json_pack("{s:s%,s:b}", "text", o->cur.data, o->cur.len, "hit",
-                                        (int)o->cur_hit));
+        json_array_append_new(o->arr, json_pack("{s:s%,s:b}", "text", o->cur.data, o->cur.len,
+                                                "hit", (int)o->cur_hit));
     }
     wm_buf_reset(&o->cur);
 }

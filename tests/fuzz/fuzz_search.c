@@ -24,10 +24,9 @@
 
 #include <jansson.h>
 
+#include "banned.h"
 #include "wm_search.h"
 #include "wm_util.h"
-
-#include "banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -172,11 +171,36 @@ static const char *const fuzz_seeds[] = {
 };
 
 static const char *const fuzz_tokens[] = {
-    " ",       "\xE3\x80\x80", "(",   ")",     "\xEF\xBC\x88", "\xEF\xBC\x89", "|",
-    "OR",      "AND",          "NOT", "-",     "\xEF\xBC\x8D", "*",            "\"",
-    "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE3\x80\x8C", "\xE3\x80\x8D", "文",       "明",
-    "檔",      "案",           "a",   "2024",  "\xFF",         "\xE6\x96",     "\n",
-    "，",      "ＰＤＦ",       "\xF0\xA0\x80\x80",
+    " ",
+    "\xE3\x80\x80",
+    "(",
+    ")",
+    "\xEF\xBC\x88",
+    "\xEF\xBC\x89",
+    "|",
+    "OR",
+    "AND",
+    "NOT",
+    "-",
+    "\xEF\xBC\x8D",
+    "*",
+    "\"",
+    "\xE2\x80\x9C",
+    "\xE2\x80\x9D",
+    "\xE3\x80\x8C",
+    "\xE3\x80\x8D",
+    "文",
+    "明",
+    "檔",
+    "案",
+    "a",
+    "2024",
+    "\xFF",
+    "\xE6\x96",
+    "\n",
+    "，",
+    "ＰＤＦ",
+    "\xF0\xA0\x80\x80",
 };
 
 #    include "fz_replay.h"
