@@ -36,6 +36,7 @@
 
 #define SQ_ERR_EMPTY "请输入要查找的字词"
 #define SQ_ERR_LONG  "检索词太长"
+#define SQ_ERR_MANY  "检索词太多"
 #define SQ_ERR_DEEP  "检索式的括号或排除嵌套太深"
 #define SQ_ERR_NEG   "检索式不能只有排除的词"
 
@@ -408,6 +409,7 @@ lex(struct lexer *L)
 struct parser {
     struct lexer L;
     const char *err; /* the first error */
+    size_t terms;    /* phrases made so far */
 };
 
 static enum lx_kind
@@ -440,9 +442,14 @@ parse_unary(struct parser *P, unsigned depth)
         }
         return n;
     }
-    case LX_TERM:
+    case LX_TERM: {
         P->L.at++;
-        return make_phrase(x->s, x->len, x->prefix);
+        struct sq_node *n = make_phrase(x->s, x->len, x->prefix);
+        if (n && ++P->terms > WM_SQ_MAX_TERMS) {
+            P->err = SQ_ERR_MANY;
+        }
+        return n;
+    }
     case LX_AND: /* NOT AND a: the AND is dropped */
         P->L.at++;
         return NULL;
@@ -546,7 +553,7 @@ wm_sq_parse(const char *q, char *err, size_t errlen)
         set_err(err, errlen, SQ_ERR_LONG);
         return NULL;
     }
-    struct parser P = { { (const unsigned char *)q, n, 0, NULL, 0, 0, 0 }, NULL };
+    struct parser P = { { (const unsigned char *)q, n, 0, NULL, 0, 0, 0 }, NULL, 0 };
     lex(&P.L);
     struct kids k = { 0 };
     for (;;) {

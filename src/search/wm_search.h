@@ -28,6 +28,8 @@
 #define WM_TOK_WORD_MAX 64
 /** Longest query accepted, in bytes. */
 #define WM_SQ_MAX_LEN 1024
+/** Most terms (words and phrases) in a query: each is a look-up in the index. */
+#define WM_SQ_MAX_TERMS 64
 
 enum wm_tok_mode {
     WM_TOK_INDEX, /* a document's text: bigrams plus each run's last character */
@@ -80,7 +82,8 @@ struct wm_sq;
 
 /** Parse q; NULL with a message in err (Chinese, for the user; err may be NULL) when it has
 ** no term to look for ("请输入要查找的字词"), is longer than WM_SQ_MAX_LEN ("检索词太长"),
-** nests parentheses or NOTs deeper than 32, or excludes without anything to find: every
+** has more than WM_SQ_MAX_TERMS terms ("检索词太多"), nests parentheses or NOTs deeper
+** than 32 ("检索式的括号或排除嵌套太深"), or excludes without anything to find: every
 ** NOT must sit under an AND with a positive term beside it ("检索式不能只有排除的词";
 ** "a -b" is fine, "-b" and "a OR -b" are not). */
 struct wm_sq *wm_sq_parse(const char *q, char *err, size_t errlen);

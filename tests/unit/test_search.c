@@ -198,6 +198,16 @@ test_query_errors(void **state)
     assert_non_null(q);
     wm_sq_free(q);
     free(lng);
+    struct wm_buf many = { 0 };
+    for (int i = 0; i < WM_SQ_MAX_TERMS; i++) {
+        wm_buf_adds(&many, "年 ");
+    }
+    q = wm_sq_parse(many.data, NULL, 0);
+    assert_non_null(q);
+    wm_sq_free(q);
+    wm_buf_adds(&many, "月，。");
+    REFUSED(many.data, "检索词太多");
+    wm_buf_free(&many);
     struct wm_buf deep = { 0 };
     for (int i = 0; i < 40; i++) {
         wm_buf_addc(&deep, '(');
