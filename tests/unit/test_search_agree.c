@@ -12,8 +12,10 @@
 ** The stores' own conformance suite (test_store.c) checks the real tables; this one checks
 ** the compilers alone, on many more queries.
 */
+/* clang-format off */
 #include "config.h"
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,11 +25,11 @@
 
 #include <cmocka.h>
 #include <libpq-fe.h>
-#include <setjmp.h>
 #include <sqlite3.h>
 
 #include "wm_search.h"
 #include "wm_util.h"
+/* clang-format on */
 
 #define NROWS    200
 #define NQUERIES 3000
