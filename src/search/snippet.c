@@ -76,17 +76,18 @@ static int
 hit_collect(void *ctx, const char *tok, size_t len, size_t start, size_t end, unsigned flags)
 {
     struct snip *S = ctx;
-    const struct sq_tok *m = NULL;
-    for (size_t i = 0; i < S->nwant && !m; i++) {
+    /* a match of the whole token, or of its first character only (年 in 年度) */
+    bool any = false, whole = false;
+    for (size_t i = 0; i < S->nwant && !whole; i++) {
         if (sq_tok_match(S->want[i], tok, len)) {
-            m = S->want[i];
+            any = true;
+            whole = !S->want[i]->single || (flags & WM_TOK_SINGLE);
         }
     }
-    if (!m) {
+    if (!any) {
         return 0;
     }
-    if (m->single && !(flags & WM_TOK_SINGLE)) {
-        /* 年 found as the start of 年度: mark the one character */
+    if (!whole) {
         size_t i = start;
         bool bad;
         (void)sq_utf8_next((const unsigned char *)S->text, S->len, &i, &bad);

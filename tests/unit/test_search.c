@@ -336,6 +336,7 @@ test_snippet(void **state)
     SNIPPET("道德讲堂", "本周举办道德讲堂活动。", 40, "[本周举办]{道德讲堂}[活动。]");
     SNIPPET("檔案", "單位档案", 40, "[單位]{档案}");
     SNIPPET("年", "2024年度", 40, "[2024]{年}[度]");
+    SNIPPET("年 年度", "2024年度", 40, "[2024]{年度}");
     SNIPPET("2024年 PDF", "2024年度的PDF文件", 40, "{2024年}[度的]{PDF}[文件]");
     SNIPPET("pdf*", "two PDFs", 40, "[two ]{PDFs}");
     /* a NOT's words are not hits */
