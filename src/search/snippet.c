@@ -119,12 +119,21 @@ struct out {
     bool last_space; /* the last character written was a space (or nothing yet) */
 };
 
+/* Append the segment {"text": text, "hit": hit} (text is valid UTF-8). */
+static void
+out_segment(json_t *arr, const char *text, size_t len, bool hit)
+{
+    json_t *seg = json_object();
+    json_object_set_new(seg, "text", json_stringn(text, len));
+    json_object_set_new(seg, "hit", json_boolean(hit));
+    json_array_append_new(arr, seg);
+}
+
 static void
 out_flush(struct out *o)
 {
     if (o->cur.len) {
-        json_array_append_new(o->arr, json_pack("{s:s%,s:b}", "text", o->cur.data, o->cur.len,
-                                                "hit", (int)o->cur_hit));
+        out_segment(o->arr, o->cur.data, o->cur.len, o->cur_hit);
     }
     wm_buf_reset(&o->cur);
 }
@@ -133,7 +142,7 @@ static void
 out_ellipsis(struct out *o)
 {
     out_flush(o);
-    json_array_append_new(o->arr, json_pack("{s:s,s:b}", "text", "…", "hit", 0));
+    out_segment(o->arr, "…", strlen("…"), false);
 }
 
 static void
