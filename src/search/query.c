@@ -686,23 +686,23 @@ wm_sq_fts5(const struct wm_sq *q, const char *columns)
 
 /* ---------------------------------------------------------------- tsquery */
 
-static void ts_node(struct wm_buf *b, const struct sq_node *n);
+static void ts_node(struct wm_buf *b, const struct sq_node *n, const char *w);
 
 /* n as an operand of & or |: parenthesised unless a phrase (<-> binds tighter). */
 static void
-ts_operand(struct wm_buf *b, const struct sq_node *n)
+ts_operand(struct wm_buf *b, const struct sq_node *n, const char *w)
 {
     if (SQ_AND == n->kind || SQ_OR == n->kind) {
         wm_buf_addc(b, '(');
-        ts_node(b, n);
+        ts_node(b, n, w);
         wm_buf_addc(b, ')');
     } else {
-        ts_node(b, n);
+        ts_node(b, n, w);
     }
 }
 
 static void
-ts_node(struct wm_buf *b, const struct sq_node *n)
+ts_node(struct wm_buf *b, const struct sq_node *n, const char *w)
 {
     switch (n->kind) {
     case SQ_PHRASE:
@@ -721,9 +721,13 @@ ts_node(struct wm_buf *b, const struct sq_node *n)
                 wm_buf_addc(b, c);
             }
             wm_buf_addc(b, '\'');
-            if (n->toks[i].prefix) {
-                wm_buf_adds(b, ":*");
+            if (n->toks[i].prefix || *w) {
+                wm_buf_addc(b, ':');
             }
+            if (n->toks[i].prefix) {
+                wm_buf_addc(b, '*');
+            }
+            wm_buf_adds(b, w);
         }
         break;
     case SQ_NOT: {
@@ -731,10 +735,10 @@ ts_node(struct wm_buf *b, const struct sq_node *n)
         wm_buf_addc(b, '!');
         /* ! binds tighter than <->: a phrase of several tokens goes in parentheses */
         if (SQ_PHRASE == x->kind && 1 == x->n) {
-            ts_node(b, x);
+            ts_node(b, x, w);
         } else {
             wm_buf_addc(b, '(');
-            ts_node(b, x);
+            ts_node(b, x, w);
             wm_buf_addc(b, ')');
         }
         break;
@@ -744,7 +748,7 @@ ts_node(struct wm_buf *b, const struct sq_node *n)
             if (i) {
                 wm_buf_adds(b, " | ");
             }
-            ts_operand(b, n->kids[i]);
+            ts_operand(b, n->kids[i], w);
         }
         break;
     case SQ_AND: {
@@ -756,7 +760,7 @@ ts_node(struct wm_buf *b, const struct sq_node *n)
                     if (k++) {
                         wm_buf_adds(b, " & ");
                     }
-                    ts_operand(b, n->kids[i]);
+                    ts_operand(b, n->kids[i], w);
                 }
             }
         }
@@ -766,11 +770,26 @@ ts_node(struct wm_buf *b, const struct sq_node *n)
 }
 
 char *
+wm_sq_tsquery_weights(const struct wm_sq *q, const char *weights)
+{
+    /* only the letters A to D, each once, in order */
+    char w[5];
+    size_t k = 0;
+    for (char c = 'A'; c <= 'D'; c++) {
+        if (weights && strchr(weights, c)) {
+            w[k++] = c;
+        }
+    }
+    w[k] = '\0';
+    struct wm_buf b = { 0 };
+    ts_node(&b, q->root, w);
+    return wm_buf_steal(&b);
+}
+
+char *
 wm_sq_tsquery(const struct wm_sq *q)
 {
-    struct wm_buf b = { 0 };
-    ts_node(&b, q->root);
-    return wm_buf_steal(&b);
+    return wm_sq_tsquery_weights(q, NULL);
 }
 
 /* ---------------------------------------------------------------- evaluation */

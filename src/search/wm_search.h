@@ -96,6 +96,10 @@ char *wm_sq_fts5(const struct wm_sq *q, const char *columns);
 /** The tsquery text of q (to cast with ::tsquery, not to_tsquery: the tokens are already
 ** folded); the caller frees it: 'a' <-> 'b' for a phrase, 'a':* a prefix, & | ! ( ). */
 char *wm_sq_tsquery(const struct wm_sq *q);
+/** The same with every token restricted to the tsvector's weights (letters of "ABCD"; NULL
+** or "": any): 'a':A, 'b':*A.  With the title's tokens weighted A in a row's tsvector,
+** wm_sq_tsquery_weights(q, "A") answers what wm_sq_fts5(q, "{title}") does. */
+char *wm_sq_tsquery_weights(const struct wm_sq *q, const char *weights);
 /** Whether q matches text (the reference the stores are checked against: true when the
 ** text's tokens, wm_search_tokenize in index mode, satisfy the query). */
 bool wm_sq_matches(const struct wm_sq *q, const char *text, size_t len);

@@ -177,6 +177,17 @@ test_query_compile(void **state)
     char *f = wm_sq_fts5(q, "{title body}");
     assert_string_equal(f, "{title body} : (\"文明\" NOT \"创建\")");
     free(f);
+    char *t = wm_sq_tsquery_weights(q, "A");
+    assert_string_equal(t, "'文明':A & !'创建':A");
+    free(t);
+    wm_sq_free(q);
+    q = wm_sq_parse("2024年 pdf", err, sizeof err);
+    t = wm_sq_tsquery_weights(q, "BAx");
+    assert_string_equal(t, "'2024':AB <-> '年':*AB & 'pdf':AB");
+    free(t);
+    t = wm_sq_tsquery_weights(q, "");
+    assert_string_equal(t, "'2024' <-> '年':* & 'pdf'");
+    free(t);
     wm_sq_free(q);
 }
 

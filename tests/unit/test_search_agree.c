@@ -7,8 +7,10 @@
 **   (wm_search_tokenize: query mode for the MATCH text, index mode for the rows), with
 **   wm_sq_fts5(q, NULL) and wm_sq_fts5(q, "{title body}");
 ** - when WM_TEST_PG is set, a PostgreSQL temporary table of tsvectors built from the same
-**   tokens (the body's positions after a gap, so that no phrase spans the two fields),
-**   with wm_sq_tsquery(q)::tsquery.
+**   tokens (the title's weighted A, the body's B and after a gap in the positions, so that
+**   no phrase spans the two fields),
+**   with wm_sq_tsquery(q)::tsquery;
+** and the same for the title alone (FTS5's {title}, the tsquery restricted to weight A).
 ** The stores' own conformance suite (test_store.c) checks the real tables; this one checks
 ** the compilers alone, on many more queries.
 */
@@ -152,9 +154,28 @@ fts5_hits(sqlite3 *db, const char *expr, char *out)
 
 /* ---------------------------------------------------------------- tsvectors */
 
+/* The rows PostgreSQL finds for tsquery text ts, as '0'/'1' per row. */
+static void
+pg_hits(PGconn *pg, const char *ts, char *out)
+{
+    const char *params[1] = { ts };
+    PGresult *r = PQexecParams(pg, "SELECT id FROM agree WHERE v @@ $1::tsquery", 1, NULL, params,
+                               NULL, NULL, 0);
+    if (PGRES_TUPLES_OK != PQresultStatus(r)) {
+        fail_msg("PostgreSQL refused %s: %s", ts, PQerrorMessage(pg));
+    }
+    memset(out, '0', NROWS);
+    out[NROWS] = '\0';
+    for (int i = 0; i < PQntuples(r); i++) {
+        out[strtol(PQgetvalue(r, i, 0), NULL, 10) - 1] = '1';
+    }
+    PQclear(r);
+}
+
 struct tsv {
     struct wm_buf b;
     int pos;
+    char weight; /* A for the title, B for the body */
 };
 
 static int
@@ -163,7 +184,7 @@ tsv_token(void *ctx, const char *tok, size_t len, size_t start, size_t end, unsi
     (void)start, (void)end, (void)flags;
     struct tsv *v = ctx;
     v->pos++;
-    wm_buf_printf(&v->b, "%s'%.*s':%d", v->b.len ? " " : "", (int)len, tok, v->pos);
+    wm_buf_printf(&v->b, "%s'%.*s':%d%c", v->b.len ? " " : "", (int)len, tok, v->pos, v->weight);
     return 0;
 }
 
@@ -198,9 +219,10 @@ test_agree(void **state)
         assert_int_equal(SQLITE_DONE, sqlite3_step(ins));
         sqlite3_reset(ins);
         if (pg) {
-            struct tsv v = { { 0 }, 0 };
+            struct tsv v = { { 0 }, 0, 'A' };
             (void)wm_search_tokenize(title[i], strlen(title[i]), WM_TOK_INDEX, tsv_token, &v);
             v.pos++; /* the gap: no phrase from the title's end into the body */
+            v.weight = 'B';
             (void)wm_search_tokenize(body[i], strlen(body[i]), WM_TOK_INDEX, tsv_token, &v);
             char id[16];
             snprintf(id, sizeof id, "%d", i + 1);
@@ -245,17 +267,25 @@ test_agree(void **state)
         free(e);
         if (pg) {
             e = wm_sq_tsquery(q);
-            const char *params[1] = { e };
-            PGresult *r = PQexecParams(pg, "SELECT id FROM agree WHERE v @@ $1::tsquery", 1, NULL,
-                                       params, NULL, NULL, 0);
-            if (PGRES_TUPLES_OK != PQresultStatus(r)) {
-                fail_msg("PostgreSQL refused %s (%s): %s", qs, e, PQerrorMessage(pg));
+            pg_hits(pg, e, got);
+            if (strcmp(want, got)) {
+                fail_msg("tsquery %s (%s)\nwant %s\ngot  %s", qs, e, want, got);
             }
-            memset(got, '0', NROWS);
-            for (int i = 0; i < PQntuples(r); i++) {
-                got[strtol(PQgetvalue(r, i, 0), NULL, 10) - 1] = '1';
-            }
-            PQclear(r);
+            free(e);
+        }
+        /* the title alone: FTS5's {title}, the tsquery restricted to weight A */
+        for (int i = 0; i < NROWS; i++) {
+            want[i] = wm_sq_matches(q, title[i], strlen(title[i])) ? '1' : '0';
+        }
+        e = wm_sq_fts5(q, "{title}");
+        fts5_hits(db, e, got);
+        if (strcmp(want, got)) {
+            fail_msg("FTS5 %s (%s)\nwant %s\ngot  %s", qs, e, want, got);
+        }
+        free(e);
+        if (pg) {
+            e = wm_sq_tsquery_weights(q, "A");
+            pg_hits(pg, e, got);
             if (strcmp(want, got)) {
                 fail_msg("tsquery %s (%s)\nwant %s\ngot  %s", qs, e, want, got);
             }
