@@ -7,9 +7,9 @@
 ** A query reads matches newest first (FTS5 walks its doclists by rowid and stops at the
 ** LIMIT): the `candidates` newest, scored by wm_rank; when there are more, the newest
 ** `candidates` older ones whose title alone matches (the query over the title column),
-** scored too; only those are sorted.  The total and the facets come from one more walk
-** over at most count_cap + 1 matches, reading the covering index search_doc_facets, not
-** the rows.  Nothing ever sorts or scores every match.
+** scored too; only those are sorted.  The total and the facets are counted over the
+** candidates and, when there are more, one more walk on to count_cap + 1 matches, reading
+** the covering index search_doc_facets, not the rows.  Nothing ever sorts or scores every match.
 */
 #include "config.h"
 
@@ -70,11 +70,14 @@ tok_tokenize(Fts5Tokenizer *t, void *pctx, int flags, const char *text, int n,
 /*
 ** wm_rank(search_fts, n): BM25 (k1 1.2, b 0.75, as FTS5's bm25) with the title weighted 10,
 ** the body 1 and the tags 0, positive (higher is better), for the first n rows a statement
-** visits; NULL after them.
+** visits; NULL after them.  A query whose first ranked row holds one phrase (the usual
+** search: one word, one run of characters) is scored without IDF, which is then the same
+** factor in every score; else each phrase's IDF counts its rows up to a cap.
 */
 struct rank_state {
     int64_t row;
     int nphrase;
+    int multi; /* 0: not known yet; 1: one phrase found in the rows (IDF 1); 2: more */
     double nrow, avgdl;
     double *idf; /* < 0: not computed yet */
 };
@@ -176,9 +179,21 @@ wm_rank(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context *ctx, int 
         goto fail;
     }
     double dl = (double)(d0 + d1), score = 0, k1 = 1.2, b = 0.75;
+    if (0 == r->multi) {
+        /* the IDF of a query's only phrase scales every score alike: it is left out (1),
+        ** which spares a walk over the phrase's rows; decided on the first row */
+        int nseen = 0;
+        for (int i = 0; i < r->nphrase; i++) {
+            nseen += 0 != seen[i];
+        }
+        r->multi = nseen > 1 ? 2 : 1;
+    }
     for (int i = 0; i < r->nphrase; i++) {
         if (0 == seen[i]) {
             continue; /* absent, or a tag */
+        }
+        if (1 == r->multi) {
+            r->idf[i] = 1;
         }
         if (r->idf[i] < 0) {
             struct rank_count cnt = {0, (int64_t)(r->nrow / 20)};
@@ -328,7 +343,8 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
 {
     /* the candidates: the newest matches, ranked */
     static const char sql_cand[] =
-        "SELECT search_fts.rowid, wm_rank(search_fts, ?2) "
+        "SELECT search_fts.rowid, wm_rank(search_fts, ?2), d.kind, d.year, d.unit_type, "
+        "d.media, d.state, d.indicator_code, d.unit_id, d.org_path "
         "FROM search_fts JOIN search_doc d INDEXED BY search_doc_facets ON d.id = search_fts.rowid "
         "WHERE search_fts MATCH ?1 AND (?3 IS NULL OR d.day >= ?3) "
         "AND (?4 IS NULL OR d.day <= ?4) AND search_fts.rowid < ?5 "
@@ -338,7 +354,8 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
         "SELECT d.kind, d.year, d.unit_type, d.media, d.state, d.indicator_code, d.unit_id, "
         "d.org_path FROM search_fts JOIN search_doc d INDEXED BY search_doc_facets "
         "ON d.id = search_fts.rowid WHERE search_fts MATCH ?1 AND (?2 IS NULL OR d.day >= ?2) "
-        "AND (?3 IS NULL OR d.day <= ?3) ORDER BY search_fts.rowid DESC LIMIT ?4";
+        "AND (?3 IS NULL OR d.day <= ?3) AND search_fts.rowid < ?5 "
+        "ORDER BY search_fts.rowid DESC LIMIT ?4";
     static const char sql_hit[] =
         "SELECT id, kind, ref_id, org_path, unit_id, unit_type, year, indicator_code, media, "
         "state, day, title, body FROM search_doc WHERE id = ?1";
@@ -363,10 +380,16 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
                                INT64_MAX);
     while (st && SQLITE_ROW == (rc = sqlite3_step(st))) {
         cand_add(&c, &n, &ccap, sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1));
+        if (++total <= cap) {
+            wm_sfacets_add(&fc, col_text(st, 2), sqlite3_column_int64(st, 3), col_text(st, 4),
+                           col_text(st, 5), col_text(st, 6), col_text(st, 7),
+                           sqlite3_column_int64(st, 8), col_text(st, 9));
+        }
     }
     if (NULL == st || !sq_done(DB, st, rc)) {
         goto out;
     }
+    int64_t ncounted = (int64_t)n, oldest = n ? c[n - 1].id : 0;
     if ((int64_t)n == ncand && q->fts5_title && q->fts5_title[0]) {
         /* older matches whose title alone matches: the newest ncand of them */
         char *texpr = match_expr(q->fts5_title, "title", tags);
@@ -379,7 +402,11 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
             goto out;
         }
     }
-    st = sq_prep(DB, sql_count, "ttti", expr, q->day_from, q->day_to, cap + 1);
+    /* the matches after the candidates, up to one more than the cap */
+    st = (ncounted == ncand && total <= cap)
+             ? sq_prep(DB, sql_count, "tttii", expr, q->day_from, q->day_to, cap + 1 - total,
+                       oldest)
+             : NULL;
     while (st && SQLITE_ROW == (rc = sqlite3_step(st))) {
         if (++total > cap) {
             break;
@@ -388,7 +415,7 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
                        col_text(st, 3), col_text(st, 4), col_text(st, 5),
                        sqlite3_column_int64(st, 6), col_text(st, 7));
     }
-    if (NULL == st || !sq_done(DB, st, rc)) {
+    if (st && !sq_done(DB, st, rc)) {
         goto out;
     }
     bool capped = total > cap;
