@@ -293,9 +293,18 @@ test_pdf_scanned_ocr(void **state)
     cairo_set_source_surface(cr, img, 0, 0);
     cairo_paint(cr);
     cairo_show_page(cr);
+    /* page 2: a scan with a page number as text on top: read by OCR too */
+    static const char *const page2[] = {"学雷锋志愿服务"};
+    cairo_surface_t *img2 = text_image(1000, 200, page2, 1, 64);
+    cairo_set_source_surface(cr, img2, 0, 0);
+    cairo_paint(cr);
+    cairo_identity_matrix(cr);
+    draw_text(cr, "第2页", 10, 280, 800);
+    cairo_show_page(cr);
     cairo_destroy(cr);
     cairo_surface_finish(s);
     cairo_surface_destroy(s);
+    cairo_surface_destroy(img2);
     cairo_surface_destroy(img);
 
     char *t = text_of(p, "application/pdf");
@@ -304,6 +313,11 @@ test_pdf_scanned_ocr(void **state)
     if (NULL == strstr(t, "道德讲堂") && NULL == strstr(t, "道德講堂")) {
         fail_msg("no 道德讲堂 in the OCR text:\n%s", t);
     }
+    assert_has(t, "第2页");
+    if (NULL == strstr(t, "学雷锋志愿服务") && NULL == strstr(t, "學雷鋒志願服務")) {
+        fail_msg("page 2 (a scan under a page number) was not read:\n%s", t);
+    }
+    assert_before(t, "文明创建档案", "第2页");
     free(t);
     free(p);
 }
