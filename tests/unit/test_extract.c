@@ -388,6 +388,52 @@ test_image_formats(void **state)
     free(png);
 }
 
+static uint32_t
+crc32_of(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++) {
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+        }
+    }
+    return ~c;
+}
+
+static void
+put_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+/* A PNG whose header says 20000 x 20000 (400 megapixels): refused before any decoding. */
+static void
+test_image_bomb(void **state)
+{
+    struct fx *f = *state;
+    unsigned char png[8 + 25 + 12];
+    memcpy(png, "\x89PNG\r\n\x1a\n", 8);
+    unsigned char *ihdr = png + 8;
+    put_be32(ihdr, 13);
+    memcpy(ihdr + 4, "IHDR", 4);
+    put_be32(ihdr + 8, 20000);
+    put_be32(ihdr + 12, 20000);
+    ihdr[16] = 8, ihdr[17] = 2, ihdr[18] = 0, ihdr[19] = 0, ihdr[20] = 0; /* 8-bit RGB */
+    put_be32(ihdr + 21, crc32_of(ihdr + 4, 17));
+    unsigned char *iend = ihdr + 25;
+    put_be32(iend, 0);
+    memcpy(iend + 4, "IEND", 4);
+    put_be32(iend + 8, crc32_of(iend + 4, 4));
+    char *p = fpath(f, "bomb.png");
+    write_bytes(p, png, sizeof png);
+    char err[256] = "";
+    assert_int_equal(WM_E_BAD_REQUEST, fail_of(p, "image/png", err, sizeof err));
+    assert_non_null(strstr(err, "20000x20000"));
+    free(p);
+}
+
 static void
 test_join_han(void **state)
 {
@@ -516,6 +562,24 @@ test_odf(void **state)
          "<table:table-cell><text:p>得分</text:p></table:table-cell></table:table-row>"
          "</table:table></office:spreadsheet></office:body></office:document-content>"},
     };
+    static const struct zent odp[] = {
+        {"mimetype", "application/vnd.oasis.opendocument.presentation"},
+        {"content.xml",
+         "<office:document-content " ODF_NS " "
+         "xmlns:draw=\"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0\"><office:body>"
+         "<office:presentation><draw:page draw:name=\"1\"><draw:frame><draw:text-box>"
+         "<text:p>创建工作汇报</text:p></draw:text-box></draw:frame></draw:page>"
+         "<draw:page draw:name=\"2\"><draw:frame><draw:text-box><text:p>第二页幻灯片</text:p>"
+         "</draw:text-box></draw:frame></draw:page></office:presentation></office:body>"
+         "</office:document-content>"},
+    };
+    p = fpath(f, "a.odp");
+    write_zip(p, odp, WM_ARRAY_LEN(odp));
+    t = text_of(p, "application/vnd.oasis.opendocument.presentation");
+    assert_string_equal("创建工作汇报\n第二页幻灯片", t);
+    free(t);
+    free(p);
+
     p = fpath(f, "a.ods");
     write_zip(p, ods, WM_ARRAY_LEN(ods));
     t = text_of(p, "application/vnd.oasis.opendocument.spreadsheet");
@@ -1135,6 +1199,7 @@ main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_pdf_text_layer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_image_ocr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_image_formats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_image_bomb, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdf_scanned_ocr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zip_bomb, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_and_garbage, setup, teardown),
