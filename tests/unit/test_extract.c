@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -881,7 +882,7 @@ test_zip_bomb(void **state)
     assert_int_equal(WM_E_BAD_REQUEST, fail_of(liar, "application/zip", err, sizeof err));
     clock_gettime(CLOCK_MONOTONIC, &t1);
     print_message("lying bomb: %s\n", err);
-    assert_true(t1.tv_sec - t0.tv_sec < 10);
+    assert_true(t1.tv_sec - t0.tv_sec < 20);
     free(liar);
 
     /* the same zeros inside a part of normal size are no XML: an error, not a crash */
@@ -1023,9 +1024,10 @@ write_slow_xlsx(const char *path)
     assert_true(st.st_size < (1 << 20));
 }
 
-/* Run the helper with WM_EXTRACT_CPU_SECONDS=cpu; its wait status. */
+/* Run the helper with WM_EXTRACT_CPU_SECONDS=cpu; its wait status, and in *used (may be
+** NULL) the CPU seconds it used. */
 static int
-run_helper(const char *src, const char *mime, const char *dst, const char *cpu)
+run_helper(const char *src, const char *mime, const char *dst, const char *cpu, double *used)
 {
     size_t n = 0;
     while (environ[n]) {
@@ -1044,8 +1046,13 @@ run_helper(const char *src, const char *mime, const char *dst, const char *cpu)
     pid_t pid;
     assert_int_equal(0, posix_spawn(&pid, helper_path, NULL, NULL, argv, envp));
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
+    struct rusage ru;
+    while (wait4(pid, &status, 0, &ru) < 0) {
         assert_int_equal(EINTR, errno);
+    }
+    if (used) {
+        *used = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6
+                + (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
     }
     free(cpu_env);
     free(envp);
@@ -1059,23 +1066,21 @@ test_helper_cpu_limit(void **state)
     char *p = fpath(f, "slow.xlsx");
     write_slow_xlsx(p);
     char *dst = fpath(f, "slow.txt");
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double used = 0;
     int status = run_helper(p, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            dst, "1");
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+                            dst, "1", &used);
     if (!WIFSIGNALED(status)) {
         fail_msg("the helper was not stopped (exit %d)", WEXITSTATUS(status));
     }
     assert_true(SIGXCPU == WTERMSIG(status) || SIGKILL == WTERMSIG(status));
     assert_false(exists(dst));
     /* stopped by the 1-second limit asked for, not the 60-second default */
-    assert_true(t1.tv_sec - t0.tv_sec < 30);
+    assert_true(used >= 0.9 && used < 5.0);
 
     /* the same helper with its normal limit on a good file */
     char *d = fpath(f, "d.docx");
     write_zip(d, docx, WM_ARRAY_LEN(docx));
-    status = run_helper(d, "application/zip", dst, "60");
+    status = run_helper(d, "application/zip", dst, "60", NULL);
     assert_true(WIFEXITED(status));
     assert_int_equal(0, WEXITSTATUS(status));
     size_t n = 0;
