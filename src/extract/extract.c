@@ -72,10 +72,15 @@ ex_utf8_next(const unsigned char *s, size_t n, size_t *len)
     return cp;
 }
 
-/* Append k bytes, or mark the text full when they would pass the cap. */
+/* Append k bytes, or mark the text full when they would pass the cap.  A third newline in a
+** row is dropped: one empty line at most separates paragraphs. */
 static bool
 out_put(struct ex_out *o, const char *p, size_t k)
 {
+    if (1 == k && '\n' == p[0] && o->b.len >= 2 && '\n' == o->b.data[o->b.len - 1]
+        && '\n' == o->b.data[o->b.len - 2]) {
+        return true;
+    }
     if (o->b.len + k > o->cap) {
         o->full = true;
         return false;

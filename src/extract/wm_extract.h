@@ -99,7 +99,9 @@ void wm_extract_set_helper(const char *helper_path);
 ** a helper killed by its limits (CPU time, memory: SIGXCPU, SIGKILL, SIGSEGV, SIGABRT ...)
 ** gives WM_E_BAD_REQUEST with err "提取超时或超出内存限制，已停止" (a permanent failure:
 ** not retried); exit 2 WM_E_BAD_REQUEST, 3 WM_E_UNSUPPORTED_MEDIA, any other failure
-** WM_E_INTERNAL; no helper configured or one that cannot start WM_E_UNAVAILABLE.
+** WM_E_INTERNAL; no helper configured or one that cannot start WM_E_UNAVAILABLE.  On a
+** failure the helper reported, err is its cause ("poppler: PDF document is damaged"; the
+** helper leaves it in DST.err, which is read and removed here).
 */
 enum wm_err wm_extract_make_spawned(const char *src_path, const char *mime, const char *dst_path,
                                     char *err, size_t errlen);

@@ -60,8 +60,9 @@ static const char *const docx_text[] = {"t", NULL};
 static const char *const docx_para[] = {"p", "tc", NULL};
 static const char *const docx_brk[] = {"br", "cr", NULL};
 static const char *const docx_tab[] = {"tab", "ptab", NULL};
+/* mc:Fallback repeats what mc:Choice holds (a text box as VML for older readers) */
 static const char *const docx_skip[] = {"pPr", "rPr", "sectPr", "tblPr", "instrText", "delText",
-                                        NULL};
+                                        "Fallback", NULL};
 static const struct xml_rules rules_docx = {docx_text, docx_para, docx_brk, docx_tab, NULL,
                                             docx_skip, false};
 
@@ -75,8 +76,9 @@ static const struct xml_rules rules_sheet = {docx_text, sheet_para, NULL, NULL, 
 
 static const char *const pptx_para[] = {"p", NULL};
 static const char *const pptx_brk[] = {"br", NULL};
-static const struct xml_rules rules_pptx = {docx_text, pptx_para, pptx_brk, NULL, NULL, NULL,
-                                            false};
+static const char *const pptx_skip[] = {"Fallback", NULL};
+static const struct xml_rules rules_pptx = {docx_text, pptx_para, pptx_brk, NULL, NULL,
+                                            pptx_skip, false};
 
 static const char *const odf_text[] = {"p", "h", NULL};
 static const char *const odf_brk[] = {"line-break", NULL};
@@ -454,7 +456,7 @@ xml_part(struct zctx *z, struct part *p)
     int skip_depth = -1;
     struct ofd_pos pos = {0};
     enum wm_err e = WM_OK;
-    int ret;
+    int ret = 0;
     while (!o->full && 1 == (ret = xmlTextReaderRead(r))) {
         int type = xmlTextReaderNodeType(r);
         int depth = xmlTextReaderDepth(r);
@@ -529,7 +531,11 @@ text_entry(struct zctx *z, const char *name, void *cls, bool *stop)
         p->seen = true;
         size_t cap = ps->out->cap;
         size_t have = ps->out->b.len + ps->used;
-        p->text.cap = cap > have ? cap - have : 0;
+        if (have >= cap) {
+            *stop = true; /* no room left for text */
+            return WM_OK;
+        }
+        p->text.cap = cap - have;
         enum wm_err e = entry_check(z);
         if (WM_OK == e) {
             e = xml_part(z, p);

@@ -5,8 +5,9 @@
 ** of slides, sheets and OFD pages, paragraphs, skipped parts), a WPS announced file that is
 ** OOXML and one that is binary OLE2, text in UTF-8, GBK (made with iconv), UTF-16 and broken
 ** bytes, a PNG of rendered Chinese for OCR; the text cap; hostile input: a ZIP bomb refused
-** fast, truncated and garbage files of every type failing cleanly, and the `wenming-extract`
-** helper (argv[1]) killed by its CPU-time limit on a workbook that takes long to parse, and
+** fast, truncated and garbage files of every type failing cleanly, an entity bomb not
+** expanded, and the `wenming-extract` helper (argv[1]) killed by its CPU-time limit on a
+** small workbook that takes minutes to parse (attributes by the ten thousand), and
 ** wm_extract_make_spawned's mapping of its exit codes and signals.
 */
 /* clang-format off */
@@ -27,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -38,6 +40,7 @@
 #include <archive_entry.h>
 #include <cairo.h>
 #include <cairo-pdf.h>
+#include <leptonica/allheaders.h>
 #include <pango/pangocairo.h>
 
 #include "ex_int.h"
@@ -190,6 +193,12 @@ static const struct zent docx[] = {
      "<w:p><w:r><w:t xml:space=\"preserve\">Tom &amp; Jerry </w:t><w:tab/><w:t>2024年</w:t>"
      "</w:r><w:r><w:delText>删掉的字</w:delText></w:r><w:r><w:instrText> PAGE </w:instrText>"
      "</w:r></w:p>"
+     "<w:p><w:r><mc:AlternateContent "
+     "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\">"
+     "<mc:Choice Requires=\"wps\"><w:drawing><w:txbxContent><w:p><w:r><w:t>文本框内容</w:t>"
+     "</w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent>"
+     "<w:p><w:r><w:t>文本框内容</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>"
+     "</mc:AlternateContent></w:r></w:p>"
      "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>单元一</w:t></w:r></w:p></w:tc>"
      "<w:tc><w:p><w:r><w:t>单元二</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
      "</w:body></w:document>"},
@@ -285,9 +294,18 @@ test_pdf_scanned_ocr(void **state)
     cairo_set_source_surface(cr, img, 0, 0);
     cairo_paint(cr);
     cairo_show_page(cr);
+    /* page 2: a scan with a page number as text on top: read by OCR too */
+    static const char *const page2[] = {"学雷锋志愿服务"};
+    cairo_surface_t *img2 = text_image(1000, 200, page2, 1, 64);
+    cairo_set_source_surface(cr, img2, 0, 0);
+    cairo_paint(cr);
+    cairo_identity_matrix(cr);
+    draw_text(cr, "第2页", 10, 280, 800);
+    cairo_show_page(cr);
     cairo_destroy(cr);
     cairo_surface_finish(s);
     cairo_surface_destroy(s);
+    cairo_surface_destroy(img2);
     cairo_surface_destroy(img);
 
     char *t = text_of(p, "application/pdf");
@@ -296,6 +314,11 @@ test_pdf_scanned_ocr(void **state)
     if (NULL == strstr(t, "道德讲堂") && NULL == strstr(t, "道德講堂")) {
         fail_msg("no 道德讲堂 in the OCR text:\n%s", t);
     }
+    assert_has(t, "第2页");
+    if (NULL == strstr(t, "学雷锋志愿服务") && NULL == strstr(t, "學雷鋒志願服務")) {
+        fail_msg("page 2 (a scan under a page number) was not read:\n%s", t);
+    }
+    assert_before(t, "文明创建档案", "第2页");
     free(t);
     free(p);
 }
@@ -331,6 +354,87 @@ test_image_ocr(void **state)
     free(p);
 }
 
+/* The same writing as JPEG, TIFF, GIF, WebP and BMP (leptonica writes them), each read. */
+static void
+test_image_formats(void **state)
+{
+    struct fx *f = *state;
+    static const char *const lines[] = {"文明单位"};
+    cairo_surface_t *img = text_image(360, 140, lines, 1, 56);
+    char *png = fpath(f, "f.png");
+    assert_int_equal(CAIRO_STATUS_SUCCESS, cairo_surface_write_to_png(img, png));
+    cairo_surface_destroy(img);
+    PIX *pix = pixRead(png);
+    assert_non_null(pix);
+    static const struct {
+        const char *name;
+        l_int32 format;
+        const char *mime;
+    } kinds[] = {
+        {"f.jpg", IFF_JFIF_JPEG, "image/jpeg"}, {"f.tif", IFF_TIFF_ZIP, "image/tiff"},
+        {"f.gif", IFF_GIF, "image/gif"},        {"f.webp", IFF_WEBP, "image/webp"},
+        {"f.bmp", IFF_BMP, "image/bmp"},
+    };
+    for (size_t i = 0; i < WM_ARRAY_LEN(kinds); i++) {
+        char *p = fpath(f, kinds[i].name);
+        assert_int_equal(0, pixWrite(p, pix, kinds[i].format));
+        char *t = text_of(p, kinds[i].mime);
+        if (NULL == strstr(t, "文明单位")) {
+            fail_msg("%s: no 文明单位 in the OCR text: %s", kinds[i].name, t);
+        }
+        free(t);
+        free(p);
+    }
+    pixDestroy(&pix);
+    free(png);
+}
+
+static uint32_t
+crc32_of(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++) {
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+        }
+    }
+    return ~c;
+}
+
+static void
+put_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+/* A PNG whose header says 20000 x 20000 (400 megapixels): refused before any decoding. */
+static void
+test_image_bomb(void **state)
+{
+    struct fx *f = *state;
+    unsigned char png[8 + 25 + 12];
+    memcpy(png, "\x89PNG\r\n\x1a\n", 8);
+    unsigned char *ihdr = png + 8;
+    put_be32(ihdr, 13);
+    memcpy(ihdr + 4, "IHDR", 4);
+    put_be32(ihdr + 8, 20000);
+    put_be32(ihdr + 12, 20000);
+    ihdr[16] = 8, ihdr[17] = 2, ihdr[18] = 0, ihdr[19] = 0, ihdr[20] = 0; /* 8-bit RGB */
+    put_be32(ihdr + 21, crc32_of(ihdr + 4, 17));
+    unsigned char *iend = ihdr + 25;
+    put_be32(iend, 0);
+    memcpy(iend + 4, "IEND", 4);
+    put_be32(iend + 8, crc32_of(iend + 4, 4));
+    char *p = fpath(f, "bomb.png");
+    write_bytes(p, png, sizeof png);
+    char err[256] = "";
+    assert_int_equal(WM_E_BAD_REQUEST, fail_of(p, "image/png", err, sizeof err));
+    assert_non_null(strstr(err, "20000x20000"));
+    free(p);
+}
+
 static void
 test_join_han(void **state)
 {
@@ -354,6 +458,8 @@ test_docx(void **state)
     assert_has(t, "页眉文字");
     assert_before(t, "通知", "页眉文字");
     assert_null(strstr(t, "删掉的字"));
+    assert_has(t, "文本框内容");
+    assert_null(strstr(strstr(t, "文本框内容") + 1, "文本框内容")); /* once: no fallback copy */
     assert_null(strstr(t, "PAGE"));
     assert_int_equal('\n', t[strlen("关于开展道德讲堂活动的通知")]);
     free(t);
@@ -457,6 +563,24 @@ test_odf(void **state)
          "<table:table-cell><text:p>得分</text:p></table:table-cell></table:table-row>"
          "</table:table></office:spreadsheet></office:body></office:document-content>"},
     };
+    static const struct zent odp[] = {
+        {"mimetype", "application/vnd.oasis.opendocument.presentation"},
+        {"content.xml",
+         "<office:document-content " ODF_NS " "
+         "xmlns:draw=\"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0\"><office:body>"
+         "<office:presentation><draw:page draw:name=\"1\"><draw:frame><draw:text-box>"
+         "<text:p>创建工作汇报</text:p></draw:text-box></draw:frame></draw:page>"
+         "<draw:page draw:name=\"2\"><draw:frame><draw:text-box><text:p>第二页幻灯片</text:p>"
+         "</draw:text-box></draw:frame></draw:page></office:presentation></office:body>"
+         "</office:document-content>"},
+    };
+    p = fpath(f, "a.odp");
+    write_zip(p, odp, WM_ARRAY_LEN(odp));
+    t = text_of(p, "application/vnd.oasis.opendocument.presentation");
+    assert_string_equal("创建工作汇报\n第二页幻灯片", t);
+    free(t);
+    free(p);
+
     p = fpath(f, "a.ods");
     write_zip(p, ods, WM_ARRAY_LEN(ods));
     t = text_of(p, "application/vnd.oasis.opendocument.spreadsheet");
@@ -544,6 +668,14 @@ test_text_encodings(void **state)
     write_bytes(p, gbk, gbk_len);
     char *t = text_of(p, "text/plain");
     assert_string_equal("道德讲堂\n第二行\n第三行", t);
+    free(t);
+    free(p);
+
+    /* runs of empty lines become one empty line */
+    p = fpath(f, "blank.txt");
+    write_bytes(p, "一\n\n\n\n二\r\n\r\n\r\n三\n", 20);
+    t = text_of(p, "text/plain");
+    assert_string_equal("一\n\n二\n\n三", t);
     free(t);
     free(p);
 
@@ -690,6 +822,69 @@ test_zip_bomb(void **state)
     assert_non_null(strstr(err, "bomb"));
     assert_true(t1.tv_sec - t0.tv_sec < 5);
 
+    /* a bomb that lies: its headers say 4 KiB, its part (well-formed XML comments) inflates to
+    ** 256 MiB; it stops as it inflates */
+    char *liar = fpath(f, "liar.docx");
+    a = archive_write_new();
+    archive_write_set_format_zip(a);
+    assert_int_equal(ARCHIVE_OK, archive_write_set_options(a, "zip:compression=deflate,"
+                                                             "zip:compression-level=1"));
+    assert_int_equal(ARCHIVE_OK, archive_write_open_filename(a, liar));
+    e = archive_entry_new();
+    archive_entry_set_pathname(e, "word/document.xml");
+    archive_entry_set_filetype(e, AE_IFREG);
+    static const char open_tag[] = "<w:document " W_NS ">";
+    size_t body = (size_t)256 << 20;
+    archive_entry_set_size(e, (la_int64_t)(strlen(open_tag) + body));
+    assert_int_equal(ARCHIVE_OK, archive_write_header(a, e));
+    archive_write_data(a, open_tag, strlen(open_tag));
+    char *comments = wm_malloc(chunk);
+    for (size_t i = 0; i < chunk; i += 1024) {
+        memcpy(comments + i, "<!--", 4);
+        memset(comments + i + 4, 'a', 1024 - 7);
+        memcpy(comments + i + 1021, "-->", 3);
+    }
+    for (size_t done = 0; done < body; done += chunk) {
+        assert_int_equal((la_ssize_t)chunk, archive_write_data(a, comments, chunk));
+    }
+    free(comments);
+    archive_entry_free(e);
+    assert_int_equal(ARCHIVE_OK, archive_write_close(a));
+    archive_write_free(a);
+    size_t zn = 0;
+    unsigned char *zb = (unsigned char *)wm_read_file(liar, &zn);
+    assert_non_null(zb);
+    uint32_t real = (uint32_t)(strlen(open_tag) + body);
+    unsigned patched = 0;
+    for (size_t i = 0; i + 46 <= zn; i++) {
+        size_t at = 0;
+        if (0 == memcmp(zb + i, "PK\x03\x04", 4)) {
+            at = i + 22;
+        } else if (0 == memcmp(zb + i, "PK\x01\x02", 4)) {
+            at = i + 24;
+        } else if (0 == memcmp(zb + i, "PK\x07\x08", 4)) {
+            at = i + 12;
+        } else {
+            continue;
+        }
+        uint32_t v = (uint32_t)zb[at] | (uint32_t)zb[at + 1] << 8 | (uint32_t)zb[at + 2] << 16
+                     | (uint32_t)zb[at + 3] << 24;
+        if (v == real) {
+            zb[at] = 0, zb[at + 1] = 0x10, zb[at + 2] = 0, zb[at + 3] = 0;
+            patched++;
+        }
+    }
+    assert_true(patched >= 1);
+    write_bytes(liar, zb, zn);
+    free(zb);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    err[0] = '\0';
+    assert_int_equal(WM_E_BAD_REQUEST, fail_of(liar, "application/zip", err, sizeof err));
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    print_message("lying bomb: %s\n", err);
+    assert_true(t1.tv_sec - t0.tv_sec < 20);
+    free(liar);
+
     /* the same zeros inside a part of normal size are no XML: an error, not a crash */
     char *q = fpath(f, "zeros.docx");
     static const struct zent zz[] = {{"word/document.xml", "\x01\x02\x03"}};
@@ -799,50 +994,40 @@ test_truncated_and_garbage(void **state)
 
 /* ---------------------------------------------------------------- the helper program */
 
-/* A workbook that parses for seconds: four sheets of 60 MiB of empty cells each. */
+/*
+** A small workbook that parses for minutes: shared strings whose elements carry 40,000
+** attributes each (libxml2 checks each new attribute against all before it: quadratic).
+** Under half a MiB, far below every size limit: only the CPU-time limit stops it.
+*/
 static void
 write_slow_xlsx(const char *path)
 {
-    struct archive *a = archive_write_new();
-    archive_write_set_format_zip(a);
-    assert_int_equal(ARCHIVE_OK, archive_write_set_options(a, "zip:compression=deflate,"
-                                                             "zip:compression-level=1"));
-    assert_int_equal(ARCHIVE_OK, archive_write_open_filename(a, path));
-    struct archive_entry *e = archive_entry_new();
-    archive_entry_set_pathname(e, "xl/workbook.xml");
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_size(e, 10);
-    assert_int_equal(ARCHIVE_OK, archive_write_header(a, e));
-    assert_int_equal(10, archive_write_data(a, "<workbook/", 10));
-    struct wm_buf cells = {0};
-    while (cells.len < ((size_t)1 << 20) - 32) {
-        wm_buf_adds(&cells, "<c r=\"A1\" s=\"1\"><v>1</v></c>");
+    struct wm_buf attrs = {0};
+    for (int i = 0; i < 40000; i++) {
+        wm_buf_printf(&attrs, " a%d=\"1\"", i);
     }
-    static const char head[] = "<worksheet><sheetData><row r=\"1\">";
-    static const char tail[] = "</row></sheetData></worksheet>";
-    for (int sheet = 1; sheet <= 4; sheet++) {
-        char name[64];
-        snprintf(name, sizeof name, "xl/worksheets/sheet%d.xml", sheet);
-        archive_entry_clear(e);
-        archive_entry_set_pathname(e, name);
-        archive_entry_set_filetype(e, AE_IFREG);
-        archive_entry_set_size(e, (la_int64_t)(strlen(head) + 60 * cells.len + strlen(tail)));
-        assert_int_equal(ARCHIVE_OK, archive_write_header(a, e));
-        archive_write_data(a, head, strlen(head));
-        for (int i = 0; i < 60; i++) {
-            assert_int_equal((la_ssize_t)cells.len, archive_write_data(a, cells.data, cells.len));
-        }
-        archive_write_data(a, tail, strlen(tail));
+    struct wm_buf sst = {0};
+    wm_buf_adds(&sst, "<sst " S_NS ">");
+    for (int k = 0; k < 4; k++) {
+        wm_buf_printf(&sst, "<si%s><t>x</t></si>", attrs.data);
     }
-    wm_buf_free(&cells);
-    archive_entry_free(e);
-    assert_int_equal(ARCHIVE_OK, archive_write_close(a));
-    archive_write_free(a);
+    wm_buf_adds(&sst, "</sst>");
+    const struct zent x[] = {
+        {"xl/workbook.xml", "<workbook/>"},
+        {"xl/sharedStrings.xml", sst.data},
+    };
+    write_zip(path, x, WM_ARRAY_LEN(x));
+    wm_buf_free(&sst);
+    wm_buf_free(&attrs);
+    struct stat st;
+    assert_int_equal(0, stat(path, &st));
+    assert_true(st.st_size < (1 << 20));
 }
 
-/* Run the helper with WM_EXTRACT_CPU_SECONDS=cpu; its wait status. */
+/* Run the helper with WM_EXTRACT_CPU_SECONDS=cpu; its wait status, and in *used (may be
+** NULL) the CPU seconds it used. */
 static int
-run_helper(const char *src, const char *mime, const char *dst, const char *cpu)
+run_helper(const char *src, const char *mime, const char *dst, const char *cpu, double *used)
 {
     size_t n = 0;
     while (environ[n]) {
@@ -861,8 +1046,13 @@ run_helper(const char *src, const char *mime, const char *dst, const char *cpu)
     pid_t pid;
     assert_int_equal(0, posix_spawn(&pid, helper_path, NULL, NULL, argv, envp));
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
+    struct rusage ru;
+    while (wait4(pid, &status, 0, &ru) < 0) {
         assert_int_equal(EINTR, errno);
+    }
+    if (used) {
+        *used = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6
+                + (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
     }
     free(cpu_env);
     free(envp);
@@ -876,18 +1066,21 @@ test_helper_cpu_limit(void **state)
     char *p = fpath(f, "slow.xlsx");
     write_slow_xlsx(p);
     char *dst = fpath(f, "slow.txt");
+    double used = 0;
     int status = run_helper(p, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            dst, "1");
+                            dst, "1", &used);
     if (!WIFSIGNALED(status)) {
         fail_msg("the helper was not stopped (exit %d)", WEXITSTATUS(status));
     }
     assert_true(SIGXCPU == WTERMSIG(status) || SIGKILL == WTERMSIG(status));
     assert_false(exists(dst));
+    /* stopped by the 1-second limit asked for, not the 60-second default */
+    assert_true(used >= 0.9 && used < 5.0);
 
     /* the same helper with its normal limit on a good file */
     char *d = fpath(f, "d.docx");
     write_zip(d, docx, WM_ARRAY_LEN(docx));
-    status = run_helper(d, "application/zip", dst, "60");
+    status = run_helper(d, "application/zip", dst, "60", NULL);
     assert_true(WIFEXITED(status));
     assert_int_equal(0, WEXITSTATUS(status));
     size_t n = 0;
@@ -1010,6 +1203,8 @@ main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_unsupported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdf_text_layer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_image_ocr, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_image_formats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_image_bomb, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdf_scanned_ocr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zip_bomb, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_and_garbage, setup, teardown),
