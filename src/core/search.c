@@ -388,6 +388,28 @@ store_text_once(struct wm_db *db, const char *sha, const char *state, const char
     return tx_end(db, e, f);
 }
 
+/* At most max bytes of a file (NUL-terminated; caller frees), NULL with errno set. */
+static char *
+read_capped(const char *path, size_t max, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (NULL == fp) {
+        return NULL;
+    }
+    char *buf = wm_malloc(max + 1);
+    size_t n = fread(buf, 1, max, fp);
+    int bad = ferror(fp);
+    fclose(fp);
+    if (bad) {
+        free(buf);
+        errno = EIO;
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
 static enum wm_err
 run_extract(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t **result,
             struct wm_fail *f)
@@ -411,7 +433,7 @@ run_extract(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t 
     enum wm_err x = xenv.make(src, mime, dst, err, sizeof err), e = WM_OK;
     char *text = NULL;
     size_t len = 0;
-    if (WM_OK == x && NULL == (text = wm_read_file(dst, &len))) {
+    if (WM_OK == x && NULL == (text = read_capped(dst, BODY_MAX, &len))) {
         x = WM_E_UNAVAILABLE;
         snprintf(err, sizeof err, "%s", strerror(errno));
     }
@@ -419,7 +441,7 @@ run_extract(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t 
     int64_t synced = 0;
     if (WM_OK == x) {
         struct wm_buf b = {.data = text, .len = len, .cap = len + 1};
-        cap_utf8(&b, BODY_MAX);
+        cap_utf8(&b, BODY_MAX - 1); /* a character cut by the read is dropped */
         if (!wm_utf8_valid(b.data, b.len)) {
             b.len = 0; /* the helper writes UTF-8; anything else is not kept */
             b.data[0] = '\0';

@@ -55,9 +55,19 @@ char *wm_stags_query(const struct wm_search_q *q, bool tsq);
 /** tsquery text with every lexeme restricted to weight A (the title's tokens). */
 char *wm_stsq_title(const char *tsq);
 
-/* Facets counted over the matches, one row at a time. */
+/* Facets counted over the matches, one row at a time (small open-addressing maps). */
+struct wm_sfent {
+    char *key; /* NULL: a free slot */
+    size_t len;
+    int64_t count, unit_id;
+    char *path;
+};
+struct wm_sfmap {
+    struct wm_sfent *e;
+    size_t cap, n;
+};
 struct wm_sfacets {
-    json_t *kind, *year, *unit_type, *media, *state, *indicator, *unit;
+    struct wm_sfmap kind, year, unit_type, media, state, indicator, unit;
 };
 void wm_sfacets_init(struct wm_sfacets *f);
 void wm_sfacets_add(struct wm_sfacets *f, const char *kind, int64_t year, const char *unit_type,

@@ -316,30 +316,66 @@ wm_stsq_title(const char *tsq)
 void
 wm_sfacets_init(struct wm_sfacets *f)
 {
-    f->kind = json_object();
-    f->year = json_object();
-    f->unit_type = json_object();
-    f->media = json_object();
-    f->state = json_object();
-    f->indicator = json_object();
-    f->unit = json_object();
+    memset(f, 0, sizeof *f);
+}
+
+static uint64_t
+fm_hash(const char *k, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ (unsigned char)k[i]) * 0x100000001b3u;
+    }
+    return h;
+}
+
+/* The entry of key (made with count 0 when new). */
+static struct wm_sfent *
+fm_get(struct wm_sfmap *m, const char *k, size_t n)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 16;
+        struct wm_sfent *e = wm_calloc(cap, sizeof *e);
+        for (size_t i = 0; i < m->cap; i++) {
+            if (m->e[i].key) {
+                size_t j = fm_hash(m->e[i].key, m->e[i].len) & (cap - 1);
+                while (e[j].key) {
+                    j = (j + 1) & (cap - 1);
+                }
+                e[j] = m->e[i];
+            }
+        }
+        free(m->e);
+        m->e = e;
+        m->cap = cap;
+    }
+    size_t j = fm_hash(k, n) & (m->cap - 1);
+    while (m->e[j].key && !(m->e[j].len == n && 0 == memcmp(m->e[j].key, k, n))) {
+        j = (j + 1) & (m->cap - 1);
+    }
+    if (NULL == m->e[j].key) {
+        m->e[j].key = wm_strndup(k, n);
+        m->e[j].len = n;
+        m->n++;
+    }
+    return &m->e[j];
 }
 
 static void
-count_key(json_t *o, const char *k, size_t n)
+fm_count(struct wm_sfmap *m, const char *k, size_t n)
 {
-    char key[256];
-    if (n >= sizeof key) {
-        n = sizeof key - 1;
+    fm_get(m, k, n)->count++;
+}
+
+static void
+fm_free(struct wm_sfmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++) {
+        free(m->e[i].key);
+        free(m->e[i].path);
     }
-    memcpy(key, k, n);
-    key[n] = '\0';
-    json_t *c = json_object_get(o, key);
-    if (c) {
-        json_integer_set(c, json_integer_value(c) + 1);
-    } else {
-        json_object_set_new(o, key, json_integer(1));
-    }
+    free(m->e);
+    memset(m, 0, sizeof *m);
 }
 
 void
@@ -348,84 +384,76 @@ wm_sfacets_add(struct wm_sfacets *f, const char *kind, int64_t year, const char 
                int64_t unit_id, const char *org_path)
 {
     if (kind) {
-        count_key(f->kind, kind, strlen(kind));
+        fm_count(&f->kind, kind, strlen(kind));
     }
     if (year > 0) {
-        char y[24];
-        int n = snprintf(y, sizeof y, "%lld", (long long)year);
-        count_key(f->year, y, (size_t)n);
+        fm_count(&f->year, (const char *)&year, sizeof year);
     }
     if (unit_type) {
-        count_key(f->unit_type, unit_type, strlen(unit_type));
+        fm_count(&f->unit_type, unit_type, strlen(unit_type));
     }
     if (media) {
-        count_key(f->media, media, strlen(media));
+        fm_count(&f->media, media, strlen(media));
     }
     if (state) {
-        count_key(f->state, state, strlen(state));
+        fm_count(&f->state, state, strlen(state));
     }
     if (indicator_code && indicator_code[0]) {
-        count_key(f->indicator, indicator_code, strcspn(indicator_code, "."));
+        fm_count(&f->indicator, indicator_code, strcspn(indicator_code, "."));
     }
     if (unit_id > 0) {
-        char k[24];
-        snprintf(k, sizeof k, "%lld", (long long)unit_id);
-        json_t *u = json_object_get(f->unit, k);
-        if (u) {
-            json_t *c = json_object_get(u, "count");
-            json_integer_set(c, json_integer_value(c) + 1);
-        } else {
-            json_object_set_new(f->unit, k,
-                                json_pack("{sI ss sI}", "unit_id", (json_int_t)unit_id,
-                                          "org_path", org_path ? org_path : "", "count",
-                                          (json_int_t)1));
+        struct wm_sfent *e = fm_get(&f->unit, (const char *)&unit_id, sizeof unit_id);
+        if (0 == e->count++) {
+            e->unit_id = unit_id;
+            e->path = wm_strdup(org_path ? org_path : "");
         }
     }
 }
 
 static int
-facet_cmp(const void *a, const void *b)
+fent_cmp(const void *a, const void *b)
 {
-    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-    json_int_t cx = json_integer_value(json_object_get(x, "count"));
-    json_int_t cy = json_integer_value(json_object_get(y, "count"));
-    if (cx != cy) {
-        return cx > cy ? -1 : 1;
+    const struct wm_sfent *x = *(struct wm_sfent *const *)a, *y = *(struct wm_sfent *const *)b;
+    if (x->count != y->count) {
+        return x->count > y->count ? -1 : 1;
     }
-    json_t *vx = json_object_get(x, "value"), *vy = json_object_get(y, "value");
-    if (!vx) {
-        vx = json_object_get(x, "unit_id");
-        vy = json_object_get(y, "unit_id");
+    if (x->unit_id != y->unit_id) {
+        return x->unit_id < y->unit_id ? -1 : 1;
     }
-    if (json_is_integer(vx)) {
-        json_int_t ix = json_integer_value(vx), iy = json_integer_value(vy);
-        return ix < iy ? -1 : ix > iy;
-    }
-    return strcmp(json_string_value(vx) ? json_string_value(vx) : "",
-                  json_string_value(vy) ? json_string_value(vy) : "");
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->key, y->key, n);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
+/* kind: 0 text, 1 integer (an int64_t key), 2 unit */
 static json_t *
-facet_array(json_t *o, bool integer, bool unit)
+facet_array(struct wm_sfmap *m, int kind)
 {
-    size_t n = json_object_size(o), i = 0;
-    json_t **v = wm_calloc(n ? n : 1, sizeof *v);
-    const char *k;
-    json_t *c;
-    json_object_foreach(o, k, c)
-    {
-        if (unit) {
-            v[i++] = json_incref(c);
-        } else {
-            json_t *val = integer ? json_integer(strtoll(k, NULL, 10)) : json_string(k);
-            v[i++] = json_pack("{so sI}", "value", val, "count",
-                               (json_int_t)json_integer_value(c));
+    struct wm_sfent **v = wm_calloc(m->n ? m->n : 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->e[i].key) {
+            if (1 == kind) { /* order years by value among equal counts */
+                memcpy(&m->e[i].unit_id, m->e[i].key, sizeof(int64_t));
+            }
+            v[n++] = &m->e[i];
         }
     }
-    qsort(v, n, sizeof *v, facet_cmp);
+    qsort(v, n, sizeof *v, fent_cmp);
     json_t *a = json_array();
-    for (i = 0; i < n; i++) {
-        json_array_append_new(a, v[i]);
+    for (size_t i = 0; i < n; i++) {
+        json_t *o;
+        if (2 == kind) {
+            o = json_pack("{sI ss sI}", "unit_id", (json_int_t)v[i]->unit_id, "org_path",
+                          v[i]->path, "count", (json_int_t)v[i]->count);
+        } else if (1 == kind) {
+            o = json_pack("{sI sI}", "value", (json_int_t)v[i]->unit_id, "count",
+                          (json_int_t)v[i]->count);
+        } else {
+            o = json_pack("{ss% sI}", "value", v[i]->key, v[i]->len, "count",
+                          (json_int_t)v[i]->count);
+        }
+        json_array_append_new(a, o);
     }
     free(v);
     return a;
@@ -434,13 +462,11 @@ facet_array(json_t *o, bool integer, bool unit)
 json_t *
 wm_sfacets_done(struct wm_sfacets *f)
 {
-    json_t *o = json_pack("{so so so so so so so}", "kind", facet_array(f->kind, false, false),
-                          "year", facet_array(f->year, true, false), "unit_type",
-                          facet_array(f->unit_type, false, false), "media",
-                          facet_array(f->media, false, false), "state",
-                          facet_array(f->state, false, false), "indicator",
-                          facet_array(f->indicator, false, false), "unit",
-                          facet_array(f->unit, false, true));
+    json_t *o = json_pack("{so so so so so so so}", "kind", facet_array(&f->kind, 0), "year",
+                          facet_array(&f->year, 1), "unit_type", facet_array(&f->unit_type, 0),
+                          "media", facet_array(&f->media, 0), "state",
+                          facet_array(&f->state, 0), "indicator", facet_array(&f->indicator, 0),
+                          "unit", facet_array(&f->unit, 2));
     wm_sfacets_free(f);
     return o;
 }
@@ -448,14 +474,13 @@ wm_sfacets_done(struct wm_sfacets *f)
 void
 wm_sfacets_free(struct wm_sfacets *f)
 {
-    json_decref(f->kind);
-    json_decref(f->year);
-    json_decref(f->unit_type);
-    json_decref(f->media);
-    json_decref(f->state);
-    json_decref(f->indicator);
-    json_decref(f->unit);
-    memset(f, 0, sizeof *f);
+    fm_free(&f->kind);
+    fm_free(&f->year);
+    fm_free(&f->unit_type);
+    fm_free(&f->media);
+    fm_free(&f->state);
+    fm_free(&f->indicator);
+    fm_free(&f->unit);
 }
 
 /* ---------------------------------------------------------------- ranking */

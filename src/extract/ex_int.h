@@ -50,7 +50,6 @@ enum wm_err ex_pdf_file(const char *path, struct ex_out *o, char *err, size_t er
 enum wm_err ex_image_file(const char *path, struct ex_out *o, char *err, size_t errlen);
 
 /* OCR (ocr.c): one process-wide tesseract, started on first use. */
-struct ex_ocr;
 /** Recognise an 8-bit grey image (rows of @a stride bytes) at @a dpi; appends to o. */
 enum wm_err ex_ocr_grey(const unsigned char *pix, int w, int h, int stride, int dpi,
                         struct ex_out *o, char *err, size_t errlen);

@@ -27,6 +27,9 @@
 #include "banned.h"
 /* clang-format on */
 
+/* Fewer characters than this from automatic page segmentation: read again as sparse text. */
+#define EX_OCR_FEW_CHARS 32
+
 static TessBaseAPI *ocr_api;
 static bool ocr_tried;
 static char ocr_err[256];
@@ -55,7 +58,6 @@ ocr_start(char *err, size_t errlen)
                      WM_EXTRACT_OCR_LANGS);
             TessBaseAPIDelete(api);
         } else {
-            TessBaseAPISetPageSegMode(api, PSM_AUTO);
             (void)TessBaseAPISetVariable(api, "debug_file", "/dev/null");
             ocr_api = api;
             atexit(ocr_end);
@@ -92,22 +94,72 @@ ocr_cancel(void *cancel_this, int words)
     return ex_ocr_budget_spent();
 }
 
-/* Recognise the image set on the api and append its text (Han spaces removed). */
-static void
-ocr_run(struct ex_out *o)
+/* A picture to read: an 8-bit grey buffer (a rendered PDF page) or a leptonica image. */
+struct ocr_pic {
+    const unsigned char *grey;
+    int w, h, stride;
+    PIX *pix;
+    int dpi;
+};
+
+/* Visible characters (code points other than white space) of s. */
+static size_t
+visible(const char *s)
 {
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p & 0xC0) != 0x80 && !strchr(" \t\n\r\f", *p)) {
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Read @a pic once with page segmentation @a psm; the text (TessDeleteText) or NULL. */
+static char *
+ocr_once(const struct ocr_pic *pic, TessPageSegMode psm)
+{
+    TessBaseAPISetPageSegMode(ocr_api, psm);
+    if (pic->pix) {
+        TessBaseAPISetImage2(ocr_api, pic->pix);
+    } else {
+        TessBaseAPISetImage(ocr_api, pic->grey, pic->w, pic->h, 1, pic->stride);
+    }
+    TessBaseAPISetSourceResolution(ocr_api, pic->dpi);
     ETEXT_DESC *mon = TessMonitorCreate();
     TessMonitorSetCancelFunc(mon, ocr_cancel);
     (void)TessBaseAPIRecognize(ocr_api, mon); /* cancelled: what was read so far */
     char *t = TessBaseAPIGetUTF8Text(ocr_api);
+    TessMonitorDelete(mon);
+    TessBaseAPIClear(ocr_api);
+    return t;
+}
+
+/*
+** Recognise @a pic and append its text (Han spaces removed).  Automatic page segmentation
+** reads a page of text in order, but drops a lone line of large type (a heading, a banner
+** in a photo) as a picture: when it finds little, the picture is read again as sparse text
+** and the reading with more characters is kept.
+*/
+static void
+ocr_run(const struct ocr_pic *pic, struct ex_out *o)
+{
+    char *t = ocr_once(pic, PSM_AUTO);
+    if ((NULL == t || visible(t) < EX_OCR_FEW_CHARS) && !ex_ocr_budget_spent()) {
+        char *sparse = ocr_once(pic, PSM_SPARSE_TEXT);
+        if (sparse && (NULL == t || visible(sparse) > visible(t))) {
+            TessDeleteText(t);
+            t = sparse;
+        } else {
+            TessDeleteText(sparse);
+        }
+    }
     if (t) {
         size_t n = ex_join_han(t, strlen(t));
         ex_add(o, t, n);
         ex_nl(o);
         TessDeleteText(t);
     }
-    TessMonitorDelete(mon);
-    TessBaseAPIClear(ocr_api);
 }
 
 enum wm_err
@@ -118,9 +170,8 @@ ex_ocr_grey(const unsigned char *pix, int w, int h, int stride, int dpi, struct 
     if (WM_OK != e) {
         return e;
     }
-    TessBaseAPISetImage(ocr_api, pix, w, h, 1, stride);
-    TessBaseAPISetSourceResolution(ocr_api, dpi);
-    ocr_run(o);
+    struct ocr_pic pic = {.grey = pix, .w = w, .h = h, .stride = stride, .dpi = dpi};
+    ocr_run(&pic, o);
     return WM_OK;
 }
 
@@ -186,9 +237,8 @@ ex_image_file(const char *path, struct ex_out *o, char *err, size_t errlen)
         }
     }
     l_int32 res = pixGetXRes(grey);
-    TessBaseAPISetImage2(ocr_api, grey);
-    TessBaseAPISetSourceResolution(ocr_api, res >= 70 && res <= 1200 ? res : 300);
-    ocr_run(o);
+    struct ocr_pic pic = {.pix = grey, .dpi = res >= 70 && res <= 1200 ? res : 300};
+    ocr_run(&pic, o);
     pixDestroy(&grey);
     return WM_OK;
 }

@@ -1,7 +1,8 @@
 /*
-** pdf.c — the text of a PDF, page by page (poppler): the text layer where a page has one,
-** else (a scanned page) the page rendered grey by cairo at WM_EXTRACT_OCR_DPI (at most
-** WM_EXTRACT_MAX_RENDER_PIXELS) and read by OCR.  Pages are separated by newlines; reading
+** pdf.c — the text of a PDF, page by page (poppler): the text layer where a page has one;
+** a page without (a scan, or text drawn as outlines), or with only a few characters over an
+** image (a scan with a page number or stamp), is rendered grey by cairo at
+** WM_EXTRACT_OCR_DPI (at most WM_EXTRACT_MAX_RENDER_PIXELS) and read by OCR.  Pages are separated by newlines; reading
 ** stops when the text is full; OCR stops when its CPU budget is spent (ex_ocr_budget_spent),
 ** the text layers of later pages are still read.
 */
@@ -25,15 +26,31 @@
 /* PDF's own limit on a page side (ISO 32000-1, annex C), in points. */
 #define EX_PDF_MAX_PT 14400.0
 
-static bool
-has_visible_text(const char *s)
+/* A text layer this short (a page number, a stamp) on a page with images: the page is a scan
+** with a few words on top, and is read by OCR too. */
+#define EX_PDF_FEW_CHARS 16
+
+/* The number of characters of s that are not white space (counted up to @a enough). */
+static size_t
+visible_chars(const char *s, size_t enough)
 {
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        if (!(' ' == *p || '\t' == *p || '\n' == *p || '\r' == *p || '\f' == *p)) {
-            return true;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; p && *p && n < enough; p++) {
+        if (!(' ' == *p || '\t' == *p || '\n' == *p || '\r' == *p || '\f' == *p)
+            && (*p & 0xC0) != 0x80) {
+            n++;
         }
     }
-    return false;
+    return n;
+}
+
+static bool
+has_images(PopplerPage *page)
+{
+    GList *l = poppler_page_get_image_mapping(page);
+    bool any = NULL != l;
+    poppler_page_free_image_mapping(l);
+    return any;
 }
 
 /* poppler's complaints about a damaged file go to the debug log, not raw stderr. */
@@ -140,10 +157,13 @@ ex_pdf_file(const char *path, struct ex_out *o, char *err, size_t errlen)
             continue;
         }
         char *text = poppler_page_get_text(page);
-        if (has_visible_text(text)) {
+        size_t chars = visible_chars(text, EX_PDF_FEW_CHARS);
+        if (chars > 0) {
             ex_adds(o, text);
             ex_nl(o);
-        } else if (!ocr_stopped) {
+        }
+        bool scan = 0 == chars || (chars < EX_PDF_FEW_CHARS && has_images(page));
+        if (scan && !ocr_stopped) {
             if (ex_ocr_budget_spent()) {
                 ocr_stopped = true;
                 wm_log(WM_LOG_INFO, "extract: OCR budget spent at page %d of %d", i + 1, n);

@@ -456,7 +456,7 @@ xml_part(struct zctx *z, struct part *p)
     int skip_depth = -1;
     struct ofd_pos pos = {0};
     enum wm_err e = WM_OK;
-    int ret;
+    int ret = 0;
     while (!o->full && 1 == (ret = xmlTextReaderRead(r))) {
         int type = xmlTextReaderNodeType(r);
         int depth = xmlTextReaderDepth(r);
@@ -531,7 +531,11 @@ text_entry(struct zctx *z, const char *name, void *cls, bool *stop)
         p->seen = true;
         size_t cap = ps->out->cap;
         size_t have = ps->out->b.len + ps->used;
-        p->text.cap = cap > have ? cap - have : 0;
+        if (have >= cap) {
+            *stop = true; /* no room left for text */
+            return WM_OK;
+        }
+        p->text.cap = cap - have;
         enum wm_err e = entry_check(z);
         if (WM_OK == e) {
             e = xml_part(z, p);

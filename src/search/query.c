@@ -35,9 +35,10 @@
 #define SQ_MAX_DEPTH 32
 
 #define SQ_ERR_EMPTY "请输入要查找的字词"
-#define SQ_ERR_LONG "检索词太长"
-#define SQ_ERR_DEEP "检索式的括号或排除嵌套太深"
-#define SQ_ERR_NEG "检索式不能只有排除的词"
+#define SQ_ERR_LONG  "检索词太长"
+#define SQ_ERR_MANY  "检索词太多"
+#define SQ_ERR_DEEP  "检索式的括号或排除嵌套太深"
+#define SQ_ERR_NEG   "检索式不能只有排除的词"
 
 /* ---------------------------------------------------------------- tree */
 
@@ -201,13 +202,12 @@ make_phrase(const char *s, size_t len, bool prefix)
         bool bigram = (q->flags & WM_TOK_HAN) && !single;
         if (bigram && i + 1 < t.n) {
             struct qtok *nx = &t.v[i + 1];
-            bool same_run = (nx->flags & WM_TOK_HAN) && !(nx->flags & WM_TOK_SINGLE) &&
-                            nx->start < q->end;
+            bool same_run =
+                (nx->flags & WM_TOK_HAN) && !(nx->flags & WM_TOK_SINGLE) && nx->start < q->end;
             if (!same_run) {
                 size_t f = first_char_len(q->s, q->len);
-                n->toks[n->n++] =
-                    (struct sq_tok){ wm_strndup(q->s + f, q->len - f), q->len - f, false,
-                                     false, true };
+                n->toks[n->n++] = (struct sq_tok){ wm_strndup(q->s + f, q->len - f), q->len - f,
+                                                   false, false, true };
             }
         }
     }
@@ -220,7 +220,15 @@ make_phrase(const char *s, size_t len, bool prefix)
 
 /* ---------------------------------------------------------------- lexing */
 
-enum lx_kind { LX_END, LX_TERM, LX_OR, LX_AND, LX_NOT, LX_LP, LX_RP };
+enum lx_kind {
+    LX_END,
+    LX_TERM,
+    LX_OR,
+    LX_AND,
+    LX_NOT,
+    LX_LP,
+    LX_RP
+};
 
 struct lx {
     enum lx_kind kind;
@@ -401,6 +409,7 @@ lex(struct lexer *L)
 struct parser {
     struct lexer L;
     const char *err; /* the first error */
+    size_t terms;    /* phrases made so far */
 };
 
 static enum lx_kind
@@ -433,9 +442,14 @@ parse_unary(struct parser *P, unsigned depth)
         }
         return n;
     }
-    case LX_TERM:
+    case LX_TERM: {
         P->L.at++;
-        return make_phrase(x->s, x->len, x->prefix);
+        struct sq_node *n = make_phrase(x->s, x->len, x->prefix);
+        if (n && ++P->terms > WM_SQ_MAX_TERMS) {
+            P->err = SQ_ERR_MANY;
+        }
+        return n;
+    }
     case LX_AND: /* NOT AND a: the AND is dropped */
         P->L.at++;
         return NULL;
@@ -539,7 +553,7 @@ wm_sq_parse(const char *q, char *err, size_t errlen)
         set_err(err, errlen, SQ_ERR_LONG);
         return NULL;
     }
-    struct parser P = { { (const unsigned char *)q, n, 0, NULL, 0, 0, 0 }, NULL };
+    struct parser P = { { (const unsigned char *)q, n, 0, NULL, 0, 0, 0 }, NULL, 0 };
     lex(&P.L);
     struct kids k = { 0 };
     for (;;) {
@@ -569,8 +583,7 @@ wm_sq_parse(const char *q, char *err, size_t errlen)
 
 /* ---------------------------------------------------------------- FTS5 */
 
-static void
-fts5_node(struct wm_buf *b, const struct sq_node *n);
+static void fts5_node(struct wm_buf *b, const struct sq_node *n);
 
 /* n, in parentheses unless it is a phrase. */
 static void
@@ -673,24 +686,23 @@ wm_sq_fts5(const struct wm_sq *q, const char *columns)
 
 /* ---------------------------------------------------------------- tsquery */
 
-static void
-ts_node(struct wm_buf *b, const struct sq_node *n);
+static void ts_node(struct wm_buf *b, const struct sq_node *n, const char *w);
 
 /* n as an operand of & or |: parenthesised unless a phrase (<-> binds tighter). */
 static void
-ts_operand(struct wm_buf *b, const struct sq_node *n)
+ts_operand(struct wm_buf *b, const struct sq_node *n, const char *w)
 {
     if (SQ_AND == n->kind || SQ_OR == n->kind) {
         wm_buf_addc(b, '(');
-        ts_node(b, n);
+        ts_node(b, n, w);
         wm_buf_addc(b, ')');
     } else {
-        ts_node(b, n);
+        ts_node(b, n, w);
     }
 }
 
 static void
-ts_node(struct wm_buf *b, const struct sq_node *n)
+ts_node(struct wm_buf *b, const struct sq_node *n, const char *w)
 {
     switch (n->kind) {
     case SQ_PHRASE:
@@ -709,9 +721,13 @@ ts_node(struct wm_buf *b, const struct sq_node *n)
                 wm_buf_addc(b, c);
             }
             wm_buf_addc(b, '\'');
-            if (n->toks[i].prefix) {
-                wm_buf_adds(b, ":*");
+            if (n->toks[i].prefix || *w) {
+                wm_buf_addc(b, ':');
             }
+            if (n->toks[i].prefix) {
+                wm_buf_addc(b, '*');
+            }
+            wm_buf_adds(b, w);
         }
         break;
     case SQ_NOT: {
@@ -719,10 +735,10 @@ ts_node(struct wm_buf *b, const struct sq_node *n)
         wm_buf_addc(b, '!');
         /* ! binds tighter than <->: a phrase of several tokens goes in parentheses */
         if (SQ_PHRASE == x->kind && 1 == x->n) {
-            ts_node(b, x);
+            ts_node(b, x, w);
         } else {
             wm_buf_addc(b, '(');
-            ts_node(b, x);
+            ts_node(b, x, w);
             wm_buf_addc(b, ')');
         }
         break;
@@ -732,7 +748,7 @@ ts_node(struct wm_buf *b, const struct sq_node *n)
             if (i) {
                 wm_buf_adds(b, " | ");
             }
-            ts_operand(b, n->kids[i]);
+            ts_operand(b, n->kids[i], w);
         }
         break;
     case SQ_AND: {
@@ -744,7 +760,7 @@ ts_node(struct wm_buf *b, const struct sq_node *n)
                     if (k++) {
                         wm_buf_adds(b, " & ");
                     }
-                    ts_operand(b, n->kids[i]);
+                    ts_operand(b, n->kids[i], w);
                 }
             }
         }
@@ -754,11 +770,26 @@ ts_node(struct wm_buf *b, const struct sq_node *n)
 }
 
 char *
+wm_sq_tsquery_weights(const struct wm_sq *q, const char *weights)
+{
+    /* only the letters A to D, each once, in order */
+    char w[5];
+    size_t k = 0;
+    for (char c = 'A'; c <= 'D'; c++) {
+        if (weights && strchr(weights, c)) {
+            w[k++] = c;
+        }
+    }
+    w[k] = '\0';
+    struct wm_buf b = { 0 };
+    ts_node(&b, q->root, w);
+    return wm_buf_steal(&b);
+}
+
+char *
 wm_sq_tsquery(const struct wm_sq *q)
 {
-    struct wm_buf b = { 0 };
-    ts_node(&b, q->root);
-    return wm_buf_steal(&b);
+    return wm_sq_tsquery_weights(q, NULL);
 }
 
 /* ---------------------------------------------------------------- evaluation */
@@ -830,18 +861,35 @@ eval(const struct ttoks *t, const struct sq_node *n)
 }
 
 bool
-wm_sq_matches(const struct wm_sq *q, const char *text, size_t len)
+wm_sq_matches_fields(const struct wm_sq *q, const char *const *texts, const size_t *lens, size_t n)
 {
     if (!q || !q->root) {
         return false;
     }
     struct ttoks t = { 0 };
-    (void)wm_search_tokenize(text ? text : "", text ? len : 0, WM_TOK_INDEX, collect_text, &t);
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            /* between two fields, an empty token: it matches no query token, so no
+            ** phrase goes across */
+            (void)collect_text(&t, "", 0, 0, 0, 0);
+        }
+        if (texts[i]) {
+            (void)wm_search_tokenize(texts[i], lens[i], WM_TOK_INDEX, collect_text, &t);
+        }
+    }
     bool ok = eval(&t, q->root);
     wm_buf_free(&t.arena);
     free(t.off);
     free(t.len);
     return ok;
+}
+
+bool
+wm_sq_matches(const struct wm_sq *q, const char *text, size_t len)
+{
+    const char *texts[1] = { text };
+    size_t lens[1] = { text ? len : 0 };
+    return wm_sq_matches_fields(q, texts, lens, 1);
 }
 
 /* end of query.c */

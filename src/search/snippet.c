@@ -25,6 +25,9 @@
 
 /** At most this many hits are gathered (a common word in a long text). */
 #define SN_MAX_HITS 20000
+/** The window is looked for within this many bytes after the first hit (a long text's
+** snippet costs what reading to there does). */
+#define SN_SCAN_AFTER (64 * 1024)
 
 struct range {
     size_t bs, be; /* bytes [bs, be) */
@@ -73,17 +76,18 @@ static int
 hit_collect(void *ctx, const char *tok, size_t len, size_t start, size_t end, unsigned flags)
 {
     struct snip *S = ctx;
-    const struct sq_tok *m = NULL;
-    for (size_t i = 0; i < S->nwant && !m; i++) {
+    /* a match of the whole token, or of its first character only (年 in 年度) */
+    bool any = false, whole = false;
+    for (size_t i = 0; i < S->nwant && !whole; i++) {
         if (sq_tok_match(S->want[i], tok, len)) {
-            m = S->want[i];
+            any = true;
+            whole = !S->want[i]->single || (flags & WM_TOK_SINGLE);
         }
     }
-    if (!m) {
+    if (!any) {
         return 0;
     }
-    if (m->single && !(flags & WM_TOK_SINGLE)) {
-        /* 年 found as the start of 年度: mark the one character */
+    if (!whole) {
         size_t i = start;
         bool bad;
         (void)sq_utf8_next((const unsigned char *)S->text, S->len, &i, &bad);
@@ -96,7 +100,7 @@ hit_collect(void *ctx, const char *tok, size_t len, size_t start, size_t end, un
         }
         return 0;
     }
-    if (S->nhits >= SN_MAX_HITS) {
+    if (S->nhits >= SN_MAX_HITS || (S->nhits && start - S->hits[0].bs > SN_SCAN_AFTER)) {
         return 1;
     }
     if (S->nhits == S->cap) {
@@ -115,13 +119,21 @@ struct out {
     bool last_space; /* the last character written was a space (or nothing yet) */
 };
 
+/* Append the segment {"text": text, "hit": hit} (text is valid UTF-8). */
+static void
+out_segment(json_t *arr, const char *text, size_t len, bool hit)
+{
+    json_t *seg = json_object();
+    json_object_set_new(seg, "text", json_stringn(text, len));
+    json_object_set_new(seg, "hit", json_boolean(hit));
+    json_array_append_new(arr, seg);
+}
+
 static void
 out_flush(struct out *o)
 {
     if (o->cur.len) {
-        json_array_append_new(o->arr,
-                              json_pack("{s:s%,s:b}", "text", o->cur.data, o->cur.len, "hit",
-                                        (int)o->cur_hit));
+        out_segment(o->arr, o->cur.data, o->cur.len, o->cur_hit);
     }
     wm_buf_reset(&o->cur);
 }
@@ -130,7 +142,7 @@ static void
 out_ellipsis(struct out *o)
 {
     out_flush(o);
-    json_array_append_new(o->arr, json_pack("{s:s,s:b}", "text", "…", "hit", 0));
+    out_segment(o->arr, "…", strlen("…"), false);
 }
 
 static void
@@ -168,33 +180,22 @@ wm_sq_snippet(const struct wm_sq *q, const char *text, size_t len, size_t max_ch
         (void)wm_search_tokenize(text, len, WM_TOK_INDEX, hit_collect, &S);
     }
 
-    /* the characters: how many in all, and where each hit starts and ends */
+    /* where each hit starts and ends in characters: scan up to the last hit's end */
     const unsigned char *s = (const unsigned char *)text;
-    size_t total = 0, h = 0, hb = 0; /* hb: 0 looking for hits[h].bs, 1 for .be */
-    for (size_t i = 0; i < len;) {
-        while (h < S.nhits && i >= (hb ? S.hits[h].be : S.hits[h].bs)) {
+    size_t c = 0, i = 0, h = 0, hb = 0; /* hb: 0 looking for hits[h].bs, 1 for .be */
+    while (h < S.nhits) {
+        if (i >= (hb ? S.hits[h].be : S.hits[h].bs) || i >= len) {
             if (hb) {
-                S.hits[h].ce = total;
-                h++;
+                S.hits[h++].ce = c;
             } else {
-                S.hits[h].cs = total;
+                S.hits[h].cs = c;
             }
             hb ^= 1;
+            continue;
         }
         bool bad;
         (void)sq_utf8_next(s, len, &i, &bad);
-        if (!bad) {
-            total++;
-        }
-    }
-    while (h < S.nhits) {
-        if (hb) {
-            S.hits[h].ce = total;
-            h++;
-        } else {
-            S.hits[h].cs = total;
-        }
-        hb ^= 1;
+        c += !bad;
     }
 
     /* the window [ws, we) in characters: the most hits, the first such cluster */
@@ -202,24 +203,37 @@ wm_sq_snippet(const struct wm_sq *q, const char *text, size_t len, size_t max_ch
     size_t ws = 0;
     if (S.nhits) {
         size_t best = 0, best_n = 0, j = 0;
-        for (size_t i = 0; i < S.nhits; i++) {
-            size_t lim = S.hits[i].cs + (max_chars - lead);
-            if (j < i) {
-                j = i;
+        for (size_t k = 0; k < S.nhits; k++) {
+            size_t lim = S.hits[k].cs + (max_chars - lead);
+            if (j < k) {
+                j = k;
             }
             while (j < S.nhits && S.hits[j].ce <= lim) {
                 j++;
             }
-            size_t cnt = j > i ? j - i : 1;
+            size_t cnt = j > k ? j - k : 1;
             if (cnt > best_n) {
-                best_n = cnt, best = i;
+                best_n = cnt, best = k;
             }
         }
         ws = S.hits[best].cs > lead ? S.hits[best].cs - lead : 0;
     }
-    size_t we = ws + max_chars < total ? ws + max_chars : total;
-    if (we - ws < max_chars) {
+    /* go on counting to the window's end: a text that ends sooner pulls the window back */
+    size_t we = ws + max_chars;
+    while (i < len && c < we) {
+        bool bad;
+        (void)sq_utf8_next(s, len, &i, &bad);
+        c += !bad;
+    }
+    if (c < we) {
+        we = c;
         ws = we > max_chars ? we - max_chars : 0;
+    }
+    bool more = false; /* a character after the window */
+    while (i < len && !more) {
+        bool bad;
+        (void)sq_utf8_next(s, len, &i, &bad);
+        more = !bad;
     }
 
     /* the segments */
@@ -227,9 +241,9 @@ wm_sq_snippet(const struct wm_sq *q, const char *text, size_t len, size_t max_ch
     if (ws > 0) {
         out_ellipsis(&o);
     }
-    size_t c = 0;
+    c = 0;
     h = 0;
-    for (size_t i = 0; i < len && c < we;) {
+    for (i = 0; i < len && c < we;) {
         size_t at = i;
         bool bad;
         unsigned cp = sq_utf8_next(s, len, &i, &bad);
@@ -250,7 +264,7 @@ wm_sq_snippet(const struct wm_sq *q, const char *text, size_t len, size_t max_ch
         o.cur.data[--o.cur.len] = '\0';
     }
     out_flush(&o);
-    if (we < total) {
+    if (more) {
         out_ellipsis(&o);
     }
     wm_buf_free(&o.cur);

@@ -14,7 +14,12 @@
 #include <stddef.h>
 #include <string.h>
 
-enum sq_kind { SQ_PHRASE, SQ_AND, SQ_OR, SQ_NOT };
+enum sq_kind {
+    SQ_PHRASE,
+    SQ_AND,
+    SQ_OR,
+    SQ_NOT
+};
 
 struct sq_tok {
     char *s;     /* the folded token, NUL-terminated */
@@ -28,9 +33,9 @@ struct sq_tok {
 
 struct sq_node {
     enum sq_kind kind;
-    size_t n;               /* tokens (phrase) or children (AND, OR: >= 2; NOT: 1) */
-    struct sq_tok *toks;    /* SQ_PHRASE */
-    struct sq_node **kids;  /* SQ_AND, SQ_OR, SQ_NOT */
+    size_t n;              /* tokens (phrase) or children (AND, OR: >= 2; NOT: 1) */
+    struct sq_tok *toks;   /* SQ_PHRASE */
+    struct sq_node **kids; /* SQ_AND, SQ_OR, SQ_NOT */
 };
 
 struct wm_sq {

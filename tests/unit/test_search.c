@@ -145,6 +145,9 @@ test_query_compile(void **state)
     COMPILES("(文明 OR 创建) 档案", "(\"文明\" OR \"创建\") AND \"档案\"",
              "('文明' | '创建') & '档案'");
     COMPILES("文明 -创建", "\"文明\" NOT \"创建\"", "'文明' & !'创建'");
+    COMPILES("-创建 文明", "\"文明\" NOT \"创建\"", "'文明' & !'创建'");
+    COMPILES("(a -b) OR c", "(\"a\" NOT \"b\") OR \"c\"", "('a' & !'b') | 'c'");
+    COMPILES("『文明』＊ 學", "\"文明\" * AND \"学\" *", "'文明':* & '学':*");
     COMPILES("NOT 创建 文明 AND 档案", "(\"文明\" AND \"档案\") NOT \"创建\"",
              "'文明' & '档案' & !'创建'");
     COMPILES("文明 -道德讲堂", "\"文明\" NOT \"道德\" + \"德讲\" + \"讲堂\"",
@@ -174,6 +177,17 @@ test_query_compile(void **state)
     char *f = wm_sq_fts5(q, "{title body}");
     assert_string_equal(f, "{title body} : (\"文明\" NOT \"创建\")");
     free(f);
+    char *t = wm_sq_tsquery_weights(q, "A");
+    assert_string_equal(t, "'文明':A & !'创建':A");
+    free(t);
+    wm_sq_free(q);
+    q = wm_sq_parse("2024年 pdf", err, sizeof err);
+    t = wm_sq_tsquery_weights(q, "BAx");
+    assert_string_equal(t, "'2024':AB <-> '年':*AB & 'pdf':AB");
+    free(t);
+    t = wm_sq_tsquery_weights(q, "");
+    assert_string_equal(t, "'2024' <-> '年':* & 'pdf'");
+    free(t);
     wm_sq_free(q);
 }
 
@@ -198,6 +212,16 @@ test_query_errors(void **state)
     assert_non_null(q);
     wm_sq_free(q);
     free(lng);
+    struct wm_buf many = { 0 };
+    for (int i = 0; i < WM_SQ_MAX_TERMS; i++) {
+        wm_buf_adds(&many, "年 ");
+    }
+    q = wm_sq_parse(many.data, NULL, 0);
+    assert_non_null(q);
+    wm_sq_free(q);
+    wm_buf_adds(&many, "月，。");
+    REFUSED(many.data, "检索词太多");
+    wm_buf_free(&many);
     struct wm_buf deep = { 0 };
     for (int i = 0; i < 40; i++) {
         wm_buf_addc(&deep, '(');
@@ -268,6 +292,18 @@ test_query_matches(void **state)
     assert_false(matches("pdfs*", "the PDF"));
     assert_true(matches("\"hello wor\"*", "Hello, World!"));
     assert_false(matches("\"hello wor\"", "Hello, World!"));
+    /* fields: AND across them, a phrase inside one */
+    struct wm_sq *q = wm_sq_parse("文明 创建", NULL, 0);
+    struct wm_sq *ph = wm_sq_parse("\"文明 创建\"", NULL, 0);
+    const char *f[2] = { "全国文明", "创建城市" };
+    size_t fl[2] = { strlen(f[0]), strlen(f[1]) };
+    assert_true(wm_sq_matches_fields(q, f, fl, 2));
+    assert_false(wm_sq_matches_fields(ph, f, fl, 2));
+    assert_true(wm_sq_matches(ph, "全国文明，创建城市", strlen("全国文明，创建城市")));
+    /* a phrase's blank stands for a break in the Han run: 文明创建 is another run */
+    assert_false(wm_sq_matches(ph, "全国文明创建城市", strlen("全国文明创建城市")));
+    wm_sq_free(q);
+    wm_sq_free(ph);
     /* invalid UTF-8 in the text is a separator */
     assert_true(matches("文明", "\xff文明\xc0"));
     assert_false(matches("文明", "文\xff明"));
@@ -314,6 +350,7 @@ test_snippet(void **state)
     SNIPPET("道德讲堂", "本周举办道德讲堂活动。", 40, "[本周举办]{道德讲堂}[活动。]");
     SNIPPET("檔案", "單位档案", 40, "[單位]{档案}");
     SNIPPET("年", "2024年度", 40, "[2024]{年}[度]");
+    SNIPPET("年 年度", "2024年度", 40, "[2024]{年度}");
     SNIPPET("2024年 PDF", "2024年度的PDF文件", 40, "{2024年}[度的]{PDF}[文件]");
     SNIPPET("pdf*", "two PDFs", 40, "[two ]{PDFs}");
     /* a NOT's words are not hits */
@@ -325,6 +362,9 @@ test_snippet(void **state)
             "档案在开头。一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"
             "这里讲档案管理的办法，档案管理很重要。一二三四五六七八九十",
             20, "[…][十这里讲]{档案管理}[的办法，]{档案管理}[很重要。][…]");
+    /* a hit near the end: the window is pulled back to be whole */
+    SNIPPET("档案", "一二三四五六七八九十档案", 6, "[…][七八九十]{档案}");
+    SNIPPET("档案", "一二三四五六七八九十档案。", 3, "[…]{档案}[。]");
     /* newlines and runs of blanks become one space */
     SNIPPET("文明", "第一行\n\n  文明\t城市", 40, "[第一行 ]{文明}[ 城市]");
     /* invalid UTF-8 is skipped, never cut inside a character */
@@ -332,6 +372,11 @@ test_snippet(void **state)
     char *got = snippet("档案", bad, sizeof bad - 1, 40);
     assert_string_equal(got, "[文明]{档案}");
     free(got);
+    json_t *none = wm_sq_snippet(NULL, "一二三四五", strlen("一二三四五"), 3);
+    assert_int_equal(json_array_size(none), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(none, 0), "text")),
+                        "一二三");
+    json_decref(none);
     got = snippet("档案", "", 0, 40);
     assert_string_equal(got, "");
     free(got);

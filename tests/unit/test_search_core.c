@@ -26,6 +26,7 @@
 
 #include "wm_blob.h"
 #include "wm_core.h"
+#include "wm_extract.h"
 
 static bool g_pg;
 
@@ -47,13 +48,15 @@ struct fx {
 static enum wm_err extract_with = WM_OK;
 static const char *extract_text = "";
 static int extract_calls;
+static bool extract_real; /* wm_extract_file itself (the parsers, in this process) */
 
 static enum wm_err
 fake_extract(const char *src, const char *mime, const char *dst, char *err, size_t errlen)
 {
-    (void)src;
-    (void)mime;
     extract_calls++;
+    if (extract_real) {
+        return wm_extract_file(src, mime, dst, err, errlen);
+    }
     if (WM_OK != extract_with) {
         snprintf(err, errlen, "damaged file");
         return extract_with;
@@ -162,6 +165,7 @@ setup(void **state)
     extract_with = WM_OK;
     extract_text = "";
     extract_calls = 0;
+    extract_real = false;
     json_t *accounts = NULL;
     assert_int_equal(wm_demo_seed(f->db, &accounts, err, sizeof err), 0);
     json_decref(accounts);
@@ -596,6 +600,81 @@ test_extract_hostile(void **state)
     assert_int_equal(total(f, f->admin, "坏文件", NULL), 1);
 }
 
+static void
+test_moves_and_rebuild(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    int64_t ids[4];
+    seed_docs(f, ids);
+    /* a unit of district A moves to district B: its documents and conversation follow */
+    assert_int_equal(total(f, f->district, "玄鸟星图", NULL), 3);
+    const struct wm_unit_in in = {.parent_id = f->dist_b};
+    assert_int_equal(wm_unit_update(f->db, ACT(f->admin), f->unit_a1, &in, &fl), WM_OK);
+    assert_int_equal(total(f, f->district, "玄鸟星图", NULL), 1); /* A2's document only */
+    struct wm_search_params p = {.q = "玄鸟星图", .district_id = f->dist_b};
+    json_t *r = wm_search(f->db, ACT(f->admin), &p, &fl);
+    assert_non_null(r);
+    assert_int_equal(json_integer_value(json_object_get(r, "total")), 3);
+    json_decref(r);
+    /* its type is a filter: changed, the index follows */
+    const struct wm_unit_in ty = {.type = "社区"};
+    assert_int_equal(wm_unit_update(f->db, ACT(f->admin), f->unit_a1, &ty, &fl), WM_OK);
+    p = (struct wm_search_params){.q = "玄鸟星图", .unit_type = "社区"};
+    r = wm_search(f->db, ACT(f->admin), &p, &fl);
+    assert_non_null(r);
+    assert_int_equal(json_integer_value(json_object_get(r, "total")), 2);
+    json_decref(r);
+    /* a whole office moves (district B under district A): its units' rows follow */
+    assert_int_equal(wm_org_update(f->db, ACT(f->admin), f->dist_b, NULL, f->dist_a, &fl), WM_OK);
+    assert_int_equal(total(f, f->district, "玄鸟星图", NULL), 4);
+    /* the rebuild: everything again, and one extraction queued per file without text */
+    json_t *res = wm_search_reindex(f->db, NULL, NULL, &fl);
+    assert_non_null(res);
+    assert_int_equal(json_integer_value(json_object_get(res, "guidance")), 1);
+    assert_true(json_integer_value(json_object_get(res, "indicators")) > 0);
+    assert_int_equal(json_integer_value(json_object_get(res, "extractions_queued")), 4);
+    json_decref(res);
+    assert_int_equal(total(f, f->district, "玄鸟星图", NULL), 4);
+    assert_int_equal(total(f, f->admin, "玄鸟星图", NULL), 5);
+}
+
+static void
+test_extract_real(void **state)
+{
+    struct fx *f = *state;
+    char sha[65];
+    /* a UTF-8 text file, through the real extractor (in this process) */
+    extract_real = true;
+    put_blob(f, "会议记录\n本次会议讨论了垃圾分类宣传方案。\n", sha);
+    struct wm_fail fl = {0};
+    struct wm_doc_meta m = {.title = "会议记录"};
+    struct wm_upload up = {.sha = sha, .size = 10, .mime = "text/plain", .kind = "text",
+                           .ext = "txt", .filename = "记录.txt"};
+    int64_t id = 0;
+    assert_int_equal(wm_doc_create(f->db, ACT(NULL), f->ar_b1, f->leaf, &m, &up, &id, &fl), WM_OK);
+    assert_int_equal(total(f, f->admin, "垃圾分类", NULL), 0);
+    assert_true(wm_jobs_run_one(f->db, "w1"));
+    json_t *r = search(f, f->admin, "垃圾分类", NULL);
+    assert_int_equal(json_integer_value(json_object_get(r, "total")), 1);
+    json_t *h = json_array_get(json_object_get(r, "hits"), 0);
+    assert_int_equal(json_integer_value(json_object_get(h, "id")), id);
+    /* the snippet is from the file's text, the hit marked */
+    struct wm_buf b = {0};
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(h, "snippet"), i, x)
+    {
+        if (json_is_true(json_object_get(x, "hit"))) {
+            wm_buf_adds(&b, json_string_value(json_object_get(x, "text")));
+        }
+    }
+    assert_non_null(strstr(wm_buf_str(&b), "垃圾"));
+    wm_buf_free(&b);
+    json_decref(r);
+    assert_int_equal(total(f, f->district, "垃圾分类", NULL), 0); /* district B's */
+}
+
 int
 main(void)
 {
@@ -616,6 +695,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_writers_keep_it_current, setup, teardown),
         cmocka_unit_test_setup_teardown(test_extract_job, setup, teardown),
         cmocka_unit_test_setup_teardown(test_extract_hostile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_moves_and_rebuild, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_extract_real, setup, teardown),
     };
     return g_pg ? cmocka_run_group_tests_name("search_core_pg", tests, NULL, NULL)
                 : cmocka_run_group_tests_name("search_core", tests, NULL, NULL);

@@ -4,12 +4,12 @@
 ** wm_rank, registered on every connection before the migrations run; the search_doc rows
 ** (search_fts follows them by triggers) and the bounded query; blob_text.
 **
-** A query is one pass over at most count_cap + 1 matches, newest first (FTS5 walks its
-** doclists by rowid and stops at the LIMIT): it counts the total and the facets, and
-** wm_rank scores the first `candidates` rows plus the older rows whose title holds every
-** term found in them (at most `candidates` more); only those are sorted.  When more than
-** count_cap rows match, title matches older than the window are taken from a second query
-** over the title column.  Nothing ever sorts every match.
+** A query reads matches newest first (FTS5 walks its doclists by rowid and stops at the
+** LIMIT): the `candidates` newest, scored by wm_rank; when there are more, the newest
+** `candidates` older ones whose title alone matches (the query over the title column),
+** scored too; only those are sorted.  The total and the facets are counted over the
+** candidates and, when there are more, one more walk on to count_cap + 1 matches, reading
+** the covering index search_doc_facets, not the rows.  Nothing ever sorts or scores every match.
 */
 #include "config.h"
 
@@ -70,12 +70,14 @@ tok_tokenize(Fts5Tokenizer *t, void *pctx, int flags, const char *text, int n,
 /*
 ** wm_rank(search_fts, n): BM25 (k1 1.2, b 0.75, as FTS5's bm25) with the title weighted 10,
 ** the body 1 and the tags 0, positive (higher is better), for the first n rows a statement
-** visits and for at most n later rows whose title holds every phrase found in the row's
-** title or body (a title match); NULL for the other rows (not ranked).
+** visits; NULL after them.  A query whose first ranked row holds one phrase (the usual
+** search: one word, one run of characters) is scored without IDF, which is then the same
+** factor in every score; else each phrase's IDF counts its rows up to a cap.
 */
 struct rank_state {
-    int64_t row, extra;
+    int64_t row;
     int nphrase;
+    int multi; /* 0: not known yet; 1: one phrase found in the rows (IDF 1); 2: more */
     double nrow, avgdl;
     double *idf; /* < 0: not computed yet */
 };
@@ -90,12 +92,19 @@ rank_free(void *p)
     }
 }
 
+/* The rows holding a phrase are counted up to a cap (a 20th of the rows, 1,000 to 20,000):
+** every phrase more common than that gets the same, low, IDF.  Counting further would
+** walk the whole doclist of a common bigram on every query. */
+struct rank_count {
+    int64_t n, cap;
+};
+
 static int
 rank_count_cb(const Fts5ExtensionApi *api, Fts5Context *fc, void *ud)
 {
+    struct rank_count *c = ud;
     (void)api, (void)fc;
-    (*(int64_t *)ud)++;
-    return SQLITE_OK;
+    return ++c->n >= c->cap ? SQLITE_DONE : SQLITE_OK;
 }
 
 static void
@@ -131,6 +140,10 @@ wm_rank(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context *ctx, int 
     }
     int64_t limit = nval > 0 ? sqlite3_value_int64(val[0]) : 0;
     int64_t idx = r->row++;
+    if (idx >= limit) {
+        sqlite3_result_null(ctx);
+        return;
+    }
     int ninst = 0;
     if (SQLITE_OK != (rc = api->xInstCount(fc, &ninst))) {
         sqlite3_result_error_code(ctx, rc);
@@ -160,40 +173,36 @@ wm_rank(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context *ctx, int 
             seen[ph] |= 2;
         }
     }
-    bool take = idx < limit;
-    if (!take && r->extra < limit) {
-        bool any = false, all_title = true;
-        for (int i = 0; i < r->nphrase; i++) {
-            if (seen[i]) {
-                any = true;
-                all_title = all_title && (seen[i] & 1);
-            }
-        }
-        if (any && all_title) {
-            take = true;
-            r->extra++;
-        }
-    }
-    if (!take) {
-        sqlite3_result_null(ctx);
-        goto done;
-    }
     int d0 = 0, d1 = 0;
     if (SQLITE_OK != (rc = api->xColumnSize(fc, 0, &d0)) ||
         SQLITE_OK != (rc = api->xColumnSize(fc, 1, &d1))) {
         goto fail;
     }
     double dl = (double)(d0 + d1), score = 0, k1 = 1.2, b = 0.75;
+    if (0 == r->multi) {
+        /* the IDF of a query's only phrase scales every score alike: it is left out (1),
+        ** which spares a walk over the phrase's rows; decided on the first row */
+        int nseen = 0;
+        for (int i = 0; i < r->nphrase; i++) {
+            nseen += 0 != seen[i];
+        }
+        r->multi = nseen > 1 ? 2 : 1;
+    }
     for (int i = 0; i < r->nphrase; i++) {
         if (0 == seen[i]) {
             continue; /* absent, or a tag */
         }
+        if (1 == r->multi) {
+            r->idf[i] = 1;
+        }
         if (r->idf[i] < 0) {
-            int64_t nhit = 0;
-            if (SQLITE_OK != (rc = api->xQueryPhrase(fc, i, &nhit, rank_count_cb))) {
+            struct rank_count cnt = {0, (int64_t)(r->nrow / 20)};
+            cnt.cap = cnt.cap < 1000 ? 1000 : cnt.cap > 20000 ? 20000 : cnt.cap;
+            if (SQLITE_OK != (rc = api->xQueryPhrase(fc, i, &cnt, rank_count_cb))) {
                 goto fail;
             }
-            double idf = log((r->nrow - (double)nhit + 0.5) / ((double)nhit + 0.5));
+            double nhit = (double)cnt.n;
+            double idf = log((r->nrow - nhit + 0.5) / (nhit + 0.5));
             r->idf[i] = idf <= 0 ? 1e-6 : idf;
         }
         score += r->idf[i] * (freq[i] * (k1 + 1)) / (freq[i] + k1 * (1 - b + b * dl / r->avgdl));
@@ -305,20 +314,48 @@ col_text(sqlite3_stmt *st, int c)
                                                      : (const char *)sqlite3_column_text(st, c);
 }
 
+static void
+cand_add(struct wm_scand **c, size_t *n, size_t *cap, int64_t id, double score)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 256;
+        *c = wm_realloc(*c, *cap * sizeof **c);
+    }
+    (*c)[*n].id = id;
+    (*c)[*n].score = score;
+    (*n)++;
+}
+
+/* Step st to its end (reset): false on an error (status set). */
+static bool
+sq_done(struct sq_db *db, sqlite3_stmt *st, int rc)
+{
+    sqlite3_reset(st);
+    if (SQLITE_DONE != rc && SQLITE_ROW != rc) {
+        (void)sq_qs(db, rc);
+        return false;
+    }
+    return true;
+}
+
 static json_t *
 search_query(struct wm_db *base, const struct wm_search_q *q)
 {
-    static const char sql_pass[] =
+    /* the candidates: the newest matches, ranked */
+    static const char sql_cand[] =
         "SELECT search_fts.rowid, wm_rank(search_fts, ?2), d.kind, d.year, d.unit_type, "
         "d.media, d.state, d.indicator_code, d.unit_id, d.org_path "
-        "FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+        "FROM search_fts JOIN search_doc d INDEXED BY search_doc_facets ON d.id = search_fts.rowid "
         "WHERE search_fts MATCH ?1 AND (?3 IS NULL OR d.day >= ?3) "
-        "AND (?4 IS NULL OR d.day <= ?4) ORDER BY search_fts.rowid DESC LIMIT ?5";
-    static const char sql_title[] =
-        "SELECT search_fts.rowid, wm_rank(search_fts, ?2) "
-        "FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
-        "WHERE search_fts MATCH ?1 AND search_fts.rowid < ?5 AND (?3 IS NULL OR d.day >= ?3) "
-        "AND (?4 IS NULL OR d.day <= ?4) ORDER BY search_fts.rowid DESC LIMIT ?2";
+        "AND (?4 IS NULL OR d.day <= ?4) AND search_fts.rowid < ?5 "
+        "ORDER BY search_fts.rowid DESC LIMIT ?2";
+    /* the total and the facets over at most count_cap matches */
+    static const char sql_count[] =
+        "SELECT d.kind, d.year, d.unit_type, d.media, d.state, d.indicator_code, d.unit_id, "
+        "d.org_path FROM search_fts JOIN search_doc d INDEXED BY search_doc_facets "
+        "ON d.id = search_fts.rowid WHERE search_fts MATCH ?1 AND (?2 IS NULL OR d.day >= ?2) "
+        "AND (?3 IS NULL OR d.day <= ?3) AND search_fts.rowid < ?5 "
+        "ORDER BY search_fts.rowid DESC LIMIT ?4";
     static const char sql_hit[] =
         "SELECT id, kind, ref_id, org_path, unit_id, unit_type, year, indicator_code, media, "
         "state, day, title, body FROM search_doc WHERE id = ?1";
@@ -333,72 +370,55 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
     char *expr = match_expr(q->fts5, "title body", tags);
     struct wm_sfacets fc;
     wm_sfacets_init(&fc);
-    size_t n = 0, ccap = 256;
-    struct wm_scand *c = wm_malloc(ccap * sizeof *c);
-    int64_t total = 0, oldest = 0, extras = 0;
+    size_t n = 0, ccap = 0;
+    struct wm_scand *c = NULL;
+    int64_t total = 0;
     json_t *res = NULL;
-    sqlite3_stmt *st = sq_prep(DB, sql_pass, "titti", expr, ncand, q->day_from, q->day_to,
-                               cap + 1);
     int rc = SQLITE_DONE;
+
+    sqlite3_stmt *st = sq_prep(DB, sql_cand, "titti", expr, ncand, q->day_from, q->day_to,
+                               INT64_MAX);
     while (st && SQLITE_ROW == (rc = sqlite3_step(st))) {
-        if (total == cap) {
-            total++; /* one more than the cap: capped */
-            break;
+        cand_add(&c, &n, &ccap, sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1));
+        if (++total <= cap) {
+            wm_sfacets_add(&fc, col_text(st, 2), sqlite3_column_int64(st, 3), col_text(st, 4),
+                           col_text(st, 5), col_text(st, 6), col_text(st, 7),
+                           sqlite3_column_int64(st, 8), col_text(st, 9));
         }
-        total++;
-        int64_t id = sqlite3_column_int64(st, 0);
-        oldest = id;
-        if (SQLITE_NULL != sqlite3_column_type(st, 1)) {
-            if (n == ccap) {
-                ccap *= 2;
-                c = wm_realloc(c, ccap * sizeof *c);
-            }
-            c[n].id = id;
-            c[n].score = sqlite3_column_double(st, 1);
-            n++;
-            if (total > ncand) {
-                extras++;
-            }
-        }
-        wm_sfacets_add(&fc, col_text(st, 2), sqlite3_column_int64(st, 3), col_text(st, 4),
-                       col_text(st, 5), col_text(st, 6), col_text(st, 7),
-                       sqlite3_column_int64(st, 8), col_text(st, 9));
     }
-    if (st) {
-        sqlite3_reset(st);
-    }
-    if (NULL == st || (SQLITE_ROW != rc && SQLITE_DONE != rc)) {
-        if (st) {
-            (void)sq_qs(DB, rc);
-        }
+    if (NULL == st || !sq_done(DB, st, rc)) {
         goto out;
     }
-    bool capped = total > cap;
-    if (capped && extras < ncand && q->fts5_title && q->fts5_title[0]) {
-        /* title matches older than the counted window */
+    int64_t ncounted = (int64_t)n, oldest = n ? c[n - 1].id : 0;
+    if ((int64_t)n == ncand && q->fts5_title && q->fts5_title[0]) {
+        /* older matches whose title alone matches: the newest ncand of them */
         char *texpr = match_expr(q->fts5_title, "title", tags);
-        st = sq_prep(DB, sql_title, "titti", texpr, ncand - extras, q->day_from, q->day_to,
-                     oldest);
+        st = sq_prep(DB, sql_cand, "titti", texpr, ncand, q->day_from, q->day_to, c[n - 1].id);
         while (st && SQLITE_ROW == (rc = sqlite3_step(st))) {
-            if (n == ccap) {
-                ccap *= 2;
-                c = wm_realloc(c, ccap * sizeof *c);
-            }
-            c[n].id = sqlite3_column_int64(st, 0);
-            c[n].score = sqlite3_column_double(st, 1);
-            n++;
+            cand_add(&c, &n, &ccap, sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1));
         }
         free(texpr);
-        if (st) {
-            sqlite3_reset(st);
-        }
-        if (NULL == st || SQLITE_DONE != rc) {
-            if (st) {
-                (void)sq_qs(DB, rc);
-            }
+        if (NULL == st || !sq_done(DB, st, rc)) {
             goto out;
         }
     }
+    /* the matches after the candidates, up to one more than the cap */
+    st = (ncounted == ncand && total <= cap)
+             ? sq_prep(DB, sql_count, "tttii", expr, q->day_from, q->day_to, cap + 1 - total,
+                       oldest)
+             : NULL;
+    while (st && SQLITE_ROW == (rc = sqlite3_step(st))) {
+        if (++total > cap) {
+            break;
+        }
+        wm_sfacets_add(&fc, col_text(st, 0), sqlite3_column_int64(st, 1), col_text(st, 2),
+                       col_text(st, 3), col_text(st, 4), col_text(st, 5),
+                       sqlite3_column_int64(st, 6), col_text(st, 7));
+    }
+    if (st && !sq_done(DB, st, rc)) {
+        goto out;
+    }
+    bool capped = total > cap;
     wm_scand_sort(c, n);
     json_t *hits = json_array();
     for (size_t i = q->offset; i < n && i < (size_t)q->offset + limit; i++) {
