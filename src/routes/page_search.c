@@ -453,7 +453,12 @@ page_search_get(struct wm_req *r)
     for (size_t i = 0; i < WM_ARRAY_LEN(facet_names); i++) {
         facet(r, &fb, facets, facet_names[i].key, _(facet_names[i].label));
     }
-    wm_h(&b, "</p>\n<div class=\"search-layout%s\">", fb.len ? "" : " single");
+    wm_h(&b, "</p>\n");
+    if (fb.len) { /* on a phone the facets follow the hits: a way down to them */
+        wm_h(&b, "<p class=\"to-facets\"><a href=\"#search-facets\">%s ↓</a></p>\n",
+             _("按条件筛选"));
+    }
+    wm_h(&b, "<div class=\"search-layout%s\">", fb.len ? "" : " single");
     if (fb.len) {
         wm_h(&b, "<aside class=\"facets\" id=\"search-facets\" aria-label=\"%s\">%r</aside>",
              _("按条件筛选"), wm_buf_str(&fb));
