@@ -454,6 +454,28 @@ test_scope(void **state)
     res = search(&admin, "珊瑚礁", "&kind=indicator");
     assert_int_equal(th_jint(res, "total"), 0);
     json_decref(res);
+    static const struct {
+        const char *more;
+        int64_t total;
+    } filters[] = {
+        {"&kind=document&unit_type=%E4%B9%A1%E9%95%87", 3}, /* 乡镇 */
+        {"&kind=document&unit_type=%E6%9C%BA%E5%85%B3", 0}, /* 机关 */
+        {"&kind=document&year=2025", 3},
+        {"&kind=document&media=text", 3},
+        {"&kind=document&media=photo", 0},
+        {"&kind=document&state=draft", 3},
+        {"&kind=document&state=approved", 0},
+        {"&kind=document&indicator=1", 3},
+        {"&kind=document&indicator=2", 0},
+    };
+    for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++) {
+        res = search(&admin, "珊瑚礁", filters[i].more);
+        if (th_jint(res, "total") != filters[i].total) {
+            print_error("%s: total %lld\n", filters[i].more, (long long)th_jint(res, "total"));
+        }
+        assert_int_equal(th_jint(res, "total"), filters[i].total);
+        json_decref(res);
+    }
 }
 
 /* Bad queries and filters: 400 with the error JSON naming the argument. */
