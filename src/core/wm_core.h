@@ -1796,7 +1796,13 @@ struct wm_search_params {
 ** [{kind, id, title, url, unit: {id, name, code} | null, year, indicator_code, media,
 ** state, day, snippet: [{text, hit}]}], "facets": {kind, district, unit, unit_type, year,
 ** media, state, indicator: [{value, label, count}]}}.  No hit, count, facet or snippet
-** comes from outside the scope.  Bad request (f) for a query with nothing to look for.
+** comes from outside the scope.  Bad request (f) for a query with nothing to look for, and
+** for a bad filter (its field: kind, media, state, year, from, to, unit_type, indicator,
+** page, per_page); a unit or district out of scope is not found.  An indicator has no id
+** of its own: its hit's id is edition_id × 1000000 + its position in the edition, and it
+** carries edition_id.  The district facet sums the unit facet by the office one level
+** below the caller's scope (for the whole platform: below its one city, when every unit
+** of the answer is in the same one); a unit right below that level is in no district.
 */
 json_t *wm_search(struct wm_db *db, const struct wm_actor *a, const struct wm_search_params *p,
                   struct wm_fail *f);
