@@ -378,6 +378,9 @@ test_scope(void **state)
     assert_int_equal(th_jint(res, "total"), 3);
     assert_int_equal(facet_count(res, "unit", qingshan), 2);
     assert_int_equal(facet_count(res, "unit", liuhe), 1);
+    /* the platform's one city: its districts are the facet (not the city itself) */
+    assert_int_equal(facet_count(res, "district", xihu), 1);
+    assert_int_equal(facet_count(res, "district", district.org_id), 2);
     json_decref(res);
     /* the city office: its districts (the offices right below it) as a facet */
     res = search(&office, "珊瑚礁", more);
