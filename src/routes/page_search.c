@@ -399,6 +399,28 @@ problem(struct wm_buf *b, const char *msg)
          _("请修改后重新搜索。"));
 }
 
+/* "搜索：<q>", the query cut at TITLE_CHARS characters (caller frees). */
+#define TITLE_CHARS 40
+static char *
+short_title(const char *q)
+{
+    struct wm_buf t = {0};
+    wm_buf_adds(&t, _("搜索："));
+    size_t n = 0;
+    const unsigned char *c = (const unsigned char *)q;
+    while (*c && n < TITLE_CHARS) {
+        size_t len = *c < 0x80 ? 1 : *c < 0xe0 ? 2 : *c < 0xf0 ? 3 : 4;
+        len = strnlen((const char *)c, len);
+        wm_buf_add(&t, (const char *)c, len);
+        c += len;
+        n++;
+    }
+    if (*c) {
+        wm_buf_adds(&t, "…");
+    }
+    return wm_buf_steal(&t);
+}
+
 void
 page_search_get(struct wm_req *r)
 {
@@ -406,7 +428,10 @@ page_search_get(struct wm_req *r)
     const char *field, *msg;
     struct wm_buf b = {0};
     bool ok = wm_req_search(r, &p, &field, &msg);
-    ui_begin(r, &b, _("搜索"));
+    /* the query in the title: the browser's tabs and history tell searches apart */
+    char *title = ok && p.q ? short_title(p.q) : NULL;
+    ui_begin(r, &b, title ? title : _("搜索"));
+    free(title);
     search_form(r, &b, &p);
     if (!ok) {
         problem(&b, msg);

@@ -563,6 +563,7 @@ test_page(void **state)
     assert_non_null(strstr(r->body, want));
     assert_non_null(strstr(r->body, "青山镇"));
     assert_non_null(strstr(r->body, "value=\"琥珀湾\"")); /* the box keeps the query */
+    assert_non_null(strstr(r->body, "<h1>搜索：琥珀湾</h1>"));
     th_resp_free(r);
     /* facets: counts, a link per value adding the filter */
     r = page(&admin, "/search?q=%E7%8F%8A%E7%91%9A%E7%A4%81&kind=document"); /* 珊瑚礁 */
