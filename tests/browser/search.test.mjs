@@ -44,6 +44,9 @@ test('type in the header box, see highlighted hits, filter by a facet, open a hi
   await page.goto(srv.base + '/home');
   const box = page.getByRole('searchbox', { name: '搜索档案、指标、指导' });
   assert.equal(await box.getAttribute('placeholder'), '搜索档案、指标、指导…');
+  // "/" puts the cursor in it
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'top-q');
   await box.fill('琥珀湾');
   await Promise.all([page.waitForNavigation(), box.press('Enter')]);
   assert.match(page.url(), /\/search\?q=%E7%90%A5%E7%8F%80%E6%B9%BE$/);
