@@ -139,7 +139,8 @@ search_href(struct wm_req *r, struct wm_buf *b, const char *key, const char *val
 /* ---------------------------------------------------------------- the form */
 
 static void
-search_form(struct wm_req *r, struct wm_buf *b, const struct wm_search_params *p)
+search_form(struct wm_req *r, struct wm_buf *b, const struct wm_search_params *p,
+            const char *bad)
 {
     bool dates = p->from || p->to;
     wm_h(b,
@@ -154,12 +155,12 @@ search_form(struct wm_req *r, struct wm_buf *b, const struct wm_search_params *p
     /* the filters in effect stay with a new query (each can be removed above the hits) */
     for (size_t i = 0; i < WM_ARRAY_LEN(facet_names); i++) {
         const char *v = wm_req_arg(r, facet_names[i].key);
-        if (v && *v) {
+        if (v && *v && !wm_streq(bad, facet_names[i].key)) { /* a bad one is dropped */
             wm_h(b, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", facet_names[i].key, v);
         }
     }
     const char *pp = wm_req_arg(r, "per_page");
-    if (pp && *pp) {
+    if (pp && *pp && !wm_streq(bad, "per_page")) {
         wm_h(b, "<input type=\"hidden\" name=\"per_page\" value=\"%s\">", pp);
     }
     wm_h(b,
@@ -393,10 +394,23 @@ pager(struct wm_req *r, struct wm_buf *b, unsigned page, unsigned pages)
 
 /* A message in place of the hits (a bad query, a bad filter), the form kept filled. */
 static void
-problem(struct wm_buf *b, const char *msg)
+problem(struct wm_req *r, struct wm_buf *b, const char *msg, const char *field)
 {
-    wm_h(b, "<p class=\"flash err\" role=\"alert\" id=\"search-error\">%s%s</p>\n", msg,
-         _("请修改后重新搜索。"));
+    size_t n = strlen(msg);
+    bool stop = n >= 3 && (0 == strcmp(msg + n - 3, "。") || 0 == strcmp(msg + n - 3, "！") ||
+                           0 == strcmp(msg + n - 3, "？"));
+    wm_h(b, "<p class=\"flash err\" role=\"alert\" id=\"search-error\">%s%s%s", msg,
+         stop ? "" : _("。"), _("请修改后重新搜索。"));
+    /* a bad filter (not the query): a way on without it */
+    if (field && !wm_streq(field, "q")) {
+        struct wm_buf href = {0};
+        search_href(r, &href, wm_streq(field, "from") || wm_streq(field, "to") ? "day" : field,
+                    NULL, 0);
+        wm_h(b, " <a href=\"%s\" id=\"search-drop\">%s</a>", wm_buf_str(&href),
+             _("去掉这个条件再搜"));
+        wm_buf_free(&href);
+    }
+    wm_h(b, "</p>\n");
 }
 
 /* "搜索：<q>", the query cut at TITLE_CHARS characters (caller frees). */
@@ -432,9 +446,9 @@ page_search_get(struct wm_req *r)
     char *title = ok && p.q ? short_title(p.q) : NULL;
     ui_begin(r, &b, title ? title : _("搜索"));
     free(title);
-    search_form(r, &b, &p);
+    search_form(r, &b, &p, ok ? NULL : field);
     if (!ok) {
-        problem(&b, msg);
+        problem(r, &b, msg, field);
         ui_end(r, &b, 400);
         return;
     }
@@ -448,7 +462,7 @@ page_search_get(struct wm_req *r)
     json_t *res = wm_search(r->db, &r->actor, &p, &f);
     if (NULL == res) {
         if (WM_E_BAD_REQUEST == f.err) {
-            problem(&b, *f.msg ? f.msg : _("无法理解这个搜索词。"));
+            problem(r, &b, *f.msg ? f.msg : _("无法理解这个搜索词。"), *f.field ? f.field : "q");
             ui_end(r, &b, 400);
         } else {
             wm_buf_free(&b);

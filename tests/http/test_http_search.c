@@ -609,9 +609,12 @@ test_page(void **state)
     assert_non_null(strstr(r->body, "id=\"search-form\""));
     assert_non_null(strstr(r->body, "name=\"kind\" value=\"document\""));
     th_resp_free(r);
-    r = page(&admin, "/search?q=x&year=abc");
+    r = page(&admin, "/search?q=x&year=abc&kind=document");
     th_assert_status(r, 400);
     assert_non_null(strstr(r->body, "年度须为四位数字"));
+    /* the bad filter is not carried on by the form, and a link goes on without it */
+    assert_null(strstr(r->body, "name=\"year\" value=\"abc\""));
+    assert_non_null(strstr(r->body, "href=\"/search?q=x&amp;kind=document\" id=\"search-drop\""));
     th_resp_free(r);
     /* no hits */
     r = page(&admin, "/search?q=%E9%BA%92%E9%BA%9F%E5%B4%96"); /* 麒麟崖 */
