@@ -51,6 +51,7 @@ bench:
 	./bench/eval_engine.sh
 	./bench/dashboard.sh
 	./bench/round.sh
+	./bench/search.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN)

@@ -311,4 +311,16 @@
     };
     window.setTimeout(poll, 1000);
   });
+  // The search box in the header: "/" puts the cursor in it (not while typing elsewhere).
+  var search = document.getElementById('top-q');
+  if (search) {
+    document.addEventListener('keydown', function (ev) {
+      var t = ev.target, tag = t && t.tagName;
+      if (ev.key !== '/' || ev.ctrlKey || ev.metaKey || ev.altKey || (t && t.isContentEditable) ||
+          tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return;
+      ev.preventDefault();
+      search.focus();
+      search.select();
+    });
+  }
 })();

@@ -28,6 +28,7 @@
 #include "wm_blob.h"
 #include "wm_thumb.h"
 #include "wm_compile.h"
+#include "wm_extract.h"
 #include "wm_eval_render.h"
 #include "wm_archive.h"
 #include "wm_http.h"
@@ -290,6 +291,10 @@ begin(int argc, char **argv, const char *const *spec, int nargs, const char *arg
 
 static const struct wm_actor cli_actor = {.p = NULL, .request_id = "cli", .addr = "cli"};
 
+/* The full-text index rebuilt with its progress on stderr (search reindex, migrate to 17,
+** store copy); 0, or 1 after the cause was printed. */
+static int search_rebuild(struct wm_db *db);
+
 /* ---------------------------------------------------------------- init / migrate */
 
 static int
@@ -358,6 +363,11 @@ cmd_migrate(int argc, char **argv)
             return fail("cannot build the schedule summary: %s (run 'wenming sched rebuild')",
                         f.msg);
         }
+    }
+    if (from < 17 && to >= 17 && search_rebuild(db)) { /* 0017 added the search index */
+        db->ops->close(db);
+        return fail("the search index is still empty: run 'wenming search reindex --data %s'",
+                    o.data);
     }
     db->ops->close(db);
     printf(from == to ? "schema is up to date (version %d)\n" : "migrated from %d to %d\n",
@@ -591,6 +601,17 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         jenv.compile_make = wm_compile_spawned;
     } else {
         wm_log(WM_LOG_WARN, "no wenming-compile next to this program: compilations are off");
+    }
+    free(helper);
+    /* the text of files for the search index (job "search.extract") by its helper program;
+    ** without it files are found by their titles and metadata only */
+    helper = helper_path("wenming-extract");
+    if (helper) {
+        wm_extract_set_helper(helper);
+        jenv.extract_make = wm_extract_make_spawned;
+    } else {
+        wm_log(WM_LOG_WARN, "no wenming-extract next to this program: the text inside files "
+                            "is not searchable");
     }
     free(helper);
     if (wm_streq(getenv("WENMING_TEST_FAULT"), "hold-imports")) {
@@ -1039,6 +1060,86 @@ cmd_jobs_retry(int argc, char **argv)
     }
     printf("job %lld queued again\n", (long long)id);
     return 0;
+}
+
+/* ---------------------------------------------------------------- search */
+
+/*
+** The progress of a reindex on stderr: on a terminal one line that rewrites itself (at most
+** ten times a second), else a plain line at each tenth of the way, so that a log stays short.
+*/
+struct reindex_progress {
+    bool tty;
+    int last_tenth;
+    int64_t last_ms;
+};
+
+static int64_t
+mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+reindex_progress(int64_t done, int64_t total, void *ctx)
+{
+    struct reindex_progress *pr = ctx;
+    int pct = total > 0 ? (int)(done * 100 / total) : 100;
+    if (pr->tty) {
+        int64_t now = mono_ms();
+        if (done < total && now - pr->last_ms < 100) {
+            return;
+        }
+        pr->last_ms = now;
+        fprintf(stderr, "\rindexing: %lld of %lld (%d%%)\033[K", (long long)done,
+                (long long)total, pct);
+    } else {
+        if (pct / 10 == pr->last_tenth && done < total) {
+            return;
+        }
+        pr->last_tenth = pct / 10;
+        fprintf(stderr, "indexing: %lld of %lld (%d%%)\n", (long long)done, (long long)total,
+                pct);
+    }
+    fflush(stderr);
+}
+
+static int
+search_rebuild(struct wm_db *db)
+{
+    struct reindex_progress pr = {.tty = isatty(STDERR_FILENO), .last_tenth = -1};
+    struct wm_fail f = {0};
+    int64_t t0 = mono_ms();
+    json_t *res = wm_search_reindex(db, reindex_progress, &pr, &f);
+    if (pr.tty) {
+        fputc('\n', stderr);
+    }
+    if (NULL == res) {
+        return fail("the search index was not rebuilt: %s", f.msg);
+    }
+    printf("indexed %lld documents, %lld indicators, %lld guidance conversations in %.1f s\n"
+           "queued the text extraction of %lld files (the server's job queue reads them)\n",
+           (long long)json_integer_value(json_object_get(res, "documents")),
+           (long long)json_integer_value(json_object_get(res, "indicators")),
+           (long long)json_integer_value(json_object_get(res, "guidance")),
+           (double)(mono_ms() - t0) / 1000.0,
+           (long long)json_integer_value(json_object_get(res, "extractions_queued")));
+    json_decref(res);
+    return 0;
+}
+
+/* Rebuild the full-text index from the store, and queue the text of files not read yet. */
+static int
+cmd_search_reindex(int argc, char **argv)
+{
+    struct opts o;
+    struct wm_db *db;
+    BEGIN(NULL, 0, "no arguments");
+    int rc = search_rebuild(db);
+    db->ops->close(db);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- notifications */
@@ -1692,6 +1793,12 @@ cmd_store_copy(int argc, char **argv)
     {
         rows += json_integer_value(json_object_get(c, "target"));
     }
+    /* the search index is not copied (each store builds its own): build it on the target */
+    if (search_rebuild(dst)) {
+        fprintf(stderr, "the records were copied; build the search index once the store is "
+                        "set: wenming search reindex --data %s\n",
+                from);
+    }
     printf("verified: %zu tables, %lld rows, the same count in each table on both sides\n"
            "verified: audit chain intact, %lld entries\n"
            "to serve from the copy, set in %s/wenming.conf:\n  store = %s\n",
@@ -2148,7 +2255,8 @@ static const struct cmd cmds[] = {
      "requests in flight and exit 0.  --demo serves ./var/demo, creating it with demo data\n"
      "(a city office, three districts, 30 units, one account per role) when missing."},
     {"migrate", NULL, cmd_migrate, "--data DIR",
-     "Bring the data directory's schema up to this wenming's version."},
+     "Bring the data directory's schema up to this wenming's version, and fill what a new\n"
+     "version adds (the schedule summary; the full-text search index, with its progress)."},
     {"sched", "rebuild", cmd_sched_rebuild, "--data DIR",
      "Recompute the schedule summary (the periods each leaf has met, what the office's home\n"
      "counts overdue from) of every archive from its documents."},
@@ -2169,6 +2277,14 @@ static const struct cmd cmds[] = {
      "reason of each failure.  S: queued, running, done, failed; default queued,running,failed."},
     {"jobs", "retry", cmd_jobs_retry, "--data DIR ID",
      "Queue a failed job again (its attempts start over); audited as job.retry."},
+    {"search", "reindex", cmd_search_reindex, "--data DIR",
+     "Rebuild the full-text search index from the store: every document (title, metadata\n"
+     "and the text already read from its file), the indicators of published standards and\n"
+     "the guidance conversations, with a progress line on stderr; then queue the text\n"
+     "extraction (wenming-extract: PDF, OFD, Office, WPS, TXT, OCR of images and scans) of\n"
+     "every file whose text has not been read yet, which a running server's job queue does.\n"
+     "The server keeps the index current by itself; this is for an index lost or built by\n"
+     "an older wenming.  Searches keep working meanwhile."},
     {"notify", "run", cmd_notify_run, "--data DIR [--date YYYY-MM-DD]",
      "Run the daily notification jobs now, in this process, on the job queue: the deadline\n"
      "scan (every archive's schedule on the date, default today in Asia/Shanghai; the unit\n"
@@ -2234,7 +2350,8 @@ static const struct cmd cmds[] = {
      "database (any libpq connection string, e.g. postgresql://wenming@db.example/wenming):\n"
      "every table in one transaction, ids kept, a line per table.  Refuses a database that\n"
      "holds rows, or tables of something else.  Commits only when every table counts the\n"
-     "same rows on both sides and the copied audit chain verifies; then set store =\n"
+     "same rows on both sides and the copied audit chain verifies, then builds the search\n"
+     "index on it (each store has its own); then set store =\n"
      "CONNINFO in DIR/wenming.conf.  Stop the server first (writes made during the copy are\n"
      "not copied); blobs/ stays where it is."},
     {"verify", "audit", cmd_verify_audit, "--data DIR",
@@ -2331,6 +2448,16 @@ main(int argc, char **argv)
             cur_cmd = &cmds[i];
             return anchor_after(cmds[i].fn(argc - 2, argv + 2));
         }
+    }
+    if (known && argc > 2 && (wm_streq(argv[2], "--help") || wm_streq(argv[2], "-h"))) {
+        /* wenming search --help: every subcommand of the group with its help */
+        for (size_t i = 0; i < WM_ARRAY_LEN(cmds); i++) {
+            if (wm_streq(cmds[i].name, argv[1])) {
+                printf("usage: wenming %s %s %s\n\n%s\n\n", cmds[i].name, cmds[i].sub,
+                       cmds[i].usage, cmds[i].help);
+            }
+        }
+        return 0;
     }
     if (known) {
         fprintf(stderr, "wenming: '%s' needs a subcommand:\n", argv[1]);

@@ -236,6 +236,8 @@ archive_delete_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
         e = wm_fail_set(f, WM_E_CONFLICT, "year",
                         _("档案中还有 %lld 件文件（含回收站中的），不能删除；只能删除误建的空档案"),
                         (long long)n);
+    } else if (WM_OK != (e = wm_search_drop_archive(db, jss(unit, "path"), jsi(ar, "id"), f))) {
+        /* its conversations go with it */
     } else if (WM_QS_ONE != db->ops->archive_delete(db, jsi(ar, "id"))) {
         e = wm_fail_set(f, WM_E_CONFLICT, "year", "%s", _("档案中还有文件，不能删除"));
     } else {
@@ -604,6 +606,9 @@ doc_create_once(struct wm_db *db, const struct wm_actor *a, const json_t *archiv
         e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存文件"));
         goto done;
     }
+    if (WM_OK != (e = wm_search_sync_document(db, *id, f))) {
+        goto done;
+    }
     after = db->ops->doc_get(db, *id);
     e = wm_audit(db, a, "document.create", "document", *id, jss(archive, "unit_path"), NULL, after);
 done:
@@ -704,6 +709,9 @@ doc_new_version_once(struct wm_db *db, const struct wm_actor *a, int64_t id, con
         WM_OK != (e = wm_sched_touch(db, jsi(ar, "id"), jss(doc, "indicator_code"), f))) {
         goto done;
     }
+    if (WM_OK != (e = wm_search_sync_document(db, id, f))) {
+        goto done;
+    }
     after = db->ops->doc_get(db, id);
     e = wm_audit(db, a, "document.version", "document", id, jss(doc, "unit_path"), doc, after);
 done:
@@ -742,7 +750,7 @@ doc_update_once(struct wm_db *db, const struct wm_actor *a, int64_t id,
                    WM_OK != (e = wm_sched_touch(db, jsi(ar, "id"), jss(doc, "indicator_code"),
                                                 f))) {
             /* the date formed says which period the document serves */
-        } else {
+        } else if (WM_OK == (e = wm_search_sync_document(db, id, f))) {
             after = db->ops->doc_get(db, id);
             e = wm_audit(db, a, "document.update", "document", id, jss(doc, "unit_path"), doc, after);
         }
@@ -794,6 +802,9 @@ doc_move_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const char
         WM_OK != (e = wm_sched_touch(db, jsi(ar, "id"), first_from ? code : from, f))) {
         goto done;
     }
+    if (WM_OK != (e = wm_search_sync_document(db, id, f))) {
+        goto done;
+    }
     after = db->ops->doc_get(db, id);
     e = wm_audit(db, a, "document.move", "document", id, jss(doc, "unit_path"), doc, after);
 done:
@@ -830,7 +841,7 @@ doc_delete_once(struct wm_db *db, const struct wm_actor *a, int64_t id, struct w
         } else if (WM_OK != (e = wm_sched_touch(db, jsi(ar, "id"), jss(doc, "indicator_code"),
                                                 f))) {
             /* a document in the trash meets nothing */
-        } else {
+        } else if (WM_OK == (e = wm_search_sync_document(db, id, f))) {
             e = wm_audit(db, a, "document.delete", "document", id, jss(doc, "unit_path"), doc, NULL);
         }
     }
@@ -869,7 +880,7 @@ doc_restore_once(struct wm_db *db, const struct wm_actor *a, int64_t id, struct 
     } else if (WM_OK != (e = wm_sched_touch(db, jsi(doc, "archive_id"),
                                             jss(doc, "indicator_code"), f))) {
         /* back from the trash, it meets its periods again */
-    } else {
+    } else if (WM_OK == (e = wm_search_sync_document(db, id, f))) {
         after = db->ops->doc_get(db, id);
         e = wm_audit(db, a, "document.restore", "document", id, jss(doc, "unit_path"), doc, after);
     }
@@ -902,7 +913,7 @@ doc_purge_once(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm
         e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("只有系统管理员可以彻底删除"));
     } else if (WM_QS_ONE != db->ops->doc_purge(db, id)) {
         e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法删除"));
-    } else {
+    } else if (WM_OK == (e = wm_search_sync_document(db, id, f))) {
         e = wm_audit(db, a, "document.purge", "document", id, jss(doc, "unit_path"), doc, NULL);
     }
     json_decref(doc);

@@ -324,7 +324,7 @@ edition_publish_once(struct wm_db *db, const struct wm_actor *a, int64_t id, str
     if (WM_OK == (e = edition_for_change(db, a, id, &ed, f))) {
         if (WM_QS_ONE != db->ops->edition_publish(db, id, wm_now())) {
             e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法发布"));
-        } else {
+        } else if (WM_OK == (e = wm_search_sync_edition(db, id, f))) {
             after = db->ops->edition_get(db, id, false);
             e = wm_audit(db, a, "framework.publish", "edition", id, jss(ed, "org_path"), ed, after);
         }

@@ -270,6 +270,9 @@ post_once(struct wm_db *db, const struct wm_actor *a, const struct post *p, stru
         e = wm_write_fail(db, f, NULL, NULL, _("无法保存指导意见"));
         goto done;
     }
+    if (WM_OK != (e = wm_search_sync_guidance(db, gid, f))) {
+        goto done;
+    }
     after = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "message", (json_int_t)*p->msg_id,
                       "unit_id", (json_int_t)jsi(p->archive, "unit_id"), "year",
                       (json_int_t)jsi(p->archive, "year"), "code", p->code, "side", side, "text",
@@ -384,6 +387,9 @@ state_once(struct wm_db *db, const struct wm_actor *a, const json_t *archive, co
     }
     if (WM_QS_ONE != qs) {
         e = wm_write_fail(db, f, NULL, NULL, _("无法保存指导对话的状态"));
+        goto done;
+    }
+    if (WM_OK != (e = wm_search_sync_guidance(db, jsi(g, "id"), f))) {
         goto done;
     }
     before = json_pack("{s:s}", "state", jss(g, "state"));

@@ -131,6 +131,7 @@ wm_job_kind_label(const char *kind)
         {"notify.digest", N_("每日邮件摘要")},
         {"practice.compile", N_("编制经验交流汇编")},
         {"title.expire", N_("文明称号到期处理")},
+        {"search.extract", N_("全文提取")},
     };
     for (size_t i = 0; kind && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], kind)) {

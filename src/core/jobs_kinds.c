@@ -215,6 +215,7 @@ wm_jobs_register_builtin(const struct wm_jobs_env *e)
     wm_jobs_register(&imp);
     wm_practice_register_jobs(&env); /* practice.compile */
     wm_titles_register_jobs();       /* title.expire, daily */
+    wm_search_register_jobs(&env);   /* search.extract */
 }
 
 /* end of jobs_kinds.c */

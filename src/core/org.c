@@ -144,6 +144,10 @@ org_update_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const ch
         }
     }
     after = db->ops->org_get(db, id);
+    /* moved: the search index knows its units by their paths */
+    if (new_parent && WM_OK != (e = wm_search_sync_subtree(db, jss(after, "path"), f))) {
+        goto done;
+    }
     e = wm_audit(db, a, is_unit ? "unit.update" : "org.update", "org", id, jss(after, "path"), o,
                  after);
 done:
@@ -340,6 +344,13 @@ unit_update_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const s
     if (WM_OK == e) {
         after = db->ops->org_get(db, id);
         json_object_del(before, "depts");
+        /* its path or type: what the search index filters and scopes by */
+        if (!wm_streq(jss(before, "path"), jss(after, "path")) ||
+            !wm_streq(jss(before, "type"), jss(after, "type"))) {
+            e = wm_search_sync_subtree(db, jss(after, "path"), f);
+        }
+    }
+    if (WM_OK == e) {
         e = wm_audit(db, a, "unit.update", "org", id, jss(after, "path"), before, after);
     }
     json_decref(before);

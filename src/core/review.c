@@ -156,7 +156,8 @@ review_one(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *a
     /* the leaf's schedule summary: an approval (or a submission, or their undoing) may
     ** meet a period or stop meeting it */
     if (WM_OK != (e = wm_sched_touch(db, jsi(doc, "archive_id"), jss(doc, "indicator_code"),
-                                     f))) {
+                                     f)) ||
+        WM_OK != (e = wm_search_sync_document(db, id, f))) {
         goto done;
     }
     before = state_of(doc, status, NULL);

@@ -1178,7 +1178,8 @@ struct wm_jobs_env {
     ** it reads the package, so a test can see a running import (WENMING_TEST_FAULT). */
     void (*hold)(struct wm_job *job);
 };
-/** Register "thumbnail", "fixity" (scheduled every fixity_hours) and "archive.import". */
+/** Register "thumbnail", "fixity" (scheduled every fixity_hours), "archive.import" and
+** "search.extract". */
 void wm_jobs_register_builtin(const struct wm_jobs_env *env);
 /**
 ** Ask for the thumbnail of a blob: a "thumbnail" job, unless one is waiting, or failed
@@ -1761,6 +1762,18 @@ enum wm_err wm_search_sync_guidance(struct wm_db *db, int64_t guidance_id,
                                     struct wm_fail *f) WM_MUST_CHECK;
 enum wm_err wm_search_sync_edition(struct wm_db *db, int64_t edition_id,
                                    struct wm_fail *f) WM_MUST_CHECK;
+/** Every document and conversation of the units within path (after an org moved: their
+** paths changed; after a unit's type changed). */
+enum wm_err wm_search_sync_subtree(struct wm_db *db, const char *path,
+                                   struct wm_fail *f) WM_MUST_CHECK;
+/** Before an archive of the unit at unit_path is deleted: the index rows of its guidance
+** conversations (deleted with it). */
+enum wm_err wm_search_drop_archive(struct wm_db *db, const char *unit_path, int64_t archive_id,
+                                   struct wm_fail *f) WM_MUST_CHECK;
+/** Register the job kind "search.extract" (payload {sha, mime}) with env's blob store and
+** text extractor (wm_jobs_register_builtin calls it).  Without an extractor the kind
+** records nothing and succeeds, and the writers queue no extraction. */
+void wm_search_register_jobs(const struct wm_jobs_env *env);
 
 /* What a search asks for: q as typed, and filters as from the URL (NULL / 0: none). */
 struct wm_search_params {
@@ -1783,7 +1796,13 @@ struct wm_search_params {
 ** [{kind, id, title, url, unit: {id, name, code} | null, year, indicator_code, media,
 ** state, day, snippet: [{text, hit}]}], "facets": {kind, district, unit, unit_type, year,
 ** media, state, indicator: [{value, label, count}]}}.  No hit, count, facet or snippet
-** comes from outside the scope.  Bad request (f) for a query with nothing to look for.
+** comes from outside the scope.  Bad request (f) for a query with nothing to look for, and
+** for a bad filter (its field: kind, media, state, year, from, to, unit_type, indicator,
+** page, per_page); a unit or district out of scope is not found.  An indicator has no id
+** of its own: its hit's id is edition_id × 1000000 + its position in the edition, and it
+** carries edition_id.  The district facet sums the unit facet by the office one level
+** below the caller's scope (for the whole platform: below its one city, when every unit
+** of the answer is in the same one); a unit right below that level is in no district.
 */
 json_t *wm_search(struct wm_db *db, const struct wm_actor *a, const struct wm_search_params *p,
                   struct wm_fail *f);

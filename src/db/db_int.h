@@ -34,4 +34,58 @@ struct wm_embedded {
 ** name without them: a build mistake). */
 int wm_db_migration_number(const struct wm_embedded *m);
 
+
+/* ---------------------------------------------------------------- search (search_common.c) */
+
+/*
+** The tag words of a search row (scope and filters inside the index): s<org id> for every
+** org on org_path, u<unit id>, y<year>, p<the last org of org_path> (the publisher of an
+** indicator), and k, t, m, r, i followed by the hex of kind, unit type, media, state and
+** of each dotted prefix of the indicator code ("1", "1.2", "1.2.3").  Each is prefixed by
+** pfx ("" on SQLite, where they live in a column of their own; "~" on PostgreSQL, a
+** character the tokenizer never produces) and written separated by sep.  Caller frees.
+*/
+char *wm_stags_row(const struct wm_search_row *r, const char *pfx, const char *sep);
+/*
+** The condition on tags that scope and filters of q put on a row, as an FTS5 expression
+** (tsq false: barewords, AND/OR) or a tsquery (tsq true: '~tag' lexemes, & |); NULL when
+** there is none (no scope, no filter).  Caller frees.
+*/
+char *wm_stags_query(const struct wm_search_q *q, bool tsq);
+/** tsquery text with every lexeme restricted to weight A (the title's tokens). */
+char *wm_stsq_title(const char *tsq);
+
+/* Facets counted over the matches, one row at a time (small open-addressing maps). */
+struct wm_sfent {
+    char *key; /* NULL: a free slot */
+    size_t len;
+    int64_t count, unit_id;
+    char *path;
+};
+struct wm_sfmap {
+    struct wm_sfent *e;
+    size_t cap, n;
+};
+struct wm_sfacets {
+    struct wm_sfmap kind, year, unit_type, media, state, indicator, unit;
+};
+void wm_sfacets_init(struct wm_sfacets *f);
+void wm_sfacets_add(struct wm_sfacets *f, const char *kind, int64_t year, const char *unit_type,
+                    const char *media, const char *state, const char *indicator_code,
+                    int64_t unit_id, const char *org_path);
+/** The facets object ({"kind": [{value, count}], ..., "unit": [{unit_id, org_path,
+** count}]}, each by count, highest first); f is emptied. */
+json_t *wm_sfacets_done(struct wm_sfacets *f);
+void wm_sfacets_free(struct wm_sfacets *f);
+
+/* A ranked candidate: score, higher is better. */
+struct wm_scand {
+    int64_t id;
+    double score;
+};
+/** Sort the best first (equal scores: the newest first). */
+void wm_scand_sort(struct wm_scand *c, size_t n);
+/** The rank a hit row shows: the score in millionths. */
+int64_t wm_srank(double score);
+
 #endif /* WM_DB_INT_H */

@@ -14,6 +14,11 @@
 ** The function returns with the target's transaction still open, so that the caller can
 ** verify more (the audit chain, through the store interface on the same connection)
 ** before it commits or rolls back.
+**
+** The search index (search_doc and the FTS5 tables behind it) is not copied: each store
+** keeps it in its own form (an FTS5 index; a tsvector computed in C), so after a copy
+** `wenming search reindex` builds it on the target.  blob_text is copied (extracted text
+** is expensive to make again).
 */
 #include "config.h"
 
@@ -426,7 +431,9 @@ wm_store_copy(struct wm_db *src, struct wm_db *dst, wm_copy_progress_fn progress
     json_t *out = json_array();
     if (SQLITE_OK != sqlite3_prepare_v2(h,
                                         "SELECT name FROM sqlite_master WHERE type = 'table' AND "
-                                        "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
+                                        "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND "
+                                        "name <> 'search_doc' AND "
+                                        "name NOT LIKE 'search\\_fts%' ESCAPE '\\' ORDER BY rowid",
                                         -1, &st, NULL)) {
         snprintf(err, errlen, "SQLite: %s", sqlite3_errmsg(h));
         goto out;

@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 16
+#define WM_DB_SCHEMA_VERSION 17
 
 struct wm_db;
 
@@ -1063,6 +1063,34 @@ struct wm_db_ops {
     /** Insert or replace it. */
     enum wm_qs (*blob_text_put)(struct wm_db *db, const char *sha, const char *state,
                                 const char *text, const char *error, int64_t now);
+
+    /*
+    ** What the search index is made from (issue 11; sq_search_src.c, pg_search_src.c): the
+    ** rows the core's sync functions read, and the batches a rebuild walks.
+    */
+    /** A document as it is indexed: {id, title, dept, author, keywords, remarks, status,
+    ** date_formed, media, indicator_code, deleted_at, unit_id, unit_path, unit_type, year,
+    ** sha, mime, filename} (the current version: the newest), or NULL. */
+    json_t *(*search_src_document)(struct wm_db *db, int64_t id);
+    /** A guidance conversation: {id, state, archive_id, indicator_code, indicator_title,
+    ** unit_id, unit_path, unit_type, year}, or NULL. */
+    json_t *(*search_src_guidance)(struct wm_db *db, int64_t id);
+    /** Ids of live documents (kind "document") or guidance conversations ("guidance")
+    ** within scope (NULL: all) with id > after, in id order, at most limit: [{id}]. */
+    json_t *(*search_src_ids)(struct wm_db *db, const char *kind, const char *scope,
+                              int64_t after, unsigned limit);
+    /** How many of kind (as search_src_ids, or "indicator": indicators of published
+    ** editions) the store holds (-1: store error). */
+    int64_t (*search_src_count)(struct wm_db *db, const char *kind);
+    /** Published editions, in id order: [{id}]. */
+    json_t *(*search_src_editions)(struct wm_db *db);
+    /** Live documents whose current version is the blob sha: [{id}]. */
+    json_t *(*search_src_blob_docs)(struct wm_db *db, const char *sha);
+    /** Blobs that are the current version of a live document and have no extracted text
+    ** yet, sha > after in sha order, at most limit: [{sha, mime}]. */
+    json_t *(*search_src_untexted)(struct wm_db *db, const char *after, unsigned limit);
+    /** Orgs by id (ids unknown are left out): [{id, name, code, path, kind, type}]. */
+    json_t *(*search_src_orgs)(struct wm_db *db, const int64_t *ids, size_t n);
 };
 
 struct wm_db {

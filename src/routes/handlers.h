@@ -224,6 +224,18 @@ json_t *wm_api_featured(json_t *it);
 /** A compilation: at, finished_at; the download link when done; no path, no sha. */
 json_t *wm_api_compilation(json_t *c);
 
+/* api_search.c, page_search.c: full-text search (issue 11) */
+void api_search_get(struct wm_req *r);
+void page_search_get(struct wm_req *r);
+struct wm_search_params;
+/**
+** The search of ?q=&kind=&unit=&district=&unit_type=&year=&indicator=&media=&state=&from=
+** &to=&page=&per_page= (shared.c): empty arguments are absent; strings borrowed from r.
+** false with the argument's name in *field and what is wrong with it in *msg (Chinese).
+*/
+bool wm_req_search(struct wm_req *r, struct wm_search_params *p, const char **field,
+                   const char **msg);
+
 /** What the routes register with the server at startup: the upload ops, the error page. */
 void wm_routes_init(void);
 

@@ -210,6 +210,8 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/api/v1/dashboard", api_dashboard_get, AUTH, STAFF, 0},
     {WM_GET, "/api/v1/dashboard/overdue", api_dashboard_overdue_get, AUTH, STAFF, 0},
     {WM_GET, "/api/v1/dashboard/inactive", api_dashboard_inactive_get, AUTH, STAFF, 0},
+    /* Full-text search (issue 11, api_search.c): scoped by wm_search */
+    {WM_GET, "/api/v1/search", api_search_get, AUTH, ALL, 0},
     {WM_GET, "/api/v1/jobs", api_jobs_get, AUTH, STAFF, 0},
     {WM_GET, "/api/v1/jobs/{id}", api_job_get, AUTH, ALL, 0},
     {WM_POST, "/api/v1/jobs/{id}/retry", api_job_retry_post, AUTH | CSRF, STAFF, 0},
@@ -304,6 +306,8 @@ const struct wm_route wm_routes[] = {
      8 * 1024},
     {WM_GET, "/audit", page_audit_get, AUTH | HTML, STAFF, 0},
     {WM_GET, "/audit.xlsx", page_audit_xlsx_get, AUTH | HTML, ADMIN, 0},
+    /* Full-text search (issue 11, page_search.c) */
+    {WM_GET, "/search", page_search_get, AUTH | HTML, ALL, 0},
     {WM_GET, "/admin/jobs", page_admin_jobs_get, AUTH | HTML, STAFF, 0},
     {WM_POST, "/admin/jobs/{id}/retry", page_admin_job_retry_post, AUTH | HTML | FORM | CSRF,
      STAFF, 0},

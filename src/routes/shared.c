@@ -22,6 +22,7 @@
 #include "wm_blob.h"
 #include "wm_framework.h"
 #include "wm_media.h"
+#include "wm_search.h"
 #include "wm_table.h"
 
 struct wm_embedded {
@@ -421,6 +422,126 @@ wm_req_window(struct wm_req *r, unsigned dflt, unsigned *limit, unsigned *offset
     }
     *limit = (unsigned)lim;
     *offset = (unsigned)off;
+    return true;
+}
+
+/* ---------------------------------------------------------------- search */
+
+/* The last page a search can show: count_cap (10000) hits at 20 a page. */
+#define WM_SEARCH_PAGE_MAX 500
+
+/* An argument that is given and not empty (a form sends empty fields), else NULL. */
+static const char *
+arg_given(struct wm_req *r, const char *name)
+{
+    const char *v = wm_req_arg(r, name);
+    return v && *v ? v : NULL;
+}
+
+/* Whether s is one of the NULL-terminated list. */
+static bool
+one_of(const char *s, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++) {
+        if (wm_streq(s, list[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+wm_req_search(struct wm_req *r, struct wm_search_params *p, const char **field, const char **msg)
+{
+    static const char *const kinds[] = {"document", "indicator", "guidance", NULL};
+    static const char *const media[] = {"text", "photo", "audiovisual", NULL};
+    static const char *const states[] = {"draft",  "submitted", "approved", "returned",
+                                         "open",   "closed",    NULL};
+    memset(p, 0, sizeof *p);
+    *field = NULL;
+    *msg = NULL;
+    p->q = arg_given(r, "q");
+    p->kind = arg_given(r, "kind");
+    p->unit_type = arg_given(r, "unit_type");
+    p->indicator = arg_given(r, "indicator");
+    p->media = arg_given(r, "media");
+    p->state = arg_given(r, "state");
+    p->from = arg_given(r, "from");
+    p->to = arg_given(r, "to");
+    struct {
+        const char *name;
+        int64_t min, max, *out;
+    } ints[] = {{"unit", 1, INT64_MAX, &p->unit_id},
+                {"district", 1, INT64_MAX, &p->district_id},
+                {"year", 1900, 9999, &p->year}};
+    for (size_t i = 0; i < WM_ARRAY_LEN(ints); i++) {
+        const char *v = arg_given(r, ints[i].name);
+        if (v && !wm_parse_i64(v, ints[i].min, ints[i].max, ints[i].out)) {
+            *field = ints[i].name;
+            *msg = wm_streq(ints[i].name, "year") ? _("年度须为四位数字，例如 2024")
+                                                  : _("须为单位或文明办的编号（正整数）");
+            return false;
+        }
+    }
+    int64_t page = 1, per_page = 20, t0 = 0, t1 = 0;
+    const char *pv = arg_given(r, "page"), *ppv = arg_given(r, "per_page");
+    if (ppv && !wm_parse_i64(ppv, 1, 100, &per_page)) {
+        *field = "per_page";
+        *msg = _("每页条数须为 1 到 100 之间的整数");
+        return false;
+    }
+    if (pv && !wm_parse_i64(pv, 1, WM_SEARCH_PAGE_MAX, &page)) {
+        *field = "page";
+        *msg = _("页码须为 1 到 500 之间的整数");
+        return false;
+    }
+    p->page = (unsigned)page;
+    p->per_page = (unsigned)per_page;
+    if (p->q && strlen(p->q) > WM_SQ_MAX_LEN) {
+        *field = "q";
+        *msg = _("搜索词太长；请缩短到 300 个汉字以内");
+        return false;
+    }
+    if (p->kind && !one_of(p->kind, kinds)) {
+        *field = "kind";
+        *msg = _("类别须为 document（档案文件）、indicator（测评指标）或 guidance（指导对话）");
+        return false;
+    }
+    if (p->media && !one_of(p->media, media)) {
+        *field = "media";
+        *msg = _("载体须为 text（文字）、photo（图片）或 audiovisual（音像）");
+        return false;
+    }
+    if (p->state && !one_of(p->state, states)) {
+        *field = "state";
+        *msg = _("状态须为 draft、submitted、approved、returned、open 或 closed");
+        return false;
+    }
+    if ((p->unit_type && strlen(p->unit_type) > 64) ||
+        (p->indicator && (strlen(p->indicator) > 64 || strspn(p->indicator,
+                                                                "0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                                "abcdefghijklmnopqrstuvwxyz-_") !=
+                                                            strlen(p->indicator)))) {
+        *field = p->unit_type && strlen(p->unit_type) > 64 ? "unit_type" : "indicator";
+        *msg = wm_streq(*field, "indicator") ? _("测评内容须为编号，例如 1.1.3")
+                                             : _("单位类型太长");
+        return false;
+    }
+    if (p->from && !cst_day(p->from, &t0)) {
+        *field = "from";
+        *msg = _("起始日期须写成 2026-03-01 这样的格式");
+        return false;
+    }
+    if (p->to && !cst_day(p->to, &t1)) {
+        *field = "to";
+        *msg = _("截止日期须写成 2026-03-31 这样的格式");
+        return false;
+    }
+    if (p->from && p->to && t0 > t1) {
+        *field = "to";
+        *msg = _("截止日期不能早于起始日期");
+        return false;
+    }
     return true;
 }
 

@@ -79,6 +79,17 @@ ui_begin_at(struct wm_req *r, struct wm_buf *b, const char *title, const struct 
                  wm_startswith(r->path, "/units/") ? " aria-current=\"page\"" : "", _("本单位"));
         }
         wm_h(b, "</nav>\n");
+        /* the search box (issue 11): a plain GET form, so it works without JavaScript; on
+        ** /search it holds the query being shown */
+        const char *q = wm_startswith(r->path, "/search") ? wm_req_arg(r, "q") : NULL;
+        wm_h(b,
+             "<form class=\"top-search\" method=\"get\" action=\"/search\" role=\"search\" "
+             "aria-label=\"%s\"><label for=\"top-q\" class=\"sr-only\">%s</label>"
+             "<input type=\"search\" id=\"top-q\" name=\"q\" value=\"%s\" maxlength=\"1024\" "
+             "placeholder=\"%s\"><button type=\"submit\" class=\"secondary\">%s</button>"
+             "</form>\n",
+             _("站内搜索"), _("搜索档案、指标、指导"), q ? q : "", _("搜索档案、指标、指导…"),
+             _("搜索"));
         ui_inbox_badge(r, b);
         wm_h(b,
              "<div class=\"who\"><a href=\"/account\" title=\"%s\">%s</a>"

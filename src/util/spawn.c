@@ -1,8 +1,9 @@
 /*
-** spawn.c — running a helper program (wenming-thumb, wenming-compile) as a child and waiting
-** for it.  The helper sets its own limits (CPU time, memory, file size) before it reads
-** anything; here it gets a small, fixed environment: PATH, LC_ALL, HOME, and a sanitizer's
-** settings when the server runs under one (a test build's suppressions go along).
+** spawn.c — running a helper program (wenming-thumb, wenming-compile, wenming-extract) as a
+** child and waiting for it.  The helper sets its own limits (CPU time, memory, file size)
+** before it reads anything; here it gets a small, fixed environment: PATH, LC_ALL, HOME, and
+** a sanitizer's settings when the server runs under one (a test build's suppressions go
+** along).  A helper killed by a signal is told apart (*code 128 + the signal).
 */
 /* clang-format off */
 #include "config.h"
@@ -60,6 +61,7 @@ wm_spawn_wait(char *const argv[], const char *what, int *code, char *err, size_t
         }
     }
     if (WIFSIGNALED(status)) {
+        *code = 128 + WTERMSIG(status);
         snprintf(err, errlen, "the %s died of signal %d (limits hit?)", what, WTERMSIG(status));
         return WM_E_UNAVAILABLE;
     }

@@ -205,8 +205,8 @@ char *wm_read_file(const char *path, size_t *len);
 
 /** Run a helper program (argv[0] its path) with a small fixed environment and wait for it
 ** (spawn.c).  WM_OK when it exited, *code its exit status (err says it when not 0);
-** WM_E_UNAVAILABLE when it could not start or was killed by a signal (its limits),
-** WM_E_INTERNAL when waiting failed (*code -1 then). */
+** WM_E_UNAVAILABLE when it could not start (*code -1) or was killed by a signal (its limits;
+** *code is 128 + the signal's number), WM_E_INTERNAL when waiting failed (*code -1). */
 enum wm_err wm_spawn_wait(char *const argv[], const char *what, int *code, char *err,
                           size_t errlen);
 /** mkdir -p with mode; 0 or -errno. */

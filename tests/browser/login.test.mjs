@@ -56,7 +56,7 @@ test('a unit user sees its unit, not another, and logs out', async () => {
 
   // log out: back at the login page, and the session is gone
   await page.goto(srv.base + '/home');
-  await Promise.all([page.waitForNavigation(), page.click('header form button[type=submit]')]);
+  await Promise.all([page.waitForNavigation(), page.click('header form[action="/logout"] button[type=submit]')]);
   assert.match(page.url(), /\/login/);
   await page.goto(`${srv.base}/units/${own}`);
   assert.match(page.url(), /\/login\?next=/);

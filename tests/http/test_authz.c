@@ -123,6 +123,8 @@ enum kind {
     K_ENTRY_DRAFT, /* a throwaway open round and a draft entry (with a contact) in it */
     K_ENTRY_DECLARED, /* the same, declared; recommend: {rank, note}; reject: {reason} */
     K_ENTRY_RECOMMENDED, /* the same, recommended */
+    K_SEARCH,      /* ?q=文明&unit= own / foreign unit (issue 11: a scoped search; a unit
+                   ** filter outside the scope is 404, and an evaluator has no unit in it) */
 };
 
 /* The year of the archives the matrix works on (made in setup). */
@@ -306,6 +308,7 @@ static const struct expect expectations[] = {
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /api/v1/units/{id}/archives/{id}/indicators/{s}/guidance/reopen", K_GUIDANCE_CLOSED,
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    {"GET /api/v1/search", K_SEARCH,             {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
     {"GET /api/v1/guidance", K_PLAIN,            {"401", "200", "200",     "403",     "200",     "200",     "200"}},
     /* Evaluation rounds (issue 10): office staff create and run them (an admin only moves
     ** them back); units see the open rounds over them, evaluators those of their groups. */
@@ -562,6 +565,8 @@ static const struct expect expectations[] = {
     {"GET /rounds/{id}/stats", K_ROUND,          {"303", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"GET /rounds/{id}/stats.xlsx", K_ROUND,     {"303", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"GET /guidance", K_PLAIN,                   {"303", "200", "200",     "403",     "200",     "200",     "200"}},
+    /* Full-text search (issue 11): everyone signed in, within their scope. */
+    {"GET /search", K_SEARCH,                    {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
     {"POST /units/{id}/archives/{id}/leaf/{s}/guidance", K_GUIDANCE,
                                                  {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
     {"POST /units/{id}/archives/{id}/leaf/{s}/guidance/read", K_GUIDANCE,
@@ -1399,6 +1404,10 @@ cell_build(struct cell *c,
     switch (kind) {
     case K_PLAIN:
     case K_STATIC:
+        break;
+    case K_SEARCH:
+        snprintf(c->query, sizeof c->query, "?q=%%E6%%96%%87%%E6%%98%%8E&unit=%lld",
+                 (long long)a->unit[foreign]);
         break;
     case K_SESSION: {
         const char *user = R_ANON == role ? "leader" : role_user[role];

@@ -80,7 +80,7 @@ test_help_and_usage(void **state)
         {"framework", "import"}, {"framework", "list"}, {"framework", "publish"},
         {"framework", "export"}, {"export", NULL},  {"import", NULL},   {"verify", "audit"},
         {"verify", "blobs"},  {"jobs", "list"},     {"jobs", "retry"},  {"version", NULL},
-        {"round", "rank"},
+        {"round", "rank"},    {"search", "reindex"},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         char *out = cmds[i][1] ? RUN(0, cmds[i][0], cmds[i][1], "--help") : RUN(0, cmds[i][0], "--help");
@@ -90,6 +90,10 @@ test_help_and_usage(void **state)
     free(RUN(0, "--help"));
     free(RUN(2, "no-such-command"));
     free(RUN(2, "user"));                        /* needs a subcommand */
+    char *group = RUN(0, "search", "--help");    /* a group's subcommands with their help */
+    assert_non_null(strstr(group, "usage: wenming search reindex --data DIR"));
+    assert_non_null(strstr(group, "progress line"));
+    free(group);
     free(RUN(2, "user", "list", "--bogus"));     /* unknown option */
     free(RUN(2, "serve"));                       /* no --data */
     char *out = RUN(0, "version");

@@ -188,6 +188,10 @@ test_pages_valid(void **state)
         ar[2], ar[3], ar[4], ar[5], "/password", "/no-such-page", "/units/999999", "/overdue",
         "/inactive", "/overdue?unit_type=%E5%AD%A6%E6%A0%A1", "/guidance",
         "/guidance?state=closed", "/reviews",
+        /* search (issue 11): the empty page, hits with facets, a filter on, a bad query */
+        "/search", "/search?q=%E6%96%87%E6%98%8E", "/search?q=%E6%96%87%E6%98%8E&kind=indicator",
+        "/search?q=%E6%96%87%E6%98%8E&year=2025&from=2025-01-01", "/search?q=%22%22",
+        "/search?q=%E6%96%87%E6%98%8E&year=abc",
         "/orgs/2/review-settings", doc[0], doc[1], "/titles", "/titles?state=revoked&q=%3Cb%3E",
         /* the demo's round (issue 10): open, with a declared and a recommended entry */
         "/rounds", "/rounds/1", "/rounds/1/entries", "/rounds/1/entries?state=declared",

@@ -298,6 +298,11 @@ walk_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
             return 0;
         }
     }
+    /* The text of a file being read for the search index by a job still running (issue 11):
+    ** the helper's output in the scratch directory, removed when the job ends. */
+    if (0 == strncmp(rel, "/tmp/wenming-extract-", 21)) {
+        return 0;
+    }
     /* The server's own files at the top: configuration, log, audit anchor, database and its
     ** journals. */
     bool own = 1 == ftw->level &&

@@ -2406,6 +2406,488 @@ test_groups_visits(void **state)
     free(city_path);
 }
 
+/* ---------------------------------------------------------------- search (issue 11) */
+
+/* A query in both compiled forms (the FTS5 MATCH text and the tsquery text the query
+** compiler makes), with the rest of q as given. */
+static json_t *
+sfind(struct fx *f, const char *fts5, const char *title, const char *tsq,
+      struct wm_search_q *q)
+{
+    q->fts5 = fts5;
+    q->fts5_title = title;
+    q->tsquery = tsq;
+    if (0 == q->limit) {
+        q->limit = 100;
+    }
+    json_t *r = OPS->search_query(DB, q);
+    assert_non_null(r);
+    return r;
+}
+
+/* The hits as "kind:ref" in ascending order, joined by spaces. */
+static char *
+shits(json_t *r)
+{
+    json_t *hits = json_object_get(r, "hits");
+    size_t n = json_array_size(hits);
+    char **v = calloc(n + 1, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        json_t *h = json_array_get(hits, i);
+        v[i] = wm_asprintf("%s:%lld", json_string_value(json_object_get(h, "kind")),
+                           (long long)json_integer_value(json_object_get(h, "ref_id")));
+    }
+    for (size_t i = 0; i < n; i++) { /* a small insertion sort */
+        for (size_t j = i; j > 0 && strcmp(v[j - 1], v[j]) > 0; j--) {
+            char *t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    }
+    struct wm_buf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            wm_buf_addc(&b, ' ');
+        }
+        wm_buf_adds(&b, v[i]);
+        free(v[i]);
+    }
+    free(v);
+    return wm_buf_steal(&b);
+}
+
+/* Check a query's hits (as shits gives them) and its total; frees r. */
+static void
+scheck(json_t *r, const char *want, int64_t total)
+{
+    char *got = shits(r);
+    if (strcmp(got, want)) {
+        fprintf(stderr, "search hits: got [%s], want [%s]\n", got, want);
+    }
+    assert_string_equal(got, want);
+    free(got);
+    assert_int_equal(ji(r, "total"), total);
+    json_decref(r);
+}
+
+static void
+sput(struct fx *f, const char *kind, int64_t ref, const char *path, int64_t unit,
+     const char *utype, int64_t year, const char *code, const char *media, const char *st,
+     const char *day, const char *title, const char *body)
+{
+    struct wm_search_row r = {kind, ref, path, unit, utype, year, code, media, st, day, title,
+                              body};
+    assert_int_equal(OPS->search_put(DB, &r, 1000 + ref), WM_QS_ONE);
+}
+
+static void
+test_search(void **state)
+{
+    struct fx *f = *state;
+    /* the city office 1; districts 2 (units 10, 11) and 3 (unit 20) */
+    sput(f, "document", 1, "/1/2/10/", 10, "学校", 2024, "1.2.1", "text", "draft", "2024-03-01",
+         "道德讲堂活动通知", "本周五下午举办道德讲堂，请各班级参加。PDF 附件 2024年");
+    sput(f, "document", 2, "/1/2/11/", 11, "社区", 2023, "2.1", "photo", "submitted",
+         "2023-05-04", "学雷锋志愿服务照片", "开展道德讲堂和学雷锋活动的照片");
+    sput(f, "document", 3, "/1/3/20/", 20, "学校", 2024, "1.1", "text", "draft", "2024-07-09",
+         "道德講堂總結", "檔案管理制度與道德講堂");
+    sput(f, "indicator", 1, "/1/", 0, NULL, 2024, "1.2", NULL, NULL, NULL, "道德讲堂建设",
+         "要求：每季度至少开展一次");
+    sput(f, "indicator", 2, "/1/3/", 0, NULL, 2024, "2.1", NULL, NULL, NULL, "档案规范",
+         "区级指标：档案齐全");
+    sput(f, "guidance", 1, "/1/2/10/", 10, "学校", 2024, "1.2.1", NULL, "open", NULL,
+         "指导意见 1.2.1", "请补充道德讲堂的照片");
+    assert_int_equal(OPS->search_count(DB, NULL), 6);
+    assert_int_equal(OPS->search_count(DB, "document"), 3);
+
+    const char *f4 = "\"道德讲堂\"", *t4 = "{title} : \"道德讲堂\"",
+               *q4 = "'道德' <-> '德讲' <-> '讲堂'";
+    struct wm_search_q q = {0};
+    /* four characters, simplified and traditional rows, every scope */
+    json_t *r = sfind(f, f4, t4, q4, &q);
+    assert_false(json_is_true(json_object_get(r, "capped")));
+    /* titles weigh more: a title hit ranks above a body-only one */
+    json_t *h0 = json_array_get(json_object_get(r, "hits"), 0);
+    assert_true(wm_streq(json_string_value(json_object_get(h0, "title")), "道德讲堂活动通知") ||
+                wm_streq(json_string_value(json_object_get(h0, "title")), "道德讲堂建设") ||
+                wm_streq(json_string_value(json_object_get(h0, "title")), "道德講堂總結"));
+    assert_true(ji(h0, "rank") > 0);
+    assert_string_equal(json_string_value(json_object_get(h0, "org_path")),
+                        json_string_value(json_object_get(h0, "org_path")));
+    scheck(r, "document:1 document:2 document:3 guidance:1 indicator:1", 5);
+    /* the traditional query finds the simplified rows (the query compiler folds it) */
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, "\"道德講堂\"", "{title} : \"道德講堂\"", q4, &q),
+           "document:1 document:2 document:3 guidance:1 indicator:1", 5);
+    /* and the simplified query finds the traditional row */
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, "\"档案\"", "{title} : \"档案\"", "'档案'", &q), "document:3 indicator:2", 2);
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, "\"檔案\"", "{title} : \"檔案\"", "'档案'", &q), "document:3 indicator:2", 2);
+    /* two characters */
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, "\"雷锋\"", "{title} : \"雷锋\"", "'雷锋'", &q), "document:2", 1);
+    /* one character is a prefix: at a run's end (讲堂 ... 堂) or inside it (雷) */
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, "\"雷\" *", "{title} : \"雷\" *", "'雷':*", &q), "document:2", 1);
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, "\"齐\" *", "{title} : \"齐\" *", "'齐':*", &q), "indicator:2", 1);
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, "\"全\" *", "{title} : \"全\" *", "'全':*", &q), "indicator:2", 1);
+    /* Latin and digits */
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, "\"2024年\" AND \"pdf\"", "{title} : (\"2024年\" AND \"pdf\")",
+                 "'2024' <-> '年' & 'pdf'", &q),
+           "document:1", 1);
+    /* a word never matches a tag: the tags are not searched as text */
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, "\"s1\"", "{title} : \"s1\"", "'s1'", &q), "", 0);
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, "\"u10\" OR \"y2024\"", "{title} : (\"u10\" OR \"y2024\")", "'u10' | 'y2024'",
+                 &q),
+           "", 0);
+
+    /* scope: district 2 sees its units and the city's indicators, never district 3 */
+    memset(&q, 0, sizeof q);
+    q.scope = "/1/2/";
+    q.caller_path = "/1/2/";
+    r = sfind(f, f4, t4, q4, &q);
+    json_t *units = json_object_get(json_object_get(r, "facets"), "unit");
+    assert_int_equal(json_array_size(units), 2);
+    for (size_t i = 0; i < json_array_size(units); i++) {
+        int64_t u = ji(json_array_get(units, i), "unit_id");
+        assert_true(10 == u || 11 == u);
+    }
+    json_t *kinds = json_object_get(json_object_get(r, "facets"), "kind");
+    assert_int_equal(json_array_size(kinds), 3);
+    scheck(r, "document:1 document:2 guidance:1 indicator:1", 4);
+    memset(&q, 0, sizeof q);
+    q.scope = "/1/3/";
+    q.caller_path = "/1/3/";
+    scheck(sfind(f, f4, t4, q4, &q), "document:3 indicator:1", 2);
+    memset(&q, 0, sizeof q);
+    q.scope = "/1/3/";
+    q.caller_path = "/1/3/";
+    scheck(sfind(f, "\"档案\"", "{title} : \"档案\"", "'档案'", &q), "document:3 indicator:2", 2);
+    memset(&q, 0, sizeof q);
+    q.scope = "/1/2/";
+    q.caller_path = "/1/2/";
+    scheck(sfind(f, "\"档案\"", "{title} : \"档案\"", "'档案'", &q), "", 0);
+    /* a unit: its own rows and the indicators of the offices above it */
+    memset(&q, 0, sizeof q);
+    q.scope = "/1/2/11/";
+    q.caller_path = "/1/2/11/";
+    r = sfind(f, f4, t4, q4, &q);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(r, "facets"), "unit")), 1);
+    scheck(r, "document:2 indicator:1", 2);
+    /* without caller_path only the subtree */
+    memset(&q, 0, sizeof q);
+    q.scope = "/1/2/";
+    scheck(sfind(f, f4, t4, q4, &q), "document:1 document:2 guidance:1", 3);
+
+    /* each filter */
+    memset(&q, 0, sizeof q);
+    q.kind = "indicator";
+    scheck(sfind(f, f4, t4, q4, &q), "indicator:1", 1);
+    memset(&q, 0, sizeof q);
+    q.unit_id = 10;
+    scheck(sfind(f, f4, t4, q4, &q), "document:1 guidance:1", 2);
+    memset(&q, 0, sizeof q);
+    q.within = "/1/3/";
+    scheck(sfind(f, f4, t4, q4, &q), "document:3", 1);
+    memset(&q, 0, sizeof q);
+    q.unit_type = "学校";
+    scheck(sfind(f, f4, t4, q4, &q), "document:1 document:3 guidance:1", 3);
+    memset(&q, 0, sizeof q);
+    q.year = 2023;
+    scheck(sfind(f, f4, t4, q4, &q), "document:2", 1);
+    memset(&q, 0, sizeof q);
+    q.indicator = "1.2";
+    scheck(sfind(f, f4, t4, q4, &q), "document:1 guidance:1 indicator:1", 3);
+    memset(&q, 0, sizeof q);
+    q.indicator = "1";
+    r = sfind(f, f4, t4, q4, &q);
+    json_t *ind = json_object_get(json_object_get(r, "facets"), "indicator");
+    assert_int_equal(json_array_size(ind), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ind, 0), "value")), "1");
+    assert_int_equal(ji(json_array_get(ind, 0), "count"), 4);
+    scheck(r, "document:1 document:3 guidance:1 indicator:1", 4);
+    memset(&q, 0, sizeof q);
+    q.media = "photo";
+    scheck(sfind(f, f4, t4, q4, &q), "document:2", 1);
+    memset(&q, 0, sizeof q);
+    q.state = "draft";
+    q.kind = "document";
+    scheck(sfind(f, f4, t4, q4, &q), "document:1 document:3", 2);
+    memset(&q, 0, sizeof q);
+    q.day_from = "2024-01-01";
+    scheck(sfind(f, f4, t4, q4, &q), "document:1 document:3", 2);
+    memset(&q, 0, sizeof q);
+    q.day_from = "2023-01-01";
+    q.day_to = "2024-06-30";
+    scheck(sfind(f, f4, t4, q4, &q), "document:1 document:2", 2);
+    /* facets over the matches */
+    memset(&q, 0, sizeof q);
+    r = sfind(f, f4, t4, q4, &q);
+    json_t *fy = json_object_get(json_object_get(r, "facets"), "year");
+    assert_int_equal(json_array_size(fy), 2);
+    assert_int_equal(ji(json_array_get(fy, 0), "value"), 2024);
+    assert_int_equal(ji(json_array_get(fy, 0), "count"), 4);
+    assert_int_equal(ji(json_array_get(fy, 1), "value"), 2023);
+    json_t *fm = json_object_get(json_object_get(r, "facets"), "media");
+    assert_int_equal(json_array_size(fm), 2);
+    json_decref(r);
+
+    /* update: a second put replaces the row */
+    sput(f, "document", 2, "/1/2/11/", 11, "社区", 2023, "2.1", "photo", "submitted",
+         "2023-05-04", "学雷锋志愿服务照片", "只有照片");
+    assert_int_equal(OPS->search_count(DB, NULL), 6);
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, f4, t4, q4, &q), "document:1 document:3 guidance:1 indicator:1", 4);
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, "\"只有\"", "{title} : \"只有\"", "'只有'", &q), "document:2", 1);
+    /* remove */
+    assert_int_equal(OPS->search_remove(DB, "document", 1), WM_QS_ONE);
+    assert_int_equal(OPS->search_remove(DB, "document", 1), WM_QS_NONE);
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, f4, t4, q4, &q), "document:3 guidance:1 indicator:1", 3);
+    /* clear one kind, then all */
+    assert_int_equal(OPS->search_clear(DB, "indicator"), WM_QS_ONE);
+    assert_int_equal(OPS->search_count(DB, NULL), 3);
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, f4, t4, q4, &q), "document:3 guidance:1", 2);
+    assert_int_equal(OPS->search_clear(DB, NULL), WM_QS_ONE);
+    assert_int_equal(OPS->search_count(DB, NULL), 0);
+    memset(&q, 0, sizeof q);
+    scheck(sfind(f, f4, t4, q4, &q), "", 0);
+}
+
+/* Ranking is bounded: the newest `candidates` matches plus the title matches; the
+** total and facets are counted over at most count_cap matches. */
+static void
+test_search_bounded(void **state)
+{
+    struct fx *f = *state;
+    for (int i = 1; i <= 20; i++) {
+        char title[64];
+        snprintf(title, sizeof title, "%s第%d期", 3 == i ? "文明创建" : "简报", i);
+        sput(f, "document", i, "/1/2/10/", 10, "学校", 2020 + i % 3, NULL, "text", "draft",
+             NULL, title, "本期介绍文明创建工作的进展");
+    }
+    const char *fq = "\"文明创建\"", *ft = "{title} : \"文明创建\"",
+               *tq = "'文明' <-> '明创' <-> '创建'";
+    struct wm_search_q q = {0};
+    q.candidates = 5;
+    json_t *r = sfind(f, fq, ft, tq, &q);
+    /* the 5 newest (16..20) and the older title match (3), which ranks first */
+    assert_int_equal(ji(json_array_get(json_object_get(r, "hits"), 0), "ref_id"), 3);
+    scheck(r, "document:16 document:17 document:18 document:19 document:20 document:3", 20);
+    /* paging over the ranked candidates */
+    memset(&q, 0, sizeof q);
+    q.candidates = 5;
+    q.limit = 4;
+    q.offset = 4;
+    r = sfind(f, fq, ft, tq, &q);
+    assert_int_equal(json_array_size(json_object_get(r, "hits")), 2);
+    json_decref(r);
+    /* capped counts, and facets over the counted matches only */
+    memset(&q, 0, sizeof q);
+    q.count_cap = 10;
+    r = sfind(f, fq, ft, tq, &q);
+    assert_true(json_is_true(json_object_get(r, "capped")));
+    assert_int_equal(ji(r, "total"), 10);
+    json_t *fy = json_object_get(json_object_get(r, "facets"), "year");
+    int64_t sum = 0;
+    for (size_t i = 0; i < json_array_size(fy); i++) {
+        sum += ji(json_array_get(fy, i), "count");
+    }
+    assert_int_equal(sum, 10);
+    json_decref(r);
+    /* capped, with a few candidates: the old title match is still found */
+    memset(&q, 0, sizeof q);
+    q.count_cap = 10;
+    q.candidates = 2;
+    r = sfind(f, fq, ft, tq, &q);
+    assert_int_equal(ji(json_array_get(json_object_get(r, "hits"), 0), "ref_id"), 3);
+    scheck(r, "document:19 document:20 document:3", 10);
+    memset(&q, 0, sizeof q);
+    q.count_cap = 20;
+    r = sfind(f, fq, ft, tq, &q);
+    assert_false(json_is_true(json_object_get(r, "capped")));
+    assert_int_equal(ji(r, "total"), 20);
+    json_decref(r);
+}
+
+/* What the search index is made from (search_src_*, issue 11): a document and a guidance
+** conversation as indexed, rebuild batches by id within a scope, the documents whose current
+** version is a blob, the blobs without text, orgs by id. */
+static void
+test_search_src(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, u2 = 0, a2 = 0, n = 0, g = 0;
+    int64_t a = mk_archive(f, &u);
+    json_t *o = OPS->org_get(DB, u);
+    int64_t office = ji(o, "parent_id");
+    json_decref(o);
+    o = OPS->archive_by_id(DB, a);
+    int64_t ed = ji(o, "edition_id");
+    json_decref(o);
+    u2 = mk_org(f, office, "unit", "市博物馆", "MUS-1", "机关");
+    assert_int_equal(OPS->archive_insert(DB, u2, 2025, ed, 1000, &a2), WM_QS_ONE);
+    char *path = org_path(f, u), *path2 = org_path(f, u2);
+    int64_t d1 = mk_doc(f, a, "B.1", "道德讲堂通知", NULL);
+    int64_t d2 = mk_doc(f, a, "C", "简报", NULL);
+    int64_t d3 = mk_doc(f, a2, "B.1", "总结", NULL);
+    /* a document as indexed, with its current (newest) version */
+    char x[65], y[65];
+    sha_of(0xa1, x);
+    sha_of(0xa2, y);
+    mk_blob(f, x);
+    mk_blob(f, y);
+    assert_int_equal(OPS->version_insert(DB, d1, x, "第二版.pdf", 0, 1100, &n), WM_QS_ONE);
+    assert_int_equal(OPS->version_insert(DB, d2, x, "b.pdf", 0, 1100, &n), WM_QS_ONE);
+    assert_int_equal(OPS->version_insert(DB, d2, y, "c.pdf", 0, 1200, &n), WM_QS_ONE);
+    o = OPS->search_src_document(DB, d1);
+    assert_non_null(o);
+    assert_string_equal(js(o, "title"), "道德讲堂通知");
+    assert_string_equal(js(o, "unit_path"), path);
+    assert_string_equal(js(o, "unit_type"), "事业单位");
+    assert_int_equal(ji(o, "unit_id"), u);
+    assert_int_equal(ji(o, "year"), 2025);
+    assert_string_equal(js(o, "indicator_code"), "B.1");
+    assert_string_equal(js(o, "status"), "draft");
+    assert_string_equal(js(o, "media"), "text");
+    assert_string_equal(js(o, "sha"), x);
+    assert_string_equal(js(o, "mime"), "application/pdf");
+    assert_string_equal(js(o, "filename"), "第二版.pdf");
+    jnull(o, "deleted_at");
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->search_src_document(DB, 999999));
+    /* the documents whose current version is x: d1 only (d2 moved on to y) */
+    json_t *l = OPS->search_src_blob_docs(DB, x);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), d1);
+    json_decref(l);
+    /* in the trash: still read (the sync removes it), but no batch or blob lists it */
+    assert_int_equal(OPS->doc_trash(DB, d3, 0, 1300), WM_QS_ONE);
+    o = OPS->search_src_document(DB, d3);
+    assert_int_equal(ji(o, "deleted_at"), 1300);
+    json_decref(o);
+    l = OPS->search_src_ids(DB, "document", NULL, 0, 10);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), d1);
+    assert_int_equal(ji(json_array_get(l, 1), "id"), d2);
+    json_decref(l);
+    l = OPS->search_src_ids(DB, "document", NULL, d1, 10);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), d2);
+    json_decref(l);
+    l = OPS->search_src_ids(DB, "document", NULL, 0, 1);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    l = OPS->search_src_ids(DB, "document", path2, 0, 10);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_int_equal(OPS->search_src_count(DB, "document"), 2);
+    /* guidance */
+    assert_int_equal(OPS->search_src_count(DB, "guidance"), 0);
+    assert_int_equal(OPS->guidance_upsert(DB, a, "B.1", 1400, &g), WM_QS_ONE);
+    o = OPS->search_src_guidance(DB, g);
+    assert_non_null(o);
+    assert_string_equal(js(o, "indicator_title"), "乙一");
+    assert_string_equal(js(o, "indicator_code"), "B.1");
+    assert_string_equal(js(o, "state"), "open");
+    assert_string_equal(js(o, "unit_path"), path);
+    assert_string_equal(js(o, "unit_type"), "事业单位");
+    assert_int_equal(ji(o, "unit_id"), u);
+    assert_int_equal(ji(o, "year"), 2025);
+    assert_int_equal(ji(o, "archive_id"), a);
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->search_src_guidance(DB, 999999));
+    l = OPS->search_src_ids(DB, "guidance", path, 0, 10);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), g);
+    json_decref(l);
+    assert_int_equal(OPS->search_src_count(DB, "guidance"), 1);
+    /* editions: published ones only, and their indicators counted */
+    l = OPS->search_src_editions(DB);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_int_equal(OPS->search_src_count(DB, "indicator"), 0);
+    assert_int_equal(OPS->edition_publish(DB, ed, 1500), WM_QS_ONE);
+    l = OPS->search_src_editions(DB);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), ed);
+    json_decref(l);
+    assert_int_equal(OPS->search_src_count(DB, "indicator"), 4);
+    /* blobs without text: the current files of live documents (x, y), then y alone */
+    l = OPS->search_src_untexted(DB, "", 10);
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 0), "sha"), x);
+    assert_string_equal(js(json_array_get(l, 0), "mime"), "application/pdf");
+    assert_string_equal(js(json_array_get(l, 1), "sha"), y);
+    json_decref(l);
+    assert_int_equal(OPS->blob_text_put(DB, x, "done", "文字", NULL, 1600), WM_QS_ONE);
+    l = OPS->search_src_untexted(DB, "", 10);
+    assert_int_equal(json_array_size(l), 1);
+    assert_string_equal(js(json_array_get(l, 0), "sha"), y);
+    json_decref(l);
+    l = OPS->search_src_untexted(DB, y, 10);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    /* orgs by id, the unknown left out */
+    const int64_t ids[] = {u2, office, 999999};
+    l = OPS->search_src_orgs(DB, ids, 3);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 2);
+    o = json_array_get(l, 0);
+    assert_int_equal(ji(o, "id"), office < u2 ? office : u2);
+    json_decref(l);
+    l = OPS->search_src_orgs(DB, ids, 1);
+    assert_string_equal(js(json_array_get(l, 0), "name"), "市博物馆");
+    assert_string_equal(js(json_array_get(l, 0), "code"), "MUS-1");
+    assert_string_equal(js(json_array_get(l, 0), "kind"), "unit");
+    assert_string_equal(js(json_array_get(l, 0), "type"), "机关");
+    assert_string_equal(js(json_array_get(l, 0), "path"), path2);
+    json_decref(l);
+    /* an unknown kind is the caller's error, not "none" */
+    assert_null(OPS->search_src_ids(DB, "blob", NULL, 0, 10));
+    assert_true(wm_db_failed(DB));
+    free(path);
+    free(path2);
+}
+
+static void
+test_blob_text(void **state)
+{
+    struct fx *f = *state;
+    const char *sha = "5b1e0d9a6c3f4b2e8d7a1c0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d";
+    assert_int_equal(OPS->blob_upsert(DB, sha, 1234, "application/pdf", 1000), WM_QS_ONE);
+    ASSERT_NO_ROW(OPS->blob_text_get(DB, sha));
+    assert_int_equal(OPS->blob_text_put(DB, sha, "failed", NULL, "超时", 2000), WM_QS_ONE);
+    json_t *o = OPS->blob_text_get(DB, sha);
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "state")), "failed");
+    assert_string_equal(json_string_value(json_object_get(o, "error")), "超时");
+    assert_string_equal(json_string_value(json_object_get(o, "text")), "");
+    assert_int_equal(ji(o, "at"), 2000);
+    json_decref(o);
+    assert_int_equal(OPS->blob_text_put(DB, sha, "done", "文明城市创建档案", NULL, 3000),
+                     WM_QS_ONE);
+    o = OPS->blob_text_get(DB, sha);
+    assert_string_equal(json_string_value(json_object_get(o, "state")), "done");
+    assert_string_equal(json_string_value(json_object_get(o, "text")), "文明城市创建档案");
+    assert_true(json_is_null(json_object_get(o, "error")));
+    assert_string_equal(json_string_value(json_object_get(o, "sha")), sha);
+    assert_int_equal(ji(o, "at"), 3000);
+    json_decref(o);
+    /* a blob the store does not hold */
+    assert_int_equal(OPS->blob_text_put(DB, "00", "done", "x", NULL, 3000), WM_QS_CONFLICT);
+}
+
 /* ---------------------------------------------------------------- guidance */
 
 static void
@@ -4710,6 +5192,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_scoring, setup, teardown),
         cmocka_unit_test_setup_teardown(test_groups_visits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guidance, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_blob_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_src, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guidance_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_practice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_office_settings, setup, teardown),

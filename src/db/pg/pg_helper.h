@@ -87,10 +87,12 @@ void pg_fill_guidance_ops(struct wm_db_ops *ops);
 void pg_fill_rounds_ops(struct wm_db_ops *ops);
 void pg_fill_scoring_ops(struct wm_db_ops *ops);
 void pg_fill_groups_ops(struct wm_db_ops *ops);
+void pg_fill_search_ops(struct wm_db_ops *ops);
 void pg_fill_practice_ops(struct wm_db_ops *ops);
 void pg_fill_notify_ops(struct wm_db_ops *ops);
 void pg_fill_dashboard_ops(struct wm_db_ops *ops);
 void pg_fill_title_ops(struct wm_db_ops *ops);
 void pg_fill_results_ops(struct wm_db_ops *ops);
+void pg_fill_search_src_ops(struct wm_db_ops *ops);
 
 #endif /* WM_PG_HELPER_H */

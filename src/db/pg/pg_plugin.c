@@ -686,6 +686,8 @@ pg_ops_init(void)
     pg_fill_results_ops(&pg_ops);
     pg_fill_scoring_ops(&pg_ops);
     pg_fill_groups_ops(&pg_ops);
+    pg_fill_search_ops(&pg_ops);
+    pg_fill_search_src_ops(&pg_ops);
     pg_fill_base(&pg_ops);
 }
 

@@ -48,5 +48,7 @@ json_t *sq_row(struct sq_db *db, sqlite3_stmt *st);
 int64_t sq_int(struct sq_db *db, sqlite3_stmt *st, int64_t dflt);
 
 void sq_fill_ops(struct wm_db_ops *ops);
+/** Register the FTS5 tokenizer "wenming" and the ranking function wm_rank on h. */
+int sq_search_register(sqlite3 *h);
 
 #endif

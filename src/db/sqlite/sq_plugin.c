@@ -372,6 +372,13 @@ wm_sqlite_open(const char *data_dir, bool create, char *err, size_t errlen)
     db->base.ops = &sq_ops;
     sqlite3_busy_timeout(db->h, 5000);
     sqlite3_extended_result_codes(db->h, 1);
+    /* the FTS5 tokenizer of search_fts, before any statement reads the schema */
+    rc = sq_search_register(db->h);
+    if (SQLITE_OK != rc) {
+        snprintf(err, errlen, "cannot register the search tokenizer: %s", sqlite3_errstr(rc));
+        sq_close(&db->base);
+        return NULL;
+    }
     if (WM_QS_ONE != sq_exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                                      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;")) {
         snprintf(err, errlen, "cannot configure the database: %s", sqlite3_errmsg(db->h));
@@ -408,6 +415,8 @@ void sq_fill_title_ops(struct wm_db_ops *ops);
 void sq_fill_results_ops(struct wm_db_ops *ops);
 void sq_fill_scoring_ops(struct wm_db_ops *ops);
 void sq_fill_groups_ops(struct wm_db_ops *ops);
+void sq_fill_search_ops(struct wm_db_ops *ops);
+void sq_fill_search_src_ops(struct wm_db_ops *ops);
 
 void
 sq_fill_ops(struct wm_db_ops *ops)
@@ -425,6 +434,8 @@ sq_fill_ops(struct wm_db_ops *ops)
     sq_fill_results_ops(ops);
     sq_fill_scoring_ops(ops);
     sq_fill_groups_ops(ops);
+    sq_fill_search_ops(ops);
+    sq_fill_search_src_ops(ops);
     sq_fill_base(ops);
 }
 
