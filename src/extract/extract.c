@@ -222,52 +222,6 @@ ex_join_han(char *s, size_t n)
 
 /* ---------------------------------------------------------------- the types */
 
-enum ex_kind { EX_NONE, EX_PDF, EX_ZIP, EX_TEXT, EX_IMAGE };
-
-static enum ex_kind
-kind_of(const char *mime)
-{
-    static const char *const zips[] = {
-        "application/ofd",
-        "application/zip",
-        "application/x-zip-compressed",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "application/vnd.oasis.opendocument.text",
-        "application/vnd.oasis.opendocument.spreadsheet",
-        "application/vnd.oasis.opendocument.presentation",
-        "application/wps-office.wps",
-        "application/wps-office.et",
-        "application/wps-office.dps",
-        "application/wps-office.docx",
-        "application/wps-office.xlsx",
-        "application/wps-office.pptx",
-    };
-    static const char *const images[] = {"image/jpeg", "image/png",  "image/tiff",    "image/gif",
-                                         "image/webp", "image/bmp", "image/x-ms-bmp"};
-    if (NULL == mime) {
-        return EX_NONE;
-    }
-    if (wm_streq(mime, "application/pdf")) {
-        return EX_PDF;
-    }
-    if (wm_streq(mime, "text/plain") || wm_streq(mime, "text/csv")) {
-        return EX_TEXT;
-    }
-    for (size_t i = 0; i < WM_ARRAY_LEN(zips); i++) {
-        if (wm_streq(mime, zips[i])) {
-            return EX_ZIP;
-        }
-    }
-    for (size_t i = 0; i < WM_ARRAY_LEN(images); i++) {
-        if (wm_streq(mime, images[i])) {
-            return EX_IMAGE;
-        }
-    }
-    return EX_NONE;
-}
-
 enum wm_err
 wm_extract_text(const char *src_path, const char *mime, char **text, size_t *len, char *err,
                 size_t errlen)
@@ -279,8 +233,8 @@ wm_extract_text(const char *src_path, const char *mime, char **text, size_t *len
         ex_seterr(err, errlen, "missing source or type");
         return WM_E_BAD_REQUEST;
     }
-    enum ex_kind k = kind_of(mime);
-    if (EX_NONE == k) {
+    enum wm_extract_kind k = wm_extract_kind(mime);
+    if (WM_EXTRACT_NONE == k) {
         ex_seterr(err, errlen, "no text extraction from %s", mime);
         return WM_E_UNSUPPORTED_MEDIA;
     }
@@ -296,13 +250,13 @@ wm_extract_text(const char *src_path, const char *mime, char **text, size_t *len
     struct ex_out o = {.cap = WM_EXTRACT_MAX_TEXT};
     enum wm_err e;
     switch (k) {
-    case EX_PDF:
+    case WM_EXTRACT_PDF:
         e = ex_pdf_file(src_path, &o, err, errlen);
         break;
-    case EX_ZIP:
+    case WM_EXTRACT_ZIP:
         e = ex_zip_file(src_path, &o, err, errlen);
         break;
-    case EX_TEXT:
+    case WM_EXTRACT_TEXT:
         e = ex_text_file(src_path, &o, err, errlen);
         break;
     default:

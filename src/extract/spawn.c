@@ -15,43 +15,52 @@
 #include "banned.h"
 /* clang-format on */
 
+enum wm_extract_kind
+wm_extract_kind(const char *mime)
+{
+    static const struct {
+        const char *mime;
+        enum wm_extract_kind kind;
+    } types[] = {
+        {"application/pdf", WM_EXTRACT_PDF},
+        {"application/ofd", WM_EXTRACT_ZIP},
+        {"application/zip", WM_EXTRACT_ZIP},
+        {"application/x-zip-compressed", WM_EXTRACT_ZIP},
+        {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", WM_EXTRACT_ZIP},
+        {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", WM_EXTRACT_ZIP},
+        {"application/vnd.openxmlformats-officedocument.presentationml.presentation",
+         WM_EXTRACT_ZIP},
+        {"application/vnd.oasis.opendocument.text", WM_EXTRACT_ZIP},
+        {"application/vnd.oasis.opendocument.spreadsheet", WM_EXTRACT_ZIP},
+        {"application/vnd.oasis.opendocument.presentation", WM_EXTRACT_ZIP},
+        {"application/wps-office.wps", WM_EXTRACT_ZIP},
+        {"application/wps-office.et", WM_EXTRACT_ZIP},
+        {"application/wps-office.dps", WM_EXTRACT_ZIP},
+        {"application/wps-office.docx", WM_EXTRACT_ZIP},
+        {"application/wps-office.xlsx", WM_EXTRACT_ZIP},
+        {"application/wps-office.pptx", WM_EXTRACT_ZIP},
+        {"text/plain", WM_EXTRACT_TEXT},
+        {"text/csv", WM_EXTRACT_TEXT},
+        {"image/jpeg", WM_EXTRACT_IMAGE},
+        {"image/png", WM_EXTRACT_IMAGE},
+        {"image/tiff", WM_EXTRACT_IMAGE},
+        {"image/gif", WM_EXTRACT_IMAGE},
+        {"image/webp", WM_EXTRACT_IMAGE},
+        {"image/bmp", WM_EXTRACT_IMAGE},
+        {"image/x-ms-bmp", WM_EXTRACT_IMAGE},
+    };
+    for (size_t i = 0; mime && i < WM_ARRAY_LEN(types); i++) {
+        if (wm_streq(mime, types[i].mime)) {
+            return types[i].kind;
+        }
+    }
+    return WM_EXTRACT_NONE;
+}
+
 bool
 wm_extract_supported(const char *mime)
 {
-    static const char *const types[] = {
-        "application/pdf",
-        "application/ofd",
-        "application/zip",
-        "application/x-zip-compressed",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "application/vnd.oasis.opendocument.text",
-        "application/vnd.oasis.opendocument.spreadsheet",
-        "application/vnd.oasis.opendocument.presentation",
-        "application/wps-office.wps",
-        "application/wps-office.et",
-        "application/wps-office.dps",
-        "application/wps-office.docx",
-        "application/wps-office.xlsx",
-        "application/wps-office.pptx",
-        "text/plain",
-        "text/csv",
-        "image/jpeg",
-        "image/png",
-        "image/tiff",
-        "image/gif",
-        "image/webp",
-        "image/bmp",
-        "image/x-ms-bmp",
-        NULL,
-    };
-    for (int i = 0; mime && types[i]; i++) {
-        if (wm_streq(mime, types[i])) {
-            return true;
-        }
-    }
-    return false;
+    return WM_EXTRACT_NONE != wm_extract_kind(mime);
 }
 
 static char *extract_helper;

@@ -56,6 +56,15 @@
 ** image/jpeg, png, tiff, gif, webp, bmp.  Needs none of the parsers (spawn.c).
 */
 bool wm_extract_supported(const char *mime);
+/** Which reader takes @a mime (WM_EXTRACT_NONE: none); the one table of the types. */
+enum wm_extract_kind {
+    WM_EXTRACT_NONE,
+    WM_EXTRACT_PDF,
+    WM_EXTRACT_ZIP,
+    WM_EXTRACT_TEXT,
+    WM_EXTRACT_IMAGE
+};
+enum wm_extract_kind wm_extract_kind(const char *mime);
 
 /**
 ** Write the UTF-8 plain text of @a src_path (type @a mime) to @a dst_path, atomically (temp

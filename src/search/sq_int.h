@@ -1,6 +1,6 @@
 /*
-** sq_int.h — what query.c and snippet.c share: the parsed query's tree and a UTF-8 decoder
-** that reads invalid bytes the way the tokenizer does (one byte each, as U+FFFD).
+** sq_int.h — what token.c, query.c and snippet.c share: the parsed query's tree and the one
+** UTF-8 decoder of src/search (an invalid byte reads as U+FFFD, one byte each).
 **
 ** A query is a tree of phrases under AND, OR and NOT.  A phrase is the tokens of one term
 ** (a bare word or a quoted phrase) in order: they must sit at consecutive positions.  The
@@ -43,7 +43,7 @@ struct wm_sq {
 };
 
 /* Decode one code point at s[*i] (n bytes in all) and advance *i; an invalid byte decodes
-** as 0xFFFD and advances by one (*bad set), as in token.c. */
+** as 0xFFFD and advances by one (*bad set). */
 static inline unsigned
 sq_utf8_next(const unsigned char *s, size_t n, size_t *i, bool *bad)
 {

@@ -13,53 +13,13 @@
 
 #include <opencc/opencc.h>
 
+#include "sq_int.h"
 #include "wm_search.h"
 #include "wm_util.h"
 #include "banned.h"
 /* clang-format on */
 
 /* ---------------------------------------------------------------- UTF-8 */
-
-/* Decode one code point at s[*i] (n bytes in all); advances *i.  Invalid bytes and
-** overlong or surrogate forms decode as 0xFFFD, one byte each. */
-static unsigned
-utf8_next(const unsigned char *s, size_t n, size_t *i)
-{
-    size_t k = *i;
-    unsigned c = s[k];
-    if (c < 0x80) {
-        *i = k + 1;
-        return c;
-    }
-    unsigned need, min;
-    if (0xC0 == (c & 0xE0)) {
-        need = 1, min = 0x80, c &= 0x1F;
-    } else if (0xE0 == (c & 0xF0)) {
-        need = 2, min = 0x800, c &= 0x0F;
-    } else if (0xF0 == (c & 0xF8)) {
-        need = 3, min = 0x10000, c &= 0x07;
-    } else {
-        *i = k + 1;
-        return 0xFFFD;
-    }
-    if (k + need >= n) {
-        *i = k + 1;
-        return 0xFFFD;
-    }
-    for (unsigned j = 1; j <= need; j++) {
-        if (0x80 != (s[k + j] & 0xC0)) {
-            *i = k + 1;
-            return 0xFFFD;
-        }
-        c = (c << 6) | (s[k + j] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-        *i = k + 1;
-        return 0xFFFD;
-    }
-    *i = k + need + 1;
-    return c;
-}
 
 static size_t
 utf8_put(char *out, unsigned c)
@@ -120,7 +80,8 @@ fold_build(void)
             continue;
         }
         size_t i = 0, on = strlen(out);
-        unsigned s = on ? utf8_next((const unsigned char *)out, on, &i) : 0;
+        bool bad = false;
+        unsigned s = on ? sq_utf8_next((const unsigned char *)out, on, &i, &bad) : 0;
         /* one BMP code point, and a different one */
         if (i == on && s != c && s >= 0x80 && s < 0x10000 && 0xFFFD != s) {
             t[c - FOLD_LO] = (uint16_t)s;
@@ -197,8 +158,9 @@ wm_search_fold(const char *text, size_t len)
     size_t i = 0, o = 0;
     while (i < len) {
         size_t at = i;
-        unsigned c = utf8_next((const unsigned char *)text, len, &i);
-        if (0xFFFD == c && i - at < 3) {
+        bool bad;
+        unsigned c = sq_utf8_next((const unsigned char *)text, len, &i, &bad);
+        if (bad) {
             continue; /* an invalid byte is dropped */
         }
         char buf[4];
@@ -251,7 +213,8 @@ wm_search_tokenize(const char *text, size_t len, enum wm_tok_mode mode, wm_tok_f
 
     while (i < len) {
         size_t at = i;
-        unsigned c = wm_search_fold_cp(utf8_next(s, len, &i));
+        bool bad;
+        unsigned c = wm_search_fold_cp(sq_utf8_next(s, len, &i, &bad));
         if (wm_search_is_han(c)) {
             END_WORD();
             char cur[4];
