@@ -983,4 +983,25 @@ wm_doc_reorder(struct wm_db *db, const struct wm_actor *a, const json_t *archive
     return e;
 }
 
+const char *
+wm_media_name(const char *m)
+{
+    return wm_streq(m, "photo") ? N_("图片") : wm_streq(m, "audiovisual") ? N_("音像") : N_("文字");
+}
+
+const char *
+wm_media_label(const char *m)
+{
+    return _(wm_media_name(m));
+}
+
+const char *
+wm_doc_state_label(const char *status)
+{
+    return wm_streq(status, "submitted") ? _("待审核")
+           : wm_streq(status, "approved") ? _("已通过")
+           : wm_streq(status, "returned") ? _("已退回")
+                                          : _("草稿");
+}
+
 /* end of archive.c */

@@ -20,12 +20,6 @@
 #include "wm_core.h"
 #include "wm_media.h"
 
-static const char *
-media_zh(const char *m)
-{
-    return wm_streq(m, "photo") ? "图片" : wm_streq(m, "audiovisual") ? "音像" : "文字";
-}
-
 /* The extension of a document for export: the one of its detected type (a PDF named
 ** "evil.hta" is exported as .pdf), never the client's name's; "bin" for a type without one. */
 static char *
@@ -102,7 +96,7 @@ wm_export_plan(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, cons
                                   "indicator_title",
                                   json_string_value(json_object_get(titles, jss(x, "indicator_code"))) ?: "",
                                   "serial", (json_int_t)jsi(x, "serial"), "title", jss(x, "title"),
-                                  "date_formed", jss(x, "date_formed"), "media", media_zh(jss(x, "media")),
+                                  "date_formed", jss(x, "date_formed"), "media", wm_media_name(jss(x, "media")),
                                   "dept", jss(x, "dept"), "author", jss(x, "author"), "keywords",
                                   jss(x, "keywords"), "retention", jss(x, "retention"),
                                   "archival_code", code, "sha", jss(x, "sha"), "mime", jss(x, "mime"),

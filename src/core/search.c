@@ -485,25 +485,12 @@ kind_label(const char *k)
                                       : k;
 }
 
-static const char *
-media_label(const char *m)
+const char *
+wm_search_state_label(const char *s)
 {
-    return wm_streq(m, "photo")         ? _("图片")
-           : wm_streq(m, "audiovisual") ? _("音像")
-           : wm_streq(m, "text")        ? _("文字")
-                                        : m;
-}
-
-static const char *
-state_label(const char *s)
-{
-    return wm_streq(s, "draft")       ? _("草稿")
-           : wm_streq(s, "submitted") ? _("待审核")
-           : wm_streq(s, "approved")  ? _("已通过")
-           : wm_streq(s, "returned")  ? _("已退回")
-           : wm_streq(s, "open")      ? _("进行中")
-           : wm_streq(s, "closed")    ? _("已关闭")
-                                      : s;
+    return wm_streq(s, "open")     ? _("进行中")
+           : wm_streq(s, "closed") ? _("已关闭")
+                                   : wm_doc_state_label(s);
 }
 
 static bool
@@ -658,14 +645,14 @@ static json_t *
 label_media(const json_t *v, void *ctx)
 {
     (void)ctx;
-    return json_string(media_label(jss(v, "value")));
+    return json_string(wm_media_label(jss(v, "value")));
 }
 
 static json_t *
 label_state(const json_t *v, void *ctx)
 {
     (void)ctx;
-    return json_string(state_label(jss(v, "value")));
+    return json_string(wm_search_state_label(jss(v, "value")));
 }
 
 static json_t *

@@ -1200,6 +1200,14 @@ enum wm_err wm_import_job_submit(struct wm_db *db, const struct wm_actor *a,
 const char *wm_job_kind_label(const char *kind);
 /** The Chinese name of a state. */
 const char *wm_job_state_label(const char *state);
+/** A document's media as the catalogue and the pages name it (文字, 图片, 音像): the msgid
+** (untranslated), and the same translated for the caller's language. */
+const char *wm_media_name(const char *media);
+const char *wm_media_label(const char *media);
+/** A document's status (草稿, 待审核, 已通过, 已退回), translated. */
+const char *wm_doc_state_label(const char *status);
+/** The state of a search hit: a document's status or a guidance conversation's state. */
+const char *wm_search_state_label(const char *state);
 
 /* ---------------------------------------------------------------- rounds (rounds.c, issue 10) */
 /*

@@ -350,8 +350,6 @@ void page_review_settings_get(struct wm_req *r);
 void page_review_settings_post(struct wm_req *r);
 void page_document_submit_post(struct wm_req *r);
 void page_leaf_submit_post(struct wm_req *r);
-/** A review status in words (草稿, 待审核, 已通过, 已退回). */
-const char *ui_review_state_label(const char *status);
 /** A review status as a badge. */
 void ui_review_badge(struct wm_buf *b, const char *status);
 /** A document's whole history (versions, submissions, verdicts, comments, who and when),

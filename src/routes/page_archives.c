@@ -22,12 +22,6 @@ ui_may_import(struct wm_req *r)
     return wm_actor_is(&r->actor, WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_UNIT_ADMIN));
 }
 
-static const char *
-media_label(const char *m)
-{
-    return wm_streq(m, "photo") ? _("图片") : wm_streq(m, "audiovisual") ? _("音像") : _("文字");
-}
-
 /* 单位 › 市司法局 (the steps above a year's page). */
 static void
 unit_crumbs(struct wm_req *r, struct wm_buf *c, int64_t unit_id, const char *unit_name)
@@ -94,7 +88,7 @@ leaf_missing(struct wm_buf *b, const json_t *x)
         if (wm_streq(k, "documents")) {
             wm_h(b, _("%I 件材料"), ji(m, "count"));
         } else {
-            wm_h(b, "%s", wm_streq(k, "text") ? _("文字材料") : media_label(k));
+            wm_h(b, "%s", wm_streq(k, "text") ? _("文字材料") : wm_media_label(k));
         }
     }
     wm_h(b, "</p>");
@@ -313,7 +307,7 @@ page_archive_get(struct wm_req *r)
                 has = has || json_equal(p, m);
             }
             wm_h(&b, " <span class=\"tag %s\">%s%s</span>", has ? "have" : "need",
-                 media_label(json_string_value(m)), has ? " ✓" : "");
+                 wm_media_label(json_string_value(m)), has ? " ✓" : "");
         }
         wm_h(&b, "</div>");
         leaf_missing(&b, x);
@@ -696,7 +690,7 @@ page_leaf_get(struct wm_req *r)
         wm_h(&b, "<a href=\"/documents/%I\">%s</a></td><td data-label=\"%s\">%s</td>"
                  "<td data-label=\"%s\">%s</td><td class=\"num\" data-label=\"%s\">%I KB</td>"
                  "<td data-label=\"%s\">v%I</td>",
-             ji(d, "id"), name, _("载体"), media_label(js(d, "media")), _("形成日期"),
+             ji(d, "id"), name, _("载体"), wm_media_label(js(d, "media")), _("形成日期"),
              js(d, "date_formed"), _("大小"), (ji(d, "size") + 1023) / 1024, _("版本"),
              ji(d, "version"));
         doc_review_cell(r, &b, d, can_write, returned);
@@ -1027,7 +1021,7 @@ page_document_get(struct wm_req *r)
              "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s · <span class=\"type\">%s</span> · %I KB</dd></dl>"
              "<p><a class=\"button\" href=\"/api/v1/documents/%I/content\">%s</a></p></section>\n",
          _("档号"), code, _("题名"), js(d, "title"), _("形成日期"), js(d, "date_formed"), _("载体"),
-         media_label(js(d, "media")), _("责任部门"), js(d, "dept"), _("责任者"), js(d, "author"),
+         wm_media_label(js(d, "media")), _("责任部门"), js(d, "dept"), _("责任者"), js(d, "author"),
          _("主题词"), js(d, "keywords"), _("保管期限"),
          wm_streq(js(d, "retention"), "永久") || !*js(d, "retention") ? js(d, "retention")
          : wm_streq(js(d, "retention"), "30年")                       ? _("定期30年")

@@ -159,12 +159,6 @@ doc_label(const json_t *d)
     return wm_asprintf("%02lld：%s", (long long)ji(d, "serial"), js(d, "title"));
 }
 
-static const char *
-media_label(const char *m)
-{
-    return wm_streq(m, "photo") ? _("图片") : wm_streq(m, "audiovisual") ? _("音像") : _("文字");
-}
-
 /* How long a document has waited, in words ("3 天", "不到 1 天"). */
 static void
 waited(struct wm_buf *b, int64_t at)
@@ -216,7 +210,7 @@ queue_filters(struct wm_req *r, struct wm_buf *b, const struct rq *q)
     wm_h(b, "<label>%s<select name=\"media\"><option value=\"\">%s</option>", _("载体"), _("全部"));
     for (i = 0; i < WM_ARRAY_LEN(media); i++) {
         wm_h(b, "<option value=\"%s\"%r>%s</option>", media[i],
-             wm_streq(q->media, media[i]) ? " selected" : "", media_label(media[i]));
+             wm_streq(q->media, media[i]) ? " selected" : "", wm_media_label(media[i]));
     }
     wm_h(b, "</select></label><label>%s<select name=\"age\"><option value=\"\">%s</option>",
          _("等待时间"), _("不限"));
@@ -307,7 +301,7 @@ queue_page(struct wm_req *r, const struct rq *q, const struct bulk *bk, unsigned
              ji(x, "id"), _("选择"), ji(x, "id"), _("选择"), ticked ? " checked" : "", _("单位"),
              unit_q, js(x, "unit_name"), _("文件"), ji(x, "id"), keep, label,
              ji(x, "version"), _("测评内容"), js(x, "indicator_code"), _("载体"),
-             media_label(js(x, "media")), _("提交人"), who_q, js(x, "actor_name"), _("等待"));
+             wm_media_label(js(x, "media")), _("提交人"), who_q, js(x, "actor_name"), _("等待"));
         free(unit_q);
         free(who_q);
         free(label);
@@ -511,7 +505,7 @@ review_view(struct wm_req *r, const struct rq *q, const char *error, const char 
              "<dt>%s</dt><dd>",
          _("单位"), js(d, "unit_name"), _("测评内容"), ji(d, "unit_id"), ji(d, "year"),
          js(d, "indicator_code"), js(d, "indicator_code"), _("档号"), code, _("形成日期"),
-         js(d, "date_formed"), _("载体"), media_label(js(d, "media")), _("责任部门"), js(d, "dept"),
+         js(d, "date_formed"), _("载体"), wm_media_label(js(d, "media")), _("责任部门"), js(d, "dept"),
          _("责任者"), js(d, "author"), _("版本"), ji(d, "version"), js(d, "filename"), _("状态"));
     ui_review_badge(&b, js(d, "status"));
     wm_h(&b, "</dd></dl></section></div>\n");

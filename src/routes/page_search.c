@@ -51,24 +51,6 @@ kind_label(const char *k)
     return k;
 }
 
-static const char *
-media_label(const char *m)
-{
-    return wm_streq(m, "photo") ? _("图片") : wm_streq(m, "audiovisual") ? _("音像") : _("文字");
-}
-
-static const char *
-state_label(const char *s)
-{
-    if (wm_streq(s, "open")) {
-        return _("进行中");
-    }
-    if (wm_streq(s, "closed")) {
-        return _("已关闭");
-    }
-    return ui_review_state_label(s);
-}
-
 /* A facet entry's value as text ("" when it has none); buf holds a number's digits. */
 static const char *
 value_text(const json_t *v, char *buf, size_t n)
@@ -89,10 +71,10 @@ filter_label(const json_t *facets, const char *key, const char *value)
         return kind_label(value);
     }
     if (wm_streq(key, "media")) {
-        return media_label(value);
+        return wm_media_label(value);
     }
     if (wm_streq(key, "state")) {
-        return state_label(value);
+        return wm_search_state_label(value);
     }
     size_t i;
     json_t *e;
@@ -328,12 +310,12 @@ hit_item(struct wm_buf *b, const json_t *h, const struct wm_sq *sq)
     }
     if (*js(h, "media")) {
         wm_h(b, " <span class=\"badge media %s\">%s</span>", js(h, "media"),
-             media_label(js(h, "media")));
+             wm_media_label(js(h, "media")));
     }
     const char *state = js(h, "state");
     if (*state) {
         if (wm_streq(kind, "guidance")) {
-            wm_h(b, " <span class=\"badge %s\">%s</span>", state, state_label(state));
+            wm_h(b, " <span class=\"badge %s\">%s</span>", state, wm_search_state_label(state));
         } else {
             ui_review_badge(b, state);
         }

@@ -11,21 +11,6 @@
 
 #include "handlers.h"
 
-const char *
-ui_review_state_label(const char *status)
-{
-    if (wm_streq(status, "submitted")) {
-        return _("待审核");
-    }
-    if (wm_streq(status, "approved")) {
-        return _("已通过");
-    }
-    if (wm_streq(status, "returned")) {
-        return _("已退回");
-    }
-    return _("草稿");
-}
-
 static const char *
 action_label(const char *action)
 {
@@ -45,7 +30,7 @@ void
 ui_review_badge(struct wm_buf *b, const char *status)
 {
     wm_h(b, "<span class=\"badge review %s\">%s</span>", *status ? status : "draft",
-         ui_review_state_label(status));
+         wm_doc_state_label(status));
 }
 
 /* One line of the history: when, who, what, on which version, and the comment. */
