@@ -8,9 +8,9 @@
 ** with the tag condition ANDed in.
 **
 ** A query reads at most count_cap + 1 matches, newest first, for the total and the
-** facets; the first `candidates` rows and the later rows whose title alone satisfies the
-** query (tsv @@ the query with every lexeme restricted to weight A; at most `candidates`
-** more) are ranked with ts_rank (weights D 0.1, A 1.0: the title weighs ten times the
+** facets; the first `candidates` rows and the later counted rows whose title alone
+** satisfies the query (tsv @@ the query with every lexeme restricted to weight A; at most
+** `candidates` more) are ranked with ts_rank (weights D 0.1, A 1.0: the title weighs ten times the
 ** body), only those.
 */
 #include "config.h"
@@ -237,10 +237,6 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
         "tsv @@ $2::tsquery FROM search_doc WHERE tsv @@ $1::tsquery "
         "AND ($3::text IS NULL OR day >= $3) AND ($4::text IS NULL OR day <= $4) "
         "ORDER BY id DESC LIMIT $5";
-    static const char sql_title[] =
-        "SELECT id FROM search_doc WHERE tsv @@ $1::tsquery AND id < $5 "
-        "AND ($3::text IS NULL OR day >= $3) AND ($4::text IS NULL OR day <= $4) "
-        "ORDER BY id DESC LIMIT $2";
     static const char sql_rank[] =
         "SELECT id, ts_rank('{0.1, 0.2, 0.4, 1.0}', tsv, $1::tsquery)::float8 "
         "FROM search_doc WHERE id = ANY ($2::bigint[])";
@@ -261,7 +257,7 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
     wm_sfacets_init(&fc);
     struct wm_buf ids = {0};
     json_t *res = NULL;
-    int64_t total = 0, oldest = 0, extras = 0, nrank = 0;
+    int64_t total = 0, extras = 0, nrank = 0;
     PGresult *pr = pg_q(DB, sql_pass, "tttti", full, title, q->day_from, q->day_to, cap + 1);
     if (NULL == pr) {
         goto out;
@@ -271,7 +267,6 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
     for (int i = 0; i < n && total < cap; i++) {
         total++;
         int64_t id = val_int(pr, i, 0);
-        oldest = id;
         bool take = total <= ncand;
         if (!take && extras < ncand && 't' == PQgetvalue(pr, i, 9)[0]) {
             take = true;
@@ -286,19 +281,6 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
     }
     bool capped = n > cap;
     PQclear(pr);
-    if (capped && extras < ncand) {
-        /* title matches older than the counted window */
-        char *texpr = and_tags(title, tags);
-        pr = pg_q(DB, sql_title, "titti", texpr, ncand - extras, q->day_from, q->day_to, oldest);
-        free(texpr);
-        if (NULL == pr) {
-            goto out;
-        }
-        for (int i = 0; i < PQntuples(pr); i++) {
-            wm_buf_printf(&ids, "%s%lld", nrank++ ? "," : "", (long long)val_int(pr, i, 0));
-        }
-        PQclear(pr);
-    }
     wm_buf_addc(&ids, '}');
     struct wm_scand *c = NULL;
     size_t nc = 0;

@@ -5,11 +5,12 @@
 ** (search_fts follows them by triggers) and the bounded query; blob_text.
 **
 ** A query reads matches newest first (FTS5 walks its doclists by rowid and stops at the
-** LIMIT): the `candidates` newest, scored by wm_rank; when there are more, the newest
-** `candidates` older ones whose title alone matches (the query over the title column),
-** scored too; only those are sorted.  The total and the facets are counted over the
-** candidates and, when there are more, one more walk on to count_cap + 1 matches, reading
-** the covering index search_doc_facets, not the rows.  Nothing ever sorts or scores every match.
+** LIMIT): the `candidates` newest, scored by wm_rank.  The total and the facets are
+** counted over them and, when there are more, one more walk on to count_cap + 1 matches,
+** reading the covering index search_doc_facets, not the rows.  Then the newest
+** `candidates` of the older counted matches whose title alone matches (the query over the
+** title column, between the two ids: bounded by the count window) are scored too; only
+** those are sorted.  Nothing ever sorts or scores every match.
 */
 #include "config.h"
 
@@ -349,10 +350,18 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
         "WHERE search_fts MATCH ?1 AND (?3 IS NULL OR d.day >= ?3) "
         "AND (?4 IS NULL OR d.day <= ?4) AND search_fts.rowid < ?5 "
         "ORDER BY search_fts.rowid DESC LIMIT ?2";
+    /* title matches between two ids */
+    static const char sql_title[] =
+        "SELECT search_fts.rowid, wm_rank(search_fts, ?2) "
+        "FROM search_fts JOIN search_doc d INDEXED BY search_doc_facets ON d.id = search_fts.rowid "
+        "WHERE search_fts MATCH ?1 AND (?3 IS NULL OR d.day >= ?3) "
+        "AND (?4 IS NULL OR d.day <= ?4) AND search_fts.rowid < ?5 AND search_fts.rowid >= ?6 "
+        "ORDER BY search_fts.rowid DESC LIMIT ?2";
     /* the total and the facets over at most count_cap matches */
     static const char sql_count[] =
-        "SELECT d.kind, d.year, d.unit_type, d.media, d.state, d.indicator_code, d.unit_id, "
-        "d.org_path FROM search_fts JOIN search_doc d INDEXED BY search_doc_facets "
+        "SELECT search_fts.rowid, d.kind, d.year, d.unit_type, d.media, d.state, "
+        "d.indicator_code, d.unit_id, d.org_path FROM search_fts "
+        "JOIN search_doc d INDEXED BY search_doc_facets "
         "ON d.id = search_fts.rowid WHERE search_fts MATCH ?1 AND (?2 IS NULL OR d.day >= ?2) "
         "AND (?3 IS NULL OR d.day <= ?3) AND search_fts.rowid < ?5 "
         "ORDER BY search_fts.rowid DESC LIMIT ?4";
@@ -372,7 +381,7 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
     wm_sfacets_init(&fc);
     size_t n = 0, ccap = 0;
     struct wm_scand *c = NULL;
-    int64_t total = 0;
+    int64_t total = 0, window = 0; /* window: the oldest match counted */
     json_t *res = NULL;
     int rc = SQLITE_DONE;
 
@@ -381,6 +390,7 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
     while (st && SQLITE_ROW == (rc = sqlite3_step(st))) {
         cand_add(&c, &n, &ccap, sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1));
         if (++total <= cap) {
+            window = c[n - 1].id;
             wm_sfacets_add(&fc, col_text(st, 2), sqlite3_column_int64(st, 3), col_text(st, 4),
                            col_text(st, 5), col_text(st, 6), col_text(st, 7),
                            sqlite3_column_int64(st, 8), col_text(st, 9));
@@ -390,18 +400,6 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
         goto out;
     }
     int64_t ncounted = (int64_t)n, oldest = n ? c[n - 1].id : 0;
-    if ((int64_t)n == ncand && q->fts5_title && q->fts5_title[0]) {
-        /* older matches whose title alone matches: the newest ncand of them */
-        char *texpr = match_expr(q->fts5_title, "title", tags);
-        st = sq_prep(DB, sql_cand, "titti", texpr, ncand, q->day_from, q->day_to, c[n - 1].id);
-        while (st && SQLITE_ROW == (rc = sqlite3_step(st))) {
-            cand_add(&c, &n, &ccap, sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1));
-        }
-        free(texpr);
-        if (NULL == st || !sq_done(DB, st, rc)) {
-            goto out;
-        }
-    }
     /* the matches after the candidates, up to one more than the cap */
     st = (ncounted == ncand && total <= cap)
              ? sq_prep(DB, sql_count, "tttii", expr, q->day_from, q->day_to, cap + 1 - total,
@@ -411,12 +409,26 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
         if (++total > cap) {
             break;
         }
-        wm_sfacets_add(&fc, col_text(st, 0), sqlite3_column_int64(st, 1), col_text(st, 2),
-                       col_text(st, 3), col_text(st, 4), col_text(st, 5),
-                       sqlite3_column_int64(st, 6), col_text(st, 7));
+        window = sqlite3_column_int64(st, 0);
+        wm_sfacets_add(&fc, col_text(st, 1), sqlite3_column_int64(st, 2), col_text(st, 3),
+                       col_text(st, 4), col_text(st, 5), col_text(st, 6),
+                       sqlite3_column_int64(st, 7), col_text(st, 8));
     }
     if (st && !sq_done(DB, st, rc)) {
         goto out;
+    }
+    if (ncounted == ncand && window < oldest && q->fts5_title && q->fts5_title[0]) {
+        /* older counted matches whose title alone matches: the newest ncand of them */
+        char *texpr = match_expr(q->fts5_title, "title", tags);
+        st = sq_prep(DB, sql_title, "tittii", texpr, ncand, q->day_from, q->day_to, oldest,
+                     window);
+        while (st && SQLITE_ROW == (rc = sqlite3_step(st))) {
+            cand_add(&c, &n, &ccap, sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1));
+        }
+        free(texpr);
+        if (NULL == st || !sq_done(DB, st, rc)) {
+            goto out;
+        }
     }
     bool capped = total > cap;
     wm_scand_sort(c, n);
