@@ -546,7 +546,7 @@ check_params(const struct wm_search_params *p, struct wm_fail *f)
     if (p->per_page > 100) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "per_page", "%s", _("每页最多 100 条"));
     }
-    if (p->page > 10000 / per + 1) {
+    if (p->page > (WM_SEARCH_WINDOW + per - 1) / per) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "page", "%s", _("页码过大"));
     }
     return WM_OK;

@@ -358,6 +358,11 @@ struct wm_search_row {
     const char *body;      /* metadata and the text of the file, as one text */
 };
 
+/* How many of the newest matches a search ranks and counts (the total and the facets) by
+** default: beyond it the total says "2000+".  Bounded so that a common term costs what a
+** rare one does (bench/search.sh: p99 of a ranked first page with its facets). */
+#define WM_SEARCH_WINDOW 2000
+
 /* A search (search_query): a compiled query, the caller's scope and the filters. */
 struct wm_search_q {
     const char *fts5;      /* wm_sq_fts5(q, NULL) for SQLite */
@@ -379,8 +384,9 @@ struct wm_search_q {
     const char *state;
     const char *day_from;  /* YYYY-MM-DD, inclusive */
     const char *day_to;
-    unsigned candidates;   /* how many of the newest matches are ranked; 0: 2000 */
-    unsigned count_cap;    /* total and facets counted over at most this many; 0: 10000 */
+    unsigned candidates;   /* how many of the newest matches are ranked; 0: WM_SEARCH_WINDOW */
+    unsigned count_cap;    /* total and facets counted over at most this many;
+                           ** 0: WM_SEARCH_WINDOW */
     unsigned limit;        /* hits on the page; 0: 20 */
     unsigned offset;
 };

@@ -2,7 +2,7 @@
 ** page_search.c — the search page /search (issue 11): the query box, the hits (the title
 ** linking to the thing, its unit and year, indicator, media and state badges, the snippet
 ** with the hits in <mark>), the filters as facets with counts (each a link that adds the
-** filter; an active filter is shown with a link that removes it), the total ("约 10000+
+** filter; an active filter is shown with a link that removes it), the total ("约 2000+
 ** 条" beyond the count cap) and pages.  Plain links and a GET form: no JavaScript needed.
 **
 ** Escaping: a snippet is a list of segments {text, hit}; each text goes through wm_h's

@@ -427,8 +427,8 @@ wm_req_window(struct wm_req *r, unsigned dflt, unsigned *limit, unsigned *offset
 
 /* ---------------------------------------------------------------- search */
 
-/* The last page a search can show: count_cap (10000) hits at 20 a page. */
-#define WM_SEARCH_PAGE_MAX 500
+/* The last page a search can show: WM_SEARCH_WINDOW hits, one a page at the least. */
+#define WM_SEARCH_PAGE_MAX WM_SEARCH_WINDOW
 
 /* An argument that is given and not empty (a form sends empty fields), else NULL. */
 static const char *

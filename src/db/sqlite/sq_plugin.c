@@ -380,7 +380,8 @@ wm_sqlite_open(const char *data_dir, bool create, char *err, size_t errlen)
         return NULL;
     }
     if (WM_QS_ONE != sq_exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                     "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;")) {
+                                     "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+                                     "PRAGMA mmap_size=1073741824;")) {
         snprintf(err, errlen, "cannot configure the database: %s", sqlite3_errmsg(db->h));
         sq_close(&db->base);
         return NULL;

@@ -372,8 +372,8 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
         DB->base.status = WM_QS_HARD;
         return NULL;
     }
-    int64_t ncand = q->candidates ? q->candidates : 2000;
-    int64_t cap = q->count_cap ? q->count_cap : 10000;
+    int64_t ncand = q->candidates ? q->candidates : WM_SEARCH_WINDOW;
+    int64_t cap = q->count_cap ? q->count_cap : WM_SEARCH_WINDOW;
     unsigned limit = q->limit ? q->limit : 20;
     char *tags = wm_stags_query(q, false);
     char *expr = match_expr(q->fts5, "title body", tags);
