@@ -183,22 +183,12 @@ pkg_name_to_utf8(const char *raw, size_t n, const char **enc)
 
 /* ---------------------------------------------------------------- string set */
 
-static uint64_t
-fnv1a(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325u;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        h ^= *p;
-        h *= 0x100000001b3u;
-    }
-    return h;
-}
 
 static size_t
 set_find(const struct pkg_set *set, const char *s)
 {
     size_t mask = set->cap - 1;
-    size_t i = (size_t)fnv1a(s) & mask;
+    size_t i = (size_t)wm_fnv1a(s, strlen(s)) & mask;
     while (set->slots[i] != NULL && strcmp(set->slots[i], s) != 0) {
         i = (i + 1) & mask;
     }

@@ -26,11 +26,7 @@ tag_hex(struct wm_buf *b, const char *pfx, char letter, const char *v, size_t n)
         wm_buf_add(b, hex, 2 * n);
         return;
     }
-    uint64_t h = 0xcbf29ce484222325u;
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ (unsigned char)v[i]) * 0x100000001b3u;
-    }
-    wm_buf_printf(b, "x%016llx", (unsigned long long)h);
+    wm_buf_printf(b, "x%016llx", (unsigned long long)wm_fnv1a(v, n));
 }
 
 static void
@@ -319,15 +315,6 @@ wm_sfacets_init(struct wm_sfacets *f)
     memset(f, 0, sizeof *f);
 }
 
-static uint64_t
-fm_hash(const char *k, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325u;
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ (unsigned char)k[i]) * 0x100000001b3u;
-    }
-    return h;
-}
 
 /* The entry of key (made with count 0 when new). */
 static struct wm_sfent *
@@ -338,7 +325,7 @@ fm_get(struct wm_sfmap *m, const char *k, size_t n)
         struct wm_sfent *e = wm_calloc(cap, sizeof *e);
         for (size_t i = 0; i < m->cap; i++) {
             if (m->e[i].key) {
-                size_t j = fm_hash(m->e[i].key, m->e[i].len) & (cap - 1);
+                size_t j = wm_fnv1a(m->e[i].key, m->e[i].len) & (cap - 1);
                 while (e[j].key) {
                     j = (j + 1) & (cap - 1);
                 }
@@ -349,7 +336,7 @@ fm_get(struct wm_sfmap *m, const char *k, size_t n)
         m->e = e;
         m->cap = cap;
     }
-    size_t j = fm_hash(k, n) & (m->cap - 1);
+    size_t j = wm_fnv1a(k, n) & (m->cap - 1);
     while (m->e[j].key && !(m->e[j].len == n && 0 == memcmp(m->e[j].key, k, n))) {
         j = (j + 1) & (m->cap - 1);
     }

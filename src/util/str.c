@@ -144,6 +144,17 @@ wm_startswith(const char *s, const char *prefix)
     return 0 == strncmp(s, prefix, strlen(prefix));
 }
 
+uint64_t
+wm_fnv1a(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0xcbf29ce484222325u;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ s[i]) * 0x100000001b3u;
+    }
+    return h;
+}
+
 void
 wm_hex(const unsigned char *in, size_t n, char *out)
 {

@@ -121,6 +121,9 @@ bool wm_streq(const char *a, const char *b);
 bool wm_startswith(const char *s, const char *prefix);
 /** Lowercase hex of n bytes into out (2n+1 bytes). */
 void wm_hex(const unsigned char *in, size_t n, char *out);
+/** The 64-bit FNV-1a hash of n bytes (hash tables, short stand-ins for long keys; not a
+** defence against anyone). */
+uint64_t wm_fnv1a(const void *p, size_t n);
 /** Trim ASCII white space in place and return s. */
 char *wm_trim(char *s);
 /** The value of hex digit c (0-9, a-f, A-F), -1 for any other character. */

@@ -46,15 +46,6 @@ struct tsv_build {
     bool title;
 };
 
-static uint64_t
-lex_hash(const char *s, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325u;
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
-    }
-    return h;
-}
 
 static void
 tsv_grow(struct tsv_build *b)
@@ -63,7 +54,7 @@ tsv_grow(struct tsv_build *b)
     struct lex **t = wm_calloc(cap, sizeof *t);
     for (size_t i = 0; i < b->cap; i++) {
         if (b->slot[i]) {
-            size_t j = lex_hash(b->slot[i]->tok, b->slot[i]->len) & (cap - 1);
+            size_t j = wm_fnv1a(b->slot[i]->tok, b->slot[i]->len) & (cap - 1);
             while (t[j]) {
                 j = (j + 1) & (cap - 1);
             }
@@ -86,7 +77,7 @@ tsv_tok(void *ctx, const char *tok, size_t len, size_t start, size_t end, unsign
     if (2 * (b->n + 1) > b->cap) {
         tsv_grow(b);
     }
-    size_t j = lex_hash(tok, len) & (b->cap - 1);
+    size_t j = wm_fnv1a(tok, len) & (b->cap - 1);
     while (b->slot[j] && !(b->slot[j]->len == len && 0 == memcmp(b->slot[j]->tok, tok, len))) {
         j = (j + 1) & (b->cap - 1);
     }
