@@ -259,7 +259,13 @@ search_put(struct wm_db *base, const struct wm_search_row *r, int64_t now)
         "unit_id = excluded.unit_id, unit_type = excluded.unit_type, year = excluded.year, "
         "indicator_code = excluded.indicator_code, media = excluded.media, "
         "state = excluded.state, day = excluded.day, updated_at = excluded.updated_at, "
-        "tags = excluded.tags, title = excluded.title, body = excluded.body";
+        "tags = excluded.tags, title = excluded.title, body = excluded.body "
+        /* unchanged: no update, so the trigger does not tokenize the text twice again */
+        "WHERE search_doc.tags IS NOT excluded.tags OR search_doc.title IS NOT excluded.title "
+        "OR search_doc.body IS NOT excluded.body OR search_doc.day IS NOT excluded.day "
+        "OR search_doc.org_path IS NOT excluded.org_path "
+        "OR search_doc.unit_type IS NOT excluded.unit_type "
+        "OR search_doc.indicator_code IS NOT excluded.indicator_code";
     char *tags = wm_stags_row(r, "", " ");
     enum wm_qs qs = sq_exec(
         DB, sq_prep(DB, sql, "tititittttittt", r->kind, r->ref_id, r->org_path, r->unit_id,
