@@ -62,7 +62,8 @@ test('upload, submit, return with guidance, resubmit, approve, feature, 经验�
   await member.setInputFiles('#upload input[type=file]',
     { name: `${title}.pdf`, mimeType: 'application/pdf', buffer: pdf('one') });
   await member.click('#upload button[type=submit]');
-  await member.waitForSelector('#upload-progress li .state');
+  // the upload is done (not merely started) before the page is left: leaving aborts it
+  await member.waitForSelector('#upload-progress li.done');
   await member.goto(leaf);
   assert.match(await member.textContent('main'), new RegExp(title));
   await Promise.all([member.waitForNavigation(), member.click('#leaf-submit button[type=submit]')]);
