@@ -268,6 +268,11 @@ static const struct {
     {"round.visit.schedule", N_("安排测评走访")},
     {"round.visit.reschedule", N_("调整测评走访")},
     {"round.visit.cancel", N_("取消测评走访")},
+    /* issue 12, work_plan.c */
+    /* issue 12, work_meet.c */
+    /* issue 12, work_inspect.c */
+    /* issue 12, work_rect.c */
+    /* issue 12, work_overview.c */
 };
 
 const char *const wm_audit_actions[] = {
@@ -292,7 +297,13 @@ const char *const wm_audit_actions[] = {
     "rectification.open",
     "round.group.create", "round.group.delete", "round.group.update", "round.group.member_add",
     "round.group.member_remove", "round.entry.assign", "round.visit.schedule",
-    "round.visit.reschedule", "round.visit.cancel", NULL,
+    "round.visit.reschedule", "round.visit.cancel",
+    /* issue 12, work_plan.c */
+    /* issue 12, work_meet.c */
+    /* issue 12, work_inspect.c */
+    /* issue 12, work_rect.c */
+    /* issue 12, work_overview.c */
+    NULL,
 };
 
 const char *

@@ -1822,6 +1822,92 @@ json_t *wm_search(struct wm_db *db, const struct wm_actor *a, const struct wm_se
 json_t *wm_search_reindex(struct wm_db *db, void (*progress)(int64_t done, int64_t total, void *ctx),
                           void *ctx, struct wm_fail *f);
 
+/* ---------------------------------------------------------------- work_plan.c (issue 12) */
+/* leadership group and office, duties, the annual plan, stages and tasks, unit settings */
+
+/* ---------------------------------------------------------------- work_meet.c (issue 12) */
+/* meeting kinds and cadence, meetings, minutes and photos filed into the archive, filing (wm_work_file) and work_link */
+
+/*
+** Cadence (shared by meetings, inspections and the overviews): the periods of a year for a
+** period name ("monthly", "quarterly", "half-yearly", "yearly" as wm_sched_periods(), and
+** "weekly": the weeks, Monday to Sunday, whose Monday is in the year, keys "W1".."W53"),
+** each owing min_count records, counted from the days records were held.  A unit that joins
+** mid-year owes nothing for a period that began before its start day (start_day: the
+** work_unit start_on, else the unit's creation day).  A period is late when it owes more
+** than was held and its last day is before today; current when today is inside it.
+*/
+#define WM_CADENCE_MAX 54
+struct wm_cadence {
+    char key[8];    /* "M1", "Q2", "H1", "Y", "W14" */
+    int64_t start;  /* day numbers (wm_day_from_ymd) */
+    int64_t end;    /* inclusive */
+    int owed;       /* min_count, or 0 before start_day */
+    int held;       /* records held on a day inside it */
+    bool late;
+    bool current;
+};
+/** Periods written to out (0 for "none" or an unknown name).  days: the days records were
+** held (any order; days outside the year are ignored). */
+size_t wm_work_cadence(const char *period, int min_count, int64_t year, int64_t start_day,
+                       int64_t today, const int64_t *days, size_t ndays,
+                       struct wm_cadence out[WM_CADENCE_MAX]);
+
+/*
+** File a record's file into the unit's archive, the one way every creation-work record
+** lands there: a new document in leaf @a code of the archive of (unit_id, year) — or, when
+** *document_id is nonzero on entry, a new version of that document — with @a meta and the
+** blob @a up (already in the blob store), plus a work_link row (kind, ref_id, role) that
+** names the document's source.  The actor's right over the record stands for the leaf (a
+** department head files an inspection photo into a leaf not assigned to its department);
+** the unit must be the actor's.  Joins the caller's transaction when one is open (like
+** wm_doc_create), else runs its own.  *document_id receives the document.
+** WM_E_CONFLICT with a message naming what to set when the year has no archive or code is
+** not one of its leaves: the caller keeps its record, unfiled.
+*/
+enum wm_err wm_work_file(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                         int64_t year, const char *code, const struct wm_doc_meta *meta,
+                         const struct wm_upload *up, const char *kind, int64_t ref_id,
+                         const char *role, int64_t *document_id,
+                         struct wm_fail *f) WM_MUST_CHECK;
+/** The documents a record produced or cites: [{document_id, role, title, name, status}]
+** (live ones; NULL on a store error). */
+json_t *wm_work_links(struct wm_db *db, const char *kind, int64_t ref_id);
+/** The source of a document: {kind, ref_id, role, label ("会议：2026-03-02 领导小组会议"),
+** href} or NULL when it has none. */
+json_t *wm_work_source(struct wm_db *db, int64_t document_id);
+
+/* ---------------------------------------------------------------- work_inspect.c (issue 12) */
+/* responsibility areas, weekly inspections, findings, the weekly bulletin PDF */
+
+/* ---------------------------------------------------------------- work_rect.c (issue 12) */
+/* the rectification loop (整改项): sources, corrective and preventive measures, evidence, verification */
+
+/* A new rectification item (wm_rect_open); strings borrowed, NULL/0 for none. */
+struct wm_rect_new {
+    int64_t unit_id;
+    int64_t year;
+    const char *indicator_code; /* a leaf of the year's standard, or NULL / "" */
+    const char *problem;        /* required */
+    const char *source;         /* evaluation, inspection, review, self_check */
+    int64_t source_id;          /* the round entry, work_check row, review row; 0: none */
+    int64_t dept_id;            /* responsible department, 0: none */
+    const char *due_on;         /* YYYY-MM-DD */
+    const char *corrective;     /* 整改措施 */
+    const char *preventive;     /* 预防措施 */
+};
+/**
+** Open a rectification item: audited (rectification.open), the department's users and the
+** unit's admins notified.  Joins the caller's transaction when one is open (an inspection
+** opens its findings' items in its own), else runs its own.  WM_E_CONFLICT when the source
+** already has an item for that leaf; 403 / 404 by the actor's right over the unit.
+*/
+enum wm_err wm_rect_open(struct wm_db *db, const struct wm_actor *a, const struct wm_rect_new *in,
+                         int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
+
+/* ---------------------------------------------------------------- work_overview.c (issue 12) */
+/* the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
+
 /* ---------------------------------------------------------------- data directory */
 
 /*

@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 17
+#define WM_DB_SCHEMA_VERSION 18
 
 struct wm_db;
 
@@ -341,6 +341,16 @@ struct wm_rect_filter {
     unsigned limit; /* 0: 100 */
     unsigned offset;
 };
+
+/* -------------------------------- issue 12, work_plan: structs of leadership group and office */
+
+/* -------------------------------- issue 12, work_meet: structs of meeting kinds and cadence */
+
+/* -------------------------------- issue 12, work_inspect: structs of responsibility areas */
+
+/* -------------------------------- issue 12, work_rect: structs of the rectification loop (整改项): sources */
+
+/* -------------------------------- issue 12, work_overview: structs of the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
 
 /* One thing the search index holds (search_put), issue 11. */
 struct wm_search_row {
@@ -1097,6 +1107,16 @@ struct wm_db_ops {
     json_t *(*search_src_untexted)(struct wm_db *db, const char *after, unsigned limit);
     /** Orgs by id (ids unknown are left out): [{id, name, code, path, kind, type}]. */
     json_t *(*search_src_orgs)(struct wm_db *db, const int64_t *ids, size_t n);
+
+    /* -------------------------------- issue 12, work_plan: ops of leadership group and office */
+
+    /* -------------------------------- issue 12, work_meet: ops of meeting kinds and cadence */
+
+    /* -------------------------------- issue 12, work_inspect: ops of responsibility areas */
+
+    /* -------------------------------- issue 12, work_rect: ops of the rectification loop (整改项): sources */
+
+    /* -------------------------------- issue 12, work_overview: ops of the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
 };
 
 struct wm_db {

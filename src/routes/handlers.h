@@ -227,6 +227,16 @@ json_t *wm_api_compilation(json_t *c);
 /* api_search.c, page_search.c: full-text search (issue 11) */
 void api_search_get(struct wm_req *r);
 void page_search_get(struct wm_req *r);
+/* api_work_plan.c, page_work_plan.c: the creation work (issue 12): leadership group and office */
+
+/* api_work_meet.c, page_work_meet.c: the creation work (issue 12): meeting kinds and cadence */
+
+/* api_work_inspect.c, page_work_inspect.c: the creation work (issue 12): responsibility areas */
+
+/* api_work_rect.c, page_work_rect.c: the creation work (issue 12): the rectification loop (整改项): sources */
+
+/* api_work_overview.c, page_work_overview.c: the creation work (issue 12): the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
+
 struct wm_search_params;
 /**
 ** The search of ?q=&kind=&unit=&district=&unit_type=&year=&indicator=&media=&state=&from=

@@ -212,6 +212,11 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/api/v1/dashboard/inactive", api_dashboard_inactive_get, AUTH, STAFF, 0},
     /* Full-text search (issue 11, api_search.c): scoped by wm_search */
     {WM_GET, "/api/v1/search", api_search_get, AUTH, ALL, 0},
+    /* Creation work (issue 12, api_work_plan.c): leadership group and office */
+    /* Creation work (issue 12, api_work_meet.c): meeting kinds and cadence */
+    /* Creation work (issue 12, api_work_inspect.c): responsibility areas */
+    /* Creation work (issue 12, api_work_rect.c): the rectification loop (整改项): sources */
+    /* Creation work (issue 12, api_work_overview.c): the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
     {WM_GET, "/api/v1/jobs", api_jobs_get, AUTH, STAFF, 0},
     {WM_GET, "/api/v1/jobs/{id}", api_job_get, AUTH, ALL, 0},
     {WM_POST, "/api/v1/jobs/{id}/retry", api_job_retry_post, AUTH | CSRF, STAFF, 0},
@@ -308,6 +313,11 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/audit.xlsx", page_audit_xlsx_get, AUTH | HTML, ADMIN, 0},
     /* Full-text search (issue 11, page_search.c) */
     {WM_GET, "/search", page_search_get, AUTH | HTML, ALL, 0},
+    /* Creation work (issue 12, page_work_plan.c): leadership group and office */
+    /* Creation work (issue 12, page_work_meet.c): meeting kinds and cadence */
+    /* Creation work (issue 12, page_work_inspect.c): responsibility areas */
+    /* Creation work (issue 12, page_work_rect.c): the rectification loop (整改项): sources */
+    /* Creation work (issue 12, page_work_overview.c): the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
     {WM_GET, "/admin/jobs", page_admin_jobs_get, AUTH | HTML, STAFF, 0},
     {WM_POST, "/admin/jobs/{id}/retry", page_admin_job_retry_post, AUTH | HTML | FORM | CSRF,
      STAFF, 0},

@@ -94,5 +94,10 @@ void pg_fill_dashboard_ops(struct wm_db_ops *ops);
 void pg_fill_title_ops(struct wm_db_ops *ops);
 void pg_fill_results_ops(struct wm_db_ops *ops);
 void pg_fill_search_src_ops(struct wm_db_ops *ops);
+void pg_fill_work_plan_ops(struct wm_db_ops *ops);
+void pg_fill_work_meet_ops(struct wm_db_ops *ops);
+void pg_fill_work_inspect_ops(struct wm_db_ops *ops);
+void pg_fill_work_rect_ops(struct wm_db_ops *ops);
+void pg_fill_work_overview_ops(struct wm_db_ops *ops);
 
 #endif /* WM_PG_HELPER_H */

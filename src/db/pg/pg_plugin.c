@@ -688,6 +688,11 @@ pg_ops_init(void)
     pg_fill_groups_ops(&pg_ops);
     pg_fill_search_ops(&pg_ops);
     pg_fill_search_src_ops(&pg_ops);
+    pg_fill_work_plan_ops(&pg_ops);
+    pg_fill_work_meet_ops(&pg_ops);
+    pg_fill_work_inspect_ops(&pg_ops);
+    pg_fill_work_rect_ops(&pg_ops);
+    pg_fill_work_overview_ops(&pg_ops);
     pg_fill_base(&pg_ops);
 }
 

@@ -418,6 +418,11 @@ void sq_fill_scoring_ops(struct wm_db_ops *ops);
 void sq_fill_groups_ops(struct wm_db_ops *ops);
 void sq_fill_search_ops(struct wm_db_ops *ops);
 void sq_fill_search_src_ops(struct wm_db_ops *ops);
+void sq_fill_work_plan_ops(struct wm_db_ops *ops);
+void sq_fill_work_meet_ops(struct wm_db_ops *ops);
+void sq_fill_work_inspect_ops(struct wm_db_ops *ops);
+void sq_fill_work_rect_ops(struct wm_db_ops *ops);
+void sq_fill_work_overview_ops(struct wm_db_ops *ops);
 
 void
 sq_fill_ops(struct wm_db_ops *ops)
@@ -437,6 +442,11 @@ sq_fill_ops(struct wm_db_ops *ops)
     sq_fill_groups_ops(ops);
     sq_fill_search_ops(ops);
     sq_fill_search_src_ops(ops);
+    sq_fill_work_plan_ops(ops);
+    sq_fill_work_meet_ops(ops);
+    sq_fill_work_inspect_ops(ops);
+    sq_fill_work_rect_ops(ops);
+    sq_fill_work_overview_ops(ops);
     sq_fill_base(ops);
 }
 

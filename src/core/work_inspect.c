@@ -1,0 +1,6 @@
+/*
+** work_inspect.c — the creation work (issue 12): responsibility areas, weekly inspections, findings, the weekly bulletin PDF.
+*/
+#include "config.h"
+
+#include "wm_core.h"

@@ -1,0 +1,15 @@
+/*
+** sq_work_inspect.c — the SQLite backend's operations of the creation work (issue 12, migration
+** 0018): responsibility areas, weekly inspections, findings, the weekly bulletin PDF.
+*/
+#include "config.h"
+
+#include "sq_helper.h"
+
+void sq_fill_work_inspect_ops(struct wm_db_ops *ops);
+
+void
+sq_fill_work_inspect_ops(struct wm_db_ops *ops)
+{
+    (void)ops;
+}
