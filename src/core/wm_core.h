@@ -1884,6 +1884,9 @@ struct wm_work_member_in {
     const char *post;
     const char *from_on; /* NULL: today */
 };
+/** A member (as in wm_work_group) of a unit the actor sees, else NULL with f. */
+json_t *wm_work_member_get(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                           struct wm_fail *f);
 enum wm_err wm_work_member_add(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
                                const struct wm_work_member_in *in, int64_t *id,
                                struct wm_fail *f) WM_MUST_CHECK;

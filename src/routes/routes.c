@@ -213,6 +213,26 @@ const struct wm_route wm_routes[] = {
     /* Full-text search (issue 11, api_search.c): scoped by wm_search */
     {WM_GET, "/api/v1/search", api_search_get, AUTH, ALL, 0},
     /* Creation work (issue 12, api_work_plan.c): leadership group and office */
+    {WM_GET, "/api/v1/units/{id}/work/settings", api_work_settings_get, AUTH, ALL, 0},
+    {WM_PUT, "/api/v1/units/{id}/work/settings", api_work_settings_put, AUTH | CSRF | JSON, ALL,
+     0},
+    {WM_GET, "/api/v1/units/{id}/work/group", api_work_group_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/units/{id}/work/members", api_work_members_post, AUTH | CSRF | JSON, ALL,
+     0},
+    {WM_POST, "/api/v1/work/members/{id}/end", api_work_member_end_post, AUTH | CSRF | JSON, ALL,
+     0},
+    {WM_PUT, "/api/v1/units/{id}/work/duties/{s}", api_work_duties_put, AUTH | CSRF | JSON, ALL,
+     0},
+    {WM_GET, "/api/v1/units/{id}/work/plans/{id}", api_work_plan_get, AUTH, ALL, 0},
+    {WM_PUT, "/api/v1/units/{id}/work/plans/{id}", api_work_plan_put, AUTH | CSRF | JSON, ALL, 0},
+    {WM_GET, "/api/v1/units/{id}/work/tasks", api_work_tasks_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/units/{id}/work/tasks", api_work_tasks_post, AUTH | CSRF | JSON, ALL, 0},
+    {WM_GET, "/api/v1/work/tasks/{id}", api_work_task_get, AUTH, ALL, 0},
+    {WM_PATCH, "/api/v1/work/tasks/{id}", api_work_task_patch, AUTH | CSRF | JSON, ALL, 0},
+    {WM_POST, "/api/v1/work/tasks/{id}/done", api_work_task_done_post, AUTH | CSRF | JSON, ALL,
+     0},
+    {WM_POST, "/api/v1/work/tasks/{id}/reopen", api_work_task_reopen_post, AUTH | CSRF | JSON,
+     ALL, 0},
     /* Creation work (issue 12, api_work_meet.c): meeting kinds and cadence */
     /* Creation work (issue 12, api_work_inspect.c): responsibility areas */
     /* Creation work (issue 12, api_work_rect.c): the rectification loop (整改项): sources */
