@@ -334,6 +334,27 @@ const struct wm_route wm_routes[] = {
     /* Full-text search (issue 11, page_search.c) */
     {WM_GET, "/search", page_search_get, AUTH | HTML, ALL, 0},
     /* Creation work (issue 12, page_work_plan.c): leadership group and office */
+    {WM_GET, "/units/{id}/work/settings", page_work_settings_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/units/{id}/work/settings", page_work_settings_post, AUTH | HTML | FORM | CSRF, ALL,
+     8 * 1024},
+    {WM_GET, "/units/{id}/work/group", page_work_group_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/units/{id}/work/members", page_work_members_post, AUTH | HTML | FORM | CSRF, ALL,
+     8 * 1024},
+    {WM_POST, "/work/members/{id}/end", page_work_member_end_post, AUTH | HTML | FORM | CSRF, ALL,
+     8 * 1024},
+    {WM_POST, "/units/{id}/work/duties/{s}", page_work_duties_post, AUTH | HTML | FORM | CSRF, ALL,
+     128 * 1024},
+    {WM_GET, "/units/{id}/work/plan", page_work_plan_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/units/{id}/work/plan", page_work_plan_post, AUTH | HTML | FORM | CSRF, ALL,
+     128 * 1024},
+    {WM_GET, "/units/{id}/work/tasks", page_work_tasks_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/units/{id}/work/tasks", page_work_tasks_post, AUTH | HTML | FORM | CSRF, ALL,
+     128 * 1024},
+    {WM_POST, "/work/tasks/{id}", page_work_task_post, AUTH | HTML | FORM | CSRF, ALL, 128 * 1024},
+    {WM_POST, "/work/tasks/{id}/done", page_work_task_done_post, AUTH | HTML | FORM | CSRF, ALL,
+     128 * 1024},
+    {WM_POST, "/work/tasks/{id}/reopen", page_work_task_reopen_post, AUTH | HTML | FORM | CSRF,
+     ALL, 8 * 1024},
     /* Creation work (issue 12, page_work_meet.c): meeting kinds and cadence */
     /* Creation work (issue 12, page_work_inspect.c): responsibility areas */
     /* Creation work (issue 12, page_work_rect.c): the rectification loop (整改项): sources */
