@@ -894,7 +894,7 @@ task_back(struct wm_req *r, const json_t *t)
 {
     const char *back = wm_form(r, "back");
     if (wm_streq(back, "home")) {
-        return wm_strdup("/");
+        return wm_strdup("/home");
     }
     if (wm_streq(back, "plan")) {
         return wm_asprintf("/units/%lld/work/plan?year=%lld", (long long)ji(t, "unit_id"),

@@ -417,6 +417,119 @@ test_tasks(void **state)
     json_decref(pl);
 }
 
+/* ---------------------------------------------------------------- pages */
+
+/* A session-only copy of c (the pages' way in). */
+static struct th_cred
+session_of(const struct th_cred *c)
+{
+    struct th_cred s = *c;
+    s.token[0] = 0;
+    return s;
+}
+
+/* The page's status; its body into *body when not NULL (caller frees). */
+static long
+page(const char *path, const struct th_cred *c, char **body)
+{
+    struct th_cred s = session_of(c);
+    struct th_resp *r = th_api(&srv, "GET", path, &s, TH_COOKIE, NULL);
+    long st = r->status;
+    if (body) {
+        *body = strdup(r->body ? r->body : "");
+    }
+    th_resp_free(r);
+    return st;
+}
+
+/* A form post's status: 303 plain, 388 a redirect carrying an error, else as answered. */
+static long
+form(const char *path, const struct th_cred *c, const char *fields)
+{
+    struct th_cred s = session_of(c);
+    struct th_resp *r = th_form(&srv, path, &s, fields);
+    long st = r->status;
+    const char *loc = th_header(r, "Location");
+    if (303 == st && loc && strstr(loc, "err=")) {
+        st = 388;
+    }
+    th_resp_free(r);
+    return st;
+}
+
+static void
+test_pages(void **state)
+{
+    (void)state;
+    static const char *const tabs[] = {"group", "plan", "tasks", "settings"};
+    char p[160];
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(p, sizeof p, "/units/%lld/work/%s", (long long)unit1, tabs[i]);
+        assert_int_equal(page(p, &unitadmin, NULL), 200);
+        assert_int_equal(page(p, &member, NULL), 200);
+        assert_int_equal(page(p, &leader, NULL), 200);
+        assert_int_equal(page(p, &office, NULL), 200);
+        assert_int_equal(page(p, &evaluator, NULL), 404);
+        assert_int_equal(page(p, &district, NULL), 404);
+        assert_int_equal(page(p, &qsmember, NULL), 404);
+    }
+    /* the group on a past day shows who was in it then, and the history */
+    char *body = NULL;
+    snprintf(p, sizeof p, "/units/%lld/work/group?on=2026-04-01", (long long)unit1);
+    assert_int_equal(page(p, &leader, &body), 200);
+    assert_non_null(strstr(body, "张三"));
+    assert_non_null(strstr(body, "统筹全局"));
+    assert_null(strstr(body, "method=\"post\" action=\"/units/")); /* a viewer gets no forms */
+    free(body);
+    /* the plan: the current stage marked, the counts per department */
+    snprintf(p, sizeof p, "/units/%lld/work/plan", (long long)unit1);
+    assert_int_equal(page(p, &unitadmin, &body), 200);
+    assert_non_null(strstr(body, "stage current"));
+    assert_non_null(strstr(body, "组织实施"));
+    assert_non_null(strstr(body, "plan-edit"));
+    free(body);
+
+    /* the department's home: its open task, completed with the button */
+    int64_t id = new_task(dept_own, "整理创建台账", "2026-06-10");
+    assert_int_equal(page("/home", &member, &body), 200);
+    assert_non_null(strstr(body, "本科室任务"));
+    assert_non_null(strstr(body, "整理创建台账"));
+    assert_non_null(strstr(body, "badge overdue"));
+    assert_null(strstr(body, "组织志愿服务")); /* another department's */
+    free(body);
+    snprintf(p, sizeof p, "/work/tasks/%lld/done", (long long)id);
+    assert_int_equal(form(p, &leader, "back=home"), 403);
+    assert_int_equal(form(p, &office, "back=home"), 403);
+    assert_int_equal(form(p, &member, "back=home&note=%E5%B7%B2%E5%BD%92%E6%A1%A3"), 303);
+    assert_int_equal(form(p, &member, "back=home"), 388); /* done already */
+    assert_int_equal(page("/home", &member, &body), 200);
+    assert_null(strstr(body, "整理创建台账"));
+    free(body);
+
+    /* forms of the unit_admin, and a bad one back with its message */
+    snprintf(p, sizeof p, "/units/%lld/work/tasks", (long long)unit1);
+    assert_int_equal(form(p, &unitadmin, "year=2026&title=%E6%B5%8B%E8%AF%95&leaves=1.1.1%2C+1.1.2"),
+                     303);
+    assert_int_equal(form(p, &unitadmin, "year=2026&title=x&leaves=9.9.9"), 388);
+    assert_int_equal(form(p, &member, "year=2026&title=x"), 403);
+    snprintf(p, sizeof p, "/units/%lld/work/members", (long long)unit1);
+    assert_int_equal(form(p, &unitadmin, "body_role=office%3Amember&name=%E8%B5%B5%E5%85%AD"),
+                     303);
+    assert_int_equal(form(p, &office, "body_role=office%3Amember&name=x"), 403);
+    snprintf(p, sizeof p, "/units/%lld/work/settings", (long long)unit1);
+    assert_int_equal(form(p, &unitadmin, "plan_leaf=9.9.9"), 388);
+    assert_int_equal(form(p, &unitadmin, "plan_leaf=1.1.1&inspect_weekly=1"), 303);
+    snprintf(p, sizeof p, "/units/%lld/work/plan", (long long)unit1);
+    assert_int_equal(form(p, &unitadmin,
+                          "year=2026&title=%E8%AE%A1%E5%88%92&stage_name_0=a&stage_start_0="
+                          "2026-01-01&stage_end_0=2026-12-31"),
+                     303);
+    snprintf(p, sizeof p, "/units/%lld/work/group", (long long)unit1);
+    assert_int_equal(page(p, &unitadmin, &body), 200);
+    assert_non_null(strstr(body, "赵六"));
+    free(body);
+}
+
 /* A department still named by a task is not removed (409), and stays. */
 static void
 test_dept_in_use(void **state)
@@ -545,6 +658,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_duties_history),
         cmocka_unit_test(test_plan),
         cmocka_unit_test(test_tasks),
+        cmocka_unit_test(test_pages),
         cmocka_unit_test(test_dept_in_use),
         cmocka_unit_test(test_audited),
         cmocka_unit_test(test_graceful_stop),
