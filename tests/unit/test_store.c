@@ -2894,6 +2894,215 @@ test_blob_text(void **state)
     assert_int_equal(OPS->blob_text_put(DB, "00", "done", "x", NULL, 3000), WM_QS_CONFLICT);
 }
 
+/* ---------------------------------------------------------------- creation work (issue 12, wplan) */
+
+/* The unit's settings: none until put, then replaced whole. */
+static void
+test_work_settings(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0;
+    mk_archive(f, &u);
+    int64_t admin = mk_user(f, "uadmin", "unit_admin", u, 0);
+    ASSERT_NO_ROW(OPS->work_unit_get(DB, u));
+    struct wm_work_unit s = {.unit_id = u, .start_on = "2026-03-01", .plan_leaf = "B.1",
+                             .bulletin_leaf = "B.2", .inspect_weekly = true, .by = admin,
+                             .now = 5000};
+    assert_int_equal(OPS->work_unit_put(DB, &s), WM_QS_ONE);
+    json_t *o = OPS->work_unit_get(DB, u);
+    assert_non_null(o);
+    assert_string_equal(js(o, "start_on"), "2026-03-01");
+    assert_string_equal(js(o, "plan_leaf"), "B.1");
+    jnull(o, "rect_leaf");
+    assert_int_equal(ji(o, "inspect_weekly"), 1);
+    assert_int_equal(ji(o, "updated_by"), admin);
+    json_decref(o);
+    s = (struct wm_work_unit){.unit_id = u, .inspect_weekly = false, .now = 6000};
+    assert_int_equal(OPS->work_unit_put(DB, &s), WM_QS_ONE);
+    o = OPS->work_unit_get(DB, u);
+    jnull(o, "start_on");
+    jnull(o, "plan_leaf");
+    jnull(o, "updated_by");
+    assert_int_equal(ji(o, "inspect_weekly"), 0);
+    assert_int_equal(ji(o, "updated_at"), 6000);
+    json_decref(o);
+}
+
+/* Members over time: the group on a day, an end set once; duties newest first. */
+static void
+test_work_members(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, m1 = 0, m2 = 0, d1 = 0, d2 = 0;
+    mk_archive(f, &u);
+    int64_t boss = mk_user(f, "boss", "unit_viewer", u, 0);
+    struct wm_work_member m = {.unit_id = u, .body = "group", .role = "member", .name = "张三",
+                               .from_on = "2026-02-01", .now = 5000};
+    assert_int_equal(OPS->work_member_insert(DB, &m, &m1), WM_QS_ONE);
+    m = (struct wm_work_member){.unit_id = u, .body = "group", .role = "leader", .user_id = boss,
+                                .name = "局长", .post = "党委书记", .from_on = "2026-01-01",
+                                .by = boss, .now = 5000};
+    assert_int_equal(OPS->work_member_insert(DB, &m, &m2), WM_QS_ONE);
+    assert_true(m1 > 0 && m2 > m1);
+    json_t *o = OPS->work_member_get(DB, m2);
+    assert_string_equal(js(o, "post"), "党委书记");
+    assert_int_equal(ji(o, "user_id"), boss);
+    jnull(o, "to_on");
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->work_member_get(DB, 999999));
+    assert_int_equal(OPS->work_member_end(DB, m1, "2026-05-01", boss, 6000), WM_QS_ONE);
+    assert_int_equal(OPS->work_member_end(DB, m1, "2026-06-01", boss, 6000), WM_QS_NONE);
+    o = OPS->work_member_get(DB, m1);
+    assert_string_equal(js(o, "to_on"), "2026-05-01");
+    assert_int_equal(ji(o, "ended_at"), 6000);
+    json_decref(o);
+    static const struct {
+        const char *on;
+        size_t n;
+    } days[] = {{"2025-12-31", 0}, {"2026-01-01", 1}, {"2026-04-30", 2}, {"2026-05-01", 1}};
+    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+        json_t *l = OPS->work_members(DB, u, days[i].on);
+        assert_non_null(l);
+        assert_int_equal(json_array_size(l), days[i].n);
+        json_decref(l);
+    }
+    json_t *all = OPS->work_members(DB, u, NULL);
+    assert_int_equal(json_array_size(all), 2);
+    assert_int_equal(ji(json_array_get(all, 0), "id"), m2); /* the leader first */
+    assert_string_equal(js(json_array_get(all, 0), "user_name"), "显示名");
+    json_decref(all);
+
+    assert_int_equal(OPS->work_duty_insert(DB, u, "group", "旧职责", "2026-01-10", boss, 5000, &d1),
+                     WM_QS_ONE);
+    assert_int_equal(OPS->work_duty_insert(DB, u, "group", "新职责", "2026-03-01", 0, 5100, &d2),
+                     WM_QS_ONE);
+    json_t *d = OPS->work_duties(DB, u, "group");
+    assert_int_equal(json_array_size(d), 2);
+    assert_string_equal(js(json_array_get(d, 0), "text"), "新职责");
+    assert_string_equal(js(json_array_get(d, 1), "created_by_name"), "显示名");
+    json_decref(d);
+    d = OPS->work_duties(DB, u, "office");
+    assert_int_equal(json_array_size(d), 0);
+    json_decref(d);
+}
+
+/* The plan (one per unit and year) and its stages, replaced in order. */
+static void
+test_work_plan(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, p = 0, p2 = 0;
+    mk_archive(f, &u);
+    ASSERT_NO_ROW(OPS->work_plan_get(DB, u, 2026));
+    assert_int_equal(OPS->work_plan_upsert(DB, u, 2026, "计划", "目标", 0, 5000, &p), WM_QS_ONE);
+    assert_int_equal(OPS->work_plan_upsert(DB, u, 2026, "新计划", "新目标", 0, 6000, &p2),
+                     WM_QS_ONE);
+    assert_int_equal(p, p2);
+    json_t *o = OPS->work_plan_get(DB, u, 2026);
+    assert_string_equal(js(o, "title"), "新计划");
+    assert_int_equal(ji(o, "created_at"), 5000);
+    assert_int_equal(ji(o, "updated_at"), 6000);
+    json_decref(o);
+    const struct wm_work_stage st[] = {{"宣传发动", "2026-01-01", "2026-03-31"},
+                                       {"组织实施", "2026-04-01", "2026-10-31"}};
+    assert_int_equal(OPS->work_stages_set(DB, p, st, 2), WM_QS_ONE);
+    json_t *l = OPS->work_stages(DB, p);
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 1), "name"), "组织实施");
+    assert_int_equal(ji(json_array_get(l, 1), "position"), 1);
+    json_decref(l);
+    assert_int_equal(OPS->work_stages_set(DB, p, st + 1, 1), WM_QS_ONE);
+    l = OPS->work_stages(DB, p);
+    assert_int_equal(json_array_size(l), 1);
+    assert_string_equal(js(json_array_get(l, 0), "starts_on"), "2026-04-01");
+    json_decref(l);
+}
+
+/* Tasks: made, edited, done and reopened, their leaves, filtered lists; a department a task
+** names is not deleted. */
+static void
+test_work_tasks(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, p = 0, dept = 0, other = 0, t1 = 0, t2 = 0;
+    mk_archive(f, &u);
+    assert_int_equal(OPS->dept_insert(DB, u, "办公室", &dept), WM_QS_ONE);
+    assert_int_equal(OPS->dept_insert(DB, u, "工会", &other), WM_QS_ONE);
+    int64_t clerk = mk_user(f, "clerk", "unit_member", u, dept);
+    assert_int_equal(OPS->work_plan_upsert(DB, u, 2026, "计划", "", 0, 5000, &p), WM_QS_ONE);
+    struct wm_work_task t = {.plan_id = p, .unit_id = u, .title = "宣传栏", .detail = "",
+                             .dept_id = dept, .person_id = clerk, .due_on = "2026-06-01",
+                             .now = 5000};
+    assert_int_equal(OPS->work_task_insert(DB, &t, &t1), WM_QS_ONE);
+    t = (struct wm_work_task){.plan_id = p, .unit_id = u, .title = "志愿服务", .detail = "每月",
+                              .dept_id = other, .person_name = "王五", .now = 5000};
+    assert_int_equal(OPS->work_task_insert(DB, &t, &t2), WM_QS_ONE);
+    json_t *o = OPS->work_task_get(DB, t1);
+    assert_int_equal(ji(o, "year"), 2026);
+    assert_string_equal(js(o, "dept_name"), "办公室");
+    assert_string_equal(js(o, "person_user"), "显示名");
+    assert_string_equal(js(o, "state"), "open");
+    json_decref(o);
+    ASSERT_NO_ROW(OPS->work_task_get(DB, 999999));
+
+    const char *codes[] = {"B.2", "B.1", "B.1"};
+    assert_int_equal(OPS->work_task_leaves_set(DB, t1, codes, 3), WM_QS_ONE);
+    json_t *l = OPS->work_task_leaves(DB, t1);
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 0), "indicator_code"), "B.1");
+    json_decref(l);
+    assert_int_equal(OPS->work_task_leaves_set(DB, t1, codes, 1), WM_QS_ONE);
+    l = OPS->work_task_leaves(DB, t1);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+
+    t = (struct wm_work_task){.title = "宣传栏（改）", .detail = "两块", .dept_id = dept,
+                              .due_on = "2026-07-01", .now = 6000};
+    assert_int_equal(OPS->work_task_update(DB, t1, &t), WM_QS_ONE);
+    o = OPS->work_task_get(DB, t1);
+    assert_string_equal(js(o, "title"), "宣传栏（改）");
+    jnull(o, "person_id");
+    assert_int_equal(ji(o, "updated_at"), 6000);
+    json_decref(o);
+
+    assert_int_equal(OPS->work_task_set_state(DB, t1, "done", "好了", clerk, 7000), WM_QS_ONE);
+    assert_int_equal(OPS->work_task_set_state(DB, t1, "done", "又好了", clerk, 7100), WM_QS_NONE);
+    o = OPS->work_task_get(DB, t1);
+    assert_string_equal(js(o, "done_note"), "好了");
+    assert_string_equal(js(o, "done_by_name"), "显示名");
+    assert_int_equal(ji(o, "done_at"), 7000);
+    json_decref(o);
+    assert_int_equal(OPS->work_task_set_state(DB, t1, "open", NULL, 0, 7200), WM_QS_ONE);
+    o = OPS->work_task_get(DB, t1);
+    jnull(o, "done_note");
+    jnull(o, "done_at");
+    json_decref(o);
+
+    struct wm_work_task_filter q = {.unit_id = u, .year = 2026};
+    l = OPS->work_task_list(DB, &q);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), t1); /* a due day before none */
+    json_decref(l);
+    q = (struct wm_work_task_filter){.unit_id = u, .dept_id = other};
+    l = OPS->work_task_list(DB, &q);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    q = (struct wm_work_task_filter){.unit_id = u, .due_before = "2026-07-02"};
+    l = OPS->work_task_list(DB, &q);
+    assert_int_equal(json_array_size(l), 1); /* t1: open and due before */
+    json_decref(l);
+    q = (struct wm_work_task_filter){.unit_id = u, .state = "done"};
+    l = OPS->work_task_list(DB, &q);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    q = (struct wm_work_task_filter){.unit_id = u, .year = 2025};
+    l = OPS->work_task_list(DB, &q);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    /* a department a task names stays */
+    assert_int_equal(OPS->dept_delete(DB, other), WM_QS_CONFLICT);
+}
+
 /* ---------------------------------------------------------------- guidance */
 
 static void
@@ -5219,6 +5428,11 @@ main(void)
         cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs_concurrent, setup, teardown),
+        /* creation work (issue 12, wplan) */
+        cmocka_unit_test_setup_teardown(test_work_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_work_members, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_work_plan, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_work_tasks, setup, teardown),
     };
     int failed = g_pg ? cmocka_run_group_tests_name("store_pg", tests, NULL, NULL)
                       : cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
