@@ -436,7 +436,8 @@ dept_remove_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, in
         } else if (jsi(d, "unit_id") != unit_id) {
             e = wm_fail_set(f, WM_E_NOT_FOUND, NULL, "%s", _("科室不存在"));
         } else if (WM_QS_CONFLICT == (qs = db->ops->dept_delete(db, dept_id))) {
-            e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("科室下还有账号，不能删除"));
+            e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s",
+                            _("科室下还有账号，或仍被创建工作的任务等记录引用，不能删除"));
         } else if (WM_QS_ONE != qs) {
             e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法删除科室"));
         } else {

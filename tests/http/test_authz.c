@@ -125,6 +125,13 @@ enum kind {
     K_ENTRY_RECOMMENDED, /* the same, recommended */
     K_SEARCH,      /* ?q=文明&unit= own / foreign unit (issue 11: a scoped search; a unit
                    ** filter outside the scope is 404, and an evaluator has no unit in it) */
+    /* issue 12, wplan: the creation work */
+    K_WORK,        /* {id}[/{id}][/{s}] = own / foreign unit[, ARCHIVE_YEAR][, "group"]; the
+                   ** body a new member, task, plan or duty named after the cell */
+    K_WORK_MEMBER, /* {id} = a throwaway member of own / foreign unit's group */
+    K_WORK_TASK,   /* {id} = a throwaway open task of own / foreign unit (of the unit_member's
+                   ** department in DEMO001); PATCH {"title"} */
+    K_WORK_TASK_DONE, /* {id} = the same, done */
 };
 
 /* The year of the archives the matrix works on (made in setup). */
@@ -595,6 +602,49 @@ static const struct expect expectations[] = {
                                                  {"303", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /orgs/{id}/review-settings", K_SETTINGS,
                                                  {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    /* issue 12, wplan: the creation work of a unit: read by its accounts and by office
+    ** staff in scope, written by its unit_admin (others 403, evaluators 404); a task is
+    ** completed by its department's unit_member too. */
+    {"GET /api/v1/units/{id}/work/settings", K_WORK,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"PUT /api/v1/units/{id}/work/settings", K_WORK,
+                                                 {"401", "403", "403",     "404",     "200/404", "403",     "403"}},
+    {"GET /api/v1/units/{id}/work/group", K_WORK, {"401", "200", "200/404", "404",    "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/units/{id}/work/members", K_WORK,
+                                                 {"401", "403", "403",     "404",     "201/404", "403",     "403"}},
+    {"POST /api/v1/work/members/{id}/end", K_WORK_MEMBER,
+                                                 {"401", "403", "403/404", "404",     "200/404", "403/404", "403/404"}},
+    {"PUT /api/v1/units/{id}/work/duties/{s}", K_WORK,
+                                                 {"401", "403", "403",     "404",     "200/404", "403",     "403"}},
+    {"GET /api/v1/units/{id}/work/plans/{id}", K_WORK,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"PUT /api/v1/units/{id}/work/plans/{id}", K_WORK,
+                                                 {"401", "403", "403",     "404",     "200/404", "403",     "403"}},
+    {"GET /api/v1/units/{id}/work/tasks", K_WORK, {"401", "200", "200/404", "404",    "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/units/{id}/work/tasks", K_WORK,
+                                                 {"401", "403", "403",     "404",     "201/404", "403",     "403"}},
+    {"GET /api/v1/work/tasks/{id}", K_WORK_TASK, {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"PATCH /api/v1/work/tasks/{id}", K_WORK_TASK,
+                                                 {"401", "403", "403/404", "404",     "200/404", "403/404", "403/404"}},
+    {"POST /api/v1/work/tasks/{id}/done", K_WORK_TASK,
+                                                 {"401", "403", "403/404", "404",     "200/404", "200/404", "403/404"}},
+    {"POST /api/v1/work/tasks/{id}/reopen", K_WORK_TASK_DONE,
+                                                 {"401", "403", "403/404", "404",     "200/404", "403/404", "403/404"}},
+    {"GET /units/{id}/work/settings", K_WORK,    {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /units/{id}/work/settings", K_WORK,   {"303", "403", "403",     "404",     "303/404", "403",     "403"}},
+    {"GET /units/{id}/work/group", K_WORK,       {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /units/{id}/work/members", K_WORK,    {"303", "403", "403",     "404",     "303/404", "403",     "403"}},
+    {"POST /work/members/{id}/end", K_WORK_MEMBER,
+                                                 {"303", "403", "403/404", "404",     "303/404", "403/404", "403/404"}},
+    {"POST /units/{id}/work/duties/{s}", K_WORK, {"303", "403", "403",     "404",     "303/404", "403",     "403"}},
+    {"GET /units/{id}/work/plan", K_WORK,        {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /units/{id}/work/plan", K_WORK,       {"303", "403", "403",     "404",     "303/404", "403",     "403"}},
+    {"GET /units/{id}/work/tasks", K_WORK,       {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /units/{id}/work/tasks", K_WORK,      {"303", "403", "403",     "404",     "303/404", "403",     "403"}},
+    {"POST /work/tasks/{id}", K_WORK_TASK,       {"303", "403", "403/404", "404",     "303/404", "403/404", "403/404"}},
+    {"POST /work/tasks/{id}/done", K_WORK_TASK,  {"303", "403", "403/404", "404",     "303/404", "303/404", "403/404"}},
+    {"POST /work/tasks/{id}/reopen", K_WORK_TASK_DONE,
+                                                 {"303", "403", "403/404", "404",     "303/404", "403/404", "403/404"}},
 };
 /* clang-format on */
 
@@ -1383,6 +1433,88 @@ order_build(struct cell *c, int64_t unit, const char *leaf, bool page)
     return true;
 }
 
+/* issue 12, wplan: a throwaway member of the unit's leadership group, written straight into
+** the store; its id, 0 on failure. */
+static int64_t
+work_member_make(int64_t unit)
+{
+    struct wm_db *db = fx_db();
+    int64_t id = 0;
+    const struct wm_work_member m = {.unit_id = unit, .body = "group", .role = "member",
+                                     .name = "授权测试成员", .from_on = "2025-01-01",
+                                     .now = (int64_t)time(NULL)};
+    if (NULL == db || WM_QS_ONE != db->ops->work_member_insert(db, &m, &id)) {
+        fprintf(stderr, "fixture: cannot write a work_member of unit %lld\n", (long long)unit);
+        return 0;
+    }
+    return id;
+}
+
+/* A throwaway task of the unit's plan of ARCHIVE_YEAR, open or done, for the unit_member
+** account's department when that is the unit's; its id, 0 on failure. */
+static int64_t
+work_task_make(int64_t unit, bool done)
+{
+    struct wm_db *db = fx_db();
+    int64_t plan = 0, id = 0, now = (int64_t)time(NULL);
+    json_t *u = db ? db->ops->user_get(db, actors[R_UMEMBER].c.user_id) : NULL;
+    int64_t dept = u && json_integer_value(json_object_get(u, "org_id")) == unit
+                       ? json_integer_value(json_object_get(u, "dept_id"))
+                       : 0;
+    json_decref(u);
+    if (NULL == db || WM_QS_ONE != db->ops->work_plan_upsert(db, unit, ARCHIVE_YEAR, "授权测试计划",
+                                                             "", 0, now, &plan)) {
+        fprintf(stderr, "fixture: cannot write the work_plan of unit %lld\n", (long long)unit);
+        return 0;
+    }
+    const struct wm_work_task t = {.plan_id = plan, .unit_id = unit, .title = "授权测试任务",
+                                   .detail = "", .dept_id = dept, .now = now};
+    if (WM_QS_ONE != db->ops->work_task_insert(db, &t, &id) ||
+        (done && WM_QS_ONE != db->ops->work_task_set_state(db, id, "done", "", 0, now))) {
+        fprintf(stderr, "fixture: cannot write a work_task of unit %lld\n", (long long)unit);
+        return 0;
+    }
+    return id;
+}
+
+/* issue 12, wplan: the body of a K_WORK cell (its route's new record, named name). */
+static void
+work_body(struct cell *c, const struct wm_route *rt, bool page, const char *name)
+{
+    const char *p = rt->pattern;
+    if (WM_GET == rt->methods) {
+        return;
+    }
+    char year[8];
+    snprintf(year, sizeof year, "%d", ARCHIVE_YEAR);
+    if (strstr(p, "/members")) {
+        if (page) {
+            form_add(c, "body_role", "group:member");
+            form_add(c, "name", name);
+        } else {
+            c->json = json_pack("{s:s, s:s, s:s}", "body", "group", "role", "member", "name", name);
+        }
+    } else if (strstr(p, "/duties")) {
+        if (page) {
+            form_add(c, "text", name);
+        } else {
+            c->json = json_pack("{s:s}", "text", name);
+        }
+    } else if (strstr(p, "/plan") || strstr(p, "/tasks")) {
+        if (page) {
+            form_add(c, "year", year);
+            form_add(c, "title", name);
+        } else {
+            c->json = json_pack("{s:i, s:s}", "year", ARCHIVE_YEAR, "title", name);
+            if (strstr(p, "/plans/")) {
+                json_object_del(c->json, "year");
+            }
+        }
+    } else if (!page) {
+        c->json = json_object(); /* the settings: every default */
+    }
+}
+
 /* Build the request of cell (kind, role, foreign) for a route; false: fixture failed. */
 static bool
 cell_build(struct cell *c,
@@ -1994,6 +2126,36 @@ cell_build(struct cell *c,
         if (WM_POST == rt->methods) {
             c->json = json_pack("{s:i, s:I}", "year", ARCHIVE_YEAR + 1, "edition_id",
                                 (json_int_t)fw_pub[foreign][0]);
+        }
+        break;
+    case K_WORK:
+        ids[0] = a->unit[foreign];
+        ids[1] = ARCHIVE_YEAR;
+        seg = "group";
+        work_body(c, rt, page, name);
+        break;
+    case K_WORK_MEMBER:
+        if (0 == (ids[0] = work_member_make(a->unit[foreign]))) {
+            return false;
+        }
+        if (!page) {
+            c->json = json_object();
+        }
+        break;
+    case K_WORK_TASK:
+    case K_WORK_TASK_DONE:
+        if (0 == (ids[0] = work_task_make(a->unit[foreign], K_WORK_TASK_DONE == kind))) {
+            return false;
+        }
+        if (WM_PATCH == rt->methods || (page && !strstr(rt->pattern, "/done") &&
+                                        !strstr(rt->pattern, "/reopen"))) {
+            if (page) {
+                form_add(c, "title", name);
+            } else {
+                c->json = json_pack("{s:s}", "title", name);
+            }
+        } else if (!page && WM_GET != rt->methods) {
+            c->json = json_object();
         }
         break;
     }
