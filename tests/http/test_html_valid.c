@@ -196,7 +196,10 @@ test_pages_valid(void **state)
         /* the demo's round (issue 10): open, with a declared and a recommended entry */
         "/rounds", "/rounds/1", "/rounds/1/entries", "/rounds/1/entries?state=declared",
         "/rounds/1/stats", "/rounds/999999", "/rounds/1/results", "/rounds/1/objections",
-        "/rectifications", "/rectifications?state=open", rpages[0], rpages[1]};
+        "/rectifications", "/rectifications?state=open", rpages[0], rpages[1],
+        /* the creation work (issue 12, wplan), with the records made below */
+        "/units/6/work/group", "/units/6/work/group?on=2020-01-01", "/units/6/work/plan",
+        "/units/6/work/tasks", "/units/6/work/tasks?state=overdue", "/units/6/work/settings"};
     /* a title of unit 6 (shown on /titles and on /units/6) */
     struct th_resp *tr = th_api(&srv, "POST", "/api/v1/titles", &adm, th_auth(&adm),
                                 "{\"unit_id\": 6, \"title\": \"第十四届<b>市级</b>文明单位\", "
@@ -294,6 +297,48 @@ test_pages_valid(void **state)
         errors += tidy_errors(r->body, r->len, what);
         checked++;
         th_resp_free(r);
+    }
+    /* The creation work of unit 6 (issue 12, wplan): a plan with stages, a group with a
+    ** member by account and one by name, duties, and an overdue task of the member's
+    ** department (its home lists it), all with markup in the text. */
+    {
+        struct th_cred ua;
+        memset(&ua, 0, sizeof ua);
+        th_login_full(&srv, "unitadmin", TH_DEMO_PW, &ua);
+        struct th_resp *dr = th_api(&srv, "GET", "/api/v1/units/6/depts", &ua, th_auth(&ua), NULL);
+        json_t *dl = json_is_array(dr->json) ? dr->json : json_object_get(dr->json, "items");
+        long long dept = (long long)th_jint(json_array_get(dl, 0), "id");
+        th_resp_free(dr);
+        char wb[600], wp[96];
+        snprintf(wp, sizeof wp, "/api/v1/units/6/work/plans/%d", year);
+        snprintf(wb, sizeof wb,
+                 "{\"title\":\"<b>计划</b>\",\"goals\":\"创成<i>文明单位</i>\\n巩固\","
+                 "\"stages\":[{\"name\":\"宣传发动\",\"starts_on\":\"%d-01-01\","
+                 "\"ends_on\":\"%d-12-31\"}]}",
+                 year, year);
+        const char *const calls[][3] = {
+            {"PUT", wp, wb},
+            {"POST", "/api/v1/units/6/work/members",
+             "{\"body\":\"group\",\"role\":\"leader\",\"name\":\"<b>张</b>\","
+             "\"post\":\"局长\",\"from_on\":\"2019-01-01\"}"},
+            {"POST", "/api/v1/units/6/work/members",
+             "{\"body\":\"office\",\"role\":\"director\",\"name\":\"李\"}"},
+            {"PUT", "/api/v1/units/6/work/duties/group", "{\"text\":\"<b>统筹</b>\\n研究\"}"},
+        };
+        for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+            struct th_resp *wr = th_api(&srv, calls[i][0], calls[i][1], &ua, th_auth(&ua),
+                                        calls[i][2]);
+            assert_true(200 == wr->status || 201 == wr->status);
+            th_resp_free(wr);
+        }
+        snprintf(wb, sizeof wb,
+                 "{\"year\":%d,\"title\":\"<b>宣传栏</b>\",\"dept_id\":%lld,"
+                 "\"due_on\":\"%d-01-01\",\"leaves\":[\"1.1.1\"]}",
+                 year, dept, year);
+        struct th_resp *wr = th_api(&srv, "POST", "/api/v1/units/6/work/tasks", &ua,
+                                    th_auth(&ua), wb);
+        th_assert_status(wr, 201);
+        th_resp_free(wr);
     }
     for (size_t u = 0; u < sizeof users / sizeof users[0]; u++) {
         struct th_cred c;
