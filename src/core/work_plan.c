@@ -278,7 +278,8 @@ settings_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
     before = wm_work_settings(db, unit_id);
     const struct wm_work_unit s = {
         .unit_id = unit_id, .start_on = or_null(in->start_on),
-        .bulletin_leaf = or_null(in->bulletin_leaf), .inspection_leaf = or_null(in->inspection_leaf),
+        .bulletin_leaf = or_null(in->bulletin_leaf),
+        .inspection_leaf = or_null(in->inspection_leaf),
         .plan_leaf = or_null(in->plan_leaf), .rect_leaf = or_null(in->rect_leaf),
         .inspect_weekly = in->inspect_weekly, .by = a->p ? a->p->user_id : 0, .now = wm_now(),
     };
@@ -671,7 +672,8 @@ stages_mark(json_t *stages, const char *today)
     json_t *st;
     json_array_foreach(stages, i, st)
     {
-        bool cur = strcmp(jss(st, "starts_on"), today) <= 0 && strcmp(today, jss(st, "ends_on")) <= 0;
+        bool cur = strcmp(jss(st, "starts_on"), today) <= 0 &&
+                   strcmp(today, jss(st, "ends_on")) <= 0;
         json_object_set_new(st, "current", json_boolean(cur));
     }
 }
@@ -691,7 +693,8 @@ count_task(json_t *depts, const json_t *t)
         json_object_set_new(depts, key, d);
     }
     static const char *const k[] = {"total", "done", "overdue"};
-    const bool on[] = {true, wm_streq(jss(t, "state"), "done"), json_is_true(json_object_get(t, "overdue"))};
+    const bool on[] = {true, wm_streq(jss(t, "state"), "done"),
+                       json_is_true(json_object_get(t, "overdue"))};
     for (size_t i = 0; i < WM_ARRAY_LEN(k); i++) {
         json_object_set_new(d, k[i], json_integer(jsi(d, k[i]) + on[i]));
     }
@@ -759,7 +762,8 @@ wm_work_plan_get(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, in
     stages_mark(stages, today);
     json_t *out = json_pack("{s:I, s:I, s:I, s:s, s:s, s:o, s:s, s:b}", "unit_id",
                             (json_int_t)unit_id, "year", (json_int_t)year, "id",
-                            (json_int_t)(p ? jsi(p, "id") : 0), "title", p ? jss(p, "title") : title,
+                            (json_int_t)(p ? jsi(p, "id") : 0), "title",
+                            p ? jss(p, "title") : title,
                             "goals", p ? jss(p, "goals") : "", "stages", stages, "today", today,
                             "may_edit", wm_work_may_write(a));
     json_object_set_new(out, "updated_at", json_integer(p ? jsi(p, "updated_at") : 0));

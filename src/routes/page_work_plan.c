@@ -218,7 +218,8 @@ page_work_settings_post(struct wm_req *r)
     const struct wm_work_settings_in in = {
         .start_on = wm_form(r, "start_on"), .bulletin_leaf = wm_form(r, "bulletin_leaf"),
         .inspection_leaf = wm_form(r, "inspection_leaf"), .plan_leaf = wm_form(r, "plan_leaf"),
-        .rect_leaf = wm_form(r, "rect_leaf"), .inspect_weekly = NULL != wm_form(r, "inspect_weekly"),
+        .rect_leaf = wm_form(r, "rect_leaf"),
+        .inspect_weekly = NULL != wm_form(r, "inspect_weekly"),
     };
     struct wm_fail f = {0};
     char *to = wm_asprintf("/units/%lld/work/settings", (long long)r->ids[0]);
@@ -643,6 +644,40 @@ dept_tasks(struct wm_req *r, struct wm_buf *b, const json_t *d, const json_t *ta
     wm_h(b, "</ul></section>\n");
 }
 
+static void
+plan_goals(struct wm_buf *b, const json_t *plan)
+{
+    wm_h(b, "<section class=\"card\" id=\"plan-goals\"><h2>%s</h2>", _("创建目标"));
+    if (*js(plan, "goals")) {
+        wm_h(b, "<p class=\"goals\">%s</p>", js(plan, "goals"));
+    } else {
+        wm_h(b, "<p class=\"empty\">%s</p>", _("还没有写创建目标。"));
+    }
+    wm_h(b, "<h2>%s</h2>", _("工作阶段"));
+    stages_list(b, plan);
+    wm_h(b, "</section>\n");
+}
+
+/* The tasks by department, with the counts. */
+static void
+plan_tasks(struct wm_req *r, struct wm_buf *b, const json_t *plan, const json_t *tasks)
+{
+    wm_h(b, "<section id=\"plan-tasks\"><h2>%s <span class=\"hint\">%s %I/%I，%s %I</span></h2>"
+            "<p><a href=\"/units/%I/work/tasks?year=%I\">%s</a></p>",
+         _("任务分解"), _("完成"), ji(plan, "done"), ji(plan, "total"), _("逾期"),
+         ji(plan, "overdue"), ji(plan, "unit_id"), ji(plan, "year"), _("全部任务与布置任务"));
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(plan, "depts"), i, d)
+    {
+        dept_tasks(r, b, d, tasks);
+    }
+    if (0 == json_array_size(tasks)) {
+        wm_h(b, "<p class=\"empty\">%s</p>", _("还没有任务。在“任务”页面布置到各科室。"));
+    }
+    wm_h(b, "</section>\n");
+}
+
 void
 page_work_plan_get(struct wm_req *r)
 {
@@ -666,32 +701,11 @@ page_work_plan_get(struct wm_req *r)
     wm_h(&b, "<p class=\"row\"><a href=\"?year=%I\">%s</a> <strong>%I %s</strong> "
              "<a href=\"?year=%I\">%s</a></p>",
          year - 1, _("上一年"), year, _("年度"), year + 1, _("下一年"));
-    wm_h(&b, "<section class=\"card\" id=\"plan-goals\"><h2>%s</h2>", _("创建目标"));
-    if (*js(plan, "goals")) {
-        wm_h(&b, "<p class=\"goals\">%s</p>", js(plan, "goals"));
-    } else {
-        wm_h(&b, "<p class=\"empty\">%s</p>", _("还没有写创建目标。"));
-    }
-    wm_h(&b, "<h2>%s</h2>", _("工作阶段"));
-    stages_list(&b, plan);
-    wm_h(&b, "</section>\n");
+    plan_goals(&b, plan);
     if (json_is_true(json_object_get(plan, "may_edit"))) {
         plan_form(r, &b, plan);
     }
-    wm_h(&b, "<section id=\"plan-tasks\"><h2>%s <span class=\"hint\">%s %I/%I，%s %I</span></h2>"
-             "<p><a href=\"/units/%I/work/tasks?year=%I\">%s</a></p>",
-         _("任务分解"), _("完成"), ji(plan, "done"), ji(plan, "total"), _("逾期"),
-         ji(plan, "overdue"), ji(unit, "id"), year, _("全部任务与布置任务"));
-    size_t i;
-    json_t *d;
-    json_array_foreach(json_object_get(plan, "depts"), i, d)
-    {
-        dept_tasks(r, &b, d, tasks);
-    }
-    if (0 == json_array_size(tasks)) {
-        wm_h(&b, "<p class=\"empty\">%s</p>", _("还没有任务。在“任务”页面布置到各科室。"));
-    }
-    wm_h(&b, "</section>\n");
+    plan_tasks(r, &b, plan, tasks);
     json_decref(tasks);
     json_decref(plan);
     json_decref(unit);

@@ -508,8 +508,8 @@ test_pages(void **state)
 
     /* forms of the unit_admin, and a bad one back with its message */
     snprintf(p, sizeof p, "/units/%lld/work/tasks", (long long)unit1);
-    assert_int_equal(form(p, &unitadmin, "year=2026&title=%E6%B5%8B%E8%AF%95&leaves=1.1.1%2C+1.1.2"),
-                     303);
+    assert_int_equal(
+        form(p, &unitadmin, "year=2026&title=%E6%B5%8B%E8%AF%95&leaves=1.1.1%2C+1.1.2"), 303);
     assert_int_equal(form(p, &unitadmin, "year=2026&title=x&leaves=9.9.9"), 388);
     assert_int_equal(form(p, &member, "year=2026&title=x"), 403);
     snprintf(p, sizeof p, "/units/%lld/work/members", (long long)unit1);

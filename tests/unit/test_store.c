@@ -2894,7 +2894,7 @@ test_blob_text(void **state)
     assert_int_equal(OPS->blob_text_put(DB, "00", "done", "x", NULL, 3000), WM_QS_CONFLICT);
 }
 
-/* ---------------------------------------------------------------- creation work (issue 12, wplan) */
+/* ---------------------------------------------------------------- creation work (issue 12) */
 
 /* The unit's settings: none until put, then replaced whole. */
 static void
