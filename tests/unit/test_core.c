@@ -179,6 +179,33 @@ test_org_tree(void **state)
     json_decref(uo);
 }
 
+/* issue 12, wplan: the start day of a unit's creation work (wm_work_start_day, read by the
+** cadences of meetings and inspections): the unit's creation day until one is set. */
+static void
+test_work_start_day(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    int64_t u = f->unit_city;
+    json_t *o = f->db->ops->org_get(f->db, u);
+    int64_t created = (json_integer_value(json_object_get(o, "created_at")) + 8 * 3600) / 86400;
+    json_decref(o);
+    assert_int_equal(wm_work_start_day(f->db, u), created);
+    json_t *s = wm_work_settings(f->db, u);
+    assert_false(json_is_true(json_object_get(s, "start_on_set")));
+    assert_true(json_is_true(json_object_get(s, "inspect_weekly")));
+    json_decref(s);
+    struct wm_work_settings_in in = {.start_on = "2026-03-01", .inspect_weekly = true};
+    assert_int_equal(wm_work_settings_put(f->db, ACT(f->member), u, &in, &fl), WM_E_FORBIDDEN);
+    assert_int_equal(wm_work_settings_put(f->db, ACT(f->unitadmin), u, &in, &fl), WM_OK);
+    assert_int_equal(wm_work_start_day(f->db, u), wm_day_from_ymd(2026, 3, 1));
+    in.start_on = "";
+    assert_int_equal(wm_work_settings_put(f->db, ACT(f->unitadmin), u, &in, &fl), WM_OK);
+    assert_int_equal(wm_work_start_day(f->db, u), created);
+    assert_null(wm_work_settings(f->db, 999999));
+    assert_int_equal(wm_work_start_day(f->db, 999999), 0);
+}
+
 static void
 test_units(void **state)
 {
@@ -1530,6 +1557,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_archive_documents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_title_decide, setup, teardown),
         cmocka_unit_test_setup_teardown(test_titles_due, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_work_start_day, setup, teardown), /* issue 12 */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
