@@ -58,3 +58,19 @@ test('a department completes its task from its home page on a phone', async () =
   assert.ok((await sideways(phone)) <= 0, 'the tasks page does not scroll sideways');
   await ctx.close();
 });
+
+test('the creation work\'s pages fit a phone, forms unfolded, for the 创建办', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await ctx.newPage();
+  await login(page, srv.base, 'unitadmin');
+  await Promise.all([page.waitForNavigation(), page.click('nav.main >> text=本单位')]);
+  const unitId = page.url().match(/units\/(\d+)/)[1];
+  for (const tab of ['group', 'plan', 'tasks', 'settings']) {
+    await page.goto(`${srv.base}/units/${unitId}/work/${tab}`);
+    assert.equal(await page.locator('#work-tabs [aria-current=page]').count(), 1);
+    for (const d of await page.$$('details')) await d.evaluate((e) => { e.open = true; });
+    const over = await sideways(page);
+    assert.ok(over <= 0, `/work/${tab} scrolls sideways by ${over} px`);
+  }
+  await ctx.close();
+});
