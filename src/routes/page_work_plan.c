@@ -342,8 +342,8 @@ duty_history(struct wm_buf *b, const json_t *g)
 {
     const json_t *h = json_object_get(json_object_get(g, "history"), "duties");
     wm_h(b, "<table class=\"cards\" id=\"duty-history\"><thead><tr><th>%s</th><th>%s</th>"
-            "<th>%s</th></tr></thead><tbody>",
-         _("施行日期"), _("所在"), _("职责"));
+            "<th>%s</th><th>%s</th></tr></thead><tbody>",
+         _("施行日期"), _("所在"), _("职责"), _("修改人"));
     static const char *const bodies[] = {"group", "office"};
     size_t n = 0;
     for (size_t k = 0; k < 2; k++) {
@@ -351,15 +351,15 @@ duty_history(struct wm_buf *b, const json_t *g)
         json_t *d;
         json_array_foreach(json_object_get(h, bodies[k]), i, d)
         {
-            wm_h(b, "<tr><td>%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
-                    "</tr>",
+            wm_h(b, "<tr><td>%s</td><td data-label=\"%s\">%s</td><td data-label=\"%s\" "
+                    "class=\"duty\">%s</td><td data-label=\"%s\">%s</td></tr>",
                  js(d, "set_on"), _("所在"), k ? _("办公室") : _("领导小组"), _("职责"),
-                 js(d, "text"));
+                 js(d, "text"), _("修改人"), js(d, "created_by_name"));
             n++;
         }
     }
     if (0 == n) {
-        wm_h(b, "<tr><td colspan=\"3\" class=\"empty\">%s</td></tr>", _("还没有职责记录。"));
+        wm_h(b, "<tr><td colspan=\"4\" class=\"empty\">%s</td></tr>", _("还没有职责记录。"));
     }
     wm_h(b, "</tbody></table>\n");
 }
