@@ -623,6 +623,8 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     wm_jobs_register_builtin(&jenv);
     notify_register(&conf); /* the daily deadline scan and e-mail digest */
     wm_app.import_job_bytes = conf.import_job_bytes;
+    wm_app.health_min_free = (uint64_t)conf.health_min_free_mb << 20;
+    wm_app.accel_redirect = conf.accel_redirect[0] ? conf.accel_redirect : NULL;
     struct wm_server_opts so = {
         .listen = listen ? listen : conf.listen,
         .threads = (unsigned)nthreads,
@@ -634,6 +636,7 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         .request_timeout = conf.request_timeout,
         .upload_min_rate = conf.upload_min_rate,
         .trusted_proxies = conf.trusted_proxies,
+        .metrics_allow = conf.metrics_allow,
         .cookie_secure = conf.cookie_secure,
         .ip_attempts = conf.ip_attempts,
         .ip_window = conf.lockout_window,

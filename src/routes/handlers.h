@@ -224,6 +224,9 @@ json_t *wm_api_featured(json_t *it);
 /** A compilation: at, finished_at; the download link when done; no path, no sha. */
 json_t *wm_api_compilation(json_t *c);
 
+/* api_ops.c: health and metrics (issue 13) */
+void api_healthz(struct wm_req *r);
+void api_metrics(struct wm_req *r);
 /* api_search.c, page_search.c: full-text search (issue 11) */
 void api_search_get(struct wm_req *r);
 void page_search_get(struct wm_req *r);
@@ -539,6 +542,8 @@ struct wm_app {
     const char *allowed; /* allowed types (NULL: the default list) */
     const char *data_dir;
     uint64_t import_job_bytes; /* larger packages import as a job (0: never) */
+    uint64_t health_min_free;  /* /healthz: bytes free on the data disk below which 503 */
+    const char *accel_redirect; /* "/_wenming_blobs/": downloads by nginx (NULL: by us) */
 };
 extern struct wm_app wm_app;
 void wm_uploads_init(void);

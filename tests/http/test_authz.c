@@ -595,6 +595,11 @@ static const struct expect expectations[] = {
                                                  {"303", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /orgs/{id}/review-settings", K_SETTINGS,
                                                  {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    /* Operations (issue 13): health for anyone; metrics for the addresses of metrics_allow,
+    ** whoever signs in (the default lists loopback, where this test runs; others get 404,
+    ** tests/http/test_http_ops.c). */
+    {"GET /healthz", K_PLAIN,                    {"200", "200", "200",     "200",     "200",     "200",     "200"}},
+    {"GET /metrics", K_PLAIN,                    {"200", "200", "200",     "200",     "200",     "200",     "200"}},
 };
 /* clang-format on */
 
