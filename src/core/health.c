@@ -17,7 +17,9 @@ wm_store_ping(struct wm_db *db, struct wm_fail *f)
 }
 
 json_t *
-wm_metrics_counts(struct wm_db *db, const struct wm_auth_policy *pol, int64_t now,
+wm_metrics_counts(struct wm_db *db,
+                  const struct wm_auth_policy *pol,
+                  int64_t now,
                   struct wm_fail *f)
 {
     json_t *rows = db->ops->metrics_counts(db, now - (int64_t)pol->session_idle,

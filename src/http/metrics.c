@@ -11,19 +11,20 @@
 */
 #include "config.h"
 
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <stdatomic.h>
+
 #include "wm_http.h"
 
 /* Upper bounds of the latency buckets in microseconds, and as Prometheus writes them. */
-static const int64_t bucket_us[] = {5000,   10000,  25000,   50000,   100000, 250000,
-                                    500000, 1000000, 2500000, 5000000, 10000000};
-static const char *const bucket_le[] = {"0.005", "0.01", "0.025", "0.05", "0.1", "0.25",
-                                        "0.5",   "1",    "2.5",   "5",    "10"};
+static const int64_t bucket_us[] = { 5000,   10000,   25000,   50000,   100000,  250000,
+                                     500000, 1000000, 2500000, 5000000, 10000000 };
+static const char *const bucket_le[] = { "0.005", "0.01", "0.025", "0.05", "0.1", "0.25",
+                                         "0.5",   "1",    "2.5",   "5",    "10" };
 #define NBUCKETS (sizeof bucket_us / sizeof bucket_us[0])
 /* GET HEAD POST PUT PATCH DELETE, and any other method (only unmatched requests have one). */
 #define NMETHODS 7
@@ -38,7 +39,7 @@ struct series {
 };
 
 static const struct wm_route *g_table;
-static size_t g_nroutes;       /* series rows: g_nroutes + 1 (the last: unmatched) */
+static size_t g_nroutes;        /* series rows: g_nroutes + 1 (the last: unmatched) */
 static struct series *g_series; /* [(route) * NMETHODS + method] */
 static _Atomic uint64_t g_bytes_in, g_bytes_out;
 static int64_t g_started;
@@ -75,14 +76,18 @@ method_label(unsigned i)
 }
 
 void
-wm_metrics_request(const struct wm_route *rt, enum wm_method m, unsigned status, int64_t us,
-                   uint64_t bytes_in, uint64_t bytes_out)
+wm_metrics_request(const struct wm_route *rt,
+                   enum wm_method m,
+                   unsigned status,
+                   int64_t us,
+                   uint64_t bytes_in,
+                   uint64_t bytes_out)
 {
     if (NULL == g_series) {
         return;
     }
-    size_t row = rt && rt >= g_table && rt < g_table + g_nroutes ? (size_t)(rt - g_table)
-                                                                 : g_nroutes;
+    size_t row =
+        rt && rt >= g_table && rt < g_table + g_nroutes ? (size_t)(rt - g_table) : g_nroutes;
     struct series *s = &g_series[row * NMETHODS + method_index(m)];
     unsigned cls = status >= 100 && status < 600 ? status / 100 : 0;
     atomic_fetch_add_explicit(&s->by_class[cls], 1, memory_order_relaxed);
@@ -131,7 +136,7 @@ wm_metrics_family(struct wm_buf *b, const char *name, const char *type, const ch
 static void
 render_requests(struct wm_buf *b)
 {
-    static const char *const cls[NCLASSES] = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
+    static const char *const cls[NCLASSES] = { "none", "1xx", "2xx", "3xx", "4xx", "5xx" };
     wm_metrics_family(b, "wenming_http_requests_total", "counter",
                       "HTTP requests by route pattern, method and status class.");
     for (size_t i = 0; i < (g_nroutes + 1) * NMETHODS; i++) {

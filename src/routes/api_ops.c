@@ -21,7 +21,7 @@
 static bool
 check_store(struct wm_req *r, json_t *checks)
 {
-    struct wm_fail f = {0};
+    struct wm_fail f = { 0 };
     if (WM_OK != wm_store_ping(r->db, &f)) {
         wm_log(WM_LOG_WARN, "healthz: the store does not answer: %s", f.msg);
         json_object_set_new(checks, "store", json_string("store does not answer"));
@@ -95,8 +95,8 @@ count_of(const json_t *rows, const char *what, const char *state)
 static void
 render_store(struct wm_req *r, struct wm_buf *b)
 {
-    static const char *const states[] = {"queued", "running", "done", "failed"};
-    struct wm_fail f = {0};
+    static const char *const states[] = { "queued", "running", "done", "failed" };
+    struct wm_fail f = { 0 };
     json_t *rows = wm_metrics_counts(r->db, wm_policy(), wm_now(), &f);
     wm_metrics_family(b, "wenming_store_up", "gauge", "1 when the store answered this scrape.");
     wm_buf_printf(b, "wenming_store_up %d\n", rows ? 1 : 0);
@@ -134,13 +134,12 @@ api_metrics(struct wm_req *r)
         wm_reply_err(r, WM_E_NOT_FOUND, NULL, _("没有这个页面或接口"));
         return;
     }
-    struct wm_buf b = {0};
+    struct wm_buf b = { 0 };
     wm_metrics_render_http(&b);
     render_store(r, &b);
     render_disk(&b);
     wm_req_add_header(r, "Cache-Control", "no-store");
-    wm_reply_data(r, 200, "text/plain; version=0.0.4; charset=utf-8", wm_buf_str(&b), b.len,
-                  true);
+    wm_reply_data(r, 200, "text/plain; version=0.0.4; charset=utf-8", wm_buf_str(&b), b.len, true);
     wm_buf_free(&b);
 }
 
