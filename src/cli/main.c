@@ -2256,7 +2256,9 @@ static const struct cmd cmds[] = {
     {"serve", NULL, cmd_serve, "--data DIR [--listen HOST:PORT] [--threads N] | --demo",
      "Serve the web UI and the /api/v1 JSON API until SIGINT or SIGTERM, then finish the\n"
      "requests in flight and exit 0.  --demo serves ./var/demo, creating it with demo data\n"
-     "(a city office, three districts, 30 units, one account per role) when missing."},
+     "(a city office, three districts, 30 units, one account per role) when missing.\n"
+     "GET /healthz checks the store, the blob directory and free disk (200 or 503);\n"
+     "GET /metrics (Prometheus) answers the addresses of metrics_allow in wenming.conf."},
     {"migrate", NULL, cmd_migrate, "--data DIR",
      "Bring the data directory's schema up to this wenming's version, and fill what a new\n"
      "version adds (the schedule summary; the full-text search index, with its progress)."},
