@@ -49,6 +49,8 @@
 
 static struct th_server srv;
 static struct th_cred admin;
+static struct th_server s2, wm; /* the extra servers of some tests (a failed test's are
+                                   stopped by the group's teardown) */
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -93,10 +95,19 @@ setup(void **state)
     return 0;
 }
 
+static void nginx_cleanup(void);
+
 static int
 teardown(void **state)
 {
     (void)state;
+    nginx_cleanup();
+    if (s2.dir[0]) {
+        th_server_destroy(&s2);
+    }
+    if (wm.dir[0]) {
+        th_server_destroy(&wm);
+    }
     return th_server_finish(&srv);
 }
 
@@ -346,7 +357,6 @@ static void
 test_disk_and_allow(void **state)
 {
     (void)state;
-    struct th_server s2;
     assert_int_equal(th_server_create(&s2, "health_min_free_mb = 4000000000\n"
                                            "metrics_allow = 10.0.0.1, 10.1.0.0/16"),
                      0);
@@ -402,6 +412,8 @@ struct nginx {
     char dir[PATH_MAX];
     struct th_server front; /* base: nginx's address (only base is used) */
 };
+static struct nginx n; /* the nginx of test_nginx_accel (stopped by teardown if still running) */
+static void nginx_stop(struct nginx *ng);
 
 /* The site of doc/nginx/wenming.conf, without TLS, on a loopback port in dir. */
 static void
@@ -434,27 +446,27 @@ nginx_conf(const char *path, const char *dir, unsigned port, unsigned upstream, 
 }
 
 static void
-nginx_start(struct nginx *n, const struct th_server *wm)
+nginx_start(struct nginx *ng, const struct th_server *back)
 {
     const char *tmp = getenv("TMPDIR");
-    snprintf(n->dir, sizeof n->dir, "%s/wm-nginx-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    assert_non_null(mkdtemp(n->dir));
+    snprintf(ng->dir, sizeof ng->dir, "%s/wm-nginx-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(ng->dir));
     unsigned port = free_port();
     char conf[PATH_MAX + 16], blobs[PATH_MAX + 16], err[PATH_MAX + 16];
-    snprintf(conf, sizeof conf, "%s/nginx.conf", n->dir);
-    snprintf(blobs, sizeof blobs, "%s/blobs", wm->dir);
-    snprintf(err, sizeof err, "%s/error.log", n->dir);
-    nginx_conf(conf, n->dir, port, wm->port, blobs);
-    n->pid = fork();
-    assert_true(n->pid >= 0);
-    if (0 == n->pid) {
-        execl(nginx_bin(), "nginx", "-p", n->dir, "-c", conf, "-e", err, (char *)NULL);
+    snprintf(conf, sizeof conf, "%s/nginx.conf", ng->dir);
+    snprintf(blobs, sizeof blobs, "%s/blobs", back->dir);
+    snprintf(err, sizeof err, "%s/error.log", ng->dir);
+    nginx_conf(conf, ng->dir, port, back->port, blobs);
+    ng->pid = fork();
+    assert_true(ng->pid >= 0);
+    if (0 == ng->pid) {
+        execl(nginx_bin(), "nginx", "-p", ng->dir, "-c", conf, "-e", err, (char *)NULL);
         _exit(127);
     }
-    memset(&n->front, 0, sizeof n->front);
-    snprintf(n->front.base, sizeof n->front.base, "http://127.0.0.1:%u", port);
+    memset(&ng->front, 0, sizeof ng->front);
+    snprintf(ng->front.base, sizeof ng->front.base, "http://127.0.0.1:%u", port);
     for (int i = 0; i < 250; i++) { /* up to 5 s */
-        struct th_resp *r = get(&n->front, "/healthz");
+        struct th_resp *r = get(&ng->front, "/healthz");
         long st = r->status;
         th_resp_free(r);
         if (200 == st) {
@@ -469,17 +481,26 @@ nginx_start(struct nginx *n, const struct th_server *wm)
 }
 
 static void
-nginx_stop(struct nginx *n)
+nginx_stop(struct nginx *ng)
 {
-    if (n->pid > 0) {
-        kill(n->pid, SIGTERM);
+    if (ng->pid > 0) {
+        kill(ng->pid, SIGTERM);
         int st;
-        waitpid(n->pid, &st, 0);
-        n->pid = 0;
+        waitpid(ng->pid, &st, 0);
+        ng->pid = 0;
     }
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", n->dir);
-    (void)system(cmd);
+    if (ng->dir[0]) {
+        char cmd[PATH_MAX + 16];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", ng->dir);
+        (void)system(cmd);
+        ng->dir[0] = '\0';
+    }
+}
+
+static void
+nginx_cleanup(void)
+{
+    nginx_stop(&n);
 }
 
 static struct th_resp *
@@ -518,7 +539,6 @@ test_nginx_accel(void **state)
         fprintf(stderr, "SKIP test_nginx_accel: no nginx binary (install nginx-light)\n");
         skip();
     }
-    struct th_server wm;
     assert_int_equal(th_server_create(&wm, "accel_redirect = " ACCEL "\n"
                                            "trusted_proxies = 127.0.0.1"),
                      0);
@@ -529,7 +549,6 @@ test_nginx_accel(void **state)
     th_login_full(&wm, "admin", TH_DEMO_PW, &adm);
     int64_t unit = th_unit_id(&wm, &adm, "DEMO001");
     assert_true(unit > 0 && th_archive_create(&wm, &adm, unit, YEAR));
-    struct nginx n = { 0 };
     nginx_start(&n, &wm);
 
     /* the upload goes through nginx (unbuffered) */
