@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -515,6 +516,18 @@ content(const struct th_server *s, const struct th_cred *c, int64_t id, const ch
     return th_do(s, &q);
 }
 
+/* How many header lines of r are named name. */
+static unsigned
+header_count(const struct th_resp *r, const char *name)
+{
+    unsigned k = 0;
+    size_t len = strlen(name);
+    for (const char *s = r->hdrs; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL) {
+        k += 0 == strncasecmp(s, name, len) && ':' == s[len];
+    }
+    return k;
+}
+
 static size_t
 audited_downloads(const struct th_server *s, const struct th_cred *adm, int64_t id)
 {
@@ -586,6 +599,11 @@ test_nginx_accel(void **state)
     assert_non_null(strstr(cd, "filename*=UTF-8''%E4%BC%9A%E8%AE%AE%22%E7%BA%AA%E8%A6%81%22%201.pdf"));
     assert_null(th_header(r, "X-Accel-Redirect"));
     assert_string_equal(th_header(r, "X-Content-Type-Options"), "nosniff");
+    assert_non_null(strstr(th_header(r, "Content-Security-Policy"), "sandbox"));
+    assert_int_equal(header_count(r, "X-Content-Type-Options"), 1);
+    assert_int_equal(header_count(r, "Content-Type"), 1);
+    assert_int_equal(header_count(r, "Content-Disposition"), 1);
+    assert_int_equal(header_count(r, "Cache-Control"), 1);
     th_resp_free(r);
     assert_int_equal(audited_downloads(&wm, &adm, id), 2);
 
