@@ -468,7 +468,9 @@ struct wm_blob_reply {
 };
 /** Answer with a blob's bytes (one Range honoured: 206, or 416), under its names, in a
 ** sandbox (nosniff, CSP sandbox), ETag its sha; false (and a 500 queued) when the blob is
-** missing from the store, for the caller to log what it was. */
+** missing from the store, for the caller to log what it was.  With accel_redirect set
+** (wm_app.accel_redirect) the answer is 200 with X-Accel-Redirect and the same headers but
+** no body: nginx sends the bytes and answers Range. */
 bool wm_reply_blob(struct wm_req *r, const struct wm_blob_reply *b);
 /** The auth policy of the running server. */
 const struct wm_auth_policy *wm_policy(void);
