@@ -375,6 +375,10 @@ test_disk_and_allow(void **state)
     assert_null(strstr(r->body, "wenming_http"));
     th_resp_free(r);
     assert_int_equal(th_server_finish(&s2), 0);
+    /* a list that is not addresses: the server does not start */
+    assert_int_equal(th_server_create(&s2, "metrics_allow = 127.0.0.1, localhost"), 0);
+    assert_int_not_equal(th_server_start(&s2, NULL), 0);
+    th_server_destroy(&s2);
 }
 
 /* ---------------------------------------------------------------- nginx */
@@ -623,6 +627,16 @@ test_nginx_accel(void **state)
     r = content(&n.front, &ev, id, NULL);
     th_assert_status(r, 404);
     assert_true(r->len < 2000);
+    th_resp_free(r);
+
+    /* behind the proxy /metrics judges the client it forwards for, not nginx */
+    r = get(&n.front, "/metrics");
+    th_assert_status(r, 200);
+    th_resp_free(r);
+    const char *xff[] = { "X-Forwarded-For: 203.0.113.9", NULL };
+    const struct th_req fq = { .method = "GET", .path = "/metrics", .headers = xff };
+    r = th_do(&n.front, &fq);
+    th_assert_status(r, 404);
     th_resp_free(r);
 
     /* the internal location is not reachable from outside */
