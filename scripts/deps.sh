@@ -11,7 +11,7 @@ libvips-dev libpoppler-glib-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk lib
 libopencc-dev libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng
 tesseract-ocr-chi-sim tesseract-ocr-chi-tra"
 case "$what" in
-check) pkgs="$pkgs chromium fonts-wqy-microhei sqlite3 curl unzip tidy postgresql poppler-utils"
+check) pkgs="$pkgs chromium fonts-wqy-microhei sqlite3 curl unzip tidy postgresql poppler-utils nginx-light"
        # Node.js: any install will do (Debian's nodejs+npm, or another that provides both).
        command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;
 bench) pkgs="$pkgs wrk nginx-light curl zip sqlite3" ;;

@@ -93,6 +93,38 @@ wm_blob_path(const struct wm_blobstore *s, const char *sha, char *buf, size_t le
     return wm_blob_sha_valid(sha) && wm_blob_objpath(s, sha, buf, len);
 }
 
+bool
+wm_blob_relpath(const char *sha, char *buf, size_t len)
+{
+    if (!wm_blob_sha_valid(sha)) {
+        return false;
+    }
+    int n = snprintf(buf, len, "objects/%.2s/%.2s/%s", sha, sha + 2, sha);
+    return n > 0 && (size_t)n < len;
+}
+
+enum wm_err
+wm_blob_probe(const struct wm_blobstore *s, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/probe-XXXXXX", s->tmp);
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create a file in %s: %s", s->tmp, strerror(errno));
+        return WM_E_UNAVAILABLE;
+    }
+    close(fd);
+    if (unlink(path)) {
+        snprintf(err, errlen, "cannot remove %s: %s", path, strerror(errno));
+        return WM_E_UNAVAILABLE;
+    }
+    if (access(s->objects, W_OK | X_OK)) {
+        snprintf(err, errlen, "%s is not writable: %s", s->objects, strerror(errno));
+        return WM_E_UNAVAILABLE;
+    }
+    return WM_OK;
+}
+
 int
 wm_blob_open_fd(const struct wm_blobstore *s, const char *sha)
 {

@@ -119,6 +119,12 @@ void wm_blob_set_fault(wm_blob_fault_fn hook);
 int wm_blob_open_fd(const struct wm_blobstore *s, const char *sha);
 /** The object's path into buf; false when the sha is malformed or buf is too small. */
 bool wm_blob_path(const struct wm_blobstore *s, const char *sha, char *buf, size_t len);
+/** "objects/ab/cd/<sha>": the object's path relative to the store's directory (what an
+** nginx location aliased to that directory serves); false as wm_blob_path. */
+bool wm_blob_relpath(const char *sha, char *buf, size_t len);
+/** Whether uploads can be written: a temp file created in tmp/ and removed, objects/
+** writable.  WM_OK, or WM_E_UNAVAILABLE with the cause in @a err (GET /healthz). */
+enum wm_err wm_blob_probe(const struct wm_blobstore *s, char *err, size_t errlen);
 /** True when the object is stored (and is a regular file). */
 bool wm_blob_exists(const struct wm_blobstore *s, const char *sha);
 /** The object's size: WM_OK, WM_E_BAD_REQUEST (malformed sha) or WM_E_NOT_FOUND. */

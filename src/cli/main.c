@@ -623,6 +623,8 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     wm_jobs_register_builtin(&jenv);
     notify_register(&conf); /* the daily deadline scan and e-mail digest */
     wm_app.import_job_bytes = conf.import_job_bytes;
+    wm_app.health_min_free = (uint64_t)conf.health_min_free_mb << 20;
+    wm_app.accel_redirect = conf.accel_redirect[0] ? conf.accel_redirect : NULL;
     struct wm_server_opts so = {
         .listen = listen ? listen : conf.listen,
         .threads = (unsigned)nthreads,
@@ -634,6 +636,7 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         .request_timeout = conf.request_timeout,
         .upload_min_rate = conf.upload_min_rate,
         .trusted_proxies = conf.trusted_proxies,
+        .metrics_allow = conf.metrics_allow,
         .cookie_secure = conf.cookie_secure,
         .ip_attempts = conf.ip_attempts,
         .ip_window = conf.lockout_window,
@@ -2253,7 +2256,9 @@ static const struct cmd cmds[] = {
     {"serve", NULL, cmd_serve, "--data DIR [--listen HOST:PORT] [--threads N] | --demo",
      "Serve the web UI and the /api/v1 JSON API until SIGINT or SIGTERM, then finish the\n"
      "requests in flight and exit 0.  --demo serves ./var/demo, creating it with demo data\n"
-     "(a city office, three districts, 30 units, one account per role) when missing."},
+     "(a city office, three districts, 30 units, one account per role) when missing.\n"
+     "GET /healthz checks the store, the blob directory and free disk (200 or 503);\n"
+     "GET /metrics (Prometheus) answers the addresses of metrics_allow in wenming.conf."},
     {"migrate", NULL, cmd_migrate, "--data DIR",
      "Bring the data directory's schema up to this wenming's version, and fill what a new\n"
      "version adds (the schedule summary; the full-text search index, with its progress)."},

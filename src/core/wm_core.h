@@ -2044,6 +2044,15 @@ enum wm_err wm_rect_open(struct wm_db *db, const struct wm_actor *a, const struc
 /* ---------------------------------------------------------------- work_overview.c (issue 12) */
 /* the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
 
+/* ---------------------------------------------------------------- health.c (issue 13) */
+
+/** A trivial query: WM_OK when the store answers, else its error (f says which). */
+enum wm_err wm_store_ping(struct wm_db *db, struct wm_fail *f) WM_MUST_CHECK;
+/** Rows {what, state, n} of the store's metrics_counts: jobs by state, and the sessions
+** still open under pol at now; NULL on a store error (f). */
+json_t *wm_metrics_counts(struct wm_db *db, const struct wm_auth_policy *pol, int64_t now,
+                          struct wm_fail *f);
+
 /* ---------------------------------------------------------------- data directory */
 
 /*

@@ -984,6 +984,13 @@ struct wm_db_ops {
     enum wm_qs (*job_purge)(struct wm_db *db, int64_t before, int64_t *n);
 
     /*
+    ** Metrics (issue 13, GET /metrics): rows {what, state, n}: what "job" with each state
+    ** that has jobs and its count, and what "session", state "open", the sessions seen at or
+    ** after seen_after and created at or after created_after.  NULL on a store error.
+    */
+    json_t *(*metrics_counts)(struct wm_db *db, int64_t seen_after, int64_t created_after);
+
+    /*
     ** Notifications (issue 9, migration 0011): the inbox, preferences, the e-mail digest.
     ** Accounts that are disabled get nothing.
     */

@@ -46,6 +46,13 @@ wm_server_options(void)
     return &g_opts;
 }
 
+unsigned
+wm_http_inflight(void)
+{
+    int n = atomic_load(&g_inflight);
+    return n > 0 ? (unsigned)n : 0;
+}
+
 static int64_t
 now_us(void)
 {
@@ -105,6 +112,8 @@ struct ipnet {
 
 static struct ipnet *g_trusted;
 static size_t g_ntrusted;
+static struct ipnet *g_metrics_allow; /* who may read GET /metrics */
+static size_t g_nmetrics_allow;
 
 static void
 ip_unmap(struct ipaddr *ip)
@@ -180,23 +189,33 @@ ip_in_net(const struct ipaddr *ip, const struct ipnet *n)
 }
 
 static bool
-ip_trusted(const struct ipaddr *ip)
+ip_in_nets(const struct ipaddr *ip, const struct ipnet *nets, size_t n)
 {
-    for (size_t i = 0; i < g_ntrusted; i++) {
-        if (ip_in_net(ip, &g_trusted[i])) {
+    for (size_t i = 0; i < n; i++) {
+        if (ip_in_net(ip, &nets[i])) {
             return true;
         }
     }
     return false;
 }
 
-/* "127.0.0.1, ::1, 10.0.0.0/8" into g_trusted.  -1 with err filled on a bad entry. */
-static int
-trusted_parse(const char *list, char *err, size_t errlen)
+static bool
+ip_trusted(const struct ipaddr *ip)
 {
-    free(g_trusted);
-    g_trusted = NULL;
-    g_ntrusted = 0;
+    return ip_in_nets(ip, g_trusted, g_ntrusted);
+}
+
+/* "127.0.0.1, ::1, 10.0.0.0/8" (the configuration key named key) into *nets.  -1 with err
+** filled on a bad entry. */
+static int
+nets_parse(const char *key, const char *list, struct ipnet **nets, size_t *count, char *err,
+           size_t errlen)
+{
+    struct ipnet *list_nets = NULL; /* the list being built */
+    size_t nlist = 0;
+    free(*nets);
+    *nets = NULL;
+    *count = 0;
     for (const char *s = list ? list : ""; *s;) {
         size_t n = strcspn(s, ", \t");
         if (0 == n) {
@@ -220,20 +239,27 @@ trusted_parse(const char *list, char *err, size_t errlen)
         unsigned maxbits = AF_INET == net.ip.family ? 32 : 128;
         if (!ok || bits > (int64_t)maxbits) {
             snprintf(err, errlen,
-                     "trusted_proxies: bad entry '%.*s' (use addresses or CIDR ranges, e.g. "
+                     "%s: bad entry '%.*s' (use addresses or CIDR ranges, e.g. "
                      "127.0.0.1, ::1, 10.0.0.0/8)",
-                     (int)(n > 80 ? 80 : n), s);
-            free(g_trusted);
-            g_trusted = NULL;
-            g_ntrusted = 0;
+                     key, (int)(n > 80 ? 80 : n), s);
+            free(list_nets);
             return -1;
         }
         net.bits = bits < 0 ? maxbits : (unsigned)bits;
-        g_trusted = wm_realloc(g_trusted, (g_ntrusted + 1) * sizeof *g_trusted);
-        g_trusted[g_ntrusted++] = net;
+        list_nets = wm_realloc(list_nets, (nlist + 1) * sizeof *list_nets);
+        list_nets[nlist++] = net;
         s += n;
     }
+    *nets = list_nets;
+    *count = nlist;
     return 0;
+}
+
+bool
+wm_req_metrics_allowed(struct wm_req *r)
+{
+    struct ipaddr ip;
+    return ip_parse(r->addr, &ip) && ip_in_nets(&ip, g_metrics_allow, g_nmetrics_allow);
 }
 
 /* Every X-Forwarded-For header of the request, joined with commas in order. */
@@ -701,6 +727,7 @@ void
 wm_http_set_routes(const struct wm_route *table)
 {
     g_routes = table;
+    wm_metrics_init(table);
 }
 
 static void
@@ -1444,6 +1471,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     wm_log_set_request_id(r->rid);
     conn_phase(conn_slot(conn), PH_WAIT);
     int64_t us = now_us() - r->start_us;
+    wm_metrics_request(r->route, r->method, r->status, us, r->received, r->bytes);
     wm_log_buffered(us > 1000000 ? WM_LOG_WARN : WM_LOG_INFO, "%s %s %s %u %llu %.1fms%s%s", r->addr,
            wm_method_name(r->method), r->path ? r->path : "-", r->status,
            (unsigned long long)r->bytes, (double)us / 1000.0,
@@ -1533,7 +1561,10 @@ wm_server_start(const struct wm_server_opts *o, char *err, size_t errlen)
     if (parse_listen(o->listen, &sa, err, errlen)) {
         return NULL;
     }
-    if (trusted_parse(o->trusted_proxies, err, errlen)) {
+    if (nets_parse("trusted_proxies", o->trusted_proxies, &g_trusted, &g_ntrusted, err,
+                   errlen) ||
+        nets_parse("metrics_allow", o->metrics_allow, &g_metrics_allow, &g_nmetrics_allow, err,
+                   errlen)) {
         return NULL;
     }
     g_opts = *o;

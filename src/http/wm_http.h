@@ -152,6 +152,7 @@ struct wm_server_opts {
     size_t max_body;                 /* form bodies, routes without their own limit */
     size_t max_json_body;            /* JSON bodies, routes without their own limit */
     const char *trusted_proxies;     /* addresses/CIDRs whose X-Forwarded-For is believed */
+    const char *metrics_allow;       /* addresses/CIDRs that may read GET /metrics */
     bool cookie_secure;
     unsigned ip_attempts;
     unsigned ip_window;
@@ -167,6 +168,25 @@ unsigned wm_server_port(const struct wm_server *s);
 void wm_server_stop(struct wm_server *s, unsigned timeout_s);
 /** The options the server runs with (for handlers). */
 const struct wm_server_opts *wm_server_options(void);
+/** Requests in flight now (received, handled or being answered). */
+unsigned wm_http_inflight(void);
+/** Whether the client (r->addr: behind a trusted proxy, the client it forwards for) is in
+** metrics_allow. */
+bool wm_req_metrics_allowed(struct wm_req *r);
+
+/* ---------------------------------------------------------------- metrics (metrics.c) */
+
+/** Size the counters for a route table (wm_http_set_routes calls it). */
+void wm_metrics_init(const struct wm_route *table);
+/** Count a finished request (the completion callback): its route (NULL: none matched),
+** method, status (0: none), duration and body bytes in and out.  Lock-free. */
+void wm_metrics_request(const struct wm_route *rt, enum wm_method m, unsigned status, int64_t us,
+                        uint64_t bytes_in, uint64_t bytes_out);
+/** "# HELP name help" and "# TYPE name type" lines of a metric family. */
+void wm_metrics_family(struct wm_buf *b, const char *name, const char *type, const char *help);
+/** The HTTP layer's metrics in the Prometheus text format: requests by route, method and
+** status class, latency histograms, body bytes, requests in flight, the start time. */
+void wm_metrics_render_http(struct wm_buf *b);
 
 /* ---------------------------------------------------------------- request helpers */
 

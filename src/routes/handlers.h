@@ -224,6 +224,9 @@ json_t *wm_api_featured(json_t *it);
 /** A compilation: at, finished_at; the download link when done; no path, no sha. */
 json_t *wm_api_compilation(json_t *c);
 
+/* api_ops.c: health and metrics (issue 13) */
+void api_healthz(struct wm_req *r);
+void api_metrics(struct wm_req *r);
 /* api_search.c, page_search.c: full-text search (issue 11) */
 void api_search_get(struct wm_req *r);
 void page_search_get(struct wm_req *r);
@@ -492,7 +495,9 @@ struct wm_blob_reply {
 };
 /** Answer with a blob's bytes (one Range honoured: 206, or 416), under its names, in a
 ** sandbox (nosniff, CSP sandbox), ETag its sha; false (and a 500 queued) when the blob is
-** missing from the store, for the caller to log what it was. */
+** missing from the store, for the caller to log what it was.  With accel_redirect set
+** (wm_app.accel_redirect) the answer is 200 with X-Accel-Redirect and the same headers but
+** no body: nginx sends the bytes and answers Range. */
 bool wm_reply_blob(struct wm_req *r, const struct wm_blob_reply *b);
 /** The auth policy of the running server. */
 const struct wm_auth_policy *wm_policy(void);
@@ -566,6 +571,8 @@ struct wm_app {
     const char *allowed; /* allowed types (NULL: the default list) */
     const char *data_dir;
     uint64_t import_job_bytes; /* larger packages import as a job (0: never) */
+    uint64_t health_min_free;  /* /healthz: bytes free on the data disk below which 503 */
+    const char *accel_redirect; /* "/_wenming_blobs/": downloads by nginx (NULL: by us) */
 };
 extern struct wm_app wm_app;
 void wm_uploads_init(void);

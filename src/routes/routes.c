@@ -467,6 +467,9 @@ const struct wm_route wm_routes[] = {
     {WM_GET, "/orgs/{id}/review-settings", page_review_settings_get, AUTH | HTML, STAFF, 0},
     {WM_POST, "/orgs/{id}/review-settings", page_review_settings_post, AUTH | HTML | FORM | CSRF,
      STAFF, 0},
+    /* Operations (issue 13, api_ops.c): health for monitors, metrics for listed addresses */
+    {WM_GET, "/healthz", api_healthz, PWC, ALL, 0},
+    {WM_GET, "/metrics", api_metrics, PWC, ALL, 0},
 
     {0, NULL, NULL, 0, 0, 0},
 };

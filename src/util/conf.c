@@ -93,6 +93,16 @@ static const struct conf_key {
      "the site's address as users reach it, e.g. https://wenming.example.org (links in e-mail)"},
     {"digest_hour", CT_UINT, offsetof(struct wm_conf, digest_hour), "7",
      "hour of the day (Asia/Shanghai, 0-23) of the deadline scan and the e-mail digest"},
+    /* operations (issue 13): health, metrics, downloads through nginx */
+    {"health_min_free_mb", CT_UINT, offsetof(struct wm_conf, health_min_free_mb), "1024",
+     "GET /healthz answers 503 when the data directory's disk has less free space (MiB)"},
+    {"metrics_allow", CT_STR, offsetof(struct wm_conf, metrics_allow), "127.0.0.1 ::1",
+     "client addresses and CIDR ranges that may read GET /metrics (others get 404; "
+     "empty = nobody)"},
+    {"accel_redirect", CT_STR, offsetof(struct wm_conf, accel_redirect), "",
+     "behind nginx: the internal location aliased to the blob directory, e.g. "
+     "/_wenming_blobs/; downloads then answer X-Accel-Redirect and nginx sends the bytes "
+     "(empty = wenming sends them)"},
 };
 
 static int

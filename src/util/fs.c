@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 int64_t
 wm_now(void)
@@ -141,6 +142,17 @@ wm_mkdirs(const char *path, unsigned mode)
     }
     free(p);
     return rc;
+}
+
+int
+wm_fs_free_bytes(const char *path, uint64_t *bytes)
+{
+    struct statvfs sv;
+    if (statvfs(path, &sv)) {
+        return -errno;
+    }
+    *bytes = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+    return 0;
 }
 
 /* end of fs.c */

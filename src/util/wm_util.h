@@ -203,6 +203,8 @@ void wm_scratch_set(const char *dir);
 int wm_scratch_file(const char *prefix, char *path, size_t len);
 /** mkdtemp of DIR/PREFIX-XXXXXX into path; 0, or -1 with errno set. */
 int wm_scratch_dir(const char *prefix, char *path, size_t len);
+/** The bytes an unprivileged user may still write on path's file system; 0 or -errno. */
+int wm_fs_free_bytes(const char *path, uint64_t *bytes);
 /** Read a whole file (caller frees). NULL with errno set on failure. */
 char *wm_read_file(const char *path, size_t *len);
 
@@ -257,6 +259,9 @@ struct wm_conf {
     char *smtp_from;           /* the digest's sender address */
     char *base_url;            /* "https://wenming.example.org": links in e-mail */
     unsigned digest_hour;      /* Asia/Shanghai hour of the daily scan and digest */
+    unsigned health_min_free_mb; /* /healthz: free MiB on the data disk below which 503 */
+    char *metrics_allow;         /* "127.0.0.1 ::1": addresses/CIDRs that may read /metrics */
+    char *accel_redirect;        /* "/_wenming_blobs/": downloads by nginx ("" = by us) */
 };
 
 void wm_conf_defaults(struct wm_conf *c);

@@ -201,6 +201,40 @@ test_small_and_empty(void **state)
     assert_int_equal(wm_blob_verify_one(f->s, sha, NULL, 0), WM_BLOB_OK);
 }
 
+/* Issue 13: the object's path as nginx's alias sees it, and the health probe. */
+static void
+test_relpath_probe(void **state)
+{
+    struct fx *f = *state;
+    char sha[65], rel[160], abs[4096], want[4200];
+    bool existed;
+    assert_int_equal(store(f, (const unsigned char *)"abc", 3, sha, &existed), WM_OK);
+    assert_true(wm_blob_relpath(sha, rel, sizeof rel));
+    assert_string_equal(rel, "objects/ba/78/"
+                             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_true(wm_blob_path(f->s, sha, abs, sizeof abs));
+    snprintf(want, sizeof want, "%s/%s", wm_blob_dir(f->s), rel);
+    assert_string_equal(abs, want);
+    assert_false(wm_blob_relpath("../../etc/passwd", rel, sizeof rel));
+    assert_false(wm_blob_relpath(sha, rel, 20)); /* too small */
+    char err[256] = "";
+    assert_int_equal(wm_blob_probe(f->s, err, sizeof err), WM_OK);
+    assert_int_equal(count_files(f, "tmp"), 0); /* the probe's file is gone */
+    /* tmp/ that is a file (permission bits do not stop root): unavailable, with the cause */
+    char tmp[4200], aside[4200];
+    snprintf(tmp, sizeof tmp, "%s/tmp", wm_blob_dir(f->s));
+    snprintf(aside, sizeof aside, "%s/tmp.aside", wm_blob_dir(f->s));
+    assert_int_equal(rename(tmp, aside), 0);
+    FILE *fp = fopen(tmp, "w");
+    assert_non_null(fp);
+    fclose(fp);
+    assert_int_equal(wm_blob_probe(f->s, err, sizeof err), WM_E_UNAVAILABLE);
+    assert_non_null(strstr(err, "cannot create a file"));
+    assert_int_equal(unlink(tmp), 0);
+    assert_int_equal(rename(aside, tmp), 0);
+    assert_int_equal(wm_blob_probe(f->s, err, sizeof err), WM_OK);
+}
+
 static void
 test_dedup(void **state)
 {
@@ -749,6 +783,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_list_outside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sha_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_fd, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_relpath_probe, setup, teardown), /* issue 13 */
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

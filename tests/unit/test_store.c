@@ -4684,6 +4684,63 @@ test_jobs(void **state)
     json_decref(o);
 }
 
+/* Issue 13, metrics: the count of jobs by state and of open sessions. */
+static int64_t
+count_of(const json_t *rows, const char *what, const char *state)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(rows, i, o)
+    {
+        if (wm_streq(js(o, "what"), what) && wm_streq(js(o, "state"), state)) {
+            return ji(o, "n");
+        }
+    }
+    return 0;
+}
+
+static void
+test_metrics_counts(void **state)
+{
+    struct fx *f = *state;
+    int64_t root = mk_org(f, 0, "office", "文明办", NULL, NULL);
+    int64_t a = mk_user(f, "a", "admin", root, 0);
+    json_t *rows = OPS->metrics_counts(DB, 0, 0);
+    assert_non_null(rows);
+    assert_int_equal(count_of(rows, "session", "open"), 0);
+    assert_int_equal(count_of(rows, "job", "queued"), 0);
+    json_decref(rows);
+    char h1[65], h2[65], h3[65];
+    sha_of(11, h1);
+    sha_of(12, h2);
+    sha_of(13, h3);
+    assert_int_equal(OPS->session_insert(DB, h1, a, "c1", 1000, NULL), WM_QS_ONE);
+    assert_int_equal(OPS->session_insert(DB, h2, a, "c2", 2000, NULL), WM_QS_ONE);
+    assert_int_equal(OPS->session_insert(DB, h3, a, "c3", 3000, NULL), WM_QS_ONE);
+    assert_int_equal(OPS->session_touch(DB, h1, 3500), WM_QS_ONE);
+    const struct wm_job_in k = {.kind = "thumb"};
+    mk_job(f, &k, 1000);
+    mk_job(f, &k, 1000);
+    mk_job(f, &k, 1000);
+    json_t *j = claim(f, "w1", NULL, 1000, 2000);
+    json_decref(j);
+    j = claim(f, "w1", NULL, 1000, 2000);
+    assert_int_equal(OPS->job_fail(DB, ji(j, "id"), "w1", "x", NULL, 0, 1100), WM_QS_ONE);
+    json_decref(j);
+    /* seen since 2000 (h1 touched at 3500, h2, h3) and created since 1500 (not h1) */
+    rows = OPS->metrics_counts(DB, 2000, 1500);
+    assert_non_null(rows);
+    assert_int_equal(count_of(rows, "session", "open"), 2);
+    assert_int_equal(count_of(rows, "job", "queued"), 1);
+    assert_int_equal(count_of(rows, "job", "running"), 1);
+    assert_int_equal(count_of(rows, "job", "failed"), 1);
+    assert_int_equal(count_of(rows, "job", "done"), 0);
+    json_decref(rows);
+    rows = OPS->metrics_counts(DB, 0, 0);
+    assert_int_equal(count_of(rows, "session", "open"), 3);
+    json_decref(rows);
+}
+
 /* Workers on their own connections claim concurrently: every job runs exactly once. */
 enum { JOB_WORKERS = 4, JOBS = 40 };
 
@@ -5433,6 +5490,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_work_members, setup, teardown),
         cmocka_unit_test_setup_teardown(test_work_plan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_work_tasks, setup, teardown),
+        /* issue 13: health and metrics */
+        cmocka_unit_test_setup_teardown(test_metrics_counts, setup, teardown),
     };
     int failed = g_pg ? cmocka_run_group_tests_name("store_pg", tests, NULL, NULL)
                       : cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);

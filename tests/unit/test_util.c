@@ -4,6 +4,8 @@
 */
 #include "config.h"
 
+#include <errno.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -223,6 +225,11 @@ test_conf(void **state)
     assert_string_equal(c.listen, "127.0.0.1:8080");
     assert_int_equal(c.lockout_attempts, 5);
     assert_int_equal(c.session_idle, 1800);
+    /* issue 13: health, metrics, nginx */
+    assert_int_equal(c.health_min_free_mb, 1024);
+    assert_string_equal(c.metrics_allow, "127.0.0.1 ::1");
+    assert_string_equal(c.accel_redirect, "");
+    assert_non_null(strstr(t, "\naccel_redirect = \n"));
     wm_conf_free(&c);
     free(t);
     const char *txt = "# comment\nlisten = 0.0.0.0:9000 # trailing\ncookie_secure = yes\n";
@@ -241,6 +248,17 @@ test_conf(void **state)
         wm_conf_free(&c);
     }
     unlink(path);
+}
+
+/* Issue 13: the free space /healthz and /metrics read. */
+static void
+test_fs_free(void **state)
+{
+    (void)state;
+    uint64_t n = 0;
+    assert_int_equal(wm_fs_free_bytes("/tmp", &n), 0);
+    assert_true(n > 0);
+    assert_int_equal(wm_fs_free_bytes("/nonexistent/wenming/dir", &n), -ENOENT);
 }
 
 static void
@@ -392,6 +410,7 @@ main(void)
         cmocka_unit_test(test_numbers),      cmocka_unit_test(test_url),
         cmocka_unit_test(test_sha256),       cmocka_unit_test(test_atomic_write),
         cmocka_unit_test(test_conf),         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_fs_free), /* issue 13 */
         cmocka_unit_test(test_cell_text),    cmocka_unit_test(test_json_bounded),
         cmocka_unit_test(test_strip_invisible),
     };

@@ -151,6 +151,16 @@ job_purge(struct wm_db *base, int64_t before, int64_t *n)
     return WM_QS_ONE;
 }
 
+static json_t *
+metrics_counts(struct wm_db *base, int64_t seen_after, int64_t created_after)
+{
+    static const char sql[] =
+        "SELECT 'job' AS what, state, count(*) AS n FROM job GROUP BY state "
+        "UNION ALL SELECT 'session', 'open', count(*) FROM session "
+        "WHERE last_seen >= $1 AND created_at >= $2";
+    return pg_rows(DB, pg_q(DB, sql, "ii", seen_after, created_after));
+}
+
 void
 pg_fill_job_ops(struct wm_db_ops *ops)
 {
@@ -165,6 +175,7 @@ pg_fill_job_ops(struct wm_db_ops *ops)
     ops->job_retry = job_retry;
     ops->job_last_done = job_last_done;
     ops->job_purge = job_purge;
+    ops->metrics_counts = metrics_counts;
 }
 
 /* end of pg_jobs.c */

@@ -146,6 +146,16 @@ job_purge(struct wm_db *base, int64_t before, int64_t *n)
     return qs < 0 ? qs : WM_QS_ONE;
 }
 
+static json_t *
+metrics_counts(struct wm_db *base, int64_t seen_after, int64_t created_after)
+{
+    static const char sql[] =
+        "SELECT 'job' AS what, state, count(*) AS n FROM job GROUP BY state "
+        "UNION ALL SELECT 'session', 'open', count(*) FROM session "
+        "WHERE last_seen >= ?1 AND created_at >= ?2";
+    return sq_rows(DB, sq_prep(DB, sql, "ii", seen_after, created_after));
+}
+
 void sq_fill_job_ops(struct wm_db_ops *ops);
 
 void
@@ -162,6 +172,7 @@ sq_fill_job_ops(struct wm_db_ops *ops)
     ops->job_retry = job_retry;
     ops->job_last_done = job_last_done;
     ops->job_purge = job_purge;
+    ops->metrics_counts = metrics_counts;
 }
 
 /* end of sq_jobs.c */
