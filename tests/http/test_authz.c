@@ -602,7 +602,6 @@ static const struct expect expectations[] = {
                                                  {"303", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /orgs/{id}/review-settings", K_SETTINGS,
                                                  {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
-<<<<<<< HEAD
     /* issue 12, wplan: the creation work of a unit: read by its accounts and by office
     ** staff in scope, written by its unit_admin (others 403, evaluators 404); a task is
     ** completed by its department's unit_member too. */
@@ -646,13 +645,11 @@ static const struct expect expectations[] = {
     {"POST /work/tasks/{id}/done", K_WORK_TASK,  {"303", "403", "403/404", "404",     "303/404", "303/404", "403/404"}},
     {"POST /work/tasks/{id}/reopen", K_WORK_TASK_DONE,
                                                  {"303", "403", "403/404", "404",     "303/404", "403/404", "403/404"}},
-=======
     /* Operations (issue 13): health for anyone; metrics for the addresses of metrics_allow,
     ** whoever signs in (the default lists loopback, where this test runs; others get 404,
     ** tests/http/test_http_ops.c). */
     {"GET /healthz", K_PLAIN,                    {"200", "200", "200",     "200",     "200",     "200",     "200"}},
     {"GET /metrics", K_PLAIN,                    {"200", "200", "200",     "200",     "200",     "200",     "200"}},
->>>>>>> ops
 };
 /* clang-format on */
 
