@@ -270,6 +270,12 @@ static const struct {
     {"round.visit.cancel", N_("取消测评走访")},
     /* issue 12, work_plan.c */
     /* issue 12, work_meet.c */
+    {"work.meeting_kind.defaults", N_("建立默认会议类型")},
+    {"work.meeting_kind.create", N_("新建会议类型")},
+    {"work.meeting_kind.update", N_("修改会议类型")},
+    {"work.meeting.create", N_("登记会议")},
+    {"work.meeting.update", N_("修改会议")},
+    {"work.meeting.file", N_("会议文件归档")},
     /* issue 12, work_inspect.c */
     /* issue 12, work_rect.c */
     /* issue 12, work_overview.c */
@@ -300,6 +306,8 @@ const char *const wm_audit_actions[] = {
     "round.visit.reschedule", "round.visit.cancel",
     /* issue 12, work_plan.c */
     /* issue 12, work_meet.c */
+    "work.meeting_kind.defaults", "work.meeting_kind.create", "work.meeting_kind.update",
+    "work.meeting.create", "work.meeting.update", "work.meeting.file",
     /* issue 12, work_inspect.c */
     /* issue 12, work_rect.c */
     /* issue 12, work_overview.c */
@@ -329,6 +337,8 @@ wm_audit_object_label(const char *type)
         {"title", N_("文明称号")},
         {"score_sheet", N_("评分表")},
         {"objection", N_("异议")},   {"rectification", N_("整改项")},
+        /* issue 12, wmeet */
+        {"work_meeting_kind", N_("会议类型")}, {"work_meeting", N_("会议")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {
