@@ -462,12 +462,14 @@ static const struct {
     {N_("半年总结会"), "half-yearly"},
 };
 
-/* The default kinds of a unit that has none (two first uses at once make them once). */
+/* The default kinds of a unit that has none, stored as named here (data, not the caller's
+** language).  Two first uses at once make them once: a name another made is no failure. */
 static enum wm_err
 kinds_default_once(struct wm_db *db, const struct wm_actor *a, const json_t *unit,
                    struct wm_fail *f)
 {
     enum wm_err e;
+    size_t made = 0;
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
@@ -477,16 +479,18 @@ kinds_default_once(struct wm_db *db, const struct wm_actor *a, const json_t *uni
     }
     for (size_t i = 0; have && 0 == json_array_size(have) && i < WM_ARRAY_LEN(kind_defaults);
          i++) {
-        struct wm_meeting_kind_in k = {.name = _(kind_defaults[i].name),
+        struct wm_meeting_kind_in k = {.name = kind_defaults[i].name,
                                        .period = kind_defaults[i].period, .min_count = 1,
                                        .position = (int64_t)i, .active = 1};
         int64_t id;
-        if (WM_QS_ONE != db->ops->meeting_kind_insert(db, jsi(unit, "id"), &k, wm_now(), &id)) {
+        enum wm_qs qs = db->ops->meeting_kind_insert(db, jsi(unit, "id"), &k, wm_now(), &id);
+        if (WM_QS_ONE != qs && WM_QS_CONFLICT != qs) {
             e = wm_write_fail(db, f, NULL, NULL, _("无法保存会议类型"));
             break;
         }
+        made += WM_QS_ONE == qs;
     }
-    if (WM_OK == e && 0 == json_array_size(have)) {
+    if (WM_OK == e && made) {
         e = wm_audit_new(db, a, "work.meeting_kind.defaults", "org", jsi(unit, "id"),
                          jss(unit, "path"), NULL, db->ops->meeting_kind_list(db, jsi(unit, "id")));
     }
@@ -541,6 +545,28 @@ wm_meeting_kind_get(struct wm_db *db, const struct wm_actor *a, int64_t id, stru
     return kind_scoped(db, a, id, NULL, f);
 }
 
+static enum wm_err minutes_job(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                               const char *path, struct wm_fail *f);
+
+/* A kind given a leaf: the typed minutes of its meetings not filed yet are made now. */
+static enum wm_err
+kind_refile(struct wm_db *db, const struct wm_actor *a, const json_t *unit, int64_t kind,
+            struct wm_fail *f)
+{
+    json_t *rows = db->ops->meeting_list(db, jsi(unit, "id"), NULL, NULL, kind);
+    enum wm_err e = rows ? WM_OK : wm_read_fail(db, f, NULL, NULL);
+    size_t i;
+    json_t *x;
+    json_array_foreach(rows, i, x)
+    {
+        if (WM_OK == e && *jss(x, "minutes") && 0 == jsi(x, "minutes_document_id")) {
+            e = minutes_job(db, a, jsi(x, "id"), jss(unit, "path"), f);
+        }
+    }
+    json_decref(rows);
+    return e;
+}
+
 static enum wm_err
 kind_write_once(struct wm_db *db, const struct wm_actor *a, const json_t *unit,
                 const json_t *before, const struct wm_meeting_kind_in *k, int64_t *id,
@@ -560,6 +586,9 @@ kind_write_once(struct wm_db *db, const struct wm_actor *a, const json_t *unit,
         e = wm_audit_new(db, a, before ? "work.meeting_kind.update" : "work.meeting_kind.create",
                          "work_meeting_kind", *id, jss(unit, "path"), json_incref((json_t *)before),
                          db->ops->meeting_kind_get(db, *id));
+    }
+    if (WM_OK == e && before && k->leaf_code && !wm_streq(jss(before, "leaf_code"), k->leaf_code)) {
+        e = kind_refile(db, a, unit, *id, f);
     }
     return tx_end(db, e, f);
 }
@@ -657,11 +686,13 @@ minutes_job(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *
     return e;
 }
 
-/* Whether what the minutes' PDF shows changed. */
+/* Whether the minutes' PDF is to be made: never filed yet (a leaf set since, an archive
+** made since), or what it shows changed. */
 static bool
-minutes_changed(const json_t *before, const struct wm_meeting_in *m)
+minutes_to_file(const json_t *before, const struct wm_meeting_in *m)
 {
-    return NULL == before || !wm_streq(jss(before, "minutes"), m->minutes) ||
+    return NULL == before || 0 == jsi(before, "minutes_document_id") ||
+           !wm_streq(jss(before, "minutes"), m->minutes) ||
            !wm_streq(jss(before, "title"), m->title) ||
            !wm_streq(jss(before, "held_on"), m->held_on) ||
            !wm_streq(jss(before, "place") ? jss(before, "place") : "", m->place ? m->place : "") ||
@@ -686,7 +717,7 @@ meeting_write_once(struct wm_db *db, const struct wm_actor *a, const json_t *uni
     } else if (WM_OK == (e = wm_audit_new(db, a, before ? "work.meeting.update" : "work.meeting.create",
                                           "work_meeting", *id, jss(unit, "path"),
                                           json_incref((json_t *)before), db->ops->meeting_get(db, *id))) &&
-               *m->minutes && minutes_changed(before, m)) {
+               *m->minutes && minutes_to_file(before, m)) {
         e = minutes_job(db, a, *id, jss(unit, "path"), f);
     }
     return tx_end(db, e, f);

@@ -402,6 +402,12 @@ test_photos_and_unfiled(void **state)
     assert_non_null(strstr(r->body, "未归档："));
     assert_non_null(strstr(r->body, "未设置归档指标"));
     th_resp_free(r);
+    /* the leaf set on the kind: its meeting's typed minutes are filed without a second step */
+    kind_patch(half, json_pack("{s:s, s:i}", "leaf_code", LEAF, "year", YEAR), 200);
+    m = meeting_filed(un, 1);
+    assert_true(json_is_true(json_object_get(m, "fileable")));
+    assert_int_equal(json_array_size(json_object_get(m, "documents")), 1);
+    json_decref(m);
 }
 
 /* The periods of the kind named name in a cadence answer. */
