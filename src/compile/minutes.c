@@ -18,14 +18,14 @@
 #include "banned.h"
 /* clang-format on */
 
-#define PAGE_W 595.28 /* A4 */
-#define PAGE_H 841.89
-#define MARGIN 64.0
-#define BODY_W (PAGE_W - 2 * MARGIN)
-#define BOTTOM (PAGE_H - 72.0)
+#define PAGE_W  595.28 /* A4 */
+#define PAGE_H  841.89
+#define MARGIN  64.0
+#define BODY_W  (PAGE_W - 2 * MARGIN)
+#define BOTTOM  (PAGE_H - 72.0)
 #define LABEL_W 88.0
-#define SERIF "Noto Serif CJK SC"
-#define SANS "Noto Sans CJK SC"
+#define SERIF   "Noto Serif CJK SC"
+#define SANS    "Noto Sans CJK SC"
 
 struct sheet {
     cairo_t *cr;
@@ -73,8 +73,7 @@ next_page(struct sheet *s)
 
 /* Set text at x, width w, line by line from s->y, breaking pages where needed. */
 static void
-flow(struct sheet *s, const char *font, const char *text, double x, double w,
-     PangoAlignment align)
+flow(struct sheet *s, const char *font, const char *text, double x, double w, PangoAlignment align)
 {
     PangoLayout *lay = layout(s, font, text, w, align);
     PangoLayoutIter *it = pango_layout_get_iter(lay);
@@ -156,7 +155,7 @@ wm_minutes_pdf(const json_t *spec, const char *out_path, int *pages, char *err, 
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, jstr(spec, "title"));
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, jstr(spec, "unit"));
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "wenming");
-    struct sheet s = {.cr = cairo_create(surf), .page = 1};
+    struct sheet s = { .cr = cairo_create(surf), .page = 1 };
     draw(&s, spec);
     cairo_status_t st = cairo_status(s.cr);
     cairo_destroy(s.cr);

@@ -48,7 +48,7 @@ cadence_weeks(int64_t year, struct wm_cadence out[WM_CADENCE_MAX])
 static size_t
 cadence_periods(const char *period, int64_t year, struct wm_cadence out[WM_CADENCE_MAX])
 {
-    static const char *const named[] = {"monthly", "quarterly", "half-yearly", "yearly"};
+    static const char *const named[] = { "monthly", "quarterly", "half-yearly", "yearly" };
     if (NULL == period || year < 1 || year > 9998) {
         return 0;
     }
@@ -71,8 +71,14 @@ cadence_periods(const char *period, int64_t year, struct wm_cadence out[WM_CADEN
 }
 
 size_t
-wm_work_cadence(const char *period, int min_count, int64_t year, int64_t start_day, int64_t today,
-                const int64_t *days, size_t ndays, struct wm_cadence out[WM_CADENCE_MAX])
+wm_work_cadence(const char *period,
+                int min_count,
+                int64_t year,
+                int64_t start_day,
+                int64_t today,
+                const int64_t *days,
+                size_t ndays,
+                struct wm_cadence out[WM_CADENCE_MAX])
 {
     size_t n = cadence_periods(period, year, out);
     for (size_t i = 0; i < n; i++) {
@@ -104,14 +110,17 @@ may_file(const struct wm_actor *a, int64_t unit_id)
 
 /* The archive of the unit's year, or WM_E_CONFLICT saying to create it. */
 static json_t *
-file_archive(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
+file_archive(struct wm_db *db,
+             const struct wm_actor *a,
+             int64_t unit_id,
+             int64_t year,
              struct wm_fail *f)
 {
-    struct wm_fail rf = {0};
+    struct wm_fail rf = { 0 };
     json_t *ar = wm_archive_open(db, a, unit_id, year, &rf);
     if (NULL == ar && WM_E_NOT_FOUND == rf.err) {
-        wm_fail_set(f, WM_E_CONFLICT, "year", _("%lld 年度档案尚未建立，未能归档；请先建立该年度档案"),
-                    (long long)year);
+        wm_fail_set(f, WM_E_CONFLICT, "year",
+                    _("%lld 年度档案尚未建立，未能归档；请先建立该年度档案"), (long long)year);
     } else if (NULL == ar && f) {
         *f = rf;
     }
@@ -121,16 +130,22 @@ file_archive(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_
 /* A new document, or a new version of *document_id when it is a live document (the same
 ** bytes again: left as it is). */
 static enum wm_err
-file_document(struct wm_db *db, const struct wm_actor *a, const json_t *ar, const char *code,
-              const struct wm_doc_meta *meta, const struct wm_upload *up, int64_t *document_id,
+file_document(struct wm_db *db,
+              const struct wm_actor *a,
+              const json_t *ar,
+              const char *code,
+              const struct wm_doc_meta *meta,
+              const struct wm_upload *up,
+              int64_t *document_id,
               struct wm_fail *f)
 {
     json_t *doc = *document_id ? db->ops->doc_get(db, *document_id) : NULL;
     enum wm_err e;
     if (doc && !json_is_integer(json_object_get(doc, "deleted_at")) &&
         jsi(doc, "archive_id") == jsi(ar, "id") && wm_streq(jss(doc, "indicator_code"), code)) {
-        e = wm_streq(jss(doc, "sha"), up->sha) ? WM_OK
-                                                : wm_doc_new_version_filed(db, a, *document_id, up, f);
+        e = wm_streq(jss(doc, "sha"), up->sha)
+                ? WM_OK
+                : wm_doc_new_version_filed(db, a, *document_id, up, f);
     } else {
         *document_id = 0;
         e = wm_doc_create_filed(db, a, ar, code, meta, up, document_id, f);
@@ -140,9 +155,17 @@ file_document(struct wm_db *db, const struct wm_actor *a, const json_t *ar, cons
 }
 
 static enum wm_err
-work_file_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
-               const char *code, const struct wm_doc_meta *meta, const struct wm_upload *up,
-               const char *kind, int64_t ref_id, const char *role, int64_t *document_id,
+work_file_once(struct wm_db *db,
+               const struct wm_actor *a,
+               int64_t unit_id,
+               int64_t year,
+               const char *code,
+               const struct wm_doc_meta *meta,
+               const struct wm_upload *up,
+               const char *kind,
+               int64_t ref_id,
+               const char *role,
+               int64_t *document_id,
                struct wm_fail *f)
 {
     enum wm_err e;
@@ -172,27 +195,40 @@ work_file_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int6
 }
 
 enum wm_err
-wm_work_file(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
-             const char *code, const struct wm_doc_meta *meta, const struct wm_upload *up,
-             const char *kind, int64_t ref_id, const char *role, int64_t *document_id,
+wm_work_file(struct wm_db *db,
+             const struct wm_actor *a,
+             int64_t unit_id,
+             int64_t year,
+             const char *code,
+             const struct wm_doc_meta *meta,
+             const struct wm_upload *up,
+             const char *kind,
+             int64_t ref_id,
+             const char *role,
+             int64_t *document_id,
              struct wm_fail *f)
 {
     enum wm_err e;
     int64_t given = *document_id;
     if (db->ops->in_tx(db)) {
-        return work_file_once(db, a, unit_id, year, code, meta, up, kind, ref_id, role,
-                              document_id, f);
+        return work_file_once(db, a, unit_id, year, code, meta, up, kind, ref_id, role, document_id,
+                              f);
     }
-    TX_RETRY_CLEAN(e, work_file_once(db, a, unit_id, year, code, meta, up, kind, ref_id, role,
-                                     document_id, f),
-                   *document_id = given);
+    TX_RETRY_CLEAN(
+        e, work_file_once(db, a, unit_id, year, code, meta, up, kind, ref_id, role, document_id, f),
+        *document_id = given);
     return e;
 }
 
 /* Read a file into the blob store, its type from its first bytes. */
 static enum wm_err
-store_path(struct wm_blobstore *blobs, const char *path, char sha[65], uint64_t *size,
-           struct wm_media_info *mi, char *err, size_t errlen)
+store_path(struct wm_blobstore *blobs,
+           const char *path,
+           char sha[65],
+           uint64_t *size,
+           struct wm_media_info *mi,
+           char *err,
+           size_t errlen)
 {
     struct wm_blob_writer *w = NULL;
     enum wm_err e = wm_blob_writer_new(blobs, 0, &w, err, errlen);
@@ -222,10 +258,20 @@ store_path(struct wm_blobstore *blobs, const char *path, char sha[65], uint64_t 
 }
 
 enum wm_err
-wm_work_file_path(struct wm_db *db, struct wm_blobstore *blobs, const struct wm_actor *a,
-                  int64_t unit_id, int64_t year, const char *code, const struct wm_doc_meta *meta,
-                  const char *path, const char *filename, const char *kind, int64_t ref_id,
-                  const char *role, int64_t *document_id, struct wm_fail *f)
+wm_work_file_path(struct wm_db *db,
+                  struct wm_blobstore *blobs,
+                  const struct wm_actor *a,
+                  int64_t unit_id,
+                  int64_t year,
+                  const char *code,
+                  const struct wm_doc_meta *meta,
+                  const char *path,
+                  const char *filename,
+                  const char *kind,
+                  int64_t ref_id,
+                  const char *role,
+                  int64_t *document_id,
+                  struct wm_fail *f)
 {
     char sha[65], err[512] = "";
     uint64_t size = 0;
@@ -235,11 +281,13 @@ wm_work_file_path(struct wm_db *db, struct wm_blobstore *blobs, const struct wm_
         wm_log(WM_LOG_WARN, "work file %s: %s", path, err);
         return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("无法保存文件"));
     }
-    struct wm_upload up = {.sha = sha, .size = size, .mime = mi.mime,
-                           .kind = *mi.kind ? mi.kind : "text", .ext = mi.ext,
-                           .filename = filename};
-    return wm_work_file(db, a, unit_id, year, code, meta, &up, kind, ref_id, role, document_id,
-                        f);
+    struct wm_upload up = { .sha = sha,
+                            .size = size,
+                            .mime = mi.mime,
+                            .kind = *mi.kind ? mi.kind : "text",
+                            .ext = mi.ext,
+                            .filename = filename };
+    return wm_work_file(db, a, unit_id, year, code, meta, &up, kind, ref_id, role, document_id, f);
 }
 
 json_t *
@@ -264,17 +312,19 @@ source_names(const json_t *l, const char **name, char **href)
     static const struct {
         const char *kind, *name, *page;
     } kinds[] = {
-        {"meeting", "会议", NULL},           {"plan", "年度计划", "plan"},
-        {"task", "工作任务", "tasks"},       {"inspection", "检查", "inspections"},
-        {"bulletin", "通报", "inspections"}, {"rectification", "整改", NULL},
+        { "meeting", "会议", NULL },           { "plan", "年度计划", "plan" },
+        { "task", "工作任务", "tasks" },       { "inspection", "检查", "inspections" },
+        { "bulletin", "通报", "inspections" }, { "rectification", "整改", NULL },
     };
+
     int64_t id = jsi(l, "ref_id"), unit = jsi(l, "unit_id");
     *name = jss(l, "kind");
     *href = NULL;
     for (size_t i = 0; i < WM_ARRAY_LEN(kinds); i++) {
         if (wm_streq(jss(l, "kind"), kinds[i].kind)) {
             *name = _(kinds[i].name);
-            *href = kinds[i].page ? wm_asprintf("/units/%lld/work/%s", (long long)unit, kinds[i].page)
+            *href = kinds[i].page
+                        ? wm_asprintf("/units/%lld/work/%s", (long long)unit, kinds[i].page)
                     : wm_streq(kinds[i].kind, "meeting")
                         ? wm_asprintf("/work/meetings/%lld", (long long)id)
                         : wm_asprintf("/rectifications/%lld", (long long)id);
@@ -401,8 +451,8 @@ leaf_in_year(struct wm_db *db, int64_t unit_id, int64_t year, const char *code, 
         found = found || wm_streq(jss(x, "code"), code);
     }
     *why = NULL == ar ? wm_asprintf(_("%lld 年度档案尚未建立，请先建立该年度档案"), (long long)year)
-           : !found   ? wm_asprintf(_("指标 %s 不是 %lld 年度档案的末级指标"), code, (long long)year)
-                      : NULL;
+           : !found ? wm_asprintf(_("指标 %s 不是 %lld 年度档案的末级指标"), code, (long long)year)
+                    : NULL;
     json_decref(inds);
     json_decref(ar);
     return found;
@@ -410,11 +460,15 @@ leaf_in_year(struct wm_db *db, int64_t unit_id, int64_t year, const char *code, 
 
 /* ---------------------------------------------------------------- meeting kinds */
 
-static const char *const periods[] = {"none", "monthly", "quarterly", "half-yearly", "yearly"};
+static const char *const periods[] = { "none", "monthly", "quarterly", "half-yearly", "yearly" };
 
 static enum wm_err
-kind_from(struct wm_db *db, int64_t unit_id, const json_t *base, const json_t *in,
-          struct wm_meeting_kind_in *k, struct wm_fail *f)
+kind_from(struct wm_db *db,
+          int64_t unit_id,
+          const json_t *base,
+          const json_t *in,
+          struct wm_meeting_kind_in *k,
+          struct wm_fail *f)
 {
     bool period_ok = false;
     int64_t year;
@@ -431,11 +485,13 @@ kind_from(struct wm_db *db, int64_t unit_id, const json_t *base, const json_t *i
         return wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s", _("请填写会议类型名称（50 字以内）"));
     }
     if (!period_ok) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "period", "%s", _("周期须为不定期、每月、每季度、每半年或每年"));
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "period", "%s",
+                           _("周期须为不定期、每月、每季度、每半年或每年"));
     }
     if (!int_field(in, "min_count", base ? jsi(base, "min_count") : 1, &k->min_count) ||
         k->min_count < 0 || k->min_count > 100) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "min_count", "%s", _("每期至少次数须在 0 至 100 之间"));
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "min_count", "%s",
+                           _("每期至少次数须在 0 至 100 之间"));
     }
     if (!int_field(in, "position", jsi(base, "position"), &k->position) ||
         !int_field(in, "active", base ? jsi(base, "active") : 1, &k->active) || k->active < 0 ||
@@ -457,15 +513,17 @@ kind_from(struct wm_db *db, int64_t unit_id, const json_t *base, const json_t *i
 static const struct {
     const char *name, *period;
 } kind_defaults[] = {
-    {N_("领导小组会议"), "quarterly"},
-    {N_("工作分析会"), "monthly"},
-    {N_("半年总结会"), "half-yearly"},
+    { N_("领导小组会议"), "quarterly" },
+    { N_("工作分析会"), "monthly" },
+    { N_("半年总结会"), "half-yearly" },
 };
 
 /* The default kinds of a unit that has none, stored as named here (data, not the caller's
 ** language).  Two first uses at once make them once: a name another made is no failure. */
 static enum wm_err
-kinds_default_once(struct wm_db *db, const struct wm_actor *a, const json_t *unit,
+kinds_default_once(struct wm_db *db,
+                   const struct wm_actor *a,
+                   const json_t *unit,
                    struct wm_fail *f)
 {
     enum wm_err e;
@@ -477,11 +535,12 @@ kinds_default_once(struct wm_db *db, const struct wm_actor *a, const json_t *uni
     if (NULL == have) {
         e = wm_read_fail(db, f, NULL, NULL);
     }
-    for (size_t i = 0; have && 0 == json_array_size(have) && i < WM_ARRAY_LEN(kind_defaults);
-         i++) {
-        struct wm_meeting_kind_in k = {.name = kind_defaults[i].name,
-                                       .period = kind_defaults[i].period, .min_count = 1,
-                                       .position = (int64_t)i, .active = 1};
+    for (size_t i = 0; have && 0 == json_array_size(have) && i < WM_ARRAY_LEN(kind_defaults); i++) {
+        struct wm_meeting_kind_in k = { .name = kind_defaults[i].name,
+                                        .period = kind_defaults[i].period,
+                                        .min_count = 1,
+                                        .position = (int64_t)i,
+                                        .active = 1 };
         int64_t id;
         enum wm_qs qs = db->ops->meeting_kind_insert(db, jsi(unit, "id"), &k, wm_now(), &id);
         if (WM_QS_ONE != qs && WM_QS_CONFLICT != qs) {
@@ -521,7 +580,10 @@ wm_meeting_kinds(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, st
 
 /* A kind of the caller's sight; *unit (may be NULL) receives its unit. */
 static json_t *
-kind_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id, json_t **unit,
+kind_scoped(struct wm_db *db,
+            const struct wm_actor *a,
+            int64_t id,
+            json_t **unit,
             struct wm_fail *f)
 {
     json_t *k = db->ops->meeting_kind_get(db, id);
@@ -545,12 +607,18 @@ wm_meeting_kind_get(struct wm_db *db, const struct wm_actor *a, int64_t id, stru
     return kind_scoped(db, a, id, NULL, f);
 }
 
-static enum wm_err minutes_job(struct wm_db *db, const struct wm_actor *a, int64_t id,
-                               const char *path, struct wm_fail *f);
+static enum wm_err minutes_job(struct wm_db *db,
+                               const struct wm_actor *a,
+                               int64_t id,
+                               const char *path,
+                               struct wm_fail *f);
 
 /* A kind given a leaf: the typed minutes of its meetings not filed yet are made now. */
 static enum wm_err
-kind_refile(struct wm_db *db, const struct wm_actor *a, const json_t *unit, int64_t kind,
+kind_refile(struct wm_db *db,
+            const struct wm_actor *a,
+            const json_t *unit,
+            int64_t kind,
             struct wm_fail *f)
 {
     json_t *rows = db->ops->meeting_list(db, jsi(unit, "id"), NULL, NULL, kind);
@@ -568,8 +636,12 @@ kind_refile(struct wm_db *db, const struct wm_actor *a, const json_t *unit, int6
 }
 
 static enum wm_err
-kind_write_once(struct wm_db *db, const struct wm_actor *a, const json_t *unit,
-                const json_t *before, const struct wm_meeting_kind_in *k, int64_t *id,
+kind_write_once(struct wm_db *db,
+                const struct wm_actor *a,
+                const json_t *unit,
+                const json_t *before,
+                const struct wm_meeting_kind_in *k,
+                int64_t *id,
                 struct wm_fail *f)
 {
     enum wm_err e;
@@ -594,8 +666,12 @@ kind_write_once(struct wm_db *db, const struct wm_actor *a, const json_t *unit,
 }
 
 enum wm_err
-wm_meeting_kind_create(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
-                       const json_t *in, int64_t *id, struct wm_fail *f)
+wm_meeting_kind_create(struct wm_db *db,
+                       const struct wm_actor *a,
+                       int64_t unit_id,
+                       const json_t *in,
+                       int64_t *id,
+                       struct wm_fail *f)
 {
     struct wm_meeting_kind_in k;
     enum wm_err e;
@@ -612,7 +688,10 @@ wm_meeting_kind_create(struct wm_db *db, const struct wm_actor *a, int64_t unit_
 }
 
 enum wm_err
-wm_meeting_kind_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const json_t *in,
+wm_meeting_kind_update(struct wm_db *db,
+                       const struct wm_actor *a,
+                       int64_t id,
+                       const json_t *in,
                        struct wm_fail *f)
 {
     struct wm_meeting_kind_in k;
@@ -633,11 +712,15 @@ wm_meeting_kind_update(struct wm_db *db, const struct wm_actor *a, int64_t id, c
 /* ---------------------------------------------------------------- meetings */
 
 #define MEETING_TITLE_MAX 200
-#define MEETING_TEXT_MAX 20000
+#define MEETING_TEXT_MAX  20000
 
 static enum wm_err
-meeting_from(struct wm_db *db, int64_t unit_id, const json_t *base, const json_t *in,
-             struct wm_meeting_in *m, struct wm_fail *f)
+meeting_from(struct wm_db *db,
+             int64_t unit_id,
+             const json_t *base,
+             const json_t *in,
+             struct wm_meeting_in *m,
+             struct wm_fail *f)
 {
     int64_t day;
     if (!int_field(in, "kind_id", jsi(base, "kind_id"), &m->kind_id)) {
@@ -662,19 +745,25 @@ meeting_from(struct wm_db *db, int64_t unit_id, const json_t *base, const json_t
     }
     if (!m->title || !wm_valid_text(m->title, MEETING_TITLE_MAX) ||
         (m->place && !wm_valid_text(m->place, MEETING_TITLE_MAX))) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, m->title && wm_valid_text(m->title, MEETING_TITLE_MAX) ? "place" : "title",
+        return wm_fail_set(f, WM_E_BAD_REQUEST,
+                           m->title && wm_valid_text(m->title, MEETING_TITLE_MAX) ? "place"
+                                                                                  : "title",
                            _("请填写会议名称和地点（各 %d 字以内）"), MEETING_TITLE_MAX);
     }
     if (!lines_ok(m->attendees, MEETING_TEXT_MAX) || !lines_ok(m->minutes, MEETING_TEXT_MAX)) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, lines_ok(m->attendees, MEETING_TEXT_MAX) ? "minutes" : "attendees",
-                           _("参会人员和会议纪要各不超过 %d 字，且不能含有控制字符"), MEETING_TEXT_MAX);
+        return wm_fail_set(
+            f, WM_E_BAD_REQUEST, lines_ok(m->attendees, MEETING_TEXT_MAX) ? "minutes" : "attendees",
+            _("参会人员和会议纪要各不超过 %d 字，且不能含有控制字符"), MEETING_TEXT_MAX);
     }
     return WM_OK;
 }
 
 /* Queue the typed minutes' PDF (one waiting job per meeting). */
 static enum wm_err
-minutes_job(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *path,
+minutes_job(struct wm_db *db,
+            const struct wm_actor *a,
+            int64_t id,
+            const char *path,
             struct wm_fail *f)
 {
     char key[48];
@@ -701,8 +790,12 @@ minutes_to_file(const json_t *before, const struct wm_meeting_in *m)
 }
 
 static enum wm_err
-meeting_write_once(struct wm_db *db, const struct wm_actor *a, const json_t *unit,
-                   const json_t *before, const struct wm_meeting_in *m, int64_t *id,
+meeting_write_once(struct wm_db *db,
+                   const struct wm_actor *a,
+                   const json_t *unit,
+                   const json_t *before,
+                   const struct wm_meeting_in *m,
+                   int64_t *id,
                    struct wm_fail *f)
 {
     enum wm_err e;
@@ -714,9 +807,10 @@ meeting_write_once(struct wm_db *db, const struct wm_actor *a, const json_t *uni
                                                      a->p ? a->p->user_id : 0, wm_now(), id);
     if (WM_QS_ONE != qs) {
         e = wm_write_fail(db, f, NULL, NULL, _("无法保存会议"));
-    } else if (WM_OK == (e = wm_audit_new(db, a, before ? "work.meeting.update" : "work.meeting.create",
-                                          "work_meeting", *id, jss(unit, "path"),
-                                          json_incref((json_t *)before), db->ops->meeting_get(db, *id))) &&
+    } else if (WM_OK == (e = wm_audit_new(
+                             db, a, before ? "work.meeting.update" : "work.meeting.create",
+                             "work_meeting", *id, jss(unit, "path"), json_incref((json_t *)before),
+                             db->ops->meeting_get(db, *id))) &&
                *m->minutes && minutes_to_file(before, m)) {
         e = minutes_job(db, a, *id, jss(unit, "path"), f);
     }
@@ -724,8 +818,12 @@ meeting_write_once(struct wm_db *db, const struct wm_actor *a, const json_t *uni
 }
 
 enum wm_err
-wm_meeting_create(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, const json_t *in,
-                  int64_t *id, struct wm_fail *f)
+wm_meeting_create(struct wm_db *db,
+                  const struct wm_actor *a,
+                  int64_t unit_id,
+                  const json_t *in,
+                  int64_t *id,
+                  struct wm_fail *f)
 {
     struct wm_meeting_in m;
     enum wm_err e;
@@ -743,7 +841,10 @@ wm_meeting_create(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, c
 
 /* A meeting of the caller's sight; *unit (may be NULL) receives its unit. */
 static json_t *
-meeting_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id, json_t **unit,
+meeting_scoped(struct wm_db *db,
+               const struct wm_actor *a,
+               int64_t id,
+               json_t **unit,
                struct wm_fail *f)
 {
     json_t *m = db->ops->meeting_get(db, id);
@@ -762,7 +863,10 @@ meeting_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id, json_t **
 }
 
 enum wm_err
-wm_meeting_update(struct wm_db *db, const struct wm_actor *a, int64_t id, const json_t *in,
+wm_meeting_update(struct wm_db *db,
+                  const struct wm_actor *a,
+                  int64_t id,
+                  const json_t *in,
                   struct wm_fail *f)
 {
     struct wm_meeting_in m;
@@ -818,9 +922,11 @@ wm_meeting_get(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm
     }
     char *why = meeting_unfiled(db, m);
     json_t *links = wm_work_links(db, "meeting", id);
-    const char *minutes = jss(m, "minutes") && *jss(m, "minutes") ? jsi(m, "minutes_document_id") ? "filed"
-                                                                     : why ? "unfiled" : "pending"
-                                                                 : "none";
+    const char *minutes = jss(m, "minutes") && *jss(m, "minutes") ? jsi(m, "minutes_document_id")
+                                                                        ? "filed"
+                                                                    : why ? "unfiled"
+                                                                          : "pending"
+                                                                  : "none";
     json_object_set_new(m, "documents", links ? links : json_array());
     json_object_set_new(m, "fileable", json_boolean(NULL == why));
     json_object_set_new(m, "unfiled_reason", why ? json_string(why) : json_null());
@@ -831,8 +937,12 @@ wm_meeting_get(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm
 }
 
 json_t *
-wm_meetings(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
-            int64_t kind_id, struct wm_fail *f)
+wm_meetings(struct wm_db *db,
+            const struct wm_actor *a,
+            int64_t unit_id,
+            int64_t year,
+            int64_t kind_id,
+            struct wm_fail *f)
 {
     json_t *unit = meet_unit(db, a, unit_id, f);
     if (NULL == unit) {
@@ -852,28 +962,37 @@ wm_meetings(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t
 /* ---------------------------------------------------------------- files of a meeting */
 
 static enum wm_err
-meeting_file_once(struct wm_db *db, const struct wm_actor *a, const json_t *m, const char *role,
-                  const struct wm_upload *up, int64_t *document_id, struct wm_fail *f)
+meeting_file_once(struct wm_db *db,
+                  const struct wm_actor *a,
+                  const json_t *m,
+                  const char *role,
+                  const struct wm_upload *up,
+                  int64_t *document_id,
+                  struct wm_fail *f)
 {
     enum wm_err e;
-    struct wm_doc_meta meta = {.date_formed = jss(m, "held_on")};
+    struct wm_doc_meta meta = { .date_formed = jss(m, "held_on") };
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
     *document_id = 0;
     if (WM_OK == (e = wm_work_file(db, a, jsi(m, "unit_id"), meeting_year(m), jss(m, "leaf_code"),
                                    &meta, up, "meeting", jsi(m, "id"), role, document_id, f))) {
-        e = wm_audit_new(db, a, "work.meeting.file", "work_meeting", jsi(m, "id"),
-                         jss(m, "unit_path"), NULL,
-                         json_pack("{s:s, s:I}", "role", role, "document_id",
-                                   (json_int_t)*document_id));
+        e = wm_audit_new(
+            db, a, "work.meeting.file", "work_meeting", jsi(m, "id"), jss(m, "unit_path"), NULL,
+            json_pack("{s:s, s:I}", "role", role, "document_id", (json_int_t)*document_id));
     }
     return tx_end(db, e, f);
 }
 
 enum wm_err
-wm_meeting_file(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *role,
-                const struct wm_upload *up, int64_t *document_id, struct wm_fail *f)
+wm_meeting_file(struct wm_db *db,
+                const struct wm_actor *a,
+                int64_t id,
+                const char *role,
+                const struct wm_upload *up,
+                int64_t *document_id,
+                struct wm_fail *f)
 {
     enum wm_err e;
     json_t *m = meeting_scoped(db, a, id, NULL, f);
@@ -903,8 +1022,7 @@ period_state(const struct wm_cadence *c)
 }
 
 static json_t *
-kind_cadence(const json_t *kind, const json_t *meetings, int64_t year, int64_t start,
-             int64_t today)
+kind_cadence(const json_t *kind, const json_t *meetings, int64_t year, int64_t start, int64_t today)
 {
     int64_t days[512];
     size_t nd = 0, i;
@@ -917,8 +1035,8 @@ kind_cadence(const json_t *kind, const json_t *meetings, int64_t year, int64_t s
         }
     }
     struct wm_cadence c[WM_CADENCE_MAX];
-    size_t n = wm_work_cadence(jss(kind, "period"), (int)jsi(kind, "min_count"), year, start,
-                               today, days, nd, c);
+    size_t n = wm_work_cadence(jss(kind, "period"), (int)jsi(kind, "min_count"), year, start, today,
+                               days, nd, c);
     json_t *ps = json_array();
     int64_t owed = 0, held = 0, late = 0;
     for (size_t k = 0; k < n; k++) {
@@ -928,23 +1046,26 @@ kind_cadence(const json_t *kind, const json_t *meetings, int64_t year, int64_t s
         json_array_append_new(ps, json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:b, s:b, s:s}",
                                             "period", c[k].key, "label", wm_period_label(c[k].key),
                                             "start", s, "end", e, "owed", c[k].owed, "held",
-                                            c[k].held, "late", c[k].late, "current",
-                                            c[k].current, "state", period_state(&c[k])));
+                                            c[k].held, "late", c[k].late, "current", c[k].current,
+                                            "state", period_state(&c[k])));
         owed += c[k].owed;
         held += c[k].held < c[k].owed ? c[k].held : c[k].owed;
         late += c[k].late;
     }
     return json_pack("{s:I, s:s, s:s, s:I, s:b, s:I, s:I, s:I, s:I, s:o}", "kind_id",
                      (json_int_t)jsi(kind, "id"), "name", jss(kind, "name"), "period",
-                     jss(kind, "period"), "min_count", (json_int_t)jsi(kind, "min_count"),
-                     "active", jsi(kind, "active") != 0, "owed", (json_int_t)owed, "held",
-                     (json_int_t)held, "meetings", (json_int_t)nd, "late", (json_int_t)late,
-                     "periods", ps);
+                     jss(kind, "period"), "min_count", (json_int_t)jsi(kind, "min_count"), "active",
+                     jsi(kind, "active") != 0, "owed", (json_int_t)owed, "held", (json_int_t)held,
+                     "meetings", (json_int_t)nd, "late", (json_int_t)late, "periods", ps);
 }
 
 json_t *
-wm_meeting_cadence(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
-                   int64_t today, struct wm_fail *f)
+wm_meeting_cadence(struct wm_db *db,
+                   const struct wm_actor *a,
+                   int64_t unit_id,
+                   int64_t year,
+                   int64_t today,
+                   struct wm_fail *f)
 {
     json_t *kinds = wm_meeting_kinds(db, a, unit_id, f);
     json_t *meetings = kinds ? wm_meetings(db, a, unit_id, year, 0, f) : NULL;
@@ -986,22 +1107,26 @@ minutes_spec(const json_t *m)
         wm_day_ymd(day, &y, &mo, &d);
     }
     char *date = wm_asprintf("%lld年%d月%d日", (long long)y, mo, d);
-    json_t *spec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kind", "work.minutes",
-                             "title", jss(m, "title"), "unit", jss(m, "unit_name"), "meeting_kind",
-                             jss(m, "kind_name"), "date", date, "place",
-                             jss(m, "place") ? jss(m, "place") : "", "attendees",
-                             jss(m, "attendees"), "minutes", jss(m, "minutes"));
+    json_t *spec =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kind", "work.minutes", "title",
+                  jss(m, "title"), "unit", jss(m, "unit_name"), "meeting_kind", jss(m, "kind_name"),
+                  "date", date, "place", jss(m, "place") ? jss(m, "place") : "", "attendees",
+                  jss(m, "attendees"), "minutes", jss(m, "minutes"));
     free(date);
     return spec;
 }
 
 static enum wm_err
-minutes_file_once(struct wm_db *db, const struct wm_actor *a, const json_t *m, const char *pdf,
-                  int64_t *doc, struct wm_fail *f)
+minutes_file_once(struct wm_db *db,
+                  const struct wm_actor *a,
+                  const json_t *m,
+                  const char *pdf,
+                  int64_t *doc,
+                  struct wm_fail *f)
 {
     enum wm_err e;
     char *title = wm_asprintf(_("会议纪要：%s"), jss(m, "title"));
-    struct wm_doc_meta meta = {.title = title, .date_formed = jss(m, "held_on")};
+    struct wm_doc_meta meta = { .title = title, .date_formed = jss(m, "held_on") };
     *doc = jsi(m, "minutes_document_id");
     if (WM_OK != (e = tx_begin(db, f))) {
         free(title);
@@ -1052,7 +1177,10 @@ minutes_clean(const char *dir, char *pdf)
 }
 
 static enum wm_err
-run_minutes(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t **result,
+run_minutes(struct wm_db *db,
+            struct wm_job *job,
+            const json_t *payload,
+            json_t **result,
             struct wm_fail *f)
 {
     json_t *m = db->ops->meeting_get(db, jsi(payload, "meeting_id"));
@@ -1068,7 +1196,7 @@ run_minutes(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t 
     struct wm_principal *p = uid ? wm_principal_load(db, uid) : NULL;
     char rid[32], dir[4096], *pdf = NULL;
     snprintf(rid, sizeof rid, "job-%lld", (long long)wm_job_id(job));
-    struct wm_actor a = {.p = p, .request_id = rid, .addr = "job"};
+    struct wm_actor a = { .p = p, .request_id = rid, .addr = "job" };
     enum wm_err e = WM_OK;
     if (uid && NULL == p) {
         e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("登记会议的账号已不存在或已停用"));
@@ -1092,8 +1220,9 @@ void
 wm_meet_register_jobs(const struct wm_jobs_env *env)
 {
     menv = *env;
-    const struct wm_job_kind k = {.kind = "work.minutes", .run = run_minutes, .max_attempts = 3,
-                                  .backoff = 30};
+    const struct wm_job_kind k = {
+        .kind = "work.minutes", .run = run_minutes, .max_attempts = 3, .backoff = 30
+    };
     wm_jobs_register(&k);
 }
 

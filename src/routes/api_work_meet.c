@@ -71,8 +71,10 @@ static bool
 meeting_json_ok(struct wm_req *r)
 {
     static const struct wm_jfield spec[] = {
-        { "kind_id", WM_J_INT, false, INT64_MAX }, { "held_on", WM_J_STR, false, 10 },
-        { "title", WM_J_STR, false, 200 },         { "place", WM_J_STR, false, 200 },
+        { "kind_id", WM_J_INT, false, INT64_MAX },
+        { "held_on", WM_J_STR, false, 10 },
+        { "title", WM_J_STR, false, 200 },
+        { "place", WM_J_STR, false, 200 },
         { NULL },
     };
     static const char *const lines[] = { "attendees", "minutes" };

@@ -12,8 +12,8 @@
 
 #include "handlers.h"
 
-static const char *const period_names[] = { "none", "monthly", "quarterly", "half-yearly",
-                                            "yearly", NULL };
+static const char *const period_names[] = { "none",        "monthly", "quarterly",
+                                            "half-yearly", "yearly",  NULL };
 
 static const char *
 period_label(const char *p)
@@ -46,16 +46,17 @@ static void
 period_badge(struct wm_buf *b, const json_t *p)
 {
     const char *st = js(p, "state");
-    const char *cls = wm_streq(st, "met") ? "published" : wm_streq(st, "late") ? "veto"
-                      : wm_streq(st, "current")                                ? "draft"
-                                                                               : "";
+    const char *cls = wm_streq(st, "met")       ? "published"
+                      : wm_streq(st, "late")    ? "veto"
+                      : wm_streq(st, "current") ? "draft"
+                                                : "";
     const char *word = wm_streq(st, "met")       ? _("已召开")
                        : wm_streq(st, "late")    ? _("逾期")
                        : wm_streq(st, "current") ? _("本期")
                        : wm_streq(st, "none")    ? _("不要求")
                                                  : _("未到期");
-    wm_h(b, "<li class=\"period-%s\">%s <span class=\"badge %s\">%s</span> %I / %I</li>",
-         st, js(p, "label"), cls, word, ji(p, "held"), ji(p, "owed"));
+    wm_h(b, "<li class=\"period-%s\">%s <span class=\"badge %s\">%s</span> %I / %I</li>", st,
+         js(p, "label"), cls, word, ji(p, "held"), ji(p, "owed"));
 }
 
 static void
@@ -167,7 +168,8 @@ kind_form(struct wm_req *r, struct wm_buf *b, const json_t *k, int64_t unit)
              unit);
     }
     ui_csrf(r, b);
-    wm_h(b, "<label>%s<input name=\"name\" required maxlength=\"50\" value=\"%s\"></label><label>%s",
+    wm_h(b,
+         "<label>%s<input name=\"name\" required maxlength=\"50\" value=\"%s\"></label><label>%s",
          _("名称"), k ? js(k, "name") : "", _("周期"));
     period_select(b, k ? js(k, "period") : "monthly");
     wm_h(b,
@@ -177,8 +179,8 @@ kind_form(struct wm_req *r, struct wm_buf *b, const json_t *k, int64_t unit)
          "</option><option value=\"0\"%r>%s</option></select></label>"
          "<button type=\"submit\">%s</button></form>\n",
          _("每期至少"), k ? ji(k, "min_count") : 1, _("归档指标"), k ? js(k, "leaf_code") : "",
-         _("如 1.2.3"), _("状态"), _("启用"), k && !ji(k, "active") ? " selected" : "",
-         _("停用"), k ? _("保存") : _("添加"));
+         _("如 1.2.3"), _("状态"), _("启用"), k && !ji(k, "active") ? " selected" : "", _("停用"),
+         k ? _("保存") : _("添加"));
 }
 
 static void
@@ -227,8 +229,9 @@ page_work_meetings_get(struct wm_req *r)
         ui_crumb(&c, "<a href=\"/units/%I\">%s</a>", unit, js(u, "name"));
         ui_begin_at(r, &b, title, &c);
         ui_flash(r, &b);
-        wm_h(&b, "<p class=\"actions\"><a class=\"button secondary\" href=\"?year=%I\">%s</a> "
-                 "<a class=\"button secondary\" href=\"?year=%I\">%s</a>%r</p>\n",
+        wm_h(&b,
+             "<p class=\"actions\"><a class=\"button secondary\" href=\"?year=%I\">%s</a> "
+             "<a class=\"button secondary\" href=\"?year=%I\">%s</a>%r</p>\n",
              year - 1, _("上一年"), year + 1, _("下一年"),
              admin ? " <a class=\"button\" href=\"#new\">登记会议</a>" : "");
         cadence_card(&b, cad);
@@ -323,6 +326,7 @@ meeting_documents(struct wm_buf *b, const json_t *m)
     static const struct {
         const char *role, *label;
     } roles[] = { { "minutes", N_("会议纪要") }, { "photo", N_("会议照片") } };
+
     wm_h(b, "<section class=\"card\" id=\"documents\"><h2>%s</h2>", _("归档文件"));
     if (!json_is_true(json_object_get(m, "fileable"))) {
         wm_h(b, "<p class=\"flash err\" id=\"unfiled\">%s%s</p>", _("未归档："),
@@ -337,7 +341,8 @@ meeting_documents(struct wm_buf *b, const json_t *m)
         for (size_t k = 0; k < WM_ARRAY_LEN(roles); k++) {
             label = wm_streq(label, roles[k].role) ? _(roles[k].label) : label;
         }
-        wm_h(b, "<li>%s：<a href=\"/documents/%I\">%s</a> <small class=\"hint\">%s %s</small></li>\n",
+        wm_h(b,
+             "<li>%s：<a href=\"/documents/%I\">%s</a> <small class=\"hint\">%s %s</small></li>\n",
              label, ji(d, "document_id"), js(d, "name"), _("指标"), js(d, "indicator_code"));
     }
     wm_h(b, "</ul>");

@@ -45,7 +45,10 @@ api(const char *method, const char *path, const struct th_cred *c, json_t *body_
 }
 
 static void
-api_want(const char *method, const char *path, const struct th_cred *c, json_t *body_steal,
+api_want(const char *method,
+         const char *path,
+         const struct th_cred *c,
+         json_t *body_steal,
          long want)
 {
     struct th_resp *r = api(method, path, c, body_steal);
@@ -97,11 +100,10 @@ meeting_new(int64_t kind, const char *day, const char *title, const char *minute
 {
     char path[96];
     snprintf(path, sizeof path, "/api/v1/units/%lld/work/meetings", (long long)unit1);
-    struct th_resp *r =
-        api("POST", path, &unitadmin,
-            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "kind_id", (json_int_t)kind, "held_on",
-                      day, "title", title, "place", "三楼会议室", "attendees", "张三、李四、王五",
-                      "minutes", minutes));
+    struct th_resp *r = api("POST", path, &unitadmin,
+                            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "kind_id", (json_int_t)kind,
+                                      "held_on", day, "title", title, "place", "三楼会议室",
+                                      "attendees", "张三、李四、王五", "minutes", minutes));
     th_assert_status(r, 201);
     int64_t id = th_jint(r->json, "id");
     th_resp_free(r);
@@ -229,10 +231,10 @@ test_permissions(void **state)
     api_want("POST", kinds, &member, json_pack("{s:s}", "name", "x"), 403);
     /* a kind of another unit, a bad day or no title: 400 naming the field */
     json_t *qk = kinds_of(&qsadmin, qingshan);
-    struct th_resp *r =
-        api("POST", meetings, &unitadmin,
-            json_pack("{s:I, s:s, s:s}", "kind_id", (json_int_t)th_jint(json_array_get(qk, 0), "id"),
-                      "held_on", "2025-03-02", "title", "x"));
+    struct th_resp *r = api("POST", meetings, &unitadmin,
+                            json_pack("{s:I, s:s, s:s}", "kind_id",
+                                      (json_int_t)th_jint(json_array_get(qk, 0), "id"), "held_on",
+                                      "2025-03-02", "title", "x"));
     th_assert_error(r, 400, "bad_request", "kind_id");
     th_resp_free(r);
     json_decref(qk);
@@ -262,7 +264,8 @@ test_permissions(void **state)
     assert_string_equal(th_jstr(m, "title"), "权限测试会");
     json_decref(m);
     /* a kind's leaf must be a leaf of the year's archive */
-    r = api("PATCH", "/api/v1/work/meeting-kinds/999999", &unitadmin, json_pack("{s:i}", "min_count", 2));
+    r = api("PATCH", "/api/v1/work/meeting-kinds/999999", &unitadmin,
+            json_pack("{s:i}", "min_count", 2));
     th_assert_status(r, 404);
     th_resp_free(r);
     snprintf(path, sizeof path, "/api/v1/work/meeting-kinds/%lld", (long long)lead);
@@ -273,7 +276,8 @@ test_permissions(void **state)
     th_assert_error(r, 400, "bad_request", "leaf_code"); /* no archive for 2019 */
     th_resp_free(r);
     api_want("PATCH", path, &office, json_pack("{s:i}", "min_count", 2), 403);
-    r = api("POST", kinds, &unitadmin, json_pack("{s:s, s:s}", "name", "领导小组会议", "period", "monthly"));
+    r = api("POST", kinds, &unitadmin,
+            json_pack("{s:s, s:s}", "name", "领导小组会议", "period", "monthly"));
     th_assert_status(r, 409);
     th_resp_free(r);
     /* audited */
@@ -289,8 +293,9 @@ test_minutes_filed(void **state)
     (void)state;
     int64_t lead = kind_id("领导小组会议");
     kind_patch(lead, json_pack("{s:s, s:i}", "leaf_code", LEAF, "year", YEAR), 200);
-    int64_t id = meeting_new(lead, "2025-03-02", "第一季度领导小组会议",
-                             "一、传达上级文件精神。\n二、部署第二季度创建工作，各科室对照测评体系逐项落实。");
+    int64_t id = meeting_new(
+        lead, "2025-03-02", "第一季度领导小组会议",
+        "一、传达上级文件精神。\n二、部署第二季度创建工作，各科室对照测评体系逐项落实。");
     json_t *m = meeting_filed(id, 1);
     int64_t doc = th_jint(m, "minutes_document_id");
     json_t *docs = json_object_get(m, "documents");
@@ -330,8 +335,8 @@ test_minutes_filed(void **state)
     }
     /* edited minutes: a new version of the same document */
     snprintf(path, sizeof path, "/api/v1/work/meetings/%lld", (long long)id);
-    api_want("PATCH", path, &unitadmin, json_pack("{s:s}", "minutes", "三、会议决定增设志愿服务岗。"),
-             200);
+    api_want("PATCH", path, &unitadmin,
+             json_pack("{s:s}", "minutes", "三、会议决定增设志愿服务岗。"), 200);
     m = meeting_filed(id, 2);
     assert_int_equal(th_jint(m, "minutes_document_id"), doc);
     assert_int_equal(json_array_size(json_object_get(m, "documents")), 1);
@@ -364,8 +369,9 @@ test_photos_and_unfiled(void **state)
     int64_t id = meeting_new(lead, "2025-06-20", "第二季度领导小组会议", "");
     char path[80];
     snprintf(path, sizeof path, "/api/v1/work/meetings/%lld/files", (long long)id);
-    struct th_file f = { .field = "photo", .name = "会场.png", .data = th_png1,
-                         .len = sizeof th_png1 };
+    struct th_file f = {
+        .field = "photo", .name = "会场.png", .data = th_png1, .len = sizeof th_png1
+    };
     struct th_resp *r = th_upload(&srv, path, &member, 0, &f, 1, NULL);
     th_assert_status(r, 403);
     th_resp_free(r);
@@ -432,18 +438,17 @@ test_cadence(void **state)
     (void)state;
     char path[128], kinds[96];
     snprintf(kinds, sizeof kinds, "/api/v1/units/%lld/work/meeting-kinds", (long long)unit1);
-    struct th_resp *r = api("POST", kinds, &unitadmin,
-                            json_pack("{s:s, s:s, s:i}", "name", "季度测试会", "period",
-                                      "quarterly", "min_count", 1));
+    struct th_resp *r = api(
+        "POST", kinds, &unitadmin,
+        json_pack("{s:s, s:s, s:i}", "name", "季度测试会", "period", "quarterly", "min_count", 1));
     th_assert_status(r, 201);
     int64_t k = th_jint(r->json, "id");
     th_resp_free(r);
     meeting_new(k, "2025-02-10", "一季度测试会", "");
     meeting_new(k, "2025-07-05", "三季度测试会", "");
     meeting_new(k, "2024-12-31", "去年的测试会", "");
-    snprintf(path, sizeof path,
-             "/api/v1/units/%lld/work/meetings/cadence?year=%d&today=2025-08-15", (long long)unit1,
-             YEAR);
+    snprintf(path, sizeof path, "/api/v1/units/%lld/work/meetings/cadence?year=%d&today=2025-08-15",
+             (long long)unit1, YEAR);
     /* the unit was made today: it owes nothing for 2025 */
     r = api("GET", path, &leader, NULL);
     th_assert_status(r, 200);
@@ -467,10 +472,9 @@ test_cadence(void **state)
     assert_int_equal(th_jint(c, "late"), 1);
     const json_t *ps = json_object_get(c, "periods");
     assert_int_equal(json_array_size(ps), 4);
-    static const char *const want[][3] = { { "Q1", "met", "1" },
-                                           { "Q2", "late", "0" },
-                                           { "Q3", "met", "1" },
-                                           { "Q4", "future", "0" } };
+    static const char *const want[][3] = {
+        { "Q1", "met", "1" }, { "Q2", "late", "0" }, { "Q3", "met", "1" }, { "Q4", "future", "0" }
+    };
     for (size_t i = 0; i < 4; i++) {
         const json_t *p = json_array_get(ps, i);
         assert_string_equal(th_jstr(p, "period"), want[i][0]);
@@ -525,10 +529,11 @@ test_page_forms(void **state)
     char path[96], fields[400];
     int64_t lead = kind_id("领导小组会议");
     snprintf(path, sizeof path, "/units/%lld/work/meetings", (long long)unit1);
-    snprintf(fields, sizeof fields,
-             "kind_id=%lld&held_on=2025-10-09&title=%%E7%%AC%%AC%%E5%%9B%%9B%%E5%%AD%%A3%%E5%%BA%%A6"
-             "&place=&attendees=&minutes=",
-             (long long)lead);
+    snprintf(
+        fields, sizeof fields,
+        "kind_id=%lld&held_on=2025-10-09&title=%%E7%%AC%%AC%%E5%%9B%%9B%%E5%%AD%%A3%%E5%%BA%%A6"
+        "&place=&attendees=&minutes=",
+        (long long)lead);
     struct th_resp *r = th_form(&srv, path, &unitadmin, fields);
     th_assert_status(r, 303);
     assert_non_null(strstr(th_header(r, "Location"), "/work/meetings/"));
@@ -558,12 +563,14 @@ setup(void **state)
     if (th_server_create(&srv, NULL) || th_server_start(&srv, NULL)) {
         return -1;
     }
+
     struct {
         const char *user;
         struct th_cred *c;
     } who[] = { { "admin", &admin },         { "office", &office },       { "district", &district },
                 { "evaluator", &evaluator }, { "unitadmin", &unitadmin }, { "member", &member },
                 { "leader", &leader } };
+
     for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
         if (201 != th_login(&srv, who[i].user, TH_DEMO_PW, who[i].c) ||
             th_make_token(&srv, who[i].c, "meet") <= 0) {
@@ -602,9 +609,9 @@ main(int argc, char **argv)
         return 1;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_permissions),  cmocka_unit_test(test_minutes_filed),
+        cmocka_unit_test(test_permissions),        cmocka_unit_test(test_minutes_filed),
         cmocka_unit_test(test_photos_and_unfiled), cmocka_unit_test(test_cadence),
-        cmocka_unit_test(test_page_forms),   cmocka_unit_test(test_graceful_stop),
+        cmocka_unit_test(test_page_forms),         cmocka_unit_test(test_graceful_stop),
     };
     int failed = cmocka_run_group_tests_name("work_meet", tests, setup, teardown);
     th_done();

@@ -7,15 +7,18 @@
 */
 #include "config.h"
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* cmocka.h needs these before it (clang-format would sort them after it). */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "wm_core.h"
 
@@ -42,9 +45,9 @@ test_quarters(void **state)
 {
     (void)state;
     struct wm_cadence c[WM_CADENCE_MAX];
-    int64_t held[] = {day("2026-02-10"), day("2026-03-31"), day("2026-07-01")};
-    size_t n = wm_work_cadence("quarterly", 1, 2026, day("2026-01-01"), day("2026-08-15"), held,
-                               3, c);
+    int64_t held[] = { day("2026-02-10"), day("2026-03-31"), day("2026-07-01") };
+    size_t n =
+        wm_work_cadence("quarterly", 1, 2026, day("2026-01-01"), day("2026-08-15"), held, 3, c);
     assert_int_equal(4, n);
     assert_string_equal("Q1", c[0].key);
     assert_day("2026-01-01", c[0].start);
@@ -71,9 +74,9 @@ test_months_min_count(void **state)
 {
     (void)state;
     struct wm_cadence c[WM_CADENCE_MAX];
-    int64_t held[] = {day("2026-01-05"), day("2026-01-20"), day("2026-02-28")};
-    size_t n = wm_work_cadence("monthly", 2, 2026, day("2025-06-01"), day("2026-03-01"), held, 3,
-                               c);
+    int64_t held[] = { day("2026-01-05"), day("2026-01-20"), day("2026-02-28") };
+    size_t n =
+        wm_work_cadence("monthly", 2, 2026, day("2025-06-01"), day("2026-03-01"), held, 3, c);
     assert_int_equal(12, n);
     assert_string_equal("M2", c[1].key);
     assert_day("2026-02-28", c[1].end);
@@ -81,7 +84,7 @@ test_months_min_count(void **state)
     assert_int_equal(2, c[0].held);
     assert_false(c[0].late); /* two of two */
     assert_int_equal(1, c[1].held);
-    assert_true(c[1].late);  /* one of two, and February is over on 1 March */
+    assert_true(c[1].late); /* one of two, and February is over on 1 March */
     assert_true(c[2].current);
     assert_false(c[2].late);
     assert_false(c[11].late);
@@ -94,7 +97,7 @@ test_weeks(void **state)
     struct wm_cadence c[WM_CADENCE_MAX];
     /* 2026-01-01 is a Thursday: the first week is the one of Monday 5 January; the last
     ** starts on Monday 28 December and ends in 2027 */
-    int64_t held[] = {day("2026-01-04"), day("2026-01-11"), day("2027-01-02")};
+    int64_t held[] = { day("2026-01-04"), day("2026-01-11"), day("2027-01-02") };
     size_t n = wm_work_cadence("weekly", 1, 2026, day("2026-01-01"), day("2026-01-14"), held, 3, c);
     assert_int_equal(52, n);
     assert_string_equal("W1", c[0].key);
@@ -119,8 +122,8 @@ test_joins_mid_year(void **state)
     (void)state;
     struct wm_cadence c[WM_CADENCE_MAX];
     /* a unit that starts on 15 May owes nothing for Q1 and Q2 (which began before it) */
-    size_t n = wm_work_cadence("quarterly", 1, 2026, day("2026-05-15"), day("2026-12-01"), NULL,
-                               0, c);
+    size_t n =
+        wm_work_cadence("quarterly", 1, 2026, day("2026-05-15"), day("2026-12-01"), NULL, 0, c);
     assert_int_equal(4, n);
     assert_int_equal(0, c[0].owed);
     assert_false(c[0].late);
@@ -148,9 +151,8 @@ test_outside_and_none(void **state)
 {
     (void)state;
     struct wm_cadence c[WM_CADENCE_MAX];
-    int64_t held[] = {day("2025-12-31"), day("2027-01-01"), day("2026-12-31")};
-    size_t n = wm_work_cadence("yearly", 1, 2026, day("2020-01-01"), day("2027-02-01"), held, 3,
-                               c);
+    int64_t held[] = { day("2025-12-31"), day("2027-01-01"), day("2026-12-31") };
+    size_t n = wm_work_cadence("yearly", 1, 2026, day("2020-01-01"), day("2027-02-01"), held, 3, c);
     assert_int_equal(1, n);
     assert_int_equal(1, c[0].held); /* only the one inside the year */
     assert_false(c[0].late);
@@ -169,8 +171,10 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_quarters),       cmocka_unit_test(test_months_min_count),
-        cmocka_unit_test(test_weeks),          cmocka_unit_test(test_joins_mid_year),
+        cmocka_unit_test(test_quarters),
+        cmocka_unit_test(test_months_min_count),
+        cmocka_unit_test(test_weeks),
+        cmocka_unit_test(test_joins_mid_year),
         cmocka_unit_test(test_outside_and_none),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /*
 ** sq_work_meet.c — the SQLite backend's operations of the creation work (issue 12, migration
-** 0018): meeting kinds and cadence, meetings, minutes and photos filed into the archive, filing (wm_work_file) and work_link.
+** 0018): meeting kinds and cadence, meetings, minutes and photos filed into the archive, filing
+*(wm_work_file) and work_link.
 */
 #include "config.h"
 
@@ -11,8 +12,12 @@
 /* ---------------------------------------------------------------- work_link */
 
 static enum wm_qs
-work_link_insert(struct wm_db *base, const char *kind, int64_t ref_id, int64_t document_id,
-                 const char *role, int64_t now)
+work_link_insert(struct wm_db *base,
+                 const char *kind,
+                 int64_t ref_id,
+                 int64_t document_id,
+                 const char *role,
+                 int64_t now)
 {
     static const char sql[] =
         "INSERT INTO work_link(kind, ref_id, document_id, role, created_at) "
@@ -79,14 +84,18 @@ meeting_kind_get(struct wm_db *base, int64_t id)
 }
 
 static enum wm_qs
-meeting_kind_insert(struct wm_db *base, int64_t unit_id, const struct wm_meeting_kind_in *in,
-                    int64_t now, int64_t *id)
+meeting_kind_insert(struct wm_db *base,
+                    int64_t unit_id,
+                    const struct wm_meeting_kind_in *in,
+                    int64_t now,
+                    int64_t *id)
 {
     static const char sql[] =
         "INSERT INTO work_meeting_kind(unit_id, name, period, min_count, leaf_code, position, "
         "active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "ittitiii", unit_id, in->name, in->period, in->min_count, in->leaf_code,
-              in->position, in->active, now));
+    enum wm_qs qs =
+        sq_exec(DB, sq_prep(DB, sql, "ittitiii", unit_id, in->name, in->period, in->min_count,
+                            in->leaf_code, in->position, in->active, now));
     if (WM_QS_ONE == qs) {
         *id = sqlite3_last_insert_rowid(DB->h);
     }
@@ -99,14 +108,14 @@ meeting_kind_update(struct wm_db *base, int64_t id, const struct wm_meeting_kind
     static const char sql[] =
         "UPDATE work_meeting_kind SET name = ?2, period = ?3, min_count = ?4, leaf_code = ?5, "
         "position = ?6, active = ?7 WHERE id = ?1";
-    return sq_exec(DB, sq_prep(DB, sql, "ittitii", id, in->name, in->period, in->min_count, in->leaf_code,
-                in->position, in->active));
+    return sq_exec(DB, sq_prep(DB, sql, "ittitii", id, in->name, in->period, in->min_count,
+                               in->leaf_code, in->position, in->active));
 }
 
 /* ---------------------------------------------------------------- meetings */
 
-#define MEETING_COLS                                                                           \
-    "m.id, m.unit_id, m.kind_id, k.name AS kind_name, m.held_on, m.title, m.place, "          \
+#define MEETING_COLS                                                                 \
+    "m.id, m.unit_id, m.kind_id, k.name AS kind_name, m.held_on, m.title, m.place, " \
     "m.attendees, m.minutes, m.minutes_document_id, m.created_by, m.created_at, m.updated_at"
 
 static json_t *
@@ -130,15 +139,20 @@ meeting_get(struct wm_db *base, int64_t id)
 }
 
 static enum wm_qs
-meeting_insert(struct wm_db *base, int64_t unit_id, const struct wm_meeting_in *in,
-               int64_t user_id, int64_t now, int64_t *id)
+meeting_insert(struct wm_db *base,
+               int64_t unit_id,
+               const struct wm_meeting_in *in,
+               int64_t user_id,
+               int64_t now,
+               int64_t *id)
 {
     static const char sql[] =
         "INSERT INTO work_meeting(unit_id, kind_id, held_on, title, place, attendees, minutes, "
         "created_by, created_at, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0), ?9, ?9)";
-    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "iitttttii", unit_id, in->kind_id, in->held_on, in->title, in->place,
-              in->attendees, in->minutes, user_id, now));
+    enum wm_qs qs =
+        sq_exec(DB, sq_prep(DB, sql, "iitttttii", unit_id, in->kind_id, in->held_on, in->title,
+                            in->place, in->attendees, in->minutes, user_id, now));
     if (WM_QS_ONE == qs) {
         *id = sqlite3_last_insert_rowid(DB->h);
     }
@@ -151,8 +165,8 @@ meeting_update(struct wm_db *base, int64_t id, const struct wm_meeting_in *in, i
     static const char sql[] =
         "UPDATE work_meeting SET kind_id = ?2, held_on = ?3, title = ?4, place = ?5, "
         "attendees = ?6, minutes = ?7, updated_at = ?8 WHERE id = ?1";
-    return sq_exec(DB, sq_prep(DB, sql, "iittttti", id, in->kind_id, in->held_on, in->title, in->place,
-                in->attendees, in->minutes, now));
+    return sq_exec(DB, sq_prep(DB, sql, "iittttti", id, in->kind_id, in->held_on, in->title,
+                               in->place, in->attendees, in->minutes, now));
 }
 
 static enum wm_qs
