@@ -1827,6 +1827,8 @@ json_t *wm_search_reindex(struct wm_db *db, void (*progress)(int64_t done, int64
 
 /* ---------------------------------------------------------------- work_meet.c (issue 12) */
 /* meeting kinds and cadence, meetings, minutes and photos filed into the archive, filing (wm_work_file) and work_link */
+/* (the cadence, filing and links — wm_work_cadence to wm_work_start_day — are in work_file.c;
+** wm_doc_create_filed and wm_doc_new_version_filed in archive.c) */
 
 /*
 ** Cadence (shared by meetings, inspections and the overviews): the periods of a year for a
