@@ -83,6 +83,12 @@ cadence_card(struct wm_buf *b, const json_t *cad)
     if (0 == json_array_size(json_object_get(cad, "kinds"))) {
         wm_h(b, "<p class=\"hint\">%s</p>", _("没有设定频次的会议类型。"));
     }
+    char first[WM_DAY_LEN];
+    snprintf(first, sizeof first, "%04lld-01-01", (long long)ji(cad, "year"));
+    if (strcmp(js(cad, "start_on"), first) > 0) {
+        wm_h(b, "<p class=\"hint\">%s%s%s</p>", _("本单位创建工作自 "), js(cad, "start_on"),
+             _(" 开始，此前开始的周期不要求召开。"));
+    }
     wm_h(b, "</section>\n");
 }
 
@@ -149,12 +155,12 @@ static void
 new_meeting_form(struct wm_req *r, struct wm_buf *b, int64_t unit, const json_t *kinds)
 {
     wm_h(b,
-         "<details class=\"card\" id=\"new\"><summary>%s</summary>"
+         "<section class=\"card\" id=\"new\"><h2>%s</h2>"
          "<form method=\"post\" action=\"/units/%I/work/meetings\" class=\"grid\">",
          _("登记会议"), unit);
     ui_csrf(r, b);
     meeting_fields(b, kinds, NULL);
-    wm_h(b, "<button type=\"submit\">%s</button></form></details>\n", _("登记"));
+    wm_h(b, "<button type=\"submit\">%s</button></form></section>\n", _("登记"));
 }
 
 static void
@@ -229,11 +235,14 @@ page_work_meetings_get(struct wm_req *r)
         ui_crumb(&c, "<a href=\"/units/%I\">%s</a>", unit, js(u, "name"));
         ui_begin_at(r, &b, title, &c);
         ui_flash(r, &b);
+        wm_h(&b, "<p class=\"actions\">");
+        if (admin) {
+            wm_h(&b, "<a class=\"button\" href=\"#new\">%s</a> ", _("登记会议"));
+        }
         wm_h(&b,
-             "<p class=\"actions\"><a class=\"button secondary\" href=\"?year=%I\">%s</a> "
-             "<a class=\"button secondary\" href=\"?year=%I\">%s</a>%r</p>\n",
-             year - 1, _("上一年"), year + 1, _("下一年"),
-             admin ? " <a class=\"button\" href=\"#new\">登记会议</a>" : "");
+             "<a class=\"button secondary\" href=\"?year=%I\">%s</a> "
+             "<a class=\"button secondary\" href=\"?year=%I\">%s</a></p>\n",
+             year - 1, _("上一年"), year + 1, _("下一年"));
         cadence_card(&b, cad);
         meetings_table(&b, rows);
         if (admin) {
