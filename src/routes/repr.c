@@ -444,6 +444,7 @@ wm_api_rectifications(json_t *items)
     return each(items, wm_api_rectification);
 }
 
+/* end of repr.c */
 
 /* ---------------------------------------------------------------- scoring (issue 10) */
 
@@ -616,5 +617,3 @@ wm_api_meetings(json_t *items)
 {
     return each(items, wm_api_meeting);
 }
-
-/* end of repr.c */
