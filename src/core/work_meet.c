@@ -561,6 +561,30 @@ meeting_unfiled(struct wm_db *db, const json_t *m)
     return NULL;
 }
 
+/* The state of a meeting's typed minutes into m: "minutes_state" none, pending (their PDF
+** being made), failed ("minutes_error" says why), filed, unfiled (nowhere to file them). */
+static void
+minutes_state_set(struct wm_db *db, json_t *m, bool fileable)
+{
+    json_t *job = db->ops->meeting_minutes_job(db, jsi(m, "id"));
+    const char *st = job ? jss(job, "state") : "", *out;
+    json_t *error = json_null();
+    if ('\0' == *jss(m, "minutes")) {
+        out = "none";
+    } else if (fileable && (wm_streq(st, "queued") || wm_streq(st, "running"))) {
+        out = "pending";
+    } else if (fileable && wm_streq(st, "failed")) {
+        out = "failed";
+        json_decref(error);
+        error = json_string(jss(job, "last_error") ? jss(job, "last_error") : "");
+    } else {
+        out = jsi(m, "minutes_document_id") ? "filed" : fileable ? "pending" : "unfiled";
+    }
+    json_object_set_new(m, "minutes_state", json_string(out));
+    json_object_set_new(m, "minutes_error", error);
+    json_decref(job);
+}
+
 json_t *
 wm_meeting_get(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
 {
@@ -570,15 +594,10 @@ wm_meeting_get(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm
     }
     char *why = meeting_unfiled(db, m);
     json_t *links = wm_work_links(db, "meeting", id);
-    const char *minutes = jss(m, "minutes") && *jss(m, "minutes") ? jsi(m, "minutes_document_id")
-                                                                        ? "filed"
-                                                                    : why ? "unfiled"
-                                                                          : "pending"
-                                                                  : "none";
     json_object_set_new(m, "documents", links ? links : json_array());
     json_object_set_new(m, "fileable", json_boolean(NULL == why));
     json_object_set_new(m, "unfiled_reason", why ? json_string(why) : json_null());
-    json_object_set_new(m, "minutes_state", json_string(minutes));
+    minutes_state_set(db, m, NULL == why);
     json_object_del(m, "unit_path");
     free(why);
     return m;

@@ -1153,6 +1153,9 @@ struct wm_db_ops {
                                  int64_t now);
     /** The document the typed minutes were filed as (0: none). */
     enum wm_qs (*meeting_set_minutes_doc)(struct wm_db *db, int64_t id, int64_t document_id);
+    /** The newest job that files a meeting's typed minutes (kind work.minutes): {id, state,
+    ** last_error} or NULL. */
+    json_t *(*meeting_minutes_job)(struct wm_db *db, int64_t meeting_id);
     /** The unit's creation-work start day (work_unit.start_on) or NULL, and its creation
     ** time: {start_on, created_at}; NULL when the unit does not exist. */
     json_t *(*meeting_unit_start)(struct wm_db *db, int64_t unit_id);

@@ -309,6 +309,7 @@ static const char *
 minutes_word(const char *state)
 {
     return wm_streq(state, "filed")     ? _("已生成 PDF 并归档")
+           : wm_streq(state, "failed")  ? _("生成失败，保存会议可再试")
            : wm_streq(state, "pending") ? _("正在生成 PDF，稍后刷新本页查看")
            : wm_streq(state, "unfiled") ? _("未归档")
                                         : _("未填写");
@@ -323,6 +324,9 @@ meeting_details(struct wm_buf *b, const json_t *m)
          _("会议类型"), js(m, "kind_name"), _("会议日期"), js(m, "held_on"), _("地点"),
          js(m, "place"), _("参会人员"), js(m, "attendees"), _("会议纪要"),
          minutes_word(js(m, "minutes_state")));
+    if (wm_streq(js(m, "minutes_state"), "failed")) {
+        wm_h(b, "<p class=\"flash err\">%s%s</p>", _("会议纪要 PDF 生成失败："), js(m, "minutes_error"));
+    }
     if (*js(m, "minutes")) {
         wm_h(b, "<blockquote class=\"pre\">%s</blockquote>", js(m, "minutes"));
     }

@@ -5330,6 +5330,22 @@ test_work_meetings(void **state)
     o = OPS->meeting_get(DB, m1);
     jnull(o, "minutes_document_id");
     json_decref(o);
+    /* the newest job filing a meeting's minutes */
+    assert_null(OPS->meeting_minutes_job(DB, m1));
+    assert_false(wm_db_failed(DB));
+    char key[32];
+    snprintf(key, sizeof key, "meeting:%lld", (long long)m1);
+    struct wm_job_in jin = {.kind = "work.minutes", .dedupe_key = key};
+    int64_t job = 0;
+    assert_int_equal(OPS->job_insert(DB, &jin, 3000, &job), WM_QS_ONE);
+    jin.dedupe_key = "meeting:999999";
+    assert_int_equal(OPS->job_insert(DB, &jin, 3000, &kx), WM_QS_ONE);
+    o = OPS->meeting_minutes_job(DB, m1);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), job);
+    assert_string_equal(js(o, "state"), "queued");
+    jnull(o, "last_error");
+    json_decref(o);
     /* the unit's start: none set (work_unit is wplan's), its creation time */
     o = OPS->meeting_unit_start(DB, u);
     jnull(o, "start_on");

@@ -178,6 +178,14 @@ meeting_set_minutes_doc(struct wm_db *base, int64_t id, int64_t document_id)
 }
 
 static json_t *
+meeting_minutes_job(struct wm_db *base, int64_t meeting_id)
+{
+    static const char sql[] = "SELECT id, state, last_error FROM job WHERE kind = 'work.minutes' "
+                              "AND dedupe_key = 'meeting:' || ?1 ORDER BY id DESC LIMIT 1";
+    return sq_row(DB, sq_prep(DB, sql, "i", meeting_id));
+}
+
+static json_t *
 meeting_unit_start(struct wm_db *base, int64_t unit_id)
 {
     static const char sql[] =
@@ -205,6 +213,7 @@ sq_fill_work_meet_ops(struct wm_db_ops *ops)
     ops->meeting_update = meeting_update;
     ops->meeting_set_minutes_doc = meeting_set_minutes_doc;
     ops->meeting_unit_start = meeting_unit_start;
+    ops->meeting_minutes_job = meeting_minutes_job;
 }
 
 /* end of sq_work_meet.c */
