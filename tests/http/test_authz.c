@@ -132,6 +132,12 @@ enum kind {
     K_WORK_TASK,   /* {id} = a throwaway open task of own / foreign unit (of the unit_member's
                    ** department in DEMO001); PATCH {"title"} */
     K_WORK_TASK_DONE, /* {id} = the same, done */
+    /* issue 12, wmeet */
+    K_MKINDS_POST, /* {id} = own / foreign unit; a new meeting kind {"name", "period"} */
+    K_MKIND,       /* {id} = a meeting kind of own / foreign unit; PATCH {"min_count": 1} */
+    K_MEETINGS_POST, /* {id} = own / foreign unit; a new meeting of a kind of that unit */
+    K_MEETING,     /* {id} = a meeting of own / foreign unit; PATCH {"place"} */
+    K_MEETING_FILE, /* K_MEETING whose kind files into the unit's leaf; a PNG photo uploaded */
 };
 
 /* The year of the archives the matrix works on (made in setup). */
@@ -315,6 +321,26 @@ static const struct expect expectations[] = {
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /api/v1/units/{id}/archives/{id}/indicators/{s}/guidance/reopen", K_GUIDANCE_CLOSED,
                                                  {"401", "200", "200/404", "403",     "403",     "403",     "403"}},
+    /* Creation work: meetings (issue 12, wmeet): the unit's users and offices in scope read,
+    ** its unit_admin writes; evaluators see none of it. */
+    {"GET /api/v1/units/{id}/work/meeting-kinds", K_UNIT,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/units/{id}/work/meeting-kinds", K_MKINDS_POST,
+                                                 {"401", "403", "403",     "403",     "201/404", "403",     "403"}},
+    {"PATCH /api/v1/work/meeting-kinds/{id}", K_MKIND,
+                                                 {"401", "403", "403",     "403",     "200/404", "403",     "403"}},
+    {"GET /api/v1/units/{id}/work/meetings", K_UNIT,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/units/{id}/work/meetings", K_MEETINGS_POST,
+                                                 {"401", "403", "403",     "403",     "201/404", "403",     "403"}},
+    {"GET /api/v1/units/{id}/work/meetings/cadence", K_UNIT,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"GET /api/v1/work/meetings/{id}", K_MEETING,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"PATCH /api/v1/work/meetings/{id}", K_MEETING,
+                                                 {"401", "403", "403",     "403",     "200/404", "403",     "403"}},
+    {"POST /api/v1/work/meetings/{id}/files", K_MEETING_FILE,
+                                                 {"401", "403", "403",     "403",     "201/404", "403",     "403"}},
     {"GET /api/v1/search", K_SEARCH,             {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
     {"GET /api/v1/guidance", K_PLAIN,            {"401", "200", "200",     "403",     "200",     "200",     "200"}},
     /* Evaluation rounds (issue 10): office staff create and run them (an admin only moves
@@ -650,6 +676,17 @@ static const struct expect expectations[] = {
     ** tests/http/test_http_ops.c). */
     {"GET /healthz", K_PLAIN,                    {"200", "200", "200",     "200",     "200",     "200",     "200"}},
     {"GET /metrics", K_PLAIN,                    {"200", "200", "200",     "200",     "200",     "200",     "200"}},
+    /* Creation work: meetings (issue 12, wmeet) */
+    {"GET /units/{id}/work/meetings", K_UNIT,    {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /units/{id}/work/meetings", K_MEETINGS_POST,
+                                                 {"303", "403", "403",     "403",     "303/404", "403",     "403"}},
+    {"POST /units/{id}/work/meeting-kinds", K_MKINDS_POST,
+                                                 {"303", "403", "403",     "403",     "303/404", "403",     "403"}},
+    {"POST /work/meeting-kinds/{id}", K_MKIND,   {"303", "403", "403",     "403",     "303/404", "403",     "403"}},
+    {"GET /work/meetings/{id}", K_MEETING,       {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /work/meetings/{id}", K_MEETING,      {"303", "403", "403",     "403",     "303/404", "403",     "403"}},
+    {"POST /work/meetings/{id}/files", K_MEETING_FILE,
+                                                 {"303", "403", "403",     "403",     "303/404", "403",     "403"}},
 };
 /* clang-format on */
 
@@ -1016,6 +1053,79 @@ static int64_t
 doc_make_submitted(int64_t unit)
 {
     return doc_make_then(unit, "POST", "/submit");
+}
+
+/* ---------------------------------------------------------------- meeting fixtures (issue 12, wmeet) */
+
+/* The fixtures' own connection to the server's store, opened once. */
+static struct wm_db *
+meet_db(void)
+{
+    char err[256];
+    if (NULL == fixture_db &&
+        NULL == (fixture_db = wm_db_open(srv.store[0] ? srv.store : NULL, srv.dir, false, err,
+                                         sizeof err))) {
+        fprintf(stderr, "fixture: cannot open the server's store: %s\n", err);
+    }
+    return fixture_db;
+}
+
+/* A meeting kind of the unit filing into its leaf, written into the store (made once). */
+static int64_t
+meet_kind_for(int64_t unit)
+{
+    static int64_t units[8], kinds[8];
+    struct wm_db *db = meet_db();
+    for (int i = 0; i < 8; i++) {
+        if (units[i] == unit) {
+            return kinds[i];
+        }
+    }
+    struct wm_meeting_kind_in k = {.name = "授权测试会议", .period = "monthly", .min_count = 1,
+                                   .leaf_code = leaf_for(unit), .active = 1};
+    int64_t id = 0;
+    if (NULL == db || WM_QS_ONE != db->ops->meeting_kind_insert(db, unit, &k, time(NULL), &id)) {
+        fprintf(stderr, "fixture: a meeting kind of unit %lld not made\n", (long long)unit);
+        return 0;
+    }
+    for (int i = 0; i < 8; i++) {
+        if (0 == units[i]) {
+            units[i] = unit;
+            kinds[i] = id;
+            break;
+        }
+    }
+    return id;
+}
+
+/* A meeting of the unit in ARCHIVE_YEAR, of meet_kind_for's kind (made once). */
+static int64_t
+meeting_for(int64_t unit)
+{
+    static int64_t units[8], meetings[8];
+    for (int i = 0; i < 8; i++) {
+        if (units[i] == unit) {
+            return meetings[i];
+        }
+    }
+    int64_t kind = meet_kind_for(unit), id = 0;
+    char day[16];
+    snprintf(day, sizeof day, "%d-03-02", ARCHIVE_YEAR);
+    struct wm_meeting_in m = {.kind_id = kind, .held_on = day, .title = "授权测试会议",
+                              .attendees = "", .minutes = ""};
+    if (0 == kind || WM_QS_ONE != fixture_db->ops->meeting_insert(fixture_db, unit, &m, 0,
+                                                                  time(NULL), &id)) {
+        fprintf(stderr, "fixture: a meeting of unit %lld not made\n", (long long)unit);
+        return 0;
+    }
+    for (int i = 0; i < 8; i++) {
+        if (0 == units[i]) {
+            units[i] = unit;
+            meetings[i] = id;
+            break;
+        }
+    }
+    return id;
 }
 
 /* ---------------------------------------------------------------- good-practice fixtures */
@@ -2124,6 +2234,63 @@ cell_build(struct cell *c,
             c->json = json_pack("{s:{s:{s:b, s:b}}}", "prefs", "returned", "inbox", 1, "email", 1);
         } else {
             c->json = json_pack("{s:b}", "all", 1);
+        }
+        break;
+    /* issue 12, wmeet */
+    case K_MKINDS_POST:
+        ids[0] = a->unit[foreign];
+        if (page) {
+            form_add(c, "name", name);
+            form_add(c, "period", "monthly");
+        } else {
+            c->json = json_pack("{s:s, s:s}", "name", name, "period", "monthly");
+        }
+        break;
+    case K_MKIND:
+        if (0 == (ids[0] = meet_kind_for(a->unit[foreign]))) {
+            return false;
+        }
+        if (page) {
+            form_add(c, "min_count", "1");
+        } else {
+            c->json = json_pack("{s:i}", "min_count", 1);
+        }
+        break;
+    case K_MEETINGS_POST: {
+        int64_t k = meet_kind_for(a->unit[foreign]);
+        char v[24], day[16];
+        if (0 == k) {
+            return false;
+        }
+        ids[0] = a->unit[foreign];
+        snprintf(v, sizeof v, "%lld", (long long)k);
+        snprintf(day, sizeof day, "%d-04-01", ARCHIVE_YEAR);
+        if (page) {
+            form_add(c, "kind_id", v);
+            form_add(c, "held_on", day);
+            form_add(c, "title", name);
+        } else {
+            c->json = json_pack("{s:I, s:s, s:s}", "kind_id", (json_int_t)k, "held_on", day,
+                                "title", name);
+        }
+        break;
+    }
+    case K_MEETING:
+    case K_MEETING_FILE:
+        if (0 == (ids[0] = meeting_for(a->unit[foreign]))) {
+            return false;
+        }
+        if (K_MEETING_FILE == kind) {
+            memcpy(c->file, th_png1, sizeof th_png1);
+            c->file_len = sizeof th_png1;
+            c->file_name = "会场.png";
+            c->mf[0].name = "role";
+            snprintf(c->mf[0].value, sizeof c->mf[0].value, "photo");
+            c->nmf = 1;
+        } else if (page && WM_POST == rt->methods) {
+            form_add(c, "place", name);
+        } else if (WM_PATCH == rt->methods) {
+            c->json = json_pack("{s:s}", "place", name);
         }
         break;
     case K_DEFAULTS:

@@ -182,7 +182,32 @@ test_pages_valid(void **state)
     }
     snprintf(doc[0], sizeof doc[0], "/documents/%lld", did);
     snprintf(doc[1], sizeof doc[1], "/reviews/%lld", did);
+    /* issue 12, wmeet: a meeting of unit 6 with markup in its text, the unit's meetings */
+    char meet[2][64];
+    {
+        struct th_cred ua;
+        memset(&ua, 0, sizeof ua);
+        th_login_full(&srv, "unitadmin", TH_DEMO_PW, &ua);
+        struct th_resp *mr = th_api(&srv, "GET", "/api/v1/units/6/work/meeting-kinds", &ua,
+                                    th_auth(&ua), NULL);
+        th_assert_status(mr, 200);
+        long long kind = (long long)th_jint(json_array_get(json_object_get(mr->json, "items"), 0),
+                                            "id");
+        th_resp_free(mr);
+        char mb[300];
+        snprintf(mb, sizeof mb,
+                 "{\"kind_id\":%lld,\"held_on\":\"%d-03-02\",\"title\":\"<b>第一季度</b>会\","
+                 "\"place\":\"会议室\",\"attendees\":\"张三\\n李四\",\"minutes\":\"一、<i>传达</i>\"}",
+                 kind, year);
+        mr = th_api(&srv, "POST", "/api/v1/units/6/work/meetings", &ua, th_auth(&ua), mb);
+        th_assert_status(mr, 201);
+        snprintf(meet[0], sizeof meet[0], "/work/meetings/%lld", (long long)th_jint(mr->json, "id"));
+        th_resp_free(mr);
+        snprintf(meet[1], sizeof meet[1], "/units/6/work/meetings?year=%d", year);
+    }
     const char *const pages[] = {
+        /* issue 12, wmeet */
+        "/units/6/work/meetings", meet[0], meet[1],
         "/login", "/home", "/orgs", "/units", "/units/6", "/units/import", "/users", "/users/2",
         "/account", "/inbox", "/inbox?unread=1", "/audit", "/practice", "/frameworks", "/frameworks/1", "/frameworks/2", ar[0], ar[1],
         ar[2], ar[3], ar[4], ar[5], "/password", "/no-such-page", "/units/999999", "/overdue",

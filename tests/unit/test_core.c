@@ -1527,6 +1527,84 @@ test_cst_times(void **state)
     assert_int_equal(wm_cst_parse(NULL), 0);
 }
 
+/* issue 12, wmeet: a creation-work record's file filed into the archive (wm_work_file): the
+** record's right stands for the leaf's department (a member of 办公室 files into 人教科's
+** 1.2, which an upload of theirs may not), a new version of the same document, its source,
+** and 409 saying what to set when the year has no archive or the code is no leaf. */
+static void
+test_work_file(void **state)
+{
+    struct fx *f = *state;
+    struct wm_fail fl = {0};
+    json_t *rep = NULL;
+    int64_t ed = 0, aid = 0, doc = 0, d2 = 0;
+    struct wm_fw_in in = {.data = fw_json, .len = strlen(fw_json), .office_id = f->city};
+    assert_int_equal(wm_framework_import(f->db, ACT(f->office), &in, &ed, &rep, NULL, &fl), WM_OK);
+    json_decref(rep);
+    assert_int_equal(wm_edition_publish(f->db, ACT(f->office), ed, &fl), WM_OK);
+    assert_int_equal(wm_archive_create(f->db, ACT(f->unitadmin), f->unit_city, 2025, ed, &aid, &fl),
+                     WM_OK);
+    json_t *ar = wm_archive_open(f->db, ACT(f->unitadmin), f->unit_city, 2025, &fl);
+    const char *sha1 = "1111111111111111111111111111111111111111111111111111111111111111";
+    const char *sha2 = "2222222222222222222222222222222222222222222222222222222222222222";
+    struct wm_doc_meta m = {.title = "检查照片", .date_formed = "2025-03-02"};
+    struct wm_upload up = {.sha = sha1, .size = 10, .mime = "image/png", .kind = "photo",
+                           .ext = "png", .filename = "a.png"};
+    add_doc(f, f->member, ar, "1.2", "乙", sha1, WM_E_FORBIDDEN);
+    assert_int_equal(wm_work_file(f->db, ACT(f->member), f->unit_city, 2025, "1.2", &m, &up,
+                                  "inspection", 7, "photo", &doc, &fl),
+                     WM_OK);
+    assert_true(doc > 0);
+    json_t *d = f->db->ops->doc_get(f->db, doc);
+    assert_string_equal(json_string_value(json_object_get(d, "indicator_code")), "1.2");
+    assert_string_equal(json_string_value(json_object_get(d, "media")), "photo");
+    json_decref(d);
+    /* again with *document_id: a new version of it; the same bytes: left as it is */
+    up.sha = sha2;
+    d2 = doc;
+    assert_int_equal(wm_work_file(f->db, ACT(f->member), f->unit_city, 2025, "1.2", &m, &up,
+                                  "inspection", 7, "photo", &d2, &fl),
+                     WM_OK);
+    assert_int_equal(d2, doc);
+    assert_int_equal(wm_work_file(f->db, ACT(f->member), f->unit_city, 2025, "1.2", &m, &up,
+                                  "inspection", 7, "photo", &d2, &fl),
+                     WM_OK);
+    json_t *vs = f->db->ops->version_list(f->db, doc);
+    assert_int_equal(json_array_size(vs), 2);
+    json_decref(vs);
+    json_t *links = wm_work_links(f->db, "inspection", 7);
+    assert_int_equal(json_array_size(links), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(links, 0), "name")),
+                        "01:检查照片");
+    json_decref(links);
+    json_t *src = wm_work_source(f->db, doc);
+    assert_string_equal(json_string_value(json_object_get(src, "kind")), "inspection");
+    assert_string_equal(json_string_value(json_object_get(src, "role")), "photo");
+    assert_non_null(strstr(json_string_value(json_object_get(src, "href")), "/work/inspections"));
+    json_decref(src);
+    assert_null(wm_work_source(f->db, 999999));
+    /* what cannot be filed says what to set; another unit's account, the office may not */
+    d2 = 0;
+    assert_int_equal(wm_work_file(f->db, ACT(f->member), f->unit_city, 2024, "1.2", &m, &up,
+                                  "inspection", 7, "photo", &d2, &fl),
+                     WM_E_CONFLICT);
+    assert_non_null(strstr(fl.msg, "2024 年度档案尚未建立"));
+    assert_int_equal(wm_work_file(f->db, ACT(f->member), f->unit_city, 2025, "9.9", &m, &up,
+                                  "inspection", 7, "photo", &d2, &fl),
+                     WM_E_CONFLICT);
+    assert_string_equal(fl.field, "leaf_code");
+    assert_int_equal(wm_work_file(f->db, ACT(f->member), f->unit_city, 2025, NULL, &m, &up,
+                                  "inspection", 7, "photo", &d2, &fl),
+                     WM_E_CONFLICT);
+    assert_int_equal(wm_work_file(f->db, ACT(f->office), f->unit_city, 2025, "1.2", &m, &up,
+                                  "inspection", 7, "photo", &d2, &fl),
+                     WM_E_FORBIDDEN);
+    assert_int_equal(wm_work_file(f->db, ACT(f->unitadmin), f->unit_district, 2025, "1.2", &m,
+                                  &up, "inspection", 7, "photo", &d2, &fl),
+                     WM_E_FORBIDDEN);
+    json_decref(ar);
+}
+
 int
 main(void)
 {
@@ -1555,6 +1633,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_frameworks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_archive_documents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_work_file, setup, teardown), /* issue 12, wmeet */
         cmocka_unit_test_setup_teardown(test_title_decide, setup, teardown),
         cmocka_unit_test_setup_teardown(test_titles_due, setup, teardown),
         cmocka_unit_test_setup_teardown(test_work_start_day, setup, teardown), /* issue 12 */

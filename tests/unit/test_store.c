@@ -5418,6 +5418,209 @@ test_scoring(void **state)
 }
 
 
+/* ---------------------------------------------------------------- work_link (issue 12, wmeet) */
+
+static void
+test_work_link(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, s1 = 0, s2 = 0;
+    int64_t a = mk_archive(f, &u);
+    int64_t d1 = mk_doc(f, a, "B.1", "会议纪要", &s1), d2 = mk_doc(f, a, "B.1", "会议照片", &s2);
+    /* no link yet: an empty list, no source, not a failure */
+    json_t *l = OPS->work_link_list(DB, "meeting", 7);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_null(OPS->work_link_of_document(DB, d1));
+    assert_false(wm_db_failed(DB));
+    assert_int_equal(OPS->work_link_insert(DB, "meeting", 7, d1, "minutes", 2000), WM_QS_ONE);
+    assert_int_equal(OPS->work_link_insert(DB, "meeting", 7, d2, "photo", 2100), WM_QS_ONE);
+    /* the same link again changes nothing; a bad kind or role, an unknown document refused */
+    assert_int_equal(OPS->work_link_insert(DB, "meeting", 7, d1, "photo", 2200), WM_QS_NONE);
+    assert_int_equal(OPS->work_link_insert(DB, "party", 7, d1, "photo", 2200), WM_QS_CONFLICT);
+    assert_int_equal(OPS->work_link_insert(DB, "meeting", 7, d1, "video", 2200), WM_QS_CONFLICT);
+    assert_int_equal(OPS->work_link_insert(DB, "meeting", 7, 999999, "photo", 2200),
+                     WM_QS_CONFLICT);
+    /* a document a second record cites keeps its first source */
+    assert_int_equal(OPS->work_link_insert(DB, "rectification", 3, d1, "evidence", 2300),
+                     WM_QS_ONE);
+    l = OPS->work_link_list(DB, "meeting", 7);
+    assert_int_equal(json_array_size(l), 2);
+    json_t *o = json_array_get(l, 0);
+    assert_int_equal(ji(o, "document_id"), d1);
+    assert_string_equal(js(o, "role"), "minutes");
+    assert_string_equal(js(o, "title"), "会议纪要");
+    assert_int_equal(ji(o, "serial"), s1);
+    assert_string_equal(js(o, "indicator_code"), "B.1");
+    assert_string_equal(js(o, "status"), "draft");
+    assert_int_equal(ji(o, "year"), 2025);
+    assert_int_equal(ji(o, "created_at"), 2000);
+    assert_string_equal(js(json_array_get(l, 1), "role"), "photo");
+    json_decref(l);
+    o = OPS->work_link_of_document(DB, d1);
+    assert_non_null(o);
+    assert_string_equal(js(o, "kind"), "meeting");
+    assert_int_equal(ji(o, "ref_id"), 7);
+    assert_string_equal(js(o, "role"), "minutes");
+    assert_int_equal(ji(o, "unit_id"), u);
+    jnull(o, "detail"); /* no meeting 7 */
+    json_decref(o);
+    /* a document in the trash is not listed; one purged loses its links */
+    assert_int_equal(OPS->doc_trash(DB, d2, 0, 2400), WM_QS_ONE);
+    l = OPS->work_link_list(DB, "meeting", 7);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    assert_int_equal(OPS->work_link_delete(DB, "rectification", 3, d1), WM_QS_ONE);
+    assert_int_equal(OPS->work_link_delete(DB, "rectification", 3, d1), WM_QS_NONE);
+    assert_int_equal(OPS->doc_purge(DB, d2), WM_QS_ONE);
+    assert_null(OPS->work_link_of_document(DB, d2));
+    assert_false(wm_db_failed(DB));
+}
+
+/* ---------------------------------------------------------------- meeting kinds and meetings (issue 12, wmeet) */
+
+static void
+test_work_meetings(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, k1 = 0, k2 = 0, kx = 0, m1 = 0, m2 = 0, m3 = 0;
+    int64_t a = mk_archive(f, &u);
+    int64_t clerk = mk_user(f, "clerk", "unit_admin", u, 0);
+    json_t *l = OPS->meeting_kind_list(DB, u);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    struct wm_meeting_kind_in k = {.name = "领导小组会议", .period = "quarterly", .min_count = 1,
+                                   .leaf_code = "B.1", .position = 1, .active = 1};
+    assert_int_equal(OPS->meeting_kind_insert(DB, u, &k, 1000, &k1), WM_QS_ONE);
+    k.name = "工作分析会";
+    k.period = "monthly";
+    k.leaf_code = NULL;
+    k.position = 0;
+    assert_int_equal(OPS->meeting_kind_insert(DB, u, &k, 1100, &k2), WM_QS_ONE);
+    /* a name the unit has, a bad period or count: refused */
+    assert_int_equal(OPS->meeting_kind_insert(DB, u, &k, 1200, &kx), WM_QS_CONFLICT);
+    k.name = "x";
+    k.period = "weekly";
+    assert_int_equal(OPS->meeting_kind_insert(DB, u, &k, 1200, &kx), WM_QS_CONFLICT);
+    k.period = "none";
+    k.min_count = 101;
+    assert_int_equal(OPS->meeting_kind_insert(DB, u, &k, 1200, &kx), WM_QS_CONFLICT);
+    l = OPS->meeting_kind_list(DB, u); /* by position */
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), k2);
+    assert_int_equal(ji(json_array_get(l, 1), "id"), k1);
+    json_decref(l);
+    json_t *o = OPS->meeting_kind_get(DB, k1);
+    assert_string_equal(js(o, "name"), "领导小组会议");
+    assert_string_equal(js(o, "period"), "quarterly");
+    assert_string_equal(js(o, "leaf_code"), "B.1");
+    assert_int_equal(ji(o, "min_count"), 1);
+    assert_int_equal(ji(o, "active"), 1);
+    assert_int_equal(ji(o, "unit_id"), u);
+    assert_int_equal(ji(o, "created_at"), 1000);
+    json_decref(o);
+    struct wm_meeting_kind_in up = {.name = "领导小组会议", .period = "half-yearly",
+                                    .min_count = 2, .leaf_code = NULL, .position = 5,
+                                    .active = 0};
+    assert_int_equal(OPS->meeting_kind_update(DB, k1, &up), WM_QS_ONE);
+    up.name = "工作分析会"; /* taken by the other kind */
+    assert_int_equal(OPS->meeting_kind_update(DB, k1, &up), WM_QS_CONFLICT);
+    o = OPS->meeting_kind_get(DB, k1);
+    assert_string_equal(js(o, "period"), "half-yearly");
+    assert_int_equal(ji(o, "min_count"), 2);
+    assert_int_equal(ji(o, "active"), 0);
+    jnull(o, "leaf_code");
+    json_decref(o);
+    assert_null(OPS->meeting_kind_get(DB, 999999));
+    assert_false(wm_db_failed(DB));
+    /* meetings */
+    struct wm_meeting_in m = {.kind_id = k1, .held_on = "2025-03-02", .title = "一季度会议",
+                              .place = "三楼", .attendees = "张三", .minutes = "纪要"};
+    assert_int_equal(OPS->meeting_insert(DB, u, &m, clerk, 2000, &m1), WM_QS_ONE);
+    m.held_on = "2025-07-01";
+    m.kind_id = k2;
+    m.place = NULL;
+    assert_int_equal(OPS->meeting_insert(DB, u, &m, 0, 2100, &m2), WM_QS_ONE);
+    m.held_on = "2024-12-31";
+    assert_int_equal(OPS->meeting_insert(DB, u, &m, 0, 2200, &m3), WM_QS_ONE);
+    m.kind_id = 999999;
+    assert_int_equal(OPS->meeting_insert(DB, u, &m, 0, 2200, &kx), WM_QS_CONFLICT);
+    l = OPS->meeting_list(DB, u, "2025-01-01", "2025-12-31", 0); /* newest first */
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), m2);
+    assert_string_equal(js(json_array_get(l, 0), "kind_name"), "工作分析会");
+    assert_int_equal(ji(json_array_get(l, 1), "id"), m1);
+    json_decref(l);
+    l = OPS->meeting_list(DB, u, NULL, NULL, k2);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    l = OPS->meeting_list(DB, u, NULL, "2025-06-30", k1);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    o = OPS->meeting_get(DB, m1);
+    assert_non_null(o);
+    assert_string_equal(js(o, "title"), "一季度会议");
+    assert_string_equal(js(o, "place"), "三楼");
+    assert_string_equal(js(o, "attendees"), "张三");
+    assert_string_equal(js(o, "minutes"), "纪要");
+    assert_string_equal(js(o, "period"), "half-yearly");
+    assert_string_equal(js(o, "unit_name"), "市图书馆");
+    assert_true(*js(o, "unit_path"));
+    assert_int_equal(ji(o, "created_by"), clerk);
+    assert_int_equal(ji(o, "created_at"), 2000);
+    jnull(o, "minutes_document_id");
+    json_decref(o);
+    m.kind_id = k2;
+    m.held_on = "2025-03-03";
+    m.title = "改过的会议";
+    assert_int_equal(OPS->meeting_update(DB, m1, &m, 2500), WM_QS_ONE);
+    m.kind_id = 999999;
+    assert_int_equal(OPS->meeting_update(DB, m1, &m, 2600), WM_QS_CONFLICT);
+    /* the typed minutes' document; the link names the meeting in words */
+    int64_t d = mk_doc(f, a, "B.1", "会议纪要", NULL);
+    assert_int_equal(OPS->meeting_set_minutes_doc(DB, m1, d), WM_QS_ONE);
+    assert_int_equal(OPS->work_link_insert(DB, "meeting", m1, d, "minutes", 2700), WM_QS_ONE);
+    o = OPS->meeting_get(DB, m1);
+    assert_string_equal(js(o, "title"), "改过的会议");
+    assert_string_equal(js(o, "held_on"), "2025-03-03");
+    assert_int_equal(ji(o, "kind_id"), k2);
+    assert_int_equal(ji(o, "updated_at"), 2500);
+    assert_int_equal(ji(o, "minutes_document_id"), d);
+    json_decref(o);
+    o = OPS->work_link_of_document(DB, d);
+    assert_string_equal(js(o, "detail"), "2025-03-03 工作分析会");
+    json_decref(o);
+    assert_int_equal(OPS->meeting_set_minutes_doc(DB, m1, 0), WM_QS_ONE);
+    o = OPS->meeting_get(DB, m1);
+    jnull(o, "minutes_document_id");
+    json_decref(o);
+    /* the newest job filing a meeting's minutes */
+    assert_null(OPS->meeting_minutes_job(DB, m1));
+    assert_false(wm_db_failed(DB));
+    char key[32];
+    snprintf(key, sizeof key, "meeting:%lld", (long long)m1);
+    struct wm_job_in jin = {.kind = "work.minutes", .dedupe_key = key};
+    int64_t job = 0;
+    assert_int_equal(OPS->job_insert(DB, &jin, 3000, &job), WM_QS_ONE);
+    jin.dedupe_key = "meeting:999999";
+    assert_int_equal(OPS->job_insert(DB, &jin, 3000, &kx), WM_QS_ONE);
+    o = OPS->meeting_minutes_job(DB, m1);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), job);
+    assert_string_equal(js(o, "state"), "queued");
+    jnull(o, "last_error");
+    json_decref(o);
+    /* the unit's start: none set (work_unit is wplan's), its creation time */
+    o = OPS->meeting_unit_start(DB, u);
+    jnull(o, "start_on");
+    assert_true(ji(o, "created_at") > 0);
+    json_decref(o);
+    assert_null(OPS->meeting_unit_start(DB, 999999));
+    assert_false(wm_db_failed(DB));
+}
+
 int
 main(void)
 {
@@ -5492,6 +5695,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_work_tasks, setup, teardown),
         /* issue 13: health and metrics */
         cmocka_unit_test_setup_teardown(test_metrics_counts, setup, teardown),
+        /* issue 12, wmeet */
+        cmocka_unit_test_setup_teardown(test_work_link, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_work_meetings, setup, teardown),
     };
     int failed = g_pg ? cmocka_run_group_tests_name("store_pg", tests, NULL, NULL)
                       : cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
