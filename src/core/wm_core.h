@@ -1908,6 +1908,51 @@ enum wm_err wm_rect_open(struct wm_db *db, const struct wm_actor *a, const struc
 /* ---------------------------------------------------------------- work_overview.c (issue 12) */
 /* the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
 
+/*
+** The creation work's year at a glance (四心质量环): per unit, the leadership group now (有 when
+** a leader is among the members valid today), the plan and its stages, tasks done / total /
+** overdue, meetings held against each kind's cadence (owed: the periods begun by today,
+** counted from the unit's start day; late: periods past that were not met), inspections
+** held against one a week when the unit inspects weekly (weeks held / owed / late), and the
+** year's rectification items by state (overdue: open past due_on) and by source (the
+** findings: inspection, self_check, review, evaluation).  A unit row (flat, for tables and
+** XLSX): {unit_id, unit_name, unit_code, unit_type, unit_path, district_id, district_name,
+** start_on, group (bool), group_members, plan (bool), plan_title, plan_stages, tasks_total,
+** tasks_done, tasks_open, tasks_overdue, meetings_held, meetings_owed, meetings_late,
+** inspect_weekly (bool), inspections_held, inspections_weeks, inspections_owed,
+** inspections_late, rect_open, rect_done, rect_verified, rect_closed, rect_overdue,
+** findings_inspection, findings_self_check, findings_review, findings_evaluation,
+** findings, overdue (tasks_overdue + meetings_late + inspections_late + rect_overdue)}.
+** Today is wm_day_today() (tests pin it with WM_FAKE_NOW).
+*/
+#define WM_WORK_OV_LATE_MAX 50 /* late tasks and items listed on a unit's hub */
+struct wm_work_ov_query {
+    int64_t year;          /* 0: this year */
+    int64_t district_id;   /* an office within the caller's jurisdiction (0: all of it) */
+    const char *unit_type; /* NULL: any */
+    bool by_overdue;       /* most overdue first (else by district and unit) */
+    unsigned offset;       /* the page of rows (totals count every unit) */
+    unsigned limit;        /* 0: every row */
+};
+/**
+** A unit's year (its hub): {unit: {id, name, code, type}, year, today, row (the unit row),
+** plan: {present, id, title, stages: [{id, name, starts_on, ends_on}]}, meetings: [{kind_id,
+** name, period, min_count, held, owed, late, late_periods: ["Q1", ...]}], inspections:
+** {weekly, late_weeks: ["W3", ...]}, late: {tasks: [{id, title, due_on, dept_name}],
+** rects: [{id, problem, source, due_on, dept_name}]}}.  404 for a unit outside the
+** caller's scope (evaluators see none), or not a unit.
+*/
+json_t *wm_work_summary(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                        int64_t year, struct wm_fail *f);
+/**
+** The office's overview (office and admin only: 403 else): {year, today, units (how many),
+** offset, limit, rows: [unit row] (the page), districts: [{district_id, district_name,
+** units, group, plan, and the sums of the row's numbers}], total: {the same over all}[,
+** district: {id, name}]}.  A district outside the caller's scope: 404.
+*/
+json_t *wm_work_overview(struct wm_db *db, const struct wm_actor *a,
+                         const struct wm_work_ov_query *q, struct wm_fail *f);
+
 /* ---------------------------------------------------------------- data directory */
 
 /*

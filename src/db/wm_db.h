@@ -351,6 +351,19 @@ struct wm_rect_filter {
 /* -------------------------------- issue 12, work_rect: structs of the rectification loop (整改项): sources */
 
 /* -------------------------------- issue 12, work_overview: structs of the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
+/*
+** What the creation-work overview counts (work_ov_*): the units within scope (a path; NULL,
+** "" or "/": all) or one unit (unit_id nonzero), of one type (NULL: any), for one year;
+** today ("YYYY-MM-DD") decides who is in the leadership group now and what is overdue
+** (an open task or rectification item whose due_on is before today).
+*/
+struct wm_work_ov_q {
+    const char *scope;
+    int64_t unit_id;
+    const char *unit_type;
+    int64_t year;
+    const char *today;
+};
 
 /* One thing the search index holds (search_put), issue 11. */
 struct wm_search_row {
@@ -1117,6 +1130,35 @@ struct wm_db_ops {
     /* -------------------------------- issue 12, work_rect: ops of the rectification loop (整改项): sources */
 
     /* -------------------------------- issue 12, work_overview: ops of the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
+    /**
+    ** The units of q (q->year and q->today unused), by path: [{unit_id, unit_name,
+    ** unit_code, unit_type, unit_path, district_id, district_name (the office above the
+    ** unit), created_at, start_on (NULL: unset), inspect_weekly (1 when unset)}].
+    */
+    json_t *(*work_ov_units)(struct wm_db *db, const struct wm_work_ov_q *q);
+    /**
+    ** The counts of q's units for q->year, one query per table over the subtree (never one
+    ** per unit), a unit without rows of a table absent from that list:
+    **   members:     [{unit_id, members, leaders}] of the leadership group on q->today
+    **   plans:       [{unit_id, plan_id, title, stages}] the plan of the year
+    **   tasks:       [{unit_id, total, done, open, overdue}] the tasks of that plan
+    **   meetings:    [{unit_id, kind_id, name, period, min_count, held, days}] per active
+    **                kind, by unit and position; days: the held_on of the year's meetings,
+    **                comma-separated (NULL: none)
+    **   inspections: [{unit_id, held, days}] as meetings
+    **   rects:       [{unit_id, source, state, n, overdue}] the rectification items of the
+    **                year by source and state
+    ** NULL on a store error.
+    */
+    json_t *(*work_ov_counts)(struct wm_db *db, const struct wm_work_ov_q *q);
+    /**
+    ** What one unit (q->unit_id) has late and planned in q->year, at most limit of each:
+    ** {stages: [{id, name, starts_on, ends_on}] of the plan, by position; tasks: [{id,
+    ** title, due_on, dept_id, dept_name}] open with due_on before today, by due_on; rects:
+    ** [{id, problem, source, due_on, dept_id, dept_name}] open with due_on before today, by
+    ** due_on}.  NULL on a store error.
+    */
+    json_t *(*work_ov_late)(struct wm_db *db, const struct wm_work_ov_q *q, unsigned limit);
 };
 
 struct wm_db {

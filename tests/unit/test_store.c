@@ -5152,6 +5152,219 @@ test_scoring(void **state)
 }
 
 
+/* ---------------------------------------------------------------- issue 12, work_overview */
+
+/* The row of unit in a list of the overview's rows (NULL: none). */
+static const json_t *
+ov_row(const json_t *rows, int64_t unit)
+{
+    size_t i;
+    const json_t *x;
+    json_array_foreach(rows, i, x)
+    {
+        if (ji(x, "unit_id") == unit) {
+            return x;
+        }
+    }
+    return NULL;
+}
+
+/* Seed the creation work of two units in two districts, behind the store's back (the
+** tables are written by the other parts' ops). */
+static void
+ov_seed(struct fx *f, int64_t u1, int64_t u2)
+{
+    char sql[4096];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO work_unit(unit_id, start_on, inspect_weekly, updated_at) "
+             "VALUES (%lld, '2026-03-01', 1, 1);"
+             "INSERT INTO work_member(unit_id, body, role, name, from_on, to_on, created_at) "
+             "VALUES (%lld, 'group', 'leader', '组长', '2026-01-01', NULL, 1),"
+             "(%lld, 'group', 'member', '已离开', '2026-01-01', '2026-03-01', 1),"
+             "(%lld, 'group', 'member', '成员', '2026-02-01', NULL, 1),"
+             "(%lld, 'group', 'deputy', '将来', '2026-06-01', NULL, 1),"
+             "(%lld, 'office', 'director', '主任', '2026-01-01', NULL, 1),"
+             "(%lld, 'group', 'member', '无组长', '2026-01-01', NULL, 1);"
+             "INSERT INTO work_plan(unit_id, year, title, created_at, updated_at) "
+             "VALUES (%lld, 2026, '2026 年创建计划', 1, 1), (%lld, 2025, '去年', 1, 1);",
+             (long long)u1, (long long)u1, (long long)u1, (long long)u1, (long long)u1,
+             (long long)u1, (long long)u2, (long long)u1, (long long)u2);
+    raw_exec(f, sql);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO work_stage(plan_id, name, starts_on, ends_on, position) "
+             "SELECT id, '宣传发动', '2026-01-01', '2026-03-31', 1 FROM work_plan "
+             "WHERE unit_id = %lld AND year = 2026;"
+             "INSERT INTO work_stage(plan_id, name, starts_on, ends_on, position) "
+             "SELECT id, '组织实施', '2026-04-01', '2026-10-31', 2 FROM work_plan "
+             "WHERE unit_id = %lld AND year = 2026;"
+             "INSERT INTO work_task(plan_id, unit_id, title, due_on, state, created_at, updated_at) "
+             "SELECT id, unit_id, '已完成', '2026-02-01', 'done', 1, 1 FROM work_plan "
+             "WHERE unit_id = %lld AND year = 2026;"
+             "INSERT INTO work_task(plan_id, unit_id, title, due_on, state, created_at, updated_at) "
+             "SELECT id, unit_id, '逾期任务', '2026-05-01', 'open', 1, 1 FROM work_plan "
+             "WHERE unit_id = %lld AND year = 2026;"
+             "INSERT INTO work_task(plan_id, unit_id, title, due_on, state, created_at, updated_at) "
+             "SELECT id, unit_id, '未到期', '2026-06-01', 'open', 1, 1 FROM work_plan "
+             "WHERE unit_id = %lld AND year = 2026;"
+             "INSERT INTO work_task(plan_id, unit_id, title, due_on, state, created_at, updated_at) "
+             "SELECT id, unit_id, '去年的', '2025-06-01', 'open', 1, 1 FROM work_plan "
+             "WHERE unit_id = %lld AND year = 2025;",
+             (long long)u1, (long long)u1, (long long)u1, (long long)u1, (long long)u1,
+             (long long)u2);
+    raw_exec(f, sql);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO work_meeting_kind(unit_id, name, period, min_count, position, active, "
+             "created_at) VALUES (%lld, '领导小组会议', 'quarterly', 1, 1, 1, 1),"
+             "(%lld, '工作分析会', 'monthly', 1, 2, 1, 1),"
+             "(%lld, '停用的', 'monthly', 1, 3, 0, 1);"
+             "INSERT INTO work_meeting(unit_id, kind_id, held_on, title, created_at, updated_at) "
+             "SELECT unit_id, id, d, '会', 1, 1 FROM work_meeting_kind, "
+             "(SELECT '2026-04-10' AS d UNION ALL SELECT '2026-02-01' "
+             "UNION ALL SELECT '2025-12-30') x WHERE unit_id = %lld AND name = '领导小组会议';"
+             "INSERT INTO work_inspection(unit_id, held_on, inspector_name, created_at) "
+             "VALUES (%lld, '2026-05-11', '甲', 1), (%lld, '2026-05-04', '甲', 1),"
+             "(%lld, '2026-01-05', '乙', 1);"
+             "INSERT INTO rectification(unit_id, year, indicator_code, problem, source, due_on, "
+             "state, created_at, updated_at) VALUES "
+             "(%lld, 2026, '', '地面不洁', 'inspection', '2026-05-01', 'open', 1, 1),"
+             "(%lld, 2026, '', '未到期', 'inspection', '2026-06-01', 'open', 1, 1),"
+             "(%lld, 2026, 'B.1', '已整改', 'self_check', '2026-04-01', 'done', 1, 1),"
+             "(%lld, 2026, 'B.2', '已验证', 'review', '2026-04-01', 'verified', 1, 1),"
+             "(%lld, 2025, 'B.1', '去年', 'review', '2025-04-01', 'open', 1, 1);",
+             (long long)u1, (long long)u1, (long long)u1, (long long)u1, (long long)u1,
+             (long long)u1, (long long)u2, (long long)u1, (long long)u1, (long long)u1,
+             (long long)u1, (long long)u1);
+    raw_exec(f, sql);
+}
+
+/* The creation-work overview's counts (0018): one query per table over the subtree, per
+** unit, for a year and a day. */
+static void
+test_work_overview(void **state)
+{
+    struct fx *f = *state;
+    int64_t city = mk_org(f, 0, "office", "市文明办", NULL, NULL);
+    int64_t d1 = mk_org(f, city, "office", "甲区文明办", NULL, NULL);
+    int64_t d2 = mk_org(f, city, "office", "乙区文明办", NULL, NULL);
+    int64_t u1 = mk_org(f, d1, "unit", "第一中学", "S-1", "学校");
+    int64_t u2 = mk_org(f, d2, "unit", "区司法局", "J-1", "机关");
+    ov_seed(f, u1, u2);
+    char *p1 = org_path(f, d1);
+    struct wm_work_ov_q q = {.year = 2026, .today = "2026-05-15"};
+    /* the units: everything, by path, with their settings */
+    json_t *l = OPS->work_ov_units(DB, &q);
+    assert_int_equal(json_array_size(l), 2);
+    const json_t *x = ov_row(l, u1);
+    assert_string_equal(js(x, "district_name"), "甲区文明办");
+    assert_int_equal(ji(x, "district_id"), d1);
+    assert_string_equal(js(x, "start_on"), "2026-03-01");
+    assert_int_equal(ji(x, "inspect_weekly"), 1);
+    assert_int_equal(ji(x, "created_at"), 1000);
+    x = ov_row(l, u2);
+    jnull(x, "start_on");
+    assert_int_equal(ji(x, "inspect_weekly"), 1); /* unset: weekly */
+    json_decref(l);
+    q.scope = p1; /* a district: its unit only */
+    l = OPS->work_ov_units(DB, &q);
+    assert_int_equal(json_array_size(l), 1);
+    assert_non_null(ov_row(l, u1));
+    json_decref(l);
+    q.scope = NULL;
+    q.unit_type = "机关";
+    l = OPS->work_ov_units(DB, &q);
+    assert_int_equal(json_array_size(l), 1);
+    assert_non_null(ov_row(l, u2));
+    json_decref(l);
+    q.unit_type = NULL;
+    /* the counts of the whole */
+    json_t *c = OPS->work_ov_counts(DB, &q);
+    assert_non_null(c);
+    l = json_object_get(c, "members");
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(ov_row(l, u1), "members"), 2); /* the leader and the member now */
+    assert_int_equal(ji(ov_row(l, u1), "leaders"), 1);
+    assert_int_equal(ji(ov_row(l, u2), "leaders"), 0);
+    l = json_object_get(c, "plans");
+    assert_int_equal(json_array_size(l), 1); /* u2's plan is of 2025 */
+    assert_int_equal(ji(ov_row(l, u1), "stages"), 2);
+    assert_string_equal(js(ov_row(l, u1), "title"), "2026 年创建计划");
+    l = json_object_get(c, "tasks");
+    assert_int_equal(json_array_size(l), 1);
+    x = ov_row(l, u1);
+    assert_int_equal(ji(x, "total"), 3);
+    assert_int_equal(ji(x, "done"), 1);
+    assert_int_equal(ji(x, "open"), 2);
+    assert_int_equal(ji(x, "overdue"), 1);
+    l = json_object_get(c, "meetings");
+    assert_int_equal(json_array_size(l), 2); /* the inactive kind is left out */
+    x = json_array_get(l, 0);
+    assert_string_equal(js(x, "name"), "领导小组会议");
+    assert_string_equal(js(x, "period"), "quarterly");
+    assert_int_equal(ji(x, "min_count"), 1);
+    assert_int_equal(ji(x, "held"), 2); /* 2025-12-30 is of another year */
+    assert_non_null(strstr(js(x, "days"), "2026-02-01"));
+    assert_non_null(strstr(js(x, "days"), "2026-04-10"));
+    x = json_array_get(l, 1);
+    assert_string_equal(js(x, "name"), "工作分析会");
+    assert_int_equal(ji(x, "held"), 0);
+    jnull(x, "days");
+    l = json_object_get(c, "inspections");
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(ov_row(l, u1), "held"), 2);
+    assert_int_equal(strlen(js(ov_row(l, u1), "days")), 21);
+    l = json_object_get(c, "rects");
+    assert_int_equal(json_array_size(l), 3); /* inspection/open, self_check/done, review/verified */
+    x = json_array_get(l, 0);
+    assert_string_equal(js(x, "source"), "inspection");
+    assert_string_equal(js(x, "state"), "open");
+    assert_int_equal(ji(x, "n"), 2);
+    assert_int_equal(ji(x, "overdue"), 1);
+    json_decref(c);
+    /* a district: the other's rows are not counted */
+    q.scope = p1;
+    c = OPS->work_ov_counts(DB, &q);
+    assert_null(ov_row(json_object_get(c, "members"), u2));
+    assert_int_equal(json_array_size(json_object_get(c, "inspections")), 1);
+    json_decref(c);
+    /* one unit, by id */
+    q.scope = NULL;
+    q.unit_id = u2;
+    c = OPS->work_ov_counts(DB, &q);
+    assert_int_equal(json_array_size(json_object_get(c, "tasks")), 0);
+    assert_int_equal(json_array_size(json_object_get(c, "inspections")), 1);
+    assert_int_equal(json_array_size(json_object_get(c, "rects")), 0);
+    json_decref(c);
+    /* another year */
+    q.unit_id = 0;
+    q.year = 2025;
+    c = OPS->work_ov_counts(DB, &q);
+    assert_int_equal(ji(ov_row(json_object_get(c, "tasks"), u2), "overdue"), 1);
+    assert_int_equal(json_array_size(json_object_get(c, "meetings")), 2);
+    assert_int_equal(ji(json_array_get(json_object_get(c, "meetings"), 0), "held"), 1);
+    assert_int_equal(ji(json_array_get(json_object_get(c, "rects"), 0), "overdue"), 1);
+    json_decref(c);
+    /* what one unit has late, and its plan's stages */
+    q.year = 2026;
+    q.unit_id = u1;
+    json_t *late = OPS->work_ov_late(DB, &q, 10);
+    assert_non_null(late);
+    l = json_object_get(late, "stages");
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 0), "name"), "宣传发动");
+    l = json_object_get(late, "tasks");
+    assert_int_equal(json_array_size(l), 1);
+    assert_string_equal(js(json_array_get(l, 0), "title"), "逾期任务");
+    assert_string_equal(js(json_array_get(l, 0), "due_on"), "2026-05-01");
+    l = json_object_get(late, "rects");
+    assert_int_equal(json_array_size(l), 1);
+    assert_string_equal(js(json_array_get(l, 0), "problem"), "地面不洁");
+    json_decref(late);
+    late = OPS->work_ov_late(DB, &q, 1);
+    assert_int_equal(json_array_size(json_object_get(late, "stages")), 1);
+    json_decref(late);
+    free(p1);
+}
+
 int
 main(void)
 {
@@ -5219,6 +5432,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs_concurrent, setup, teardown),
+        /* issue 12, work_overview */
+        cmocka_unit_test_setup_teardown(test_work_overview, setup, teardown),
     };
     int failed = g_pg ? cmocka_run_group_tests_name("store_pg", tests, NULL, NULL)
                       : cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
