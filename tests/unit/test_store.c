@@ -5363,6 +5363,7 @@ test_work_overview(void **state)
     assert_int_equal(json_array_size(json_object_get(late, "stages")), 1);
     json_decref(late);
     free(p1);
+}
 
 /* ---------------------------------------------------------------- work_link (issue 12, wmeet) */
 
@@ -5493,7 +5494,6 @@ main(void)
         cmocka_unit_test_setup_teardown(test_jobs_concurrent, setup, teardown),
         /* issue 12, work_overview */
         cmocka_unit_test_setup_teardown(test_work_overview, setup, teardown),
-
         /* issue 12, wmeet */
         cmocka_unit_test_setup_teardown(test_work_link, setup, teardown),
     };
