@@ -15,6 +15,7 @@
 **   ui_results.c        a round's documents (ranking, score sheet: XLSX, PDF by the
 **                       helper) and the results query of api_results.c and page_results.c
 **   ui_titles.c         a unit's title history (the unit's page) and state badges
+**   ui_work_overview.c  the creation-work overview's query and its workbook (issue 12)
 **   ui_parts.c          fragments several pages show        → ui.c
 **   ui.c                page chrome, the error page
 **   repr.c              the API representation of each resource (its times)
@@ -236,6 +237,18 @@ void page_search_get(struct wm_req *r);
 /* api_work_rect.c, page_work_rect.c: the creation work (issue 12): the rectification loop (整改项): sources */
 
 /* api_work_overview.c, page_work_overview.c: the creation work (issue 12): the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
+void api_work_summary_get(struct wm_req *r);
+void api_work_overview_get(struct wm_req *r);
+void page_work_hub_get(struct wm_req *r);
+void page_work_overview_get(struct wm_req *r);
+void page_work_overview_xlsx_get(struct wm_req *r);
+#define WM_WORK_OV_API_LIMIT 500  /* rows of the API's page by default */
+#define WM_WORK_OV_LIMIT_MAX 5000 /* at most (0: every row) */
+/** ?year=&district=&unit_type=&sort=&limit=&offset= of the overview (ui_work_overview.c);
+** false when a 400 was queued. */
+bool wm_req_work_ov_query(struct wm_req *r, struct wm_work_ov_query *q, unsigned dflt_limit);
+/** Reply with the overview (every row, the district totals, the total) as XLSX. */
+void ui_work_overview_xlsx(struct wm_req *r, const json_t *ov);
 
 struct wm_search_params;
 /**

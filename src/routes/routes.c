@@ -217,6 +217,8 @@ const struct wm_route wm_routes[] = {
     /* Creation work (issue 12, api_work_inspect.c): responsibility areas */
     /* Creation work (issue 12, api_work_rect.c): the rectification loop (整改项): sources */
     /* Creation work (issue 12, api_work_overview.c): the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
+    {WM_GET, "/api/v1/units/{id}/work/summary", api_work_summary_get, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/work/overview", api_work_overview_get, AUTH, STAFF, 0},
     {WM_GET, "/api/v1/jobs", api_jobs_get, AUTH, STAFF, 0},
     {WM_GET, "/api/v1/jobs/{id}", api_job_get, AUTH, ALL, 0},
     {WM_POST, "/api/v1/jobs/{id}/retry", api_job_retry_post, AUTH | CSRF, STAFF, 0},
@@ -318,6 +320,9 @@ const struct wm_route wm_routes[] = {
     /* Creation work (issue 12, page_work_inspect.c): responsibility areas */
     /* Creation work (issue 12, page_work_rect.c): the rectification loop (整改项): sources */
     /* Creation work (issue 12, page_work_overview.c): the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
+    {WM_GET, "/units/{id}/work", page_work_hub_get, AUTH | HTML, ALL, 0},
+    {WM_GET, "/work/overview", page_work_overview_get, AUTH | HTML, STAFF, 0},
+    {WM_GET, "/work/overview.xlsx", page_work_overview_xlsx_get, AUTH | HTML, STAFF, 0},
     {WM_GET, "/admin/jobs", page_admin_jobs_get, AUTH | HTML, STAFF, 0},
     {WM_POST, "/admin/jobs/{id}/retry", page_admin_job_retry_post, AUTH | HTML | FORM | CSRF,
      STAFF, 0},
