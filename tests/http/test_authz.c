@@ -595,6 +595,14 @@ static const struct expect expectations[] = {
                                                  {"303", "200", "200/404", "403",     "403",     "403",     "403"}},
     {"POST /orgs/{id}/review-settings", K_SETTINGS,
                                                  {"303", "303", "303/404", "403",     "403",     "403",     "403"}},
+    /* issue 12, woverview: a unit's creation-work hub (its own, an office's jurisdiction;
+    ** evaluators see no unit: 404) and the office's overview (staff only) */
+    {"GET /api/v1/units/{id}/work/summary", K_UNIT,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"GET /api/v1/work/overview", K_PLAIN,       {"401", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"GET /units/{id}/work", K_UNIT,             {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"GET /work/overview", K_PLAIN,              {"303", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"GET /work/overview.xlsx", K_PLAIN,         {"303", "200", "200",     "403",     "403",     "403",     "403"}},
 };
 /* clang-format on */
 

@@ -196,7 +196,10 @@ test_pages_valid(void **state)
         /* the demo's round (issue 10): open, with a declared and a recommended entry */
         "/rounds", "/rounds/1", "/rounds/1/entries", "/rounds/1/entries?state=declared",
         "/rounds/1/stats", "/rounds/999999", "/rounds/1/results", "/rounds/1/objections",
-        "/rectifications", "/rectifications?state=open", rpages[0], rpages[1]};
+        "/rectifications", "/rectifications?state=open", rpages[0], rpages[1],
+        /* issue 12, woverview: a unit's hub, the office's overview (filtered, by overdue) */
+        "/units/6/work", "/units/6/work?year=2025", "/work/overview",
+        "/work/overview?sort=overdue&unit_type=%E5%AD%A6%E6%A0%A1"};
     /* a title of unit 6 (shown on /titles and on /units/6) */
     struct th_resp *tr = th_api(&srv, "POST", "/api/v1/titles", &adm, th_auth(&adm),
                                 "{\"unit_id\": 6, \"title\": \"第十四届<b>市级</b>文明单位\", "
