@@ -269,6 +269,15 @@ static const struct {
     {"round.visit.reschedule", N_("调整测评走访")},
     {"round.visit.cancel", N_("取消测评走访")},
     /* issue 12, work_plan.c */
+    {"work.settings", N_("修改创建工作设置")},
+    {"work.member.add", N_("加入领导小组或办公室")},
+    {"work.member.end", N_("结束领导小组或办公室任职")},
+    {"work.duty.set", N_("修改领导小组或办公室职责")},
+    {"work.plan.save", N_("保存年度创建计划")},
+    {"work.task.create", N_("布置创建任务")},
+    {"work.task.update", N_("修改创建任务")},
+    {"work.task.done", N_("完成创建任务")},
+    {"work.task.reopen", N_("重新打开创建任务")},
     /* issue 12, work_meet.c */
     /* issue 12, work_inspect.c */
     /* issue 12, work_rect.c */
@@ -299,6 +308,8 @@ const char *const wm_audit_actions[] = {
     "round.group.member_remove", "round.entry.assign", "round.visit.schedule",
     "round.visit.reschedule", "round.visit.cancel",
     /* issue 12, work_plan.c */
+    "work.settings", "work.member.add", "work.member.end", "work.duty.set", "work.plan.save",
+    "work.task.create", "work.task.update", "work.task.done", "work.task.reopen",
     /* issue 12, work_meet.c */
     /* issue 12, work_inspect.c */
     /* issue 12, work_rect.c */
@@ -329,6 +340,9 @@ wm_audit_object_label(const char *type)
         {"title", N_("文明称号")},
         {"score_sheet", N_("评分表")},
         {"objection", N_("异议")},   {"rectification", N_("整改项")},
+        /* issue 12, work_plan.c */
+        {"work_member", N_("领导小组成员")}, {"work_duty", N_("工作职责")},
+        {"work_plan", N_("年度创建计划")}, {"work_task", N_("创建任务")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {

@@ -1825,6 +1825,142 @@ json_t *wm_search_reindex(struct wm_db *db, void (*progress)(int64_t done, int64
 /* ---------------------------------------------------------------- work_plan.c (issue 12) */
 /* leadership group and office, duties, the annual plan, stages and tasks, unit settings */
 
+/*
+** Who (every part of the creation work): a unit's unit_admin writes; its unit_member reads
+** and completes its own department's tasks; its unit_viewer reads; office and admin read
+** their jurisdiction (writes 403); evaluators see none of it (404); out of scope 404.
+*/
+#define WM_WORK_TEXT_MAX 20000 /* characters of goals, duties, a task's detail */
+#define WM_WORK_NAME_MAX 200   /* characters of a title, a name, a post */
+#define WM_WORK_STAGES_MAX 20
+#define WM_WORK_LEAVES_MAX 50
+
+/**
+** The unit's creation-work settings with every default filled in (no scope check: for the
+** other parts, after theirs): {unit_id, start_on ("YYYY-MM-DD": set, else the unit's
+** creation day), start_on_set (bool), bulletin_leaf, inspection_leaf, plan_leaf, rect_leaf
+** (string or null), inspect_weekly (bool), updated_at (0 never set)}.  NULL on a store
+** error or when the unit does not exist.
+*/
+json_t *wm_work_settings(struct wm_db *db, int64_t unit_id);
+/** The start day of the unit's creation work as a day number; 0 on a store error. */
+int64_t wm_work_start_day(struct wm_db *db, int64_t unit_id);
+/** Whether the actor may write the creation work of units it sees (unit_admin). */
+bool wm_work_may_write(const struct wm_actor *a);
+/** The unit (org row) when the actor sees its creation work, else NULL with f (404). */
+json_t *wm_work_unit_scoped(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                            struct wm_fail *f);
+/** wm_work_settings of a unit the actor sees, plus "may_edit". */
+json_t *wm_work_settings_get(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                             struct wm_fail *f);
+/* The settings as given (NULL / "" for none: the default). */
+struct wm_work_settings_in {
+    const char *start_on;
+    const char *bulletin_leaf;
+    const char *inspection_leaf;
+    const char *plan_leaf;
+    const char *rect_leaf;
+    bool inspect_weekly;
+};
+/** Replace the settings (audited work.settings).  A leaf that is not one of the unit's
+** archive of the current year: 400 naming the field. */
+enum wm_err wm_work_settings_put(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                                 const struct wm_work_settings_in *in,
+                                 struct wm_fail *f) WM_MUST_CHECK;
+
+/**
+** The leadership group and its office on day on ("YYYY-MM-DD", NULL: today): {unit_id, on,
+** today, group: [members], office: [members], duties: {group, office} (the newest row set on
+** or before on, or null), history: {members: every row, duties: {group: [], office: []}},
+** may_edit}.  A member: {id, body, role, role_label, user_id, name, post, from_on, to_on}.
+*/
+json_t *wm_work_group(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                      const char *on, struct wm_fail *f);
+struct wm_work_member_in {
+    const char *body;    /* group, office */
+    const char *role;    /* group: leader, deputy, member; office: director, member */
+    int64_t user_id;     /* an account of the unit (its display name is the name), or 0 */
+    const char *name;    /* when user_id is 0 */
+    const char *post;
+    const char *from_on; /* NULL: today */
+};
+/** A member (as in wm_work_group) of a unit the actor sees, else NULL with f. */
+json_t *wm_work_member_get(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                           struct wm_fail *f);
+enum wm_err wm_work_member_add(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                               const struct wm_work_member_in *in, int64_t *id,
+                               struct wm_fail *f) WM_MUST_CHECK;
+/** End a membership on to_on (NULL: today; not before from_on); 409 when it has ended.
+** *unit_id (may be NULL) receives the member's unit. */
+enum wm_err wm_work_member_end(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                               const char *to_on, int64_t *unit_id,
+                               struct wm_fail *f) WM_MUST_CHECK;
+/** A new version of a body's duties, set on set_on (NULL: today). */
+enum wm_err wm_work_duty_set(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                             const char *body, const char *text, const char *set_on,
+                             struct wm_fail *f) WM_MUST_CHECK;
+
+/**
+** The plan of (unit, year): {unit_id, year, id (0: not written yet), title, goals, stages:
+** [{name, starts_on, ends_on, current}], today, depts: [{dept_id, dept_name, total, done,
+** overdue}], total, done, overdue, may_edit}.
+*/
+json_t *wm_work_plan_get(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                         int64_t year, struct wm_fail *f);
+struct wm_work_plan_in {
+    const char *title;
+    const char *goals;
+    const struct wm_work_stage *stages;
+    size_t nstages;
+};
+enum wm_err wm_work_plan_save(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                              int64_t year, const struct wm_work_plan_in *in,
+                              struct wm_fail *f) WM_MUST_CHECK;
+
+/* A task as given: create takes every field; update keeps a NULL string, a negative id,
+** and the leaves when !set_leaves. */
+struct wm_work_task_in {
+    int64_t year;
+    const char *title;
+    const char *detail;
+    int64_t dept_id;
+    int64_t person_id;
+    const char *person_name;
+    const char *due_on;
+    const char *const *leaves;
+    size_t nleaves;
+    bool set_leaves;
+};
+/* What a list of a unit's tasks is filtered by (0 / NULL: any). */
+struct wm_work_task_query {
+    int64_t year;
+    int64_t dept_id;
+    const char *state; /* open, done, overdue, all (NULL: all) */
+};
+/** A task: {id, unit_id, year, title, detail, dept_id, dept_name, person_id, person,
+** due_on, state, overdue, done_note, done_by, done_by_name, done_at, leaves: [code],
+** may_edit, may_complete}. */
+json_t *wm_work_task_get(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                         struct wm_fail *f);
+json_t *wm_work_tasks(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                      const struct wm_work_task_query *q, struct wm_fail *f);
+/** Create a task in the plan of in->year (the plan is created, titled by default, when the
+** year has none). */
+enum wm_err wm_work_task_create(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                                const struct wm_work_task_in *in, int64_t *id,
+                                struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_work_task_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                                const struct wm_work_task_in *in,
+                                struct wm_fail *f) WM_MUST_CHECK;
+/** Mark done (a unit_admin, or a unit_member of the task's department; 403 otherwise). */
+enum wm_err wm_work_task_done(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                              const char *note, struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_work_task_reopen(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                                struct wm_fail *f) WM_MUST_CHECK;
+/** The open tasks of the actor's own department (a unit_member with a department), as
+** wm_work_task_get's objects; an empty array otherwise; NULL on a store error. */
+json_t *wm_work_my_dept_tasks(struct wm_db *db, const struct wm_actor *a);
+
 /* ---------------------------------------------------------------- work_meet.c (issue 12) */
 /* meeting kinds and cadence, meetings, minutes and photos filed into the archive, filing (wm_work_file) and work_link */
 

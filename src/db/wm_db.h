@@ -344,6 +344,62 @@ struct wm_rect_filter {
 
 /* -------------------------------- issue 12, work_plan: structs of leadership group and office */
 
+/* A unit's settings of its creation work (work_unit_put); strings NULL for none. */
+struct wm_work_unit {
+    int64_t unit_id;
+    const char *start_on; /* YYYY-MM-DD, NULL: the unit's creation day */
+    const char *bulletin_leaf;
+    const char *inspection_leaf;
+    const char *plan_leaf;
+    const char *rect_leaf;
+    bool inspect_weekly;
+    int64_t by;
+    int64_t now;
+};
+
+/* A member of the leadership group or its office (work_member_insert). */
+struct wm_work_member {
+    int64_t unit_id;
+    const char *body;    /* group, office */
+    const char *role;    /* leader, deputy, director, member */
+    int64_t user_id;     /* 0: by name */
+    const char *name;
+    const char *post;    /* 职务, NULL for none */
+    const char *from_on; /* YYYY-MM-DD */
+    int64_t by;
+    int64_t now;
+};
+
+/* A stage of the annual plan (work_stages_set). */
+struct wm_work_stage {
+    const char *name;
+    const char *starts_on;
+    const char *ends_on;
+};
+
+/* A task of the plan (work_task_insert, work_task_update); 0 / NULL for none. */
+struct wm_work_task {
+    int64_t plan_id;
+    int64_t unit_id;
+    const char *title;
+    const char *detail;
+    int64_t dept_id;
+    int64_t person_id;
+    const char *person_name;
+    const char *due_on;
+    int64_t by;
+    int64_t now;
+};
+
+/* What a list of tasks is filtered by (work_task_list); 0 / NULL: any. */
+struct wm_work_task_filter {
+    int64_t unit_id;
+    int64_t year;
+    int64_t dept_id;
+    const char *state;      /* open, done */
+    const char *due_before; /* open tasks due before this day (overdue) */
+};
+
 /* -------------------------------- issue 12, work_meet: structs of meeting kinds and cadence */
 
 /* -------------------------------- issue 12, work_inspect: structs of responsibility areas */
@@ -1122,6 +1178,54 @@ struct wm_db_ops {
     json_t *(*search_src_orgs)(struct wm_db *db, const int64_t *ids, size_t n);
 
     /* -------------------------------- issue 12, work_plan: ops of leadership group and office */
+    /** The unit's creation-work settings row, or NULL (none set, or a store error). */
+    json_t *(*work_unit_get)(struct wm_db *db, int64_t unit_id);
+    /** Insert or replace the unit's settings. */
+    enum wm_qs (*work_unit_put)(struct wm_db *db, const struct wm_work_unit *s);
+    enum wm_qs (*work_member_insert)(struct wm_db *db, const struct wm_work_member *m,
+                                     int64_t *id);
+    /** {id, unit_id, body, role, user_id, name, post, from_on, to_on, created_by,
+    ** created_at, ended_by, ended_at} or NULL. */
+    json_t *(*work_member_get)(struct wm_db *db, int64_t id);
+    /** Set to_on of a member still in office (WM_QS_NONE when it already left). */
+    enum wm_qs (*work_member_end)(struct wm_db *db, int64_t id, const char *to_on, int64_t by,
+                                  int64_t now);
+    /** The unit's members on day on (NULL: every row ever), by body, role, from_on, id. */
+    json_t *(*work_members)(struct wm_db *db, int64_t unit_id, const char *on);
+    enum wm_qs (*work_duty_insert)(struct wm_db *db, int64_t unit_id, const char *body,
+                                   const char *text, const char *set_on, int64_t by,
+                                   int64_t now, int64_t *id);
+    /** The body's duties, newest first (set_on, id): [{id, body, text, set_on, created_by,
+    ** created_by_name, created_at}]. */
+    json_t *(*work_duties)(struct wm_db *db, int64_t unit_id, const char *body);
+    /** {id, unit_id, year, title, goals, document_id, created_*, updated_*} or NULL. */
+    json_t *(*work_plan_get)(struct wm_db *db, int64_t unit_id, int64_t year);
+    /** Insert or update the plan of (unit, year); *id the plan. */
+    enum wm_qs (*work_plan_upsert)(struct wm_db *db, int64_t unit_id, int64_t year,
+                                   const char *title, const char *goals, int64_t by,
+                                   int64_t now, int64_t *id);
+    /** Replace the plan's stages by st[0..n) in that order. */
+    enum wm_qs (*work_stages_set)(struct wm_db *db, int64_t plan_id,
+                                  const struct wm_work_stage *st, size_t n);
+    /** [{id, name, starts_on, ends_on, position}] in order. */
+    json_t *(*work_stages)(struct wm_db *db, int64_t plan_id);
+    enum wm_qs (*work_task_insert)(struct wm_db *db, const struct wm_work_task *t, int64_t *id);
+    /** Title, detail, dept, person and due day of task id (by, now: updated_at). */
+    enum wm_qs (*work_task_update)(struct wm_db *db, int64_t id, const struct wm_work_task *t);
+    /** A task with its plan's year, dept_name, person's display name (person_user),
+    ** done_by_name, or NULL. */
+    json_t *(*work_task_get)(struct wm_db *db, int64_t id);
+    /** Set the state ('done' with note, by, now; 'open' clears them); WM_QS_NONE when the
+    ** task is already in that state. */
+    enum wm_qs (*work_task_set_state)(struct wm_db *db, int64_t id, const char *state,
+                                      const char *note, int64_t by, int64_t now);
+    /** Replace the task's leaves by codes[0..n). */
+    enum wm_qs (*work_task_leaves_set)(struct wm_db *db, int64_t task_id,
+                                       const char *const *codes, size_t n);
+    /** The task's leaves: [{indicator_code}] in code order. */
+    json_t *(*work_task_leaves)(struct wm_db *db, int64_t task_id);
+    /** Tasks as work_task_get's rows, by due day (none last), id. */
+    json_t *(*work_task_list)(struct wm_db *db, const struct wm_work_task_filter *f);
 
     /* -------------------------------- issue 12, work_meet: ops of meeting kinds and cadence */
     /** Link a document to the creation-work record that produced or cites it (work_link):

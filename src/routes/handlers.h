@@ -229,6 +229,33 @@ json_t *wm_api_compilation(json_t *c);
 void api_search_get(struct wm_req *r);
 void page_search_get(struct wm_req *r);
 /* api_work_plan.c, page_work_plan.c: the creation work (issue 12): leadership group and office */
+void api_work_settings_get(struct wm_req *r);
+void api_work_settings_put(struct wm_req *r);
+void api_work_group_get(struct wm_req *r);
+void api_work_members_post(struct wm_req *r);
+void api_work_member_end_post(struct wm_req *r);
+void api_work_duties_put(struct wm_req *r);
+void api_work_plan_get(struct wm_req *r);
+void api_work_plan_put(struct wm_req *r);
+void api_work_tasks_get(struct wm_req *r);
+void api_work_tasks_post(struct wm_req *r);
+void api_work_task_get(struct wm_req *r);
+void api_work_task_patch(struct wm_req *r);
+void api_work_task_done_post(struct wm_req *r);
+void api_work_task_reopen_post(struct wm_req *r);
+void page_work_settings_get(struct wm_req *r);
+void page_work_settings_post(struct wm_req *r);
+void page_work_group_get(struct wm_req *r);
+void page_work_members_post(struct wm_req *r);
+void page_work_member_end_post(struct wm_req *r);
+void page_work_duties_post(struct wm_req *r);
+void page_work_plan_get(struct wm_req *r);
+void page_work_plan_post(struct wm_req *r);
+void page_work_tasks_get(struct wm_req *r);
+void page_work_tasks_post(struct wm_req *r);
+void page_work_task_post(struct wm_req *r);
+void page_work_task_done_post(struct wm_req *r);
+void page_work_task_reopen_post(struct wm_req *r);
 
 /* api_work_meet.c, page_work_meet.c: the creation work (issue 12): meeting kinds and cadence */
 

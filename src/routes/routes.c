@@ -213,6 +213,26 @@ const struct wm_route wm_routes[] = {
     /* Full-text search (issue 11, api_search.c): scoped by wm_search */
     {WM_GET, "/api/v1/search", api_search_get, AUTH, ALL, 0},
     /* Creation work (issue 12, api_work_plan.c): leadership group and office */
+    {WM_GET, "/api/v1/units/{id}/work/settings", api_work_settings_get, AUTH, ALL, 0},
+    {WM_PUT, "/api/v1/units/{id}/work/settings", api_work_settings_put, AUTH | CSRF | JSON, ALL,
+     0},
+    {WM_GET, "/api/v1/units/{id}/work/group", api_work_group_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/units/{id}/work/members", api_work_members_post, AUTH | CSRF | JSON, ALL,
+     0},
+    {WM_POST, "/api/v1/work/members/{id}/end", api_work_member_end_post, AUTH | CSRF | JSON, ALL,
+     0},
+    {WM_PUT, "/api/v1/units/{id}/work/duties/{s}", api_work_duties_put, AUTH | CSRF | JSON, ALL,
+     0},
+    {WM_GET, "/api/v1/units/{id}/work/plans/{id}", api_work_plan_get, AUTH, ALL, 0},
+    {WM_PUT, "/api/v1/units/{id}/work/plans/{id}", api_work_plan_put, AUTH | CSRF | JSON, ALL, 0},
+    {WM_GET, "/api/v1/units/{id}/work/tasks", api_work_tasks_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/units/{id}/work/tasks", api_work_tasks_post, AUTH | CSRF | JSON, ALL, 0},
+    {WM_GET, "/api/v1/work/tasks/{id}", api_work_task_get, AUTH, ALL, 0},
+    {WM_PATCH, "/api/v1/work/tasks/{id}", api_work_task_patch, AUTH | CSRF | JSON, ALL, 0},
+    {WM_POST, "/api/v1/work/tasks/{id}/done", api_work_task_done_post, AUTH | CSRF | JSON, ALL,
+     0},
+    {WM_POST, "/api/v1/work/tasks/{id}/reopen", api_work_task_reopen_post, AUTH | CSRF | JSON,
+     ALL, 0},
     /* Creation work (issue 12, api_work_meet.c): meeting kinds and cadence */
     /* Creation work (issue 12, api_work_inspect.c): responsibility areas */
     /* Creation work (issue 12, api_work_rect.c): the rectification loop (整改项): sources */
@@ -316,6 +336,27 @@ const struct wm_route wm_routes[] = {
     /* Full-text search (issue 11, page_search.c) */
     {WM_GET, "/search", page_search_get, AUTH | HTML, ALL, 0},
     /* Creation work (issue 12, page_work_plan.c): leadership group and office */
+    {WM_GET, "/units/{id}/work/settings", page_work_settings_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/units/{id}/work/settings", page_work_settings_post, AUTH | HTML | FORM | CSRF, ALL,
+     8 * 1024},
+    {WM_GET, "/units/{id}/work/group", page_work_group_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/units/{id}/work/members", page_work_members_post, AUTH | HTML | FORM | CSRF, ALL,
+     8 * 1024},
+    {WM_POST, "/work/members/{id}/end", page_work_member_end_post, AUTH | HTML | FORM | CSRF, ALL,
+     8 * 1024},
+    {WM_POST, "/units/{id}/work/duties/{s}", page_work_duties_post, AUTH | HTML | FORM | CSRF, ALL,
+     128 * 1024},
+    {WM_GET, "/units/{id}/work/plan", page_work_plan_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/units/{id}/work/plan", page_work_plan_post, AUTH | HTML | FORM | CSRF, ALL,
+     128 * 1024},
+    {WM_GET, "/units/{id}/work/tasks", page_work_tasks_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/units/{id}/work/tasks", page_work_tasks_post, AUTH | HTML | FORM | CSRF, ALL,
+     128 * 1024},
+    {WM_POST, "/work/tasks/{id}", page_work_task_post, AUTH | HTML | FORM | CSRF, ALL, 128 * 1024},
+    {WM_POST, "/work/tasks/{id}/done", page_work_task_done_post, AUTH | HTML | FORM | CSRF, ALL,
+     128 * 1024},
+    {WM_POST, "/work/tasks/{id}/reopen", page_work_task_reopen_post, AUTH | HTML | FORM | CSRF,
+     ALL, 8 * 1024},
     /* Creation work (issue 12, page_work_meet.c): meeting kinds and cadence */
     /* Creation work (issue 12, page_work_inspect.c): responsibility areas */
     /* Creation work (issue 12, page_work_rect.c): the rectification loop (整改项): sources */

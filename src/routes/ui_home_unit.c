@@ -405,6 +405,40 @@ year_free(struct year_data *y)
     json_decref(y->ar);
 }
 
+/* The open tasks of the caller's own department (本科室任务, issue 12), each with its due day
+** and a 完成 button; nothing for an account without a department or without tasks. */
+static void
+dept_tasks(struct wm_req *r, struct wm_buf *b)
+{
+    json_t *tasks = wm_work_my_dept_tasks(r->db, &r->actor);
+    if (0 == json_array_size(tasks)) {
+        json_decref(tasks);
+        return;
+    }
+    wm_h(b, "<section class=\"card\" id=\"home-tasks\"><h2>%s</h2><ul class=\"tasks\">",
+         _("本科室任务"));
+    size_t i;
+    json_t *t;
+    json_array_foreach(tasks, i, t)
+    {
+        bool late = json_is_true(json_object_get(t, "overdue"));
+        wm_h(b, "<li id=\"home-task-%I\"><strong>%s</strong> <span class=\"hint\">%s%s</span>",
+             ji(t, "id"), js(t, "title"), _("期限："),
+             *js(t, "due_on") ? js(t, "due_on") : _("未定"));
+        if (late) {
+            wm_h(b, " <span class=\"badge overdue\">%s</span>", _("逾期"));
+        }
+        wm_h(b, "<form method=\"post\" action=\"/work/tasks/%I/done\" class=\"row\">", ji(t, "id"));
+        ui_csrf(r, b);
+        wm_h(b, "<input type=\"hidden\" name=\"back\" value=\"home\"><label>%s<input name=\"note\" "
+                "maxlength=\"500\"></label><button type=\"submit\">%s</button></form></li>",
+             _("完成说明"), _("完成"));
+    }
+    wm_h(b, "</ul><p><a href=\"/units/%I/work/tasks?dept=%I\">%s</a></p></section>\n",
+         r->actor.p->org_id, r->actor.p->dept_id, _("本科室的全部任务"));
+    json_decref(tasks);
+}
+
 void
 ui_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
 {
@@ -483,6 +517,7 @@ ui_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
         stat_link(b, _("被退回"), (int64_t)json_array_size(ret), "#home-returned", "returned");
         wm_h(b, "</section>\n");
         ui_visits_upcoming(r, b); /* ui_groups.c: the next evaluation visits */
+        dept_tasks(r, b);         /* the department's own creation-work tasks (issue 12) */
         wm_h(b, "%r", wm_buf_str(&due));
         returned_list(b, ret);
         ui_home_results(r, b); /* the unit's results of rounds in publicity (issue 10) */
