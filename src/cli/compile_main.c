@@ -7,7 +7,8 @@
 ** OUT.json ({"pages": n}).  Exit 0 made, 1 internal error, 2 a bad spec.
 **
 ** A spec with {"kind": "eval.sheet" | "eval.blank" | "eval.summary"} is one of the
-** evaluation round's documents (wm_eval_render.h: the server has no cairo either).
+** evaluation round's documents (wm_eval_render.h: the server has no cairo either);
+** {"kind": "work.minutes"} the minutes of a meeting (wm_minutes.h).
 */
 #include "config.h"
 
@@ -20,6 +21,7 @@
 
 #include "wm_compile.h"
 #include "wm_eval_render.h"
+#include "wm_minutes.h"
 #include "wm_util.h"
 
 static void
@@ -62,6 +64,8 @@ main(int argc, char **argv)
             e = wm_eval_save(pdf.data, pdf.len, -1, argv[2], err, sizeof err);
         }
         wm_buf_free(&pdf);
+    } else if (NULL != kind && 0 == strcmp(kind, "work.minutes")) {
+        e = wm_minutes_pdf(spec, argv[2], &pages, err, sizeof err); /* issue 12, wmeet */
     } else {
         e = wm_compile_pdf(spec, argv[2], &pages, err, sizeof err);
     }

@@ -279,6 +279,12 @@ static const struct {
     {"work.task.done", N_("完成创建任务")},
     {"work.task.reopen", N_("重新打开创建任务")},
     /* issue 12, work_meet.c */
+    {"work.meeting_kind.defaults", N_("建立默认会议类型")},
+    {"work.meeting_kind.create", N_("新建会议类型")},
+    {"work.meeting_kind.update", N_("修改会议类型")},
+    {"work.meeting.create", N_("登记会议")},
+    {"work.meeting.update", N_("修改会议")},
+    {"work.meeting.file", N_("会议文件归档")},
     /* issue 12, work_inspect.c */
     /* issue 12, work_rect.c */
     /* issue 12, work_overview.c */
@@ -311,6 +317,8 @@ const char *const wm_audit_actions[] = {
     "work.settings", "work.member.add", "work.member.end", "work.duty.set", "work.plan.save",
     "work.task.create", "work.task.update", "work.task.done", "work.task.reopen",
     /* issue 12, work_meet.c */
+    "work.meeting_kind.defaults", "work.meeting_kind.create", "work.meeting_kind.update",
+    "work.meeting.create", "work.meeting.update", "work.meeting.file",
     /* issue 12, work_inspect.c */
     /* issue 12, work_rect.c */
     /* issue 12, work_overview.c */
@@ -343,6 +351,8 @@ wm_audit_object_label(const char *type)
         /* issue 12, work_plan.c */
         {"work_member", N_("领导小组成员")}, {"work_duty", N_("工作职责")},
         {"work_plan", N_("年度创建计划")}, {"work_task", N_("创建任务")},
+        /* issue 12, wmeet */
+        {"work_meeting_kind", N_("会议类型")}, {"work_meeting", N_("会议")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {

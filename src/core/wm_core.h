@@ -2033,6 +2033,58 @@ enum wm_err wm_doc_create_filed(struct wm_db *db, const struct wm_actor *a, cons
                                 struct wm_fail *f) WM_MUST_CHECK;
 enum wm_err wm_doc_new_version_filed(struct wm_db *db, const struct wm_actor *a, int64_t id,
                                      const struct wm_upload *up, struct wm_fail *f) WM_MUST_CHECK;
+/** The day a unit's creation work starts: work_unit.start_on, else its creation day
+** (Asia/Shanghai); 0 when the unit is unknown. */
+int64_t wm_work_start_day(struct wm_db *db, int64_t unit_id);
+
+/*
+** Meeting kinds (work_meeting_kind) and meetings (work_meeting).  Reads: the unit's users,
+** its office and admins in scope (404 otherwise, evaluators always).  Writes: the unit's
+** unit_admin (403 for any other role).  Inputs are JSON objects of the API's fields (a
+** form's values as strings are accepted); an update changes only the fields given.
+*/
+bool wm_meeting_may_write(const struct wm_actor *a, int64_t unit_id);
+/** The unit's kinds in order; a unit that has none gets the defaults first (领导小组会议
+** quarterly, 工作分析会 monthly, 半年总结会 half-yearly, each at least once). */
+json_t *wm_meeting_kinds(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                         struct wm_fail *f);
+json_t *wm_meeting_kind_get(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                            struct wm_fail *f);
+/** Fields name, period (none, monthly, quarterly, half-yearly, yearly), min_count (0..100),
+** leaf_code (a leaf of the archive of "year", default the current one; "" or null: none),
+** position, active.  Audited work.meeting_kind.create / .update; 409 for a name taken. */
+enum wm_err wm_meeting_kind_create(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                                   const json_t *in, int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_meeting_kind_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                                   const json_t *in, struct wm_fail *f) WM_MUST_CHECK;
+/** A unit's meetings of a year (0: all) and kind (0: all), newest first. */
+json_t *wm_meetings(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
+                    int64_t kind_id, struct wm_fail *f);
+/** A meeting with "documents" (wm_work_links), "fileable", "unfiled_reason" (what to set
+** when its files cannot be filed) and "minutes_state" (none, pending, filed, unfiled). */
+json_t *wm_meeting_get(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f);
+/** Fields kind_id, held_on, title, place, attendees, minutes.  Audited work.meeting.create /
+** .update; typed minutes (new, or a change to what their PDF shows) queue the job
+** "work.minutes", which files them as a PDF (a new version when filed before). */
+enum wm_err wm_meeting_create(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                              const json_t *in, int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_meeting_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                              const json_t *in, struct wm_fail *f) WM_MUST_CHECK;
+/** File an uploaded photo or minutes file (role "photo" / "minutes") of a meeting into its
+** kind's leaf (wm_work_file; 409 saying what to set when it cannot be filed); audited
+** work.meeting.file. */
+enum wm_err wm_meeting_file(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                            const char *role, const struct wm_upload *up, int64_t *document_id,
+                            struct wm_fail *f) WM_MUST_CHECK;
+/** The cadence of the unit's active kinds in a year on day today: {unit_id, year, today,
+** start_on, kinds: [{kind_id, name, period, min_count, owed, held, meetings, late, periods:
+** [{period, label, start, end, owed, held, late, current, state}]}]}; state is met, late,
+** current, future or none (owes nothing). */
+json_t *wm_meeting_cadence(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                           int64_t year, int64_t today, struct wm_fail *f);
+struct wm_jobs_env;
+/** Register the job "work.minutes" (the typed minutes as a PDF, filed). */
+void wm_meet_register_jobs(const struct wm_jobs_env *env);
 
 /* ---------------------------------------------------------------- work_inspect.c (issue 12) */
 /* responsibility areas, weekly inspections, findings, the weekly bulletin PDF */

@@ -401,6 +401,25 @@ struct wm_work_task_filter {
 };
 
 /* -------------------------------- issue 12, work_meet: structs of meeting kinds and cadence */
+/* A meeting kind as written (meeting_kind_insert / _update): every field given. */
+struct wm_meeting_kind_in {
+    const char *name;
+    const char *period;    /* none, monthly, quarterly, half-yearly, yearly */
+    int64_t min_count;     /* 0 .. 100 */
+    const char *leaf_code; /* NULL: not filed */
+    int64_t position;
+    int64_t active;        /* 0 or 1 */
+};
+
+/* A meeting as written (meeting_insert / _update): every field given. */
+struct wm_meeting_in {
+    int64_t kind_id;
+    const char *held_on; /* YYYY-MM-DD */
+    const char *title;
+    const char *place;   /* NULL: none */
+    const char *attendees;
+    const char *minutes;
+};
 
 /* -------------------------------- issue 12, work_inspect: structs of responsibility areas */
 
@@ -1228,6 +1247,32 @@ struct wm_db_ops {
     json_t *(*work_task_list)(struct wm_db *db, const struct wm_work_task_filter *f);
 
     /* -------------------------------- issue 12, work_meet: ops of meeting kinds and cadence */
+    /** A unit's meeting kinds in position, id order: [{id, unit_id, name, period, min_count,
+    ** leaf_code, position, active, created_at}]. */
+    json_t *(*meeting_kind_list)(struct wm_db *db, int64_t unit_id);
+    json_t *(*meeting_kind_get)(struct wm_db *db, int64_t id);
+    /** CONFLICT when the unit has a kind of that name. */
+    enum wm_qs (*meeting_kind_insert)(struct wm_db *db, int64_t unit_id,
+                                      const struct wm_meeting_kind_in *in, int64_t now,
+                                      int64_t *id);
+    enum wm_qs (*meeting_kind_update)(struct wm_db *db, int64_t id,
+                                      const struct wm_meeting_kind_in *in);
+    /** A unit's meetings held from lo to hi (days, inclusive; NULL: unbounded), of one kind
+    ** (0: all), newest first: [{id, unit_id, kind_id, kind_name, held_on, title, place,
+    ** attendees, minutes, minutes_document_id, created_by, created_at, updated_at}]. */
+    json_t *(*meeting_list)(struct wm_db *db, int64_t unit_id, const char *lo, const char *hi,
+                            int64_t kind_id);
+    /** One meeting as listed, with its kind's leaf_code, period and the unit's path. */
+    json_t *(*meeting_get)(struct wm_db *db, int64_t id);
+    enum wm_qs (*meeting_insert)(struct wm_db *db, int64_t unit_id, const struct wm_meeting_in *in,
+                                 int64_t user_id, int64_t now, int64_t *id);
+    enum wm_qs (*meeting_update)(struct wm_db *db, int64_t id, const struct wm_meeting_in *in,
+                                 int64_t now);
+    /** The document the typed minutes were filed as (0: none). */
+    enum wm_qs (*meeting_set_minutes_doc)(struct wm_db *db, int64_t id, int64_t document_id);
+    /** The unit's creation-work start day (work_unit.start_on) or NULL, and its creation
+    ** time: {start_on, created_at}; NULL when the unit does not exist. */
+    json_t *(*meeting_unit_start)(struct wm_db *db, int64_t unit_id);
     /** Link a document to the creation-work record that produced or cites it (work_link):
     ** WM_QS_ONE, NONE when the link exists. */
     enum wm_qs (*work_link_insert)(struct wm_db *db, const char *kind, int64_t ref_id,

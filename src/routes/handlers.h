@@ -16,6 +16,8 @@
 **                       helper) and the results query of api_results.c and page_results.c
 **   ui_titles.c         a unit's title history (the unit's page) and state badges
 **   ui_work_overview.c  the creation-work overview's query and its workbook (issue 12)
+**   ui_work_meet.c      a meeting's received files filed (its API and page), a
+**                       document's creation-work source (issue 12)
 **   ui_parts.c          fragments several pages show        → ui.c
 **   ui.c                page chrome, the error page
 **   repr.c              the API representation of each resource (its times)
@@ -258,6 +260,35 @@ void page_work_task_done_post(struct wm_req *r);
 void page_work_task_reopen_post(struct wm_req *r);
 
 /* api_work_meet.c, page_work_meet.c: the creation work (issue 12): meeting kinds and cadence */
+void api_work_meeting_kinds_get(struct wm_req *r);
+void api_work_meeting_kinds_post(struct wm_req *r);
+void api_work_meeting_kind_patch(struct wm_req *r);
+void api_work_meetings_get(struct wm_req *r);
+void api_work_meetings_post(struct wm_req *r);
+void api_work_meeting_get(struct wm_req *r);
+void api_work_meeting_patch(struct wm_req *r);
+void api_work_meeting_files_post(struct wm_req *r);
+void api_work_meetings_cadence_get(struct wm_req *r);
+void page_work_meetings_get(struct wm_req *r);
+void page_work_meetings_post(struct wm_req *r);
+void page_work_meeting_kinds_post(struct wm_req *r);
+void page_work_meeting_kind_post(struct wm_req *r);
+void page_work_meeting_get(struct wm_req *r);
+void page_work_meeting_post(struct wm_req *r);
+void page_work_meeting_files_post(struct wm_req *r);
+/* repr.c: a meeting kind (created_at; active a boolean), a meeting (created_at, updated_at,
+** its documents' created_at; no unit_path) */
+json_t *wm_api_meeting_kind(json_t *k);
+json_t *wm_api_meeting_kinds(json_t *items);
+json_t *wm_api_meeting(json_t *m);
+json_t *wm_api_meetings(json_t *items);
+/* ui_work_meet.c: the files received for meeting id (multipart: "photo" / "minutes", or
+** "file" with a field "role") filed into its kind's leaf; -1 when a reply was queued (the
+** upload refused), else 0 with f set when it failed (403, 404, 409 not fileable). */
+int ui_meeting_files(struct wm_req *r, int64_t id, struct wm_fail *f);
+/* ui_work_meet.c: a document's source (the creation-work record it was filed from), one
+** small block for the document's page; nothing when it has none. */
+void ui_work_source(struct wm_req *r, struct wm_buf *b, int64_t document_id);
 
 /* api_work_inspect.c, page_work_inspect.c: the creation work (issue 12): responsibility areas */
 
@@ -590,6 +621,8 @@ bool wm_uploads_check(struct wm_req *r, unsigned *n);
 bool wm_uploads_path(struct wm_req *r, unsigned i, char *buf, size_t len);
 /* The i-th received file's (cleaned) name as the client gave it. */
 const char *wm_uploads_name(struct wm_req *r, unsigned i);
+/* The form field the i-th received file came in ("" when none). */
+const char *wm_uploads_field(struct wm_req *r, unsigned i);
 /** Stream a planned package (plan stolen) as the reply. */
 void wm_reply_export(struct wm_req *r, json_t *plan, const char *filename,
                      const char *ascii_name);

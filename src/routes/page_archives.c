@@ -1013,6 +1013,7 @@ page_document_get(struct wm_req *r)
     if (trashed) {
         wm_h(&b, "<p class=\"flash warn\">%s</p>", _("此文件在回收站中。"));
     }
+    ui_work_source(r, &b, ji(d, "id")); /* issue 12: the record it was filed from */
     preview(&b, d, name);
     wm_h(&b, "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd><code>%s</code></dd>"
              "<dt>%s</dt><dd>%s</dd>"

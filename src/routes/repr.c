@@ -444,7 +444,6 @@ wm_api_rectifications(json_t *items)
     return each(items, wm_api_rectification);
 }
 
-/* end of repr.c */
 
 /* ---------------------------------------------------------------- scoring (issue 10) */
 
@@ -577,3 +576,45 @@ wm_api_reconcile(json_t *r)
     }
     return r;
 }
+
+/* ---------------------------------------------------------------- issue 12, wmeet: meetings */
+
+json_t *
+wm_api_meeting_kind(json_t *k)
+{
+    static const char *const t[] = {"created_at", NULL};
+    if (k) {
+        json_object_set_new(k, "active", json_boolean(ji(k, "active")));
+    }
+    return times(k, t);
+}
+
+json_t *
+wm_api_meeting_kinds(json_t *items)
+{
+    return each(items, wm_api_meeting_kind);
+}
+
+json_t *
+wm_api_meeting(json_t *m)
+{
+    static const char *const t[] = {"created_at", "updated_at", NULL};
+    if (m) {
+        json_object_del(m, "unit_path");
+        size_t i;
+        json_t *d;
+        json_array_foreach(json_object_get(m, "documents"), i, d)
+        {
+            times(d, t);
+        }
+    }
+    return times(m, t);
+}
+
+json_t *
+wm_api_meetings(json_t *items)
+{
+    return each(items, wm_api_meeting);
+}
+
+/* end of repr.c */

@@ -234,6 +234,20 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/api/v1/work/tasks/{id}/reopen", api_work_task_reopen_post, AUTH | CSRF | JSON,
      ALL, 0},
     /* Creation work (issue 12, api_work_meet.c): meeting kinds and cadence */
+    {WM_GET, "/api/v1/units/{id}/work/meeting-kinds", api_work_meeting_kinds_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/units/{id}/work/meeting-kinds", api_work_meeting_kinds_post,
+     AUTH | CSRF | JSON, UADMIN, 0},
+    {WM_PATCH, "/api/v1/work/meeting-kinds/{id}", api_work_meeting_kind_patch, AUTH | CSRF | JSON,
+     UADMIN, 0},
+    {WM_GET, "/api/v1/units/{id}/work/meetings", api_work_meetings_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/units/{id}/work/meetings", api_work_meetings_post, AUTH | CSRF | JSON,
+     UADMIN, 0},
+    {WM_GET, "/api/v1/units/{id}/work/meetings/cadence", api_work_meetings_cadence_get, AUTH, ALL,
+     0},
+    {WM_GET, "/api/v1/work/meetings/{id}", api_work_meeting_get, AUTH, ALL, 0},
+    {WM_PATCH, "/api/v1/work/meetings/{id}", api_work_meeting_patch, AUTH | CSRF | JSON, UADMIN, 0},
+    {WM_POST, "/api/v1/work/meetings/{id}/files", api_work_meeting_files_post,
+     AUTH | CSRF | FORM | WM_R_UPLOAD, UADMIN, UPLOAD_MAX},
     /* Creation work (issue 12, api_work_inspect.c): responsibility areas */
     /* Creation work (issue 12, api_work_rect.c): the rectification loop (整改项): sources */
     /* Creation work (issue 12, api_work_overview.c): the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
@@ -358,6 +372,17 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/work/tasks/{id}/reopen", page_work_task_reopen_post, AUTH | HTML | FORM | CSRF,
      ALL, 8 * 1024},
     /* Creation work (issue 12, page_work_meet.c): meeting kinds and cadence */
+    {WM_GET, "/units/{id}/work/meetings", page_work_meetings_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/units/{id}/work/meetings", page_work_meetings_post, AUTH | HTML | FORM | CSRF,
+     UADMIN, 0},
+    {WM_POST, "/units/{id}/work/meeting-kinds", page_work_meeting_kinds_post,
+     AUTH | HTML | FORM | CSRF, UADMIN, 0},
+    {WM_POST, "/work/meeting-kinds/{id}", page_work_meeting_kind_post, AUTH | HTML | FORM | CSRF,
+     UADMIN, 0},
+    {WM_GET, "/work/meetings/{id}", page_work_meeting_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/work/meetings/{id}", page_work_meeting_post, AUTH | HTML | FORM | CSRF, UADMIN, 0},
+    {WM_POST, "/work/meetings/{id}/files", page_work_meeting_files_post,
+     AUTH | HTML | FORM | CSRF | WM_R_UPLOAD, UADMIN, UPLOAD_MAX},
     /* Creation work (issue 12, page_work_inspect.c): responsibility areas */
     /* Creation work (issue 12, page_work_rect.c): the rectification loop (整改项): sources */
     /* Creation work (issue 12, page_work_overview.c): the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */

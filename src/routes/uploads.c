@@ -301,6 +301,18 @@ wm_uploads_name(struct wm_req *r, unsigned i)
     return f && f->filename ? f->filename : "";
 }
 
+/* The form field the i-th received file came in ("" when none). */
+const char *
+wm_uploads_field(struct wm_req *r, unsigned i)
+{
+    struct up_ctx *c = r->hctx;
+    struct up_file *f = c ? c->files : NULL;
+    while (f && i--) {
+        f = f->next;
+    }
+    return f && f->field ? f->field : "";
+}
+
 /* Metadata fields of a form (uploads) or a JSON body (PATCH). */
 void
 wm_req_doc_meta(struct wm_req *r, struct wm_doc_meta *m)

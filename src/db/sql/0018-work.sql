@@ -145,6 +145,7 @@ CREATE TABLE work_meeting (
     place       TEXT,
     attendees   TEXT NOT NULL DEFAULT '',
     minutes     TEXT NOT NULL DEFAULT '',
+    minutes_document_id INTEGER REFERENCES document(id) ON DELETE SET NULL,  -- typed minutes as filed (a PDF)
     created_by  INTEGER REFERENCES user(id),
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL

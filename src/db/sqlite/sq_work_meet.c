@@ -59,6 +59,119 @@ work_link_of_document(struct wm_db *base, int64_t document_id)
     return sq_row(DB, sq_prep(DB, sql, "i", document_id));
 }
 
+/* ---------------------------------------------------------------- meeting kinds */
+
+#define KIND_COLS "id, unit_id, name, period, min_count, leaf_code, position, active, created_at"
+
+static json_t *
+meeting_kind_list(struct wm_db *base, int64_t unit_id)
+{
+    static const char sql[] =
+        "SELECT " KIND_COLS " FROM work_meeting_kind WHERE unit_id = ?1 ORDER BY position, id";
+    return sq_rows(DB, sq_prep(DB, sql, "i", unit_id));
+}
+
+static json_t *
+meeting_kind_get(struct wm_db *base, int64_t id)
+{
+    static const char sql[] = "SELECT " KIND_COLS " FROM work_meeting_kind WHERE id = ?1";
+    return sq_row(DB, sq_prep(DB, sql, "i", id));
+}
+
+static enum wm_qs
+meeting_kind_insert(struct wm_db *base, int64_t unit_id, const struct wm_meeting_kind_in *in,
+                    int64_t now, int64_t *id)
+{
+    static const char sql[] =
+        "INSERT INTO work_meeting_kind(unit_id, name, period, min_count, leaf_code, position, "
+        "active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "ittitiii", unit_id, in->name, in->period, in->min_count, in->leaf_code,
+              in->position, in->active, now));
+    if (WM_QS_ONE == qs) {
+        *id = sqlite3_last_insert_rowid(DB->h);
+    }
+    return qs;
+}
+
+static enum wm_qs
+meeting_kind_update(struct wm_db *base, int64_t id, const struct wm_meeting_kind_in *in)
+{
+    static const char sql[] =
+        "UPDATE work_meeting_kind SET name = ?2, period = ?3, min_count = ?4, leaf_code = ?5, "
+        "position = ?6, active = ?7 WHERE id = ?1";
+    return sq_exec(DB, sq_prep(DB, sql, "ittitii", id, in->name, in->period, in->min_count, in->leaf_code,
+                in->position, in->active));
+}
+
+/* ---------------------------------------------------------------- meetings */
+
+#define MEETING_COLS                                                                           \
+    "m.id, m.unit_id, m.kind_id, k.name AS kind_name, m.held_on, m.title, m.place, "          \
+    "m.attendees, m.minutes, m.minutes_document_id, m.created_by, m.created_at, m.updated_at"
+
+static json_t *
+meeting_list(struct wm_db *base, int64_t unit_id, const char *lo, const char *hi, int64_t kind_id)
+{
+    static const char sql[] =
+        "SELECT " MEETING_COLS " FROM work_meeting m JOIN work_meeting_kind k ON k.id = m.kind_id "
+        "WHERE m.unit_id = ?1 AND (?2 IS NULL OR m.held_on >= ?2) AND (?3 IS NULL OR m.held_on <= ?3) "
+        "AND (?4 = 0 OR m.kind_id = ?4) ORDER BY m.held_on DESC, m.id DESC";
+    return sq_rows(DB, sq_prep(DB, sql, "itti", unit_id, lo, hi, kind_id));
+}
+
+static json_t *
+meeting_get(struct wm_db *base, int64_t id)
+{
+    static const char sql[] =
+        "SELECT " MEETING_COLS ", k.leaf_code, k.period, o.path AS unit_path, o.name AS unit_name "
+        "FROM work_meeting m JOIN work_meeting_kind k ON k.id = m.kind_id "
+        "JOIN org o ON o.id = m.unit_id WHERE m.id = ?1";
+    return sq_row(DB, sq_prep(DB, sql, "i", id));
+}
+
+static enum wm_qs
+meeting_insert(struct wm_db *base, int64_t unit_id, const struct wm_meeting_in *in,
+               int64_t user_id, int64_t now, int64_t *id)
+{
+    static const char sql[] =
+        "INSERT INTO work_meeting(unit_id, kind_id, held_on, title, place, attendees, minutes, "
+        "created_by, created_at, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0), ?9, ?9)";
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "iitttttii", unit_id, in->kind_id, in->held_on, in->title, in->place,
+              in->attendees, in->minutes, user_id, now));
+    if (WM_QS_ONE == qs) {
+        *id = sqlite3_last_insert_rowid(DB->h);
+    }
+    return qs;
+}
+
+static enum wm_qs
+meeting_update(struct wm_db *base, int64_t id, const struct wm_meeting_in *in, int64_t now)
+{
+    static const char sql[] =
+        "UPDATE work_meeting SET kind_id = ?2, held_on = ?3, title = ?4, place = ?5, "
+        "attendees = ?6, minutes = ?7, updated_at = ?8 WHERE id = ?1";
+    return sq_exec(DB, sq_prep(DB, sql, "iittttti", id, in->kind_id, in->held_on, in->title, in->place,
+                in->attendees, in->minutes, now));
+}
+
+static enum wm_qs
+meeting_set_minutes_doc(struct wm_db *base, int64_t id, int64_t document_id)
+{
+    static const char sql[] =
+        "UPDATE work_meeting SET minutes_document_id = nullif(?2, 0) WHERE id = ?1";
+    return sq_exec(DB, sq_prep(DB, sql, "ii", id, document_id));
+}
+
+static json_t *
+meeting_unit_start(struct wm_db *base, int64_t unit_id)
+{
+    static const char sql[] =
+        "SELECT w.start_on, o.created_at FROM org o LEFT JOIN work_unit w ON w.unit_id = o.id "
+        "WHERE o.id = ?1";
+    return sq_row(DB, sq_prep(DB, sql, "i", unit_id));
+}
+
 void sq_fill_work_meet_ops(struct wm_db_ops *ops);
 
 void
@@ -68,6 +181,16 @@ sq_fill_work_meet_ops(struct wm_db_ops *ops)
     ops->work_link_delete = work_link_delete;
     ops->work_link_list = work_link_list;
     ops->work_link_of_document = work_link_of_document;
+    ops->meeting_kind_list = meeting_kind_list;
+    ops->meeting_kind_get = meeting_kind_get;
+    ops->meeting_kind_insert = meeting_kind_insert;
+    ops->meeting_kind_update = meeting_kind_update;
+    ops->meeting_list = meeting_list;
+    ops->meeting_get = meeting_get;
+    ops->meeting_insert = meeting_insert;
+    ops->meeting_update = meeting_update;
+    ops->meeting_set_minutes_doc = meeting_set_minutes_doc;
+    ops->meeting_unit_start = meeting_unit_start;
 }
 
 /* end of sq_work_meet.c */

@@ -145,6 +145,7 @@ CREATE TABLE work_meeting (
     place       text,
     attendees   text NOT NULL DEFAULT '',
     minutes     text NOT NULL DEFAULT '',
+    minutes_document_id bigint REFERENCES document(id) ON DELETE SET NULL DEFERRABLE INITIALLY IMMEDIATE,  -- typed minutes as filed (a PDF)
     created_by  bigint REFERENCES "user"(id) DEFERRABLE INITIALLY IMMEDIATE,
     created_at  bigint NOT NULL,
     updated_at  bigint NOT NULL
