@@ -330,19 +330,7 @@ may_write(const struct wm_actor *a, int64_t unit_id, struct wm_fail *f)
                : wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("只有本单位管理员可以登记会议"));
 }
 
-int64_t
-wm_work_start_day(struct wm_db *db, int64_t unit_id)
-{
-    json_t *row = db->ops->meeting_unit_start(db, unit_id);
-    int64_t day = 0;
-    if (row && !wm_day_parse(jss(row, "start_on"), &day)) {
-        /* the unit's creation day in Asia/Shanghai */
-        int64_t t = jsi(row, "created_at") + 8 * 3600;
-        day = (t >= 0 ? t : t - 86399) / 86400;
-    }
-    json_decref(row);
-    return day;
-}
+/* wm_work_start_day: work_plan.c's (the settings' reader; the two merged, issue 12) */
 
 /* ---------------------------------------------------------------- fields */
 
