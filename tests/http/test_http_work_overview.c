@@ -5,12 +5,13 @@
 ** of its own joined on it).
 **
 ** Three units' creation work: 市司法局's settings, leadership group, plan, stages and tasks
-** through the API of work_plan.c (as its unit_admin); the rest (meetings, inspections,
-** rectification items, the other units') written into the store behind the server's back:
+** through the API of work_plan.c, its meetings through work_meet.c's (as its unit_admin);
+** the rest (inspections, rectification items, the other units') written into the store
+** behind the server's back:
 **   市司法局 (DEMO001, the city's): started 2026-01-01, a leadership group with a leader, a
-**     plan with two stages and three tasks (one overdue), 领导小组会议 (quarterly: Q1 held,
-**     Q2 current) and 工作分析会 (monthly: January and March held, February and April
-**     late, May current), inspections in weeks 18 and 19 (17 weeks late), five
+**     plan with two stages and three tasks (one overdue), the default kinds: 领导小组会议
+**     (quarterly: Q1 held, Q2 current), 工作分析会 (monthly: January and March held,
+**     February and April late, May current), 半年总结会 (H1 current), inspections in weeks 18 and 19 (17 weeks late), five
 **     rectification items (one open past its due day);
 **   青山镇 (DEMO013, 东城区): no settings, no kinds (the defaults), a group without a
 **     leader: it joined today and owes nothing yet;
@@ -76,6 +77,21 @@ row_of(const json_t *ov, int64_t unit)
     return NULL;
 }
 
+/* The kind named name in a summary's meetings (NULL: none). */
+static const json_t *
+kind_named(const json_t *kinds, const char *name)
+{
+    size_t i;
+    const json_t *k;
+    json_array_foreach(kinds, i, k)
+    {
+        if (0 == strcmp(th_jstr(k, "name"), name)) {
+            return k;
+        }
+    }
+    return NULL;
+}
+
 static void
 expect_ints(const json_t *o, const char *const *keys, const int64_t *want, size_t n)
 {
@@ -99,7 +115,7 @@ expect_u1(const json_t *row)
         "rect_open",     "rect_done",        "rect_verified",     "rect_closed",
         "rect_overdue",  "findings_inspection", "findings_self_check", "findings_review",
         "findings_evaluation", "findings",   "overdue"};
-    static const int64_t want[] = {2, 2, 3, 1, 1, 3, 7, 2, 2, 2, 19, 17,
+    static const int64_t want[] = {2, 2, 3, 1, 1, 3, 8, 2, 2, 2, 19, 17,
                                    2, 1, 1, 1, 1, 2, 1, 1, 1, 5, 1 + 2 + 17 + 1};
     assert_true(json_is_true(json_object_get(row, "group")));
     assert_true(json_is_true(json_object_get(row, "plan")));
@@ -125,18 +141,33 @@ test_summary(void **state)
                         "宣传发动");
     /* each kind against its cadence, the late periods named */
     const json_t *kinds = json_object_get(s, "meetings");
-    assert_int_equal(json_array_size(kinds), 2);
-    const json_t *k = json_array_get(kinds, 1);
-    assert_string_equal(th_jstr(k, "name"), "工作分析会");
+    assert_int_equal(json_array_size(kinds), 3);
+    const json_t *k = kind_named(kinds, "工作分析会");
     assert_int_equal(th_jint(k, "owed"), 5);
     assert_int_equal(th_jint(k, "held"), 2);
     assert_int_equal(th_jint(k, "late"), 2);
     char *late = th_jdump(json_incref(json_object_get(k, "late_periods")));
     assert_string_equal(late, "[\"M2\",\"M4\"]");
     free(late);
-    k = json_array_get(kinds, 0);
+    k = kind_named(kinds, "领导小组会议");
     assert_int_equal(th_jint(k, "owed"), 2); /* Q1 and the current Q2 */
     assert_int_equal(th_jint(k, "late"), 0);
+    k = kind_named(kinds, "半年总结会");
+    assert_int_equal(th_jint(k, "owed"), 1); /* H1, current */
+    assert_int_equal(th_jint(k, "held"), 0);
+    /* the meetings' own cadence (work_meet.c) finds the same late periods */
+    snprintf(path, sizeof path, "/api/v1/units/%lld/work/meetings/cadence?year=2026",
+             (long long)u1);
+    json_t *c = get_json(path, &unitadmin, 200);
+    size_t i;
+    const json_t *x;
+    json_array_foreach(json_object_get(c, "kinds"), i, x)
+    {
+        k = kind_named(kinds, th_jstr(x, "name"));
+        assert_non_null(k);
+        assert_int_equal(th_jint(x, "late"), th_jint(k, "late"));
+    }
+    json_decref(c);
     const json_t *weeks = json_object_get(json_object_get(s, "inspections"), "late_weeks");
     assert_int_equal(json_array_size(weeks), 17);
     assert_string_equal(json_string_value(json_array_get(weeks, 0)), "W1");
@@ -483,11 +514,34 @@ seed_plan(void)
     return ok ? 0 : -1;
 }
 
+/* 市司法局's meetings through work_meet.c's API, of its default kinds. */
+static int
+seed_meetings(void)
+{
+    char p[128];
+    snprintf(p, sizeof p, "/api/v1/units/%lld/work/meeting-kinds", (long long)u1);
+    json_t *kinds = call("GET", p, &unitadmin, NULL, 200); /* the defaults, made now */
+    static const char *const held[][3] = {{"领导小组会议", "2026-02-10", "第一季度会议"},
+                                          {"工作分析会", "2026-01-15", "一月分析会"},
+                                          {"工作分析会", "2026-03-10", "三月分析会"}};
+    bool ok = NULL != kinds;
+    snprintf(p, sizeof p, "/api/v1/units/%lld/work/meetings", (long long)u1);
+    for (size_t i = 0; ok && i < 3; i++) {
+        const json_t *k = kind_named(json_object_get(kinds, "items"), held[i][0]);
+        ok = k && step("POST", p,
+                       json_pack("{s:I, s:s, s:s}", "kind_id", (json_int_t)th_jint(k, "id"),
+                                 "held_on", held[i][1], "title", held[i][2]),
+                       201, NULL);
+    }
+    json_decref(kinds);
+    return ok ? 0 : -1;
+}
+
 /* The rest, written into the store (see the file's comment). */
 static int
 seed(void)
 {
-    if (seed_plan()) {
+    if (seed_plan() || seed_meetings()) {
         return -1;
     }
     char sql[6000];
@@ -498,17 +552,7 @@ seed(void)
         "INSERT INTO work_member(unit_id, body, role, name, from_on, to_on, created_at) VALUES "
         "(%2$lld, 'group', 'member', '王成员', '2026-01-01', NULL, 1);"
         "INSERT INTO work_meeting_kind(unit_id, name, period, min_count, position, created_at) "
-        "VALUES (%1$lld, '领导小组会议', 'quarterly', 1, 1, 1), "
-        "(%1$lld, '工作分析会', 'monthly', 1, 2, 1), (%3$lld, '工作分析会', 'monthly', 1, 1, 1);"
-        "INSERT INTO work_meeting(unit_id, kind_id, held_on, title, created_at, updated_at) "
-        "SELECT unit_id, id, '2026-02-10', '第一季度会议', 1, 1 FROM work_meeting_kind "
-        "WHERE unit_id = %1$lld AND name = '领导小组会议';"
-        "INSERT INTO work_meeting(unit_id, kind_id, held_on, title, created_at, updated_at) "
-        "SELECT unit_id, id, '2026-01-15', '一月分析会', 1, 1 FROM work_meeting_kind "
-        "WHERE unit_id = %1$lld AND name = '工作分析会';"
-        "INSERT INTO work_meeting(unit_id, kind_id, held_on, title, created_at, updated_at) "
-        "SELECT unit_id, id, '2026-03-10', '三月分析会', 1, 1 FROM work_meeting_kind "
-        "WHERE unit_id = %1$lld AND name = '工作分析会';"
+        "VALUES (%3$lld, '工作分析会', 'monthly', 1, 1, 1);"
         "INSERT INTO work_inspection(unit_id, held_on, inspector_name, created_at) VALUES "
         "(%1$lld, '2026-05-04', '刘主任', 1), (%1$lld, '2026-05-12', '刘主任', 1);"
         "INSERT INTO rectification(unit_id, year, indicator_code, problem, source, due_on, "
