@@ -271,6 +271,10 @@ static const struct {
     /* issue 12, work_plan.c */
     /* issue 12, work_meet.c */
     /* issue 12, work_inspect.c */
+    {"work.area.create", N_("新增责任区")},
+    {"work.area.update", N_("修改责任区")},
+    {"work.inspection.create", N_("记录责任区检查")},
+    {"work.bulletin.build", N_("生成一周一通报")},
     /* issue 12, work_rect.c */
     /* issue 12, work_overview.c */
 };
@@ -301,6 +305,7 @@ const char *const wm_audit_actions[] = {
     /* issue 12, work_plan.c */
     /* issue 12, work_meet.c */
     /* issue 12, work_inspect.c */
+    "work.area.create", "work.area.update", "work.inspection.create", "work.bulletin.build",
     /* issue 12, work_rect.c */
     /* issue 12, work_overview.c */
     NULL,
@@ -329,6 +334,9 @@ wm_audit_object_label(const char *type)
         {"title", N_("文明称号")},
         {"score_sheet", N_("评分表")},
         {"objection", N_("异议")},   {"rectification", N_("整改项")},
+        /* issue 12, work_inspect.c */
+        {"work_area", N_("责任区")}, {"work_inspection", N_("责任区检查")},
+        {"work_bulletin", N_("一周一通报")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {

@@ -216,6 +216,8 @@ wm_jobs_register_builtin(const struct wm_jobs_env *e)
     wm_practice_register_jobs(&env); /* practice.compile */
     wm_titles_register_jobs();       /* title.expire, daily */
     wm_search_register_jobs(&env);   /* search.extract */
+    /* issue 12, work_inspect.c */
+    wm_work_inspect_register_jobs(&env); /* work.bulletin */
 }
 
 /* end of jobs_kinds.c */

@@ -347,6 +347,14 @@ struct wm_rect_filter {
 /* -------------------------------- issue 12, work_meet: structs of meeting kinds and cadence */
 
 /* -------------------------------- issue 12, work_inspect: structs of responsibility areas */
+/* A responsibility area as written (work_area_insert / work_area_update); strings borrowed. */
+struct wm_work_area_in {
+    int64_t dept_id; /* 0: none */
+    const char *name;
+    const char *category;
+    int64_t active;   /* 1 or 0 */
+    int64_t position;
+};
 
 /* -------------------------------- issue 12, work_rect: structs of the rectification loop (整改项): sources */
 
@@ -1113,6 +1121,55 @@ struct wm_db_ops {
     /* -------------------------------- issue 12, work_meet: ops of meeting kinds and cadence */
 
     /* -------------------------------- issue 12, work_inspect: ops of responsibility areas */
+    /*
+    ** Responsibility areas (责任区), inspections, checks and weekly bulletins (0018).  An
+    ** area row: {id, unit_id, dept_id, dept_name, name, category, active, position,
+    ** created_at, checks (how many inspections named it)}.
+    */
+    /** Add an area; WM_QS_NONE when the unit already has one of that name. */
+    enum wm_qs (*work_area_insert)(struct wm_db *db, int64_t unit_id,
+                                   const struct wm_work_area_in *in, int64_t now, int64_t *id);
+    /** Change an area; WM_QS_NONE when none changed (no such row, or the name is taken). */
+    enum wm_qs (*work_area_update)(struct wm_db *db, int64_t id, const struct wm_work_area_in *in);
+    /** One area, or NULL. */
+    json_t *(*work_area_get)(struct wm_db *db, int64_t id);
+    /** A unit's areas by position and name (active_only: the active ones). */
+    json_t *(*work_area_list)(struct wm_db *db, int64_t unit_id, bool active_only);
+    /** The leaves inspection photos and bulletins are filed into: {inspection_leaf,
+    ** bulletin_leaf} (null when unset), or NULL when the unit has no settings row. */
+    json_t *(*work_inspect_leaves)(struct wm_db *db, int64_t unit_id);
+    /** Record an inspection (inspector_id 0: a name only). */
+    enum wm_qs (*work_inspection_insert)(struct wm_db *db, int64_t unit_id, const char *held_on,
+                                         int64_t inspector_id, const char *inspector_name,
+                                         const char *note, int64_t created_by, int64_t now,
+                                         int64_t *id);
+    /** Record one area's result ('pass' or 'fix') in an inspection. */
+    enum wm_qs (*work_check_insert)(struct wm_db *db, int64_t inspection_id, int64_t area_id,
+                                    const char *result, const char *note, int64_t *id);
+    /** Set the photo document of a check. */
+    enum wm_qs (*work_check_set_photo)(struct wm_db *db, int64_t check_id, int64_t document_id);
+    /** An inspection: {id, unit_id, held_on, inspector_id, inspector_name, note, created_by,
+    ** created_by_name, created_at, areas, fixes}, or NULL. */
+    json_t *(*work_inspection_get)(struct wm_db *db, int64_t id);
+    /** Its checks by area position: [{id, inspection_id, area_id, area_name, category,
+    ** dept_id, dept_name, result, note, photo_document_id, rect_id}]. */
+    json_t *(*work_inspection_checks)(struct wm_db *db, int64_t inspection_id);
+    /** A unit's inspections held from..to (inclusive days; NULL: open), newest first, rows
+    ** as work_inspection_get; dept_id nonzero: those that checked an area of that dept. */
+    json_t *(*work_inspection_list)(struct wm_db *db, int64_t unit_id, const char *from,
+                                    const char *to, int64_t dept_id);
+    /** The bulletin of a unit's week, created pending, or set pending again (error
+    ** cleared, the document kept) when it exists. */
+    enum wm_qs (*work_bulletin_upsert)(struct wm_db *db, int64_t unit_id, const char *week_on,
+                                       int64_t user_id, int64_t now, int64_t *id);
+    /** Set a bulletin's state, error (NULL: none) and document (0: keep). */
+    enum wm_qs (*work_bulletin_set)(struct wm_db *db, int64_t id, const char *state,
+                                    const char *error, int64_t document_id, int64_t now);
+    /** A bulletin: {id, unit_id, week_on, state, error, document_id, created_by, created_at,
+    ** updated_at}, or NULL. */
+    json_t *(*work_bulletin_get)(struct wm_db *db, int64_t id);
+    /** A unit's bulletins, newest week first (rows as work_bulletin_get). */
+    json_t *(*work_bulletin_list)(struct wm_db *db, int64_t unit_id);
 
     /* -------------------------------- issue 12, work_rect: ops of the rectification loop (整改项): sources */
 
