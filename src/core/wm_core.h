@@ -1955,7 +1955,7 @@ int64_t wm_work_week_of(int64_t day);
 ** new version of the same document when built again).  409 when no bulletin leaf is set.
 */
 enum wm_err wm_work_bulletin_build(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
-                                   const char *day, int64_t *id,
+                                   const char *day, int64_t *id, int64_t *job_id,
                                    struct wm_fail *f) WM_MUST_CHECK;
 json_t *wm_work_bulletin(struct wm_db *db, const struct wm_actor *a, int64_t id,
                          struct wm_fail *f);

@@ -441,6 +441,9 @@ checks_valid(const struct wm_work_inspection_in *in, struct wm_fail *f)
             return wm_fail_set(f, WM_E_BAD_REQUEST, "note", _("说明超过 %d 个字符或含有无效字符"),
                                WM_WORK_NOTE_MAX);
         }
+        if (c->photo && !wm_streq(c->photo->kind, "photo")) {
+            return wm_fail_set(f, WM_E_UNSUPPORTED_MEDIA, "photo", "%s", _("检查照片须为图片"));
+        }
         if (c->photo && c->photo->size > WM_WORK_PHOTO_MAX) {
             return wm_fail_set(f, WM_E_TOO_LARGE, "photo", _("照片不能超过 %d MB"),
                                (int)(WM_WORK_PHOTO_MAX >> 20));
@@ -754,7 +757,7 @@ build_once(struct wm_db *db, const struct wm_actor *a, const struct build *in, s
 
 enum wm_err
 wm_work_bulletin_build(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
-                       const char *day, int64_t *id, struct wm_fail *f)
+                       const char *day, int64_t *id, int64_t *job_id, struct wm_fail *f)
 {
     int64_t d;
     if (NULL == day || !wm_day_parse(day, &d)) {
@@ -764,9 +767,9 @@ wm_work_bulletin_build(struct wm_db *db, const struct wm_actor *a, int64_t unit_
     wm_day_format(wm_work_week_of(d), week);
     int64_t own = 0, job = 0;
     const struct build in = {.unit_id = unit_id, .week = week, .id = id ? id : &own,
-                             .job_id = &job};
+                             .job_id = job_id ? job_id : &job};
     enum wm_err e;
-    TX_RETRY_CLEAN(e, build_once(db, a, &in, f), *in.id = 0);
+    TX_RETRY_CLEAN(e, build_once(db, a, &in, f), *in.id = *in.job_id = 0);
     return e;
 }
 
