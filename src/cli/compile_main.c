@@ -7,7 +7,8 @@
 ** OUT.json ({"pages": n}).  Exit 0 made, 1 internal error, 2 a bad spec.
 **
 ** A spec with {"kind": "eval.sheet" | "eval.blank" | "eval.summary"} is one of the
-** evaluation round's documents (wm_eval_render.h: the server has no cairo either).
+** evaluation round's documents (wm_eval_render.h: the server has no cairo either); one
+** with {"kind": "work.bulletin"} the weekly bulletin of issue 12 (wm_work_pdf.h).
 */
 #include "config.h"
 
@@ -20,6 +21,7 @@
 
 #include "wm_compile.h"
 #include "wm_eval_render.h"
+#include "wm_work_pdf.h"
 #include "wm_util.h"
 
 static void
@@ -58,6 +60,13 @@ main(int argc, char **argv)
     if (NULL != kind && 0 == strncmp(kind, "eval.", 5)) {
         struct wm_buf pdf = {0};
         e = wm_eval_pdf_spec(spec, &pdf, &pages, err, sizeof err);
+        if (WM_OK == e) {
+            e = wm_eval_save(pdf.data, pdf.len, -1, argv[2], err, sizeof err);
+        }
+        wm_buf_free(&pdf);
+    } else if (NULL != kind && 0 == strcmp(kind, "work.bulletin")) { /* issue 12 */
+        struct wm_buf pdf = {0};
+        e = wm_work_bulletin_pdf(spec, &pdf, &pages, err, sizeof err);
         if (WM_OK == e) {
             e = wm_eval_save(pdf.data, pdf.len, -1, argv[2], err, sizeof err);
         }
