@@ -510,6 +510,28 @@ wm_doc_may_write(struct wm_db *db, const struct wm_actor *a, const json_t *archi
     return e;
 }
 
+/* The check before a document is stored or changed: the normal one (wm_doc_may_write), or
+** for a creation-work record's file (filed, wm_work_file) only that the actor writes a
+** unit's archive and the leaf is one of the archive's — the right over the record, which
+** the caller checked, stands for the leaf's department. */
+static enum wm_err
+doc_may_write_as(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
+                 const char *code, bool filed, struct wm_fail *f)
+{
+    if (!filed) {
+        return wm_doc_may_write(db, a, archive, code, f);
+    }
+    if (!may_write_unit(a)) {
+        return wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("没有权限上传或修改档案"));
+    }
+    json_t *leaf = leaf_of(db, archive, code);
+    if (NULL == leaf) {
+        return wm_fail_set(f, WM_E_NOT_FOUND, "code", _("指标 %s 不是该档案的末级指标"), code);
+    }
+    json_decref(leaf);
+    return WM_OK;
+}
+
 /* The text fields a user gives a document, copied into own[] without bidi and zero-width
 ** characters (wm_strip_invisible), m pointing at the copies; free own[] afterwards. */
 #define META_TEXTS 5
@@ -555,8 +577,8 @@ wm_upload_filename(const struct wm_upload *up, char **notice)
 
 static enum wm_err
 doc_create_once(struct wm_db *db, const struct wm_actor *a, const json_t *archive, const char *code,
-                const struct wm_doc_meta *meta, const struct wm_upload *up, int64_t *id,
-                struct wm_fail *f)
+                const struct wm_doc_meta *meta, const struct wm_upload *up, bool filed,
+                int64_t *id, struct wm_fail *f)
 {
     enum wm_err e;
     struct wm_doc_meta m = *meta;
@@ -595,7 +617,7 @@ doc_create_once(struct wm_db *db, const struct wm_actor *a, const json_t *archiv
     int64_t serial = 0, n = 0;
     json_t *after = NULL;
     char *fname = wm_upload_filename(up, NULL);
-    if (WM_OK != (e = wm_doc_may_write(db, a, archive, code, f))) {
+    if (WM_OK != (e = doc_may_write_as(db, a, archive, code, filed, f))) {
         goto done;
     }
     if (WM_QS_ONE != db->ops->blob_upsert(db, up->sha, (int64_t)up->size, up->mime, wm_now()) ||
@@ -625,7 +647,17 @@ wm_doc_create(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
               struct wm_fail *f)
 {
     enum wm_err e;
-    TX_RETRY(e, doc_create_once(db, a, archive, code, meta, up, id, f));
+    TX_RETRY(e, doc_create_once(db, a, archive, code, meta, up, false, id, f));
+    return e;
+}
+
+enum wm_err
+wm_doc_create_filed(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
+                    const char *code, const struct wm_doc_meta *meta,
+                    const struct wm_upload *up, int64_t *id, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, doc_create_once(db, a, archive, code, meta, up, true, id, f));
     return e;
 }
 
@@ -651,10 +683,11 @@ wm_doc_get_scoped(struct wm_db *db, const struct wm_actor *a, int64_t id, struct
     return d;
 }
 
-/* Load a visible document and its archive, and check the actor may write its leaf. */
+/* Load a visible document and its archive, and check the actor may write its leaf (as
+** doc_may_write_as). */
 static enum wm_err
-doc_for_change(struct wm_db *db, const struct wm_actor *a, int64_t id, json_t **doc, json_t **ar,
-               struct wm_fail *f)
+doc_for_change_as(struct wm_db *db, const struct wm_actor *a, int64_t id, bool filed,
+                  json_t **doc, json_t **ar, struct wm_fail *f)
 {
     *ar = NULL;
     *doc = wm_doc_get_scoped(db, a, id, NULL);
@@ -665,20 +698,29 @@ doc_for_change(struct wm_db *db, const struct wm_actor *a, int64_t id, json_t **
     if (NULL == *ar) {
         return wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("档案数据不完整"));
     }
-    return wm_doc_may_write(db, a, *ar, jss(*doc, "indicator_code"), f);
+    return doc_may_write_as(db, a, *ar, jss(*doc, "indicator_code"), filed, f);
+}
+
+static enum wm_err
+doc_for_change(struct wm_db *db, const struct wm_actor *a, int64_t id, json_t **doc, json_t **ar,
+               struct wm_fail *f)
+{
+    return doc_for_change_as(db, a, id, false, doc, ar, f);
 }
 
 static enum wm_err
 doc_new_version_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct wm_upload *up,
-                     struct wm_fail *f)
+                     bool filed, struct wm_fail *f)
 {
     enum wm_err e;
     json_t *doc = NULL, *ar = NULL, *after = NULL;
     int64_t n;
-    if (WM_OK != (e = tx_begin(db, f))) {
+    /* Inside the caller's transaction (wm_work_file), join it. */
+    bool own_tx = !db->ops->in_tx(db);
+    if (own_tx && WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
-    if (WM_OK != (e = doc_for_change(db, a, id, &doc, &ar, f))) {
+    if (WM_OK != (e = doc_for_change_as(db, a, id, filed, &doc, &ar, f))) {
         goto done;
     }
     if (json_is_integer(json_object_get(doc, "deleted_at"))) {
@@ -718,7 +760,7 @@ done:
     json_decref(doc);
     json_decref(ar);
     json_decref(after);
-    return tx_end(db, e, f);
+    return own_tx ? tx_end(db, e, f) : e;
 }
 
 enum wm_err
@@ -726,7 +768,16 @@ wm_doc_new_version(struct wm_db *db, const struct wm_actor *a, int64_t id, const
                    struct wm_fail *f)
 {
     enum wm_err e;
-    TX_RETRY(e, doc_new_version_once(db, a, id, up, f));
+    TX_RETRY(e, doc_new_version_once(db, a, id, up, false, f));
+    return e;
+}
+
+enum wm_err
+wm_doc_new_version_filed(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                         const struct wm_upload *up, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, doc_new_version_once(db, a, id, up, true, f));
     return e;
 }
 

@@ -1876,6 +1876,27 @@ json_t *wm_work_links(struct wm_db *db, const char *kind, int64_t ref_id);
 /** The source of a document: {kind, ref_id, role, label ("会议：2026-03-02 领导小组会议"),
 ** href} or NULL when it has none. */
 json_t *wm_work_source(struct wm_db *db, int64_t document_id);
+/**
+** wm_work_file for a file on disk (a generated PDF): put into the blob store @a blobs, its
+** type read from its bytes, then filed as wm_work_file (filename: the name it is stored
+** under, e.g. "会议纪要.pdf").  A new version of *document_id that would have the same
+** bytes as its current one leaves it as it is.
+*/
+enum wm_err wm_work_file_path(struct wm_db *db, struct wm_blobstore *blobs,
+                              const struct wm_actor *a, int64_t unit_id, int64_t year,
+                              const char *code, const struct wm_doc_meta *meta, const char *path,
+                              const char *filename, const char *kind, int64_t ref_id,
+                              const char *role, int64_t *document_id,
+                              struct wm_fail *f) WM_MUST_CHECK;
+/** wm_doc_create and wm_doc_new_version for wm_work_file (archive.c): the leaf must be one
+** of the archive's, but whose department it is is not checked — the actor's right over the
+** record stands for it.  Not for uploads into a leaf. */
+enum wm_err wm_doc_create_filed(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
+                                const char *code, const struct wm_doc_meta *meta,
+                                const struct wm_upload *up, int64_t *id,
+                                struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_doc_new_version_filed(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                                     const struct wm_upload *up, struct wm_fail *f) WM_MUST_CHECK;
 
 /* ---------------------------------------------------------------- work_inspect.c (issue 12) */
 /* responsibility areas, weekly inspections, findings, the weekly bulletin PDF */

@@ -1136,6 +1136,18 @@ struct wm_db_ops {
     /* -------------------------------- issue 12, work_plan: ops of leadership group and office */
 
     /* -------------------------------- issue 12, work_meet: ops of meeting kinds and cadence */
+    /** Link a document to the creation-work record that produced or cites it (work_link):
+    ** WM_QS_ONE, NONE when the link exists. */
+    enum wm_qs (*work_link_insert)(struct wm_db *db, const char *kind, int64_t ref_id,
+                                   int64_t document_id, const char *role, int64_t now);
+    enum wm_qs (*work_link_delete)(struct wm_db *db, const char *kind, int64_t ref_id,
+                                   int64_t document_id);
+    /** A record's live documents in link order: [{document_id, role, title, serial,
+    ** indicator_code, status, year, created_at}]. */
+    json_t *(*work_link_list)(struct wm_db *db, const char *kind, int64_t ref_id);
+    /** The first link naming a document: {kind, ref_id, role, created_at, unit_id, detail (the
+    ** record in words: a meeting's day and kind, a plan's year and title …)} or NULL. */
+    json_t *(*work_link_of_document)(struct wm_db *db, int64_t document_id);
 
     /* -------------------------------- issue 12, work_inspect: ops of responsibility areas */
 

@@ -5297,6 +5297,66 @@ test_scoring(void **state)
 }
 
 
+/* ---------------------------------------------------------------- work_link (issue 12, wmeet) */
+
+static void
+test_work_link(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, s1 = 0, s2 = 0;
+    int64_t a = mk_archive(f, &u);
+    int64_t d1 = mk_doc(f, a, "B.1", "会议纪要", &s1), d2 = mk_doc(f, a, "B.1", "会议照片", &s2);
+    /* no link yet: an empty list, no source, not a failure */
+    json_t *l = OPS->work_link_list(DB, "meeting", 7);
+    assert_non_null(l);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_null(OPS->work_link_of_document(DB, d1));
+    assert_false(wm_db_failed(DB));
+    assert_int_equal(OPS->work_link_insert(DB, "meeting", 7, d1, "minutes", 2000), WM_QS_ONE);
+    assert_int_equal(OPS->work_link_insert(DB, "meeting", 7, d2, "photo", 2100), WM_QS_ONE);
+    /* the same link again changes nothing; a bad kind or role, an unknown document refused */
+    assert_int_equal(OPS->work_link_insert(DB, "meeting", 7, d1, "photo", 2200), WM_QS_NONE);
+    assert_int_equal(OPS->work_link_insert(DB, "party", 7, d1, "photo", 2200), WM_QS_CONFLICT);
+    assert_int_equal(OPS->work_link_insert(DB, "meeting", 7, d1, "video", 2200), WM_QS_CONFLICT);
+    assert_int_equal(OPS->work_link_insert(DB, "meeting", 7, 999999, "photo", 2200),
+                     WM_QS_CONFLICT);
+    /* a document a second record cites keeps its first source */
+    assert_int_equal(OPS->work_link_insert(DB, "rectification", 3, d1, "evidence", 2300),
+                     WM_QS_ONE);
+    l = OPS->work_link_list(DB, "meeting", 7);
+    assert_int_equal(json_array_size(l), 2);
+    json_t *o = json_array_get(l, 0);
+    assert_int_equal(ji(o, "document_id"), d1);
+    assert_string_equal(js(o, "role"), "minutes");
+    assert_string_equal(js(o, "title"), "会议纪要");
+    assert_int_equal(ji(o, "serial"), s1);
+    assert_string_equal(js(o, "indicator_code"), "B.1");
+    assert_string_equal(js(o, "status"), "draft");
+    assert_int_equal(ji(o, "year"), 2025);
+    assert_int_equal(ji(o, "created_at"), 2000);
+    assert_string_equal(js(json_array_get(l, 1), "role"), "photo");
+    json_decref(l);
+    o = OPS->work_link_of_document(DB, d1);
+    assert_non_null(o);
+    assert_string_equal(js(o, "kind"), "meeting");
+    assert_int_equal(ji(o, "ref_id"), 7);
+    assert_string_equal(js(o, "role"), "minutes");
+    assert_int_equal(ji(o, "unit_id"), u);
+    jnull(o, "detail"); /* no meeting 7 */
+    json_decref(o);
+    /* a document in the trash is not listed; one purged loses its links */
+    assert_int_equal(OPS->doc_trash(DB, d2, 0, 2400), WM_QS_ONE);
+    l = OPS->work_link_list(DB, "meeting", 7);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    assert_int_equal(OPS->work_link_delete(DB, "rectification", 3, d1), WM_QS_ONE);
+    assert_int_equal(OPS->work_link_delete(DB, "rectification", 3, d1), WM_QS_NONE);
+    assert_int_equal(OPS->doc_purge(DB, d2), WM_QS_ONE);
+    assert_null(OPS->work_link_of_document(DB, d2));
+    assert_false(wm_db_failed(DB));
+}
+
 int
 main(void)
 {
@@ -5364,6 +5424,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs_concurrent, setup, teardown),
+        /* issue 12, wmeet */
+        cmocka_unit_test_setup_teardown(test_work_link, setup, teardown),
         /* issue 12, work_rect */
         cmocka_unit_test_setup_teardown(test_work_rect, setup, teardown),
     };
