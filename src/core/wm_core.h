@@ -2010,6 +2010,17 @@ struct wm_rect_new {
 */
 enum wm_err wm_rect_open(struct wm_db *db, const struct wm_actor *a, const struct wm_rect_new *in,
                          int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
+/** 400 (field dept_id) unless dept_id is 0 or a department of the unit. */
+enum wm_err wm_rect_dept_check(struct wm_db *db, int64_t unit_id, int64_t dept_id,
+                               struct wm_fail *f) WM_MUST_CHECK;
+/** 400 (field indicator_code) unless code is NULL, "" or a leaf of the unit's archive of the
+** year. */
+enum wm_err wm_rect_leaf_check(struct wm_db *db, int64_t unit_id, int64_t year, const char *code,
+                               struct wm_fail *f) WM_MUST_CHECK;
+/** Tell the item's department's users and the unit's admins (except the actor), inside the
+** caller's write transaction; a link to the item's page. */
+enum wm_err wm_rect_tell(struct wm_db *db, const struct wm_actor *a, const json_t *item,
+                         const char *kind, const char *line, struct wm_fail *f) WM_MUST_CHECK;
 
 /* ---------------------------------------------------------------- work_overview.c (issue 12) */
 /* the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */

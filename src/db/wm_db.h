@@ -326,9 +326,12 @@ struct wm_rect_in {
     int64_t year;
     const char *indicator_code;
     const char *problem;
-    const char *source; /* evaluation (inspection, review, self_check later) */
-    int64_t source_id;  /* the round entry (evaluation); 0: none */
+    const char *source; /* evaluation, inspection, review, self_check */
+    int64_t source_id;  /* the round entry, work_check row, review row; 0: none */
     const char *due_on; /* YYYY-MM-DD or NULL */
+    int64_t dept_id;    /* the responsible department; 0: none (issue 12) */
+    const char *corrective; /* 整改措施, NULL: none (issue 12) */
+    const char *preventive; /* 预防措施, NULL: none (issue 12) */
 };
 
 /* Which rectification items a list holds (rect_list); 0 / NULL: not filtered. */
@@ -338,6 +341,9 @@ struct wm_rect_filter {
     const char *state;
     const char *source;
     int64_t source_id;
+    int64_t dept_id;       /* issue 12 */
+    int64_t year;          /* issue 12 */
+    const char *late_before; /* issue 12: open items due before this day (overdue) */
     unsigned limit; /* 0: 100 */
     unsigned offset;
 };
@@ -357,6 +363,25 @@ struct wm_work_area_in {
 };
 
 /* -------------------------------- issue 12, work_rect: structs of the rectification loop (整改项): sources */
+
+/* What rect_update writes: every field (the core merges a change into the current row). */
+struct wm_rect_upd {
+    const char *problem;
+    const char *corrective; /* NULL: none */
+    const char *preventive; /* NULL: none */
+    int64_t dept_id;        /* 0: none */
+    const char *due_on;     /* NULL: none */
+};
+
+/* A change of state (rect_step): from → to, the note written where @a to keeps it (done:
+** done_note, done_by, done_at; verified and open (sent back): verify_note, verified_by,
+** verified_at; closed: close_note). */
+struct wm_rect_step {
+    const char *from;
+    const char *to;
+    const char *note; /* NULL: none */
+    int64_t user_id;  /* 0: the command line */
+};
 
 /* -------------------------------- issue 12, work_overview: structs of the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
 
@@ -1184,6 +1209,19 @@ struct wm_db_ops {
     json_t *(*work_bulletin_list)(struct wm_db *db, int64_t unit_id);
 
     /* -------------------------------- issue 12, work_rect: ops of the rectification loop (整改项): sources */
+    /** Write an item's fields (sq_work_rect.c, pg_work_rect.c): WM_QS_NONE when there is no
+    ** such item. */
+    enum wm_qs (*rect_update)(struct wm_db *db, int64_t id, const struct wm_rect_upd *u,
+                              int64_t now);
+    /** Move an item from s->from to s->to: WM_QS_NONE when it is not in s->from. */
+    enum wm_qs (*rect_step)(struct wm_db *db, int64_t id, const struct wm_rect_step *s,
+                            int64_t now);
+    /** Who hears of an item: the unit's unit_admin accounts and, dept_id nonzero, the
+    ** department's unit_member accounts (enabled ones): [{id}]. */
+    json_t *(*rect_people)(struct wm_db *db, int64_t unit_id, int64_t dept_id);
+    /** An item's history, oldest first, from the audit log (its entries are filed under
+    ** the unit's path, which the index reaches): [{at, action, username, summary}]. */
+    json_t *(*rect_history)(struct wm_db *db, int64_t id, const char *unit_path);
 
     /* -------------------------------- issue 12, work_overview: ops of the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
 };

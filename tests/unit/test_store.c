@@ -4746,6 +4746,151 @@ test_results(void **state)
     free(city_path);
 }
 
+/* ---- issue 12, work_rect: the rectification loop's store ops ---- */
+
+static void
+test_work_rect(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, d1 = 0, d2 = 0, k = 0, x = 0;
+    (void)mk_archive(f, &u); /* 市文明办 > 市图书馆 (LIB-1) */
+    char *upath = org_path(f, u);
+    assert_int_equal(OPS->dept_insert(DB, u, "办公室", &d1), WM_QS_ONE);
+    assert_int_equal(OPS->dept_insert(DB, u, "工会", &d2), WM_QS_ONE);
+    int64_t boss = mk_user(f, "rboss", "unit_admin", u, 0);
+    int64_t m1 = mk_user(f, "rm1", "unit_member", u, d1);
+    (void)mk_user(f, "rm2", "unit_member", u, d2);
+    (void)mk_user(f, "rview", "unit_viewer", u, d1);
+    int64_t gone = mk_user(f, "rgone", "unit_admin", u, 0);
+    assert_int_equal(OPS->user_update(DB, gone, NULL, 1, -1), WM_QS_ONE);
+
+    /* rect_insert with the issue 12 columns, read back by rect_get */
+    struct wm_rect_in ri = {.unit_id = u, .year = 2025, .indicator_code = "",
+                            .problem = "门前堆放杂物", .source = "self_check",
+                            .due_on = "2025-06-30", .dept_id = d1, .corrective = "清理"};
+    assert_int_equal(OPS->rect_insert(DB, &ri, boss, 5000, &k), WM_QS_ONE);
+    json_t *o = OPS->rect_get(DB, k);
+    assert_int_equal(ji(o, "dept_id"), d1);
+    assert_string_equal(js(o, "dept_name"), "办公室");
+    assert_string_equal(js(o, "corrective"), "清理");
+    jnull(o, "preventive");
+    jnull(o, "done_at");
+    json_decref(o);
+
+    /* rect_list: by department, year and overdue (open and due before the day) */
+    struct wm_rect_filter kf = {.unit_id = u, .dept_id = d2};
+    json_t *l = OPS->rect_list(DB, &kf);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    kf = (struct wm_rect_filter){.unit_id = u, .dept_id = d1, .year = 2025,
+                                 .late_before = "2025-07-01"};
+    l = OPS->rect_list(DB, &kf);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    kf.late_before = "2025-06-30";
+    l = OPS->rect_list(DB, &kf);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    kf = (struct wm_rect_filter){.unit_id = u, .year = 2026};
+    l = OPS->rect_list(DB, &kf);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+
+    /* rect_update writes every field */
+    struct wm_rect_upd up = {.problem = "门前堆放杂物（复查）", .corrective = "清理并复查",
+                             .preventive = "每周巡查", .dept_id = d2, .due_on = NULL};
+    assert_int_equal(OPS->rect_update(DB, k, &up, 5100), WM_QS_ONE);
+    assert_int_equal(OPS->rect_update(DB, 999999, &up, 5100), WM_QS_NONE);
+    o = OPS->rect_get(DB, k);
+    assert_string_equal(js(o, "problem"), "门前堆放杂物（复查）");
+    assert_string_equal(js(o, "preventive"), "每周巡查");
+    assert_int_equal(ji(o, "dept_id"), d2);
+    jnull(o, "due_on");
+    assert_int_equal(ji(o, "updated_at"), 5100);
+    json_decref(o);
+    up.dept_id = d1;
+    assert_int_equal(OPS->rect_update(DB, k, &up, 5150), WM_QS_ONE);
+
+    /* rect_step: open → done → open (sent back) → done → verified; a wrong from: NONE */
+    struct wm_rect_step st = {.from = "done", .to = "verified", .note = "x", .user_id = boss};
+    assert_int_equal(OPS->rect_step(DB, k, &st, 5200), WM_QS_NONE);
+    st = (struct wm_rect_step){.from = "open", .to = "done", .note = "已清理", .user_id = m1};
+    assert_int_equal(OPS->rect_step(DB, k, &st, 5200), WM_QS_ONE);
+    o = OPS->rect_get(DB, k);
+    assert_string_equal(js(o, "state"), "done");
+    assert_string_equal(js(o, "done_note"), "已清理");
+    assert_int_equal(ji(o, "done_by"), m1);
+    assert_string_equal(js(o, "done_by_name"), "显示名");
+    assert_int_equal(ji(o, "done_at"), 5200);
+    json_decref(o);
+    st = (struct wm_rect_step){.from = "done", .to = "open", .note = "照片不清楚", .user_id = boss};
+    assert_int_equal(OPS->rect_step(DB, k, &st, 5300), WM_QS_ONE);
+    o = OPS->rect_get(DB, k);
+    assert_string_equal(js(o, "state"), "open");
+    assert_string_equal(js(o, "verify_note"), "照片不清楚");
+    assert_string_equal(js(o, "done_note"), "已清理"); /* kept */
+    json_decref(o);
+    st = (struct wm_rect_step){.from = "open", .to = "done", .note = NULL, .user_id = m1};
+    assert_int_equal(OPS->rect_step(DB, k, &st, 5400), WM_QS_ONE);
+    st = (struct wm_rect_step){.from = "done", .to = "verified", .note = "合格", .user_id = boss};
+    assert_int_equal(OPS->rect_step(DB, k, &st, 5500), WM_QS_ONE);
+    o = OPS->rect_get(DB, k);
+    assert_string_equal(js(o, "state"), "verified");
+    assert_string_equal(js(o, "verify_note"), "合格");
+    assert_int_equal(ji(o, "verified_by"), boss);
+    assert_int_equal(ji(o, "verified_at"), 5500);
+    jnull(o, "done_note");
+    jnull(o, "close_note");
+    json_decref(o);
+    /* closed without correction keeps close_note */
+    ri = (struct wm_rect_in){.unit_id = u, .year = 2025, .indicator_code = "",
+                             .problem = "重复开具", .source = "self_check"};
+    assert_int_equal(OPS->rect_insert(DB, &ri, 0, 5600, &x), WM_QS_ONE);
+    st = (struct wm_rect_step){.from = "open", .to = "closed", .note = "重复", .user_id = 0};
+    assert_int_equal(OPS->rect_step(DB, x, &st, 5700), WM_QS_ONE);
+    o = OPS->rect_get(DB, x);
+    assert_string_equal(js(o, "state"), "closed");
+    assert_string_equal(js(o, "close_note"), "重复");
+    jnull(o, "dept_id");
+    json_decref(o);
+
+    /* rect_people: the unit's enabled admins and the department's members */
+    l = OPS->rect_people(DB, u, d1);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), boss);
+    assert_int_equal(ji(json_array_get(l, 1), "id"), m1);
+    json_decref(l);
+    l = OPS->rect_people(DB, u, 0);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+
+    /* rect_history: the item's audit entries under the unit's path, oldest first */
+    const char *acts[] = {"rectification.open", "rectification.done", "rectification.open"};
+    int64_t objs[] = {k, k, x};
+    char last[65];
+    for (int i = 0; i < 3; i++) {
+        struct wm_audit_entry e = {.at = 6000 + i, .username = "rboss", .action = acts[i],
+                                   .object_type = "rectification", .object_id = objs[i],
+                                   .org_path = upath, .summary = "{}", .request_id = "r",
+                                   .addr = "::1"};
+        int64_t aid = 0;
+        assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+        assert_int_equal(OPS->audit_last_hash(DB, last), WM_QS_ONE);
+        assert_int_equal(OPS->audit_insert(DB, &e, last, "feed", &aid), WM_QS_ONE);
+        assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    }
+    l = OPS->rect_history(DB, k, upath);
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 0), "action"), "rectification.open");
+    assert_string_equal(js(json_array_get(l, 1), "action"), "rectification.done");
+    assert_int_equal(ji(json_array_get(l, 1), "at"), 6001);
+    json_decref(l);
+    l = OPS->rect_history(DB, k, "/x-none/");
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    free(upath);
+}
+
 static void
 test_titles(void **state)
 {
@@ -5471,6 +5616,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_work_areas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_work_inspections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_work_bulletins, setup, teardown),
+        /* issue 12, work_rect */
+        cmocka_unit_test_setup_teardown(test_work_rect, setup, teardown),
     };
     int failed = g_pg ? cmocka_run_group_tests_name("store_pg", tests, NULL, NULL)
                       : cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
