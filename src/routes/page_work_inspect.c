@@ -177,7 +177,7 @@ form_patch(struct wm_req *r)
     return (struct wm_work_area_patch){
         .name = wm_form(r, "name"),
         .category = wm_form(r, "category"),
-        .dept_id = dept && *dept ? strtoll(dept, NULL, 10) : 0,
+        .dept_id = NULL == dept ? -1 : *dept ? strtoll(dept, NULL, 10) : 0,
         .active = sent ? NULL != wm_form(r, "active") : -1,
         .position = -1,
     };
