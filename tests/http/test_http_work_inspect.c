@@ -179,6 +179,11 @@ test_areas(void **state)
     r = api("GET", all, &unitadmin, NULL);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 3);
     th_resp_free(r);
+    /* a department that still looks after an area is not removed: 409, not 500 */
+    char dpath[96];
+    snprintf(dpath, sizeof dpath, "/api/v1/units/%lld/depts/%lld", (long long)unit1,
+             (long long)dept_hr);
+    want("DELETE", dpath, &unitadmin, NULL, 409);
     /* a retired area is not inspected */
     r = inspect(&unitadmin, unit1, yard, "pass", "");
     th_assert_error(r, 400, "bad_request", "area_id");
