@@ -182,6 +182,30 @@ test_pages_valid(void **state)
     }
     snprintf(doc[0], sizeof doc[0], "/documents/%lld", did);
     snprintf(doc[1], sizeof doc[1], "/reviews/%lld", did);
+    /* issue 12, winspect: an area of unit 6 (the member's department) and an inspection of
+    ** it with a finding, as the unit's admin */
+    char wpage[48];
+    {
+        struct th_cred ua;
+        memset(&ua, 0, sizeof ua);
+        th_login_full(&srv, "unitadmin", TH_DEMO_PW, &ua);
+        struct th_resp *wr = th_api(&srv, "GET", "/api/v1/units/6/depts", &ua, th_auth(&ua), NULL);
+        json_t *dl = json_is_array(wr->json) ? wr->json : json_object_get(wr->json, "items");
+        char wb[256];
+        snprintf(wb, sizeof wb, "{\"name\":\"<b>大门口</b>\",\"category\":\"门前三包\","
+                 "\"dept_id\":%lld}", (long long)th_jint(json_array_get(dl, 0), "id"));
+        th_resp_free(wr);
+        wr = th_api(&srv, "POST", "/api/v1/units/6/work/areas", &ua, th_auth(&ua), wb);
+        th_assert_status(wr, 201);
+        long long area = (long long)th_jint(wr->json, "id");
+        th_resp_free(wr);
+        snprintf(wb, sizeof wb, "{\"note\":\"<i>周检</i>\",\"checks\":[{\"area_id\":%lld,"
+                 "\"result\":\"fix\",\"note\":\"<b>烟头</b>\"}]}", area);
+        wr = th_api(&srv, "POST", "/api/v1/units/6/work/inspections", &ua, th_auth(&ua), wb);
+        th_assert_status(wr, 201);
+        snprintf(wpage, sizeof wpage, "/work/inspections/%lld", (long long)th_jint(wr->json, "id"));
+        th_resp_free(wr);
+    }
     const char *const pages[] = {
         "/login", "/home", "/orgs", "/units", "/units/6", "/units/import", "/users", "/users/2",
         "/account", "/inbox", "/inbox?unread=1", "/audit", "/practice", "/frameworks", "/frameworks/1", "/frameworks/2", ar[0], ar[1],
@@ -199,7 +223,10 @@ test_pages_valid(void **state)
         "/rectifications", "/rectifications?state=open", rpages[0], rpages[1],
         /* issue 12, woverview: a unit's hub, the office's overview (filtered, by overdue) */
         "/units/6/work", "/units/6/work?year=2025", "/work/overview",
-        "/work/overview?sort=overdue&unit_type=%E5%AD%A6%E6%A0%A1"};
+        "/work/overview?sort=overdue&unit_type=%E5%AD%A6%E6%A0%A1",
+        /* issue 12, winspect: areas, inspections by week, the phone form, one inspection */
+        "/units/6/work/areas", "/units/6/work/inspections", "/units/6/work/inspections/new",
+        wpage};
     /* a title of unit 6 (shown on /titles and on /units/6) */
     struct th_resp *tr = th_api(&srv, "POST", "/api/v1/titles", &adm, th_auth(&adm),
                                 "{\"unit_id\": 6, \"title\": \"第十四届<b>市级</b>文明单位\", "
