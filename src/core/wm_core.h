@@ -2221,7 +2221,7 @@ enum wm_err wm_rect_tell(struct wm_db *db, const struct wm_actor *a, const json_
 ** held against one a week when the unit inspects weekly (weeks held / owed / late), and the
 ** year's rectification items by state (overdue: open past due_on) and by source (the
 ** findings: inspection, self_check, review, evaluation).  A unit row (flat, for tables and
-** XLSX): {unit_id, unit_name, unit_code, unit_type, unit_path, district_id, district_name,
+** XLSX): {unit_id, unit_name, unit_code, unit_type, district_id, district_name,
 ** start_on, group (bool), group_members, plan (bool), plan_title, plan_stages, tasks_total,
 ** tasks_done, tasks_open, tasks_overdue, meetings_held, meetings_owed, meetings_late,
 ** inspect_weekly (bool), inspections_held, inspections_weeks, inspections_owed,

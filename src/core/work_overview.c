@@ -435,6 +435,7 @@ wm_work_summary(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int
     json_t *weeks = json_incref(json_object_get(row, "late_weeks"));
     json_object_del(row, "kinds");
     json_object_del(row, "late_weeks");
+    json_object_del(row, "unit_path");
     json_t *out = json_pack(
         "{s:{s:O, s:O, s:O, s:O}, s:I, s:s, s:O, s:{s:O, s:O, s:O, s:O}, s:o, s:{s:O, s:o},"
         " s:{s:O, s:O}}",
@@ -519,6 +520,7 @@ ov_page(json_t *rows, const struct wm_work_ov_query *q)
     json_t *page = json_array();
     size_t end = q->limit ? (size_t)q->offset + q->limit : n;
     for (size_t i = q->offset; i < n && i < end; i++) {
+        json_object_del(v[i], "unit_path"); /* the store's, not the API's */
         json_array_append(page, v[i]);
     }
     free(v);
