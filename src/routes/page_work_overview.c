@@ -374,28 +374,34 @@ ov_cells(struct wm_buf *b, const json_t *x, bool totals)
             "<td class=\"num\" data-label=\"%s\">%I</td>"
             "<td class=\"num\" data-label=\"%s\">%I / %I</td>"
             "<td class=\"num\" data-label=\"%s\">%I</td>"
+            "<td class=\"num\" data-label=\"%s\">%I</td>"
             "<td class=\"num\" data-label=\"%s\">%I</td></tr>\n",
          _("任务完成"), ji(x, "tasks_done"), ji(x, "tasks_total"), _("任务逾期"),
          ji(x, "tasks_overdue"), _("会议 已开 / 应开"), ji(x, "meetings_held"),
          ji(x, "meetings_owed"), _("会议逾期期数"), ji(x, "meetings_late"),
          _("检查 已查周 / 应查周"), ji(x, "inspections_weeks"), ji(x, "inspections_owed"),
-         _("整改未完成"), ji(x, "rect_open"), _("整改逾期"), ji(x, "rect_overdue"));
+         _("整改未完成"), ji(x, "rect_open"), _("整改逾期"), ji(x, "rect_overdue"),
+         _("逾期合计"), ji(x, "overdue"));
 }
 
 static void
 ov_table(struct wm_buf *b, const json_t *ov, const struct wm_work_ov_query *q)
 {
-    struct wm_buf h = {0};
+    struct wm_buf h = {0}, u = {0};
     ov_href(&h, "/work/overview", q, ji(ov, "year"), true, 0);
-    wm_h(b, "<table class=\"cards\" id=\"overview\"><thead><tr><th>%s</th><th>%s</th>"
-            "<th>%s</th><th>%s</th><th class=\"num\">%s</th>"
-            "<th class=\"num\"><a href=\"%s\">%s</a></th><th class=\"num\">%s</th>"
+    ov_href(&u, "/work/overview", q, ji(ov, "year"), false, 0);
+    wm_h(b, "<table class=\"cards\" id=\"overview\"><thead><tr><th%r><a href=\"%s\">%s</a></th>"
+            "<th>%s</th><th>%s</th><th>%s</th><th class=\"num\">%s</th>"
             "<th class=\"num\">%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th>"
-            "<th class=\"num\">%s</th></tr></thead><tbody>",
-         _("单位名称"), _("所属文明办"), _("领导小组"), _("年度计划"), _("任务完成"),
-         wm_buf_str(&h), _("任务逾期 ↓"), _("会议 已开 / 应开"), _("会议逾期期数"),
-         _("检查 已查周 / 应查周"), _("整改未完成"), _("整改逾期"));
+            "<th class=\"num\">%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th>"
+            "<th class=\"num\"%r><a href=\"%s\">%s</a></th></tr></thead><tbody>",
+         q->by_overdue ? "" : " aria-sort=\"ascending\"", wm_buf_str(&u), _("单位名称"),
+         _("所属文明办"), _("领导小组"), _("年度计划"), _("任务完成"), _("任务逾期"),
+         _("会议 已开 / 应开"), _("会议逾期期数"), _("检查 已查周 / 应查周"), _("整改未完成"),
+         _("整改逾期"), q->by_overdue ? " aria-sort=\"descending\"" : "", wm_buf_str(&h),
+         _("逾期合计 ↓"));
     wm_buf_free(&h);
+    wm_buf_free(&u);
     size_t i;
     const json_t *x;
     json_array_foreach(json_object_get(ov, "rows"), i, x)

@@ -56,6 +56,7 @@ static const struct {
     {N_("应检查周数"), 10, "inspections_owed"},
     {N_("整改未完成"), 10, "rect_open"},
     {N_("整改逾期"), 10, "rect_overdue"},
+    {N_("逾期合计"), 10, "overdue"},
 };
 
 /* One row of the workbook: text cells through wm_cell_text, numbers as numbers. */

@@ -354,6 +354,7 @@ test_xlsx(void **state)
             assert_string_equal(wm_row_cell(row, 12), "2");       /* weeks inspected */
             assert_string_equal(wm_row_cell(row, 13), "19");      /* weeks owed */
             assert_string_equal(wm_row_cell(row, 15), "1");       /* items overdue */
+            assert_string_equal(wm_row_cell(row, 16), "21");      /* overdue in all */
         }
         if (0 == strcmp(wm_row_cell(row, 0), "总计")) {
             total = true;
@@ -424,6 +425,7 @@ test_overview_page(void **state)
     assert_non_null(b);
     assert_true(a < b); /* most overdue first */
     assert_non_null(strstr(r->body, "总计"));
+    assert_non_null(strstr(r->body, "aria-sort=\"descending\""));
     assert_non_null(strstr(r->body, "西湖区文明办"));
     assert_non_null(strstr(r->body, "/work/overview.xlsx?year=2026&amp;sort=overdue"));
     th_resp_free(r);
