@@ -76,13 +76,14 @@ static void
 hub_plan(struct wm_buf *b, int64_t id, const json_t *s)
 {
     const json_t *row = json_object_get(s, "row");
+    long long year = (long long)ji(s, "year");
     char href[96];
     wm_h(b, "<section class=\"card stage\" id=\"stage-plan\"><h2>%s</h2><div class=\"stats\">",
          _("用心策划"));
-    snprintf(href, sizeof href, "/units/%lld/work/plan", (long long)id);
+    snprintf(href, sizeof href, "/units/%lld/work/plan?year=%lld", (long long)id, year);
     stat(b, _("年度计划"), json_is_true(json_object_get(row, "plan")) ? _("有") : _("无"), href);
     stat_int(b, _("工作阶段"), ji(row, "plan_stages"), href);
-    snprintf(href, sizeof href, "/units/%lld/work/tasks", (long long)id);
+    snprintf(href, sizeof href, "/units/%lld/work/tasks?year=%lld", (long long)id, year);
     stat_int(b, _("工作任务"), ji(row, "tasks_total"), href);
     snprintf(href, sizeof href, "/units/%lld/work/group", (long long)id);
     stat(b, _("领导小组"), json_is_true(json_object_get(row, "group")) ? _("有") : _("无"), href);
@@ -126,13 +127,17 @@ static void
 hub_do(struct wm_buf *b, int64_t id, const json_t *s)
 {
     const json_t *row = json_object_get(s, "row");
+    long long year = (long long)ji(s, "year");
     char href[96];
     wm_h(b, "<section class=\"card stage\" id=\"stage-do\"><h2>%s</h2><div class=\"stats\">",
          _("专心实施"));
-    snprintf(href, sizeof href, "/units/%lld/work/tasks", (long long)id);
+    snprintf(href, sizeof href, "/units/%lld/work/tasks?year=%lld&state=done", (long long)id,
+             year);
     stat_of(b, _("任务完成"), ji(row, "tasks_done"), ji(row, "tasks_total"), href);
+    snprintf(href, sizeof href, "/units/%lld/work/tasks?year=%lld&state=overdue", (long long)id,
+             year);
     stat_int(b, _("任务逾期"), ji(row, "tasks_overdue"), href);
-    snprintf(href, sizeof href, "/units/%lld/work/meetings", (long long)id);
+    snprintf(href, sizeof href, "/units/%lld/work/meetings?year=%lld", (long long)id, year);
     stat_of(b, _("会议 已开 / 应开"), ji(row, "meetings_held"), ji(row, "meetings_owed"), href);
     snprintf(href, sizeof href, "/units/%lld/work/inspections", (long long)id);
     if (json_is_true(json_object_get(row, "inspect_weekly"))) {
@@ -211,7 +216,8 @@ late_periods(struct wm_buf *b, int64_t id, const json_t *s)
     {
         json_array_foreach(json_object_get(k, "late_periods"), j, p)
         {
-            wm_h(b, "<li><a href=\"/units/%I/work/meetings\">%s</a>：", id, js(k, "name"));
+            wm_h(b, "<li><a href=\"/units/%I/work/meetings?year=%I\">%s</a>：", id, ji(s, "year"),
+                 js(k, "name"));
             period_words(b, json_string_value(p));
             wm_h(b, "%s</li>", _("未按要求召开"));
             n++;
@@ -241,8 +247,8 @@ hub_late(struct wm_buf *b, int64_t id, const json_t *s)
     const json_t *x;
     json_array_foreach(json_object_get(late, "tasks"), i, x)
     {
-        wm_h(b, "<li><a href=\"/units/%I/work/tasks\">%s</a>：%s%s%s", id, _("任务"),
-             js(x, "title"), _("，截止 "), js(x, "due_on"));
+        wm_h(b, "<li><a href=\"/units/%I/work/tasks?year=%I&amp;state=overdue\">%s</a>：%s%s%s",
+             id, ji(s, "year"), _("任务"), js(x, "title"), _("，截止 "), js(x, "due_on"));
         if (*js(x, "dept_name")) {
             wm_h(b, "（%s）", js(x, "dept_name"));
         }

@@ -391,10 +391,13 @@ test_hub_page(void **state)
     static const char *const parts[] = {"plan", "tasks", "group", "meetings", "inspections",
                                         "areas", "settings"};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        snprintf(want, sizeof want, "href=\"/units/%lld/work/%s\"", (long long)u1, parts[i]);
+        snprintf(want, sizeof want, "href=\"/units/%lld/work/%s", (long long)u1, parts[i]);
         assert_non_null(strstr(r->body, want));
     }
     snprintf(want, sizeof want, "href=\"/rectifications?unit=%lld&amp;state=open\"",
+             (long long)u1);
+    assert_non_null(strstr(r->body, want));
+    snprintf(want, sizeof want, "href=\"/units/%lld/work/tasks?year=2026&amp;state=overdue\"",
              (long long)u1);
     assert_non_null(strstr(r->body, want));
     snprintf(want, sizeof want, "href=\"/units/%lld/work\"", (long long)u1); /* the nav link */
