@@ -173,8 +173,8 @@ hub_check(struct wm_buf *b, int64_t id, const json_t *s)
     for (size_t i = 0; i < WM_ARRAY_LEN(sources); i++) {
         char key[48];
         snprintf(key, sizeof key, "findings_%s", sources[i].source);
-        snprintf(href, sizeof href, "/rectifications?unit=%lld&source=%s", (long long)id,
-                 sources[i].source);
+        snprintf(href, sizeof href, "/rectifications?unit=%lld&year=%lld&source=%s",
+                 (long long)id, (long long)ji(s, "year"), sources[i].source);
         stat_int(b, _(sources[i].label), ji(row, key), href);
     }
     wm_h(b, "</div><p class=\"hint\"><a href=\"/units/%I/work/areas\">%s</a></p></section>\n", id,
@@ -186,21 +186,21 @@ static void
 hub_act(struct wm_buf *b, int64_t id, const json_t *s)
 {
     static const struct {
-        const char *label, *key, *state;
+        const char *label, *key, *filter;
     } states[] = {
-        {N_("待整改"), "rect_open", "open"},
-        {N_("待验证"), "rect_done", "done"},
-        {N_("已验证"), "rect_verified", "verified"},
-        {N_("已关闭"), "rect_closed", "closed"},
-        {N_("逾期未改"), "rect_overdue", "open"},
+        {N_("待整改"), "rect_open", "state=open"},
+        {N_("待验证"), "rect_done", "state=done"},
+        {N_("已验证"), "rect_verified", "state=verified"},
+        {N_("已关闭"), "rect_closed", "state=closed"},
+        {N_("逾期未改"), "rect_overdue", "overdue=1"},
     };
     const json_t *row = json_object_get(s, "row");
     wm_h(b, "<section class=\"card stage\" id=\"stage-act\"><h2>%s</h2><div class=\"stats\">",
          _("精心改进"));
     for (size_t i = 0; i < WM_ARRAY_LEN(states); i++) {
         char href[128];
-        snprintf(href, sizeof href, "/rectifications?unit=%lld&state=%s", (long long)id,
-                 states[i].state);
+        snprintf(href, sizeof href, "/rectifications?unit=%lld&year=%lld&%s", (long long)id,
+                 (long long)ji(s, "year"), states[i].filter);
         stat_int(b, _(states[i].label), ji(row, states[i].key), href);
     }
     wm_h(b, "</div></section>\n");
@@ -258,8 +258,8 @@ hub_late(struct wm_buf *b, int64_t id, const json_t *s)
     n += late_periods(b, id, s);
     json_array_foreach(json_object_get(late, "rects"), i, x)
     {
-        wm_h(b, "<li><a href=\"/rectifications?unit=%I&amp;state=open\">%s</a>：%s%s%s</li>", id,
-             _("整改"), js(x, "problem"), _("，截止 "), js(x, "due_on"));
+        wm_h(b, "<li><a href=\"/rectifications/%I\">%s</a>：%s%s%s</li>", ji(x, "id"), _("整改"),
+             js(x, "problem"), _("，截止 "), js(x, "due_on"));
         n++;
     }
     wm_h(b, "</ul>");

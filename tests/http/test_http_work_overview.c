@@ -394,12 +394,16 @@ test_hub_page(void **state)
         snprintf(want, sizeof want, "href=\"/units/%lld/work/%s", (long long)u1, parts[i]);
         assert_non_null(strstr(r->body, want));
     }
-    snprintf(want, sizeof want, "href=\"/rectifications?unit=%lld&amp;state=open\"",
+    snprintf(want, sizeof want, "href=\"/rectifications?unit=%lld&amp;year=2026&amp;overdue=1\"",
              (long long)u1);
     assert_non_null(strstr(r->body, want));
     snprintf(want, sizeof want, "href=\"/units/%lld/work/tasks?year=2026&amp;state=overdue\"",
              (long long)u1);
     assert_non_null(strstr(r->body, want));
+    snprintf(want, sizeof want, "href=\"/rectifications?unit=%lld&amp;year=2026&amp;source=review\"",
+             (long long)u1);
+    assert_non_null(strstr(r->body, want));
+    assert_non_null(strstr(r->body, "href=\"/rectifications/")); /* the late item itself */
     snprintf(want, sizeof want, "href=\"/units/%lld/work\"", (long long)u1); /* the nav link */
     assert_non_null(strstr(r->body, want));
     th_resp_free(r);
