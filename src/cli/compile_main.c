@@ -8,7 +8,8 @@
 **
 ** A spec with {"kind": "eval.sheet" | "eval.blank" | "eval.summary"} is one of the
 ** evaluation round's documents (wm_eval_render.h: the server has no cairo either);
-** {"kind": "work.minutes"} the minutes of a meeting (wm_minutes.h).
+** {"kind": "work.minutes"} the minutes of a meeting (wm_minutes.h); {"kind":
+** "work.bulletin"} the weekly bulletin of issue 12 (wm_work_pdf.h).
 */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 #include "wm_compile.h"
 #include "wm_eval_render.h"
 #include "wm_minutes.h"
+#include "wm_work_pdf.h"
 #include "wm_util.h"
 
 static void
@@ -66,6 +68,13 @@ main(int argc, char **argv)
         wm_buf_free(&pdf);
     } else if (NULL != kind && 0 == strcmp(kind, "work.minutes")) {
         e = wm_minutes_pdf(spec, argv[2], &pages, err, sizeof err); /* issue 12, wmeet */
+    } else if (NULL != kind && 0 == strcmp(kind, "work.bulletin")) { /* issue 12 */
+        struct wm_buf pdf = {0};
+        e = wm_work_bulletin_pdf(spec, &pdf, &pages, err, sizeof err);
+        if (WM_OK == e) {
+            e = wm_eval_save(pdf.data, pdf.len, -1, argv[2], err, sizeof err);
+        }
+        wm_buf_free(&pdf);
     } else {
         e = wm_compile_pdf(spec, argv[2], &pages, err, sizeof err);
     }

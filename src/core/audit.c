@@ -286,6 +286,10 @@ static const struct {
     {"work.meeting.update", N_("修改会议")},
     {"work.meeting.file", N_("会议文件归档")},
     /* issue 12, work_inspect.c */
+    {"work.area.create", N_("新增责任区")},
+    {"work.area.update", N_("修改责任区")},
+    {"work.inspection.create", N_("记录责任区检查")},
+    {"work.bulletin.build", N_("生成一周一通报")},
     /* issue 12, work_rect.c */
     /* issue 12, work_overview.c */
 };
@@ -320,6 +324,7 @@ const char *const wm_audit_actions[] = {
     "work.meeting_kind.defaults", "work.meeting_kind.create", "work.meeting_kind.update",
     "work.meeting.create", "work.meeting.update", "work.meeting.file",
     /* issue 12, work_inspect.c */
+    "work.area.create", "work.area.update", "work.inspection.create", "work.bulletin.build",
     /* issue 12, work_rect.c */
     /* issue 12, work_overview.c */
     NULL,
@@ -353,6 +358,9 @@ wm_audit_object_label(const char *type)
         {"work_plan", N_("年度创建计划")}, {"work_task", N_("创建任务")},
         /* issue 12, wmeet */
         {"work_meeting_kind", N_("会议类型")}, {"work_meeting", N_("会议")},
+        /* issue 12, work_inspect.c */
+        {"work_area", N_("责任区")}, {"work_inspection", N_("责任区检查")},
+        {"work_bulletin", N_("一周一通报")},
     };
     for (size_t i = 0; type && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], type)) {

@@ -218,6 +218,8 @@ wm_jobs_register_builtin(const struct wm_jobs_env *e)
     wm_search_register_jobs(&env);   /* search.extract */
     /* issue 12, wmeet */
     wm_meet_register_jobs(&env);     /* work.minutes */
+    /* issue 12, work_inspect.c */
+    wm_work_inspect_register_jobs(&env); /* work.bulletin */
 }
 
 /* end of jobs_kinds.c */

@@ -2035,9 +2035,6 @@ enum wm_err wm_doc_create_filed(struct wm_db *db, const struct wm_actor *a, cons
                                 struct wm_fail *f) WM_MUST_CHECK;
 enum wm_err wm_doc_new_version_filed(struct wm_db *db, const struct wm_actor *a, int64_t id,
                                      const struct wm_upload *up, struct wm_fail *f) WM_MUST_CHECK;
-/** The day a unit's creation work starts: work_unit.start_on, else its creation day
-** (Asia/Shanghai); 0 when the unit is unknown. */
-int64_t wm_work_start_day(struct wm_db *db, int64_t unit_id);
 
 /*
 ** Meeting kinds (work_meeting_kind) and meetings (work_meeting).  Reads: the unit's users,
@@ -2090,6 +2087,91 @@ void wm_meet_register_jobs(const struct wm_jobs_env *env);
 
 /* ---------------------------------------------------------------- work_inspect.c (issue 12) */
 /* responsibility areas, weekly inspections, findings, the weekly bulletin PDF */
+/*
+** Who: everyone who sees the unit reads (its accounts, the offices above it, platform
+** admins; evaluators never: 404); its unit_admin writes everything; a unit_member records
+** inspections of its own department's areas only (403 for another's).  Every write is
+** audited in its transaction (work.area.create, work.area.update, work.inspection.create,
+** work.bulletin.build).
+*/
+#define WM_WORK_AREA_NAME_MAX 60
+#define WM_WORK_NOTE_MAX      1000
+#define WM_WORK_PHOTO_MAX     ((uint64_t)30 << 20)
+#define WM_WORK_CHECKS_MAX    200
+
+/** A change of an area (NULL / -1: kept). */
+struct wm_work_area_patch {
+    const char *name;
+    const char *category;
+    int64_t dept_id;  /* 0: none */
+    int active;       /* 0 or 1 */
+    int64_t position;
+};
+/** A unit's areas (all: retired ones too), or NULL with f set. */
+json_t *wm_work_areas(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, bool all,
+                      struct wm_fail *f);
+/** One area, or NULL with f set. */
+json_t *wm_work_area(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f);
+/** Whether the actor may manage the unit's areas and build its bulletins (its unit_admin). */
+bool wm_work_inspect_may_admin(const struct wm_actor *a, int64_t unit_id);
+/** Whether the actor may record an inspection of the area (an area row). */
+bool wm_work_inspect_may_check(const struct wm_actor *a, const json_t *area);
+enum wm_err wm_work_area_create(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                                const struct wm_work_area_patch *in, int64_t *id,
+                                struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_work_area_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                                const struct wm_work_area_patch *in,
+                                struct wm_fail *f) WM_MUST_CHECK;
+
+/** One area's result in a new inspection (strings borrowed). */
+struct wm_work_check_in {
+    int64_t area_id;
+    const char *result; /* "pass" or "fix" */
+    const char *note;
+    const struct wm_upload *photo; /* NULL: none (already in the blob store) */
+};
+struct wm_work_inspection_in {
+    int64_t unit_id;
+    const char *held_on;        /* YYYY-MM-DD; NULL: today */
+    int64_t inspector_id;       /* an account of the unit; 0: by name, else the caller */
+    const char *inspector_name; /* NULL: the account's name */
+    const char *note;
+    const struct wm_work_check_in *checks;
+    size_t nchecks;
+};
+/**
+** Record an inspection.  Each 'fix' opens a rectification item (wm_rect_open, due a week
+** after the day) and each photo becomes a document of the unit's inspection leaf
+** (wm_work_file), all in the inspection's transaction.  A photo when no inspection leaf is
+** set: 409 naming what to set (nothing stored).
+*/
+enum wm_err wm_work_inspection_create(struct wm_db *db, const struct wm_actor *a,
+                                      const struct wm_work_inspection_in *in, int64_t *id,
+                                      struct wm_fail *f) WM_MUST_CHECK;
+/** An inspection with its "checks" (each with its photo's link), or NULL with f set. */
+json_t *wm_work_inspection(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                           struct wm_fail *f);
+/** A unit's inspections held from..to (NULL: open), newest first. */
+json_t *wm_work_inspections(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                            const char *from, const char *to, struct wm_fail *f);
+/** The Monday of the week of day (a day number). */
+int64_t wm_work_week_of(int64_t day);
+
+/**
+** Build the weekly bulletin (一周一通报) of the week holding day (YYYY-MM-DD): the row is
+** pending and a job "work.bulletin" makes the PDF and files it into the bulletin leaf (a
+** new version of the same document when built again).  409 when no bulletin leaf is set.
+*/
+enum wm_err wm_work_bulletin_build(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                                   const char *day, int64_t *id, int64_t *job_id,
+                                   struct wm_fail *f) WM_MUST_CHECK;
+json_t *wm_work_bulletin(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                         struct wm_fail *f);
+json_t *wm_work_bulletins(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                          struct wm_fail *f);
+struct wm_jobs_env;
+/** Register the job "work.bulletin" (from wm_jobs_register_builtin). */
+void wm_work_inspect_register_jobs(const struct wm_jobs_env *env);
 
 /* ---------------------------------------------------------------- work_rect.c (issue 12) */
 /* the rectification loop (整改项): sources, corrective and preventive measures, evidence, verification */
@@ -2115,6 +2197,17 @@ struct wm_rect_new {
 */
 enum wm_err wm_rect_open(struct wm_db *db, const struct wm_actor *a, const struct wm_rect_new *in,
                          int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
+/** 400 (field dept_id) unless dept_id is 0 or a department of the unit. */
+enum wm_err wm_rect_dept_check(struct wm_db *db, int64_t unit_id, int64_t dept_id,
+                               struct wm_fail *f) WM_MUST_CHECK;
+/** 400 (field indicator_code) unless code is NULL, "" or a leaf of the unit's archive of the
+** year. */
+enum wm_err wm_rect_leaf_check(struct wm_db *db, int64_t unit_id, int64_t year, const char *code,
+                               struct wm_fail *f) WM_MUST_CHECK;
+/** Tell the item's department's users and the unit's admins (except the actor), inside the
+** caller's write transaction; a link to the item's page. */
+enum wm_err wm_rect_tell(struct wm_db *db, const struct wm_actor *a, const json_t *item,
+                         const char *kind, const char *line, struct wm_fail *f) WM_MUST_CHECK;
 
 /* ---------------------------------------------------------------- work_overview.c (issue 12) */
 /* the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
@@ -2127,6 +2220,50 @@ enum wm_err wm_store_ping(struct wm_db *db, struct wm_fail *f) WM_MUST_CHECK;
 ** still open under pol at now; NULL on a store error (f). */
 json_t *wm_metrics_counts(struct wm_db *db, const struct wm_auth_policy *pol, int64_t now,
                           struct wm_fail *f);
+/*
+** The creation work's year at a glance (四心质量环): per unit, the leadership group now (有 when
+** a leader is among the members valid today), the plan and its stages, tasks done / total /
+** overdue, meetings held against each kind's cadence (owed: the periods begun by today,
+** counted from the unit's start day; late: periods past that were not met), inspections
+** held against one a week when the unit inspects weekly (weeks held / owed / late), and the
+** year's rectification items by state (overdue: open past due_on) and by source (the
+** findings: inspection, self_check, review, evaluation).  A unit row (flat, for tables and
+** XLSX): {unit_id, unit_name, unit_code, unit_type, district_id, district_name,
+** start_on, group (bool), group_members, plan (bool), plan_title, plan_stages, tasks_total,
+** tasks_done, tasks_open, tasks_overdue, meetings_held, meetings_owed, meetings_late,
+** inspect_weekly (bool), inspections_held, inspections_weeks, inspections_owed,
+** inspections_late, rect_open, rect_done, rect_verified, rect_closed, rect_overdue,
+** findings_inspection, findings_self_check, findings_review, findings_evaluation,
+** findings, overdue (tasks_overdue + meetings_late + inspections_late + rect_overdue)}.
+** Today is wm_day_today() (tests pin it with WM_FAKE_NOW).
+*/
+#define WM_WORK_OV_LATE_MAX 50 /* late tasks and items listed on a unit's hub */
+struct wm_work_ov_query {
+    int64_t year;          /* 0: this year */
+    int64_t district_id;   /* an office within the caller's jurisdiction (0: all of it) */
+    const char *unit_type; /* NULL: any */
+    bool by_overdue;       /* most overdue first (else by district and unit) */
+    unsigned offset;       /* the page of rows (totals count every unit) */
+    unsigned limit;        /* 0: every row */
+};
+/**
+** A unit's year (its hub): {unit: {id, name, code, type}, year, today, row (the unit row),
+** plan: {present, id, title, stages: [{id, name, starts_on, ends_on}]}, meetings: [{kind_id,
+** name, period, min_count, held, owed, late, late_periods: ["Q1", ...]}], inspections:
+** {weekly, late_weeks: ["W3", ...]}, late: {tasks: [{id, title, due_on, dept_name}],
+** rects: [{id, problem, source, due_on, dept_name}]}}.  404 for a unit outside the
+** caller's scope (evaluators see none), or not a unit.
+*/
+json_t *wm_work_summary(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                        int64_t year, struct wm_fail *f);
+/**
+** The office's overview (office and admin only: 403 else): {year, today, units (how many),
+** offset, limit, rows: [unit row] (the page), districts: [{district_id, district_name,
+** units, group, plan, and the sums of the row's numbers}], total: {the same over all}[,
+** district: {id, name}]}.  A district outside the caller's scope: 404.
+*/
+json_t *wm_work_overview(struct wm_db *db, const struct wm_actor *a,
+                         const struct wm_work_ov_query *q, struct wm_fail *f);
 
 /* ---------------------------------------------------------------- data directory */
 

@@ -95,20 +95,6 @@ wm_work_cadence(const char *period,
     return n;
 }
 
-int64_t
-wm_work_start_day(struct wm_db *db, int64_t unit_id)
-{
-    json_t *row = db->ops->meeting_unit_start(db, unit_id);
-    int64_t day = 0;
-    if (row && !wm_day_parse(jss(row, "start_on"), &day)) {
-        /* the unit's creation day in Asia/Shanghai */
-        int64_t t = jsi(row, "created_at") + 8 * 3600;
-        day = (t >= 0 ? t : t - 86399) / 86400;
-    }
-    json_decref(row);
-    return day;
-}
-
 /* ---------------------------------------------------------------- filing (work_link) */
 
 /* Whether the actor files records of this unit: its unit_admin and unit_member, or the

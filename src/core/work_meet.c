@@ -42,6 +42,8 @@ may_write(const struct wm_actor *a, int64_t unit_id, struct wm_fail *f)
                : wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("只有本单位管理员可以登记会议"));
 }
 
+/* wm_work_start_day: work_plan.c's (the settings' reader; the two merged, issue 12) */
+
 /* ---------------------------------------------------------------- fields */
 
 /* An integer field given as a number, a boolean or digits (a form); dflt when absent. */

@@ -326,9 +326,12 @@ struct wm_rect_in {
     int64_t year;
     const char *indicator_code;
     const char *problem;
-    const char *source; /* evaluation (inspection, review, self_check later) */
-    int64_t source_id;  /* the round entry (evaluation); 0: none */
+    const char *source; /* evaluation, inspection, review, self_check */
+    int64_t source_id;  /* the round entry, work_check row, review row; 0: none */
     const char *due_on; /* YYYY-MM-DD or NULL */
+    int64_t dept_id;    /* the responsible department; 0: none (issue 12) */
+    const char *corrective; /* 整改措施, NULL: none (issue 12) */
+    const char *preventive; /* 预防措施, NULL: none (issue 12) */
 };
 
 /* Which rectification items a list holds (rect_list); 0 / NULL: not filtered. */
@@ -338,6 +341,9 @@ struct wm_rect_filter {
     const char *state;
     const char *source;
     int64_t source_id;
+    int64_t dept_id;       /* issue 12 */
+    int64_t year;          /* issue 12 */
+    const char *late_before; /* issue 12: open items due before this day (overdue) */
     unsigned limit; /* 0: 100 */
     unsigned offset;
 };
@@ -422,10 +428,50 @@ struct wm_meeting_in {
 };
 
 /* -------------------------------- issue 12, work_inspect: structs of responsibility areas */
+/* A responsibility area as written (work_area_insert / work_area_update); strings borrowed. */
+struct wm_work_area_in {
+    int64_t dept_id; /* 0: none */
+    const char *name;
+    const char *category;
+    int64_t active;   /* 1 or 0 */
+    int64_t position;
+};
 
 /* -------------------------------- issue 12, work_rect: structs of the rectification loop (整改项): sources */
 
+/* What rect_update writes: every field (the core merges a change into the current row). */
+struct wm_rect_upd {
+    const char *problem;
+    const char *corrective; /* NULL: none */
+    const char *preventive; /* NULL: none */
+    int64_t dept_id;        /* 0: none */
+    const char *due_on;     /* NULL: none */
+};
+
+/* A change of state (rect_step): from → to, the note written where @a to keeps it (done:
+** done_note, done_by, done_at; verified and open (sent back): verify_note, verified_by,
+** verified_at; closed: close_note). */
+struct wm_rect_step {
+    const char *from;
+    const char *to;
+    const char *note; /* NULL: none */
+    int64_t user_id;  /* 0: the command line */
+};
+
 /* -------------------------------- issue 12, work_overview: structs of the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
+/*
+** What the creation-work overview counts (work_ov_*): the units within scope (a path; NULL,
+** "" or "/": all) or one unit (unit_id nonzero), of one type (NULL: any), for one year;
+** today ("YYYY-MM-DD") decides who is in the leadership group now and what is overdue
+** (an open task or rectification item whose due_on is before today).
+*/
+struct wm_work_ov_q {
+    const char *scope;
+    int64_t unit_id;
+    const char *unit_type;
+    int64_t year;
+    const char *today;
+};
 
 /* One thing the search index holds (search_put), issue 11. */
 struct wm_search_row {
@@ -1267,9 +1313,6 @@ struct wm_db_ops {
     /** The newest job that files a meeting's typed minutes (kind work.minutes): {id, state,
     ** last_error} or NULL. */
     json_t *(*meeting_minutes_job)(struct wm_db *db, int64_t meeting_id);
-    /** The unit's creation-work start day (work_unit.start_on) or NULL, and its creation
-    ** time: {start_on, created_at}; NULL when the unit does not exist. */
-    json_t *(*meeting_unit_start)(struct wm_db *db, int64_t unit_id);
     /** Link a document to the creation-work record that produced or cites it (work_link):
     ** WM_QS_ONE, NONE when the link exists. */
     enum wm_qs (*work_link_insert)(struct wm_db *db, const char *kind, int64_t ref_id,
@@ -1284,10 +1327,101 @@ struct wm_db_ops {
     json_t *(*work_link_of_document)(struct wm_db *db, int64_t document_id);
 
     /* -------------------------------- issue 12, work_inspect: ops of responsibility areas */
+    /*
+    ** Responsibility areas (责任区), inspections, checks and weekly bulletins (0018).  An
+    ** area row: {id, unit_id, dept_id, dept_name, name, category, active, position,
+    ** created_at, checks (how many inspections named it)}.
+    */
+    /** Add an area; WM_QS_NONE when the unit already has one of that name. */
+    enum wm_qs (*work_area_insert)(struct wm_db *db, int64_t unit_id,
+                                   const struct wm_work_area_in *in, int64_t now, int64_t *id);
+    /** Change an area; WM_QS_NONE when none changed (no such row, or the name is taken). */
+    enum wm_qs (*work_area_update)(struct wm_db *db, int64_t id, const struct wm_work_area_in *in);
+    /** One area, or NULL. */
+    json_t *(*work_area_get)(struct wm_db *db, int64_t id);
+    /** A unit's areas by position and name (active_only: the active ones). */
+    json_t *(*work_area_list)(struct wm_db *db, int64_t unit_id, bool active_only);
+    /** The leaves inspection photos and bulletins are filed into: {inspection_leaf,
+    ** bulletin_leaf} (null when unset), or NULL when the unit has no settings row. */
+    json_t *(*work_inspect_leaves)(struct wm_db *db, int64_t unit_id);
+    /** Record an inspection (inspector_id 0: a name only). */
+    enum wm_qs (*work_inspection_insert)(struct wm_db *db, int64_t unit_id, const char *held_on,
+                                         int64_t inspector_id, const char *inspector_name,
+                                         const char *note, int64_t created_by, int64_t now,
+                                         int64_t *id);
+    /** Record one area's result ('pass' or 'fix') in an inspection. */
+    enum wm_qs (*work_check_insert)(struct wm_db *db, int64_t inspection_id, int64_t area_id,
+                                    const char *result, const char *note, int64_t *id);
+    /** Set the photo document of a check. */
+    enum wm_qs (*work_check_set_photo)(struct wm_db *db, int64_t check_id, int64_t document_id);
+    /** An inspection: {id, unit_id, held_on, inspector_id, inspector_name, note, created_by,
+    ** created_by_name, created_at, areas, fixes}, or NULL. */
+    json_t *(*work_inspection_get)(struct wm_db *db, int64_t id);
+    /** Its checks by area position: [{id, inspection_id, area_id, area_name, category,
+    ** dept_id, dept_name, result, note, photo_document_id, rect_id}]. */
+    json_t *(*work_inspection_checks)(struct wm_db *db, int64_t inspection_id);
+    /** A unit's inspections held from..to (inclusive days; NULL: open), newest first, rows
+    ** as work_inspection_get; dept_id nonzero: those that checked an area of that dept. */
+    json_t *(*work_inspection_list)(struct wm_db *db, int64_t unit_id, const char *from,
+                                    const char *to, int64_t dept_id);
+    /** The bulletin of a unit's week, created pending, or set pending again (error
+    ** cleared, the document kept) when it exists. */
+    enum wm_qs (*work_bulletin_upsert)(struct wm_db *db, int64_t unit_id, const char *week_on,
+                                       int64_t user_id, int64_t now, int64_t *id);
+    /** Set a bulletin's state, error (NULL: none) and document (0: keep). */
+    enum wm_qs (*work_bulletin_set)(struct wm_db *db, int64_t id, const char *state,
+                                    const char *error, int64_t document_id, int64_t now);
+    /** A bulletin: {id, unit_id, week_on, state, error, document_id, created_by, created_at,
+    ** updated_at}, or NULL. */
+    json_t *(*work_bulletin_get)(struct wm_db *db, int64_t id);
+    /** A unit's bulletins, newest week first (rows as work_bulletin_get). */
+    json_t *(*work_bulletin_list)(struct wm_db *db, int64_t unit_id);
 
     /* -------------------------------- issue 12, work_rect: ops of the rectification loop (整改项): sources */
+    /** Write an item's fields (sq_work_rect.c, pg_work_rect.c): WM_QS_NONE when there is no
+    ** such item. */
+    enum wm_qs (*rect_update)(struct wm_db *db, int64_t id, const struct wm_rect_upd *u,
+                              int64_t now);
+    /** Move an item from s->from to s->to: WM_QS_NONE when it is not in s->from. */
+    enum wm_qs (*rect_step)(struct wm_db *db, int64_t id, const struct wm_rect_step *s,
+                            int64_t now);
+    /** Who hears of an item: the unit's unit_admin accounts and, dept_id nonzero, the
+    ** department's unit_member accounts (enabled ones): [{id}]. */
+    json_t *(*rect_people)(struct wm_db *db, int64_t unit_id, int64_t dept_id);
+    /** An item's history, oldest first, from the audit log (its entries are filed under
+    ** the unit's path, which the index reaches): [{at, action, username, summary}]. */
+    json_t *(*rect_history)(struct wm_db *db, int64_t id, const char *unit_path);
 
     /* -------------------------------- issue 12, work_overview: ops of the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
+    /**
+    ** The units of q (q->year and q->today unused), by path: [{unit_id, unit_name,
+    ** unit_code, unit_type, unit_path, district_id, district_name (the office above the
+    ** unit), created_at, start_on (NULL: unset), inspect_weekly (1 when unset)}].
+    */
+    json_t *(*work_ov_units)(struct wm_db *db, const struct wm_work_ov_q *q);
+    /**
+    ** The counts of q's units for q->year, one query per table over the subtree (never one
+    ** per unit), a unit without rows of a table absent from that list:
+    **   members:     [{unit_id, members, leaders}] of the leadership group on q->today
+    **   plans:       [{unit_id, plan_id, title, stages}] the plan of the year
+    **   tasks:       [{unit_id, total, done, open, overdue}] the tasks of that plan
+    **   meetings:    [{unit_id, kind_id, name, period, min_count, held, days}] per active
+    **                kind, by unit and position; days: the held_on of the year's meetings,
+    **                comma-separated (NULL: none)
+    **   inspections: [{unit_id, held, days}] as meetings
+    **   rects:       [{unit_id, source, state, n, overdue}] the rectification items of the
+    **                year by source and state
+    ** NULL on a store error.
+    */
+    json_t *(*work_ov_counts)(struct wm_db *db, const struct wm_work_ov_q *q);
+    /**
+    ** What one unit (q->unit_id) has late and planned in q->year, at most limit of each:
+    ** {stages: [{id, name, starts_on, ends_on}] of the plan, by position; tasks: [{id,
+    ** title, due_on, dept_id, dept_name}] open with due_on before today, by due_on; rects:
+    ** [{id, problem, source, due_on, dept_id, dept_name}] open with due_on before today, by
+    ** due_on}.  NULL on a store error.
+    */
+    json_t *(*work_ov_late)(struct wm_db *db, const struct wm_work_ov_q *q, unsigned limit);
 };
 
 struct wm_db {

@@ -15,8 +15,10 @@
 **   ui_results.c        a round's documents (ranking, score sheet: XLSX, PDF by the
 **                       helper) and the results query of api_results.c and page_results.c
 **   ui_titles.c         a unit's title history (the unit's page) and state badges
+**   ui_work_overview.c  the creation-work overview's query and its workbook (issue 12)
 **   ui_work_meet.c      a meeting's received files filed (its API and page), a
 **                       document's creation-work source (issue 12)
+**   ui_work_inspect.c   an inspection read from a form, multipart or JSON (issue 12)
 **   ui_parts.c          fragments several pages show        → ui.c
 **   ui.c                page chrome, the error page
 **   repr.c              the API representation of each resource (its times)
@@ -293,10 +295,52 @@ int ui_meeting_files(struct wm_req *r, int64_t id, struct wm_fail *f);
 void ui_work_source(struct wm_req *r, struct wm_buf *b, int64_t document_id);
 
 /* api_work_inspect.c, page_work_inspect.c: the creation work (issue 12): responsibility areas */
+void api_work_areas_get(struct wm_req *r);
+void api_work_areas_post(struct wm_req *r);
+void api_work_area_patch(struct wm_req *r);
+void api_work_inspections_get(struct wm_req *r);
+void api_work_inspections_post(struct wm_req *r);
+void api_work_inspection_get(struct wm_req *r);
+void api_work_bulletins_get(struct wm_req *r);
+void api_work_bulletins_post(struct wm_req *r);
+void api_work_bulletin_get(struct wm_req *r);
+void page_work_areas_get(struct wm_req *r);
+void page_work_areas_post(struct wm_req *r);
+void page_work_area_post(struct wm_req *r);
+void page_work_inspections_get(struct wm_req *r);
+void page_work_inspection_new_get(struct wm_req *r);
+void page_work_inspections_post(struct wm_req *r);
+void page_work_inspection_get(struct wm_req *r);
+void page_work_bulletins_post(struct wm_req *r);
+/* repr.c: the representations of areas, inspections and bulletins (issue 12) */
+json_t *wm_api_work_area(json_t *o);
+json_t *wm_api_work_inspection(json_t *o);
+json_t *wm_api_work_bulletin(json_t *o);
+/* uploads.c: the file of one form field (0 none, 1 *up, -1 replied) */
+int wm_uploads_field(struct wm_req *r, const char *field, uint64_t max, struct wm_upload *up);
+/* ui_work_inspect.c: the inspection's parts shared by the API and the pages */
+struct wm_work_inspection_in;
+/** Read an inspection from a form or multipart (result_AREA, note_AREA, photo_AREA for each
+** of the unit's areas) or a JSON body; false when a reply was queued.  Frees with
+** ui_work_inspection_free. */
+bool ui_work_inspection_read(struct wm_req *r, int64_t unit_id, struct wm_work_inspection_in *in);
+void ui_work_inspection_free(struct wm_work_inspection_in *in);
 
 /* api_work_rect.c, page_work_rect.c: the creation work (issue 12): the rectification loop (整改项): sources */
 
 /* api_work_overview.c, page_work_overview.c: the creation work (issue 12): the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
+void api_work_summary_get(struct wm_req *r);
+void api_work_overview_get(struct wm_req *r);
+void page_work_hub_get(struct wm_req *r);
+void page_work_overview_get(struct wm_req *r);
+void page_work_overview_xlsx_get(struct wm_req *r);
+#define WM_WORK_OV_API_LIMIT 500  /* rows of the API's page by default */
+#define WM_WORK_OV_LIMIT_MAX 5000 /* at most (0: every row) */
+/** ?year=&district=&unit_type=&sort=&limit=&offset= of the overview (ui_work_overview.c);
+** false when a 400 was queued. */
+bool wm_req_work_ov_query(struct wm_req *r, struct wm_work_ov_query *q, unsigned dflt_limit);
+/** Reply with the overview (every row, the district totals, the total) as XLSX. */
+void ui_work_overview_xlsx(struct wm_req *r, const json_t *ov);
 
 struct wm_search_params;
 /**
@@ -616,7 +660,7 @@ bool wm_uploads_path(struct wm_req *r, unsigned i, char *buf, size_t len);
 /* The i-th received file's (cleaned) name as the client gave it. */
 const char *wm_uploads_name(struct wm_req *r, unsigned i);
 /* The form field the i-th received file came in ("" when none). */
-const char *wm_uploads_field(struct wm_req *r, unsigned i);
+const char *wm_uploads_field_of(struct wm_req *r, unsigned i);
 /** Stream a planned package (plan stolen) as the reply. */
 void wm_reply_export(struct wm_req *r, json_t *plan, const char *filename,
                      const char *ascii_name);

@@ -341,6 +341,9 @@ page_unit_get(struct wm_req *r)
              _("保存"));
         json_decref(offices);
     }
+    /* issue 12, woverview: the unit's creation work */
+    wm_h(&b, "<p><a class=\"button secondary\" href=\"/units/%I/work\">%s</a></p>", ji(u, "id"),
+         _("创建工作（四心质量环）"));
     wm_h(&b, "</section>\n");
     ui_unit_archives(r, &b, u);
     ui_unit_titles(r, &b, u);

@@ -444,7 +444,6 @@ wm_api_rectifications(json_t *items)
     return each(items, wm_api_rectification);
 }
 
-/* end of repr.c */
 
 /* ---------------------------------------------------------------- scoring (issue 10) */
 
@@ -617,3 +616,36 @@ wm_api_meetings(json_t *items)
 {
     return each(items, wm_api_meeting);
 }
+
+/* ---------------------------------------------------------------- issue 12, work_inspect */
+
+json_t *
+wm_api_work_area(json_t *o)
+{
+    static const char *const t[] = {"created_at", NULL};
+    if (o) {
+        json_object_set_new(o, "active", json_boolean(ji(o, "active") != 0));
+    }
+    return times(o, t);
+}
+
+json_t *
+wm_api_work_inspection(json_t *o)
+{
+    static const char *const t[] = {"created_at", NULL};
+    return times(o, t);
+}
+
+json_t *
+wm_api_work_bulletin(json_t *o)
+{
+    static const char *const t[] = {"created_at", "updated_at", NULL};
+    if (o && ji(o, "document_id") > 0) {
+        char *href = wm_asprintf("/documents/%lld", (long long)ji(o, "document_id"));
+        json_object_set_new(o, "document_href", json_string(href));
+        free(href);
+    }
+    return times(o, t);
+}
+
+/* end of repr.c */

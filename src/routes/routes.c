@@ -35,6 +35,10 @@
 /* Who may ever take part in scoring: evaluators (members, leaders), offices and the admin
 ** (progress, reconciliation; a group may be led by office staff); never unit accounts. */
 #define SCORE  (WM_ROLES_STAFF | WM_ROLE_BIT(WM_ROLE_EVALUATOR))
+/* Responsibility-area inspections (issue 12, work_inspect): the unit's admin and its
+** departments' users; a photo per area (WM_WORK_PHOTO_MAX each). */
+#define INSPECT     (UADMIN | WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER))
+#define INSPECT_MAX ((size_t)512 * MiB)
 /* The whole body of an upload request: several files, each within the per-file limit. */
 #define UPLOAD_MAX ((size_t)64 * 1024 * MiB)
 
@@ -249,8 +253,21 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/api/v1/work/meetings/{id}/files", api_work_meeting_files_post,
      AUTH | CSRF | FORM | WM_R_UPLOAD, UADMIN, UPLOAD_MAX},
     /* Creation work (issue 12, api_work_inspect.c): responsibility areas */
+    {WM_GET, "/api/v1/units/{id}/work/areas", api_work_areas_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/units/{id}/work/areas", api_work_areas_post, AUTH | CSRF | JSON, UADMIN, 0},
+    {WM_PATCH, "/api/v1/work/areas/{id}", api_work_area_patch, AUTH | CSRF | JSON, UADMIN, 0},
+    {WM_GET, "/api/v1/units/{id}/work/inspections", api_work_inspections_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/units/{id}/work/inspections", api_work_inspections_post,
+     AUTH | CSRF | JSON | FORM | WM_R_UPLOAD, INSPECT, INSPECT_MAX},
+    {WM_GET, "/api/v1/work/inspections/{id}", api_work_inspection_get, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/units/{id}/work/bulletins", api_work_bulletins_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/units/{id}/work/bulletins", api_work_bulletins_post, AUTH | CSRF | JSON,
+     UADMIN, 0},
+    {WM_GET, "/api/v1/work/bulletins/{id}", api_work_bulletin_get, AUTH, ALL, 0},
     /* Creation work (issue 12, api_work_rect.c): the rectification loop (整改项): sources */
     /* Creation work (issue 12, api_work_overview.c): the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
+    {WM_GET, "/api/v1/units/{id}/work/summary", api_work_summary_get, AUTH, ALL, 0},
+    {WM_GET, "/api/v1/work/overview", api_work_overview_get, AUTH, STAFF, 0},
     {WM_GET, "/api/v1/jobs", api_jobs_get, AUTH, STAFF, 0},
     {WM_GET, "/api/v1/jobs/{id}", api_job_get, AUTH, ALL, 0},
     {WM_POST, "/api/v1/jobs/{id}/retry", api_job_retry_post, AUTH | CSRF, STAFF, 0},
@@ -382,8 +399,22 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/work/meetings/{id}/files", page_work_meeting_files_post,
      AUTH | HTML | FORM | CSRF | WM_R_UPLOAD, UADMIN, UPLOAD_MAX},
     /* Creation work (issue 12, page_work_inspect.c): responsibility areas */
+    {WM_GET, "/units/{id}/work/areas", page_work_areas_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/units/{id}/work/areas", page_work_areas_post, AUTH | HTML | FORM | CSRF, UADMIN, 0},
+    {WM_POST, "/work/areas/{id}", page_work_area_post, AUTH | HTML | FORM | CSRF, UADMIN, 0},
+    {WM_GET, "/units/{id}/work/inspections", page_work_inspections_get, AUTH | HTML, ALL, 0},
+    {WM_GET, "/units/{id}/work/inspections/new", page_work_inspection_new_get, AUTH | HTML,
+     INSPECT, 0},
+    {WM_POST, "/units/{id}/work/inspections", page_work_inspections_post,
+     AUTH | HTML | FORM | CSRF | WM_R_UPLOAD, INSPECT, INSPECT_MAX},
+    {WM_GET, "/work/inspections/{id}", page_work_inspection_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/units/{id}/work/bulletins", page_work_bulletins_post, AUTH | HTML | FORM | CSRF,
+     UADMIN, 0},
     /* Creation work (issue 12, page_work_rect.c): the rectification loop (整改项): sources */
     /* Creation work (issue 12, page_work_overview.c): the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
+    {WM_GET, "/units/{id}/work", page_work_hub_get, AUTH | HTML, ALL, 0},
+    {WM_GET, "/work/overview", page_work_overview_get, AUTH | HTML, STAFF, 0},
+    {WM_GET, "/work/overview.xlsx", page_work_overview_xlsx_get, AUTH | HTML, STAFF, 0},
     {WM_GET, "/admin/jobs", page_admin_jobs_get, AUTH | HTML, STAFF, 0},
     {WM_POST, "/admin/jobs/{id}/retry", page_admin_job_retry_post, AUTH | HTML | FORM | CSRF,
      STAFF, 0},

@@ -26,6 +26,8 @@ static const struct nav_item nav[] = {
     {"/reviews", N_("审核"), WM_ROLES_STAFF},
     {"/frameworks", N_("测评体系"), WM_ROLES_ALL},
     {"/titles", N_("文明称号"), WM_ROLES_STAFF},
+    /* issue 12, woverview: the office's overview of the creation work */
+    {"/work/overview", N_("创建工作"), WM_ROLES_STAFF},
     {"/guidance", N_("在线指导"), WM_ROLES_STAFF | WM_ROLES_UNIT},
     {"/practice", N_("经验交流"), WM_ROLES_ALL & ~WM_ROLE_BIT(WM_ROLE_EVALUATOR)},
     {"/rounds", N_("测评"), WM_ROLES_ALL},
@@ -77,6 +79,8 @@ ui_begin_at(struct wm_req *r, struct wm_buf *b, const char *title, const struct 
         if (wm_role_is_office_side(r->who->role) == false) {
             wm_h(b, "<a href=\"/units/%I\"%r>%s</a>", r->who->org_id,
                  wm_startswith(r->path, "/units/") ? " aria-current=\"page\"" : "", _("本单位"));
+            /* issue 12, woverview: the unit's creation-work hub */
+            wm_h(b, "<a href=\"/units/%I/work\">%s</a>", r->who->org_id, _("创建工作"));
         }
         wm_h(b, "</nav>\n");
         /* the search box (issue 11): a plain GET form, so it works without JavaScript; on

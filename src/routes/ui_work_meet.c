@@ -14,7 +14,7 @@
 static const char *
 file_role(struct wm_req *r, unsigned i)
 {
-    const char *field = wm_uploads_field(r, i), *role = r->form ? wm_form(r, "role") : NULL;
+    const char *field = wm_uploads_field_of(r, i), *role = r->form ? wm_form(r, "role") : NULL;
     if (wm_streq(field, "minutes") || wm_streq(field, "photo")) {
         return field;
     }

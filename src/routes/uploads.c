@@ -270,6 +270,33 @@ wm_uploads_optional(struct wm_req *r, uint64_t max, struct wm_upload *up)
     return wm_uploads_commit(r, idx, up) ? 1 : -1;
 }
 
+/* The file of form field @a field (issue 12, work_inspect: a photo per area): as
+** wm_uploads_optional, for that field only (an empty file input is none). */
+int
+wm_uploads_field(struct wm_req *r, const char *field, uint64_t max, struct wm_upload *up)
+{
+    struct up_ctx *c = r->hctx;
+    unsigned i = 0;
+    for (struct up_file *f = c ? c->files : NULL; f; f = f->next, i++) {
+        if (!wm_streq(f->field, field) ||
+            (0 == f->filename[0] && f->w && 0 == wm_blob_received(f->w))) {
+            continue;
+        }
+        if (WM_OK != f->err) {
+            wm_reply_err(r, f->err, field, f->msg);
+            return -1;
+        }
+        if (max && f->w && wm_blob_received(f->w) > max) {
+            char *msg = wm_asprintf(_("照片不能超过 %llu MB"), (unsigned long long)(max >> 20));
+            wm_reply_err(r, WM_E_TOO_LARGE, field, msg);
+            free(msg);
+            return -1;
+        }
+        return wm_uploads_commit(r, i, up) ? 1 : -1;
+    }
+    return 0;
+}
+
 /* A path that reads the i-th received file before it is committed (an archive package is
 ** read in place and never stored as a blob). */
 bool
@@ -303,7 +330,7 @@ wm_uploads_name(struct wm_req *r, unsigned i)
 
 /* The form field the i-th received file came in ("" when none). */
 const char *
-wm_uploads_field(struct wm_req *r, unsigned i)
+wm_uploads_field_of(struct wm_req *r, unsigned i)
 {
     struct up_ctx *c = r->hctx;
     struct up_file *f = c ? c->files : NULL;

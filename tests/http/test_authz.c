@@ -138,6 +138,13 @@ enum kind {
     K_MEETINGS_POST, /* {id} = own / foreign unit; a new meeting of a kind of that unit */
     K_MEETING,     /* {id} = a meeting of own / foreign unit; PATCH {"place"} */
     K_MEETING_FILE, /* K_MEETING whose kind files into the unit's leaf; a PNG photo uploaded */
+    /* issue 12, winspect: a unit's area (of its first department), leaves, an inspection and
+    ** a bulletin, written once per unit straight into the store */
+    K_WORK_UNIT,   /* {id} = own / foreign unit; bodies: a new area {"name"}, an inspection of
+                   ** the unit's area {"checks"}, a bulletin {"week"} (forms alike) */
+    K_WORK_AREA,   /* {id} = the area of own / foreign unit; PATCH {"category"} */
+    K_WORK_INSPECTION, /* {id} = the inspection of own / foreign unit */
+    K_WORK_BULLETIN,   /* {id} = the bulletin of own / foreign unit */
 };
 
 /* The year of the archives the matrix works on (made in setup). */
@@ -343,6 +350,26 @@ static const struct expect expectations[] = {
                                                  {"401", "403", "403",     "403",     "201/404", "403",     "403"}},
     {"GET /api/v1/search", K_SEARCH,             {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
     {"GET /api/v1/guidance", K_PLAIN,            {"401", "200", "200",     "403",     "200",     "200",     "200"}},
+    /* issue 12, winspect: areas, inspections, bulletins: read in scope (evaluators: 404); the
+    ** unit's admin writes; a department's user records inspections of its own areas */
+    {"GET /api/v1/units/{id}/work/areas", K_WORK_UNIT,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/units/{id}/work/areas", K_WORK_UNIT,
+                                                 {"401", "403", "403",     "403",     "201/404", "403",     "403"}},
+    {"PATCH /api/v1/work/areas/{id}", K_WORK_AREA,
+                                                 {"401", "403", "403",     "403",     "200/404", "403",     "403"}},
+    {"GET /api/v1/units/{id}/work/inspections", K_WORK_UNIT,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/units/{id}/work/inspections", K_WORK_UNIT,
+                                                 {"401", "403", "403",     "403",     "201/404", "201/404", "403"}},
+    {"GET /api/v1/work/inspections/{id}", K_WORK_INSPECTION,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"GET /api/v1/units/{id}/work/bulletins", K_WORK_UNIT,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /api/v1/units/{id}/work/bulletins", K_WORK_UNIT,
+                                                 {"401", "403", "403",     "403",     "202/404", "403",     "403"}},
+    {"GET /api/v1/work/bulletins/{id}", K_WORK_BULLETIN,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
     /* Evaluation rounds (issue 10): office staff create and run them (an admin only moves
     ** them back); units see the open rounds over them, evaluators those of their groups. */
     {"GET /api/v1/rounds", K_PLAIN,              {"401", "200", "200",     "200",     "200",     "200",     "200"}},
@@ -600,6 +627,20 @@ static const struct expect expectations[] = {
     {"GET /guidance", K_PLAIN,                   {"303", "200", "200",     "403",     "200",     "200",     "200"}},
     /* Full-text search (issue 11): everyone signed in, within their scope. */
     {"GET /search", K_SEARCH,                    {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    /* issue 12, winspect: the pages of areas, inspections and bulletins */
+    {"GET /units/{id}/work/areas", K_WORK_UNIT,  {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /units/{id}/work/areas", K_WORK_UNIT, {"303", "403", "403",     "403",     "303/404", "403",     "403"}},
+    {"POST /work/areas/{id}", K_WORK_AREA,       {"303", "403", "403",     "403",     "303/404", "403",     "403"}},
+    {"GET /units/{id}/work/inspections", K_WORK_UNIT,
+                                                 {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"GET /units/{id}/work/inspections/new", K_WORK_UNIT,
+                                                 {"303", "403", "403",     "403",     "200/404", "200/404", "403"}},
+    {"POST /units/{id}/work/inspections", K_WORK_UNIT,
+                                                 {"303", "403", "403",     "403",     "303/404", "303/404", "403"}},
+    {"GET /work/inspections/{id}", K_WORK_INSPECTION,
+                                                 {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"POST /units/{id}/work/bulletins", K_WORK_UNIT,
+                                                 {"303", "403", "403",     "403",     "303/404", "403",     "403"}},
     {"POST /units/{id}/archives/{id}/leaf/{s}/guidance", K_GUIDANCE,
                                                  {"303", "303", "303/404", "403",     "303/404", "303/404", "403"}},
     {"POST /units/{id}/archives/{id}/leaf/{s}/guidance/read", K_GUIDANCE,
@@ -687,6 +728,14 @@ static const struct expect expectations[] = {
     {"POST /work/meetings/{id}", K_MEETING,      {"303", "403", "403",     "403",     "303/404", "403",     "403"}},
     {"POST /work/meetings/{id}/files", K_MEETING_FILE,
                                                  {"303", "403", "403",     "403",     "303/404", "403",     "403"}},
+    /* issue 12, woverview: a unit's creation-work hub (its own, an office's jurisdiction;
+    ** evaluators see no unit: 404) and the office's overview (staff only) */
+    {"GET /api/v1/units/{id}/work/summary", K_UNIT,
+                                                 {"401", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"GET /api/v1/work/overview", K_PLAIN,       {"401", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"GET /units/{id}/work", K_UNIT,             {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
+    {"GET /work/overview", K_PLAIN,              {"303", "200", "200",     "403",     "403",     "403",     "403"}},
+    {"GET /work/overview.xlsx", K_PLAIN,         {"303", "200", "200",     "403",     "403",     "403",     "403"}},
 };
 /* clang-format on */
 
@@ -1630,6 +1679,81 @@ work_body(struct cell *c, const struct wm_route *rt, bool page, const char *name
     }
 }
 
+/* ---------------------------------------------------------------- issue 12, winspect */
+
+/* A unit's creation-work fixtures: an area of its first department (the demo member's in
+** DEMO001), its leaves set, an inspection of the area and a bulletin; made once per unit. */
+struct wfx {
+    int64_t unit, area, dept, inspection, bulletin;
+};
+
+static const struct wfx *
+wfx_for(int64_t unit)
+{
+    static struct wfx made[4];
+    size_t i = 0;
+    while (i < 4 && made[i].unit && made[i].unit != unit) {
+        i++;
+    }
+    if (4 == i || made[i].unit == unit) {
+        return 4 == i ? NULL : &made[i];
+    }
+    struct wm_db *db = fx_db();
+    json_t *depts = db ? db->ops->dept_list(db, unit) : NULL;
+    struct wfx w = {.unit = unit, .dept = th_jint(json_array_get(depts, 0), "id")};
+    json_decref(depts);
+    const struct wm_work_area_in in = {.dept_id = w.dept, .name = "授权测试责任区",
+                                       .category = "门前三包", .active = 1};
+    char sql[256];
+    snprintf(sql, sizeof sql, "INSERT INTO work_unit(unit_id, inspection_leaf, bulletin_leaf, "
+             "updated_at) VALUES (%lld, '1.1.1', '1.1.2', 1)", (long long)unit);
+    int64_t check = 0, now = time(NULL);
+    if (NULL == db || 0 == w.dept ||
+        WM_QS_ONE != db->ops->work_area_insert(db, unit, &in, now, &w.area) ||
+        0 != th_store_exec(&srv, sql) ||
+        WM_QS_ONE != db->ops->work_inspection_insert(db, unit, "2025-03-03", 0, "授权测试", "", 0,
+                                                     now, &w.inspection) ||
+        WM_QS_ONE != db->ops->work_check_insert(db, w.inspection, w.area, "pass", "", &check) ||
+        WM_QS_ONE != db->ops->work_bulletin_upsert(db, unit, "2025-03-03", 0, now, &w.bulletin)) {
+        fprintf(stderr, "fixture: the creation work of unit %lld not made\n", (long long)unit);
+        return NULL;
+    }
+    made[i] = w;
+    return &made[i];
+}
+
+/* The bodies of K_WORK_UNIT by route: a new area, an inspection of the unit's area, a
+** bulletin of a week. */
+static void
+wfx_body(struct cell *c, const struct wm_route *rt, const struct wfx *w, const char *name,
+         bool page)
+{
+    char key[48], v[24];
+    if (WM_POST != rt->methods) {
+        return;
+    }
+    if (strstr(rt->pattern, "/areas")) {
+        if (page) {
+            form_add(c, "name", name);
+        } else {
+            c->json = json_pack("{s:s}", "name", name);
+        }
+    } else if (strstr(rt->pattern, "/inspections")) {
+        snprintf(key, sizeof key, "result_%lld", (long long)w->area);
+        snprintf(v, sizeof v, "%s", "pass");
+        if (page) {
+            form_add(c, key, v);
+        } else {
+            c->json = json_pack("{s:[{s:I, s:s}]}", "checks", "area_id", (json_int_t)w->area,
+                                "result", "pass");
+        }
+    } else if (page) {
+        form_add(c, "week", "2025-03-05");
+    } else {
+        c->json = json_pack("{s:s}", "week", "2025-03-05");
+    }
+}
+
 /* Build the request of cell (kind, role, foreign) for a route; false: fixture failed. */
 static bool
 cell_build(struct cell *c,
@@ -1652,6 +1776,27 @@ cell_build(struct cell *c,
     case K_PLAIN:
     case K_STATIC:
         break;
+    case K_WORK_UNIT:
+    case K_WORK_AREA:
+    case K_WORK_INSPECTION:
+    case K_WORK_BULLETIN: {
+        const struct wfx *w = wfx_for(a->unit[foreign]);
+        if (NULL == w) {
+            return false;
+        }
+        ids[0] = K_WORK_UNIT == kind   ? w->unit
+                 : K_WORK_AREA == kind ? w->area
+                 : K_WORK_INSPECTION == kind ? w->inspection
+                                             : w->bulletin;
+        if (K_WORK_UNIT == kind) {
+            wfx_body(c, rt, w, name, page);
+        } else if (K_WORK_AREA == kind && page) {
+            form_add(c, "category", "授权测试");
+        } else if (K_WORK_AREA == kind && WM_PATCH == rt->methods) {
+            c->json = json_pack("{s:s}", "category", "授权测试");
+        }
+        break;
+    }
     case K_SEARCH:
         snprintf(c->query, sizeof c->query, "?q=%%E6%%96%%87%%E6%%98%%8E&unit=%lld",
                  (long long)a->unit[foreign]);

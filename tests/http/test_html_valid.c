@@ -184,6 +184,9 @@ test_pages_valid(void **state)
     snprintf(doc[1], sizeof doc[1], "/reviews/%lld", did);
     /* issue 12, wmeet: a meeting of unit 6 with markup in its text, the unit's meetings */
     char meet[2][64];
+    /* issue 12, winspect: an area of unit 6 (the member's department) and an inspection of
+    ** it with a finding, as the unit's admin */
+    char wpage[48];
     {
         struct th_cred ua;
         memset(&ua, 0, sizeof ua);
@@ -204,6 +207,22 @@ test_pages_valid(void **state)
         snprintf(meet[0], sizeof meet[0], "/work/meetings/%lld", (long long)th_jint(mr->json, "id"));
         th_resp_free(mr);
         snprintf(meet[1], sizeof meet[1], "/units/6/work/meetings?year=%d", year);
+        struct th_resp *wr = th_api(&srv, "GET", "/api/v1/units/6/depts", &ua, th_auth(&ua), NULL);
+        json_t *dl = json_is_array(wr->json) ? wr->json : json_object_get(wr->json, "items");
+        char wb[256];
+        snprintf(wb, sizeof wb, "{\"name\":\"<b>大门口</b>\",\"category\":\"门前三包\","
+                 "\"dept_id\":%lld}", (long long)th_jint(json_array_get(dl, 0), "id"));
+        th_resp_free(wr);
+        wr = th_api(&srv, "POST", "/api/v1/units/6/work/areas", &ua, th_auth(&ua), wb);
+        th_assert_status(wr, 201);
+        long long area = (long long)th_jint(wr->json, "id");
+        th_resp_free(wr);
+        snprintf(wb, sizeof wb, "{\"note\":\"<i>周检</i>\",\"checks\":[{\"area_id\":%lld,"
+                 "\"result\":\"fix\",\"note\":\"<b>烟头</b>\"}]}", area);
+        wr = th_api(&srv, "POST", "/api/v1/units/6/work/inspections", &ua, th_auth(&ua), wb);
+        th_assert_status(wr, 201);
+        snprintf(wpage, sizeof wpage, "/work/inspections/%lld", (long long)th_jint(wr->json, "id"));
+        th_resp_free(wr);
     }
     const char *const pages[] = {
         /* issue 12, wmeet */
@@ -224,7 +243,13 @@ test_pages_valid(void **state)
         "/rectifications", "/rectifications?state=open", rpages[0], rpages[1],
         /* the creation work (issue 12, wplan), with the records made below */
         "/units/6/work/group", "/units/6/work/group?on=2020-01-01", "/units/6/work/plan",
-        "/units/6/work/tasks", "/units/6/work/tasks?state=overdue", "/units/6/work/settings"};
+        "/units/6/work/tasks", "/units/6/work/tasks?state=overdue", "/units/6/work/settings",
+        /* issue 12, woverview: a unit's hub, the office's overview (filtered, by overdue) */
+        "/units/6/work", "/units/6/work?year=2025", "/work/overview",
+        "/work/overview?sort=overdue&unit_type=%E5%AD%A6%E6%A0%A1",
+        /* issue 12, winspect: areas, inspections by week, the phone form, one inspection */
+        "/units/6/work/areas", "/units/6/work/inspections", "/units/6/work/inspections/new",
+        wpage};
     /* a title of unit 6 (shown on /titles and on /units/6) */
     struct th_resp *tr = th_api(&srv, "POST", "/api/v1/titles", &adm, th_auth(&adm),
                                 "{\"unit_id\": 6, \"title\": \"第十四届<b>市级</b>文明单位\", "

@@ -5012,6 +5012,151 @@ test_results(void **state)
     free(city_path);
 }
 
+/* ---- issue 12, work_rect: the rectification loop's store ops ---- */
+
+static void
+test_work_rect(void **state)
+{
+    struct fx *f = *state;
+    int64_t u = 0, d1 = 0, d2 = 0, k = 0, x = 0;
+    (void)mk_archive(f, &u); /* 市文明办 > 市图书馆 (LIB-1) */
+    char *upath = org_path(f, u);
+    assert_int_equal(OPS->dept_insert(DB, u, "办公室", &d1), WM_QS_ONE);
+    assert_int_equal(OPS->dept_insert(DB, u, "工会", &d2), WM_QS_ONE);
+    int64_t boss = mk_user(f, "rboss", "unit_admin", u, 0);
+    int64_t m1 = mk_user(f, "rm1", "unit_member", u, d1);
+    (void)mk_user(f, "rm2", "unit_member", u, d2);
+    (void)mk_user(f, "rview", "unit_viewer", u, d1);
+    int64_t gone = mk_user(f, "rgone", "unit_admin", u, 0);
+    assert_int_equal(OPS->user_update(DB, gone, NULL, 1, -1), WM_QS_ONE);
+
+    /* rect_insert with the issue 12 columns, read back by rect_get */
+    struct wm_rect_in ri = {.unit_id = u, .year = 2025, .indicator_code = "",
+                            .problem = "门前堆放杂物", .source = "self_check",
+                            .due_on = "2025-06-30", .dept_id = d1, .corrective = "清理"};
+    assert_int_equal(OPS->rect_insert(DB, &ri, boss, 5000, &k), WM_QS_ONE);
+    json_t *o = OPS->rect_get(DB, k);
+    assert_int_equal(ji(o, "dept_id"), d1);
+    assert_string_equal(js(o, "dept_name"), "办公室");
+    assert_string_equal(js(o, "corrective"), "清理");
+    jnull(o, "preventive");
+    jnull(o, "done_at");
+    json_decref(o);
+
+    /* rect_list: by department, year and overdue (open and due before the day) */
+    struct wm_rect_filter kf = {.unit_id = u, .dept_id = d2};
+    json_t *l = OPS->rect_list(DB, &kf);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    kf = (struct wm_rect_filter){.unit_id = u, .dept_id = d1, .year = 2025,
+                                 .late_before = "2025-07-01"};
+    l = OPS->rect_list(DB, &kf);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    kf.late_before = "2025-06-30";
+    l = OPS->rect_list(DB, &kf);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    kf = (struct wm_rect_filter){.unit_id = u, .year = 2026};
+    l = OPS->rect_list(DB, &kf);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+
+    /* rect_update writes every field */
+    struct wm_rect_upd up = {.problem = "门前堆放杂物（复查）", .corrective = "清理并复查",
+                             .preventive = "每周巡查", .dept_id = d2, .due_on = NULL};
+    assert_int_equal(OPS->rect_update(DB, k, &up, 5100), WM_QS_ONE);
+    assert_int_equal(OPS->rect_update(DB, 999999, &up, 5100), WM_QS_NONE);
+    o = OPS->rect_get(DB, k);
+    assert_string_equal(js(o, "problem"), "门前堆放杂物（复查）");
+    assert_string_equal(js(o, "preventive"), "每周巡查");
+    assert_int_equal(ji(o, "dept_id"), d2);
+    jnull(o, "due_on");
+    assert_int_equal(ji(o, "updated_at"), 5100);
+    json_decref(o);
+    up.dept_id = d1;
+    assert_int_equal(OPS->rect_update(DB, k, &up, 5150), WM_QS_ONE);
+
+    /* rect_step: open → done → open (sent back) → done → verified; a wrong from: NONE */
+    struct wm_rect_step st = {.from = "done", .to = "verified", .note = "x", .user_id = boss};
+    assert_int_equal(OPS->rect_step(DB, k, &st, 5200), WM_QS_NONE);
+    st = (struct wm_rect_step){.from = "open", .to = "done", .note = "已清理", .user_id = m1};
+    assert_int_equal(OPS->rect_step(DB, k, &st, 5200), WM_QS_ONE);
+    o = OPS->rect_get(DB, k);
+    assert_string_equal(js(o, "state"), "done");
+    assert_string_equal(js(o, "done_note"), "已清理");
+    assert_int_equal(ji(o, "done_by"), m1);
+    assert_string_equal(js(o, "done_by_name"), "显示名");
+    assert_int_equal(ji(o, "done_at"), 5200);
+    json_decref(o);
+    st = (struct wm_rect_step){.from = "done", .to = "open", .note = "照片不清楚", .user_id = boss};
+    assert_int_equal(OPS->rect_step(DB, k, &st, 5300), WM_QS_ONE);
+    o = OPS->rect_get(DB, k);
+    assert_string_equal(js(o, "state"), "open");
+    assert_string_equal(js(o, "verify_note"), "照片不清楚");
+    assert_string_equal(js(o, "done_note"), "已清理"); /* kept */
+    json_decref(o);
+    st = (struct wm_rect_step){.from = "open", .to = "done", .note = NULL, .user_id = m1};
+    assert_int_equal(OPS->rect_step(DB, k, &st, 5400), WM_QS_ONE);
+    st = (struct wm_rect_step){.from = "done", .to = "verified", .note = "合格", .user_id = boss};
+    assert_int_equal(OPS->rect_step(DB, k, &st, 5500), WM_QS_ONE);
+    o = OPS->rect_get(DB, k);
+    assert_string_equal(js(o, "state"), "verified");
+    assert_string_equal(js(o, "verify_note"), "合格");
+    assert_int_equal(ji(o, "verified_by"), boss);
+    assert_int_equal(ji(o, "verified_at"), 5500);
+    jnull(o, "done_note");
+    jnull(o, "close_note");
+    json_decref(o);
+    /* closed without correction keeps close_note */
+    ri = (struct wm_rect_in){.unit_id = u, .year = 2025, .indicator_code = "",
+                             .problem = "重复开具", .source = "self_check"};
+    assert_int_equal(OPS->rect_insert(DB, &ri, 0, 5600, &x), WM_QS_ONE);
+    st = (struct wm_rect_step){.from = "open", .to = "closed", .note = "重复", .user_id = 0};
+    assert_int_equal(OPS->rect_step(DB, x, &st, 5700), WM_QS_ONE);
+    o = OPS->rect_get(DB, x);
+    assert_string_equal(js(o, "state"), "closed");
+    assert_string_equal(js(o, "close_note"), "重复");
+    jnull(o, "dept_id");
+    json_decref(o);
+
+    /* rect_people: the unit's enabled admins and the department's members */
+    l = OPS->rect_people(DB, u, d1);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), boss);
+    assert_int_equal(ji(json_array_get(l, 1), "id"), m1);
+    json_decref(l);
+    l = OPS->rect_people(DB, u, 0);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+
+    /* rect_history: the item's audit entries under the unit's path, oldest first */
+    const char *acts[] = {"rectification.open", "rectification.done", "rectification.open"};
+    int64_t objs[] = {k, k, x};
+    char last[65];
+    for (int i = 0; i < 3; i++) {
+        struct wm_audit_entry e = {.at = 6000 + i, .username = "rboss", .action = acts[i],
+                                   .object_type = "rectification", .object_id = objs[i],
+                                   .org_path = upath, .summary = "{}", .request_id = "r",
+                                   .addr = "::1"};
+        int64_t aid = 0;
+        assert_int_equal(OPS->begin(DB, true), WM_QS_ONE);
+        assert_int_equal(OPS->audit_last_hash(DB, last), WM_QS_ONE);
+        assert_int_equal(OPS->audit_insert(DB, &e, last, "feed", &aid), WM_QS_ONE);
+        assert_int_equal(OPS->commit(DB), WM_QS_ONE);
+    }
+    l = OPS->rect_history(DB, k, upath);
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 0), "action"), "rectification.open");
+    assert_string_equal(js(json_array_get(l, 1), "action"), "rectification.done");
+    assert_int_equal(ji(json_array_get(l, 1), "at"), 6001);
+    json_decref(l);
+    l = OPS->rect_history(DB, k, "/x-none/");
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    free(upath);
+}
+
 static void
 test_titles(void **state)
 {
@@ -5418,6 +5563,219 @@ test_scoring(void **state)
 }
 
 
+/* ---------------------------------------------------------------- issue 12, work_overview */
+
+/* The row of unit in a list of the overview's rows (NULL: none). */
+static const json_t *
+ov_row(const json_t *rows, int64_t unit)
+{
+    size_t i;
+    const json_t *x;
+    json_array_foreach(rows, i, x)
+    {
+        if (ji(x, "unit_id") == unit) {
+            return x;
+        }
+    }
+    return NULL;
+}
+
+/* Seed the creation work of two units in two districts, behind the store's back (the
+** tables are written by the other parts' ops). */
+static void
+ov_seed(struct fx *f, int64_t u1, int64_t u2)
+{
+    char sql[4096];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO work_unit(unit_id, start_on, inspect_weekly, updated_at) "
+             "VALUES (%lld, '2026-03-01', 1, 1);"
+             "INSERT INTO work_member(unit_id, body, role, name, from_on, to_on, created_at) "
+             "VALUES (%lld, 'group', 'leader', '组长', '2026-01-01', NULL, 1),"
+             "(%lld, 'group', 'member', '已离开', '2026-01-01', '2026-03-01', 1),"
+             "(%lld, 'group', 'member', '成员', '2026-02-01', NULL, 1),"
+             "(%lld, 'group', 'deputy', '将来', '2026-06-01', NULL, 1),"
+             "(%lld, 'office', 'director', '主任', '2026-01-01', NULL, 1),"
+             "(%lld, 'group', 'member', '无组长', '2026-01-01', NULL, 1);"
+             "INSERT INTO work_plan(unit_id, year, title, created_at, updated_at) "
+             "VALUES (%lld, 2026, '2026 年创建计划', 1, 1), (%lld, 2025, '去年', 1, 1);",
+             (long long)u1, (long long)u1, (long long)u1, (long long)u1, (long long)u1,
+             (long long)u1, (long long)u2, (long long)u1, (long long)u2);
+    raw_exec(f, sql);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO work_stage(plan_id, name, starts_on, ends_on, position) "
+             "SELECT id, '宣传发动', '2026-01-01', '2026-03-31', 1 FROM work_plan "
+             "WHERE unit_id = %lld AND year = 2026;"
+             "INSERT INTO work_stage(plan_id, name, starts_on, ends_on, position) "
+             "SELECT id, '组织实施', '2026-04-01', '2026-10-31', 2 FROM work_plan "
+             "WHERE unit_id = %lld AND year = 2026;"
+             "INSERT INTO work_task(plan_id, unit_id, title, due_on, state, created_at, updated_at) "
+             "SELECT id, unit_id, '已完成', '2026-02-01', 'done', 1, 1 FROM work_plan "
+             "WHERE unit_id = %lld AND year = 2026;"
+             "INSERT INTO work_task(plan_id, unit_id, title, due_on, state, created_at, updated_at) "
+             "SELECT id, unit_id, '逾期任务', '2026-05-01', 'open', 1, 1 FROM work_plan "
+             "WHERE unit_id = %lld AND year = 2026;"
+             "INSERT INTO work_task(plan_id, unit_id, title, due_on, state, created_at, updated_at) "
+             "SELECT id, unit_id, '未到期', '2026-06-01', 'open', 1, 1 FROM work_plan "
+             "WHERE unit_id = %lld AND year = 2026;"
+             "INSERT INTO work_task(plan_id, unit_id, title, due_on, state, created_at, updated_at) "
+             "SELECT id, unit_id, '去年的', '2025-06-01', 'open', 1, 1 FROM work_plan "
+             "WHERE unit_id = %lld AND year = 2025;",
+             (long long)u1, (long long)u1, (long long)u1, (long long)u1, (long long)u1,
+             (long long)u2);
+    raw_exec(f, sql);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO work_meeting_kind(unit_id, name, period, min_count, position, active, "
+             "created_at) VALUES (%lld, '领导小组会议', 'quarterly', 1, 1, 1, 1),"
+             "(%lld, '工作分析会', 'monthly', 1, 2, 1, 1),"
+             "(%lld, '停用的', 'monthly', 1, 3, 0, 1);"
+             "INSERT INTO work_meeting(unit_id, kind_id, held_on, title, created_at, updated_at) "
+             "SELECT unit_id, id, d, '会', 1, 1 FROM work_meeting_kind, "
+             "(SELECT '2026-04-10' AS d UNION ALL SELECT '2026-02-01' "
+             "UNION ALL SELECT '2025-12-30') x WHERE unit_id = %lld AND name = '领导小组会议';"
+             "INSERT INTO work_inspection(unit_id, held_on, inspector_name, created_at) "
+             "VALUES (%lld, '2026-05-11', '甲', 1), (%lld, '2026-05-04', '甲', 1),"
+             "(%lld, '2026-01-05', '乙', 1);"
+             "INSERT INTO rectification(unit_id, year, indicator_code, problem, source, due_on, "
+             "state, created_at, updated_at) VALUES "
+             "(%lld, 2026, '', '地面不洁', 'inspection', '2026-05-01', 'open', 1, 1),"
+             "(%lld, 2026, '', '未到期', 'inspection', '2026-06-01', 'open', 1, 1),"
+             "(%lld, 2026, 'B.1', '已整改', 'self_check', '2026-04-01', 'done', 1, 1),"
+             "(%lld, 2026, 'B.2', '已验证', 'review', '2026-04-01', 'verified', 1, 1),"
+             "(%lld, 2025, 'B.1', '去年', 'review', '2025-04-01', 'open', 1, 1);",
+             (long long)u1, (long long)u1, (long long)u1, (long long)u1, (long long)u1,
+             (long long)u1, (long long)u2, (long long)u1, (long long)u1, (long long)u1,
+             (long long)u1, (long long)u1);
+    raw_exec(f, sql);
+}
+
+/* The creation-work overview's counts (0018): one query per table over the subtree, per
+** unit, for a year and a day. */
+static void
+test_work_overview(void **state)
+{
+    struct fx *f = *state;
+    int64_t city = mk_org(f, 0, "office", "市文明办", NULL, NULL);
+    int64_t d1 = mk_org(f, city, "office", "甲区文明办", NULL, NULL);
+    int64_t d2 = mk_org(f, city, "office", "乙区文明办", NULL, NULL);
+    int64_t u1 = mk_org(f, d1, "unit", "第一中学", "S-1", "学校");
+    int64_t u2 = mk_org(f, d2, "unit", "区司法局", "J-1", "机关");
+    ov_seed(f, u1, u2);
+    char *p1 = org_path(f, d1);
+    struct wm_work_ov_q q = {.year = 2026, .today = "2026-05-15"};
+    /* the units: everything, by path, with their settings */
+    json_t *l = OPS->work_ov_units(DB, &q);
+    assert_int_equal(json_array_size(l), 2);
+    const json_t *x = ov_row(l, u1);
+    assert_string_equal(js(x, "district_name"), "甲区文明办");
+    assert_int_equal(ji(x, "district_id"), d1);
+    assert_string_equal(js(x, "start_on"), "2026-03-01");
+    assert_int_equal(ji(x, "inspect_weekly"), 1);
+    assert_int_equal(ji(x, "created_at"), 1000);
+    x = ov_row(l, u2);
+    jnull(x, "start_on");
+    assert_int_equal(ji(x, "inspect_weekly"), 1); /* unset: weekly */
+    json_decref(l);
+    q.scope = p1; /* a district: its unit only */
+    l = OPS->work_ov_units(DB, &q);
+    assert_int_equal(json_array_size(l), 1);
+    assert_non_null(ov_row(l, u1));
+    json_decref(l);
+    q.scope = NULL;
+    q.unit_type = "机关";
+    l = OPS->work_ov_units(DB, &q);
+    assert_int_equal(json_array_size(l), 1);
+    assert_non_null(ov_row(l, u2));
+    json_decref(l);
+    q.unit_type = NULL;
+    /* the counts of the whole */
+    json_t *c = OPS->work_ov_counts(DB, &q);
+    assert_non_null(c);
+    l = json_object_get(c, "members");
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(ov_row(l, u1), "members"), 2); /* the leader and the member now */
+    assert_int_equal(ji(ov_row(l, u1), "leaders"), 1);
+    assert_int_equal(ji(ov_row(l, u2), "leaders"), 0);
+    l = json_object_get(c, "plans");
+    assert_int_equal(json_array_size(l), 1); /* u2's plan is of 2025 */
+    assert_int_equal(ji(ov_row(l, u1), "stages"), 2);
+    assert_string_equal(js(ov_row(l, u1), "title"), "2026 年创建计划");
+    l = json_object_get(c, "tasks");
+    assert_int_equal(json_array_size(l), 1);
+    x = ov_row(l, u1);
+    assert_int_equal(ji(x, "total"), 3);
+    assert_int_equal(ji(x, "done"), 1);
+    assert_int_equal(ji(x, "open"), 2);
+    assert_int_equal(ji(x, "overdue"), 1);
+    l = json_object_get(c, "meetings");
+    assert_int_equal(json_array_size(l), 2); /* the inactive kind is left out */
+    x = json_array_get(l, 0);
+    assert_string_equal(js(x, "name"), "领导小组会议");
+    assert_string_equal(js(x, "period"), "quarterly");
+    assert_int_equal(ji(x, "min_count"), 1);
+    assert_int_equal(ji(x, "held"), 2); /* 2025-12-30 is of another year */
+    assert_non_null(strstr(js(x, "days"), "2026-02-01"));
+    assert_non_null(strstr(js(x, "days"), "2026-04-10"));
+    x = json_array_get(l, 1);
+    assert_string_equal(js(x, "name"), "工作分析会");
+    assert_int_equal(ji(x, "held"), 0);
+    jnull(x, "days");
+    l = json_object_get(c, "inspections");
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(ov_row(l, u1), "held"), 2);
+    assert_int_equal(strlen(js(ov_row(l, u1), "days")), 21);
+    l = json_object_get(c, "rects");
+    assert_int_equal(json_array_size(l), 3); /* inspection/open, self_check/done, review/verified */
+    x = json_array_get(l, 0);
+    assert_string_equal(js(x, "source"), "inspection");
+    assert_string_equal(js(x, "state"), "open");
+    assert_int_equal(ji(x, "n"), 2);
+    assert_int_equal(ji(x, "overdue"), 1);
+    json_decref(c);
+    /* a district: the other's rows are not counted */
+    q.scope = p1;
+    c = OPS->work_ov_counts(DB, &q);
+    assert_null(ov_row(json_object_get(c, "members"), u2));
+    assert_int_equal(json_array_size(json_object_get(c, "inspections")), 1);
+    json_decref(c);
+    /* one unit, by id */
+    q.scope = NULL;
+    q.unit_id = u2;
+    c = OPS->work_ov_counts(DB, &q);
+    assert_int_equal(json_array_size(json_object_get(c, "tasks")), 0);
+    assert_int_equal(json_array_size(json_object_get(c, "inspections")), 1);
+    assert_int_equal(json_array_size(json_object_get(c, "rects")), 0);
+    json_decref(c);
+    /* another year */
+    q.unit_id = 0;
+    q.year = 2025;
+    c = OPS->work_ov_counts(DB, &q);
+    assert_int_equal(ji(ov_row(json_object_get(c, "tasks"), u2), "overdue"), 1);
+    assert_int_equal(json_array_size(json_object_get(c, "meetings")), 2);
+    assert_int_equal(ji(json_array_get(json_object_get(c, "meetings"), 0), "held"), 1);
+    assert_int_equal(ji(json_array_get(json_object_get(c, "rects"), 0), "overdue"), 1);
+    json_decref(c);
+    /* what one unit has late, and its plan's stages */
+    q.year = 2026;
+    q.unit_id = u1;
+    json_t *late = OPS->work_ov_late(DB, &q, 10);
+    assert_non_null(late);
+    l = json_object_get(late, "stages");
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 0), "name"), "宣传发动");
+    l = json_object_get(late, "tasks");
+    assert_int_equal(json_array_size(l), 1);
+    assert_string_equal(js(json_array_get(l, 0), "title"), "逾期任务");
+    assert_string_equal(js(json_array_get(l, 0), "due_on"), "2026-05-01");
+    l = json_object_get(late, "rects");
+    assert_int_equal(json_array_size(l), 1);
+    assert_string_equal(js(json_array_get(l, 0), "problem"), "地面不洁");
+    json_decref(late);
+    late = OPS->work_ov_late(DB, &q, 1);
+    assert_int_equal(json_array_size(json_object_get(late, "stages")), 1);
+    json_decref(late);
+    free(p1);
+}
+
 /* ---------------------------------------------------------------- work_link (issue 12, wmeet) */
 
 static void
@@ -5612,12 +5970,192 @@ test_work_meetings(void **state)
     assert_string_equal(js(o, "state"), "queued");
     jnull(o, "last_error");
     json_decref(o);
-    /* the unit's start: none set (work_unit is wplan's), its creation time */
-    o = OPS->meeting_unit_start(DB, u);
-    jnull(o, "start_on");
-    assert_true(ji(o, "created_at") > 0);
+    assert_false(wm_db_failed(DB));
+}
+
+/* ---------------------------------------------------------------- work_inspect (issue 12, winspect) */
+
+/* A unit with a department and an area of it; *dept, *unit. */
+static int64_t
+mk_area(struct fx *f, int64_t *unit, int64_t *dept)
+{
+    int64_t office = mk_org(f, 0, "office", "东城区文明办", NULL, NULL);
+    *unit = mk_org(f, office, "unit", "市司法局", "SFJ-1", "机关");
+    assert_int_equal(OPS->dept_insert(DB, *unit, "办公室", dept), WM_QS_ONE);
+    const struct wm_work_area_in in = {.dept_id = *dept, .name = "大门口", .category = "门前三包",
+                                       .active = 1, .position = 2};
+    int64_t id = 0;
+    assert_int_equal(OPS->work_area_insert(DB, *unit, &in, 1000, &id), WM_QS_ONE);
+    assert_true(id > 0);
+    return id;
+}
+
+static void
+test_work_areas(void **state)
+{
+    struct fx *f = *state;
+    int64_t u, d, id2 = 0;
+    int64_t id = mk_area(f, &u, &d);
+    /* the same name again in the unit: none inserted */
+    const struct wm_work_area_in dup = {.name = "大门口", .category = "", .active = 1};
+    assert_int_equal(OPS->work_area_insert(DB, u, &dup, 1001, &id2), WM_QS_NONE);
+    const struct wm_work_area_in other = {.name = "会议室", .category = "室内卫生", .active = 1,
+                                          .position = 1};
+    assert_int_equal(OPS->work_area_insert(DB, u, &other, 1002, &id2), WM_QS_ONE);
+    json_t *a = OPS->work_area_get(DB, id);
+    assert_non_null(a);
+    assert_string_equal(js(a, "name"), "大门口");
+    assert_string_equal(js(a, "category"), "门前三包");
+    assert_string_equal(js(a, "dept_name"), "办公室");
+    assert_int_equal(ji(a, "dept_id"), d);
+    assert_int_equal(ji(a, "active"), 1);
+    assert_int_equal(ji(a, "checks"), 0);
+    json_decref(a);
+    assert_null(OPS->work_area_get(DB, 999999));
+    assert_false(wm_db_failed(DB));
+    /* renamed onto the other's name: nothing changes; retired, without a department */
+    struct wm_work_area_in up = {.name = "会议室", .category = "x", .active = 1};
+    assert_int_equal(OPS->work_area_update(DB, id, &up), WM_QS_NONE);
+    up = (struct wm_work_area_in){.name = "正门", .category = "门前三包", .active = 0,
+                                  .position = 5};
+    assert_int_equal(OPS->work_area_update(DB, id, &up), WM_QS_ONE);
+    a = OPS->work_area_get(DB, id);
+    assert_string_equal(js(a, "name"), "正门");
+    assert_int_equal(ji(a, "active"), 0);
+    assert_true(json_is_null(json_object_get(a, "dept_id")));
+    json_decref(a);
+    /* the list: active ones first by position; active_only leaves the retired out */
+    json_t *l = OPS->work_area_list(DB, u, false);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), id2);
+    json_decref(l);
+    l = OPS->work_area_list(DB, u, true);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    /* no settings row: no leaves, and not a failure */
+    assert_null(OPS->work_inspect_leaves(DB, u));
+    assert_false(wm_db_failed(DB));
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO work_unit(unit_id, inspection_leaf, bulletin_leaf, updated_at) "
+             "VALUES (%lld, 'B.1', 'B.2', 1000)", (long long)u);
+    raw_exec(f, sql);
+    json_t *lv = OPS->work_inspect_leaves(DB, u);
+    assert_string_equal(js(lv, "inspection_leaf"), "B.1");
+    assert_string_equal(js(lv, "bulletin_leaf"), "B.2");
+    json_decref(lv);
+}
+
+static void
+test_work_inspections(void **state)
+{
+    struct fx *f = *state;
+    int64_t u, d, ins = 0, ins2 = 0, c1 = 0, c2 = 0;
+    int64_t area = mk_area(f, &u, &d);
+    const struct wm_work_area_in other = {.name = "会议室", .category = "", .active = 1};
+    int64_t area2 = 0;
+    assert_int_equal(OPS->work_area_insert(DB, u, &other, 1000, &area2), WM_QS_ONE);
+    int64_t user = mk_user(f, "liu", "unit_member", u, d);
+    assert_int_equal(OPS->work_inspection_insert(DB, u, "2026-12-01", user, "刘", "周检", user,
+                                                 2000, &ins), WM_QS_ONE);
+    assert_int_equal(OPS->work_inspection_insert(DB, u, "2026-11-20", 0, "张三", NULL, 0, 2100,
+                                                 &ins2), WM_QS_ONE);
+    assert_int_equal(OPS->work_check_insert(DB, ins, area, "fix", "地面有烟头", &c1), WM_QS_ONE);
+    assert_int_equal(OPS->work_check_insert(DB, ins, area2, "pass", NULL, &c2), WM_QS_ONE);
+    assert_int_equal(OPS->work_check_insert(DB, ins2, area2, "pass", "", &c2), WM_QS_ONE);
+    /* an area checked twice in one inspection, a result that is not one */
+    int64_t bad = 0;
+    assert_true(OPS->work_check_insert(DB, ins, area, "pass", "", &bad) < 0 ||
+                WM_QS_CONFLICT == OPS->work_check_insert(DB, ins, area, "pass", "", &bad));
+    json_t *o = OPS->work_inspection_get(DB, ins);
+    assert_non_null(o);
+    assert_string_equal(js(o, "held_on"), "2026-12-01");
+    assert_string_equal(js(o, "inspector_name"), "刘");
+    assert_int_equal(ji(o, "inspector_id"), user);
+    assert_int_equal(ji(o, "areas"), 2);
+    assert_int_equal(ji(o, "fixes"), 1);
     json_decref(o);
-    assert_null(OPS->meeting_unit_start(DB, 999999));
+    assert_null(OPS->work_inspection_get(DB, 999999));
+    assert_false(wm_db_failed(DB));
+    /* checks by area position and name, with the department and no item yet */
+    json_t *l = OPS->work_inspection_checks(DB, ins);
+    assert_int_equal(json_array_size(l), 2);
+    json_t *c = json_array_get(l, 0);
+    assert_string_equal(js(c, "area_name"), "会议室");
+    c = json_array_get(l, 1);
+    assert_string_equal(js(c, "area_name"), "大门口");
+    assert_string_equal(js(c, "dept_name"), "办公室");
+    assert_string_equal(js(c, "result"), "fix");
+    assert_string_equal(js(c, "note"), "地面有烟头");
+    assert_true(json_is_null(json_object_get(c, "rect_id")));
+    assert_true(json_is_null(json_object_get(c, "photo_document_id")));
+    json_decref(l);
+    /* the photo's document */
+    int64_t a = 0, serial = 0;
+    a = mk_archive(f, NULL);
+    int64_t doc = mk_doc(f, a, "B.1", "照片", &serial);
+    assert_int_equal(OPS->work_check_set_photo(DB, c1, doc), WM_QS_ONE);
+    assert_int_equal(OPS->work_check_set_photo(DB, 999999, doc), WM_QS_NONE);
+    l = OPS->work_inspection_checks(DB, ins);
+    assert_int_equal(ji(json_array_get(l, 1), "photo_document_id"), doc);
+    json_decref(l);
+    /* the list: newest first, within days, by department */
+    l = OPS->work_inspection_list(DB, u, NULL, NULL, 0);
+    assert_int_equal(json_array_size(l), 2);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), ins);
+    json_decref(l);
+    l = OPS->work_inspection_list(DB, u, "2026-11-30", "2026-12-06", 0);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    l = OPS->work_inspection_list(DB, u, NULL, "2026-11-29", 0);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(ji(json_array_get(l, 0), "id"), ins2);
+    json_decref(l);
+    l = OPS->work_inspection_list(DB, u, NULL, NULL, d);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+}
+
+static void
+test_work_bulletins(void **state)
+{
+    struct fx *f = *state;
+    int64_t u, d, b = 0, again = 0, other = 0;
+    (void)mk_area(f, &u, &d);
+    assert_int_equal(OPS->work_bulletin_upsert(DB, u, "2026-11-30", 0, 1000, &b), WM_QS_ONE);
+    assert_true(b > 0);
+    json_t *o = OPS->work_bulletin_get(DB, b);
+    assert_string_equal(js(o, "state"), "pending");
+    assert_string_equal(js(o, "week_on"), "2026-11-30");
+    json_decref(o);
+    assert_int_equal(OPS->work_bulletin_set(DB, b, "failed", "没有字体", 0, 1100), WM_QS_ONE);
+    o = OPS->work_bulletin_get(DB, b);
+    assert_string_equal(js(o, "state"), "failed");
+    assert_string_equal(js(o, "error"), "没有字体");
+    json_decref(o);
+    int64_t a = mk_archive(f, NULL), serial = 0;
+    int64_t doc = mk_doc(f, a, "B.2", "通报", &serial);
+    assert_int_equal(OPS->work_bulletin_set(DB, b, "done", NULL, doc, 1200), WM_QS_ONE);
+    /* built again: the same row, pending, the error gone, the document kept */
+    assert_int_equal(OPS->work_bulletin_upsert(DB, u, "2026-11-30", 0, 1300, &again), WM_QS_ONE);
+    assert_int_equal(again, b);
+    o = OPS->work_bulletin_get(DB, b);
+    assert_string_equal(js(o, "state"), "pending");
+    assert_true(json_is_null(json_object_get(o, "error")));
+    assert_int_equal(ji(o, "document_id"), doc);
+    assert_int_equal(ji(o, "updated_at"), 1300);
+    json_decref(o);
+    /* document 0 keeps it */
+    assert_int_equal(OPS->work_bulletin_set(DB, b, "done", NULL, 0, 1400), WM_QS_ONE);
+    o = OPS->work_bulletin_get(DB, b);
+    assert_int_equal(ji(o, "document_id"), doc);
+    json_decref(o);
+    assert_int_equal(OPS->work_bulletin_upsert(DB, u, "2026-12-07", 0, 1500, &other), WM_QS_ONE);
+    json_t *l = OPS->work_bulletin_list(DB, u);
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 0), "week_on"), "2026-12-07");
+    json_decref(l);
+    assert_null(OPS->work_bulletin_get(DB, 999999));
     assert_false(wm_db_failed(DB));
 }
 
@@ -5698,6 +6236,16 @@ main(void)
         /* issue 12, wmeet */
         cmocka_unit_test_setup_teardown(test_work_link, setup, teardown),
         cmocka_unit_test_setup_teardown(test_work_meetings, setup, teardown),
+        /* issue 12, work_overview */
+        cmocka_unit_test_setup_teardown(test_work_overview, setup, teardown),
+        /* issue 12, wmeet */
+        cmocka_unit_test_setup_teardown(test_work_link, setup, teardown),
+        /* issue 12, winspect */
+        cmocka_unit_test_setup_teardown(test_work_areas, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_work_inspections, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_work_bulletins, setup, teardown),
+        /* issue 12, work_rect */
+        cmocka_unit_test_setup_teardown(test_work_rect, setup, teardown),
     };
     int failed = g_pg ? cmocka_run_group_tests_name("store_pg", tests, NULL, NULL)
                       : cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);

@@ -182,15 +182,6 @@ meeting_minutes_job(struct wm_db *base, int64_t meeting_id)
     return pg_row(DB, pg_q(DB, sql, "i", meeting_id));
 }
 
-static json_t *
-meeting_unit_start(struct wm_db *base, int64_t unit_id)
-{
-    static const char sql[] =
-        "SELECT w.start_on, o.created_at FROM org o LEFT JOIN work_unit w ON w.unit_id = o.id "
-        "WHERE o.id = $1";
-    return pg_row(DB, pg_q(DB, sql, "i", unit_id));
-}
-
 void
 pg_fill_work_meet_ops(struct wm_db_ops *ops)
 {
@@ -207,7 +198,6 @@ pg_fill_work_meet_ops(struct wm_db_ops *ops)
     ops->meeting_insert = meeting_insert;
     ops->meeting_update = meeting_update;
     ops->meeting_set_minutes_doc = meeting_set_minutes_doc;
-    ops->meeting_unit_start = meeting_unit_start;
     ops->meeting_minutes_job = meeting_minutes_job;
 }
 

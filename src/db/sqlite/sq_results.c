@@ -115,7 +115,11 @@ objection_answer(struct wm_db *base, int64_t id, const char *answer, int64_t use
 #define RECT_COLS                                                                              \
     "r.id, r.unit_id, u.name AS unit_name, u.code AS unit_code, u.path AS unit_path, r.year, " \
     "r.indicator_code, r.problem, r.source, r.source_id, r.due_on, r.state, r.created_by, "    \
-    "r.created_at, r.updated_at FROM rectification r JOIN org u ON u.id = r.unit_id "
+    "r.created_at, r.updated_at, r.dept_id, d.name AS dept_name, r.corrective, r.preventive, " \
+    "r.done_note, r.done_by, db.display_name AS done_by_name, r.done_at, r.verify_note, "      \
+    "r.verified_by, vb.display_name AS verified_by_name, r.verified_at, r.close_note "         \
+    "FROM rectification r JOIN org u ON u.id = r.unit_id LEFT JOIN dept d ON d.id = r.dept_id " \
+    "LEFT JOIN user db ON db.id = r.done_by LEFT JOIN user vb ON vb.id = r.verified_by "
 
 static enum wm_qs
 rect_insert(struct wm_db *base,
@@ -126,11 +130,13 @@ rect_insert(struct wm_db *base,
 {
     static const char sql[] =
         "INSERT INTO rectification(unit_id, year, indicator_code, problem, source, source_id, "
-        "due_on, created_by, created_at, updated_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, nullif(?8, 0), ?9, ?9)";
-    enum wm_qs qs =
-        sq_exec(DB, sq_prep(DB, sql, "iitttitii", in->unit_id, in->year, in->indicator_code,
-                            in->problem, in->source, in->source_id, in->due_on, user_id, now));
+        "due_on, created_by, created_at, updated_at, dept_id, corrective, preventive) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, nullif(?8, 0), ?9, ?9, nullif(?10, 0), "
+        "?11, ?12)";
+    enum wm_qs qs = sq_exec(
+        DB, sq_prep(DB, sql, "iitttitiiitt", in->unit_id, in->year, in->indicator_code,
+                    in->problem, in->source, in->source_id, in->due_on, user_id, now,
+                    in->dept_id, in->corrective, in->preventive));
     if (WM_QS_ONE == qs) {
         *id = sqlite3_last_insert_rowid(DB->h);
     }
@@ -151,12 +157,14 @@ rect_list(struct wm_db *base, const struct wm_rect_filter *f)
         "SELECT " RECT_COLS
         "WHERE (?1 IS NULL OR (u.path >= ?1 AND u.path < ?2)) AND (?3 = 0 OR r.unit_id = ?3) "
         "AND (?4 IS NULL OR r.state = ?4) AND (?5 IS NULL OR r.source = ?5) "
-        "AND (?6 = 0 OR r.source_id = ?6) "
+        "AND (?6 = 0 OR r.source_id = ?6) AND (?9 = 0 OR r.dept_id = ?9) "
+        "AND (?10 = 0 OR r.year = ?10) "
+        "AND (?11 IS NULL OR (r.state = 'open' AND r.due_on < ?11)) "
         "ORDER BY r.state <> 'open', r.due_on IS NULL, r.due_on, r.id DESC LIMIT ?7 OFFSET ?8";
     struct wm_db_range r = wm_db_range_of(f->scope);
-    json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttittiii", r.lo, r.hi, f->unit_id, f->state,
+    json_t *a = sq_rows(DB, sq_prep(DB, sql, "ttittiiiiit", r.lo, r.hi, f->unit_id, f->state,
                                     f->source, f->source_id, (int64_t)(f->limit ? f->limit : 100),
-                                    (int64_t)f->offset));
+                                    (int64_t)f->offset, f->dept_id, f->year, f->late_before));
     wm_db_range_free(&r);
     return a;
 }
