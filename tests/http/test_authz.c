@@ -1695,8 +1695,18 @@ wfx_for(int64_t unit)
     while (i < 4 && made[i].unit && made[i].unit != unit) {
         i++;
     }
+    /* the unit's leaves, set again at every use: the settings rows of the matrix (wplan's
+    ** PUT of every default) clear them */
+    char sql[320];
+    snprintf(sql, sizeof sql, "INSERT INTO work_unit(unit_id, inspection_leaf, bulletin_leaf, "
+             "updated_at) VALUES (%lld, '1.1.1', '1.1.2', 1) ON CONFLICT (unit_id) DO UPDATE "
+             "SET inspection_leaf = excluded.inspection_leaf, "
+             "bulletin_leaf = excluded.bulletin_leaf", (long long)unit);
     if (4 == i || made[i].unit == unit) {
-        return 4 == i ? NULL : &made[i];
+        if (4 == i || 0 != th_store_exec(&srv, sql)) {
+            return NULL;
+        }
+        return &made[i];
     }
     struct wm_db *db = fx_db();
     json_t *depts = db ? db->ops->dept_list(db, unit) : NULL;
@@ -1704,9 +1714,6 @@ wfx_for(int64_t unit)
     json_decref(depts);
     const struct wm_work_area_in in = {.dept_id = w.dept, .name = "授权测试责任区",
                                        .category = "门前三包", .active = 1};
-    char sql[256];
-    snprintf(sql, sizeof sql, "INSERT INTO work_unit(unit_id, inspection_leaf, bulletin_leaf, "
-             "updated_at) VALUES (%lld, '1.1.1', '1.1.2', 1)", (long long)unit);
     int64_t check = 0, now = time(NULL);
     if (NULL == db || 0 == w.dept ||
         WM_QS_ONE != db->ops->work_area_insert(db, unit, &in, now, &w.area) ||
