@@ -49,8 +49,13 @@ copy_stream(int fd, struct wm_blob_writer *w, char *err, size_t errlen)
 }
 
 enum wm_err
-wm_blob_copy_fd(struct wm_blobstore *dst, int fd, const char *sha, uint64_t *size, bool *copied,
-                char *err, size_t errlen)
+wm_blob_copy_fd(struct wm_blobstore *dst,
+                int fd,
+                const char *sha,
+                uint64_t *size,
+                bool *copied,
+                char *err,
+                size_t errlen)
 {
     *copied = false;
     *size = 0;

@@ -18,9 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/stat.h>
 
 #include "backup_int.h"
 #include "wm_blob.h"
@@ -95,10 +95,10 @@ file_entry(const char *out, const char *rel, char *err, size_t errlen)
 void
 wm_bk_snapshot_remove(const char *dir)
 {
-    static const char *const names[] = {BK_SQLITE_FILE, BK_SQLITE_FILE "-wal",
-                                        BK_SQLITE_FILE "-shm", BK_PG_FILE,
-                                        "wenming.conf",    "audit-head",
-                                        "audit-head.lock"};
+    static const char *const names[] = { BK_SQLITE_FILE,        BK_SQLITE_FILE "-wal",
+                                         BK_SQLITE_FILE "-shm", BK_PG_FILE,
+                                         "wenming.conf",        "audit-head",
+                                         "audit-head.lock" };
     for (size_t i = 0; i < WM_ARRAY_LEN(names); i++) {
         char *p = wm_asprintf("%s/%s", dir, names[i]);
         (void)unlink(p);
@@ -155,7 +155,7 @@ pg_dump_to(const char *store, const char *id, const char *path, char *err, size_
     char *snap = wm_asprintf("--snapshot=%s", id);
     char *file = wm_asprintf("--file=%s", path);
     static char prog[] = "pg_dump", fmt[] = "--format=custom", nopw[] = "--no-password";
-    char *argv[] = {prog, fmt, nopw, snap, file, NULL};
+    char *argv[] = { prog, fmt, nopw, snap, file, NULL };
     int code;
     enum wm_err e = wm_spawn_wait_env(argv, env, "pg_dump", &code, err, errlen);
     wm_store_pg_env_free(env);
@@ -169,8 +169,12 @@ pg_dump_to(const char *store, const char *id, const char *path, char *err, size_
 ** or db itself inside the snapshot's transaction).
 */
 static int
-take_snapshot(struct wm_db *db, const char *data, const char *sdir, struct wm_db **snapdb,
-              char *err, size_t errlen)
+take_snapshot(struct wm_db *db,
+              const char *data,
+              const char *sdir,
+              struct wm_db **snapdb,
+              char *err,
+              size_t errlen)
 {
     *snapdb = NULL;
     if (wm_streq(db->ops->name, "sqlite")) {
@@ -213,14 +217,18 @@ take_snapshot(struct wm_db *db, const char *data, const char *sdir, struct wm_db
 ** directory (copied there before the snapshot), which the snapshot must still hold.
 */
 static int
-snapshot_audit(struct wm_db *snapdb, const char *sdir, struct wm_backup_stats *st, char *err,
+snapshot_audit(struct wm_db *snapdb,
+               const char *sdir,
+               struct wm_backup_stats *st,
+               char *err,
                size_t errlen)
 {
     char why[512];
     int rc = wm_audit_anchor_check(snapdb, sdir, why, sizeof why);
     if (rc) {
-        snprintf(err, errlen, "the store does not hold the audit head anchored in the data "
-                              "directory (%s); run 'wenming verify audit'",
+        snprintf(err, errlen,
+                 "the store does not hold the audit head anchored in the data "
+                 "directory (%s); run 'wenming verify audit'",
                  why);
         return -1;
     }
@@ -276,8 +284,12 @@ snapshot_blobs(struct wm_db *snapdb, char *err, size_t errlen)
 
 /* The store part: snapshot, audit head, schema, blob list; the snapshot closed after. */
 static json_t *
-store_part(struct wm_db *db, const char *data, const char *sdir, struct wm_backup_stats *st,
-           char *err, size_t errlen)
+store_part(struct wm_db *db,
+           const char *data,
+           const char *sdir,
+           struct wm_backup_stats *st,
+           char *err,
+           size_t errlen)
 {
     char *from = wm_asprintf("%s/audit-head", data), *to = wm_asprintf("%s/audit-head", sdir);
     int c = wm_bk_file_copy(from, to, 0600, err, errlen);
@@ -356,8 +368,8 @@ blob_one(struct blob_run *r, const char *sha, json_int_t want, char *err, size_t
     r->st->copied += copied;
     r->st->bytes += copied ? size : 0;
     char *rel = wm_asprintf("blobs/objects/%.2s/%.2s/%s", sha, sha + 2, sha);
-    json_array_append_new(r->files, json_pack("{s:s, s:s, s:I}", "path", rel, "sha256", sha,
-                                              "size", (json_int_t)size));
+    json_array_append_new(r->files, json_pack("{s:s, s:s, s:I}", "path", rel, "sha256", sha, "size",
+                                              (json_int_t)size));
     free(rel);
     return 0;
 }
@@ -391,17 +403,18 @@ manifest_new(const struct wm_backup_stats *st, json_t *files, json_t *missing)
     return json_pack("{s:s, s:i, s:s, s:s, s:i, s:s, s:s, s:I, s:o, s:o}", "format",
                      WM_BACKUP_FORMAT, "version", 1, "wenming", WM_VERSION, "store", st->store,
                      "schema_version", st->schema, "created_at", at, "snapshot", st->snapshot,
-                     "audit_seq", (json_int_t)st->audit_seq, "files", files, "missing",
-                     missing);
+                     "audit_seq", (json_int_t)st->audit_seq, "files", files, "missing", missing);
 }
 
 /* The snapshot's own files (they exist) as manifest entries in front of the blobs. */
 static int
-snapshot_entries(const char *out, const struct wm_backup_stats *st, json_t *files, char *err,
+snapshot_entries(const char *out,
+                 const struct wm_backup_stats *st,
+                 json_t *files,
+                 char *err,
                  size_t errlen)
 {
-    static const char *const names[] = {BK_SQLITE_FILE, BK_PG_FILE, "wenming.conf",
-                                        "audit-head"};
+    static const char *const names[] = { BK_SQLITE_FILE, BK_PG_FILE, "wenming.conf", "audit-head" };
     size_t at = 0;
     for (size_t i = 0; i < WM_ARRAY_LEN(names); i++) {
         char *rel = wm_asprintf("%s/%s", st->snapshot, names[i]);
@@ -467,8 +480,14 @@ open_blobstores(const char *data, const char *out, struct blob_run *r, char *err
 }
 
 int
-wm_backup(struct wm_db *db, const char *data, const char *out, wm_backup_progress_fn progress,
-          void *cls, struct wm_backup_stats *st, char *err, size_t errlen)
+wm_backup(struct wm_db *db,
+          const char *data,
+          const char *out,
+          wm_backup_progress_fn progress,
+          void *cls,
+          struct wm_backup_stats *st,
+          char *err,
+          size_t errlen)
 {
     memset(st, 0, sizeof *st);
     int rc = wm_mkdirs(out, 0700);
@@ -480,8 +499,9 @@ wm_backup(struct wm_db *db, const char *data, const char *out, wm_backup_progres
         return -1;
     }
     char *sdir = wm_asprintf("%s/%s", out, st->snapshot);
-    struct blob_run r = {.files = json_array(), .missing = json_array(), .st = st,
-                         .progress = progress, .cls = cls};
+    struct blob_run r = {
+        .files = json_array(), .missing = json_array(), .st = st, .progress = progress, .cls = cls
+    };
     json_t *blobs = store_part(db, data, sdir, st, err, errlen);
     rc = -1;
     if (NULL == blobs || open_blobstores(data, out, &r, err, errlen) ||

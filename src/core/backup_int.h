@@ -4,8 +4,8 @@
 #ifndef WM_BACKUP_INT_H
 #define WM_BACKUP_INT_H
 
-#include <stdint.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define BK_CHUNK       ((size_t)512 * 1024)
 #define BK_SQLITE_FILE "wenming.db"

@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "backup_int.h"
 #include "wm_blob.h"
@@ -76,15 +76,17 @@ manifest_load(const char *from, char *err, size_t errlen)
 
 /* The manifest's checks that need no file: snapshot name, store kind, schema. */
 static int
-manifest_check(json_t *m, const char *pg_store, struct wm_restore_stats *st, char *err,
+manifest_check(json_t *m,
+               const char *pg_store,
+               struct wm_restore_stats *st,
+               char *err,
                size_t errlen)
 {
     const char *snap = json_string_value(json_object_get(m, "snapshot"));
     const char *store = json_string_value(json_object_get(m, "store"));
     st->schema = (int)json_integer_value(json_object_get(m, "schema_version"));
     st->audit_seq = json_integer_value(json_object_get(m, "audit_seq"));
-    if (NULL == snap || 0 != strncmp(snap, "snap-", 5) || strchr(snap, '/') ||
-        strstr(snap, "..")) {
+    if (NULL == snap || 0 != strncmp(snap, "snap-", 5) || strchr(snap, '/') || strstr(snap, "..")) {
         snprintf(err, errlen, "the manifest names no valid snapshot");
         return -1;
     }
@@ -94,19 +96,22 @@ manifest_check(json_t *m, const char *pg_store, struct wm_restore_stats *st, cha
     }
     snprintf(st->store, sizeof st->store, "%s", store);
     if (st->schema < 1 || st->schema > WM_DB_SCHEMA_VERSION) {
-        snprintf(err, errlen, "the backup has schema version %d; this wenming knows up to %d: "
-                              "restore it with a newer wenming",
+        snprintf(err, errlen,
+                 "the backup has schema version %d; this wenming knows up to %d: "
+                 "restore it with a newer wenming",
                  st->schema, WM_DB_SCHEMA_VERSION);
         return -1;
     }
     if (wm_streq(store, "sqlite") && pg_store) {
-        snprintf(err, errlen, "this is a backup of a SQLite store: restore it without --store "
-                              "(then 'wenming store copy' moves it into PostgreSQL)");
+        snprintf(err, errlen,
+                 "this is a backup of a SQLite store: restore it without --store "
+                 "(then 'wenming store copy' moves it into PostgreSQL)");
         return -1;
     }
     if (wm_streq(store, "postgresql") && NULL == pg_store) {
-        snprintf(err, errlen, "this is a backup of a PostgreSQL store: give --store CONNINFO "
-                              "naming an empty database to restore it into");
+        snprintf(err, errlen,
+                 "this is a backup of a PostgreSQL store: give --store CONNINFO "
+                 "naming an empty database to restore it into");
         return -1;
     }
     return 0;
@@ -129,12 +134,11 @@ entry_of(json_t *m, const char *rel)
 
 /* Hash the snapshot's files against the manifest; each must be listed and match. */
 static int
-snapshot_check(const char *from, json_t *m, struct wm_restore_stats *st, char *err,
-               size_t errlen)
+snapshot_check(const char *from, json_t *m, struct wm_restore_stats *st, char *err, size_t errlen)
 {
     const char *snap = json_string_value(json_object_get(m, "snapshot"));
     const char *main = wm_streq(st->store, "sqlite") ? BK_SQLITE_FILE : BK_PG_FILE;
-    const char *const names[] = {main, "wenming.conf", "audit-head"};
+    const char *const names[] = { main, "wenming.conf", "audit-head" };
     for (size_t i = 0; i < WM_ARRAY_LEN(names); i++) {
         char *rel = wm_asprintf("%s/%s", snap, names[i]);
         json_t *e = entry_of(m, rel);
@@ -216,8 +220,12 @@ file_copy_big(const char *from, const char *to, char *err, size_t errlen)
 
 /* One blob entry of the manifest into dst, verified by its name and size. */
 static int
-blob_restore(const char *from, struct wm_blobstore *dst, json_t *e, struct wm_restore_stats *st,
-             char *err, size_t errlen)
+blob_restore(const char *from,
+             struct wm_blobstore *dst,
+             json_t *e,
+             struct wm_restore_stats *st,
+             char *err,
+             size_t errlen)
 {
     const char *sha = json_string_value(json_object_get(e, "sha256"));
     if (!wm_blob_sha_valid(sha)) {
@@ -241,7 +249,8 @@ blob_restore(const char *from, struct wm_blobstore *dst, json_t *e, struct wm_re
     }
     if ((json_int_t)size != json_integer_value(json_object_get(e, "size"))) {
         snprintf(err, errlen, "blob %s: %llu bytes, the manifest says %lld", sha,
-                 (unsigned long long)size, (long long)json_integer_value(json_object_get(e, "size")));
+                 (unsigned long long)size,
+                 (long long)json_integer_value(json_object_get(e, "size")));
         return -1;
     }
     st->blobs++;
@@ -250,8 +259,14 @@ blob_restore(const char *from, struct wm_blobstore *dst, json_t *e, struct wm_re
 }
 
 static int
-blobs_restore(const char *from, const char *data, json_t *m, wm_backup_progress_fn progress,
-              void *cls, struct wm_restore_stats *st, char *err, size_t errlen)
+blobs_restore(const char *from,
+              const char *data,
+              json_t *m,
+              wm_backup_progress_fn progress,
+              void *cls,
+              struct wm_restore_stats *st,
+              char *err,
+              size_t errlen)
 {
     char *dir = wm_asprintf("%s/blobs", data);
     struct wm_blobstore *dst = wm_blob_open(dir, err, errlen);
@@ -296,8 +311,9 @@ pg_restore_into(const char *pg_store, const char *dump, char *err, size_t errlen
         db->ops->close(db);
     }
     if (n > 0) {
-        snprintf(err, errlen, "the target database is not empty (it holds \"%s\"): restore only "
-                              "into an empty database",
+        snprintf(err, errlen,
+                 "the target database is not empty (it holds \"%s\"): restore only "
+                 "into an empty database",
                  first);
     }
     if (n) {
@@ -311,10 +327,10 @@ pg_restore_into(const char *pg_store, const char *dump, char *err, size_t errlen
     char *dbarg = wm_asprintf("--dbname=%s", dbname ? dbname : "");
     static char prog[] = "pg_restore", a1[] = "--no-owner", a2[] = "--no-privileges",
                 a3[] = "--single-transaction", a4[] = "--exit-on-error", a5[] = "--no-password";
-    char *argv[] = {prog, a1, a2, a3, a4, a5, dbarg, (char *)dump, NULL};
+    char *argv[] = { prog, a1, a2, a3, a4, a5, dbarg, (char *)dump, NULL };
     int code;
-    enum wm_err e = dbname ? wm_spawn_wait_env(argv, env, "pg_restore", &code, err, errlen)
-                           : WM_E_BAD_REQUEST;
+    enum wm_err e =
+        dbname ? wm_spawn_wait_env(argv, env, "pg_restore", &code, err, errlen) : WM_E_BAD_REQUEST;
     if (NULL == dbname) {
         snprintf(err, errlen, "--store names no database (dbname)");
     }
@@ -325,8 +341,12 @@ pg_restore_into(const char *pg_store, const char *dump, char *err, size_t errlen
 }
 
 static int
-store_restore(const char *from, const char *data, const char *snap, const char *pg_store,
-              char *err, size_t errlen)
+store_restore(const char *from,
+              const char *data,
+              const char *snap,
+              const char *pg_store,
+              char *err,
+              size_t errlen)
 {
     if (NULL == pg_store) {
         char *src = wm_asprintf("%s/%s/%s", from, snap, BK_SQLITE_FILE);
@@ -344,13 +364,17 @@ store_restore(const char *from, const char *data, const char *snap, const char *
 
 /* wenming.conf: the backup's, with its store line naming the restored store. */
 static int
-conf_restore(const char *from, const char *data, const char *snap, const char *pg_store,
-             char *err, size_t errlen)
+conf_restore(const char *from,
+             const char *data,
+             const char *snap,
+             const char *pg_store,
+             char *err,
+             size_t errlen)
 {
     char *path = wm_asprintf("%s/%s/wenming.conf", from, snap);
     char *old = wm_read_file(path, NULL);
     free(path);
-    struct wm_buf b = {0};
+    struct wm_buf b = { 0 };
     for (char *line = old, *next; line && *line; line = next) {
         next = line + strcspn(line, "\n");
         next += '\n' == *next;
@@ -378,8 +402,13 @@ conf_restore(const char *from, const char *data, const char *snap, const char *p
 }
 
 int
-wm_restore(const char *from, const char *data, const char *pg_store,
-           wm_backup_progress_fn progress, void *cls, struct wm_restore_stats *st, char *err,
+wm_restore(const char *from,
+           const char *data,
+           const char *pg_store,
+           wm_backup_progress_fn progress,
+           void *cls,
+           struct wm_restore_stats *st,
+           char *err,
            size_t errlen)
 {
     memset(st, 0, sizeof *st);
@@ -396,7 +425,8 @@ wm_restore(const char *from, const char *data, const char *pg_store,
         conf_restore(from, data, snap, pg_store, err, errlen)) {
         goto out;
     }
-    char *hf = wm_asprintf("%s/%s/audit-head", from, snap), *ht = wm_asprintf("%s/audit-head", data);
+    char *hf = wm_asprintf("%s/%s/audit-head", from, snap),
+         *ht = wm_asprintf("%s/audit-head", data);
     rc = wm_bk_file_copy(hf, ht, 0640, err, errlen) < 0 ? -1 : 0;
     free(hf);
     free(ht);

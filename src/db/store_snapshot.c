@@ -84,8 +84,7 @@ wm_store_snapshot_pg(struct wm_db *db, char id[128], char *err, size_t errlen)
     r = ok ? PQexec(p->conn, "SELECT pg_export_snapshot()") : NULL;
     ok = ok && PGRES_TUPLES_OK == PQresultStatus(r) && 1 == PQntuples(r);
     if (!ok) {
-        snprintf(err, errlen, "PostgreSQL: cannot export a snapshot: %s",
-                 PQerrorMessage(p->conn));
+        snprintf(err, errlen, "PostgreSQL: cannot export a snapshot: %s", PQerrorMessage(p->conn));
         err[strcspn(err, "\n")] = '\0';
         PQclear(r);
         r = PQexec(p->conn, "ROLLBACK");

@@ -13,20 +13,23 @@
 #include <dirent.h>
 #include <limits.h>
 #include <pthread.h>
-#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <ftw.h>
-#include <sys/stat.h>
 
-#include <cmocka.h>
+#include <ftw.h>
+#include <setjmp.h> /* before cmocka.h */
 #include <sodium.h>
+
+/* clang-format off */
+#include <cmocka.h>
+/* clang-format on */
 
 #include "harness.h"
 
@@ -52,7 +55,7 @@ static struct {
     int n; /* uploads answered 201, in done[0..n) in the order answered */
     int failed;
     struct upl_done done[MAX_UPL];
-} upl = {.mu = PTHREAD_MUTEX_INITIALIZER};
+} upl = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 static void
 sha256_hex(const void *p, size_t n, char out[65])
@@ -78,11 +81,11 @@ upload_one(CURL *h, const char *url, const char *tag, size_t size, struct upl_do
     char auth[256];
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", unitadmin.token);
     struct bytes pdf = pdf_make(tag, size);
-    struct th_file f = {.name = tag, .data = pdf.p, .len = pdf.n};
+    struct th_file f = { .name = tag, .data = pdf.p, .len = pdf.n };
     curl_mime *mime = th_mime_new(h, &unitadmin, TH_BEARER, &f, 1, NULL);
     struct curl_slist *hl = curl_slist_append(NULL, auth);
     hl = curl_slist_append(hl, "Expect:");
-    struct bytes body = {0};
+    struct bytes body = { 0 };
     curl_easy_reset(h);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_MIMEPOST, mime);
@@ -129,7 +132,8 @@ uploader(void *arg)
     char url[400];
     leaf_url(url, sizeof url);
     CURL *h = curl_easy_init();
-    for (int i = 0;; i++) {
+    int in_a_row = 0; /* failures: the server is gone, stop */
+    for (int i = 0; in_a_row < 20; i++) {
         pthread_mutex_lock(&upl.mu);
         bool stop = upl.stop || upl.n >= MAX_UPL;
         pthread_mutex_unlock(&upl.mu);
@@ -143,13 +147,30 @@ uploader(void *arg)
         pthread_mutex_lock(&upl.mu);
         if (id > 0) {
             upl.done[upl.n++] = d;
+            in_a_row = 0;
         } else {
             upl.failed++;
+            in_a_row++;
         }
         pthread_mutex_unlock(&upl.mu);
     }
     curl_easy_cleanup(h);
     return NULL;
+}
+
+static pthread_t upl_thread;
+static bool upl_running;
+
+static void
+uploader_stop(void)
+{
+    if (upl_running) {
+        pthread_mutex_lock(&upl.mu);
+        upl.stop = true;
+        pthread_mutex_unlock(&upl.mu);
+        pthread_join(upl_thread, NULL);
+        upl_running = false;
+    }
 }
 
 static int
@@ -206,17 +227,22 @@ backup_run(const char *bk)
 ** database (name into pgdb, connection into store).  The exit status; output into *out.
 */
 static int
-restore_run(const char *bk, const char *name, char *dir, size_t len, char *pgdb, char *store,
+restore_run(const char *bk,
+            const char *name,
+            char *dir,
+            size_t len,
+            char *pgdb,
+            char *store,
             char **out)
 {
     snprintf(dir, len, "%s/%s", work, name);
     pgdb[0] = store[0] = '\0';
     if (th_store_pg()) {
         assert_int_equal(th_store_new(pgdb, 64, store, 1024), 0);
-        const char *args[] = {"restore", "--from", bk, "--data", dir, "--store", store, NULL};
+        const char *args[] = { "restore", "--from", bk, "--data", dir, "--store", store, NULL };
         return th_run(args, out);
     }
-    const char *args[] = {"restore", "--from", bk, "--data", dir, NULL};
+    const char *args[] = { "restore", "--from", bk, "--data", dir, NULL };
     return th_run(args, out);
 }
 
@@ -291,8 +317,8 @@ test_backup_while_uploading(void **state)
     (void)state;
     char bk[PATH_MAX];
     snprintf(bk, sizeof bk, "%s/backup", work);
-    pthread_t t;
-    assert_int_equal(pthread_create(&t, NULL, uploader, NULL), 0);
+    assert_int_equal(pthread_create(&upl_thread, NULL, uploader, NULL), 0);
+    upl_running = true;
     for (int i = 0; i < 600 && answered() < 5; i++) {
         usleep(50000);
     }
@@ -306,10 +332,7 @@ test_backup_while_uploading(void **state)
     char *out = backup_run(bk);
     int during = answered() - before;
     usleep(300000); /* and a little after */
-    pthread_mutex_lock(&upl.mu);
-    upl.stop = true;
-    pthread_mutex_unlock(&upl.mu);
-    pthread_join(t, NULL);
+    uploader_stop();
     assert_int_equal(upl.failed, 0);
     print_message("backup: %d uploads answered before it, %d during it\n%s", before, during, out);
     assert_non_null(strstr(out, "wrote "));
@@ -439,6 +462,7 @@ static int
 group_teardown(void **state)
 {
     (void)state;
+    uploader_stop(); /* when a test failed while it ran */
     int rc = th_server_finish(&srv);
     char cmd[PATH_MAX + 32];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
