@@ -479,6 +479,24 @@ open_blobstores(const char *data, const char *out, struct blob_run *r, char *err
     return r->dst ? 0 : -1;
 }
 
+/* A backup directory that is the data directory or lies inside it would back up into itself. */
+static int
+out_apart(const char *data, const char *out, char *err, size_t errlen)
+{
+    char rd[4096], ro[4096];
+    if (NULL == realpath(data, rd) || NULL == realpath(out, ro)) {
+        snprintf(err, errlen, "%s: %s", out, strerror(errno));
+        return -1;
+    }
+    size_t n = strlen(rd);
+    if (0 == strncmp(ro, rd, n) && ('\0' == ro[n] || '/' == ro[n])) {
+        snprintf(err, errlen, "%s is inside the data directory %s: back up to another place", out,
+                 data);
+        return -1;
+    }
+    return 0;
+}
+
 int
 wm_backup(struct wm_db *db,
           const char *data,
@@ -495,7 +513,7 @@ wm_backup(struct wm_db *db,
         snprintf(err, errlen, "%s: %s", out, strerror(-rc));
         return -1;
     }
-    if (snapshot_dir(out, st, err, errlen)) {
+    if (out_apart(data, out, err, errlen) || snapshot_dir(out, st, err, errlen)) {
         return -1;
     }
     char *sdir = wm_asprintf("%s/%s", out, st->snapshot);

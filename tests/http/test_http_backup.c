@@ -264,6 +264,12 @@ test_help(void **state)
     free(out);
     free(TH_RUN(2, "backup", "--data", srv.dir)); /* no --out */
     free(TH_RUN(2, "restore", "--from", work));   /* no --data */
+    char inside[PATH_MAX + 32];
+    snprintf(inside, sizeof inside, "%s/backup", srv.dir);
+    out = TH_RUN(1, "backup", "--data", srv.dir, "--out", inside);
+    assert_non_null(strstr(out, "inside the data directory"));
+    free(out);
+    rmdir(inside);
 }
 
 /* The manifest names the store kind, and every blob entry is named by its SHA-256. */
