@@ -2316,8 +2316,11 @@ cmd_restore(int argc, char **argv)
     }
     struct wm_restore_stats st;
     char err[1024];
+    struct stat before;
+    bool existed = 0 == stat(o.data, &before);
     if (wm_restore(o.v[0], o.data, o.v[1], backup_progress, NULL, &st, err, sizeof err)) {
-        return fail("restore failed: %s", err);
+        return fail("restore failed: %s%s%s", err, existed ? "" : "; remove what was written: ",
+                    existed ? "" : o.data);
     }
     printf("restored %s into %s: %s store, schema %d, %lld files and %lld blobs (%llu bytes) "
            "checked against the manifest\n",

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -476,6 +477,10 @@ open_blobstores(const char *data, const char *out, struct blob_run *r, char *err
     r->dst = r->src ? wm_blob_open(ddir, err, errlen) : NULL;
     free(sdir);
     free(ddir);
+    /* temp files of a backup cut off (DIR is locked: no copy of ours is running) */
+    if (r->dst && wm_blob_gc_tmp(r->dst, 0, err, errlen) < 0) {
+        wm_log(WM_LOG_WARN, "backup: %s", err);
+    }
     return r->dst ? 0 : -1;
 }
 
@@ -497,23 +502,18 @@ out_apart(const char *data, const char *out, char *err, size_t errlen)
     return 0;
 }
 
-int
-wm_backup(struct wm_db *db,
-          const char *data,
-          const char *out,
-          wm_backup_progress_fn progress,
-          void *cls,
-          struct wm_backup_stats *st,
-          char *err,
-          size_t errlen)
+/* The backup itself, with DIR locked against another backup into it. */
+static int
+backup_locked(struct wm_db *db,
+              const char *data,
+              const char *out,
+              wm_backup_progress_fn progress,
+              void *cls,
+              struct wm_backup_stats *st,
+              char *err,
+              size_t errlen)
 {
-    memset(st, 0, sizeof *st);
-    int rc = wm_mkdirs(out, 0700);
-    if (rc) {
-        snprintf(err, errlen, "%s: %s", out, strerror(-rc));
-        return -1;
-    }
-    if (out_apart(data, out, err, errlen) || snapshot_dir(out, st, err, errlen)) {
+    if (snapshot_dir(out, st, err, errlen)) {
         return -1;
     }
     char *sdir = wm_asprintf("%s/%s", out, st->snapshot);
@@ -521,7 +521,7 @@ wm_backup(struct wm_db *db,
         .files = json_array(), .missing = json_array(), .st = st, .progress = progress, .cls = cls
     };
     json_t *blobs = store_part(db, data, sdir, st, err, errlen);
-    rc = -1;
+    int rc = -1;
     if (NULL == blobs || open_blobstores(data, out, &r, err, errlen) ||
         blobs_part(&r, blobs, err, errlen)) {
         goto out;
@@ -550,6 +550,42 @@ out:
     json_decref(r.missing);
     json_decref(blobs);
     free(sdir);
+    return rc;
+}
+
+int
+wm_backup(struct wm_db *db,
+          const char *data,
+          const char *out,
+          wm_backup_progress_fn progress,
+          void *cls,
+          struct wm_backup_stats *st,
+          char *err,
+          size_t errlen)
+{
+    memset(st, 0, sizeof *st);
+    int rc = wm_mkdirs(out, 0700);
+    if (rc) {
+        snprintf(err, errlen, "%s: %s", out, strerror(-rc));
+        return -1;
+    }
+    if (out_apart(data, out, err, errlen)) {
+        return -1;
+    }
+    char *lockp = wm_asprintf("%s/backup.lock", out);
+    int fd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
+        snprintf(err, errlen, "%s: %s", lockp,
+                 EWOULDBLOCK == errno ? "another backup into this directory is running"
+                                      : strerror(errno));
+        rc = -1;
+    } else {
+        rc = backup_locked(db, data, out, progress, cls, st, err, errlen);
+    }
+    if (fd >= 0) {
+        close(fd); /* releases the lock */
+    }
+    free(lockp);
     return rc;
 }
 

@@ -144,6 +144,7 @@ uploader(void *arg)
         snprintf(tag, sizeof tag, "备份期间上传%d", i);
         struct upl_done d;
         int64_t id = upload_one(h, url, tag, 20000 + (size_t)i * 37, &d);
+        usleep(20000); /* continuous, not a flood: the machine is shared */
         pthread_mutex_lock(&upl.mu);
         if (id > 0) {
             upl.done[upl.n++] = d;
@@ -183,6 +184,22 @@ answered(void)
 }
 
 /* ---------------------------------------------------------------- helpers */
+
+/*
+** The PostgreSQL databases restored into, dropped only after the source server stopped: a
+** DROP DATABASE waits for every backend of the cluster, and one of a busy server's idle
+** connections can sit blocked writing notifications it is not reading.
+*/
+static char restored_dbs[8][64];
+static unsigned n_restored;
+
+static void
+drop_later(const char *pgdb)
+{
+    if (pgdb[0] && n_restored < 8) {
+        snprintf(restored_dbs[n_restored++], sizeof restored_dbs[0], "%s", pgdb);
+    }
+}
 
 static unsigned walk_n;
 
@@ -369,6 +386,8 @@ test_backup_while_uploading(void **state)
     check_restored(&rs, want, before);
     assert_int_equal(th_server_stop(&rs), 0);
     free(TH_RUN(0, "verify", "audit", "--data", dir)); /* still, after serving */
+    drop_later(rs.pgdb);
+    rs.pgdb[0] = '\0';
     th_server_destroy(&rs);
     free(want);
 
@@ -378,9 +397,7 @@ test_backup_while_uploading(void **state)
     assert_int_equal(rc, 1);
     assert_non_null(strstr(out, "not empty"));
     free(out);
-    if (pgdb[0]) {
-        th_store_drop(pgdb);
-    }
+    drop_later(pgdb);
 }
 
 static void
@@ -441,9 +458,7 @@ test_corrupt_refused(void **state)
     assert_non_null(strstr(out, "corrupt"));
     assert_non_null(strstr(out, sha));
     free(out);
-    if (pgdb[0]) {
-        th_store_drop(pgdb);
-    }
+    drop_later(pgdb);
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -454,8 +469,8 @@ group_setup(void **state)
     (void)state;
     const char *tmp = getenv("TMPDIR");
     snprintf(work, sizeof work, "%s/wm-backup-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (NULL == mkdtemp(work) || th_server_create(&srv, NULL) || th_server_start(&srv, NULL) ||
-        201 != th_login(&srv, "admin", TH_DEMO_PW, &admin) ||
+    if (NULL == mkdtemp(work) || th_server_create(&srv, "threads = 2") ||
+        th_server_start(&srv, NULL) || 201 != th_login(&srv, "admin", TH_DEMO_PW, &admin) ||
         201 != th_login(&srv, "unitadmin", TH_DEMO_PW, &unitadmin) ||
         th_make_token(&srv, &unitadmin, "backup") <= 0) {
         return -1;
@@ -470,6 +485,9 @@ group_teardown(void **state)
     (void)state;
     uploader_stop(); /* when a test failed while it ran */
     int rc = th_server_finish(&srv);
+    for (unsigned i = 0; i < n_restored; i++) {
+        th_store_drop(restored_dbs[i]);
+    }
     char cmd[PATH_MAX + 32];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
     if (0 != system(cmd)) {
