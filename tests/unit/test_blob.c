@@ -788,11 +788,11 @@ main(void)
         cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dedup_heals_wrong_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_same_content, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copy_fd, setup, teardown), /* backups, issue 13 */
         cmocka_unit_test_setup_teardown(test_gc_tmp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_outside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sha_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_fd, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_copy_fd, setup, teardown),
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
