@@ -172,7 +172,25 @@ snapshot_check(const char *from, json_t *m, struct wm_restore_stats *st, char *e
 
 /* ---------------------------------------------------------------- copying */
 
-/* Copy a (large) file: temp file beside to, fsync, rename. */
+/* fsync the directory holding path (a rename in it is then durable); 0 or -1 with errno. */
+static int
+dir_sync(const char *path)
+{
+    char *dir = wm_strdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = '\0';
+    }
+    int fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = fd < 0 || fsync(fd) ? -1 : 0;
+    if (fd >= 0) {
+        close(fd);
+    }
+    free(dir);
+    return rc;
+}
+
+/* Copy a (large) file: temp file beside to, fsync, rename, fsync of the directory. */
 static int
 file_copy_big(const char *from, const char *to, char *err, size_t errlen)
 {
@@ -200,7 +218,7 @@ file_copy_big(const char *from, const char *to, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", from, strerror(errno));
         rc = -1;
     }
-    if (0 == rc && (fsync(outfd) || rename(tmp, to))) {
+    if (0 == rc && (fsync(outfd) || rename(tmp, to) || dir_sync(to))) {
         snprintf(err, errlen, "%s: %s", to, strerror(errno));
         rc = -1;
     }
