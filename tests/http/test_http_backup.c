@@ -5,7 +5,8 @@
 ** directory, byte for byte (downloaded through a server started on it), and `verify audit`
 ** and `verify blobs` must be clean there.  A second backup into the same directory copies
 ** only the blobs it lacks (the count it reports equals the objects that appeared), a third
-** none.  A non-empty target and a corrupt blob are refused.  On SQLite and PostgreSQL (the
+** none.  A non-empty target and a corrupt blob are refused; a blob missing from the data
+** directory is named by the backup (exit 1).  On SQLite and PostgreSQL (the
 ** restore goes into a fresh database named with --store).
 */
 #include "config.h"
@@ -461,6 +462,33 @@ test_corrupt_refused(void **state)
     drop_later(pgdb);
 }
 
+/* A blob missing from the data directory: the backup is written, names it, exits 1. */
+static void
+test_missing_blob_reported(void **state)
+{
+    (void)state;
+    char bk[PATH_MAX], p[PATH_MAX + 200], aside[PATH_MAX + 220];
+    snprintf(bk, sizeof bk, "%s/backup-missing", work);
+    pthread_mutex_lock(&upl.mu);
+    char sha[65];
+    snprintf(sha, sizeof sha, "%s", upl.done[1].sha);
+    pthread_mutex_unlock(&upl.mu);
+    snprintf(p, sizeof p, "%s/blobs/objects/%.2s/%.2s/%s", srv.dir, sha, sha + 2, sha);
+    snprintf(aside, sizeof aside, "%s.aside", p);
+    assert_int_equal(rename(p, aside), 0);
+    char *out = TH_RUN(1, "backup", "--data", srv.dir, "--out", bk);
+    assert_non_null(strstr(out, "1 blobs the store refers to are missing or corrupt"));
+    free(out);
+    assert_int_equal(rename(aside, p), 0);
+    snprintf(p, sizeof p, "%s/manifest.json", bk);
+    json_t *m = json_load_file(p, 0, NULL);
+    assert_non_null(m);
+    json_t *missing = json_object_get(m, "missing");
+    assert_int_equal(json_array_size(missing), 1);
+    assert_string_equal(th_jstr(json_array_get(missing, 0), "sha"), sha);
+    json_decref(m);
+}
+
 /* ---------------------------------------------------------------- setup */
 
 static int
@@ -507,6 +535,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_backup_while_uploading),
         cmocka_unit_test(test_incremental),
         cmocka_unit_test(test_corrupt_refused),
+        cmocka_unit_test(test_missing_blob_reported),
     };
     int failed = cmocka_run_group_tests_name("backup", tests, group_setup, group_teardown);
     th_done();
