@@ -184,6 +184,21 @@ void wm_blob_verify_list(const struct wm_blobstore *s,
                          void *ctx,
                          struct wm_blob_counts *counts);
 
+/* ---------------------------------------------------------------- copying */
+
+/**
+** Store the content read from @a fd (to its end; not closed) in @a dst as object @a sha
+** (backup and restore copy objects with it): through a writer of @a dst (temp file, fsync,
+** rename, directory fsync), hashed on the way; the content must hash to @a sha.  An
+** object already stored is kept (*copied false).
+** @param[out] size the object's size.
+** @return WM_OK; WM_E_CONFLICT when the content hashes to something else (nothing is left
+**         in @a dst); WM_E_BAD_REQUEST for a malformed sha; WM_E_UNAVAILABLE or
+**         WM_E_INTERNAL for an I/O failure; the cause in @a err.
+*/
+enum wm_err wm_blob_copy_fd(struct wm_blobstore *dst, int fd, const char *sha, uint64_t *size,
+                            bool *copied, char *err, size_t errlen) WM_MUST_CHECK;
+
 /* ---------------------------------------------------------------- maintenance */
 
 /**

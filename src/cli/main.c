@@ -1669,12 +1669,14 @@ cmd_framework_export(int argc, char **argv)
 
 /* ---------------------------------------------------------------- verify / version */
 
+/* verify audit on a data directory: 0 intact, 1 (the cause printed) otherwise. */
 static int
-cmd_verify_audit(int argc, char **argv)
+verify_audit_on(const char *data)
 {
-    struct opts o;
-    struct wm_db *db;
-    BEGIN(NULL, -1, NULL);
+    struct wm_db *db = open_store(data, true);
+    if (NULL == db) {
+        return 1;
+    }
     char why[512];
     int64_t n = 0, bad = wm_audit_verify(db, &n, why, sizeof why);
     if (bad < 0) {
@@ -1686,13 +1688,21 @@ cmd_verify_audit(int argc, char **argv)
         return fail("audit log broken at entry %lld: %s", (long long)bad, why);
     }
     /* A valid but shorter chain: compare with the head anchored outside the table. */
-    int anchored = wm_audit_anchor_check(db, o.data, why, sizeof why);
+    int anchored = wm_audit_anchor_check(db, data, why, sizeof why);
     db->ops->close(db);
     if (anchored) {
         return fail("audit log %s: %s", anchored > 0 ? "truncated or altered" : "anchor", why);
     }
     printf("audit log intact: %lld entries\n", (long long)n);
     return 0;
+}
+
+static int
+cmd_verify_audit(int argc, char **argv)
+{
+    struct opts o;
+    PARSE(NULL);
+    return verify_audit_on(o.data);
 }
 
 /* ---------------------------------------------------------------- store copy */
@@ -2170,19 +2180,16 @@ print_orphan(const char *what, const char *name, const char *detail)
 ** or import running in a server may be about to commit or refer to them. */
 #define VERIFY_GRACE 3600
 
+/* verify blobs on a data directory: 0 clean, 1 (the problems printed) otherwise. */
 static int
-cmd_verify_blobs(int argc, char **argv)
+verify_blobs_on(const char *data, bool repair)
 {
-    static const char *const spec[] = {"repair", NULL};
-    struct opts o;
     char err[512];
-    PARSE(spec);
-    bool repair = o.flag[0];
-    struct wm_db *db = open_store(o.data, true);
+    struct wm_db *db = open_store(data, true);
     if (NULL == db) {
         return 1;
     }
-    char *dir = wm_asprintf("%s/blobs", o.data);
+    char *dir = wm_asprintf("%s/blobs", data);
     struct wm_blobstore *bs = wm_blob_open(dir, err, sizeof err);
     free(dir);
     if (NULL == bs) {
@@ -2196,8 +2203,8 @@ cmd_verify_blobs(int argc, char **argv)
         printf("removed %ld temp files of uploads cut off more than an hour ago\n", gone);
     }
     json_t *res = wm_fixity_run(db, bs, print_problem);
-    char *thumbs = wm_asprintf("%s/thumbs", o.data);
-    char *qdir = wm_asprintf("%s/quarantine", o.data);
+    char *thumbs = wm_asprintf("%s/thumbs", data);
+    char *qdir = wm_asprintf("%s/quarantine", data);
     json_t *orph = res ? wm_orphans_run(db, bs, thumbs, repair ? qdir : NULL, VERIFY_GRACE,
                                         print_orphan)
                        : NULL;
@@ -2234,6 +2241,107 @@ cmd_verify_blobs(int argc, char **argv)
     json_decref(orph);
     free(qdir);
     return missing || corrupt || failed || (unref && !repair) ? 1 : 0;
+}
+
+static int
+cmd_verify_blobs(int argc, char **argv)
+{
+    static const char *const spec[] = {"repair", NULL};
+    struct opts o;
+    PARSE(spec);
+    return verify_blobs_on(o.data, o.flag[0]);
+}
+
+/* ---------------------------------------------------------------- backup / restore */
+
+/* The blob copy's progress as one line rewritten on a terminal (stderr), 10 times a second. */
+static void
+backup_progress(void *cls, int64_t done, int64_t total, uint64_t bytes)
+{
+    (void)cls;
+    static int64_t last_ms;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    if (!isatty(STDERR_FILENO) || (done < total && ms - last_ms < 100)) {
+        return;
+    }
+    last_ms = ms;
+    fprintf(stderr, "\rblobs %lld/%lld, %llu MiB copied%s", (long long)done, (long long)total,
+            (unsigned long long)(bytes >> 20), done == total ? "\n" : "");
+}
+
+static int
+cmd_backup(int argc, char **argv)
+{
+    static const char *const spec[] = {"out=", NULL};
+    struct opts o;
+    PARSE(spec);
+    if (NULL == o.v[0] || o.nargs) {
+        return usage_error("--out DIR is required");
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        return 1;
+    }
+    struct wm_backup_stats st;
+    char err[1024];
+    int rc = wm_backup(db, o.data, o.v[0], backup_progress, NULL, &st, err, sizeof err);
+    db->ops->close(db);
+    if (rc < 0) {
+        return fail("backup failed: %s; %s keeps the previous backup", err, o.v[0]);
+    }
+    printf("snapshot %s: %s store, schema %d, audit log up to entry #%lld\n"
+           "blobs: %lld referenced, %lld copied (%llu bytes), %lld already in %s\n"
+           "wrote %s/manifest.json\n",
+           st.snapshot, st.store, st.schema, (long long)st.audit_seq, (long long)st.blobs,
+           (long long)st.copied, (unsigned long long)st.bytes,
+           (long long)(st.blobs - st.copied - st.missing), o.v[0], o.v[0]);
+    if (rc > 0) {
+        return fail("%lld blobs the store refers to are missing or corrupt in %s/blobs (listed "
+                    "under \"missing\" in the manifest): run 'wenming verify blobs --data %s'",
+                    (long long)st.missing, o.data, o.data);
+    }
+    return 0;
+}
+
+static int
+cmd_restore(int argc, char **argv)
+{
+    static const char *const spec[] = {"from=", "store=", NULL};
+    struct opts o;
+    PARSE(spec);
+    if (NULL == o.v[0] || NULL == o.data || o.nargs) {
+        return usage_error("--from DIR and --data NEW are required");
+    }
+    if (o.v[1] && wm_db_store_is_sqlite(o.v[1])) {
+        return usage_error("--store names a PostgreSQL database (a libpq connection string)");
+    }
+    struct wm_restore_stats st;
+    char err[1024];
+    struct stat before;
+    bool existed = 0 == stat(o.data, &before);
+    if (wm_restore(o.v[0], o.data, o.v[1], backup_progress, NULL, &st, err, sizeof err)) {
+        return fail("restore failed: %s%s%s", err, existed ? "" : "; remove what was written: ",
+                    existed ? "" : o.data);
+    }
+    printf("restored %s into %s: %s store, schema %d, %lld files and %lld blobs (%llu bytes) "
+           "checked against the manifest\n",
+           o.v[0], o.data, st.store, st.schema, (long long)st.files, (long long)st.blobs,
+           (unsigned long long)st.bytes);
+    if (st.schema != WM_DB_SCHEMA_VERSION) {
+        printf("the backup has schema %d: run 'wenming migrate --data %s', then 'wenming verify "
+               "audit' and 'wenming verify blobs'\n",
+               st.schema, o.data);
+        return 0;
+    }
+    int a = verify_audit_on(o.data);
+    int b = verify_blobs_on(o.data, false);
+    if (a || b) {
+        return fail("the restored data directory %s does not verify (above)", o.data);
+    }
+    printf("verified: serve it with 'wenming serve --data %s'\n", o.data);
+    return 0;
 }
 
 static int
@@ -2370,6 +2478,19 @@ static const struct cmd cmds[] = {
      "hour are left alone.  --repair moves the orphans aside into DIR/quarantine (never\n"
      "deletes) and says how many.  Exits 1 when a blob is missing or corrupt, or when there\n"
      "are orphans and --repair was not given."},
+    {"backup", NULL, cmd_backup, "--data DIR --out BACKUPDIR",
+     "Back up the data directory while the server runs: a snapshot of the store (SQLite's\n"
+     "online backup; pg_dump for PostgreSQL, its connection passed in PG* variables), then\n"
+     "exactly the blobs that snapshot refers to, copied only when BACKUPDIR lacks them (they\n"
+     "are content-addressed: a nightly backup copies only new uploads), each checked against\n"
+     "its name, then BACKUPDIR/manifest.json (SHA-256 and size of every file).  Until the new\n"
+     "manifest is written BACKUPDIR keeps the previous backup whole.  Exits 1 when a blob the\n"
+     "store refers to is missing or corrupt (the backup is written, naming them)."},
+    {"restore", NULL, cmd_restore, "--from BACKUPDIR --data NEW [--store CONNINFO]",
+     "Restore a backup into NEW, which must be absent or empty: every file checked against\n"
+     "the manifest, the store (wenming.db; a PostgreSQL backup into the empty database\n"
+     "--store names, with pg_restore), blobs/, audit-head and wenming.conf naming the store;\n"
+     "then 'verify audit' and 'verify blobs' on NEW.  Exits 1 on any mismatch."},
     {"version", NULL, cmd_version, "", "Print the version."},
 };
 

@@ -143,6 +143,12 @@ ref_set(struct wm_db *db)
 }
 
 json_t *
+wm_blob_refs(struct wm_db *db)
+{
+    return ref_set(db);
+}
+
+json_t *
 wm_orphans_run(struct wm_db *db, struct wm_blobstore *bs, const char *thumbs_dir, const char *qdir,
                int64_t grace, void (*print)(const char *what, const char *name, const char *detail))
 {

@@ -1055,6 +1055,64 @@ json_t *wm_fixity_run(struct wm_db *db, struct wm_blobstore *blobs,
 json_t *wm_orphans_run(struct wm_db *db, struct wm_blobstore *bs, const char *thumbs_dir,
                        const char *qdir, int64_t grace,
                        void (*print)(const char *what, const char *name, const char *detail));
+/** The blobs the store refers to beyond its blob table (document versions, guidance
+** attachments, compilations, the packages of unfinished imports) as an object sha → true;
+** NULL when the store cannot be read. */
+json_t *wm_blob_refs(struct wm_db *db);
+
+/* ---------------------------------------------------------------- backup.c, restore.c (issue 13) */
+/*
+** A backup directory DIR holds manifest.json (the commit point: written last, temp file and
+** rename), blobs/objects/ab/cd/<sha> (the same layout as a data directory's blobs/, only
+** ever added to) and one snapshot directory snap-<UTC time>/ with wenming.db (SQLite) or
+** store.pgdump (pg_dump custom format), wenming.conf and audit-head of that moment.
+*/
+#define WM_BACKUP_FORMAT "wenming-backup/1"
+
+/** Progress of the blob copy: done of total objects, bytes copied so far. */
+typedef void (*wm_backup_progress_fn)(void *cls, int64_t done, int64_t total, uint64_t bytes);
+
+struct wm_backup_stats {
+    char snapshot[64]; /* the snapshot directory under DIR */
+    char store[16];    /* "sqlite" or "postgresql" */
+    int schema;
+    int64_t audit_seq; /* the snapshot's audit head (0: empty log) */
+    int64_t blobs;     /* objects the snapshot refers to */
+    int64_t copied;    /* of them copied now (the others were in DIR already) */
+    int64_t missing;   /* of them missing (or corrupt) in the data directory */
+    uint64_t bytes;    /* bytes copied now */
+};
+
+/**
+** Back up data directory @a data (its store open as @a db, which names it) into @a out
+** while a server may write: the store's snapshot first, then exactly the blobs that
+** snapshot refers to, copied unless DIR has them, then the manifest.  Older snapshot
+** directories are removed once the new manifest is in place.  0; 1 when the backup was
+** written but some blobs were missing or corrupt in the data directory (listed in the
+** manifest's "missing"); -1 with err filled (DIR keeps the previous backup).
+*/
+int wm_backup(struct wm_db *db, const char *data, const char *out, wm_backup_progress_fn progress,
+              void *cls, struct wm_backup_stats *st, char *err, size_t errlen);
+
+struct wm_restore_stats {
+    char store[16];
+    int schema;
+    int64_t files; /* snapshot files checked */
+    int64_t blobs; /* objects restored */
+    uint64_t bytes;
+    int64_t audit_seq;
+};
+
+/**
+** Restore backup directory @a from into @a data, which must be absent or empty: every
+** file's SHA-256 and size checked against the manifest (blobs while copied), then the
+** store (a SQLite backup into data/wenming.db; a PostgreSQL one into the empty database
+** @a pg_store with pg_restore), blobs/, audit-head and wenming.conf naming the store.
+** 0, or -1 with err filled.
+*/
+int wm_restore(const char *from, const char *data, const char *pg_store,
+               wm_backup_progress_fn progress, void *cls, struct wm_restore_stats *st, char *err,
+               size_t errlen);
 
 /* ---------------------------------------------------------------- jobs (jobs.c) */
 /*

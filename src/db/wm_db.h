@@ -1465,6 +1465,27 @@ typedef void (*wm_copy_progress_fn)(void *cls, const char *table, int64_t rows);
 int wm_store_copy(struct wm_db *src, struct wm_db *dst, wm_copy_progress_fn progress, void *cls,
                   json_t **counts, char *err, size_t errlen) WM_MUST_CHECK;
 
+/*
+** `wenming backup` and `restore` (store_snapshot.c).  wm_store_snapshot_sqlite copies the
+** SQLite store src into the new file path with the online backup API in one step: the
+** database as of one moment, while a server writes.  wm_store_snapshot_pg begins a
+** read-only REPEATABLE READ transaction on db and exports its snapshot's id (for
+** `pg_dump --snapshot`); db's reads see that snapshot until db->ops->rollback.  0, or -1
+** with err filled.
+*/
+int wm_store_snapshot_sqlite(struct wm_db *src, const char *path, char *err,
+                             size_t errlen) WM_MUST_CHECK;
+int wm_store_snapshot_pg(struct wm_db *db, char id[128], char *err, size_t errlen) WM_MUST_CHECK;
+/** The environment for pg_dump / pg_restore on the store conninfo: this process's own, with
+** each parameter of conninfo as its PG* variable (PGHOST, PGPASSWORD ...: no secret on a
+** command line); *dbname its database name (caller frees; NULL when none).  NULL with err
+** filled when conninfo does not parse.  Free with wm_store_pg_env_free. */
+char **wm_store_pg_env(const char *conninfo, char **dbname, char *err, size_t errlen);
+void wm_store_pg_env_free(char **env);
+/** The number of tables, views and sequences in db's schema (the first name into first), or
+** -1 with err filled: a restore goes only into a database that has none. */
+int wm_store_pg_tables(struct wm_db *db, char *first, size_t firstlen, char *err, size_t errlen);
+
 /** Set the store and data directory used by wm_db_thread(). */
 void wm_db_configure(const char *store, const char *data_dir);
 /** The calling thread's connection, opened on first use; NULL when the store is unusable. */

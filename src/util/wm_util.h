@@ -214,6 +214,11 @@ char *wm_read_file(const char *path, size_t *len);
 ** *code is 128 + the signal's number), WM_E_INTERNAL when waiting failed (*code -1). */
 enum wm_err wm_spawn_wait(char *const argv[], const char *what, int *code, char *err,
                           size_t errlen);
+/** The same for a program found in PATH (argv[0] a name, e.g. "pg_dump") with the whole
+** environment envp ("NAME=VALUE", NULL-terminated): for tools that need the caller's own
+** settings (pg_dump and pg_restore read their connection from PG* variables). */
+enum wm_err wm_spawn_wait_env(char *const argv[], char *const envp[], const char *what, int *code,
+                              char *err, size_t errlen);
 /** mkdir -p with mode; 0 or -errno. */
 int wm_mkdirs(const char *path, unsigned mode) WM_MUST_CHECK;
 

@@ -753,6 +753,49 @@ test_writer_fd(void **state)
     assert_string_equal(sha, want);
 }
 
+/* wm_blob_copy_fd (backup, restore): a copy into another store under its name; content that
+** does not hash to the name given is refused and leaves nothing behind. */
+static void
+test_copy_fd(void **state)
+{
+    struct fx *f = *state;
+    unsigned char *p = pattern(300000, 7);
+    char sha[65], err[256];
+    assert_int_equal(store(f, p, 300000, sha, NULL), WM_OK);
+    char *ddir = wm_asprintf("%s/copy", f->dir);
+    struct wm_blobstore *d = wm_blob_open(ddir, err, sizeof err);
+    assert_non_null(d);
+    uint64_t size = 0;
+    bool copied = false;
+    int fd = wm_blob_open_fd(f->s, sha);
+    assert_true(fd >= 0);
+    assert_int_equal(wm_blob_copy_fd(d, fd, sha, &size, &copied, err, sizeof err), WM_OK);
+    close(fd);
+    assert_true(copied);
+    assert_int_equal(size, 300000);
+    assert_int_equal(wm_blob_verify_one(d, sha, err, sizeof err), WM_BLOB_OK);
+    /* again: already there, not copied */
+    fd = wm_blob_open_fd(f->s, sha);
+    assert_int_equal(wm_blob_copy_fd(d, fd, sha, &size, &copied, err, sizeof err), WM_OK);
+    close(fd);
+    assert_false(copied);
+    /* the content of another name: refused, nothing left in the target */
+    char other[65];
+    wm_sha256_hex("other", 5, other);
+    fd = wm_blob_open_fd(f->s, sha);
+    assert_int_equal(wm_blob_copy_fd(d, fd, other, &size, &copied, err, sizeof err),
+                     WM_E_CONFLICT);
+    close(fd);
+    assert_non_null(strstr(err, "corrupt"));
+    assert_false(wm_blob_exists(d, other));
+    struct wm_blob_counts c;
+    assert_int_equal(wm_blob_verify_all(d, NULL, NULL, &c, err, sizeof err), WM_OK);
+    assert_int_equal(c.ok, 1);
+    wm_blob_close(d);
+    free(ddir);
+    free(p);
+}
+
 static void
 test_open_errors(void **state)
 {
@@ -779,6 +822,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dedup_heals_wrong_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_same_content, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copy_fd, setup, teardown), /* backups, issue 13 */
         cmocka_unit_test_setup_teardown(test_gc_tmp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_outside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sha_validation, setup, teardown),
