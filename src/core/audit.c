@@ -272,6 +272,12 @@ static const struct {
     /* issue 12, work_meet.c */
     /* issue 12, work_inspect.c */
     /* issue 12, work_rect.c */
+    {"rectification.update", N_("修改整改项")},
+    {"rectification.evidence", N_("添加整改佐证")},
+    {"rectification.done", N_("整改完成")},
+    {"rectification.verify", N_("整改验收通过")},
+    {"rectification.reject", N_("整改退回重改")},
+    {"rectification.close", N_("关闭整改项")},
     /* issue 12, work_overview.c */
 };
 
@@ -302,6 +308,8 @@ const char *const wm_audit_actions[] = {
     /* issue 12, work_meet.c */
     /* issue 12, work_inspect.c */
     /* issue 12, work_rect.c */
+    "rectification.update", "rectification.evidence", "rectification.done",
+    "rectification.verify", "rectification.reject", "rectification.close",
     /* issue 12, work_overview.c */
     NULL,
 };

@@ -1165,6 +1165,9 @@ struct wm_db_ops {
     /** An item's history, oldest first, from the audit log (its entries are filed under
     ** the unit's path, which the index reaches): [{at, action, username, summary}]. */
     json_t *(*rect_history)(struct wm_db *db, int64_t id, const char *unit_path);
+    /** The leaf evidence is filed into when an item has none (work_unit.rect_leaf): {rect_leaf}
+    ** (null when unset), or NULL when the unit has no settings. */
+    json_t *(*rect_unit_leaf)(struct wm_db *db, int64_t unit_id);
 
     /* -------------------------------- issue 12, work_overview: ops of the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
 };

@@ -4888,6 +4888,17 @@ test_work_rect(void **state)
     l = OPS->rect_history(DB, k, "/x-none/");
     assert_int_equal(json_array_size(l), 0);
     json_decref(l);
+
+    /* rect_unit_leaf: none before the unit's settings, then the leaf set (or null) */
+    ASSERT_NO_ROW(OPS->rect_unit_leaf(DB, u));
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO work_unit(unit_id, rect_leaf, updated_at) VALUES (%lld, 'C', 1)",
+             (long long)u);
+    raw_exec(f, sql);
+    o = OPS->rect_unit_leaf(DB, u);
+    assert_string_equal(js(o, "rect_leaf"), "C");
+    json_decref(o);
     free(upath);
 }
 

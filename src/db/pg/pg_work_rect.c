@@ -56,6 +56,13 @@ rect_history(struct wm_db *base, int64_t id, const char *unit_path)
     return pg_rows(DB, pg_q(DB, sql, "it", id, unit_path));
 }
 
+static json_t *
+rect_unit_leaf(struct wm_db *base, int64_t unit_id)
+{
+    static const char sql[] = "SELECT rect_leaf FROM work_unit WHERE unit_id = $1";
+    return pg_row(DB, pg_q(DB, sql, "i", unit_id));
+}
+
 void
 pg_fill_work_rect_ops(struct wm_db_ops *ops)
 {
@@ -63,6 +70,7 @@ pg_fill_work_rect_ops(struct wm_db_ops *ops)
     ops->rect_step = rect_step;
     ops->rect_people = rect_people;
     ops->rect_history = rect_history;
+    ops->rect_unit_leaf = rect_unit_leaf;
 }
 
 /* end of pg_work_rect.c */
