@@ -1962,6 +1962,9 @@ json_t *wm_rect_history(struct wm_db *db, const json_t *item);
 #define WM_RECT_MAY_ALL    (WM_RECT_MAY_ANSWER | WM_RECT_MAY_DECIDE)
 /** What the actor may do with an item it sees (0: read only). */
 unsigned wm_rect_may(const struct wm_actor *a, const json_t *item);
+/** An item with {evidence: wm_work_links, history: wm_rect_history, actions: the next
+** steps the caller may take ("measures", "evidence", "done", "update", "close", "verify")}. */
+json_t *wm_rect_detail(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f);
 /* A change of an item's fields: NULL (dept_id < 0) keeps; "" (dept_id 0) clears. */
 struct wm_rect_change {
     const char *problem, *corrective, *preventive, *due_on;

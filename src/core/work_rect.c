@@ -424,6 +424,57 @@ after_change(struct wm_db *db, const struct wm_actor *a, const json_t *before, c
     return e;
 }
 
+/* ---------------------------------------------------------------- the item's page */
+
+/* The next steps the actor may take, by the item's state and the actor's right. */
+static json_t *
+next_steps(const struct wm_actor *a, const json_t *item)
+{
+    unsigned may = wm_rect_may(a, item);
+    const char *st = jss(item, "state");
+    bool live = wm_streq(st, "open") || wm_streq(st, "done");
+    json_t *l = json_array();
+    if (live && (may & WM_RECT_MAY_ANSWER)) {
+        json_array_append_new(l, json_string("measures"));
+        json_array_append_new(l, json_string("evidence"));
+    }
+    if (wm_streq(st, "open") && (may & WM_RECT_MAY_ANSWER)) {
+        json_array_append_new(l, json_string("done"));
+    }
+    if (live && (may & WM_RECT_MAY_DECIDE)) {
+        json_array_append_new(l, json_string("update"));
+        json_array_append_new(l, json_string("close"));
+    }
+    if (wm_streq(st, "done") && (may & WM_RECT_MAY_DECIDE)) {
+        json_array_append_new(l, json_string("verify"));
+    }
+    return l;
+}
+
+json_t *
+wm_rect_detail(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f)
+{
+    json_t *r = wm_rect_get(db, a, id, f);
+    if (NULL == r) {
+        return NULL;
+    }
+    json_t *ev = wm_work_links(db, "rectification", id);
+    json_t *h = ev ? wm_rect_history(db, r) : NULL;
+    if (NULL == h) {
+        json_decref(ev);
+        json_decref(r);
+        if (!wm_db_failed(db)) {
+            db->status = WM_QS_HARD; /* a list is never "no row" */
+        }
+        wm_read_fail(db, f, NULL, NULL);
+        return NULL;
+    }
+    json_object_set_new(r, "evidence", ev);
+    json_object_set_new(r, "history", h);
+    json_object_set_new(r, "actions", next_steps(a, r));
+    return r;
+}
+
 /* ---------------------------------------------------------------- update */
 
 /* An optional text given ("" clears it) or the item's. */
