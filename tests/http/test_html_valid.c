@@ -182,6 +182,35 @@ test_pages_valid(void **state)
     }
     snprintf(doc[0], sizeof doc[0], "/documents/%lld", did);
     snprintf(doc[1], sizeof doc[1], "/reviews/%lld", did);
+    /* issue 12, work_rect: an open item and a done one of unit 6 (its pages show the forms
+    ** of every next step), and the filtered list */
+    char rect[3][64];
+    {
+        struct th_cred ua;
+        memset(&ua, 0, sizeof ua);
+        th_login_full(&srv, "unitadmin", TH_DEMO_PW, &ua);
+        for (int i = 0; i < 2; i++) {
+            char rb[300];
+            snprintf(rb, sizeof rb,
+                     "{\"source\":\"self_check\",\"year\":%d,\"indicator_code\":\"1.1.1\","
+                     "\"problem\":\"<b>门前</b>堆放杂物\\n第二行\",\"corrective\":\"清理\","
+                     "\"due_on\":\"2020-01-01\"}",
+                     year);
+            struct th_resp *rr = th_api(&srv, "POST", "/api/v1/rectifications", &ua, th_auth(&ua),
+                                        rb);
+            th_assert_status(rr, 201);
+            snprintf(rect[i], sizeof rect[i], "/rectifications/%lld",
+                     (long long)th_jint(rr->json, "id"));
+            th_resp_free(rr);
+        }
+        char dp[96];
+        snprintf(dp, sizeof dp, "/api/v1%s/done", rect[1]);
+        struct th_resp *rr = th_api(&srv, "POST", dp, &ua, th_auth(&ua), "{\"note\":\"已清理\"}");
+        th_assert_status(rr, 200);
+        th_resp_free(rr);
+        snprintf(rect[2], sizeof rect[2], "/rectifications?overdue=1&source=self_check&year=%d",
+                 year);
+    }
     const char *const pages[] = {
         "/login", "/home", "/orgs", "/units", "/units/6", "/units/import", "/users", "/users/2",
         "/account", "/inbox", "/inbox?unread=1", "/audit", "/practice", "/frameworks", "/frameworks/1", "/frameworks/2", ar[0], ar[1],
@@ -196,7 +225,9 @@ test_pages_valid(void **state)
         /* the demo's round (issue 10): open, with a declared and a recommended entry */
         "/rounds", "/rounds/1", "/rounds/1/entries", "/rounds/1/entries?state=declared",
         "/rounds/1/stats", "/rounds/999999", "/rounds/1/results", "/rounds/1/objections",
-        "/rectifications", "/rectifications?state=open", rpages[0], rpages[1]};
+        "/rectifications", "/rectifications?state=open", rpages[0], rpages[1],
+        /* issue 12, work_rect */
+        rect[0], rect[1], rect[2]};
     /* a title of unit 6 (shown on /titles and on /units/6) */
     struct th_resp *tr = th_api(&srv, "POST", "/api/v1/titles", &adm, th_auth(&adm),
                                 "{\"unit_id\": 6, \"title\": \"第十四届<b>市级</b>文明单位\", "
