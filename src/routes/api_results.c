@@ -2,7 +2,8 @@
 ** api_results.c — a round's results over the API (issue 10): the ranked results with
 ** filters, one entry's result, the documents (ranking and score sheet, XLSX and PDF), the
 ** publicity list (公示), objections (异议) and answers, title decisions, rectification
-** items.  The rules and who sees what are src/core/results.c's.
+** items opened from deductions (their list and loop: api_work_rect.c).  The rules and who
+** sees what are src/core/results.c's.
 */
 #include "config.h"
 

@@ -4,9 +4,9 @@
 ** documents, and the forms that open rectification items and write the titles; units:
 ** their own result once published), /rounds/{id}/publicity (公示: the passing units and
 ** the dates, no scores; the unit's own result and the objection form during publicity),
-** /rounds/{id}/objections (the list; the office answers), /rectifications (整改项: units
-** their own, offices their jurisdiction's).  Forms post here and redirect (303); the rules
-** are src/core/results.c's.
+** /rounds/{id}/objections (the list; the office answers).  The rectification items' pages
+** are page_work_rect.c's (issue 12).  Forms post here and redirect (303); the rules are
+** src/core/results.c's.
 */
 #include "config.h"
 
