@@ -882,7 +882,7 @@ void wm_practice_register_jobs(const struct wm_jobs_env *env);
 /*
 ** Tell people about a change, inside the caller's write transaction (the notification
 ** exists exactly when the change commits).  kind: returned, approved, guidance, due_soon,
-** overdue, featured, declaration, visit, title; otype/oid what it is about ("document", 7; otype NULL: nothing);
+** overdue, featured, declaration, visit, title, rectification; otype/oid what it is about ("document", 7; otype NULL: nothing);
 ** text the line shown in the inbox and the digest; link a path of the UI ("/documents/7",
 ** NULL: none); except_user is not told (who caused it; 0: nobody).  Each recipient's
 ** preference for the kind decides whether it reaches the inbox and the e-mail digest (both

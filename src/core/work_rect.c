@@ -252,7 +252,7 @@ open_once(struct wm_db *db, const struct wm_actor *a, const struct wm_rect_new *
     }
     char *head = text_head(in->problem, 40);
     char *line = wm_asprintf(_("新的整改项（%s）：%s"), jss(unit, "name"), head);
-    if (WM_OK == (e = wm_rect_tell(db, a, after, "declaration", line, f))) {
+    if (WM_OK == (e = wm_rect_tell(db, a, after, "rectification", line, f))) {
         e = wm_audit(db, a, "rectification.open", "rectification", *id, jss(unit, "path"), NULL,
                      after);
     }
@@ -634,7 +634,7 @@ wm_rect_done(struct wm_db *db, const struct wm_actor *a, int64_t id, const char 
              struct wm_fail *f)
 {
     static const struct step sp = { WM_RECT_MAY_ANSWER, open_state, "done", "rectification.done",
-                                    "declaration", N_("整改项已完成，待验收：") };
+                                    "rectification", N_("整改项已完成，待验收：") };
     struct step s = sp;
     s.line = _(sp.line);
     return run_step(db, a, id, &s, note, false, f);
@@ -645,9 +645,9 @@ wm_rect_verify(struct wm_db *db, const struct wm_actor *a, int64_t id, bool acce
                const char *note, struct wm_fail *f)
 {
     static const struct step ok = { WM_RECT_MAY_ALL, done_state, "verified", "rectification.verify",
-                                    "approved", N_("整改项已验收：") };
+                                    "rectification", N_("整改项已验收：") };
     static const struct step back = { WM_RECT_MAY_ALL, done_state, "open", "rectification.reject",
-                                      "returned", N_("整改项未通过验收，请重新整改：") };
+                                      "rectification", N_("整改项未通过验收，请重新整改：") };
     struct step s = accept ? ok : back;
     s.line = _(s.line);
     return run_step(db, a, id, &s, note, !accept, f);

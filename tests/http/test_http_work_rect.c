@@ -146,7 +146,8 @@ notices(const struct th_cred *c, int64_t id)
     json_t *x;
     json_array_foreach(json_object_get(r->json, "items"), i, x)
     {
-        n += 0 == strcmp(th_jstr(x, "link"), link);
+        n += 0 == strcmp(th_jstr(x, "link"), link) &&
+             0 == strcmp(th_jstr(x, "kind"), "rectification");
     }
     th_resp_free(r);
     return n;
