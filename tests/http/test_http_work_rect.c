@@ -441,6 +441,16 @@ test_list_pages(void **state)
     assert_true(listed(&unitadmin, "?year=2020&state=open", mine));
     assert_false(listed(&unitadmin, "?year=2021", mine));
     want("GET", "/api/v1/rectifications?overdue=2", &unitadmin, NULL, 400);
+    /* a department an item names is not removed (409, not 500) */
+    char dp[96];
+    snprintf(dp, sizeof dp, "/api/v1/units/%lld/depts", (long long)unit1);
+    struct th_resp *d = api("POST", dp, &unitadmin, json_pack("{s:s}", "name", "临时科"));
+    th_assert_status(d, 201);
+    int64_t temp = th_jint(d->json, "id");
+    th_resp_free(d);
+    (void)self_check("临时科的问题", temp, NULL);
+    snprintf(dp, sizeof dp, "/api/v1/units/%lld/depts/%lld", (long long)unit1, (long long)temp);
+    want("DELETE", dp, &unitadmin, NULL, 409);
     struct th_resp *r = api("GET", rpath(late, ""), &unitadmin, NULL);
     assert_true(json_is_true(json_object_get(r->json, "overdue")));
     th_resp_free(r);
