@@ -433,6 +433,36 @@ form_update(struct wm_req *r, struct wm_buf *b, const json_t *o, const json_t *u
          _("整改措施"), js(o, "corrective"), _("预防措施"), js(o, "preventive"), _("保存"));
 }
 
+/* The documents of the item's leaf that are not its evidence yet, as options; false when
+** there are none (the item has no leaf, or its year no archive). */
+static bool
+doc_options(struct wm_req *r, struct wm_buf *b, const json_t *o)
+{
+    const char *code = js(o, "indicator_code");
+    json_t *ar = *code ? wm_archive_open(r->db, &r->actor, ji(o, "unit_id"), ji(o, "year"), NULL)
+                       : NULL;
+    json_t *docs = ar ? wm_archive_docs(r->db, &r->actor, ar, code, false, NULL) : NULL;
+    size_t i, k, n = 0;
+    json_t *d, *e;
+    json_array_foreach(docs, i, d)
+    {
+        bool cited = false;
+        json_array_foreach(json_object_get(o, "evidence"), k, e)
+        {
+            cited = cited || ji(e, "document_id") == ji(d, "id");
+        }
+        if (!cited) {
+            char *name = wm_doc_display_name(d);
+            wm_h(b, "<option value=\"%I\">%s</option>", ji(d, "id"), name);
+            free(name);
+            n++;
+        }
+    }
+    json_decref(docs);
+    json_decref(ar);
+    return n > 0;
+}
+
 static void
 form_evidence(struct wm_req *r, struct wm_buf *b, const json_t *o)
 {
@@ -443,14 +473,26 @@ form_evidence(struct wm_req *r, struct wm_buf *b, const json_t *o)
     ui_csrf(r, b);
     wm_h(b, "<label>%s<input type=\"file\" name=\"file\" multiple required></label>"
             "<label>%s<input name=\"title\" maxlength=\"200\"></label>"
-            "<p class=\"hint\">%s</p><button type=\"submit\">%s</button></form>"
-            "<form method=\"post\" action=\"/rectifications/%I/evidence\" class=\"row\">",
-         _("文件"), _("题名（可不填）"), _("上传的文件归入整改项所属指标的档案（未关联指标时归入单位设置的整改佐证指标）。"),
-         _("上传"), ji(o, "id"));
+            "<p class=\"hint\">%s</p><button type=\"submit\">%s</button></form>",
+         _("文件"), _("题名（可不填）"),
+         _("上传的文件归入整改项所属指标的档案（未关联指标时归入单位设置的整改佐证指标）。"),
+         _("上传"));
+    struct wm_buf opts = { 0 };
+    bool any = doc_options(r, &opts, o);
+    wm_h(b, "<form method=\"post\" action=\"/rectifications/%I/evidence\" class=\"row\">",
+         ji(o, "id"));
     ui_csrf(r, b);
-    wm_h(b, "<label>%s<input name=\"document_id\" type=\"number\" min=\"1\" required></label>"
-            "<button type=\"submit\" class=\"secondary\">%s</button></form></section>\n",
-         _("引用本单位已有文件（文件编号）"), _("引用为佐证"));
+    if (any) {
+        wm_h(b, "<label>%s<select name=\"document_id\">%r</select></label>",
+             _("引用本指标下已有的文件"), wm_buf_str(&opts));
+    } else {
+        wm_h(b, "<label>%s<input name=\"document_id\" type=\"number\" min=\"1\" required>"
+                "</label>",
+             _("引用本单位已有文件（文件编号）"));
+    }
+    wm_h(b, "<button type=\"submit\" class=\"secondary\">%s</button></form></section>\n",
+         _("引用为佐证"));
+    wm_buf_free(&opts);
 }
 
 /* A form with a note and one button posting to /rectifications/{id}/{step}. */

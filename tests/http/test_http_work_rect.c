@@ -455,11 +455,24 @@ test_list_pages(void **state)
     assert_true(json_is_true(json_object_get(r->json, "overdue")));
     th_resp_free(r);
 
-    /* the item's page: the department sees its forms, the office none */
+    /* the item's page: the department sees its forms (a document of the leaf offered to
+    ** cite), the office none */
+    struct bytes pdf = pdf_make("rect-cite", 0);
+    struct th_file f = {.name = "台账.pdf", .data = pdf.p, .len = pdf.n};
+    char path[160], opt[48];
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives/%d/indicators/%s/documents",
+             (long long)unit1, YEAR, LEAF);
+    r = th_upload(&srv, path, &member, th_auth(&member), &f, 1, NULL);
+    th_assert_status(r, 201);
+    int64_t cite = th_jint(json_array_get(json_object_get(r->json, "items"), 0), "id");
+    th_resp_free(r);
+    free(pdf.p);
+    snprintf(opt, sizeof opt, "<option value=\"%lld\">", (long long)cite);
     char page[64];
     snprintf(page, sizeof page, "/rectifications/%lld", (long long)mine);
     r = th_api(&srv, "GET", page, &member, TH_COOKIE, NULL);
     th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, opt));
     assert_non_null(strstr(r->body, "id=\"form-evidence\""));
     assert_non_null(strstr(r->body, "id=\"form-done\""));
     assert_null(strstr(r->body, "name=\"problem\""));
@@ -475,8 +488,22 @@ test_list_pages(void **state)
     assert_non_null(strstr(r->body, "id=\"form-close\""));
     th_resp_free(r);
 
-    /* the forms: the department's measures, then done; the leadership's self-check */
+    /* the forms: a document cited, the department's measures, then done; the leadership's
+    ** self-check */
     char fields[200];
+    snprintf(fields, sizeof fields, "document_id=%lld", (long long)cite);
+    snprintf(path, sizeof path, "%s/evidence", page);
+    r = th_form(&srv, path, &member, fields);
+    th_assert_status(r, 303);
+    assert_null(strstr(th_header(r, "Location"), "err="));
+    th_resp_free(r);
+    json_t *ev = item(&member, mine);
+    assert_int_equal(th_jint(json_array_get(json_object_get(ev, "evidence"), 0), "document_id"),
+                     cite);
+    json_decref(ev);
+    r = th_api(&srv, "GET", page, &member, TH_COOKIE, NULL);
+    assert_null(strstr(r->body, opt)); /* cited: no longer offered */
+    th_resp_free(r);
     r = th_form(&srv, page, &member, "corrective=%E5%B7%B2%E6%94%B9");
     th_assert_status(r, 303);
     assert_null(strstr(th_header(r, "Location"), "err="));
