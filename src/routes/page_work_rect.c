@@ -359,7 +359,7 @@ fact(struct wm_buf *b, const char *label, const char *value)
 static void
 item_facts(struct wm_buf *b, const json_t *o)
 {
-    wm_h(b, "<dl class=\"facts\" id=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%I</dd>"
+    wm_h(b, "<dl class=\"kv\" id=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%I</dd>"
             "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>",
          _("单位"), js(o, "unit_name"), _("年度"), ji(o, "year"), _("来源"),
          ui_rect_source_label(js(o, "source")), _("状态"));
