@@ -193,7 +193,7 @@ leaf_options(struct wm_req *r, struct wm_buf *b, int64_t unit_id, int64_t year)
     json_t *x;
     json_array_foreach(json_object_get(tree, "indicators"), i, x)
     {
-        if (json_is_true(json_object_get(x, "leaf"))) {
+        if (ji(x, "leaf") || json_is_true(json_object_get(x, "leaf"))) {
             wm_h(b, "<option value=\"%s\">%s %s</option>", js(x, "code"), js(x, "code"),
                  js(x, "title"));
         }

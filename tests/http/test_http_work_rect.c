@@ -522,6 +522,11 @@ test_list_pages(void **state)
     th_assert_status(r, 303);
     assert_non_null(strstr(th_header(r, "Location"), "/rectifications/"));
     th_resp_free(r);
+    /* the self-check form offers the leaves of the year's archive */
+    r = th_api(&srv, "GET", "/rectifications?year=2020", &unitadmin, TH_COOKIE, NULL);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "<option value=\"" LEAF "\">"));
+    th_resp_free(r);
     /* the list page keeps its filters */
     r = th_api(&srv, "GET", "/rectifications?overdue=1&state=open", &unitadmin, TH_COOKIE, NULL);
     th_assert_status(r, 200);
