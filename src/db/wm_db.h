@@ -1072,7 +1072,10 @@ struct wm_db_ops {
     /*
     ** A rectification row: {id, unit_id, unit_name, unit_code, unit_path, year,
     ** indicator_code, problem, source, source_id, due_on, state, created_by, created_at,
-    ** updated_at}.
+    ** updated_at} and (issue 12) {dept_id, dept_name, corrective, preventive, done_note,
+    ** done_by, done_by_name, done_at, verify_note, verified_by, verified_by_name,
+    ** verified_at, close_note, source_ref: what the source is part of (review: the returned
+    ** document; inspection: the inspection; evaluation: the round) or null}.
     */
     /** WM_QS_CONFLICT when the source has an item for that leaf already. */
     enum wm_qs (*rect_insert)(struct wm_db *db, const struct wm_rect_in *in, int64_t user_id,

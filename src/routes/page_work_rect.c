@@ -356,13 +356,35 @@ fact(struct wm_buf *b, const char *label, const char *value)
     }
 }
 
+/* The source's label, linked to what it is part of (the returned document, the inspection,
+** the round's results) when there is one. */
+static void
+source_link(struct wm_buf *b, const json_t *o)
+{
+    static const struct {
+        const char *source, *before, *after;
+    } page[] = { { "review", "/documents/", "" },
+                 { "inspection", "/work/inspections/", "" },
+                 { "evaluation", "/rounds/", "/results" } };
+    const char *label = ui_rect_source_label(js(o, "source"));
+    for (size_t i = 0; ji(o, "source_ref") && i < WM_ARRAY_LEN(page); i++) {
+        if (wm_streq(js(o, "source"), page[i].source)) {
+            wm_h(b, "<a href=\"%s%I%s\">%s</a>", page[i].before, ji(o, "source_ref"),
+                 page[i].after, label);
+            return;
+        }
+    }
+    wm_h(b, "%s", label);
+}
+
 static void
 item_facts(struct wm_buf *b, const json_t *o)
 {
     wm_h(b, "<dl class=\"kv\" id=\"facts\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%I</dd>"
-            "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>",
-         _("单位"), js(o, "unit_name"), _("年度"), ji(o, "year"), _("来源"),
-         ui_rect_source_label(js(o, "source")), _("状态"));
+            "<dt>%s</dt><dd>",
+         _("单位"), js(o, "unit_name"), _("年度"), ji(o, "year"), _("来源"));
+    source_link(b, o);
+    wm_h(b, "</dd><dt>%s</dt><dd>", _("状态"));
     state_mark(b, o);
     wm_h(b, "</dd>");
     fact(b, _("指标"), js(o, "indicator_code"));

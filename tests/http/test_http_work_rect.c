@@ -410,7 +410,16 @@ test_from_review(void **state)
     assert_string_equal(th_jstr(r->json, "indicator_code"), LEAF);
     assert_int_equal(th_jint(r->json, "year"), YEAR);
     assert_true(th_jint(r->json, "source_id") > 0);
+    assert_int_equal(th_jint(r->json, "source_ref"), doc); /* the returned document */
     int64_t id = th_jint(r->json, "id");
+    th_resp_free(r);
+    /* its page links the returned document */
+    char page[64], link[64];
+    snprintf(page, sizeof page, "/rectifications/%lld", (long long)id);
+    snprintf(link, sizeof link, "<a href=\"/documents/%lld\">", (long long)doc);
+    r = th_api(&srv, "GET", page, &unitadmin, TH_COOKIE, NULL);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, link));
     th_resp_free(r);
     /* one item per return */
     want("POST", "/api/v1/rectifications", &unitadmin, body, 409);
@@ -418,7 +427,6 @@ test_from_review(void **state)
     assert_false(listed(&unitadmin, "?source=self_check", id));
     /* the page now links the item instead of the button */
     r = th_api(&srv, "GET", "/rectifications", &unitadmin, TH_COOKIE, NULL);
-    char link[64];
     snprintf(link, sizeof link, "href=\"/rectifications/%lld\"", (long long)id);
     assert_non_null(strstr(r->body, link));
     th_resp_free(r);

@@ -4720,6 +4720,7 @@ test_results(void **state)
     assert_string_equal(js(o, "unit_code"), "LIB-1");
     assert_int_equal(ji(o, "source_id"), e1);
     assert_int_equal(ji(o, "year"), 2026);
+    assert_int_equal(ji(o, "source_ref"), r); /* issue 12: the entry's round */
     json_decref(o);
     o = OPS->rect_get(DB, k2);
     jnull(o, "source_id");
@@ -4774,6 +4775,7 @@ test_work_rect(void **state)
     assert_string_equal(js(o, "dept_name"), "办公室");
     assert_string_equal(js(o, "corrective"), "清理");
     jnull(o, "preventive");
+    jnull(o, "source_ref"); /* a self-check is part of nothing */
     jnull(o, "done_at");
     json_decref(o);
 
