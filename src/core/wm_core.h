@@ -1955,7 +1955,7 @@ json_t *wm_rect_find(struct wm_db *db, const struct wm_actor *a, const struct wm
 /** Open and due before today (a day number). */
 bool wm_rect_overdue(const json_t *item, int64_t today);
 /** The item's history from the audit log, oldest first: [{at, action, label, username,
-** summary}] (NULL on a store error). */
+** display_name, summary}] (NULL on a store error). */
 json_t *wm_rect_history(struct wm_db *db, const json_t *item);
 #define WM_RECT_MAY_ANSWER 1u /* the measures, evidence, done: the department */
 #define WM_RECT_MAY_DECIDE 2u /* every field, verify, send back, close: the unit_admin */

@@ -596,12 +596,12 @@ step_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct s
                                .note = note && *note ? note : NULL,
                                .user_id = a->p ? a->p->user_id : 0 };
     enum wm_qs qs = db->ops->rect_step(db, id, &st, wm_now());
+    if (WM_QS_NONE == qs) { /* another writer moved it since it was read */
+        e = wm_fail_set(f, WM_E_CONFLICT, "state", "%s", _("整改项已被他人办理，请刷新后重试"));
+        goto done;
+    }
     if (WM_QS_ONE != qs) {
-        e = wm_write_fail(db, f, "state", _("整改项已被他人办理，请刷新后重试"),
-                          _("无法保存整改项"));
-        if (WM_QS_NONE == qs) {
-            e = wm_fail_set(f, WM_E_CONFLICT, "state", "%s", _("整改项已被他人办理，请刷新后重试"));
-        }
+        e = wm_write_fail(db, f, NULL, NULL, _("无法保存整改项"));
         goto done;
     }
     char *head = text_head(jss(item, "problem"), 40);

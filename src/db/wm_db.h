@@ -1166,7 +1166,8 @@ struct wm_db_ops {
     ** department's unit_member accounts (enabled ones): [{id}]. */
     json_t *(*rect_people)(struct wm_db *db, int64_t unit_id, int64_t dept_id);
     /** An item's history, oldest first, from the audit log (its entries are filed under
-    ** the unit's path, which the index reaches): [{at, action, username, summary}]. */
+    ** the unit's path, which the index reaches): [{at, action, username, display_name (null
+    ** when the account is gone or it was the command line), summary}]. */
     json_t *(*rect_history)(struct wm_db *db, int64_t id, const char *unit_path);
     /** The leaf evidence is filed into when an item has none (work_unit.rect_leaf): {rect_leaf}
     ** (null when unset), or NULL when the unit has no settings. */

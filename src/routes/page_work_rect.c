@@ -428,7 +428,8 @@ item_history(struct wm_buf *b, const json_t *o)
     {
         wm_h(b, "<tr><td>");
         ui_time(b, ji(h, "at"));
-        wm_h(b, "</td><td>%s</td><td>%s</td></tr>", js(h, "label"), js(h, "username"));
+        const char *who = *js(h, "display_name") ? js(h, "display_name") : js(h, "username");
+        wm_h(b, "</td><td>%s</td><td>%s</td></tr>", js(h, "label"), who);
     }
     wm_h(b, "</tbody></table></section>\n");
 }

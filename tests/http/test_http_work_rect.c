@@ -255,6 +255,7 @@ test_loop(void **state)
         assert_string_equal(th_jstr(json_array_get(h, k), "action"), acts[k]);
     }
     assert_non_null(strstr(th_jstr(json_array_get(h, 0), "at"), "T"));
+    assert_string_equal(th_jstr(json_array_get(h, 0), "display_name"), "市司法局 创建办 陈");
     json_decref(o);
 
     /* a verified item takes no change */

@@ -4886,6 +4886,7 @@ test_work_rect(void **state)
     assert_string_equal(js(json_array_get(l, 0), "action"), "rectification.open");
     assert_string_equal(js(json_array_get(l, 1), "action"), "rectification.done");
     assert_int_equal(ji(json_array_get(l, 1), "at"), 6001);
+    jnull(json_array_get(l, 1), "display_name"); /* no account named */
     json_decref(l);
     l = OPS->rect_history(DB, k, "/x-none/");
     assert_int_equal(json_array_size(l), 0);

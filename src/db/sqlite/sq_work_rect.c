@@ -52,8 +52,9 @@ static json_t *
 rect_history(struct wm_db *base, int64_t id, const char *unit_path)
 {
     static const char sql[] =
-        "SELECT at, action, username, summary FROM audit WHERE org_path = ?2 "
-        "AND object_type = 'rectification' AND object_id = ?1 ORDER BY id";
+        "SELECT a.at, a.action, a.username, u.display_name, a.summary FROM audit a "
+        "LEFT JOIN user u ON u.id = a.user_id WHERE a.org_path = ?2 "
+        "AND a.object_type = 'rectification' AND a.object_id = ?1 ORDER BY a.id";
     return sq_rows(DB, sq_prep(DB, sql, "it", id, unit_path));
 }
 
