@@ -33,8 +33,8 @@ static const char *const rect_sources[] = { "evaluation", "inspection", "review"
 
 /* ---------------------------------------------------------------- validation */
 
-/* A text of the item: valid UTF-8 of 1..RECT_TEXT_MAX characters, lines allowed, no other
-** control character. */
+/* A text of the item: valid UTF-8 of 1..RECT_TEXT_MAX characters, not only blanks, lines
+** allowed, no other control character. */
 static bool
 text_ok(const char *s)
 {
@@ -43,7 +43,7 @@ text_ok(const char *s)
             return false;
         }
     }
-    if (!wm_utf8_valid(s, strlen(s))) {
+    if (!wm_utf8_valid(s, strlen(s)) || strspn(s, " \t\r\n") == strlen(s)) {
         return false;
     }
     size_t n = wm_utf8_len(s);
@@ -216,6 +216,29 @@ wm_rect_tell(struct wm_db *db, const struct wm_actor *a, const json_t *item, con
 
 /* ---------------------------------------------------------------- open */
 
+/* An empty optional text is none (NULL). */
+static const char *
+or_null(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+/* The row a new item is stored as. */
+static struct wm_rect_in
+row_of(const struct wm_rect_new *in)
+{
+    return (struct wm_rect_in){ .unit_id = in->unit_id,
+                                .year = in->year,
+                                .indicator_code = in->indicator_code ? in->indicator_code : "",
+                                .problem = in->problem,
+                                .source = in->source,
+                                .source_id = in->source_id,
+                                .due_on = or_null(in->due_on),
+                                .dept_id = in->dept_id,
+                                .corrective = or_null(in->corrective),
+                                .preventive = or_null(in->preventive) };
+}
+
 static enum wm_err
 open_once(struct wm_db *db, const struct wm_actor *a, const struct wm_rect_new *in, int64_t *id,
           struct wm_fail *f)
@@ -231,16 +254,7 @@ open_once(struct wm_db *db, const struct wm_actor *a, const struct wm_rect_new *
         WM_OK != (e = wm_rect_leaf_check(db, in->unit_id, in->year, in->indicator_code, f))) {
         goto done;
     }
-    struct wm_rect_in ri = { .unit_id = in->unit_id,
-                             .year = in->year,
-                             .indicator_code = in->indicator_code ? in->indicator_code : "",
-                             .problem = in->problem,
-                             .source = in->source,
-                             .source_id = in->source_id,
-                             .due_on = in->due_on && *in->due_on ? in->due_on : NULL,
-                             .dept_id = in->dept_id,
-                             .corrective = in->corrective && *in->corrective ? in->corrective : NULL,
-                             .preventive = in->preventive && *in->preventive ? in->preventive : NULL };
+    const struct wm_rect_in ri = row_of(in);
     enum wm_qs qs = db->ops->rect_insert(db, &ri, a && a->p ? a->p->user_id : 0, wm_now(), id);
     if (WM_QS_CONFLICT == qs) {
         e = wm_fail_set(f, WM_E_CONFLICT, "source_id", "%s", _("该来源已就此指标开具整改项"));
@@ -278,7 +292,6 @@ wm_rect_open(struct wm_db *db, const struct wm_actor *a, const struct wm_rect_ne
     TX_RETRY(e, open_once(db, a, in, id, f));
     return e;
 }
-
 
 /* ---------------------------------------------------------------- reading */
 

@@ -345,6 +345,10 @@ test_open_checks(void **state)
                json_pack("{s:s, s:i, s:s}", "source", "self_check", "year", YEAR, "problem", ""),
                "problem");
     want_field("POST", p, &unitadmin,
+               json_pack("{s:s, s:i, s:s}", "source", "self_check", "year", YEAR, "problem",
+                         " \n "),
+               "problem");
+    want_field("POST", p, &unitadmin,
                json_pack("{s:s, s:i, s:s}", "source", "inspection", "year", YEAR, "problem", "x"),
                "source");
     want_field("POST", p, &unitadmin, json_pack("{s:s, s:i}", "source", "self_check", "bogus", 1),
