@@ -1919,9 +1919,14 @@ struct wm_rect_new {
 };
 /**
 ** Open a rectification item: audited (rectification.open), the department's users and the
-** unit's admins notified.  Joins the caller's transaction when one is open (an inspection
-** opens its findings' items in its own), else runs its own.  WM_E_CONFLICT when the source
-** already has an item for that leaf; 403 / 404 by the actor's right over the unit.
+** unit's admins notified (kind rectification).  Joins the caller's transaction when one is
+** open (an inspection opens its findings' items in its own), else runs its own.  400 naming
+** the field: problem (required), source, year, due_on (a real day), dept_id (a department
+** of the unit), indicator_code (a leaf of the unit's archive of the year; NULL or "": none).
+** WM_E_CONFLICT when the source already has an item for that leaf.  Who: the unit's
+** unit_admin (any source), its unit_member for an inspection's finding of its own
+** department (or none), office staff for an evaluation's deduction; 403 for other roles,
+** 404 for a unit out of the caller's sight.
 */
 enum wm_err wm_rect_open(struct wm_db *db, const struct wm_actor *a, const struct wm_rect_new *in,
                          int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
