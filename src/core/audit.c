@@ -291,6 +291,12 @@ static const struct {
     {"work.inspection.create", N_("记录责任区检查")},
     {"work.bulletin.build", N_("生成一周一通报")},
     /* issue 12, work_rect.c */
+    {"rectification.update", N_("修改整改项")},
+    {"rectification.evidence", N_("添加整改佐证")},
+    {"rectification.done", N_("整改完成")},
+    {"rectification.verify", N_("整改验收通过")},
+    {"rectification.reject", N_("整改退回重改")},
+    {"rectification.close", N_("关闭整改项")},
     /* issue 12, work_overview.c */
 };
 
@@ -326,6 +332,8 @@ const char *const wm_audit_actions[] = {
     /* issue 12, work_inspect.c */
     "work.area.create", "work.area.update", "work.inspection.create", "work.bulletin.build",
     /* issue 12, work_rect.c */
+    "rectification.update", "rectification.evidence", "rectification.done",
+    "rectification.verify", "rectification.reject", "rectification.close",
     /* issue 12, work_overview.c */
     NULL,
 };

@@ -19,7 +19,9 @@
 
 const char *const wm_notify_kinds[] = {"returned", "due_soon", "overdue",
                                        "approved", "guidance", "featured",
-                                       "declaration", "visit", "title", NULL};
+                                       "declaration", "visit", "title",
+                                       "rectification", /* issue 12, work_rect */
+                                       NULL};
 
 bool
 wm_notify_kind_valid(const char *kind)
@@ -44,6 +46,7 @@ wm_notify_kind_label(const char *kind)
         {"overdue", N_("已逾期")},      {"featured", N_("经验做法入选")},
         {"declaration", N_("测评申报")}, {"visit", N_("测评走访通知")},
         {"title", N_("文明称号")},
+        {"rectification", N_("整改项")}, /* issue 12, work_rect */
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
         if (wm_streq(kind, labels[i].kind)) {

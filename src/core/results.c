@@ -1102,7 +1102,7 @@ rect_once(struct wm_db *db,
         if (WM_OK == e && *opened) {
             char link[] = "/rectifications";
             char *line = wm_asprintf(_("“%s”的扣分项已列为整改项"), jss(round, "name"));
-            if (0 != wm_notify_unit(db, jsi(en, "unit_id"), "declaration", NULL, 0, line, link,
+            if (0 != wm_notify_unit(db, jsi(en, "unit_id"), "rectification", NULL, 0, line, link,
                                     a && a->p ? a->p->user_id : 0)) {
                 e = wm_write_fail(db, f, NULL, NULL, NULL);
             }
@@ -1157,22 +1157,9 @@ wm_rect_list(struct wm_db *db,
              unsigned offset,
              struct wm_fail *f)
 {
-    struct wm_rect_filter rf = { .state = state && *state ? state : NULL,
-                                 .limit = limit ? limit : 50,
-                                 .offset = offset };
-    if (wm_actor_is(a, WM_ROLES_UNIT)) {
-        rf.unit_id = a->p->org_id;
-    } else if (wm_actor_is(a, WM_ROLES_STAFF)) {
-        rf.scope = wm_scope_path(a);
-    } else {
-        wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("测评员不查看整改项"));
-        return NULL;
-    }
-    json_t *l = db->ops->rect_list(db, &rf);
-    if (NULL == l) {
-        wm_read_fail(db, f, NULL, NULL);
-    }
-    return l;
+    /* The list with its filters is work_rect.c's (issue 12). */
+    const struct wm_rect_query q = { .state = state, .limit = limit, .offset = offset };
+    return wm_rect_find(db, a, &q, f);
 }
 
 const char *

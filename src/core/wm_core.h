@@ -882,7 +882,7 @@ void wm_practice_register_jobs(const struct wm_jobs_env *env);
 /*
 ** Tell people about a change, inside the caller's write transaction (the notification
 ** exists exactly when the change commits).  kind: returned, approved, guidance, due_soon,
-** overdue, featured, declaration, visit, title; otype/oid what it is about ("document", 7; otype NULL: nothing);
+** overdue, featured, declaration, visit, title, rectification; otype/oid what it is about ("document", 7; otype NULL: nothing);
 ** text the line shown in the inbox and the digest; link a path of the UI ("/documents/7",
 ** NULL: none); except_user is not told (who caused it; 0: nobody).  Each recipient's
 ** preference for the kind decides whether it reaches the inbox and the e-mail digest (both
@@ -2249,9 +2249,14 @@ struct wm_rect_new {
 };
 /**
 ** Open a rectification item: audited (rectification.open), the department's users and the
-** unit's admins notified.  Joins the caller's transaction when one is open (an inspection
-** opens its findings' items in its own), else runs its own.  WM_E_CONFLICT when the source
-** already has an item for that leaf; 403 / 404 by the actor's right over the unit.
+** unit's admins notified (kind rectification).  Joins the caller's transaction when one is
+** open (an inspection opens its findings' items in its own), else runs its own.  400 naming
+** the field: problem (required), source, year, due_on (a real day), dept_id (a department
+** of the unit), indicator_code (a leaf of the unit's archive of the year; NULL or "": none).
+** WM_E_CONFLICT when the source already has an item for that leaf.  Who: the unit's
+** unit_admin (any source), its unit_member for an inspection's finding of its own
+** department (or none), office staff for an evaluation's deduction; 403 for other roles,
+** 404 for a unit out of the caller's sight.
 */
 enum wm_err wm_rect_open(struct wm_db *db, const struct wm_actor *a, const struct wm_rect_new *in,
                          int64_t *id, struct wm_fail *f) WM_MUST_CHECK;
@@ -2266,6 +2271,76 @@ enum wm_err wm_rect_leaf_check(struct wm_db *db, int64_t unit_id, int64_t year, 
 ** caller's write transaction; a link to the item's page. */
 enum wm_err wm_rect_tell(struct wm_db *db, const struct wm_actor *a, const json_t *item,
                          const char *kind, const char *line, struct wm_fail *f) WM_MUST_CHECK;
+/** An item the caller sees: {RECT row of rect_get}; evaluators 403, out of scope 404. */
+json_t *wm_rect_get(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f);
+/* Which items a list holds (wm_rect_find); 0 / NULL: not filtered. */
+struct wm_rect_query {
+    const char *state, *source;
+    int64_t unit_id; /* staff: one unit of the jurisdiction */
+    int64_t dept_id;
+    int64_t year;
+    bool overdue;  /* open and due before today */
+    int64_t today; /* day number; 0: wm_day_today() */
+    unsigned limit, offset;
+};
+/** Items the caller sees (units their own, staff their jurisdiction; evaluators 403): open
+** first, then by due day. */
+json_t *wm_rect_find(struct wm_db *db, const struct wm_actor *a, const struct wm_rect_query *q,
+                     struct wm_fail *f);
+/** Open and due before today (a day number). */
+bool wm_rect_overdue(const json_t *item, int64_t today);
+/** The item's history from the audit log, oldest first: [{at, action, label, username,
+** display_name, summary}] (NULL on a store error). */
+json_t *wm_rect_history(struct wm_db *db, const json_t *item);
+#define WM_RECT_MAY_ANSWER 1u /* the measures, evidence, done: the department */
+#define WM_RECT_MAY_DECIDE 2u /* every field, verify, send back, close: the unit_admin */
+#define WM_RECT_MAY_ALL    (WM_RECT_MAY_ANSWER | WM_RECT_MAY_DECIDE)
+/** What the actor may do with an item it sees (0: read only). */
+unsigned wm_rect_may(const struct wm_actor *a, const json_t *item);
+/** An item with {evidence: wm_work_links, history: wm_rect_history, actions: the next
+** steps the caller may take ("measures", "evidence", "done", "update", "close", "verify")}. */
+json_t *wm_rect_detail(struct wm_db *db, const struct wm_actor *a, int64_t id, struct wm_fail *f);
+/* A change of an item's fields: NULL (dept_id < 0) keeps; "" (dept_id 0) clears. */
+struct wm_rect_change {
+    const char *problem, *corrective, *preventive, *due_on;
+    int64_t dept_id;
+};
+/** Change an item (open or done; 409 else): the unit_admin every field, the department's
+** unit_member the measures only (403 for others); audited rectification.update. */
+enum wm_err wm_rect_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                           const struct wm_rect_change *c, struct wm_fail *f) WM_MUST_CHECK;
+/** open → done (the department or the unit_admin; the corrective action must be written;
+** note optional): audited rectification.done, the unit's admins told. */
+enum wm_err wm_rect_done(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *note,
+                         struct wm_fail *f) WM_MUST_CHECK;
+/** done → verified (accept) or back to open with the note (required): the unit_admin;
+** audited rectification.verify / .reject; the department told. */
+enum wm_err wm_rect_verify(struct wm_db *db, const struct wm_actor *a, int64_t id, bool accept,
+                           const char *note, struct wm_fail *f) WM_MUST_CHECK;
+/** open or done → closed without correction, the note (required) the reason: the
+** unit_admin; audited rectification.close. */
+enum wm_err wm_rect_close(struct wm_db *db, const struct wm_actor *a, int64_t id, const char *note,
+                          struct wm_fail *f) WM_MUST_CHECK;
+/** File an uploaded file as evidence of an open or done item (the department or the
+** unit_admin): a document in the item's leaf, else the unit's rect_leaf (409 when neither),
+** through wm_work_file (work_link rectification / evidence); audited
+** rectification.evidence. */
+enum wm_err wm_rect_evidence_file(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                                  const struct wm_doc_meta *meta, const struct wm_upload *up,
+                                  int64_t *doc_id, struct wm_fail *f) WM_MUST_CHECK;
+/** Cite a live document of the unit as evidence (400 for another's; 409 when cited). */
+enum wm_err wm_rect_evidence_link(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                                  int64_t doc_id, struct wm_fail *f) WM_MUST_CHECK;
+/** The unit's returned documents (review_queue rows with their latest event, the
+** return), each with rectification_id when an item was opened from that return. */
+json_t *wm_rect_returned(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                         struct wm_fail *f);
+/** Open an item from a returned document (the unit_admin): source review, source_id the
+** return's review row, the problem the office's comment, the document's leaf and year;
+** 409 when it is not returned, or when that return has an item. */
+enum wm_err wm_rect_from_review(struct wm_db *db, const struct wm_actor *a, int64_t doc_id,
+                                const char *due_on, int64_t dept_id, int64_t *id,
+                                struct wm_fail *f) WM_MUST_CHECK;
 
 /* ---------------------------------------------------------------- work_overview.c (issue 12) */
 /* the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */

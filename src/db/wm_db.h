@@ -1175,7 +1175,10 @@ struct wm_db_ops {
     /*
     ** A rectification row: {id, unit_id, unit_name, unit_code, unit_path, year,
     ** indicator_code, problem, source, source_id, due_on, state, created_by, created_at,
-    ** updated_at}.
+    ** updated_at} and (issue 12) {dept_id, dept_name, corrective, preventive, done_note,
+    ** done_by, done_by_name, done_at, verify_note, verified_by, verified_by_name,
+    ** verified_at, close_note, source_ref: what the source is part of (review: the returned
+    ** document; inspection: the inspection; evaluation: the round) or null}.
     */
     /** WM_QS_CONFLICT when the source has an item for that leaf already. */
     enum wm_qs (*rect_insert)(struct wm_db *db, const struct wm_rect_in *in, int64_t user_id,
@@ -1389,8 +1392,12 @@ struct wm_db_ops {
     ** department's unit_member accounts (enabled ones): [{id}]. */
     json_t *(*rect_people)(struct wm_db *db, int64_t unit_id, int64_t dept_id);
     /** An item's history, oldest first, from the audit log (its entries are filed under
-    ** the unit's path, which the index reaches): [{at, action, username, summary}]. */
+    ** the unit's path, which the index reaches): [{at, action, username, display_name (null
+    ** when the account is gone or it was the command line), summary}]. */
     json_t *(*rect_history)(struct wm_db *db, int64_t id, const char *unit_path);
+    /** The leaf evidence is filed into when an item has none (work_unit.rect_leaf): {rect_leaf}
+    ** (null when unset), or NULL when the unit has no settings. */
+    json_t *(*rect_unit_leaf)(struct wm_db *db, int64_t unit_id);
 
     /* -------------------------------- issue 12, work_overview: ops of the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
     /**

@@ -2,7 +2,8 @@
 ** api_results.c — a round's results over the API (issue 10): the ranked results with
 ** filters, one entry's result, the documents (ranking and score sheet, XLSX and PDF), the
 ** publicity list (公示), objections (异议) and answers, title decisions, rectification
-** items.  The rules and who sees what are src/core/results.c's.
+** items opened from deductions (their list and loop: api_work_rect.c).  The rules and who
+** sees what are src/core/results.c's.
 */
 #include "config.h"
 
@@ -283,18 +284,6 @@ api_round_rectifications_post(struct wm_req *r)
         return;
     }
     wm_reply_json(r, 200, json_pack("{s:I}", "opened", (json_int_t)n));
-}
-
-void
-api_rectifications_get(struct wm_req *r)
-{
-    unsigned limit = 0, offset = 0;
-    if (!wm_req_window(r, 50, &limit, &offset)) {
-        return;
-    }
-    struct wm_fail f = { 0 };
-    json_t *l = wm_rect_list(r->db, &r->actor, wm_req_arg(r, "state"), limit, offset, &f);
-    wm_reply_read(r, 200, l ? wm_api_page(wm_api_rectifications(l), limit) : NULL, &f);
 }
 
 /* end of api_results.c */

@@ -14,6 +14,8 @@
 **                       ui_practice.c also serves /practice
 **   ui_results.c        a round's documents (ranking, score sheet: XLSX, PDF by the
 **                       helper) and the results query of api_results.c and page_results.c
+**   ui_work_rect.c      a rectification item's evidence from received files, its source
+**                       in words (issue 12)
 **   ui_titles.c         a unit's title history (the unit's page) and state badges
 **   ui_work_overview.c  the creation-work overview's query and its workbook (issue 12)
 **   ui_work_meet.c      a meeting's received files filed (its API and page), a
@@ -55,7 +57,6 @@ void api_round_objections_post(struct wm_req *r);
 void api_round_objection_answer_post(struct wm_req *r);
 void api_round_titles_post(struct wm_req *r);
 void api_round_rectifications_post(struct wm_req *r);
-void api_rectifications_get(struct wm_req *r);
 /* page_results.c */
 void page_round_results_get(struct wm_req *r);
 void page_round_publicity_get(struct wm_req *r);
@@ -64,7 +65,6 @@ void page_round_objections_post(struct wm_req *r);
 void page_round_objection_answer_post(struct wm_req *r);
 void page_round_titles_post(struct wm_req *r);
 void page_round_rectifications_post(struct wm_req *r);
-void page_rectifications_get(struct wm_req *r);
 /* api_titles.c: the title register (文明称号, issue 10) */
 void api_titles_get(struct wm_req *r);
 void api_titles_post(struct wm_req *r);
@@ -327,6 +327,27 @@ bool ui_work_inspection_read(struct wm_req *r, int64_t unit_id, struct wm_work_i
 void ui_work_inspection_free(struct wm_work_inspection_in *in);
 
 /* api_work_rect.c, page_work_rect.c: the creation work (issue 12): the rectification loop (整改项): sources */
+void api_rectifications_get(struct wm_req *r);
+void api_rectifications_post(struct wm_req *r);
+void api_rectification_get(struct wm_req *r);
+void api_rectification_patch(struct wm_req *r);
+void api_rectification_done_post(struct wm_req *r);
+void api_rectification_verify_post(struct wm_req *r);
+void api_rectification_close_post(struct wm_req *r);
+void api_rectification_evidence_post(struct wm_req *r);
+void page_rectifications_get(struct wm_req *r);
+void page_rectifications_post(struct wm_req *r);
+void page_rectification_get(struct wm_req *r);
+void page_rectification_post(struct wm_req *r);
+void page_rectification_done_post(struct wm_req *r);
+void page_rectification_verify_post(struct wm_req *r);
+void page_rectification_close_post(struct wm_req *r);
+void page_rectification_evidence_post(struct wm_req *r);
+/* ui_work_rect.c: file the received files (multipart) as evidence of item id (*e the
+** outcome, f why); false when a reply was queued (a refused file, a store failure). */
+bool ui_rect_evidence_files(struct wm_req *r, int64_t id, struct wm_fail *f, enum wm_err *e);
+/** 测评扣分, 日常检查, 文件退回, 领导自查. */
+const char *ui_rect_source_label(const char *source);
 
 /* api_work_overview.c, page_work_overview.c: the creation work (issue 12): the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
 void api_work_summary_get(struct wm_req *r);

@@ -4,9 +4,9 @@
 ** documents, and the forms that open rectification items and write the titles; units:
 ** their own result once published), /rounds/{id}/publicity (公示: the passing units and
 ** the dates, no scores; the unit's own result and the objection form during publicity),
-** /rounds/{id}/objections (the list; the office answers), /rectifications (整改项: units
-** their own, offices their jurisdiction's).  Forms post here and redirect (303); the rules
-** are src/core/results.c's.
+** /rounds/{id}/objections (the list; the office answers).  The rectification items' pages
+** are page_work_rect.c's (issue 12).  Forms post here and redirect (303); the rules are
+** src/core/results.c's.
 */
 #include "config.h"
 
@@ -538,68 +538,6 @@ page_round_rectifications_post(struct wm_req *r)
     char *ok = wm_asprintf(_("已开具 %lld 条整改项"), (long long)n);
     ui_done(r, e, &f, to, ok);
     free(ok);
-}
-
-/* ---------------------------------------------------------------- /rectifications */
-
-void
-page_rectifications_get(struct wm_req *r)
-{
-    unsigned limit = 0, offset = 0;
-    if (!wm_req_window(r, 50, &limit, &offset)) {
-        return;
-    }
-    const char *st = wm_req_arg(r, "state");
-    struct wm_fail f = { 0 };
-    json_t *l = wm_rect_list(r->db, &r->actor, st, limit, offset, &f);
-    if (NULL == l) {
-        ui_fail(r, &f);
-        return;
-    }
-    struct wm_buf b = { 0 };
-    ui_begin(r, &b, _("整改项"));
-    static const char *const states[] = { "open", "done", "verified", "closed", NULL };
-    wm_h(&b,
-         "<form method=\"get\" action=\"/rectifications\" class=\"row filter\"><label>%s"
-         "<select name=\"state\"><option value=\"\">%s</option>",
-         _("状态"), _("全部"));
-    for (size_t i = 0; states[i]; i++) {
-        wm_h(&b, "<option value=\"%s\"%r>%s</option>", states[i],
-             st && wm_streq(st, states[i]) ? " selected" : "", wm_rect_state_label(states[i]));
-    }
-    wm_h(&b, "</select></label><button type=\"submit\" class=\"secondary\">%s</button></form>\n",
-         _("筛选"));
-    wm_h(&b,
-         "<table class=\"cards\" id=\"rectifications\"><thead><tr><th>%s</th><th>%s</th>"
-         "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-         _("单位"), _("年度"), _("指标"), _("问题"), _("整改期限"), _("状态"));
-    size_t i;
-    json_t *o;
-    json_array_foreach(l, i, o)
-    {
-        wm_h(&b,
-             "<tr data-id=\"%I\"><td data-label=\"%s\">%s</td><td data-label=\"%s\">%I</td>"
-             "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
-             "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>\n",
-             ji(o, "id"), _("单位"), js(o, "unit_name"), _("年度"), ji(o, "year"), _("指标"),
-             js(o, "indicator_code"), _("问题"), js(o, "problem"), _("整改期限"), js(o, "due_on"),
-             _("状态"), wm_rect_state_label(js(o, "state")));
-    }
-    if (0 == json_array_size(l)) {
-        wm_h(&b, "<tr class=\"empty\"><td colspan=\"6\" class=\"empty\">%s</td></tr>",
-             _("没有整改项。"));
-    }
-    wm_h(&b, "</tbody></table>\n");
-    if (offset > 0) {
-        wm_h(&b, "<p class=\"pager\"><a href=\"/rectifications?offset=%I\">← %s</a></p>",
-             (int64_t)(offset > limit ? offset - limit : 0), _("上一页"));
-    }
-    if (json_array_size(l) == limit) {
-        wm_h(&b, "<p class=\"pager\"><a href=\"/rectifications?offset=%I\">%s →</a></p>",
-             (int64_t)(offset + limit), _("下一页"));
-    }
-    json_decref(l);
-    ui_end(r, &b, 200);
 }
 
 /* end of page_results.c */

@@ -429,11 +429,26 @@ wm_api_objections(json_t *items)
 json_t *
 wm_api_rectification(json_t *o)
 {
-    static const char *const k[] = {"created_at", "updated_at", NULL};
+    static const char *const k[] = {"created_at", "updated_at", "done_at", "verified_at", NULL};
+    static const char *const at[] = {"at", NULL};
+    static const char *const linked[] = {"created_at", NULL};
     if (o) {
         json_object_del(o, "unit_path");
         json_object_set_new(o, "state_label",
                             json_string(wm_rect_state_label(json_string_value(json_object_get(o, "state")))));
+        /* issue 12: overdue (open, due before today), the evidence and the history */
+        json_object_set_new(o, "overdue", json_boolean(wm_rect_overdue(o, wm_day_today())));
+        size_t i;
+        json_t *x;
+        json_array_foreach(json_object_get(o, "evidence"), i, x)
+        {
+            times(x, linked);
+        }
+        json_array_foreach(json_object_get(o, "history"), i, x)
+        {
+            json_object_del(x, "summary");
+            times(x, at);
+        }
     }
     return times(o, k);
 }

@@ -173,7 +173,6 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/api/v1/rounds/{id}/titles", api_round_titles_post, AUTH | CSRF | JSON, STAFF, 0},
     {WM_POST, "/api/v1/rounds/{id}/rectifications", api_round_rectifications_post,
      AUTH | CSRF | JSON, STAFF, 0},
-    {WM_GET, "/api/v1/rectifications", api_rectifications_get, AUTH, ALL, 0},
     /* Scoring (issue 10, api_scoring.c): membership and leadership are the core's (404);
     ** the reads answer any role so that a unit learns nothing (404) */
     {WM_GET, "/api/v1/rounds/{id}/entries/{id}/sheet", api_sheet_get, AUTH, ALL, 0},
@@ -265,6 +264,20 @@ const struct wm_route wm_routes[] = {
      UADMIN, 0},
     {WM_GET, "/api/v1/work/bulletins/{id}", api_work_bulletin_get, AUTH, ALL, 0},
     /* Creation work (issue 12, api_work_rect.c): the rectification loop (整改项): sources */
+    {WM_GET, "/api/v1/rectifications", api_rectifications_get, AUTH, ALL, 0},
+    {WM_POST, "/api/v1/rectifications", api_rectifications_post, AUTH | CSRF | JSON, UADMIN, 0},
+    {WM_GET, "/api/v1/rectifications/{id}", api_rectification_get, AUTH, ALL, 0},
+    {WM_PATCH, "/api/v1/rectifications/{id}", api_rectification_patch, AUTH | CSRF | JSON,
+     UADMIN | WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER), 0},
+    {WM_POST, "/api/v1/rectifications/{id}/done", api_rectification_done_post,
+     AUTH | CSRF | JSON, UADMIN | WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER), 0},
+    {WM_POST, "/api/v1/rectifications/{id}/verify", api_rectification_verify_post,
+     AUTH | CSRF | JSON, UADMIN, 0},
+    {WM_POST, "/api/v1/rectifications/{id}/close", api_rectification_close_post,
+     AUTH | CSRF | JSON, UADMIN, 0},
+    {WM_POST, "/api/v1/rectifications/{id}/evidence", api_rectification_evidence_post,
+     AUTH | CSRF | JSON | FORM | WM_R_UPLOAD, UADMIN | WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER),
+     UPLOAD_MAX},
     /* Creation work (issue 12, api_work_overview.c): the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
     {WM_GET, "/api/v1/units/{id}/work/summary", api_work_summary_get, AUTH, ALL, 0},
     {WM_GET, "/api/v1/work/overview", api_work_overview_get, AUTH, STAFF, 0},
@@ -411,6 +424,20 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/units/{id}/work/bulletins", page_work_bulletins_post, AUTH | HTML | FORM | CSRF,
      UADMIN, 0},
     /* Creation work (issue 12, page_work_rect.c): the rectification loop (整改项): sources */
+    {WM_GET, "/rectifications", page_rectifications_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/rectifications", page_rectifications_post, AUTH | HTML | FORM | CSRF, UADMIN, 0},
+    {WM_GET, "/rectifications/{id}", page_rectification_get, AUTH | HTML, ALL, 0},
+    {WM_POST, "/rectifications/{id}", page_rectification_post, AUTH | HTML | FORM | CSRF,
+     UADMIN | WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER), 0},
+    {WM_POST, "/rectifications/{id}/done", page_rectification_done_post,
+     AUTH | HTML | FORM | CSRF, UADMIN | WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER), 0},
+    {WM_POST, "/rectifications/{id}/verify", page_rectification_verify_post,
+     AUTH | HTML | FORM | CSRF, UADMIN, 0},
+    {WM_POST, "/rectifications/{id}/close", page_rectification_close_post,
+     AUTH | HTML | FORM | CSRF, UADMIN, 0},
+    {WM_POST, "/rectifications/{id}/evidence", page_rectification_evidence_post,
+     AUTH | HTML | FORM | CSRF | WM_R_UPLOAD, UADMIN | WM_ROLE_BIT(WM_ROLE_UNIT_MEMBER),
+     UPLOAD_MAX},
     /* Creation work (issue 12, page_work_overview.c): the unit's plan/do/check/act view and the office's overview across its jurisdiction (XLSX) */
     {WM_GET, "/units/{id}/work", page_work_hub_get, AUTH | HTML, ALL, 0},
     {WM_GET, "/work/overview", page_work_overview_get, AUTH | HTML, STAFF, 0},
@@ -481,7 +508,6 @@ const struct wm_route wm_routes[] = {
     {WM_POST, "/rounds/{id}/titles", page_round_titles_post, AUTH | HTML | FORM | CSRF, STAFF, 0},
     {WM_POST, "/rounds/{id}/rectifications", page_round_rectifications_post,
      AUTH | HTML | FORM | CSRF, STAFF, 0},
-    {WM_GET, "/rectifications", page_rectifications_get, AUTH | HTML, ALL, 0},
     /* Scoring (issue 10, page_scoring.c): the sheet for the field, progress, reconcile */
     {WM_GET, "/rounds/{id}/entries/{id}/sheet", page_sheet_get, AUTH | HTML, ALL, 0},
     {WM_POST, "/rounds/{id}/entries/{id}/sheet", page_sheet_post, AUTH | HTML | FORM | CSRF,

@@ -145,6 +145,12 @@ enum kind {
     K_WORK_AREA,   /* {id} = the area of own / foreign unit; PATCH {"category"} */
     K_WORK_INSPECTION, /* {id} = the inspection of own / foreign unit */
     K_WORK_BULLETIN,   /* {id} = the bulletin of own / foreign unit */
+    /* issue 12, work_rect */
+    K_RECT,        /* {id} = a throwaway open rectification item of own / foreign unit (in
+                   ** DEMO001: the member's department's), at leaf_for(unit), with its
+                   ** corrective action; bodies {"corrective"}, {"note"}, {"accept"}, a file */
+    K_RECT_DONE,   /* the same, done (awaiting verification) */
+    K_RECT_POST,   /* a self-check item of the caller's own unit */
 };
 
 /* The year of the archives the matrix works on (made in setup). */
@@ -736,6 +742,29 @@ static const struct expect expectations[] = {
     {"GET /units/{id}/work", K_UNIT,             {"303", "200", "200/404", "404",     "200/404", "200/404", "200/404"}},
     {"GET /work/overview", K_PLAIN,              {"303", "200", "200",     "403",     "403",     "403",     "403"}},
     {"GET /work/overview.xlsx", K_PLAIN,         {"303", "200", "200",     "403",     "403",     "403",     "403"}},
+    /* issue 12, work_rect: the rectification loop (the list rows are issue 10's above);
+    ** offices and the admin read, never write; a unit's other accounts read */
+    {"POST /api/v1/rectifications", K_RECT_POST, {"401", "403", "403",     "403",     "201",     "403",     "403"}},
+    {"GET /api/v1/rectifications/{id}", K_RECT,  {"401", "200", "200/404", "403",     "200/404", "200/404", "200/404"}},
+    {"PATCH /api/v1/rectifications/{id}", K_RECT,
+                                                 {"401", "403", "403",     "403",     "200/404", "200/404", "403"}},
+    {"POST /api/v1/rectifications/{id}/done", K_RECT,
+                                                 {"401", "403", "403",     "403",     "200/404", "200/404", "403"}},
+    {"POST /api/v1/rectifications/{id}/verify", K_RECT_DONE,
+                                                 {"401", "403", "403",     "403",     "200/404", "403",     "403"}},
+    {"POST /api/v1/rectifications/{id}/close", K_RECT,
+                                                 {"401", "403", "403",     "403",     "200/404", "403",     "403"}},
+    {"POST /api/v1/rectifications/{id}/evidence", K_RECT,
+                                                 {"401", "403", "403",     "403",     "201/404", "201/404", "403"}},
+    {"POST /rectifications", K_RECT_POST,        {"303", "403", "403",     "403",     "303",     "403",     "403"}},
+    {"GET /rectifications/{id}", K_RECT,         {"303", "200", "200/404", "403",     "200/404", "200/404", "200/404"}},
+    {"POST /rectifications/{id}", K_RECT,        {"303", "403", "403",     "403",     "303/404", "303/404", "403"}},
+    {"POST /rectifications/{id}/done", K_RECT,   {"303", "403", "403",     "403",     "303/404", "303/404", "403"}},
+    {"POST /rectifications/{id}/verify", K_RECT_DONE,
+                                                 {"303", "403", "403",     "403",     "303/404", "403",     "403"}},
+    {"POST /rectifications/{id}/close", K_RECT,  {"303", "403", "403",     "403",     "303/404", "403",     "403"}},
+    {"POST /rectifications/{id}/evidence", K_RECT,
+                                                 {"303", "403", "403",     "403",     "303/404", "303/404", "403"}},
 };
 /* clang-format on */
 
@@ -1301,6 +1330,29 @@ entry_make(bool foreign, int64_t round, const char *state, int64_t group)
          WM_QS_ONE != db->ops->entry_set_state(db, id, "draft", state, now)) ||
         (group && WM_QS_ONE != db->ops->entry_set_group(db, id, group, now))) {
         fprintf(stderr, "fixture: entry of round %lld not made\n", (long long)round);
+        return 0;
+    }
+    return id;
+}
+
+/* issue 12, work_rect: a throwaway rectification item of the unit (open, or done), straight
+** into the store: at the unit's leaf of ARCHIVE_YEAR, the member's department's in
+** DEMO001, with a corrective action. */
+static int64_t
+rect_make(int64_t unit, bool done)
+{
+    struct wm_db *db = fx_db();
+    json_t *m = db ? db->ops->user_get(db, actors[R_UMEMBER].c.user_id) : NULL;
+    struct wm_rect_in in = {.unit_id = unit, .year = ARCHIVE_YEAR,
+                            .indicator_code = leaf_for(unit), .problem = "授权测试问题",
+                            .source = "self_check", .corrective = "授权测试整改措施",
+                            .dept_id = unit == arch_unit[0] ? th_jint(m, "dept_id") : 0};
+    struct wm_rect_step st = {.from = "open", .to = "done"};
+    int64_t id = 0;
+    json_decref(m);
+    if (NULL == db || WM_QS_ONE != db->ops->rect_insert(db, &in, 0, time(NULL), &id) ||
+        (done && WM_QS_ONE != db->ops->rect_step(db, id, &st, time(NULL)))) {
+        fprintf(stderr, "fixture: rectification item of unit %lld not made\n", (long long)unit);
         return 0;
     }
     return id;
@@ -2480,6 +2532,39 @@ cell_build(struct cell *c,
             }
         } else if (!page && WM_GET != rt->methods) {
             c->json = json_object();
+        }
+        break;
+    /* issue 12, work_rect */
+    case K_RECT:
+    case K_RECT_DONE:
+        if (0 == (ids[0] = rect_make(a->unit[foreign], K_RECT_DONE == kind))) {
+            return false;
+        }
+        if (strstr(rt->pattern, "/evidence")) {
+            snprintf(c->file, sizeof c->file, "%s%% evidence %u\n", authz_pdf, seq);
+            c->file_name = "佐证.pdf";
+        } else if (page) {
+            form_add(c, "corrective", "授权测试");
+            form_add(c, "note", "授权测试");
+            form_add(c, "accept", "1");
+        } else if (WM_PATCH == rt->methods) {
+            c->json = json_pack("{s:s}", "corrective", "授权测试");
+        } else if (strstr(rt->pattern, "/verify")) {
+            c->json = json_pack("{s:b, s:s}", "accept", 1, "note", "授权测试");
+        } else if (WM_POST == rt->methods) {
+            c->json = json_pack("{s:s}", "note", "授权测试");
+        }
+        break;
+    case K_RECT_POST:
+        if (page) {
+            char y[8];
+            snprintf(y, sizeof y, "%d", ARCHIVE_YEAR);
+            form_add(c, "source", "self_check");
+            form_add(c, "year", y);
+            form_add(c, "problem", name);
+        } else {
+            c->json = json_pack("{s:s, s:i, s:s}", "source", "self_check", "year", ARCHIVE_YEAR,
+                                "problem", name);
         }
         break;
     }

@@ -187,6 +187,9 @@ test_pages_valid(void **state)
     /* issue 12, winspect: an area of unit 6 (the member's department) and an inspection of
     ** it with a finding, as the unit's admin */
     char wpage[48];
+    /* issue 12, work_rect: an open item and a done one of unit 6 (its pages show the forms
+    ** of every next step), and the filtered list */
+    char rect[3][64];
     {
         struct th_cred ua;
         memset(&ua, 0, sizeof ua);
@@ -223,6 +226,27 @@ test_pages_valid(void **state)
         th_assert_status(wr, 201);
         snprintf(wpage, sizeof wpage, "/work/inspections/%lld", (long long)th_jint(wr->json, "id"));
         th_resp_free(wr);
+        for (int i = 0; i < 2; i++) {
+            char rb[300];
+            snprintf(rb, sizeof rb,
+                     "{\"source\":\"self_check\",\"year\":%d,\"indicator_code\":\"1.1.1\","
+                     "\"problem\":\"<b>门前</b>堆放杂物\\n第二行\",\"corrective\":\"清理\","
+                     "\"due_on\":\"2020-01-01\"}",
+                     year);
+            struct th_resp *rr = th_api(&srv, "POST", "/api/v1/rectifications", &ua, th_auth(&ua),
+                                        rb);
+            th_assert_status(rr, 201);
+            snprintf(rect[i], sizeof rect[i], "/rectifications/%lld",
+                     (long long)th_jint(rr->json, "id"));
+            th_resp_free(rr);
+        }
+        char dp[96];
+        snprintf(dp, sizeof dp, "/api/v1%s/done", rect[1]);
+        struct th_resp *rr = th_api(&srv, "POST", dp, &ua, th_auth(&ua), "{\"note\":\"已清理\"}");
+        th_assert_status(rr, 200);
+        th_resp_free(rr);
+        snprintf(rect[2], sizeof rect[2], "/rectifications?overdue=1&source=self_check&year=%d",
+                 year);
     }
     const char *const pages[] = {
         /* issue 12, wmeet */
@@ -249,7 +273,9 @@ test_pages_valid(void **state)
         "/work/overview?sort=overdue&unit_type=%E5%AD%A6%E6%A0%A1",
         /* issue 12, winspect: areas, inspections by week, the phone form, one inspection */
         "/units/6/work/areas", "/units/6/work/inspections", "/units/6/work/inspections/new",
-        wpage};
+        wpage,
+        /* issue 12, work_rect */
+        rect[0], rect[1], rect[2]};
     /* a title of unit 6 (shown on /titles and on /units/6) */
     struct th_resp *tr = th_api(&srv, "POST", "/api/v1/titles", &adm, th_auth(&adm),
                                 "{\"unit_id\": 6, \"title\": \"第十四届<b>市级</b>文明单位\", "

@@ -4986,6 +4986,7 @@ test_results(void **state)
     assert_string_equal(js(o, "unit_code"), "LIB-1");
     assert_int_equal(ji(o, "source_id"), e1);
     assert_int_equal(ji(o, "year"), 2026);
+    assert_int_equal(ji(o, "source_ref"), r); /* issue 12: the entry's round */
     json_decref(o);
     o = OPS->rect_get(DB, k2);
     jnull(o, "source_id");
@@ -5040,6 +5041,7 @@ test_work_rect(void **state)
     assert_string_equal(js(o, "dept_name"), "办公室");
     assert_string_equal(js(o, "corrective"), "清理");
     jnull(o, "preventive");
+    jnull(o, "source_ref"); /* a self-check is part of nothing */
     jnull(o, "done_at");
     json_decref(o);
 
@@ -5150,10 +5152,22 @@ test_work_rect(void **state)
     assert_string_equal(js(json_array_get(l, 0), "action"), "rectification.open");
     assert_string_equal(js(json_array_get(l, 1), "action"), "rectification.done");
     assert_int_equal(ji(json_array_get(l, 1), "at"), 6001);
+    jnull(json_array_get(l, 1), "display_name"); /* no account named */
     json_decref(l);
     l = OPS->rect_history(DB, k, "/x-none/");
     assert_int_equal(json_array_size(l), 0);
     json_decref(l);
+
+    /* rect_unit_leaf: none before the unit's settings, then the leaf set (or null) */
+    ASSERT_NO_ROW(OPS->rect_unit_leaf(DB, u));
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO work_unit(unit_id, rect_leaf, updated_at) VALUES (%lld, 'C', 1)",
+             (long long)u);
+    raw_exec(f, sql);
+    o = OPS->rect_unit_leaf(DB, u);
+    assert_string_equal(js(o, "rect_leaf"), "C");
+    json_decref(o);
     free(upath);
 }
 

@@ -117,7 +117,11 @@ objection_answer(struct wm_db *base, int64_t id, const char *answer, int64_t use
     "r.indicator_code, r.problem, r.source, r.source_id, r.due_on, r.state, r.created_by, "    \
     "r.created_at, r.updated_at, r.dept_id, d.name AS dept_name, r.corrective, r.preventive, " \
     "r.done_note, r.done_by, db.display_name AS done_by_name, r.done_at, r.verify_note, "      \
-    "r.verified_by, vb.display_name AS verified_by_name, r.verified_at, r.close_note "         \
+    "r.verified_by, vb.display_name AS verified_by_name, r.verified_at, r.close_note, "        \
+    "CASE r.source WHEN 'review' THEN (SELECT document_id FROM review WHERE id = r.source_id) " \
+    "WHEN 'inspection' THEN (SELECT inspection_id FROM work_check WHERE id = r.source_id) "    \
+    "WHEN 'evaluation' THEN (SELECT round_id FROM round_entry WHERE id = r.source_id) "        \
+    "END AS source_ref "                                                                       \
     "FROM rectification r JOIN org u ON u.id = r.unit_id LEFT JOIN dept d ON d.id = r.dept_id " \
     "LEFT JOIN user db ON db.id = r.done_by LEFT JOIN user vb ON vb.id = r.verified_by "
 

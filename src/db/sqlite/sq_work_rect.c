@@ -52,9 +52,17 @@ static json_t *
 rect_history(struct wm_db *base, int64_t id, const char *unit_path)
 {
     static const char sql[] =
-        "SELECT at, action, username, summary FROM audit WHERE org_path = ?2 "
-        "AND object_type = 'rectification' AND object_id = ?1 ORDER BY id";
+        "SELECT a.at, a.action, a.username, u.display_name, a.summary FROM audit a "
+        "LEFT JOIN user u ON u.id = a.user_id WHERE a.org_path = ?2 "
+        "AND a.object_type = 'rectification' AND a.object_id = ?1 ORDER BY a.id";
     return sq_rows(DB, sq_prep(DB, sql, "it", id, unit_path));
+}
+
+static json_t *
+rect_unit_leaf(struct wm_db *base, int64_t unit_id)
+{
+    static const char sql[] = "SELECT rect_leaf FROM work_unit WHERE unit_id = ?1";
+    return sq_row(DB, sq_prep(DB, sql, "i", unit_id));
 }
 
 void sq_fill_work_rect_ops(struct wm_db_ops *ops);
@@ -66,6 +74,7 @@ sq_fill_work_rect_ops(struct wm_db_ops *ops)
     ops->rect_step = rect_step;
     ops->rect_people = rect_people;
     ops->rect_history = rect_history;
+    ops->rect_unit_leaf = rect_unit_leaf;
 }
 
 /* end of sq_work_rect.c */
