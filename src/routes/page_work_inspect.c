@@ -437,7 +437,7 @@ check_card(struct wm_buf *b, const json_t *c)
          js(c, "result"), js(c, "area_name"), _("责任部门"), js(c, "dept_name"), _("结果"),
          fix ? "error" : "ok", fix ? _("需整改") : _("合格"), _("说明"), js(c, "note"));
     if (ji(c, "rect_id") > 0) {
-        wm_h(b, " <a href=\"/rectifications#rect-%I\">%s</a>", ji(c, "rect_id"), _("整改项"));
+        wm_h(b, " <a href=\"/rectifications/%I\">%s</a>", ji(c, "rect_id"), _("整改项"));
     }
     if (ji(c, "photo_document_id") > 0) {
         wm_h(b, " <a href=\"/documents/%I\">%s</a>", ji(c, "photo_document_id"), _("照片"));

@@ -173,7 +173,7 @@ hub_check(struct wm_buf *b, int64_t id, const json_t *s)
     for (size_t i = 0; i < WM_ARRAY_LEN(sources); i++) {
         char key[48];
         snprintf(key, sizeof key, "findings_%s", sources[i].source);
-        snprintf(href, sizeof href, "/rectifications?unit=%lld&year=%lld&source=%s",
+        snprintf(href, sizeof href, "/rectifications?unit_id=%lld&year=%lld&source=%s",
                  (long long)id, (long long)ji(s, "year"), sources[i].source);
         stat_int(b, _(sources[i].label), ji(row, key), href);
     }
@@ -199,7 +199,7 @@ hub_act(struct wm_buf *b, int64_t id, const json_t *s)
          _("精心改进"));
     for (size_t i = 0; i < WM_ARRAY_LEN(states); i++) {
         char href[128];
-        snprintf(href, sizeof href, "/rectifications?unit=%lld&year=%lld&%s", (long long)id,
+        snprintf(href, sizeof href, "/rectifications?unit_id=%lld&year=%lld&%s", (long long)id,
                  (long long)ji(s, "year"), states[i].filter);
         stat_int(b, _(states[i].label), ji(row, states[i].key), href);
     }

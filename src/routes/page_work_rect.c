@@ -96,6 +96,7 @@ list_query(struct wm_req *r, struct wm_rect_query *q)
                                  .source = wm_req_arg(r, "source") };
     if (!wm_req_window(r, 50, &q->limit, &q->offset) ||
         !wm_req_int(r, "dept_id", 0, INT64_MAX, &q->dept_id) ||
+        !wm_req_int(r, "unit_id", 0, INT64_MAX, &q->unit_id) ||
         !wm_req_int(r, "year", 0, 2100, &q->year) || !wm_req_int(r, "overdue", 0, 1, &overdue)) {
         return false;
     }
@@ -116,6 +117,9 @@ list_filter(struct wm_buf *b, const struct wm_rect_query *q, const json_t *unit)
         wm_h(b, "<label>%s", _("责任科室"));
         dept_select(b, unit, q->dept_id, _("全部"));
         wm_h(b, "</label>");
+    }
+    if (q->unit_id > 0) { /* an office's drill-down from a unit's creation work */
+        wm_h(b, "<input type=\"hidden\" name=\"unit_id\" value=\"%I\">", q->unit_id);
     }
     char year[24] = "";
     if (q->year) {
@@ -163,7 +167,8 @@ list_table(struct wm_buf *b, const json_t *l)
 static void
 list_pager(struct wm_req *r, struct wm_buf *b, const struct wm_rect_query *q, size_t n)
 {
-    static const char *const keep[] = { "state", "source", "dept_id", "year", "overdue", NULL };
+    static const char *const keep[] = { "state", "source", "dept_id", "unit_id", "year", "overdue",
+                                        NULL };
     struct wm_buf args = { 0 };
     for (size_t i = 0; keep[i]; i++) {
         const char *v = wm_req_arg(r, keep[i]);

@@ -394,16 +394,24 @@ test_hub_page(void **state)
         snprintf(want, sizeof want, "href=\"/units/%lld/work/%s", (long long)u1, parts[i]);
         assert_non_null(strstr(r->body, want));
     }
-    snprintf(want, sizeof want, "href=\"/rectifications?unit=%lld&amp;year=2026&amp;overdue=1\"",
+    snprintf(want, sizeof want, "href=\"/rectifications?unit_id=%lld&amp;year=2026&amp;overdue=1\"",
              (long long)u1);
     assert_non_null(strstr(r->body, want));
     snprintf(want, sizeof want, "href=\"/units/%lld/work/tasks?year=2026&amp;state=overdue\"",
              (long long)u1);
     assert_non_null(strstr(r->body, want));
-    snprintf(want, sizeof want, "href=\"/rectifications?unit=%lld&amp;year=2026&amp;source=review\"",
+    snprintf(want, sizeof want, "href=\"/rectifications?unit_id=%lld&amp;year=2026&amp;source=review\"",
              (long long)u1);
     assert_non_null(strstr(r->body, want));
     assert_non_null(strstr(r->body, "href=\"/rectifications/")); /* the late item itself */
+    /* the overdue link leads to that unit's overdue items, the filter kept in the form */
+    snprintf(path, sizeof path, "/rectifications?unit_id=%lld&year=2026&overdue=1", (long long)u1);
+    struct th_resp *l = th_api(&srv, "GET", path, &unitadmin, TH_COOKIE, NULL);
+    th_assert_status(l, 200);
+    snprintf(want, sizeof want, "name=\"unit_id\" value=\"%lld\"", (long long)u1);
+    assert_non_null(strstr(l->body, want));
+    assert_non_null(strstr(l->body, "门前杂物堆放"));
+    th_resp_free(l);
     snprintf(want, sizeof want, "href=\"/units/%lld/work\"", (long long)u1); /* the nav link */
     assert_non_null(strstr(r->body, want));
     th_resp_free(r);
