@@ -29,6 +29,7 @@
 #include "wm_thumb.h"
 #include "wm_compile.h"
 #include "wm_extract.h"
+#include "wm_search.h"
 #include "wm_eval_render.h"
 #include "wm_archive.h"
 #include "wm_http.h"
@@ -579,6 +580,7 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     wm_app.data_dir = data;
     wm_archive_set_code_pattern(conf.archival_code);
     wm_routes_init();
+    wm_search_warm(); /* the 繁简 folding table, not in the first search */
     wm_app.thumbs_dir = wm_asprintf("%s/thumbs", data);
     char *helper = helper_path("wenming-thumb");
     /* Background work runs on the job queue: thumbnails (by the helper program), the

@@ -132,6 +132,12 @@ wm_search_fold_cp(unsigned cp)
     return cp;
 }
 
+void
+wm_search_warm(void)
+{
+    pthread_once(&fold_once, fold_build);
+}
+
 bool
 wm_search_is_han(unsigned cp)
 {
@@ -253,6 +259,22 @@ wm_search_tokenize(const char *text, size_t len, enum wm_tok_mode mode, wm_tok_f
 #undef END_RUN
 #undef END_WORD
     return 0;
+}
+
+static int
+count_tok(void *ctx, const char *tok, size_t len, size_t start, size_t end, unsigned flags)
+{
+    (void)tok, (void)len, (void)start, (void)end, (void)flags;
+    (*(int64_t *)ctx)++;
+    return 0;
+}
+
+int64_t
+wm_search_ntokens(const char *text, size_t len)
+{
+    int64_t n = 0;
+    (void)wm_search_tokenize(text, len, WM_TOK_INDEX, count_tok, &n);
+    return n;
 }
 
 /* end of token.c */

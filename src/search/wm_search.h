@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -53,9 +54,16 @@ typedef int (*wm_tok_fn)(void *ctx, const char *tok, size_t len, size_t start, s
 int wm_search_tokenize(const char *text, size_t len, enum wm_tok_mode mode, wm_tok_fn cb,
                        void *ctx);
 
+/** How many tokens wm_search_tokenize makes of the text in index mode (the length a
+** ranking divides by: what FTS5 records for the column). */
+int64_t wm_search_ntokens(const char *text, size_t len);
+
 /** The simplified form of a code point (itself when it has none).  Thread-safe; the table
 ** is built from OpenCC's t2s on first use. */
 unsigned wm_search_fold_cp(unsigned cp);
+/** Build the folding table now (OpenCC, some 30 ms) rather than in the first search: a
+** server calls it before it listens. */
+void wm_search_warm(void);
 /** Whether cp is a character of a Han run (see above). */
 bool wm_search_is_han(unsigned cp);
 /** A folded copy of UTF-8 text (full-width to half-width, traditional to simplified, Latin

@@ -115,9 +115,9 @@ tsv_quote(struct wm_buf *o, const char *s, size_t n)
     wm_buf_addc(o, '\'');
 }
 
-/* The tsvector text of a row. */
+/* The tsvector text of a row; *size: its length in tokens (title and body). */
 static char *
-tsv_of(const struct wm_search_row *r)
+tsv_of(const struct wm_search_row *r, int64_t *size)
 {
     struct tsv_build b = {0};
     tsv_grow(&b);
@@ -128,6 +128,7 @@ tsv_of(const struct wm_search_row *r)
     b.pos++; /* a gap: no phrase spans the title and the body */
     b.title = false;
     (void)wm_search_tokenize(body, strlen(body), WM_TOK_INDEX, tsv_tok, &b);
+    *size = (int64_t)b.pos - 2; /* positions from 1, and the gap */
     struct wm_buf o = {0};
     for (size_t i = 0; i < b.n; i++) {
         struct lex *l = b.order[i];
@@ -161,18 +162,20 @@ search_put(struct wm_db *base, const struct wm_search_row *r, int64_t now)
 {
     static const char sql[] =
         "INSERT INTO search_doc(kind, ref_id, org_path, unit_id, unit_type, year, "
-        "indicator_code, media, state, day, updated_at, title, body, tsv) "
+        "indicator_code, media, state, day, updated_at, title, body, tsv, size) "
         "VALUES ($1, $2, $3, nullif($4, 0), $5, nullif($6, 0), $7, $8, $9, $10, $11, $12, "
-        "$13, $14::tsvector) ON CONFLICT (kind, ref_id) DO UPDATE SET org_path = excluded.org_path, "
+        "$13, $14::tsvector, $15::bigint) ON CONFLICT (kind, ref_id) DO UPDATE SET org_path = excluded.org_path, "
         "unit_id = excluded.unit_id, unit_type = excluded.unit_type, year = excluded.year, "
         "indicator_code = excluded.indicator_code, media = excluded.media, "
         "state = excluded.state, day = excluded.day, updated_at = excluded.updated_at, "
-        "title = excluded.title, body = excluded.body, tsv = excluded.tsv";
-    char *tsv = tsv_of(r);
+        "title = excluded.title, body = excluded.body, tsv = excluded.tsv, "
+        "size = excluded.size";
+    int64_t size = 0;
+    char *tsv = tsv_of(r, &size);
     enum wm_qs qs = pg_exec(
-        DB, pg_q(DB, sql, "tititittttittt", r->kind, r->ref_id, r->org_path, r->unit_id,
+        DB, pg_q(DB, sql, "tititittttittti", r->kind, r->ref_id, r->org_path, r->unit_id,
                  r->unit_type, r->year, r->indicator_code, r->media, r->state, r->day, now,
-                 r->title ? r->title : "", r->body ? r->body : "", tsv));
+                 r->title ? r->title : "", r->body ? r->body : "", tsv, size));
     free(tsv);
     return WM_QS_NONE == qs ? WM_QS_ONE : qs;
 }

@@ -69,9 +69,10 @@ tok_tokenize(Fts5Tokenizer *t, void *pctx, int flags, const char *text, int n,
 /* ---------------------------------------------------------------- wm_rank */
 
 /*
-** wm_rank(search_fts, n): BM25 (k1 1.2, b 0.75, as FTS5's bm25) with the title weighted 10,
-** the body 1 and the tags 0, positive (higher is better), for the first n rows a statement
-** visits; NULL after them.  A query whose first ranked row holds one phrase (the usual
+** wm_rank(search_fts, n[, size]): BM25 (k1 1.2, b 0.75, as FTS5's bm25) with the title
+** weighted 10, the body 1 and the tags 0, positive (higher is better), for the first n rows
+** a statement visits; NULL after them.  size: the row's length in tokens (search_doc.size,
+** read with the facets); when NULL, FTS5's own (a seek into search_fts_docsize).  A query whose first ranked row holds one phrase (the usual
 ** search: one word, one run of characters) is scored without IDF, which is then the same
 ** factor in every score; else each phrase's IDF counts its rows up to a cap.
 */
@@ -175,8 +176,10 @@ wm_rank(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context *ctx, int 
         }
     }
     int d0 = 0, d1 = 0;
-    if (SQLITE_OK != (rc = api->xColumnSize(fc, 0, &d0)) ||
-        SQLITE_OK != (rc = api->xColumnSize(fc, 1, &d1))) {
+    if (nval > 1 && SQLITE_INTEGER == sqlite3_value_type(val[1])) {
+        d0 = (int)sqlite3_value_int64(val[1]); /* search_doc.size: no seek into docsize */
+    } else if (SQLITE_OK != (rc = api->xColumnSize(fc, 0, &d0)) ||
+               SQLITE_OK != (rc = api->xColumnSize(fc, 1, &d1))) {
         goto fail;
     }
     double dl = (double)(d0 + d1), score = 0, k1 = 1.2, b = 0.75;
@@ -223,6 +226,37 @@ done:
 
 /* ---------------------------------------------------------------- registration */
 
+/* wm_fts_size(sz): the title's and the body's token counts added, from a record of
+** search_fts_docsize (a varint per column, SQLite's varint format); NULL for no record. */
+static void
+fts_size(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+    (void)nval;
+    if (SQLITE_BLOB != sqlite3_value_type(val[0])) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const unsigned char *p = sqlite3_value_blob(val[0]);
+    int n = sqlite3_value_bytes(val[0]), at = 0;
+    int64_t sum = 0;
+    for (int col = 0; col < 2 && at < n; col++) {
+        uint64_t v = 0;
+        for (int k = 0; at < n; k++) {
+            unsigned char c = p[at++];
+            if (8 == k) {
+                v = (v << 8) | c;
+                break;
+            }
+            v = (v << 7) | (c & 0x7F);
+            if (!(c & 0x80)) {
+                break;
+            }
+        }
+        sum += (int64_t)v;
+    }
+    sqlite3_result_int64(ctx, sum);
+}
+
 int
 sq_search_register(sqlite3 *h)
 {
@@ -243,6 +277,11 @@ sq_search_register(sqlite3 *h)
     if (SQLITE_OK == rc) {
         rc = api->xCreateFunction(api, "wm_rank", NULL, wm_rank, NULL);
     }
+    if (SQLITE_OK == rc) {
+        rc = sqlite3_create_function(h, "wm_fts_size", 1,
+                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                     fts_size, NULL, NULL);
+    }
     return rc;
 }
 
@@ -253,24 +292,28 @@ search_put(struct wm_db *base, const struct wm_search_row *r, int64_t now)
 {
     static const char sql[] =
         "INSERT INTO search_doc(kind, ref_id, org_path, unit_id, unit_type, year, "
-        "indicator_code, media, state, day, updated_at, tags, title, body) "
+        "indicator_code, media, state, day, updated_at, tags, title, body, size) "
         "VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, nullif(?6, 0), ?7, ?8, ?9, ?10, ?11, ?12, "
-        "?13, ?14) ON CONFLICT (kind, ref_id) DO UPDATE SET org_path = excluded.org_path, "
+        "?13, ?14, ?15) ON CONFLICT (kind, ref_id) DO UPDATE SET org_path = excluded.org_path, "
         "unit_id = excluded.unit_id, unit_type = excluded.unit_type, year = excluded.year, "
         "indicator_code = excluded.indicator_code, media = excluded.media, "
         "state = excluded.state, day = excluded.day, updated_at = excluded.updated_at, "
-        "tags = excluded.tags, title = excluded.title, body = excluded.body "
+        "tags = excluded.tags, title = excluded.title, body = excluded.body, "
+        "size = excluded.size "
         /* unchanged: no update, so the trigger does not tokenize the text twice again */
         "WHERE search_doc.tags IS NOT excluded.tags OR search_doc.title IS NOT excluded.title "
         "OR search_doc.body IS NOT excluded.body OR search_doc.day IS NOT excluded.day "
         "OR search_doc.org_path IS NOT excluded.org_path "
         "OR search_doc.unit_type IS NOT excluded.unit_type "
-        "OR search_doc.indicator_code IS NOT excluded.indicator_code";
+        "OR search_doc.indicator_code IS NOT excluded.indicator_code "
+        "OR search_doc.size IS NOT excluded.size";
     char *tags = wm_stags_row(r, "", " ");
+    const char *title = r->title ? r->title : "", *body = r->body ? r->body : "";
+    int64_t size = wm_search_ntokens(title, strlen(title)) + wm_search_ntokens(body, strlen(body));
     enum wm_qs qs = sq_exec(
-        DB, sq_prep(DB, sql, "tititittttittt", r->kind, r->ref_id, r->org_path, r->unit_id,
+        DB, sq_prep(DB, sql, "tititittttittti", r->kind, r->ref_id, r->org_path, r->unit_id,
                     r->unit_type, r->year, r->indicator_code, r->media, r->state, r->day, now,
-                    tags, r->title ? r->title : "", r->body ? r->body : ""));
+                    tags, title, body, size));
     free(tags);
     return WM_QS_NONE == qs ? WM_QS_ONE : qs;
 }
@@ -350,7 +393,7 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
 {
     /* the candidates: the newest matches, ranked */
     static const char sql_cand[] =
-        "SELECT search_fts.rowid, wm_rank(search_fts, ?2), d.kind, d.year, d.unit_type, "
+        "SELECT search_fts.rowid, wm_rank(search_fts, ?2, d.size), d.kind, d.year, d.unit_type, "
         "d.media, d.state, d.indicator_code, d.unit_id, d.org_path "
         "FROM search_fts JOIN search_doc d INDEXED BY search_doc_facets ON d.id = search_fts.rowid "
         "WHERE search_fts MATCH ?1 AND (?3 IS NULL OR d.day >= ?3) "
@@ -358,7 +401,7 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
         "ORDER BY search_fts.rowid DESC LIMIT ?2";
     /* title matches between two ids */
     static const char sql_title[] =
-        "SELECT search_fts.rowid, wm_rank(search_fts, ?2) "
+        "SELECT search_fts.rowid, wm_rank(search_fts, ?2, d.size) "
         "FROM search_fts JOIN search_doc d INDEXED BY search_doc_facets ON d.id = search_fts.rowid "
         "WHERE search_fts MATCH ?1 AND (?3 IS NULL OR d.day >= ?3) "
         "AND (?4 IS NULL OR d.day <= ?4) AND search_fts.rowid < ?5 AND search_fts.rowid >= ?6 "
