@@ -542,6 +542,71 @@ test_pages(void **state)
     th_resp_free(r);
 }
 
+/* ---------------------------------------------------------------- a finding to its close */
+
+/*
+** The loop of the issue end to end: an inspection's finding opens a rectification item for
+** the area's department; the department writes the corrective and preventive measures,
+** uploads a photo of the corrected place as evidence (filed into the archive: the item has
+** no leaf, so the unit's inspection leaf serves as its rect_leaf) and marks it done; the
+** leadership verifies it and it is closed (已验收).
+*/
+static void
+test_finding_to_close(void **state)
+{
+    (void)state;
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE work_unit SET rect_leaf = '%s' WHERE unit_id = %lld",
+             PHOTO_LEAF, (long long)unit1);
+    assert_int_equal(th_store_exec(&srv, sql), 0);
+    struct th_resp *r = inspect(&member, unit1, area_door, "fix", "消防通道堆放纸箱");
+    th_assert_status(r, 201);
+    int64_t check = th_jint(json_array_get(json_object_get(r->json, "checks"), 0), "id");
+    th_resp_free(r);
+    json_t *item = rect_of(&member, check);
+    assert_non_null(item);
+    int64_t id = th_jint(item, "id");
+    assert_string_equal(th_jstr(item, "state"), "open");
+    json_decref(item);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/rectifications/%lld", (long long)id);
+    /* done before a corrective measure is written: refused */
+    char step[128];
+    snprintf(step, sizeof step, "%s/done", path);
+    want("POST", step, &member, json_pack("{s:s}", "note", "已清理"), 400);
+    want("PATCH", path, &member,
+         json_pack("{s:s, s:s}", "corrective", "纸箱已清走", "preventive", "每日下班前巡查通道"),
+         200);
+    snprintf(step, sizeof step, "%s/evidence", path);
+    struct th_file f = {.field = "file", .name = "通道.png", .data = th_png1,
+                        .len = sizeof th_png1};
+    const char *const fields[] = {"title", "整改后的消防通道", NULL};
+    r = th_upload(&srv, step, &member, th_auth(&member), &f, 1, fields);
+    th_assert_status(r, 201);
+    int64_t doc = th_jint(json_array_get(json_object_get(r->json, "evidence"), 0), "document_id");
+    assert_true(doc > 0);
+    th_resp_free(r);
+    char dpath[64];
+    snprintf(dpath, sizeof dpath, "/api/v1/documents/%lld", (long long)doc);
+    r = api("GET", dpath, &unitadmin, NULL);
+    th_assert_status(r, 200);
+    assert_string_equal(th_jstr(r->json, "indicator_code"), PHOTO_LEAF);
+    th_resp_free(r);
+    snprintf(step, sizeof step, "%s/done", path);
+    want("POST", step, &member, json_pack("{s:s}", "note", "已清理"), 200);
+    snprintf(step, sizeof step, "%s/verify", path);
+    want("POST", step, &member, json_pack("{s:b}", "accept", 1), 403);
+    want("POST", step, &unitadmin, json_pack("{s:b, s:s}", "accept", 1, "note", "复查合格"), 200);
+    r = api("GET", path, &leader, NULL);
+    th_assert_status(r, 200);
+    assert_string_equal(th_jstr(r->json, "state"), "verified");
+    assert_string_equal(th_jstr(r->json, "source"), "inspection");
+    assert_string_equal(th_jstr(r->json, "corrective"), "纸箱已清走");
+    assert_string_equal(th_jstr(r->json, "preventive"), "每日下班前巡查通道");
+    assert_int_equal(json_array_size(json_object_get(r->json, "evidence")), 1);
+    th_resp_free(r);
+}
+
 static int
 setup(void **state)
 {
@@ -600,6 +665,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_inspection),
         cmocka_unit_test(test_photo),
         cmocka_unit_test(test_bulletin),
+        cmocka_unit_test(test_finding_to_close),
         cmocka_unit_test(test_pages),
     };
     int failed = cmocka_run_group_tests_name("work_inspect", tests, setup, teardown);
