@@ -481,4 +481,46 @@ wm_blob_abort(struct wm_blob_writer *w)
     }
 }
 
+enum wm_err
+wm_blob_store_path(struct wm_blobstore *s,
+                   const char *path,
+                   void *head,
+                   size_t *headlen,
+                   char sha[65],
+                   uint64_t *size,
+                   char *err,
+                   size_t errlen)
+{
+    struct wm_blob_writer *w = NULL;
+    enum wm_err e = wm_blob_writer_new(s, 0, &w, err, errlen);
+    if (WM_OK != e) {
+        return e;
+    }
+    FILE *fp = fopen(path, "rb");
+    if (NULL == fp) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        wm_blob_abort(w);
+        return WM_E_INTERNAL;
+    }
+    char buf[65536];
+    size_t n;
+    while (WM_OK == e && (n = fread(buf, 1, sizeof buf, fp)) > 0) {
+        e = wm_blob_write(w, buf, n);
+    }
+    bool bad = ferror(fp);
+    fclose(fp);
+    if (WM_OK != e || bad) {
+        snprintf(err, errlen, "%s: %s", path, bad ? "read error" : wm_blob_writer_error(w));
+        wm_blob_abort(w);
+        return WM_OK != e ? e : WM_E_INTERNAL;
+    }
+    if (head && headlen) {
+        size_t hn = 0;
+        const void *h = wm_blob_head(w, &hn);
+        *headlen = hn < *headlen ? hn : *headlen;
+        memcpy(head, h, *headlen);
+    }
+    return wm_blob_commit(w, sha, size, NULL, err, errlen);
+}
+
 /* end of blob_write.c */

@@ -98,6 +98,20 @@ enum wm_err wm_blob_commit(struct wm_blob_writer *w,
                            size_t errlen) WM_MUST_CHECK;
 /** Drop an upload: remove its temp file and free @a w.  NULL is a no-op. */
 void wm_blob_abort(struct wm_blob_writer *w);
+/**
+** Store the file at @a path (a file the server made: a generated PDF) as an object, through a
+** writer without a size limit.  @a head (may be NULL) receives the first *headlen bytes of
+** the content at most, *headlen how many (for sniffing the type).
+** @return as wm_blob_commit(); WM_E_INTERNAL when the file cannot be read (err says why)
+*/
+enum wm_err wm_blob_store_path(struct wm_blobstore *s,
+                               const char *path,
+                               void *head,
+                               size_t *headlen,
+                               char sha[65],
+                               uint64_t *size,
+                               char *err,
+                               size_t errlen) WM_MUST_CHECK;
 
 /**
 ** Fault injection for tests.  The hook is called before each operation with its name and

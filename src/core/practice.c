@@ -511,35 +511,6 @@ item_file(const json_t *it, const char *tmp, size_t i, char *file, size_t len)
     return "none";
 }
 
-/* Read a file into the blob store. */
-static enum wm_err
-store_file(const char *path, char sha[65], uint64_t *size, char *err, size_t errlen)
-{
-    struct wm_blob_writer *w = NULL;
-    enum wm_err e = wm_blob_writer_new(penv.blobs, 0, &w, err, errlen);
-    if (WM_OK != e) {
-        return e;
-    }
-    FILE *fp = fopen(path, "rb");
-    if (NULL == fp) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        wm_blob_abort(w);
-        return WM_E_INTERNAL;
-    }
-    char buf[65536];
-    size_t n;
-    while (WM_OK == e && (n = fread(buf, 1, sizeof buf, fp)) > 0) {
-        e = wm_blob_write(w, buf, n);
-    }
-    fclose(fp);
-    if (WM_OK != e) {
-        snprintf(err, errlen, "%s", wm_blob_writer_error(w));
-        wm_blob_abort(w);
-        return e;
-    }
-    return wm_blob_commit(w, sha, size, NULL, err, errlen);
-}
-
 static void
 remove_tree(const char *dir, size_t n)
 {
@@ -621,7 +592,7 @@ run_compile(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t 
         } else {
             char sha[65];
             uint64_t size = 0;
-            if (WM_OK != (e = store_file(out, sha, &size, err, sizeof err))) {
+            if (WM_OK != (e = wm_blob_store_path(penv.blobs, out, NULL, NULL, sha, &size, err, sizeof err))) {
                 wm_fail_set(f, e, NULL, _("无法保存汇编文件：%s"), err);
             } else if (WM_OK != (e = set_state(db, cid, "done", sha, size, pages, NULL))) {
                 wm_fail_set(f, e, NULL, "%s", _("无法保存汇编状态"));

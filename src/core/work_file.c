@@ -221,43 +221,6 @@ wm_work_file(struct wm_db *db,
     return e;
 }
 
-/* Read a file into the blob store, its type from its first bytes. */
-static enum wm_err
-store_path(struct wm_blobstore *blobs,
-           const char *path,
-           char sha[65],
-           uint64_t *size,
-           struct wm_media_info *mi,
-           char *err,
-           size_t errlen)
-{
-    struct wm_blob_writer *w = NULL;
-    enum wm_err e = wm_blob_writer_new(blobs, 0, &w, err, errlen);
-    if (WM_OK != e) {
-        return e;
-    }
-    FILE *fp = fopen(path, "rb");
-    if (NULL == fp) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        wm_blob_abort(w);
-        return WM_E_INTERNAL;
-    }
-    char buf[65536];
-    size_t n;
-    while (WM_OK == e && (n = fread(buf, 1, sizeof buf, fp)) > 0) {
-        e = wm_blob_write(w, buf, n);
-    }
-    fclose(fp);
-    size_t hn = 0;
-    const void *head = wm_blob_head(w, &hn);
-    if (WM_OK != e || WM_OK != wm_media_sniff(head, hn, mi)) {
-        snprintf(err, errlen, "%s", WM_OK != e ? wm_blob_writer_error(w) : mi->desc);
-        wm_blob_abort(w);
-        return WM_E_INTERNAL;
-    }
-    return wm_blob_commit(w, sha, size, NULL, err, errlen);
-}
-
 enum wm_err
 wm_work_file_path(struct wm_db *db,
                   struct wm_blobstore *blobs,
@@ -277,7 +240,14 @@ wm_work_file_path(struct wm_db *db,
     char sha[65], err[512] = "";
     uint64_t size = 0;
     struct wm_media_info mi;
-    enum wm_err e = store_path(blobs, path, sha, &size, &mi, err, sizeof err);
+    unsigned char *head = wm_malloc(WM_MEDIA_HEAD_MAX);
+    size_t hn = WM_MEDIA_HEAD_MAX;
+    enum wm_err e = wm_blob_store_path(blobs, path, head, &hn, sha, &size, err, sizeof err);
+    if (WM_OK == e && WM_OK != wm_media_sniff(head, hn, &mi)) {
+        snprintf(err, sizeof err, "%s", mi.desc);
+        e = WM_E_INTERNAL;
+    }
+    free(head);
     if (WM_OK != e) {
         wm_log(WM_LOG_WARN, "work file %s: %s", path, err);
         return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("无法保存文件"));

@@ -864,35 +864,6 @@ bulletin_spec(struct wm_db *db, const json_t *unit, const char *from, const char
     return spec;
 }
 
-/* Read a file into the blob store. */
-static enum wm_err
-store_file(const char *path, char sha[65], uint64_t *size, char *err, size_t errlen)
-{
-    struct wm_blob_writer *w = NULL;
-    enum wm_err e = wm_blob_writer_new(benv.blobs, 0, &w, err, errlen);
-    if (WM_OK != e) {
-        return e;
-    }
-    FILE *fp = fopen(path, "rb");
-    if (NULL == fp) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        wm_blob_abort(w);
-        return WM_E_INTERNAL;
-    }
-    char buf[65536];
-    size_t n;
-    while (WM_OK == e && (n = fread(buf, 1, sizeof buf, fp)) > 0) {
-        e = wm_blob_write(w, buf, n);
-    }
-    fclose(fp);
-    if (WM_OK != e) {
-        snprintf(err, errlen, "%s", wm_blob_writer_error(w));
-        wm_blob_abort(w);
-        return e;
-    }
-    return wm_blob_commit(w, sha, size, NULL, err, errlen);
-}
-
 /* Render the spec into the blob store: *sha and *size of the PDF. */
 static enum wm_err
 bulletin_render(const json_t *spec, char sha[65], uint64_t *size, struct wm_fail *f)
@@ -911,7 +882,7 @@ bulletin_render(const json_t *spec, char sha[65], uint64_t *size, struct wm_fail
         e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("无法写入临时文件"));
     } else if (WM_OK != (e = benv.compile_make(sp, op, NULL, err, sizeof err))) {
         wm_fail_set(f, e, NULL, _("通报生成失败：%s"), err);
-    } else if (WM_OK != (e = store_file(op, sha, size, err, sizeof err))) {
+    } else if (WM_OK != (e = wm_blob_store_path(benv.blobs, op, NULL, NULL, sha, size, err, sizeof err))) {
         wm_fail_set(f, e, NULL, _("无法保存通报文件：%s"), err);
     }
     (void)unlink(sp);

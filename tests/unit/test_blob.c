@@ -201,6 +201,36 @@ test_small_and_empty(void **state)
     assert_int_equal(wm_blob_verify_one(f->s, sha, NULL, 0), WM_BLOB_OK);
 }
 
+/* A file the server made (a generated PDF) stored by its path, its first bytes handed back;
+** a path that cannot be read fails without an object. */
+static void
+test_store_path(void **state)
+{
+    struct fx *f = *state;
+    char *path = wm_asprintf("%s/made.txt", f->dir);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite("abc", 1, 3, fp), 3);
+    assert_int_equal(fclose(fp), 0);
+    char sha[65], err[256] = "", head[2];
+    size_t hn = sizeof head;
+    uint64_t size = 0;
+    assert_int_equal(wm_blob_store_path(f->s, path, head, &hn, sha, &size, err, sizeof err),
+                     WM_OK);
+    assert_string_equal(sha, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_int_equal(size, 3);
+    assert_int_equal(hn, 2);
+    assert_memory_equal(head, "ab", 2);
+    assert_int_equal(count_files(f, "objects"), 1);
+    free(path);
+    path = wm_asprintf("%s/missing.pdf", f->dir);
+    assert_int_equal(wm_blob_store_path(f->s, path, NULL, NULL, sha, &size, err, sizeof err),
+                     WM_E_INTERNAL);
+    assert_non_null(strstr(err, "missing.pdf"));
+    assert_int_equal(count_files(f, "objects"), 1);
+    free(path);
+}
+
 /* Issue 13: the object's path as nginx's alias sees it, and the health probe. */
 static void
 test_relpath_probe(void **state)
@@ -811,6 +841,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_write_hash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_and_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
         cmocka_unit_test_setup_teardown(test_abort, setup, teardown),
