@@ -54,8 +54,9 @@ struct pg_db {
     ** (25P02) and the commit, which then answer this status, so a transaction aborted by
     ** a lost race (SOFT) still reads as one and is retried. */
     enum wm_qs aborted;
-    int64_t gen; /* notifications received, own commits and reconnections */
-    int64_t read_ns; /* when pg_generation last read the socket (CLOCK_MONOTONIC) */
+    int64_t gen; /* reconnections (commits are counted by the shared listener) */
+    struct pg_listener *listener; /* this conninfo's listener (pg_plugin.c), shared */
+    int pid;                      /* the backend's pid, known to the listener */
 };
 
 /*
