@@ -94,13 +94,14 @@ pg_fail(struct pg_db *db, const PGresult *res, const char *sql)
 struct pg_listener {
     struct pg_listener *next; /* the registry (under pg_reg_mu) */
     char *conninfo;
-    unsigned refs;            /* open connections (under pg_reg_mu) */
-    int *pids;                /* their backends' pids, refs of them (under pg_reg_mu) */
+    unsigned refs;      /* open connections (under pg_reg_mu) */
+    pthread_mutex_t mu; /* guards pids (the thread reads them, never pg_reg_mu) */
+    int *pids;          /* the backends' pids of the open connections */
     unsigned npids, cap;
-    _Atomic int64_t count;    /* commits of this process, others' notifications, breaks */
-    atomic_bool up;           /* its connection listens */
-    int wake[2];              /* a pipe: a byte on it stops the thread */
-    PGconn *conn;             /* the first connection (made by the opener), then the thread's */
+    _Atomic int64_t count; /* commits of this process, others' notifications, breaks */
+    atomic_bool up;        /* its connection listens */
+    int wake[2];           /* a pipe: a byte on it stops the thread */
+    PGconn *conn;          /* the first connection (made by the opener), then the thread's */
     pthread_t thread;
 };
 
@@ -108,8 +109,8 @@ static pthread_mutex_t pg_reg_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct pg_listener *pg_reg;
 static int64_t pg_epoch; /* under pg_reg_mu */
 
-#define PG_LISTEN_POLL_MS 1000
-#define PG_LISTEN_BACKOFF_MS 100
+#define PG_LISTEN_POLL_MS        1000
+#define PG_LISTEN_BACKOFF_MS     100
 #define PG_LISTEN_BACKOFF_MAX_MS 10000
 
 static void pg_notice(void *arg, const char *message);
@@ -158,14 +159,14 @@ pg_listen_read(struct pg_listener *l, PGconn *c)
     }
     int64_t n = 0;
     PGnotify *m;
-    pthread_mutex_lock(&pg_reg_mu);
+    pthread_mutex_lock(&l->mu);
     while (NULL != (m = PQnotifies(c))) {
         if (!pg_pid_ours(l, m->be_pid)) {
             n++; /* this process's own commits were counted when they committed */
         }
         PQfreemem(m);
     }
-    pthread_mutex_unlock(&pg_reg_mu);
+    pthread_mutex_unlock(&l->mu);
     if (n) {
         atomic_fetch_add(&l->count, n);
     }
@@ -239,6 +240,7 @@ pg_listener_get(const char *conninfo, int pid)
     if (NULL == l) {
         l = wm_calloc(1, sizeof *l);
         l->conninfo = wm_strdup(conninfo);
+        pthread_mutex_init(&l->mu, NULL);
         pg_epoch += (int64_t)1 << 40;
         atomic_init(&l->count, pg_epoch);
         /* listening before the opener returns: its first generation is already heard */
@@ -260,6 +262,7 @@ pg_listener_get(const char *conninfo, int pid)
             wm_log(WM_LOG_ERROR, "postgresql: cannot start the change listener");
             pthread_mutex_unlock(&pg_reg_mu);
             PQfinish(l->conn);
+            pthread_mutex_destroy(&l->mu);
             free(l->conninfo);
             free(l);
             return NULL;
@@ -268,11 +271,13 @@ pg_listener_get(const char *conninfo, int pid)
         pg_reg = l;
     }
     l->refs++;
+    pthread_mutex_lock(&l->mu);
     if (l->npids == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 8;
         l->pids = wm_realloc(l->pids, l->cap * sizeof *l->pids);
     }
     l->pids[l->npids++] = pid;
+    pthread_mutex_unlock(&l->mu);
     pthread_mutex_unlock(&pg_reg_mu);
     return l;
 }
@@ -284,14 +289,14 @@ pg_listener_repid(struct pg_listener *l, int old, int pid)
     if (NULL == l) {
         return;
     }
-    pthread_mutex_lock(&pg_reg_mu);
+    pthread_mutex_lock(&l->mu);
     for (unsigned i = 0; i < l->npids; i++) {
         if (l->pids[i] == old) {
             l->pids[i] = pid;
             break;
         }
     }
-    pthread_mutex_unlock(&pg_reg_mu);
+    pthread_mutex_unlock(&l->mu);
 }
 
 /* A connection closed; the last one stops the listener (its connection closed, its thread
@@ -303,12 +308,14 @@ pg_listener_put(struct pg_listener *l, int pid)
         return;
     }
     pthread_mutex_lock(&pg_reg_mu);
+    pthread_mutex_lock(&l->mu);
     for (unsigned i = 0; i < l->npids; i++) {
         if (l->pids[i] == pid) {
             l->pids[i] = l->pids[--l->npids];
             break;
         }
     }
+    pthread_mutex_unlock(&l->mu);
     bool last = 0 == --l->refs;
     if (last) {
         struct pg_listener **pp = &pg_reg;
@@ -327,6 +334,7 @@ pg_listener_put(struct pg_listener *l, int pid)
     pthread_join(l->thread, NULL);
     close(l->wake[0]);
     close(l->wake[1]);
+    pthread_mutex_destroy(&l->mu);
     free(l->pids);
     free(l->conninfo);
     free(l);
