@@ -557,6 +557,63 @@ test_listener_stops(void **state)
     tdb_drop(&t);
 }
 
+/* The listener's connection ended by the server: the generation moves (changes may have
+** been missed), the listener connects again and hears another server's commits again. */
+static void
+test_listener_reconnects(void **state)
+{
+    (void)state;
+    struct tdb t;
+    tdb_make(&t);
+    struct wm_db *a = open_migrated(t.conninfo, "/nonexistent");
+    assert_int_equal(pg_simple((struct pg_db *)a, "CREATE TABLE wm_scratch (n bigint)"),
+                     WM_QS_ONE);
+    int64_t g0 = 0, g = 0;
+    assert_true(a->ops->generation(a, &g0));
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+             "WHERE datname = '%s' AND application_name = 'wenming listener'",
+             t.name);
+    assert_int_equal(admin_int(sql), 1);
+    g = g0;
+    for (int i = 0; i < 400 && g == g0; i++) {
+        nap_ms(5);
+        assert_true(a->ops->generation(a, &g));
+    }
+    assert_true(g > g0);
+    /* a new listener backend, and it hears again */
+    int64_t up = 0;
+    for (int i = 0; i < 400 && 1 != up; i++) {
+        up = backends(t.name, " AND application_name = 'wenming listener'");
+        if (1 != up) {
+            nap_ms(10);
+        }
+    }
+    assert_int_equal(up, 1);
+    int64_t g1 = 0, g2 = -1;
+    for (int i = 0; i < 400 && g1 != g2; i++) { /* steady again once it listens */
+        assert_true(a->ops->generation(a, &g1));
+        nap_ms(5);
+        assert_true(a->ops->generation(a, &g2));
+    }
+    assert_int_equal(g1, g2);
+    PGconn *other = PQconnectdb(t.conninfo);
+    assert_int_equal(PQstatus(other), CONNECTION_OK);
+    PGresult *r =
+        PQexec(other, "BEGIN; INSERT INTO wm_scratch(n) VALUES (1); NOTIFY wm_change; COMMIT");
+    assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+    PQclear(r);
+    for (int i = 0; i < 400 && g2 == g1; i++) {
+        nap_ms(5);
+        assert_true(a->ops->generation(a, &g2));
+    }
+    assert_true(g2 > g1);
+    PQfinish(other);
+    a->ops->close(a);
+    tdb_drop(&t);
+}
+
 int
 main(void)
 {
@@ -574,6 +631,7 @@ main(void)
         cmocka_unit_test(test_listener_generation),
         cmocka_unit_test(test_idle_connection_blocks_nothing),
         cmocka_unit_test(test_listener_stops),
+        cmocka_unit_test(test_listener_reconnects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
