@@ -9,12 +9,14 @@
 ** backend whose client does not read blocks in ClientWrite once the socket buffer is full
 ** of notifications, which stalls the notification queue and every DROP DATABASE ... WITH
 ** (FORCE) of the cluster.  Instead each process keeps one listener per database
-** (conninfo), shared by the open connections of that conninfo and refcounted by them: its
-** own connection runs `LISTEN wm_change`, and its thread waits on the socket (poll), reads
-** at once whatever arrives and adds the notifications to the listener's atomic counter.
-** A commit of this process adds to the counter itself, at once (so every connection of
-** the process sees it without waiting), and the listener skips the notifications sent by
-** this process's backends (their pids are registered with it).  A connection's generation
+** (conninfo), shared by the open connections of that conninfo and refcounted by them
+** (the registry is under a mutex): its own connection runs `LISTEN wm_change` (made by the
+** first opener before its open returns, so that its first generation is already heard),
+** and its thread waits on the socket (poll, waking each second and at once when told to
+** stop), reads whatever arrives and adds the notifications to the listener's atomic
+** counter.  A commit of this process adds to the counter itself, at once (so every
+** connection of the process sees it without waiting), and the listener skips the
+** notifications sent by this process's backends (their pids are registered with it).  A connection's generation
 ** is that counter plus its own reconnections: monotonic, moved at once by any commit of
 ** this process and a moment after a commit of another server (the time its notification
 ** takes to reach the listener: a read that starts within that moment may still see a
