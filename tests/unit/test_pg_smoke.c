@@ -3,7 +3,10 @@
 ** cannot see, and `store copy`: the table of prepared statements holds any number of them;
 ** a statement marked "may conflict" fails alone inside a transaction (a savepoint) while
 ** any other failure aborts the transaction, so that its commit fails; a SQLite store is
-** copied into an empty database with its ids, and a second copy is refused.
+** copied into an empty database with its ids, and a second copy is refused; the change
+** listener (one per process and database): a commit moves every connection's generation,
+** a connection that stays idle under 20000 commits blocks no backend, and the listener
+** stops with the last connection.
 **
 ** Needs a server: WM_TEST_PG is the libpq connection string of a database from which the
 ** test may CREATE DATABASE (scripts/run-tests.sh provides one); without it the test skips
@@ -18,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -71,6 +75,30 @@ tdb_drop(struct tdb *t)
     char sql[128];
     snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", t->name);
     admin(sql);
+}
+
+/* The first column of the first row of a query on the maintenance connection. */
+static int64_t
+admin_int(const char *sql)
+{
+    PGconn *c = PQconnectdb(server);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PGresult *r = PQexec(c, sql);
+    if (PGRES_TUPLES_OK != PQresultStatus(r) || PQntuples(r) < 1) {
+        fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
+        fail();
+    }
+    int64_t v = (int64_t)strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    PQfinish(c);
+    return v;
+}
+
+static void
+nap_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000 * 1000};
+    nanosleep(&ts, NULL);
 }
 
 static struct wm_db *
@@ -362,6 +390,230 @@ test_store_copy(void **state)
     tdir_remove(dir);
 }
 
+
+/* ---------------------------------------------------------------- the change listener */
+
+static const char scratch_insert[] = "INSERT INTO wm_scratch(n) VALUES ($1)";
+
+/* One write transaction through the store's path (its commit sends NOTIFY wm_change). */
+static void
+scratch_tx(struct wm_db *db, int64_t n)
+{
+    struct pg_db *p = (struct pg_db *)db;
+    assert_int_equal(db->ops->begin(db, true), WM_QS_ONE);
+    assert_int_equal(pg_exec(p, pg_q(p, scratch_insert, "i", n)), WM_QS_ONE);
+    assert_int_equal(db->ops->commit(db), WM_QS_ONE);
+}
+
+/* The client backends connected to database name (any of them is this process's). */
+static int64_t
+backends(const char *name, const char *extra)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM pg_stat_activity WHERE datname = '%s' "
+             "AND backend_type = 'client backend'%s",
+             name, extra);
+    return admin_int(sql);
+}
+
+/* B hears A's commit at once (same process) and another server's commit (a plain libpq
+** connection: not one of this process's) within a bounded wait. */
+static void
+test_listener_generation(void **state)
+{
+    (void)state;
+    struct tdb t;
+    tdb_make(&t);
+    struct wm_db *a = open_migrated(t.conninfo, "/nonexistent");
+    char err[512];
+    struct wm_db *b = wm_db_open(t.conninfo, "/nonexistent", false, err, sizeof err);
+    assert_non_null(b);
+    assert_int_equal(pg_simple((struct pg_db *)a, "CREATE TABLE wm_scratch (n bigint)"),
+                     WM_QS_ONE);
+    int64_t g0 = 0, g = 0, again = 0;
+    assert_true(b->ops->generation(b, &g0));
+    /* nothing happened: the same value */
+    assert_true(b->ops->generation(b, &again));
+    assert_int_equal(again, g0);
+    scratch_tx(a, 1);
+    assert_true(b->ops->generation(b, &g));
+    assert_true(g > g0); /* a commit of this process moves every connection's at once */
+    assert_true(a->ops->generation(a, &again));
+    /* another server's commit: its notification reaches the listener */
+    PGconn *other = PQconnectdb(t.conninfo);
+    assert_int_equal(PQstatus(other), CONNECTION_OK);
+    PGresult *r =
+        PQexec(other, "BEGIN; INSERT INTO wm_scratch(n) VALUES (2); NOTIFY wm_change; COMMIT");
+    assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+    PQclear(r);
+    int64_t g1 = g;
+    for (int i = 0; i < 400 && g1 == g; i++) {
+        nap_ms(5);
+        assert_true(b->ops->generation(b, &g1));
+    }
+    assert_true(g1 > g);
+    int64_t ga = 0;
+    assert_true(a->ops->generation(a, &ga));
+    assert_true(ga > again);
+    PQfinish(other);
+    a->ops->close(a);
+    b->ops->close(b);
+    tdb_drop(&t);
+}
+
+/* A connection that stays idle while another commits 20000 write transactions: its
+** backend must not block writing notifications to it (ClientWrite), which would make
+** every DROP DATABASE ... WITH (FORCE) of the cluster wait for ever. */
+static void
+test_idle_connection_blocks_nothing(void **state)
+{
+    (void)state;
+    struct tdb t, other;
+    tdb_make(&t);
+    tdb_make(&other);
+    struct wm_db *w = open_migrated(t.conninfo, "/nonexistent");
+    char err[512];
+    struct wm_db *idle = wm_db_open(t.conninfo, "/nonexistent", false, err, sizeof err);
+    assert_non_null(idle);
+    struct pg_db *p = (struct pg_db *)w;
+    assert_int_equal(pg_simple(p, "CREATE TABLE wm_scratch (n bigint)"), WM_QS_ONE);
+    assert_int_equal(pg_simple(p, "SET synchronous_commit = off"), WM_QS_ONE);
+    int64_t g0 = 0, g = 0;
+    assert_true(idle->ops->generation(idle, &g0));
+    for (int64_t i = 0; i < 20000; i++) {
+        scratch_tx(w, i);
+    }
+    /* no backend of that database waits on its client (the listener catches up) */
+    int64_t stuck = 1;
+    for (int i = 0; i < 100 && stuck; i++) {
+        stuck = backends(t.name, " AND wait_event = 'ClientWrite'");
+        if (stuck) {
+            nap_ms(50);
+        }
+    }
+    assert_int_equal(stuck, 0);
+    /* and a forced drop of another database completes (bounded: it fails, not hangs) */
+    PGconn *c = PQconnectdb(server);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PGresult *r = PQexec(c, "SET statement_timeout = '20s'");
+    assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+    PQclear(r);
+    char sql[128];
+    snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", other.name);
+    r = PQexec(c, sql);
+    if (PGRES_COMMAND_OK != PQresultStatus(r)) {
+        fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
+    }
+    assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+    PQclear(r);
+    PQfinish(c);
+    /* the idle connection still knows that everything changed */
+    assert_true(idle->ops->generation(idle, &g));
+    assert_true(g >= g0 + 20000);
+    assert_int_equal(pg_int((struct pg_db *)idle,
+                            pg_q((struct pg_db *)idle, "SELECT count(*) FROM wm_scratch", NULL),
+                            -1),
+                     20000);
+    w->ops->close(w);
+    idle->ops->close(idle);
+    tdb_drop(&t);
+}
+
+/* One listener per process and database, and none once the last connection closed (a
+** test's database is dropped right after). */
+static void
+test_listener_stops(void **state)
+{
+    (void)state;
+    struct tdb t;
+    tdb_make(&t);
+    char err[512];
+    struct wm_db *a = wm_db_open(t.conninfo, "/nonexistent", false, err, sizeof err);
+    assert_non_null(a);
+    struct wm_db *b = wm_db_open(t.conninfo, "/nonexistent", false, err, sizeof err);
+    assert_non_null(b);
+    const char *listener = " AND application_name = 'wenming listener'";
+    assert_int_equal(backends(t.name, ""), 3);
+    assert_int_equal(backends(t.name, listener), 1);
+    a->ops->close(a);
+    assert_int_equal(backends(t.name, listener), 1); /* b still has it */
+    int64_t g = 0;
+    assert_true(b->ops->generation(b, &g));
+    b->ops->close(b);
+    int64_t left = 1;
+    for (int i = 0; i < 200 && left; i++) {
+        left = backends(t.name, "");
+        if (left) {
+            nap_ms(10);
+        }
+    }
+    assert_int_equal(left, 0);
+    /* a new connection starts a new listener */
+    a = wm_db_open(t.conninfo, "/nonexistent", false, err, sizeof err);
+    assert_non_null(a);
+    assert_int_equal(backends(t.name, listener), 1);
+    a->ops->close(a);
+    tdb_drop(&t);
+}
+
+/* The listener's connection ended by the server: the generation moves (changes may have
+** been missed), the listener connects again and hears another server's commits again. */
+static void
+test_listener_reconnects(void **state)
+{
+    (void)state;
+    struct tdb t;
+    tdb_make(&t);
+    struct wm_db *a = open_migrated(t.conninfo, "/nonexistent");
+    assert_int_equal(pg_simple((struct pg_db *)a, "CREATE TABLE wm_scratch (n bigint)"),
+                     WM_QS_ONE);
+    int64_t g0 = 0, g = 0;
+    assert_true(a->ops->generation(a, &g0));
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+             "WHERE datname = '%s' AND application_name = 'wenming listener'",
+             t.name);
+    assert_int_equal(admin_int(sql), 1);
+    g = g0;
+    for (int i = 0; i < 400 && g == g0; i++) {
+        nap_ms(5);
+        assert_true(a->ops->generation(a, &g));
+    }
+    assert_true(g > g0);
+    /* a new listener backend, and it hears again */
+    int64_t up = 0;
+    for (int i = 0; i < 400 && 1 != up; i++) {
+        up = backends(t.name, " AND application_name = 'wenming listener'");
+        if (1 != up) {
+            nap_ms(10);
+        }
+    }
+    assert_int_equal(up, 1);
+    int64_t g1 = 0, g2 = -1;
+    for (int i = 0; i < 400 && g1 != g2; i++) { /* steady again once it listens */
+        assert_true(a->ops->generation(a, &g1));
+        nap_ms(5);
+        assert_true(a->ops->generation(a, &g2));
+    }
+    assert_int_equal(g1, g2);
+    PGconn *other = PQconnectdb(t.conninfo);
+    assert_int_equal(PQstatus(other), CONNECTION_OK);
+    PGresult *r =
+        PQexec(other, "BEGIN; INSERT INTO wm_scratch(n) VALUES (1); NOTIFY wm_change; COMMIT");
+    assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+    PQclear(r);
+    for (int i = 0; i < 400 && g2 == g1; i++) {
+        nap_ms(5);
+        assert_true(a->ops->generation(a, &g2));
+    }
+    assert_true(g2 > g1);
+    PQfinish(other);
+    a->ops->close(a);
+    tdb_drop(&t);
+}
+
 int
 main(void)
 {
@@ -376,6 +628,10 @@ main(void)
         cmocka_unit_test(test_conflict_inside_transaction),
         cmocka_unit_test(test_lost_race_stays_soft),
         cmocka_unit_test(test_store_copy),
+        cmocka_unit_test(test_listener_generation),
+        cmocka_unit_test(test_idle_connection_blocks_nothing),
+        cmocka_unit_test(test_listener_stops),
+        cmocka_unit_test(test_listener_reconnects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

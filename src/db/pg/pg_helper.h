@@ -48,14 +48,15 @@ struct pg_db {
     struct pg_stmt *stmts; /* cap slots, a power of two */
     size_t cap, n;
     unsigned next_id;
-    bool tx;     /* between begin and commit or rollback */
-    bool wrote;  /* a statement of this transaction changed a row */
+    bool tx;    /* between begin and commit or rollback */
+    bool wrote; /* a statement of this transaction changed a row */
     /* What first failed in this transaction: PostgreSQL refuses every later statement
     ** (25P02) and the commit, which then answer this status, so a transaction aborted by
     ** a lost race (SOFT) still reads as one and is retried. */
     enum wm_qs aborted;
-    int64_t gen; /* notifications received, own commits and reconnections */
-    int64_t read_ns; /* when pg_generation last read the socket (CLOCK_MONOTONIC) */
+    int64_t gen;                  /* its reconnections (the listener counts commits) */
+    struct pg_listener *listener; /* this conninfo's listener (pg_plugin.c), shared */
+    int pid;                      /* the backend's pid, known to the listener */
 };
 
 /*

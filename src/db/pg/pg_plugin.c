@@ -3,24 +3,43 @@
 ** prepared statements, rows as JSON, transactions, the change generation (LISTEN/NOTIFY)
 ** and the embedded migrations.
 **
-** Generation: every connection runs `LISTEN wm_change` when it opens, and a transaction
-** that changed a row sends `NOTIFY wm_change` just before its COMMIT (a change made
-** outside a transaction sends it right after).  The generation is the number of
-** notifications this connection has received plus its own commits and reconnections, so
-** it moves whenever anyone, in this process or another server, committed a change.  A
-** change committed on another server reaches this connection's socket a moment after
-** that commit (the listening backend forwards it when idle): a read that starts within
-** that moment may still see a cached answer from before the change.
+** Generation: a transaction that changed a row sends `NOTIFY wm_change` just before its
+** COMMIT (a change made outside a transaction sends it right after).  The connections do
+** not LISTEN themselves: a thread that stays idle never reads its socket, and a listening
+** backend whose client does not read blocks in ClientWrite once the socket buffer is full
+** of notifications, which stalls the notification queue and every DROP DATABASE ... WITH
+** (FORCE) of the cluster.  Instead each process keeps one listener per database
+** (conninfo), shared by the open connections of that conninfo and refcounted by them
+** (the registry is under a mutex): its own connection runs `LISTEN wm_change` (made by the
+** first opener before its open returns, so that its first generation is already heard),
+** and its thread waits on the socket (poll, waking each second and at once when told to
+** stop), reads whatever arrives and adds the notifications to the listener's atomic
+** counter.  A commit of this process adds to the counter itself, at once (so every
+** connection of the process sees it without waiting), and the listener skips the
+** notifications sent by this process's backends (their pids are registered with it).  A connection's generation
+** is that counter plus its own reconnections: monotonic, moved at once by any commit of
+** this process and a moment after a commit of another server (the time its notification
+** takes to reach the listener: a read that starts within that moment may still see a
+** cached answer from before the change).  When the listener's connection breaks it
+** connects again (with a backoff) and counts one change, since notifications may have
+** been missed; while it is down every reading of the generation is a new value (nothing
+** is cached).  The last connection of a conninfo to close stops its listener (a dropped
+** database keeps no backend of ours).  Each new listener's counter starts at a new epoch
+** (2^40 apart), so generations of different databases in one thread never meet.
 */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <unistd.h>
 
 #include "pg_helper.h"
 
@@ -71,18 +90,270 @@ pg_fail(struct pg_db *db, const PGresult *res, const char *sql)
     return pg_set(db, qs);
 }
 
-/* ---------------------------------------------------------------- notifications */
+/* ---------------------------------------------------------------- the listener */
 
-/* Count the notifications that arrived (each is a change committed by someone). */
-static void
-pg_drain(struct pg_db *db)
+/* One per process and conninfo, shared by that conninfo's open connections. */
+struct pg_listener {
+    struct pg_listener *next; /* the registry (under pg_reg_mu) */
+    char *conninfo;
+    unsigned refs;      /* open connections (under pg_reg_mu) */
+    pthread_mutex_t mu; /* guards pids (the thread reads them, never pg_reg_mu) */
+    int *pids;          /* the backends' pids of the open connections */
+    unsigned npids, cap;
+    _Atomic int64_t count; /* commits of this process, others' notifications, breaks */
+    atomic_bool up;        /* its connection listens */
+    int wake[2];           /* a pipe: a byte on it stops the thread */
+    PGconn *conn;          /* the first connection (made by the opener), then the thread's */
+    pthread_t thread;
+};
+
+static pthread_mutex_t pg_reg_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct pg_listener *pg_reg;
+static int64_t pg_epoch; /* under pg_reg_mu */
+
+#define PG_LISTEN_POLL_MS        1000
+#define PG_LISTEN_BACKOFF_MS     100
+#define PG_LISTEN_BACKOFF_MAX_MS 10000
+
+static void pg_notice(void *arg, const char *message);
+
+/* A connection that listens, or NULL (logged). */
+static PGconn *
+pg_listen_connect(const char *conninfo)
 {
-    PGnotify *n;
-    while (NULL != (n = PQnotifies(db->conn))) {
+    const char *const keys[] = {"dbname", "fallback_application_name", NULL};
+    const char *const vals[] = {conninfo, "wenming listener", NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    if (c && CONNECTION_OK == PQstatus(c)) {
+        PQsetNoticeProcessor(c, pg_notice, NULL);
+        PGresult *r = PQexec(c, "LISTEN wm_change");
+        bool ok = PGRES_COMMAND_OK == PQresultStatus(r);
+        PQclear(r);
+        if (ok) {
+            return c;
+        }
+    }
+    wm_log(WM_LOG_WARN, "postgresql: the change listener cannot connect: %s",
+           c ? PQerrorMessage(c) : "out of memory");
+    PQfinish(c);
+    return NULL;
+}
+
+static bool
+pg_pid_ours(struct pg_listener *l, int pid)
+{
+    for (unsigned i = 0; i < l->npids; i++) {
+        if (l->pids[i] == pid) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Count what arrived on the listener's connection; false when the connection broke. */
+static bool
+pg_listen_read(struct pg_listener *l, PGconn *c)
+{
+    if (!PQconsumeInput(c)) {
+        wm_log(WM_LOG_WARN, "postgresql: the change listener lost its connection: %s",
+               PQerrorMessage(c));
+        return false;
+    }
+    int64_t n = 0;
+    PGnotify *m;
+    pthread_mutex_lock(&l->mu);
+    while (NULL != (m = PQnotifies(c))) {
+        if (!pg_pid_ours(l, m->be_pid)) {
+            n++; /* this process's own commits were counted when they committed */
+        }
+        PQfreemem(m);
+    }
+    pthread_mutex_unlock(&l->mu);
+    if (n) {
+        atomic_fetch_add(&l->count, n);
+    }
+    return CONNECTION_OK == PQstatus(c);
+}
+
+/* The listener's thread: wait on the socket, count what arrives, connect again when the
+** connection broke (at once, then after a growing pause), stop on a byte on the pipe. */
+static void *
+pg_listen_main(void *arg)
+{
+    struct pg_listener *l = arg;
+    PGconn *c = l->conn;
+    l->conn = NULL;
+    bool retry = true;                /* when c is NULL: try to connect now */
+    int backoff = PG_LISTEN_BACKOFF_MS; /* the pause after a failed attempt */
+    for (;;) {
+        if (NULL == c && retry) {
+            c = pg_listen_connect(l->conninfo);
+            if (c) {
+                atomic_fetch_add(&l->count, 1); /* changes meanwhile were not heard */
+                atomic_store(&l->up, true);
+                backoff = PG_LISTEN_BACKOFF_MS;
+                wm_log(WM_LOG_INFO, "postgresql: the change listener connected again");
+            } else {
+                retry = false;
+            }
+        }
+        struct pollfd pf[2] = {{.fd = l->wake[0], .events = POLLIN},
+                               {.fd = c ? PQsocket(c) : -1, .events = POLLIN}};
+        int rc = poll(pf, 2, c ? PG_LISTEN_POLL_MS : backoff);
+        if (rc < 0 && EINTR != errno) {
+            wm_log(WM_LOG_ERROR, "postgresql: the change listener: poll: %s", strerror(errno));
+        }
+        if (rc > 0 && pf[0].revents) {
+            break;
+        }
+        if (NULL == c) {
+            if (0 == rc) {
+                retry = true;
+                backoff = backoff < PG_LISTEN_BACKOFF_MAX_MS / 2 ? 2 * backoff
+                                                                 : PG_LISTEN_BACKOFF_MAX_MS;
+            }
+            continue;
+        }
+        if ((rc > 0 && pf[1].revents) || CONNECTION_OK != PQstatus(c)) {
+            if (!pg_listen_read(l, c)) {
+                atomic_store(&l->up, false);
+                atomic_fetch_add(&l->count, 1);
+                PQfinish(c);
+                c = NULL;
+                retry = true; /* at once the first time */
+            }
+        }
+    }
+    atomic_store(&l->up, false);
+    PQfinish(c);
+    return NULL;
+}
+
+/* Add a connection (its backend's pid) to conninfo's listener, made and started when it is
+** the first.  NULL when no thread could be started (logged: nothing is cached then). */
+static struct pg_listener *
+pg_listener_get(const char *conninfo, int pid)
+{
+    pthread_mutex_lock(&pg_reg_mu);
+    struct pg_listener *l = pg_reg;
+    while (l && !wm_streq(l->conninfo, conninfo)) {
+        l = l->next;
+    }
+    if (NULL == l) {
+        l = wm_calloc(1, sizeof *l);
+        l->conninfo = wm_strdup(conninfo);
+        pthread_mutex_init(&l->mu, NULL);
+        pg_epoch += (int64_t)1 << 40;
+        atomic_init(&l->count, pg_epoch);
+        /* listening before the opener returns: its first generation is already heard */
+        l->conn = pg_listen_connect(conninfo);
+        atomic_init(&l->up, NULL != l->conn);
+        sigset_t all, old;
+        sigfillset(&all);
+        bool ok = 0 == pipe2(l->wake, O_CLOEXEC);
+        if (ok) {
+            pthread_sigmask(SIG_SETMASK, &all, &old); /* signals stay with the main thread */
+            ok = 0 == pthread_create(&l->thread, NULL, pg_listen_main, l);
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+            if (!ok) {
+                close(l->wake[0]);
+                close(l->wake[1]);
+            }
+        }
+        if (!ok) {
+            wm_log(WM_LOG_ERROR, "postgresql: cannot start the change listener");
+            pthread_mutex_unlock(&pg_reg_mu);
+            PQfinish(l->conn);
+            pthread_mutex_destroy(&l->mu);
+            free(l->conninfo);
+            free(l);
+            return NULL;
+        }
+        l->next = pg_reg;
+        pg_reg = l;
+    }
+    l->refs++;
+    pthread_mutex_lock(&l->mu);
+    if (l->npids == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 8;
+        l->pids = wm_realloc(l->pids, l->cap * sizeof *l->pids);
+    }
+    l->pids[l->npids++] = pid;
+    pthread_mutex_unlock(&l->mu);
+    pthread_mutex_unlock(&pg_reg_mu);
+    return l;
+}
+
+/* A connection's backend changed (a reconnection). */
+static void
+pg_listener_repid(struct pg_listener *l, int old, int pid)
+{
+    if (NULL == l) {
+        return;
+    }
+    pthread_mutex_lock(&l->mu);
+    for (unsigned i = 0; i < l->npids; i++) {
+        if (l->pids[i] == old) {
+            l->pids[i] = pid;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&l->mu);
+}
+
+/* A connection closed; the last one stops the listener (its connection closed, its thread
+** joined). */
+static void
+pg_listener_put(struct pg_listener *l, int pid)
+{
+    if (NULL == l) {
+        return;
+    }
+    pthread_mutex_lock(&pg_reg_mu);
+    pthread_mutex_lock(&l->mu);
+    for (unsigned i = 0; i < l->npids; i++) {
+        if (l->pids[i] == pid) {
+            l->pids[i] = l->pids[--l->npids];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&l->mu);
+    bool last = 0 == --l->refs;
+    if (last) {
+        struct pg_listener **pp = &pg_reg;
+        while (*pp != l) {
+            pp = &(*pp)->next;
+        }
+        *pp = l->next;
+    }
+    pthread_mutex_unlock(&pg_reg_mu);
+    if (!last) {
+        return;
+    }
+    char b = 1;
+    while (write(l->wake[1], &b, 1) < 0 && EINTR == errno) {
+    }
+    pthread_join(l->thread, NULL);
+    close(l->wake[0]);
+    close(l->wake[1]);
+    pthread_mutex_destroy(&l->mu);
+    free(l->pids);
+    free(l->conninfo);
+    free(l);
+}
+
+/* This process committed a change: every connection's generation moves at once. */
+static void
+pg_changed(struct pg_db *db)
+{
+    if (db->listener) {
+        atomic_fetch_add(&db->listener->count, 1);
+    } else {
         db->gen++;
-        PQfreemem(n);
     }
 }
+
+/* ---------------------------------------------------------------- notifications */
 
 /* A statement changed a row: remember it for the commit, or announce it now. */
 static void
@@ -97,7 +368,7 @@ pg_wrote(struct pg_db *db)
         wm_log(WM_LOG_WARN, "postgresql: NOTIFY failed: %s", PQerrorMessage(db->conn));
     }
     PQclear(r);
-    db->gen++;
+    pg_changed(db);
 }
 
 static bool
@@ -129,7 +400,7 @@ pg_stmts_clear(struct pg_db *db)
     db->cap = db->n = 0;
 }
 
-/* Settings and LISTEN on a fresh connection; false with err filled when it is unusable. */
+/* Settings of a fresh connection; false with err filled when it is unusable. */
 static bool
 pg_setup(struct pg_db *db, char *err, size_t errlen)
 {
@@ -140,7 +411,7 @@ pg_setup(struct pg_db *db, char *err, size_t errlen)
                               "with ENCODING 'UTF8'");
         return false;
     }
-    PGresult *r = PQexec(db->conn, "SET client_encoding = 'UTF8'; LISTEN wm_change");
+    PGresult *r = PQexec(db->conn, "SET client_encoding = 'UTF8'");
     bool ok = PGRES_COMMAND_OK == PQresultStatus(r);
     if (!ok) {
         snprintf(err, errlen, "cannot set up the PostgreSQL connection: %s",
@@ -162,12 +433,15 @@ pg_alive(struct pg_db *db)
     }
     PQreset(db->conn);
     pg_stmts_clear(db);
-    db->gen++; /* notifications may have been missed */
+    db->gen++; /* a change may have happened that the listener missed meanwhile */
     char err[256];
     if (CONNECTION_OK != PQstatus(db->conn) || !pg_setup(db, err, sizeof err)) {
         wm_log(WM_LOG_ERROR, "postgresql: cannot reconnect: %s", PQerrorMessage(db->conn));
         return false;
     }
+    int pid = PQbackendPID(db->conn);
+    pg_listener_repid(db->listener, db->pid, pid);
+    db->pid = pid;
     wm_log(WM_LOG_INFO, "postgresql: reconnected");
     return true;
 }
@@ -267,7 +541,6 @@ pg_run(struct pg_db *db, const char *sql, int np, const char *const *vals, const
             db->aborted = was; /* the savepoint undid the failure: the transaction goes on */
             pg_set(db, qs);
         }
-        pg_drain(db);
         return NULL;
     }
     if (guarded && !pg_savepoint(db, "RELEASE SAVEPOINT wm_stmt")) {
@@ -277,7 +550,6 @@ pg_run(struct pg_db *db, const char *sql, int np, const char *const *vals, const
     if (pg_is_write(res)) {
         pg_wrote(db);
     }
-    pg_drain(db);
     pg_set(db, WM_QS_ONE);
     return res;
 }
@@ -337,7 +609,6 @@ pg_simple(struct pg_db *db, const char *sql)
         pg_set(db, WM_QS_ONE);
     }
     PQclear(r);
-    pg_drain(db);
     return qs;
 }
 
@@ -459,6 +730,7 @@ pg_close(struct wm_db *base)
         return;
     }
     PQfinish(db->conn);
+    pg_listener_put(db->listener, db->pid);
     pg_stmts_clear(db);
     free(db->conninfo);
     free(db);
@@ -505,11 +777,10 @@ pg_commit(struct wm_db *base)
     if (PQTRANS_IDLE == PQtransactionStatus(db->conn)) {
         db->tx = false;
         if (WM_QS_ONE == qs && db->wrote) {
-            db->gen++;
+            pg_changed(db);
         }
         db->wrote = false;
     }
-    pg_drain(db);
     return WM_QS_ONE == qs ? pg_set(db, WM_QS_ONE) : qs;
 }
 
@@ -540,22 +811,18 @@ pg_generation(struct wm_db *base, int64_t *gen)
         pg_set(db, WM_QS_HARD);
         return false;
     }
-    /* One request asks several times (its token, then the unread count, a cached list):
-    ** the socket is read at most once a millisecond.  Notifications arrive a moment after
-    ** their commit anyway; this connection's own commits count at once. */
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-    if (now - db->read_ns >= 1000000 || now < db->read_ns) {
-        if (!PQconsumeInput(db->conn)) {
-            wm_log(WM_LOG_ERROR, "postgresql: %s", PQerrorMessage(db->conn));
-            pg_set(db, WM_QS_HARD);
-            return false;
-        }
-        db->read_ns = now;
+    struct pg_listener *l = db->listener;
+    if (NULL == l) {
+        db->gen++; /* no listener: nothing may be cached */
+        *gen = db->gen;
+        return true;
     }
-    pg_drain(db);
-    *gen = db->gen;
+    if (!atomic_load(&l->up)) {
+        /* the listener is connecting again: a new value each time, nothing is cached */
+        *gen = atomic_fetch_add(&l->count, 1) + 1 + db->gen;
+        return true;
+    }
+    *gen = atomic_load(&l->count) + db->gen;
     return true;
 }
 
@@ -719,6 +986,8 @@ wm_pg_open(const char *conninfo, char *err, size_t errlen)
         pg_close(&db->base);
         return NULL;
     }
+    db->pid = PQbackendPID(db->conn);
+    db->listener = pg_listener_get(conninfo, db->pid);
     return &db->base;
 }
 
