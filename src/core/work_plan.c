@@ -267,6 +267,9 @@ or_null(const char *s)
     return s && *s ? s : NULL;
 }
 
+static enum wm_err plan_refile(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                               const char *path, struct wm_fail *f);
+
 static enum wm_err
 settings_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
               const struct wm_work_settings_in *in, struct wm_fail *f)
@@ -297,6 +300,10 @@ settings_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
         goto done;
     }
     e = wm_audit(db, a, "work.settings", "org", unit_id, jss(unit, "path"), before, after);
+    if (WM_OK == e && *jss(after, "plan_leaf") &&
+        !wm_streq(jss(before, "plan_leaf"), jss(after, "plan_leaf"))) {
+        e = plan_refile(db, a, unit_id, jss(unit, "path"), f);
+    }
 done:
     json_decref(unit);
     json_decref(before);
@@ -908,6 +915,27 @@ plan_to_file(const json_t *before, const json_t *after)
            !wm_streq(jss(before, "title"), jss(after, "title")) ||
            !wm_streq(jss(before, "goals"), jss(after, "goals")) ||
            !stages_same(json_object_get(before, "stages"), json_object_get(after, "stages"));
+}
+
+/* A plan_leaf set or changed: this year's plan, when there is one it can be filed into, is
+** filed now (a new document when the leaf changed). */
+static enum wm_err
+plan_refile(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, const char *path,
+            struct wm_fail *f)
+{
+    const int64_t year = year_of_day(wm_day_today());
+    json_t *p = db->ops->work_plan_get(db, unit_id, year);
+    char *why = p ? plan_unfiled(db, unit_id, year, NULL) : NULL;
+    enum wm_err e = WM_OK;
+    if (NULL == p && wm_db_failed(db)) {
+        e = read_failed(db, f);
+    } else if (p && NULL == why) {
+        const struct plan_save ps = {.unit_id = unit_id, .year = year};
+        e = plan_job(db, a, jsi(p, "id"), &ps, path, f);
+    }
+    free(why);
+    json_decref(p);
+    return e;
 }
 
 static json_t *
@@ -1537,6 +1565,17 @@ plan_clean(const char *dir, char *pdf)
     free(pdf);
 }
 
+/* Whether the plan's document takes the new version: still there, in the leaf (a leaf set
+** since, or a document deleted since, starts a new document). */
+static bool
+doc_reusable(struct wm_db *db, int64_t doc, const char *leaf)
+{
+    json_t *d = doc ? db->ops->doc_get(db, doc) : NULL;
+    bool ok = d && 0 == jsi(d, "deleted_at") && wm_streq(jss(d, "indicator_code"), leaf);
+    json_decref(d);
+    return ok;
+}
+
 /* File the PDF into the leaf: a new document named by the plan's title the first time, a
 ** new version of it after. */
 static enum wm_err
@@ -1547,10 +1586,10 @@ plan_file_once(struct wm_db *db, const struct wm_actor *a, const json_t *p, cons
     wm_day_format(wm_day_today(), today);
     struct wm_doc_meta meta = {.title = jss(p, "title"), .date_formed = today};
     enum wm_err e;
-    *doc = jsi(p, "document_id");
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
+    *doc = doc_reusable(db, jsi(p, "document_id"), leaf) ? jsi(p, "document_id") : 0;
     if (WM_OK == (e = wm_work_file_path(db, penv.blobs, a, jsi(p, "unit_id"), jsi(p, "year"),
                                         leaf, &meta, pdf, _("年度工作计划.pdf"), "plan",
                                         jsi(p, "id"), "plan", doc, f)) &&

@@ -703,6 +703,19 @@ test_plan_filed(void **state)
     assert_non_null(strstr(body, "id=\"unfiled\""));
     assert_non_null(strstr(body, "未设置年度计划归入的末级指标"));
     free(body);
+    /* a leaf set again (another one): this year's plan filed there as a new document */
+    upath(p, sizeof p, unit1, "settings");
+    json_decref(json_of("PUT", p, &unitadmin, json_pack("{s:s}", "plan_leaf", "1.1.2"), 200));
+    pl = plan_filed(1);
+    int64_t doc2 = th_jint(pl, "document_id");
+    assert_true(doc2 != doc);
+    json_decref(pl);
+    text = doc_text(doc2);
+    if (text) {
+        assert_non_null(strstr(text, "不归档的目标"));
+        free(text);
+    }
+    assert_int_equal(versions_of(doc), before + 1);
 }
 
 /* A department still named by a task is not removed (409), and stays. */
