@@ -10,6 +10,7 @@
 #include "wm_sheet.h"
 
 #include "banned.h"
+
 /* clang-format on */
 
 static void

@@ -30,8 +30,8 @@ section(struct wm_sheet *s, const char *name)
 static void
 item(struct wm_sheet *s, const char *text)
 {
-    wm_sheet_flow(s, WM_SHEET_SERIF " 11", text, WM_SHEET_MARGIN + INDENT,
-                  WM_SHEET_BODY_W - INDENT, PANGO_ALIGN_LEFT);
+    wm_sheet_flow(s, WM_SHEET_SERIF " 11", text, WM_SHEET_MARGIN + INDENT, WM_SHEET_BODY_W - INDENT,
+                  PANGO_ALIGN_LEFT);
     s->y += 2;
 }
 
@@ -56,9 +56,8 @@ task(struct wm_sheet *s, size_t n, const json_t *t)
 {
     const char *person = wm_sheet_str(t, "person"), *due = wm_sheet_str(t, "due_on");
     const char *state = 0 == strcmp(wm_sheet_str(t, "state"), "done") ? "已完成" : "未完成";
-    char *line = wm_asprintf("%zu. %s（责任人：%s；完成时限：%s；%s）", n,
-                             wm_sheet_str(t, "title"), *person ? person : "未指定",
-                             *due ? due : "未定", state);
+    char *line = wm_asprintf("%zu. %s（责任人：%s；完成时限：%s；%s）", n, wm_sheet_str(t, "title"),
+                             *person ? person : "未指定", *due ? due : "未定", state);
     item(s, line);
     free(line);
 }

@@ -56,7 +56,11 @@ wm_sheet_next_page(struct wm_sheet *s)
 }
 
 void
-wm_sheet_flow(struct wm_sheet *s, const char *font, const char *text, double x, double w,
+wm_sheet_flow(struct wm_sheet *s,
+              const char *font,
+              const char *text,
+              double x,
+              double w,
               PangoAlignment align)
 {
     PangoLayout *lay = layout(s, font, text, w, align);
@@ -120,8 +124,13 @@ write_file(void *cls, const unsigned char *data, unsigned int len)
 }
 
 enum wm_err
-wm_sheet_pdf(const json_t *spec, const char *out_path, const char *title, const char *author,
-             void (*draw)(struct wm_sheet *, const json_t *), int *pages, char *err,
+wm_sheet_pdf(const json_t *spec,
+             const char *out_path,
+             const char *title,
+             const char *author,
+             void (*draw)(struct wm_sheet *, const json_t *),
+             int *pages,
+             char *err,
              size_t errlen)
 {
     FILE *fp = fopen(out_path, "wb");
@@ -134,7 +143,7 @@ wm_sheet_pdf(const json_t *spec, const char *out_path, const char *title, const 
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, title);
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, author);
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "wenming");
-    struct wm_sheet s = {.cr = cairo_create(surf), .page = 1};
+    struct wm_sheet s = { .cr = cairo_create(surf), .page = 1 };
     draw(&s, spec);
     cairo_status_t st = cairo_status(s.cr);
     cairo_destroy(s.cr);

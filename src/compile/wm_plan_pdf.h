@@ -17,7 +17,10 @@
 
 /** Write the PDF to out_path; *pages (may be NULL) the number of pages.  WM_E_BAD_REQUEST
 ** for a spec that is not one (no title), WM_E_INTERNAL with err otherwise. */
-enum wm_err wm_plan_pdf(const json_t *spec, const char *out_path, int *pages, char *err,
+enum wm_err wm_plan_pdf(const json_t *spec,
+                        const char *out_path,
+                        int *pages,
+                        char *err,
                         size_t errlen) WM_MUST_CHECK;
 
 #endif /* WM_PLAN_PDF_H */

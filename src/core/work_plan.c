@@ -757,7 +757,8 @@ plan_unfiled(struct wm_db *db, int64_t unit_id, int64_t year, char **leaf)
     const char *code = s ? jss(s, "plan_leaf") : "";
     char *why = NULL;
     if (NULL == s || '\0' == *code) {
-        why = wm_asprintf("%s", _("未设置年度计划归入的末级指标，请单位管理员在创建工作设置中设置“年度计划归入”"));
+        why = wm_asprintf("%s", _("未设置年度计划归入的末级指标，"
+                                  "请单位管理员在创建工作设置中设置“年度计划归入”"));
     } else if (1 != leaf_in_archive(db, unit_id, year, code)) {
         why = wm_asprintf(_("本单位 %lld 年度档案尚未建立，或 %s 不是其末级指标"), (long long)year,
                           code);
@@ -771,11 +772,12 @@ plan_unfiled(struct wm_db *db, int64_t unit_id, int64_t year, char **leaf)
 
 /* The state of the plan's filing into out: "file_state" none (no plan saved), pending (its
 ** PDF being made), failed ("file_error" says why), filed, unfiled ("unfiled_reason" says
-** what to set). */
+** what to set, or that saving the plan files it); "fileable" whether it has where to go. */
 static void
 plan_file_state(struct wm_db *db, json_t *out, const json_t *p)
 {
     char *why = plan_unfiled(db, jsi(out, "unit_id"), jsi(out, "year"), NULL);
+    const bool fileable = NULL == why;
     json_t *job = p ? db->ops->work_plan_job(db, jsi(p, "id")) : NULL;
     const char *st = job ? jss(job, "state") : "", *state;
     json_t *error = json_null();
@@ -789,13 +791,17 @@ plan_file_state(struct wm_db *db, json_t *out, const json_t *p)
         state = "failed";
         json_decref(error);
         error = json_string(jss(job, "last_error"));
+    } else if (jsi(p, "document_id")) {
+        state = "filed";
     } else {
-        state = jsi(p, "document_id") ? "filed" : "pending";
+        /* fileable, never queued (saved before the year's archive was made) */
+        state = "unfiled";
+        why = wm_asprintf("%s", _("尚未归档，再次保存计划即生成 PDF 并归档"));
     }
     json_object_set_new(out, "document_id", json_integer(p ? jsi(p, "document_id") : 0));
     json_object_set_new(out, "file_state", json_string(state));
     json_object_set_new(out, "file_error", error);
-    json_object_set_new(out, "fileable", json_boolean(NULL == why));
+    json_object_set_new(out, "fileable", json_boolean(fileable));
     json_object_set_new(out, "unfiled_reason", why ? json_string(why) : json_null());
     json_t *links = p ? wm_work_links(db, "plan", jsi(p, "id")) : NULL;
     json_object_set_new(out, "documents", links ? links : json_array());

@@ -679,7 +679,7 @@ plan_filed(struct wm_buf *b, const json_t *plan)
         wm_h(b, "<p class=\"flash err\">%s%s</p>", _("年度计划 PDF 生成失败："),
              js(plan, "file_error"));
     }
-    if (!json_is_true(json_object_get(plan, "fileable"))) {
+    if (wm_streq(state, "unfiled")) {
         wm_h(b,
              "<p class=\"flash err\" id=\"unfiled\">%s%s <a href=\"/units/%I/work/settings\">"
              "%s</a></p>",
