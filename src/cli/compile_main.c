@@ -9,7 +9,8 @@
 ** A spec with {"kind": "eval.sheet" | "eval.blank" | "eval.summary"} is one of the
 ** evaluation round's documents (wm_eval_render.h: the server has no cairo either);
 ** {"kind": "work.minutes"} the minutes of a meeting (wm_minutes.h); {"kind":
-** "work.bulletin"} the weekly bulletin of issue 12 (wm_work_pdf.h).
+** "work.bulletin"} the weekly bulletin of issue 12 (wm_work_pdf.h); {"kind": "work.plan"} a
+** unit's annual plan (wm_plan_pdf.h).
 */
 #include "config.h"
 
@@ -23,6 +24,7 @@
 #include "wm_compile.h"
 #include "wm_eval_render.h"
 #include "wm_minutes.h"
+#include "wm_plan_pdf.h"
 #include "wm_work_pdf.h"
 #include "wm_util.h"
 
@@ -68,6 +70,8 @@ main(int argc, char **argv)
         wm_buf_free(&pdf);
     } else if (NULL != kind && 0 == strcmp(kind, "work.minutes")) {
         e = wm_minutes_pdf(spec, argv[2], &pages, err, sizeof err); /* issue 12, wmeet */
+    } else if (NULL != kind && 0 == strcmp(kind, "work.plan")) { /* issue 12, the plan */
+        e = wm_plan_pdf(spec, argv[2], &pages, err, sizeof err);
     } else if (NULL != kind && 0 == strcmp(kind, "work.bulletin")) { /* issue 12 */
         struct wm_buf pdf = {0};
         e = wm_work_bulletin_pdf(spec, &pdf, &pages, err, sizeof err);

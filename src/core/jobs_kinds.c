@@ -220,6 +220,8 @@ wm_jobs_register_builtin(const struct wm_jobs_env *e)
     wm_meet_register_jobs(&env);     /* work.minutes */
     /* issue 12, work_inspect.c */
     wm_work_inspect_register_jobs(&env); /* work.bulletin */
+    /* issue 12, the plan filed (wplanpdf) */
+    wm_work_plan_register_jobs(&env); /* work.plan */
 }
 
 /* end of jobs_kinds.c */

@@ -2019,6 +2019,10 @@ enum wm_err wm_work_task_reopen(struct wm_db *db, const struct wm_actor *a, int6
 ** wm_work_task_get's objects; an empty array otherwise; NULL on a store error. */
 json_t *wm_work_my_dept_tasks(struct wm_db *db, const struct wm_actor *a);
 
+struct wm_jobs_env;
+/** Register the job "work.plan" (the annual plan as a PDF, filed into plan_leaf). */
+void wm_work_plan_register_jobs(const struct wm_jobs_env *env);
+
 /* ---------------------------------------------------------------- work_meet.c (issue 12) */
 /* meeting kinds and cadence, meetings, minutes and photos filed into the archive, filing (wm_work_file) and work_link */
 /* (the cadence, filing and links — wm_work_cadence to wm_work_start_day — are in work_file.c;

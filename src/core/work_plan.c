@@ -9,12 +9,20 @@
 ** its own transaction with its audit entry (work.settings, work.member.add,
 ** work.member.end, work.duty.set, work.plan.save, work.task.create, work.task.update,
 ** work.task.done, work.task.reopen).  Days are "YYYY-MM-DD" of Asia/Shanghai.
+**
+** The plan filed: when the unit names plan_leaf, saving a plan (whose title, goals or
+** stages changed, or that was never filed) queues the job "work.plan" (one waiting job per
+** plan), which renders the plan as a PDF with `wenming-compile` (wm_plan_pdf.h) and files
+** it into the leaf through wm_work_file_path: a new document the first time, a new version
+** of it (work_plan.document_id) after.
 */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tx.h"
 #include "wm_core.h"
@@ -259,6 +267,9 @@ or_null(const char *s)
     return s && *s ? s : NULL;
 }
 
+static enum wm_err plan_refile(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                               const char *path, struct wm_fail *f);
+
 static enum wm_err
 settings_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
               const struct wm_work_settings_in *in, struct wm_fail *f)
@@ -289,6 +300,10 @@ settings_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
         goto done;
     }
     e = wm_audit(db, a, "work.settings", "org", unit_id, jss(unit, "path"), before, after);
+    if (WM_OK == e && *jss(after, "plan_leaf") &&
+        !wm_streq(jss(before, "plan_leaf"), jss(after, "plan_leaf"))) {
+        e = plan_refile(db, a, unit_id, jss(unit, "path"), f);
+    }
 done:
     json_decref(unit);
     json_decref(before);
@@ -731,6 +746,69 @@ plan_counts(json_t *out, const json_t *tasks)
 static json_t *task_rows(struct wm_db *db, const struct wm_actor *a,
                          const struct wm_work_task_filter *flt, struct wm_fail *f);
 
+/* ---------------------------------------------------------------- the plan filed */
+
+/* Why the plan of (unit, year) cannot be filed (the caller frees it), or NULL when it can;
+** *leaf (may be NULL) receives plan_leaf (the caller frees it). */
+static char *
+plan_unfiled(struct wm_db *db, int64_t unit_id, int64_t year, char **leaf)
+{
+    json_t *s = wm_work_settings(db, unit_id);
+    const char *code = s ? jss(s, "plan_leaf") : "";
+    char *why = NULL;
+    if (NULL == s || '\0' == *code) {
+        why = wm_asprintf("%s", _("未设置年度计划归入的末级指标，"
+                                  "请单位管理员在创建工作设置中设置“年度计划归入”"));
+    } else if (1 != leaf_in_archive(db, unit_id, year, code)) {
+        why = wm_asprintf(_("本单位 %lld 年度档案尚未建立，或 %s 不是其末级指标"), (long long)year,
+                          code);
+    }
+    if (leaf) {
+        *leaf = NULL == why ? wm_asprintf("%s", code) : NULL;
+    }
+    json_decref(s);
+    return why;
+}
+
+/* The state of the plan's filing into out: "file_state" none (no plan saved), pending (its
+** PDF being made), failed ("file_error" says why), filed, unfiled ("unfiled_reason" says
+** what to set, or that saving the plan files it); "fileable" whether it has where to go. */
+static void
+plan_file_state(struct wm_db *db, json_t *out, const json_t *p)
+{
+    char *why = plan_unfiled(db, jsi(out, "unit_id"), jsi(out, "year"), NULL);
+    const bool fileable = NULL == why;
+    json_t *job = p ? db->ops->work_plan_job(db, jsi(p, "id")) : NULL;
+    const char *st = job ? jss(job, "state") : "", *state;
+    json_t *error = json_null();
+    if (NULL == p) {
+        state = "none";
+    } else if (why) {
+        state = "unfiled";
+    } else if (wm_streq(st, "queued") || wm_streq(st, "running")) {
+        state = "pending";
+    } else if (wm_streq(st, "failed")) {
+        state = "failed";
+        json_decref(error);
+        error = json_string(jss(job, "last_error"));
+    } else if (jsi(p, "document_id")) {
+        state = "filed";
+    } else {
+        /* fileable, never queued (saved before the year's archive was made) */
+        state = "unfiled";
+        why = wm_asprintf("%s", _("尚未归档，再次保存计划即生成 PDF 并归档"));
+    }
+    json_object_set_new(out, "document_id", json_integer(p ? jsi(p, "document_id") : 0));
+    json_object_set_new(out, "file_state", json_string(state));
+    json_object_set_new(out, "file_error", error);
+    json_object_set_new(out, "fileable", json_boolean(fileable));
+    json_object_set_new(out, "unfiled_reason", why ? json_string(why) : json_null());
+    json_t *links = p ? wm_work_links(db, "plan", jsi(p, "id")) : NULL;
+    json_object_set_new(out, "documents", links ? links : json_array());
+    json_decref(job);
+    free(why);
+}
+
 json_t *
 wm_work_plan_get(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
                  struct wm_fail *f)
@@ -768,6 +846,7 @@ wm_work_plan_get(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, in
                             "may_edit", wm_work_may_write(a));
     json_object_set_new(out, "updated_at", json_integer(p ? jsi(p, "updated_at") : 0));
     plan_counts(out, tasks);
+    plan_file_state(db, out, p);
     free(title);
     json_decref(tasks);
     json_decref(p);
@@ -804,6 +883,67 @@ struct plan_save {
     const struct wm_work_plan_in *in;
 };
 
+/* Queue the plan's PDF (one waiting job per plan). */
+static enum wm_err
+plan_job(struct wm_db *db, const struct wm_actor *a, int64_t id, const struct plan_save *ps,
+         const char *path, struct wm_fail *f)
+{
+    char key[48];
+    int64_t job = 0;
+    snprintf(key, sizeof key, "plan:%lld", (long long)id);
+    json_t *payload = json_pack("{s:I, s:I}", "unit_id", (json_int_t)ps->unit_id, "year",
+                                (json_int_t)ps->year);
+    enum wm_err e = wm_job_submit(db, a, "work.plan", payload, path, key, &job, f);
+    json_decref(payload);
+    return e;
+}
+
+/* Whether two lists of stages show the same (names and dates, in order). */
+static bool
+stages_same(const json_t *x, const json_t *y)
+{
+    static const char *const k[] = {"name", "starts_on", "ends_on"};
+    bool same = json_array_size(x) == json_array_size(y);
+    for (size_t i = 0; same && i < json_array_size(x); i++) {
+        for (size_t j = 0; j < WM_ARRAY_LEN(k); j++) {
+            same = same && wm_streq(jss(json_array_get(x, i), k[j]),
+                                    jss(json_array_get(y, i), k[j]));
+        }
+    }
+    return same;
+}
+
+/* Whether the plan's PDF is to be made: never filed yet, or what it shows changed. */
+static bool
+plan_to_file(const json_t *before, const json_t *after)
+{
+    return NULL == before || 0 == jsi(before, "document_id") ||
+           !wm_streq(jss(before, "title"), jss(after, "title")) ||
+           !wm_streq(jss(before, "goals"), jss(after, "goals")) ||
+           !stages_same(json_object_get(before, "stages"), json_object_get(after, "stages"));
+}
+
+/* A plan_leaf set or changed: this year's plan, when there is one it can be filed into, is
+** filed now (a new document when the leaf changed). */
+static enum wm_err
+plan_refile(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, const char *path,
+            struct wm_fail *f)
+{
+    const int64_t year = year_of_day(wm_day_today());
+    json_t *p = db->ops->work_plan_get(db, unit_id, year);
+    char *why = p ? plan_unfiled(db, unit_id, year, NULL) : NULL;
+    enum wm_err e = WM_OK;
+    if (NULL == p && wm_db_failed(db)) {
+        e = read_failed(db, f);
+    } else if (p && NULL == why) {
+        const struct plan_save ps = {.unit_id = unit_id, .year = year};
+        e = plan_job(db, a, jsi(p, "id"), &ps, path, f);
+    }
+    free(why);
+    json_decref(p);
+    return e;
+}
+
 static json_t *
 plan_snapshot(struct wm_db *db, int64_t unit_id, int64_t year)
 {
@@ -837,7 +977,13 @@ plan_once(struct wm_db *db, const struct wm_actor *a, const struct plan_save *ps
         e = wm_write_fail(db, f, NULL, NULL, _("无法保存年度计划"));
         goto done;
     }
+    char *why = plan_unfiled(db, ps->unit_id, ps->year, NULL);
+    bool file = NULL == why && plan_to_file(before, after);
+    free(why);
     e = wm_audit(db, a, "work.plan.save", "work_plan", id, jss(unit, "path"), before, after);
+    if (WM_OK == e && file) {
+        e = plan_job(db, a, id, ps, jss(unit, "path"), f);
+    }
 done:
     json_decref(unit);
     json_decref(before);
@@ -1335,6 +1481,185 @@ wm_work_task_reopen(struct wm_db *db, const struct wm_actor *a, int64_t id, stru
     enum wm_err e;
     TX_RETRY(e, task_state_once(db, a, id, NULL, f));
     return e;
+}
+
+/* ---------------------------------------------------------------- the plan's PDF (job) */
+
+static struct wm_jobs_env penv;
+
+/* The tasks grouped by department, in the order first met: [{name, tasks: [{title, person,
+** due_on, state}]}]. */
+static json_t *
+tasks_by_dept(const json_t *rows)
+{
+    json_t *by = json_object(), *out = json_array();
+    size_t i;
+    json_t *t;
+    json_array_foreach(rows, i, t)
+    {
+        const char *name = *jss(t, "dept_name") ? jss(t, "dept_name") : _("未指定科室");
+        json_t *d = json_object_get(by, name);
+        if (NULL == d) {
+            d = json_pack("{s:s, s:[]}", "name", name, "tasks");
+            json_object_set_new(by, name, d);
+            json_array_append(out, d);
+        }
+        const char *pu = jss(t, "person_user");
+        json_array_append_new(json_object_get(d, "tasks"),
+                              json_pack("{s:s, s:s, s:s, s:s}", "title", jss(t, "title"),
+                                        "person", *pu ? pu : jss(t, "person_name"), "due_on",
+                                        jss(t, "due_on"), "state", jss(t, "state")));
+    }
+    json_decref(by);
+    return out;
+}
+
+/* The spec of the plan (年度工作计划) the wenming-compile helper renders; NULL on a store
+** error. */
+static json_t *
+plan_spec(struct wm_db *db, const json_t *p)
+{
+    const struct wm_work_task_filter flt = {.unit_id = jsi(p, "unit_id"), .year = jsi(p, "year")};
+    json_t *unit = db->ops->org_get(db, jsi(p, "unit_id"));
+    json_t *stages = db->ops->work_stages(db, jsi(p, "id"));
+    json_t *rows = db->ops->work_task_list(db, &flt), *spec = NULL;
+    if (unit && stages && rows) {
+        char *year = wm_asprintf("%lld", (long long)jsi(p, "year"));
+        spec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:o}", "kind", "work.plan", "unit",
+                         jss(unit, "name"), "year", year, "title", jss(p, "title"), "goals",
+                         jss(p, "goals"), "stages", stages, "depts", tasks_by_dept(rows));
+        free(year);
+    }
+    json_decref(unit);
+    json_decref(stages);
+    json_decref(rows);
+    return spec;
+}
+
+/* Render the spec into dir/out.pdf with the helper. */
+static enum wm_err
+plan_render(struct wm_db *db, const json_t *p, const char *dir, char **pdf, struct wm_fail *f)
+{
+    char err[512] = "";
+    char *spec_path = wm_asprintf("%s/spec.json", dir);
+    json_t *spec = plan_spec(db, p);
+    enum wm_err e = WM_OK;
+    *pdf = wm_asprintf("%s/out.pdf", dir);
+    if (NULL == spec) {
+        e = wm_read_fail(db, f, NULL, NULL);
+    } else if (0 != json_dump_file(spec, spec_path, JSON_COMPACT)) {
+        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("无法写入临时文件"));
+    } else if (NULL == penv.compile_make) {
+        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("本服务器未安装文件生成程序"));
+    } else if (WM_OK != (e = penv.compile_make(spec_path, *pdf, NULL, err, sizeof err))) {
+        wm_fail_set(f, e, NULL, _("年度计划生成失败：%s"), err);
+    }
+    json_decref(spec);
+    unlink(spec_path);
+    free(spec_path);
+    return e;
+}
+
+static void
+plan_clean(const char *dir, char *pdf)
+{
+    char *side = wm_asprintf("%s.json", pdf);
+    unlink(pdf);
+    unlink(side);
+    rmdir(dir);
+    free(side);
+    free(pdf);
+}
+
+/* Whether the plan's document takes the new version: still there, in the leaf (a leaf set
+** since, or a document deleted since, starts a new document). */
+static bool
+doc_reusable(struct wm_db *db, int64_t doc, const char *leaf)
+{
+    json_t *d = doc ? db->ops->doc_get(db, doc) : NULL;
+    bool ok = d && 0 == jsi(d, "deleted_at") && wm_streq(jss(d, "indicator_code"), leaf);
+    json_decref(d);
+    return ok;
+}
+
+/* File the PDF into the leaf: a new document named by the plan's title the first time, a
+** new version of it after. */
+static enum wm_err
+plan_file_once(struct wm_db *db, const struct wm_actor *a, const json_t *p, const char *leaf,
+               const char *pdf, int64_t *doc, struct wm_fail *f)
+{
+    char today[WM_DAY_LEN];
+    wm_day_format(wm_day_today(), today);
+    struct wm_doc_meta meta = {.title = jss(p, "title"), .date_formed = today};
+    enum wm_err e;
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    *doc = doc_reusable(db, jsi(p, "document_id"), leaf) ? jsi(p, "document_id") : 0;
+    if (WM_OK == (e = wm_work_file_path(db, penv.blobs, a, jsi(p, "unit_id"), jsi(p, "year"),
+                                        leaf, &meta, pdf, _("年度工作计划.pdf"), "plan",
+                                        jsi(p, "id"), "plan", doc, f)) &&
+        *doc != jsi(p, "document_id") &&
+        WM_QS_ONE != db->ops->work_plan_set_doc(db, jsi(p, "id"), *doc)) {
+        e = wm_write_fail(db, f, NULL, NULL, _("无法保存年度计划"));
+    }
+    return tx_end(db, e, f);
+}
+
+/* Render and file the plan as the actor who saved it. */
+static enum wm_err
+plan_make(struct wm_db *db, struct wm_job *job, const json_t *p, const char *leaf, int64_t *doc,
+          struct wm_fail *f)
+{
+    int64_t uid = jsi(wm_job_row(job), "created_by");
+    struct wm_principal *pr = uid ? wm_principal_load(db, uid) : NULL;
+    char rid[32], dir[4096], *pdf = NULL;
+    snprintf(rid, sizeof rid, "job-%lld", (long long)wm_job_id(job));
+    struct wm_actor a = {.p = pr, .request_id = rid, .addr = "job"};
+    enum wm_err e = WM_OK;
+    if (uid && NULL == pr) {
+        e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("保存计划的账号已不存在或已停用"));
+    } else if (0 != wm_scratch_dir("wenming-plan", dir, sizeof dir)) {
+        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "mkdtemp: %s", strerror(errno));
+    } else {
+        if (WM_OK == (e = plan_render(db, p, dir, &pdf, f))) {
+            TX_RETRY(e, plan_file_once(db, &a, p, leaf, pdf, doc, f));
+        }
+        plan_clean(dir, pdf);
+    }
+    wm_principal_free(pr);
+    return e;
+}
+
+static enum wm_err
+run_plan(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t **result,
+         struct wm_fail *f)
+{
+    int64_t unit_id = jsi(payload, "unit_id"), year = jsi(payload, "year"), doc = 0;
+    json_t *p = db->ops->work_plan_get(db, unit_id, year);
+    char *leaf = NULL, *why = p ? plan_unfiled(db, unit_id, year, &leaf) : NULL;
+    enum wm_err e = WM_OK;
+    if (NULL == p || why) {
+        /* gone, or nowhere to file it: nothing to do (the page says why) */
+        *result = json_pack("{s:b, s:s?}", "filed", false, "reason", why);
+        e = wm_db_failed(db) ? wm_read_fail(db, f, NULL, NULL) : WM_OK;
+    } else if (WM_OK == (e = plan_make(db, job, p, leaf, &doc, f))) {
+        *result = json_pack("{s:b, s:I}", "filed", true, "document_id", (json_int_t)doc);
+    }
+    free(why);
+    free(leaf);
+    json_decref(p);
+    return e;
+}
+
+void
+wm_work_plan_register_jobs(const struct wm_jobs_env *env)
+{
+    penv = *env;
+    const struct wm_job_kind k = {
+        .kind = "work.plan", .run = run_plan, .max_attempts = 3, .backoff = 30
+    };
+    wm_jobs_register(&k);
 }
 
 /* end of work_plan.c */

@@ -1266,6 +1266,11 @@ struct wm_db_ops {
     enum wm_qs (*work_plan_upsert)(struct wm_db *db, int64_t unit_id, int64_t year,
                                    const char *title, const char *goals, int64_t by,
                                    int64_t now, int64_t *id);
+    /** The document the plan was filed as into plan_leaf (0: none). */
+    enum wm_qs (*work_plan_set_doc)(struct wm_db *db, int64_t plan_id, int64_t document_id);
+    /** The newest job that files the plan (kind work.plan, key "plan:ID"): {id, state,
+    ** last_error} or NULL. */
+    json_t *(*work_plan_job)(struct wm_db *db, int64_t plan_id);
     /** Replace the plan's stages by st[0..n) in that order. */
     enum wm_qs (*work_stages_set)(struct wm_db *db, int64_t plan_id,
                                   const struct wm_work_stage *st, size_t n);

@@ -658,6 +658,44 @@ plan_goals(struct wm_buf *b, const json_t *plan)
     wm_h(b, "</section>\n");
 }
 
+static const char *
+file_word(const char *state)
+{
+    return wm_streq(state, "filed")     ? _("已生成 PDF 并归档")
+           : wm_streq(state, "failed")  ? _("生成失败，再次保存计划可再试")
+           : wm_streq(state, "pending") ? _("正在生成 PDF，稍后刷新本页查看")
+           : wm_streq(state, "unfiled") ? _("未归档")
+                                        : _("计划尚未保存");
+}
+
+/* Where the plan is filed: the document, or why it is not (and what to set). */
+static void
+plan_filed(struct wm_buf *b, const json_t *plan)
+{
+    const char *state = js(plan, "file_state");
+    wm_h(b, "<section class=\"card\" id=\"plan-filed\"><h2>%s</h2><p>%s</p>", _("计划归档"),
+         file_word(state));
+    if (wm_streq(state, "failed")) {
+        wm_h(b, "<p class=\"flash err\">%s%s</p>", _("年度计划 PDF 生成失败："),
+             js(plan, "file_error"));
+    }
+    if (wm_streq(state, "unfiled")) {
+        wm_h(b,
+             "<p class=\"flash err\" id=\"unfiled\">%s%s <a href=\"/units/%I/work/settings\">"
+             "%s</a></p>",
+             _("未归档："), js(plan, "unfiled_reason"), ji(plan, "unit_id"), _("创建工作设置"));
+    }
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(plan, "documents"), i, d)
+    {
+        wm_h(b, "<p>%s：<a href=\"/documents/%I\">%s</a> <small class=\"hint\">%s %s</small></p>\n",
+             _("归档文件"), ji(d, "document_id"), js(d, "name"), _("指标"),
+             js(d, "indicator_code"));
+    }
+    wm_h(b, "</section>\n");
+}
+
 /* The tasks by department, with the counts. */
 static void
 plan_tasks(struct wm_req *r, struct wm_buf *b, const json_t *plan, const json_t *tasks)
@@ -702,6 +740,7 @@ page_work_plan_get(struct wm_req *r)
              "<a href=\"?year=%I\">%s</a></p>",
          year - 1, _("上一年"), year, _("年度"), year + 1, _("下一年"));
     plan_goals(&b, plan);
+    plan_filed(&b, plan);
     if (json_is_true(json_object_get(plan, "may_edit"))) {
         plan_form(r, &b, plan);
     }

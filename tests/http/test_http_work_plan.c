@@ -7,10 +7,15 @@
 ** unitadmin, member (a unit_member of 办公室) and leader (a unit_viewer) accounts); the account
 ** district belongs to 东城区文明办, which does not hold 市司法局.  A member of 青山镇
 ** (DEMO013) is made here.
+**
+** The plan filed (wplanpdf): with plan_leaf set, a saved plan becomes a PDF document in the
+** leaf through the job "work.plan" (its text read back with pdftotext), changed goals a new
+** version of the same document; without plan_leaf the page says it is not filed.
 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* cmocka.h needs these before it (clang-format would sort them after it). */
 /* clang-format off */
@@ -530,6 +535,189 @@ test_pages(void **state)
     free(body);
 }
 
+/* ---------------------------------------------------------------- the plan filed */
+
+static json_t *
+plan_of(const struct th_cred *c)
+{
+    char p[128];
+    snprintf(p, sizeof p, "/api/v1/units/%lld/work/plans/%d", (long long)unit1, YEAR);
+    return json_of("GET", p, c, NULL, 200);
+}
+
+/* The number of versions of document doc. */
+static size_t
+versions_of(int64_t doc)
+{
+    char p[80];
+    snprintf(p, sizeof p, "/api/v1/documents/%lld/versions", (long long)doc);
+    json_t *v = json_of("GET", p, &unitadmin, NULL, 200);
+    size_t n = json_array_size(json_object_get(v, "items"));
+    json_decref(v);
+    return n;
+}
+
+/* The plan once filed as a document with at least versions versions of it (a bounded number
+** of polls: the job runs in the server). */
+static json_t *
+plan_filed(size_t versions)
+{
+    for (int i = 0; i < 3000; i++) {
+        json_t *pl = plan_of(&unitadmin);
+        int64_t doc = th_jint(pl, "document_id");
+        if (0 == strcmp(th_jstr(pl, "file_state"), "filed") && doc > 0 &&
+            versions_of(doc) >= versions) {
+            return pl;
+        }
+        if (0 == strcmp(th_jstr(pl, "file_state"), "failed")) {
+            fail_msg("the plan's job failed: %s", th_jstr(pl, "file_error"));
+        }
+        json_decref(pl);
+        usleep(20000);
+    }
+    th_server_log_tail(&srv, 30);
+    fail_msg("the plan was never filed");
+    return NULL;
+}
+
+/* The text of a document's current content (NULL without pdftotext); caller frees. */
+static char *
+doc_text(int64_t doc)
+{
+    if (0 != access("/usr/bin/pdftotext", X_OK)) {
+        return NULL;
+    }
+    char p[80];
+    snprintf(p, sizeof p, "/api/v1/documents/%lld/content", (long long)doc);
+    struct th_resp *r = api("GET", p, &unitadmin, NULL);
+    th_assert_status(r, 200);
+    assert_int_equal(memcmp(r->body, "%PDF-", 5), 0);
+    char path[] = "/tmp/wm-plan-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, r->body, r->len), (ssize_t)r->len);
+    close(fd);
+    th_resp_free(r);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "/usr/bin/pdftotext -enc UTF-8 %s -", path);
+    FILE *fp = popen(cmd, "r");
+    assert_non_null(fp);
+    struct bytes b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+        bytes_add(&b, chunk, n);
+    }
+    assert_int_equal(pclose(fp), 0);
+    unlink(path);
+    bytes_add(&b, "", 1);
+    return b.p;
+}
+
+/* The plan saved with plan_leaf set (the pages' form set it to 1.1.1) becomes a document in
+** the leaf named by the plan's title; changed goals a new version of it; without plan_leaf
+** the page says the plan is not filed and what to set. */
+static void
+test_plan_filed(void **state)
+{
+    (void)state;
+    char p[160];
+    snprintf(p, sizeof p, "/api/v1/units/%lld/work/plans/%d", (long long)unit1, YEAR);
+    json_t *pl = json_of("PUT", p, &unitadmin,
+                         json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}]}", "title", "2026 年创建计划",
+                                   "goals", "创成市级文明单位，群众满意度九成以上", "stages",
+                                   "name", "组织实施", "starts_on", "2026-04-01", "ends_on",
+                                   "2026-10-31"),
+                         200);
+    json_decref(pl);
+    pl = plan_filed(1);
+    int64_t doc = th_jint(pl, "document_id");
+    json_t *docs = json_object_get(pl, "documents");
+    assert_int_equal(json_array_size(docs), 1);
+    assert_int_equal(th_jint(json_array_get(docs, 0), "document_id"), doc);
+    assert_string_equal(th_jstr(json_array_get(docs, 0), "role"), "plan");
+    assert_string_equal(th_jstr(json_array_get(docs, 0), "indicator_code"), "1.1.1");
+    json_decref(pl);
+    /* in the leaf, under the plan's title */
+    char q[160];
+    snprintf(q, sizeof q, "/api/v1/units/%lld/archives/%d/indicators/1.1.1/documents",
+             (long long)unit1, YEAR);
+    json_t *l = json_of("GET", q, &leader, NULL, 200);
+    bool found = false;
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(l, "items"), i, d)
+    {
+        if (th_jint(d, "id") == doc) {
+            found = true;
+            assert_string_equal(th_jstr(d, "title"), "2026 年创建计划");
+        }
+    }
+    json_decref(l);
+    assert_true(found);
+    size_t before = versions_of(doc);
+    /* changed goals: a new version of the same document, showing the goals and the tasks */
+    pl = json_of("PUT", p, &unitadmin,
+                 json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}]}", "title", "2026 年创建计划", "goals",
+                           "巩固提升文明创建成果", "stages", "name", "组织实施", "starts_on",
+                           "2026-04-01", "ends_on", "2026-10-31"),
+                 200);
+    json_decref(pl);
+    pl = plan_filed(before + 1);
+    assert_int_equal(th_jint(pl, "document_id"), doc);
+    assert_int_equal(json_array_size(json_object_get(pl, "documents")), 1);
+    json_decref(pl);
+    char *text = doc_text(doc);
+    if (text) {
+        assert_non_null(strstr(text, "年度工作计划"));
+        assert_non_null(strstr(text, "巩固提升文明创建成果"));
+        assert_null(strstr(text, "群众满意度九成以上"));
+        assert_non_null(strstr(text, "组织实施"));
+        assert_non_null(strstr(text, "组织志愿服务")); /* a task of test_tasks */
+        assert_non_null(strstr(text, "人教科"));
+        free(text);
+    }
+    /* the page links the document */
+    char *body = NULL;
+    char link[64];
+    snprintf(q, sizeof q, "/units/%lld/work/plan?year=%d", (long long)unit1, YEAR);
+    snprintf(link, sizeof link, "href=\"/documents/%lld\"", (long long)doc);
+    assert_int_equal(page(q, &leader, &body), 200);
+    assert_non_null(strstr(body, "id=\"plan-filed\""));
+    assert_non_null(strstr(body, link));
+    free(body);
+    /* without plan_leaf: saved, not filed, and the page says what to set */
+    upath(p, sizeof p, unit1, "settings");
+    json_decref(json_of("PUT", p, &unitadmin, json_object(), 200));
+    snprintf(p, sizeof p, "/api/v1/units/%lld/work/plans/%d", (long long)unit1, YEAR);
+    json_decref(json_of("PUT", p, &unitadmin,
+                        json_pack("{s:s, s:s}", "title", "2026 年创建计划", "goals", "不归档的目标"),
+                        200));
+    pl = plan_of(&unitadmin);
+    assert_string_equal(th_jstr(pl, "file_state"), "unfiled");
+    assert_string_equal(th_jstr(pl, "goals"), "不归档的目标");
+    assert_non_null(strstr(th_jstr(pl, "unfiled_reason"), "年度计划归入"));
+    json_decref(pl);
+    assert_int_equal(versions_of(doc), before + 1);
+    assert_int_equal(page(q, &unitadmin, &body), 200);
+    assert_non_null(strstr(body, "id=\"unfiled\""));
+    assert_non_null(strstr(body, "未设置年度计划归入的末级指标"));
+    free(body);
+    /* a leaf set again (another one): this year's plan filed there as a new document */
+    upath(p, sizeof p, unit1, "settings");
+    json_decref(json_of("PUT", p, &unitadmin, json_pack("{s:s}", "plan_leaf", "1.1.2"), 200));
+    pl = plan_filed(1);
+    int64_t doc2 = th_jint(pl, "document_id");
+    assert_true(doc2 != doc);
+    json_decref(pl);
+    text = doc_text(doc2);
+    if (text) {
+        assert_non_null(strstr(text, "不归档的目标"));
+        free(text);
+    }
+    assert_int_equal(versions_of(doc), before + 1);
+}
+
 /* A department still named by a task is not removed (409), and stays. */
 static void
 test_dept_in_use(void **state)
@@ -659,6 +847,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_plan),
         cmocka_unit_test(test_tasks),
         cmocka_unit_test(test_pages),
+        cmocka_unit_test(test_plan_filed),
         cmocka_unit_test(test_dept_in_use),
         cmocka_unit_test(test_audited),
         cmocka_unit_test(test_graceful_stop),

@@ -18,6 +18,8 @@
 #include <cairo.h>
 
 #include "wm_compile.h"
+#include "wm_minutes.h"
+#include "wm_plan_pdf.h"
 
 static char dir[] = "/tmp/wm-compile-XXXXXX";
 
@@ -138,11 +140,70 @@ test_compose(void **state)
     free(out);
 }
 
+/* The annual plan (issue 12) over more than one page: goals, stages, tasks by department;
+** the minutes on the same sheet. */
+static void
+test_plan_and_minutes(void **state)
+{
+    (void)state;
+    char tmp[] = "/tmp/wm-plan-XXXXXX";
+    assert_non_null(mkdtemp(tmp));
+    char *out = wm_asprintf("%s/plan.pdf", tmp), err[256] = "";
+    json_t *tasks = json_array();
+    for (int i = 0; i < 60; i++) {
+        char title[64];
+        snprintf(title, sizeof title, "宣传栏更新第%d期", i + 1);
+        json_array_append_new(tasks, json_pack("{s:s, s:s, s:s, s:s}", "title", title, "person",
+                                               "张三", "due_on", "2026-09-01", "state",
+                                               i % 2 ? "done" : "open"));
+    }
+    json_t *spec = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:s}], s:[{s:s, s:[{s:s, s:s, s:s, s:s}]},"
+        " {s:s, s:o}]}",
+        "kind", "work.plan", "unit", "市图书馆", "year", "2026", "title", "2026 年创建计划",
+        "goals", "创成市级文明单位", "stages", "name", "组织实施", "starts_on", "2026-04-01",
+        "ends_on", "2026-10-31", "depts", "name", "人教科", "tasks", "title", "组织志愿服务",
+        "person", "", "due_on", "", "state", "open", "name", "办公室", "tasks", tasks);
+    int pages = 0;
+    assert_int_equal(wm_plan_pdf(spec, out, &pages, err, sizeof err), WM_OK);
+    assert_true(pages >= 2);
+    char *text = run_pdftotext(out);
+    if (text) {
+        assert_non_null(strstr(text, "年度工作计划"));
+        assert_non_null(strstr(text, "2026 年创建计划"));
+        assert_non_null(strstr(text, "创成市级文明单位"));
+        assert_non_null(strstr(text, "2026-04-01 至 2026-10-31"));
+        assert_non_null(strstr(text, "人教科"));
+        assert_non_null(strstr(text, "组织志愿服务（责任人：未指定；完成时限：未定；未完成）"));
+        assert_non_null(strstr(text, "宣传栏更新第60期"));
+        free(text);
+    }
+    json_t *not = json_pack("{s:s}", "kind", "work.plan");
+    assert_int_equal(wm_plan_pdf(not, out, NULL, err, sizeof err), WM_E_BAD_REQUEST);
+    json_decref(not);
+    json_decref(spec);
+    spec = json_pack("{s:s, s:s, s:s, s:s}", "kind", "work.minutes", "title", "第一季度会议",
+                     "unit", "市图书馆", "minutes", "部署第二季度创建工作。");
+    assert_int_equal(wm_minutes_pdf(spec, out, &pages, err, sizeof err), WM_OK);
+    assert_int_equal(pages, 1);
+    text = run_pdftotext(out);
+    if (text) {
+        assert_non_null(strstr(text, "会议纪要"));
+        assert_non_null(strstr(text, "部署第二季度创建工作"));
+        free(text);
+    }
+    json_decref(spec);
+    unlink(out);
+    rmdir(tmp);
+    free(out);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compose),
+        cmocka_unit_test(test_plan_and_minutes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

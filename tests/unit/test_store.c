@@ -2999,7 +2999,7 @@ test_work_plan(void **state)
 {
     struct fx *f = *state;
     int64_t u = 0, p = 0, p2 = 0;
-    mk_archive(f, &u);
+    int64_t ar = mk_archive(f, &u);
     ASSERT_NO_ROW(OPS->work_plan_get(DB, u, 2026));
     assert_int_equal(OPS->work_plan_upsert(DB, u, 2026, "计划", "目标", 0, 5000, &p), WM_QS_ONE);
     assert_int_equal(OPS->work_plan_upsert(DB, u, 2026, "新计划", "新目标", 0, 6000, &p2),
@@ -3023,6 +3023,30 @@ test_work_plan(void **state)
     assert_int_equal(json_array_size(l), 1);
     assert_string_equal(js(json_array_get(l, 0), "starts_on"), "2026-04-01");
     json_decref(l);
+    /* the plan filed as a document, and the newest job filing it */
+    int64_t d = mk_doc(f, ar, "B.1", "年度计划", NULL);
+    assert_int_equal(OPS->work_plan_set_doc(DB, p, d), WM_QS_ONE);
+    o = OPS->work_plan_get(DB, u, 2026);
+    assert_int_equal(ji(o, "document_id"), d);
+    json_decref(o);
+    assert_int_equal(OPS->work_plan_set_doc(DB, p, 0), WM_QS_ONE);
+    o = OPS->work_plan_get(DB, u, 2026);
+    jnull(o, "document_id");
+    json_decref(o);
+    assert_null(OPS->work_plan_job(DB, p));
+    assert_false(wm_db_failed(DB));
+    char key[32];
+    snprintf(key, sizeof key, "plan:%lld", (long long)p);
+    struct wm_job_in jin = {.kind = "work.plan", .dedupe_key = key};
+    int64_t job = 0, kx = 0;
+    assert_int_equal(OPS->job_insert(DB, &jin, 3000, &job), WM_QS_ONE);
+    jin.dedupe_key = "plan:999999";
+    assert_int_equal(OPS->job_insert(DB, &jin, 3000, &kx), WM_QS_ONE);
+    o = OPS->work_plan_job(DB, p);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), job);
+    assert_string_equal(js(o, "state"), "queued");
+    json_decref(o);
 }
 
 /* Tasks: made, edited, done and reopened, their leaves, filtered lists; a department a task

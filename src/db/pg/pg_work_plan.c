@@ -112,6 +112,21 @@ work_plan_get(struct wm_db *base, int64_t unit_id, int64_t year)
 }
 
 static enum wm_qs
+work_plan_set_doc(struct wm_db *base, int64_t plan_id, int64_t document_id)
+{
+    static const char sql[] = "UPDATE work_plan SET document_id = nullif($2, 0) WHERE id = $1";
+    return pg_exec(DB, pg_q(DB, sql, "ii", plan_id, document_id));
+}
+
+static json_t *
+work_plan_job(struct wm_db *base, int64_t plan_id)
+{
+    static const char sql[] = "SELECT id, state, last_error FROM job WHERE kind = 'work.plan' "
+                              "AND dedupe_key = 'plan:' || $1 ORDER BY id DESC LIMIT 1";
+    return pg_row(DB, pg_q(DB, sql, "i", plan_id));
+}
+
+static enum wm_qs
 work_plan_upsert(struct wm_db *base, int64_t unit_id, int64_t year, const char *title,
                  const char *goals, int64_t by, int64_t now, int64_t *id)
 {
@@ -248,6 +263,8 @@ pg_fill_work_plan_ops(struct wm_db_ops *ops)
     ops->work_duties = work_duties;
     ops->work_plan_get = work_plan_get;
     ops->work_plan_upsert = work_plan_upsert;
+    ops->work_plan_set_doc = work_plan_set_doc;
+    ops->work_plan_job = work_plan_job;
     ops->work_stages_set = work_stages_set;
     ops->work_stages = work_stages;
     ops->work_task_insert = work_task_insert;
