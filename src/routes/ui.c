@@ -77,10 +77,14 @@ ui_begin_at(struct wm_req *r, struct wm_buf *b, const char *title, const struct 
             }
         }
         if (wm_role_is_office_side(r->who->role) == false) {
+            /* the creation work's pages (/units/{id}/work…, /work/…, /rectifications) are
+            ** under 创建工作, the unit's other pages under 本单位 */
+            bool work = strstr(r->path, "/work") || wm_startswith(r->path, "/rectifications");
             wm_h(b, "<a href=\"/units/%I\"%r>%s</a>", r->who->org_id,
-                 wm_startswith(r->path, "/units/") ? " aria-current=\"page\"" : "", _("本单位"));
-            /* issue 12, woverview: the unit's creation-work hub */
-            wm_h(b, "<a href=\"/units/%I/work\">%s</a>", r->who->org_id, _("创建工作"));
+                 wm_startswith(r->path, "/units/") && !work ? " aria-current=\"page\"" : "",
+                 _("本单位"));
+            wm_h(b, "<a href=\"/units/%I/work\"%r>%s</a>", r->who->org_id,
+                 work ? " aria-current=\"page\"" : "", _("创建工作"));
         }
         wm_h(b, "</nav>\n");
         /* the search box (issue 11): a plain GET form, so it works without JavaScript; on

@@ -412,8 +412,11 @@ test_hub_page(void **state)
     assert_non_null(strstr(l->body, want));
     assert_non_null(strstr(l->body, "门前杂物堆放"));
     th_resp_free(l);
-    snprintf(want, sizeof want, "href=\"/units/%lld/work\"", (long long)u1); /* the nav link */
+    /* the nav link, marked as the current part (not 本单位) */
+    snprintf(want, sizeof want, "href=\"/units/%lld/work\" aria-current=\"page\"", (long long)u1);
     assert_non_null(strstr(r->body, want));
+    snprintf(want, sizeof want, "href=\"/units/%lld\" aria-current", (long long)u1);
+    assert_null(strstr(r->body, want));
     th_resp_free(r);
     snprintf(path, sizeof path, "/units/%lld/work", (long long)u2);
     r = th_api(&srv, "GET", path, &unitadmin, TH_COOKIE, NULL);
