@@ -86,9 +86,9 @@ user_create_once(struct wm_db *db, const struct wm_actor *a, const struct wm_use
     if (!may_grant(a, role)) {
         return wm_fail_set(f, WM_E_FORBIDDEN, "role", "%s", _("没有权限管理此角色的账号"));
     }
-    if (in->password && !wm_password_ok(in->password)) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s",
-                           _("密码至少8位，且须包含小写字母、大写字母、数字、符号中的三类"));
+    char pwmsg[160];
+    if (in->password && WM_PW_OK != wm_password_check(in->password, pwmsg, sizeof pwmsg)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s", pwmsg);
     }
     char *pw = in->password ? wm_strdup(in->password) : wm_password_generate();
     char *hash = wm_password_hash(pw);
@@ -250,9 +250,9 @@ user_set_password_once(struct wm_db *db, const struct wm_actor *a, int64_t id, c
         *tokens_revoked = 0;
     }
     bool self = a->p && a->p->user_id == id;
-    if (!wm_password_ok(new_pw)) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s",
-                           _("密码至少8位，且须包含小写字母、大写字母、数字、符号中的三类"));
+    char pwmsg[160];
+    if (WM_PW_OK != wm_password_check(new_pw, pwmsg, sizeof pwmsg)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s", pwmsg);
     }
     if (self && NULL == old_pw) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "old_password", "%s", _("请输入原密码"));
