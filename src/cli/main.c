@@ -511,6 +511,7 @@ load_conf(const char *data, struct wm_conf *conf)
     if (0 == rc) {
         wm_password_set_cost(conf->pwhash_ops, conf->pwhash_mem);
         wm_password_set_policy(conf->password_min_length, conf->password_classes);
+        wm_password_set_history(conf->password_history);
     }
     return rc;
 }

@@ -261,6 +261,7 @@ wm_valid_unit_code(const char *s)
 /* The policy of wenming.conf (password_min_length, password_classes); set once at start-up. */
 static unsigned pw_min_length = WM_PW_MIN_LENGTH_DEFAULT;
 static unsigned pw_classes = WM_PW_CLASSES_DEFAULT;
+static unsigned pw_history = 0; /* password_history: 0 = off */
 
 void
 wm_password_set_policy(unsigned min_length, unsigned classes)
@@ -328,9 +329,49 @@ wm_password_check(const char *pw, char *msg, size_t msglen)
             snprintf(msg, msglen, _("密码需包含大写字母、小写字母、数字、符号中的至少 %u 类"),
                      pw_classes);
             break;
+        case WM_PW_HISTORY: /* wm_password_check_history's, never this function's */
+            snprintf(msg, msglen, _("不能与最近 %u 次使用过的密码相同"), pw_history);
+            break;
         }
     }
     return rule;
+}
+
+
+void
+wm_password_set_history(unsigned n)
+{
+    pw_history = n > 100 ? 100 : n;
+}
+
+unsigned
+wm_password_history(void)
+{
+    return pw_history;
+}
+
+enum wm_pw_rule
+wm_password_check_history(const char *pw, const char *current, const json_t *old, char *msg,
+                          size_t msglen)
+{
+    bool used = pw_history > 0 && current && wm_password_verify(current, pw);
+    size_t i;
+    json_t *x;
+    json_array_foreach(old, i, x)
+    {
+        if (used || i + 1 >= pw_history) {
+            break;
+        }
+        used = wm_password_verify(json_string_value(json_object_get(x, "pwhash")), pw);
+    }
+    if (msg && msglen) {
+        if (used) {
+            snprintf(msg, msglen, _("不能与最近 %u 次使用过的密码相同"), pw_history);
+        } else {
+            msg[0] = '\0';
+        }
+    }
+    return used ? WM_PW_HISTORY : WM_PW_OK;
 }
 
 bool

@@ -280,12 +280,26 @@ user_set_password_once(struct wm_db *db, const struct wm_actor *a, int64_t id, c
         org = db->ops->org_get(db, jsi(u, "org_id"));
         e = org ? may_manage(a, role, org, f) : WM_E_INTERNAL;
     }
+    unsigned nhist = wm_password_history();
+    json_t *hauth = NULL, *old_hashes = NULL;
+    if (WM_OK == e && nhist > 0) {
+        hauth = auth ? json_incref(auth) : db->ops->user_get_auth(db, jss(u, "username"));
+        old_hashes = nhist > 1 ? db->ops->pw_history_list(db, id, (int64_t)nhist - 1) : NULL;
+        if (NULL == hauth || (nhist > 1 && NULL == old_hashes)) {
+            e = wm_read_fail(db, f, NULL, _("账号不存在"));
+        } else if (WM_PW_OK != wm_password_check_history(new_pw, jss(hauth, "pwhash"),
+                                                         old_hashes, pwmsg, sizeof pwmsg)) {
+            e = wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s", pwmsg);
+        }
+    }
     char keep[65];
     if (self && a->session) {
         wm_sha256_hex(a->session, strlen(a->session), keep);
     }
     if (WM_OK == e) {
         if (WM_QS_ONE != db->ops->user_set_password(db, id, hash, !self) ||
+            (nhist > 1 && WM_QS_ONE != db->ops->pw_history_add(db, id, jss(hauth, "pwhash"),
+                                                               wm_now(), (int64_t)nhist - 1)) ||
             (!self && WM_QS_HARD == db->ops->session_delete_user(db, id)) ||
             (self && WM_QS_ONE != db->ops->session_delete_others(db, id,
                                                                 a->session ? keep : NULL))) {
@@ -303,6 +317,8 @@ user_set_password_once(struct wm_db *db, const struct wm_actor *a, int64_t id, c
     json_decref(u);
     json_decref(org);
     json_decref(auth);
+    json_decref(hauth);
+    json_decref(old_hashes);
     free(hash);
     return tx_end(db, e, f);
 }

@@ -185,7 +185,16 @@ enum wm_pw_rule {
     WM_PW_FORM,    /* not UTF-8, or longer than 256 bytes */
     WM_PW_LENGTH,  /* fewer than password_min_length characters */
     WM_PW_CLASSES, /* fewer than password_classes of lower, upper, digit, other */
+    WM_PW_HISTORY, /* equal to one of the account's last password_history passwords */
 };
+/** password_history of wenming.conf (0 = off, at most 100). */
+void wm_password_set_history(unsigned n);
+unsigned wm_password_history(void);
+/** The history rule: pw equal to the current hash or to one of the newest
+** password_history - 1 hashes of old ([{pwhash}], newest first, may be NULL)?  msg as
+** wm_password_check ("不能与最近 N 次使用过的密码相同"). */
+enum wm_pw_rule wm_password_check_history(const char *pw, const char *current, const json_t *old,
+                                          char *msg, size_t msglen);
 /** Set the policy from wenming.conf (min_length clamped to 1..256, classes to 0..4). */
 void wm_password_set_policy(unsigned min_length, unsigned classes);
 /** The one place that decides: the rule broken, and (msg, when not NULL) the sentence in

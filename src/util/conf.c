@@ -67,6 +67,8 @@ static const struct conf_key {
      "fewest characters of a new password (1..256)"},
     {"password_classes", CT_UINT, offsetof(struct wm_conf, password_classes), "3",
      "how many of lower case, upper case, digits, other characters a new password needs (0..4)"},
+    {"password_history", CT_UINT, offsetof(struct wm_conf, password_history), "0",
+     "a new password may not equal any of the account's last N (0 = off, at most 100)"},
     {"lang", CT_STR, offsetof(struct wm_conf, lang), "zh_CN",
      "user interface language: zh_CN (Simplified) or zh_TW (Traditional)"},
     {"upload_max", CT_SIZE, offsetof(struct wm_conf, upload_max), "2147483648",

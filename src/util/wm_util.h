@@ -251,6 +251,7 @@ struct wm_conf {
     size_t pwhash_mem;         /* argon2id memlimit in bytes */
     unsigned password_min_length; /* fewest characters of a new password */
     unsigned password_classes;    /* how many of lower, upper, digit, other it needs */
+    unsigned password_history;    /* not equal to any of the last N (0 = off) */
     char *lang;                /* UI language: zh_CN (default) or zh_TW */
     size_t upload_max;         /* bytes per uploaded file */
     char *allowed_types;       /* uploaded file types allowed ("" = the default list) */

@@ -1,11 +1,14 @@
 /*
 ** test_http_password.c — the password policy of wenming.conf over real HTTP, against
-** `wenming serve` started with password_min_length = 12 and password_classes = 4.
+** `wenming serve` started with password_min_length = 12, password_classes = 4 and
+** password_history = 2.
 **
 **   api    a new account (POST /api/v1/users), the admin's reset (PATCH /api/v1/users/{id})
 **          and one's own change (POST /api/v1/me/password) answer 400 naming the broken
 **          rule in Chinese; a password that meets it is taken
 **   page   the /password page says exactly which rule the new password breaks
+**   history password_history = 2: the current password and the one before are refused
+**          (own change, page, admin's reset), the one before those is taken again
 */
 #include "config.h"
 
@@ -29,6 +32,7 @@
 
 #define MSG_LENGTH  "密码至少需要 12 个字符"
 #define MSG_CLASSES "密码需包含大写字母、小写字母、数字、符号中的至少 4 类"
+#define MSG_HISTORY "不能与最近 2 次使用过的密码相同"
 #define GOOD_PW     "Good-Pass-2026x"
 
 static struct th_server srv;
@@ -49,7 +53,7 @@ group_setup(void **state)
     if (NULL == f) {
         return -1;
     }
-    fputs("password_min_length = 12\npassword_classes = 4\n", f);
+    fputs("password_min_length = 12\npassword_classes = 4\npassword_history = 2\n", f);
     if (fclose(f) || th_server_start(&srv, NULL)) {
         return -1;
     }
@@ -140,11 +144,10 @@ follow_flash(struct th_resp *redirect, const struct th_cred *c)
 }
 
 static void
-page_says(const struct th_cred *c, const char *pw, const char *msg)
+page_says(const struct th_cred *c, const char *old, const char *pw, const char *msg)
 {
     char fields[256];
-    snprintf(fields, sizeof fields, "old_password=%s&password=%s&password2=%s", GOOD_PW, pw,
-             pw);
+    snprintf(fields, sizeof fields, "old_password=%s&password=%s&password2=%s", old, pw, pw);
     struct th_resp *r = th_form(&srv, "/password", c, fields);
     th_assert_status(r, 303);
     assert_non_null(strstr(th_header(r, "Location"), "/password"));
@@ -164,8 +167,8 @@ test_page(void **state)
     th_resp_free(r);
     struct th_cred c;
     th_login_full(&srv, "pw-page", GOOD_PW, &c);
-    page_says(&c, "Abc-12345", MSG_LENGTH);
-    page_says(&c, "abcdefghijk1!", MSG_CLASSES);
+    page_says(&c, GOOD_PW, "Abc-12345", MSG_LENGTH);
+    page_says(&c, GOOD_PW, "abcdefghijk1!", MSG_CLASSES);
     /* a good one is taken */
     r = th_form(&srv, "/password", &c,
                 "old_password=" GOOD_PW "&password=Better-Pass-2026&password2=Better-Pass-2026");
@@ -174,6 +177,45 @@ test_page(void **state)
     assert_non_null(strstr(p->body, "密码已修改"));
     th_resp_free(p);
     th_resp_free(r);
+}
+
+/* password_history = 2: not the current password nor the one before it; older is fine. */
+static void
+test_history(void **state)
+{
+    (void)state;
+    struct th_resp *r = create("pw-hist", GOOD_PW);
+    th_assert_status(r, 201);
+    int64_t id = th_jint(r->json, "id");
+    th_resp_free(r);
+    struct th_cred c;
+    th_login_full(&srv, "pw-hist", GOOD_PW, &c);
+#define CHANGE(from, to)                                                                       \
+    th_api(&srv, "POST", "/api/v1/me/password", &c, TH_SESSION,                               \
+           "{\"old_password\":\"" from "\",\"password\":\"" to "\"}")
+    /* the current one */
+    assert_rule(CHANGE(GOOD_PW, GOOD_PW), MSG_HISTORY);
+    r = CHANGE(GOOD_PW, "Second-Pass-2026");
+    th_assert_status(r, 200);
+    th_resp_free(r);
+    /* the one before */
+    assert_rule(CHANGE("Second-Pass-2026", GOOD_PW), MSG_HISTORY);
+    r = CHANGE("Second-Pass-2026", "Third-Pass-2026");
+    th_assert_status(r, 200);
+    th_resp_free(r);
+    /* the page says so too */
+    page_says(&c, "Third-Pass-2026", "Second-Pass-2026", MSG_HISTORY);
+    /* the admin's reset keeps to the rule as well */
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/users/%lld", (long long)id);
+    assert_rule(th_api(&srv, "PATCH", path, &office, TH_BEARER,
+                       "{\"password\":\"Third-Pass-2026\"}"),
+                MSG_HISTORY);
+    /* three back is allowed again */
+    r = CHANGE("Third-Pass-2026", GOOD_PW);
+    th_assert_status(r, 200);
+    th_resp_free(r);
+#undef CHANGE
 }
 
 int
@@ -185,6 +227,7 @@ main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_api),
         cmocka_unit_test(test_page),
+        cmocka_unit_test(test_history),
     };
     int rc = cmocka_run_group_tests_name("http_password", tests, group_setup, group_teardown);
     th_done();

@@ -987,6 +987,28 @@ test_password_policy(void **state)
     assert_int_equal(wm_password_check("", msg, sizeof msg), WM_PW_LENGTH);
     wm_password_set_policy(WM_PW_MIN_LENGTH_DEFAULT, WM_PW_CLASSES_DEFAULT);
     assert_false(wm_password_ok("abcdefgh"));
+    /* the history rule: the current hash and the newest N - 1 old ones */
+    char *h0 = wm_password_hash("Zero-Pass-1"), *h1 = wm_password_hash("One-Pass-1"),
+         *h2 = wm_password_hash("Two-Pass-1");
+    json_t *old = json_pack("[{s:s},{s:s}]", "pwhash", h1, "pwhash", h2); /* newest first */
+    assert_int_equal(wm_password_check_history("Zero-Pass-1", h0, old, msg, sizeof msg), WM_PW_OK);
+    wm_password_set_history(2);
+    assert_int_equal(wm_password_check_history("Zero-Pass-1", h0, old, msg, sizeof msg),
+                     WM_PW_HISTORY);
+    assert_string_equal(msg, "不能与最近 2 次使用过的密码相同");
+    assert_int_equal(wm_password_check_history("One-Pass-1", h0, old, msg, sizeof msg),
+                     WM_PW_HISTORY);
+    assert_int_equal(wm_password_check_history("Two-Pass-1", h0, old, msg, sizeof msg), WM_PW_OK);
+    assert_string_equal(msg, "");
+    wm_password_set_history(3);
+    assert_int_equal(wm_password_check_history("Two-Pass-1", h0, old, msg, sizeof msg),
+                     WM_PW_HISTORY);
+    assert_int_equal(wm_password_check_history("New-Pass-1", h0, NULL, msg, sizeof msg), WM_PW_OK);
+    wm_password_set_history(0);
+    json_decref(old);
+    free(h0);
+    free(h1);
+    free(h2);
 }
 
 /* ---------------------------------------------------------------- audit action names */
