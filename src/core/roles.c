@@ -337,7 +337,6 @@ wm_password_check(const char *pw, char *msg, size_t msglen)
     return rule;
 }
 
-
 void
 wm_password_set_history(unsigned n)
 {
