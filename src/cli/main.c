@@ -243,9 +243,9 @@ read_password(const char *envname, const char *prompt)
             fprintf(stderr, "the two passwords differ; try again\n");
             continue;
         }
-        if (!wm_password_ok(a)) {
-            fprintf(stderr, "too weak: at least 8 characters of 3 kinds (lower case, upper case, "
-                            "digits, symbols)\n");
+        char pwmsg[160];
+        if (WM_PW_OK != wm_password_check(a, pwmsg, sizeof pwmsg)) {
+            fprintf(stderr, "too weak: %s\n", pwmsg);
             continue;
         }
         return wm_strdup(a);
@@ -313,11 +313,11 @@ cmd_init(int argc, char **argv)
     const char *store = o.v[1] ? o.v[1] : conf_store;
     char *pw = read_password("WENMING_ADMIN_PASSWORD", "password for the admin account");
     char *generated = NULL, err[512];
-    if (pw && !wm_password_ok(pw)) {
+    char pwmsg[160];
+    if (pw && WM_PW_OK != wm_password_check(pw, pwmsg, sizeof pwmsg)) {
         free(pw);
         free(conf_store);
-        return fail("the admin password must have at least 8 characters of 3 kinds (lower case, "
-                    "upper case, digits, symbols)");
+        return fail("the admin password breaks the password policy: %s", pwmsg);
     }
     int bad = wm_init_data_dir(o.data, store, admin, pw, &generated, err, sizeof err);
     free(conf_store);
@@ -510,6 +510,8 @@ load_conf(const char *data, struct wm_conf *conf)
     free(confp);
     if (0 == rc) {
         wm_password_set_cost(conf->pwhash_ops, conf->pwhash_mem);
+        wm_password_set_policy(conf->password_min_length, conf->password_classes);
+        wm_password_set_history(conf->password_history);
     }
     return rc;
 }

@@ -28,9 +28,9 @@ wm_init_data_dir(const char *dir, const char *store, const char *admin, const ch
         snprintf(err, errlen, "%s already exists: this data directory is initialised", dbpath);
         goto cleanup;
     }
-    if (password && !wm_password_ok(password)) {
-        snprintf(err, errlen, "the admin password must have at least 8 characters of 3 kinds "
-                              "(lower case, upper case, digits, symbols)");
+    char pwmsg[160];
+    if (password && WM_PW_OK != wm_password_check(password, pwmsg, sizeof pwmsg)) {
+        snprintf(err, errlen, "the admin password breaks the password policy: %s", pwmsg);
         goto cleanup;
     }
     if (!wm_valid_username(admin)) {

@@ -258,12 +258,36 @@ wm_valid_unit_code(const char *s)
     return true;
 }
 
-bool
-wm_password_ok(const char *pw)
+/* The policy of wenming.conf (password_min_length, password_classes); set once at start-up. */
+static unsigned pw_min_length = WM_PW_MIN_LENGTH_DEFAULT;
+static unsigned pw_classes = WM_PW_CLASSES_DEFAULT;
+static unsigned pw_history = 0; /* password_history: 0 = off */
+
+void
+wm_password_set_policy(unsigned min_length, unsigned classes)
 {
-    if (NULL == pw || wm_utf8_len(pw) < 8 || strlen(pw) > 256 || !wm_utf8_valid(pw, strlen(pw))) {
-        return false;
-    }
+    pw_min_length = min_length < 1 ? 1 : min_length > 256 ? 256 : min_length;
+    pw_classes = classes > 4 ? 4 : classes;
+}
+
+/* Rule: well-formed UTF-8 of at most 256 bytes. */
+static bool
+pw_rule_form(const char *pw)
+{
+    return strlen(pw) <= 256 && wm_utf8_valid(pw, strlen(pw));
+}
+
+/* Rule: at least password_min_length characters (code points). */
+static bool
+pw_rule_length(const char *pw)
+{
+    return wm_utf8_len(pw) >= pw_min_length;
+}
+
+/* Rule: at least password_classes of lower case, upper case, digits, other characters. */
+static bool
+pw_rule_classes(const char *pw)
+{
     bool lower = false, upper = false, digit = false, other = false;
     for (const unsigned char *p = (const unsigned char *)pw; *p; p++) {
         if (islower(*p)) {
@@ -276,19 +300,100 @@ wm_password_ok(const char *pw)
             other = true;
         }
     }
-    return lower + upper + digit + other >= 3;
+    return (unsigned)(lower + upper + digit + other) >= pw_classes;
+}
+
+enum wm_pw_rule
+wm_password_check(const char *pw, char *msg, size_t msglen)
+{
+    enum wm_pw_rule rule = WM_PW_OK;
+    if (NULL == pw || !pw_rule_form(pw)) {
+        rule = WM_PW_FORM;
+    } else if (!pw_rule_length(pw)) {
+        rule = WM_PW_LENGTH;
+    } else if (!pw_rule_classes(pw)) {
+        rule = WM_PW_CLASSES;
+    }
+    if (msg && msglen) {
+        switch (rule) {
+        case WM_PW_OK:
+            msg[0] = '\0';
+            break;
+        case WM_PW_FORM:
+            snprintf(msg, msglen, "%s", _("密码须为不超过 256 字节的有效文字"));
+            break;
+        case WM_PW_LENGTH:
+            snprintf(msg, msglen, _("密码至少需要 %u 个字符"), pw_min_length);
+            break;
+        case WM_PW_CLASSES:
+            snprintf(msg, msglen, _("密码需包含大写字母、小写字母、数字、符号中的至少 %u 类"),
+                     pw_classes);
+            break;
+        case WM_PW_HISTORY: /* wm_password_check_history's, never this function's */
+            snprintf(msg, msglen, _("不能与最近 %u 次使用过的密码相同"), pw_history);
+            break;
+        }
+    }
+    return rule;
+}
+
+void
+wm_password_set_history(unsigned n)
+{
+    pw_history = n > 100 ? 100 : n;
+}
+
+unsigned
+wm_password_history(void)
+{
+    return pw_history;
+}
+
+enum wm_pw_rule
+wm_password_check_history(const char *pw, const char *current, const json_t *old, char *msg,
+                          size_t msglen)
+{
+    bool used = pw_history > 0 && current && wm_password_verify(current, pw);
+    size_t i;
+    json_t *x;
+    json_array_foreach(old, i, x)
+    {
+        if (used || i + 1 >= pw_history) {
+            break;
+        }
+        used = wm_password_verify(json_string_value(json_object_get(x, "pwhash")), pw);
+    }
+    if (msg && msglen) {
+        if (used) {
+            snprintf(msg, msglen, _("不能与最近 %u 次使用过的密码相同"), pw_history);
+        } else {
+            msg[0] = '\0';
+        }
+    }
+    return used ? WM_PW_HISTORY : WM_PW_OK;
+}
+
+bool
+wm_password_ok(const char *pw)
+{
+    return WM_PW_OK == wm_password_check(pw, NULL, 0);
 }
 
 char *
 wm_password_generate(void)
 {
     static const char alpha[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    char pw[17];
+    static const char sym[] = "-_.#%+";
+    char pw[257];
+    size_t n = pw_min_length > 16 ? pw_min_length : 16; /* at most 256 (the policy's cap) */
     do {
-        for (size_t i = 0; i < 16; i++) {
+        for (size_t i = 0; i < n; i++) {
             pw[i] = alpha[randombytes_uniform(sizeof alpha - 1)];
         }
-        pw[16] = '\0';
+        if (pw_classes >= 4) { /* the alphabet has no symbols: one at a random place */
+            pw[randombytes_uniform((uint32_t)n)] = sym[randombytes_uniform(sizeof sym - 1)];
+        }
+        pw[n] = '\0';
     } while (!wm_password_ok(pw));
     return wm_strdup(pw);
 }

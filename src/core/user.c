@@ -86,9 +86,9 @@ user_create_once(struct wm_db *db, const struct wm_actor *a, const struct wm_use
     if (!may_grant(a, role)) {
         return wm_fail_set(f, WM_E_FORBIDDEN, "role", "%s", _("没有权限管理此角色的账号"));
     }
-    if (in->password && !wm_password_ok(in->password)) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s",
-                           _("密码至少8位，且须包含小写字母、大写字母、数字、符号中的三类"));
+    char pwmsg[160];
+    if (in->password && WM_PW_OK != wm_password_check(in->password, pwmsg, sizeof pwmsg)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s", pwmsg);
     }
     char *pw = in->password ? wm_strdup(in->password) : wm_password_generate();
     char *hash = wm_password_hash(pw);
@@ -250,9 +250,9 @@ user_set_password_once(struct wm_db *db, const struct wm_actor *a, int64_t id, c
         *tokens_revoked = 0;
     }
     bool self = a->p && a->p->user_id == id;
-    if (!wm_password_ok(new_pw)) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s",
-                           _("密码至少8位，且须包含小写字母、大写字母、数字、符号中的三类"));
+    char pwmsg[160];
+    if (WM_PW_OK != wm_password_check(new_pw, pwmsg, sizeof pwmsg)) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s", pwmsg);
     }
     if (self && NULL == old_pw) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "old_password", "%s", _("请输入原密码"));
@@ -280,12 +280,26 @@ user_set_password_once(struct wm_db *db, const struct wm_actor *a, int64_t id, c
         org = db->ops->org_get(db, jsi(u, "org_id"));
         e = org ? may_manage(a, role, org, f) : WM_E_INTERNAL;
     }
+    unsigned nhist = wm_password_history();
+    json_t *hauth = NULL, *old_hashes = NULL;
+    if (WM_OK == e && nhist > 0) {
+        hauth = auth ? json_incref(auth) : db->ops->user_get_auth(db, jss(u, "username"));
+        old_hashes = nhist > 1 ? db->ops->pw_history_list(db, id, (int64_t)nhist - 1) : NULL;
+        if (NULL == hauth || (nhist > 1 && NULL == old_hashes)) {
+            e = wm_read_fail(db, f, NULL, _("账号不存在"));
+        } else if (WM_PW_OK != wm_password_check_history(new_pw, jss(hauth, "pwhash"),
+                                                         old_hashes, pwmsg, sizeof pwmsg)) {
+            e = wm_fail_set(f, WM_E_BAD_REQUEST, "password", "%s", pwmsg);
+        }
+    }
     char keep[65];
     if (self && a->session) {
         wm_sha256_hex(a->session, strlen(a->session), keep);
     }
     if (WM_OK == e) {
         if (WM_QS_ONE != db->ops->user_set_password(db, id, hash, !self) ||
+            (nhist > 1 && WM_QS_ONE != db->ops->pw_history_add(db, id, jss(hauth, "pwhash"),
+                                                               wm_now(), (int64_t)nhist - 1)) ||
             (!self && WM_QS_HARD == db->ops->session_delete_user(db, id)) ||
             (self && WM_QS_ONE != db->ops->session_delete_others(db, id,
                                                                 a->session ? keep : NULL))) {
@@ -303,6 +317,8 @@ user_set_password_once(struct wm_db *db, const struct wm_actor *a, int64_t id, c
     json_decref(u);
     json_decref(org);
     json_decref(auth);
+    json_decref(hauth);
+    json_decref(old_hashes);
     free(hash);
     return tx_end(db, e, f);
 }

@@ -176,7 +176,31 @@ json_t *wm_audit_object(struct wm_db *db, const struct wm_actor *a, const char *
 bool wm_valid_text(const char *s, size_t max);
 bool wm_valid_username(const char *s);
 bool wm_valid_unit_code(const char *s);
-/** Password policy: at least 8 characters of at least 3 classes (lower, upper, digit, other). */
+/** Password policy defaults (wenming.conf password_min_length, password_classes). */
+#define WM_PW_MIN_LENGTH_DEFAULT 8
+#define WM_PW_CLASSES_DEFAULT 3
+/** Which rule of the password policy a password breaks (the first one, in this order). */
+enum wm_pw_rule {
+    WM_PW_OK = 0,
+    WM_PW_FORM,    /* not UTF-8, or longer than 256 bytes */
+    WM_PW_LENGTH,  /* fewer than password_min_length characters */
+    WM_PW_CLASSES, /* fewer than password_classes of lower, upper, digit, other */
+    WM_PW_HISTORY, /* equal to one of the account's last password_history passwords */
+};
+/** password_history of wenming.conf (0 = off, at most 100). */
+void wm_password_set_history(unsigned n);
+unsigned wm_password_history(void);
+/** The history rule: pw equal to the current hash or to one of the newest
+** password_history - 1 hashes of old ([{pwhash}], newest first, may be NULL)?  msg as
+** wm_password_check ("不能与最近 N 次使用过的密码相同"). */
+enum wm_pw_rule wm_password_check_history(const char *pw, const char *current, const json_t *old,
+                                          char *msg, size_t msglen);
+/** Set the policy from wenming.conf (min_length clamped to 1..256, classes to 0..4). */
+void wm_password_set_policy(unsigned min_length, unsigned classes);
+/** The one place that decides: the rule broken, and (msg, when not NULL) the sentence in
+** Chinese naming it, e.g. "密码至少需要 12 个字符"; "" when the password is good. */
+enum wm_pw_rule wm_password_check(const char *pw, char *msg, size_t msglen);
+/** wm_password_check(pw) == WM_PW_OK. */
 bool wm_password_ok(const char *pw);
 /** A random password that meets the policy (caller frees). */
 char *wm_password_generate(void);

@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 19
+#define WM_DB_SCHEMA_VERSION 20
 
 struct wm_db;
 
@@ -572,6 +572,11 @@ struct wm_db_ops {
     json_t *(*user_list)(struct wm_db *db, const struct wm_page *pg);
     enum wm_qs (*user_set_password)(struct wm_db *db, int64_t id, const char *pwhash,
                                     bool must_change);
+    /* Password history (0020): keep pwhash (a replaced password) for the user, then trim to
+    ** the newest `keep` rows (0 = none).  list: the newest `limit` as [{pwhash, at}]. */
+    enum wm_qs (*pw_history_add)(struct wm_db *db, int64_t user_id, const char *pwhash,
+                                 int64_t now, int64_t keep);
+    json_t *(*pw_history_list)(struct wm_db *db, int64_t user_id, int64_t limit);
     enum wm_qs (*user_update)(struct wm_db *db, int64_t id, const char *display, int disabled,
                               int64_t dept_id);
 

@@ -410,6 +410,7 @@ void page_admin_job_retry_post(struct wm_req *r);
 void page_job_get(struct wm_req *r);
 void page_audit_get(struct wm_req *r);
 void page_audit_xlsx_get(struct wm_req *r);
+void page_audit_csv_get(struct wm_req *r);
 /** The audit filter of ?action=&user=&from=&to= (dates YYYY-MM-DD, China time, to
 ** inclusive); false when a 400 was queued. */
 bool wm_req_audit_filter(struct wm_req *r, struct wm_audit_filter *f);

@@ -375,6 +375,7 @@ const struct wm_route wm_routes[] = {
      8 * 1024},
     {WM_GET, "/audit", page_audit_get, AUTH | HTML, STAFF, 0},
     {WM_GET, "/audit.xlsx", page_audit_xlsx_get, AUTH | HTML, ADMIN, 0},
+    {WM_GET, "/audit.csv", page_audit_csv_get, AUTH | HTML, ADMIN, 0},
     /* Full-text search (issue 11, page_search.c) */
     {WM_GET, "/search", page_search_get, AUTH | HTML, ALL, 0},
     /* Creation work (issue 12, page_work_plan.c): leadership group and office */

@@ -249,6 +249,9 @@ struct wm_conf {
     char *trusted_proxies;     /* "127.0.0.1, ::1, 10.0.0.0/8": X-Forwarded-For believed */
     unsigned pwhash_ops;       /* argon2id opslimit */
     size_t pwhash_mem;         /* argon2id memlimit in bytes */
+    unsigned password_min_length; /* fewest characters of a new password */
+    unsigned password_classes;    /* how many of lower, upper, digit, other it needs */
+    unsigned password_history;    /* not equal to any of the last N (0 = off) */
     char *lang;                /* UI language: zh_CN (default) or zh_TW */
     size_t upload_max;         /* bytes per uploaded file */
     char *allowed_types;       /* uploaded file types allowed ("" = the default list) */

@@ -944,6 +944,73 @@ test_validation(void **state)
     free(p);
 }
 
+/* The password policy: each rule named, the sentence saying the configured numbers. */
+static void
+test_password_policy(void **state)
+{
+    (void)state;
+    char msg[160];
+    /* the defaults: 8 characters of 3 classes */
+    assert_int_equal(wm_password_check("Abcdefg1", msg, sizeof msg), WM_PW_OK);
+    assert_string_equal(msg, "");
+    assert_int_equal(wm_password_check("Abc1!", msg, sizeof msg), WM_PW_LENGTH);
+    assert_string_equal(msg, "密码至少需要 8 个字符");
+    assert_int_equal(wm_password_check("abcdefgh", msg, sizeof msg), WM_PW_CLASSES);
+    assert_string_equal(msg, "密码需包含大写字母、小写字母、数字、符号中的至少 3 类");
+    assert_int_equal(wm_password_check("Ab1\xff\xfe" "0000", msg, sizeof msg), WM_PW_FORM);
+    assert_int_equal(wm_password_check(NULL, NULL, 0), WM_PW_FORM);
+    /* 12 characters of all 4 classes; characters are code points, not bytes */
+    wm_password_set_policy(12, 4);
+    assert_int_equal(wm_password_check("Abcdefg1!", msg, sizeof msg), WM_PW_LENGTH);
+    assert_string_equal(msg, "密码至少需要 12 个字符");
+    assert_int_equal(wm_password_check("Abcdefghijk1", msg, sizeof msg), WM_PW_CLASSES);
+    assert_string_equal(msg, "密码需包含大写字母、小写字母、数字、符号中的至少 4 类");
+    assert_int_equal(wm_password_check("Abcdefghij1!", msg, sizeof msg), WM_PW_OK);
+    assert_int_equal(wm_password_check("Ab1!文明文明文明文明", msg, sizeof msg), WM_PW_OK);
+    assert_int_equal(wm_password_check("Ab1!文明文明", msg, sizeof msg), WM_PW_LENGTH);
+    assert_false(wm_password_ok("Abcdefghijk1"));
+    /* the generated password meets any policy (length and a symbol when 4 classes) */
+    for (int i = 0; i < 20; i++) {
+        char *g = wm_password_generate();
+        assert_true(wm_password_ok(g));
+        assert_true(strlen(g) >= 16);
+        free(g);
+    }
+    wm_password_set_policy(40, 4);
+    char *g = wm_password_generate();
+    assert_int_equal(strlen(g), 40);
+    assert_true(wm_password_ok(g));
+    free(g);
+    /* one class of anything, 1 character (clamped: never 0) */
+    wm_password_set_policy(0, 0);
+    assert_int_equal(wm_password_check("a", msg, sizeof msg), WM_PW_OK);
+    assert_int_equal(wm_password_check("", msg, sizeof msg), WM_PW_LENGTH);
+    wm_password_set_policy(WM_PW_MIN_LENGTH_DEFAULT, WM_PW_CLASSES_DEFAULT);
+    assert_false(wm_password_ok("abcdefgh"));
+    /* the history rule: the current hash and the newest N - 1 old ones */
+    char *h0 = wm_password_hash("Zero-Pass-1"), *h1 = wm_password_hash("One-Pass-1"),
+         *h2 = wm_password_hash("Two-Pass-1");
+    json_t *old = json_pack("[{s:s},{s:s}]", "pwhash", h1, "pwhash", h2); /* newest first */
+    assert_int_equal(wm_password_check_history("Zero-Pass-1", h0, old, msg, sizeof msg), WM_PW_OK);
+    wm_password_set_history(2);
+    assert_int_equal(wm_password_check_history("Zero-Pass-1", h0, old, msg, sizeof msg),
+                     WM_PW_HISTORY);
+    assert_string_equal(msg, "不能与最近 2 次使用过的密码相同");
+    assert_int_equal(wm_password_check_history("One-Pass-1", h0, old, msg, sizeof msg),
+                     WM_PW_HISTORY);
+    assert_int_equal(wm_password_check_history("Two-Pass-1", h0, old, msg, sizeof msg), WM_PW_OK);
+    assert_string_equal(msg, "");
+    wm_password_set_history(3);
+    assert_int_equal(wm_password_check_history("Two-Pass-1", h0, old, msg, sizeof msg),
+                     WM_PW_HISTORY);
+    assert_int_equal(wm_password_check_history("New-Pass-1", h0, NULL, msg, sizeof msg), WM_PW_OK);
+    wm_password_set_history(0);
+    json_decref(old);
+    free(h0);
+    free(h1);
+    free(h2);
+}
+
 /* ---------------------------------------------------------------- audit action names */
 
 static json_t *audit_codes; /* every action code found in a wm_audit() call of src/ */
@@ -1613,7 +1680,7 @@ main(void)
     }
     wm_log_set_level(WM_LOG_ERROR);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_validation),
+        cmocka_unit_test(test_validation), cmocka_unit_test(test_password_policy),
         cmocka_unit_test(test_audit_action_names),
         cmocka_unit_test_setup_teardown(test_scopes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rounds, setup, teardown),

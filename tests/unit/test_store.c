@@ -697,6 +697,26 @@ test_users(void **state)
     assert_int_equal(ji(o, "must_change_pw"), 0);
     json_decref(o);
     assert_int_equal(OPS->user_set_password(DB, 999999, "h", false), WM_QS_NONE);
+    /* password history (issue 13): newest first, trimmed to `keep` per user */
+    json_t *ph = OPS->pw_history_list(DB, member, 10);
+    assert_int_equal(json_array_size(ph), 0);
+    json_decref(ph);
+    assert_int_equal(OPS->pw_history_add(DB, member, "$h1", 100, 2), WM_QS_ONE);
+    assert_int_equal(OPS->pw_history_add(DB, member, "$h2", 200, 2), WM_QS_ONE);
+    assert_int_equal(OPS->pw_history_add(DB, member, "$h3", 300, 2), WM_QS_ONE);
+    ph = OPS->pw_history_list(DB, member, 10);
+    assert_int_equal(json_array_size(ph), 2);
+    assert_string_equal(js(json_array_get(ph, 0), "pwhash"), "$h3");
+    assert_int_equal(ji(json_array_get(ph, 0), "at"), 300);
+    assert_string_equal(js(json_array_get(ph, 1), "pwhash"), "$h2");
+    json_decref(ph);
+    ph = OPS->pw_history_list(DB, member, 1);
+    assert_int_equal(json_array_size(ph), 1);
+    json_decref(ph);
+    assert_int_equal(OPS->pw_history_add(DB, member, "$h4", 400, 0), WM_QS_ONE);
+    ph = OPS->pw_history_list(DB, member, 10);
+    assert_int_equal(json_array_size(ph), 0); /* keep 0: none kept */
+    json_decref(ph);
     assert_int_equal(OPS->user_update(DB, member, NULL, -1, -1), WM_QS_ONE);
     o = OPS->user_get(DB, member);
     assert_string_equal(js(o, "display_name"), "成员");

@@ -288,6 +288,29 @@ user_set_password(struct wm_db *base, int64_t id, const char *pwhash, bool must_
 }
 
 static enum wm_qs
+pw_history_add(struct wm_db *base, int64_t user_id, const char *pwhash, int64_t now, int64_t keep)
+{
+    static const char ins[] = "INSERT INTO password_history(user_id, pwhash, at) VALUES (?1, ?2, ?3)";
+    static const char del[] =
+        "DELETE FROM password_history WHERE user_id = ?1 AND id NOT IN "
+        "(SELECT id FROM password_history WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2)";
+    enum wm_qs q = sq_exec(DB, sq_prep(DB, ins, "iti", user_id, pwhash, now));
+    if (WM_QS_ONE != q) {
+        return q;
+    }
+    q = sq_exec(DB, sq_prep(DB, del, "ii", user_id, keep));
+    return WM_QS_HARD == q ? q : WM_QS_ONE;
+}
+
+static json_t *
+pw_history_list(struct wm_db *base, int64_t user_id, int64_t limit)
+{
+    static const char sql[] = "SELECT pwhash, at FROM password_history WHERE user_id = ?1 "
+                              "ORDER BY id DESC LIMIT ?2";
+    return sq_rows(DB, sq_prep(DB, sql, "ii", user_id, limit));
+}
+
+static enum wm_qs
 user_update(struct wm_db *base, int64_t id, const char *display, int disabled, int64_t dept_id)
 {
     static const char sql[] =
@@ -524,6 +547,8 @@ sq_fill_resource_ops(struct wm_db_ops *ops)
     ops->user_get_auth = user_get_auth;
     ops->user_list = user_list;
     ops->user_set_password = user_set_password;
+    ops->pw_history_add = pw_history_add;
+    ops->pw_history_list = pw_history_list;
     ops->user_update = user_update;
     ops->login_fail_add = login_fail_add;
     ops->login_fail_count = login_fail_count;
