@@ -1395,4 +1395,33 @@ th_jdump(json_t *v)
     return s;
 }
 
+char *
+th_pdf_text(const void *data, size_t len)
+{
+    if (0 != access("/usr/bin/pdftotext", X_OK)) {
+        return NULL;
+    }
+    char path[PATH_MAX];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/wm-pdf-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    close(fd);
+    char cmd[PATH_MAX + 64];
+    snprintf(cmd, sizeof cmd, "/usr/bin/pdftotext -enc UTF-8 '%s' -", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    struct bytes b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) {
+        bytes_add(&b, chunk, n);
+    }
+    assert_int_equal(pclose(p), 0);
+    unlink(path);
+    bytes_add(&b, "", 1);
+    return b.p;
+}
+
 /* end of harness.c */

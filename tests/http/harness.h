@@ -242,6 +242,9 @@ void bytes_add(struct bytes *b, const void *p, size_t n);
 void bytes_addf(struct bytes *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** A small valid PDF made unique by tag, padded to at least size bytes (free b.p). */
 struct bytes pdf_make(const char *tag, size_t size);
+/** The text of a PDF given as bytes, by pdftotext (UTF-8; free()); NULL when pdftotext is not
+** installed.  A failure of pdftotext fails the test. */
+char *th_pdf_text(const void *data, size_t len);
 /** A ZIP in memory holding datas[i] as names[i] (UTF-8), deflated (free .p). */
 struct bytes th_zip_make(const char *const *names, const struct bytes *datas, size_t n);
 /** A valid 1×1 PNG. */

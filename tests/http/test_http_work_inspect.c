@@ -331,34 +331,6 @@ test_photo(void **state)
     th_resp_free(r);
 }
 
-/* Run pdftotext on the bytes; the text, or NULL when pdftotext is not installed. */
-static char *
-pdf_text(const char *data, size_t len)
-{
-    if (0 != access("/usr/bin/pdftotext", X_OK)) {
-        return NULL;
-    }
-    char path[] = "/tmp/wm-bulletin-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, len), (ssize_t)len);
-    close(fd);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "/usr/bin/pdftotext -enc UTF-8 %s -", path);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    struct bytes b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) {
-        bytes_add(&b, chunk, n);
-    }
-    assert_int_equal(pclose(p), 0);
-    unlink(path);
-    bytes_add(&b, "", 1);
-    return b.p;
-}
-
 /* Poll the job until it is done (a bounded number of polls). */
 static void
 job_wait_done(int64_t job, const struct th_cred *c)
@@ -439,7 +411,7 @@ test_bulletin(void **state)
     snprintf(cpath, sizeof cpath, "/api/v1/documents/%lld/content", (long long)doc);
     struct th_resp *r = api("GET", cpath, &unitadmin, NULL);
     th_assert_status(r, 200);
-    char *text = pdf_text(r->body, r->len);
+    char *text = th_pdf_text(r->body, r->len);
     th_resp_free(r);
     if (text) {
         assert_non_null(strstr(text, "一周一通报"));
@@ -472,7 +444,7 @@ test_bulletin(void **state)
     assert_int_equal(json_array_size(vs), 2);
     th_resp_free(r);
     r = api("GET", cpath, &unitadmin, NULL);
-    text = pdf_text(r->body, r->len);
+    text = th_pdf_text(r->body, r->len);
     th_resp_free(r);
     if (text) {
         assert_non_null(strstr(text, "档案柜未上锁"));

@@ -150,34 +150,6 @@ meeting_filed(int64_t id, int versions)
     return NULL;
 }
 
-/* Run pdftotext on the bytes; the text, or NULL when pdftotext is not installed. */
-static char *
-pdf_text(const char *data, size_t len)
-{
-    if (0 != access("/usr/bin/pdftotext", X_OK)) {
-        return NULL;
-    }
-    char path[] = "/tmp/wm-meet-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, len), (ssize_t)len);
-    close(fd);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "/usr/bin/pdftotext -enc UTF-8 %s -", path);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    struct bytes b = { 0 };
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) {
-        bytes_add(&b, chunk, n);
-    }
-    assert_int_equal(pclose(p), 0);
-    unlink(path);
-    bytes_add(&b, "", 1);
-    return b.p;
-}
-
 /* The text of a document's current content (NULL without pdftotext); caller frees. */
 static char *
 doc_text(int64_t doc)
@@ -187,7 +159,7 @@ doc_text(int64_t doc)
     struct th_resp *r = api("GET", path, &unitadmin, NULL);
     th_assert_status(r, 200);
     assert_int_equal(memcmp(r->body, "%PDF-", 5), 0);
-    char *text = pdf_text(r->body, r->len);
+    char *text = th_pdf_text(r->body, r->len);
     th_resp_free(r);
     return text;
 }
@@ -479,7 +451,7 @@ test_cadence(void **state)
         const json_t *p = json_array_get(ps, i);
         assert_string_equal(th_jstr(p, "period"), want[i][0]);
         assert_string_equal(th_jstr(p, "state"), want[i][1]);
-        assert_int_equal(th_jint(p, "held"), atoi(want[i][2]));
+        assert_int_equal(th_jint(p, "held"), strtol(want[i][2], NULL, 10));
         assert_int_equal(th_jint(p, "owed"), 1);
         assert_int_equal(json_is_true(json_object_get(p, "late")), 1 == i);
         assert_int_equal(json_is_true(json_object_get(p, "current")), 2 == i);

@@ -592,26 +592,9 @@ doc_text(int64_t doc)
     struct th_resp *r = api("GET", p, &unitadmin, NULL);
     th_assert_status(r, 200);
     assert_int_equal(memcmp(r->body, "%PDF-", 5), 0);
-    char path[] = "/tmp/wm-plan-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, r->body, r->len), (ssize_t)r->len);
-    close(fd);
+    char *text = th_pdf_text(r->body, r->len);
     th_resp_free(r);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "/usr/bin/pdftotext -enc UTF-8 %s -", path);
-    FILE *fp = popen(cmd, "r");
-    assert_non_null(fp);
-    struct bytes b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-        bytes_add(&b, chunk, n);
-    }
-    assert_int_equal(pclose(fp), 0);
-    unlink(path);
-    bytes_add(&b, "", 1);
-    return b.p;
+    return text;
 }
 
 /* The plan saved with plan_leaf set (the pages' form set it to 1.1.1) becomes a document in
