@@ -317,34 +317,6 @@ test_sight(void **state)
     assert_true(lists(&lh, "", again));
 }
 
-/* Run pdftotext on the bytes; the text, or NULL when pdftotext is not installed. */
-static char *
-pdf_text(const char *data, size_t len)
-{
-    if (0 != access("/usr/bin/pdftotext", X_OK)) {
-        return NULL;
-    }
-    char path[] = "/tmp/wm-practice-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, len), (ssize_t)len);
-    close(fd);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "/usr/bin/pdftotext -enc UTF-8 %s -", path);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    struct bytes b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) {
-        bytes_add(&b, chunk, n);
-    }
-    assert_int_equal(pclose(p), 0);
-    unlink(path);
-    bytes_add(&b, "", 1);
-    return b.p;
-}
-
 /* Poll the job until it is done (a bounded number of polls, no timing). */
 static void
 job_wait_done(int64_t job, const struct th_cred *c)
@@ -440,7 +412,7 @@ test_compilation(void **state)
     assert_non_null(strstr(th_header(r, "Content-Disposition"),
                            "filename*=UTF-8''%E7%BB%8F%E9%AA%8C%E4%BA%A4%E6%B5%81%E6%B1%87%E7%BC%96.pdf"));
     assert_int_equal(memcmp(r->body, "%PDF-", 5), 0);
-    char *text = pdf_text(r->body, r->len);
+    char *text = th_pdf_text(r->body, r->len);
     th_resp_free(r);
     if (text) {
         assert_non_null(strstr(text, "东城区经验交流汇编"));

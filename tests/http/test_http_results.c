@@ -170,33 +170,6 @@ row_of(const json_t *res, int64_t unit)
     return NULL;
 }
 
-static char *
-pdf_text(const char *data, size_t len)
-{
-    if (0 != access("/usr/bin/pdftotext", X_OK)) {
-        return NULL;
-    }
-    char path[] = "/tmp/wm-results-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, len), (ssize_t)len);
-    close(fd);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "/usr/bin/pdftotext -enc UTF-8 %s -", path);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    struct bytes b = { 0 };
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0) {
-        bytes_add(&b, chunk, n);
-    }
-    assert_int_equal(pclose(p), 0);
-    unlink(path);
-    bytes_add(&b, "", 1);
-    return b.p;
-}
-
 static void
 test_round(void **state)
 {
@@ -419,7 +392,7 @@ test_round(void **state)
     r = api("GET", path, &unitadmin, NULL);
     th_assert_status(r, 200);
     assert_memory_equal(r->body, "%PDF", 4);
-    char *text = pdf_text(r->body, r->len);
+    char *text = th_pdf_text(r->body, r->len);
     if (text) {
         assert_non_null(strstr(text, "市司法局"));
         assert_non_null(strstr(text, "59.5"));
