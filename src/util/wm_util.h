@@ -252,6 +252,8 @@ struct wm_conf {
     unsigned password_min_length; /* fewest characters of a new password */
     unsigned password_classes;    /* how many of lower, upper, digit, other it needs */
     unsigned password_history;    /* not equal to any of the last N (0 = off) */
+    unsigned password_max_age_days; /* change at next sign-in when older (0 = never) */
+    char *totp_required;          /* roles that need a TOTP second factor ("admin,office") */
     char *lang;                /* UI language: zh_CN (default) or zh_TW */
     size_t upload_max;         /* bytes per uploaded file */
     char *allowed_types;       /* uploaded file types allowed ("" = the default list) */
