@@ -1424,4 +1424,43 @@ th_pdf_text(const void *data, size_t len)
     return b.p;
 }
 
+void
+th_job_wait_done(const struct th_server *s, const struct th_cred *c, int64_t job)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/jobs/%lld", (long long)job);
+    for (int i = 0; i < 6000; i++) {
+        struct th_resp *r = th_api(s, "GET", path, c, th_auth(c), NULL);
+        th_assert_status(r, 200);
+        const char *st = th_jstr(r->json, "state");
+        if (0 == strcmp(st, "done")) {
+            th_resp_free(r);
+            return;
+        }
+        if (0 == strcmp(st, "failed")) {
+            print_error("job %lld failed: %s\n", (long long)job, r->body);
+            th_resp_free(r);
+            th_server_log_tail(s, 30);
+            fail();
+        }
+        th_resp_free(r);
+        usleep(20000);
+    }
+    th_server_log_tail(s, 30);
+    fail_msg("job %lld never finished", (long long)job);
+}
+
+char *
+th_doc_pdf_text(const struct th_server *s, const struct th_cred *c, int64_t doc)
+{
+    char path[80];
+    snprintf(path, sizeof path, "/api/v1/documents/%lld/content", (long long)doc);
+    struct th_resp *r = th_api(s, "GET", path, c, th_auth(c), NULL);
+    th_assert_status(r, 200);
+    assert_true(r->len >= 5 && 0 == memcmp(r->body, "%PDF-", 5));
+    char *text = th_pdf_text(r->body, r->len);
+    th_resp_free(r);
+    return text;
+}
+
 /* end of harness.c */

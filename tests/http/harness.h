@@ -245,6 +245,12 @@ struct bytes pdf_make(const char *tag, size_t size);
 /** The text of a PDF given as bytes, by pdftotext (UTF-8; free()); NULL when pdftotext is not
 ** installed.  A failure of pdftotext fails the test. */
 char *th_pdf_text(const void *data, size_t len);
+/** Poll GET /api/v1/jobs/{job} (every 20 ms, bounded) until its state is done; a failed job
+** or one never done fails the test with the server's log tail. */
+void th_job_wait_done(const struct th_server *s, const struct th_cred *c, int64_t job);
+/** The text (th_pdf_text) of document doc's current content, which must be a PDF; NULL without
+** pdftotext.  Caller frees. */
+char *th_doc_pdf_text(const struct th_server *s, const struct th_cred *c, int64_t doc);
 /** A ZIP in memory holding datas[i] as names[i] (UTF-8), deflated (free .p). */
 struct bytes th_zip_make(const char *const *names, const struct bytes *datas, size_t n);
 /** A valid 1×1 PNG. */

@@ -317,33 +317,6 @@ test_sight(void **state)
     assert_true(lists(&lh, "", again));
 }
 
-/* Poll the job until it is done (a bounded number of polls, no timing). */
-static void
-job_wait_done(int64_t job, const struct th_cred *c)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/api/v1/jobs/%lld", (long long)job);
-    for (int i = 0; i < 6000; i++) {
-        struct th_resp *r = api("GET", path, c, NULL);
-        th_assert_status(r, 200);
-        const char *st = th_jstr(r->json, "state");
-        if (0 == strcmp(st, "done")) {
-            th_resp_free(r);
-            return;
-        }
-        if (0 == strcmp(st, "failed")) {
-            print_error("compilation job failed: %s\n", r->body);
-            th_resp_free(r);
-            th_server_log_tail(&srv, 30);
-            fail();
-        }
-        th_resp_free(r);
-        usleep(20000);
-    }
-    th_server_log_tail(&srv, 30);
-    fail_msg("job %lld never finished", (long long)job);
-}
-
 static void
 test_compilation(void **state)
 {
@@ -380,7 +353,7 @@ test_compilation(void **state)
     assert_int_equal(th_jint(r->json, "items"), 3); /* a repeat counts once */
     assert_true(cid > 0 && job > 0);
     th_resp_free(r);
-    job_wait_done(job, &district);
+    th_job_wait_done(&srv, &district, job);
     char path[128];
     snprintf(path, sizeof path, "/api/v1/practice/compilations/%lld", (long long)cid);
     r = api("GET", path, &district, NULL);

@@ -331,33 +331,6 @@ test_photo(void **state)
     th_resp_free(r);
 }
 
-/* Poll the job until it is done (a bounded number of polls). */
-static void
-job_wait_done(int64_t job, const struct th_cred *c)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/api/v1/jobs/%lld", (long long)job);
-    for (int i = 0; i < 6000; i++) {
-        struct th_resp *r = api("GET", path, c, NULL);
-        th_assert_status(r, 200);
-        const char *st = th_jstr(r->json, "state");
-        if (0 == strcmp(st, "done")) {
-            th_resp_free(r);
-            return;
-        }
-        if (0 == strcmp(st, "failed")) {
-            print_error("bulletin job failed: %s\n", r->body);
-            th_resp_free(r);
-            th_server_log_tail(&srv, 30);
-            fail();
-        }
-        th_resp_free(r);
-        usleep(20000);
-    }
-    th_server_log_tail(&srv, 30);
-    fail_msg("job %lld never finished", (long long)job);
-}
-
 /* Build this week's bulletin and wait for it: the bulletin (caller decrefs). */
 static json_t *
 build(const char *day)
@@ -370,7 +343,7 @@ build(const char *day)
     assert_string_equal(th_jstr(r->json, "state"), "pending");
     assert_true(id > 0 && job > 0);
     th_resp_free(r);
-    job_wait_done(job, &unitadmin);
+    th_job_wait_done(&srv, &unitadmin, job);
     char one[64];
     snprintf(one, sizeof one, "/api/v1/work/bulletins/%lld", (long long)id);
     r = api("GET", one, &leader, NULL);

@@ -150,20 +150,6 @@ meeting_filed(int64_t id, int versions)
     return NULL;
 }
 
-/* The text of a document's current content (NULL without pdftotext); caller frees. */
-static char *
-doc_text(int64_t doc)
-{
-    char path[80];
-    snprintf(path, sizeof path, "/api/v1/documents/%lld/content", (long long)doc);
-    struct th_resp *r = api("GET", path, &unitadmin, NULL);
-    th_assert_status(r, 200);
-    assert_int_equal(memcmp(r->body, "%PDF-", 5), 0);
-    char *text = th_pdf_text(r->body, r->len);
-    th_resp_free(r);
-    return text;
-}
-
 /* ---------------------------------------------------------------- tests */
 
 static void
@@ -296,7 +282,7 @@ test_minutes_filed(void **state)
     }
     th_resp_free(r);
     assert_true(found);
-    char *text = doc_text(doc);
+    char *text = th_doc_pdf_text(&srv, &unitadmin, doc);
     if (text) {
         assert_non_null(strstr(text, "会议纪要"));
         assert_non_null(strstr(text, "第一季度领导小组会议"));
@@ -313,7 +299,7 @@ test_minutes_filed(void **state)
     assert_int_equal(th_jint(m, "minutes_document_id"), doc);
     assert_int_equal(json_array_size(json_object_get(m, "documents")), 1);
     json_decref(m);
-    text = doc_text(doc);
+    text = th_doc_pdf_text(&srv, &unitadmin, doc);
     if (text) {
         assert_non_null(strstr(text, "增设志愿服务岗"));
         assert_null(strstr(text, "传达上级文件精神"));

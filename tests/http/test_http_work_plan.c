@@ -580,23 +580,6 @@ plan_filed(size_t versions)
     return NULL;
 }
 
-/* The text of a document's current content (NULL without pdftotext); caller frees. */
-static char *
-doc_text(int64_t doc)
-{
-    if (0 != access("/usr/bin/pdftotext", X_OK)) {
-        return NULL;
-    }
-    char p[80];
-    snprintf(p, sizeof p, "/api/v1/documents/%lld/content", (long long)doc);
-    struct th_resp *r = api("GET", p, &unitadmin, NULL);
-    th_assert_status(r, 200);
-    assert_int_equal(memcmp(r->body, "%PDF-", 5), 0);
-    char *text = th_pdf_text(r->body, r->len);
-    th_resp_free(r);
-    return text;
-}
-
 /* The plan saved with plan_leaf set (the pages' form set it to 1.1.1) becomes a document in
 ** the leaf named by the plan's title; changed goals a new version of it; without plan_leaf
 ** the page says the plan is not filed and what to set. */
@@ -650,7 +633,7 @@ test_plan_filed(void **state)
     assert_int_equal(th_jint(pl, "document_id"), doc);
     assert_int_equal(json_array_size(json_object_get(pl, "documents")), 1);
     json_decref(pl);
-    char *text = doc_text(doc);
+    char *text = th_doc_pdf_text(&srv, &unitadmin, doc);
     if (text) {
         assert_non_null(strstr(text, "年度工作计划"));
         assert_non_null(strstr(text, "巩固提升文明创建成果"));
@@ -693,7 +676,7 @@ test_plan_filed(void **state)
     int64_t doc2 = th_jint(pl, "document_id");
     assert_true(doc2 != doc);
     json_decref(pl);
-    text = doc_text(doc2);
+    text = th_doc_pdf_text(&srv, &unitadmin, doc2);
     if (text) {
         assert_non_null(strstr(text, "不归档的目标"));
         free(text);
