@@ -20,10 +20,11 @@
 # 2xx/3xx, by status; must be 0), the server's RSS (VmRSS) at the start, the middle and the
 # end of the run (flat: end <= middle x 1.10 + 8 MiB) with its parts (anonymous, file-backed,
 # and of the latter the store's file that SQLite maps, which grows with the store), the
-# server's own mean time per route (GET /metrics), the load average.  For context, the same
+# server's own mean time per route (GET /metrics), the load average, and the uploads the
+# server answered 2xx (from /metrics) against the documents stored (must be equal).  For context, the same
 # wrk settings against nginx serving a static file the size of a document page
-# (NGX_DURATION, default DURATION), and the ratio.  Exits non-zero on any error or an RSS
-# that is not flat.
+# (NGX_DURATION, default DURATION), and the ratio.  Exits non-zero on any error, an RSS that
+# is not flat, or an answered upload that is not stored.
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${WENMING_BIN:-./build/src/cli/wenming}
@@ -274,6 +275,12 @@ sock=${sock:-0}
 non2xx=$(awk '/Non-2xx or 3xx/ {print $5}' "$out")
 non2xx=${non2xx:-0}
 statuses=$(sed -n 's/^statuses//p' "$out")
+metrics=$(curl -sf "$base/metrics")
+up_route='method="POST",route="/api/v1/units/{id}/archives/{id}/indicators/{s}/documents"'
+up_by_class=$(echo "$metrics" | grep -F "wenming_http_requests_total{$up_route" |
+    sed 's/.*code="\([^"]*\)"} \([0-9]*\)/\1:\2/' | tr '\n' ' ')
+up_2xx=$(echo "$metrics" | grep -F "wenming_http_requests_total{$up_route,code=\"2xx\"}" |
+    awk '{print $2}')
 docs_after=$(curl -sf -b "wm_session=$ua_cookie" \
     "$base/api/v1/units/$unit/archives/$upyear/indicators/1.1.2/documents" | grep -o '"id":' | wc -l)
 # the server's own time per route (GET /metrics: the mean from first byte to the end of the
@@ -292,7 +299,9 @@ printf 'requests              %10s (%s req/s)\n' "$reqs" "$rate"
 printf 'latency               p50 %s ms, p99 %s ms (wrk timeout %ss)\n' "$p50" "$p99" "$TIMEOUT"
 printf 'errors                %s socket errors, %s answers not 2xx/3xx%s (must be 0)\n' \
     "$sock" "$non2xx" "${statuses:+ (by status:$statuses)}"
-printf 'uploads during run    %s documents in the upload leaf\n' "$docs_after"
+up_run=$(( ${up_2xx:-0} - DOCS )) # the setup's uploads took the same route
+printf 'uploads during run    %s answered 2xx by the server (%s before the run), %s documents in their leaf\n' \
+    "$up_run" "$DOCS" "$docs_after"
 printf 'server RSS            start %s MiB, middle %s MiB, end %s MiB: %s (end <= middle x 1.10 + 8 MiB)\n' \
     "$(mib "$rss_start")" "$(mib "$rss_mid")" "$(mib "$rss_end")" "$flat"
 printf '  its parts (MiB)     start %s; middle %s; end %s\n' "$parts_start" "$parts_mid" "$parts_end"
@@ -309,6 +318,10 @@ status=0
 if [ "$sock" -ne 0 ] || [ "$non2xx" -ne 0 ]; then
     echo "bench: FAILED: $sock socket errors, $non2xx error answers" >&2
     sed -n '/Socket errors/p' "$out" >&2
+    status=1
+fi
+if [ "$up_run" -ne "$docs_after" ]; then
+    echo "bench: FAILED: $up_run uploads answered 2xx, $docs_after documents stored (requests by class: $up_by_class)" >&2
     status=1
 fi
 if [ "$flat" != flat ]; then
