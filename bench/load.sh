@@ -21,9 +21,9 @@
 # end of the run (flat: end <= middle x 1.10 + 8 MiB) with its parts (anonymous, file-backed,
 # and of the latter the store's file that SQLite maps, which grows with the store), the
 # server's own mean time per route (GET /metrics), the load average, and the uploads the
-# server answered 2xx (from /metrics) against the documents stored (must be equal).  For context, the same
-# wrk settings against nginx serving a static file the size of a document page
-# (NGX_DURATION, default DURATION), and the ratio.  Exits non-zero on any error, an RSS that
+# server answered 2xx (from /metrics) against the documents stored (must be equal).  For
+# context, the same wrk settings against nginx serving a static file the size of a document
+# page (NGX_DURATION, default DURATION), and the ratio.  Exits non-zero on any error, an RSS that
 # is not flat, or an answered upload that is not stored.
 set -eu
 cd "$(dirname "$0")/.."
@@ -211,33 +211,31 @@ LUA
 first=${ids%%,*}
 curl -sf -b "wm_session=$ua_cookie" "$base/documents/$first" > "$work/page.html"
 
-rss() { awk '/VmRSS/ {print $2}' /proc/$wpid/status; }
-# VmRSS's parts: anonymous (the heap and stacks), file-backed (the program and its libraries,
-# and the store: SQLite maps wenming.db, mmap_size), shared (the WAL index)
-rss_parts() {
-    awk '/RssAnon/ {a = $2} /RssFile/ {f = $2} /RssShmem/ {s = $2}
-        END { printf "anon %.1f + file %.1f + shmem %.1f", a / 1024, f / 1024, s / 1024 }' \
-        /proc/$wpid/status
-}
-# the resident pages of the store's file mapped by SQLite (KiB): the page cache of a store
-# that grows, not the server's own memory
-rss_store() {
-    awk '/^[0-9a-f]+-[0-9a-f]+ / {db = ($6 ~ /\/wenming\.db$/)} db && /^Rss:/ {k += $2}
-        END { print k + 0 }' /proc/$wpid/smaps
+# sample: the server's VmRSS (KiB) into rss_v, its parts into parts_v, all from one read of
+# /proc: anonymous (the heap and stacks), file-backed (the program and its libraries, and the
+# store: SQLite maps wenming.db, mmap_size), shared (the WAL index); store_v: the resident
+# pages of the store's file (KiB), the page cache of a store that grows, not the server's own
+sample() {
+    st=$(cat /proc/$wpid/status)
+    rss_v=$(echo "$st" | awk '/VmRSS/ {print $2}')
+    parts_v=$(echo "$st" | awk '/RssAnon/ {a = $2} /RssFile/ {f = $2} /RssShmem/ {s = $2}
+        END { printf "anon %.1f + file %.1f + shmem %.1f", a / 1024, f / 1024, s / 1024 }')
+    store_v=$(awk '/^[0-9a-f]+-[0-9a-f]+ / {db = ($6 ~ /\/wenming\.db$/)} db && /^Rss:/ {k += $2}
+        END { print k + 0 }' /proc/$wpid/smaps)
 }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # ---------------------------------------------------------------- the run
 sleep 1
-rss_start=$(rss); parts_start=$(rss_parts); store_start=$(rss_store)
+sample; rss_start=$rss_v; parts_start=$parts_v; store_start=$store_v
 load_before=$(load)
 wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout "${TIMEOUT}s" --latency \
     -s "$work/load.lua" "$base" > "$work/wrk.out" 2>&1 &
 kpid=$!
 sleep $((DURATION / 2))
-rss_mid=$(rss); parts_mid=$(rss_parts); store_mid=$(rss_store)
+sample; rss_mid=$rss_v; parts_mid=$parts_v; store_mid=$store_v
 wait $kpid || { cat "$work/wrk.out" >&2; echo "bench: wrk failed" >&2; exit 1; }
-rss_end=$(rss); parts_end=$(rss_parts); store_end=$(rss_store)
+sample; rss_end=$rss_v; parts_end=$parts_v; store_end=$store_v
 load_after=$(load)
 kill -0 $wpid 2>/dev/null || { echo "bench: the server died: $(tail -5 "$data/err")" >&2; exit 1; }
 
