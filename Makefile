@@ -52,6 +52,8 @@ bench:
 	./bench/dashboard.sh
 	./bench/round.sh
 	./bench/search.sh
+	@# issue 13, crash: mixed reads and writes at 256 connections, zero errors, flat RSS
+	./bench/load.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN)

@@ -582,6 +582,40 @@ th_server_stop(struct th_server *s)
     return rc;
 }
 
+int
+th_server_kill(struct th_server *s)
+{
+    int status = 0, rc;
+    if (0 == s->pid) {
+        fprintf(stderr, "harness: no server to kill\n");
+        return -1;
+    }
+    if (g_curl) {
+        curl_easy_cleanup(g_curl);
+        g_curl = NULL;
+    }
+    kill(s->pid, SIGKILL);
+    pid_t w;
+    while ((w = waitpid(s->pid, &status, 0)) < 0 && EINTR == errno) {
+    }
+    if (w < 0) {
+        rc = -1;
+    } else if (WIFSIGNALED(status) && SIGKILL == WTERMSIG(status)) {
+        rc = 0;
+    } else {
+        rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        fprintf(stderr, "harness: the server had already exited (status %d) before kill -9\n", rc);
+        th_server_log_tail(s, 40);
+        rc = rc ? rc : -1;
+    }
+    if (s->out_fd >= 0) {
+        close(s->out_fd);
+        s->out_fd = -1;
+    }
+    s->pid = 0;
+    return rc;
+}
+
 static int
 rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {

@@ -86,6 +86,13 @@ int th_server_create(struct th_server *s, const char *extra_conf);
 int th_server_start(struct th_server *s, const char *const *env);
 /** SIGTERM and wait: the exit status (0 = graceful), 128+N when killed by signal N. */
 int th_server_stop(struct th_server *s);
+/**
+** kill -9 the server (a crash: no shutdown code runs) and reap it.  0 when it was running
+** until then and died of SIGKILL; otherwise the status it had exited with already (a
+** message on stderr).  s->pid is 0 afterwards; th_server_start may start it again on the
+** same data directory.
+*/
+int th_server_kill(struct th_server *s);
 /** Stop (if running) and remove the data directory. */
 void th_server_destroy(struct th_server *s);
 /*
