@@ -512,6 +512,12 @@ load_conf(const char *data, struct wm_conf *conf)
         wm_password_set_cost(conf->pwhash_ops, conf->pwhash_mem);
         wm_password_set_policy(conf->password_min_length, conf->password_classes);
         wm_password_set_history(conf->password_history);
+        /* issue 13, totp: the second factor's roles and the password's age */
+        wm_password_set_max_age(conf->password_max_age_days);
+        if (!wm_totp_set_required(conf->totp_required)) {
+            rc = fail("wenming.conf: totp_required: %s (admin, office, evaluator, unit_admin, "
+                      "unit_member, unit_viewer)", conf->totp_required);
+        }
     }
     return rc;
 }
