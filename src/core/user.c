@@ -376,6 +376,9 @@ login_fail_record(struct wm_db *db, const struct wm_auth_policy *pol, const json
     struct wm_fail f = {0};
     struct wm_principal *p = u ? wm_principal_load(db, jsi(u, "id")) : NULL;
     if (WM_OK != tx_begin(db, &f)) {
+        /* counted all the same (a busy store must not spare a guesser), not audited */
+        (void)db->ops->login_fail_add(db, username, now);
+        wm_log(WM_LOG_WARN, "login failure not audited (%s): store busy", reason);
         wm_principal_free(p);
         return;
     }
