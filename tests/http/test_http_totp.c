@@ -15,6 +15,7 @@
 **              /account/2fa) or API call (403 naming totp); it cannot disable; the admin's
 **              reset (audited) ends its sessions and it must enrol again; its bearer token
 **              made before stays usable
+**   cli        `wenming user reset-2fa` clears an account's factor (the lost-phone admin)
 **   expiry     a password older than 30 days (the column aged in the store) must be changed
 **              first (403, redirect to /password, the page names the 30 days); after the
 **              change everything works again
@@ -520,6 +521,38 @@ test_required_and_reset(void **state)
     th_resp_free(r);
 }
 
+/* The operator's way back in: `wenming user reset-2fa` clears an enrolled account's factor. */
+static void
+test_cli_reset(void **state)
+{
+    (void)state;
+    int64_t uid = mk_user("t2fa-c", "unit_member", 6);
+    struct th_cred c;
+    struct th_resp *r = api_login("t2fa-c", PW, NULL, &c);
+    th_assert_status(r, 201);
+    th_resp_free(r);
+    struct acct a;
+    char codes[16][32];
+    enrol_page(&c, &a, codes);
+    r = api_login("t2fa-c", PW, NULL, NULL);
+    th_assert_error(r, 401, "unauthorized", "totp");
+    th_resp_free(r);
+    char *out = TH_RUN(0, "user", "reset-2fa", "--help");
+    assert_non_null(strstr(out, "usage: wenming user reset-2fa"));
+    free(out);
+    out = TH_RUN(0, "user", "reset-2fa", "--data", srv.dir, "t2fa-c");
+    assert_non_null(strstr(out, "t2fa-c"));
+    free(out);
+    free(TH_RUN(1, "user", "reset-2fa", "--data", srv.dir, "nobody-here"));
+    assert_true(audited("totp.reset", uid, NULL));
+    r = th_api_await(&srv, "GET", "/api/v1/me", &c, TH_SESSION, NULL, 401); /* sessions ended */
+    th_assert_status(r, 401);
+    th_resp_free(r);
+    r = api_login("t2fa-c", PW, NULL, NULL);
+    th_assert_status(r, 201);
+    th_resp_free(r);
+}
+
 static void
 test_password_expiry(void **state)
 {
@@ -592,7 +625,7 @@ main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_enrol_and_signin),  cmocka_unit_test(test_recovery_regenerate),
         cmocka_unit_test(test_lockout),           cmocka_unit_test(test_required_and_reset),
-        cmocka_unit_test(test_password_expiry),
+        cmocka_unit_test(test_cli_reset),         cmocka_unit_test(test_password_expiry),
     };
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
     th_done();
