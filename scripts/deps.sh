@@ -10,6 +10,7 @@ libarchive-dev libxml2-dev libxlsxwriter-dev libcmocka-dev libcurl4-openssl-dev
 libvips-dev libpoppler-glib-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk libjs-pdf libpq-dev
 libopencc-dev libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng
 tesseract-ocr-chi-sim tesseract-ocr-chi-tra"
+pkgs="$pkgs libqrencode-dev" # issue 13, totp: the QR code of the TOTP enrolment
 case "$what" in
 check) pkgs="$pkgs chromium fonts-wqy-microhei sqlite3 curl unzip tidy postgresql poppler-utils nginx-light"
        # Node.js: any install will do (Debian's nodejs+npm, or another that provides both).

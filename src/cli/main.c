@@ -512,6 +512,12 @@ load_conf(const char *data, struct wm_conf *conf)
         wm_password_set_cost(conf->pwhash_ops, conf->pwhash_mem);
         wm_password_set_policy(conf->password_min_length, conf->password_classes);
         wm_password_set_history(conf->password_history);
+        /* issue 13, totp: the second factor's roles and the password's age */
+        wm_password_set_max_age(conf->password_max_age_days);
+        if (!wm_totp_set_required(conf->totp_required)) {
+            rc = fail("wenming.conf: totp_required: %s (admin, office, evaluator, unit_admin, "
+                      "unit_member, unit_viewer)", conf->totp_required);
+        }
     }
     return rc;
 }
@@ -986,6 +992,31 @@ cmd_user_disable(int argc, char **argv)
     }
     printf("disabled %s, ended its sessions and revoked %lld API token(s)\n", o.args[0],
            (long long)revoked);
+    return 0;
+}
+
+/* issue 13, totp: the operator's way back in when an account (the only admin, say) lost
+** its authenticator and its recovery codes: clear its second factor (audited as totp.reset;
+** it enrols again at its next sign-in when its role requires it). */
+static int
+cmd_user_reset_2fa(int argc, char **argv)
+{
+    struct opts o;
+    struct wm_db *db;
+    BEGIN(NULL, 1, "give exactly one USERNAME");
+    json_t *u = user_by_name(db, o.args[0]);
+    struct wm_fail f = {0};
+    enum wm_err e = u ? wm_totp_reset(db, &cli_actor, json_integer_value(json_object_get(u, "id")),
+                                      &f)
+                      : wm_fail_set(&f, WM_E_NOT_FOUND, NULL, "no user '%s'", o.args[0]);
+    db->ops->close(db);
+    json_decref(u);
+    if (WM_OK != e) {
+        return fail("%s", f.msg);
+    }
+    printf("two-factor sign-in of %s reset and its sessions ended; it enrols again at its next "
+           "sign-in if its role requires it\n",
+           o.args[0]);
     return 0;
 }
 
@@ -2389,6 +2420,10 @@ static const struct cmd cmds[] = {
     {"user", "list", cmd_user_list, "--data DIR", "List all accounts."},
     {"user", "disable", cmd_user_disable, "--data DIR USERNAME",
      "Disable an account and end its sessions."},
+    /* issue 13, totp */
+    {"user", "reset-2fa", cmd_user_reset_2fa, "--data DIR USERNAME",
+     "Clear an account's two-factor sign-in (TOTP) and end its sessions, e.g. when the only\n"
+     "admin lost the phone and the recovery codes; audited as totp.reset."},
     {"jobs", "list", cmd_jobs_list, "--data DIR [--state S[,S...]]",
      "List background jobs (thumbnails, the fixity pass, imports), newest first, with the\n"
      "reason of each failure.  S: queued, running, done, failed; default queued,running,failed."},

@@ -298,6 +298,13 @@ static const struct {
     {"rectification.reject", N_("整改退回重改")},
     {"rectification.close", N_("关闭整改项")},
     /* issue 12, work_overview.c */
+    /* issue 13, totp: failed logins, the second factor */
+    {"login.fail", N_("登录失败")},
+    {"totp.start", N_("开始设置两步验证")},
+    {"totp.enable", N_("启用两步验证")},
+    {"totp.recovery_new", N_("重新生成恢复码")},
+    {"totp.disable", N_("关闭两步验证")},
+    {"totp.reset", N_("重置两步验证")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -335,6 +342,8 @@ const char *const wm_audit_actions[] = {
     "rectification.update", "rectification.evidence", "rectification.done",
     "rectification.verify", "rectification.reject", "rectification.close",
     /* issue 12, work_overview.c */
+    /* issue 13, totp */
+    "login.fail", "totp.start", "totp.enable", "totp.recovery_new", "totp.disable", "totp.reset",
     NULL,
 };
 

@@ -99,6 +99,12 @@ wm_principal_load(struct wm_db *db, int64_t user_id)
     p->org_name = jstr_dup(u, "org_name");
     p->dept_id = json_integer_value(json_object_get(u, "dept_id"));
     p->must_change_pw = 0 != json_integer_value(json_object_get(u, "must_change_pw"));
+    /* issue 13, totp: the second factor and the password's age */
+    p->totp_enabled = json_is_integer(json_object_get(u, "totp_enabled_at"));
+    p->totp_enrol = !p->totp_enabled && wm_totp_required(role);
+    unsigned max_age = wm_password_max_age();
+    p->pw_expired = max_age > 0 && wm_now() - json_integer_value(json_object_get(u, "pw_set_at")) >
+                                       (int64_t)max_age * 86400;
     json_decref(u);
     return p;
 }
@@ -131,12 +137,17 @@ wm_principal_free(struct wm_principal *p)
 json_t *
 wm_principal_json(const struct wm_principal *p)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:b}", "id", (json_int_t)p->user_id,
-                     "username", p->username, "display_name", p->display_name, "role",
-                     wm_role_name(p->role), "role_label", wm_role_label(p->role), "org_id",
-                     (json_int_t)p->org_id, "org_name", p->org_name, "dept_id",
-                     p->dept_id ? json_integer(p->dept_id) : json_null(), "must_change_password",
-                     p->must_change_pw);
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:b}", "id",
+                          (json_int_t)p->user_id, "username", p->username, "display_name",
+                          p->display_name, "role", wm_role_name(p->role), "role_label",
+                          wm_role_label(p->role), "org_id", (json_int_t)p->org_id, "org_name",
+                          p->org_name, "dept_id", p->dept_id ? json_integer(p->dept_id) : json_null(),
+                          "must_change_password", p->must_change_pw);
+    /* issue 13, totp */
+    json_object_set_new(o, "totp_enabled", json_boolean(p->totp_enabled));
+    json_object_set_new(o, "totp_enrol_required", json_boolean(p->totp_enrol));
+    json_object_set_new(o, "password_expired", json_boolean(p->pw_expired));
+    return o;
 }
 
 /* A path no org has: evaluators' list scope until round assignments exist. */

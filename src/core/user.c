@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "tx.h"
 #include "wm_core.h"
 
@@ -119,8 +121,12 @@ user_create_once(struct wm_db *db, const struct wm_actor *a, const struct wm_use
         } else if (WM_QS_ONE != qs) {
             e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存账号"));
         } else {
-            after = db->ops->user_get(db, *id);
-            e = wm_audit(db, a, "user.create", "user", *id, jss(org, "path"), NULL, after);
+            if (WM_QS_ONE != db->ops->user_pw_set_at(db, *id, wm_now())) { /* issue 13, totp */
+                e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存账号"));
+            } else {
+                after = db->ops->user_get(db, *id);
+                e = wm_audit(db, a, "user.create", "user", *id, jss(org, "path"), NULL, after);
+            }
         }
     }
     json_decref(org);
@@ -298,6 +304,7 @@ user_set_password_once(struct wm_db *db, const struct wm_actor *a, int64_t id, c
     }
     if (WM_OK == e) {
         if (WM_QS_ONE != db->ops->user_set_password(db, id, hash, !self) ||
+            WM_QS_ONE != db->ops->user_pw_set_at(db, id, wm_now()) || /* issue 13, totp */
             (nhist > 1 && WM_QS_ONE != db->ops->pw_history_add(db, id, jss(hauth, "pwhash"),
                                                                wm_now(), (int64_t)nhist - 1)) ||
             (!self && WM_QS_HARD == db->ops->session_delete_user(db, id)) ||
@@ -343,23 +350,182 @@ dummy_init(void)
     dummy_hash = wm_password_hash("wenming-timing-equaliser-Aa1!");
 }
 
+/* Locked: lockout_attempts failures within lockout_window, the last of them less than
+** lockout_duration ago (no failure is recorded while locked, so the lock runs from the
+** failure that set it).  The same answer for names that exist and names that do not. */
+static bool
+login_locked(struct wm_db *db, const struct wm_auth_policy *pol, const char *username,
+             int64_t now)
+{
+    int64_t last = db->ops->login_fail_last(db, username);
+    return last && now - last < (int64_t)pol->lockout_duration &&
+           db->ops->login_fail_count(db, username, last - pol->lockout_window) >=
+               pol->lockout_attempts;
+}
+
+/*
+** A failed sign-in of an existing account (u from user_get_auth or user_get): counted toward
+** the lockout and audited as login.fail with the reason ("password", "totp"), in one
+** transaction.  A failure to audit is logged: the answer stays UNAUTHORIZED.
+*/
+static void
+login_fail_record(struct wm_db *db, const struct wm_auth_policy *pol, const json_t *u,
+                  const char *username, const char *reason, const char *addr,
+                  const char *request_id, int64_t now)
+{
+    struct wm_fail f = {0};
+    struct wm_principal *p = u ? wm_principal_load(db, jsi(u, "id")) : NULL;
+    if (WM_OK != tx_begin(db, &f)) {
+        /* counted all the same (a busy store must not spare a guesser), not audited */
+        (void)db->ops->login_fail_add(db, username, now);
+        wm_log(WM_LOG_WARN, "login failure not audited (%s): store busy", reason);
+        wm_principal_free(p);
+        return;
+    }
+    enum wm_err e = WM_OK;
+    if (WM_QS_HARD == db->ops->login_fail_add(db, username, now)) {
+        e = WM_E_INTERNAL;
+    }
+    (void)db->ops->login_fail_clear(db, NULL, now - pol->lockout_window - pol->lockout_duration);
+    if (WM_OK == e && p) { /* a disabled account has no principal: counted, not audited */
+        struct wm_actor act = {.p = p, .request_id = request_id, .addr = addr};
+        json_t *sum = json_pack("{s:s}", "reason", reason);
+        e = wm_audit(db, &act, "login.fail", "user", jsi(u, "id"), jss(u, "org_path"), NULL, sum);
+        json_decref(sum);
+    }
+    if (WM_OK != tx_end(db, e, &f)) {
+        wm_log(WM_LOG_WARN, "login failure not recorded (%s)", reason);
+    }
+    wm_principal_free(p);
+}
+
+/*
+** Inside the caller's transaction: is code the account's current TOTP code (a step after the
+** last used, then taken) or one of its unused recovery codes (then used)?  *how names which.
+** false with *store_failed on a store error.
+*/
+static bool
+second_factor_ok(struct wm_db *db, int64_t uid, const char *code, int64_t now, const char **how,
+                 bool *store_failed)
+{
+    *store_failed = false;
+    json_t *t = db->ops->totp_get(db, uid);
+    unsigned char key[WM_TOTP_SECRET_BYTES];
+    bool ok = false;
+    if (NULL == t) {
+        *store_failed = wm_db_failed(db);
+        return false;
+    }
+    if (NULL == code || !json_is_integer(json_object_get(t, "enabled_at")) ||
+        !wm_totp_key(jss(t, "secret"), key)) {
+        json_decref(t);
+        return false;
+    }
+    int64_t step = wm_totp_verify(key, sizeof key, code, now, jsi(t, "last_step"));
+    sodium_memzero(key, sizeof key);
+    json_decref(t);
+    if (step > 0) {
+        enum wm_qs qs = db->ops->totp_step_use(db, uid, step);
+        *store_failed = qs < 0;
+        *how = "totp";
+        return WM_QS_ONE == qs;
+    }
+    char hash[65];
+    if (!wm_recovery_hash(uid, code, hash)) {
+        return false;
+    }
+    json_t *list = db->ops->recovery_list(db, uid), *x;
+    if (NULL == list) {
+        *store_failed = true;
+        return false;
+    }
+    size_t i;
+    int64_t match = 0;
+    json_array_foreach(list, i, x)
+    {
+        /* every row compared, in constant time each */
+        if (wm_secure_streq(jss(x, "hash"), hash) && 0 == match) {
+            match = jsi(x, "id");
+        }
+    }
+    json_decref(list);
+    if (match) {
+        enum wm_qs qs = db->ops->recovery_use(db, uid, match, now);
+        *store_failed = qs < 0;
+        ok = WM_QS_ONE == qs;
+        *how = "recovery";
+    }
+    return ok;
+}
+
+/* Open a session for account uid, audited session.create (how: the second factor used, or
+** NULL), in the caller's transaction. */
 static enum wm_err
-login_once(struct wm_db *db, const struct wm_auth_policy *pol, const char *username,
-           const char *password, const char *addr, const char *request_id, char **token,
-           char **csrf, int64_t *user_id)
+session_open(struct wm_db *db, const struct wm_auth_policy *pol, int64_t uid,
+             const char *username, const char *how, const char *addr, const char *request_id,
+             int64_t now, struct wm_login_out *out)
+{
+    char *tok = wm_random_token(32), hash[65];
+    char *cs = wm_random_token(24);
+    wm_sha256_hex(tok, strlen(tok), hash);
+    struct wm_principal *p = wm_principal_load(db, uid);
+    struct wm_actor act = {.p = p, .request_id = request_id, .addr = addr};
+    enum wm_err e = p ? WM_OK : WM_E_INTERNAL;
+    if (WM_OK == e) {
+        (void)db->ops->login_fail_clear(db, username, now - pol->lockout_window -
+                                                          pol->lockout_duration);
+        if (WM_QS_ONE != db->ops->session_insert(db, hash, uid, cs, now, addr)) {
+            e = WM_E_INTERNAL;
+        } else {
+            json_t *sum = how ? json_pack("{s:s}", "second_factor", how) : NULL;
+            e = wm_audit(db, &act, "session.create", "user", uid, p->org_path, NULL, sum);
+            json_decref(sum);
+        }
+    }
+    wm_principal_free(p);
+    if (WM_OK != e) {
+        free(tok);
+        free(cs);
+        return e;
+    }
+    out->token = tok;
+    out->csrf = cs;
+    out->user_id = uid;
+    return WM_OK;
+}
+
+/* The pending second step: the cookie "UID.RANDOM", its random part's SHA-256 on the row. */
+static enum wm_err
+pending_open(struct wm_db *db, int64_t uid, const char *addr, int64_t now, char **cookie)
+{
+    char *rnd = wm_random_token(24), hash[65];
+    wm_sha256_hex(rnd, strlen(rnd), hash);
+    struct wm_fail f = {0};
+    enum wm_err e = tx_begin(db, &f);
+    if (WM_OK == e) {
+        e = WM_QS_ONE == db->ops->totp_pending_set(db, uid, hash, now, addr ? addr : "")
+                ? WM_OK
+                : WM_E_INTERNAL;
+        e = tx_end(db, e, &f);
+    }
+    if (WM_OK == e) {
+        *cookie = wm_asprintf("%lld.%s", (long long)uid, rnd);
+    }
+    free(rnd);
+    return e;
+}
+
+static enum wm_err
+login_once(struct wm_db *db, const struct wm_auth_policy *pol, const struct wm_login_in *in,
+           struct wm_login_out *out)
 {
     int64_t now = wm_now();
-    *token = *csrf = NULL;
+    const char *username = in->username, *password = in->password;
+    memset(out, 0, sizeof *out);
     if (NULL == username || NULL == password || strlen(username) > 256 || strlen(password) > 1024) {
         return WM_E_UNAUTHORIZED;
     }
-    /* Locked: lockout_attempts failures within lockout_window, the last of them less than
-    ** lockout_duration ago (no failure is recorded while locked, so the lock runs from the
-    ** failure that set it).  The same answer for names that exist and names that do not. */
-    int64_t last = db->ops->login_fail_last(db, username);
-    if (last && now - last < (int64_t)pol->lockout_duration &&
-        db->ops->login_fail_count(db, username, last - pol->lockout_window) >=
-            pol->lockout_attempts) {
+    if (login_locked(db, pol, username, now)) {
         return WM_E_RATE_LIMITED;
     }
     json_t *u = db->ops->user_get_auth(db, username);
@@ -374,41 +540,70 @@ login_once(struct wm_db *db, const struct wm_auth_policy *pol, const char *usern
         }
     }
     if (!ok) {
+        login_fail_record(db, pol, u, username, "password", in->addr, in->request_id, now);
         json_decref(u);
-        (void)db->ops->login_fail_add(db, username, now);
-        (void)db->ops->login_fail_clear(db, NULL, now - pol->lockout_window -
-                                                      pol->lockout_duration);
-        wm_log(WM_LOG_INFO, "login failed for a user name from %s", addr ? addr : "-");
+        wm_log(WM_LOG_INFO, "login failed for a user name from %s", in->addr ? in->addr : "-");
         return WM_E_UNAUTHORIZED;
     }
-    *user_id = jsi(u, "id");
-    char *tok = wm_random_token(32), hash[65];
-    char *cs = wm_random_token(24);
-    wm_sha256_hex(tok, strlen(tok), hash);
-    struct wm_principal *p = wm_principal_load(db, *user_id);
-    struct wm_actor act = {.p = p, .request_id = request_id, .addr = addr};
-    struct wm_fail f;
-    enum wm_err e = p ? tx_begin(db, &f) : WM_E_INTERNAL;
-    if (WM_OK == e) {
-        (void)db->ops->login_fail_clear(db, username, now - pol->lockout_window -
-                                                          pol->lockout_duration);
-        if (WM_QS_ONE != db->ops->session_insert(db, hash, *user_id, cs, now, addr)) {
-            e = WM_E_INTERNAL;
-        } else {
-            e = wm_audit(db, &act, "session.create", "user", *user_id, p->org_path, NULL, NULL);
+    int64_t uid = jsi(u, "id");
+    bool two = json_is_integer(json_object_get(u, "totp_enabled_at"));
+    enum wm_err e;
+    if (two && NULL == in->totp) {
+        /* the password was right: no session before the second factor */
+        json_decref(u);
+        out->need_totp = true;
+        if (in->want_pending) {
+            e = pending_open(db, uid, in->addr, now, &out->pending);
+            if (WM_OK != e) {
+                return e;
+            }
         }
-        e = tx_end(db, e, &f);
+        return WM_E_UNAUTHORIZED;
     }
-    wm_principal_free(p);
-    json_decref(u);
-    if (WM_OK != e) {
-        free(tok);
-        free(cs);
+    struct wm_fail f = {0};
+    const char *how = NULL;
+    bool store_failed = false, second = !two;
+    if (WM_OK != (e = tx_begin(db, &f))) {
+        json_decref(u);
         return e;
     }
-    *token = tok;
-    *csrf = cs;
-    return WM_OK;
+    if (two) {
+        second = second_factor_ok(db, uid, in->totp, now, &how, &store_failed);
+        e = store_failed ? WM_E_INTERNAL : WM_OK;
+    }
+    if (WM_OK == e && second) {
+        e = session_open(db, pol, uid, username, how, in->addr, in->request_id, now, out);
+    }
+    e = tx_end(db, e, &f);
+    if (WM_OK == e && !second) {
+        login_fail_record(db, pol, u, username, "totp", in->addr, in->request_id, now);
+        out->need_totp = true;
+        e = WM_E_UNAUTHORIZED;
+    }
+    json_decref(u);
+    if (WM_OK != e) {
+        wm_login_out_free(out);
+        out->need_totp = two && !store_failed;
+    }
+    return e;
+}
+
+enum wm_err
+wm_login_ex(struct wm_db *db, const struct wm_auth_policy *pol, const struct wm_login_in *in,
+            struct wm_login_out *out)
+{
+    enum wm_err e;
+    TX_RETRY(e, login_once(db, pol, in, out));
+    return e;
+}
+
+void
+wm_login_out_free(struct wm_login_out *out)
+{
+    free(out->token);
+    free(out->csrf);
+    free(out->pending);
+    out->token = out->csrf = out->pending = NULL;
 }
 
 enum wm_err
@@ -416,8 +611,93 @@ wm_login(struct wm_db *db, const struct wm_auth_policy *pol, const char *usernam
          const char *password, const char *addr, const char *request_id, char **token,
          char **csrf, int64_t *user_id)
 {
+    struct wm_login_in in = {.username = username, .password = password, .addr = addr,
+                             .request_id = request_id};
+    struct wm_login_out out;
+    enum wm_err e = wm_login_ex(db, pol, &in, &out);
+    *token = out.token;
+    *csrf = out.csrf;
+    if (WM_OK == e) {
+        *user_id = out.user_id;
+    }
+    free(out.pending);
+    return e;
+}
+
+static enum wm_err
+second_once(struct wm_db *db, const struct wm_auth_policy *pol, const char *pending,
+            const char *code, const char *addr, const char *request_id, struct wm_login_out *out)
+{
+    int64_t now = wm_now(), uid = 0;
+    memset(out, 0, sizeof *out);
+    const char *dot = pending ? strchr(pending, '.') : NULL;
+    char hash[65];
+    char num[24];
+    if (NULL == dot || strlen(pending) > 128 || (size_t)(dot - pending) >= sizeof num) {
+        return WM_E_NOT_FOUND;
+    }
+    memcpy(num, pending, (size_t)(dot - pending));
+    num[dot - pending] = '\0';
+    if (!wm_parse_i64(num, 1, INT64_MAX, &uid)) {
+        return WM_E_NOT_FOUND;
+    }
+    wm_sha256_hex(dot + 1, strlen(dot + 1), hash);
+    json_t *u = db->ops->user_get(db, uid);
+    json_t *t = u ? db->ops->totp_get(db, uid) : NULL;
+    if (NULL == t) {
+        json_decref(u);
+        return wm_db_failed(db) ? WM_E_INTERNAL : WM_E_NOT_FOUND;
+    }
+    bool valid = json_is_string(json_object_get(t, "pending_hash")) &&
+                 wm_secure_streq(jss(t, "pending_hash"), hash) &&
+                 now - jsi(t, "pending_at") <= WM_TOTP_PENDING_SECONDS &&
+                 now >= jsi(t, "pending_at") &&
+                 wm_streq(jss(t, "pending_addr"), addr ? addr : "") && !jsi(u, "disabled");
+    json_decref(t);
+    if (!valid) {
+        json_decref(u);
+        return WM_E_NOT_FOUND;
+    }
+    const char *username = jss(u, "username");
+    if (login_locked(db, pol, username, now)) {
+        json_decref(u);
+        return WM_E_RATE_LIMITED;
+    }
+    struct wm_fail f = {0};
+    const char *how = NULL;
+    bool store_failed = false, second = false;
+    enum wm_err e = tx_begin(db, &f);
+    if (WM_OK == e) {
+        second = second_factor_ok(db, uid, code, now, &how, &store_failed);
+        e = store_failed ? WM_E_INTERNAL : WM_OK;
+        if (WM_OK == e && second &&
+            WM_QS_ONE != db->ops->totp_pending_set(db, uid, NULL, 0, NULL)) {
+            e = WM_E_INTERNAL;
+        }
+        if (WM_OK == e && second) {
+            e = session_open(db, pol, uid, username, how, addr, request_id, now, out);
+        }
+        e = tx_end(db, e, &f);
+    }
+    if (WM_OK == e && !second) {
+        login_fail_record(db, pol, u, username, "totp", addr, request_id, now);
+        out->need_totp = true;
+        e = login_locked(db, pol, username, now) ? WM_E_RATE_LIMITED : WM_E_UNAUTHORIZED;
+    }
+    json_decref(u);
+    if (WM_OK != e) {
+        wm_login_out_free(out);
+    }
+    return e;
+}
+
+enum wm_err
+wm_login_second(struct wm_db *db, const struct wm_auth_policy *pol, const char *pending,
+                const char *code, const char *addr, const char *request_id,
+                struct wm_login_out *out)
+{
     enum wm_err e;
-    TX_RETRY(e, login_once(db, pol, username, password, addr, request_id, token, csrf, user_id));
+    TX_RETRY(e, second_once(db, pol, pending, code, addr, request_id, out));
     return e;
 }
 

@@ -60,6 +60,10 @@ struct wm_principal {
     char *org_name;
     int64_t dept_id;
     bool must_change_pw;
+    /* issue 13, totp: from the account's row when loaded (wm_principal_load) */
+    bool totp_enabled;  /* the second factor is on */
+    bool totp_enrol;    /* its role is in totp_required and it has not enrolled */
+    bool pw_expired;    /* the password is older than password_max_age_days */
 };
 
 /* Who acts, for permission checks and the audit log.  p == NULL means the command line
@@ -2425,6 +2429,106 @@ json_t *wm_work_summary(struct wm_db *db, const struct wm_actor *a, int64_t unit
 */
 json_t *wm_work_overview(struct wm_db *db, const struct wm_actor *a,
                          const struct wm_work_ov_query *q, struct wm_fail *f);
+
+/* ---------------------------------------------------------------- issue 13, totp: two-factor sign-in */
+
+/* The rules of RFC 6238 as wenming uses them (totp.c): HMAC-SHA1, 6 digits, 30 s steps, the
+** steps -1, 0 and +1 accepted, never a step at or before the last one used. */
+#define WM_TOTP_SECRET_BYTES 20
+#define WM_TOTP_DIGITS 6
+#define WM_TOTP_PERIOD 30
+#define WM_TOTP_WINDOW 1
+#define WM_TOTP_PENDING_SECONDS 300 /* the second step must follow the password within */
+#define WM_RECOVERY_CODES 10
+
+/** The code of step (digits digits, at most 9) for key (RFC 4226 §5.3 truncation). */
+uint32_t wm_totp_code(const unsigned char *key, size_t keylen, uint64_t step, unsigned digits);
+/** The step of Unix time now. */
+int64_t wm_totp_step(int64_t now);
+/** The step of the window around now whose code is code and which is after last_step; 0 when
+** none (a wrong, malformed, replayed or older code). */
+int64_t wm_totp_verify(const unsigned char *key, size_t keylen, const char *code, int64_t now,
+                       int64_t last_step);
+/** RFC 4648 base32 without padding (caller frees). */
+char *wm_base32_encode(const unsigned char *p, size_t n);
+/** Decode base32 (case-insensitive; spaces, '-' and trailing '=' ignored) into out[cap]:
+** false when malformed or too long. */
+bool wm_base32_decode(const char *s, unsigned char *out, size_t cap, size_t *n);
+/** A new secret: WM_TOTP_SECRET_BYTES random bytes as base32 (caller frees). */
+char *wm_totp_secret_new(void);
+/** The key of a base32 secret; false when it is not one. */
+bool wm_totp_key(const char *secret, unsigned char key[WM_TOTP_SECRET_BYTES]);
+/** otpauth://totp/ISSUER:USER?secret=...&issuer=... (label percent-encoded; caller frees). */
+char *wm_totp_uri(const char *issuer, const char *username, const char *secret);
+/** text as a QR code (libqrencode, level M): an inline SVG of rects (caller frees; NULL when
+** it does not fit). */
+char *wm_qr_svg(const char *text);
+/** A new recovery code, "abcd-efgh-jkmn" (60 random bits; caller frees). */
+char *wm_recovery_code_new(void);
+/** The keyed SHA-256 (hex) of a recovery code as typed (case, spaces and '-' ignored);
+** false when it cannot be one. */
+bool wm_recovery_hash(int64_t user_id, const char *code, char out[65]);
+
+/** wenming.conf totp_required ("admin,office"); false (nothing changed) on an unknown role. */
+bool wm_totp_set_required(const char *roles);
+/** Whether accounts of role r must have the second factor. */
+bool wm_totp_required(enum wm_role r);
+/** wenming.conf password_max_age_days (0 = never). */
+void wm_password_set_max_age(unsigned days);
+unsigned wm_password_max_age(void);
+
+/** The caller's second factor: {enabled, enabled_at, required, recovery_left, pending:
+** {secret, uri, svg} while an enrolment waits for its first code (else null)}. */
+json_t *wm_totp_status(struct wm_db *db, const struct wm_actor *a, struct wm_fail *f);
+/** Start (or restart) the caller's enrolment: a new secret, not yet enabled. */
+enum wm_err wm_totp_start(struct wm_db *db, const struct wm_actor *a,
+                          struct wm_fail *f) WM_MUST_CHECK;
+/** Confirm the enrolment with a current code: enabled, and *codes (caller frees) the
+** WM_RECOVERY_CODES recovery codes, shown once. */
+enum wm_err wm_totp_confirm(struct wm_db *db, const struct wm_actor *a, const char *code,
+                            json_t **codes, struct wm_fail *f) WM_MUST_CHECK;
+/** New recovery codes (the old ones stop working), with a current code. */
+enum wm_err wm_totp_recovery_new(struct wm_db *db, const struct wm_actor *a, const char *code,
+                                 json_t **codes, struct wm_fail *f) WM_MUST_CHECK;
+/** Turn the caller's second factor off: its password and a current code (or a recovery
+** code); refused while its role is in totp_required. */
+enum wm_err wm_totp_disable(struct wm_db *db, const struct wm_actor *a, const char *password,
+                            const char *code, struct wm_fail *f) WM_MUST_CHECK;
+/** A manager clears another account's second factor (it enrols again at next sign-in when
+** its role requires it); its sessions end. */
+enum wm_err wm_totp_reset(struct wm_db *db, const struct wm_actor *a, int64_t user_id,
+                          struct wm_fail *f) WM_MUST_CHECK;
+
+/* A sign-in (wm_login_ex). */
+struct wm_login_in {
+    const char *username;
+    const char *password;
+    const char *totp;   /* a code or a recovery code (NULL: not given) */
+    bool want_pending;  /* the pages: a second step to come when a code is needed */
+    const char *addr;
+    const char *request_id;
+};
+struct wm_login_out {
+    char *token;      /* the session cookie (caller frees) */
+    char *csrf;       /* its CSRF token (caller frees) */
+    int64_t user_id;
+    bool need_totp;   /* the password was right; the account needs its second factor */
+    char *pending;    /* with want_pending: the wm_2fa cookie of the second step (frees) */
+};
+/**
+** wm_login with the second factor.  An account with TOTP on opens a session only with a
+** right code (in->totp, or later wm_login_second): without one the answer is UNAUTHORIZED
+** with need_totp (and a pending second step when asked), a wrong one UNAUTHORIZED, counted
+** toward the lockout and audited (login.fail, reason "totp").
+*/
+enum wm_err wm_login_ex(struct wm_db *db, const struct wm_auth_policy *pol,
+                        const struct wm_login_in *in, struct wm_login_out *out) WM_MUST_CHECK;
+/** The second step of a pending sign-in (the wm_2fa cookie, bound to the account and the
+** client's address, WM_TOTP_PENDING_SECONDS long).  NOT_FOUND when it is no longer valid. */
+enum wm_err wm_login_second(struct wm_db *db, const struct wm_auth_policy *pol,
+                            const char *pending, const char *code, const char *addr,
+                            const char *request_id, struct wm_login_out *out) WM_MUST_CHECK;
+void wm_login_out_free(struct wm_login_out *out);
 
 /* ---------------------------------------------------------------- data directory */
 

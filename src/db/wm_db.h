@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 20
+#define WM_DB_SCHEMA_VERSION 21
 
 struct wm_db;
 
@@ -1439,6 +1439,31 @@ struct wm_db_ops {
     ** due_on}.  NULL on a store error.
     */
     json_t *(*work_ov_late)(struct wm_db *db, const struct wm_work_ov_q *q, unsigned limit);
+
+    /* -------------------------------- issue 13, totp: the TOTP second factor, recovery codes,
+    ** the password's age (0021).  The secret is a credential: only totp_get returns it. */
+    /** {secret, enabled_at (null: not enabled), last_step, pending_hash, pending_at,
+    ** pending_addr, pw_set_at} of the account; NULL when there is none. */
+    json_t *(*totp_get)(struct wm_db *db, int64_t user_id);
+    /** The secret (NULL: none), when it was confirmed (0: not yet) and the last step used. */
+    enum wm_qs (*totp_set)(struct wm_db *db, int64_t user_id, const char *secret,
+                           int64_t enabled_at, int64_t last_step);
+    /** Take step as used when it is newer than the last one used: ONE; NONE when it is not
+    ** (a replayed or older code), whoever raced. */
+    enum wm_qs (*totp_step_use)(struct wm_db *db, int64_t user_id, int64_t step);
+    /** The sign-in waiting for its second step (hash NULL: none; at most one per account). */
+    enum wm_qs (*totp_pending_set)(struct wm_db *db, int64_t user_id, const char *hash,
+                                   int64_t at, const char *addr);
+    /** When the account's password was last set (password_max_age_days). */
+    enum wm_qs (*user_pw_set_at)(struct wm_db *db, int64_t user_id, int64_t at);
+    /** Replace the account's recovery codes by hashes (a JSON array of hex strings, may be
+    ** empty). */
+    enum wm_qs (*recovery_replace)(struct wm_db *db, int64_t user_id, const json_t *hashes,
+                                   int64_t now);
+    /** The account's unused recovery codes: [{id, hash}]. */
+    json_t *(*recovery_list)(struct wm_db *db, int64_t user_id);
+    /** Use recovery code id of the account: ONE; NONE when it was used already. */
+    enum wm_qs (*recovery_use)(struct wm_db *db, int64_t user_id, int64_t id, int64_t now);
 };
 
 struct wm_db {

@@ -721,6 +721,12 @@ cookie_value(struct wm_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
+const char *
+wm_req_cookie(struct wm_req *r, const char *name)
+{
+    return cookie_value(r, name);
+}
+
 static const struct wm_route *g_routes;
 
 void
@@ -943,6 +949,26 @@ req_first(struct wm_req *r, const char *url, const char *method)
             wm_reply_redirect(r, "/password");
         } else {
             wm_reply_err(r, WM_E_FORBIDDEN, "password", _("请先修改初始密码"));
+        }
+        return;
+    }
+    /* issue 13, totp: signed in with a password that has expired, or without the second
+    ** factor its role requires.  Only sessions: API tokens stay single-factor. */
+    if (r->who && r->via_cookie && r->who->pw_expired && !(rt->flags & WM_R_PWCHANGE)) {
+        if (rt->flags & WM_R_HTML) {
+            wm_reply_redirect(r, "/password");
+        } else {
+            wm_reply_err(r, WM_E_FORBIDDEN, "password", _("密码已过期，请先修改密码"));
+        }
+        return;
+    }
+    if (r->who && r->via_cookie && r->who->totp_enrol &&
+        !(rt->flags & (WM_R_PWCHANGE | WM_R_TOTP))) {
+        if (rt->flags & WM_R_HTML) {
+            wm_reply_redirect(r, "/account/2fa");
+        } else {
+            wm_reply_err(r, WM_E_FORBIDDEN, "totp",
+                         _("您的角色必须使用两步验证：请先在 /account/2fa 页面完成设置"));
         }
         return;
     }

@@ -46,6 +46,8 @@ enum wm_route_flags {
     WM_R_RAW = 128,       /* with WM_R_FORM: a body that is not a form is kept raw in r->body */
     WM_R_UPLOAD = 256,    /* multipart files stream through the upload ops, never into memory */
     WM_R_PACKAGE = 512,   /* with WM_R_UPLOAD: the file is an archive package (a ZIP) */
+    /* issue 13, totp: allowed while a cookie caller must still enrol its second factor */
+    WM_R_TOTP = 1024,
 };
 
 struct wm_req;
@@ -239,5 +241,7 @@ void wm_reply_data(struct wm_req *r, unsigned status, const char *ctype, const v
 /** Add a response header (copied). */
 void wm_req_add_header(struct wm_req *r, const char *name, const char *value);
 void wm_req_set_cookie(struct wm_req *r, const char *name, const char *value, int max_age);
+/** The value of the request's cookie name (borrowed), NULL when absent (issue 13, totp). */
+const char *wm_req_cookie(struct wm_req *r, const char *name);
 
 #endif /* WM_HTTP_H */

@@ -11,8 +11,10 @@
 void
 api_session_post(struct wm_req *r)
 {
-    static const struct wm_jfield spec[] = {
-        {"username", WM_J_STR, true, 256}, {"password", WM_J_STR, true, 1024}, {NULL}};
+    static const struct wm_jfield spec[] = {{"username", WM_J_STR, true, 256},
+                                            {"password", WM_J_STR, true, 1024},
+                                            {"totp", WM_J_STR, false, 64}, /* issue 13, totp */
+                                            {NULL}};
     if (!wm_json_check(r, spec)) {
         return;
     }
@@ -20,26 +22,35 @@ api_session_post(struct wm_req *r)
         wm_reply_err(r, WM_E_RATE_LIMITED, NULL, NULL);
         return;
     }
-    char *token = NULL, *csrf = NULL;
-    int64_t uid = 0;
-    enum wm_err e = wm_login(r->db, wm_policy(), wm_jstr(r, "username"), wm_jstr(r, "password"),
-                             r->addr, r->rid, &token, &csrf, &uid);
+    struct wm_login_in in = {.username = wm_jstr(r, "username"),
+                             .password = wm_jstr(r, "password"),
+                             .totp = wm_jstr(r, "totp"),
+                             .addr = r->addr,
+                             .request_id = r->rid};
+    struct wm_login_out out;
+    enum wm_err e = wm_login_ex(r->db, wm_policy(), &in, &out);
+    if (WM_E_UNAUTHORIZED == e && out.need_totp && NULL == in.totp) {
+        /* the password was right: the account needs its second factor (not counted) */
+        wm_reply_err(r, e, "totp",
+                     _("此账号已启用两步验证：请在 totp 字段提供验证器上的6位验证码或一个恢复码"));
+        return;
+    }
     if (WM_E_UNAUTHORIZED == e) {
         (void)wm_ip_throttled(r->addr, true);
-        wm_reply_err(r, e, NULL, _("用户名或密码错误"));
+        wm_reply_err(r, e, out.need_totp ? "totp" : NULL,
+                     out.need_totp ? _("验证码不正确或已使用过") : _("用户名或密码错误"));
         return;
     }
     if (WM_OK != e) {
         wm_reply_err(r, e, NULL, WM_E_RATE_LIMITED == e ? _("登录失败次数过多，请稍后再试") : NULL);
         return;
     }
-    struct wm_principal *p = wm_principal_load(r->db, uid);
-    wm_req_set_cookie(r, "wm_session", token, (int)wm_policy()->session_lifetime);
+    struct wm_principal *p = wm_principal_load(r->db, out.user_id);
+    wm_req_set_cookie(r, "wm_session", out.token, (int)wm_policy()->session_lifetime);
     json_t *me = p ? wm_principal_json(p) : json_object();
-    wm_reply_json(r, 201, json_pack("{s:o, s:s}", "user", me, "csrf", csrf));
+    wm_reply_json(r, 201, json_pack("{s:o, s:s}", "user", me, "csrf", out.csrf));
     wm_principal_free(p);
-    free(token);
-    free(csrf);
+    wm_login_out_free(&out);
 }
 
 void

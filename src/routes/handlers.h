@@ -830,4 +830,19 @@ void ui_inbox_badge(struct wm_req *r, struct wm_buf *b);
 /** The e-mail address and per-kind preferences form of the /account page. */
 void ui_notify_prefs(struct wm_req *r, struct wm_buf *b);
 
+/* issue 13, totp: api_totp.c (the caller's second factor, a manager's reset) */
+void api_me_totp_get(struct wm_req *r);
+void api_me_totp_start_post(struct wm_req *r);
+void api_me_totp_confirm_post(struct wm_req *r);
+void api_user_totp_reset_post(struct wm_req *r);
+/* issue 13, totp: page_totp.c (the second step of signing in, /account/2fa, the reset) */
+void page_login2_get(struct wm_req *r);
+void page_login2_post(struct wm_req *r);
+void page_2fa_get(struct wm_req *r);
+void page_2fa_start_post(struct wm_req *r);
+void page_2fa_confirm_post(struct wm_req *r);
+void page_2fa_recovery_post(struct wm_req *r);
+void page_2fa_disable_post(struct wm_req *r);
+void page_user_2fa_reset_post(struct wm_req *r);
+
 #endif

@@ -157,8 +157,26 @@ page_login_post(struct wm_req *r)
         login_form(r, 429, _("登录失败次数过多，请稍后再试"), user);
         return;
     }
-    enum wm_err e = wm_login(r->db, wm_policy(), user, pw ? pw : "", r->addr, r->rid, &token,
-                             &csrf, &uid);
+    /* issue 13, totp: an account with the second factor gets a pending second step */
+    struct wm_login_in in = {.username = user, .password = pw ? pw : "", .want_pending = true,
+                             .addr = r->addr, .request_id = r->rid};
+    struct wm_login_out out;
+    enum wm_err e = wm_login_ex(r->db, wm_policy(), &in, &out);
+    token = out.token;
+    csrf = out.csrf;
+    uid = out.user_id;
+    (void)uid;
+    if (WM_E_UNAUTHORIZED == e && out.need_totp && out.pending) {
+        struct wm_buf to = {0};
+        wm_buf_adds(&to, "/login/2fa?next=");
+        wm_url_encode(&to, safe_next(wm_form(r, "next")));
+        wm_req_set_cookie(r, "wm_2fa", out.pending, WM_TOTP_PENDING_SECONDS);
+        wm_reply_redirect(r, wm_buf_str(&to));
+        wm_buf_free(&to);
+        free(out.pending);
+        return;
+    }
+    free(out.pending);
     if (WM_OK != e) {
         if (WM_E_UNAUTHORIZED == e) {
             (void)wm_ip_throttled(r->addr, true);
@@ -200,6 +218,11 @@ page_password_get(struct wm_req *r)
     if (r->who->must_change_pw) {
         wm_h(&b, "<p class=\"flash warn\">%s</p>\n",
              _("这是系统生成的初始密码，请先设置您自己的密码。"));
+    } else if (r->who->pw_expired) { /* issue 13, totp: password_max_age_days */
+        char msg[160];
+        snprintf(msg, sizeof msg, _("您的密码已超过 %u 天未修改，已经过期，请设置新密码。"),
+                 wm_password_max_age());
+        wm_h(&b, "<p class=\"flash warn\" id=\"pw-expired\">%s</p>\n", msg);
     }
     wm_h(&b,
          "<form method=\"post\" action=\"/password\" class=\"card narrow\">\n");
@@ -253,9 +276,11 @@ account_render(struct wm_req *r, const char *fresh)
     wm_h(&b,
          "<section class=\"card\"><dl class=\"kv\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
          "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>"
-         "<p><a class=\"button\" href=\"/password\">%s</a></p></section>\n",
+         "<p><a class=\"button\" href=\"/password\">%s</a> "
+         "<a class=\"button secondary\" href=\"/account/2fa\">%s</a></p></section>\n",
          _("用户名"), r->who->username, _("姓名"), r->who->display_name, _("角色"),
-         wm_role_label(r->who->role), _("所属"), r->who->org_name, _("修改密码"));
+         wm_role_label(r->who->role), _("所属"), r->who->org_name, _("修改密码"),
+         r->who->totp_enabled ? _("两步验证（已启用）") : _("两步验证（未启用）"));
     ui_notify_prefs(r, &b); /* notifications: the address and each kind's switches */
     wm_h(&b, "<section class=\"card\"><h2>%s</h2><p class=\"hint\">%s</p>\n", _("API 令牌"),
          _("脚本可用 Authorization: Bearer 令牌 调用 /api/v1 接口。令牌只显示一次，请妥善保存。"));

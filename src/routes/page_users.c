@@ -187,6 +187,17 @@ user_page(struct wm_req *r, int64_t id, const char *initial_password, int64_t re
                  "%s</button></form></section>\n",
              ji(u, "disabled") ? "enable" : "disable", ji(u, "disabled") ? "" : "danger",
              ji(u, "disabled") ? _("启用账号") : _("停用账号"), _("重置密码"));
+        /* issue 13, totp: a manager resets the second factor (the account enrols again) */
+        if (json_is_integer(json_object_get(u, "totp_enabled_at"))) {
+            wm_h(&b, "<section class=\"card\"><h2>%s</h2><p>%s</p>"
+                     "<form method=\"post\" action=\"/users/%I/2fa/reset\" class=\"row\" "
+                     "data-confirm=\"%s\">",
+                 _("两步验证"), _("已启用。手机丢失且没有恢复码时，可重置两步验证。"), id,
+                 _("确定重置此账号的两步验证？"));
+            ui_csrf(r, &b);
+            wm_h(&b, "<button type=\"submit\" class=\"danger\">%s</button></form></section>\n",
+                 _("重置两步验证"));
+        }
     }
     json_decref(u);
     ui_end(r, &b, status);

@@ -58,7 +58,8 @@ wm_api_orgs(json_t *items)
 json_t *
 wm_api_user(json_t *u)
 {
-    static const char *const k[] = {"created_at", NULL};
+    /* pw_set_at, totp_enabled_at: issue 13, totp (the secret is never in a user's row) */
+    static const char *const k[] = {"created_at", "pw_set_at", "totp_enabled_at", NULL};
     return times(u, k);
 }
 

@@ -553,6 +553,26 @@ const struct wm_route wm_routes[] = {
     /* Operations (issue 13, api_ops.c): health for monitors, metrics for listed addresses */
     {WM_GET, "/healthz", api_healthz, PWC, ALL, 0},
     {WM_GET, "/metrics", api_metrics, PWC, ALL, 0},
+    /* issue 13, totp: two-factor sign-in (api_totp.c, page_totp.c); TOTP: allowed while a
+    ** session must still enrol (the router's gate) */
+    {WM_GET, "/api/v1/me/totp", api_me_totp_get, AUTH | WM_R_TOTP, ALL, 0},
+    {WM_POST, "/api/v1/me/totp/start", api_me_totp_start_post, AUTH | CSRF | WM_R_TOTP, ALL, 0},
+    {WM_POST, "/api/v1/me/totp/confirm", api_me_totp_confirm_post,
+     AUTH | CSRF | JSON | WM_R_TOTP, ALL, 8 * 1024},
+    {WM_POST, "/api/v1/users/{id}/totp/reset", api_user_totp_reset_post, AUTH | CSRF, MANAGE, 0},
+    {WM_GET, "/login/2fa", page_login2_get, HTML | PWC, ALL, 0},
+    {WM_POST, "/login/2fa", page_login2_post, HTML | FORM | PWC | WM_R_PRECSRF, ALL, 8 * 1024},
+    {WM_GET, "/account/2fa", page_2fa_get, AUTH | HTML | WM_R_TOTP, ALL, 0},
+    {WM_POST, "/account/2fa/start", page_2fa_start_post, AUTH | HTML | FORM | CSRF | WM_R_TOTP,
+     ALL, 8 * 1024},
+    {WM_POST, "/account/2fa/confirm", page_2fa_confirm_post,
+     AUTH | HTML | FORM | CSRF | WM_R_TOTP, ALL, 8 * 1024},
+    {WM_POST, "/account/2fa/recovery", page_2fa_recovery_post, AUTH | HTML | FORM | CSRF, ALL,
+     8 * 1024},
+    {WM_POST, "/account/2fa/disable", page_2fa_disable_post, AUTH | HTML | FORM | CSRF, ALL,
+     8 * 1024},
+    {WM_POST, "/users/{id}/2fa/reset", page_user_2fa_reset_post, AUTH | HTML | FORM | CSRF,
+     MANAGE, 8 * 1024},
 
     {0, NULL, NULL, 0, 0, 0},
 };

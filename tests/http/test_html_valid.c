@@ -275,7 +275,9 @@ test_pages_valid(void **state)
         "/units/6/work/areas", "/units/6/work/inspections", "/units/6/work/inspections/new",
         wpage,
         /* issue 12, work_rect */
-        rect[0], rect[1], rect[2]};
+        rect[0], rect[1], rect[2],
+        /* issue 13, totp: the second factor not yet set up (its other states below) */
+        "/account/2fa"};
     /* a title of unit 6 (shown on /titles and on /units/6) */
     struct th_resp *tr = th_api(&srv, "POST", "/api/v1/titles", &adm, th_auth(&adm),
                                 "{\"unit_id\": 6, \"title\": \"第十四届<b>市级</b>文明单位\", "
@@ -431,6 +433,29 @@ test_pages_valid(void **state)
             }
             th_resp_free(r);
         }
+    }
+    /* issue 13, totp: /account/2fa with an enrolment waiting (the QR code as inline SVG),
+    ** and the second step of signing in (/login/2fa, shown while a wm_2fa cookie is there) */
+    {
+        struct th_cred tc;
+        memset(&tc, 0, sizeof tc);
+        assert_int_equal(th_login(&srv, "evaluator", TH_DEMO_PW, &tc), 201);
+        struct th_resp *r = th_form(&srv, "/account/2fa/start", &tc, "");
+        th_assert_status(r, 303);
+        th_resp_free(r);
+        r = th_do(&srv, &(struct th_req){.method = "GET", .path = "/account/2fa", .cred = &tc,
+                                         .flags = TH_COOKIE});
+        th_assert_status(r, 200);
+        assert_non_null(strstr(r->body, "<svg"));
+        errors += tidy_errors(r->body, r->len, "/account/2fa (enrolling) as evaluator");
+        checked++;
+        th_resp_free(r);
+        r = th_do(&srv, &(struct th_req){.method = "GET", .path = "/login/2fa",
+                                         .cookies = "wm_2fa=1.x"});
+        th_assert_status(r, 200);
+        errors += tidy_errors(r->body, r->len, "/login/2fa");
+        checked++;
+        th_resp_free(r);
     }
     assert_int_equal(errors, 0);
     assert_true(checked >= 60); /* pages, error pages and 403 pages of five accounts */

@@ -6224,6 +6224,115 @@ test_work_bulletins(void **state)
     assert_false(wm_db_failed(DB));
 }
 
+/* issue 13, totp: the second factor on the account's row, the pending second step, the
+** password's age and the recovery codes. */
+static void
+test_totp_ops(void **state)
+{
+    struct fx *f = *state;
+    int64_t root = mk_org(f, 0, "office", "文明办", NULL, NULL);
+    int64_t a = mk_user(f, "admin", "admin", root, 0);
+    int64_t b = mk_user(f, "other", "office", root, 0);
+    json_t *t = OPS->totp_get(DB, a);
+    assert_non_null(t);
+    jnull(t, "secret");
+    jnull(t, "enabled_at");
+    assert_int_equal(ji(t, "last_step"), 0);
+    jnull(t, "pending_hash");
+    json_decref(t);
+    ASSERT_NO_ROW(OPS->totp_get(DB, 999999));
+    json_t *u = OPS->user_get(DB, a); /* user_get shows whether it is on, never the secret */
+    jnull(u, "totp_enabled_at");
+    assert_null(json_object_get(u, "totp_secret"));
+    assert_null(json_object_get(u, "secret"));
+    json_decref(u);
+
+    /* started, then enabled at a step */
+    assert_int_equal(OPS->totp_set(DB, a, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", 0, 0), WM_QS_ONE);
+    t = OPS->totp_get(DB, a);
+    assert_string_equal(js(t, "secret"), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+    jnull(t, "enabled_at");
+    json_decref(t);
+    assert_int_equal(OPS->totp_set(DB, a, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", 5000, 100),
+                     WM_QS_ONE);
+    t = OPS->totp_get(DB, a);
+    assert_int_equal(ji(t, "enabled_at"), 5000);
+    assert_int_equal(ji(t, "last_step"), 100);
+    json_decref(t);
+    u = OPS->user_get(DB, a);
+    assert_int_equal(ji(u, "totp_enabled_at"), 5000);
+    json_decref(u);
+    assert_int_equal(OPS->totp_set(DB, 999999, "X", 0, 0), WM_QS_NONE);
+
+    /* a step is taken once, and never an older one */
+    assert_int_equal(OPS->totp_step_use(DB, a, 101), WM_QS_ONE);
+    assert_int_equal(OPS->totp_step_use(DB, a, 101), WM_QS_NONE);
+    assert_int_equal(OPS->totp_step_use(DB, a, 100), WM_QS_NONE);
+    assert_int_equal(OPS->totp_step_use(DB, a, 103), WM_QS_ONE);
+    t = OPS->totp_get(DB, a);
+    assert_int_equal(ji(t, "last_step"), 103);
+    json_decref(t);
+
+    /* the pending second step; cleared */
+    assert_int_equal(OPS->totp_pending_set(DB, a, "abc", 6000, "1.2.3.4"), WM_QS_ONE);
+    t = OPS->totp_get(DB, a);
+    assert_string_equal(js(t, "pending_hash"), "abc");
+    assert_int_equal(ji(t, "pending_at"), 6000);
+    assert_string_equal(js(t, "pending_addr"), "1.2.3.4");
+    json_decref(t);
+    assert_int_equal(OPS->totp_pending_set(DB, a, NULL, 0, NULL), WM_QS_ONE);
+    t = OPS->totp_get(DB, a);
+    jnull(t, "pending_hash");
+    assert_int_equal(ji(t, "pending_at"), 0);
+    json_decref(t);
+
+    /* the password's age */
+    assert_int_equal(OPS->user_pw_set_at(DB, a, 7000), WM_QS_ONE);
+    t = OPS->totp_get(DB, a);
+    assert_int_equal(ji(t, "pw_set_at"), 7000);
+    json_decref(t);
+    u = OPS->user_get(DB, a);
+    assert_int_equal(ji(u, "pw_set_at"), 7000);
+    json_decref(u);
+    assert_int_equal(OPS->user_pw_set_at(DB, 999999, 1), WM_QS_NONE);
+
+    /* recovery codes: replaced as a set, each used once, per account */
+    json_t *h = json_pack("[s, s, s]", "h1", "h2", "h3");
+    assert_int_equal(OPS->recovery_replace(DB, a, h, 8000), WM_QS_ONE);
+    json_decref(h);
+    h = json_pack("[s]", "hb");
+    assert_int_equal(OPS->recovery_replace(DB, b, h, 8000), WM_QS_ONE);
+    json_decref(h);
+    json_t *l = OPS->recovery_list(DB, a);
+    assert_int_equal(json_array_size(l), 3);
+    assert_string_equal(js(json_array_get(l, 0), "hash"), "h1");
+    int64_t first = ji(json_array_get(l, 0), "id");
+    json_decref(l);
+    assert_int_equal(OPS->recovery_use(DB, b, first, 8100), WM_QS_NONE); /* not b's */
+    assert_int_equal(OPS->recovery_use(DB, a, first, 8100), WM_QS_ONE);
+    assert_int_equal(OPS->recovery_use(DB, a, first, 8200), WM_QS_NONE); /* once */
+    l = OPS->recovery_list(DB, a);
+    assert_int_equal(json_array_size(l), 2);
+    assert_string_equal(js(json_array_get(l, 0), "hash"), "h2");
+    json_decref(l);
+    h = json_array();
+    assert_int_equal(OPS->recovery_replace(DB, a, h, 8300), WM_QS_ONE);
+    json_decref(h);
+    l = OPS->recovery_list(DB, a);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    l = OPS->recovery_list(DB, b);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+
+    /* turned off */
+    assert_int_equal(OPS->totp_set(DB, a, NULL, 0, 0), WM_QS_ONE);
+    t = OPS->totp_get(DB, a);
+    jnull(t, "secret");
+    jnull(t, "enabled_at");
+    json_decref(t);
+}
+
 int
 main(void)
 {
@@ -6311,6 +6420,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_work_bulletins, setup, teardown),
         /* issue 12, work_rect */
         cmocka_unit_test_setup_teardown(test_work_rect, setup, teardown),
+        /* issue 13, totp */
+        cmocka_unit_test_setup_teardown(test_totp_ops, setup, teardown),
     };
     int failed = g_pg ? cmocka_run_group_tests_name("store_pg", tests, NULL, NULL)
                       : cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);

@@ -165,7 +165,7 @@ dept_delete(struct wm_db *base, int64_t id)
 #define USER_COLS                                                                            \
     "u.id, u.username, u.display_name, u.role, u.org_id, o.path AS org_path, "             \
     "o.name AS org_name, o.kind AS org_kind, u.dept_id, d.name AS dept_name, u.disabled, " \
-    "u.must_change_pw, u.created_at"
+    "u.must_change_pw, u.created_at, u.totp_enabled_at, u.pw_set_at" /* pw_set_at, totp_enabled_at: 0021 */
 #define USER_FROM                                                                            \
     " FROM \"user\" u JOIN org o ON o.id = u.org_id LEFT JOIN dept d ON d.id = u.dept_id"
 

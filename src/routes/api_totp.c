@@ -1,0 +1,73 @@
+/*
+** api_totp.c — the JSON side of the TOTP second factor (issue 13, totp): the caller's state
+** (with the secret and its otpauth URI only while its own enrolment waits for the first
+** code), starting and confirming the enrolment (the recovery codes answered once), and a
+** manager's reset of another account.  Signing in with a code: POST /api/v1/session's
+** "totp" field (api_session.c).  API tokens stay single-factor.
+*/
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+
+void
+api_me_totp_get(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    json_t *st = wm_totp_status(r->db, &r->actor, &f);
+    if (st) {
+        json_t *at = json_object_get(st, "enabled_at");
+        if (json_is_integer(at)) {
+            char t[32];
+            wm_time_rfc3339(json_integer_value(at), t);
+            json_object_set_new(st, "enabled_at", json_string(t));
+        }
+        json_t *p = json_object_get(st, "pending");
+        if (json_is_object(p)) {
+            json_object_del(p, "svg"); /* the page's; the URI is what a script needs */
+        }
+    }
+    wm_reply_read(r, 200, st, &f);
+}
+
+void
+api_me_totp_start_post(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    if (WM_OK != wm_totp_start(r->db, &r->actor, &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    api_me_totp_get(r);
+}
+
+void
+api_me_totp_confirm_post(struct wm_req *r)
+{
+    static const struct wm_jfield spec[] = {{"code", WM_J_STR, true, 20}, {NULL}};
+    struct wm_fail f = {0};
+    json_t *codes = NULL;
+    if (!wm_json_check(r, spec)) {
+        return;
+    }
+    if (WM_OK != wm_totp_confirm(r->db, &r->actor, wm_jstr(r, "code"), &codes, &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    wm_reply_json(r, 200, json_pack("{s:b, s:o}", "enabled", 1, "recovery_codes", codes));
+}
+
+void
+api_user_totp_reset_post(struct wm_req *r)
+{
+    struct wm_fail f = {0};
+    if (WM_OK != wm_totp_reset(r->db, &r->actor, r->ids[0], &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    wm_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+/* end of api_totp.c */
