@@ -1,5 +1,5 @@
 #!/bin/sh
-# deps.sh [build|check|demo|bench] — make sure the Debian packages wenming needs are
+# deps.sh [build|check|demo|bench|deb] [--list] — make sure the Debian packages wenming needs are
 # installed.  As root, installs what is missing (apt-get); otherwise prints the exact
 # command to run and fails.
 set -eu
@@ -10,11 +10,20 @@ libarchive-dev libxml2-dev libxlsxwriter-dev libcmocka-dev libcurl4-openssl-dev
 libvips-dev libpoppler-glib-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk libjs-pdf libpq-dev
 libopencc-dev libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng
 tesseract-ocr-chi-sim tesseract-ocr-chi-tra"
+# issue 13, deb: TOTP QR codes (the totp part adds it to the list above too); `deps.sh build
+# --list` prints the build list, which debian/control's Build-Depends must equal
+# (tests/check_man.py); `deps.sh deb` adds the packaging tools of `make deb`.
+pkgs="$pkgs libqrencode-dev"
+if [ "${2:-}" = --list ]; then
+    printf '%s\n' $pkgs
+    exit 0
+fi
 case "$what" in
 check) pkgs="$pkgs chromium fonts-wqy-microhei sqlite3 curl unzip tidy postgresql poppler-utils nginx-light"
        # Node.js: any install will do (Debian's nodejs+npm, or another that provides both).
        command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;
 bench) pkgs="$pkgs wrk nginx-light curl zip sqlite3" ;;
+deb) pkgs="$pkgs debhelper lintian dpkg-dev" ;; # issue 13, deb
 esac
 missing=""
 for p in $pkgs; do
