@@ -34,7 +34,7 @@ deb=wenming_${ver}_$arch.deb
 mkdir -p "$out"
 cp "$scratch/$deb" "$out/$deb"
 # lintian: every tag it prints is shown; only errors fail (--fail-on error).
-if ! lintian --fail-on error --no-tag-display-limit "$out/$deb" >"$scratch/lintian.log" 2>&1; then
+if ! lintian --fail-on error --tag-display-limit 0 "$out/$deb" >"$scratch/lintian.log" 2>&1; then
     cat "$scratch/lintian.log" >&2
     echo "deb: lintian found errors in $out/$deb" >&2
     exit 1
