@@ -23,10 +23,10 @@ check) pkgs="$pkgs chromium fonts-wqy-microhei sqlite3 curl unzip tidy postgresq
        # Node.js: any install will do (Debian's nodejs+npm, or another that provides both).
        command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;
 bench) pkgs="$pkgs wrk nginx-light curl zip sqlite3" ;;
-deb) pkgs="$pkgs debhelper lintian dpkg-dev" ;; # issue 13, deb
+deb) pkgs="$pkgs build-essential debhelper lintian dpkg-dev" ;; # issue 13, deb
 esac
 # issue 13, deb: make check builds the package once and tests it (tests/check_deb.sh)
-[ "$what" = check ] && pkgs="$pkgs debhelper lintian dpkg-dev"
+[ "$what" = check ] && pkgs="$pkgs build-essential debhelper lintian dpkg-dev"
 missing=""
 for p in $pkgs; do
     if ! dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null | grep -qx installed; then
