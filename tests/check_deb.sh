@@ -12,7 +12,8 @@
 # - in a scratch root (dpkg-deb -x): the postinst's file-system part (DPKG_ROOT) makes the
 #   data directory and its link to the packaged wenming.conf; the packaged wenming's init
 #   there prints a generated admin password and keeps the link; the packaged wenming serves
-#   it with the packaged wenming.conf and GET /healthz answers 200; the postrm purge removes
+#   it with the packaged wenming.conf, GET /healthz answers 200 and the printed password
+#   signs the admin in (a wrong one does not); the postrm purge removes
 #   /etc/wenming and keeps the data, and with WENMING_PURGE_DATA=yes removes the data too.
 set -u
 deb=${1:-${WM_TEST_DEB:-}}
@@ -138,6 +139,15 @@ else
     code=$(curl -s -o "$tmp/health" -w '%{http_code}' "http://127.0.0.1:$port/healthz")
     [ "$code" = 200 ] && ok "the packaged wenming serves; GET /healthz 200" ||
         fail "GET /healthz answered $code: $(cat "$tmp/health")"
+    # the password init printed signs the admin in (and a wrong one does not)
+    for try in "$pw" "x$pw"; do
+        code=$(curl -s -o "$tmp/login" -w '%{http_code}' -H 'Content-Type: application/json' \
+            --data "{\"username\":\"admin\",\"password\":\"$try\"}" \
+            "http://127.0.0.1:$port/api/v1/session")
+        want=201 what="the printed password"
+        [ "$try" = "$pw" ] || want=401 what="a wrong password"
+        [ "$code" = "$want" ] || fail "sign-in as admin with $what answered $code, not $want"
+    done
 fi
 kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 pid=""
