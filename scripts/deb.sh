@@ -8,6 +8,8 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$top/dist}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
 cd "$top"
 ver=$(dpkg-parsechangelog -S Version)
 arch=$(dpkg-architecture -q DEB_HOST_ARCH)
@@ -31,7 +33,6 @@ if ! (cd "$src" && dpkg-buildpackage -b -us -uc) >"$scratch/build.log" 2>&1; the
 fi
 echo "deb: built in $(($(date +%s) - start)) s" >&2
 deb=wenming_${ver}_$arch.deb
-mkdir -p "$out"
 cp "$scratch/$deb" "$out/$deb"
 # lintian: every tag it prints is shown; only errors fail (--fail-on error).
 if ! lintian --fail-on error --tag-display-limit 0 "$out/$deb" >"$scratch/lintian.log" 2>&1; then
