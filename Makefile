@@ -1,7 +1,7 @@
 # wenming — the two commands of the README:
 #   make demo    install what is missing, build, serve the demo on http://127.0.0.1:8080
 #   make check   install what is missing, build (also with ASan+UBSan), run every test
-# Other targets: build, asan, test, browser-deps, bench, clean.
+# Other targets: build, asan, test, browser-deps, bench, clean, deb.
 
 BUILD  ?= build
 ASAN   ?= build-asan
@@ -57,3 +57,10 @@ bench:
 
 clean:
 	rm -rf $(BUILD) $(ASAN)
+
+# issue 13, deb: the Debian package, built in a scratch copy of the tree, into dist/ and
+# checked with lintian (scripts/deb.sh)
+.PHONY: deb
+deb:
+	./scripts/deps.sh deb
+	./scripts/deb.sh

@@ -1,5 +1,5 @@
 #!/bin/sh
-# deps.sh [build|check|demo|bench] — make sure the Debian packages wenming needs are
+# deps.sh [build|check|demo|bench|deb] [--list] — make sure the Debian packages wenming needs are
 # installed.  As root, installs what is missing (apt-get); otherwise prints the exact
 # command to run and fails.
 set -eu
@@ -10,13 +10,23 @@ libarchive-dev libxml2-dev libxlsxwriter-dev libcmocka-dev libcurl4-openssl-dev
 libvips-dev libpoppler-glib-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk libjs-pdf libpq-dev
 libopencc-dev libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng
 tesseract-ocr-chi-sim tesseract-ocr-chi-tra"
-pkgs="$pkgs libqrencode-dev" # issue 13, totp: the QR code of the TOTP enrolment
+# issue 13, totp + deb: the QR code of the TOTP enrolment; `deps.sh build
+# --list` prints the build list, which debian/control's Build-Depends must equal
+# (tests/check_man.py); `deps.sh deb` adds the packaging tools of `make deb`.
+pkgs="$pkgs libqrencode-dev"
+if [ "${2:-}" = --list ]; then
+    printf '%s\n' $pkgs
+    exit 0
+fi
 case "$what" in
 check) pkgs="$pkgs chromium fonts-wqy-microhei sqlite3 curl unzip tidy postgresql poppler-utils nginx-light"
        # Node.js: any install will do (Debian's nodejs+npm, or another that provides both).
        command -v node >/dev/null && command -v npm >/dev/null || pkgs="$pkgs nodejs npm" ;;
 bench) pkgs="$pkgs wrk nginx-light curl zip sqlite3" ;;
+deb) pkgs="$pkgs build-essential debhelper lintian dpkg-dev" ;; # issue 13, deb
 esac
+# issue 13, deb: make check builds the package once and tests it (tests/check_deb.sh)
+[ "$what" = check ] && pkgs="$pkgs build-essential debhelper lintian dpkg-dev"
 missing=""
 for p in $pkgs; do
     if ! dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null | grep -qx installed; then

@@ -41,6 +41,21 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp
 
+# issue 13, deb: the Debian package, built once into BUILD/deb by scripts/deb.sh (about 3
+# minutes on 2 cores) for the test "deb" (tests/check_deb.sh), when the packaging tools are
+# installed (scripts/deps.sh check installs them); WM_TEST_DEB=FILE tests that package instead.
+if [ -z "${WM_TEST_DEB:-}" ] && command -v dpkg-buildpackage >/dev/null &&
+    command -v dh >/dev/null && command -v lintian >/dev/null; then
+    debdir=$(cd "$build" && pwd)/deb
+    if debfile=$("$here/deb.sh" "$debdir" 2>"$debdir.log" | tail -n 1) && [ -f "$debfile" ]; then
+        export WM_TEST_DEB="$debfile"
+    else
+        cat "$debdir.log" >&2
+        echo "run-tests: the Debian package did not build (scripts/deb.sh)" >&2
+        status=1
+    fi
+fi
+
 meson test -C "$build" --print-errorlogs --num-processes 2 || status=1
 if [ -n "$asan" ]; then
     # The HTTP suites on PostgreSQL run in the normal build only (they repeat the http

@@ -473,22 +473,27 @@ hold_import(struct wm_job *job)
     }
 }
 
-/* A helper program (wenming-thumb, wenming-compile), installed next to this one. */
+/* A helper program (wenming-thumb, wenming-compile, wenming-extract): the one next to this
+** program (the build tree), else the installed one in WM_HELPERDIR (/usr/libexec/wenming of
+** the Debian package); NULL when neither is executable. */
 static char *
 helper_path(const char *name)
 {
     char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) {
-        return NULL;
+    if (n > 0) {
+        self[n] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            *slash = '\0';
+            char *p = wm_asprintf("%s/%s", self, name);
+            if (0 == access(p, X_OK)) {
+                return p;
+            }
+            free(p);
+        }
     }
-    self[n] = '\0';
-    char *slash = strrchr(self, '/');
-    if (NULL == slash) {
-        return NULL;
-    }
-    *slash = '\0';
-    char *p = wm_asprintf("%s/%s", self, name);
+    char *p = wm_asprintf("%s/%s", WM_HELPERDIR, name);
     if (0 != access(p, X_OK)) {
         free(p);
         return NULL;
@@ -601,7 +606,8 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         wm_thumb_set_helper(helper);
         jenv.thumbs_dir = wm_app.thumbs_dir;
     } else {
-        wm_log(WM_LOG_WARN, "no wenming-thumb next to this program: thumbnails are off");
+        wm_log(WM_LOG_WARN, "no wenming-thumb (next to this program or in " WM_HELPERDIR
+                            "): thumbnails are off");
     }
     free(helper);
     /* the 经验交流汇编 PDF (good practice) by its helper program */
@@ -610,7 +616,8 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         wm_compile_set_helper(helper);
         jenv.compile_make = wm_compile_spawned;
     } else {
-        wm_log(WM_LOG_WARN, "no wenming-compile next to this program: compilations are off");
+        wm_log(WM_LOG_WARN, "no wenming-compile (next to this program or in " WM_HELPERDIR
+                            "): compilations are off");
     }
     free(helper);
     /* the text of files for the search index (job "search.extract") by its helper program;
@@ -620,7 +627,8 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
         wm_extract_set_helper(helper);
         jenv.extract_make = wm_extract_make_spawned;
     } else {
-        wm_log(WM_LOG_WARN, "no wenming-extract next to this program: the text inside files "
+        wm_log(WM_LOG_WARN, "no wenming-extract (next to this program or in " WM_HELPERDIR
+                            "): the text inside files "
                             "is not searchable");
     }
     free(helper);
@@ -1928,7 +1936,7 @@ review_files(struct wm_db *db, const json_t *round, const char *data_dir, struct
     }
     char *helper = helper_path("wenming-compile");
     if (NULL == helper) {
-        snprintf(err, errlen, "no wenming-compile next to this program: no blank sheet PDF");
+        snprintf(err, errlen, "no wenming-compile helper: no blank sheet PDF");
         return -1;
     }
     wm_compile_set_helper(helper);
@@ -2488,7 +2496,7 @@ static const struct cmd cmds[] = {
      "--round ID makes the offline review package of an evaluation round for an evaluator:\n"
      "the archives of the round's materials years, plus 评审资料/评分细则.json (each leaf's\n"
      "requirement and scoring rule) and the blank score sheet 评审资料/空白评分表.xlsx and\n"
-     ".pdf (the PDF by the wenming-compile helper next to this program)."},
+     ".pdf (the PDF by the wenming-compile helper)."},
     {"round", "rank", cmd_round_rank, "--data DIR ID [--top N] [--json]",
      "Compute a round's results as the server does (totals and subtotals of the locked\n"
      "entries from their reconciled values, ranks in the round, per district and per unit\n"

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
 #include "wm_eval.h"
+#include "banned.h"
 
 const struct wm_fw_scoring WM_EVAL_DEFAULT_GRADES = {
     .rule = WM_FW_RULE_GRADE,

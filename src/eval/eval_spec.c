@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
 #include "wm_eval_render.h"
+#include "banned.h"
 
 static void
 set_text(json_t *o, const char *k, const char *v)

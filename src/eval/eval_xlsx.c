@@ -16,8 +16,8 @@
 
 #include <xlsxwriter.h>
 
-#include "banned.h"
 #include "wm_eval_render.h"
+#include "banned.h"
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) WM_PRINTF(3, 4);
 

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
 #include "wm_json.h"
+#include "banned.h"
 
 /* ---------------------------------------------------------------- positions */
 

@@ -235,4 +235,25 @@ wm_conf_free(struct wm_conf *c)
     }
 }
 
+size_t
+wm_conf_key_count(void)
+{
+    return WM_ARRAY_LEN(conf_keys);
+}
+
+void
+wm_conf_key_at(size_t i, const char **name, const char **type, const char **def,
+               const char **help)
+{
+    static const char *const types[] = {[CT_STR] = "string", [CT_UINT] = "integer",
+                                        [CT_BOOL] = "boolean", [CT_SIZE] = "bytes"};
+    if (i >= WM_ARRAY_LEN(conf_keys)) {
+        wm_panic("wm_conf_key_at: no key %zu", i);
+    }
+    *name = conf_keys[i].name;
+    *type = types[conf_keys[i].type];
+    *def = conf_keys[i].def;
+    *help = conf_keys[i].help;
+}
+
 /* end of conf.c */

@@ -280,5 +280,11 @@ int wm_conf_load(struct wm_conf *c, const char *path, char *err, size_t errlen) 
 /** The text of a fresh wenming.conf with every key and its default, commented. */
 char *wm_conf_template(void);
 void wm_conf_free(struct wm_conf *c);
+/** The configuration table, read-only (issue 13, deb: the man page test and the package's
+** wenming.conf are made from it): the number of keys, and key i's name, type ("string",
+** "integer", "boolean" or "bytes"), default and one-line help.  i < wm_conf_key_count(). */
+size_t wm_conf_key_count(void);
+void wm_conf_key_at(size_t i, const char **name, const char **type, const char **def,
+                    const char **help);
 
 #endif /* WM_UTIL_H */

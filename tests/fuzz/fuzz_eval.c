@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
 #include "wm_eval.h"
+#include "banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

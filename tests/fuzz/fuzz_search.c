@@ -24,9 +24,9 @@
 
 #include <jansson.h>
 
-#include "banned.h"
 #include "wm_search.h"
 #include "wm_util.h"
+#include "banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
