@@ -70,7 +70,7 @@ def help_commands(wenming):
         toks = line.split()
         # "  name sub   usage" or "  name   usage": a subcommand is a second word in lower
         # case (a usage starts with an option or is empty); main.c's table is compared below
-        if len(toks) > 1 and re.fullmatch(r'[a-z]+', toks[1]):
+        if len(toks) > 1 and re.fullmatch(r'[a-z][a-z0-9-]*', toks[1]):
             cmds.append((toks[0] + ' ' + toks[1], ' '.join(toks[2:])))
         else:
             cmds.append((toks[0], ' '.join(toks[1:])))
@@ -81,7 +81,7 @@ def source_commands(src):
     text = open(os.path.join(src, 'src/cli/main.c'), encoding='utf-8').read()
     table = text.split('static const struct cmd cmds[] = {', 1)[1].split('\n};', 1)[0]
     return [n + (' ' + s if s != 'NULL' else '')
-            for n, s in re.findall(r'\{"([a-z]+)", (NULL|"[a-z]+"), cmd_', table)
+            for n, s in re.findall(r'\{"([a-z]+)", (NULL|"[a-z][a-z0-9-]*"), cmd_', table)
             for s in [s.strip('"')]]
 
 
