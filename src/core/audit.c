@@ -298,6 +298,9 @@ static const struct {
     {"rectification.reject", N_("整改退回重改")},
     {"rectification.close", N_("关闭整改项")},
     /* issue 12, work_overview.c */
+    /* issue 13, dat70 */
+    {"archive.check.start", N_("开始四性检测")},
+    {"archive.check", N_("四性检测")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -335,6 +338,8 @@ const char *const wm_audit_actions[] = {
     "rectification.update", "rectification.evidence", "rectification.done",
     "rectification.verify", "rectification.reject", "rectification.close",
     /* issue 12, work_overview.c */
+    /* issue 13, dat70 */
+    "archive.check.start", "archive.check",
     NULL,
 };
 
