@@ -613,6 +613,7 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     if (helper) {
         wm_extract_set_helper(helper);
         jenv.extract_make = wm_extract_make_spawned;
+        jenv.probe_make = wm_probe_spawned; /* issue 13, dat70: the 四性检测 probe */
     } else {
         wm_log(WM_LOG_WARN, "no wenming-extract next to this program: the text inside files "
                             "is not searchable");

@@ -876,6 +876,40 @@ wm_archive_check_last(struct wm_db *db, const json_t *archive, bool done_only,
     return row;
 }
 
+json_t *
+wm_archive_check_view(struct wm_db *db, struct wm_blobstore *bs, const json_t *archive,
+                      struct wm_fail *f)
+{
+    json_t *row = db->ops->archive_check_last(db, jsi(archive, "id"), false);
+    if (NULL == row) {
+        wm_read_fail(db, f, NULL, _("该档案尚未进行四性检测"));
+        return NULL;
+    }
+    if (wm_streq(jss(row, "state"), "running") && jsi(row, "job_id")) {
+        json_t *job = db->ops->job_get(db, jsi(row, "job_id"));
+        json_t *pr = job ? json_loads(jss(job, "progress"), 0, NULL) : NULL;
+        if (pr) {
+            json_object_set_new(row, "progress", pr);
+        }
+        if (job && (wm_streq(jss(job, "state"), "failed") || wm_streq(jss(job, "state"), "done"))) {
+            /* the job ended without recording the run (a crash between): say so */
+            json_object_set_new(row, "state", json_string("failed"));
+            json_object_set_new(row, "error", json_string(*jss(job, "last_error") ? jss(job, "last_error")
+                                                                             : _("检测任务已结束但未保存结果")));
+        }
+        json_decref(job);
+    }
+    char path[4096];
+    if (*jss(row, "json_sha") && wm_blob_path(bs, jss(row, "json_sha"), path, sizeof path)) {
+        json_t *rep = json_load_file(path, 0, NULL);
+        if (rep) {
+            json_object_del(rep, "kind");
+            json_object_set_new(row, "report", rep);
+        }
+    }
+    return row;
+}
+
 struct job_progress {
     struct wm_job *job;
 };

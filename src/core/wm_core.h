@@ -1293,6 +1293,11 @@ enum wm_err wm_archive_check_start(struct wm_db *db, const struct wm_actor *a,
 /** The latest run of the archive (done_only: the latest finished one), or NULL. */
 json_t *wm_archive_check_last(struct wm_db *db, const json_t *archive, bool done_only,
                               struct wm_fail *f);
+struct wm_blobstore;
+/** The latest run with its report ("report", read from its JSON blob) and, while it runs,
+** its job's "progress"; NULL (f: not found) when the archive was never checked. */
+json_t *wm_archive_check_view(struct wm_db *db, struct wm_blobstore *bs, const json_t *archive,
+                              struct wm_fail *f);
 /** Register the job "archive.check" (env: blobs, allowed, probe, compile). */
 void wm_archive_check_register_jobs(const struct wm_check_env *env);
 

@@ -553,6 +553,15 @@ const struct wm_route wm_routes[] = {
     /* Operations (issue 13, api_ops.c): health for monitors, metrics for listed addresses */
     {WM_GET, "/healthz", api_healthz, PWC, ALL, 0},
     {WM_GET, "/metrics", api_metrics, PWC, ALL, 0},
+    /* issue 13, dat70: the DA/T 70 四性检测 of an archive (api_/page_archive_check.c); its
+    ** readers are the unit's accounts and the offices, evaluators none */
+    {WM_GET, "/api/v1/units/{id}/archives/{id}/check", api_archive_check_get, AUTH, GUIDE, 0},
+    {WM_POST, "/api/v1/units/{id}/archives/{id}/check", api_archive_check_post, AUTH | CSRF,
+     MANAGE, 0},
+    {WM_GET, "/api/v1/units/{id}/archives/{id}/check.pdf", api_archive_check_pdf, AUTH, GUIDE, 0},
+    {WM_GET, "/units/{id}/archives/{id}/check", page_archive_check_get, AUTH | HTML, GUIDE, 0},
+    {WM_POST, "/units/{id}/archives/{id}/check", page_archive_check_post,
+     AUTH | HTML | FORM | CSRF, MANAGE, 0},
 
     {0, NULL, NULL, 0, 0, 0},
 };
