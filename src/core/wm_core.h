@@ -1243,6 +1243,8 @@ enum wm_err wm_job_retry(struct wm_db *db, const struct wm_actor *a, int64_t id,
 /* issue 13, dat70: the DA/T 70-2018 check of an archive's four properties. */
 #define WM_CHECK_STANDARD "DA/T 70-2018《文书类电子档案检测一般要求》"
 #define WM_CHECK_META_STANDARD "DA/T 22-2015《归档文件整理规则》"
+/** The name of the report in an export package (".pdf" and ".json", at the package root). */
+#define WM_CHECK_REPORT_NAME "四性检测报告"
 /** The failing items listed per property (the total is counted past it). */
 #define WM_CHECK_ITEMS_MAX 200
 struct wm_check_env {

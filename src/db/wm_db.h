@@ -1444,7 +1444,7 @@ struct wm_db_ops {
     ** issue 13, dat70: DA/T 70 四性检测 runs (table archive_check, migration 0022).  A row:
     ** {id, archive_id, job_id, started_by, started_by_name, started_at, finished_at, state
     ** (running, done, failed), authenticity, integrity, usability, security (1, 0 or
-    ** null), json_sha, pdf_sha, error}.
+    ** null), json_sha, pdf_sha, error, json_size, pdf_size (the blobs' sizes)}.
     */
     /** A run that starts now (state running; job_id and user_id 0: none). */
     enum wm_qs (*archive_check_insert)(struct wm_db *db, int64_t archive_id, int64_t job_id,

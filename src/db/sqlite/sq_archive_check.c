@@ -13,7 +13,9 @@ void sq_fill_archive_check_ops(struct wm_db_ops *ops);
 #define CHECK_COLS                                                                          \
     "c.id, c.archive_id, c.job_id, c.started_by, u.display_name AS started_by_name, c.started_at, " \
     "c.finished_at, c.state, c.authenticity, c.integrity, c.usability, c.security, "       \
-    "c.json_sha, c.pdf_sha, c.error FROM archive_check c LEFT JOIN user u ON u.id = c.started_by "
+    "c.json_sha, c.pdf_sha, c.error, bj.size AS json_size, bp.size AS pdf_size "            \
+    "FROM archive_check c LEFT JOIN user u ON u.id = c.started_by "                               \
+    "LEFT JOIN blob bj ON bj.sha = c.json_sha LEFT JOIN blob bp ON bp.sha = c.pdf_sha "
 
 static enum wm_qs
 archive_check_insert(struct wm_db *base, int64_t archive_id, int64_t job_id, int64_t user_id,
