@@ -2277,7 +2277,7 @@ static void
 check_progress(void *cls, const char *phase, int64_t done, int64_t total)
 {
     (void)cls;
-    fprintf(stderr, "\rwenming: 四性检测 %s %lld/%lld", phase, (long long)done, (long long)total);
+    fprintf(stderr, "\r四性检测 %s：%lld / %lld", phase, (long long)done, (long long)total);
     if (wm_streq(phase, "usability") && done == total) {
         fputc('\n', stderr);
     }
