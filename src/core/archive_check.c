@@ -833,6 +833,10 @@ start_once(struct wm_db *db, struct start *s, struct wm_fail *f)
                            .org_path = jss(s->archive, "unit_path"), .max_attempts = 2};
     e = wm_job_submit_in(db, s->a, &in, s->job_id, f);
     free(text);
+    if (WM_OK == e && 0 == *s->job_id) {
+        /* the job of the last run is still ending (its row already finished): a moment */
+        e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("上一次检测正在结束，请稍后再试"));
+    }
     if (WM_OK == e &&
         WM_QS_ONE != db->ops->archive_check_insert(db, jsi(s->archive, "id"), *s->job_id,
                                                    s->a->p ? s->a->p->user_id : 0, wm_now(),

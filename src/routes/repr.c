@@ -685,6 +685,8 @@ wm_api_archive_check(json_t *o)
     }
     json_object_del(o, "json_sha");
     json_object_del(o, "pdf_sha");
+    json_object_del(o, "json_size");
+    json_object_del(o, "pdf_size");
     if (json_is_null(json_object_get(o, "error"))) {
         json_object_del(o, "error");
     }
