@@ -22,6 +22,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "tdir.h"
 #include "wm_blob.h"
@@ -300,6 +301,31 @@ test_tampered_blob(void **state)
     json_decref(r);
 }
 
+/* An audit entry edited in the table: the chain breaks there, named by its id. */
+static void
+test_audit_chain(void **state)
+{
+    struct fx *f = *state;
+    char path[256];
+    snprintf(path, sizeof path, "%s/wenming.db", f->dir);
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    /* someone with the database file: the append-only trigger dropped first */
+    assert_int_equal(sqlite3_exec(h, "DROP TRIGGER audit_no_update", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "UPDATE audit SET summary = '{\"forged\": true}' WHERE id = "
+                                     "(SELECT min(id) + 2 FROM audit)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_changes(h), 1);
+    sqlite3_close(h);
+    json_t *r = run(f);
+    assert_false(passed(r, "authenticity"));
+    assert_true(has_item(r, "authenticity", "audit", "审计日志第", 0));
+    assert_true(passed(r, "integrity"));
+    json_decref(r);
+}
+
 static void
 test_integrity(void **state)
 {
@@ -396,6 +422,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_clean_passes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tampered_blob, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_integrity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_pdf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_security, setup, teardown),
