@@ -64,7 +64,7 @@ main(int argc, char **argv)
                         "wenming serve)\n");
         return 1;
     }
-    if (NULL == getenv("OMP_THREAD_LIMIT")) {
+    if (NULL == getenv("OMP_THREAD_LIMIT") && !probe) { /* the probe runs no OCR */
         (void)setenv("OMP_THREAD_LIMIT", "1", 1);
         execv("/proc/self/exe", argv);
         /* no /proc: go on with OpenMP's default */

@@ -409,9 +409,36 @@ test_security(void **state)
     assert_true(has_item(r, "security", "encrypted", "/Encrypt", e_id));
     assert_true(has_item(r, "security", "script", "JavaScript", j_id));
     assert_true(has_item(r, "security", "macro", "vbaProject.bin", m_id));
-    assert_true(has_item(r, "security", NULL, "", x_id));
+    assert_true(has_item(r, "security", "executable", "可执行程序", x_id));
+    assert_true(has_item(r, "security", "allowed", "允许", x_id));
     /* the clean documents are not named */
     assert_int_equal(json_integer_value(json_object_get(prop(r, "security"), "failed")) >= 4, 1);
+    assert_true(passed(r, "authenticity"));
+    json_decref(r);
+}
+
+/* The probe runs in a helper: one that crashes on a file (here a stand-in that kills itself
+** with SIGSEGV) fails that file's 可用性, and the check goes on. */
+static void
+test_helper_crash(void **state)
+{
+    struct fx *f = *state;
+    char helper[256];
+    snprintf(helper, sizeof helper, "%s/crashing-helper", f->dir);
+    FILE *fp = fopen(helper, "w");
+    assert_non_null(fp);
+    fputs("#!/bin/sh\nkill -SEGV $$\n", fp);
+    fclose(fp);
+    assert_int_equal(chmod(helper, 0700), 0);
+    wm_extract_set_helper(helper);
+    struct wm_check_env env = {.blobs = f->bs, .actor = ACT(f->office), .probe = wm_probe_spawned};
+    struct wm_fail fl = {0};
+    json_t *r = wm_archive_check_run(f->db, f->ar, &env, &fl);
+    wm_extract_set_helper(NULL);
+    assert_non_null(r);
+    assert_false(passed(r, "usability"));
+    assert_int_equal(json_integer_value(json_object_get(prop(r, "usability"), "failed")), 2);
+    assert_true(has_item(r, "usability", "decode", "信号 11", 0));
     assert_true(passed(r, "authenticity"));
     json_decref(r);
 }
@@ -426,6 +453,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_integrity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_pdf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_security, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_helper_crash, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
