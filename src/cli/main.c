@@ -2277,7 +2277,10 @@ static void
 check_progress(void *cls, const char *phase, int64_t done, int64_t total)
 {
     (void)cls;
-    fprintf(stderr, "\r四性检测 %s：%lld / %lld", phase, (long long)done, (long long)total);
+    const char *name = wm_streq(phase, "authenticity") ? "真实性"
+                       : wm_streq(phase, "usability")  ? "可用性与安全性"
+                                                       : "开始";
+    fprintf(stderr, "\r四性检测 %s：%lld / %lld", name, (long long)done, (long long)total);
     if (wm_streq(phase, "usability") && done == total) {
         fputc('\n', stderr);
     }
