@@ -8,7 +8,7 @@
 **
 ** A spec with {"kind": "eval.sheet" | "eval.blank" | "eval.summary"} is one of the
 ** evaluation round's documents (wm_eval_render.h: the server has no cairo either);
-** {"kind": "work.minutes"} the minutes of a meeting (wm_minutes.h); {"kind":
+** {"kind": "archive.check"} a DA/T 70 四性检测 report (wm_check_pdf.h); {"kind": "work.minutes"} the minutes of a meeting (wm_minutes.h); {"kind":
 ** "work.bulletin"} the weekly bulletin of issue 12 (wm_work_pdf.h); {"kind": "work.plan"} a
 ** unit's annual plan (wm_plan_pdf.h).
 */
@@ -24,6 +24,7 @@
 #include "wm_compile.h"
 #include "wm_eval_render.h"
 #include "wm_minutes.h"
+#include "wm_check_pdf.h" /* issue 13, dat70 */
 #include "wm_plan_pdf.h"
 #include "wm_work_pdf.h"
 #include "wm_util.h"
@@ -79,6 +80,8 @@ main(int argc, char **argv)
             e = wm_eval_save(pdf.data, pdf.len, -1, argv[2], err, sizeof err);
         }
         wm_buf_free(&pdf);
+    } else if (NULL != kind && 0 == strcmp(kind, "archive.check")) { /* issue 13, dat70 */
+        e = wm_check_pdf(spec, argv[2], &pages, err, sizeof err);
     } else {
         e = wm_compile_pdf(spec, argv[2], &pages, err, sizeof err);
     }

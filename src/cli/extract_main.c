@@ -10,6 +10,10 @@
 ** internal error, 2 the file could not be read as its type, 3 unsupported type; on failure
 ** the cause is written to stderr and to DST.err (one line, read by the server).
 **
+** `wenming-extract --probe SRC MIME DST` runs the DA/T 70 probe instead (wm_probe_file:
+** does the file open as its type, what in it is executable, a macro or encrypted) under the
+** same limits; exit 0 once DST is written.
+**
 ** WM_EXTRACT_CPU_SECONDS (1..60) lowers the CPU-time limit, for the tests.  OpenMP (inside
 ** tesseract) reads its thread limit when the program loads, so the program runs itself
 ** again once with OMP_THREAD_LIMIT=1: OCR is background work on one core.
@@ -54,11 +58,13 @@ write_cause(const char *dst, const char *cause)
 int
 main(int argc, char **argv)
 {
-    if (4 != argc) {
-        fprintf(stderr, "usage: wenming-extract SRC MIME DST (run by wenming serve)\n");
+    bool probe = 5 == argc && 0 == strcmp(argv[1], "--probe"); /* issue 13, dat70 */
+    if (4 != argc && !probe) {
+        fprintf(stderr, "usage: wenming-extract SRC MIME DST | --probe SRC MIME DST (run by "
+                        "wenming serve)\n");
         return 1;
     }
-    if (NULL == getenv("OMP_THREAD_LIMIT")) {
+    if (NULL == getenv("OMP_THREAD_LIMIT") && !probe) { /* the probe runs no OCR */
         (void)setenv("OMP_THREAD_LIMIT", "1", 1);
         execv("/proc/self/exe", argv);
         /* no /proc: go on with OpenMP's default */
@@ -79,6 +85,14 @@ main(int argc, char **argv)
     limit(RLIMIT_FSIZE, (rlim_t)16 << 20);      /* the text is at most 4 MiB */
     limit(RLIMIT_CORE, 0);
     char err[512] = "";
+    if (probe) { /* the DA/T 70 probe: DST says what was found, exit 0 once it is written */
+        enum wm_err pe = wm_probe_file(argv[2], argv[3], argv[4], err, sizeof err);
+        if (WM_OK != pe) {
+            fprintf(stderr, "wenming-extract --probe: %s: %s\n", argv[2], err);
+            return 1;
+        }
+        return 0;
+    }
     enum wm_err e = wm_extract_file(argv[1], argv[2], argv[3], err, sizeof err);
     if (WM_OK != e) {
         fprintf(stderr, "wenming-extract: %s: %s\n", argv[1], err);

@@ -626,6 +626,7 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     if (helper) {
         wm_extract_set_helper(helper);
         jenv.extract_make = wm_extract_make_spawned;
+        jenv.probe_make = wm_probe_spawned; /* issue 13, dat70: the 四性检测 probe */
     } else {
         wm_log(WM_LOG_WARN, "no wenming-extract (next to this program or in " WM_HELPERDIR
                             "): the text inside files "
@@ -2295,6 +2296,183 @@ cmd_verify_blobs(int argc, char **argv)
     return verify_blobs_on(o.data, o.flag[0]);
 }
 
+/* ---------------------------------------------------------------- verify archive (issue 13, dat70) */
+
+/* A string member ("" when absent) and an integer member of a JSON object. */
+static const char *
+cjs(const json_t *o, const char *k)
+{
+    const char *v = json_string_value(json_object_get(o, k));
+    return v ? v : "";
+}
+
+static long long
+cji(const json_t *o, const char *k)
+{
+    return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static void
+check_progress(void *cls, const char *phase, int64_t done, int64_t total)
+{
+    (void)cls;
+    const char *name = wm_streq(phase, "authenticity") ? "真实性"
+                       : wm_streq(phase, "usability")  ? "可用性与安全性"
+                                                       : "开始";
+    fprintf(stderr, "\r四性检测 %s：%lld / %lld", name, (long long)done, (long long)total);
+    if (wm_streq(phase, "usability") && done == total) {
+        fputc('\n', stderr);
+    }
+}
+
+/* Write text to path atomically (temp file, rename): 0 or -1 with errno. */
+static int
+write_whole(const char *path, const void *p, size_t n)
+{
+    char *tmp = wm_asprintf("%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    int rc = fd < 0 ? -1 : 0;
+    if (0 == rc && (write(fd, p, n) != (ssize_t)n || 0 != fsync(fd))) {
+        rc = -1;
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (0 == rc && 0 != rename(tmp, path)) {
+        rc = -1;
+    }
+    if (rc) {
+        int e = errno;
+        (void)unlink(tmp);
+        errno = e;
+    }
+    free(tmp);
+    return rc;
+}
+
+/* verify archive: 0 when all four properties pass, 1 when one fails, 2 on other errors. */
+static int
+cmd_verify_archive(int argc, char **argv)
+{
+    static const char *const spec[] = {"unit=", "year=", "json=", "pdf=", NULL};
+    struct opts o;
+    int64_t year, unit;
+    PARSE(spec);
+    if (!o.v[0] || !o.v[1] || !wm_parse_i64(o.v[1], 1990, 2100, &year) || 0 != o.nargs) {
+        return usage_error("--unit CODE and --year YEAR are required");
+    }
+    struct wm_conf conf;
+    if (NULL == o.data) {
+        return usage_error("no data directory: give --data DIR or set WENMING_DATA");
+    }
+    if (load_conf(o.data, &conf)) {
+        return 2;
+    }
+    struct wm_db *db = open_store(o.data, true);
+    if (NULL == db) {
+        wm_conf_free(&conf);
+        return 2;
+    }
+    char err[512] = "";
+    if (unit_by_code(db, o.v[0], &unit)) {
+        db->ops->close(db);
+        wm_conf_free(&conf);
+        fail("no unit with code '%s'", o.v[0]);
+        return 2;
+    }
+    char *dir = wm_asprintf("%s/blobs", o.data);
+    struct wm_blobstore *bs = wm_blob_open(dir, err, sizeof err);
+    free(dir);
+    if (NULL == bs) {
+        db->ops->close(db);
+        wm_conf_free(&conf);
+        fail("%s", err);
+        return 2;
+    }
+    struct wm_check_env env = {.blobs = bs, .allowed = conf.allowed_types[0] ? conf.allowed_types : NULL,
+                               .actor = &cli_actor, .progress = check_progress};
+    char *helper = helper_path("wenming-extract");
+    if (helper) {
+        wm_extract_set_helper(helper);
+        env.probe = wm_probe_spawned;
+    } else {
+        fprintf(stderr, "wenming: no wenming-extract next to this program: files cannot be "
+                        "opened for 可用性 and fail it\n");
+    }
+    free(helper);
+    helper = helper_path("wenming-compile");
+    if (helper) {
+        wm_compile_set_helper(helper);
+        env.compile = wm_compile_spawned;
+    }
+    free(helper);
+    struct wm_fail f = {0};
+    int rc = 2;
+    json_t *ar = wm_archive_open(db, &cli_actor, unit, year, &f);
+    json_t *report = ar ? wm_archive_check_run(db, ar, &env, &f) : NULL;
+    int64_t id = 0;
+    if (NULL == report) {
+        fail("%s", f.msg);
+    } else if (WM_OK != wm_archive_check_finish(db, &cli_actor, ar, 0, report, NULL, &env, &id,
+                                                &f)) {
+        fail("the report could not be stored: %s", f.msg);
+    } else {
+        rc = json_is_true(json_object_get(report, "passed")) ? 0 : 1;
+        size_t i;
+        json_t *p;
+        printf("%s %s %lld 年度 — %s\n", cjs(json_object_get(report, "archive"), "unit_name"),
+               cjs(json_object_get(report, "archive"), "unit_code"), (long long)year,
+               WM_CHECK_STANDARD);
+        json_array_foreach(json_object_get(report, "properties"), i, p)
+        {
+            bool ok = json_is_true(json_object_get(p, "passed"));
+            printf("%s %s: %lld checked, %lld failed\n", cjs(p, "name"), ok ? "通过" : "不通过",
+                   (long long)cji(p, "checked"), (long long)cji(p, "failed"));
+            size_t k;
+            json_t *it;
+            json_array_foreach(json_object_get(p, "items"), k, it)
+            {
+                printf("  %s%s%s%s%s\n", cjs(it, "code"), *cjs(it, "code") ? " " : "",
+                       cjs(it, "title"), *cjs(it, "title") ? "：" : "", cjs(it, "reason"));
+            }
+        }
+        json_t *row = db->ops->archive_check_get(db, id);
+        if (row && *cjs(row, "error")) {
+            fprintf(stderr, "wenming: %s\n", cjs(row, "error"));
+        }
+        char path[4096];
+        if (o.v[2]) {
+            char *text = json_dumps(report, JSON_INDENT(2) | JSON_SORT_KEYS);
+            if (write_whole(o.v[2], text, strlen(text))) {
+                rc = 2;
+                fail("%s: %s", o.v[2], strerror(errno));
+            }
+            free(text);
+        }
+        if (o.v[3]) {
+            size_t n = 0;
+            char *pdf = row && *cjs(row, "pdf_sha") && wm_blob_path(bs, cjs(row, "pdf_sha"), path, sizeof path)
+                            ? wm_read_file(path, &n)
+                            : NULL;
+            if (NULL == pdf) {
+                rc = 2;
+                fail("%s: no PDF was made (%s)", o.v[3], row ? cjs(row, "error") : "");
+            } else if (write_whole(o.v[3], pdf, n)) {
+                rc = 2;
+                fail("%s: %s", o.v[3], strerror(errno));
+            }
+            free(pdf);
+        }
+        json_decref(row);
+    }
+    json_decref(report);
+    json_decref(ar);
+    wm_blob_close(bs);
+    db->ops->close(db);
+    wm_conf_free(&conf);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- backup / restore */
 
 /* The blob copy's progress as one line rewritten on a terminal (stderr), 10 times a second. */
@@ -2525,6 +2703,16 @@ static const struct cmd cmds[] = {
      "hour are left alone.  --repair moves the orphans aside into DIR/quarantine (never\n"
      "deletes) and says how many.  Exits 1 when a blob is missing or corrupt, or when there\n"
      "are orphans and --repair was not given."},
+    /* issue 13, dat70 */
+    {"verify", "archive", cmd_verify_archive,
+     "--data DIR --unit CODE --year Y [--json FILE] [--pdf FILE]",
+     "DA/T 70-2018 四性检测 of the unit's archive of year Y: 真实性 (every version re-hashed\n"
+     "against its SHA-256, the audit chain), 完整性 (DA/T 22 metadata, leaf minimums, the\n"
+     "package manifest), 可用性 (every current file opened by its decoder in the\n"
+     "wenming-extract helper under limits), 安全性 (no executables, macros, scripts or\n"
+     "encryption; types within allowed_types).  Progress on stderr; the report is stored\n"
+     "(the archive page and the export package show it); --json and --pdf write it too.\n"
+     "Exits 0 when all four pass, 1 when one fails, 2 on usage or other errors."},
     {"backup", NULL, cmd_backup, "--data DIR --out BACKUPDIR",
      "Back up the data directory while the server runs: a snapshot of the store (SQLite's\n"
      "online backup; pg_dump for PostgreSQL, its connection passed in PG* variables), then\n"
@@ -2562,7 +2750,7 @@ static int
 anchor_after(int rc)
 {
     if (0 != rc || '\0' == opened_data[0] || wm_streq(cur_cmd->name, "serve") ||
-        wm_streq(cur_cmd->name, "verify")) {
+        (wm_streq(cur_cmd->name, "verify") && !wm_streq(cur_cmd->sub, "archive"))) {
         return rc;
     }
     char err[512];

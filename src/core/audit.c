@@ -305,6 +305,9 @@ static const struct {
     {"totp.recovery_new", N_("重新生成恢复码")},
     {"totp.disable", N_("关闭两步验证")},
     {"totp.reset", N_("重置两步验证")},
+    /* issue 13, dat70 */
+    {"archive.check.start", N_("开始四性检测")},
+    {"archive.check", N_("四性检测")},
 };
 
 const char *const wm_audit_actions[] = {
@@ -344,6 +347,8 @@ const char *const wm_audit_actions[] = {
     /* issue 12, work_overview.c */
     /* issue 13, totp */
     "login.fail", "totp.start", "totp.enable", "totp.recovery_new", "totp.disable", "totp.reset",
+    /* issue 13, dat70 */
+    "archive.check.start", "archive.check",
     NULL,
 };
 

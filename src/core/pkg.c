@@ -61,6 +61,7 @@ wm_export_plan(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, cons
         return NULL;
     }
     json_t *plan = json_object(), *dirs = json_array(), *files = json_array();
+    json_t *reports = json_array(); /* issue 13, dat70 */
     json_int_t total = 0;
     for (size_t y = 0; y < nyears; y++) {
         json_t *ar = wm_year_readable(db, a, unit_id, years[y])
@@ -110,6 +111,25 @@ wm_export_plan(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, cons
             free(ext);
         }
         json_decref(docs);
+        /* issue 13, dat70: the archive's latest 四性检测 report at the package root */
+        json_t *chk = db->ops->archive_check_last(db, jsi(ar, "id"), true);
+        static const char *const kinds[2][3] = {{"pdf_sha", "pdf", "pdf_size"},
+                                                {"json_sha", "json", "json_size"}};
+        for (int k = 0; chk && k < 2; k++) {
+            const char *sha = jss(chk, kinds[k][0]);
+            if ('\0' == *sha) {
+                continue;
+            }
+            char *p = 1 == nyears ? wm_asprintf("%s.%s", WM_CHECK_REPORT_NAME, kinds[k][1])
+                                  : wm_asprintf("%s_%lld.%s", WM_CHECK_REPORT_NAME,
+                                                (long long)years[y], kinds[k][1]);
+            json_array_append_new(reports, json_pack("{s:s, s:s, s:I, s:I}", "path", p, "sha", sha,
+                                                     "size", (json_int_t)jsi(chk, kinds[k][2]),
+                                                     "mtime", (json_int_t)jsi(chk, "finished_at")));
+            total += jsi(chk, kinds[k][2]);
+            free(p);
+        }
+        json_decref(chk);
         json_decref(paths);
         json_decref(titles);
         json_decref(inds);
@@ -121,6 +141,7 @@ wm_export_plan(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, cons
         json_decref(plan);
         json_decref(dirs);
         json_decref(files);
+        json_decref(reports);
         json_decref(unit);
         wm_fail_set(f, WM_E_NOT_FOUND, "years", "%s", _("所选年度没有创建档案"));
         return NULL;
@@ -128,6 +149,7 @@ wm_export_plan(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, cons
     json_object_set_new(plan, "unit", json_string(jss(unit, "name")));
     json_object_set_new(plan, "dirs", dirs);
     json_object_set_new(plan, "files", files);
+    json_object_set_new(plan, "reports", reports);
     json_object_set_new(plan, "total", json_integer(total));
     json_object_set_new(plan, "ascii_colon", json_boolean(ascii_colon));
     json_decref(unit);
@@ -184,6 +206,24 @@ wm_export_write_with(const json_t *plan, struct wm_blobstore *bs,
                                 .content_type = jss(x, "mime")};
         if (wm_pkg_add_file_fd(w, jss(x, "path"), fd, (uint64_t)jsi(x, "size"),
                                (time_t)jsi(x, "mtime"), &m)) {
+            rc = -1;
+        }
+        close(fd);
+    }
+    /* issue 13, dat70: the 四性检测 reports, without manifest metadata (no documents) */
+    json_array_foreach(json_object_get(plan, "reports"), i, x)
+    {
+        if (rc) {
+            break;
+        }
+        int fd = wm_blob_open_fd(bs, jss(x, "sha"));
+        if (fd < 0) {
+            snprintf(err, errlen, "blob %s of %s is missing", jss(x, "sha"), jss(x, "path"));
+            rc = -1;
+            break;
+        }
+        if (wm_pkg_add_file_fd(w, jss(x, "path"), fd, (uint64_t)jsi(x, "size"),
+                               (time_t)jsi(x, "mtime"), NULL)) {
             rc = -1;
         }
         close(fd);
@@ -330,6 +370,11 @@ imp_entry(void *cls, const struct wm_pkg_entry *e, struct wm_pkg_stream *s)
     c->seen_bytes += e->size;
     if (e->refusal) {
         imp_report(c, e->name, "skipped", NULL, e->reason ? e->reason : _("不安全的条目"), 0);
+        return 0;
+    }
+    if (e->ncomp < 2 && wm_startswith(e->comp[0], WM_CHECK_REPORT_NAME)) {
+        /* issue 13, dat70: the exported archive's 四性检测 report is no document */
+        imp_report(c, e->path, "skipped", NULL, _("四性检测报告，不作为文件导入"), 0);
         return 0;
     }
     if (e->ncomp < 2) {

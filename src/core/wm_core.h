@@ -1243,6 +1243,70 @@ json_t *wm_jobs_list(struct wm_db *db, const struct wm_actor *a, const char *sta
 enum wm_err wm_job_retry(struct wm_db *db, const struct wm_actor *a, int64_t id,
                          struct wm_fail *f) WM_MUST_CHECK;
 /* The kinds wenming runs (jobs_kinds.c) and what they need of the server. */
+/* ---------------------------------------------------------------- 四性检测 (archive_check.c) */
+/* issue 13, dat70: the DA/T 70-2018 check of an archive's four properties. */
+#define WM_CHECK_STANDARD "DA/T 70-2018《文书类电子档案检测一般要求》"
+#define WM_CHECK_META_STANDARD "DA/T 22-2015《归档文件整理规则》"
+/** The name of the report in an export package (".pdf" and ".json", at the package root). */
+#define WM_CHECK_REPORT_NAME "四性检测报告"
+/** The failing items listed per property (the total is counted past it). */
+#define WM_CHECK_ITEMS_MAX 200
+struct wm_check_env {
+    struct wm_blobstore *blobs;
+    const char *allowed;          /* wenming.conf allowed_types (NULL: the default list) */
+    const struct wm_actor *actor; /* in whose sight the export plan is made */
+    /* the probe of one file (wm_probe_spawned; NULL: none, every file fails 可用性) */
+    enum wm_err (*probe)(const char *src, const char *mime, const char *dst, char *err,
+                         size_t errlen);
+    /* the PDF of a report from its JSON (wm_compile_spawned; NULL: no PDF) */
+    enum wm_err (*compile)(const char *spec_path, const char *out_path, int *pages, char *err,
+                           size_t errlen);
+    void (*progress)(void *cls, const char *phase, int64_t done, int64_t total); /* may be NULL */
+    void *cls;
+};
+/**
+** Check the archive (from wm_archive_open): the report {kind "archive.check", standard,
+** metadata_standard, archive {id, unit_id, unit_name, unit_code, year}, started_at,
+** finished_at (RFC 3339), documents, scope, passed, required_metadata [{field, name}],
+** properties: [{key (authenticity, integrity, usability, security), name, passed, checked,
+** failed, items_listed, items [{rule, reason, document_id, version, code, serial, title,
+** audit_id}], rules, notes}]}.  Reads only; NULL with f set on a store error.
+*/
+json_t *wm_archive_check_run(struct wm_db *db, const json_t *archive,
+                             const struct wm_check_env *env, struct wm_fail *f);
+/** The four results of a report (1 pass, 0 fail, -1 absent), in the order above. */
+void wm_archive_check_results(const json_t *report, int results[4]);
+/**
+** Record a run's end (check_id 0: a new row, the command line): report NULL records it
+** failed with error; else the report's JSON and its PDF (made with env->compile; a PDF that
+** cannot be made leaves error saying why) stored as blobs; audited archive.check.  *id
+** (may be NULL) the row.
+*/
+enum wm_err wm_archive_check_finish(struct wm_db *db, const struct wm_actor *a,
+                                    const json_t *archive, int64_t check_id,
+                                    const json_t *report, const char *error,
+                                    const struct wm_check_env *env, int64_t *id,
+                                    struct wm_fail *f) WM_MUST_CHECK;
+/** Whether the actor may start a check (unit_admin of the unit, office, admin). */
+bool wm_archive_check_may_run(const struct wm_actor *a);
+/**
+** Start a check of the archive as the job "archive.check" (403 for other roles); one run at
+** a time: while one runs, its ids are the answer.  Audited archive.check.start.
+*/
+enum wm_err wm_archive_check_start(struct wm_db *db, const struct wm_actor *a,
+                                   const json_t *archive, int64_t *check_id, int64_t *job_id,
+                                   struct wm_fail *f) WM_MUST_CHECK;
+/** The latest run of the archive (done_only: the latest finished one), or NULL. */
+json_t *wm_archive_check_last(struct wm_db *db, const json_t *archive, bool done_only,
+                              struct wm_fail *f);
+struct wm_blobstore;
+/** The latest run with its report ("report", read from its JSON blob) and, while it runs,
+** its job's "progress"; NULL (f: not found) when the archive was never checked. */
+json_t *wm_archive_check_view(struct wm_db *db, struct wm_blobstore *bs, const json_t *archive,
+                              struct wm_fail *f);
+/** Register the job "archive.check" (env: blobs, allowed, probe, compile). */
+void wm_archive_check_register_jobs(const struct wm_check_env *env);
+
 struct wm_jobs_env {
     struct wm_blobstore *blobs;
     const char *thumbs_dir; /* NULL: no thumbnails */
@@ -1263,6 +1327,9 @@ struct wm_jobs_env {
     /* Tests only (NULL otherwise): an import job calls it after its first progress, before
     ** it reads the package, so a test can see a running import (WENMING_TEST_FAULT). */
     void (*hold)(struct wm_job *job);
+    /* issue 13, dat70: the DA/T 70 probe of one file (wm_probe_spawned; NULL: none) */
+    enum wm_err (*probe_make)(const char *src, const char *mime, const char *dst, char *err,
+                              size_t errlen);
 };
 /** Register "thumbnail", "fixity" (scheduled every fixity_hours), "archive.import" and
 ** "search.extract". */

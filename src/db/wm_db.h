@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 21
+#define WM_DB_SCHEMA_VERSION 22
 
 struct wm_db;
 
@@ -1464,6 +1464,24 @@ struct wm_db_ops {
     json_t *(*recovery_list)(struct wm_db *db, int64_t user_id);
     /** Use recovery code id of the account: ONE; NONE when it was used already. */
     enum wm_qs (*recovery_use)(struct wm_db *db, int64_t user_id, int64_t id, int64_t now);
+    /*
+    ** issue 13, dat70: DA/T 70 四性检测 runs (table archive_check, migration 0022).  A row:
+    ** {id, archive_id, job_id, started_by, started_by_name, started_at, finished_at, state
+    ** (running, done, failed), authenticity, integrity, usability, security (1, 0 or
+    ** null), json_sha, pdf_sha, error, json_size, pdf_size (the blobs' sizes)}.
+    */
+    /** A run that starts now (state running; job_id and user_id 0: none). */
+    enum wm_qs (*archive_check_insert)(struct wm_db *db, int64_t archive_id, int64_t job_id,
+                                       int64_t user_id, int64_t now, int64_t *id);
+    /** End a run: its state (done, failed), results (each 1, 0, or -1 unknown), the report's
+    ** blobs (NULL: none) and an error (NULL: none).  WM_QS_NONE when there is no such run. */
+    enum wm_qs (*archive_check_finish)(struct wm_db *db, int64_t id, const char *state,
+                                       const int results[4], const char *json_sha,
+                                       const char *pdf_sha, const char *error, int64_t now);
+    /** The latest run of an archive (done_only: the latest done one), or NULL. */
+    json_t *(*archive_check_last)(struct wm_db *db, int64_t archive_id, bool done_only);
+    /** A run by its id, or NULL. */
+    json_t *(*archive_check_get)(struct wm_db *db, int64_t id);
 };
 
 struct wm_db {

@@ -56,4 +56,20 @@ enum wm_err ex_ocr_grey(const unsigned char *pix, int w, int h, int stride, int 
 /** True once two thirds of the CPU-time limit are used: OCR stops there. */
 bool ex_ocr_budget_spent(void);
 
+/* ---------------------------------------------------------------- the probe (四性检测) */
+
+/* What the probe found of one file: whether it opened as its type (why not), and each risk
+** as a line "kind\tdetail\n" (kind executable, macro, script, encrypted). */
+struct ex_probe {
+    bool usable;
+    char why[400];
+    struct wm_buf risks;
+    unsigned nrisks;
+};
+void ex_probe_risk(struct ex_probe *p, const char *kind, const char *fmt, ...) WM_PRINTF(3, 4);
+/** The entries of a ZIP container: encrypted entries, macros (vbaProject.bin, ODF Basic/),
+** executables inside (by their first bytes or name).  WM_OK, or an error when the ZIP cannot
+** be read (err says why). */
+enum wm_err ex_zip_probe(const char *path, struct ex_probe *p, char *err, size_t errlen);
+
 #endif /* WM_EX_INT_H */

@@ -124,4 +124,38 @@ wm_extract_make_spawned(const char *src_path, const char *mime, const char *dst_
     }
 }
 
+/* ---------------------------------------------------------------- the probe (issue 13, dat70) */
+
+bool
+wm_extract_helper_set(void)
+{
+    return NULL != extract_helper;
+}
+
+enum wm_err
+wm_probe_spawned(const char *src_path, const char *mime, const char *dst_path, char *err,
+                 size_t errlen)
+{
+    if (NULL == extract_helper) {
+        snprintf(err, errlen, "no wenming-extract helper program configured");
+        return WM_E_UNAVAILABLE;
+    }
+    char *const argv[] = {extract_helper, (char *)"--probe", (char *)src_path, (char *)mime,
+                          (char *)dst_path, NULL};
+    int code = -1;
+    enum wm_err e = wm_spawn_wait(argv, "probe helper", &code, err, errlen);
+    if (code > 128) {
+        snprintf(err, errlen, "检测超时或超出内存限制，已停止（信号 %d）", code - 128);
+        return WM_E_BAD_REQUEST;
+    }
+    if (WM_OK != e) {
+        return e;
+    }
+    if (0 != code) {
+        snprintf(err, errlen, "检测程序失败（退出码 %d）", code);
+        return WM_E_BAD_REQUEST;
+    }
+    return WM_OK;
+}
+
 /* end of spawn.c */

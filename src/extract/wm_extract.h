@@ -115,4 +115,30 @@ void wm_extract_set_helper(const char *helper_path);
 enum wm_err wm_extract_make_spawned(const char *src_path, const char *mime, const char *dst_path,
                                     char *err, size_t errlen);
 
+/* ---------------------------------------------------------------- the probe (issue 13, dat70) */
+
+/**
+** The DA/T 70 probe of one file (probe.c): whether it opens with a decoder for its type
+** @a mime, and what in it is executable, a macro, a script or encrypted.  Writes DST as
+** lines: "usable\t1" or "usable\t0\t<why>", then "risk\t<kind>\t<detail>" per finding
+** (kind executable, macro, script, encrypted; details in Chinese).  Runs the decoders: the
+** helper calls it (`wenming-extract --probe SRC MIME DST`), never the server.
+** @return WM_OK when DST was written (whatever it says); WM_E_INTERNAL when not.
+*/
+enum wm_err wm_probe_file(const char *src_path, const char *mime, const char *dst_path,
+                          char *err, size_t errlen) WM_MUST_CHECK;
+/** How a probe is run: wm_probe_file (the tests) or wm_probe_spawned (the server, CLI). */
+typedef enum wm_err (*wm_probe_maker)(const char *src_path, const char *mime,
+                                      const char *dst_path, char *err, size_t errlen);
+/**
+** Run `wenming-extract --probe` (wm_extract_set_helper) on one file under the helper's
+** limits and wait: WM_OK when DST was written; WM_E_BAD_REQUEST with err "检测超时或超出
+** 内存限制" when the helper was stopped by its limits or crashed on the file;
+** WM_E_UNAVAILABLE when there is no helper.
+*/
+enum wm_err wm_probe_spawned(const char *src_path, const char *mime, const char *dst_path,
+                             char *err, size_t errlen);
+/** Whether a helper program is configured (wm_extract_set_helper). */
+bool wm_extract_helper_set(void);
+
 #endif /* WM_EXTRACT_H */

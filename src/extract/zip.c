@@ -887,3 +887,66 @@ done:
 }
 
 /* end of zip.c */
+
+/* ---------------------------------------------------------------- the probe (四性检测) */
+
+/* Names of programs and scripts that have no place inside a document container. */
+static bool
+exec_name(const char *base)
+{
+    static const char *const exts[] = {".exe", ".dll", ".com", ".scr", ".bat", ".cmd", ".msi",
+                                       ".ps1", ".vbs", ".vbe", ".js", ".jse", ".wsf", ".hta",
+                                       ".sh", ".jar", ".elf", ".so", ".dylib", NULL};
+    size_t n = strlen(base);
+    for (int i = 0; exts[i]; i++) {
+        size_t k = strlen(exts[i]);
+        if (n > k && 0 == strcasecmp(base + n - k, exts[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static enum wm_err
+probe_entry(struct zctx *z, const char *name, void *cls, bool *stop)
+{
+    (void)stop;
+    struct ex_probe *p = cls;
+    const char *slash = strrchr(name, '/');
+    const char *base = slash ? slash + 1 : name;
+    if (z->cur_encrypted) {
+        ex_probe_risk(p, "encrypted", "压缩包条目 %.200s 已加密", name);
+        return WM_OK;
+    }
+    if (0 == strcasecmp(base, "vbaProject.bin") || 0 == strcasecmp(base, "vbaProjectSignature.bin")) {
+        ex_probe_risk(p, "macro", "含有 VBA 宏（%.200s）", name);
+        return WM_OK;
+    }
+    if (wm_startswith(name, "Basic/") || wm_startswith(name, "Scripts/")) {
+        ex_probe_risk(p, "macro", "含有宏或脚本（%.200s）", name);
+        return WM_OK;
+    }
+    unsigned char head[4] = {0};
+    la_ssize_t got = 0;
+    if (WM_OK == entry_check(z)) {
+        got = archive_read_data(z->a, head, sizeof head);
+    }
+    bool bin = got >= 2 && 'M' == head[0] && 'Z' == head[1];
+    bool elf = got >= 4 && 0 == memcmp(head, "\x7f" "ELF", 4);
+    bool macho = got >= 4 && (0 == memcmp(head, "\xcf\xfa\xed\xfe", 4)
+                              || 0 == memcmp(head, "\xce\xfa\xed\xfe", 4)
+                              || 0 == memcmp(head, "\xfe\xed\xfa\xcf", 4)
+                              || 0 == memcmp(head, "\xfe\xed\xfa\xce", 4));
+    bool script = got >= 2 && '#' == head[0] && '!' == head[1];
+    if (bin || elf || macho || script || exec_name(base)) {
+        ex_probe_risk(p, "executable", "压缩包内含可执行程序或脚本（%.200s）", name);
+    }
+    return WM_OK;
+}
+
+enum wm_err
+ex_zip_probe(const char *path, struct ex_probe *p, char *err, size_t errlen)
+{
+    struct zctx z = {.path = path, .err = err, .errlen = errlen};
+    return zip_pass(&z, probe_entry, p);
+}

@@ -22,6 +22,8 @@
 **                       document's creation-work source (issue 12)
 **   ui_work_inspect.c   an inspection read from a form, multipart or JSON (issue 12)
 **   ui_parts.c          fragments several pages show        → ui.c
+**   (api_archive_check.c, page_archive_check.c: the DA/T 70 四性检测, issue 13, dat70:
+**   handlers only, through src/core/archive_check.c)
 **   ui.c                page chrome, the error page
 **   repr.c              the API representation of each resource (its times)
 ** All of them read and write through src/core (never the store's ops).
@@ -844,5 +846,16 @@ void page_2fa_confirm_post(struct wm_req *r);
 void page_2fa_recovery_post(struct wm_req *r);
 void page_2fa_disable_post(struct wm_req *r);
 void page_user_2fa_reset_post(struct wm_req *r);
+/* issue 13, dat70: the DA/T 70 四性检测 of an archive */
+/* api_archive_check.c */
+void api_archive_check_get(struct wm_req *r);
+void api_archive_check_post(struct wm_req *r);
+void api_archive_check_pdf(struct wm_req *r);
+/* page_archive_check.c */
+void page_archive_check_get(struct wm_req *r);
+void page_archive_check_post(struct wm_req *r);
+/* repr.c: a check run (started_at, finished_at and the report's times RFC 3339; the four
+** results true, false or null; the report's blobs as links) */
+json_t *wm_api_archive_check(json_t *o);
 
 #endif

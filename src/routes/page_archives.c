@@ -198,9 +198,23 @@ page_archive_get(struct wm_req *r)
         wm_h(&b, " <a class=\"button secondary\" href=\"/units/%I/archives/%I/import\">%s</a>",
              ji(ar, "unit_id"), ji(ar, "year"), _("导入档案包"));
     }
-    wm_h(&b, " <a class=\"button secondary\" href=\"/units/%I/archives/%I/trash\">%s</a></p>"
-             "<p class=\"hint\" id=\"export-progress\" hidden></p>",
+    wm_h(&b, " <a class=\"button secondary\" href=\"/units/%I/archives/%I/trash\">%s</a>",
          ji(ar, "unit_id"), ji(ar, "year"), _("回收站"));
+    /* issue 13, dat70: the DA/T 70 四性检测 (its report for readers, the button for managers) */
+    if (!wm_actor_is(&r->actor, WM_ROLE_BIT(WM_ROLE_EVALUATOR))) {
+        wm_h(&b, " <a class=\"button secondary\" href=\"/units/%I/archives/%I/check\">%s</a>",
+             ji(ar, "unit_id"), ji(ar, "year"), _("四性检测报告"));
+    }
+    wm_h(&b, "</p>");
+    if (wm_archive_check_may_run(&r->actor)) {
+        wm_h(&b, "<form method=\"post\" action=\"/units/%I/archives/%I/check\" class=\"row\" "
+                 "id=\"check-form\">", ji(ar, "unit_id"), ji(ar, "year"));
+        ui_csrf(r, &b);
+        wm_h(&b, "<button type=\"submit\" class=\"secondary\">%s</button> <span class=\"hint\">"
+                 "%s</span></form>",
+             _("四性检测"), _("按 DA/T 70-2018 检测真实性、完整性、可用性、安全性，结果生成报告。"));
+    }
+    wm_h(&b, "<p class=\"hint\" id=\"export-progress\" hidden></p>");
     /* An archive created by mistake: the office may delete it while it holds nothing. */
     if (wm_actor_is(&r->actor, WM_ROLES_STAFF) &&
         0 == wm_archive_doc_total(r->db, &r->actor, ar, NULL)) {

@@ -664,4 +664,34 @@ wm_api_work_bulletin(json_t *o)
     return times(o, t);
 }
 
+/* issue 13, dat70 */
+json_t *
+wm_api_archive_check(json_t *o)
+{
+    static const char *const t[] = {"started_at", "finished_at", NULL};
+    static const char *const res[] = {"authenticity", "integrity", "usability", "security", NULL};
+    for (int i = 0; res[i]; i++) {
+        json_t *v = json_object_get(o, res[i]);
+        json_object_set_new(o, res[i], json_is_integer(v) ? json_boolean(json_integer_value(v))
+                                                          : json_null());
+    }
+    json_t *rep = json_object_get(o, "report");
+    const json_t *ar = json_object_get(rep, "archive");
+    if (rep && ar && json_string_value(json_object_get(o, "pdf_sha"))) {
+        char *pdf = wm_asprintf("/api/v1/units/%lld/archives/%lld/check.pdf",
+                                (long long)json_integer_value(json_object_get(ar, "unit_id")),
+                                (long long)json_integer_value(json_object_get(ar, "year")));
+        json_object_set_new(o, "pdf", json_string(pdf));
+        free(pdf);
+    }
+    json_object_del(o, "json_sha");
+    json_object_del(o, "pdf_sha");
+    json_object_del(o, "json_size");
+    json_object_del(o, "pdf_size");
+    if (json_is_null(json_object_get(o, "error"))) {
+        json_object_del(o, "error");
+    }
+    return times(o, t);
+}
+
 /* end of repr.c */

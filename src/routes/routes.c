@@ -573,6 +573,15 @@ const struct wm_route wm_routes[] = {
      8 * 1024},
     {WM_POST, "/users/{id}/2fa/reset", page_user_2fa_reset_post, AUTH | HTML | FORM | CSRF,
      MANAGE, 8 * 1024},
+    /* issue 13, dat70: the DA/T 70 四性检测 of an archive (api_/page_archive_check.c); its
+    ** readers are the unit's accounts and the offices, evaluators none */
+    {WM_GET, "/api/v1/units/{id}/archives/{id}/check", api_archive_check_get, AUTH, GUIDE, 0},
+    {WM_POST, "/api/v1/units/{id}/archives/{id}/check", api_archive_check_post, AUTH | CSRF,
+     MANAGE, 0},
+    {WM_GET, "/api/v1/units/{id}/archives/{id}/check.pdf", api_archive_check_pdf, AUTH, GUIDE, 0},
+    {WM_GET, "/units/{id}/archives/{id}/check", page_archive_check_get, AUTH | HTML, GUIDE, 0},
+    {WM_POST, "/units/{id}/archives/{id}/check", page_archive_check_post,
+     AUTH | HTML | FORM | CSRF, MANAGE, 0},
 
     {0, NULL, NULL, 0, 0, 0},
 };

@@ -192,6 +192,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* and the same bytes as a ZIP container */
     fz_write(rest, n);
     fz_extract_zip(data[1] & 1 ? "application/ofd" : "application/zip");
+    /* issue 13, dat70: the DA/T 70 probe of the same bytes, as a ZIP container or a PDF (the
+    ** name scanner, poppler): it always says whether the file opened, one line per risk */
+    char dst[96], err[256] = "";
+    snprintf(dst, sizeof dst, "%s.probe", fz_path);
+    fz_check(WM_OK == wm_probe_file(fz_path, data[1] & 2 ? "application/pdf" : "application/zip",
+                                    dst, err, sizeof err),
+             "the probe writes its answer");
+    size_t plen = 0;
+    char *ans = wm_read_file(dst, &plen);
+    fz_check(NULL != ans && 0 == strncmp(ans, "usable\t", 7), "the probe's first line");
+    for (char *l = strchr(ans, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        fz_check(0 == strncmp(l + 1, "risk\t", 5), "a risk line");
+    }
+    free(ans);
+    unlink(dst);
     return 0;
 }
 

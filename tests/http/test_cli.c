@@ -505,6 +505,133 @@ test_store_copy(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* ---------------------------------------------------------------- verify archive (issue 13, dat70) */
+
+/* A one-page PDF unique by tag (the harness's pdf_make has no page, which 可用性 fails). */
+static struct bytes
+cli_page_pdf(const char *tag)
+{
+    struct bytes b = {0};
+    size_t off[5];
+    bytes_addf(&b, "%%PDF-1.4\n%% %s\n", tag);
+    off[1] = b.n;
+    bytes_addf(&b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+    off[2] = b.n;
+    bytes_addf(&b, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+    off[3] = b.n;
+    bytes_addf(&b, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] "
+                   "/Contents 4 0 R >>\nendobj\n");
+    off[4] = b.n;
+    bytes_addf(&b, "4 0 obj\n<< /Length 27 >>\nstream\n0 0 1 rg 20 20 100 100 re f\n"
+                   "endstream\nendobj\n");
+    size_t xref = b.n;
+    bytes_addf(&b, "xref\n0 5\n0000000000 65535 f \n");
+    for (int i = 1; i < 5; i++) {
+        bytes_addf(&b, "%010zu 00000 n \n", off[i]);
+    }
+    bytes_addf(&b, "trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
+    return b;
+}
+
+/* A clean archive (a standard of two leaves, a document with every required element in
+** each) passes all four (exit 0, the JSON and the PDF written); a tampered blob fails 真实性
+** (exit 1, the cause printed); bad usage exits 2. */
+static void
+test_verify_archive(void **state)
+{
+    (void)state;
+    static const char fw[] =
+        "{\"format\": \"wenming-framework/1\", \"name\": \"命令行检测标准\", \"version\": \"1\",\n"
+        " \"indicators\": [{\"code\": \"1\", \"title\": \"组织\", \"score\": 10, \"children\": [\n"
+        "   {\"code\": \"1.1\", \"title\": \"规划\", \"score\": 6, \"min_documents\": 1},\n"
+        "   {\"code\": \"1.2\", \"title\": \"培训\", \"score\": 4, \"min_documents\": 1}]}]}\n";
+    struct th_server s;
+    assert_int_equal(th_server_create(&s, NULL), 0);
+    assert_int_equal(th_server_start(&s, NULL), 0);
+    struct th_cred off, ua;
+    memset(&off, 0, sizeof off);
+    memset(&ua, 0, sizeof ua);
+    th_login_full(&s, "office", TH_DEMO_PW, &off);
+    th_login_full(&s, "unitadmin", TH_DEMO_PW, &ua);
+    struct th_file ff = {.name = "fw.json", .data = fw, .len = strlen(fw)};
+    const char *ffields[] = {"name", "命令行检测标准", NULL};
+    struct th_resp *r = th_upload(&s, "/api/v1/frameworks", &off, TH_BEARER, &ff, 1, ffields);
+    th_assert_status(r, 201);
+    long long ed = (long long)th_jint(r->json, "id");
+    th_resp_free(r);
+    char path[160], body[96], sha[65] = "";
+    snprintf(path, sizeof path, "/api/v1/frameworks/%lld/publish", ed);
+    r = th_api(&s, "POST", path, &off, TH_BEARER, NULL);
+    th_assert_status(r, 200);
+    th_resp_free(r);
+    long long unit = (long long)th_unit_id(&s, &off, "DEMO001");
+    snprintf(path, sizeof path, "/api/v1/units/%lld/archives", unit);
+    snprintf(body, sizeof body, "{\"year\": 2019, \"edition_id\": %lld}", ed);
+    r = th_api(&s, "POST", path, &off, TH_BEARER, body);
+    th_assert_status(r, 201);
+    th_resp_free(r);
+    static const char *const leaves[] = {"1.1", "1.2"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "/api/v1/units/%lld/archives/2019/indicators/%s/documents",
+                 unit, leaves[i]);
+        struct bytes pdf = cli_page_pdf(leaves[i]);
+        struct th_file f = {.name = "文件.pdf", .data = pdf.p, .len = pdf.n};
+        const char *fields[] = {"title", "命令行检测文件", "date_formed", "2019-05-01", "author",
+                                "办公室", "retention", "永久", NULL};
+        r = th_upload(&s, path, &ua, TH_BEARER, &f, 1, fields);
+        th_assert_status(r, 201);
+        if (0 == i) {
+            snprintf(sha, sizeof sha, "%s",
+                     th_jstr(json_array_get(json_object_get(r->json, "items"), 0), "sha"));
+        }
+        th_resp_free(r);
+        free(pdf.p);
+    }
+    assert_int_equal(strlen(sha), 64);
+    assert_int_equal(th_server_stop(&s), 0);
+
+    char *out = RUN(2, "verify", "archive", "--data", s.dir);
+    free(out);
+    out = RUN(2, "verify", "archive", "--data", s.dir, "--unit", "NO-SUCH", "--year", "2019");
+    free(out);
+    char jpath[PATH_MAX + 16], ppath[PATH_MAX + 16];
+    snprintf(jpath, sizeof jpath, "%s/check.json", s.dir);
+    snprintf(ppath, sizeof ppath, "%s/check.pdf", s.dir);
+    out = RUN(0, "verify", "archive", "--data", s.dir, "--unit", "DEMO001", "--year", "2019",
+              "--json", jpath, "--pdf", ppath);
+    assert_non_null(strstr(out, "真实性 通过"));
+    assert_non_null(strstr(out, "安全性 通过"));
+    free(out);
+    json_t *rep = json_load_file(jpath, 0, NULL);
+    assert_non_null(rep);
+    assert_true(json_is_true(json_object_get(rep, "passed")));
+    json_decref(rep);
+    FILE *fp = fopen(ppath, "rb");
+    assert_non_null(fp);
+    char head[5] = "";
+    assert_int_equal(fread(head, 1, 4, fp), 4);
+    fclose(fp);
+    assert_memory_equal(head, "%PDF", 4);
+
+    /* one version's bytes changed behind wenming's back */
+    char obj[PATH_MAX + 128];
+    snprintf(obj, sizeof obj, "%s/blobs/objects/%.2s/%.2s/%s", s.dir, sha, sha + 2, sha);
+    chmod(obj, 0600);
+    fp = fopen(obj, "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 12, SEEK_SET), 0);
+    assert_int_equal(fputc('#', fp), '#');
+    fclose(fp);
+    out = RUN(1, "verify", "archive", "--data", s.dir, "--unit", "DEMO001", "--year", "2019");
+    assert_non_null(strstr(out, "真实性 不通过"));
+    assert_non_null(strstr(out, "SHA-256"));
+    free(out);
+    /* both runs are audited; the chain stays intact */
+    out = RUN(0, "verify", "audit", "--data", s.dir);
+    free(out);
+    th_server_destroy(&s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -518,6 +645,8 @@ main(int argc, char **argv)
         cmocka_unit_test(test_blob_orphans),
         cmocka_unit_test(test_audit_head),
         cmocka_unit_test_setup_teardown(test_store_copy, setup, teardown),
+        /* issue 13, dat70 */
+        cmocka_unit_test(test_verify_archive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

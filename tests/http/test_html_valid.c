@@ -248,6 +248,33 @@ test_pages_valid(void **state)
         snprintf(rect[2], sizeof rect[2], "/rectifications?overdue=1&source=self_check&year=%d",
                  year);
     }
+    /* issue 13, dat70: the 四性检测 page of the demo archive, before and after a run */
+    char chk[64];
+    snprintf(chk, sizeof chk, "/units/6/archives/%d/check", year);
+    {
+        struct th_req q = {.method = "GET", .path = chk, .cred = &adm, .flags = TH_COOKIE};
+        struct th_resp *cr = th_do(&srv, &q);
+        th_assert_status(cr, 200);
+        assert_int_equal(tidy_errors(cr->body, cr->len, "the 四性检测 page, never run"), 0);
+        th_resp_free(cr);
+    }
+    {
+        char cp[96];
+        snprintf(cp, sizeof cp, "/api/v1/units/6/archives/%d/check", year);
+        struct th_resp *cr = th_api(&srv, "POST", cp, &adm, th_auth(&adm), NULL);
+        th_assert_status(cr, 202);
+        th_resp_free(cr);
+        for (int k = 0; k < 600; k++) {
+            cr = th_api(&srv, "GET", cp, &adm, th_auth(&adm), NULL);
+            bool running = 0 == strcmp(th_jstr(cr->json, "state"), "running");
+            th_resp_free(cr);
+            if (!running) {
+                break;
+            }
+            struct timespec ts = {0, 100 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
     const char *const pages[] = {
         /* issue 12, wmeet */
         "/units/6/work/meetings", meet[0], meet[1],
@@ -277,7 +304,9 @@ test_pages_valid(void **state)
         /* issue 12, work_rect */
         rect[0], rect[1], rect[2],
         /* issue 13, totp: the second factor not yet set up (its other states below) */
-        "/account/2fa"};
+        "/account/2fa",
+        /* issue 13, dat70 */
+        chk};
     /* a title of unit 6 (shown on /titles and on /units/6) */
     struct th_resp *tr = th_api(&srv, "POST", "/api/v1/titles", &adm, th_auth(&adm),
                                 "{\"unit_id\": 6, \"title\": \"第十四届<b>市级</b>文明单位\", "

@@ -6333,6 +6333,91 @@ test_totp_ops(void **state)
     json_decref(t);
 }
 
+/* issue 13, dat70: DA/T 70 四性检测 runs (migration 0022) */
+static void
+test_archive_check(void **state)
+{
+    struct fx *f = *state;
+    int64_t unit = 0;
+    int64_t a = mk_archive(f, &unit);
+    int64_t who = mk_user(f, "checker", "unit_admin", unit, 0);
+    json_t *o = OPS->archive_check_last(DB, a, false);
+    assert_null(o);
+    int64_t c1 = 0, c2 = 0;
+    assert_int_equal(OPS->archive_check_insert(DB, a, 7, who, 1000, &c1), WM_QS_ONE);
+    assert_true(c1 > 0);
+    o = OPS->archive_check_get(DB, c1);
+    assert_non_null(o);
+    assert_string_equal(js(o, "state"), "running");
+    assert_int_equal(ji(o, "job_id"), 7);
+    assert_int_equal(ji(o, "started_by"), who);
+    assert_string_equal(js(o, "started_by_name"), "显示名");
+    assert_int_equal(ji(o, "started_at"), 1000);
+    jnull(o, "finished_at");
+    jnull(o, "authenticity");
+    json_decref(o);
+    /* running: the latest, but not the latest done one */
+    o = OPS->archive_check_last(DB, a, false);
+    assert_int_equal(ji(o, "id"), c1);
+    json_decref(o);
+    assert_null(OPS->archive_check_last(DB, a, true));
+    /* finished with its results and blobs */
+    char js1[65], ps1[65];
+    sha_of(9001, js1);
+    sha_of(9002, ps1);
+    mk_blob(f, js1);
+    mk_blob(f, ps1);
+    const int res[4] = {1, 0, 1, -1};
+    assert_int_equal(OPS->archive_check_finish(DB, c1, "done", res, js1, ps1, NULL, 1100),
+                     WM_QS_ONE);
+    o = OPS->archive_check_last(DB, a, true);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), c1);
+    assert_string_equal(js(o, "state"), "done");
+    assert_int_equal(ji(o, "finished_at"), 1100);
+    assert_int_equal(ji(o, "authenticity"), 1);
+    assert_int_equal(ji(o, "integrity"), 0);
+    assert_int_equal(ji(o, "usability"), 1);
+    jnull(o, "security");
+    assert_string_equal(js(o, "json_sha"), js1);
+    assert_string_equal(js(o, "pdf_sha"), ps1);
+    assert_int_equal(ji(o, "pdf_size"), 1234);
+    jnull(o, "error");
+    json_decref(o);
+    /* the report's blobs are kept (no orphans) */
+    json_t *shas = OPS->version_shas(DB);
+    bool seen = false;
+    size_t i;
+    json_t *x;
+    json_array_foreach(shas, i, x)
+    {
+        seen = seen || 0 == strcmp(js(x, "sha"), ps1);
+    }
+    json_decref(shas);
+    assert_true(seen);
+    /* a later run that failed: the latest, the done one stays the latest done */
+    assert_int_equal(OPS->archive_check_insert(DB, a, 0, 0, 1200, &c2), WM_QS_ONE);
+    const int none[4] = {-1, -1, -1, -1};
+    assert_int_equal(OPS->archive_check_finish(DB, c2, "failed", none, NULL, NULL, "坏了", 1300),
+                     WM_QS_ONE);
+    o = OPS->archive_check_last(DB, a, false);
+    assert_int_equal(ji(o, "id"), c2);
+    assert_string_equal(js(o, "error"), "坏了");
+    jnull(o, "job_id");
+    jnull(o, "started_by");
+    json_decref(o);
+    o = OPS->archive_check_last(DB, a, true);
+    assert_int_equal(ji(o, "id"), c1);
+    json_decref(o);
+    /* refusals: no such run, no such archive, a state outside the three */
+    assert_int_equal(OPS->archive_check_finish(DB, 999999, "done", res, NULL, NULL, NULL, 1),
+                     WM_QS_NONE);
+    assert_int_equal(OPS->archive_check_insert(DB, 999999, 0, 0, 1, &c2), WM_QS_CONFLICT);
+    assert_int_equal(OPS->archive_check_finish(DB, c1, "weird", res, NULL, NULL, NULL, 1),
+                     WM_QS_CONFLICT);
+    assert_null(OPS->archive_check_get(DB, 999999));
+}
+
 int
 main(void)
 {
@@ -6422,6 +6507,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_work_rect, setup, teardown),
         /* issue 13, totp */
         cmocka_unit_test_setup_teardown(test_totp_ops, setup, teardown),
+        /* issue 13, dat70 */
+        cmocka_unit_test_setup_teardown(test_archive_check, setup, teardown),
     };
     int failed = g_pg ? cmocka_run_group_tests_name("store_pg", tests, NULL, NULL)
                       : cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);

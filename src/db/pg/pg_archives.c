@@ -408,6 +408,9 @@ version_shas(struct wm_db *base)
     static const char sql[] = "SELECT blob_sha AS sha FROM version UNION "
                               "SELECT blob_sha FROM guidance_message WHERE blob_sha IS NOT NULL "
                               "UNION SELECT result_sha FROM compilation WHERE result_sha IS NOT NULL "
+                              /* issue 13, dat70: the 四性检测 reports */
+                              "UNION SELECT json_sha FROM archive_check WHERE json_sha IS NOT NULL "
+                              "UNION SELECT pdf_sha FROM archive_check WHERE pdf_sha IS NOT NULL "
                               "ORDER BY 1";
     return pg_rows(DB, pg_q(DB, sql, NULL));
 }

@@ -101,5 +101,6 @@ void pg_fill_work_inspect_ops(struct wm_db_ops *ops);
 void pg_fill_work_rect_ops(struct wm_db_ops *ops);
 void pg_fill_work_overview_ops(struct wm_db_ops *ops);
 void pg_fill_totp_ops(struct wm_db_ops *ops); /* issue 13, totp */
+void pg_fill_archive_check_ops(struct wm_db_ops *ops); /* issue 13, dat70 */
 
 #endif /* WM_PG_HELPER_H */

@@ -961,6 +961,7 @@ pg_ops_init(void)
     pg_fill_work_rect_ops(&pg_ops);
     pg_fill_work_overview_ops(&pg_ops);
     pg_fill_totp_ops(&pg_ops); /* issue 13, totp */
+    pg_fill_archive_check_ops(&pg_ops); /* issue 13, dat70 */
     pg_fill_base(&pg_ops);
 }
 

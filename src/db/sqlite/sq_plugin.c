@@ -424,6 +424,7 @@ void sq_fill_work_inspect_ops(struct wm_db_ops *ops);
 void sq_fill_work_rect_ops(struct wm_db_ops *ops);
 void sq_fill_work_overview_ops(struct wm_db_ops *ops);
 void sq_fill_totp_ops(struct wm_db_ops *ops); /* issue 13, totp */
+void sq_fill_archive_check_ops(struct wm_db_ops *ops); /* issue 13, dat70 */
 
 void
 sq_fill_ops(struct wm_db_ops *ops)
@@ -449,6 +450,7 @@ sq_fill_ops(struct wm_db_ops *ops)
     sq_fill_work_rect_ops(ops);
     sq_fill_work_overview_ops(ops);
     sq_fill_totp_ops(ops); /* issue 13, totp */
+    sq_fill_archive_check_ops(ops); /* issue 13, dat70 */
     sq_fill_base(ops);
 }
 
