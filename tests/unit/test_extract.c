@@ -1074,8 +1074,11 @@ test_helper_cpu_limit(void **state)
     }
     assert_true(SIGXCPU == WTERMSIG(status) || SIGKILL == WTERMSIG(status));
     assert_false(exists(dst));
-    /* stopped by the 1-second limit asked for, not the 60-second default */
-    assert_true(used >= 0.9 && used < 5.0);
+    /* stopped by the 1-second limit asked for, not the 60-second default.  The lower bound
+    ** only shows that it ran for a while: the kernel's sampled CPU time at the signal was
+    ** measured at 0.87 s on a loaded machine (load average 10), so 0.5, not 0.9. */
+    printf("# the helper used %.2f s of CPU before it was stopped\n", used);
+    assert_true(used >= 0.5 && used < 5.0);
 
     /* the same helper with its normal limit on a good file */
     char *d = fpath(f, "d.docx");
