@@ -535,6 +535,7 @@ wm_archive_check_run(struct wm_db *db, const json_t *archive, const struct wm_ch
                      struct wm_fail *f)
 {
     struct check c = {.db = db, .env = env, .archive = archive, .probes = json_object()};
+    json_t *report = NULL; /* stays NULL on failure */
     for (int k = 0; k < 4; k++) {
         c.p[k] = (struct prop){.items = json_array(), .rules = json_array(), .notes = json_array()};
     }
@@ -590,7 +591,7 @@ wm_archive_check_run(struct wm_db *db, const json_t *archive, const struct wm_ch
         all = all && 0 == c.p[k].total;
         json_array_append_new(props, prop_json(&c.p[k], k));
     }
-    json_t *report = json_pack(
+    report = json_pack(
         "{s:s, s:s, s:s, s:{s:I, s:I, s:s, s:s, s:I}, s:s, s:s, s:I, s:s, s:b, s:o, s:o}",
         "kind", "archive.check", "standard", WM_CHECK_STANDARD, "metadata_standard",
         WM_CHECK_META_STANDARD, "archive", "id", (json_int_t)jsi(archive, "id"), "unit_id",
@@ -599,14 +600,6 @@ wm_archive_check_run(struct wm_db *db, const json_t *archive, const struct wm_ch
         "finished_at", t1, "documents", (json_int_t)json_array_size(c.docs), "scope",
         _("本年度档案中未删除的文件：真实性检测每个版本，其余各项检测当前版本；回收站中的文件不属于档案记录，不检测"),
         "passed", all, "required_metadata", meta, "properties", props);
-    json_decref(c.docs);
-    json_decref(c.probes);
-    for (int k = 0; k < 4; k++) {
-        json_decref(c.p[k].items);
-        json_decref(c.p[k].rules);
-        json_decref(c.p[k].notes);
-    }
-    return report;
 fail:
     json_decref(c.docs);
     json_decref(c.probes);
@@ -615,7 +608,7 @@ fail:
         json_decref(c.p[k].rules);
         json_decref(c.p[k].notes);
     }
-    return NULL;
+    return report;
 }
 
 void

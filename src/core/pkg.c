@@ -164,6 +164,23 @@ wm_export_write(const json_t *plan, struct wm_blobstore *bs,
     return wm_export_write_with(plan, bs, NULL, 0, write_cb, cls, err, errlen);
 }
 
+/* Add the blob of plan entry x ({path, sha, size, mtime}) to the package at its path, with
+** its manifest metadata m (NULL: none); -1 with err set when the blob is missing. */
+static int
+add_blob(struct wm_pkg_writer *w, struct wm_blobstore *bs, const json_t *x,
+         const struct wm_pkg_meta *m, char *err, size_t errlen)
+{
+    int fd = wm_blob_open_fd(bs, jss(x, "sha"));
+    if (fd < 0) {
+        snprintf(err, errlen, "blob %s of %s is missing", jss(x, "sha"), jss(x, "path"));
+        return -1;
+    }
+    int rc = wm_pkg_add_file_fd(w, jss(x, "path"), fd, (uint64_t)jsi(x, "size"),
+                                (time_t)jsi(x, "mtime"), m) ? -1 : 0;
+    close(fd);
+    return rc;
+}
+
 int
 wm_export_write_with(const json_t *plan, struct wm_blobstore *bs,
                      const struct wm_pkg_extra *extra, size_t nextra,
@@ -186,15 +203,6 @@ wm_export_write_with(const json_t *plan, struct wm_blobstore *bs,
     }
     json_array_foreach(json_object_get(plan, "files"), i, x)
     {
-        if (rc) {
-            break;
-        }
-        int fd = wm_blob_open_fd(bs, jss(x, "sha"));
-        if (fd < 0) {
-            snprintf(err, errlen, "blob %s of %s is missing", jss(x, "sha"), jss(x, "path"));
-            rc = -1;
-            break;
-        }
         struct wm_pkg_meta m = {.unit = jss(x, "unit"), .year = (int)jsi(x, "year"),
                                 .indicator_code = jss(x, "code"),
                                 .indicator_title = jss(x, "indicator_title"),
@@ -204,29 +212,16 @@ wm_export_write_with(const json_t *plan, struct wm_blobstore *bs,
                                 .keywords = jss(x, "keywords"), .retention = jss(x, "retention"),
                                 .archival_code = jss(x, "archival_code"), .sha256 = jss(x, "sha"),
                                 .content_type = jss(x, "mime")};
-        if (wm_pkg_add_file_fd(w, jss(x, "path"), fd, (uint64_t)jsi(x, "size"),
-                               (time_t)jsi(x, "mtime"), &m)) {
-            rc = -1;
+        if (0 == rc) {
+            rc = add_blob(w, bs, x, &m, err, errlen);
         }
-        close(fd);
     }
     /* issue 13, dat70: the 四性检测 reports, without manifest metadata (no documents) */
     json_array_foreach(json_object_get(plan, "reports"), i, x)
     {
-        if (rc) {
-            break;
+        if (0 == rc) {
+            rc = add_blob(w, bs, x, NULL, err, errlen);
         }
-        int fd = wm_blob_open_fd(bs, jss(x, "sha"));
-        if (fd < 0) {
-            snprintf(err, errlen, "blob %s of %s is missing", jss(x, "sha"), jss(x, "path"));
-            rc = -1;
-            break;
-        }
-        if (wm_pkg_add_file_fd(w, jss(x, "path"), fd, (uint64_t)jsi(x, "size"),
-                               (time_t)jsi(x, "mtime"), NULL)) {
-            rc = -1;
-        }
-        close(fd);
     }
     for (size_t k = 0; 0 == rc && k < nextra; k++) {
         if (wm_pkg_add_bytes(w, extra[k].path, extra[k].data, extra[k].len)) {

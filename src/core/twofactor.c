@@ -79,8 +79,45 @@ need_user(const struct wm_actor *a, struct wm_fail *f)
                 : wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("命令行不能设置两步验证"));
 }
 
-/* Is code a current code of the enabled secret in t (taking its step), or one of the
-** account's recovery codes (using it) when recovery is allowed?  Inside a transaction. */
+enum wm_qs
+wm_second_factor_take(struct wm_db *db, int64_t user_id, const json_t *t, const char *code,
+                      bool recovery, int64_t now, const char **how)
+{
+    unsigned char key[WM_TOTP_SECRET_BYTES];
+    if (NULL == code || !wm_totp_key(jss(t, "secret"), key)) {
+        return WM_QS_NONE;
+    }
+    int64_t step = wm_totp_verify(key, sizeof key, code, now, jsi(t, "last_step"));
+    sodium_memzero(key, sizeof key);
+    if (how) {
+        *how = step > 0 || !recovery ? "totp" : "recovery";
+    }
+    if (step > 0) {
+        return db->ops->totp_step_use(db, user_id, step);
+    }
+    char hash[65];
+    if (!recovery || !wm_recovery_hash(user_id, code, hash)) {
+        return WM_QS_NONE;
+    }
+    json_t *list = db->ops->recovery_list(db, user_id), *x;
+    if (NULL == list) {
+        return WM_QS_HARD;
+    }
+    size_t i;
+    int64_t match = 0;
+    json_array_foreach(list, i, x)
+    {
+        /* every row compared, in constant time each */
+        if (wm_secure_streq(jss(x, "hash"), hash) && 0 == match) {
+            match = jsi(x, "id");
+        }
+    }
+    json_decref(list);
+    return match ? db->ops->recovery_use(db, user_id, match, now) : WM_QS_NONE;
+}
+
+/* Is code a current code of the secret in t (taking its step), or one of the account's
+** recovery codes (using it) when recovery is allowed?  Inside a transaction. */
 static enum wm_err
 code_check(struct wm_db *db, int64_t uid, const json_t *t, const char *code, bool recovery,
            struct wm_fail *f)
@@ -89,32 +126,13 @@ code_check(struct wm_db *db, int64_t uid, const json_t *t, const char *code, boo
     if (!wm_totp_key(jss(t, "secret"), key)) {
         return wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("尚未启用两步验证"));
     }
-    int64_t step = wm_totp_verify(key, sizeof key, code, wm_now(), jsi(t, "last_step"));
     sodium_memzero(key, sizeof key);
-    if (step > 0) {
-        enum wm_qs qs = db->ops->totp_step_use(db, uid, step);
-        if (WM_QS_ONE == qs) {
-            return WM_OK;
-        }
-        if (qs < 0) {
-            return wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存"));
-        }
-    } else if (recovery) {
-        char hash[65];
-        json_t *list = wm_recovery_hash(uid, code, hash) ? db->ops->recovery_list(db, uid) : NULL,
-               *x;
-        size_t i;
-        int64_t match = 0;
-        json_array_foreach(list, i, x)
-        {
-            if (wm_secure_streq(jss(x, "hash"), hash) && 0 == match) {
-                match = jsi(x, "id");
-            }
-        }
-        json_decref(list);
-        if (match && WM_QS_ONE == db->ops->recovery_use(db, uid, match, wm_now())) {
-            return WM_OK;
-        }
+    enum wm_qs qs = wm_second_factor_take(db, uid, t, code, recovery, wm_now(), NULL);
+    if (WM_QS_ONE == qs) {
+        return WM_OK;
+    }
+    if (qs < 0) {
+        return wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存"));
     }
     return wm_fail_set(f, WM_E_BAD_REQUEST, "code", "%s",
                        _("验证码不正确或已使用过，请输入验证器上当前显示的6位数字"));

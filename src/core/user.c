@@ -410,52 +410,17 @@ second_factor_ok(struct wm_db *db, int64_t uid, const char *code, int64_t now, c
 {
     *store_failed = false;
     json_t *t = db->ops->totp_get(db, uid);
-    unsigned char key[WM_TOTP_SECRET_BYTES];
-    bool ok = false;
     if (NULL == t) {
         *store_failed = wm_db_failed(db);
         return false;
     }
-    if (NULL == code || !json_is_integer(json_object_get(t, "enabled_at")) ||
-        !wm_totp_key(jss(t, "secret"), key)) {
-        json_decref(t);
-        return false;
+    enum wm_qs qs = WM_QS_NONE;
+    if (json_is_integer(json_object_get(t, "enabled_at"))) {
+        qs = wm_second_factor_take(db, uid, t, code, true, now, how);
     }
-    int64_t step = wm_totp_verify(key, sizeof key, code, now, jsi(t, "last_step"));
-    sodium_memzero(key, sizeof key);
     json_decref(t);
-    if (step > 0) {
-        enum wm_qs qs = db->ops->totp_step_use(db, uid, step);
-        *store_failed = qs < 0;
-        *how = "totp";
-        return WM_QS_ONE == qs;
-    }
-    char hash[65];
-    if (!wm_recovery_hash(uid, code, hash)) {
-        return false;
-    }
-    json_t *list = db->ops->recovery_list(db, uid), *x;
-    if (NULL == list) {
-        *store_failed = true;
-        return false;
-    }
-    size_t i;
-    int64_t match = 0;
-    json_array_foreach(list, i, x)
-    {
-        /* every row compared, in constant time each */
-        if (wm_secure_streq(jss(x, "hash"), hash) && 0 == match) {
-            match = jsi(x, "id");
-        }
-    }
-    json_decref(list);
-    if (match) {
-        enum wm_qs qs = db->ops->recovery_use(db, uid, match, now);
-        *store_failed = qs < 0;
-        ok = WM_QS_ONE == qs;
-        *how = "recovery";
-    }
-    return ok;
+    *store_failed = qs < 0;
+    return WM_QS_ONE == qs;
 }
 
 /* Open a session for account uid, audited session.create (how: the second factor used, or

@@ -2535,6 +2535,13 @@ char *wm_recovery_code_new(void);
 /** The keyed SHA-256 (hex) of a recovery code as typed (case, spaces and '-' ignored);
 ** false when it cannot be one. */
 bool wm_recovery_hash(int64_t user_id, const char *code, char out[65]);
+/** Inside the caller's transaction: take code as the second factor of account user_id whose
+** TOTP row (db->ops->totp_get) is t: a current TOTP code of its secret, newer than its last
+** step (the step is taken), or, when recovery, one of its unused recovery codes (used up).
+** WM_QS_ONE when taken; WM_QS_NONE when not (wrong, replayed, used, no secret); < 0 when the
+** store failed.  *how (may be NULL) receives "totp" or "recovery" for what was tried last. */
+enum wm_qs wm_second_factor_take(struct wm_db *db, int64_t user_id, const json_t *t,
+                                 const char *code, bool recovery, int64_t now, const char **how);
 
 /** wenming.conf totp_required ("admin,office"); false (nothing changed) on an unknown role. */
 bool wm_totp_set_required(const char *roles);

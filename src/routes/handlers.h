@@ -585,6 +585,10 @@ json_t *wm_api_progress(json_t *p);
 json_t *wm_api_reconcile(json_t *r);
 /** An items page as the API answers it: {"items": [...], "next": "id" | null}. */
 json_t *wm_api_page(json_t *items_steal, unsigned limit);
+/** next itself when it is a local absolute path ("/units/6", not "//host", "/\\host" or one
+** with control characters), else "/home": where a sign-in goes on to (no open redirect;
+** shared.c). */
+const char *wm_safe_next(const char *next);
 /** Stored bytes as a download (shared.c). */
 struct wm_blob_reply {
     const char *sha, *mime;

@@ -101,17 +101,6 @@ page_root(struct wm_req *r)
     wm_reply_redirect(r, r->who ? "/home" : "/login");
 }
 
-/* Only local absolute paths are followed after login (no open redirect). */
-static const char *
-safe_next(const char *next)
-{
-    if (next && '/' == next[0] && '/' != next[1] && '\\' != next[1] && strlen(next) < 1024 &&
-        !wm_has_control(next)) {
-        return next;
-    }
-    return "/home";
-}
-
 static void
 login_form(struct wm_req *r, unsigned status, const char *error, const char *username)
 {
@@ -131,7 +120,7 @@ login_form(struct wm_req *r, unsigned status, const char *error, const char *use
          "<label>%s<input name=\"password\" type=\"password\" autocomplete=\"current-password\" "
          "required></label>\n"
          "<button type=\"submit\">%s</button>\n</form>\n",
-         pre, safe_next(r->form ? wm_form(r, "next") : wm_req_arg(r, "next")), _("用户名"),
+         pre, wm_safe_next(r->form ? wm_form(r, "next") : wm_req_arg(r, "next")), _("用户名"),
          username ? username : "", _("密码"), _("登录"));
     free(pre);
     ui_end(r, &b, status);
@@ -169,7 +158,7 @@ page_login_post(struct wm_req *r)
     if (WM_E_UNAUTHORIZED == e && out.need_totp && out.pending) {
         struct wm_buf to = {0};
         wm_buf_adds(&to, "/login/2fa?next=");
-        wm_url_encode(&to, safe_next(wm_form(r, "next")));
+        wm_url_encode(&to, wm_safe_next(wm_form(r, "next")));
         wm_req_set_cookie(r, "wm_2fa", out.pending, WM_TOTP_PENDING_SECONDS);
         wm_reply_redirect(r, wm_buf_str(&to));
         wm_buf_free(&to);
@@ -190,7 +179,7 @@ page_login_post(struct wm_req *r)
     }
     wm_req_set_cookie(r, "wm_session", token, (int)wm_policy()->session_lifetime);
     wm_req_set_cookie(r, "wm_pre", "", 0);
-    wm_reply_redirect(r, safe_next(wm_form(r, "next")));
+    wm_reply_redirect(r, wm_safe_next(wm_form(r, "next")));
     free(token);
     free(csrf);
 }

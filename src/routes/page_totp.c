@@ -17,17 +17,6 @@
 
 #include "handlers.h"
 
-/* Only local absolute paths are followed after login (no open redirect). */
-static const char *
-safe_next(const char *next)
-{
-    if (next && '/' == next[0] && '/' != next[1] && '\\' != next[1] && strlen(next) < 1024 &&
-        !wm_has_control(next)) {
-        return next;
-    }
-    return "/home";
-}
-
 /* ---------------------------------------------------------------- the second step */
 
 static void
@@ -50,7 +39,7 @@ second_form(struct wm_req *r, unsigned status, const char *error)
          "<p class=\"hint\">%s</p>\n"
          "<button type=\"submit\">%s</button>\n</form>\n"
          "<p><a href=\"/login\">%s</a></p>\n",
-         pre, safe_next(r->form ? wm_form(r, "next") : wm_req_arg(r, "next")),
+         pre, wm_safe_next(r->form ? wm_form(r, "next") : wm_req_arg(r, "next")),
          _("请打开手机上的验证器（如腾讯身份验证器），输入本系统显示的6位验证码。"),
          _("验证码"), _("手机不在身边时，可输入一个恢复码（每个只能用一次）。"), _("验证"),
          _("重新登录"));
@@ -103,7 +92,7 @@ page_login2_post(struct wm_req *r)
     wm_req_set_cookie(r, "wm_session", out.token, (int)wm_policy()->session_lifetime);
     wm_req_set_cookie(r, "wm_2fa", "", 0);
     wm_req_set_cookie(r, "wm_pre", "", 0);
-    wm_reply_redirect(r, safe_next(wm_form(r, "next")));
+    wm_reply_redirect(r, wm_safe_next(wm_form(r, "next")));
     wm_login_out_free(&out);
 }
 

@@ -802,3 +802,13 @@ wm_xlsx_reply(struct wm_req *r, struct wm_xlsx *x, int le, const char *name)
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data,
                         len);
 }
+
+const char *
+wm_safe_next(const char *next)
+{
+    if (next && '/' == next[0] && '/' != next[1] && '\\' != next[1] && strlen(next) < 1024 &&
+        !wm_has_control(next)) {
+        return next;
+    }
+    return "/home";
+}
