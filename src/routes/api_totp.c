@@ -1,7 +1,8 @@
 /*
 ** api_totp.c — the JSON side of the TOTP second factor (issue 13, totp): the caller's state
 ** (with the secret and its otpauth URI only while its own enrolment waits for the first
-** code), starting and confirming the enrolment (the recovery codes answered once), and a
+** code), starting and confirming the enrolment (the recovery codes answered once), new
+** recovery codes (with a current code), turning it off (the password and a code), and a
 ** manager's reset of another account.  Signing in with a code: POST /api/v1/session's
 ** "totp" field (api_session.c).  API tokens stay single-factor.
 */
@@ -57,6 +58,40 @@ api_me_totp_confirm_post(struct wm_req *r)
         return;
     }
     wm_reply_json(r, 200, json_pack("{s:b, s:o}", "enabled", 1, "recovery_codes", codes));
+}
+
+void
+api_me_totp_recovery_post(struct wm_req *r)
+{
+    static const struct wm_jfield spec[] = {{"code", WM_J_STR, true, 20}, {NULL}};
+    struct wm_fail f = {0};
+    json_t *codes = NULL;
+    if (!wm_json_check(r, spec)) {
+        return;
+    }
+    if (WM_OK != wm_totp_recovery_new(r->db, &r->actor, wm_jstr(r, "code"), &codes, &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    wm_reply_json(r, 200, json_pack("{s:o}", "recovery_codes", codes));
+}
+
+void
+api_me_totp_disable_post(struct wm_req *r)
+{
+    static const struct wm_jfield spec[] = {{"password", WM_J_STR, true, 1024},
+                                            {"code", WM_J_STR, true, 40},
+                                            {NULL}};
+    struct wm_fail f = {0};
+    if (!wm_json_check(r, spec)) {
+        return;
+    }
+    if (WM_OK != wm_totp_disable(r->db, &r->actor, wm_jstr(r, "password"), wm_jstr(r, "code"),
+                                 &f)) {
+        wm_reply_fail(r, &f);
+        return;
+    }
+    wm_reply_json(r, 200, json_pack("{s:b}", "enabled", 0));
 }
 
 void

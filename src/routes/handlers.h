@@ -840,6 +840,8 @@ void ui_notify_prefs(struct wm_req *r, struct wm_buf *b);
 void api_me_totp_get(struct wm_req *r);
 void api_me_totp_start_post(struct wm_req *r);
 void api_me_totp_confirm_post(struct wm_req *r);
+void api_me_totp_recovery_post(struct wm_req *r);
+void api_me_totp_disable_post(struct wm_req *r);
 void api_user_totp_reset_post(struct wm_req *r);
 /* issue 13, totp: page_totp.c (the second step of signing in, /account/2fa, the reset) */
 void page_login2_get(struct wm_req *r);

@@ -787,6 +787,8 @@ static const struct expect expectations[] = {
     {"GET /api/v1/me/totp", K_PLAIN,             {"401", "200", "200",     "200",     "200",     "200",     "200"}},
     {"POST /api/v1/me/totp/start", K_PLAIN,      {"401", "200", "200",     "200",     "200",     "200",     "200"}},
     {"POST /api/v1/me/totp/confirm", K_PLAIN,    {"401", "400", "400",     "400",     "400",     "400",     "400"}},
+    {"POST /api/v1/me/totp/recovery", K_PLAIN,   {"401", "400", "400",     "400",     "400",     "400",     "400"}},
+    {"POST /api/v1/me/totp/disable", K_PLAIN,    {"401", "400", "400",     "400",     "400",     "400",     "400"}},
     {"POST /api/v1/users/{id}/totp/reset", K_USER,
                                                  {"401", "403/200", "403/404", "403",   "403/404", "403",     "403"}},
     {"GET /login/2fa", K_PLAIN,                  {"303", "303", "303",     "303",     "303",     "303",     "303"}},

@@ -403,6 +403,68 @@ test_recovery_regenerate(void **state)
     th_resp_free(r);
 }
 
+/* The same through the API: enrol, new recovery codes with a current code (the old ones
+** stop working), turn it off with the password and a recovery code. */
+static void
+test_api_recovery_and_disable(void **state)
+{
+    (void)state;
+    int64_t uid = mk_user("t2fa-api", "unit_member", 6);
+    struct th_cred c;
+    struct th_resp *r = api_login("t2fa-api", PW, NULL, &c);
+    th_assert_status(r, 201);
+    th_resp_free(r);
+    r = th_api(&srv, "POST", "/api/v1/me/totp/start", &c, TH_SESSION, NULL);
+    th_assert_status(r, 200);
+    struct acct a = {.last = 0};
+    snprintf(a.secret, sizeof a.secret, "%s", th_jstr(json_object_get(r->json, "pending"),
+                                                      "secret"));
+    th_resp_free(r);
+    char code[8], body[160];
+    next_code(&a, code);
+    snprintf(body, sizeof body, "{\"code\": \"%s\"}", code);
+    r = th_api(&srv, "POST", "/api/v1/me/totp/confirm", &c, TH_SESSION, body);
+    th_assert_status(r, 200);
+    char old[32];
+    snprintf(old, sizeof old, "%s", json_string_value(json_array_get(
+                                        json_object_get(r->json, "recovery_codes"), 0)));
+    th_resp_free(r);
+    /* new recovery codes: a wrong code is refused naming the field, a current one answers 10 */
+    r = th_api(&srv, "POST", "/api/v1/me/totp/recovery", &c, TH_SESSION, "{\"code\": \"000000\"}");
+    th_assert_error(r, 400, "bad_request", "code");
+    th_resp_free(r);
+    next_code(&a, code);
+    snprintf(body, sizeof body, "{\"code\": \"%s\"}", code);
+    r = th_api(&srv, "POST", "/api/v1/me/totp/recovery", &c, TH_SESSION, body);
+    th_assert_status(r, 200);
+    json_t *codes = json_object_get(r->json, "recovery_codes");
+    assert_int_equal(json_array_size(codes), 10);
+    char fresh[32];
+    snprintf(fresh, sizeof fresh, "%s", json_string_value(json_array_get(codes, 3)));
+    th_resp_free(r);
+    r = api_login("t2fa-api", PW, old, NULL);
+    th_assert_error(r, 401, "unauthorized", "totp");
+    th_resp_free(r);
+    /* turned off: the wrong password is refused, then the password and a recovery code */
+    snprintf(body, sizeof body, "{\"password\": \"wrong-%s\", \"code\": \"%s\"}", PW, fresh);
+    r = th_api(&srv, "POST", "/api/v1/me/totp/disable", &c, TH_SESSION, body);
+    th_assert_error(r, 400, "bad_request", "password");
+    th_resp_free(r);
+    snprintf(body, sizeof body, "{\"password\": \"%s\", \"code\": \"%s\"}", PW, fresh);
+    r = th_api(&srv, "POST", "/api/v1/me/totp/disable", &c, TH_SESSION, body);
+    th_assert_status(r, 200);
+    th_resp_free(r);
+    r = th_api(&srv, "GET", "/api/v1/me/totp", &c, TH_SESSION, NULL);
+    th_assert_status(r, 200);
+    assert_true(json_is_false(json_object_get(r->json, "enabled")));
+    th_resp_free(r);
+    assert_true(audited("totp.disable", uid, NULL));
+    /* the password alone signs in again */
+    r = api_login("t2fa-api", PW, NULL, NULL);
+    th_assert_status(r, 201);
+    th_resp_free(r);
+}
+
 static void
 test_lockout(void **state)
 {
@@ -624,6 +686,7 @@ main(int argc, char **argv)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_enrol_and_signin),  cmocka_unit_test(test_recovery_regenerate),
+        cmocka_unit_test(test_api_recovery_and_disable),
         cmocka_unit_test(test_lockout),           cmocka_unit_test(test_required_and_reset),
         cmocka_unit_test(test_cli_reset),         cmocka_unit_test(test_password_expiry),
     };
