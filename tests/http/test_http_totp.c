@@ -239,15 +239,51 @@ audited(const char *action, int64_t uid, const char *what)
 
 /* ---------------------------------------------------------------- tests */
 
+/* A new account (name, role, org) signed in with a session into c; its id. */
+static int64_t
+new_session(const char *name, const char *role, int64_t org, struct th_cred *c)
+{
+    int64_t uid = mk_user(name, role, org);
+    struct th_resp *r = api_login(name, PW, NULL, c);
+    th_assert_status(r, 201);
+    th_resp_free(r);
+    return uid;
+}
+
+/* Enrol c (account username) through the API: start, the secret and its otpauth URI from the
+** pending state, confirm with a code; the secret into a, the first of the ten recovery codes
+** into first (may be NULL). */
+static void
+enrol_api(const struct th_cred *c, const char *username, struct acct *a, char first[32])
+{
+    struct th_resp *r = th_api(&srv, "POST", "/api/v1/me/totp/start", c, TH_SESSION, NULL);
+    th_assert_status(r, 200);
+    json_t *pend = json_object_get(r->json, "pending");
+    *a = (struct acct){.last = 0};
+    snprintf(a->secret, sizeof a->secret, "%s", th_jstr(pend, "secret"));
+    char want[96], code[8], body[64];
+    snprintf(want, sizeof want, "otpauth://totp/wenming:%s?secret=", username);
+    assert_non_null(strstr(th_jstr(pend, "uri"), want));
+    th_resp_free(r);
+    next_code(a, code);
+    snprintf(body, sizeof body, "{\"code\": \"%s\"}", code);
+    r = th_api(&srv, "POST", "/api/v1/me/totp/confirm", c, TH_SESSION, body);
+    th_assert_status(r, 200);
+    json_t *codes = json_object_get(r->json, "recovery_codes");
+    assert_int_equal(json_array_size(codes), 10);
+    if (first) {
+        snprintf(first, 32, "%s", json_string_value(json_array_get(codes, 0)));
+    }
+    th_resp_free(r);
+}
+
 static void
 test_enrol_and_signin(void **state)
 {
     (void)state;
-    int64_t uid = mk_user("t2fa-a", "unit_member", 6);
     struct th_cred c;
-    struct th_resp *r = api_login("t2fa-a", PW, NULL, &c);
-    th_assert_status(r, 201);
-    th_resp_free(r);
+    int64_t uid = new_session("t2fa-a", "unit_member", 6, &c);
+    struct th_resp *r;
     struct acct a;
     char codes[16][32], code[8];
     enrol_page(&c, &a, codes);
@@ -380,11 +416,9 @@ static void
 test_recovery_regenerate(void **state)
 {
     (void)state;
-    (void)mk_user("t2fa-r", "unit_member", 6);
     struct th_cred c;
-    struct th_resp *r = api_login("t2fa-r", PW, NULL, &c);
-    th_assert_status(r, 201);
-    th_resp_free(r);
+    (void)new_session("t2fa-r", "unit_member", 6, &c);
+    struct th_resp *r;
     struct acct a;
     char codes[16][32], fresh[16][32], code[8], body[64];
     enrol_page(&c, &a, codes);
@@ -409,26 +443,12 @@ static void
 test_api_recovery_and_disable(void **state)
 {
     (void)state;
-    int64_t uid = mk_user("t2fa-api", "unit_member", 6);
     struct th_cred c;
-    struct th_resp *r = api_login("t2fa-api", PW, NULL, &c);
-    th_assert_status(r, 201);
-    th_resp_free(r);
-    r = th_api(&srv, "POST", "/api/v1/me/totp/start", &c, TH_SESSION, NULL);
-    th_assert_status(r, 200);
-    struct acct a = {.last = 0};
-    snprintf(a.secret, sizeof a.secret, "%s", th_jstr(json_object_get(r->json, "pending"),
-                                                      "secret"));
-    th_resp_free(r);
-    char code[8], body[160];
-    next_code(&a, code);
-    snprintf(body, sizeof body, "{\"code\": \"%s\"}", code);
-    r = th_api(&srv, "POST", "/api/v1/me/totp/confirm", &c, TH_SESSION, body);
-    th_assert_status(r, 200);
-    char old[32];
-    snprintf(old, sizeof old, "%s", json_string_value(json_array_get(
-                                        json_object_get(r->json, "recovery_codes"), 0)));
-    th_resp_free(r);
+    int64_t uid = new_session("t2fa-api", "unit_member", 6, &c);
+    struct th_resp *r;
+    struct acct a;
+    char code[8], body[160], old[32];
+    enrol_api(&c, "t2fa-api", &a, old);
     /* new recovery codes: a wrong code is refused naming the field, a current one answers 10 */
     r = th_api(&srv, "POST", "/api/v1/me/totp/recovery", &c, TH_SESSION, "{\"code\": \"000000\"}");
     th_assert_error(r, 400, "bad_request", "code");
@@ -469,11 +489,9 @@ static void
 test_lockout(void **state)
 {
     (void)state;
-    (void)mk_user("t2fa-l", "unit_member", 6);
     struct th_cred c;
-    struct th_resp *r = api_login("t2fa-l", PW, NULL, &c);
-    th_assert_status(r, 201);
-    th_resp_free(r);
+    (void)new_session("t2fa-l", "unit_member", 6, &c);
+    struct th_resp *r;
     struct acct a;
     char codes[16][32], code[8];
     enrol_page(&c, &a, codes);
@@ -523,21 +541,10 @@ test_required_and_reset(void **state)
     th_assert_status(r, 200);
     assert_non_null(strstr(r->body, "您的角色必须使用两步验证"));
     th_resp_free(r);
-    /* enrol through the API: the secret from the pending state */
-    r = th_api(&srv, "POST", "/api/v1/me/totp/start", &c, TH_SESSION, NULL);
-    th_assert_status(r, 200);
-    json_t *pend = json_object_get(r->json, "pending");
-    struct acct a = {.last = 0};
-    snprintf(a.secret, sizeof a.secret, "%s", th_jstr(pend, "secret"));
-    assert_non_null(strstr(th_jstr(pend, "uri"), "otpauth://totp/wenming:t2fa-o?secret="));
-    th_resp_free(r);
-    char code[8], body[64];
-    next_code(&a, code);
-    snprintf(body, sizeof body, "{\"code\": \"%s\"}", code);
-    r = th_api(&srv, "POST", "/api/v1/me/totp/confirm", &c, TH_SESSION, body);
-    th_assert_status(r, 200);
-    assert_int_equal(json_array_size(json_object_get(r->json, "recovery_codes")), 10);
-    th_resp_free(r);
+    /* enrol through the API */
+    struct acct a;
+    char body[64];
+    enrol_api(&c, "t2fa-o", &a, NULL);
     r = th_api(&srv, "GET", "/api/v1/orgs", &c, TH_SESSION, NULL);
     th_assert_status(r, 200);
     th_resp_free(r);
@@ -588,11 +595,9 @@ static void
 test_cli_reset(void **state)
 {
     (void)state;
-    int64_t uid = mk_user("t2fa-c", "unit_member", 6);
     struct th_cred c;
-    struct th_resp *r = api_login("t2fa-c", PW, NULL, &c);
-    th_assert_status(r, 201);
-    th_resp_free(r);
+    int64_t uid = new_session("t2fa-c", "unit_member", 6, &c);
+    struct th_resp *r;
     struct acct a;
     char codes[16][32];
     enrol_page(&c, &a, codes);
