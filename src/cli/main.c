@@ -601,7 +601,8 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
     ** here (job_workers = 0): another server on the store runs them. */
     struct wm_jobs_env jenv = {.blobs = wm_app.blobs, .thumb_px = 320,
                                .thumb_make = wm_thumb_make_spawned, .allowed = wm_app.allowed,
-                               .max_file = wm_app.max_file, .fixity_hours = conf.fixity_hours};
+                               .max_file = wm_app.max_file, .fixity_hours = conf.fixity_hours,
+                               .data_dir = data};
     if (helper && 0 == wm_mkdirs(wm_app.thumbs_dir, 0750)) {
         wm_thumb_set_helper(helper);
         jenv.thumbs_dir = wm_app.thumbs_dir;
@@ -2389,7 +2390,8 @@ cmd_verify_archive(int argc, char **argv)
         fail("%s", err);
         return 2;
     }
-    struct wm_check_env env = {.blobs = bs, .allowed = conf.allowed_types[0] ? conf.allowed_types : NULL,
+    struct wm_check_env env = {.blobs = bs, .data_dir = o.data,
+                               .allowed = conf.allowed_types[0] ? conf.allowed_types : NULL,
                                .actor = &cli_actor, .progress = check_progress};
     char *helper = helper_path("wenming-extract");
     if (helper) {

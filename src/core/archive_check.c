@@ -149,81 +149,85 @@ rule_fixity(struct check *c, struct wm_fail *f)
     return WM_OK;
 }
 
-/* The audit chain's links over the whole log (an entry's hash covers the one before it, so
-** the entries about this archive are only as good as the chain up to them); the entries
-** about the archive and its documents counted. */
+/* The ids of the archive's documents (trashed ones too: their entries are the archive's),
+** and how many log entries are about the archive or one of them. */
+struct chain_mine {
+    json_t *ids;
+    int64_t archive_id, n;
+};
+
+static void
+chain_count(void *cls, const json_t *row)
+{
+    struct chain_mine *m = cls;
+    const char *ot = jss(row, "object_type");
+    char k[32];
+    snprintf(k, sizeof k, "%lld", (long long)jsi(row, "object_id"));
+    m->n += (wm_streq(ot, "archive") && jsi(row, "object_id") == m->archive_id) ||
+            (wm_streq(ot, "document") && json_object_get(m->ids, k));
+}
+
+static void
+chain_ids(json_t *ids, const json_t *docs)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(docs, i, d)
+    {
+        char k[32];
+        snprintf(k, sizeof k, "%lld", (long long)jsi(d, "id"));
+        json_object_set_new(ids, k, json_true());
+    }
+}
+
+/* One failing item of the audit chain, naming the entry (0: none). */
+static void
+chain_fail(struct prop *p, int64_t id, const char *why)
+{
+    fail_item(p, NULL, 0, "audit", why);
+    if (id > 0) {
+        json_object_set_new(json_array_get(p->items, json_array_size(p->items) - 1), "audit_id",
+                            json_integer(id));
+    }
+}
+
+/* The audit log's hash chain, entry by entry (wm_audit_verify_each, as `verify audit`), and
+** its newest entries against the data directory's audit-head anchor (entries removed from the
+** end leave a valid, shorter chain). */
 static enum wm_err
 rule_audit_chain(struct check *c, struct wm_fail *f)
 {
     struct prop *p = &c->p[0];
-    json_t *ids = json_object();
-    size_t i;
-    json_t *d;
-    json_array_foreach(c->docs, i, d)
-    {
-        char k[32];
-        snprintf(k, sizeof k, "%lld", (long long)jsi(d, "id"));
-        json_object_set_new(ids, k, json_true());
-    }
-    json_t *trash = c->db->ops->doc_list(c->db, jsi(c->archive, "id"), NULL, true);
-    json_array_foreach(trash, i, d)
-    {
-        char k[32];
-        snprintf(k, sizeof k, "%lld", (long long)jsi(d, "id"));
-        json_object_set_new(ids, k, json_true());
-    }
+    struct chain_mine m = {.ids = json_object(), .archive_id = jsi(c->archive, "id")};
+    chain_ids(m.ids, c->docs);
+    json_t *trash = c->db->ops->doc_list(c->db, m.archive_id, NULL, true);
+    chain_ids(m.ids, trash);
     json_decref(trash);
-    char prev[65] = "";
-    int64_t after = 0, n = 0, mine = 0;
-    bool broken = false;
-    for (;;) {
-        json_t *rows = c->db->ops->audit_scan(c->db, after, 1000);
-        if (NULL == rows) {
-            json_decref(ids);
-            return wm_read_fail(c->db, f, NULL, _("无法读取审计日志"));
-        }
-        json_t *row;
-        json_array_foreach(rows, i, row)
-        {
-            int64_t id = jsi(row, "id");
-            char h[65];
-            n++;
-            const char *ot = jss(row, "object_type");
-            char k[32];
-            snprintf(k, sizeof k, "%lld", (long long)jsi(row, "object_id"));
-            bool about = (wm_streq(ot, "archive") && jsi(row, "object_id") == jsi(c->archive, "id")) ||
-                         (wm_streq(ot, "document") && json_object_get(ids, k));
-            mine += about;
-            wm_audit_row_hash(row, h);
-            if (!broken && !wm_streq(jss(row, "prev_hash"), prev)) {
-                char *why = wm_asprintf(_("审计日志第 %lld 条与前一条不衔接（有记录被删除或修改）"),
-                                        (long long)id);
-                fail_item(p, NULL, 0, "audit", why);
-                json_object_set_new(json_array_get(p->items, json_array_size(p->items) - 1),
-                                    "audit_id", json_integer(id));
-                free(why);
-                broken = true;
-            } else if (!broken && !wm_streq(h, jss(row, "hash"))) {
-                char *why = wm_asprintf(_("审计日志第 %lld 条在写入后被修改"), (long long)id);
-                fail_item(p, NULL, 0, "audit", why);
-                json_object_set_new(json_array_get(p->items, json_array_size(p->items) - 1),
-                                    "audit_id", json_integer(id));
-                free(why);
-                broken = true;
-            }
-            snprintf(prev, sizeof prev, "%s", jss(row, "hash"));
-            after = id;
-        }
-        size_t got = json_array_size(rows);
-        json_decref(rows);
-        if (got < 1000) {
-            break;
-        }
+    char why[512];
+    int64_t n = 0, bad = wm_audit_verify_each(c->db, &n, why, sizeof why, chain_count, &m);
+    json_decref(m.ids);
+    if (bad < 0) {
+        return wm_read_fail(c->db, f, NULL, _("无法读取审计日志"));
     }
-    json_decref(ids);
+    if (bad > 0) {
+        char *text = wm_asprintf(_("审计日志第 %lld 条与哈希链不符（有记录被删除或在写入后被修改）"),
+                                 (long long)bad);
+        chain_fail(p, bad, text);
+        free(text);
+    }
+    int anchored = 0 == bad && c->env->data_dir
+                       ? wm_audit_anchor_check(c->db, c->env->data_dir, why, sizeof why)
+                       : 0;
+    if (anchored > 0) {
+        chain_fail(p, 0, _("审计日志与数据目录中锚定的最新记录（audit-head）不符：有最新的记录被删除或修改"));
+    } else if (anchored < 0) {
+        return wm_fail_set(f, WM_E_INTERNAL, NULL, _("无法核对审计日志的锚点：%s"), why);
+    }
     p->checked++;
-    char *text = wm_asprintf(_("审计日志共 %lld 条，其中与本档案及其文件有关的 %lld 条；哈希链%s"),
-                             (long long)n, (long long)mine, broken ? _("断裂") : _("完整"));
+    char *text = bad ? wm_asprintf(_("审计日志的哈希链在第 %lld 条断裂"), (long long)bad)
+                     : wm_asprintf(_("审计日志共 %lld 条，其中与本档案及其文件有关的 %lld 条；哈希链%s"),
+                                   (long long)n, (long long)m.n,
+                                   anchored ? _("与锚点不符") : _("完整"));
     json_array_append_new(p->notes, json_string(text));
     free(text);
     return WM_OK;

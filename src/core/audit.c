@@ -129,6 +129,13 @@ wm_audit_row_hash(const json_t *row, char out[65])
 int64_t
 wm_audit_verify(struct wm_db *db, int64_t *count, char *why, size_t whylen)
 {
+    return wm_audit_verify_each(db, count, why, whylen, NULL, NULL);
+}
+
+int64_t
+wm_audit_verify_each(struct wm_db *db, int64_t *count, char *why, size_t whylen,
+                     void (*each)(void *cls, const json_t *row), void *cls)
+{
     char prev[65] = "";
     int64_t after = 0, n = 0;
     for (;;) {
@@ -161,6 +168,9 @@ wm_audit_verify(struct wm_db *db, int64_t *count, char *why, size_t whylen)
             }
             snprintf(prev, sizeof prev, "%s", h);
             after = id;
+            if (each) {
+                each(cls, row);
+            }
         }
         size_t got = json_array_size(rows);
         json_decref(rows);

@@ -223,7 +223,8 @@ wm_jobs_register_builtin(const struct wm_jobs_env *e)
     /* issue 12, the plan filed (wplanpdf) */
     wm_work_plan_register_jobs(&env); /* work.plan */
     /* issue 13, dat70: the DA/T 70 四性检测 */
-    const struct wm_check_env chk = {.blobs = env.blobs, .allowed = env.allowed,
+    const struct wm_check_env chk = {.blobs = env.blobs, .data_dir = env.data_dir,
+                                     .allowed = env.allowed,
                                      .probe = env.probe_make, .compile = env.compile_make};
     wm_archive_check_register_jobs(&chk); /* archive.check */
 }

@@ -236,6 +236,9 @@ void wm_audit_row_hash(const json_t *row, char out[65]);
 ** broken entry (and a reason in why).  -1 on a store error.
 */
 int64_t wm_audit_verify(struct wm_db *db, int64_t *count, char *why, size_t whylen);
+/** The same, calling each(cls, row) for every entry found intact, in order. */
+int64_t wm_audit_verify_each(struct wm_db *db, int64_t *count, char *why, size_t whylen,
+                             void (*each)(void *cls, const json_t *row), void *cls);
 
 /*
 ** The chain head anchored outside the table: the file audit-head in the data directory
@@ -1253,6 +1256,7 @@ enum wm_err wm_job_retry(struct wm_db *db, const struct wm_actor *a, int64_t id,
 #define WM_CHECK_ITEMS_MAX 200
 struct wm_check_env {
     struct wm_blobstore *blobs;
+    const char *data_dir; /* its audit-head anchor is compared with the log (NULL: not) */
     const char *allowed;          /* wenming.conf allowed_types (NULL: the default list) */
     const struct wm_actor *actor; /* in whose sight the export plan is made */
     /* the probe of one file (wm_probe_spawned; NULL: none, every file fails 可用性) */
@@ -1330,6 +1334,7 @@ struct wm_jobs_env {
     /* issue 13, dat70: the DA/T 70 probe of one file (wm_probe_spawned; NULL: none) */
     enum wm_err (*probe_make)(const char *src, const char *mime, const char *dst, char *err,
                               size_t errlen);
+    const char *data_dir; /* the 四性检测 compares its audit-head anchor (NULL: not) */
 };
 /** Register "thumbnail", "fixity" (scheduled every fixity_hours), "archive.import" and
 ** "search.extract". */

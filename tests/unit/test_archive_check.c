@@ -208,7 +208,8 @@ teardown(void **state)
 static json_t *
 run(struct fx *f)
 {
-    struct wm_check_env env = {.blobs = f->bs, .actor = ACT(f->office), .probe = wm_probe_file};
+    struct wm_check_env env = {.blobs = f->bs, .data_dir = f->dir, .actor = ACT(f->office),
+                               .probe = wm_probe_file};
     struct wm_fail fl = {0};
     json_t *r = wm_archive_check_run(f->db, f->ar, &env, &fl);
     assert_non_null(r);
@@ -323,6 +324,33 @@ test_audit_chain(void **state)
     assert_false(passed(r, "authenticity"));
     assert_true(has_item(r, "authenticity", "audit", "审计日志第", 0));
     assert_true(passed(r, "integrity"));
+    json_decref(r);
+}
+
+/* The newest audit entries removed after the head was anchored: the chain left is valid but
+** shorter, and only the data directory's audit-head anchor shows it. */
+static void
+test_audit_anchor(void **state)
+{
+    struct fx *f = *state;
+    json_t *r = run(f);
+    assert_true(passed(r, "authenticity"));
+    json_decref(r);
+    assert_int_equal(wm_audit_anchor(f->db, f->dir), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/wenming.db", f->dir);
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    assert_int_equal(sqlite3_exec(h, "DROP TRIGGER audit_no_delete", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_changes(h), 1);
+    sqlite3_close(h);
+    r = run(f);
+    assert_false(passed(r, "authenticity"));
+    assert_true(has_item(r, "authenticity", "audit", "audit-head", 0));
     json_decref(r);
 }
 
@@ -450,6 +478,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_clean_passes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tampered_blob, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_anchor, setup, teardown),
         cmocka_unit_test_setup_teardown(test_integrity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_pdf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_security, setup, teardown),
