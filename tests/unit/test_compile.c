@@ -21,7 +21,7 @@
 #include "wm_minutes.h"
 #include "wm_plan_pdf.h"
 
-static char dir[] = "/tmp/wm-compile-XXXXXX";
+static char dir[4096]; /* wm_scratch_dir: under TMPDIR */
 
 static char *
 in_dir(const char *name)
@@ -92,7 +92,7 @@ static void
 test_compose(void **state)
 {
     (void)state;
-    assert_non_null(mkdtemp(dir));
+    assert_int_equal(wm_scratch_dir("wm-compile", dir, sizeof dir), 0);
     char *pdf = make_pdf(4), *img = make_image(), *bad = in_dir("bad.pdf");
     FILE *fp = fopen(bad, "wb");
     fputs("%PDF-1.4 not really", fp);
@@ -146,8 +146,8 @@ static void
 test_plan_and_minutes(void **state)
 {
     (void)state;
-    char tmp[] = "/tmp/wm-plan-XXXXXX";
-    assert_non_null(mkdtemp(tmp));
+    char tmp[4096];
+    assert_int_equal(wm_scratch_dir("wm-plan", tmp, sizeof tmp), 0);
     char *out = wm_asprintf("%s/plan.pdf", tmp), err[256] = "";
     json_t *tasks = json_array();
     for (int i = 0; i < 60; i++) {
