@@ -325,7 +325,8 @@ cmd_init(int argc, char **argv)
         free(pw);
         return fail("%s", err);
     }
-    printf("initialised %s\nadmin account: %s\n", o.data, admin);
+    printf("initialised %s (schema version %d)\nadmin account: %s\n", o.data,
+           WM_DB_SCHEMA_VERSION, admin);
     if (generated) {
         printf("generated password (shown once; it must be changed at first login): %s\n",
                generated);

@@ -77,6 +77,13 @@ wm_db_migration_number(const struct wm_embedded *m)
     return (int)n;
 }
 
+void
+wm_db_migration_applied(const struct wm_embedded *m, int from)
+{
+    /* an upgrade names each step; a new store's twenty-odd steps are one line of init's */
+    wm_log(from > 0 ? WM_LOG_INFO : WM_LOG_DEBUG, "applied migration %s", m->name);
+}
+
 struct wm_db_range
 wm_db_range_of(const char *scope)
 {

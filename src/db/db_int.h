@@ -33,6 +33,9 @@ struct wm_embedded {
 /** The number of a migration, from the four digits its name starts with (panics on a
 ** name without them: a build mistake). */
 int wm_db_migration_number(const struct wm_embedded *m);
+/** Log that migration m was applied to a store at schema `from`: INFO on an upgrade,
+** DEBUG when the store was new (from 0). */
+void wm_db_migration_applied(const struct wm_embedded *m, int from);
 
 
 /* ---------------------------------------------------------------- search (search_common.c) */

@@ -108,6 +108,8 @@ test_operator_workflow(void **state)
     setenv("WENMING_ADMIN_PASSWORD", "Admin-Pass-1", 1);
     char *out = RUN(0, "init", "--data", dir, "--admin", "root");
     assert_non_null(strstr(out, "admin account: root"));
+    assert_non_null(strstr(out, "(schema version "));
+    assert_null(strstr(out, "applied migration")); /* a new store's steps are not listed */
     free(out);
     free(RUN(1, "init", "--data", dir)); /* already initialised */
     unsetenv("WENMING_ADMIN_PASSWORD");

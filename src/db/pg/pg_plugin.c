@@ -911,7 +911,7 @@ pg_migrate(struct wm_db *base, int *from, int *to)
             return WM_QS_HARD;
         }
         if (applied) {
-            wm_log(WM_LOG_INFO, "applied migration %s", m->name);
+            wm_db_migration_applied(m, *from);
         }
         *to = n;
     }

@@ -330,7 +330,7 @@ sq_migrate(struct wm_db *base, int *from, int *to)
             wm_log(WM_LOG_ERROR, "migration %s failed", m->name);
             return WM_QS_HARD;
         }
-        wm_log(WM_LOG_INFO, "applied migration %s", m->name);
+        wm_db_migration_applied(m, *from);
         *to = n;
     }
     return WM_QS_ONE;
