@@ -230,21 +230,15 @@ wm_totp_start(struct wm_db *db, const struct wm_actor *a, struct wm_fail *f)
     return e;
 }
 
+/* Inside a transaction: enable the secret t holds (started, not yet enabled) when code
+** is its current code. */
 static enum wm_err
-confirm_once(struct wm_db *db, const struct wm_actor *a, const char *code, json_t **codes,
-             struct wm_fail *f)
+enable_step(struct wm_db *db, int64_t uid, const json_t *t, const char *code, struct wm_fail *f)
 {
-    enum wm_err e;
-    *codes = NULL;
-    if (WM_OK != (e = need_user(a, f)) || WM_OK != (e = tx_begin(db, f))) {
-        return e;
-    }
-    int64_t uid = a->p->user_id, step = 0;
-    json_t *t = db->ops->totp_get(db, uid);
+    enum wm_err e = WM_OK;
     unsigned char key[WM_TOTP_SECRET_BYTES];
-    if (NULL == t) {
-        e = wm_read_fail(db, f, NULL, _("账号不存在"));
-    } else if (json_is_integer(json_object_get(t, "enabled_at"))) {
+    int64_t step = 0;
+    if (json_is_integer(json_object_get(t, "enabled_at"))) {
         e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("两步验证已经启用"));
     } else if (!wm_totp_key(jss(t, "secret"), key)) {
         e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("请先开始设置两步验证"));
@@ -253,10 +247,38 @@ confirm_once(struct wm_db *db, const struct wm_actor *a, const char *code, json_
                         _("验证码不正确，请输入验证器上当前显示的6位数字"));
     } else if (WM_QS_ONE != db->ops->totp_set(db, uid, jss(t, "secret"), wm_now(), step)) {
         e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存"));
-    } else if (WM_OK == (e = recovery_make(db, uid, codes, f))) {
-        e = wm_audit(db, a, "totp.enable", "user", uid, a->p->org_path, NULL, NULL);
     }
     sodium_memzero(key, sizeof key);
+    return e;
+}
+
+/* One transaction that hands out new recovery codes (*codes, shown once): enable (the
+** confirmation of a started enrolment by its first code) or, for an enabled account, a
+** fresh set given a current code. */
+static enum wm_err
+codes_once(struct wm_db *db, const struct wm_actor *a, const char *code, bool enable,
+           json_t **codes, struct wm_fail *f)
+{
+    enum wm_err e;
+    *codes = NULL;
+    if (WM_OK != (e = need_user(a, f)) || WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    int64_t uid = a->p->user_id;
+    json_t *t = db->ops->totp_get(db, uid);
+    if (NULL == t) {
+        e = wm_read_fail(db, f, NULL, _("账号不存在"));
+    } else if (enable) {
+        e = enable_step(db, uid, t, code, f);
+    } else if (!json_is_integer(json_object_get(t, "enabled_at"))) {
+        e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("尚未启用两步验证"));
+    } else {
+        e = code_check(db, uid, t, code, false, f);
+    }
+    if (WM_OK == e && WM_OK == (e = recovery_make(db, uid, codes, f))) {
+        e = wm_audit(db, a, enable ? "totp.enable" : "totp.recovery_new", "user", uid,
+                     a->p->org_path, NULL, NULL);
+    }
     json_decref(t);
     e = tx_end(db, e, f);
     if (WM_OK != e) {
@@ -271,35 +293,7 @@ wm_totp_confirm(struct wm_db *db, const struct wm_actor *a, const char *code, js
                 struct wm_fail *f)
 {
     enum wm_err e;
-    TX_RETRY(e, confirm_once(db, a, code, codes, f));
-    return e;
-}
-
-static enum wm_err
-recovery_once(struct wm_db *db, const struct wm_actor *a, const char *code, json_t **codes,
-              struct wm_fail *f)
-{
-    enum wm_err e;
-    *codes = NULL;
-    if (WM_OK != (e = need_user(a, f)) || WM_OK != (e = tx_begin(db, f))) {
-        return e;
-    }
-    int64_t uid = a->p->user_id;
-    json_t *t = db->ops->totp_get(db, uid);
-    if (NULL == t) {
-        e = wm_read_fail(db, f, NULL, _("账号不存在"));
-    } else if (!json_is_integer(json_object_get(t, "enabled_at"))) {
-        e = wm_fail_set(f, WM_E_CONFLICT, NULL, "%s", _("尚未启用两步验证"));
-    } else if (WM_OK == (e = code_check(db, uid, t, code, false, f)) &&
-               WM_OK == (e = recovery_make(db, uid, codes, f))) {
-        e = wm_audit(db, a, "totp.recovery_new", "user", uid, a->p->org_path, NULL, NULL);
-    }
-    json_decref(t);
-    e = tx_end(db, e, f);
-    if (WM_OK != e) {
-        json_decref(*codes);
-        *codes = NULL;
-    }
+    TX_RETRY(e, codes_once(db, a, code, true, codes, f));
     return e;
 }
 
@@ -308,7 +302,7 @@ wm_totp_recovery_new(struct wm_db *db, const struct wm_actor *a, const char *cod
                      json_t **codes, struct wm_fail *f)
 {
     enum wm_err e;
-    TX_RETRY(e, recovery_once(db, a, code, codes, f));
+    TX_RETRY(e, codes_once(db, a, code, false, codes, f));
     return e;
 }
 
