@@ -7,8 +7,9 @@
 **
 ** - PDF: poppler opens it, every page loads and page 1 renders (cairo, a small image); a
 **   file whose last KiB has no %%EOF is truncated; the bytes are scanned for the names
-**   /Encrypt, /JavaScript, /JS and /Launch (#hh escapes decoded), and the pages' links for
-**   JavaScript and launch actions.
+**   /Encrypt, /JavaScript, /JS and /Launch (#hh escapes decoded), poppler's own search for
+**   JavaScript (names tree, actions, fields: also inside compressed object streams), and
+**   the pages' links for JavaScript and launch actions.
 ** - ZIP containers (OOXML, ODF, OFD, WPS as OOXML, plain ZIP): every entry listed
 **   (encrypted entries, vbaProject.bin, ODF Basic/ and Scripts/, executables inside), the
 **   document's main parts parsed as XML to their end (the text extractor's reader).
@@ -121,8 +122,9 @@ hexval(unsigned char c)
                                         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* Scan the bytes for the names that make a PDF active or encrypted. */
-static void
+/* Scan the bytes for the names that make a PDF active or encrypted: true when a script
+** was named. */
+static bool
 pdf_scan(const unsigned char *b, size_t n, struct ex_probe *p)
 {
     bool enc = false, js = false, launch = false;
@@ -159,6 +161,7 @@ pdf_scan(const unsigned char *b, size_t n, struct ex_probe *p)
     if (launch) {
         ex_probe_risk(p, "executable", "PDF 含有启动外部程序的动作（/Launch）");
     }
+    return js;
 }
 
 static void
@@ -178,7 +181,7 @@ pdf_probe(const char *path, struct ex_probe *p)
         unusable(p, "文件为空或无法读取");
         return;
     }
-    pdf_scan(b, n, p);
+    bool js = pdf_scan(b, n, p);
     size_t tail = n > 1024 ? 1024 : n;
     bool eof = false;
     for (size_t i = n - tail; i + 5 <= n && !eof; i++) {
@@ -204,6 +207,11 @@ pdf_probe(const char *path, struct ex_probe *p)
             unusable(p, why);
         }
     } else {
+        /* what the byte scan cannot see: a script in a compressed object stream (poppler
+        ** walks the names tree, the document's and pages' actions, links and fields) */
+        if (!js && poppler_document_has_javascript(doc)) {
+            ex_probe_risk(p, "script", "PDF 含有 JavaScript 脚本（在压缩的对象中）");
+        }
         int pages = poppler_document_get_n_pages(doc);
         if (pages < 1) {
             unusable(p, "PDF 没有页面");

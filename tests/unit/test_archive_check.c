@@ -91,6 +91,59 @@ make_pdf(const char *extra_catalog, const char *extra_trailer, size_t *n)
     return wm_buf_steal(&b);
 }
 
+/* A one-page PDF 1.5 whose catalog (with a JavaScript names tree and open action) and
+** whose script action are objects 1 and 5 inside an object stream (object 6, hex-encoded:
+** none of /JavaScript, /JS or the script is in the file's bytes), found through a
+** cross-reference stream (object 7). */
+static char *
+make_pdf_objstm(size_t *n)
+{
+    static const char *const objs[2] = {
+        "<< /Type /Catalog /Pages 2 0 R /Names << /JavaScript << /Names [(a) 5 0 R] >> >> "
+        "/OpenAction 5 0 R >>",
+        "<< /S /JavaScript /JS (app.alert\\(1\\)) >>"};
+    char head[32];
+    int hl = snprintf(head, sizeof head, "1 0 5 %zu ", strlen(objs[0]) + 1);
+    struct wm_buf plain = {0}, b = {0};
+    wm_buf_printf(&plain, "%s%s %s", head, objs[0], objs[1]);
+    size_t off[8] = {0};
+    wm_buf_adds(&b, "%PDF-1.5\n");
+    off[2] = b.len;
+    wm_buf_adds(&b, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+    off[3] = b.len;
+    wm_buf_adds(&b, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
+                    ">>\nendobj\n");
+    off[4] = b.len;
+    const char *content = "0 0 1 rg 20 20 100 100 re f";
+    wm_buf_printf(&b, "4 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n",
+                  strlen(content), content);
+    off[6] = b.len;
+    wm_buf_printf(&b, "6 0 obj\n<< /Type /ObjStm /N 2 /First %d /Filter /ASCIIHexDecode "
+                      "/Length %zu >>\nstream\n", hl, 2 * plain.len + 1);
+    for (size_t i = 0; i < plain.len; i++) {
+        wm_buf_printf(&b, "%02X", (unsigned char)plain.data[i]);
+    }
+    wm_buf_adds(&b, ">\nendstream\nendobj\n");
+    off[7] = b.len;
+    /* entries of 1 + 4 + 2 bytes: type, offset or object stream, generation or index */
+    unsigned char x[8][7] = {{0, 0, 0, 0, 0, 0xFF, 0xFF}};
+    for (int i = 1; i < 8; i++) {
+        bool packed = 1 == i || 5 == i;
+        uint32_t f2 = packed ? 6 : (uint32_t)off[i];
+        x[i][0] = packed ? 2 : 1;
+        x[i][1] = (unsigned char)(f2 >> 24), x[i][2] = (unsigned char)(f2 >> 16);
+        x[i][3] = (unsigned char)(f2 >> 8), x[i][4] = (unsigned char)f2;
+        x[i][6] = 5 == i;
+    }
+    wm_buf_printf(&b, "7 0 obj\n<< /Type /XRef /Size 8 /W [1 4 2] /Root 1 0 R /Length %zu >>\n"
+                      "stream\n", sizeof x);
+    wm_buf_add(&b, (const char *)x, sizeof x);
+    wm_buf_printf(&b, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", off[7]);
+    free(plain.data);
+    *n = b.len;
+    return wm_buf_steal(&b);
+}
+
 /* A ZIP of (name, text) pairs, NULL-terminated. */
 static char *
 make_zip(const char *const *entries, size_t *n)
@@ -408,6 +461,12 @@ test_security(void **state)
     char *js = make_pdf("/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >> ", "", &n);
     int64_t j_id = add_doc(f, "1.1", "带脚本的 PDF", js, n, "application/pdf", "js.pdf", true);
     free(js);
+    char *hid = make_pdf_objstm(&n);
+    assert_null(memmem(hid, n, "/JavaScript", 11)); /* the byte scan cannot see it */
+    assert_null(memmem(hid, n, "/JS", 3));
+    int64_t h_id = add_doc(f, "1.1", "压缩对象中带脚本的 PDF", hid, n, "application/pdf", "hid.pdf",
+                           true);
+    free(hid);
     static const char *const docm[] = {
         "[Content_Types].xml",
         "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
@@ -436,6 +495,7 @@ test_security(void **state)
     assert_false(passed(r, "security"));
     assert_true(has_item(r, "security", "encrypted", "/Encrypt", e_id));
     assert_true(has_item(r, "security", "script", "JavaScript", j_id));
+    assert_true(has_item(r, "security", "script", "压缩的对象", h_id));
     assert_true(has_item(r, "security", "macro", "vbaProject.bin", m_id));
     assert_true(has_item(r, "security", "executable", "可执行程序", x_id));
     assert_true(has_item(r, "security", "allowed", "允许", x_id));
