@@ -278,6 +278,9 @@ unit_create_tx(struct wm_db *db, const struct wm_actor *a, const struct wm_unit_
         after = wm_unit_get_scoped(db, a, *id, NULL);
         e = wm_audit(db, a, "unit.create", "org", *id, jss(after, "path"), NULL, after);
     }
+    if (WM_OK == e) {
+        e = wm_meeting_kinds_default(db, a, *id, jss(after, "path"), f);
+    }
     json_decref(parent);
     json_decref(dup);
     json_decref(after);

@@ -2205,8 +2205,12 @@ enum wm_err wm_doc_new_version_filed(struct wm_db *db, const struct wm_actor *a,
 ** form's values as strings are accepted); an update changes only the fields given.
 */
 bool wm_meeting_may_write(const struct wm_actor *a, int64_t unit_id);
-/** The unit's kinds in order; a unit that has none gets the defaults first (领导小组会议
-** quarterly, 工作分析会 monthly, 半年总结会 half-yearly, each at least once). */
+/** Inside the caller's transaction: give the new unit unit_id (org path `path`) the
+** default kinds (领导小组会议 quarterly, 工作分析会 monthly, 半年总结会 half-yearly, each at
+** least once), audited as work.meeting_kind.defaults. */
+enum wm_err wm_meeting_kinds_default(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
+                                     const char *path, struct wm_fail *f);
+/** The unit's kinds in order (a read: the defaults are made with the unit). */
 json_t *wm_meeting_kinds(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
                          struct wm_fail *f);
 json_t *wm_meeting_kind_get(struct wm_db *db, const struct wm_actor *a, int64_t id,

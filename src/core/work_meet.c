@@ -1,6 +1,6 @@
 /*
-** work_meet.c — the creation work's meetings (issue 12): meeting kinds (defaults on first
-** use), meetings, the files of a meeting filed into its kind's leaf (wm_work_file), the
+** work_meet.c — the creation work's meetings (issue 12): meeting kinds (the defaults made
+** with the unit), meetings, the files of a meeting filed into its kind's leaf (wm_work_file), the
 ** cadence per kind, and the job that makes typed minutes a PDF and files it.  The shared
 ** contracts (cadence, filing, links) are work_file.c's.
 */
@@ -160,6 +160,7 @@ kind_from(struct wm_db *db,
     return WM_OK;
 }
 
+/* A new unit's kinds, stored as named here (data, not the caller's language). */
 static const struct {
     const char *name, *period;
 } kind_defaults[] = {
@@ -168,43 +169,26 @@ static const struct {
     { N_("半年总结会"), "half-yearly" },
 };
 
-/* The default kinds of a unit that has none, stored as named here (data, not the caller's
-** language).  Two first uses at once make them once: a name another made is no failure. */
-static enum wm_err
-kinds_default_once(struct wm_db *db,
-                   const struct wm_actor *a,
-                   const json_t *unit,
-                   struct wm_fail *f)
+enum wm_err
+wm_meeting_kinds_default(struct wm_db *db,
+                         const struct wm_actor *a,
+                         int64_t unit_id,
+                         const char *path,
+                         struct wm_fail *f)
 {
-    enum wm_err e;
-    size_t made = 0;
-    if (WM_OK != (e = tx_begin(db, f))) {
-        return e;
-    }
-    json_t *have = db->ops->meeting_kind_list(db, jsi(unit, "id"));
-    if (NULL == have) {
-        e = wm_read_fail(db, f, NULL, NULL);
-    }
-    for (size_t i = 0; have && 0 == json_array_size(have) && i < WM_ARRAY_LEN(kind_defaults); i++) {
+    for (size_t i = 0; i < WM_ARRAY_LEN(kind_defaults); i++) {
         struct wm_meeting_kind_in k = { .name = kind_defaults[i].name,
                                         .period = kind_defaults[i].period,
                                         .min_count = 1,
                                         .position = (int64_t)i,
                                         .active = 1 };
         int64_t id;
-        enum wm_qs qs = db->ops->meeting_kind_insert(db, jsi(unit, "id"), &k, wm_now(), &id);
-        if (WM_QS_ONE != qs && WM_QS_CONFLICT != qs) {
-            e = wm_write_fail(db, f, NULL, NULL, _("无法保存会议类型"));
-            break;
+        if (WM_QS_ONE != db->ops->meeting_kind_insert(db, unit_id, &k, wm_now(), &id)) {
+            return wm_write_fail(db, f, NULL, NULL, _("无法保存会议类型"));
         }
-        made += WM_QS_ONE == qs;
     }
-    if (WM_OK == e && made) {
-        e = wm_audit_new(db, a, "work.meeting_kind.defaults", "org", jsi(unit, "id"),
-                         jss(unit, "path"), NULL, db->ops->meeting_kind_list(db, jsi(unit, "id")));
-    }
-    json_decref(have);
-    return tx_end(db, e, f);
+    return wm_audit_new(db, a, "work.meeting_kind.defaults", "org", unit_id, path, NULL,
+                        db->ops->meeting_kind_list(db, unit_id));
 }
 
 json_t *
@@ -215,13 +199,7 @@ wm_meeting_kinds(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, st
         return NULL;
     }
     json_t *kinds = db->ops->meeting_kind_list(db, unit_id);
-    enum wm_err e = WM_OK;
-    if (kinds && 0 == json_array_size(kinds)) {
-        json_decref(kinds);
-        TX_RETRY(e, kinds_default_once(db, a, unit, f));
-        kinds = WM_OK == e ? db->ops->meeting_kind_list(db, unit_id) : NULL;
-    }
-    if (NULL == kinds && WM_OK == e) {
+    if (NULL == kinds) {
         wm_read_fail(db, f, NULL, NULL);
     }
     json_decref(unit);

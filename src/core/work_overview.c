@@ -4,9 +4,8 @@
 ** Both are made of the same unit rows: the store counts each table once over the subtree
 ** (work_ov_units, work_ov_counts: six result sets whatever the number of units), and this
 ** file folds them into one row per unit, with the cadence of meetings and inspections
-** (wm_work_cadence: owed against held per period, from the unit's start day).  A unit
-** without meeting kinds yet owes the default kinds (those work_meet.c creates on first
-** use).  Read only: nothing here writes, so nothing is audited.
+** (wm_work_cadence: owed against held per period, from the unit's start day), per meeting
+** kind the unit has (every unit has the default kinds from its creation on).  Read only: nothing here writes, so nothing is audited.
 */
 #include "config.h"
 
@@ -16,17 +15,6 @@
 
 #include "tx.h"
 #include "wm_core.h"
-
-/* The meeting kinds a unit owes before it set its own (as work_meet.c creates them). */
-static const struct {
-    const char *name;
-    const char *period;
-    int min_count;
-} default_kinds[] = {
-    {"领导小组会议", "quarterly", 1},
-    {"工作分析会", "monthly", 1},
-    {"半年总结会", "half-yearly", 1},
-};
 
 /* The numbers of a unit row, all zero at first. */
 static const char *const row_numbers[] = {
@@ -241,7 +229,7 @@ fold_kind(const struct ov_fold *o, json_t *row, const json_t *kind, const char *
 }
 
 static void
-fold_meetings(const struct ov_fold *o, json_t *rows, const json_t *list)
+fold_meetings(const struct ov_fold *o, const json_t *list)
 {
     size_t i;
     const json_t *x;
@@ -250,22 +238,6 @@ fold_meetings(const struct ov_fold *o, json_t *rows, const json_t *list)
     {
         if (NULL != (row = fold_row(o, x))) {
             fold_kind(o, row, x, jss(x, "days"));
-            json_object_set_new(row, "has_kinds", json_true());
-        }
-    }
-    json_array_foreach(rows, i, row)
-    {
-        if (json_object_get(row, "has_kinds")) {
-            json_object_del(row, "has_kinds");
-            continue;
-        }
-        for (size_t k = 0; k < WM_ARRAY_LEN(default_kinds); k++) {
-            json_t *kind = json_pack("{s:I, s:s, s:s, s:i, s:i}", "kind_id", (json_int_t)0,
-                                     "name", default_kinds[k].name, "period",
-                                     default_kinds[k].period, "min_count",
-                                     default_kinds[k].min_count, "held", 0);
-            fold_kind(o, row, kind, NULL);
-            json_decref(kind);
         }
     }
 }
@@ -370,7 +342,7 @@ ov_rows(struct wm_db *db, const struct wm_work_ov_q *q, int64_t today, bool deta
     fold_members(&o, json_object_get(counts, "members"));
     fold_plans(&o, json_object_get(counts, "plans"));
     fold_tasks(&o, json_object_get(counts, "tasks"));
-    fold_meetings(&o, rows, json_object_get(counts, "meetings"));
+    fold_meetings(&o, json_object_get(counts, "meetings"));
     fold_inspections(&o, rows, json_object_get(counts, "inspections"));
     fold_rects(&o, json_object_get(counts, "rects"));
     fold_overdue(rows);

@@ -13,9 +13,10 @@
 **     (quarterly: Q1 held, Q2 current), 工作分析会 (monthly: January and March held,
 **     February and April late, May current), 半年总结会 (H1 current), inspections in weeks 18 and 19 (17 weeks late), five
 **     rectification items (one open past its due day);
-**   青山镇 (DEMO013, 东城区): no settings, no kinds (the defaults), a group without a
+**   青山镇 (DEMO013, 东城区): no settings, the default kinds it was made with, a group without a
 **     leader: it joined today and owes nothing yet;
-**   柳河镇 (DEMO014, 西湖区): started 2026-04-20 (mid-year), a monthly kind: May is owed
+**   柳河镇 (DEMO014, 西湖区): started 2026-04-20 (mid-year), of its kinds only the monthly one
+**     active: May is owed
 **     (current), April is not; four weeks owed from its start, three late.
 ** Checked: the numbers of the summary and of the overview, the totals per district and of
 ** the whole, sorting by overdue, filters, scope (a district office sees its units only, a
@@ -594,8 +595,8 @@ seed(void)
         "(%3$lld, '2026-04-20', 1, 1);"
         "INSERT INTO work_member(unit_id, body, role, name, from_on, to_on, created_at) VALUES "
         "(%2$lld, 'group', 'member', '王成员', '2026-01-01', NULL, 1);"
-        "INSERT INTO work_meeting_kind(unit_id, name, period, min_count, position, created_at) "
-        "VALUES (%3$lld, '工作分析会', 'monthly', 1, 1, 1);"
+        /* its default kinds but the monthly one put aside (a unit has them from its creation) */
+        "UPDATE work_meeting_kind SET active = 0 WHERE unit_id = %3$lld AND name <> '工作分析会';"
         "INSERT INTO rectification(unit_id, year, indicator_code, problem, source, due_on, "
         "state, created_at, updated_at) VALUES "
         "(%1$lld, 2026, '', '公共区域卫生', 'inspection', '2026-06-01', 'open', 1, 1),"
