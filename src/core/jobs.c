@@ -9,6 +9,13 @@
 ** lost, and the handler's end changes nothing (the write ops name the worker).  A server
 ** that dies stops renewing; after the lease another server's worker claims the job again.
 **
+** A job with a dedupe key is one waiting job per kind and key: a request while one is
+** queued is that job (it has not read anything yet).  A request while one is running is
+** one more job, queued, that no worker claims until the running one ends (the store's
+** job_claim): the running job may have read what the request changed before it changed,
+** so folding the request into it would lose the change, and running the two at once
+** would let the older one finish last.  Two jobs of a key never run at the same time.
+**
 ** Threads: the kind table is written before wm_jobs_start() and only read after.  The
 ** running list, progress waiting to be written and the stop flag are under jobs_mu.
 */
@@ -334,9 +341,19 @@ end_tx(struct wm_db *db, void *cls)
 {
     struct job_end *c = cls;
     int64_t now = jobs_now();
-    c->qs = c->ok ? db->ops->job_finish(db, c->j->id, c->j->worker, c->result, now)
-                  : db->ops->job_fail(db, c->j->id, c->j->worker, c->why, c->result, c->retry_at,
-                                      now);
+    if (c->ok) {
+        c->qs = db->ops->job_finish(db, c->j->id, c->j->worker, c->result, now);
+    } else {
+        c->qs = db->ops->job_fail(db, c->j->id, c->j->worker, c->why, c->result, c->retry_at,
+                                  now);
+        if (WM_QS_CONFLICT == c->qs) {
+            /* queued again, it met a request of its key that came meanwhile (PostgreSQL:
+            ** committed after the statement began): written again, it sees that job
+            ** and fails for good, that job being its next attempt */
+            c->qs = db->ops->job_fail(db, c->j->id, c->j->worker, c->why, c->result,
+                                      c->retry_at, now);
+        }
+    }
     return c->qs < 0 ? WM_E_INTERNAL : WM_OK;
 }
 
@@ -359,6 +376,8 @@ job_end(struct wm_db *db, struct wm_job *j, bool ok, const char *why, json_t *re
     } else if (WM_QS_NONE == c.qs) {
         wm_log(WM_LOG_WARN, "job %lld: lost its lease meanwhile; another worker has it",
                (long long)j->id);
+    } else {
+        wm_jobs_kick(); /* a request of its key that came while it ran may run now */
     }
 }
 
@@ -477,7 +496,8 @@ wm_jobs_schedule(struct wm_db *db)
             continue;
         }
         int64_t last = db->ops->job_last_done(db, k->kind);
-        struct wm_job_in in = {.kind = k->kind, .dedupe_key = k->kind,
+        /* a run that is running serves this one: its next run counts from its end */
+        struct wm_job_in in = {.kind = k->kind, .dedupe_key = k->kind, .unless_running = true,
                                .max_attempts = k->max_attempts,
                                .run_after = k->next_run ? k->next_run(last, now)
                                                         : (last > 0 ? last : now) + k->period};
@@ -584,10 +604,11 @@ keep_once(struct wm_db *db)
         }
         free(items[i].progress);
         if (WM_QS_NONE == qs) {
-            /* the job may have ended meanwhile; mark it only while it still runs here */
+            /* the job may have ended meanwhile; mark it only while it still runs here (by
+            ** its id too: the worker's next job may sit at the same address) */
             pthread_mutex_lock(&jobs_mu);
             for (struct wm_job *j = running; j; j = j->next) {
-                if (j == items[i].j) {
+                if (j == items[i].j && j->id == items[i].id) {
                     atomic_store(&j->lost, true);
                     wm_log(WM_LOG_WARN, "job %lld: lease lost to another worker",
                            (long long)j->id);

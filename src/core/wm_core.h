@@ -1193,8 +1193,9 @@ void wm_jobs_set_clock(int64_t (*now)(void));
 /**
 ** Queue a job of kind with payload (JSON object, borrowed; NULL: {}) scoped to org_path
 ** (NULL: the platform's).  Joins the caller's transaction when one is open.  With a
-** dedupe_key, a job of the same kind and key already waiting or running answers WM_OK with
-** *id 0 (nothing queued).  Wakes this process's workers.
+** dedupe_key, a job of the same kind and key already waiting answers WM_OK with *id 0
+** (nothing queued: that job does the work); while one is running, the new job waits for
+** it to end and runs after it (never at once with it).  Wakes this process's workers.
 */
 enum wm_err wm_job_submit(struct wm_db *db, const struct wm_actor *a, const char *kind,
                           const json_t *payload, const char *org_path, const char *dedupe_key,
