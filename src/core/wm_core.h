@@ -1330,7 +1330,9 @@ struct wm_jobs_env {
     enum wm_err (*extract_make)(const char *src, const char *mime, const char *dst, char *err,
                                 size_t errlen);
     /* Tests only (NULL otherwise): an import job calls it after its first progress, before
-    ** it reads the package, so a test can see a running import (WENMING_TEST_FAULT). */
+    ** it reads the package, so a test can see a running import; a plan job after it read
+    ** the plan, before it renders it, so a test can save the plan while its job runs
+    ** (WENMING_TEST_FAULT). */
     void (*hold)(struct wm_job *job);
     /* issue 13, dat70: the DA/T 70 probe of one file (wm_probe_spawned; NULL: none) */
     enum wm_err (*probe_make)(const char *src, const char *mime, const char *dst, char *err,
@@ -2157,7 +2159,8 @@ size_t wm_work_cadence(const char *period, int min_count, int64_t year, int64_t 
 /*
 ** File a record's file into the unit's archive, the one way every creation-work record
 ** lands there: a new document in leaf @a code of the archive of (unit_id, year) — or, when
-** *document_id is nonzero on entry, a new version of that document — with @a meta and the
+** *document_id is nonzero on entry, a new version of that document, renamed to
+** meta->title when its title differs (audited as document.update) — with @a meta and the
 ** blob @a up (already in the blob store), plus a work_link row (kind, ref_id, role) that
 ** names the document's source.  The actor's right over the record stands for the leaf (a
 ** department head files an inspection photo into a leaf not assigned to its department);
@@ -2198,6 +2201,10 @@ enum wm_err wm_doc_create_filed(struct wm_db *db, const struct wm_actor *a, cons
                                 struct wm_fail *f) WM_MUST_CHECK;
 enum wm_err wm_doc_new_version_filed(struct wm_db *db, const struct wm_actor *a, int64_t id,
                                      const struct wm_upload *up, struct wm_fail *f) WM_MUST_CHECK;
+/** wm_doc_update for wm_work_file (the fields given, e.g. the title of a record renamed),
+** with the same standing; joins the caller's transaction. */
+enum wm_err wm_doc_update_filed(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                                const struct wm_doc_meta *meta, struct wm_fail *f) WM_MUST_CHECK;
 
 /*
 ** Meeting kinds (work_meeting_kind) and meetings (work_meeting).  Reads: the unit's users,

@@ -739,10 +739,18 @@ build_once(struct wm_db *db, const struct wm_actor *a, const struct build *in, s
                                                           in->id)) {
         e = wm_write_fail(db, f, NULL, NULL, _("无法保存通报"));
     } else {
+        /* one job of a bulletin at a time (two at once would both file a new document);
+        ** asked again while its job waits: that job, which has not read the week yet */
+        char key[48];
+        snprintf(key, sizeof key, "bulletin:%lld", (long long)*in->id);
         json_t *payload = json_pack("{s:I}", "bulletin_id", (json_int_t)*in->id);
-        e = wm_job_submit(db, a, "work.bulletin", payload, jss(unit, "path"), NULL, in->job_id,
+        e = wm_job_submit(db, a, "work.bulletin", payload, jss(unit, "path"), key, in->job_id,
                           f);
         json_decref(payload);
+        if (WM_OK == e && 0 == *in->job_id &&
+            db->ops->job_waiting(db, "work.bulletin", key, in->job_id) < 0) {
+            e = wm_write_fail(db, f, NULL, NULL, _("无法保存通报"));
+        }
     }
     if (WM_OK == e) {
         e = wm_audit_new(db, a, "work.bulletin.build", "work_bulletin", *in->id,

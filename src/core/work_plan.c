@@ -1617,6 +1617,9 @@ plan_make(struct wm_db *db, struct wm_job *job, const json_t *p, const char *lea
     snprintf(rid, sizeof rid, "job-%lld", (long long)wm_job_id(job));
     struct wm_actor a = {.p = pr, .request_id = rid, .addr = "job"};
     enum wm_err e = WM_OK;
+    if (penv.hold) {
+        penv.hold(job); /* tests: the plan read, held while the test saves it again */
+    }
     if (uid && NULL == pr) {
         e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("保存计划的账号已不存在或已停用"));
     } else if (0 != wm_scratch_dir("wenming-plan", dir, sizeof dir)) {
