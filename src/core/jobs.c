@@ -1,6 +1,7 @@
 /*
 ** jobs.c — the job queue: kinds and their handlers, the worker threads, the lease keeper,
-** scheduled kinds, and the scoped reads and retry of the admin page and the API.
+** scheduled kinds, the PDFs jobs have the wenming-compile helper make (wm_compile_*), and
+** the scoped reads and retry of the admin page and the API.
 **
 ** A worker loops: claim a due job (one short write transaction), run its handler with the
 ** worker's own store connection, then mark it done or failed (another short transaction).
@@ -21,6 +22,8 @@
 */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -31,6 +34,7 @@
 #include <unistd.h>
 
 #include "tx.h"
+#include "wm_blob.h"
 #include "wm_core.h"
 
 #define JOBS_MAX_KINDS   16
@@ -690,6 +694,76 @@ wm_jobs_stop(void)
         pthread_join(keeper, NULL);
         keeper_on = false;
     }
+}
+
+/* ---------------------------------------------------------------- PDFs by the helper */
+
+enum wm_err
+wm_compile_begin(struct wm_compile *c, const char *prefix, struct wm_fail *f)
+{
+    c->spec = c->pdf = NULL;
+    c->pages = -1;
+    if (0 != wm_scratch_dir(prefix, c->dir, sizeof c->dir)) {
+        c->dir[0] = '\0';
+        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "mkdtemp: %s", strerror(errno));
+    }
+    c->spec = wm_asprintf("%s/spec.json", c->dir);
+    c->pdf = wm_asprintf("%s/out.pdf", c->dir);
+    return WM_OK;
+}
+
+enum wm_err
+wm_compile_run(struct wm_compile *c, wm_compile_fn make, const json_t *spec, size_t flags,
+               const char *what, struct wm_fail *f)
+{
+    char err[512] = "";
+    enum wm_err e;
+    c->pages = -1;
+    if (0 != json_dump_file(spec, c->spec, flags)) {
+        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("无法写入临时文件"));
+    }
+    if (NULL == make) {
+        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("本服务器未安装文件生成程序"));
+    }
+    if (WM_OK != (e = make(c->spec, c->pdf, &c->pages, err, sizeof err))) {
+        size_t n = strlen(what);
+        /* a Latin word before Chinese text is set apart: "检测报告 PDF 生成失败" */
+        const char *gap = n && isalnum((unsigned char)what[n - 1]) ? " " : "";
+        wm_log(WM_LOG_WARN, "wenming-compile (%s): %s", what, err);
+        return wm_fail_set(f, e, NULL, _("%s%s生成失败：%s"), what, gap, err);
+    }
+    return WM_OK;
+}
+
+enum wm_err
+wm_compile_store(const struct wm_compile *c, struct wm_blobstore *blobs, const char *what,
+                 char sha[65], uint64_t *size, struct wm_fail *f)
+{
+    char err[512] = "";
+    enum wm_err e = wm_blob_store_path(blobs, c->pdf, NULL, NULL, sha, size, err, sizeof err);
+    if (WM_OK != e) {
+        wm_fail_set(f, e, NULL, _("无法保存%s文件：%s"), what, err);
+    }
+    return e;
+}
+
+void
+wm_compile_end(struct wm_compile *c)
+{
+    if (c->spec) {
+        char *side = wm_asprintf("%s.json", c->pdf); /* the helper's account of the PDF */
+        (void)unlink(c->spec);
+        (void)unlink(c->pdf);
+        (void)unlink(side);
+        free(side);
+    }
+    if (c->dir[0]) {
+        (void)rmdir(c->dir);
+    }
+    free(c->spec);
+    free(c->pdf);
+    c->spec = c->pdf = NULL;
+    c->dir[0] = '\0';
 }
 
 /* ---------------------------------------------------------------- reads and retry */

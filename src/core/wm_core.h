@@ -1205,6 +1205,37 @@ enum wm_err wm_job_submit_in(struct wm_db *db, const struct wm_actor *a,
                              const struct wm_job_in *in, int64_t *id,
                              struct wm_fail *f) WM_MUST_CHECK;
 
+/*
+** A PDF from a JSON spec by the `wenming-compile` helper, the one way the jobs (and the
+** 四性检测 report) make one: wm_compile_begin makes a scratch directory of its own
+** (wm_scratch_dir, prefix the start of its name), wm_compile_run writes the spec there
+** (c->spec, "spec.json", json_dump_file with flags) and has make (wm_compile_spawned, as the
+** jobs' env holds it; NULL: the helper is not installed) render c->pdf ("out.pdf", its
+** page count in c->pages), wm_compile_store puts the PDF into the blob store, and
+** wm_compile_end removes the spec, the PDF, the helper's side file and the directory —
+** after a failure too; files the caller put in the directory (the pictures of a
+** compilation) it removes itself before.  what names the document in a failure
+** ("会议纪要": "会议纪要生成失败：…").
+*/
+typedef enum wm_err (*wm_compile_fn)(const char *spec_path, const char *out_path, int *pages,
+                                     char *err, size_t errlen);
+struct wm_compile {
+    char dir[4096];
+    char *spec; /* dir/spec.json (NULL before begin) */
+    char *pdf;  /* dir/out.pdf */
+    int pages;  /* after run: the PDF's pages (-1: not known) */
+};
+enum wm_err wm_compile_begin(struct wm_compile *c, const char *prefix,
+                             struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_compile_run(struct wm_compile *c, wm_compile_fn make, const json_t *spec,
+                           size_t flags, const char *what, struct wm_fail *f) WM_MUST_CHECK;
+struct wm_blobstore;
+/** The PDF into the blob store: *sha and *size. */
+enum wm_err wm_compile_store(const struct wm_compile *c, struct wm_blobstore *blobs,
+                             const char *what, char sha[65], uint64_t *size,
+                             struct wm_fail *f) WM_MUST_CHECK;
+void wm_compile_end(struct wm_compile *c);
+
 /** Claim and run one due job as worker (a name unique among live workers); true when one
 ** ran (done, failed or lost).  What the worker threads loop on; tests call it directly. */
 bool wm_jobs_run_one(struct wm_db *db, const char *worker);

@@ -18,11 +18,9 @@
 */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tx.h"
 #include "wm_blob.h"
@@ -876,30 +874,15 @@ bulletin_spec(struct wm_db *db, const json_t *unit, const char *from, const char
 static enum wm_err
 bulletin_render(const json_t *spec, char sha[65], uint64_t *size, struct wm_fail *f)
 {
-    char tmp[4096], err[512] = "";
-    if (NULL == benv.compile_make) {
-        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("本服务器未安装 PDF 生成程序"));
+    struct wm_compile c;
+    enum wm_err e = wm_compile_begin(&c, "wenming-bulletin", f);
+    if (WM_OK != e) {
+        return e;
     }
-    if (0 != wm_scratch_dir("wenming-bulletin", tmp, sizeof tmp)) {
-        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "mkdtemp: %s", strerror(errno));
+    if (WM_OK == (e = wm_compile_run(&c, benv.compile_make, spec, JSON_COMPACT, _("通报"), f))) {
+        e = wm_compile_store(&c, benv.blobs, _("通报"), sha, size, f);
     }
-    char *sp = wm_asprintf("%s/spec.json", tmp), *op = wm_asprintf("%s/out.pdf", tmp);
-    char *side = wm_asprintf("%s/out.pdf.json", tmp);
-    enum wm_err e = WM_OK;
-    if (0 != json_dump_file(spec, sp, JSON_COMPACT)) {
-        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("无法写入临时文件"));
-    } else if (WM_OK != (e = benv.compile_make(sp, op, NULL, err, sizeof err))) {
-        wm_fail_set(f, e, NULL, _("通报生成失败：%s"), err);
-    } else if (WM_OK != (e = wm_blob_store_path(benv.blobs, op, NULL, NULL, sha, size, err, sizeof err))) {
-        wm_fail_set(f, e, NULL, _("无法保存通报文件：%s"), err);
-    }
-    (void)unlink(sp);
-    (void)unlink(op);
-    (void)unlink(side);
-    (void)rmdir(tmp);
-    free(sp);
-    free(op);
-    free(side);
+    wm_compile_end(&c);
     return e;
 }
 
