@@ -777,6 +777,11 @@ plan_file_state(struct wm_db *db, json_t *out, const json_t *p)
     char *why = plan_unfiled(db, jsi(out, "unit_id"), jsi(out, "year"), NULL);
     const bool fileable = NULL == why;
     json_t *job = p ? db->ops->work_plan_job(db, jsi(p, "id")) : NULL;
+    /* the document read after the job: a job ends after its filing committed, so a job
+    ** seen ended comes with the document it filed (p, read before it, may predate it) */
+    json_t *now = p ? db->ops->work_plan_get(db, jsi(out, "unit_id"), jsi(out, "year")) : NULL;
+    const int64_t doc = now ? jsi(now, "document_id") : 0;
+    json_decref(now);
     const char *st = job ? jss(job, "state") : "", *state;
     json_t *error = json_null();
     if (NULL == p) {
@@ -789,14 +794,14 @@ plan_file_state(struct wm_db *db, json_t *out, const json_t *p)
         state = "failed";
         json_decref(error);
         error = json_string(jss(job, "last_error"));
-    } else if (jsi(p, "document_id")) {
+    } else if (doc) {
         state = "filed";
     } else {
         /* fileable, never queued (saved before the year's archive was made) */
         state = "unfiled";
         why = wm_asprintf("%s", _("尚未归档，再次保存计划即生成 PDF 并归档"));
     }
-    json_object_set_new(out, "document_id", json_integer(p ? jsi(p, "document_id") : 0));
+    json_object_set_new(out, "document_id", json_integer(doc));
     json_object_set_new(out, "file_state", json_string(state));
     json_object_set_new(out, "file_error", error);
     json_object_set_new(out, "fileable", json_boolean(fileable));
