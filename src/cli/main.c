@@ -462,6 +462,8 @@ fault_disk_full(const char *op, size_t nbytes)
 ** Tests only: WENMING_TEST_FAULT=hold-imports holds every import job, once it has written
 ** its first progress, while the file DATA/hold-imports exists, so the HTTP and browser
 ** tests can see an import running (its progress bar) without guessing at timings.
+** WENMING_TEST_FAULT=hold-jobs holds those and every plan job (once it has read the plan)
+** while DATA/hold-jobs exists: a test saves the plan while its job runs.
 */
 static char *hold_file;
 
@@ -635,10 +637,11 @@ serve_run(const char *data, const char *listen, const char *threads, json_t *acc
                             "is not searchable");
     }
     free(helper);
-    if (wm_streq(getenv("WENMING_TEST_FAULT"), "hold-imports")) {
-        wm_log(WM_LOG_WARN, "WENMING_TEST_FAULT=hold-imports: imports wait while "
-                            "%s/hold-imports exists (tests only)", data);
-        hold_file = wm_asprintf("%s/hold-imports", data);
+    const char *fault = getenv("WENMING_TEST_FAULT");
+    if (wm_streq(fault, "hold-imports") || wm_streq(fault, "hold-jobs")) {
+        wm_log(WM_LOG_WARN, "WENMING_TEST_FAULT=%s: jobs wait while %s/%s exists (tests only)",
+               fault, data, fault);
+        hold_file = wm_asprintf("%s/%s", data, fault);
         jenv.hold = hold_import;
     }
     wm_jobs_register_builtin(&jenv);

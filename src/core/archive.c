@@ -783,18 +783,20 @@ wm_doc_new_version_filed(struct wm_db *db, const struct wm_actor *a, int64_t id,
 
 static enum wm_err
 doc_update_once(struct wm_db *db, const struct wm_actor *a, int64_t id,
-                const struct wm_doc_meta *given, struct wm_fail *f)
+                const struct wm_doc_meta *given, bool filed, struct wm_fail *f)
 {
     enum wm_err e;
     json_t *doc = NULL, *ar = NULL, *after = NULL;
     struct wm_doc_meta clean = *given, *m = &clean;
     char *own[META_TEXTS];
     meta_strip(&clean, own);
-    if (WM_OK != (e = wm_doc_meta_check(m, f)) || WM_OK != (e = tx_begin(db, f))) {
+    /* Inside the caller's transaction (wm_work_file), join it. */
+    bool own_tx = !db->ops->in_tx(db);
+    if (WM_OK != (e = wm_doc_meta_check(m, f)) || (own_tx && WM_OK != (e = tx_begin(db, f)))) {
         meta_own_free(own);
         return e;
     }
-    if (WM_OK == (e = doc_for_change(db, a, id, &doc, &ar, f))) {
+    if (WM_OK == (e = doc_for_change_as(db, a, id, filed, &doc, &ar, f))) {
         if (WM_QS_ONE != db->ops->doc_update(db, id, m, wm_now())) {
             e = wm_fail_set(f, WM_E_INTERNAL, NULL, "%s", _("无法保存"));
         } else if (m->date_formed && !json_is_integer(json_object_get(doc, "deleted_at")) &&
@@ -810,7 +812,7 @@ doc_update_once(struct wm_db *db, const struct wm_actor *a, int64_t id,
     json_decref(ar);
     json_decref(after);
     meta_own_free(own);
-    return tx_end(db, e, f);
+    return own_tx ? tx_end(db, e, f) : e;
 }
 
 enum wm_err
@@ -818,7 +820,16 @@ wm_doc_update(struct wm_db *db, const struct wm_actor *a, int64_t id,
               const struct wm_doc_meta *given, struct wm_fail *f)
 {
     enum wm_err e;
-    TX_RETRY(e, doc_update_once(db, a, id, given, f));
+    TX_RETRY(e, doc_update_once(db, a, id, given, false, f));
+    return e;
+}
+
+enum wm_err
+wm_doc_update_filed(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                    const struct wm_doc_meta *meta, struct wm_fail *f)
+{
+    enum wm_err e;
+    TX_RETRY(e, doc_update_once(db, a, id, meta, true, f));
     return e;
 }
 

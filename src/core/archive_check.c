@@ -711,71 +711,34 @@ finish_once(struct wm_db *db, struct finish *x, struct wm_fail *f)
     return tx_end(db, e, f);
 }
 
-/* The PDF of a report, by the compile helper (spec: the report itself). */
-static enum wm_err
-render_pdf(const json_t *report, const char *dir, const struct wm_check_env *env, char **pdf,
-           struct wm_fail *f)
-{
-    char err[512] = "";
-    char *spec = wm_asprintf("%s/report.json", dir);
-    *pdf = wm_asprintf("%s/report.pdf", dir);
-    enum wm_err e = WM_OK;
-    if (0 != json_dump_file(report, spec, JSON_INDENT(1) | JSON_SORT_KEYS)) {
-        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("无法写入临时文件"));
-    } else if (NULL == env->compile) {
-        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("本服务器未安装文件生成程序"));
-    } else if (WM_OK != (e = env->compile(spec, *pdf, NULL, err, sizeof err))) {
-        wm_fail_set(f, e, NULL, _("检测报告 PDF 生成失败：%s"), err);
-    }
-    free(spec);
-    return e;
-}
-
-static void
-clean_dir(const char *dir, char *pdf)
-{
-    char *spec = wm_asprintf("%s/report.json", dir);
-    char *side = pdf ? wm_asprintf("%s.json", pdf) : NULL;
-    unlink(spec);
-    if (pdf) {
-        unlink(pdf);
-        unlink(side);
-    }
-    rmdir(dir);
-    free(spec);
-    free(side);
-    free(pdf);
-}
-
 enum wm_err
 wm_archive_check_finish(struct wm_db *db, const struct wm_actor *a, const json_t *archive,
                         int64_t check_id, const json_t *report, const char *error,
                         const struct wm_check_env *env, int64_t *id, struct wm_fail *f)
 {
-    char dir[4096];
-    char *pdf = NULL;
     enum wm_err e = WM_OK;
     struct finish x = {.a = a, .archive = archive, .check_id = check_id, .report = report,
                        .state = report ? "done" : "failed", .error = error, .bs = env->blobs,
                        .out_id = id};
     if (report) {
-        if (0 != wm_scratch_dir("wenming-check", dir, sizeof dir)) {
-            return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "mkdtemp: %s", strerror(errno));
+        /* the spec is the report itself, kept as the stored JSON (indented, keys sorted) */
+        struct wm_compile c;
+        if (WM_OK != (e = wm_compile_begin(&c, "wenming-check", f))) {
+            return e;
         }
         char pdf_err[256] = "";
-        if (WM_OK == render_pdf(report, dir, env, &pdf, f)) {
-            x.pdf_path = pdf;
+        if (WM_OK == wm_compile_run(&c, env->compile, report, JSON_INDENT(1) | JSON_SORT_KEYS,
+                                    _("检测报告 PDF"), f)) {
+            x.pdf_path = c.pdf;
         } else {
             /* the report stands without its PDF; the page says why */
             snprintf(pdf_err, sizeof pdf_err, "%s", f->msg);
             x.error = pdf_err;
             memset(f, 0, sizeof *f);
         }
-        char *jp = wm_asprintf("%s/report.json", dir);
-        x.json_path = jp;
+        x.json_path = c.spec;
         TX_RETRY(e, finish_once(db, &x, f));
-        free(jp);
-        clean_dir(dir, pdf);
+        wm_compile_end(&c);
         return e;
     }
     TX_RETRY(e, finish_once(db, &x, f));

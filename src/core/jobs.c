@@ -1,6 +1,7 @@
 /*
 ** jobs.c — the job queue: kinds and their handlers, the worker threads, the lease keeper,
-** scheduled kinds, and the scoped reads and retry of the admin page and the API.
+** scheduled kinds, the PDFs jobs have the wenming-compile helper make (wm_compile_*), and
+** the scoped reads and retry of the admin page and the API.
 **
 ** A worker loops: claim a due job (one short write transaction), run its handler with the
 ** worker's own store connection, then mark it done or failed (another short transaction).
@@ -9,11 +10,20 @@
 ** lost, and the handler's end changes nothing (the write ops name the worker).  A server
 ** that dies stops renewing; after the lease another server's worker claims the job again.
 **
+** A job with a dedupe key is one waiting job per kind and key: a request while one is
+** queued is that job (it has not read anything yet).  A request while one is running is
+** one more job, queued, that no worker claims until the running one ends (the store's
+** job_claim): the running job may have read what the request changed before it changed,
+** so folding the request into it would lose the change, and running the two at once
+** would let the older one finish last.  Two jobs of a key never run at the same time.
+**
 ** Threads: the kind table is written before wm_jobs_start() and only read after.  The
 ** running list, progress waiting to be written and the stop flag are under jobs_mu.
 */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -24,6 +34,7 @@
 #include <unistd.h>
 
 #include "tx.h"
+#include "wm_blob.h"
 #include "wm_core.h"
 
 #define JOBS_MAX_KINDS   16
@@ -334,9 +345,19 @@ end_tx(struct wm_db *db, void *cls)
 {
     struct job_end *c = cls;
     int64_t now = jobs_now();
-    c->qs = c->ok ? db->ops->job_finish(db, c->j->id, c->j->worker, c->result, now)
-                  : db->ops->job_fail(db, c->j->id, c->j->worker, c->why, c->result, c->retry_at,
-                                      now);
+    if (c->ok) {
+        c->qs = db->ops->job_finish(db, c->j->id, c->j->worker, c->result, now);
+    } else {
+        c->qs = db->ops->job_fail(db, c->j->id, c->j->worker, c->why, c->result, c->retry_at,
+                                  now);
+        if (WM_QS_CONFLICT == c->qs) {
+            /* queued again, it met a request of its key that came meanwhile (PostgreSQL:
+            ** committed after the statement began): written again, it sees that job
+            ** and fails for good, that job being its next attempt */
+            c->qs = db->ops->job_fail(db, c->j->id, c->j->worker, c->why, c->result,
+                                      c->retry_at, now);
+        }
+    }
     return c->qs < 0 ? WM_E_INTERNAL : WM_OK;
 }
 
@@ -359,6 +380,8 @@ job_end(struct wm_db *db, struct wm_job *j, bool ok, const char *why, json_t *re
     } else if (WM_QS_NONE == c.qs) {
         wm_log(WM_LOG_WARN, "job %lld: lost its lease meanwhile; another worker has it",
                (long long)j->id);
+    } else {
+        wm_jobs_kick(); /* a request of its key that came while it ran may run now */
     }
 }
 
@@ -477,7 +500,8 @@ wm_jobs_schedule(struct wm_db *db)
             continue;
         }
         int64_t last = db->ops->job_last_done(db, k->kind);
-        struct wm_job_in in = {.kind = k->kind, .dedupe_key = k->kind,
+        /* a run that is running serves this one: its next run counts from its end */
+        struct wm_job_in in = {.kind = k->kind, .dedupe_key = k->kind, .unless_running = true,
                                .max_attempts = k->max_attempts,
                                .run_after = k->next_run ? k->next_run(last, now)
                                                         : (last > 0 ? last : now) + k->period};
@@ -584,10 +608,11 @@ keep_once(struct wm_db *db)
         }
         free(items[i].progress);
         if (WM_QS_NONE == qs) {
-            /* the job may have ended meanwhile; mark it only while it still runs here */
+            /* the job may have ended meanwhile; mark it only while it still runs here (by
+            ** its id too: the worker's next job may sit at the same address) */
             pthread_mutex_lock(&jobs_mu);
             for (struct wm_job *j = running; j; j = j->next) {
-                if (j == items[i].j) {
+                if (j == items[i].j && j->id == items[i].id) {
                     atomic_store(&j->lost, true);
                     wm_log(WM_LOG_WARN, "job %lld: lease lost to another worker",
                            (long long)j->id);
@@ -669,6 +694,76 @@ wm_jobs_stop(void)
         pthread_join(keeper, NULL);
         keeper_on = false;
     }
+}
+
+/* ---------------------------------------------------------------- PDFs by the helper */
+
+enum wm_err
+wm_compile_begin(struct wm_compile *c, const char *prefix, struct wm_fail *f)
+{
+    c->spec = c->pdf = NULL;
+    c->pages = -1;
+    if (0 != wm_scratch_dir(prefix, c->dir, sizeof c->dir)) {
+        c->dir[0] = '\0';
+        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "mkdtemp: %s", strerror(errno));
+    }
+    c->spec = wm_asprintf("%s/spec.json", c->dir);
+    c->pdf = wm_asprintf("%s/out.pdf", c->dir);
+    return WM_OK;
+}
+
+enum wm_err
+wm_compile_run(struct wm_compile *c, wm_compile_fn make, const json_t *spec, size_t flags,
+               const char *what, struct wm_fail *f)
+{
+    char err[512] = "";
+    enum wm_err e;
+    c->pages = -1;
+    if (0 != json_dump_file(spec, c->spec, flags)) {
+        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("无法写入临时文件"));
+    }
+    if (NULL == make) {
+        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("本服务器未安装文件生成程序"));
+    }
+    if (WM_OK != (e = make(c->spec, c->pdf, &c->pages, err, sizeof err))) {
+        size_t n = strlen(what);
+        /* a Latin word before Chinese text is set apart: "检测报告 PDF 生成失败" */
+        const char *gap = n && isalnum((unsigned char)what[n - 1]) ? " " : "";
+        wm_log(WM_LOG_WARN, "wenming-compile (%s): %s", what, err);
+        return wm_fail_set(f, e, NULL, _("%s%s生成失败：%s"), what, gap, err);
+    }
+    return WM_OK;
+}
+
+enum wm_err
+wm_compile_store(const struct wm_compile *c, struct wm_blobstore *blobs, const char *what,
+                 char sha[65], uint64_t *size, struct wm_fail *f)
+{
+    char err[512] = "";
+    enum wm_err e = wm_blob_store_path(blobs, c->pdf, NULL, NULL, sha, size, err, sizeof err);
+    if (WM_OK != e) {
+        wm_fail_set(f, e, NULL, _("无法保存%s文件：%s"), what, err);
+    }
+    return e;
+}
+
+void
+wm_compile_end(struct wm_compile *c)
+{
+    if (c->spec) {
+        char *side = wm_asprintf("%s.json", c->pdf); /* the helper's account of the PDF */
+        (void)unlink(c->spec);
+        (void)unlink(c->pdf);
+        (void)unlink(side);
+        free(side);
+    }
+    if (c->dir[0]) {
+        (void)rmdir(c->dir);
+    }
+    free(c->spec);
+    free(c->pdf);
+    c->spec = c->pdf = NULL;
+    c->dir[0] = '\0';
 }
 
 /* ---------------------------------------------------------------- reads and retry */

@@ -511,21 +511,15 @@ item_file(const json_t *it, const char *tmp, size_t i, char *file, size_t len)
     return "none";
 }
 
+/* Remove the pictures item_file made in the directory (wm_compile_end removes the rest). */
 static void
-remove_tree(const char *dir, size_t n)
+remove_items(const char *dir, size_t n)
 {
-    const char *names[] = {"spec.json", "out.pdf", "out.pdf.json"};
-    for (size_t i = 0; i < WM_ARRAY_LEN(names); i++) {
-        char *p = wm_asprintf("%s/%s", dir, names[i]);
-        unlink(p);
-        free(p);
-    }
     for (size_t i = 0; i < n; i++) {
         char *p = wm_asprintf("%s/item-%zu.jpg", dir, i);
         unlink(p);
         free(p);
     }
-    rmdir(dir);
 }
 
 static enum wm_err
@@ -544,13 +538,11 @@ run_compile(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t 
         return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("数据库读取失败"));
     }
     enum wm_err e = set_state(db, cid, "running", NULL, 0, -1, NULL);
-    char tmp[4096] = "";
+    struct wm_compile cc = {.dir = ""};
     size_t n = json_array_size(rows);
-    if (WM_OK == e && 0 != wm_scratch_dir("wenming-compile", tmp, sizeof tmp)) {
-        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "mkdtemp: %s", strerror(errno));
-        tmp[0] = '\0';
+    if (WM_OK == e) {
+        e = wm_compile_begin(&cc, "wenming-compile", f);
     }
-    char err[512] = "";
     if (WM_OK == e) {
         (void)wm_job_progress(job, json_pack("{s:s, s:I}", "phase", "compose", "items",
                                              (json_int_t)n),
@@ -567,8 +559,8 @@ run_compile(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t 
         json_t *it;
         json_array_foreach(rows, i, it)
         {
-            char file[1100];
-            const char *kind = item_file(it, tmp, i, file, sizeof file);
+            char file[sizeof cc.dir + 32];
+            const char *kind = item_file(it, cc.dir, i, file, sizeof file);
             char *ind = wm_asprintf("%s %s", jss(it, "indicator_code"), jss(it, "indicator_title"));
             json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", jss(it, "title"),
                                   "unit", jss(it, "unit_name"), "indicator", ind, "category",
@@ -580,34 +572,22 @@ run_compile(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t 
             json_array_append_new(list, o);
             free(ind);
         }
-        char *spec_path = wm_asprintf("%s/spec.json", tmp), *out = wm_asprintf("%s/out.pdf", tmp);
-        int pages = -1;
-        if (0 != json_dump_file(spec, spec_path, JSON_COMPACT)) {
-            e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("无法写入临时文件"));
-        } else if (NULL == penv.compile_make) {
-            e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("本服务器未安装汇编生成程序"));
-        } else if (WM_OK != (e = penv.compile_make(spec_path, out, &pages, err, sizeof err))) {
-            wm_log(WM_LOG_WARN, "compilation %lld: %s", (long long)cid, err);
-            wm_fail_set(f, e, NULL, _("汇编生成失败：%s"), err);
-        } else {
-            char sha[65];
-            uint64_t size = 0;
-            if (WM_OK != (e = wm_blob_store_path(penv.blobs, out, NULL, NULL, sha, &size, err, sizeof err))) {
-                wm_fail_set(f, e, NULL, _("无法保存汇编文件：%s"), err);
-            } else if (WM_OK != (e = set_state(db, cid, "done", sha, size, pages, NULL))) {
+        char sha[65];
+        uint64_t size = 0;
+        if (WM_OK == (e = wm_compile_run(&cc, penv.compile_make, spec, JSON_COMPACT, _("汇编"),
+                                         f)) &&
+            WM_OK == (e = wm_compile_store(&cc, penv.blobs, _("汇编"), sha, &size, f))) {
+            if (WM_OK != (e = set_state(db, cid, "done", sha, size, cc.pages, NULL))) {
                 wm_fail_set(f, e, NULL, "%s", _("无法保存汇编状态"));
             } else {
                 *result = json_pack("{s:I, s:s, s:I, s:i}", "compilation_id", (json_int_t)cid,
-                                    "sha", sha, "size", (json_int_t)size, "pages", pages);
+                                    "sha", sha, "size", (json_int_t)size, "pages", cc.pages);
             }
         }
-        free(spec_path);
-        free(out);
         json_decref(spec);
+        remove_items(cc.dir, n);
     }
-    if (*tmp) {
-        remove_tree(tmp, n);
-    }
+    wm_compile_end(&cc);
     if (WM_OK != e) {
         (void)set_state(db, cid, "failed", NULL, 0, -1, f && *f->msg ? f->msg : "error");
     }

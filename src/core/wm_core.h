@@ -1193,8 +1193,9 @@ void wm_jobs_set_clock(int64_t (*now)(void));
 /**
 ** Queue a job of kind with payload (JSON object, borrowed; NULL: {}) scoped to org_path
 ** (NULL: the platform's).  Joins the caller's transaction when one is open.  With a
-** dedupe_key, a job of the same kind and key already waiting or running answers WM_OK with
-** *id 0 (nothing queued).  Wakes this process's workers.
+** dedupe_key, a job of the same kind and key already waiting answers WM_OK with *id 0
+** (nothing queued: that job does the work); while one is running, the new job waits for
+** it to end and runs after it (never at once with it).  Wakes this process's workers.
 */
 enum wm_err wm_job_submit(struct wm_db *db, const struct wm_actor *a, const char *kind,
                           const json_t *payload, const char *org_path, const char *dedupe_key,
@@ -1203,6 +1204,37 @@ enum wm_err wm_job_submit(struct wm_db *db, const struct wm_actor *a, const char
 enum wm_err wm_job_submit_in(struct wm_db *db, const struct wm_actor *a,
                              const struct wm_job_in *in, int64_t *id,
                              struct wm_fail *f) WM_MUST_CHECK;
+
+/*
+** A PDF from a JSON spec by the `wenming-compile` helper, the one way the jobs (and the
+** 四性检测 report) make one: wm_compile_begin makes a scratch directory of its own
+** (wm_scratch_dir, prefix the start of its name), wm_compile_run writes the spec there
+** (c->spec, "spec.json", json_dump_file with flags) and has make (wm_compile_spawned, as the
+** jobs' env holds it; NULL: the helper is not installed) render c->pdf ("out.pdf", its
+** page count in c->pages), wm_compile_store puts the PDF into the blob store, and
+** wm_compile_end removes the spec, the PDF, the helper's side file and the directory —
+** after a failure too; files the caller put in the directory (the pictures of a
+** compilation) it removes itself before.  what names the document in a failure
+** ("会议纪要": "会议纪要生成失败：…").
+*/
+typedef enum wm_err (*wm_compile_fn)(const char *spec_path, const char *out_path, int *pages,
+                                     char *err, size_t errlen);
+struct wm_compile {
+    char dir[4096];
+    char *spec; /* dir/spec.json (NULL before begin) */
+    char *pdf;  /* dir/out.pdf */
+    int pages;  /* after run: the PDF's pages (-1: not known) */
+};
+enum wm_err wm_compile_begin(struct wm_compile *c, const char *prefix,
+                             struct wm_fail *f) WM_MUST_CHECK;
+enum wm_err wm_compile_run(struct wm_compile *c, wm_compile_fn make, const json_t *spec,
+                           size_t flags, const char *what, struct wm_fail *f) WM_MUST_CHECK;
+struct wm_blobstore;
+/** The PDF into the blob store: *sha and *size. */
+enum wm_err wm_compile_store(const struct wm_compile *c, struct wm_blobstore *blobs,
+                             const char *what, char sha[65], uint64_t *size,
+                             struct wm_fail *f) WM_MUST_CHECK;
+void wm_compile_end(struct wm_compile *c);
 
 /** Claim and run one due job as worker (a name unique among live workers); true when one
 ** ran (done, failed or lost).  What the worker threads loop on; tests call it directly. */
@@ -1329,7 +1361,9 @@ struct wm_jobs_env {
     enum wm_err (*extract_make)(const char *src, const char *mime, const char *dst, char *err,
                                 size_t errlen);
     /* Tests only (NULL otherwise): an import job calls it after its first progress, before
-    ** it reads the package, so a test can see a running import (WENMING_TEST_FAULT). */
+    ** it reads the package, so a test can see a running import; a plan job after it read
+    ** the plan, before it renders it, so a test can save the plan while its job runs
+    ** (WENMING_TEST_FAULT). */
     void (*hold)(struct wm_job *job);
     /* issue 13, dat70: the DA/T 70 probe of one file (wm_probe_spawned; NULL: none) */
     enum wm_err (*probe_make)(const char *src, const char *mime, const char *dst, char *err,
@@ -2156,7 +2190,8 @@ size_t wm_work_cadence(const char *period, int min_count, int64_t year, int64_t 
 /*
 ** File a record's file into the unit's archive, the one way every creation-work record
 ** lands there: a new document in leaf @a code of the archive of (unit_id, year) — or, when
-** *document_id is nonzero on entry, a new version of that document — with @a meta and the
+** *document_id is nonzero on entry, a new version of that document, renamed to
+** meta->title when its title differs (audited as document.update) — with @a meta and the
 ** blob @a up (already in the blob store), plus a work_link row (kind, ref_id, role) that
 ** names the document's source.  The actor's right over the record stands for the leaf (a
 ** department head files an inspection photo into a leaf not assigned to its department);
@@ -2197,6 +2232,10 @@ enum wm_err wm_doc_create_filed(struct wm_db *db, const struct wm_actor *a, cons
                                 struct wm_fail *f) WM_MUST_CHECK;
 enum wm_err wm_doc_new_version_filed(struct wm_db *db, const struct wm_actor *a, int64_t id,
                                      const struct wm_upload *up, struct wm_fail *f) WM_MUST_CHECK;
+/** wm_doc_update for wm_work_file (the fields given, e.g. the title of a record renamed),
+** with the same standing; joins the caller's transaction. */
+enum wm_err wm_doc_update_filed(struct wm_db *db, const struct wm_actor *a, int64_t id,
+                                const struct wm_doc_meta *meta, struct wm_fail *f) WM_MUST_CHECK;
 
 /*
 ** Meeting kinds (work_meeting_kind) and meetings (work_meeting).  Reads: the unit's users,

@@ -7,7 +7,8 @@
 ** The cadence is arithmetic over days (wm_sched_periods for months, quarters, halves and
 ** the year; weeks here).  Filing puts a record's file into the leaf of the unit's archive
 ** for the year with the record's right standing for the leaf (wm_doc_create_filed), and
-** names the record as the document's source (work_link).
+** names the record as the document's source (work_link).  A record filed again files a
+** new version of its document, which takes the record's title when it changed.
 */
 #include "config.h"
 
@@ -129,7 +130,8 @@ file_archive(struct wm_db *db,
 }
 
 /* A new document, or a new version of *document_id when it is a live document (the same
-** bytes again: left as it is). */
+** bytes again: left as it is), renamed (wm_doc_update_filed, audited) when the record's
+** title changed since it was filed. */
 static enum wm_err
 file_document(struct wm_db *db,
               const struct wm_actor *a,
@@ -147,6 +149,10 @@ file_document(struct wm_db *db,
         e = wm_streq(jss(doc, "sha"), up->sha)
                 ? WM_OK
                 : wm_doc_new_version_filed(db, a, *document_id, up, f);
+        if (WM_OK == e && meta->title && !wm_streq(jss(doc, "title"), meta->title)) {
+            const struct wm_doc_meta rename = {.title = meta->title};
+            e = wm_doc_update_filed(db, a, *document_id, &rename, f);
+        }
     } else {
         *document_id = 0;
         e = wm_doc_create_filed(db, a, ar, code, meta, up, document_id, f);

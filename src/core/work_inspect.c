@@ -18,11 +18,9 @@
 */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tx.h"
 #include "wm_blob.h"
@@ -739,10 +737,18 @@ build_once(struct wm_db *db, const struct wm_actor *a, const struct build *in, s
                                                           in->id)) {
         e = wm_write_fail(db, f, NULL, NULL, _("无法保存通报"));
     } else {
+        /* one job of a bulletin at a time (two at once would both file a new document);
+        ** asked again while its job waits: that job, which has not read the week yet */
+        char key[48];
+        snprintf(key, sizeof key, "bulletin:%lld", (long long)*in->id);
         json_t *payload = json_pack("{s:I}", "bulletin_id", (json_int_t)*in->id);
-        e = wm_job_submit(db, a, "work.bulletin", payload, jss(unit, "path"), NULL, in->job_id,
+        e = wm_job_submit(db, a, "work.bulletin", payload, jss(unit, "path"), key, in->job_id,
                           f);
         json_decref(payload);
+        if (WM_OK == e && 0 == *in->job_id &&
+            db->ops->job_waiting(db, "work.bulletin", key, in->job_id) < 0) {
+            e = wm_write_fail(db, f, NULL, NULL, _("无法保存通报"));
+        }
     }
     if (WM_OK == e) {
         e = wm_audit_new(db, a, "work.bulletin.build", "work_bulletin", *in->id,
@@ -868,30 +874,15 @@ bulletin_spec(struct wm_db *db, const json_t *unit, const char *from, const char
 static enum wm_err
 bulletin_render(const json_t *spec, char sha[65], uint64_t *size, struct wm_fail *f)
 {
-    char tmp[4096], err[512] = "";
-    if (NULL == benv.compile_make) {
-        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("本服务器未安装 PDF 生成程序"));
+    struct wm_compile c;
+    enum wm_err e = wm_compile_begin(&c, "wenming-bulletin", f);
+    if (WM_OK != e) {
+        return e;
     }
-    if (0 != wm_scratch_dir("wenming-bulletin", tmp, sizeof tmp)) {
-        return wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "mkdtemp: %s", strerror(errno));
+    if (WM_OK == (e = wm_compile_run(&c, benv.compile_make, spec, JSON_COMPACT, _("通报"), f))) {
+        e = wm_compile_store(&c, benv.blobs, _("通报"), sha, size, f);
     }
-    char *sp = wm_asprintf("%s/spec.json", tmp), *op = wm_asprintf("%s/out.pdf", tmp);
-    char *side = wm_asprintf("%s/out.pdf.json", tmp);
-    enum wm_err e = WM_OK;
-    if (0 != json_dump_file(spec, sp, JSON_COMPACT)) {
-        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("无法写入临时文件"));
-    } else if (WM_OK != (e = benv.compile_make(sp, op, NULL, err, sizeof err))) {
-        wm_fail_set(f, e, NULL, _("通报生成失败：%s"), err);
-    } else if (WM_OK != (e = wm_blob_store_path(benv.blobs, op, NULL, NULL, sha, size, err, sizeof err))) {
-        wm_fail_set(f, e, NULL, _("无法保存通报文件：%s"), err);
-    }
-    (void)unlink(sp);
-    (void)unlink(op);
-    (void)unlink(side);
-    (void)rmdir(tmp);
-    free(sp);
-    free(op);
-    free(side);
+    wm_compile_end(&c);
     return e;
 }
 

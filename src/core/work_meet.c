@@ -6,11 +6,9 @@
 */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tx.h"
 #include "wm_core.h"
@@ -790,39 +788,6 @@ minutes_file_once(struct wm_db *db,
     return tx_end(db, e, f);
 }
 
-/* Render the spec into dir/out.pdf with the helper. */
-static enum wm_err
-minutes_render(const json_t *m, const char *dir, char **pdf, struct wm_fail *f)
-{
-    char err[512] = "";
-    char *spec_path = wm_asprintf("%s/spec.json", dir);
-    json_t *spec = minutes_spec(m);
-    enum wm_err e = WM_OK;
-    *pdf = wm_asprintf("%s/out.pdf", dir);
-    if (0 != json_dump_file(spec, spec_path, JSON_COMPACT)) {
-        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("无法写入临时文件"));
-    } else if (NULL == menv.compile_make) {
-        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("本服务器未安装文件生成程序"));
-    } else if (WM_OK != (e = menv.compile_make(spec_path, *pdf, NULL, err, sizeof err))) {
-        wm_fail_set(f, e, NULL, _("会议纪要生成失败：%s"), err);
-    }
-    json_decref(spec);
-    unlink(spec_path);
-    free(spec_path);
-    return e;
-}
-
-static void
-minutes_clean(const char *dir, char *pdf)
-{
-    char *side = wm_asprintf("%s.json", pdf);
-    unlink(pdf);
-    unlink(side);
-    rmdir(dir);
-    free(side);
-    free(pdf);
-}
-
 static enum wm_err
 run_minutes(struct wm_db *db,
             struct wm_job *job,
@@ -841,19 +806,21 @@ run_minutes(struct wm_db *db,
     }
     int64_t uid = jsi(wm_job_row(job), "created_by"), doc = 0;
     struct wm_principal *p = uid ? wm_principal_load(db, uid) : NULL;
-    char rid[32], dir[4096], *pdf = NULL;
+    char rid[32];
     snprintf(rid, sizeof rid, "job-%lld", (long long)wm_job_id(job));
     struct wm_actor a = { .p = p, .request_id = rid, .addr = "job" };
+    struct wm_compile c;
     enum wm_err e = WM_OK;
     if (uid && NULL == p) {
         e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("登记会议的账号已不存在或已停用"));
-    } else if (0 != wm_scratch_dir("wenming-minutes", dir, sizeof dir)) {
-        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "mkdtemp: %s", strerror(errno));
-    } else {
-        if (WM_OK == (e = minutes_render(m, dir, &pdf, f))) {
-            TX_RETRY(e, minutes_file_once(db, &a, m, pdf, &doc, f));
+    } else if (WM_OK == (e = wm_compile_begin(&c, "wenming-minutes", f))) {
+        json_t *spec = minutes_spec(m);
+        if (WM_OK ==
+            (e = wm_compile_run(&c, menv.compile_make, spec, JSON_COMPACT, _("会议纪要"), f))) {
+            TX_RETRY(e, minutes_file_once(db, &a, m, c.pdf, &doc, f));
         }
-        minutes_clean(dir, pdf);
+        json_decref(spec);
+        wm_compile_end(&c);
     }
     if (WM_OK == e) {
         *result = json_pack("{s:b, s:I}", "filed", true, "document_id", (json_int_t)doc);

@@ -18,11 +18,9 @@
 */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tx.h"
 #include "wm_core.h"
@@ -779,6 +777,11 @@ plan_file_state(struct wm_db *db, json_t *out, const json_t *p)
     char *why = plan_unfiled(db, jsi(out, "unit_id"), jsi(out, "year"), NULL);
     const bool fileable = NULL == why;
     json_t *job = p ? db->ops->work_plan_job(db, jsi(p, "id")) : NULL;
+    /* the document read after the job: a job ends after its filing committed, so a job
+    ** seen ended comes with the document it filed (p, read before it, may predate it) */
+    json_t *now = p ? db->ops->work_plan_get(db, jsi(out, "unit_id"), jsi(out, "year")) : NULL;
+    const int64_t doc = now ? jsi(now, "document_id") : 0;
+    json_decref(now);
     const char *st = job ? jss(job, "state") : "", *state;
     json_t *error = json_null();
     if (NULL == p) {
@@ -791,14 +794,14 @@ plan_file_state(struct wm_db *db, json_t *out, const json_t *p)
         state = "failed";
         json_decref(error);
         error = json_string(jss(job, "last_error"));
-    } else if (jsi(p, "document_id")) {
+    } else if (doc) {
         state = "filed";
     } else {
         /* fileable, never queued (saved before the year's archive was made) */
         state = "unfiled";
         why = wm_asprintf("%s", _("尚未归档，再次保存计划即生成 PDF 并归档"));
     }
-    json_object_set_new(out, "document_id", json_integer(p ? jsi(p, "document_id") : 0));
+    json_object_set_new(out, "document_id", json_integer(doc));
     json_object_set_new(out, "file_state", json_string(state));
     json_object_set_new(out, "file_error", error);
     json_object_set_new(out, "fileable", json_boolean(fileable));
@@ -1536,41 +1539,6 @@ plan_spec(struct wm_db *db, const json_t *p)
     return spec;
 }
 
-/* Render the spec into dir/out.pdf with the helper. */
-static enum wm_err
-plan_render(struct wm_db *db, const json_t *p, const char *dir, char **pdf, struct wm_fail *f)
-{
-    char err[512] = "";
-    char *spec_path = wm_asprintf("%s/spec.json", dir);
-    json_t *spec = plan_spec(db, p);
-    enum wm_err e = WM_OK;
-    *pdf = wm_asprintf("%s/out.pdf", dir);
-    if (NULL == spec) {
-        e = wm_read_fail(db, f, NULL, NULL);
-    } else if (0 != json_dump_file(spec, spec_path, JSON_COMPACT)) {
-        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("无法写入临时文件"));
-    } else if (NULL == penv.compile_make) {
-        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "%s", _("本服务器未安装文件生成程序"));
-    } else if (WM_OK != (e = penv.compile_make(spec_path, *pdf, NULL, err, sizeof err))) {
-        wm_fail_set(f, e, NULL, _("年度计划生成失败：%s"), err);
-    }
-    json_decref(spec);
-    unlink(spec_path);
-    free(spec_path);
-    return e;
-}
-
-static void
-plan_clean(const char *dir, char *pdf)
-{
-    char *side = wm_asprintf("%s.json", pdf);
-    unlink(pdf);
-    unlink(side);
-    rmdir(dir);
-    free(side);
-    free(pdf);
-}
-
 /* Whether the plan's document takes the new version: still there, in the leaf (a leaf set
 ** since, or a document deleted since, starts a new document). */
 static bool
@@ -1613,19 +1581,26 @@ plan_make(struct wm_db *db, struct wm_job *job, const json_t *p, const char *lea
 {
     int64_t uid = jsi(wm_job_row(job), "created_by");
     struct wm_principal *pr = uid ? wm_principal_load(db, uid) : NULL;
-    char rid[32], dir[4096], *pdf = NULL;
+    char rid[32];
     snprintf(rid, sizeof rid, "job-%lld", (long long)wm_job_id(job));
     struct wm_actor a = {.p = pr, .request_id = rid, .addr = "job"};
+    struct wm_compile c;
     enum wm_err e = WM_OK;
+    if (penv.hold) {
+        penv.hold(job); /* tests: the plan read, held while the test saves it again */
+    }
     if (uid && NULL == pr) {
         e = wm_fail_set(f, WM_E_FORBIDDEN, NULL, "%s", _("保存计划的账号已不存在或已停用"));
-    } else if (0 != wm_scratch_dir("wenming-plan", dir, sizeof dir)) {
-        e = wm_fail_set(f, WM_E_UNAVAILABLE, NULL, "mkdtemp: %s", strerror(errno));
-    } else {
-        if (WM_OK == (e = plan_render(db, p, dir, &pdf, f))) {
-            TX_RETRY(e, plan_file_once(db, &a, p, leaf, pdf, doc, f));
+    } else if (WM_OK == (e = wm_compile_begin(&c, "wenming-plan", f))) {
+        json_t *spec = plan_spec(db, p);
+        if (NULL == spec) {
+            e = wm_read_fail(db, f, NULL, NULL);
+        } else if (WM_OK == (e = wm_compile_run(&c, penv.compile_make, spec, JSON_COMPACT,
+                                                _("年度计划"), f))) {
+            TX_RETRY(e, plan_file_once(db, &a, p, leaf, c.pdf, doc, f));
         }
-        plan_clean(dir, pdf);
+        json_decref(spec);
+        wm_compile_end(&c);
     }
     wm_principal_free(pr);
     return e;

@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 22
+#define WM_DB_SCHEMA_VERSION 23
 
 struct wm_db;
 
@@ -120,6 +120,8 @@ struct wm_job_in {
     const char *payload;    /* JSON text; NULL: {} */
     const char *dedupe_key; /* NULL: none */
     bool unless_failed;     /* with dedupe_key: a failed job of the key also blocks */
+    bool unless_running;    /* with dedupe_key: a running job of the key also blocks (a
+                            ** request the running job serves: a scheduled run) */
     int64_t max_attempts;   /* 0: 5 */
     int64_t run_after;      /* 0: now */
     const char *org_path;   /* scope (NULL: the platform's own work) */
@@ -1013,16 +1015,26 @@ struct wm_db_ops {
     ** worker still holds (state running, worker = worker): WM_QS_NONE means the lease was
     ** lost (another worker took the job over) and the worker must drop it.
     */
-    /** Insert a queued job; WM_QS_NONE (and *id 0) when in->dedupe_key is set and a job
-    ** of that kind and key is queued or running (or failed, with in->unless_failed). */
+    /**
+    ** Insert a queued job; WM_QS_NONE (and *id 0) when in->dedupe_key is set and a job of
+    ** that kind and key is queued (or running, with in->unless_running; or failed, with
+    ** in->unless_failed).  A job of the key that is running does not block: it may have
+    ** read what the request is about before the change, so the request is one more run,
+    ** after it (job_claim), never folded into it (migration 0023).
+    */
     enum wm_qs (*job_insert)(struct wm_db *db, const struct wm_job_in *in, int64_t now,
                              int64_t *id);
+    /** The queued job of kind and key: WM_QS_ONE and *id, or WM_QS_NONE (*id 0). */
+    enum wm_qs (*job_waiting)(struct wm_db *db, const char *kind, const char *key,
+                              int64_t *id);
     /**
     ** Inside the caller's write transaction: take the oldest queued job due at now
     ** (run_after <= now), or a running one whose lease ended before now, of one of kinds
     ** (a comma-separated list; NULL: any), and make it running under worker until
-    ** lease_until, one attempt more.  The job as it is now, or NULL when none is due (or
-    ** on a store error).  PostgreSQL skips rows locked by other claimers.
+    ** lease_until, one attempt more.  A queued job whose kind and key has a running job
+    ** (its lease ended or not) is skipped until that one ends: two jobs of a key never
+    ** run at once.  The job as it is now, or NULL when none is due (or on a store
+    ** error).  PostgreSQL skips rows locked by other claimers.
     */
     json_t *(*job_claim)(struct wm_db *db, const char *worker, const char *kinds, int64_t now,
                          int64_t lease_until);
@@ -1035,7 +1047,9 @@ struct wm_db_ops {
     enum wm_qs (*job_finish)(struct wm_db *db, int64_t id, const char *worker,
                              const char *result, int64_t now);
     /** Failed with why: queued again at retry_at, or failed for good when retry_at is 0
-    ** (result, may be NULL, is kept: a refused import's report). */
+    ** (result, may be NULL, is kept: a refused import's report).  When a job of its kind
+    ** and key is queued already (a request that came while it ran) it fails for good too,
+    ** with why saying so: that job, which runs after it, is its next attempt. */
     enum wm_qs (*job_fail)(struct wm_db *db, int64_t id, const char *worker, const char *why,
                            const char *result, int64_t retry_at, int64_t now);
     json_t *(*job_get)(struct wm_db *db, int64_t id);

@@ -2,18 +2,14 @@
 ** ui_results.c — a round's result documents (issue 10), shared by the API and the pages:
 ** the round summary / ranking and a unit's score sheet as XLSX (the engine's writers) and
 ** PDF (the engine's spec rendered by the `wenming-compile` helper: the server links no
-** cairo), and the scratch directory PDFs are made in (the data directory's tmp/, else
-** /tmp; always removed).  One sheet or one ranking renders in well under a second, so it
+** cairo; wm_compile_* of src/core, in a scratch directory that is always removed).  One sheet or one ranking renders in well under a second, so it
 ** is made in the request rather than by a job.
 */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "handlers.h"
 #include "wm_compile.h"
@@ -22,40 +18,26 @@
 enum wm_err
 ui_eval_pdf(json_t *spec, struct wm_buf *out, char *err, size_t errlen)
 {
-    char base[4096];
-    if (0 != wm_scratch_dir("wenming-eval", base, sizeof base)) {
-        snprintf(err, errlen, "mkdtemp: %s", strerror(errno));
-        return WM_E_INTERNAL;
-    }
-    char *sp = wm_asprintf("%s/spec.json", base);
-    char *op = wm_asprintf("%s/out.pdf", base);
-    char *side = wm_asprintf("%s/out.pdf.json", base);
-    enum wm_err e = WM_OK;
-    if (0 != json_dump_file(spec, sp, JSON_COMPACT)) {
-        snprintf(err, errlen, "cannot write the spec");
-        e = WM_E_INTERNAL;
-    }
+    struct wm_compile c;
+    struct wm_fail f = {0};
+    enum wm_err e = wm_compile_begin(&c, "wenming-eval", &f);
     if (WM_OK == e) {
-        e = wm_compile_spawned(sp, op, NULL, err, errlen);
+        e = wm_compile_run(&c, wm_compile_spawned, spec, JSON_COMPACT, _("测评表"), &f);
     }
     if (WM_OK == e) {
         size_t n = 0;
-        char *d = wm_read_file(op, &n);
+        char *d = wm_read_file(c.pdf, &n);
         if (NULL == d) {
-            snprintf(err, errlen, "no PDF was made");
-            e = WM_E_INTERNAL;
+            e = wm_fail_set(&f, WM_E_INTERNAL, NULL, "%s", "no PDF was made");
         } else {
             wm_buf_add(out, d, n);
             free(d);
         }
     }
-    (void)unlink(sp);
-    (void)unlink(op);
-    (void)unlink(side);
-    (void)rmdir(base);
-    free(sp);
-    free(op);
-    free(side);
+    wm_compile_end(&c);
+    if (WM_OK != e) {
+        snprintf(err, errlen, "%s", f.msg);
+    }
     return e;
 }
 

@@ -343,6 +343,17 @@ test_minutes_filed(void **state)
         assert_null(strstr(text, "传达上级文件精神"));
         free(text);
     }
+    /* a new title: a new version of the same document, which takes the new title */
+    api_want("PATCH", path, &unitadmin, json_pack("{s:s}", "title", "第一季度领导小组扩大会议"),
+             200);
+    m = meeting_filed(id, 3);
+    assert_int_equal(th_jint(m, "minutes_document_id"), doc);
+    json_decref(m);
+    snprintf(path, sizeof path, "/api/v1/documents/%lld", (long long)doc);
+    r = th_api(&srv, "GET", path, &unitadmin, th_auth(&unitadmin), NULL);
+    th_assert_status(r, 200);
+    assert_string_equal(th_jstr(r->json, "title"), "会议纪要：第一季度领导小组扩大会议");
+    th_resp_free(r);
     /* the document's page names its source */
     snprintf(path, sizeof path, "/documents/%lld", (long long)doc);
     struct th_req q = { .method = "GET", .path = path, .cred = &leader, .flags = TH_COOKIE };

@@ -580,26 +580,64 @@ plan_filed(size_t versions)
     return NULL;
 }
 
+/* How many work.plan jobs are in state (as the admin's job list shows them). */
+static size_t
+plan_jobs(const char *state)
+{
+    char p[96];
+    snprintf(p, sizeof p, "/api/v1/jobs?state=%s&limit=100", state);
+    json_t *l = json_of("GET", p, &admin, NULL, 200);
+    size_t n = 0, i;
+    json_t *j;
+    json_array_foreach(json_object_get(l, "items"), i, j)
+    {
+        n += 0 == strcmp(th_jstr(j, "kind"), "work.plan");
+    }
+    json_decref(l);
+    return n;
+}
+
+/* The title of document doc. */
+static char *
+doc_title(int64_t doc)
+{
+    char p[64];
+    snprintf(p, sizeof p, "/api/v1/documents/%lld", (long long)doc);
+    json_t *d = json_of("GET", p, &unitadmin, NULL, 200);
+    char *t = strdup(th_jstr(d, "title"));
+    json_decref(d);
+    return t;
+}
+
 /* The plan saved with plan_leaf set (the pages' form set it to 1.1.1) becomes a document in
-** the leaf named by the plan's title; changed goals a new version of it; without plan_leaf
-** the page says the plan is not filed and what to set. */
+** the leaf named by the plan's title; saved again while its job runs (the job has read the
+** plan: the server holds plan jobs while DATA/hold-jobs exists), a second job files the
+** new title after the first ends, never beside it; a new title renames the document;
+** changed goals a new version of it; without plan_leaf the page says the plan is not filed
+** and what to set. */
 static void
 test_plan_filed(void **state)
 {
     (void)state;
-    /* the jobs test_pages left (its leaf set, its plan saved) finish first: a job that is
-    ** running absorbs the next request of the plan (one waiting job per plan) */
-    for (int i = 0; i < 3000; i++) {
-        json_t *was = plan_of(&unitadmin);
-        bool pending = 0 == strcmp(th_jstr(was, "file_state"), "pending");
-        json_decref(was);
-        if (!pending) {
-            break;
-        }
+    char p[160], hold[PATH_MAX + 16];
+    snprintf(p, sizeof p, "/api/v1/units/%lld/work/plans/%d", (long long)unit1, YEAR);
+    snprintf(hold, sizeof hold, "%s/hold-jobs", srv.dir);
+    /* the jobs test_pages left end first: the job seen running below is one that holds */
+    for (int n = 0; n < 3000 && (plan_jobs("running") || plan_jobs("queued")); n++) {
         usleep(20000);
     }
-    char p[160];
-    snprintf(p, sizeof p, "/api/v1/units/%lld/work/plans/%d", (long long)unit1, YEAR);
+    FILE *h = fopen(hold, "w");
+    assert_non_null(h);
+    fclose(h);
+    /* a save whose job reads the plan (the old title) and is held there */
+    json_decref(json_of("PUT", p, &unitadmin,
+                        json_pack("{s:s, s:s}", "title", "计划", "goals", "初稿目标"), 200));
+    int i = 0;
+    while (plan_jobs("running") < 1 && i++ < 3000) {
+        usleep(20000);
+    }
+    assert_int_equal(plan_jobs("running"), 1);
+    /* saved again meanwhile: one more job, waiting for the held one */
     json_t *pl = json_of("PUT", p, &unitadmin,
                          json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}]}", "title", "2026 年创建计划",
                                    "goals", "创成市级文明单位，群众满意度九成以上", "stages",
@@ -607,6 +645,13 @@ test_plan_filed(void **state)
                                    "2026-10-31"),
                          200);
     json_decref(pl);
+    usleep(500000); /* a free worker would take it now, if the queue let it */
+    assert_int_equal(plan_jobs("running"), 1);
+    assert_int_equal(plan_jobs("queued"), 1);
+    assert_int_equal(unlink(hold), 0);
+    for (i = 0; i < 3000 && (plan_jobs("running") || plan_jobs("queued")); i++) {
+        usleep(20000);
+    }
     pl = plan_filed(1);
     int64_t doc = th_jint(pl, "document_id");
     json_t *docs = json_object_get(pl, "documents");
@@ -615,15 +660,15 @@ test_plan_filed(void **state)
     assert_string_equal(th_jstr(json_array_get(docs, 0), "role"), "plan");
     assert_string_equal(th_jstr(json_array_get(docs, 0), "indicator_code"), "1.1.1");
     json_decref(pl);
-    /* in the leaf, under the plan's title */
+    /* in the leaf, under the plan's title (the second job's, filed after the first) */
     char q[160];
     snprintf(q, sizeof q, "/api/v1/units/%lld/archives/%d/indicators/1.1.1/documents",
              (long long)unit1, YEAR);
     json_t *l = json_of("GET", q, &leader, NULL, 200);
     bool found = false;
-    size_t i;
     json_t *d;
-    json_array_foreach(json_object_get(l, "items"), i, d)
+    size_t k;
+    json_array_foreach(json_object_get(l, "items"), k, d)
     {
         if (th_jint(d, "id") == doc) {
             found = true;
@@ -632,12 +677,26 @@ test_plan_filed(void **state)
     }
     json_decref(l);
     assert_true(found);
+    /* a new title: a new version of the same document, renamed */
     size_t before = versions_of(doc);
+    json_decref(json_of("PUT", p, &unitadmin,
+                        json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}]}", "title", "2026 年创建工作计划",
+                                  "goals", "创成市级文明单位，群众满意度九成以上", "stages",
+                                  "name", "组织实施", "starts_on", "2026-04-01", "ends_on",
+                                  "2026-10-31"),
+                        200));
+    pl = plan_filed(before + 1);
+    assert_int_equal(th_jint(pl, "document_id"), doc);
+    json_decref(pl);
+    char *title = doc_title(doc);
+    assert_string_equal(title, "2026 年创建工作计划");
+    free(title);
+    before = versions_of(doc);
     /* changed goals: a new version of the same document, showing the goals and the tasks */
     pl = json_of("PUT", p, &unitadmin,
-                 json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}]}", "title", "2026 年创建计划", "goals",
-                           "巩固提升文明创建成果", "stages", "name", "组织实施", "starts_on",
-                           "2026-04-01", "ends_on", "2026-10-31"),
+                 json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}]}", "title", "2026 年创建工作计划",
+                           "goals", "巩固提升文明创建成果", "stages", "name", "组织实施",
+                           "starts_on", "2026-04-01", "ends_on", "2026-10-31"),
                  200);
     json_decref(pl);
     pl = plan_filed(before + 1);
@@ -766,7 +825,7 @@ static int
 setup(void **state)
 {
     (void)state;
-    const char *env[] = {FAKE_NOW, NULL};
+    const char *env[] = {FAKE_NOW, "WENMING_TEST_FAULT=hold-jobs", NULL};
     if (th_server_create(&srv, NULL) || th_server_start(&srv, env)) {
         return -1;
     }

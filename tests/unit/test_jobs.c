@@ -2,7 +2,8 @@
 ** test_jobs.c — the job queue over a real store: claiming in order, retries with
 ** exponential backoff, failing for good after max_attempts (and at once for a final
 ** error), the admin's retry (audited), lease takeover after a worker died, a lost lease,
-** de-duplicated and scheduled jobs, scopes, and two workers that never run one job twice.
+** de-duplicated and scheduled jobs, a request while its key's job runs (one more run, after
+** it), scopes, and two workers that never run one job twice.
 ** The clock is the test's (wm_jobs_set_clock), so no assertion waits on time.
 **
 ** WM_TEST_STORE chooses the store as in test_store.c: unset or "sqlite" is a SQLite file
@@ -146,6 +147,16 @@ submit(struct fx *f, int n, const char *org_path, const char *key)
     json_t *p = json_pack("{s:i}", "n", n);
     assert_int_equal(wm_job_submit(f->db, &a, "test", p, org_path, key, &id, &fl), WM_OK);
     json_decref(p);
+    return id;
+}
+
+static int64_t
+submit_kind(struct fx *f, const char *kind, const char *key)
+{
+    struct wm_fail fl = {0};
+    int64_t id = -1;
+    struct wm_job_in in = {.kind = kind, .dedupe_key = key};
+    assert_int_equal(wm_job_submit_in(f->db, NULL, &in, &id, &fl), WM_OK);
     return id;
 }
 
@@ -424,6 +435,110 @@ test_dedupe_schedule(void **state)
     json_decref(l);
 }
 
+/*
+** The job-dedupe race: a request for a key whose job is running is one more run after it.
+** The "record" is rec_value; the handler reads it first (as the plan job reads the plan)
+** and "files" what it read.  On its first run the test changes the record and asks again
+** (as a save of the plan does) while the job runs; a second worker on its own connection
+** then finds nothing to claim (never two jobs of a key at once).  The change must be filed
+** by a second run that starts after the first ended.
+*/
+static int rec_value;
+static int rec_filed[8];
+static size_t rec_runs;
+static bool rec_running, rec_overlap;
+static struct fx *rec_fx;
+static struct wm_db *rec_other;
+/* what the first run saw (asserted after it: not from inside the handler) */
+static int64_t rec_again, rec_again2;
+static bool rec_other_ran;
+static char rec_again_state[16];
+
+static enum wm_err
+run_record(struct wm_db *db, struct wm_job *running_job, const json_t *payload,
+           json_t **result, struct wm_fail *f)
+{
+    (void)db;
+    (void)running_job;
+    (void)payload;
+    (void)result;
+    (void)f;
+    rec_overlap = rec_overlap || rec_running; /* never two runs of the key at once */
+    rec_running = true;
+    int seen = rec_value;
+    if (0 == rec_runs) {
+        rec_value = 2; /* saved while the job runs: a request of the key */
+        struct wm_fail fl = {0};
+        struct wm_job_in in = {.kind = "record", .dedupe_key = "rec:1"};
+        if (WM_OK != wm_job_submit_in(rec_fx->db, NULL, &in, &rec_again, &fl) ||
+            WM_OK != wm_job_submit_in(rec_fx->db, NULL, &in, &rec_again2, &fl)) {
+            rec_again = rec_again2 = -1;
+        }
+        rec_other_ran = wm_jobs_run_one(rec_other, "w2");
+        json_t *j = rec_again > 0 ? rec_fx->db->ops->job_get(rec_fx->db, rec_again) : NULL;
+        snprintf(rec_again_state, sizeof rec_again_state, "%s", j ? state_of(j) : "");
+        json_decref(j);
+    }
+    if (rec_runs < 8) {
+        rec_filed[rec_runs++] = seen;
+    }
+    rec_running = false;
+    return WM_OK;
+}
+
+static void
+test_rerun_after_running(void **state)
+{
+    struct fx *f = *state;
+    char err[256];
+    rec_fx = f;
+    rec_value = 1;
+    rec_runs = 0;
+    rec_running = rec_overlap = rec_other_ran = false;
+    rec_again = rec_again2 = -1;
+    rec_other = wm_db_open(f->store, f->dir, false, err, sizeof err);
+    assert_non_null(rec_other);
+    const struct wm_job_kind k = {.kind = "record", .run = run_record};
+    wm_jobs_register(&k);
+    int64_t first = submit_kind(f, "record", "rec:1");
+    assert_true(first > 0);
+    assert_true(wm_jobs_run_one(f->db, "w1"));
+    assert_int_equal(rec_runs, 1);
+    assert_int_equal(rec_filed[0], 1);
+    assert_true(rec_again > first); /* a job of its own, not folded into the running one */
+    assert_int_equal(rec_again2, 0);  /* asked again: that one, waiting */
+    assert_false(rec_other_ran);      /* no one runs it while the first runs */
+    assert_string_equal(rec_again_state, "queued");
+    /* the first ended: the request that came while it ran runs now, and sees the change */
+    assert_true(wm_jobs_run_one(rec_other, "w2"));
+    assert_int_equal(rec_runs, 2);
+    assert_int_equal(rec_filed[1], 2);
+    assert_false(wm_jobs_run_one(f->db, "w1")); /* and nothing more */
+    assert_false(rec_overlap);
+    struct wm_page pg = {.limit = 50, .kind = "record"};
+    json_t *l = f->db->ops->job_list(f->db, NULL, &pg);
+    assert_int_equal(json_array_size(l), 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_string_equal(state_of(json_array_get(l, i)), "done");
+    }
+    json_decref(l);
+    /* a scheduled kind is not queued again while its run runs (that run serves it) */
+    struct wm_job_in in = {.kind = "record", .dedupe_key = "rec:2", .unless_running = true};
+    int64_t id;
+    struct wm_fail fl = {0};
+    assert_int_equal(wm_job_submit_in(f->db, NULL, &in, &id, &fl), WM_OK);
+    assert_true(id > 0);
+    assert_true(f->db->ops->begin(f->db, true) == WM_QS_ONE);
+    json_t *c = f->db->ops->job_claim(f->db, "w1", "record", clock_now, clock_now + 60);
+    assert_int_equal(int_of(c, "id"), id);
+    json_decref(c);
+    assert_true(f->db->ops->commit(f->db) == WM_QS_ONE);
+    assert_int_equal(wm_job_submit_in(f->db, NULL, &in, &id, &fl), WM_OK);
+    assert_int_equal(id, 0);
+    rec_other->ops->close(rec_other);
+    rec_other = NULL;
+}
+
 /* A kind run at a time of day: queued for the next such moment after the last run. */
 static int64_t
 daily_at_7(int64_t last, int64_t now)
@@ -622,6 +737,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_lease_takeover, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lease_lost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dedupe_schedule, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rerun_after_running, setup, teardown),
         cmocka_unit_test_setup_teardown(test_time_of_day, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scope, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_workers, setup, teardown),

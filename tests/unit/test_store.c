@@ -4735,6 +4735,108 @@ test_jobs(void **state)
     json_decref(o);
 }
 
+/* The jobs of kind "plan" with key that are running. */
+static size_t
+running_of(struct fx *f, const char *key)
+{
+    struct wm_page pg = {.limit = 100, .kind = "plan"};
+    json_t *l = OPS->job_list(DB, "running", &pg);
+    assert_non_null(l);
+    size_t n = 0, i;
+    json_t *o;
+    json_array_foreach(l, i, o)
+    {
+        n += wm_streq(js(o, "dedupe_key"), key);
+    }
+    json_decref(l);
+    return n;
+}
+
+static const char *
+state_of_job(struct fx *f, int64_t id, char buf[16])
+{
+    json_t *o = OPS->job_get(DB, id);
+    assert_non_null(o);
+    snprintf(buf, 16, "%s", js(o, "state"));
+    json_decref(o);
+    return buf;
+}
+
+/* The job-dedupe race (migration 0023): a request for a key whose job is running is one
+** more job, claimed only after the running one ended, never with it; one waiting job per
+** key; a retry that meets a waiting job of its key leaves the next attempt to it. */
+static void
+test_jobs_rerun(void **state)
+{
+    struct fx *f = *state;
+    char b[16];
+    int64_t x = -1;
+    const struct wm_job_in p1 = {.kind = "plan", .payload = "{\"v\":1}", .dedupe_key = "plan:1"};
+    const struct wm_job_in p2 = {.kind = "plan", .payload = "{\"v\":2}", .dedupe_key = "plan:1"};
+    int64_t j1 = mk_job(f, &p1, 1000);
+    /* waiting: a second request is that job */
+    assert_int_equal(OPS->job_insert(DB, &p2, 1001, &x), WM_QS_NONE);
+    assert_int_equal(x, 0);
+    assert_int_equal(OPS->job_waiting(DB, "plan", "plan:1", &x), WM_QS_ONE);
+    assert_int_equal(x, j1);
+    assert_int_equal(OPS->job_waiting(DB, "plan", "plan:9", &x), WM_QS_NONE);
+    assert_int_equal(x, 0);
+    assert_int_equal(claim_id(f, "w1", NULL, 1010, 1100), j1);
+    assert_int_equal(OPS->job_waiting(DB, "plan", "plan:1", &x), WM_QS_NONE);
+    /* running: a request is a job of its own, waiting, not claimed while j1 runs */
+    int64_t j2 = mk_job(f, &p2, 1020);
+    assert_int_equal(OPS->job_insert(DB, &p1, 1021, &x), WM_QS_NONE); /* j2 waits */
+    assert_int_equal(OPS->job_waiting(DB, "plan", "plan:1", &x), WM_QS_ONE);
+    assert_int_equal(x, j2);
+    const struct wm_job_in other = {.kind = "plan", .dedupe_key = "plan:2"};
+    int64_t j3 = mk_job(f, &other, 1030);
+    assert_int_equal(claim_id(f, "w2", NULL, 1030, 1200), j3); /* j2 (older) is skipped */
+    assert_int_equal(claim_id(f, "w2", NULL, 1030, 1200), 0);
+    assert_int_equal(running_of(f, "plan:1"), 1);
+    /* with unless_running, a request is served by the running job (a scheduled kind) */
+    struct wm_job_in sched = other;
+    sched.unless_running = true;
+    assert_int_equal(OPS->job_insert(DB, &sched, 1040, &x), WM_QS_NONE);
+    assert_int_equal(x, 0);
+    assert_int_equal(OPS->job_finish(DB, j3, "w2", NULL, 1050), WM_QS_ONE);
+    /* j1's lease ends: j1 is taken over, j2 still waits behind it */
+    assert_int_equal(claim_id(f, "w3", NULL, 1101, 1300), j1);
+    assert_int_equal(claim_id(f, "w3", NULL, 1101, 1300), 0);
+    assert_int_equal(running_of(f, "plan:1"), 1);
+    assert_string_equal(state_of_job(f, j2, b), "queued");
+    assert_int_equal(OPS->job_finish(DB, j1, "w1", NULL, 1110), WM_QS_NONE); /* lost */
+    assert_int_equal(OPS->job_finish(DB, j1, "w3", "{}", 1120), WM_QS_ONE);
+    /* j1 ended: j2 runs now, with the payload it was asked with */
+    json_t *o = claim(f, "w1", NULL, 1120, 1400);
+    assert_non_null(o);
+    assert_int_equal(ji(o, "id"), j2);
+    assert_string_equal(js(o, "payload"), "{\"v\":2}");
+    json_decref(o);
+    assert_int_equal(running_of(f, "plan:1"), 1);
+    /* j2 fails and would be queued again, but a request came meanwhile (j4): j2 fails for
+    ** good with its reason, j4 is the next attempt and runs after it */
+    int64_t j4 = mk_job(f, &p1, 1130);
+    assert_int_equal(OPS->job_fail(DB, j2, "w1", "繁忙", NULL, 1500, 1140), WM_QS_ONE);
+    o = OPS->job_get(DB, j2);
+    assert_string_equal(js(o, "state"), "failed");
+    assert_string_equal(js(o, "last_error"), "繁忙");
+    json_decref(o);
+    assert_int_equal(claim_id(f, "w1", NULL, 1140, 1400), j4);
+    /* no request waiting: a failure is queued again */
+    assert_int_equal(OPS->job_fail(DB, j4, "w1", "繁忙", NULL, 1500, 1150), WM_QS_ONE);
+    assert_string_equal(state_of_job(f, j4, b), "queued");
+    /* a failed job retried while another of its key waits: a conflict; while one runs
+    ** (j4 claimed): queued, behind it */
+    assert_int_equal(OPS->job_retry(DB, j2, 1160), WM_QS_CONFLICT);
+    assert_int_equal(claim_id(f, "w1", NULL, 1500, 1600), j4);
+    assert_int_equal(OPS->job_retry(DB, j2, 1510), WM_QS_ONE);
+    assert_int_equal(claim_id(f, "w2", NULL, 1520, 1600), 0);
+    assert_int_equal(OPS->job_finish(DB, j4, "w1", NULL, 1530), WM_QS_ONE);
+    assert_int_equal(claim_id(f, "w2", NULL, 1530, 1600), j2);
+    assert_int_equal(running_of(f, "plan:1"), 1);
+    assert_false(wm_db_failed(DB));
+}
+
 /* Issue 13, metrics: the count of jobs by state and of open sessions. */
 static int64_t
 count_of(const json_t *rows, const char *what, const char *state)
@@ -6484,6 +6586,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_leaf_hold, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jobs_rerun, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs_concurrent, setup, teardown),
         /* creation work (issue 12, wplan) */
         cmocka_unit_test_setup_teardown(test_work_settings, setup, teardown),

@@ -25,22 +25,34 @@ static enum wm_qs
 job_insert(struct wm_db *base, const struct wm_job_in *in, int64_t now, int64_t *id)
 {
     /* The partial unique index job_dedupe refuses a second waiting job of a key: DO NOTHING
-    ** makes that "no row inserted" rather than an error.  A created_by that is no user is
-    ** a conflict the caller's transaction survives (a savepoint), as on SQLite. */
+    ** makes that "no row inserted" rather than an error.  A running job of the key does not
+    ** block (migration 0023): the new job waits behind it (job_claim).  A created_by that
+    ** is no user is a conflict the caller's transaction survives (a savepoint), as on
+    ** SQLite. */
     static const char sql[] =
         "INSERT INTO job(kind, payload, dedupe_key, max_attempts, run_after, org_path, "
         "created_by, created_at, updated_at) "
         "SELECT $1, $2, $3, $4, $5, $6, nullif($7, 0), $8, $8 "
-        "WHERE $9 = 0 OR $3 IS NULL OR NOT EXISTS "
-        "(SELECT 1 FROM job WHERE kind = $1 AND dedupe_key = $3 AND state = 'failed') "
+        "WHERE $3 IS NULL OR NOT EXISTS "
+        "(SELECT 1 FROM job WHERE kind = $1 AND dedupe_key = $3 AND "
+        " (($9 <> 0 AND state = 'failed') OR ($10 <> 0 AND state = 'running'))) "
         "ON CONFLICT DO NOTHING RETURNING id";
     *id = 0;
     return pg_id(DB,
-                 pg_q(DB, sql, "!tttiitiii", in->kind, in->payload ? in->payload : "{}",
+                 pg_q(DB, sql, "!tttiitiiii", in->kind, in->payload ? in->payload : "{}",
                       in->dedupe_key, in->max_attempts > 0 ? in->max_attempts : (int64_t)5,
                       in->run_after > 0 ? in->run_after : now, in->org_path, in->created_by,
-                      now, (int64_t)in->unless_failed),
+                      now, (int64_t)in->unless_failed, (int64_t)in->unless_running),
                  id);
+}
+
+static enum wm_qs
+job_waiting(struct wm_db *base, const char *kind, const char *key, int64_t *id)
+{
+    static const char sql[] =
+        "SELECT id FROM job WHERE kind = $1 AND dedupe_key = $2 AND state = 'queued'";
+    *id = 0;
+    return pg_id(DB, pg_q(DB, sql, "tt", kind, key), id);
 }
 
 static json_t *
@@ -51,7 +63,10 @@ job_claim(struct wm_db *base, const char *worker, const char *kinds, int64_t now
         "UPDATE job SET state = 'running', attempts = attempts + 1, worker = $1, "
         "lease_until = $4, updated_at = $3 "
         "WHERE id = (SELECT id FROM job "
-        "  WHERE ((state = 'queued' AND run_after <= $3) OR (state = 'running' AND lease_until < $3)) "
+        "  WHERE ((state = 'queued' AND run_after <= $3 AND (dedupe_key IS NULL OR NOT EXISTS "
+        "      (SELECT 1 FROM job r WHERE r.kind = job.kind AND r.dedupe_key = job.dedupe_key "
+        "         AND r.state = 'running'))) "
+        "    OR (state = 'running' AND lease_until < $3)) "
         "    AND ($2 IS NULL OR strpos(',' || $2 || ',', ',' || kind || ',') > 0) "
         "  ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
         "RETURNING *";
@@ -84,16 +99,25 @@ job_finish(struct wm_db *base, int64_t id, const char *worker, const char *resul
     return pg_exec(DB, pg_q(DB, sql, "itti", id, worker, result, now));
 }
 
+/* A queued job of the same kind and key as the job row being written. */
+#define SIBLING                                                                              \
+    "EXISTS (SELECT 1 FROM job s WHERE s.kind = job.kind AND s.dedupe_key = job.dedupe_key "  \
+    "AND s.state = 'queued')"
+
 static enum wm_qs
 job_fail(struct wm_db *base, int64_t id, const char *worker, const char *why, const char *result,
          int64_t retry_at, int64_t now)
 {
     static const char sql[] =
-        "UPDATE job SET state = CASE WHEN $5 > 0 THEN 'queued' ELSE 'failed' END, "
-        "run_after = CASE WHEN $5 > 0 THEN $5 ELSE run_after END, last_error = $3, "
+        "UPDATE job SET state = CASE WHEN $5 > 0 AND NOT "
+        SIBLING " THEN 'queued' ELSE 'failed' END, "
+        "run_after = CASE WHEN $5 > 0 THEN $5 ELSE run_after END, "
+        "last_error = $3, "
         "result = coalesce($4, result), lease_until = NULL, updated_at = $6 "
         "WHERE id = $1 AND worker = $2 AND state = 'running'";
-    return pg_exec(DB, pg_q(DB, sql, "itttii", id, worker, why, result, retry_at, now));
+    /* a request committed after this statement began may meet the dedupe index: a
+    ** conflict the caller's transaction survives (jobs.c writes the end again) */
+    return pg_exec(DB, pg_q(DB, sql, "!itttii", id, worker, why, result, retry_at, now));
 }
 
 static json_t *
@@ -165,6 +189,7 @@ void
 pg_fill_job_ops(struct wm_db_ops *ops)
 {
     ops->job_insert = job_insert;
+    ops->job_waiting = job_waiting;
     ops->job_claim = job_claim;
     ops->job_renew = job_renew;
     ops->job_progress = job_progress;

@@ -24,24 +24,35 @@ static enum wm_qs
 job_insert(struct wm_db *base, const struct wm_job_in *in, int64_t now, int64_t *id)
 {
     /* The partial unique index job_dedupe refuses a second waiting job of a key: DO NOTHING
-    ** makes that "no row inserted" rather than an error. */
+    ** makes that "no row inserted" rather than an error.  A running job of the key does not
+    ** block (migration 0023): the new job waits behind it (job_claim). */
     static const char sql[] =
         "INSERT INTO job(kind, payload, dedupe_key, max_attempts, run_after, org_path, "
         "created_by, created_at, updated_at) "
         "SELECT ?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, 0), ?8, ?8 "
-        "WHERE ?9 = 0 OR ?3 IS NULL OR NOT EXISTS "
-        "(SELECT 1 FROM job WHERE kind = ?1 AND dedupe_key = ?3 AND state = 'failed') "
+        "WHERE ?3 IS NULL OR NOT EXISTS "
+        "(SELECT 1 FROM job WHERE kind = ?1 AND dedupe_key = ?3 AND "
+        " ((?9 <> 0 AND state = 'failed') OR (?10 <> 0 AND state = 'running'))) "
         "ON CONFLICT DO NOTHING";
     *id = 0;
-    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "tttiitiii", in->kind,
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "tttiitiiii", in->kind,
                                         in->payload ? in->payload : "{}", in->dedupe_key,
                                         in->max_attempts > 0 ? in->max_attempts : (int64_t)5,
                                         in->run_after > 0 ? in->run_after : now, in->org_path,
-                                        in->created_by, now, (int64_t)in->unless_failed));
+                                        in->created_by, now, (int64_t)in->unless_failed, (int64_t)in->unless_running));
     if (WM_QS_ONE == qs) {
         *id = sqlite3_last_insert_rowid(DB->h);
     }
     return qs;
+}
+
+static enum wm_qs
+job_waiting(struct wm_db *base, const char *kind, const char *key, int64_t *id)
+{
+    static const char sql[] =
+        "SELECT id FROM job WHERE kind = ?1 AND dedupe_key = ?2 AND state = 'queued'";
+    *id = sq_int(DB, sq_prep(DB, sql, "tt", kind, key), 0);
+    return wm_db_failed(base) ? base->status : *id ? WM_QS_ONE : WM_QS_NONE;
 }
 
 static json_t *
@@ -52,7 +63,10 @@ job_claim(struct wm_db *base, const char *worker, const char *kinds, int64_t now
         "UPDATE job SET state = 'running', attempts = attempts + 1, worker = ?1, "
         "lease_until = ?4, updated_at = ?3 "
         "WHERE id = (SELECT id FROM job "
-        "  WHERE ((state = 'queued' AND run_after <= ?3) OR (state = 'running' AND lease_until < ?3)) "
+        "  WHERE ((state = 'queued' AND run_after <= ?3 AND (dedupe_key IS NULL OR NOT EXISTS "
+        "      (SELECT 1 FROM job r WHERE r.kind = job.kind AND r.dedupe_key = job.dedupe_key "
+        "         AND r.state = 'running'))) "
+        "    OR (state = 'running' AND lease_until < ?3)) "
         "    AND (?2 IS NULL OR instr(',' || ?2 || ',', ',' || kind || ',') > 0) "
         "  ORDER BY run_after, id LIMIT 1) "
         "RETURNING *";
@@ -85,13 +99,20 @@ job_finish(struct wm_db *base, int64_t id, const char *worker, const char *resul
     return sq_exec(DB, sq_prep(DB, sql, "itti", id, worker, result, now));
 }
 
+/* A queued job of the same kind and key as the job row being written. */
+#define SIBLING                                                                              \
+    "EXISTS (SELECT 1 FROM job s WHERE s.kind = job.kind AND s.dedupe_key = job.dedupe_key "  \
+    "AND s.state = 'queued')"
+
 static enum wm_qs
 job_fail(struct wm_db *base, int64_t id, const char *worker, const char *why, const char *result,
          int64_t retry_at, int64_t now)
 {
     static const char sql[] =
-        "UPDATE job SET state = CASE WHEN ?5 > 0 THEN 'queued' ELSE 'failed' END, "
-        "run_after = CASE WHEN ?5 > 0 THEN ?5 ELSE run_after END, last_error = ?3, "
+        "UPDATE job SET state = CASE WHEN ?5 > 0 AND NOT "
+        SIBLING " THEN 'queued' ELSE 'failed' END, "
+        "run_after = CASE WHEN ?5 > 0 THEN ?5 ELSE run_after END, "
+        "last_error = ?3, "
         "result = coalesce(?4, result), lease_until = NULL, updated_at = ?6 "
         "WHERE id = ?1 AND worker = ?2 AND state = 'running'";
     return sq_exec(DB, sq_prep(DB, sql, "itttii", id, worker, why, result, retry_at, now));
@@ -162,6 +183,7 @@ void
 sq_fill_job_ops(struct wm_db_ops *ops)
 {
     ops->job_insert = job_insert;
+    ops->job_waiting = job_waiting;
     ops->job_claim = job_claim;
     ops->job_renew = job_renew;
     ops->job_progress = job_progress;
