@@ -376,6 +376,45 @@ test_schema_guard(void **state)
     free(out);
 }
 
+/* Migration 0024: a unit made before meeting kinds came with the unit (none yet) gets the
+** defaults; offices get none. */
+static void
+test_migrate_meeting_kinds(void **state)
+{
+    (void)state;
+    setenv("WENMING_ADMIN_PASSWORD", "Admin-Pass-1", 1);
+    free(RUN(0, "init", "--data", dir));
+    unsetenv("WENMING_ADMIN_PASSWORD");
+    free(RUN(0, "org", "add", "--data", dir, "--name", "某市文明办", "--parent", "1"));
+    free(RUN(0, "unit", "add", "--data", dir, "--name", "市档案馆", "--code", "ARC-1", "--type",
+             "事业单位", "--office", "2"));
+    char *out = NULL;
+    assert_int_equal(th_store_sql(dir, store, "SELECT count(*) FROM work_meeting_kind", &out), 0);
+    assert_int_equal(strtol(out, NULL, 10), 3); /* made with the unit */
+    free(out);
+    /* the store as schema 23 left a unit nobody had looked at */
+    assert_int_equal(th_store_sql(dir, store,
+                                  th_store_pg() ? "DELETE FROM work_meeting_kind; "
+                                                  "UPDATE schema_version SET version = 23"
+                                                : "DELETE FROM work_meeting_kind; "
+                                                  "PRAGMA user_version = 23",
+                                  NULL),
+                     0);
+    out = RUN(0, "migrate", "--data", dir);
+    assert_non_null(strstr(out, "migrated from 23 to 24"));
+    free(out);
+    out = NULL;
+    assert_int_equal(th_store_sql(dir, store,
+                                  "SELECT k.name || ':' || k.period FROM work_meeting_kind k "
+                                  "JOIN org o ON o.id = k.unit_id WHERE o.kind = 'unit' "
+                                  "ORDER BY k.position",
+                                  &out),
+                     0);
+    assert_non_null(out);
+    assert_string_equal(out, "领导小组会议:quarterly\n工作分析会:monthly\n半年总结会:half-yearly\n");
+    free(out);
+}
+
 /* The newest rows of the audit log deleted (a shorter, still valid chain): the head anchored
 ** in DATA/audit-head when the server stopped tells `verify audit`, which exits 1 naming it. */
 static void
@@ -644,6 +683,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_help_and_usage),
         cmocka_unit_test_setup_teardown(test_operator_workflow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schema_guard, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_meeting_kinds, setup, teardown),
         cmocka_unit_test(test_blob_orphans),
         cmocka_unit_test(test_audit_head),
         cmocka_unit_test_setup_teardown(test_store_copy, setup, teardown),
