@@ -266,7 +266,8 @@ or_null(const char *s)
 }
 
 static enum wm_err plan_refile(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
-                               const char *path, struct wm_fail *f);
+                               int64_t year, bool only_filed, const char *path,
+                               struct wm_fail *f);
 
 static enum wm_err
 settings_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
@@ -300,7 +301,7 @@ settings_once(struct wm_db *db, const struct wm_actor *a, int64_t unit_id,
     e = wm_audit(db, a, "work.settings", "org", unit_id, jss(unit, "path"), before, after);
     if (WM_OK == e && *jss(after, "plan_leaf") &&
         !wm_streq(jss(before, "plan_leaf"), jss(after, "plan_leaf"))) {
-        e = plan_refile(db, a, unit_id, jss(unit, "path"), f);
+        e = plan_refile(db, a, unit_id, year_of_day(wm_day_today()), false, jss(unit, "path"), f);
     }
 done:
     json_decref(unit);
@@ -926,19 +927,20 @@ plan_to_file(const json_t *before, const json_t *after)
            !stages_same(json_object_get(before, "stages"), json_object_get(after, "stages"));
 }
 
-/* A plan_leaf set or changed: this year's plan, when there is one it can be filed into, is
-** filed now (a new document when the leaf changed). */
+/* The plan of (unit, year) filed again, when there is one and it can be filed: after its
+** plan_leaf was set or changed (this year's, a new document when the leaf changed), or after
+** a change of its tasks, which its PDF lists (only_filed: a plan filed before). */
 static enum wm_err
-plan_refile(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, const char *path,
-            struct wm_fail *f)
+plan_refile(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int64_t year,
+            bool only_filed, const char *path, struct wm_fail *f)
 {
-    const int64_t year = year_of_day(wm_day_today());
     json_t *p = db->ops->work_plan_get(db, unit_id, year);
-    char *why = p ? plan_unfiled(db, unit_id, year, NULL) : NULL;
+    bool want = p && (!only_filed || 0 != jsi(p, "document_id"));
+    char *why = want ? plan_unfiled(db, unit_id, year, NULL) : NULL;
     enum wm_err e = WM_OK;
     if (NULL == p && wm_db_failed(db)) {
         e = read_failed(db, f);
-    } else if (p && NULL == why) {
+    } else if (want && NULL == why) {
         const struct plan_save ps = {.unit_id = unit_id, .year = year};
         e = plan_job(db, a, jsi(p, "id"), &ps, path, f);
     }
@@ -1302,6 +1304,9 @@ task_create_once(struct wm_db *db, const struct wm_actor *a, const struct task_c
         goto done;
     }
     e = wm_audit(db, a, "work.task.create", "work_task", *tc->id, jss(unit, "path"), NULL, after);
+    if (WM_OK == e) {
+        e = plan_refile(db, a, tc->unit_id, in->year, true, jss(unit, "path"), f);
+    }
 done:
     json_decref(unit);
     json_decref(after);
@@ -1395,6 +1400,9 @@ task_update_once(struct wm_db *db, const struct wm_actor *a, int64_t id,
         goto done;
     }
     e = wm_audit(db, a, "work.task.update", "work_task", id, jss(unit, "path"), before, after);
+    if (WM_OK == e) {
+        e = plan_refile(db, a, jsi(t, "unit_id"), jsi(t, "year"), true, jss(unit, "path"), f);
+    }
 done:
     json_decref(t);
     json_decref(unit);
@@ -1452,6 +1460,9 @@ task_state_once(struct wm_db *db, const struct wm_actor *a, int64_t id, const ch
     }
     e = wm_audit(db, a, note ? "work.task.done" : "work.task.reopen", "work_task", id,
                  jss(unit, "path"), t, after);
+    if (WM_OK == e) {
+        e = plan_refile(db, a, jsi(t, "unit_id"), jsi(t, "year"), true, jss(unit, "path"), f);
+    }
 done:
     json_decref(t);
     json_decref(unit);

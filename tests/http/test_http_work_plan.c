@@ -615,6 +615,8 @@ doc_title(int64_t doc)
 ** new title after the first ends, never beside it; a new title renames the document;
 ** changed goals a new version of it; without plan_leaf the page says the plan is not filed
 ** and what to set. */
+static int64_t dept_named(int64_t unit, const char *name);
+
 static void
 test_plan_filed(void **state)
 {
@@ -713,6 +715,22 @@ test_plan_filed(void **state)
         assert_non_null(strstr(text, "人教科"));
         free(text);
     }
+    /* a task added, then marked done: the filed plan lists it, a new version each time */
+    before = versions_of(doc);
+    int64_t task = new_task(dept_named(unit1, "人教科"), "整理创建工作台账", "2026-11-30");
+    pl = plan_filed(before + 1);
+    assert_int_equal(th_jint(pl, "document_id"), doc);
+    json_decref(pl);
+    text = th_doc_pdf_text(&srv, &unitadmin, doc);
+    if (text) {
+        assert_non_null(strstr(text, "整理创建工作台账"));
+        free(text);
+    }
+    char tp[96];
+    snprintf(tp, sizeof tp, "/api/v1/work/tasks/%lld/done", (long long)task);
+    json_decref(json_of("POST", tp, &unitadmin, json_pack("{s:s}", "note", "已整理"), 200));
+    json_decref(plan_filed(before + 2));
+    const size_t filed = versions_of(doc); /* nothing adds one below */
     /* the page links the document */
     char *body = NULL;
     char link[64];
@@ -734,7 +752,7 @@ test_plan_filed(void **state)
     assert_string_equal(th_jstr(pl, "goals"), "不归档的目标");
     assert_non_null(strstr(th_jstr(pl, "unfiled_reason"), "年度计划归入"));
     json_decref(pl);
-    assert_int_equal(versions_of(doc), before + 1);
+    assert_int_equal(versions_of(doc), filed);
     assert_int_equal(page(q, &unitadmin, &body), 200);
     assert_non_null(strstr(body, "id=\"unfiled\""));
     assert_non_null(strstr(body, "未设置年度计划归入的末级指标"));
@@ -751,7 +769,7 @@ test_plan_filed(void **state)
         assert_non_null(strstr(text, "不归档的目标"));
         free(text);
     }
-    assert_int_equal(versions_of(doc), before + 1);
+    assert_int_equal(versions_of(doc), filed);
 }
 
 /* A department still named by a task is not removed (409), and stays. */
