@@ -1458,6 +1458,18 @@ th_pdf_text(const void *data, size_t len)
     return b.p;
 }
 
+size_t
+th_audit_count(const struct th_server *s, const struct th_cred *c, const char *action)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/audit?action=%s&limit=200", action);
+    struct th_resp *r = th_api(s, "GET", path, c, th_auth(c), NULL);
+    th_assert_status(r, 200);
+    size_t n = json_array_size(json_object_get(r->json, "items"));
+    th_resp_free(r);
+    return n;
+}
+
 void
 th_job_wait_done(const struct th_server *s, const struct th_cred *c, int64_t job)
 {

@@ -252,6 +252,9 @@ struct bytes pdf_make(const char *tag, size_t size);
 /** The text of a PDF given as bytes, by pdftotext (UTF-8; free()); NULL when pdftotext is not
 ** installed.  A failure of pdftotext fails the test. */
 char *th_pdf_text(const void *data, size_t len);
+/** How many entries of the audit log carry action (GET /api/v1/audit?action=…, at most 200),
+** as c sees them. */
+size_t th_audit_count(const struct th_server *s, const struct th_cred *c, const char *action);
 /** Poll GET /api/v1/jobs/{job} (every 20 ms, bounded) until its state is done; a failed job
 ** or one never done fails the test with the server's log tail. */
 void th_job_wait_done(const struct th_server *s, const struct th_cred *c, int64_t job);

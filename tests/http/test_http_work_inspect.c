@@ -108,19 +108,6 @@ inspect(const struct th_cred *c, int64_t unit, int64_t area, const char *result,
                          (json_int_t)area, "result", result, "note", note));
 }
 
-/* How many entries of the audit log carry action. */
-static size_t
-audited(const char *action)
-{
-    char path[128];
-    snprintf(path, sizeof path, "/api/v1/audit?action=%s", action);
-    struct th_resp *r = api("GET", path, &admin, NULL);
-    th_assert_status(r, 200);
-    size_t n = json_array_size(json_object_get(r->json, "items"));
-    th_resp_free(r);
-    return n;
-}
-
 /* ---------------------------------------------------------------- areas */
 
 static void
@@ -131,7 +118,7 @@ test_areas(void **state)
     upath(path, sizeof path, unit1, "areas");
     area_door = area_new("大门口", "门前三包", dept_office);
     area_hr = area_new("档案室", "室内卫生", dept_hr);
-    assert_int_equal(audited("work.area.create"), 2);
+    assert_int_equal(th_audit_count(&srv, &admin, "work.area.create"), 2);
     /* the same name again, a department of another unit, no name */
     struct th_resp *r = api("POST", path, &unitadmin, json_pack("{s:s}", "name", "大门口"));
     th_assert_error(r, 409, "conflict", "name");
@@ -170,7 +157,7 @@ test_areas(void **state)
     assert_string_equal(th_jstr(r->json, "name"), "后院停车场");
     th_resp_free(r);
     want("PATCH", one, &unitadmin, json_pack("{s:s}", "name", "大门口"), 409);
-    assert_int_equal(audited("work.area.update"), 1);
+    assert_int_equal(th_audit_count(&srv, &admin, "work.area.update"), 1);
     r = api("GET", path, &unitadmin, NULL);
     assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
     th_resp_free(r);
@@ -233,12 +220,12 @@ test_inspection(void **state)
     assert_non_null(strstr(th_jstr(item, "problem"), "地面有烟头"));
     assert_int_equal(th_jint(item, "dept_id"), dept_office);
     json_decref(item);
-    assert_int_equal(audited("work.inspection.create"), 1);
+    assert_int_equal(th_audit_count(&srv, &admin, "work.inspection.create"), 1);
     /* another department's area: 403, and nothing stored */
     r = inspect(&member, unit1, area_hr, "pass", "");
     th_assert_error(r, 403, "forbidden", "area_id");
     th_resp_free(r);
-    assert_int_equal(audited("work.inspection.create"), 1);
+    assert_int_equal(th_audit_count(&srv, &admin, "work.inspection.create"), 1);
     /* the unit's admin inspects any area; viewers and offices never record; another unit:
     ** not found */
     r = inspect(&unitadmin, unit1, area_hr, "pass", "");
@@ -423,7 +410,7 @@ test_bulletin(void **state)
         assert_non_null(strstr(text, "档案柜未上锁"));
         free(text);
     }
-    assert_int_equal(audited("work.bulletin.build"), 2);
+    assert_int_equal(th_audit_count(&srv, &admin, "work.bulletin.build"), 2);
     /* reads */
     r = api("GET", path, &office, NULL);
     th_assert_status(r, 200);

@@ -245,28 +245,15 @@ test_permissions(void **state)
     th_resp_free(r);
 }
 
-/* The audit entries of action (today's, up to 200). */
-static size_t
-audit_count(const char *action)
-{
-    char path[160];
-    snprintf(path, sizeof path, "/api/v1/audit?action=%s&limit=200", action);
-    struct th_resp *r = api("GET", path, &admin, NULL);
-    th_assert_status(r, 200);
-    size_t n = json_array_size(json_object_get(r->json, "items"));
-    th_resp_free(r);
-    return n;
-}
-
 static void
 test_defaults_made_with_unit(void **state)
 {
     (void)state;
-    size_t before = audit_count("work.meeting_kind.defaults");
+    size_t before = th_audit_count(&srv, &admin, "work.meeting_kind.defaults");
     /* reading, even by the office, writes nothing */
     json_decref(kinds_of(&office, unit1));
     json_decref(kinds_of(&unitadmin, unit1));
-    assert_int_equal(audit_count("work.meeting_kind.defaults"), before);
+    assert_int_equal(th_audit_count(&srv, &admin, "work.meeting_kind.defaults"), before);
     /* a new unit has them at once, audited with its creation */
     struct th_resp *r = api("POST", "/api/v1/units", &office,
                             json_pack("{s:s, s:s, s:s, s:I}", "name", "会议类型测试单位", "code",
@@ -275,12 +262,12 @@ test_defaults_made_with_unit(void **state)
     th_assert_status(r, 201);
     int64_t u = th_jint(r->json, "id");
     th_resp_free(r);
-    assert_int_equal(audit_count("work.meeting_kind.defaults"), before + 1);
+    assert_int_equal(th_audit_count(&srv, &admin, "work.meeting_kind.defaults"), before + 1);
     json_t *ks = kinds_of(&office, u);
     assert_int_equal(json_array_size(ks), 3);
     assert_string_equal(th_jstr(json_array_get(ks, 0), "name"), "领导小组会议");
     json_decref(ks);
-    assert_int_equal(audit_count("work.meeting_kind.defaults"), before + 1);
+    assert_int_equal(th_audit_count(&srv, &admin, "work.meeting_kind.defaults"), before + 1);
 }
 
 static void
