@@ -61,6 +61,22 @@ load_user(struct wm_db *db, const char *name)
 
 /* ---------------------------------------------------------------- fixtures */
 
+/* Objects 2 to 4 of a one-page PDF (the pages, the page, its content), their offsets into
+** off[2..4]. */
+static void
+pdf_page_objects(struct wm_buf *b, size_t *off)
+{
+    off[2] = b->len;
+    wm_buf_adds(b, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+    off[3] = b->len;
+    wm_buf_adds(b, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
+                   ">>\nendobj\n");
+    off[4] = b->len;
+    const char *content = "0 0 1 rg 20 20 100 100 re f";
+    wm_buf_printf(b, "4 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n",
+                  strlen(content), content);
+}
+
 /* A one-page PDF with correct xref offsets; extra_catalog goes into the catalog, extra_trailer
 ** into the trailer. */
 static char *
@@ -71,15 +87,7 @@ make_pdf(const char *extra_catalog, const char *extra_trailer, size_t *n)
     wm_buf_adds(&b, "%PDF-1.4\n");
     off[1] = b.len;
     wm_buf_printf(&b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R %s>>\nendobj\n", extra_catalog);
-    off[2] = b.len;
-    wm_buf_adds(&b, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
-    off[3] = b.len;
-    wm_buf_adds(&b, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
-                    ">>\nendobj\n");
-    off[4] = b.len;
-    const char *content = "0 0 1 rg 20 20 100 100 re f";
-    wm_buf_printf(&b, "4 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n",
-                  strlen(content), content);
+    pdf_page_objects(&b, off);
     size_t xref = b.len;
     wm_buf_adds(&b, "xref\n0 5\n0000000000 65535 f \n");
     for (int i = 1; i < 5; i++) {
@@ -108,15 +116,7 @@ make_pdf_objstm(size_t *n)
     wm_buf_printf(&plain, "%s%s %s", head, objs[0], objs[1]);
     size_t off[8] = {0};
     wm_buf_adds(&b, "%PDF-1.5\n");
-    off[2] = b.len;
-    wm_buf_adds(&b, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
-    off[3] = b.len;
-    wm_buf_adds(&b, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
-                    ">>\nendobj\n");
-    off[4] = b.len;
-    const char *content = "0 0 1 rg 20 20 100 100 re f";
-    wm_buf_printf(&b, "4 0 obj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n",
-                  strlen(content), content);
+    pdf_page_objects(&b, off);
     off[6] = b.len;
     wm_buf_printf(&b, "6 0 obj\n<< /Type /ObjStm /N 2 /First %d /Filter /ASCIIHexDecode "
                       "/Length %zu >>\nstream\n", hl, 2 * plain.len + 1);
