@@ -44,8 +44,13 @@ api_me_totp_start_post(struct wm_req *r)
     api_me_totp_get(r);
 }
 
-void
-api_me_totp_confirm_post(struct wm_req *r)
+/* POST {code}: an operation that hands out new recovery codes (shown once); enabled: the
+** reply says the second factor is now on. */
+static void
+codes_post(struct wm_req *r,
+           enum wm_err (*op)(struct wm_db *, const struct wm_actor *, const char *, json_t **,
+                             struct wm_fail *),
+           bool enabled)
 {
     static const struct wm_jfield spec[] = {{"code", WM_J_STR, true, 20}, {NULL}};
     struct wm_fail f = {0};
@@ -53,27 +58,27 @@ api_me_totp_confirm_post(struct wm_req *r)
     if (!wm_json_check(r, spec)) {
         return;
     }
-    if (WM_OK != wm_totp_confirm(r->db, &r->actor, wm_jstr(r, "code"), &codes, &f)) {
+    if (WM_OK != op(r->db, &r->actor, wm_jstr(r, "code"), &codes, &f)) {
         wm_reply_fail(r, &f);
         return;
     }
-    wm_reply_json(r, 200, json_pack("{s:b, s:o}", "enabled", 1, "recovery_codes", codes));
+    json_t *out = json_pack("{s:o}", "recovery_codes", codes);
+    if (enabled) {
+        json_object_set_new(out, "enabled", json_true());
+    }
+    wm_reply_json(r, 200, out);
+}
+
+void
+api_me_totp_confirm_post(struct wm_req *r)
+{
+    codes_post(r, wm_totp_confirm, true);
 }
 
 void
 api_me_totp_recovery_post(struct wm_req *r)
 {
-    static const struct wm_jfield spec[] = {{"code", WM_J_STR, true, 20}, {NULL}};
-    struct wm_fail f = {0};
-    json_t *codes = NULL;
-    if (!wm_json_check(r, spec)) {
-        return;
-    }
-    if (WM_OK != wm_totp_recovery_new(r->db, &r->actor, wm_jstr(r, "code"), &codes, &f)) {
-        wm_reply_fail(r, &f);
-        return;
-    }
-    wm_reply_json(r, 200, json_pack("{s:o}", "recovery_codes", codes));
+    codes_post(r, wm_totp_recovery_new, false);
 }
 
 void
