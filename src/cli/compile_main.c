@@ -8,9 +8,10 @@
 **
 ** A spec with {"kind": "eval.sheet" | "eval.blank" | "eval.summary"} is one of the
 ** evaluation round's documents (wm_eval_render.h: the server has no cairo either);
-** {"kind": "archive.check"} a DA/T 70 四性检测 report (wm_check_pdf.h); {"kind": "work.minutes"} the minutes of a meeting (wm_minutes.h); {"kind":
-** "work.bulletin"} the weekly bulletin of issue 12 (wm_work_pdf.h); {"kind": "work.plan"} a
-** unit's annual plan (wm_plan_pdf.h).
+** {"kind": "archive.check"} a DA/T 70 四性检测 report (wm_check_pdf.h); {"kind":
+** "work.minutes"} the minutes of a meeting (wm_minutes.h); {"kind": "work.bulletin"} the
+** weekly bulletin of issue 12 (wm_bulletin_pdf.h); {"kind": "work.plan"} a unit's annual
+** plan (wm_plan_pdf.h).
 */
 #include "config.h"
 
@@ -21,12 +22,12 @@
 
 #include <pango/pangocairo.h>
 
+#include "wm_bulletin_pdf.h"
 #include "wm_compile.h"
 #include "wm_eval_render.h"
 #include "wm_minutes.h"
 #include "wm_check_pdf.h" /* issue 13, dat70 */
 #include "wm_plan_pdf.h"
-#include "wm_work_pdf.h"
 #include "wm_util.h"
 
 static void
@@ -74,12 +75,7 @@ main(int argc, char **argv)
     } else if (NULL != kind && 0 == strcmp(kind, "work.plan")) { /* issue 12, the plan */
         e = wm_plan_pdf(spec, argv[2], &pages, err, sizeof err);
     } else if (NULL != kind && 0 == strcmp(kind, "work.bulletin")) { /* issue 12 */
-        struct wm_buf pdf = {0};
-        e = wm_work_bulletin_pdf(spec, &pdf, &pages, err, sizeof err);
-        if (WM_OK == e) {
-            e = wm_eval_save(pdf.data, pdf.len, -1, argv[2], err, sizeof err);
-        }
-        wm_buf_free(&pdf);
+        e = wm_bulletin_pdf(spec, argv[2], &pages, err, sizeof err);
     } else if (NULL != kind && 0 == strcmp(kind, "archive.check")) { /* issue 13, dat70 */
         e = wm_check_pdf(spec, argv[2], &pages, err, sizeof err);
     } else {

@@ -16,25 +16,6 @@
 
 #define INDENT 18.0
 
-/* A section's heading (工作目标, 实施阶段, 工作任务). */
-static void
-section(struct wm_sheet *s, const char *name)
-{
-    s->y += 10;
-    wm_sheet_flow(s, WM_SHEET_SANS " Bold 12", name, WM_SHEET_MARGIN, WM_SHEET_BODY_W,
-                  PANGO_ALIGN_LEFT);
-    s->y += 6;
-}
-
-/* An indented line of body text. */
-static void
-item(struct wm_sheet *s, const char *text)
-{
-    wm_sheet_flow(s, WM_SHEET_SERIF " 11", text, WM_SHEET_MARGIN + INDENT, WM_SHEET_BODY_W - INDENT,
-                  PANGO_ALIGN_LEFT);
-    s->y += 2;
-}
-
 /* The stages, one line each: "1. 宣传发动：2026-01-01 至 2026-03-31". */
 static void
 stages(struct wm_sheet *s, const json_t *list)
@@ -45,7 +26,7 @@ stages(struct wm_sheet *s, const json_t *list)
     {
         char *line = wm_asprintf("%zu. %s：%s 至 %s", i + 1, wm_sheet_str(st, "name"),
                                  wm_sheet_str(st, "starts_on"), wm_sheet_str(st, "ends_on"));
-        item(s, line);
+        wm_sheet_item(s, INDENT, line);
         free(line);
     }
 }
@@ -58,7 +39,7 @@ task(struct wm_sheet *s, size_t n, const json_t *t)
     const char *state = 0 == strcmp(wm_sheet_str(t, "state"), "done") ? "已完成" : "未完成";
     char *line = wm_asprintf("%zu. %s（责任人：%s；完成时限：%s；%s）", n, wm_sheet_str(t, "title"),
                              *person ? person : "未指定", *due ? due : "未定", state);
-    item(s, line);
+    wm_sheet_item(s, INDENT, line);
     free(line);
 }
 
@@ -70,10 +51,7 @@ tasks(struct wm_sheet *s, const json_t *depts)
     json_t *d, *t;
     json_array_foreach(depts, i, d)
     {
-        s->y += 4;
-        wm_sheet_flow(s, WM_SHEET_SANS " Bold 11", wm_sheet_str(d, "name"), WM_SHEET_MARGIN,
-                      WM_SHEET_BODY_W, PANGO_ALIGN_LEFT);
-        s->y += 2;
+        wm_sheet_subhead(s, wm_sheet_str(d, "name"));
         json_array_foreach(json_object_get(d, "tasks"), j, t)
         {
             task(s, j + 1, t);
@@ -92,16 +70,16 @@ draw(struct wm_sheet *s, const json_t *spec)
     s->y += 6;
     wm_sheet_rule(s);
     s->y += 8;
-    section(s, "一、工作目标");
-    item(s, *goals ? goals : "（未填写）");
-    section(s, "二、实施阶段");
+    wm_sheet_section(s, "一、工作目标");
+    wm_sheet_item(s, INDENT, *goals ? goals : "（未填写）");
+    wm_sheet_section(s, "二、实施阶段");
     if (0 == json_array_size(st)) {
-        item(s, "（未安排）");
+        wm_sheet_item(s, INDENT, "（未安排）");
     }
     stages(s, st);
-    section(s, "三、工作任务");
+    wm_sheet_section(s, "三、工作任务");
     if (0 == json_array_size(depts)) {
-        item(s, "（未安排）");
+        wm_sheet_item(s, INDENT, "（未安排）");
     }
     tasks(s, depts);
     wm_sheet_next_page(s);

@@ -105,6 +105,32 @@ wm_sheet_rule(struct wm_sheet *s)
 }
 
 void
+wm_sheet_section(struct wm_sheet *s, const char *name)
+{
+    s->y += 10;
+    wm_sheet_flow(s, WM_SHEET_SANS " Bold 12", name, WM_SHEET_MARGIN, WM_SHEET_BODY_W,
+                  PANGO_ALIGN_LEFT);
+    s->y += 6;
+}
+
+void
+wm_sheet_subhead(struct wm_sheet *s, const char *text)
+{
+    s->y += 4;
+    wm_sheet_flow(s, WM_SHEET_SANS " Bold 11", text, WM_SHEET_MARGIN, WM_SHEET_BODY_W,
+                  PANGO_ALIGN_LEFT);
+    s->y += 2;
+}
+
+void
+wm_sheet_item(struct wm_sheet *s, double indent, const char *text)
+{
+    wm_sheet_flow(s, WM_SHEET_SERIF " 11", text, WM_SHEET_MARGIN + indent, WM_SHEET_BODY_W - indent,
+                  PANGO_ALIGN_LEFT);
+    s->y += 2;
+}
+
+void
 wm_sheet_heading(struct wm_sheet *s, const char *name, const char *title)
 {
     s->y = WM_SHEET_MARGIN;

@@ -1,6 +1,6 @@
 /*
 ** wm_sheet.h — the plain A4 sheets of issue 12's documents (the minutes of a meeting,
-** minutes.c; the annual plan, plan_pdf.c), set with pango on cairo's PDF surface in the
+** minutes.c; the annual plan, plan_pdf.c; the weekly bulletin, bulletin_pdf.c), set with pango on cairo's PDF surface in the
 ** `wenming-compile` helper: text flowed line by line from the top, a line that does not fit
 ** going to the next page, "第 N 页" at the foot of each page.
 */
@@ -41,6 +41,12 @@ void wm_sheet_flow(struct wm_sheet *s,
 void wm_sheet_field(struct wm_sheet *s, const char *label, const char *value);
 /** A thin rule across the body. */
 void wm_sheet_rule(struct wm_sheet *s);
+/** A numbered section's heading (一、工作目标), in bold with space around it. */
+void wm_sheet_section(struct wm_sheet *s, const char *name);
+/** A heading within a section (a department, an inspection), in bold. */
+void wm_sheet_subhead(struct wm_sheet *s, const char *text);
+/** A line of body text indented by indent points (a stage, a task, a finding). */
+void wm_sheet_item(struct wm_sheet *s, double indent, const char *text);
 /** A document's heading: its name large, its title below, centred. */
 void wm_sheet_heading(struct wm_sheet *s, const char *name, const char *title);
 

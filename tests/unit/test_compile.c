@@ -17,6 +17,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 
+#include "wm_bulletin_pdf.h"
 #include "wm_compile.h"
 #include "wm_minutes.h"
 #include "wm_plan_pdf.h"
@@ -198,12 +199,73 @@ test_plan_and_minutes(void **state)
     free(out);
 }
 
+/* The weekly bulletin (issue 12) on the same sheet: the departments' counts, the findings
+** and each inspection's areas; a week without findings says so; a spec without
+** inspections is refused. */
+static void
+test_bulletin(void **state)
+{
+    (void)state;
+    char tmp[4096];
+    assert_int_equal(wm_scratch_dir("wm-bulletin", tmp, sizeof tmp), 0);
+    char *out = wm_asprintf("%s/bulletin.pdf", tmp), err[256] = "";
+    json_t *checks = json_array();
+    for (int i = 0; i < 80; i++) {
+        char area[64];
+        snprintf(area, sizeof area, "第%d责任区", i + 1);
+        json_array_append_new(checks, json_pack("{s:s, s:s, s:s, s:s, s:s}", "area", area,
+                                                "category", "环境卫生", "dept", "办公室",
+                                                "result", i ? "合格" : "需整改", "note",
+                                                i ? "" : "地面有烟头"));
+    }
+    json_t *spec = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:o}], s:[{s:s, s:s, s:s, s:s}],"
+        " s:[{s:s, s:i, s:i, s:i}]}",
+        "kind", "work.bulletin", "title", "市图书馆 2026 年第 10 周一周一通报", "unit", "市图书馆",
+        "from", "2026-03-02", "to", "2026-03-08", "inspections", "held_on", "2026-03-04",
+        "inspector", "李四", "note", "周三例行检查", "checks", checks, "findings", "held_on",
+        "2026-03-04", "dept", "办公室", "area", "第1责任区", "note", "地面有烟头", "depts", "dept",
+        "办公室", "checks", 80, "pass", 79, "fix", 1);
+    int pages = 0;
+    assert_int_equal(wm_bulletin_pdf(spec, out, &pages, err, sizeof err), WM_OK);
+    assert_true(pages >= 2);
+    char *text = run_pdftotext(out);
+    if (text) {
+        assert_non_null(strstr(text, "一周一通报"));
+        assert_non_null(strstr(text, "2026-03-02 至 2026-03-08"));
+        assert_non_null(strstr(text, "办公室：检查 80 处次，合格 79，需整改 1"));
+        assert_non_null(strstr(text, "第1责任区：地面有烟头")); /* the finding */
+        assert_non_null(strstr(text, "检查人：李四"));
+        assert_non_null(strstr(text, "第80责任区（办公室，环境卫生）：合格"));
+        free(text);
+    }
+    json_decref(spec);
+    spec = json_pack("{s:s, s:s, s:s, s:[]}", "kind", "work.bulletin", "title", "空的一周",
+                     "unit", "市图书馆", "inspections");
+    assert_int_equal(wm_bulletin_pdf(spec, out, &pages, err, sizeof err), WM_OK);
+    assert_int_equal(pages, 1);
+    text = run_pdftotext(out);
+    if (text) {
+        assert_non_null(strstr(text, "本周没有检查记录。"));
+        assert_non_null(strstr(text, "本周检查的责任区均合格。"));
+        free(text);
+    }
+    json_decref(spec);
+    spec = json_pack("{s:s, s:s}", "kind", "work.bulletin", "title", "没有检查");
+    assert_int_equal(wm_bulletin_pdf(spec, out, NULL, err, sizeof err), WM_E_BAD_REQUEST);
+    json_decref(spec);
+    unlink(out);
+    rmdir(tmp);
+    free(out);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compose),
         cmocka_unit_test(test_plan_and_minutes),
+        cmocka_unit_test(test_bulletin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
