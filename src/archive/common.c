@@ -86,19 +86,6 @@ pkg_utf8_put(struct wm_buf *b, uint32_t cp)
     wm_buf_add(b, o, n);
 }
 
-size_t
-pkg_utf8_cut(const char *s, size_t n, size_t max)
-{
-    if (n <= max) {
-        return n;
-    }
-    size_t k = max;
-    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) {
-        k--;
-    }
-    return k;
-}
-
 char *
 pkg_utf8_repair(const char *raw, size_t n)
 {
@@ -128,7 +115,7 @@ pkg_copy_utf8(char *dst, size_t len, const char *src)
         return;
     }
     char *ok = pkg_utf8_repair(src, strlen(src));
-    size_t n = pkg_utf8_cut(ok, strlen(ok), len - 1);
+    size_t n = wm_utf8_cut(ok, strlen(ok), len - 1);
     memcpy(dst, ok, n);
     dst[n] = '\0';
     free(ok);

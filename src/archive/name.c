@@ -184,7 +184,7 @@ cut(struct wm_buf *b, size_t max, bool keep_ext)
     size_t e = keep_ext ? ext_len(b->data, b->len) : 0;
     if (e > 0 && e + 2 <= max) {
         char *ext = wm_strdup(b->data + b->len - e - 1);
-        size_t base = pkg_utf8_cut(b->data, b->len - e - 1, max - e - 1);
+        size_t base = wm_utf8_cut(b->data, b->len - e - 1, max - e - 1);
         b->len = base;
         b->data[base] = '\0';
         strip_trailing_dot_space(b);
@@ -195,7 +195,7 @@ cut(struct wm_buf *b, size_t max, bool keep_ext)
         free(ext);
         return;
     }
-    b->len = pkg_utf8_cut(b->data, b->len, max);
+    b->len = wm_utf8_cut(b->data, b->len, max);
     b->data[b->len] = '\0';
 }
 
@@ -292,7 +292,7 @@ wm_pkg_doc_name(unsigned serial, const char *title, const char *ext, bool ascii_
     size_t xl = b.len - title_end;
     if (b.len > max && xl + 8 < max) {
         char *tail = wm_strdup(b.data + title_end);
-        b.len = pkg_utf8_cut(b.data, title_end, max - xl);
+        b.len = wm_utf8_cut(b.data, title_end, max - xl);
         b.data[b.len] = '\0';
         strip_trailing_dot_space(&b);
         wm_buf_adds(&b, tail);
@@ -329,7 +329,7 @@ wm_pkg_top_name(const char *unit, int year)
     } else {
         snprintf(tail, sizeof(tail), "%s", TOP_SUFFIX);
     }
-    size_t keep = pkg_utf8_cut(u, strlen(u), WM_PKG_COMPONENT_MAX - strlen(tail));
+    size_t keep = wm_utf8_cut(u, strlen(u), WM_PKG_COMPONENT_MAX - strlen(tail));
     struct wm_buf b = { 0 };
     wm_buf_add(&b, u, keep);
     wm_buf_adds(&b, tail);

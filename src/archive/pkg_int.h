@@ -21,10 +21,6 @@ size_t pkg_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
 /** Append code point @a cp as UTF-8. */
 void pkg_utf8_put(struct wm_buf *b, uint32_t cp);
 
-/** Length of the longest prefix of [s, s+n) that ends on a character boundary and has at
-** most @a max bytes (s is valid UTF-8). */
-size_t pkg_utf8_cut(const char *s, size_t n, size_t max);
-
 /**
 ** The sanitiser behind wm_pkg_component(): @a allow_colon keeps ':' (names made with
 ** wm_pkg_opts.ascii_colon), @a keep_ext keeps an extension when cutting.

@@ -64,15 +64,10 @@ add_line(struct wm_buf *b, const char *s)
 static void
 cap_utf8(struct wm_buf *b, size_t max)
 {
-    if (b->len <= max) {
-        return;
+    if (b->len > max) {
+        b->len = wm_utf8_cut(b->data, b->len, max);
+        b->data[b->len] = '\0';
     }
-    size_t n = max;
-    while (n > 0 && 0x80 == ((unsigned char)b->data[n] & 0xc0)) {
-        n--;
-    }
-    b->len = n;
-    b->data[n] = '\0';
 }
 
 static const char *

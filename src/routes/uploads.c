@@ -56,8 +56,14 @@ up_ctx_free(void *p)
     free(c);
 }
 
+/* The longest file name kept, in bytes, and the longest extension kept with it when a
+** longer one is cut. */
+#define NAME_MAX_BYTES 600
+#define EXT_MAX_BYTES  16
+
 /* A client's file name as metadata: the last path component, valid UTF-8, no controls, no
-** bidi or zero-width characters. */
+** bidi or zero-width characters; a longer one than NAME_MAX_BYTES cut at a character
+** boundary before its extension, which stays (the type check reads it). */
 static char *
 clean_filename(const char *name)
 {
@@ -68,17 +74,26 @@ clean_filename(const char *name)
         }
     }
     struct wm_buf b = {0};
-    for (const unsigned char *p = (const unsigned char *)base; *p && b.len < 600; p++) {
+    for (const unsigned char *p = (const unsigned char *)base; *p; p++) {
         wm_buf_addc(&b, *p < 0x20 || 0x7f == *p ? '_' : (char)*p);
     }
     char *s = wm_buf_steal(&b);
-    if (!wm_utf8_valid(s, strlen(s))) {
+    size_t n = strlen(s);
+    if (!wm_utf8_valid(s, n)) {
         /* Not UTF-8 (an old client sending GBK): keep the ASCII, mark the rest. */
         for (char *p = s; *p; p++) {
             if ((unsigned char)*p >= 0x80) {
                 *p = '_';
             }
         }
+    }
+    if (n > NAME_MAX_BYTES) {
+        const char *dot = strrchr(s, '.');
+        size_t ext = dot && dot != s && (size_t)(s + n - dot) <= EXT_MAX_BYTES
+                         ? (size_t)(s + n - dot)
+                         : 0;
+        size_t keep = wm_utf8_cut(s, n - ext, NAME_MAX_BYTES - ext);
+        memmove(s + keep, s + n - ext, ext + 1);
     }
     return wm_strip_invisible(s); /* "invoice\u202Efdp.exe" reads as what it is */
 }

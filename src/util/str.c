@@ -54,6 +54,19 @@ wm_utf8_valid(const char *s, size_t n)
 }
 
 size_t
+wm_utf8_cut(const char *s, size_t n, size_t max)
+{
+    if (n <= max) {
+        return n;
+    }
+    size_t k = max;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) {
+        k--;
+    }
+    return k;
+}
+
+size_t
 wm_utf8_len(const char *s)
 {
     size_t n = 0;

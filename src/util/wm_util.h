@@ -100,6 +100,9 @@ const char *wm_buf_str(const struct wm_buf *b);
 
 /** True when [s, s+n) is well-formed UTF-8 without NUL bytes or overlongs/surrogates. */
 bool wm_utf8_valid(const char *s, size_t n);
+/** Length of the longest prefix of [s, s+n) that ends on a character boundary and has at
+** most max bytes (s is valid UTF-8): where to cut it. */
+size_t wm_utf8_cut(const char *s, size_t n, size_t max);
 /** Number of code points in a valid UTF-8 string. */
 size_t wm_utf8_len(const char *s);
 /** True when s contains a control character (C0 except none, or DEL). */

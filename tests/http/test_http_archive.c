@@ -2574,6 +2574,41 @@ test_invisible_chars(void **state)
     free(pdf2.p);
 }
 
+/* A file name longer than the 600 bytes kept is cut at a character boundary before its
+** extension: a Chinese name after an ASCII character (so that byte 600 falls inside a
+** character) keeps its characters and its ".pdf", and no notice claims it had no
+** extension. */
+static void
+test_long_name(void **state)
+{
+    (void)state;
+    char name[1024] = "1";
+    size_t len = 1;
+    for (int i = 0; i < 300; i++, len += 3) {
+        memcpy(name + len, "长", 3);
+    }
+    memcpy(name + len, ".pdf", 5);
+    struct bytes pdf = pdf_make("很长的文件名", 360);
+    struct th_file f = { .name = name, .data = pdf.p, .len = pdf.n };
+    struct th_resp *r = upload(&office, unit2, export_year, "1.2.1", &f, 1, NULL);
+    th_assert_status(r, 201);
+    json_t *d = json_array_get(json_object_get(r->json, "items"), 0);
+    const char *fn = th_jstr(d, "filename");
+    size_t n = strlen(fn);
+    /* "1", then whole 长 (three bytes each), then ".pdf" */
+    assert_true(n <= 600 && n > 500);
+    assert_int_equal((n - 1 - 4) % 3, 0);
+    assert_int_equal(fn[0], '1');
+    for (size_t i = 1; i + 4 < n; i += 3) {
+        assert_memory_equal(fn + i, "长", 3);
+    }
+    assert_string_equal(fn + n - 4, ".pdf");
+    json_t *notice = json_object_get(d, "notice");
+    assert_true(NULL == notice || json_is_null(notice));
+    th_resp_free(r);
+    free(pdf.p);
+}
+
 /* The same package imported by several requests at once: each file is stored once. */
 static void
 test_import_concurrent(void **state)
@@ -2914,6 +2949,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_import_all_or_nothing),
         cmocka_unit_test(test_import_concurrent),
         cmocka_unit_test(test_invisible_chars),
+        cmocka_unit_test(test_long_name),
         cmocka_unit_test(test_graceful_stop),
     };
     const struct CMUnitTest limit[] = {

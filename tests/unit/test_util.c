@@ -63,6 +63,12 @@ test_utf8(void **state)
     assert_false(wm_utf8_valid("a\0b", 3));             /* NUL */
     assert_false(wm_utf8_valid("\xB5\xA5", 2));         /* GBK bytes */
     assert_int_equal(wm_utf8_len("文明a"), 3);
+    /* a cut never splits a character: "a文明" is 1 + 3 + 3 bytes */
+    assert_int_equal(wm_utf8_cut("a文明", 7, 7), 7);
+    assert_int_equal(wm_utf8_cut("a文明", 7, 6), 4);
+    assert_int_equal(wm_utf8_cut("a文明", 7, 4), 4);
+    assert_int_equal(wm_utf8_cut("a文明", 7, 3), 1);
+    assert_int_equal(wm_utf8_cut("a文明", 7, 0), 0);
     assert_true(wm_has_control("a\tb"));
     assert_true(wm_has_control("a\x7f"));
     assert_false(wm_has_control("文明"));
