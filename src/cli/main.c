@@ -1390,6 +1390,22 @@ cmd_unit_add(int argc, char **argv)
     return 0;
 }
 
+/* The table of an import command's FILE (CSV or XLSX, the sheet that fits): 0, or the exit
+** status after saying why not. */
+static int
+read_table(const char *path, bool (*fits)(const struct wm_table *t, void *cls),
+           struct wm_table **t)
+{
+    size_t len;
+    char *data = wm_read_file(path, &len), err[256];
+    if (NULL == data) {
+        return fail("%s: %s", path, strerror(errno));
+    }
+    int bad = wm_table_read_fitting(data, len, WM_TABLE_AUTO, fits, NULL, t, err, sizeof err);
+    free(data);
+    return bad ? fail("%s: %s", path, err) : 0;
+}
+
 static int
 cmd_unit_import(int argc, char **argv)
 {
@@ -1404,18 +1420,10 @@ cmd_unit_import(int argc, char **argv)
     if (o.v[0] && !wm_parse_i64(o.v[0], 1, INT64_MAX, &office)) {
         return usage_error("--office takes an org id");
     }
-    size_t len;
-    char *data = wm_read_file(o.args[0], &len), err[256];
-    if (NULL == data) {
-        return fail("%s: %s", o.args[0], strerror(errno));
-    }
     struct wm_table *t = NULL;
-    if (wm_table_read_fitting(data, len, WM_TABLE_AUTO, wm_unit_table_fits, NULL, &t, err,
-                              sizeof err)) {
-        free(data);
-        return fail("%s: %s", o.args[0], err);
+    if (0 != (rc = read_table(o.args[0], wm_unit_table_fits, &t))) {
+        return rc;
     }
-    free(data);
     struct wm_db *db = open_store(o.data, true);
     if (NULL == db) {
         wm_table_free(t);
@@ -1463,24 +1471,17 @@ cmd_title_import(int argc, char **argv)
     struct opts o;
     int64_t office = 0;
     PARSE(spec);
+    int rc;
     if (1 != o.nargs) {
         return usage_error("give exactly one FILE (.csv or .xlsx)");
     }
     if (o.v[0] && !wm_parse_i64(o.v[0], 1, INT64_MAX, &office)) {
         return usage_error("--office takes an org id");
     }
-    size_t len;
-    char *data = wm_read_file(o.args[0], &len), err[256];
-    if (NULL == data) {
-        return fail("%s: %s", o.args[0], strerror(errno));
-    }
     struct wm_table *t = NULL;
-    if (wm_table_read_fitting(data, len, WM_TABLE_AUTO, wm_title_table_fits, NULL, &t, err,
-                              sizeof err)) {
-        free(data);
-        return fail("%s: %s", o.args[0], err);
+    if (0 != (rc = read_table(o.args[0], wm_title_table_fits, &t))) {
+        return rc;
     }
-    free(data);
     struct wm_db *db = open_store(o.data, true);
     if (NULL == db) {
         wm_table_free(t);
@@ -1510,7 +1511,7 @@ cmd_title_import(int argc, char **argv)
            o.flag[1]                 ? " (dry run: nothing imported)"
            : json_array_size(errors) ? " (nothing imported: fix the rows)"
                                      : "");
-    int rc = json_array_size(errors) ? 1 : 0;
+    rc = json_array_size(errors) ? 1 : 0;
     json_decref(report);
     return rc;
 }
