@@ -667,6 +667,35 @@ label_self(const json_t *v, void *ctx)
     return json_is_string(x) ? json_incref(x) : json_string("");
 }
 
+/* An indicator code's label: the titles of the indicators of that code from ctx ({code:
+** ["code title", ...]}, as the index holds them, newest first) without the code, joined
+** by ／ when the standards the caller reads name it differently (three at most, then 等);
+** the code itself when none has it. */
+static json_t *
+label_indicator(const json_t *v, void *ctx)
+{
+    const char *code = jss(v, "value");
+    const json_t *titles = json_object_get(ctx, code);
+    size_t n = strlen(code), i;
+    json_t *t;
+    struct wm_buf b = {0};
+    json_array_foreach(titles, i, t)
+    {
+        if (i == 3) {
+            wm_buf_adds(&b, _("等"));
+            break;
+        }
+        const char *s = json_string_value(t);
+        if (0 == strncmp(s, code, n) && ' ' == s[n] && s[n + 1]) {
+            s += n + 1;
+        }
+        wm_buf_printf(&b, "%s%s", i ? "／" : "", s);
+    }
+    json_t *out = b.len ? json_string(wm_buf_str(&b)) : label_self(v, ctx);
+    wm_buf_free(&b);
+    return out;
+}
+
 static char *
 hit_url(const json_t *h)
 {
@@ -738,7 +767,8 @@ add_id(int64_t **ids, size_t *n, size_t *cap, int64_t id)
 /* The store's answer made into what the API shows: names, urls, snippets, labels. */
 static json_t *
 enrich(struct wm_db *db, const struct wm_sq *q, json_t *res, const char *scope,
-       const struct wm_search_params *p, unsigned per, struct wm_fail *f)
+       const char *caller_path, const struct wm_search_params *p, unsigned per,
+       struct wm_fail *f)
 {
     json_t *hits = json_object_get(res, "hits"), *facets = json_object_get(res, "facets");
     json_t *units = json_object_get(facets, "unit");
@@ -830,17 +860,39 @@ enrich(struct wm_db *db, const struct wm_sq *q, json_t *res, const char *scope,
     json_decref(dsum);
     free(base);
 
+    /* the indicator facet's codes named by the newest indicator the caller may read */
+    json_t *codes = json_array(), *titles;
+    json_array_foreach(json_object_get(facets, "indicator"), i, x)
+    {
+        if (json_is_string(json_object_get(x, "value"))) {
+            json_array_append(codes, json_object_get(x, "value"));
+        }
+    }
+    titles = json_array_size(codes) ? db->ops->search_indicator_titles(db, caller_path, codes)
+                                    : json_object();
+    json_decref(codes);
+    if (NULL == titles) {
+        json_decref(by_id);
+        json_decref(out_hits);
+        json_decref(unit_facet);
+        json_decref(district);
+        read_failed(db, f);
+        return NULL;
+    }
     /* the store's facets as [{value, count}] under the names the API shows */
     json_t *out_facets = json_object();
     struct {
         const char *name;
         json_t *(*label)(const json_t *v, void *ctx);
-    } const plain[] = {{"kind", label_kind},   {"year", label_year},  {"unit_type", label_self},
-                       {"media", label_media}, {"state", label_state}, {"indicator", label_self}};
+        json_t *ctx;
+    } const plain[] = {{"kind", label_kind, by_id},   {"year", label_year, by_id},
+                       {"unit_type", label_self, by_id}, {"media", label_media, by_id},
+                       {"state", label_state, by_id}, {"indicator", label_indicator, titles}};
     for (size_t k = 0; k < WM_ARRAY_LEN(plain); k++) {
-        json_object_set_new(out_facets, plain[k].name,
-                            facet(json_object_get(facets, plain[k].name), plain[k].label, by_id));
+        json_object_set_new(out_facets, plain[k].name, facet(json_object_get(facets, plain[k].name),
+                                                             plain[k].label, plain[k].ctx));
     }
+    json_decref(titles);
     json_object_set_new(out_facets, "unit", unit_facet);
     json_object_set_new(out_facets, "district", district);
     json_decref(by_id);
@@ -902,7 +954,7 @@ wm_search(struct wm_db *db, const struct wm_actor *a, const struct wm_search_par
         read_failed(db, f);
         goto done;
     }
-    out = enrich(db, q, res, scope, p, per, f);
+    out = enrich(db, q, res, scope, sq.caller_path, p, per, f);
 done:
     json_decref(res);
     json_decref(district);

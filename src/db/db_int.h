@@ -71,8 +71,11 @@ struct wm_sfmap {
 };
 struct wm_sfacets {
     struct wm_sfmap kind, year, unit_type, media, state, indicator, unit;
+    const char *under; /* the indicator filter: its codes are counted a level below it */
 };
-void wm_sfacets_init(struct wm_sfacets *f);
+/** Empty facets; under: the query's indicator filter (NULL: none), so that the indicator
+** facet counts the codes one level below it (1 -> 1.1, 1.2) instead of the top level. */
+void wm_sfacets_init(struct wm_sfacets *f, const char *under);
 void wm_sfacets_add(struct wm_sfacets *f, const char *kind, int64_t year, const char *unit_type,
                     const char *media, const char *state, const char *indicator_code,
                     int64_t unit_id, const char *org_path);

@@ -310,9 +310,25 @@ wm_stsq_title(const char *tsq)
 /* ---------------------------------------------------------------- facets */
 
 void
-wm_sfacets_init(struct wm_sfacets *f)
+wm_sfacets_init(struct wm_sfacets *f, const char *under)
 {
     memset(f, 0, sizeof *f);
+    f->under = under && under[0] ? under : NULL;
+}
+
+/* How much of code the indicator facet counts: its top level, or with a filter the level
+** below the filter (the filter itself for a code that is the filter). */
+static size_t
+facet_code_len(const char *code, const char *under)
+{
+    size_t u = under ? strlen(under) : 0;
+    if (u && 0 == strncmp(code, under, u) && '.' == code[u]) {
+        return u + 1 + strcspn(code + u + 1, ".");
+    }
+    if (u && wm_streq(code, under)) {
+        return u;
+    }
+    return strcspn(code, ".");
 }
 
 
@@ -386,7 +402,7 @@ wm_sfacets_add(struct wm_sfacets *f, const char *kind, int64_t year, const char 
         fm_count(&f->state, state, strlen(state));
     }
     if (indicator_code && indicator_code[0]) {
-        fm_count(&f->indicator, indicator_code, strcspn(indicator_code, "."));
+        fm_count(&f->indicator, indicator_code, facet_code_len(indicator_code, f->under));
     }
     if (unit_id > 0) {
         struct wm_sfent *e = fm_get(&f->unit, (const char *)&unit_id, sizeof unit_id);

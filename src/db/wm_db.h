@@ -1214,13 +1214,23 @@ struct wm_db_ops {
     /**
     ** {"total": n, "capped": bool, "hits": [row ...], "facets": {"kind": [{value, count}],
     ** "year": [...], "unit_type": [...], "media": [...], "state": [...], "indicator": [...]
-    ** (top-level code), "unit": [{unit_id, org_path, count}]}}; a hit row: {id, kind,
+    ** (the top-level code; with q->indicator, the code one level below it), "unit":
+    ** [{unit_id, org_path, count}]}}; a hit row: {id, kind,
     ** ref_id, org_path, unit_id, unit_type, year, indicator_code, media, state, day, title,
     ** body, rank}; the best ranked first.  NULL on a store error.
     */
     json_t *(*search_query)(struct wm_db *db, const struct wm_search_q *q);
     /** How many rows the index holds of kind (NULL: all). */
     int64_t (*search_count)(struct wm_db *db, const char *kind);
+    /**
+    ** The indicator facet's labels: {code: ["code title", ...]} for each code of the array
+    ** codes (strings) that an indexed indicator has: the distinct titles of the indicators
+    ** of that code a caller on caller_path may read (published by an office on that path;
+    ** NULL: the platform's administrator, any), newest first, at most 4.  NULL on a store
+    ** error.
+    */
+    json_t *(*search_indicator_titles)(struct wm_db *db, const char *caller_path,
+                                       const json_t *codes);
     /** Remove every row of kind (NULL: all): before a rebuild. */
     enum wm_qs (*search_clear)(struct wm_db *db, const char *kind);
     /** The extracted text of a blob: {sha, state ("done"/"failed"), text, error, at} or

@@ -121,6 +121,21 @@ facet_count(const json_t *res, const char *key, int64_t v)
     return 0;
 }
 
+/* The label of facet key's entry whose value is the string v, NULL when absent. */
+static const char *
+facet_label(const json_t *res, const char *key, const char *v)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(json_object_get(res, "facets"), key), i, e)
+    {
+        if (0 == strcmp(th_jstr(e, "value"), v)) {
+            return th_jstr(e, "label");
+        }
+    }
+    return NULL;
+}
+
 /* Whether every hit's unit is unit. */
 static bool
 all_in_unit(const json_t *res, int64_t unit)
@@ -479,6 +494,27 @@ test_scope(void **state)
         assert_int_equal(th_jint(res, "total"), filters[i].total);
         json_decref(res);
     }
+    /* the indicator facet: top-level codes named by their indicator; with an indicator
+    ** filter, the codes one level below it (the documents are in 1.1.1) */
+    const struct th_cred *who[] = {&admin, &qsadmin};
+    for (size_t k = 0; k < 2; k++) {
+        res = search(who[k], "珊瑚礁", "&kind=document");
+        assert_true(facet_count(res, "indicator", 1) > 0);
+        const char *l = facet_label(res, "indicator", "1");
+        assert_non_null(l); /* the title alone (the page shows the code beside it) */
+        assert_true(*l && '1' != l[0]);
+        assert_null(facet_label(res, "indicator", "1.1"));
+        json_decref(res);
+        res = search(who[k], "珊瑚礁", "&kind=document&indicator=1");
+        assert_null(facet_label(res, "indicator", "1"));
+        l = facet_label(res, "indicator", "1.1");
+        assert_non_null(l);
+        assert_true(*l && '1' != l[0]);
+        json_decref(res);
+        res = search(who[k], "珊瑚礁", "&kind=document&indicator=1.1");
+        assert_non_null(facet_label(res, "indicator", "1.1.1"));
+        json_decref(res);
+    }
 }
 
 /* Bad queries and filters: 400 with the error JSON naming the argument. */
@@ -578,7 +614,16 @@ static void
 test_page(void **state)
 {
     (void)state;
-    struct th_resp *r = page(&admin, "/search?q=%E7%90%A5%E7%8F%80%E6%B9%BE"); /* 琥珀湾 */
+    /* the indicator facet: the code and the indicator's title; under a filter, the level
+    ** below it */
+    struct th_resp *r = page(&admin, "/search?q=%E7%8F%8A%E7%91%9A%E7%A4%81&indicator=1");
+    th_assert_status(r, 200);
+    const char *li = strstr(r->body, "data-value=\"1.1\"><code>1.1</code> ");
+    assert_non_null(li);
+    assert_true('<' != li[strlen("data-value=\"1.1\"><code>1.1</code> ")]);
+    assert_null(strstr(r->body, "data-value=\"1\">"));
+    th_resp_free(r);
+    r = page(&admin, "/search?q=%E7%90%A5%E7%8F%80%E6%B9%BE"); /* 琥珀湾 */
     th_assert_status(r, 200);
     assert_non_null(strstr(r->body, "<mark>琥珀湾</mark>"));
     assert_non_null(strstr(r->body, "id=\"search-facets\""));

@@ -2627,11 +2627,27 @@ test_search(void **state)
     memset(&q, 0, sizeof q);
     q.indicator = "1";
     r = sfind(f, f4, t4, q4, &q);
+    /* with the filter, the indicator facet counts the level below it */
     json_t *ind = json_object_get(json_object_get(r, "facets"), "indicator");
-    assert_int_equal(json_array_size(ind), 1);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(ind, 0), "value")), "1");
-    assert_int_equal(ji(json_array_get(ind, 0), "count"), 4);
+    assert_int_equal(json_array_size(ind), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ind, 0), "value")),
+                        "1.2");
+    assert_int_equal(ji(json_array_get(ind, 0), "count"), 3);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ind, 1), "value")),
+                        "1.1");
+    assert_int_equal(ji(json_array_get(ind, 1), "count"), 1);
     scheck(r, "document:1 document:3 guidance:1 indicator:1", 4);
+    memset(&q, 0, sizeof q);
+    q.indicator = "1.2";
+    r = sfind(f, f4, t4, q4, &q);
+    ind = json_object_get(json_object_get(r, "facets"), "indicator");
+    assert_int_equal(json_array_size(ind), 2); /* 1.2.1 (document, guidance), 1.2 itself */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ind, 0), "value")),
+                        "1.2.1");
+    assert_int_equal(ji(json_array_get(ind, 0), "count"), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ind, 1), "value")),
+                        "1.2");
+    json_decref(r);
     memset(&q, 0, sizeof q);
     q.media = "photo";
     scheck(sfind(f, f4, t4, q4, &q), "document:2", 1);
@@ -2680,6 +2696,58 @@ test_search(void **state)
     assert_int_equal(OPS->search_count(DB, NULL), 0);
     memset(&q, 0, sizeof q);
     scheck(sfind(f, f4, t4, q4, &q), "", 0);
+}
+
+/* The indicator facet's labels: the newest indexed indicator of each code that a caller
+** may read (published on its path; the administrator: any). */
+static void
+test_search_indicator_titles(void **state)
+{
+    struct fx *f = *state;
+    sput(f, "indicator", 1, "/1/", 0, NULL, 2024, "1", NULL, NULL, NULL, "1 组织管理", "");
+    sput(f, "indicator", 2, "/1/", 0, NULL, 2024, "1.2", NULL, NULL, NULL, "1.2 道德讲堂", "");
+    sput(f, "indicator", 3, "/1/3/", 0, NULL, 2025, "1", NULL, NULL, NULL, "1 区级组织", "");
+    sput(f, "document", 4, "/1/3/20/", 20, "学校", 2024, "1", "text", "draft", NULL, "文件",
+         "");
+    json_t *codes = json_pack("[s, s, s]", "1", "1.2", "9");
+    json_t *t = OPS->search_indicator_titles(DB, NULL, codes);
+    assert_non_null(t);
+    assert_int_equal(json_object_size(t), 2);
+    /* the distinct titles, newest first */
+    assert_int_equal(json_array_size(json_object_get(t, "1")), 2);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(t, "1"), 0)),
+                        "1 区级组织");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(t, "1"), 1)),
+                        "1 组织管理");
+    assert_int_equal(json_array_size(json_object_get(t, "1.2")), 1);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(t, "1.2"), 0)),
+                        "1.2 道德讲堂");
+    json_decref(t);
+    /* district 2 does not read district 3's standard: the city's alone */
+    t = OPS->search_indicator_titles(DB, "/1/2/10/", codes);
+    assert_int_equal(json_array_size(json_object_get(t, "1")), 1);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(t, "1"), 0)),
+                        "1 组织管理");
+    json_decref(t);
+    t = OPS->search_indicator_titles(DB, "/1/3/20/", codes);
+    assert_int_equal(json_array_size(json_object_get(t, "1")), 2);
+    assert_null(json_object_get(t, "9"));
+    json_decref(t);
+    /* a path that merely starts like /1/3/ is not below it */
+    t = OPS->search_indicator_titles(DB, "/1/31/", codes);
+    assert_int_equal(json_array_size(json_object_get(t, "1")), 1);
+    json_decref(t);
+    /* the same title in two editions is one */
+    sput(f, "indicator", 5, "/1/", 0, NULL, 2026, "1.2", NULL, NULL, NULL, "1.2 道德讲堂", "");
+    t = OPS->search_indicator_titles(DB, NULL, codes);
+    assert_int_equal(json_array_size(json_object_get(t, "1.2")), 1);
+    json_decref(t);
+    json_decref(codes);
+    codes = json_array();
+    t = OPS->search_indicator_titles(DB, NULL, codes);
+    assert_int_equal(json_object_size(t), 0);
+    json_decref(t);
+    json_decref(codes);
 }
 
 /* Ranking is bounded: the newest `candidates` matches plus the title matches; the
@@ -6568,6 +6636,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_guidance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_indicator_titles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blob_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_src, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guidance_concurrent, setup, teardown),

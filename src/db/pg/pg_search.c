@@ -195,6 +195,38 @@ search_count(struct wm_db *base, const char *kind)
     return pg_int(DB, pg_q(DB, sql, "t", kind), -1);
 }
 
+static json_t *
+search_indicator_titles(struct wm_db *base, const char *caller_path, const json_t *codes)
+{
+    static const char sql[] =
+        "SELECT title FROM search_doc WHERE kind = 'indicator' AND indicator_code = $1 "
+        "AND ($2::text IS NULL OR substr($2, 1, length(org_path)) = org_path) "
+        "GROUP BY title ORDER BY max(id) DESC LIMIT 4";
+    json_t *out = json_object();
+    size_t i;
+    json_t *c;
+    json_array_foreach(codes, i, c)
+    {
+        json_t *rows = pg_rows(DB, pg_q(DB, sql, "tt", json_string_value(c), caller_path));
+        if (NULL == rows) {
+            json_decref(out);
+            return NULL;
+        }
+        json_t *titles = json_array(), *row;
+        size_t k;
+        json_array_foreach(rows, k, row)
+        {
+            json_array_append(titles, json_object_get(row, "title"));
+        }
+        json_decref(rows);
+        if (json_array_size(titles)) {
+            json_object_set(out, json_string_value(c), titles);
+        }
+        json_decref(titles);
+    }
+    return out;
+}
+
 static enum wm_qs
 search_clear(struct wm_db *base, const char *kind)
 {
@@ -248,7 +280,7 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
     char *full = and_tags(q->tsquery, tags);
     char *title = wm_stsq_title(q->tsquery);
     struct wm_sfacets fc;
-    wm_sfacets_init(&fc);
+    wm_sfacets_init(&fc, q->indicator);
     struct wm_buf ids = {0};
     json_t *res = NULL;
     int64_t total = 0, extras = 0, nrank = 0;
@@ -346,6 +378,7 @@ pg_fill_search_ops(struct wm_db_ops *ops)
     ops->search_remove = search_remove;
     ops->search_query = search_query;
     ops->search_count = search_count;
+    ops->search_indicator_titles = search_indicator_titles;
     ops->search_clear = search_clear;
     ops->blob_text_get = blob_text_get;
     ops->blob_text_put = blob_text_put;
