@@ -309,6 +309,34 @@ wm_stsq_title(const char *tsq)
 
 /* ---------------------------------------------------------------- facets */
 
+json_t *
+wm_sind_titles(struct wm_db *db, const char *caller_path, const json_t *codes,
+               json_t *(*titles_of)(struct wm_db *db, const char *code, const char *caller_path))
+{
+    json_t *out = json_object();
+    size_t i, k;
+    json_t *c, *row;
+    json_array_foreach(codes, i, c)
+    {
+        json_t *rows = titles_of(db, json_string_value(c), caller_path);
+        if (NULL == rows) {
+            json_decref(out);
+            return NULL;
+        }
+        json_t *titles = json_array();
+        json_array_foreach(rows, k, row)
+        {
+            json_array_append(titles, json_object_get(row, "title"));
+        }
+        json_decref(rows);
+        if (json_array_size(titles)) {
+            json_object_set(out, json_string_value(c), titles);
+        }
+        json_decref(titles);
+    }
+    return out;
+}
+
 void
 wm_sfacets_init(struct wm_sfacets *f, const char *under)
 {

@@ -195,36 +195,21 @@ search_count(struct wm_db *base, const char *kind)
     return pg_int(DB, pg_q(DB, sql, "t", kind), -1);
 }
 
+/* The titles of one code's indicators (wm_sind_titles). */
 static json_t *
-search_indicator_titles(struct wm_db *base, const char *caller_path, const json_t *codes)
+indicator_titles_of(struct wm_db *base, const char *code, const char *caller_path)
 {
     static const char sql[] =
         "SELECT title FROM search_doc WHERE kind = 'indicator' AND indicator_code = $1 "
         "AND ($2::text IS NULL OR substr($2, 1, length(org_path)) = org_path) "
         "GROUP BY title ORDER BY max(id) DESC LIMIT 4";
-    json_t *out = json_object();
-    size_t i;
-    json_t *c;
-    json_array_foreach(codes, i, c)
-    {
-        json_t *rows = pg_rows(DB, pg_q(DB, sql, "tt", json_string_value(c), caller_path));
-        if (NULL == rows) {
-            json_decref(out);
-            return NULL;
-        }
-        json_t *titles = json_array(), *row;
-        size_t k;
-        json_array_foreach(rows, k, row)
-        {
-            json_array_append(titles, json_object_get(row, "title"));
-        }
-        json_decref(rows);
-        if (json_array_size(titles)) {
-            json_object_set(out, json_string_value(c), titles);
-        }
-        json_decref(titles);
-    }
-    return out;
+    return pg_rows(DB, pg_q(DB, sql, "tt", code, caller_path));
+}
+
+static json_t *
+search_indicator_titles(struct wm_db *base, const char *caller_path, const json_t *codes)
+{
+    return wm_sind_titles(base, caller_path, codes, indicator_titles_of);
 }
 
 static enum wm_qs
