@@ -868,6 +868,9 @@ enrich(struct wm_db *db, const struct wm_sq *q, json_t *res, const char *scope,
             json_array_append(codes, json_object_get(x, "value"));
         }
     }
+    if (p->indicator && *p->indicator) { /* the filter's own name, for its chip */
+        json_array_append_new(codes, json_string(p->indicator));
+    }
     titles = json_array_size(codes) ? db->ops->search_indicator_titles(db, caller_path, codes)
                                     : json_object();
     json_decref(codes);
@@ -892,15 +895,21 @@ enrich(struct wm_db *db, const struct wm_sq *q, json_t *res, const char *scope,
         json_object_set_new(out_facets, plain[k].name, facet(json_object_get(facets, plain[k].name),
                                                              plain[k].label, plain[k].ctx));
     }
-    json_decref(titles);
     json_object_set_new(out_facets, "unit", unit_facet);
     json_object_set_new(out_facets, "district", district);
     json_decref(by_id);
-    return json_pack("{s:s, s:I, s:b, s:I, s:I, s:o, s:o}", "q", p->q ? p->q : "", "total",
-                     (json_int_t)jsi(res, "total"), "capped",
+    json_t *filter_labels = json_object();
+    if (p->indicator && *p->indicator) {
+        json_t *v = json_pack("{s:s}", "value", p->indicator);
+        json_object_set_new(filter_labels, "indicator", label_indicator(v, titles));
+        json_decref(v);
+    }
+    json_decref(titles);
+    return json_pack("{s:s, s:I, s:b, s:I, s:I, s:o, s:o, s:o}", "q", p->q ? p->q : "",
+                     "total", (json_int_t)jsi(res, "total"), "capped",
                      json_is_true(json_object_get(res, "capped")), "page",
                      (json_int_t)(p->page ? p->page : 1), "per_page", (json_int_t)per, "hits",
-                     out_hits, "facets", out_facets);
+                     out_hits, "facets", out_facets, "filter_labels", filter_labels);
 }
 
 json_t *

@@ -162,9 +162,11 @@ search_form(struct wm_req *r, struct wm_buf *b, const struct wm_search_params *p
 
 /* The filters in effect, each with a link that removes it, and one that removes them all. */
 static void
-active_filters(struct wm_req *r, struct wm_buf *b, const json_t *facets,
+active_filters(struct wm_req *r, struct wm_buf *b, const json_t *res,
                const struct wm_search_params *p)
 {
+    const json_t *facets = json_object_get(res, "facets");
+    const json_t *named = json_object_get(res, "filter_labels");
     struct wm_buf items = {0};
     unsigned n = 0;
     for (size_t i = 0; i < WM_ARRAY_LEN(facet_names); i++) {
@@ -175,12 +177,18 @@ active_filters(struct wm_req *r, struct wm_buf *b, const json_t *facets,
         struct wm_buf href = {0};
         search_href(r, &href, facet_names[i].key, NULL, 0);
         const char *label = filter_label(facets, facet_names[i].key, v);
+        char *both = NULL; /* an indicator: its code and its name */
+        const char *name = json_string_value(json_object_get(named, facet_names[i].key));
+        if (name && !wm_streq(name, v)) {
+            label = both = wm_asprintf("%s %s", v, name);
+        }
         wm_h(&items,
              "<li data-key=\"%s\"><span>%s%s%s</span> <a href=\"%s\" class=\"remove\" "
              "aria-label=\"%s%s%s%s\" title=\"%s\">×</a></li>",
              facet_names[i].key, _(facet_names[i].label), _("："), label, wm_buf_str(&href),
              _("去掉筛选 "), _(facet_names[i].label), _("："), label, _("去掉这个筛选"));
         wm_buf_free(&href);
+        free(both);
         n++;
     }
     if (p->from || p->to) {
@@ -459,7 +467,7 @@ page_search_get(struct wm_req *r)
     bool capped = json_is_true(json_object_get(res, "capped"));
     unsigned per_page = ji(res, "per_page") > 0 ? (unsigned)ji(res, "per_page") : 20;
     unsigned page = ji(res, "page") > 0 ? (unsigned)ji(res, "page") : 1;
-    active_filters(r, &b, facets, &p);
+    active_filters(r, &b, res, &p);
     wm_h(&b, "<p class=\"search-total\" id=\"search-total\" data-total=\"%I\"%r>", total,
          capped ? " data-capped=\"true\"" : "");
     if (capped) {

@@ -507,6 +507,9 @@ test_scope(void **state)
         json_decref(res);
         res = search(who[k], "珊瑚礁", "&kind=document&indicator=1");
         assert_null(facet_label(res, "indicator", "1"));
+        /* the filter itself is named too (for its chip) */
+        const char *fl = th_jstr(json_object_get(res, "filter_labels"), "indicator");
+        assert_true(*fl && '1' != fl[0]);
         l = facet_label(res, "indicator", "1.1");
         assert_non_null(l);
         assert_true(*l && '1' != l[0]);
@@ -622,6 +625,9 @@ test_page(void **state)
     assert_non_null(li);
     assert_true('<' != li[strlen("data-value=\"1.1\"><code>1.1</code> ")]);
     assert_null(strstr(r->body, "data-value=\"1\">"));
+    const char *chip = strstr(r->body, "<li data-key=\"indicator\"><span>测评内容：1 ");
+    assert_non_null(chip);
+    assert_true('<' != chip[strlen("<li data-key=\"indicator\"><span>测评内容：1 ")]);
     th_resp_free(r);
     r = page(&admin, "/search?q=%E7%90%A5%E7%8F%80%E6%B9%BE"); /* 琥珀湾 */
     th_assert_status(r, 200);
