@@ -771,6 +771,13 @@ void ui_import_report(struct wm_buf *b, const json_t *report);
 */
 void ui_guidance_panel(struct wm_req *r, struct wm_buf *b, const json_t *archive,
                        const char *code);
+/** A number with its label as a tile that links to the list behind it (href; cls: more
+** classes, NULL none); n is text ("3 / 5", "有"). */
+void ui_stat(struct wm_buf *b, const char *label, const char *n, const char *href,
+             const char *cls);
+/** The same for a count: a zero in the muted colour, not the accent. */
+void ui_stat_int(struct wm_buf *b, const char *label, int64_t n, const char *href,
+                 const char *cls);
 /** A time as "2026-11-27 19:00" in China Standard Time. */
 void ui_time(struct wm_buf *b, int64_t t);
 /** Pager links for a list page. */

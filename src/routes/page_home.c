@@ -31,14 +31,6 @@ hi(const json_t *o, const char *k)
     return (int64_t)json_integer_value(json_object_get(o, k));
 }
 
-/* A number that links to its list. */
-static void
-stat_link(struct wm_buf *b, const char *label, int64_t n, const struct wm_buf *href)
-{
-    wm_h(b, "<a class=\"stat\" href=\"%s\"><span class=\"n\">%I</span><span>%s</span></a>",
-         href->len ? wm_buf_str(href) : "#", n, label);
-}
-
 static void
 backlog_part(struct wm_buf *b, const json_t *bl)
 {
@@ -60,7 +52,7 @@ backlog_part(struct wm_buf *b, const json_t *bl)
         if (buckets[i].hi) {
             wm_buf_printf(&href, "&age_max=%d", buckets[i].hi);
         }
-        stat_link(b, _(buckets[i].label), hi(bl, buckets[i].key), &href);
+        ui_stat_int(b, _(buckets[i].label), hi(bl, buckets[i].key), wm_buf_str(&href), NULL);
         wm_buf_free(&href);
     }
     wm_h(b, "</div>");
@@ -110,11 +102,8 @@ overdue_part(struct wm_buf *b, const json_t *d)
     const json_t *ov = json_object_get(d, "overdue");
     wm_h(b, "<section class=\"card\" id=\"overdue\"><h2>%I %s</h2><div class=\"stats\">",
          hi(d, "year"), _("年度逾期未报送"));
-    struct wm_buf href = {0};
-    wm_buf_printf(&href, "/overdue");
-    stat_link(b, _("逾期项"), hi(ov, "total"), &href);
-    stat_link(b, _("有逾期的单位"), hi(ov, "units"), &href);
-    wm_buf_free(&href);
+    ui_stat_int(b, _("逾期项"), hi(ov, "total"), "/overdue", NULL);
+    ui_stat_int(b, _("有逾期的单位"), hi(ov, "units"), "/overdue", NULL);
     wm_h(b, "</div><p class=\"hint\">");
     wm_h(b, _("每个单位每个指标每个周期算一项：周期结束后 %d 天仍没有%s文件即为逾期。"),
          (int)hi(d, "offset_days"),
@@ -158,7 +147,7 @@ office_part(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
     wm_buf_printf(&href, "/inactive?days=%d", (int)hi(in, "days"));
     char label[64];
     snprintf(label, sizeof label, _("%d 天未登录"), (int)hi(in, "days"));
-    stat_link(b, label, hi(in, "units"), &href);
+    ui_stat_int(b, label, hi(in, "units"), wm_buf_str(&href), NULL);
     wm_buf_free(&href);
     wm_h(b, "</div></section>\n");
     json_decref(d);
@@ -385,13 +374,6 @@ page_inactive_get(struct wm_req *r)
 
 /* ---------------------------------------------------------------- the page */
 
-static void
-stat_card(struct wm_buf *b, const char *label, int64_t n, const char *href)
-{
-    wm_h(b, "<a class=\"stat\" href=\"%s\"><span class=\"n\">%I</span><span>%s</span></a>", href,
-         n, label);
-}
-
 void
 page_home(struct wm_req *r)
 {
@@ -403,9 +385,10 @@ page_home(struct wm_req *r)
     if (wm_actor_is(&r->actor, WM_ROLES_STAFF)) {
         office_part(r, &b, &f); /* the office's work list first */
         wm_h(&b, "<section class=\"stats\">");
-        stat_card(&b, _("文明办机构"), wm_org_count(r->db, &r->actor, NULL, "office", NULL, &f),
-                  "/orgs");
-        stat_card(&b, _("单位"), wm_org_count(r->db, &r->actor, NULL, "unit", NULL, &f), "/units");
+        ui_stat_int(&b, _("文明办机构"),
+                    wm_org_count(r->db, &r->actor, NULL, "office", NULL, &f), "/orgs", NULL);
+        ui_stat_int(&b, _("单位"), wm_org_count(r->db, &r->actor, NULL, "unit", NULL, &f),
+                    "/units", NULL);
         wm_h(&b, "</section>\n<section class=\"card\"><h2>%s</h2><ul class=\"types\">",
              _("按类型统计单位"));
         for (int i = 0; wm_unit_types[i]; i++) {

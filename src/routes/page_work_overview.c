@@ -20,29 +20,13 @@
 
 /* ---------------------------------------------------------------- the unit's hub */
 
-/* One number with its label, a link to the list behind it. */
-static void
-stat(struct wm_buf *b, const char *label, const char *n, const char *href)
-{
-    wm_h(b, "<a class=\"stat\" href=\"%s\"><span class=\"n\">%s</span><span>%s</span></a>", href,
-         n, label);
-}
-
-static void
-stat_int(struct wm_buf *b, const char *label, int64_t n, const char *href)
-{
-    char s[24];
-    snprintf(s, sizeof s, "%lld", (long long)n);
-    stat(b, label, s, href);
-}
-
 /* "3 / 5": done of total. */
 static void
 stat_of(struct wm_buf *b, const char *label, int64_t n, int64_t of, const char *href)
 {
     char s[48];
     snprintf(s, sizeof s, "%lld / %lld", (long long)n, (long long)of);
-    stat(b, label, s, href);
+    ui_stat(b, label, s, href, NULL);
 }
 
 /* A cadence period in words: "第 1 季度", "3 月", "上半年", "全年", "第 14 周". */
@@ -81,12 +65,12 @@ hub_plan(struct wm_buf *b, int64_t id, const json_t *s)
     wm_h(b, "<section class=\"card stage\" id=\"stage-plan\"><h2>%s</h2><div class=\"stats\">",
          _("用心策划"));
     snprintf(href, sizeof href, "/units/%lld/work/plan?year=%lld", (long long)id, year);
-    stat(b, _("年度计划"), json_is_true(json_object_get(row, "plan")) ? _("有") : _("无"), href);
-    stat_int(b, _("工作阶段"), ji(row, "plan_stages"), href);
+    ui_stat(b, _("年度计划"), json_is_true(json_object_get(row, "plan")) ? _("有") : _("无"), href, NULL);
+    ui_stat_int(b, _("工作阶段"), ji(row, "plan_stages"), href, NULL);
     snprintf(href, sizeof href, "/units/%lld/work/tasks?year=%lld", (long long)id, year);
-    stat_int(b, _("工作任务"), ji(row, "tasks_total"), href);
+    ui_stat_int(b, _("工作任务"), ji(row, "tasks_total"), href, NULL);
     snprintf(href, sizeof href, "/units/%lld/work/group", (long long)id);
-    stat(b, _("领导小组"), json_is_true(json_object_get(row, "group")) ? _("有") : _("无"), href);
+    ui_stat(b, _("领导小组"), json_is_true(json_object_get(row, "group")) ? _("有") : _("无"), href, NULL);
     wm_h(b, "</div>");
     const json_t *stages = json_object_get(json_object_get(s, "plan"), "stages");
     if (json_array_size(stages)) {
@@ -136,7 +120,7 @@ hub_do(struct wm_buf *b, int64_t id, const json_t *s)
     stat_of(b, _("任务完成"), ji(row, "tasks_done"), ji(row, "tasks_total"), href);
     snprintf(href, sizeof href, "/units/%lld/work/tasks?year=%lld&state=overdue", (long long)id,
              year);
-    stat_int(b, _("任务逾期"), ji(row, "tasks_overdue"), href);
+    ui_stat_int(b, _("任务逾期"), ji(row, "tasks_overdue"), href, NULL);
     snprintf(href, sizeof href, "/units/%lld/work/meetings?year=%lld", (long long)id, year);
     stat_of(b, _("会议 已开 / 应开"), ji(row, "meetings_held"), ji(row, "meetings_owed"), href);
     snprintf(href, sizeof href, "/units/%lld/work/inspections", (long long)id);
@@ -144,7 +128,7 @@ hub_do(struct wm_buf *b, int64_t id, const json_t *s)
         stat_of(b, _("检查 已查周 / 应查周"), ji(row, "inspections_weeks"),
                 ji(row, "inspections_owed"), href);
     } else {
-        stat_int(b, _("检查次数"), ji(row, "inspections_held"), href);
+        ui_stat_int(b, _("检查次数"), ji(row, "inspections_held"), href, NULL);
     }
     wm_h(b, "</div>");
     hub_kinds(b, json_object_get(s, "meetings"));
@@ -169,13 +153,13 @@ hub_check(struct wm_buf *b, int64_t id, const json_t *s)
     wm_h(b, "<section class=\"card stage\" id=\"stage-check\"><h2>%s</h2><div class=\"stats\">",
          _("细心检查"));
     snprintf(href, sizeof href, "/units/%lld/work/inspections", (long long)id);
-    stat_int(b, _("检查次数"), ji(row, "inspections_held"), href);
+    ui_stat_int(b, _("检查次数"), ji(row, "inspections_held"), href, NULL);
     for (size_t i = 0; i < WM_ARRAY_LEN(sources); i++) {
         char key[48];
         snprintf(key, sizeof key, "findings_%s", sources[i].source);
         snprintf(href, sizeof href, "/rectifications?unit_id=%lld&year=%lld&source=%s",
                  (long long)id, (long long)ji(s, "year"), sources[i].source);
-        stat_int(b, _(sources[i].label), ji(row, key), href);
+        ui_stat_int(b, _(sources[i].label), ji(row, key), href, NULL);
     }
     wm_h(b, "</div><p class=\"hint\"><a href=\"/units/%I/work/areas\">%s</a></p></section>\n", id,
          _("责任区"));
@@ -201,7 +185,7 @@ hub_act(struct wm_buf *b, int64_t id, const json_t *s)
         char href[128];
         snprintf(href, sizeof href, "/rectifications?unit_id=%lld&year=%lld&%s", (long long)id,
                  (long long)ji(s, "year"), states[i].filter);
-        stat_int(b, _(states[i].label), ji(row, states[i].key), href);
+        ui_stat_int(b, _(states[i].label), ji(row, states[i].key), href, NULL);
     }
     wm_h(b, "</div></section>\n");
 }

@@ -199,6 +199,20 @@ ui_done(struct wm_req *r, enum wm_err e, const struct wm_fail *f, const char *to
 }
 
 void
+ui_stat(struct wm_buf *b, const char *label, const char *n, const char *href, const char *cls)
+{
+    wm_h(b, "<a class=\"stat%r%s\" href=\"%s\"><span class=\"n\">%s</span><span>%s</span></a>",
+         cls ? " " : "", cls ? cls : "", href, n, label);
+}
+
+void
+ui_stat_int(struct wm_buf *b, const char *label, int64_t n, const char *href, const char *cls)
+{
+    wm_h(b, "<a class=\"stat%r%s\" href=\"%s\"><span class=\"n%r\">%I</span><span>%s</span></a>",
+         cls ? " " : "", cls ? cls : "", href, 0 == n ? " zero" : "", n, label);
+}
+
+void
 ui_time(struct wm_buf *b, int64_t t)
 {
     time_t tt = (time_t)(t + 8 * 3600); /* China Standard Time, no DST */

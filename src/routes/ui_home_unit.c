@@ -47,13 +47,6 @@ due_cmp(const void *a, const void *b)
     return strcmp(js(x->period, "deadline"), js(y->period, "deadline")); /* then oldest */
 }
 
-static void
-stat_link(struct wm_buf *b, const char *label, int64_t n, const char *href, const char *cls)
-{
-    wm_h(b, "<a class=\"stat %s\" href=\"%s\"><span class=\"n\">%I</span><span>%s</span></a>",
-         cls, href, n, label);
-}
-
 /* The leaves of a department among an edition's indicators: {code: true}. */
 static json_t *
 dept_leaves(const json_t *inds, const char *mine)
@@ -512,9 +505,9 @@ ui_home_unit(struct wm_req *r, struct wm_buf *b, struct wm_fail *f)
     }
     if (WM_OK == f->err) {
         wm_h(b, "<section class=\"stats\" id=\"home-stats\">");
-        stat_link(b, _("已逾期"), (int64_t)n_over, "#home-due", "overdue");
-        stat_link(b, _("即将到期"), (int64_t)n_soon, "#home-due", "due_soon");
-        stat_link(b, _("被退回"), (int64_t)json_array_size(ret), "#home-returned", "returned");
+        ui_stat_int(b, _("已逾期"), (int64_t)n_over, "#home-due", "overdue");
+        ui_stat_int(b, _("即将到期"), (int64_t)n_soon, "#home-due", "due_soon");
+        ui_stat_int(b, _("被退回"), (int64_t)json_array_size(ret), "#home-returned", "returned");
         wm_h(b, "</section>\n");
         ui_visits_upcoming(r, b); /* ui_groups.c: the next evaluation visits */
         dept_tasks(r, b);         /* the department's own creation-work tasks (issue 12) */
