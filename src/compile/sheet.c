@@ -104,22 +104,25 @@ wm_sheet_rule(struct wm_sheet *s)
     cairo_stroke(s->cr);
 }
 
+/* A bold line across the body with space before and after it. */
+static void
+bold_line(struct wm_sheet *s, const char *font, const char *text, double before, double after)
+{
+    s->y += before;
+    wm_sheet_flow(s, font, text, WM_SHEET_MARGIN, WM_SHEET_BODY_W, PANGO_ALIGN_LEFT);
+    s->y += after;
+}
+
 void
 wm_sheet_section(struct wm_sheet *s, const char *name)
 {
-    s->y += 10;
-    wm_sheet_flow(s, WM_SHEET_SANS " Bold 12", name, WM_SHEET_MARGIN, WM_SHEET_BODY_W,
-                  PANGO_ALIGN_LEFT);
-    s->y += 6;
+    bold_line(s, WM_SHEET_SANS " Bold 12", name, 10, 6);
 }
 
 void
 wm_sheet_subhead(struct wm_sheet *s, const char *text)
 {
-    s->y += 4;
-    wm_sheet_flow(s, WM_SHEET_SANS " Bold 11", text, WM_SHEET_MARGIN, WM_SHEET_BODY_W,
-                  PANGO_ALIGN_LEFT);
-    s->y += 2;
+    bold_line(s, WM_SHEET_SANS " Bold 11", text, 4, 2);
 }
 
 void
