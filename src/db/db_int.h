@@ -84,11 +84,10 @@ void wm_sfacets_add(struct wm_sfacets *f, const char *kind, int64_t year, const 
 json_t *wm_sfacets_done(struct wm_sfacets *f);
 void wm_sfacets_free(struct wm_sfacets *f);
 
-/** search_indicator_titles over a backend's query of one code's titles (rows of {title},
-** newest first; NULL on an error): {code: [title, ...]} for the codes that have any. */
-json_t *wm_sind_titles(struct wm_db *db, const char *caller_path, const json_t *codes,
-                       json_t *(*titles_of)(struct wm_db *db, const char *code,
-                                            const char *caller_path));
+/** search_indicator_titles' answer from a store's rows of {indicator_code, title}, each
+** code's newest first (taken; NULL, an error: NULL): {code: [title, ...]}, four at most. */
+#define WM_SIND_TITLES_MAX 4
+json_t *wm_sind_titles(json_t *rows);
 
 /* A ranked candidate: score, higher is better. */
 struct wm_scand {

@@ -310,30 +310,25 @@ wm_stsq_title(const char *tsq)
 /* ---------------------------------------------------------------- facets */
 
 json_t *
-wm_sind_titles(struct wm_db *db, const char *caller_path, const json_t *codes,
-               json_t *(*titles_of)(struct wm_db *db, const char *code, const char *caller_path))
+wm_sind_titles(json_t *rows)
 {
-    json_t *out = json_object();
-    size_t i, k;
-    json_t *c, *row;
-    json_array_foreach(codes, i, c)
+    if (NULL == rows) {
+        return NULL;
+    }
+    json_t *out = json_object(), *row;
+    size_t i;
+    json_array_foreach(rows, i, row)
     {
-        json_t *rows = titles_of(db, json_string_value(c), caller_path);
-        if (NULL == rows) {
-            json_decref(out);
-            return NULL;
+        const char *code = json_string_value(json_object_get(row, "indicator_code"));
+        json_t *titles = json_object_get(out, code);
+        if (NULL == titles) {
+            json_object_set_new(out, code, titles = json_array());
         }
-        json_t *titles = json_array();
-        json_array_foreach(rows, k, row)
-        {
+        if (json_array_size(titles) < WM_SIND_TITLES_MAX) {
             json_array_append(titles, json_object_get(row, "title"));
         }
-        json_decref(rows);
-        if (json_array_size(titles)) {
-            json_object_set(out, json_string_value(c), titles);
-        }
-        json_decref(titles);
     }
+    json_decref(rows);
     return out;
 }
 

@@ -195,21 +195,20 @@ search_count(struct wm_db *base, const char *kind)
     return pg_int(DB, pg_q(DB, sql, "t", kind), -1);
 }
 
-/* The titles of one code's indicators (wm_sind_titles). */
-static json_t *
-indicator_titles_of(struct wm_db *base, const char *code, const char *caller_path)
-{
-    static const char sql[] =
-        "SELECT title FROM search_doc WHERE kind = 'indicator' AND indicator_code = $1 "
-        "AND ($2::text IS NULL OR substr($2, 1, length(org_path)) = org_path) "
-        "GROUP BY title ORDER BY max(id) DESC LIMIT 4";
-    return pg_rows(DB, pg_q(DB, sql, "tt", code, caller_path));
-}
-
+/* One query for every code: the distinct titles of each, newest first (wm_sind_titles
+** keeps four). */
 static json_t *
 search_indicator_titles(struct wm_db *base, const char *caller_path, const json_t *codes)
 {
-    return wm_sind_titles(base, caller_path, codes, indicator_titles_of);
+    static const char sql[] =
+        "SELECT indicator_code, title FROM search_doc WHERE kind = 'indicator' "
+        "AND indicator_code IN (SELECT json_array_elements_text($1::json)) "
+        "AND ($2::text IS NULL OR substr($2, 1, length(org_path)) = org_path) "
+        "GROUP BY indicator_code, title ORDER BY indicator_code, max(id) DESC";
+    char *list = json_dumps(codes, JSON_COMPACT);
+    json_t *rows = pg_rows(DB, pg_q(DB, sql, "tt", list, caller_path));
+    free(list);
+    return wm_sind_titles(rows);
 }
 
 static enum wm_qs
