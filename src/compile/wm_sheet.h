@@ -1,8 +1,9 @@
 /*
 ** wm_sheet.h — the plain A4 sheets of issue 12's documents (the minutes of a meeting,
-** minutes.c; the annual plan, plan_pdf.c; the weekly bulletin, bulletin_pdf.c), set with pango on cairo's PDF surface in the
-** `wenming-compile` helper: text flowed line by line from the top, a line that does not fit
-** going to the next page, "第 N 页" at the foot of each page.
+** minutes.c; the annual plan, plan_pdf.c; the weekly bulletin, bulletin_pdf.c), set with
+** pango on cairo's PDF surface in the `wenming-compile` helper: text flowed line by line
+** from the top, a line that does not fit going to the next page, "第 N 页" at the foot of
+** each page.
 */
 #ifndef WM_SHEET_H
 #define WM_SHEET_H

@@ -65,12 +65,14 @@ hub_plan(struct wm_buf *b, int64_t id, const json_t *s)
     wm_h(b, "<section class=\"card stage\" id=\"stage-plan\"><h2>%s</h2><div class=\"stats\">",
          _("用心策划"));
     snprintf(href, sizeof href, "/units/%lld/work/plan?year=%lld", (long long)id, year);
-    ui_stat(b, _("年度计划"), json_is_true(json_object_get(row, "plan")) ? _("有") : _("无"), href, NULL);
+    ui_stat(b, _("年度计划"), json_is_true(json_object_get(row, "plan")) ? _("有") : _("无"), href,
+            NULL);
     ui_stat_int(b, _("工作阶段"), ji(row, "plan_stages"), href, NULL);
     snprintf(href, sizeof href, "/units/%lld/work/tasks?year=%lld", (long long)id, year);
     ui_stat_int(b, _("工作任务"), ji(row, "tasks_total"), href, NULL);
     snprintf(href, sizeof href, "/units/%lld/work/group", (long long)id);
-    ui_stat(b, _("领导小组"), json_is_true(json_object_get(row, "group")) ? _("有") : _("无"), href, NULL);
+    ui_stat(b, _("领导小组"), json_is_true(json_object_get(row, "group")) ? _("有") : _("无"), href,
+            NULL);
     wm_h(b, "</div>");
     const json_t *stages = json_object_get(json_object_get(s, "plan"), "stages");
     if (json_array_size(stages)) {

@@ -198,18 +198,27 @@ ui_done(struct wm_req *r, enum wm_err e, const struct wm_fail *f, const char *to
     }
 }
 
+/* A tile; zero: its number muted. */
+static void
+stat_tile(struct wm_buf *b, const char *label, const char *n, const char *href, const char *cls,
+          bool zero)
+{
+    wm_h(b, "<a class=\"stat%r%s\" href=\"%s\"><span class=\"n%r\">%s</span><span>%s</span></a>",
+         cls ? " " : "", cls ? cls : "", href, zero ? " zero" : "", n, label);
+}
+
 void
 ui_stat(struct wm_buf *b, const char *label, const char *n, const char *href, const char *cls)
 {
-    wm_h(b, "<a class=\"stat%r%s\" href=\"%s\"><span class=\"n\">%s</span><span>%s</span></a>",
-         cls ? " " : "", cls ? cls : "", href, n, label);
+    stat_tile(b, label, n, href, cls, false);
 }
 
 void
 ui_stat_int(struct wm_buf *b, const char *label, int64_t n, const char *href, const char *cls)
 {
-    wm_h(b, "<a class=\"stat%r%s\" href=\"%s\"><span class=\"n%r\">%I</span><span>%s</span></a>",
-         cls ? " " : "", cls ? cls : "", href, 0 == n ? " zero" : "", n, label);
+    char s[24];
+    snprintf(s, sizeof s, "%lld", (long long)n);
+    stat_tile(b, label, s, href, cls, 0 == n);
 }
 
 void
