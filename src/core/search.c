@@ -672,9 +672,8 @@ label_self(const json_t *v, void *ctx)
 ** by ／ when the standards the caller reads name it differently (three at most, then 等);
 ** the code itself when none has it. */
 static json_t *
-label_indicator(const json_t *v, void *ctx)
+indicator_name(const char *code, const json_t *ctx)
 {
-    const char *code = jss(v, "value");
     const json_t *titles = json_object_get(ctx, code);
     size_t n = strlen(code), i;
     json_t *t;
@@ -691,9 +690,15 @@ label_indicator(const json_t *v, void *ctx)
         }
         wm_buf_printf(&b, "%s%s", i ? "／" : "", s);
     }
-    json_t *out = b.len ? json_string(wm_buf_str(&b)) : label_self(v, ctx);
+    json_t *out = json_string(b.len ? wm_buf_str(&b) : code);
     wm_buf_free(&b);
     return out;
+}
+
+static json_t *
+label_indicator(const json_t *v, void *ctx)
+{
+    return indicator_name(jss(v, "value"), ctx);
 }
 
 static char *
@@ -892,17 +897,16 @@ enrich(struct wm_db *db, const struct wm_sq *q, json_t *res, const char *scope,
                        {"unit_type", label_self, by_id}, {"media", label_media, by_id},
                        {"state", label_state, by_id}, {"indicator", label_indicator, titles}};
     for (size_t k = 0; k < WM_ARRAY_LEN(plain); k++) {
-        json_object_set_new(out_facets, plain[k].name, facet(json_object_get(facets, plain[k].name),
-                                                             plain[k].label, plain[k].ctx));
+        json_t *values = json_object_get(facets, plain[k].name);
+        json_object_set_new(out_facets, plain[k].name,
+                            facet(values, plain[k].label, plain[k].ctx));
     }
     json_object_set_new(out_facets, "unit", unit_facet);
     json_object_set_new(out_facets, "district", district);
     json_decref(by_id);
     json_t *filter_labels = json_object();
     if (p->indicator && *p->indicator) {
-        json_t *v = json_pack("{s:s}", "value", p->indicator);
-        json_object_set_new(filter_labels, "indicator", label_indicator(v, titles));
-        json_decref(v);
+        json_object_set_new(filter_labels, "indicator", indicator_name(p->indicator, titles));
     }
     json_decref(titles);
     return json_pack("{s:s, s:I, s:b, s:I, s:I, s:o, s:o, s:o}", "q", p->q ? p->q : "",
