@@ -157,6 +157,7 @@ fw_header_ignored(const char *cell)
 */
 #define FW_RANK_TITLE 7
 #define FW_MAX_LEVELS 7 /* ranks 1..7; a requirement leaf below them makes depth 8 */
+#define FW_MAX_LCOLS (FW_MAX_LEVELS + 1) /* and 测评内容 when it groups 测评标准 rows */
 
 static const struct {
     const char *alias;
@@ -852,8 +853,11 @@ fw_scoring_cell(const struct wm_fw_scoring *s)
 struct fw_rctx {
     struct wm_fw_report *rep;
     int col[FW_C__COUNT];
-    int lcol[FW_MAX_LEVELS]; /* level columns, highest level first */
+    int lcol[FW_MAX_LCOLS]; /* level columns, highest level first */
     unsigned nlevels;
+    bool has_total; /* a total row with a score: total, on total_line */
+    int64_t total;
+    unsigned total_line;
 };
 
 static bool
@@ -865,6 +869,122 @@ fw_row_blank(const struct wm_row *row)
         }
     }
     return true;
+}
+
+/*
+** Rows of a published table that are not indicators: a total (合计, 总计, 小计, 总分, the
+** first filled cell, alone or before a colon, a bracket or a number) and a note (说明：…,
+** 注：…, 备注：… alone in its row, as tables end).
+*/
+static char *fw_score_cell(const char *cell);
+
+enum fw_row_kind { FW_ROW_DATA, FW_ROW_TOTAL, FW_ROW_SUBTOTAL, FW_ROW_NOTE };
+
+/* Does h start with word, followed by its end or by a colon, a bracket or a digit (or, when
+** @a bare, nothing else)? */
+static bool
+fw_word_lead(const char *h, const char *word, bool bare)
+{
+    size_t n = strlen(word);
+    if (strncmp(h, word, n) != 0) {
+        return false;
+    }
+    const char *r = h + n;
+    if (*r == '\0') {
+        return true;
+    }
+    if (bare) {
+        return false;
+    }
+    static const char *const next[] = { "：", ":", "（", "(", "【", "[", NULL };
+    for (int i = 0; next[i]; i++) {
+        if (strncmp(r, next[i], strlen(next[i])) == 0) {
+            return true;
+        }
+    }
+    return isdigit((unsigned char)*r) || (0 == strncmp(r, "\xEF\xBC", 2) &&
+                                          (unsigned char)r[2] >= 0x90 && (unsigned char)r[2] <= 0x99);
+}
+
+static enum fw_row_kind
+fw_row_kind(const struct wm_row *row)
+{
+    static const char *const totals[] = { "合计", "合計", "总计", "總計", "总分", "總分", NULL };
+    static const char *const subtotals[] = { "小计", "小計", NULL };
+    static const char *const notes[] = { "说明", "說明", "备注", "備註", "附注", "附註",
+                                         "注", "註", NULL };
+    const char *first = NULL;
+    size_t filled = 0;
+    for (size_t i = 0; i < row->ncells; i++) {
+        if (!fw_blank(row->cells[i])) {
+            first = first ? first : row->cells[i];
+            filled++;
+        }
+    }
+    if (first == NULL) {
+        return FW_ROW_DATA;
+    }
+    char *h = fw_norm_header(first);
+    enum fw_row_kind kind = FW_ROW_DATA;
+    for (int i = 0; totals[i] && kind == FW_ROW_DATA; i++) {
+        kind = fw_word_lead(h, totals[i], false) ? FW_ROW_TOTAL : kind;
+    }
+    for (int i = 0; subtotals[i] && kind == FW_ROW_DATA; i++) {
+        kind = fw_word_lead(h, subtotals[i], false) ? FW_ROW_SUBTOTAL : kind;
+    }
+    for (int i = 0; notes[i] && kind == FW_ROW_DATA && filled == 1; i++) {
+        /* a bare 注 or 说明 alone is a note; otherwise only before a colon */
+        if (fw_word_lead(h, notes[i], true) ||
+            (fw_word_lead(h, notes[i], false) && (strstr(h, "：") == h + strlen(notes[i]) ||
+                                                  h[strlen(notes[i])] == ':'))) {
+            kind = FW_ROW_NOTE;
+        }
+    }
+    free(h);
+    return kind;
+}
+
+/*
+** Skip a row that is no indicator, with a warning; a total's score is kept in *total
+** (has_total set) to be checked against the indicators' once the tree is made.
+*/
+static bool
+fw_row_skip(struct fw_rctx *c, const struct wm_row *row, unsigned line)
+{
+    enum fw_row_kind kind = fw_row_kind(row);
+    if (kind == FW_ROW_DATA) {
+        return false;
+    }
+    if (kind == FW_ROW_NOTE) {
+        fw_issue(c->rep, WM_FW_WARNING, line, 0, NULL, NULL, "说明行不是指标，已跳过");
+        return true;
+    }
+    fw_issue(c->rep, WM_FW_WARNING, line, 0, NULL, NULL, "%s行不是指标，已跳过",
+             kind == FW_ROW_TOTAL ? "合计" : "小计");
+    char *cell = c->col[FW_C_SCORE] >= 0 ? fw_trim_dup(wm_row_cell(row, c->col[FW_C_SCORE]))
+                                          : NULL;
+    char *norm = cell ? fw_score_cell(cell) : NULL;
+    int64_t v;
+    if (kind == FW_ROW_TOTAL && norm && wm_fw_score_parse(norm, &v)) {
+        c->has_total = true;
+        c->total = v;
+        c->total_line = line;
+    }
+    free(norm);
+    free(cell);
+    return true;
+}
+
+/* The total row's score against the framework's (after fw_finish). */
+static void
+fw_check_total(const struct fw_rctx *c, const struct wm_fw *fw)
+{
+    if (c->has_total && fw != NULL && fw->total != c->total) {
+        char a[32], b[32];
+        fw_issue(c->rep, WM_FW_WARNING, c->total_line, 0, NULL, "score",
+                 "合计行的分值 %s 与各指标分值之和 %s 不一致", wm_fw_score_format(c->total, a),
+                 wm_fw_score_format(fw->total, b));
+    }
 }
 
 /* The row's deepest non-blank level cell, trimmed, or NULL; *level gets its 1-based rank
@@ -1373,14 +1493,14 @@ static void
 fw_levels_build(struct fw_rctx *c, const struct wm_table *t, size_t first, struct wm_fw *fw)
 {
     struct fw_lv root = { .field_row = -1 };
-    struct fw_lv *open[FW_MAX_LEVELS] = { NULL };
+    struct fw_lv *open[FW_MAX_LCOLS] = { NULL };
 
     for (size_t r = first; r < t->nrows; r++) {
         const struct wm_row *row = &t->rows[r];
-        if (fw_row_blank(row)) {
+        unsigned line = row->line ? row->line : (unsigned)r + 1;
+        if (fw_row_blank(row) || fw_row_skip(c, row, line)) {
             continue;
         }
-        unsigned line = row->line ? row->line : (unsigned)r + 1;
         bool opened = false;
         for (unsigned i = 0; i < c->nlevels; i++) {
             char *cell = fw_trim_dup(wm_row_cell(row, c->lcol[i]));
@@ -1439,7 +1559,7 @@ fw_codes_usable(const struct fw_rctx *c, const struct wm_table *t, size_t first)
     bool ok = true;
     for (size_t r = first; r < t->nrows && ok; r++) {
         const struct wm_row *row = &t->rows[r];
-        if (fw_row_blank(row)) {
+        if (fw_row_blank(row) || fw_row_kind(row) != FW_ROW_DATA) {
             continue;
         }
         char *code = fw_trim_dup(wm_row_cell(row, c->col[FW_C_CODE]));
@@ -1474,6 +1594,41 @@ fw_codes_usable(const struct fw_rctx *c, const struct wm_table *t, size_t first)
     }
     free(codes);
     return ok;
+}
+
+/*
+** Standards of another layout: 测评项目 | 测评内容 | 测评标准 | 测评方法 | 分值, where a
+** 测评内容 cell (merged) spans several 测评标准 rows, each an item with a score or a
+** method of its own.  There 测评内容 is a level and 测评标准 the items' requirement.  Where
+** the 测评标准 rows under a 测评内容 only continue its scoring notes (nothing else of their
+** own), the column stays ignored.  True when column col of the rows from first holds items.
+*/
+static bool
+fw_standard_items(const struct fw_rctx *c, const struct wm_table *t, size_t first, int col)
+{
+    static const char *const names[] = { "测评标准", "測評標準", "考核标准", "考核標準", NULL };
+    char *h = fw_norm_header(t->rows[first - 1].cells[col]);
+    bool named = false;
+    for (int i = 0; names[i] && !named; i++) {
+        named = wm_streq(h, names[i]);
+    }
+    free(h);
+    if (!named || c->col[FW_C_REQUIREMENT] < 0) {
+        return false;
+    }
+    for (size_t r = first; r < t->nrows; r++) {
+        const struct wm_row *row = &t->rows[r];
+        if (!fw_blank(wm_row_cell(row, c->col[FW_C_REQUIREMENT])) ||
+            fw_blank(wm_row_cell(row, col)) || fw_row_kind(row) != FW_ROW_DATA) {
+            continue;
+        }
+        for (int k = FW_C_REQUIREMENT + 1; k < FW_C__COUNT; k++) {
+            if (c->col[k] >= 0 && !fw_blank(wm_row_cell(row, c->col[k]))) {
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 /* Header cell → column (or -1) and level rank (or 0); false when the cell is empty once
@@ -1573,7 +1728,8 @@ wm_fw_parse_table(const struct wm_table *t,
     size_t hrow = fw_header_row(t);
     const struct wm_row *hdr = &t->rows[hrow];
     unsigned hline = hdr->line ? hdr->line : (unsigned)hrow + 1;
-    int rank_col[FW_MAX_LEVELS + 1];
+    int rank_col[FW_MAX_LEVELS + 1], ignored[WM_TABLE_MAX_COLS];
+    size_t nignored = 0;
     for (unsigned i = 0; i <= FW_MAX_LEVELS; i++) {
         rank_col[i] = -1;
     }
@@ -1584,8 +1740,7 @@ wm_fw_parse_table(const struct wm_table *t,
             continue;
         }
         if (col < 0 && rank == 0 && fw_header_ignored(hdr->cells[i])) {
-            fw_issue(c.rep, WM_FW_WARNING, hline, 0, NULL, hdr->cells[i],
-                     "列“%s”不属于测评体系的字段，已忽略", hdr->cells[i]);
+            ignored[nignored++] = (int)i; /* reported below, unless it holds the items */
         } else if (col < 0 && rank == 0) {
             fw_issue(c.rep, WM_FW_ERROR, hline, 0, NULL, hdr->cells[i],
                      "未知的列“%s”（可用的列：code、title、requirement、materials、score、scoring、"
@@ -1606,6 +1761,15 @@ wm_fw_parse_table(const struct wm_table *t,
             c.col[col] = (int)i;
         }
     }
+    int items = -1; /* the 测评标准 column when it holds the items (fw_standard_items) */
+    for (size_t k = 0; k < nignored; k++) {
+        if (items < 0 && fw_standard_items(&c, t, hrow + 1, ignored[k])) {
+            items = ignored[k];
+            continue;
+        }
+        fw_issue(c.rep, WM_FW_WARNING, hline, 0, NULL, hdr->cells[ignored[k]],
+                 "列“%s”不属于测评体系的字段，已忽略", hdr->cells[ignored[k]]);
+    }
     for (unsigned rank = 1; rank <= FW_MAX_LEVELS; rank++) {
         if (rank_col[rank] >= 0) {
             c.lcol[c.nlevels++] = rank_col[rank];
@@ -1613,6 +1777,11 @@ wm_fw_parse_table(const struct wm_table *t,
     }
     if (c.nlevels > 0 && c.col[FW_C_TITLE] >= 0) {
         c.lcol[c.nlevels++] = c.col[FW_C_TITLE]; /* FW_RANK_TITLE: the deepest level */
+    }
+    if (items >= 0) {
+        /* 测评内容 groups the items: the deepest level; 测评标准 is their requirement */
+        c.lcol[c.nlevels++] = c.col[FW_C_REQUIREMENT];
+        c.col[FW_C_REQUIREMENT] = items;
     }
     bool levels =
         c.nlevels > 0 &&
@@ -1637,6 +1806,7 @@ wm_fw_parse_table(const struct wm_table *t,
             fw_issue(c.rep, WM_FW_ERROR, hline, 0, NULL, NULL, "没有任何指标行");
         }
         fw_finish(fw, c.rep);
+        fw_check_total(&c, fw);
         if (c.rep->nerrors == errors0) {
             *out = fw;
             fw = NULL;
@@ -1648,10 +1818,11 @@ wm_fw_parse_table(const struct wm_table *t,
     nodes = wm_calloc(t->nrows, sizeof(*nodes));
     for (size_t r = hrow + 1; r < t->nrows; r++) {
         const struct wm_row *row = &t->rows[r];
-        if (fw_row_blank(row)) {
+        unsigned line = row->line ? row->line : (unsigned)r + 1;
+        if (fw_row_blank(row) || fw_row_skip(&c, row, line)) {
             continue;
         }
-        struct wm_ind *ind = fw_row_ind(&c, row, row->line ? row->line : (unsigned)r + 1);
+        struct wm_ind *ind = fw_row_ind(&c, row, line);
         if (ind != NULL) {
             nodes[nnodes++] = ind;
         }
@@ -1731,6 +1902,7 @@ wm_fw_parse_table(const struct wm_table *t,
         nodes[i] = NULL;
     }
     fw_finish(fw, c.rep);
+    fw_check_total(&c, fw);
     if (c.rep->nerrors == errors0) {
         *out = fw;
         fw = NULL;

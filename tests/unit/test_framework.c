@@ -1146,6 +1146,89 @@ test_levels_csv(void **state)
     wm_fw_report_free(&rep);
 }
 
+/* 测评项目 | 测评内容 | 测评标准 | 测评方法 | 分值, a 测评内容 cell spanning two 测评标准
+** rows with scores of their own: 测评内容 is a level, 测评标准 the items. */
+static void
+test_levels_items(void **state)
+{
+    (void)state;
+    const char *csv = "浙江省文明单位测评体系（2024年版）,,,,\n"
+                      "测评项目,测评内容,测评标准,测评方法,分值\n"
+                      "一、思想道德建设,1.理论学习,建立理论学习中心组学习制度。,查阅资料,5\n"
+                      ",,开展“学习强国”学习活动。,查阅资料,3\n"
+                      ",2.核心价值观,设置社会主义核心价值观公益广告。,实地查看,4\n"
+                      "二、精神文明创建,3.创建组织,成立创建领导小组。,查阅资料,6\n";
+    struct wm_fw_report rep = { 0 };
+    struct wm_fw *fw = rows_ok(csv, strlen(csv), WM_TABLE_CSV, &rep);
+    assert_int_equal(rep.nissues, 0); /* 测评标准 is used, so not reported as ignored */
+    assert_int_equal(fw->nleaves, 4);
+    assert_int_equal(fw->total, 1800);
+    expect_ind(fw, "1", "思想道德建设", -1, NULL);
+    expect_ind(fw, "1.1", "理论学习", -1, "1");
+    const struct wm_ind *a = expect_ind(fw, "1.1.1", "建立理论学习中心组学习制度", 500, "1.1");
+    assert_string_equal(a->requirement, "建立理论学习中心组学习制度。");
+    assert_string_equal(a->methods[0].code, "docs");
+    expect_ind(fw, "1.1.2", "开展“学习强国”学习活动", 300, "1.1");
+    const struct wm_ind *b = expect_ind(fw, "1.2", "核心价值观", 400, "1");
+    assert_string_equal(b->requirement, "设置社会主义核心价值观公益广告。");
+    assert_string_equal(b->methods[0].code, "site");
+    expect_ind(fw, "2.1", "创建组织", 600, "2");
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep);
+
+    /* 测评标准 rows that only continue a 测评内容's scoring notes stay ignored */
+    const char *notes = "测评项目,测评内容,分值,测评标准,测评方法\n"
+                        "思想道德建设,建立学习制度。,5,未建立扣2分,查阅资料\n"
+                        ",,,学习少于12次扣1分,\n"
+                        ",设置公益广告。,4,未设置不得分,实地查看\n";
+    struct wm_fw_report rep2 = { 0 };
+    fw = rows_ok(notes, strlen(notes), WM_TABLE_CSV, &rep2);
+    assert_int_equal(fw->nleaves, 2);
+    expect_ind(fw, "1.1", "建立学习制度", 500, "1");
+    expect_issue(&rep2, WM_FW_WARNING, 1, NULL, "测评标准", "已忽略");
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep2);
+}
+
+/* A total row (合计, checked against the indicators) and note rows (说明：…, 注：…) end
+** published tables: skipped with a warning, in both layouts; 注重… is a title. */
+static void
+test_total_rows(void **state)
+{
+    (void)state;
+    const char *lv = "一级指标,二级指标,分值\n"
+                     "注重实效,理论学习,5\n"
+                     ",核心价值观,4\n"
+                     "小计,,9\n"
+                     "创建组织,领导小组,6\n"
+                     "合  计,,20分\n"
+                     "说明：本体系适用于全省各级文明单位。,,\n";
+    struct wm_fw_report rep = { 0 };
+    struct wm_fw *fw = rows_ok(lv, strlen(lv), WM_TABLE_CSV, &rep);
+    assert_int_equal(fw->ntop, 2);
+    assert_int_equal(fw->nleaves, 3);
+    assert_int_equal(fw->total, 1500);
+    expect_ind(fw, "1", "注重实效", -1, NULL);
+    expect_ind(fw, "2.1", "领导小组", 600, "2");
+    expect_issue(&rep, WM_FW_WARNING, 4, NULL, NULL, "小计行不是指标");
+    expect_issue(&rep, WM_FW_WARNING, 6, NULL, NULL, "合计行不是指标");
+    expect_issue(&rep, WM_FW_WARNING, 7, NULL, NULL, "说明行不是指标");
+    expect_issue(&rep, WM_FW_WARNING, 6, NULL, "score", "合计行的分值 20 与各指标分值之和 15 不一致");
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep);
+
+    /* with a code column: the total agrees, so no mismatch is reported */
+    const char *cd = "code,title,score\n1,理论学习,5\n1.1,学习制度,5\n合计,,5\n注：本表由市文明办解释。\n";
+    struct wm_fw_report rep2 = { 0 };
+    fw = rows_ok(cd, strlen(cd), WM_TABLE_CSV, &rep2);
+    assert_int_equal(fw->nall, 2);
+    assert_int_equal(rep2.nwarnings, 2);
+    expect_issue(&rep2, WM_FW_WARNING, 4, NULL, NULL, "合计行不是指标");
+    expect_issue(&rep2, WM_FW_WARNING, 5, NULL, NULL, "说明行不是指标");
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep2);
+}
+
 /* The same standard as an XLSX sheet whose first two levels are real merged cells. */
 static void
 test_levels_xlsx(void **state)
@@ -1824,6 +1907,8 @@ main(int argc, char **argv)
         cmocka_unit_test(test_levels_csv),
         cmocka_unit_test(test_levels_xlsx),
         cmocka_unit_test(test_levels_two),
+        cmocka_unit_test(test_levels_items),
+        cmocka_unit_test(test_total_rows),
         cmocka_unit_test(test_levels_titles),
         cmocka_unit_test(test_levels_codes),
         cmocka_unit_test(test_levels_errors),
