@@ -158,6 +158,7 @@ fw_header_ignored(const char *cell)
 #define FW_RANK_TITLE 7
 #define FW_MAX_LEVELS 7 /* ranks 1..7; a requirement leaf below them makes depth 8 */
 #define FW_MAX_LCOLS (FW_MAX_LEVELS + 1) /* and 测评内容 when it groups 测评标准 rows */
+#define FW_MAX_MARKS 16                  /* method columns ticked with √ */
 
 static const struct {
     const char *alias;
@@ -855,6 +856,9 @@ struct fw_rctx {
     int col[FW_C__COUNT];
     int lcol[FW_MAX_LCOLS]; /* level columns, highest level first */
     unsigned nlevels;
+    int mcol[FW_MAX_MARKS]; /* columns headed by a method (实地查看 …), ticked per row */
+    const char *mlabel[FW_MAX_MARKS];
+    unsigned nmarks;
     bool has_total; /* a total row with a score: total, on total_line */
     int64_t total;
     unsigned total_line;
@@ -1006,6 +1010,46 @@ fw_row_deepest(const struct fw_rctx *c, const struct wm_row *row, unsigned *leve
 static void
 fw_fill_fields(struct fw_rctx *c, struct wm_ind *ind, char *cell[FW_C__COUNT], unsigned line);
 
+/* Does a ticked method cell say yes (√, ✓, ●, 是 …; anything but blank or a no)? */
+static bool
+fw_mark_set(const char *cell)
+{
+    static const char *const no[] = { "×", "✗", "✘", "否", "无", "無", "-", "—", "/",
+                                      "／", "0", "n", "no", NULL };
+    char *t = fw_trim_dup(cell ? cell : "");
+    bool set = t != NULL;
+    for (int i = 0; set && no[i]; i++) {
+        set = strcasecmp(t, no[i]) != 0;
+    }
+    free(t);
+    return set;
+}
+
+/*
+** The row's cells of the fields from..FW_C__COUNT-1, trimmed (NULL when blank or absent);
+** with method columns (实地查看 | 听取汇报 | 审阅资料 ticked √) and no methods cell, the
+** methods are the ticked columns' labels.
+*/
+static void
+fw_read_cells(const struct fw_rctx *c, const struct wm_row *row, int from,
+              char *cell[FW_C__COUNT])
+{
+    for (int k = from; k < FW_C__COUNT; k++) {
+        cell[k] = c->col[k] >= 0 ? fw_trim_dup(wm_row_cell(row, c->col[k])) : NULL;
+    }
+    if (cell[FW_C_METHODS] != NULL || c->nmarks == 0) {
+        return;
+    }
+    struct wm_buf b = { 0 };
+    for (unsigned i = 0; i < c->nmarks; i++) {
+        if (fw_mark_set(wm_row_cell(row, c->mcol[i]))) {
+            wm_buf_printf(&b, "%s%s", b.len ? "、" : "", c->mlabel[i]);
+        }
+    }
+    cell[FW_C_METHODS] = b.len ? wm_buf_steal(&b) : NULL;
+    wm_buf_free(&b);
+}
+
 /*
 ** One data row into a new node, or NULL when the row cannot take part in the tree.  With
 ** level columns (and codes that fit them) the title is the row's deepest level cell.
@@ -1017,11 +1061,7 @@ fw_row_ind(struct fw_rctx *c, const struct wm_row *row, unsigned line)
     struct wm_ind *ind = NULL;
     bool has_tscore = false;
     int64_t tscore = 0;
-    for (int k = 0; k < FW_C__COUNT; k++) {
-        if (c->col[k] >= 0) {
-            cell[k] = fw_trim_dup(wm_row_cell(row, c->col[k]));
-        }
-    }
+    fw_read_cells(c, row, 0, cell);
     const char *code = cell[FW_C_CODE];
     if (code == NULL) {
         fw_issue(c->rep, WM_FW_ERROR, line, 0, NULL, "code", "缺少编码");
@@ -1314,6 +1354,11 @@ fw_row_has_content(const struct fw_rctx *c, const struct wm_row *row)
             return true;
         }
     }
+    for (unsigned i = 0; i < c->nmarks; i++) {
+        if (fw_mark_set(wm_row_cell(row, c->mcol[i]))) {
+            return true;
+        }
+    }
     return false;
 }
 
@@ -1465,11 +1510,7 @@ fw_lv_fill(struct fw_rctx *c, const struct wm_table *t, struct fw_lv *n)
         if (k->field_row >= 0) {
             const struct wm_row *row = &t->rows[k->field_row];
             char *cell[FW_C__COUNT] = { NULL };
-            for (int f = FW_C_REQUIREMENT; f < FW_C__COUNT; f++) {
-                if (c->col[f] >= 0) {
-                    cell[f] = fw_trim_dup(wm_row_cell(row, c->col[f]));
-                }
-            }
+            fw_read_cells(c, row, FW_C_REQUIREMENT, cell);
             fw_fill_fields(c, ind, cell, row->line ? row->line : (unsigned)k->field_row + 1);
             for (int f = 0; f < FW_C__COUNT; f++) {
                 free(cell[f]);
@@ -1604,10 +1645,11 @@ fw_codes_usable(const struct fw_rctx *c, const struct wm_table *t, size_t first)
 ** own), the column stays ignored.  True when column col of the rows from first holds items.
 */
 static bool
-fw_standard_items(const struct fw_rctx *c, const struct wm_table *t, size_t first, int col)
+fw_standard_items(const struct fw_rctx *c, const struct wm_table *t, size_t first,
+                  const char *header, int col)
 {
     static const char *const names[] = { "测评标准", "測評標準", "考核标准", "考核標準", NULL };
-    char *h = fw_norm_header(t->rows[first - 1].cells[col]);
+    char *h = fw_norm_header(header);
     bool named = false;
     for (int i = 0; names[i] && !named; i++) {
         named = wm_streq(h, names[i]);
@@ -1629,6 +1671,58 @@ fw_standard_items(const struct fw_rctx *c, const struct wm_table *t, size_t firs
         }
     }
     return false;
+}
+
+/* A header cell naming a method (实地查看, 听取汇报 …): column col is ticked per row. */
+static bool
+fw_method_header(struct fw_rctx *c, const char *cell, int col)
+{
+    char *h = fw_trim_dup(cell);
+    bool method = h != NULL && wm_fw_method_code(h) != NULL && c->nmarks < FW_MAX_MARKS;
+    free(h);
+    if (method) {
+        c->mcol[c->nmarks] = col;
+        c->mlabel[c->nmarks++] = cell;
+    }
+    return method;
+}
+
+/*
+** A two-row header: 测评方法 over the columns 实地查看 | 听取汇报 | 审阅资料 of the row
+** below (merged across them).  True when row hrow + 1 names methods under the 测评方法
+** column and the blank header cells after it, and nothing else: those become method
+** columns and the row is no data.
+*/
+static bool
+fw_method_subheader(struct fw_rctx *c, const struct wm_table *t, size_t hrow)
+{
+    int mc = c->col[FW_C_METHODS];
+    if (mc < 0 || hrow + 1 >= t->nrows) {
+        return false;
+    }
+    const struct wm_row *hdr = &t->rows[hrow], *sub = &t->rows[hrow + 1];
+    size_t end = (size_t)mc + 1;
+    while (end < sub->ncells && fw_blank(wm_row_cell(hdr, (int)end))) {
+        end++;
+    }
+    struct fw_rctx probe = *c;
+    probe.nmarks = c->nmarks;
+    for (size_t i = 0; i < sub->ncells; i++) {
+        bool blank = fw_blank(sub->cells[i]);
+        if (i < (size_t)mc || i >= end) {
+            if (!blank) {
+                return false;
+            }
+        } else if (!blank && !fw_method_header(&probe, sub->cells[i], (int)i)) {
+            return false;
+        }
+    }
+    if (probe.nmarks == c->nmarks) {
+        return false;
+    }
+    *c = probe;
+    c->col[FW_C_METHODS] = -1;
+    return true;
 }
 
 /* Header cell → column (or -1) and level rank (or 0); false when the cell is empty once
@@ -1741,6 +1835,8 @@ wm_fw_parse_table(const struct wm_table *t,
         }
         if (col < 0 && rank == 0 && fw_header_ignored(hdr->cells[i])) {
             ignored[nignored++] = (int)i; /* reported below, unless it holds the items */
+        } else if (col < 0 && rank == 0 && fw_method_header(&c, hdr->cells[i], (int)i)) {
+            /* a method column, ticked per row */
         } else if (col < 0 && rank == 0) {
             fw_issue(c.rep, WM_FW_ERROR, hline, 0, NULL, hdr->cells[i],
                      "未知的列“%s”（可用的列：code、title、requirement、materials、score、scoring、"
@@ -1761,9 +1857,13 @@ wm_fw_parse_table(const struct wm_table *t,
             c.col[col] = (int)i;
         }
     }
+    size_t first = hrow + 1; /* the first data row */
+    if (fw_method_subheader(&c, t, hrow)) {
+        first++;
+    }
     int items = -1; /* the 测评标准 column when it holds the items (fw_standard_items) */
     for (size_t k = 0; k < nignored; k++) {
-        if (items < 0 && fw_standard_items(&c, t, hrow + 1, ignored[k])) {
+        if (items < 0 && fw_standard_items(&c, t, first, hdr->cells[ignored[k]], ignored[k])) {
             items = ignored[k];
             continue;
         }
@@ -1785,7 +1885,7 @@ wm_fw_parse_table(const struct wm_table *t,
     }
     bool levels =
         c.nlevels > 0 &&
-        (c.col[FW_C_CODE] < 0 || (c.rep->nerrors == errors0 && !fw_codes_usable(&c, t, hrow + 1)));
+        (c.col[FW_C_CODE] < 0 || (c.rep->nerrors == errors0 && !fw_codes_usable(&c, t, first)));
     if (!levels && c.col[FW_C_CODE] < 0) {
         fw_issue(c.rep, WM_FW_ERROR, hline, 0, NULL, "code",
                  "缺少编码列 code（编码），也没有一级指标、二级指标……等各级指标列");
@@ -1801,7 +1901,7 @@ wm_fw_parse_table(const struct wm_table *t,
         fw->name = name ? wm_strdup(name) : NULL;
         fw->version = version ? wm_strdup(version) : NULL;
         fw->source = source ? wm_strdup(source) : NULL;
-        fw_levels_build(&c, t, hrow + 1, fw);
+        fw_levels_build(&c, t, first, fw);
         if (fw->ntop == 0 && c.rep->nerrors == errors0) {
             fw_issue(c.rep, WM_FW_ERROR, hline, 0, NULL, NULL, "没有任何指标行");
         }
@@ -1816,7 +1916,7 @@ wm_fw_parse_table(const struct wm_table *t,
     }
 
     nodes = wm_calloc(t->nrows, sizeof(*nodes));
-    for (size_t r = hrow + 1; r < t->nrows; r++) {
+    for (size_t r = first; r < t->nrows; r++) {
         const struct wm_row *row = &t->rows[r];
         unsigned line = row->line ? row->line : (unsigned)r + 1;
         if (fw_row_blank(row) || fw_row_skip(&c, row, line)) {

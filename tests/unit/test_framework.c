@@ -1190,6 +1190,48 @@ test_levels_items(void **state)
     wm_fw_report_free(&rep2);
 }
 
+/* Methods as columns ticked per row: headed 实地查看 | 听取汇报 | 审阅资料 directly, or
+** under a 测评方法 cell merged over them (a two-row header); with codes or levels. */
+static void
+test_method_marks(void **state)
+{
+    (void)state;
+    const char *two = "测评项目,测评内容,分值,测评方法,,\n"
+                      ",,,实地查看,听取汇报,审阅资料\n"
+                      "一、组织领导,1.成立创建领导小组。,5,,√,✓\n"
+                      ",2.制定年度创建计划。,5,×,,√\n"
+                      "二、环境建设,3.办公环境整洁有序。,10,●,,\n";
+    struct wm_fw_report rep = { 0 };
+    struct wm_fw *fw = rows_ok(two, strlen(two), WM_TABLE_CSV, &rep);
+    assert_int_equal(rep.nissues, 0);
+    assert_int_equal(fw->nleaves, 3);
+    assert_int_equal(wm_fw_find(fw, "1")->line, 3); /* the sub-header row is no data */
+    const struct wm_ind *a = expect_ind(fw, "1.1", "成立创建领导小组", 500, "1");
+    assert_int_equal(a->nmethods, 2);
+    assert_string_equal(a->methods[0].code, "report");
+    assert_string_equal(a->methods[1].code, "docs");
+    const struct wm_ind *b = expect_ind(fw, "1.2", "制定年度创建计划", 500, "1");
+    assert_int_equal(b->nmethods, 1); /* × is no tick */
+    assert_string_equal(b->methods[0].code, "docs");
+    const struct wm_ind *e = expect_ind(fw, "2", "环境建设", 1000, NULL);
+    assert_int_equal(e->nmethods, 1);
+    assert_string_equal(e->methods[0].code, "site");
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep);
+
+    const char *one = "code,title,score,實地查看,问卷调查\n1,组织领导,,,\n1.1,领导小组,5,√,是\n";
+    struct wm_fw_report rep2 = { 0 };
+    fw = rows_ok(one, strlen(one), WM_TABLE_CSV, &rep2);
+    assert_int_equal(rep2.nissues, 0);
+    const struct wm_ind *c = expect_ind(fw, "1.1", "领导小组", 500, "1");
+    assert_int_equal(c->nmethods, 2);
+    assert_string_equal(c->methods[0].code, "site");
+    assert_string_equal(c->methods[1].code, "survey");
+    assert_int_equal(expect_ind(fw, "1", "组织领导", -1, NULL)->nmethods, 0);
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep2);
+}
+
 /* A total row (合计, checked against the indicators) and note rows (说明：…, 注：…) end
 ** published tables: skipped with a warning, in both layouts; 注重… is a title. */
 static void
@@ -1909,6 +1951,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_levels_two),
         cmocka_unit_test(test_levels_items),
         cmocka_unit_test(test_total_rows),
+        cmocka_unit_test(test_method_marks),
         cmocka_unit_test(test_levels_titles),
         cmocka_unit_test(test_levels_codes),
         cmocka_unit_test(test_levels_errors),
