@@ -248,11 +248,9 @@ fw_j_text(struct fw_jctx *c,
         fw_issue(c->rep, WM_FW_ERROR, line, 0, code, field, "不能为空");
         return NULL;
     }
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7F) {
-            fw_issue(c->rep, WM_FW_ERROR, line, 0, code, field, "含有控制字符");
-            return NULL;
-        }
+    if (fw_has_ctl(s, multiline)) {
+        fw_issue(c->rep, WM_FW_ERROR, line, 0, code, field, "含有控制字符");
+        return NULL;
     }
     return wm_strdup(s);
 }

@@ -613,6 +613,18 @@ fw_code_depth(const char *code)
     return d;
 }
 
+/* Has s a control character (line breaks and tabs allowed when multiline)? */
+bool
+fw_has_ctl(const char *s, bool multiline)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7F) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool
 fw_blank(const char *s)
 {

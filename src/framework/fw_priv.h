@@ -75,6 +75,8 @@ unsigned fw_code_depth(const char *code);
 
 /** Trimmed copy check: true when s is empty or only white space (ASCII or U+3000). */
 bool fw_blank(const char *s);
+/** Has s a control character (line breaks and tabs allowed when multiline)? */
+bool fw_has_ctl(const char *s, bool multiline);
 
 /** Grade letter index 0..3 for 'A'..'D' (either case), or -1. */
 int fw_grade_index(char c);

@@ -286,16 +286,6 @@ fw_items_free(char **items, size_t n)
     free(items);
 }
 
-static bool
-fw_has_ctl(const char *s, bool multiline)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7F) {
-            return true;
-        }
-    }
-    return false;
-}
 
 /* ---------------------------------------------------------------- titles of level cells */
 
@@ -1167,6 +1157,14 @@ fw_fill_fields(struct fw_rctx *c, struct wm_ind *ind, char *cell[FW_C__COUNT], u
 {
     const char *code = ind->code;
     char err[256];
+    for (int k = FW_C_REQUIREMENT; k < FW_C__COUNT; k++) {
+        if (cell[k] != NULL &&
+            fw_has_ctl(cell[k], k == FW_C_REQUIREMENT || k == FW_C_MATERIALS)) {
+            fw_issue(c->rep, WM_FW_ERROR, line, 0, code, fw_col_names[k], "含有控制字符");
+            free(cell[k]);
+            cell[k] = NULL;
+        }
+    }
     ind->requirement = cell[FW_C_REQUIREMENT];
     cell[FW_C_REQUIREMENT] = NULL;
     ind->materials = cell[FW_C_MATERIALS];

@@ -1,8 +1,12 @@
 /*
-** fuzz_framework.c — fuzz target for the `wenming-framework/1` JSON parser.
+** fuzz_framework.c — fuzz target for the `wenming-framework/1` JSON parser and for the
+** importer of standards as sheets (CSV/XLSX rows: level columns, 测评标准 items, ticked
+** method columns, total and note rows): an input starting with 'R' is, minus that byte, a
+** CSV sheet.
 **
 ** Any input must parse or be refused without a crash, a leak or undefined behaviour; an
-** accepted input must round-trip: export → parse → export is byte-identical and equal.
+** accepted JSON input must round-trip: export → parse → export is byte-identical and
+** equal; an accepted sheet must export to JSON that parses to an equal framework.
 **
 ** With clang: a libFuzzer target (-fsanitize=fuzzer).  With -DWM_FUZZ_REPLAY: a plain
 ** program that runs the files named on the command line, or else WM_FUZZ_ITERS (default
@@ -29,9 +33,40 @@ fuzz_check(bool ok, const char *what)
     }
 }
 
+/* A standard as a CSV sheet. */
+static void
+fuzz_rows(const uint8_t *data, size_t size)
+{
+    struct wm_fw_report rep = { 0 }, rep2 = { 0 };
+    struct wm_fw *fw = NULL, *fw2 = NULL;
+    enum wm_err rc = wm_fw_parse_rows(data, size, WM_TABLE_CSV, "n", "v", NULL, &fw, &rep);
+    fuzz_check((rc == WM_OK) == (fw != NULL), "rows: result and framework agree");
+    fuzz_check(rc == WM_OK ? rep.nerrors == 0 : rep.nerrors > 0, "rows: errors iff failure");
+    char *text = wm_fw_report_text(&rep);
+    free(text);
+    if (fw != NULL) {
+        size_t l1;
+        char *o1 = wm_fw_export_json(fw, &l1);
+        fuzz_check(wm_fw_parse_json(o1, l1, &fw2, &rep2) == WM_OK, "rows: export parses");
+        fuzz_check(wm_fw_equal(fw, fw2), "rows: export is equal");
+        for (size_t i = 0; i < fw->nall; i++) {
+            fuzz_check(fw->all[i]->depth <= WM_FW_MAX_DEPTH, "rows: depth");
+        }
+        free(o1);
+    }
+    wm_fw_free(fw);
+    wm_fw_free(fw2);
+    wm_fw_report_free(&rep);
+    wm_fw_report_free(&rep2);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (size > 0 && data[0] == 'R') {
+        fuzz_rows(data + 1, size - 1);
+        return 0;
+    }
     struct wm_fw_report rep = { 0 }, rep2 = { 0 };
     struct wm_fw *fw = NULL, *fw2 = NULL, *fw3 = NULL;
     enum wm_err rc = wm_fw_parse_json(data, size, &fw, &rep);
@@ -105,6 +140,16 @@ static const char *const fuzz_seeds[] = {
 
     ("{\"format\": \"wenming-framework/1\", \"name\": \"bad\", \"indicators\": [{\"code\": "
      "\"1..2\", \"title\": \"\", \"score\": -1, \"x\": 1}]}"),
+
+    /* sheets */
+    ("R某市测评体系,,,,\n一级指标,二级指标,测评内容,分值,测评方法\n"
+     "一、组织领导（10分）,（一）创建规划,专题研究。,2,查阅资料、实地查看\n"
+     ",（二）工作机制,领导小组。,3分,\n二、环境,,公益广告。,5,\n合计,,,10,\n"),
+    ("R测评项目,测评内容,测评标准,测评方法,分值\n一、思想道德建设,1.理论学习,学习制度。,查阅资料,5\n"
+     ",,学习强国。,查阅资料,3\n,2.价值观,公益广告。,实地查看,4\n说明：本表解释。,,,,\n"),
+    ("R测评项目,测评内容,分值,测评方法,,\n,,,实地查看,听取汇报,审阅资料\n"
+     "一、组织领导,成立领导小组。,5,,√,√\n,制定计划。,5,×,,√\n小计,,10,,,\n"),
+    ("Rcode,title,score,實地查看,问卷调查\n1,组织领导,,,\n1.1,领导小组,5,√,是\n注：解释。\n"),
 };
 
 static const char *const fuzz_tokens[] = {
@@ -136,6 +181,16 @@ static const char *const fuzz_tokens[] = {
     "\xE4\xB8\xAD",
     "\xFF",
     "\n",
+    ",",
+    ",,",
+    "√",
+    "合计",
+    "说明：",
+    "测评标准",
+    "测评方法",
+    "实地查看",
+    "一级指标",
+    "（一）",
 };
 
 #include "fz_replay.h"

@@ -1230,6 +1230,18 @@ test_method_marks(void **state)
     assert_int_equal(expect_ind(fw, "1", "组织领导", -1, NULL)->nmethods, 0);
     wm_fw_free(fw);
     wm_fw_report_free(&rep2);
+
+    /* a control character in a sheet's list cell is refused, as in JSON (found by
+    ** fuzz_framework: the sheet stored what its own JSON export could not read back) */
+    const char *ctl = "code,title,methods,requirement\n1,组织领导,\v合计,\"第一行\n第二行\"\n";
+    struct wm_fw_report rep3 = { 0 };
+    struct wm_fw *bad = NULL;
+    assert_int_equal(wm_fw_parse_rows(ctl, strlen(ctl), WM_TABLE_CSV, "n", "v", NULL, &bad, &rep3),
+                     WM_E_BAD_REQUEST);
+    assert_null(bad);
+    assert_int_equal(rep3.nerrors, 1);
+    expect_issue(&rep3, WM_FW_ERROR, 2, "1", "methods", "含有控制字符");
+    wm_fw_report_free(&rep3);
 }
 
 /* A total row (合计, checked against the indicators) and note rows (说明：…, 注：…) end
