@@ -1451,12 +1451,16 @@ cmd_unit_import(int argc, char **argv)
                 json_string_value(json_object_get(x, "reason")));
     }
     bool committed = json_is_true(json_object_get(report, "committed"));
-    printf("%s: %lld imported, %lld bad rows%s\n", o.args[0],
-           (long long)json_integer_value(json_object_get(report, "imported")),
-           (long long)json_array_size(errors),
-           o.flag[2] ? " (dry run: nothing imported)"
-           : committed ? ""
-                       : " (nothing imported: fix the rows or use --skip-bad)");
+    if (o.flag[2]) {
+        printf("%s: %lld valid, %lld bad rows (dry run: nothing imported)\n", o.args[0],
+               (long long)json_integer_value(json_object_get(report, "valid")),
+               (long long)json_array_size(errors));
+    } else {
+        printf("%s: %lld imported, %lld bad rows%s\n", o.args[0],
+               (long long)json_integer_value(json_object_get(report, "imported")),
+               (long long)json_array_size(errors),
+               committed ? "" : " (nothing imported: fix the rows or use --skip-bad)");
+    }
     rc = (json_array_size(errors) && !o.flag[1]) ? 1 : 0;
     json_decref(report);
     return rc;

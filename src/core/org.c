@@ -615,6 +615,9 @@ unit_import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_tab
     unsigned imported = 0, skipped = 0;
     for (size_t i = hrow + 1; i < t->nrows && WM_OK == e; i++) {
         const struct wm_row *r = &t->rows[i];
+        if (WM_ROW_DATA != wm_table_row_kind(r)) {
+            continue; /* blank, 合计：120 家, 备注：… */
+        }
         struct wm_unit_in in = {.name = cell(r, c_name), .code = cell(r, c_code),
                                 .type = type_of(cell(r, c_type)), .parent_id = default_office};
         const char *office = cell(r, c_office);
@@ -676,10 +679,10 @@ unit_import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_tab
     }
     json_decref(seen);
     if (WM_OK == e) {
-        *report = json_pack("{s:i, s:i, s:o, s:b, s:b}", "imported",
+        *report = json_pack("{s:i, s:i, s:i, s:o, s:b, s:b}", "imported",
                             (skip_bad || 0 == json_array_size(errors)) && !dry_run ? (int)imported : 0,
-                            "skipped", (int)skipped, "errors", errors, "dry_run", dry_run,
-                            "committed", false);
+                            "valid", (int)imported, "skipped", (int)skipped, "errors", errors,
+                            "dry_run", dry_run, "committed", false);
         errors = NULL;
         if (dry_run || (!skip_bad && json_array_size(json_object_get(*report, "errors")))) {
             db->ops->rollback(db);

@@ -1153,6 +1153,9 @@ import_once(struct wm_db *db,
     bool failed = false;
     for (size_t i = (size_t)hr + 1; i < t->nrows && WM_OK == e && !failed; i++) {
         const struct wm_row *r = &t->rows[i];
+        if (WM_ROW_DATA != wm_table_row_kind(r)) {
+            continue; /* blank, 合计, 说明：… */
+        }
         char b_code[128], b_name[256], b_title[512], b_level[128], b_doc[512], b_aw[64],
             b_until[64], b_state[64], b_note[2048];
         const char *code = cellt(r, c_code, b_code, sizeof b_code),

@@ -854,112 +854,31 @@ struct fw_rctx {
     unsigned total_line;
 };
 
-static bool
-fw_row_blank(const struct wm_row *row)
-{
-    for (size_t i = 0; i < row->ncells; i++) {
-        if (!fw_blank(row->cells[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/*
-** Rows of a published table that are not indicators: a total (合计, 总计, 小计, 总分, the
-** first filled cell, alone or before a colon, a bracket or a number) and a note (说明：…,
-** 注：…, 备注：… alone in its row, as tables end).
-*/
 static char *fw_score_cell(const char *cell);
 
-enum fw_row_kind { FW_ROW_DATA, FW_ROW_TOTAL, FW_ROW_SUBTOTAL, FW_ROW_NOTE };
-
-/* Does h start with word, followed by its end or by a colon, a bracket or a digit (or, when
-** @a bare, nothing else)? */
-static bool
-fw_word_lead(const char *h, const char *word, bool bare)
-{
-    size_t n = strlen(word);
-    if (strncmp(h, word, n) != 0) {
-        return false;
-    }
-    const char *r = h + n;
-    if (*r == '\0') {
-        return true;
-    }
-    if (bare) {
-        return false;
-    }
-    static const char *const next[] = { "：", ":", "（", "(", "【", "[", NULL };
-    for (int i = 0; next[i]; i++) {
-        if (strncmp(r, next[i], strlen(next[i])) == 0) {
-            return true;
-        }
-    }
-    return isdigit((unsigned char)*r) || (0 == strncmp(r, "\xEF\xBC", 2) &&
-                                          (unsigned char)r[2] >= 0x90 && (unsigned char)r[2] <= 0x99);
-}
-
-static enum fw_row_kind
-fw_row_kind(const struct wm_row *row)
-{
-    static const char *const totals[] = { "合计", "合計", "总计", "總計", "总分", "總分", NULL };
-    static const char *const subtotals[] = { "小计", "小計", NULL };
-    static const char *const notes[] = { "说明", "說明", "备注", "備註", "附注", "附註",
-                                         "注", "註", NULL };
-    const char *first = NULL;
-    size_t filled = 0;
-    for (size_t i = 0; i < row->ncells; i++) {
-        if (!fw_blank(row->cells[i])) {
-            first = first ? first : row->cells[i];
-            filled++;
-        }
-    }
-    if (first == NULL) {
-        return FW_ROW_DATA;
-    }
-    char *h = fw_norm_header(first);
-    enum fw_row_kind kind = FW_ROW_DATA;
-    for (int i = 0; totals[i] && kind == FW_ROW_DATA; i++) {
-        kind = fw_word_lead(h, totals[i], false) ? FW_ROW_TOTAL : kind;
-    }
-    for (int i = 0; subtotals[i] && kind == FW_ROW_DATA; i++) {
-        kind = fw_word_lead(h, subtotals[i], false) ? FW_ROW_SUBTOTAL : kind;
-    }
-    for (int i = 0; notes[i] && kind == FW_ROW_DATA && filled == 1; i++) {
-        /* a bare 注 or 说明 alone is a note; otherwise only before a colon */
-        if (fw_word_lead(h, notes[i], true) ||
-            (fw_word_lead(h, notes[i], false) && (strstr(h, "：") == h + strlen(notes[i]) ||
-                                                  h[strlen(notes[i])] == ':'))) {
-            kind = FW_ROW_NOTE;
-        }
-    }
-    free(h);
-    return kind;
-}
-
 /*
-** Skip a row that is no indicator, with a warning; a total's score is kept in *total
-** (has_total set) to be checked against the indicators' once the tree is made.
+** Skip a row that is no indicator (blank silently, a total or a note with a warning); a
+** total's score is kept in c->total, to be checked against the indicators' once the tree
+** is made.
 */
 static bool
 fw_row_skip(struct fw_rctx *c, const struct wm_row *row, unsigned line)
 {
-    enum fw_row_kind kind = fw_row_kind(row);
-    if (kind == FW_ROW_DATA) {
-        return false;
+    enum wm_row_kind kind = wm_table_row_kind(row);
+    if (kind == WM_ROW_DATA || kind == WM_ROW_BLANK) {
+        return kind == WM_ROW_BLANK;
     }
-    if (kind == FW_ROW_NOTE) {
+    if (kind == WM_ROW_NOTE) {
         fw_issue(c->rep, WM_FW_WARNING, line, 0, NULL, NULL, "说明行不是指标，已跳过");
         return true;
     }
     fw_issue(c->rep, WM_FW_WARNING, line, 0, NULL, NULL, "%s行不是指标，已跳过",
-             kind == FW_ROW_TOTAL ? "合计" : "小计");
+             kind == WM_ROW_TOTAL ? "合计" : "小计");
     char *cell = c->col[FW_C_SCORE] >= 0 ? fw_trim_dup(wm_row_cell(row, c->col[FW_C_SCORE]))
                                           : NULL;
     char *norm = cell ? fw_score_cell(cell) : NULL;
     int64_t v;
-    if (kind == FW_ROW_TOTAL && norm && wm_fw_score_parse(norm, &v)) {
+    if (kind == WM_ROW_TOTAL && norm && wm_fw_score_parse(norm, &v)) {
         c->has_total = true;
         c->total = v;
         c->total_line = line;
@@ -1537,7 +1456,7 @@ fw_levels_build(struct fw_rctx *c, const struct wm_table *t, size_t first, struc
     for (size_t r = first; r < t->nrows; r++) {
         const struct wm_row *row = &t->rows[r];
         unsigned line = row->line ? row->line : (unsigned)r + 1;
-        if (fw_row_blank(row) || fw_row_skip(c, row, line)) {
+        if (fw_row_skip(c, row, line)) {
             continue;
         }
         bool opened = false;
@@ -1598,7 +1517,7 @@ fw_codes_usable(const struct fw_rctx *c, const struct wm_table *t, size_t first)
     bool ok = true;
     for (size_t r = first; r < t->nrows && ok; r++) {
         const struct wm_row *row = &t->rows[r];
-        if (fw_row_blank(row) || fw_row_kind(row) != FW_ROW_DATA) {
+        if (wm_table_row_kind(row) != WM_ROW_DATA) {
             continue;
         }
         char *code = fw_trim_dup(wm_row_cell(row, c->col[FW_C_CODE]));
@@ -1659,7 +1578,7 @@ fw_standard_items(const struct fw_rctx *c, const struct wm_table *t, size_t firs
     for (size_t r = first; r < t->nrows; r++) {
         const struct wm_row *row = &t->rows[r];
         if (!fw_blank(wm_row_cell(row, c->col[FW_C_REQUIREMENT])) ||
-            fw_blank(wm_row_cell(row, col)) || fw_row_kind(row) != FW_ROW_DATA) {
+            fw_blank(wm_row_cell(row, col)) || wm_table_row_kind(row) != WM_ROW_DATA) {
             continue;
         }
         for (int k = FW_C_REQUIREMENT + 1; k < FW_C__COUNT; k++) {
@@ -1917,7 +1836,7 @@ wm_fw_parse_table(const struct wm_table *t,
     for (size_t r = first; r < t->nrows; r++) {
         const struct wm_row *row = &t->rows[r];
         unsigned line = row->line ? row->line : (unsigned)r + 1;
-        if (fw_row_blank(row) || fw_row_skip(&c, row, line)) {
+        if (fw_row_skip(&c, row, line)) {
             continue;
         }
         struct wm_ind *ind = fw_row_ind(&c, row, line);

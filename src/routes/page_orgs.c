@@ -504,11 +504,10 @@ page_units_import_post(struct wm_req *r)
         wm_h(&b, "<p class=\"flash warn\">%s %s</p>", _("文件已从该编码转换为 UTF-8："), conv);
     }
     if (dry) {
-        wm_h(&b, "<p class=\"flash ok\">%s %u，%s %u。</p>", _("检查完成（未导入）。可导入行数"),
-             (unsigned)(t->nrows - 1 - json_array_size(errors)), _("有错误的行数"),
-             (unsigned)json_array_size(errors));
+        wm_h(&b, "<p class=\"flash ok\">%s %I，%s %u。</p>", _("检查完成（未导入）。可导入行数"),
+             ji(report, "valid"), _("有错误的行数"), (unsigned)json_array_size(errors));
     } else if (json_is_true(json_object_get(report, "committed"))) {
-        wm_h(&b, "<p class=\"flash ok\">%s %I,%s %I。</p>", _("已导入单位"),
+        wm_h(&b, "<p class=\"flash ok\">%s %I，%s %I。</p>", _("已导入单位"),
              ji(report, "imported"), _("跳过"), ji(report, "skipped"));
     } else {
         wm_h(&b, "<p class=\"flash err\">%s</p>",

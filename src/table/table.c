@@ -4,6 +4,7 @@
 */
 #include "wm_table.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdarg.h>
@@ -388,6 +389,92 @@ wm_table_col(const struct wm_row *header, const char *name)
         }
     }
     return -1;
+}
+
+/* s without white space (ASCII, U+3000) anywhere; caller frees. */
+static char *
+row_squeeze(const char *s)
+{
+    char *out = wm_malloc(strlen(s) + 1), *o = out;
+    while (*s) {
+        if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
+            s++;
+        } else if (0 == strncmp(s, "\xE3\x80\x80", 3)) {
+            s += 3;
+        } else {
+            *o++ = *s++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Does h start with word, followed by its end or (unless bare) by a colon, a bracket or a
+** digit? */
+static bool
+row_word_lead(const char *h, const char *word, bool bare)
+{
+    size_t n = strlen(word);
+    if (0 != strncmp(h, word, n)) {
+        return false;
+    }
+    const char *r = h + n;
+    if ('\0' == *r) {
+        return true;
+    }
+    if (bare) {
+        return false;
+    }
+    static const char *const next[] = {"：", ":", "（", "(", "【", "[", NULL};
+    for (int i = 0; next[i]; i++) {
+        if (0 == strncmp(r, next[i], strlen(next[i]))) {
+            return true;
+        }
+    }
+    return isdigit((unsigned char)*r) ||
+           (0 == strncmp(r, "\xEF\xBC", 2) && (unsigned char)r[2] >= 0x90 &&
+            (unsigned char)r[2] <= 0x99); /* a full-width digit */
+}
+
+enum wm_row_kind
+wm_table_row_kind(const struct wm_row *row)
+{
+    static const char *const totals[] = {"合计", "合計", "总计", "總計", "总分", "總分", NULL};
+    static const char *const subtotals[] = {"小计", "小計", NULL};
+    static const char *const notes[] = {"说明", "說明", "备注", "備註", "附注", "附註",
+                                        "注",   "註",   NULL};
+    const char *first = NULL;
+    size_t filled = 0;
+    for (size_t i = 0; row && i < row->ncells; i++) {
+        char *c = row_squeeze(row->cells[i]);
+        if ('\0' != c[0]) {
+            first = first ? first : row->cells[i];
+            filled++;
+        }
+        free(c);
+    }
+    if (NULL == first) {
+        return WM_ROW_BLANK;
+    }
+    char *h = row_squeeze(first);
+    enum wm_row_kind kind = WM_ROW_DATA;
+    for (int i = 0; totals[i] && WM_ROW_DATA == kind; i++) {
+        kind = row_word_lead(h, totals[i], false) ? WM_ROW_TOTAL : kind;
+    }
+    for (int i = 0; subtotals[i] && WM_ROW_DATA == kind; i++) {
+        kind = row_word_lead(h, subtotals[i], false) ? WM_ROW_SUBTOTAL : kind;
+    }
+    for (int i = 0; notes[i] && WM_ROW_DATA == kind && 1 == filled; i++) {
+        /* the word alone, or before a colon: 注重实效 is a title */
+        size_t n = strlen(notes[i]);
+        if (row_word_lead(h, notes[i], true) ||
+            (0 == strncmp(h, notes[i], n) &&
+             (':' == h[n] || 0 == strncmp(h + n, "：", strlen("："))))) {
+            kind = WM_ROW_NOTE;
+        }
+    }
+    free(h);
+    return kind;
 }
 
 const char *

@@ -102,6 +102,18 @@ int wm_table_col(const struct wm_row *header, const char *name);
 /** Cell @a idx of @a row, or "" when idx is negative or past the row's end. Borrowed. */
 const char *wm_row_cell(const struct wm_row *row, int idx);
 
+/** What a row is besides data, as registers and published standards hold them. */
+enum wm_row_kind {
+    WM_ROW_DATA = 0,
+    WM_ROW_BLANK,    /* every cell blank (white space, U+3000) */
+    WM_ROW_TOTAL,    /* first filled cell 合计, 总计 or 总分 (alone, or before ：( [ or a digit) */
+    WM_ROW_SUBTOTAL, /* the same with 小计 */
+    WM_ROW_NOTE,     /* a single filled cell 说明：…, 注：…, 备注：…, 附注：… (or the word alone) */
+};
+
+/** The kind of @a row (both scripts; spaces inside the leading word are ignored: 合  计). */
+enum wm_row_kind wm_table_row_kind(const struct wm_row *row);
+
 /**
 ** A cell as a calendar date in the forms registers hold: an Excel date cell (its serial
 ** number, days since 1899-12-30, with or without a time fraction, for the days

@@ -1079,6 +1079,23 @@ test_import(void **state)
     th_resp_free(r);
     assert_int_equal(th_count_units(&srv, &office, "IMPB-"), 2);
 
+    /* A register as offices keep it: a title line, a blank row, a total and a note at the
+    ** end; none of those is a unit.  A dry run says how many rows would go in. */
+    static const char reg[] = "2026年文明单位创建名册,,,\n"
+                              "单位名称,单位代码,单位类型,科室\n"
+                              "名册甲局,IMPR-001,机关单位,办公室\n"
+                              ",,,\n"
+                              "名册乙校,IMPR-002,中学,\n"
+                              "合  计：2家,,,\n"
+                              "备注：按单位性质排序。,,,\n";
+    r = import_csv(&office, reg, strlen(reg), false);
+    th_assert_status(r, 200);
+    assert_int_equal(th_jint(r->json, "imported"), 2);
+    assert_int_equal(th_jint(r->json, "valid"), 2);
+    assert_int_equal(json_array_size(json_object_get(r->json, "errors")), 0);
+    th_resp_free(r);
+    assert_int_equal(th_count_units(&srv, &office, "IMPR-"), 2);
+
     /* Errors of several kinds: a duplicate code in the file and in the store, an office out
     ** of scope, a name too long. */
     static const char mixed[] = "单位名称,单位代码,单位类型,所属文明办\n"

@@ -230,6 +230,39 @@ test_csv_bom_and_col(void **state)
     wm_table_free(NULL);
 }
 
+/* Rows that are no data: blank, totals, notes; titles that only look like them are data. */
+static void
+test_row_kind(void **state)
+{
+    (void)state;
+    struct wm_table *t = read_str("序号,名称,分值\n"
+                                  "1,注重实效,5\n"
+                                  " ,\xE3\x80\x80,\n"
+                                  "合  计,,100\n"
+                                  "合計：,,\n"
+                                  "总计120家,,\n"
+                                  ",小计（一）,9\n"
+                                  "说明：本表由市文明办负责解释。,,\n"
+                                  "注,,\n"
+                                  "註:,,\n"
+                                  "注：两格,x,\n"
+                                  "合计划生育,,\n"
+                                  "总分值说明,,\n");
+    static const enum wm_row_kind want[] = {
+        WM_ROW_DATA,  WM_ROW_DATA, WM_ROW_BLANK, WM_ROW_TOTAL, WM_ROW_TOTAL,
+        WM_ROW_TOTAL, WM_ROW_SUBTOTAL, WM_ROW_NOTE, WM_ROW_NOTE, WM_ROW_NOTE,
+        WM_ROW_DATA,  WM_ROW_DATA, WM_ROW_DATA,
+    };
+    assert_int_equal(t->nrows, WM_ARRAY_LEN(want));
+    for (size_t i = 0; i < t->nrows; i++) {
+        if (wm_table_row_kind(&t->rows[i]) != want[i]) {
+            fail_msg("row %zu: kind %d, want %d", i + 1, wm_table_row_kind(&t->rows[i]), want[i]);
+        }
+    }
+    assert_int_equal(wm_table_row_kind(NULL), WM_ROW_BLANK);
+    wm_table_free(t);
+}
+
 static void
 test_csv_separators(void **state)
 {
@@ -723,7 +756,7 @@ main(void)
     wm_table_global_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_quotes),       cmocka_unit_test(test_csv_crlf_and_ends),
-        cmocka_unit_test(test_csv_bom_and_col),  cmocka_unit_test(test_csv_separators),
+        cmocka_unit_test(test_csv_bom_and_col),  cmocka_unit_test(test_row_kind),  cmocka_unit_test(test_csv_separators),
         cmocka_unit_test(test_csv_gbk),          cmocka_unit_test(test_csv_utf16),
         cmocka_unit_test(test_csv_bad_encoding), cmocka_unit_test(test_csv_unterminated),
         cmocka_unit_test(test_csv_limits),       cmocka_unit_test(test_xlsx_writer),
