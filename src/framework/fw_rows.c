@@ -59,6 +59,16 @@ static const struct {
     { "標題", FW_C_TITLE },
     { "指标名称", FW_C_TITLE },
     { "指標名稱", FW_C_TITLE },
+    { "指标内容", FW_C_REQUIREMENT },
+    { "指標內容", FW_C_REQUIREMENT },
+    { "考核内容", FW_C_REQUIREMENT },
+    { "考核內容", FW_C_REQUIREMENT },
+    { "测评内容及标准", FW_C_REQUIREMENT },
+    { "測評內容及標準", FW_C_REQUIREMENT },
+    { "考核要求", FW_C_REQUIREMENT },
+    { "工作要求", FW_C_REQUIREMENT },
+    { "具体要求", FW_C_REQUIREMENT },
+    { "具體要求", FW_C_REQUIREMENT },
     { "requirement", FW_C_REQUIREMENT },
     { "测评内容", FW_C_REQUIREMENT },
     { "測評內容", FW_C_REQUIREMENT },
@@ -80,10 +90,28 @@ static const struct {
     { "備查資料", FW_C_MATERIALS },
     { "档案材料", FW_C_MATERIALS },
     { "檔案材料", FW_C_MATERIALS },
+    { "材料清单", FW_C_MATERIALS },
+    { "材料清單", FW_C_MATERIALS },
+    { "佐证材料清单", FW_C_MATERIALS },
+    { "佐證材料清單", FW_C_MATERIALS },
+    { "台账材料", FW_C_MATERIALS },
+    { "臺賬材料", FW_C_MATERIALS },
+    { "台賬材料", FW_C_MATERIALS },
+    { "应备材料", FW_C_MATERIALS },
+    { "應備材料", FW_C_MATERIALS },
     { "score", FW_C_SCORE },
     { "分值", FW_C_SCORE },
     { "分数", FW_C_SCORE },
     { "分數", FW_C_SCORE },
+    { "标准分", FW_C_SCORE },
+    { "標準分", FW_C_SCORE },
+    { "标准分值", FW_C_SCORE },
+    { "標準分值", FW_C_SCORE },
+    { "满分", FW_C_SCORE },
+    { "滿分", FW_C_SCORE },
+    { "基本分", FW_C_SCORE },
+    { "赋分", FW_C_SCORE },
+    { "賦分", FW_C_SCORE },
     { "scoring", FW_C_SCORING },
     { "评分", FW_C_SCORING },
     { "評分", FW_C_SCORING },
@@ -97,6 +125,12 @@ static const struct {
     { "測評方法", FW_C_METHODS },
     { "测评方式", FW_C_METHODS },
     { "測評方式", FW_C_METHODS },
+    { "考核方法", FW_C_METHODS },
+    { "考核方式", FW_C_METHODS },
+    { "检查方法", FW_C_METHODS },
+    { "檢查方法", FW_C_METHODS },
+    { "检查方式", FW_C_METHODS },
+    { "檢查方式", FW_C_METHODS },
     { "方式", FW_C_METHODS },
     { "方法", FW_C_METHODS },
     { "veto", FW_C_VETO },
@@ -109,6 +143,16 @@ static const struct {
     { "科室", FW_C_DEPTS },
     { "部门", FW_C_DEPTS },
     { "部門", FW_C_DEPTS },
+    { "牵头单位", FW_C_DEPTS },
+    { "牽頭單位", FW_C_DEPTS },
+    { "责任单位", FW_C_DEPTS },
+    { "責任單位", FW_C_DEPTS },
+    { "牵头部门", FW_C_DEPTS },
+    { "牽頭部門", FW_C_DEPTS },
+    { "责任科室", FW_C_DEPTS },
+    { "責任科室", FW_C_DEPTS },
+    { "牵头科室", FW_C_DEPTS },
+    { "牽頭科室", FW_C_DEPTS },
     { "media", FW_C_MEDIA },
     { "媒体", FW_C_MEDIA },
     { "媒體", FW_C_MEDIA },
@@ -133,17 +177,46 @@ static const struct {
 static const char *const fw_ignored_headers[] = {
     "备注", "備註", "说明", "說明", "评分标准", "評分標準", "测评标准", "測評標準", "评分细则",
     "評分細則", "考核标准", "考核標準", "得分", "自评分", "自評分", "自评得分", "自評得分",
-    "扣分说明", "扣分說明", "扣分原因", "测评得分", "測評得分", "实得分", "實得分", NULL,
+    "扣分说明", "扣分說明", "扣分原因", "测评得分", "測評得分", "实得分", "實得分", "计分方法",
+    "計分方法", "评分方法", "評分方法", "评分标准及方法", "評分標準及方法", "扣分标准", "扣分標準",
+    "测评依据", "測評依據", "评分说明", "評分說明", NULL,
 };
+
+static char *fw_norm_header(const char *s);
+
+/* Cut a trailing bracketed part off a normalised header (分值（分） → 分值); false when it
+** has none (or nothing before it). */
+static bool
+fw_cut_bracket(char *h)
+{
+    size_t n = strlen(h);
+    const char *open = NULL;
+    if (n > 1 && h[n - 1] == ')') {
+        open = strrchr(h, '(');
+    } else if (n > 3 && 0 == strcmp(h + n - 3, "）")) {
+        for (const char *p = strstr(h, "（"); p; p = strstr(p + 3, "（")) {
+            open = p;
+        }
+    }
+    if (open == NULL || open == h) {
+        return false;
+    }
+    h[open - h] = '\0';
+    return true;
+}
 
 static bool
 fw_header_ignored(const char *cell)
 {
-    char *h = wm_strdup(cell ? cell : "");
-    wm_trim(h);
+    char *h = fw_norm_header(cell ? cell : "");
     bool hit = false;
-    for (int i = 0; fw_ignored_headers[i] && !hit; i++) {
-        hit = wm_streq(h, fw_ignored_headers[i]);
+    for (int pass = 0; pass < 2 && !hit; pass++) {
+        if (pass == 1 && !fw_cut_bracket(h)) {
+            break;
+        }
+        for (int i = 0; fw_ignored_headers[i] && !hit; i++) {
+            hit = wm_streq(h, fw_ignored_headers[i]);
+        }
     }
     free(h);
     return hit;
@@ -1651,16 +1724,22 @@ fw_header_kind(const char *cell, int *col, unsigned *rank)
     bool named = h[0] != '\0';
     *col = -1;
     *rank = 0;
-    for (size_t a = 0; a < WM_ARRAY_LEN(fw_col_aliases); a++) {
-        if (strcmp(h, fw_col_aliases[a].alias) == 0) {
-            *col = (int)fw_col_aliases[a].col;
+    /* as written, then without a trailing bracket: 分值（分）, 分值(100分) */
+    for (int pass = 0; pass < 2 && *col < 0 && *rank == 0; pass++) {
+        if (pass == 1 && !fw_cut_bracket(h)) {
             break;
         }
-    }
-    for (size_t a = 0; *col < 0 && a < WM_ARRAY_LEN(fw_level_aliases); a++) {
-        if (strcmp(h, fw_level_aliases[a].alias) == 0) {
-            *rank = fw_level_aliases[a].rank;
-            break;
+        for (size_t a = 0; a < WM_ARRAY_LEN(fw_col_aliases); a++) {
+            if (strcmp(h, fw_col_aliases[a].alias) == 0) {
+                *col = (int)fw_col_aliases[a].col;
+                break;
+            }
+        }
+        for (size_t a = 0; *col < 0 && a < WM_ARRAY_LEN(fw_level_aliases); a++) {
+            if (strcmp(h, fw_level_aliases[a].alias) == 0) {
+                *rank = fw_level_aliases[a].rank;
+                break;
+            }
         }
     }
     free(h);

@@ -1244,6 +1244,43 @@ test_method_marks(void **state)
     wm_fw_report_free(&rep3);
 }
 
+/* Header names as published sheets vary them: a unit in brackets, 考核/指标 wording, the
+** leading department, a materials list; scoring notes ignored with a warning. */
+static void
+test_header_variants(void **state)
+{
+    (void)state;
+    const char *csv = "编码,指标名称,考核内容,分值（分）,考核方法,牵头单位,材料清单,计分方法\n"
+                      "1,组织领导,,10,,,,\n"
+                      "1.1,领导小组,成立领导小组。,10,查阅资料,办公室,成立文件,缺一项扣2分\n";
+    struct wm_fw_report rep = { 0 };
+    struct wm_fw *fw = rows_ok(csv, strlen(csv), WM_TABLE_CSV, &rep);
+    assert_int_equal(rep.nwarnings, 1);
+    expect_issue(&rep, WM_FW_WARNING, 1, NULL, "计分方法", "已忽略");
+    const struct wm_ind *a = expect_ind(fw, "1.1", "领导小组", 1000, "1");
+    assert_string_equal(a->requirement, "成立领导小组。");
+    assert_string_equal(a->materials, "成立文件");
+    assert_string_equal(a->methods[0].code, "docs");
+    assert_int_equal(a->ndept, 1);
+    assert_string_equal(a->dept[0], "办公室");
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep);
+
+    const char *alt = "一级指标,二级指标,滿分,測評內容及標準,備註（說明）\n组织,学习,5,学习制度。,\n";
+    struct wm_fw_report rep2 = { 0 };
+    fw = rows_ok(alt, strlen(alt), WM_TABLE_CSV, &rep2);
+    expect_issue(&rep2, WM_FW_WARNING, 1, NULL, "備註（說明）", "已忽略");
+    const struct wm_ind *b = expect_ind(fw, "1.1", "学习", 500, "1");
+    assert_string_equal(b->requirement, "学习制度。");
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep2);
+
+    /* a bracket alone names nothing */
+    struct wm_fw_report bad = rows_bad("编码,名称,（分）\n1,a,1\n");
+    expect_issue(&bad, WM_FW_ERROR, 1, NULL, "（分）", "未知的列“（分）”");
+    wm_fw_report_free(&bad);
+}
+
 /* A total row (合计, checked against the indicators) and note rows (说明：…, 注：…) end
 ** published tables: skipped with a warning, in both layouts; 注重… is a title. */
 static void
@@ -1964,6 +2001,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_levels_items),
         cmocka_unit_test(test_total_rows),
         cmocka_unit_test(test_method_marks),
+        cmocka_unit_test(test_header_variants),
         cmocka_unit_test(test_levels_titles),
         cmocka_unit_test(test_levels_codes),
         cmocka_unit_test(test_levels_errors),
