@@ -432,21 +432,26 @@ fw_is_numsep(uint32_t cp)
 }
 
 /* Runs of white space (ASCII, line breaks of multi-line cells) as one space, trimmed at both
-** ends (U+3000 too); NULL when nothing is left. */
+** ends (U+3000 too); a run with a line break between two Chinese characters (or full-width
+** punctuation) goes altogether, as a cell wrapped by hand reads on; NULL when nothing is
+** left. */
 static char *
 fw_squash(const char *s)
 {
     struct wm_buf b = { 0 };
-    bool space = false;
+    bool space = false, brk = false;
     for (const char *p = s; *p; p++) {
         if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
             space = true;
+            brk = brk || *p == '\r' || *p == '\n';
             continue;
         }
-        if (space && b.len > 0) {
+        bool wide = (unsigned char)*p >= 0x80 && b.len > 0 &&
+                    (unsigned char)b.data[b.len - 1] >= 0x80;
+        if (space && b.len > 0 && !(brk && wide)) {
             wm_buf_addc(&b, ' ');
         }
-        space = false;
+        space = brk = false;
         wm_buf_addc(&b, *p);
     }
     char *raw = wm_buf_steal(&b);
