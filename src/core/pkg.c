@@ -19,6 +19,7 @@
 #include "wm_blob.h"
 #include "wm_core.h"
 #include "wm_media.h"
+#include "wm_search.h"
 
 /* The extension of a document for export: the one of its detected type (a PDF named
 ** "evil.hta" is exported as .pdf), never the client's name's; "bin" for a type without one. */
@@ -255,7 +256,8 @@ struct imp {
     const char *allowed; /* the upload policy: types (NULL = default) ... */
     uint64_t max_file;   /* ... and the largest file */
     json_t *archive;
-    json_t *inds;     /* indicators of the edition */
+    json_t *inds;     /* indicators of the edition (with "ftitle": the title folded) */
+    json_t *folders;  /* "parent\tfolder name" -> the code it stands for, or null */
     json_t *existing; /* "code\tsha" of the live documents before the import */
     json_t *fresh;    /* shas of objects this import wrote (not there before) */
     json_t *report;
@@ -297,42 +299,100 @@ pending_free(struct pending *p)
     free(p->ext);
 }
 
-/* The indicator a folder name stands for: by code when it carries one the edition has,
-** else by its title (under the parent found so far, or anywhere when unique). */
-static const json_t *
-match_folder(struct imp *c, const char *name, const char *parent)
+/* Is code below (at any depth) the indicator parent? */
+static bool
+code_below(const char *code, const char *parent)
 {
-    char *code = NULL, *title = NULL;
-    const json_t *found = NULL;
-    if (!wm_pkg_parse_folder(name, &code, &title)) {
-        return NULL;
-    }
+    size_t n = strlen(parent);
+    return 0 == strncmp(code, parent, n) && '.' == code[n];
+}
+
+static const json_t *
+ind_by_code(const struct imp *c, const char *code)
+{
     size_t i;
     json_t *x;
     json_array_foreach(c->inds, i, x)
     {
-        if (code && wm_streq(jss(x, "code"), code)) {
-            found = x;
-            break;
+        if (wm_streq(jss(x, "code"), code)) {
+            return x;
         }
     }
-    if (NULL == found && title) {
+    return NULL;
+}
+
+/* The one indicator titled @a ftitle (folded: 繁简, full-width) below parent (its children
+** first, then any depth) or, without a parent, anywhere; NULL when none or several. */
+static const json_t *
+ind_by_title(const struct imp *c, const char *ftitle, const char *parent)
+{
+    for (int pass = parent ? 0 : 1; pass < 2; pass++) {
+        const json_t *found = NULL;
         unsigned hits = 0;
+        size_t i;
+        json_t *x;
         json_array_foreach(c->inds, i, x)
         {
             const char *pc = json_string_value(json_object_get(x, "parent_code"));
-            bool under = parent ? wm_streq(pc, parent) : true;
-            if (under && wm_streq(jss(x, "title"), title)) {
+            bool under = NULL == parent          ? true
+                         : 0 == pass             ? wm_streq(pc, parent)
+                                                 : code_below(jss(x, "code"), parent);
+            if (under && wm_streq(jss(x, "ftitle"), ftitle)) {
                 found = x;
                 hits++;
             }
         }
-        if (hits > 1) {
-            found = NULL;
+        if (hits) {
+            return 1 == hits ? found : NULL;
         }
     }
+    return NULL;
+}
+
+/*
+** The indicator a folder name stands for, below the one its parent folder stands for (when
+** any): by code when the edition has it there and the title (if any) agrees; else by title,
+** folded (a traditional-script folder finds its simplified indicator); else a code that is
+** the folder's number among its siblings ("1.专题研究" or "（1）中心组学习" below 2.1:
+** 2.1.1); else the code however the title reads.  Answers are kept per parent and name.
+*/
+static const json_t *
+match_folder(struct imp *c, const char *name, const char *parent)
+{
+    char *key = wm_asprintf("%s\t%s", parent ? parent : "", name);
+    json_t *memo = json_object_get(c->folders, key);
+    if (memo) {
+        free(key);
+        return json_is_string(memo) ? ind_by_code(c, json_string_value(memo)) : NULL;
+    }
+    char *code = NULL, *title = NULL, *ftitle = NULL;
+    const json_t *found = NULL;
+    if (wm_pkg_parse_folder(name, &code, &title)) {
+        ftitle = title ? wm_search_fold(title, strlen(title)) : NULL;
+        const json_t *bc = code ? ind_by_code(c, code) : NULL;
+        if (bc && parent && !code_below(code, parent)) {
+            bc = NULL; /* not there: a number among siblings, below */
+        }
+        if (bc && (NULL == ftitle || wm_streq(jss(bc, "ftitle"), ftitle))) {
+            found = bc;
+        }
+        if (NULL == found && ftitle) {
+            found = ind_by_title(c, ftitle, parent);
+        }
+        if (NULL == found && code && parent) {
+            char *local = wm_asprintf("%s.%s", parent, code);
+            found = ind_by_code(c, local);
+            free(local);
+        }
+        if (NULL == found) {
+            found = bc;
+        }
+    }
+    json_object_set_new(c->folders, key, found ? json_string(jss(found, "code")) : json_null());
+    free(key);
     free(code);
     free(title);
+    free(ftitle);
     return found;
 }
 
@@ -663,9 +723,17 @@ wm_archive_import_policy(struct wm_db *db, const struct wm_actor *a, struct wm_b
                     .allowed = allowed, .name = name, .max_file = max_file ? max_file : (uint64_t)4 << 30,
                     .report = json_array(), .fresh = json_array(), .existing = json_object()};
     c.inds = db->ops->ind_list(db, jsi(archive, "edition_id"), false);
-    imp_load_existing(&c);
+    c.folders = json_object();
     size_t i;
     json_t *x;
+    json_array_foreach(c.inds, i, x)
+    {
+        const char *t = jss(x, "title");
+        char *ft = wm_search_fold(t, strlen(t));
+        json_object_set_new(x, "ftitle", json_string(ft));
+        free(ft);
+    }
+    imp_load_existing(&c);
     struct wm_pkg_limits lim;
     wm_pkg_limits_default(&lim);
     char err[256] = "";
@@ -721,6 +789,7 @@ wm_archive_import_policy(struct wm_db *db, const struct wm_actor *a, struct wm_b
     }
     free(c.pend);
     json_decref(c.inds);
+    json_decref(c.folders);
     json_decref(c.existing);
     json_decref(c.fresh);
     return e;

@@ -69,6 +69,53 @@ teardown(void **state)
     return system(cmd);
 }
 
+/* Write text to dir/rel, making its folders. */
+static void
+put_file(const char *rel, const char *text)
+{
+    char path[600], mk[700];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    snprintf(mk, sizeof mk, "mkdir -p \"$(dirname '%s')\"", path);
+    assert_int_equal(system(mk), 0);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A unit's own folder tree into its archive: folders numbered 一、（一）1. （1） among their
+** siblings, titles in traditional script, a code whose title reads differently. */
+static void
+test_import_folder_names(void **state)
+{
+    (void)state;
+    setenv("WENMING_ADMIN_PASSWORD", "Admin-Pass-1", 1);
+    free(RUN(0, "init", "--data", dir, "--admin", "root"));
+    unsetenv("WENMING_ADMIN_PASSWORD");
+    free(RUN(0, "org", "add", "--data", dir, "--name", "某市文明办", "--parent", "1"));
+    free(RUN(0, "unit", "add", "--data", dir, "--name", "市图书馆", "--code", "LIB-1", "--type",
+             "事业单位", "--office", "2"));
+    put_file("fw.csv", "code,title\n1,组织管理\n1.1,创建规划\n1.1.1,专题研究\n1.1.2,年度计划\n"
+                       "2,思想道德\n2.1,理论学习\n2.1.1,中心组学习\n2.1.2,职工学习\n");
+    char fw[400], tree[400];
+    snprintf(fw, sizeof fw, "%s/fw.csv", dir);
+    snprintf(tree, sizeof tree, "%s/tree", dir);
+    free(RUN(0, "framework", "import", "--data", dir, "--name", "标准", "--publish", fw));
+    put_file("tree/一、组织管理/（一）创建规划/1.专题研究/a.txt", "专题研究会议纪要。\n");
+    put_file("tree/二、思想道德/（一）理论学习/（1）中心组学习/b.txt", "中心组学习记录。\n");
+    put_file("tree/組織管理/創建規劃/年度計劃/c.txt", "年度创建计划。\n");
+    put_file("tree/2 思想道德/2.1 理论学习/2.1.2 职工学习（记录）/d.txt", "职工学习签到表。\n");
+    put_file("tree/无关/e.txt", "与指标无关的文件。\n");
+    char *out = RUN(0, "import", "--data", dir, "--unit", "LIB-1", "--year", "2025", tree);
+    assert_non_null(strstr(out, "1.专题研究/a.txt -> 1.1.1"));
+    assert_non_null(strstr(out, "（1）中心组学习/b.txt -> 2.1.1"));
+    assert_non_null(strstr(out, "年度計劃/c.txt -> 1.1.2"));
+    assert_non_null(strstr(out, "职工学习（记录）/d.txt -> 2.1.2"));
+    assert_non_null(strstr(out, "无关/e.txt: 找不到与文件夹名称对应的指标"));
+    assert_non_null(strstr(out, "4 imported, 1 skipped"));
+    free(out);
+}
+
 static void
 test_help_and_usage(void **state)
 {
@@ -682,6 +729,7 @@ main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_help_and_usage),
         cmocka_unit_test_setup_teardown(test_operator_workflow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_folder_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schema_guard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_meeting_kinds, setup, teardown),
         cmocka_unit_test(test_blob_orphans),
