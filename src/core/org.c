@@ -463,12 +463,14 @@ wm_dept_remove(struct wm_db *db, const struct wm_actor *a, int64_t unit_id, int6
 
 /* ---------------------------------------------------------------- bulk import */
 
-static const char *const col_name[] = {"name", "单位名称", "單位名稱", "名称", "名稱", NULL};
+static const char *const col_name[] = {"name", "单位名称", "單位名稱", "名称", "名稱", "单位全称",
+                                       "單位全稱", NULL};
 static const char *const col_code[] = {"code", "单位代码", "單位代碼", "代码", "代碼", "编码",
                                        "统一社会信用代码", "統一社會信用代碼", "信用代码",
-                                       "组织机构代码", NULL};
+                                       "社会信用代码", "社會信用代碼", "组织机构代码",
+                                       "組織機構代碼", NULL};
 static const char *const col_type[] = {"type", "单位类型", "單位類型", "类型", "類型", "类别",
-                                       "单位性质", "單位性質", NULL};
+                                       "单位性质", "單位性質", "单位类别", "單位類別", NULL};
 static const char *const col_office[] = {"office", "所属文明办", "所屬文明辦", "上级", "所属",
                                          "所属区", "所属区县", "所属地区", "辖区", NULL};
 static const char *const col_depts[] = {"depts", "科室", "部门", "部門", "departments", NULL};

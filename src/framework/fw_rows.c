@@ -184,34 +184,13 @@ static const char *const fw_ignored_headers[] = {
 
 static char *fw_norm_header(const char *s);
 
-/* Cut a trailing bracketed part off a normalised header (分值（分） → 分值); false when it
-** has none (or nothing before it). */
-static bool
-fw_cut_bracket(char *h)
-{
-    size_t n = strlen(h);
-    const char *open = NULL;
-    if (n > 1 && h[n - 1] == ')') {
-        open = strrchr(h, '(');
-    } else if (n > 3 && 0 == strcmp(h + n - 3, "）")) {
-        for (const char *p = strstr(h, "（"); p; p = strstr(p + 3, "（")) {
-            open = p;
-        }
-    }
-    if (open == NULL || open == h) {
-        return false;
-    }
-    h[open - h] = '\0';
-    return true;
-}
-
 static bool
 fw_header_ignored(const char *cell)
 {
     char *h = fw_norm_header(cell ? cell : "");
     bool hit = false;
     for (int pass = 0; pass < 2 && !hit; pass++) {
-        if (pass == 1 && !fw_cut_bracket(h)) {
+        if (pass == 1 && !wm_table_cut_bracket(h)) {
             break;
         }
         for (int i = 0; fw_ignored_headers[i] && !hit; i++) {
@@ -1731,7 +1710,7 @@ fw_header_kind(const char *cell, int *col, unsigned *rank)
     *rank = 0;
     /* as written, then without a trailing bracket: 分值（分）, 分值(100分) */
     for (int pass = 0; pass < 2 && *col < 0 && *rank == 0; pass++) {
-        if (pass == 1 && !fw_cut_bracket(h)) {
+        if (pass == 1 && !wm_table_cut_bracket(h)) {
             break;
         }
         for (size_t a = 0; a < WM_ARRAY_LEN(fw_col_aliases); a++) {

@@ -351,17 +351,36 @@ wm_table_lower(char c)
     return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
-/* Trim ASCII white space of [*s, *s + *n) by moving the bounds. */
-static void
-wm_table_trim(const char **s, size_t *n)
+bool
+wm_table_cut_bracket(char *h)
 {
-    while (*n > 0 && wm_table_isspace(**s)) {
-        (*s)++;
-        (*n)--;
+    size_t n = strlen(h);
+    const char *open = NULL;
+    if (n > 1 && ')' == h[n - 1]) {
+        open = strrchr(h, '(');
+    } else if (n > 3 && 0 == strcmp(h + n - 3, "）")) {
+        for (const char *p = strstr(h, "（"); p; p = strstr(p + 3, "（")) {
+            open = p;
+        }
     }
-    while (*n > 0 && wm_table_isspace((*s)[*n - 1])) {
-        (*n)--;
+    if (NULL == open || open == h) {
+        return false;
     }
+    h[open - h] = '\0';
+    return true;
+}
+
+static char *row_squeeze(const char *s);
+
+/* A header cell as compared: no white space anywhere, ASCII letters folded; caller frees. */
+static char *
+col_norm(const char *s)
+{
+    char *h = row_squeeze(s);
+    for (char *p = h; *p; p++) {
+        *p = wm_table_lower(*p);
+    }
+    return h;
 }
 
 int
@@ -370,25 +389,21 @@ wm_table_col(const struct wm_row *header, const char *name)
     if (header == NULL || name == NULL) {
         return -1;
     }
-    const char *want = name;
-    size_t wantn = strlen(name);
-    wm_table_trim(&want, &wantn);
-    for (size_t i = 0; i < header->ncells && i <= (size_t)WM_TABLE_MAX_COLS; i++) {
-        const char *have = header->cells[i];
-        size_t haven = strlen(have);
-        wm_table_trim(&have, &haven);
-        if (haven != wantn) {
-            continue;
-        }
-        size_t k = 0;
-        while (k < haven && wm_table_lower(have[k]) == wm_table_lower(want[k])) {
-            k++;
-        }
-        if (k == haven) {
-            return (int)i;
+    char *want = col_norm(name);
+    int found = -1;
+    for (int pass = 0; pass < 2 && found < 0; pass++) {
+        for (size_t i = 0; i < header->ncells && i <= (size_t)WM_TABLE_MAX_COLS && found < 0;
+             i++) {
+            char *have = col_norm(header->cells[i]);
+            if ((0 == pass || wm_table_cut_bracket(have)) && '\0' != have[0] &&
+                0 == strcmp(have, want)) {
+                found = (int)i;
+            }
+            free(have);
         }
     }
-    return -1;
+    free(want);
+    return found;
 }
 
 /* s without white space (ASCII, U+3000) anywhere; caller frees. */
@@ -397,7 +412,7 @@ row_squeeze(const char *s)
 {
     char *out = wm_malloc(strlen(s) + 1), *o = out;
     while (*s) {
-        if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
+        if (wm_table_isspace(*s)) {
             s++;
         } else if (0 == strncmp(s, "\xE3\x80\x80", 3)) {
             s += 3;

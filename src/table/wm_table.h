@@ -94,10 +94,16 @@ int wm_table_read_fitting(const void *data, size_t len, enum wm_table_fmt fmt,
                           struct wm_table **out, char *err, size_t errlen);
 
 /**
-** Index of the first header cell equal to @a name, both compared with ASCII white space
-** trimmed and ASCII letters case-folded (other bytes must match exactly); -1 when none.
+** Index of the first header cell equal to @a name, both compared without white space
+** (ASCII, U+3000; "名 称" is 名称) and with ASCII letters case-folded (other bytes must match
+** exactly); failing that, the first whose trailing bracket cut off matches ("单位名称（全称）",
+** "分值(分)"); -1 when none.
 */
 int wm_table_col(const struct wm_row *header, const char *name);
+
+/** Cut a trailing bracketed part （…） or (…) off @a h in place; false when it has none or
+** nothing comes before it. */
+bool wm_table_cut_bracket(char *h);
 
 /** Cell @a idx of @a row, or "" when idx is negative or past the row's end. Borrowed. */
 const char *wm_row_cell(const struct wm_row *row, int idx);

@@ -1079,10 +1079,10 @@ test_import(void **state)
     th_resp_free(r);
     assert_int_equal(th_count_units(&srv, &office, "IMPB-"), 2);
 
-    /* A register as offices keep it: a title line, a blank row, a total and a note at the
-    ** end; none of those is a unit.  A dry run says how many rows would go in. */
+    /* A register as offices keep it: headers with notes in brackets and spaces, a title
+    ** line, a blank row, a total and a note at the end; none of those is a unit.  A dry run says how many rows would go in. */
     static const char reg[] = "2026年文明单位创建名册,,,\n"
-                              "单位名称,单位代码,单位类型,科室\n"
+                              "单位名称（全称）,统一社会信用代码（18位）,单位 性质,科室\n"
                               "名册甲局,IMPR-001,机关单位,办公室\n"
                               ",,,\n"
                               "名册乙校,IMPR-002,中学,\n"

@@ -223,6 +223,19 @@ test_csv_bom_and_col(void **state)
     assert_int_equal(wm_table_col(&t->rows[0], "代码"), -1);
     assert_int_equal(wm_table_col(&t->rows[0], "cod"), -1);
     assert_int_equal(wm_table_col(NULL, "x"), -1);
+    /* spaces inside a header and a note in brackets after it */
+    struct wm_table *v = read_str("名\xE3\x80\x80称,代 码（18位）,分值(分),（注）,类型（旧）（新）\n");
+    assert_int_equal(wm_table_col(&v->rows[0], "名称"), 0);
+    assert_int_equal(wm_table_col(&v->rows[0], "代码"), 1);
+    assert_int_equal(wm_table_col(&v->rows[0], "分值"), 2);
+    assert_int_equal(wm_table_col(&v->rows[0], "注"), -1);
+    assert_int_equal(wm_table_col(&v->rows[0], "类型（旧）"), 4);
+    wm_table_free(v);
+    char cut[] = "分值（满分100）", none[] = "（分）", plain[] = "分值";
+    assert_true(wm_table_cut_bracket(cut));
+    assert_string_equal(cut, "分值");
+    assert_false(wm_table_cut_bracket(none));
+    assert_false(wm_table_cut_bracket(plain));
     assert_string_equal(wm_row_cell(&t->rows[1], 1), "A001");
     assert_string_equal(wm_row_cell(&t->rows[1], 7), "");
     assert_string_equal(wm_row_cell(&t->rows[1], -1), "");
