@@ -1578,7 +1578,7 @@ cmd_framework_import(int argc, char **argv)
     struct opts o;
     PARSE(spec);
     if (1 != o.nargs) {
-        return usage_error("give exactly one FILE (.json, .csv or .xlsx)");
+        return usage_error("give exactly one FILE (.json, .csv, .xlsx or .docx)");
     }
     struct wm_fw_in in = {.name = o.v[0], .version = o.v[1], .dry_run = o.flag[3]};
     if (o.v[2] && !wm_parse_i64(o.v[2], 1, INT64_MAX, &in.office_id)) {
@@ -2666,11 +2666,12 @@ static const struct cmd cmds[] = {
      "Mark 过期 (expired) every kept title whose 有效期至 is before the date (default today\n"
      "in Asia/Shanghai), one audit entry each; the server does this every day at 00:05."},
     {"framework", "import", cmd_framework_import,
-     "--data DIR FILE.json|FILE.csv|FILE.xlsx [--name NAME] [--version V] [--office ID] "
-     "[--dry-run] [--publish]",
+     "--data DIR FILE.json|FILE.csv|FILE.xlsx|FILE.docx [--name NAME] [--version V] "
+     "[--office ID] [--dry-run] [--publish]",
      "Import an evaluation standard (测评体系) into a draft edition, or check it with\n"
      "--dry-run.  Errors and warnings are printed as FILE:LINE: error|warning: CODE FIELD:\n"
-     "MESSAGE; nothing is stored while there are errors.  CSV/XLSX need --name."},
+     "MESSAGE; nothing is stored while there are errors.  CSV/XLSX/DOCX need --name; a Word\n"
+     "document (.docx) is read by its tables."},
     {"framework", "list", cmd_framework_list, "--data DIR", "List every edition of every standard."},
     {"framework", "publish", cmd_framework_publish, "--data DIR ID",
      "Publish a draft edition; a published edition is immutable."},

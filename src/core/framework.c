@@ -181,7 +181,7 @@ framework_import_once(struct wm_db *db, const struct wm_actor *a, const struct w
     } else {
         if (NULL == in->name) {
             return wm_fail_set(f, WM_E_BAD_REQUEST, "name", "%s",
-                               _("导入 CSV 或 XLSX 时须填写测评体系名称"));
+                               _("导入 CSV、XLSX 或 Word 表格时须填写测评体系名称"));
         }
         e = wm_fw_parse_rows(in->data, in->len, WM_TABLE_AUTO, in->name,
                              in->version ? in->version : "1", in->source, &fw, &rep);

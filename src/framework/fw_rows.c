@@ -1499,6 +1499,45 @@ fw_lv_fill(struct fw_rctx *c, const struct wm_table *t, struct fw_lv *n)
 }
 
 /*
+** A section row, as Word tables head each part: one cell across the table ("一、组织领导
+** （20分）"), read as that row's only filled cell when it is in the first column or the
+** code column (序号) and in no level, field or method column.  Its text (caller frees), or
+** NULL.
+*/
+static char *
+fw_row_section(const struct fw_rctx *c, const struct wm_row *row)
+{
+    int only = -1;
+    for (size_t i = 0; i < row->ncells; i++) {
+        if (!fw_blank(row->cells[i])) {
+            if (only >= 0) {
+                return NULL;
+            }
+            only = (int)i;
+        }
+    }
+    if (only < 0 || (only != 0 && only != c->col[FW_C_CODE])) {
+        return NULL; /* a cell across the table starts at its first column */
+    }
+    for (unsigned i = 0; i < c->nlevels; i++) {
+        if (c->lcol[i] == only) {
+            return NULL;
+        }
+    }
+    for (int k = FW_C_TITLE; k < FW_C__COUNT; k++) {
+        if (c->col[k] == only) {
+            return NULL;
+        }
+    }
+    for (unsigned i = 0; i < c->nmarks; i++) {
+        if (c->mcol[i] == only) {
+            return NULL;
+        }
+    }
+    return fw_trim_dup(row->cells[only]);
+}
+
+/*
 ** The tree of a table with level columns and no usable code column: a non-blank level
 ** cell opens a node at its level under the deepest open higher one (closing deeper ones);
 ** a blank one, or one repeating the open node's text (filled down), continues it.  Each
@@ -1509,11 +1548,20 @@ fw_levels_build(struct fw_rctx *c, const struct wm_table *t, size_t first, struc
 {
     struct fw_lv root = { .field_row = -1 };
     struct fw_lv *open[FW_MAX_LCOLS] = { NULL };
+    struct fw_lv *top = &root; /* the section row's node, or the root */
 
     for (size_t r = first; r < t->nrows; r++) {
         const struct wm_row *row = &t->rows[r];
         unsigned line = row->line ? row->line : (unsigned)r + 1;
         if (fw_row_skip(c, row, line)) {
+            continue;
+        }
+        char *section = fw_row_section(c, row);
+        if (section != NULL) {
+            top = fw_lv_new(&root, r, line, section);
+            for (unsigned j = 0; j < c->nlevels; j++) {
+                open[j] = NULL;
+            }
             continue;
         }
         bool opened = false;
@@ -1526,7 +1574,7 @@ fw_levels_build(struct fw_rctx *c, const struct wm_table *t, size_t first, struc
                 free(cell);
                 continue;
             }
-            struct fw_lv *parent = &root;
+            struct fw_lv *parent = top;
             for (unsigned j = i; j-- > 0;) {
                 if (open[j] != NULL) {
                     parent = open[j];
@@ -1540,7 +1588,7 @@ fw_levels_build(struct fw_rctx *c, const struct wm_table *t, size_t first, struc
             opened = true;
         }
         if (fw_row_has_content(c, row)) {
-            struct fw_lv *anchor = &root;
+            struct fw_lv *anchor = top;
             for (unsigned j = c->nlevels; j-- > 0;) {
                 if (open[j] != NULL) {
                     anchor = open[j];

@@ -33,7 +33,7 @@ upload_form(struct wm_req *r, struct wm_buf *b)
            "再发布。"));
     ui_csrf(r, b);
     wm_h(b, "<label class=\"wide\">%s<input type=\"file\" name=\"file\" "
-            "accept=\".json,.csv,.xlsx\" required></label>"
+            "accept=\".json,.csv,.xlsx,.docx\" required></label>"
             "<label>%s<input name=\"name\" maxlength=\"200\" placeholder=\"%s\"></label>"
             "<label>%s<input name=\"version\" maxlength=\"50\" placeholder=\"2026\"></label>"
             "<label>%s<select name=\"office_id\">",

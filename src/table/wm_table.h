@@ -1,5 +1,6 @@
 /*
-** wm_table.h — read a CSV or XLSX file (bytes in memory) into rows of UTF-8 string cells.
+** wm_table.h — read a CSV, XLSX or DOCX file (bytes in memory) into rows of UTF-8 string
+** cells.
 **
 ** Used by the bulk imports (units, evaluation standards).  The reader never trusts its
 ** input: every cell of a returned table is valid UTF-8 without NUL bytes, and hostile
@@ -20,6 +21,11 @@
 ** skipped.  Numbers come back as stored, with binary floating-point artefacts rounded to
 ** 15 significant digits ("0.30000000000000004" -> "0.3").  Booleans are "TRUE"/"FALSE".
 ** Dates are returned as Excel serial numbers (number formats are not interpreted).
+**
+** DOCX (read where XLSX is, when the ZIP holds word/document.xml and no workbook): the
+** rows of the document's tables, in order, as one sheet; merged cells (w:gridSpan,
+** w:vMerge) read as a sheet's merged cells do, empty rows and a split table's repeated
+** header left out (see xlsx.c).
 **
 ** Thread safety: wm_table_read() may run in several threads at once provided that
 ** wm_table_global_init() (or libxml2's xmlInitParser()) was called once before.
@@ -52,7 +58,7 @@ struct wm_table {
 };
 
 enum wm_table_fmt {
-    WM_TABLE_AUTO, /* XLSX when the data starts with "PK\3\4", else CSV */
+    WM_TABLE_AUTO, /* XLSX (or DOCX) when the data starts with "PK\3\4", else CSV */
     WM_TABLE_CSV,
     WM_TABLE_XLSX,
 };

@@ -1,5 +1,6 @@
 /*
-** xlsx.c — the first sheet of an XLSX workbook into rows of cells.
+** xlsx.c — the first sheet of an XLSX workbook into rows of cells; and the tables of a
+** Word document (DOCX), which is read the same way.
 **
 ** An XLSX is a ZIP of XML parts.  libarchive reads the ZIP from memory, with a cap on
 ** each part's and on the total uncompressed size (zip bombs).  libxml2's streaming reader
@@ -829,6 +830,228 @@ cleanup:
     return rc;
 }
 
+/* ---------------------------------------------------------------- DOCX */
+
+/*
+** The tables of a Word document (word/document.xml) as rows, for standards published as
+** Word tables: every top-level table in document order, one row per w:tr, one cell per
+** w:tc (its paragraphs joined by line breaks; w:tab a space, w:br a line break; deleted
+** text of tracked changes left out).  A cell spanning columns (w:gridSpan) is followed by
+** empty cells and one continuing a vertical merge (w:vMerge) is empty, as merged cells of
+** a sheet read.  A table nested in a cell is that cell's text.  A later table's row equal
+** to one of the first table's first three rows (the header again where a long table was
+** split) is left out, and so are empty rows.  Text outside tables is not read.
+*/
+#define WM_DOCX_HEADS 3
+
+struct wm_docx {
+    struct wm_table_acc *acc;
+    unsigned depth, ntables, nrows; /* w:tbl nesting; top-level tables begun; rows kept */
+    char **cells;                   /* the row being read */
+    size_t ncells, cap;
+    struct wm_buf text; /* the cell being read */
+    bool in_cell, in_t, vcont;
+    unsigned span;
+    char **head[WM_DOCX_HEADS]; /* the first table's first rows */
+    size_t nhead[WM_DOCX_HEADS];
+    unsigned nheads;
+};
+
+static void
+wm_docx_push(struct wm_docx *d, char *cell)
+{
+    if (d->ncells == d->cap) {
+        d->cap = d->cap ? 2 * d->cap : 16;
+        d->cells = wm_realloc(d->cells, d->cap * sizeof(*d->cells));
+    }
+    d->cells[d->ncells++] = cell;
+}
+
+static void
+wm_docx_drop_row(struct wm_docx *d)
+{
+    for (size_t i = 0; i < d->ncells; i++) {
+        free(d->cells[i]);
+    }
+    d->ncells = 0;
+}
+
+/* The cell read so far, trimmed, into the row; and the empty cells its span covers. */
+static int
+wm_docx_end_cell(struct wm_docx *d, char *err, size_t errlen)
+{
+    const char *s = d->text.data ? d->text.data : "";
+    size_t n = d->text.len;
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n')) {
+        n--;
+    }
+    while (n > 0 && (s[0] == ' ' || s[0] == '\n')) {
+        s++, n--;
+    }
+    wm_docx_push(d, d->vcont ? wm_strdup("") : wm_strndup(s, n));
+    for (unsigned k = 1; k < d->span; k++) {
+        wm_docx_push(d, wm_strdup(""));
+    }
+    d->in_cell = false;
+    wm_buf_reset(&d->text);
+    if (d->ncells > WM_TABLE_MAX_COLS) {
+        wm_table_seterr(err, errlen, "Word 表格第%u行超过 %u 列，拒绝处理", d->nrows + 1,
+                        WM_TABLE_MAX_COLS);
+        return -1;
+    }
+    return 0;
+}
+
+static bool
+wm_docx_same(char **a, size_t na, char **b, size_t nb)
+{
+    if (na != nb) {
+        return false;
+    }
+    for (size_t i = 0; i < na; i++) {
+        if (strcmp(a[i], b[i]) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int
+wm_docx_end_row(struct wm_docx *d, char *err, size_t errlen)
+{
+    bool blank = true;
+    for (size_t i = 0; i < d->ncells && blank; i++) {
+        blank = d->cells[i][0] == '\0';
+    }
+    for (unsigned h = 0; h < d->nheads && !blank && d->ntables > 1; h++) {
+        blank = wm_docx_same(d->cells, d->ncells, d->head[h], d->nhead[h]);
+    }
+    if (blank) {
+        wm_docx_drop_row(d);
+        return 0;
+    }
+    if (d->ntables == 1 && d->nheads < WM_DOCX_HEADS) {
+        char **copy = wm_calloc(d->ncells + 1, sizeof(*copy));
+        for (size_t i = 0; i < d->ncells; i++) {
+            copy[i] = wm_strdup(d->cells[i]);
+        }
+        d->head[d->nheads] = copy;
+        d->nhead[d->nheads++] = d->ncells;
+    }
+    char **cells = d->cells;
+    size_t n = d->ncells;
+    d->cells = NULL;
+    d->ncells = d->cap = 0;
+    return wm_table_add_row(d->acc, cells, n, ++d->nrows, err, errlen);
+}
+
+/* The w:val attribute of the current element (caller frees), or NULL. */
+static char *
+wm_docx_val(xmlTextReaderPtr r)
+{
+    static const xmlChar ns[] = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    xmlChar *v = xmlTextReaderGetAttributeNs(r, (const xmlChar *)"val", ns);
+    if (v == NULL) {
+        return wm_xlsx_attr(r, "w:val");
+    }
+    char *s = wm_strdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+static int
+wm_docx_parse(const struct wm_xlsx_part *part, struct wm_table_acc *acc, char *err,
+              size_t errlen)
+{
+    xmlTextReaderPtr r = wm_xlsx_reader(part, err, errlen);
+    if (r == NULL) {
+        return -1;
+    }
+    struct wm_docx d = { .acc = acc };
+    int rc = -1, ret;
+    while ((ret = wm_xlsx_next(r, part, err, errlen)) == 1) {
+        int type = xmlTextReaderNodeType(r);
+        const char *text = wm_xlsx_text(r);
+        if (text != NULL) {
+            if (d.in_cell && d.in_t) {
+                wm_buf_adds(&d.text, text);
+            }
+            continue;
+        }
+        bool empty = xmlTextReaderIsEmptyElement(r) == 1;
+        if (type == XML_READER_TYPE_ELEMENT) {
+            if (wm_xlsx_is(r, "tbl") && !empty) {
+                d.ntables += d.depth == 0;
+                d.depth++;
+            } else if (d.depth == 1 && wm_xlsx_is(r, "tr") && !empty) {
+                wm_docx_drop_row(&d);
+            } else if (d.depth == 1 && wm_xlsx_is(r, "tc")) {
+                d.in_cell = true;
+                d.span = 1;
+                d.vcont = false;
+                wm_buf_reset(&d.text);
+                if (empty && wm_docx_end_cell(&d, err, errlen) != 0) {
+                    goto cleanup;
+                }
+            } else if (d.depth == 1 && d.in_cell && wm_xlsx_is(r, "gridSpan")) {
+                char *v = wm_docx_val(r);
+                unsigned span;
+                if (wm_xlsx_parse_uint(v, WM_TABLE_MAX_COLS, &span) && span > 1) {
+                    d.span = span;
+                }
+                free(v);
+            } else if (d.depth == 1 && d.in_cell && wm_xlsx_is(r, "vMerge")) {
+                char *v = wm_docx_val(r);
+                d.vcont = v == NULL || strcmp(v, "restart") != 0;
+                free(v);
+            } else if (d.in_cell && wm_xlsx_is(r, "t")) {
+                d.in_t = !empty;
+            } else if (d.in_cell && wm_xlsx_is(r, "tab")) {
+                wm_buf_addc(&d.text, ' ');
+            } else if (d.in_cell && (wm_xlsx_is(r, "br") || wm_xlsx_is(r, "cr"))) {
+                wm_buf_addc(&d.text, '\n');
+            } else if (d.in_cell && wm_xlsx_is(r, "p") && d.text.len > 0) {
+                wm_buf_addc(&d.text, '\n');
+            }
+        } else if (type == XML_READER_TYPE_END_ELEMENT) {
+            if (wm_xlsx_is(r, "t")) {
+                d.in_t = false;
+            } else if (wm_xlsx_is(r, "tbl") && d.depth > 0) {
+                d.depth--;
+            } else if (d.depth == 1 && wm_xlsx_is(r, "tc") && d.in_cell) {
+                if (wm_docx_end_cell(&d, err, errlen) != 0) {
+                    goto cleanup;
+                }
+            } else if (d.depth == 1 && wm_xlsx_is(r, "tr")) {
+                if (wm_docx_end_row(&d, err, errlen) != 0) {
+                    goto cleanup;
+                }
+            }
+        }
+    }
+    if (ret < 0) {
+        goto cleanup;
+    }
+    if (d.ntables == 0) {
+        wm_table_seterr(err, errlen, "Word 文件中没有表格");
+        goto cleanup;
+    }
+    rc = 0;
+
+cleanup:
+    xmlFreeTextReader(r);
+    wm_docx_drop_row(&d);
+    free(d.cells);
+    wm_buf_free(&d.text);
+    for (unsigned h = 0; h < d.nheads; h++) {
+        for (size_t i = 0; i < d.nhead[h]; i++) {
+            free(d.head[h][i]);
+        }
+        free(d.head[h]);
+    }
+    return rc;
+}
+
 /* ---------------------------------------------------------------- entry */
 
 int
@@ -839,8 +1062,9 @@ wm_table_parse_xlsx(const void *data,
                     char *err,
                     size_t errlen)
 {
-    struct wm_xlsx_part p1[2] = { { .name = "xl/workbook.xml" },
-                                  { .name = "xl/_rels/workbook.xml.rels" } };
+    struct wm_xlsx_part p1[3] = { { .name = "xl/workbook.xml" },
+                                  { .name = "xl/_rels/workbook.xml.rels" },
+                                  { .name = "word/document.xml" } };
     struct wm_xlsx_part p2[2] = { { 0 }, { 0 } };
     struct wm_xlsx_sst sst = { 0 };
     struct wm_xlsx_sheet sh = { 0 };
@@ -852,7 +1076,12 @@ wm_table_parse_xlsx(const void *data,
         wm_table_seterr(err, errlen, "文件不是 XLSX 文件（不是 ZIP 压缩包）");
         goto cleanup;
     }
-    if (wm_xlsx_unzip(data, n, p1, 2, &total, err, errlen) != 0) {
+    if (wm_xlsx_unzip(data, n, p1, 3, &total, err, errlen) != 0) {
+        goto cleanup;
+    }
+    if (!p1[0].found && p1[2].found) {
+        /* a Word document: its tables are the one "sheet" */
+        rc = sheet > 0 ? 1 : wm_docx_parse(&p1[2], acc, err, errlen);
         goto cleanup;
     }
     if (sheet > 0 && !p1[0].found) {
@@ -910,6 +1139,7 @@ cleanup:
         wm_buf_free(&p1[k].buf);
         wm_buf_free(&p2[k].buf);
     }
+    wm_buf_free(&p1[2].buf);
     free(rid);
     free(sheet_name);
     free(sst_name);

@@ -4,7 +4,7 @@
 ** libFuzzer (clang): the input is read with WM_TABLE_AUTO.  So that mutations reach the
 ** XML parsers past the ZIP layer's CRC checks, an input that starts with 'X', 'S' or 'W'
 ** is also wrapped, minus that byte, into a small workbook as its sheet, shared strings or
-** workbook part.
+** workbook part, and one that starts with 'D' into a Word document as its body.
 **
 ** With -DWM_FUZZ_REPLAY this file is a plain program instead: it replays the files named
 ** on its command line, or with none runs WM_FUZZ_ITERS (default 20000) deterministic
@@ -45,14 +45,17 @@ static const char FZ_SHEET[] =
     "<c t=\"str\"><f>A1</f><v>x</v></c><c r=\"Z2\" t=\"e\"><v>#N/A</v></c></row>"
     "</sheetData></worksheet>";
 
-/* A stored (uncompressed) ZIP of the four parts; caller frees. */
+static const char *const FZ_XLSX_NAMES[4] = { "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                                               "xl/sharedStrings.xml",
+                                               "xl/worksheets/sheet1.xml" };
+
+/* A stored (uncompressed) ZIP of n named parts; caller frees. */
 static unsigned char *
-fz_zip(const char *const parts[4], const size_t lens[4], size_t *outlen)
+fz_zip(const char *const *names, const char *const *parts, const size_t *lens, size_t n,
+       size_t *outlen)
 {
-    static const char *const names[4] = { "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                                          "xl/sharedStrings.xml", "xl/worksheets/sheet1.xml" };
     size_t cap = 4096, used = 0;
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < n; i++) {
         cap += lens[i] + 512;
     }
     unsigned char *buf = wm_malloc(cap);
@@ -62,7 +65,7 @@ fz_zip(const char *const parts[4], const size_t lens[4], size_t *outlen)
     if (archive_write_open_memory(a, buf, cap, &used) != ARCHIVE_OK) {
         abort();
     }
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < n; i++) {
         struct archive_entry *e = archive_entry_new();
         archive_entry_set_pathname(e, names[i]);
         archive_entry_set_size(e, (la_int64_t)lens[i]);
@@ -132,7 +135,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         parts[k] = (const char *)data + 1;
         lens[k] = size - 1;
         size_t n = 0;
-        unsigned char *zip = fz_zip(parts, lens, &n);
+        unsigned char *zip = fz_zip(FZ_XLSX_NAMES, parts, lens, 4, &n);
+        fz_read(zip, n);
+        free(zip);
+    } else if (size > 0 && data[0] == 'D') {
+        /* a Word document whose body is the rest */
+        static const char *const names[1] = { "word/document.xml" };
+        const char *parts[1] = { (const char *)data + 1 };
+        size_t lens[1] = { size - 1 }, n = 0;
+        unsigned char *zip = fz_zip(names, parts, lens, 1, &n);
         fz_read(zip, n);
         free(zip);
     }
@@ -167,6 +178,12 @@ static const struct fz_seed fz_seeds[] = {
     FZ_SEED("X", FZ_SHEET),
     FZ_SEED("S", FZ_SST),
     FZ_SEED("W", FZ_WORKBOOK),
+    FZ_SEED("D", "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/"
+                 "main\"><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>项目</w:t></w:r></w:p></w:tc>"
+                 "<w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>内容</w:t><w:tab/>"
+                 "</w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>"
+                 "<w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>嵌</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+                 "</w:tc></w:tr></w:tbl></w:body></w:document>"),
 };
 
 static const char *const fz_tokens[] = {
@@ -209,6 +226,16 @@ static const char *const fz_tokens[] = {
     "-",
     "e308",
     "\0",
+    "<w:tbl>",
+    "</w:tbl>",
+    "<w:tr>",
+    "</w:tr>",
+    "<w:tc>",
+    "</w:tc>",
+    "<w:vMerge/>",
+    "<w:gridSpan w:val=\"999\"/>",
+    "<w:p/>",
+    "<w:br/>",
 };
 
 static void
@@ -276,7 +303,7 @@ main(int argc, char **argv)
     size_t lens[4] = { sizeof(FZ_WORKBOOK) - 1, sizeof(FZ_RELS) - 1, sizeof(FZ_SST) - 1,
                        sizeof(FZ_SHEET) - 1 };
     size_t zipn = 0;
-    unsigned char *zip = fz_zip(parts, lens, &zipn);
+    unsigned char *zip = fz_zip(FZ_XLSX_NAMES, parts, lens, 4, &zipn);
 
     struct wm_buf b = { 0 };
     for (unsigned long it = 0; it < iters; it++) {

@@ -1281,6 +1281,80 @@ test_header_variants(void **state)
     wm_fw_report_free(&bad);
 }
 
+/* A ZIP holding word/document.xml = body; caller frees. */
+static unsigned char *
+docx_make(const char *body, size_t *outlen)
+{
+    size_t cap = strlen(body) + 4096, used = 0;
+    unsigned char *buf = wm_malloc(cap);
+    struct archive *a = archive_write_new();
+    assert_int_equal(archive_write_set_format_zip(a), ARCHIVE_OK);
+    assert_int_equal(archive_write_open_memory(a, buf, cap, &used), ARCHIVE_OK);
+    struct archive_entry *e = archive_entry_new();
+    archive_entry_set_pathname(e, "word/document.xml");
+    archive_entry_set_size(e, (la_int64_t)strlen(body));
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+    assert_int_equal(archive_write_data(a, body, strlen(body)), (la_ssize_t)strlen(body));
+    archive_entry_free(e);
+    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+    archive_write_free(a);
+    *outlen = used;
+    return buf;
+}
+
+#define WTC(x) "<w:tc><w:p><w:r><w:t>" x "</w:t></w:r></w:p></w:tc>"
+#define WSPAN(n, x)                                                                          \
+    "<w:tc><w:tcPr><w:gridSpan w:val=\"" #n "\"/></w:tcPr><w:p><w:r><w:t>" x "</w:t></w:r>" \
+    "</w:p></w:tc>"
+
+/* A standard published as a Word table: 序号 | 测评项目 | 测评内容 | 分值, each part headed
+** by a row across the table (一、组织领导（10分）), the table split over two pages with its
+** header repeated, a 合计 row. */
+static void
+test_docx_sections(void **state)
+{
+    (void)state;
+    static const char body[] =
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+        "<w:body><w:p><w:r><w:t>某市文明单位测评细则</w:t></w:r></w:p><w:tbl>"
+        "<w:tr>" WTC("序号") WTC("测评项目") WTC("测评内容") WTC("分值") "</w:tr>"
+        "<w:tr>" WSPAN(4, "一、组织领导（10分）") "</w:tr>"
+        "<w:tr>" WTC("1") WTC("领导小组") WTC("成立创建领导小组。") WTC("5") "</w:tr>"
+        "<w:tr>" WTC("2") WTC("创建规划") WTC("制定创建规划。") WTC("5") "</w:tr>"
+        "</w:tbl><w:tbl>"
+        "<w:tr>" WTC("序号") WTC("测评项目") WTC("测评内容") WTC("分值") "</w:tr>"
+        "<w:tr>" WSPAN(4, "二、环境建设（5分）") "</w:tr>"
+        "<w:tr>" WTC("3") WTC("环境卫生") WTC("办公环境整洁。") WTC("5") "</w:tr>"
+        "<w:tr>" WSPAN(3, "合计") WTC("15") "</w:tr>"
+        "</w:tbl></w:body></w:document>";
+    size_t n;
+    unsigned char *docx = docx_make(body, &n);
+    struct wm_fw *fw = NULL;
+    struct wm_fw_report rep = { 0 };
+    enum wm_err rc = wm_fw_parse_rows(docx, n, WM_TABLE_XLSX, "n", "v", NULL, &fw, &rep);
+    if (rc != WM_OK) {
+        char *t = wm_fw_report_text(&rep);
+        print_error("%s", t);
+        free(t);
+    }
+    assert_int_equal(rc, WM_OK);
+    assert_int_equal(fw->ntop, 2);
+    assert_int_equal(fw->nleaves, 3);
+    assert_int_equal(fw->total, 1500);
+    expect_ind(fw, "1", "组织领导", 1000, NULL);
+    const struct wm_ind *a = expect_ind(fw, "1.1", "领导小组", 500, "1");
+    assert_string_equal(a->requirement, "成立创建领导小组。");
+    expect_ind(fw, "1.2", "创建规划", 500, "1");
+    expect_ind(fw, "2", "环境建设", 500, NULL);
+    expect_ind(fw, "2.1", "环境卫生", 500, "2");
+    expect_issue(&rep, WM_FW_WARNING, 7, NULL, NULL, "合计行不是指标");
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep);
+    free(docx);
+}
+
 /* A total row (合计, checked against the indicators) and note rows (说明：…, 注：…) end
 ** published tables: skipped with a warning, in both layouts; 注重… is a title. */
 static void
@@ -2003,6 +2077,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_total_rows),
         cmocka_unit_test(test_method_marks),
         cmocka_unit_test(test_header_variants),
+        cmocka_unit_test(test_docx_sections),
         cmocka_unit_test(test_levels_titles),
         cmocka_unit_test(test_levels_codes),
         cmocka_unit_test(test_levels_errors),

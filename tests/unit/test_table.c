@@ -424,6 +424,77 @@ test_csv_limits(void **state)
 
 /* ---------------------------------------------------------------- XLSX */
 
+/* ---------------------------------------------------------------- DOCX */
+
+#define W_NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+#define TC(x) "<w:tc><w:p><w:r><w:t>" x "</w:t></w:r></w:p></w:tc>"
+
+/* A standard published as a Word document: a title paragraph, a table whose first column
+** is merged down (w:vMerge), a cell over two columns (w:gridSpan), a cell of two
+** paragraphs with a tab and a deleted word, a nested table, and the table split in two
+** with its header repeated. */
+static const char DOCX_XML[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+    "<w:document " W_NS "><w:body>"
+    "<w:p><w:r><w:t>某市文明单位测评体系</w:t></w:r></w:p>"
+    "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
+    "<w:tr>" TC("测评项目") TC("测评内容") TC("分值") "</w:tr>"
+    "<w:tr><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr><w:p><w:r><w:t>一、组织领导</w:t>"
+    "</w:r></w:p></w:tc>"
+    "<w:tc><w:p><w:r><w:t xml:space=\"preserve\">成立领导小组，</w:t></w:r><w:r><w:tab/>"
+    "<w:t>组长</w:t></w:r><w:del><w:r><w:delText>删去</w:delText></w:r></w:del></w:p>"
+    "<w:p><w:r><w:t>主要负责人任组长。</w:t></w:r></w:p></w:tc>" TC("5") "</w:tr>"
+    "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>" TC("制定计划。") TC("5") "</w:tr>"
+    "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>二、环境建设</w:t>"
+    "</w:r></w:p></w:tc>" TC("10") "</w:tr>"
+    "<w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>"
+    "</w:tbl>"
+    "<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>"
+    "<w:tbl>"
+    "<w:tr>" TC("测评项目") TC("测评内容") TC("分值") "</w:tr>"
+    "<w:tr>" TC("三、公益广告") "<w:tc><w:tbl><w:tr>" TC("内嵌") "</w:tr></w:tbl>"
+    "<w:p><w:r><w:t>设置公益广告。</w:t></w:r></w:p></w:tc>" TC("2") "</w:tr>"
+    "</w:tbl>"
+    "<w:p><w:r><w:t>说明：表外文字不读。</w:t></w:r></w:p>"
+    "</w:body></w:document>";
+
+static void
+test_docx_tables(void **state)
+{
+    (void)state;
+    const char *names[] = {"[Content_Types].xml", "word/document.xml"};
+    const char *parts[] = {"<Types/>", DOCX_XML};
+    size_t n;
+    unsigned char *zip = zip_make(names, parts, 2, &n);
+    struct wm_table *t = read_ok(zip, n, WM_TABLE_AUTO);
+    assert_int_equal(t->nrows, 5);
+    check_row(t, 0, 1, "测评项目", "测评内容", "分值", NULL);
+    check_row(t, 1, 2, "一、组织领导", "成立领导小组， 组长\n主要负责人任组长。", "5", NULL);
+    check_row(t, 2, 3, "", "制定计划。", "5", NULL);
+    check_row(t, 3, 4, "二、环境建设", "", "10", NULL);
+    check_row(t, 4, 5, "三、公益广告", "内嵌\n设置公益广告。", "2", NULL);
+    wm_table_free(t);
+    /* one "sheet" only */
+    struct wm_table *none = NULL;
+    char err[160];
+    assert_int_equal(wm_table_read_sheet(zip, n, WM_TABLE_AUTO, 1, &none, err, sizeof err), 1);
+    assert_null(none);
+    free(zip);
+
+    /* a document without a table says so */
+    const char *plain[] = {"<Types/>", "<w:document " W_NS "><w:body><w:p><w:r><w:t>无表格"
+                                       "</w:t></w:r></w:p></w:body></w:document>"};
+    zip = zip_make(names, plain, 2, &n);
+    read_fail(zip, n, WM_TABLE_AUTO, err, sizeof err);
+    assert_non_null(strstr(err, "没有表格"));
+    free(zip);
+    /* and one with a DTD is refused */
+    const char *dtd[] = {"<Types/>", "<!DOCTYPE x [<!ENTITY a \"b\">]><w:document " W_NS "/>"};
+    zip = zip_make(names, dtd, 2, &n);
+    read_fail(zip, n, WM_TABLE_AUTO, err, sizeof err);
+    free(zip);
+}
+
 static unsigned char *
 xlsx_from_writer(bool constant_memory, size_t *n)
 {
@@ -775,6 +846,7 @@ main(void)
         cmocka_unit_test(test_csv_limits),       cmocka_unit_test(test_xlsx_writer),
         cmocka_unit_test(test_xlsx_handmade),    cmocka_unit_test(test_xlsx_fallback_sheet1),
         cmocka_unit_test(test_xlsx_hostile),     cmocka_unit_test(test_xlsx_truncated),
+        cmocka_unit_test(test_docx_tables),
         cmocka_unit_test(test_xlsx_sheets),
         cmocka_unit_test(test_table_date),
     };
