@@ -570,6 +570,39 @@ test_framework_cap(void **state)
     free(csv.p);
 }
 
+/* A standard published as a Word document goes in through the API as a spreadsheet does:
+** its table read, section rows heading their parts, the 合计 row reported. */
+static void
+test_framework_docx(void **state)
+{
+    (void)state;
+#define WTC(x) "<w:tc><w:p><w:r><w:t>" x "</w:t></w:r></w:p></w:tc>"
+    static const char body[] =
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+        "<w:body><w:tbl><w:tr>" WTC("序号") WTC("测评项目") WTC("测评内容") WTC("分值") "</w:tr>"
+        "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"4\"/></w:tcPr><w:p><w:r><w:t>一、组织领导"
+        "</w:t></w:r></w:p></w:tc></w:tr>"
+        "<w:tr>" WTC("1") WTC("领导小组") WTC("成立领导小组。") WTC("10") "</w:tr>"
+        "<w:tr>" WTC("2") WTC("创建规划") WTC("制定创建规划。") WTC("5") "</w:tr>"
+        "<w:tr>" WTC("合计") WTC("") WTC("") WTC("15") "</w:tr>"
+        "</w:tbl></w:body></w:document>";
+#undef WTC
+    const char *names[] = {"word/document.xml"};
+    struct bytes part = {.p = (char *)body, .n = sizeof body - 1};
+    struct bytes docx = th_zip_make(names, &part, 1);
+    struct th_file f = {.name = "某市测评细则.docx", .data = docx.p, .len = docx.n};
+    const char *fields[] = {"name", "Word 测评细则", NULL};
+    struct th_resp *r = th_upload(&srv, "/api/v1/frameworks", &office, TH_BEARER, &f, 1, fields);
+    if (201 != r->status) {
+        print_error("%s\n", r->body);
+    }
+    th_assert_status(r, 201);
+    assert_string_equal(th_jstr(r->json, "total"), "15");
+    assert_non_null(strstr(r->body, "合计行不是指标"));
+    th_resp_free(r);
+    free(docx.p);
+}
+
 /* A JSON body that is not an object ([] or "x") is no framework: 400 saying the body must
 ** be a wenming-framework/1 object, not that a CSV lacks its name. */
 static void
@@ -683,6 +716,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_audit_export),     cmocka_unit_test(test_audit_export_csv),
         cmocka_unit_test(test_unit_import_cap),
         cmocka_unit_test(test_framework_cap),    cmocka_unit_test(test_at_cap_and_export_cut),
+        cmocka_unit_test(test_framework_docx),
         cmocka_unit_test(test_framework_not_object),
         cmocka_unit_test(test_store_failure_not_unauthorized),
     };
