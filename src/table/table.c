@@ -279,7 +279,8 @@ wm_table_read_sheet(const void *data,
     }
     if (len >= sizeof(WM_OLE2_MAGIC) && memcmp(p, WM_OLE2_MAGIC, sizeof(WM_OLE2_MAGIC)) == 0) {
         wm_table_seterr(err, errlen,
-                        "不支持旧版 Excel（.xls）或加密的文件，请另存为 .xlsx 或 CSV 后再导入");
+                        "不支持旧版 Office 文件（.xls、.doc）或加密的文件，"
+                        "请另存为 .xlsx、.docx 或 CSV 后再导入");
         return -1;
     }
     if (sheet > 0 && fmt != WM_TABLE_XLSX) {
