@@ -338,7 +338,6 @@ fw_items_free(char **items, size_t n)
     free(items);
 }
 
-
 /* ---------------------------------------------------------------- titles of level cells */
 
 /* The code point at s and its length in bytes (0 at the end; 1 for a stray byte). */
