@@ -2072,6 +2072,15 @@ wm_fw_parse_rows(const void *data,
         fw_issue(r, WM_FW_WARNING, 0, 0, NULL, NULL,
                  "文件编码为 %s 而不是 UTF-8，已自动转换；请核对文字是否正确", t->converted_from);
     }
+    /* a workbook of several standards (one per unit type, say) is not one standard */
+    unsigned sheets = fmt == WM_TABLE_CSV ? 1 : wm_table_count_fitting(data, len, fmt,
+                                                                         fw_sheet_fits, NULL);
+    if (sheets > 1) {
+        fw_issue(r, WM_FW_WARNING, 0, 0, NULL, NULL,
+                 "工作簿中有 %u 个工作表像测评体系，只导入了第一个；其他工作表请另存为单独的文件后"
+                 "分别导入",
+                 sheets);
+    }
     rc = wm_fw_parse_table(t, name, version, source, out, r);
 
 cleanup:

@@ -324,6 +324,24 @@ cleanup:
     return rc;
 }
 
+unsigned
+wm_table_count_fitting(const void *data, size_t len, enum wm_table_fmt fmt,
+                       bool (*fits)(const struct wm_table *t, void *cls), void *cls)
+{
+    unsigned n = 0;
+    for (unsigned sheet = 0; sheet < 32; sheet++) {
+        struct wm_table *t = NULL;
+        char e[256];
+        int rc = wm_table_read_sheet(data, len, fmt, sheet, &t, e, sizeof e);
+        if (1 == rc || (0 != rc && 0 == sheet)) {
+            break;
+        }
+        n += 0 == rc && fits(t, cls);
+        wm_table_free(t);
+    }
+    return n;
+}
+
 void
 wm_table_free(struct wm_table *t)
 {

@@ -1355,6 +1355,51 @@ test_docx_sections(void **state)
     free(docx);
 }
 
+/* A workbook of one standard per sheet (机关, 学校 …): the first is read, and the report says
+** the others were not; a workbook of one standard and a cover sheet says nothing of it. */
+static void
+test_sheets_several(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/wm_fw_sheets_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *path = wm_asprintf("%s/two.xlsx", dir);
+    for (int two = 0; two < 2; two++) {
+        lxw_workbook *wb = workbook_new(path);
+        assert_non_null(wb);
+        lxw_worksheet *cover = workbook_add_worksheet(wb, "封面");
+        worksheet_write_string(cover, 0, 0, "文明单位测评体系", NULL);
+        static const char *const sheets[] = { "文明机关", "文明校园" };
+        for (int k = 0; k < 1 + two; k++) {
+            lxw_worksheet *ws = workbook_add_worksheet(wb, sheets[k]);
+            worksheet_write_string(ws, 0, 0, "编码", NULL);
+            worksheet_write_string(ws, 0, 1, "指标", NULL);
+            worksheet_write_string(ws, 0, 2, "分值", NULL);
+            worksheet_write_string(ws, 1, 0, "1", NULL);
+            worksheet_write_string(ws, 1, 1, k ? "校园环境" : "机关作风", NULL);
+            worksheet_write_number(ws, 1, 2, 10, NULL);
+        }
+        assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+        size_t len;
+        char *bytes = wm_read_file(path, &len);
+        assert_non_null(bytes);
+        struct wm_fw_report rep = { 0 };
+        struct wm_fw *fw = rows_ok(bytes, len, WM_TABLE_XLSX, &rep);
+        expect_ind(fw, "1", "机关作风", 1000, NULL);
+        if (two) {
+            expect_issue(&rep, WM_FW_WARNING, 0, NULL, NULL, "有 2 个工作表像测评体系");
+        } else {
+            assert_int_equal(rep.nissues, 0);
+        }
+        wm_fw_free(fw);
+        wm_fw_report_free(&rep);
+        free(bytes);
+    }
+    unlink(path);
+    free(path);
+    rmdir(dir);
+}
+
 /* A total row (合计, checked against the indicators) and note rows (说明：…, 注：…) end
 ** published tables: skipped with a warning, in both layouts; 注重… is a title. */
 static void
@@ -2078,6 +2123,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_method_marks),
         cmocka_unit_test(test_header_variants),
         cmocka_unit_test(test_docx_sections),
+        cmocka_unit_test(test_sheets_several),
         cmocka_unit_test(test_levels_titles),
         cmocka_unit_test(test_levels_codes),
         cmocka_unit_test(test_levels_errors),
