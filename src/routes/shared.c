@@ -133,27 +133,7 @@ wm_req_title_query(struct wm_req *r, struct wm_title_query *q)
 bool
 wm_req_table(struct wm_req *r, struct wm_table **t)
 {
-    char err[256];
-    if (NULL == r->file_name || 0 == r->file.len) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("请选择要上传的 CSV 或 XLSX 文件"));
-        return false;
-    }
-    if (0 != wm_table_read_fitting(r->file.data, r->file.len, WM_TABLE_AUTO, wm_unit_table_fits,
-                                   NULL, t, err, sizeof err)) {
-        wm_reply_err(r, WM_E_BAD_REQUEST, "file", err);
-        return false;
-    }
-    /* The import runs inside this request: cap it (the header row is not a unit). */
-    if ((*t)->nrows > WM_UNIT_IMPORT_MAX + 1) {
-        char *msg = wm_asprintf(_("一次最多导入 %d 个单位，此文件有 %zu 行；请拆分成多个文件分批导入。"),
-                                WM_UNIT_IMPORT_MAX, (*t)->nrows - 1);
-        wm_table_free(*t);
-        *t = NULL;
-        wm_reply_err(r, WM_E_BAD_REQUEST, "file", msg);
-        free(msg);
-        return false;
-    }
-    return true;
+    return req_table_fitting(r, wm_unit_table_fits, WM_UNIT_IMPORT_MAX, _("个单位"), t);
 }
 
 /* "2026-03-01" as the Unix time of that day's start in China Standard Time; false if bad. */
