@@ -1,11 +1,13 @@
 // frameworks.test.mjs — an office user uploads a CSV standard, sees the preview, saves
 // it as a draft, publishes it and browses the tree (fold, filter); a unit user reads the
-// published edition; a file with errors shows them by row and field.
+// published edition; a file with errors shows them by row and field; a standard published
+// as a Word table previews with its parts and the skipped 合计 row.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { openServerAndBrowser, closeServerAndBrowser, login } from './harness.mjs';
 
 let srv, browser, dir;
@@ -101,5 +103,23 @@ test('a CSV with errors shows them by row and field and stores nothing', async (
   const rows = await page.$$eval('section.error tbody tr', (trs) => trs.map((tr) => tr.textContent));
   assert.ok(rows.some((t) => t.includes('2') && t.includes('score')), 'row 2, field score');
   assert.ok(rows.some((t) => t.includes('1.2.3')), 'the orphan code');
+  await page.close();
+});
+
+test('a standard published as a Word table previews with its parts', async () => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const file = join(here, '..', 'data', 'frameworks', 'word-table.docx');
+  const page = await browser.newPage();
+  await login(page, srv.base, 'office');
+  await page.goto(srv.base + '/frameworks');
+  await page.setInputFiles('#fw-upload input[type=file]', file);
+  await page.fill('#fw-upload input[name=name]', 'Word 测评细则');
+  await Promise.all([page.waitForNavigation(), page.click('#fw-upload button[type=submit]')]);
+  assert.equal(await page.textContent('h1'), '预览测评体系');
+  const main = await page.textContent('main');
+  for (const t of ['组织领导', '创建规划', '计划分解到科室', '环境建设', '合计行不是指标']) {
+    assert.match(main, new RegExp(t), t);
+  }
+  assert.doesNotMatch(main, /本细则由市文明办负责解释/); // text outside the tables
   await page.close();
 });
