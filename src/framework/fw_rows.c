@@ -975,6 +975,41 @@ fw_row_deepest(const struct fw_rctx *c, const struct wm_row *row, unsigned *leve
 static void
 fw_fill_fields(struct fw_rctx *c, struct wm_ind *ind, char *cell[FW_C__COUNT], unsigned line);
 
+/* Words of a published sheet kept with the indicator: "计分：每缺一项扣1分" on a line of its
+** own after the requirement. */
+static void
+fw_keep_note(struct wm_ind *ind, const char *label, const char *text)
+{
+    char *r = ind->requirement ? wm_asprintf("%s\n%s：%s", ind->requirement, label, text)
+                               : wm_asprintf("%s：%s", label, text);
+    free(ind->requirement);
+    ind->requirement = r;
+}
+
+/* Has s a byte outside ASCII (words of a sheet, not a rule's or a number's syntax)? */
+static bool
+fw_has_wide(const char *s)
+{
+    for (; *s; s++) {
+        if ((unsigned char)*s >= 0x80) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The number a score cell starts with when words follow it ("5分（每项1分）", "10/项"), as
+** text (caller frees), or NULL. */
+static char *
+fw_score_lead(const char *norm)
+{
+    size_t n = 0;
+    while (isdigit((unsigned char)norm[n]) || (n > 0 && norm[n] == '.')) {
+        n++;
+    }
+    return n > 0 && norm[n] != '\0' ? wm_strndup(norm, n) : NULL;
+}
+
 /* Does a ticked method cell say yes (√, ✓, ●, 是 …; anything but blank or a no)? */
 static bool
 fw_mark_set(const char *cell)
@@ -1145,26 +1180,60 @@ fw_fill_fields(struct fw_rctx *c, struct wm_ind *ind, char *cell[FW_C__COUNT], u
     ind->materials = cell[FW_C_MATERIALS];
     cell[FW_C_MATERIALS] = NULL;
 
+    enum wm_fw_rule implied = WM_FW_RULE_NONE; /* a score cell reading 加分项 */
     if (cell[FW_C_SCORE] != NULL) {
         const char *s = cell[FW_C_SCORE];
-        char *norm = fw_score_cell(s);
+        char *norm = fw_score_cell(s), *lead = NULL;
         if (NULL == norm) {
             /* "—", "/", "无": the standard gives no score for this item */
         } else if (wm_fw_score_parse(norm, &ind->score)) {
             ind->has_score = true;
         } else if (s[0] == '-') {
             fw_issue(c->rep, WM_FW_ERROR, line, 0, code, "score", "分值不能为负数：“%s”", s);
+        } else if (NULL != (lead = fw_score_lead(norm)) && wm_fw_score_parse(lead, &ind->score)) {
+            /* "5分（每项1分）", "10/项": the number, and the words kept */
+            ind->has_score = true;
+            fw_keep_note(ind, "分值", s);
+            fw_issue(c->rep, WM_FW_WARNING, line, 0, code, "score",
+                     "分值“%s”按 %s 分计，原文附在测评内容之后", s, lead);
+        } else if (NULL != strstr(s, "加分") || NULL != strstr(s, "減分") ||
+                   NULL != strstr(s, "减分")) {
+            implied = NULL != strstr(s, "加分") ? WM_FW_RULE_BONUS : WM_FW_RULE_NEGATIVE;
+            fw_keep_note(ind, "分值", s);
+            fw_issue(c->rep, WM_FW_WARNING, line, 0, code, "score",
+                     "分值“%s”不是数字：按%s项处理，原文附在测评内容之后", s,
+                     implied == WM_FW_RULE_BONUS ? "加分" : "减分");
         } else {
             fw_issue(c->rep, WM_FW_ERROR, line, 0, code, "score",
                      "分值“%s”无效：应为非负数，最多两位小数", s);
         }
+        free(lead);
         free(norm);
     }
     if (cell[FW_C_SCORING] != NULL) {
-        if (!fw_scoring_parse(cell[FW_C_SCORING], &ind->scoring, err, sizeof(err))) {
-            fw_issue(c->rep, WM_FW_ERROR, line, 0, code, "scoring", "%s", err);
-            ind->scoring.rule = WM_FW_RULE_NONE;
+        const char *s = cell[FW_C_SCORING];
+        if (!fw_scoring_parse(s, &ind->scoring, err, sizeof(err))) {
+            memset(&ind->scoring, 0, sizeof(ind->scoring));
+            if (fw_has_wide(s)) {
+                /* the words of a published sheet ("每缺一项扣1分"): the rule they name, and
+                ** the words kept */
+                ind->scoring.rule = strstr(s, "加分")                        ? WM_FW_RULE_BONUS
+                                    : strstr(s, "减分") || strstr(s, "減分") ? WM_FW_RULE_NEGATIVE
+                                    : strstr(s, "扣")                        ? WM_FW_RULE_POINTS
+                                                                             : WM_FW_RULE_NONE;
+                fw_keep_note(ind, "计分", s);
+                fw_issue(c->rep, WM_FW_WARNING, line, 0, code, "scoring",
+                         "计分方式“%s”不是评分规则的写法%s，原文附在测评内容之后", s,
+                         ind->scoring.rule == WM_FW_RULE_POINTS     ? "：按扣分计"
+                         : ind->scoring.rule == WM_FW_RULE_BONUS    ? "：按加分项计"
+                         : ind->scoring.rule == WM_FW_RULE_NEGATIVE ? "：按减分项计"
+                                                                    : "");
+            } else {
+                fw_issue(c->rep, WM_FW_ERROR, line, 0, code, "scoring", "%s", err);
+            }
         }
+    } else if (implied != WM_FW_RULE_NONE) {
+        ind->scoring.rule = implied;
     }
     char **items;
     size_t n;

@@ -1400,6 +1400,41 @@ test_sheets_several(void **state)
     rmdir(dir);
 }
 
+/* Score and scoring cells written as words, as published sheets do: the number or rule they
+** give, and the words kept after the requirement, with a warning; a rule's own syntax and
+** a word that gives no number stay errors. */
+static void
+test_score_words(void **state)
+{
+    (void)state;
+    const char *csv = "编码,指标,测评内容,分值,计分方式\n"
+                      "1,组织,成立领导小组。,10,每缺一项扣1分\n"
+                      "2,环境,,5分（每项1分）,\n"
+                      "3,安全,,10/项,\n"
+                      "4,加分,获得表彰。,加分项,\n";
+    struct wm_fw_report rep = { 0 };
+    struct wm_fw *fw = rows_ok(csv, strlen(csv), WM_TABLE_CSV, &rep);
+    assert_int_equal(rep.nwarnings, 4);
+    const struct wm_ind *a = expect_ind(fw, "1", "组织", 1000, NULL);
+    assert_int_equal(a->scoring.rule, WM_FW_RULE_POINTS);
+    assert_string_equal(a->requirement, "成立领导小组。\n计分：每缺一项扣1分");
+    expect_issue(&rep, WM_FW_WARNING, 2, "1", "scoring", "按扣分计");
+    const struct wm_ind *b = expect_ind(fw, "2", "环境", 500, NULL);
+    assert_string_equal(b->requirement, "分值：5分（每项1分）");
+    expect_issue(&rep, WM_FW_WARNING, 3, "2", "score", "按 5 分计");
+    expect_ind(fw, "3", "安全", 1000, NULL);
+    const struct wm_ind *d = expect_ind(fw, "4", "加分", -1, NULL);
+    assert_int_equal(d->scoring.rule, WM_FW_RULE_BONUS);
+    expect_issue(&rep, WM_FW_WARNING, 5, "4", "score", "按加分项处理");
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep);
+
+    struct wm_fw_report bad = rows_bad("编码,指标,分值,计分方式\n1,a,四分,\n2,b,1,percent\n");
+    expect_issue(&bad, WM_FW_ERROR, 2, "1", "score", "“四分”无效");
+    expect_issue(&bad, WM_FW_ERROR, 3, "2", "scoring", "未知的评分规则“percent”");
+    wm_fw_report_free(&bad);
+}
+
 /* A total row (合计, checked against the indicators) and note rows (说明：…, 注：…) end
 ** published tables: skipped with a warning, in both layouts; 注重… is a title. */
 static void
@@ -2124,6 +2159,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_header_variants),
         cmocka_unit_test(test_docx_sections),
         cmocka_unit_test(test_sheets_several),
+        cmocka_unit_test(test_score_words),
         cmocka_unit_test(test_levels_titles),
         cmocka_unit_test(test_levels_codes),
         cmocka_unit_test(test_levels_errors),
