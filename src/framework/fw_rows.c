@@ -1727,6 +1727,20 @@ fw_codes_usable(const struct fw_rctx *c, const struct wm_table *t, size_t first)
     return ok;
 }
 
+/* Is the header 测评标准 (or 考核标准), the standard's own words for each item? */
+static bool
+fw_standard_named(const char *header)
+{
+    static const char *const names[] = { "测评标准", "測評標準", "考核标准", "考核標準", NULL };
+    char *h = fw_norm_header(header);
+    bool named = false;
+    for (int i = 0; names[i] && !named; i++) {
+        named = wm_streq(h, names[i]);
+    }
+    free(h);
+    return named;
+}
+
 /*
 ** Standards of another layout: 测评项目 | 测评内容 | 测评标准 | 测评方法 | 分值, where a
 ** 测评内容 cell (merged) spans several 测评标准 rows, each an item with a score or a
@@ -1738,14 +1752,7 @@ static bool
 fw_standard_items(const struct fw_rctx *c, const struct wm_table *t, size_t first,
                   const char *header, int col)
 {
-    static const char *const names[] = { "测评标准", "測評標準", "考核标准", "考核標準", NULL };
-    char *h = fw_norm_header(header);
-    bool named = false;
-    for (int i = 0; names[i] && !named; i++) {
-        named = wm_streq(h, names[i]);
-    }
-    free(h);
-    if (!named || c->col[FW_C_REQUIREMENT] < 0) {
+    if (!fw_standard_named(header) || c->col[FW_C_REQUIREMENT] < 0) {
         return false;
     }
     for (size_t r = first; r < t->nrows; r++) {
@@ -1959,6 +1966,11 @@ wm_fw_parse_table(const struct wm_table *t,
     }
     int items = -1; /* the 测评标准 column when it holds the items (fw_standard_items) */
     for (size_t k = 0; k < nignored; k++) {
+        if (c.col[FW_C_REQUIREMENT] < 0 && fw_standard_named(hdr->cells[ignored[k]])) {
+            /* no 测评内容 column: 测评标准 is what is required */
+            c.col[FW_C_REQUIREMENT] = ignored[k];
+            continue;
+        }
         if (items < 0 && fw_standard_items(&c, t, first, hdr->cells[ignored[k]], ignored[k])) {
             items = ignored[k];
             continue;

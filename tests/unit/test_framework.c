@@ -1176,6 +1176,16 @@ test_levels_items(void **state)
     wm_fw_free(fw);
     wm_fw_report_free(&rep);
 
+    /* without a 测评内容 column, 测评标准 is the requirement */
+    const char *only = "一级指标,二级指标,测评标准,分值\n"
+                       "思想道德建设,理论学习,建立学习制度。,4\n";
+    struct wm_fw_report rep1 = { 0 };
+    fw = rows_ok(only, strlen(only), WM_TABLE_CSV, &rep1);
+    assert_int_equal(rep1.nissues, 0);
+    assert_string_equal(expect_ind(fw, "1.1", "理论学习", 400, "1")->requirement, "建立学习制度。");
+    wm_fw_free(fw);
+    wm_fw_report_free(&rep1);
+
     /* 测评标准 rows that only continue a 测评内容's scoring notes stay ignored */
     const char *notes = "测评项目,测评内容,分值,测评标准,测评方法\n"
                         "思想道德建设,建立学习制度。,5,未建立扣2分,查阅资料\n"
