@@ -1371,8 +1371,8 @@ static void
 test_sheets_several(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/wm_fw_sheets_XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[256];
+    assert_int_equal(wm_scratch_dir("wm-fw-sheets", dir, sizeof dir), 0);
     char *path = wm_asprintf("%s/two.xlsx", dir);
     for (int two = 0; two < 2; two++) {
         lxw_workbook *wb = workbook_new(path);
