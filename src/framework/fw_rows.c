@@ -2144,7 +2144,9 @@ wm_fw_parse_rows(const void *data,
     enum wm_err rc;
 
     *out = NULL;
-    if (wm_table_read_fitting(data, len, fmt, fw_sheet_fits, NULL, &t, err, sizeof(err)) != 0) {
+    unsigned sheets = 0;
+    if (wm_table_read_fitting_n(data, len, fmt, fw_sheet_fits, NULL, &t, &sheets, err,
+                                sizeof(err)) != 0) {
         fw_issue(r, WM_FW_ERROR, 0, 0, NULL, NULL, "无法读取表格：%s", err);
         rc = WM_E_BAD_REQUEST;
         goto cleanup;
@@ -2154,8 +2156,6 @@ wm_fw_parse_rows(const void *data,
                  "文件编码为 %s 而不是 UTF-8，已自动转换；请核对文字是否正确", t->converted_from);
     }
     /* a workbook of several standards (one per unit type, say) is not one standard */
-    unsigned sheets = fmt == WM_TABLE_CSV ? 1 : wm_table_count_fitting(data, len, fmt,
-                                                                         fw_sheet_fits, NULL);
     if (sheets > 1) {
         fw_issue(r, WM_FW_WARNING, 0, 0, NULL, NULL,
                  "工作簿中有 %u 个工作表像测评体系，只导入了第一个；其他工作表请另存为单独的文件后"

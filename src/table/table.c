@@ -232,11 +232,22 @@ wm_table_read_fitting(const void *data,
                       char *err,
                       size_t errlen)
 {
+    return wm_table_read_fitting_n(data, len, fmt, fits, cls, out, NULL, err, errlen);
+}
+
+int
+wm_table_read_fitting_n(const void *data, size_t len, enum wm_table_fmt fmt,
+                        bool (*fits)(const struct wm_table *t, void *cls), void *cls,
+                        struct wm_table **out, unsigned *nfit, char *err, size_t errlen)
+{
     int rc = wm_table_read_sheet(data, len, fmt, 0, out, err, errlen);
-    if (0 != rc || fits(*out, cls)) {
+    bool found = 0 == rc && fits(*out, cls);
+    unsigned n = found;
+    if (0 != rc || (found && NULL == nfit)) {
         return rc;
     }
-    /* Workbooks often open with a cover or an explanation sheet: try the next ones. */
+    /* Workbooks often open with a cover or an explanation sheet: try the next ones (all of
+    ** them when the fitting ones are counted). */
     for (unsigned sheet = 1; sheet < 32; sheet++) {
         struct wm_table *t = NULL;
         char e2[256];
@@ -244,14 +255,23 @@ wm_table_read_fitting(const void *data,
         if (1 == r2) {
             break; /* no more sheets */
         }
-        if (0 == r2 && fits(t, cls)) {
+        bool fit = 0 == r2 && fits(t, cls);
+        n += fit;
+        if (fit && !found) {
             wm_table_free(*out);
             *out = t;
-            return 0;
+            found = true;
+            if (NULL == nfit) {
+                break;
+            }
+            continue;
         }
         wm_table_free(t);
     }
-    return 0; /* none fits better: the first sheet, for its errors */
+    if (nfit) {
+        *nfit = n;
+    }
+    return 0; /* when none fits: the first sheet, for its errors */
 }
 
 int
@@ -322,24 +342,6 @@ cleanup:
     free(owned);
     wm_table_free(acc.t);
     return rc;
-}
-
-unsigned
-wm_table_count_fitting(const void *data, size_t len, enum wm_table_fmt fmt,
-                       bool (*fits)(const struct wm_table *t, void *cls), void *cls)
-{
-    unsigned n = 0;
-    for (unsigned sheet = 0; sheet < 32; sheet++) {
-        struct wm_table *t = NULL;
-        char e[256];
-        int rc = wm_table_read_sheet(data, len, fmt, sheet, &t, e, sizeof e);
-        if (1 == rc || (0 != rc && 0 == sheet)) {
-            break;
-        }
-        n += 0 == rc && fits(t, cls);
-        wm_table_free(t);
-    }
-    return n;
 }
 
 void

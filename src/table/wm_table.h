@@ -99,11 +99,13 @@ int wm_table_read_fitting(const void *data, size_t len, enum wm_table_fmt fmt,
                           bool (*fits)(const struct wm_table *t, void *cls), void *cls,
                           struct wm_table **out, char *err, size_t errlen);
 /**
-** How many sheets (of the first 32) fits() says yes to: more than one means a workbook holds
-** several tables of the kind and wm_table_read_fitting() read only the first of them.
+** The same, and *nfit (when not NULL) the number of sheets (of the first 32) fits() says yes
+** to: more than one means a workbook holds several tables of the kind, of which only the
+** first was read.
 */
-unsigned wm_table_count_fitting(const void *data, size_t len, enum wm_table_fmt fmt,
-                                bool (*fits)(const struct wm_table *t, void *cls), void *cls);
+int wm_table_read_fitting_n(const void *data, size_t len, enum wm_table_fmt fmt,
+                            bool (*fits)(const struct wm_table *t, void *cls), void *cls,
+                            struct wm_table **out, unsigned *nfit, char *err, size_t errlen);
 
 /**
 ** Index of the first header cell equal to @a name, both compared without white space
