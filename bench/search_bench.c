@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -388,6 +389,9 @@ struct qstat {
     size_t capped, over;     /* over: queries above 20 ms of wall time */
 };
 
+/* The walk's bound of every query (wm_search_q.span): 0, the default; --no-span: none. */
+static unsigned q_span;
+
 static void
 run_queries(struct wm_db *db, char (*qs)[16], size_t nq, bool scoped, struct qstat *st)
 {
@@ -402,6 +406,7 @@ run_queries(struct wm_db *db, char (*qs)[16], size_t nq, bool scoped, struct qst
         struct wm_search_q q = {0};
         q.fts5 = f;
         q.fts5_title = ft;
+        q.span = q_span;
         if (scoped) {
             unit_path((int64_t)(rnd_next(&s) % NUNITS), path, sizeof path);
             q.scope = path;
@@ -475,6 +480,10 @@ main(int argc, char **argv)
             reuse = keep = true;
         } else if (0 == strcmp(argv[i], "--keep")) {
             keep = true;
+        } else if (0 == strcmp(argv[i], "--span") && i + 1 < argc) {
+            q_span = (unsigned)strtoul(argv[++i], NULL, 10);
+        } else if (0 == strcmp(argv[i], "--no-span")) {
+            q_span = UINT_MAX;
         } else if (0 == strcmp(argv[i], "--no-ref")) {
             noref = true;
         } else {

@@ -22,6 +22,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -533,6 +534,9 @@ check_params(const struct wm_search_params *p, struct wm_fail *f)
     if (nz(p->unit_type) && !wm_unit_type_valid(p->unit_type)) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "unit_type", "%s", _("单位类型无效"));
     }
+    if (p->before < 0) {
+        return wm_fail_set(f, WM_E_BAD_REQUEST, "before", "%s", _("须为正整数"));
+    }
     if (p->unit_id < 0 || p->district_id < 0) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, p->unit_id < 0 ? "unit" : "district", "%s",
                            _("编号无效"));
@@ -909,11 +913,26 @@ enrich(struct wm_db *db, const struct wm_sq *q, json_t *res, const char *scope,
         json_object_set_new(filter_labels, "indicator", indicator_name(p->indicator, titles));
     }
     json_decref(titles);
-    return json_pack("{s:s, s:I, s:b, s:I, s:I, s:o, s:o, s:o}", "q", p->q ? p->q : "",
-                     "total", (json_int_t)jsi(res, "total"), "capped",
-                     json_is_true(json_object_get(res, "capped")), "page",
-                     (json_int_t)(p->page ? p->page : 1), "per_page", (json_int_t)per, "hits",
-                     out_hits, "facets", out_facets, "filter_labels", filter_labels);
+    json_t *out = json_pack(
+        "{s:s, s:I, s:b, s:b, s:I, s:I, s:o, s:o, s:o}", "q", p->q ? p->q : "", "total",
+        (json_int_t)jsi(res, "total"), "capped", json_is_true(json_object_get(res, "capped")),
+        "partial", json_is_true(json_object_get(res, "partial")), "page",
+        (json_int_t)(p->page ? p->page : 1), "per_page", (json_int_t)per, "hits", out_hits,
+        "facets", out_facets, "filter_labels", filter_labels);
+    if (jsi(res, "next_before") > 0) {
+        json_object_set_new(out, "next_before", json_integer(jsi(res, "next_before")));
+    }
+    return out;
+}
+
+/* WENMING_SEARCH_SPAN: the first step of a search's walk back (WM_SEARCH_SPAN when unset),
+** for a deployment to tune and for the tests to reach with a few documents. */
+static unsigned
+search_span(void)
+{
+    const char *v = getenv("WENMING_SEARCH_SPAN");
+    int64_t n = 0;
+    return v && wm_parse_i64(v, 1, UINT_MAX - 1, &n) ? (unsigned)n : 0;
 }
 
 json_t *
@@ -958,6 +977,8 @@ wm_search(struct wm_db *db, const struct wm_actor *a, const struct wm_search_par
         .day_to = nz(p->to),
         .limit = per,
         .offset = (page - 1) * per,
+        .before = p->before,
+        .span = search_span(),
     };
     res = db->ops->search_query(db, &sq);
     free(fts);

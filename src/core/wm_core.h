@@ -1990,13 +1990,17 @@ struct wm_search_params {
     const char *to;
     unsigned page;         /* 1-based; 0: 1 */
     unsigned per_page;     /* 0: 20; at most 100 */
+    int64_t before;        /* only index ids below it: a partial answer's next_before */
 };
 /**
-** Search within the actor's scope: {"q", "total", "capped", "page", "per_page", "hits":
+** Search within the actor's scope: {"q", "total", "capped", "partial", ["next_before",]
+** "page", "per_page", "hits":
 ** [{kind, id, title, url, unit: {id, name, code} | null, year, indicator_code, media,
 ** state, day, snippet: [{text, hit}]}], "facets": {kind, district, unit, unit_type, year,
-** media, state, indicator: [{value, label, count}]}}.  No hit, count, facet or snippet
-** comes from outside the scope.  Bad request (f) for a query with nothing to look for, and
+** media, state, indicator: [{value, label, count}]}}.  partial: the search stopped
+** going back once the newest documents held a page of matches (WM_SEARCH_SPAN): older
+** ones were not looked at, and the same search with before = next_before goes on from
+** there.  No hit, count, facet or snippet comes from outside the scope.  Bad request (f) for a query with nothing to look for, and
 ** for a bad filter (its field: kind, media, state, year, from, to, unit_type, indicator,
 ** page, per_page); a unit or district out of scope is not found.  An indicator has no id
 ** of its own: its hit's id is edition_id × 1000000 + its position in the edition, and it

@@ -99,4 +99,24 @@ void wm_scand_sort(struct wm_scand *c, size_t n);
 /** The rank a hit row shows: the score in millionths. */
 int64_t wm_srank(double score);
 
+/*
+** The bound of a search's walk (WM_SEARCH_SPAN): matches are taken newest first, in steps
+** back (the newest WM_SEARCH_SPAN ids below q->before, then each step twice as far back as
+** the one before), and the walk stops at the first match below a step when the steps above
+** it hold WM_SEARCH_LEAST; floor is then that step's oldest id: the search is partial, and
+** before=floor goes on from there.  One rule for both stores.
+*/
+struct wm_swalk {
+    const struct wm_search_q *q;
+    int64_t ceil, max_id; /* ids below ceil; max_id the newest of the index */
+    int64_t step;         /* the oldest id of the step walked (0: to the oldest) */
+    int64_t floor;        /* where the walk stopped (0: it did not) */
+};
+void wm_swalk_init(struct wm_swalk *s, const struct wm_search_q *q, int64_t max_id);
+/** Whether the walk stops before the match id, n matches taken above it. */
+bool wm_swalk_stop(struct wm_swalk *s, int64_t id, int64_t n);
+/** The floor once the walk has ended: full when it took all the matches it was allowed (it
+** stops in its step: more may lie below), else it stopped or ran out of matches. */
+int64_t wm_swalk_end(struct wm_swalk *s, bool full);
+
 #endif /* WM_DB_INT_H */

@@ -5,6 +5,7 @@
 */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -540,6 +541,58 @@ wm_srank(double score)
         return 0;
     }
     return (int64_t)(v + (v >= 0 ? 0.5 : -0.5));
+}
+
+/* ---------------------------------------------------------------- the walk's bound */
+
+/* The oldest id of the walk's next step back: the first covers the WM_SEARCH_SPAN newest
+** ids (below ceil), each next one goes twice as far back as the one before.  0: to the
+** oldest. */
+static int64_t
+step_floor(const struct wm_swalk *s, int64_t floor)
+{
+    if (UINT_MAX == s->q->span) {
+        return 0;
+    }
+    int64_t span = s->q->span ? s->q->span : WM_SEARCH_SPAN;
+    int64_t top = s->ceil - 1 < s->max_id ? s->ceil - 1 : s->max_id; /* the newest walked */
+    if (floor > 0) {
+        span = 2 * (top - floor + 1);
+    }
+    return top - span + 1 > 0 ? top - span + 1 : 0;
+}
+
+void
+wm_swalk_init(struct wm_swalk *s, const struct wm_search_q *q, int64_t max_id)
+{
+    s->q = q;
+    s->ceil = q->before > 0 ? q->before : INT64_MAX;
+    s->max_id = max_id;
+    s->floor = 0;
+    s->step = step_floor(s, 0);
+}
+
+bool
+wm_swalk_stop(struct wm_swalk *s, int64_t id, int64_t n)
+{
+    while (s->step > 0 && id < s->step) {
+        if (n >= (s->q->least ? s->q->least : WM_SEARCH_LEAST)) {
+            s->floor = s->step;
+            return true;
+        }
+        s->step = step_floor(s, s->step);
+    }
+    return false;
+}
+
+int64_t
+wm_swalk_end(struct wm_swalk *s, bool full)
+{
+    if (!full) {
+        return s->floor; /* stopped, or ran out (0) */
+    }
+    s->floor = s->step;
+    return s->floor;
 }
 
 /* end of search_common.c */

@@ -496,6 +496,15 @@ struct wm_search_row {
 ** rare one does (bench/search.sh: p99 of a ranked first page with its facets). */
 #define WM_SEARCH_WINDOW 2000
 
+/* How far back a search walks: first the newest WM_SEARCH_SPAN ids of the index, and while
+** those hold fewer than WM_SEARCH_LEAST matches (a page) twice as far back again, until
+** the oldest.  A search that stops before the oldest is "partial": older documents were not
+** looked at, and the same search with before= the oldest id walked goes on from there.  This
+** bounds the cost of a phrase made of common pieces, which FTS5 and GIN check document by
+** document (bench/search.sh). */
+#define WM_SEARCH_SPAN 100000
+#define WM_SEARCH_LEAST 20
+
 /* A search (search_query): a compiled query, the caller's scope and the filters. */
 struct wm_search_q {
     const char *fts5;      /* wm_sq_fts5(q, NULL) for SQLite */
@@ -522,6 +531,10 @@ struct wm_search_q {
                            ** 0: WM_SEARCH_WINDOW */
     unsigned limit;        /* hits on the page; 0: 20 */
     unsigned offset;
+    /* The walk's bound (WM_SEARCH_SPAN, WM_SEARCH_LEAST when 0); span UINT_MAX: none */
+    unsigned span;
+    unsigned least;
+    int64_t before;        /* only ids below it (a partial search's "next_before"); 0: all */
 };
 
 struct wm_db_ops {

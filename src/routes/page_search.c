@@ -21,7 +21,8 @@
 /* The arguments a search link carries, in the order they are written. */
 static const char *const search_keys[] = {"q",         "kind",      "district", "unit",
                                           "unit_type", "year",      "indicator", "media",
-                                          "state",     "from",      "to",        "per_page"};
+                                          "state",     "from",      "to",        "per_page",
+                                          "before"};
 
 /* The filters (everything but the query, the dates and the page size), with their names. */
 static const struct {
@@ -199,6 +200,16 @@ active_filters(struct wm_req *r, struct wm_buf *b, const json_t *res,
              "aria-label=\"%s%s\" title=\"%s\">×</a></li>",
              _("形成日期"), _("："), p->from ? p->from : "…", p->to ? p->to : "…",
              wm_buf_str(&href), _("去掉筛选 "), _("形成日期"), _("去掉这个筛选"));
+        wm_buf_free(&href);
+        n++;
+    }
+    if (p->before) { /* a partial search gone on: the older documents */
+        struct wm_buf href = {0};
+        search_href(r, &href, "before", NULL, 0);
+        wm_h(&items,
+             "<li data-key=\"before\"><span>%s</span> <a href=\"%s\" class=\"remove\" "
+             "aria-label=\"%s\" title=\"%s\">×</a></li>",
+             _("更早的文档"), wm_buf_str(&href), _("回到最新的文档"), _("回到最新的文档"));
         wm_buf_free(&href);
         n++;
     }
@@ -465,12 +476,15 @@ page_search_get(struct wm_req *r)
     const json_t *facets = json_object_get(res, "facets"), *hits = json_object_get(res, "hits");
     int64_t total = ji(res, "total");
     bool capped = json_is_true(json_object_get(res, "capped"));
+    bool partial = json_is_true(json_object_get(res, "partial"));
     unsigned per_page = ji(res, "per_page") > 0 ? (unsigned)ji(res, "per_page") : 20;
     unsigned page = ji(res, "page") > 0 ? (unsigned)ji(res, "page") : 1;
     active_filters(r, &b, res, &p);
     wm_h(&b, "<p class=\"search-total\" id=\"search-total\" data-total=\"%I\"%r>", total,
          capped ? " data-capped=\"true\"" : "");
-    if (capped) {
+    if (partial) {
+        wm_h(&b, _("较新的文档中有 %I 条结果"), total);
+    } else if (capped) {
         wm_h(&b, _("约 %I+ 条结果"), total);
     } else {
         wm_h(&b, _("共 %I 条结果"), total);
@@ -521,6 +535,16 @@ page_search_get(struct wm_req *r)
             pages = 500;
         }
         pager(r, &b, page, (unsigned)pages);
+    }
+    if (partial) { /* the walk stopped going back: the way on to the older documents */
+        char nb[24];
+        snprintf(nb, sizeof nb, "%lld", (long long)ji(res, "next_before"));
+        struct wm_buf href = {0};
+        search_href(r, &href, "before", nb, 0);
+        wm_h(&b,
+             "<p class=\"search-more\" id=\"search-more\">%s <a href=\"%s\">%s</a></p>",
+             _("为了快，只查了较新的文档。"), wm_buf_str(&href), _("继续查找更早的文档 →"));
+        wm_buf_free(&href);
     }
     wm_h(&b, "</section></div>\n");
     wm_sq_free(sq);

@@ -453,13 +453,15 @@ wm_req_search(struct wm_req *r, struct wm_search_params *p, const char **field, 
         int64_t min, max, *out;
     } ints[] = {{"unit", 1, INT64_MAX, &p->unit_id},
                 {"district", 1, INT64_MAX, &p->district_id},
-                {"year", 1900, 9999, &p->year}};
+                {"year", 1900, 9999, &p->year},
+                {"before", 1, INT64_MAX, &p->before}};
     for (size_t i = 0; i < WM_ARRAY_LEN(ints); i++) {
         const char *v = arg_given(r, ints[i].name);
         if (v && !wm_parse_i64(v, ints[i].min, ints[i].max, ints[i].out)) {
             *field = ints[i].name;
-            *msg = wm_streq(ints[i].name, "year") ? _("年度须为四位数字，例如 2024")
-                                                  : _("须为单位或文明办的编号（正整数）");
+            *msg = wm_streq(ints[i].name, "year")     ? _("年度须为四位数字，例如 2024")
+                   : wm_streq(ints[i].name, "before") ? _("须为正整数")
+                                                      : _("须为单位或文明办的编号（正整数）");
             return false;
         }
     }

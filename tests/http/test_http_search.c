@@ -790,6 +790,75 @@ test_cli(void **state)
     free(out);
 }
 
+/* A search stops going back once the newest documents hold a page of matches (the walk's
+** first step set small by WENMING_SEARCH_SPAN): partial, with next_before to go on; the
+** page says so and links on; before= reaches the rest, and nothing twice. */
+static void
+test_partial(void **state)
+{
+    (void)state;
+    assert_int_equal(th_server_stop(&srv), 0);
+    const char *const env[] = {"WENMING_SEARCH_SPAN=3", NULL};
+    assert_int_equal(th_server_start(&srv, env), 0);
+    enum { N = 30 };
+    for (int i = 1; i <= N; i++) {
+        char title[64], body[32];
+        snprintf(title, sizeof title, "海豚湾简报第%d期", i);
+        snprintf(body, sizeof body, "第%d期\n", i);
+        (void)upload(qingshan, "简报.txt", body, strlen(body), title);
+    }
+    json_t *a = search(&admin, "海豚湾", "&per_page=100");
+    assert_true(json_is_true(json_object_get(a, "partial")));
+    assert_true(json_is_true(json_object_get(a, "capped")));
+    int64_t na = th_jint(a, "total"), next = th_jint(a, "next_before");
+    assert_true(na >= 20 && na < N);
+    assert_int_equal(json_array_size(json_object_get(a, "hits")), (size_t)na);
+    assert_true(next > 0);
+    char more[64];
+    snprintf(more, sizeof more, "&per_page=100&before=%lld", (long long)next);
+    json_t *b = search(&admin, "海豚湾", more);
+    assert_false(json_is_true(json_object_get(b, "partial")));
+    assert_null(json_object_get(b, "next_before"));
+    assert_int_equal(th_jint(b, "total"), N - na);
+    /* every one once: each of b's older than every one of a's */
+    size_t i;
+    json_t *h;
+    json_array_foreach(json_object_get(b, "hits"), i, h) {
+        assert_true(th_jint(h, "id") < next);
+        assert_null(hit_of(a, th_jint(h, "id")));
+    }
+    json_decref(a);
+    json_decref(b);
+    /* the unit sees its own the same way */
+    a = search(&qsadmin, "海豚湾", NULL);
+    assert_true(json_is_true(json_object_get(a, "partial")));
+    json_decref(a);
+    /* the page: the count says where it looked, and a link goes on */
+    struct th_resp *r = page(&admin, "/search?q=%E6%B5%B7%E8%B1%9A%E6%B9%BE");
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "较新的文档中有"));
+    assert_non_null(strstr(r->body, "data-capped=\"true\""));
+    char href[96];
+    snprintf(href, sizeof href, "/search?q=%%E6%%B5%%B7%%E8%%B1%%9A%%E6%%B9%%BE&amp;before=%lld",
+             (long long)next);
+    const char *link = strstr(r->body, "id=\"search-more\"");
+    assert_non_null(link);
+    assert_non_null(strstr(link, href));
+    th_resp_free(r);
+    snprintf(href, sizeof href, "/search?q=%%E6%%B5%%B7%%E8%%B1%%9A%%E6%%B9%%BE&before=%lld",
+             (long long)next);
+    r = page(&admin, href);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "data-key=\"before\""));
+    assert_null(strstr(r->body, "id=\"search-more\""));
+    assert_non_null(strstr(r->body, "共 "));
+    th_resp_free(r);
+    /* a bad bound is named */
+    r = search_raw(&admin, "海豚湾", "&before=abc");
+    th_assert_error(r, 400, "bad_request", "before");
+    th_resp_free(r);
+}
+
 static void
 test_graceful_stop(void **state)
 {
@@ -872,6 +941,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_pages),
         cmocka_unit_test(test_trash),
         cmocka_unit_test(test_cli),
+        cmocka_unit_test(test_partial),
         cmocka_unit_test(test_graceful_stop),
     };
     int failed = cmocka_run_group_tests_name("search", tests, setup, teardown);

@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -2817,6 +2818,84 @@ test_search_bounded(void **state)
     assert_false(json_is_true(json_object_get(r, "capped")));
     assert_int_equal(ji(r, "total"), 20);
     json_decref(r);
+}
+
+/* The walk's bound (wm_swalk): newest first in steps back (span ids, then twice as far
+** back each step); a step that ends with least matches above it ends the walk: partial,
+** with next_before to go on from; to the oldest otherwise.  The same on both stores. */
+static void
+test_search_span(void **state)
+{
+    struct fx *f = *state;
+    for (int i = 1; i <= 30; i++) {
+        bool hit = 30 == i || 29 == i || 27 == i || 20 == i || 12 == i || 3 == i;
+        sput(f, "document", i, "/1/2/10/", 10, "学校", 2024, NULL, "text", "draft", NULL,
+             hit ? "道德讲堂活动" : "简报", "本期内容");
+    }
+    const char *fq = "\"道德讲堂\"", *ft = "{title} : \"道德讲堂\"",
+               *tq = "'道德' <-> '德讲' <-> '讲堂'";
+    struct wm_search_q q = {0};
+    q.span = 5;
+    q.least = 2;
+    /* the newest five ids hold three: the walk stops below them */
+    json_t *r = sfind(f, fq, ft, tq, &q);
+    int64_t top = 0;
+    json_t *h;
+    size_t i;
+    json_array_foreach(json_object_get(r, "hits"), i, h) {
+        top = ji(h, "id") > top ? ji(h, "id") : top;
+    }
+    assert_true(json_is_true(json_object_get(r, "partial")));
+    assert_true(json_is_true(json_object_get(r, "capped")));
+    int64_t next = ji(r, "next_before");
+    assert_int_equal(next, top - 4);
+    scheck(r, "document:27 document:29 document:30", 3);
+    /* on from there: 21..25 hold none, 16..25 one, 6..25 two: enough */
+    memset(&q, 0, sizeof q);
+    q.span = 5;
+    q.least = 2;
+    q.before = next;
+    r = sfind(f, fq, ft, tq, &q);
+    assert_true(json_is_true(json_object_get(r, "partial")));
+    assert_int_equal(ji(r, "next_before"), next - 20);
+    scheck(r, "document:12 document:20", 2);
+    /* and on to the oldest: not partial */
+    memset(&q, 0, sizeof q);
+    q.span = 5;
+    q.least = 2;
+    q.before = next - 20;
+    r = sfind(f, fq, ft, tq, &q);
+    assert_false(json_is_true(json_object_get(r, "partial")));
+    assert_false(json_is_true(json_object_get(r, "capped")));
+    assert_null(json_object_get(r, "next_before"));
+    scheck(r, "document:3", 1);
+    /* too few in every step: the walk goes to the oldest */
+    memset(&q, 0, sizeof q);
+    q.span = 5;
+    q.least = 7;
+    r = sfind(f, fq, ft, tq, &q);
+    assert_false(json_is_true(json_object_get(r, "partial")));
+    scheck(r, "document:12 document:20 document:27 document:29 document:3 document:30", 6);
+    /* no bound */
+    memset(&q, 0, sizeof q);
+    q.span = UINT_MAX;
+    q.least = 1;
+    scheck(sfind(f, fq, ft, tq, &q),
+           "document:12 document:20 document:27 document:29 document:3 document:30", 6);
+    /* the candidates fill within the first step: counted on to its floor only */
+    memset(&q, 0, sizeof q);
+    q.span = 5;
+    q.least = 2;
+    q.candidates = 2;
+    r = sfind(f, fq, ft, tq, &q);
+    assert_true(json_is_true(json_object_get(r, "partial")));
+    assert_int_equal(ji(r, "next_before"), top - 4);
+    scheck(r, "document:27 document:29 document:30", 3); /* 27: a title match, counted */
+    /* the default span covers a small index: the whole of it */
+    memset(&q, 0, sizeof q);
+    r = sfind(f, fq, ft, tq, &q);
+    assert_false(json_is_true(json_object_get(r, "partial")));
+    scheck(r, "document:12 document:20 document:27 document:29 document:3 document:30", 6);
 }
 
 /* What the search index is made from (search_src_*, issue 11): a document and a guidance
@@ -6636,6 +6715,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_guidance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_span, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_indicator_titles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blob_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_src, setup, teardown),

@@ -246,7 +246,8 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
         "SELECT id, kind, year, unit_type, media, state, indicator_code, unit_id, org_path, "
         "tsv @@ $2::tsquery FROM search_doc WHERE tsv @@ $1::tsquery "
         "AND ($3::text IS NULL OR day >= $3) AND ($4::text IS NULL OR day <= $4) "
-        "ORDER BY id DESC LIMIT $5";
+        "AND id < $6 ORDER BY id DESC LIMIT $5";
+    static const char sql_max[] = "SELECT max(id) FROM search_doc";
     static const char sql_rank[] =
         "SELECT id, ts_rank('{0.1, 0.2, 0.4, 1.0}', tsv, $1::tsquery)::float8 "
         "FROM search_doc WHERE id = ANY ($2::bigint[])";
@@ -268,15 +269,36 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
     struct wm_buf ids = {0};
     json_t *res = NULL;
     int64_t total = 0, extras = 0, nrank = 0;
-    PGresult *pr = pg_q(DB, sql_pass, "tttti", full, title, q->day_from, q->day_to, cap + 1);
+    int64_t max_id = pg_int(DB, pg_q(DB, sql_max, NULL), 0);
+    if (wm_db_failed(&DB->base)) {
+        goto out;
+    }
+    /* newest first, in steps back (wm_swalk), as the SQLite store walks */
+    struct wm_swalk sw;
+    wm_swalk_init(&sw, q, max_id);
+    PGresult *pr = pg_q(DB, sql_pass, "ttttii", full, title, q->day_from, q->day_to, cap + 1,
+                        sw.ceil);
     if (NULL == pr) {
         goto out;
     }
     wm_buf_addc(&ids, '{');
     int n = PQntuples(pr);
-    for (int i = 0; i < n && total < cap; i++) {
-        total++;
+    int64_t floor = 0;
+    bool counting = false, over = false; /* counting: past the candidates */
+    for (int i = 0; i < n; i++) {
         int64_t id = val_int(pr, i, 0);
+        if (!counting && wm_swalk_stop(&sw, id, total)) {
+            floor = sw.floor;
+            break;
+        }
+        if (counting && floor > 0 && id < floor) {
+            break;
+        }
+        if (total == cap) {
+            over = true;
+            break;
+        }
+        total++;
         bool take = total <= ncand;
         if (!take && extras < ncand && 't' == PQgetvalue(pr, i, 9)[0]) {
             take = true;
@@ -288,8 +310,13 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
         wm_sfacets_add(&fc, val_text(pr, i, 1), val_int(pr, i, 2), val_text(pr, i, 3),
                        val_text(pr, i, 4), val_text(pr, i, 5), val_text(pr, i, 6),
                        val_int(pr, i, 7), val_text(pr, i, 8));
+        if (!counting && total == ncand) {
+            counting = true;
+            floor = wm_swalk_end(&sw, true);
+        }
     }
-    bool capped = n > cap;
+    /* partial: the walk stopped at a step's floor, older documents may match too */
+    bool partial = floor > 0 && !over, capped = over || partial;
     PQclear(pr);
     wm_buf_addc(&ids, '}');
     struct wm_scand *c = NULL;
@@ -323,8 +350,11 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
         json_array_append_new(hits, h);
     }
     free(c);
-    res = json_pack("{sI sb so so}", "total", (json_int_t)total, "capped", capped, "hits", hits,
-                    "facets", wm_sfacets_done(&fc));
+    res = json_pack("{sI sb sb so so}", "total", (json_int_t)total, "capped", capped, "partial",
+                    partial, "hits", hits, "facets", wm_sfacets_done(&fc));
+    if (partial) {
+        json_object_set_new(res, "next_before", json_integer(floor));
+    }
     DB->base.status = WM_QS_ONE;
 out:
     wm_sfacets_free(&fc);

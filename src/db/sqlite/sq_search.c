@@ -380,16 +380,25 @@ col_text(sqlite3_stmt *st, int c)
                                                      : (const char *)sqlite3_column_text(st, c);
 }
 
+/* The candidates and the count of one search: the ranked matches, how many were counted
+** and the facets over the first count_cap of them. */
+struct walk {
+    struct wm_scand *c;
+    size_t n, ccap;
+    int64_t total, window; /* window: the oldest match counted */
+    struct wm_sfacets fc;
+};
+
 static void
-cand_add(struct wm_scand **c, size_t *n, size_t *cap, int64_t id, double score)
+cand_add(struct walk *w, int64_t id, double score)
 {
-    if (*n == *cap) {
-        *cap = *cap ? 2 * *cap : 256;
-        *c = wm_realloc(*c, *cap * sizeof **c);
+    if (w->n == w->ccap) {
+        w->ccap = w->ccap ? 2 * w->ccap : 256;
+        w->c = wm_realloc(w->c, w->ccap * sizeof *w->c);
     }
-    (*c)[*n].id = id;
-    (*c)[*n].score = score;
-    (*n)++;
+    w->c[w->n].id = id;
+    w->c[w->n].score = score;
+    w->n++;
 }
 
 /* Step st to its end (reset): false on an error (status set). */
@@ -404,16 +413,45 @@ sq_done(struct sq_db *db, sqlite3_stmt *st, int rc)
     return true;
 }
 
+/* Walk st (sql_cand's columns, at most lim rows): each row a candidate, counted with its
+** facets while the total is within cap, until sw stops it (wm_swalk: the walk's steps are
+** counted here, not bounded in the query, for a walk restarted far down a dense doclist
+** costs more than going on to the next match).  False on an error (status set). */
+static bool
+cand_walk(struct sq_db *db, sqlite3_stmt *st, int64_t lim, struct walk *w, int64_t cap,
+          struct wm_swalk *sw)
+{
+    int rc = SQLITE_DONE;
+    int64_t rows = 0;
+    while (st && SQLITE_ROW == (rc = sqlite3_step(st))) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        if (wm_swalk_stop(sw, id, (int64_t)w->n)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+        rows++;
+        cand_add(w, id, sqlite3_column_double(st, 1));
+        if (++w->total <= cap) {
+            w->window = id;
+            wm_sfacets_add(&w->fc, col_text(st, 2), sqlite3_column_int64(st, 3),
+                           col_text(st, 4), col_text(st, 5), col_text(st, 6), col_text(st, 7),
+                           sqlite3_column_int64(st, 8), col_text(st, 9));
+        }
+    }
+    (void)wm_swalk_end(sw, rows == lim);
+    return st && sq_done(db, st, rc);
+}
+
 static json_t *
 search_query(struct wm_db *base, const struct wm_search_q *q)
 {
-    /* the candidates: the newest matches, ranked */
+    /* the candidates: the newest matches (ids in [?6, ?5)), ranked */
     static const char sql_cand[] =
         "SELECT search_fts.rowid, wm_rank(search_fts, ?2, d.size), d.kind, d.year, d.unit_type, "
         "d.media, d.state, d.indicator_code, d.unit_id, d.org_path "
         "FROM search_fts JOIN search_doc d INDEXED BY search_doc_facets ON d.id = search_fts.rowid "
         "WHERE search_fts MATCH ?1 AND (?3 IS NULL OR d.day >= ?3) "
-        "AND (?4 IS NULL OR d.day <= ?4) AND search_fts.rowid < ?5 "
+        "AND (?4 IS NULL OR d.day <= ?4) AND search_fts.rowid < ?5 AND search_fts.rowid >= ?6 "
         "ORDER BY search_fts.rowid DESC LIMIT ?2";
     /* title matches between two ids */
     static const char sql_title[] =
@@ -428,8 +466,9 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
         "d.indicator_code, d.unit_id, d.org_path FROM search_fts "
         "JOIN search_doc d INDEXED BY search_doc_facets "
         "ON d.id = search_fts.rowid WHERE search_fts MATCH ?1 AND (?2 IS NULL OR d.day >= ?2) "
-        "AND (?3 IS NULL OR d.day <= ?3) AND search_fts.rowid < ?5 "
+        "AND (?3 IS NULL OR d.day <= ?3) AND search_fts.rowid < ?5 AND search_fts.rowid >= ?6 "
         "ORDER BY search_fts.rowid DESC LIMIT ?4";
+    static const char sql_max[] = "SELECT max(id) FROM search_doc";
     static const char sql_hit[] =
         "SELECT id, kind, ref_id, org_path, unit_id, unit_type, year, indicator_code, media, "
         "state, day, title, body FROM search_doc WHERE id = ?1";
@@ -442,64 +481,61 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
     unsigned limit = q->limit ? q->limit : 20;
     char *tags = wm_stags_query(q, false);
     char *expr = match_expr(q->fts5, "title body", tags);
-    struct wm_sfacets fc;
-    wm_sfacets_init(&fc, q->indicator);
-    size_t n = 0, ccap = 0;
-    struct wm_scand *c = NULL;
-    int64_t total = 0, window = 0; /* window: the oldest match counted */
+    struct walk w = {0};
+    wm_sfacets_init(&w.fc, q->indicator);
     json_t *res = NULL;
     int rc = SQLITE_DONE;
 
-    sqlite3_stmt *st = sq_prep(DB, sql_cand, "titti", expr, ncand, q->day_from, q->day_to,
-                               INT64_MAX);
-    while (st && SQLITE_ROW == (rc = sqlite3_step(st))) {
-        cand_add(&c, &n, &ccap, sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1));
-        if (++total <= cap) {
-            window = c[n - 1].id;
-            wm_sfacets_add(&fc, col_text(st, 2), sqlite3_column_int64(st, 3), col_text(st, 4),
-                           col_text(st, 5), col_text(st, 6), col_text(st, 7),
-                           sqlite3_column_int64(st, 8), col_text(st, 9));
-        }
-    }
-    if (NULL == st || !sq_done(DB, st, rc)) {
+    int64_t max_id = sq_int(DB, sq_prep(DB, sql_max, NULL), 0);
+    if (wm_db_failed(&DB->base)) {
         goto out;
     }
-    int64_t ncounted = (int64_t)n, oldest = n ? c[n - 1].id : 0;
+    /* newest first, in steps back */
+    struct wm_swalk sw;
+    wm_swalk_init(&sw, q, max_id);
+    if (!cand_walk(DB, sq_prep(DB, sql_cand, "tittii", expr, ncand, q->day_from, q->day_to,
+                               sw.ceil, (int64_t)0),
+                   ncand, &w, cap, &sw)) {
+        goto out;
+    }
+    int64_t floor = sw.floor;
+    int64_t ncounted = (int64_t)w.n, oldest = w.n ? w.c[w.n - 1].id : 0;
     /* the matches after the candidates, up to one more than the cap */
-    st = (ncounted == ncand && total <= cap)
-             ? sq_prep(DB, sql_count, "tttii", expr, q->day_from, q->day_to, cap + 1 - total,
-                       oldest)
-             : NULL;
+    sqlite3_stmt *st = (ncounted == ncand && w.total <= cap)
+                           ? sq_prep(DB, sql_count, "tttiii", expr, q->day_from, q->day_to,
+                                     cap + 1 - w.total, oldest, floor)
+                           : NULL;
     while (st && SQLITE_ROW == (rc = sqlite3_step(st))) {
-        if (++total > cap) {
+        if (++w.total > cap) {
             break;
         }
-        window = sqlite3_column_int64(st, 0);
-        wm_sfacets_add(&fc, col_text(st, 1), sqlite3_column_int64(st, 2), col_text(st, 3),
+        w.window = sqlite3_column_int64(st, 0);
+        wm_sfacets_add(&w.fc, col_text(st, 1), sqlite3_column_int64(st, 2), col_text(st, 3),
                        col_text(st, 4), col_text(st, 5), col_text(st, 6),
                        sqlite3_column_int64(st, 7), col_text(st, 8));
     }
     if (st && !sq_done(DB, st, rc)) {
         goto out;
     }
-    if (ncounted == ncand && window < oldest && q->fts5_title && q->fts5_title[0]) {
+    if (ncounted == ncand && w.window < oldest && q->fts5_title && q->fts5_title[0]) {
         /* older counted matches whose title alone matches: the newest ncand of them */
         char *texpr = match_expr(q->fts5_title, "title", tags);
         st = sq_prep(DB, sql_title, "tittii", texpr, ncand, q->day_from, q->day_to, oldest,
-                     window);
+                     w.window);
         while (st && SQLITE_ROW == (rc = sqlite3_step(st))) {
-            cand_add(&c, &n, &ccap, sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1));
+            cand_add(&w, sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1));
         }
         free(texpr);
         if (NULL == st || !sq_done(DB, st, rc)) {
             goto out;
         }
     }
-    bool capped = total > cap;
-    wm_scand_sort(c, n);
+    /* partial: the walk stopped at the span's floor, older documents may match too */
+    bool partial = floor > 0 && w.total <= cap, capped = w.total > cap || partial;
+    wm_scand_sort(w.c, w.n);
     json_t *hits = json_array();
-    for (size_t i = q->offset; i < n && i < (size_t)q->offset + limit; i++) {
-        json_t *h = sq_row(DB, sq_prep(DB, sql_hit, "i", c[i].id));
+    for (size_t i = q->offset; i < w.n && i < (size_t)q->offset + limit; i++) {
+        json_t *h = sq_row(DB, sq_prep(DB, sql_hit, "i", w.c[i].id));
         if (NULL == h) {
             if (wm_db_failed(&DB->base)) {
                 json_decref(hits);
@@ -507,15 +543,19 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
             }
             continue;
         }
-        json_object_set_new(h, "rank", json_integer(wm_srank(c[i].score)));
+        json_object_set_new(h, "rank", json_integer(wm_srank(w.c[i].score)));
         json_array_append_new(hits, h);
     }
-    res = json_pack("{sI sb so so}", "total", (json_int_t)(capped ? cap : total), "capped",
-                    capped, "hits", hits, "facets", wm_sfacets_done(&fc));
+    res = json_pack("{sI sb sb so so}", "total", (json_int_t)(w.total > cap ? cap : w.total),
+                    "capped", capped, "partial", partial, "hits", hits, "facets",
+                    wm_sfacets_done(&w.fc));
+    if (partial) {
+        json_object_set_new(res, "next_before", json_integer(floor));
+    }
     DB->base.status = WM_QS_ONE;
 out:
-    wm_sfacets_free(&fc);
-    free(c);
+    wm_sfacets_free(&w.fc);
+    free(w.c);
     free(expr);
     free(tags);
     return res;
