@@ -12,7 +12,8 @@
 # and facets) as the administrator, p50 and p99 of wall-clock and CPU time (target p99 <=
 # 20 ms; and, by length, the CPU time p99 of the two- and of the four-character queries with
 # how many took over 20 ms), then the same queries scoped to a random unit (target <= 1.5x
-# the admin's); and
+# the admin's), all as the server runs them (the walk back bounded by WM_SEARCH_SPAN, and
+# how many answers were partial), then for comparison the admin's without that bound; and
 # recall on a store of the first SAMPLE (default 50,000) documents: every match of each
 # query compared, as a set, with a scan of the titles and bodies (instr(), a LIKE '%q%'):
 # it must be 100%, and the program fails otherwise.

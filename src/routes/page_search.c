@@ -543,7 +543,7 @@ page_search_get(struct wm_req *r)
         search_href(r, &href, "before", nb, 0);
         wm_h(&b,
              "<p class=\"search-more\" id=\"search-more\">%s <a href=\"%s\">%s</a></p>",
-             _("为了快，只查了较新的文档。"), wm_buf_str(&href), _("继续查找更早的文档 →"));
+             _("为加快搜索，只查找了较新的文档。"), wm_buf_str(&href), _("继续查找更早的文档 →"));
         wm_buf_free(&href);
     }
     wm_h(&b, "</section></div>\n");

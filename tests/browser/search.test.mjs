@@ -16,7 +16,9 @@ const tinyPdf = (text) => Buffer.from(`%PDF-1.4\n% ${text}\n1 0 obj<<>>endobj\nt
 
 let srv, browser;
 
-before(async () => ({ srv, browser } = await openServerAndBrowser()));
+// the walk back's first step is 3 documents here (WENMING_SEARCH_SPAN), so that a page of
+// matches among the newest, and a partial answer, takes a few uploads, not 100,000
+before(async () => ({ srv, browser } = await openServerAndBrowser({ env: { WENMING_SEARCH_SPAN: '3' } })));
 after(() => closeServerAndBrowser(srv, browser));
 
 async function upload(page, leafUrl, name, buffer, count) {
@@ -92,6 +94,42 @@ test('type in the header box, see highlighted hits, filter by a facet, open a hi
   await Promise.all([page.waitForNavigation(), page.click('#search-hits li.hit h2 a')]);
   assert.match(page.url(), /\/documents\/\d+/);
   assert.match(await page.textContent('h1'), new RegExp(title));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a common word: the newest documents answer, and a link goes on to the older ones', async () => {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await login(page, srv.base, 'unitadmin');
+  const { unitId, year } = await openArchive(page);
+  await page.goto(`${srv.base}/units/${unitId}/archives/${year}/leaf/3.1.1`);
+  const files = Array.from({ length: 30 }, (_, i) =>
+    ({ name: `海豚湾简报第${i + 1}期.pdf`, mimeType: 'application/pdf', buffer: tinyPdf(`n${i}`) }));
+  await page.setInputFiles('#upload input[type=file]', files);
+  await page.click('#upload button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('#doclist a').length === 30);
+
+  await page.goto(`${srv.base}/search?q=${encodeURIComponent('海豚湾')}`);
+  const first = await total(page);
+  const m = first.match(/^较新的文档中有 (\d+) 条结果，第 1 页$/);
+  assert.ok(m, first);
+  const n = Number(m[1]);
+  assert.ok(n >= 20 && n < 30, first);
+  assert.equal(await page.locator('#search-hits li.hit').count(), 20);
+  // the second page holds the rest of them, and the link on is there too
+  const more = page.locator('#search-more a');
+  assert.match(await more.textContent(), /继续查找更早的文档/);
+  await Promise.all([page.waitForNavigation(), more.click()]);
+  assert.match(page.url(), /[?&]before=\d+/);
+  assert.equal(await total(page), `共 ${30 - n} 条结果，第 1 页`);
+  assert.equal(await page.locator('#search-more').count(), 0);
+  const chip = page.locator('#search-filters li[data-key=before]');
+  assert.match(await chip.textContent(), /更早的文档/);
+  // back to the newest
+  await Promise.all([page.waitForNavigation(), chip.locator('a.remove').click()]);
+  assert.equal(await total(page), first);
   assert.deepEqual(problems, []);
   await page.close();
 });
