@@ -472,9 +472,9 @@ wm_req_search(struct wm_req *r, struct wm_search_params *p, const char **field, 
         *msg = _("每页条数须为 1 到 100 之间的整数");
         return false;
     }
-    if (pv && !wm_parse_i64(pv, 1, WM_SEARCH_PAGE_MAX, &page)) {
+    if (pv && (!wm_parse_i64(pv, 1, INT64_MAX, &page) || page > WM_SEARCH_PAGE_MAX)) {
         *field = "page";
-        *msg = _("页码须为 1 到 500 之间的整数");
+        *msg = page > WM_SEARCH_PAGE_MAX ? _("页码过大") : _("页码须为正整数");
         return false;
     }
     p->page = (unsigned)page;

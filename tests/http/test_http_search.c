@@ -554,6 +554,15 @@ test_bad_request(void **state)
         th_assert_error(r, 400, "bad_request", bad[i].field);
         th_resp_free(r);
     }
+    /* a page too far says so (it said "1 to 500", which was neither bound) */
+    r = search_raw(&admin, "文明", "&page=99999");
+    th_assert_error(r, 400, "bad_request", "page");
+    assert_non_null(strstr(r->body, "页码过大"));
+    th_resp_free(r);
+    r = search_raw(&admin, "文明", "&page=x");
+    th_assert_error(r, 400, "bad_request", "page");
+    assert_non_null(strstr(r->body, "页码须为正整数"));
+    th_resp_free(r);
     /* too long */
     char longq[1200];
     memset(longq, 'a', sizeof longq - 1);

@@ -8,7 +8,9 @@
 ** with the tag condition ANDed in.
 **
 ** A query reads at most count_cap + 1 matches, newest first, for the total and the
-** facets; the first `candidates` rows and the later counted rows whose title alone
+** facets, and takes them as the SQLite store walks (wm_swalk: it stops below a step of the
+** newest documents that holds a page of matches, and the answer is partial); the first
+** `candidates` rows and the later counted rows whose title alone
 ** satisfies the query (tsv @@ the query with every lexeme restricted to weight A; at most
 ** `candidates` more) are ranked with ts_rank (weights D 0.1, A 1.0: the title weighs ten times the
 ** body), only those.

@@ -5,8 +5,10 @@
 ** (search_fts follows them by triggers) and the bounded query; blob_text.
 **
 ** A query reads matches newest first (FTS5 walks its doclists by rowid and stops at the
-** LIMIT): the `candidates` newest, scored by wm_rank.  The total and the facets are
-** counted over them and, when there are more, one more walk on to count_cap + 1 matches,
+** LIMIT): the `candidates` newest, scored by wm_rank, going back in steps (wm_swalk: it
+** stops below a step of the newest documents that holds a page of matches, and the answer
+** is partial).  The total and the facets are counted over them and, when there are more,
+** one more walk on to count_cap + 1 matches (not below the step the candidates ended in),
 ** reading the covering index search_doc_facets, not the rows.  Then the newest
 ** `candidates` of the older counted matches whose title alone matches (the query over the
 ** title column, between the two ids: bounded by the count window) are scored too; only
