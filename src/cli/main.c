@@ -1393,7 +1393,7 @@ cmd_unit_add(int argc, char **argv)
 /* The table of an import command's FILE (CSV or XLSX, the sheet that fits): 0, or the exit
 ** status after saying why not. */
 static int
-read_table(const char *path, bool (*fits)(const struct wm_table *t, void *cls),
+read_table(const char *path, bool (*fits)(const struct wm_table *t, void *cls), bool all,
            struct wm_table **t)
 {
     size_t len;
@@ -1401,7 +1401,9 @@ read_table(const char *path, bool (*fits)(const struct wm_table *t, void *cls),
     if (NULL == data) {
         return fail("%s: %s", path, strerror(errno));
     }
-    int bad = wm_table_read_fitting(data, len, WM_TABLE_AUTO, fits, NULL, t, err, sizeof err);
+    int bad = all ? wm_table_read_fitting_all(data, len, WM_TABLE_AUTO, fits, NULL, t, NULL, err,
+                                              sizeof err)
+                  : wm_table_read_fitting(data, len, WM_TABLE_AUTO, fits, NULL, t, err, sizeof err);
     free(data);
     return bad ? fail("%s: %s", path, err) : 0;
 }
@@ -1421,7 +1423,7 @@ cmd_unit_import(int argc, char **argv)
         return usage_error("--office takes an org id");
     }
     struct wm_table *t = NULL;
-    if (0 != (rc = read_table(o.args[0], wm_unit_table_fits, &t))) {
+    if (0 != (rc = read_table(o.args[0], wm_unit_table_fits, true, &t))) {
         return rc;
     }
     struct wm_db *db = open_store(o.data, true);
@@ -1445,7 +1447,12 @@ cmd_unit_import(int argc, char **argv)
     json_t *x;
     json_array_foreach(errors, i, x)
     {
-        fprintf(stderr, "%s:%lld: %s: %s\n", o.args[0],
+        char sheet[32] = ""; /* a register of several sheets: which one */
+        if (json_integer_value(json_object_get(x, "sheet")) > 0) {
+            snprintf(sheet, sizeof sheet, "sheet %lld:",
+                     (long long)json_integer_value(json_object_get(x, "sheet")));
+        }
+        fprintf(stderr, "%s:%s%lld: %s: %s\n", o.args[0], sheet,
                 (long long)json_integer_value(json_object_get(x, "row")),
                 json_string_value(json_object_get(x, "field")),
                 json_string_value(json_object_get(x, "reason")));
@@ -1483,7 +1490,7 @@ cmd_title_import(int argc, char **argv)
         return usage_error("--office takes an org id");
     }
     struct wm_table *t = NULL;
-    if (0 != (rc = read_table(o.args[0], wm_title_table_fits, &t))) {
+    if (0 != (rc = read_table(o.args[0], wm_title_table_fits, false, &t))) {
         return rc;
     }
     struct wm_db *db = open_store(o.data, true);

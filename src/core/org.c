@@ -522,12 +522,16 @@ cell(const struct wm_row *r, int c)
     return (c >= 0 && (size_t)c < r->ncells) ? r->cells[c] : "";
 }
 
+/* An error of the row r (with its sheet when the table joins several). */
 static void
-report_error(json_t *errors, unsigned row, const char *field, const char *reason)
+report_error(json_t *errors, const struct wm_row *r, const char *field, const char *reason)
 {
-    json_array_append_new(errors,
-                          json_pack("{s:i, s:s, s:s}", "row", (int)row, "field", field, "reason",
-                                    reason));
+    json_t *e = json_pack("{s:i, s:s, s:s}", "row", (int)r->line, "field", field, "reason",
+                          reason);
+    if (r->sheet) {
+        json_object_set_new(e, "sheet", json_integer(r->sheet));
+    }
+    json_array_append_new(errors, e);
 }
 
 /* Split "办公室、工会;团委" into a JSON array of trimmed names. */
@@ -579,11 +583,121 @@ import_header_row(const struct wm_table *t)
     return -1;
 }
 
+/* One sheet of a register: its rows [start, end) of the table, its header row and columns. */
+struct reg_sheet {
+    size_t header, end;
+    int c_name, c_code, c_type, c_office, c_depts;
+};
+
+/* The sheets of t (rows of one sheet number are one sheet), *n of them; caller frees. */
+static struct reg_sheet *
+reg_sheets(const struct wm_table *t, size_t *n)
+{
+    struct reg_sheet *v = NULL;
+    *n = 0;
+    for (size_t i = 0; i < t->nrows;) {
+        size_t end = i;
+        while (end < t->nrows && t->rows[end].sheet == t->rows[i].sheet) {
+            end++;
+        }
+        struct wm_table part = {.nrows = end - i, .rows = t->rows + i};
+        long header = import_header_row(&part);
+        const struct wm_row *h = &t->rows[i + (header >= 0 ? (size_t)header : 0)];
+        v = wm_realloc(v, (*n + 1) * sizeof *v);
+        v[(*n)++] = (struct reg_sheet){.header = i + (header >= 0 ? (size_t)header : 0),
+                                       .end = end,
+                                       .c_name = find_col(h, col_name),
+                                       .c_code = find_col(h, col_code),
+                                       .c_type = find_col(h, col_type),
+                                       .c_office = find_col(h, col_office),
+                                       .c_depts = find_col(h, col_depts)};
+        i = end;
+    }
+    return v;
+}
+
 bool
 wm_unit_table_fits(const struct wm_table *t, void *cls)
 {
     (void)cls;
     return import_header_row(t) >= 0;
+}
+
+/* A unit import under way: what each row adds to. */
+struct reg_import {
+    struct wm_db *db;
+    const struct wm_actor *a;
+    int64_t default_office;
+    json_t *errors, *seen; /* seen: the codes of the file so far */
+    unsigned imported, skipped;
+    struct wm_fail *f;
+};
+
+/* One data row of sheet sg: created, or its error reported (WM_OK both); else the store's
+** error (f set). */
+static enum wm_err
+reg_row(struct reg_import *im, const struct reg_sheet *sg, const struct wm_row *r)
+{
+    enum wm_err e = WM_OK;
+    struct wm_unit_in in = {.name = cell(r, sg->c_name), .code = cell(r, sg->c_code),
+                            .type = type_of(cell(r, sg->c_type)), .parent_id = im->default_office};
+    const char *office = cell(r, sg->c_office);
+    json_t *depts = split_list(cell(r, sg->c_depts));
+    in.depts = depts;
+    struct wm_fail rf = {0};
+    bool bad = false;
+    if (WM_OK != unit_check(&in, true, &rf)) {
+        report_error(im->errors, r, rf.field, rf.msg);
+        bad = true;
+    } else if (json_object_get(im->seen, in.code)) {
+        report_error(im->errors, r, "code", _("单位代码在文件中重复"));
+        bad = true;
+    }
+    if (!bad && office[0]) {
+        /* The office column names an office in the caller's scope, by name. */
+        struct wm_page pg = {.scope = wm_scope_path(im->a), .limit = 200, .q = office,
+                             .kind = "office"};
+        json_t *found = im->db->ops->org_list(im->db, &pg), *match = NULL;
+        size_t k;
+        json_t *o;
+        json_array_foreach(found, k, o)
+        {
+            if (wm_streq(jss(o, "name"), office)) {
+                match = o;
+            }
+        }
+        if (match) {
+            in.parent_id = jsi(match, "id");
+        } else {
+            report_error(im->errors, r, "office", _("找不到该文明办（或不在管辖范围内）"));
+            bad = true;
+        }
+        json_decref(found);
+    }
+    if (!bad && 0 == in.parent_id) {
+        report_error(im->errors, r, "office", _("未指定所属文明办"));
+        bad = true;
+    }
+    if (!bad) {
+        json_object_set_new(im->seen, in.code, json_true());
+        int64_t id;
+        /* Every check that can fail for a row runs before its first insert (unit_check
+        ** above, parent and code in unit_create_tx), so a bad row leaves nothing. */
+        enum wm_err re = unit_create_tx(im->db, im->a, &in, &id, &rf);
+        if (WM_E_CONFLICT == re || WM_E_BAD_REQUEST == re || WM_E_NOT_FOUND == re) {
+            report_error(im->errors, r, rf.field, rf.msg);
+            bad = true;
+        } else if (WM_OK != re) {
+            e = wm_fail_set(im->f, re, NULL, "%s", rf.msg);
+        } else {
+            im->imported++;
+        }
+    }
+    if (bad) {
+        im->skipped++;
+    }
+    json_decref(depts);
+    return e;
 }
 
 static enum wm_err
@@ -599,86 +713,33 @@ unit_import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_tab
     if (NULL == t || t->nrows < 1) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "file", "%s", _("文件是空的"));
     }
-    /* (Registers often open with a title line such as "2026年文明单位名册".) */
-    long header = import_header_row(t);
-    size_t hrow = header >= 0 ? (size_t)header : 0;
-    const struct wm_row *h = &t->rows[hrow];
-    int c_name = find_col(h, col_name), c_code = find_col(h, col_code),
-        c_type = find_col(h, col_type), c_office = find_col(h, col_office),
-        c_depts = find_col(h, col_depts);
-    if (c_name < 0 || c_code < 0 || c_type < 0) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "file", "%s",
-                           _("表头须包含 单位名称（name）、单位代码（code）、单位类型（type）列"));
+    /* (Registers often open with a title line such as "2026年文明单位名册"; one kept a
+    ** sheet per district is read as one table, each sheet with its own header.) */
+    size_t nseg = 0;
+    struct reg_sheet *seg = reg_sheets(t, &nseg);
+    for (size_t k = 0; k < nseg; k++) {
+        if (seg[k].c_name < 0 || seg[k].c_code < 0 || seg[k].c_type < 0) {
+            free(seg);
+            return wm_fail_set(
+                f, WM_E_BAD_REQUEST, "file", "%s",
+                _("表头须包含 单位名称（name）、单位代码（code）、单位类型（type）列"));
+        }
     }
     if (WM_OK != (e = tx_begin(db, f))) {
+        free(seg);
         return e;
     }
-    json_t *errors = json_array(), *seen = json_object();
-    unsigned imported = 0, skipped = 0;
-    for (size_t i = hrow + 1; i < t->nrows && WM_OK == e; i++) {
-        const struct wm_row *r = &t->rows[i];
-        if (WM_ROW_DATA != wm_table_row_kind(r)) {
-            continue; /* blank, 合计：120 家, 备注：… */
-        }
-        struct wm_unit_in in = {.name = cell(r, c_name), .code = cell(r, c_code),
-                                .type = type_of(cell(r, c_type)), .parent_id = default_office};
-        const char *office = cell(r, c_office);
-        json_t *depts = split_list(cell(r, c_depts));
-        in.depts = depts;
-        struct wm_fail rf = {0};
-        bool bad = false;
-        if (WM_OK != unit_check(&in, true, &rf)) {
-            report_error(errors, r->line, rf.field, rf.msg);
-            bad = true;
-        } else if (json_object_get(seen, in.code)) {
-            report_error(errors, r->line, "code", _("单位代码在文件中重复"));
-            bad = true;
-        }
-        if (!bad && office[0]) {
-            /* The office column names an office in the caller's scope, by name. */
-            struct wm_page pg = {.scope = wm_scope_path(a), .limit = 200, .q = office,
-                                 .kind = "office"};
-            json_t *found = db->ops->org_list(db, &pg), *match = NULL;
-            size_t k;
-            json_t *o;
-            json_array_foreach(found, k, o)
-            {
-                if (wm_streq(jss(o, "name"), office)) {
-                    match = o;
-                }
-            }
-            if (match) {
-                in.parent_id = jsi(match, "id");
-            } else {
-                report_error(errors, r->line, "office", _("找不到该文明办（或不在管辖范围内）"));
-                bad = true;
-            }
-            json_decref(found);
-        }
-        if (!bad && 0 == in.parent_id) {
-            report_error(errors, r->line, "office", _("未指定所属文明办"));
-            bad = true;
-        }
-        if (!bad) {
-            json_object_set_new(seen, in.code, json_true());
-            int64_t id;
-            /* Every check that can fail for a row runs before its first insert (unit_check
-            ** above, parent and code in unit_create_tx), so a bad row leaves nothing. */
-            enum wm_err re = unit_create_tx(db, a, &in, &id, &rf);
-            if (WM_E_CONFLICT == re || WM_E_BAD_REQUEST == re || WM_E_NOT_FOUND == re) {
-                report_error(errors, r->line, rf.field, rf.msg);
-                bad = true;
-            } else if (WM_OK != re) {
-                e = wm_fail_set(f, re, NULL, "%s", rf.msg);
-            } else {
-                imported++;
+    struct reg_import im = {db, a, default_office, json_array(), json_object(), 0, 0, f};
+    for (size_t k = 0; k < nseg && WM_OK == e; k++) {
+        for (size_t i = seg[k].header + 1; i < seg[k].end && WM_OK == e; i++) {
+            if (WM_ROW_DATA == wm_table_row_kind(&t->rows[i])) { /* not blank, 合计, 备注 */
+                e = reg_row(&im, &seg[k], &t->rows[i]);
             }
         }
-        if (bad) {
-            skipped++;
-        }
-        json_decref(depts);
     }
+    json_t *errors = im.errors, *seen = im.seen;
+    unsigned imported = im.imported, skipped = im.skipped;
+    free(seg);
     json_decref(seen);
     if (WM_OK == e) {
         *report = json_pack("{s:i, s:i, s:i, s:o, s:b, s:b}", "imported",

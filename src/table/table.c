@@ -80,6 +80,7 @@ wm_table_add_row(struct wm_table_acc *acc,
     t->rows[t->nrows].ncells = ncells;
     t->rows[t->nrows].cells = cells;
     t->rows[t->nrows].line = line;
+    t->rows[t->nrows].sheet = 0;
     t->nrows++;
     acc->ncells += ncells;
     return 0;
@@ -272,6 +273,74 @@ wm_table_read_fitting_n(const void *data, size_t len, enum wm_table_fmt fmt,
         *nfit = n;
     }
     return 0; /* when none fits: the first sheet, for its errors */
+}
+
+/* Move the rows of src to the end of dst, each marked as of sheet (1-based); src is freed.
+** -1 (both left as they were but src freed) when dst would exceed WM_TABLE_MAX_ROWS. */
+static int
+table_append(struct wm_table *dst, struct wm_table *src, unsigned sheet)
+{
+    if (dst->nrows + src->nrows > WM_TABLE_MAX_ROWS) {
+        wm_table_free(src);
+        return -1;
+    }
+    dst->rows = wm_realloc(dst->rows, (dst->nrows + src->nrows) * sizeof *dst->rows);
+    for (size_t i = 0; i < src->nrows; i++) {
+        dst->rows[dst->nrows] = src->rows[i];
+        dst->rows[dst->nrows++].sheet = sheet;
+    }
+    src->nrows = 0;
+    wm_table_free(src);
+    return 0;
+}
+
+int
+wm_table_read_fitting_all(const void *data, size_t len, enum wm_table_fmt fmt,
+                          bool (*fits)(const struct wm_table *t, void *cls), void *cls,
+                          struct wm_table **out, unsigned *nfit, char *err, size_t errlen)
+{
+    unsigned n = 0, first = 0;
+    int rc = wm_table_read_fitting_n(data, len, fmt, fits, cls, out, &n, err, errlen);
+    if (0 != rc || n < 2) {
+        if (nfit) {
+            *nfit = n;
+        }
+        return rc;
+    }
+    /* the one read is the first that fits: find its number, then join the others to it */
+    unsigned joined = 1;
+    for (unsigned sheet = 0; sheet < 32 && joined < n; sheet++) {
+        struct wm_table *t = NULL;
+        char e2[256];
+        int r2 = wm_table_read_sheet(data, len, fmt, sheet, &t, e2, sizeof e2);
+        if (1 == r2) {
+            break;
+        }
+        if (0 != r2 || !fits(t, cls)) {
+            wm_table_free(t);
+            continue;
+        }
+        if (0 == first) {
+            first = sheet + 1; /* the one already read */
+            for (size_t i = 0; i < (*out)->nrows; i++) {
+                (*out)->rows[i].sheet = first;
+            }
+            wm_table_free(t);
+            continue;
+        }
+        if (0 != table_append(*out, t, sheet + 1)) {
+            wm_table_free(*out);
+            *out = NULL;
+            wm_table_seterr(err, errlen, "各工作表合计超过 %u 行，请拆分后再导入",
+                            WM_TABLE_MAX_ROWS);
+            return -1;
+        }
+        joined++;
+    }
+    if (nfit) {
+        *nfit = joined;
+    }
+    return 0;
 }
 
 int

@@ -47,6 +47,8 @@ struct wm_row {
     size_t ncells;
     char **cells;  /* ncells strings, never NULL; owned by the table */
     unsigned line; /* CSV: 1-based source line where the row starts; XLSX: sheet row number */
+    unsigned sheet; /* in a table joined from sheets (wm_table_read_fitting_all): the 1-based
+                    ** number of the sheet in the workbook; else 0 */
 };
 
 struct wm_table {
@@ -106,6 +108,16 @@ int wm_table_read_fitting(const void *data, size_t len, enum wm_table_fmt fmt,
 int wm_table_read_fitting_n(const void *data, size_t len, enum wm_table_fmt fmt,
                             bool (*fits)(const struct wm_table *t, void *cls), void *cls,
                             struct wm_table **out, unsigned *nfit, char *err, size_t errlen);
+
+/**
+** Every sheet fits() says yes to (of the first 32), joined in workbook order into one table
+** whose rows carry their sheet's number (each sheet whole, its own header rows included:
+** a register kept one sheet per district); *nfit their number.  When only one fits, or none,
+** as wm_table_read_fitting (sheet 0 on every row).
+*/
+int wm_table_read_fitting_all(const void *data, size_t len, enum wm_table_fmt fmt,
+                              bool (*fits)(const struct wm_table *t, void *cls), void *cls,
+                              struct wm_table **out, unsigned *nfit, char *err, size_t errlen);
 
 /**
 ** Index of the first header cell equal to @a name, both compared without white space

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <iconv.h>
+#include <xlsxwriter.h>
 
 /* cmocka.h needs these before it (clang-format would sort them after it). */
 /* clang-format off */
@@ -1122,6 +1123,78 @@ test_import(void **state)
     th_resp_free(r);
 }
 
+/* A register kept one sheet per district, as offices keep them: a cover sheet, then a sheet
+** per district, each with its own title line and header (in its own column order).  Every
+** sheet is imported; an error names its sheet, on the page too. */
+static void
+test_import_sheets(void **state)
+{
+    (void)state;
+    data_ids();
+    char path[sizeof srv.dir + 32];
+    snprintf(path, sizeof path, "%s/register-sheets.xlsx", srv.dir);
+    lxw_workbook *wb = workbook_new(path);
+    worksheet_write_string(workbook_add_worksheet(wb, "填表说明"), 0, 0, "每区一页", NULL);
+    lxw_worksheet *a = workbook_add_worksheet(wb, "东城区");
+    worksheet_write_string(a, 0, 0, "2026年文明单位名册（东城区）", NULL);
+    static const char *const ha[] = {"单位名称", "单位代码", "单位类型", "所属文明办"};
+    for (int k = 0; k < 4; k++) {
+        worksheet_write_string(a, 1, (lxw_col_t)k, ha[k], NULL);
+    }
+    static const char *const ra[][4] = {{"分页甲局", "SHEET-001", "机关", "东城区文明办"},
+                                        {"分页乙校", "SHEET-002", "学校", "东城区文明办"}};
+    for (int i = 0; i < 2; i++) {
+        for (int k = 0; k < 4; k++) {
+            worksheet_write_string(a, (lxw_row_t)(2 + i), (lxw_col_t)k, ra[i][k], NULL);
+        }
+    }
+    lxw_worksheet *b = workbook_add_worksheet(wb, "西湖区");
+    static const char *const hb[] = {"单位代码", "单位名称", "所属文明办", "单位类型"};
+    for (int k = 0; k < 4; k++) {
+        worksheet_write_string(b, 0, (lxw_col_t)k, hb[k], NULL);
+    }
+    static const char *const rb[][4] = {{"SHEET-003", "分页丙社区", "西湖区文明办", "社区"},
+                                        {"SHEET-004", "分页丁企业", "西湖区文明办", ""}};
+    for (int i = 0; i < 2; i++) {
+        for (int k = 0; k < 4; k++) {
+            worksheet_write_string(b, (lxw_row_t)(1 + i), (lxw_col_t)k, rb[i][k], NULL);
+        }
+    }
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    char *data = malloc(1 << 20);
+    size_t len = fread(data, 1, 1 << 20, fp);
+    fclose(fp);
+    unlink(path);
+    /* the fourth row of the second district has no type: named with its sheet (3) and row */
+    struct th_resp *r = import_csv(&office, data, len, false);
+    th_assert_status(r, 400);
+    assert_int_equal(th_jint(r->json, "imported"), 0);
+    assert_int_equal(th_jint(r->json, "valid"), 3);
+    json_t *errs = json_object_get(r->json, "errors");
+    assert_int_equal(json_array_size(errs), 1);
+    assert_int_equal(th_jint(json_array_get(errs, 0), "sheet"), 3);
+    assert_int_equal(th_jint(json_array_get(errs, 0), "row"), 3);
+    th_resp_free(r);
+    /* the page names the sheet with the row */
+    struct th_file f = {.name = "名册.xlsx", .data = data, .len = len};
+    r = th_upload(&srv, "/units/import", &office, TH_COOKIE, &f, 1, NULL);
+    assert_non_null(strstr(r->body, "<td>工作表 3：3</td>"));
+    th_resp_free(r);
+    r = import_csv(&office, data, len, true);
+    th_assert_status(r, 200);
+    assert_int_equal(th_jint(r->json, "imported"), 3);
+    th_resp_free(r);
+    free(data);
+    /* the second district's, read by its own header, is there with its office */
+    r = get("/api/v1/orgs?q=%E5%88%86%E9%A1%B5%E4%B8%99", &office);
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "SHEET-003"));
+    assert_non_null(strstr(r->body, "分页丙社区"));
+    th_resp_free(r);
+}
+
 static void
 test_import_gbk(void **state)
 {
@@ -2103,7 +2176,8 @@ main(int argc, char **argv)
         cmocka_unit_test(test_unit_crud),  cmocka_unit_test(test_unit_scope),
         cmocka_unit_test(test_org_move),   cmocka_unit_test(test_initial_password),
         cmocka_unit_test(test_user_roles), cmocka_unit_test(test_unitadmin_no_office_account),
-        cmocka_unit_test(test_import),     cmocka_unit_test(test_import_gbk),
+        cmocka_unit_test(test_import),     cmocka_unit_test(test_import_sheets),
+        cmocka_unit_test(test_import_gbk),
         cmocka_unit_test(test_audit),      cmocka_unit_test(test_audit_tamper),
     };
     const struct CMUnitTest bad[] = {

@@ -795,6 +795,66 @@ test_xlsx_sheets(void **state)
     free(bytes);
 }
 
+/* Every sheet that fits, joined (a register kept one sheet per district): in workbook
+** order, each whole with its own header, every row marked with its sheet's number; one
+** that fits reads as before (sheet 0). */
+static void
+test_xlsx_fitting_all(void **state)
+{
+    (void)state;
+    char dir[256];
+    assert_int_equal(wm_scratch_dir("wm-table-all", dir, sizeof dir), 0);
+    char *path = wm_asprintf("%s/register.xlsx", dir);
+    for (int two = 0; two < 2; two++) {
+        lxw_workbook *wb = workbook_new(path);
+        worksheet_write_string(workbook_add_worksheet(wb, "说明"), 0, 0, "填表说明", NULL);
+        static const char *const names[] = {"东城区", "西湖区"};
+        for (int k = 0; k < 1 + two; k++) {
+            lxw_worksheet *ws = workbook_add_worksheet(wb, names[k]);
+            worksheet_write_string(ws, 0, 0, "code", NULL);
+            worksheet_write_string(ws, 0, 1, "name", NULL);
+            worksheet_write_string(ws, 1, 0, k ? "X-1" : "D-1", NULL);
+            worksheet_write_string(ws, 1, 1, names[k], NULL);
+            worksheet_write_string(ws, 2, 0, k ? "X-2" : "D-2", NULL);
+        }
+        assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+        size_t len;
+        char *bytes = wm_read_file(path, &len);
+        assert_non_null(bytes);
+        char err[256];
+        struct wm_table *t = NULL;
+        unsigned n = 99;
+        assert_int_equal(wm_table_read_fitting_all(bytes, len, WM_TABLE_AUTO, has_code_header,
+                                                   NULL, &t, &n, err, sizeof err),
+                         0);
+        assert_int_equal(n, 1 + two);
+        assert_int_equal(t->nrows, two ? 6 : 3);
+        assert_string_equal(t->rows[1].cells[0], "D-1");
+        assert_int_equal(t->rows[0].sheet, two ? 2 : 0);
+        if (two) {
+            assert_string_equal(t->rows[3].cells[0], "code"); /* the second sheet's header */
+            assert_string_equal(t->rows[5].cells[0], "X-2");
+            assert_int_equal(t->rows[5].sheet, 3);
+            assert_int_equal(t->rows[5].line, 3);
+        }
+        wm_table_free(t);
+        free(bytes);
+    }
+    unlink(path);
+    free(path);
+    rmdir(dir);
+    /* a CSV: one sheet */
+    struct wm_table *t = NULL;
+    unsigned n = 0;
+    char err[256];
+    assert_int_equal(wm_table_read_fitting_all("code,name\n1,a\n", 14, WM_TABLE_CSV,
+                                               has_code_header, NULL, &t, &n, err, sizeof err),
+                     0);
+    assert_int_equal(n, 1);
+    assert_int_equal(t->rows[1].sheet, 0);
+    wm_table_free(t);
+}
+
 /* The dates of a register's cells (wm_table_date): every form Excel and clerks write. */
 static void
 test_table_date(void **state)
@@ -848,6 +908,7 @@ main(void)
         cmocka_unit_test(test_xlsx_hostile),     cmocka_unit_test(test_xlsx_truncated),
         cmocka_unit_test(test_docx_tables),
         cmocka_unit_test(test_xlsx_sheets),
+        cmocka_unit_test(test_xlsx_fitting_all),
         cmocka_unit_test(test_table_date),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
