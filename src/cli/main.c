@@ -1458,6 +1458,10 @@ cmd_unit_import(int argc, char **argv)
                 json_string_value(json_object_get(x, "reason")));
     }
     bool committed = json_is_true(json_object_get(report, "committed"));
+    if (json_integer_value(json_object_get(report, "repeated")) > 0) {
+        printf("%s: %lld rows repeat a unit of an earlier sheet (read once)\n", o.args[0],
+               (long long)json_integer_value(json_object_get(report, "repeated")));
+    }
     if (o.flag[2]) {
         printf("%s: %lld valid, %lld bad rows (dry run: nothing imported)\n", o.args[0],
                (long long)json_integer_value(json_object_get(report, "valid")),

@@ -628,8 +628,8 @@ struct reg_import {
     struct wm_db *db;
     const struct wm_actor *a;
     int64_t default_office;
-    json_t *errors, *seen; /* seen: the codes of the file so far */
-    unsigned imported, skipped;
+    json_t *errors, *seen; /* seen: the codes of the file so far, {name, sheet} */
+    unsigned imported, skipped, repeated; /* repeated: a unit again on a later sheet */
     struct wm_fail *f;
 };
 
@@ -650,6 +650,14 @@ reg_row(struct reg_import *im, const struct reg_sheet *sg, const struct wm_row *
         report_error(im->errors, r, rf.field, rf.msg);
         bad = true;
     } else if (json_object_get(im->seen, in.code)) {
+        /* a summary sheet beside the districts' (汇总 and 东城区 …) holds each unit twice:
+        ** the same unit again on another sheet is left out, not an error */
+        const json_t *was = json_object_get(im->seen, in.code);
+        if (r->sheet != (unsigned)jsi(was, "sheet") && wm_streq(jss(was, "name"), in.name)) {
+            im->repeated++;
+            json_decref(depts);
+            return WM_OK;
+        }
         report_error(im->errors, r, "code", _("单位代码在文件中重复"));
         bad = true;
     }
@@ -679,7 +687,9 @@ reg_row(struct reg_import *im, const struct reg_sheet *sg, const struct wm_row *
         bad = true;
     }
     if (!bad) {
-        json_object_set_new(im->seen, in.code, json_true());
+        json_object_set_new(im->seen, in.code,
+                            json_pack("{s:s, s:I}", "name", in.name, "sheet",
+                                      (json_int_t)r->sheet));
         int64_t id;
         /* Every check that can fail for a row runs before its first insert (unit_check
         ** above, parent and code in unit_create_tx), so a bad row leaves nothing. */
@@ -729,7 +739,7 @@ unit_import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_tab
         free(seg);
         return e;
     }
-    struct reg_import im = {db, a, default_office, json_array(), json_object(), 0, 0, f};
+    struct reg_import im = {db, a, default_office, json_array(), json_object(), 0, 0, 0, f};
     for (size_t k = 0; k < nseg && WM_OK == e; k++) {
         for (size_t i = seg[k].header + 1; i < seg[k].end && WM_OK == e; i++) {
             if (WM_ROW_DATA == wm_table_row_kind(&t->rows[i])) { /* not blank, 合计, 备注 */
@@ -742,10 +752,11 @@ unit_import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_tab
     free(seg);
     json_decref(seen);
     if (WM_OK == e) {
-        *report = json_pack("{s:i, s:i, s:i, s:o, s:b, s:b}", "imported",
+        *report = json_pack("{s:i, s:i, s:i, s:i, s:o, s:b, s:b}", "imported",
                             (skip_bad || 0 == json_array_size(errors)) && !dry_run ? (int)imported : 0,
-                            "valid", (int)imported, "skipped", (int)skipped, "errors", errors,
-                            "dry_run", dry_run, "committed", false);
+                            "valid", (int)imported, "skipped", (int)skipped, "repeated",
+                            (int)im.repeated, "errors", errors, "dry_run", dry_run, "committed",
+                            false);
         errors = NULL;
         if (dry_run || (!skip_bad && json_array_size(json_object_get(*report, "errors")))) {
             db->ops->rollback(db);

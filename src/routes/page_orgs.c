@@ -513,6 +513,10 @@ page_units_import_post(struct wm_req *r)
         wm_h(&b, "<p class=\"flash err\">%s</p>",
              _("文件中有错误，没有导入任何单位。请修改后重新上传，或选择“跳过有错误的行”。"));
     }
+    if (ji(report, "repeated") > 0) {
+        wm_h(&b, "<p class=\"hint\" id=\"import-repeated\">%s %I %s</p>",
+             _("另有"), ji(report, "repeated"), _("行与前面工作表中的单位相同（如汇总表），只计一次。"));
+    }
     if (json_array_size(errors)) {
         wm_h(&b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
              _("行"), _("字段"), _("原因"));

@@ -1135,6 +1135,16 @@ test_import_sheets(void **state)
     snprintf(path, sizeof path, "%s/register-sheets.xlsx", srv.dir);
     lxw_workbook *wb = workbook_new(path);
     worksheet_write_string(workbook_add_worksheet(wb, "填表说明"), 0, 0, "每区一页", NULL);
+    /* a summary sheet first, holding units the districts' sheets hold again */
+    lxw_worksheet *sum = workbook_add_worksheet(wb, "汇总");
+    static const char *const rs[][4] = {{"单位名称", "单位代码", "单位类型", "所属文明办"},
+                                        {"分页甲局", "SHEET-001", "机关", "东城区文明办"},
+                                        {"分页丙社区", "SHEET-003", "社区", "西湖区文明办"}};
+    for (int i = 0; i < 3; i++) {
+        for (int k = 0; k < 4; k++) {
+            worksheet_write_string(sum, (lxw_row_t)i, (lxw_col_t)k, rs[i][k], NULL);
+        }
+    }
     lxw_worksheet *a = workbook_add_worksheet(wb, "东城区");
     worksheet_write_string(a, 0, 0, "2026年文明单位名册（东城区）", NULL);
     static const char *const ha[] = {"单位名称", "单位代码", "单位类型", "所属文明办"};
@@ -1167,20 +1177,23 @@ test_import_sheets(void **state)
     size_t len = fread(data, 1, 1 << 20, fp);
     fclose(fp);
     unlink(path);
-    /* the fourth row of the second district has no type: named with its sheet (3) and row */
+    /* the last row of the second district has no type: named with its sheet (4) and row;
+    ** the units the summary holds are read once */
     struct th_resp *r = import_csv(&office, data, len, false);
     th_assert_status(r, 400);
     assert_int_equal(th_jint(r->json, "imported"), 0);
     assert_int_equal(th_jint(r->json, "valid"), 3);
+    assert_int_equal(th_jint(r->json, "repeated"), 2);
     json_t *errs = json_object_get(r->json, "errors");
     assert_int_equal(json_array_size(errs), 1);
-    assert_int_equal(th_jint(json_array_get(errs, 0), "sheet"), 3);
+    assert_int_equal(th_jint(json_array_get(errs, 0), "sheet"), 4);
     assert_int_equal(th_jint(json_array_get(errs, 0), "row"), 3);
     th_resp_free(r);
     /* the page names the sheet with the row */
     struct th_file f = {.name = "名册.xlsx", .data = data, .len = len};
     r = th_upload(&srv, "/units/import", &office, TH_COOKIE, &f, 1, NULL);
-    assert_non_null(strstr(r->body, "<td>工作表 3：3</td>"));
+    assert_non_null(strstr(r->body, "<td>工作表 4：3</td>"));
+    assert_non_null(strstr(r->body, "id=\"import-repeated\""));
     th_resp_free(r);
     r = import_csv(&office, data, len, true);
     th_assert_status(r, 200);
