@@ -583,7 +583,8 @@ import_header_row(const struct wm_table *t)
     return -1;
 }
 
-/* One sheet of a register: its rows [start, end) of the table, its header row and columns. */
+/* One sheet of a register: its header row (its data the rows after it, up to end) and the
+** columns that header names. */
 struct reg_sheet {
     size_t header, end;
     int c_name, c_code, c_type, c_office, c_depts;
