@@ -85,6 +85,39 @@ fz_zip(const char *const *names, const char *const *parts, const size_t *lens, s
     return buf;
 }
 
+static bool
+fz_fits(const struct wm_table *t, void *cls)
+{
+    (void)cls;
+    return t->nrows > 0;
+}
+
+/* Every sheet joined (a register of one sheet per district): each row's sheet a workbook
+** position, the rows within the limit. */
+static void
+fz_read_all(const uint8_t *data, size_t size)
+{
+    struct wm_table *t = NULL;
+    unsigned n = 0;
+    char err[160];
+    if (wm_table_read_fitting_all(data, size, WM_TABLE_AUTO, fz_fits, NULL, &t, &n, err,
+                                  sizeof(err)) != 0) {
+        if (t != NULL) {
+            abort();
+        }
+        return;
+    }
+    if (t == NULL || t->nrows > WM_TABLE_MAX_ROWS || n > 32) {
+        abort();
+    }
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (t->rows[r].sheet > 32 || (n < 2 && t->rows[r].sheet != 0)) {
+            abort();
+        }
+    }
+    wm_table_free(t);
+}
+
 /* Read once and check the promises of wm_table.h; abort on a broken one. */
 static void
 fz_read(const uint8_t *data, size_t size)
@@ -137,6 +170,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t n = 0;
         unsigned char *zip = fz_zip(FZ_XLSX_NAMES, parts, lens, 4, &n);
         fz_read(zip, n);
+        if (data[0] == 'W') { /* a workbook of several sheets */
+            fz_read_all(zip, n);
+        }
         free(zip);
     } else if (size > 0 && data[0] == 'D') {
         /* a Word document whose body is the rest */
@@ -178,6 +214,11 @@ static const struct fz_seed fz_seeds[] = {
     FZ_SEED("X", FZ_SHEET),
     FZ_SEED("S", FZ_SST),
     FZ_SEED("W", FZ_WORKBOOK),
+    /* three sheets on the one part: joined by wm_table_read_fitting_all */
+    FZ_SEED("W", "<workbook xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+                 "relationships\"><sheets><sheet name=\"a\" sheetId=\"1\" r:id=\"rId1\"/>"
+                 "<sheet name=\"b\" sheetId=\"2\" r:id=\"rId1\"/><sheet name=\"c\" "
+                 "sheetId=\"3\" r:id=\"rId1\"/></sheets></workbook>"),
     FZ_SEED("D", "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/"
                  "main\"><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>项目</w:t></w:r></w:p></w:tc>"
                  "<w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>内容</w:t><w:tab/>"
