@@ -1390,10 +1390,10 @@ cmd_unit_add(int argc, char **argv)
     return 0;
 }
 
-/* The table of an import command's FILE (CSV or XLSX, the sheet that fits): 0, or the exit
-** status after saying why not. */
+/* The table of an import command's FILE (CSV or XLSX: every sheet that fits, joined): 0, or
+** the exit status after saying why not. */
 static int
-read_table(const char *path, bool (*fits)(const struct wm_table *t, void *cls), bool all,
+read_table(const char *path, bool (*fits)(const struct wm_table *t, void *cls),
            struct wm_table **t)
 {
     size_t len;
@@ -1401,11 +1401,26 @@ read_table(const char *path, bool (*fits)(const struct wm_table *t, void *cls), 
     if (NULL == data) {
         return fail("%s: %s", path, strerror(errno));
     }
-    int bad = all ? wm_table_read_fitting_all(data, len, WM_TABLE_AUTO, fits, NULL, t, NULL, err,
-                                              sizeof err)
-                  : wm_table_read_fitting(data, len, WM_TABLE_AUTO, fits, NULL, t, err, sizeof err);
+    int bad =
+        wm_table_read_fitting_all(data, len, WM_TABLE_AUTO, fits, NULL, t, NULL, err, sizeof err);
     free(data);
     return bad ? fail("%s: %s", path, err) : 0;
+}
+
+/* An import's bad row on stderr: FILE:ROW: WHAT: REASON (FILE:sheet N:ROW: … in a table
+** joined from several sheets); what: the error's key naming the field or column. */
+static void
+import_error(const char *path, const json_t *x, const char *what)
+{
+    char sheet[32] = "";
+    if (json_integer_value(json_object_get(x, "sheet")) > 0) {
+        snprintf(sheet, sizeof sheet, "sheet %lld:",
+                 (long long)json_integer_value(json_object_get(x, "sheet")));
+    }
+    fprintf(stderr, "%s:%s%lld: %s: %s\n", path, sheet,
+            (long long)json_integer_value(json_object_get(x, "row")),
+            json_string_value(json_object_get(x, what)),
+            json_string_value(json_object_get(x, "reason")));
 }
 
 static int
@@ -1423,7 +1438,7 @@ cmd_unit_import(int argc, char **argv)
         return usage_error("--office takes an org id");
     }
     struct wm_table *t = NULL;
-    if (0 != (rc = read_table(o.args[0], wm_unit_table_fits, true, &t))) {
+    if (0 != (rc = read_table(o.args[0], wm_unit_table_fits, &t))) {
         return rc;
     }
     struct wm_db *db = open_store(o.data, true);
@@ -1447,15 +1462,7 @@ cmd_unit_import(int argc, char **argv)
     json_t *x;
     json_array_foreach(errors, i, x)
     {
-        char sheet[32] = ""; /* a register of several sheets: which one */
-        if (json_integer_value(json_object_get(x, "sheet")) > 0) {
-            snprintf(sheet, sizeof sheet, "sheet %lld:",
-                     (long long)json_integer_value(json_object_get(x, "sheet")));
-        }
-        fprintf(stderr, "%s:%s%lld: %s: %s\n", o.args[0], sheet,
-                (long long)json_integer_value(json_object_get(x, "row")),
-                json_string_value(json_object_get(x, "field")),
-                json_string_value(json_object_get(x, "reason")));
+        import_error(o.args[0], x, "field");
     }
     bool committed = json_is_true(json_object_get(report, "committed"));
     if (json_integer_value(json_object_get(report, "repeated")) > 0) {
@@ -1494,7 +1501,7 @@ cmd_title_import(int argc, char **argv)
         return usage_error("--office takes an org id");
     }
     struct wm_table *t = NULL;
-    if (0 != (rc = read_table(o.args[0], wm_title_table_fits, false, &t))) {
+    if (0 != (rc = read_table(o.args[0], wm_title_table_fits, &t))) {
         return rc;
     }
     struct wm_db *db = open_store(o.data, true);
@@ -1515,10 +1522,7 @@ cmd_title_import(int argc, char **argv)
     json_t *x;
     json_array_foreach(errors, i, x)
     {
-        fprintf(stderr, "%s:%lld: %s: %s\n", o.args[0],
-                (long long)json_integer_value(json_object_get(x, "row")),
-                json_string_value(json_object_get(x, "column")),
-                json_string_value(json_object_get(x, "reason")));
+        import_error(o.args[0], x, "column");
     }
     printf("%s: %lld imported, %lld bad rows%s\n", o.args[0],
            (long long)json_integer_value(json_object_get(report, "imported")),

@@ -597,10 +597,7 @@ reg_sheets(const struct wm_table *t, size_t *n)
     struct reg_sheet *v = NULL;
     *n = 0;
     for (size_t i = 0; i < t->nrows;) {
-        size_t end = i;
-        while (end < t->nrows && t->rows[end].sheet == t->rows[i].sheet) {
-            end++;
-        }
+        size_t end = wm_table_sheet_end(t, i);
         struct wm_table part = {.nrows = end - i, .rows = t->rows + i};
         long header = import_header_row(&part);
         const struct wm_row *h = &t->rows[i + (header >= 0 ? (size_t)header : 0)];

@@ -994,6 +994,15 @@ header_row(const struct wm_table *t)
     return -1;
 }
 
+/* The rows of t's sheet that starts at row s0 (a table joined from sheets: the rows of one
+** sheet number), as a table borrowing them; *s1 the row after them. */
+static struct wm_table
+sheet_of(const struct wm_table *t, size_t s0, size_t *s1)
+{
+    *s1 = wm_table_sheet_end(t, s0);
+    return (struct wm_table){.nrows = *s1 - s0, .rows = t->rows + s0};
+}
+
 bool
 wm_title_table_fits(const struct wm_table *t, void *cls)
 {
@@ -1016,18 +1025,25 @@ cellt(const struct wm_row *r, int c, char *buf, size_t len)
 
 struct import_ctx {
     json_t *errors;
-    const struct wm_row *header;
+    const struct wm_row *header; /* of the sheet read */
+    unsigned sheet;              /* its number when the table joins several, else 0 */
 };
 
 static void
 row_error(struct import_ctx *x, unsigned line, int col, const char *field, const char *reason)
 {
     const char *colname = col >= 0 ? wm_row_cell(x->header, col) : "";
-    char *msg = col >= 0 ? wm_asprintf(_("第 %u 行“%s”列：%s"), line, colname, reason)
-                         : wm_asprintf(_("第 %u 行：%s"), line, reason);
-    json_array_append_new(x->errors,
-                          json_pack("{s:i, s:s, s:s, s:s, s:s}", "row", (int)line, "column",
-                                    colname, "field", field, "reason", reason, "message", msg));
+    char *at = x->sheet ? wm_asprintf(_("工作表 %u 第 %u 行"), x->sheet, line)
+                        : wm_asprintf(_("第 %u 行"), line);
+    char *msg = col >= 0 ? wm_asprintf(_("%s“%s”列：%s"), at, colname, reason)
+                         : wm_asprintf(_("%s：%s"), at, reason);
+    json_t *e = json_pack("{s:i, s:s, s:s, s:s, s:s}", "row", (int)line, "column", colname,
+                          "field", field, "reason", reason, "message", msg);
+    if (x->sheet) {
+        json_object_set_new(e, "sheet", json_integer(x->sheet));
+    }
+    json_array_append_new(x->errors, e);
+    free(at);
     free(msg);
 }
 
@@ -1112,19 +1128,17 @@ import_once(struct wm_db *db,
     if (NULL == t || t->nrows < 1) {
         return wm_fail_set(f, WM_E_BAD_REQUEST, "file", "%s", _("文件是空的"));
     }
-    long hr = header_row(t);
-    if (hr < 0) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "file", "%s",
-                           _("表头须包含 单位代码（或单位名称）、称号、级别、授予日期 列"));
-    }
-    const struct wm_row *h = &t->rows[hr];
-    int c_code = find_col(h, col_code), c_name = find_col(h, col_name),
-        c_title = find_col(h, col_title), c_level = find_col(h, col_level),
-        c_doc = find_col(h, col_doc), c_awarded = find_col(h, col_awarded),
-        c_until = find_col(h, col_until), c_state = find_col(h, col_state),
-        c_note = find_col(h, col_note);
-    if (c_level < 0) {
-        return wm_fail_set(f, WM_E_BAD_REQUEST, "file", "%s", _("表头缺少“级别”列"));
+    /* a list kept one sheet per district is read as one table: each sheet its own header */
+    for (size_t s0 = 0, s1; s0 < t->nrows; s0 = s1) {
+        struct wm_table part = sheet_of(t, s0, &s1);
+        long hr = header_row(&part);
+        if (hr < 0) {
+            return wm_fail_set(f, WM_E_BAD_REQUEST, "file", "%s",
+                               _("表头须包含 单位代码（或单位名称）、称号、级别、授予日期 列"));
+        }
+        if (find_col(&part.rows[hr], col_level) < 0) {
+            return wm_fail_set(f, WM_E_BAD_REQUEST, "file", "%s", _("表头缺少“级别”列"));
+        }
     }
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
@@ -1147,101 +1161,115 @@ import_once(struct wm_db *db,
     }
     char day[WM_DAY_LEN];
     today(day);
-    struct import_ctx x = { .errors = json_array(), .header = h };
+    struct import_ctx x = { .errors = json_array() };
     json_t *seen = json_object();
-    unsigned imported = 0, rows = 0;
+    unsigned imported = 0, rows = 0, repeated = 0;
     bool failed = false;
-    for (size_t i = (size_t)hr + 1; i < t->nrows && WM_OK == e && !failed; i++) {
-        const struct wm_row *r = &t->rows[i];
-        if (WM_ROW_DATA != wm_table_row_kind(r)) {
-            continue; /* blank, 合计, 说明：… */
-        }
-        char b_code[128], b_name[256], b_title[512], b_level[128], b_doc[512], b_aw[64],
-            b_until[64], b_state[64], b_note[2048];
-        const char *code = cellt(r, c_code, b_code, sizeof b_code),
-                   *name = cellt(r, c_name, b_name, sizeof b_name),
-                   *title = cellt(r, c_title, b_title, sizeof b_title),
-                   *level = cellt(r, c_level, b_level, sizeof b_level),
-                   *doc = cellt(r, c_doc, b_doc, sizeof b_doc),
-                   *aw = cellt(r, c_awarded, b_aw, sizeof b_aw),
-                   *until = cellt(r, c_until, b_until, sizeof b_until),
-                   *st = cellt(r, c_state, b_state, sizeof b_state),
-                   *note = cellt(r, c_note, b_note, sizeof b_note);
-        if (!*code && !*name && !*title && !*level && !*aw && !*until) {
-            continue; /* a row of notes or formatting */
-        }
-        rows++;
-        size_t before = json_array_size(x.errors);
-        char awarded[WM_DAY_LEN] = "", valid[WM_DAY_LEN] = "";
-        const char *state = NULL;
-        char *path = NULL;
-        int64_t unit = row_unit(db, scope, &x, r->line, c_code, c_name, code, name, &path, &failed);
-        if (failed) {
-            free(path);
-            break;
-        }
-        if (!wm_valid_text(title, TITLE_MAX)) {
-            row_error(&x, r->line, c_title, "title",
-                      *title ? _("称号过长或含有无效字符") : _("须填写称号"));
-        }
-        if (!wm_valid_text(level, LEVEL_MAX)) {
-            row_error(&x, r->line, c_level, "level",
-                      *level ? _("级别过长或含有无效字符") : _("须填写级别，如 市级、区级"));
-        }
-        if (*doc && !wm_valid_text(doc, AWARD_DOC_MAX)) {
-            row_error(&x, r->line, c_doc, "award_doc", _("授予文件过长或含有无效字符"));
-        }
-        if (!*aw) {
-            row_error(&x, r->line, c_awarded, "awarded_on", _("须填写授予日期"));
-        } else if (!wm_table_date(aw, awarded)) {
-            row_error(&x, r->line, c_awarded, "awarded_on",
-                      _("不是有效日期（可写 2021-03-05、2021/3/5 或 2021年3月5日）"));
-        }
-        if (*until && !wm_table_date(until, valid)) {
-            row_error(&x, r->line, c_until, "valid_until",
-                      _("不是有效日期（可写 2021-03-05、2021/3/5 或 2021年3月5日）"));
-        } else if (*valid && *awarded && strcmp(valid, awarded) < 0) {
-            row_error(&x, r->line, c_until, "valid_until", _("有效期至早于授予日期"));
-        }
-        if (*st && !wm_title_state_parse(st, &state)) {
-            row_error(&x, r->line, c_state, "state", _("状态须为 保留、撤销 或 过期"));
-        }
-        if (*note && !wm_valid_text(note, NOTE_MAX)) {
-            row_error(&x, r->line, c_note, "note", _("备注过长或含有无效字符"));
-        }
-        if (unit && json_array_size(x.errors) == before) {
-            char *key = wm_asprintf("%lld|%s|%s", (long long)unit, title, awarded);
-            if (json_object_get(seen, key)) {
-                row_error(&x, r->line, c_title, "title",
-                          _("与文件中前面一行重复（同一单位、称号和授予日期）"));
-            } else {
-                json_object_set_new(seen, key, json_true());
-                struct wm_title_row row = { .unit_id = unit,
-                                            .title = title,
-                                            .level = level,
-                                            .award_doc = *doc ? doc : NULL,
-                                            .awarded_on = awarded,
-                                            .valid_until = *valid ? valid : NULL,
-                                            .note = *note ? note : NULL };
-                row.state = state_for(state, row.valid_until, day);
-                if (wm_streq(row.state, "expired")) {
-                    row.reason = _("有效期已过");
-                }
-                int64_t id;
-                struct wm_fail rf = { 0 };
-                enum wm_err re = insert_tx(db, a, &row, path, "title.create", &id, &rf);
-                if (WM_E_CONFLICT == re) {
-                    row_error(&x, r->line, c_title, "title",
-                              _("该单位已登记同一授予日期的同名称号"));
-                } else if (WM_OK != re) {
-                    e = wm_fail_set(f, re, NULL, "%s", rf.msg);
-                } else {
-                    imported++;
-                }
+    for (size_t s0 = 0, s1; s0 < t->nrows && WM_OK == e && !failed; s0 = s1) {
+        struct wm_table part = sheet_of(t, s0, &s1);
+        const struct wm_row *h = &part.rows[header_row(&part)];
+        int c_code = find_col(h, col_code), c_name = find_col(h, col_name),
+            c_title = find_col(h, col_title), c_level = find_col(h, col_level),
+            c_doc = find_col(h, col_doc), c_awarded = find_col(h, col_awarded),
+            c_until = find_col(h, col_until), c_state = find_col(h, col_state),
+            c_note = find_col(h, col_note);
+        x.header = h;
+        x.sheet = t->rows[s0].sheet;
+        for (size_t i = (size_t)(h - t->rows) + 1; i < s1 && WM_OK == e && !failed; i++) {
+            const struct wm_row *r = &t->rows[i];
+            if (WM_ROW_DATA != wm_table_row_kind(r)) {
+                continue; /* blank, 合计, 说明：… */
             }
-            free(key);
+            char b_code[128], b_name[256], b_title[512], b_level[128], b_doc[512], b_aw[64],
+                b_until[64], b_state[64], b_note[2048];
+            const char *code = cellt(r, c_code, b_code, sizeof b_code),
+                       *name = cellt(r, c_name, b_name, sizeof b_name),
+                       *title = cellt(r, c_title, b_title, sizeof b_title),
+                       *level = cellt(r, c_level, b_level, sizeof b_level),
+                       *doc = cellt(r, c_doc, b_doc, sizeof b_doc),
+                       *aw = cellt(r, c_awarded, b_aw, sizeof b_aw),
+                       *until = cellt(r, c_until, b_until, sizeof b_until),
+                       *st = cellt(r, c_state, b_state, sizeof b_state),
+                       *note = cellt(r, c_note, b_note, sizeof b_note);
+            if (!*code && !*name && !*title && !*level && !*aw && !*until) {
+                continue; /* a row of notes or formatting */
+            }
+            rows++;
+            size_t before = json_array_size(x.errors);
+            char awarded[WM_DAY_LEN] = "", valid[WM_DAY_LEN] = "";
+            const char *state = NULL;
+            char *path = NULL;
+            int64_t unit = row_unit(db, scope, &x, r->line, c_code, c_name, code, name, &path, &failed);
+            if (failed) {
+                free(path);
+                break;
+            }
+            if (!wm_valid_text(title, TITLE_MAX)) {
+                row_error(&x, r->line, c_title, "title",
+                          *title ? _("称号过长或含有无效字符") : _("须填写称号"));
+            }
+            if (!wm_valid_text(level, LEVEL_MAX)) {
+                row_error(&x, r->line, c_level, "level",
+                          *level ? _("级别过长或含有无效字符") : _("须填写级别，如 市级、区级"));
+            }
+            if (*doc && !wm_valid_text(doc, AWARD_DOC_MAX)) {
+                row_error(&x, r->line, c_doc, "award_doc", _("授予文件过长或含有无效字符"));
+            }
+            if (!*aw) {
+                row_error(&x, r->line, c_awarded, "awarded_on", _("须填写授予日期"));
+            } else if (!wm_table_date(aw, awarded)) {
+                row_error(&x, r->line, c_awarded, "awarded_on",
+                          _("不是有效日期（可写 2021-03-05、2021/3/5 或 2021年3月5日）"));
+            }
+            if (*until && !wm_table_date(until, valid)) {
+                row_error(&x, r->line, c_until, "valid_until",
+                          _("不是有效日期（可写 2021-03-05、2021/3/5 或 2021年3月5日）"));
+            } else if (*valid && *awarded && strcmp(valid, awarded) < 0) {
+                row_error(&x, r->line, c_until, "valid_until", _("有效期至早于授予日期"));
+            }
+            if (*st && !wm_title_state_parse(st, &state)) {
+                row_error(&x, r->line, c_state, "state", _("状态须为 保留、撤销 或 过期"));
+            }
+            if (*note && !wm_valid_text(note, NOTE_MAX)) {
+                row_error(&x, r->line, c_note, "note", _("备注过长或含有无效字符"));
+            }
+            if (unit && json_array_size(x.errors) == before) {
+                char *key = wm_asprintf("%lld|%s|%s", (long long)unit, title, awarded);
+                const json_t *was = json_object_get(seen, key);
+                if (was && (json_int_t)x.sheet != json_integer_value(was)) {
+                    repeated++; /* a summary sheet beside the districts': read once */
+                } else if (was) {
+                    row_error(&x, r->line, c_title, "title",
+                              _("与文件中前面一行重复（同一单位、称号和授予日期）"));
+                } else {
+                    json_object_set_new(seen, key, json_integer(x.sheet));
+                    struct wm_title_row row = { .unit_id = unit,
+                                                .title = title,
+                                                .level = level,
+                                                .award_doc = *doc ? doc : NULL,
+                                                .awarded_on = awarded,
+                                                .valid_until = *valid ? valid : NULL,
+                                                .note = *note ? note : NULL };
+                    row.state = state_for(state, row.valid_until, day);
+                    if (wm_streq(row.state, "expired")) {
+                        row.reason = _("有效期已过");
+                    }
+                    int64_t id;
+                    struct wm_fail rf = { 0 };
+                    enum wm_err re = insert_tx(db, a, &row, path, "title.create", &id, &rf);
+                    if (WM_E_CONFLICT == re) {
+                        row_error(&x, r->line, c_title, "title",
+                                  _("该单位已登记同一授予日期的同名称号"));
+                    } else if (WM_OK != re) {
+                        e = wm_fail_set(f, re, NULL, "%s", rf.msg);
+                    } else {
+                        imported++;
+                    }
+                }
+                free(key);
+            }
+            free(path);
         }
-        free(path);
     }
     json_decref(seen);
     free(scope);
@@ -1260,9 +1288,9 @@ import_once(struct wm_db *db,
                       f);
     }
     bool bad = json_array_size(x.errors) > 0;
-    *report = json_pack("{s:i, s:i, s:o, s:b, s:b}", "rows", (int)rows, "imported",
-                        bad || dry_run ? 0 : (int)imported, "errors", x.errors, "dry_run", dry_run,
-                        "committed", false);
+    *report = json_pack("{s:i, s:i, s:i, s:o, s:b, s:b}", "rows", (int)rows, "imported",
+                        bad || dry_run ? 0 : (int)imported, "repeated", (int)repeated, "errors",
+                        x.errors, "dry_run", dry_run, "committed", false);
     if (bad || dry_run) {
         db->ops->rollback(db); /* nothing half-imported */
         return WM_OK;

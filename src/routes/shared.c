@@ -81,21 +81,19 @@ wm_reply_static_file(struct wm_req *r, const char *name)
     return false;
 }
 
-/* The uploaded table for an import: the sheet that fits (all: every one, joined), at most
-** max data rows. */
+/* The uploaded table for an import: every sheet that fits, joined (a list kept one sheet per
+** district), at most max data rows. */
 static bool
-req_table_fitting(struct wm_req *r, bool (*fits)(const struct wm_table *, void *), bool all,
-                  size_t max, const char *what, struct wm_table **t)
+req_table_fitting(struct wm_req *r, bool (*fits)(const struct wm_table *, void *), size_t max,
+                  const char *what, struct wm_table **t)
 {
     char err[256];
     if (NULL == r->file_name || 0 == r->file.len) {
         wm_reply_err(r, WM_E_BAD_REQUEST, "file", _("请选择要上传的 CSV 或 XLSX 文件"));
         return false;
     }
-    if (0 != (all ? wm_table_read_fitting_all(r->file.data, r->file.len, WM_TABLE_AUTO, fits,
-                                              NULL, t, NULL, err, sizeof err)
-                  : wm_table_read_fitting(r->file.data, r->file.len, WM_TABLE_AUTO, fits, NULL,
-                                          t, err, sizeof err))) {
+    if (0 != wm_table_read_fitting_all(r->file.data, r->file.len, WM_TABLE_AUTO, fits, NULL, t,
+                                       NULL, err, sizeof err)) {
         wm_reply_err(r, WM_E_BAD_REQUEST, "file", err);
         return false;
     }
@@ -115,7 +113,7 @@ req_table_fitting(struct wm_req *r, bool (*fits)(const struct wm_table *, void *
 bool
 wm_req_title_table(struct wm_req *r, struct wm_table **t)
 {
-    return req_table_fitting(r, wm_title_table_fits, false, WM_TITLE_IMPORT_MAX, _("条称号"), t);
+    return req_table_fitting(r, wm_title_table_fits, WM_TITLE_IMPORT_MAX, _("条称号"), t);
 }
 
 bool
@@ -136,8 +134,7 @@ wm_req_title_query(struct wm_req *r, struct wm_title_query *q)
 bool
 wm_req_table(struct wm_req *r, struct wm_table **t)
 {
-    /* a register kept one sheet per district: every sheet */
-    return req_table_fitting(r, wm_unit_table_fits, true, WM_UNIT_IMPORT_MAX, _("个单位"), t);
+    return req_table_fitting(r, wm_unit_table_fits, WM_UNIT_IMPORT_MAX, _("个单位"), t);
 }
 
 /* "2026-03-01" as the Unix time of that day's start in China Standard Time; false if bad. */

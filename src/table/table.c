@@ -343,6 +343,16 @@ wm_table_read_fitting_all(const void *data, size_t len, enum wm_table_fmt fmt,
     return 0;
 }
 
+size_t
+wm_table_sheet_end(const struct wm_table *t, size_t s0)
+{
+    size_t end = s0;
+    while (end < t->nrows && t->rows[end].sheet == t->rows[s0].sheet) {
+        end++;
+    }
+    return end;
+}
+
 int
 wm_table_read_sheet(const void *data,
                     size_t len,

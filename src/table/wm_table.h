@@ -119,6 +119,10 @@ int wm_table_read_fitting_all(const void *data, size_t len, enum wm_table_fmt fm
                               bool (*fits)(const struct wm_table *t, void *cls), void *cls,
                               struct wm_table **out, unsigned *nfit, char *err, size_t errlen);
 
+/** The row after the sheet that row @a s0 of a joined table starts (the rows of one sheet
+** number; the end of any other table). */
+size_t wm_table_sheet_end(const struct wm_table *t, size_t s0);
+
 /**
 ** Index of the first header cell equal to @a name, both compared without white space
 ** (ASCII, U+3000; "名 称" is 名称) and with ASCII letters case-folded (other bytes must match

@@ -228,6 +228,78 @@ test_import_xlsx(void **state)
     json_decref(t);
 }
 
+/* Write a workbook of a cover sheet and the given sheets (name, then rows of 5 cells, NULL
+** after the last row); its bytes (caller frees). */
+static char *
+workbook(const char *const *names, const char *const (*const *rows)[5], size_t n, size_t *len)
+{
+    char path[sizeof srv.dir + 32];
+    snprintf(path, sizeof path, "%s/sheets.xlsx", srv.dir); /* the test server's own directory */
+    lxw_workbook *wb = workbook_new(path);
+    worksheet_write_string(workbook_add_worksheet(wb, "说明"), 0, 0, "每区一页", NULL);
+    for (size_t k = 0; k < n; k++) {
+        lxw_worksheet *ws = workbook_add_worksheet(wb, names[k]);
+        for (lxw_row_t i = 0; rows[k][i][0]; i++) {
+            for (lxw_col_t c = 0; c < 5; c++) {
+                worksheet_write_string(ws, i, c, rows[k][i][c], NULL);
+            }
+        }
+    }
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    char *data = slurp(path, len);
+    unlink(path);
+    assert_non_null(data);
+    return data;
+}
+
+/* A list kept one sheet per district beside a summary sheet: every sheet read by its own
+** header (its own column order), the summary's titles not twice, an error named with its
+** sheet. */
+static void
+test_import_sheets(void **state)
+{
+    (void)state;
+    static const char *const sum[][5] = {{"单位代码", "称号", "级别", "授予日期", "有效期至"},
+                                         {"DEMO007", "分表甲称号", "市级", "2021-03-05", ""},
+                                         {NULL}};
+    static const char *const east[][5] = {{"2021年文明单位（东城区）", "", "", "", ""},
+                                          {"单位代码", "称号", "级别", "授予日期", "有效期至"},
+                                          {"DEMO007", "分表甲称号", "市级", "2021-03-05", ""},
+                                          {"DEMO008", "分表乙称号", "区级", "2021-03-05", ""},
+                                          {NULL}};
+    static const char *const west_bad[][5] = {{"称号", "单位代码", "授予日期", "级别", "备注"},
+                                              {"分表丙称号", "DEMO009", "2021-02-30", "区级", ""},
+                                              {NULL}};
+    static const char *const west[][5] = {{"称号", "单位代码", "授予日期", "级别", "备注"},
+                                          {"分表丙称号", "DEMO009", "2021-03-05", "区级", ""},
+                                          {NULL}};
+    const char *const names[] = {"汇总", "东城区", "西湖区"};
+    const char *const (*bad[])[5] = {sum, east, west_bad};
+    const char *const (*good[])[5] = {sum, east, west};
+    size_t len = 0;
+    char *data = workbook(names, bad, 3, &len);
+    struct th_resp *r = import(&office, "分区.xlsx", data, len);
+    free(data);
+    th_assert_status(r, 400);
+    json_t *errors = json_object_get(r->json, "errors");
+    assert_int_equal(json_array_size(errors), 1);
+    json_t *e0 = json_array_get(errors, 0);
+    assert_int_equal(th_jint(e0, "sheet"), 4);
+    assert_int_equal(th_jint(e0, "row"), 2);
+    assert_non_null(strstr(th_jstr(e0, "message"), "工作表 4 第 2 行“授予日期”列"));
+    th_resp_free(r);
+    data = workbook(names, good, 3, &len);
+    r = import(&office, "分区.xlsx", data, len);
+    free(data);
+    th_assert_status(r, 200);
+    assert_int_equal(th_jint(r->json, "imported"), 3);
+    assert_int_equal(th_jint(r->json, "repeated"), 1);
+    th_resp_free(r);
+    json_t *t = one(&admin, "分表丙称号");
+    assert_string_equal(th_jstr(t, "level"), "区级");
+    json_decref(t);
+}
+
 static void
 test_import_bad_rows(void **state)
 {
@@ -576,6 +648,7 @@ main(int argc, char **argv)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_import_csv),      cmocka_unit_test(test_import_xlsx),
+        cmocka_unit_test(test_import_sheets),
         cmocka_unit_test(test_import_bad_rows), cmocka_unit_test(test_scope),
         cmocka_unit_test(test_state_changes),   cmocka_unit_test(test_expire),
         cmocka_unit_test(test_cli_import),      cmocka_unit_test(test_export),
