@@ -269,7 +269,11 @@ page_titles_import_post(struct wm_req *r)
         return;
     }
     if (json_is_true(json_object_get(report, "committed"))) {
-        char *msg = wm_asprintf(_("已导入 %lld 条称号。"), (long long)ji(report, "imported"));
+        char *msg = ji(report, "repeated") > 0
+                        ? wm_asprintf(_("已导入 %lld 条称号（另有 %lld 条与前面工作表中的相同，只计一次）。"),
+                                      (long long)ji(report, "imported"),
+                                      (long long)ji(report, "repeated"))
+                        : wm_asprintf(_("已导入 %lld 条称号。"), (long long)ji(report, "imported"));
         ui_redirect_msg(r, "/titles", "ok", msg);
         free(msg);
     } else {

@@ -289,12 +289,22 @@ test_import_sheets(void **state)
     assert_non_null(strstr(th_jstr(e0, "message"), "工作表 4 第 2 行“授予日期”列"));
     th_resp_free(r);
     data = workbook(names, good, 3, &len);
-    r = import(&office, "分区.xlsx", data, len);
-    free(data);
+    const char *const dry[] = {"dry_run", "1", NULL};
+    struct th_file f = {.name = "分区.xlsx", .data = data, .len = len};
+    r = th_upload(&srv, "/api/v1/titles/import", &office, 0, &f, 1, dry);
     th_assert_status(r, 200);
-    assert_int_equal(th_jint(r->json, "imported"), 3);
+    assert_int_equal(th_jint(r->json, "rows"), 4);
     assert_int_equal(th_jint(r->json, "repeated"), 1);
+    assert_int_equal(json_array_size(json_object_get(r->json, "errors")), 0);
     th_resp_free(r);
+    /* the page imports it and says the summary's title was read once */
+    r = th_upload(&srv, "/titles/import", &office, TH_COOKIE, &f, 1, NULL);
+    th_assert_status(r, 303);
+    char flash[1024], attrs[256];
+    assert_true(th_set_cookie(r, "wm_flash", flash, sizeof flash, attrs, sizeof attrs));
+    assert_non_null(strstr(flash, "%E5%8F%A6%E6%9C%89")); /* 另有 */
+    th_resp_free(r);
+    free(data);
     json_t *t = one(&admin, "分表丙称号");
     assert_string_equal(th_jstr(t, "level"), "区级");
     json_decref(t);
