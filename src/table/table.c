@@ -236,47 +236,8 @@ wm_table_read_fitting(const void *data,
     return wm_table_read_fitting_n(data, len, fmt, fits, cls, out, NULL, err, errlen);
 }
 
-int
-wm_table_read_fitting_n(const void *data, size_t len, enum wm_table_fmt fmt,
-                        bool (*fits)(const struct wm_table *t, void *cls), void *cls,
-                        struct wm_table **out, unsigned *nfit, char *err, size_t errlen)
-{
-    int rc = wm_table_read_sheet(data, len, fmt, 0, out, err, errlen);
-    bool found = 0 == rc && fits(*out, cls);
-    unsigned n = found;
-    if (0 != rc || (found && NULL == nfit)) {
-        return rc;
-    }
-    /* Workbooks often open with a cover or an explanation sheet: try the next ones (all of
-    ** them when the fitting ones are counted). */
-    for (unsigned sheet = 1; sheet < 32; sheet++) {
-        struct wm_table *t = NULL;
-        char e2[256];
-        int r2 = wm_table_read_sheet(data, len, fmt, sheet, &t, e2, sizeof e2);
-        if (1 == r2) {
-            break; /* no more sheets */
-        }
-        bool fit = 0 == r2 && fits(t, cls);
-        n += fit;
-        if (fit && !found) {
-            wm_table_free(*out);
-            *out = t;
-            found = true;
-            if (NULL == nfit) {
-                break;
-            }
-            continue;
-        }
-        wm_table_free(t);
-    }
-    if (nfit) {
-        *nfit = n;
-    }
-    return 0; /* when none fits: the first sheet, for its errors */
-}
-
 /* Move the rows of src to the end of dst, each marked as of sheet (1-based); src is freed.
-** -1 (both left as they were but src freed) when dst would exceed WM_TABLE_MAX_ROWS. */
+** -1 (dst left as it was) when dst would exceed WM_TABLE_MAX_ROWS. */
 static int
 table_append(struct wm_table *dst, struct wm_table *src, unsigned sheet)
 {
@@ -294,53 +255,78 @@ table_append(struct wm_table *dst, struct wm_table *src, unsigned sheet)
     return 0;
 }
 
+/* The first sheet that fits (else sheet 0), in one pass over the sheets: with nfit, every
+** sheet is read and those that fit counted; with join, the later ones that fit are joined
+** to the first, every row marked with its sheet's number once there are two. */
+static int
+read_fitting(const void *data, size_t len, enum wm_table_fmt fmt,
+             bool (*fits)(const struct wm_table *t, void *cls), void *cls, struct wm_table **out,
+             unsigned *nfit, bool join, char *err, size_t errlen)
+{
+    int rc = wm_table_read_sheet(data, len, fmt, 0, out, err, errlen);
+    bool found = 0 == rc && fits(*out, cls);
+    unsigned n = found, first = 1; /* first: the number of the sheet read into *out */
+    if (0 != rc || (found && NULL == nfit && !join)) {
+        return rc;
+    }
+    /* Workbooks often open with a cover or an explanation sheet: try the next ones (all of
+    ** them when the fitting ones are counted or joined). */
+    for (unsigned sheet = 1; sheet < 32; sheet++) {
+        struct wm_table *t = NULL;
+        char e2[256];
+        int r2 = wm_table_read_sheet(data, len, fmt, sheet, &t, e2, sizeof e2);
+        if (1 == r2) {
+            break; /* no more sheets */
+        }
+        bool fit = 0 == r2 && fits(t, cls);
+        n += fit;
+        if (fit && !found) {
+            wm_table_free(*out);
+            *out = t;
+            found = true;
+            first = sheet + 1;
+            if (NULL == nfit && !join) {
+                break;
+            }
+            continue;
+        }
+        if (fit && join) {
+            if (2 == n) { /* a second sheet: the first's rows say which they are too */
+                for (size_t i = 0; i < (*out)->nrows; i++) {
+                    (*out)->rows[i].sheet = first;
+                }
+            }
+            if (0 != table_append(*out, t, sheet + 1)) {
+                wm_table_free(*out);
+                *out = NULL;
+                wm_table_seterr(err, errlen, "各工作表合计超过 %u 行，请拆分后再导入",
+                                WM_TABLE_MAX_ROWS);
+                return -1;
+            }
+            continue;
+        }
+        wm_table_free(t);
+    }
+    if (nfit) {
+        *nfit = n;
+    }
+    return 0; /* when none fits: the first sheet, for its errors */
+}
+
+int
+wm_table_read_fitting_n(const void *data, size_t len, enum wm_table_fmt fmt,
+                        bool (*fits)(const struct wm_table *t, void *cls), void *cls,
+                        struct wm_table **out, unsigned *nfit, char *err, size_t errlen)
+{
+    return read_fitting(data, len, fmt, fits, cls, out, nfit, false, err, errlen);
+}
+
 int
 wm_table_read_fitting_all(const void *data, size_t len, enum wm_table_fmt fmt,
                           bool (*fits)(const struct wm_table *t, void *cls), void *cls,
                           struct wm_table **out, unsigned *nfit, char *err, size_t errlen)
 {
-    unsigned n = 0, first = 0;
-    int rc = wm_table_read_fitting_n(data, len, fmt, fits, cls, out, &n, err, errlen);
-    if (0 != rc || n < 2) {
-        if (nfit) {
-            *nfit = n;
-        }
-        return rc;
-    }
-    /* the one read is the first that fits: find its number, then join the others to it */
-    unsigned joined = 1;
-    for (unsigned sheet = 0; sheet < 32 && joined < n; sheet++) {
-        struct wm_table *t = NULL;
-        char e2[256];
-        int r2 = wm_table_read_sheet(data, len, fmt, sheet, &t, e2, sizeof e2);
-        if (1 == r2) {
-            break;
-        }
-        if (0 != r2 || !fits(t, cls)) {
-            wm_table_free(t);
-            continue;
-        }
-        if (0 == first) {
-            first = sheet + 1; /* the one already read */
-            for (size_t i = 0; i < (*out)->nrows; i++) {
-                (*out)->rows[i].sheet = first;
-            }
-            wm_table_free(t);
-            continue;
-        }
-        if (0 != table_append(*out, t, sheet + 1)) {
-            wm_table_free(*out);
-            *out = NULL;
-            wm_table_seterr(err, errlen, "各工作表合计超过 %u 行，请拆分后再导入",
-                            WM_TABLE_MAX_ROWS);
-            return -1;
-        }
-        joined++;
-    }
-    if (nfit) {
-        *nfit = joined;
-    }
-    return 0;
+    return read_fitting(data, len, fmt, fits, cls, out, nfit, true, err, errlen);
 }
 
 size_t
