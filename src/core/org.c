@@ -745,22 +745,22 @@ unit_import_once(struct wm_db *db, const struct wm_actor *a, const struct wm_tab
             }
         }
     }
-    json_t *errors = im.errors, *seen = im.seen;
-    unsigned imported = im.imported, skipped = im.skipped;
     free(seg);
-    json_decref(seen);
+    json_decref(im.seen);
+    json_t *errors = im.errors;
     if (WM_OK == e) {
-        *report = json_pack("{s:i, s:i, s:i, s:i, s:o, s:b, s:b}", "imported",
-                            (skip_bad || 0 == json_array_size(errors)) && !dry_run ? (int)imported : 0,
-                            "valid", (int)imported, "skipped", (int)skipped, "repeated",
-                            (int)im.repeated, "errors", errors, "dry_run", dry_run, "committed",
-                            false);
+        *report = json_pack(
+            "{s:i, s:i, s:i, s:i, s:o, s:b, s:b}", "imported",
+            (skip_bad || 0 == json_array_size(errors)) && !dry_run ? (int)im.imported : 0,
+            "valid", (int)im.imported, "skipped", (int)im.skipped, "repeated", (int)im.repeated,
+            "errors", errors, "dry_run", dry_run, "committed", false);
         errors = NULL;
         if (dry_run || (!skip_bad && json_array_size(json_object_get(*report, "errors")))) {
             db->ops->rollback(db);
             return WM_OK;
         }
-        json_t *sum = json_pack("{s:i, s:i}", "imported", (int)imported, "skipped", (int)skipped);
+        json_t *sum =
+            json_pack("{s:i, s:i}", "imported", (int)im.imported, "skipped", (int)im.skipped);
         e = wm_audit(db, a, "unit.import", "org", 0, wm_scope_path(a), NULL, sum);
         json_decref(sum);
         json_object_set_new(*report, "committed", json_boolean(WM_OK == e));

@@ -1230,7 +1230,9 @@ struct wm_db_ops {
     ** (the top-level code; with q->indicator, the code one level below it), "unit":
     ** [{unit_id, org_path, count}]}}; a hit row: {id, kind,
     ** ref_id, org_path, unit_id, unit_type, year, indicator_code, media, state, day, title,
-    ** body, rank}; the best ranked first.  NULL on a store error.
+    ** body, rank}; the best ranked first; "partial": true and "next_before": id when the
+    ** walk stopped going back (WM_SEARCH_SPAN; capped is then true too).  NULL on a store
+    ** error.
     */
     json_t *(*search_query)(struct wm_db *db, const struct wm_search_q *q);
     /** How many rows the index holds of kind (NULL: all). */

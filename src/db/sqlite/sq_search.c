@@ -424,14 +424,12 @@ cand_walk(struct sq_db *db, sqlite3_stmt *st, int64_t lim, struct walk *w, int64
           struct wm_swalk *sw)
 {
     int rc = SQLITE_DONE;
-    int64_t rows = 0;
     while (st && SQLITE_ROW == (rc = sqlite3_step(st))) {
         int64_t id = sqlite3_column_int64(st, 0);
         if (wm_swalk_stop(sw, id, (int64_t)w->n)) {
             rc = SQLITE_DONE;
             break;
         }
-        rows++;
         cand_add(w, id, sqlite3_column_double(st, 1));
         if (++w->total <= cap) {
             w->window = id;
@@ -440,20 +438,20 @@ cand_walk(struct sq_db *db, sqlite3_stmt *st, int64_t lim, struct walk *w, int64
                            sqlite3_column_int64(st, 8), col_text(st, 9));
         }
     }
-    (void)wm_swalk_end(sw, rows == lim);
+    (void)wm_swalk_end(sw, (int64_t)w->n == lim);
     return st && sq_done(db, st, rc);
 }
 
 static json_t *
 search_query(struct wm_db *base, const struct wm_search_q *q)
 {
-    /* the candidates: the newest matches (ids in [?6, ?5)), ranked */
+    /* the candidates: the newest matches below ?5, ranked */
     static const char sql_cand[] =
         "SELECT search_fts.rowid, wm_rank(search_fts, ?2, d.size), d.kind, d.year, d.unit_type, "
         "d.media, d.state, d.indicator_code, d.unit_id, d.org_path "
         "FROM search_fts JOIN search_doc d INDEXED BY search_doc_facets ON d.id = search_fts.rowid "
         "WHERE search_fts MATCH ?1 AND (?3 IS NULL OR d.day >= ?3) "
-        "AND (?4 IS NULL OR d.day <= ?4) AND search_fts.rowid < ?5 AND search_fts.rowid >= ?6 "
+        "AND (?4 IS NULL OR d.day <= ?4) AND search_fts.rowid < ?5 "
         "ORDER BY search_fts.rowid DESC LIMIT ?2";
     /* title matches between two ids */
     static const char sql_title[] =
@@ -495,8 +493,8 @@ search_query(struct wm_db *base, const struct wm_search_q *q)
     /* newest first, in steps back */
     struct wm_swalk sw;
     wm_swalk_init(&sw, q, max_id);
-    if (!cand_walk(DB, sq_prep(DB, sql_cand, "tittii", expr, ncand, q->day_from, q->day_to,
-                               sw.ceil, (int64_t)0),
+    if (!cand_walk(DB, sq_prep(DB, sql_cand, "titti", expr, ncand, q->day_from, q->day_to,
+                               sw.ceil),
                    ncand, &w, cap, &sw)) {
         goto out;
     }
