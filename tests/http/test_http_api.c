@@ -1123,6 +1123,19 @@ test_import(void **state)
     th_resp_free(r);
 }
 
+/* n rows of four cells into ws (an empty cell left empty). */
+static void
+sheet_rows(lxw_worksheet *ws, const char *const (*rows)[4], int n)
+{
+    for (int i = 0; i < n; i++) {
+        for (int k = 0; k < 4; k++) {
+            if (rows[i][k][0]) {
+                worksheet_write_string(ws, (lxw_row_t)i, (lxw_col_t)k, rows[i][k], NULL);
+            }
+        }
+    }
+}
+
 /* A register kept one sheet per district, as offices keep them: a cover sheet, then a sheet
 ** per district, each with its own title line and header (in its own column order).  Every
 ** sheet is imported; an error names its sheet, on the page too. */
@@ -1136,40 +1149,21 @@ test_import_sheets(void **state)
     lxw_workbook *wb = workbook_new(path);
     worksheet_write_string(workbook_add_worksheet(wb, "填表说明"), 0, 0, "每区一页", NULL);
     /* a summary sheet first, holding units the districts' sheets hold again */
-    lxw_worksheet *sum = workbook_add_worksheet(wb, "汇总");
     static const char *const rs[][4] = {{"单位名称", "单位代码", "单位类型", "所属文明办"},
                                         {"分页甲局", "SHEET-001", "机关", "东城区文明办"},
                                         {"分页丙社区", "SHEET-003", "社区", "西湖区文明办"}};
-    for (int i = 0; i < 3; i++) {
-        for (int k = 0; k < 4; k++) {
-            worksheet_write_string(sum, (lxw_row_t)i, (lxw_col_t)k, rs[i][k], NULL);
-        }
-    }
-    lxw_worksheet *a = workbook_add_worksheet(wb, "东城区");
-    worksheet_write_string(a, 0, 0, "2026年文明单位名册（东城区）", NULL);
-    static const char *const ha[] = {"单位名称", "单位代码", "单位类型", "所属文明办"};
-    for (int k = 0; k < 4; k++) {
-        worksheet_write_string(a, 1, (lxw_col_t)k, ha[k], NULL);
-    }
-    static const char *const ra[][4] = {{"分页甲局", "SHEET-001", "机关", "东城区文明办"},
+    sheet_rows(workbook_add_worksheet(wb, "汇总"), rs, 3);
+    /* a title line above the header */
+    static const char *const ra[][4] = {{"2026年文明单位名册（东城区）", "", "", ""},
+                                        {"单位名称", "单位代码", "单位类型", "所属文明办"},
+                                        {"分页甲局", "SHEET-001", "机关", "东城区文明办"},
                                         {"分页乙校", "SHEET-002", "学校", "东城区文明办"}};
-    for (int i = 0; i < 2; i++) {
-        for (int k = 0; k < 4; k++) {
-            worksheet_write_string(a, (lxw_row_t)(2 + i), (lxw_col_t)k, ra[i][k], NULL);
-        }
-    }
-    lxw_worksheet *b = workbook_add_worksheet(wb, "西湖区");
-    static const char *const hb[] = {"单位代码", "单位名称", "所属文明办", "单位类型"};
-    for (int k = 0; k < 4; k++) {
-        worksheet_write_string(b, 0, (lxw_col_t)k, hb[k], NULL);
-    }
-    static const char *const rb[][4] = {{"SHEET-003", "分页丙社区", "西湖区文明办", "社区"},
+    sheet_rows(workbook_add_worksheet(wb, "东城区"), ra, 4);
+    /* its own column order */
+    static const char *const rb[][4] = {{"单位代码", "单位名称", "所属文明办", "单位类型"},
+                                        {"SHEET-003", "分页丙社区", "西湖区文明办", "社区"},
                                         {"SHEET-004", "分页丁企业", "西湖区文明办", ""}};
-    for (int i = 0; i < 2; i++) {
-        for (int k = 0; k < 4; k++) {
-            worksheet_write_string(b, (lxw_row_t)(1 + i), (lxw_col_t)k, rb[i][k], NULL);
-        }
-    }
+    sheet_rows(workbook_add_worksheet(wb, "西湖区"), rb, 3);
     assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
     FILE *fp = fopen(path, "rb");
     assert_non_null(fp);
