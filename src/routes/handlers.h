@@ -739,6 +739,9 @@ void ui_csrf(struct wm_req *r, struct wm_buf *b);
 void ui_flash(struct wm_req *r, struct wm_buf *b);
 /** Redirect to path with a message shown on the next page. */
 void ui_redirect_msg(struct wm_req *r, const char *path, const char *kind, const char *msg);
+/** One bad row of an import's report x as a table row: where (its row; 工作表 N：ROW in a
+** workbook of several sheets), what (x's key what: the field or the column) and why. */
+void ui_import_error(struct wm_buf *b, const json_t *x, const char *what);
 /** "密码已修改；该账号的 3 个 API 令牌已撤销，请重新创建。" (just what when n is 0); caller frees. */
 char *ui_tokens_revoked_msg(const char *what, int64_t n);
 /** The page for a failure (re-renders nothing: shows the message and a way back). */

@@ -524,13 +524,7 @@ page_units_import_post(struct wm_req *r)
         json_t *x;
         json_array_foreach(errors, i, x)
         {
-            if (ji(x, "sheet") > 0) { /* a register of several sheets: which one */
-                wm_h(&b, "<tr><td>%s %I：%I</td><td>%s</td><td>%s</td></tr>\n", _("工作表"),
-                     ji(x, "sheet"), ji(x, "row"), js(x, "field"), js(x, "reason"));
-            } else {
-                wm_h(&b, "<tr><td>%I</td><td>%s</td><td>%s</td></tr>\n", ji(x, "row"),
-                     js(x, "field"), js(x, "reason"));
-            }
+            ui_import_error(&b, x, "field");
         }
         wm_h(&b, "</tbody></table>\n");
     }

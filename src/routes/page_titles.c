@@ -93,13 +93,7 @@ import_report(struct wm_buf *b, const json_t *report)
     json_t *x;
     json_array_foreach(errors, i, x)
     {
-        if (ji(x, "sheet") > 0) { /* a list of several sheets: which one */
-            wm_h(b, "<tr><td>%s %I：%I</td><td>%s</td><td>%s</td></tr>\n", _("工作表"),
-                 ji(x, "sheet"), ji(x, "row"), js(x, "column"), js(x, "reason"));
-        } else {
-            wm_h(b, "<tr><td>%I</td><td>%s</td><td>%s</td></tr>\n", ji(x, "row"),
-                 js(x, "column"), js(x, "reason"));
-        }
+        ui_import_error(b, x, "column");
     }
     wm_h(b, "</tbody></table></section>\n");
 }

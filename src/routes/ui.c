@@ -164,6 +164,17 @@ ui_flash(struct wm_req *r, struct wm_buf *b)
 }
 
 void
+ui_import_error(struct wm_buf *b, const json_t *x, const char *what)
+{
+    if (ji(x, "sheet") > 0) {
+        wm_h(b, "<tr><td>%s %I：%I</td>", _("工作表"), ji(x, "sheet"), ji(x, "row"));
+    } else {
+        wm_h(b, "<tr><td>%I</td>", ji(x, "row"));
+    }
+    wm_h(b, "<td>%s</td><td>%s</td></tr>\n", js(x, what), js(x, "reason"));
+}
+
+void
 ui_redirect_msg(struct wm_req *r, const char *path, const char *kind, const char *msg)
 {
     struct wm_buf b = {0}, c = {0};

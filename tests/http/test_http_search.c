@@ -548,6 +548,7 @@ test_bad_request(void **state)
         {"&district=x", "district"}, {"&media=video", "media"},   {"&state=gone", "state"},
         {"&from=2025-13-01", "from"}, {"&to=2025-02-30", "to"},   {"&page=0", "page"},
         {"&per_page=1000", "per_page"}, {"&from=2025-03-01&to=2025-02-01", "to"},
+        {"&before=0", "before"},      {"&before=-5", "before"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         r = search_raw(&admin, "文明", bad[i].more);
