@@ -1023,10 +1023,17 @@ cellt(const struct wm_row *r, int c, char *buf, size_t len)
     return wm_trim(buf);
 }
 
+/* A title import under way. */
 struct import_ctx {
-    json_t *errors;
+    struct wm_db *db;
+    const struct wm_actor *a;
+    const char *scope;           /* the units it may name */
+    const char *day;             /* today, for the state of a title */
+    json_t *errors, *seen;       /* seen: "unit|title|awarded" of the file so far: its sheet */
     const struct wm_row *header; /* of the sheet read */
     unsigned sheet;              /* its number when the table joins several, else 0 */
+    unsigned imported, rows, repeated;
+    bool failed; /* a unit could not be read */
 };
 
 static void
@@ -1111,6 +1118,112 @@ row_unit(struct wm_db *db,
     return id;
 }
 
+/* The columns a sheet's header names (-1: none). */
+struct title_cols {
+    int code, name, title, level, doc, awarded, until, state, note;
+};
+
+/* One data row under header columns c: imported, left out (a row of notes, or a title an
+** earlier sheet held), or its errors reported (WM_OK all); x->failed when a unit could not be
+** read; else the store's error (f set). */
+static enum wm_err
+title_row(struct import_ctx *x, const struct title_cols *c, const struct wm_row *r,
+          struct wm_fail *f)
+{
+    enum wm_err e = WM_OK;
+    char b_code[128], b_name[256], b_title[512], b_level[128], b_doc[512], b_aw[64],
+        b_until[64], b_state[64], b_note[2048];
+    const char *code = cellt(r, c->code, b_code, sizeof b_code),
+               *name = cellt(r, c->name, b_name, sizeof b_name),
+               *title = cellt(r, c->title, b_title, sizeof b_title),
+               *level = cellt(r, c->level, b_level, sizeof b_level),
+               *doc = cellt(r, c->doc, b_doc, sizeof b_doc),
+               *aw = cellt(r, c->awarded, b_aw, sizeof b_aw),
+               *until = cellt(r, c->until, b_until, sizeof b_until),
+               *st = cellt(r, c->state, b_state, sizeof b_state),
+               *note = cellt(r, c->note, b_note, sizeof b_note);
+    if (!*code && !*name && !*title && !*level && !*aw && !*until) {
+        return WM_OK; /* a row of notes or formatting */
+    }
+    x->rows++;
+    size_t before = json_array_size(x->errors);
+    char awarded[WM_DAY_LEN] = "", valid[WM_DAY_LEN] = "";
+    const char *state = NULL;
+    char *path = NULL;
+    int64_t unit =
+        row_unit(x->db, x->scope, x, r->line, c->code, c->name, code, name, &path, &x->failed);
+    if (x->failed) {
+        free(path);
+        return WM_OK;
+    }
+    if (!wm_valid_text(title, TITLE_MAX)) {
+        row_error(x, r->line, c->title, "title",
+                  *title ? _("称号过长或含有无效字符") : _("须填写称号"));
+    }
+    if (!wm_valid_text(level, LEVEL_MAX)) {
+        row_error(x, r->line, c->level, "level",
+                  *level ? _("级别过长或含有无效字符") : _("须填写级别，如 市级、区级"));
+    }
+    if (*doc && !wm_valid_text(doc, AWARD_DOC_MAX)) {
+        row_error(x, r->line, c->doc, "award_doc", _("授予文件过长或含有无效字符"));
+    }
+    if (!*aw) {
+        row_error(x, r->line, c->awarded, "awarded_on", _("须填写授予日期"));
+    } else if (!wm_table_date(aw, awarded)) {
+        row_error(x, r->line, c->awarded, "awarded_on",
+                  _("不是有效日期（可写 2021-03-05、2021/3/5 或 2021年3月5日）"));
+    }
+    if (*until && !wm_table_date(until, valid)) {
+        row_error(x, r->line, c->until, "valid_until",
+                  _("不是有效日期（可写 2021-03-05、2021/3/5 或 2021年3月5日）"));
+    } else if (*valid && *awarded && strcmp(valid, awarded) < 0) {
+        row_error(x, r->line, c->until, "valid_until", _("有效期至早于授予日期"));
+    }
+    if (*st && !wm_title_state_parse(st, &state)) {
+        row_error(x, r->line, c->state, "state", _("状态须为 保留、撤销 或 过期"));
+    }
+    if (*note && !wm_valid_text(note, NOTE_MAX)) {
+        row_error(x, r->line, c->note, "note", _("备注过长或含有无效字符"));
+    }
+    if (unit && json_array_size(x->errors) == before) {
+        char *key = wm_asprintf("%lld|%s|%s", (long long)unit, title, awarded);
+        const json_t *was = json_object_get(x->seen, key);
+        if (was && (json_int_t)x->sheet != json_integer_value(was)) {
+            x->repeated++; /* a summary sheet beside the districts': read once */
+        } else if (was) {
+            row_error(x, r->line, c->title, "title",
+                      _("与文件中前面一行重复（同一单位、称号和授予日期）"));
+        } else {
+            json_object_set_new(x->seen, key, json_integer(x->sheet));
+            struct wm_title_row row = { .unit_id = unit,
+                                        .title = title,
+                                        .level = level,
+                                        .award_doc = *doc ? doc : NULL,
+                                        .awarded_on = awarded,
+                                        .valid_until = *valid ? valid : NULL,
+                                        .note = *note ? note : NULL };
+            row.state = state_for(state, row.valid_until, x->day);
+            if (wm_streq(row.state, "expired")) {
+                row.reason = _("有效期已过");
+            }
+            int64_t id;
+            struct wm_fail rf = { 0 };
+            enum wm_err re = insert_tx(x->db, x->a, &row, path, "title.create", &id, &rf);
+            if (WM_E_CONFLICT == re) {
+                row_error(x, r->line, c->title, "title",
+                          _("该单位已登记同一授予日期的同名称号"));
+            } else if (WM_OK != re) {
+                e = wm_fail_set(f, re, NULL, "%s", rf.msg);
+            } else {
+                x->imported++;
+            }
+        }
+        free(key);
+    }
+    free(path);
+    return e;
+}
+
 static enum wm_err
 import_once(struct wm_db *db,
             const struct wm_actor *a,
@@ -1161,126 +1274,35 @@ import_once(struct wm_db *db,
     }
     char day[WM_DAY_LEN];
     today(day);
-    struct import_ctx x = { .errors = json_array() };
-    json_t *seen = json_object();
-    unsigned imported = 0, rows = 0, repeated = 0;
-    bool failed = false;
-    for (size_t s0 = 0, s1; s0 < t->nrows && WM_OK == e && !failed; s0 = s1) {
+    struct import_ctx x = {
+        .db = db, .a = a, .scope = scope, .day = day, .errors = json_array(), .seen = json_object()
+    };
+    for (size_t s0 = 0, s1; s0 < t->nrows && WM_OK == e && !x.failed; s0 = s1) {
         struct wm_table part = sheet_of(t, s0, &s1);
         const struct wm_row *h = &part.rows[header_row(&part)];
-        int c_code = find_col(h, col_code), c_name = find_col(h, col_name),
-            c_title = find_col(h, col_title), c_level = find_col(h, col_level),
-            c_doc = find_col(h, col_doc), c_awarded = find_col(h, col_awarded),
-            c_until = find_col(h, col_until), c_state = find_col(h, col_state),
-            c_note = find_col(h, col_note);
+        const struct title_cols c = {find_col(h, col_code),    find_col(h, col_name),
+                                     find_col(h, col_title),   find_col(h, col_level),
+                                     find_col(h, col_doc),     find_col(h, col_awarded),
+                                     find_col(h, col_until),   find_col(h, col_state),
+                                     find_col(h, col_note)};
         x.header = h;
         x.sheet = t->rows[s0].sheet;
-        for (size_t i = (size_t)(h - t->rows) + 1; i < s1 && WM_OK == e && !failed; i++) {
-            const struct wm_row *r = &t->rows[i];
-            if (WM_ROW_DATA != wm_table_row_kind(r)) {
-                continue; /* blank, 合计, 说明：… */
+        for (size_t i = (size_t)(h - t->rows) + 1; i < s1 && WM_OK == e && !x.failed; i++) {
+            if (WM_ROW_DATA == wm_table_row_kind(&t->rows[i])) { /* not blank, 合计, 说明：… */
+                e = title_row(&x, &c, &t->rows[i], f);
             }
-            char b_code[128], b_name[256], b_title[512], b_level[128], b_doc[512], b_aw[64],
-                b_until[64], b_state[64], b_note[2048];
-            const char *code = cellt(r, c_code, b_code, sizeof b_code),
-                       *name = cellt(r, c_name, b_name, sizeof b_name),
-                       *title = cellt(r, c_title, b_title, sizeof b_title),
-                       *level = cellt(r, c_level, b_level, sizeof b_level),
-                       *doc = cellt(r, c_doc, b_doc, sizeof b_doc),
-                       *aw = cellt(r, c_awarded, b_aw, sizeof b_aw),
-                       *until = cellt(r, c_until, b_until, sizeof b_until),
-                       *st = cellt(r, c_state, b_state, sizeof b_state),
-                       *note = cellt(r, c_note, b_note, sizeof b_note);
-            if (!*code && !*name && !*title && !*level && !*aw && !*until) {
-                continue; /* a row of notes or formatting */
-            }
-            rows++;
-            size_t before = json_array_size(x.errors);
-            char awarded[WM_DAY_LEN] = "", valid[WM_DAY_LEN] = "";
-            const char *state = NULL;
-            char *path = NULL;
-            int64_t unit = row_unit(db, scope, &x, r->line, c_code, c_name, code, name, &path, &failed);
-            if (failed) {
-                free(path);
-                break;
-            }
-            if (!wm_valid_text(title, TITLE_MAX)) {
-                row_error(&x, r->line, c_title, "title",
-                          *title ? _("称号过长或含有无效字符") : _("须填写称号"));
-            }
-            if (!wm_valid_text(level, LEVEL_MAX)) {
-                row_error(&x, r->line, c_level, "level",
-                          *level ? _("级别过长或含有无效字符") : _("须填写级别，如 市级、区级"));
-            }
-            if (*doc && !wm_valid_text(doc, AWARD_DOC_MAX)) {
-                row_error(&x, r->line, c_doc, "award_doc", _("授予文件过长或含有无效字符"));
-            }
-            if (!*aw) {
-                row_error(&x, r->line, c_awarded, "awarded_on", _("须填写授予日期"));
-            } else if (!wm_table_date(aw, awarded)) {
-                row_error(&x, r->line, c_awarded, "awarded_on",
-                          _("不是有效日期（可写 2021-03-05、2021/3/5 或 2021年3月5日）"));
-            }
-            if (*until && !wm_table_date(until, valid)) {
-                row_error(&x, r->line, c_until, "valid_until",
-                          _("不是有效日期（可写 2021-03-05、2021/3/5 或 2021年3月5日）"));
-            } else if (*valid && *awarded && strcmp(valid, awarded) < 0) {
-                row_error(&x, r->line, c_until, "valid_until", _("有效期至早于授予日期"));
-            }
-            if (*st && !wm_title_state_parse(st, &state)) {
-                row_error(&x, r->line, c_state, "state", _("状态须为 保留、撤销 或 过期"));
-            }
-            if (*note && !wm_valid_text(note, NOTE_MAX)) {
-                row_error(&x, r->line, c_note, "note", _("备注过长或含有无效字符"));
-            }
-            if (unit && json_array_size(x.errors) == before) {
-                char *key = wm_asprintf("%lld|%s|%s", (long long)unit, title, awarded);
-                const json_t *was = json_object_get(seen, key);
-                if (was && (json_int_t)x.sheet != json_integer_value(was)) {
-                    repeated++; /* a summary sheet beside the districts': read once */
-                } else if (was) {
-                    row_error(&x, r->line, c_title, "title",
-                              _("与文件中前面一行重复（同一单位、称号和授予日期）"));
-                } else {
-                    json_object_set_new(seen, key, json_integer(x.sheet));
-                    struct wm_title_row row = { .unit_id = unit,
-                                                .title = title,
-                                                .level = level,
-                                                .award_doc = *doc ? doc : NULL,
-                                                .awarded_on = awarded,
-                                                .valid_until = *valid ? valid : NULL,
-                                                .note = *note ? note : NULL };
-                    row.state = state_for(state, row.valid_until, day);
-                    if (wm_streq(row.state, "expired")) {
-                        row.reason = _("有效期已过");
-                    }
-                    int64_t id;
-                    struct wm_fail rf = { 0 };
-                    enum wm_err re = insert_tx(db, a, &row, path, "title.create", &id, &rf);
-                    if (WM_E_CONFLICT == re) {
-                        row_error(&x, r->line, c_title, "title",
-                                  _("该单位已登记同一授予日期的同名称号"));
-                    } else if (WM_OK != re) {
-                        e = wm_fail_set(f, re, NULL, "%s", rf.msg);
-                    } else {
-                        imported++;
-                    }
-                }
-                free(key);
-            }
-            free(path);
         }
     }
-    json_decref(seen);
+    json_decref(x.seen);
     free(scope);
-    if (failed && WM_OK == e) {
+    if (x.failed && WM_OK == e) {
         e = wm_write_fail(db, f, NULL, NULL, _("无法读取单位"));
     }
     if (WM_OK != e) {
         json_decref(x.errors);
         return tx_end(db, e, f);
     }
-    if (0 == rows && 0 == json_array_size(x.errors)) {
+    if (0 == x.rows && 0 == json_array_size(x.errors)) {
         json_decref(x.errors);
         return tx_end(db,
                       wm_fail_set(f, WM_E_BAD_REQUEST, "file", "%s",
@@ -1288,14 +1310,14 @@ import_once(struct wm_db *db,
                       f);
     }
     bool bad = json_array_size(x.errors) > 0;
-    *report = json_pack("{s:i, s:i, s:i, s:o, s:b, s:b}", "rows", (int)rows, "imported",
-                        bad || dry_run ? 0 : (int)imported, "repeated", (int)repeated, "errors",
-                        x.errors, "dry_run", dry_run, "committed", false);
+    *report = json_pack("{s:i, s:i, s:i, s:o, s:b, s:b}", "rows", (int)x.rows, "imported",
+                        bad || dry_run ? 0 : (int)x.imported, "repeated", (int)x.repeated,
+                        "errors", x.errors, "dry_run", dry_run, "committed", false);
     if (bad || dry_run) {
         db->ops->rollback(db); /* nothing half-imported */
         return WM_OK;
     }
-    json_t *sum = json_pack("{s:i}", "imported", (int)imported);
+    json_t *sum = json_pack("{s:i}", "imported", (int)x.imported);
     e = wm_audit(db, a, "title.import", "title", 0, wm_scope_path(a), NULL, sum);
     json_decref(sum);
     e = tx_end(db, e, f);
