@@ -810,37 +810,53 @@ test_partial(void **state)
     assert_int_equal(th_server_stop(&srv), 0);
     const char *const env[] = {"WENMING_SEARCH_SPAN=3", NULL};
     assert_int_equal(th_server_start(&srv, env), 0);
-    enum { N = 30 };
+    /* enough that the step which first holds a page (20) never holds them all, however the
+    ** store spaces its ids (PostgreSQL's sequence skips on every upsert) */
+    enum { N = 100 };
     for (int i = 1; i <= N; i++) {
         char title[64], body[32];
         snprintf(title, sizeof title, "海豚湾简报第%d期", i);
         snprintf(body, sizeof body, "第%d期\n", i);
         (void)upload(qingshan, "简报.txt", body, strlen(body), title);
     }
-    json_t *a = search(&admin, "海豚湾", "&per_page=100");
-    assert_true(json_is_true(json_object_get(a, "partial")));
-    assert_true(json_is_true(json_object_get(a, "capped")));
-    int64_t na = th_jint(a, "total"), next = th_jint(a, "next_before");
-    assert_true(na >= 20 && na < N);
-    assert_int_equal(json_array_size(json_object_get(a, "hits")), (size_t)na);
-    assert_true(next > 0);
-    char more[64];
-    snprintf(more, sizeof more, "&per_page=100&before=%lld", (long long)next);
-    json_t *b = search(&admin, "海豚湾", more);
-    assert_false(json_is_true(json_object_get(b, "partial")));
-    assert_null(json_object_get(b, "next_before"));
-    assert_int_equal(th_jint(b, "total"), N - na);
-    /* every one once: each of b's older than every one of a's */
-    size_t i;
-    json_t *h;
-    json_array_foreach(json_object_get(b, "hits"), i, h) {
-        assert_true(th_jint(h, "id") < next);
-        assert_null(hit_of(a, th_jint(h, "id")));
+    /* answer after answer, each going on from the one before: every document once, the
+    ** first answers partial with at least a page, the last whole */
+    json_t *all = json_object();
+    char more[64] = "&per_page=100";
+    int64_t first_next = 0;
+    int answers = 0;
+    for (bool partial = true; partial; answers++) {
+        assert_true(answers < 10);
+        json_t *a = search(&admin, "海豚湾", more);
+        int64_t na = th_jint(a, "total");
+        assert_int_equal(json_array_size(json_object_get(a, "hits")), (size_t)na);
+        size_t i;
+        json_t *h;
+        json_array_foreach(json_object_get(a, "hits"), i, h) {
+            char id[32];
+            snprintf(id, sizeof id, "%lld", (long long)th_jint(h, "id"));
+            assert_null(json_object_get(all, id));
+            json_object_set_new(all, id, json_true());
+        }
+        partial = json_is_true(json_object_get(a, "partial"));
+        if (partial) {
+            assert_true(json_is_true(json_object_get(a, "capped")));
+            assert_true(na >= 20);
+            int64_t next = th_jint(a, "next_before");
+            assert_true(next > 0);
+            first_next = first_next ? first_next : next;
+            snprintf(more, sizeof more, "&per_page=100&before=%lld", (long long)next);
+        } else {
+            assert_null(json_object_get(a, "next_before"));
+        }
+        json_decref(a);
     }
-    json_decref(a);
-    json_decref(b);
+    assert_true(answers >= 2);
+    assert_int_equal(json_object_size(all), N);
+    json_decref(all);
+    int64_t next = first_next;
     /* the unit sees its own the same way */
-    a = search(&qsadmin, "海豚湾", NULL);
+    json_t *a = search(&qsadmin, "海豚湾", NULL);
     assert_true(json_is_true(json_object_get(a, "partial")));
     json_decref(a);
     /* the page: the count says where it looked, and a link goes on */
@@ -860,8 +876,7 @@ test_partial(void **state)
     r = page(&admin, href);
     th_assert_status(r, 200);
     assert_non_null(strstr(r->body, "data-key=\"before\""));
-    assert_null(strstr(r->body, "id=\"search-more\""));
-    assert_non_null(strstr(r->body, "共 "));
+    assert_non_null(strstr(r->body, "id=\"search-hits\""));
     th_resp_free(r);
     /* a bad bound is named */
     r = search_raw(&admin, "海豚湾", "&before=abc");
