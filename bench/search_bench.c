@@ -21,6 +21,7 @@
 **        search_bench --reuse DIR --docs N [--queries Q]   (the queries again on a kept DIR)
 **        --no-ref: no trigram reference (no build and size ratios; a quicker store to keep)
 **        --span N: the walk's first step (WENMING_SEARCH_SPAN); --no-span: no bound
+**        --merge (with --reuse): merge the kept index's parts first (search.merge)
 */
 #include "config.h"
 
@@ -38,6 +39,7 @@
 
 #include <sqlite3.h>
 
+#include "wm_core.h"
 #include "wm_db.h"
 #include "wm_util.h"
 
@@ -359,6 +361,20 @@ build(struct wm_db *db, sqlite3 *ref, int64_t n, double *t_ours, double *t_ref)
     free(d);
 }
 
+/* The index's parts merged as the server's nightly search.merge job does (wm_search_merge):
+** its time, in seconds. */
+static double
+merge(struct wm_db *db, int64_t *steps)
+{
+    struct wm_fail f = {0};
+    double t0 = now_s();
+    if (WM_OK != wm_search_merge(db, NULL, NULL, steps, &f)) {
+        fprintf(stderr, "search_bench: merge failed: %s\n", f.msg);
+        exit(1);
+    }
+    return now_s() - t0;
+}
+
 /* Q queries: two or four Han characters cut from random documents. */
 static char (*make_queries(int64_t ndocs, size_t nq))[16]
 {
@@ -470,7 +486,7 @@ main(int argc, char **argv)
     int64_t ndocs = 1000000, sample = 50000;
     size_t nq = 1000;
     const char *dir = NULL;
-    bool keep = false, reuse = false, noref = false;
+    bool keep = false, reuse = false, noref = false, remerge = false;
     for (int i = 1; i < argc; i++) {
         if (0 == strcmp(argv[i], "--docs") && i + 1 < argc) {
             ndocs = strtoll(argv[++i], NULL, 10);
@@ -491,9 +507,11 @@ main(int argc, char **argv)
             q_span = UINT_MAX;
         } else if (0 == strcmp(argv[i], "--no-ref")) {
             noref = true;
+        } else if (0 == strcmp(argv[i], "--merge")) {
+            remerge = true;
         } else {
             fprintf(stderr, "usage: search_bench [--docs N] [--queries Q] [--sample S] "
-                            "[--dir DIR] [--keep] [--no-ref] [--span N | --no-span]\n");
+                            "[--dir DIR] [--keep] [--no-ref] [--span N | --no-span] [--merge]\n");
             return 2;
         }
     }
@@ -538,6 +556,9 @@ main(int argc, char **argv)
     }
     double t_ours, t_ref;
     build(db, ref, ndocs, &t_ours, &t_ref);
+    int64_t steps = 0;
+    double t_merge = merge(db, &steps);
+    t_ours += t_merge;
     if (ref) {
         raw_exec(ref, "PRAGMA wal_checkpoint(TRUNCATE)");
         sqlite3_close(ref);
@@ -550,6 +571,9 @@ main(int argc, char **argv)
         sqlite3_close(h);
     }
     int64_t s_ours = file_size(opath), s_ref = noref ? 0 : file_size(rpath);
+    printf("merge:  the index's parts merged into one (the nightly search.merge job) in "
+           "%.1f s, %lld steps, counted in ours\n",
+           t_merge, (long long)steps);
     if (noref) {
         printf("build:  ours %.1f s, %.1f MB (no reference)\n", t_ours, (double)s_ours / 1e6);
     } else {
@@ -563,6 +587,11 @@ main(int argc, char **argv)
     /* queries, ranked, first page */
 queries:
     db = open_store(odir);
+    if (reuse && remerge) {
+        int64_t n = 0;
+        double t = merge(db, &n);
+        printf("merge:  %.1f s, %lld steps\n", t, (long long)n);
+    }
     char(*qs)[16] = make_queries(ndocs, nq);
     struct qstat warm, admin, unit, whole;
     run_queries(db, qs, nq < 100 ? nq : 100, false, &warm); /* the page cache */

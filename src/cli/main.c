@@ -1158,6 +1158,39 @@ reindex_progress(int64_t done, int64_t total, void *ctx)
     fflush(stderr);
 }
 
+/* The merge's progress: on a terminal one line that rewrites itself (at most ten times a
+** second), else nothing until its end. */
+static void
+merge_progress(int64_t steps, void *ctx)
+{
+    struct reindex_progress *pr = ctx;
+    int64_t now = mono_ms();
+    if (pr->tty && now - pr->last_ms >= 100) {
+        pr->last_ms = now;
+        fprintf(stderr, "\rmerging the index: step %lld\033[K", (long long)steps);
+        fflush(stderr);
+    }
+}
+
+/* The index's parts merged into one (wm_search_merge); 0, or 1 after the cause was printed. */
+static int
+search_merge(struct wm_db *db)
+{
+    struct reindex_progress pr = {.tty = isatty(STDERR_FILENO)};
+    struct wm_fail f = {0};
+    int64_t t0 = mono_ms(), steps = 0;
+    enum wm_err e = wm_search_merge(db, merge_progress, &pr, &steps, &f);
+    if (pr.tty && steps) {
+        fputc('\n', stderr);
+    }
+    if (WM_OK != e) {
+        return fail("the search index was not merged: %s", f.msg);
+    }
+    printf("merged the search index in %lld steps, %.1f s\n", (long long)steps,
+           (double)(mono_ms() - t0) / 1000.0);
+    return 0;
+}
+
 static int
 search_rebuild(struct wm_db *db)
 {
@@ -1179,7 +1212,7 @@ search_rebuild(struct wm_db *db)
            (double)(mono_ms() - t0) / 1000.0,
            (long long)json_integer_value(json_object_get(res, "extractions_queued")));
     json_decref(res);
-    return 0;
+    return search_merge(db);
 }
 
 /* Rebuild the full-text index from the store, and queue the text of files not read yet. */
@@ -1190,6 +1223,18 @@ cmd_search_reindex(int argc, char **argv)
     struct wm_db *db;
     BEGIN(NULL, 0, "no arguments");
     int rc = search_rebuild(db);
+    db->ops->close(db);
+    return rc;
+}
+
+/* Merge the full-text index's parts now (the server's search.merge job does it nightly). */
+static int
+cmd_search_merge(int argc, char **argv)
+{
+    struct opts o;
+    struct wm_db *db;
+    BEGIN(NULL, 0, "no arguments");
+    int rc = search_merge(db);
     db->ops->close(db);
     return rc;
 }
@@ -2648,7 +2693,12 @@ static const struct cmd cmds[] = {
      "extraction (wenming-extract: PDF, OFD, Office, WPS, TXT, OCR of images and scans) of\n"
      "every file whose text has not been read yet, which a running server's job queue does.\n"
      "The server keeps the index current by itself; this is for an index lost or built by\n"
-     "an older wenming.  Searches keep working meanwhile."},
+     "an older wenming.  Searches keep working meanwhile.  Ends as search merge does."},
+    {"search", "merge", cmd_search_merge, "--data DIR",
+     "Merge the full-text index's parts into one, now.  Each write adds a part that every\n"
+     "search must look into; the server merges them every night at 02:30 (Asia/Shanghai,\n"
+     "the search.merge job), so this is for after a large import.  Works in short steps:\n"
+     "searches and uploads go on meanwhile.  PostgreSQL: the GIN index's pending list."},
     {"notify", "run", cmd_notify_run, "--data DIR [--date YYYY-MM-DD]",
      "Run the daily notification jobs now, in this process, on the job queue: the deadline\n"
      "scan (every archive's schedule on the date, default today in Asia/Shanghai; the unit\n"

@@ -143,6 +143,7 @@ wm_job_kind_label(const char *kind)
         {"practice.compile", N_("编制经验交流汇编")},
         {"title.expire", N_("文明称号到期处理")},
         {"search.extract", N_("全文提取")},
+        {"search.merge", N_("全文索引整理")},
     };
     for (size_t i = 0; kind && i < WM_ARRAY_LEN(names); i++) {
         if (wm_streq(names[i][0], kind)) {

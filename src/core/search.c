@@ -459,6 +459,58 @@ run_extract(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t 
     return e;
 }
 
+/* ---------------------------------------------------------------- merge */
+
+static enum wm_err
+merge_once(struct wm_db *db, bool start, bool *more, struct wm_fail *f)
+{
+    enum wm_err e;
+    if (WM_OK != (e = tx_begin(db, f))) {
+        return e;
+    }
+    enum wm_qs qs = db->ops->search_merge(db, WM_SEARCH_MERGE_PAGES, start);
+    *more = WM_QS_ONE == qs;
+    return tx_end(db, qs < 0 ? index_fail(db, f) : WM_OK, f);
+}
+
+enum wm_err
+wm_search_merge(struct wm_db *db, void (*progress)(int64_t steps, void *ctx), void *ctx,
+                int64_t *steps, struct wm_fail *f)
+{
+    enum wm_err e = WM_OK;
+    bool more = true;
+    *steps = 0;
+    while (WM_OK == e && more) {
+        TX_RETRY(e, merge_once(db, 0 == *steps, &more, f));
+        if (WM_OK == e && more) {
+            ++*steps;
+            if (progress) {
+                progress(*steps, ctx);
+            }
+        }
+    }
+    return e;
+}
+
+static int64_t
+next_merge(int64_t last, int64_t now)
+{
+    return wm_notify_next_at(last > 0 ? last : now, 2, 30); /* 02:30 Asia/Shanghai */
+}
+
+static enum wm_err
+run_merge(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t **result,
+          struct wm_fail *f)
+{
+    (void)job, (void)payload;
+    int64_t steps = 0;
+    enum wm_err e = wm_search_merge(db, NULL, NULL, &steps, f);
+    if (WM_OK == e) {
+        *result = json_pack("{s:I}", "steps", (json_int_t)steps);
+    }
+    return e;
+}
+
 void
 wm_search_register_jobs(const struct wm_jobs_env *env)
 {
@@ -468,6 +520,9 @@ wm_search_register_jobs(const struct wm_jobs_env *env)
     const struct wm_job_kind k = {.kind = "search.extract", .run = run_extract,
                                   .max_attempts = 3, .backoff = 60};
     wm_jobs_register(&k);
+    const struct wm_job_kind m = {.kind = "search.merge", .run = run_merge, .max_attempts = 3,
+                                  .backoff = 600, .next_run = next_merge};
+    wm_jobs_register(&m);
 }
 
 /* ---------------------------------------------------------------- search */

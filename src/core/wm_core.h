@@ -2017,6 +2017,16 @@ json_t *wm_search(struct wm_db *db, const struct wm_actor *a, const struct wm_se
 */
 json_t *wm_search_reindex(struct wm_db *db, void (*progress)(int64_t done, int64_t total, void *ctx),
                           void *ctx, struct wm_fail *f);
+/**
+** Merge the index's parts into one (FTS5 keeps the rows of each write as a b-tree of its
+** own, and a search seeks every one; PostgreSQL: the GIN index's pending list): the
+** search.merge job each night, and the end of a reindex.  In steps of WM_SEARCH_MERGE_PAGES
+** pages, each its own short transaction, so that a writer waits for one step at most;
+** progress(steps, ctx) after each.  *steps: how many did work.
+*/
+#define WM_SEARCH_MERGE_PAGES 2000
+enum wm_err wm_search_merge(struct wm_db *db, void (*progress)(int64_t steps, void *ctx),
+                            void *ctx, int64_t *steps, struct wm_fail *f);
 
 /* ---------------------------------------------------------------- work_plan.c (issue 12) */
 /* leadership group and office, duties, the annual plan, stages and tasks, unit settings */

@@ -1248,6 +1248,14 @@ struct wm_db_ops {
                                        const json_t *codes);
     /** Remove every row of kind (NULL: all): before a rebuild. */
     enum wm_qs (*search_clear)(struct wm_db *db, const char *kind);
+    /**
+    ** Merge the index's parts (SQLite: FTS5's b-trees, into one; PostgreSQL: the GIN
+    ** index's pending list), at most about `pages` pages of work: WM_QS_ONE when work was
+    ** done (call again), WM_QS_NONE when there was none left.  start: the first call of a
+    ** run (every part becomes eligible; the calls after it finish that merge even if rows
+    ** come in meanwhile).
+    */
+    enum wm_qs (*search_merge)(struct wm_db *db, int64_t pages, bool start);
     /** The extracted text of a blob: {sha, state ("done"/"failed"), text, error, at} or
     ** NULL (none yet). */
     json_t *(*blob_text_get)(struct wm_db *db, const char *sha);

@@ -790,7 +790,34 @@ test_cli(void **state)
     out = TH_RUN(0, "search", "reindex", "--data", srv.dir);
     assert_non_null(strstr(out, "indexed "));
     assert_non_null(strstr(out, " documents"));
+    assert_non_null(strstr(out, "merged the search index in ")); /* a reindex ends merged */
     free(out);
+    /* merged already: nothing to do; the help says when the server does it */
+    out = TH_RUN(0, "search", "merge", "--data", srv.dir);
+    assert_non_null(strstr(out, "merged the search index in 0 steps"));
+    free(out);
+    out = TH_RUN(0, "search", "merge", "--help");
+    assert_non_null(strstr(out, "02:30"));
+    free(out);
+    out = TH_RUN(2, "search", "merge", "--data", srv.dir, "extra");
+    free(out);
+    /* the server keeps the nightly job queued */
+    struct th_resp *r = NULL;
+    bool queued = false;
+    for (int i = 0; i < 100 && !queued; i++) {
+        th_resp_free(r);
+        r = api("GET", "/api/v1/jobs?state=queued", &admin, NULL);
+        queued = NULL != strstr(r->body, "\"search.merge\"");
+        if (!queued) {
+            usleep(50 * 1000);
+        }
+    }
+    assert_true(queued);
+    th_resp_free(r);
+    r = page(&admin, "/admin/jobs"); /* named there in words */
+    th_assert_status(r, 200);
+    assert_non_null(strstr(r->body, "全文索引整理"));
+    th_resp_free(r);
     assert_true(finds(&admin, "琥珀湾", NULL, doc_pdf));
     assert_true(finds(&admin, "翡翠島", NULL, doc_docx));
     json_t *res = search(&qsadmin, "珊瑚礁", "&kind=document");

@@ -639,6 +639,54 @@ test_moves_and_rebuild(void **state)
     assert_int_equal(total(f, f->admin, "玄鸟星图", NULL), 5);
 }
 
+static int64_t merge_clock;
+
+static int64_t
+merge_now(void)
+{
+    return merge_clock;
+}
+
+/* The nightly job search.merge: scheduled at 02:30 (Asia/Shanghai), it merges the index's
+** parts (the documents' writes made several) and the answers stay the same. */
+static void
+test_merge_job(void **state)
+{
+    struct fx *f = *state;
+    int64_t ids[4];
+    seed_docs(f, ids);
+    int64_t before = total(f, f->admin, "玄鸟星图", NULL);
+    assert_true(before > 0);
+    merge_clock = 1767225600; /* 2026-01-01 00:00 UTC: 08:00 in Asia/Shanghai */
+    wm_jobs_set_clock(merge_now);
+    wm_jobs_schedule(f->db);
+    struct wm_page pg = {.limit = 50, .kind = "search.merge"};
+    json_t *l = f->db->ops->job_list(f->db, "queued", &pg);
+    assert_int_equal(json_array_size(l), 1);
+    int64_t at = json_integer_value(json_object_get(json_array_get(l, 0), "run_after"));
+    json_decref(l);
+    assert_int_equal(at, 1767225600 + 18 * 3600 + 30 * 60); /* 02:30 the next day there */
+    merge_clock = at;
+    while (wm_jobs_run_one(f->db, "w")) {
+    }
+    l = f->db->ops->job_list(f->db, "done", &pg);
+    assert_int_equal(json_array_size(l), 1);
+    json_t *job = f->db->ops->job_get(
+        f->db, json_integer_value(json_object_get(json_array_get(l, 0), "id")));
+    json_t *res = json_loads(json_string_value(json_object_get(job, "result")), 0, NULL);
+    assert_true(json_integer_value(json_object_get(res, "steps")) >= 1);
+    json_decref(res);
+    json_decref(job);
+    json_decref(l);
+    wm_jobs_set_clock(NULL);
+    assert_int_equal(total(f, f->admin, "玄鸟星图", NULL), before);
+    /* merged: a run now has nothing to do */
+    struct wm_fail fl = {0};
+    int64_t steps = -1;
+    assert_int_equal(wm_search_merge(f->db, NULL, NULL, &steps, &fl), WM_OK);
+    assert_int_equal(steps, 0);
+}
+
 static void
 test_extract_real(void **state)
 {
@@ -696,6 +744,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_extract_job, setup, teardown),
         cmocka_unit_test_setup_teardown(test_extract_hostile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_moves_and_rebuild, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_merge_job, setup, teardown),
         cmocka_unit_test_setup_teardown(test_extract_real, setup, teardown),
     };
     return g_pg ? cmocka_run_group_tests_name("search_core_pg", tests, NULL, NULL)

@@ -2898,6 +2898,84 @@ test_search_span(void **state)
     scheck(r, "document:12 document:20 document:27 document:29 document:3 document:30", 6);
 }
 
+/* The FTS5 b-trees (segments) of the SQLite index: each has its rows in search_fts_idx. */
+static int64_t
+fts_segments(const struct fx *f)
+{
+    char path[128];
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    snprintf(path, sizeof path, "%s/wenming.db", f->dir);
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(DISTINCT segid) FROM search_fts_idx",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+}
+
+/* search_merge: the rows of 40 writes merged (SQLite: into one b-tree), in steps that
+** end; the same answers before and after; nothing to do once merged. */
+static void
+test_search_merge(void **state)
+{
+    struct fx *f = *state;
+    for (int i = 1; i <= 40; i++) {
+        sput(f, "document", i, "/1/2/10/", 10, "学校", 2024, NULL, "text", "draft", NULL,
+             i % 3 ? "道德讲堂活动" : "简报", i % 2 ? "学雷锋志愿服务" : "本期内容");
+    }
+    const char *fq = "\"道德讲堂\"", *ft = "{title} : \"道德讲堂\"",
+               *tq = "'道德' <-> '德讲' <-> '讲堂'";
+    struct wm_search_q q = {0};
+    json_t *r = sfind(f, fq, ft, tq, &q);
+    char *before = shits(r);
+    json_decref(r);
+    int64_t segs = g_pg ? 0 : fts_segments(f);
+    if (!g_pg) {
+        assert_true(segs > 1); /* each write its own, some merged as FTS5 goes */
+    }
+    /* the first step does work; steps go on until there is none */
+    assert_int_equal(OPS->search_merge(DB, 1, true), WM_QS_ONE);
+    int n = 1;
+    enum wm_qs qs;
+    while (WM_QS_ONE == (qs = OPS->search_merge(DB, 1, false)) && n < 10000) {
+        n++;
+    }
+    assert_int_equal(qs, WM_QS_NONE);
+    if (!g_pg) {
+        assert_int_equal(fts_segments(f), 1);
+    }
+    /* merged: nothing more to do, started again or not */
+    assert_int_equal(OPS->search_merge(DB, 100, false), WM_QS_NONE);
+    memset(&q, 0, sizeof q);
+    r = sfind(f, fq, ft, tq, &q);
+    char *after = shits(r);
+    json_decref(r);
+    assert_string_equal(after, before);
+    free(after);
+    /* a row after the merge is found, and merged in turn */
+    sput(f, "document", 41, "/1/2/10/", 10, "学校", 2024, NULL, "text", "draft", NULL,
+         "道德讲堂总结", "内容");
+    memset(&q, 0, sizeof q);
+    r = sfind(f, fq, ft, tq, &q);
+    assert_int_equal(ji(r, "total"), 28);
+    json_decref(r);
+    for (n = 0; WM_QS_ONE == (qs = OPS->search_merge(DB, 100, 0 == n)) && n < 10000; n++) {
+    }
+    assert_int_equal(qs, WM_QS_NONE);
+    if (!g_pg) {
+        assert_int_equal(fts_segments(f), 1);
+    }
+    memset(&q, 0, sizeof q);
+    r = sfind(f, fq, ft, tq, &q);
+    assert_int_equal(ji(r, "total"), 28);
+    json_decref(r);
+    free(before);
+}
+
 /* What the search index is made from (search_src_*, issue 11): a document and a guidance
 ** conversation as indexed, rebuild batches by id within a scope, the documents whose current
 ** version is a blob, the blobs without text, orgs by id. */
@@ -6716,6 +6794,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_span, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_merge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_indicator_titles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blob_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_src, setup, teardown),

@@ -221,6 +221,21 @@ search_clear(struct wm_db *base, const char *kind)
     return qs < 0 ? qs : WM_QS_ONE;
 }
 
+/* The GIN index's pending list (rows inserted since its last clean, searched by a scan)
+** moved into the index proper, all at once: PostgreSQL has no partial clean, pages and
+** start do not apply. */
+static enum wm_qs
+search_merge(struct wm_db *base, int64_t pages, bool start)
+{
+    static const char sql[] = "SELECT gin_clean_pending_list('search_doc_tsv'::regclass)";
+    (void)pages, (void)start;
+    PGresult *res = pg_q(DB, sql, NULL);
+    if (NULL == res) {
+        return DB->base.status;
+    }
+    return pg_int(DB, res, 0) > 0 ? WM_QS_ONE : WM_QS_NONE;
+}
+
 /* ---------------------------------------------------------------- the query */
 
 static char *
@@ -396,6 +411,7 @@ pg_fill_search_ops(struct wm_db_ops *ops)
     ops->search_count = search_count;
     ops->search_indicator_titles = search_indicator_titles;
     ops->search_clear = search_clear;
+    ops->search_merge = search_merge;
     ops->blob_text_get = blob_text_get;
     ops->blob_text_put = blob_text_put;
 }

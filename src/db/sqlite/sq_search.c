@@ -364,6 +364,21 @@ search_clear(struct wm_db *base, const char *kind)
     return qs < 0 ? qs : WM_QS_ONE;
 }
 
+/* FTS5's incremental merge ('merge', N pages; a negative N first, which puts every b-tree
+** on one level and merges as few as two): work was done when the total of changed rows
+** grew by 2 or more (FTS5's own test, as its documentation says). */
+static enum wm_qs
+search_merge(struct wm_db *base, int64_t pages, bool start)
+{
+    static const char sql[] = "INSERT INTO search_fts(search_fts, rank) VALUES ('merge', ?1)";
+    sqlite3_int64 before = sqlite3_total_changes64(DB->h);
+    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "i", start ? -pages : pages));
+    if (qs < 0) {
+        return qs;
+    }
+    return sqlite3_total_changes64(DB->h) - before >= 2 ? WM_QS_ONE : WM_QS_NONE;
+}
+
 /* ---------------------------------------------------------------- the query */
 
 static char *
@@ -592,6 +607,7 @@ sq_fill_search_ops(struct wm_db_ops *ops)
     ops->search_count = search_count;
     ops->search_indicator_titles = search_indicator_titles;
     ops->search_clear = search_clear;
+    ops->search_merge = search_merge;
     ops->blob_text_get = blob_text_get;
     ops->blob_text_put = blob_text_put;
 }
