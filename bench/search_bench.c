@@ -442,8 +442,8 @@ run_queries(struct wm_db *db, char (*qs)[16], size_t nq, bool scoped, struct qst
         }
         tot += (double)json_integer_value(json_object_get(r, "total"));
         if (getenv("WM_BENCH_SLOW") && t[i] > atof(getenv("WM_BENCH_SLOW"))) {
-            fprintf(stderr, "slow: %s %.1f ms, total %lld\n", qs[i], t[i],
-                    (long long)json_integer_value(json_object_get(r, "total")));
+            fprintf(stderr, "slow%s: %s %.1f ms, total %lld\n", scoped ? " (unit)" : "", qs[i],
+                    t[i], (long long)json_integer_value(json_object_get(r, "total")));
         }
         st->capped += json_is_true(json_object_get(r, "capped"));
         st->partial += json_is_true(json_object_get(r, "partial"));

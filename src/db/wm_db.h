@@ -39,7 +39,7 @@ enum wm_qs {
 };
 
 /* The current schema version: the number of the last embedded migration. */
-#define WM_DB_SCHEMA_VERSION 24
+#define WM_DB_SCHEMA_VERSION 25
 
 struct wm_db;
 
