@@ -423,8 +423,8 @@ test_schema_guard(void **state)
     free(out);
 }
 
-/* Migration 0024: a unit made before meeting kinds came with the unit (none yet) gets the
-** defaults; offices get none. */
+/* Migrations from 23: 0024, a unit made before meeting kinds came with the unit (none yet)
+** gets the defaults, offices none; 0025 (SQLite), the search index's page size. */
 static void
 test_migrate_meeting_kinds(void **state)
 {
@@ -444,12 +444,22 @@ test_migrate_meeting_kinds(void **state)
                                   th_store_pg() ? "DELETE FROM work_meeting_kind; "
                                                   "UPDATE schema_version SET version = 23"
                                                 : "DELETE FROM work_meeting_kind; "
+                                                  "DELETE FROM search_fts_config "
+                                                  "WHERE k = 'pgsz'; "
                                                   "PRAGMA user_version = 23",
                                   NULL),
                      0);
     out = RUN(0, "migrate", "--data", dir);
-    assert_non_null(strstr(out, "migrated from 23 to 24"));
+    assert_non_null(strstr(out, "migrated from 23 to "));
     free(out);
+    if (!th_store_pg()) { /* 0025: the index's leaf pages of 1,000 bytes */
+        out = NULL;
+        assert_int_equal(th_store_sql(dir, store,
+                                      "SELECT v FROM search_fts_config WHERE k = 'pgsz'", &out),
+                         0);
+        assert_int_equal(strtol(out, NULL, 10), 1000);
+        free(out);
+    }
     out = NULL;
     assert_int_equal(th_store_sql(dir, store,
                                   "SELECT k.name || ':' || k.period FROM work_meeting_kind k "
