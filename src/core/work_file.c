@@ -129,9 +129,31 @@ file_archive(struct wm_db *db,
     return ar;
 }
 
+/* The title the record (kind, ref_id) filed document_id under (caller frees), or the
+** document's own title when the link kept none (filed before 0025); NULL when no live
+** link names it or on a store error. */
+static char *
+filed_title(struct wm_db *db, const char *kind, int64_t ref_id, int64_t document_id)
+{
+    json_t *links = db->ops->work_link_list(db, kind, ref_id), *l;
+    char *out = NULL;
+    size_t i;
+    json_array_foreach(links, i, l)
+    {
+        if (jsi(l, "document_id") == document_id) {
+            const char *t = jss(l, "filed_title");
+            out = wm_strdup(t ? t : jss(l, "title"));
+            break;
+        }
+    }
+    json_decref(links);
+    return out;
+}
+
 /* A new document, or a new version of *document_id when it is a live document (the same
 ** bytes again: left as it is), renamed (wm_doc_update_filed, audited) when the record's
-** title changed since it was filed. */
+** title changed since it was filed (filed: that title; NULL, the document's own): a name
+** given by hand in the archive stays while the record's title does not change. */
 static enum wm_err
 file_document(struct wm_db *db,
               const struct wm_actor *a,
@@ -139,6 +161,7 @@ file_document(struct wm_db *db,
               const char *code,
               const struct wm_doc_meta *meta,
               const struct wm_upload *up,
+              const char *filed,
               int64_t *document_id,
               struct wm_fail *f)
 {
@@ -149,7 +172,9 @@ file_document(struct wm_db *db,
         e = wm_streq(jss(doc, "sha"), up->sha)
                 ? WM_OK
                 : wm_doc_new_version_filed(db, a, *document_id, up, f);
-        if (WM_OK == e && meta->title && !wm_streq(jss(doc, "title"), meta->title)) {
+        const char *was = filed ? filed : jss(doc, "title");
+        if (WM_OK == e && meta->title && !wm_streq(was, meta->title) &&
+            !wm_streq(jss(doc, "title"), meta->title)) {
             const struct wm_doc_meta rename = {.title = meta->title};
             e = wm_doc_update_filed(db, a, *document_id, &rename, f);
         }
@@ -187,16 +212,21 @@ work_file_once(struct wm_db *db,
         return e;
     }
     json_t *ar = file_archive(db, a, unit_id, year, f);
+    char *filed = *document_id ? filed_title(db, kind, ref_id, *document_id) : NULL;
     if (NULL == ar) {
         e = f ? f->err : WM_E_CONFLICT;
-    } else if (WM_E_NOT_FOUND == (e = file_document(db, a, ar, code, meta, up, document_id, f))) {
+    } else if (WM_E_NOT_FOUND ==
+               (e = file_document(db, a, ar, code, meta, up, filed, document_id, f))) {
         e = wm_fail_set(f, WM_E_CONFLICT, "leaf_code",
                         _("指标 %s 不是 %lld 年度档案的末级指标，未能归档；请重新设置归档指标"),
                         code, (long long)year);
     } else if (WM_OK == e &&
-               db->ops->work_link_insert(db, kind, ref_id, *document_id, role, wm_now()) < 0) {
+               (db->ops->work_link_insert(db, kind, ref_id, *document_id, role, wm_now()) < 0 ||
+                (meta->title && db->ops->work_link_filed(db, kind, ref_id, *document_id,
+                                                         meta->title) < 0))) {
         e = wm_write_fail(db, f, NULL, NULL, _("无法保存归档记录"));
     }
+    free(filed);
     json_decref(ar);
     return own_tx ? tx_end(db, e, f) : e;
 }

@@ -1379,8 +1379,13 @@ struct wm_db_ops {
                                    int64_t document_id, const char *role, int64_t now);
     enum wm_qs (*work_link_delete)(struct wm_db *db, const char *kind, int64_t ref_id,
                                    int64_t document_id);
-    /** A record's live documents in link order: [{document_id, role, title, serial,
-    ** indicator_code, status, year, created_at}]. */
+    /** The title the record filed the document under (work_link.filed_title): WM_QS_NONE
+    ** when there is no such link. */
+    enum wm_qs (*work_link_filed)(struct wm_db *db, const char *kind, int64_t ref_id,
+                                  int64_t document_id, const char *title);
+    /** A record's live documents in link order: [{document_id, role, title, filed_title
+    ** (null: filed before 0025 kept it), serial, indicator_code, status, year,
+    ** created_at}]. */
     json_t *(*work_link_list)(struct wm_db *db, const char *kind, int64_t ref_id);
     /** The first link naming a document: {kind, ref_id, role, created_at, unit_id, detail (the
     ** record in words: a meeting's day and kind, a plan's year and title …)} or NULL. */

@@ -2917,6 +2917,8 @@ raw_int(const struct fx *f, const char *sql)
 
 /* The FTS5 b-trees (segments) of the SQLite index: each has its rows in search_fts_idx. */
 #define SEGMENTS "SELECT count(DISTINCT segid) FROM search_fts_idx"
+/* The leaf page size FTS5 writes (search_merge sets it for a merge, then back). */
+#define PGSZ "SELECT v FROM search_fts_config WHERE k = 'pgsz'"
 
 /* search_merge: the rows of 40 writes merged (SQLite: into one b-tree), in steps that
 ** end; the same answers before and after; nothing to do once merged. */
@@ -2934,21 +2936,23 @@ test_search_merge(void **state)
     json_t *r = sfind(f, fq, ft, tq, &q);
     char *before = shits(r);
     json_decref(r);
-    if (!g_pg) {
-        /* each write its own b-tree, some merged as FTS5 goes; leaf pages of 1,000 bytes */
+    if (!g_pg) { /* each write its own b-tree, some merged as FTS5 goes */
         assert_true(raw_int(f, SEGMENTS) > 1);
-        assert_int_equal(raw_int(f, "SELECT v FROM search_fts_config WHERE k = 'pgsz'"), 1000);
     }
     /* the first step does work; steps go on until there is none */
     assert_int_equal(OPS->search_merge(DB, 1, true), WM_QS_ONE);
+    if (!g_pg) { /* the merged b-tree in leaf pages of 1,000 bytes */
+        assert_int_equal(raw_int(f, PGSZ), 1000);
+    }
     int n = 1;
     enum wm_qs qs;
     while (WM_QS_ONE == (qs = OPS->search_merge(DB, 1, false)) && n < 10000) {
         n++;
     }
     assert_int_equal(qs, WM_QS_NONE);
-    if (!g_pg) {
+    if (!g_pg) { /* one b-tree; the rows written next in pages of FTS5's own size again */
         assert_int_equal(raw_int(f, SEGMENTS), 1);
+        assert_int_equal(raw_int(f, PGSZ), 4050);
     }
     /* merged: nothing more to do, started again or not */
     assert_int_equal(OPS->search_merge(DB, 100, false), WM_QS_NONE);
@@ -6194,6 +6198,9 @@ test_work_link(void **state)
     assert_int_equal(OPS->work_link_insert(DB, "meeting", 7, d1, "video", 2200), WM_QS_CONFLICT);
     assert_int_equal(OPS->work_link_insert(DB, "meeting", 7, 999999, "photo", 2200),
                      WM_QS_CONFLICT);
+    /* the title a record filed a document under; none for a link that is not there */
+    assert_int_equal(OPS->work_link_filed(DB, "meeting", 7, d1, "三月例会纪要"), WM_QS_ONE);
+    assert_int_equal(OPS->work_link_filed(DB, "meeting", 8, d1, "三月例会纪要"), WM_QS_NONE);
     /* a document a second record cites keeps its first source */
     assert_int_equal(OPS->work_link_insert(DB, "rectification", 3, d1, "evidence", 2300),
                      WM_QS_ONE);
@@ -6208,7 +6215,9 @@ test_work_link(void **state)
     assert_string_equal(js(o, "status"), "draft");
     assert_int_equal(ji(o, "year"), 2025);
     assert_int_equal(ji(o, "created_at"), 2000);
+    assert_string_equal(js(o, "filed_title"), "三月例会纪要");
     assert_string_equal(js(json_array_get(l, 1), "role"), "photo");
+    assert_true(json_is_null(json_object_get(json_array_get(l, 1), "filed_title")));
     json_decref(l);
     o = OPS->work_link_of_document(DB, d1);
     assert_non_null(o);

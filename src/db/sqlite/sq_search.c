@@ -364,19 +364,41 @@ search_clear(struct wm_db *base, const char *kind)
     return qs < 0 ? qs : WM_QS_ONE;
 }
 
+/* The leaf page size of the merged index: a search scoped to a unit seeks each term's list
+** once per document of the unit, and a seek reads (backwards, newest first) the whole leaf
+** it lands on; 1,000 bytes instead of FTS5's 4,050 make that a quarter cheaper (a unit's
+** p99 from 18 to 13.5 ms at 1,000,000 documents; the administrator's walk reads the same
+** bytes in more pages, at the same speed).  The rows written between merges keep FTS5's
+** size, which builds faster (bench/search.sh). */
+#define MERGED_PGSZ 1000
+#define WRITE_PGSZ 4050
+
 /* FTS5's incremental merge ('merge', N pages; a negative N first, which puts every b-tree
-** on one level and merges as few as two): work was done when the total of changed rows
-** grew by 2 or more (FTS5's own test, as its documentation says). */
+** on one level and merges as few as two) into pages of MERGED_PGSZ: work was done when the
+** total of changed rows grew by 2 or more (FTS5's own test, as its documentation says). */
 static enum wm_qs
 search_merge(struct wm_db *base, int64_t pages, bool start)
 {
     static const char sql[] = "INSERT INTO search_fts(search_fts, rank) VALUES ('merge', ?1)";
+    static const char sql_pgsz[] =
+        "INSERT INTO search_fts(search_fts, rank) VALUES ('pgsz', ?1)";
+    enum wm_qs qs = WM_QS_ONE;
+    if (start) {
+        qs = sq_exec(DB, sq_prep(DB, sql_pgsz, "i", (int64_t)MERGED_PGSZ));
+    }
     sqlite3_int64 before = sqlite3_total_changes64(DB->h);
-    enum wm_qs qs = sq_exec(DB, sq_prep(DB, sql, "i", start ? -pages : pages));
+    if (qs >= 0) {
+        qs = sq_exec(DB, sq_prep(DB, sql, "i", start ? -pages : pages));
+    }
     if (qs < 0) {
         return qs;
     }
-    return sqlite3_total_changes64(DB->h) - before >= 2 ? WM_QS_ONE : WM_QS_NONE;
+    if (sqlite3_total_changes64(DB->h) - before >= 2) {
+        return WM_QS_ONE;
+    }
+    /* merged: the rows written from now on in pages of FTS5's own size */
+    qs = sq_exec(DB, sq_prep(DB, sql_pgsz, "i", (int64_t)WRITE_PGSZ));
+    return qs < 0 ? qs : WM_QS_NONE;
 }
 
 /* ---------------------------------------------------------------- the query */

@@ -33,12 +33,22 @@ work_link_delete(struct wm_db *base, const char *kind, int64_t ref_id, int64_t d
     return sq_exec(DB, sq_prep(DB, sql, "tii", kind, ref_id, document_id));
 }
 
+static enum wm_qs
+work_link_filed(struct wm_db *base, const char *kind, int64_t ref_id, int64_t document_id,
+                const char *title)
+{
+    static const char sql[] =
+        "UPDATE work_link SET filed_title = ?4 WHERE kind = ?1 AND ref_id = ?2 "
+        "AND document_id = ?3";
+    return sq_exec(DB, sq_prep(DB, sql, "tiit", kind, ref_id, document_id, title));
+}
+
 static json_t *
 work_link_list(struct wm_db *base, const char *kind, int64_t ref_id)
 {
     static const char sql[] =
-        "SELECT l.document_id, l.role, d.title, d.serial, d.indicator_code, d.status, a.year, "
-        "l.created_at FROM work_link l JOIN document d ON d.id = l.document_id "
+        "SELECT l.document_id, l.role, d.title, l.filed_title, d.serial, d.indicator_code, "
+        "d.status, a.year, l.created_at FROM work_link l JOIN document d ON d.id = l.document_id "
         "JOIN archive a ON a.id = d.archive_id "
         "WHERE l.kind = ?1 AND l.ref_id = ?2 AND d.deleted_at IS NULL "
         "ORDER BY l.created_at, l.document_id";
@@ -192,6 +202,7 @@ sq_fill_work_meet_ops(struct wm_db_ops *ops)
 {
     ops->work_link_insert = work_link_insert;
     ops->work_link_delete = work_link_delete;
+    ops->work_link_filed = work_link_filed;
     ops->work_link_list = work_link_list;
     ops->work_link_of_document = work_link_of_document;
     ops->meeting_kind_list = meeting_kind_list;
