@@ -308,6 +308,7 @@ wm_work_links(struct wm_db *db, const char *kind, int64_t ref_id)
         char *name = wm_doc_display_name(x);
         json_object_set_new(x, "name", json_string(name));
         free(name);
+        json_object_del(x, "filed_title"); /* the filing's own (file_document) */
     }
     return rows;
 }
