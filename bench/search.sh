@@ -3,8 +3,10 @@
 # DOCS (default 1,000,000) generated documents, a title and a 500-character Chinese body
 # each (words drawn with a Zipf-like frequency from a vocabulary made of GB2312's 3,755
 # common characters, so that common bigrams are common), indexed by the store's own
-# search_put (SQLite; transactions of 5,000 rows) and, as the reference in the same run, by
-# a plain FTS5 table with the trigram tokenizer over the same rows, batch for batch.
+# search_put (SQLite; transactions of 5,000 rows), then merged as the nightly search.merge
+# job does (wm_search_merge: one b-tree, leaf pages of 1,000 bytes; its time counted in the
+# build's), and, as the reference in the same run, by a plain FTS5 table with the trigram
+# tokenizer over the same rows, batch for batch.
 #
 # Prints: the build time and the file size, each as a ratio to the trigram table's (target
 # <= 1.0 both); QUERIES (default 1,000) random two- and four-character strings cut from

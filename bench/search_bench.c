@@ -4,7 +4,8 @@
 ** Generates N documents (a title and a 500-character Chinese body each, words drawn with
 ** a Zipf-like frequency from a vocabulary made of the 3,755 common characters of GB2312's
 ** first level, so that common bigrams are common), indexes them with the store's own
-** search_put (SQLite, transactions of 5,000 rows) and, as the reference, into a plain
+** search_put (SQLite, transactions of 5,000 rows), merged as the nightly search.merge job
+** does (wm_search_merge, timed and counted in ours), and, as the reference, into a plain
 ** FTS5 table with the trigram tokenizer (same rows, same pragmas, same batches), timing
 ** the inserts of each alone; then compares the files' sizes.
 **
