@@ -1215,28 +1215,30 @@ search_rebuild(struct wm_db *db)
     return search_merge(db);
 }
 
-/* Rebuild the full-text index from the store, and queue the text of files not read yet. */
+/* A command of no arguments but --data that runs fn on the store. */
 static int
-cmd_search_reindex(int argc, char **argv)
+on_store(int argc, char **argv, int (*fn)(struct wm_db *))
 {
     struct opts o;
     struct wm_db *db;
     BEGIN(NULL, 0, "no arguments");
-    int rc = search_rebuild(db);
+    int rc = fn(db);
     db->ops->close(db);
     return rc;
+}
+
+/* Rebuild the full-text index from the store, and queue the text of files not read yet. */
+static int
+cmd_search_reindex(int argc, char **argv)
+{
+    return on_store(argc, argv, search_rebuild);
 }
 
 /* Merge the full-text index's parts now (the server's search.merge job does it nightly). */
 static int
 cmd_search_merge(int argc, char **argv)
 {
-    struct opts o;
-    struct wm_db *db;
-    BEGIN(NULL, 0, "no arguments");
-    int rc = search_merge(db);
-    db->ops->close(db);
-    return rc;
+    return on_store(argc, argv, search_merge);
 }
 
 /* ---------------------------------------------------------------- notifications */
