@@ -130,8 +130,8 @@ file_archive(struct wm_db *db,
 }
 
 /* The title the record (kind, ref_id) filed document_id under (caller frees), or the
-** document's own title when the link kept none (filed before 0025); NULL when no live
-** link names it or on a store error. */
+** document's own title when the link kept none; NULL when no live link names it or on a
+** store error. */
 static char *
 filed_title(struct wm_db *db, const char *kind, int64_t ref_id, int64_t document_id)
 {

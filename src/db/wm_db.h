@@ -1249,8 +1249,9 @@ struct wm_db_ops {
     /** Remove every row of kind (NULL: all): before a rebuild. */
     enum wm_qs (*search_clear)(struct wm_db *db, const char *kind);
     /**
-    ** Merge the index's parts (SQLite: FTS5's b-trees, into one; PostgreSQL: the GIN
-    ** index's pending list), at most about `pages` pages of work: WM_QS_ONE when work was
+    ** Merge the index's parts (SQLite: FTS5's b-trees, into one in leaf pages of 1,000
+    ** bytes, FTS5's own size set back once merged; PostgreSQL: the GIN index's pending
+    ** list), at most about `pages` pages of work: WM_QS_ONE when work was
     ** done (call again), WM_QS_NONE when there was none left.  start: the first call of a
     ** run (every part becomes eligible; the calls after it finish that merge even if rows
     ** come in meanwhile).
@@ -1384,7 +1385,7 @@ struct wm_db_ops {
     enum wm_qs (*work_link_filed)(struct wm_db *db, const char *kind, int64_t ref_id,
                                   int64_t document_id, const char *title);
     /** A record's live documents in link order: [{document_id, role, title, filed_title
-    ** (null: filed before 0025 kept it), serial, indicator_code, status, year,
+    ** (null: a link that filed nothing, as cited evidence), serial, indicator_code, status, year,
     ** created_at}]. */
     json_t *(*work_link_list)(struct wm_db *db, const char *kind, int64_t ref_id);
     /** The first link naming a document: {kind, ref_id, role, created_at, unit_id, detail (the
