@@ -1186,8 +1186,8 @@ search_merge(struct wm_db *db)
     if (WM_OK != e) {
         return fail("the search index was not merged: %s", f.msg);
     }
-    printf("merged the search index in %lld steps, %.1f s\n", (long long)steps,
-           (double)(mono_ms() - t0) / 1000.0);
+    printf("merged the search index in %lld step%s, %.1f s\n", (long long)steps,
+           1 == steps ? "" : "s", (double)(mono_ms() - t0) / 1000.0);
     return 0;
 }
 
