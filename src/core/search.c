@@ -461,6 +461,9 @@ run_extract(struct wm_db *db, struct wm_job *job, const json_t *payload, json_t 
 
 /* ---------------------------------------------------------------- merge */
 
+/* The work of one merge step: about 2 MB written in one transaction (wm_search_merge). */
+#define MERGE_PAGES 2000
+
 static enum wm_err
 merge_once(struct wm_db *db, bool start, bool *more, struct wm_fail *f)
 {
@@ -468,7 +471,7 @@ merge_once(struct wm_db *db, bool start, bool *more, struct wm_fail *f)
     if (WM_OK != (e = tx_begin(db, f))) {
         return e;
     }
-    enum wm_qs qs = db->ops->search_merge(db, WM_SEARCH_MERGE_PAGES, start);
+    enum wm_qs qs = db->ops->search_merge(db, MERGE_PAGES, start);
     *more = WM_QS_ONE == qs;
     return tx_end(db, qs < 0 ? index_fail(db, f) : WM_OK, f);
 }

@@ -2020,11 +2020,10 @@ json_t *wm_search_reindex(struct wm_db *db, void (*progress)(int64_t done, int64
 /**
 ** Merge the index's parts into one (FTS5 keeps the rows of each write as a b-tree of its
 ** own, and a search seeks every one; PostgreSQL: the GIN index's pending list): the
-** search.merge job each night, and the end of a reindex.  In steps of WM_SEARCH_MERGE_PAGES
-** pages, each its own short transaction, so that a writer waits for one step at most;
+** search.merge job each night, and the end of `wenming search reindex`.  In steps of
+** 2,000 pages, each its own short transaction, so that a writer waits for one step at most;
 ** progress(steps, ctx) after each.  *steps: how many did work.
 */
-#define WM_SEARCH_MERGE_PAGES 2000
 enum wm_err wm_search_merge(struct wm_db *db, void (*progress)(int64_t steps, void *ctx),
                             void *ctx, int64_t *steps, struct wm_fail *f);
 

@@ -129,9 +129,8 @@ file_archive(struct wm_db *db,
     return ar;
 }
 
-/* The title the record (kind, ref_id) filed document_id under (caller frees), or the
-** document's own title when the link kept none; NULL when no live link names it or on a
-** store error. */
+/* The title the record (kind, ref_id) filed document_id under (caller frees); NULL when
+** no live link names it, the link kept none, or on a store error. */
 static char *
 filed_title(struct wm_db *db, const char *kind, int64_t ref_id, int64_t document_id)
 {
@@ -142,7 +141,7 @@ filed_title(struct wm_db *db, const char *kind, int64_t ref_id, int64_t document
     {
         if (jsi(l, "document_id") == document_id) {
             const char *t = jss(l, "filed_title");
-            out = wm_strdup(t ? t : jss(l, "title"));
+            out = t ? wm_strdup(t) : NULL;
             break;
         }
     }
@@ -212,7 +211,7 @@ work_file_once(struct wm_db *db,
         return e;
     }
     json_t *ar = file_archive(db, a, unit_id, year, f);
-    char *filed = *document_id ? filed_title(db, kind, ref_id, *document_id) : NULL;
+    char *filed = ar && *document_id ? filed_title(db, kind, ref_id, *document_id) : NULL;
     if (NULL == ar) {
         e = f ? f->err : WM_E_CONFLICT;
     } else if (WM_E_NOT_FOUND ==
